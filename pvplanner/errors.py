@@ -1,0 +1,42 @@
+"""User-facing errors.
+
+Every problem a user can cause (bad input file, impossible value, conflicting constraints)
+ends as one of :data:`USER_ERRORS`: the CLI prints the message and exits with status 2, the
+app shows it next to the input. The message names the field, file row or value and says how
+to fix it.
+"""
+
+from __future__ import annotations
+
+from solver.errors import InfeasibleProblemError, SolverInputError
+from weather.errors import WeatherInputError, WeatherSourceUnavailable
+
+
+class PlannerInputError(ValueError):
+    """Bad user input detected by :mod:`pvplanner` (scenario, roof, load, tariff, finance)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        #: Dotted name of the input at fault (``site.latitude``, ``roof.planes[2].tilt``...),
+        #: used by the app to show the message next to that input.
+        self.field = field
+
+
+class LoadFileError(PlannerInputError):
+    """A meter export that cannot be read; the message names the row and column."""
+
+
+class TariffError(PlannerInputError):
+    """An invalid or inconsistent tariff definition."""
+
+
+#: Exceptions that mean "the user's input is wrong": exit status 2, no traceback.
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    PlannerInputError,
+    WeatherInputError,
+    SolverInputError,
+    InfeasibleProblemError,
+)
+
+#: Exceptions that mean "a data source is unreachable": a clear message, exit status 1.
+SOURCE_ERRORS: tuple[type[BaseException], ...] = (WeatherSourceUnavailable,)

@@ -1,0 +1,13 @@
+"""Exceptions raised by :mod:`solver` (which knows nothing of pvlib, the planner or the UI)."""
+
+
+class SolverInputError(ValueError):
+    """Arrays or constraints that are malformed: wrong lengths, negative costs, NaN."""
+
+
+class InfeasibleProblemError(ValueError):
+    """The constraints cannot all hold; the message names the ones that conflict."""
+
+    def __init__(self, message: str, conflicting: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.conflicting = conflicting
