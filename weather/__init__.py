@@ -7,6 +7,8 @@ on the scenario's typical-year axis (see :mod:`weather.timeaxis`).
 
 from weather.errors import WeatherError, WeatherInputError, WeatherSourceUnavailable
 from weather.meta import REQUIRED_COLUMNS, WeatherMeta
+from weather.readers import read_weather_file
+from weather.source import SOURCES, get_weather
 from weather.timeaxis import TYPICAL_YEAR, standard_utc_offset_hours, typical_year_index
 
 __all__ = [
@@ -15,7 +17,10 @@ __all__ = [
     "WeatherError",
     "WeatherInputError",
     "WeatherMeta",
+    "SOURCES",
     "WeatherSourceUnavailable",
+    "get_weather",
+    "read_weather_file",
     "standard_utc_offset_hours",
     "typical_year_index",
 ]

@@ -1,0 +1,271 @@
+"""The ``pvplanner`` command (the stable contract is in DESIGN.md).
+
+Exit status: 0 success, 2 bad input (message on stderr, no traceback), 1 anything else.
+Heavy modules are imported inside each command so ``pvplanner --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pvplanner import __version__
+from pvplanner.errors import SOURCE_ERRORS, USER_ERRORS
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (also used as the process status)."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except USER_ERRORS as problem:
+        print(f"pvplanner: error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SOURCE_ERRORS as problem:
+        print(f"pvplanner: data source unavailable: {problem}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("pvplanner: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as problem:  # noqa: BLE001 - the CLI never shows a traceback
+        if getattr(args, "debug", False):
+            raise
+        print(
+            f"pvplanner: internal error: {type(problem).__name__}: {problem} "
+            "(run again with --debug for details, and please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pvplanner",
+        description="Rooftop solar PV sizing and carbon-asset planner.",
+    )
+    parser.add_argument("--version", action="version", version=f"pvplanner {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="plan the embedded demo scenario (offline)")
+    demo.add_argument("--json", action="store_true", help="print one JSON object")
+    demo.set_defaults(handler=_cmd_demo)
+
+    sim = commands.add_parser("simulate", help="simulate one PV array with pvlib")
+    where = sim.add_mutually_exclusive_group(required=True)
+    where.add_argument("--weather", type=Path, help="weather file (EPW, TMY3, TMY2, PVGIS, CSV)")
+    where.add_argument("--lat", type=float, help="latitude [deg], north positive")
+    sim.add_argument("--lon", type=float, help="longitude [deg], east positive")
+    sim.add_argument(
+        "--source",
+        default="auto",
+        choices=["auto", "pvgis", "nasa-power", "synthetic"],
+        help="weather source for --lat/--lon (default: auto = PVGIS, cached, else synthetic)",
+    )
+    sim.add_argument("--tilt", type=float, required=True, help="surface tilt [deg], 0-90")
+    sim.add_argument(
+        "--azimuth", type=float, required=True, help="surface azimuth [deg], 180 = south"
+    )
+    sim.add_argument("--capacity-kwp", type=float, required=True, help="DC capacity [kWp]")
+    sim.add_argument("--dc-ac-ratio", type=float, default=None, help="DC/AC ratio (default 1.2)")
+    sim.add_argument(
+        "--losses-percent", type=float, default=None, help="total DC losses [%%] (default 14.08)"
+    )
+    sim.add_argument(
+        "--mounting",
+        default="flush",
+        choices=["flush", "tilted_rows", "east_west"],
+        help="how the modules are mounted on the roof",
+    )
+    sim.add_argument("--json", action="store_true", help="print one JSON object")
+    sim.set_defaults(handler=_cmd_simulate)
+
+    wx = commands.add_parser("weather", help="fetch or synthesize a typical year to a CSV file")
+    wx.add_argument("--lat", type=float, required=True)
+    wx.add_argument("--lon", type=float, required=True)
+    wx.add_argument("--source", required=True, choices=["pvgis", "nasa-power", "synthetic"])
+    wx.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    wx.set_defaults(handler=_cmd_weather)
+
+    load = commands.add_parser("load", help="company load tools")
+    load_commands = load.add_subparsers(dest="load_command", required=True, metavar="ACTION")
+    inspect = load_commands.add_parser("inspect", help="quality report and analytics of a meter file")
+    inspect.add_argument("file", type=Path)
+    inspect.add_argument("--units", default="auto", choices=["auto", "kw", "kwh"])
+    inspect.add_argument("--tariff", default=None, help="tariff preset id for costs by TOU period")
+    inspect.add_argument("--json", action="store_true")
+    inspect.set_defaults(handler=_cmd_load_inspect)
+
+    plan = commands.add_parser("plan", help="size PV and battery for a scenario file")
+    plan.add_argument("scenario", type=Path, help="scenario JSON or TOML")
+    plan.add_argument("--json", action="store_true")
+    plan.add_argument("--out", type=Path, default=None, help="write the full result JSON here")
+    plan.set_defaults(handler=_cmd_plan)
+
+    report = commands.add_parser("report", help="write a proposal for a scenario")
+    report.add_argument("scenario", type=Path)
+    report.add_argument("--html", type=Path)
+    report.add_argument("--pdf", type=Path)
+    report.add_argument("--xlsx", type=Path)
+    report.add_argument("--lang", default="zh", choices=["zh", "en"])
+    report.set_defaults(handler=_cmd_report)
+
+    batch = commands.add_parser("batch", help="plan many sites from a CSV file")
+    batch.add_argument("sites", type=Path)
+    batch.add_argument("--out", type=Path, required=True)
+    batch.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
+    batch.add_argument("--workers", type=int, default=None, help="local workers (default: cores)")
+    batch.set_defaults(handler=_cmd_batch)
+
+    schema = commands.add_parser("schema", help="print the scenario JSON schema")
+    schema.set_defaults(handler=_cmd_schema)
+    return parser
+
+
+def _print_json(payload: Any) -> None:
+    print(json.dumps(_json_safe(payload), ensure_ascii=False, indent=2))
+
+
+def _json_safe(value: Any) -> Any:
+    """Replace NaN/inf by None so the output is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from pvplanner.pipeline import plan
+    from pvplanner.scenario import demo_scenario
+
+    result = plan(demo_scenario())
+    _emit_result(result, args.json, out=None)
+    return EXIT_OK
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from pvplanner.pipeline import plan
+    from pvplanner.scenario import load_scenario
+
+    result = plan(load_scenario(args.scenario))
+    _emit_result(result, args.json, out=args.out)
+    return EXIT_OK
+
+
+def _emit_result(result, as_json: bool, out: Path | None) -> None:
+    payload = result.to_dict()
+    if out is not None:
+        out.write_text(json.dumps(_json_safe(payload), ensure_ascii=False, indent=2), "utf-8")
+    if as_json:
+        _print_json(payload)
+    else:
+        print(result.summary_text())
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from pvplanner.simulate import simulate_single_array
+
+    if args.weather is None and args.lon is None:
+        raise_bad("--lon is required with --lat")
+    simulation = simulate_single_array(
+        weather_file=args.weather,
+        latitude=args.lat,
+        longitude=args.lon,
+        source=args.source,
+        tilt_deg=args.tilt,
+        azimuth_deg=args.azimuth,
+        capacity_kwp=args.capacity_kwp,
+        dc_ac_ratio=args.dc_ac_ratio,
+        losses_percent=args.losses_percent,
+        mounting=args.mounting,
+    )
+    payload = simulation.to_dict()
+    if args.json:
+        _print_json(payload)
+    else:
+        print(simulation.summary_text())
+    return EXIT_OK
+
+
+def raise_bad(message: str) -> None:
+    from pvplanner.errors import PlannerInputError
+
+    raise PlannerInputError(message)
+
+
+def _cmd_weather(args: argparse.Namespace) -> int:
+    from weather.source import get_weather
+
+    frame, meta = get_weather(args.lat, args.lon, args.source, fallback_to_synthetic=False)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "w", encoding="utf-8", newline="") as handle:
+        handle.write(f"# {json.dumps(meta.to_dict(), ensure_ascii=False)}\n")
+        frame.to_csv(handle, index_label="time", float_format="%.3f")
+    print(
+        f"wrote {len(frame)} hours of {meta.dataset} ({meta.obtained}) to {args.out}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _cmd_load_inspect(args: argparse.Namespace) -> int:
+    from pvplanner.load_inspect import inspect_file
+
+    report = inspect_file(args.file, units=args.units, tariff_id=args.tariff)
+    if args.json:
+        _print_json(report)
+    else:
+        from pvplanner.load_inspect import format_inspection
+
+        print(format_inspection(report))
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pvplanner.pipeline import plan
+    from pvplanner.report import write_reports
+    from pvplanner.scenario import load_scenario
+
+    if not (args.html or args.pdf or args.xlsx):
+        raise_bad("name at least one output: --html FILE, --pdf FILE or --xlsx FILE")
+    scenario = load_scenario(args.scenario)
+    result = plan(scenario)
+    written = write_reports(
+        scenario, result, html=args.html, pdf=args.pdf, xlsx=args.xlsx, lang=args.lang
+    )
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from pvplanner.batch import run_batch
+
+    summary = run_batch(
+        args.sites, args.out, scheduler=args.scheduler, workers=args.workers, progress=True
+    )
+    _print_json(summary)
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from pvplanner.scenario import scenario_json_schema
+
+    _print_json(scenario_json_schema())
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

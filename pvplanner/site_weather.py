@@ -1,0 +1,47 @@
+"""Weather for a scenario: a place and a source choice, or a file the user brings.
+
+A thin memoizing layer over :mod:`weather` so the app and batch runs fetch, read or synthesize
+a place's weather once per process.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from weather.meta import WeatherMeta
+from weather.readers import read_weather_file
+from weather.source import get_weather
+
+
+def load_weather(
+    latitude: float | None,
+    longitude: float | None,
+    *,
+    source: str = "auto",
+    file: str | Path | None = None,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, WeatherMeta]:
+    """Typical-year weather for a place, or read from ``file`` when given.
+
+    Results are memoized per (place, source, file, seed) within the process; treat the
+    returned frame as read-only.
+    """
+    if file is not None:
+        path = Path(file)
+        stamp = path.stat().st_mtime_ns if path.is_file() else 0
+        return _read_file(str(path), stamp, latitude, longitude)
+    return _place(float(latitude), float(longitude), source, seed)
+
+
+@lru_cache(maxsize=32)
+def _place(latitude: float, longitude: float, source: str, seed: int):
+    return get_weather(latitude, longitude, source, seed=seed)
+
+
+@lru_cache(maxsize=8)
+def _read_file(path: str, stamp: int, latitude: float | None, longitude: float | None):
+    del stamp  # part of the cache key only: a changed file is read again
+    return read_weather_file(path, latitude=latitude, longitude=longitude)

@@ -1,0 +1,394 @@
+"""Monthly solar climatology of named cities: the offline default for weather synthesis.
+
+The table ``data/climatology/cities.csv`` holds, for every city and month, the mean daily
+global horizontal irradiation, the mean air temperature and the mean wind speed of a
+typical-year weather file (CSWD, SWERA, TMY3, TMYx, IWEC, IWEC2; see the README beside the
+table). Cities without a station of their own carry the figures of a named nearby station
+(``proxy_for``) with their own city-centre coordinates.
+
+Pure look-ups: :func:`load_climatology` (the table), :func:`list_cities` (one row per city),
+:func:`find_city` (by English or Chinese name) and :func:`nearest_city` (by coordinates).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from weather.datafiles import data_path
+from weather.errors import WeatherInputError
+
+#: Location of the table inside the data folder.
+CLIMATOLOGY_FILE = ("climatology", "cities.csv")
+
+#: Mean Earth radius [km] (IUGG mean radius R1), used for great-circle distances.
+EARTH_RADIUS_KM = 6371.0088
+
+#: Credit lines requested by the providers of the typical-year datasets, keyed by the
+#: dataset name's prefix (before any ``.period`` suffix, e.g. ``TMYx.2009-2023``).
+DATASET_ATTRIBUTION = {
+    "CSWD": (
+        "China Standard Weather Data (CSWD), China Meteorological Administration Climate "
+        "Information Center and Tsinghua University, 2005"
+    ),
+    "SWERA": (
+        "SWERA typical year: UNEP Solar and Wind Energy Resource Assessment, data developed by NREL"
+    ),
+    "TMY3": "NREL Typical Meteorological Year 3 (TMY3), U.S. Department of Energy / NREL, 2008",
+    "TMYx": (
+        "TMYx typical year from climate.onebuilding.org, derived from NOAA ISD and Copernicus "
+        "ERA5; contains modified Copernicus Climate Change Service information"
+    ),
+    "IWEC": (
+        "IWEC: International Weather for Energy Calculations, (c) ASHRAE; data used with "
+        "acknowledgement of ASHRAE"
+    ),
+    "IWEC2": (
+        "IWEC2: International Weather for Energy Calculations 2, (c) ASHRAE; data used with "
+        "acknowledgement of ASHRAE"
+    ),
+}
+
+_REQUIRED_COLUMNS = (
+    "city",
+    "city_zh",
+    "country",
+    "province",
+    "lat",
+    "lon",
+    "elevation_m",
+    "month",
+    "ghi_kwh_m2_day",
+    "temp_air_c",
+    "wind_speed_m_s",
+    "dataset",
+    "source",
+    "year",
+    "status",
+    "station",
+    "station_lat",
+    "station_lon",
+    "proxy_for",
+    "proxy_distance_km",
+    "notes",
+)
+_TEXT_COLUMNS = (
+    "city",
+    "city_zh",
+    "country",
+    "province",
+    "dataset",
+    "source",
+    "status",
+    "station",
+    "proxy_for",
+    "notes",
+)
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+@dataclass(frozen=True)
+class CityClimate:
+    """The monthly climatology of one city.
+
+    Attributes
+    ----------
+    city, city_zh : str
+        English and Chinese name (``city_zh`` may be ``""``).
+    country, province : str
+        Country; province or municipality for Chinese cities (else ``""``).
+    lat, lon : float
+        Coordinates of the row [deg]: the station for cities with their own station, the
+        city centre for cities that borrow a nearby station's figures.
+    elevation_m : float
+        Elevation [m]: the station's, or pvlib's altitude grid at ``lat, lon`` when the table
+        leaves it blank (cities that borrow another station's figures).
+    monthly_ghi_kwh_m2_day : tuple of 12 float
+        Mean daily global horizontal irradiation of each month [kWh/m2/day].
+    monthly_temp_air_c : tuple of 12 float
+        Mean air temperature of each month [degC].
+    monthly_wind_speed_m_s : tuple of 12 float
+        Mean wind speed of each month [m/s].
+    dataset : str
+        Typical-year dataset the figures come from (``CSWD``, ``TMYx.2009-2023``, ...).
+    source : str
+        Where the figures come from (publisher and file).
+    year : int or None
+        Vintage of the dataset, if known.
+    status : str
+        ``official``, ``secondary`` or ``unverified``.
+    station : str
+        The weather station whose figures these are.
+    station_lat, station_lon : float
+        The station's coordinates [deg].
+    proxy_for : str
+        For cities without a station of their own, the city whose station is used; else ``""``.
+    proxy_distance_km : float or None
+        Distance from this city's centre to that station [km].
+    notes : str
+        Caveats from the table.
+    distance_km : float or None
+        Great-circle distance from the queried point to ``lat, lon`` [km]; ``None`` when the
+        city was found by name.
+    """
+
+    city: str
+    city_zh: str
+    country: str
+    province: str
+    lat: float
+    lon: float
+    elevation_m: float
+    monthly_ghi_kwh_m2_day: tuple[float, ...]
+    monthly_temp_air_c: tuple[float, ...]
+    monthly_wind_speed_m_s: tuple[float, ...]
+    dataset: str
+    source: str
+    year: int | None
+    status: str
+    station: str
+    station_lat: float
+    station_lon: float
+    proxy_for: str = ""
+    proxy_distance_km: float | None = None
+    notes: str = ""
+    distance_km: float | None = None
+
+    @property
+    def station_city(self) -> str:
+        """The city whose station supplied the figures (``proxy_for`` or the city itself)."""
+        return self.proxy_for or self.city
+
+    @property
+    def attribution(self) -> str:
+        """Credit line of the dataset (see :data:`DATASET_ATTRIBUTION`)."""
+        return dataset_attribution(self.dataset)
+
+    @property
+    def annual_ghi_kwh_m2(self) -> float:
+        """Annual global horizontal irradiation [kWh/m2] (non-leap year)."""
+        return float(np.dot(self.monthly_ghi_kwh_m2_day, _DAYS_IN_MONTH))
+
+
+def dataset_attribution(dataset: str) -> str:
+    """Credit line for a dataset name such as ``CSWD`` or ``TMYx.2009-2023`` (``""`` if unknown)."""
+    return DATASET_ATTRIBUTION.get(dataset.split(".")[0], "")
+
+
+def haversine_km(
+    lat1: float | np.ndarray,
+    lon1: float | np.ndarray,
+    lat2: float | np.ndarray,
+    lon2: float | np.ndarray,
+) -> float | np.ndarray:
+    """Great-circle distance between points on a sphere of radius :data:`EARTH_RADIUS_KM`.
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2 : float or array-like
+        Coordinates [deg]; arrays broadcast.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Distance [km].
+    """
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    # clip guards against rounding pushing a just above 1 for antipodal points
+    d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return float(d) if np.ndim(d) == 0 else d
+
+
+@lru_cache(maxsize=1)
+def _table() -> pd.DataFrame:
+    path = data_path(*CLIMATOLOGY_FILE)
+    table = pd.read_csv(path, dtype={"year": "Int64"}, keep_default_na=True)
+    missing = [c for c in _REQUIRED_COLUMNS if c not in table.columns]
+    if missing:
+        raise RuntimeError(f"{path} lacks the columns {missing}; the data folder is damaged")
+    for column in _TEXT_COLUMNS:
+        table[column] = table[column].fillna("").astype(str)
+    counts = table.groupby("city")["month"].apply(lambda m: sorted(m.tolist()))
+    bad = [city for city, months in counts.items() if months != list(range(1, 13))]
+    if bad:
+        raise RuntimeError(f"{path}: cities {bad} do not have exactly the months 1..12")
+    return table.sort_values(["city", "month"], kind="stable").reset_index(drop=True)
+
+
+def load_climatology() -> pd.DataFrame:
+    """The whole climatology table, one row per city and month.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``data/climatology/cities.csv`` (documented in its README), sorted by
+        city and month. A copy: changing it does not change later calls.
+    """
+    return _table().copy()
+
+
+def list_cities() -> pd.DataFrame:
+    """One row per city with its metadata and annual irradiation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``city, city_zh, country, province, lat, lon, elevation_m, dataset, year,
+        status, station, proxy_for, proxy_distance_km, annual_ghi_kwh_m2`` (the last one is
+        the sum over the months of mean daily irradiation times days, non-leap year).
+    """
+    table = _table()
+    days = table["month"].map(dict(enumerate(_DAYS_IN_MONTH, start=1)))
+    annual = (table["ghi_kwh_m2_day"] * days).groupby(table["city"]).sum()
+    columns = [
+        "city",
+        "city_zh",
+        "country",
+        "province",
+        "lat",
+        "lon",
+        "elevation_m",
+        "dataset",
+        "year",
+        "status",
+        "station",
+        "proxy_for",
+        "proxy_distance_km",
+    ]
+    cities = table.loc[table["month"] == 1, columns].reset_index(drop=True)
+    cities["annual_ghi_kwh_m2"] = cities["city"].map(annual).round(1).to_numpy()
+    return cities
+
+
+def _normalise(name: str) -> str:
+    # "Xi'an", "xian" and " XI AN " are one city
+    return re.sub(r"[\s'’\-_.]", "", name).casefold()
+
+
+def _city_climate(rows: pd.DataFrame, distance_km: float | None = None) -> CityClimate:
+    first = rows.iloc[0]
+    elevation = float(first["elevation_m"])
+    if not math.isfinite(elevation):
+        from pvlib.location import lookup_altitude
+
+        elevation = float(lookup_altitude(float(first["lat"]), float(first["lon"])))
+    proxy_distance = first["proxy_distance_km"]
+    year = first["year"]
+    return CityClimate(
+        city=first["city"],
+        city_zh=first["city_zh"],
+        country=first["country"],
+        province=first["province"],
+        lat=float(first["lat"]),
+        lon=float(first["lon"]),
+        elevation_m=elevation,
+        monthly_ghi_kwh_m2_day=tuple(float(v) for v in rows["ghi_kwh_m2_day"]),
+        monthly_temp_air_c=tuple(float(v) for v in rows["temp_air_c"]),
+        monthly_wind_speed_m_s=tuple(float(v) for v in rows["wind_speed_m_s"]),
+        dataset=first["dataset"],
+        source=first["source"],
+        year=None if pd.isna(year) else int(year),
+        status=first["status"],
+        station=first["station"],
+        station_lat=float(first["station_lat"]),
+        station_lon=float(first["station_lon"]),
+        proxy_for=first["proxy_for"],
+        proxy_distance_km=None if pd.isna(proxy_distance) else float(proxy_distance),
+        notes=first["notes"],
+        distance_km=distance_km,
+    )
+
+
+def find_city(name: str) -> CityClimate:
+    """Look a city up by its English or Chinese name (case- and punctuation-insensitive).
+
+    Parameters
+    ----------
+    name : str
+        E.g. ``"Hangzhou"``, ``"hangzhou"``, ``"杭州"``, ``"Xian"``.
+
+    Returns
+    -------
+    CityClimate
+        With ``distance_km=None``.
+
+    Raises
+    ------
+    WeatherInputError
+        If no city has that name; the message lists close matches.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise WeatherInputError("city name is empty; give an English or Chinese city name")
+    table = _table()
+    key = _normalise(name)
+    match = (table["city"].map(_normalise) == key) | (table["city_zh"].map(_normalise) == key)
+    if match.any():
+        return _city_climate(table.loc[match].sort_values("month"))
+    names = sorted(set(table["city"]) | (set(table["city_zh"]) - {""}))
+    by_key = {_normalise(n): n for n in names}
+    close = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.6)]
+    hint = (
+        f"did you mean {', '.join(close)}?"
+        if close
+        else f"known cities: {', '.join(sorted(set(table['city'])))}"
+    )
+    raise WeatherInputError(
+        f"city {name!r} is not in the climatology table ({data_path(*CLIMATOLOGY_FILE).name}); "
+        f"{hint} Or give coordinates and use the nearest station."
+    )
+
+
+def _check_coordinates(latitude: float, longitude: float) -> tuple[float, float]:
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        raise WeatherInputError(
+            f"coordinates must be numbers, got latitude={latitude!r}, longitude={longitude!r}"
+        ) from None
+    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
+        raise WeatherInputError(f"latitude {latitude!r} is outside -90..90 degrees")
+    if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
+        raise WeatherInputError(f"longitude {longitude!r} is outside -180..180 degrees")
+    return lat, lon
+
+
+def nearest_city(latitude: float, longitude: float) -> CityClimate:
+    """The city of the table nearest to a point (great-circle distance).
+
+    Every row counts, including cities that borrow a nearby station's figures (their own
+    city-centre coordinates are used for the distance), so a site in Ningbo gets "Ningbo
+    (figures of the Hangzhou station)". The distance to the station itself is
+    ``haversine_km(latitude, longitude, c.station_lat, c.station_lon)``.
+
+    Parameters
+    ----------
+    latitude, longitude : float
+        The site [deg], -90..90 and -180..180.
+
+    Returns
+    -------
+    CityClimate
+        With ``distance_km`` from the site to the city's ``lat, lon`` [km].
+
+    Raises
+    ------
+    WeatherInputError
+        If the coordinates are not valid numbers in range.
+    """
+    lat, lon = _check_coordinates(latitude, longitude)
+    table = _table()
+    firsts = table.loc[table["month"] == 1]
+    distances = haversine_km(lat, lon, firsts["lat"].to_numpy(), firsts["lon"].to_numpy())
+    best = int(np.argmin(distances))
+    city = firsts["city"].iloc[best]
+    rows = table.loc[table["city"] == city].sort_values("month")
+    return _city_climate(rows, distance_km=float(distances[best]))

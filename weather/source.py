@@ -1,0 +1,105 @@
+"""One entry point: a place (and a source choice) -> a typical-year weather frame and metadata."""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+import pandas as pd
+
+from weather.cache import WeatherCache
+from weather.errors import WeatherInputError, WeatherSourceUnavailable
+from weather.meta import WeatherMeta
+from weather.nasa_power import fetch_nasa_power_typical_year
+from weather.pvgis import fetch_pvgis_tmy
+from weather.synthetic import synthetic_weather_for_place
+
+Source = Literal["auto", "pvgis", "nasa-power", "synthetic"]
+SOURCES: tuple[str, ...] = ("auto", "pvgis", "nasa-power", "synthetic")
+
+#: Set to 1/true to never touch the network (tests, air-gapped sites, the embedded demo).
+OFFLINE_ENV = "PVPLANNER_OFFLINE"
+
+_FETCHERS = {"pvgis": fetch_pvgis_tmy, "nasa-power": fetch_nasa_power_typical_year}
+
+
+def offline_mode() -> bool:
+    """True when ``$PVPLANNER_OFFLINE`` asks for no network access."""
+    return os.environ.get(OFFLINE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def validate_coordinates(latitude: float, longitude: float) -> None:
+    """Raise :class:`WeatherInputError` unless the coordinates are a place on Earth."""
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        raise WeatherInputError(
+            f"coordinates must be numbers, got latitude={latitude!r}, longitude={longitude!r}"
+        ) from None
+    if not -90.0 <= lat <= 90.0:
+        raise WeatherInputError(f"latitude {latitude} is outside -90..90 degrees")
+    if not -180.0 <= lon <= 180.0:
+        raise WeatherInputError(f"longitude {longitude} is outside -180..180 degrees")
+
+
+def get_weather(
+    latitude: float,
+    longitude: float,
+    source: Source = "auto",
+    *,
+    fallback_to_synthetic: bool = True,
+    cache: WeatherCache | None = None,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, WeatherMeta]:
+    """Hourly typical-year weather for a place.
+
+    Parameters
+    ----------
+    latitude, longitude : float
+        Site coordinates [deg], north and east positive.
+    source : {"auto", "pvgis", "nasa-power", "synthetic"}
+        ``auto`` takes PVGIS from the cache or online and falls back to synthetic data;
+        ``synthetic`` never touches the network.
+    fallback_to_synthetic : bool, default True
+        When an online source is unreachable (or ``$PVPLANNER_OFFLINE`` is set), synthesize a
+        year from the nearest city's climatology instead of failing; the metadata notes say so.
+    cache : WeatherCache, optional
+        On-disk cache; the default cache directory when omitted.
+    seed : int
+        Seed of the synthetic generator (deterministic per seed).
+
+    Returns
+    -------
+    (pandas.DataFrame, WeatherMeta)
+        Columns ``ghi, dni, dhi, temp_air, wind_speed`` on the typical-year axis.
+    """
+    validate_coordinates(latitude, longitude)
+    if source not in SOURCES:
+        raise WeatherInputError(f"unknown weather source {source!r}; choose one of {SOURCES}")
+    if source == "synthetic":
+        return synthetic_weather_for_place(latitude, longitude, seed=seed)
+
+    online = "pvgis" if source == "auto" else source
+    cache = cache if cache is not None else WeatherCache()
+    try:
+        if offline_mode():
+            cached = cache.get(online, latitude, longitude)
+            if cached is not None:
+                return cached
+            raise WeatherSourceUnavailable(
+                f"{online} was not fetched: offline mode (${OFFLINE_ENV}) is on and the "
+                f"cache has no entry for ({latitude}, {longitude})"
+            )
+        return _FETCHERS[online](latitude, longitude, cache=cache)
+    except WeatherSourceUnavailable as problem:
+        if not fallback_to_synthetic:
+            raise
+        frame, meta = synthetic_weather_for_place(latitude, longitude, seed=seed)
+        note = f"{problem} -> used synthetic weather from monthly climatology instead"
+        return frame, _with_note(meta, note)
+
+
+def _with_note(meta: WeatherMeta, note: str) -> WeatherMeta:
+    from dataclasses import replace
+
+    return replace(meta, notes=(*meta.notes, note))

@@ -1,0 +1,722 @@
+"""Check and repair a weather frame on the typical-year axis.
+
+:func:`clean_weather` is the one place where weather from any source (files users bring,
+online services, the generator) is checked before it reaches a PV model. It either returns a
+complete frame (no NaN, SI units, pvlib column names) together with human-readable notes on
+what it changed, or raises :class:`~weather.errors.WeatherInputError` with a message that
+names the column, timestamp or value and says how to fix it.
+
+What is checked, in order
+-------------------------
+1. Columns: ``ghi`` and ``temp_air`` are required; ``dni``/``dhi`` are derived from ``ghi``
+   when missing (Erbs model, or closure when one of them is present); a missing
+   ``wind_speed`` is set to :data:`DEFAULT_WIND_SPEED` [m/s].
+2. Declared units (``units=``) are converted to W/m2, degC and m/s (see :data:`ACCEPTED_UNITS`).
+3. Text in a number column is an error naming the timestamp, column and value.
+4. Missing data: more than :data:`MAX_MISSING_PERCENT` % of the timestamps missing is an
+   error naming the first missing timestamp and the count.
+5. Units that look wrong are errors with the fix: an irradiance peak above
+   :data:`MAX_IRRADIANCE_W_M2` (kJ/m2, J/m2 per hour...), a peak below 2 (kWh/m2 or kW/m2),
+   an annual mean temperature above :data:`MAX_MEAN_TEMP_C` (Kelvin or Fahrenheit), wind
+   speeds in km/h.
+6. Negative irradiance is clipped to 0 (noted); values at or below
+   :data:`MISSING_CODE_THRESHOLD` are missing-value codes (e.g. -9999) and treated as gaps.
+7. Gaps: runs of up to :data:`MAX_INTERPOLATED_HOURS` h are interpolated linearly in time;
+   runs up to :data:`MAX_FILLED_GAP_DAYS` days are filled with the mean of the same hours of
+   the nearest complete days before and after; longer runs are errors. The typical year is
+   treated as circular (31 December neighbours 1 January), like the typical-year files.
+8. Irradiance while the sun is below the horizon, or a daily irradiance pattern that is
+   offset from the sun, is reported with the probable shift in hours (a time zone or
+   interval-label mistake).
+
+The thresholds are validation rules, not site data, so they live here as named constants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pvlib
+
+from weather.errors import WeatherInputError
+from weather.meta import REQUIRED_COLUMNS
+from weather.timeaxis import typical_year_index
+
+#: More missing timestamps than this share [%] is an error: a year with more than a tenth of
+#: its hours invented no longer describes the site.
+MAX_MISSING_PERCENT = 10.0
+
+#: Runs of missing values up to this length [h] are interpolated linearly in time.
+MAX_INTERPOLATED_HOURS = 3
+
+#: Runs up to this length [days] are filled from the same hours of neighbouring days; longer
+#: runs are errors (a week of invented weather would distort a month's yield).
+MAX_FILLED_GAP_DAYS = 7
+
+#: Irradiance above this [W/m2] is not W/m2: the solar constant is 1361 W/m2 and hourly
+#: surface GHI/DNI stay below about 1,200 W/m2 even at high altitude.
+MAX_IRRADIANCE_W_M2 = 1500.0
+
+#: A GHI peak below this [W/m2] over a whole year is not W/m2 either: clear-sky noon GHI
+#: exceeds 500 W/m2 in summer at any latitude below the polar circles.
+MIN_GHI_PEAK_W_M2 = 400.0
+
+#: Plausible annual GHI [kWh/m2]; the sunniest deserts receive about 2,700 kWh/m2 a year.
+ANNUAL_GHI_RANGE_KWH_M2 = (250.0, 3500.0)
+
+#: An annual mean temperature above this [degC] does not exist on Earth (the hottest
+#: inhabited places average about 35 degC, WMO climate normals).
+MAX_MEAN_TEMP_C = 45.0
+
+#: Hourly temperatures outside this range [degC] are beyond the WMO world records
+#: (56.7 degC Death Valley 1913, -89.2 degC Vostok 1983) and thus unit or code errors.
+TEMP_AIR_RANGE_C = (-90.0, 60.0)
+
+#: Hourly mean wind above this [m/s] is not m/s (hurricane-force winds are 33 m/s).
+MAX_WIND_SPEED_M_S = 75.0
+
+#: An annual mean wind above this [m/s] is not m/s (the windiest stations average < 20 m/s).
+MAX_MEAN_WIND_M_S = 25.0
+
+#: Values at or below this are missing-value codes (EPW/TMY use 9999/-9999/-9900), not data.
+MISSING_CODE_THRESHOLD = -900.0
+
+#: Used when a file has no wind speed [m/s]: pvlib's cell-temperature models assume 1 m/s
+#: when wind is unknown (``pvlib.temperature.faiman``, ``pvsyst_cell`` defaults).
+DEFAULT_WIND_SPEED = 1.0
+
+#: Share of annual GHI [%] falling while the sun is below the horizon above which a
+#: time-label problem is reported.
+NIGHT_IRRADIANCE_PERCENT = 1.0
+
+#: Largest time shift [h] searched for when the irradiance does not follow the sun.
+MAX_SHIFT_SEARCH_HOURS = 12
+
+_IRRADIANCE = ("ghi", "dni", "dhi")
+
+# Unit conversions to W/m2, degC and m/s. Irradiance units: (factor, per_interval) where
+# per_interval marks energies per time step (divide by the step length in hours as well).
+# 1 Wh = 3600 J, 1 cal = 4.1868 J.
+_IRRADIANCE_UNITS: dict[str, tuple[float, bool]] = {
+    "w/m2": (1.0, False),
+    "kw/m2": (1000.0, False),
+    "wh/m2": (1.0, True),
+    "kwh/m2": (1000.0, True),
+    "j/m2": (1.0 / 3600.0, True),
+    "kj/m2": (1000.0 / 3600.0, True),
+    "mj/m2": (1.0e6 / 3600.0, True),
+    "j/cm2": (1.0e4 / 3600.0, True),
+    "cal/cm2": (4.1868e4 / 3600.0, True),
+}
+_TEMPERATURE_UNITS = {
+    "degc": "C",
+    "c": "C",
+    "celsius": "C",
+    "k": "K",
+    "kelvin": "K",
+    "degf": "F",
+    "f": "F",
+    "fahrenheit": "F",
+}
+_WIND_UNITS = {
+    "m/s": 1.0,
+    "km/h": 1.0 / 3.6,
+    "kmh": 1.0 / 3.6,
+    "kn": 0.514444,
+    "knot": 0.514444,
+    "knots": 0.514444,
+    "kt": 0.514444,
+    "mph": 0.44704,
+}
+
+#: Units accepted in ``units=`` (case and spacing ignored; "m2", "m^2" and "m²" alike;
+#: energy units are per time step of the data).
+ACCEPTED_UNITS = {
+    "irradiance (ghi, dni, dhi)": sorted(_IRRADIANCE_UNITS),
+    "temp_air": ["degC", "K", "degF"],
+    "wind_speed": sorted(_WIND_UNITS),
+}
+
+_MISSING_TEXT = {"", "nan", "na", "n/a", "null", "none", "-", "--"}
+
+
+@dataclass(frozen=True)
+class _Gap:
+    column: str
+    start: int
+    length: int
+    method: str  # "interpolated" or "neighbour days"
+
+
+def normalise_unit(unit: str) -> str:
+    """Canonical spelling of a unit string: lower case, no spaces, ``m2`` for square metres.
+
+    Examples: ``"W/m²"`` -> ``"w/m2"``, ``"kWh/m^2 per hour"`` -> ``"kwh/m2"``,
+    ``"°C"`` -> ``"degc"``.
+    """
+    text = str(unit).strip().lower()
+    text = text.replace("²", "2").replace("^2", "2").replace("**2", "2").replace("°", "deg")
+    text = text.replace(" ", "")
+    for suffix in ("perhour", "/hour", "/hr", "/h", "perinterval", "perstep", "/step"):
+        # "kWh/m2/h": the energy is per hourly step, which per_interval handles
+        if text.endswith(suffix) and text != suffix and not text.endswith("km/h"):
+            text = text[: -len(suffix)]
+    text = text.replace("·", "").replace("m-2", "/m2").replace("//", "/")
+    if text in ("degreec", "degreesc", "degreescelsius", "degreecelsius"):
+        text = "degc"
+    return text
+
+
+def convert_units(
+    data: pd.DataFrame, units: Mapping[str, str] | None, interval_minutes: int = 60
+) -> tuple[pd.DataFrame, list[str]]:
+    """Convert declared units of weather columns to W/m2, degC and m/s.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Numeric weather columns (pvlib names).
+    units : mapping of str to str, optional
+        Column name (or ``"irradiance"`` for ghi, dni and dhi together) -> unit, e.g.
+        ``{"temp_air": "K", "irradiance": "kJ/m2"}``. Energy units are per time step.
+    interval_minutes : int, default 60
+        Length of one row [min], for energies per step.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        The converted copy and one note per converted column.
+
+    Raises
+    ------
+    WeatherInputError
+        If a unit or a column name is not recognised.
+    """
+    if not units:
+        return data, []
+    out = data.copy()
+    notes: list[str] = []
+    expanded: dict[str, str] = {}
+    for key, unit in units.items():
+        name = str(key).strip().lower()
+        targets = _IRRADIANCE if name == "irradiance" else (name,)
+        for target in targets:
+            expanded[target] = unit
+    hours = interval_minutes / 60.0
+    for column, unit in expanded.items():
+        norm = normalise_unit(unit)
+        if column not in REQUIRED_COLUMNS:
+            raise WeatherInputError(
+                f"units given for unknown column {column!r}; use one of "
+                f"{', '.join(REQUIRED_COLUMNS)} or 'irradiance'"
+            )
+        if column not in out.columns:
+            continue
+        values = out[column]
+        if column in _IRRADIANCE:
+            if norm not in _IRRADIANCE_UNITS:
+                raise WeatherInputError(
+                    f"unknown irradiance unit {unit!r} for {column!r}; use one of "
+                    f"{', '.join(ACCEPTED_UNITS['irradiance (ghi, dni, dhi)'])}"
+                )
+            factor, per_interval = _IRRADIANCE_UNITS[norm]
+            factor = factor / hours if per_interval else factor
+            out[column] = values * factor
+        elif column == "temp_air":
+            kind = _TEMPERATURE_UNITS.get(norm)
+            if kind is None:
+                raise WeatherInputError(f"unknown temperature unit {unit!r}; use degC, K or degF")
+            if kind == "K":
+                out[column] = values - 273.15
+            elif kind == "F":
+                out[column] = (values - 32.0) * 5.0 / 9.0
+        else:  # wind_speed
+            if norm not in _WIND_UNITS:
+                raise WeatherInputError(
+                    f"unknown wind speed unit {unit!r}; use one of {', '.join(sorted(_WIND_UNITS))}"
+                )
+            out[column] = values * _WIND_UNITS[norm]
+        if norm not in ("w/m2", "degc", "c", "m/s"):
+            notes.append(f"{column} converted from {unit} to SI units")
+    return out, notes
+
+
+def clean_weather(
+    df: pd.DataFrame,
+    *,
+    label: str,
+    interval_minutes: int = 60,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    units: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Check, convert and repair one typical year of weather.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Weather on the typical-year axis (:func:`weather.timeaxis.typical_year_index`, any
+        fixed offset), with at least ``ghi`` [W/m2] and ``temp_air`` [degC]; ``dni``,
+        ``dhi`` [W/m2] and ``wind_speed`` [m/s] are used when present. Missing values are
+        NaN; text in number columns is reported.
+    label : str
+        What the data are, for messages, e.g. ``"weather file 'site.csv'"``.
+    interval_minutes : int, default 60
+        Step of the axis [min] (60 or 15).
+    latitude, longitude : float, optional
+        Location [deg]; needed to derive dni/dhi and to check the time labels against the
+        sun. Without them those steps are skipped (deriving raises).
+    units : mapping, optional
+        Declared units to convert, see :func:`convert_units`.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        The cleaned frame with exactly the columns :data:`weather.meta.REQUIRED_COLUMNS`
+        (float, no NaN) on the full typical-year index, and notes on what was changed.
+
+    Raises
+    ------
+    WeatherInputError
+        For missing columns, text in numbers, implausible units, too many or too long gaps,
+        or an index that is not the typical-year axis.
+    """
+    notes: list[str] = []
+    index = _typical_axis(df, label, interval_minutes)
+    frame = df.copy()
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame = frame.reindex(index)
+
+    if "ghi" not in frame.columns or "temp_air" not in frame.columns:
+        missing = [c for c in ("ghi", "temp_air") if c not in frame.columns]
+        found = ", ".join(map(str, df.columns)) or "none"
+        raise WeatherInputError(
+            f"{label}: required column {missing[0]!r} is missing (columns found: {found}). "
+            f"Weather needs ghi [W/m2] and temp_air [degC]; dni, dhi and wind_speed are optional."
+        )
+    present = [c for c in REQUIRED_COLUMNS if c in frame.columns]
+    numeric = pd.DataFrame({c: _to_number(frame[c], c, label) for c in present}, index=index)
+    numeric, unit_notes = convert_units(numeric, units, interval_minutes)
+    notes += unit_notes
+
+    numeric = _drop_missing_codes(numeric, notes)
+    _check_missing_share(numeric, label)
+    _check_units(numeric, label, interval_minutes)
+
+    for column in _IRRADIANCE:
+        if column in numeric.columns:
+            negative = numeric[column] < 0
+            if negative.any():
+                notes.append(
+                    f"{int(negative.sum())} negative {column} values (lowest "
+                    f"{numeric[column].min():.1f} W/m2) set to 0"
+                )
+                numeric[column] = numeric[column].clip(lower=0.0)
+    if "wind_speed" in numeric.columns and (numeric["wind_speed"] < 0).any():
+        count = int((numeric["wind_speed"] < 0).sum())
+        numeric["wind_speed"] = numeric["wind_speed"].clip(lower=0.0)
+        notes.append(f"{count} negative wind_speed values set to 0")
+
+    numeric = _fill_gaps(numeric, label, interval_minutes, notes)
+
+    solpos = None
+    if latitude is not None and longitude is not None:
+        solpos = _sun(index, latitude, longitude, interval_minutes)
+    numeric = _complete_components(numeric, solpos, label, notes)
+    if "wind_speed" not in numeric.columns:
+        numeric["wind_speed"] = DEFAULT_WIND_SPEED
+        notes.append(
+            f"no wind_speed in the data: {DEFAULT_WIND_SPEED:g} m/s assumed (pvlib's default "
+            "for cell-temperature models)"
+        )
+    if solpos is not None:
+        note = _time_label_note(numeric["ghi"], solpos, interval_minutes)
+        if note:
+            notes.append(note)
+
+    out = numeric[list(REQUIRED_COLUMNS)].astype("float64")
+    out.index = index
+    if out.isna().to_numpy().any():  # defensive: every step above should have filled them
+        column = out.columns[out.isna().any()][0]
+        raise WeatherInputError(f"{label}: column {column!r} could not be completed")
+    return out, notes
+
+
+def irradiance_time_shift(
+    ghi: pd.Series, latitude: float, longitude: float, interval_minutes: int = 60
+) -> tuple[float, float]:
+    """How far the irradiance pattern is shifted from the sun, and how much falls at night.
+
+    Parameters
+    ----------
+    ghi : pandas.Series
+        GHI [W/m2] on a tz-aware, regular axis with interval-start labels.
+    latitude, longitude : float
+        Location [deg].
+    interval_minutes : int, default 60
+        Step of the axis [min].
+
+    Returns
+    -------
+    shift_hours : float
+        Lag [h] that best aligns the data with the sun: positive means the irradiance comes
+        that many hours *after* the sun would put it (labels too late).
+    night_percent : float
+        Share of the total GHI [%] in intervals when the sun is below the horizon throughout.
+    """
+    solpos = _sun(pd.DatetimeIndex(ghi.index), latitude, longitude, interval_minutes)
+    return _shift_and_night(ghi.to_numpy(dtype=float), solpos, interval_minutes)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _typical_axis(df: pd.DataFrame, label: str, interval_minutes: int) -> pd.DatetimeIndex:
+    index = df.index
+    if not isinstance(index, pd.DatetimeIndex) or index.tz is None or len(index) == 0:
+        raise WeatherInputError(
+            f"{label}: weather must be indexed by tz-aware timestamps on the typical-year "
+            "axis (map it with weather.timeaxis.to_typical_year first)"
+        )
+    offset = index[0].utcoffset()
+    hours = offset.total_seconds() / 3600.0 if offset is not None else 0.0
+    axis = typical_year_index(hours, interval_minutes)
+    if not index.isin(axis).all() or index.has_duplicates:
+        raise WeatherInputError(
+            f"{label}: timestamps are not the typical-year axis of {interval_minutes}-minute "
+            "steps (map the data with weather.timeaxis.to_typical_year first)"
+        )
+    return axis
+
+
+def _to_number(values: pd.Series, column: str, label: str) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        out = values.astype("float64")
+    else:
+        text = values.astype("string").str.strip()
+        blank = text.isna() | text.str.lower().isin(_MISSING_TEXT)
+        out = pd.to_numeric(text.where(~blank), errors="coerce").astype("float64")
+        bad = (~blank) & out.isna()
+        if bad.any():
+            first = bad[bad].index[0]
+            raise WeatherInputError(
+                f"{label}: column {column!r} holds text that is not a number at "
+                f"{first:%Y-%m-%d %H:%M} (value {values.loc[first]!r}; {int(bad.sum())} such "
+                "values). Put plain numbers with a '.' decimal point, or leave the cell empty."
+            )
+    return out.where(np.isfinite(out))
+
+
+def _drop_missing_codes(data: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    codes = data <= MISSING_CODE_THRESHOLD
+    if codes.to_numpy().any():
+        notes.append(
+            f"{int(codes.to_numpy().sum())} values at or below {MISSING_CODE_THRESHOLD:g} "
+            "taken as missing-value codes"
+        )
+        data = data.mask(codes)
+    return data
+
+
+def _check_missing_share(data: pd.DataFrame, label: str) -> None:
+    missing_rows = data.isna().any(axis=1)
+    count = int(missing_rows.sum())
+    share = 100.0 * count / len(data)
+    if share > MAX_MISSING_PERCENT:
+        first = missing_rows[missing_rows].index[0]
+        column = data.columns[data.loc[first].isna().to_numpy()][0]
+        raise WeatherInputError(
+            f"{label}: {count} of {len(data)} timestamps ({share:.1f} %) have missing values, "
+            f"the first at {first:%Y-%m-%d %H:%M} (column {column!r}); at most "
+            f"{MAX_MISSING_PERCENT:g} % can be filled. Supply a complete year or use an online "
+            "source such as PVGIS."
+        )
+
+
+def _irradiance_unit_hint(peak: float, interval_minutes: int) -> str:
+    hours = interval_minutes / 60.0
+    # expected peak of a clear noon (~1000 W/m2) in each unit, per time step
+    candidates = {
+        "kWh/m2 (or kW/m2)": 1.0 * hours,
+        "MJ/m2": 3.6 * hours,
+        "J/cm2": 360.0 * hours,
+        "kJ/m2": 3600.0 * hours,
+        "J/m2": 3.6e6 * hours,
+    }
+    ratio = {name: abs(np.log10(max(peak, 1e-9) / ref)) for name, ref in candidates.items()}
+    best = min(ratio, key=ratio.get)
+    if ratio[best] > 0.6:
+        return ""
+    return best
+
+
+def _check_units(data: pd.DataFrame, label: str, interval_minutes: int) -> None:
+    hours = interval_minutes / 60.0
+    step = "hour" if interval_minutes == 60 else f"{interval_minutes}-minute step"
+    for column in _IRRADIANCE:
+        if column not in data.columns or data[column].isna().all():
+            continue
+        peak = float(data[column].max())
+        too_high = peak > MAX_IRRADIANCE_W_M2
+        too_low = column == "ghi" and peak < MIN_GHI_PEAK_W_M2
+        if not (too_high or too_low):
+            continue
+        at = data[column].idxmax()
+        annual = float(data[column].sum()) * hours / 1000.0
+        hint = _irradiance_unit_hint(peak, interval_minutes)
+        guess = (
+            f" It looks like {hint} per {step}: declare the unit (units={{'{column}': "
+            f"'{hint.split(' ')[0]}'}}; in a CSV file a '# units: {column}={hint.split(' ')[0]}' "
+            "comment line) or convert the values to W/m2."
+            if hint
+            else " Check the unit and the column order, and convert the values to W/m2."
+        )
+        bound = (
+            f"above {MAX_IRRADIANCE_W_M2:,.0f} W/m2, more than the sun delivers"
+            if too_high
+            else f"below {MIN_GHI_PEAK_W_M2:,.0f} W/m2, less than any clear noon delivers"
+        )
+        raise WeatherInputError(
+            f"{label}: {column} peaks at {peak:,.4g} (at {at:%Y-%m-%d %H:%M}), {bound}; read "
+            f"as W/m2 the year would sum to {annual:,.4g} kWh/m2 (plausible "
+            f"{ANNUAL_GHI_RANGE_KWH_M2[0]:,.0f}-{ANNUAL_GHI_RANGE_KWH_M2[1]:,.0f}), so the "
+            f"values are probably not W/m2.{guess}"
+        )
+    if "ghi" in data.columns:
+        annual = float(data["ghi"].mean()) * 8760 / 1000.0
+        low, high = ANNUAL_GHI_RANGE_KWH_M2
+        if not low <= annual <= high:
+            raise WeatherInputError(
+                f"{label}: ghi averages to {annual:,.0f} kWh/m2 a year, outside the plausible "
+                f"{low:,.0f}-{high:,.0f} kWh/m2; check the unit (W/m2 expected) and the column."
+            )
+    if "temp_air" in data.columns and data["temp_air"].notna().any():
+        temp = data["temp_air"]
+        mean, hottest, coldest = float(temp.mean()), float(temp.max()), float(temp.min())
+        if mean > 150.0:
+            raise WeatherInputError(
+                f"{label}: temp_air averages {mean:.1f}, impossible in degC; the values look "
+                "like Kelvin. Subtract 273.15 or declare the unit (units={'temp_air': 'K'}; in "
+                "a CSV file a '# units: temp_air=K' comment line)."
+            )
+        if mean > MAX_MEAN_TEMP_C or hottest > TEMP_AIR_RANGE_C[1]:
+            raise WeatherInputError(
+                f"{label}: temp_air averages {mean:.1f} and reaches {hottest:.1f} "
+                f"(at {temp.idxmax():%Y-%m-%d %H:%M}), too hot for degC (world record "
+                "56.7 degC); the values look like Fahrenheit. Convert them to degC or declare "
+                "the unit (units={'temp_air': 'degF'})."
+            )
+        if coldest < TEMP_AIR_RANGE_C[0]:
+            raise WeatherInputError(
+                f"{label}: temp_air falls to {coldest:.1f} degC at "
+                f"{temp.idxmin():%Y-%m-%d %H:%M}, below the world record -89.2 degC; a "
+                "missing-value code or a unit error. Leave missing values empty."
+            )
+    if "wind_speed" in data.columns and data["wind_speed"].notna().any():
+        wind = data["wind_speed"]
+        if wind.max() > MAX_WIND_SPEED_M_S or wind.mean() > MAX_MEAN_WIND_M_S:
+            raise WeatherInputError(
+                f"{label}: wind_speed averages {wind.mean():.1f} and peaks at "
+                f"{wind.max():.1f}, too high for m/s; km/h or knots? Convert to m/s or declare "
+                "the unit (units={'wind_speed': 'km/h'})."
+            )
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and stop positions of the True runs of ``mask``."""
+    padded = np.concatenate(([0], mask.astype(np.int8), [0]))
+    diff = np.diff(padded)
+    return np.flatnonzero(diff == 1), np.flatnonzero(diff == -1)
+
+
+def _fill_gaps(
+    data: pd.DataFrame, label: str, interval_minutes: int, notes: list[str]
+) -> pd.DataFrame:
+    steps_per_day = 24 * 60 // interval_minutes
+    max_interp = MAX_INTERPOLATED_HOURS * 60 // interval_minutes
+    max_fill = MAX_FILLED_GAP_DAYS * steps_per_day
+    index = data.index
+    gaps: list[_Gap] = []
+    filled = {}
+    for column in data.columns:
+        values = data[column].to_numpy(dtype=float, copy=True)
+        isnan = np.isnan(values)
+        if not isnan.any():
+            filled[column] = values
+            continue
+        n = len(values)
+        # rotate so that the series starts with a value: runs then never wrap the year end
+        shift = int(np.argmax(~isnan))
+        rotated = np.roll(values, -shift)
+        original = rotated.copy()
+        valid = ~np.isnan(original)
+        starts, stops = _runs(~valid)
+        for start, stop in zip(starts, stops, strict=True):
+            length = int(stop - start)
+            real_start = int((start + shift) % n)
+            if length <= max_interp:
+                left, right = original[start - 1], original[stop % n]
+                weights = np.arange(1, length + 1) / (length + 1)
+                rotated[start:stop] = left + (right - left) * weights
+                gaps.append(_Gap(column, real_start, length, "interpolated"))
+            elif length <= max_fill:
+                for pos in range(start, stop):
+                    rotated[pos] = _same_hour_neighbours(original, valid, pos, steps_per_day)
+                gaps.append(_Gap(column, real_start, length, "neighbour days"))
+            else:
+                first = index[real_start]
+                last = index[int((real_start + length - 1) % n)]
+                raise WeatherInputError(
+                    f"{label}: column {column!r} has a gap of {length / steps_per_day:.1f} days "
+                    f"from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}; gaps longer than "
+                    f"{MAX_FILLED_GAP_DAYS} days cannot be filled credibly. Supply data for "
+                    "that period or use an online source such as PVGIS."
+                )
+        filled[column] = np.roll(rotated, shift)
+    notes += _gap_notes(gaps, index, interval_minutes)
+    return pd.DataFrame(filled, index=index)
+
+
+def _same_hour_neighbours(
+    values: np.ndarray, valid: np.ndarray, pos: int, steps_per_day: int
+) -> float:
+    """Mean of the same time of day on the nearest valid days before and after (circular)."""
+    n = len(values)
+    found = []
+    for direction in (-1, 1):
+        for days in range(1, n // steps_per_day):
+            q = (pos + direction * days * steps_per_day) % n
+            if valid[q]:
+                found.append(values[q])
+                break
+    return float(np.mean(found))
+
+
+def _gap_notes(gaps: list[_Gap], index: pd.DatetimeIndex, interval_minutes: int) -> list[str]:
+    notes: list[str] = []
+    step_h = interval_minutes / 60.0
+    short = [g for g in gaps if g.method == "interpolated"]
+    if short:
+        columns = sorted({g.column for g in short})
+        spans = {(g.start, g.length) for g in short}
+        hours = sum(length for _, length in spans) * step_h
+        first = index[min(start for start, _ in spans)]
+        notes.append(
+            f"{len(spans)} short gap(s) of up to {MAX_INTERPOLATED_HOURS} h ({hours:g} h in "
+            f"total, first at {first:%Y-%m-%d %H:%M}) interpolated in time: {', '.join(columns)}"
+        )
+    long: dict[tuple[int, int], list[str]] = {}
+    for g in gaps:
+        if g.method == "neighbour days":
+            long.setdefault((g.start, g.length), []).append(g.column)
+    for (start, length), columns in sorted(long.items())[:5]:
+        notes.append(
+            f"gap of {length * step_h:g} h from {index[start]:%Y-%m-%d %H:%M} filled from the "
+            f"same hours of the neighbouring days: {', '.join(columns)}"
+        )
+    if len(long) > 5:
+        notes.append(f"... and {len(long) - 5} more gaps filled the same way")
+    return notes
+
+
+def _sun(
+    index: pd.DatetimeIndex, latitude: float, longitude: float, interval_minutes: int
+) -> pd.DataFrame:
+    """Solar elevation at the start, middle and end of every interval, zenith at the middle."""
+    step = pd.Timedelta(minutes=interval_minutes)
+    middle = pvlib.solarposition.get_solarposition(index + step / 2, latitude, longitude)
+    edges = index.append(pd.DatetimeIndex([index[-1] + step]))
+    edge = pvlib.solarposition.get_solarposition(edges, latitude, longitude)
+    elevation = edge["elevation"].to_numpy()
+    return pd.DataFrame(
+        {
+            "zenith": middle["zenith"].to_numpy(),
+            "elevation": middle["elevation"].to_numpy(),
+            "elevation_start": elevation[:-1],
+            "elevation_end": elevation[1:],
+        },
+        index=index,
+    )
+
+
+def _complete_components(
+    data: pd.DataFrame, solpos: pd.DataFrame | None, label: str, notes: list[str]
+) -> pd.DataFrame:
+    has_dni, has_dhi = "dni" in data.columns, "dhi" in data.columns
+    if has_dni and has_dhi:
+        return data
+    if solpos is None:
+        raise WeatherInputError(
+            f"{label}: {'dni' if not has_dni else 'dhi'} is missing and cannot be derived from "
+            "ghi without the location; give latitude and longitude"
+        )
+    out = data.copy()
+    zenith = solpos["zenith"]
+    cos_zenith = np.cos(np.radians(zenith.to_numpy()))
+    ghi = out["ghi"]
+    if not has_dni and not has_dhi:
+        # plain arrays: Erbs' extraterrestrial term then follows the day of year positionally
+        split = pvlib.irradiance.erbs(
+            ghi.to_numpy(), zenith.to_numpy(), np.asarray(ghi.index.day_of_year, dtype=float)
+        )
+        out["dni"] = np.asarray(split["dni"], dtype=float)
+        out["dhi"] = np.asarray(split["dhi"], dtype=float)
+        notes.append(
+            "dni and dhi derived from ghi with the Erbs model (pvlib.irradiance.erbs); hourly "
+            "diffuse fractions from such models are uncertain by 10-20 %"
+        )
+    elif not has_dni:
+        # closure ghi = dni cos(z) + dhi, cut where the sun is too low for a stable ratio
+        usable = cos_zenith > 0.065
+        beam = np.clip(ghi.to_numpy() - out["dhi"].to_numpy(), 0.0, None)
+        out["dni"] = np.where(usable, beam / np.where(usable, cos_zenith, 1.0), 0.0)
+        out["dni"] = out["dni"].clip(upper=MAX_IRRADIANCE_W_M2)
+        notes.append("dni derived from ghi and dhi (closure ghi = dni cos(zenith) + dhi)")
+    else:
+        out["dhi"] = np.clip(
+            ghi.to_numpy() - out["dni"].to_numpy() * np.clip(cos_zenith, 0, 1), 0.0, None
+        )
+        notes.append("dhi derived from ghi and dni (closure ghi = dni cos(zenith) + dhi)")
+    return out
+
+
+def _shift_and_night(
+    ghi: np.ndarray, solpos: pd.DataFrame, interval_minutes: int
+) -> tuple[float, float]:
+    ghi = np.nan_to_num(np.clip(ghi, 0.0, None))
+    total = ghi.sum()
+    if total <= 0:
+        return 0.0, 0.0
+    # "night": the sun is below the horizon for the whole interval (1 deg margin for refraction)
+    highest = solpos[["elevation_start", "elevation", "elevation_end"]].max(axis=1)
+    night = (highest < -1.0).to_numpy()
+    night_percent = 100.0 * ghi[night].sum() / total
+    proxy = np.clip(np.sin(np.radians(solpos["elevation"].to_numpy())), 0.0, None)
+    steps_per_hour = 60 // interval_minutes
+    lags = range(
+        -MAX_SHIFT_SEARCH_HOURS * steps_per_hour, MAX_SHIFT_SEARCH_HOURS * steps_per_hour + 1
+    )
+    proxy_c = proxy - proxy.mean()
+    ghi_c = ghi - ghi.mean()
+    scores = {lag: float(np.dot(np.roll(ghi_c, -lag), proxy_c)) for lag in lags}
+    best = max(scores, key=lambda lag: (scores[lag], -abs(lag)))
+    return best * interval_minutes / 60.0, night_percent
+
+
+def _time_label_note(ghi: pd.Series, solpos: pd.DataFrame, interval_minutes: int) -> str | None:
+    shift, night_percent = _shift_and_night(ghi.to_numpy(dtype=float), solpos, interval_minutes)
+    if shift == 0 and night_percent <= NIGHT_IRRADIANCE_PERCENT:
+        return None
+    night = f"{night_percent:.1f} % of the annual GHI falls while the sun is below the horizon"
+    if shift == 0:
+        return f"WARNING: {night}; check the time labels (time zone, interval start vs end)"
+    direction = "after" if shift > 0 else "before"
+    move = "earlier" if shift > 0 else "later"
+    return (
+        f"WARNING: the irradiance comes about {abs(shift):g} h {direction} the sun would put "
+        f"it ({night}): the time labels are probably off by {shift:+g} h (a wrong time zone, "
+        f"or labels at interval end read as start). Move them {abs(shift):g} h {move} if so."
+    )
