@@ -211,7 +211,14 @@ def _cmd_weather(args: argparse.Namespace) -> int:
     frame, meta = get_weather(args.lat, args.lon, args.source, fallback_to_synthetic=False)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8", newline="") as handle:
-        handle.write(f"# {json.dumps(meta.to_dict(), ensure_ascii=False)}\n")
+        # The plain-CSV header comment that weather.readers reads back (documented there).
+        dataset = meta.dataset.replace(",", " ").replace(";", " ")
+        handle.write(
+            f"# latitude={meta.latitude}, longitude={meta.longitude}, "
+            f"elevation={meta.elevation_m}, utc_offset={meta.utc_offset_hours:g}, "
+            f"dataset={dataset}\n"
+        )
+        handle.write("# units: ghi=W/m2, dni=W/m2, dhi=W/m2, temp_air=degC, wind_speed=m/s\n")
         frame.to_csv(handle, index_label="time", float_format="%.3f")
     print(
         f"wrote {len(frame)} hours of {meta.dataset} ({meta.obtained}) to {args.out}",

@@ -1,0 +1,214 @@
+"""Translate a scenario's domain objects into the optimizer's problem, and back.
+
+The optimizer (:mod:`solver`) values one representative year: energy at the import price,
+exports at the export price and demand-charge savings, all times one present-worth factor
+``pwf_energy``, with PV output scaled by ``production_levelization``. The finance model
+(:func:`pvplanner.finance.present_worth_factors`) has separate after-tax factors for energy,
+exports and demand; here they are folded into the export prices and demand rates handed to
+the solver so that the solver's NPV equals the cash-flow NPV of :mod:`pvplanner.finance`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pvplanner.finance import Year1Savings
+from pvplanner.scenario import Scenario
+from pvplanner.tariff import Bill
+from solver.problem import BatteryOptions, Costs, DemandCharge, SizingProblem
+
+
+@dataclass(frozen=True)
+class SizingInputs:
+    """Arrays on the scenario time axis that every sizing run shares."""
+
+    production_kw_per_kwp: pd.DataFrame
+    load_kw: pd.Series
+    import_price_per_kwh: np.ndarray
+    export_price_per_kwh: np.ndarray
+    demand_windows: Sequence[tuple[np.ndarray, float, str]]
+    plane_max_kwp: np.ndarray
+    grid_tco2_per_kwh: float
+    export_allowed: bool
+
+    @property
+    def step_hours(self) -> float:
+        index = self.load_kw.index
+        return (index[1] - index[0]).total_seconds() / 3600.0
+
+
+def build_problem(
+    scenario: Scenario,
+    inputs: SizingInputs,
+    factors: dict[str, float],
+    *,
+    fixed_kwp: Sequence[float] | None = None,
+    fixed_battery: tuple[float, float] | None = None,
+    year_one: bool = False,
+) -> SizingProblem:
+    """The solver's problem for a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Constraints, battery options and the objective's inputs.
+    inputs : SizingInputs
+        Profiles, prices and windows on the time axis.
+    factors : dict
+        :func:`pvplanner.finance.present_worth_factors` output.
+    fixed_kwp, fixed_battery : optional
+        Fix the PV size per plane / the battery (kWh, kW): the solver then only dispatches.
+    year_one : bool
+        Model year 1 (PV output not levelised for degradation) instead of the levelised
+        lifecycle year; used to report year-1 flows and bills of a chosen design.
+    """
+    pwf_energy = factors["pwf_energy"]
+    levelization = 1.0 if year_one else factors["production_levelization"]
+    # Exports and demand have their own escalation/degradation/tax factors: fold the ratio
+    # into the prices so that pwf_energy x (solver's year value) = their lifecycle value.
+    # A year-1 dispatch of a fixed design optimises the year-1 bill itself: plain prices.
+    if year_one or pwf_energy <= 0:
+        export_scale = demand_scale = 1.0
+    else:
+        export_scale = factors["pwf_export"] * factors["export_levelization"] / (
+            pwf_energy * factors["production_levelization"]
+        )
+        demand_scale = factors["pwf_demand"] / pwf_energy
+    charges = [
+        DemandCharge(window=mask, rate_per_kw=rate * demand_scale, name=str(label))
+        for mask, rate, label in inputs.demand_windows
+        if rate > 0
+    ]
+    costs = Costs(
+        pv_capex_per_kwp=factors["effective_capex_per_kwp"],
+        pwf_energy=pwf_energy,
+        pwf_om=1.0,
+        pv_om_per_kwp_year=factors["om_pw_per_kwp"],
+        battery_capex_per_kwh=factors["effective_capex_per_kwh"],
+        battery_capex_per_kw=factors["effective_capex_per_kw"],
+        battery_om_per_kwh_year=factors["om_pw_per_kwh"],
+        fixed_capex=factors["effective_fixed_capex"],
+        production_levelization=levelization,
+    )
+    c = scenario.constraints
+    b = scenario.battery
+    plane_max = np.asarray(inputs.plane_max_kwp, dtype=float)
+    plane_min = np.zeros_like(plane_max)
+    if fixed_kwp is not None:
+        plane_min = plane_max = np.asarray(fixed_kwp, dtype=float)
+    battery = BatteryOptions(
+        allowed=b.allowed,
+        min_kwh=b.min_energy_kwh,
+        max_kwh=b.max_energy_kwh,
+        min_kw=b.min_power_kw,
+        max_kw=b.max_power_kw,
+        charge_efficiency=b.charge_efficiency,
+        discharge_efficiency=b.discharge_efficiency,
+        min_soc_fraction=b.min_soc_fraction,
+        max_c_rate=b.max_c_rate,
+        grid_charging=b.grid_charging,
+    )
+    if fixed_battery is not None:
+        kwh, kw = fixed_battery
+        battery = BatteryOptions(
+            allowed=kwh > 0,
+            min_kwh=kwh, max_kwh=kwh, min_kw=kw, max_kw=kw,
+            charge_efficiency=b.charge_efficiency,
+            discharge_efficiency=b.discharge_efficiency,
+            min_soc_fraction=b.min_soc_fraction,
+            max_c_rate=max(b.max_c_rate, kw / kwh if kwh > 0 else 0.0) or np.inf,
+            grid_charging=b.grid_charging,
+        )
+    export_limit = c.export_limit_kw if c.export_limit_kw is not None else np.inf
+    if not inputs.export_allowed:
+        export_limit = 0.0
+    fixed = fixed_kwp is not None
+    return SizingProblem(
+        production_kw_per_kwp=inputs.production_kw_per_kwp.to_numpy(),
+        load_kw=inputs.load_kw.to_numpy(),
+        import_price_per_kwh=inputs.import_price_per_kwh,
+        export_price_per_kwh=inputs.export_price_per_kwh * export_scale,
+        step_hours=inputs.step_hours,
+        costs=costs,
+        demand_charges=charges,
+        plane_names=list(inputs.production_kw_per_kwp.columns),
+        plane_min_kwp=plane_min,
+        plane_max_kwp=plane_max,
+        min_total_kwp=0.0 if fixed else c.min_total_kwp,
+        max_total_kwp=np.inf if fixed or c.max_total_kwp is None else c.max_total_kwp,
+        capital_budget=(
+            np.inf if fixed or c.capital_budget is None
+            else c.capital_budget * _budget_scale(scenario, factors)
+        ),
+        export_limit_kw=export_limit,
+        interconnection_limit_kw=(
+            np.inf if fixed or c.interconnection_limit_kw is None else c.interconnection_limit_kw
+        ),
+        battery=battery,
+        min_self_consumption=0.0 if fixed else (c.min_self_consumption_ratio or 0.0),
+        min_renewable_share=0.0 if fixed else (c.min_renewable_share or 0.0),
+        grid_tco2_per_kwh=inputs.grid_tco2_per_kwh,
+        min_co2_reduction_tco2=0.0 if fixed else (c.co2_reduction_target_tco2 or 0.0),
+        co2_counts_exports=True,
+    )
+
+
+def _budget_scale(scenario: Scenario, factors: dict[str, float]) -> float:
+    """Scale from the user's (nominal) capital budget to the solver's effective capex units.
+
+    The solver's capex coefficients are effective costs (after subsidies, the depreciation tax
+    shield and replacements); a budget limits the money spent up front. Scaling the budget by
+    the smallest effective/nominal ratio of the cost items keeps the nominal spend within the
+    budget: exact for PV alone, conservative when a battery is also sized.
+    """
+    f = scenario.finance
+    pairs = [
+        (factors["effective_capex_per_kwp"], f.pv_capex_per_kwp),
+        (factors["effective_fixed_capex"], f.fixed_capex),
+    ]
+    if scenario.battery.allowed:
+        pairs += [
+            (factors["effective_capex_per_kwh"], f.battery_capex_per_kwh),
+            (factors["effective_capex_per_kw"], f.battery_capex_per_kw),
+        ]
+    ratios = [effective / nominal for effective, nominal in pairs if nominal > 0]
+    return min(ratios) if ratios else 1.0
+
+
+def year1_savings(
+    baseline: Bill,
+    with_system: Bill,
+    *,
+    generation_kwh: float,
+    self_consumed_kwh: float,
+    exported_kwh: float,
+    battery_discharged_kwh: float = 0.0,
+) -> Year1Savings:
+    """Year-1 savings by bill component: what the finance model escalates and degrades.
+
+    Energy savings include tier and period effects; demand savings cover maximum-demand and
+    coincident-peak charges; export revenue is the export credit (bills store credits as
+    negative amounts).
+    """
+
+    def part(bill: Bill, name: str) -> float:
+        return bill.component(name) if name in bill.monthly.columns else 0.0
+
+    energy_names = ("energy", "energy_tier_adjustment", "net_metering")
+    demand_names = ("demand", "coincident_peak", "capacity")
+    energy = sum(part(baseline, n) - part(with_system, n) for n in energy_names)
+    demand = sum(part(baseline, n) - part(with_system, n) for n in demand_names)
+    export = part(baseline, "export_credit") - part(with_system, "export_credit")
+    return Year1Savings(
+        energy_savings=float(energy),
+        export_revenue=float(export),
+        demand_savings=float(demand),
+        self_consumed_kwh=float(self_consumed_kwh),
+        exported_kwh=float(exported_kwh),
+        generation_kwh=float(generation_kwh),
+        battery_discharged_kwh=float(battery_discharged_kwh),
+    )

@@ -1,0 +1,478 @@
+"""Entry point: :func:`optimize` a :class:`~solver.problem.SizingProblem`.
+
+Objectives
+----------
+``"max_npv"`` (default)
+    Maximise the lifecycle NPV (= minimise lifecycle cost) subject to all constraints.
+``"max_self_sufficiency"``
+    Maximise the share of the load served by PV (directly or via the battery), subject to
+    all constraints and, if ``max_payback_years`` is given, to a simple payback of at most
+    that many years, linearised as ``capex <= N x (year-1 bill savings - year-1 O&M)``.
+    Among the solutions with the highest share (to 1e-7 relative) the one with the best NPV
+    is returned (a second, warm-started solve).
+``"min_cost_for_co2"``
+    Least lifecycle cost (maximum NPV) subject to avoiding at least ``co2_target_tco2``
+    [tCO2/yr] (default ``problem.min_co2_reduction_tco2``).
+
+Cases solved and compared (each an LP)
+--------------------------------------
+* export regimes: the tariff's export price, and, when ``net_metering_limit_kw`` is set,
+  net metering (system <= limit, exports credited at the net-metering rate, exports <=
+  imports over the year) - REopt's binary NEM choice made by enumeration;
+* when ``Costs.fixed_capex > 0``: "PV built" (LP NPV minus the fixed cost, budget reduced by
+  it) and "no PV" (PV fixed at 0). The better is exact, because given that PV is built the
+  fixed cost is a constant.
+
+If no case is feasible, :class:`~solver.errors.InfeasibleProblemError` names the
+conflicting constraints, found by relaxing constraint groups: a group infeasible on its own,
+else the pairs of groups infeasible together; each named with the best value the other
+constraint allows (e.g. the largest self-consumption achievable at the minimum size).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import replace
+
+from solver.errors import InfeasibleProblemError, SolverInputError
+from solver.lp import (
+    GROUPS,
+    HighsSession,
+    LinearModel,
+    Regime,
+    SolveOutcome,
+    build_model,
+    highs_available,
+    regimes,
+)
+from solver.problem import SizingProblem
+from solver.result import SizingResult, make_result
+
+__all__ = ["BACKENDS", "OBJECTIVES", "optimize"]
+
+OBJECTIVES = ("max_npv", "max_self_sufficiency", "min_cost_for_co2")
+BACKENDS = ("auto", "pv_only", "highs", "cbc")
+
+#: Relative tolerance of the first stage of lexicographic objectives.
+_STAGE_TOL = 1e-7
+
+
+def _check_args(problem: SizingProblem, objective: str, backend: str,
+                max_payback_years: float | None, co2_target_tco2: float | None) -> float | None:
+    if not isinstance(problem, SizingProblem):
+        raise SolverInputError("problem must be a solver.SizingProblem")
+    if objective not in OBJECTIVES:
+        raise SolverInputError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
+    if backend not in BACKENDS:
+        raise SolverInputError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if max_payback_years is not None and not (max_payback_years > 0 and math.isfinite(max_payback_years)):
+        raise SolverInputError(f"max_payback_years must be a positive number, got {max_payback_years!r}")
+    target = co2_target_tco2
+    if objective == "min_cost_for_co2":
+        target = problem.min_co2_reduction_tco2 if target is None else target
+        if not target or target <= 0:
+            raise SolverInputError(
+                "objective 'min_cost_for_co2' needs a CO2 target: pass co2_target_tco2 or set "
+                "problem.min_co2_reduction_tco2 (tCO2/yr)"
+            )
+        if problem.grid_tco2_per_kwh is None:
+            raise SolverInputError("objective 'min_cost_for_co2' needs grid_tco2_per_kwh")
+    if target is not None and (target < 0 or not math.isfinite(target)):
+        raise SolverInputError(f"co2_target_tco2 must be >= 0, got {target!r}")
+    if target is not None and target > 0 and problem.grid_tco2_per_kwh is None:
+        raise SolverInputError("a CO2 target needs grid_tco2_per_kwh")
+    return target
+
+
+def _method(problem: SizingProblem, backend: str) -> str:
+    if backend == "pv_only":
+        if problem.battery.active:
+            raise SolverInputError("backend 'pv_only' cannot size a battery")
+        return "pv_only"
+    if backend == "cbc":
+        return "cbc"
+    if not highs_available():
+        return "cbc"
+    if backend == "highs":
+        return "highs"
+    return "highs" if problem.battery.active else "pv_only"
+
+
+def _unbounded_error() -> SolverInputError:
+    return SolverInputError(
+        "the problem is unbounded: a kWp or kWh earns more than it costs and nothing limits "
+        "the size; set plane_max_kwp / max_total_kwp, export_limit_kw or battery.max_kwh"
+    )
+
+
+class _Case:
+    """One LP case (regime x PV built) solved by one method, with warm-started stages."""
+
+    def __init__(self, problem: SizingProblem, regime: Regime, pv_built: bool, method: str,
+                 objective: str, max_payback_years: float | None, co2_target: float | None,
+                 time_limit: float | None) -> None:
+        self.problem = problem
+        self.regime = regime
+        self.pv_built = pv_built
+        self.method = method
+        self.objective = objective
+        self.payback = max_payback_years
+        self.co2 = co2_target
+        self.time_limit = time_limit
+
+    def solve(self) -> tuple[SolveOutcome, dict | None]:
+        if self.method == "cbc":
+            return self._solve_cbc()
+        return self._solve_highs()
+
+    def _build(self, objective: str) -> LinearModel:
+        return build_model(
+            self.problem, self.regime, reduce=self.method == "pv_only", objective=objective,
+            pv_built=self.pv_built, max_payback_years=self.payback, co2_target_tco2=self.co2,
+        )
+
+    def _solve_highs(self) -> tuple[SolveOutcome, dict | None]:
+        model = self._build("npv")
+        sess = HighsSession(model, time_limit=self.time_limit)
+        seconds = 0.0
+        if self.objective == "max_self_sufficiency":
+            served = model.exprs["served_kwh"]
+            npv_cost = model.cost.copy()
+            stage1 = build_model(
+                self.problem, self.regime, reduce=self.method == "pv_only",
+                objective="self_sufficiency", pv_built=self.pv_built,
+                max_payback_years=self.payback, co2_target_tco2=self.co2,
+            )
+            sess.set_cost(stage1.cost, stage1.offset)
+            out = sess.solve()
+            seconds += out.seconds
+            if out.status != "optimal":
+                out.backend = self.method
+                return out, None
+            best = served.value(out.colvals)
+            sess.add_row(served, best - _STAGE_TOL * max(abs(best), 1.0), math.inf)
+            sess.set_cost(npv_cost, model.offset)
+        out = sess.solve()
+        out.seconds += seconds
+        out.backend = self.method
+        if out.status != "optimal":
+            return out, None
+        return out, model.flows(out.colvals)
+
+    def _solve_cbc(self) -> tuple[SolveOutcome, dict | None]:
+        from solver.pulp_model import solve_pulp
+
+        return solve_pulp(
+            self.problem, self.regime, objective=self.objective, pv_built=self.pv_built,
+            max_payback_years=self.payback, co2_target_tco2=self.co2,
+            time_limit=self.time_limit,
+        )
+
+
+def _served(res: SizingResult) -> float:
+    return res.totals["self_sufficiency_ratio"]
+
+
+def optimize(
+    problem: SizingProblem,
+    objective: str = "max_npv",
+    *,
+    max_payback_years: float | None = None,
+    co2_target_tco2: float | None = None,
+    backend: str = "auto",
+    time_limit_seconds: float | None = None,
+) -> SizingResult:
+    """Size PV per roof plane (and a battery) optimally and return sizes and dispatch.
+
+    Parameters
+    ----------
+    problem : SizingProblem
+        Arrays, costs and constraints (see :mod:`solver.problem` for the model).
+    objective : {"max_npv", "max_self_sufficiency", "min_cost_for_co2"}
+        What to optimise (module docstring).
+    max_payback_years : float, optional
+        Upper bound on the simple payback [years] (any objective).
+    co2_target_tco2 : float, optional
+        Avoided-emissions target [tCO2/yr]; overrides ``problem.min_co2_reduction_tco2``.
+    backend : {"auto", "pv_only", "highs", "cbc"}
+        ``auto``: the exact reduced LP without a battery, the full LP with HiGHS with one,
+        PuLP + CBC if highspy is missing or fails.
+    time_limit_seconds : float, optional
+        Per-LP time limit [s].
+
+    Returns
+    -------
+    SizingResult
+
+    Raises
+    ------
+    SolverInputError
+        Bad arguments, or an unbounded problem.
+    InfeasibleProblemError
+        The constraints cannot all hold; ``.conflicting`` names the groups.
+    """
+    target = _check_args(problem, objective, backend, max_payback_years, co2_target_tco2)
+    method = _method(problem, backend)
+    lp_objective = "max_self_sufficiency" if objective == "max_self_sufficiency" else "max_npv"
+    pv_cases = [True, False] if problem.costs.fixed_capex > 0 else [True]
+    results: list[SizingResult] = []
+    notes: list[str] = []
+    seconds = 0.0
+    for regime in regimes(problem):
+        for pv_built in pv_cases:
+            case = _Case(problem, regime, pv_built, method, lp_objective, max_payback_years,
+                         target, time_limit_seconds)
+            out, flows = case.solve()
+            if out.status == "error" and method != "cbc" and backend == "auto":
+                # HiGHS failed on this case: fall back to CBC.
+                notes.append(f"HiGHS failed ({out.message}); solved with CBC")
+                case.method = "cbc"
+                out, flows = case.solve()
+            seconds += out.seconds
+            if out.status == "unbounded":
+                raise _unbounded_error()
+            if out.status == "time_limit":
+                raise SolverInputError(
+                    f"the solver hit the time limit of {time_limit_seconds} s; raise it or "
+                    "use hourly data"
+                )
+            if out.status != "optimal" or flows is None:
+                if out.status not in ("infeasible",):
+                    raise SolverInputError(f"the solver failed: {out.status} {out.message}")
+                continue
+            res = make_result(
+                problem, flows, regime_name=regime.name,
+                export_price_per_kwh=regime.export_price_per_kwh, objective=objective,
+                backend=out.backend, seconds=out.seconds,
+            )
+            if not pv_built or res.total_kwp > 0 or problem.costs.fixed_capex == 0:
+                results.append(res)
+    if not results:
+        message, conflicting = diagnose(problem, max_payback_years=max_payback_years,
+                                        co2_target_tco2=target)
+        raise InfeasibleProblemError(message, conflicting)
+    if objective == "max_self_sufficiency":
+        top = max(_served(r) for r in results)
+        pool = [r for r in results if _served(r) >= top - 1e-6]
+    else:
+        pool = results
+    best = max(pool, key=lambda r: r.npv)
+    return replace(best, solve_seconds=seconds, notes=tuple(notes) + best.notes)
+
+
+# ------------------------------------------------------------------------------------------
+# Infeasibility diagnosis
+# ------------------------------------------------------------------------------------------
+def _active_groups(problem: SizingProblem, max_payback_years: float | None,
+                   co2_target: float | None) -> list[str]:
+    p = problem
+    act = []
+    if (p.plane_min_kwp > 0).any():
+        act.append("plane_min_kwp")
+    if p.min_total_kwp > 0:
+        act.append("min_total_kwp")
+    if math.isfinite(p.max_total_kwp):
+        act.append("max_total_kwp")
+    if math.isfinite(p.interconnection_limit_kw):
+        act.append("interconnection_limit_kw")
+    if math.isfinite(p.capital_budget):
+        act.append("capital_budget")
+    if p.battery.active and (p.battery.min_kwh > 0 or p.battery.min_kw > 0):
+        act.append("battery_min")
+    if p.min_self_consumption > 0:
+        act.append("min_self_consumption")
+    if p.min_renewable_share > 0:
+        act.append("min_renewable_share")
+    if co2_target and co2_target > 0:
+        act.append("min_co2_reduction")
+    if max_payback_years is not None:
+        act.append("max_payback")
+    return act
+
+
+class _Prober:
+    """Feasibility and best-value LPs on relaxed copies of the problem (HiGHS or CBC)."""
+
+    def __init__(self, problem: SizingProblem, max_payback_years: float | None,
+                 co2_target: float | None) -> None:
+        self.p = problem
+        self.payback = max_payback_years
+        self.co2 = co2_target
+        self.reduce = not problem.battery.active
+        self.highs = highs_available()
+        self.active = _active_groups(problem, max_payback_years, co2_target)
+
+    def _model(self, keep: set[str]) -> LinearModel:
+        drop = frozenset(g for g in GROUPS if g not in keep)
+        return build_model(self.p, None, reduce=self.reduce, objective="zero", drop=drop,
+                           max_payback_years=self.payback, co2_target_tco2=self.co2)
+
+    def feasible(self, keep: set[str]) -> bool:
+        if self.highs:
+            return HighsSession(self._model(keep)).solve().status != "infeasible"
+        from solver.pulp_model import solve_pulp
+
+        drop = frozenset(g for g in GROUPS if g not in keep)
+        out, _ = solve_pulp(self.p, None, objective="zero", drop=drop,
+                            max_payback_years=self.payback, co2_target_tco2=self.co2)
+        return out.status != "infeasible"
+
+    def best(self, keep: set[str], num: str, den: str | None = None,
+             sense: str = "max") -> tuple[float, float, float] | None:
+        """Best value of expr ``num`` (or of ratio num/den, by Dinkelbach's method) subject
+        to the groups in ``keep``; returns (value, num value, den value) or None."""
+        if not self.highs:
+            return None
+        model = self._model(keep)
+        sess = HighsSession(model)
+        e_num = model.exprs[num]
+        sign = -1.0 if sense == "max" else 1.0
+        if den is None:
+            sess.set_cost(e_num.dense(model.n_cols) * sign, 0.0)
+            out = sess.solve()
+            if out.status != "optimal":
+                return None
+            v = e_num.value(out.colvals)
+            return v, v, 1.0
+        e_den = model.exprs[den]
+        lam = 0.0
+        last = None
+        for _ in range(30):
+            c = (e_num.dense(model.n_cols) - lam * e_den.dense(model.n_cols)) * sign
+            sess.set_cost(c, 0.0)
+            out = sess.solve()
+            if out.status != "optimal":
+                return last
+            nv, dv = e_num.value(out.colvals), e_den.value(out.colvals)
+            if dv <= 1e-9:
+                return last
+            new = nv / dv
+            last = (new, nv, dv)
+            if abs(new - lam) <= 1e-9 * max(1.0, abs(new)):
+                break
+            lam = new
+        return last
+
+
+def _fmt(v: float, unit: str = "") -> str:
+    if abs(v) >= 1000 or float(v).is_integer():
+        s = f"{v:,.0f}"
+    elif abs(v) >= 10:
+        s = f"{v:.1f}"
+    else:
+        s = f"{v:.3g}"
+    return f"{s} {unit}".strip()
+
+
+def _describe(problem: SizingProblem, g: str, payback: float | None,
+              co2: float | None) -> str:
+    p = problem
+    if g == "plane_min_kwp":
+        return f"the per-plane minimums ({_fmt(float(p.plane_min_kwp.sum()), 'kWp')} in all)"
+    if g == "min_total_kwp":
+        return f"minimum total {_fmt(p.min_total_kwp, 'kWp')}"
+    if g == "max_total_kwp":
+        return f"maximum total {_fmt(p.max_total_kwp, 'kWp')}"
+    if g == "interconnection_limit_kw":
+        return f"interconnection limit {_fmt(p.interconnection_limit_kw, 'kW')}"
+    if g == "capital_budget":
+        return f"capital budget {_fmt(p.capital_budget)}"
+    if g == "battery_min":
+        return (f"minimum battery {_fmt(p.battery.min_kwh, 'kWh')} / "
+                f"{_fmt(p.battery.min_kw, 'kW')}")
+    if g == "min_self_consumption":
+        return f"minimum self-consumption {p.min_self_consumption * 100:.3g} %"
+    if g == "min_renewable_share":
+        return f"minimum renewable share {p.min_renewable_share * 100:.3g} %"
+    if g == "min_co2_reduction":
+        return f"CO2 reduction target {_fmt(co2 or 0.0, 'tCO2/yr')}"
+    if g == "max_payback":
+        return f"maximum simple payback {_fmt(payback or 0.0, 'years')}"
+    return GROUPS.get(g, g)
+
+
+# Which member of a conflicting pair gets the quantitative explanation (first in the list).
+_EXPLAIN_ORDER = ["min_self_consumption", "min_renewable_share", "min_co2_reduction",
+                  "max_payback", "capital_budget", "min_total_kwp", "plane_min_kwp",
+                  "battery_min", "max_total_kwp", "interconnection_limit_kw"]
+
+
+def _hint(pr: _Prober, g: str, keep: set[str]) -> str:  # noqa: PLR0911
+    """What the best achievable value of group ``g`` is under the groups in ``keep``."""
+    p = pr.p
+    try:
+        if g == "min_self_consumption":
+            r = pr.best(keep, "onsite_kwh", "prod_kwh", "max")
+            if r:
+                return (f"the site can absorb at most {r[0] * 100:.1f} % of the PV output "
+                        f"({_fmt(r[1] / 1000, 'MWh')} of {_fmt(r[2] / 1000, 'MWh')})")
+        elif g == "min_renewable_share":
+            r = pr.best(keep, "served_kwh", None, "max")
+            if r:
+                return (f"PV can serve at most {r[0] / p.load_kwh * 100:.1f} % of the load "
+                        f"({_fmt(r[0] / 1000, 'MWh')} of {_fmt(p.load_kwh / 1000, 'MWh')})")
+        elif g == "min_co2_reduction":
+            r = pr.best(keep, "co2_tco2", None, "max")
+            if r:
+                return f"at most {_fmt(r[0], 'tCO2/yr')} can be avoided"
+        elif g in ("min_total_kwp", "plane_min_kwp"):
+            r = pr.best(keep, "total_kwp", None, "max")
+            if r:
+                return f"at most {_fmt(r[0], 'kWp')} can be built"
+        elif g in ("max_total_kwp", "interconnection_limit_kw"):
+            r = pr.best(keep, "total_kwp", None, "min")
+            if r:
+                return f"at least {_fmt(r[0], 'kWp')} must be built"
+        elif g == "capital_budget":
+            r = pr.best(keep, "capex", None, "min")
+            if r:
+                return f"the cheapest allowed system costs {_fmt(r[0] + p.costs.fixed_capex)}"
+    except Exception:  # noqa: BLE001 - a hint is optional; the conflict is reported anyway
+        return ""
+    return ""
+
+
+def diagnose(problem: SizingProblem, *, max_payback_years: float | None = None,
+             co2_target_tco2: float | None = None) -> tuple[str, tuple[str, ...]]:
+    """Name the constraint groups that make ``problem`` infeasible.
+
+    Relaxes groups one at a time: a group infeasible on its own (with only the physics), or
+    else every pair of groups infeasible together, is reported with the best value the
+    other member allows. Returns the message and the conflicting group names.
+    """
+    pr = _Prober(problem, max_payback_years, co2_target_tco2)
+    act = pr.active
+    describe = {g: _describe(problem, g, max_payback_years, co2_target_tco2) for g in act}
+    if not act:
+        return ("the problem is infeasible although it has no optional constraint; check the "
+                "export regime and the arrays"), ()
+    if pr.feasible(set(act)):
+        return ("the problem is infeasible only under net metering or with the fixed capex "
+                f"({_fmt(problem.costs.fixed_capex)}); relax the capital budget"),\
+            ("capital_budget",) if "capital_budget" in act else ()
+    singles = [g for g in act if not pr.feasible({g})]
+    parts: list[str] = []
+    conflicting: list[str] = []
+    if singles:
+        for g in singles:
+            hint = _hint(pr, g, set())
+            parts.append(f"{describe[g]} cannot be met" + (f": {hint}" if hint else ""))
+            conflicting.append(g)
+    else:
+        pairs = [(g, h) for g, h in itertools.combinations(act, 2) if not pr.feasible({g, h})]
+        for g, h in pairs:
+            first, other = sorted((g, h), key=lambda k: _EXPLAIN_ORDER.index(k))
+            hint = _hint(pr, first, {other})
+            parts.append(f"{describe[first]} conflicts with {describe[other]}"
+                         + (f": then {hint}" if hint else ""))
+            conflicting.extend(k for k in (first, other) if k not in conflicting)
+        if not pairs:
+            needed = [g for g in act if pr.feasible(set(act) - {g})]
+            names = needed or act
+            parts.append("these constraints cannot all hold together: "
+                         + "; ".join(describe[g] for g in names))
+            conflicting = list(names)
+    msg = "infeasible: " + ". ".join(parts) + "."
+    return msg, tuple(conflicting)
+

@@ -1,0 +1,224 @@
+"""Trade-off curves: optimal NPV against PV size, and the NPV-CO2 frontier.
+
+Both sweep one constraint over a range of values. With HiGHS the LP of each case (export
+regime x PV built) is built once and only the swept row's bounds change between points, so
+each point is a warm-started re-solve. Without highspy each point is a full
+:func:`solver.api.optimize` call with CBC.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from solver.api import _check_args, _method, _unbounded_error, optimize
+from solver.errors import InfeasibleProblemError, SolverInputError
+from solver.lp import HighsSession, LinearModel, Regime, build_model, regimes
+from solver.problem import SizingProblem
+from solver.result import SizingResult, make_result
+
+__all__ = ["co2_frontier", "npv_curve"]
+
+
+def _row(res: SizingResult | None, **extra: float) -> dict:
+    """One DataFrame row from a result (NaN figures when infeasible)."""
+    if res is None:
+        out = {"feasible": False, "npv": math.nan, "capex": math.nan, "total_kwp": math.nan,
+               "battery_kwh": math.nan, "battery_kw": math.nan,
+               "self_sufficiency_ratio": math.nan, "self_consumption_ratio": math.nan,
+               "co2_avoided_tco2": math.nan, "regime": ""}
+    else:
+        out = {"feasible": True, "npv": res.npv, "capex": res.capex, "total_kwp": res.total_kwp,
+               "battery_kwh": res.battery_kwh, "battery_kw": res.battery_kw,
+               "self_sufficiency_ratio": res.totals["self_sufficiency_ratio"],
+               "self_consumption_ratio": res.totals["self_consumption_ratio"],
+               "co2_avoided_tco2": res.totals.get("co2_avoided_tco2", math.nan),
+               "regime": res.regime}
+        for name, kwp in zip(res.plane_names, res.kwp_per_plane, strict=True):
+            out[f"kwp_{name}"] = float(kwp)
+    out.update(extra)
+    return out
+
+
+class _Sweep:
+    """Warm-started sweeps of one row over the cases (regime x PV built) of a problem."""
+
+    def __init__(self, problem: SizingProblem, method: str, *, co2_target: float | None,
+                 max_payback_years: float | None, pv_cases: list[bool]) -> None:
+        self.problem = problem
+        self.method = method
+        self.cases: list[tuple[Regime, bool, LinearModel, HighsSession]] = []
+        for regime in regimes(problem):
+            for pv_built in pv_cases:
+                model = build_model(problem, regime, reduce=method == "pv_only",
+                                    objective="npv", pv_built=pv_built,
+                                    max_payback_years=max_payback_years,
+                                    co2_target_tco2=co2_target)
+                self.cases.append((regime, pv_built, model, HighsSession(model)))
+
+    def add_rows(self, expr_name: str) -> list[int]:
+        """Append an unbounded row on a named expression to every case; returns indices."""
+        return [sess.add_row(model.exprs[expr_name], -math.inf, math.inf)
+                for _, _, model, sess in self.cases]
+
+    def solve_best(self, rows: list[int], lower: float, upper: float,
+                   usable: list[bool] | None = None) -> SizingResult | None:
+        """Set the swept row's bounds in every case, solve, return the best result."""
+        best: SizingResult | None = None
+        for i, (regime, pv_built, model, sess) in enumerate(self.cases):
+            if usable is not None and not usable[i]:
+                continue
+            sess.set_row_bounds(rows[i], lower, upper)
+            out = sess.solve()
+            if out.status == "unbounded":
+                raise _unbounded_error()
+            if out.status != "optimal":
+                continue
+            res = make_result(self.problem, model.flows(out.colvals), regime_name=regime.name,
+                              export_price_per_kwh=regime.export_price_per_kwh,
+                              objective="max_npv", backend=self.method, seconds=out.seconds)
+            if pv_built and self.problem.costs.fixed_capex > 0 and res.total_kwp <= 0:
+                continue
+            if best is None or res.npv > best.npv:
+                best = res
+        return best
+
+
+def npv_curve(problem: SizingProblem, total_kwp_values: Iterable[float], *,
+              backend: str = "auto") -> pd.DataFrame:
+    """Optimal NPV at each fixed total PV size (for the NPV-vs-capacity chart).
+
+    At each ``total_kwp`` the split over planes, the battery and the dispatch are optimised
+    (max NPV) under all other constraints of ``problem``.
+
+    Parameters
+    ----------
+    problem : SizingProblem
+        The problem; its own total-size bounds still apply (points outside are infeasible).
+    total_kwp_values : iterable of float
+        Total PV capacities to evaluate [kWp], >= 0.
+    backend : {"auto", "pv_only", "highs", "cbc"}
+        As for :func:`solver.api.optimize`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per value: ``total_kwp``, ``npv``, ``capex``, ``battery_kwh``,
+        ``battery_kw``, ``self_sufficiency_ratio``, ``self_consumption_ratio``,
+        ``co2_avoided_tco2``, ``regime``, ``feasible`` and ``kwp_<plane>`` columns.
+    """
+    values = [float(v) for v in total_kwp_values]
+    if any(not math.isfinite(v) or v < 0 for v in values):
+        raise SolverInputError("total_kwp_values must be finite and >= 0")
+    _check_args(problem, "max_npv", backend, None, None)
+    method = _method(problem, backend)
+    rows = []
+    if method == "cbc":
+        for v in values:
+            q = replace(problem, min_total_kwp=v, max_total_kwp=v)
+            try:
+                rows.append(_row(optimize(q, backend="cbc"), total_kwp=v))
+            except (InfeasibleProblemError, SolverInputError):
+                rows.append(_row(None, total_kwp=v))
+        return pd.DataFrame(rows)
+    sw_pv = _Sweep(problem, method, co2_target=None, max_payback_years=None, pv_cases=[True])
+    idx_pv = sw_pv.add_rows("total_kwp")
+    sw_none = None
+    for v in values:
+        if v == 0 and problem.costs.fixed_capex > 0:
+            if sw_none is None:
+                sw_none = _Sweep(problem, method, co2_target=None, max_payback_years=None,
+                                 pv_cases=[False])
+                idx_none = sw_none.add_rows("total_kwp")
+            res = sw_none.solve_best(idx_none, 0.0, 0.0)
+        else:
+            res = sw_pv.solve_best(idx_pv, v, v)
+        rows.append(_row(res, total_kwp=v))
+    return pd.DataFrame(rows)
+
+
+def co2_frontier(problem: SizingProblem, n_points: int = 11, *,
+                 backend: str = "auto") -> pd.DataFrame:
+    """The cheapest way to reach each level of avoided CO2 (NPV-vs-CO2 frontier).
+
+    Runs from the avoided CO2 of the max-NPV solution to the most CO2 that can be avoided
+    under the problem's constraints, in ``n_points`` equal steps; each point is the max-NPV
+    solution avoiding at least that much.
+
+    Parameters
+    ----------
+    problem : SizingProblem
+        Must have ``grid_tco2_per_kwh``.
+    n_points : int
+        Number of points (>= 2).
+    backend : {"auto", "pv_only", "highs", "cbc"}
+        As for :func:`solver.api.optimize`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``co2_target_tco2`` plus the columns of :func:`npv_curve`.
+    """
+    if problem.grid_tco2_per_kwh is None:
+        raise SolverInputError("co2_frontier needs grid_tco2_per_kwh")
+    n_points = int(n_points)
+    if n_points < 2:
+        raise SolverInputError("n_points must be at least 2")
+    _check_args(problem, "max_npv", backend, None, None)
+    method = _method(problem, backend)
+    base = optimize(replace(problem, min_co2_reduction_tco2=0.0), backend=backend)
+    co2_lo = base.totals["co2_avoided_tco2"]
+    pv_cases = [True, False] if problem.costs.fixed_capex > 0 else [True]
+    if method == "cbc":
+        co2_hi = _max_co2_cbc(problem)
+        rows = []
+        for target in np.linspace(co2_lo, co2_hi, n_points):
+            try:
+                res = optimize(problem, "min_cost_for_co2", co2_target_tco2=max(target, 1e-12),
+                               backend="cbc")
+            except InfeasibleProblemError:
+                res = None
+            rows.append(_row(res, co2_target_tco2=float(target)))
+        return pd.DataFrame(rows)
+    sw = _Sweep(replace(problem, min_co2_reduction_tco2=0.0), method, co2_target=None,
+                max_payback_years=None, pv_cases=pv_cases)
+    rows_idx = sw.add_rows("co2_tco2")
+    # Largest achievable CO2 over the cases, then back to the NPV objective.
+    co2_hi = -math.inf
+    for _, _, model, sess in sw.cases:
+        sess.set_cost(-model.exprs["co2_tco2"].dense(model.n_cols), 0.0)
+        out = sess.solve()
+        if out.status == "optimal":
+            co2_hi = max(co2_hi, model.exprs["co2_tco2"].value(out.colvals))
+        sess.set_cost(model.cost, model.offset)
+    if not math.isfinite(co2_hi):
+        raise InfeasibleProblemError("no feasible system exists for this problem", ())
+    co2_hi = max(co2_hi, co2_lo)
+    # The top point is the maximum itself; leave a hair of slack for solver tolerance.
+    targets = np.linspace(co2_lo, co2_hi, n_points)
+    rows = []
+    for k, target in enumerate(targets):
+        lo = target - (1e-7 * max(abs(co2_hi), 1e-9) if k == n_points - 1 else 0.0)
+        res = sw.solve_best(rows_idx, lo, math.inf)
+        rows.append(_row(res, co2_target_tco2=float(target)))
+    return pd.DataFrame(rows)
+
+
+def _max_co2_cbc(problem: SizingProblem) -> float:
+    """Largest avoided CO2 with PuLP + CBC (fallback path)."""
+    from solver.pulp_model import solve_pulp
+
+    best = -math.inf
+    for regime in regimes(problem):
+        out, flows = solve_pulp(replace(problem, min_co2_reduction_tco2=0.0), regime,
+                                objective="co2")
+        if flows is not None:
+            res = make_result(problem, flows, regime_name=regime.name,
+                              export_price_per_kwh=regime.export_price_per_kwh,
+                              objective="co2", backend="cbc", seconds=out.seconds)
+            best = max(best, res.totals["co2_avoided_tco2"])
+    return best

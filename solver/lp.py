@@ -1,0 +1,688 @@
+"""The sizing LP built as one sparse matrix and solved by HiGHS (highspy).
+
+:func:`build_model` turns a :class:`~solver.problem.SizingProblem` into a
+:class:`LinearModel` (cost vector, one ``scipy.sparse`` CSC matrix, row and column bounds)
+without a Python loop over time steps: every block of rows is a set of numpy index arrays.
+The same builder makes two layouts of the same optimisation problem:
+
+* the *full* layout (``reduce=False``): every flow variable at every step, as documented in
+  :mod:`solver.problem`; used with a battery and as the reference in tests;
+* the *reduced* PV-only layout (``reduce=True``, see :mod:`solver.pv_only`), which removes
+  variables and rows that provably cannot change the optimum.
+
+Constraint *groups* (``min_total_kwp``, ``capital_budget``, ``min_self_consumption``, ...)
+can be dropped one by one, which :mod:`solver.api` uses to name conflicting constraints.
+
+Tie-breaking: a cost of ``TIE_BREAK`` (relative to the largest energy value per kWh) is put
+on battery throughput, stored energy and exports. It picks, among equally good dispatches,
+the one without pointless cycling or unpaid exports, and speeds up the simplex method on the
+degenerate storage LP. It changes the optimum by less than ``TIE_BREAK`` x the year's
+throughput value; reported NPVs are recomputed from the dispatch without it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from solver.errors import SolverInputError
+from solver.problem import SizingProblem
+
+__all__ = [
+    "GROUPS",
+    "TIE_BREAK",
+    "LinExpr",
+    "LinearModel",
+    "Regime",
+    "SolveOutcome",
+    "build_model",
+    "regimes",
+    "solve_highs",
+]
+
+#: Relative size of the tie-breaking cost (see module docstring).
+TIE_BREAK = 1e-6
+
+#: Names of the constraint groups that :func:`build_model` can drop, with their labels.
+GROUPS: dict[str, str] = {
+    "plane_min_kwp": "minimum capacity per roof plane",
+    "min_total_kwp": "minimum total PV capacity",
+    "max_total_kwp": "maximum total PV capacity",
+    "interconnection_limit_kw": "interconnection limit",
+    "capital_budget": "capital budget",
+    "battery_min": "minimum battery size",
+    "min_self_consumption": "minimum self-consumption",
+    "min_renewable_share": "minimum renewable share",
+    "min_co2_reduction": "CO2 reduction target",
+    "max_payback": "maximum simple payback",
+}
+
+
+@dataclass(frozen=True)
+class Regime:
+    """How exports are paid: the tariff's export price, or net metering (REopt's NEM).
+
+    Attributes
+    ----------
+    name : str
+        ``"standard"`` or ``"net_metering"``.
+    export_price_per_kwh : ndarray
+        Price earned by exports in this regime [currency/kWh].
+    max_total_kwp : float
+        Extra upper bound on total PV [kWp] (the net-metering size limit), inf if none.
+    exports_within_imports : bool
+        Whether the year's exports may not exceed the year's imports (net metering).
+    """
+
+    name: str
+    export_price_per_kwh: np.ndarray
+    max_total_kwp: float = math.inf
+    exports_within_imports: bool = False
+
+
+def regimes(problem: SizingProblem) -> list[Regime]:
+    """Export regimes to compare: the standard one, plus net metering when it is offered."""
+    out = [Regime("standard", problem.export_price_per_kwh)]
+    if problem.net_metering_limit_kw is not None:
+        out.append(Regime("net_metering", problem.net_metering_credit_per_kwh,
+                          problem.net_metering_limit_kw, True))
+    return out
+
+
+@dataclass
+class LinExpr:
+    """Sparse linear expression ``sum(val * var[idx]) + const`` over model columns."""
+
+    idx: np.ndarray
+    val: np.ndarray
+    const: float = 0.0
+
+    @staticmethod
+    def zero() -> LinExpr:
+        return LinExpr(np.zeros(0, dtype=np.int64), np.zeros(0))
+
+    def __add__(self, other: LinExpr) -> LinExpr:
+        return LinExpr(np.concatenate([self.idx, other.idx]),
+                       np.concatenate([self.val, other.val]), self.const + other.const)
+
+    def __sub__(self, other: LinExpr) -> LinExpr:
+        return self + other * -1.0
+
+    def __mul__(self, k: float) -> LinExpr:
+        return LinExpr(self.idx, self.val * k, self.const * k)
+
+    __rmul__ = __mul__
+
+    def dense(self, n: int) -> np.ndarray:
+        """Coefficient vector of length ``n`` (duplicates summed)."""
+        out = np.zeros(n)
+        np.add.at(out, self.idx, self.val)
+        return out
+
+    def value(self, colvals: np.ndarray) -> float:
+        """Value of the expression at a column solution."""
+        return float(np.dot(self.val, colvals[self.idx]) + self.const)
+
+
+@dataclass
+class LinearModel:
+    """A built LP: ``min cost @ v + offset`` s.t. ``row_lower <= A v <= row_upper``,
+    ``col_lower <= v <= col_upper``, plus the maps back to the problem's quantities."""
+
+    problem: SizingProblem
+    regime: Regime
+    cost: np.ndarray
+    offset: float
+    matrix: sp.csc_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    x: np.ndarray  # column of each plane's kWp
+    battery_kwh: int  # column or -1
+    battery_kw: int  # column or -1
+    peak: np.ndarray  # column of each demand-charge window's peak import
+    fam: dict[str, np.ndarray]  # per-step column index or -1, for l, e, cp, cg, d, w
+    implicit_l: np.ndarray  # bool (T,): pv_to_load equals the PV output (reduced layout)
+    avail: np.ndarray  # (T, P) available PV output per kWp (levelised) [kW/kWp]
+    rows: dict[str, np.ndarray] = field(default_factory=dict)
+    exprs: dict[str, LinExpr] = field(default_factory=dict)
+    reduced: bool = False
+    pv_built: bool = True
+
+    @property
+    def n_cols(self) -> int:
+        return int(self.cost.shape[0])
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.row_lower.shape[0])
+
+    def flows(self, colvals: np.ndarray) -> dict[str, np.ndarray | float]:
+        """Turn a column solution into sizes and full-length flow arrays [kW], SOC [kWh]."""
+        v = np.asarray(colvals, dtype=float)
+        x = np.maximum(v[self.x], 0.0)
+        g = self.avail @ x
+        out: dict[str, np.ndarray | float] = {"kwp": x, "pv_available": g}
+        for name in ("l", "e", "cp", "cg", "d", "w"):
+            col = self.fam[name]
+            arr = np.zeros(col.shape[0])
+            has = col >= 0
+            arr[has] = np.maximum(v[col[has]], 0.0)
+            out[name] = arr
+        out["l"][self.implicit_l] = g[self.implicit_l]
+        be = max(float(v[self.battery_kwh]), 0.0) if self.battery_kwh >= 0 else 0.0
+        bp = max(float(v[self.battery_kw]), 0.0) if self.battery_kw >= 0 else 0.0
+        out["battery_kwh"] = be
+        out["battery_kw"] = bp
+        m = self.problem.battery.min_soc_fraction if be > 0 else 0.0
+        out["soc"] = m * be + out["w"]
+        return out
+
+
+@dataclass
+class SolveOutcome:
+    """What a backend returns: status, column values, objective and timing."""
+
+    status: str  # "optimal", "infeasible", "unbounded", "time_limit", "error"
+    colvals: np.ndarray | None
+    objective: float
+    seconds: float
+    backend: str
+    message: str = ""
+
+
+def _tie_break(problem: SizingProblem) -> float:
+    """Tie-breaking cost per kWh in objective units (see module docstring)."""
+    scale = problem.costs.pwf_energy * max(
+        float(problem.import_price_per_kwh.max(initial=0.0)),
+        float(problem.export_price_per_kwh.max(initial=0.0)),
+        1e-3,
+    )
+    return TIE_BREAK * scale
+
+
+def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the formulation
+    problem: SizingProblem,
+    regime: Regime | None = None,
+    *,
+    reduce: bool = False,
+    objective: str = "npv",
+    drop: frozenset[str] | set[str] = frozenset(),
+    pv_built: bool = True,
+    max_payback_years: float | None = None,
+    co2_target_tco2: float | None = None,
+    tie_break: bool = True,
+) -> LinearModel:
+    """Build the sizing LP of ``problem`` as one sparse matrix.
+
+    Parameters
+    ----------
+    problem : SizingProblem
+        The validated problem.
+    regime : Regime, optional
+        Export regime; default the standard one.
+    reduce : bool
+        Use the reduced PV-only layout (:mod:`solver.pv_only`); requires no battery.
+    objective : {"npv", "self_sufficiency", "co2", "zero"}
+        Maximise NPV, PV energy served to the load, avoided CO2, or nothing (feasibility).
+    drop : set of str
+        Constraint groups (keys of :data:`GROUPS`) to leave out.
+    pv_built : bool
+        If False, PV capacity is fixed at 0 (the no-PV case of a fixed capex comparison).
+        If True, ``Costs.fixed_capex`` is charged against the budget and the payback.
+    max_payback_years : float, optional
+        Simple payback bound: capex <= N x (year-1 savings - year-1 O&M).
+    co2_target_tco2 : float, optional
+        Overrides ``problem.min_co2_reduction_tco2``.
+    tie_break : bool
+        Add the tie-breaking costs.
+
+    Returns
+    -------
+    LinearModel
+    """
+    p = problem
+    reg = regime or Regime("standard", p.export_price_per_kwh)
+    bat = p.battery
+    use_bat = bat.active
+    if reduce and use_bat:
+        raise SolverInputError("the reduced PV-only layout cannot model a battery")
+    n_t, n_p = p.n_steps, p.n_planes
+    dt = p.step_hours
+    lam = p.costs.production_levelization
+    avail = p.production_kw_per_kwp * lam
+    a = p.import_price_per_kwh
+    b = reg.export_price_per_kwh
+    load = p.load_kw
+    e_lim = p.export_limit_kw
+    eta_c, eta_d = bat.charge_efficiency, bat.discharge_efficiency
+    ef = p.grid_tco2_per_kwh
+    co2_target = p.min_co2_reduction_tco2 if co2_target_tco2 is None else co2_target_tco2
+    fixed = p.costs.fixed_capex if pv_built else 0.0
+
+    # ---- column bounds of the sizes -----------------------------------------------------
+    x_lo = np.zeros(n_p) if ("plane_min_kwp" in drop or not pv_built) else p.plane_min_kwp.copy()
+    x_hi = np.zeros(n_p) if not pv_built else p.plane_max_kwp.copy()
+    x_lo = np.minimum(x_lo, x_hi)
+    # Upper bound on each plane used by the reductions (never tighter than the LP allows).
+    total_cap = min(p.max_total_kwp if "max_total_kwp" not in drop else math.inf,
+                    p.interconnection_limit_kw if "interconnection_limit_kw" not in drop
+                    else math.inf, reg.max_total_kwp)
+    if ("capital_budget" not in drop and p.costs.pv_capex_per_kwp > 0
+            and math.isfinite(p.capital_budget)):
+        total_cap = min(total_cap, max(p.capital_budget - fixed, 0.0) / p.costs.pv_capex_per_kwp)
+    x_red = np.minimum(x_hi, total_cap)
+
+    # ---- step classification (reduced layout) -------------------------------------------
+    if reduce:
+        with np.errstate(invalid="ignore"):
+            prod_cols = avail[:, x_red > 0]
+            gmax = (np.where(prod_cols > 0, prod_cols * x_red[x_red > 0], 0.0).sum(axis=1)
+                    if prod_cols.shape[1] else np.zeros(n_t))
+        day = gmax > 0
+        # Self-consuming first is optimal where a kWh used on site is worth at least as much
+        # as an exported one and never counts less in any constraint (see pv_only docs).
+        # Net metering's "exports <= imports" can make curtailing a kWh worth it (to export
+        # one elsewhere), so there no step is substituted.
+        dominant = (a >= b) & (not reg.exports_within_imports)
+        implicit = day & dominant & (gmax <= load)
+        has_l = day & ~implicit & (load > 0)
+        has_e = day & ~implicit & (e_lim > 0)
+    else:
+        gmax = np.full(n_t, math.inf)
+        implicit = np.zeros(n_t, dtype=bool)
+        has_l = np.ones(n_t, dtype=bool)
+        has_e = np.full(n_t, e_lim > 0)
+    has_b = np.full(n_t, use_bat)
+    has_cg = np.full(n_t, use_bat and bat.grid_charging)
+
+    # ---- column layout ------------------------------------------------------------------
+    n_k = len(p.demand_charges)
+    col = 0
+    x_idx = np.arange(col, col + n_p)
+    col += n_p
+    be_idx = bp_idx = -1
+    if use_bat:
+        be_idx, bp_idx = col, col + 1
+        col += 2
+    d_idx = np.arange(col, col + n_k)
+    col += n_k
+    fam: dict[str, np.ndarray] = {}
+    for name, mask in (("l", has_l), ("e", has_e), ("cp", has_b), ("cg", has_cg),
+                       ("d", has_b), ("w", has_b)):
+        idx = np.full(n_t, -1, dtype=np.int64)
+        k = int(mask.sum())
+        idx[mask] = np.arange(col, col + k)
+        col += k
+        fam[name] = idx
+    n = col
+    lo = np.zeros(n)
+    hi = np.full(n, math.inf)
+    lo[x_idx], hi[x_idx] = x_lo, x_hi
+    if use_bat:
+        drop_bmin = "battery_min" in drop
+        lo[be_idx] = 0.0 if drop_bmin else bat.min_kwh
+        hi[be_idx] = bat.max_kwh
+        lo[bp_idx] = 0.0 if drop_bmin else bat.min_kw
+        hi[bp_idx] = bat.max_kw
+    m_l = fam["l"] >= 0
+    hi[fam["l"][m_l]] = load[m_l]
+    m_e = fam["e"] >= 0
+    hi[fam["e"][m_e]] = e_lim
+
+    # ---- helpers ------------------------------------------------------------------------
+    steps = np.arange(n_t)
+
+    def fam_expr(name: str, coef: np.ndarray | float) -> LinExpr:
+        """sum_t coef_t * family_t over present steps (pv_to_load includes implicit steps)."""
+        cf = np.broadcast_to(np.asarray(coef, dtype=float), (n_t,))
+        idx = fam[name]
+        m = idx >= 0
+        e = LinExpr(idx[m], cf[m].copy())
+        if name == "l" and implicit.any():
+            e = e + LinExpr(x_idx.copy(), (cf[implicit, None] * avail[implicit]).sum(axis=0))
+        return e
+
+    rows_i: list[np.ndarray] = []
+    rows_j: list[np.ndarray] = []
+    rows_v: list[np.ndarray] = []
+    r_lo: list[np.ndarray] = []
+    r_hi: list[np.ndarray] = []
+    groups: dict[str, np.ndarray] = {}
+    n_rows = 0
+
+    def add_block(name: str, i: np.ndarray, j: np.ndarray, v: np.ndarray,
+                  blo: np.ndarray, bhi: np.ndarray) -> None:
+        nonlocal n_rows
+        k = blo.shape[0]
+        rows_i.append(i + n_rows)
+        rows_j.append(j)
+        rows_v.append(v)
+        r_lo.append(blo)
+        r_hi.append(bhi)
+        groups[name] = np.arange(n_rows, n_rows + k)
+        n_rows += k
+
+    def add_row(name: str, e: LinExpr, rlo: float, rhi: float) -> None:
+        add_block(name, np.zeros(e.idx.shape[0], dtype=np.int64), e.idx, e.val,
+                  np.array([rlo - e.const]), np.array([rhi - e.const]))
+
+    # ---- PV availability: l + e + cp - avail_t . x <= 0 --------------------------------
+    pv_row = (fam["l"] >= 0) | (fam["e"] >= 0) | (fam["cp"] >= 0)
+    t_pv = steps[pv_row]
+    k_pv = t_pv.shape[0]
+    r_of_t = np.full(n_t, -1, dtype=np.int64)
+    r_of_t[t_pv] = np.arange(k_pv)
+    ii, jj, vv = [], [], []
+    for name in ("l", "e", "cp"):
+        m = (fam[name] >= 0) & pv_row
+        ii.append(r_of_t[m])
+        jj.append(fam[name][m])
+        vv.append(np.ones(int(m.sum())))
+    sub = avail[t_pv]
+    nz_t, nz_p = np.nonzero(sub)
+    ii.append(nz_t)
+    jj.append(x_idx[nz_p])
+    vv.append(-sub[nz_t, nz_p])
+    add_block("pv", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
+              np.full(k_pv, -math.inf), np.zeros(k_pv))
+
+    if use_bat:
+        L, E, CP, CG, D, W = (fam[k] for k in ("l", "e", "cp", "cg", "d", "w"))
+        # load: l + d <= load
+        add_block("load", np.concatenate([steps, steps]), np.concatenate([L, D]),
+                  np.ones(2 * n_t), np.full(n_t, -math.inf), load.astype(float))
+        # state of charge, cyclic: w_t - w_{t-1} - eta_c dt (cp + cg) + dt/eta_d d = 0
+        prev = np.roll(W, 1)
+        ii = [steps, steps, steps, steps]
+        jj = [W, prev, CP, D]
+        vv = [np.ones(n_t), -np.ones(n_t), np.full(n_t, -eta_c * dt), np.full(n_t, dt / eta_d)]
+        if bat.grid_charging:
+            ii.append(steps)
+            jj.append(CG)
+            vv.append(np.full(n_t, -eta_c * dt))
+        add_block("soc", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
+                  np.zeros(n_t), np.zeros(n_t))
+        # energy capacity: w_t - (1 - m) E <= 0
+        add_block("soc_cap", np.concatenate([steps, steps]),
+                  np.concatenate([W, np.full(n_t, be_idx)]),
+                  np.concatenate([np.ones(n_t), np.full(n_t, -(1.0 - bat.min_soc_fraction))]),
+                  np.full(n_t, -math.inf), np.zeros(n_t))
+        # power: cp + cg + d - B <= 0
+        ii = [steps, steps, steps]
+        jj = [CP, D, np.full(n_t, bp_idx)]
+        vv = [np.ones(n_t), np.ones(n_t), -np.ones(n_t)]
+        if bat.grid_charging:
+            ii.append(steps)
+            jj.append(CG)
+            vv.append(np.ones(n_t))
+        add_block("power", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
+                  np.full(n_t, -math.inf), np.zeros(n_t))
+        if math.isfinite(bat.max_c_rate):
+            add_row("c_rate", LinExpr(np.array([bp_idx, be_idx]), np.array([1.0, -bat.max_c_rate])),
+                    -math.inf, 0.0)
+
+    # ---- demand charges: l + d - cg + D_k >= load_t for t in window k ------------------
+    peak0 = np.zeros(n_k)
+    ii, jj, vv, blo = [], [], [], []
+    r0 = 0
+    for k, dc in enumerate(p.demand_charges):
+        tw = steps[dc.window]
+        if tw.shape[0] == 0:
+            hi[d_idx[k]] = 0.0
+            continue
+        peak0[k] = float(load[tw].max())
+        var_step = (fam["l"][tw] >= 0) | implicit[tw] | has_b[tw]
+        # Steps without flow variables fix a lower bound on the peak.
+        fixed_steps = tw[~var_step]
+        if fixed_steps.shape[0]:
+            lo[d_idx[k]] = max(lo[d_idx[k]], float(load[fixed_steps].max()))
+        tv = tw[var_step]
+        if reduce and tv.shape[0]:
+            # A row can bind only if its load exceeds the smallest possible peak.
+            g_cap = np.where(implicit[tw], gmax[tw], np.minimum(load[tw], gmax[tw]))
+            lb_k = float(np.max(load[tw] - np.where(var_step, g_cap, 0.0)))
+            lo[d_idx[k]] = max(lo[d_idx[k]], lb_k)
+            tv = tv[load[tv] > lb_k]
+        kk = tv.shape[0]
+        if kk == 0:
+            continue
+        rr = r0 + np.arange(kk)
+        ii.append(rr)
+        jj.append(np.full(kk, d_idx[k]))
+        vv.append(np.ones(kk))
+        m = fam["l"][tv] >= 0
+        ii.append(rr[m])
+        jj.append(fam["l"][tv][m])
+        vv.append(np.ones(int(m.sum())))
+        imp = implicit[tv]
+        if imp.any():
+            sub = avail[tv[imp]]
+            nz_r, nz_p = np.nonzero(sub)
+            ii.append(rr[imp][nz_r])
+            jj.append(x_idx[nz_p])
+            vv.append(sub[nz_r, nz_p])
+        if use_bat:
+            ii.append(rr)
+            jj.append(fam["d"][tv])
+            vv.append(np.ones(kk))
+            if bat.grid_charging:
+                ii.append(rr)
+                jj.append(fam["cg"][tv])
+                vv.append(-np.ones(kk))
+        blo.append(load[tv].astype(float))
+        r0 += kk
+    if r0:
+        add_block("demand", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
+                  np.concatenate(blo), np.full(r0, math.inf))
+
+    # ---- named expressions ----------------------------------------------------------------
+    def cols(idx: int | np.ndarray, val: float | np.ndarray) -> LinExpr:
+        i = np.atleast_1d(np.asarray(idx, dtype=np.int64))
+        return LinExpr(i, np.broadcast_to(np.asarray(val, dtype=float), i.shape).copy())
+
+    c = p.costs
+    total_kwp = cols(x_idx, 1.0)
+    capex = cols(x_idx, c.pv_capex_per_kwp)
+    om = cols(x_idx, c.pv_om_per_kwp_year)
+    if use_bat:
+        capex = capex + cols([be_idx, bp_idx], [c.battery_capex_per_kwh, c.battery_capex_per_kw])
+        om = om + cols([be_idx, bp_idx], [c.battery_om_per_kwh_year, c.battery_om_per_kw_year])
+    prod_kwh = cols(x_idx, avail.sum(axis=0) * dt)
+    onsite = fam_expr("l", dt) + fam_expr("cp", dt)
+    served = fam_expr("l", dt) + fam_expr("cp", eta_c * eta_d * dt)
+    energy_sav = fam_expr("l", a * dt) + fam_expr("d", a * dt) - fam_expr("cg", a * dt)
+    export_rev = fam_expr("e", b * dt)
+    demand_sav = LinExpr(d_idx.copy(), -np.array([dc.rate_per_kw for dc in p.demand_charges]),
+                         float(sum(dc.rate_per_kw * pk for dc, pk in zip(p.demand_charges, peak0, strict=True))))
+    exprs = {
+        "total_kwp": total_kwp, "capex": capex, "om": om, "prod_kwh": prod_kwh,
+        "onsite_kwh": onsite, "served_kwh": served, "energy_savings": energy_sav,
+        "export_revenue": export_rev, "demand_savings": demand_sav,
+        "exported_kwh": fam_expr("e", dt),
+    }
+    if ef is not None:
+        co2 = fam_expr("l", ef * dt) + fam_expr("d", ef * dt) - fam_expr("cg", ef * dt)
+        if p.co2_counts_exports:
+            co2 = co2 + fam_expr("e", ef * dt)
+        exprs["co2_tco2"] = co2
+
+    # ---- global constraint groups -------------------------------------------------------
+    if p.min_total_kwp > 0 and "min_total_kwp" not in drop and pv_built:
+        add_row("min_total_kwp", total_kwp, p.min_total_kwp, math.inf)
+    if math.isfinite(p.max_total_kwp) and "max_total_kwp" not in drop:
+        add_row("max_total_kwp", total_kwp, -math.inf, p.max_total_kwp)
+    if math.isfinite(p.interconnection_limit_kw) and "interconnection_limit_kw" not in drop:
+        add_row("interconnection_limit_kw", total_kwp, -math.inf, p.interconnection_limit_kw)
+    if math.isfinite(reg.max_total_kwp):
+        add_row("net_metering_limit_kw", total_kwp, -math.inf, reg.max_total_kwp)
+    if reg.exports_within_imports:
+        # exports <= imports  <=>  sum (e + l + d - cg) dt <= load energy
+        bal = fam_expr("e", dt) + fam_expr("l", dt) + fam_expr("d", dt) - fam_expr("cg", dt)
+        add_row("net_metering_balance", bal, -math.inf, float(load.sum() * dt))
+    if math.isfinite(p.capital_budget) and "capital_budget" not in drop:
+        add_row("capital_budget", capex, -math.inf, p.capital_budget - fixed)
+    if p.min_self_consumption > 0 and "min_self_consumption" not in drop:
+        add_row("min_self_consumption", onsite - prod_kwh * p.min_self_consumption, 0.0, math.inf)
+    if p.min_renewable_share > 0 and "min_renewable_share" not in drop:
+        add_row("min_renewable_share", served, p.min_renewable_share * float(load.sum() * dt),
+                math.inf)
+    if co2_target and co2_target > 0 and "min_co2_reduction" not in drop:
+        if ef is None:
+            raise SolverInputError("a CO2 target needs grid_tco2_per_kwh")
+        add_row("min_co2_reduction", exprs["co2_tco2"], co2_target, math.inf)
+    if max_payback_years is not None and "max_payback" not in drop:
+        n_y = float(max_payback_years)
+        savings = energy_sav + export_rev + demand_sav
+        add_row("max_payback", capex + om * n_y - savings * n_y, -math.inf, -fixed)
+
+    # ---- objective ----------------------------------------------------------------------
+    if objective == "npv":
+        obj = capex + om * c.pwf_om - (energy_sav + export_rev + demand_sav) * c.pwf_energy
+    elif objective == "self_sufficiency":
+        obj = served * -1.0
+    elif objective == "co2":
+        if "co2_tco2" not in exprs:
+            raise SolverInputError("the CO2 objective needs grid_tco2_per_kwh")
+        obj = exprs["co2_tco2"] * -1.0
+    elif objective == "zero":
+        obj = LinExpr.zero()
+    else:
+        raise SolverInputError(f"unknown objective {objective!r}")
+    cost = obj.dense(n)
+    if tie_break and objective != "zero":
+        # Per kWh, TIE_BREAK times the objective's own value of a kWh.
+        if objective == "npv":
+            eps = _tie_break(p) * dt
+        elif objective == "co2":
+            eps = TIE_BREAK * dt * max(float(ef.max(initial=0.0)), 1e-9)
+        else:
+            eps = TIE_BREAK * dt
+        for name in ("cp", "cg", "d", "e"):
+            m = fam[name] >= 0
+            cost[fam[name][m]] += eps
+        m = fam["w"] >= 0
+        cost[fam["w"][m]] += eps * 0.1
+
+    mat = sp.csc_matrix(
+        (np.concatenate(rows_v), (np.concatenate(rows_i), np.concatenate(rows_j))),
+        shape=(n_rows, n),
+    )
+    mat.sum_duplicates()
+    return LinearModel(
+        problem=p, regime=reg, cost=cost, offset=obj.const, matrix=mat,
+        row_lower=np.concatenate(r_lo) if r_lo else np.zeros(0),
+        row_upper=np.concatenate(r_hi) if r_hi else np.zeros(0),
+        col_lower=lo, col_upper=hi, x=x_idx, battery_kwh=be_idx, battery_kw=bp_idx,
+        peak=d_idx, fam=fam, implicit_l=implicit, avail=avail, rows=groups, exprs=exprs,
+        reduced=reduce, pv_built=pv_built,
+    )
+
+
+# -------------------------------------------------------------------------------------------
+# HiGHS
+# -------------------------------------------------------------------------------------------
+def highs_available() -> bool:
+    """True if highspy can be imported."""
+    try:
+        import highspy  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the environment
+        return False
+    return True
+
+
+class HighsSession:
+    """A HiGHS instance holding one model, for a solve and warm-started re-solves."""
+
+    def __init__(self, model: LinearModel, *, time_limit: float | None = None,
+                 threads: int | None = None) -> None:
+        import highspy
+
+        self.model = model
+        self._hs = highspy
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        if time_limit is not None:
+            h.setOptionValue("time_limit", float(time_limit))
+        if threads is not None:
+            h.setOptionValue("threads", int(threads))
+        battery = model.battery_kwh >= 0
+        if battery:
+            # Measured on year-long storage LPs: HiGHS' dual simplex without scaling is the
+            # fastest of its methods (IPX is 2x slower), see benchmarks/bench_solver.py.
+            h.setOptionValue("solver", "simplex")
+            h.setOptionValue("simplex_scale_strategy", 0)
+        inf = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        a = model.matrix
+        lp.num_col_ = model.n_cols
+        lp.num_row_ = model.n_rows
+        lp.col_cost_ = model.cost
+        lp.offset_ = model.offset
+        lp.col_lower_ = np.where(np.isinf(model.col_lower), -inf, model.col_lower)
+        lp.col_upper_ = np.where(np.isinf(model.col_upper), inf, model.col_upper)
+        lp.row_lower_ = np.where(np.isinf(model.row_lower), -inf, model.row_lower)
+        lp.row_upper_ = np.where(np.isinf(model.row_upper), inf, model.row_upper)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_ = model.n_cols
+        lp.a_matrix_.num_row_ = model.n_rows
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data
+        h.passModel(lp)
+        self.h = h
+
+    def solve(self) -> SolveOutcome:
+        """Run HiGHS (warm-started after the first call) and map its status."""
+        hs = self._hs
+        t0 = time.perf_counter()
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status == hs.HighsModelStatus.kUnboundedOrInfeasible:
+            # Presolve cannot tell which; rerun without it to find out.
+            self.h.setOptionValue("presolve", "off")
+            self.h.run()
+            self.h.setOptionValue("presolve", "choose")
+            status = self.h.getModelStatus()
+        seconds = time.perf_counter() - t0
+        ms = hs.HighsModelStatus
+        if status == ms.kOptimal:
+            vals = np.array(self.h.getSolution().col_value)
+            obj = float(self.h.getInfo().objective_function_value)
+            return SolveOutcome("optimal", vals, obj, seconds, "highs")
+        name = {ms.kInfeasible: "infeasible", ms.kUnbounded: "unbounded",
+                ms.kTimeLimit: "time_limit"}.get(status, "error")
+        return SolveOutcome(name, None, math.nan, seconds, "highs",
+                            self.h.modelStatusToString(status))
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        """Change one row's bounds (for warm-started sweeps)."""
+        inf = self._hs.kHighsInf
+        self.h.changeRowBounds(int(row), -inf if math.isinf(lower) else lower,
+                               inf if math.isinf(upper) else upper)
+
+    def set_cost(self, cost: np.ndarray, offset: float = 0.0) -> None:
+        """Replace the objective vector."""
+        n = cost.shape[0]
+        self.h.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(cost, dtype=float))
+        self.h.changeObjectiveOffset(float(offset))
+
+    def add_row(self, expr: LinExpr, lower: float, upper: float) -> int:
+        """Append a row ``lower <= expr <= upper`` and return its index."""
+        inf = self._hs.kHighsInf
+        dense = expr.dense(self.model.n_cols)
+        nz = np.nonzero(dense)[0]
+        self.h.addRow(-inf if math.isinf(lower) else lower - expr.const,
+                      inf if math.isinf(upper) else upper - expr.const,
+                      int(nz.shape[0]), nz.astype(np.int32), dense[nz])
+        return int(self.h.getNumRow()) - 1
+
+
+def solve_highs(model: LinearModel, *, time_limit: float | None = None) -> SolveOutcome:
+    """Solve a built model once with HiGHS."""
+    return HighsSession(model, time_limit=time_limit).solve()

@@ -1,0 +1,258 @@
+"""The answer of the optimiser: sizes, dispatch, year totals and the NPV's parts.
+
+Every figure is recomputed here from the sizes and the dispatch (not read off the LP's
+objective), so a result from HiGHS, from the reduced PV-only LP or from CBC is described by
+the same formulas; tests check that the two agree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from solver.problem import SizingProblem
+
+__all__ = ["Dispatch", "SizingResult", "make_result"]
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """Power flows of the representative year, each an array of T values [kW], SOC [kWh].
+
+    Balances that hold at every step (to solver tolerance)::
+
+        pv_to_load + pv_to_battery + pv_to_grid + curtailed = pv_available
+        pv_to_load + battery_to_load + grid_to_load         = load
+    """
+
+    pv_available: np.ndarray
+    pv_to_load: np.ndarray
+    pv_to_battery: np.ndarray
+    pv_to_grid: np.ndarray
+    curtailed: np.ndarray
+    grid_to_load: np.ndarray
+    grid_to_battery: np.ndarray
+    battery_to_load: np.ndarray
+    soc_kwh: np.ndarray
+
+    @property
+    def grid_import(self) -> np.ndarray:
+        """Grid import [kW] = grid_to_load + grid_to_battery."""
+        return self.grid_to_load + self.grid_to_battery
+
+    def to_frame(self, index: pd.Index | None = None) -> pd.DataFrame:
+        """The flows as a DataFrame with ``_kw`` columns (``soc_kwh`` in kWh)."""
+        data = {f"{k}_kw" if k != "soc_kwh" else k: v for k, v in asdict(self).items()}
+        return pd.DataFrame(data, index=index)
+
+
+@dataclass(frozen=True)
+class SizingResult:
+    """Optimal sizes and what they do.
+
+    Money is in the caller's currency; ``*_pw`` values are lifecycle present worths
+    (year-1 value x the caller's pwf); other money values are year-1 (representative year).
+
+    Attributes
+    ----------
+    status : str
+        ``"optimal"``.
+    objective : str
+        The objective that was optimised.
+    backend : str
+        ``"pv_only"`` (exact reduced LP, HiGHS), ``"highs"`` or ``"cbc"``.
+    regime : str
+        ``"standard"`` or ``"net_metering"`` (export regime of the chosen solution).
+    solve_seconds : float
+        Wall time of the solver calls (model building excluded) [s].
+    plane_names : tuple of str
+        Labels of the roof planes.
+    kwp_per_plane : ndarray
+        PV capacity per plane [kWp].
+    battery_kwh, battery_kw : float
+        Battery energy [kWh] and power [kW] ratings.
+    dispatch : Dispatch
+        The flows of the representative year.
+    totals : dict
+        Year totals: energies [kWh], ratios [-], year-1 money and peaks (see
+        :func:`make_result`).
+    capex, om_pw, energy_savings_pw, export_revenue_pw, demand_savings_pw, npv : float
+        Parts of the lifecycle NPV: ``npv = energy_savings_pw + export_revenue_pw +
+        demand_savings_pw - capex - om_pw`` [currency].
+    simple_payback_years : float
+        capex / (year-1 bill savings - year-1 O&M), inf if that is not positive [years].
+    """
+
+    status: str
+    objective: str
+    backend: str
+    regime: str
+    solve_seconds: float
+    plane_names: tuple[str, ...]
+    kwp_per_plane: np.ndarray
+    battery_kwh: float
+    battery_kw: float
+    dispatch: Dispatch
+    totals: dict[str, float]
+    capex: float
+    om_pw: float
+    energy_savings_pw: float
+    export_revenue_pw: float
+    demand_savings_pw: float
+    npv: float
+    simple_payback_years: float
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def total_kwp(self) -> float:
+        """Total PV capacity [kWp]."""
+        return float(self.kwp_per_plane.sum())
+
+    def summary(self) -> dict[str, float | str]:
+        """Flat dict of the headline figures (JSON-friendly)."""
+        out: dict[str, float | str] = {
+            "status": self.status, "objective": self.objective, "backend": self.backend,
+            "regime": self.regime, "solve_seconds": self.solve_seconds,
+            "total_kwp": self.total_kwp, "battery_kwh": self.battery_kwh,
+            "battery_kw": self.battery_kw, "capex": self.capex, "om_pw": self.om_pw,
+            "energy_savings_pw": self.energy_savings_pw,
+            "export_revenue_pw": self.export_revenue_pw,
+            "demand_savings_pw": self.demand_savings_pw, "npv": self.npv,
+            "simple_payback_years": self.simple_payback_years,
+        }
+        for name, kwp in zip(self.plane_names, self.kwp_per_plane, strict=True):
+            out[f"kwp_{name}"] = float(kwp)
+        out.update(self.totals)
+        return out
+
+
+def _clean(a: np.ndarray, scale: float) -> np.ndarray:
+    """Zero out solver noise (|v| below 1e-9 of the problem's power scale)."""
+    a = np.asarray(a, dtype=float).copy()
+    a[np.abs(a) < 1e-9 * max(scale, 1.0)] = 0.0
+    return a
+
+
+def make_result(
+    problem: SizingProblem,
+    flows: dict,
+    *,
+    regime_name: str,
+    export_price_per_kwh: np.ndarray,
+    objective: str,
+    backend: str,
+    seconds: float,
+    notes: tuple[str, ...] = (),
+) -> SizingResult:
+    """Describe a solution (sizes + flows from a backend) with totals and NPV parts.
+
+    Parameters
+    ----------
+    problem : SizingProblem
+        The problem that was solved.
+    flows : dict
+        ``kwp`` (P,), ``battery_kwh``, ``battery_kw`` and per-step arrays ``l`` (pv_to_load),
+        ``e`` (pv_to_grid), ``cp`` (pv_to_battery), ``cg`` (grid_to_battery), ``d``
+        (battery_to_load), ``soc`` [kW], [kWh].
+    regime_name : str
+        Export regime of the solution.
+    export_price_per_kwh : ndarray
+        Export price in that regime [currency/kWh].
+    objective, backend : str
+        Labels.
+    seconds : float
+        Solver wall time [s].
+    notes : tuple of str
+        Remarks to pass on.
+    """
+    p = problem
+    c = p.costs
+    dt = p.step_hours
+    scale = float(max(p.load_kw.max(initial=0.0), 1.0))
+    kwp = _clean(np.maximum(flows["kwp"], 0.0), scale)
+    be = float(flows["battery_kwh"]) if flows["battery_kwh"] > 1e-9 * scale else 0.0
+    bp = float(flows["battery_kw"]) if flows["battery_kw"] > 1e-9 * scale else 0.0
+    avail = p.production_kw_per_kwp @ kwp * c.production_levelization
+    to_load = _clean(np.minimum(flows["l"], p.load_kw), scale)
+    e = _clean(flows["e"], scale)
+    cp = _clean(flows["cp"], scale)
+    cg = _clean(flows["cg"], scale)
+    d = _clean(flows["d"], scale)
+    soc = _clean(flows["soc"], scale)
+    curtailed = _clean(np.maximum(avail - to_load - e - cp, 0.0), scale)
+    grid_to_load = _clean(np.maximum(p.load_kw - to_load - d, 0.0), scale)
+    disp = Dispatch(avail, to_load, cp, e, curtailed, grid_to_load, cg, d, soc)
+
+    a = p.import_price_per_kwh
+    b = export_price_per_kwh
+    load_kwh = float(p.load_kw.sum() * dt)
+    imp = grid_to_load + cg
+    energy_base = float(a @ p.load_kw * dt)
+    energy_with = float(a @ imp * dt)
+    export_rev = float(b @ e * dt)
+    demand_base = demand_with = 0.0
+    totals: dict[str, float] = {}
+    for k, dc in enumerate(p.demand_charges):
+        w = dc.window
+        if not w.any():
+            continue
+        pk0 = float(p.load_kw[w].max())
+        pk1 = float(imp[w].max())
+        demand_base += dc.rate_per_kw * pk0
+        demand_with += dc.rate_per_kw * pk1
+        totals[f"peak_kw_{dc.name or k}"] = pk1
+    pv_avail_kwh = float(avail.sum() * dt)
+    onsite_kwh = float((to_load + cp).sum() * dt)
+    served_kwh = float((to_load.sum() + cp.sum() * p.battery.charge_efficiency
+                        * p.battery.discharge_efficiency) * dt)
+    totals.update({
+        "load_kwh": load_kwh,
+        "pv_available_kwh": pv_avail_kwh,
+        "pv_to_load_kwh": float(to_load.sum() * dt),
+        "pv_to_battery_kwh": float(cp.sum() * dt),
+        "exported_kwh": float(e.sum() * dt),
+        "curtailed_kwh": float(curtailed.sum() * dt),
+        "imported_kwh": float(imp.sum() * dt),
+        "grid_to_battery_kwh": float(cg.sum() * dt),
+        "battery_to_load_kwh": float(d.sum() * dt),
+        "self_consumed_kwh": onsite_kwh,
+        "self_consumption_ratio": onsite_kwh / pv_avail_kwh if pv_avail_kwh > 0 else 0.0,
+        "self_sufficiency_ratio": served_kwh / load_kwh if load_kwh > 0 else 0.0,
+        "energy_cost_baseline": energy_base,
+        "energy_cost_with_system": energy_with,
+        "export_revenue": export_rev,
+        "demand_cost_baseline": demand_base,
+        "demand_cost_with_system": demand_with,
+    })
+    energy_sav = energy_base - energy_with
+    demand_sav = demand_base - demand_with
+    bill_sav = energy_sav + export_rev + demand_sav
+    totals["bill_savings"] = bill_sav
+    if p.grid_tco2_per_kwh is not None:
+        ef = p.grid_tco2_per_kwh
+        co2 = float(ef @ (p.load_kw - imp) * dt)
+        if p.co2_counts_exports:
+            co2 += float(ef @ e * dt)
+        totals["co2_avoided_tco2"] = co2
+
+    total_kwp = float(kwp.sum())
+    capex = (c.pv_capex_per_kwp * total_kwp + c.battery_capex_per_kwh * be
+             + c.battery_capex_per_kw * bp + (c.fixed_capex if total_kwp > 0 else 0.0))
+    om_year = (c.pv_om_per_kwp_year * total_kwp + c.battery_om_per_kwh_year * be
+               + c.battery_om_per_kw_year * bp)
+    totals["om_year"] = om_year
+    net = bill_sav - om_year
+    payback = capex / net if net > 0 else (0.0 if capex == 0 else math.inf)
+    npv = c.pwf_energy * bill_sav - capex - c.pwf_om * om_year
+    return SizingResult(
+        status="optimal", objective=objective, backend=backend, regime=regime_name,
+        solve_seconds=float(seconds), plane_names=tuple(p.plane_names), kwp_per_plane=kwp,
+        battery_kwh=be, battery_kw=bp, dispatch=disp, totals=totals, capex=capex,
+        om_pw=c.pwf_om * om_year, energy_savings_pw=c.pwf_energy * energy_sav,
+        export_revenue_pw=c.pwf_energy * export_rev,
+        demand_savings_pw=c.pwf_energy * demand_sav, npv=npv,
+        simple_payback_years=payback, notes=notes,
+    )

@@ -1,0 +1,131 @@
+"""plan() end to end on the embedded demo and variations of it."""
+
+import numpy as np
+import pytest
+
+from pvplanner.errors import PlannerInputError
+from pvplanner.pipeline import plan
+from pvplanner.scenario import demo_scenario, parse_scenario
+
+
+@pytest.fixture(scope="module")
+def demo_result():
+    return plan(demo_scenario())
+
+
+def _variant(**changes):
+    data = demo_scenario().model_dump(mode="json")
+    for dotted, value in changes.items():
+        *path, last = dotted.split("__")
+        target = data
+        for key in path:
+            target = target[key]
+        target[last] = value
+    return parse_scenario(data)
+
+
+def test_energy_balances_close_every_hour(demo_result):
+    h = demo_result.hourly
+    supply = h["pv_to_load_kw"] + h["pv_to_battery_kw"] + h["pv_to_grid_kw"] + h["curtailed_kw"]
+    np.testing.assert_allclose(supply, h["pv_available_kw"], atol=1e-6)
+    served = h["pv_to_load_kw"] + h["battery_to_load_kw"] + h["grid_to_load_kw"]
+    np.testing.assert_allclose(served, h["load_kw"], atol=1e-6)
+    assert len(h) == 8760
+
+
+def test_kpis_are_consistent(demo_result):
+    r = demo_result
+    e = r.energy
+    # The demo's bills add up to 6.75 GWh; the load must match them exactly.
+    assert e.load_kwh == pytest.approx(6_750_000, rel=1e-9)
+    assert e.self_consumed_kwh + e.exported_kwh == pytest.approx(r.pv.annual_generation_kwh)
+    assert r.bills.savings_annual == pytest.approx(
+        r.bills.baseline_annual - r.bills.with_system_annual
+    )
+    # Year-1 savings by component add up to the bill difference (hand identity).
+    parts = r.bills.energy_savings_annual + r.bills.demand_savings_annual
+    parts += r.bills.export_revenue_annual
+    assert parts == pytest.approx(r.bills.savings_annual, rel=1e-9)
+    assert r.pv.capacity_kwp <= r.pv.max_capacity_kwp + 1e-6
+    assert sum(p.capacity_kwp for p in r.pv.planes) == pytest.approx(r.pv.capacity_kwp)
+    # Hangzhou CSWD climate, low-tilt roofs: 850-1000 kWh/kWp (reference: 950-990 at 5-30 deg)
+    assert 850 < r.pv.specific_yield_kwh_per_kwp < 1000
+    # Year-1 avoided CO2 = (self-consumed + exported) MWh x the 2023 national factor 0.5306.
+    assert r.carbon.avoided_tco2_year1 == pytest.approx(
+        r.pv.annual_generation_kwh / 1000 * 0.5306, rel=1e-9
+    )
+    assert r.carbon.certificates_year1 == int(r.pv.annual_generation_kwh // 1000)
+
+
+def test_cash_flow_npv_agrees_with_the_optimizer(demo_result):
+    # The optimizer values the levelised lifecycle year; the cash flow escalates and degrades
+    # year-1 figures. Both describe the same design: they agree within 2 %.
+    solver_npv = demo_result.solver.objective_parts["npv"]
+    assert demo_result.finance.npv == pytest.approx(solver_npv, rel=0.02)
+
+
+def test_npv_curve_peaks_at_the_optimum(demo_result):
+    curve = demo_result.npv_curve
+    assert len(curve) >= 10
+    best_on_curve = curve["npv"].max()
+    assert demo_result.solver.objective_parts["npv"] >= best_on_curve - 1e-6 * abs(best_on_curve)
+
+
+def test_zero_export_exports_nothing_and_builds_less(demo_result):
+    result = plan(_variant(constraints__export_limit_kw=0.0))
+    assert result.energy.exported_kwh == pytest.approx(0.0, abs=1e-6)
+    assert result.pv.capacity_kwp < demo_result.pv.capacity_kwp
+    assert result.bills.export_revenue_annual == pytest.approx(0.0, abs=1e-6)
+
+
+def test_budget_limits_the_capex():
+    result = plan(_variant(constraints__capital_budget=2_000_000.0))
+    assert result.finance.capex <= 2_000_000.0 * (1 + 1e-6)
+    assert result.pv.capacity_kwp > 0
+
+
+def test_battery_option_runs_and_balances():
+    result = plan(_variant(battery__allowed=True, battery__max_energy_kwh=2000.0))
+    h = result.hourly
+    assert result.battery.energy_kwh >= 0
+    assert h["soc_kwh"].max() <= result.battery.energy_kwh + 1e-6
+    served = h["pv_to_load_kw"] + h["battery_to_load_kw"] + h["grid_to_load_kw"]
+    np.testing.assert_allclose(served, h["load_kw"], atol=1e-5)
+
+
+def test_emc_reports_host_savings():
+    result = plan(_variant(finance__ownership="emc"))
+    assert result.finance.ownership == "emc"
+    assert result.finance.host_savings_lifetime is not None
+    assert result.finance.host_savings_lifetime > 0
+
+
+def test_result_json_has_the_design_keys(demo_result):
+    data = demo_result.to_dict()
+    required = {
+        "pv": ["capacity_kwp", "annual_generation_kwh", "specific_yield_kwh_per_kwp", "planes"],
+        "battery": ["energy_kwh", "power_kw"],
+        "energy": ["load_kwh", "self_consumed_kwh", "exported_kwh", "imported_kwh",
+                   "curtailed_kwh", "self_consumption_ratio", "self_sufficiency_ratio"],
+        "bills": ["baseline_annual", "with_system_annual", "savings_annual", "currency"],
+        "finance": ["capex", "npv", "irr", "payback_years", "lcoe_per_kwh"],
+        "carbon": ["avoided_tco2_year1", "avoided_tco2_lifetime", "certificates_year1"],
+        "solver": ["status", "seconds"],
+    }
+    for section, keys in required.items():
+        for key in keys:
+            assert key in data[section], f"{section}.{key}"
+
+
+def test_conflicting_constraints_are_a_user_error():
+    from pvplanner.errors import USER_ERRORS
+
+    scenario = _variant(constraints__min_total_kwp=10_000.0)  # the roofs carry ~3 MWp
+    with pytest.raises(USER_ERRORS) as caught:
+        plan(scenario)
+    assert "kWp" in str(caught.value)
+
+
+def test_weather_time_zone_mismatch_is_reported():
+    with pytest.raises(PlannerInputError, match="utc_offset_hours"):
+        plan(_variant(site__utc_offset_hours=9.0))

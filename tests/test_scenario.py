@@ -1,0 +1,80 @@
+import json
+
+import pytest
+
+from pvplanner.errors import PlannerInputError
+from pvplanner.scenario import (
+    SCHEMA_VERSION,
+    demo_scenario,
+    load_scenario,
+    parse_scenario,
+    save_scenario,
+    scenario_json_schema,
+)
+
+
+def test_demo_round_trips_through_json_and_toml(tmp_path):
+    demo = demo_scenario()
+    for suffix in (".json", ".toml"):
+        path = save_scenario(demo, tmp_path / f"demo{suffix}")
+        assert load_scenario(path) == demo
+
+
+def test_errors_name_the_field():
+    data = demo_scenario().model_dump(mode="json")
+    data["site"]["latitude"] = 123.0
+    data["roof_planes"][1]["tilt_deg"] = 120
+    with pytest.raises(PlannerInputError) as caught:
+        parse_scenario(data)
+    message = str(caught.value)
+    assert "site.latitude" in message and "roof_planes[1].tilt_deg" in message
+    assert caught.value.field == "site.latitude"
+
+
+def test_negative_area_and_unknown_field_are_rejected():
+    data = demo_scenario().model_dump(mode="json")
+    data["roof_planes"][0]["area_m2"] = -5
+    with pytest.raises(PlannerInputError, match=r"roof_planes\[0\]\.area_m2"):
+        parse_scenario(data)
+    data = demo_scenario().model_dump(mode="json")
+    data["site"]["lattitude"] = 30
+    with pytest.raises(PlannerInputError, match="lattitude"):
+        parse_scenario(data)
+
+
+def test_bills_need_twelve_months_and_duplicate_planes_fail():
+    data = demo_scenario().model_dump(mode="json")
+    data["load"]["monthly_kwh"] = [1.0] * 11
+    with pytest.raises(PlannerInputError, match="load.monthly_kwh"):
+        parse_scenario(data)
+    data = demo_scenario().model_dump(mode="json")
+    data["roof_planes"][1]["name"] = data["roof_planes"][0]["name"]
+    with pytest.raises(PlannerInputError, match="unique"):
+        parse_scenario(data)
+
+
+def test_newer_schema_version_is_refused(tmp_path):
+    data = demo_scenario().model_dump(mode="json")
+    data["schema_version"] = SCHEMA_VERSION + 1
+    with pytest.raises(PlannerInputError, match="upgrade pvplanner"):
+        parse_scenario(data)
+
+
+def test_bad_files_give_clear_messages(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{ not json", encoding="utf-8")
+    with pytest.raises(PlannerInputError, match="not valid JSON"):
+        load_scenario(bad)
+    with pytest.raises(PlannerInputError, match="does not exist"):
+        load_scenario(tmp_path / "missing.toml")
+    binary = tmp_path / "x.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(PlannerInputError):
+        load_scenario(binary)
+
+
+def test_schema_is_valid_json_with_the_top_level_sections():
+    schema = scenario_json_schema()
+    json.dumps(schema)
+    for key in ("site", "roof_planes", "load", "tariff", "finance", "carbon", "constraints"):
+        assert key in schema["properties"]

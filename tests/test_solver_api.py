@@ -1,0 +1,216 @@
+"""optimize(): objectives, backends, fixed capex, net metering, errors and diagnosis."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from solver.api import optimize
+from solver.curves import co2_frontier
+from solver.errors import InfeasibleProblemError, SolverInputError
+from solver.problem import BatteryOptions, Costs, SizingProblem
+from tests._solver_cases import random_problem
+from tests.test_solver_lp import check_balances
+
+
+def _scale(p: SizingProblem) -> float:
+    return p.costs.pwf_energy * float(p.import_price_per_kwh @ p.load_kw)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_backends_agree(seed):
+    rng = np.random.default_rng(6000 + seed)
+    p = random_problem(rng, n_steps=96, n_planes=3, min_self_consumption=0.6,
+                       capital_budget=5e4)
+    npvs = {b: optimize(p, backend=b).npv for b in ("pv_only", "highs", "cbc")}
+    # one LP, three formulations/solvers: equal to 1e-6 of the bill value (tie-breaks)
+    assert npvs["pv_only"] == pytest.approx(npvs["highs"], abs=1e-6 * _scale(p))
+    assert npvs["pv_only"] == pytest.approx(npvs["cbc"], abs=1e-6 * _scale(p))
+
+
+def test_result_contents():
+    p = random_problem(np.random.default_rng(1), n_steps=48, n_planes=2, battery=True)
+    res = optimize(p)
+    s = res.summary()
+    assert s["total_kwp"] == pytest.approx(res.kwp_per_plane.sum())
+    assert {"kwp_plane_1", "kwp_plane_2", "npv", "self_sufficiency_ratio"} <= set(s)
+    df = res.dispatch.to_frame()
+    assert list(df.columns)[:2] == ["pv_available_kw", "pv_to_load_kw"]
+    assert "soc_kwh" in df.columns and len(df) == 48
+    # the NPV identity of SizingResult
+    assert res.npv == pytest.approx(res.energy_savings_pw + res.export_revenue_pw
+                                    + res.demand_savings_pw - res.capex - res.om_pw)
+    # bill figures: savings = baseline - with system (+ export revenue)
+    t = res.totals
+    assert t["bill_savings"] == pytest.approx(
+        t["energy_cost_baseline"] - t["energy_cost_with_system"] + t["export_revenue"]
+        + t["demand_cost_baseline"] - t["demand_cost_with_system"])
+    assert res.solve_seconds >= 0 and res.backend == "highs"
+
+
+# --------------------------------------------------------------------------------------------
+# Objectives
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("battery", [False, True])
+def test_max_self_sufficiency_with_payback(battery):
+    rng = np.random.default_rng(21)
+    p = random_problem(rng, n_steps=96, n_planes=2, battery=battery)
+    base = optimize(p)
+    for years in (base.simple_payback_years * 1.5 if base.total_kwp > 0 else 8.0, 1e6):
+        res = optimize(p, "max_self_sufficiency", max_payback_years=years)
+        assert res.simple_payback_years <= years * (1 + 1e-6)
+        assert res.totals["self_sufficiency_ratio"] >= base.totals["self_sufficiency_ratio"] - 1e-9
+        check_balances(p, res)
+        # second stage: no other solution with this share and payback has a higher NPV
+        q = replace(p, min_renewable_share=res.totals["self_sufficiency_ratio"] * (1 - 1e-6))
+        alt = optimize(q, max_payback_years=years)
+        assert res.npv >= alt.npv - 1e-5 * _scale(p)
+
+
+def test_min_cost_for_co2_is_monotone():
+    rng = np.random.default_rng(22)
+    p = random_problem(rng, n_steps=96, n_planes=2)
+    # dear PV, so that the max-NPV size is below the largest one
+    p = replace(p, costs=replace(p.costs, pv_capex_per_kwp=1.5 * p.costs.pv_capex_per_kwp))
+    base = optimize(p)
+    co2_0 = base.totals["co2_avoided_tco2"]
+    co2_max = co2_frontier(p, 2)["co2_avoided_tco2"].iloc[-1]
+    assert co2_max > co2_0
+    last = base.npv
+    for k in (0.25, 0.5, 0.999):
+        target = co2_0 + k * (co2_max - co2_0)
+        res = optimize(p, "min_cost_for_co2", co2_target_tco2=target)
+        assert res.totals["co2_avoided_tco2"] >= target * (1 - 1e-7)
+        assert res.npv <= last + 1e-6 * _scale(p)
+        last = res.npv
+    with pytest.raises(SolverInputError, match="needs a CO2 target"):
+        optimize(p, "min_cost_for_co2")
+
+
+def test_fixed_capex_is_exact():
+    rng = np.random.default_rng(23)
+    p = random_problem(rng, n_steps=96, n_planes=2)
+    base = optimize(p)
+    assert base.total_kwp > 0
+    small = optimize(replace(p, costs=replace(p.costs, fixed_capex=0.01 * base.npv)))
+    np.testing.assert_allclose(small.kwp_per_plane, base.kwp_per_plane, atol=1e-6)
+    assert small.npv == pytest.approx(base.npv - 0.01 * base.npv, rel=1e-9)
+    big = optimize(replace(p, costs=replace(p.costs, fixed_capex=2 * base.npv)))
+    assert big.total_kwp == 0.0 and big.npv == 0.0
+    # fixed capex counts against the budget: budget below it leaves no PV
+    tight = optimize(replace(p, capital_budget=0.5 * base.npv,
+                             costs=replace(p.costs, fixed_capex=0.6 * base.npv)))
+    assert tight.total_kwp == 0.0
+
+
+def test_net_metering_regime_choice():
+    rng = np.random.default_rng(24)
+    p = random_problem(rng, n_steps=96, n_planes=1, export_limit_kw=np.inf)
+    p = replace(p, export_price_per_kwh=np.zeros(96), plane_max_kwp=[1e4])
+    # generous net metering: exports credited at the import price, limit far above optimum
+    res = optimize(replace(p, net_metering_limit_kw=1e4))
+    plain = optimize(p)
+    assert res.regime == "net_metering" and res.npv >= plain.npv
+    assert res.totals["exported_kwh"] <= res.totals["imported_kwh"] + 1e-6
+    # a net-metering limit of 1 kWp is worth less than building freely without it
+    tiny = optimize(replace(p, net_metering_limit_kw=1.0))
+    assert tiny.regime == "standard"
+    assert tiny.npv == pytest.approx(plain.npv)
+
+
+# --------------------------------------------------------------------------------------------
+# Errors and the infeasibility diagnosis
+# --------------------------------------------------------------------------------------------
+def _factory(**over) -> SizingProblem:
+    """One summer week, 100 kW day / 30 kW night load, south plane, zero export."""
+    n = 168
+    hour = np.arange(n) % 24
+    f = np.clip(np.cos(np.pi * (hour + 0.5 - 12) / 12), 0, None) * 0.8
+    load = np.where((hour >= 8) & (hour < 18), 100.0, 30.0)
+    kw = dict(production_kw_per_kwp=f, load_kw=load, import_price_per_kwh=np.full(n, 0.8),
+              export_price_per_kwh=0.0, step_hours=1.0, export_limit_kw=0.0,
+              costs=Costs(pv_capex_per_kwp=60.0, pwf_energy=10.0),
+              grid_tco2_per_kwh=0.0006, plane_max_kwp=[2000.0])
+    kw.update(over)
+    return SizingProblem(**kw)
+
+
+def test_infeasible_pair_is_named_with_numbers():
+    p = _factory(min_self_consumption=0.95, min_total_kwp=500.0)
+    with pytest.raises(InfeasibleProblemError) as err:
+        optimize(p)
+    msg = str(err.value)
+    assert err.value.conflicting == ("min_self_consumption", "min_total_kwp")
+    assert "minimum self-consumption 95 % conflicts with minimum total 500 kWp" in msg
+    # By hand: 500 kWp yield 500*0.8*sum(cos+) per day; the load takes at most
+    # min(load, output) each hour. The message quotes that share, which must be < 95 %.
+    f = p.production_kw_per_kwp[:, 0]
+    share = np.minimum(p.load_kw, 500 * f).sum() / (500 * f).sum()
+    assert f"at most {share * 100:.1f} %" in msg
+
+
+def test_infeasible_single_constraint():
+    p = _factory(min_renewable_share=0.9)
+    with pytest.raises(InfeasibleProblemError) as err:
+        optimize(p)
+    assert err.value.conflicting == ("min_renewable_share",)
+    # PV can serve at most the daytime load (no battery): 10 h x 100 kW of 10*100 + 14*30
+    best = (p.load_kw * (p.production_kw_per_kwp[:, 0] > 0)).sum() / p.load_kw.sum()
+    assert f"at most {best * 100:.1f} % of the load" in str(err.value)
+
+
+def test_infeasible_budget_and_battery_minimum():
+    p = _factory(battery=BatteryOptions(allowed=True, min_kwh=200.0), capital_budget=1000.0,
+                 costs=Costs(pv_capex_per_kwp=60.0, pwf_energy=10.0, battery_capex_per_kwh=100.0))
+    with pytest.raises(InfeasibleProblemError) as err:
+        optimize(p)
+    assert set(err.value.conflicting) == {"capital_budget", "battery_min"}
+    assert "the cheapest allowed system costs 20,000" in str(err.value)  # 200 kWh x 100
+
+
+def test_unbounded_and_bad_arguments():
+    p = _factory(export_limit_kw=np.inf, export_price_per_kwh=5.0, plane_max_kwp=[np.inf])
+    with pytest.raises(SolverInputError, match="unbounded"):
+        optimize(p)
+    q = _factory()
+    with pytest.raises(SolverInputError, match="objective must be one of"):
+        optimize(q, "max_irr")
+    with pytest.raises(SolverInputError, match="max_payback_years"):
+        optimize(q, max_payback_years=-1)
+    with pytest.raises(SolverInputError, match="backend"):
+        optimize(q, backend="gurobi")
+    with pytest.raises(SolverInputError, match="cannot size a battery"):
+        optimize(_factory(battery=BatteryOptions(allowed=True)), backend="pv_only")
+
+
+def test_falls_back_to_cbc_without_highspy(monkeypatch):
+    import solver.api as api
+
+    p = random_problem(np.random.default_rng(41), n_steps=48, n_planes=2, battery=True)
+    ref = optimize(p)
+    monkeypatch.setattr(api, "highs_available", lambda: False)
+    res = optimize(p)
+    assert res.backend == "cbc"
+    assert res.npv == pytest.approx(ref.npv, abs=1e-6 * _scale(p))
+    # the diagnosis still names the conflict (without numbers, which need HiGHS)
+    with pytest.raises(InfeasibleProblemError) as err:
+        optimize(_factory(min_self_consumption=0.95, min_total_kwp=500.0))
+    assert err.value.conflicting == ("min_self_consumption", "min_total_kwp")
+
+
+def test_falls_back_to_cbc_when_highs_fails(monkeypatch):
+    import solver.api as api
+    from solver.lp import SolveOutcome
+
+    class Broken(api.HighsSession):
+        def solve(self):
+            return SolveOutcome("error", None, float("nan"), 0.0, "highs", "simulated")
+
+    p = random_problem(np.random.default_rng(42), n_steps=48, n_planes=1)
+    ref = optimize(p)
+    monkeypatch.setattr(api, "HighsSession", Broken)
+    res = optimize(p)
+    assert res.backend == "cbc" and "HiGHS failed" in res.notes[0]
+    assert res.npv == pytest.approx(ref.npv, abs=1e-6 * _scale(p))
