@@ -228,16 +228,42 @@ def _cmd_weather(args: argparse.Namespace) -> int:
 
 
 def _cmd_load_inspect(args: argparse.Namespace) -> int:
-    from pvplanner.load_inspect import inspect_file
+    from pvplanner.load import inspect_meter_file
+    from pvplanner.scenario import TariffChoice
+    from pvplanner.tariff import load_tariff_preset, price_series
+    from weather.timeaxis import typical_year_index
 
-    report = inspect_file(args.file, units=args.units, tariff_id=args.tariff)
+    if not args.file.is_file():
+        raise_bad(f"meter file {args.file} does not exist")
+    preset = args.tariff or TariffChoice().preset
+    tariff = load_tariff_preset(preset)
+    prices = price_series(tariff, typical_year_index(8.0, 60))
+    report = inspect_meter_file(
+        args.file, units=args.units, price_per_kwh=prices["import_price_per_kwh"],
+        periods=prices["period"], include_heatmap=args.json, currency=tariff.currency,
+    )
+    report["tariff"] = {"id": tariff.id, "name": tariff.name, "status": tariff.status}
     if args.json:
         _print_json(report)
     else:
-        from pvplanner.load_inspect import format_inspection
-
-        print(format_inspection(report))
+        print(_format_inspection(report))
     return EXIT_OK
+
+
+def _format_inspection(report: dict[str, Any]) -> str:
+    load, quality = report["load"], report["quality"]
+    lines = [
+        f"{load['steps']} steps of {load['interval_minutes']} min: "
+        f"{load['annual_kwh']:,.0f} kWh/yr, peak {load['peak_kw']:,.1f} kW, "
+        f"mean {load['mean_kw']:,.1f} kW (tariff {report['tariff']['id']})",
+    ]
+    lines += [f"  quality: {key} = {value}" for key, value in quality.items()
+              if not isinstance(value, (list, dict))]
+    lines.append("recommendations:")
+    for item in report["recommendations"]:
+        text = item.get("text_en") or item.get("text") or item.get("title_en") or str(item)
+        lines.append(f"  - {text}")
+    return "\n".join(lines)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

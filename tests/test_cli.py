@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pvlib
 import pytest
 
@@ -76,13 +78,16 @@ def test_bad_input_exits_2_with_a_message(args, fragment, capsys):
 def test_weather_file_with_gaps_or_missing_columns_exits_2(tmp_path, capsys):
     gappy = tmp_path / "gappy.csv"
     lines = ["# latitude=30.27, longitude=120.16", "time,ghi,temp_air"]
-    for hour in range(0, 8760, 2):  # every other hour missing = 50 % gaps
-        lines.append(f"2026-01-01T00:00:00+08:00,0,5")
+    hours = pd.date_range("2026-01-01", periods=8760, freq="h")
+    for stamp in hours[:3000].append(hours[5000:]):  # 2,000 hours (23 %) missing
+        ghi = max(0.0, 800 * np.sin(np.pi * (stamp.hour - 6) / 12))
+        lines.append(f"{stamp:%Y-%m-%dT%H:%M},{ghi:.1f},15")
     gappy.write_text("\n".join(lines), encoding="utf-8")
     status = main(["simulate", "--weather", str(gappy), "--tilt", "20", "--azimuth", "180",
                    "--capacity-kwp", "10"])
+    err = capsys.readouterr().err
     assert status == 2
-    assert "Traceback" not in capsys.readouterr().err
+    assert "missing" in err and "Traceback" not in err
 
     no_ghi = tmp_path / "no_ghi.csv"
     no_ghi.write_text("time,temp_air\n2026-01-01T00:00,5\n", encoding="utf-8")
@@ -130,3 +135,24 @@ def test_schema_prints_json(capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "roof_planes" in schema["properties"]
+
+
+def test_load_inspect_reads_a_chinese_meter_export(tmp_path, capsys):
+    # A year of 15-minute readings as a GBK CSV with Chinese headers, as Chinese meters export.
+    index = pd.date_range("2025-01-01", periods=35040, freq="15min")
+    day_shift = (index.hour >= 8) & (index.hour < 20)
+    kw = np.where(day_shift, 700.0, 400.0)
+    frame = pd.DataFrame({"时间": index.strftime("%Y/%m/%d %H:%M"), "有功功率(kW)": kw})
+    path = tmp_path / "meter.csv"
+    frame.to_csv(path, index=False, encoding="gbk")
+    assert main(["load", "inspect", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # 365 days x (12 h x 700 + 12 h x 400) kWh = 4,818,000 kWh (hand calculation)
+    assert report["load"]["annual_kwh"] == pytest.approx(4_818_000, rel=1e-9)
+    assert report["quality"]["encoding"] in ("gbk", "gb18030")
+    assert report["recommendations"], "a peak-heavy day shift should trigger a recommendation"
+    assert main(["load", "inspect", str(tmp_path / "missing.csv")]) == 2
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"\x00\x01binary\xff" * 50)
+    assert main(["load", "inspect", str(junk)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
