@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SOURCE_ERRORS as problem:
         print(f"pvplanner: data source unavailable: {problem}", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:  # e.g. `pvplanner ... | head`: the reader left, nothing to report
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
     except KeyboardInterrupt:
         print("pvplanner: interrupted", file=sys.stderr)
         return EXIT_FAILURE
