@@ -6,12 +6,19 @@ without a Python loop over time steps: every block of rows is a set of numpy ind
 The same builder makes two layouts of the same optimisation problem:
 
 * the *full* layout (``reduce=False``): every flow variable at every step, as documented in
-  :mod:`solver.problem`; used with a battery and as the reference in tests;
+  :mod:`solver.problem` (only the PV flows of steps in which no plane can produce are left
+  out, being zero); used with a battery and as the reference in tests;
 * the *reduced* PV-only layout (``reduce=True``, see :mod:`solver.pv_only`), which removes
   variables and rows that provably cannot change the optimum.
 
 Constraint *groups* (``min_total_kwp``, ``capital_budget``, ``min_self_consumption``, ...)
 can be dropped one by one, which :mod:`solver.api` uses to name conflicting constraints.
+
+HiGHS solves battery models with its dual simplex (measured faster than its interior-point
+solver on these year-long storage LPs). Long models are warm-started: the same problem on
+4x longer steps is solved first (recursively) and its optimal basis, copied to every
+sub-step, is the simplex's starting basis (:class:`HighsSession`). The answer is the exact
+optimum of the fine model either way; only the number of simplex iterations changes.
 
 Tie-breaking: a cost of ``TIE_BREAK`` (relative to the largest energy value per kWh) is put
 on battery throughput, stored energy and exports. It picks, among equally good dispatches,
@@ -153,6 +160,8 @@ class LinearModel:
     exprs: dict[str, LinExpr] = field(default_factory=dict)
     reduced: bool = False
     pv_built: bool = True
+    build_args: dict = field(default_factory=dict)
+    row_steps: dict = field(default_factory=dict)  # group -> (step of each row, window key)
 
     @property
     def n_cols(self) -> int:
@@ -279,6 +288,7 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     x_red = np.minimum(x_hi, total_cap)
 
     # ---- step classification (reduced layout) -------------------------------------------
+    can_produce = (avail[:, x_hi > 0] > 0).any(axis=1)
     if reduce:
         with np.errstate(invalid="ignore"):
             prod_cols = avail[:, x_red > 0]
@@ -294,12 +304,14 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
         has_l = day & ~implicit & (load > 0)
         has_e = day & ~implicit & (e_lim > 0)
     else:
+        # Full layout: only steps in which no plane can produce lose their PV flows.
         gmax = np.full(n_t, math.inf)
         implicit = np.zeros(n_t, dtype=bool)
-        has_l = np.ones(n_t, dtype=bool)
-        has_e = np.full(n_t, e_lim > 0)
+        has_l = can_produce.copy()
+        has_e = can_produce & (e_lim > 0)
     has_b = np.full(n_t, use_bat)
     has_cg = np.full(n_t, use_bat and bat.grid_charging)
+    has_cp = has_b & can_produce
 
     # ---- column layout ------------------------------------------------------------------
     n_k = len(p.demand_charges)
@@ -313,7 +325,7 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     d_idx = np.arange(col, col + n_k)
     col += n_k
     fam: dict[str, np.ndarray] = {}
-    for name, mask in (("l", has_l), ("e", has_e), ("cp", has_b), ("cg", has_cg),
+    for name, mask in (("l", has_l), ("e", has_e), ("cp", has_cp), ("cg", has_cg),
                        ("d", has_b), ("w", has_b)):
         idx = np.full(n_t, -1, dtype=np.int64)
         k = int(mask.sum())
@@ -354,10 +366,13 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     r_lo: list[np.ndarray] = []
     r_hi: list[np.ndarray] = []
     groups: dict[str, np.ndarray] = {}
+    row_steps: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     n_rows = 0
 
     def add_block(name: str, i: np.ndarray, j: np.ndarray, v: np.ndarray,
-                  blo: np.ndarray, bhi: np.ndarray) -> None:
+                  blo: np.ndarray, bhi: np.ndarray, step: np.ndarray | None = None,
+                  key: np.ndarray | None = None) -> None:
+        """Append rows; ``step``/``key`` record each row's time step and window."""
         nonlocal n_rows
         k = blo.shape[0]
         rows_i.append(i + n_rows)
@@ -366,7 +381,17 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
         r_lo.append(blo)
         r_hi.append(bhi)
         groups[name] = np.arange(n_rows, n_rows + k)
+        if step is not None:
+            row_steps[name] = (step, np.zeros(k, dtype=np.int64) if key is None else key)
         n_rows += k
+
+    def entries(name: str, rows: np.ndarray, coef: np.ndarray | float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, value) triplets of a per-step family, skipping absent steps."""
+        col = fam[name]
+        m = col >= 0
+        cf = np.broadcast_to(np.asarray(coef, dtype=float), (n_t,))
+        return rows[m], col[m], cf[m]
 
     def add_row(name: str, e: LinExpr, rlo: float, rhi: float) -> None:
         add_block(name, np.zeros(e.idx.shape[0], dtype=np.int64), e.idx, e.val,
@@ -390,46 +415,40 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     jj.append(x_idx[nz_p])
     vv.append(-sub[nz_t, nz_p])
     add_block("pv", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
-              np.full(k_pv, -math.inf), np.zeros(k_pv))
+              np.full(k_pv, -math.inf), np.zeros(k_pv), step=t_pv)
 
     if use_bat:
-        L, E, CP, CG, D, W = (fam[k] for k in ("l", "e", "cp", "cg", "d", "w"))
+        W = fam["w"]
+
+        def block(name: str, parts: list[tuple[str, np.ndarray | float]],
+                  extra: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                  blo: np.ndarray, bhi: np.ndarray) -> None:
+            trip = [entries(f, steps, c) for f, c in parts] + extra
+            add_block(name, np.concatenate([t[0] for t in trip]),
+                      np.concatenate([t[1] for t in trip]),
+                      np.concatenate([t[2] for t in trip]), blo, bhi, step=steps)
+
+        ones = np.ones(n_t)
         # load: l + d <= load
-        add_block("load", np.concatenate([steps, steps]), np.concatenate([L, D]),
-                  np.ones(2 * n_t), np.full(n_t, -math.inf), load.astype(float))
+        block("load", [("l", 1.0), ("d", 1.0)], [], np.full(n_t, -math.inf),
+              load.astype(float))
         # state of charge, cyclic: w_t - w_{t-1} - eta_c dt (cp + cg) + dt/eta_d d = 0
-        prev = np.roll(W, 1)
-        ii = [steps, steps, steps, steps]
-        jj = [W, prev, CP, D]
-        vv = [np.ones(n_t), -np.ones(n_t), np.full(n_t, -eta_c * dt), np.full(n_t, dt / eta_d)]
-        if bat.grid_charging:
-            ii.append(steps)
-            jj.append(CG)
-            vv.append(np.full(n_t, -eta_c * dt))
-        add_block("soc", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
-                  np.zeros(n_t), np.zeros(n_t))
+        block("soc", [("w", 1.0), ("cp", -eta_c * dt), ("cg", -eta_c * dt), ("d", dt / eta_d)],
+              [(steps, np.roll(W, 1), -ones)], np.zeros(n_t), np.zeros(n_t))
         # energy capacity: w_t - (1 - m) E <= 0
-        add_block("soc_cap", np.concatenate([steps, steps]),
-                  np.concatenate([W, np.full(n_t, be_idx)]),
-                  np.concatenate([np.ones(n_t), np.full(n_t, -(1.0 - bat.min_soc_fraction))]),
-                  np.full(n_t, -math.inf), np.zeros(n_t))
+        block("soc_cap", [("w", 1.0)],
+              [(steps, np.full(n_t, be_idx), np.full(n_t, -(1.0 - bat.min_soc_fraction)))],
+              np.full(n_t, -math.inf), np.zeros(n_t))
         # power: cp + cg + d - B <= 0
-        ii = [steps, steps, steps]
-        jj = [CP, D, np.full(n_t, bp_idx)]
-        vv = [np.ones(n_t), np.ones(n_t), -np.ones(n_t)]
-        if bat.grid_charging:
-            ii.append(steps)
-            jj.append(CG)
-            vv.append(np.ones(n_t))
-        add_block("power", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
-                  np.full(n_t, -math.inf), np.zeros(n_t))
+        block("power", [("cp", 1.0), ("cg", 1.0), ("d", 1.0)],
+              [(steps, np.full(n_t, bp_idx), -ones)], np.full(n_t, -math.inf), np.zeros(n_t))
         if math.isfinite(bat.max_c_rate):
             add_row("c_rate", LinExpr(np.array([bp_idx, be_idx]), np.array([1.0, -bat.max_c_rate])),
                     -math.inf, 0.0)
 
     # ---- demand charges: l + d - cg + D_k >= load_t for t in window k ------------------
     peak0 = np.zeros(n_k)
-    ii, jj, vv, blo = [], [], [], []
+    ii, jj, vv, blo, d_steps, d_keys = [], [], [], [], [], []
     r0 = 0
     for k, dc in enumerate(p.demand_charges):
         tw = steps[dc.window]
@@ -476,10 +495,13 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
                 jj.append(fam["cg"][tv])
                 vv.append(-np.ones(kk))
         blo.append(load[tv].astype(float))
+        d_steps.append(tv)
+        d_keys.append(np.full(kk, k, dtype=np.int64))
         r0 += kk
     if r0:
         add_block("demand", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
-                  np.concatenate(blo), np.full(r0, math.inf))
+                  np.concatenate(blo), np.full(r0, math.inf), step=np.concatenate(d_steps),
+                  key=np.concatenate(d_keys))
 
     # ---- named expressions ----------------------------------------------------------------
     def cols(idx: int | np.ndarray, val: float | np.ndarray) -> LinExpr:
@@ -580,7 +602,10 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
         row_upper=np.concatenate(r_hi) if r_hi else np.zeros(0),
         col_lower=lo, col_upper=hi, x=x_idx, battery_kwh=be_idx, battery_kw=bp_idx,
         peak=d_idx, fam=fam, implicit_l=implicit, avail=avail, rows=groups, exprs=exprs,
-        reduced=reduce, pv_built=pv_built,
+        reduced=reduce, pv_built=pv_built, row_steps=row_steps,
+        build_args={"reduce": reduce, "objective": objective, "drop": frozenset(drop),
+                    "pv_built": pv_built, "max_payback_years": max_payback_years,
+                    "co2_target_tco2": co2_target_tco2, "tie_break": tie_break},
     )
 
 
@@ -596,15 +621,135 @@ def highs_available() -> bool:
     return True
 
 
+# Multilevel warm start --------------------------------------------------------------------
+#: Steps merged per level, the longest merged step [h] and the fewest coarse steps worth it.
+COARSEN_FACTOR = 4
+COARSEN_MAX_STEP_HOURS = 4.0
+COARSEN_MIN_STEPS = 1000
+
+
+def coarsen_problem(problem: SizingProblem, factor: int) -> SizingProblem | None:
+    """The same problem on steps ``factor`` times longer (means over each block), or None
+    when the steps do not divide evenly."""
+    from dataclasses import replace
+
+    from solver.problem import DemandCharge
+
+    p = problem
+    n = p.n_steps
+    if factor < 2 or n % factor:
+        return None
+    m = n // factor
+
+    def agg(a: np.ndarray) -> np.ndarray:
+        return a.reshape(m, factor, *a.shape[1:]).mean(axis=1)
+
+    return replace(
+        p,
+        production_kw_per_kwp=agg(p.production_kw_per_kwp), load_kw=agg(p.load_kw),
+        import_price_per_kwh=agg(p.import_price_per_kwh),
+        export_price_per_kwh=agg(p.export_price_per_kwh), step_hours=p.step_hours * factor,
+        demand_charges=[DemandCharge(dc.window.reshape(m, factor).any(axis=1), dc.rate_per_kw,
+                                     dc.name) for dc in p.demand_charges],
+        grid_tco2_per_kwh=None if p.grid_tco2_per_kwh is None else agg(p.grid_tco2_per_kwh),
+        net_metering_credit_per_kwh=(None if p.net_metering_limit_kw is None
+                                     else agg(p.net_metering_credit_per_kwh)),
+    )
+
+
+def _coarse_model(model: LinearModel, factor: int) -> LinearModel | None:
+    cp = coarsen_problem(model.problem, factor)
+    if cp is None:
+        return None
+    reg = model.regime
+    m = cp.n_steps
+    creg = Regime(reg.name, reg.export_price_per_kwh.reshape(m, factor).mean(axis=1),
+                  reg.max_total_kwp, reg.exports_within_imports)
+    return build_model(cp, creg, **model.build_args)
+
+
+def map_basis(fine: LinearModel, coarse: LinearModel, col_status: np.ndarray,
+              row_status: np.ndarray, factor: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Statuses for the fine model: each step copies the status of its coarse block.
+
+    Columns and rows with no counterpart are nonbasic (columns, at their lower bound) or
+    basic (row slacks). The number of basic variables is then adjusted to the number of
+    rows; HiGHS repairs any singularity. Returns None if the layouts do not correspond.
+    """
+    basic, lower = 1, 0  # HighsBasisStatus.kBasic, kLower
+    n_fine_t = fine.problem.n_steps
+    n_coarse_t = coarse.problem.n_steps
+    if n_coarse_t * factor != n_fine_t or set(fine.rows) != set(coarse.rows):
+        return None
+    cs = np.full(fine.n_cols, lower, dtype=np.int64)
+    rs = np.full(fine.n_rows, basic, dtype=np.int64)
+    block = np.arange(n_fine_t) // factor
+    scalar = np.ones(fine.n_cols, dtype=bool)
+    for name, col in fine.fam.items():
+        ccol = coarse.fam[name][block]
+        m = (col >= 0) & (ccol >= 0)
+        cs[col[m]] = col_status[ccol[m]]
+        scalar[col[col >= 0]] = False
+    n_scalar = int(scalar.sum())
+    cscalar = np.ones(coarse.n_cols, dtype=bool)
+    for col in coarse.fam.values():
+        cscalar[col[col >= 0]] = False
+    if n_scalar != int(cscalar.sum()):
+        return None
+    cs[scalar] = col_status[cscalar]
+    for name, rows in fine.rows.items():
+        crow = coarse.rows[name]
+        if name in fine.row_steps:
+            step, key = fine.row_steps[name]
+            cstep, ckey = coarse.row_steps[name]
+            lookup = np.full((int(max(key.max(initial=0), ckey.max(initial=0))) + 1, n_coarse_t),
+                             -1, dtype=np.int64)
+            lookup[ckey, cstep] = crow
+            mapped = lookup[key, step // factor]
+            m = mapped >= 0
+            rs[rows[m]] = row_status[mapped[m]]
+        elif crow.shape[0] == rows.shape[0]:
+            rs[rows] = row_status[crow]
+        else:
+            return None
+    need = fine.n_rows - int((cs == basic).sum() + (rs == basic).sum())
+    if need > 0:
+        cand = np.nonzero(rs != basic)[0][:need]
+        rs[cand] = basic
+    elif need < 0:
+        cand = np.nonzero((cs == basic) & ~scalar)[0][:-need]
+        cs[cand] = lower
+    if int((cs == basic).sum() + (rs == basic).sum()) != fine.n_rows:
+        return None
+    return cs, rs
+
+
+def _warm_eligible(model: LinearModel) -> bool:
+    p = model.problem
+    return (model.battery_kwh >= 0 and p.n_steps % COARSEN_FACTOR == 0
+            and p.n_steps // COARSEN_FACTOR >= COARSEN_MIN_STEPS
+            and p.step_hours * COARSEN_FACTOR <= COARSEN_MAX_STEP_HOURS + 1e-9)
+
+
 class HighsSession:
-    """A HiGHS instance holding one model, for a solve and warm-started re-solves."""
+    """A HiGHS instance holding one model, for a solve and warm-started re-solves.
+
+    With ``warm_start`` (default) a large battery model is first solved on steps
+    ``COARSEN_FACTOR`` times longer (recursively), and the simplex starts from that
+    solution's basis copied to every sub-step. This only changes where the simplex starts,
+    not the LP it solves: the result is the exact optimum of the fine model. It cuts the
+    simplex iterations several-fold on year-long storage LPs.
+    """
 
     def __init__(self, model: LinearModel, *, time_limit: float | None = None,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, warm_start: bool = True) -> None:
         import highspy
 
         self.model = model
         self._hs = highspy
+        self._warm = warm_start and _warm_eligible(model)
+        self._time_limit = time_limit
+        self.coarse_seconds = 0.0
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         if time_limit is not None:
@@ -613,8 +758,9 @@ class HighsSession:
             h.setOptionValue("threads", int(threads))
         battery = model.battery_kwh >= 0
         if battery:
-            # Measured on year-long storage LPs: HiGHS' dual simplex without scaling is the
-            # fastest of its methods (IPX is 2x slower), see benchmarks/bench_solver.py.
+            # Measured on year-long storage LPs: the dual simplex with scaling off or
+            # strategy 4 is HiGHS' fastest method here (IPX ~2x, scaling strategy 1 ~10x
+            # slower).
             h.setOptionValue("solver", "simplex")
             h.setOptionValue("simplex_scale_strategy", 0)
         inf = highspy.kHighsInf
@@ -637,11 +783,49 @@ class HighsSession:
         h.passModel(lp)
         self.h = h
 
+    def _set_coarse_basis(self) -> None:
+        """Solve the coarsened model and start from its basis (see class docstring)."""
+        hs = self._hs
+        t0 = time.perf_counter()
+        coarse = _coarse_model(self.model, COARSEN_FACTOR)
+        if coarse is None:
+            return
+        sub = HighsSession(coarse, time_limit=self._time_limit)
+        out = sub.solve()
+        if out.status != "optimal":
+            return
+        b = sub.h.getBasis()
+        cs = np.array([int(v) for v in b.col_status], dtype=np.int64)
+        rs = np.array([int(v) for v in b.row_status], dtype=np.int64)
+        mapped = map_basis(self.model, coarse, cs, rs, COARSEN_FACTOR)
+        if mapped is None:
+            return
+        basis = hs.HighsBasis()
+        basis.col_status = [hs.HighsBasisStatus(int(v)) for v in mapped[0]]
+        basis.row_status = [hs.HighsBasisStatus(int(v)) for v in mapped[1]]
+        basis.valid = True
+        if self.h.setBasis(basis) != hs.HighsStatus.kOk:  # pragma: no cover - defensive
+            self.h.clearSolver()
+        self.coarse_seconds = time.perf_counter() - t0
+
     def solve(self) -> SolveOutcome:
         """Run HiGHS (warm-started after the first call) and map its status."""
         hs = self._hs
         t0 = time.perf_counter()
+        if self._warm:
+            self._warm = False
+            try:
+                self._set_coarse_basis()
+            except Exception:  # noqa: BLE001 - a failed warm start only costs time
+                self.h.clearSolver()
         self.h.run()
+        if self.h.getModelStatus() not in (hs.HighsModelStatus.kOptimal,
+                                           hs.HighsModelStatus.kInfeasible,
+                                           hs.HighsModelStatus.kUnbounded,
+                                           hs.HighsModelStatus.kTimeLimit):
+            # whatever went wrong, try once more from scratch
+            self.h.clearSolver()
+            self.h.run()
         status = self.h.getModelStatus()
         if status == hs.HighsModelStatus.kUnboundedOrInfeasible:
             # Presolve cannot tell which; rerun without it to find out.

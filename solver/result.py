@@ -77,8 +77,16 @@ class SizingResult:
     dispatch : Dispatch
         The flows of the representative year.
     totals : dict
-        Year totals: energies [kWh], ratios [-], year-1 money and peaks (see
-        :func:`make_result`).
+        Totals of the representative year: ``load_kwh``, ``pv_available_kwh`` (output
+        before curtailment), ``pv_to_load_kwh``, ``pv_to_battery_kwh``, ``exported_kwh``,
+        ``curtailed_kwh``, ``imported_kwh``, ``grid_to_battery_kwh``,
+        ``battery_to_load_kwh``, ``self_consumed_kwh`` [kWh]; ``self_consumption_ratio``
+        (self-consumed / available) and ``self_sufficiency_ratio`` (PV energy reaching the
+        load, battery losses deducted, / load) [-]; ``energy_cost_baseline``,
+        ``energy_cost_with_system``, ``export_revenue``, ``demand_cost_baseline``,
+        ``demand_cost_with_system``, ``bill_savings``, ``om_year`` [currency/yr];
+        ``peak_kw_<window>`` [kW] per demand-charge window; ``co2_avoided_tco2``
+        [tCO2/yr] when emission factors are given.
     capex, om_pw, energy_savings_pw, export_revenue_pw, demand_savings_pw, npv : float
         Parts of the lifecycle NPV: ``npv = energy_savings_pw + export_revenue_pw +
         demand_savings_pw - capex - om_pw`` [currency].

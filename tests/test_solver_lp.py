@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -193,3 +195,31 @@ def test_optimum_beats_grid_search_with_battery(seed, n_steps, n_planes):
                         best = max(best, out[0])
     tol = 1e-6 * p.costs.pwf_energy * float(p.import_price_per_kwh @ p.load_kw) + 1e-6
     assert res.npv >= best - tol
+
+
+# --------------------------------------------------------------------------------------------
+# Multilevel warm start: same optimum as a cold start
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(6))
+def test_warm_start_from_coarse_basis_is_exact(seed, monkeypatch):
+    import solver.lp as lp
+
+    monkeypatch.setattr(lp, "COARSEN_MIN_STEPS", 4)
+    rng = np.random.default_rng(7000 + seed)
+    over = {"net_metering_limit_kw": 30.0} if seed % 3 == 0 else {}
+    p = random_problem(rng, n_steps=96, n_planes=2, battery=True,
+                       step_hours=0.25 if seed % 2 else 1.0, **over)
+    if seed % 2:  # a TOU-demand window that cuts through the coarse blocks
+        w = np.zeros(96, bool)
+        w[37:61] = True
+        p = replace(p, demand_charges=[*p.demand_charges, DemandCharge(w, 7.0, "tou")])
+    for regime in regimes(p):
+        m = build_model(p, regime)
+        warm = lp.HighsSession(m)
+        assert warm._warm
+        a = warm.solve()
+        b = lp.HighsSession(m, warm_start=False).solve()
+        assert a.status == b.status == "optimal"
+        scale = p.costs.pwf_energy * float(p.import_price_per_kwh @ p.load_kw)
+        assert a.objective == pytest.approx(b.objective, abs=1e-9 * scale)
+        assert warm.coarse_seconds > 0  # the coarse basis was used

@@ -1,0 +1,130 @@
+"""Sales proposals from a planned scenario: PDF, self-contained HTML and an Excel workbook.
+
+One document model (:func:`pvplanner.report.content.build_proposal`) feeds every format,
+so the PDF, the HTML page and the workbook show the same figures, formatted once per
+language (``zh`` or ``en``) by :class:`pvplanner.report.numbers.NumberFormat`.
+
+Examples
+--------
+>>> from pvplanner.pipeline import plan
+>>> from pvplanner.scenario import demo_scenario
+>>> scenario = demo_scenario()
+>>> result = plan(scenario)
+>>> write_reports(scenario, result, pdf="proposal.pdf", lang="zh")  # doctest: +SKIP
+[PosixPath('proposal.pdf')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pvplanner.errors import PlannerInputError
+from pvplanner.report.content import build_proposal
+from pvplanner.report.model import Proposal
+from pvplanner.report.text import LANGUAGES, check_lang
+from pvplanner.result import Result
+from pvplanner.scenario import Scenario
+
+__all__ = [
+    "LANGUAGES",
+    "build_proposal",
+    "render_html",
+    "render_pdf",
+    "render_xlsx",
+    "write_reports",
+]
+
+
+def _proposal(scenario: Scenario, result: Result, lang: str, preparer: str,
+              date: dt.date | None) -> Proposal:
+    return build_proposal(scenario, result, check_lang(lang), preparer=preparer, date=date)
+
+
+def render_html(scenario: Scenario, result: Result, lang: str = "zh", *, preparer: str = "",
+                date: dt.date | None = None) -> str:
+    """The proposal as one self-contained HTML page (inline styles, SVG charts and font).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The planned scenario (customer = ``scenario.site.name``).
+    result : Result
+        :func:`pvplanner.pipeline.plan` of that scenario.
+    lang : {"zh", "en"}
+        Language of the proposal.
+    preparer : str
+        Who prepares the proposal (cover page).
+    date : datetime.date, optional
+        Date on the cover; today if omitted.
+    """
+    from pvplanner.report.html import render_proposal_html
+
+    return render_proposal_html(_proposal(scenario, result, lang, preparer, date))
+
+
+def render_pdf(scenario: Scenario, result: Result, lang: str = "zh", *, preparer: str = "",
+               date: dt.date | None = None) -> bytes:
+    """The proposal as A4 PDF bytes, Chinese text in an embedded font (see
+    :func:`render_html` for the parameters)."""
+    from pvplanner.report.pdf import render_proposal_pdf
+
+    return render_proposal_pdf(_proposal(scenario, result, lang, preparer, date))
+
+
+def render_xlsx(scenario: Scenario, result: Result, lang: str = "zh", *, preparer: str = "",
+                date: dt.date | None = None) -> bytes:
+    """The proposal's data as ``.xlsx`` bytes: Summary, Inputs, Hourly results, Monthly,
+    Cash flow, Carbon and Assumptions sheets (see :func:`render_html` for the parameters)."""
+    from pvplanner.report.xlsx import render_workbook
+
+    proposal = _proposal(scenario, result, lang, preparer, date)
+    return render_workbook(scenario, result, proposal)
+
+
+def write_reports(
+    scenario: Scenario,
+    result: Result,
+    *,
+    html: str | Path | None = None,
+    pdf: str | Path | None = None,
+    xlsx: str | Path | None = None,
+    lang: str = "zh",
+    preparer: str = "",
+    date: dt.date | None = None,
+) -> list[Path]:
+    """Write the requested proposal files and return their paths.
+
+    The document is built once and rendered in each requested format.
+
+    Raises
+    ------
+    PlannerInputError
+        No output named, an unknown language, or a folder that does not exist.
+    """
+    targets = {kind: Path(path) for kind, path in (("html", html), ("pdf", pdf),
+                                                     ("xlsx", xlsx)) if path is not None}
+    if not targets:
+        raise PlannerInputError("name at least one output: html, pdf or xlsx")
+    for kind, path in targets.items():
+        if not path.parent.exists():
+            raise PlannerInputError(
+                f"cannot write the {kind.upper()} report to {path}: folder {path.parent} "
+                "does not exist", field=kind)
+    proposal = _proposal(scenario, result, lang, preparer, date)
+    written: list[Path] = []
+    for kind, path in targets.items():
+        if kind == "html":
+            from pvplanner.report.html import render_proposal_html
+
+            path.write_text(render_proposal_html(proposal), encoding="utf-8")
+        elif kind == "pdf":
+            from pvplanner.report.pdf import render_proposal_pdf
+
+            path.write_bytes(render_proposal_pdf(proposal))
+        else:
+            from pvplanner.report.xlsx import render_workbook
+
+            path.write_bytes(render_workbook(scenario, result, proposal))
+        written.append(path)
+    return written
