@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from weather.coordinates import check_coordinates
 from weather.datafiles import data_path
 from weather.errors import WeatherInputError
 
@@ -347,20 +348,6 @@ def find_city(name: str) -> CityClimate:
     )
 
 
-def _check_coordinates(latitude: float, longitude: float) -> tuple[float, float]:
-    try:
-        lat, lon = float(latitude), float(longitude)
-    except (TypeError, ValueError):
-        raise WeatherInputError(
-            f"coordinates must be numbers, got latitude={latitude!r}, longitude={longitude!r}"
-        ) from None
-    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-        raise WeatherInputError(f"latitude {latitude!r} is outside -90..90 degrees")
-    if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
-        raise WeatherInputError(f"longitude {longitude!r} is outside -180..180 degrees")
-    return lat, lon
-
-
 def nearest_city(latitude: float, longitude: float) -> CityClimate:
     """The city of the table nearest to a point (great-circle distance).
 
@@ -384,7 +371,7 @@ def nearest_city(latitude: float, longitude: float) -> CityClimate:
     WeatherInputError
         If the coordinates are not valid numbers in range.
     """
-    lat, lon = _check_coordinates(latitude, longitude)
+    lat, lon = check_coordinates(latitude, longitude)
     table = _table()
     firsts = table.loc[table["month"] == 1]
     distances = haversine_km(lat, lon, firsts["lat"].to_numpy(), firsts["lon"].to_numpy())

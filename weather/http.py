@@ -14,7 +14,6 @@ touch the network.
 from __future__ import annotations
 
 import email.utils
-import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from typing import Any
 
 import requests
 
-from weather.errors import WeatherInputError, WeatherSourceUnavailable
+from weather.coordinates import check_coordinates
+from weather.errors import WeatherSourceUnavailable
 
 __all__ = [
     "FALLBACK_HINT",
@@ -80,32 +80,6 @@ class RetryPolicy:
     def wait_s(self, attempt: int) -> float:
         """Backoff before attempt ``attempt + 1`` after ``attempt`` failures [s]."""
         return min(self.backoff_s * self.backoff_factor ** (attempt - 1), self.max_wait_s)
-
-
-def check_coordinates(latitude: float, longitude: float) -> tuple[float, float]:
-    """Validate a point request's coordinates and return them as floats.
-
-    Raises
-    ------
-    WeatherInputError
-        If either value is not a finite number or lies outside -90..90 / -180..180 degrees;
-        the message names the value.
-    """
-    values = []
-    for name, value, limit in (("latitude", latitude, 90.0), ("longitude", longitude, 180.0)):
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise WeatherInputError(f"{name} must be a number of degrees, got {value!r}") from None
-        if not math.isfinite(number):
-            raise WeatherInputError(f"{name} must be a finite number of degrees, got {value!r}")
-        if not -limit <= number <= limit:
-            raise WeatherInputError(
-                f"{name} {value} is outside -{limit:g}..{limit:g} degrees; "
-                f"give decimal degrees, north and east positive"
-            )
-        values.append(number)
-    return values[0], values[1]
 
 
 def http_get(

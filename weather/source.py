@@ -8,6 +8,7 @@ from typing import Literal
 import pandas as pd
 
 from weather.cache import WeatherCache
+from weather.coordinates import check_coordinates
 from weather.errors import WeatherInputError, WeatherSourceUnavailable
 from weather.meta import WeatherMeta
 from weather.nasa_power import fetch_nasa_power_typical_year
@@ -26,20 +27,6 @@ _FETCHERS = {"pvgis": fetch_pvgis_tmy, "nasa-power": fetch_nasa_power_typical_ye
 def offline_mode() -> bool:
     """True when ``$PVPLANNER_OFFLINE`` asks for no network access."""
     return os.environ.get(OFFLINE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def validate_coordinates(latitude: float, longitude: float) -> None:
-    """Raise :class:`WeatherInputError` unless the coordinates are a place on Earth."""
-    try:
-        lat, lon = float(latitude), float(longitude)
-    except (TypeError, ValueError):
-        raise WeatherInputError(
-            f"coordinates must be numbers, got latitude={latitude!r}, longitude={longitude!r}"
-        ) from None
-    if not -90.0 <= lat <= 90.0:
-        raise WeatherInputError(f"latitude {latitude} is outside -90..90 degrees")
-    if not -180.0 <= lon <= 180.0:
-        raise WeatherInputError(f"longitude {longitude} is outside -180..180 degrees")
 
 
 def get_weather(
@@ -73,7 +60,7 @@ def get_weather(
     (pandas.DataFrame, WeatherMeta)
         Columns ``ghi, dni, dhi, temp_air, wind_speed`` on the typical-year axis.
     """
-    validate_coordinates(latitude, longitude)
+    check_coordinates(latitude, longitude)
     if source not in SOURCES:
         raise WeatherInputError(f"unknown weather source {source!r}; choose one of {SOURCES}")
     if source == "synthetic":

@@ -80,6 +80,7 @@ from weather.climatology import (
     haversine_km,
     nearest_city,
 )
+from weather.coordinates import check_coordinates
 from weather.datafiles import data_path
 from weather.errors import WeatherInputError
 from weather.meta import WeatherMeta
@@ -158,20 +159,6 @@ def _twelve(name: str, values: Sequence[float], low: float, high: float, unit: s
                 f"{low}..{high} {unit}; give the month's mean"
             )
     return array
-
-
-def _coordinates(latitude: float, longitude: float) -> tuple[float, float]:
-    try:
-        lat, lon = float(latitude), float(longitude)
-    except (TypeError, ValueError):
-        raise WeatherInputError(
-            f"coordinates must be numbers, got latitude={latitude!r}, longitude={longitude!r}"
-        ) from None
-    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-        raise WeatherInputError(f"latitude {latitude!r} is outside -90..90 degrees")
-    if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
-        raise WeatherInputError(f"longitude {longitude!r} is outside -180..180 degrees")
-    return lat, lon
 
 
 # --------------------------------------------------------------------------------------------
@@ -594,7 +581,7 @@ def synthesize_year(
     from pvlib import atmosphere, irradiance
     from pvlib.location import lookup_altitude
 
-    lat, lon = _coordinates(latitude, longitude)
+    lat, lon = check_coordinates(latitude, longitude)
     if decomposition not in DECOMPOSITIONS:
         raise WeatherInputError(
             f"decomposition {decomposition!r} is not one of {', '.join(DECOMPOSITIONS)}"
@@ -743,7 +730,7 @@ def synthetic_weather_for_place(
     WeatherInputError
         For invalid coordinates, an unknown city name or an invalid seed.
     """
-    lat, lon = _coordinates(latitude, longitude)
+    lat, lon = check_coordinates(latitude, longitude)
     climate: CityClimate = find_city(city) if city is not None else nearest_city(lat, lon)
     from pvlib.location import lookup_altitude
 
