@@ -30,6 +30,7 @@ __all__ = [
     "USER_AGENT",
     "RetryPolicy",
     "check_coordinates",
+    "error_message",
     "http_get",
     "json_body",
 ]
@@ -241,3 +242,17 @@ def _describe_exception(exc: Exception, connect_timeout_s: float, read_timeout_s
             return "the connection was dropped by the server"
     short = text if len(text) <= 200 else text[:197] + "..."
     return f"{type(exc).__name__}: {short}" if short else type(exc).__name__
+
+
+def error_message(response: requests.Response) -> str:
+    """The most useful short text of an error answer: its JSON message, else its body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200].strip() or (response.reason or "")
+    if isinstance(body, dict):
+        for key in ("messages", "message", "detail", "error", "errors", "header"):
+            value = body.get(key)
+            if value:
+                return "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return str(body)[:200]

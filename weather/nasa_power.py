@@ -39,7 +39,13 @@ import requests
 
 from weather.cache import WeatherCache
 from weather.errors import WeatherInputError, WeatherSourceUnavailable
-from weather.http import FALLBACK_HINT, check_coordinates, http_get, json_body
+from weather.http import (
+    FALLBACK_HINT,
+    check_coordinates,
+    error_message,
+    http_get,
+    json_body,
+)
 from weather.meta import REQUIRED_COLUMNS, WeatherMeta
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours
 from weather.typical_year import build_typical_year, complete_months
@@ -231,19 +237,6 @@ def _bad_answer(reason: str) -> WeatherSourceUnavailable:
     )
 
 
-def _error_message(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200].strip() or (response.reason or "")
-    if isinstance(body, dict):
-        for key in ("messages", "message", "detail", "errors", "header"):
-            value = body.get(key)
-            if value:
-                return "; ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return str(body)[:200]
-
-
 def _check_years(start_year: int | None, end_year: int | None) -> tuple[int, int]:
     first, last = default_year_range()
     if start_year is None and end_year is None:
@@ -362,12 +355,12 @@ def fetch_nasa_power_typical_year(
             if response.status_code in (400, 422):
                 raise WeatherInputError(
                     f"NASA POWER refused hourly data for latitude {lat}, longitude {lon}, "
-                    f"year {year}: {_error_message(response)}"
+                    f"year {year}: {error_message(response)}"
                 )
             if not response.ok:
                 raise WeatherSourceUnavailable(
                     f"could not reach NASA POWER at {NASA_POWER_HOURLY_URL}: HTTP "
-                    f"{response.status_code} {_error_message(response)}; {FALLBACK_HINT}"
+                    f"{response.status_code} {error_message(response)}; {FALLBACK_HINT}"
                 )
             payload = json_body(response, _SOURCE_NAME)
             if not isinstance(payload, dict):

@@ -40,7 +40,13 @@ import requests
 
 from weather.cache import WeatherCache
 from weather.errors import WeatherInputError, WeatherSourceUnavailable
-from weather.http import FALLBACK_HINT, check_coordinates, http_get, json_body
+from weather.http import (
+    FALLBACK_HINT,
+    check_coordinates,
+    error_message,
+    http_get,
+    json_body,
+)
 from weather.meta import REQUIRED_COLUMNS, WeatherMeta
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours, to_typical_year
 
@@ -180,18 +186,6 @@ def _bad_answer(reason: str) -> WeatherSourceUnavailable:
     )
 
 
-def _error_message(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200].strip() or (response.reason or "")
-    if isinstance(body, dict):
-        for key in ("message", "detail", "error"):
-            if body.get(key):
-                return str(body[key])
-    return str(body)[:200]
-
-
 def _month_list(months: dict[int, int]) -> str:
     return ", ".join(f"{calendar.month_abbr[m]} {y}" for m, y in sorted(months.items()))
 
@@ -289,13 +283,13 @@ def fetch_pvgis_tmy(
     if response.status_code == 400:
         raise WeatherInputError(
             f"PVGIS has no typical year for latitude {lat}, longitude {lon}: "
-            f"{_error_message(response)}. Check the coordinates (decimal degrees, north and "
+            f"{error_message(response)}. Check the coordinates (decimal degrees, north and "
             f"east positive; a coastal site may need a point a little inland), or {FALLBACK_HINT}"
         )
     if not response.ok:
         raise WeatherSourceUnavailable(
             f"could not reach PVGIS at {PVGIS_TMY_URL}: HTTP {response.status_code} "
-            f"{_error_message(response)}; {FALLBACK_HINT}"
+            f"{error_message(response)}; {FALLBACK_HINT}"
         )
     payload = json_body(response, _SOURCE_NAME)
     if not isinstance(payload, dict):
