@@ -1,0 +1,825 @@
+"""Fill a :class:`~pvplanner.report.model.Proposal` from a scenario and its result.
+
+Every figure comes from the :class:`~pvplanner.result.Result` (or the scenario and the
+data tables it names, for the assumptions) and is formatted once here with
+:class:`~pvplanner.report.numbers.NumberFormat`; the renderers add no numbers of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from pvplanner.report import charts, tables
+from pvplanner.report.layout import PlaneSketch, roof_sketch_svg
+from pvplanner.report.model import (
+    Figure,
+    FigureRow,
+    Kpi,
+    KpiGrid,
+    Paragraph,
+    Proposal,
+    Section,
+    Table,
+)
+from pvplanner.report.numbers import NumberFormat
+from pvplanner.report.text import Texts
+from pvplanner.result import Result
+from pvplanner.scenario import Scenario
+
+SECTION_KEYS: tuple[str, ...] = (
+    "summary", "design", "energy", "bills", "finance", "carbon", "assumptions", "disclaimer",
+)
+
+
+class _Ctx:
+    """Shared look-ups of one proposal."""
+
+    def __init__(self, scenario: Scenario, result: Result, lang: str) -> None:
+        self.scenario = scenario
+        self.result = result
+        self.t = Texts(lang)
+        self.f = NumberFormat(lang, result.currency or scenario.currency)
+        self.lang = lang
+
+    @property
+    def money_unit(self) -> str:
+        """Column-header unit of money: 元 for Chinese CNY, else the ISO code."""
+        if self.lang == "zh" and self.f.currency in ("CNY", "RMB"):
+            return "元"
+        return self.f.currency
+
+    def paren(self, label: str, unit: str) -> str:
+        """``label (unit)`` with the language's brackets."""
+        return f"{label}（{unit}）" if self.lang == "zh" else f"{label} ({unit})"
+
+    def head(self, label: str, unit: str) -> str:
+        """A column heading: the unit on its own line."""
+        return f"{label}\n({unit})"
+
+
+# --------------------------------------------------------------------------- helpers
+def compass_name(azimuth_deg: float, texts: Texts) -> str:
+    """Eight-wind name of a direction (0 = north, 90 = east, 180 = south)."""
+    names = texts.raw("compass.names")
+    return names[int(((azimuth_deg % 360) + 22.5) // 45) % 8]
+
+
+def _is_zero(series: pd.Series | list[float]) -> bool:
+    return all(abs(float(v)) < 0.5 for v in series)
+
+
+def _customer(scenario: Scenario) -> str:
+    return (scenario.site.name or scenario.name or "").strip()
+
+
+def _location(scenario: Scenario) -> str:
+    site = scenario.site
+    parts = [p for p in (site.city, site.province, site.country) if p]
+    return ", ".join(dict.fromkeys(parts))
+
+
+def _coordinates(latitude: float, longitude: float) -> str:
+    ns = "N" if latitude >= 0 else "S"
+    ew = "E" if longitude >= 0 else "W"
+    return f"{abs(latitude):.4f}°{ns}, {abs(longitude):.4f}°{ew}"
+
+
+def _utc(offset: Any) -> str:
+    try:
+        hours = float(offset)
+    except (TypeError, ValueError):
+        return ""
+    sign = "+" if hours >= 0 else "-"
+    whole = int(abs(hours))
+    minutes = int(round((abs(hours) - whole) * 60))
+    return f"UTC{sign}{whole}" + (f":{minutes:02d}" if minutes else "")
+
+
+# --------------------------------------------------------------------------- cover, summary
+def _kpis(c: _Ctx) -> dict[str, Kpi]:
+    r, t, f = c.result, c.t, c.f
+    fin = r.finance
+    return {
+        "capacity": Kpi(t("kpi.capacity"), f.kwp(r.pv.capacity_kwp)),
+        "generation": Kpi(t("kpi.generation"), f.kwh(r.pv.annual_generation_kwh),
+                          f"{f.number(r.pv.specific_yield_kwh_per_kwp)} kWh/kWp"),
+        "self_consumption": Kpi(t("kpi.self_consumption"),
+                                f.percent(r.energy.self_consumption_ratio)),
+        "self_sufficiency": Kpi(t("kpi.self_sufficiency"),
+                                f.percent(r.energy.self_sufficiency_ratio)),
+        "savings": Kpi(t("kpi.savings"), f.money(r.bills.savings_annual),
+                       f.money_wan(r.bills.savings_annual)),
+        "capex": Kpi(t("kpi.capex"), f.money(fin.capex), f.money_wan(fin.capex)),
+        "npv": Kpi(t("kpi.npv"), f.money(fin.npv), f.money_wan(fin.npv)),
+        "irr": Kpi(t("kpi.irr"), f.percent(fin.irr)),
+        # No investment, no payback: a zero-size design shows "n/a", not "0.0 years".
+        "payback": Kpi(t("kpi.payback"), f.years(fin.payback_years if fin.capex > 0 else None)),
+        "discounted_payback": Kpi(t("kpi.discounted_payback"), f.years(
+            fin.discounted_payback_years if fin.capex > 0 else None)),
+        "lcoe": Kpi(t("kpi.lcoe"), f.price(fin.lcoe_per_kwh)),
+        "bcr": Kpi(t("kpi.bcr"), f.number(fin.benefit_cost_ratio, 2)),
+        "avoided": Kpi(t("kpi.avoided"), f.tco2(r.carbon.avoided_tco2_year1)),
+        "avoided_lifetime": Kpi(t("kpi.avoided_lifetime"),
+                                f.tco2(r.carbon.avoided_tco2_lifetime)),
+        "certificates": Kpi(t("kpi.certificates"), f.count(r.carbon.certificates_year1)),
+        "credits": Kpi(t("kpi.credits"), f.tco2(r.carbon.credits_tco2_year1)),
+    }
+
+
+def _analysis_years(c: _Ctx) -> int:
+    cash = c.result.cash_flow
+    if cash is not None and len(cash):
+        return int(max(cash.index))
+    return int(c.scenario.finance.analysis_years)
+
+
+def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
+    r, t, f = c.result, c.t, c.f
+    years = _analysis_years(c)
+    text = t("summary.lead", customer=_customer(c.scenario), kwp=f.kwp(r.pv.capacity_kwp),
+             generation=f.kwh(r.pv.annual_generation_kwh),
+             self_consumption=f.percent(r.energy.self_consumption_ratio),
+             self_sufficiency=f.percent(r.energy.self_sufficiency_ratio))
+    money = t("summary.money", savings=f.money(r.bills.savings_annual),
+              baseline=f.money(r.bills.baseline_annual),
+              with_system=f.money(r.bills.with_system_annual), capex=f.money(r.finance.capex),
+              years=years, npv=f.money(r.finance.npv), irr=f.percent(r.finance.irr),
+              payback=kpis["payback"].value)
+    carbon = t("summary.carbon", avoided=f.tco2(r.carbon.avoided_tco2_year1),
+               avoided_lifetime=f.tco2(r.carbon.avoided_tco2_lifetime), years=years,
+               certificates=f.number(r.carbon.certificates_year1))
+    if r.pv.capacity_kwp <= 0:
+        blocks: list[Any] = [Paragraph(t("summary.no_system"), "lead")]
+    else:
+        blocks = [Paragraph(text, "lead"), Paragraph(money), Paragraph(carbon)]
+    if r.battery.energy_kwh > 0:
+        blocks.append(Paragraph(t("summary.battery", energy=f.unit(r.battery.energy_kwh, "kWh"),
+                                  power=f.unit(r.battery.power_kw, "kW"))))
+    objective = c.scenario.constraints.objective
+    blocks.append(Paragraph(t("summary.objective", objective=t.get(f"objective.{objective}",
+                                                                    objective)), "note"))
+    order = ["capacity", "generation", "self_consumption", "self_sufficiency", "savings",
+             "capex", "npv", "irr", "payback", "avoided", "avoided_lifetime", "certificates"]
+    blocks.insert(0, KpiGrid([kpis[k] for k in order], columns=4))
+    if r.battery.energy_kwh > 0:
+        blocks[0].items.append(Kpi(t("kpi.battery"),
+                                   f"{f.unit(r.battery.energy_kwh, 'kWh')} / "
+                                   f"{f.unit(r.battery.power_kw, 'kW')}"))
+    # The two charts an owner asks about first, sized for half a page width each.
+    blocks.append(FigureRow([
+        Figure("summary_bills", spec=charts.bills_chart(
+            tables.monthly_bills(r), t, f, width=250, height=150)),
+        Figure("summary_cash_flow", spec=charts.cash_flow_chart(
+            tables.cash_flow_summary(r), t, f, width=250, height=150)),
+    ]))
+    weather_notes = set((r.weather or {}).get("notes") or [])
+    warnings = [w for w in r.warnings if w not in weather_notes]
+    if warnings:
+        blocks.append(Paragraph("\n".join(f"• {w}" for w in warnings), "note",
+                                title=t("summary.warnings")))
+    return Section("summary", 0, t("sections.summary"), blocks)
+
+
+# --------------------------------------------------------------------------- design
+def _planes_by_name(scenario: Scenario) -> dict[str, Any]:
+    return {plane.name: plane for plane in scenario.roof_planes}
+
+
+def _design(c: _Ctx) -> Section:
+    r, t, f, s = c.result, c.t, c.f, c.scenario
+    weather = r.weather or {}
+    elevation = s.site.elevation_m if s.site.elevation_m is not None else weather.get(
+        "elevation_m")
+    site_rows = [
+        [t("doc.customer"), _customer(s)],
+        [t("design.location"), _location(s)],
+        [t("design.coordinates"), _coordinates(s.site.latitude, s.site.longitude)],
+        [t("design.elevation"), f.unit(elevation, "m")],
+        [t("design.timezone"), _utc(weather.get("utc_offset_hours", s.site.utc_offset_hours))],
+        [t("design.weather"), _weather_short(weather)],
+    ]
+    capacity, max_kwp = r.pv.capacity_kwp, r.pv.max_capacity_kwp
+    dc_ac = s.pv.dc_ac_ratio
+    battery = (f"{f.unit(r.battery.energy_kwh, 'kWh')} / {f.unit(r.battery.power_kw, 'kW')}"
+               if r.battery.energy_kwh > 0 else t("design.no_battery"))
+    system_rows = [
+        [t("design.total_kwp"), f.kwp(capacity)],
+        [t("design.max_kwp"), f.kwp(max_kwp)],
+        [t("design.utilisation"), f.percent(capacity / max_kwp if max_kwp else None)],
+        [t("design.inverter_kw"), f.unit(capacity / dc_ac if dc_ac else None, "kW", 1)],
+        [t("design.dc_ac_ratio"), f.number(dc_ac, 2)],
+        [t("design.specific_yield"), f"{f.number(r.pv.specific_yield_kwh_per_kwp)} kWh/kWp"],
+        [t("kpi.generation"), f.kwh(r.pv.annual_generation_kwh)],
+        [t("design.battery"), battery],
+    ]
+    by_name = _planes_by_name(s)
+    plane_rows = []
+    sketches = []
+    for plane in r.pv.planes:
+        source = by_name.get(plane.name)
+        area = source.area_m2 if source is not None else float("nan")
+        mounting = t.get(f"mounting.{plane.mounting}", plane.mounting)
+        azimuth = f"{f.number(plane.azimuth_deg)}° {compass_name(plane.azimuth_deg, t)}"
+        if plane.mounting == "east_west":
+            azimuth = (f"{f.number((plane.azimuth_deg - 90) % 360)}°/"
+                       f"{f.number((plane.azimuth_deg + 90) % 360)}°")
+        plane_rows.append([
+            plane.name, mounting, f"{f.number(plane.tilt_deg)}°", azimuth,
+            f.number(area), f.number(plane.capacity_kwp, 1), f.number(plane.max_kwp, 1),
+            f.number(plane.specific_yield_kwh_per_kwp), f.number(plane.annual_generation_kwh),
+        ])
+        sketches.append(PlaneSketch(
+            name=plane.name, area_m2=area if math.isfinite(area) else max(plane.max_kwp, 1) * 5,
+            capacity_kwp=plane.capacity_kwp, max_kwp=plane.max_kwp,
+            azimuth_deg=plane.azimuth_deg, mounting=plane.mounting,
+            label=t("design.layout_kwp", kwp=f.kwp(plane.capacity_kwp),
+                    max=f.kwp(plane.max_kwp)),
+        ))
+    total_area = sum(p.area_m2 for p in s.roof_planes)
+    plane_rows.append([
+        t("year_total"), "", "", "", f.number(total_area), f.number(capacity, 1),
+        f.number(max_kwp, 1), f.number(r.pv.specific_yield_kwh_per_kwp),
+        f.number(r.pv.annual_generation_kwh),
+    ])
+    header = [
+        t("design.plane"), t("design.mounting"), t("design.tilt"), t("design.azimuth"),
+        c.head(t("design.area"), "m²"), c.head(t("design.capacity"), "kWp"),
+        c.head(t("design.max_capacity"), "kWp"), c.head(t("design.yield"), "kWh/kWp"),
+        c.head(t("design.generation"), "kWh"),
+    ]
+    blocks: list[Any] = [
+        Table(t("design.site_table"), ["", ""], site_rows, ["L", "L"], [1, 2.6]),
+        Table(t("design.system_table"), ["", ""], system_rows, ["L", "R"], [1, 1.2]),
+        Table(t("design.planes_table"), header, plane_rows,
+              ["L", "L", "R", "L", "R", "R", "R", "R", "R"],
+              [2.3, 1.3, 0.55, 1.0, 0.85, 0.95, 0.95, 1.15, 1.1], total_rows=1, font_size=7.5,
+              note=t("design.utilisation_note")),
+        Figure("layout", t("design.layout_caption"),
+               svg_source=roof_sketch_svg(sketches, north_label=t.raw("compass.names")[0])),
+    ]
+    return Section("design", 0, t("sections.design"), blocks)
+
+
+def _weather_short(weather: dict[str, Any]) -> str:
+    dataset = weather.get("dataset") or weather.get("source") or ""
+    station = weather.get("station") or ""
+    years = weather.get("years") or ""
+    parts = [str(p) for p in (dataset, station, years) if p]
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------- energy
+def _energy(c: _Ctx) -> Section:
+    r, t, f = c.result, c.t, c.f
+    monthly = tables.monthly_energy(r)
+    months = t.raw("month.short")
+    balance = t("energy.balance", load=f.kwh(r.energy.load_kwh),
+                self_consumed=f.kwh(r.energy.self_consumed_kwh),
+                exported=f.kwh(r.energy.exported_kwh), imported=f.kwh(r.energy.imported_kwh))
+    grid = KpiGrid([
+        Kpi(t("kpi.self_consumption"), f.percent(r.energy.self_consumption_ratio)),
+        Kpi(t("kpi.self_sufficiency"), f.percent(r.energy.self_sufficiency_ratio)),
+        Kpi(t("energy.exported"), f.kwh(r.energy.exported_kwh)),
+        Kpi(t("energy.imported"), f.kwh(r.energy.imported_kwh)),
+    ], columns=4)
+    high, low = tables.peak_months(r)
+    long_names = t.raw("month.long")
+    days = [(long_names[m - 1], tables.typical_day(r, m)) for m in dict.fromkeys((high, low))]
+    show_curtailed = not _is_zero(monthly["curtailed_kwh"])
+    header = [t("energy.month"), c.head(t("energy.load"), "kWh"),
+              c.head(t("energy.pv"), "kWh"), c.head(t("energy.self_consumed"), "kWh"),
+              c.head(t("energy.exported"), "kWh"), c.head(t("energy.imported"), "kWh")]
+    if show_curtailed:
+        header.append(c.head(t("energy.curtailed"), "kWh"))
+    header.append(t("energy.self_consumption"))
+    rows = []
+    for m, row in monthly.iterrows():
+        cells = [months[m - 1], f.number(row["load_kwh"]), f.number(row["pv_kwh"]),
+                 f.number(row["self_consumed_kwh"]), f.number(row["exported_kwh"]),
+                 f.number(row["imported_kwh"])]
+        if show_curtailed:
+            cells.append(f.number(row["curtailed_kwh"]))
+        cells.append(f.percent(row["self_consumed_kwh"] / row["pv_kwh"] if row["pv_kwh"] > 0
+                               else None))
+        rows.append(cells)
+    total = [t("year_total"), f.number(r.energy.load_kwh), f.number(r.pv.annual_generation_kwh),
+             f.number(r.energy.self_consumed_kwh), f.number(r.energy.exported_kwh),
+             f.number(r.energy.imported_kwh)]
+    if show_curtailed:
+        total.append(f.number(r.energy.curtailed_kwh))
+    total.append(f.percent(r.energy.self_consumption_ratio))
+    rows.append(total)
+    n = len(header)
+    blocks: list[Any] = [
+        grid,
+        Paragraph(balance),
+        Figure("monthly_energy", "", spec=charts.monthly_energy_chart(monthly, t)),
+        Figure("typical_day", t("energy.day_caption"), spec=charts.typical_day_chart(days, t)),
+        Table(t("energy.monthly_table"), header, rows, ["L"] + ["R"] * (n - 1),
+              [0.8] + [1.0] * (n - 1), total_rows=1),
+    ]
+    return Section("energy", 0, t("sections.energy"), blocks)
+
+
+# --------------------------------------------------------------------------- bills
+def _tariff_name(c: _Ctx) -> str:
+    tariff = _tariff(c.scenario)
+    if tariff is None:
+        return c.scenario.tariff.preset or ""
+    name = tariff.name_zh if c.lang == "zh" and tariff.name_zh else tariff.name
+    return f"{name} ({tariff.id})"
+
+
+def _tariff(scenario: Scenario):
+    from pvplanner.tariff import load_tariff_preset
+
+    if scenario.tariff.custom is not None:
+        return scenario.tariff.custom
+    if scenario.tariff.preset:
+        return load_tariff_preset(scenario.tariff.preset)
+    return None
+
+
+def _bills(c: _Ctx) -> Section:
+    r, t, f = c.result, c.t, c.f
+    bills = tables.monthly_bills(r)
+    months = t.raw("month.short")
+    rows = [[months[m - 1], f.number(row["baseline"]), f.number(row["with_system"]),
+             f.number(row["savings"])] for m, row in bills.iterrows()]
+    rows.append([t("year_total"), f.number(r.bills.baseline_annual),
+                 f.number(r.bills.with_system_annual), f.number(r.bills.savings_annual)])
+    unit = c.money_unit
+    header = [t("bills.month"), c.head(t("bills.baseline"), unit),
+              c.head(t("bills.with_system"), unit), c.head(t("bills.savings"), unit)]
+    breakdown = t("bills.breakdown", savings=f.money(r.bills.savings_annual),
+                  energy=f.money(r.bills.energy_savings_annual),
+                  demand=f.money(r.bills.demand_savings_annual),
+                  export=f.money(r.bills.export_revenue_annual))
+    blocks: list[Any] = [
+        KpiGrid([
+            Kpi(t("bills.baseline"), f.money(r.bills.baseline_annual),
+                f.money_wan(r.bills.baseline_annual)),
+            Kpi(t("bills.with_system"), f.money(r.bills.with_system_annual),
+                f.money_wan(r.bills.with_system_annual)),
+            Kpi(t("kpi.savings"), f.money(r.bills.savings_annual),
+                f.money_wan(r.bills.savings_annual)),
+            Kpi(t("bills.savings_share"), f.percent(r.bills.savings_annual / r.bills.baseline_annual
+                                              if r.bills.baseline_annual else None)),
+        ], columns=4),
+        Paragraph(breakdown),
+        Paragraph(t("bills.tariff_line", tariff=_tariff_name(c)), "note"),
+        Figure("bills", "", spec=charts.bills_chart(bills, t, f)),
+        Table(t("bills.table"), header, rows, ["L", "R", "R", "R"], [0.8, 1.2, 1.2, 1.2],
+              total_rows=1),
+    ]
+    return Section("bills", 0, t("sections.bills"), blocks)
+
+
+# --------------------------------------------------------------------------- finance
+def _finance(c: _Ctx) -> Section:
+    r, t, f, s = c.result, c.t, c.f, c.scenario
+    fin = r.finance
+    own = fin.ownership or s.finance.ownership
+    if own == "emc":
+        ownership = t("finance.emc", discount=f.percent_value(s.finance.emc_discount_percent, 0),
+                      years=s.finance.contract_years)
+    elif own == "lease":
+        ownership = t("finance.lease", years=s.finance.contract_years)
+    else:
+        ownership = t("finance.owner")
+    kpis = _kpis(c)
+    items = [kpis[k] for k in ("capex", "npv", "irr", "payback", "discounted_payback", "lcoe",
+                               "bcr", "savings")]
+    if fin.equity_irr is not None and fin.irr is not None and abs(fin.equity_irr - fin.irr) > 1e-4:
+        items.append(Kpi(t("kpi.equity_irr"), f.percent(fin.equity_irr)))
+    if fin.investor_irr is not None:
+        items.append(Kpi(t("kpi.investor_irr"), f.percent(fin.investor_irr)))
+    if fin.host_savings_lifetime is not None:
+        items.append(Kpi(t("kpi.host_savings"), f.money(fin.host_savings_lifetime),
+                         f.money_wan(fin.host_savings_lifetime)))
+    cash = tables.cash_flow_summary(r)
+    columns = [("capex", "finance.capex"), ("savings", "finance.savings"),
+               ("export", "finance.export"), ("assets", "finance.assets"),
+               ("subsidy", "finance.subsidy"), ("costs", "finance.costs"),
+               ("lease", "finance.lease_payment"), ("tax", "finance.tax")]
+    shown = [(col, key) for col, key in columns if not _is_zero(cash[col])]
+    header = [t("finance.year")] + [t(key) for _, key in shown] + [t("finance.net"),
+                                                                  t("finance.cumulative")]
+    def cell(value: float) -> str:
+        return "–" if abs(value) < 0.5 else f.number(value)
+
+    rows = []
+    for year, row in cash.iterrows():
+        rows.append([str(int(year))] + [cell(row[col]) for col, _ in shown]
+                    + [f.number(row["net"]), f.number(row["cumulative"])])
+    totals = cash.sum(axis=0)
+    rows.append([t("year_total")] + [f.number(totals[col]) for col, _ in shown]
+                + [f.number(totals["net"]), ""])
+    n = len(header)
+    blocks: list[Any] = [
+        Paragraph(ownership, "box", title=t("finance.ownership")),
+        KpiGrid(items, columns=4),
+        Figure("cash_flow", "", spec=charts.cash_flow_chart(cash, t, f)),
+        Table(c.paren(t("finance.cash_table"), c.money_unit), header, rows,
+              ["C"] + ["R"] * (n - 1), [0.55] + [1.0] * (n - 1), total_rows=1,
+              font_size=7.5 if n > 8 else 8.0,
+              note=t("finance.notes", rate=f.percent(s.finance.discount_rate))),
+    ]
+    return Section("finance", 0, t("sections.finance"), blocks)
+
+
+# --------------------------------------------------------------------------- carbon
+def _scope2_values(scope2: dict[str, Any]) -> dict[str, float | None]:
+    def get(*names: str) -> float | None:
+        for name in names:
+            if name in scope2 and scope2[name] is not None:
+                return float(scope2[name])
+        return None
+
+    return {
+        "location_before": get("location_before_tco2"),
+        "location_after": get("location_after_tco2"),
+        "market_before": get("market_before_tco2"),
+        "market_after": get("market_after_tco2"),
+    }
+
+
+def _carbon(c: _Ctx) -> Section:
+    r, t, f, s = c.result, c.t, c.f, c.scenario
+    carbon = r.carbon
+    kpis = _kpis(c)
+    items = [kpis["avoided"], kpis["avoided_lifetime"], kpis["certificates"]]
+    if carbon.certificate_revenue_year1:
+        items.append(Kpi(t("carbon.revenue"), f.money(carbon.certificate_revenue_year1)))
+    if carbon.credits_tco2_year1:
+        items.append(kpis["credits"])
+        items.append(Kpi(t("carbon.revenue"), f.money(carbon.credit_revenue_year1)))
+    if len(items) < 4:
+        items.append(Kpi(t("kpi.self_sufficiency"), f.percent(r.energy.self_sufficiency_ratio)))
+    blocks: list[Any] = [
+        KpiGrid(items, columns=4),
+        Paragraph(t("carbon.factor", id=s.carbon.location_factor_id,
+                    value=f.number(carbon.emission_factor_tco2_per_mwh, 4),
+                    source=carbon.emission_factor_source), "note"),
+    ]
+    values = _scope2_values(carbon.scope2 or {})
+    scope_rows = []
+    chart_rows = []
+    for key in ("location", "market"):
+        before, after = values[f"{key}_before"], values[f"{key}_after"]
+        if before is None or after is None:
+            continue
+        scope_rows.append([t(f"carbon.{key}"), f.number(before, 1), f.number(after, 1),
+                           f.number(before - after, 1),
+                           f.percent((before - after) / before if before else None)])
+        chart_rows.append((t(f"carbon.{key}"), before, after))
+    if scope_rows:
+        unit = t("carbon.unit")
+        blocks.append(Table(
+            t("carbon.scope2_table"),
+            [t("carbon.method"), c.head(t("carbon.before"), unit),
+             c.head(t("carbon.after"), unit), c.head(t("carbon.reduction"), unit), "%"],
+            scope_rows, ["L", "R", "R", "R", "R"], [2.4, 1, 1, 1, 0.6]))
+        blocks.append(Figure("scope2", "", spec=charts.scope2_chart(chart_rows, t)))
+    policy = s.carbon.certificates
+    note = t.get(f"certificates.{policy}", (carbon.scope2 or {}).get("note", ""))
+    blocks.append(Paragraph(note, "body", title=t("carbon.certificates_policy")))
+    ledger = tables.ledger_summary(r)
+    if len(ledger):
+        columns = [("generation_mwh", "carbon.generation", 1),
+                   ("certificates_issued", "carbon.issued", 0),
+                   ("certificates_sold", "carbon.sold", 0),
+                   ("certificates_retained", "carbon.retained", 0),
+                   ("credits_tco2", "carbon.credits", 1),
+                   ("revenue", "carbon.revenue", 0)]
+        if "avoided_tco2" in r.carbon_ledger.columns or "total_tco2" in r.carbon_ledger.columns:
+            columns.insert(1, ("avoided_tco2", "carbon.avoided", 1))
+        shown = [col for col in columns if not _is_zero(ledger[col[0]])]
+        header = [t("carbon.year")] + [
+            c.head(t(key), c.money_unit) if name == "revenue" else t(key)
+            for name, key, _ in shown]
+        rows = []
+        for year, row in ledger.iterrows():
+            label = t("carbon.total") if year == "total" else str(year)
+            rows.append([label] + [f.number(row[name], d) for name, _, d in shown])
+        n = len(header)
+        blocks.append(Table(t("carbon.ledger_table"), header, rows, ["C"] + ["R"] * (n - 1),
+                            [0.6] + [1.0] * (n - 1), total_rows=1, font_size=7.5))
+    blocks.append(Paragraph(t("carbon.double_counting"), "box",
+                            title=t("carbon.double_counting_title")))
+    return Section("carbon", 0, t("sections.carbon"), blocks)
+
+
+# --------------------------------------------------------------------------- assumptions
+def _status(t: Texts, status: str | None) -> str:
+    if not status:
+        return t.na
+    return t.get(f"status.{status}", status)
+
+
+def _finance_value(c: _Ctx, name: str, value: Any) -> str:
+    f, t = c.f, c.t
+    if value is None:
+        return t.na
+    if name == "ownership":
+        return t.get(f"ownership.{value}", str(value))
+    if name == "tax_losses":
+        return t.get(f"tax_losses.{value}", str(value))
+    if name.endswith("_percent"):
+        return f.percent_value(value, 1)
+    if name.endswith(("_rate", "_fraction")):
+        return f.percent(value, 1)
+    if name.endswith("_replacement_year"):
+        return t("units.year_n", value=int(value)) if value else t.na
+    if name.endswith("_years"):
+        return t("units.year_suffix", value=int(value))
+    per_year = t("units.per_year")
+    suffixes = {"_per_kwp_year": f"/kWp/{per_year}", "_per_kwh_year": f"/kWh/{per_year}",
+                "_per_kwp": "/kWp", "_per_kwh": "/kWh", "_per_kw": "/kW"}
+    for suffix, unit in suffixes.items():
+        if name.endswith(suffix):
+            decimals = 2 if abs(float(value)) < 10 else 0
+            return f"{f.money(value, decimals)}{unit}"
+    if isinstance(value, (int, float)):
+        return f.money(value) if "capex" in name else f.number(value, 2)
+    return str(value)
+
+
+def _skip_finance(name: str, inputs: Any, has_battery: bool) -> bool:
+    if "battery" in name and not has_battery:
+        return True
+    if name in ("emc_discount_percent",) and inputs.ownership != "emc":
+        return True
+    if name in ("lease_rate", "lease_payment_per_year") and inputs.ownership != "lease":
+        return True
+    if name == "contract_years" and inputs.ownership == "owner":
+        return True
+    if name in ("debt_rate", "debt_tenor_years") and inputs.debt_fraction == 0:
+        return True
+    if name == "generation_subsidy_years" and inputs.generation_subsidy_per_kwh == 0:
+        return True
+    if name == "tax_loss_carry_forward_years" and inputs.tax_losses != "carry_forward":
+        return True
+    return name == "inverter_replacement_cost_per_kwp" and inputs.inverter_replacement_year == 0
+
+
+def _source_status(defaults: dict[str, Any], key: str, value: Any) -> tuple[str, str] | None:
+    entry = defaults.get(key)
+    if not isinstance(entry, dict) or "value" not in entry:
+        return None
+    default = entry["value"]
+    same = default == value
+    if isinstance(default, (int, float)) and isinstance(value, (int, float)):
+        same = math.isclose(float(default), float(value), rel_tol=1e-9, abs_tol=1e-12)
+    if not same:
+        return None
+    source = str(entry.get("source", ""))
+    year = entry.get("year") or entry.get("date")
+    if year and str(year) not in source:
+        source = f"{source} ({year})"
+    return source, str(entry.get("status", ""))
+
+
+def _assumptions(c: _Ctx) -> Section:
+    from pvplanner.finance import finance_defaults
+    from pvplanner.pv_models import pv_defaults
+
+    r, t, f, s = c.result, c.t, c.f, c.scenario
+    rows: list[list[str]] = []
+    user = (t("user_input"), t("status.user"))
+
+    def add(category: str, item: str, value: str, source: str, status: str) -> None:
+        rows.append([t(f"assumptions.{category}"), item, value, source, status])
+
+    # Weather.
+    w = r.weather or {}
+    station = w.get("station") or ""
+    if w.get("distance_km") is not None:
+        station = f"{station} ({t('assumptions.distance', km=f.number(w['distance_km'], 1))})"
+    add("cat_weather", t("assumptions.weather_dataset"),
+        " ".join(str(p) for p in (w.get("dataset", ""), w.get("years", "")) if p) or t.na,
+        str(w.get("source", "")), t.na)
+    if station:
+        add("cat_weather", t("assumptions.weather_station"), station,
+            str(w.get("obtained", "")), t.na)
+    if w.get("attribution"):
+        add("cat_weather", t("assumptions.weather_attribution"), str(w["attribution"]), "",
+            t.na)
+    # Load.
+    load = s.load
+    add("cat_load", t("assumptions.load_kind"), t.get(f"assumptions.load_kind_{load.kind}",
+                                                      load.kind), *user)
+    if load.kind != "meter_file":
+        add("cat_load", t("assumptions.load_template"), load.template, *user)
+    add("cat_load", t("assumptions.load_annual"), f.kwh(r.energy.load_kwh), *user)
+    # Tariff and export.
+    tariff = _tariff(s)
+    if tariff is not None:
+        status = tariff.status if s.tariff.custom is None else "user"
+        add("cat_tariff", t("assumptions.tariff_id"),
+            tariff.id if s.tariff.custom is None else t("assumptions.tariff_custom"),
+            tariff.source or t.na, _status(t, status))
+        name = tariff.name_zh if c.lang == "zh" and tariff.name_zh else tariff.name
+        add("cat_tariff", t("assumptions.tariff_name"), name, tariff.source_url or "",
+            _status(t, status))
+        if tariff.effective_date:
+            add("cat_tariff", t("assumptions.tariff_effective"), str(tariff.effective_date),
+                "", _status(t, status))
+        export = s.tariff.export or tariff.export
+        add("cat_tariff", t("assumptions.tariff_export"), _export_value(c, export, tariff),
+            export.source or t.na, _status(t, export.status))
+    # Emission factors and carbon assets.
+    _carbon_rows(c, add)
+    # Finance.
+    fdefaults = finance_defaults()
+    has_battery = r.battery.energy_kwh > 0 or s.battery.allowed
+    for name in type(s.finance).model_fields:
+        if _skip_finance(name, s.finance, has_battery):
+            continue
+        value = getattr(s.finance, name)
+        if value is None:
+            continue
+        found = _source_status(fdefaults, name, value)
+        source, status = found if found else (t("user_input"), "user")
+        add("cat_finance", t.get(f"finance_fields.{name}", name), _finance_value(c, name, value),
+            source, _status(t, status))
+    # PV model.
+    pdefaults = pv_defaults()
+    losses = s.pv.losses
+    for name in type(losses).model_fields:
+        value = getattr(losses, name)
+        found = _source_status(pdefaults.get("losses", {}), name.removesuffix("_percent"), value)
+        source, status = found if found else (t("user_input"), "user")
+        add("cat_pv", t.get(f"pv_fields.{name}", name), f.percent_value(value, 1), source,
+            _status(t, status))
+    add("cat_pv", t("assumptions.losses_total"), f.percent_value(losses.total_percent, 2),
+        "PVWatts: 100 (1 - Π(1 - loss/100))", t.na)
+    for name in ("dc_ac_ratio", "inverter_efficiency_percent",
+                 "temperature_coefficient_percent_per_c", "albedo",
+                 "degradation_first_year_percent", "degradation_annual_percent"):
+        value = getattr(s.pv, name)
+        found = _source_status(pdefaults.get("system", {}), name, value)
+        source, status = found if found else (t("user_input"), "user")
+        shown = (f.percent_value(value, 2) + ("/°C" if name.endswith("_per_c") else "")
+                 if "percent" in name else f.number(value, 2))
+        add("cat_pv", t.get(f"pv_fields.{name}", name), shown, source, _status(t, status))
+    for name, unit in (("module_power_density_w_m2", " W/m²"), ("usable_fraction", "")):
+        values = {getattr(p, name) for p in s.roof_planes}
+        if len(values) != 1:
+            continue
+        value = values.pop()
+        found = _source_status(pdefaults.get("roof_plane", {}), name, value)
+        source, status = found if found else (t("user_input"), "user")
+        shown = f.percent(value, 0) if name == "usable_fraction" else f.number(value) + unit
+        add("cat_pv", t.get(f"pv_fields.{name}", name), shown, source, _status(t, status))
+    shown_rows = []
+    last_category = None
+    for row in rows:
+        category = row[0]
+        shown_rows.append(["" if category == last_category else category, *row[1:]])
+        last_category = category
+    blocks: list[Any] = [
+        Paragraph(t("assumptions.intro"), "note"),
+        Table("", [t("assumptions.category"), t("assumptions.item"), t("assumptions.value"),
+                   t("assumptions.source"), t("assumptions.status")], shown_rows,
+              ["L", "L", "L", "L", "L"], [0.8, 1.3, 1.9, 3.2, 0.62], font_size=7.0),
+    ]
+    notes = [str(n) for n in (w.get("notes") or [])]
+    if notes:
+        blocks.append(Paragraph("\n".join(f"• {n}" for n in notes), "note",
+                                title=t("assumptions.weather_notes_title")))
+    warnings = [w_ for w_ in r.warnings if w_ not in notes]
+    if warnings:
+        blocks.append(Paragraph("\n".join(f"• {n}" for n in warnings), "note",
+                                title=t("assumptions.warnings")))
+    return Section("assumptions", 0, t("sections.assumptions"), blocks)
+
+
+def _export_value(c: _Ctx, export: Any, tariff: Any) -> str:
+    t, f = c.t, c.f
+    kind = t.get(f"export_kind.{export.kind}", export.kind)
+    if export.kind == "coal_benchmark":
+        from pvplanner.tariff_io import coal_benchmark_price
+
+        province = export.province or tariff.region or c.scenario.site.province or ""
+        try:
+            price = coal_benchmark_price(province)
+        except Exception:  # noqa: BLE001 - an unknown province only loses the price here
+            return f"{kind} ({province})"
+        return f"{kind} ({province}) {f.price(price)}"
+    if export.kind == "constant":
+        return f"{kind} {f.price(export.price_per_kwh)}"
+    return kind
+
+
+def _carbon_rows(c: _Ctx, add: Any) -> None:
+    from pvplanner.carbon import carbon_asset, emission_factor
+
+    t, f, s = c.t, c.f, c.scenario
+    for key, factor_id in (("location_factor", s.carbon.location_factor_id),
+                           ("residual_factor", s.carbon.residual_factor_id)):
+        try:
+            factor = emission_factor(factor_id)
+        except Exception:  # noqa: BLE001 - the pipeline already validated the id
+            add("cat_emission", t(f"assumptions.{key}"), factor_id, "", t.na)
+            continue
+        year = f" ({factor.data_year})" if factor.data_year else ""
+        add("cat_emission", t(f"assumptions.{key}"),
+            f"{factor.id}: {f.number(factor.factor_tco2_per_mwh, 4)} tCO2/MWh{year}",
+            factor.source, _status(t, factor.status))
+    try:
+        asset = carbon_asset(s.carbon.certificate_price_id)
+    except Exception:  # noqa: BLE001 - as above
+        asset = None
+    if asset is not None:
+        price = (s.carbon.certificate_price_per_mwh
+                 if s.carbon.certificate_price_per_mwh is not None else asset.get("price"))
+        try:
+            price_text = f.money(float(price), 2)
+        except (TypeError, ValueError):
+            price_text = str(price)
+        add("cat_assets", t("assumptions.certificate_price"),
+            f"{asset['id']}: {price_text} ({asset.get('unit', '')}, {asset.get('price_date', '')})",
+            asset.get("source", ""), _status(t, asset.get("status")))
+    if s.carbon.credit_scheme_ids:
+        add("cat_assets", t("assumptions.credit_schemes"), ", ".join(s.carbon.credit_scheme_ids),
+            "data/carbon_assets.csv", t.na)
+    policy = s.carbon.certificates
+    add("cat_assets", t("carbon.certificates_policy"), policy, t("user_input"), t("status.user"))
+
+
+# --------------------------------------------------------------------------- disclaimer
+def _disclaimer(c: _Ctx) -> Section:
+    lines = [line.strip() for line in c.t("disclaimer.text").strip().splitlines() if line.strip()]
+    return Section("disclaimer", 0, c.t("sections.disclaimer"),
+                   [Paragraph(line, "note") for line in lines], new_page=False)
+
+
+# --------------------------------------------------------------------------- proposal
+def build_proposal(
+    scenario: Scenario,
+    result: Result,
+    lang: str = "zh",
+    *,
+    preparer: str = "",
+    date: dt.date | None = None,
+) -> Proposal:
+    """The proposal document of a planned scenario in one language.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The inputs (customer and site names, roof planes, tariff, finance and carbon choices).
+    result : Result
+        What :func:`pvplanner.pipeline.plan` found for it.
+    lang : {"zh", "en"}
+        Language of every word and number format.
+    preparer : str
+        Name of the person or company preparing the proposal (cover page).
+    date : datetime.date, optional
+        Date printed on the cover; today if omitted.
+    """
+    c = _Ctx(scenario, result, lang)
+    t = c.t
+    date = date or dt.date.today()
+    date_text = (f"{date.year}年{date.month}月{date.day}日" if lang == "zh"
+                 else date.strftime("%d %B %Y").lstrip("0"))
+    kpis = _kpis(c)
+    sections = [_summary(c, kpis), _design(c), _energy(c), _bills(c), _finance(c), _carbon(c),
+                _assumptions(c), _disclaimer(c)]
+    for number, section in enumerate(sections, start=1):
+        section.number = number
+    customer = _customer(scenario)
+    site = _location(scenario)
+    cover_rows = [
+        (t("doc.customer"), customer),
+        (t("doc.site"), f"{site} ({_coordinates(scenario.site.latitude, scenario.site.longitude)})"
+         if site else _coordinates(scenario.site.latitude, scenario.site.longitude)),
+        (t("doc.scenario"), scenario.name),
+        (t("doc.date"), date_text),
+        (t("doc.preparer"), preparer.strip() or t.na),
+    ]
+    highlights = [kpis["capacity"], kpis["savings"], kpis["payback"], kpis["avoided"]]
+    return Proposal(
+        lang=lang,
+        title=t("doc.title"),
+        subtitle=t("doc.subtitle"),
+        customer=customer,
+        cover_rows=cover_rows,
+        highlights=highlights,
+        sections=sections,
+        running_title=f"{customer} · {t('doc.title')}",
+        page_label=t("doc.page", page="{page}", pages="{pages}"),
+        footer_note=t("doc.prepared_with"),
+        confidential=t("doc.confidential"),
+        date=date_text,
+        preparer=preparer.strip(),
+        contents_title=t("doc.contents"),
+    )
+
+
+__all__ = ["SECTION_KEYS", "build_proposal", "compass_name"]

@@ -1,0 +1,328 @@
+"""The proposal's data as an Excel workbook (XlsxWriter).
+
+Sheets: Summary, Inputs (the scenario flattened), Hourly results (one row per hour of the
+typical year), Monthly, Cash flow, Carbon, Assumptions. Figures are stored as numbers with
+display formats, so the customer's analyst can recompute anything. Data sheets have two
+header rows: labels in the proposal's language, then the field names of the Result.
+
+Text that came from a user (site and plane names, any string of the scenario) is written
+as a text cell, never a formula, and neutralised when it starts with ``= + - @`` or a tab /
+carriage return, the characters that make a spreadsheet treat a cell as a formula (OWASP
+"CSV injection"): an apostrophe is put in front, as a spreadsheet does for text typed with
+a leading apostrophe. XlsxWriter writes the 8760-row sheet several times faster than
+openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from pvplanner.report import tables
+from pvplanner.report.charts import COLORS
+from pvplanner.report.model import Proposal, Table
+from pvplanner.report.text import Texts
+from pvplanner.result import Result
+from pvplanner.scenario import Scenario
+
+#: Sheet names (stable: scripts and tests look them up; the labels inside are translated).
+SHEETS: tuple[str, ...] = (
+    "Summary", "Inputs", "Hourly results", "Monthly", "Cash flow", "Carbon", "Assumptions",
+)
+#: Rows above the data in the data sheets (label row, field-name row).
+HEADER_ROWS = 2
+
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# XML 1.0 forbids these control characters in a worksheet.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_text(value: Any) -> str:
+    """Text that no spreadsheet will run as a formula (see the module docstring)."""
+    text = _ILLEGAL.sub("", str(value))
+    if text.startswith(_FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+class _Book:
+    """A workbook with the proposal's cell formats."""
+
+    def __init__(self, buffer: io.BytesIO) -> None:
+        self.wb = xlsxwriter.Workbook(buffer, {
+            "in_memory": True,
+            # Never turn text into formulas, numbers or links: user text stays text.
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": False,
+        })
+        brand = COLORS["brand"]
+        self.head = self.wb.add_format({"bold": True, "font_color": "#FFFFFF",
+                                        "bg_color": brand, "text_wrap": True,
+                                        "valign": "top"})
+        self.key = self.wb.add_format({"italic": True, "font_color": "#5B6670",
+                                       "font_size": 9})
+        self.title = self.wb.add_format({"bold": True, "font_size": 14, "font_color": brand})
+        self.wrap = self.wb.add_format({"text_wrap": True, "valign": "top"})
+        self.time = self.wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self._numbers: dict[str, Format] = {}
+
+    def number(self, num_format: str) -> Format:
+        if num_format not in self._numbers:
+            self._numbers[num_format] = self.wb.add_format({"num_format": num_format})
+        return self._numbers[num_format]
+
+    def sheet(self, name: str) -> Worksheet:
+        return self.wb.add_worksheet(name)
+
+
+def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None) -> None:
+    """Write one value as a literal: number, boolean, datetime or safe text."""
+    if value is None or value is pd.NA:
+        return
+    if isinstance(value, (bool, np.bool_)):
+        ws.write_boolean(row, col, bool(value), fmt)
+    elif isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if math.isfinite(number):
+            ws.write_number(row, col, number, fmt)
+    elif isinstance(value, (pd.Timestamp, dt.datetime)):
+        stamp = pd.Timestamp(value)
+        stamp = stamp.tz_localize(None) if stamp.tzinfo else stamp
+        ws.write_datetime(row, col, stamp.to_pydatetime(), fmt)
+    else:
+        ws.write_string(row, col, safe_text(value), fmt)
+
+
+def _header(book: _Book, ws: Worksheet, labels: Sequence[str], keys: Sequence[str]) -> None:
+    for col, (label, key) in enumerate(zip(labels, keys, strict=True)):
+        ws.write_string(0, col, safe_text(label), book.head)
+        ws.write_string(1, col, safe_text(key), book.key)
+    ws.set_row(0, 30)
+
+
+def _number_format(column: str, money: bool = False) -> str:
+    if column.endswith(("_ratio", "_fraction")):
+        return "0.0%"
+    if column.endswith(("_per_kwh", "_price")) or column == "degradation_factor":
+        return "0.0000"
+    if column.endswith(("_mwh", "_tco2")):
+        return "#,##0.0"
+    if column.startswith("certificates_"):
+        return "#,##0"
+    return "#,##0" if money or column.endswith("_kwh") else "#,##0.00"
+
+
+def _label(texts: Texts, column: str) -> str:
+    return texts.get(f"columns.{column}", column)
+
+
+def _frame_sheet(book: _Book, name: str, frame: pd.DataFrame, texts: Texts, *,
+                 index_label: str, index_key: str, money: Sequence[str] = ()) -> None:
+    """A table with its index as the first column and two header rows."""
+    ws = book.sheet(name)
+    columns = [str(c) for c in frame.columns]
+    ws.set_column(0, 0, 10)
+    for col, column in enumerate(columns, start=1):
+        ws.set_column(col, col, max(12.0, min(28.0, len(_label(texts, column)) * 1.6)))
+    _header(book, ws, [index_label] + [_label(texts, c) for c in columns],
+            [index_key, *columns])
+    formats = [book.number(_number_format(c, money=c in money)) for c in columns]
+    for r, (index, values) in enumerate(zip(frame.index, frame.itertuples(index=False),
+                                            strict=True), start=HEADER_ROWS):
+        _write(ws, r, 0, index)
+        for c, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+            _write(ws, r, c, value, fmt)
+    ws.freeze_panes(HEADER_ROWS, 1)
+
+
+def _hourly(result: Result) -> pd.DataFrame:
+    """The hourly table; a 15-minute table is averaged to hours (power) for the sheet."""
+    frame = result.hourly
+    if len(frame) <= 8784 or not isinstance(frame.index, pd.DatetimeIndex):
+        return frame
+    numeric = frame.select_dtypes(include="number").resample("1h").mean()
+    other = frame.select_dtypes(exclude="number").resample("1h").first()
+    return pd.concat([numeric, other], axis=1)[list(frame.columns)]
+
+
+def _hourly_sheet(book: _Book, result: Result, texts: Texts) -> None:
+    ws = book.sheet("Hourly results")
+    frame = _hourly(result)
+    columns = [str(c) for c in frame.columns]
+    ws.set_column(0, 0, 17)
+    ws.set_column(1, len(columns), 14)
+    _header(book, ws, [texts("xlsx.time")] + [_label(texts, c) for c in columns],
+            ["time", *columns])
+    index = frame.index
+    if isinstance(index, pd.DatetimeIndex) and index.tz is not None:
+        index = index.tz_localize(None)  # Excel has no time zones: local standard time
+    two_decimals = book.number("0.00")
+    for r, stamp in enumerate(index, start=HEADER_ROWS):
+        _write(ws, r, 0, stamp, book.time)
+    for c, column in enumerate(columns, start=1):
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values):
+            fmt = two_decimals if column.endswith(("_kw", "_kwh")) else book.number(
+                _number_format(column))
+            array = values.to_numpy(dtype=float)
+            for r, value in enumerate(array, start=HEADER_ROWS):
+                if math.isfinite(value):
+                    ws.write_number(r, c, value, fmt)
+        else:
+            for r, value in enumerate(values.tolist(), start=HEADER_ROWS):
+                _write(ws, r, c, value)
+    ws.freeze_panes(HEADER_ROWS, 1)
+
+
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Dotted paths of a JSON-like value: ``roof_planes[0].name`` -> value."""
+    if isinstance(value, dict):
+        out: list[tuple[str, Any]] = []
+        for key, item in value.items():
+            out += _flatten(item, f"{prefix}.{key}" if prefix else str(key))
+        return out or [(prefix, "")]
+    if isinstance(value, list):
+        if value and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) \
+                and len(value) <= 24:
+            return [(prefix, ", ".join(f"{v:g}" for v in value))]
+        out = []
+        for i, item in enumerate(value):
+            out += _flatten(item, f"{prefix}[{i}]")
+        return out or [(prefix, "")]
+    return [(prefix, value)]
+
+
+def _inputs_sheet(book: _Book, scenario: Scenario, texts: Texts) -> None:
+    ws = book.sheet("Inputs")
+    ws.set_column(0, 0, 48)
+    ws.set_column(1, 1, 60)
+    ws.write_string(0, 0, texts("xlsx.inputs_field"), book.head)
+    ws.write_string(0, 1, texts("xlsx.inputs_value"), book.head)
+    row = 1
+    for path, value in _flatten(scenario.model_dump(mode="json")):
+        if value is None:
+            continue
+        _write(ws, row, 0, path)
+        _write(ws, row, 1, value)
+        row += 1
+    ws.freeze_panes(1, 0)
+
+
+def _summary_sheet(book: _Book, scenario: Scenario, result: Result, proposal: Proposal,
+                   texts: Texts) -> None:
+    ws = book.sheet("Summary")
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 24)
+    ws.set_column(2, 2, 12)
+    currency = result.currency or scenario.currency
+    ws.write_string(0, 0, safe_text(proposal.title), book.title)
+    row = 1
+    for label, value in proposal.cover_rows:
+        _write(ws, row, 0, label)
+        _write(ws, row, 1, value)
+        row += 1
+    row += 1
+    for col, key in enumerate(("xlsx.item", "xlsx.value", "xlsx.unit")):
+        ws.write_string(row, col, texts(key), book.head)
+    row += 1
+    r, fin, carbon = result, result.finance, result.carbon
+    rows = [
+        ("kpi.capacity", r.pv.capacity_kwp, "kWp", "#,##0.0"),
+        ("kpi.generation", r.pv.annual_generation_kwh, "kWh", "#,##0"),
+        ("kpi.specific_yield", r.pv.specific_yield_kwh_per_kwp, "kWh/kWp", "#,##0"),
+        ("kpi.self_consumption", r.energy.self_consumption_ratio, "", "0.0%"),
+        ("kpi.self_sufficiency", r.energy.self_sufficiency_ratio, "", "0.0%"),
+        ("bills.baseline", r.bills.baseline_annual, currency, "#,##0"),
+        ("bills.with_system", r.bills.with_system_annual, currency, "#,##0"),
+        ("kpi.savings", r.bills.savings_annual, currency, "#,##0"),
+        ("kpi.capex", fin.capex, currency, "#,##0"),
+        ("kpi.npv", fin.npv, currency, "#,##0"),
+        ("kpi.irr", fin.irr, "", "0.0%"),
+        ("kpi.payback", fin.payback_years, texts("units.years"), "0.0"),
+        ("kpi.discounted_payback", fin.discounted_payback_years, texts("units.years"), "0.0"),
+        ("kpi.lcoe", fin.lcoe_per_kwh, f"{currency}/kWh", "0.000"),
+        ("kpi.avoided", carbon.avoided_tco2_year1, "tCO2", "#,##0.0"),
+        ("kpi.avoided_lifetime", carbon.avoided_tco2_lifetime, "tCO2", "#,##0.0"),
+        ("kpi.certificates", carbon.certificates_year1, "MWh", "#,##0"),
+        ("kpi.credits", carbon.credits_tco2_year1, "tCO2", "#,##0.0"),
+    ]
+    if r.battery.energy_kwh > 0:
+        rows.insert(1, ("kpi.battery", r.battery.energy_kwh, "kWh", "#,##0"))
+    for key, value, unit, fmt in rows:
+        _write(ws, row, 0, texts(key))
+        _write(ws, row, 1, value, book.number(fmt))
+        _write(ws, row, 2, unit)
+        row += 1
+    scope2 = carbon.scope2 or {}
+    if scope2:
+        row += 1
+        for col, key in enumerate(("xlsx.scope2", "carbon.before", "carbon.after")):
+            ws.write_string(row, col, texts(key), book.head)
+        row += 1
+        for method in ("location", "market"):
+            _write(ws, row, 0, texts(f"carbon.{method}"))
+            _write(ws, row, 1, scope2.get(f"{method}_before_tco2"), book.number("#,##0.0"))
+            _write(ws, row, 2, scope2.get(f"{method}_after_tco2"), book.number("#,##0.0"))
+            row += 1
+    _write(ws, row + 1, 0, texts("xlsx.generated_by"))
+
+
+def _monthly_frame(result: Result, texts: Texts) -> pd.DataFrame:
+    energy = tables.monthly_energy(result)
+    bills = tables.monthly_bills(result).rename(columns={
+        "baseline": "bill_baseline", "with_system": "bill_with_system",
+        "savings": "bill_savings"})
+    frame = pd.concat([energy, bills], axis=1)
+    frame.index = pd.Index(texts.raw("month.short"), name="month")
+    return frame
+
+
+def _assumptions_sheet(book: _Book, proposal: Proposal) -> None:
+    section = proposal.section("assumptions")
+    table = next(b for b in section.blocks if isinstance(b, Table))
+    ws = book.sheet("Assumptions")
+    for col, width in enumerate((16, 30, 36, 90, 12)):
+        ws.set_column(col, col, width)
+    for col, text in enumerate(table.header):
+        ws.write_string(0, col, safe_text(text), book.head)
+    category = ""
+    for row, cells in enumerate(table.rows, start=1):
+        category = cells[0] or category  # the PDF blanks repeated categories; a sheet repeats
+        _write(ws, row, 0, category)
+        for col, text in enumerate(cells[1:], start=1):
+            _write(ws, row, col, text, book.wrap)
+    ws.freeze_panes(1, 0)
+
+
+def render_workbook(scenario: Scenario, result: Result, proposal: Proposal) -> bytes:
+    """The workbook as ``.xlsx`` bytes."""
+    texts = Texts(proposal.lang)
+    buffer = io.BytesIO()
+    book = _Book(buffer)
+    _summary_sheet(book, scenario, result, proposal, texts)
+    _inputs_sheet(book, scenario, texts)
+    _hourly_sheet(book, result, texts)
+    _frame_sheet(book, "Monthly", _monthly_frame(result, texts), texts,
+                 index_label=texts("energy.month"), index_key="month",
+                 money=("bill_baseline", "bill_with_system", "bill_savings"))
+    cash = result.cash_flow
+    _frame_sheet(book, "Cash flow", cash, texts, index_label=texts("finance.year"),
+                 index_key="year", money=[c for c in cash.columns if not c.endswith(
+                     ("_kwh", "_factor", "_balance"))])
+    _frame_sheet(book, "Carbon", result.carbon_ledger, texts, index_label=texts("carbon.year"),
+                 index_key="year", money=("certificate_revenue", "credit_revenue"))
+    _assumptions_sheet(book, proposal)
+    book.wb.close()
+    return buffer.getvalue()

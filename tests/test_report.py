@@ -1,0 +1,340 @@
+"""Proposal texts, number formats, line breaking, the HTML page, the workbook and the
+public API / CLI of pvplanner.report (the PDF is tested in test_report_pdf.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import tomllib
+from string import Formatter
+
+import openpyxl
+import pytest
+
+from pvplanner.cli import main
+from pvplanner.errors import PlannerInputError
+from pvplanner.pipeline import plan
+from pvplanner.report import render_html, render_xlsx, write_reports
+from pvplanner.report.content import SECTION_KEYS, build_proposal, compass_name
+from pvplanner.report.numbers import NumberFormat
+from pvplanner.report.tables import monthly_energy, typical_day
+from pvplanner.report.text import LANGUAGES, Texts
+from pvplanner.report.wrap import NO_LINE_START, wrap
+from pvplanner.report.xlsx import HEADER_ROWS, SHEETS, safe_text
+from pvplanner.scenario import demo_scenario
+from weather.datafiles import data_path
+
+DATE = dt.date(2026, 3, 15)
+EVIL_NAME = '=HYPERLINK("http://evil.example/x","click me")'
+
+
+@pytest.fixture(scope="module")
+def demo():
+    scenario = demo_scenario()
+    return scenario, plan(scenario)
+
+
+@pytest.fixture(scope="module")
+def evil(demo):
+    """The demo with hostile user text: a formula as site name, markup and formulas in
+    plane names (the result is the demo's; the report reads names from both)."""
+    scenario, result = demo
+    site = scenario.site.model_copy(update={"name": EVIL_NAME})
+    planes = list(scenario.roof_planes)
+    planes[0] = planes[0].model_copy(update={"name": "+SUM(A1:A9) <script>alert(1)</script>"})
+    planes[1] = planes[1].model_copy(update={"name": "@cmd|' /C calc'!A0"})
+    return scenario.model_copy(update={"site": site, "roof_planes": planes}), result
+
+
+@pytest.fixture(scope="module")
+def htmls(demo):
+    scenario, result = demo
+    return {lang: render_html(scenario, result, lang, preparer="Li Lei", date=DATE)
+            for lang in LANGUAGES}
+
+
+@pytest.fixture(scope="module")
+def books(demo):
+    scenario, result = demo
+    # Read-only mode streams the 8760-row sheet instead of building it in memory.
+    return {lang: openpyxl.load_workbook(io.BytesIO(render_xlsx(scenario, result, lang,
+                                                                date=DATE)), read_only=True)
+            for lang in LANGUAGES}
+
+
+# --------------------------------------------------------------------------- texts
+def _flat(table, prefix=""):
+    out = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def test_languages_have_the_same_keys_and_placeholders():
+    tables = {}
+    for lang in LANGUAGES:
+        with data_path("report", f"{lang}.toml").open("rb") as handle:
+            tables[lang] = _flat(tomllib.load(handle))
+    zh, en = tables["zh"], tables["en"]
+    assert set(zh) == set(en)
+    for key, value in zh.items():
+        if isinstance(value, str):
+            fields = {name for _, name, _, _ in Formatter().parse(value) if name}
+            other = {name for _, name, _, _ in Formatter().parse(en[key]) if name}
+            if key == "units.axis_wan":  # "万元": the Chinese unit already names the currency
+                other.discard("currency")
+            assert fields == other, key
+        else:
+            assert len(value) == len(en[key]), key
+    assert len(zh["month.short"]) == 12 and len(zh["compass.names"]) == 8
+
+
+def test_unknown_language_is_a_user_error(demo):
+    scenario, result = demo
+    with pytest.raises(PlannerInputError, match="unknown report language 'fr'"):
+        render_html(scenario, result, "fr")
+
+
+@pytest.mark.parametrize(("azimuth", "zh", "en"), [(0, "北", "N"), (170, "南", "S"),
+                                                   (90, "东", "E"), (225, "西南", "SW"),
+                                                   (350, "北", "N"), (337.4, "西北", "NW")])
+def test_compass_names(azimuth, zh, en):
+    assert compass_name(azimuth, Texts("zh")) == zh
+    assert compass_name(azimuth, Texts("en")) == en
+
+
+# --------------------------------------------------------------------------- numbers
+def test_number_formats():
+    zh, en = NumberFormat("zh", "CNY"), NumberFormat("en", "CNY")
+    assert zh.money(1234567.4) == "¥1,234,567"
+    assert en.money(1234567.4) == "CNY 1,234,567"
+    assert zh.money(-9876.5) == "-¥9,876"  # round half to even: 9876.5 -> 9876
+    assert en.money(-0.3) == "CNY 0"  # no "-0"
+    assert NumberFormat("zh", "USD").money(1500) == "USD 1,500"
+    assert en.number(1234.5, 1) == "1,234.5"
+    assert zh.percent(0.4567) == "45.7%"
+    assert zh.years(8.26) == "8.3 年" and en.years(8.26) == "8.3 years"
+    assert zh.money_wan(15_242_930) == "约 1,524.3 万元"
+    assert en.money_wan(15_242_930) == "" and zh.money_wan(9_999) == ""
+    assert zh.count(2845.2) == "2,845 张" and en.count(2845.2) == "2,845"
+    assert en.price(0.62) == "CNY 0.620/kWh" and zh.price(0.0525) == "¥0.0525/kWh"
+    for bad in (None, float("nan"), float("inf")):
+        assert zh.money(bad) == "—" and en.percent(bad) == "n/a"
+
+
+# --------------------------------------------------------------------------- wrapping
+def test_wrap_breaks_chinese_anywhere_latin_at_spaces_and_keeps_punctuation():
+    def measure(text: str) -> float:  # CJK 2 units, Latin 1
+        return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+    text = ("首年可节省电费 ¥1,524,293（由 ¥4,605,206 降至 ¥3,080,913）。项目总投资 ¥9,429,502，"
+            "25 年净现值 ¥4,420,862，内部收益率 10.7%。")
+    lines = wrap(text, 30, measure)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for line in lines:
+        assert measure(line) <= 30
+        assert line[:1] not in NO_LINE_START
+    for number in ("¥1,524,293", "¥4,605,206", "¥3,080,913", "¥9,429,502", "¥4,420,862"):
+        assert any(number in line for line in lines), number  # never split
+    english = wrap("Hangzhou Xiaoshan dyeing and finishing plant", 20, measure)
+    assert english == ["Hangzhou Xiaoshan", "dyeing and finishing", "plant"]
+    assert wrap("a\nb", 10, measure) == ["a", "b"]
+
+
+# --------------------------------------------------------------------------- content
+def test_tables_add_up_to_the_results_totals(demo):
+    _, result = demo
+    monthly = monthly_energy(result)
+    # Hourly flows summed by month reproduce the annual KPIs (to float rounding).
+    assert monthly["pv_kwh"].sum() == pytest.approx(result.pv.annual_generation_kwh, rel=1e-9)
+    assert monthly["load_kwh"].sum() == pytest.approx(result.energy.load_kwh, rel=1e-9)
+    assert monthly["self_consumed_kwh"].sum() == pytest.approx(result.energy.self_consumed_kwh,
+                                                                rel=1e-9)
+    assert monthly["exported_kwh"].sum() == pytest.approx(result.energy.exported_kwh, rel=1e-9)
+    day = typical_day(result, 7)
+    assert list(day.index) == list(range(24))
+    # The supply of the average July day equals its load, hour by hour (energy balance).
+    supply = day[[c for c in ("pv_to_load_kw", "battery_to_load_kw", "grid_to_load_kw")
+                  if c in day]].sum(axis=1)
+    assert (supply - day["load_kw"]).abs().max() < 1e-6
+
+
+def test_proposal_structure(demo):
+    scenario, result = demo
+    proposal = build_proposal(scenario, result, "en", preparer="  Li Lei  ", date=DATE)
+    assert [s.key for s in proposal.sections] == list(SECTION_KEYS)
+    assert [s.number for s in proposal.sections] == list(range(1, 9))
+    assert proposal.customer == scenario.site.name
+    assert ("Prepared by", "Li Lei") in proposal.cover_rows
+    assert ("Date", "15 March 2026") in proposal.cover_rows
+    planes = next(b for b in proposal.section("design").blocks
+                  if getattr(b, "title", "") == "Roof planes and capacity")
+    assert len(planes.rows) == len(result.pv.planes) + 1  # plus the total row
+    assert planes.rows[-1][5] == f"{result.pv.capacity_kwp:,.1f}"
+    assumptions = next(b for b in proposal.section("assumptions").blocks
+                       if getattr(b, "rows", None))
+    text = " ".join(" ".join(row) for row in assumptions.rows)
+    # Every kind of assumption is listed with its source.
+    for needle in ("CSWD", "zhejiang_2026_large_industry", "cn-national-2023-average",
+                   "cn-national-2023-residual", "gec-2025-10", "Discount rate",
+                   "NREL/TP-6A20-62641", "14.08%"):
+        assert needle in text, needle
+
+
+def test_a_design_without_pv_still_makes_a_proposal(demo):
+    """Costs so high that the optimizer installs nothing: the proposal says so."""
+    scenario, _ = demo
+    costly = scenario.model_copy(update={"finance": scenario.finance.model_copy(
+        update={"pv_capex_per_kwp": 60_000.0})})
+    result = plan(costly)
+    assert result.pv.capacity_kwp == 0
+    proposal = build_proposal(costly, result, "zh", date=DATE)
+    summary = proposal.section("summary").blocks
+    assert any(getattr(b, "text", "").startswith("在当前电价") for b in summary)
+    kpis = {k.label: k.value for b in summary if hasattr(b, "items") for k in b.items}
+    assert kpis["静态投资回收期"] == "—" and kpis["光伏装机容量"] == "0.0 kWp"
+    html = render_html(costly, result, "zh", date=DATE)  # every chart renders empty data
+    assert "在当前电价" in html
+
+
+# --------------------------------------------------------------------------- HTML
+_EXTERNAL = re.compile(r"""(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?//""",
+                       re.IGNORECASE)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_html_is_self_contained(htmls, lang):
+    html = htmls[lang]
+    assert not _EXTERNAL.search(html)
+    assert "<script" not in html.lower() and "<link" not in html.lower()
+    assert "@import" not in html
+    # Every url(...) is an inline data URI (the embedded font) or a reference inside the page.
+    urls = re.findall(r"url\(\s*['\"]?([^)'\"]+)", html)
+    assert all(u.startswith(("data:", "#")) for u in urls)
+    # Ids are unique although every chart numbers its clip paths from 1.
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert all(u[1:] in ids for u in urls if u.startswith("#"))
+    assert "data:font/woff;base64," in html
+    assert html.count("<svg") >= 6  # charts and the roof sketch inline
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_html_shows_titles_and_figures(demo, htmls, lang):
+    _, result = demo
+    html = htmls[lang]
+    texts, f = Texts(lang), NumberFormat(lang, result.currency)
+    for key in SECTION_KEYS:
+        assert texts(f"sections.{key}") in html
+    for shown in (f.kwp(result.pv.capacity_kwp), f.money(result.finance.npv),
+                  f.percent(result.finance.irr), f.years(result.finance.payback_years),
+                  f.tco2(result.carbon.avoided_tco2_year1)):
+        assert shown in html, shown
+    assert ('lang="zh-CN"' in html) == (lang == "zh")
+
+
+def test_html_escapes_user_text(evil):
+    scenario, result = evil
+    name = "<script>alert(1)</script> & Co " + EVIL_NAME
+    site = scenario.site.model_copy(update={"name": name})
+    html = render_html(scenario.model_copy(update={"site": site}), result, "en", date=DATE)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    assert not _EXTERNAL.search(html)  # the formula's URL stays text, not a link
+
+
+# --------------------------------------------------------------------------- XLSX
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_workbook_sheets_and_hourly_rows(demo, books, lang):
+    _, result = demo
+    book = books[lang]
+    assert book.sheetnames == list(SHEETS)
+    hourly = book["Hourly results"]
+    rows = list(hourly.iter_rows(max_col=2, values_only=True))
+    assert len(rows) - HEADER_ROWS == 8760
+    assert rows[1] == ("time", "load_kw")
+    assert rows[HEADER_ROWS][0] == dt.datetime(2026, 1, 1, 0, 0)
+    assert rows[-1][0] == dt.datetime(2026, 12, 31, 23, 0)
+    load = sum(row[1] for row in rows[HEADER_ROWS:])
+    assert load == pytest.approx(result.energy.load_kwh, rel=1e-9)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_workbook_figures_match_the_result(demo, books, lang):
+    _, result = demo
+    book = books[lang]
+    texts = Texts(lang)
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary[texts("kpi.npv")] == pytest.approx(result.finance.npv)
+    assert summary[texts("kpi.irr")] == pytest.approx(result.finance.irr)
+    assert summary[texts("kpi.capacity")] == pytest.approx(result.pv.capacity_kwp)
+    monthly = list(book["Monthly"].iter_rows(values_only=True))
+    keys = list(monthly[1])
+    assert len(monthly) - HEADER_ROWS == 12
+    pv, savings = keys.index("pv_kwh"), keys.index("bill_savings")
+    pv_total = sum(row[pv] for row in monthly[HEADER_ROWS:])
+    assert pv_total == pytest.approx(result.pv.annual_generation_kwh, rel=1e-9)
+    savings_total = sum(row[savings] for row in monthly[HEADER_ROWS:])
+    assert savings_total == pytest.approx(result.bills.savings_annual, rel=1e-9)
+    cash = list(book["Cash flow"].iter_rows(values_only=True))
+    assert len(cash) - HEADER_ROWS == len(result.cash_flow)
+    carbon = list(book["Carbon"].iter_rows(values_only=True))
+    assert len(carbon) - HEADER_ROWS == len(result.carbon_ledger)
+    inputs = {row[0]: row[1] for row in book["Inputs"].iter_rows(min_row=2, values_only=True)}
+    assert inputs["tariff.preset"] == "zhejiang_2026_large_industry"
+    assert inputs["roof_planes[2].mounting"] == "east_west"
+
+
+def test_formula_injection_is_neutralised(evil):
+    scenario, result = evil
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(scenario, result, "zh", date=DATE)),
+                                  read_only=True)
+    seen = []
+    for sheet in book.worksheets:
+        # The hourly sheet holds only the Result's numbers and TOU period names.
+        for row in sheet.iter_rows(max_row=5 if sheet.title == "Hourly results" else None):
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and ("HYPERLINK" in cell.value
+                                                    or "SUM(A1" in cell.value
+                                                    or "cmd|" in cell.value):
+                    seen.append((sheet.title, cell.value))
+    summary_values = [v for s, v in seen if s == "Summary"]
+    assert "'" + EVIL_NAME in summary_values  # the customer on the summary sheet
+    inputs = {v for s, v in seen if s == "Inputs"}
+    assert {"'" + EVIL_NAME, "'+SUM(A1:A9) <script>alert(1)</script>",
+            "'@cmd|' /C calc'!A0"} <= inputs
+    assert all(v.startswith("'") for _, v in seen)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_safe_text_prefixes_formula_triggers(text):
+    assert safe_text(text) == "'" + text
+    assert safe_text("Hangzhou =1") == "Hangzhou =1"
+    assert safe_text("a\x00b\x1fc") == "abc"  # XML-illegal control characters dropped
+
+
+# --------------------------------------------------------------------------- API and CLI
+def test_write_reports_writes_the_files(demo, tmp_path):
+    scenario, result = demo
+    written = write_reports(scenario, result, html=tmp_path / "p.html",
+                            xlsx=tmp_path / "p.xlsx", lang="en", preparer="x", date=DATE)
+    assert written == [tmp_path / "p.html", tmp_path / "p.xlsx"]
+    assert (tmp_path / "p.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (tmp_path / "p.xlsx").read_bytes()[:2] == b"PK"
+    with pytest.raises(PlannerInputError, match="name at least one output"):
+        write_reports(scenario, result)
+    with pytest.raises(PlannerInputError, match="does not exist"):
+        write_reports(scenario, result, pdf=tmp_path / "missing" / "p.pdf")
+
+
+def test_cli_report_writes_html(tmp_path, capsys):
+    scenario_file = data_path("demo", "hangzhou_dyeing.toml")
+    out = tmp_path / "proposal.html"
+    assert main(["report", str(scenario_file), "--html", str(out), "--lang", "en"]) == 0
+    assert "Executive summary" in out.read_text(encoding="utf-8")
+    assert "wrote" in capsys.readouterr().err
