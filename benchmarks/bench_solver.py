@@ -43,7 +43,7 @@ def factory_instance(step_hours: float = 1.0, *, battery: bool = True, seed: int
     cols = []
     for shift in (0.0, -1.6, 1.6):
         x = (hour + step_hours / 2 - 12.0 - shift) / (daylen / 2)
-        bell = np.clip(np.cos(np.pi / 2 * np.clip(x, -1, 1)), 0, None) ** 1.3
+        bell = np.where(np.abs(x) < 1, np.cos(np.pi / 2 * np.clip(x, -1, 1)), 0.0) ** 1.3
         cols.append(0.82 * bell * cloud * season)
     prod = np.column_stack(cols)
     weekday = (day % 7) < 6

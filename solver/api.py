@@ -447,10 +447,9 @@ def diagnose(problem: SizingProblem, *, max_payback_years: float | None = None,
     if not act:
         return ("the problem is infeasible although it has no optional constraint; check the "
                 "export regime and the arrays"), ()
-    if pr.feasible(set(act)):
-        return ("the problem is infeasible only under net metering or with the fixed capex "
-                f"({_fmt(problem.costs.fixed_capex)}); relax the capital budget"),\
-            ("capital_budget",) if "capital_budget" in act else ()
+    if pr.feasible(set(act)):  # pragma: no cover - optimize() found no feasible case
+        return ("infeasible, although the constraints pass a feasibility check on their own; "
+                "the LP is numerically difficult - loosen a constraint slightly"), tuple(act)
     singles = [g for g in act if not pr.feasible({g})]
     parts: list[str] = []
     conflicting: list[str] = []

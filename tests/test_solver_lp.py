@@ -17,7 +17,10 @@ from tests._solver_cases import evaluate, random_problem
 
 
 def check_balances(p: SizingProblem, res, tol: float = 1e-6) -> None:
-    """Energy balances, bounds and the state-of-charge recursion at every step."""
+    """Energy balances, bounds and the state-of-charge recursion at every step.
+
+    ``tol`` is relative to the peak load: HiGHS' primal feasibility tolerance is 1e-7.
+    """
     d = res.dispatch
     scale = max(float(p.load_kw.max()), 1.0)
     for name in ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "grid_to_load",
