@@ -1,0 +1,387 @@
+"""Altair charts of the app. Inputs are tables of pvplanner's API; labels come translated.
+
+Only reshaping for display happens here (long format, month names, averages of a table's
+rows for a typical day): every quantity is the API's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+#: Colours of the time-of-use periods (sharp -> deep valley: hot to cold).
+PERIOD_COLORS = {
+    "sharp": "#b2182b", "peak": "#ef8a62", "flat": "#f2d479", "valley": "#67a9cf",
+    "deep_valley": "#2166ac",
+}
+#: Colours of energy flows.
+FLOW_COLORS = {
+    "pv_to_load": "#f4a300", "battery_to_load": "#7b3294", "grid_to_load": "#8c8c8c",
+    "pv_to_grid": "#1a9850", "pv_to_battery": "#c2a5cf", "curtailed": "#d9d9d9",
+    "load": "#252525", "pv": "#f4a300",
+}
+_MONTHS = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "zh": [f"{m}月" for m in range(1, 13)],
+}
+
+
+def month_names(lang: str) -> list[str]:
+    """Short month names in the language."""
+    return _MONTHS.get(lang, _MONTHS["en"])
+
+
+def _scale(labels: Mapping[str, str], colors: Mapping[str, str]) -> alt.Scale:
+    keys = [k for k in labels if k in colors]
+    return alt.Scale(domain=[labels[k] for k in keys], range=[colors[k] for k in keys])
+
+
+# --------------------------------------------------------------------------- site
+def location_map(cities: pd.DataFrame, latitude: float, longitude: float, lang: str,
+                 site_label: str) -> alt.LayerChart:
+    """Cities of the built-in table around the site (click one to move there) and the site.
+
+    Drawn from coordinates alone (equirectangular projection), so it needs no map tiles.
+    """
+    near = cities.loc[((cities["lat"] - latitude).abs() < 18)
+                      & ((cities["lon"] - longitude).abs() < 24)].copy()
+    if near.empty:
+        near = cities.copy()
+    near["label"] = near["city_zh"].where(
+        (near["city_zh"].astype(str) != "") & (lang == "zh"), near["city"])
+    pick = alt.selection_point(name="city", fields=["city"], on="click")
+    base = alt.Chart(near).encode(longitude="lon:Q", latitude="lat:Q")
+    points = base.mark_circle(size=90, opacity=0.75, cursor="pointer").encode(
+        color=alt.Color("annual_ghi_kwh_m2:Q", scale=alt.Scale(scheme="yelloworangered"),
+                        title="GHI kWh/m²·a"),
+        tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("province:N", title=""),
+                 alt.Tooltip("annual_ghi_kwh_m2:Q", title="GHI kWh/m²", format=",.0f")],
+    ).add_params(pick)
+    # Label only cities that stand apart (the rest are named in their tooltip).
+    kept: list[tuple[float, float]] = []
+    show = []
+    for lat, lon in zip(near["lat"], near["lon"], strict=True):
+        free = all(abs(lat - a) > 1.0 or abs(lon - b) > 2.2 for a, b in kept)
+        free = free and (abs(lat - latitude) > 1.2 or abs(lon - longitude) > 2.4)
+        show.append(free)
+        if free:
+            kept.append((lat, lon))
+    near["shown"] = near["label"].where(show, "")
+    names = base.mark_text(dy=-10, fontSize=11, color="#555").encode(text="shown:N")
+    site = alt.Chart(pd.DataFrame({"lat": [latitude], "lon": [longitude],
+                                   "label": [site_label]})).encode(
+        longitude="lon:Q", latitude="lat:Q")
+    marker = site.mark_point(shape="diamond", size=260, filled=True, color="#d7301f",
+                             stroke="white", strokeWidth=1.5).encode(
+        tooltip=alt.Tooltip("label:N", title=""))
+    marker_text = site.mark_text(dy=-16, fontWeight="bold", color="#d7301f").encode(
+        text="label:N")
+    return (points + names + marker + marker_text).project(type="equirectangular").properties(
+        height=380)
+
+
+# --------------------------------------------------------------------------- load
+def load_heatmap(heatmap_kw: pd.DataFrame, lang: str, titles: Mapping[str, str]) -> alt.Chart:
+    """Mean kW by day of year (x) and hour of day (y)."""
+    frame = heatmap_kw.copy()
+    frame.index = pd.to_datetime([str(i) for i in frame.index])
+    long = frame.reset_index(names="date").melt(id_vars="date", var_name="hour", value_name="kw")
+    long["hour"] = long["hour"].astype(int)
+    return alt.Chart(long).mark_rect().encode(
+        x=alt.X("monthdate(date):T", title=titles["date"],
+                axis=alt.Axis(format="%-m月" if lang == "zh" else "%b", tickCount=12)),
+        y=alt.Y("hour:O", title=titles["hour"], sort="descending"),
+        color=alt.Color("kw:Q", title="kW", scale=alt.Scale(scheme="viridis")),
+        tooltip=[alt.Tooltip("date:T", title=titles["date"]),
+                 alt.Tooltip("hour:O", title=titles["hour"]),
+                 alt.Tooltip("kw:Q", title="kW", format=",.0f")],
+    ).properties(height=300)
+
+
+def period_shares(by_period: Mapping[str, Mapping[str, float | None]],
+                  labels: Mapping[str, str], titles: Mapping[str, str]) -> alt.Chart:
+    """Share of energy (and cost when known) per time-of-use period."""
+    rows = []
+    for period, entry in by_period.items():
+        name = labels.get(period, period)
+        if entry.get("share") is not None:
+            rows.append({"what": titles["energy"], "period": name, "value": entry["share"]})
+        if entry.get("cost") is not None:
+            rows.append({"what": titles["cost"], "period": name, "value": entry["cost"]})
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return alt.Chart(pd.DataFrame({"x": []})).mark_bar()
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("what:N", title=None),
+        x=alt.X("value:Q", stack="normalize", title=titles["share"],
+                axis=alt.Axis(format="%")),
+        color=alt.Color("period:N", scale=_scale(labels, PERIOD_COLORS), title=None),
+        order=alt.Order("period_order:Q"),
+        tooltip=[alt.Tooltip("period:N", title=""), alt.Tooltip("value:Q", format=",.3~f")],
+    ).transform_calculate(
+        period_order=f"indexof({list(labels.values())!r}, datum.period)"
+    ).properties(height=130)
+
+
+def typical_days(profiles: Mapping[str, Sequence[float]], labels: Mapping[str, str],
+                 titles: Mapping[str, str]) -> alt.Chart:
+    """Mean kW by hour for each day type."""
+    rows = [{"day": labels.get(day, day), "hour": hour, "kw": value}
+            for day, values in profiles.items() for hour, value in enumerate(values)]
+    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
+        x=alt.X("hour:Q", title=titles["hour"], scale=alt.Scale(domain=[0, 23])),
+        y=alt.Y("kw:Q", title="kW"),
+        color=alt.Color("day:N", title=None),
+        tooltip=["day:N", "hour:Q", alt.Tooltip("kw:Q", format=",.0f")],
+    ).properties(height=280)
+
+
+def monthly_load(monthly_kwh: Sequence[float | None], monthly_max_kw: Sequence[float | None],
+                 lang: str, titles: Mapping[str, str]) -> alt.LayerChart:
+    """Energy per month (bars) and monthly peak (line, right axis)."""
+    months = month_names(lang)
+    frame = pd.DataFrame({"month": months, "kwh": list(monthly_kwh),
+                          "kw": list(monthly_max_kw)})
+    base = alt.Chart(frame).encode(x=alt.X("month:N", sort=months, title=None,
+                                          axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(color="#4c78a8").encode(
+        y=alt.Y("kwh:Q", title=titles["energy"]),
+        tooltip=[alt.Tooltip("month:N", title=""), alt.Tooltip("kwh:Q", format=",.0f",
+                                                               title=titles["energy"])])
+    line = base.mark_line(color="#d62728", point=True).encode(
+        y=alt.Y("kw:Q", title=titles["peak"]),
+        tooltip=[alt.Tooltip("kw:Q", format=",.0f", title=titles["peak"])])
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=280)
+
+
+# --------------------------------------------------------------------------- tariff
+def period_schedule(codes: pd.DataFrame, labels: Mapping[str, str], lang: str,
+                    titles: Mapping[str, str]) -> alt.Chart:
+    """Time-of-use period of each hour of a workday, month by month."""
+    months = month_names(lang)
+    frame = codes.copy()
+    frame["month_name"] = [months[m - 1] for m in frame["month"]]
+    frame["period_name"] = [labels.get(p, p) for p in frame["period"]]
+    return alt.Chart(frame).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("hour:O", title=titles["hour"], axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("month_name:N", sort=months, title=None),
+        color=alt.Color("period_name:N", scale=_scale(labels, PERIOD_COLORS), title=None),
+        tooltip=[alt.Tooltip("month_name:N", title=""), alt.Tooltip("hour:O"),
+                 alt.Tooltip("period_name:N", title="")],
+    ).properties(height=300)
+
+
+def price_levels(prices: Mapping[str, float], labels: Mapping[str, str],
+                 titles: Mapping[str, str]) -> alt.Chart:
+    """Energy price of each period."""
+    frame = pd.DataFrame([{"period": labels.get(k, k), "price": v} for k, v in prices.items()])
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("period:N", sort=list(labels.values()), title=None,
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("price:Q", title=titles["price"]),
+        color=alt.Color("period:N", scale=_scale(labels, PERIOD_COLORS), legend=None),
+        tooltip=[alt.Tooltip("period:N", title=""), alt.Tooltip("price:Q", format=".4f")],
+    ).properties(height=220)
+
+
+# --------------------------------------------------------------------------- results
+def npv_curve(curve: pd.DataFrame, optimum_kwp: float, optimum_npv: float,
+              titles: Mapping[str, str]) -> alt.LayerChart:
+    """NPV versus PV capacity with the chosen design marked."""
+    line = alt.Chart(curve).mark_line(point=True, color="#4c78a8").encode(
+        x=alt.X("capacity_kwp:Q", title=titles["capacity"]),
+        y=alt.Y("npv:Q", title=titles["npv"]),
+        tooltip=[alt.Tooltip("capacity_kwp:Q", format=",.0f", title=titles["capacity"]),
+                 alt.Tooltip("npv:Q", format=",.0f", title=titles["npv"])],
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#999",
+                                                          strokeDash=[4, 4]).encode(y="y:Q")
+    best = pd.DataFrame({"capacity_kwp": [optimum_kwp], "npv": [optimum_npv],
+                         "label": [titles["optimum"]]})
+    point = alt.Chart(best).mark_point(shape="diamond", size=300, filled=True,
+                                       color="#d62728").encode(
+        x="capacity_kwp:Q", y="npv:Q",
+        tooltip=[alt.Tooltip("label:N", title=""),
+                 alt.Tooltip("capacity_kwp:Q", format=",.0f", title=titles["capacity"]),
+                 alt.Tooltip("npv:Q", format=",.0f", title=titles["npv"])])
+    rule = alt.Chart(best).mark_rule(color="#d62728", strokeDash=[2, 2]).encode(
+        x="capacity_kwp:Q")
+    text = alt.Chart(best).mark_text(dy=-16, color="#d62728", fontWeight="bold").encode(
+        x="capacity_kwp:Q", y="npv:Q", text="label:N")
+    return alt.layer(zero, line, rule, point, text).properties(height=320)
+
+
+def monthly_pv_vs_load(monthly: pd.DataFrame, lang: str, labels: Mapping[str, str],
+                       titles: Mapping[str, str]) -> alt.LayerChart:
+    """Where each month's PV went (stacked bars) against the month's load (line)."""
+    months = month_names(lang)
+    frame = monthly.reset_index()
+    frame["month_name"] = [months[int(m) - 1] for m in frame["month"]]
+    parts = [c for c in ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed")
+             if f"{c}_kwh" in frame.columns and float(frame[f"{c}_kwh"].abs().sum()) > 0]
+    parts = parts or ["pv_to_load"]
+    long = frame.melt(id_vars="month_name", value_vars=[f"{c}_kwh" for c in parts],
+                      var_name="flow", value_name="kwh")
+    long["flow"] = [labels[f[:-4]] for f in long["flow"]]
+    order = [labels[c] for c in parts]
+    color = alt.Color("flow:N", title=None, scale=alt.Scale(
+        domain=[*order, labels["load"]],
+        range=[*(FLOW_COLORS[c] for c in parts), FLOW_COLORS["load"]]))
+    bars = alt.Chart(long).mark_bar().encode(
+        x=alt.X("month_name:N", sort=months, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("kwh:Q", title=titles["energy"], stack=True),
+        color=color,
+        order=alt.Order("flow_order:Q"),
+        tooltip=[alt.Tooltip("month_name:N", title=""), alt.Tooltip("flow:N", title=""),
+                 alt.Tooltip("kwh:Q", format=",.0f")],
+    ).transform_calculate(flow_order=f"indexof({order!r}, datum.flow)")
+    load = pd.DataFrame({"month_name": frame["month_name"], "kwh": frame["load_kwh"],
+                         "flow": labels["load"]})
+    line = alt.Chart(load).mark_line(point=True).encode(
+        x=alt.X("month_name:N", sort=months), y="kwh:Q", color=color,
+        tooltip=[alt.Tooltip("flow:N", title=""), alt.Tooltip("kwh:Q", format=",.0f")])
+    return alt.layer(bars, line).properties(height=320)
+
+
+def day_flows(day: pd.DataFrame, labels: Mapping[str, str],
+              titles: Mapping[str, str]) -> alt.LayerChart:
+    """A typical day: what supplies the load (stacked areas) and the PV available (line)."""
+    sources = [c for c in ("pv_to_load", "battery_to_load", "grid_to_load")
+               if f"{c}_kw" in day.columns]
+    long = day.reset_index().melt(id_vars="hour", value_vars=[f"{c}_kw" for c in sources],
+                                  var_name="flow", value_name="kw")
+    long["flow"] = [labels[f[:-3]] for f in long["flow"]]
+    sources = [c for c in sources if float(day[f"{c}_kw"].abs().sum()) > 0] or sources[:1]
+    long = long.loc[long["flow"].isin([labels[c] for c in sources])]
+    order = [labels[c] for c in sources]
+    color = alt.Color("flow:N", title=None, scale=alt.Scale(
+        domain=[*order, labels["pv"]], range=[*(FLOW_COLORS[c] for c in sources), "#e6550d"]))
+    areas = alt.Chart(long).mark_area(opacity=0.85, interpolate="step-after").encode(
+        x=alt.X("hour:Q", title=titles["hour"], scale=alt.Scale(domain=[0, 24])),
+        y=alt.Y("kw:Q", title="kW", stack=True),
+        color=color,
+        order=alt.Order("flow_order:Q"),
+        tooltip=[alt.Tooltip("hour:Q"), alt.Tooltip("flow:N", title=""),
+                 alt.Tooltip("kw:Q", format=",.0f")],
+    ).transform_calculate(flow_order=f"indexof({order!r}, datum.flow)")
+    pv = day.reset_index()[["hour", "pv_available_kw"]].assign(flow=labels["pv"])
+    line = alt.Chart(pv).mark_line(strokeWidth=2.5, interpolate="step-after").encode(
+        x="hour:Q", y="pv_available_kw:Q", color=color,
+        tooltip=[alt.Tooltip("flow:N", title=""),
+                 alt.Tooltip("pv_available_kw:Q", format=",.0f", title="kW")])
+    return alt.layer(areas, line).properties(height=320)
+
+
+def cash_flow(frame: pd.DataFrame, annual: str, cumulative: str,
+              titles: Mapping[str, str]) -> alt.LayerChart:
+    """Net cash flow per year (bars) and cumulative (line)."""
+    data = frame.reset_index()[["year", annual, cumulative]].rename(
+        columns={annual: "annual", cumulative: "cumulative"})
+    data["sign"] = ["+" if v >= 0 else "-" for v in data["annual"]]
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("year:O", title=titles["year"], axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("annual:Q", title=titles["money"]),
+        color=alt.Color("sign:N", scale=alt.Scale(domain=["+", "-"],
+                                                  range=["#1a9850", "#d73027"]), legend=None),
+        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("annual:Q", format=",.0f",
+                                                    title=titles["annual"])])
+    line = alt.Chart(data).mark_line(point=True, color="#4c78a8").encode(
+        x="year:O", y=alt.Y("cumulative:Q"),
+        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("cumulative:Q", format=",.0f",
+                                                    title=titles["cumulative"])])
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#666").encode(y="y:Q")
+    return alt.layer(bars, line, zero).properties(height=320)
+
+
+def state_of_charge(window: pd.DataFrame, titles: Mapping[str, str]) -> alt.Chart:
+    """Battery energy over a few days."""
+    data = window.reset_index(names="time")[["time", "soc_kwh"]]
+    data["time"] = data["time"].dt.tz_localize(None)
+    return alt.Chart(data).mark_area(line=True, opacity=0.4, color="#7b3294").encode(
+        x=alt.X("time:T", title=None),
+        y=alt.Y("soc_kwh:Q", title=titles["soc"]),
+        tooltip=[alt.Tooltip("time:T", format="%m-%d %H:%M"),
+                 alt.Tooltip("soc_kwh:Q", format=",.0f", title="kWh")],
+    ).properties(height=260)
+
+
+def monthly_bills(before: Sequence[float], after: Sequence[float], lang: str,
+                  titles: Mapping[str, str]) -> alt.Chart:
+    """Electricity bill per month before and with the system."""
+    months = month_names(lang)
+    rows = [{"month": months[i], "case": titles["before"], "bill": v}
+            for i, v in enumerate(before)]
+    rows += [{"month": months[i], "case": titles["after"], "bill": v}
+             for i, v in enumerate(after)]
+    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        x=alt.X("month:N", sort=months, title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("case:N", sort=[titles["before"], titles["after"]]),
+        y=alt.Y("bill:Q", title=titles["money"]),
+        color=alt.Color("case:N", scale=alt.Scale(domain=[titles["before"], titles["after"]],
+                                                  range=["#9e9e9e", "#1a9850"]), title=None),
+        tooltip=[alt.Tooltip("month:N", title=""), alt.Tooltip("case:N", title=""),
+                 alt.Tooltip("bill:Q", format=",.0f")],
+    ).properties(height=300)
+
+
+# --------------------------------------------------------------------------- carbon
+def scope2(rows: Sequence[tuple[str, float, float]], titles: Mapping[str, str]) -> alt.Chart:
+    """Scope 2 emissions before and after, per accounting method."""
+    data = []
+    for method, before, after in rows:
+        data.append({"method": method, "case": titles["before"], "tco2": before})
+        data.append({"method": method, "case": titles["after"], "tco2": after})
+    return alt.Chart(pd.DataFrame(data)).mark_bar().encode(
+        x=alt.X("method:N", title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("case:N", sort=[titles["before"], titles["after"]]),
+        y=alt.Y("tco2:Q", title="tCO₂/a"),
+        color=alt.Color("case:N", scale=alt.Scale(domain=[titles["before"], titles["after"]],
+                                                  range=["#9e9e9e", "#1a9850"]), title=None),
+        tooltip=[alt.Tooltip("method:N", title=""), alt.Tooltip("case:N", title=""),
+                 alt.Tooltip("tco2:Q", format=",.1f")],
+    ).properties(height=300)
+
+
+def by_year(frame: pd.DataFrame, columns: Mapping[str, str], titles: Mapping[str, str],
+            colors: Sequence[str] = ("#1a9850", "#4c78a8", "#f4a300")) -> alt.Chart:
+    """Stacked bars of some columns of a by-year table (certificate and credit revenue...)."""
+    data = frame.reset_index()
+    long = data.melt(id_vars="year", value_vars=list(columns), var_name="what",
+                     value_name="value")
+    long["what"] = [columns[w] for w in long["what"]]
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("year:O", title=titles["year"], axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=titles["value"]),
+        color=alt.Color("what:N", scale=alt.Scale(domain=list(columns.values()),
+                                                  range=list(colors)[:len(columns)]),
+                        title=None),
+        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("what:N", title=""),
+                 alt.Tooltip("value:Q", format=",.1f")],
+    ).properties(height=280)
+
+
+# --------------------------------------------------------------------------- compare
+def compare_bars(frame: pd.DataFrame, value: str, title: str, fmt: str = ",.0f") -> alt.Chart:
+    """One KPI across saved scenarios."""
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=110)),
+        x=alt.X(f"{value}:Q", title=title),
+        color=alt.Color("scenario:N", legend=None),
+        tooltip=[alt.Tooltip("scenario:N", title=""), alt.Tooltip(f"{value}:Q", format=fmt,
+                                                                  title=title)],
+    ).properties(height=max(90, 34 * len(frame)))
+
+
+def compare_lines(frame: pd.DataFrame, x: str, y: str, titles: Mapping[str, str],
+                  sort: Sequence[str] | None = None) -> alt.Chart:
+    """One table column across saved scenarios (monthly PV, cumulative cash...)."""
+    return alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X(f"{x}:{'N' if sort else 'Q'}", sort=list(sort) if sort else "ascending",
+                title=titles.get("x")),
+        y=alt.Y(f"{y}:Q", title=titles.get("y")),
+        color=alt.Color("scenario:N", title=None),
+        tooltip=[alt.Tooltip("scenario:N", title=""), alt.Tooltip(f"{x}"),
+                 alt.Tooltip(f"{y}:Q", format=",.0f")],
+    ).properties(height=300)

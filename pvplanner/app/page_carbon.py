@@ -1,0 +1,196 @@
+"""Page 5 - carbon assets: accounting choices, avoided emissions, Scope 2 before and after,
+certificate and credit revenue, the ledger and the double-counting rule."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pvplanner.app import charts, state
+from pvplanner.app.state import get_path, set_path
+from pvplanner.app.widgets import choice, fmt, lang, multi, next_page, number, t
+
+_CERTIFICATES = ("retain", "retain_self_consumed", "sell", "none")
+
+
+@st.cache_data(show_spinner=False)
+def _factors() -> pd.DataFrame:
+    from pvplanner.carbon import load_emission_factors
+
+    return load_emission_factors()
+
+
+@st.cache_data(show_spinner=False)
+def _assets() -> pd.DataFrame:
+    from pvplanner.carbon import load_carbon_assets
+
+    return load_carbon_assets()
+
+
+def _factor_label(factor_id: str) -> str:
+    table = _factors()
+    row = table.loc[table["id"] == factor_id]
+    if row.empty:
+        return factor_id
+    row = row.iloc[0]
+    region = row["region_zh"] if lang() == "zh" and row["region_zh"] else row["region"]
+    return f"{region} {row['data_year']} · {float(row['factor_tco2_per_mwh']):.4f} tCO₂/MWh"
+
+
+def _asset_label(asset_id: str) -> str:
+    table = _assets()
+    row = table.loc[table["id"] == asset_id]
+    if row.empty:
+        return asset_id
+    row = row.iloc[0]
+    price = f" · {row['price']} {row['unit']}" if str(row["price"]).strip() else ""
+    return f"{row['scheme']} ({asset_id}){price}"
+
+
+def _use_province_factor(factor_id: str) -> None:
+    set_path(state.doc(), "carbon.location_factor_id", factor_id)
+    state.reset_inputs("carbon.location_factor_id")
+
+
+def _inputs() -> None:
+    doc = state.doc()
+    factors = _factors()
+    left, right = st.columns(2, gap="large")
+    with left:
+        choice("carbon.certificates", t("carbon.inputs.certificates"), _CERTIFICATES,
+               labels=lambda k: t(f"carbon.inputs.certificate_kinds.{k}"), radio=True,
+               help=t("carbon.inputs.certificates_help"))
+        location = factors.loc[factors["kind"].isin(["location_average", "combined_margin"]),
+                               "id"].tolist()
+        choice("carbon.location_factor_id", t("carbon.inputs.location_factor"), location,
+               labels=_factor_label, help=t("carbon.inputs.location_factor_help"))
+        province = get_path(doc, "site.province")
+        if province:
+            from pvplanner.carbon import factor_id_for_province
+
+            try:
+                suggested = factor_id_for_province(province)
+            except Exception:  # noqa: BLE001 - no provincial factor: nothing to suggest
+                suggested = None
+            if suggested and suggested != get_path(doc, "carbon.location_factor_id"):
+                st.button(t("carbon.inputs.use_province", factor=_factor_label(suggested)),
+                          on_click=_use_province_factor, args=(suggested,),
+                          key="use_province_factor")
+        residual = factors.loc[factors["kind"] == "residual_mix", "id"].tolist()
+        choice("carbon.residual_factor_id", t("carbon.inputs.residual_factor"), residual,
+               labels=_factor_label, help=t("carbon.inputs.residual_factor_help"))
+        number("carbon.grid_factor_decline_percent_per_year", t("carbon.inputs.decline"),
+               min_value=0, max_value=20, step=0.5, format="%.1f",
+               help=t("carbon.inputs.decline_help"))
+    with right:
+        assets = _assets()
+        certificates = assets.loc[assets["asset_type"] == "certificate", "id"].tolist()
+        choice("carbon.certificate_price_id", t("carbon.inputs.certificate_price"),
+               certificates, labels=_asset_label)
+        number("carbon.certificate_price_per_mwh", t("carbon.inputs.certificate_override"),
+               optional=True, min_value=0, step=1.0, format="%.2f",
+               placeholder=t("carbon.inputs.from_table"))
+        credits = assets.loc[assets["asset_type"] == "credit", "id"].tolist()
+        multi("carbon.credit_scheme_ids", t("carbon.inputs.credit_schemes"), credits,
+              labels=_asset_label, help=t("carbon.inputs.credit_schemes_help"))
+        if get_path(doc, "carbon.credit_scheme_ids"):
+            a, b = st.columns(2)
+            number("carbon.credit_price_per_tco2", t("carbon.inputs.credit_price"),
+                   optional=True, min_value=0, step=5.0, format="%.2f", where=a,
+                   placeholder=t("carbon.inputs.from_table"))
+            number("carbon.crediting_period_years", t("carbon.inputs.crediting_period"),
+                   optional=True, integer=True, min_value=1, max_value=40, where=b,
+                   placeholder=t("carbon.inputs.from_table"))
+        number("carbon.asset_price_escalation_rate", t("carbon.inputs.escalation"), scale=100,
+               min_value=-50, max_value=50, step=1.0, format="%.1f")
+
+
+def _outputs(result) -> None:
+    f = fmt()
+    c = result.carbon
+    row = st.columns(4)
+    row[0].metric(t("carbon.kpi.avoided_year1"), f.tco2(c.avoided_tco2_year1, 0), border=True,
+                  help=t("carbon.kpi.factor", value=f.number(c.emission_factor_tco2_per_mwh, 4)))
+    row[1].metric(t("carbon.kpi.avoided_lifetime"), f.tco2(c.avoided_tco2_lifetime, 0),
+                  border=True)
+    row[2].metric(t("carbon.kpi.certificates"), f.number(c.certificates_year1), border=True,
+                  help=t("carbon.kpi.certificates_help"))
+    row[3].metric(t("carbon.kpi.certificate_revenue"), f.money(c.certificate_revenue_year1),
+                  border=True)
+    row = st.columns(4)
+    row[0].metric(t("carbon.kpi.credits"), f.tco2(c.credits_tco2_year1), border=True)
+    row[1].metric(t("carbon.kpi.credit_revenue"), f.money(c.credit_revenue_year1), border=True)
+    scope2 = c.scope2
+    row[2].metric(t("carbon.kpi.scope2_location"), f.tco2(scope2["location_after_tco2"], 0),
+                  delta=f.tco2(-scope2["location_reduction_tco2"], 0), delta_color="inverse",
+                  border=True)
+    row[3].metric(t("carbon.kpi.scope2_market"), f.tco2(scope2["market_after_tco2"], 0),
+                  delta=f.tco2(-scope2["market_reduction_tco2"], 0), delta_color="inverse",
+                  border=True)
+    st.caption(t("carbon.kpi.source", source=c.emission_factor_source))
+
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader(t("carbon.sections.scope2"))
+        rows = [(t("carbon.scope2.location"), scope2["location_before_tco2"],
+                 scope2["location_after_tco2"]),
+                (t("carbon.scope2.market"), scope2["market_before_tco2"],
+                 scope2["market_after_tco2"])]
+        titles = {"before": t("results.charts.before"), "after": t("results.charts.after")}
+        st.altair_chart(charts.scope2(rows, titles), width="stretch")
+        st.info(t("carbon.sections.double_counting") + "  \n" + c.double_counting_note,
+                icon=":material/verified:")
+        st.caption(t("carbon.scope2.explain"))
+    with right:
+        st.subheader(t("carbon.sections.revenue"))
+        ledger = result.carbon_ledger
+        columns = {"certificate_revenue": t("carbon.ledger.certificate_revenue"),
+                   "credit_revenue": t("carbon.ledger.credit_revenue")}
+        if float(ledger[list(columns)].abs().to_numpy().sum()) > 0:
+            st.altair_chart(charts.by_year(ledger, columns, {"year": t("common.year"),
+                                                             "value": result.currency}),
+                            width="stretch")
+        else:
+            st.info(t("carbon.sections.no_revenue"))
+        st.altair_chart(charts.by_year(ledger, {"avoided_tco2": t("carbon.ledger.avoided")},
+                                       {"year": t("common.year"), "value": "tCO₂"},
+                                       colors=("#1a9850",)), width="stretch")
+
+    st.subheader(t("carbon.sections.ledger"))
+    shown = {
+        "generation_mwh": t("carbon.ledger.generation"),
+        "self_consumed_mwh": t("carbon.ledger.self_consumed"),
+        "exported_mwh": t("carbon.ledger.exported"),
+        "avoided_tco2": t("carbon.ledger.avoided"),
+        "certificates_issued": t("carbon.ledger.issued"),
+        "certificates_sold": t("carbon.ledger.sold"),
+        "certificates_retained": t("carbon.ledger.retained"),
+        "certificate_revenue": t("carbon.ledger.certificate_revenue"),
+        "scope2_claimed_mwh": t("carbon.ledger.scope2_claimed"),
+        "credits_tco2": t("carbon.ledger.credits"),
+        "credit_revenue": t("carbon.ledger.credit_revenue"),
+        "credit_scheme": t("carbon.ledger.scheme"),
+    }
+    table = ledger[[c for c in shown if c in ledger.columns]].rename(columns=shown)
+    table.index.name = t("common.year")
+    st.dataframe(table, width="stretch",
+                 column_config={name: st.column_config.NumberColumn(format="localized")
+                                for key, name in shown.items()
+                                if key not in ("credit_scheme",)})
+    st.download_button(t("carbon.ledger.download"), ledger.to_csv().encode("utf-8-sig"),
+                       file_name="carbon_ledger.csv", mime="text/csv", key="ledger_csv",
+                       icon=":material/download:")
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title(t("carbon.title"))
+    st.caption(t("carbon.intro"))
+    with st.expander(t("carbon.inputs.title"), expanded=True):
+        _inputs()
+    result = state.result()
+    if result is None:
+        st.info(t("results.no_result"))
+        return
+    _outputs(result)
+    next_page("compare")

@@ -1,0 +1,471 @@
+"""Page 6 - compare scenarios: save the current scenario, open, rename, duplicate and delete
+saved ones (with undo and a trash), compare them side by side, import and export.
+
+Saved scenarios live in :class:`pvplanner.store.ScenarioStore` (``$PVPLANNER_STORE_URL`` or
+the default SQLite file): every change is a transaction and deletion only moves a scenario
+to the trash, so nothing saved is ever lost from here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pvplanner.app import charts, state
+from pvplanner.app.state import get_path
+from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, outside_files
+from pvplanner.app.widgets import fmt, lang, t
+
+CURRENT = "__current__"
+
+
+def _store():
+    try:
+        return state.store()
+    except Exception as exc:  # noqa: BLE001 - an unreachable store is shown, not raised
+        state.report(state.problem_from_exception(exc))
+        return None
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state["_compare_flash"] = (kind, text)
+
+
+def _show_flash() -> None:
+    flash = st.session_state.pop("_compare_flash", None)
+    if flash:
+        getattr(st, flash[0])(flash[1])
+
+
+def _result_dict() -> dict[str, Any] | None:
+    result = state.result()
+    return None if result is None else result.to_dict(tables=True)
+
+
+# --------------------------------------------------------------------------- actions
+def _save(as_new: bool) -> None:
+    store = _store()
+    if store is None:
+        return
+    name = (st.session_state.get("save_name") or "").strip() or get_path(state.doc(), "name",
+                                                                         "Scenario")
+    origin = state.origin()
+    try:
+        if not as_new and origin.get("kind") == "store":
+            saved = store.save(name, state.doc(), _result_dict(), scenario_id=origin["id"],
+                               expected_revision=origin.get("revision"))
+        else:
+            saved = store.save(name, state.doc(), _result_dict())
+    except Exception as exc:  # noqa: BLE001 - e.g. a conflict: shown, nothing overwritten
+        _flash("error", str(exc))
+        return
+    st.session_state["doc_origin"] = {"kind": "store", "id": saved.id,
+                                      "revision": saved.revision, "name": saved.name}
+    _flash("success", t("compare.saved", name=saved.name, revision=saved.revision))
+
+
+def _open(scenario_id: str) -> None:
+    store = _store()
+    if store is None:
+        return
+    try:
+        saved = store.load(scenario_id)
+        document = dict(saved.scenario)
+        cleared = outside_files(document)
+        from pvplanner.scenario import parse_scenario
+
+        if not cleared:
+            parse_scenario(document)  # refuse a broken document before replacing the work
+    except Exception as exc:  # noqa: BLE001
+        _flash("error", str(exc))
+        return
+    state.replace_doc(document, origin={"kind": "store", "id": saved.id,
+                                        "revision": saved.revision, "name": saved.name})
+    st.session_state.pop("save_name", None)
+    if cleared:
+        _flash("warning", t("compare.files.outside", fields=", ".join(cleared)))
+    else:
+        _flash("success", t("compare.opened", name=saved.name))
+
+
+def _rename(scenario_id: str) -> None:
+    store = _store()
+    new_name = (st.session_state.get("rename_to") or "").strip()
+    if store is None or not new_name:
+        return
+    try:
+        saved = store.rename(scenario_id, new_name)
+    except Exception as exc:  # noqa: BLE001
+        _flash("error", str(exc))
+        return
+    origin = state.origin()
+    if origin.get("id") == scenario_id:
+        st.session_state["doc_origin"] = {**origin, "revision": saved.revision,
+                                          "name": saved.name}
+    _flash("success", t("compare.renamed", name=saved.name))
+
+
+def _duplicate(scenario_id: str) -> None:
+    store = _store()
+    if store is None:
+        return
+    try:
+        saved = store.duplicate(scenario_id)
+    except Exception as exc:  # noqa: BLE001
+        _flash("error", str(exc))
+        return
+    _flash("success", t("compare.duplicated", name=saved.name))
+
+
+def _delete(scenario_id: str) -> None:
+    store = _store()
+    if store is None:
+        return
+    try:
+        name = store.load(scenario_id).name
+        store.delete(scenario_id)
+    except Exception as exc:  # noqa: BLE001
+        _flash("error", str(exc))
+        return
+    st.session_state["_undo_delete"] = (scenario_id, name)
+    origin = state.origin()
+    if origin.get("id") == scenario_id:
+        st.session_state["doc_origin"] = {"kind": "new"}
+
+
+def _restore(scenario_id: str) -> None:
+    store = _store()
+    if store is None:
+        return
+    try:
+        saved = store.restore(scenario_id)
+    except Exception as exc:  # noqa: BLE001
+        _flash("error", str(exc))
+        return
+    st.session_state.pop("_undo_delete", None)
+    _flash("success", t("compare.restored", name=saved.name))
+
+
+def _new_from_demo() -> None:
+    from pvplanner.scenario import demo_scenario
+
+    state.replace_doc(demo_scenario().model_dump(mode="json"), origin={"kind": "demo"})
+    st.session_state.pop("save_name", None)
+    _flash("success", t("compare.demo_loaded"))
+
+
+# --------------------------------------------------------------------------- sections
+def _current_section() -> None:
+    st.subheader(t("compare.current.title"))
+    origin = state.origin()
+    doc = state.doc()
+    if origin.get("kind") == "store":
+        st.caption(t("compare.current.from_store", name=origin.get("name", ""),
+                     revision=origin.get("revision", "")))
+    elif origin.get("kind") == "demo":
+        st.caption(t("compare.current.demo"))
+    else:
+        st.caption(t("compare.current.unsaved"))
+    if "save_name" not in st.session_state:
+        st.session_state["save_name"] = origin.get("name") or get_path(doc, "name", "")
+    a, b, c, d = st.columns([3, 1.3, 1.3, 1.7], vertical_alignment="bottom")
+    a.text_input(t("compare.current.name"), key="save_name", max_chars=200)
+    b.button(t("compare.current.save_new"), on_click=_save, args=(True,), key="save_new",
+             type="primary", icon=":material/save:")
+    if origin.get("kind") == "store":
+        c.button(t("compare.current.save"), on_click=_save, args=(False,), key="save_update",
+                 icon=":material/save_as:")
+    d.button(t("compare.current.demo_button"), on_click=_new_from_demo, key="new_demo",
+             icon=":material/restart_alt:", help=t("compare.current.demo_help"))
+
+
+def _summary_frame(items) -> pd.DataFrame:
+    from pvplanner.app.fmt import Fmt
+
+    f = fmt()
+    rows = []
+    for item in items:
+        currency = item.currency or get_path(state.doc(), "currency", "CNY")
+        rows.append({
+            t("compare.table.name"): item.name,
+            t("compare.table.capacity"): f.kwp(item.capacity_kwp),
+            t("compare.table.npv"): Fmt(lang(), currency).money(item.npv),
+            t("compare.table.avoided"): f.tco2(item.avoided_tco2_year1, 0),
+            t("compare.table.updated"): item.updated.strftime("%Y-%m-%d %H:%M"),
+            t("compare.table.revision"): item.revision,
+        })
+    return pd.DataFrame(rows)
+
+
+def _saved_section(items) -> None:
+    undo = st.session_state.get("_undo_delete")
+    if undo:
+        a, b = st.columns([4, 1], vertical_alignment="center")
+        a.warning(t("compare.deleted", name=undo[1]), icon=":material/delete:")
+        b.button(t("compare.undo"), on_click=_restore, args=(undo[0],), key="undo_delete",
+                 icon=":material/undo:")
+    if not items:
+        st.info(t("compare.saved_list.empty"))
+        return
+    st.dataframe(_summary_frame(items), hide_index=True, width="stretch")
+    labels = _labels(items)
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        chosen = st.selectbox(t("compare.saved_list.pick"), [i.id for i in items],
+                              format_func=labels.get, key="pick_saved")
+    with right:
+        a, b, c = st.columns(3)
+        a.button(t("compare.actions.open"), on_click=_open, args=(chosen,), key="open_saved",
+                 icon=":material/folder_open:", width="stretch")
+        b.button(t("compare.actions.duplicate"), on_click=_duplicate, args=(chosen,),
+                 key="duplicate_saved", icon=":material/content_copy:", width="stretch")
+        c.button(t("compare.actions.delete"), on_click=_delete, args=(chosen,),
+                 key="delete_saved", icon=":material/delete:", width="stretch")
+    with st.expander(t("compare.actions.rename")):
+        a, b = st.columns([3, 1], vertical_alignment="bottom")
+        a.text_input(t("compare.actions.new_name"), key="rename_to", max_chars=200)
+        b.button(t("compare.actions.rename_button"), on_click=_rename, args=(chosen,),
+                 key="rename_saved")
+
+
+def _labels(items) -> dict[str, str]:
+    names = [i.name for i in items]
+    return {i.id: i.name if names.count(i.name) == 1 else f"{i.name} · {i.id[:6]}"
+            for i in items}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _planned(document_key: str) -> dict[str, Any]:
+    import json
+
+    from pvplanner.pipeline import plan
+
+    return plan(json.loads(document_key)).to_dict(tables=True)
+
+
+def _compare_results(chosen: list[str], items) -> list[tuple[str, dict[str, Any]]]:
+    store = _store()
+    labels = _labels(items)
+    out = []
+    for scenario_id in chosen:
+        if scenario_id == CURRENT:
+            found = _result_dict()
+            if found is not None:
+                out.append((t("compare.current_label"), found))
+            continue
+        try:
+            saved = store.load(scenario_id)
+            found = saved.result
+            if not found or "monthly" not in found:
+                found = _planned(state.doc_key(saved.scenario))
+        except Exception as exc:  # noqa: BLE001 - one broken scenario must not hide the rest
+            _flash("warning", f"{labels.get(scenario_id, scenario_id)}: {exc}")
+            continue
+        out.append((labels.get(scenario_id, scenario_id), found))
+    return out
+
+
+def _kpi_table(results: list[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
+    from pvplanner.app.fmt import Fmt
+
+    f = fmt()
+
+    def money(r: dict[str, Any], value: Any) -> str:
+        return Fmt(lang(), r.get("currency") or "CNY").money(value)
+
+    rows = [
+        ("capacity", lambda r: f.kwp(r["pv"]["capacity_kwp"])),
+        ("generation", lambda r: f.energy(r["pv"]["annual_generation_kwh"])),
+        ("self_consumption", lambda r: f.percent(r["energy"]["self_consumption_ratio"])),
+        ("self_sufficiency", lambda r: f.percent(r["energy"]["self_sufficiency_ratio"])),
+        ("battery", lambda r: f.unit(r["battery"]["energy_kwh"], "kWh")),
+        ("savings", lambda r: money(r, r["bills"]["savings_annual"])),
+        ("capex", lambda r: money(r, r["finance"]["capex"])),
+        ("npv", lambda r: money(r, r["finance"]["npv"])),
+        ("irr", lambda r: f.percent(r["finance"]["irr"])),
+        ("payback", lambda r: f.years(r["finance"]["payback_years"])),
+        ("lcoe", lambda r: Fmt(lang(), r.get("currency") or "CNY").price(
+            r["finance"]["lcoe_per_kwh"])),
+        ("avoided", lambda r: f.tco2(r["carbon"]["avoided_tco2_year1"], 0)),
+        ("ownership", lambda r: t(f"tariff.ownership.kinds.{r['finance']['ownership']}")),
+    ]
+    table = {t("compare.kpi.item"): [t(f"compare.kpi.{key}") for key, _ in rows]}
+    for label, found in results:
+        values = []
+        for _, getter in rows:
+            try:
+                values.append(getter(found))
+            except (KeyError, TypeError):
+                values.append(f.na)
+        table[label] = values
+    return pd.DataFrame(table)
+
+
+def _comparison(items) -> None:
+    st.subheader(t("compare.side_by_side.title"))
+    options = [CURRENT] + [i.id for i in items]
+    labels = {CURRENT: t("compare.current_label"), **_labels(items)}
+    if "compare_pick" not in st.session_state:
+        st.session_state["compare_pick"] = options[: min(3, len(options))]
+    chosen = st.multiselect(t("compare.side_by_side.pick"), options, key="compare_pick",
+                            format_func=lambda i: labels.get(i, i))
+    if not chosen:
+        st.info(t("compare.side_by_side.none"))
+        return
+    results = _compare_results(chosen, items)
+    if not results:
+        return
+    table = _kpi_table(results)
+    st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4)
+    bars = pd.DataFrame([{
+        "scenario": label,
+        "npv": r["finance"]["npv"],
+        "capacity": r["pv"]["capacity_kwp"],
+        "avoided": r["carbon"]["avoided_tco2_year1"],
+    } for label, r in results])
+    a, b, c = st.columns(3)
+    a.altair_chart(charts.compare_bars(bars, "npv", t("compare.kpi.npv")), width="stretch")
+    b.altair_chart(charts.compare_bars(bars, "capacity", t("compare.kpi.capacity") + " [kWp]"),
+                   width="stretch")
+    c.altair_chart(charts.compare_bars(bars, "avoided", t("compare.kpi.avoided") + " [t]"),
+                   width="stretch")
+    left, right = st.columns(2, gap="large")
+    cash_rows, month_rows = [], []
+    months = charts.month_names(lang())
+    for label, r in results:
+        for row in r.get("cash_flow") or []:
+            cash_rows.append({"scenario": label, "year": row.get("year"),
+                              "cumulative": row.get("cumulative_project")})
+        for row in r.get("monthly") or []:
+            month = int(row.get("month", 0))
+            if 1 <= month <= 12:
+                month_rows.append({"scenario": label, "month": months[month - 1],
+                                   "kwh": row.get("pv_to_load_kwh")})
+    with left:
+        st.caption(t("compare.side_by_side.cash"))
+        if cash_rows:
+            st.altair_chart(charts.compare_lines(
+                pd.DataFrame(cash_rows), "year", "cumulative",
+                {"x": t("common.year"), "y": t("results.charts.cumulative")}), width="stretch")
+    with right:
+        st.caption(t("compare.side_by_side.monthly"))
+        if month_rows:
+            st.altair_chart(charts.compare_lines(
+                pd.DataFrame(month_rows), "month", "kwh",
+                {"x": t("results.charts.month"), "y": t("common.flows.pv_to_load") + " [kWh]"},
+                sort=months), width="stretch")
+
+
+def _trash_section(store) -> None:
+    try:
+        trash = store.trash()
+    except Exception as exc:  # noqa: BLE001
+        state.report(state.problem_from_exception(exc))
+        return
+    with st.expander(t("compare.trash.title", n=len(trash))):
+        if not trash:
+            st.caption(t("compare.trash.empty"))
+        for item in trash:
+            a, b = st.columns([4, 1], vertical_alignment="center")
+            a.write(f"{item.name} — {t('compare.trash.deleted_at')} "
+                    f"{item.deleted.strftime('%Y-%m-%d %H:%M') if item.deleted else ''}")
+            b.button(t("compare.trash.restore"), on_click=_restore, args=(item.id,),
+                     key=f"restore:{item.id}", icon=":material/restore_from_trash:")
+
+
+def _files_section(store) -> None:
+    with st.expander(t("compare.files.title")):
+        from pvplanner.scenario import scenario_to_json
+
+        a, b = st.columns(2, gap="large")
+        with a:
+            valid = state.scenario()
+            if valid is not None:
+                st.download_button(
+                    t("compare.files.download_current"), scenario_to_json(valid).encode(),
+                    file_name="scenario.json", mime="application/json", key="dl_scenario",
+                    icon=":material/download:")
+            st.download_button(t("compare.files.download_all"), store.export_json().encode(),
+                               file_name="pvplanner-scenarios.json", mime="application/json",
+                               key="dl_store", icon=":material/download:")
+        with b:
+            uploaded = st.file_uploader(t("compare.files.open", mb=MAX_UPLOAD_MB),
+                                        type=["json", "toml"], key="scenario_upload",
+                                        max_upload_size=MAX_UPLOAD_MB)
+            if uploaded is not None and st.session_state.get("_scenario_upload_id") != \
+                    uploaded.file_id:
+                _open_file(store, uploaded)
+
+
+def _open_file(store, uploaded) -> None:
+    """A scenario file (JSON/TOML) becomes the current scenario; a store export envelope is
+    imported into the store."""
+    import json
+
+    from pvplanner.scenario import parse_scenario, scenario_from_text
+
+    data = uploaded.getvalue()
+    try:
+        extension = check_upload(data, uploaded.name, "scenario")
+        text = data.decode("utf-8-sig")
+        if extension == "json" and '"pvplanner-scenarios"' in text[:2000]:
+            imported = store.import_json(text)
+            st.session_state["_scenario_upload_id"] = uploaded.file_id
+            _flash("success", t("compare.files.imported", n=len(imported)))
+            st.rerun()
+        document = scenario_from_text(text, fmt="toml" if extension == "toml" else "json",
+                                      origin=uploaded.name)
+        cleared = outside_files(document) if isinstance(document, dict) else []
+        scenario = parse_scenario(document) if not cleared else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        state.report(state.Problem(t("compare.files.not_text", name=uploaded.name),
+                                   "upload.scenario"))
+        return
+    except Exception as exc:  # noqa: BLE001 - the parser's message names the field
+        problem = state.problem_from_exception(exc)
+        problem.field = "upload.scenario"
+        state.report(problem)
+        return
+    st.session_state["_scenario_upload_id"] = uploaded.file_id
+    if cleared:
+        # Without its file the scenario is incomplete: keep it, the input pages say what
+        # to upload again.
+        state.replace_doc(document, origin={"kind": "file", "name": uploaded.name})
+        _flash("warning", t("compare.files.outside", fields=", ".join(cleared)))
+    else:
+        state.replace_doc(scenario.model_dump(mode="json"), origin={"kind": "file",
+                                                                    "name": uploaded.name})
+        _flash("success", t("compare.opened", name=scenario.name))
+    st.session_state.pop("save_name", None)
+    st.rerun()
+
+
+def render() -> None:
+    """Draw the page."""
+    from pvplanner.app.widgets import slot
+
+    st.title(t("compare.title"))
+    st.caption(t("compare.intro"))
+    _show_flash()
+    _current_section()
+    store = _store()
+    if store is None:
+        return
+    st.caption(t("compare.store", url=store.url))
+    try:
+        items = store.list(st.session_state.get("search_saved") or None)
+    except Exception as exc:  # noqa: BLE001
+        state.report(state.problem_from_exception(exc))
+        return
+    st.divider()
+    st.subheader(t("compare.saved_list.title"))
+    st.text_input(t("compare.search"), key="search_saved",
+                  placeholder=t("compare.search_hint"))
+    _saved_section(items)
+    _trash_section(store)
+    _files_section(store)
+    slot("upload.scenario")
+    st.divider()
+    _comparison(items)

@@ -1,0 +1,334 @@
+"""Page 2 - load: 12 bills + an industry template, an annual total, or a meter file; the
+meter file's quality report; analytics charts and recommendations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pvplanner.app import charts, state
+from pvplanner.app.state import get_path, set_path
+from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, save_upload
+from pvplanner.app.widgets import (
+    choice,
+    fmt,
+    lang,
+    next_page,
+    number,
+    slot,
+    t,
+    table_editor,
+)
+
+_KINDS = ("bills", "annual", "meter_file")
+_SPLIT_PERIODS = ("sharp", "peak", "flat", "valley")
+_METER_UNITS = ("auto", "kw", "kwh")
+
+
+@st.cache_data(show_spinner=False)
+def _templates() -> list[dict[str, Any]]:
+    from pvplanner.load import list_templates
+
+    return list_templates()
+
+
+def _template_label(name: str) -> str:
+    for item in _templates():
+        if item["name"] == name:
+            return item["name_zh"] if lang() == "zh" else name.replace("_", " ")
+    return name
+
+
+def _template_help(name: str) -> str:
+    for item in _templates():
+        if item["name"] == name:
+            return item["description_zh"] if lang() == "zh" else item["description"]
+    return ""
+
+
+def period_label(period: str) -> str:
+    """Translated name of a time-of-use period."""
+    return t(f"common.periods.{period}")
+
+
+# --------------------------------------------------------------------------- bills
+def _apply_bills(frame: pd.DataFrame) -> None:
+    doc = state.doc()
+    values = pd.to_numeric(frame["kwh"], errors="coerce").fillna(0.0).astype(float).tolist()
+    set_path(doc, "load.monthly_kwh", values)
+    if get_path(doc, "load.monthly_period_kwh") is not None:
+        split = {}
+        for period in _SPLIT_PERIODS:
+            if period in frame.columns:
+                split[period] = pd.to_numeric(frame[period], errors="coerce").fillna(
+                    0.0).astype(float).tolist()
+        set_path(doc, "load.monthly_period_kwh", split)
+
+
+def _toggle_split() -> None:
+    doc = state.doc()
+    if st.session_state.get("split_bills"):
+        set_path(doc, "load.monthly_period_kwh", {p: [0.0] * 12 for p in _SPLIT_PERIODS})
+    else:
+        set_path(doc, "load.monthly_period_kwh", None)
+    st.session_state["_edver:bills"] = st.session_state.get("_edver:bills", 0) + 1
+
+
+def _bills() -> None:
+    doc = state.doc()
+    monthly = get_path(doc, "load.monthly_kwh") or [0.0] * 12
+    split = get_path(doc, "load.monthly_period_kwh")
+    frame = pd.DataFrame({"month": charts.month_names(lang()),
+                          "kwh": [float(v) for v in monthly]})
+    column = st.column_config
+    config: dict[str, Any] = {
+        "month": column.TextColumn(t("load.bills.month"), disabled=True),
+        "kwh": column.NumberColumn(t("load.bills.kwh"), min_value=0, max_value=1e9,
+                                   format="localized", required=True),
+    }
+    if split is not None:
+        for period in _SPLIT_PERIODS:
+            values = list(split.get(period) or [0.0] * 12)
+            frame[period] = [float(v) for v in values]
+            config[period] = column.NumberColumn(period_label(period) + " kWh", min_value=0,
+                                                 format="localized")
+    if "split_bills" not in st.session_state:
+        st.session_state["split_bills"] = split is not None
+    st.toggle(t("load.bills.split"), key="split_bills", on_change=_toggle_split,
+              help=t("load.bills.split_help"))
+    table_editor("bills", frame, _apply_bills, column_config=config, hide_index=True,
+                 num_rows="fixed", width="stretch", height=460)
+    slot("load.monthly_kwh")
+    slot("load.monthly_period_kwh")
+    st.caption(t("load.bills.total", total=fmt().energy(sum(float(v) for v in monthly))))
+
+
+# --------------------------------------------------------------------------- meter file
+@st.cache_data(show_spinner=False, max_entries=8)
+def _meter_quality(data: bytes, filename: str, units: str, offset: float) -> dict[str, Any]:
+    """The reader's quality report of a meter file (parsed, never executed)."""
+    from pvplanner.load import read_meter_file
+
+    meter = read_meter_file(data, filename=filename, units=units, utc_offset_hours=offset)
+    return meter.quality.to_dict()
+
+
+def _site_offset() -> float:
+    from weather.timeaxis import standard_utc_offset_hours
+
+    doc = state.doc()
+    offset = get_path(doc, "site.utc_offset_hours")
+    if offset is not None:
+        return float(offset)
+    return float(standard_utc_offset_hours(float(get_path(doc, "site.latitude", 0.0)),
+                                           float(get_path(doc, "site.longitude", 0.0))))
+
+
+def _meter_upload() -> None:
+    doc = state.doc()
+    uploaded = st.file_uploader(
+        t("load.meter.upload", mb=MAX_UPLOAD_MB), type=["csv", "txt", "xlsx"],
+        key="meter_upload", max_upload_size=MAX_UPLOAD_MB, help=t("load.meter.upload_help"))
+    slot("upload.meter")
+    if uploaded is None or st.session_state.get("_meter_upload_id") == uploaded.file_id:
+        return
+    data = uploaded.getvalue()
+    try:
+        check_upload(data, uploaded.name, "meter")
+        units = get_path(doc, "load.meter_units", "auto")
+        with st.spinner(t("load.meter.reading")):
+            _meter_quality(data, uploaded.name, units, _site_offset())
+        path = save_upload(data, uploaded.name, "meter")
+    except Exception as exc:  # noqa: BLE001 - the reader's message, under the uploader
+        problem = state.problem_from_exception(exc)
+        problem.field = "upload.meter"
+        state.report(problem)
+        return
+    st.session_state["_meter_upload_id"] = uploaded.file_id
+    st.session_state.setdefault("_meter_names", {})[str(path)] = uploaded.name
+    set_path(doc, "load.kind", "meter_file")
+    set_path(doc, "load.meter_file", str(path))
+    state.reset_inputs("load.")
+    st.rerun()
+
+
+def _quality_report() -> None:
+    doc = state.doc()
+    path = get_path(doc, "load.meter_file")
+    if not path:
+        st.info(t("load.meter.none"))
+        return
+    from pathlib import Path
+
+    file = Path(path)
+    if not file.is_file():
+        state.report(state.Problem(t("load.meter.missing", path=path), "load.meter_file"))
+        return
+    names = st.session_state.setdefault("_meter_names", {})
+    try:
+        quality = _meter_quality(file.read_bytes(), names.get(str(file), file.name),
+                                 get_path(doc, "load.meter_units", "auto"), _site_offset())
+    except Exception as exc:  # noqa: BLE001 - shown next to the file
+        problem = state.problem_from_exception(exc)
+        problem.field = "load.meter_file"
+        state.report(problem)
+        return
+    f = fmt()
+    name = quality.get("filename")
+    st.markdown(f"**{t('load.meter.report')}** — {name}")
+    a, b, c, d = st.columns(4)
+    a.metric(t("load.meter.interval"), f"{quality['interval_minutes']} min")
+    b.metric(t("load.meter.coverage"), f"{f.number(quality['coverage_percent'], 1)}%")
+    c.metric(t("load.meter.filled"), f.number(quality["filled_intervals"]))
+    d.metric(t("load.meter.outliers"), f.number(quality["outliers"]))
+    rows = [
+        (t("load.meter.period"), f"{quality['first_timestamp']} → {quality['last_timestamp']}"),
+        (t("load.meter.columns"), ", ".join(quality["timestamp_columns"]) + " | "
+         + str(quality["value_column"])),
+        (t("load.meter.units"), f"{quality['units']} — {quality['units_reason']}"),
+        (t("load.meter.label"), f"{quality['interval_label']} — "
+         f"{quality['interval_label_reason']}"),
+        (t("load.meter.rows"), f.number(quality["rows_read"])),
+        (t("load.meter.duplicates"), f.number(quality["duplicates"])),
+        (t("load.meter.year_coverage"), f"{f.number(quality['year_coverage_percent'], 1)}%"),
+        (t("load.meter.format"), f"{quality['file_format']} {quality.get('encoding') or ''}"),
+    ]
+    st.dataframe(pd.DataFrame(rows, columns=[t("common.item"), t("common.value")]),
+                 hide_index=True, width="stretch")
+    for gap in quality.get("long_gaps") or []:
+        st.warning(t("load.meter.gap", gap=", ".join(f"{k}: {v}" for k, v in gap.items())))
+    for fix in quality.get("dst_fixes") or []:
+        st.info(fix)
+    for warning in quality.get("warnings") or []:
+        st.warning(warning)
+    if quality.get("dropped_rows"):
+        with st.expander(t("load.meter.dropped", n=len(quality["dropped_rows"]))):
+            st.dataframe(pd.DataFrame(quality["dropped_rows"]), hide_index=True)
+
+
+def _meter() -> None:
+    _meter_upload()
+    choice("load.meter_units", t("load.meter.units_choice"), _METER_UNITS,
+           labels=lambda u: t(f"load.meter.unit_names.{u}"), horizontal=True, radio=True)
+    slot("load.meter_file")
+    _quality_report()
+
+
+# --------------------------------------------------------------------------- analytics
+def _analytics():
+    """Load analytics of the scenario's load on its tariff (memoized per scenario)."""
+    valid = state.scenario()
+    if valid is None:
+        return None
+    key = state.doc_key(valid.model_dump(mode="json", include={"site", "load", "tariff",
+                                                               "weather", "currency"}))
+    memo = st.session_state.get("_analytics_memo")
+    if memo and memo[0] == key:
+        return memo[1]
+    from pvplanner.load import analyze_load, recommendations
+    from pvplanner.pipeline import prepare
+
+    prepared = prepare(valid)
+    rate = None
+    if prepared.tariff.demand_charges:
+        rate = prepared.tariff.demand_charges[0].rate_per_kw_month
+    analytics = analyze_load(
+        prepared.sizing.load_kw, price_per_kwh=prepared.prices["import_price_per_kwh"],
+        periods=prepared.prices["period"], demand_charge_per_kw_month=rate,
+        currency=valid.currency)
+    found = (analytics, recommendations(analytics), list(prepared.load_notes))
+    st.session_state["_analytics_memo"] = (key, found)
+    return found
+
+
+def _analytics_section() -> None:
+    st.subheader(t("load.analytics.title"))
+    try:
+        found = _analytics()
+    except Exception as exc:  # noqa: BLE001 - shown next to the input at fault
+        state.report(state.problem_from_exception(exc))
+        return
+    if found is None:
+        st.info(t("load.analytics.unavailable"))
+        return
+    analytics, recs, notes = found
+    f = fmt()
+    a, b, c, d, e = st.columns(5)
+    a.metric(t("load.analytics.annual"), f.energy(analytics.annual_kwh))
+    b.metric(t("load.analytics.peak"), f.unit(analytics.max_kw, "kW"))
+    c.metric(t("load.analytics.load_factor"), f.percent(analytics.load_factor))
+    d.metric(t("load.analytics.daylight"), f.percent(analytics.daylight_share),
+             help=t("load.analytics.daylight_help"))
+    e.metric(t("load.analytics.avg_price"), f.price(analytics.average_price_per_kwh))
+    for note in notes:
+        st.caption("ℹ️ " + note)
+
+    titles = {"date": t("load.analytics.date"), "hour": t("common.hour"),
+              "energy": t("load.analytics.energy"), "cost": t("load.analytics.cost"),
+              "share": t("load.analytics.share"), "peak": t("load.analytics.monthly_peak")}
+    tab_heat, tab_tou, tab_days, tab_month = st.tabs([
+        t("load.analytics.heatmap"), t("load.analytics.tou"), t("load.analytics.typical"),
+        t("load.analytics.monthly")])
+    with tab_heat:
+        st.altair_chart(charts.load_heatmap(analytics.heatmap_kw, lang(), titles),
+                        width="stretch")
+    with tab_tou:
+        if analytics.by_period:
+            labels = {p: period_label(p) for p in analytics.by_period}
+            st.altair_chart(charts.period_shares(analytics.by_period, labels, titles),
+                            width="stretch")
+            rows = [{t("load.analytics.period"): labels[p],
+                     t("load.analytics.energy"): f.energy(v["kwh"]),
+                     t("load.analytics.share"): f.percent(v["share"]),
+                     t("load.analytics.cost"): f.money(v["cost"]),
+                     t("load.analytics.price"): f.price(v["mean_price_per_kwh"])}
+                    for p, v in analytics.by_period.items()]
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    with tab_days:
+        day_labels = {d: t(f"common.day_types.{d}") for d in analytics.typical_profiles_kw}
+        st.altair_chart(charts.typical_days(analytics.typical_profiles_kw, day_labels, titles),
+                        width="stretch")
+    with tab_month:
+        st.altair_chart(charts.monthly_load(analytics.monthly_kwh, analytics.monthly_max_kw,
+                                            lang(), titles), width="stretch")
+
+    st.subheader(t("load.recommendations.title"))
+    if not recs:
+        st.caption(t("load.recommendations.none"))
+    for rec in sorted(recs, key=lambda r: r.priority):
+        body = rec.text_zh if lang() == "zh" else rec.text_en
+        saving = ""
+        if rec.annual_saving:
+            saving = "  \n**" + t("load.recommendations.saving",
+                                  value=f.money(rec.annual_saving)) + "**"
+        icon = ":material/lightbulb:" if rec.priority <= 2 else ":material/info:"
+        st.info(body + saving, icon=icon)
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title(t("load.title"))
+    st.caption(t("load.intro"))
+    kind = choice("load.kind", t("load.kind"), _KINDS, labels=lambda k: t(f"load.kinds.{k}"),
+                  radio=True, horizontal=True)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        if kind == "bills":
+            _bills()
+        elif kind == "annual":
+            number("load.annual_kwh", t("load.annual"), min_value=1, max_value=1e10,
+                   step=10000.0, format="%.0f", optional=True)
+        else:
+            _meter()
+    with right:
+        if kind != "meter_file":
+            template = choice("load.template", t("load.template"),
+                              [item["name"] for item in _templates()], labels=_template_label,
+                              help=t("load.template_help"))
+            st.caption(_template_help(template))
+        st.info(t(f"load.hints.{kind}"), icon=":material/tips_and_updates:")
+    st.divider()
+    _analytics_section()
+    next_page("tariff")

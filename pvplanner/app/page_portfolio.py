@@ -1,0 +1,312 @@
+"""Portfolio page: upload a sites file, plan every site, explore the portfolio.
+
+UI only: the sites file is validated by :func:`pvplanner.batch.parse_sites` (parsed as text,
+never executed), planned by :func:`pvplanner.batch.run_jobs` (in this process for small
+files, or on a local Dask cluster) into a folder keyed by the file's content, so planning the
+same file again reuses the earlier results. Labels come from ``data/i18n/portfolio.toml``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from pvplanner.app.fmt import Fmt
+from pvplanner.app.i18n import translate
+from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, upload_dir
+from pvplanner.app.widgets import lang, t
+from pvplanner.errors import PlannerInputError
+
+#: Above this many sites the page suggests the local Dask cluster.
+IN_PROCESS_SITES = 50
+
+_KEY = "portfolio:"
+_EXAMPLE = ("batch", "example_sites.csv")
+
+#: Result columns shown in the table: (column, label key, scale).
+_TABLE = (
+    ("row", "col.row", 1.0),
+    ("name", "col.name", 1.0),
+    ("status", "col.status", 1.0),
+    ("city", "col.city", 1.0),
+    ("province", "col.province", 1.0),
+    ("pv.capacity_kwp", "col.kwp", 1.0),
+    ("pv.annual_generation_kwh", "col.generation", 1e-3),
+    ("energy.load_kwh", "col.load", 1e-3),
+    ("energy.self_consumption_ratio", "col.self_consumption", 1.0),
+    ("bills.savings_annual", "col.savings", 1.0),
+    ("finance.capex", "col.capex", 1.0),
+    ("finance.npv", "col.npv", 1.0),
+    ("finance.irr", "col.irr", 1.0),
+    ("finance.payback_years", "col.payback", 1.0),
+    ("carbon.avoided_tco2_year1", "col.co2", 1.0),
+    ("error_message", "col.error", 1.0),
+)
+
+
+def _t(key: str, **values: Any) -> str:
+    return t(f"portfolio.{key}", **values)
+
+
+# --------------------------------------------------------------------------- pure helpers
+def sites_digest(content: bytes, base: dict[str, Any] | None, cell_deg: float,
+                 meters: dict[str, bytes]) -> str:
+    """Key of one sites file with its settings and meter files (names the output folder)."""
+    digest = hashlib.sha256(content)
+    digest.update(json.dumps(base, sort_keys=True).encode("utf-8"))
+    digest.update(f"{cell_deg:.6f}".encode())
+    for name in sorted(meters):
+        digest.update(name.encode("utf-8"))
+        digest.update(hashlib.sha256(meters[name]).digest())
+    return digest.hexdigest()[:24]
+
+
+def display_table(results: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The results table with translated column names and display units."""
+    out = pd.DataFrame(index=results.index)
+    for column, key, scale in _TABLE:
+        if column not in results:
+            continue
+        values = results[column]
+        if scale != 1.0:
+            values = pd.to_numeric(values, errors="coerce") * scale
+        out[translate(f"portfolio.{key}", language)] = values
+    return out
+
+
+def npv_histogram(results: pd.DataFrame, language: str, currency: str) -> alt.Chart:
+    """Bars of how many sites fall in each NPV bin (planned sites only)."""
+    ok = results.loc[results["status"] == "ok", ["name", "finance.npv"]].rename(
+        columns={"finance.npv": "npv"})
+    return alt.Chart(ok, title=translate("portfolio.chart.npv_hist", language)).mark_bar(
+    ).encode(
+        x=alt.X("npv:Q", bin=alt.Bin(maxbins=30),
+                title=translate("portfolio.chart.npv_axis", language, currency=currency)),
+        y=alt.Y("count():Q", title=translate("portfolio.chart.count_axis", language)),
+    )
+
+
+def capacity_scatter(results: pd.DataFrame, language: str) -> alt.Chart:
+    """PV capacity against annual load, one point per planned site, coloured by province."""
+    ok = results.loc[results["status"] == "ok"].copy()
+    frame = pd.DataFrame({
+        "name": ok["name"].astype(str),
+        "province": ok["province"].astype(str),
+        "load_mwh": pd.to_numeric(ok["energy.load_kwh"], errors="coerce") / 1000.0,
+        "kwp": pd.to_numeric(ok["pv.capacity_kwp"], errors="coerce"),
+        "npv": pd.to_numeric(ok["finance.npv"], errors="coerce"),
+    })
+    province = translate("portfolio.chart.province", language)
+    return alt.Chart(frame, title=translate("portfolio.chart.scatter", language)).mark_circle(
+        size=60, opacity=0.75
+    ).encode(
+        x=alt.X("load_mwh:Q", title=translate("portfolio.chart.load_axis", language)),
+        y=alt.Y("kwp:Q", title=translate("portfolio.chart.kwp_axis", language)),
+        color=alt.Color("province:N", title=province),
+        tooltip=["name:N", alt.Tooltip("province:N", title=province),
+                 alt.Tooltip("load_mwh:Q", format=",.0f"), alt.Tooltip("kwp:Q", format=",.1f"),
+                 alt.Tooltip("npv:Q", format=",.0f")],
+    )
+
+
+def map_frame(results: pd.DataFrame) -> pd.DataFrame:
+    """Points for ``st.map``: planned sites, radius growing with the square root of kWp."""
+    ok = results.loc[results["status"] == "ok"]
+    kwp = pd.to_numeric(ok["pv.capacity_kwp"], errors="coerce").fillna(0.0).clip(lower=0.0)
+    return pd.DataFrame({
+        "lat": pd.to_numeric(ok["latitude"], errors="coerce"),
+        "lon": pd.to_numeric(ok["longitude"], errors="coerce"),
+        # area of the circle proportional to capacity: 1 MWp -> about 3 km radius
+        "size": 100.0 * kwp.pow(0.5) + 300.0,
+    }).dropna()
+
+
+# --------------------------------------------------------------------------- inputs
+def _inputs() -> tuple[bytes | None, str, dict[str, bytes]]:
+    from weather.datafiles import data_path
+
+    example = data_path(*_EXAMPLE)
+    left, right = st.columns([3, 2])
+    upload = left.file_uploader(_t("upload", mb=MAX_UPLOAD_MB), type=["csv", "txt"],
+                                key=_KEY + "file", help=_t("upload_help"))
+    meters = left.file_uploader(_t("meters"), type=["csv", "txt", "xlsx"],
+                                accept_multiple_files=True, key=_KEY + "meters")
+    if right.button(_t("example"), key=_KEY + "use_example", icon=":material/science:"):
+        st.session_state[_KEY + "example"] = True
+    right.download_button(_t("template_download"), example.read_bytes(),
+                          file_name="sites_template.csv", mime="text/csv",
+                          key=_KEY + "template")
+    meter_bytes: dict[str, bytes] = {}
+    for item in meters or []:
+        data = item.getvalue()
+        check_upload(data, item.name, "meter")
+        bare = Path(item.name).name  # a bare name: no folders from the browser
+        if bare and not bare.startswith("."):
+            meter_bytes[bare] = data
+    if upload is not None:
+        st.session_state.pop(_KEY + "example", None)
+        data = upload.getvalue()
+        if len(data) > MAX_UPLOAD_MB * 1_000_000:
+            raise PlannerInputError(
+                f"{upload.name} is {len(data) / 1e6:.1f} MB; sites files up to "
+                f"{MAX_UPLOAD_MB} MB are accepted (split it, or use pvplanner batch)")
+        return data, upload.name, meter_bytes
+    if st.session_state.get(_KEY + "example"):
+        return example.read_bytes(), example.name, meter_bytes
+    return None, "", meter_bytes
+
+
+def _base_document() -> dict[str, Any] | None:
+    choice = st.radio(_t("base"), ["demo", "current"], horizontal=True, key=_KEY + "base",
+                      format_func=lambda v: _t(f"base_{v}"))
+    if choice == "demo":
+        return None
+    from pvplanner.app import state
+
+    scenario = state.scenario()
+    return None if scenario is None else scenario.model_dump(mode="json")
+
+
+def _parse(content: bytes, name: str, base: dict[str, Any] | None, cell_deg: float,
+           meters: dict[str, bytes], digest: str):
+    """Validated jobs, remembered per content so a rerun of the page does not re-parse."""
+    from pvplanner.batch import parse_sites
+    from pvplanner.scenario import parse_scenario
+
+    cache = st.session_state.setdefault(_KEY + "parsed", {})
+    if digest in cache:
+        return cache[digest]
+    folder = upload_dir() / "batch" / digest / "inputs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for meter_name, data in meters.items():
+        (folder / meter_name).write_bytes(data)
+    base_scenario = parse_scenario(base) if base is not None else None
+    jobs = parse_sites(content, origin=name, folder=folder, base=base_scenario,
+                       cell_deg=cell_deg)
+    cache.clear()  # keep one parsed file per session
+    cache[digest] = jobs
+    return jobs
+
+
+def _show_invalid(problem: PlannerInputError) -> None:
+    lines = str(problem).splitlines()
+    body = "\n".join(f"- {line.strip()}" for line in lines[1:]) or f"- {lines[0]}"
+    st.error(f"**{_t('invalid')}**\n\n{lines[0]}\n\n{body}", icon="⚠️")
+
+
+# --------------------------------------------------------------------------- run
+def _run(jobs, digest: str) -> None:
+    from pvplanner.batch import IN_PROCESS, run_jobs
+
+    cores = os.cpu_count() or 1
+    modes = ["inprocess", "dask"]
+    default = 0 if len(jobs) <= IN_PROCESS_SITES else 1
+    a, b = st.columns([3, 1])
+    mode = a.radio(_t("mode"), modes, index=default, horizontal=True, key=_KEY + "mode",
+                   format_func=lambda v: _t(f"mode_{v}"))
+    workers = b.number_input(_t("workers"), min_value=1, max_value=max(1, cores), value=cores,
+                             step=1, key=_KEY + "workers", disabled=mode != "dask")
+    if mode == "inprocess" and len(jobs) > IN_PROCESS_SITES:
+        st.info(_t("too_many_inprocess", n=len(jobs)), icon="ℹ️")
+    if not st.button(_t("run"), type="primary", key=_KEY + "run", icon=":material/play_arrow:"):
+        return
+    bar = st.progress(0.0, text=_t("running", done=0, total=len(jobs), failed=0))
+
+    def progress(done: int, total: int, failed: int) -> None:
+        bar.progress(done / max(total, 1),
+                     text=_t("running", done=done, total=total, failed=failed))
+
+    out_dir = upload_dir() / "batch" / digest / "results"
+    (out_dir / "sites").mkdir(parents=True, exist_ok=True)
+    summary = run_jobs(jobs, out_dir, scheduler=IN_PROCESS if mode == "inprocess" else None,
+                       workers=int(workers), progress=progress)
+    bar.empty()
+    results = pd.read_parquet(summary["files"]["parquet"])
+    st.session_state[_KEY + "results"] = {"frame": results, "summary": summary}
+
+
+# --------------------------------------------------------------------------- results
+def _kpis(summary: dict[str, Any], f: Fmt) -> None:
+    portfolio = summary["portfolio"]
+    cols = st.columns(4)
+    cols[0].metric(_t("kpi.sites"), f.number(portfolio["sites"]),
+                   _t("kpi.sites_value", ok=portfolio["ok"], failed=portfolio["failed"]),
+                   delta_color="off")
+    cols[1].metric(_t("kpi.kwp"), f.kwp(portfolio["total_kwp"]))
+    cols[2].metric(_t("kpi.generation"), f.energy(portfolio["total_generation_kwh"]))
+    cols[3].metric(_t("kpi.co2"), f.tco2(portfolio["total_avoided_tco2_year1"], 0))
+    cols = st.columns(4)
+    npv = portfolio.get("npv") or {}
+    cols[0].metric(_t("kpi.npv"), f.money_compact(portfolio["total_npv"]))
+    cols[1].metric(_t("kpi.npv_median"), f.money_compact(npv.get("p50")))
+    cols[2].metric(_t("kpi.positive"), f"{portfolio['positive_npv_sites']} / {portfolio['ok']}")
+
+
+def _explore(stored: dict[str, Any]) -> None:
+    results: pd.DataFrame = stored["frame"]
+    summary = stored["summary"]
+    language = lang()
+    currency = summary["portfolio"].get("currency") or "CNY"
+    f = Fmt(language, currency)
+    st.subheader(_t("results"))
+    st.success(_t("done", planned=summary["planned"], resumed=summary["resumed"],
+                  seconds=f.number(summary["seconds"], 1), ok=summary["ok"],
+                  failed=summary["failed"]), icon="✅")
+    _kpis(summary, f)
+    points = map_frame(results)
+    if not points.empty:
+        st.caption(_t("map"))
+        st.map(points, latitude="lat", longitude="lon", size="size", height=380)
+    if (results["status"] == "ok").any():
+        left, right = st.columns(2)
+        left.altair_chart(npv_histogram(results, language, currency), width="stretch")
+        right.altair_chart(capacity_scatter(results, language), width="stretch")
+    st.dataframe(display_table(results, language), hide_index=True, width="stretch")
+    failed = results.loc[results["status"] == "failed"]
+    if not failed.empty:
+        st.subheader(_t("failed_title"))
+        st.dataframe(display_table(failed, language)[[
+            _t("col.row"), _t("col.name"), _t("col.error")]], hide_index=True, width="stretch")
+    files = summary["files"]
+    a, b = st.columns(2)
+    a.download_button(_t("download_csv"), Path(files["csv"]).read_bytes(),
+                      file_name="portfolio_results.csv", mime="text/csv", key=_KEY + "dl_csv")
+    b.download_button(_t("download_xlsx"), Path(files["xlsx"]).read_bytes(),
+                      file_name="portfolio_results.xlsx", key=_KEY + "dl_xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# --------------------------------------------------------------------------- page
+def render() -> None:
+    """Draw the page."""
+    st.title(_t("title"))
+    st.caption(_t("intro"))
+    content, name, meters = _inputs()
+    a, b = st.columns([3, 1])
+    with a:
+        base = _base_document()
+    cell_deg = b.number_input(_t("cell"), min_value=0.0, max_value=5.0, value=0.25, step=0.05,
+                              format="%.2f", key=_KEY + "cell", help=_t("cell_help"))
+    if content is not None:
+        digest = sites_digest(content, base, float(cell_deg), meters)
+        try:
+            jobs = _parse(content, name, base, float(cell_deg), meters, digest)
+        except PlannerInputError as problem:
+            _show_invalid(problem)
+            jobs = None
+        if jobs:
+            st.info(_t("parsed", n=len(jobs), cells=len({job.cell for job in jobs})),
+                    icon="📋")
+            _run(jobs, digest)
+    stored = st.session_state.get(_KEY + "results")
+    if stored is None:
+        st.caption(_t("no_results"))
+        return
+    _explore(stored)

@@ -1,0 +1,139 @@
+"""The app's frame: page setup, language, navigation and the headline figures in the sidebar."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import traceback
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+from pvplanner.app import state
+from pvplanner.app.i18n import LANGUAGE_NAMES, LANGUAGES, default_language
+from pvplanner.app.widgets import fmt, run_page, t
+
+#: Pages in navigation order: (id, module under pvplanner.app, icon, section).
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("site", "page_site", ":material/factory:", "inputs"),
+    ("load", "page_load", ":material/electric_meter:", "inputs"),
+    ("tariff", "page_tariff", ":material/payments:", "inputs"),
+    ("results", "page_results", ":material/insights:", "outputs"),
+    ("carbon", "page_carbon", ":material/eco:", "outputs"),
+    ("compare", "page_compare", ":material/compare_arrows:", "scenarios"),
+    ("proposal", "page_proposal", ":material/description:", "scenarios"),
+    ("portfolio", "page_portfolio", ":material/domain:", "scenarios"),
+)
+
+
+def _init_language() -> None:
+    if "lang" in st.session_state and st.session_state["lang"] in LANGUAGES:
+        return
+    # The selector's state is dropped when a run stops before drawing it (a page switch);
+    # the copy below keeps the user's choice.
+    if st.session_state.get("_lang") in LANGUAGES:
+        st.session_state["lang"] = st.session_state["_lang"]
+        return
+    asked = st.query_params.get("lang")
+    if asked in LANGUAGES:
+        st.session_state["lang"] = asked
+        return
+    try:
+        locale = st.context.locale
+    except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
+        locale = None
+    st.session_state["lang"] = default_language(locale)
+
+
+def _page_callable(module_name: str) -> Callable[[], None] | None:
+    """The page's ``render`` wrapped so that no exception escapes; None if the module is
+    absent (an optional page)."""
+    full = f"pvplanner.app.{module_name}"
+    if importlib.util.find_spec(full) is None:
+        return None
+
+    def page() -> None:
+        def render() -> None:
+            module = importlib.import_module(full)
+            module.render()
+
+        run_page(render)
+
+    page.__name__ = module_name
+    return page
+
+
+#: Widgets (besides the scenario inputs) whose option labels are translated.
+_TRANSLATED_WIDGETS = ("city_search", "pick_saved", "compare_pick", "results_month",
+                       "cash_view")
+
+
+def _on_language_change() -> None:
+    """Widgets show their options by label: let them start again in the new language
+    (their values come back from the scenario document)."""
+    st.session_state["_lang"] = st.session_state.get("lang")
+    state.reset_inputs()
+    for key in _TRANSLATED_WIDGETS:
+        st.session_state.pop(key, None)
+
+
+def _language_selector() -> None:
+    chosen = st.sidebar.segmented_control(
+        "Language / 语言", list(LANGUAGES)[::-1], key="lang", required=True,
+        format_func=LANGUAGE_NAMES.get, on_change=_on_language_change,
+    )
+    st.session_state["_lang"] = chosen
+
+
+def _sidebar_kpis(box) -> None:
+    """Headline figures of the current scenario, on every page."""
+    result = state.result()
+    with box:
+        name = state.get_path(state.doc(), "name", "")
+        st.caption(t("common.sidebar.scenario", name=name))
+        if result is None:
+            st.warning(t("common.sidebar.fix_inputs"), icon="⚠️")
+            return
+        f = fmt()
+        st.metric(t("common.kpi.capacity"), f.kwp(result.pv.capacity_kwp))
+        st.metric(t("common.kpi.npv"), f.money_compact(result.finance.npv))
+        st.metric(t("common.kpi.payback"), f.years(result.finance.payback_years))
+        st.metric(t("common.kpi.avoided_year1"), f.tco2(result.carbon.avoided_tco2_year1, 0))
+
+
+def main() -> None:
+    """Run one script pass of the app."""
+    st.set_page_config(page_title="pvplanner", page_icon=":material/solar_power:",
+                       layout="wide", initial_sidebar_state="expanded")
+    _init_language()
+    state.doc()
+
+    sections: dict[str, list] = {}
+    by_id = {}
+    for page_id, module_name, icon, section in PAGES:
+        page_fn = _page_callable(module_name)
+        if page_fn is None:
+            continue
+        page = st.Page(page_fn, title=t(f"common.pages.{page_id}"), icon=icon,
+                       url_path=page_id, default=page_id == "site")
+        by_id[page_id] = page
+        sections.setdefault(t(f"common.sections.{section}"), []).append(page)
+    current = st.navigation(sections)
+    _language_selector()
+
+    target = st.session_state.pop("_goto", None)
+    if target in by_id:
+        st.switch_page(by_id[target])
+
+    kpi_box = st.sidebar.container()
+    current.run()
+    try:
+        _sidebar_kpis(kpi_box)
+    except ScriptControlException:
+        raise
+    except Exception:  # noqa: BLE001 - the sidebar must never show a traceback
+        with kpi_box:
+            st.error(t("common.error.internal"))
+            with st.expander(t("common.error.details")):
+                st.code(traceback.format_exc(), language="text")

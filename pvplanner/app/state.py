@@ -1,0 +1,250 @@
+"""The user's scenario in ``st.session_state`` and the results computed from it.
+
+The scenario lives as its JSON document (``Scenario.model_dump(mode="json")``) under
+``st.session_state["doc"]``; input widgets edit it in place through dotted paths
+(``site.latitude``, ``roof_planes[2].tilt_deg``). :func:`scenario` validates it with
+:func:`pvplanner.scenario.parse_scenario`, :func:`result` runs :func:`pvplanner.pipeline.plan`;
+both remember their last answer, and plan results are shared between sessions
+(``st.cache_resource``) because identical scenarios give identical results.
+
+Errors are recorded, never raised: :func:`problems` lists them for the page to show next to
+the input named by the error's ``field``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from pvplanner.errors import USER_ERRORS, PlannerInputError
+from pvplanner.scenario import Scenario, demo_scenario, parse_scenario
+
+#: Prefix of the session-state keys of input widgets bound to the scenario document.
+INPUT_PREFIX = "in:"
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+# --------------------------------------------------------------------------- paths
+def split_path(path: str) -> list[str | int]:
+    """``"roof_planes[2].tilt_deg"`` -> ``["roof_planes", 2, "tilt_deg"]``."""
+    return [int(index) if index else name for name, index in _PATH_PART.findall(path)]
+
+
+def get_path(doc: Any, path: str, default: Any = None) -> Any:
+    """The value at a dotted path of a JSON document, or ``default``."""
+    node = doc
+    for part in split_path(path):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return default
+        if node is None:
+            return default
+    return node
+
+
+def set_path(doc: dict, path: str, value: Any) -> None:
+    """Set the value at a dotted path, creating tables on the way."""
+    parts = split_path(path)
+    node: Any = doc
+    for part, following in zip(parts[:-1], parts[1:], strict=True):
+        if isinstance(part, int):
+            node = node[part]
+            continue
+        if node.get(part) is None:
+            node[part] = [] if isinstance(following, int) else {}
+        node = node[part]
+    node[parts[-1]] = value
+
+
+# --------------------------------------------------------------------------- the document
+def _demo_doc() -> dict:
+    return demo_scenario().model_dump(mode="json")
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_doc_cached() -> dict:
+    return _demo_doc()
+
+
+def doc() -> dict:
+    """The user's scenario document (created from the embedded demo on first use)."""
+    if "doc" not in st.session_state:
+        st.session_state["doc"] = copy.deepcopy(_demo_doc_cached())
+        st.session_state["doc_origin"] = {"kind": "demo"}
+    return st.session_state["doc"]
+
+
+def replace_doc(new_doc: dict, *, origin: dict | None = None) -> None:
+    """Replace the whole scenario (demo, a saved scenario, an uploaded file) and let every
+    input widget start again from the new values."""
+    st.session_state["doc"] = copy.deepcopy(new_doc)
+    st.session_state["doc_origin"] = origin or {"kind": "new"}
+    reset_inputs()
+
+
+def reset_inputs(prefix: str = "") -> None:
+    """Forget widget values (all, or those under ``prefix``) so they re-read the document."""
+    for key in list(st.session_state):
+        name = str(key)
+        if name.startswith(INPUT_PREFIX + prefix):
+            del st.session_state[key]
+        elif not prefix and name.startswith("_edver:"):
+            # Tables start again from the new document under a new editor key.
+            st.session_state[key] = st.session_state[key] + 1
+
+
+def origin() -> dict:
+    """Where the current scenario came from: ``{"kind": "demo"|"store"|"file"|"new", ...}``."""
+    doc()
+    return st.session_state.get("doc_origin", {"kind": "new"})
+
+
+def doc_key(document: dict | None = None) -> str:
+    """Canonical JSON of the document (cache key)."""
+    return json.dumps(doc() if document is None else document, sort_keys=True,
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------- problems
+@dataclass
+class Problem:
+    """An error to show: the input it belongs to (dotted field) and what went wrong."""
+
+    message: str
+    field: str | None = None
+    kind: str = "input"  # input | source | internal
+    details: str = ""
+    placed: bool = False
+
+
+@dataclass
+class _RunState:
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _run() -> _RunState:
+    run = st.session_state.get("_run_state")
+    if not isinstance(run, _RunState):
+        run = _RunState()
+        st.session_state["_run_state"] = run
+    return run
+
+
+def begin_run() -> None:
+    """Start a script run: forget the problems of the previous run."""
+    st.session_state["_run_state"] = _RunState()
+
+
+def report(problem: Problem) -> None:
+    """Record a problem (once per run)."""
+    run = _run()
+    if not any(p.message == problem.message and p.field == problem.field for p in run.problems):
+        run.problems.append(problem)
+
+
+def problems() -> list[Problem]:
+    """Problems recorded in this run."""
+    return _run().problems
+
+
+def problem_from_exception(exc: BaseException) -> Problem:
+    """A :class:`Problem` for an exception raised by pvplanner, weather or solver."""
+    from pvplanner.errors import SOURCE_ERRORS, LoadFileError, TariffError
+    from weather.errors import WeatherInputError
+
+    if isinstance(exc, USER_ERRORS):
+        field = getattr(exc, "field", None)
+        if field is None:
+            # Errors about a file or a tariff name no field: show them at their input.
+            for kind, where in ((LoadFileError, "load.meter_file"), (TariffError, "tariff"),
+                                (WeatherInputError, "weather.source")):
+                if isinstance(exc, kind):
+                    field = where
+                    break
+        return Problem(str(exc), field, "input")
+    if isinstance(exc, SOURCE_ERRORS):
+        return Problem(str(exc), None, "source")
+    import traceback
+
+    return Problem(f"{type(exc).__name__}: {exc}", None, "internal",
+                   "".join(traceback.format_exception(exc)))
+
+
+# --------------------------------------------------------------------------- validation
+def scenario() -> Scenario | None:
+    """The validated scenario, or None (the error is recorded with its field)."""
+    key = doc_key()
+    memo = st.session_state.get("_scenario_memo")
+    if memo and memo[0] == key:
+        valid, error = memo[1], memo[2]
+    else:
+        try:
+            valid, error = parse_scenario(copy.deepcopy(doc())), None
+        except PlannerInputError as exc:
+            valid, error = None, Problem(str(exc), exc.field, "input")
+        st.session_state["_scenario_memo"] = (key, valid, error)
+    if error is not None:
+        report(error)
+    return valid
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _plan_shared(key: str):
+    from pvplanner.pipeline import plan
+
+    return plan(parse_scenario(json.loads(key)))
+
+
+def result():
+    """The Result of the current scenario, or None (the error is recorded)."""
+    valid = scenario()
+    if valid is None:
+        return None
+    key = doc_key(valid.model_dump(mode="json"))
+    memo = st.session_state.get("_plan_memo")
+    if memo and memo[0] == key:
+        if memo[2] is not None:
+            report(memo[2])
+        return memo[1]
+    start = time.perf_counter()
+    from pvplanner.app.i18n import translate
+
+    try:
+        with st.spinner(translate("common.planning", st.session_state.get("lang", "en"))):
+            found, error = _plan_shared(key), None
+    except (ImportError, AttributeError) as exc:  # plan() not available in this install
+        found, error = None, problem_from_exception(exc)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a message, never a trace
+        found, error = None, problem_from_exception(exc)
+    st.session_state["_plan_memo"] = (key, found, error)
+    st.session_state["_plan_seconds"] = time.perf_counter() - start
+    if error is not None:
+        report(error)
+    return found
+
+
+def last_plan_seconds() -> float | None:
+    """Wall time of the last plan() call of this session [s] (0 when it came from cache)."""
+    return st.session_state.get("_plan_seconds")
+
+
+# --------------------------------------------------------------------------- store
+@st.cache_resource(show_spinner=False)
+def _store_for(url: str | None):
+    from pvplanner.store import ScenarioStore
+
+    return ScenarioStore(url)
+
+
+def store():
+    """The scenario store (``$PVPLANNER_STORE_URL`` or the default SQLite file)."""
+    return _store_for(os.environ.get("PVPLANNER_STORE_URL") or None)

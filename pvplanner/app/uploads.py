@@ -1,0 +1,105 @@
+"""Uploaded files: size limits, and a content-addressed copy the scenario can point to.
+
+A scenario names its meter and weather files by path, so an upload is kept as
+``<upload dir>/<kind>/<sha256 prefix><ext>``: the same content always gets the same path
+(a re-upload does not change the scenario) and a saved scenario keeps working. Files are
+only ever handed to pvplanner's parsers as bytes; nothing uploaded is executed or unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from pvplanner.errors import PlannerInputError
+
+#: Largest upload accepted per file [MB]; ``.streamlit/config.toml`` server.maxUploadSize
+#: sets the same limit for the whole server.
+MAX_UPLOAD_MB = 50
+
+#: Accepted extensions per kind of upload.
+EXTENSIONS = {
+    "meter": ("csv", "txt", "xlsx"),
+    "weather": ("epw", "csv", "json", "tm2", "tmy", "tmy3", "txt"),
+    "scenario": ("json", "toml"),
+    "store": ("json",),
+}
+
+#: Environment variable naming the folder of uploaded files.
+UPLOAD_DIR_ENV = "PVPLANNER_UPLOAD_DIR"
+
+
+def upload_dir() -> Path:
+    """``$PVPLANNER_UPLOAD_DIR``, else ``$XDG_DATA_HOME/pvplanner/uploads``
+    (``~/.local/share/pvplanner/uploads``)."""
+    explicit = os.environ.get(UPLOAD_DIR_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "pvplanner" / "uploads"
+
+
+def check_upload(data: bytes, filename: str, kind: str, *, max_mb: float = MAX_UPLOAD_MB) -> str:
+    """Check size and extension of an upload; returns the lower-case extension.
+
+    Raises
+    ------
+    PlannerInputError
+        Too large, empty, or an extension not accepted for ``kind``.
+    """
+    size = len(data)
+    if size > max_mb * 1_000_000:
+        raise PlannerInputError(
+            f"{filename} is {size / 1e6:.1f} MB; files up to {max_mb:g} MB are accepted "
+            "(export a shorter period or fewer columns)", field=f"upload.{kind}")
+    if size == 0:
+        raise PlannerInputError(f"{filename} is empty", field=f"upload.{kind}")
+    extension = Path(filename).suffix.lower().lstrip(".")
+    if extension not in EXTENSIONS[kind]:
+        raise PlannerInputError(
+            f"{filename}: .{extension or '?'} files are not accepted here; use "
+            + ", ".join("." + e for e in EXTENSIONS[kind]), field=f"upload.{kind}")
+    return extension
+
+
+def save_upload(data: bytes, filename: str, kind: str) -> Path:
+    """Keep an upload as a content-addressed file and return its path."""
+    extension = check_upload(data, filename, kind)
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    folder = upload_dir() / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest}.{extension}"
+    if not path.is_file() or path.stat().st_size != len(data):
+        temporary = path.with_suffix(path.suffix + ".part")
+        temporary.write_bytes(data)
+        temporary.replace(path)  # atomic: a half-written file is never used
+    return path
+
+
+#: Scenario fields that name a file on the server.
+FILE_FIELDS = (("weather", "file"), ("load", "meter_file"))
+
+
+def outside_files(document: dict) -> list[str]:
+    """Drop file paths of a scenario document that are not inside :func:`upload_dir`.
+
+    A scenario opened from a file or an import could name any file on the server (and a
+    reader's error message could then quote it); the app only reads files it stored itself.
+    Returns the dotted names of the fields that were cleared.
+    """
+    root = upload_dir().resolve()
+    cleared = []
+    for section, name in FILE_FIELDS:
+        table = document.get(section)
+        path = table.get(name) if isinstance(table, dict) else None
+        if not path:
+            continue
+        try:
+            inside = Path(str(path)).resolve().is_relative_to(root)
+        except (OSError, ValueError):
+            inside = False
+        if not inside:
+            table[name] = None
+            cleared.append(f"{section}.{name}")
+    return cleared

@@ -1,0 +1,384 @@
+"""Input widgets bound to the scenario document, error placement and the page wrapper.
+
+A bound widget reads its starting value from the document (``state.doc()``), writes the
+user's value back, and reserves a slot right under itself. After the page has rendered,
+:func:`place_problems` puts each recorded error into the slot of the input its ``field``
+names, so a mistake is shown next to the input that caused it; errors whose input is on
+another page are shown at the top with the page's name.
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+from pvplanner.app import state
+from pvplanner.app.i18n import translate
+from pvplanner.app.state import INPUT_PREFIX, Problem, get_path, set_path
+
+#: Error fields raised by lower layers without the scenario prefix.
+FIELD_ALIASES = {
+    "template": "load.template",
+    "units": "load.meter_units",
+    "utc_offset_hours": "site.utc_offset_hours",
+    "monthly_kwh": "load.monthly_kwh",
+    "monthly_period_kwh": "load.monthly_period_kwh",
+    "annual_kwh": "load.annual_kwh",
+    "name": "name",
+}
+
+#: Which page holds the inputs under each top-level field.
+FIELD_PAGES = {
+    "name": "site", "site": "site", "weather": "site", "roof_planes": "site", "pv": "site",
+    "load": "load", "tariff": "tariff", "currency": "tariff", "finance": "tariff",
+    "battery": "tariff", "constraints": "tariff", "carbon": "carbon",
+}
+
+
+def lang() -> str:
+    """The language of this session (``en``/``zh``)."""
+    return st.session_state.get("lang", "en")
+
+
+def t(key: str, **values: Any) -> str:
+    """The message ``key`` in the session's language; ``{cur}`` is the scenario's currency
+    as a unit (``元`` / ``CNY``)."""
+    if "cur" not in values:
+        values["cur"] = fmt().currency_unit()
+    return translate(key, lang(), **values)
+
+
+def fmt():
+    """Number formatter for the session's language and the scenario's currency."""
+    from pvplanner.app.fmt import Fmt
+
+    return Fmt(lang(), get_path(state.doc(), "currency", "CNY"))
+
+
+# --------------------------------------------------------------------------- error slots
+def _slots() -> dict[str, Any]:
+    run = st.session_state.setdefault("_slots", {})
+    return run
+
+
+def begin_page() -> Any:
+    """Start a page: clear the slots, reserve the area for page-level errors."""
+    state.begin_run()
+    st.session_state["_slots"] = {}
+    return st.container()
+
+
+def slot(path: str, where: Any = None) -> None:
+    """Reserve the place under an input for its error message."""
+    target = where if where is not None else st
+    _slots()[path] = target.empty()
+
+
+def _segment_prefix(prefix: str, path: str) -> bool:
+    return path == prefix or (path.startswith(prefix) and path[len(prefix)] in ".[")
+
+
+def match_slot(field: str | None, message: str, paths: Sequence[str]) -> str | None:
+    """The registered input path an error belongs to, or None.
+
+    The exact path wins; else the deepest input containing the field (an error in
+    ``roof_planes[2].tilt_deg`` goes to the roof table ``roof_planes``); else, for an error
+    about a whole section (``constraints``), the input of that section named in the message,
+    or its first input.
+    """
+    if not field:
+        return None
+    field = FIELD_ALIASES.get(field, field)
+    if field in paths:
+        return field
+    containing = [p for p in paths if _segment_prefix(p, field)]
+    if containing:
+        return max(containing, key=len)
+    inside = [p for p in paths if _segment_prefix(field, p)]
+    if not inside:
+        return None
+    named = [(message.find(p.rsplit(".", 1)[-1]), p) for p in inside]
+    named = [(pos, p) for pos, p in named if pos >= 0]
+    return min(named)[1] if named else inside[0]
+
+
+def show_problem(problem: Problem, where: Any = None, *, other_page: str | None = None) -> None:
+    """An error box (with developer details in an expander for internal errors)."""
+    box = where if where is not None else st
+    with box.container():
+        if problem.kind == "internal":
+            st.error(t("common.error.internal"), icon="⚠️")
+            with st.expander(t("common.error.details")):
+                st.code(problem.details or problem.message, language="text")
+            return
+        title = t("common.error.source") if problem.kind == "source" else t("common.error.input")
+        text = f"**{title}** {problem.message}"
+        if other_page:
+            text += "  \n" + t("common.error.on_page", page=t(f"common.pages.{other_page}"))
+        st.error(text, icon="⚠️")
+
+
+def place_problems(top: Any) -> None:
+    """Show every recorded problem next to its input, or at the top of the page."""
+    slots = _slots()
+    used: set[str] = set()
+    for problem in state.problems():
+        path = match_slot(problem.field, problem.message, list(slots))
+        if path is not None and path not in used:
+            used.add(path)
+            show_problem(problem, slots[path])
+            continue
+        page = None
+        if problem.field:
+            head = state.split_path(FIELD_ALIASES.get(problem.field, problem.field))[0]
+            page = FIELD_PAGES.get(str(head))
+        show_problem(problem, top, other_page=page)
+
+
+def run_page(render: Callable[[], None]) -> None:
+    """Render a page; any exception becomes a friendly error box, never a traceback."""
+    top = begin_page()
+    try:
+        render()
+        # Plan errors (a weather file in another time zone, an infeasible constraint) belong
+        # next to their input too; the result is memoized, the sidebar reuses it.
+        state.result()
+    except ScriptControlException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - shown to the user, details in an expander
+        state.report(state.problem_from_exception(exc))
+    try:
+        place_problems(top)
+    except ScriptControlException:
+        raise
+    except Exception:  # noqa: BLE001 - last resort: the page must still not show a trace
+        st.error(t("common.error.internal"))
+        with st.expander(t("common.error.details")):
+            st.code(traceback.format_exc(), language="text")
+
+
+def goto(page_id: str) -> None:
+    """Ask the shell to open another page on the next run (also used by tests)."""
+    st.session_state["_goto"] = page_id
+
+
+def next_page(page_id: str) -> None:
+    """A button to the next step of the flow."""
+    st.button(t("common.next", page=t(f"common.pages.{page_id}")), key=f"next:{page_id}",
+              icon=":material/arrow_forward:", on_click=goto, args=(page_id,))
+
+
+# --------------------------------------------------------------------------- bound inputs
+def _key(path: str) -> str:
+    return INPUT_PREFIX + path
+
+
+def _differs(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, (int, float)) and not isinstance(b, bool):
+        return not math.isclose(a, float(b), rel_tol=1e-9, abs_tol=1e-12)
+    return a != b
+
+
+def number(
+    path: str,
+    label: str,
+    *,
+    scale: float = 1.0,
+    optional: bool = False,
+    integer: bool = False,
+    min_value: float | None = None,
+    max_value: float | None = None,
+    step: float | None = None,
+    format: str | None = None,
+    help: str | None = None,
+    where: Any = None,
+    default: Any = None,
+    placeholder: str | None = None,
+) -> float | int | None:
+    """A number input bound to ``path``; ``scale`` converts stored -> shown (100 for %)."""
+    box = where if where is not None else st
+    key = _key(path)
+    stored = get_path(state.doc(), path, default)
+
+    def shown(value: Any) -> Any:
+        if value is None:
+            return None
+        value = value * scale
+        return int(round(value)) if integer else float(value)
+
+    if key not in st.session_state:
+        st.session_state[key] = shown(stored)
+    kwargs: dict[str, Any] = {"key": key, "help": help, "format": format}
+    if integer:
+        kwargs.update(min_value=None if min_value is None else int(min_value),
+                      max_value=None if max_value is None else int(max_value),
+                      step=int(step or 1))
+    else:
+        kwargs.update(min_value=None if min_value is None else float(min_value),
+                      max_value=None if max_value is None else float(max_value),
+                      step=None if step is None else float(step))
+    if optional:
+        kwargs["placeholder"] = placeholder or t("common.none")
+    value = box.number_input(label, **kwargs)
+    if value is None and not optional:
+        value = shown(stored)
+    if _differs(value, shown(stored)):
+        if value is None:
+            set_path(state.doc(), path, None)
+        else:
+            new = value / scale if scale != 1.0 else value
+            set_path(state.doc(), path, int(round(new)) if integer else float(new))
+    slot(path, box)
+    return value
+
+
+def text(path: str, label: str, *, help: str | None = None, where: Any = None,
+         optional: bool = False, max_chars: int | None = None,
+         transform: Callable[[str], str] | None = None) -> str | None:
+    """A text input bound to ``path`` (empty -> None when ``optional``; ``transform``
+    normalises what is stored, e.g. upper case for a currency code)."""
+    box = where if where is not None else st
+    key = _key(path)
+    stored = get_path(state.doc(), path)
+    if key not in st.session_state:
+        st.session_state[key] = "" if stored is None else str(stored)
+    value = box.text_input(label, key=key, help=help, max_chars=max_chars)
+    if transform is not None:
+        value = transform(value)
+    new = (value.strip() or None) if optional else value
+    if new != stored and not (stored is None and new == ""):
+        set_path(state.doc(), path, new)
+    slot(path, box)
+    return new
+
+
+def label_map(options: Sequence[Any], labels: Callable[[Any], str] | None
+              ) -> Callable[[Any], str]:
+    """A ``format_func`` that names each option as it was named in this run (in this run's
+    language), also when Streamlit calls it later."""
+    names = {option: (labels or str)(option) for option in options}
+    return lambda option: names.get(option, str(option))
+
+
+def choice(path: str, label: str, options: Sequence[Any], *, labels: Callable[[Any], str] | None
+           = None, help: str | None = None, where: Any = None, horizontal: bool = False,
+           radio: bool = False, default: Any = None, on_change: Callable | None = None) -> Any:
+    """A select box (or radio) bound to ``path``; ``labels`` names each option."""
+    box = where if where is not None else st
+    key = _key(path)
+    stored = get_path(state.doc(), path, default)
+    options = list(options)
+    if stored not in options:
+        options.append(stored)
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = stored
+    format_func = label_map(options, labels)
+    if radio:
+        value = box.radio(label, options, key=key, format_func=format_func, help=help,
+                          horizontal=horizontal, on_change=on_change)
+    else:
+        value = box.selectbox(label, options, key=key, format_func=format_func, help=help,
+                              on_change=on_change)
+    if value != stored:
+        set_path(state.doc(), path, value)
+    slot(path, box)
+    return value
+
+
+def check(path: str, label: str, *, help: str | None = None, where: Any = None,
+          toggle: bool = False, default: bool = False) -> bool:
+    """A checkbox (or toggle) bound to a boolean at ``path``."""
+    box = where if where is not None else st
+    key = _key(path)
+    stored = bool(get_path(state.doc(), path, default))
+    if key not in st.session_state:
+        st.session_state[key] = stored
+    widget = box.toggle if toggle else box.checkbox
+    value = widget(label, key=key, help=help)
+    if value != stored:
+        set_path(state.doc(), path, bool(value))
+    slot(path, box)
+    return value
+
+
+def multi(path: str, label: str, options: Sequence[Any], *, labels: Callable[[Any], str] | None
+          = None, help: str | None = None, where: Any = None) -> list:
+    """A multiselect bound to a list at ``path``."""
+    box = where if where is not None else st
+    key = _key(path)
+    stored = list(get_path(state.doc(), path, []) or [])
+    options = list(options) + [v for v in stored if v not in options]
+    if key not in st.session_state:
+        st.session_state[key] = stored
+    value = box.multiselect(label, options, key=key, format_func=label_map(options, labels),
+                            help=help, placeholder=t("common.choose"))
+    if list(value) != stored:
+        set_path(state.doc(), path, list(value))
+    slot(path, box)
+    return list(value)
+
+
+# --------------------------------------------------------------------------- tables
+def apply_editor_delta(frame: pd.DataFrame, delta: dict[str, Any]) -> pd.DataFrame:
+    """Apply a ``st.data_editor`` change set (edited, added, deleted rows) to ``frame``."""
+    out = frame.copy().reset_index(drop=True)
+    for row, changes in (delta.get("edited_rows") or {}).items():
+        position = int(row)
+        for column, value in changes.items():
+            if column in out.columns and position < len(out):
+                out[column] = out[column].astype(object)
+                out.iloc[position, out.columns.get_loc(column)] = value
+    deleted = sorted({int(r) for r in delta.get("deleted_rows") or [] if int(r) < len(out)})
+    if deleted:
+        out = out.drop(index=deleted).reset_index(drop=True)
+    added = [row for row in delta.get("added_rows") or [] if isinstance(row, dict)]
+    if added:
+        extra = pd.DataFrame([{c: row.get(c) for c in out.columns} for row in added])
+        out = pd.concat([out.astype(object), extra.astype(object)], ignore_index=True)
+    return out
+
+
+def editor_key(key: str) -> str:
+    """Session-state key of the data editor ``key`` in its current version."""
+    return f"ed:{key}:{st.session_state.get('_edver:' + key, 0)}"
+
+
+def _next_version(key: str) -> None:
+    st.session_state["_edver:" + key] = st.session_state.get("_edver:" + key, 0) + 1
+
+
+def _has_changes(delta: Any) -> bool:
+    return isinstance(delta, dict) and any(
+        delta.get(part) for part in ("edited_rows", "added_rows", "deleted_rows"))
+
+
+def table_editor(key: str, frame: pd.DataFrame, on_apply: Callable[[pd.DataFrame], None],
+                 **editor_kwargs: Any) -> None:
+    """A data editor whose every change is applied to the document at once.
+
+    The change set is folded into the document in the ``on_change`` callback (before the
+    rerun); then the editor starts again, under a new key, from the updated document, so
+    computed columns refresh and no change is ever applied twice. A change set that arrives
+    without the callback (a test setting the state) is applied the same way during the run.
+    """
+    current = editor_key(key)
+    base = frame.reset_index(drop=True)
+
+    def _apply() -> None:
+        delta = st.session_state.get(current)
+        if _has_changes(delta):
+            on_apply(apply_editor_delta(base, delta))
+        _next_version(key)
+
+    delta = st.session_state.get(current)
+    if _has_changes(delta):
+        on_apply(apply_editor_delta(base, delta))
+        _next_version(key)
+        st.rerun()
+    st.data_editor(base, key=current, on_change=_apply, **editor_kwargs)

@@ -1,0 +1,168 @@
+"""Pages 4, 5 and 7 (results, carbon assets, proposal) under AppTest: the figures and charts
+shown are the Result's, and they follow the inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from pvplanner.app.fmt import Fmt
+from pvplanner.pipeline import plan
+from pvplanner.scenario import demo_scenario
+from tests.test_app_support import (
+    assert_clean,
+    chart_frames,
+    find_chart,
+    goto,
+    metric,
+    number,
+    start_app,
+)
+
+
+@pytest.fixture(scope="module")
+def demo_result():
+    """The demo's Result computed here, independently of the app."""
+    return plan(demo_scenario())
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    return start_app(tmp_path, monkeypatch)
+
+
+def test_results_kpis_are_the_results_figures(app, demo_result):
+    goto(app, "results")
+    assert_clean(app)
+    f = Fmt("en", "CNY")
+    r = demo_result
+    assert metric(app, "PV capacity") == f.kwp(r.pv.capacity_kwp, 0)
+    assert metric(app, "Generation, year 1") == f.energy(r.pv.annual_generation_kwh)
+    assert metric(app, "Self-consumption") == f.percent(r.energy.self_consumption_ratio)
+    assert metric(app, "Load met by PV") == f.percent(r.energy.self_sufficiency_ratio)
+    assert metric(app, "Net present value") == f.money_compact(r.finance.npv)
+    assert metric(app, "Investment") == f.money_compact(r.finance.capex)
+    assert metric(app, "IRR") == f.percent(r.finance.irr)
+    assert metric(app, "Payback") == f.years(r.finance.payback_years)
+    assert metric(app, "CO₂ avoided, year 1") == f.tco2(r.carbon.avoided_tco2_year1, 0)
+
+
+def test_npv_curve_marks_the_chosen_size(app, demo_result):
+    goto(app, "results")
+    frames = chart_frames(find_chart(app, "capacity_kwp"))
+    curve = next(df for df in frames.values() if len(df) > 5)
+    optimum = next(df for df in frames.values() if "label" in df.columns)
+    assert len(curve) == int(demo_result.npv_curve["feasible"].sum())
+    assert curve["npv"].max() == pytest.approx(demo_result.npv_curve["npv"].max())
+    assert optimum["capacity_kwp"].iloc[0] == pytest.approx(demo_result.pv.capacity_kwp)
+    assert optimum["label"].iloc[0] == "chosen design"
+
+
+def test_typical_day_follows_the_month(app, demo_result):
+    goto(app, "results")
+
+    def pv_line() -> list[float]:
+        frames = chart_frames(find_chart(app, "pv_available_kw"))
+        line = next(df for df in frames.values() if "pv_available_kw" in df.columns)
+        return line["pv_available_kw"].tolist()
+
+    july = pv_line()
+    hourly = demo_result.hourly
+    in_july = hourly.loc[hourly.index.month == 7, "pv_available_kw"]
+    expected = in_july.groupby(in_july.index.hour).mean()
+    assert july == pytest.approx(expected.tolist())
+    app.select_slider(key="results_month").set_value(1).run()
+    january = pv_line()
+    assert max(january) < max(july)  # less sun in January in Hangzhou
+
+
+def test_cash_flow_chart_is_the_cash_flow_table(app, demo_result):
+    goto(app, "results")
+    frames = chart_frames(find_chart(app, "cumulative"))
+    data = next(df for df in frames.values() if "cumulative" in df.columns)
+    table = demo_result.cash_flow
+    assert data["annual"].tolist() == pytest.approx(table["net_cash_flow_project"].tolist())
+    assert data["cumulative"].tolist() == pytest.approx(table["cumulative_project"].tolist())
+
+
+def test_results_change_when_an_input_changes(app):
+    goto(app, "results")
+    npv_before = number(metric(app, "Net present value"))
+    goto(app, "tariff")
+    app.number_input(key="in:finance.pv_capex_per_kwp").set_value(4500).run()
+    goto(app, "results")
+    assert_clean(app)
+    assert number(metric(app, "Net present value")) < npv_before
+
+
+# --------------------------------------------------------------------------- carbon
+def test_carbon_page_shows_the_ledger_scope2_and_the_double_counting_rule(app, demo_result):
+    goto(app, "carbon")
+    assert_clean(app)
+    f = Fmt("en", "CNY")
+    c = demo_result.carbon
+    assert metric(app, "CO₂ avoided, year 1") == f.tco2(c.avoided_tco2_year1, 0)
+    assert metric(app, "Certificates, year 1") == f.number(c.certificates_year1)
+    assert any("No double counting" in i.value for i in app.info)
+    ledger = [d for d in app.dataframe if len(d.value) == len(demo_result.carbon_ledger)]
+    assert ledger, "the ledger table has one row per year"
+    scope2 = chart_frames(find_chart(app, "tco2"))
+    bars = next(iter(scope2.values()))
+    assert bars["tco2"].max() == pytest.approx(c.scope2["market_before_tco2"])
+
+
+def test_selling_certificates_earns_revenue(app):
+    goto(app, "carbon")
+    assert metric(app, "Certificate revenue, year 1") == "CNY 0"
+    app.radio(key="in:carbon.certificates").set_value("sell").run()
+    assert_clean(app)
+    scenario = demo_scenario()
+    scenario = scenario.model_copy(update={
+        "carbon": scenario.carbon.model_copy(update={"certificates": "sell"})})
+    expected = plan(scenario).carbon.certificate_revenue_year1
+    assert expected > 0  # 2,845 GECs at the latest GEC price in data/carbon_assets.csv
+    assert metric(app, "Certificate revenue, year 1") == Fmt("en").money(expected)
+
+
+def test_the_sites_provincial_factor_can_be_chosen(app):
+    goto(app, "carbon")
+    before = number(metric(app, "CO₂ avoided, year 1"))
+    button = app.button(key="use_province_factor")
+    assert "Zhejiang" in button.label
+    button.click().run()
+    assert_clean(app)
+    doc = app.session_state["doc"]
+    assert doc["carbon"]["location_factor_id"].startswith("cn-zhejiang-")
+    # Zhejiang's factor (0.5153 tCO2/MWh, 2022) is below the national 0.5306 (2023).
+    assert number(metric(app, "CO₂ avoided, year 1")) < before
+
+
+# --------------------------------------------------------------------------- proposal
+def test_proposal_exports_a_workbook(app):
+    from pvplanner.app.page_proposal import renderers
+
+    if renderers()["xlsx"] is None:
+        pytest.skip("pvplanner.report.render_xlsx is not available in this installation")
+    goto(app, "proposal")
+    assert_clean(app)
+    app.button(key="prepare_xlsx").click().run()
+    assert_clean(app)
+    download = app.get("download_button")
+    assert download, "the prepared workbook is offered for download"
+    assert any("Download XLSX" in d.proto.label for d in download)
+
+
+def test_a_failing_export_is_shown_not_raised(app, monkeypatch):
+    import pvplanner.app.page_proposal as page
+
+    def broken(scenario, result, lang="en"):
+        raise RuntimeError("font missing")
+
+    monkeypatch.setattr(page, "renderers",
+                        lambda: {"pdf": broken, "html": None, "xlsx": None})
+    goto(app, "proposal")
+    app.button(key="prepare_pdf").click().run()
+    assert not app.exception
+    assert len(app.error) == 1 and "Your inputs are safe" in app.error[0].value
+    monkeypatch.setattr(page, "renderers", lambda: {"pdf": None, "html": None, "xlsx": None})
+    app.run()
+    assert any("not available" in w.value for w in app.warning)

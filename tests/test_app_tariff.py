@@ -1,0 +1,119 @@
+"""Page 3 (tariff and costs) under AppTest: capacity limit, price edits, export rule, finance,
+ownership, currency and battery change the plan; contradicting limits are shown in place."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_app_support import (
+    assert_clean,
+    find_chart,
+    flat,
+    goto,
+    metric,
+    number,
+    position,
+    start_app,
+)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    return start_app(tmp_path, monkeypatch)
+
+
+def _sidebar_npv(app) -> float:
+    return number(metric(app, "Net present value", sidebar=True))
+
+
+# --------------------------------------------------------------------------- tariff and costs
+def test_capacity_limit_changes_the_npv(app):
+    goto(app, "tariff")
+    npv_full = _sidebar_npv(app)
+    app.number_input(key="in:constraints.max_total_kwp").set_value(1000).run()
+    assert_clean(app)
+    assert metric(app, "PV capacity", sidebar=True) == "1,000.0 kWp"
+    npv_small = _sidebar_npv(app)
+    # The demo's NPV curve rises up to the roof limit, so a third of the roof earns less.
+    assert npv_small < 0.6 * npv_full
+
+
+def test_tariff_price_edit_changes_the_npv(app):
+    goto(app, "tariff")
+    npv_before = _sidebar_npv(app)
+    app.toggle(key="edit_prices").set_value(True).run()
+    assert app.session_state["doc"]["tariff"]["custom"]["prices"]["floating_part_per_kwh"] == 0.48
+    floating = app.number_input(key="in:tariff.custom.prices.floating_part_per_kwh")
+    floating.set_value(0.70).run()
+    assert_clean(app)
+    # Dearer grid power makes every self-consumed PV kWh worth more.
+    assert _sidebar_npv(app) > npv_before * 1.1
+    app.toggle(key="edit_prices").set_value(False).run()
+    assert app.session_state["doc"]["tariff"]["custom"] is None
+    assert _sidebar_npv(app) == pytest.approx(npv_before, rel=1e-9)
+
+
+def test_zero_export_sizes_for_self_consumption(app):
+    goto(app, "tariff")
+    app.radio(key="in:tariff.export.kind").set_value("zero_export").run()
+    assert_clean(app)
+    assert app.session_state["doc"]["tariff"]["export"]["kind"] == "zero_export"
+    # Without export the roof-limit design is no longer worth it: less capacity.
+    assert number(metric(app, "PV capacity", sidebar=True)) < 3041.7
+
+
+def test_contradicting_limits_are_shown_next_to_the_limit(app):
+    goto(app, "tariff")
+    app.number_input(key="in:constraints.max_total_kwp").set_value(1000).run()
+    app.number_input(key="in:constraints.min_total_kwp").set_value(2000).run()
+    assert not app.exception
+    assert len(app.error) == 1
+    assert "min_total_kwp" in app.error[0].value
+    elements = flat(app.main)
+    error = position(elements, "error", lambda e: "min_total_kwp" in e.value)
+    field = position(elements, "number_input", lambda e: e.key == "in:constraints.min_total_kwp")
+    assert error == field + 1  # right under the input
+    assert app.sidebar.warning
+
+
+def test_finance_inputs_are_shown_in_percent(app):
+    goto(app, "tariff")
+    discount = app.number_input(key="in:finance.discount_rate")
+    assert discount.value == pytest.approx(6.0)  # stored as 0.06, shown in percent
+    npv_before = _sidebar_npv(app)
+    discount.set_value(10.0).run()
+    assert app.session_state["doc"]["finance"]["discount_rate"] == pytest.approx(0.10)
+    assert _sidebar_npv(app) < npv_before
+
+
+def test_emc_ownership_shows_the_investor_and_host_figures(app):
+    goto(app, "tariff")
+    app.radio(key="in:finance.ownership").set_value("emc").run()
+    assert_clean(app)
+    assert app.number_input(key="in:finance.emc_discount_percent").value >= 0
+    goto(app, "results")
+    assert_clean(app)
+    assert metric(app, "Investor's project IRR").endswith("%")
+    assert number(metric(app, "Company's savings over the contract")) > 0
+
+
+def test_currency_is_configurable(app):
+    goto(app, "tariff")
+    app.text_input(key="in:currency").set_value("usd").run()
+    assert_clean(app)
+    assert app.session_state["doc"]["currency"] == "USD"
+    assert metric(app, "Net present value", sidebar=True).startswith("USD ")
+    assert app.number_input(key="in:finance.pv_capex_per_kwp").label == "PV cost [USD/kWp]"
+
+
+@pytest.mark.slow  # a battery plan solves 21 dispatch LPs for the NPV curve (~20 s)
+def test_battery_option_adds_a_battery_and_its_state_of_charge(app):
+    goto(app, "tariff")
+    app.toggle(key="in:battery.allowed").set_value(True).run()
+    assert_clean(app)
+    assert app.number_input(key="in:battery.max_energy_kwh").value == 5000
+    goto(app, "results")
+    assert_clean(app)
+    assert "kWh" in metric(app, "Battery")
+    soc = find_chart(app, "soc_kwh")
+    assert soc is not None
