@@ -33,9 +33,13 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from dataclasses import replace
 
+import numpy as np
+
 from solver.errors import InfeasibleProblemError, SolverInputError
+from solver.physical import gap_tolerance, greedy_flows, solve_physical
 from solver.lp import (
     GROUPS,
     HighsSession,
@@ -120,6 +124,9 @@ class _Case:
         self.payback = max_payback_years
         self.co2 = co2_target
         self.time_limit = time_limit
+        self.gap = 0.0  # objective - best bound of the last solve [currency]
+        self.model_big_m = False  # the rule's big-M had no finite bound
+        self.search = "lp"  # how the behind-the-meter rule was solved (solver.physical)
 
     def solve(self) -> tuple[SolveOutcome, dict | None]:
         if self.method == "cbc":
@@ -145,20 +152,29 @@ class _Case:
                 max_payback_years=self.payback, co2_target_tco2=self.co2,
             )
             sess.set_cost(stage1.cost, stage1.offset)
-            out = sess.solve()
+            first = solve_physical(sess, time_limit=self._search_limit())
+            out = first.outcome
             seconds += out.seconds
-            if out.status != "optimal":
+            if first.flows is None or out.colvals is None:
                 out.backend = self.method
                 return out, None
             best = served.value(out.colvals)
             sess.add_row(served, best - _STAGE_TOL * max(abs(best), 1.0), math.inf)
             sess.set_cost(npv_cost, model.offset)
-        out = sess.solve()
+        res = solve_physical(sess, time_limit=self._search_limit())
+        out = res.outcome
         out.seconds += seconds
         out.backend = self.method
-        if out.status != "optimal":
+        if res.flows is None:
             return out, None
-        return out, model.flows(out.colvals)
+        self.gap = res.gap
+        self.search = res.method
+        self.model_big_m = model.big_m_assumed
+        return out, res.flows
+
+    def _search_limit(self) -> float | None:
+        """Time limit of the behind-the-meter search: the caller's, else the default."""
+        return self.time_limit
 
     def _solve_cbc(self) -> tuple[SolveOutcome, dict | None]:
         from solver.pulp_model import solve_pulp
@@ -213,12 +229,18 @@ def optimize(
         The constraints cannot all hold; ``.conflicting`` names the groups.
     """
     target = _check_args(problem, objective, backend, max_payback_years, co2_target_tco2)
+    fixed = _fixed_pv_only(problem, objective, max_payback_years, target)
+    if fixed is not None:
+        return fixed
     method = _method(problem, backend)
     lp_objective = "max_self_sufficiency" if objective == "max_self_sufficiency" else "max_npv"
-    pv_cases = [True, False] if problem.costs.fixed_capex > 0 else [True]
+    # "No PV" competes with "PV built" only when the constraints allow no PV at all.
+    no_pv_allowed = not (problem.plane_min_kwp > 0).any() and problem.min_total_kwp <= 0
+    pv_cases = [True, False] if problem.costs.fixed_capex > 0 and no_pv_allowed else [True]
     results: list[SizingResult] = []
     notes: list[str] = []
     seconds = 0.0
+    upper = -math.inf  # best NPV any case could still reach (its bound)
     for regime in regimes(problem):
         for pv_built in pv_cases:
             case = _Case(problem, regime, pv_built, method, lp_objective, max_payback_years,
@@ -232,20 +254,29 @@ def optimize(
             seconds += out.seconds
             if out.status == "unbounded":
                 raise _unbounded_error()
-            if out.status == "time_limit":
+            if out.status == "time_limit" and flows is None:
                 raise SolverInputError(
                     f"the solver hit the time limit of {time_limit_seconds} s; raise it or "
                     "use hourly data"
                 )
-            if out.status != "optimal" or flows is None:
+            if out.status not in ("optimal", "time_limit") or flows is None:
                 if out.status not in ("infeasible",):
                     raise SolverInputError(f"the solver failed: {out.status} {out.message}")
                 continue
             res = make_result(
                 problem, flows, regime_name=regime.name,
                 export_price_per_kwh=regime.export_price_per_kwh, objective=objective,
-                backend=out.backend, seconds=out.seconds,
+                backend=out.backend, seconds=out.seconds, optimality_gap=case.gap,
             )
+            if case.model_big_m:
+                notes.append("an export or charging bound was missing: the behind-the-meter "
+                             "rule used an assumed bound of 100 x the peak load per step")
+            # The case's best NPV is at most this one plus its gap (a "PV built" solution
+            # with no PV has not paid the fixed cost that any PV would).
+            reach = res.npv + case.gap
+            if pv_built and res.total_kwp <= 0:
+                reach -= problem.costs.fixed_capex
+            upper = max(upper, reach)
             if not pv_built or res.total_kwp > 0 or problem.costs.fixed_capex == 0:
                 results.append(res)
     if not results:
@@ -258,7 +289,47 @@ def optimize(
     else:
         pool = results
     best = max(pool, key=lambda r: r.npv)
-    return replace(best, solve_seconds=seconds, notes=tuple(notes) + best.notes)
+    gap = max(upper - best.npv, 0.0) if objective != "max_self_sufficiency" else best.optimality_gap
+    status = "optimal"
+    if gap > gap_tolerance(problem, best.npv):
+        status = "feasible"
+        notes.append(
+            f"not proven optimal within the time limit: a design up to {gap:,.0f} better in "
+            f"NPV ({gap / max(abs(best.npv), 1e-9):.2%}) may exist; raise time_limit_seconds"
+        )
+    return replace(best, status=status, solve_seconds=seconds, optimality_gap=gap,
+                   notes=tuple(dict.fromkeys(tuple(notes) + best.notes)))
+
+
+def _fixed_pv_only(problem: SizingProblem, objective: str, max_payback_years: float | None,
+                   co2_target: float | None) -> SizingResult | None:
+    """Closed-form answer for fixed PV sizes without a battery, or None if not applicable.
+
+    With every plane's size fixed, no battery and no net metering, the physical dispatch
+    (self-consume, export up to the limit where paid, curtail) is optimal for every
+    objective (:func:`solver.physical.greedy_flows`). Used when no constraint beyond the
+    size bounds needs checking; otherwise the general path (an LP here: fixed sizes settle
+    every import-or-export choice) decides feasibility and names conflicts.
+    """
+    p = problem
+    if (p.allow_simultaneous_import_export or p.battery.active
+            or p.net_metering_limit_kw is not None
+            or not np.array_equal(p.plane_min_kwp, p.plane_max_kwp)
+            or p.min_self_consumption > 0 or p.min_renewable_share > 0
+            or (co2_target or 0.0) > 0 or max_payback_years is not None):
+        return None
+    kwp = np.asarray(p.plane_min_kwp, dtype=float)
+    total = float(kwp.sum())
+    capex = p.costs.pv_capex_per_kwp * total + (p.costs.fixed_capex if total > 0 else 0.0)
+    if not (p.min_total_kwp <= total <= min(p.max_total_kwp, p.interconnection_limit_kw)
+            and capex <= p.capital_budget):
+        return None
+    t0 = time.perf_counter()
+    flows = greedy_flows(p, kwp)
+    res = make_result(p, flows, regime_name="standard",
+                      export_price_per_kwh=p.export_price_per_kwh, objective=objective,
+                      backend="closed_form", seconds=0.0)
+    return replace(res, solve_seconds=time.perf_counter() - t0)
 
 
 # ------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import pandas as pd
 from solver.api import _check_args, _method, _unbounded_error, optimize
 from solver.errors import InfeasibleProblemError, SolverInputError
 from solver.lp import HighsSession, LinearModel, Regime, build_model, regimes
+from solver.physical import solve_physical
 from solver.problem import SizingProblem
 from solver.result import SizingResult, make_result
 
@@ -73,14 +74,16 @@ class _Sweep:
             if usable is not None and not usable[i]:
                 continue
             sess.set_row_bounds(rows[i], lower, upper)
-            out = sess.solve()
+            found = solve_physical(sess)
+            out = found.outcome
             if out.status == "unbounded":
                 raise _unbounded_error()
-            if out.status != "optimal":
+            if found.flows is None or out.status not in ("optimal", "time_limit"):
                 continue
-            res = make_result(self.problem, model.flows(out.colvals), regime_name=regime.name,
+            res = make_result(self.problem, found.flows, regime_name=regime.name,
                               export_price_per_kwh=regime.export_price_per_kwh,
-                              objective="max_npv", backend=self.method, seconds=out.seconds)
+                              objective="max_npv", backend=self.method, seconds=out.seconds,
+                              optimality_gap=found.gap)
             if pv_built and self.problem.costs.fixed_capex > 0 and res.total_kwp <= 0:
                 continue
             if best is None or res.npv > best.npv:
@@ -191,8 +194,8 @@ def co2_frontier(problem: SizingProblem, n_points: int = 11, *,
     co2_hi = -math.inf
     for _, _, model, sess in sw.cases:
         sess.set_cost(-model.exprs["co2_tco2"].dense(model.n_cols), 0.0)
-        out = sess.solve()
-        if out.status == "optimal":
+        out = solve_physical(sess).outcome
+        if out.status in ("optimal", "time_limit") and out.colvals is not None:
             co2_hi = max(co2_hi, model.exprs["co2_tco2"].value(out.colvals))
         sess.set_cost(model.cost, model.offset)
     if not math.isfinite(co2_hi):

@@ -47,12 +47,17 @@ __all__ = [
     "Regime",
     "SolveOutcome",
     "build_model",
+    "output_range",
     "regimes",
     "solve_highs",
 ]
 
 #: Relative size of the tie-breaking cost (see module docstring).
 TIE_BREAK = 1e-6
+
+#: Big-M of the behind-the-meter rule when the inputs bound neither PV export nor battery
+#: charging power, as a multiple of the peak load [-] (flagged in ``big_m_assumed``).
+BIG_M_FALLBACK = 100.0
 
 #: Names of the constraint groups that :func:`build_model` can drop, with their labels.
 GROUPS: dict[str, str] = {
@@ -162,6 +167,9 @@ class LinearModel:
     pv_built: bool = True
     build_args: dict = field(default_factory=dict)
     row_steps: dict = field(default_factory=dict)  # group -> (step of each row, window key)
+    integer: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    x_upper: np.ndarray | None = None  # upper bound on each plane implied by all limits [kWp]
+    big_m_assumed: bool = False  # a big-M of the behind-the-meter rule had no finite bound
 
     @property
     def n_cols(self) -> int:
@@ -203,6 +211,7 @@ class SolveOutcome:
     seconds: float
     backend: str
     message: str = ""
+    bound: float = math.nan  # MILP: best bound on the (minimised) objective
 
 
 def _tie_break(problem: SizingProblem) -> float:
@@ -213,6 +222,37 @@ def _tie_break(problem: SizingProblem) -> float:
         1e-3,
     )
     return TIE_BREAK * scale
+
+
+def output_range(avail: np.ndarray, lo: np.ndarray, hi: np.ndarray, total_lo: float = 0.0,
+                 total_hi: float = math.inf) -> tuple[np.ndarray, np.ndarray]:
+    """Least and greatest PV output of each step over sizes ``lo <= x <= hi`` with
+    ``total_lo <= sum(x) <= total_hi`` [kW].
+
+    Per step a fractional knapsack: from the lower (upper) bounds, the planes producing
+    least that step are raised (lowered) first until the total is met. ``hi`` may be inf
+    (then so may the greatest output).
+    """
+    n_t = avail.shape[0]
+    lo = np.asarray(lo, dtype=float)
+    hi = np.asarray(hi, dtype=float)
+    order = np.argsort(avail, axis=1)
+    fs = np.take_along_axis(avail, order, axis=1)
+    w = (hi - lo)[order]
+    with np.errstate(invalid="ignore"):
+        before = np.nan_to_num(np.cumsum(w, axis=1) - w, nan=math.inf)
+    add = max(total_lo - float(lo.sum()), 0.0)
+    g_lo = avail @ lo + (fs * np.clip(add - before, 0.0, w)).sum(axis=1)
+    if not np.isfinite(hi).all():
+        # Unbounded planes: the greatest output is inf where one of them produces.
+        with np.errstate(invalid="ignore"):
+            g_hi = np.where(avail > 0, avail * hi, 0.0).sum(axis=1)
+        if math.isfinite(total_hi):
+            g_hi = np.minimum(g_hi, avail.max(axis=1, initial=0.0) * total_hi)
+        return g_lo, np.maximum(g_hi, g_lo) if n_t else g_hi
+    cut = max(float(hi.sum()) - total_hi, 0.0)
+    g_hi = avail @ hi - (fs * np.clip(cut - before, 0.0, w)).sum(axis=1)
+    return g_lo, np.maximum(g_hi, g_lo)
 
 
 def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the formulation
@@ -226,6 +266,7 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     max_payback_years: float | None = None,
     co2_target_tco2: float | None = None,
     tie_break: bool = True,
+    physical: bool | None = None,
 ) -> LinearModel:
     """Build the sizing LP of ``problem`` as one sparse matrix.
 
@@ -250,6 +291,11 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
         Overrides ``problem.min_co2_reduction_tco2``.
     tie_break : bool
         Add the tie-breaking costs.
+    physical : bool, optional
+        Add the behind-the-meter rule (no import and export in the same step) with one
+        column ``z_t`` in [0, 1] per conflict step, listed in ``LinearModel.integer``: the
+        model is then the LP relaxation of the MILP that :mod:`solver.physical` solves.
+        Default ``not problem.allow_simultaneous_import_export``.
 
     Returns
     -------
@@ -273,6 +319,7 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     ef = p.grid_tco2_per_kwh
     co2_target = p.min_co2_reduction_tco2 if co2_target_tco2 is None else co2_target_tco2
     fixed = p.costs.fixed_capex if pv_built else 0.0
+    phys = (not p.allow_simultaneous_import_export) if physical is None else bool(physical)
 
     # ---- column bounds of the sizes -----------------------------------------------------
     x_lo = np.zeros(n_p) if ("plane_min_kwp" in drop or not pv_built) else p.plane_min_kwp.copy()
@@ -287,31 +334,44 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
         total_cap = min(total_cap, max(p.capital_budget - fixed, 0.0) / p.costs.pv_capex_per_kwp)
     x_red = np.minimum(x_hi, total_cap)
 
-    # ---- step classification (reduced layout) -------------------------------------------
+    # ---- step classification ------------------------------------------------------------
     can_produce = (avail[:, x_hi > 0] > 0).any(axis=1)
+    # Largest / smallest PV output each step can have within the size bounds [kW].
+    s_lo = p.min_total_kwp if ("min_total_kwp" not in drop and pv_built) else 0.0
+    g_lo, g_hi = output_range(avail, x_lo, x_red, s_lo, total_cap)
+    # Behind-the-meter rule (solver.physical): only steps paying more for exports than for
+    # imports can tempt the LP to import and export at once.
+    conflict = (np.asarray(b > a) & (e_lim > 0)) if phys else np.zeros(n_t, dtype=bool)
+    # Without a battery an export needs PV >= load; where that cannot happen there is none.
+    no_export = conflict & (g_hi <= load) & (not use_bat)
     if reduce:
-        with np.errstate(invalid="ignore"):
-            prod_cols = avail[:, x_red > 0]
-            gmax = (np.where(prod_cols > 0, prod_cols * x_red[x_red > 0], 0.0).sum(axis=1)
-                    if prod_cols.shape[1] else np.zeros(n_t))
+        gmax = g_hi
         day = gmax > 0
         # Self-consuming first is optimal where a kWh used on site is worth at least as much
-        # as an exported one and never counts less in any constraint (see pv_only docs).
-        # Net metering's "exports <= imports" can make curtailing a kWh worth it (to export
-        # one elsewhere), so there no step is substituted.
-        dominant = (a >= b) & (not reg.exports_within_imports)
+        # as an exported one and never counts less in any constraint (see pv_only docs), or
+        # where the behind-the-meter rule forbids exports. Net metering's "exports <=
+        # imports" can make curtailing a kWh worth it (to export one elsewhere), so there no
+        # step is substituted.
+        dominant = ((a >= b) | no_export) & (not reg.exports_within_imports)
         implicit = day & dominant & (gmax <= load)
         has_l = day & ~implicit & (load > 0)
-        has_e = day & ~implicit & (e_lim > 0)
+        has_e = day & ~implicit & (e_lim > 0) & ~no_export
     else:
         # Full layout: only steps in which no plane can produce lose their PV flows.
         gmax = np.full(n_t, math.inf)
         implicit = np.zeros(n_t, dtype=bool)
         has_l = can_produce.copy()
-        has_e = can_produce & (e_lim > 0)
+        has_e = can_produce & (e_lim > 0) & ~no_export
     has_b = np.full(n_t, use_bat)
     has_cg = np.full(n_t, use_bat and bat.grid_charging)
     has_cp = has_b & can_produce
+    # Conflict steps that need the import-or-export binary z_t. Without a battery, a step
+    # with no load never imports, and one whose PV surely covers the load (g_lo >= load)
+    # exports only its surplus with z_t = 1 (then pv_to_load = load is optimal: it is the
+    # most a step can self-consume); except under net metering (see above).
+    has_z = conflict & has_e & ((load > 0) | (use_bat and bat.grid_charging))
+    sure = has_z & (not use_bat) & (g_lo >= load) & (not reg.exports_within_imports)
+    has_z &= ~sure
 
     # ---- column layout ------------------------------------------------------------------
     n_k = len(p.demand_charges)
@@ -326,7 +386,7 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     col += n_k
     fam: dict[str, np.ndarray] = {}
     for name, mask in (("l", has_l), ("e", has_e), ("cp", has_cp), ("cg", has_cg),
-                       ("d", has_b), ("w", has_b)):
+                       ("d", has_b), ("w", has_b), ("z", has_z)):
         idx = np.full(n_t, -1, dtype=np.int64)
         k = int(mask.sum())
         idx[mask] = np.arange(col, col + k)
@@ -346,6 +406,10 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     hi[fam["l"][m_l]] = load[m_l]
     m_e = fam["e"] >= 0
     hi[fam["e"][m_e]] = e_lim
+    m_z = fam["z"] >= 0
+    hi[fam["z"][m_z]] = 1.0
+    m_s = sure & (fam["l"] >= 0)
+    lo[fam["l"][m_s]] = load[m_s]
 
     # ---- helpers ------------------------------------------------------------------------
     steps = np.arange(n_t)
@@ -445,6 +509,57 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
         if math.isfinite(bat.max_c_rate):
             add_row("c_rate", LinExpr(np.array([bp_idx, be_idx]), np.array([1.0, -bat.max_c_rate])),
                     -math.inf, 0.0)
+
+    # ---- behind-the-meter rule at conflict steps (solver.physical) ----------------------
+    #   e - M_e z <= 0           z = 0: no export
+    #   l + d - load z >= 0      z = 1: PV and battery cover the load ...
+    #   cg + M_c z <= M_c        ... and nothing charges from the grid (no import at all)
+    # M_e, M_c are the tightest bounds the inputs give (LP relaxation = concave envelope).
+    big_m_assumed = False
+    t_z = steps[has_z]
+    if t_z.shape[0]:
+        fallback = BIG_M_FALLBACK * max(float(load.max(initial=0.0)), 1.0)
+        m_e = np.minimum(e_lim, g_hi[t_z] if use_bat else g_hi[t_z] - load[t_z])
+        if not np.isfinite(m_e).all():
+            big_m_assumed = True
+            m_e = np.where(np.isfinite(m_e), m_e, fallback)
+        k_z = t_z.shape[0]
+        z_col = fam["z"][t_z]
+        add_block("phys_export", np.concatenate([np.arange(k_z), np.arange(k_z)]),
+                  np.concatenate([fam["e"][t_z], z_col]),
+                  np.concatenate([np.ones(k_z), -m_e]),
+                  np.full(k_z, -math.inf), np.zeros(k_z), step=t_z)
+        t_i = t_z[load[t_z] > 0]
+        k_i = t_i.shape[0]
+        if k_i:
+            ii = [np.arange(k_i), np.arange(k_i)]
+            jj = [fam["l"][t_i], fam["z"][t_i]]
+            vv = [np.ones(k_i), -load[t_i].astype(float)]
+            if use_bat:
+                ii.append(np.arange(k_i))
+                jj.append(fam["d"][t_i])
+                vv.append(np.ones(k_i))
+            add_block("phys_import", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
+                      np.zeros(k_i), np.full(k_i, math.inf), step=t_i)
+        if not use_bat:
+            # z_t load_t <= g_t: implied at the root (z load <= l <= g); solver.physical
+            # tightens it per box of sizes to (load - g_lo) z - g <= -g_lo.
+            sub = avail[t_z]
+            nz_r, nz_p = np.nonzero(sub)
+            add_block("phys_cut", np.concatenate([np.arange(k_z), nz_r]),
+                      np.concatenate([z_col, x_idx[nz_p]]),
+                      np.concatenate([load[t_z].astype(float), -sub[nz_r, nz_p]]),
+                      np.full(k_z, -math.inf), np.zeros(k_z), step=t_z)
+        if use_bat and bat.grid_charging:
+            m_c = min(bat.max_kw, bat.max_c_rate * bat.max_kwh,
+                      (1.0 - bat.min_soc_fraction) * bat.max_kwh / (eta_c * dt))
+            if not math.isfinite(m_c):
+                big_m_assumed = True
+                m_c = fallback
+            add_block("phys_grid_charge", np.concatenate([np.arange(k_z), np.arange(k_z)]),
+                      np.concatenate([fam["cg"][t_z], z_col]),
+                      np.concatenate([np.ones(k_z), np.full(k_z, m_c)]),
+                      np.full(k_z, -math.inf), np.full(k_z, m_c), step=t_z)
 
     # ---- demand charges: l + d - cg + D_k >= load_t for t in window k ------------------
     peak0 = np.zeros(n_k)
@@ -603,9 +718,11 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
         col_lower=lo, col_upper=hi, x=x_idx, battery_kwh=be_idx, battery_kw=bp_idx,
         peak=d_idx, fam=fam, implicit_l=implicit, avail=avail, rows=groups, exprs=exprs,
         reduced=reduce, pv_built=pv_built, row_steps=row_steps,
+        integer=fam["z"][has_z], big_m_assumed=big_m_assumed, x_upper=x_red,
         build_args={"reduce": reduce, "objective": objective, "drop": frozenset(drop),
                     "pv_built": pv_built, "max_payback_years": max_payback_years,
-                    "co2_target_tco2": co2_target_tco2, "tie_break": tie_break},
+                    "co2_target_tco2": co2_target_tco2, "tie_break": tie_break,
+                    "physical": phys},
     )
 
 
@@ -843,6 +960,53 @@ class HighsSession:
                 ms.kTimeLimit: "time_limit"}.get(status, "error")
         return SolveOutcome(name, None, math.nan, seconds, "highs",
                             self.h.modelStatusToString(status))
+
+    def solve_mip(self, start: np.ndarray | None = None, *, rel_gap: float = 1e-4,
+                  time_limit: float | None = None) -> SolveOutcome:
+        """Solve with the model's ``integer`` columns integral (HiGHS branch-and-cut).
+
+        ``start`` is a feasible column vector to start from. Status ``"optimal"`` means
+        proven within ``rel_gap``; ``"time_limit"`` may still carry the best solution found
+        (``colvals``) with its ``bound``. Afterwards the columns are continuous again, so
+        the session keeps solving the LP relaxation.
+        """
+        hs = self._hs
+        h = self.h
+        idx = np.asarray(self.model.integer, dtype=np.int32)
+        k = int(idx.shape[0])
+        t0 = time.perf_counter()
+        if k:
+            h.changeColsIntegrality(k, idx, np.array([hs.HighsVarType.kInteger] * k))
+        h.setOptionValue("mip_rel_gap", float(rel_gap))
+        limit = time_limit if time_limit is not None else self._time_limit
+        h.setOptionValue("time_limit", float(limit) if limit is not None else math.inf)
+        try:
+            if start is not None and k:
+                sol = hs.HighsSolution()
+                sol.col_value = np.asarray(start, dtype=float)
+                sol.value_valid = True
+                h.setSolution(sol)
+            h.run()
+            status = h.getModelStatus()
+            info = h.getInfo()
+            has_sol = int(info.primal_solution_status) == 2  # kSolutionStatusFeasible
+            vals = np.array(h.getSolution().col_value) if has_sol else None
+            obj = float(info.objective_function_value) if has_sol else math.nan
+            bound = float(info.mip_dual_bound) if k else obj
+        finally:
+            if k:
+                h.changeColsIntegrality(k, idx, np.array([hs.HighsVarType.kContinuous] * k))
+            h.setOptionValue("time_limit",
+                             float(self._time_limit) if self._time_limit is not None else math.inf)
+        seconds = time.perf_counter() - t0
+        ms = hs.HighsModelStatus
+        if status == ms.kOptimal and has_sol:
+            return SolveOutcome("optimal", vals, obj, seconds, "highs", bound=bound)
+        name = {ms.kInfeasible: "infeasible", ms.kUnbounded: "unbounded",
+                ms.kUnboundedOrInfeasible: "unbounded", ms.kTimeLimit: "time_limit"
+                }.get(status, "error")
+        return SolveOutcome(name, vals, obj, seconds, "highs", h.modelStatusToString(status),
+                            bound=bound)
 
     def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
         """Change one row's bounds (for warm-started sweeps)."""

@@ -27,7 +27,20 @@ Physics, each step (``g_t = lambda * sum_p f_tp x_p`` is the available PV power,
     B <= max_c_rate * E,   0 <= e <= export_limit_kw,   c_g = 0 without grid charging
     D_k >= load_t - l - d + c_g   for every t in window k
 
-The battery neither exports nor serves anything but the load. Global constraints (each
+The battery neither exports nor serves anything but the load.
+
+Behind-the-meter rule (default): the meter sees the *net* flow, so in no step may the site
+both import and export (``grid import x export = 0``): PV serves the load first and only the
+surplus is exported; while anything is exported, PV and battery cover the whole load and the
+battery does not charge from the grid. The LP above breaks this only in steps whose export
+price exceeds the import price (elsewhere moving an exported kWh to the load, or to the
+battery in place of a grid-charged kWh, never lowers the objective; proof in
+:mod:`solver.physical`). In those *conflict steps* a binary ``z_t`` chooses between "export
+allowed, no import" and "no export"; :mod:`solver.physical` solves the resulting MILP
+exactly, mostly without branching. ``allow_simultaneous_import_export=True`` drops the rule
+and solves the plain LP (a meter that nets nothing, or tests of the old model).
+
+Global constraints (each
 optional): total kWp bounds, capital budget, self-consumption, renewable share, CO2, simple
 payback and net metering, as documented on :class:`SizingProblem` and in
 :mod:`solver.api`.
@@ -320,6 +333,10 @@ class SizingProblem:
         non-net-metered (``export_price_per_kwh``) regimes and keeps the better.
     net_metering_credit_per_kwh : array, shape (T,) or float, optional
         Credit for net-metered exports [currency/kWh]; default the import price.
+    allow_simultaneous_import_export : bool, optional
+        False (default): a behind-the-meter system never imports and exports in the same
+        step (see the module docstring). True: the plain LP, which may sell PV and buy the
+        load back in steps where the export price exceeds the import price.
     """
 
     production_kw_per_kwp: np.ndarray
@@ -345,6 +362,7 @@ class SizingProblem:
     co2_counts_exports: bool = False
     net_metering_limit_kw: float | None = None
     net_metering_credit_per_kwh: np.ndarray | float | None = None
+    allow_simultaneous_import_export: bool = False
 
     def __post_init__(self) -> None:  # noqa: C901 - a flat list of checks reads best
         set_ = object.__setattr__
@@ -434,6 +452,8 @@ class SizingProblem:
         set_(self, "min_co2_reduction_tco2",
              _float(self.min_co2_reduction_tco2, "min_co2_reduction_tco2", lo=0.0))
         set_(self, "co2_counts_exports", bool(self.co2_counts_exports))
+        set_(self, "allow_simultaneous_import_export",
+             bool(self.allow_simultaneous_import_export))
         if self.grid_tco2_per_kwh is not None:
             set_(self, "grid_tco2_per_kwh",
                  _array(self.grid_tco2_per_kwh, "grid_tco2_per_kwh", n_t, lo=0.0))

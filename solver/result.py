@@ -59,11 +59,14 @@ class SizingResult:
     Attributes
     ----------
     status : str
-        ``"optimal"``.
+        ``"optimal"`` (proven, to a relative tolerance of 1e-4 where the behind-the-meter
+        rule needs a search), or ``"feasible"``: the best design found before a time
+        limit, at most ``optimality_gap`` worse than the optimum (see ``notes``).
     objective : str
         The objective that was optimised.
     backend : str
-        ``"pv_only"`` (exact reduced LP, HiGHS), ``"highs"`` or ``"cbc"``.
+        ``"pv_only"`` (exact reduced LP, HiGHS), ``"highs"``, ``"cbc"`` or
+        ``"closed_form"`` (fixed PV sizes without a battery: the physical dispatch).
     regime : str
         ``"standard"`` or ``"net_metering"`` (export regime of the chosen solution).
     solve_seconds : float
@@ -92,6 +95,12 @@ class SizingResult:
         demand_savings_pw - capex - om_pw`` [currency].
     simple_payback_years : float
         capex / (year-1 bill savings - year-1 O&M), inf if that is not positive [years].
+    notes : tuple of str
+        Remarks: fallbacks used, an optimality gap left by a time limit.
+    optimality_gap : float
+        Upper bound on how much higher the optimal NPV (or, for ``max_self_sufficiency``,
+        the second-stage objective) can be than this design's [currency]: 0 when the
+        problem is an LP, else what the behind-the-meter search left (``solver.physical``).
     """
 
     status: str
@@ -113,6 +122,7 @@ class SizingResult:
     npv: float
     simple_payback_years: float
     notes: tuple[str, ...] = field(default=())
+    optimality_gap: float = 0.0
 
     @property
     def total_kwp(self) -> float:
@@ -130,6 +140,7 @@ class SizingResult:
             "export_revenue_pw": self.export_revenue_pw,
             "demand_savings_pw": self.demand_savings_pw, "npv": self.npv,
             "simple_payback_years": self.simple_payback_years,
+            "optimality_gap": self.optimality_gap,
         }
         for name, kwp in zip(self.plane_names, self.kwp_per_plane, strict=True):
             out[f"kwp_{name}"] = float(kwp)
@@ -154,6 +165,7 @@ def make_result(
     backend: str,
     seconds: float,
     notes: tuple[str, ...] = (),
+    optimality_gap: float = 0.0,
 ) -> SizingResult:
     """Describe a solution (sizes + flows from a backend) with totals and NPV parts.
 
@@ -175,6 +187,8 @@ def make_result(
         Solver wall time [s].
     notes : tuple of str
         Remarks to pass on.
+    optimality_gap : float
+        Gap left by the search [currency].
     """
     p = problem
     c = p.costs
@@ -262,5 +276,5 @@ def make_result(
         om_pw=c.pwf_om * om_year, energy_savings_pw=c.pwf_energy * energy_sav,
         export_revenue_pw=c.pwf_energy * export_rev,
         demand_savings_pw=c.pwf_energy * demand_sav, npv=npv,
-        simple_payback_years=payback, notes=notes,
+        simple_payback_years=payback, notes=notes, optimality_gap=float(optimality_gap),
     )

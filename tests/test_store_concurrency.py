@@ -22,7 +22,7 @@ from pvplanner.store import ScenarioStore, StoreConflictError
 
 N_PER_PROCESS = 50
 _SPAWN = multiprocessing.get_context("spawn")
-_TIMEOUT_S = 60
+_TIMEOUT_S = 180  # generous: spawned workers start slowly on a loaded 2-core machine
 
 
 # ----------------------------------------------------------------- workers (run in children)
