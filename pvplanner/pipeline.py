@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -48,8 +49,10 @@ from solver.api import optimize
 from solver.curves import npv_curve
 from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 
-#: Points of the NPV-versus-capacity curve shown in the app and the proposal.
+#: Points of the NPV-versus-capacity curve shown in the app and the proposal (each point is
+#: one optimisation; with a battery each is a full LP, so fewer points are computed).
 NPV_CURVE_POINTS = 21
+NPV_CURVE_POINTS_WITH_BATTERY = 9
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,8 @@ def plan(scenario: Scenario | dict) -> Result:
         year_one=True,
     )
     year1 = optimize(design, objective="max_npv") if sized.total_kwp > 0 or sized.battery_kwh > 0 else sized
-    curve = npv_curve(problem, _curve_sizes(prepared.sizing.plane_max_kwp.sum()))
+    points = NPV_CURVE_POINTS_WITH_BATTERY if scenario.battery.allowed else NPV_CURVE_POINTS
+    curve = npv_curve(problem, _curve_sizes(prepared.sizing.plane_max_kwp.sum(), points))
     timings["evaluate_dispatch"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
@@ -212,16 +216,32 @@ def _tariff(scenario: Scenario) -> Tariff:
 def _load(scenario: Scenario, index: pd.DatetimeIndex, periods: pd.Series, offset: float):
     spec = scenario.load
     if spec.kind == "meter_file":
-        meter = read_meter_file(spec.meter_file, units=spec.meter_units, utc_offset_hours=offset)
+        path = Path(spec.meter_file)
+        stamp = path.stat().st_mtime_ns if path.is_file() else 0
+        meter = _meter(str(path), stamp, spec.meter_units, offset)
         hourly = meter.to_hourly() if meter.interval_minutes < 60 else meter
-        notes = list(getattr(meter.quality, "notes", []) or [])
-        return hourly.load_kw.reindex(index).fillna(0.0), notes
+        load_kw = hourly.load_kw.reindex(index)
+        if load_kw.isna().any():
+            raise PlannerInputError(
+                f"meter file {path.name} does not cover the scenario's time axis "
+                f"({int(load_kw.isna().sum())} hours missing after mapping onto the typical "
+                "year); check its time zone or use a full year of readings",
+                field="load.meter_file",
+            )
+        return load_kw, list(meter.quality.notes)
     split = json.dumps(spec.monthly_period_kwh, sort_keys=True) if spec.monthly_period_kwh else ""
     key = (spec.kind, spec.template, offset, tuple(spec.monthly_kwh or ()), spec.annual_kwh, split)
     # The TOU period labels only matter when the bills are split by period.
     labels = tuple(periods.astype(str)) if split else ()
     profile = _bill_profile(key, labels, len(index))
     return profile.load_kw.reindex(index), list(profile.notes)
+
+
+@lru_cache(maxsize=8)
+def _meter(path: str, stamp: int, units: str, offset: float):
+    """A meter file read once per (path, modification time, units, offset)."""
+    del stamp  # part of the cache key only: a changed file is read again
+    return read_meter_file(path, units=units, utc_offset_hours=offset)
 
 
 @lru_cache(maxsize=32)
@@ -249,8 +269,8 @@ def _optimisation_finance(scenario: Scenario) -> finance.FinanceInputs:
     return scenario.finance
 
 
-def _curve_sizes(max_kwp: float) -> np.ndarray:
-    return np.linspace(0.0, float(max_kwp), NPV_CURVE_POINTS)
+def _curve_sizes(max_kwp: float, points: int) -> np.ndarray:
+    return np.linspace(0.0, float(max_kwp), points)
 
 
 def _assemble(scenario, prepared, sized, year1, degradation, curve) -> Result:
