@@ -69,13 +69,16 @@ class Prepared:
     emission_factor: carbon.EmissionFactor
 
 
-def plan(scenario: Scenario | dict) -> Result:
+def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
     """Size PV (and a battery) for a scenario and report energy, money and carbon.
 
     Parameters
     ----------
     scenario : Scenario or dict
         Validated model, or a dict validated here.
+    with_npv_curve : bool, default True
+        Compute the NPV-versus-capacity curve (one optimisation per point); batch runs that
+        only need the optimum switch it off.
 
     Returns
     -------
@@ -115,7 +118,10 @@ def plan(scenario: Scenario | dict) -> Result:
     )
     year1 = optimize(design, objective="max_npv") if sized.total_kwp > 0 or sized.battery_kwh > 0 else sized
     points = NPV_CURVE_POINTS_WITH_BATTERY if scenario.battery.allowed else NPV_CURVE_POINTS
-    curve = npv_curve(problem, _curve_sizes(prepared.sizing.plane_max_kwp.sum(), points))
+    curve = (
+        npv_curve(problem, _curve_sizes(prepared.sizing.plane_max_kwp.sum(), points))
+        if with_npv_curve else pd.DataFrame()
+    )
     timings["evaluate_dispatch"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
