@@ -14,14 +14,23 @@ Objectives
     Least lifecycle cost (maximum NPV) subject to avoiding at least ``co2_target_tco2``
     [tCO2/yr] (default ``problem.min_co2_reduction_tco2``).
 
-Cases solved and compared (each an LP)
---------------------------------------
+Cases solved and compared
+-------------------------
 * export regimes: the tariff's export price, and, when ``net_metering_limit_kw`` is set,
   net metering (system <= limit, exports credited at the net-metering rate, exports <=
   imports over the year) - REopt's binary NEM choice made by enumeration;
-* when ``Costs.fixed_capex > 0``: "PV built" (LP NPV minus the fixed cost, budget reduced by
-  it) and "no PV" (PV fixed at 0). The better is exact, because given that PV is built the
-  fixed cost is a constant.
+* when ``Costs.fixed_capex > 0`` and the constraints allow no PV at all: "PV built" (LP NPV
+  minus the fixed cost, budget reduced by it) and "no PV" (PV fixed at 0). The better is
+  exact, because given that PV is built the fixed cost is a constant.
+
+Each case is an LP unless the behind-the-meter rule (no import and export in the same
+step, the default) meets steps whose export price exceeds the import price; then it is the
+MILP of :mod:`solver.physical`, solved to a relative gap of 1e-4 within a time limit
+(``time_limit_seconds``, default 10 s per case). Without a battery that search over sizes
+is fast and usually proves the optimum at its root; with one, HiGHS' branch-and-cut may stop
+at the limit: the result then has status ``"feasible"``, its ``optimality_gap`` and a note.
+With every plane's size fixed and no battery the physical dispatch is closed-form (no
+solver call).
 
 If no case is feasible, :class:`~solver.errors.InfeasibleProblemError` names the
 conflicting constraints, found by relaxing constraint groups: a group infeasible on its own,
@@ -39,7 +48,6 @@ from dataclasses import replace
 import numpy as np
 
 from solver.errors import InfeasibleProblemError, SolverInputError
-from solver.physical import gap_tolerance, greedy_flows, solve_physical
 from solver.lp import (
     GROUPS,
     HighsSession,
@@ -50,6 +58,7 @@ from solver.lp import (
     highs_available,
     regimes,
 )
+from solver.physical import gap_tolerance, greedy_flows, solve_physical
 from solver.problem import SizingProblem
 from solver.result import SizingResult, make_result
 
@@ -60,6 +69,8 @@ BACKENDS = ("auto", "pv_only", "highs", "cbc")
 
 #: Relative tolerance of the first stage of lexicographic objectives.
 _STAGE_TOL = 1e-7
+#: Time limit of each feasibility probe of the diagnosis under the behind-the-meter rule [s].
+_PROBE_LIMIT = 5.0
 
 
 def _check_args(problem: SizingProblem, objective: str, backend: str,
@@ -141,6 +152,17 @@ class _Case:
 
     def _solve_highs(self) -> tuple[SolveOutcome, dict | None]:
         model = self._build("npv")
+        if model.big_m_assumed:
+            # Unbounded sizes and exports: the rule's assumed bound would hide that the
+            # plain LP, and so the physical problem, is unbounded (both grow by the export
+            # price per extra kWh).
+            plain = HighsSession(build_model(
+                self.problem, self.regime, reduce=self.method == "pv_only", objective="npv",
+                pv_built=self.pv_built, max_payback_years=self.payback,
+                co2_target_tco2=self.co2, physical=False), time_limit=self.time_limit)
+            out = plain.solve()
+            if out.status == "unbounded":
+                return out, None
         sess = HighsSession(model, time_limit=self.time_limit)
         seconds = 0.0
         if self.objective == "max_self_sufficiency":
@@ -215,7 +237,8 @@ def optimize(
         ``auto``: the exact reduced LP without a battery, the full LP with HiGHS with one,
         PuLP + CBC if highspy is missing or fails.
     time_limit_seconds : float, optional
-        Per-LP time limit [s].
+        Time limit of each LP and of each case's search under the behind-the-meter rule
+        [s]; default none for LPs and :data:`solver.physical.MIP_TIME_LIMIT` for searches.
 
     Returns
     -------
@@ -381,7 +404,10 @@ class _Prober:
 
     def feasible(self, keep: set[str]) -> bool:
         if self.highs:
-            return HighsSession(self._model(keep)).solve().status != "infeasible"
+            # Under the behind-the-meter rule a feasible relaxation need not be physically
+            # feasible (e.g. a payback bound counting on simultaneous trade): search.
+            found = solve_physical(HighsSession(self._model(keep)), time_limit=_PROBE_LIMIT)
+            return found.outcome.status != "infeasible"
         from solver.pulp_model import solve_pulp
 
         drop = frozenset(g for g in GROUPS if g not in keep)

@@ -31,14 +31,14 @@ def _row(res: SizingResult | None, **extra: float) -> dict:
         out = {"feasible": False, "npv": math.nan, "capex": math.nan, "total_kwp": math.nan,
                "battery_kwh": math.nan, "battery_kw": math.nan,
                "self_sufficiency_ratio": math.nan, "self_consumption_ratio": math.nan,
-               "co2_avoided_tco2": math.nan, "regime": ""}
+               "co2_avoided_tco2": math.nan, "regime": "", "optimality_gap": math.nan}
     else:
         out = {"feasible": True, "npv": res.npv, "capex": res.capex, "total_kwp": res.total_kwp,
                "battery_kwh": res.battery_kwh, "battery_kw": res.battery_kw,
                "self_sufficiency_ratio": res.totals["self_sufficiency_ratio"],
                "self_consumption_ratio": res.totals["self_consumption_ratio"],
                "co2_avoided_tco2": res.totals.get("co2_avoided_tco2", math.nan),
-               "regime": res.regime}
+               "regime": res.regime, "optimality_gap": res.optimality_gap}
         for name, kwp in zip(res.plane_names, res.kwp_per_plane, strict=True):
             out[f"kwp_{name}"] = float(kwp)
     out.update(extra)
@@ -74,7 +74,10 @@ class _Sweep:
             if usable is not None and not usable[i]:
                 continue
             sess.set_row_bounds(rows[i], lower, upper)
-            found = solve_physical(sess)
+            # A curve is for charts: with a battery (whose branch-and-cut is slow) each
+            # point is the physical point of its relaxation, with its gap.
+            battery = model.battery_kwh >= 0
+            found = solve_physical(sess, branch=not battery, improve_rounds=0)
             out = found.outcome
             if out.status == "unbounded":
                 raise _unbounded_error()
@@ -112,7 +115,10 @@ def npv_curve(problem: SizingProblem, total_kwp_values: Iterable[float], *,
     pandas.DataFrame
         One row per value: ``total_kwp``, ``npv``, ``capex``, ``battery_kwh``,
         ``battery_kw``, ``self_sufficiency_ratio``, ``self_consumption_ratio``,
-        ``co2_avoided_tco2``, ``regime``, ``feasible`` and ``kwp_<plane>`` columns.
+        ``co2_avoided_tco2``, ``regime``, ``feasible``, ``optimality_gap`` (how much
+        better the point could be under the behind-the-meter rule; with a battery each
+        point is the best physical design of its relaxation, not branched on) and
+        ``kwp_<plane>`` columns.
     """
     values = [float(v) for v in total_kwp_values]
     if any(not math.isfinite(v) or v < 0 for v in values):

@@ -14,6 +14,12 @@ The same builder makes two layouts of the same optimisation problem:
 Constraint *groups* (``min_total_kwp``, ``capital_budget``, ``min_self_consumption``, ...)
 can be dropped one by one, which :mod:`solver.api` uses to name conflicting constraints.
 
+Under the behind-the-meter rule (``physical``, the default) each step whose export price
+exceeds its import price, and that can export at all, gets a column ``z_t`` in [0, 1] and
+the rows of :mod:`solver.physical`; the built model is then that MILP's relaxation (the
+binaries are listed in ``LinearModel.integer``), which :func:`solver.physical.solve_physical`
+solves exactly.
+
 HiGHS solves battery models with its dual simplex (measured faster than its interior-point
 solver on these year-long storage LPs). Long models are warm-started: the same problem on
 4x longer steps is solved first (recursively) and its optimal basis, copied to every
@@ -29,7 +35,11 @@ throughput value; reported NPVs are recomputed from the dispatch without it.
 
 from __future__ import annotations
 
+import ctypes
 import math
+import os
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -47,6 +57,7 @@ __all__ = [
     "Regime",
     "SolveOutcome",
     "build_model",
+    "new_highs",
     "output_range",
     "regimes",
     "solve_highs",
@@ -342,8 +353,15 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     # Behind-the-meter rule (solver.physical): only steps paying more for exports than for
     # imports can tempt the LP to import and export at once.
     conflict = (np.asarray(b > a) & (e_lim > 0)) if phys else np.zeros(n_t, dtype=bool)
-    # Without a battery an export needs PV >= load; where that cannot happen there is none.
-    no_export = conflict & (g_hi <= load) & (not use_bat)
+    # The most a conflict step can export under the rule [kW]: PV beyond the part of the
+    # load that the battery cannot cover (without one, PV beyond the load).
+    d_max = 0.0
+    if use_bat:
+        d_max = min(bat.max_kw, bat.max_c_rate * bat.max_kwh,
+                    (1.0 - bat.min_soc_fraction) * bat.max_kwh * eta_d / dt)
+    with np.errstate(invalid="ignore"):
+        export_cap = np.minimum(e_lim, np.maximum(g_hi - load + np.minimum(load, d_max), 0.0))
+    no_export = conflict & (export_cap <= 0)
     if reduce:
         gmax = g_hi
         day = gmax > 0
@@ -372,6 +390,14 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     has_z = conflict & has_e & ((load > 0) | (use_bat and bat.grid_charging))
     sure = has_z & (not use_bat) & (g_lo >= load) & (not reg.exports_within_imports)
     has_z &= ~sure
+    # With a battery, a step whose PV surplus surely exceeds the largest charging power
+    # gains nothing by importing (any charge fits in the surplus, the rest is worth more
+    # exported), so z_t = 1 there (fixed by its bounds, not a binary).
+    c_max = 0.0
+    if use_bat:
+        c_max = min(bat.max_kw, bat.max_c_rate * bat.max_kwh,
+                    (1.0 - bat.min_soc_fraction) * bat.max_kwh / (eta_c * dt))
+    sure_z = has_z & use_bat & (g_lo - load >= c_max) & (not reg.exports_within_imports)
 
     # ---- column layout ------------------------------------------------------------------
     n_k = len(p.demand_charges)
@@ -408,6 +434,7 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
     hi[fam["e"][m_e]] = e_lim
     m_z = fam["z"] >= 0
     hi[fam["z"][m_z]] = 1.0
+    lo[fam["z"][sure_z]] = 1.0
     m_s = sure & (fam["l"] >= 0)
     lo[fam["l"][m_s]] = load[m_s]
 
@@ -511,15 +538,18 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
                     -math.inf, 0.0)
 
     # ---- behind-the-meter rule at conflict steps (solver.physical) ----------------------
-    #   e - M_e z <= 0           z = 0: no export
-    #   l + d - load z >= 0      z = 1: PV and battery cover the load ...
-    #   cg + M_c z <= M_c        ... and nothing charges from the grid (no import at all)
-    # M_e, M_c are the tightest bounds the inputs give (LP relaxation = concave envelope).
+    #   e - M_e z <= 0                        z = 0: no export
+    #   l + d - load z >= 0                   z = 1: PV and battery cover the load ...
+    #   cg + M_c z <= M_c                     ... and nothing charges from the grid
+    #   e + (load - g_lo) z - g - d <= -g_lo  z = 1: exports are PV beyond the load plus
+    #   e - (g_hi - load) z - d <= 0          battery discharge, within [g_lo, g_hi]
+    # (the last two are the McCormick bounds of e <= (g - load) z + d; implied for z = 0).
+    # M_e, M_c are the tightest bounds the inputs give.
     big_m_assumed = False
     t_z = steps[has_z]
     if t_z.shape[0]:
         fallback = BIG_M_FALLBACK * max(float(load.max(initial=0.0)), 1.0)
-        m_e = np.minimum(e_lim, g_hi[t_z] if use_bat else g_hi[t_z] - load[t_z])
+        m_e = export_cap[t_z]
         if not np.isfinite(m_e).all():
             big_m_assumed = True
             m_e = np.where(np.isfinite(m_e), m_e, fallback)
@@ -529,6 +559,28 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
                   np.concatenate([fam["e"][t_z], z_col]),
                   np.concatenate([np.ones(k_z), -m_e]),
                   np.full(k_z, -math.inf), np.zeros(k_z), step=t_z)
+        # e + (load - g_lo) z - g - d <= -g_lo (solver.physical tightens it per set of
+        # sizes)
+        sub = avail[t_z]
+        nz_r, nz_p = np.nonzero(sub)
+        ii = [np.arange(k_z), np.arange(k_z), nz_r]
+        jj = [fam["e"][t_z], z_col, x_idx[nz_p]]
+        vv = [np.ones(k_z), load[t_z] - g_lo[t_z], -sub[nz_r, nz_p]]
+        if use_bat:
+            ii.append(np.arange(k_z))
+            jj.append(fam["d"][t_z])
+            vv.append(-np.ones(k_z))
+        add_block("phys_cut", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
+                  np.full(k_z, -math.inf), -g_lo[t_z], step=t_z)
+        fin = np.isfinite(g_hi[t_z])
+        if use_bat and fin.any():
+            t_s = t_z[fin]
+            k_s = t_s.shape[0]
+            r = np.arange(k_s)
+            add_block("phys_surplus", np.concatenate([r, r, r]),
+                      np.concatenate([fam["e"][t_s], fam["z"][t_s], fam["d"][t_s]]),
+                      np.concatenate([np.ones(k_s), load[t_s] - g_hi[t_s], -np.ones(k_s)]),
+                      np.full(k_s, -math.inf), np.zeros(k_s), step=t_s)
         t_i = t_z[load[t_z] > 0]
         k_i = t_i.shape[0]
         if k_i:
@@ -541,18 +593,8 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
                 vv.append(np.ones(k_i))
             add_block("phys_import", np.concatenate(ii), np.concatenate(jj), np.concatenate(vv),
                       np.zeros(k_i), np.full(k_i, math.inf), step=t_i)
-        if not use_bat:
-            # z_t load_t <= g_t: implied at the root (z load <= l <= g); solver.physical
-            # tightens it per box of sizes to (load - g_lo) z - g <= -g_lo.
-            sub = avail[t_z]
-            nz_r, nz_p = np.nonzero(sub)
-            add_block("phys_cut", np.concatenate([np.arange(k_z), nz_r]),
-                      np.concatenate([z_col, x_idx[nz_p]]),
-                      np.concatenate([load[t_z].astype(float), -sub[nz_r, nz_p]]),
-                      np.full(k_z, -math.inf), np.zeros(k_z), step=t_z)
         if use_bat and bat.grid_charging:
-            m_c = min(bat.max_kw, bat.max_c_rate * bat.max_kwh,
-                      (1.0 - bat.min_soc_fraction) * bat.max_kwh / (eta_c * dt))
+            m_c = c_max
             if not math.isfinite(m_c):
                 big_m_assumed = True
                 m_c = fallback
@@ -718,7 +760,7 @@ def build_model(  # noqa: C901, PLR0912, PLR0915 - one linear walk through the f
         col_lower=lo, col_upper=hi, x=x_idx, battery_kwh=be_idx, battery_kw=bp_idx,
         peak=d_idx, fam=fam, implicit_l=implicit, avail=avail, rows=groups, exprs=exprs,
         reduced=reduce, pv_built=pv_built, row_steps=row_steps,
-        integer=fam["z"][has_z], big_m_assumed=big_m_assumed, x_upper=x_red,
+        integer=fam["z"][has_z & ~sure_z], big_m_assumed=big_m_assumed, x_upper=x_red,
         build_args={"reduce": reduce, "objective": objective, "drop": frozenset(drop),
                     "pv_built": pv_built, "max_payback_years": max_payback_years,
                     "co2_target_tco2": co2_target_tco2, "tie_break": tie_break,
@@ -736,6 +778,54 @@ def highs_available() -> bool:
     except ImportError:  # pragma: no cover - depends on the environment
         return False
     return True
+
+
+_BANNER_LOCK = threading.Lock()
+_banner_done = False
+
+
+def _flush_c_stdout() -> None:
+    """Flush the C library's stdout buffer (HiGHS prints through it)."""
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):  # pragma: no cover - no C library to flush
+        pass
+
+
+def new_highs() -> object:
+    """A ``highspy.Highs()`` instance, without the banner on stdout.
+
+    HiGHS prints "Running HiGHS ... Copyright ..." to the process's standard output when
+    the first instance of a process is made, which would corrupt machine-readable output
+    (``pvplanner demo --json``). The first construction therefore runs with file
+    descriptor 1 pointed at the null device (restored even on error, under a lock; output
+    of other threads in that instant is lost). Later instances print nothing.
+    """
+    global _banner_done
+    import highspy
+
+    if _banner_done:
+        return highspy.Highs()
+    with _BANNER_LOCK:
+        if _banner_done:
+            return highspy.Highs()
+        try:
+            sys.stdout.flush()
+        except (AttributeError, ValueError):  # pragma: no cover - closed/replaced stdout
+            pass
+        _flush_c_stdout()
+        saved = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            h = highspy.Highs()
+            _flush_c_stdout()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
+        _banner_done = True
+        return h
 
 
 # Multilevel warm start --------------------------------------------------------------------
@@ -867,7 +957,7 @@ class HighsSession:
         self._warm = warm_start and _warm_eligible(model)
         self._time_limit = time_limit
         self.coarse_seconds = 0.0
-        h = highspy.Highs()
+        h = new_highs()
         h.setOptionValue("output_flag", False)
         if time_limit is not None:
             h.setOptionValue("time_limit", float(time_limit))

@@ -5,6 +5,10 @@ is the "textbook" formulation (one PuLP constraint per step and meaning, built i
 loops), written independently of the sparse builder in :mod:`solver.lp`, so the tests that
 compare the two also check each formulation against the other. Same variables, constraints,
 objective and tie-breaking as :func:`solver.lp.build_model` with ``reduce=False``.
+
+The behind-the-meter rule (:mod:`solver.physical`) is the plain big-M disjunction: at each
+step whose export price exceeds its import price a binary ``z_t`` with ``e <= M_e z``,
+``l + d >= load z`` and ``c_g <= M_c (1 - z)``, solved by CBC's branch-and-cut.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pulp
 
 from solver.lp import TIE_BREAK as _TB
 from solver.lp import Regime, SolveOutcome, _tie_break
+from solver.physical import repair_flows
 from solver.problem import SizingProblem
 
 __all__ = ["build_pulp", "cbc_command", "solve_pulp"]
@@ -30,9 +35,9 @@ def _var(lp: pulp.LpProblem, name: str, low: float | None = None,
     return pulp.LpVariable(name, low, up)  # pragma: no cover - PuLP < 3.3
 
 
-def cbc_command(time_limit: float | None = None) -> pulp.LpSolver:
+def cbc_command(time_limit: float | None = None, gap_rel: float = 1e-4) -> pulp.LpSolver:
     """CBC through PuLP: a ``cbc`` on the PATH, else the binary bundled with PuLP."""
-    cmd = pulp.COIN_CMD(msg=False, timeLimit=time_limit)
+    cmd = pulp.COIN_CMD(msg=False, timeLimit=time_limit, gapRel=gap_rel)
     if cmd.available():
         return cmd
     try:
@@ -40,10 +45,12 @@ def cbc_command(time_limit: float | None = None) -> pulp.LpSolver:
     except ImportError:  # pragma: no cover - PuLP without a bundled CBC
         pulp_cbc_path = None
     if pulp_cbc_path:
-        cmd = pulp.COIN_CMD(msg=False, timeLimit=time_limit, path=pulp_cbc_path)
+        cmd = pulp.COIN_CMD(msg=False, timeLimit=time_limit, gapRel=gap_rel,
+                            path=pulp_cbc_path)
         if cmd.available():
             return cmd
-    return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit)  # pragma: no cover
+    return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit,  # pragma: no cover
+                             gapRel=gap_rel)
 
 
 def build_pulp(  # noqa: C901, PLR0912, PLR0915
@@ -56,8 +63,11 @@ def build_pulp(  # noqa: C901, PLR0912, PLR0915
     max_payback_years: float | None = None,
     co2_target_tco2: float | None = None,
     tie_break: bool = True,
+    physical: bool | None = None,
 ) -> tuple[pulp.LpProblem, dict]:
-    """Build the LP in PuLP. ``objective``: "max_npv", "self_sufficiency", "co2" or "zero".
+    """Build the model in PuLP. ``objective``: "max_npv", "self_sufficiency", "co2" or
+    "zero"; ``physical``: the behind-the-meter rule (default unless the problem allows
+    simultaneous import and export).
 
     Returns the problem and a dict of its variables and expressions.
     """
@@ -114,6 +124,9 @@ def build_pulp(  # noqa: C901, PLR0912, PLR0915
             lp += cp[t] + cg[t] + d[t] <= bp, f"power_{t}"
         if math.isfinite(bat.max_c_rate):
             lp += bp <= bat.max_c_rate * be, "c_rate"
+    phys = (not p.allow_simultaneous_import_export) if physical is None else bool(physical)
+    if phys and export:
+        _behind_the_meter(lp, p, reg, f, x, pl, e, cp, cg, d, pv_built=pv_built)
     peak0 = []
     for k, dc in enumerate(p.demand_charges):
         idx = np.nonzero(dc.window)[0]
@@ -184,6 +197,45 @@ def build_pulp(  # noqa: C901, PLR0912, PLR0915
     return lp, handles
 
 
+def _behind_the_meter(lp: pulp.LpProblem, p: SizingProblem, reg: Regime, f: np.ndarray,
+                      x: list, pl: list, e: list, cp: list, cg: list, d: list, *,
+                      pv_built: bool) -> None:
+    """Add the import-or-export binaries of the conflict steps (module docstring)."""
+    bat = p.battery
+    use_bat = bat.active
+    load = p.load_kw
+    cap = np.minimum(np.asarray(p.plane_max_kwp, dtype=float),
+                     min(p.max_total_kwp, p.interconnection_limit_kw, reg.max_total_kwp))
+    if not pv_built:
+        cap = np.zeros_like(cap)
+    with np.errstate(invalid="ignore"):
+        g_max = np.where(f > 0, f * cap, 0.0).sum(axis=1)  # largest PV output [kW]
+    peak = max(float(load.max(initial=0.0)), 1.0)
+    charge_max = discharge_max = 0.0
+    if use_bat:
+        room = (1.0 - bat.min_soc_fraction) * bat.max_kwh / p.step_hours
+        power = min(bat.max_kw, bat.max_c_rate * bat.max_kwh)
+        charge_max = min(power, room / bat.charge_efficiency)
+        discharge_max = min(power, room * bat.discharge_efficiency)
+    for t in np.nonzero(reg.export_price_per_kwh > p.import_price_per_kwh)[0]:
+        t = int(t)
+        if g_max[t] <= 0:
+            continue
+        m_e = min(p.export_limit_kw, g_max[t] - load[t] + min(load[t], discharge_max))
+        if m_e <= 0:
+            lp += e[t] == 0, f"no_export_{t}"
+            continue
+        if load[t] <= 0 and not (use_bat and bat.grid_charging):
+            continue
+        z = lp.add_variable(f"z_{t}", 0, 1, cat="Binary") if hasattr(lp, "add_variable") \
+            else pulp.LpVariable(f"z_{t}", cat="Binary")  # pragma: no cover - PuLP < 3.3
+        lp += e[t] <= (m_e if math.isfinite(m_e) else 100.0 * peak) * z, f"phys_export_{t}"
+        lp += pl[t] + d[t] >= float(load[t]) * z, f"phys_import_{t}"
+        if use_bat and bat.grid_charging:
+            m_c = charge_max if math.isfinite(charge_max) else 100.0 * peak
+            lp += cg[t] <= m_c * (1 - z), f"phys_grid_charge_{t}"
+
+
 def _val(v: object) -> float:
     if isinstance(v, (int, float)):
         return float(v)
@@ -214,13 +266,14 @@ def solve_pulp(
     co2_target_tco2: float | None = None,
     time_limit: float | None = None,
     tie_break: bool = True,
+    physical: bool | None = None,
 ) -> tuple[SolveOutcome, dict | None]:
     """Build with PuLP and solve with CBC; returns the outcome and the flows dict
-    (same keys as :meth:`solver.lp.LinearModel.flows`)."""
+    (same keys as :meth:`solver.lp.LinearModel.flows`; physical under the rule)."""
     stage_obj = "self_sufficiency" if objective == "max_self_sufficiency" else objective
     lp, hd = build_pulp(problem, regime, objective=stage_obj, drop=drop, pv_built=pv_built,
                         max_payback_years=max_payback_years, co2_target_tco2=co2_target_tco2,
-                        tie_break=tie_break)
+                        tie_break=tie_break, physical=physical)
     cmd = cbc_command(time_limit)
     t0 = time.perf_counter()
     code = lp.solve(cmd)
@@ -246,5 +299,10 @@ def solve_pulp(
     flows["battery_kw"] = max(_val(hd["bp"]), 0.0)
     m = problem.battery.min_soc_fraction if flows["battery_kwh"] > 0 else 0.0
     flows["soc"] = m * flows["battery_kwh"] + flows["w"]
+    phys = (not problem.allow_simultaneous_import_export) if physical is None else physical
+    if phys:
+        reg = regime or Regime("standard", problem.export_price_per_kwh)
+        flows = repair_flows(problem, flows, reg.export_price_per_kwh,
+                             net_metering=reg.exports_within_imports)
     obj = float(pulp.value(lp.objective) or 0.0)
     return SolveOutcome("optimal", None, obj, seconds, "cbc"), flows

@@ -27,6 +27,13 @@ cannot change its optimum:
 4. Per-step limits (``pv_to_load <= load``, ``pv_to_grid <= export limit``) are variable
    bounds, not rows.
 
+Under the behind-the-meter rule (the default, :mod:`solver.physical`) item 2 also covers
+conflict steps (export price above import price) whose PV can never reach the load: they
+cannot export at all, so their PV is self-consumed. Conflict steps whose PV always covers
+the load self-consume the load and export only the surplus. The remaining conflict steps get
+an import-or-export binary, and :func:`solver.physical.solve_physical` searches over the
+sizes (usually proving the optimum with one LP).
+
 What is left is an LP with variables only where PV can exceed the load, solved by HiGHS
 in milliseconds to tens of milliseconds for a year. Being the same optimisation problem, its
 optimum equals the full LP's (:mod:`solver.lp`, ``reduce=False``) and the PuLP/CBC model's;
@@ -36,7 +43,7 @@ optimum equals the full LP's (:mod:`solver.lp`, ``reduce=False``) and the PuLP/C
 from __future__ import annotations
 
 from solver.errors import SolverInputError
-from solver.lp import LinearModel, Regime, SolveOutcome, build_model, solve_highs
+from solver.lp import LinearModel, Regime, SolveOutcome, build_model
 from solver.problem import SizingProblem
 
 __all__ = ["build_pv_only_model", "solve_pv_only"]
@@ -57,8 +64,14 @@ def build_pv_only_model(problem: SizingProblem, regime: Regime | None = None,
 def solve_pv_only(problem: SizingProblem, regime: Regime | None = None, *,
                   time_limit: float | None = None,
                   **kwargs: object) -> tuple[LinearModel, SolveOutcome]:
-    """Build and solve the reduced PV-only LP; returns the model and the outcome."""
+    """Build and solve the reduced PV-only model (under the behind-the-meter rule unless
+    the problem allows simultaneous import and export); returns the model and the outcome,
+    whose ``colvals`` are a physical point of the model."""
+    from solver.lp import HighsSession
+    from solver.physical import solve_physical
+
     model = build_pv_only_model(problem, regime, **kwargs)
-    out = solve_highs(model, time_limit=time_limit)
+    out = solve_physical(HighsSession(model, time_limit=time_limit),
+                         time_limit=time_limit).outcome
     out.backend = "pv_only"
     return model, out

@@ -2,7 +2,10 @@
 
 The evaluator does not use solver/ code beyond reading the problem's arrays: it dispatches
 PV greedily (load first, then export up to the limit, then curtail), optionally through a
-simple battery rule, and prices the result with the NPV formula written out here.
+simple battery rule, and prices the result with the NPV formula written out here. Its
+dispatch is physical (a behind-the-meter site never imports and exports in the same step):
+it exports only PV beyond the load and the battery's charge, and the battery charges only
+from that surplus. Without a battery it is the best physical dispatch of given sizes.
 """
 
 from __future__ import annotations

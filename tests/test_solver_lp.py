@@ -115,8 +115,10 @@ def test_highs_matches_cbc_with_battery(seed):
         over["min_renewable_share"] = 0.2
     if seed % 4 == 2:
         over["net_metering_limit_kw"] = 40.0
+    # The plain LP (simultaneous import and export allowed): the previous model.
     p = random_problem(rng, n_steps=72, n_planes=2, battery=True,
-                       export_above_import=bool(seed % 2), **over)
+                       export_above_import=bool(seed % 2),
+                       allow_simultaneous_import_export=True, **over)
     for regime in regimes(p):
         m = build_model(p, regime, tie_break=False)
         hi = solve_highs(m)

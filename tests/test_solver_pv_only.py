@@ -58,7 +58,9 @@ def test_hand_calculated_optimum(capex, kw, x_opt, npv, backend):
 # Exactness: reduced LP == full LP == PuLP/CBC on random instances
 # --------------------------------------------------------------------------------------------
 def _constrained(rng: np.random.Generator, k: int) -> SizingProblem:
-    over: dict = {}
+    # The plain LP (simultaneous import and export allowed), which these tests compare
+    # across formulations; tests/test_solver_physical.py covers the behind-the-meter rule.
+    over: dict = {"allow_simultaneous_import_export": True}
     if k % 3 == 1:
         over["min_self_consumption"] = float(rng.uniform(0.3, 0.95))
     if k % 4 == 2:
