@@ -18,21 +18,14 @@ import pandas as pd
 import pvlib
 
 from pvplanner.pv import PVModelSettings, ac_kw_per_kwp
-from weather.timeaxis import TYPICAL_YEAR, to_typical_year
+from weather.readers import read_weather_file
 
 
 def greensboro() -> tuple[pd.DataFrame, dict]:
     path = os.path.join(os.path.dirname(pvlib.__file__), "data", "723170TYA.CSV")
-    raw, meta = pvlib.iotools.read_tmy3(path, map_variables=True, coerce_year=TYPICAL_YEAR)
-    frame = raw[["ghi", "dni", "dhi", "temp_air", "wind_speed"]].copy()
-    frame.index = frame.index - pd.Timedelta(hours=1)  # TMY labels the interval end
-    weather = to_typical_year(frame, float(meta["TZ"])).astype(float)
-    site = dict(
-        latitude=float(meta["latitude"]),
-        longitude=float(meta["longitude"]),
-        elevation_m=float(meta["altitude"]),
-    )
-    return weather, site | {"utc_offset": float(meta["TZ"])}
+    weather, meta = read_weather_file(path)
+    site = dict(latitude=meta.latitude, longitude=meta.longitude, elevation_m=meta.elevation_m)
+    return weather, site | {"utc_offset": meta.utc_offset_hours}
 
 
 def best_of(repeats: int, setup, run) -> float:

@@ -34,40 +34,17 @@ from pvplanner.pv import (
     simulate_pv,
     validate_planes,
 )
-from weather.timeaxis import TYPICAL_YEAR, to_typical_year, typical_year_index
+from tests._pvlib_files import pvlib_weather
+from weather.timeaxis import typical_year_index
 
 PVLIB_DATA = os.path.join(os.path.dirname(pvlib.__file__), "data")
 GREENSBORO = dict(latitude=36.1, longitude=-79.95, elevation_m=273.0)
 
 
-@cache
 def pvlib_tmy(name: str) -> tuple[pd.DataFrame, dict]:
     """A pvlib example TMY file on the typical-year axis, and its site."""
-    path = os.path.join(PVLIB_DATA, name)
-    if name.endswith(".tm2"):
-        raw, meta = pvlib.iotools.read_tmy2(path)  # labels already at interval start
-        frame = pd.DataFrame(
-            {
-                "ghi": raw["GHI"],
-                "dni": raw["DNI"],
-                "dhi": raw["DHI"],
-                "temp_air": raw["DryBulb"] / 10.0,  # TMY2 stores 0.1 degC and 0.1 m/s
-                "wind_speed": raw["Wspd"] / 10.0,
-            },
-            index=raw.index,
-        )
-    else:
-        raw, meta = pvlib.iotools.read_tmy3(path, map_variables=True, coerce_year=TYPICAL_YEAR)
-        frame = raw[["ghi", "dni", "dhi", "temp_air", "wind_speed"]].copy()
-        frame.index = frame.index - pd.Timedelta(hours=1)  # TMY labels the interval end
-    weather = to_typical_year(frame, float(meta["TZ"])).astype(float)
-    assert not weather.isna().any().any()
-    site = dict(
-        latitude=float(meta["latitude"]),
-        longitude=float(meta["longitude"]),
-        elevation_m=float(meta["altitude"]),
-    )
-    return weather, site
+    weather, site = pvlib_weather(name)
+    return weather, {key: site[key] for key in ("latitude", "longitude", "elevation_m")}
 
 
 @cache

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,7 @@ import pvlib
 import pytest
 
 from pvplanner.pv import PVModelSettings, ac_kw_per_kwp
-from weather.timeaxis import TYPICAL_YEAR, to_typical_year
+from tests._pvlib_files import pvlib_weather
 
 pvwattsv8 = pytest.importorskip("PySAM.Pvwattsv8")
 
@@ -62,35 +61,9 @@ CASES = [
 ]
 
 
-@cache
 def site_weather(site: str) -> tuple[pd.DataFrame, dict]:
     """pvlib's example TMY file on the typical-year axis, and its location."""
-    name = FILES[site]
-    path = os.path.join(PVLIB_DATA, name)
-    if name.endswith(".tm2"):
-        raw, meta = pvlib.iotools.read_tmy2(path)  # labels already at interval start
-        frame = pd.DataFrame(
-            {
-                "ghi": raw["GHI"],
-                "dni": raw["DNI"],
-                "dhi": raw["DHI"],
-                "temp_air": raw["DryBulb"] / 10.0,  # TMY2 stores 0.1 degC and 0.1 m/s
-                "wind_speed": raw["Wspd"] / 10.0,
-            },
-            index=raw.index,
-        )
-    else:
-        raw, meta = pvlib.iotools.read_tmy3(path, map_variables=True, coerce_year=TYPICAL_YEAR)
-        frame = raw[["ghi", "dni", "dhi", "temp_air", "wind_speed"]].copy()
-        frame.index = frame.index - pd.Timedelta(hours=1)  # TMY labels the interval end
-    weather = to_typical_year(frame, float(meta["TZ"])).astype(float)
-    location = dict(
-        latitude=float(meta["latitude"]),
-        longitude=float(meta["longitude"]),
-        elevation_m=float(meta["altitude"]),
-        utc_offset=float(meta["TZ"]),
-    )
-    return weather, location
+    return pvlib_weather(FILES[site])
 
 
 def run_pvwatts(
