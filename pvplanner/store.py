@@ -237,25 +237,9 @@ class ScenarioStore:
                 field="expected_revision",
             )
         with self._write(f"saving {name!r}") as conn:
-            row = self._row(conn, scenario_id, include_deleted=False)
-            if expected_revision is not None and row.revision != expected_revision:
-                raise StoreConflictError(scenario_id, row.name, expected_revision, row.revision)
-            # The revision condition makes the update safe on databases where the read above
-            # does not lock the row (PostgreSQL under READ COMMITTED).
-            done = conn.execute(
-                update(_T)
-                .where(_T.c.id == scenario_id, _T.c.revision == row.revision)
-                .values(
-                    name=name,
-                    updated_at=format_timestamp(utc_now()),
-                    revision=row.revision + 1,
-                    **columns,
-                )
-            ).rowcount
-            if done != 1:
-                now = self._row(conn, scenario_id, include_deleted=True)
-                raise StoreConflictError(scenario_id, now.name, row.revision, now.revision)
-            return self._get(conn, scenario_id)
+            return self._bump_revision(
+                conn, scenario_id, expected_revision, name=name, **columns
+            )
 
     def load(self, scenario_id: str, *, include_deleted: bool = False) -> SavedScenario:
         """The saved scenario with this id (a scenario in the trash only with
@@ -298,22 +282,28 @@ class ScenarioStore:
         """Rename a live scenario (a new revision, so concurrent editors notice)."""
         new_name = validate_name(new_name)
         with self._write(f"renaming {scenario_id!r}") as conn:
-            row = self._row(conn, scenario_id, include_deleted=False)
-            if expected_revision is not None and row.revision != expected_revision:
-                raise StoreConflictError(scenario_id, row.name, expected_revision, row.revision)
-            done = conn.execute(
-                update(_T)
-                .where(_T.c.id == scenario_id, _T.c.revision == row.revision)
-                .values(
-                    name=new_name,
-                    updated_at=format_timestamp(utc_now()),
-                    revision=row.revision + 1,
-                )
-            ).rowcount
-            if done != 1:
-                now = self._row(conn, scenario_id, include_deleted=True)
-                raise StoreConflictError(scenario_id, now.name, row.revision, now.revision)
-            return self._get(conn, scenario_id)
+            return self._bump_revision(conn, scenario_id, expected_revision, name=new_name)
+
+    def _bump_revision(
+        self, conn, scenario_id: str, expected_revision: int | None, **values
+    ) -> SavedScenario:
+        """Update a live scenario to a new revision; a stale revision is a conflict.
+
+        The revision condition in the UPDATE makes it safe on databases where the read does
+        not lock the row (PostgreSQL under READ COMMITTED).
+        """
+        row = self._row(conn, scenario_id, include_deleted=False)
+        if expected_revision is not None and row.revision != expected_revision:
+            raise StoreConflictError(scenario_id, row.name, expected_revision, row.revision)
+        done = conn.execute(
+            update(_T)
+            .where(_T.c.id == scenario_id, _T.c.revision == row.revision)
+            .values(updated_at=format_timestamp(utc_now()), revision=row.revision + 1, **values)
+        ).rowcount
+        if done != 1:
+            now = self._row(conn, scenario_id, include_deleted=True)
+            raise StoreConflictError(scenario_id, now.name, row.revision, now.revision)
+        return self._get(conn, scenario_id)
 
     def duplicate(self, scenario_id: str, new_name: str | None = None) -> SavedScenario:
         """A new scenario with the same documents (revision 1).
