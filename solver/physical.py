@@ -251,6 +251,10 @@ class _Checker:
             (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)), shape=(m, n))
         self.row_lo = np.asarray(lp.row_lower_, dtype=float)
         self.row_hi = np.asarray(lp.row_upper_, dtype=float)
+        # Rows the session has left out (lazy rows) still bind every point.
+        off = np.nonzero(sess.inactive)[0]
+        self.row_lo[off] = sess.model.row_lower[off]
+        self.row_hi[off] = sess.model.row_upper[off]
         self.col_lo = np.asarray(lp.col_lower_, dtype=float)
         self.col_hi = np.asarray(lp.col_upper_, dtype=float)
         self.cost = np.asarray(lp.col_cost_, dtype=float)
