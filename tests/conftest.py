@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
 
 import pytest
 
@@ -36,6 +37,20 @@ def _no_internet(request, monkeypatch, tmp_path_factory):
         monkeypatch.setenv("PVPLANNER_OFFLINE", "1")
         monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Put ``sys.modules["__main__"]`` back after each test.
+
+    Streamlit's AppTest runs the app script as ``__main__`` and leaves it there; a later
+    test in the same worker that spawns processes (the store's concurrency tests) would
+    make every child re-run that deleted script file and die at start-up.
+    """
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None and sys.modules.get("__main__") is not main:
+        sys.modules["__main__"] = main
 
 
 def pytest_collection_modifyitems(config, items):
