@@ -108,11 +108,21 @@ class CarbonSummary:
 
 @dataclass(frozen=True)
 class SolverSummary:
+    """How the sizing was solved.
+
+    ``status`` is "optimal" (proven within the solver's tolerance) or "feasible" (the time
+    limit stopped the proof); ``optimality_gap`` is then the most a better design could
+    add to the NPV [currency], and ``year1_dispatch_gap`` the same bound for the year-1
+    dispatch of the chosen design (both 0 when proven).
+    """
+
     status: str
     seconds: float
     backend: str
     objective: str
     objective_parts: dict[str, float]
+    optimality_gap: float = 0.0
+    year1_dispatch_gap: float = 0.0
 
 
 @dataclass

@@ -126,6 +126,15 @@ class Constraints(_Model):
     max_payback_years: float | None = Field(
         None, gt=0, le=40, description="Payback bound for max_self_sufficiency"
     )
+    solver_time_limit_s: float = Field(
+        4.0, ge=1, le=600,
+        description=(
+            "Time limit [s] of each search for the best design and for the year-1 "
+            "dispatch when exports are paid more than some imports (the no-import-and-"
+            "export-at-once rule needs branching); the result states the remaining "
+            "optimality gap, which a longer limit narrows"
+        ),
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Constraints:

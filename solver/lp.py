@@ -1096,14 +1096,24 @@ class HighsSession:
         mapped = map_basis(self.model, coarse, cs, rs, COARSEN_FACTOR, self.inactive)
         if mapped is None:
             return
-        basis = hs.HighsBasis()
-        basis.col_status = [hs.HighsBasisStatus(int(v)) for v in mapped[0]]
-        basis.row_status = [hs.HighsBasisStatus(int(v)) for v in mapped[1]]
-        basis.valid = True
+        basis = self._basis(mapped[0], mapped[1])
         if self.h.setBasis(basis) != hs.HighsStatus.kOk:  # pragma: no cover - defensive
             self.h.clearSolver()
         self.start_method = "coarse"
         self.coarse_seconds = time.perf_counter() - t0
+
+    def _basis(self, col_status: np.ndarray, row_status: np.ndarray) -> object:
+        """A ``HighsBasis`` of the model's statuses; rows added to the session since it
+        was built (a swept total, a stage's floor) start basic."""
+        hs = self._hs
+        extra = int(self.h.getNumRow()) - row_status.shape[0]
+        if extra > 0:
+            row_status = np.concatenate([row_status, np.ones(extra, dtype=np.int64)])
+        basis = hs.HighsBasis()
+        basis.col_status = [hs.HighsBasisStatus(int(v)) for v in col_status]
+        basis.row_status = [hs.HighsBasisStatus(int(v)) for v in row_status]
+        basis.valid = True
+        return basis
 
     def _start_from_split(self, coarse: LinearModel, coarse_colvals: np.ndarray) -> bool:
         """Start from the joined bases of the year's stretches (:mod:`solver.split`), the
@@ -1120,10 +1130,7 @@ class HighsSession:
         movable[cols] = False
         if balance_basis(cs, rs, movable) is None:
             return False
-        basis = hs.HighsBasis()
-        basis.col_status = [hs.HighsBasisStatus(int(v)) for v in cs]
-        basis.row_status = [hs.HighsBasisStatus(int(v)) for v in rs]
-        basis.valid = True
+        basis = self._basis(cs, rs)
         fine = np.concatenate([self.model.x, [self.model.battery_kwh, self.model.battery_kw]]
                               ).astype(np.int32)
         lo0, hi0 = self.model.col_lower[fine], self.model.col_upper[fine]

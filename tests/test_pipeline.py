@@ -129,3 +129,35 @@ def test_conflicting_constraints_are_a_user_error():
 def test_weather_time_zone_mismatch_is_reported():
     with pytest.raises(PlannerInputError, match="utc_offset_hours"):
         plan(_variant(site__utc_offset_hours=9.0))
+
+
+def test_solver_time_limit_reaches_every_search_and_the_gap_is_reported(monkeypatch):
+    """The scenario's time limit goes to the sizing and the year-1 dispatch; a design not
+    proven optimal carries its gap in the result and a note in the warnings."""
+    import pvplanner.pipeline as pipeline
+    from solver.api import optimize as real_optimize
+
+    seen: list[float | None] = []
+
+    def spy(problem, **kwargs):
+        seen.append(kwargs.get("time_limit_seconds"))
+        return real_optimize(problem, **kwargs)
+
+    monkeypatch.setattr(pipeline, "optimize", spy)
+    result = plan(_variant(battery__allowed=True, battery__max_energy_kwh=800.0,
+                           constraints__solver_time_limit_s=2.0), with_npv_curve=False)
+    assert seen == [2.0, 2.0]
+    summary = result.to_dict()["solver"]
+    assert summary["optimality_gap"] >= 0 and summary["year1_dispatch_gap"] >= 0
+    if result.solver.status != "optimal":
+        assert result.solver.optimality_gap > 0
+        assert any("not proven optimal" in w for w in result.warnings)
+    else:
+        assert result.solver.optimality_gap == 0
+
+
+@pytest.mark.parametrize("limit", [0.0, 0.5, 601.0, -3.0])
+def test_absurd_solver_time_limits_are_refused_by_name(limit):
+    with pytest.raises(PlannerInputError) as info:
+        _variant(constraints__solver_time_limit_s=limit)
+    assert "solver_time_limit_s" in str(info.value)

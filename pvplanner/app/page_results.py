@@ -217,4 +217,7 @@ def render() -> None:
         st.caption(t("results.solver", status=result.solver.status,
                      backend=result.solver.backend,
                      seconds=fmt().number(result.timings_s.get("total", 0.0), 2)))
+        if result.solver.status != "optimal":
+            st.caption(t("results.solver_gap",
+                         gap=fmt().money(result.solver.optimality_gap)))
     next_page("carbon")

@@ -384,6 +384,9 @@ def _constraints_section() -> None:
         if objective == "max_self_sufficiency":
             number("constraints.max_payback_years", t("tariff.goals.max_payback"),
                    optional=True, min_value=0.5, max_value=40, step=0.5, format="%.1f", where=a)
+        number("constraints.solver_time_limit_s", t("tariff.goals.time_limit"), min_value=1,
+               max_value=600, step=1.0, format="%.0f", where=b,
+               help=t("tariff.goals.time_limit_help"))
 
 
 def render() -> None:
