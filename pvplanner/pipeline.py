@@ -70,6 +70,11 @@ class Prepared:
     emission_factor: carbon.EmissionFactor
 
 
+def _scenario_wording(note: str) -> str:
+    """A solver note in the scenario's terms (its time limit is a scenario field)."""
+    return note.replace("raise time_limit_seconds", "raise constraints.solver_time_limit_s")
+
+
 def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
     """Size PV (and a battery) for a scenario and report energy, money and carbon.
 
@@ -427,8 +432,9 @@ def _assemble(scenario, prepared, sized, year1, degradation, curve) -> Result:
         npv_curve=curve,
         bill_baseline_monthly=baseline.monthly,
         bill_with_system_monthly=with_system.monthly,
-        warnings=[*prepared.load_notes, *prepared.weather_meta.get("notes", []), *sized.notes,
-                  *(f"Year-1 dispatch: {note}" for note in year1.notes
+        warnings=[*prepared.load_notes, *prepared.weather_meta.get("notes", []),
+                  *map(_scenario_wording, sized.notes),
+                  *(f"Year-1 dispatch: {_scenario_wording(note)}" for note in year1.notes
                     if year1 is not sized and note not in sized.notes)],
     )
 
