@@ -200,7 +200,9 @@ def main() -> int:
         solver = result.solver
         print(f"  {label:36s} {seconds:6.2f}  -> {result.battery.energy_kwh:,.0f} kWh / "
               f"{result.battery.power_kw:,.0f} kW, solver {solver.status}"
-              f" ({'; '.join(result.notes) if solver.status != 'optimal' else 'proven'})")
+              f" (gap {solver.optimality_gap:,.0f} {result.currency} on NPV "
+              f"{result.finance.npv:,.0f}; year-1 dispatch gap "
+              f"{solver.year1_dispatch_gap:,.0f})")
     return 0
 
 
