@@ -72,7 +72,7 @@ class Prepared:
 
 def _scenario_wording(note: str) -> str:
     """A solver note in the scenario's terms (its time limit is a scenario field)."""
-    return note.replace("raise time_limit_seconds", "raise constraints.solver_time_limit_s")
+    return note.replace("raise the time limit", "raise constraints.solver_time_limit_s")
 
 
 def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
@@ -114,7 +114,7 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
     limit_s = scenario.constraints.solver_time_limit_s
     sized = optimize(problem, objective=scenario.constraints.objective,
                      max_payback_years=scenario.constraints.max_payback_years,
-                     time_limit_seconds=limit_s)
+                     search_time_limit_seconds=limit_s)
     timings["optimize"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
@@ -131,7 +131,7 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
         curve_job = (pool.submit(npv_curve, problem,
                                  _curve_sizes(prepared.sizing.plane_max_kwp.sum(), points))
                      if with_npv_curve else None)
-        year1 = (optimize(design, objective="max_npv", time_limit_seconds=limit_s)
+        year1 = (optimize(design, objective="max_npv", search_time_limit_seconds=limit_s)
                  if sized.total_kwp > 0 or sized.battery_kwh > 0 else sized)
         curve = curve_job.result() if curve_job is not None else pd.DataFrame()
     timings["evaluate_dispatch"] = time.perf_counter() - tick

@@ -26,7 +26,7 @@ Cases solved and compared
 Each case is an LP unless the behind-the-meter rule (no import and export in the same
 step, the default) meets steps whose export price exceeds the import price; then it is the
 MILP of :mod:`solver.physical`, solved to a relative gap of 1e-4 within a time limit
-(``time_limit_seconds``, default 10 s per case). Without a battery that search over sizes
+(``search_time_limit_seconds``, else ``time_limit_seconds``, default 10 s per case). Without a battery that search over sizes
 is fast and usually proves the optimum at its root; with one, HiGHS' branch-and-cut may stop
 at the limit: the result then has status ``"feasible"``, its ``optimality_gap`` and a note.
 With every plane's size fixed and no battery the physical dispatch is closed-form (no
@@ -126,7 +126,7 @@ class _Case:
 
     def __init__(self, problem: SizingProblem, regime: Regime, pv_built: bool, method: str,
                  objective: str, max_payback_years: float | None, co2_target: float | None,
-                 time_limit: float | None) -> None:
+                 time_limit: float | None, search_limit: float | None = None) -> None:
         self.problem = problem
         self.regime = regime
         self.pv_built = pv_built
@@ -135,6 +135,7 @@ class _Case:
         self.payback = max_payback_years
         self.co2 = co2_target
         self.time_limit = time_limit
+        self.search_limit = search_limit
         self.gap = 0.0  # objective - best bound of the last solve [currency]
         self.model_big_m = False  # the rule's big-M had no finite bound
         self.search = "lp"  # how the behind-the-meter rule was solved (solver.physical)
@@ -196,7 +197,7 @@ class _Case:
 
     def _search_limit(self) -> float | None:
         """Time limit of the behind-the-meter search: the caller's, else the default."""
-        return self.time_limit
+        return self.search_limit if self.search_limit is not None else self.time_limit
 
     def _solve_cbc(self) -> tuple[SolveOutcome, dict | None]:
         from solver.pulp_model import solve_pulp
@@ -220,6 +221,7 @@ def optimize(
     co2_target_tco2: float | None = None,
     backend: str = "auto",
     time_limit_seconds: float | None = None,
+    search_time_limit_seconds: float | None = None,
 ) -> SizingResult:
     """Size PV per roof plane (and a battery) optimally and return sizes and dispatch.
 
@@ -239,6 +241,10 @@ def optimize(
     time_limit_seconds : float, optional
         Time limit of each LP and of each case's search under the behind-the-meter rule
         [s]; default none for LPs and :data:`solver.physical.MIP_TIME_LIMIT` for searches.
+    search_time_limit_seconds : float, optional
+        Time limit of each case's search under the behind-the-meter rule only [s]
+        (overrides ``time_limit_seconds`` there): the LPs run to their end, and a search
+        out of time returns its best physical point with its gap.
 
     Returns
     -------
@@ -252,6 +258,10 @@ def optimize(
         The constraints cannot all hold; ``.conflicting`` names the groups.
     """
     target = _check_args(problem, objective, backend, max_payback_years, co2_target_tco2)
+    for name, limit in (("time_limit_seconds", time_limit_seconds),
+                        ("search_time_limit_seconds", search_time_limit_seconds)):
+        if limit is not None and not (limit > 0 and math.isfinite(limit)):
+            raise SolverInputError(f"{name} must be a positive number of seconds, got {limit!r}")
     fixed = _fixed_pv_only(problem, objective, max_payback_years, target)
     if fixed is not None:
         return fixed
@@ -267,7 +277,7 @@ def optimize(
     for regime in regimes(problem):
         for pv_built in pv_cases:
             case = _Case(problem, regime, pv_built, method, lp_objective, max_payback_years,
-                         target, time_limit_seconds)
+                         target, time_limit_seconds, search_time_limit_seconds)
             out, flows = case.solve()
             if out.status == "error" and method != "cbc" and backend == "auto":
                 # HiGHS failed on this case: fall back to CBC.
@@ -318,7 +328,7 @@ def optimize(
         status = "feasible"
         notes.append(
             f"not proven optimal within the time limit: a design up to {gap:,.0f} better in "
-            f"NPV ({gap / max(abs(best.npv), 1e-9):.2%}) may exist; raise time_limit_seconds"
+            f"NPV ({gap / max(abs(best.npv), 1e-9):.2%}) may exist; raise the time limit"
         )
     return replace(best, status=status, solve_seconds=seconds, optimality_gap=gap,
                    notes=tuple(dict.fromkeys(tuple(notes) + best.notes)))

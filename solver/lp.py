@@ -20,11 +20,19 @@ the rows of :mod:`solver.physical`; the built model is then that MILP's relaxati
 binaries are listed in ``LinearModel.integer``), which :func:`solver.physical.solve_physical`
 solves exactly.
 
-HiGHS solves battery models with its dual simplex (measured faster than its interior-point
-solver on these year-long storage LPs). Long models are warm-started: the same problem on
-4x longer steps is solved first (recursively) and its optimal basis, copied to every
-sub-step, is the simplex's starting basis (:class:`HighsSession`). The answer is the exact
-optimum of the fine model either way; only the number of simplex iterations changes.
+HiGHS solves battery models with its dual simplex and devex pricing (measured faster than
+its interior-point solvers IPX and HiPO on these year-long storage LPs). Three things cut
+its work (:class:`HighsSession`), none of which changes the LP solved, so the answer is
+the exact optimum of the whole model either way:
+
+* *lazy rows* (:func:`lazy_rows`): the state-of-charge ceiling and power rows, which bind in
+  a few per cent of the steps, start switched off but for every 8th hour and are switched on
+  where a solution violates them;
+* *a start from the year's stretches* (:mod:`solver.split`): the problem on 4x longer steps
+  gives sizes; with them fixed, the stretches of the year between month starts are solved
+  apart (two threads) and their bases joined into the simplex's starting basis;
+* otherwise, for steps shorter than an hour, the 4x coarser problem's optimal basis copied
+  to every sub-step.
 
 Tie-breaking: a cost of ``TIE_BREAK`` (relative to the largest energy value per kWh) is put
 on battery throughput, stored energy and exports. It picks, among equally good dispatches,
@@ -1023,7 +1031,8 @@ class HighsSession:
         self.model = model
         self._hs = highspy
         self._warm = warm_start and _warm_eligible(model)
-        #: Rows of the model currently left out (free in HiGHS), see :func:`lazy_rows`.
+        #: Rows of the model currently left out (free in HiGHS), see :func:`lazy_rows`;
+        #: ``lazy_rounds`` counts the re-solves of the last :meth:`solve` that added some.
         self.inactive = np.zeros(model.n_rows, dtype=bool)
         if lazy:
             self.inactive[lazy_rows(model)] = True
@@ -1033,6 +1042,7 @@ class HighsSession:
         self._lazy_matrix: sp.csr_matrix | None = None
         self._lazy_ids = np.zeros(0, dtype=np.int64)
         self._time_limit = time_limit
+        self._deadline: float | None = None  # of the current solve() [perf_counter s]
         self.coarse_seconds = 0.0
         h = new_highs()
         h.setOptionValue("output_flag", False)
@@ -1077,7 +1087,10 @@ class HighsSession:
         coarse = _coarse_model(self.model, COARSEN_FACTOR)
         if coarse is None:
             return
-        sub = HighsSession(coarse, time_limit=self._time_limit)
+        left = self._remaining()
+        if left is not None and left <= 0:
+            return
+        sub = HighsSession(coarse, time_limit=left)
         out = sub.solve()
         if out.status != "optimal":
             return
@@ -1120,7 +1133,7 @@ class HighsSession:
         sizes fixed to the coarse optimum for a first solve; False if that failed."""
         hs = self._hs
         cols = np.concatenate([coarse.x, [coarse.battery_kwh, coarse.battery_kw]])
-        got = split_basis(self.model, coarse_colvals[cols], time_limit=self._time_limit)
+        got = split_basis(self.model, coarse_colvals[cols], deadline=self._deadline)
         if got is None:
             return False
         cs, rs, binding = got
@@ -1133,7 +1146,9 @@ class HighsSession:
         basis = self._basis(cs, rs)
         fine = np.concatenate([self.model.x, [self.model.battery_kwh, self.model.battery_kw]]
                               ).astype(np.int32)
-        lo0, hi0 = self.model.col_lower[fine], self.model.col_upper[fine]
+        # The session's own bounds on the sizes (a caller may have narrowed the model's).
+        _, _, _, lo0, hi0, _ = self.h.getCols(int(fine.shape[0]), fine)
+        lo0, hi0 = np.asarray(lo0, dtype=float), np.asarray(hi0, dtype=float)
         fixed = np.clip(coarse_colvals[cols], lo0, hi0)
         self.h.changeColsBounds(int(fine.shape[0]), fine, fixed, fixed)
         if self.h.setBasis(basis) != hs.HighsStatus.kOk:  # pragma: no cover - defensive
@@ -1141,14 +1156,27 @@ class HighsSession:
         try:
             self._run()
         finally:
-            inf = hs.kHighsInf
-            self.h.changeColsBounds(int(fine.shape[0]), fine, lo0,
-                                    np.where(np.isinf(hi0), inf, hi0))
+            self.h.changeColsBounds(int(fine.shape[0]), fine, lo0, hi0)
         return True
+
+    def _remaining(self) -> float | None:
+        """Seconds left before the current solve's deadline (None: no limit)."""
+        if self._deadline is None:
+            return None
+        return self._deadline - time.perf_counter()
+
+    def _arm(self) -> None:
+        """Point HiGHS' time limit at the deadline. HiGHS measures an LP's limit on the
+        instance's clock, which adds up over runs, so the limit is that clock plus the
+        time left."""
+        left = self._remaining()
+        if left is not None:
+            self.h.setOptionValue("time_limit", float(self.h.getRunTime()) + max(left, 1e-3))
 
     def _run(self) -> object:
         """One HiGHS run with its retries; returns the model status."""
         hs = self._hs
+        self._arm()
         self.h.run()
         if self.h.getModelStatus() not in (hs.HighsModelStatus.kOptimal,
                                            hs.HighsModelStatus.kInfeasible,
@@ -1156,11 +1184,13 @@ class HighsSession:
                                            hs.HighsModelStatus.kTimeLimit):
             # whatever went wrong, try once more from scratch
             self.h.clearSolver()
+            self._arm()
             self.h.run()
         status = self.h.getModelStatus()
         if status == hs.HighsModelStatus.kUnboundedOrInfeasible:
             # Presolve cannot tell which; rerun without it to find out.
             self.h.setOptionValue("presolve", "off")
+            self._arm()
             self.h.run()
             self.h.setOptionValue("presolve", "choose")
             status = self.h.getModelStatus()
@@ -1209,6 +1239,8 @@ class HighsSession:
         hs = self._hs
         ms = hs.HighsModelStatus
         t0 = time.perf_counter()
+        self._deadline = None if self._time_limit is None else t0 + self._time_limit
+        self.lazy_rounds = 0
         if self._warm:
             self._warm = False
             try:

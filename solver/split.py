@@ -4,8 +4,9 @@ With the system sizes fixed, the dispatch of a year falls apart into stretches o
 that share nothing but the state of charge at their joints, and a demand-charge window
 (a month) is shared only by the days inside it. :func:`split_basis` cuts the year at the
 days where the set of demand windows changes (month starts, for monthly charges), fixes the
-sizes to a guess (the optimum of the same problem on hourly steps, from
-:class:`solver.lp.HighsSession`), solves each stretch as its own cyclic LP, on two threads
+sizes to a guess (the optimum of the same problem on steps ``COARSEN_FACTOR`` = 4 times
+longer, from :class:`solver.lp.HighsSession`), solves each stretch as its own cyclic LP, on
+two threads
 (HiGHS releases the GIL), and joins their bases into one basis of the whole LP.
 
 That basis is only a starting point: the joints (each stretch was cyclic on its own) and
@@ -18,6 +19,7 @@ about 5 s this way against 11-12 s from the hourly basis copied to every quarter
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -122,9 +124,12 @@ def slice_problem(problem: SizingProblem, start: int, stop: int
 
 
 def _solve_chunk(model: LinearModel, start: int, stop: int, sizes: np.ndarray,
-                 time_limit: float | None) -> tuple | None:
+                 deadline: float | None) -> tuple | None:
     from solver.lp import HighsSession, Regime, build_model
 
+    time_limit = None if deadline is None else deadline - time.perf_counter()
+    if time_limit is not None and time_limit <= 0:
+        return None
     q, keep = slice_problem(model.problem, start, stop)
     reg = model.regime
     creg: Regime = Regime(reg.name, reg.export_price_per_kwh[start:stop], reg.max_total_kwp,
@@ -191,7 +196,7 @@ def assemble_basis(model: LinearModel, parts: Sequence[tuple]
     return out[0], out[1], binding
 
 
-def split_basis(model: LinearModel, sizes: np.ndarray, *, time_limit: float | None = None
+def split_basis(model: LinearModel, sizes: np.ndarray, *, deadline: float | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Solve the stretches of ``model`` with the sizes fixed and join their bases.
 
@@ -201,8 +206,9 @@ def split_basis(model: LinearModel, sizes: np.ndarray, *, time_limit: float | No
         A battery model for which :func:`split_eligible` holds.
     sizes : ndarray
         kWp of each plane, then battery kWh and kW, to fix in every stretch.
-    time_limit : float, optional
-        Time limit of each stretch's LP [s].
+    deadline : float, optional
+        ``time.perf_counter()`` value by which every stretch must be solved; a stretch
+        that would start or run past it gives up (and the function returns None).
 
     Returns
     -------
@@ -212,7 +218,7 @@ def split_basis(model: LinearModel, sizes: np.ndarray, *, time_limit: float | No
     """
     bounds = chunk_bounds(model.problem)
     with ThreadPoolExecutor(max_workers=min(SPLIT_THREADS, len(bounds))) as pool:
-        parts = list(pool.map(lambda ab: _solve_chunk(model, ab[0], ab[1], sizes, time_limit),
+        parts = list(pool.map(lambda ab: _solve_chunk(model, ab[0], ab[1], sizes, deadline),
                               bounds))
     if any(part is None for part in parts):
         return None

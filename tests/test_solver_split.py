@@ -71,3 +71,51 @@ def test_branch_and_cut_sees_the_lazy_rows(seed):
     act = m.matrix @ out.colvals
     tol = 1e-6 * max(float(p.load_kw.max()), 1.0)
     assert (act <= m.row_upper + tol).all() and (act >= m.row_lower - tol).all()
+
+
+def test_split_start_keeps_bounds_the_caller_set_on_the_session(monkeypatch):
+    """Sizes narrowed on the session before its first solve stay narrowed: the split
+    start fixes and then restores the session's bounds, not the model's."""
+    import solver.lp as lp
+    import solver.split as split
+
+    monkeypatch.setattr(lp, "COARSEN_MIN_STEPS", 4)
+    monkeypatch.setattr(split, "SPLIT_MIN_DAYS", 1)
+    p = random_problem(np.random.default_rng(31), n_steps=96, n_planes=2, battery=True)
+    m = build_model(p)
+    cols = np.array([m.battery_kwh, m.battery_kw], dtype=np.int32)
+    results = []
+    for warm in (True, False):
+        sess = HighsSession(m, warm_start=warm, lazy=warm)
+        sess.h.changeColsBounds(2, cols, np.array([5.0, 5.0]), np.array([5.0, 5.0]))
+        out = sess.solve()
+        assert out.status == "optimal"
+        np.testing.assert_allclose(out.colvals[cols], [5.0, 5.0])
+        _, _, _, lo, hi, _ = sess.h.getCols(2, cols)
+        np.testing.assert_allclose(lo, [5.0, 5.0])
+        np.testing.assert_allclose(hi, [5.0, 5.0])
+        results.append((sess.start_method, out.objective))
+    assert results[0][0] == "split"
+    assert results[0][1] == pytest.approx(results[1][1], rel=1e-9)
+
+
+def test_each_solve_gets_its_whole_time_limit():
+    """HiGHS counts an LP's time limit on the instance's clock, which adds up over runs;
+    a session's limit is per solve, so a session that has run longer than its limit in
+    earlier solves still solves the next one."""
+    p = random_problem(np.random.default_rng(5), n_steps=48, n_planes=1, battery=True)
+    sess = HighsSession(build_model(p), time_limit=0.2)
+    while sess.h.getRunTime() < 0.4:
+        sess.h.clearSolver()
+        assert sess.solve().status == "optimal"
+    sess.h.clearSolver()
+    assert sess.solve().status == "optimal"
+
+
+def test_stretches_give_up_past_the_deadline():
+    from solver.split import split_basis
+
+    p = _year(np.random.default_rng(4))
+    m = build_model(p)
+    sizes = np.concatenate([np.full(m.x.shape[0], 10.0), [100.0, 50.0]])
+    assert split_basis(m, sizes, deadline=0.0) is None
