@@ -990,7 +990,7 @@ LAZY_MAX_ROUNDS = 12
 LAZY_TOLERANCE = 1e-7
 
 
-def lazy_rows(model: LinearModel, groups: tuple[str, ...] = LAZY_GROUPS) -> np.ndarray:
+def lazy_rows(model: LinearModel) -> np.ndarray:
     """Rows of ``model`` that a :class:`HighsSession` may leave out at first (int array).
 
     The state-of-charge ceiling ``w_t <= (1 - m) E`` and the power rating
@@ -1005,7 +1005,7 @@ def lazy_rows(model: LinearModel, groups: tuple[str, ...] = LAZY_GROUPS) -> np.n
     if stride < 2:
         return np.zeros(0, dtype=np.int64)
     out = []
-    for name in groups:
+    for name in LAZY_GROUPS:
         if name in model.rows and name in model.row_steps:
             step = model.row_steps[name][0]
             out.append(model.rows[name][step % stride != stride - 1])
