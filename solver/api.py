@@ -26,9 +26,10 @@ Cases solved and compared
 Each case is an LP unless the behind-the-meter rule (no import and export in the same
 step, the default) meets steps whose export price exceeds the import price; then it is the
 MILP of :mod:`solver.physical`, solved to a relative gap of 1e-4 within a time limit
-(``search_time_limit_seconds``, else ``time_limit_seconds``, default 10 s per case). Without a battery that search over sizes
-is fast and usually proves the optimum at its root; with one, HiGHS' branch-and-cut may stop
-at the limit: the result then has status ``"feasible"``, its ``optimality_gap`` and a note.
+(``search_time_limit_seconds``, else ``time_limit_seconds``, default 10 s per case).
+Without a battery that search over sizes is fast and usually proves the optimum at its
+root; with one, HiGHS' branch-and-cut may stop at the limit: the result then has status
+``"feasible"``, its ``optimality_gap`` and a note.
 With every plane's size fixed and no battery the physical dispatch is closed-form (no
 solver call).
 

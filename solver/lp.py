@@ -853,7 +853,7 @@ COARSEN_MIN_STEPS = 1000
 #: :mod:`solver.split` applies. Measured on the benchmark's factory: an hourly year solves
 #: in 1.3-1.8 s from scratch (presolved, lazy rows), 1.3-1.4 s from split stretches and
 #: 3 s from its 4-hour basis copied to every hour; a quarter-hourly year needs a start
-#: (70 s from scratch, 11-12 s from the hourly basis, 6 s from split stretches).
+#: (70 s from scratch, 11-12 s from the hourly basis, 4.5-6 s from split stretches).
 WARM_MAX_STEP_HOURS = 1.0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -17,7 +19,7 @@ def _year(rng: np.random.Generator, step_hours: float = 1.0, monthly: bool = Tru
     n = int(8760 / step_hours)
     p = random_problem(rng, n_steps=n, n_planes=1, battery=True, step_hours=step_hours)
     if not monthly:
-        return p.__class__(**{**p.__dict__, "demand_charges": ()})
+        return replace(p, demand_charges=())
     per_day = int(24 / step_hours)
     starts = np.cumsum([0, *MONTH_DAYS]) * per_day
     charges = []
@@ -25,7 +27,7 @@ def _year(rng: np.random.Generator, step_hours: float = 1.0, monthly: bool = Tru
         w = np.zeros(n, bool)
         w[starts[m]:starts[m + 1]] = True
         charges.append(DemandCharge(w, 30.0, f"m{m + 1}"))
-    return p.__class__(**{**p.__dict__, "demand_charges": charges})
+    return replace(p, demand_charges=charges)
 
 
 def test_stretches_start_at_month_starts_under_monthly_charges():
