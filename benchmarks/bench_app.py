@@ -130,7 +130,7 @@ def bench_replan(repeats: int = 4) -> dict[str, list[float]]:
 def bench_plan(repeats: int = 3) -> dict[str, float]:
     """plan() of the demo: first call in this process, then memoized inputs."""
     from pvplanner.pipeline import plan
-    from pvplanner.scenario import demo_scenario
+    from pvplanner.scenario.model import demo_scenario
 
     scenario = demo_scenario()
     start = time.perf_counter()
@@ -151,7 +151,7 @@ def bench_battery_plan() -> list[tuple[str, float, object]]:
     above Zhejiang's midday valley, so the behind-the-meter rule needs branching, within
     ``constraints.solver_time_limit_s``) and with zero export (one LP per solve)."""
     from pvplanner.pipeline import plan
-    from pvplanner.scenario import Scenario, demo_scenario
+    from pvplanner.scenario.model import Scenario, demo_scenario
 
     base = demo_scenario().model_dump()
     base["battery"]["allowed"] = True

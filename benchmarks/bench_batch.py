@@ -74,7 +74,7 @@ def generate_sites(path: Path, count: int, seed: int = 2026) -> Path:
 
 
 def _run(sites: Path, out: Path, workers: int) -> dict:
-    from pvplanner.batch import run_batch
+    from pvplanner.batch.run import run_batch
 
     start = time.perf_counter()
     summary = run_batch(sites, out, workers=workers, progress=True)
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         root = args.out or Path(scratch)
         root.mkdir(parents=True, exist_ok=True)
         sites = generate_sites(root / "sites.csv", args.sites, args.seed)
-        from pvplanner.batch import read_sites
+        from pvplanner.batch.run import read_sites
 
         jobs = read_sites(sites)
         cells = len({job.cell for job in jobs})

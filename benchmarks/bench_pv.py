@@ -1,4 +1,4 @@
-"""Speed of pvplanner.pv.ac_kw_per_kwp against NREL PVWatts v8 (PySAM) on the same year.
+"""Speed of pvplanner.pv.simulation.ac_kw_per_kwp against NREL PVWatts v8 (PySAM) on the same year.
 
 One roof plane, one hourly typical year (pvlib's Greensboro TMY3): best of N runs of ours
 (validation included) and of PySAM's ``execute`` (weather already assigned: the C++
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from pvplanner.pv import PVModelSettings, ac_kw_per_kwp
+from pvplanner.pv.simulation import PVModelSettings, ac_kw_per_kwp
 from weather.readers import read_weather_file
 
 

@@ -152,7 +152,7 @@ def _json_safe(value: Any) -> Any:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from pvplanner.pipeline import plan
-    from pvplanner.scenario import demo_scenario
+    from pvplanner.scenario.model import demo_scenario
 
     result = plan(demo_scenario())
     _emit_result(result, args.json, out=None)
@@ -161,7 +161,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from pvplanner.pipeline import plan
-    from pvplanner.scenario import load_scenario
+    from pvplanner.scenario.model import load_scenario
 
     result = plan(load_scenario(args.scenario))
     _emit_result(result, args.json, out=args.out)
@@ -179,7 +179,7 @@ def _emit_result(result, as_json: bool, out: Path | None) -> None:
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    from pvplanner.simulate import simulate_single_array
+    from pvplanner.pv.single_array import simulate_single_array
 
     if args.weather is None and args.lon is None:
         raise_bad("--lon is required with --lat")
@@ -233,7 +233,7 @@ def _cmd_weather(args: argparse.Namespace) -> int:
 
 def _cmd_load_inspect(args: argparse.Namespace) -> int:
     from pvplanner.load import inspect_meter_file
-    from pvplanner.scenario import TariffChoice
+    from pvplanner.scenario.model import TariffChoice
     from pvplanner.tariff import load_tariff_preset, price_series
     from weather.timeaxis import typical_year_index
 
@@ -273,7 +273,7 @@ def _format_inspection(report: dict[str, Any]) -> str:
 def _cmd_report(args: argparse.Namespace) -> int:
     from pvplanner.pipeline import plan
     from pvplanner.report import write_reports
-    from pvplanner.scenario import load_scenario
+    from pvplanner.scenario.model import load_scenario
 
     if not (args.html or args.pdf or args.xlsx):
         raise_bad("name at least one output: --html FILE, --pdf FILE or --xlsx FILE")
@@ -288,7 +288,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from pvplanner.batch import run_batch
+    from pvplanner.batch.run import run_batch
 
     summary = run_batch(
         args.sites, args.out, scheduler=args.scheduler, workers=args.workers, progress=True
@@ -298,7 +298,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from pvplanner.scenario import scenario_json_schema
+    from pvplanner.scenario.model import scenario_json_schema
 
     _print_json(scenario_json_schema())
     return EXIT_OK

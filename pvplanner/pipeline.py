@@ -23,7 +23,8 @@ import pandas as pd
 from pvplanner import carbon, finance
 from pvplanner.errors import PlannerInputError
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
-from pvplanner.pv import ac_kw_per_kwp, degradation_factors, plane_max_kwp
+from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
+from pvplanner.pv.site_weather import load_weather
 from pvplanner.result import (
     BatterySummary,
     BillSummary,
@@ -35,8 +36,7 @@ from pvplanner.result import (
     Result,
     SolverSummary,
 )
-from pvplanner.scenario import Scenario, parse_scenario
-from pvplanner.site_weather import load_weather
+from pvplanner.scenario.model import Scenario, parse_scenario
 from pvplanner.sizing import SizingInputs, build_problem, year1_savings
 from pvplanner.tariff import (
     ExportPolicy,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.finance import Year1Savings
-from pvplanner.scenario import Scenario
+from pvplanner.scenario.model import Scenario
 from pvplanner.tariff import Bill
 from solver.problem import BatteryOptions, Costs, DemandCharge, SizingProblem
 

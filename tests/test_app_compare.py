@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pvplanner.store import ScenarioStore
+from pvplanner.store.repository import ScenarioStore
 from tests.test_app_support import assert_clean, goto, metric, number, start_app
 
 
@@ -101,7 +101,7 @@ def test_rename_duplicate_delete_undo_and_restore(app, tmp_path):
 
 
 def test_open_a_scenario_file_and_refuse_a_broken_one(app):
-    from pvplanner.scenario import demo_scenario
+    from pvplanner.scenario.model import demo_scenario
 
     scenario = demo_scenario().model_dump(mode="json")
     scenario["name"] = "From a file"
@@ -141,7 +141,7 @@ def test_the_current_scenario_is_compared_without_saving(app):
 
 
 def test_a_scenario_naming_a_server_file_does_not_read_it(app, tmp_path):
-    from pvplanner.scenario import demo_scenario
+    from pvplanner.scenario.model import demo_scenario
 
     secret = tmp_path / "secret.csv"
     secret.write_text("time,kw\nthis is private,1\n")

@@ -7,7 +7,7 @@ import pytest
 
 from pvplanner.app.fmt import Fmt
 from pvplanner.pipeline import plan
-from pvplanner.scenario import demo_scenario
+from pvplanner.scenario.model import demo_scenario
 from tests.test_app_support import (
     assert_clean,
     chart_frames,

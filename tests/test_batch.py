@@ -1,4 +1,4 @@
-"""Batch runs on Dask (pvplanner.batch): outputs, failures, resume, worker-count invariance,
+"""Batch runs on Dask (pvplanner.batch.run): outputs, failures, resume, worker-count invariance,
 the portfolio summary and the CLI.
 
 The Dask runs use ``LocalCluster(processes=False)``: the workers are threads of the test
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pvplanner.batch import IN_PROCESS, portfolio_summary, read_sites, run_batch
-from pvplanner.batch_task import RESULT_COLUMNS, TABLE_COLUMNS
+from pvplanner.batch.run import IN_PROCESS, portfolio_summary, read_sites, run_batch
+from pvplanner.batch.task import RESULT_COLUMNS, TABLE_COLUMNS
 from pvplanner.cli import main
 
 distributed = pytest.importorskip("distributed")
@@ -194,7 +194,7 @@ def test_resume_skips_done_sites(two_workers, sites_file, tmp_path):
 
 
 def test_weather_is_fetched_once_per_cell(tmp_path):
-    from pvplanner import site_weather
+    from pvplanner.pv import site_weather
 
     path = tmp_path / "cells.csv"
     # Two sites in the cell (30.25, 120.25) with different roofs and loads, one elsewhere.
@@ -292,7 +292,7 @@ def test_cli_runs_on_local_worker_processes(tmp_path, capfd):
 
 
 def test_stderr_progress_line(capsys):
-    from pvplanner.batch import _StderrLine
+    from pvplanner.batch.run import _StderrLine
 
     line = _StderrLine(4)
     line((1, 0))

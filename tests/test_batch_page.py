@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pvplanner.batch_output import portfolio_summary, results_frame, write_tables
-from pvplanner.batch_task import TABLE_COLUMNS
+from pvplanner.batch.output import portfolio_summary, results_frame, write_tables
+from pvplanner.batch.task import TABLE_COLUMNS
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 

@@ -1,4 +1,4 @@
-"""Validation of batch sites files (pvplanner.batch_sites): no planning here, fast."""
+"""Validation of batch sites files (pvplanner.batch.sites): no planning here, fast."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pvplanner.batch import parse_sites, read_sites, slugify, weather_cell
-from pvplanner.batch_rows import MONTH_COLUMNS
+from pvplanner.batch.rows import MONTH_COLUMNS
+from pvplanner.batch.run import parse_sites, read_sites, slugify, weather_cell
 from pvplanner.errors import PlannerInputError
 from weather.climatology import find_city
 from weather.datafiles import data_path
@@ -200,7 +200,7 @@ def test_semicolon_and_gb18030(tmp_path):
 def test_scenario_is_json_and_complete():
     (job,) = parse_sites("name,city,roof_area_m2,annual_kwh,tariff\nA,Dongguan,100,1000,"
                          "guangdong_2021_general_ci\n")
-    from pvplanner.scenario import parse_scenario
+    from pvplanner.scenario.model import parse_scenario
 
     scenario = parse_scenario(json.loads(json.dumps(job.scenario)))
     assert scenario.tariff.preset == "guangdong_2021_general_ci"

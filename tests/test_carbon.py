@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pvplanner.carbon import (
+from pvplanner.carbon.accounting import (
     CarbonInputs,
     avoided_emissions,
     carbon_asset,

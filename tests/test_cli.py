@@ -11,7 +11,7 @@ import pvlib
 import pytest
 
 from pvplanner.cli import main
-from pvplanner.scenario import demo_scenario, save_scenario
+from pvplanner.scenario.model import demo_scenario, save_scenario
 
 PVLIB_DATA = Path(pvlib.__file__).parent / "data"
 

@@ -30,7 +30,7 @@ from pvplanner.finance import (
     simple_payback,
     tornado,
 )
-from pvplanner.finance_cashflow import _tax
+from pvplanner.finance.cashflow import _tax
 
 # A 3-year system small enough to check every line by hand.
 SMALL = dict(

@@ -10,7 +10,7 @@ import pytest
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types
-from pvplanner.load_analytics import analyze_load, recommendation_rules, recommendations
+from pvplanner.load.analytics import analyze_load, recommendation_rules, recommendations
 from weather.timeaxis import typical_year_index
 
 INDEX = typical_year_index(8, 60)
@@ -169,7 +169,7 @@ def test_every_rule_formats():
     labels, prices = thirds()
     load, _ = factory()
     a = analyze_load(load, price_per_kwh=prices, periods=labels, demand_charge_per_kw_month=30)
-    from pvplanner.load_analytics import _QUANTIFIERS
+    from pvplanner.load.analytics import _QUANTIFIERS
 
     for rule in recommendation_rules():
         values = _QUANTIFIERS[rule["quantifier"]](a, rule["parameter"])

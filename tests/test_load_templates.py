@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from pvplanner.errors import PlannerInputError
-from pvplanner.load_templates import (
+from pvplanner.load.templates import (
     daily_activity,
     get_template,
     list_templates,

@@ -5,7 +5,7 @@ import pytest
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.pipeline import plan
-from pvplanner.scenario import demo_scenario, parse_scenario
+from pvplanner.scenario.model import demo_scenario, parse_scenario
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of pvplanner.pv: inputs, capacity limits, geometry, yield, errors, ageing.
+"""Tests of pvplanner.pv.simulation: inputs, capacity limits, geometry, yield, errors, ageing.
 
 References: hand calculations, pvlib's own implementations (SPA sun position, bifacial view
 factors, 1-D row shading), and physical symmetries. The comparison with NREL PVWatts v8
@@ -19,9 +19,9 @@ import pvlib
 import pytest
 from pvlib.bifacial import utils as bifacial_utils
 
-from pvplanner import pv_physics
 from pvplanner.errors import PlannerInputError
-from pvplanner.pv import (
+from pvplanner.pv import physics as pv_physics
+from pvplanner.pv.simulation import (
     PVLosses,
     PVModelSettings,
     RoofPlane,

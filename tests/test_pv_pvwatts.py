@@ -1,4 +1,4 @@
-"""Annual AC energy of pvplanner.pv against NREL PVWatts v8 (NREL-PySAM), within 3 %.
+"""Annual AC energy of pvplanner.pv.simulation against NREL PVWatts v8 (NREL-PySAM), within 3 %.
 
 Same weather (pvlib's three bundled TMY files on the typical-year axis), same system:
 DC capacity, DC/AC ratio, inverter efficiency, combined losses, tilt, azimuth, albedo;
@@ -18,7 +18,7 @@ import pandas as pd
 import pvlib
 import pytest
 
-from pvplanner.pv import PVModelSettings, ac_kw_per_kwp
+from pvplanner.pv.simulation import PVModelSettings, ac_kw_per_kwp
 from tests._pvlib_files import pvlib_weather
 
 pvwattsv8 = pytest.importorskip("PySAM.Pvwattsv8")

@@ -13,16 +13,16 @@ import openpyxl
 import pytest
 
 from pvplanner.cli import main
+from pvplanner.display.numbers import NumberFormat
 from pvplanner.errors import PlannerInputError
 from pvplanner.pipeline import plan
 from pvplanner.report import render_html, render_xlsx, write_reports
 from pvplanner.report.content import SECTION_KEYS, build_proposal, compass_name
-from pvplanner.report.numbers import NumberFormat
 from pvplanner.report.tables import monthly_energy, typical_day
 from pvplanner.report.text import LANGUAGES, Texts
 from pvplanner.report.wrap import NO_LINE_START, wrap
 from pvplanner.report.xlsx import HEADER_ROWS, SHEETS, safe_text
-from pvplanner.scenario import demo_scenario
+from pvplanner.scenario.model import demo_scenario
 from weather.datafiles import data_path
 
 DATE = dt.date(2026, 3, 15)

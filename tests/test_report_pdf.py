@@ -12,12 +12,12 @@ import pypdf
 import pypdfium2
 import pytest
 
+from pvplanner.display.numbers import NumberFormat
 from pvplanner.pipeline import plan
 from pvplanner.report import render_pdf
 from pvplanner.report.content import SECTION_KEYS
-from pvplanner.report.numbers import NumberFormat
 from pvplanner.report.text import Texts
-from pvplanner.scenario import demo_scenario
+from pvplanner.scenario.model import demo_scenario
 
 DATE = dt.date(2026, 3, 15)
 

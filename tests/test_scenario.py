@@ -3,7 +3,7 @@ import json
 import pytest
 
 from pvplanner.errors import PlannerInputError
-from pvplanner.scenario import (
+from pvplanner.scenario.model import (
     SCHEMA_VERSION,
     demo_scenario,
     load_scenario,

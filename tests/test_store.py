@@ -10,9 +10,9 @@ from datetime import UTC
 import numpy as np
 import pytest
 
-import pvplanner.store as store_module
+import pvplanner.store.repository as store_module
 from pvplanner.errors import PlannerInputError
-from pvplanner.store import (
+from pvplanner.store.repository import (
     EXPORT_FORMAT,
     MAX_NAME_CHARS,
     ScenarioStore,

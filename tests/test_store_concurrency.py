@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pvplanner.store import ScenarioStore, StoreConflictError
+from pvplanner.store.repository import ScenarioStore, StoreConflictError
 
 N_PER_PROCESS = 50
 _SPAWN = multiprocessing.get_context("spawn")

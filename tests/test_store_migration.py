@@ -7,10 +7,10 @@ import sqlite3
 
 import pytest
 
-import pvplanner.store_schema as schema
-from pvplanner.store import STORE_SCHEMA_VERSION, ScenarioStore, StoreError
+import pvplanner.store.database as schema
+from pvplanner.store.repository import STORE_SCHEMA_VERSION, ScenarioStore, StoreError
 
-# The version-1 layout, written out independently of pvplanner.store_schema.
+# The version-1 layout, written out independently of pvplanner.store.database.
 _V1_SQL = """
 CREATE TABLE meta (key VARCHAR(64) NOT NULL PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE scenarios (

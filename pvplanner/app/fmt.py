@@ -1,6 +1,6 @@
 """Numbers as the app shows them, per language and currency.
 
-Same conventions as the proposal (:mod:`pvplanner.report.numbers`): thousands grouped with
+Same conventions as the proposal (:mod:`pvplanner.display.numbers`): thousands grouped with
 commas in both languages; Chinese money carries ``¥`` for CNY, English money the ISO code
 (``CNY 1,234``) so it cannot be mistaken for yen. Compact forms for KPI tiles use 万/亿 in
 Chinese and k/M/bn in English. Display only: no quantity is computed here.

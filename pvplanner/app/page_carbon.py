@@ -15,14 +15,14 @@ _CERTIFICATES = ("retain", "retain_self_consumed", "sell", "none")
 
 @st.cache_data(show_spinner=False)
 def _factors() -> pd.DataFrame:
-    from pvplanner.carbon import load_emission_factors
+    from pvplanner.carbon.accounting import load_emission_factors
 
     return load_emission_factors()
 
 
 @st.cache_data(show_spinner=False)
 def _assets() -> pd.DataFrame:
-    from pvplanner.carbon import load_carbon_assets
+    from pvplanner.carbon.accounting import load_carbon_assets
 
     return load_carbon_assets()
 
@@ -66,7 +66,7 @@ def _inputs() -> None:
                labels=_factor_label, help=t("carbon.inputs.location_factor_help"))
         province = get_path(doc, "site.province")
         if province:
-            from pvplanner.carbon import factor_id_for_province
+            from pvplanner.carbon.accounting import factor_id_for_province
 
             try:
                 suggested = factor_id_for_province(province)

@@ -1,7 +1,7 @@
 """Page 6 - compare scenarios: save the current scenario, open, rename, duplicate and delete
 saved ones (with undo and a trash), compare them side by side, import and export.
 
-Saved scenarios live in :class:`pvplanner.store.ScenarioStore` (``$PVPLANNER_STORE_URL`` or
+Saved scenarios live in :class:`pvplanner.store.repository.ScenarioStore` (``$PVPLANNER_STORE_URL`` or
 the default SQLite file): every change is a transaction and deletion only moves a scenario
 to the trash, so nothing saved is ever lost from here.
 """
@@ -74,7 +74,7 @@ def _open(scenario_id: str) -> None:
         saved = store.load(scenario_id)
         document = dict(saved.scenario)
         cleared = outside_files(document)
-        from pvplanner.scenario import parse_scenario
+        from pvplanner.scenario.model import parse_scenario
 
         if not cleared:
             parse_scenario(document)  # refuse a broken document before replacing the work
@@ -149,7 +149,7 @@ def _restore(scenario_id: str) -> None:
 
 
 def _new_from_demo() -> None:
-    from pvplanner.scenario import demo_scenario
+    from pvplanner.scenario.model import demo_scenario
 
     state.replace_doc(demo_scenario().model_dump(mode="json"), origin={"kind": "demo"})
     st.session_state.pop("save_name", None)
@@ -377,7 +377,7 @@ def _trash_section(store) -> None:
 
 def _files_section(store) -> None:
     with st.expander(t("compare.files.title")):
-        from pvplanner.scenario import scenario_to_json
+        from pvplanner.scenario.model import scenario_to_json
 
         a, b = st.columns(2, gap="large")
         with a:
@@ -404,7 +404,7 @@ def _open_file(store, uploaded) -> None:
     imported into the store."""
     import json
 
-    from pvplanner.scenario import parse_scenario, scenario_from_text
+    from pvplanner.scenario.model import parse_scenario, scenario_from_text
 
     data = uploaded.getvalue()
     try:

@@ -1,7 +1,7 @@
 """Portfolio page: upload a sites file, plan every site, explore the portfolio.
 
-UI only: the sites file is validated by :func:`pvplanner.batch.parse_sites` (parsed as text,
-never executed), planned by :func:`pvplanner.batch.run_jobs` (in this process for small
+UI only: the sites file is validated by :func:`pvplanner.batch.run.parse_sites` (parsed as text,
+never executed), planned by :func:`pvplanner.batch.run.run_jobs` (in this process for small
 files, or on a local Dask cluster) into a folder keyed by the file's content, so planning the
 same file again reuses the earlier results. Labels come from ``data/i18n/portfolio.toml``.
 """
@@ -19,9 +19,9 @@ import pandas as pd
 import streamlit as st
 
 from pvplanner.app.fmt import Fmt
-from pvplanner.app.i18n import translate
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, upload_dir
 from pvplanner.app.widgets import lang, t
+from pvplanner.display.messages import translate
 from pvplanner.errors import PlannerInputError
 
 #: Above this many sites the page suggests the local Dask cluster.
@@ -177,8 +177,8 @@ def _base_document() -> dict[str, Any] | None:
 def _parse(content: bytes, name: str, base: dict[str, Any] | None, cell_deg: float,
            meters: dict[str, bytes], digest: str):
     """Validated jobs, remembered per content so a rerun of the page does not re-parse."""
-    from pvplanner.batch import parse_sites
-    from pvplanner.scenario import parse_scenario
+    from pvplanner.batch.run import parse_sites
+    from pvplanner.scenario.model import parse_scenario
 
     cache = st.session_state.setdefault(_KEY + "parsed", {})
     if digest in cache:
@@ -203,7 +203,7 @@ def _show_invalid(problem: PlannerInputError) -> None:
 
 # --------------------------------------------------------------------------- run
 def _run(jobs, digest: str) -> None:
-    from pvplanner.batch import IN_PROCESS, run_jobs
+    from pvplanner.batch.run import IN_PROCESS, run_jobs
 
     cores = os.cpu_count() or 1
     modes = ["inprocess", "dask"]

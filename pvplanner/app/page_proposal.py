@@ -10,8 +10,8 @@ from typing import Any
 import streamlit as st
 
 from pvplanner.app import state
-from pvplanner.app.i18n import LANGUAGE_NAMES, LANGUAGES
 from pvplanner.app.widgets import lang, t
+from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES
 
 #: (format, renderer name in pvplanner.report, MIME type, icon)
 FORMATS: tuple[tuple[str, str, str, str], ...] = (

@@ -165,7 +165,7 @@ def _location() -> None:
 
 # --------------------------------------------------------------------------- roof planes
 def _plane_max(row: dict[str, Any]) -> float | None:
-    from pvplanner.pv import RoofPlane, plane_max_kwp
+    from pvplanner.pv.simulation import RoofPlane, plane_max_kwp
 
     try:
         return plane_max_kwp(RoofPlane.model_validate(row))
@@ -306,7 +306,7 @@ def _weather_status() -> None:
     valid = state.scenario()
     if valid is None:
         return
-    from pvplanner.site_weather import load_weather
+    from pvplanner.pv.site_weather import load_weather
 
     choice_ = valid.weather
     try:

@@ -11,8 +11,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from pvplanner.app import state
-from pvplanner.app.i18n import LANGUAGE_NAMES, LANGUAGES, default_language
 from pvplanner.app.widgets import fmt, run_page, t
+from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES, default_language
 
 #: Pages in navigation order: (id, module under pvplanner.app, icon, section).
 PAGES: tuple[tuple[str, str, str, str], ...] = (

@@ -3,7 +3,7 @@
 The scenario lives as its JSON document (``Scenario.model_dump(mode="json")``) under
 ``st.session_state["doc"]``; input widgets edit it in place through dotted paths
 (``site.latitude``, ``roof_planes[2].tilt_deg``). :func:`scenario` validates it with
-:func:`pvplanner.scenario.parse_scenario`, :func:`result` runs :func:`pvplanner.pipeline.plan`;
+:func:`pvplanner.scenario.model.parse_scenario`, :func:`result` runs :func:`pvplanner.pipeline.plan`;
 both remember their last answer, and plan results are shared between sessions
 (``st.cache_resource``) because identical scenarios give identical results.
 
@@ -24,7 +24,7 @@ from typing import Any
 import streamlit as st
 
 from pvplanner.errors import USER_ERRORS, PlannerInputError
-from pvplanner.scenario import Scenario, demo_scenario, parse_scenario
+from pvplanner.scenario.model import Scenario, demo_scenario, parse_scenario
 
 #: Prefix of the session-state keys of input widgets bound to the scenario document.
 INPUT_PREFIX = "in:"
@@ -216,7 +216,7 @@ def result():
             report(memo[2])
         return memo[1]
     start = time.perf_counter()
-    from pvplanner.app.i18n import translate
+    from pvplanner.display.messages import translate
 
     try:
         with st.spinner(translate("common.planning", st.session_state.get("lang", "en"))):
@@ -240,7 +240,7 @@ def last_plan_seconds() -> float | None:
 # --------------------------------------------------------------------------- store
 @st.cache_resource(show_spinner=False)
 def _store_for(url: str | None):
-    from pvplanner.store import ScenarioStore
+    from pvplanner.store.repository import ScenarioStore
 
     return ScenarioStore(url)
 

@@ -19,8 +19,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from pvplanner.app import state
-from pvplanner.app.i18n import translate
 from pvplanner.app.state import INPUT_PREFIX, Problem, get_path, set_path
+from pvplanner.display.messages import translate
 
 #: Error fields raised by lower layers without the scenario prefix.
 FIELD_ALIASES = {

@@ -2,12 +2,12 @@
 
 One document model (:func:`pvplanner.report.content.build_proposal`) feeds every format,
 so the PDF, the HTML page and the workbook show the same figures, formatted once per
-language (``zh`` or ``en``) by :class:`pvplanner.report.numbers.NumberFormat`.
+language (``zh`` or ``en``) by :class:`pvplanner.display.numbers.NumberFormat`.
 
 Examples
 --------
 >>> from pvplanner.pipeline import plan
->>> from pvplanner.scenario import demo_scenario
+>>> from pvplanner.scenario.model import demo_scenario
 >>> scenario = demo_scenario()
 >>> result = plan(scenario)
 >>> write_reports(scenario, result, pdf="proposal.pdf", lang="zh")  # doctest: +SKIP
@@ -24,7 +24,7 @@ from pvplanner.report.content import build_proposal
 from pvplanner.report.model import Proposal
 from pvplanner.report.text import LANGUAGES, check_lang
 from pvplanner.result import Result
-from pvplanner.scenario import Scenario
+from pvplanner.scenario.model import Scenario
 
 __all__ = [
     "LANGUAGES",

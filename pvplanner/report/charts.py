@@ -15,8 +15,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from pvplanner.display.numbers import NumberFormat
 from pvplanner.report.fonts import FONT_FAMILY, FONT_STACK, register_chart_font
-from pvplanner.report.numbers import NumberFormat
 from pvplanner.report.text import Texts
 
 #: Colours of the proposal (also used by the PDF and HTML renderers).

@@ -2,7 +2,7 @@
 
 Every figure comes from the :class:`~pvplanner.result.Result` (or the scenario and the
 data tables it names, for the assumptions) and is formatted once here with
-:class:`~pvplanner.report.numbers.NumberFormat`; the renderers add no numbers of their own.
+:class:`~pvplanner.display.numbers.NumberFormat`; the renderers add no numbers of their own.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from pvplanner.display.numbers import NumberFormat
 from pvplanner.report import charts, tables
 from pvplanner.report.layout import PlaneSketch, roof_sketch_svg
 from pvplanner.report.model import (
@@ -25,10 +26,9 @@ from pvplanner.report.model import (
     Section,
     Table,
 )
-from pvplanner.report.numbers import NumberFormat
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
-from pvplanner.scenario import Scenario
+from pvplanner.scenario.model import Scenario
 
 SECTION_KEYS: tuple[str, ...] = (
     "summary", "design", "energy", "bills", "finance", "carbon", "assumptions", "disclaimer",
@@ -586,7 +586,7 @@ def _source_status(defaults: dict[str, Any], key: str, value: Any) -> tuple[str,
 
 def _assumptions(c: _Ctx) -> Section:
     from pvplanner.finance import finance_defaults
-    from pvplanner.pv_models import pv_defaults
+    from pvplanner.pv.models import pv_defaults
 
     r, t, f, s = c.result, c.t, c.f, c.scenario
     rows: list[list[str]] = []
@@ -703,7 +703,7 @@ def _export_value(c: _Ctx, export: Any, tariff: Any) -> str:
     t, f = c.t, c.f
     kind = t.get(f"export_kind.{export.kind}", export.kind)
     if export.kind == "coal_benchmark":
-        from pvplanner.tariff_io import coal_benchmark_price
+        from pvplanner.tariff.files import coal_benchmark_price
 
         province = export.province or tariff.region or c.scenario.site.province or ""
         try:
@@ -717,7 +717,7 @@ def _export_value(c: _Ctx, export: Any, tariff: Any) -> str:
 
 
 def _carbon_rows(c: _Ctx, add: Any) -> None:
-    from pvplanner.carbon import carbon_asset, emission_factor
+    from pvplanner.carbon.accounting import carbon_asset, emission_factor
 
     t, f, s = c.t, c.f, c.scenario
     for key, factor_id in (("location_factor", s.carbon.location_factor_id),

@@ -33,7 +33,7 @@ from pvplanner.report.charts import COLORS
 from pvplanner.report.model import Proposal, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
-from pvplanner.scenario import Scenario
+from pvplanner.scenario.model import Scenario
 
 #: Sheet names (stable: scripts and tests look them up; the labels inside are translated).
 SHEETS: tuple[str, ...] = (

@@ -1,0 +1,195 @@
+"""Files of a batch run: per-site JSON (written as results arrive), the results table
+(CSV, Parquet, XLSX summary) and the portfolio summary.
+
+Layout of the output folder::
+
+    DIR/sites/<slug>.json   Result.to_dict() of each planned site, plus a "batch" block
+    DIR/results.csv         one row per site (columns in data/batch/README.md)
+    DIR/results.parquet     the same table
+    DIR/results.xlsx        sheets "portfolio" (summary figures), "sites", "failed"
+    DIR/summary.json        the summary run_batch returns
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pvplanner.batch.task import TABLE_COLUMNS, TEXT_COLUMNS
+
+#: Percentiles of the NPV distribution in :func:`portfolio_summary` [%].
+NPV_PERCENTILES = (10, 25, 50, 75, 90)
+
+
+def atomic_write(path: Path, payload: bytes | str) -> None:
+    """Write a file so that readers (and a resumed run) never see half of it."""
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def site_json_path(out_dir: Path, slug: str) -> Path:
+    """Where a site's result JSON lives."""
+    return out_dir / "sites" / f"{slug}.json"
+
+
+def stored_document(out_dir: Path, slug: str, input_hash: str) -> dict[str, Any] | None:
+    """A site's stored JSON when it exists and was made from the same inputs, else ``None``."""
+    path = site_json_path(out_dir, slug)
+    if not path.is_file():
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None  # damaged (e.g. a disk filled up mid-write): plan the site again
+    block = document.get("batch") if isinstance(document, dict) else None
+    if not isinstance(block, dict) or block.get("input_hash") != input_hash:
+        return None
+    return document
+
+
+def results_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The results table from row dicts, sorted by row, with stable dtypes."""
+    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    frame = frame.sort_values("row", kind="stable").reset_index(drop=True)
+    for column in frame.columns:
+        if column in TEXT_COLUMNS:
+            frame[column] = frame[column].map(lambda v: "" if v is None else str(v)).astype(
+                object)
+        elif column == "row":
+            frame[column] = frame[column].astype("int64")
+        else:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def portfolio_summary(results: pd.DataFrame) -> dict[str, Any]:
+    """Portfolio figures from a results table (the one :func:`run_batch` writes).
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        At least ``status`` and the columns ``pv.capacity_kwp``, ``pv.annual_generation_kwh``,
+        ``carbon.avoided_tco2_year1``, ``finance.npv``, ``finance.capex``,
+        ``bills.savings_annual``, ``energy.load_kwh``.
+
+    Returns
+    -------
+    dict
+        ``sites``, ``ok``, ``failed``; totals over the planned sites: ``total_kwp`` [kWp],
+        ``total_generation_kwh`` [kWh/yr], ``total_load_kwh`` [kWh/yr],
+        ``total_avoided_tco2_year1`` [tCO2], ``total_capex`` and ``total_savings_annual``
+        [currency], ``total_npv`` [currency]; ``npv`` with ``mean``, ``min``, ``max`` and the
+        percentiles ``p10``..``p90`` (linear interpolation, as numpy's default) over the
+        planned sites; ``positive_npv_sites``; ``renewable_share`` (generation over load,
+        0..1); ``currency`` (``""`` if the sites mix currencies). Figures are ``None`` when no
+        site was planned.
+    """
+    status = results["status"].astype(str) if "status" in results else pd.Series([], dtype=str)
+    ok = results.loc[status == "ok"]
+    summary: dict[str, Any] = {
+        "sites": len(results),
+        "ok": len(ok),
+        "failed": int((status == "failed").sum()),
+    }
+
+    def total(column: str) -> float | None:
+        if ok.empty or column not in ok:
+            return None
+        return float(pd.to_numeric(ok[column], errors="coerce").fillna(0.0).sum())
+
+    summary.update({
+        "total_kwp": total("pv.capacity_kwp"),
+        "total_generation_kwh": total("pv.annual_generation_kwh"),
+        "total_load_kwh": total("energy.load_kwh"),
+        "total_avoided_tco2_year1": total("carbon.avoided_tco2_year1"),
+        "total_capex": total("finance.capex"),
+        "total_savings_annual": total("bills.savings_annual"),
+        "total_npv": total("finance.npv"),
+    })
+    npv = (pd.to_numeric(ok["finance.npv"], errors="coerce").dropna().to_numpy(dtype=float)
+           if "finance.npv" in ok else np.array([]))
+    if npv.size:
+        distribution = {"mean": float(npv.mean()), "min": float(npv.min()),
+                        "max": float(npv.max())}
+        for percent in NPV_PERCENTILES:
+            distribution[f"p{percent}"] = float(np.percentile(npv, percent))
+        summary["npv"] = distribution
+        summary["positive_npv_sites"] = int((npv > 0).sum())
+    else:
+        summary["npv"] = None
+        summary["positive_npv_sites"] = 0
+    generation, load = summary["total_generation_kwh"], summary["total_load_kwh"]
+    summary["renewable_share"] = generation / load if generation is not None and load else None
+    currencies = sorted({c for c in ok.get("bills.currency", pd.Series([], dtype=str))
+                         if isinstance(c, str) and c})
+    summary["currency"] = currencies[0] if len(currencies) == 1 else ""
+    return _finite(summary)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_tables(frame: pd.DataFrame, summary: dict[str, Any], out_dir: Path) -> dict[str, str]:
+    """Write ``results.csv``, ``results.parquet`` and ``results.xlsx``; returns their paths."""
+    paths = {
+        "csv": out_dir / "results.csv",
+        "parquet": out_dir / "results.parquet",
+        "xlsx": out_dir / "results.xlsx",
+    }
+    atomic_write(paths["csv"], frame.to_csv(index=False, lineterminator="\n"))
+    _write_via_temp(paths["parquet"], lambda target: frame.to_parquet(target, index=False))
+    _write_via_temp(paths["xlsx"], lambda target: _write_xlsx(frame, summary, target))
+    return {kind: str(path) for kind, path in paths.items()}
+
+
+def _write_via_temp(path: Path, writer) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
+                                         dir=path.parent)
+    os.close(handle)
+    try:
+        writer(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
+    rows = []
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            rows += [(f"{key}.{sub}", item) for sub, item in value.items()]
+        else:
+            rows.append((key, value))
+    return pd.DataFrame(rows, columns=["figure", "value"]).astype({"value": object})
+
+
+def _write_xlsx(frame: pd.DataFrame, summary: dict[str, Any], target: str) -> None:
+    failed = frame.loc[frame["status"] == "failed",
+                       ["row", "name", "error_type", "error_message"]]
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        _summary_rows(summary).to_excel(writer, sheet_name="portfolio", index=False)
+        frame.to_excel(writer, sheet_name="sites", index=False)
+        failed.to_excel(writer, sheet_name="failed", index=False)
+        for sheet in writer.sheets.values():
+            sheet.freeze_panes = "B2"

@@ -1,0 +1,423 @@
+"""One row of a batch sites file -> a scenario document (columns: ``data/batch/README.md``).
+
+Used by :mod:`pvplanner.batch.sites`, which reads the file, collects the problems of every
+row and numbers them. A row's problems are raised as :class:`RowError` (several problems of
+one row in one message); the scenario model then validates the result, so a bad override
+names its field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+from pvplanner.errors import PlannerInputError
+from pvplanner.scenario.model import Scenario, parse_scenario
+
+#: The twelve monthly-bill columns, January..December [kWh].
+MONTH_COLUMNS = tuple(f"kwh_{month:02d}" for month in range(1, 13))
+
+#: Columns with a meaning of their own (dotted scenario fields are accepted besides these).
+SITE_COLUMNS = (
+    "name", "lat", "lon", "city", "province", "notes",
+    "roof_area_m2", "tilt_deg", "azimuth_deg", "mounting", "planes",
+    "annual_kwh", *MONTH_COLUMNS, "meter_file", "template", "tariff",
+)
+
+#: Dotted fields that a column must not set: the row's own columns own them.
+_RESERVED_FIELDS = {
+    "name": "name",
+    "site.name": "name",
+    "site.latitude": "lat",
+    "site.longitude": "lon",
+    "site.city": "city",
+    "site.province": "province",
+    "roof_planes": "roof_area_m2 or planes",
+    "load.kind": "annual_kwh, kwh_01..kwh_12 or meter_file",
+    "load.monthly_kwh": "kwh_01..kwh_12",
+    "load.annual_kwh": "annual_kwh",
+    "load.meter_file": "meter_file",
+    "load.template": "template",
+    "tariff.preset": "tariff",
+    "schema_version": "(nothing: the base scenario sets it)",
+}
+
+_NULL_WORDS = {"none", "null"}
+
+
+class RowError(Exception):
+    """A problem in one row (collected; all rows are reported together)."""
+
+
+# --------------------------------------------------------------------------- dotted fields
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as ``Tariff | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def check_dotted(name: str) -> str | None:
+    """``None`` if ``name`` is a settable scenario field, else why not."""
+    for reserved, column in _RESERVED_FIELDS.items():
+        if name == reserved or name.startswith(reserved + "."):
+            return f"column {name!r} is set by the column {column}"
+    model: type[BaseModel] | None = Scenario
+    parts = name.split(".")
+    for depth, part in enumerate(parts):
+        if model is None:
+            return f"column {name!r}: {'.'.join(parts[:depth])} has no sub-fields"
+        fields = model.model_fields
+        if part not in fields:
+            close = difflib.get_close_matches(part, list(fields), n=3, cutoff=0.6)
+            hint = f"did you mean {', '.join(close)}?" if close else (
+                f"fields are {', '.join(fields)}")
+            where = ".".join(parts[:depth]) or "the scenario"
+            return f"column {name!r}: {where} has no field {part!r}; {hint}"
+        annotation = fields[part].annotation
+        if get_origin(annotation) is list and _model_of(annotation) is not None:
+            return f"column {name!r}: lists of objects cannot be set from a column"
+        model = _model_of(annotation)
+    if model is not None:
+        return f"column {name!r} is a group of fields; name one of them ({name}.<field>)"
+    return None
+
+
+def _typed(text: str) -> Any:
+    """A cell as the value pydantic validates: JSON lists/objects parsed, null -> None.
+
+    Plain text is passed on as text: pydantic's lax mode turns '3200' into a number and
+    'true' into a boolean where the field asks for one.
+    """
+    if text.casefold() in _NULL_WORDS:
+        return None
+    if text[:1] in "[{":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as problem:
+            raise RowError(f"value {text!r} is not valid JSON ({problem.msg})") from None
+    return text
+
+
+def set_dotted(data: dict[str, Any], name: str, value: Any) -> None:
+    parts = name.split(".")
+    target = data
+    for part in parts[:-1]:
+        if not isinstance(target.get(part), dict):
+            target[part] = {}
+        target = target[part]
+    target[parts[-1]] = value
+
+
+# --------------------------------------------------------------------------- one row
+
+
+@dataclass
+class Draft:
+    row: int
+    name: str
+    scenario: dict[str, Any]
+    latitude: float
+    longitude: float
+    city: str
+    province: str
+    notes: str
+    template: str
+    tariff: str
+    files: dict[str, Path]
+
+
+def _number(cells: dict[str, str], column: str, low: float, high: float,
+            *, low_open: bool = False) -> float | None:
+    text = cells.get(column, "")
+    if not text:
+        return None
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        raise RowError(f"{column} {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise RowError(f"{column} {text!r} is not a finite number")
+    too_low = value <= low if low_open else value < low
+    if too_low or value > high:
+        bound = f"above {low:g}" if low_open else f"{low:g}..{high:g}"
+        if low_open:
+            raise RowError(f"{column} {value:g} must be {bound} (and at most {high:g})")
+        raise RowError(f"{column} {value:g} is outside {bound}")
+    return value
+
+
+def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
+              folder: Path | None) -> Draft:
+    """The scenario of one row: ``base`` (JSON form) with the row's columns applied.
+
+    Parameters
+    ----------
+    number : int
+        Spreadsheet row number (for the record; messages are numbered by the caller).
+    cells : dict
+        Column -> stripped cell text (empty = not given).
+    base : dict
+        The base scenario's JSON form (not modified).
+    folder : Path or None
+        Folder that relative file names are resolved against.
+
+    Raises
+    ------
+    RowError
+        Every problem of the row, joined with ``; ``.
+    """
+    name = cells.get("name", "")
+    if not name:
+        raise RowError("name is empty; every site needs a name")
+    if len(name) > 200:
+        raise RowError("name is longer than 200 characters")
+    problems: list[str] = []
+
+    def attempt(step):
+        try:
+            return step()
+        except RowError as problem:
+            problems.append(str(problem))
+            return None
+
+    files: dict[str, Path] = {}
+    location = attempt(lambda: _location(cells))
+    planes = attempt(lambda: _planes(cells))
+    template = attempt(lambda: _check_template(
+        cells.get("template") or base["load"]["template"], folder, files))
+    load = attempt(lambda: _load(cells, template, folder, files))
+    tariff = attempt(lambda: _tariff(cells, base))
+    overrides = attempt(lambda: _overrides(cells, folder, files))
+    if problems:
+        raise RowError("; ".join(problems))
+
+    latitude, longitude, city, province, canonical_city = location
+    scenario = json.loads(json.dumps(base))  # a deep copy of plain JSON data
+    scenario["name"] = name
+    site = {"name": name, "latitude": latitude, "longitude": longitude,
+            "country": base["site"].get("country", "CN")}
+    if city:
+        site["city"] = city
+    if province:
+        site["province"] = province
+    scenario["site"] = site
+    scenario["roof_planes"] = planes
+    scenario["load"] = load
+    scenario["tariff"] = tariff
+    # Credit schemes are open to some provinces or cities only (carbon.credit_eligibility).
+    carbon = scenario.setdefault("carbon", {})
+    carbon["site_province"] = province or None
+    carbon["site_city"] = canonical_city or None
+    for column, value in overrides.items():
+        set_dotted(scenario, column, value)
+    try:
+        parse_scenario(scenario)
+    except PlannerInputError as problem:
+        raise RowError(str(problem).removeprefix("invalid scenario: ")) from None
+    return Draft(
+        row=number, name=name, scenario=scenario, latitude=latitude, longitude=longitude,
+        city=city, province=province, notes=cells.get("notes", ""),
+        template=load["template"], tariff=tariff.get("preset") or "custom", files=files,
+    )
+
+
+def _location(cells: dict[str, str]) -> tuple[float, float, str, str, str]:
+    """Coordinates, city as given, province, and the city's English name in the table."""
+    city = cells.get("city", "")
+    province = cells.get("province", "")
+    has_lat, has_lon = bool(cells.get("lat")), bool(cells.get("lon"))
+    if has_lat != has_lon:
+        raise RowError("give both lat and lon, or neither (and a city)")
+    if has_lat:
+        problems = []
+        latitude = longitude = None
+        try:
+            latitude = _number(cells, "lat", -90, 90)
+        except RowError as problem:
+            problems.append(str(problem))
+        try:
+            longitude = _number(cells, "lon", -180, 180)
+        except RowError as problem:
+            problems.append(str(problem))
+        if problems:
+            raise RowError("; ".join(problems))
+        canonical = city
+        if city:
+            found = _city(city)
+            # a display name that is not in the table is fine next to coordinates
+            if not isinstance(found, str):
+                canonical = found[3]
+                province = province or found[2]
+        return float(latitude), float(longitude), city, province, canonical
+    if not city:
+        raise RowError("no location: give lat and lon, or a city from the climatology table")
+    found = _city(city)
+    if isinstance(found, str):
+        raise RowError(found)
+    lat, lon, city_province, canonical = found
+    return lat, lon, city, province or city_province, canonical
+
+
+@cache
+def _city(name: str) -> tuple[float, float, str, str] | str:
+    """``(lat, lon, province, English name)`` of a table city, or why it is not found.
+
+    Memoized: thousands of rows name a few dozen cities.
+    """
+    from weather.climatology import find_city
+    from weather.errors import WeatherInputError
+
+    try:
+        found = find_city(name)
+    except WeatherInputError as problem:
+        return str(problem)
+    return found.lat, found.lon, found.province, found.city
+
+
+def _planes(cells: dict[str, str]) -> list[dict[str, Any]]:
+    text = cells.get("planes", "")
+    area = cells.get("roof_area_m2", "")
+    if text and area:
+        raise RowError("give roof_area_m2 or planes, not both")
+    if not text and not area:
+        raise RowError("no roof: give roof_area_m2 (one plane) or planes (a JSON list)")
+    if text:
+        if cells.get("tilt_deg") or cells.get("azimuth_deg") or cells.get("mounting"):
+            raise RowError("tilt_deg, azimuth_deg and mounting go inside each plane of planes")
+        try:
+            planes = json.loads(text)
+        except json.JSONDecodeError as problem:
+            raise RowError(f"planes is not valid JSON ({problem.msg} at character "
+                            f"{problem.pos}); e.g. [{{\"area_m2\": 5000, \"tilt_deg\": 5}}]"
+                            ) from None
+        if not isinstance(planes, list) or not planes or not all(
+                isinstance(p, dict) for p in planes):
+            raise RowError("planes must be a non-empty JSON list of objects, e.g. "
+                            "[{\"area_m2\": 5000, \"tilt_deg\": 5, \"azimuth_deg\": 180}]")
+        return [{"name": f"Plane {i}", **plane} for i, plane in enumerate(planes, start=1)]
+    value = _number(cells, "roof_area_m2", 0, 1e7, low_open=True)
+    plane: dict[str, Any] = {"name": "Roof", "area_m2": value}
+    tilt = _number(cells, "tilt_deg", 0, 90)
+    azimuth = _number(cells, "azimuth_deg", 0, 360)
+    if tilt is not None:
+        plane["tilt_deg"] = tilt
+    if azimuth is not None:
+        plane["azimuth_deg"] = azimuth
+    if cells.get("mounting"):
+        plane["mounting"] = cells["mounting"]
+    return [plane]
+
+
+def _load(cells: dict[str, str], template: str | None, folder: Path | None,
+          files: dict[str, Path]) -> dict[str, Any]:
+    months = [cells.get(column, "") for column in MONTH_COLUMNS]
+    given = [kind for kind, present in (
+        ("annual_kwh", bool(cells.get("annual_kwh"))),
+        ("kwh_01..kwh_12", any(months)),
+        ("meter_file", bool(cells.get("meter_file"))),
+    ) if present]
+    if not given:
+        raise RowError("no load: give annual_kwh, kwh_01..kwh_12 or meter_file")
+    if len(given) > 1:
+        raise RowError(f"give one load only, not {' and '.join(given)}")
+    if given[0] == "annual_kwh":
+        value = _number(cells, "annual_kwh", 0, 1e10, low_open=True)
+        return {"kind": "annual", "template": template, "annual_kwh": value}
+    if given[0] == "meter_file":
+        path = _resolve(cells["meter_file"], "meter_file", folder)
+        files["load.meter_file"] = path
+        return {"kind": "meter_file", "template": template, "meter_file": str(path)}
+    missing = [column for column, text in zip(MONTH_COLUMNS, months, strict=True) if not text]
+    if missing:
+        raise RowError(f"monthly load needs all of kwh_01..kwh_12; empty: {', '.join(missing)}")
+    values = [_number(cells, column, 0, 1e9) for column in MONTH_COLUMNS]
+    if sum(values) <= 0:
+        raise RowError("kwh_01..kwh_12 add up to zero kWh")
+    return {"kind": "bills", "template": template, "monthly_kwh": values}
+
+
+def _check_template(template: str, folder: Path | None, files: dict[str, Path]) -> str:
+    names = _template_names()
+    if template in names:
+        return template
+    if template.lower().endswith(".toml"):
+        path = _resolve(template, "template", folder)
+        files["load.template"] = path
+        return str(path)
+    close = difflib.get_close_matches(template, names, n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise RowError(f"template {template!r} is unknown; {hint}templates: {', '.join(names)} "
+                    "(or the path of a template .toml file)")
+
+
+def _tariff(cells: dict[str, str], base: dict[str, Any]) -> dict[str, Any]:
+    tariff = dict(base.get("tariff") or {})
+    preset = cells.get("tariff", "")
+    if not preset:
+        return tariff
+    presets = _tariff_ids()
+    if preset not in presets:
+        close = difflib.get_close_matches(preset, presets, n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise RowError(f"tariff {preset!r} is not a preset; {hint}presets: {', '.join(presets)}")
+    tariff["preset"] = preset
+    tariff["custom"] = None
+    return tariff
+
+
+def _overrides(cells: dict[str, str], folder: Path | None,
+               files: dict[str, Path]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column, text in cells.items():
+        if "." not in column or not text:
+            continue
+        try:
+            value = _typed(text)
+        except RowError as problem:
+            raise RowError(f"{column}: {problem}") from None
+        if column == "weather.file" and value:
+            path = _resolve(str(value), column, folder)
+            files[column] = path
+            value = str(path)
+        out[column] = value
+    return out
+
+
+def _resolve(name: str, column: str, folder: Path | None) -> Path:
+    path = Path(name).expanduser()
+    if not path.is_absolute():
+        if folder is None:
+            raise RowError(f"{column} {name!r} is a relative path but the sites file has no "
+                            "folder (upload the file with the sites file, or give a full path)")
+        path = folder / path
+    if not path.is_file():
+        raise RowError(f"{column} {name!r} does not exist (looked for {path})")
+    return path.resolve()
+
+
+@cache
+def _template_names() -> tuple[str, ...]:
+    from pvplanner.load import list_templates
+
+    return tuple(item["name"] for item in list_templates())
+
+
+@cache
+def _tariff_ids() -> tuple[str, ...]:
+    from pvplanner.tariff import list_tariff_presets
+
+    return tuple(str(value) for value in list_tariff_presets()["id"])

@@ -1,0 +1,434 @@
+"""Read and validate a batch sites file: one CSV row per site -> one planning job.
+
+The columns are documented in ``data/batch/README.md``. Every row becomes a full scenario:
+the base scenario (the demo's defaults unless another is given) with the row's site, roof,
+load, template and tariff, then the row's dotted overrides (``finance.pv_capex_per_kwp``...).
+All bad rows are reported at once, each with its spreadsheet row number (the header is row 1)
+and site name, in one :class:`~pvplanner.errors.PlannerInputError`. The file is parsed as
+text, never executed.
+
+Sites that share a weather *cell* (latitude and longitude rounded to ``cell_deg``) are
+planned at one point, the coordinates of the cell's first site in the file, so the cell's
+weather is fetched or synthesized once and :func:`pvplanner.pipeline.plan`'s per-process
+memo is hit for every other site of the cell. ``cell_deg=0`` plans every site at its own
+coordinates.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pvplanner import __version__
+from pvplanner.batch.rows import (
+    SITE_COLUMNS,
+    Draft,
+    RowError,
+    check_dotted,
+    row_draft,
+    set_dotted,
+)
+from pvplanner.errors import PlannerInputError
+from pvplanner.scenario.model import Scenario, demo_scenario, load_scenario
+
+#: Version of the per-site job/result layout; part of every input hash, so bumping it
+#: re-plans every site on the next run.
+BATCH_FORMAT = 1
+
+#: Largest sites file accepted [bytes] (100 000 sites of ~300 bytes each fit easily).
+MAX_SITES_BYTES = 50_000_000
+
+#: Largest number of site rows in one file.
+MAX_SITES = 100_000
+
+#: Default weather cell size [deg] (about 25 km in latitude).
+DEFAULT_CELL_DEG = 0.25
+
+#: How many row errors one message lists before summarising the rest.
+MAX_REPORTED_ERRORS = 50
+
+
+
+@dataclass(frozen=True)
+class SiteJob:
+    """One site of a batch, ready to plan.
+
+    Attributes
+    ----------
+    row : int
+        Spreadsheet row number in the sites file (the header is row 1).
+    name, slug : str
+        Site name, and the file-name-safe key of its result (``sites/<slug>.json``).
+    scenario : dict
+        The scenario to plan (JSON form), at the weather point of its cell.
+    input_hash : str
+        SHA-256 of everything the result depends on (scenario, referenced files' contents,
+        pvplanner version, batch format): a stored result with this hash is reused.
+    cell : str
+        Weather cell key; sites of one cell share the weather.
+    latitude, longitude : float
+        The site's own coordinates [deg] (the scenario holds the cell's weather point).
+    city, province, notes, template, tariff : str
+        Descriptive fields copied to the results table.
+    """
+
+    row: int
+    name: str
+    slug: str
+    scenario: dict[str, Any]
+    input_hash: str
+    cell: str
+    latitude: float
+    longitude: float
+    city: str = ""
+    province: str = ""
+    notes: str = ""
+    template: str = ""
+    tariff: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_task(self) -> dict[str, Any]:
+        """The picklable form sent to a worker."""
+        return {
+            "row": self.row, "name": self.name, "slug": self.slug, "scenario": self.scenario,
+            "input_hash": self.input_hash, "cell": self.cell, "latitude": self.latitude,
+            "longitude": self.longitude, "city": self.city, "province": self.province,
+            "notes": self.notes, "template": self.template, "tariff": self.tariff,
+        }
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_sites(
+    path: str | Path,
+    *,
+    base: Scenario | str | Path | None = None,
+    cell_deg: float = DEFAULT_CELL_DEG,
+) -> list[SiteJob]:
+    """Read and validate a sites CSV file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The sites file (UTF-8, UTF-8 with BOM, or GB18030 as saved by Chinese Excel).
+        Relative file names inside it (``meter_file``, ``weather.file``) are resolved against
+        its folder.
+    base : Scenario, str or Path, optional
+        Scenario (or scenario file) whose settings every site starts from; the embedded demo
+        when omitted. Its site, roof planes and load are replaced by each row's.
+    cell_deg : float
+        Weather cell size [deg]; 0 plans every site at its own coordinates.
+
+    Returns
+    -------
+    list of SiteJob
+        In file order.
+
+    Raises
+    ------
+    PlannerInputError
+        For an unreadable file, unknown columns, or any bad row; every bad row is listed
+        with its row number and name.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PlannerInputError(f"sites file {path} does not exist")
+    size = path.stat().st_size
+    if size > MAX_SITES_BYTES:
+        raise PlannerInputError(
+            f"sites file {path} is {size:,} bytes, more than the limit of {MAX_SITES_BYTES:,}; "
+            "split it into several files"
+        )
+    return parse_sites(path.read_bytes(), origin=str(path), folder=path.parent, base=base,
+                       cell_deg=cell_deg)
+
+
+def parse_sites(
+    content: bytes | str,
+    *,
+    origin: str = "sites file",
+    folder: str | Path | None = None,
+    base: Scenario | str | Path | None = None,
+    cell_deg: float = DEFAULT_CELL_DEG,
+) -> list[SiteJob]:
+    """Validate sites CSV content (bytes from an upload, or text); see :func:`read_sites`.
+
+    ``folder`` resolves relative ``meter_file``/``weather.file`` names; without it such
+    names are errors.
+    """
+    if not (isinstance(cell_deg, (int, float)) and 0 <= cell_deg <= 5):
+        raise PlannerInputError(f"cell_deg {cell_deg!r} must be between 0 and 5 degrees")
+    base_scenario = _base_scenario(base)
+    records = _csv_records(content, origin)
+    header, rows = records[0], records[1:]
+    columns = _check_header(header, origin)
+    if not rows:
+        raise PlannerInputError(f"{origin} has a header but no site rows")
+    if len(rows) > MAX_SITES:
+        raise PlannerInputError(
+            f"{origin} has {len(rows):,} site rows, more than the limit of {MAX_SITES:,}; "
+            "split it into several files"
+        )
+    base_dict = base_scenario.model_dump(mode="json")
+    folder = Path(folder) if folder is not None else None
+    hasher = _FileHasher()
+
+    drafts: list[Draft] = []
+    errors: list[str] = []
+    seen: dict[str, int] = {}
+    for offset, values in enumerate(rows):
+        number = offset + 2  # spreadsheet numbering: the header is row 1
+        if not any(v.strip() for v in values):
+            continue
+        cells = _cells(columns, values)
+        label = _row_label(number, cells.get("name", ""))
+        try:
+            if len(values) > len(columns) and any(v.strip() for v in values[len(columns):]):
+                raise RowError(
+                    f"has {len(values)} cells but the header has {len(columns)} columns "
+                    "(a comma inside an unquoted value?)"
+                )
+            draft = row_draft(number, cells, base_dict, folder)
+            key = draft.name.casefold()
+            if key in seen:
+                raise RowError(f"the name repeats row {seen[key]}; names must be unique")
+            seen[key] = number
+            drafts.append(draft)
+        except RowError as problem:
+            errors.append(f"{label}: {problem}")
+    if errors:
+        raise _many(errors, origin)
+    if not drafts:
+        raise PlannerInputError(f"{origin} has a header but no site rows")
+
+    jobs, errors = _finish(drafts, cell_deg, hasher)
+    if errors:
+        raise _many(errors, origin)
+    return jobs
+
+
+def _many(errors: list[str], origin: str) -> PlannerInputError:
+    shown = errors[:MAX_REPORTED_ERRORS]
+    more = len(errors) - len(shown)
+    tail = f"\n  ... and {more} more bad rows" if more > 0 else ""
+    noun = "row" if len(errors) == 1 else "rows"
+    return PlannerInputError(
+        f"{origin}: {len(errors)} bad {noun} (see data/batch/README.md for the columns):\n  "
+        + "\n  ".join(shown) + tail
+    )
+
+
+def _row_label(number: int, name: str) -> str:
+    name = name.strip()
+    return f"row {number} (name {name!r})" if name else f"row {number}"
+
+
+def _base_scenario(base: Scenario | str | Path | None) -> Scenario:
+    if base is None:
+        return demo_scenario()
+    if isinstance(base, Scenario):
+        return base
+    return load_scenario(base)
+
+
+def _csv_records(content: bytes | str, origin: str) -> list[list[str]]:
+    text = _decode(content, origin) if isinstance(content, bytes) else content
+    if "\x00" in text:
+        raise PlannerInputError(f"{origin} is a binary file, not a CSV text file")
+    sample = text[:4096]
+    dialect: Any = csv.excel
+    first_line = sample.splitlines()[0] if sample.strip() else ""
+    # Excel in some locales saves with ';' and tab-separated exports are common.
+    if first_line.count(";") > first_line.count(","):
+        dialect = _semicolon
+    elif first_line.count("\t") > first_line.count(","):
+        dialect = csv.excel_tab
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as problem:
+        raise PlannerInputError(f"{origin} is not a valid CSV file: {problem}") from None
+    while records and not any(cell.strip() for cell in records[0]):
+        records.pop(0)
+    if not records:
+        raise PlannerInputError(f"{origin} is empty; it needs a header row and one row per site")
+    return records
+
+
+class _semicolon(csv.excel):
+    delimiter = ";"
+
+
+def _decode(content: bytes, origin: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PlannerInputError(f"{origin} is neither UTF-8 nor GB18030 text; save it as UTF-8 CSV")
+
+
+def _check_header(header: list[str], origin: str) -> list[str]:
+    columns = [_clean_header(name) for name in header]
+    while columns and not columns[-1]:
+        columns.pop()
+    problems = []
+    unknown = False
+    if "name" not in columns:
+        problems.append("a 'name' column is required")
+    for position, name in enumerate(columns, start=1):
+        if not name:
+            problems.append(f"column {position} has no name")
+        elif columns.count(name) > 1 and columns.index(name) == position - 1:
+            problems.append(f"column {name!r} appears {columns.count(name)} times")
+        elif name not in SITE_COLUMNS and "." not in name:
+            close = difflib.get_close_matches(name, SITE_COLUMNS, n=3, cutoff=0.6)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            problems.append(f"unknown column {name!r}{hint}")
+            unknown = True
+        elif "." in name:
+            message = check_dotted(name)
+            if message:
+                problems.append(message)
+    if unknown:
+        problems.append(
+            f"the columns are {', '.join(SITE_COLUMNS[:12])}, kwh_01..kwh_12, meter_file, "
+            "template, tariff, and dotted scenario fields such as finance.pv_capex_per_kwp"
+        )
+    if problems:
+        raise PlannerInputError(f"{origin}: bad header: " + "; ".join(problems))
+    return columns
+
+
+def _clean_header(name: str) -> str:
+    return name.strip().strip("\ufeff").strip()
+
+
+def _cells(columns: list[str], values: list[str]) -> dict[str, str]:
+    return {column: (values[i].strip() if i < len(values) else "")
+            for i, column in enumerate(columns)}
+
+
+# --------------------------------------------------------------------------- cells, hashes
+
+
+class _FileHasher:
+    """SHA-256 of referenced files, read once each however many sites share them."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        if path not in self._known:
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            self._known[path] = digest.hexdigest()
+        return self._known[path]
+
+
+def weather_cell(latitude: float, longitude: float, cell_deg: float) -> tuple[float, float]:
+    """The cell of a point: coordinates rounded to multiples of ``cell_deg`` [deg]."""
+    if cell_deg <= 0:
+        return round(latitude, 6) + 0.0, round(longitude, 6) + 0.0
+    return (round(round(latitude / cell_deg) * cell_deg, 6) + 0.0,
+            round(round(longitude / cell_deg) * cell_deg, 6) + 0.0)
+
+
+def _cell_key(draft: Draft, cell_deg: float) -> str:
+    weather = draft.scenario.get("weather") or {}
+    source = weather.get("source", "auto")
+    seed = weather.get("seed", 0)
+    if source == "file":
+        return f"file:{weather.get('file')}"
+    lat, lon = weather_cell(draft.latitude, draft.longitude, cell_deg)
+    return f"{source}:{seed}:{lat:+.4f}:{lon:+.4f}"
+
+
+def _finish(drafts: list[Draft], cell_deg: float,
+            hasher: _FileHasher) -> tuple[list[SiteJob], list[str]]:
+    """Assign weather points and hashes; every row is known to be valid here."""
+    points: dict[str, tuple[float, float]] = {}
+    jobs: list[SiteJob] = []
+    errors: list[str] = []
+    for draft in drafts:
+        cell = _cell_key(draft, cell_deg)
+        # The weather point of a cell is its first site (in file order): a real site, so on
+        # land (PVGIS has no data over the sea), and the same whichever worker plans it.
+        latitude, longitude = points.setdefault(cell, (draft.latitude, draft.longitude))
+        scenario = draft.scenario
+        scenario["site"]["latitude"] = latitude
+        scenario["site"]["longitude"] = longitude
+        try:
+            digest = _input_hash(scenario, draft.files, hasher)
+        except OSError as problem:
+            errors.append(f"{_row_label(draft.row, draft.name)}: cannot read a file: {problem}")
+            continue
+        jobs.append(SiteJob(
+            row=draft.row, name=draft.name, slug="", scenario=scenario, input_hash=digest,
+            cell=cell, latitude=draft.latitude, longitude=draft.longitude, city=draft.city,
+            province=draft.province, notes=draft.notes, template=draft.template,
+            tariff=draft.tariff,
+        ))
+    slugs = unique_slugs([job.name for job in jobs])
+    jobs = [_with_slug(job, slug) for job, slug in zip(jobs, slugs, strict=True)]
+    return jobs, errors
+
+
+def _with_slug(job: SiteJob, slug: str) -> SiteJob:
+    from dataclasses import replace
+
+    return replace(job, slug=slug)
+
+
+def _input_hash(scenario: dict[str, Any], files: dict[str, Path], hasher: _FileHasher) -> str:
+    # Referenced files count by content, not by path, so moving a folder keeps its results.
+    keyed = json.loads(json.dumps(scenario))
+    contents = {}
+    for dotted, path in sorted(files.items()):
+        contents[dotted] = hasher(path)
+        set_dotted(keyed, dotted, f"sha256:{contents[dotted]}")
+    payload = json.dumps(
+        {"scenario": keyed, "files": contents, "pvplanner": __version__,
+         "batch_format": BATCH_FORMAT},
+        sort_keys=True, ensure_ascii=True, separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def slugify(name: str) -> str:
+    """A lower-case ASCII file name for a site name (``"Foo Bar #2"`` -> ``"foo-bar-2"``).
+
+    Names that lose characters on the way (Chinese, punctuation) get 8 hex digits of their
+    SHA-256 appended, so two different names do not share a file.
+    """
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    plain = re.sub(r"\s+", "-", name.strip().lower())
+    if slug != plain:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug or 'site'}-{digest}"
+    return slug
+
+
+def unique_slugs(names: list[str]) -> list[str]:
+    """:func:`slugify` of each name (names are unique ignoring case, so slugs are too)."""
+    slugs = [slugify(name) for name in names]
+    # Names differing only by case slug alike; the hash of the exact name separates them.
+    counts: dict[str, int] = {}
+    for slug in slugs:
+        counts[slug] = counts.get(slug, 0) + 1
+    return [
+        f"{slug}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
+        if counts[slug] > 1 else slug
+        for name, slug in zip(names, slugs, strict=True)
+    ]

@@ -1,0 +1,209 @@
+"""The work of one batch task: plan a group of sites of one weather cell, in one process.
+
+Runs on a Dask worker (or in the calling process). Sites of a group share the weather point
+of their cell, so :func:`pvplanner.pipeline.plan` fetches or synthesizes the weather for the
+first site and hits its per-process memo for the others. A site that fails is returned with
+its error type and message; the group goes on. Only small things travel back: the per-site
+JSON text and nothing else (the hourly tables stay in the worker and are dropped).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from typing import Any
+
+#: Result keys copied into the results table, in order (the DESIGN.md keys, dotted).
+RESULT_COLUMNS = (
+    "pv.capacity_kwp",
+    "pv.max_capacity_kwp",
+    "pv.annual_generation_kwh",
+    "pv.specific_yield_kwh_per_kwp",
+    "battery.energy_kwh",
+    "battery.power_kw",
+    "energy.load_kwh",
+    "energy.self_consumed_kwh",
+    "energy.exported_kwh",
+    "energy.imported_kwh",
+    "energy.curtailed_kwh",
+    "energy.self_consumption_ratio",
+    "energy.self_sufficiency_ratio",
+    "bills.baseline_annual",
+    "bills.with_system_annual",
+    "bills.savings_annual",
+    "bills.currency",
+    "finance.capex",
+    "finance.npv",
+    "finance.irr",
+    "finance.payback_years",
+    "finance.lcoe_per_kwh",
+    "carbon.avoided_tco2_year1",
+    "carbon.avoided_tco2_lifetime",
+    "carbon.certificates_year1",
+    "solver.status",
+    "weather.source",
+)
+
+#: Columns describing the site and the run, before the result columns.
+SITE_COLUMNS = (
+    "row", "name", "slug", "status", "error_type", "error_message", "city", "province",
+    "latitude", "longitude", "weather_latitude", "weather_longitude", "template", "tariff",
+    "notes", "input_hash",
+)
+
+TABLE_COLUMNS = (*SITE_COLUMNS, *RESULT_COLUMNS)
+
+#: Table columns holding text (all others are numbers).
+TEXT_COLUMNS = frozenset({
+    "name", "slug", "status", "error_type", "error_message", "city", "province", "template",
+    "tariff", "notes", "input_hash", "bills.currency", "solver.status", "weather.source",
+})
+
+
+def plan_group(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Plan every site of a group; never raises for a site's own failure.
+
+    Parameters
+    ----------
+    tasks : list of dict
+        :meth:`pvplanner.batch.sites.SiteJob.to_task` of each site.
+
+    Returns
+    -------
+    list of dict
+        Per site: ``row``, ``slug``, ``input_hash``, ``status`` (``ok`` / ``failed``),
+        ``payload`` (the JSON text of ``sites/<slug>.json``) and, for failures,
+        ``error_type`` and ``error_message``.
+    """
+    from pvplanner.pipeline import plan
+
+    _stdout_to_stderr_in_workers()
+    out = []
+    for task in tasks:
+        start, cpu_start = time.perf_counter(), time.process_time()
+        try:
+            result = plan(task["scenario"], with_npv_curve=False)
+            document = result.to_dict()
+            del result  # the hourly tables are large: drop them before the next site
+        except Exception as problem:  # noqa: BLE001 - a failing site must not stop the batch
+            out.append(failure(task, problem))
+            continue
+        document["batch"] = batch_block(task, seconds=time.perf_counter() - start,
+                                        cpu_seconds=time.process_time() - cpu_start)
+        out.append({
+            "row": task["row"], "slug": task["slug"], "input_hash": task["input_hash"],
+            "status": "ok",
+            "payload": json.dumps(document, ensure_ascii=False, allow_nan=False),
+        })
+    return out
+
+
+_REDIRECTED = False
+
+
+def _stdout_to_stderr_in_workers() -> None:
+    """In a worker process, send what native code prints (solver banners) to stderr.
+
+    Worker processes share the terminal's stdout with the command, whose stdout must stay
+    one JSON object (``pvplanner batch`` prints its summary there). The calling process
+    itself is left alone.
+    """
+    global _REDIRECTED
+    import multiprocessing
+    import os
+    import sys
+
+    if _REDIRECTED or multiprocessing.parent_process() is None:
+        return
+    try:
+        sys.stdout.flush()
+        os.dup2(sys.stderr.fileno(), 1)
+    except (OSError, ValueError, AttributeError):
+        pass  # no real file descriptors (e.g. captured streams): nothing to protect
+    _REDIRECTED = True
+
+
+def failure(task: dict[str, Any], problem: BaseException) -> dict[str, Any]:
+    """The record of a site whose planning raised ``problem``."""
+    message = " ".join(str(problem).split()) or type(problem).__name__
+    return {
+        "row": task["row"], "slug": task["slug"], "input_hash": task["input_hash"],
+        "status": "failed", "error_type": type(problem).__name__,
+        "error_message": message[:2000], "payload": None,
+    }
+
+
+def batch_block(task: dict[str, Any], *, seconds: float | None = None,
+                cpu_seconds: float | None = None) -> dict[str, Any]:
+    """What the batch adds to a site's JSON: its input row, hash, weather point, run time
+    (wall and CPU seconds of this process) and the scenario planned."""
+    site = task["scenario"]["site"]
+    return {
+        "row": task["row"],
+        "name": task["name"],
+        "slug": task["slug"],
+        "input_hash": task["input_hash"],
+        "city": task["city"],
+        "province": task["province"],
+        "notes": task["notes"],
+        "template": task["template"],
+        "tariff": task["tariff"],
+        "latitude": task["latitude"],
+        "longitude": task["longitude"],
+        "weather_cell": task["cell"],
+        "weather_latitude": site["latitude"],
+        "weather_longitude": site["longitude"],
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "scenario": task["scenario"],
+    }
+
+
+def site_fields(task: dict[str, Any]) -> dict[str, Any]:
+    """The descriptive table columns of a site (from a task or a stored ``batch`` block)."""
+    site = task.get("scenario", {}).get("site", {})
+    return {
+        "row": task["row"], "name": task["name"], "slug": task["slug"],
+        "city": task.get("city", ""), "province": task.get("province", ""),
+        "latitude": task["latitude"], "longitude": task["longitude"],
+        "weather_latitude": task.get("weather_latitude", site.get("latitude")),
+        "weather_longitude": task.get("weather_longitude", site.get("longitude")),
+        "template": task.get("template", ""), "tariff": task.get("tariff", ""),
+        "notes": task.get("notes", ""), "input_hash": task["input_hash"],
+    }
+
+
+def table_row(task: dict[str, Any], document: dict[str, Any] | None,
+              record: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One row of the results table.
+
+    ``document`` is a site's parsed JSON (``None`` for a failure, then ``record`` carries the
+    error). Rows of fresh and resumed sites are built from the same JSON text, so a resumed
+    run writes the same table as a fresh one.
+    """
+    row: dict[str, Any] = dict.fromkeys(TABLE_COLUMNS)
+    row.update(site_fields(task))
+    if document is None:
+        record = record or {}
+        row["status"] = "failed"
+        row["error_type"] = record.get("error_type", "")
+        row["error_message"] = record.get("error_message", "")
+        return row
+    row["status"] = "ok"
+    row["error_type"] = ""
+    row["error_message"] = ""
+    for column in RESULT_COLUMNS:
+        row[column] = _dig(document, column)
+    return row
+
+
+def _dig(document: dict[str, Any], dotted: str) -> Any:
+    value: Any = document
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

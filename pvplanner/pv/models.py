@@ -1,0 +1,472 @@
+"""Inputs of the PV model: roof planes, losses, model settings, and what fits on a roof.
+
+Pydantic v2 models (the scenario composes them), their defaults from
+``data/pv_defaults.toml``, roof capacity limits, the winter-solstice row-spacing rule, and
+the checks that turn bad planes, settings, sites or weather into
+:class:`~pvplanner.errors.PlannerInputError` naming the field. Public names are
+re-exported by :mod:`pvplanner.pv.simulation`.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+from pvplanner.errors import PlannerInputError
+from weather.datafiles import data_path
+
+Mounting = Literal["flush", "tilted_rows", "east_west"]
+
+#: Earth's obliquity: the sun's declination at the solstices [deg].
+_SOLSTICE_DECLINATION_DEG = 23.44
+
+
+@cache
+def pv_defaults() -> dict[str, dict[str, dict[str, Any]]]:
+    """All entries of ``data/pv_defaults.toml`` (value, unit, source, year, status)."""
+    with data_path("pv_defaults.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def pv_default(section: str, key: str) -> Any:
+    """The ``value`` of one default, e.g. ``pv_default("system", "albedo")``."""
+    return pv_defaults()[section][key]["value"]
+
+
+def _loss_field(key: str) -> Any:
+    return Field(
+        pv_default("losses", key), ge=0, le=100, description=f"{key} loss [%] (PVWatts style)"
+    )
+
+
+class PVLosses(BaseModel):
+    """Itemised DC losses in percent, combined multiplicatively as in PVWatts.
+
+    ``shading_percent`` is external shading only (trees, parapets, equipment): row-to-row
+    shading of racks is computed from the geometry. Keep ``age_percent`` at 0 when the
+    lifetime degradation factors are applied.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    soiling_percent: float = _loss_field("soiling")
+    shading_percent: float = _loss_field("shading")
+    snow_percent: float = _loss_field("snow")
+    mismatch_percent: float = _loss_field("mismatch")
+    wiring_percent: float = _loss_field("wiring")
+    connections_percent: float = _loss_field("connections")
+    lid_percent: float = _loss_field("lid")
+    nameplate_percent: float = _loss_field("nameplate")
+    age_percent: float = _loss_field("age")
+    availability_percent: float = _loss_field("availability")
+
+    @property
+    def total_percent(self) -> float:
+        """Combined loss ``100 (1 - prod(1 - l / 100))`` [%]; 14.08 with the defaults."""
+        kept = math.prod(1.0 - value / 100.0 for value in self.model_dump().values())
+        return 100.0 * (1.0 - kept)
+
+
+class RoofPlane(BaseModel):
+    """One roof plane that can carry PV.
+
+    ``area_m2`` is measured in the roof plane. ``flush`` arrays lie on the roof
+    (``tilt_deg``, ``azimuth_deg``). ``tilted_rows`` and ``east_west`` are ballasted racks on a
+    flat roof: modules stand at ``rack_tilt_deg``; rows face ``azimuth_deg``, and east-west
+    pairs face ``azimuth_deg - 90`` and ``azimuth_deg + 90`` (so 180 gives east and west).
+    ``gcr`` is module area over roof area (module slant length over row pitch for rows).
+    ``None`` for ``rack_tilt_deg`` or ``gcr`` takes the default of the mounting; flush planes
+    ignore both.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    name: str = Field(min_length=1, max_length=80, description="unique name of the plane")
+    area_m2: float = Field(gt=0, le=1e7, description="plane area in the roof plane [m2]")
+    mounting: Mounting = Field("flush", description="flush, tilted_rows or east_west")
+    tilt_deg: float = Field(0.0, ge=0, le=90, description="roof tilt from horizontal [deg]")
+    azimuth_deg: float = Field(
+        180.0, ge=0, le=360, description="direction the plane (or the rows) face, 180 = south [deg]"
+    )
+    rack_tilt_deg: float | None = Field(
+        None, ge=0, le=60, description="module tilt on racks [deg]; None = default of the mounting"
+    )
+    gcr: float | None = Field(
+        None, ge=0.1, le=0.95, description="ground coverage ratio of racks; None = default"
+    )
+    module_power_density_w_m2: float = Field(
+        pv_default("roof_plane", "module_power_density_w_m2"),
+        gt=50,
+        le=400,
+        description="module nameplate per m2 of module area [W/m2]",
+    )
+    usable_fraction: float = Field(
+        pv_default("roof_plane", "usable_fraction"),
+        gt=0,
+        le=1,
+        description="share of the area left after setbacks and walkways [-]",
+    )
+    max_kwp: float | None = Field(
+        None, ge=0, description="capacity limit that replaces the computed one [kWp]"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _strip_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the name must not be blank")
+        return value.strip()
+
+    @field_validator("tilt_deg")
+    @classmethod
+    def _racks_need_flat_roofs(cls, value: float, info: ValidationInfo) -> float:
+        limit = pv_default("roof_plane", "max_roof_tilt_for_racks_deg")
+        mounting = info.data.get("mounting", "flush")
+        if mounting != "flush" and value > limit:
+            raise ValueError(
+                f"{mounting} racks stand on flat roofs: tilt_deg must be at most {limit:g} deg; "
+                "use mounting='flush' for a pitched roof"
+            )
+        return value
+
+    @property
+    def module_tilt_deg(self) -> float:
+        """Tilt of the modules from horizontal [deg]."""
+        if self.mounting == "flush":
+            return self.tilt_deg
+        if self.rack_tilt_deg is not None:
+            return self.rack_tilt_deg
+        return pv_default("roof_plane", f"{self.mounting}_rack_tilt_deg")
+
+    @property
+    def coverage(self) -> float:
+        """Module area per usable area: flush coverage, or the racks' GCR [-]."""
+        if self.mounting == "flush":
+            return pv_default("roof_plane", "flush_module_coverage")
+        if self.gcr is not None:
+            return self.gcr
+        return pv_default("roof_plane", f"{self.mounting}_gcr")
+
+
+def plane_max_kwp(plane: RoofPlane) -> float:
+    """Largest PV capacity a roof plane carries [kWp].
+
+    ``area_m2 * usable_fraction * coverage * module_power_density_w_m2 / 1000``, where the
+    usable fraction removes setbacks and walkways, the coverage is the module area per usable
+    area (flush: modules less clamp gaps; racks: the ground coverage ratio, so row spacing and
+    east-west pairs are accounted for) and the power density turns module area into
+    nameplate. ``max_kwp``, when set, replaces the result.
+    """
+    if plane.max_kwp is not None:
+        return float(plane.max_kwp)
+    module_area_m2 = plane.area_m2 * plane.usable_fraction * plane.coverage
+    return module_area_m2 * plane.module_power_density_w_m2 / 1000.0
+
+
+class RowSpacing(NamedTuple):
+    """Result of :func:`row_spacing`."""
+
+    pitch_m: float  #: distance between equivalent points of consecutive rows [m]
+    gcr: float  #: module slant length / pitch [-]
+    solstice_noon_elevation_deg: float  #: winter-solstice noon sun elevation [deg]
+
+
+def row_spacing(
+    module_length_m: float,
+    rack_tilt_deg: float,
+    latitude_deg: float,
+    *,
+    height_m: float = 0.0,
+    hour_angle_deg: float = 0.0,
+) -> RowSpacing:
+    """Row pitch that keeps equator-facing rows unshaded at the winter solstice.
+
+    ``pitch = L cos(b) + (h + L sin(b)) / tan(alpha)``: the row's own footprint plus the
+    shadow of the top edge (``h`` above the next row's bottom edge plus the module rise) cast
+    by a sun at profile elevation ``alpha``. At solar noon ``alpha = 90 - |latitude| -
+    23.44``; with ``hour_angle_deg`` (e.g. 45 for 9:00-15:00 solar time) ``alpha`` is the
+    profile angle of the solstice sun at that hour in the plane perpendicular to the rows.
+
+    Parameters
+    ----------
+    module_length_m : float
+        Slant length of the rack (module length for one portrait module) [m].
+    rack_tilt_deg : float
+        Module tilt [deg], 0 to < 90.
+    latitude_deg : float
+        Site latitude [deg].
+    height_m : float
+        Extra height of the front row's top edge above the rear row's bottom edge [m].
+    hour_angle_deg : float
+        Hour angle from solar noon at which rows must still be unshaded [deg].
+
+    Returns
+    -------
+    RowSpacing
+    """
+    for name, value, low, high in (
+        ("module_length_m", module_length_m, 0.01, 20.0),
+        ("rack_tilt_deg", rack_tilt_deg, 0.0, 89.0),
+        ("site.latitude", latitude_deg, -90.0, 90.0),
+        ("height_m", height_m, 0.0, 20.0),
+        ("hour_angle_deg", hour_angle_deg, -89.0, 89.0),
+    ):
+        if not (math.isfinite(value) and low <= value <= high):
+            raise PlannerInputError(f"{name} = {value!r} is outside {low:g}..{high:g}", field=name)
+    phi = math.radians(abs(latitude_deg))
+    dec = math.radians(-_SOLSTICE_DECLINATION_DEG)  # winter solstice, hemisphere-symmetric
+    hour = math.radians(hour_angle_deg)
+    up = math.sin(phi) * math.sin(dec) + math.cos(phi) * math.cos(dec) * math.cos(hour)
+    toward_equator = math.sin(phi) * math.cos(dec) * math.cos(hour) - math.cos(phi) * math.sin(dec)
+    noon_elevation = 90.0 - abs(latitude_deg) - _SOLSTICE_DECLINATION_DEG
+    if up <= 0 or toward_equator <= 0:
+        raise PlannerInputError(
+            f"at latitude {latitude_deg:g} deg the winter-solstice sun is below the horizon at "
+            f"hour angle {hour_angle_deg:g} deg; no row spacing avoids shading there",
+            field="site.latitude",
+        )
+    tan_alpha = up / toward_equator
+    beta = math.radians(rack_tilt_deg)
+    pitch = (
+        module_length_m * math.cos(beta) + (height_m + module_length_m * math.sin(beta)) / tan_alpha
+    )
+    return RowSpacing(pitch, module_length_m / pitch, noon_elevation)
+
+
+class PVModelSettings(BaseModel):
+    """How PV output is modelled: losses, inverter, temperature and ageing."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    losses: PVLosses = Field(default_factory=PVLosses)
+    dc_ac_ratio: float = Field(
+        pv_default("system", "dc_ac_ratio"), ge=0.5, le=2.5, description="kWp DC per kW AC [-]"
+    )
+    inverter_efficiency_percent: float = Field(
+        pv_default("system", "inverter_efficiency_percent"),
+        ge=80,
+        le=99.5,
+        description="nominal inverter efficiency [%]",
+    )
+    temperature_coefficient_percent_per_c: float = Field(
+        pv_default("system", "temperature_coefficient_percent_per_c"),
+        ge=-1.0,
+        le=0.0,
+        description="power temperature coefficient [%/degC]",
+    )
+    temperature_model: Literal["noct_sam", "sapm"] = Field(
+        "noct_sam",
+        description="cell temperature: SAM NOCT model (as PVWatts v8) or Sandia; "
+        "parameters follow the mounting (flush: roof mount, racks: open rack)",
+    )
+    spectral_correction: bool = Field(
+        True, description="apply the De Soto air-mass modifier (as PVWatts v8)"
+    )
+    albedo: float = Field(pv_default("system", "albedo"), ge=0, le=1, description="[-]")
+    degradation_first_year_percent: float = Field(
+        pv_default("system", "degradation_first_year_percent"),
+        ge=0,
+        le=20,
+        description="power lost in the first year [%]",
+    )
+    degradation_annual_percent: float = Field(
+        pv_default("system", "degradation_annual_percent"),
+        ge=0,
+        le=5,
+        description="power lost each later year, linear [%/year]",
+    )
+
+
+def _field_name(prefix: str, loc: Sequence[Any]) -> str:
+    name = prefix
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return name
+
+
+def planner_error(exc: ValidationError, prefix: str) -> PlannerInputError:
+    """Turn a pydantic error into a :class:`PlannerInputError` naming the dotted field."""
+    error = exc.errors()[0]
+    field = _field_name(prefix, error["loc"])
+    text = error["msg"].removeprefix("Value error, ")
+    if error.get("type") == "extra_forbidden":
+        text = "unknown input name; check the spelling (names carry their unit: area_m2, soiling_percent ...)"
+    message = f"{field}: {text}"
+    if error.get("type") != "missing" and not isinstance(error.get("input"), Mapping):
+        message += f" (got {error.get('input')!r})"
+    return PlannerInputError(message, field=field)
+
+
+def validate_planes(planes: Any, *, field_prefix: str = "roof.planes") -> list[RoofPlane]:
+    """Validate roof planes given as models or mappings; names must be unique.
+
+    Raises
+    ------
+    PlannerInputError
+        Naming the field, e.g. ``roof.planes[2].tilt_deg``.
+    """
+    if isinstance(planes, RoofPlane | Mapping | str | bytes) or not isinstance(planes, Sequence):
+        raise PlannerInputError(f"{field_prefix} must be a list of roof planes", field=field_prefix)
+    if not planes:
+        raise PlannerInputError(f"{field_prefix}: add at least one roof plane", field=field_prefix)
+    checked: list[RoofPlane] = []
+    for i, plane in enumerate(planes):
+        data = plane.model_dump() if isinstance(plane, BaseModel) else plane
+        try:
+            checked.append(RoofPlane.model_validate(data))
+        except ValidationError as exc:
+            raise planner_error(exc, f"{field_prefix}[{i}]") from None
+    seen: dict[str, int] = {}
+    for i, plane in enumerate(checked):
+        if plane.name in seen:
+            field = f"{field_prefix}[{i}].name"
+            raise PlannerInputError(
+                f"{field}: {plane.name!r} is already the name of plane {seen[plane.name]}; "
+                "give every plane its own name",
+                field=field,
+            )
+        seen[plane.name] = i
+    return checked
+
+
+def validate_settings(settings: Any, *, field_prefix: str = "pv") -> PVModelSettings:
+    """Validate model settings given as ``None`` (defaults), a model or a mapping."""
+    if settings is None:
+        return PVModelSettings()
+    data = settings.model_dump() if isinstance(settings, BaseModel) else settings
+    try:
+        return PVModelSettings.model_validate(data)
+    except ValidationError as exc:
+        raise planner_error(exc, field_prefix) from None
+
+
+#: Weather columns the model needs (pvlib names): W/m2, W/m2, W/m2, degC, m/s.
+WEATHER_COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed")
+
+# plausibility limits that catch wrong units rather than judge the climate
+_IRRADIANCE_MAX_W_M2 = 1500.0
+_TEMP_AIR_RANGE_C = (-90.0, 65.0)
+_WIND_MAX_M_S = 75.0
+
+
+class WeatherArrays(NamedTuple):
+    """Validated weather as numpy arrays on its index."""
+
+    index: pd.DatetimeIndex
+    step: pd.Timedelta
+    ghi: np.ndarray
+    dni: np.ndarray
+    dhi: np.ndarray
+    temp_air: np.ndarray
+    wind_speed: np.ndarray
+
+    @property
+    def step_hours(self) -> float:
+        return self.step / pd.Timedelta(hours=1)
+
+
+def validate_weather(weather: Any, *, field_prefix: str = "weather") -> WeatherArrays:
+    """Check a weather frame and return it as arrays.
+
+    The frame needs the columns of :data:`WEATHER_COLUMNS`, a tz-aware, increasing, regular
+    index with a step that divides an hour, and finite values. Small negative irradiance and
+    wind readings are set to 0.
+
+    Raises
+    ------
+    PlannerInputError
+        Naming ``weather.<column>`` or ``weather.index`` and how to fix it.
+    """
+    if not isinstance(weather, pd.DataFrame):
+        raise PlannerInputError(
+            f"{field_prefix} must be a pandas DataFrame with columns {list(WEATHER_COLUMNS)}",
+            field=field_prefix,
+        )
+    missing = [c for c in WEATHER_COLUMNS if c not in weather.columns]
+    if missing:
+        raise PlannerInputError(
+            f"{field_prefix} lacks column(s) {missing} (it has {list(map(str, weather.columns))}); "
+            "name them as pvlib does: ghi, dni, dhi [W/m2], temp_air [degC], wind_speed [m/s]",
+            field=f"{field_prefix}.{missing[0]}",
+        )
+    index = weather.index
+    field = f"{field_prefix}.index"
+    if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
+        raise PlannerInputError(
+            f"{field} must be a timezone-aware DatetimeIndex (local standard time, labels at "
+            "interval start); build it with weather.timeaxis.typical_year_index",
+            field=field,
+        )
+    if len(index) < 2:
+        raise PlannerInputError(f"{field} needs at least two time steps", field=field)
+    steps = np.diff(index.as_unit("ns").asi8)
+    if (steps <= 0).any():
+        first = index[int(np.argmax(steps <= 0)) + 1]
+        raise PlannerInputError(
+            f"{field} must increase without duplicates; see {first}", field=field
+        )
+    step = pd.Timedelta(int(steps[0]), unit="ns")
+    if (steps != steps[0]).any() or step > pd.Timedelta(hours=1) or pd.Timedelta(hours=1) % step:
+        raise PlannerInputError(
+            f"{field} must have one regular step that divides an hour (60, 30, 15 ... min); "
+            "map the data onto weather.timeaxis.typical_year_index first",
+            field=field,
+        )
+    arrays = {}
+    for column in WEATHER_COLUMNS:
+        values = pd.to_numeric(weather[column], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise PlannerInputError(
+                f"{field_prefix}.{column} has {int(bad.sum())} missing, non-numeric or infinite "
+                f"value(s), the first at {index[int(np.argmax(bad))]}; fill or interpolate them "
+                "before simulating",
+                field=f"{field_prefix}.{column}",
+            )
+        arrays[column] = values
+    for column in ("ghi", "dni", "dhi"):
+        if arrays[column].max() > _IRRADIANCE_MAX_W_M2:
+            raise PlannerInputError(
+                f"{field_prefix}.{column} reaches {arrays[column].max():.0f}, above "
+                f"{_IRRADIANCE_MAX_W_M2:.0f} W/m2: check that it is irradiance in W/m2",
+                field=f"{field_prefix}.{column}",
+            )
+        arrays[column] = np.maximum(arrays[column], 0.0)
+    low, high = _TEMP_AIR_RANGE_C
+    if arrays["temp_air"].min() < low or arrays["temp_air"].max() > high:
+        raise PlannerInputError(
+            f"{field_prefix}.temp_air leaves {low:g}..{high:g}: check that it is in degC",
+            field=f"{field_prefix}.temp_air",
+        )
+    if arrays["wind_speed"].max() > _WIND_MAX_M_S:
+        raise PlannerInputError(
+            f"{field_prefix}.wind_speed exceeds {_WIND_MAX_M_S:g}: check that it is in m/s",
+            field=f"{field_prefix}.wind_speed",
+        )
+    arrays["wind_speed"] = np.maximum(arrays["wind_speed"], 0.0)
+    return WeatherArrays(index, step, **arrays)
+
+
+def validate_site(latitude: Any, longitude: Any, elevation_m: Any) -> tuple[float, float, float]:
+    """Check site coordinates [deg, deg, m]; errors name ``site.latitude`` etc."""
+    checked = []
+    for name, value, low, high in (
+        ("site.latitude", latitude, -90.0, 90.0),
+        ("site.longitude", longitude, -180.0, 180.0),
+        ("site.elevation_m", elevation_m, -500.0, 9000.0),
+    ):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = float("nan")
+        if not low <= number <= high:
+            raise PlannerInputError(f"{name} = {value!r} is outside {low:g}..{high:g}", field=name)
+        checked.append(number)
+    return checked[0], checked[1], checked[2]

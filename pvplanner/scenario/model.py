@@ -1,0 +1,225 @@
+"""Every input of a planning scenario as validated models; JSON and TOML in and out.
+
+The sub-models are defined beside the code that uses them (``pv``, ``tariff``, ``finance``,
+``carbon``, :mod:`pvplanner.scenario.site`) and composed here. :func:`parse_scenario` turns
+pydantic's validation errors into :class:`~pvplanner.errors.PlannerInputError` naming the
+field, so the CLI and the app can show them next to the input.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from pvplanner.carbon.accounting import CarbonInputs
+from pvplanner.errors import PlannerInputError
+from pvplanner.finance import FinanceInputs
+from pvplanner.pv.models import PVModelSettings, RoofPlane
+from pvplanner.scenario.site import (
+    BatteryOptions,
+    Constraints,
+    LoadInput,
+    Site,
+    WeatherChoice,
+)
+from pvplanner.tariff import ExportPolicy, Tariff
+from weather.datafiles import data_path
+
+#: Version of the scenario document; bump with a migration in :func:`_migrate`.
+SCHEMA_VERSION = 1
+
+#: Largest scenario file accepted [bytes] (a scenario is a few kB; a huge file is a mistake).
+MAX_SCENARIO_BYTES = 5_000_000
+
+
+class TariffChoice(BaseModel):
+    """A tariff preset from ``data/tariffs`` or a full custom tariff, plus export overrides."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preset: str | None = Field(
+        "zhejiang_2026_general_ci", description="Preset id (pvplanner.tariff.list_tariff_presets)"
+    )
+    custom: Tariff | None = Field(None, description="A full tariff; replaces the preset")
+    export: ExportPolicy | None = Field(
+        None, description="Overrides the tariff's export rule (e.g. zero export, a constant price)"
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> TariffChoice:
+        if self.preset is None and self.custom is None:
+            raise ValueError("tariff: give a preset id or a custom tariff")
+        return self
+
+
+class Scenario(BaseModel):
+    """A company's site, roof, load, tariff, costs and goals: everything :func:`plan` needs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = Field(SCHEMA_VERSION, description="Scenario document version")
+    name: str = Field("Scenario", min_length=1, max_length=200)
+    currency: str = Field("CNY", min_length=3, max_length=3, description="ISO 4217 code")
+    site: Site
+    weather: WeatherChoice = Field(default_factory=WeatherChoice)
+    roof_planes: list[RoofPlane] = Field(..., min_length=1, max_length=200)
+    pv: PVModelSettings = Field(default_factory=PVModelSettings)
+    load: LoadInput
+    tariff: TariffChoice = Field(default_factory=TariffChoice)
+    battery: BatteryOptions = Field(default_factory=BatteryOptions)
+    constraints: Constraints = Field(default_factory=Constraints)
+    finance: FinanceInputs = Field(default_factory=FinanceInputs)
+    carbon: CarbonInputs = Field(default_factory=CarbonInputs)
+
+    @model_validator(mode="after")
+    def _unique_plane_names(self) -> Scenario:
+        names = [plane.name for plane in self.roof_planes]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"roof plane names must be unique; repeated: {duplicates}")
+        return self
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1]}[{item}]"] if parts else [f"[{item}]"]
+        else:
+            parts.append(str(item))
+    return ".".join(parts)
+
+
+def _as_input_error(problem: ValidationError) -> PlannerInputError:
+    details = []
+    first_field = None
+    for error in problem.errors()[:8]:
+        field = _field_name(tuple(error.get("loc", ())))
+        first_field = first_field or field
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        value = error.get("input")
+        shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
+        details.append(f"{field or 'scenario'}: {message}{shown}")
+    more = problem.error_count() - len(details)
+    suffix = f"; and {more} more" if more > 0 else ""
+    return PlannerInputError("invalid scenario: " + "; ".join(details) + suffix, field=first_field)
+
+
+def _migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older scenario document up to :data:`SCHEMA_VERSION`."""
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise PlannerInputError(
+            f"scenario schema_version {version!r} is newer than this pvplanner understands "
+            f"({SCHEMA_VERSION}); upgrade pvplanner",
+            field="schema_version",
+        )
+    return data
+
+
+def parse_scenario(data: dict[str, Any] | Scenario) -> Scenario:
+    """Validate a scenario document; errors become :class:`PlannerInputError`."""
+    if isinstance(data, Scenario):
+        return data
+    if not isinstance(data, dict):
+        raise PlannerInputError("a scenario must be a JSON/TOML object (a table of fields)")
+    try:
+        return Scenario.model_validate(_migrate(dict(data)))
+    except ValidationError as problem:
+        raise _as_input_error(problem) from None
+    except PlannerInputError:
+        raise
+    except ValueError as problem:  # validators of sub-models raising plain ValueError
+        raise PlannerInputError(f"invalid scenario: {problem}") from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario from a ``.json`` or ``.toml`` file; relative file paths inside it
+    (weather file, meter file) are resolved against the scenario file's folder."""
+    path = Path(path)
+    if not path.is_file():
+        raise PlannerInputError(f"scenario file {path} does not exist")
+    if path.stat().st_size > MAX_SCENARIO_BYTES:
+        raise PlannerInputError(
+            f"scenario file {path} is larger than {MAX_SCENARIO_BYTES:,} bytes; "
+            "a scenario is a few kB of settings (put meter data in its own file)"
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise PlannerInputError(f"scenario file {path} is not UTF-8 text") from None
+    data = scenario_from_text(text, fmt="toml" if path.suffix.lower() == ".toml" else "json",
+                              origin=str(path))
+    scenario = parse_scenario(data)
+    return _resolve_paths(scenario, path.parent)
+
+
+def scenario_from_text(text: str, *, fmt: str = "json", origin: str = "scenario") -> dict:
+    """Parse JSON or TOML text into a dict (errors name the line)."""
+    try:
+        if fmt == "toml":
+            return tomllib.loads(text)
+        return json.loads(text)
+    except tomllib.TOMLDecodeError as problem:
+        raise PlannerInputError(f"{origin} is not valid TOML: {problem}") from None
+    except json.JSONDecodeError as problem:
+        raise PlannerInputError(
+            f"{origin} is not valid JSON: {problem.msg} at line {problem.lineno}, "
+            f"column {problem.colno}"
+        ) from None
+
+
+def _resolve_paths(scenario: Scenario, folder: Path) -> Scenario:
+    updates = {}
+    if scenario.weather.file and not Path(scenario.weather.file).is_absolute():
+        updates["weather"] = scenario.weather.model_copy(
+            update={"file": str(folder / scenario.weather.file)}
+        )
+    if scenario.load.meter_file and not Path(scenario.load.meter_file).is_absolute():
+        updates["load"] = scenario.load.model_copy(
+            update={"meter_file": str(folder / scenario.load.meter_file)}
+        )
+    return scenario.model_copy(update=updates) if updates else scenario
+
+
+def scenario_to_json(scenario: Scenario) -> str:
+    """The scenario as indented JSON (UTF-8, Chinese kept readable)."""
+    return json.dumps(scenario.model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The scenario as TOML (``None`` fields omitted, as TOML has no null)."""
+    return tomli_w.dumps(_drop_none(scenario.model_dump(mode="json")))
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _drop_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_drop_none(item) for item in value]
+    return value
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> Path:
+    """Write the scenario as JSON or TOML according to the file extension."""
+    path = Path(path)
+    text = scenario_to_toml(scenario) if path.suffix.lower() == ".toml" else scenario_to_json(
+        scenario
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON schema of the scenario document (``pvplanner schema``)."""
+    return Scenario.model_json_schema()
+
+
+def demo_scenario() -> Scenario:
+    """The embedded demo: a dyeing factory in Hangzhou (``data/demo/hangzhou_dyeing.toml``)."""
+    return load_scenario(data_path("demo", "hangzhou_dyeing.toml"))

@@ -1,0 +1,383 @@
+"""Database side of the scenario store: URL, engine, tables, schema version and migrations.
+
+Schema history (the number lives in ``meta.schema_version``):
+
+1. First prototype: ``scenarios(id, name, scenario_json, result_json, created_at,
+   updated_at, deleted_at)``. No revisions, no summary columns.
+2. Adds ``revision`` (optimistic concurrency), ``schema_version`` (the scenario document's
+   own version) and the summary columns ``capacity_kwp``, ``npv``, ``avoided_tco2_year1``,
+   ``currency`` (filled from the stored JSON), plus an index on ``updated_at``.
+
+This module also maps table rows to the records of :mod:`pvplanner.store.records`.
+
+Opening an older store migrates it in place inside one write transaction: a failure leaves
+it at its old version. A store newer than :data:`STORE_SCHEMA_VERSION` is refused.
+
+SQLite is opened in WAL mode (readers never block the writer), with ``synchronous=FULL``
+(a committed save survives a power cut) and a busy timeout so that concurrent writers wait
+for each other instead of failing. Write transactions start with ``BEGIN IMMEDIATE`` so that
+a writer takes the write lock before it reads: a read-then-write transaction can then never
+fail half-way because another process wrote in between.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import URL, Row, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateColumn
+
+from pvplanner.store.codec import (
+    dumps_document,
+    loads_strict,
+    scenario_schema_version,
+    summary_fields,
+)
+from pvplanner.store.records import SavedScenario, ScenarioSummary, StoreError, parse_timestamp
+
+#: Layout version this pvplanner writes (see the module docstring).
+STORE_SCHEMA_VERSION = 2
+
+#: How long a writer waits for another writer's lock before giving up [s].
+BUSY_TIMEOUT_S = 30.0
+
+#: Execution option marking the engine whose transactions start with BEGIN IMMEDIATE.
+WRITE_OPTION = "pvplanner_write"
+
+metadata = MetaData()
+
+meta_table = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+scenarios_table = Table(
+    "scenarios",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("scenario_json", Text, nullable=False),
+    Column("result_json", Text, nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("deleted_at", String(32), nullable=True),
+    # --- added in schema version 2 ---
+    Column("revision", Integer, nullable=False, server_default="1"),
+    Column("schema_version", String(64), nullable=True),
+    Column("capacity_kwp", Float, nullable=True),
+    Column("npv", Float, nullable=True),
+    Column("avoided_tco2_year1", Float, nullable=True),
+    Column("currency", String(8), nullable=True),
+    Index("ix_scenarios_updated_at", "updated_at"),
+)
+
+_V2_COLUMNS = (
+    "revision",
+    "schema_version",
+    "capacity_kwp",
+    "npv",
+    "avoided_tco2_year1",
+    "currency",
+)
+
+
+def default_url() -> str:
+    """``$PVPLANNER_STORE_URL``, else a SQLite file in the user's data folder
+    (``$XDG_DATA_HOME`` or ``~/.local/share``, then ``pvplanner/scenarios.sqlite``)."""
+    env = os.environ.get("PVPLANNER_STORE_URL", "").strip()
+    if env:
+        return env
+    data_home = os.environ.get("XDG_DATA_HOME", "").strip()
+    folder = Path(data_home) if data_home else Path.home() / ".local" / "share"
+    return f"sqlite:///{folder / 'pvplanner' / 'scenarios.sqlite'}"
+
+
+def is_memory_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and (
+        url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+    )
+
+
+def resolve_url(url: str | None) -> URL:
+    """The SQLAlchemy URL of the store; a plain file path means a SQLite file.
+
+    ``~`` in a SQLite path is expanded and the file's folder is created.
+    """
+    text = (default_url() if url is None else str(url)).strip()
+    if not text:
+        raise StoreError("The store URL is empty; give a SQLAlchemy URL or a file path.")
+    if "://" not in text:
+        text = f"sqlite:///{Path(text).expanduser().absolute()}"
+    try:
+        parsed = make_url(text)
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(
+            f"{text!r} is not a database URL ({exc}); use e.g. sqlite:///path/scenarios.sqlite "
+            "or postgresql://user@host/db."
+        ) from None
+    if parsed.get_backend_name() == "sqlite" and not is_memory_sqlite(parsed):
+        if parsed.query.get("uri") or str(parsed.database).startswith("file:"):
+            return parsed  # an SQLite URI: the caller manages the path
+        path = Path(parsed.database).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the store folder {path.parent}: {exc}.") from None
+        parsed = parsed.set(database=str(path))
+    return parsed
+
+
+def _pragma_waiting(cursor, sql: str):
+    """Run a PRAGMA, retrying while the file is locked.
+
+    Switching a new file to WAL needs an exclusive lock and SQLite reports "database is
+    locked" at once instead of calling the busy handler, so two processes creating the
+    same store at the same moment would otherwise fail.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.002
+    while True:
+        try:
+            return cursor.execute(sql).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(2 * delay, 0.05)
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    # SQLAlchemy emits BEGIN itself (see _sqlite_on_begin); the driver must not.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        mode = _pragma_waiting(cursor, "PRAGMA journal_mode")[0]
+        if mode not in ("wal", "memory"):
+            _pragma_waiting(cursor, "PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: URL) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, busy timeout and explicit BEGIN handling."""
+    shown = url.render_as_string(hide_password=True)
+    try:
+        return _make_engine(url)
+    except ArgumentError as exc:  # includes an unknown dialect name
+        raise StoreError(
+            f"Cannot use the store URL {shown}: {exc}. Use e.g. sqlite:///path/scenarios.sqlite "
+            "or postgresql://user@host/db."
+        ) from None
+    except ImportError as exc:
+        raise StoreError(
+            f"The database driver for {shown} is not installed ({exc}); install it "
+            "(e.g. pip install psycopg2-binary for PostgreSQL)."
+        ) from None
+
+
+def _make_engine(url: URL) -> Engine:
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    connect_args: dict = {"timeout": BUSY_TIMEOUT_S}
+    kwargs: dict = {}
+    if is_memory_sqlite(url):
+        # One shared connection: otherwise each pooled connection is its own empty database.
+        connect_args["check_same_thread"] = False
+        kwargs["poolclass"] = StaticPool
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def read_schema_version(conn: Connection, where: str) -> int | None:
+    """The store's schema version, None for an empty database."""
+    inspector = inspect(conn)
+    if not inspector.has_table("meta"):
+        if inspector.has_table("scenarios"):
+            raise StoreError(
+                f"{where} has a 'scenarios' table but no 'meta' table: it is not a pvplanner "
+                "scenario store. Use another database URL."
+            )
+        return None
+    value = conn.execute(
+        select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+    ).scalar()
+    try:
+        return int(str(value))
+    except ValueError:
+        raise StoreError(
+            f"{where} has an unreadable schema version {value!r} in its 'meta' table."
+        ) from None
+
+
+def _check_not_newer(version: int | None, where: str) -> None:
+    if version is not None and version > STORE_SCHEMA_VERSION:
+        raise StoreError(
+            f"{where} uses store schema version {version}, newer than version "
+            f"{STORE_SCHEMA_VERSION} that this pvplanner understands; upgrade pvplanner "
+            "to open it."
+        )
+
+
+def ensure_schema(engine: Engine, write_engine: Engine, where: str) -> None:
+    """Create an empty store, or migrate an older one, or check a current one."""
+    with engine.connect() as conn:
+        version = read_schema_version(conn, where)
+    _check_not_newer(version, where)
+    if version == STORE_SCHEMA_VERSION:
+        return
+    with write_engine.begin() as conn:
+        # Re-read under the write lock: another process may have done the work meanwhile.
+        version = read_schema_version(conn, where)
+        _check_not_newer(version, where)
+        if version is None:
+            metadata.create_all(conn)
+            conn.execute(
+                meta_table.insert().values(key="schema_version", value=str(STORE_SCHEMA_VERSION))
+            )
+            return
+        while version < STORE_SCHEMA_VERSION:
+            MIGRATIONS[version](conn)
+            version += 1
+            conn.execute(
+                update(meta_table)
+                .where(meta_table.c.key == "schema_version")
+                .values(value=str(version))
+            )
+
+
+def _migrate_1_to_2(conn: Connection) -> None:
+    """Add the revision, scenario-version and summary columns; fill them from the JSON."""
+    for name in _V2_COLUMNS:
+        ddl = CreateColumn(scenarios_table.c[name]).compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE scenarios ADD COLUMN {ddl}")
+    table = scenarios_table
+    rows = conn.execute(select(table.c.id, table.c.scenario_json, table.c.result_json)).all()
+    for row in rows:
+        try:
+            scenario = loads_strict(row.scenario_json)
+            result = None if row.result_json is None else loads_strict(row.result_json)
+        except (ValueError, TypeError):
+            # Keep the row untouched (summary left empty) rather than fail the whole upgrade.
+            continue
+        conn.execute(
+            update(table)
+            .where(table.c.id == row.id)
+            .values(
+                schema_version=scenario_schema_version(scenario),
+                **summary_fields(result if isinstance(result, dict) else None),
+            )
+        )
+    for index in table.indexes:
+        index.create(conn, checkfirst=True)
+
+
+#: ``MIGRATIONS[v]`` upgrades a version-``v`` store to ``v + 1`` on an open transaction.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2}
+
+
+# ------------------------------------------------------------ rows <-> records
+#: Columns of a list line (no documents: listing thousands of scenarios stays cheap).
+SUMMARY_COLUMNS = (
+    scenarios_table.c.id,
+    scenarios_table.c.name,
+    scenarios_table.c.created_at,
+    scenarios_table.c.updated_at,
+    scenarios_table.c.deleted_at,
+    scenarios_table.c.revision,
+    scenarios_table.c.capacity_kwp,
+    scenarios_table.c.npv,
+    scenarios_table.c.avoided_tco2_year1,
+    scenarios_table.c.currency,
+    (scenarios_table.c.result_json.is_not(None)).label("has_result"),
+)
+
+
+def _row_document(text: str | None, row: Row, what: str) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    try:
+        return loads_strict(text)
+    except ValueError as exc:
+        raise StoreError(
+            f"The stored {what} of {row.name!r} (id {row.id}) is damaged ({exc}); export the "
+            "other scenarios and repair the database from a backup."
+        ) from None
+
+
+def row_to_saved(row: Row) -> SavedScenario:
+    """The record of a full ``scenarios`` row."""
+    return SavedScenario(
+        id=row.id,
+        name=row.name,
+        scenario=_row_document(row.scenario_json, row, "scenario") or {},
+        result=_row_document(row.result_json, row, "result"),
+        created=parse_timestamp(row.created_at),
+        updated=parse_timestamp(row.updated_at),
+        revision=int(row.revision),
+        schema_version=row.schema_version,
+        deleted=None if row.deleted_at is None else parse_timestamp(row.deleted_at),
+    )
+
+
+def row_to_summary(row: Row) -> ScenarioSummary:
+    """The list line of a row selected with :data:`SUMMARY_COLUMNS`."""
+    return ScenarioSummary(
+        id=row.id,
+        name=row.name,
+        created=parse_timestamp(row.created_at),
+        updated=parse_timestamp(row.updated_at),
+        revision=int(row.revision),
+        capacity_kwp=row.capacity_kwp,
+        npv=row.npv,
+        avoided_tco2_year1=row.avoided_tco2_year1,
+        currency=row.currency,
+        has_result=bool(row.has_result),
+        deleted=None if row.deleted_at is None else parse_timestamp(row.deleted_at),
+    )
+
+
+def document_columns(scenario: Any, result: Any) -> dict[str, Any]:
+    """Checked JSON text and summary columns of a scenario and its (optional) result."""
+    scenario_json = dumps_document(scenario, "scenario")
+    result_json = None if result is None else dumps_document(result, "result")
+    return {
+        "scenario_json": scenario_json,
+        "result_json": result_json,
+        "schema_version": scenario_schema_version(scenario),
+        **summary_fields(result),
+    }

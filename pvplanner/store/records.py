@@ -1,0 +1,191 @@
+"""Records and errors of the scenario store (:mod:`pvplanner.store.repository`), and its naming rules.
+
+Kept apart from the database code so the app and the CLI can import the record types and the
+errors without SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pvplanner.errors import PlannerInputError
+
+#: Longest scenario name [characters], after stripping surrounding white space.
+MAX_NAME_CHARS = 200
+
+#: Text form of every timestamp in the database: UTC, fixed width, so that sorting the text
+#: sorts the times on every database (SQLite has no timestamp type).
+_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class StoreError(PlannerInputError):
+    """A scenario-store request that cannot be served: unknown id, bad name, bad import file,
+    a database that is newer than this pvplanner or unreachable. The message says which and
+    how to fix it."""
+
+
+class StoreConflictError(StoreError):
+    """An update based on an old revision: someone saved the scenario in the meantime.
+
+    Attributes
+    ----------
+    scenario_id : str
+    name : str
+        The scenario's name in the store.
+    expected_revision : int
+        The revision the caller edited.
+    actual_revision : int
+        The revision in the store now.
+    """
+
+    def __init__(
+        self, scenario_id: str, name: str, expected_revision: int, actual_revision: int
+    ) -> None:
+        super().__init__(
+            f"Scenario {name!r} (id {scenario_id}) was changed by someone else: you edited "
+            f"revision {expected_revision} but the store now holds revision {actual_revision}. "
+            "Load the scenario again, re-apply your changes and save."
+        )
+        self.scenario_id = scenario_id
+        self.name = name
+        self.expected_revision = expected_revision
+        self.actual_revision = actual_revision
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    """One stored scenario with its result.
+
+    Attributes
+    ----------
+    id : str
+        Store identifier (32 hex digits), stable across renames.
+    name : str
+    scenario : dict
+        The scenario document as saved (a fresh copy: changing it changes nothing stored).
+    result : dict or None
+        The result document saved with this revision, if any.
+    created, updated : datetime
+        UTC, timezone-aware.
+    revision : int
+        1 on creation, +1 on every save or rename; pass it back as ``expected_revision``.
+    schema_version : str or None
+        The scenario document's own ``schema_version`` field, if it has one.
+    deleted : datetime or None
+        When the scenario was moved to the trash (None when it is live).
+    """
+
+    id: str
+    name: str
+    scenario: dict[str, Any]
+    result: dict[str, Any] | None
+    created: datetime
+    updated: datetime
+    revision: int
+    schema_version: str | None
+    deleted: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ScenarioSummary:
+    """One line of :meth:`pvplanner.store.repository.ScenarioStore.list`: no documents, only the
+    indexed figures taken from the result (None when there is no result or no such figure).
+
+    Attributes
+    ----------
+    capacity_kwp : float or None
+        ``result["pv"]["capacity_kwp"]`` [kWp].
+    npv : float or None
+        ``result["finance"]["npv"]`` [currency].
+    avoided_tco2_year1 : float or None
+        ``result["carbon"]["avoided_tco2_year1"]`` [tCO2].
+    currency : str or None
+        ``result["currency"]``.
+    """
+
+    id: str
+    name: str
+    created: datetime
+    updated: datetime
+    revision: int
+    capacity_kwp: float | None
+    npv: float | None
+    avoided_tco2_year1: float | None
+    currency: str | None
+    has_result: bool
+    deleted: datetime | None = None
+
+
+def format_timestamp(moment: datetime) -> str:
+    """Fixed-width UTC text of a timezone-aware time (see ``_TIMESTAMP_FORMAT``)."""
+    return moment.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Inverse of :func:`format_timestamp`: a timezone-aware UTC datetime."""
+    return datetime.strptime(text, _TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def validate_name(name: Any, *, field: str = "name") -> str:
+    """The stripped name, or :class:`StoreError` saying what is wrong with it.
+
+    Parameters
+    ----------
+    name : str
+        1 to ``MAX_NAME_CHARS`` characters after stripping, no control characters.
+    field : str
+        Dotted name reported with the error (``scenarios[3].name`` for imports).
+    """
+    if not isinstance(name, str):
+        raise StoreError(
+            f"{field}: a scenario name must be text, got {type(name).__name__} {name!r}.",
+            field=field,
+        )
+    stripped = name.strip()
+    if not stripped:
+        raise StoreError(f"{field}: the scenario name is empty; give it a name.", field=field)
+    if len(stripped) > MAX_NAME_CHARS:
+        raise StoreError(
+            f"{field}: the scenario name has {len(stripped)} characters; shorten it to at most "
+            f"{MAX_NAME_CHARS} ({stripped[:40]!r}...).",
+            field=field,
+        )
+    bad = _CONTROL_CHARS.search(stripped)
+    if bad:
+        raise StoreError(
+            f"{field}: the scenario name {stripped!r} contains the control character "
+            f"{bad.group()!r} at position {bad.start()}; remove it.",
+            field=field,
+        )
+    return stripped
+
+
+def free_name(name: str, taken: Iterable[str], word: str, *, always: bool) -> str:
+    """A name not in ``taken``: ``"<base> (<word>)"``, then ``"<base> (<word> 2)"``...
+
+    ``base`` is ``name`` without an earlier ``" (<word>)"`` / ``" (<word> N)"`` suffix, so the
+    copy of ``"A (copy)"`` is ``"A (copy 2)"``, not ``"A (copy) (copy)"``. With
+    ``always=False`` a free ``name`` is kept as it is. The base is shortened when needed so
+    the result stays within ``MAX_NAME_CHARS``.
+    """
+    taken = set(taken)
+    if not always and name not in taken:
+        return name
+    base = re.sub(rf" \({re.escape(word)}(?: \d+)?\)$", "", name) or name
+    number = 1
+    while True:
+        suffix = f" ({word})" if number == 1 else f" ({word} {number})"
+        candidate = base[: MAX_NAME_CHARS - len(suffix)].rstrip() + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1

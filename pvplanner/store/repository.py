@@ -1,0 +1,411 @@
+"""Saved scenarios and their results: a SQLite file by default, any SQLAlchemy database for a team.
+
+The store never loses a user's saved scenario:
+
+* every operation is one transaction (a crash or an error mid-way leaves the previous state);
+* SQLite runs in WAL mode with ``synchronous=FULL`` and a 30 s busy timeout, so concurrent
+  writers (several app sessions, a batch run) wait for each other instead of failing;
+* updates are optimistic: pass the ``revision`` you loaded as ``expected_revision`` and a save
+  based on an old revision raises :class:`StoreConflictError` instead of overwriting someone
+  else's work (the caller reloads, re-applies and saves again);
+* :meth:`ScenarioStore.delete` moves a scenario to the trash (a ``deleted_at`` mark);
+  :meth:`ScenarioStore.restore` brings it back; only :meth:`ScenarioStore.purge` of a
+  scenario already in the trash deletes it for good;
+* older store layouts are migrated in place on open (:mod:`pvplanner.store.database`).
+
+Documents are opaque JSON objects: the scenario (``Scenario.model_dump(mode="json")``) and
+the result (``Result.to_dict(tables=True)``), both produced by the caller. A few figures of
+the result are copied into indexed columns for :meth:`ScenarioStore.list`.
+
+Names are not unique keys (the id is): :meth:`~ScenarioStore.duplicate` and
+:meth:`~ScenarioStore.import_json` pick names that are free among live scenarios.
+
+Examples
+--------
+>>> store = ScenarioStore("sqlite://")          # in memory; default: the user's SQLite file
+>>> saved = store.save("Plant A", {"site": {"latitude": 30.2}})
+>>> saved = store.save("Plant A", {"site": {"latitude": 30.3}}, scenario_id=saved.id,
+...                    expected_revision=saved.revision)
+>>> saved.revision
+2
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import SQLAlchemyError
+
+from pvplanner.store.codec import EXPORT_FORMAT, EXPORT_VERSION, build_envelope, parse_envelope
+from pvplanner.store.database import (
+    STORE_SCHEMA_VERSION,
+    SUMMARY_COLUMNS,
+    WRITE_OPTION,
+    document_columns,
+    ensure_schema,
+    make_engine,
+    resolve_url,
+    row_to_saved,
+    row_to_summary,
+    scenarios_table,
+)
+from pvplanner.store.records import (
+    MAX_NAME_CHARS,
+    SavedScenario,
+    ScenarioSummary,
+    StoreConflictError,
+    StoreError,
+    format_timestamp,
+    free_name,
+    utc_now,
+    validate_name,
+)
+
+__all__ = [
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "MAX_NAME_CHARS",
+    "STORE_SCHEMA_VERSION",
+    "SavedScenario",
+    "ScenarioStore",
+    "ScenarioSummary",
+    "StoreConflictError",
+    "StoreError",
+]
+
+_T = scenarios_table
+
+
+class ScenarioStore:
+    """Saved scenarios in one database.
+
+    Parameters
+    ----------
+    url : str, optional
+        A SQLAlchemy URL (``sqlite:///path.sqlite``, ``sqlite://`` in memory,
+        ``postgresql://user@host/db``...) or a plain file path (a SQLite file). Default:
+        ``$PVPLANNER_STORE_URL``, else ``~/.local/share/pvplanner/scenarios.sqlite`` (its
+        folder is created). An in-memory store lives as long as this object and must be used
+        from one thread at a time.
+
+    Raises
+    ------
+    StoreError
+        Bad URL, unreachable database, a database that is not a pvplanner store or whose
+        layout is newer than this pvplanner.
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self._url = resolve_url(url)
+        #: The store's URL with any password masked (for messages and logs).
+        self.url = self._url.render_as_string(hide_password=True)
+        self._engine = make_engine(self._url)
+        self._write_engine = self._engine.execution_options(**{WRITE_OPTION: True})
+        try:
+            with self._errors("opening the store"):
+                ensure_schema(self._engine, self._write_engine, f"The store {self.url}")
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # ----------------------------------------------------------------- plumbing
+    def __repr__(self) -> str:
+        return f"ScenarioStore({self.url!r})"
+
+    def __enter__(self) -> ScenarioStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the database connections (an in-memory store is gone afterwards)."""
+        self._engine.dispose()
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise StoreError(
+                f"Database error while {action} in {self.url}: {detail}. Check that the store "
+                "URL points to a reachable pvplanner store and that the disk is not full."
+            ) from exc
+
+    @contextmanager
+    def _read(self, action: str) -> Iterator[Connection]:
+        with self._errors(action), self._engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[Connection]:
+        """One write transaction: committed at the end, rolled back on any exception."""
+        with self._errors(action), self._write_engine.begin() as conn:
+            yield conn
+
+    def _row(self, conn: Connection, scenario_id: Any, *, include_deleted: bool) -> Row:
+        if not isinstance(scenario_id, str) or not scenario_id:
+            raise StoreError(
+                f"A scenario id must be non-empty text, got {scenario_id!r}.", field="id"
+            )
+        row = conn.execute(select(_T).where(_T.c.id == scenario_id)).first()
+        if row is None:
+            raise StoreError(
+                f"No saved scenario has the id {scenario_id!r} in {self.url}; list() shows "
+                "the saved scenarios (and trash() the deleted ones).",
+                field="id",
+            )
+        if row.deleted_at is not None and not include_deleted:
+            raise StoreError(
+                f"The scenario {row.name!r} (id {scenario_id}) is in the trash since "
+                f"{row.deleted_at}; restore({scenario_id!r}) brings it back.",
+                field="id",
+            )
+        return row
+
+    def _live_names(self, conn: Connection) -> set[str]:
+        return set(conn.execute(select(_T.c.name).where(_T.c.deleted_at.is_(None))).scalars())
+
+    def _insert(self, conn: Connection, name: str, columns: dict[str, Any]) -> str:
+        scenario_id = uuid.uuid4().hex
+        now = format_timestamp(utc_now())
+        conn.execute(
+            insert(_T).values(
+                id=scenario_id, name=name, created_at=now, updated_at=now, revision=1, **columns
+            )
+        )
+        return scenario_id
+
+    def _get(self, conn: Connection, scenario_id: str) -> SavedScenario:
+        return row_to_saved(self._row(conn, scenario_id, include_deleted=True))
+
+    # ----------------------------------------------------------------- operations
+    def save(
+        self,
+        name: str,
+        scenario: dict[str, Any],
+        result: dict[str, Any] | None = None,
+        *,
+        scenario_id: str | None = None,
+        expected_revision: int | None = None,
+    ) -> SavedScenario:
+        """Save a new scenario, or a new revision of a saved one.
+
+        Parameters
+        ----------
+        name : str
+            1-200 characters (stripped).
+        scenario : dict
+            The scenario document (JSON values only: NaN/inf are refused).
+        result : dict, optional
+            The result of this scenario. An update replaces the stored result, so saving a
+            changed scenario without a result drops the result of the old one.
+        scenario_id : str, optional
+            None: insert a new scenario. Otherwise update this (live) scenario.
+        expected_revision : int, optional
+            With ``scenario_id``: the revision the caller loaded. If the store holds another
+            revision, nothing is written and :class:`StoreConflictError` is raised. Without
+            it the update overwrites whatever is stored (last writer wins).
+
+        Returns
+        -------
+        SavedScenario
+            As stored (revision 1 for a new scenario, previous revision + 1 for an update).
+        """
+        name = validate_name(name)
+        columns = document_columns(scenario, result)
+        if scenario_id is None:
+            if expected_revision is not None:
+                raise StoreError(
+                    "expected_revision was given without scenario_id: a new scenario has no "
+                    "revision yet; pass scenario_id to update a saved scenario.",
+                    field="expected_revision",
+                )
+            with self._write(f"saving {name!r}") as conn:
+                return self._get(conn, self._insert(conn, name, columns))
+        if expected_revision is not None and (
+            isinstance(expected_revision, bool) or not isinstance(expected_revision, int)
+        ):
+            raise StoreError(
+                f"expected_revision must be an integer, got {expected_revision!r}.",
+                field="expected_revision",
+            )
+        with self._write(f"saving {name!r}") as conn:
+            return self._bump_revision(
+                conn, scenario_id, expected_revision, name=name, **columns
+            )
+
+    def load(self, scenario_id: str, *, include_deleted: bool = False) -> SavedScenario:
+        """The saved scenario with this id (a scenario in the trash only with
+        ``include_deleted=True``); unknown id -> :class:`StoreError`."""
+        with self._read(f"loading {scenario_id!r}") as conn:
+            return row_to_saved(self._row(conn, scenario_id, include_deleted=include_deleted))
+
+    def list(self, search: str | None = None) -> list[ScenarioSummary]:
+        """Live scenarios, most recently updated first.
+
+        Parameters
+        ----------
+        search : str, optional
+            Keep names containing this text (case-insensitive, any language).
+        """
+        with self._read("listing scenarios") as conn:
+            rows = conn.execute(
+                select(*SUMMARY_COLUMNS)
+                .where(_T.c.deleted_at.is_(None))
+                .order_by(_T.c.updated_at.desc(), _T.c.id)
+            ).all()
+        summaries = [row_to_summary(row) for row in rows]
+        needle = (search or "").strip().casefold()
+        # Filtered here rather than with SQL LIKE: SQLite's lower() only folds ASCII.
+        return [item for item in summaries if needle in item.name.casefold()]
+
+    def trash(self) -> list[ScenarioSummary]:
+        """Scenarios in the trash, most recently deleted first."""
+        with self._read("listing the trash") as conn:
+            rows = conn.execute(
+                select(*SUMMARY_COLUMNS)
+                .where(_T.c.deleted_at.is_not(None))
+                .order_by(_T.c.deleted_at.desc(), _T.c.id)
+            ).all()
+        return [row_to_summary(row) for row in rows]
+
+    def rename(
+        self, scenario_id: str, new_name: str, *, expected_revision: int | None = None
+    ) -> SavedScenario:
+        """Rename a live scenario (a new revision, so concurrent editors notice)."""
+        new_name = validate_name(new_name)
+        with self._write(f"renaming {scenario_id!r}") as conn:
+            return self._bump_revision(conn, scenario_id, expected_revision, name=new_name)
+
+    def _bump_revision(
+        self, conn, scenario_id: str, expected_revision: int | None, **values
+    ) -> SavedScenario:
+        """Update a live scenario to a new revision; a stale revision is a conflict.
+
+        The revision condition in the UPDATE makes it safe on databases where the read does
+        not lock the row (PostgreSQL under READ COMMITTED).
+        """
+        row = self._row(conn, scenario_id, include_deleted=False)
+        if expected_revision is not None and row.revision != expected_revision:
+            raise StoreConflictError(scenario_id, row.name, expected_revision, row.revision)
+        done = conn.execute(
+            update(_T)
+            .where(_T.c.id == scenario_id, _T.c.revision == row.revision)
+            .values(updated_at=format_timestamp(utc_now()), revision=row.revision + 1, **values)
+        ).rowcount
+        if done != 1:
+            now = self._row(conn, scenario_id, include_deleted=True)
+            raise StoreConflictError(scenario_id, now.name, row.revision, now.revision)
+        return self._get(conn, scenario_id)
+
+    def duplicate(self, scenario_id: str, new_name: str | None = None) -> SavedScenario:
+        """A new scenario with the same documents (revision 1).
+
+        Without ``new_name`` the copy is named ``"<name> (copy)"``, ``"<name> (copy 2)"``...,
+        the first one free among live scenarios.
+        """
+        if new_name is not None:
+            new_name = validate_name(new_name, field="new_name")
+        with self._write(f"duplicating {scenario_id!r}") as conn:
+            row = self._row(conn, scenario_id, include_deleted=False)
+            if new_name is None:
+                new_name = free_name(row.name, self._live_names(conn), "copy", always=True)
+            columns = {
+                key: getattr(row, key)
+                for key in (
+                    "scenario_json",
+                    "result_json",
+                    "schema_version",
+                    "capacity_kwp",
+                    "npv",
+                    "avoided_tco2_year1",
+                    "currency",
+                )
+            }
+            return self._get(conn, self._insert(conn, new_name, columns))
+
+    def delete(self, scenario_id: str) -> None:
+        """Move a scenario to the trash (recoverable with :meth:`restore`); no-op if it is
+        already there."""
+        with self._write(f"deleting {scenario_id!r}") as conn:
+            row = self._row(conn, scenario_id, include_deleted=True)
+            if row.deleted_at is None:
+                conn.execute(
+                    update(_T)
+                    .where(_T.c.id == scenario_id)
+                    .values(deleted_at=format_timestamp(utc_now()))
+                )
+
+    def restore(self, scenario_id: str) -> SavedScenario:
+        """Bring a scenario back from the trash (no-op for a live one)."""
+        with self._write(f"restoring {scenario_id!r}") as conn:
+            self._row(conn, scenario_id, include_deleted=True)
+            conn.execute(update(_T).where(_T.c.id == scenario_id).values(deleted_at=None))
+            return self._get(conn, scenario_id)
+
+    def purge(self, scenario_id: str) -> None:
+        """Delete a scenario for good. Only scenarios already in the trash can be purged."""
+        with self._write(f"purging {scenario_id!r}") as conn:
+            row = self._row(conn, scenario_id, include_deleted=True)
+            if row.deleted_at is None:
+                raise StoreError(
+                    f"The scenario {row.name!r} (id {scenario_id}) is not in the trash; "
+                    f"delete({scenario_id!r}) it first, then purge it.",
+                    field="id",
+                )
+            conn.execute(delete(_T).where(_T.c.id == scenario_id))
+
+    def export_json(self, ids: list[str] | None = None) -> str:
+        """The export envelope (format ``pvplanner-scenarios``, version 1; see
+        :mod:`pvplanner.store.codec`) of the given live scenarios, or of all of them
+        (most recently updated first)."""
+        with self._read("exporting scenarios") as conn:
+            if ids is None:
+                rows = conn.execute(
+                    select(_T)
+                    .where(_T.c.deleted_at.is_(None))
+                    .order_by(_T.c.updated_at.desc(), _T.c.id)
+                ).all()
+            else:
+                if isinstance(ids, str):
+                    ids = [ids]
+                rows = [self._row(conn, item, include_deleted=False) for item in ids]
+            saved = [row_to_saved(row) for row in rows]
+        return build_envelope(saved)
+
+    def import_json(self, text: str | bytes) -> list[SavedScenario]:
+        """Add the scenarios of an export envelope as new scenarios (new ids, revision 1).
+
+        A name already used by a live scenario (or earlier in the same file) becomes
+        ``"<name> (imported)"``, ``"<name> (imported 2)"``... Either every scenario of the
+        file is imported or none is.
+
+        Raises
+        ------
+        StoreError
+            Not JSON, not a pvplanner export, a newer export version, or a bad item (the
+            message and ``field`` name it: ``scenarios[3].name``).
+        """
+        items = parse_envelope(text)
+        prepared = []
+        for index, item in enumerate(items):
+            try:
+                prepared.append((item.name, document_columns(item.scenario, item.result)))
+            except StoreError as exc:
+                where = f"scenarios[{index}]"
+                raise StoreError(f"{where} ({item.name!r}): {exc}", field=where) from None
+        with self._write("importing scenarios") as conn:
+            taken = self._live_names(conn)
+            new_ids = []
+            for name, columns in prepared:
+                name = free_name(name, taken, "imported", always=False)
+                taken.add(name)
+                new_ids.append(self._insert(conn, name, columns))
+            return [self._get(conn, scenario_id) for scenario_id in new_ids]

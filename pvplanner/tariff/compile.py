@@ -1,0 +1,359 @@
+"""Tariff checks and compilation: schedules and prices as small integer / float tables.
+
+:func:`compile_tariff` checks what a field constraint of :class:`~pvplanner.tariff.model.Tariff`
+cannot (24 h coverage, overlaps, period and holiday names, months in exactly one season,
+prices) and raises :class:`~pvplanner.errors.TariffError` naming the season, day type and
+time at fault. Its result is what :mod:`pvplanner.tariff.schedule` indexes with whole arrays.
+Schedules have a 15-minute resolution (Jiangsu's 19:30-21:30 sharp window needs it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pvplanner.errors import TariffError
+from pvplanner.holidays import DAY_TYPES, holiday_table
+
+if TYPE_CHECKING:  # the model imports this module: types only, to avoid a cycle
+    from pvplanner.tariff.model import DaySchedule, PeriodBlock, PriceLevels, Tariff
+
+__all__ = [
+    "PERIODS",
+    "PERIODS_ZH",
+    "SLOTS_PER_DAY",
+    "SLOT_MINUTES",
+    "CompiledOverride",
+    "CompiledTariff",
+    "compile_tariff",
+]
+
+#: Time-of-use period names, most expensive first (ties in a step's label go to the first).
+PERIODS: tuple[str, ...] = ("sharp", "peak", "flat", "valley", "deep_valley")
+#: Chinese names of :data:`PERIODS`, for reports.
+PERIODS_ZH: dict[str, str] = {
+    "sharp": "尖峰",
+    "peak": "高峰",
+    "flat": "平段",
+    "valley": "低谷",
+    "deep_valley": "深谷",
+}
+SLOT_MINUTES = 15
+SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
+_PERIOD_CODE = {name: code for code, name in enumerate(PERIODS)}
+
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompiledOverride:
+    """A :class:`PeriodOverride` as masks: which months / day types / holidays, which slots."""
+
+    label: str
+    months: np.ndarray  # (12,) bool, month 1 at index 0
+    day_types: np.ndarray  # (3,) bool, order of DAY_TYPES
+    holidays: frozenset[str] | None
+    first_days: int | None
+    slots: np.ndarray  # (96,) int8 period code, -1 = unchanged
+
+
+@dataclass(frozen=True)
+class CompiledTariff:
+    """Schedules and prices of a tariff as arrays."""
+
+    table: np.ndarray  # (12, 3, 96) int8 period code per month, day type, quarter hour
+    overrides: tuple[CompiledOverride, ...]
+    prices: np.ndarray  # (5,) price per period [currency/kWh]; NaN where unused
+    used_periods: frozenset[str]
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _parse_time(value: str | int, where: str, *, is_end: bool) -> int:
+    """Minutes after midnight of ``"HH:MM"`` (or a whole hour), on a quarter hour."""
+    if isinstance(value, bool):
+        raise TariffError(f"{where}: time {value!r} is not a time of day; write 'HH:MM'")
+    if isinstance(value, int):
+        minutes = value * 60
+    else:
+        text = str(value).strip()
+        try:
+            hours_text, minutes_text = text.split(":")
+            minutes = int(hours_text) * 60 + int(minutes_text)
+            if not 0 <= int(minutes_text) < 60:
+                raise ValueError
+        except ValueError:
+            raise TariffError(f"{where}: time {value!r} is not 'HH:MM' (e.g. '07:30')") from None
+    upper = 24 * 60 if is_end else 24 * 60 - 1
+    if not 0 <= minutes <= upper:
+        raise TariffError(f"{where}: time {value!r} is outside 00:00-24:00")
+    if minutes % SLOT_MINUTES:
+        raise TariffError(
+            f"{where}: time {value!r} is not on a quarter hour; schedules have a "
+            f"{SLOT_MINUTES}-minute resolution"
+        )
+    return minutes
+
+
+def _period_code(name: object, where: str) -> int:
+    try:
+        return _PERIOD_CODE[str(name)]
+    except KeyError:
+        raise TariffError(
+            f"{where}: unknown period {name!r}; use one of {', '.join(PERIODS)}"
+        ) from None
+
+
+def _block_slots(block: PeriodBlock, where: str) -> np.ndarray:
+    start = _parse_time(block.start, where, is_end=False)
+    end = _parse_time(block.end, where, is_end=True)
+    if start == end:
+        raise TariffError(
+            f"{where}: block {_clock(start)}-{_clock(end)} is empty; "
+            "use '00:00'-'24:00' for a whole day"
+        )
+    first, last = start // SLOT_MINUTES, end // SLOT_MINUTES
+    if end > start:
+        return np.arange(first, last)
+    # Wraps past midnight, e.g. Jiangsu spring/autumn flat 22:00-02:00.
+    return np.concatenate([np.arange(first, SLOTS_PER_DAY), np.arange(0, last)])
+
+
+def _describe(block: PeriodBlock) -> str:
+    return f"{block.period!r} {block.start}-{block.end}"
+
+
+def _compile_slots(entries: DaySchedule, where: str, *, full_day: bool) -> np.ndarray:
+    """Period code per quarter hour (-1 where not given); checks overlaps and coverage."""
+    codes = np.full(SLOTS_PER_DAY, -1, dtype=np.int8)
+    if entries and all(isinstance(entry, str) for entry in entries):
+        n = len(entries)
+        if n not in (24, 48, 96):
+            raise TariffError(
+                f"{where}: a list of period names needs 24 (hourly), 48 (half-hourly) or 96 "
+                f"(quarter-hourly) entries, got {n}"
+            )
+        width = SLOTS_PER_DAY // n
+        for i, name in enumerate(entries):
+            code = _period_code(name, f"{where} at {_clock(i * width * SLOT_MINUTES)}")
+            codes[i * width : (i + 1) * width] = code
+        return codes
+    owner = np.full(SLOTS_PER_DAY, -1, dtype=int)
+    for i, block in enumerate(entries):
+        code = _period_code(block.period, f"{where} block {_describe(block)}")
+        slots = _block_slots(block, f"{where} block {_describe(block)}")
+        taken = slots[owner[slots] >= 0]
+        if len(taken):
+            other = entries[owner[taken[0]]]
+            raise TariffError(
+                f"{where}: block {_describe(block)} overlaps {_describe(other)} at "
+                f"{_clock(int(taken[0]) * SLOT_MINUTES)}; each time of day needs exactly "
+                "one period"
+            )
+        owner[slots] = i
+        codes[slots] = code
+    if full_day and (codes < 0).any():
+        missing = np.flatnonzero(codes < 0)
+        run_end = missing[0]
+        while run_end + 1 < SLOTS_PER_DAY and codes[run_end + 1] < 0:
+            run_end += 1
+        raise TariffError(
+            f"{where}: {_clock(int(missing[0]) * SLOT_MINUTES)}-"
+            f"{_clock(int(run_end + 1) * SLOT_MINUTES)} is not covered; the schedule must "
+            "cover 24 h"
+        )
+    return codes
+
+
+def _month_mask(months: list[int]) -> np.ndarray:
+    mask = np.zeros(12, dtype=bool)
+    mask[np.asarray(months or range(1, 13), dtype=int) - 1] = True
+    return mask
+
+
+def _compile_table(tariff: Tariff) -> np.ndarray:
+    table = np.full((12, len(DAY_TYPES), SLOTS_PER_DAY), -1, dtype=np.int8)
+    names: set[str] = set()
+    season_of_month: dict[int, str] = {}
+    for s, season in enumerate(tariff.seasons):
+        if season.name in names:
+            raise TariffError(
+                f"season name {season.name!r} is used twice; season names must be unique",
+                field=f"tariff.seasons[{s}].name",
+            )
+        names.add(season.name)
+        for month in season.months:
+            if month in season_of_month:
+                raise TariffError(
+                    f"month {month} is in both season {season_of_month[month]!r} and "
+                    f"season {season.name!r}; each month belongs to exactly one season",
+                    field=f"tariff.seasons[{s}].months",
+                )
+            season_of_month[month] = season.name
+        for d, day_type in enumerate(DAY_TYPES):
+            where = f"season {season.name!r}, {day_type}"
+            codes = _compile_slots(season.schedule(day_type), where, full_day=True)
+            table[np.asarray(season.months) - 1, d] = codes
+    missing = sorted(set(range(1, 13)) - set(season_of_month))
+    if missing:
+        raise TariffError(
+            f"months {missing} are in no season; every month 1-12 needs a season",
+            field="tariff.seasons",
+        )
+    return table
+
+
+def _compile_overrides(tariff: Tariff) -> tuple[CompiledOverride, ...]:
+    known = set(holiday_table(tariff.country)["name"])
+    compiled = []
+    for i, rule in enumerate(tariff.overrides):
+        if not rule.enabled:
+            continue
+        where = f"override {rule.label or i!r}"
+        unknown = sorted(set(rule.holidays) - known)
+        if unknown:
+            valid = ", ".join(sorted(known)) or f"none: country {tariff.country!r} has no table"
+            raise TariffError(
+                f"{where}: unknown holiday {unknown}; valid names are {valid}",
+                field=f"tariff.overrides[{i}].holidays",
+            )
+        day_types = np.array(
+            [not rule.day_types or d in rule.day_types for d in DAY_TYPES], dtype=bool
+        )
+        holiday_only = bool(rule.holidays) or rule.first_days is not None
+        if holiday_only:
+            day_types &= np.array([d == "holiday" for d in DAY_TYPES])
+        compiled.append(
+            CompiledOverride(
+                label=rule.label,
+                months=_month_mask(rule.months),
+                day_types=day_types,
+                holidays=frozenset(rule.holidays) if rule.holidays else None,
+                first_days=rule.first_days,
+                slots=_compile_slots(rule.blocks, where, full_day=False),
+            )
+        )
+    return tuple(compiled)
+
+
+def _check_price(value: float, where: str) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise TariffError(
+            f"{where} = {value!r}: energy prices must be finite and >= 0 [currency/kWh]",
+            field=f"tariff.{where}",
+        )
+    return float(value)
+
+
+def _compile_prices(prices: PriceLevels) -> np.ndarray:
+    out = np.full(len(PERIODS), np.nan)
+    if prices.mode == "explicit":
+        if not prices.per_kwh:
+            raise TariffError(
+                "prices.mode is 'explicit' but prices.per_kwh is empty; give a price per "
+                "period, e.g. per_kwh = { peak = 1.14, flat = 0.67, valley = 0.26 }",
+                field="tariff.prices.per_kwh",
+            )
+        for name, value in prices.per_kwh.items():
+            code = _period_code(name, "prices.per_kwh")
+            out[code] = _check_price(value, f"prices.per_kwh[{name!r}]")
+        return out
+    if prices.floating_part_per_kwh is None or not prices.ratios:
+        raise TariffError(
+            "prices.mode is 'ratio' but floating_part_per_kwh or ratios is missing; give the "
+            "flat price's floating part and a ratio per period",
+            field="tariff.prices",
+        )
+    floating = _check_price(prices.floating_part_per_kwh, "prices.floating_part_per_kwh")
+    fixed = _check_price(prices.fixed_part_per_kwh, "prices.fixed_part_per_kwh")
+    for name, ratio in prices.ratios.items():
+        code = _period_code(name, "prices.ratios")
+        out[code] = fixed + floating * _check_price(ratio, f"prices.ratios[{name!r}]")
+    return out
+
+
+def _check_charges(tariff: Tariff) -> None:
+    for i, charge in enumerate(tariff.demand_charges):
+        for name in charge.periods:
+            _period_code(name, f"demand_charges[{i}].periods")
+        _check_tiers([t.max_kw for t in charge.tiers], f"demand_charges[{i}].tiers")
+    _check_tiers([t.max_kwh_per_month for t in tariff.energy_tiers], "energy_tiers")
+    if tariff.basic_charge_basis == "capacity":
+        capacity = tariff.capacity_charge
+        if capacity is None or capacity.contracted_kva <= 0:
+            raise TariffError(
+                "basic_charge_basis is 'capacity' but no capacity_charge with a "
+                "contracted_kva > 0 is given; set capacity_charge.contracted_kva to the "
+                "transformer capacity [kVA] or use basic_charge_basis = 'max_demand'",
+                field="tariff.capacity_charge.contracted_kva",
+            )
+    export = tariff.export
+    if export.kind == "series":
+        values = np.asarray(export.series_per_kwh or [], dtype=float)
+        if values.size == 0 or not np.isfinite(values).all():
+            raise TariffError(
+                "export.kind is 'series' but series_per_kwh is empty or has non-finite "
+                "values; give 8760 hourly prices [currency/kWh]",
+                field="tariff.export.series_per_kwh",
+            )
+    if export.kind == "coal_benchmark":
+        # Imported here: tariff_io reads data/, which needs this module's names.
+        from pvplanner.tariff.files import coal_benchmark_price
+
+        coal_benchmark_price(export.province or tariff.region)
+
+
+def _check_tiers(bounds: list[float | None], where: str) -> None:
+    if any(b is None for b in bounds[:-1]):
+        raise TariffError(
+            f"{where}: only the last tier may be unbounded (no max)", field=f"tariff.{where}"
+        )
+    finite = [b for b in bounds if b is not None]
+    if any(b2 <= b1 for b1, b2 in zip(finite, finite[1:], strict=False)):
+        raise TariffError(f"{where}: tier maxima {finite} must increase", field=f"tariff.{where}")
+
+
+def compile_tariff(tariff: Tariff) -> CompiledTariff:
+    """Check a tariff and compile its schedules and prices into arrays.
+
+    Parameters
+    ----------
+    tariff : Tariff
+
+    Returns
+    -------
+    CompiledTariff
+        ``table[month - 1, day_type, quarter_hour]`` period codes (index into
+        :data:`PERIODS`), the enabled overrides as masks, and the price per period.
+
+    Raises
+    ------
+    TariffError
+        Schedules that leave part of a day uncovered or overlap, unknown period or holiday
+        names, months in no season (or two), negative prices, periods used without a price.
+    """
+    table = _compile_table(tariff)
+    overrides = _compile_overrides(tariff)
+    prices = _compile_prices(tariff.prices)
+    used_codes = set(np.unique(table).tolist())
+    for rule in overrides:
+        used_codes |= set(np.unique(rule.slots[rule.slots >= 0]).tolist())
+    for code in sorted(used_codes):
+        if np.isnan(prices[code]):
+            raise TariffError(
+                f"period {PERIODS[code]!r} is used in the schedule but has no price; add it "
+                f"to prices.{'per_kwh' if tariff.prices.mode == 'explicit' else 'ratios'}",
+                field="tariff.prices",
+            )
+    _check_charges(tariff)
+    return CompiledTariff(
+        table=table,
+        overrides=overrides,
+        prices=prices,
+        used_periods=frozenset(PERIODS[c] for c in used_codes),
+    )

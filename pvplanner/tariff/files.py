@@ -1,0 +1,288 @@
+"""Tariffs in and out: presets in ``data/tariffs``, TOML/JSON files, export price table.
+
+The edges of the tariff model: reading and writing files, and turning pydantic's
+``ValidationError`` into a :class:`~pvplanner.errors.TariffError` that names the field.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+from pydantic import ValidationError
+
+from pvplanner.errors import TariffError
+from pvplanner.tariff.model import PriceLevels, Season, Tariff
+from weather.datafiles import data_path
+
+__all__ = [
+    "coal_benchmark_price",
+    "export_price_table",
+    "flat_tariff",
+    "list_tariff_presets",
+    "load_tariff_file",
+    "load_tariff_preset",
+    "parse_tariff",
+    "save_tariff_file",
+    "tariff_to_toml",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Export (coal benchmark) prices
+# --------------------------------------------------------------------------------------------
+
+
+@cache
+def export_price_table() -> pd.DataFrame:
+    """Provincial coal-fired benchmark prices (燃煤发电基准价) from ``data/export_prices.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``province``, ``province_zh``, ``price_per_kwh`` [CNY/kWh], ``source``,
+        ``date``, ``status``.
+    """
+    table = pd.read_csv(data_path("export_prices.csv"), dtype={"price_per_kwh": float})
+    return table
+
+
+def coal_benchmark_price(province: str) -> float:
+    """Coal benchmark price of a province [CNY/kWh], by English or Chinese name.
+
+    Raises
+    ------
+    TariffError
+        If the province is not in the table (the message lists the known names).
+    """
+    key = str(province or "").strip()
+    prices = _coal_prices()
+    if key.lower() not in prices and key not in prices:
+        table = export_price_table()
+        raise TariffError(
+            f"no coal benchmark export price for province {province!r}; set tariff.region or "
+            f"export.province to one of {', '.join(table['province'])}, or use "
+            "export.kind = 'constant' with price_per_kwh",
+            field="tariff.export.province",
+        )
+    return prices.get(key.lower(), prices.get(key))
+
+
+@cache
+def _coal_prices() -> dict[str, float]:
+    """Price by lower-case English name and by Chinese name."""
+    table = export_price_table()
+    prices = {}
+    for row in table.itertuples(index=False):
+        prices[str(row.province).lower()] = float(row.price_per_kwh)
+        prices[str(row.province_zh)] = float(row.price_per_kwh)
+    return prices
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing and files
+# --------------------------------------------------------------------------------------------
+
+
+def _as_tariff_error(exc: ValidationError, origin: str = "") -> TariffError:
+    """A ValidationError as a TariffError naming the field(s) at fault."""
+    errors = exc.errors()
+    prefix = f"{origin}: " if origin else ""
+    original = (errors[0].get("ctx") or {}).get("error")
+    if isinstance(original, TariffError):
+        return TariffError(f"{prefix}{original}", field=original.field)
+    parts = []
+    for error in errors[:4]:
+        loc = ".".join(str(part) for part in error.get("loc", ()))
+        value = error.get("input")
+        shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
+        parts.append(f"tariff field '{loc}': {error['msg']}{shown}")
+    more = f"; and {len(errors) - 4} more problems" if len(errors) > 4 else ""
+    first_loc = ".".join(str(part) for part in errors[0].get("loc", ()))
+    return TariffError(
+        prefix + "; ".join(parts) + more,
+        field=f"tariff.{first_loc}" if first_loc else "tariff",
+    )
+
+
+def parse_tariff(data: Mapping | Tariff, *, origin: str = "") -> Tariff:
+    """Validate a tariff given as a mapping (parsed TOML/JSON) or a model.
+
+    Raises
+    ------
+    TariffError
+        Naming the field (or season, day type and time) at fault.
+    """
+    if isinstance(data, Tariff):
+        data = data.model_dump()
+    try:
+        return Tariff.model_validate(data)
+    except ValidationError as exc:
+        raise _as_tariff_error(exc, origin) from exc
+
+
+def load_tariff_file(path: str | Path) -> Tariff:
+    """Read a tariff from a ``.toml`` or ``.json`` file.
+
+    Raises
+    ------
+    TariffError
+        If the file is missing, not TOML/JSON, or describes an invalid tariff.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TariffError(f"cannot read tariff file {path}: {exc.strerror or exc}") from exc
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            data = tomllib.loads(text)
+        elif suffix == ".json":
+            data = json.loads(text)
+        else:
+            raise TariffError(f"tariff file {path} must end in .toml or .json")
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise TariffError(f"tariff file {path} is not valid {suffix[1:].upper()}: {exc}") from exc
+    return parse_tariff(data, origin=str(path))
+
+
+def tariff_to_toml(tariff: Tariff) -> str:
+    """The tariff as TOML text (fields left at ``None`` are omitted)."""
+    import tomli_w
+
+    return tomli_w.dumps(tariff.model_dump(mode="python", exclude_none=True))
+
+
+def save_tariff_file(tariff: Tariff, path: str | Path) -> Path:
+    """Write a tariff to ``path`` as TOML or JSON (by suffix); returns the path."""
+    path = Path(path)
+    if path.suffix.lower() == ".toml":
+        text = tariff_to_toml(tariff)
+    elif path.suffix.lower() == ".json":
+        text = tariff.model_dump_json(indent=2, exclude_none=True)
+    else:
+        raise TariffError(f"tariff file {path} must end in .toml or .json")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# Presets
+# --------------------------------------------------------------------------------------------
+
+
+def _preset_dir() -> Path:
+    return data_path("tariffs")
+
+
+def _preset_files() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(_preset_dir().glob("*.toml"))}
+
+
+def list_tariff_presets() -> pd.DataFrame:
+    """The tariff presets shipped in ``data/tariffs``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per preset: ``id``, ``name``, ``name_zh``, ``region``, ``customer_class``,
+        ``voltage``, ``effective_date``, ``status``, ``source``.
+    """
+    rows = []
+    for stem, path in _preset_files().items():
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        rows.append(
+            {
+                "id": data.get("id", stem),
+                "name": data.get("name", ""),
+                "name_zh": data.get("name_zh", ""),
+                "region": data.get("region", ""),
+                "customer_class": data.get("customer_class", ""),
+                "voltage": data.get("voltage", ""),
+                "effective_date": str(data.get("effective_date", "")),
+                "status": data.get("status", ""),
+                "source": data.get("source", ""),
+            }
+        )
+    columns = [
+        "id",
+        "name",
+        "name_zh",
+        "region",
+        "customer_class",
+        "voltage",
+        "effective_date",
+        "status",
+        "source",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def load_tariff_preset(preset_id: str) -> Tariff:
+    """Load a preset by id (the file name in ``data/tariffs`` without ``.toml``).
+
+    Raises
+    ------
+    TariffError
+        For an unknown id; the message lists the valid ids.
+    """
+    files = _preset_files()
+    if preset_id not in files:
+        raise TariffError(
+            f"unknown tariff preset {preset_id!r}; valid ids: {', '.join(files) or '(none)'}",
+            field="tariff.preset",
+        )
+    tariff = load_tariff_file(files[preset_id])
+    if tariff.id != preset_id:
+        raise TariffError(
+            f"preset file {files[preset_id]} has id {tariff.id!r}; it must equal the file name "
+            f"{preset_id!r}"
+        )
+    return tariff
+
+
+def flat_tariff(
+    price_per_kwh: float,
+    *,
+    demand_rate_per_kw_month: float = 0.0,
+    fixed_monthly_charge: float = 0.0,
+    currency: str = "CNY",
+    tariff_id: str = "flat",
+    name: str = "Flat tariff",
+    export: Mapping | None = None,
+) -> Tariff:
+    """A single-price tariff (one ``flat`` period all year), e.g. a blended rate.
+
+    Parameters
+    ----------
+    price_per_kwh : float
+        Energy price [currency/kWh].
+    demand_rate_per_kw_month : float
+        Charge per kW of each month's maximum demand [currency/kW-month].
+    fixed_monthly_charge : float
+        [currency/month].
+    export : mapping, optional
+        :class:`~pvplanner.tariff.model.ExportPolicy` fields; default: exports earn nothing.
+    """
+    data = {
+        "id": tariff_id,
+        "name": name,
+        "currency": currency,
+        "seasons": [Season(name="all_year", months=list(range(1, 13)), workday=["flat"] * 24)],
+        "prices": PriceLevels(mode="explicit", per_kwh={"flat": price_per_kwh}),
+        "fixed_monthly_charge": fixed_monthly_charge,
+        "demand_charges": (
+            [{"label": "monthly maximum demand", "rate_per_kw_month": demand_rate_per_kw_month}]
+            if demand_rate_per_kw_month
+            else []
+        ),
+    }
+    if export is not None:
+        data["export"] = dict(export)
+    return parse_tariff(data)
