@@ -115,7 +115,7 @@ def test_npv_irr_match_numpy_financial_on_table_flows():
                       self_consumed_kwh=850_000, exported_kwh=100_000, generation_kwh=950_000)
     t = cash_flow_table(inputs, capex_breakdown=capex_breakdown(inputs, 1000.0),
                         year1_savings=y1,
-                        degradation_factors=degradation_factors(25, 0.01, 0.004))
+                        degradation_factors=degradation_factors(25, 1.0, 0.4))
     m = metrics(t, inputs.discount_rate)
     proj = t["net_cash_flow_project"].to_numpy()
     eq = t["net_cash_flow_equity"].to_numpy()
@@ -252,7 +252,7 @@ def test_objective_npv_equals_cash_flow_npv(ownership):
                            tax_half_rate_years=3, fixed_capex=50_000, debt_fraction=0.5)
     y1 = Year1Savings(energy_savings=580_000, export_revenue=45_000, demand_savings=20_000,
                       self_consumed_kwh=820_000, exported_kwh=110_000, generation_kwh=930_000)
-    deg = degradation_factors(inputs.analysis_years, 0.01, 0.004)
+    deg = degradation_factors(inputs.analysis_years, 1.0, 0.4)
     table = cash_flow_table(inputs, capex_breakdown=capex_breakdown(inputs, 1000.0),
                             year1_savings=y1, degradation_factors=deg)
     expected = metrics(table, inputs.discount_rate).npv
@@ -300,14 +300,16 @@ def test_tornado_sorted_by_swing():
                 {"tariff": {"kind": "relative", "low": -1, "high": 1}})
 
 
-def test_degradation_factors_linear_warranty():
-    f = degradation_factors(30, 0.01, 0.004)
-    # Warranty: 99 % at the start of year 2, 87.4 % after 30 years (start of year 31 ->
-    # our year 30 starts at 1 - 0.01 - 0.004 x 28 = 87.8 %).
+def test_degradation_factors_are_the_pv_ones():
+    # One formula for energy and money: finance re-exports the PV package's factors (rates in
+    # percent), so the cash flow degrades exactly as the lifetime generation does.
+    import pvplanner.pv.simulation as pv_simulation
+
+    assert degradation_factors is pv_simulation.degradation_factors
+    f = degradation_factors(30, 1.0, 0.4)
+    # Warranty: 99 % at the start of year 2; year 30 starts at 1 - 0.01 - 0.004 x 28 = 87.8 %.
     assert f[0] == 1.0 and f[1] == pytest.approx(0.99)
     assert f[29] == pytest.approx(0.878)
-    g = degradation_factors(3, 0.0, 0.005, linear=False)
-    assert g.tolist() == pytest.approx([1.0, 1.0, 0.995])
 
 
 def test_defaults_come_from_data_with_sources():

@@ -20,7 +20,6 @@ from pvplanner.finance.cashflow import (
     Year1Savings,
     annuity_payment,
     cash_flow_table,
-    degradation_factors,
 )
 from pvplanner.finance.emc import EMCResult, emc_cash_flows
 from pvplanner.finance.inputs import (
@@ -45,6 +44,9 @@ from pvplanner.finance.pwf import (
     reopt_levelization_factor,
 )
 from pvplanner.finance.sensitivity import default_tornado_factors, tornado
+
+# One degradation formula for energy and money: the PV package owns it (percent rates).
+from pvplanner.pv.simulation import degradation_factors
 
 __all__ = [
     "CASH_COLUMNS",

@@ -7,7 +7,8 @@ Conventions (documented once, used by every finance function):
   outflow -), so a net flow is a plain sum. Informational columns (kWh, depreciation, taxable
   income, balances, battery cost components) are positive quantities and not summed.
 * Year-1 figures (savings, O&M) are year-1 amounts; they escalate from year 2:
-  ``x_y = x_1 (1 + e)^(y - 1)``. Energy quantities follow ``degradation_factors[y - 1]``.
+  ``x_y = x_1 (1 + e)^(y - 1)``. Energy quantities follow ``degradation_factors[y - 1]``
+  (:func:`pvplanner.pv.simulation.degradation_factors`).
   Demand-charge savings escalate but do not degrade (they come mostly from the battery).
 * Replacements (today's prices, escalated with inflation) are expensed in their year.
 * Depreciation: straight line over ``depreciation_years`` down to ``salvage_fraction`` of the
@@ -54,7 +55,6 @@ __all__ = [
     "Year1Savings",
     "annuity_payment",
     "cash_flow_table",
-    "degradation_factors",
 ]
 
 #: Signed cash columns that make up the net flows (see module docstring).
@@ -112,48 +112,6 @@ class Year1Savings:
     def to_dict(self) -> dict[str, float]:
         """JSON-ready form."""
         return asdict(self)
-
-
-def degradation_factors(
-    years: int,
-    first_year_rate: float,
-    annual_rate: float,
-    *,
-    linear: bool = True,
-) -> np.ndarray:
-    """Output of years 1..n relative to the simulated (as-new) year 1.
-
-    Year 1 = 1. From year 2 the factor is the warranted power at the start of that year:
-    ``1 - f - a (y - 2)`` (linear warranty) or ``(1 - f)(1 - a)^(y - 2)`` (geometric). The
-    rates are PV settings (``data/pv_defaults.toml``: 1 % then 0.4 %/yr), passed in by the
-    caller so that one table owns them.
-
-    Parameters
-    ----------
-    years : int
-        Number of years [years].
-    first_year_rate : float
-        Loss during year 1 [fraction].
-    annual_rate : float
-        Loss per later year [fraction/yr].
-    linear : bool, optional
-        Linear (module warranty style) or geometric decline.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``years`` factors in [0, 1] [-].
-    """
-    f, a = float(first_year_rate), float(annual_rate)
-    if not (0.0 <= f < 1.0 and 0.0 <= a < 1.0):
-        raise PlannerInputError(
-            f"degradation rates must be fractions in [0, 1), got first year {f!r}, annual {a!r}",
-            field="pv.degradation",
-        )
-    y = np.arange(1, int(years) + 1, dtype=float)
-    later = (1.0 - f - a * (y - 2.0)) if linear else (1.0 - f) * (1.0 - a) ** (y - 2.0)
-    out = np.where(y == 1.0, 1.0, later)
-    return np.clip(out, 0.0, 1.0)
 
 
 def annuity_payment(principal: float, rate: float, years: int) -> float:
