@@ -1,7 +1,7 @@
 """REopt.jl's net-metering test case reproduced with solver/ and REopt's finance conventions.
 
-Reference: NREL REopt.jl v0.56.4 test suite, ``test/scenarios/net_metering.json`` (copied to
-/work/shared/reference/reopt with the figures REopt asserts, see its README):
+Reference: NREL REopt.jl v0.56.4 test suite, ``test/scenarios/net_metering.json`` (Apache-2.0,
+copied to tests/data/reopt with the figures REopt asserts, see its README):
 
 * PV = 30.0 kW: net metering at the retail rate is available up to 30 kW and is chosen;
 * with ``wholesale_rate`` = 5.0 and ``can_wholesale``: PV = 7,440 kW, the upper bound REopt
@@ -33,19 +33,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pvplanner import finance
 from solver.api import optimize
 from solver.problem import Costs, SizingProblem
 
-REOPT_DIR = Path(__file__).parents[2] / "shared" / "reference" / "reopt"
-CASE = REOPT_DIR / "net_metering.json"
+CASE = Path(__file__).parent / "data" / "reopt" / "net_metering.json"
 
-pytestmark = pytest.mark.skipif(
-    not CASE.exists(), reason=f"REopt reference case not found at {CASE}"
-)
-
-finance = pytest.importorskip(
-    "pvplanner.finance", reason="pvplanner.finance (REopt present-worth helpers) missing"
-)
 
 # REopt defaults not in the JSON, as stated in the reference README (REopt.jl Financial and
 # PV defaults): 25 years, discount 6.24 %, tax 26 %, O&M escalation 2.5 %/yr, degradation

@@ -1,7 +1,7 @@
 """Tariff model, presets, schedules and prices (pvplanner.tariff).
 
 Expected numbers are hand counts from the policy hours in
-shared/reference/china-tariffs-carbon.md section 3, not from the code.
+tests/data/reference/china_tariffs_tou.md (the project's notes, section 3), not from the code.
 """
 
 from __future__ import annotations

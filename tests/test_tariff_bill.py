@@ -1,6 +1,6 @@
 """Bills (pvplanner.tariff.compute_bill) against hand sums and REopt's published test cases.
 
-REopt cases: NREL REopt.jl v0.56.4 test/scenarios (shared/reference/reopt/README.md).
+REopt cases: NREL REopt.jl v0.56.4 test/scenarios, Apache-2.0 (tests/data/reopt/README.md).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pvplanner.tariff import (
 )
 from weather.timeaxis import typical_year_index
 
-REOPT = Path(__file__).parents[2] / "shared" / "reference" / "reopt"
+REOPT = Path(__file__).parent / "data" / "reopt"
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +38,7 @@ def quarter():
 
 
 def _reopt(name: str) -> dict:
-    path = REOPT / name
-    if not path.exists():
-        pytest.skip(f"REopt reference input {path} is not available")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads((REOPT / name).read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------- China presets

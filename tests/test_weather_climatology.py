@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from weather.climatology import (
@@ -21,8 +23,13 @@ from weather.errors import WeatherInputError
 
 DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
+# The project's researched table, copied unchanged (tests/data/reference/README.md).
+SOURCE_TABLE = (
+    Path(__file__).parent / "data" / "reference" / "climatology" / "city_monthly_climatology.csv"
+)
+
 # Annual GHI [kWh/m2] of the researched reference table
-# (shared/reference/climatology/README.md, "Annual totals"), rounded to 1 kWh/m2 there.
+# (tests/data/reference/climatology/README.md, "Annual totals"), rounded to 1 kWh/m2 there.
 REFERENCE_ANNUAL = {
     "Hangzhou": 1202,
     "Shanghai": 1271,
@@ -74,6 +81,19 @@ def test_figures_are_the_reference_values():
     assert hangzhou.dataset == "CSWD"
     assert hangzhou.year == 2005
     assert "584570" in hangzhou.station
+
+
+def test_station_rows_are_the_source_table_value_for_value():
+    # data/climatology/README.md: the 35 station cities are copied unchanged from the source
+    source = pd.read_csv(SOURCE_TABLE)
+    table = load_climatology()
+    stations = table[table["proxy_for"] == ""]
+    assert len(source) == len(stations) == 35 * 12
+    merged = stations.merge(source, on=["city", "month"], suffixes=("", "_source"))
+    assert len(merged) == len(source)
+    for column in ("lat", "lon", "elevation_m", "ghi_kwh_m2_day", "temp_air_c",
+                   "wind_speed_m_s", "dataset"):
+        assert (merged[column] == merged[f"{column}_source"]).all(), column
 
 
 @pytest.mark.parametrize("city,annual", sorted(REFERENCE_ANNUAL.items()))
