@@ -48,8 +48,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from solver.errors import InfeasibleProblemError, SolverInputError
-from solver.lp import (
+from solver.build import (
     GROUPS,
     HighsSession,
     LinearModel,
@@ -59,6 +58,7 @@ from solver.lp import (
     highs_available,
     regimes,
 )
+from solver.errors import InfeasibleProblemError, SolverInputError
 from solver.physical import gap_tolerance, greedy_flows, solve_physical
 from solver.problem import SizingProblem
 from solver.result import SizingResult, make_result

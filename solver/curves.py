@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from solver.api import _check_args, _method, _unbounded_error, optimize
+from solver.build import HighsSession, LinearModel, Regime, build_model, regimes
 from solver.errors import InfeasibleProblemError, SolverInputError
-from solver.lp import HighsSession, LinearModel, Regime, build_model, regimes
 from solver.physical import solve_physical
 from solver.problem import SizingProblem
 from solver.result import SizingResult, make_result

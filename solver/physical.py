@@ -93,7 +93,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from solver.lp import HighsSession, LinearModel, SolveOutcome, output_range
+from solver.build import HighsSession, LinearModel, SolveOutcome, output_range
 from solver.problem import SizingProblem
 
 __all__ = [

@@ -19,8 +19,8 @@ import time
 import numpy as np
 import pulp
 
-from solver.lp import TIE_BREAK as _TB
-from solver.lp import Regime, SolveOutcome, _tie_break
+from solver.build import TIE_BREAK as _TB
+from solver.build import Regime, SolveOutcome, _tie_break
 from solver.physical import repair_flows
 from solver.problem import SizingProblem
 

@@ -42,8 +42,8 @@ optimum equals the full LP's (:mod:`solver.lp`, ``reduce=False``) and the PuLP/C
 
 from __future__ import annotations
 
+from solver.build import LinearModel, Regime, SolveOutcome, build_model
 from solver.errors import SolverInputError
-from solver.lp import LinearModel, Regime, SolveOutcome, build_model
 from solver.problem import SizingProblem
 
 __all__ = ["build_pv_only_model", "solve_pv_only"]
@@ -67,7 +67,7 @@ def solve_pv_only(problem: SizingProblem, regime: Regime | None = None, *,
     """Build and solve the reduced PV-only model (under the behind-the-meter rule unless
     the problem allows simultaneous import and export); returns the model and the outcome,
     whose ``colvals`` are a physical point of the model."""
-    from solver.lp import HighsSession
+    from solver.build import HighsSession
     from solver.physical import solve_physical
 
     model = build_pv_only_model(problem, regime, **kwargs)

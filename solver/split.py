@@ -30,7 +30,7 @@ import numpy as np
 from solver.problem import DemandCharge, SizingProblem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from solver.lp import LinearModel, Regime
+    from solver.build import LinearModel, Regime
 
 __all__ = ["chunk_bounds", "slice_problem", "split_basis", "split_eligible"]
 
@@ -125,7 +125,7 @@ def slice_problem(problem: SizingProblem, start: int, stop: int
 
 def _solve_chunk(model: LinearModel, start: int, stop: int, sizes: np.ndarray,
                  deadline: float | None) -> tuple | None:
-    from solver.lp import HighsSession, Regime, build_model
+    from solver.build import HighsSession, Regime, build_model
 
     time_limit = None if deadline is None else deadline - time.perf_counter()
     if time_limit is not None and time_limit <= 0:
@@ -161,7 +161,7 @@ def assemble_basis(model: LinearModel, parts: Sequence[tuple]
     """One basis of ``model`` from the stretches' bases: column and row statuses and the
     mask of rows that are nonbasic (binding) in their stretch. Size columns are nonbasic;
     a window's peak is basic if it is in any stretch."""
-    from solver.lp import balance_basis
+    from solver.build import balance_basis
 
     cs = np.full(model.n_cols, _LOWER, dtype=np.int64)
     rs = np.full(model.n_rows, _BASIC, dtype=np.int64)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver.api import optimize
-from solver.lp import build_model, regimes, solve_highs
+from solver.build import build_model, regimes, solve_highs
 from solver.problem import BatteryOptions, Costs, DemandCharge, SizingProblem
 from solver.pulp_model import solve_pulp
 from tests._solver_cases import evaluate, random_problem
@@ -210,7 +210,7 @@ def test_warm_starts_and_lazy_rows_reach_the_cold_optimum(seed, monkeypatch):
     """Coarse-basis and split starts (solver.split) and lazy rows give the optimum of a
     plain cold solve of the whole model, to 1e-9 of the year's bill, and the answer meets
     every row of the model, the lazy ones included."""
-    import solver.lp as lp
+    import solver.build as lp
     import solver.split as split
 
     monkeypatch.setattr(lp, "COARSEN_MIN_STEPS", 4)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from solver.lp import HighsSession, build_model, lazy_rows
+from solver.build import HighsSession, build_model, lazy_rows
 from solver.problem import BatteryOptions, DemandCharge
 from solver.split import SPLIT_MAX_DAYS, SPLIT_MIN_DAYS, chunk_bounds, slice_problem
 from tests._solver_cases import random_problem
@@ -78,7 +78,7 @@ def test_branch_and_cut_sees_the_lazy_rows(seed):
 def test_split_start_keeps_bounds_the_caller_set_on_the_session(monkeypatch):
     """Sizes narrowed on the session before its first solve stay narrowed: the split
     start fixes and then restores the session's bounds, not the model's."""
-    import solver.lp as lp
+    import solver.build as lp
     import solver.split as split
 
     monkeypatch.setattr(lp, "COARSEN_MIN_STEPS", 4)
