@@ -21,7 +21,10 @@ import numpy as np
 import pandas as pd
 
 from pvplanner import carbon, finance
+from pvplanner.assumptions import ResolvedInputs, period_price_ranges, plan_assumptions
 from pvplanner.errors import PlannerInputError
+from pvplanner.finance.project import project_returns
+from pvplanner.flows import EnergyFlows, energy_flows, specific_yield_kwh_per_kwp
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
 from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
 from pvplanner.pv.site_weather import load_weather
@@ -34,20 +37,27 @@ from pvplanner.result import (
     PlaneResult,
     PVSummary,
     Result,
+    SiteSummary,
     SolverSummary,
 )
 from pvplanner.scenario.model import Scenario, parse_scenario
 from pvplanner.sizing import SizingInputs, build_problem, year1_savings
 from pvplanner.tariff import (
-    ExportPolicy,
     Tariff,
     compute_bill,
     demand_charge_windows,
     load_tariff_preset,
     price_series,
 )
+from pvplanner.tariff.export import (
+    ExportTerms,
+    applied_export_policy,
+    apply_export_policy,
+    export_terms,
+)
 from solver.api import optimize
 from solver.curves import npv_curve
+from solver.result import SizingResult
 from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 
 #: Points of the NPV-versus-capacity curve shown in the app and the proposal (each point is
@@ -68,6 +78,10 @@ class Prepared:
     sizing: SizingInputs
     load_notes: tuple[str, ...]
     emission_factor: carbon.EmissionFactor
+    residual_factor: carbon.EmissionFactor
+    export: ExportTerms
+    utc_offset_hours: float
+    load_interval_minutes: int
 
 
 def _scenario_wording(note: str) -> str:
@@ -173,9 +187,11 @@ def prepare(scenario: Scenario) -> Prepared:
     index = profiles.index
     tariff = _tariff(scenario)
     prices = price_series(tariff, index)
-    load_kw, notes = _load(scenario, index, prices["period"], offset)
+    load_kw, notes, interval = _load(scenario, index, prices["period"], offset)
     windows = demand_charge_windows(tariff, index)
     factor = carbon.emission_factor(scenario.carbon.location_factor_id)
+    residual = carbon.emission_factor(scenario.carbon.residual_factor_id,
+                                      field="carbon.residual_factor_id")
     sizing = SizingInputs(
         production_kw_per_kwp=profiles,
         load_kw=load_kw,
@@ -189,7 +205,8 @@ def prepare(scenario: Scenario) -> Prepared:
     return Prepared(
         index=index, weather_meta=wx_meta.to_dict(), elevation_m=float(elevation),
         tariff=tariff, prices=prices, sizing=sizing, load_notes=tuple(notes),
-        emission_factor=factor,
+        emission_factor=factor, residual_factor=residual, export=export_terms(tariff.export),
+        utc_offset_hours=float(offset), load_interval_minutes=interval,
     )
 
 
@@ -214,21 +231,14 @@ def _profiles(weather_key: tuple, elevation_m: float, planes_json: str, settings
 
 
 def _tariff(scenario: Scenario) -> Tariff:
+    """The tariff priced, with the export rule the plan applies (decided in one place)."""
     choice = scenario.tariff
     tariff = choice.custom if choice.custom is not None else load_tariff_preset(choice.preset)
-    if choice.export is not None:
-        tariff = tariff.model_copy(update={"export": choice.export})
-    elif tariff.export.kind == "coal_benchmark" and tariff.export.province is None:
-        province = scenario.site.province or tariff.region
-        if province:
-            tariff = tariff.model_copy(
-                update={"export": tariff.export.model_copy(update={"province": province})}
-            )
-    if scenario.constraints.export_limit_kw == 0 and tariff.export.kind != "zero_export":
-        tariff = tariff.model_copy(
-            update={"export": ExportPolicy(kind="zero_export", source="constraints.export_limit_kw = 0")}
-        )
-    return tariff
+    policy = applied_export_policy(
+        tariff, choice.export, site_province=scenario.site.province,
+        export_limit_kw=scenario.constraints.export_limit_kw,
+    )
+    return apply_export_policy(tariff, policy)
 
 
 def _load(scenario: Scenario, index: pd.DatetimeIndex, periods: pd.Series, offset: float):
@@ -246,13 +256,13 @@ def _load(scenario: Scenario, index: pd.DatetimeIndex, periods: pd.Series, offse
                 "year); check its time zone or use a full year of readings",
                 field="load.meter_file",
             )
-        return load_kw, list(meter.quality.notes)
+        return load_kw, list(meter.quality.notes), int(meter.interval_minutes)
     split = json.dumps(spec.monthly_period_kwh, sort_keys=True) if spec.monthly_period_kwh else ""
     key = (spec.kind, spec.template, offset, tuple(spec.monthly_kwh or ()), spec.annual_kwh, split)
     # The TOU period labels only matter when the bills are split by period.
     labels = tuple(periods.astype(str)) if split else ()
     profile = _bill_profile(key, labels, len(index))
-    return profile.load_kw.reindex(index), list(profile.notes)
+    return profile.load_kw.reindex(index), list(profile.notes), 60 * 8760 // len(index)
 
 
 @lru_cache(maxsize=8)
@@ -291,94 +301,58 @@ def _curve_sizes(max_kwp: float, points: int) -> np.ndarray:
     return np.linspace(0.0, float(max_kwp), points)
 
 
-def _assemble(scenario, prepared, sized, year1, degradation, curve) -> Result:
+def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
+              year1: SizingResult, degradation: np.ndarray, curve: pd.DataFrame) -> Result:
+    """The Result of a sized design: year-1 flows, bills, cash flows, carbon, assumptions."""
     dispatch = year1.dispatch
-    sizing = prepared.sizing
-    index = prepared.index
+    sizing, index, tariff = prepared.sizing, prepared.index, prepared.tariff
     dt = sizing.step_hours
-    tariff = prepared.tariff
     load = sizing.load_kw.to_numpy()
-    grid_import = dispatch.grid_import
-    export = dispatch.pv_to_grid
-
+    flows = energy_flows(dispatch, load, dt)
     baseline = compute_bill(tariff, index, load)
-    with_system = compute_bill(tariff, index, grid_import, export)
-
-    kwh = {name: float(np.sum(getattr(dispatch, name)) * dt) for name in (
-        "pv_available", "pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed",
-        "grid_to_load", "grid_to_battery", "battery_to_load")}
-    load_kwh = float(load.sum() * dt)
-    generation = kwh["pv_available"] - kwh["curtailed"]
-    self_consumed = kwh["pv_to_load"] + kwh["pv_to_battery"]
+    with_system = compute_bill(tariff, index, dispatch.grid_import, dispatch.pv_to_grid)
     savings = year1_savings(
-        baseline, with_system, generation_kwh=generation,
-        self_consumed_kwh=self_consumed, exported_kwh=kwh["pv_to_grid"],
-        battery_discharged_kwh=kwh["battery_to_load"],
+        baseline, with_system, generation_kwh=flows.generation_kwh,
+        self_consumed_kwh=flows.self_consumed_kwh, exported_kwh=flows.exported_kwh,
+        battery_discharged_kwh=flows.battery_discharged_kwh,
     )
-
     f_in = scenario.finance
     total_kwp = float(np.sum(sized.kwp_per_plane))
     capex = finance.capex_breakdown(f_in, total_kwp, sized.battery_kwh, sized.battery_kw)
     ledger = carbon.carbon_ledger(
-        scenario.carbon, generation_kwh=generation, self_consumed_kwh=self_consumed,
-        exported_kwh=kwh["pv_to_grid"], years=f_in.analysis_years, capacity_kw=total_kwp,
-        degradation_factors=degradation,
+        scenario.carbon, generation_kwh=flows.generation_kwh,
+        self_consumed_kwh=flows.self_consumed_kwh, exported_kwh=flows.exported_kwh,
+        years=f_in.analysis_years, capacity_kw=total_kwp, degradation_factors=degradation,
     )
-    table_kwargs = dict(
-        capex_breakdown=capex, year1_savings=savings, degradation_factors=degradation,
+    returns = project_returns(
+        f_in, capex_breakdown=capex, year1_savings=savings, degradation_factors=degradation,
         certificate_revenue_by_year=ledger["certificate_revenue"].to_numpy(),
         credit_revenue_by_year=ledger["credit_revenue"].to_numpy(),
     )
-    host_savings = investor_irr = None
-    if f_in.ownership == "emc":
-        emc = finance.emc_cash_flows(f_in, **table_kwargs)
-        cash = emc.investor_table
-        metrics = emc.investor
-        host_savings, investor_irr = emc.host_savings_lifetime, emc.investor_irr_project
-    else:
-        cash = finance.cash_flow_table(f_in, **table_kwargs)
-        metrics = finance.metrics(cash, f_in.discount_rate)
-
     avoided = carbon.avoided_emissions(
-        self_consumed, kwh["pv_to_grid"], prepared.emission_factor.factor_tco2_per_mwh,
-        f_in.analysis_years, degradation, scenario.carbon.grid_factor_decline_rate,
+        flows.self_consumed_kwh, flows.exported_kwh,
+        prepared.emission_factor.factor_tco2_per_mwh, f_in.analysis_years, degradation,
+        scenario.carbon.grid_factor_decline_rate,
     )
-    residual = carbon.emission_factor(scenario.carbon.residual_factor_id,
-                                      field="carbon.residual_factor_id")
-    scope2 = carbon.scope2(
-        load_kwh, float(grid_import.sum() * dt), self_consumed,
-        location_factor=prepared.emission_factor.factor_tco2_per_mwh,
-        residual_factor=residual.factor_tco2_per_mwh,
-        certificates=scenario.carbon.certificates, exported_kwh=kwh["pv_to_grid"],
-    )
-
     hourly = _hourly_frame(index, load, dispatch, prepared.prices, sizing)
-    plane_results = _plane_results(scenario, sizing, sized)
-    capacity = total_kwp
+    m = returns.metrics
     return Result(
         scenario_name=scenario.name,
         currency=scenario.currency,
+        site=_site_summary(scenario, prepared),
         pv=PVSummary(
-            capacity_kwp=capacity,
-            annual_generation_kwh=generation,
-            specific_yield_kwh_per_kwp=generation / capacity if capacity > 0 else 0.0,
+            capacity_kwp=total_kwp,
+            annual_generation_kwh=flows.generation_kwh,
+            specific_yield_kwh_per_kwp=specific_yield_kwh_per_kwp(flows.generation_kwh,
+                                                                  total_kwp),
             max_capacity_kwp=float(sizing.plane_max_kwp.sum()),
-            planes=plane_results,
+            planes=_plane_results(scenario, sizing, sized),
         ),
         battery=BatterySummary(
             energy_kwh=float(sized.battery_kwh), power_kw=float(sized.battery_kw),
-            annual_discharge_kwh=kwh["battery_to_load"],
+            annual_discharge_kwh=flows.battery_discharged_kwh,
         ),
-        energy=EnergySummary(
-            load_kwh=load_kwh,
-            self_consumed_kwh=self_consumed,
-            exported_kwh=kwh["pv_to_grid"],
-            imported_kwh=kwh["grid_to_load"] + kwh["grid_to_battery"],
-            curtailed_kwh=kwh["curtailed"],
-            self_consumption_ratio=self_consumed / generation if generation > 0 else 0.0,
-            self_sufficiency_ratio=(kwh["pv_to_load"] + kwh["battery_to_load"]) / load_kwh
-            if load_kwh > 0 else 0.0,
-        ),
+        energy=_energy_summary(flows),
         bills=BillSummary(
             baseline_annual=baseline.total,
             with_system_annual=with_system.total,
@@ -389,53 +363,106 @@ def _assemble(scenario, prepared, sized, year1, degradation, curve) -> Result:
             export_revenue_annual=savings.export_revenue,
         ),
         finance=FinanceSummary(
-            ownership=f_in.ownership,
-            capex=capex.total,
-            npv=metrics.npv,
-            irr=metrics.irr_project,
-            equity_irr=metrics.irr_equity,
-            payback_years=metrics.payback_years,
-            discounted_payback_years=metrics.discounted_payback_years,
-            lcoe_per_kwh=metrics.lcoe_per_kwh,
-            benefit_cost_ratio=metrics.benefit_cost_ratio,
-            host_savings_lifetime=host_savings,
-            investor_irr=investor_irr,
+            ownership=f_in.ownership, capex=capex.total, npv=m.npv, irr=m.irr_project,
+            equity_irr=m.irr_equity, payback_years=m.payback_years,
+            discounted_payback_years=m.discounted_payback_years, lcoe_per_kwh=m.lcoe_per_kwh,
+            benefit_cost_ratio=m.benefit_cost_ratio,
+            host_savings_lifetime=returns.host_savings_lifetime,
+            investor_irr=returns.investor_irr,
         ),
-        carbon=CarbonSummary(
-            emission_factor_tco2_per_mwh=prepared.emission_factor.factor_tco2_per_mwh,
-            emission_factor_source=f"{prepared.emission_factor.id}: {prepared.emission_factor.source}",
-            avoided_tco2_year1=float(avoided["total_tco2"].iloc[0]) if len(avoided) else 0.0,
-            avoided_tco2_lifetime=float(avoided["total_tco2"].sum()),
-            certificates_year1=int(ledger["certificates_issued"].iloc[0]) if len(ledger) else 0,
-            certificate_revenue_year1=float(ledger["certificate_revenue"].iloc[0]) if len(ledger) else 0.0,
-            credits_tco2_year1=float(ledger["credits_tco2"].iloc[0]) if "credits_tco2" in ledger else 0.0,
-            credit_revenue_year1=float(ledger["credit_revenue"].iloc[0]) if len(ledger) else 0.0,
-            scope2=scope2.to_dict(),
-            double_counting_note=scope2.note,
-        ),
-        solver=SolverSummary(
-            status=sized.status, seconds=sized.solve_seconds, backend=sized.backend,
-            objective=sized.objective, optimality_gap=float(sized.optimality_gap),
-            year1_dispatch_gap=float(year1.optimality_gap) if year1 is not sized else 0.0,
-            objective_parts={
-                "capex_effective": sized.capex, "om_pw": sized.om_pw,
-                "energy_savings_pw": sized.energy_savings_pw,
-                "export_revenue_pw": sized.export_revenue_pw,
-                "demand_savings_pw": sized.demand_savings_pw, "npv": sized.npv,
-            },
-        ),
+        carbon=_carbon_summary(scenario, prepared, flows, ledger, avoided),
+        solver=_solver_summary(sized, year1),
         weather=prepared.weather_meta,
         hourly=hourly,
         monthly=_monthly_frame(hourly, dt),
-        cash_flow=cash,
+        cash_flow=returns.cash_flow,
         carbon_ledger=ledger.assign(avoided_tco2=avoided["total_tco2"].to_numpy()),
         npv_curve=curve,
         bill_baseline_monthly=baseline.monthly,
         bill_with_system_monthly=with_system.monthly,
-        warnings=[*prepared.load_notes, *prepared.weather_meta.get("notes", []),
-                  *map(_scenario_wording, sized.notes),
-                  *(f"Year-1 dispatch: {_scenario_wording(note)}" for note in year1.notes
-                    if year1 is not sized and note not in sized.notes)],
+        warnings=_warnings(prepared, sized, year1),
+        assumptions=plan_assumptions(scenario, _resolved(prepared, flows.load_kwh)),
+        inputs=scenario.model_dump(mode="json"),
+    )
+
+
+def _first(frame: pd.DataFrame, column: str) -> float:
+    """Year-1 value of a ledger column (0 when the ledger or column is empty)."""
+    return float(frame[column].iloc[0]) if column in frame and len(frame) else 0.0
+
+
+def _energy_summary(flows: EnergyFlows) -> EnergySummary:
+    return EnergySummary(
+        load_kwh=flows.load_kwh, self_consumed_kwh=flows.self_consumed_kwh,
+        exported_kwh=flows.exported_kwh, imported_kwh=flows.imported_kwh,
+        curtailed_kwh=flows.curtailed_kwh, self_consumption_ratio=flows.self_consumption_ratio,
+        self_sufficiency_ratio=flows.self_sufficiency_ratio,
+    )
+
+
+def _carbon_summary(scenario: Scenario, prepared: Prepared, flows: EnergyFlows,
+                    ledger: pd.DataFrame, avoided: pd.DataFrame) -> CarbonSummary:
+    location = prepared.emission_factor
+    scope2 = carbon.scope2(
+        flows.load_kwh, flows.imported_kwh, flows.self_consumed_kwh,
+        location_factor=location.factor_tco2_per_mwh,
+        residual_factor=prepared.residual_factor.factor_tco2_per_mwh,
+        certificates=scenario.carbon.certificates, exported_kwh=flows.exported_kwh,
+    )
+    return CarbonSummary(
+        emission_factor_tco2_per_mwh=location.factor_tco2_per_mwh,
+        emission_factor_source=f"{location.region}: {location.source}",
+        avoided_tco2_year1=_first(avoided, "total_tco2"),
+        avoided_tco2_lifetime=float(avoided["total_tco2"].sum()),
+        certificates_year1=int(_first(ledger, "certificates_issued")),
+        certificate_revenue_year1=_first(ledger, "certificate_revenue"),
+        credits_tco2_year1=_first(ledger, "credits_tco2"),
+        credit_revenue_year1=_first(ledger, "credit_revenue"),
+        scope2=scope2.to_dict(),
+        double_counting_note=scope2.note,
+    )
+
+
+def _solver_summary(sized: SizingResult, year1: SizingResult) -> SolverSummary:
+    return SolverSummary(
+        status=sized.status, seconds=sized.solve_seconds, backend=sized.backend,
+        objective=sized.objective, optimality_gap=float(sized.optimality_gap),
+        year1_dispatch_gap=float(year1.optimality_gap) if year1 is not sized else 0.0,
+        objective_parts={
+            "capex_effective": sized.capex, "om_pw": sized.om_pw,
+            "energy_savings_pw": sized.energy_savings_pw,
+            "export_revenue_pw": sized.export_revenue_pw,
+            "demand_savings_pw": sized.demand_savings_pw, "npv": sized.npv,
+        },
+    )
+
+
+def _warnings(prepared: Prepared, sized: SizingResult, year1: SizingResult) -> list[str]:
+    return [*prepared.load_notes, *prepared.weather_meta.get("notes", []),
+            *map(_scenario_wording, sized.notes),
+            *(f"Year-1 dispatch: {_scenario_wording(note)}" for note in year1.notes
+              if year1 is not sized and note not in sized.notes)]
+
+
+def _site_summary(scenario: Scenario, prepared: Prepared) -> SiteSummary:
+    site = scenario.site
+    return SiteSummary(
+        name=site.name or "", city=site.city or "", province=site.province or "",
+        country=site.country or "", latitude_deg=site.latitude, longitude_deg=site.longitude,
+        elevation_m=prepared.elevation_m, utc_offset_hours=prepared.utc_offset_hours,
+    )
+
+
+def _resolved(prepared: Prepared, load_kwh: float) -> ResolvedInputs:
+    prices = prepared.prices
+    return ResolvedInputs(
+        tariff=prepared.tariff, export=prepared.export,
+        location_factor=prepared.emission_factor, residual_factor=prepared.residual_factor,
+        weather=prepared.weather_meta, utc_offset_hours=prepared.utc_offset_hours,
+        elevation_m=prepared.elevation_m, load_kwh=load_kwh,
+        load_interval_minutes=prepared.load_interval_minutes,
+        period_prices=period_price_ranges(prices["period"].to_numpy(),
+                                          prices["import_price_per_kwh"].to_numpy()),
     )
 
 
@@ -468,6 +495,6 @@ def _plane_results(scenario, sizing, sized) -> list[PlaneResult]:
             name=plane.name, capacity_kwp=float(kwp), max_kwp=float(limit),
             tilt_deg=plane.module_tilt_deg, azimuth_deg=plane.azimuth_deg,
             mounting=plane.mounting, annual_generation_kwh=specific * float(kwp),
-            specific_yield_kwh_per_kwp=specific,
+            specific_yield_kwh_per_kwp=specific, area_m2=float(plane.area_m2),
         ))
     return out

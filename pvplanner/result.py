@@ -1,25 +1,51 @@
-"""The Result of :func:`pvplanner.pipeline.plan`: scalars for KPIs, tables for charts/reports.
+"""The Result of :func:`pvplanner.pipeline.plan`: the one record of a plan.
+
+A :class:`Result` holds the KPIs (scalars with their units in the field names), the tables
+behind the charts and the proposal (pandas DataFrames, columns documented below) and
+:attr:`Result.assumptions`, every input the plan resolved and used (a tariff version, the
+export price actually applied, the emission factors, each default with its source). The app,
+the proposal, the CLI, the store and the batch runner read this record and nothing else, so
+what they state is what the plan used.
 
 ``Result.to_dict()`` is the JSON form the CLI prints (keys in DESIGN.md; more may be added,
-none renamed). Tables stay pandas DataFrames for the app, the reports and the store.
+none renamed) and :meth:`Result.from_dict` reads it back (the store keeps results this way).
+
+Conventions: energy in kWh, power in kW, capacity in kWp, money in ``Result.currency``,
+emissions in tCO2, ratios as *fractions* (0.42 = 42 %) unless a name ends in ``_percent``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe scalars: numpy -> Python, NaN/inf -> None."""
+def json_safe(value: Any) -> Any:
+    """JSON-safe copy of a nested value: numpy scalars -> Python, NaN/inf -> None.
+
+    Parameters
+    ----------
+    value : Any
+        Dicts, lists, tuples and scalars, nested.
+
+    Returns
+    -------
+    Any
+        The same structure with plain Python scalars.
+
+    Examples
+    --------
+    >>> json_safe({"a": np.float64(1.5), "b": [float("nan"), 2]})
+    {'a': 1.5, 'b': [None, 2]}
+    """
     if isinstance(value, dict):
-        return {key: _clean(item) for key, item in value.items()}
+        return {key: json_safe(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_clean(item) for item in value]
+        return [json_safe(item) for item in value]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -28,7 +54,104 @@ def _clean(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class Assumption:
+    """One resolved input of a plan: what value was used, and where it comes from.
+
+    Attributes
+    ----------
+    category : str
+        Group: ``site``, ``weather``, ``load``, ``tariff``, ``export``, ``emission``,
+        ``assets``, ``finance``, ``pv`` or ``optimizer``.
+    item : str
+        Stable key of the input, e.g. ``"tariff.preset"``, ``"export.price_per_kwh"``,
+        ``"finance.discount_rate"`` (the message catalogues name it for readers).
+    value : float, int, str or bool
+        The value the plan used (numbers unformatted, in ``unit``).
+    unit : str
+        Unit of ``value``: ``"CNY/kWh"``, ``"tCO2/MWh"``, ``"fraction"``, ``"%"``, ``"kWh"``,
+        ``"years"``; ``""`` for text and counts.
+    source : str
+        Citation of the figure (notice, dataset, table) or ``"user input"``.
+    date : str
+        Date, year or validity of the figure (``"2026-08-01"``, ``"2023"``,
+        ``"2026-08-01/2027-12-31"``); ``""`` when the source gives none.
+    status : str
+        ``official``, ``secondary``, ``unverified`` (with the reason in ``source``), ``user``
+        (typed by the user), ``derived`` (computed from other inputs) or ``model`` (a
+        modelling choice of pvplanner).
+    value_zh : str or None
+        The Chinese name of a text value (a tariff's or a dataset's name), when it has one.
+    """
+
+    category: str
+    item: str
+    value: Any
+    unit: str = ""
+    source: str = ""
+    date: str = ""
+    status: str = ""
+    value_zh: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The DESIGN.md record ``{category, item, value, unit, source, date, status}``."""
+        out = asdict(self)
+        if out["value_zh"] is None:
+            del out["value_zh"]
+        return json_safe(out)
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    """Where the plan is.
+
+    Attributes
+    ----------
+    name, city, province, country : str
+        As entered (``name`` is the customer's or site's name; empty when not given).
+    latitude_deg, longitude_deg : float
+        Degrees north / east.
+    elevation_m : float
+        Metres above sea level used by the PV model (entered, or the weather dataset's).
+    utc_offset_hours : float
+        The fixed standard-time offset of the time axis (no DST).
+    """
+
+    name: str
+    city: str
+    province: str
+    country: str
+    latitude_deg: float
+    longitude_deg: float
+    elevation_m: float
+    utc_offset_hours: float
+
+
+@dataclass(frozen=True)
 class PlaneResult:
+    """One roof plane of the design.
+
+    Attributes
+    ----------
+    name : str
+        The plane's name as entered.
+    capacity_kwp : float
+        PV chosen on it [kWp DC].
+    max_kwp : float
+        What fits on it [kWp DC] (area x usable fraction x module power density).
+    tilt_deg, azimuth_deg : float
+        Module tilt from horizontal and azimuth (0 = north, 90 = east, 180 = south) [deg];
+        for ``east_west`` racks the azimuth is the ridge's normal and modules face
+        azimuth - 90 and azimuth + 90.
+    mounting : str
+        ``flush``, ``tilted_rows`` or ``east_west``.
+    area_m2 : float
+        The plane's roof area [m2].
+    annual_generation_kwh : float
+        Year-1 AC energy of the chosen capacity before curtailment [kWh].
+    specific_yield_kwh_per_kwp : float
+        Year-1 AC energy per kWp of this plane [kWh/kWp].
+    """
+
     name: str
     capacity_kwp: float
     max_kwp: float
@@ -37,10 +160,27 @@ class PlaneResult:
     mounting: str
     annual_generation_kwh: float
     specific_yield_kwh_per_kwp: float
+    area_m2: float = float("nan")
 
 
 @dataclass(frozen=True)
 class PVSummary:
+    """The PV system.
+
+    Attributes
+    ----------
+    capacity_kwp : float
+        Total DC capacity [kWp].
+    annual_generation_kwh : float
+        Year-1 AC energy used or exported (after curtailment) [kWh].
+    specific_yield_kwh_per_kwp : float
+        ``annual_generation_kwh / capacity_kwp`` [kWh/kWp] (0 without PV).
+    max_capacity_kwp : float
+        What all roof planes could hold [kWp].
+    planes : list of PlaneResult
+        Per roof plane, in the scenario's order.
+    """
+
     capacity_kwp: float
     annual_generation_kwh: float
     specific_yield_kwh_per_kwp: float
@@ -50,6 +190,18 @@ class PVSummary:
 
 @dataclass(frozen=True)
 class BatterySummary:
+    """The battery (zeros without one).
+
+    Attributes
+    ----------
+    energy_kwh : float
+        Usable energy capacity [kWh].
+    power_kw : float
+        Charge/discharge power rating [kW].
+    annual_discharge_kwh : float
+        Year-1 energy discharged to the load [kWh].
+    """
+
     energy_kwh: float
     power_kw: float
     annual_discharge_kwh: float = 0.0
@@ -57,6 +209,26 @@ class BatterySummary:
 
 @dataclass(frozen=True)
 class EnergySummary:
+    """Year-1 energy flows of the chosen design [kWh] and two ratios [fraction].
+
+    Attributes
+    ----------
+    load_kwh : float
+        The site's consumption.
+    self_consumed_kwh : float
+        PV used on site, directly or through the battery.
+    exported_kwh : float
+        PV fed into the grid.
+    imported_kwh : float
+        Energy bought from the grid (to the load and to the battery).
+    curtailed_kwh : float
+        PV available but not used (export limits, zero export).
+    self_consumption_ratio : float
+        ``self_consumed_kwh`` / PV generation [fraction].
+    self_sufficiency_ratio : float
+        Load met by PV (directly or from the battery) / ``load_kwh`` [fraction].
+    """
+
     load_kwh: float
     self_consumed_kwh: float
     exported_kwh: float
@@ -68,6 +240,23 @@ class EnergySummary:
 
 @dataclass(frozen=True)
 class BillSummary:
+    """Year-1 electricity bills [currency per year].
+
+    Attributes
+    ----------
+    baseline_annual : float
+        The bill without the system.
+    with_system_annual : float
+        The bill with it (export credits deducted).
+    savings_annual : float
+        ``baseline_annual - with_system_annual``.
+    currency : str
+        ISO code of every money figure.
+    energy_savings_annual, demand_savings_annual, export_revenue_annual : float
+        The parts of the savings: energy charges avoided, demand/capacity charges avoided,
+        export income.
+    """
+
     baseline_annual: float
     with_system_annual: float
     savings_annual: float
@@ -79,6 +268,39 @@ class BillSummary:
 
 @dataclass(frozen=True)
 class FinanceSummary:
+    """Investment metrics over the analysis period (money in the currency).
+
+    The perspective is the owner's (``ownership`` = ``owner`` or ``lease``) or, under an
+    energy-management contract (``emc``), the investor's; the host's view is
+    ``host_savings_lifetime``. Metrics are after income tax unless the name says
+    ``pre_tax``.
+
+    Attributes
+    ----------
+    ownership : str
+        ``owner``, ``emc`` or ``lease``.
+    capex : float
+        Up-front investment (PV and battery, before subsidies).
+    npv : float
+        Net present value of the project cash flows at the discount rate, after tax.
+    irr : float or None
+        Project internal rate of return, after tax [fraction]; None when undefined.
+    equity_irr : float or None
+        Equity IRR (with debt), after tax [fraction].
+    payback_years : float or None
+        Simple payback of the after-tax project cash flows [years]; None if never.
+    discounted_payback_years : float or None
+        Discounted payback, after tax [years].
+    lcoe_per_kwh : float or None
+        Levelised cost of the PV energy [currency/kWh].
+    benefit_cost_ratio : float or None
+        Present value of benefits / present value of costs.
+    host_savings_lifetime : float or None
+        EMC only: the host's bill savings over the contract and after it.
+    investor_irr : float or None
+        EMC only: the investor's project IRR [fraction].
+    """
+
     ownership: str
     capex: float
     npv: float
@@ -94,6 +316,32 @@ class FinanceSummary:
 
 @dataclass(frozen=True)
 class CarbonSummary:
+    """Avoided emissions, Scope 2 and carbon assets.
+
+    Attributes
+    ----------
+    emission_factor_tco2_per_mwh : float
+        Location-based grid factor used [tCO2/MWh].
+    emission_factor_source : str
+        Its source (the factor's name and citation; details in ``Result.assumptions``).
+    avoided_tco2_year1, avoided_tco2_lifetime : float
+        Grid emissions avoided by all PV energy (self-consumed and exported), year 1 and
+        over the analysis period [tCO2].
+    certificates_year1 : int
+        Green certificates (GEC, 1 per MWh) issued in year 1.
+    certificate_revenue_year1 : float
+        Income from certificates sold in year 1 [currency].
+    credits_tco2_year1 : float
+        Carbon credits issued in year 1 [tCO2].
+    credit_revenue_year1 : float
+        Income from those credits [currency].
+    scope2 : dict
+        ``location_before_tco2``, ``location_after_tco2``, ``market_before_tco2``,
+        ``market_after_tco2``, their reductions [tCO2/yr], the certificate choice and a note.
+    double_counting_note : str
+        How the attribute of each MWh is used once.
+    """
+
     emission_factor_tco2_per_mwh: float
     emission_factor_source: str
     avoided_tco2_year1: float
@@ -110,10 +358,23 @@ class CarbonSummary:
 class SolverSummary:
     """How the sizing was solved.
 
-    ``status`` is "optimal" (proven within the solver's tolerance) or "feasible" (the time
-    limit stopped the proof); ``optimality_gap`` is then the most a better design could
-    add to the NPV [currency], and ``year1_dispatch_gap`` the same bound for the year-1
-    dispatch of the chosen design (both 0 when proven).
+    Attributes
+    ----------
+    status : str
+        ``optimal`` (proven within the solver's tolerance) or ``feasible`` (the time limit
+        stopped the proof).
+    seconds : float
+        Wall time of the sizing [s].
+    backend : str
+        The solver used (``highs``, ``pv_only``, ``cbc``).
+    objective : str
+        ``max_npv`` or another objective of the scenario.
+    objective_parts : dict
+        The optimizer's NPV and its present-worth parts [currency].
+    optimality_gap : float
+        The most a better design could add to the NPV [currency] (0 when proven).
+    year1_dispatch_gap : float
+        The same bound for the year-1 dispatch of the chosen design [currency].
     """
 
     status: str
@@ -125,9 +386,85 @@ class SolverSummary:
     year1_dispatch_gap: float = 0.0
 
 
+#: Tables of a Result: attribute -> (index name, what a row is).
+TABLES: dict[str, tuple[str | None, str]] = {
+    "hourly": ("time", "one time step of year 1 (interval start, the site's standard time)"),
+    "monthly": ("month", "one calendar month (1-12) of year 1"),
+    "cash_flow": ("year", "one year of the analysis period (0 = investment)"),
+    "carbon_ledger": ("year", "one year of the analysis period (1..N)"),
+    "npv_curve": (None, "one total PV capacity of the NPV-versus-capacity curve"),
+    "bill_baseline_monthly": ("month", "one month's bill without the system"),
+    "bill_with_system_monthly": ("month", "one month's bill with the system"),
+}
+
+
 @dataclass
 class Result:
-    """Everything :func:`plan` found; the CLI, app, reports and batch runner read this."""
+    """Everything :func:`pvplanner.plan` found; the CLI, app, reports and batch read this.
+
+    Attributes
+    ----------
+    scenario_name : str
+        The scenario's name.
+    currency : str
+        ISO code of every money figure.
+    site : SiteSummary
+        Where the plan is.
+    pv, battery, energy, bills, finance, carbon, solver
+        KPI groups (see their classes for units).
+    weather : dict
+        The weather dataset used: ``source``, ``dataset``, ``years``, ``station``,
+        ``distance_km``, ``latitude``, ``longitude``, ``elevation_m``, ``utc_offset_hours``,
+        ``attribution``, ``notes``.
+    assumptions : list of Assumption
+        Every resolved input the plan used, with unit, source, date and status.
+    hourly : DataFrame
+        Index ``time``. Columns [kW, mean power over the step]: ``load_kw``,
+        ``pv_available_kw``, ``pv_to_load_kw``, ``pv_to_battery_kw``, ``pv_to_grid_kw``,
+        ``curtailed_kw``, ``grid_to_load_kw``, ``grid_to_battery_kw``,
+        ``battery_to_load_kw``, ``grid_import_kw``; ``soc_kwh`` [kWh at the step's end];
+        ``period`` (time-of-use period name); ``import_price_per_kwh``,
+        ``export_price_per_kwh`` [currency/kWh, as applied].
+    monthly : DataFrame
+        Index ``month`` (1-12). The hourly power columns summed to energy, named
+        ``<flow>_kwh`` [kWh] (``load_kwh``, ``pv_available_kwh``, ``pv_to_load_kwh``, ...).
+    cash_flow : DataFrame
+        Index ``year`` (0..N). Money columns [currency, signed: income > 0, cost < 0]:
+        ``capex``, ``capex_subsidy``, ``energy_savings``, ``export_revenue``,
+        ``demand_savings``, ``generation_subsidy``, ``certificate_revenue``,
+        ``credit_revenue``, ``om_cost``, ``replacement_cost``, ``lease_payment``,
+        ``salvage``, ``tax_project``, ``tax``, ``debt_draw``, ``interest``, ``principal``,
+        ``depreciation``, ``taxable_income_project``, ``taxable_income``,
+        ``tax_loss_balance``, ``debt_balance``, ``battery_capex``, ``battery_om``,
+        ``battery_replacement``, ``net_cash_flow_project``, ``net_cash_flow_equity``,
+        ``cumulative_project``, ``cumulative_equity``; energy [kWh]: ``generation_kwh``,
+        ``self_consumed_kwh``, ``exported_kwh``, ``battery_discharged_kwh``;
+        ``degradation_factor`` [fraction of year-1 output].
+    carbon_ledger : DataFrame
+        Index ``year`` (1..N). ``generation_mwh``, ``self_consumed_mwh``, ``exported_mwh``,
+        ``scope2_claimed_mwh``, ``credited_mwh`` [MWh]; ``certificates_issued``,
+        ``certificates_sold``, ``certificates_retained`` [count]; ``certificate_price``
+        [currency/certificate]; ``certificate_revenue``, ``credit_revenue`` [currency];
+        ``credits_tco2``, ``avoided_tco2`` [tCO2]; ``credit_price`` [currency/tCO2];
+        ``credit_scheme``, ``credit_status`` (text).
+    npv_curve : DataFrame
+        One row per total PV size: ``total_kwp`` [kWp], ``npv``, ``capex`` [currency],
+        ``battery_kwh`` [kWh], ``battery_kw`` [kW], ``self_sufficiency_ratio``,
+        ``self_consumption_ratio`` [fraction], ``co2_avoided_tco2`` [tCO2/yr],
+        ``feasible`` (bool), ``regime``, ``optimality_gap`` [currency], and
+        ``kwp_<plane name>`` [kWp] per roof plane. Empty when not computed.
+    bill_baseline_monthly, bill_with_system_monthly : DataFrame
+        Index ``month``. ``import_kwh``, ``export_kwh``, ``kwh_<period>`` [kWh];
+        ``max_demand_kw`` [kW]; ``cost_<period>``, ``energy_tier_adjustment``, ``energy``,
+        ``demand``, ``capacity``, ``coincident_peak``, ``fixed``, ``export_credit``,
+        ``net_metering``, ``total`` [currency].
+    warnings : list of str
+        Notes the reader should see (load quality, weather fallbacks, solver limits).
+    timings_s : dict
+        Seconds spent per step.
+    inputs : dict
+        The validated scenario document the plan ran on (JSON form).
+    """
 
     scenario_name: str
     currency: str
@@ -148,12 +485,30 @@ class Result:
     bill_with_system_monthly: pd.DataFrame = field(repr=False)
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
+    site: SiteSummary | None = None
+    assumptions: list[Assumption] = field(default_factory=list)
+    inputs: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def assumption(self, item: str) -> Assumption | None:
+        """The assumption row with this ``item`` key, or None."""
+        for row in self.assumptions:
+            if row.item == item:
+                return row
+        return None
 
     def to_dict(self, *, tables: bool = False) -> dict[str, Any]:
-        """JSON-ready dictionary with the DESIGN.md keys (``tables`` adds monthly/cash flow)."""
+        """JSON-ready dictionary with the DESIGN.md keys.
+
+        Parameters
+        ----------
+        tables : bool, default False
+            Add the tables (all but ``hourly``) as lists of records and the scenario
+            document under ``inputs``, so :meth:`from_dict` can rebuild the Result.
+        """
         out: dict[str, Any] = {
             "scenario": self.scenario_name,
             "currency": self.currency,
+            "site": None if self.site is None else asdict(self.site),
             "pv": asdict(self.pv),
             "battery": asdict(self.battery),
             "energy": asdict(self.energy),
@@ -162,15 +517,54 @@ class Result:
             "carbon": asdict(self.carbon),
             "solver": asdict(self.solver),
             "weather": self.weather,
+            "assumptions": [row.to_dict() for row in self.assumptions],
             "warnings": list(self.warnings),
             "timings_s": self.timings_s,
         }
         if tables:
-            out["monthly"] = _records(self.monthly)
-            out["cash_flow"] = _records(self.cash_flow)
-            out["carbon_ledger"] = _records(self.carbon_ledger)
-            out["npv_curve"] = _records(self.npv_curve)
-        return _clean(out)
+            for name in TABLES:
+                if name != "hourly":
+                    out[name] = _records(getattr(self, name))
+            out["inputs"] = self.inputs
+        return json_safe(out)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Result:
+        """Rebuild a Result from :meth:`to_dict` output (``tables=True`` for the tables).
+
+        The hourly table is not kept in the dictionary and comes back empty; other missing
+        tables come back empty too, missing optional fields take their defaults.
+
+        Examples
+        --------
+        >>> import pvplanner
+        >>> result = pvplanner.plan(pvplanner.demo_scenario(), with_npv_curve=False)
+        >>> again = Result.from_dict(result.to_dict(tables=True))
+        >>> again.finance.npv == result.finance.npv
+        True
+        """
+        pv = dict(data["pv"])
+        pv["planes"] = [_build(PlaneResult, plane) for plane in pv.get("planes", [])]
+        site = data.get("site")
+        frames = {name: _frame(data.get(name), index) for name, (index, _) in TABLES.items()}
+        return cls(
+            scenario_name=data.get("scenario", ""),
+            currency=data.get("currency", ""),
+            site=None if site is None else _build(SiteSummary, site),
+            pv=_build(PVSummary, pv),
+            battery=_build(BatterySummary, data["battery"]),
+            energy=_build(EnergySummary, data["energy"]),
+            bills=_build(BillSummary, data["bills"]),
+            finance=_build(FinanceSummary, data["finance"]),
+            carbon=_build(CarbonSummary, data["carbon"]),
+            solver=_build(SolverSummary, data["solver"]),
+            weather=dict(data.get("weather") or {}),
+            assumptions=[_build(Assumption, row) for row in data.get("assumptions", [])],
+            warnings=list(data.get("warnings", [])),
+            timings_s=dict(data.get("timings_s") or {}),
+            inputs=dict(data.get("inputs") or {}),
+            **frames,
+        )
 
     def summary_text(self) -> str:
         """A few lines for the terminal."""
@@ -187,8 +581,8 @@ class Result:
             f"self-sufficiency {e.self_sufficiency_ratio:.1%}",
             f"  bill {self.bills.baseline_annual:,.0f} -> {self.bills.with_system_annual:,.0f} "
             f"{self.currency}/yr (saves {self.bills.savings_annual:,.0f})",
-            f"  capex {f.capex:,.0f}, NPV {f.npv:,.0f} {self.currency}, IRR {irr}, "
-            f"payback {payback}",
+            f"  capex {f.capex:,.0f}, NPV {f.npv:,.0f} {self.currency}, IRR {irr} (after tax), "
+            f"payback {payback} (after tax)",
             f"  avoided {c.avoided_tco2_year1:,.1f} tCO2 in year 1, "
             f"{c.avoided_tco2_lifetime:,.0f} t over the life; "
             f"{c.certificates_year1:,d} green certificates in year 1",
@@ -198,10 +592,27 @@ class Result:
         return "\n".join(lines)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _build(kind: type, data: dict[str, Any]) -> Any:
+    """A dataclass from a dict, ignoring unknown keys (older or newer documents)."""
+    names = {f.name for f in fields(kind)}
+    values = {key: value for key, value in data.items() if key in names}
+    for f in fields(kind):  # JSON turned NaN into None; float fields get NaN back
+        if f.name in values and values[f.name] is None and f.type == "float":
+            values[f.name] = float("nan")
+    return kind(**values)
+
+
+def _frame(records: list[dict[str, Any]] | None, index: str | None) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records or [])
+    if index is not None and index in frame.columns:
+        frame = frame.set_index(index)
+    return frame
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     if frame is None or frame.empty:
         return []
-    flat = frame.reset_index()
+    flat = frame.reset_index() if frame.index.name is not None else frame.reset_index(drop=True)
     for column in flat.columns:
         if pd.api.types.is_datetime64_any_dtype(flat[column]):
             flat[column] = flat[column].astype(str)

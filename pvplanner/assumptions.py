@@ -1,0 +1,387 @@
+"""The record of every input a plan resolved: :attr:`pvplanner.Result.assumptions`.
+
+A proposal is only as good as its worst number, and a customer's accountant must be able to
+trace each one. :func:`plan_assumptions` lists what the plan actually used — the tariff
+version, the export rule and the price it applied, the emission factors, each finance and
+PV default — with unit, source, date and status, so the app, the proposal and the CLI state
+those rows instead of re-deriving them from the scenario.
+
+A default is reported with its data-table source only while the scenario still holds the
+default value; a changed value is the user's (status ``user``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pvplanner.carbon.accounting import EmissionFactor, carbon_asset, carbon_defaults
+from pvplanner.finance.inputs import finance_defaults
+from pvplanner.pv.models import pv_defaults
+from pvplanner.result import Assumption
+from pvplanner.scenario.model import Scenario
+from pvplanner.tariff.export import ExportTerms
+from pvplanner.tariff.model import Tariff
+
+__all__ = ["ResolvedInputs", "field_unit", "period_price_ranges", "plan_assumptions"]
+
+USER_INPUT = "user input"
+
+#: Name endings -> unit of a finance or PV field (first match wins; ``{cur}`` = currency).
+_UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("_per_kwp_year", "{cur}/kWp/year"),
+    ("_per_kwh_year", "{cur}/kWh/year"),
+    ("_per_kw_year", "{cur}/kW/year"),
+    ("_per_kwp", "{cur}/kWp"),
+    ("_per_kwh", "{cur}/kWh"),
+    ("_per_kw", "{cur}/kW"),
+    ("_per_year", "{cur}/year"),
+    ("_percent_per_c", "%/°C"),
+    ("_percent", "%"),
+    ("_rate", "fraction/year"),
+    ("_fraction", "fraction"),
+    ("_years", "years"),
+    ("_year", "year"),
+    ("_w_m2", "W/m²"),
+    ("_deg", "°"),
+    ("_kwh", "kWh"),
+    ("_kw", "kW"),
+)
+
+
+def field_unit(name: str, currency: str) -> str:
+    """Unit of a field from its name's ending (``discount_rate`` -> ``fraction/year``).
+
+    Examples
+    --------
+    >>> field_unit("om_cost_per_kwp_year", "CNY")
+    'CNY/kWp/year'
+    >>> field_unit("dc_ac_ratio", "CNY")
+    ''
+    """
+    if name.endswith("tax_rate"):  # a share of taxable income, not a rate per year
+        return "fraction"
+    for suffix, unit in _UNIT_SUFFIXES:
+        if name.endswith(suffix):
+            return unit.format(cur=currency)
+    if "capex" in name or name.endswith(("_cost", "_payment")):
+        return currency
+    return ""
+
+
+@dataclass(frozen=True)
+class ResolvedInputs:
+    """What the pipeline resolved from a scenario, as the plan used it.
+
+    Attributes
+    ----------
+    tariff : Tariff
+        The tariff priced, with the applied export rule.
+    export : ExportTerms
+        What that export rule paid.
+    location_factor, residual_factor : EmissionFactor
+        Grid factors for location- and market-based accounting.
+    weather : Mapping
+        The weather dataset's description (``WeatherMeta.to_dict()``).
+    utc_offset_hours, elevation_m : float
+        The time axis' offset and the elevation the PV model used.
+    load_kwh : float
+        Annual consumption of the load the plan used [kWh].
+    load_interval_minutes : int
+        Step of the load as given.
+    period_prices : Mapping
+        Time-of-use period -> (lowest, highest) import price applied in it over the year
+        [currency/kWh] (seasons and holidays may differ).
+    """
+
+    tariff: Tariff
+    export: ExportTerms
+    location_factor: EmissionFactor
+    residual_factor: EmissionFactor
+    weather: Mapping[str, Any]
+    utc_offset_hours: float
+    elevation_m: float
+    load_kwh: float
+    load_interval_minutes: int
+    period_prices: Mapping[str, tuple[float, float]]
+
+
+def plan_assumptions(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]:
+    """Every resolved input of a plan, in the order a reader checks them.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    resolved : ResolvedInputs
+        What the pipeline resolved and used.
+
+    Returns
+    -------
+    list of Assumption
+    """
+    rows: list[Assumption] = []
+    rows += _site_rows(scenario, resolved)
+    rows += _weather_rows(resolved.weather)
+    rows += _load_rows(scenario, resolved)
+    rows += _tariff_rows(scenario, resolved.tariff, resolved.period_prices)
+    rows += _export_rows(scenario, resolved.export)
+    rows += _carbon_rows(scenario, resolved)
+    rows += _finance_rows(scenario)
+    rows += _pv_rows(scenario)
+    rows += _optimizer_rows(scenario)
+    return rows
+
+
+# --------------------------------------------------------------------------- helpers
+def _user(category: str, item: str, value: Any, unit: str = "") -> Assumption:
+    return Assumption(category, item, value, unit, USER_INPUT, "", "user")
+
+
+def _default_or_user(category: str, item: str, value: Any, unit: str,
+                     entry: Any) -> Assumption:
+    """A row sourced from a data-table default while ``value`` equals it, else the user's."""
+    if isinstance(entry, Mapping) and "value" in entry and _same(entry["value"], value):
+        date = entry.get("date") or entry.get("year") or ""
+        return Assumption(category, item, value, unit, str(entry.get("source", "")),
+                          str(date), str(entry.get("status", "")))
+    return _user(category, item, value, unit)
+
+
+def _same(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return default == value
+    if isinstance(default, (int, float)) and isinstance(value, (int, float)):
+        return math.isclose(float(default), float(value), rel_tol=1e-9, abs_tol=1e-12)
+    return bool(default == value)
+
+
+# --------------------------------------------------------------------------- groups
+def _site_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]:
+    site = scenario.site
+    offset_source = (USER_INPUT, "user") if site.utc_offset_hours is not None else (
+        "standard time of the site's time zone (IANA database via timezonefinder)", "derived")
+    elevation_source = (USER_INPUT, "user") if site.elevation_m is not None else (
+        f"weather dataset: {resolved.weather.get('dataset', '')}", "derived")
+    rows = [
+        _user("site", "site.latitude", site.latitude, "°N"),
+        _user("site", "site.longitude", site.longitude, "°E"),
+        Assumption("site", "site.utc_offset_hours", resolved.utc_offset_hours, "h",
+                   offset_source[0], "", offset_source[1]),
+        Assumption("site", "site.elevation_m", resolved.elevation_m, "m",
+                   elevation_source[0], "", elevation_source[1]),
+    ]
+    if site.province:
+        rows.append(_user("site", "site.province", site.province))
+    return rows
+
+
+def _weather_rows(weather: Mapping[str, Any]) -> list[Assumption]:
+    dataset = str(weather.get("dataset") or weather.get("source") or "")
+    source = str(weather.get("attribution") or weather.get("source") or "")
+    status = "model" if weather.get("source") == "synthetic" else "secondary"
+    rows = [Assumption("weather", "weather.dataset", dataset, "", source,
+                       str(weather.get("years") or ""), status)]
+    if weather.get("station"):
+        rows.append(Assumption("weather", "weather.station", str(weather["station"]), "",
+                               source, "", status))
+    if weather.get("distance_km") is not None:
+        rows.append(Assumption("weather", "weather.distance_km", float(weather["distance_km"]),
+                               "km", "great-circle distance from the site", "", "derived"))
+    return rows
+
+
+def _load_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]:
+    load = scenario.load
+    rows = [_user("load", "load.kind", load.kind)]
+    if load.kind == "meter_file" and load.meter_file:
+        rows.append(_user("load", "load.meter_file", _file_name(load.meter_file)))
+    else:
+        rows.append(_user("load", "load.template", load.template))
+    rows.append(Assumption("load", "load.annual_kwh", resolved.load_kwh, "kWh",
+                           USER_INPUT if load.kind != "meter_file" else "meter file",
+                           "", "derived" if load.kind == "bills" else "user"))
+    rows.append(Assumption("load", "load.interval_minutes", resolved.load_interval_minutes,
+                           "min", USER_INPUT, "", "user"))
+    return rows
+
+
+def _file_name(path: str) -> str:
+    """The file's own name, never the folder it sits in on a server."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _tariff_rows(scenario: Scenario, tariff: Tariff,
+                 period_prices: Mapping[str, tuple[float, float]]) -> list[Assumption]:
+    custom = scenario.tariff.custom is not None
+    source = USER_INPUT if custom else tariff.source
+    status = "user" if custom else tariff.status
+    date = "" if tariff.effective_date is None else tariff.effective_date.isoformat()
+    rows = [
+        Assumption("tariff", "tariff.preset", tariff.name, "", source, date, status,
+                   value_zh=tariff.name_zh or None),
+        Assumption("tariff", "tariff.effective_date", date, "", source, date, status),
+        Assumption("tariff", "tariff.customer_class", tariff.customer_class, "", source, date,
+                   status),
+    ]
+    for period, (low, high) in period_prices.items():
+        rows.append(Assumption("tariff", f"tariff.price.{period}", round(low, 6) if
+                               math.isclose(low, high) else f"{low:.4f}-{high:.4f}",
+                               f"{tariff.currency}/kWh", source, date, status))
+    for i, charge in enumerate(tariff.demand_charges):
+        rates = [tier.rate_per_kw_month for tier in charge.tiers] or [charge.rate_per_kw_month]
+        for rate in rates:
+            rows.append(Assumption("tariff", f"tariff.demand_charge.{i}", float(rate),
+                                   f"{tariff.currency}/kW/month", source, date, status))
+    if tariff.capacity_charge is not None and tariff.basic_charge_basis == "capacity":
+        rows.append(Assumption("tariff", "tariff.capacity_charge",
+                               float(tariff.capacity_charge.rate_per_kva_month),
+                               f"{tariff.currency}/kVA/month", source, date, status))
+    return rows
+
+
+def _export_rows(scenario: Scenario, terms: ExportTerms) -> list[Assumption]:
+    currency = scenario.currency
+    rows = [Assumption("export", "export.rule", terms.kind, "", terms.source or USER_INPUT,
+                       terms.date, terms.status or "user",
+                       value_zh=terms.province_zh or None)]
+    if terms.price_per_kwh is not None:
+        rows.append(Assumption("export", "export.price_per_kwh", terms.price_per_kwh,
+                               f"{currency}/kWh", terms.source or USER_INPUT, terms.date,
+                               terms.status or "user"))
+    elif terms.mean_price_per_kwh is not None:
+        rows.append(Assumption("export", "export.mean_price_per_kwh", terms.mean_price_per_kwh,
+                               f"{currency}/kWh", terms.source or USER_INPUT, terms.date,
+                               terms.status or "user"))
+    if terms.province:
+        rows.append(Assumption("export", "export.province", terms.province, "", terms.source,
+                               terms.date, terms.status, value_zh=terms.province_zh or None))
+    limit = scenario.constraints.export_limit_kw
+    if limit is not None:
+        rows.append(_user("export", "export.limit_kw", float(limit), "kW"))
+    return rows
+
+
+def _factor_row(item: str, factor: EmissionFactor) -> Assumption:
+    return Assumption("emission", item, factor.factor_tco2_per_mwh, "tCO2/MWh",
+                      f"{factor.region}: {factor.source}", str(factor.data_year or ""),
+                      factor.status)
+
+
+def _carbon_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]:
+    c = scenario.carbon
+    defaults = carbon_defaults()
+    rows = [
+        _factor_row("carbon.location_factor", resolved.location_factor),
+        _factor_row("carbon.residual_factor", resolved.residual_factor),
+        _user("emission", "carbon.grid_factor_decline_percent_per_year",
+              float(c.grid_factor_decline_percent_per_year), "%/year"),
+        _default_or_user("assets", "carbon.certificates", c.certificates, "",
+                         defaults.get("certificates")),
+    ]
+    asset = carbon_asset(c.certificate_price_id, field="carbon.certificate_price_id")
+    if c.certificate_price_per_mwh is not None:
+        rows.append(_user("assets", "carbon.certificate_price", float(c.certificate_price_per_mwh),
+                          f"{scenario.currency}/MWh"))
+    else:
+        rows.append(Assumption("assets", "carbon.certificate_price", float(asset["price"]),
+                               str(asset.get("unit", "")),
+                               str(asset.get("source", "")), str(asset.get("price_date", "")),
+                               str(asset.get("status", ""))))
+    for scheme_id in c.credit_scheme_ids:
+        scheme = carbon_asset(scheme_id, field="carbon.credit_scheme_ids")
+        rows.append(Assumption("assets", "carbon.credit_scheme", str(scheme.get("scheme", "")),
+                               "", str(scheme.get("source", "")),
+                               str(scheme.get("price_date", "")), str(scheme.get("status", ""))))
+    return rows
+
+
+def _finance_rows(scenario: Scenario) -> list[Assumption]:
+    f = scenario.finance
+    defaults = finance_defaults()
+    rows = []
+    for name in type(f).model_fields:
+        value = getattr(f, name)
+        if value is None or _skip_finance(name, f):
+            continue
+        rows.append(_default_or_user("finance", f"finance.{name}", value,
+                                     field_unit(name, scenario.currency), defaults.get(name)))
+    return rows
+
+
+def _skip_finance(name: str, f: Any) -> bool:
+    """Fields that play no part under the chosen ownership and options."""
+    if name in ("emc_discount_percent",) and f.ownership != "emc":
+        return True
+    if name in ("lease_rate", "lease_payment_per_year") and f.ownership != "lease":
+        return True
+    if name == "contract_years" and f.ownership == "owner":
+        return True
+    if name in ("debt_rate", "debt_tenor_years") and f.debt_fraction == 0:
+        return True
+    if name == "generation_subsidy_years" and f.generation_subsidy_per_kwh == 0:
+        return True
+    return name == "tax_loss_carry_forward_years" and f.tax_losses != "carry_forward"
+
+
+def _pv_rows(scenario: Scenario) -> list[Assumption]:
+    defaults = pv_defaults()
+    pv = scenario.pv
+    rows = []
+    for name in type(pv.losses).model_fields:
+        value = getattr(pv.losses, name)
+        rows.append(_default_or_user("pv", f"pv.losses.{name}", value, "%",
+                                     defaults.get("losses", {}).get(name.removesuffix("_percent"))))
+    rows.append(Assumption("pv", "pv.losses.total_percent", pv.losses.total_percent, "%",
+                           "PVWatts: 100 (1 - Π(1 - loss/100))", "", "derived"))
+    for name in ("dc_ac_ratio", "inverter_efficiency_percent",
+                 "temperature_coefficient_percent_per_c", "albedo",
+                 "degradation_first_year_percent", "degradation_annual_percent"):
+        rows.append(_default_or_user("pv", f"pv.{name}", getattr(pv, name),
+                                     field_unit(name, scenario.currency),
+                                     defaults.get("system", {}).get(name)))
+    for name in ("module_power_density_w_m2", "usable_fraction"):
+        values = {getattr(plane, name) for plane in scenario.roof_planes}
+        if len(values) == 1:
+            rows.append(_default_or_user("pv", f"roof.{name}", values.pop(),
+                                         field_unit(name, scenario.currency),
+                                         defaults.get("roof_plane", {}).get(name)))
+    return rows
+
+
+def _optimizer_rows(scenario: Scenario) -> list[Assumption]:
+    c = scenario.constraints
+    return [
+        _user("optimizer", "constraints.objective", c.objective),
+        _user("optimizer", "constraints.solver_time_limit_s", float(c.solver_time_limit_s), "s"),
+        _user("optimizer", "battery.allowed", bool(scenario.battery.allowed)),
+    ]
+
+
+def period_price_ranges(periods: Any, import_prices: Any) -> dict[str, tuple[float, float]]:
+    """Lowest and highest import price of each time-of-use period over the year.
+
+    Parameters
+    ----------
+    periods : array-like of str
+        Period name of every step.
+    import_prices : array-like of float
+        Import price of every step [currency/kWh].
+
+    Returns
+    -------
+    dict
+        Period -> (lowest, highest) [currency/kWh], periods in order of first appearance.
+
+    Examples
+    --------
+    >>> period_price_ranges(["peak", "valley", "peak"], [1.0, 0.3, 1.2])
+    {'peak': (1.0, 1.2), 'valley': (0.3, 0.3)}
+    """
+    out: dict[str, tuple[float, float]] = {}
+    for period, price in zip(periods, import_prices, strict=True):
+        low, high = out.get(str(period), (float(price), float(price)))
+        out[str(period)] = (min(low, float(price)), max(high, float(price)))
+    return out
