@@ -6,6 +6,7 @@ import pytest
 from pvplanner.errors import PlannerInputError
 from pvplanner.pipeline import plan
 from pvplanner.scenario.model import demo_scenario, parse_scenario
+from pvplanner.tariff import load_tariff_preset
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +85,65 @@ def test_budget_limits_the_capex():
     assert result.pv.capacity_kwp > 0
 
 
+def _battery_margin_per_kwh(scenario, hourly, demand_charge_per_kw_month: float) -> float:
+    """Lower bound on the NPV gain [CNY] of one more kWh of battery, by hand.
+
+    One extra kWh of capacity (power 0.5 kW with it, the C-rate limit) swings its usable
+    (1 - min SOC) once a day: charged from the grid over the day's 10 valley hours, discharged
+    in place of grid imports in the 7 peak/sharp hours. Charging spread over those 10 hours
+    raises the month's maximum import by at most 1/10 of the charged kWh per kW of demand.
+    Costs are over-counted (no depreciation shield, salvage or tax relief on O&M and
+    replacement), savings under-counted (no flat-hour or PV-surplus cycle).
+    """
+    b, f = scenario.battery, scenario.finance
+    usable_kwh = 1.0 - b.min_soc_fraction
+    stored_in_kwh = usable_kwh / b.charge_efficiency  # AC drawn from the grid
+    delivered_kwh = usable_kwh * b.discharge_efficiency  # AC replacing imports
+    peak_price = hourly.loc[hourly["period"].isin(["peak", "sharp"]), "import_price_per_kwh"]
+    valley_price = hourly.loc[hourly["period"].isin(["valley", "deep_valley"]),
+                              "import_price_per_kwh"]
+    yearly = 365 * (delivered_kwh * peak_price.min() - stored_in_kwh * valley_price.max())
+    yearly -= stored_in_kwh / 10 * demand_charge_per_kw_month * 12
+    years = np.arange(1, f.analysis_years + 1)
+    discount = (1 + f.discount_rate) ** -years
+    value = yearly * (1 - f.income_tax_rate) * discount.sum()
+    cost = f.battery_capex_per_kwh + b.max_c_rate * f.battery_capex_per_kw
+    cost += f.battery_om_per_kwh_year * np.sum((1 + f.om_escalation_rate) ** (years - 1) * discount)
+    replaced = f.battery_replacement_year
+    cost += (f.battery_replacement_cost_per_kwh * (1 + f.inflation_rate) ** (replaced - 1)
+             * discount[replaced - 1])
+    return float(value - cost)
+
+
 def test_battery_option_runs_and_balances():
-    result = plan(_variant(battery__allowed=True, battery__max_energy_kwh=2000.0))
+    # Zhejiang 2026 TOU (peak 1.028, sharp 1.124, valley 0.332 CNY/kWh; 36.1 CNY/kW-month
+    # maximum demand), zero export so the dispatch is a pure LP solved to optimality (no
+    # behind-the-meter branching, no gap). A battery below its 1,000 kWh cap is then never
+    # optimal: one more kWh gains > 0 (the bound below, ~+400 CNY), so the plan must reach the
+    # cap. Tolerance 1e-3 kWh: the LP optimum sits on the bound up to HiGHS' feasibility
+    # tolerance (1e-7 relative).
+    max_energy_kwh = 1000.0
+    scenario = _variant(battery__allowed=True, battery__max_energy_kwh=max_energy_kwh,
+                        constraints__export_limit_kw=0.0)
+    tariff = load_tariff_preset(scenario.tariff.preset)
+    (demand,) = tariff.demand_charges
+    result = plan(scenario)
     h = result.hourly
-    assert result.battery.energy_kwh >= 0
+    assert result.solver.status == "optimal"
+    # The bound's premises, read from the plan: each day has 10 valley and 7 peak/sharp hours,
+    # and the load left after all the PV in the peak/sharp hours exceeds a full swing.
+    days = h.index.normalize()
+    valley = h["period"].isin(["valley", "deep_valley"])
+    peak = h["period"].isin(["peak", "sharp"])
+    assert (peak.groupby(days).sum() == 7).all()
+    assert (valley.groupby(days).sum() >= 10).all()
+    residual_kwh = (h["load_kw"] - h["pv_available_kw"]).clip(lower=0)[peak].groupby(days[peak])
+    swing_kwh = max_energy_kwh * (1 - scenario.battery.min_soc_fraction)
+    assert residual_kwh.sum().min() >= swing_kwh
+    assert _battery_margin_per_kwh(scenario, h, demand.rate_per_kw_month) > 100.0
+
+    assert result.battery.energy_kwh == pytest.approx(max_energy_kwh, abs=1e-3)
+    assert 0 < result.battery.power_kw <= max_energy_kwh * scenario.battery.max_c_rate + 1e-6
     assert h["soc_kwh"].max() <= result.battery.energy_kwh + 1e-6
     served = h["pv_to_load_kw"] + h["battery_to_load_kw"] + h["grid_to_load_kw"]
     np.testing.assert_allclose(served, h["load_kw"], atol=1e-5)
