@@ -143,11 +143,17 @@ class WeatherCache:
 
     Examples
     --------
-    >>> cache = WeatherCache(tmp_dir)                                     # doctest: +SKIP
-    >>> cache.put("pvgis", 30.2741, 120.1551, frame, meta)                # doctest: +SKIP
-    >>> frame, meta = cache.get("pvgis", 30.27, 120.155)                  # doctest: +SKIP
-    >>> meta.obtained                                                     # doctest: +SKIP
-    'cache'
+    >>> import tempfile
+    >>> from weather.synthetic import synthetic_weather_for_place
+    >>> frame, meta = synthetic_weather_for_place(30.2741, 120.1551)
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> cache = WeatherCache(folder.name)
+    >>> cache.put("synthetic", 30.2741, 120.1551, frame, meta).name
+    'N30.27_E120.16_afa7c23a6094.json'
+    >>> cached, cached_meta = cache.get("synthetic", 30.27, 120.155)  # same 0.01 deg cell
+    >>> cached_meta.obtained, cached.equals(frame)
+    ('cache', True)
+    >>> folder.cleanup()
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
