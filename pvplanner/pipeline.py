@@ -158,14 +158,18 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
     return result
 
 
+def site_utc_offset_hours(scenario: Scenario) -> float:
+    """The standard-time offset of the scenario's time axis [h]: entered, or the site's zone."""
+    site = scenario.site
+    if site.utc_offset_hours is not None:
+        return float(site.utc_offset_hours)
+    return standard_utc_offset_hours(site.latitude, site.longitude)
+
+
 def prepare(scenario: Scenario) -> Prepared:
     """Weather, PV profiles, load, prices and windows for a scenario (memoized parts)."""
     site = scenario.site
-    offset = (
-        site.utc_offset_hours
-        if site.utc_offset_hours is not None
-        else standard_utc_offset_hours(site.latitude, site.longitude)
-    )
+    offset = site_utc_offset_hours(scenario)
     weather_key = (
         site.latitude, site.longitude,
         scenario.weather.source if scenario.weather.source != "file" else "auto",
@@ -185,7 +189,7 @@ def prepare(scenario: Scenario) -> Prepared:
         weather_key, float(elevation), _json(scenario.roof_planes), scenario.pv.model_dump_json()
     )
     index = profiles.index
-    tariff = _tariff(scenario)
+    tariff = scenario_tariff(scenario)
     prices = price_series(tariff, index)
     load_kw, notes, interval = _load(scenario, index, prices["period"], offset)
     windows = demand_charge_windows(tariff, index)
@@ -230,8 +234,11 @@ def _profiles(weather_key: tuple, elevation_m: float, planes_json: str, settings
     )
 
 
-def _tariff(scenario: Scenario) -> Tariff:
-    """The tariff priced, with the export rule the plan applies (decided in one place)."""
+def scenario_tariff(scenario: Scenario) -> Tariff:
+    """The tariff a plan of this scenario prices, with the export rule it applies.
+
+    Decided here once for the plan, the CLI's ``load inspect`` and the app.
+    """
     choice = scenario.tariff
     tariff = choice.custom if choice.custom is not None else load_tariff_preset(choice.preset)
     policy = applied_export_policy(

@@ -3,6 +3,8 @@ public API / CLI of pvplanner.report (the PDF is tested in test_report_pdf.py)."
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -37,20 +39,26 @@ def demo():
 
 @pytest.fixture(scope="module")
 def evil(demo):
-    """The demo with hostile user text: a formula as site name, markup and formulas in
-    plane names (the result is the demo's; the report reads names from both)."""
+    """The demo's result with hostile user text: a formula as site name, markup and formulas
+    in plane names, in the KPIs and in the scenario document it records."""
     scenario, result = demo
-    site = scenario.site.model_copy(update={"name": EVIL_NAME})
-    planes = list(scenario.roof_planes)
-    planes[0] = planes[0].model_copy(update={"name": "+SUM(A1:A9) <script>alert(1)</script>"})
-    planes[1] = planes[1].model_copy(update={"name": "@cmd|' /C calc'!A0"})
-    return scenario.model_copy(update={"site": site, "roof_planes": planes}), result
+    names = ["+SUM(A1:A9) <script>alert(1)</script>", "@cmd|' /C calc'!A0"]
+    planes = list(result.pv.planes)
+    inputs = copy.deepcopy(result.inputs)
+    inputs["site"]["name"] = EVIL_NAME
+    for i, name in enumerate(names):
+        planes[i] = dataclasses.replace(planes[i], name=name)
+        inputs["roof_planes"][i]["name"] = name
+    hostile = dataclasses.replace(
+        result, site=dataclasses.replace(result.site, name=EVIL_NAME),
+        pv=dataclasses.replace(result.pv, planes=planes), inputs=inputs)
+    return scenario, hostile
 
 
 @pytest.fixture(scope="module")
 def htmls(demo):
     scenario, result = demo
-    return {lang: render_html(scenario, result, lang, preparer="Li Lei", date=DATE)
+    return {lang: render_html(result, lang, preparer="Li Lei", date=DATE)
             for lang in LANGUAGES}
 
 
@@ -58,7 +66,7 @@ def htmls(demo):
 def books(demo):
     scenario, result = demo
     # Read-only mode streams the 8760-row sheet instead of building it in memory.
-    return {lang: openpyxl.load_workbook(io.BytesIO(render_xlsx(scenario, result, lang,
+    return {lang: openpyxl.load_workbook(io.BytesIO(render_xlsx(result, lang,
                                                                 date=DATE)), read_only=True)
             for lang in LANGUAGES}
 
@@ -96,7 +104,7 @@ def test_languages_have_the_same_keys_and_placeholders():
 def test_unknown_language_is_a_user_error(demo):
     scenario, result = demo
     with pytest.raises(PlannerInputError, match="unknown report language 'fr'"):
-        render_html(scenario, result, "fr")
+        render_html(result, "fr")
 
 
 @pytest.mark.parametrize(("azimuth", "zh", "en"), [(0, "北", "N"), (170, "南", "S"),
@@ -165,7 +173,7 @@ def test_tables_add_up_to_the_results_totals(demo):
 
 def test_proposal_structure(demo):
     scenario, result = demo
-    proposal = build_proposal(scenario, result, "en", preparer="  Li Lei  ", date=DATE)
+    proposal = build_proposal(result, "en", preparer="  Li Lei  ", date=DATE)
     assert [s.key for s in proposal.sections] == list(SECTION_KEYS)
     assert [s.number for s in proposal.sections] == list(range(1, 9))
     assert proposal.customer == scenario.site.name
@@ -179,10 +187,14 @@ def test_proposal_structure(demo):
                        if getattr(b, "rows", None))
     text = " ".join(" ".join(row) for row in assumptions.rows)
     # Every kind of assumption is listed with its source.
-    for needle in ("CSWD", "zhejiang_2026_large_industry", "cn-national-2023-average",
-                   "cn-national-2023-residual", "gec-2025-10", "Discount rate",
-                   "NREL/TP-6A20-62641", "14.08%"):
+    for needle in ("CSWD", "Zhejiang large industry time-of-use", "0.5306 tCO2/MWh",
+                   "0.6096 tCO2/MWh", "Certificate price", "Discount rate",
+                   "NREL/TP-6A20-62641", "14.08%", "0.4153 CNY/kWh"):
         assert needle in text, needle
+    # Internal ids never reach the reader.
+    for internal in ("zhejiang_2026_large_industry", "cn-national-2023-average",
+                     "gec-2025-10-vintage-2025", "data/"):
+        assert internal not in text, internal
 
 
 def test_a_design_without_pv_still_makes_a_proposal(demo):
@@ -192,12 +204,12 @@ def test_a_design_without_pv_still_makes_a_proposal(demo):
         update={"pv_capex_per_kwp": 60_000.0})})
     result = plan(costly)
     assert result.pv.capacity_kwp == 0
-    proposal = build_proposal(costly, result, "zh", date=DATE)
+    proposal = build_proposal(result, "zh", date=DATE)
     summary = proposal.section("summary").blocks
     assert any(getattr(b, "text", "").startswith("在当前电价") for b in summary)
     kpis = {k.label: k.value for b in summary if hasattr(b, "items") for k in b.items}
     assert kpis["静态投资回收期"] == "—" and kpis["光伏装机容量"] == "0.0 kWp"
-    html = render_html(costly, result, "zh", date=DATE)  # every chart renders empty data
+    html = render_html(result, "zh", date=DATE)  # every chart renders empty data
     assert "在当前电价" in html
 
 
@@ -240,8 +252,8 @@ def test_html_shows_titles_and_figures(demo, htmls, lang):
 def test_html_escapes_user_text(evil):
     scenario, result = evil
     name = "<script>alert(1)</script> & Co " + EVIL_NAME
-    site = scenario.site.model_copy(update={"name": name})
-    html = render_html(scenario.model_copy(update={"site": site}), result, "en", date=DATE)
+    renamed = dataclasses.replace(result, site=dataclasses.replace(result.site, name=name))
+    html = render_html(renamed, "en", date=DATE)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
     assert not _EXTERNAL.search(html)  # the formula's URL stays text, not a link
@@ -291,7 +303,7 @@ def test_workbook_figures_match_the_result(demo, books, lang):
 
 def test_formula_injection_is_neutralised(evil):
     scenario, result = evil
-    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(scenario, result, "zh", date=DATE)),
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "zh", date=DATE)),
                                   read_only=True)
     seen = []
     for sheet in book.worksheets:
@@ -321,15 +333,15 @@ def test_safe_text_prefixes_formula_triggers(text):
 # --------------------------------------------------------------------------- API and CLI
 def test_write_reports_writes_the_files(demo, tmp_path):
     scenario, result = demo
-    written = write_reports(scenario, result, html=tmp_path / "p.html",
+    written = write_reports(result, html=tmp_path / "p.html",
                             xlsx=tmp_path / "p.xlsx", lang="en", preparer="x", date=DATE)
     assert written == [tmp_path / "p.html", tmp_path / "p.xlsx"]
     assert (tmp_path / "p.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert (tmp_path / "p.xlsx").read_bytes()[:2] == b"PK"
     with pytest.raises(PlannerInputError, match="name at least one output"):
-        write_reports(scenario, result)
+        write_reports(result)
     with pytest.raises(PlannerInputError, match="does not exist"):
-        write_reports(scenario, result, pdf=tmp_path / "missing" / "p.pdf")
+        write_reports(result, pdf=tmp_path / "missing" / "p.pdf")
 
 
 def test_cli_report_writes_html(tmp_path, capsys):

@@ -31,7 +31,7 @@ def demo():
 @pytest.fixture(scope="module")
 def pdfs(demo):
     scenario, result = demo
-    return {lang: render_pdf(scenario, result, lang, preparer="张三 / Sunny Solar", date=DATE)
+    return {lang: render_pdf(result, lang, preparer="张三 / Sunny Solar", date=DATE)
             for lang in ("zh", "en")}
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from pvplanner.app import state
+import pvplanner.app.state as state
 from pvplanner.app.widgets import lang, t
 from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES
 
@@ -50,8 +50,8 @@ def _prepare(kind: str, key: str, report_lang: str) -> None:
     import inspect
 
     render = renderers()[kind]
-    scenario, result = state.scenario(), state.result()
-    if render is None or scenario is None or result is None:
+    result = state.result()
+    if render is None or result is None:
         return
     options: dict[str, Any] = {"lang": report_lang}
     preparer = (st.session_state.get("proposal_preparer") or "").strip()
@@ -61,7 +61,7 @@ def _prepare(kind: str, key: str, report_lang: str) -> None:
     except (TypeError, ValueError):  # a builtin without a signature: pass the language only
         pass
     try:
-        data = _as_bytes(render(scenario, result, **options))
+        data = _as_bytes(render(result, **options))
     except Exception as exc:  # noqa: BLE001 - shown under the button, never a traceback
         st.session_state[f"_proposal_error:{kind}"] = state.problem_from_exception(exc)
         return

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import pvlib
 
+import pvplanner.pv.physics as pv_physics
 from pvplanner.errors import PlannerInputError
-from pvplanner.pv import physics as pv_physics
 from pvplanner.pv.models import (
     WEATHER_COLUMNS,
     Mounting,

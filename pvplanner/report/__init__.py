@@ -8,9 +8,8 @@ Examples
 --------
 >>> from pvplanner.pipeline import plan
 >>> from pvplanner.scenario.model import demo_scenario
->>> scenario = demo_scenario()
->>> result = plan(scenario)
->>> write_reports(scenario, result, pdf="proposal.pdf", lang="zh")  # doctest: +SKIP
+>>> result = plan(demo_scenario())  # doctest: +SKIP
+>>> write_reports(result, pdf="proposal.pdf", lang="zh")  # doctest: +SKIP
 [PosixPath('proposal.pdf')]
 """
 
@@ -24,7 +23,6 @@ from pvplanner.report.content import build_proposal
 from pvplanner.report.model import Proposal
 from pvplanner.report.text import LANGUAGES, check_lang
 from pvplanner.result import Result
-from pvplanner.scenario.model import Scenario
 
 __all__ = [
     "LANGUAGES",
@@ -36,21 +34,19 @@ __all__ = [
 ]
 
 
-def _proposal(scenario: Scenario, result: Result, lang: str, preparer: str,
-              date: dt.date | None) -> Proposal:
-    return build_proposal(scenario, result, check_lang(lang), preparer=preparer, date=date)
+def _proposal(result: Result, lang: str, preparer: str, date: dt.date | None) -> Proposal:
+    return build_proposal(result, check_lang(lang), preparer=preparer, date=date)
 
 
-def render_html(scenario: Scenario, result: Result, lang: str = "zh", *, preparer: str = "",
+def render_html(result: Result, lang: str = "zh", *, preparer: str = "",
                 date: dt.date | None = None) -> str:
     """The proposal as one self-contained HTML page (inline styles, SVG charts and font).
 
     Parameters
     ----------
-    scenario : Scenario
-        The planned scenario (customer = ``scenario.site.name``).
     result : Result
-        :func:`pvplanner.pipeline.plan` of that scenario.
+        :func:`pvplanner.plan` of a scenario (customer = the site's name); the proposal
+        states only what this record holds.
     lang : {"zh", "en"}
         Language of the proposal.
     preparer : str
@@ -60,30 +56,29 @@ def render_html(scenario: Scenario, result: Result, lang: str = "zh", *, prepare
     """
     from pvplanner.report.html import render_proposal_html
 
-    return render_proposal_html(_proposal(scenario, result, lang, preparer, date))
+    return render_proposal_html(_proposal(result, lang, preparer, date))
 
 
-def render_pdf(scenario: Scenario, result: Result, lang: str = "zh", *, preparer: str = "",
+def render_pdf(result: Result, lang: str = "zh", *, preparer: str = "",
                date: dt.date | None = None) -> bytes:
     """The proposal as A4 PDF bytes, Chinese text in an embedded font (see
     :func:`render_html` for the parameters)."""
     from pvplanner.report.pdf import render_proposal_pdf
 
-    return render_proposal_pdf(_proposal(scenario, result, lang, preparer, date))
+    return render_proposal_pdf(_proposal(result, lang, preparer, date))
 
 
-def render_xlsx(scenario: Scenario, result: Result, lang: str = "zh", *, preparer: str = "",
+def render_xlsx(result: Result, lang: str = "zh", *, preparer: str = "",
                 date: dt.date | None = None) -> bytes:
     """The proposal's data as ``.xlsx`` bytes: Summary, Inputs, Hourly results, Monthly,
     Cash flow, Carbon and Assumptions sheets (see :func:`render_html` for the parameters)."""
     from pvplanner.report.xlsx import render_workbook
 
-    proposal = _proposal(scenario, result, lang, preparer, date)
-    return render_workbook(scenario, result, proposal)
+    proposal = _proposal(result, lang, preparer, date)
+    return render_workbook(result, proposal)
 
 
 def write_reports(
-    scenario: Scenario,
     result: Result,
     *,
     html: str | Path | None = None,
@@ -111,7 +106,7 @@ def write_reports(
             raise PlannerInputError(
                 f"cannot write the {kind.upper()} report to {path}: folder {path.parent} "
                 "does not exist", field=kind)
-    proposal = _proposal(scenario, result, lang, preparer, date)
+    proposal = _proposal(result, lang, preparer, date)
     written: list[Path] = []
     for kind, path in targets.items():
         if kind == "html":
@@ -125,6 +120,6 @@ def write_reports(
         else:
             from pvplanner.report.xlsx import render_workbook
 
-            path.write_bytes(render_workbook(scenario, result, proposal))
+            path.write_bytes(render_workbook(result, proposal))
         written.append(path)
     return written

@@ -1,8 +1,10 @@
-"""Fill a :class:`~pvplanner.report.model.Proposal` from a scenario and its result.
+"""Fill a :class:`~pvplanner.report.model.Proposal` from the Result of a plan.
 
-Every figure comes from the :class:`~pvplanner.result.Result` (or the scenario and the
-data tables it names, for the assumptions) and is formatted once here with
-:class:`~pvplanner.display.numbers.NumberFormat`; the renderers add no numbers of their own.
+Every figure comes from the :class:`~pvplanner.result.Result` — its KPIs, tables and
+:attr:`~pvplanner.result.Result.assumptions`, the record of every input the plan resolved —
+and is formatted once here with :class:`~pvplanner.display.numbers.NumberFormat`; the
+renderers add no numbers of their own. Nothing is looked up again from the scenario or the
+data tables, so the proposal states what the plan actually used.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+import pvplanner.report.charts as charts
+import pvplanner.report.tables as tables
 from pvplanner.display.numbers import NumberFormat
-from pvplanner.report import charts, tables
 from pvplanner.report.layout import PlaneSketch, roof_sketch_svg
 from pvplanner.report.model import (
     Figure,
@@ -27,8 +30,7 @@ from pvplanner.report.model import (
     Table,
 )
 from pvplanner.report.text import Texts
-from pvplanner.result import Result
-from pvplanner.scenario.model import Scenario
+from pvplanner.result import Assumption, Result
 
 SECTION_KEYS: tuple[str, ...] = (
     "summary", "design", "energy", "bills", "finance", "carbon", "assumptions", "disclaimer",
@@ -38,12 +40,22 @@ SECTION_KEYS: tuple[str, ...] = (
 class _Ctx:
     """Shared look-ups of one proposal."""
 
-    def __init__(self, scenario: Scenario, result: Result, lang: str) -> None:
-        self.scenario = scenario
+    def __init__(self, result: Result, lang: str) -> None:
         self.result = result
         self.t = Texts(lang)
-        self.f = NumberFormat(lang, result.currency or scenario.currency)
+        self.f = NumberFormat(lang, result.currency)
         self.lang = lang
+
+    def used(self, item: str) -> Any:
+        """The value the plan used for an assumption item (None when not recorded)."""
+        row = self.result.assumption(item)
+        return None if row is None else row.value
+
+    def text_value(self, row: Assumption) -> str:
+        """A text assumption in the reader's language."""
+        if self.lang == "zh" and row.value_zh:
+            return row.value_zh
+        return str(row.value)
 
     @property
     def money_unit(self) -> str:
@@ -72,12 +84,15 @@ def _is_zero(series: pd.Series | list[float]) -> bool:
     return all(abs(float(v)) < 0.5 for v in series)
 
 
-def _customer(scenario: Scenario) -> str:
-    return (scenario.site.name or scenario.name or "").strip()
+def _customer(result: Result) -> str:
+    name = result.site.name if result.site is not None else ""
+    return (name or result.scenario_name or "").strip()
 
 
-def _location(scenario: Scenario) -> str:
-    site = scenario.site
+def _location(result: Result) -> str:
+    site = result.site
+    if site is None:
+        return ""
     parts = [p for p in (site.city, site.province, site.country) if p]
     return ", ".join(dict.fromkeys(parts))
 
@@ -134,13 +149,13 @@ def _analysis_years(c: _Ctx) -> int:
     cash = c.result.cash_flow
     if cash is not None and len(cash):
         return int(max(cash.index))
-    return int(c.scenario.finance.analysis_years)
+    return int(c.used("finance.analysis_years") or 0)
 
 
 def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
     r, t, f = c.result, c.t, c.f
     years = _analysis_years(c)
-    text = t("summary.lead", customer=_customer(c.scenario), kwp=f.kwp(r.pv.capacity_kwp),
+    text = t("summary.lead", customer=_customer(c.result), kwp=f.kwp(r.pv.capacity_kwp),
              generation=f.kwh(r.pv.annual_generation_kwh),
              self_consumption=f.percent(r.energy.self_consumption_ratio),
              self_sufficiency=f.percent(r.energy.self_sufficiency_ratio))
@@ -159,7 +174,7 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
     if r.battery.energy_kwh > 0:
         blocks.append(Paragraph(t("summary.battery", energy=f.unit(r.battery.energy_kwh, "kWh"),
                                   power=f.unit(r.battery.power_kw, "kW"))))
-    objective = c.scenario.constraints.objective
+    objective = r.solver.objective
     blocks.append(Paragraph(t("summary.objective", objective=t.get(f"objective.{objective}",
                                                                     objective)), "note"))
     order = ["capacity", "generation", "self_consumption", "self_sufficiency", "savings",
@@ -185,25 +200,21 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
 
 
 # --------------------------------------------------------------------------- design
-def _planes_by_name(scenario: Scenario) -> dict[str, Any]:
-    return {plane.name: plane for plane in scenario.roof_planes}
-
-
 def _design(c: _Ctx) -> Section:
-    r, t, f, s = c.result, c.t, c.f, c.scenario
+    r, t, f = c.result, c.t, c.f
     weather = r.weather or {}
-    elevation = s.site.elevation_m if s.site.elevation_m is not None else weather.get(
-        "elevation_m")
+    site = r.site
     site_rows = [
-        [t("doc.customer"), _customer(s)],
-        [t("design.location"), _location(s)],
-        [t("design.coordinates"), _coordinates(s.site.latitude, s.site.longitude)],
-        [t("design.elevation"), f.unit(elevation, "m")],
-        [t("design.timezone"), _utc(weather.get("utc_offset_hours", s.site.utc_offset_hours))],
+        [t("doc.customer"), _customer(r)],
+        [t("design.location"), _location(r)],
+        [t("design.coordinates"),
+         _coordinates(site.latitude_deg, site.longitude_deg) if site else t.na],
+        [t("design.elevation"), f.unit(site.elevation_m if site else None, "m")],
+        [t("design.timezone"), _utc(site.utc_offset_hours if site else None)],
         [t("design.weather"), _weather_short(weather)],
     ]
     capacity, max_kwp = r.pv.capacity_kwp, r.pv.max_capacity_kwp
-    dc_ac = s.pv.dc_ac_ratio
+    dc_ac = c.used("pv.dc_ac_ratio")
     battery = (f"{f.unit(r.battery.energy_kwh, 'kWh')} / {f.unit(r.battery.power_kw, 'kW')}"
                if r.battery.energy_kwh > 0 else t("design.no_battery"))
     system_rows = [
@@ -216,12 +227,10 @@ def _design(c: _Ctx) -> Section:
         [t("kpi.generation"), f.kwh(r.pv.annual_generation_kwh)],
         [t("design.battery"), battery],
     ]
-    by_name = _planes_by_name(s)
     plane_rows = []
     sketches = []
     for plane in r.pv.planes:
-        source = by_name.get(plane.name)
-        area = source.area_m2 if source is not None else float("nan")
+        area = plane.area_m2
         mounting = t.get(f"mounting.{plane.mounting}", plane.mounting)
         azimuth = f"{f.number(plane.azimuth_deg)}° {compass_name(plane.azimuth_deg, t)}"
         if plane.mounting == "east_west":
@@ -239,7 +248,7 @@ def _design(c: _Ctx) -> Section:
             label=t("design.layout_kwp", kwp=f.kwp(plane.capacity_kwp),
                     max=f.kwp(plane.max_kwp)),
         ))
-    total_area = sum(p.area_m2 for p in s.roof_planes)
+    total_area = sum(p.area_m2 for p in r.pv.planes if math.isfinite(p.area_m2))
     plane_rows.append([
         t("year_total"), "", "", "", f.number(total_area), f.number(capacity, 1),
         f.number(max_kwp, 1), f.number(r.pv.specific_yield_kwh_per_kwp),
@@ -327,21 +336,12 @@ def _energy(c: _Ctx) -> Section:
 
 # --------------------------------------------------------------------------- bills
 def _tariff_name(c: _Ctx) -> str:
-    tariff = _tariff(c.scenario)
-    if tariff is None:
-        return c.scenario.tariff.preset or ""
-    name = tariff.name_zh if c.lang == "zh" and tariff.name_zh else tariff.name
-    return f"{name} ({tariff.id})"
-
-
-def _tariff(scenario: Scenario):
-    from pvplanner.tariff import load_tariff_preset
-
-    if scenario.tariff.custom is not None:
-        return scenario.tariff.custom
-    if scenario.tariff.preset:
-        return load_tariff_preset(scenario.tariff.preset)
-    return None
+    row = c.result.assumption("tariff.preset")
+    if row is None:
+        return c.t.na
+    name = c.text_value(row)
+    date = c.used("tariff.effective_date")
+    return f"{name}（{date}）" if date and c.lang == "zh" else f"{name} ({date})" if date else name
 
 
 def _bills(c: _Ctx) -> Section:
@@ -381,14 +381,15 @@ def _bills(c: _Ctx) -> Section:
 
 # --------------------------------------------------------------------------- finance
 def _finance(c: _Ctx) -> Section:
-    r, t, f, s = c.result, c.t, c.f, c.scenario
+    r, t, f = c.result, c.t, c.f
     fin = r.finance
-    own = fin.ownership or s.finance.ownership
+    own = fin.ownership or c.used("finance.ownership")
     if own == "emc":
-        ownership = t("finance.emc", discount=f.percent_value(s.finance.emc_discount_percent, 0),
-                      years=s.finance.contract_years)
+        ownership = t("finance.emc",
+                      discount=f.percent_value(c.used("finance.emc_discount_percent"), 0),
+                      years=c.used("finance.contract_years"))
     elif own == "lease":
-        ownership = t("finance.lease", years=s.finance.contract_years)
+        ownership = t("finance.lease", years=c.used("finance.contract_years"))
     else:
         ownership = t("finance.owner")
     kpis = _kpis(c)
@@ -427,7 +428,7 @@ def _finance(c: _Ctx) -> Section:
         Table(c.paren(t("finance.cash_table"), c.money_unit), header, rows,
               ["C"] + ["R"] * (n - 1), [0.55] + [1.0] * (n - 1), total_rows=1,
               font_size=7.5 if n > 8 else 8.0,
-              note=t("finance.notes", rate=f.percent(s.finance.discount_rate))),
+              note=t("finance.notes", rate=f.percent(c.used("finance.discount_rate")))),
     ]
     return Section("finance", 0, t("sections.finance"), blocks)
 
@@ -449,9 +450,10 @@ def _scope2_values(scope2: dict[str, Any]) -> dict[str, float | None]:
 
 
 def _carbon(c: _Ctx) -> Section:
-    r, t, f, s = c.result, c.t, c.f, c.scenario
+    r, t, f = c.result, c.t, c.f
     carbon = r.carbon
     kpis = _kpis(c)
+    factor = r.assumption("carbon.location_factor")
     items = [kpis["avoided"], kpis["avoided_lifetime"], kpis["certificates"]]
     if carbon.certificate_revenue_year1:
         items.append(Kpi(t("carbon.revenue"), f.money(carbon.certificate_revenue_year1)))
@@ -462,9 +464,9 @@ def _carbon(c: _Ctx) -> Section:
         items.append(Kpi(t("kpi.self_sufficiency"), f.percent(r.energy.self_sufficiency_ratio)))
     blocks: list[Any] = [
         KpiGrid(items, columns=4),
-        Paragraph(t("carbon.factor", id=s.carbon.location_factor_id,
-                    value=f.number(carbon.emission_factor_tco2_per_mwh, 4),
-                    source=carbon.emission_factor_source), "note"),
+        Paragraph(t("carbon.factor", value=f.number(carbon.emission_factor_tco2_per_mwh, 4),
+                    source=factor.source if factor else carbon.emission_factor_source,
+                    year=factor.date if factor and factor.date else t.na), "note"),
     ]
     values = _scope2_values(carbon.scope2 or {})
     scope_rows = []
@@ -485,7 +487,7 @@ def _carbon(c: _Ctx) -> Section:
              c.head(t("carbon.after"), unit), c.head(t("carbon.reduction"), unit), "%"],
             scope_rows, ["L", "R", "R", "R", "R"], [2.4, 1, 1, 1, 0.6]))
         blocks.append(Figure("scope2", "", spec=charts.scope2_chart(chart_rows, t)))
-    policy = s.carbon.certificates
+    policy = str(c.used("carbon.certificates") or (carbon.scope2 or {}).get("certificates", ""))
     note = t.get(f"certificates.{policy}", (carbon.scope2 or {}).get("note", ""))
     blocks.append(Paragraph(note, "body", title=t("carbon.certificates_policy")))
     ledger = tables.ledger_summary(r)
@@ -521,173 +523,88 @@ def _status(t: Texts, status: str | None) -> str:
     return t.get(f"status.{status}", status)
 
 
-def _finance_value(c: _Ctx, name: str, value: Any) -> str:
-    f, t = c.f, c.t
-    if value is None:
+#: Assumption category -> the proposal's category heading key.
+_CATEGORY_KEYS = {
+    "site": "assumptions.cat_site", "weather": "assumptions.cat_weather",
+    "load": "assumptions.cat_load", "tariff": "assumptions.cat_tariff",
+    "export": "assumptions.cat_export", "emission": "assumptions.cat_emission",
+    "assets": "assumptions.cat_assets", "finance": "assumptions.cat_finance",
+    "pv": "assumptions.cat_pv", "optimizer": "assumptions.cat_optimizer",
+}
+
+
+def _item_label(c: _Ctx, item: str) -> str:
+    """The reader's name of an assumption item (``finance.discount_rate`` -> 折现率)."""
+    t = c.t
+    head, _, name = item.partition(".")
+    if head == "finance":
+        return t.get(f"finance_fields.{name}", name)
+    if head in ("pv", "roof") and not item.endswith("total_percent"):
+        return t.get(f"pv_fields.{name.rpartition('.')[2]}", name)
+    if item.startswith("tariff.price."):
+        period = item.rpartition(".")[2]
+        return t("assumption_items.tariff_price", period=t.get(f"tou_period.{period}", period))
+    if item.startswith("tariff.demand_charge."):
+        return t("assumption_items.tariff_demand_charge")
+    return t.get(f"assumption_items.{item.replace('.', '_')}", item)
+
+
+def _unit_text(c: _Ctx, unit: str) -> str:
+    """A unit for the reader (元 for CNY in Chinese, per-year words translated)."""
+    if not unit:
+        return ""
+    text = unit.replace("CNY", "元") if c.lang == "zh" else unit
+    return text.replace("/year", "/" + c.t("units.per_year")).replace(
+        "/month", "/" + c.t("units.per_month"))
+
+
+def _assumption_value(c: _Ctx, row: Assumption) -> str:
+    """A value in the reader's language and number format, with its unit."""
+    t, f, value, unit = c.t, c.f, row.value, row.unit
+    if value is None or value == "":
         return t.na
-    if name == "ownership":
-        return t.get(f"ownership.{value}", str(value))
-    if name == "tax_losses":
-        return t.get(f"tax_losses.{value}", str(value))
-    if name.endswith("_percent"):
-        return f.percent_value(value, 1)
-    if name.endswith(("_rate", "_fraction")):
-        return f.percent(value, 1)
-    if name.endswith("_replacement_year"):
-        return t("units.year_n", value=int(value)) if value else t.na
-    if name.endswith("_years"):
-        return t("units.year_suffix", value=int(value))
-    per_year = t("units.per_year")
-    suffixes = {"_per_kwp_year": f"/kWp/{per_year}", "_per_kwh_year": f"/kWh/{per_year}",
-                "_per_kwp": "/kWp", "_per_kwh": "/kWh", "_per_kw": "/kW"}
-    for suffix, unit in suffixes.items():
-        if name.endswith(suffix):
-            decimals = 2 if abs(float(value)) < 10 else 0
-            return f"{f.money(value, decimals)}{unit}"
-    if isinstance(value, (int, float)):
-        return f.money(value) if "capex" in name else f.number(value, 2)
-    return str(value)
-
-
-def _skip_finance(name: str, inputs: Any, has_battery: bool) -> bool:
-    if "battery" in name and not has_battery:
-        return True
-    if name in ("emc_discount_percent",) and inputs.ownership != "emc":
-        return True
-    if name in ("lease_rate", "lease_payment_per_year") and inputs.ownership != "lease":
-        return True
-    if name == "contract_years" and inputs.ownership == "owner":
-        return True
-    if name in ("debt_rate", "debt_tenor_years") and inputs.debt_fraction == 0:
-        return True
-    if name == "generation_subsidy_years" and inputs.generation_subsidy_per_kwh == 0:
-        return True
-    if name == "tax_loss_carry_forward_years" and inputs.tax_losses != "carry_forward":
-        return True
-    return name == "inverter_replacement_cost_per_kwp" and inputs.inverter_replacement_year == 0
-
-
-def _source_status(defaults: dict[str, Any], key: str, value: Any) -> tuple[str, str] | None:
-    entry = defaults.get(key)
-    if not isinstance(entry, dict) or "value" not in entry:
-        return None
-    default = entry["value"]
-    same = default == value
-    if isinstance(default, (int, float)) and isinstance(value, (int, float)):
-        same = math.isclose(float(default), float(value), rel_tol=1e-9, abs_tol=1e-12)
-    if not same:
-        return None
-    source = str(entry.get("source", ""))
-    year = entry.get("year") or entry.get("date")
-    if year and str(year) not in source:
-        source = f"{source} ({year})"
-    return source, str(entry.get("status", ""))
+    if isinstance(value, bool):
+        return t(f"assumption_values.{str(value).lower()}")
+    if isinstance(value, str):
+        if row.value_zh and c.lang == "zh":
+            return row.value_zh
+        return t.get(f"assumption_values.{value}", t.get(f"ownership.{value}",
+                     t.get(f"tax_losses.{value}", t.get(f"objective.{value}", value))))
+    number = float(value)
+    if unit == "fraction" or unit == "fraction/year":
+        shown = f.percent(number, 1)
+        return shown + ("/" + t("units.per_year") if unit.endswith("/year") else "")
+    if unit == "%":
+        return f.percent_value(number, 2 if abs(number) < 1 else 1)
+    if unit in ("years", "year"):
+        if row.item.endswith("_replacement_year"):
+            return t("units.year_n", value=int(number)) if number else t.na
+        return t("units.year_suffix", value=int(number))
+    decimals = 4 if "tCO2" in unit or (unit.endswith("/kWh") and abs(number) < 10) else (
+        2 if abs(number) < 10 and number != int(number) else 0)
+    return f"{f.number(number, decimals)} {_unit_text(c, unit)}".strip()
 
 
 def _assumptions(c: _Ctx) -> Section:
-    from pvplanner.finance import finance_defaults
-    from pvplanner.pv.models import pv_defaults
-
-    r, t, f, s = c.result, c.t, c.f, c.scenario
+    r, t = c.result, c.t
     rows: list[list[str]] = []
-    user = (t("user_input"), t("status.user"))
-
-    def add(category: str, item: str, value: str, source: str, status: str) -> None:
-        rows.append([t(f"assumptions.{category}"), item, value, source, status])
-
-    # Weather.
-    w = r.weather or {}
-    station = w.get("station") or ""
-    if w.get("distance_km") is not None:
-        station = f"{station} ({t('assumptions.distance', km=f.number(w['distance_km'], 1))})"
-    add("cat_weather", t("assumptions.weather_dataset"),
-        " ".join(str(p) for p in (w.get("dataset", ""), w.get("years", "")) if p) or t.na,
-        str(w.get("source", "")), t.na)
-    if station:
-        add("cat_weather", t("assumptions.weather_station"), station,
-            str(w.get("obtained", "")), t.na)
-    if w.get("attribution"):
-        add("cat_weather", t("assumptions.weather_attribution"), str(w["attribution"]), "",
-            t.na)
-    # Load.
-    load = s.load
-    add("cat_load", t("assumptions.load_kind"), t.get(f"assumptions.load_kind_{load.kind}",
-                                                      load.kind), *user)
-    if load.kind != "meter_file":
-        add("cat_load", t("assumptions.load_template"), load.template, *user)
-    add("cat_load", t("assumptions.load_annual"), f.kwh(r.energy.load_kwh), *user)
-    # Tariff and export.
-    tariff = _tariff(s)
-    if tariff is not None:
-        status = tariff.status if s.tariff.custom is None else "user"
-        add("cat_tariff", t("assumptions.tariff_id"),
-            tariff.id if s.tariff.custom is None else t("assumptions.tariff_custom"),
-            tariff.source or t.na, _status(t, status))
-        name = tariff.name_zh if c.lang == "zh" and tariff.name_zh else tariff.name
-        add("cat_tariff", t("assumptions.tariff_name"), name, tariff.source_url or "",
-            _status(t, status))
-        if tariff.effective_date:
-            add("cat_tariff", t("assumptions.tariff_effective"), str(tariff.effective_date),
-                "", _status(t, status))
-        export = s.tariff.export or tariff.export
-        add("cat_tariff", t("assumptions.tariff_export"), _export_value(c, export, tariff),
-            export.source or t.na, _status(t, export.status))
-    # Emission factors and carbon assets.
-    _carbon_rows(c, add)
-    # Finance.
-    fdefaults = finance_defaults()
-    has_battery = r.battery.energy_kwh > 0 or s.battery.allowed
-    for name in type(s.finance).model_fields:
-        if _skip_finance(name, s.finance, has_battery):
-            continue
-        value = getattr(s.finance, name)
-        if value is None:
-            continue
-        found = _source_status(fdefaults, name, value)
-        source, status = found if found else (t("user_input"), "user")
-        add("cat_finance", t.get(f"finance_fields.{name}", name), _finance_value(c, name, value),
-            source, _status(t, status))
-    # PV model.
-    pdefaults = pv_defaults()
-    losses = s.pv.losses
-    for name in type(losses).model_fields:
-        value = getattr(losses, name)
-        found = _source_status(pdefaults.get("losses", {}), name.removesuffix("_percent"), value)
-        source, status = found if found else (t("user_input"), "user")
-        add("cat_pv", t.get(f"pv_fields.{name}", name), f.percent_value(value, 1), source,
-            _status(t, status))
-    add("cat_pv", t("assumptions.losses_total"), f.percent_value(losses.total_percent, 2),
-        "PVWatts: 100 (1 - Π(1 - loss/100))", t.na)
-    for name in ("dc_ac_ratio", "inverter_efficiency_percent",
-                 "temperature_coefficient_percent_per_c", "albedo",
-                 "degradation_first_year_percent", "degradation_annual_percent"):
-        value = getattr(s.pv, name)
-        found = _source_status(pdefaults.get("system", {}), name, value)
-        source, status = found if found else (t("user_input"), "user")
-        shown = (f.percent_value(value, 2) + ("/°C" if name.endswith("_per_c") else "")
-                 if "percent" in name else f.number(value, 2))
-        add("cat_pv", t.get(f"pv_fields.{name}", name), shown, source, _status(t, status))
-    for name, unit in (("module_power_density_w_m2", " W/m²"), ("usable_fraction", "")):
-        values = {getattr(p, name) for p in s.roof_planes}
-        if len(values) != 1:
-            continue
-        value = values.pop()
-        found = _source_status(pdefaults.get("roof_plane", {}), name, value)
-        source, status = found if found else (t("user_input"), "user")
-        shown = f.percent(value, 0) if name == "usable_fraction" else f.number(value) + unit
-        add("cat_pv", t.get(f"pv_fields.{name}", name), shown, source, _status(t, status))
-    shown_rows = []
     last_category = None
-    for row in rows:
-        category = row[0]
-        shown_rows.append(["" if category == last_category else category, *row[1:]])
+    for row in r.assumptions:
+        category = t.get(_CATEGORY_KEYS.get(row.category, ""), row.category)
+        source = t("user_input") if row.status == "user" else row.source or t.na
+        if row.date and row.date not in source and row.status != "user":
+            source = f"{source} ({row.date})"
+        rows.append(["" if category == last_category else category, _item_label(c, row.item),
+                     _assumption_value(c, row), source,
+                     t.get(f"status.{row.status}", row.status) if row.status else t.na])
         last_category = category
     blocks: list[Any] = [
         Paragraph(t("assumptions.intro"), "note"),
         Table("", [t("assumptions.category"), t("assumptions.item"), t("assumptions.value"),
-                   t("assumptions.source"), t("assumptions.status")], shown_rows,
+                   t("assumptions.source"), t("assumptions.status")], rows,
               ["L", "L", "L", "L", "L"], [0.8, 1.3, 1.9, 3.2, 0.62], font_size=7.0),
     ]
+    w = r.weather or {}
     notes = [str(n) for n in (w.get("notes") or [])]
     if notes:
         blocks.append(Paragraph("\n".join(f"• {n}" for n in notes), "note",
@@ -699,59 +616,6 @@ def _assumptions(c: _Ctx) -> Section:
     return Section("assumptions", 0, t("sections.assumptions"), blocks)
 
 
-def _export_value(c: _Ctx, export: Any, tariff: Any) -> str:
-    t, f = c.t, c.f
-    kind = t.get(f"export_kind.{export.kind}", export.kind)
-    if export.kind == "coal_benchmark":
-        from pvplanner.tariff.files import coal_benchmark_price
-
-        province = export.province or tariff.region or c.scenario.site.province or ""
-        try:
-            price = coal_benchmark_price(province)
-        except Exception:  # noqa: BLE001 - an unknown province only loses the price here
-            return f"{kind} ({province})"
-        return f"{kind} ({province}) {f.price(price)}"
-    if export.kind == "constant":
-        return f"{kind} {f.price(export.price_per_kwh)}"
-    return kind
-
-
-def _carbon_rows(c: _Ctx, add: Any) -> None:
-    from pvplanner.carbon.accounting import carbon_asset, emission_factor
-
-    t, f, s = c.t, c.f, c.scenario
-    for key, factor_id in (("location_factor", s.carbon.location_factor_id),
-                           ("residual_factor", s.carbon.residual_factor_id)):
-        try:
-            factor = emission_factor(factor_id)
-        except Exception:  # noqa: BLE001 - the pipeline already validated the id
-            add("cat_emission", t(f"assumptions.{key}"), factor_id, "", t.na)
-            continue
-        year = f" ({factor.data_year})" if factor.data_year else ""
-        add("cat_emission", t(f"assumptions.{key}"),
-            f"{factor.id}: {f.number(factor.factor_tco2_per_mwh, 4)} tCO2/MWh{year}",
-            factor.source, _status(t, factor.status))
-    try:
-        asset = carbon_asset(s.carbon.certificate_price_id)
-    except Exception:  # noqa: BLE001 - as above
-        asset = None
-    if asset is not None:
-        price = (s.carbon.certificate_price_per_mwh
-                 if s.carbon.certificate_price_per_mwh is not None else asset.get("price"))
-        try:
-            price_text = f.money(float(price), 2)
-        except (TypeError, ValueError):
-            price_text = str(price)
-        add("cat_assets", t("assumptions.certificate_price"),
-            f"{asset['id']}: {price_text} ({asset.get('unit', '')}, {asset.get('price_date', '')})",
-            asset.get("source", ""), _status(t, asset.get("status")))
-    if s.carbon.credit_scheme_ids:
-        add("cat_assets", t("assumptions.credit_schemes"), ", ".join(s.carbon.credit_scheme_ids),
-            "data/carbon_assets.csv", t.na)
-    policy = s.carbon.certificates
-    add("cat_assets", t("carbon.certificates_policy"), policy, t("user_input"), t("status.user"))
-
-
 # --------------------------------------------------------------------------- disclaimer
 def _disclaimer(c: _Ctx) -> Section:
     lines = [line.strip() for line in c.t("disclaimer.text").strip().splitlines() if line.strip()]
@@ -761,7 +625,6 @@ def _disclaimer(c: _Ctx) -> Section:
 
 # --------------------------------------------------------------------------- proposal
 def build_proposal(
-    scenario: Scenario,
     result: Result,
     lang: str = "zh",
     *,
@@ -772,10 +635,9 @@ def build_proposal(
 
     Parameters
     ----------
-    scenario : Scenario
-        The inputs (customer and site names, roof planes, tariff, finance and carbon choices).
     result : Result
-        What :func:`pvplanner.pipeline.plan` found for it.
+        What :func:`pvplanner.plan` found: its KPIs, tables, site and assumptions are the
+        only source of what the proposal states.
     lang : {"zh", "en"}
         Language of every word and number format.
     preparer : str
@@ -783,7 +645,7 @@ def build_proposal(
     date : datetime.date, optional
         Date printed on the cover; today if omitted.
     """
-    c = _Ctx(scenario, result, lang)
+    c = _Ctx(result, lang)
     t = c.t
     date = date or dt.date.today()
     date_text = (f"{date.year}年{date.month}月{date.day}日" if lang == "zh"
@@ -793,13 +655,14 @@ def build_proposal(
                 _assumptions(c), _disclaimer(c)]
     for number, section in enumerate(sections, start=1):
         section.number = number
-    customer = _customer(scenario)
-    site = _location(scenario)
+    customer = _customer(result)
+    site = _location(result)
+    coordinates = (_coordinates(result.site.latitude_deg, result.site.longitude_deg)
+                   if result.site is not None else "")
     cover_rows = [
         (t("doc.customer"), customer),
-        (t("doc.site"), f"{site} ({_coordinates(scenario.site.latitude, scenario.site.longitude)})"
-         if site else _coordinates(scenario.site.latitude, scenario.site.longitude)),
-        (t("doc.scenario"), scenario.name),
+        (t("doc.site"), f"{site} ({coordinates})" if site else coordinates),
+        (t("doc.scenario"), result.scenario_name),
         (t("doc.date"), date_text),
         (t("doc.preparer"), preparer.strip() or t.na),
     ]

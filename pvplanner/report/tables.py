@@ -1,9 +1,9 @@
 """The Result's tables reshaped for the proposal: monthly energy, a typical day, bills,
 cash flow and carbon ledger summaries.
 
-Pure functions of a :class:`~pvplanner.result.Result`. They read the columns that exist and
-treat a missing flow (no battery, no curtailment) as zero, so a proposal can be written for
-any result the pipeline produces.
+Pure functions of a :class:`~pvplanner.result.Result`, reading the columns documented on
+:class:`~pvplanner.result.Result` (and nothing else): the monthly sums come from
+``Result.monthly``, never re-summed from the hourly table.
 """
 
 from __future__ import annotations
@@ -20,88 +20,33 @@ from pvplanner.result import Result
 DAY_SUPPLY_FLOWS: tuple[str, ...] = ("pv_to_load_kw", "battery_to_load_kw", "grid_to_load_kw")
 DAY_EXTRA_FLOWS: tuple[str, ...] = ("pv_to_battery_kw", "pv_to_grid_kw")
 
-
-def step_hours(frame: pd.DataFrame) -> float:
-    """Length of one step of a time-indexed table [h] (1 for hourly, 0.25 for 15 minutes)."""
-    index = frame.index
-    if isinstance(index, pd.DatetimeIndex) and len(index) > 1:
-        return float((index[1] - index[0]) / pd.Timedelta(hours=1))
-    return 8760.0 / len(index) if len(index) else 1.0
-
-
-def _column(frame: pd.DataFrame, names: Iterable[str]) -> pd.Series | None:
-    for name in names:
-        if name in frame.columns:
-            return pd.to_numeric(frame[name], errors="coerce").fillna(0.0)
-    return None
-
-
-def _months(frame: pd.DataFrame) -> np.ndarray:
-    if isinstance(frame.index, pd.DatetimeIndex):
-        return np.asarray(frame.index.month)
-    if "month" in frame.columns:
-        return frame["month"].to_numpy()
-    raise ValueError("the table has neither a datetime index nor a month column")
-
-
-def _by_month(values: pd.Series | np.ndarray, months: np.ndarray) -> np.ndarray:
-    return np.bincount(months - 1, weights=np.asarray(values, dtype=float), minlength=12)[:12]
+_MONTHS = pd.RangeIndex(1, 13, name="month")
 
 
 def monthly_energy(result: Result) -> pd.DataFrame:
-    """Energy of each month [kWh]: ``load``, ``pv``, ``self_consumed``, ``exported``,
-    ``imported``, ``curtailed`` (index ``month`` 1..12), summed from the hourly table.
+    """Energy of each month [kWh] from ``Result.monthly``.
 
-    ``self_consumed`` is PV used on site directly or through the battery (PV to load plus PV
-    to battery); ``imported`` is everything bought from the grid.
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``month`` 1..12; ``load_kwh``, ``pv_kwh`` (available minus curtailed),
+        ``self_consumed_kwh`` (PV to load plus PV to battery), ``exported_kwh``,
+        ``imported_kwh`` (everything bought from the grid), ``curtailed_kwh``.
     """
-    hourly = result.hourly
-    hours = step_hours(hourly)
-    months = _months(hourly)
-    zero = pd.Series(0.0, index=hourly.index)
-
-    def energy(*names: str) -> np.ndarray:
-        series = _column(hourly, names)
-        return _by_month((zero if series is None else series) * hours, months)
-
-    pv_to_load = energy("pv_to_load_kw")
-    pv_to_battery = energy("pv_to_battery_kw")
-    curtailed = energy("curtailed_kw", "pv_curtailed_kw")
-    table = pd.DataFrame(
-        {
-            "load_kwh": energy("load_kw"),
-            "pv_kwh": _by_month(pv_generation_kw(hourly) * hours, months),
-            "self_consumed_kwh": pv_to_load + pv_to_battery,
-            "exported_kwh": energy("pv_to_grid_kw", "export_kw", "grid_export_kw")
-            + energy("battery_to_grid_kw"),
-            "imported_kwh": _imports(hourly, months, hours),
-            "curtailed_kwh": curtailed,
-        },
-        index=pd.RangeIndex(1, 13, name="month"),
-    )
-    return table
+    m = result.monthly.reindex(_MONTHS, fill_value=0.0)
+    return pd.DataFrame({
+        "load_kwh": m["load_kwh"],
+        "pv_kwh": m["pv_available_kwh"] - m["curtailed_kwh"],
+        "self_consumed_kwh": m["pv_to_load_kwh"] + m["pv_to_battery_kwh"],
+        "exported_kwh": m["pv_to_grid_kwh"],
+        "imported_kwh": m["grid_import_kwh"],
+        "curtailed_kwh": m["curtailed_kwh"],
+    }, index=_MONTHS)
 
 
 def pv_generation_kw(hourly: pd.DataFrame) -> pd.Series:
-    """PV output delivered [kW]: ``pv_kw`` if present, else available minus curtailed."""
-    direct = _column(hourly, ("pv_kw", "pv_ac_kw", "generation_kw"))
-    if direct is not None:
-        return direct
-    available = _column(hourly, ("pv_available_kw",))
-    if available is None:
-        parts = [_column(hourly, (name,)) for name in
-                 ("pv_to_load_kw", "pv_to_battery_kw", "pv_to_grid_kw")]
-        return sum((p for p in parts if p is not None), pd.Series(0.0, index=hourly.index))
-    curtailed = _column(hourly, ("curtailed_kw", "pv_curtailed_kw"))
-    return available - (0.0 if curtailed is None else curtailed)
-
-
-def _imports(hourly: pd.DataFrame, months: np.ndarray, hours: float) -> np.ndarray:
-    total = _column(hourly, ("grid_import_kw", "import_kw"))
-    if total is None:
-        parts = [_column(hourly, (name,)) for name in ("grid_to_load_kw", "grid_to_battery_kw")]
-        total = sum((p for p in parts if p is not None), pd.Series(0.0, index=hourly.index))
-    return _by_month(total * hours, months)
+    """PV output delivered [kW]: available minus curtailed."""
+    return hourly["pv_available_kw"] - hourly["curtailed_kw"]
 
 
 def peak_months(result: Result) -> tuple[int, int]:
@@ -135,22 +80,11 @@ def typical_day(result: Result, month: int, flows: Sequence[str] | None = None) 
     return day
 
 
-def _bill_total(frame: pd.DataFrame | None) -> np.ndarray:
-    if frame is None or len(frame) == 0:
-        return np.zeros(12)
-    column = _column(frame, ("total", "bill", "total_cost"))
-    if column is None:
-        return np.zeros(12)
-    values = column.to_numpy(dtype=float)
-    if len(values) > 12:  # a trailing annual row
-        values = values[:12]
-    return np.pad(values, (0, 12 - len(values)))
-
-
 def monthly_bills(result: Result) -> pd.DataFrame:
     """``baseline``, ``with_system`` and ``savings`` of each month [currency]."""
-    baseline = _bill_total(result.bill_baseline_monthly)
-    with_system = _bill_total(result.bill_with_system_monthly)
+    baseline = result.bill_baseline_monthly["total"].reindex(_MONTHS, fill_value=0.0).to_numpy()
+    with_system = result.bill_with_system_monthly["total"].reindex(
+        _MONTHS, fill_value=0.0).to_numpy()
     return pd.DataFrame(
         {"baseline": baseline, "with_system": with_system, "savings": baseline - with_system},
         index=pd.RangeIndex(1, 13, name="month"),
@@ -187,14 +121,8 @@ def cash_flow_summary(result: Result) -> pd.DataFrame:
     table["costs"] = _sum(cash, ("om_cost", "replacement_cost", "salvage"))
     table["lease"] = _sum(cash, ("lease_payment",))
     table["tax"] = _sum(cash, ("tax_project",))
-    if "net_cash_flow_project" in cash.columns:
-        table["net"] = pd.to_numeric(cash["net_cash_flow_project"]).fillna(0.0)
-    else:
-        table["net"] = table.sum(axis=1)
-    if "cumulative_project" in cash.columns:
-        table["cumulative"] = pd.to_numeric(cash["cumulative_project"]).fillna(0.0)
-    else:
-        table["cumulative"] = table["net"].cumsum()
+    table["net"] = cash["net_cash_flow_project"].astype(float)
+    table["cumulative"] = cash["cumulative_project"].astype(float)
     return table
 
 
@@ -204,8 +132,8 @@ def ledger_summary(result: Result) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Index: years 1..N then ``"total"``; columns ``generation_mwh``, ``avoided_tco2`` (from
-        the ledger if present, else generation x the year-1 factor), ``certificates_issued``,
+        Index: years 1..N then ``"total"``; columns ``generation_mwh``, ``avoided_tco2``,
+        ``certificates_issued``,
         ``certificates_sold``, ``certificates_retained``, ``credits_tco2``, ``revenue``
         (certificates plus credits).
     """
@@ -214,10 +142,7 @@ def ledger_summary(result: Result) -> pd.DataFrame:
         return pd.DataFrame()
     table = pd.DataFrame(index=ledger.index.copy())
     table["generation_mwh"] = _sum(ledger, ("generation_mwh",))
-    avoided = _column(ledger, ("avoided_tco2", "total_tco2"))
-    if avoided is None:
-        avoided = table["generation_mwh"] * result.carbon.emission_factor_tco2_per_mwh
-    table["avoided_tco2"] = avoided
+    table["avoided_tco2"] = ledger["avoided_tco2"].astype(float)
     for name in ("certificates_issued", "certificates_sold", "certificates_retained",
                  "credits_tco2"):
         table[name] = _sum(ledger, (name,))
