@@ -30,7 +30,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from solver.api import optimize  # noqa: E402
-from solver.build import HighsSession, build_model, solve_highs  # noqa: E402
+from solver.build import build_model  # noqa: E402
+from solver.highs import HighsSession, solve_highs  # noqa: E402
 from solver.problem import BatteryOptions, Costs, DemandCharge, SizingProblem  # noqa: E402
 from solver.pulp_model import build_pulp, cbc_command  # noqa: E402
 

@@ -48,17 +48,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from solver.build import (
-    GROUPS,
-    HighsSession,
-    LinearModel,
-    Regime,
-    SolveOutcome,
-    build_model,
-    highs_available,
-    regimes,
-)
+from solver.build import GROUPS, build_model
 from solver.errors import InfeasibleProblemError, SolverInputError
+from solver.highs import HighsSession, highs_available
+from solver.linear import LinearModel, Regime, SolveOutcome, regimes
 from solver.physical import gap_tolerance, greedy_flows, solve_physical
 from solver.problem import SizingProblem
 from solver.result import SizingResult, make_result

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 
 from solver.api import _check_args, _method, _unbounded_error, optimize
-from solver.build import HighsSession, LinearModel, Regime, build_model, regimes
+from solver.build import build_model
 from solver.errors import InfeasibleProblemError, SolverInputError
+from solver.highs import HighsSession
+from solver.linear import LinearModel, Regime, regimes
 from solver.physical import solve_physical
 from solver.problem import SizingProblem
 from solver.result import SizingResult, make_result

@@ -3,7 +3,7 @@
 A meter sees the site's *net* flow. In a step the site either imports (load plus battery
 charging exceed PV plus battery discharging) or exports the surplus, never both: PV serves
 the load first, only the rest is exported, and a battery that discharges or charges does so
-behind the same meter. The LP of :mod:`solver.lp` has separate import and export flows and
+behind the same meter. The LP of :mod:`solver.build` has separate import and export flows and
 may use both at once. This module adds the rule and solves the resulting MILP exactly (to a
 relative tolerance), mostly with one or two LPs.
 
@@ -11,7 +11,7 @@ Where the rule matters
 ----------------------
 **Claim.** In a step whose export price ``b_t`` (as passed, net-metering credit included) is
 at most its import price ``a_t``, the LP never gains by importing and exporting at once, and
-with ``b_t < a_t`` or the tie-break (:data:`solver.lp.TIE_BREAK`) no optimal LP solution
+with ``b_t < a_t`` or the tie-break (:data:`solver.build.TIE_BREAK`) no optimal LP solution
 does it. **Proof.** Take a solution with export ``e > 0`` and import
 ``(load - l - d) + c_g > 0`` at ``t``.
 
@@ -35,7 +35,7 @@ and (ii) lose ``(b_t - a_t) delta`` and the LP prefers to sell PV and buy the lo
 
 The MILP
 --------
-:func:`solver.lp.build_model` gives every conflict step that can export a column ``z_t``
+:func:`solver.build.build_model` gives every conflict step that can export a column ``z_t``
 and the rows::
 
     e_t <= M_e z_t                                z_t = 0: no export
@@ -93,7 +93,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from solver.build import HighsSession, LinearModel, SolveOutcome, output_range
+from solver.build import output_range
+from solver.highs import HighsSession
+from solver.linear import LinearModel, SolveOutcome
 from solver.problem import SizingProblem
 
 __all__ = [
@@ -149,7 +151,7 @@ def greedy_flows(problem: SizingProblem, kwp: np.ndarray,
     Returns
     -------
     dict
-        Flows in the layout of :meth:`solver.lp.LinearModel.flows` [kW], [kWh].
+        Flows in the layout of :meth:`solver.linear.LinearModel.flows` [kW], [kWh].
     """
     p = problem
     b = p.export_price_per_kwh if export_price_per_kwh is None else export_price_per_kwh
@@ -216,7 +218,7 @@ class PhysicalOutcome:
     outcome : SolveOutcome
         Status, the physical point's columns and objective (minimised), and timing.
     flows : dict or None
-        Its flows (:meth:`solver.lp.LinearModel.flows` layout), physical.
+        Its flows (:meth:`solver.linear.LinearModel.flows` layout), physical.
     bound : float
         Best bound on the minimised objective (the MILP's optimum is >= it).
     gap : float
@@ -356,7 +358,7 @@ class _BoxSearch:
     output ``g_t = lambda f_t . x`` reaches the load), so the search branches on sets of
     sizes: a box ``lo <= x <= hi`` cut by bounds on the total ``S_lo <= sum(x) <= S_hi``.
     Over such a set each step's output lies in a range ``[g_lo, g_hi]`` (a fractional
-    knapsack, :func:`solver.lp.output_range`). A step whose range lies on one side of the
+    knapsack, :func:`solver.build.output_range`). A step whose range lies on one side of the
     load has ``z_t`` fixed; one straddling it gets the export bound
     ``M_e = min(limit, g_hi - load)`` and the cut ``(load - g_lo) z - g <= -g_lo``, both
     valid for every physical point of the set, which make its relaxation the concave
@@ -462,7 +464,7 @@ class _BoxSearch:
         g_lo, g_hi = output_range(self.f, lo, hi, s_lo, s_hi)
         z_hi = (g_hi > self.load).astype(float)
         # PV surely covering the load makes z = 1 optimal, except under net metering
-        # (curtailing on site can make room for exports elsewhere; see solver.lp).
+        # (curtailing on site can make room for exports elsewhere; see solver.build).
         z_lo = np.minimum((g_lo >= self.load).astype(float), z_hi) * (not self.nem)
         k = self.z_col.shape[0]
         h.changeColsBounds(k, self.z_col, z_lo, z_hi)

@@ -2,9 +2,9 @@
 
 Used as the fallback when highspy is missing or fails, and as the benchmark baseline: it
 is the "textbook" formulation (one PuLP constraint per step and meaning, built in Python
-loops), written independently of the sparse builder in :mod:`solver.lp`, so the tests that
-compare the two also check each formulation against the other. Same variables, constraints,
-objective and tie-breaking as :func:`solver.lp.build_model` with ``reduce=False``.
+loops), written independently of the sparse builder in :mod:`solver.build`, so the tests
+that compare the two also check each formulation against the other. Same variables, constraints,
+objective and tie-breaking as :func:`solver.build.build_model` with ``reduce=False``.
 
 The behind-the-meter rule (:mod:`solver.physical`) is the plain big-M disjunction: at each
 step whose export price exceeds its import price a binary ``z_t`` with ``e <= M_e z``,
@@ -20,7 +20,8 @@ import numpy as np
 import pulp
 
 from solver.build import TIE_BREAK as _TB
-from solver.build import Regime, SolveOutcome, _tie_break
+from solver.build import _tie_break
+from solver.linear import Regime, SolveOutcome
 from solver.physical import repair_flows
 from solver.problem import SizingProblem
 
@@ -269,7 +270,7 @@ def solve_pulp(
     physical: bool | None = None,
 ) -> tuple[SolveOutcome, dict | None]:
     """Build with PuLP and solve with CBC; returns the outcome and the flows dict
-    (same keys as :meth:`solver.lp.LinearModel.flows`; physical under the rule)."""
+    (same keys as :meth:`solver.linear.LinearModel.flows`; physical under the rule)."""
     stage_obj = "self_sufficiency" if objective == "max_self_sufficiency" else objective
     lp, hd = build_pulp(problem, regime, objective=stage_obj, drop=drop, pv_built=pv_built,
                         max_payback_years=max_payback_years, co2_target_tco2=co2_target_tco2,

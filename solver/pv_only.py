@@ -4,7 +4,7 @@ Without a battery the steps interact only through the sizes ``x``, the demand-ch
 and a few year-sum constraints. In each step the value of PV output ``g = lambda f_t . x``
 is concave piecewise linear in ``g``: self-consumed at the import price up to the load,
 exported at the export price up to the export limit, curtailed beyond. The reduced LP
-(:func:`solver.lp.build_model` with ``reduce=True``) keeps that model but removes what
+(:func:`solver.build.build_model` with ``reduce=True``) keeps that model but removes what
 cannot change its optimum:
 
 1. **Dark steps** (no plane produces): pv_to_load and pv_to_grid are 0, so they have no
@@ -36,14 +36,17 @@ sizes (usually proving the optimum with one LP).
 
 What is left is an LP with variables only where PV can exceed the load, solved by HiGHS
 in milliseconds to tens of milliseconds for a year. Being the same optimisation problem, its
-optimum equals the full LP's (:mod:`solver.lp`, ``reduce=False``) and the PuLP/CBC model's;
+optimum equals the full LP's (:mod:`solver.build`, ``reduce=False``) and the PuLP/CBC model's;
 ``tests/test_solver_pv_only.py`` checks that on random instances.
 """
 
 from __future__ import annotations
 
-from solver.build import LinearModel, Regime, SolveOutcome, build_model
+from solver.build import build_model
 from solver.errors import SolverInputError
+from solver.highs import HighsSession
+from solver.linear import LinearModel, Regime, SolveOutcome
+from solver.physical import solve_physical
 from solver.problem import SizingProblem
 
 __all__ = ["build_pv_only_model", "solve_pv_only"]
@@ -52,7 +55,7 @@ __all__ = ["build_pv_only_model", "solve_pv_only"]
 def build_pv_only_model(problem: SizingProblem, regime: Regime | None = None,
                         **kwargs: object) -> LinearModel:
     """Build the reduced PV-only LP (see module docstring); ``kwargs`` as for
-    :func:`solver.lp.build_model`."""
+    :func:`solver.build.build_model`."""
     if problem.battery.active:
         raise SolverInputError(
             "the PV-only method cannot size a battery; set battery.allowed=False or use the "
@@ -67,9 +70,6 @@ def solve_pv_only(problem: SizingProblem, regime: Regime | None = None, *,
     """Build and solve the reduced PV-only model (under the behind-the-meter rule unless
     the problem allows simultaneous import and export); returns the model and the outcome,
     whose ``colvals`` are a physical point of the model."""
-    from solver.build import HighsSession
-    from solver.physical import solve_physical
-
     model = build_pv_only_model(problem, regime, **kwargs)
     out = solve_physical(HighsSession(model, time_limit=time_limit),
                          time_limit=time_limit).outcome

@@ -5,8 +5,8 @@ that share nothing but the state of charge at their joints, and a demand-charge 
 (a month) is shared only by the days inside it. :func:`split_basis` cuts the year at the
 days where the set of demand windows changes (month starts, for monthly charges), fixes the
 sizes to a guess (the optimum of the same problem on steps ``COARSEN_FACTOR`` = 4 times
-longer, from :class:`solver.lp.HighsSession`), solves each stretch as its own cyclic LP, on
-two threads
+longer, from :class:`solver.highs.HighsSession`), solves each stretch as its own cyclic LP
+with the stretch solver it is given (:func:`solver.highs.stretch_basis`), on two threads
 (HiGHS releases the GIL), and joins their bases into one basis of the whole LP.
 
 That basis is only a starting point: the joints (each stretch was cyclic on its own) and
@@ -20,19 +20,25 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from solver.build import build_model
+from solver.linear import LinearModel, Regime
 from solver.problem import DemandCharge, SizingProblem
+from solver.warm import balance_basis
 
-if TYPE_CHECKING:  # pragma: no cover
-    from solver.build import LinearModel, Regime
+__all__ = ["StretchSolver", "chunk_bounds", "slice_problem", "split_basis", "split_eligible"]
 
-__all__ = ["chunk_bounds", "slice_problem", "split_basis", "split_eligible"]
+#: Solves one stretch's LP with the sizes fixed: ``(part, sizes, time_limit)`` ->
+#: ``(col_status, row_status)`` of its optimal basis (rows left out of the solve basic),
+#: or None if it found no optimum. ``sizes`` are kWp of each plane, then battery kWh and
+#: kW; ``time_limit`` [s] or None. :func:`solver.highs.stretch_basis` is the one in use.
+StretchSolver = Callable[[LinearModel, np.ndarray, float | None],
+                         tuple[np.ndarray, np.ndarray] | None]
 
 #: Stretches shorter than this many days join their neighbour.
 SPLIT_MIN_DAYS = 7
@@ -124,9 +130,7 @@ def slice_problem(problem: SizingProblem, start: int, stop: int
 
 
 def _solve_chunk(model: LinearModel, start: int, stop: int, sizes: np.ndarray,
-                 deadline: float | None) -> tuple | None:
-    from solver.build import HighsSession, Regime, build_model
-
+                 deadline: float | None, solve_stretch: StretchSolver) -> tuple | None:
     time_limit = None if deadline is None else deadline - time.perf_counter()
     if time_limit is not None and time_limit <= 0:
         return None
@@ -135,17 +139,10 @@ def _solve_chunk(model: LinearModel, start: int, stop: int, sizes: np.ndarray,
     creg: Regime = Regime(reg.name, reg.export_price_per_kwh[start:stop], reg.max_total_kwp,
                           reg.exports_within_imports)
     part = build_model(q, creg, **model.build_args)
-    sess = HighsSession(part, warm_start=False, time_limit=time_limit)
-    cols = np.concatenate([part.x, [part.battery_kwh, part.battery_kw]]).astype(np.int32)
-    lo = np.maximum(np.minimum(sizes, part.col_upper[cols]), part.col_lower[cols])
-    sess.h.changeColsBounds(int(cols.shape[0]), cols, lo, lo)
-    out = sess.solve()
-    if out.status != "optimal":
+    got = solve_stretch(part, sizes, time_limit)
+    if got is None:
         return None
-    b = sess.h.getBasis()
-    cs = np.array([int(v) for v in b.col_status], dtype=np.int64)
-    rs = np.array([int(v) for v in b.row_status], dtype=np.int64)
-    rs[sess.inactive] = _BASIC
+    cs, rs = got
     return part, cs, rs, keep, start
 
 
@@ -161,8 +158,6 @@ def assemble_basis(model: LinearModel, parts: Sequence[tuple]
     """One basis of ``model`` from the stretches' bases: column and row statuses and the
     mask of rows that are nonbasic (binding) in their stretch. Size columns are nonbasic;
     a window's peak is basic if it is in any stretch."""
-    from solver.build import balance_basis
-
     cs = np.full(model.n_cols, _LOWER, dtype=np.int64)
     rs = np.full(model.n_rows, _BASIC, dtype=np.int64)
     movable = np.zeros(model.n_cols, dtype=bool)
@@ -196,7 +191,8 @@ def assemble_basis(model: LinearModel, parts: Sequence[tuple]
     return out[0], out[1], binding
 
 
-def split_basis(model: LinearModel, sizes: np.ndarray, *, deadline: float | None = None
+def split_basis(model: LinearModel, sizes: np.ndarray, solve_stretch: StretchSolver, *,
+                deadline: float | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Solve the stretches of ``model`` with the sizes fixed and join their bases.
 
@@ -206,6 +202,8 @@ def split_basis(model: LinearModel, sizes: np.ndarray, *, deadline: float | None
         A battery model for which :func:`split_eligible` holds.
     sizes : ndarray
         kWp of each plane, then battery kWh and kW, to fix in every stretch.
+    solve_stretch : StretchSolver
+        Solves one stretch with the sizes fixed (:func:`solver.highs.stretch_basis`).
     deadline : float, optional
         ``time.perf_counter()`` value by which every stretch must be solved; a stretch
         that would start or run past it gives up (and the function returns None).
@@ -218,8 +216,9 @@ def split_basis(model: LinearModel, sizes: np.ndarray, *, deadline: float | None
     """
     bounds = chunk_bounds(model.problem)
     with ThreadPoolExecutor(max_workers=min(SPLIT_THREADS, len(bounds))) as pool:
-        parts = list(pool.map(lambda ab: _solve_chunk(model, ab[0], ab[1], sizes, deadline),
-                              bounds))
+        parts = list(pool.map(
+            lambda ab: _solve_chunk(model, ab[0], ab[1], sizes, deadline, solve_stretch),
+            bounds))
     if any(part is None for part in parts):
         return None
     return assemble_basis(model, parts)

@@ -202,7 +202,7 @@ def test_falls_back_to_cbc_without_highspy(monkeypatch):
 
 def test_falls_back_to_cbc_when_highs_fails(monkeypatch):
     import solver.api as api
-    from solver.build import SolveOutcome
+    from solver.linear import SolveOutcome
 
     class Broken(api.HighsSession):
         def solve(self):

@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver.api import optimize
-from solver.build import build_model, regimes, solve_highs
+from solver.build import build_model
+from solver.highs import solve_highs
+from solver.linear import regimes
 from solver.problem import BatteryOptions, Costs, DemandCharge, SizingProblem
 from solver.pulp_model import solve_pulp
 from tests._solver_cases import evaluate, random_problem
@@ -210,10 +212,11 @@ def test_warm_starts_and_lazy_rows_reach_the_cold_optimum(seed, monkeypatch):
     """Coarse-basis and split starts (solver.split) and lazy rows give the optimum of a
     plain cold solve of the whole model, to 1e-9 of the year's bill, and the answer meets
     every row of the model, the lazy ones included."""
-    import solver.build as lp
+    import solver.highs as highs
     import solver.split as split
+    import solver.warm as warm_start
 
-    monkeypatch.setattr(lp, "COARSEN_MIN_STEPS", 4)
+    monkeypatch.setattr(warm_start, "COARSEN_MIN_STEPS", 4)
     monkeypatch.setattr(split, "SPLIT_MIN_DAYS", 1)
     rng = np.random.default_rng(7000 + seed)
     quarter = seed % 2 == 1
@@ -233,15 +236,15 @@ def test_warm_starts_and_lazy_rows_reach_the_cold_optimum(seed, monkeypatch):
     scale = p.costs.pwf_energy * float(p.import_price_per_kwh @ p.load_kw)
     for regime in regimes(p):
         m = build_model(p, regime)
-        warm = lp.HighsSession(m)
+        warm = highs.HighsSession(m)
         a = warm.solve()
-        b = lp.HighsSession(m, warm_start=False, lazy=False).solve()
+        b = highs.HighsSession(m, warm_start=False, lazy=False).solve()
         assert a.status == b.status == "optimal"
         assert a.objective == pytest.approx(b.objective, abs=1e-9 * scale)
         act = m.matrix @ a.colvals
         tol = 1e-6 * max(float(p.load_kw.max()), 1.0)
         assert (act <= m.row_upper + tol).all() and (act >= m.row_lower - tol).all()
-        lazy = lp.lazy_rows(m)
+        lazy = warm_start.lazy_rows(m)
         assert lazy.shape[0] > 0  # some rows did start switched off
         expected = ("split" if regime.name == "standard" and seed not in (2, 3)
                     else "coarse" if quarter else "cold")

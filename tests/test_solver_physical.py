@@ -16,7 +16,8 @@ import pytest
 
 import solver.physical as physical
 from solver import BatteryOptions, Costs, SizingProblem, npv_curve, optimize
-from solver.build import build_model, solve_highs
+from solver.build import build_model
+from solver.highs import solve_highs
 from solver.physical import gap_tolerance
 from tests._solver_cases import evaluate, random_problem
 from tests.test_solver_lp import check_balances

@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver.api import optimize
-from solver.build import build_model, regimes, solve_highs
+from solver.build import build_model
+from solver.highs import solve_highs
+from solver.linear import regimes
 from solver.problem import Costs, DemandCharge, SizingProblem
 from solver.pulp_model import solve_pulp
 from tests._solver_cases import evaluate, random_problem

@@ -7,9 +7,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from solver.build import HighsSession, build_model, lazy_rows
+from solver.build import build_model
+from solver.highs import HighsSession, stretch_basis
 from solver.problem import BatteryOptions, DemandCharge
 from solver.split import SPLIT_MAX_DAYS, SPLIT_MIN_DAYS, chunk_bounds, slice_problem
+from solver.warm import lazy_rows
 from tests._solver_cases import random_problem
 
 MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
@@ -78,10 +80,10 @@ def test_branch_and_cut_sees_the_lazy_rows(seed):
 def test_split_start_keeps_bounds_the_caller_set_on_the_session(monkeypatch):
     """Sizes narrowed on the session before its first solve stay narrowed: the split
     start fixes and then restores the session's bounds, not the model's."""
-    import solver.build as lp
     import solver.split as split
+    import solver.warm as warm_start
 
-    monkeypatch.setattr(lp, "COARSEN_MIN_STEPS", 4)
+    monkeypatch.setattr(warm_start, "COARSEN_MIN_STEPS", 4)
     monkeypatch.setattr(split, "SPLIT_MIN_DAYS", 1)
     p = random_problem(np.random.default_rng(31), n_steps=96, n_planes=2, battery=True)
     m = build_model(p)
@@ -120,4 +122,4 @@ def test_stretches_give_up_past_the_deadline():
     p = _year(np.random.default_rng(4))
     m = build_model(p)
     sizes = np.concatenate([np.full(m.x.shape[0], 10.0), [100.0, 50.0]])
-    assert split_basis(m, sizes, deadline=0.0) is None
+    assert split_basis(m, sizes, stretch_basis, deadline=0.0) is None

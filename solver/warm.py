@@ -1,0 +1,205 @@
+"""Where the simplex starts: coarsened problems, bases mapped and balanced, lazy rows.
+
+:class:`solver.highs.HighsSession` solves a large battery model faster by starting well;
+this module holds the pieces it starts from, none of which changes the LP solved:
+
+* *a coarse start*: the same problem on steps ``COARSEN_FACTOR`` times longer
+  (:func:`coarsen_problem`, :func:`coarse_model`), whose optimal basis :func:`map_basis`
+  copies to every sub-step of the fine model (or whose sizes :mod:`solver.split` fixes to
+  solve the year's stretches apart);
+* a basis with as many basic variables as rows (:func:`balance_basis`), which HiGHS needs
+  to accept it;
+* which models are worth it (:func:`warm_eligible`);
+* *lazy rows* (:func:`lazy_rows`): the state-of-charge ceiling and power rows, which bind
+  in a few per cent of the steps, start switched off but for every 8th hour and are
+  switched on where a solution violates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from solver.build import build_model
+from solver.linear import LinearModel, Regime
+from solver.problem import DemandCharge, SizingProblem
+
+__all__ = [
+    "COARSEN_FACTOR",
+    "LAZY_GROUPS",
+    "balance_basis",
+    "coarse_model",
+    "coarsen_problem",
+    "lazy_rows",
+    "map_basis",
+    "warm_eligible",
+]
+
+#: Steps merged per level, the longest merged step [h] and the fewest coarse steps worth it.
+COARSEN_FACTOR = 4
+COARSEN_MAX_STEP_HOURS = 4.0
+COARSEN_MIN_STEPS = 1000
+#: Models on shorter steps [h] always start from a coarse solution; longer ones only when
+#: :mod:`solver.split` applies. Measured on the benchmark's factory: an hourly year solves
+#: in 1.3-1.8 s from scratch (presolved, lazy rows), 1.3-1.4 s from split stretches and
+#: 3 s from its 4-hour basis copied to every hour; a quarter-hourly year needs a start
+#: (70 s from scratch, 11-12 s from the hourly basis, 4.5-6 s from split stretches).
+WARM_MAX_STEP_HOURS = 1.0
+
+#: Row groups of a battery model that start inactive (free) but for every
+#: ``LAZY_STRIDE_HOURS``-th hour, and are switched on where a solution violates them.
+LAZY_GROUPS = ("soc_cap", "power")
+LAZY_STRIDE_HOURS = 8.0
+#: Rounds of adding violated rows before all are switched on at once.
+LAZY_MAX_ROUNDS = 12
+#: A lazy row counts as violated beyond this, relative to max(1, |bound|).
+LAZY_TOLERANCE = 1e-7
+
+_BASIC, _LOWER = 1, 0  # HighsBasisStatus.kBasic, kLower
+
+
+def coarsen_problem(problem: SizingProblem, factor: int) -> SizingProblem | None:
+    """The same problem on steps ``factor`` times longer (means over each block), or None
+    when the steps do not divide evenly."""
+    p = problem
+    n = p.n_steps
+    if factor < 2 or n % factor:
+        return None
+    m = n // factor
+
+    def agg(a: np.ndarray) -> np.ndarray:
+        return a.reshape(m, factor, *a.shape[1:]).mean(axis=1)
+
+    return replace(
+        p,
+        production_kw_per_kwp=agg(p.production_kw_per_kwp), load_kw=agg(p.load_kw),
+        import_price_per_kwh=agg(p.import_price_per_kwh),
+        export_price_per_kwh=agg(p.export_price_per_kwh), step_hours=p.step_hours * factor,
+        demand_charges=[DemandCharge(dc.window.reshape(m, factor).any(axis=1), dc.rate_per_kw,
+                                     dc.name) for dc in p.demand_charges],
+        grid_tco2_per_kwh=None if p.grid_tco2_per_kwh is None else agg(p.grid_tco2_per_kwh),
+        net_metering_credit_per_kwh=(None if p.net_metering_limit_kw is None
+                                     else agg(p.net_metering_credit_per_kwh)),
+    )
+
+
+def coarse_model(model: LinearModel, factor: int) -> LinearModel | None:
+    """``model`` rebuilt on the coarsened problem (same regime and build options), or None
+    when the steps do not divide evenly."""
+    cp = coarsen_problem(model.problem, factor)
+    if cp is None:
+        return None
+    reg = model.regime
+    m = cp.n_steps
+    creg = Regime(reg.name, reg.export_price_per_kwh.reshape(m, factor).mean(axis=1),
+                  reg.max_total_kwp, reg.exports_within_imports)
+    return build_model(cp, creg, **model.build_args)
+
+
+def map_basis(fine: LinearModel, coarse: LinearModel, col_status: np.ndarray,
+              row_status: np.ndarray, factor: int, basic_rows: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Statuses for the fine model: each step copies the status of its coarse block.
+
+    Columns and rows with no counterpart are nonbasic (columns, at their lower bound) or
+    basic (row slacks), as are the rows in the mask ``basic_rows`` (rows left out of the
+    fine session). The number of basic variables is then adjusted to the number of rows;
+    HiGHS repairs any singularity. Returns None if the layouts do not correspond.
+    """
+    n_fine_t = fine.problem.n_steps
+    n_coarse_t = coarse.problem.n_steps
+    if n_coarse_t * factor != n_fine_t or set(fine.rows) != set(coarse.rows):
+        return None
+    cs = np.full(fine.n_cols, _LOWER, dtype=np.int64)
+    rs = np.full(fine.n_rows, _BASIC, dtype=np.int64)
+    block = np.arange(n_fine_t) // factor
+    scalar = np.ones(fine.n_cols, dtype=bool)
+    for name, col in fine.fam.items():
+        ccol = coarse.fam[name][block]
+        m = (col >= 0) & (ccol >= 0)
+        cs[col[m]] = col_status[ccol[m]]
+        scalar[col[col >= 0]] = False
+    n_scalar = int(scalar.sum())
+    cscalar = np.ones(coarse.n_cols, dtype=bool)
+    for col in coarse.fam.values():
+        cscalar[col[col >= 0]] = False
+    if n_scalar != int(cscalar.sum()):
+        return None
+    cs[scalar] = col_status[cscalar]
+    for name, rows in fine.rows.items():
+        crow = coarse.rows[name]
+        if name in fine.row_steps:
+            step, key = fine.row_steps[name]
+            cstep, ckey = coarse.row_steps[name]
+            lookup = np.full((int(max(key.max(initial=0), ckey.max(initial=0))) + 1, n_coarse_t),
+                             -1, dtype=np.int64)
+            lookup[ckey, cstep] = crow
+            mapped = lookup[key, step // factor]
+            m = mapped >= 0
+            rs[rows[m]] = row_status[mapped[m]]
+        elif crow.shape[0] == rows.shape[0]:
+            rs[rows] = row_status[crow]
+        else:
+            return None
+    if basic_rows is not None:
+        rs[basic_rows] = _BASIC
+    return balance_basis(cs, rs, ~scalar)
+
+
+def balance_basis(col_status: np.ndarray, row_status: np.ndarray, movable: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Make as many variables basic as there are rows (in place; returns the arrays).
+
+    Missing basics become row slacks, surplus ones among the ``movable`` columns turn
+    nonbasic at their lower bound. Returns None if that cannot balance the count.
+    """
+    cs, rs = col_status, row_status
+    n_rows = rs.shape[0]
+    need = n_rows - int((cs == _BASIC).sum() + (rs == _BASIC).sum())
+    if need > 0:
+        cand = np.nonzero(rs != _BASIC)[0][:need]
+        rs[cand] = _BASIC
+    elif need < 0:
+        cand = np.nonzero((cs == _BASIC) & movable)[0][:-need]
+        cs[cand] = _LOWER
+    if int((cs == _BASIC).sum() + (rs == _BASIC).sum()) != n_rows:
+        return None
+    return cs, rs
+
+
+def warm_eligible(model: LinearModel, *, splittable: bool) -> bool:
+    """Whether a session should start ``model`` from a coarse solve: a battery model on
+    steps shorter than :data:`WARM_MAX_STEP_HOURS`, or one that :mod:`solver.split` can
+    cut into stretches (``splittable``, :func:`solver.split.split_eligible`), whose
+    coarsened year still has :data:`COARSEN_MIN_STEPS` steps of at most
+    :data:`COARSEN_MAX_STEP_HOURS`."""
+    p = model.problem
+    return (model.battery_kwh >= 0
+            and (p.step_hours < WARM_MAX_STEP_HOURS or splittable)
+            and p.n_steps % COARSEN_FACTOR == 0
+            and p.n_steps // COARSEN_FACTOR >= COARSEN_MIN_STEPS
+            and p.step_hours * COARSEN_FACTOR <= COARSEN_MAX_STEP_HOURS + 1e-9)
+
+
+def lazy_rows(model: LinearModel) -> np.ndarray:
+    """Rows of ``model`` that a :class:`~solver.highs.HighsSession` may leave out at first
+    (int array).
+
+    The state-of-charge ceiling ``w_t <= (1 - m) E`` and the power rating
+    ``c_pv + c_g + d <= B`` bind in a few per cent of the steps of a year (measured on the
+    benchmark's factory: 294 and 274 of 8,760), yet make a third of the rows. Every
+    ``LAZY_STRIDE_HOURS``-th hour keeps them from the start, so the sizes ``E`` and ``B``
+    stay tied to the dispatch.
+    """
+    if model.battery_kwh < 0:
+        return np.zeros(0, dtype=np.int64)
+    stride = max(1, int(round(LAZY_STRIDE_HOURS / model.problem.step_hours)))
+    if stride < 2:
+        return np.zeros(0, dtype=np.int64)
+    out = []
+    for name in LAZY_GROUPS:
+        if name in model.rows and name in model.row_steps:
+            step = model.row_steps[name][0]
+            out.append(model.rows[name][step % stride != stride - 1])
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
