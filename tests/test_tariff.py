@@ -18,6 +18,7 @@ from pvplanner.errors import TariffError
 from pvplanner.tariff import (
     PERIODS,
     Tariff,
+    TariffOptions,
     coal_benchmark_price,
     compute_bill,
     demand_charge_windows,
@@ -167,8 +168,11 @@ def test_jiangsu_hourly_step_straddling_1930_averages_prices(hourly):
     for hour in ("19:00", "21:00"):
         value = prices.loc[f"2026-07-15 {hour}", "import_price_per_kwh"]
         assert value == pytest.approx((peak + sharp) / 2, rel=1e-12)
-    # Hand check of the ratio mode: sharp = peak x 1.2 on the floating part (0.14 fixed).
-    assert (sharp - 0.14) / (peak - 0.14) == pytest.approx(1.2, rel=1e-9)
+    # Hand check of the ratio mode: sharp = peak x 1.2 on the floating part only (Jiangsu
+    # floats the purchase price; line loss, system operation, T&D and funds are fixed).
+    fixed = tariff.prices.fixed_part_per_kwh
+    assert fixed > 0.2
+    assert (sharp - fixed) / (peak - fixed) == pytest.approx(1.2, rel=1e-9)
 
 
 def test_jiangsu_wrapping_flat_and_holiday_deep_valley(quarter):
@@ -176,9 +180,15 @@ def test_jiangsu_wrapping_flat_and_holiday_deep_valley(quarter):
     # Spring/autumn flat 22:00-02:00 wraps midnight.
     assert periods.loc["2026-03-04 01:45"] == "flat"
     assert periods.loc["2026-03-04 02:00"] == "valley"
+    # A general C&I user (size unknown) has no deep valley: it is for industrial users of
+    # 315 kVA and above only (Jiangsu DRC notice of 2025-04-30).
+    assert "deep_valley" not in set(periods)
+    industrial = TariffOptions(transformer_kva=400, industrial=True)
+    big = tariff_periods(load_tariff_preset("jiangsu_2025_general_ci", options=industrial),
+                         quarter)
     # National Day: deep valley 10:00-14:00 = 16 quarter hours; the workday after: none.
-    assert periods.loc["2026-10-01"].value_counts()["deep_valley"] == 16
-    assert "deep_valley" not in set(periods.loc["2026-10-08"])
+    assert big.loc["2026-10-01"].value_counts()["deep_valley"] == 16
+    assert "deep_valley" not in set(big.loc["2026-10-08"])
 
 
 def test_guangdong_ratios_and_summer_sharp(hourly):
@@ -188,15 +198,17 @@ def test_guangdong_ratios_and_summer_sharp(hourly):
     flat = day.loc[day["period"] == "flat", "import_price_per_kwh"].iloc[0]
     peak = day.loc[day["period"] == "peak", "import_price_per_kwh"].iloc[0]
     valley = day.loc[day["period"] == "valley", "import_price_per_kwh"].iloc[0]
-    # 粤发改价格〔2021〕331号: peak : flat : valley = 1.7 : 1 : 0.38 (example prices are
-    # rounded to 0.1 fen, hence 1e-3).
-    assert peak / flat == pytest.approx(1.7, abs=1e-3)
-    assert valley / flat == pytest.approx(0.38, abs=1e-3)
+    # 粤发改价格〔2021〕331号: peak : flat : valley = 1.7 : 1 : 0.38 on the price without the
+    # government funds, which do not float.
+    funds = tariff.prices.fixed_part_per_kwh
+    assert funds == pytest.approx(0.0277)
+    assert (peak - funds) / (flat - funds) == pytest.approx(1.7, rel=1e-12)
+    assert (valley - funds) / (flat - funds) == pytest.approx(0.38, rel=1e-12)
     assert day["period"].value_counts().to_dict() == {"flat": 9, "valley": 8, "peak": 7}
     august = prices.loc["2026-08-05"]
     assert august.loc[august["period"] == "sharp"].index.hour.tolist() == [11, 15, 16]
     sharp = august.loc[august["period"] == "sharp", "import_price_per_kwh"].iloc[0]
-    assert sharp == pytest.approx(peak * 1.25, abs=1e-4)  # sharp = peak + 25 %
+    assert sharp - funds == pytest.approx((peak - funds) * 1.25, rel=1e-12)  # peak + 25 %
     assert "sharp" not in set(prices.loc["2026-06-17", "period"])
 
 
@@ -255,7 +267,7 @@ def test_demand_charge_windows(hourly):
     windows = demand_charge_windows(large, hourly)
     assert len(windows) == 12
     for month, (mask, rate, label) in enumerate(windows, start=1):
-        assert rate == 36.1
+        assert rate == 47.2  # Zhejiang 1-10 kV from 2026-08-01 (发改价格〔2026〕1077号)
         assert mask.dtype == bool and mask.sum() == 24 * pd.Period(f"2026-{month}").days_in_month
         assert (hourly[mask].month == month).all()
         assert f"{month:02d}" in label
@@ -304,7 +316,7 @@ def test_negative_price():
     data["prices"]["ratios"]["valley"] = -0.4
     assert "valley" in _error(data)
     gd = load_tariff_preset("guangdong_2021_general_ci").model_dump()
-    gd["prices"]["per_kwh"]["peak"] = -1.0
+    gd["prices"] = {"mode": "explicit", "per_kwh": {"peak": -1.0, "flat": 0.6, "valley": 0.3}}
     assert "per_kwh['peak']" in _error(gd)
 
 

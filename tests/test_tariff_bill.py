@@ -48,15 +48,15 @@ def _zhejiang_2026_hand_bill(prices: dict[str, float], load_kw: float) -> dict[s
     """Hand count of a constant load over 2026 under the Zhejiang 2026 hours.
 
     Summer/winter months Jan, Jul, Aug, Dec have 124 days, the other months 241. Daily hours:
-    summer sharp 4, peak 3, flat 7, valley 10; spring/autumn peak 7, flat 7, valley 10. The
-    nine holiday deep-valley days (15-17 Feb, 1-3 May, 1-3 Oct, all spring/autumn) turn
-    09-15 (flat 9-11 and 14-15, valley 11-14) into deep valley.
+    summer sharp 4, peak 3, flat 7, valley 10; spring/autumn peak 7, flat 7, valley 10. On
+    the nine holiday days (15-17 Feb, 1-3 May, 1-3 Oct, all spring/autumn) 07-09 is valley
+    and 09-15 deep valley: flat 7-11 and 14-15 lose 5 h, valley 11-14 loses 3 h and gains 2.
     """
     hours = {
         "sharp": 124 * 4,
         "peak": 124 * 3 + 241 * 7,
-        "flat": 124 * 7 + 241 * 7 - 9 * 3,
-        "valley": 124 * 10 + 241 * 10 - 9 * 3,
+        "flat": 124 * 7 + 241 * 7 - 9 * 5,
+        "valley": 124 * 10 + 241 * 10 - 9 * 1,
         "deep_valley": 9 * 6,
     }
     assert sum(hours.values()) == 8760
@@ -69,10 +69,11 @@ def _zhejiang_2026_hand_bill(prices: dict[str, float], load_kw: float) -> dict[s
 def test_flat_100kw_bill_equals_hand_sum(resolution, request):
     index = request.getfixturevalue(resolution)
     tariff = load_tariff_preset("zhejiang_2026_large_industry")
-    # Price levels of the preset: 0.14 fixed + 0.48 floating x ratio (ratios 2.05 / 1.85 / 1 /
-    # 0.4 / 0.2 of 浙发改价格〔2026〕112号).
+    # Price levels of the 2026-08-01 version: T&D 0.1250 + funds 0.02924 fixed, 0.5252
+    # (purchase with line loss and system operation) floating x ratio (ratios 2.05 / 1.85 /
+    # 1 / 0.4 / 0.2 of 浙发改价格〔2026〕112号).
     prices = {
-        p: 0.14 + 0.48 * r
+        p: 0.1250 + 0.02924 + 0.5252 * r
         for p, r in {
             "sharp": 2.05,
             "peak": 1.85,
@@ -89,9 +90,9 @@ def test_flat_100kw_bill_equals_hand_sum(resolution, request):
         assert annual[f"cost_{period}"] == pytest.approx(hand[period], rel=1e-12)
     energy = sum(hand[p] for p in prices)
     assert annual["energy"] == pytest.approx(energy, rel=1e-12)
-    # Maximum demand 100 kW x 36.1 CNY/kW-month x 12 months.
-    assert annual["demand"] == pytest.approx(100 * 36.1 * 12, rel=1e-12)
-    assert bill.total == pytest.approx(energy + 43320.0, rel=1e-12)
+    # Maximum demand 100 kW x 47.2 CNY/kW-month (发改价格〔2026〕1077号) x 12 months.
+    assert annual["demand"] == pytest.approx(100 * 47.2 * 12, rel=1e-12)
+    assert bill.total == pytest.approx(energy + 56640.0, rel=1e-12)
     assert annual["import_kwh"] == pytest.approx(876000.0)
     assert annual["max_demand_kw"] == 100.0
 
@@ -101,7 +102,7 @@ def test_capacity_basis_and_fixed_charge(hourly):
     data.update(basic_charge_basis="capacity", fixed_monthly_charge=50.0)
     data["capacity_charge"]["contracted_kva"] = 500.0
     bill = compute_bill(parse_tariff(data), hourly, np.full(8760, 100.0))
-    assert bill.component("capacity") == pytest.approx(22.6 * 500 * 12)
+    assert bill.component("capacity") == pytest.approx(29.5 * 500 * 12)
     assert bill.component("demand") == 0.0
     assert bill.component("fixed") == pytest.approx(600.0)
 

@@ -57,6 +57,7 @@ class CompiledOverride:
     day_types: np.ndarray  # (3,) bool, order of DAY_TYPES
     holidays: frozenset[str] | None
     first_days: int | None
+    month_days: np.ndarray | None  # sorted month * 100 + day codes; None = every day
     slots: np.ndarray  # (96,) int8 period code, -1 = unchanged
 
 
@@ -235,6 +236,11 @@ def _compile_overrides(tariff: Tariff) -> tuple[CompiledOverride, ...]:
                 day_types=day_types,
                 holidays=frozenset(rule.holidays) if rule.holidays else None,
                 first_days=rule.first_days,
+                month_days=(
+                    None
+                    if rule.dates is None
+                    else np.unique(np.array([d.month * 100 + d.day for d in rule.dates], int))
+                ),
                 slots=_compile_slots(rule.blocks, where, full_day=False),
             )
         )

@@ -1,4 +1,4 @@
-"""Tariffs in and out: presets in ``data/tariffs``, TOML/JSON files, export price table.
+"""Tariffs in and out: TOML/JSON files, the coal benchmark export price table.
 
 The edges of the tariff model: reading and writing files, and turning pydantic's
 ``ValidationError`` into a :class:`~pvplanner.errors.TariffError` that names the field.
@@ -23,9 +23,7 @@ __all__ = [
     "coal_benchmark_price",
     "export_price_table",
     "flat_tariff",
-    "list_tariff_presets",
     "load_tariff_file",
-    "load_tariff_preset",
     "parse_tariff",
     "save_tariff_file",
     "tariff_to_toml",
@@ -172,79 +170,8 @@ def save_tariff_file(tariff: Tariff, path: str | Path) -> Path:
 
 
 # --------------------------------------------------------------------------------------------
-# Presets
+# Simple tariffs
 # --------------------------------------------------------------------------------------------
-
-
-def _preset_dir() -> Path:
-    return data_path("tariffs")
-
-
-def _preset_files() -> dict[str, Path]:
-    return {p.stem: p for p in sorted(_preset_dir().glob("*.toml"))}
-
-
-def list_tariff_presets() -> pd.DataFrame:
-    """The tariff presets shipped in ``data/tariffs``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per preset: ``id``, ``name``, ``name_zh``, ``region``, ``customer_class``,
-        ``voltage``, ``effective_date``, ``status``, ``source``.
-    """
-    rows = []
-    for stem, path in _preset_files().items():
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-        rows.append(
-            {
-                "id": data.get("id", stem),
-                "name": data.get("name", ""),
-                "name_zh": data.get("name_zh", ""),
-                "region": data.get("region", ""),
-                "customer_class": data.get("customer_class", ""),
-                "voltage": data.get("voltage", ""),
-                "effective_date": str(data.get("effective_date", "")),
-                "status": data.get("status", ""),
-                "source": data.get("source", ""),
-            }
-        )
-    columns = [
-        "id",
-        "name",
-        "name_zh",
-        "region",
-        "customer_class",
-        "voltage",
-        "effective_date",
-        "status",
-        "source",
-    ]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def load_tariff_preset(preset_id: str) -> Tariff:
-    """Load a preset by id (the file name in ``data/tariffs`` without ``.toml``).
-
-    Raises
-    ------
-    TariffError
-        For an unknown id; the message lists the valid ids.
-    """
-    files = _preset_files()
-    if preset_id not in files:
-        raise TariffError(
-            f"unknown tariff preset {preset_id!r}; valid ids: {', '.join(files) or '(none)'}",
-            field="tariff.preset",
-        )
-    tariff = load_tariff_file(files[preset_id])
-    if tariff.id != preset_id:
-        raise TariffError(
-            f"preset file {files[preset_id]} has id {tariff.id!r}; it must equal the file name "
-            f"{preset_id!r}"
-        )
-    return tariff
 
 
 def flat_tariff(

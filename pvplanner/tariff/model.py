@@ -51,7 +51,8 @@ __all__ = [
 Month = Annotated[int, Field(ge=1, le=12)]
 Hour = Annotated[int, Field(ge=0, le=23)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Status = Literal["official", "secondary", "unverified"]
+#: Provenance of a figure: ``user`` marks prices a user typed from a bill or contract.
+Status = Literal["official", "secondary", "unverified", "user"]
 DayType = Literal["workday", "weekend", "holiday"]
 
 _STRICT = ConfigDict(extra="forbid")
@@ -120,6 +121,15 @@ class PeriodOverride(BaseModel):
     )
     first_days: int | None = Field(
         None, ge=1, description="only on the first N days of each holiday block"
+    )
+    dates: list[dt.date] | None = Field(
+        None,
+        max_length=366,
+        description=(
+            "only on these days, matched by month and day on the scenario's year (e.g. "
+            "Guangdong's critical-peak days declared when the forecast maximum is >= 35 °C); "
+            "None: no date filter, an empty list: never"
+        ),
     )
     blocks: list[PeriodBlock] = Field(min_length=1)
 
@@ -265,6 +275,12 @@ class Tariff(BaseModel):
     source: str = ""
     source_url: str = ""
     effective_date: dt.date | None = None
+    effective_until: dt.date | None = Field(
+        None, description="last day this tariff (version) is in force; None: until replaced"
+    )
+    version: str = Field(
+        "", description="version of the preset (its first day, e.g. '2026-08-01'); '' if none"
+    )
     status: Status = "unverified"
     notes: str = ""
     seasons: list[Season] = Field(min_length=1)

@@ -42,6 +42,7 @@ class StepContext:
     """Calendar facts of every step that the tariff rules look at."""
 
     month: np.ndarray  # (n,) 1..12
+    month_day: np.ndarray  # (n,) month * 100 + day of month (e.g. 715 for 15 July)
     day_type: np.ndarray  # (n,) index into DAY_TYPES
     holiday_name: np.ndarray  # (n,) object, "" if none
     holiday_day: np.ndarray  # (n,) 1-based day in the holiday block, 0 otherwise
@@ -104,6 +105,7 @@ def step_context(
     hour_of_year = (local.day_of_year.to_numpy() - 1) * 24 + hour
     return StepContext(
         month=local.month.to_numpy(),
+        month_day=local.month.to_numpy() * 100 + local.day.to_numpy(),
         day_type=day_type,
         holiday_name=holiday_name,
         holiday_day=holiday_day,
@@ -139,6 +141,8 @@ def _slot_codes(compiled: CompiledTariff, ctx: StepContext) -> np.ndarray:
             hit &= np.isin(ctx.holiday_name, list(rule.holidays))
         if rule.first_days is not None:
             hit &= (ctx.holiday_day >= 1) & (ctx.holiday_day <= rule.first_days)
+        if rule.month_days is not None:
+            hit &= np.isin(ctx.month_day, rule.month_days)
         if not hit.any():
             continue
         new = rule.slots[ctx.slots[hit]]
