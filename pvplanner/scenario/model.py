@@ -8,10 +8,11 @@ field, so the CLI and the app can show them next to the input.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -27,7 +28,7 @@ from pvplanner.scenario.site import (
     Site,
     WeatherChoice,
 )
-from pvplanner.tariff import ExportPolicy, Tariff
+from pvplanner.tariff import BillTariff, ExportPolicy, Tariff
 from weather.datafiles import data_path
 
 #: Version of the scenario document; bump with a migration in :func:`_migrate`.
@@ -38,22 +39,80 @@ MAX_SCENARIO_BYTES = 5_000_000
 
 
 class TariffChoice(BaseModel):
-    """A tariff preset from ``data/tariffs`` or a full custom tariff, plus export overrides."""
+    """The company's tariff: a preset (the version in force on the analysis start date), a
+    full custom tariff, or prices typed from a bill, plus what the tariff needs to know about
+    the user and an export override.
+
+    Agency-purchase users (代理购电) plan on a preset; ``bill`` replaces its prices with this
+    month's table as printed (the preset gives the hours). A user who buys directly in the
+    market (``buyer = "market"``) plans on its retail contract: ``bill`` holds the contract's
+    prices and, optionally, its own hours.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     preset: str | None = Field(
         "zhejiang_2026_general_ci", description="Preset id (pvplanner.tariff.list_tariff_presets)"
     )
+    version: str | None = Field(
+        None,
+        max_length=60,
+        description="Pin a version of the preset by its first day ('2026-08-01'); default: the "
+        "version in force on the analysis start date",
+    )
     custom: Tariff | None = Field(None, description="A full tariff; replaces the preset")
+    bill: BillTariff | None = Field(
+        None,
+        description="Prices as printed on a bill: the month's agency-purchase table, or a "
+        "market contract's prices (CNY/kWh per period, demand CNY/kW-month)",
+    )
+    buyer: Literal["agency", "market"] = Field(
+        "agency",
+        description="agency: buys through the grid's agency purchase (代理购电, government "
+        "time of use); market: buys directly under a retail contract (give it in bill)",
+    )
+    agency_price_multiplier: float = Field(
+        1.0,
+        ge=1.0,
+        le=2.0,
+        description="1.5 for agency-purchase users who pay 1.5x the purchase price (left the "
+        "market without good reason, own coal-fired plants, high energy use)",
+    )
+    transformer_kva: float | None = Field(
+        None,
+        gt=0,
+        le=1e6,
+        description="Contracted transformer capacity [kVA]: 100 / 315 kVA eligibility, "
+        "size-dependent periods (Jiangsu >= 315 kVA), capacity charges",
+    )
+    industrial: bool | None = Field(
+        None, description="An industrial user (not commercial); unknown: large industry only"
+    )
+    zone: str | None = Field(
+        None, max_length=60, description="Price zone of presets with zones (Guangdong)"
+    )
+    critical_peak_dates: list[dt.date] = Field(
+        default_factory=list,
+        max_length=366,
+        description="Days declared critical peak by weather (Guangdong: forecast >= 35 °C)",
+    )
+    basic_charge_basis: Literal["max_demand", "capacity"] | None = Field(
+        None, description="Two-part basic charge on maximum demand (default) or capacity"
+    )
     export: ExportPolicy | None = Field(
         None, description="Overrides the tariff's export rule (e.g. zero export, a constant price)"
     )
 
     @model_validator(mode="after")
     def _one_source(self) -> TariffChoice:
-        if self.preset is None and self.custom is None:
-            raise ValueError("tariff: give a preset id or a custom tariff")
+        if self.preset is None and self.custom is None and self.bill is None:
+            raise ValueError("tariff: give a preset id, a custom tariff or prices from a bill")
+        if self.custom is not None and self.bill is not None:
+            raise ValueError("tariff: give a custom tariff or prices from a bill, not both")
+        if self.buyer == "market" and self.custom is None and self.bill is None:
+            raise ValueError(
+                "tariff.buyer is 'market': give the retail contract's prices in tariff.bill"
+            )
         return self
 
 
