@@ -46,8 +46,8 @@ from pvplanner.tariff import (
     Tariff,
     compute_bill,
     demand_charge_windows,
-    load_tariff_preset,
     price_series,
+    resolve_tariff,
 )
 from pvplanner.tariff.export import (
     ExportTerms,
@@ -240,7 +240,7 @@ def scenario_tariff(scenario: Scenario) -> Tariff:
     Decided here once for the plan, the CLI's ``load inspect`` and the app.
     """
     choice = scenario.tariff
-    tariff = choice.custom if choice.custom is not None else load_tariff_preset(choice.preset)
+    tariff = resolve_tariff(choice).tariff  # preset version, bill-typed prices or custom
     policy = applied_export_policy(
         tariff, choice.export, site_province=scenario.site.province,
         export_limit_kw=scenario.constraints.export_limit_kw,
