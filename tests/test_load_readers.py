@@ -16,7 +16,7 @@ import pytest
 
 from pvplanner.errors import LoadFileError
 from pvplanner.holidays import day_types
-from pvplanner.load.meter.reader import map_days_to_typical_year, read_meter_file
+from pvplanner.load.meter import map_days_to_typical_year, read_meter_file
 
 
 def synthetic_kw(index: pd.DatetimeIndex, seed: int = 0) -> np.ndarray:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pvplanner.errors import LoadFileError
-from pvplanner.load.meter.reader import read_meter_file
+from pvplanner.load.meter import read_meter_file
 
 _WHERE = re.compile(r"row|line|column|sheet|byte", re.IGNORECASE)
 # PVPLANNER_FUZZ_EXAMPLES=2000 for a long local run

@@ -25,7 +25,7 @@ import pandas as pd
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types, holiday_dates
-from pvplanner.load.meter.reader import _jsonable, meter_rules
+from pvplanner.load.meter.timestamps import _jsonable, meter_rules
 from weather.datafiles import data_path
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pvplanner.load.meter.reader import (
+from pvplanner.load.meter.timestamps import (
     LoadQualityReport,
     MeterLoad,
     map_days_to_typical_year,
