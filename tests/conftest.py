@@ -1,12 +1,21 @@
-"""Test-wide settings: no internet, a private weather cache, network tests opt-in."""
+"""Test-wide settings: no internet, a private weather cache, network tests opt-in; store URLs
+for SQLite and for a real PostgreSQL server."""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import sys
+import uuid
+from collections.abc import Iterator
 
 import pytest
+
+#: The environment variable holding a PostgreSQL server's SQLAlchemy URL for the store tests
+#: (``.ci/run`` starts one with ``.ci/postgres start DIR`` and exports it). The role must be
+#: allowed to create databases: each test gets a fresh one.
+POSTGRES_URL_VARIABLE = "PVPLANNER_TEST_POSTGRES_URL"
 
 _real_connect = socket.socket.connect
 
@@ -60,3 +69,53 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "network" in item.keywords:
             item.add_marker(skip_network)
+
+
+# ----------------------------------------------------------------- store databases
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The test PostgreSQL server's URL from ``$PVPLANNER_TEST_POSTGRES_URL``.
+
+    Unset: the test is skipped, except under ``CI=true`` where it fails, so that CI cannot
+    pass by silently skipping every PostgreSQL test.
+    """
+    url = os.environ.get(POSTGRES_URL_VARIABLE, "").strip()
+    if url:
+        return url
+    how = (
+        f"{POSTGRES_URL_VARIABLE} is not set; start a throw-away server with "
+        "`url=$(.ci/postgres start DIR)` and export it"
+    )
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"CI=true but {how}", pytrace=False)
+    pytest.skip(how)
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """The URL of a fresh, empty database on the test server, dropped after the test."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    name = f"pvtest_{uuid.uuid4().hex[:20]}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
+        yield make_url(postgres_server_url).set(database=name).render_as_string(
+            hide_password=False
+        )
+        with admin.connect() as conn:  # FORCE: ends connections a killed test left behind
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """A URL for a new scenario store: a SQLite file that does not exist yet, or a fresh
+    database on the test PostgreSQL server (see :func:`postgres_server_url`)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
+    return request.getfixturevalue("postgres_url")

@@ -1,4 +1,9 @@
-"""Saved scenarios: round trips, revisions, names, trash, export/import, errors, atomicity."""
+"""Saved scenarios: round trips, revisions, names, trash, export/import, errors, atomicity.
+
+Tests taking the ``store`` fixture run twice: on a SQLite file and on a fresh database of a real
+PostgreSQL server (``store_url`` in conftest.py; skipped locally without
+``$PVPLANNER_TEST_POSTGRES_URL``, required under ``CI=true``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from datetime import UTC
 
 import numpy as np
 import pytest
+from sqlalchemy import create_engine, text
 
 import pvplanner.store.repository as store_module
 from pvplanner.errors import PlannerInputError
@@ -44,9 +50,19 @@ def _result(kwp: float = 512.4, npv: float = 1234567.8, tco2: float = 401.2) -> 
 
 
 @pytest.fixture
-def store(tmp_path):
-    with ScenarioStore(str(tmp_path / "scenarios.sqlite")) as opened:
+def store(store_url):
+    with ScenarioStore(store_url) as opened:
         yield opened
+
+
+def _raw_row(url: str, sql: str, **params) -> tuple:
+    """One row read past the store, straight from the database at ``url``."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return tuple(conn.execute(text(sql), params).one())
+    finally:
+        engine.dispose()
 
 
 # --------------------------------------------------------------------------- round trips
@@ -78,20 +94,19 @@ def test_returned_documents_are_copies(store):
     assert store.load(saved.id).scenario["site"]["latitude"] == 30.27
 
 
-def test_chinese_text_is_stored_readable_not_escaped(store, tmp_path):
+def test_chinese_text_is_stored_readable_not_escaped(store, store_url):
     saved = store.save("浙江 · 绍兴柯桥", _scenario())
-    raw = (
-        sqlite3.connect(tmp_path / "scenarios.sqlite")
-        .execute("SELECT name, scenario_json FROM scenarios WHERE id = ?", (saved.id,))
-        .fetchone()
+    raw = _raw_row(
+        store_url, "SELECT name, scenario_json FROM scenarios WHERE id = :id", id=saved.id
     )
     assert raw[0] == "浙江 · 绍兴柯桥"
     assert "南屋面" in raw[1] and "\\u" not in raw[1]
     assert store.load(saved.id).name == "浙江 · 绍兴柯桥"
 
 
-def test_sqlite_file_is_in_wal_mode(store, tmp_path):
-    store.save("A", {})
+def test_sqlite_file_is_in_wal_mode(tmp_path):
+    with ScenarioStore(str(tmp_path / "scenarios.sqlite")) as store:
+        store.save("A", {})
     mode = sqlite3.connect(tmp_path / "scenarios.sqlite").execute("PRAGMA journal_mode")
     assert mode.fetchone()[0] == "wal"
 
@@ -431,6 +446,17 @@ def test_bad_url_and_foreign_file_are_store_errors(tmp_path):
     junk.write_bytes(b"this is not an sqlite database" * 100)
     with pytest.raises(StoreError, match="junk.sqlite"):
         ScenarioStore(str(junk))
+
+
+def test_plain_postgresql_url_uses_psycopg_and_hides_the_password(postgres_url):
+    from sqlalchemy.engine import make_url
+
+    password = make_url(postgres_url).password
+    plain = make_url(postgres_url).set(drivername="postgresql")  # no "+psycopg"
+    with ScenarioStore(plain.render_as_string(hide_password=False)) as store:
+        assert store.save("A", {"x": 1}).revision == 1
+        assert store.url.startswith("postgresql+psycopg://") and "***" in store.url
+        assert not password or password not in store.url + repr(store)
 
 
 def test_error_inside_a_transaction_leaves_the_previous_state(store, monkeypatch):

@@ -1,4 +1,7 @@
-"""Several processes on one SQLite store: nothing lost, stale updates detected, crashes harmless.
+"""Several processes on one store: nothing lost, stale updates detected, crashes harmless.
+
+Every test runs on a SQLite file and on a fresh database of a real PostgreSQL server
+(``store_url`` in conftest.py).
 
 Chosen behaviour for two processes updating the SAME scenario: the store detects the
 conflict (one :class:`StoreConflictError`, nothing overwritten); retrying is the caller's
@@ -8,8 +11,11 @@ applied, in order, with no lost update.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
+import random
+import signal
 import sqlite3
 import time
 import uuid
@@ -17,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from pvplanner.store.repository import ScenarioStore, StoreConflictError
 
@@ -100,12 +107,25 @@ def _increment_worker(url: str, scenario_id: str, label: str, count: int, barrie
 def _crash_worker(url: str, scenario_id: str) -> None:
     store = ScenarioStore(url)
     with store._write("crashing") as conn:  # a write transaction that never ends
-        conn.exec_driver_sql(
-            "UPDATE scenarios SET scenario_json = '{\"broken\": true}', revision = 99 WHERE id = ?",
-            (scenario_id,),
+        conn.execute(
+            text(
+                "UPDATE scenarios SET scenario_json = '{\"broken\": true}', revision = 99 "
+                "WHERE id = :id"
+            ),
+            {"id": scenario_id},
         )
-        conn.exec_driver_sql("DELETE FROM scenarios")
+        conn.execute(text("DELETE FROM scenarios"))
         os._exit(3)  # the process dies mid-transaction: no commit, no rollback, no cleanup
+
+
+def _save_until_killed(url: str, log_path: str, first: int) -> None:
+    """Save scenarios one after another; each id is logged only after its save returned."""
+    store = ScenarioStore(url)
+    with open(log_path, "a", encoding="utf-8") as log:
+        for index in itertools.count(first):
+            saved = store.save(f"K-{index:05d}", {"index": index, "hours": list(range(24))})
+            log.write(f"{saved.id} {index}\n")
+            log.flush()
 
 
 @pytest.fixture(scope="module")
@@ -127,9 +147,8 @@ def _both(pool, function, *argument_lists) -> list:
 
 
 # ----------------------------------------------------------------- tests
-def test_two_processes_saving_at_once_lose_nothing(pool, tmp_path):
-    path = tmp_path / "shared.sqlite"  # not created yet: both processes create it at once
-    url = f"sqlite:///{path}"
+def test_two_processes_saving_at_once_lose_nothing(pool, tmp_path, store_url):
+    url = store_url  # an empty database: both processes create the store's tables at once
     barrier = str(tmp_path / "barrier")
     os.mkdir(barrier)
     pids = _both(
@@ -152,13 +171,18 @@ def test_two_processes_saving_at_once_lose_nothing(pool, tmp_path):
             }
             assert saved.result["pv"]["capacity_kwp"] == line.capacity_kwp == 100.0 + int(index)
             assert saved.revision == 1
-    db = sqlite3.connect(path)
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    db.close()
+    _check_sqlite_integrity(url)
 
 
-def test_two_processes_updating_the_same_revision_get_one_conflict(pool, tmp_path):
-    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+def _check_sqlite_integrity(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        db = sqlite3.connect(url.removeprefix("sqlite:///"))
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.close()
+
+
+def test_two_processes_updating_the_same_revision_get_one_conflict(pool, tmp_path, store_url):
+    url = store_url
     with ScenarioStore(url) as store:
         original = store.save("Shared plan", {"capacity_kwp": 300})
     barrier = str(tmp_path / "barrier")
@@ -178,8 +202,8 @@ def test_two_processes_updating_the_same_revision_get_one_conflict(pool, tmp_pat
     assert final.scenario == {"capacity_kwp": 300, "edited_by": success[0]}  # winner kept
 
 
-def test_retry_loop_applies_every_change_in_order(pool, tmp_path):
-    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+def test_retry_loop_applies_every_change_in_order(pool, tmp_path, store_url):
+    url = store_url
     count = 25
     with ScenarioStore(url) as store:
         original = store.save("Counter", {"counter": 0, "log": []})
@@ -202,8 +226,8 @@ def test_retry_loop_applies_every_change_in_order(pool, tmp_path):
         assert sum(entry.startswith(f"{label}:") for entry in log) == count
 
 
-def test_process_dying_mid_write_leaves_the_previous_state(tmp_path):
-    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+def test_process_dying_mid_write_leaves_the_previous_state(store_url):
+    url = store_url
     with ScenarioStore(url) as store:
         kept = store.save("Survivor", {"v": 1}, {"pv": {"capacity_kwp": 42.0}})
         other = store.save("Other", {"v": 2})
@@ -219,9 +243,9 @@ def test_process_dying_mid_write_leaves_the_previous_state(tmp_path):
         assert store.save("After", {}).revision == 1
 
 
-def test_threads_sharing_one_store_object_lose_nothing(tmp_path):
+def test_threads_sharing_one_store_object_lose_nothing(store_url):
     # The app shares one ScenarioStore between its sessions' threads.
-    with ScenarioStore(str(tmp_path / "threads.sqlite")) as store:
+    with ScenarioStore(store_url) as store:
 
         def save_many(thread: int) -> list[str]:
             return [store.save(f"T{thread}-{i}", {"i": i}).id for i in range(25)]
@@ -230,3 +254,45 @@ def test_threads_sharing_one_store_object_lose_nothing(tmp_path):
             ids = [item for batch in threads.map(save_many, range(4)) for item in batch]
         assert len(set(ids)) == 100 and len(store.list()) == 100
         assert store.load(ids[-1]).scenario == {"i": 24}
+
+
+def _confirmed_saves(log_path: Path) -> dict[str, int]:
+    """Saves logged as returned: ``{id: index}`` from the complete lines of the log."""
+    text_lines = log_path.read_text(encoding="utf-8").split("\n")[:-1]  # last: partial or ""
+    return {line.split()[0]: int(line.split()[1]) for line in text_lines}
+
+
+def test_processes_killed_while_saving_lose_no_confirmed_save(store_url, tmp_path):
+    """SIGKILL lands at an arbitrary moment of a save loop, twice: every save that
+    returned is stored intact, at most the one in flight per kill is extra, and the store
+    keeps opening and writing."""
+    log_path = tmp_path / "saved.log"
+    log_path.touch()
+    chance = random.Random(15)
+    kills = 2
+    for kill in range(kills):
+        before = len(_confirmed_saves(log_path))
+        saver = _SPAWN.Process(target=_save_until_killed,
+                               args=(store_url, str(log_path), 1000 * kill))
+        saver.start()
+        deadline = time.monotonic() + _TIMEOUT_S
+        while len(_confirmed_saves(log_path)) < before + 20:
+            assert saver.is_alive() and time.monotonic() < deadline, "the saver stopped"
+            time.sleep(0.01)
+        time.sleep(chance.uniform(0.0, 0.05))  # somewhere inside a later save
+        os.kill(saver.pid, signal.SIGKILL)
+        saver.join(_TIMEOUT_S)
+        assert saver.exitcode == -signal.SIGKILL
+
+    confirmed = _confirmed_saves(log_path)
+    assert len(confirmed) >= 20 * kills
+    with ScenarioStore(store_url) as store:
+        names = {line.id: line.name for line in store.list()}
+        assert set(confirmed) <= set(names)  # nothing that returned is lost
+        assert len(names) - len(confirmed) <= kills  # at most the one in flight per kill
+        for scenario_id, index in confirmed.items():
+            saved = store.load(scenario_id)
+            assert saved.name == f"K-{index:05d}" and saved.revision == 1
+            assert saved.scenario == {"index": index, "hours": list(range(24))}
+        assert store.save("After the kills", {}).revision == 1
+    _check_sqlite_integrity(store_url)

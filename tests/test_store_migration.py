@@ -1,11 +1,16 @@
-"""Store schema versions: a hand-made version-1 database is migrated in place on open."""
+"""Store schema versions: a hand-made version-1 database is migrated in place on open.
+
+Every test runs on a SQLite file and on a fresh database of a real PostgreSQL server
+(``store_url`` in conftest.py).
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
+import threading
 
 import pytest
+from sqlalchemy import create_engine, inspect, text
 
 import pvplanner.store.database as schema
 from pvplanner.store.repository import STORE_SCHEMA_VERSION, ScenarioStore, StoreError
@@ -63,44 +68,70 @@ _ROWS = [
 ]
 
 
-def _make_v1(path) -> None:
-    db = sqlite3.connect(path)
-    db.executescript(_V1_SQL)
-    for row_id, name, scenario, result, created, updated, deleted in _ROWS:
-        db.execute(
-            "INSERT INTO scenarios VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                row_id,
-                name,
-                json.dumps(scenario, ensure_ascii=False),
-                None if result is None else json.dumps(result),
-                created,
-                updated,
-                deleted,
-            ),
-        )
-    db.commit()
-    db.close()
-
-
-def _columns(path) -> list[str]:
-    db = sqlite3.connect(path)
+def _execute(url: str, *statements: str) -> None:
+    """Run SQL statements in one transaction, straight on the database at ``url``."""
+    engine = create_engine(url)
     try:
-        return [row[1] for row in db.execute("PRAGMA table_info(scenarios)")]
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
     finally:
-        db.close()
+        engine.dispose()
 
 
-def _version(path) -> str:
-    db = sqlite3.connect(path)
+def _make_v1(url: str) -> None:
+    engine = create_engine(url)
     try:
-        return db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        with engine.begin() as conn:
+            for statement in _V1_SQL.split(";"):
+                if statement.strip():
+                    conn.execute(text(statement))
+            for row_id, name, scenario, result, created, updated, deleted in _ROWS:
+                conn.execute(
+                    text("INSERT INTO scenarios VALUES (:id, :name, :s, :r, :c, :u, :d)"),
+                    {
+                        "id": row_id,
+                        "name": name,
+                        "s": json.dumps(scenario, ensure_ascii=False),
+                        "r": None if result is None else json.dumps(result),
+                        "c": created,
+                        "u": updated,
+                        "d": deleted,
+                    },
+                )
     finally:
-        db.close()
+        engine.dispose()
 
 
-def test_v1_store_is_migrated_in_place_and_keeps_every_scenario(tmp_path):
-    path = tmp_path / "v1.sqlite"
+def _columns(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        return [column["name"] for column in inspect(engine).get_columns("scenarios")]
+    finally:
+        engine.dispose()
+
+
+def _index_names(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        return [index["name"] for index in inspect(engine).get_indexes("scenarios")]
+    finally:
+        engine.dispose()
+
+
+def _version(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                text("SELECT value FROM meta WHERE key = 'schema_version'")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_v1_store_is_migrated_in_place_and_keeps_every_scenario(store_url):
+    path = store_url
     _make_v1(path)
     assert "revision" not in _columns(path)
     with ScenarioStore(str(path)) as store:
@@ -130,12 +161,11 @@ def test_v1_store_is_migrated_in_place_and_keeps_every_scenario(tmp_path):
         # Revisions work on migrated rows.
         updated = store.save("嘉兴纺织 新方案", {"v": 2}, scenario_id="a" * 32, expected_revision=1)
         assert updated.revision == 2
-    index_names = [row[1] for row in sqlite3.connect(path).execute("PRAGMA index_list(scenarios)")]
-    assert "ix_scenarios_updated_at" in index_names
+    assert "ix_scenarios_updated_at" in _index_names(path)
 
 
-def test_reopening_a_current_store_changes_nothing(tmp_path):
-    path = tmp_path / "v2.sqlite"
+def test_reopening_a_current_store_changes_nothing(store_url):
+    path = store_url
     with ScenarioStore(str(path)) as store:
         saved = store.save("A", {"x": 1})
     with ScenarioStore(str(path)) as store:
@@ -143,8 +173,8 @@ def test_reopening_a_current_store_changes_nothing(tmp_path):
     assert _version(path) == "2"
 
 
-def test_failed_migration_leaves_the_v1_store_untouched(tmp_path, monkeypatch):
-    path = tmp_path / "v1.sqlite"
+def test_failed_migration_leaves_the_v1_store_untouched(store_url, monkeypatch):
+    path = store_url
     _make_v1(path)
     before = _columns(path)
     real = schema.MIGRATIONS[1]
@@ -162,34 +192,64 @@ def test_failed_migration_leaves_the_v1_store_untouched(tmp_path, monkeypatch):
         assert len(store.list()) == 2
 
 
-def test_newer_store_is_refused_with_upgrade_advice(tmp_path):
-    path = tmp_path / "v9.sqlite"
+def test_newer_store_is_refused_with_upgrade_advice(store_url):
+    path = store_url
     _make_v1(path)
-    db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
-    db.commit()
-    db.close()
+    _execute(path, "UPDATE meta SET value = '9' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="version 9.*upgrade pvplanner"):
         ScenarioStore(str(path))
     assert _version(path) == "9" and "revision" not in _columns(path)
 
 
-def test_foreign_database_is_refused(tmp_path):
-    path = tmp_path / "other.sqlite"
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE scenarios (x INTEGER)")
-    db.commit()
-    db.close()
+def test_foreign_database_is_refused(store_url):
+    path = store_url
+    _execute(path, "CREATE TABLE scenarios (x INTEGER)")
     with pytest.raises(StoreError, match="not a pvplanner"):
         ScenarioStore(str(path))
 
 
-def test_unreadable_version_is_refused(tmp_path):
-    path = tmp_path / "bad.sqlite"
+def test_unreadable_version_is_refused(store_url):
+    path = store_url
     _make_v1(path)
-    db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value = 'two' WHERE key = 'schema_version'")
-    db.commit()
-    db.close()
+    _execute(path, "UPDATE meta SET value = 'two' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="'two'"):
         ScenarioStore(str(path))
+
+
+def _open_at_once(url: str, count: int) -> list[str]:
+    """Open the store at ``url`` from ``count`` threads released together (each with its
+    own engine and connections); returns the errors."""
+    start = threading.Barrier(count)
+    errors: list[str] = []
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            ScenarioStore(url).close()
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(f"{type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=open_store) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return errors
+
+
+def test_openers_migrating_a_v1_store_at_once_all_succeed(store_url):
+    # On PostgreSQL, without a lock, the second ALTER TABLE failed with "column already exists".
+    _make_v1(store_url)
+    assert _open_at_once(store_url, 4) == []
+    assert _version(store_url) == "2"
+    assert _columns(store_url).count("revision") == 1
+    with ScenarioStore(store_url) as store:
+        assert len(store.list()) == 2 and store.load("a" * 32).revision == 1
+
+
+def test_openers_creating_a_new_store_at_once_all_succeed(store_url):
+    # On PostgreSQL, without a lock, all but one failed in CREATE TABLE (duplicate pg_type).
+    assert _open_at_once(store_url, 4) == []
+    assert _version(store_url) == "2"
+    with ScenarioStore(store_url) as store:
+        assert store.save("A", {}).revision == 1 and len(store.list()) == 1

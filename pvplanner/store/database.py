@@ -18,10 +18,16 @@ SQLite is opened in WAL mode (readers never block the writer), with ``synchronou
 for each other instead of failing. Write transactions start with ``BEGIN IMMEDIATE`` so that
 a writer takes the write lock before it reads: a read-then-write transaction can then never
 fail half-way because another process wrote in between.
+
+On PostgreSQL, creating or migrating the tables happens under a transaction-scoped advisory
+lock (:data:`SCHEMA_LOCK_KEY`): without it, processes opening a new store at the same moment
+collide in ``CREATE TABLE`` (duplicate ``pg_type`` entry) and concurrent migrations in
+``ALTER TABLE ... ADD COLUMN`` (column already exists).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sqlite3
 import time
@@ -46,6 +52,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import URL, Row, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
@@ -64,6 +71,10 @@ STORE_SCHEMA_VERSION = 2
 
 #: How long a writer waits for another writer's lock before giving up [s].
 BUSY_TIMEOUT_S = 30.0
+
+#: PostgreSQL advisory lock key held while the store's tables are created or migrated (an
+#: arbitrary 64-bit constant; advisory locks are scoped to one database).
+SCHEMA_LOCK_KEY = 0x7076_706C_616E_0001
 
 #: Execution option marking the engine whose transactions start with BEGIN IMMEDIATE.
 WRITE_OPTION = "pvplanner_write"
@@ -127,7 +138,9 @@ def is_memory_sqlite(url: URL) -> bool:
 def resolve_url(url: str | None) -> URL:
     """The SQLAlchemy URL of the store; a plain file path means a SQLite file.
 
-    ``~`` in a SQLite path is expanded and the file's folder is created.
+    ``~`` in a SQLite path is expanded and the file's folder is created. A ``postgresql://``
+    URL without a driver uses psycopg (version 3, the driver the tests use) when psycopg2,
+    SQLAlchemy's default, is not installed.
     """
     text = (default_url() if url is None else str(url)).strip()
     if not text:
@@ -141,6 +154,8 @@ def resolve_url(url: str | None) -> URL:
             f"{text!r} is not a database URL ({exc}); use e.g. sqlite:///path/scenarios.sqlite "
             "or postgresql://user@host/db."
         ) from None
+    if parsed.drivername == "postgresql" and _installed("psycopg") and not _installed("psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite" and not is_memory_sqlite(parsed):
         if parsed.query.get("uri") or str(parsed.database).startswith("file:"):
             return parsed  # an SQLite URI: the caller manages the path
@@ -151,6 +166,10 @@ def resolve_url(url: str | None) -> URL:
             raise StoreError(f"Cannot create the store folder {path.parent}: {exc}.") from None
         parsed = parsed.set(database=str(path))
     return parsed
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 def _pragma_waiting(cursor, sql: str):
@@ -204,7 +223,7 @@ def make_engine(url: URL) -> Engine:
     except ImportError as exc:
         raise StoreError(
             f"The database driver for {shown} is not installed ({exc}); install it "
-            "(e.g. pip install psycopg2-binary for PostgreSQL)."
+            "(e.g. pip install 'psycopg[binary]' for PostgreSQL)."
         ) from None
 
 
@@ -226,8 +245,12 @@ def _make_engine(url: URL) -> Engine:
 def read_schema_version(conn: Connection, where: str) -> int | None:
     """The store's schema version, None for an empty database."""
     inspector = inspect(conn)
+    # 'scenarios' is looked up before 'meta': outside a lock another process may commit a new
+    # store between the two lookups, and seeing its 'scenarios' without its 'meta' would look
+    # like a foreign database (both appear in one commit, so this order cannot see that).
+    has_scenarios = inspector.has_table("scenarios")
     if not inspector.has_table("meta"):
-        if inspector.has_table("scenarios"):
+        if has_scenarios:
             raise StoreError(
                 f"{where} has a 'scenarios' table but no 'meta' table: it is not a pvplanner "
                 "scenario store. Use another database URL."
@@ -261,6 +284,9 @@ def ensure_schema(engine: Engine, write_engine: Engine, where: str) -> None:
     if version == STORE_SCHEMA_VERSION:
         return
     with write_engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # SQLite's BEGIN IMMEDIATE already serializes writers; PostgreSQL needs a lock.
+            conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
         # Re-read under the write lock: another process may have done the work meanwhile.
         version = read_schema_version(conn, where)
         _check_not_newer(version, where)
