@@ -59,19 +59,26 @@ def test_npv_curve_marks_the_chosen_size(app, demo_result):
 
 def test_typical_day_follows_the_month(app, demo_result):
     goto(app, "results")
+    pv_flows = {"PV → load", "PV → battery", "PV → grid (export)"}
+    supply = {"PV → load", "Battery → load", "Grid → load"}
 
-    def pv_line() -> list[float]:
-        frames = chart_frames(find_chart(app, "pv_available_kw"))
-        line = next(df for df in frames.values() if "pv_available_kw" in df.columns)
-        return line["pv_available_kw"].tolist()
+    def flows_by_hour(names: set[str]) -> list[float]:
+        # the day's chart is the one drawn in steps (labels mark interval starts)
+        frames = chart_frames(find_chart(app, "step-after"))
+        area = next(df for df in frames.values() if set(df.get("flow", [])) & pv_flows)
+        chosen = area.loc[area["flow"].isin(names) & (area["hour"] < 24)]
+        return chosen.groupby("hour")["kw"].sum().tolist()
 
-    july = pv_line()
     hourly = demo_result.hourly
-    in_july = hourly.loc[hourly.index.month == 7, "pv_available_kw"]
-    expected = in_july.groupby(in_july.index.hour).mean()
-    assert july == pytest.approx(expected.tolist())
+    in_july = hourly.loc[hourly.index.month == 7]
+    delivered = in_july["pv_available_kw"] - in_july["curtailed_kw"]
+    july = flows_by_hour(pv_flows)
+    assert july == pytest.approx(delivered.groupby(delivered.index.hour).mean().tolist())
+    # the stack balances: what supplies the load is the load, hour by hour
+    load = in_july["load_kw"].groupby(in_july.index.hour).mean()
+    assert flows_by_hour(supply) == pytest.approx(load.tolist())
     app.select_slider(key="results_month").set_value(1).run()
-    january = pv_line()
+    january = flows_by_hour(pv_flows)
     assert max(january) < max(july)  # less sun in January in Hangzhou
 
 
@@ -80,7 +87,7 @@ def test_cash_flow_chart_is_the_cash_flow_table(app, demo_result):
     frames = chart_frames(find_chart(app, "cumulative"))
     data = next(df for df in frames.values() if "cumulative" in df.columns)
     table = demo_result.cash_flow
-    assert data["annual"].tolist() == pytest.approx(table["net_cash_flow_project"].tolist())
+    assert data["net"].tolist() == pytest.approx(table["net_cash_flow_project"].tolist())
     assert data["cumulative"].tolist() == pytest.approx(table["cumulative_project"].tolist())
 
 

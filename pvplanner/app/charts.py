@@ -1,7 +1,8 @@
 """Altair charts of the app. Inputs are tables of pvplanner's API; labels come translated.
 
-Only reshaping for display happens here (long format, month names, averages of a table's
-rows for a typical day): every quantity is the API's.
+The charts the proposal draws too (monthly energy, typical day, bills, cash flow, Scope 2) are
+the shared specs of :mod:`pvplanner.display.charts`, called here with the app's sizes; the
+others are the app's own. Only reshaping for display happens here: every quantity is the API's.
 """
 
 from __future__ import annotations
@@ -11,26 +12,14 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from pvplanner.display import charts as specs
+from pvplanner.display.charts import month_names
+
 #: Colours of the time-of-use periods (sharp -> deep valley: hot to cold).
 PERIOD_COLORS = {
     "sharp": "#b2182b", "peak": "#ef8a62", "flat": "#f2d479", "valley": "#67a9cf",
     "deep_valley": "#2166ac",
 }
-#: Colours of energy flows.
-FLOW_COLORS = {
-    "pv_to_load": "#f4a300", "battery_to_load": "#7b3294", "grid_to_load": "#8c8c8c",
-    "pv_to_grid": "#1a9850", "pv_to_battery": "#c2a5cf", "curtailed": "#d9d9d9",
-    "load": "#252525", "pv": "#f4a300",
-}
-_MONTHS = {
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-    "zh": [f"{m}月" for m in range(1, 13)],
-}
-
-
-def month_names(lang: str) -> list[str]:
-    """Short month names in the language."""
-    return _MONTHS.get(lang, _MONTHS["en"])
 
 
 def _scale(labels: Mapping[str, str], colors: Mapping[str, str]) -> alt.Scale:
@@ -215,84 +204,30 @@ def npv_curve(curve: pd.DataFrame, optimum_kwp: float, optimum_npv: float,
 
 def monthly_pv_vs_load(monthly: pd.DataFrame, lang: str, labels: Mapping[str, str],
                        titles: Mapping[str, str]) -> alt.LayerChart:
-    """Where each month's PV went (stacked bars) against the month's load (line)."""
-    months = month_names(lang)
-    frame = monthly.reset_index()
-    frame["month_name"] = [months[int(m) - 1] for m in frame["month"]]
-    parts = [c for c in ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed")
-             if f"{c}_kwh" in frame.columns and float(frame[f"{c}_kwh"].abs().sum()) > 0]
-    parts = parts or ["pv_to_load"]
-    long = frame.melt(id_vars="month_name", value_vars=[f"{c}_kwh" for c in parts],
-                      var_name="flow", value_name="kwh")
-    long["flow"] = [labels[f[:-4]] for f in long["flow"]]
-    order = [labels[c] for c in parts]
-    color = alt.Color("flow:N", title=None, scale=alt.Scale(
-        domain=[*order, labels["load"]],
-        range=[*(FLOW_COLORS[c] for c in parts), FLOW_COLORS["load"]]))
-    bars = alt.Chart(long).mark_bar().encode(
-        x=alt.X("month_name:N", sort=months, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("kwh:Q", title=titles["energy"], stack=True),
-        color=color,
-        order=alt.Order("flow_order:Q"),
-        tooltip=[alt.Tooltip("month_name:N", title=""), alt.Tooltip("flow:N", title=""),
-                 alt.Tooltip("kwh:Q", format=",.0f")],
-    ).transform_calculate(flow_order=f"indexof({order!r}, datum.flow)")
-    load = pd.DataFrame({"month_name": frame["month_name"], "kwh": frame["load_kwh"],
-                         "flow": labels["load"]})
-    line = alt.Chart(load).mark_line(point=True).encode(
-        x=alt.X("month_name:N", sort=months), y="kwh:Q", color=color,
-        tooltip=[alt.Tooltip("flow:N", title=""), alt.Tooltip("kwh:Q", format=",.0f")])
-    return alt.layer(bars, line).properties(height=320)
+    """Where each month's PV went (stacked bars) against the month's load (line) [MWh]."""
+    flows = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed")
+    shown = specs.present([monthly], [f"{c}_kwh" for c in flows]) or ["pv_to_load_kwh"]
+    stack = {c: labels[c.removesuffix("_kwh")] for c in shown}
+    return specs.monthly_energy(monthly, stack, {"load_kwh": labels["load"]},
+                                month_names(lang), titles["energy"]).properties(height=320)
 
 
 def day_flows(day: pd.DataFrame, labels: Mapping[str, str],
               titles: Mapping[str, str]) -> alt.LayerChart:
-    """A typical day: what supplies the load (stacked areas) and the PV available (line)."""
-    sources = [c for c in ("pv_to_load", "battery_to_load", "grid_to_load")
-               if f"{c}_kw" in day.columns]
-    long = day.reset_index().melt(id_vars="hour", value_vars=[f"{c}_kw" for c in sources],
-                                  var_name="flow", value_name="kw")
-    long["flow"] = [labels[f[:-3]] for f in long["flow"]]
-    sources = [c for c in sources if float(day[f"{c}_kw"].abs().sum()) > 0] or sources[:1]
-    long = long.loc[long["flow"].isin([labels[c] for c in sources])]
-    order = [labels[c] for c in sources]
-    color = alt.Color("flow:N", title=None, scale=alt.Scale(
-        domain=[*order, labels["pv"]], range=[*(FLOW_COLORS[c] for c in sources), "#e6550d"]))
-    areas = alt.Chart(long).mark_area(opacity=0.85, interpolate="step-after").encode(
-        x=alt.X("hour:Q", title=titles["hour"], scale=alt.Scale(domain=[0, 24])),
-        y=alt.Y("kw:Q", title="kW", stack=True),
-        color=color,
-        order=alt.Order("flow_order:Q"),
-        tooltip=[alt.Tooltip("hour:Q"), alt.Tooltip("flow:N", title=""),
-                 alt.Tooltip("kw:Q", format=",.0f")],
-    ).transform_calculate(flow_order=f"indexof({order!r}, datum.flow)")
-    pv = day.reset_index()[["hour", "pv_available_kw"]].assign(flow=labels["pv"])
-    line = alt.Chart(pv).mark_line(strokeWidth=2.5, interpolate="step-after").encode(
-        x="hour:Q", y="pv_available_kw:Q", color=color,
-        tooltip=[alt.Tooltip("flow:N", title=""),
-                 alt.Tooltip("pv_available_kw:Q", format=",.0f", title="kW")])
-    return alt.layer(areas, line).properties(height=320)
+    """A typical day: what supplies the load, then where surplus PV goes (stacked areas that
+    balance hour by hour), and the load (line)."""
+    shown = specs.present([day], specs.DAY_FLOWS) or ["pv_to_load_kw"]
+    stack = {c: labels[c.removesuffix("_kw")] for c in shown}
+    return specs.typical_day(day, stack, {"load_kw": labels["load"]},
+                             {"hour": titles["hour"], "power": "kW"}).properties(height=320)
 
 
 def cash_flow(frame: pd.DataFrame, annual: str, cumulative: str,
               titles: Mapping[str, str]) -> alt.LayerChart:
-    """Net cash flow per year (bars) and cumulative (line)."""
-    data = frame.reset_index()[["year", annual, cumulative]].rename(
-        columns={annual: "annual", cumulative: "cumulative"})
-    data["sign"] = ["+" if v >= 0 else "-" for v in data["annual"]]
-    bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("year:O", title=titles["year"], axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("annual:Q", title=titles["money"]),
-        color=alt.Color("sign:N", scale=alt.Scale(domain=["+", "-"],
-                                                  range=["#1a9850", "#d73027"]), legend=None),
-        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("annual:Q", format=",.0f",
-                                                    title=titles["annual"])])
-    line = alt.Chart(data).mark_line(point=True, color="#4c78a8").encode(
-        x="year:O", y=alt.Y("cumulative:Q"),
-        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("cumulative:Q", format=",.0f",
-                                                    title=titles["cumulative"])])
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#666").encode(y="y:Q")
-    return alt.layer(bars, line, zero).properties(height=320)
+    """Net cash flow per year (bars) and cumulative (line) [currency]."""
+    labels = {"net": titles["annual"], "cumulative": titles["cumulative"]}
+    return specs.cash_flow(frame, annual, cumulative, labels, (1.0, titles["money"]),
+                           titles["year"]).properties(height=320)
 
 
 def state_of_charge(window: pd.DataFrame, titles: Mapping[str, str]) -> alt.Chart:
@@ -309,39 +244,18 @@ def state_of_charge(window: pd.DataFrame, titles: Mapping[str, str]) -> alt.Char
 
 def monthly_bills(before: Sequence[float], after: Sequence[float], lang: str,
                   titles: Mapping[str, str]) -> alt.Chart:
-    """Electricity bill per month before and with the system."""
-    months = month_names(lang)
-    rows = [{"month": months[i], "case": titles["before"], "bill": v}
-            for i, v in enumerate(before)]
-    rows += [{"month": months[i], "case": titles["after"], "bill": v}
-             for i, v in enumerate(after)]
-    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        x=alt.X("month:N", sort=months, title=None, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("case:N", sort=[titles["before"], titles["after"]]),
-        y=alt.Y("bill:Q", title=titles["money"]),
-        color=alt.Color("case:N", scale=alt.Scale(domain=[titles["before"], titles["after"]],
-                                                  range=["#9e9e9e", "#1a9850"]), title=None),
-        tooltip=[alt.Tooltip("month:N", title=""), alt.Tooltip("case:N", title=""),
-                 alt.Tooltip("bill:Q", format=",.0f")],
-    ).properties(height=300)
+    """Electricity bill per month before and with the system [currency]."""
+    table = pd.DataFrame({"baseline": list(before), "with_system": list(after)},
+                         index=pd.RangeIndex(1, len(before) + 1, name="month"))
+    labels = {"baseline": titles["before"], "with_system": titles["after"]}
+    return specs.monthly_bills(table, labels, month_names(lang),
+                               (1.0, titles["money"])).properties(height=300)
 
 
 # --------------------------------------------------------------------------- carbon
 def scope2(rows: Sequence[tuple[str, float, float]], titles: Mapping[str, str]) -> alt.Chart:
-    """Scope 2 emissions before and after, per accounting method."""
-    data = []
-    for method, before, after in rows:
-        data.append({"method": method, "case": titles["before"], "tco2": before})
-        data.append({"method": method, "case": titles["after"], "tco2": after})
-    return alt.Chart(pd.DataFrame(data)).mark_bar().encode(
-        x=alt.X("method:N", title=None, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("case:N", sort=[titles["before"], titles["after"]]),
-        y=alt.Y("tco2:Q", title="tCO₂/a"),
-        color=alt.Color("case:N", scale=alt.Scale(domain=[titles["before"], titles["after"]],
-                                                  range=["#9e9e9e", "#1a9850"]), title=None),
-        tooltip=[alt.Tooltip("method:N", title=""), alt.Tooltip("case:N", title=""),
-                 alt.Tooltip("tco2:Q", format=",.1f")],
-    ).properties(height=300)
+    """Scope 2 emissions before and after, per accounting method [tCO2/yr]."""
+    return specs.scope2(rows, titles, "tCO₂/a").properties(height=200)
 
 
 def by_year(frame: pd.DataFrame, columns: Mapping[str, str], titles: Mapping[str, str],
