@@ -140,10 +140,10 @@ def build_problem(
         plane_max_kwp=plane_max,
         min_total_kwp=0.0 if fixed else c.min_total_kwp,
         max_total_kwp=np.inf if fixed or c.max_total_kwp is None else c.max_total_kwp,
-        capital_budget=(
-            np.inf if fixed or c.capital_budget is None
-            else c.capital_budget * _budget_scale(scenario, factors)
-        ),
+        # The user's budget as given; the solver scales it to its capex units, and quotes
+        # the user's figure when the budget conflicts with another constraint.
+        capital_budget=np.inf if fixed or c.capital_budget is None else c.capital_budget,
+        capital_budget_scale=_budget_scale(scenario, factors),
         export_limit_kw=export_limit,
         interconnection_limit_kw=(
             np.inf if fixed or c.interconnection_limit_kw is None else c.interconnection_limit_kw

@@ -349,7 +349,7 @@ def _fixed_pv_only(problem: SizingProblem, objective: str, max_payback_years: fl
     total = float(kwp.sum())
     capex = p.costs.pv_capex_per_kwp * total + (p.costs.fixed_capex if total > 0 else 0.0)
     if not (p.min_total_kwp <= total <= min(p.max_total_kwp, p.interconnection_limit_kw)
-            and capex <= p.capital_budget):
+            and capex <= p.capex_budget):
         return None
     t0 = time.perf_counter()
     flows = greedy_flows(p, kwp)
@@ -499,7 +499,7 @@ _EXPLAIN_ORDER = ["min_self_consumption", "min_renewable_share", "min_co2_reduct
                   "battery_min", "max_total_kwp", "interconnection_limit_kw"]
 
 
-def _hint(pr: _Prober, g: str, keep: set[str]) -> str:  # noqa: PLR0911
+def _hint(pr: _Prober, g: str, keep: set[str]) -> str:
     """What the best achievable value of group ``g`` is under the groups in ``keep``."""
     p = pr.p
     try:
@@ -528,7 +528,9 @@ def _hint(pr: _Prober, g: str, keep: set[str]) -> str:  # noqa: PLR0911
         elif g == "capital_budget":
             r = pr.best(keep, "capex", None, "min")
             if r:
-                return f"the cheapest allowed system costs {_fmt(r[0] + p.costs.fixed_capex)}"
+                # in the budget's own terms, as the budget is quoted (SizingProblem docs)
+                cost = (r[0] + p.costs.fixed_capex) / p.capital_budget_scale
+                return f"the cheapest allowed system costs {_fmt(cost)}"
     except Exception:  # noqa: BLE001 - a hint is optional; the conflict is reported anyway
         return ""
     return ""
@@ -541,10 +543,14 @@ def diagnose(problem: SizingProblem, *, max_payback_years: float | None = None,
     Relaxes groups one at a time: a group infeasible on its own (with only the physics), or
     else every pair of groups infeasible together, is reported with the best value the
     other member allows. Returns the message and the conflicting group names.
+
+    ``co2_target_tco2`` defaults to ``problem.min_co2_reduction_tco2``, the target the
+    models are built with (:func:`solver.build.build_model`) whatever the objective.
     """
-    pr = _Prober(problem, max_payback_years, co2_target_tco2)
+    co2 = problem.min_co2_reduction_tco2 if co2_target_tco2 is None else co2_target_tco2
+    pr = _Prober(problem, max_payback_years, co2)
     act = pr.active
-    describe = {g: _describe(problem, g, max_payback_years, co2_target_tco2) for g in act}
+    describe = {g: _describe(problem, g, max_payback_years, co2) for g in act}
     if not act:
         return ("the problem is infeasible although it has no optional constraint; check the "
                 "export regime and the arrays"), ()

@@ -275,7 +275,7 @@ def _size_bounds(s: _Spec) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     if ("capital_budget" not in drop and p.costs.pv_capex_per_kwp > 0
             and math.isfinite(p.capital_budget)):
         total_cap = min(total_cap,
-                        max(p.capital_budget - s.fixed, 0.0) / p.costs.pv_capex_per_kwp)
+                        max(p.capex_budget - s.fixed, 0.0) / p.costs.pv_capex_per_kwp)
     return x_lo, x_hi, total_cap, np.minimum(x_hi, total_cap)
 
 
@@ -655,7 +655,7 @@ def _yearly_rows(s: _Spec, c: _Columns, rows: _Rows, exprs: dict[str, LinExpr],
                - c.fam_expr("cg", dt))
         rows.row("net_metering_balance", bal, -math.inf, float(load.sum() * dt))
     if math.isfinite(p.capital_budget) and "capital_budget" not in drop:
-        rows.row("capital_budget", capex, -math.inf, p.capital_budget - s.fixed)
+        rows.row("capital_budget", capex, -math.inf, p.capex_budget - s.fixed)
     if p.min_self_consumption > 0 and "min_self_consumption" not in drop:
         rows.row("min_self_consumption",
                  exprs["onsite_kwh"] - exprs["prod_kwh"] * p.min_self_consumption, 0.0, math.inf)

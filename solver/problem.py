@@ -305,7 +305,9 @@ class SizingProblem:
     min_total_kwp, max_total_kwp : float, optional
         Bounds on the total PV capacity [kWp].
     capital_budget : float, optional
-        Upper bound on capex (fixed capex included) [currency].
+        Upper bound on the money spent up front, in the budget's own terms [currency]: the
+        constraint is ``capex (fixed capex included) <= capital_budget_scale x
+        capital_budget``. Messages quote this figure.
     export_limit_kw : float, optional
         Upper bound on PV export power [kW]; 0 means zero export (防逆流), common in China.
     interconnection_limit_kw : float, optional
@@ -337,6 +339,13 @@ class SizingProblem:
         False (default): a behind-the-meter system never imports and exports in the same
         step (see the module docstring). True: the plain LP, which may sell PV and buy the
         load back in steps where the export price exceeds the import price.
+    capital_budget_scale : float, optional
+        Capex units of :class:`Costs` per unit of ``capital_budget`` [-], > 0; default 1.
+        A caller whose capex coefficients are effective costs (after subsidies, tax shields,
+        replacements) while its budget is money spent up front passes their ratio
+        (``pvplanner.sizing`` passes the smallest effective/nominal ratio of its cost
+        items); the diagnosis then quotes the budget, and the budget the cheapest allowed
+        system needs, in the budget's own terms (divided by this scale).
     """
 
     production_kw_per_kwp: np.ndarray
@@ -363,8 +372,9 @@ class SizingProblem:
     net_metering_limit_kw: float | None = None
     net_metering_credit_per_kwh: np.ndarray | float | None = None
     allow_simultaneous_import_export: bool = False
+    capital_budget_scale: float = 1.0
 
-    def __post_init__(self) -> None:  # noqa: C901 - a flat list of checks reads best
+    def __post_init__(self) -> None:
         set_ = object.__setattr__
         try:
             f = np.array(self.production_kw_per_kwp, dtype=float)
@@ -442,6 +452,8 @@ class SizingProblem:
             set_(self, name, _float(getattr(self, name), name, lo=0.0))
         for name in ("max_total_kwp", "capital_budget", "export_limit_kw", "interconnection_limit_kw"):
             set_(self, name, _float(getattr(self, name), name, lo=0.0, allow_inf=True))
+        set_(self, "capital_budget_scale",
+             _float(self.capital_budget_scale, "capital_budget_scale", lo=0.0, lo_open=True))
         if self.min_total_kwp > self.max_total_kwp:
             raise SolverInputError(
                 f"min_total_kwp ({self.min_total_kwp:g}) exceeds max_total_kwp "
@@ -490,10 +502,16 @@ class SizingProblem:
         """Energy of the load over the representative year [kWh]."""
         return float(self.load_kw.sum() * self.step_hours)
 
+    @property
+    def capex_budget(self) -> float:
+        """The capital budget in the capex units of :class:`Costs` [currency] (inf: none)
+        = ``capital_budget_scale x capital_budget``."""
+        return self.capital_budget_scale * self.capital_budget
+
     def max_total_pv_kwp(self) -> float:
         """Tightest upper bound on total PV capacity implied by the inputs [kWp] (may be inf)."""
         ub = min(float(self.plane_max_kwp.sum()), self.max_total_kwp,
                  self.interconnection_limit_kw)
         if self.costs.pv_capex_per_kwp > 0 and math.isfinite(self.capital_budget):
-            ub = min(ub, self.capital_budget / self.costs.pv_capex_per_kwp)
+            ub = min(ub, self.capex_budget / self.costs.pv_capex_per_kwp)
         return ub

@@ -54,7 +54,7 @@ def cbc_command(time_limit: float | None = None, gap_rel: float = 1e-4) -> pulp.
                              gapRel=gap_rel)
 
 
-def build_pulp(  # noqa: C901, PLR0912, PLR0915
+def build_pulp(
     problem: SizingProblem,
     regime: Regime | None = None,
     *,
@@ -164,7 +164,7 @@ def build_pulp(  # noqa: C901, PLR0912, PLR0915
         imports = pulp.lpSum((float(load[t]) - pl[t] - d[t] + cg[t]) * dt for t in T)
         lp += pulp.lpSum(e[t] * dt for t in T) <= imports, "nem_balance"
     if math.isfinite(p.capital_budget) and "capital_budget" not in drop:
-        lp += capex <= p.capital_budget - fixed, "budget"
+        lp += capex <= p.capex_budget - fixed, "budget"
     if p.min_self_consumption > 0 and "min_self_consumption" not in drop:
         lp += onsite >= p.min_self_consumption * prod, "self_consumption"
     if p.min_renewable_share > 0 and "min_renewable_share" not in drop:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from pvplanner.errors import PlannerInputError
+from pvplanner.errors import InfeasibleProblemError, PlannerInputError
 from pvplanner.pipeline import plan
 from pvplanner.scenario.model import demo_scenario, parse_scenario
 from pvplanner.tariff import load_tariff_preset
@@ -83,6 +83,35 @@ def test_budget_limits_the_capex():
     result = plan(_variant(constraints__capital_budget=2_000_000.0))
     assert result.finance.capex <= 2_000_000.0 * (1 + 1e-6)
     assert result.pv.capacity_kwp > 0
+
+
+def test_impossible_co2_target_is_named_under_max_npv():
+    """constraints.co2_reduction_target_tco2 out of reach under max_npv: the message names
+    the CO2 target (it used to say "check the export regime")."""
+    scenario = _variant(constraints__co2_reduction_target_tco2=1_000_000.0)
+    assert scenario.constraints.objective == "max_npv"
+    with pytest.raises(InfeasibleProblemError) as err:
+        plan(scenario, with_npv_curve=False)
+    msg = str(err.value)
+    assert err.value.conflicting == ("min_co2_reduction",)
+    assert "CO2 reduction target 1,000,000 tCO2/yr cannot be met" in msg
+    assert "export regime" not in msg
+
+
+def test_budget_conflict_quotes_the_users_figures():
+    """A budget that cannot buy the minimum size is quoted as the user gave it, and the
+    cheapest system at the user's own price per kWp (it used to say 867,094)."""
+    scenario = _variant(constraints__capital_budget=1_000_000.0,
+                        constraints__min_total_kwp=1000.0)
+    with pytest.raises(InfeasibleProblemError) as err:
+        plan(scenario, with_npv_curve=False)
+    msg = str(err.value)
+    assert set(err.value.conflicting) == {"capital_budget", "min_total_kwp"}
+    assert "capital budget 1,000,000 conflicts with minimum total 1,000 kWp" in msg
+    # PV only and no fixed cost: the budget's own terms are the nominal price per kWp.
+    assert scenario.finance.fixed_capex == 0 and not scenario.battery.allowed
+    cheapest = 1000.0 * scenario.finance.pv_capex_per_kwp
+    assert f"the cheapest allowed system costs {cheapest:,.0f}" in msg
 
 
 def _battery_margin_per_kwh(scenario, hourly, demand_charge_per_kw_month: float) -> float:

@@ -170,6 +170,49 @@ def test_infeasible_budget_and_battery_minimum():
     assert "the cheapest allowed system costs 20,000" in str(err.value)  # 200 kWh x 100
 
 
+def test_co2_target_of_the_problem_is_named_under_max_npv():
+    """A CO2 floor set on the problem (not passed as co2_target_tco2) binds under every
+    objective; when it cannot be met the diagnosis names it with what can be avoided, not
+    "check the export regime"."""
+    p = _factory(min_co2_reduction_tco2=1000.0)
+    with pytest.raises(InfeasibleProblemError) as err:
+        optimize(p, "max_npv")
+    msg = str(err.value)
+    assert err.value.conflicting == ("min_co2_reduction",)
+    assert "export regime" not in msg
+    # By hand: zero export, so at most the load met by 2,000 kWp is avoided; the week's
+    # PV hours 6-17 meet 30 kW at 6 and 7, 100 kW from 8 to 17 (1,060 kWh a day).
+    f = p.production_kw_per_kwp[:, 0]
+    best_tco2 = float(np.minimum(p.load_kw, 2000.0 * f).sum()) * 0.0006
+    assert best_tco2 == pytest.approx(7 * 1060 * 0.0006)
+    assert ("CO2 reduction target 1,000 tCO2/yr cannot be met: "
+            f"at most {best_tco2:.3g} tCO2/yr can be avoided") in msg
+
+
+def test_budget_is_applied_scaled_and_quoted_as_given():
+    """capital_budget is the caller's figure; capital_budget_scale converts it to capex
+    units. The constraint is the scaled one, the message quotes the caller's figures."""
+    costs = Costs(pv_capex_per_kwp=60.0, pwf_energy=10.0, battery_capex_per_kwh=100.0)
+    p = _factory(battery=BatteryOptions(allowed=True, min_kwh=200.0), capital_budget=1000.0,
+                 capital_budget_scale=0.8, costs=costs)
+    assert p.capex_budget == pytest.approx(800.0)
+    with pytest.raises(InfeasibleProblemError) as err:
+        optimize(p)
+    msg = str(err.value)
+    assert "capital budget 1,000 conflicts" in msg and "800" not in msg
+    # 200 kWh x 100 in capex units = 25,000 in the budget's units (20,000 / 0.8)
+    assert "the cheapest allowed system costs 25,000" in msg
+    # A binding budget: scaled by 0.5 it allows what half the budget allows unscaled.
+    q = _factory(capital_budget=6000.0)
+    half = optimize(replace(q, capital_budget=3000.0))
+    scaled = optimize(replace(q, capital_budget_scale=0.5))
+    assert half.total_kwp == pytest.approx(3000.0 / 60.0)
+    assert scaled.total_kwp == pytest.approx(half.total_kwp)
+    assert scaled.npv == pytest.approx(half.npv)
+    with pytest.raises(SolverInputError, match="capital_budget_scale"):
+        replace(q, capital_budget_scale=0.0)
+
+
 def test_unbounded_and_bad_arguments():
     p = _factory(export_limit_kw=np.inf, export_price_per_kwh=5.0, plane_max_kwp=[np.inf])
     with pytest.raises(SolverInputError, match="unbounded"):
