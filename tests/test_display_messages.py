@@ -37,7 +37,7 @@ def test_every_message_has_english_and_chinese_with_the_same_placeholders():
     # units like "kWh" are the same in both languages).
     texts = {k: v["zh"] for k, v in messages.items() if isinstance(v["zh"], str)}
     chinese = [k for k, v in texts.items() if re.search(r"[\u4e00-\u9fff]", v)]
-    assert len(chinese) >= 0.95 * len(texts), sorted(set(texts) - set(chinese))
+    assert len(chinese) >= 0.98 * len(texts), sorted(set(texts) - set(chinese))
 
 
 def _report_keys_in_code() -> set[str]:
