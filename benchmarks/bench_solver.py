@@ -29,11 +29,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from solver.api import optimize  # noqa: E402
-from solver.build import build_model  # noqa: E402
-from solver.highs import HighsSession, solve_highs  # noqa: E402
-from solver.problem import BatteryOptions, Costs, DemandCharge, SizingProblem  # noqa: E402
-from solver.pulp_model import build_pulp, cbc_command  # noqa: E402
+from solver.api import optimize
+from solver.build import build_model
+from solver.highs import HighsSession, solve_highs
+from solver.problem import BatteryOptions, Costs, DemandCharge, SizingProblem
+from solver.pulp_model import build_pulp, cbc_command
 
 
 def factory_instance(step_hours: float = 1.0, *, battery: bool = True, seed: int = 7,

@@ -37,11 +37,11 @@ __all__ = [
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("pvplanner")
-    except Exception:  # not installed (a bare checkout): still send a useful agent string
+    except PackageNotFoundError:  # not installed (a bare checkout): still a useful agent string
         return "dev"
 
 
