@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pvplanner: interrupted", file=sys.stderr)
         return EXIT_FAILURE
-    except Exception as problem:  # noqa: BLE001 - the CLI never shows a traceback
+    except Exception as problem:  # the CLI never shows a traceback (re-raised under --debug)
         if getattr(args, "debug", False):
             raise
         print(
