@@ -27,6 +27,7 @@ import os
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,6 +44,9 @@ from solver.warm import (
     map_basis,
     warm_eligible,
 )
+
+if TYPE_CHECKING:  # pragma: no cover - highspy is imported where a session is made
+    import highspy
 
 __all__ = ["HighsSession", "highs_available", "new_highs", "solve_highs", "stretch_basis"]
 
@@ -68,7 +72,7 @@ def _flush_c_stdout() -> None:
         pass
 
 
-def new_highs() -> object:
+def new_highs() -> highspy.Highs:
     """A ``highspy.Highs()`` instance, without the banner on stdout.
 
     HiGHS prints "Running HiGHS ... Copyright ..." to the process's standard output when
@@ -113,7 +117,8 @@ class HighsSession:
     optimum and the simplex starts from their joined bases; otherwise from the coarse
     basis copied to every sub-step. With ``lazy`` (default) the rows of
     :func:`~solver.warm.lazy_rows` start switched off and are added where a solution
-    violates them. Neither changes the LP solved: the result is the exact optimum of the whole model.
+    violates them. Neither changes the LP solved: the result is the exact optimum of the
+    whole model.
     """
 
     def __init__(self, model: LinearModel, *, time_limit: float | None = None,
@@ -124,7 +129,8 @@ class HighsSession:
         self._hs = highspy
         self._warm = warm_start and warm_eligible(model, splittable=split_eligible(model))
         #: Rows of the model currently left out (free in HiGHS), see
-        #: :func:`~solver.warm.lazy_rows`; ``lazy_rounds`` counts the re-solves of the last :meth:`solve` that added some.
+        #: :func:`~solver.warm.lazy_rows`; ``lazy_rounds`` counts the re-solves of the last
+        #: :meth:`solve` that added some.
         self.inactive = np.zeros(model.n_rows, dtype=bool)
         if lazy:
             self.inactive[lazy_rows(model)] = True
@@ -184,7 +190,7 @@ class HighsSession:
             return
         sub = HighsSession(coarse, time_limit=left)
         out = sub.solve()
-        if out.status != "optimal":
+        if out.status != "optimal" or out.colvals is None:
             return
         if split_eligible(self.model) and self._start_from_split(coarse, out.colvals):
             self.start_method = "split"
@@ -212,7 +218,7 @@ class HighsSession:
         rs = np.array([int(v) for v in b.row_status], dtype=np.int64)
         return cs, rs
 
-    def _basis(self, col_status: np.ndarray, row_status: np.ndarray) -> object:
+    def _basis(self, col_status: np.ndarray, row_status: np.ndarray) -> highspy.HighsBasis:
         """A ``HighsBasis`` of the model's statuses; rows added to the session since it
         was built (a swept total, a stage's floor) start basic."""
         hs = self._hs
@@ -270,7 +276,7 @@ class HighsSession:
         if left is not None:
             self.h.setOptionValue("time_limit", float(self.h.getRunTime()) + max(left, 1e-3))
 
-    def _run(self) -> object:
+    def _run(self) -> highspy.HighsModelStatus:
         """One HiGHS run with its retries; returns the model status."""
         hs = self._hs
         self._arm()
@@ -301,8 +307,9 @@ class HighsSession:
             return
         inf = self._hs.kHighsInf
         lo, hi = self.model.row_lower[rows], self.model.row_upper[rows]
-        self.h.changeRowsBounds(int(rows.shape[0]), rows.astype(np.int32),
-                                np.where(np.isinf(lo), -inf, lo), np.where(np.isinf(hi), inf, hi))
+        change = self.h.changeRowsBounds  # type: ignore[attr-defined]  # not in highspy's stubs
+        change(int(rows.shape[0]), rows.astype(np.int32),
+               np.where(np.isinf(lo), -inf, lo), np.where(np.isinf(hi), inf, hi))
         self.inactive[rows] = False
 
     def activate_all(self) -> None:
