@@ -374,7 +374,9 @@ def nearest_city(latitude: float, longitude: float) -> CityClimate:
     lat, lon = check_coordinates(latitude, longitude)
     table = _table()
     firsts = table.loc[table["month"] == 1]
-    distances = haversine_km(lat, lon, firsts["lat"].to_numpy(), firsts["lon"].to_numpy())
+    distances = np.asarray(
+        haversine_km(lat, lon, firsts["lat"].to_numpy(), firsts["lon"].to_numpy())
+    )
     best = int(np.argmin(distances))
     city = firsts["city"].iloc[best]
     rows = table.loc[table["city"] == city].sort_values("month")

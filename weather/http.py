@@ -133,7 +133,7 @@ def http_get(
         raise ValueError(f"RetryPolicy.tries must be >= 1, got {policy.tries}")
     pause = sleep if sleep is not None else time.sleep
     own_session = session is None
-    http = requests.Session() if own_session else session
+    http = session if session is not None else requests.Session()
     headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
     try:
         for attempt in range(1, policy.tries + 1):

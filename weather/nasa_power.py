@@ -218,7 +218,7 @@ def fill_short_gaps(
         for start, end in zip(starts, ends, strict=True):
             if end - start <= max_hours and start > 0 and end < values.size:
                 values[start:end] = interpolated[start:end]
-                filled += end - start
+                filled += int(end - start)
         out[column] = values
     return out, filled
 
@@ -242,6 +242,7 @@ def _check_years(start_year: int | None, end_year: int | None) -> tuple[int, int
     if start_year is None and end_year is None:
         return first, last
     if end_year is None:
+        assert start_year is not None  # both None returned above
         end_year = min(last, int(start_year) + DEFAULT_YEARS - 1)
     if start_year is None:
         start_year = max(FIRST_HOURLY_YEAR, int(end_year) - DEFAULT_YEARS + 1)
@@ -331,7 +332,7 @@ def fetch_nasa_power_typical_year(
     pause = sleep if sleep is not None else time.sleep
     frames, infos = [], []
     own_session = session is None
-    http = requests.Session() if own_session else session
+    http = session if session is not None else requests.Session()
     try:
         for year in range(first, last + 1):
             params = {

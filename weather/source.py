@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Literal
 
 import pandas as pd
@@ -21,7 +22,9 @@ SOURCES: tuple[str, ...] = ("auto", "pvgis", "nasa-power", "synthetic")
 #: Set to 1/true to never touch the network (tests, air-gapped sites, the embedded demo).
 OFFLINE_ENV = "PVPLANNER_OFFLINE"
 
-_FETCHERS = {"pvgis": fetch_pvgis_tmy, "nasa-power": fetch_nasa_power_typical_year}
+_FETCHERS: dict[str, Callable[..., tuple[pd.DataFrame, WeatherMeta]]] = {
+    "pvgis": fetch_pvgis_tmy, "nasa-power": fetch_nasa_power_typical_year
+}
 
 
 def offline_mode() -> bool:

@@ -81,7 +81,7 @@ def standard_utc_offset_hours(latitude: float, longitude: float) -> float:
                 dt.datetime(TYPICAL_YEAR, month, 1, 12, tzinfo=zone).utcoffset()
                 for month in (1, 7)
             ]
-            return min(offsets).total_seconds() / 3600.0
+            return min(o.total_seconds() for o in offsets if o is not None) / 3600.0
     except (ImportError, ZoneInfoNotFoundError, ValueError, OSError):
         pass
     return float(np.round(longitude / 15.0))

@@ -447,7 +447,7 @@ def _irradiance_unit_hint(peak: float, interval_minutes: int) -> str:
         "J/m2": 3.6e6 * hours,
     }
     ratio = {name: abs(np.log10(max(peak, 1e-9) / ref)) for name, ref in candidates.items()}
-    best = min(ratio, key=ratio.get)
+    best = min(ratio, key=ratio.__getitem__)
     if ratio[best] > 0.6:
         return ""
     return best
