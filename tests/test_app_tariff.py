@@ -42,7 +42,7 @@ def test_tariff_price_edit_changes_the_npv(app):
     goto(app, "tariff")
     npv_before = _sidebar_npv(app)
     app.toggle(key="edit_prices").set_value(True).run()
-    assert app.session_state["doc"]["tariff"]["custom"]["prices"]["floating_part_per_kwh"] == 0.48
+    assert app.session_state["doc"]["tariff"]["custom"]["prices"]["floating_part_per_kwh"] == 0.5252
     floating = app.number_input(key="in:tariff.custom.prices.floating_part_per_kwh")
     floating.set_value(0.70).run()
     assert_clean(app)

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+import pvplanner.app.tariff_inputs as tariff_inputs
 from pvplanner.app import charts, state
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.widgets import (
@@ -19,6 +20,7 @@ from pvplanner.app.widgets import (
     lang,
     next_page,
     number,
+    plain,
     slot,
     t,
     text,
@@ -57,6 +59,8 @@ def _on_preset_change() -> None:
     doc = state.doc()
     chosen = st.session_state.get("in:tariff.preset")
     set_path(doc, "tariff.preset", chosen)
+    set_path(doc, "tariff.version", None)  # a pinned version belonged to the old preset
+    set_path(doc, "tariff.zone", None)
     if get_path(doc, "tariff.custom") is not None and chosen:
         set_path(doc, "tariff.custom", copy.deepcopy(_preset_doc(chosen)))
     state.reset_inputs("tariff.custom")
@@ -68,27 +72,27 @@ def _on_edit_toggle() -> None:
         preset = get_path(doc, "tariff.preset")
         if preset:
             set_path(doc, "tariff.custom", copy.deepcopy(_preset_doc(preset)))
+            set_path(doc, "tariff.bill", None)
+            set_path(doc, "tariff.buyer", "agency")
     else:
         set_path(doc, "tariff.custom", None)
     state.reset_inputs("tariff.custom")
 
 
 def _effective_tariff():
-    """The tariff in force (custom or preset) as a model, or None if invalid."""
-    from pvplanner.tariff import parse_tariff
+    """The tariff the plan prices (preset version, custom or bill-typed), or None if invalid."""
+    from pvplanner.scenario.model import TariffChoice
+    from pvplanner.tariff import resolve_tariff
 
     doc = state.doc()
-    custom = get_path(doc, "tariff.custom")
     try:
-        if custom is not None:
-            return parse_tariff(custom)
-        preset = get_path(doc, "tariff.preset")
-        return parse_tariff(_preset_doc(preset)) if preset else None
-    except Exception as exc:  # noqa: BLE001 - shown next to the price inputs
+        choice = TariffChoice.model_validate(get_path(doc, "tariff") or {})
+        return resolve_tariff(choice).tariff
+    except Exception as exc:  # noqa: BLE001 - shown next to the tariff inputs
         problem = state.problem_from_exception(exc)
-        problem.field = problem.field or "tariff.custom"
+        problem.field = problem.field or "tariff"
         if not problem.field.startswith("tariff"):
-            problem.field = "tariff.custom." + problem.field
+            problem.field = "tariff." + problem.field
         state.report(problem)
         return None
 
@@ -136,16 +140,19 @@ def _tariff_section() -> None:
         choice("tariff.preset", t("tariff.tariff.preset"), list(_presets()["id"]),
                labels=_preset_label, on_change=_on_preset_change)
         preset = get_path(doc, "tariff.preset")
-        table = _presets()
-        row = table.loc[table["id"] == preset]
-        if not row.empty:
-            row = row.iloc[0]
-            st.caption(t("tariff.tariff.info", date=row["effective_date"] or "—",
-                         status=t(f"common.status.{row['status']}"), source=row["source"]))
+        facts = tariff_inputs.version_panel(preset) if preset else None
+        if facts is not None:
+            tariff_inputs.user_section(facts)
+        tariff_inputs.buyer_section()
         if "edit_prices" not in st.session_state:
             st.session_state["edit_prices"] = get_path(doc, "tariff.custom") is not None
-        st.toggle(t("tariff.tariff.edit"), key="edit_prices", on_change=_on_edit_toggle,
-                  help=t("tariff.tariff.edit_help"))
+        if "bill_prices" not in st.session_state:
+            st.session_state["bill_prices"] = get_path(doc, "tariff.bill") is not None
+        st.toggle(t("tariff.bill.toggle"), key="bill_prices",
+                  on_change=tariff_inputs.on_bill_toggle, help=t("tariff.bill.toggle_help"))
+        if get_path(doc, "tariff.bill") is None:
+            st.toggle(t("tariff.tariff.edit"), key="edit_prices", on_change=_on_edit_toggle,
+                      help=t("tariff.tariff.edit_help"))
         custom = get_path(doc, "tariff.custom")
         if custom is not None:
             _price_inputs(custom)
@@ -155,6 +162,16 @@ def _tariff_section() -> None:
         tariff = _effective_tariff()
         if tariff is not None:
             _tariff_charts(tariff)
+    if get_path(doc, "tariff.bill") is not None:
+        st.caption(t("tariff.bill.title"))
+        used = sorted(_used_periods(tariff)) if tariff is not None else []
+        tariff_inputs.bill_inputs(used)
+
+
+def _used_periods(tariff) -> set[str]:
+    from pvplanner.tariff import compile_tariff
+
+    return set(compile_tariff(tariff).used_periods)
 
 
 def _tariff_charts(tariff) -> None:
@@ -229,10 +246,10 @@ def _export_section() -> None:
 
             try:
                 price = coal_benchmark_price(province)
-                st.caption(t("tariff.export.coal_price", province=_province_name(province),
+                st.caption(t("tariff.export.coal_price", province=plain(_province_name(province)),
                              price=fmt().price(price)))
             except Exception:  # noqa: BLE001 - no benchmark for this province: say so
-                st.caption(t("tariff.export.no_coal_price", province=province))
+                st.caption(t("tariff.export.no_coal_price", province=plain(province)))
         st.caption(t(f"tariff.export.help.{chosen}"))
 
 
