@@ -16,6 +16,7 @@ before and after (:func:`scope2`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -130,7 +131,7 @@ def monthly_energy(table: pd.DataFrame, stack: Mapping[str, str], line: Mapping[
     lines = (alt.Chart(long(line)).mark_line(point=True, strokeWidth=2)
              .transform_calculate(mwh="datum.kwh / 1000")
              .encode(x=x, y=alt.Y("mwh:Q"), color=color, tooltip=tooltip))
-    return alt.layer(bars, lines)
+    return alt.LayerChart(layer=[bars, lines])
 
 
 def _steps(day: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
@@ -187,7 +188,7 @@ def typical_day(day: pd.DataFrame, stack: Mapping[str, str], line: Mapping[str, 
     lines = (alt.Chart(_steps(day, line))
              .mark_line(interpolate="step-after", strokeWidth=2)
              .encode(x=x, y=alt.Y("kw:Q"), color=color, tooltip=tooltip))
-    return alt.layer(area, lines)
+    return alt.LayerChart(layer=[area, lines])
 
 
 # --------------------------------------------------------------------------- money
@@ -255,7 +256,7 @@ def cash_flow(table: pd.DataFrame, net: str, cumulative: str, labels: Mapping[st
     data["sign"] = ["in" if v >= 0 else "out" for v in data["net"]]
     data["net_label"], data["cumulative_label"] = labels["net"], labels["cumulative"]
     scale, unit = money_axis
-    ticks = {"values": [int(y) for y in year_ticks]} if year_ticks else {}
+    ticks: dict[str, Any] = {"values": [int(y) for y in year_ticks]} if year_ticks else {}
     x = alt.X("year:O", title=year_title, axis=alt.Axis(labelAngle=0, **ticks))
     y = alt.Y("shown:Q", title=unit, axis=alt.Axis(format=",.0f"))
     legend = alt.Color("series:N", title=None, scale=_scale(
@@ -277,7 +278,7 @@ def cash_flow(table: pd.DataFrame, net: str, cumulative: str, labels: Mapping[st
                              alt.Tooltip("cumulative:Q", format=",.0f",
                                          title=labels["cumulative"])]))
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#555").encode(y="zero:Q")
-    return alt.layer(bars, line, zero)
+    return alt.LayerChart(layer=[bars, line, zero])
 
 
 # --------------------------------------------------------------------------- carbon

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
+from pvplanner.errors import PlannerInputError
 from weather.meta import WeatherMeta
 from weather.readers import read_weather_file
-from weather.source import get_weather
+from weather.source import Source, get_weather
 
 
 def load_weather(
@@ -33,12 +35,16 @@ def load_weather(
         path = Path(file)
         stamp = path.stat().st_mtime_ns if path.is_file() else 0
         return _read_file(str(path), stamp, latitude, longitude)
+    if latitude is None or longitude is None:
+        raise PlannerInputError(
+            "site.latitude and site.longitude are needed to find weather for a place; give "
+            "them, or a weather file", field="site.latitude")
     return _place(float(latitude), float(longitude), source, seed)
 
 
 @lru_cache(maxsize=32)
 def _place(latitude: float, longitude: float, source: str, seed: int):
-    return get_weather(latitude, longitude, source, seed=seed)
+    return get_weather(latitude, longitude, cast("Source", source), seed=seed)  # checked there
 
 
 @lru_cache(maxsize=8)

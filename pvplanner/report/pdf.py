@@ -68,7 +68,7 @@ def _opaque(png: bytes) -> bytes:
     """The image on white without an alpha channel (smaller PDF, same look everywhere)."""
     from PIL import Image
 
-    image = Image.open(io.BytesIO(png))
+    image: Image.Image = Image.open(io.BytesIO(png))
     if image.mode not in ("RGBA", "LA", "P"):
         return png
     image = image.convert("RGBA")

@@ -159,7 +159,7 @@ def resolve_url(url: str | None) -> URL:
     if parsed.get_backend_name() == "sqlite" and not is_memory_sqlite(parsed):
         if parsed.query.get("uri") or str(parsed.database).startswith("file:"):
             return parsed  # an SQLite URI: the caller manages the path
-        path = Path(parsed.database).expanduser()
+        path = Path(str(parsed.database)).expanduser()  # not None: not in memory
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
