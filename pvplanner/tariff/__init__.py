@@ -8,7 +8,8 @@ one job each:
 * :mod:`pvplanner.tariff.schedule` - periods and prices of every step of a time axis, and the
   demand-charge windows the optimizer needs;
 * :mod:`pvplanner.tariff.bill` - :func:`compute_bill` and the :class:`Bill`;
-* :mod:`pvplanner.tariff.files` - TOML/JSON files, the coal benchmark export prices;
+* :mod:`pvplanner.tariff.files` - TOML/JSON files;
+* :mod:`pvplanner.tariff.coal` - the provincial coal benchmark export prices;
 * :mod:`pvplanner.tariff.components` - the versioned preset file: price components and rules,
   each with source, date, validity and status;
 * :mod:`pvplanner.tariff.versions` - a preset's versions and the one in force on a day;

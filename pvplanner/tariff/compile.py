@@ -17,6 +17,7 @@ import numpy as np
 
 from pvplanner.errors import TariffError
 from pvplanner.holidays import DAY_TYPES, holiday_table
+from pvplanner.tariff.coal import coal_benchmark_price
 
 if TYPE_CHECKING:  # the model imports this module: types only, to avoid a cycle
     from pvplanner.tariff.model import DaySchedule, PeriodBlock, PriceLevels, Tariff
@@ -308,9 +309,6 @@ def _check_charges(tariff: Tariff) -> None:
                 field="tariff.export.series_per_kwh",
             )
     if export.kind == "coal_benchmark":
-        # Imported here: tariff_io reads data/, which needs this module's names.
-        from pvplanner.tariff.files import coal_benchmark_price
-
         coal_benchmark_price(export.province or tariff.region)
 
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 
-import pandas as pd
 from pydantic import ValidationError
 
 from pvplanner.errors import TariffError
+from pvplanner.tariff.coal import coal_benchmark_price, export_price_table
 from pvplanner.tariff.model import PriceLevels, Season, Tariff
-from weather.datafiles import data_path
 
 __all__ = [
     "coal_benchmark_price",
@@ -28,57 +26,6 @@ __all__ = [
     "save_tariff_file",
     "tariff_to_toml",
 ]
-
-
-# --------------------------------------------------------------------------------------------
-# Export (coal benchmark) prices
-# --------------------------------------------------------------------------------------------
-
-
-@cache
-def export_price_table() -> pd.DataFrame:
-    """Provincial coal-fired benchmark prices (燃煤发电基准价) from ``data/export_prices.csv``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``province``, ``province_zh``, ``price_per_kwh`` [CNY/kWh], ``source``,
-        ``date``, ``status``.
-    """
-    table = pd.read_csv(data_path("export_prices.csv"), dtype={"price_per_kwh": float})
-    return table
-
-
-def coal_benchmark_price(province: str) -> float:
-    """Coal benchmark price of a province [CNY/kWh], by English or Chinese name.
-
-    Raises
-    ------
-    TariffError
-        If the province is not in the table (the message lists the known names).
-    """
-    key = str(province or "").strip()
-    prices = _coal_prices()
-    if key.lower() not in prices and key not in prices:
-        table = export_price_table()
-        raise TariffError(
-            f"no coal benchmark export price for province {province!r}; set tariff.region or "
-            f"export.province to one of {', '.join(table['province'])}, or use "
-            "export.kind = 'constant' with price_per_kwh",
-            field="tariff.export.province",
-        )
-    return prices.get(key.lower(), prices.get(key))
-
-
-@cache
-def _coal_prices() -> dict[str, float]:
-    """Price by lower-case English name and by Chinese name."""
-    table = export_price_table()
-    prices = {}
-    for row in table.itertuples(index=False):
-        prices[str(row.province).lower()] = float(row.price_per_kwh)
-        prices[str(row.province_zh)] = float(row.price_per_kwh)
-    return prices
 
 
 # --------------------------------------------------------------------------------------------

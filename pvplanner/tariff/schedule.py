@@ -17,6 +17,7 @@ import pandas as pd
 
 from pvplanner.errors import TariffError
 from pvplanner.holidays import DAY_TYPES, day_types
+from pvplanner.tariff.coal import coal_benchmark_price
 from pvplanner.tariff.compile import (
     PERIODS,
     SLOT_MINUTES,
@@ -184,8 +185,6 @@ def _export_prices(
 ) -> np.ndarray:
     export = tariff.export
     if export.kind == "coal_benchmark":
-        from pvplanner.tariff.files import coal_benchmark_price
-
         return np.full(n, coal_benchmark_price(export.province or tariff.region))
     if export.kind == "constant":
         return np.full(n, float(export.price_per_kwh))
