@@ -1,0 +1,246 @@
+"""A user's file read once, with a size limit, and its text decoded: one way for every reader.
+
+The meter reader, the batch sites reader and the app's uploads all take a file from a user
+(a path, bytes or an open binary file) that may be far larger than anything sensible. They
+read it here: :func:`read_limited` refuses an oversized file before reading it (a path) or
+after reading one byte past the limit (a stream), :func:`check_size` is the one message
+for a file that is too large (its size, the limit and what the user can do), and
+:func:`decode_text` turns bytes into text the way Chinese and other exports are saved
+(UTF-8 with or without BOM, GBK/GB18030, UTF-16 with BOM).
+
+``weather/`` keeps its own reader: it must not import :mod:`pvplanner`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from pvplanner.errors import PlannerInputError
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "TOO_LARGE_ADVICE",
+    "check_size",
+    "decode_text",
+    "read_limited",
+    "size_text",
+]
+
+#: Largest file a user may give any reader [bytes] (50 MB, the app's upload limit too). A
+#: year of 15-minute meter readings is about 1 MB as CSV; 100,000 batch sites about 30 MB.
+MAX_FILE_BYTES = 50_000_000
+
+#: What a user can do with a file over the limit, by kind of file (the app's upload kinds,
+#: the meter reader and the batch sites reader use these words).
+TOO_LARGE_ADVICE = {
+    "meter": (
+        "export fewer days (the planner uses at most the most recent 365; a year of 15-minute "
+        "readings is about 1 MB as CSV) or only the time and kW/kWh columns, or split the "
+        "file and give the part with the most recent year"
+    ),
+    "sites": "split the sites into several files and run them one after another",
+    "weather": "an hourly weather year is 1-2 MB: export a single year with hourly rows",
+    "scenario": "a scenario file is a few kB: check that this is a scenario (JSON or TOML)",
+    "store": "export fewer scenarios at a time, or split the export file",
+}
+
+_BOM_UTF16 = (b"\xff\xfe", b"\xfe\xff")
+_BOM_UTF8 = b"\xef\xbb\xbf"
+
+
+def size_text(size_bytes: int | float) -> str:
+    """A size for people: ``"60.0 MB"``, ``"812 kB"``, ``"532 bytes"`` (decimal units).
+
+    Examples
+    --------
+    >>> size_text(60_000_000), size_text(812_400), size_text(532)
+    ('60.0 MB', '812 kB', '532 bytes')
+    """
+    if size_bytes >= 1_000_000:
+        return f"{size_bytes / 1e6:,.1f} MB"
+    if size_bytes >= 1_000:
+        return f"{size_bytes / 1e3:,.0f} kB"
+    return f"{int(size_bytes)} bytes"
+
+
+def check_size(
+    size_bytes: int | None,
+    name: str,
+    max_bytes: int,
+    *,
+    advice: str,
+    error: type[PlannerInputError] = PlannerInputError,
+    field: str | None = None,
+) -> None:
+    """Refuse a file larger than ``max_bytes``, naming its size, the limit and the way out.
+
+    Parameters
+    ----------
+    size_bytes : int or None
+        The file's size [bytes]; None when only "more than the limit" is known (a stream
+        read up to one byte past it).
+    name : str
+        The file as the user knows it (its name, never a server path it did not give).
+    max_bytes : int
+        The limit [bytes].
+    advice : str
+        What the user can do, e.g. ``"export fewer days"``.
+    error : PlannerInputError subclass
+        The exception raised.
+    field : str, optional
+        The input at fault, passed to ``error``.
+
+    Raises
+    ------
+    PlannerInputError
+        ``"{name} is 60.0 MB, more than the 50.0 MB limit: {advice}"``.
+    """
+    if size_bytes is not None and size_bytes <= max_bytes:
+        return
+    size = f"is {size_text(size_bytes)}" if size_bytes is not None else "is larger than"
+    more = ", more than the" if size_bytes is not None else " the"
+    raise error(f"{name} {size}{more} {size_text(max_bytes)} limit: {advice}", field=field)
+
+
+def read_limited(
+    source: str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO,
+    *,
+    filename: str | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    what: str = "file",
+    advice: str,
+    error: type[PlannerInputError] = PlannerInputError,
+) -> tuple[bytes, str]:
+    """The bytes of a user's file, refused when over ``max_bytes`` or empty.
+
+    Parameters
+    ----------
+    source : path, bytes or binary file object
+        A text stream is accepted too (re-encoded as UTF-8).
+    filename : str, optional
+        The name used in messages; default the path's name, the stream's ``name``, else
+        ``"<bytes>"``/``"<stream>"``.
+    max_bytes : int, default :data:`MAX_FILE_BYTES`
+        Largest size accepted [bytes]; a path is refused before it is read, a stream after
+        ``max_bytes + 1`` bytes.
+    what : str
+        What the file is, for messages about a missing path (``"meter file"``).
+    advice : str
+        What the user can do when the file is too large (see :func:`check_size`).
+    error : PlannerInputError subclass
+        The exception raised.
+
+    Returns
+    -------
+    (bytes, str)
+        The content and the name used in messages.
+
+    Raises
+    ------
+    PlannerInputError
+        A missing path or a folder, a file over the limit, an empty file, or a ``source``
+        of another type.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        raw, name = bytes(source), filename or "<bytes>"
+        check_size(len(raw), name, max_bytes, advice=advice, error=error)
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        name = filename or path.name
+        if path.is_dir():
+            raise error(f"{what} {path} is a folder, not a file: give the file inside it")
+        if not path.is_file():
+            raise error(f"{what} {path} does not exist or is not a file")
+        check_size(path.stat().st_size, name, max_bytes, advice=advice, error=error)
+        raw = path.read_bytes()
+    elif hasattr(source, "read"):
+        name = filename or str(getattr(source, "name", "<stream>"))
+        raw = source.read(max_bytes + 1)
+        if isinstance(raw, str):  # a text stream: re-encode so one decoder path serves all
+            raw = raw.encode("utf-8")
+        if len(raw) > max_bytes:
+            check_size(_stream_size(source), name, max_bytes, advice=advice, error=error)
+    else:
+        raise error(
+            f"cannot read a {what} from a {type(source).__name__}: pass a path, bytes or a "
+            "binary file object"
+        )
+    if not raw.strip():
+        raise error(f"{name} is empty (no rows, no columns): export the file again")
+    return raw, name
+
+
+def _stream_size(source: Any) -> int | None:
+    """Total size of an oversized stream if it can be known without reading it [bytes]."""
+    size = getattr(source, "size", None)  # e.g. an uploaded file object
+    if isinstance(size, int) and not isinstance(size, bool):
+        return size
+    try:
+        return os.fstat(source.fileno()).st_size
+    except (AttributeError, OSError, ValueError):
+        pass
+    try:
+        here = source.tell()
+        end = source.seek(0, os.SEEK_END)
+        source.seek(here)
+        return int(end)
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def decode_text(
+    raw: bytes,
+    name: str,
+    *,
+    advice: str = "save the file as CSV (UTF-8)",
+    error: type[PlannerInputError] = PlannerInputError,
+) -> tuple[str, str]:
+    """Text of a user's file and the encoding it was read with.
+
+    Tried in order: UTF-16 when the file starts with its byte-order mark; UTF-8 (with or
+    without BOM); GBK, then GB18030 (what Chinese Excel and WPS save as "CSV").
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    name : str
+        The file as the user knows it, for messages.
+    advice : str
+        What to do when no encoding fits.
+    error : PlannerInputError subclass
+        The exception raised.
+
+    Returns
+    -------
+    (str, str)
+        The text and the encoding (``"utf-8"``, ``"utf-8-sig"``, ``"gbk"``, ``"gb18030"``,
+        ``"utf-16"``).
+
+    Raises
+    ------
+    PlannerInputError
+        Naming the line and byte where the text stops being any of these encodings.
+    """
+    if raw.startswith(_BOM_UTF16):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise error(f"{name}: byte {exc.start} is not valid UTF-16: {advice}") from None
+    if raw.startswith(_BOM_UTF8):
+        candidates: tuple[str, ...] = ("utf-8-sig", "gb18030")
+    else:
+        candidates = ("utf-8", "gbk", "gb18030")
+    failure: UnicodeDecodeError | None = None
+    for encoding in candidates:
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            failure = failure or exc
+    byte = failure.start if failure else 0
+    line = raw[:byte].count(b"\n") + 1
+    raise error(
+        f"{name}: line {line} (byte {byte}) is neither UTF-8 nor GBK/GB18030 text: {advice}"
+    )

@@ -1,0 +1,354 @@
+"""Which columns hold the timestamps and the values: by header words and by content.
+
+Also recognises the "96-point" wide layout (one row per day, one column per time of day) and
+the unit a header names (kW, kWh, MWh, 万kWh...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from pvplanner.errors import LoadFileError
+from pvplanner.load.meter.table import FULLWIDTH, Table, cell_kind
+
+_TS_WORDS = (
+    "时间",
+    "日期",
+    "时刻",
+    "时段",
+    "采集",
+    "抄表",
+    "time",
+    "date",
+    "timestamp",
+    "datetime",
+    "zeit",
+    "datum",
+    "period",
+    "interval",
+)
+_TIME_WORDS = ("时刻", "时间", "时段", "time", "hour", "小时", "zeit", "uhrzeit")
+_HOUR_WORDS = ("小时", "hour", "时")
+_START_WORDS = ("开始", "起始", "start", "begin", "from")
+_END_WORDS = ("结束", "截止", "end", "ending")
+POWER_WORDS = ("有功功率", "功率", "负荷", "需量", "power", "demand", "load")
+ENERGY_WORDS = (
+    "电量",
+    "用电量",
+    "电能",
+    "能耗",
+    "用电",
+    "正向有功",
+    "energy",
+    "consumption",
+    "usage",
+    "千瓦时",
+)
+REGISTER_WORDS = (
+    "示数",
+    "读数",
+    "表码",
+    "止码",
+    "表底",
+    "累计",
+    "register",
+    "reading",
+    "cumulative",
+    "meter index",
+)
+_EXCLUDE_WORDS = (
+    "无功",
+    "反向",
+    "功率因数",
+    "电压",
+    "电流",
+    "温度",
+    "频率",
+    "序号",
+    "编号",
+    "户号",
+    "倍率",
+    "kvar",
+    "kvarh",
+    "voltage",
+    "current",
+    "power factor",
+    "pf",
+    "cos",
+    "id",
+    "no",
+    "index",
+    "temperature",
+    "frequency",
+    "row",
+    "reactive",
+    "export",
+)
+
+
+def has_word(header: str, words: Sequence[str]) -> bool:
+    text = header.lower()
+    for word in words:
+        if word.isascii():
+            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text):
+                return True
+        elif word in text:
+            return True
+    return False
+
+
+@dataclass
+class Columns:
+    ts: list[int]  # one column (combined) or two (date, time)
+    ts_kinds: list[str]  # "datetime" / "date" / "time" / "hour" / "serial"
+    value: int
+    ts_headers: list[str]
+    value_header: str
+    label_hint: str | None  # "start" / "end" from the timestamp header
+
+
+def _column_position(table: Table, spec: str | int, what: str) -> int:
+    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
+        if 0 <= int(spec) < len(table.headers):
+            return int(spec)
+        raise LoadFileError(
+            f"{table.name}: {what}={spec} is outside the {len(table.headers)} columns "
+            f"({', '.join(table.headers)}); positions start at 0",
+            field=what,
+        )
+    wanted = str(spec).strip().lower()
+    for k, header in enumerate(table.headers):
+        if header.strip().lower() == wanted:
+            return k
+    raise LoadFileError(
+        f"{table.name}: no column named {spec!r} for {what}; the columns are: "
+        f"{', '.join(repr(h) for h in table.headers)}",
+        field=what,
+    )
+
+
+def classify_columns(table: Table) -> list[str]:
+    """Kind of each column from its first 400 cells: datetime/date/time/number/text/empty."""
+    kinds = []
+    sample = table.body.head(400)
+    for k in range(table.body.shape[1]):
+        cells = [cell_kind(v) for v in sample[k].tolist()]
+        cells = [c for c in cells if c != "empty"]
+        if not cells:
+            kinds.append("empty")
+            continue
+        share = {kind: cells.count(kind) / len(cells) for kind in set(cells)}
+        dated = share.get("datetime", 0.0) + share.get("date", 0.0)
+        if dated >= 0.6:
+            # midnight cells of a datetime column look like dates
+            kinds.append("datetime" if share.get("datetime", 0.0) > 0 else "date")
+        elif share.get("number", 0.0) >= 0.6:
+            kinds.append("number")
+        elif share.get("time", 0.0) >= 0.6:
+            kinds.append("time")
+        else:
+            kinds.append("text")
+    return kinds
+
+
+def choose_columns(
+    table: Table,
+    timestamp_column: str | int | Sequence[str | int] | None,
+    value_column: str | int | None,
+) -> Columns:
+    kinds = classify_columns(table)
+    headers = table.headers
+
+    def hour_like(k: int) -> bool:
+        if kinds[k] != "number" or not has_word(headers[k], _HOUR_WORDS):
+            return False
+        values = pd.to_numeric(table.body[k].head(400), errors="coerce").dropna()
+        return bool(len(values)) and values.between(0, 24).all() and (values % 1 == 0).all()
+
+    ts_cols: list[int]
+    ts_kinds: list[str]
+    if timestamp_column is not None:
+        if isinstance(timestamp_column, (list, tuple)):
+            if len(timestamp_column) != 2:
+                raise LoadFileError(
+                    "timestamp_column must be one column or a pair (date column, time column)",
+                    field="timestamp_column",
+                )
+            ts_cols = [_column_position(table, c, "timestamp_column") for c in timestamp_column]
+            ts_kinds = ["date", "hour" if hour_like(ts_cols[1]) else "time"]
+        else:
+            k = _column_position(table, cast("str | int", timestamp_column), "timestamp_column")
+            if kinds[k] == "date":
+                partner = _find_time_column(kinds, headers, exclude={k}, hour_like=hour_like)
+                if partner is None:
+                    raise LoadFileError(
+                        f"{table.name}: column '{headers[k]}' holds dates without times of day "
+                        "and no time column was found: pass timestamp_column=(date, time)",
+                        field="timestamp_column",
+                    )
+                ts_cols, ts_kinds = [k, partner], ["date", _partner_kind(kinds, partner)]
+            else:
+                ts_cols, ts_kinds = [k], ["serial" if kinds[k] == "number" else "datetime"]
+    else:
+        candidates = [k for k, kind in enumerate(kinds) if kind == "datetime"]
+        if candidates:
+            candidates.sort(key=lambda k: _ts_score(headers[k]), reverse=True)
+            ts_cols, ts_kinds = [candidates[0]], ["datetime"]
+        else:
+            dates = [k for k, kind in enumerate(kinds) if kind == "date"]
+            partner = None
+            if dates:
+                partner = _find_time_column(kinds, headers, exclude={dates[0]}, hour_like=hour_like)
+            if dates and partner is not None:
+                ts_cols, ts_kinds = [dates[0], partner], ["date", _partner_kind(kinds, partner)]
+            else:
+                if dates:
+                    raise LoadFileError(
+                        f"{table.name}: column '{headers[dates[0]]}' holds dates without a time "
+                        "of day and no time column was found: this looks like daily data; "
+                        "meter files need 5-60 minute intervals (use monthly bills otherwise)"
+                    )
+                raise LoadFileError(
+                    f"{table.name}: no timestamp column found among the columns "
+                    f"{', '.join(repr(h) for h in headers)} (header row "
+                    f"{table.header_row or 'none'}); expected values such as "
+                    "'2025-01-01 00:15' or separate date and time columns: pass "
+                    "timestamp_column= to name it"
+                )
+
+    if value_column is not None:
+        value = _column_position(table, value_column, "value_column")
+        if value in ts_cols:
+            raise LoadFileError(
+                f"{table.name}: value_column '{headers[value]}' is also the timestamp column",
+                field="value_column",
+            )
+    else:
+        numeric = [k for k, kind in enumerate(kinds) if kind == "number" and k not in ts_cols]
+        if not numeric:
+            raise LoadFileError(
+                f"{table.name}: no numeric value column next to the timestamp column "
+                f"'{headers[ts_cols[0]]}' (columns: {', '.join(repr(h) for h in headers)}); "
+                "add the kW or kWh column or pass value_column="
+            )
+        value = max(numeric, key=lambda k: (_value_score(headers[k]), -k))
+    hint = None
+    ts_header = " ".join(headers[k] for k in ts_cols)
+    if has_word(ts_header, _END_WORDS):
+        hint = "end"
+    elif has_word(ts_header, _START_WORDS):
+        hint = "start"
+    return Columns(
+        ts=ts_cols,
+        ts_kinds=ts_kinds,
+        value=value,
+        ts_headers=[headers[k] for k in ts_cols],
+        value_header=headers[value],
+        label_hint=hint,
+    )
+
+
+def _partner_kind(kinds: list[str], k: int) -> str:
+    return "time" if kinds[k] == "time" else "hour"
+
+
+def _find_time_column(
+    kinds: list[str], headers: list[str], exclude: set[int], hour_like: Any
+) -> int | None:
+    for k, kind in enumerate(kinds):
+        if k not in exclude and kind == "time":
+            return k
+    for k in range(len(kinds)):
+        if k not in exclude and hour_like(k):
+            return k
+    return None
+
+
+def _ts_score(header: str) -> float:
+    score = 2.0 if has_word(header, _TS_WORDS) else 0.0
+    if has_word(header, _START_WORDS):
+        score += 1.0
+    return score
+
+
+def _value_score(header: str) -> float:
+    score = 0.0
+    if has_word(header, _EXCLUDE_WORDS):
+        score -= 10.0
+    if has_word(header, POWER_WORDS + ENERGY_WORDS + REGISTER_WORDS):
+        score += 4.0
+    if unit_token(header) is not None:
+        score += 2.0
+    if "总" in header:
+        score += 0.5
+    return score
+
+
+_UNIT_TOKENS = (
+    (r"万\s*(?:kwh|千瓦时|度)", "kwh", 1e4),
+    (r"(?<![a-z])mwh(?![a-z])", "kwh", 1000.0),
+    (r"(?<![a-z])kwh(?![a-z])|千瓦时|千瓦·时|度", "kwh", 1.0),
+    (r"(?<![a-z])wh(?![a-z])", "kwh", 0.001),
+    (r"(?<![a-z])mw(?![a-z])|兆瓦", "kw", 1000.0),
+    (r"(?<![a-z])kw(?![a-z])|千瓦", "kw", 1.0),
+    (r"[(\[（【]\s*w\s*[)\]）】]", "kw", 0.001),
+)
+
+
+def unit_token(header: str) -> tuple[str, float] | None:
+    text = header.lower()
+    for pattern, kind, scale in _UNIT_TOKENS:
+        if re.search(pattern, text):
+            return kind, scale
+    return None
+
+
+_HEADER_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
+
+
+def unpivot_wide(table: Table) -> tuple[Table, str] | None:
+    """A "96-point" export (one row per day, one column per time of day) -> long rows.
+
+    Recognised when at least 12 headers are times of day (``00:15`` ... ``24:00``) and a
+    column holds dates; returns None otherwise.
+    """
+    times = []
+    for k, header in enumerate(table.headers):
+        match = _HEADER_TIME.match(header.strip().translate(FULLWIDTH))
+        if match and int(match.group(1)) <= 24 and int(match.group(2)) < 60:
+            times.append((k, f"{int(match.group(1)):02d}:{match.group(2)}"))
+    if len(times) < 12:
+        return None
+    kinds = classify_columns(table)
+    time_positions = {k for k, _ in times}
+    dates = [
+        k
+        for k, kind in enumerate(kinds)
+        if kind in ("date", "datetime") and k not in time_positions
+    ]
+    if not dates:
+        return None
+    n = len(table.body)
+    date_cells = np.repeat(table.body[dates[0]].to_numpy(dtype=object), len(times))
+    time_cells = np.tile(np.array([t for _, t in times], dtype=object), n)
+    value_cells = table.body[[k for k, _ in times]].to_numpy(dtype=object).reshape(-1)
+    body = pd.DataFrame({0: date_cells, 1: time_cells, 2: value_cells}, dtype=object)
+    if table.file_format == "csv":
+        body = body.astype(str)
+    long = replace(
+        table,
+        body=body,
+        rows=np.repeat(table.rows, len(times)),
+        headers=[table.headers[dates[0]], "time of day", "value"],
+    )
+    note = (
+        f"wide layout: one row per day ('{table.headers[dates[0]]}') and {len(times)} "
+        f"time-of-day columns ({times[0][1]} ... {times[-1][1]}) read as one series"
+    )
+    return long, note

@@ -1,0 +1,290 @@
+"""What the timestamps and values are: interval, start/end labels, units, time zone.
+
+Each decision comes with the reason the quality report states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+
+from pvplanner.errors import LoadFileError
+from pvplanner.load.meter.columns import (
+    ENERGY_WORDS,
+    POWER_WORDS,
+    REGISTER_WORDS,
+    has_word,
+    unit_token,
+)
+from pvplanner.load.meter.common import NAT, NS_PER_DAY, NS_PER_MIN, iso
+from weather.timeaxis import TYPICAL_YEAR
+
+
+def detect_interval(ts: np.ndarray, rows: np.ndarray, rules: dict, column: str) -> int:
+    """The most common step between distinct timestamps [min], if supported."""
+    where = f"column {column}, rows {int(rows.min())}-{int(rows.max())}"
+    uniq = np.unique(ts)
+    if len(uniq) < 2:
+        raise LoadFileError(
+            f"only one distinct timestamp ({where}): a meter file needs a series of 5-60 "
+            "minute readings"
+        )
+    minutes = np.round(np.diff(uniq) / NS_PER_MIN).astype(np.int64)
+    minutes = minutes[minutes > 0]
+    if not len(minutes):
+        raise LoadFileError(
+            f"the timestamps are less than a minute apart ({where}): check the time column"
+        )
+    values, counts = np.unique(minutes, return_counts=True)
+    mode = int(values[np.argmax(counts)])
+    supported = [int(v) for v in rules["supported_intervals_minutes"]]
+    if mode in supported:
+        return mode
+    if mode >= 1440:
+        raise LoadFileError(
+            f"the timestamps are {mode / 1440:g} day(s) apart ({where}): this is daily or "
+            "monthly data, not interval data; enter 12 monthly bills instead "
+            "(load_from_monthly_bills)"
+        )
+    raise LoadFileError(
+        f"the most common step between timestamps is {mode} min ({where}); supported "
+        f"intervals are {', '.join(map(str, supported))} min: resample the export"
+    )
+
+
+def detect_label(
+    ts: np.ndarray, interval: int, has_24: bool, hint: str | None, mode: str
+) -> tuple[str, str]:
+    if mode in ("start", "end"):
+        return mode, f"set by interval_label='{mode}'"
+    if has_24:
+        return "end", "timestamps use 24:00, which only labels the end of an interval"
+    if hint == "end":
+        return "end", "the timestamp column's header says the interval end (结束/end)"
+    if hint == "start":
+        return "start", "the timestamp column's header says the interval start (开始/start)"
+    first = int(ts.min())
+    first_tod = (first % NS_PER_DAY) // NS_PER_MIN
+    if first_tod == interval:
+        day_start = first - first % NS_PER_DAY
+        if not np.any(ts == day_start):
+            return (
+                "end",
+                f"the first row is at {first_tod // 60:02d}:{first_tod % 60:02d}, one interval "
+                "after midnight: timestamps mark interval ends",
+            )
+    return (
+        "start",
+        f"the first row is at {first_tod // 60:02d}:{first_tod % 60:02d}: timestamps taken as "
+        "interval starts",
+    )
+
+
+def _monotone_share(values: np.ndarray, ts: np.ndarray) -> tuple[float, float]:
+    order = np.argsort(ts, kind="stable")
+    finite = values[order]
+    finite = finite[np.isfinite(finite)]
+    if len(finite) < 8:
+        return 0.0, 0.0
+    steps = np.diff(finite)
+    if not len(steps):
+        return 0.0, 0.0
+    positive = steps[steps > 0]
+    share = float((steps >= 0).mean())
+    if not len(positive) or np.median(np.abs(finite)) < 10 * np.median(positive):
+        return share, 0.0
+    return share, float((steps > 0).mean())
+
+
+def detect_units(
+    header: str,
+    values: np.ndarray,
+    ts: np.ndarray,
+    interval: int,
+    mode: str,
+    summaries: list[tuple[str, float]],
+    rules: dict,
+) -> tuple[str, float, str]:
+    token = unit_token(header)
+    scale = token[1] if token else 1.0
+    if mode != "auto":
+        if token and token[0] != ("kw" if mode == "kw" else "kwh"):
+            scale = 1.0
+        return mode, scale, f"set by units='{mode}'"
+    nonneg, increasing = _monotone_share(values, ts)
+    monotone = nonneg >= rules["register_monotone_share"] and increasing >= 0.5
+    if has_word(header, REGISTER_WORDS) and nonneg >= 0.9 and increasing > 0:
+        return (
+            "kwh_cumulative",
+            scale,
+            (
+                f"header '{header}' names a cumulative register (示数/读数/reading) and the values "
+                "rise over time: differenced into kWh per interval"
+            ),
+        )
+    if monotone:
+        return (
+            "kwh_cumulative",
+            scale,
+            (
+                f"the values in '{header}' never fall ({100 * nonneg:.1f}% of steps non-negative): "
+                "a cumulative kWh register, differenced into kWh per interval"
+            ),
+        )
+    if token:
+        unit = "kWh" if token[0] == "kwh" else "kW"
+        return (
+            token[0],
+            scale,
+            f"header '{header}' gives the unit {unit}"
+            + (f" (x{scale:g} to k{unit[1:]})" if scale != 1.0 else ""),
+        )
+    if has_word(header, POWER_WORDS):
+        return "kw", 1.0, f"header '{header}' names power/demand (功率/负荷/power): kW"
+    if has_word(header, ENERGY_WORDS):
+        return (
+            "kwh",
+            1.0,
+            f"header '{header}' names energy (电量/正向有功/energy): kWh per interval",
+        )
+    total = float(np.nansum(values))
+    tolerance = rules["summary_row_tolerance"]
+    for label, number in summaries:
+        if label and has_word(label, ("合计", "总计", "汇总", "total", "sum")) and total > 0:
+            if abs(number - total) <= tolerance * total:
+                return (
+                    "kwh",
+                    1.0,
+                    (
+                        f"the summary row '{label}' ({number:g}) equals the sum of the column: "
+                        "energy adds up, so the values are kWh per interval"
+                    ),
+                )
+            energy_if_kw = total * interval / 60.0
+            if abs(number - energy_if_kw) <= tolerance * energy_if_kw:
+                return (
+                    "kw",
+                    1.0,
+                    (
+                        f"the summary row '{label}' ({number:g}) equals the column's energy if the "
+                        "values are kW: average power"
+                    ),
+                )
+    if interval == 60:
+        return (
+            "kw",
+            1.0,
+            ("hourly data: average kW and kWh per hour are the same number, no unit needed"),
+        )
+    per_year = total * interval / 60.0
+    return (
+        "kw",
+        1.0,
+        (
+            f"no unit in header '{header}'; assumed average power in kW (the usual content of "
+            f"load-curve exports, 负荷曲线). If the values are kWh per {interval}-minute interval, "
+            f"pass units='kwh': the file's energy would be {total:,.0f} kWh instead of "
+            f"{per_year:,.0f} kWh"
+        ),
+    )
+
+
+def parse_zone(timezone: str | None) -> ZoneInfo | None:
+    if timezone is None or str(timezone).strip() == "":
+        return None
+    try:
+        return ZoneInfo(str(timezone).strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise LoadFileError(
+            f"timezone={timezone!r} is not an IANA time zone name (e.g. 'Asia/Shanghai', "
+            "'America/New_York')",
+            field="timezone",
+        ) from None
+
+
+def to_standard_time(
+    ts: np.ndarray, rows: np.ndarray, zone: ZoneInfo | None, offset_hours: float, tz_aware: bool
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """Wall-clock timestamps -> the site's fixed standard offset (naive, int64 ns)."""
+    offset_ns = int(round(offset_hours * 3600)) * 10**9
+    if tz_aware or zone is None:  # already in the site's standard time
+        return ts, [], []
+    notes: list[str] = []
+    fixes: list[str] = []
+    wall = pd.DatetimeIndex(ts.astype("datetime64[ns]"))
+    zone_std = (
+        min(
+            dt.datetime(TYPICAL_YEAR, m, 1, 12, tzinfo=zone).utcoffset() or dt.timedelta(0)
+            for m in (1, 7)
+        ).total_seconds()
+        / 3600.0
+    )
+    if abs(zone_std - offset_hours) > 1e-9:
+        notes.append(
+            f"the meter's zone {zone.key} has standard offset {zone_std:+g} h but the site "
+            f"axis uses {offset_hours:+g} h: the load is shifted by {offset_hours - zone_std:+g} h"
+        )
+    nonexistent = pd.isna(wall.tz_localize(zone, ambiguous=True, nonexistent="NaT"))
+    ambiguous = pd.isna(wall.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward"))
+    ambiguous &= ~nonexistent
+    repeated = False
+    if ambiguous.any():
+        amb_ts = pd.Series(ts[ambiguous])
+        repeated = bool((amb_ts.groupby(amb_ts).transform("size") >= 2).any())
+    if nonexistent.any() and not repeated:
+        # the skipped spring-forward hour is in the file and the fall-back hour is not
+        # repeated: the meter logs standard time all year
+        fixed = ts - int(round(zone_std * 3600)) * 10**9 + offset_ns
+        fixes.append(
+            f"{int(nonexistent.sum())} row(s) fall in the hour that {zone.key} skips at the "
+            "spring-forward change and no hour repeats in autumn: the meter keeps standard "
+            f"time (UTC{zone_std:+g}) all year, read that way"
+        )
+        return fixed, fixes, notes
+    is_dst = np.zeros(len(ts), dtype=bool)
+    if ambiguous.any():
+        amb_index = np.flatnonzero(ambiguous)
+        occurrence = pd.Series(ts[amb_index]).groupby(ts[amb_index]).cumcount().to_numpy()
+        is_dst[amb_index] = occurrence == 0
+        days = sorted({iso(int(t))[:10] for t in ts[amb_index]})
+        for day in days:
+            in_day = [k for k in amb_index if iso(int(ts[k]))[:10] == day]
+            twice = sum(1 for k in in_day if not is_dst[k])
+            fixes.append(
+                f"{day}: fall-back change, the wall-clock hour from "
+                f"{iso(int(ts[in_day[0]]))[11:16]} appears {'twice' if twice else 'once'}; "
+                "first occurrence read as daylight time, second as standard time"
+            )
+    localized = wall.tz_localize(zone, ambiguous=is_dst, nonexistent="NaT")
+    if nonexistent.any():
+        bad_rows = rows[nonexistent]
+        fixes.append(
+            f"{int(nonexistent.sum())} row(s) at wall-clock times that do not exist in "
+            f"{zone.key} (spring-forward hour, e.g. row {int(bad_rows[0])}) were dropped"
+        )
+    # report spring-forward days the file spans (no data is missing there, only the clock jumps)
+    for year in sorted(set(wall.year)):
+        jumps = _spring_forward_day(zone, int(year))
+        if jumps and wall.min() <= jumps <= wall.max():
+            fixes.append(
+                f"{jumps.date()}: spring-forward change, the wall clock skips an hour; no data "
+                "is missing there once read in standard time"
+            )
+    utc = localized.tz_convert("UTC").tz_localize(None).as_unit("ns")
+    out = utc.asi8.copy() + offset_ns
+    out[pd.isna(localized)] = NAT
+    return out, fixes, notes
+
+
+def _spring_forward_day(zone: ZoneInfo, year: int) -> pd.Timestamp | None:
+    """Local date on which ``zone`` moves its clocks forward in ``year`` (None if never)."""
+    hours = pd.date_range(f"{year}-01-01", periods=8784, freq="h", tz="UTC")
+    local = hours.tz_convert(zone).tz_localize(None)
+    offsets = (local - hours.tz_localize(None)).total_seconds().to_numpy()
+    jumps = np.flatnonzero(np.diff(offsets) > 0)
+    if not len(jumps):
+        return None
+    return pd.Timestamp(local[jumps[0] + 1].date())

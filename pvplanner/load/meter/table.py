@@ -1,0 +1,341 @@
+"""Bytes -> a table: rows of cells, the header row and the body.
+
+CSV/TXT in any delimiter (``,`` ``;`` tab ``|``) and encoding :func:`pvplanner.files.decode_text`
+knows, or an XLSX sheet (:mod:`pvplanner.load.meter.xlsx`, which caps rows, cells and time).
+The header is the row above the first row that holds a date/time and a number (merged with
+a units row below it); rows keep their 1-based file line or sheet row for messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pvplanner.errors import LoadFileError
+from pvplanner.files import decode_text
+from pvplanner.load.meter.xlsx import read_sheet_rows
+
+
+@dataclass
+class Table:
+    body: pd.DataFrame  # cells as str (CSV) or Python objects (XLSX), columns 0..n-1
+    rows: np.ndarray  # 1-based file line / sheet row of each body row
+    headers: list[str]  # one name per column ("column 3" when the file has none)
+    has_header: bool
+    header_row: int | None
+    file_format: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    name: str
+
+
+FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９：－／．，　（）",
+    "0123456789:-/., ()",
+)
+_DATE_PART = (
+    r"(?:\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"
+    r"|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}|\d{8})"
+)
+TIME_PART = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[aApP][mM])?"
+RANGE_SEP = r"\s*[-~～至]\s*"
+_DATETIME_RE = re.compile(
+    rf"^{_DATE_PART}(?:\s+|T){TIME_PART}(?:{RANGE_SEP}{TIME_PART})?(?:Z|[+-]\d{{2}}:?\d{{2}})?$"
+    r"|^\d{12}(?:\d{2})?$"
+)
+_DATE_RE = re.compile(rf"^{_DATE_PART}$")
+_TIME_RE = re.compile(rf"^{TIME_PART}(?:{RANGE_SEP}{TIME_PART})?$")
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_UNIT_SUFFIX = re.compile(r"(?i)\s*(?:kwh|kw|mwh|mw|wh|千瓦时|千瓦|度)$")
+MISSING_TOKENS = {
+    "",
+    "-",
+    "--",
+    "---",
+    "—",
+    "/",
+    "n/a",
+    "na",
+    "nan",
+    "null",
+    "none",
+    "无",
+    "空",
+    "#n/a",
+    "#value!",
+    "#div/0!",
+    "缺失",
+    "缺测",
+}
+SUMMARY_WORDS = (
+    "合计",
+    "总计",
+    "小计",
+    "汇总",
+    "平均",
+    "最大",
+    "最小",
+    "total",
+    "sum",
+    "average",
+    "mean",
+    "max",
+    "min",
+    "avg",
+)
+
+
+def norm_text(value: str) -> str:
+    text = value.strip().translate(FULLWIDTH)
+    text = re.sub(r"\s*年\s*", "-", text)
+    text = re.sub(r"\s*月\s*", "-", text)
+    text = re.sub(r"\s*日\s*", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cell_kind(value: Any) -> str:
+    """empty / datetime / date / time / number / text, for header and column detection."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "text"
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        if pd.isna(value):
+            return "empty"
+        return "date" if (value.hour, value.minute, value.second) == (0, 0, 0) else "datetime"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, (dt.time, dt.timedelta)):
+        return "time"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "number" if math.isfinite(float(value)) else "empty"
+    text = norm_text(str(value))
+    if text.lower() in MISSING_TOKENS:
+        return "empty"
+    if _DATETIME_RE.match(text):
+        return "datetime"
+    if _DATE_RE.match(text):
+        return "date"
+    if _TIME_RE.match(text):
+        return "time"
+    if _NUMBER_RE.match(clean_number_text(text)) or re.fullmatch(r"[+-]?\d+,\d+", text):
+        return "number"  # the second form: a decimal comma (European exports)
+    return "text"
+
+
+def clean_number_text(text: str) -> str:
+    text = _UNIT_SUFFIX.sub("", text.strip())
+    if re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", text):
+        text = text.replace(",", "")
+    return text.replace(" ", "")
+
+
+def _is_data_row(cells: Sequence[Any]) -> bool:
+    kinds = [cell_kind(c) for c in cells]
+    has_time_info = "datetime" in kinds or ("date" in kinds and "time" in kinds)
+    if not has_time_info and "date" in kinds:
+        # a date plus hour numbers (date, hour, value) or a date and values (daily data)
+        has_time_info = kinds.count("number") >= 1
+    return has_time_info and kinds.count("number") >= 1
+
+
+def read_table(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> Table:
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise LoadFileError(
+            f"{name} is an old binary Excel file (.xls) whose rows cannot be read: open it in "
+            "Excel or WPS and save it as .xlsx or CSV"
+        )
+    if raw.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(raw, name, sheet, rules)
+    return _read_csv(raw, name, rules)
+
+
+def _split_lines(lines: list[str], delimiter: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:
+        return [line.split(delimiter) for line in lines]
+
+
+def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
+    text, encoding = decode_text(
+        raw, name, advice="save the file as CSV (UTF-8) or XLSX", error=LoadFileError
+    )
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise LoadFileError(
+            f"{name}: line {line} holds binary data (NUL bytes): this is not a text CSV; "
+            "export the meter data as CSV or XLSX"
+        )
+    all_lines = re.split(r"\r\n|\r|\n", text)
+    scan = [(i, line) for i, line in enumerate(all_lines[: rules["header_scan_rows"] * 3])]
+    scan = [(i, line) for i, line in scan if line.strip()][: rules["header_scan_rows"]]
+    if not scan:
+        raise LoadFileError(f"{name} has no non-empty line: export the file again")
+
+    delimiter = _guess_delimiter([line for _, line in scan])
+    split = _split_lines([line for _, line in scan], delimiter)
+    first_data = next((k for k, cells in enumerate(split) if _is_data_row(cells)), None)
+    if first_data is None:
+        sample = scan[0][1][:80]
+        raise LoadFileError(
+            f"{name}: no row with a date/time and a number in the first {len(scan)} non-empty "
+            f"lines (line {scan[0][0] + 1}: {sample!r}); the file needs a timestamp column "
+            "(e.g. 时间 '2025-01-01 00:15') and a value column (e.g. 有功功率 kW), "
+            f"separated by '{delimiter}'"
+        )
+    header_cells, header_line = _find_header(split, first_data, [i for i, _ in scan])
+    data_line = scan[first_data][0]  # 0-based physical line
+    try:
+        body = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            skiprows=data_line,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            index_col=False,
+            engine="c",
+            quotechar='"',
+        )
+    except pd.errors.ParserError as exc:
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if match:
+            raise LoadFileError(
+                f"{name}: line {match.group(2)} has {match.group(3)} fields where the rows "
+                f"above have {match.group(1)} (separator '{delimiter}'): remove the extra "
+                "separators or quote values that contain them"
+            ) from None
+        raise LoadFileError(
+            f"{name}: cannot split the rows from line {data_line + 1} on into columns "
+            f"({exc}): save the file again as CSV"
+        ) from None
+    except (pd.errors.EmptyDataError, csv.Error, ValueError, OverflowError) as exc:
+        raise LoadFileError(
+            f"{name}: cannot read the rows from line {data_line + 1} on ({exc}): save the "
+            "file again as CSV"
+        ) from None
+    body.columns = range(body.shape[1])
+    rows = np.arange(len(body), dtype=np.int64) + data_line + 1
+    headers = _column_names(header_cells, body.shape[1])
+    return Table(
+        body=body,
+        rows=rows,
+        headers=headers,
+        has_header=header_cells is not None,
+        header_row=None if header_line is None else header_line + 1,
+        file_format="csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=None,
+        name=name,
+    )
+
+
+def _guess_delimiter(lines: list[str]) -> str:
+    best, best_score = ",", -1
+    for delimiter in (",", ";", "\t", "|"):
+        counts = [len(cells) for cells in _split_lines(lines, delimiter)]
+        multi = [c for c in counts if c >= 2]
+        if not multi:
+            continue
+        mode = max(set(multi), key=multi.count)
+        score = multi.count(mode)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+_UNIT_ROW = re.compile(
+    r"(?i)^[(\[（【]?\s*(k?w|kwh|mw|mwh|kvar|kvarh|v|kv|a|%|度|千瓦|千瓦时|单位.*)?\s*[)\]）】]?$"
+)
+
+
+def _find_header(
+    split: list[list[Any]], first_data: int, line_numbers: list[int]
+) -> tuple[list[str] | None, int | None]:
+    """The header cells above the first data row (merging a units row below it)."""
+    if first_data == 0:
+        return None, None
+    above = [("" if c is None else str(c)).strip() for c in split[first_data - 1]]
+    if not any(above):
+        return None, None
+    if (
+        first_data >= 2
+        and all(_UNIT_ROW.match(c.translate(FULLWIDTH)) for c in above)
+        and any(above)
+    ):
+        names = [("" if c is None else str(c)).strip() for c in split[first_data - 2]]
+        merged = [
+            (n + (f" ({u})" if u and not u.startswith(("(", "（", "[")) else f" {u}")).strip()
+            for n, u in zip(names + [""] * (len(above) - len(names)), above, strict=False)
+        ]
+        return merged, line_numbers[first_data - 2]
+    return above, line_numbers[first_data - 1]
+
+
+def _column_names(header: list[str] | None, width: int) -> list[str]:
+    names: list[str] = []
+    for k in range(width):
+        cell = header[k].strip() if header is not None and k < len(header) else ""
+        cell = cell.lstrip("\ufeff").strip().strip('"').strip()
+        name = cell or f"column {k + 1}"
+        while name in names:
+            name = f"{name} ({k + 1})"
+        names.append(name)
+    return names
+
+
+def _read_xlsx(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> Table:
+    scan_rows = int(rules["header_scan_rows"])
+    found: dict[str, Any] = {}
+
+    def find_header(chosen: str, head: list[tuple[Any, ...]]) -> None:
+        # looked at before the rest of the sheet is read: a sheet without data is refused
+        scan = [(i, r) for i, r in enumerate(head)]
+        scan = [(i, r) for i, r in scan if any(c is not None and str(c).strip() for c in r)]
+        scan = scan[:scan_rows]
+        split = [list(r) for _, r in scan]
+        first_data = next((k for k, cells in enumerate(split) if _is_data_row(cells)), None)
+        if first_data is None:
+            raise LoadFileError(
+                f"{name}, sheet '{chosen}': no row with a date/time and a number in the first "
+                f"{len(scan)} non-empty rows; the sheet needs a timestamp column (e.g. 时间) and "
+                "a value column (e.g. 有功功率 kW), or pass sheet= to pick another sheet"
+            )
+        found["header"] = _find_header(split, first_data, [i for i, _ in scan])
+        found["start"] = scan[first_data][0]
+
+    chosen, rows = read_sheet_rows(
+        raw, name, sheet, head_rows=scan_rows * 3, check_head=find_header
+    )
+    header_cells, header_index = found["header"]
+    start = found["start"]
+    width = max((len(r) for r in rows[start:]), default=0)
+    body_rows = [tuple(r) + (None,) * (width - len(r)) for r in rows[start:]]
+    body = pd.DataFrame(body_rows, columns=range(width), dtype=object)
+    return Table(
+        body=body,
+        rows=np.arange(len(body), dtype=np.int64) + start + 1,
+        headers=_column_names(header_cells, width),
+        has_header=header_cells is not None,
+        header_row=None if header_index is None else header_index + 1,
+        file_format="xlsx",
+        encoding=None,
+        delimiter=None,
+        sheet=chosen,
+        name=name,
+    )

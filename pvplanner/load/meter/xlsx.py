@@ -1,0 +1,275 @@
+"""An XLSX workbook -> the rows of one sheet, refused early when it expands too far.
+
+An XLSX is a zip of XML, and XML of repeated cells compresses a thousandfold: 0.9 MB held
+300,000 rows x 20 cells, which cost 114 s of CPU and 276 MB before the old reader refused
+it (issue 15). openpyxl cannot be trusted to stop early by itself: opening a workbook, even
+read-only, parses the whole of every sheet whose XML lacks a ``<dimension>`` element just
+to learn its size, and streaming a sheet yields an empty row for every row number the XML
+skips. So, in order:
+
+1. the zip's members are listed: their declared unzipped size must stay under
+   :data:`MAX_XLSX_XML_BYTES` (the zip reader stops at the declared size);
+2. the XML is unzipped in blocks and its row and cell tags counted without building
+   anything (a few hundred MB/s), stopping at :data:`MAX_XLSX_ROWS` or
+   :data:`MAX_XLSX_CELLS`;
+3. only then does openpyxl open the workbook, and the chosen sheet's rows are streamed
+   (read-only, values only) with the same caps on what the stream yields.
+
+All three steps share one CPU-time budget, :data:`XLSX_TIME_BUDGET_S`. Every refusal names
+the file, the row count reached and the limit, and says what to do. CSV files need no such
+caps: their size is their content, bounded by the byte limit, and pandas reads them fast.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from pvplanner.errors import LoadFileError
+from pvplanner.files import size_text
+
+__all__ = [
+    "MAX_XLSX_CELLS",
+    "MAX_XLSX_ROWS",
+    "MAX_XLSX_XML_BYTES",
+    "XLSX_TIME_BUDGET_S",
+    "read_sheet_rows",
+]
+
+#: Most rows an XLSX meter file may hold, all sheets together. A year of 5-minute readings
+#: is 105,120 rows (365 x 288); the cap leaves 14 % for title, header and summary rows, a
+#: second small sheet and a few extra days. Finer or longer data fit in a CSV, which has no
+#: row cap (the most recent 365 days are used).
+MAX_XLSX_ROWS = 120_000
+
+#: Most cells an XLSX meter file may hold, all sheets together: a year of 5-minute readings
+#: in 14 columns (time, kW and the voltages, currents and power factors many exports add),
+#: or 15-minute readings in 42. openpyxl needs about 5-10 us of CPU per cell, twice over for
+#: a sheet without a ``<dimension>``, so this also bounds the time a legitimate file takes.
+MAX_XLSX_CELLS = 1_500_000
+
+#: Most unzipped bytes of all the workbook's parts together [bytes]: the cell cap at about
+#: 80 bytes of XML per cell (a cell with its reference, style and a 17-digit value takes
+#: 40-60), plus the shared strings.
+MAX_XLSX_XML_BYTES = 150_000_000
+
+#: CPU time the whole XLSX read may take [s]: checking, opening and streaming the sheet.
+#: A year of 15-minute readings in a few columns takes 1-3 s; the caps above keep a
+#: legitimate file well inside this, which catches what they do not foresee.
+XLSX_TIME_BUDGET_S = 30.0
+
+_BLOCK_BYTES = 1 << 20
+# a row or cell start tag, with or without a namespace prefix (<row r="2">, <x:c r="B2"/>)
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_TAG_TAIL_BYTES = 64  # a start tag's name is matched within this many bytes of its "<"
+_PEEK_ROWS = 200  # rows looked at to tell an empty sheet from one with data
+
+
+class _Budget:
+    """Counts rows and cells against the caps and CPU time against the budget."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows = 0
+        self.cells = 0
+        self._start = time.thread_time()
+
+    def add(self, rows: int, cells: int) -> None:
+        """Count ``rows`` and ``cells`` more; refuse the file past a cap or the budget."""
+        self.rows += rows
+        self.cells += cells
+        if self.rows > MAX_XLSX_ROWS:
+            raise LoadFileError(
+                f"{self.name}: reading stopped at row {self.rows:,}: an XLSX meter file may "
+                f"hold at most {MAX_XLSX_ROWS:,} rows (a year of 5-minute readings is "
+                "105,120): export at most one year, or save the sheet as CSV, which has no "
+                "row limit (the most recent 365 days are used)"
+            )
+        if self.cells > MAX_XLSX_CELLS:
+            raise LoadFileError(
+                f"{self.name}: reading stopped at row {self.rows:,} after {self.cells:,} "
+                f"cells: an XLSX meter file may hold at most {MAX_XLSX_CELLS:,} cells (a year "
+                "of 5-minute readings in 14 columns): keep only the time and kW/kWh columns, "
+                "export fewer days, or save the sheet as CSV"
+            )
+        self.check_time()
+
+    def check_time(self) -> None:
+        """Refuse the file once the CPU-time budget is spent."""
+        if time.thread_time() - self._start > XLSX_TIME_BUDGET_S:
+            raise LoadFileError(
+                f"{self.name}: reading stopped at row {self.rows:,} after "
+                f"{XLSX_TIME_BUDGET_S:g} s, the time an XLSX meter file may take: save the "
+                "sheet as CSV (read many times faster) or export fewer days"
+            )
+
+
+def read_sheet_rows(
+    raw: bytes,
+    name: str,
+    sheet: str | int | None,
+    *,
+    head_rows: int = 0,
+    check_head: Callable[[str, list[tuple[Any, ...]]], None] | None = None,
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """The rows of one sheet of an XLSX workbook, as tuples of cell values.
+
+    Parameters
+    ----------
+    raw : bytes
+        The workbook.
+    name : str
+        The file as the user knows it, for messages.
+    sheet : str, int or None
+        Sheet name or 0-based position; None picks the first sheet with a non-empty cell in
+        its first 200 rows.
+    head_rows : int
+        How many rows ``check_head`` is shown.
+    check_head : callable, optional
+        Called as ``check_head(sheet_name, first_rows)`` before the rest of the sheet is
+        read, so a sheet without a header or data is refused without reading it all.
+
+    Returns
+    -------
+    (str, list of tuple)
+        The sheet's name and its rows from row 1 (values only: numbers, text, datetimes,
+        None for empty cells).
+
+    Raises
+    ------
+    LoadFileError
+        A workbook that is not readable, a missing or empty sheet, or one over
+        :data:`MAX_XLSX_XML_BYTES`, :data:`MAX_XLSX_ROWS`, :data:`MAX_XLSX_CELLS` or
+        :data:`XLSX_TIME_BUDGET_S`.
+    """
+    budget = _Budget(name)
+    _check_parts(raw, name, budget)
+    budget.rows = budget.cells = 0  # the stream counts again what openpyxl yields
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds on a broken zip/XML)
+        raise LoadFileError(
+            f"{name} is not a readable XLSX workbook ({type(exc).__name__}: {exc}), so no sheet "
+            "or row could be read: open it in Excel or WPS and save it again as .xlsx, or "
+            "export CSV"
+        ) from None
+    try:
+        chosen = _choose_sheet(book, name, sheet, budget)
+        budget.check_time()
+        stream = _capped(book[chosen].iter_rows(values_only=True), budget)
+        rows = list(islice(stream, head_rows))
+        if check_head is not None:
+            check_head(chosen, rows)
+        rows.extend(stream)
+    except LoadFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (malformed worksheet XML raises many kinds)
+        raise LoadFileError(
+            f"{name}: a worksheet's rows cannot be read ({type(exc).__name__}: {exc}): save "
+            "the workbook again as .xlsx, or export CSV"
+        ) from None
+    finally:
+        book.close()
+    return chosen, rows
+
+
+def _check_parts(raw: bytes, name: str, budget: _Budget) -> None:
+    """Refuse a workbook whose XML unzips too large or holds too many rows or cells."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: openpyxl says so in its own words
+    with archive:
+        members = archive.infolist()
+        total = sum(info.file_size for info in members)
+        if total > MAX_XLSX_XML_BYTES:
+            raise LoadFileError(
+                f"{name} is {size_text(len(raw))} but its sheets unzip to "
+                f"{size_text(total)}, more than the {size_text(MAX_XLSX_XML_BYTES)} an XLSX "
+                "meter file may expand to: export at most one year with only the time and "
+                "kW/kWh columns, or save the sheet as CSV"
+            )
+        for info in members:
+            if info.filename.lower().endswith(".xml") and not info.is_dir():
+                try:
+                    with archive.open(info) as part:
+                        _count_tags(_blocks(part), budget)
+                except LoadFileError:  # a ValueError too: over a cap, refused
+                    raise
+                except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                    return  # a damaged member: openpyxl reports it
+
+
+def _blocks(part: Any) -> Iterator[bytes]:
+    while block := part.read(_BLOCK_BYTES):
+        yield block
+
+
+def _count_tags(blocks: Iterable[bytes], budget: _Budget) -> None:
+    """Count row and cell start tags in XML arriving in blocks (tags may straddle blocks)."""
+    carry = b""
+    for block in blocks:
+        buffer = carry + block
+        cut = buffer.rfind(b"<")
+        if cut < 0 or len(buffer) - cut >= _TAG_TAIL_BYTES:
+            cut = len(buffer)  # any tag starting here is already whole
+        _count_text(buffer[:cut], budget)
+        carry = buffer[cut:]
+    _count_text(carry, budget)
+
+
+def _count_text(text: bytes, budget: _Budget) -> None:
+    rows, cells = len(_ROW_TAG.findall(text)), len(_CELL_TAG.findall(text))
+    if budget.rows + rows <= MAX_XLSX_ROWS and budget.cells + cells <= MAX_XLSX_CELLS:
+        budget.add(rows, cells)
+        return
+    # a cap is crossed in this block: count row by row to stop (and report) exactly there
+    start = 0
+    for match in _ROW_TAG.finditer(text):
+        budget.add(0, len(_CELL_TAG.findall(text, start, match.start())))
+        budget.add(1, 0)
+        start = match.start()
+    budget.add(0, len(_CELL_TAG.findall(text, start)))
+
+
+def _capped(rows: Iterable[tuple[Any, ...]], budget: _Budget) -> Iterator[tuple[Any, ...]]:
+    """The rows of a stream, refused past the caps (checked every row, time every 1,000)."""
+    for k, row in enumerate(rows):
+        budget.rows += 1
+        budget.cells += len(row)
+        if budget.rows > MAX_XLSX_ROWS or budget.cells > MAX_XLSX_CELLS or k % 1000 == 999:
+            budget.add(0, 0)
+        yield tuple(row)
+
+
+def _choose_sheet(book: Any, name: str, sheet: str | int | None, budget: _Budget) -> str:
+    names = list(book.sheetnames)
+    if sheet is None:
+        for candidate in names:
+            peek = islice(book[candidate].iter_rows(values_only=True), _PEEK_ROWS)
+            if any(any(c is not None and str(c).strip() for c in row) for row in peek):
+                return str(candidate)
+            budget.check_time()
+        raise LoadFileError(f"{name}: every sheet is empty ({', '.join(names)})")
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 0 <= sheet < len(names):
+            raise LoadFileError(
+                f"{name}: sheet {sheet} does not exist; the workbook has {len(names)} "
+                f"sheet(s): {', '.join(names)} (positions start at 0)",
+                field="sheet",
+            )
+        return str(names[sheet])
+    if str(sheet) not in names:
+        raise LoadFileError(
+            f"{name}: no sheet named {sheet!r}; the sheets are: {', '.join(names)}",
+            field="sheet",
+        )
+    return str(sheet)
