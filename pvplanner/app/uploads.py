@@ -13,10 +13,12 @@ import os
 from pathlib import Path
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, check_size
 
-#: Largest upload accepted per file [MB]; ``.streamlit/config.toml`` server.maxUploadSize
+#: Largest upload accepted per file [MB]: the limit of every user file
+#: (:data:`pvplanner.files.MAX_FILE_BYTES`); ``.streamlit/config.toml`` server.maxUploadSize
 #: sets the same limit for the whole server.
-MAX_UPLOAD_MB = 50
+MAX_UPLOAD_MB = MAX_FILE_BYTES // 1_000_000
 
 #: Accepted extensions per kind of upload.
 EXTENSIONS = {
@@ -49,10 +51,8 @@ def check_upload(data: bytes, filename: str, kind: str, *, max_mb: float = MAX_U
         Too large, empty, or an extension not accepted for ``kind``.
     """
     size = len(data)
-    if size > max_mb * 1_000_000:
-        raise PlannerInputError(
-            f"{filename} is {size / 1e6:.1f} MB; files up to {max_mb:g} MB are accepted "
-            "(export a shorter period or fewer columns)", field=f"upload.{kind}")
+    check_size(size, filename, int(max_mb * 1_000_000), advice=TOO_LARGE_ADVICE[kind],
+               field=f"upload.{kind}")
     if size == 0:
         raise PlannerInputError(f"{filename} is empty", field=f"upload.{kind}")
     extension = Path(filename).suffix.lower().lstrip(".")

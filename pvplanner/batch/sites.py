@@ -37,14 +37,16 @@ from pvplanner.batch.rows import (
     set_dotted,
 )
 from pvplanner.errors import PlannerInputError
+from pvplanner.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, decode_text, read_limited
 from pvplanner.scenario.model import Scenario, demo_scenario, load_scenario
 
 #: Version of the per-site job/result layout; part of every input hash, so bumping it
 #: re-plans every site on the next run.
 BATCH_FORMAT = 1
 
-#: Largest sites file accepted [bytes] (100 000 sites of ~300 bytes each fit easily).
-MAX_SITES_BYTES = 50_000_000
+#: Largest sites file accepted [bytes]: the limit of every user file (100 000 sites of
+#: ~300 bytes each fit easily).
+MAX_SITES_BYTES = MAX_FILE_BYTES
 
 #: Largest number of site rows in one file.
 MAX_SITES = 100_000
@@ -142,13 +144,9 @@ def read_sites(
     path = Path(path)
     if not path.is_file():
         raise PlannerInputError(f"sites file {path} does not exist")
-    size = path.stat().st_size
-    if size > MAX_SITES_BYTES:
-        raise PlannerInputError(
-            f"sites file {path} is {size:,} bytes, more than the limit of {MAX_SITES_BYTES:,}; "
-            "split it into several files"
-        )
-    return parse_sites(path.read_bytes(), origin=str(path), folder=path.parent, base=base,
+    content, _ = read_limited(path, filename=f"sites file {path}", max_bytes=MAX_SITES_BYTES,
+                              what="sites file", advice=TOO_LARGE_ADVICE["sites"])
+    return parse_sites(content, origin=str(path), folder=path.parent, base=base,
                        cell_deg=cell_deg)
 
 
@@ -241,7 +239,10 @@ def _base_scenario(base: Scenario | str | Path | None) -> Scenario:
 
 
 def _csv_records(content: bytes | str, origin: str) -> list[list[str]]:
-    text = _decode(content, origin) if isinstance(content, bytes) else content
+    if isinstance(content, bytes):
+        text = decode_text(content, origin, advice="save it as UTF-8 CSV")[0]
+    else:
+        text = content
     if "\x00" in text:
         raise PlannerInputError(f"{origin} is a binary file, not a CSV text file")
     sample = text[:4096]
@@ -265,15 +266,6 @@ def _csv_records(content: bytes | str, origin: str) -> list[list[str]]:
 
 class _semicolon(csv.excel):
     delimiter = ";"
-
-
-def _decode(content: bytes, origin: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PlannerInputError(f"{origin} is neither UTF-8 nor GB18030 text; save it as UTF-8 CSV")
 
 
 def _check_header(header: list[str], origin: str) -> list[str]:
