@@ -11,6 +11,7 @@ from tests.test_app_support import (
     goto,
     metric,
     number,
+    shown,
     start_app,
 )
 
@@ -94,6 +95,6 @@ def test_a_broken_meter_file_is_explained_under_the_uploader(app):
     app.run()
     assert not app.exception
     assert len(app.error) >= 1
-    assert "meter.csv" in app.error[0].value
+    assert "meter.csv" in shown(app.error[0].value)
     # The scenario still points to no meter file, so the load stays the demo's bills.
     assert app.session_state["doc"]["load"].get("meter_file") in (None, "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_app_support import assert_clean, goto, metric, number, start_app
+from tests.test_app_support import assert_clean, goto, metric, number, shown, start_app
 
 PAGES = {
     "site": "Site and roof",
@@ -64,19 +64,28 @@ def test_chinese_browser_opens_in_chinese(tmp_path, monkeypatch):
     assert app.session_state["lang"] == "zh"
 
 
-def test_a_failing_page_shows_a_friendly_box_and_details_not_a_traceback(app, monkeypatch):
+def test_a_failing_page_shows_a_reference_and_logs_the_traceback(app, monkeypatch, caplog):
+    """An internal error shows a translated message with a log reference: no exception
+    text, no traceback, no server path; the server log holds the traceback."""
+    import re
+
     import pvplanner.app.page_results as page
 
     def broken() -> None:
-        raise KeyError("boom")
+        raise KeyError("boom /srv/pvplanner/secret.py")
 
     monkeypatch.setattr(page, "render", broken)
-    goto(app, "results")
+    with caplog.at_level("ERROR", logger="pvplanner.app"):
+        goto(app, "results")
     assert not app.exception
     assert len(app.error) == 1
-    assert "Your inputs are safe" in app.error[0].value
-    details = [e for e in app.expander if e.label == "Details for developers"]
-    assert details and "KeyError" in details[0].code[0].value
+    message = shown(app.error[0].value)
+    assert "Your inputs are safe" in message
+    assert "boom" not in message and "KeyError" not in message and "/srv" not in message
+    assert not app.expander and not app.code  # no "details for developers"
+    reference = re.search(r"reference ([0-9a-f]{8})", message).group(1)
+    logged = [r for r in caplog.records if reference in r.getMessage()]
+    assert logged and logged[0].exc_info and "boom" in str(logged[0].exc_info[1])
     # The rest of the app still works.
     goto(app, "site")
     assert_clean(app)

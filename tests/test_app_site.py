@@ -11,6 +11,7 @@ from tests.test_app_support import (
     metric,
     number,
     position,
+    shown,
     start_app,
 )
 
@@ -58,10 +59,10 @@ def test_a_roof_mistake_is_shown_under_the_roof_table(app):
     app.run()
     assert not app.exception
     assert len(app.error) == 1
-    assert "roof_planes[2].tilt_deg" in app.error[0].value
+    assert "roof_planes[2].tilt_deg" in shown(app.error[0].value)
     assert "flat roofs" in app.error[0].value
     elements = flat(app.main)
-    error = position(elements, "error", lambda e: "tilt_deg" in e.value)
+    error = position(elements, "error", lambda e: "tilt_deg" in shown(e.value))
     roof = position(elements, "subheader", lambda e: e.value == "Roof planes")
     weather = position(elements, "subheader", lambda e: e.value == "Weather")
     assert roof < error < weather

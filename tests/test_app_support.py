@@ -64,6 +64,14 @@ def number(text: str) -> float:
     return value * scale[suffix.group(1)] if suffix else value
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as a reader sees it: the backslash escapes of user text
+    (:func:`pvplanner.app.widgets.plain`) removed."""
+    import re
+
+    return re.sub(r"\\([\\`*_{}\[\]()<>#+\-.!|~$:&])", r"\1", markdown)
+
+
 def flat(node) -> list:
     """Every element of a page in display order."""
     out = []

@@ -316,17 +316,21 @@ def test_formula_injection_is_neutralised(evil):
                                                     or "cmd|" in cell.value):
                     seen.append((sheet.title, cell.value))
     summary_values = [v for s, v in seen if s == "Summary"]
-    assert "'" + EVIL_NAME in summary_values  # the customer on the summary sheet
+    assert EVIL_NAME in summary_values  # the customer on the summary sheet, as typed
     inputs = {v for s, v in seen if s == "Inputs"}
-    assert {"'" + EVIL_NAME, "'+SUM(A1:A9) <script>alert(1)</script>",
-            "'@cmd|' /C calc'!A0"} <= inputs
-    assert all(v.startswith("'") for _, v in seen)
+    assert {EVIL_NAME, "+SUM(A1:A9) <script>alert(1)</script>",
+            "@cmd|' /C calc'!A0"} <= inputs
+    # A string cell is never a formula, so no text carries a visible apostrophe: neither
+    # user text nor system text such as a temperature coefficient (-0.37%/°C).
+    texts = [cell.value for sheet in book.worksheets if sheet.title != "Hourly results"
+             for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert not [text for text in texts if text.startswith("'")]
+    assert any(text.startswith("-0.") for text in texts)  # e.g. the temperature coefficient
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
-def test_safe_text_prefixes_formula_triggers(text):
-    assert safe_text(text) == "'" + text
-    assert safe_text("Hangzhou =1") == "Hangzhou =1"
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "-0.37%/°C"])
+def test_safe_text_keeps_text_as_typed(text):
+    assert safe_text(text) == text  # written as a string cell: never run as a formula
     assert safe_text("a\x00b\x1fc") == "abc"  # XML-illegal control characters dropped
 
 

@@ -177,7 +177,10 @@ def _outputs(result) -> None:
                  column_config={name: st.column_config.NumberColumn(format="localized")
                                 for key, name in shown.items()
                                 if key not in ("credit_scheme",)})
-    st.download_button(t("carbon.ledger.download"), ledger.to_csv().encode("utf-8-sig"),
+    from pvplanner.spreadsheet import csv_safe_frame
+
+    st.download_button(t("carbon.ledger.download"),
+                       csv_safe_frame(ledger).to_csv().encode("utf-8-sig"),
                        file_name="carbon_ledger.csv", mime="text/csv", key="ledger_csv",
                        icon=":material/download:")
 

@@ -15,8 +15,14 @@ import streamlit as st
 
 from pvplanner.app import charts, state
 from pvplanner.app.state import get_path
-from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, outside_files
-from pvplanner.app.widgets import fmt, lang, t
+from pvplanner.app.uploads import (
+    MAX_UPLOAD_MB,
+    check_upload,
+    outside_files,
+    refused_files,
+    upload_dir,
+)
+from pvplanner.app.widgets import fmt, lang, plain, t
 
 CURRENT = "__current__"
 
@@ -30,7 +36,14 @@ def _store():
 
 
 def _flash(kind: str, text: str) -> None:
+    """Keep a message for the next run (Markdown: user text in it must be :func:`plain`)."""
     st.session_state["_compare_flash"] = (kind, text)
+
+
+def _failed(exc: BaseException) -> None:
+    """Keep an action's error for the next run: the message as text, an internal error
+    only with its log reference."""
+    _flash("error", plain(state.problem_from_exception(exc).message))
 
 
 def _show_flash() -> None:
@@ -59,11 +72,11 @@ def _save(as_new: bool) -> None:
         else:
             saved = store.save(name, state.doc(), _result_dict())
     except Exception as exc:  # noqa: BLE001 - e.g. a conflict: shown, nothing overwritten
-        _flash("error", str(exc))
+        _failed(exc)
         return
     st.session_state["doc_origin"] = {"kind": "store", "id": saved.id,
                                       "revision": saved.revision, "name": saved.name}
-    _flash("success", t("compare.saved", name=saved.name, revision=saved.revision))
+    _flash("success", t("compare.saved", name=plain(saved.name), revision=saved.revision))
 
 
 def _open(scenario_id: str) -> None:
@@ -79,7 +92,7 @@ def _open(scenario_id: str) -> None:
         if not cleared:
             parse_scenario(document)  # refuse a broken document before replacing the work
     except Exception as exc:  # noqa: BLE001
-        _flash("error", str(exc))
+        _failed(exc)
         return
     state.replace_doc(document, origin={"kind": "store", "id": saved.id,
                                         "revision": saved.revision, "name": saved.name})
@@ -87,7 +100,7 @@ def _open(scenario_id: str) -> None:
     if cleared:
         _flash("warning", t("compare.files.outside", fields=", ".join(cleared)))
     else:
-        _flash("success", t("compare.opened", name=saved.name))
+        _flash("success", t("compare.opened", name=plain(saved.name)))
 
 
 def _rename(scenario_id: str) -> None:
@@ -98,13 +111,13 @@ def _rename(scenario_id: str) -> None:
     try:
         saved = store.rename(scenario_id, new_name)
     except Exception as exc:  # noqa: BLE001
-        _flash("error", str(exc))
+        _failed(exc)
         return
     origin = state.origin()
     if origin.get("id") == scenario_id:
         st.session_state["doc_origin"] = {**origin, "revision": saved.revision,
                                           "name": saved.name}
-    _flash("success", t("compare.renamed", name=saved.name))
+    _flash("success", t("compare.renamed", name=plain(saved.name)))
 
 
 def _duplicate(scenario_id: str) -> None:
@@ -114,9 +127,9 @@ def _duplicate(scenario_id: str) -> None:
     try:
         saved = store.duplicate(scenario_id)
     except Exception as exc:  # noqa: BLE001
-        _flash("error", str(exc))
+        _failed(exc)
         return
-    _flash("success", t("compare.duplicated", name=saved.name))
+    _flash("success", t("compare.duplicated", name=plain(saved.name)))
 
 
 def _delete(scenario_id: str) -> None:
@@ -127,7 +140,7 @@ def _delete(scenario_id: str) -> None:
         name = store.load(scenario_id).name
         store.delete(scenario_id)
     except Exception as exc:  # noqa: BLE001
-        _flash("error", str(exc))
+        _failed(exc)
         return
     st.session_state["_undo_delete"] = (scenario_id, name)
     origin = state.origin()
@@ -142,10 +155,10 @@ def _restore(scenario_id: str) -> None:
     try:
         saved = store.restore(scenario_id)
     except Exception as exc:  # noqa: BLE001
-        _flash("error", str(exc))
+        _failed(exc)
         return
     st.session_state.pop("_undo_delete", None)
-    _flash("success", t("compare.restored", name=saved.name))
+    _flash("success", t("compare.restored", name=plain(saved.name)))
 
 
 def _new_from_demo() -> None:
@@ -162,7 +175,7 @@ def _current_section() -> None:
     origin = state.origin()
     doc = state.doc()
     if origin.get("kind") == "store":
-        st.caption(t("compare.current.from_store", name=origin.get("name", ""),
+        st.caption(t("compare.current.from_store", name=plain(origin.get("name", "")),
                      revision=origin.get("revision", "")))
     elif origin.get("kind") == "demo":
         st.caption(t("compare.current.demo"))
@@ -203,7 +216,7 @@ def _saved_section(items) -> None:
     undo = st.session_state.get("_undo_delete")
     if undo:
         a, b = st.columns([4, 1], vertical_alignment="center")
-        a.warning(t("compare.deleted", name=undo[1]), icon=":material/delete:")
+        a.warning(t("compare.deleted", name=plain(undo[1])), icon=":material/delete:")
         b.button(t("compare.undo"), on_click=_restore, args=(undo[0],), key="undo_delete",
                  icon=":material/undo:")
     if not items:
@@ -255,13 +268,22 @@ def _compare_results(chosen: list[str], items) -> list[tuple[str, dict[str, Any]
             if found is not None:
                 out.append((t("compare.current_label"), found))
             continue
+        label = labels.get(scenario_id, scenario_id)
         try:
             saved = store.load(scenario_id)
             found = saved.result
             if not found or "monthly" not in found:
-                found = _planned(state.doc_key(saved.scenario))
+                document = dict(saved.scenario)
+                # A stored scenario may name any file (an import, another program): only
+                # files inside the user's upload folder are read.
+                refused = refused_files(document)
+                if refused:
+                    st.warning(t("compare.files.outside_compare", name=plain(label),
+                                 fields=", ".join(refused)))
+                    continue
+                found = _planned(state.doc_key(document))
         except Exception as exc:  # noqa: BLE001 - one broken scenario must not hide the rest
-            _flash("warning", f"{labels.get(scenario_id, scenario_id)}: {exc}")
+            st.warning(plain(f"{label}: {state.problem_from_exception(exc).message}"))
             continue
         out.append((labels.get(scenario_id, scenario_id), found))
     return out
@@ -369,7 +391,7 @@ def _trash_section(store) -> None:
             st.caption(t("compare.trash.empty"))
         for item in trash:
             a, b = st.columns([4, 1], vertical_alignment="center")
-            a.write(f"{item.name} — {t('compare.trash.deleted_at')} "
+            a.write(f"{plain(item.name)} — {t('compare.trash.deleted_at')} "
                     f"{item.deleted.strftime('%Y-%m-%d %H:%M') if item.deleted else ''}")
             b.button(t("compare.trash.restore"), on_click=_restore, args=(item.id,),
                      key=f"restore:{item.id}", icon=":material/restore_from_trash:")
@@ -411,7 +433,7 @@ def _open_file(store, uploaded) -> None:
         extension = check_upload(data, uploaded.name, "scenario")
         text = data.decode("utf-8-sig")
         if extension == "json" and '"pvplanner-scenarios"' in text[:2000]:
-            imported = store.import_json(text)
+            imported = store.import_json(text, files_root=upload_dir())
             st.session_state["_scenario_upload_id"] = uploaded.file_id
             _flash("success", t("compare.files.imported", n=len(imported)))
             st.rerun()
@@ -437,7 +459,7 @@ def _open_file(store, uploaded) -> None:
     else:
         state.replace_doc(scenario.model_dump(mode="json"), origin={"kind": "file",
                                                                     "name": uploaded.name})
-        _flash("success", t("compare.opened", name=scenario.name))
+        _flash("success", t("compare.opened", name=plain(scenario.name)))
     st.session_state.pop("save_name", None)
     st.rerun()
 
@@ -453,7 +475,8 @@ def render() -> None:
     store = _store()
     if store is None:
         return
-    st.caption(t("compare.store", url=store.url))
+    # The kind of database only: its URL may hold a server path or a host name.
+    st.caption(t("compare.store", kind=store.url.split(":", 1)[0].split("+", 1)[0]))
     try:
         items = store.list(st.session_state.get("search_saved") or None)
     except Exception as exc:  # noqa: BLE001

@@ -17,6 +17,7 @@ from pvplanner.app.widgets import (
     lang,
     next_page,
     number,
+    plain,
     slot,
     t,
     table_editor,
@@ -162,13 +163,21 @@ def _quality_report() -> None:
         return
     from pathlib import Path
 
-    file = Path(path)
-    if not file.is_file():
-        state.report(state.Problem(t("load.meter.missing", path=path), "load.meter_file"))
-        return
+    from pvplanner.app.uploads import upload_dir
+    from pvplanner.confine import OutsideFolderError, confined_path
+
     names = st.session_state.setdefault("_meter_names", {})
+    try:  # only a file inside the user's upload folder is read
+        file = confined_path(str(path), upload_dir(), what="load.meter_file")
+    except OutsideFolderError as exc:
+        state.report(state.Problem(str(exc), "load.meter_file"))
+        return
+    if not file.is_file():
+        shown = names.get(str(path)) or Path(str(path)).name
+        state.report(state.Problem(t("load.meter.missing", path=shown), "load.meter_file"))
+        return
     try:
-        quality = _meter_quality(file.read_bytes(), names.get(str(file), file.name),
+        quality = _meter_quality(file.read_bytes(), names.get(str(path), file.name),
                                  get_path(doc, "load.meter_units", "auto"), _site_offset())
     except Exception as exc:  # noqa: BLE001 - shown next to the file
         problem = state.problem_from_exception(exc)
@@ -177,7 +186,7 @@ def _quality_report() -> None:
         return
     f = fmt()
     name = quality.get("filename")
-    st.markdown(f"**{t('load.meter.report')}** — {name}")
+    st.markdown(f"**{t('load.meter.report')}** — {plain(name)}")
     a, b, c, d = st.columns(4)
     a.metric(t("load.meter.interval"), f"{quality['interval_minutes']} min")
     b.metric(t("load.meter.coverage"), f"{f.number(quality['coverage_percent'], 1)}%")
@@ -200,9 +209,9 @@ def _quality_report() -> None:
     for gap in quality.get("long_gaps") or []:
         st.warning(t("load.meter.gap", gap=", ".join(f"{k}: {v}" for k, v in gap.items())))
     for fix in quality.get("dst_fixes") or []:
-        st.info(fix)
+        st.info(plain(fix))
     for warning in quality.get("warnings") or []:
-        st.warning(warning)
+        st.warning(plain(warning))
     if quality.get("dropped_rows"):
         with st.expander(t("load.meter.dropped", n=len(quality["dropped_rows"]))):
             st.dataframe(pd.DataFrame(quality["dropped_rows"]), hide_index=True)

@@ -20,7 +20,7 @@ import streamlit as st
 
 from pvplanner.app.fmt import Fmt
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, upload_dir
-from pvplanner.app.widgets import lang, t
+from pvplanner.app.widgets import lang, plain, t
 from pvplanner.display.messages import translate
 from pvplanner.errors import PlannerInputError
 
@@ -188,16 +188,17 @@ def _parse(content: bytes, name: str, base: dict[str, Any] | None, cell_deg: flo
     for meter_name, data in meters.items():
         (folder / meter_name).write_bytes(data)
     base_scenario = parse_scenario(base) if base is not None else None
+    # Every file a row names must be one of this user's uploads (files_root).
     jobs = parse_sites(content, origin=name, folder=folder, base=base_scenario,
-                       cell_deg=cell_deg)
+                       cell_deg=cell_deg, files_root=upload_dir())
     cache.clear()  # keep one parsed file per session
     cache[digest] = jobs
     return jobs
 
 
 def _show_invalid(problem: PlannerInputError) -> None:
-    lines = str(problem).splitlines()
-    body = "\n".join(f"- {line.strip()}" for line in lines[1:]) or f"- {lines[0]}"
+    lines = [plain(line) for line in str(problem).splitlines()] or [""]
+    body = "\n".join(f"- {line}" for line in lines[1:]) or f"- {lines[0]}"
     st.error(f"**{_t('invalid')}**\n\n{lines[0]}\n\n{body}", icon="⚠️")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 import pvplanner.app.state as state
-from pvplanner.app.widgets import lang, t
+from pvplanner.app.widgets import lang, plain, t
 from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES
 
 #: (format, renderer name in pvplanner.report, MIME type, icon)
@@ -91,7 +91,7 @@ def render() -> None:
     st.text_input(t("proposal.preparer"), key="proposal_preparer", max_chars=120,
                   help=t("proposal.preparer_help"))
     f = fmt()
-    st.markdown(t("proposal.summary", name=scenario.name, kwp=f.kwp(result.pv.capacity_kwp),
+    st.markdown(t("proposal.summary", name=plain(scenario.name), kwp=f.kwp(result.pv.capacity_kwp),
                   npv=f.money(result.finance.npv), payback=f.years(result.finance.payback_years)))
     key = hashlib.sha256((state.doc_key() + str(report_lang) + str(
         st.session_state.get("proposal_preparer") or "")).encode()).hexdigest()

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from pvplanner.app import charts, state
-from pvplanner.app.widgets import fmt, label_map, lang, next_page, t
+from pvplanner.app.widgets import fmt, label_map, lang, next_page, plain, t
 
 _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_load",
           "grid_to_load", "grid_to_battery", "load", "pv")
@@ -178,7 +178,7 @@ def render() -> None:
     if result is None:
         st.info(t("results.no_result"))
         return
-    st.caption(t("results.intro", name=result.scenario_name,
+    st.caption(t("results.intro", name=plain(result.scenario_name),
                  objective=t(f"tariff.goals.objectives.{result.solver.objective}")))
     _kpis(result)
 
@@ -213,7 +213,7 @@ def render() -> None:
     _planes(result)
     with st.expander(t("results.notes", n=len(result.warnings))):
         for warning in result.warnings:
-            st.markdown(f"- {warning}")
+            st.markdown(f"- {plain(warning)}")
         st.caption(t("results.solver", status=result.solver.status,
                      backend=result.solver.backend,
                      seconds=fmt().number(result.timings_s.get("total", 0.0), 2)))

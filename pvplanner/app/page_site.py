@@ -19,6 +19,7 @@ from pvplanner.app.widgets import (
     lang,
     next_page,
     number,
+    plain,
     slot,
     t,
     table_editor,
@@ -131,7 +132,7 @@ def _location() -> None:
                      format_func=label_map(names, _city_label), placeholder=t("site.location.search_hint"),
                      on_change=_on_city_pick)
         if st.session_state.get("_city_error"):
-            st.error(st.session_state["_city_error"])
+            st.error(plain(st.session_state["_city_error"]))
         a, b = st.columns(2)
         number("site.latitude", t("site.location.latitude"), min_value=-90, max_value=90,
                step=0.01, format="%.4f", where=a)
@@ -324,7 +325,7 @@ def _weather_status() -> None:
     badge = {"online": "blue", "cache": "green", "file": "violet", "synthetic": "orange"}
     st.markdown(
         f":{badge.get(obtained, 'gray')}-badge[{t('site.weather.obtained.' + obtained)}] "
-        f"**{meta.dataset}** {meta.years or ''}")
+        f"**{plain(meta.dataset)}** {plain(meta.years or '')}")
     f = fmt()
     rows = {
         t("site.weather.source_name"): meta.source,
@@ -336,9 +337,9 @@ def _weather_status() -> None:
     st.dataframe(pd.DataFrame({t("common.item"): list(rows), t("common.value"): list(rows.values())}),
                  hide_index=True, width="stretch")
     if meta.attribution:
-        st.caption(t("site.weather.attribution") + " " + meta.attribution)
+        st.caption(t("site.weather.attribution") + " " + plain(meta.attribution))
     for note in meta.notes:
-        st.info(note, icon="ℹ️")
+        st.info(plain(note), icon="ℹ️")
 
 
 def _weather() -> None:
@@ -354,7 +355,7 @@ def _weather() -> None:
         if source == "file":
             name = st.session_state.get("_weather_file_name") or get_path(
                 state.doc(), "weather.file", "")
-            st.caption(t("site.weather.current_file", name=str(name).rsplit("/", 1)[-1]))
+            st.caption(t("site.weather.current_file", name=plain(str(name).rsplit("/", 1)[-1])))
         _weather_upload()
     with right:
         _weather_status()

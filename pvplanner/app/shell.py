@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import traceback
 from collections.abc import Callable
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from pvplanner.app import state
-from pvplanner.app.widgets import fmt, run_page, t
+from pvplanner.app.widgets import fmt, plain, run_page, show_problem, t
 from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES, default_language
 
 #: Pages in navigation order: (id, module under pvplanner.app, icon, section).
@@ -91,7 +90,7 @@ def _sidebar_kpis(box) -> None:
     result = state.result()
     with box:
         name = state.get_path(state.doc(), "name", "")
-        st.caption(t("common.sidebar.scenario", name=name))
+        st.caption(t("common.sidebar.scenario", name=plain(name)))
         if result is None:
             st.warning(t("common.sidebar.fix_inputs"), icon="⚠️")
             return
@@ -132,8 +131,5 @@ def main() -> None:
         _sidebar_kpis(kpi_box)
     except ScriptControlException:
         raise
-    except Exception:  # noqa: BLE001 - the sidebar must never show a traceback
-        with kpi_box:
-            st.error(t("common.error.internal"))
-            with st.expander(t("common.error.details")):
-                st.code(traceback.format_exc(), language="text")
+    except Exception as exc:  # noqa: BLE001 - the sidebar must never show a traceback
+        show_problem(state.internal_problem(exc), kpi_box)

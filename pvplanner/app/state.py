@@ -8,15 +8,19 @@ both remember their last answer, and plan results are shared between sessions
 (``st.cache_resource``) because identical scenarios give identical results.
 
 Errors are recorded, never raised: :func:`problems` lists them for the page to show next to
-the input named by the error's ``field``.
+the input named by the error's ``field``. An internal error (a bug, not the user's input) is
+logged on the server with its traceback under a short random reference; the user sees a
+translated message with that reference only, never a traceback or a server path.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
 import re
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +32,9 @@ from pvplanner.scenario.model import Scenario, demo_scenario, parse_scenario
 
 #: Prefix of the session-state keys of input widgets bound to the scenario document.
 INPUT_PREFIX = "in:"
+
+#: Where internal errors are logged (with their traceback and reference).
+LOG = logging.getLogger("pvplanner.app")
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -122,7 +129,8 @@ class Problem:
     message: str
     field: str | None = None
     kind: str = "input"  # input | source | internal
-    details: str = ""
+    #: For internal errors: the reference under which the server log holds the traceback.
+    reference: str = ""
     placed: bool = False
 
 
@@ -170,13 +178,48 @@ def problem_from_exception(exc: BaseException) -> Problem:
                 if isinstance(exc, kind):
                     field = where
                     break
-        return Problem(str(exc), field, "input")
+        return Problem(user_text(str(exc)), field, "input")
     if isinstance(exc, SOURCE_ERRORS):
-        return Problem(str(exc), None, "source")
-    import traceback
+        return Problem(user_text(str(exc)), None, "source")
+    return internal_problem(exc)
 
-    return Problem(f"{type(exc).__name__}: {exc}", None, "internal",
-                   "".join(traceback.format_exception(exc)))
+
+def internal_problem(exc: BaseException) -> Problem:
+    """Log an internal error on the server (traceback, reference) and return what the user
+    may see: a translated message naming the reference, nothing of the exception."""
+    from pvplanner.display.messages import translate
+
+    reference = secrets.token_hex(4)
+    LOG.error("internal error, reference %s", reference,
+              exc_info=(type(exc), exc, exc.__traceback__))
+    try:
+        language = st.session_state.get("lang", "en")
+    except Exception:  # noqa: BLE001 - outside a Streamlit run
+        language = "en"
+    return Problem(translate("common.error.internal", language, reference=reference), None,
+                   "internal", reference=reference)
+
+
+def user_text(message: str) -> str:
+    """A message with the server paths of uploaded files replaced by the names the user
+    gave them (or their bare file names): readers name the file they were handed."""
+    from pvplanner.app.uploads import upload_dir
+
+    names: dict[str, str] = {}
+    try:
+        names = dict(st.session_state.get("_meter_names") or {})
+    except Exception:  # noqa: BLE001 - outside a Streamlit run
+        names = {}
+    roots = {str(upload_dir()), str(upload_dir().resolve())}
+    for root in sorted(roots, key=len, reverse=True):
+        pattern = re.escape(root.rstrip("/")) + r"/[^\s'\",;:()\[\]]*"
+
+        def _name(match: re.Match[str]) -> str:
+            path = match.group(0)
+            return names.get(path) or path.rsplit("/", 1)[-1]
+
+        message = re.sub(pattern, _name, message)
+    return message
 
 
 # --------------------------------------------------------------------------- validation
@@ -188,13 +231,30 @@ def scenario() -> Scenario | None:
         valid, error = memo[1], memo[2]
     else:
         try:
-            valid, error = parse_scenario(copy.deepcopy(doc())), None
+            valid, error = _confined(parse_scenario(copy.deepcopy(doc()))), None
         except PlannerInputError as exc:
-            valid, error = None, Problem(str(exc), exc.field, "input")
+            valid, error = None, Problem(user_text(str(exc)), exc.field, "input")
         st.session_state["_scenario_memo"] = (key, valid, error)
     if error is not None:
         report(error)
     return valid
+
+
+def _confined(valid: Scenario) -> Scenario:
+    """The scenario with every file it names resolved inside the user's upload folder
+    (:func:`pvplanner.confine.confine_document`); a file outside is an error naming the
+    field. The app plans only what passed this check."""
+    from pvplanner.app.uploads import refused_files
+
+    document = valid.model_dump(mode="json")
+    refused = refused_files(document)
+    if refused:
+        from pvplanner.confine import OutsideFolderError
+
+        raise OutsideFolderError(
+            f"{refused[0]} is not among your uploaded files; upload the file on its page",
+            field=refused[0])
+    return parse_scenario(document)
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)

@@ -12,6 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from pvplanner.confine import confine_document
 from pvplanner.errors import PlannerInputError
 from pvplanner.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, check_size
 
@@ -77,29 +78,18 @@ def save_upload(data: bytes, filename: str, kind: str) -> Path:
     return path
 
 
-#: Scenario fields that name a file on the server.
-FILE_FIELDS = (("weather", "file"), ("load", "meter_file"))
-
-
 def outside_files(document: dict) -> list[str]:
-    """Drop file paths of a scenario document that are not inside :func:`upload_dir`.
+    """Clear the file fields of a scenario document that are not inside :func:`upload_dir`.
 
-    A scenario opened from a file or an import could name any file on the server (and a
-    reader's error message could then quote it); the app only reads files it stored itself.
-    Returns the dotted names of the fields that were cleared.
+    A scenario opened from a file or the store could name any file on the server (and a
+    reader's error message could then quote it); the app only reads files inside the user's
+    upload folder (:func:`pvplanner.confine.confine_document`). Fields inside are rewritten
+    to their resolved path. Returns the dotted names of the fields that were cleared.
     """
-    root = upload_dir().resolve()
-    cleared = []
-    for section, name in FILE_FIELDS:
-        table = document.get(section)
-        path = table.get(name) if isinstance(table, dict) else None
-        if not path:
-            continue
-        try:
-            inside = Path(str(path)).resolve().is_relative_to(root)
-        except (OSError, ValueError):
-            inside = False
-        if not inside:
-            table[name] = None
-            cleared.append(f"{section}.{name}")
-    return cleared
+    return confine_document(document, upload_dir(), clear=True)
+
+
+def refused_files(document: dict) -> list[str]:
+    """The file fields of a scenario document outside :func:`upload_dir` (not changed;
+    fields inside are rewritten to their resolved path)."""
+    return confine_document(document, upload_dir())

@@ -10,7 +10,7 @@ another page are shown at the top with the page's name.
 from __future__ import annotations
 
 import math
-import traceback
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -39,6 +39,26 @@ FIELD_PAGES = {
     "load": "load", "tariff": "tariff", "currency": "tariff", "finance": "tariff",
     "battery": "tariff", "constraints": "tariff", "carbon": "carbon",
 }
+
+
+# Characters with a meaning in Streamlit's Markdown: CommonMark/GFM punctuation, ``$`` (math),
+# ``:`` (emoji, icons, colours) and ``~``; escaped, each stands for itself.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
+
+
+def plain(text: object) -> str:
+    r"""User text (a file, scenario or site name, a message quoting it) for a Markdown surface
+    (``st.markdown``, ``st.caption``, ``st.info``..., widget labels): every Markdown character
+    escaped, so ``![t](http://evil.example/t.png)`` is shown as typed instead of loading an
+    image. Line breaks become spaces (a new line could start a heading or a list).
+
+    Examples
+    --------
+    >>> print(plain("![t](http://x.example/t.png)"))
+    \!\[t\]\(http\://x\.example/t\.png\)
+    """
+    flat = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def lang() -> str:
@@ -109,16 +129,15 @@ def match_slot(field: str | None, message: str, paths: Sequence[str]) -> str | N
 
 
 def show_problem(problem: Problem, where: Any = None, *, other_page: str | None = None) -> None:
-    """An error box (with developer details in an expander for internal errors)."""
+    """An error box. Its message is shown as text (it may quote what the user typed); an
+    internal error shows only the translated message with its log reference."""
     box = where if where is not None else st
     with box.container():
         if problem.kind == "internal":
-            st.error(t("common.error.internal"), icon="⚠️")
-            with st.expander(t("common.error.details")):
-                st.code(problem.details or problem.message, language="text")
+            st.error(plain(problem.message), icon="⚠️")
             return
         title = t("common.error.source") if problem.kind == "source" else t("common.error.input")
-        text = f"**{title}** {problem.message}"
+        text = f"**{title}** {plain(problem.message)}"
         if other_page:
             text += "  \n" + t("common.error.on_page", page=t(f"common.pages.{other_page}"))
         st.error(text, icon="⚠️")
@@ -151,16 +170,14 @@ def run_page(render: Callable[[], None]) -> None:
         state.result()
     except ScriptControlException:
         raise
-    except Exception as exc:  # noqa: BLE001 - shown to the user, details in an expander
+    except Exception as exc:  # noqa: BLE001 - shown to the user, the traceback in the log
         state.report(state.problem_from_exception(exc))
     try:
         place_problems(top)
     except ScriptControlException:
         raise
-    except Exception:  # noqa: BLE001 - last resort: the page must still not show a trace
-        st.error(t("common.error.internal"))
-        with st.expander(t("common.error.details")):
-            st.code(traceback.format_exc(), language="text")
+    except Exception as exc:  # noqa: BLE001 - last resort: the page must still not show a trace
+        st.error(plain(state.internal_problem(exc).message))
 
 
 def goto(page_id: str) -> None:

@@ -8,6 +8,10 @@ Layout of the output folder::
     DIR/results.parquet     the same table
     DIR/results.xlsx        sheets "portfolio" (summary figures), "sites", "failed"
     DIR/summary.json        the summary run_batch returns
+
+Names, notes and error messages come from the sites file, so the tables are written by the
+rules of :mod:`pvplanner.spreadsheet`: text is a string cell in the workbook (never a
+formula) and text starting like a formula gets an apostrophe in the CSV file.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.batch.task import TABLE_COLUMNS, TEXT_COLUMNS
+from pvplanner.spreadsheet import csv_safe_frame, write_frame
 
 #: Percentiles of the NPV distribution in :func:`portfolio_summary` [%].
 NPV_PERCENTILES = (10, 25, 50, 75, 90)
@@ -156,7 +161,7 @@ def write_tables(frame: pd.DataFrame, summary: dict[str, Any], out_dir: Path) ->
         "parquet": out_dir / "results.parquet",
         "xlsx": out_dir / "results.xlsx",
     }
-    atomic_write(paths["csv"], frame.to_csv(index=False, lineterminator="\n"))
+    atomic_write(paths["csv"], csv_safe_frame(frame).to_csv(index=False, lineterminator="\n"))
     _write_via_temp(paths["parquet"], lambda target: frame.to_parquet(target, index=False))
     _write_via_temp(paths["xlsx"], lambda target: _write_xlsx(frame, summary, target))
     return {kind: str(path) for kind, path in paths.items()}
@@ -185,11 +190,20 @@ def _summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
 
 
 def _write_xlsx(frame: pd.DataFrame, summary: dict[str, Any], target: str) -> None:
+    import xlsxwriter
+
     failed = frame.loc[frame["status"] == "failed",
                        ["row", "name", "error_type", "error_message"]]
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        _summary_rows(summary).to_excel(writer, sheet_name="portfolio", index=False)
-        frame.to_excel(writer, sheet_name="sites", index=False)
-        failed.to_excel(writer, sheet_name="failed", index=False)
-        for sheet in writer.sheets.values():
-            sheet.freeze_panes = "B2"
+    # No conversions of text: user text stays text (not formulas, numbers or links).
+    book = xlsxwriter.Workbook(target, {
+        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+        "nan_inf_to_errors": False})
+    try:
+        bold = book.add_format({"bold": True})
+        for name, table in (("portfolio", _summary_rows(summary)), ("sites", frame),
+                            ("failed", failed)):
+            sheet = book.add_worksheet(name)
+            write_frame(sheet, table, header_format=bold)
+            sheet.freeze_panes(1, 1)
+    finally:
+        book.close()

@@ -161,7 +161,7 @@ def _number(cells: dict[str, str], column: str, low: float, high: float,
 
 
 def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
-              folder: Path | None) -> Draft:
+              folder: Path | None, *, root: Path | None = None) -> Draft:
     """The scenario of one row: ``base`` (JSON form) with the row's columns applied.
 
     Parameters
@@ -174,6 +174,11 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
         The base scenario's JSON form (not modified).
     folder : Path or None
         Folder that relative file names are resolved against.
+    root : Path, optional
+        Confine every file the row names (``meter_file``, ``weather.file``, a ``template``
+        file) to this folder (:func:`pvplanner.confine.confined_path`): the app passes the
+        user's upload folder. Messages then quote the row's text only, never a server path.
+        ``None`` (the command line, for its operator) reads any path.
 
     Raises
     ------
@@ -195,13 +200,14 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
             return None
 
     files: dict[str, Path] = {}
+    where = _Places(folder, root)
     location = attempt(lambda: _location(cells))
     planes = attempt(lambda: _planes(cells))
     template = attempt(lambda: _check_template(
-        cells.get("template") or base["load"]["template"], folder, files))
-    load = attempt(lambda: _load(cells, template, folder, files))
+        cells.get("template") or base["load"]["template"], where, files))
+    load = attempt(lambda: _load(cells, template, where, files))
     tariff = attempt(lambda: _tariff(cells, base))
-    overrides = attempt(lambda: _overrides(cells, folder, files))
+    overrides = attempt(lambda: _overrides(cells, where, files))
     if problems:
         raise RowError("; ".join(problems))
 
@@ -322,7 +328,7 @@ def _planes(cells: dict[str, str]) -> list[dict[str, Any]]:
     return [plane]
 
 
-def _load(cells: dict[str, str], template: str | None, folder: Path | None,
+def _load(cells: dict[str, str], template: str | None, where: _Places,
           files: dict[str, Path]) -> dict[str, Any]:
     months = [cells.get(column, "") for column in MONTH_COLUMNS]
     given = [kind for kind, present in (
@@ -338,7 +344,7 @@ def _load(cells: dict[str, str], template: str | None, folder: Path | None,
         value = _number(cells, "annual_kwh", 0, 1e10, low_open=True)
         return {"kind": "annual", "template": template, "annual_kwh": value}
     if given[0] == "meter_file":
-        path = _resolve(cells["meter_file"], "meter_file", folder)
+        path = _resolve(cells["meter_file"], "meter_file", where)
         files["load.meter_file"] = path
         return {"kind": "meter_file", "template": template, "meter_file": str(path)}
     missing = [column for column, text in zip(MONTH_COLUMNS, months, strict=True) if not text]
@@ -350,12 +356,12 @@ def _load(cells: dict[str, str], template: str | None, folder: Path | None,
     return {"kind": "bills", "template": template, "monthly_kwh": values}
 
 
-def _check_template(template: str, folder: Path | None, files: dict[str, Path]) -> str:
+def _check_template(template: str, where: _Places, files: dict[str, Path]) -> str:
     names = _template_names()
     if template in names:
         return template
     if template.lower().endswith(".toml"):
-        path = _resolve(template, "template", folder)
+        path = _resolve(template, "template", where)
         files["load.template"] = path
         return str(path)
     close = difflib.get_close_matches(template, names, n=3, cutoff=0.5)
@@ -379,7 +385,7 @@ def _tariff(cells: dict[str, str], base: dict[str, Any]) -> dict[str, Any]:
     return tariff
 
 
-def _overrides(cells: dict[str, str], folder: Path | None,
+def _overrides(cells: dict[str, str], where: _Places,
                files: dict[str, Path]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column, text in cells.items():
@@ -390,23 +396,49 @@ def _overrides(cells: dict[str, str], folder: Path | None,
         except RowError as problem:
             raise RowError(f"{column}: {problem}") from None
         if column == "weather.file" and value:
-            path = _resolve(str(value), column, folder)
+            path = _resolve(str(value), column, where)
             files[column] = path
             value = str(path)
         out[column] = value
     return out
 
 
-def _resolve(name: str, column: str, folder: Path | None) -> Path:
+@dataclass(frozen=True)
+class _Places:
+    """Where the file names of a row resolve: ``folder`` for relative names, and with
+    ``root`` the folder they must stay in."""
+
+    folder: Path | None
+    root: Path | None = None
+
+
+def _resolve(name: str, column: str, where: _Places) -> Path:
+    if where.root is not None:
+        return _resolve_confined(name, column, where.folder or where.root, where.root)
     path = Path(name).expanduser()
     if not path.is_absolute():
-        if folder is None:
+        if where.folder is None:
             raise RowError(f"{column} {name!r} is a relative path but the sites file has no "
                             "folder (upload the file with the sites file, or give a full path)")
-        path = folder / path
+        path = where.folder / path
     if not path.is_file():
         raise RowError(f"{column} {name!r} does not exist (looked for {path})")
     return path.resolve()
+
+
+def _resolve_confined(name: str, column: str, folder: Path, root: Path) -> Path:
+    """A file of the user's own uploads; the message quotes ``name`` only."""
+    from pvplanner.confine import OutsideFolderError, confined_path
+
+    try:
+        path = confined_path(name, root, base=folder, what=column)
+    except OutsideFolderError:
+        raise RowError(f"{column} {name!r} is not among the uploaded files; upload the file "
+                        "with the sites file and give its bare name") from None
+    if not path.is_file():
+        raise RowError(f"{column} {name!r} was not uploaded; upload the file with the sites "
+                        "file and give its bare name")
+    return path
 
 
 @cache

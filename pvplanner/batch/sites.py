@@ -142,6 +142,9 @@ def read_sites(
         with its row number and name.
     """
     path = Path(path)
+    if path.is_dir():
+        raise PlannerInputError(f"sites file {path} is a folder, not a CSV file; give the "
+                                f"sites file inside it (e.g. {path / 'sites.csv'})")
     if not path.is_file():
         raise PlannerInputError(f"sites file {path} does not exist")
     content, _ = read_limited(path, filename=f"sites file {path}", max_bytes=MAX_SITES_BYTES,
@@ -157,11 +160,15 @@ def parse_sites(
     folder: str | Path | None = None,
     base: Scenario | str | Path | None = None,
     cell_deg: float = DEFAULT_CELL_DEG,
+    files_root: str | Path | None = None,
 ) -> list[SiteJob]:
     """Validate sites CSV content (bytes from an upload, or text); see :func:`read_sites`.
 
     ``folder`` resolves relative ``meter_file``/``weather.file`` names; without it such
-    names are errors.
+    names are errors. With ``files_root`` (the app's user upload folder) every file a row or
+    the base scenario names must resolve inside that folder or the row is refused, and
+    messages quote the row's text, never a server path; without it (the command line) any
+    path is read.
     """
     if not (isinstance(cell_deg, (int, float)) and 0 <= cell_deg <= 5):
         raise PlannerInputError(f"cell_deg {cell_deg!r} must be between 0 and 5 degrees")
@@ -178,6 +185,9 @@ def parse_sites(
         )
     base_dict = base_scenario.model_dump(mode="json")
     folder = Path(folder) if folder is not None else None
+    root = Path(files_root) if files_root is not None else None
+    if root is not None:
+        _confine_base(base_dict, root, origin)
     hasher = _FileHasher()
 
     drafts: list[Draft] = []
@@ -195,7 +205,7 @@ def parse_sites(
                     f"has {len(values)} cells but the header has {len(columns)} columns "
                     "(a comma inside an unquoted value?)"
                 )
-            draft = row_draft(number, cells, base_dict, folder)
+            draft = row_draft(number, cells, base_dict, folder, root=root)
             key = draft.name.casefold()
             if key in seen:
                 raise RowError(f"the name repeats row {seen[key]}; names must be unique")
@@ -208,10 +218,22 @@ def parse_sites(
     if not drafts:
         raise PlannerInputError(f"{origin} has a header but no site rows")
 
-    jobs, errors = _finish(drafts, cell_deg, hasher)
+    jobs, errors = _finish(drafts, cell_deg, hasher, confined=root is not None)
     if errors:
         raise _many(errors, origin)
     return jobs
+
+
+def _confine_base(base: dict[str, Any], root: Path, origin: str) -> None:
+    """Refuse a base scenario that names a file outside ``root`` (the app's upload folder)."""
+    from pvplanner.confine import confine_document
+
+    refused = confine_document(base, root)
+    if refused:
+        raise PlannerInputError(
+            f"{origin}: the base scenario names a file that is not among your uploaded files "
+            f"({', '.join(refused)}); upload it on its page or start from the demo",
+            field=refused[0])
 
 
 def _many(errors: list[str], origin: str) -> PlannerInputError:
@@ -346,9 +368,12 @@ def _cell_key(draft: Draft, cell_deg: float) -> str:
     return f"{source}:{seed}:{lat:+.4f}:{lon:+.4f}"
 
 
-def _finish(drafts: list[Draft], cell_deg: float,
-            hasher: _FileHasher) -> tuple[list[SiteJob], list[str]]:
-    """Assign weather points and hashes; every row is known to be valid here."""
+def _finish(drafts: list[Draft], cell_deg: float, hasher: _FileHasher, *,
+            confined: bool = False) -> tuple[list[SiteJob], list[str]]:
+    """Assign weather points and hashes; every row is known to be valid here.
+
+    ``confined``: the files are a user's uploads, so a read error names no server path.
+    """
     points: dict[str, tuple[float, float]] = {}
     jobs: list[SiteJob] = []
     errors: list[str] = []
@@ -363,7 +388,8 @@ def _finish(drafts: list[Draft], cell_deg: float,
         try:
             digest = _input_hash(scenario, draft.files, hasher)
         except OSError as problem:
-            errors.append(f"{_row_label(draft.row, draft.name)}: cannot read a file: {problem}")
+            why = (problem.strerror or type(problem).__name__) if confined else problem
+            errors.append(f"{_row_label(draft.row, draft.name)}: cannot read a file: {why}")
             continue
         jobs.append(SiteJob(
             row=draft.row, name=draft.name, slug="", scenario=scenario, input_hash=digest,

@@ -6,23 +6,19 @@ display formats, so the customer's analyst can recompute anything. Data sheets h
 header rows: labels in the proposal's language, then the field names of the Result.
 
 Text that came from a user (site and plane names, any string of the scenario) is written
-as a text cell, never a formula, and neutralised when it starts with ``= + - @`` or a tab /
-carriage return, the characters that make a spreadsheet treat a cell as a formula (OWASP
-"CSV injection"): an apostrophe is put in front, as a spreadsheet does for text typed with
-a leading apostrophe. XlsxWriter writes the 8760-row sheet several times faster than
-openpyxl.
+as a string cell, never a formula (:mod:`pvplanner.spreadsheet`): a string cell is not
+evaluated however it starts (``=HYPERLINK(...)`` stays text), so text is shown exactly as
+typed, with no apostrophe in front. XlsxWriter writes the 8760-row sheet several times
+faster than openpyxl.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -34,6 +30,7 @@ from pvplanner.report.model import Proposal, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
 from pvplanner.scenario.model import Scenario
+from pvplanner.spreadsheet import sheet_text, write_cell
 
 #: Sheet names (stable: scripts and tests look them up; the labels inside are translated).
 SHEETS: tuple[str, ...] = (
@@ -42,17 +39,11 @@ SHEETS: tuple[str, ...] = (
 #: Rows above the data in the data sheets (label row, field-name row).
 HEADER_ROWS = 2
 
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# XML 1.0 forbids these control characters in a worksheet.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 
 def safe_text(value: Any) -> str:
-    """Text that no spreadsheet will run as a formula (see the module docstring)."""
-    text = _ILLEGAL.sub("", str(value))
-    if text.startswith(_FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+    """Text for a string cell (:func:`pvplanner.spreadsheet.sheet_text`): written with
+    ``write_string`` it is never a formula, so it needs no apostrophe."""
+    return sheet_text(value)
 
 
 class _Book:
@@ -88,21 +79,8 @@ class _Book:
 
 
 def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None) -> None:
-    """Write one value as a literal: number, boolean, datetime or safe text."""
-    if value is None or value is pd.NA:
-        return
-    if isinstance(value, (bool, np.bool_)):
-        ws.write_boolean(row, col, bool(value), fmt)
-    elif isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-        if math.isfinite(number):
-            ws.write_number(row, col, number, fmt)
-    elif isinstance(value, (pd.Timestamp, dt.datetime)):
-        stamp = pd.Timestamp(value)
-        stamp = stamp.tz_localize(None) if stamp.tzinfo else stamp
-        ws.write_datetime(row, col, stamp.to_pydatetime(), fmt)
-    else:
-        ws.write_string(row, col, safe_text(value), fmt)
+    """Write one value as a literal: number, boolean, datetime or text, never a formula."""
+    write_cell(ws, row, col, value, fmt)
 
 
 def _header(book: _Book, ws: Worksheet, labels: Sequence[str], keys: Sequence[str]) -> None:

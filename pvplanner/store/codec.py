@@ -30,6 +30,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from pvplanner.nesting import nesting_depth
 from pvplanner.store.records import (
     SavedScenario,
     StoreError,
@@ -41,6 +42,10 @@ from pvplanner.store.records import (
 #: Name and version of the export envelope. Readers accept versions up to ``EXPORT_VERSION``.
 EXPORT_FORMAT = "pvplanner-scenarios"
 EXPORT_VERSION = 1
+
+#: Deepest nesting accepted in an import file: a scenario's or a result's own levels
+#: (at most :data:`pvplanner.scenario.model.MAX_NESTING_LEVELS` = 32) plus the envelope.
+MAX_IMPORT_NESTING = 36
 
 
 def _first_problem(value: Any, path: str) -> str | None:
@@ -177,6 +182,8 @@ def parse_envelope(text: Any) -> list[ImportItem]:
         raise StoreError(f"import_json needs JSON text, got {type(text).__name__}.")
     try:
         envelope = loads_strict(text.lstrip("\ufeff"))
+    except RecursionError:  # thousands of nested brackets: the parser ran out of stack
+        raise _too_deep() from None
     except ValueError as exc:
         where = (
             f" at line {exc.lineno}, column {exc.colno}"
@@ -184,6 +191,8 @@ def parse_envelope(text: Any) -> list[ImportItem]:
             else ""
         )
         raise StoreError(f"The import file is not valid JSON{where}: {exc}.") from None
+    if nesting_depth(envelope, MAX_IMPORT_NESTING) > MAX_IMPORT_NESTING:
+        raise _too_deep()
     if not isinstance(envelope, dict) or envelope.get("format") != EXPORT_FORMAT:
         found = envelope.get("format") if isinstance(envelope, dict) else type(envelope).__name__
         raise StoreError(
@@ -207,6 +216,12 @@ def parse_envelope(text: Any) -> list[ImportItem]:
     if not isinstance(items, list):
         raise StoreError('The import file has no "scenarios" list.', field="scenarios")
     return [_parse_item(item, index) for index, item in enumerate(items)]
+
+
+def _too_deep() -> StoreError:
+    return StoreError(
+        f"The import file nests objects or lists more than {MAX_IMPORT_NESTING} levels deep; "
+        "a pvplanner export needs far fewer. It is not an export of this program.")
 
 
 def _parse_item(item: Any, index: int) -> ImportItem:

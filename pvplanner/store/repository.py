@@ -35,6 +35,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -79,6 +80,22 @@ __all__ = [
 ]
 
 _T = scenarios_table
+
+
+def _confine_items(items: list, root: Path) -> None:
+    """Refuse imported scenarios that name a file outside ``root`` (see import_json)."""
+    from pvplanner.confine import confine_document
+
+    for index, item in enumerate(items):
+        refused = confine_document(item.scenario, root)
+        if refused:
+            where = f"scenarios[{index}]"
+            raise StoreError(
+                f"{where} ({item.name!r}) names a file that is not among your uploaded files "
+                f"({', '.join(refused)}); nothing was imported. Remove the file from the "
+                "scenario, or upload the file and choose it on its page.",
+                field=f"{where}.scenario.{refused[0]}",
+            )
 
 
 class ScenarioStore:
@@ -380,20 +397,34 @@ class ScenarioStore:
             saved = [row_to_saved(row) for row in rows]
         return build_envelope(saved)
 
-    def import_json(self, text: str | bytes) -> list[SavedScenario]:
+    def import_json(self, text: str | bytes, *, files_root: Path | None = None
+                    ) -> list[SavedScenario]:
         """Add the scenarios of an export envelope as new scenarios (new ids, revision 1).
 
         A name already used by a live scenario (or earlier in the same file) becomes
         ``"<name> (imported)"``, ``"<name> (imported 2)"``... Either every scenario of the
         file is imported or none is.
 
+        Parameters
+        ----------
+        text : str or bytes
+            The export envelope (:mod:`pvplanner.store.codec`).
+        files_root : Path, optional
+            Confine the file fields of the scenarios (weather file, meter file, template
+            file) to this folder (:func:`pvplanner.confine.confine_document`): the app passes
+            the user's upload folder. A scenario naming a file outside it is refused.
+            ``None`` (the operator's own use) accepts any path.
+
         Raises
         ------
         StoreError
-            Not JSON, not a pvplanner export, a newer export version, or a bad item (the
-            message and ``field`` name it: ``scenarios[3].name``).
+            Not JSON, not a pvplanner export, a newer export version, a bad item, or with
+            ``files_root`` a file outside it (the message and ``field`` name it:
+            ``scenarios[3].name``, ``scenarios[0].scenario.load.meter_file``).
         """
         items = parse_envelope(text)
+        if files_root is not None:
+            _confine_items(items, files_root)
         prepared = []
         for index, item in enumerate(items):
             try:
