@@ -3,6 +3,7 @@ the proposal states the same, and the record survives a trip through JSON."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -11,7 +12,9 @@ import pytest
 import pvplanner
 from pvplanner.report.content import build_proposal
 from pvplanner.result import Result
-from pvplanner.tariff.files import coal_benchmark_price
+from pvplanner.tariff.coal import coal_benchmark_price
+from pvplanner.tariff.market import default_market_price
+from pvplanner.tariff.model import ExportPolicy
 
 KEYS = {"category", "item", "value", "unit", "source", "date", "status"}
 
@@ -76,16 +79,25 @@ def test_zero_export_plan_states_no_export_price(demo):
     en = _assumption_rows(result, "en")
     assert en["Export rule"][2] == "no export (anti-backflow)"
     assert en["Export price applied"][2].startswith("0.0000")
-    text = " ".join(" ".join(row) for row in en.values())
-    assert "0.4153" not in text and "coal" not in text.lower()
+    proposal = build_proposal(result, "en")
+    table = next(b for b in proposal.section("assumptions").blocks if getattr(b, "rows", None))
+    export_rows, inside = [], False
+    for row in table.rows:  # the category is written on the first row of its group
+        inside = row[0] == "Export" or (inside and not row[0])
+        if inside:
+            export_rows.append(row)
+    text = " ".join(" ".join(row) for row in export_rows)
+    assert len(export_rows) >= 3 and "0.4153" not in text and "coal" not in text.lower()
     zh = _assumption_rows(result, "zh")
     assert zh["余电上网规则"][2] == "不上网（防逆流）"
 
 
 def test_a_jiangsu_site_on_a_zhejiang_tariff_states_the_jiangsu_export_price(demo):
+    """A stock project (commissioned before 2025-06-01) sells at the benchmark of the
+    province the plant is in, not the tariff's."""
     site = demo.site.model_copy(update={"province": "Jiangsu", "city": "Suzhou",
                                         "latitude": 31.30, "longitude": 120.62})
-    moved = demo.model_copy(update={"site": site})
+    moved = demo.model_copy(update={"site": site, "start_date": dt.date(2025, 3, 1)})
     assert "zhejiang" in (moved.tariff.preset or "")
     result = pvplanner.plan(moved, with_npv_curve=False)
     jiangsu = coal_benchmark_price("Jiangsu")
@@ -96,6 +108,37 @@ def test_a_jiangsu_site_on_a_zhejiang_tariff_states_the_jiangsu_export_price(dem
     en = _assumption_rows(result, "en")
     assert en["Export price applied"][2].startswith(f"{jiangsu:.4f}")
     assert _assumption_rows(result, "zh")["上网电价所属省份"][2] == "江苏"
+
+
+def test_a_project_from_june_2025_sells_exports_at_the_market_price(demo_result):
+    """The demo starts in October 2026: its exports follow 136号, not the coal benchmark."""
+    assert demo_result.inputs["start_date"] == "2026-10-01"
+    rule = demo_result.assumption("export.rule")
+    market = default_market_price("Zhejiang")
+    assert rule.value == "market"
+    assert rule.status == market["status"] == "unverified"
+    assert "Unverified because" in rule.source  # the reason travels with the figure
+    price = demo_result.assumption("export.price_per_kwh").value
+    assert price == market["price_per_kwh"] != coal_benchmark_price("Zhejiang")
+    assert np.allclose(demo_result.hourly["export_price_per_kwh"], price)
+    en = _assumption_rows(demo_result, "en")
+    assert en["Export rule"][2] == "market price (136号)"
+
+
+def test_a_mechanism_contract_raises_exports_while_it_runs(demo):
+    """CfD on 80 % of exports at 0.35 against a 0.25 market for 10 years: 0.33 per kWh in
+    year 1 (0.25 + 0.8 x 0.10); after year 10 the export revenue falls back to the market."""
+    tariff = demo.tariff.model_copy(update={"export": ExportPolicy(
+        kind="market", price_per_kwh=0.25, mechanism_price_per_kwh=0.35,
+        mechanism_share=0.8, mechanism_years=10, source="auction result", status="official")})
+    result = pvplanner.plan(demo.model_copy(update={"tariff": tariff}), with_npv_curve=False)
+    assert np.allclose(result.hourly["export_price_per_kwh"], 0.33)
+    assert result.assumption("export.price_per_kwh").value == pytest.approx(0.33)
+    cash = result.cash_flow
+    per_kwh = cash["export_revenue"] / cash["exported_kwh"].where(cash["exported_kwh"] > 0)
+    assert per_kwh.loc[1] == pytest.approx(0.33, rel=1e-9)
+    assert per_kwh.loc[10] == pytest.approx(0.33, rel=1e-9)  # no export escalation here
+    assert per_kwh.loc[11] == pytest.approx(0.25, rel=1e-9)
 
 
 def test_a_changed_default_is_the_users(demo):

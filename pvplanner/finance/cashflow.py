@@ -168,6 +168,13 @@ def _tax(taxable: np.ndarray, rates: np.ndarray, inputs: FinanceInputs) -> tuple
     return tax, balance
 
 
+def _export_factors(factors: Sequence[float] | np.ndarray | None, n: int) -> np.ndarray:
+    """Export price factors of years 1..n (ones when not given; the last repeats)."""
+    if factors is None:
+        return np.ones(n)
+    return _by_year(factors, n, "export_price_factors")
+
+
 def cash_flow_table(
     inputs: FinanceInputs,
     *,
@@ -176,6 +183,7 @@ def cash_flow_table(
     degradation_factors: Sequence[float] | np.ndarray,
     certificate_revenue_by_year: Sequence[float] | np.ndarray | None = None,
     credit_revenue_by_year: Sequence[float] | np.ndarray | None = None,
+    export_price_factors: Sequence[float] | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Cash flows of years 0..N for the owner, the EMC investor or the lessee.
 
@@ -226,7 +234,7 @@ def cash_flow_table(
 
     energy_share = 1.0 - inputs.emc_discount_percent / 100.0 if own == "emc" else 1.0
     energy = s.energy_savings * energy_share * deg * esc_tariff
-    export = s.export_revenue * deg * esc_export
+    export = s.export_revenue * deg * esc_export * _export_factors(export_price_factors, n)
     demand = (0.0 if own == "emc" else s.demand_savings) * esc_tariff
     gen_sub = np.where(years <= inputs.generation_subsidy_years,
                        inputs.generation_subsidy_per_kwh * s.generation_kwh * deg, 0.0)

@@ -86,6 +86,7 @@ def emc_cash_flows(
     degradation_factors: Sequence[float] | np.ndarray,
     certificate_revenue_by_year: Sequence[float] | np.ndarray | None = None,
     credit_revenue_by_year: Sequence[float] | np.ndarray | None = None,
+    export_price_factors: Sequence[float] | np.ndarray | None = None,
 ) -> EMCResult:
     """Investor and host cash flows of an EMC deal.
 
@@ -111,6 +112,7 @@ def emc_cash_flows(
         degradation_factors=degradation_factors,
         certificate_revenue_by_year=certificate_revenue_by_year,
         credit_revenue_by_year=credit_revenue_by_year,
+        export_price_factors=export_price_factors,
     )
     investor = metrics(investor_table, emc.discount_rate)
 
@@ -127,6 +129,7 @@ def emc_cash_flows(
         certificate_revenue_by_year=_by_year(certificate_revenue_by_year, n,
                                              "certificate_revenue_by_year"),
         credit_revenue_by_year=_by_year(credit_revenue_by_year, n, "credit_revenue_by_year"),
+        export_price_factors=export_price_factors,
     ).loc[1:]
     share = emc.emc_discount_percent / 100.0
     during = years <= c

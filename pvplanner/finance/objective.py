@@ -25,14 +25,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from pvplanner.errors import PlannerInputError
-from pvplanner.finance.cashflow import Year1Savings, _by_year
+from pvplanner.finance.cashflow import Year1Savings, _by_year, _export_factors
 from pvplanner.finance.inputs import FinanceInputs
 
 __all__ = ["npv_from_factors", "present_worth_factors"]
 
 
 def present_worth_factors(
-    inputs: FinanceInputs, degradation: Sequence[float] | np.ndarray
+    inputs: FinanceInputs, degradation: Sequence[float] | np.ndarray,
+    export_price_factors: Sequence[float] | np.ndarray | None = None,
 ) -> dict[str, float]:
     """Linear present-worth factors of the project NPV (see the module docstring).
 
@@ -43,6 +44,9 @@ def present_worth_factors(
         investor's, over ``contract_years``).
     degradation : array-like
         Output factors of years 1..N [-].
+    export_price_factors : array-like, optional
+        Export price of years 1..N relative to year 1 before escalation (see
+        :func:`~pvplanner.finance.cashflow.cash_flow_table`); default all ones.
 
     Returns
     -------
@@ -75,7 +79,7 @@ def present_worth_factors(
         return (1.0 + rate) ** (y - 1.0) * after_tax
 
     energy = escalated(inputs.tariff_escalation_rate)
-    export = escalated(inputs.export_escalation_rate)
+    export = escalated(inputs.export_escalation_rate) * _export_factors(export_price_factors, h)
     share = 1.0 - inputs.emc_discount_percent / 100.0 if emc else 1.0
 
     # One unit of capex: subsidy, depreciation tax shield, then salvage (owner) or write-off

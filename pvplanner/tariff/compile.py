@@ -300,7 +300,15 @@ def _check_charges(tariff: Tariff) -> None:
                 field="tariff.capacity_charge.contracted_kva",
             )
     export = tariff.export
-    if export.kind == "series":
+    if export.kind == "market" and export.mechanism_share > 0 and (
+            export.mechanism_price_per_kwh is None or export.mechanism_years == 0):
+        raise TariffError(
+            "export.mechanism_share is set but the mechanism price or its years are missing; "
+            "give mechanism_price_per_kwh (the price won in the province's auction) and "
+            "mechanism_years, or set mechanism_share to 0",
+            field="tariff.export.mechanism_price_per_kwh",
+        )
+    if export.kind == "series" or (export.kind == "market" and export.series_per_kwh):
         values = np.asarray(export.series_per_kwh or [], dtype=float)
         if values.size == 0 or not np.isfinite(values).all():
             raise TariffError(

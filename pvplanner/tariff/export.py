@@ -1,9 +1,11 @@
 """Which export rule and price apply to a plan: decided here, once.
 
-A tariff preset carries a default export rule; a scenario may name another one
-(``tariff.export``), the site's province picks the coal benchmark price when the rule does
-not name a province, and an export limit of 0 kW means zero export (防逆流) whatever the
-tariff says. :func:`applied_export_policy` makes that decision and :func:`export_terms`
+A tariff preset carries a default export rule (the coal benchmark price); a project
+commissioned from 2025-06-01 sells its exports at market prices instead
+(发改价格〔2025〕136号), at the province's default market price unless the scenario gives
+one; a scenario may name another rule (``tariff.export``); the site's province picks the
+benchmark or market price when the rule does not name a province; and an export limit of
+0 kW means zero export (防逆流) whatever the tariff says. :func:`applied_export_policy` makes that decision and :func:`export_terms`
 states its outcome — the price per kWh with its source, date and status — for the
 plan's record of assumptions. The price series, the bills, the optimizer, the app and the
 proposal all follow the same policy.
@@ -11,12 +13,22 @@ proposal all follow the same policy.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from pvplanner.tariff.files import coal_benchmark_price, export_price_table
+import numpy as np
+
+from pvplanner.tariff.coal import coal_benchmark_price, export_price_table
+from pvplanner.tariff.market import (
+    MARKET_EXPORT_FROM,
+    default_market_price,
+    mechanism_adder_per_kwh,
+    mechanism_year_factors,
+)
 from pvplanner.tariff.model import ExportPolicy, Tariff
 
-__all__ = ["ExportTerms", "applied_export_policy", "apply_export_policy", "export_terms"]
+__all__ = ["ExportTerms", "applied_export_policy", "apply_export_policy", "export_terms",
+           "export_year_factors"]
 
 #: Source text of a zero-export rule forced by the scenario's export limit.
 ZERO_EXPORT_SOURCE = "constraints.export_limit_kw = 0"
@@ -28,6 +40,7 @@ def applied_export_policy(
     *,
     site_province: str | None = None,
     export_limit_kw: float | None = None,
+    commissioning_date: dt.date | None = None,
 ) -> ExportPolicy:
     """The export rule a plan uses.
 
@@ -42,11 +55,16 @@ def applied_export_policy(
         *site's* province (exports are sold where the plant is), else the tariff's region.
     export_limit_kw : float, optional
         The scenario's export limit [kW]; 0 forces zero export (防逆流).
+    commissioning_date : datetime.date, optional
+        When the system starts operating: from 2025-06-01 (136号) the tariff's default
+        coal-benchmark rule becomes a market-price rule. None: before that date's rules
+        are not applied (the tariff's own rule stands).
 
     Returns
     -------
     ExportPolicy
-        With ``province`` filled for coal-benchmark rules.
+        With ``province`` filled for benchmark and market rules, and the province's default
+        market price (with its source and status) where a market rule gives no price.
 
     Examples
     --------
@@ -57,15 +75,34 @@ def applied_export_policy(
     ('coal_benchmark', 'Jiangsu')
     >>> applied_export_policy(zhejiang, export_limit_kw=0).kind
     'zero_export'
+    >>> new = applied_export_policy(zhejiang, commissioning_date=dt.date(2026, 10, 1))
+    >>> (new.kind, new.province, new.status)
+    ('market', 'Zhejiang', 'unverified')
     """
     policy = override if override is not None else tariff.export
     if export_limit_kw == 0 and policy.kind != "zero_export":
         return ExportPolicy(kind="zero_export", source=ZERO_EXPORT_SOURCE)
-    if policy.kind == "coal_benchmark" and not policy.province:
-        province = site_province or tariff.region
-        if province:
-            policy = policy.model_copy(update={"province": province})
+    province = policy.province or site_province or tariff.region or None
+    market_era = commissioning_date is not None and commissioning_date >= MARKET_EXPORT_FROM
+    if override is None and policy.kind == "coal_benchmark" and market_era:
+        policy = ExportPolicy(kind="market", province=province)
+    if policy.kind in ("coal_benchmark", "market") and not policy.province and province:
+        policy = policy.model_copy(update={"province": province})
+    if policy.kind == "market" and _needs_default_price(policy):
+        row = default_market_price(policy.province)
+        source = f"{row['basis']}: {row['source']}"
+        if row["reason"]:
+            source = f"{source}. Unverified because {row['reason']}"
+        policy = policy.model_copy(update={
+            "price_per_kwh": float(row["price_per_kwh"]), "source": source,
+            "status": str(row["status"]), "date": str(row["date"]),
+        })
     return policy
+
+
+def _needs_default_price(policy: ExportPolicy) -> bool:
+    """A market rule that names neither a flat price nor an hourly series."""
+    return policy.series_per_kwh is None and "price_per_kwh" not in policy.model_fields_set
 
 
 def apply_export_policy(tariff: Tariff, policy: ExportPolicy) -> Tariff:
@@ -95,6 +132,14 @@ class ExportTerms:
         Its Chinese name ("" when unknown).
     source, date, status : str
         Where the price comes from, its date or validity, and its status.
+    market_price_per_kwh : float or None
+        Market rules: the (mean) market price [currency/kWh] before the mechanism top-up.
+    mechanism_price_per_kwh : float or None
+        Market rules with a mechanism contract: the mechanism price [currency/kWh].
+    mechanism_share : float
+        Share of exports under the mechanism [fraction] (0 without one).
+    mechanism_years : int
+        Years the mechanism runs (0 without one).
     """
 
     kind: str
@@ -105,6 +150,10 @@ class ExportTerms:
     source: str
     date: str
     status: str
+    market_price_per_kwh: float | None = None
+    mechanism_price_per_kwh: float | None = None
+    mechanism_share: float = 0.0
+    mechanism_years: int = 0
 
 
 def export_terms(policy: ExportPolicy) -> ExportTerms:
@@ -130,10 +179,10 @@ def export_terms(policy: ExportPolicy) -> ExportTerms:
     >>> (terms.kind, terms.price_per_kwh)
     ('zero_export', 0.0)
     """
-    source, status = policy.source, policy.status
+    source, status, date = policy.source, policy.status, policy.date
     price: float | None = None
     mean: float | None = None
-    province = province_zh = date = ""
+    province = province_zh = ""
     if policy.kind == "zero_export":
         # Zero export is the customer's grid-connection choice (or the scenario's limit).
         price, status = 0.0, "user"
@@ -147,10 +196,51 @@ def export_terms(policy: ExportPolicy) -> ExportTerms:
         row = _benchmark_row(policy.province or "")
         province, province_zh = str(row["province"]), str(row["province_zh"])
         source, date, status = str(row["source"]), str(row["date"]), str(row["status"])
+    market = mechanism = None
+    share, years = 0.0, 0
+    if policy.kind == "market":
+        row = default_market_price(policy.province)
+        province = policy.province or ""
+        province_zh = str(row["province_zh"]) if row["province"] != "*" else ""
+        values = policy.series_per_kwh
+        market = float(np.mean(values)) if values else float(policy.price_per_kwh)
+        adder = 0.0
+        if policy.has_mechanism:
+            mechanism, share = policy.mechanism_price_per_kwh, policy.mechanism_share
+            years = policy.mechanism_years
+            adder = mechanism_adder_per_kwh(market, mechanism, share)
+        if values:
+            mean = market + adder
+        else:
+            price = market + adder
     return ExportTerms(
         kind=policy.kind, price_per_kwh=price, mean_price_per_kwh=mean, province=province,
         province_zh=province_zh, source=source, date=date, status=status,
+        market_price_per_kwh=market, mechanism_price_per_kwh=mechanism,
+        mechanism_share=share, mechanism_years=years,
     )
+
+
+def export_year_factors(terms: ExportTerms, years: int) -> np.ndarray:
+    """Export price of each year relative to year 1 (before escalation), shape (years,).
+
+    Ones, except that a mechanism contract's top-up stops after its years.
+
+    Examples
+    --------
+    >>> terms = export_terms(ExportPolicy(kind="market", price_per_kwh=0.25,
+    ...     mechanism_price_per_kwh=0.35, mechanism_share=0.8, mechanism_years=10))
+    >>> round(terms.price_per_kwh, 4)
+    0.33
+    >>> export_year_factors(terms, 12)[[0, 9, 10]].round(4).tolist()
+    [1.0, 1.0, 0.7576]
+    """
+    if terms.market_price_per_kwh is None or terms.mechanism_price_per_kwh is None:
+        return np.ones(int(years))
+    adder = mechanism_adder_per_kwh(terms.market_price_per_kwh, terms.mechanism_price_per_kwh,
+                                    terms.mechanism_share)
+    return mechanism_year_factors(terms.market_price_per_kwh, adder, terms.mechanism_years,
+                                  years)
 
 
 def _benchmark_row(province: str) -> dict[str, object]:

@@ -226,30 +226,50 @@ class ExportPolicy(BaseModel):
     """What exported energy earns.
 
     ``coal_benchmark``: the province's coal-fired benchmark price (``data/export_prices.csv``,
-    province from ``province`` or the tariff's ``region``); ``constant``: ``price_per_kwh``;
-    ``series``: ``series_per_kwh`` (8760 hourly values, or one per step of the bill's index);
-    ``zero_export``: export is not allowed (防逆流; the optimizer must keep it at zero);
-    ``net_metering``: exports are credited at the import price of their step and netted
-    against energy charges per ``netting`` period; unused credit at the end of the period is
-    forfeited.
+    province from ``province`` or the tariff's ``region``), the rule of projects commissioned
+    before 2025-06-01; ``market``: projects commissioned from 2025-06-01 sell exports at
+    market prices (发改价格〔2025〕136号): ``price_per_kwh`` (a flat average) or
+    ``series_per_kwh`` (hourly), the province's default from ``data/export_market_prices.csv``
+    where neither is given, plus an optional mechanism contract for difference on
+    ``mechanism_share`` of the exports at ``mechanism_price_per_kwh`` for
+    ``mechanism_years``; ``constant``: ``price_per_kwh``; ``series``: ``series_per_kwh``
+    (8760 hourly values, or one per step of the bill's index); ``zero_export``: export is not
+    allowed (防逆流; the optimizer must keep it at zero); ``net_metering``: exports are
+    credited at the import price of their step and netted against energy charges per
+    ``netting`` period; unused credit at the end of the period is forfeited.
     """
 
     model_config = _STRICT
 
-    kind: Literal["coal_benchmark", "constant", "series", "zero_export", "net_metering"] = (
-        "constant"
-    )
+    kind: Literal["coal_benchmark", "market", "constant", "series", "zero_export",
+                  "net_metering"] = "constant"
     province: str | None = None
-    price_per_kwh: float = Field(0.0, allow_inf_nan=False)
+    price_per_kwh: float = Field(0.0, ge=0.0, le=10.0, allow_inf_nan=False)
     series_per_kwh: list[float] | None = None
     netting: Literal["monthly", "annual"] = "monthly"
+    mechanism_price_per_kwh: float | None = Field(
+        None, ge=0.0, le=10.0, allow_inf_nan=False,
+        description="136号 mechanism (CfD) price won in the province's auction [currency/kWh]")
+    mechanism_share: float = Field(
+        0.0, ge=0.0, le=1.0, allow_inf_nan=False,
+        description="share of the exported energy under the mechanism [fraction] "
+                    "(provinces cap it at 0.8-0.9)")
+    mechanism_years: int = Field(0, ge=0, le=30,
+                                 description="years the mechanism price applies")
     source: str = ""
+    date: str = Field("", description="date or validity of the price's source")
     status: Status = "unverified"
 
     @property
     def allows_export(self) -> bool:
         """False under ``zero_export`` (防逆流)."""
         return self.kind != "zero_export"
+
+    @property
+    def has_mechanism(self) -> bool:
+        """True for a market rule with a mechanism contract on some of its exports."""
+        return (self.kind == "market" and self.mechanism_price_per_kwh is not None
+                and self.mechanism_share > 0 and self.mechanism_years > 0)
 
 
 class Tariff(BaseModel):

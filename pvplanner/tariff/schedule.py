@@ -25,7 +25,8 @@ from pvplanner.tariff.compile import (
     CompiledTariff,
     compile_tariff,
 )
-from pvplanner.tariff.model import Tariff
+from pvplanner.tariff.market import mechanism_adder_per_kwh
+from pvplanner.tariff.model import ExportPolicy, Tariff
 
 __all__ = [
     "StepContext",
@@ -186,8 +187,9 @@ def _export_prices(
     export = tariff.export
     if export.kind == "coal_benchmark":
         return np.full(n, coal_benchmark_price(export.province or tariff.region))
-    if export.kind == "constant":
-        return np.full(n, float(export.price_per_kwh))
+    if export.kind == "constant" or (export.kind == "market" and export.series_per_kwh is None):
+        base = np.full(n, float(export.price_per_kwh))
+        return base + _mechanism_adder(export, base)
     if export.kind == "zero_export":
         return np.zeros(n)
     if export.kind == "net_metering":
@@ -195,14 +197,23 @@ def _export_prices(
         return import_price.copy()
     values = np.asarray(export.series_per_kwh, dtype=float)
     if len(values) == n:
-        return values.copy()
+        return values + _mechanism_adder(export, values)
     if len(values) in (8760, 8784) and ctx.hour_of_year.max() < len(values):
-        return values[ctx.hour_of_year]
+        stepped = values[ctx.hour_of_year]
+        return stepped + _mechanism_adder(export, stepped)
     raise TariffError(
         f"export.series_per_kwh has {len(values)} values; give 8760 hourly prices or one "
         f"per step ({n})",
         field="tariff.export.series_per_kwh",
     )
+
+
+def _mechanism_adder(export: ExportPolicy, market: np.ndarray) -> float:
+    """Year-1 CfD top-up of a market rule [currency/kWh] (the reference: the mean price)."""
+    if not export.has_mechanism:
+        return 0.0
+    return mechanism_adder_per_kwh(float(np.mean(market)), export.mechanism_price_per_kwh,
+                                   export.mechanism_share)
 
 
 def tariff_periods(tariff: Tariff, index: pd.DatetimeIndex) -> pd.Series:
