@@ -17,7 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pvplanner.carbon.accounting import EmissionFactor, carbon_asset, carbon_defaults
+from pvplanner.carbon.accounting import (
+    EmissionFactor,
+    carbon_asset,
+    carbon_defaults,
+    grid_factor_decline,
+    location_factor_for,
+)
 from pvplanner.finance.inputs import finance_defaults
 from pvplanner.pv.models import pv_defaults
 from pvplanner.result import Assumption
@@ -94,6 +100,9 @@ class ResolvedInputs:
     period_prices : Mapping
         Time-of-use period -> (lowest, highest) import price applied in it over the year
         [currency/kWh] (seasons and holidays may differ).
+    tariff_rows : tuple of dict
+        The tariff version's own rows (components, charges, each with source, validity and
+        status) from :meth:`pvplanner.tariff.ResolvedTariff.assumption_rows`.
     """
 
     tariff: Tariff
@@ -106,6 +115,7 @@ class ResolvedInputs:
     load_kwh: float
     load_interval_minutes: int
     period_prices: Mapping[str, tuple[float, float]]
+    tariff_rows: tuple[Mapping[str, Any], ...] = ()
 
 
 def plan_assumptions(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]:
@@ -126,7 +136,8 @@ def plan_assumptions(scenario: Scenario, resolved: ResolvedInputs) -> list[Assum
     rows += _site_rows(scenario, resolved)
     rows += _weather_rows(resolved.weather)
     rows += _load_rows(scenario, resolved)
-    rows += _tariff_rows(scenario, resolved.tariff, resolved.period_prices)
+    rows += _tariff_rows(scenario, resolved.tariff, resolved.period_prices,
+                         resolved.tariff_rows)
     rows += _export_rows(scenario, resolved.export)
     rows += _carbon_rows(scenario, resolved)
     rows += _finance_rows(scenario)
@@ -214,10 +225,13 @@ def _file_name(path: str) -> str:
 
 
 def _tariff_rows(scenario: Scenario, tariff: Tariff,
-                 period_prices: Mapping[str, tuple[float, float]]) -> list[Assumption]:
+                 period_prices: Mapping[str, tuple[float, float]],
+                 version_rows: tuple[Mapping[str, Any], ...]) -> list[Assumption]:
+    """The tariff: its version (or the user's own prices), the components and charges with
+    their sources, and the import price applied in each time-of-use period."""
     custom = scenario.tariff.custom is not None
     source = USER_INPUT if custom else tariff.source
-    status = "user" if custom else tariff.status
+    status = "user" if custom or tariff.status == "user" else tariff.status
     date = "" if tariff.effective_date is None else tariff.effective_date.isoformat()
     rows = [
         Assumption("tariff", "tariff.preset", tariff.name, "", source, date, status,
@@ -226,27 +240,41 @@ def _tariff_rows(scenario: Scenario, tariff: Tariff,
         Assumption("tariff", "tariff.customer_class", tariff.customer_class, "", source, date,
                    status),
     ]
+    for row in version_rows:
+        if row["item"] == "tariff.custom":  # its value is the tariff's id: stated above
+            continue
+        if row["item"] == "tariff.version":
+            # The version's id is internal: its first day and validity say which it is.
+            rows[0] = Assumption("tariff", "tariff.preset", tariff.name, "", row["source"],
+                                 row["date"], row["status"], value_zh=row.get("value_zh"))
+            continue
+        rows.append(Assumption(**{**row, "category": "tariff"}))
     for period, (low, high) in period_prices.items():
-        rows.append(Assumption("tariff", f"tariff.price.{period}", round(low, 6) if
-                               math.isclose(low, high) else f"{low:.4f}-{high:.4f}",
-                               f"{tariff.currency}/kWh", source, date, status))
-    for i, charge in enumerate(tariff.demand_charges):
-        rates = [tier.rate_per_kw_month for tier in charge.tiers] or [charge.rate_per_kw_month]
-        for rate in rates:
-            rows.append(Assumption("tariff", f"tariff.demand_charge.{i}", float(rate),
-                                   f"{tariff.currency}/kW/month", source, date, status))
-    if tariff.capacity_charge is not None and tariff.basic_charge_basis == "capacity":
-        rows.append(Assumption("tariff", "tariff.capacity_charge",
-                               float(tariff.capacity_charge.rate_per_kva_month),
-                               f"{tariff.currency}/kVA/month", source, date, status))
+        rows.append(Assumption(
+            "tariff", f"tariff.price.{period}",
+            round(low, 6) if math.isclose(low, high) else f"{low:.4f}-{high:.4f}",
+            f"{tariff.currency}/kWh",
+            "applied by the plan: the tariff's components and time-of-use ratios",
+            date, "derived"))
+    if not any(row["item"] == "tariff.version" for row in version_rows):
+        # A custom tariff: its charges as typed.
+        for i, charge in enumerate(tariff.demand_charges):
+            rates = [tier.rate_per_kw_month for tier in charge.tiers] or [
+                charge.rate_per_kw_month]
+            for rate in rates:
+                rows.append(Assumption("tariff", f"tariff.demand_charge.{i}", float(rate),
+                                       f"{tariff.currency}/kW/month", source, date, status))
+        if tariff.capacity_charge is not None and tariff.basic_charge_basis == "capacity":
+            rows.append(Assumption("tariff", "tariff.capacity_charge",
+                                   float(tariff.capacity_charge.rate_per_kva_month),
+                                   f"{tariff.currency}/kVA/month", source, date, status))
     return rows
 
 
 def _export_rows(scenario: Scenario, terms: ExportTerms) -> list[Assumption]:
     currency = scenario.currency
     rows = [Assumption("export", "export.rule", terms.kind, "", terms.source or USER_INPUT,
-                       terms.date, terms.status or "user",
-                       value_zh=terms.province_zh or None)]
+                       terms.date, terms.status or "user")]
     if terms.price_per_kwh is not None:
         rows.append(Assumption("export", "export.price_per_kwh", terms.price_per_kwh,
                                f"{currency}/kWh", terms.source or USER_INPUT, terms.date,
@@ -273,11 +301,18 @@ def _factor_row(item: str, factor: EmissionFactor) -> Assumption:
 def _carbon_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]:
     c = scenario.carbon
     defaults = carbon_defaults()
+    location = resolved.location_factor
+    # Which factor and why: named by the scenario, or the site province's default.
+    choice = location_factor_for(scenario.site.province, c.location_factor_id)
+    why = f"{choice.reason}; " if choice.factor.id == location.id else ""
     rows = [
-        _factor_row("carbon.location_factor", resolved.location_factor),
+        Assumption("emission", "carbon.location_factor", location.factor_tco2_per_mwh,
+                   "tCO2/MWh", f"{why}{location.region}: {location.source}",
+                   str(location.data_year or ""), location.status),
         _factor_row("carbon.residual_factor", resolved.residual_factor),
-        _user("emission", "carbon.grid_factor_decline_percent_per_year",
-              float(c.grid_factor_decline_percent_per_year), "%/year"),
+        _default_or_user("emission", "carbon.grid_factor_decline_percent_per_year",
+                         float(c.grid_factor_decline_percent_per_year), "%/year",
+                         grid_factor_decline()),
         _default_or_user("assets", "carbon.certificates", c.certificates, "",
                          defaults.get("certificates")),
     ]

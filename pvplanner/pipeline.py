@@ -43,6 +43,7 @@ from pvplanner.result import (
 from pvplanner.scenario.model import Scenario, parse_scenario
 from pvplanner.sizing import SizingInputs, build_problem, year1_savings
 from pvplanner.tariff import (
+    ResolvedTariff,
     Tariff,
     compute_bill,
     demand_charge_windows,
@@ -54,6 +55,7 @@ from pvplanner.tariff.export import (
     applied_export_policy,
     apply_export_policy,
     export_terms,
+    export_year_factors,
 )
 from solver.api import optimize
 from solver.curves import npv_curve
@@ -82,6 +84,8 @@ class Prepared:
     export: ExportTerms
     utc_offset_hours: float
     load_interval_minutes: int
+    tariff_rows: tuple[dict, ...] = ()
+    tariff_notes: tuple[str, ...] = ()
 
 
 def _scenario_wording(note: str) -> str:
@@ -121,7 +125,8 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
         scenario.pv.degradation_annual_percent,
     )
     optimise_finance = _optimisation_finance(scenario)
-    factors = finance.present_worth_factors(optimise_finance, degradation)
+    export_factors = export_year_factors(prepared.export, scenario.finance.analysis_years)
+    factors = finance.present_worth_factors(optimise_finance, degradation, export_factors)
 
     tick = time.perf_counter()
     problem = build_problem(scenario, prepared.sizing, factors)
@@ -151,7 +156,7 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
     timings["evaluate_dispatch"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    result = _assemble(scenario, prepared, sized, year1, degradation, curve)
+    result = _assemble(scenario, prepared, sized, year1, degradation, export_factors, curve)
     result.timings_s.update(timings)
     result.timings_s["report"] = time.perf_counter() - tick
     result.timings_s["total"] = time.perf_counter() - start
@@ -189,11 +194,12 @@ def prepare(scenario: Scenario) -> Prepared:
         weather_key, float(elevation), _json(scenario.roof_planes), scenario.pv.model_dump_json()
     )
     index = profiles.index
-    tariff = scenario_tariff(scenario)
+    tariff, tariff_version = _tariff_and_version(scenario)
     prices = price_series(tariff, index)
     load_kw, notes, interval = _load(scenario, index, prices["period"], offset)
     windows = demand_charge_windows(tariff, index)
-    factor = carbon.emission_factor(scenario.carbon.location_factor_id)
+    # The factor named by the scenario, else the site province's latest average.
+    factor = carbon.location_factor_for(site.province, scenario.carbon.location_factor_id).factor
     residual = carbon.emission_factor(scenario.carbon.residual_factor_id,
                                       field="carbon.residual_factor_id")
     sizing = SizingInputs(
@@ -211,6 +217,8 @@ def prepare(scenario: Scenario) -> Prepared:
         tariff=tariff, prices=prices, sizing=sizing, load_notes=tuple(notes),
         emission_factor=factor, residual_factor=residual, export=export_terms(tariff.export),
         utc_offset_hours=float(offset), load_interval_minutes=interval,
+        tariff_rows=tuple(tariff_version.assumption_rows()),
+        tariff_notes=tuple(tariff_version.notes),
     )
 
 
@@ -239,13 +247,19 @@ def scenario_tariff(scenario: Scenario) -> Tariff:
 
     Decided here once for the plan, the CLI's ``load inspect`` and the app.
     """
+    return _tariff_and_version(scenario)[0]
+
+
+def _tariff_and_version(scenario: Scenario) -> tuple[Tariff, ResolvedTariff]:
     choice = scenario.tariff
-    tariff = resolve_tariff(choice).tariff  # preset version, bill-typed prices or custom
+    start = scenario.analysis_start()
+    # The preset version in force on the start date, bill-typed prices or a custom tariff.
+    resolved = resolve_tariff(choice, on_date=start)
     policy = applied_export_policy(
-        tariff, choice.export, site_province=scenario.site.province,
-        export_limit_kw=scenario.constraints.export_limit_kw,
+        resolved.tariff, choice.export, site_province=scenario.site.province,
+        export_limit_kw=scenario.constraints.export_limit_kw, commissioning_date=start,
     )
-    return apply_export_policy(tariff, policy)
+    return apply_export_policy(resolved.tariff, policy), resolved
 
 
 def _load(scenario: Scenario, index: pd.DatetimeIndex, periods: pd.Series, offset: float):
@@ -309,7 +323,8 @@ def _curve_sizes(max_kwp: float, points: int) -> np.ndarray:
 
 
 def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
-              year1: SizingResult, degradation: np.ndarray, curve: pd.DataFrame) -> Result:
+              year1: SizingResult, degradation: np.ndarray, export_factors: np.ndarray,
+              curve: pd.DataFrame) -> Result:
     """The Result of a sized design: year-1 flows, bills, cash flows, carbon, assumptions."""
     dispatch = year1.dispatch
     sizing, index, tariff = prepared.sizing, prepared.index, prepared.tariff
@@ -335,6 +350,7 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         f_in, capex_breakdown=capex, year1_savings=savings, degradation_factors=degradation,
         certificate_revenue_by_year=ledger["certificate_revenue"].to_numpy(),
         credit_revenue_by_year=ledger["credit_revenue"].to_numpy(),
+        export_price_factors=export_factors,
     )
     avoided = carbon.avoided_emissions(
         flows.self_consumed_kwh, flows.exported_kwh,
@@ -427,6 +443,13 @@ def _carbon_summary(scenario: Scenario, prepared: Prepared, flows: EnergyFlows,
         credit_revenue_year1=_first(ledger, "credit_revenue"),
         scope2=scope2.to_dict(),
         double_counting_note=scope2.note,
+        avoided_tco2_self_consumed_year1=_first(avoided, "self_consumed_tco2"),
+        avoided_tco2_exported_year1=_first(avoided, "exported_tco2"),
+        certificates_tradable_year1=int(_first(ledger, "certificates_tradable")),
+        certificates_non_tradable_year1=int(_first(ledger, "certificates_non_tradable")),
+        reference_plant=carbon.reference_plant_comparison(location.factor_tco2_per_mwh),
+        emission_factor_basis=carbon.location_factor_for(
+            scenario.site.province, scenario.carbon.location_factor_id).basis,
     )
 
 
@@ -445,7 +468,7 @@ def _solver_summary(sized: SizingResult, year1: SizingResult) -> SolverSummary:
 
 
 def _warnings(prepared: Prepared, sized: SizingResult, year1: SizingResult) -> list[str]:
-    return [*prepared.load_notes, *prepared.weather_meta.get("notes", []),
+    return [*prepared.tariff_notes, *prepared.load_notes, *prepared.weather_meta.get("notes", []),
             *map(_scenario_wording, sized.notes),
             *(f"Year-1 dispatch: {_scenario_wording(note)}" for note in year1.notes
               if year1 is not sized and note not in sized.notes)]
@@ -470,6 +493,7 @@ def _resolved(prepared: Prepared, load_kwh: float) -> ResolvedInputs:
         load_interval_minutes=prepared.load_interval_minutes,
         period_prices=period_price_ranges(prices["period"].to_numpy(),
                                           prices["import_price_per_kwh"].to_numpy()),
+        tariff_rows=prepared.tariff_rows,
     )
 
 

@@ -187,13 +187,13 @@ def test_proposal_structure(demo):
                        if getattr(b, "rows", None))
     text = " ".join(" ".join(row) for row in assumptions.rows)
     # Every kind of assumption is listed with its source.
-    for needle in ("CSWD", "Zhejiang large industry time-of-use", "0.5306 tCO2/MWh",
+    for needle in ("CSWD", "Zhejiang large industry time-of-use", "0.4974 tCO2/MWh",
                    "0.6096 tCO2/MWh", "Certificate price", "Discount rate",
-                   "NREL/TP-6A20-62641", "14.08%", "0.4153 CNY/kWh"):
+                   "NREL/TP-6A20-62641", "14.08%", "0.2500 CNY/kWh", "market price (136号)"):
         assert needle in text, needle
     # Internal ids never reach the reader.
-    for internal in ("zhejiang_2026_large_industry", "cn-national-2023-average",
-                     "gec-2025-10-vintage-2025", "data/"):
+    for internal in ("zhejiang_2026_large_industry", "cn-zhejiang-2023-average",
+                     "gec-2025-12-vintage-2025", "data/"):
         assert internal not in text, internal
 
 

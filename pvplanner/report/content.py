@@ -297,7 +297,9 @@ def _energy(c: _Ctx) -> Section:
     ], columns=4)
     high, low = tables.peak_months(r)
     long_names = t.raw("month.long")
-    days = [(long_names[m - 1], tables.typical_day(r, m)) for m in dict.fromkeys((high, low))]
+    # A Result read back from the store keeps no hourly table: no typical day then.
+    days = ([(long_names[m - 1], tables.typical_day(r, m)) for m in dict.fromkeys((high, low))]
+            if len(r.hourly) else [])
     show_curtailed = not _is_zero(monthly["curtailed_kwh"])
     header = [t("energy.month"), c.head(t("energy.load"), "kWh"),
               c.head(t("energy.pv"), "kWh"), c.head(t("energy.self_consumed"), "kWh"),
@@ -327,7 +329,8 @@ def _energy(c: _Ctx) -> Section:
         grid,
         Paragraph(balance),
         Figure("monthly_energy", "", spec=charts.monthly_energy_chart(monthly, t)),
-        Figure("typical_day", t("energy.day_caption"), spec=charts.typical_day_chart(days, t)),
+        *([Figure("typical_day", t("energy.day_caption"),
+                  spec=charts.typical_day_chart(days, t))] if days else []),
         Table(t("energy.monthly_table"), header, rows, ["L"] + ["R"] * (n - 1),
               [0.8] + [1.0] * (n - 1), total_rows=1),
     ]
@@ -449,6 +452,47 @@ def _scope2_values(scope2: dict[str, Any]) -> dict[str, float | None]:
     }
 
 
+def _carbon_split(c: _Ctx) -> list[Paragraph]:
+    """Which avoided CO2 lowers the company's Scope 2, and the lifetime figure's factor trend."""
+    r, t, f = c.result, c.t, c.f
+    carbon = r.carbon
+    out: list[Paragraph] = []
+    own, exported = carbon.avoided_tco2_self_consumed_year1, carbon.avoided_tco2_exported_year1
+    if own is not None and exported is not None:
+        out.append(Paragraph(t("carbon.split", total=f.tco2(carbon.avoided_tco2_year1),
+                               self_consumed=f.tco2(own), exported=f.tco2(exported)),
+                             "body", title=t("carbon.split_title")))
+    rate = c.used("carbon.grid_factor_decline_percent_per_year")
+    if rate is not None:
+        lifetime = f.tco2(carbon.avoided_tco2_lifetime)
+        out.append(Paragraph(t("carbon.decline", lifetime=lifetime,
+                               rate=f.percent_value(float(rate), 2)) if float(rate) else
+                             t("carbon.decline_none", lifetime=lifetime), "note"))
+    return out
+
+
+def _reference_plant(c: _Ctx) -> Paragraph | None:
+    """What the reference plant's quoted figure implies, and which factor gives it."""
+    t, f = c.t, c.f
+    ref = c.result.carbon.reference_plant
+    if not ref or ref.get("plan_factor_tco2_per_mwh") is None:
+        return None
+    closest = ref["closest_factor"]
+    region = closest["region_zh"] if c.lang == "zh" and closest["region_zh"] else \
+        closest["region"]
+    name = t("carbon.factor_name", region=region,
+             kind=t.get(f"carbon.kind_{closest['kind']}", closest["kind"]),
+             year=closest["data_year"] or t.na)
+    text = t("carbon.reference", generation=f.energy(ref["generation_mwh"] * 1000.0),
+             avoided=f.tco2(ref["avoided_tco2"]),
+             implied=f.number(ref["implied_tco2_per_mwh"], 2), name=name,
+             factor=f.number(closest["factor_tco2_per_mwh"], 4),
+             closest=f.tco2(ref["closest_avoided_tco2"]),
+             plan_factor=f.number(ref["plan_factor_tco2_per_mwh"], 4),
+             plan=f.tco2(ref["plan_factor_avoided_tco2"]))
+    return Paragraph(text, "note", title=t("carbon.reference_title"))
+
+
 def _carbon(c: _Ctx) -> Section:
     r, t, f = c.result, c.t, c.f
     carbon = r.carbon
@@ -465,8 +509,10 @@ def _carbon(c: _Ctx) -> Section:
     blocks: list[Any] = [
         KpiGrid(items, columns=4),
         Paragraph(t("carbon.factor", value=f.number(carbon.emission_factor_tco2_per_mwh, 4),
-                    source=factor.source if factor else carbon.emission_factor_source,
-                    year=factor.date if factor and factor.date else t.na), "note"),
+                    source=carbon.emission_factor_source,
+                    year=factor.date if factor and factor.date else t.na)
+                  + t.get(f"carbon.basis_{carbon.emission_factor_basis}", ""), "note"),
+        *_carbon_split(c),
     ]
     values = _scope2_values(carbon.scope2 or {})
     scope_rows = []
@@ -490,6 +536,11 @@ def _carbon(c: _Ctx) -> Section:
     policy = str(c.used("carbon.certificates") or (carbon.scope2 or {}).get("certificates", ""))
     note = t.get(f"certificates.{policy}", (carbon.scope2 or {}).get("note", ""))
     blocks.append(Paragraph(note, "body", title=t("carbon.certificates_policy")))
+    tradable = carbon.certificates_tradable_year1
+    non_tradable = carbon.certificates_non_tradable_year1
+    if tradable is not None and non_tradable is not None:
+        blocks.append(Paragraph(t("carbon.certificate_kinds", tradable=f.count(tradable),
+                                  non_tradable=f.count(non_tradable)), "note"))
     ledger = tables.ledger_summary(r)
     if len(ledger):
         columns = [("generation_mwh", "carbon.generation", 1),
@@ -511,6 +562,9 @@ def _carbon(c: _Ctx) -> Section:
         n = len(header)
         blocks.append(Table(t("carbon.ledger_table"), header, rows, ["C"] + ["R"] * (n - 1),
                             [0.6] + [1.0] * (n - 1), total_rows=1, font_size=7.5))
+    reference = _reference_plant(c)
+    if reference is not None:
+        blocks.append(reference)
     blocks.append(Paragraph(t("carbon.double_counting"), "box",
                             title=t("carbon.double_counting_title")))
     return Section("carbon", 0, t("sections.carbon"), blocks)
@@ -544,8 +598,15 @@ def _item_label(c: _Ctx, item: str) -> str:
     if item.startswith("tariff.price."):
         period = item.rpartition(".")[2]
         return t("assumption_items.tariff_price", period=t.get(f"tou_period.{period}", period))
-    if item.startswith("tariff.demand_charge."):
+    if item.startswith("tariff.demand_charge"):
         return t("assumption_items.tariff_demand_charge")
+    if item.startswith("tariff.component."):
+        key = item.rpartition(".")[2]
+        return t("assumption_items.tariff_component",
+                 component=t.get(f"tariff_component.{key}", key))
+    if item.startswith("tariff.bill."):
+        period = item.rpartition(".")[2]
+        return t("assumption_items.tariff_bill", period=t.get(f"tou_period.{period}", period))
     return t.get(f"assumption_items.{item.replace('.', '_')}", item)
 
 
@@ -574,8 +635,8 @@ def _assumption_value(c: _Ctx, row: Assumption) -> str:
     if unit == "fraction" or unit == "fraction/year":
         shown = f.percent(number, 1)
         return shown + ("/" + t("units.per_year") if unit.endswith("/year") else "")
-    if unit == "%":
-        return f.percent_value(number, 2 if abs(number) < 1 else 1)
+    if unit == "%":  # as many decimals as the value has, at most two (14.08 %, 2.0 %)
+        return f.percent_value(number, 2 if round(number, 1) != round(number, 2) else 1)
     if unit in ("years", "year"):
         if row.item.endswith("_replacement_year"):
             return t("units.year_n", value=int(number)) if number else t.na

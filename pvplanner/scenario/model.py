@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pvplanner.carbon.accounting import CarbonInputs
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
+from pvplanner.nesting import nesting_depth
 from pvplanner.pv.models import PVModelSettings, RoofPlane
 from pvplanner.scenario.site import (
     BatteryOptions,
@@ -36,6 +37,11 @@ SCHEMA_VERSION = 1
 
 #: Largest scenario file accepted [bytes] (a scenario is a few kB; a huge file is a mistake).
 MAX_SCENARIO_BYTES = 5_000_000
+
+#: Deepest nesting of tables and lists accepted in a scenario document. A scenario needs
+#: about 8 (a custom tariff's periods inside the tariff inside the scenario); thousands of
+#: levels would exhaust the parsers' recursion instead of giving a message.
+MAX_NESTING_LEVELS = 32
 
 
 class TariffChoice(BaseModel):
@@ -121,9 +127,16 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: int = Field(SCHEMA_VERSION, description="Scenario document version")
+    schema_version: int = Field(SCHEMA_VERSION, ge=1, strict=True,
+                                description="Scenario document version (a whole number)")
     name: str = Field("Scenario", min_length=1, max_length=200)
     currency: str = Field("CNY", min_length=3, max_length=3, description="ISO 4217 code")
+    start_date: dt.date | None = Field(
+        None, ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31),
+        description="Commissioning / analysis start date: picks the tariff version in force "
+                    "and the export rule (projects from 2025-06-01 sell exports at market "
+                    "prices, 发改价格〔2025〕136号); empty: the day the plan is made",
+    )
     site: Site
     weather: WeatherChoice = Field(default_factory=WeatherChoice)
     roof_planes: list[RoofPlane] = Field(..., min_length=1, max_length=200)
@@ -142,6 +155,10 @@ class Scenario(BaseModel):
         if duplicates:
             raise ValueError(f"roof plane names must be unique; repeated: {duplicates}")
         return self
+
+    def analysis_start(self) -> dt.date:
+        """``start_date``, or today when the scenario leaves it open."""
+        return self.start_date or dt.date.today()
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -172,7 +189,13 @@ def _as_input_error(problem: ValidationError) -> PlannerInputError:
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older scenario document up to :data:`SCHEMA_VERSION`."""
     version = data.get("schema_version", SCHEMA_VERSION)
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise PlannerInputError(
+            f"scenario schema_version {version!r} must be a whole number of at least 1 "
+            f"(written without quotes; this pvplanner writes {SCHEMA_VERSION})",
+            field="schema_version",
+        )
+    if version > SCHEMA_VERSION:
         raise PlannerInputError(
             f"scenario schema_version {version!r} is newer than this pvplanner understands "
             f"({SCHEMA_VERSION}); upgrade pvplanner",
@@ -181,12 +204,22 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _too_deep(origin: str) -> PlannerInputError:
+    return PlannerInputError(
+        f"{origin} nests tables or lists more than {MAX_NESTING_LEVELS} levels deep; a "
+        "scenario needs a few levels (site, roof planes, load, tariff...). Check the file "
+        "for brackets that are opened and never closed."
+    )
+
+
 def parse_scenario(data: dict[str, Any] | Scenario) -> Scenario:
     """Validate a scenario document; errors become :class:`PlannerInputError`."""
     if isinstance(data, Scenario):
         return data
     if not isinstance(data, dict):
         raise PlannerInputError("a scenario must be a JSON/TOML object (a table of fields)")
+    if nesting_depth(data, MAX_NESTING_LEVELS) > MAX_NESTING_LEVELS:
+        raise _too_deep("the scenario")
     try:
         return Scenario.model_validate(_migrate(dict(data)))
     except ValidationError as problem:
@@ -221,9 +254,9 @@ def load_scenario(path: str | Path) -> Scenario:
 def scenario_from_text(text: str, *, fmt: str = "json", origin: str = "scenario") -> dict:
     """Parse JSON or TOML text into a dict (errors name the line)."""
     try:
-        if fmt == "toml":
-            return tomllib.loads(text)
-        return json.loads(text)
+        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+    except RecursionError:  # thousands of nested brackets: the parser ran out of stack
+        raise _too_deep(origin) from None
     except tomllib.TOMLDecodeError as problem:
         raise PlannerInputError(f"{origin} is not valid TOML: {problem}") from None
     except json.JSONDecodeError as problem:
@@ -231,6 +264,9 @@ def scenario_from_text(text: str, *, fmt: str = "json", origin: str = "scenario"
             f"{origin} is not valid JSON: {problem.msg} at line {problem.lineno}, "
             f"column {problem.colno}"
         ) from None
+    if nesting_depth(data, MAX_NESTING_LEVELS) > MAX_NESTING_LEVELS:
+        raise _too_deep(origin)
+    return data
 
 
 def _resolve_paths(scenario: Scenario, folder: Path) -> Scenario:
