@@ -432,7 +432,7 @@ class _Prober:
         if den is None:
             sess.set_cost(e_num.dense(model.n_cols) * sign, 0.0)
             out = sess.solve()
-            if out.status != "optimal":
+            if out.status != "optimal" or out.colvals is None:
                 return None
             v = e_num.value(out.colvals)
             return v, v, 1.0
@@ -443,7 +443,7 @@ class _Prober:
             c = (e_num.dense(model.n_cols) - lam * e_den.dense(model.n_cols)) * sign
             sess.set_cost(c, 0.0)
             out = sess.solve()
-            if out.status != "optimal":
+            if out.status != "optimal" or out.colvals is None:
                 return last
             nv, dv = e_num.value(out.colvals), e_den.value(out.colvals)
             if dv <= 1e-9:

@@ -285,11 +285,11 @@ def point_from_flows(model: LinearModel, flows: dict) -> np.ndarray:
         col = model.fam[name]
         m = col >= 0
         v[col[m]] = np.asarray(flows[name])[m]
-    col = model.fam.get("z")
-    if col is not None:
-        m = col >= 0
-        v[col[m]] = np.maximum((np.asarray(flows["e"])[m] > 0).astype(float),
-                               model.col_lower[col[m]])
+    z_col = model.fam.get("z")
+    if z_col is not None:
+        m = z_col >= 0
+        v[z_col[m]] = np.maximum((np.asarray(flows["e"])[m] > 0).astype(float),
+                                 model.col_lower[z_col[m]])
     p = model.problem
     imp = p.load_kw - flows["l"] - flows["d"] + flows["cg"]
     for k, dc in enumerate(p.demand_charges):
@@ -306,7 +306,7 @@ def _candidates(model: LinearModel, colvals: np.ndarray) -> list[dict]:
     flows = model.flows(colvals)
     out = []
     if model.battery_kwh < 0:
-        out.append(greedy_flows(p, flows["kwp"], b))
+        out.append(greedy_flows(p, np.asarray(flows["kwp"]), b))
     out.append(repair_flows(p, flows, b, net_metering=nem))
     return out
 
@@ -425,6 +425,7 @@ class _BoxSearch:
 
     def root(self) -> tuple | None:
         """The set of all feasible sizes, or None if a plane is unbounded."""
+        assert self.model.x_upper is not None  # set by build_model
         hi = np.minimum(self.x_hi0, self.model.x_upper)
         if not np.isfinite(hi).all():
             return None
@@ -471,7 +472,7 @@ class _BoxSearch:
         m_e = np.maximum(np.minimum(self.e_lim, g_hi - self.load), 0.0)
         self._set_coefs(self.r_exp, -m_e, self.exp_coef)
         self._set_coefs(self.r_cut, self.load - g_lo, self.cut_coef)
-        h.changeRowsBounds(k, self.r_cut, np.full(k, -inf), -g_lo)
+        h.changeRowsBounds(k, self.r_cut, np.full(k, -inf), -g_lo)  # type: ignore[attr-defined]
 
     def restore(self) -> None:
         """Undo every change (the session solves the plain relaxation again)."""
@@ -487,7 +488,7 @@ class _BoxSearch:
         h.changeColsBounds(k, self.z_col, np.zeros(k), np.ones(k))
         self._set_coefs(self.r_exp, self.exp_coef0, self.exp_coef)
         self._set_coefs(self.r_cut, self.cut_coef0, self.cut_coef)
-        h.changeRowsBounds(k, self.r_cut, np.full(k, -inf), np.zeros(k))
+        h.changeRowsBounds(k, self.r_cut, np.full(k, -inf), np.zeros(k))  # type: ignore[attr-defined]
 
     def branch(self, node: tuple, x: np.ndarray) -> list[tuple]:
         """The two halves of a set: split the total, or the plane carrying most weight of
@@ -537,9 +538,9 @@ class _BoxSearch:
         def pruned(obj: float) -> bool:
             return best is not None and obj >= best[2] - tol(best[2])
 
-        def evaluate(node: tuple) -> None:
+        def evaluate(box: tuple | None) -> None:
             nonlocal best, count, floor, root_out
-            node = self.tighten(*node)
+            node = self.tighten(*box) if box is not None else None
             if node is None:
                 return
             self.set_node(*node)
@@ -547,7 +548,7 @@ class _BoxSearch:
             count += 1
             if root_out is None:
                 root_out = out
-            if out.status != "optimal":
+            if out.status != "optimal" or out.colvals is None:
                 return  # an empty set (the root's status is reported by the caller)
             cand = _best_point(self.model, self.check, out.colvals)
             if cand is not None and (best is None or cand[2] < best[2]):
@@ -650,7 +651,7 @@ def solve_physical(sess: HighsSession, *, rel_gap: float = MIP_REL_GAP,
     relax = sess.solve()
     if relax.status != "optimal" or model.integer.shape[0] == 0:
         flows = None
-        if relax.status == "optimal":
+        if relax.status == "optimal" and relax.colvals is not None:
             flows = model.flows(relax.colvals)
             if model.build_args.get("physical", False):
                 # No conflict step: the LP is physical up to solver tolerance; the shifts
@@ -660,6 +661,7 @@ def solve_physical(sess: HighsSession, *, rel_gap: float = MIP_REL_GAP,
         return PhysicalOutcome(relax, flows, relax.objective, 0.0, "lp")
     bound = max(bound, relax.objective)
     check = _Checker(sess)
+    assert relax.colvals is not None  # optimal
     cand = _best_point(model, check, relax.colvals)
     if cand is not None and (best is None or cand[2] < best[2]):
         best = cand
@@ -673,7 +675,7 @@ def solve_physical(sess: HighsSession, *, rel_gap: float = MIP_REL_GAP,
                     break
                 _fix_pattern(sess, model, best[1])
                 out = sess.solve()
-                if out.status != "optimal":
+                if out.status != "optimal" or out.colvals is None:
                     break
                 cand = _best_point(model, check, out.colvals)
                 if cand is None or cand[2] >= best[2]:

@@ -351,13 +351,15 @@ class SizingProblem:
     production_kw_per_kwp: np.ndarray
     load_kw: np.ndarray
     import_price_per_kwh: np.ndarray
-    export_price_per_kwh: np.ndarray | float
+    # Annotated as held after __post_init__ (arrays, a tuple of names); the constructor also
+    # takes what the docstring lists (a float price, sequences, None for the defaults).
+    export_price_per_kwh: np.ndarray
     step_hours: float
     costs: Costs
     demand_charges: Sequence[DemandCharge] = ()
-    plane_names: Sequence[str] | None = None
-    plane_min_kwp: np.ndarray | Sequence[float] | None = None
-    plane_max_kwp: np.ndarray | Sequence[float] | None = None
+    plane_names: Sequence[str] = None  # type: ignore[assignment]
+    plane_min_kwp: np.ndarray = None  # type: ignore[assignment]
+    plane_max_kwp: np.ndarray = None  # type: ignore[assignment]
     min_total_kwp: float = 0.0
     max_total_kwp: float = _INF
     capital_budget: float = _INF

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any, cast
 
 import numpy as np
 import pulp
@@ -83,7 +84,7 @@ def build_pulp(
     load = p.load_kw
     a = p.import_price_per_kwh
     b = reg.export_price_per_kwh
-    ef = p.grid_tco2_per_kwh
+    ef = cast("np.ndarray | None", p.grid_tco2_per_kwh)  # an array once validated
     fixed = c.fixed_capex if pv_built else 0.0
     co2_target = p.min_co2_reduction_tco2 if co2_target_tco2 is None else co2_target_tco2
     T = range(n_t)
@@ -132,7 +133,7 @@ def build_pulp(
     for k, dc in enumerate(p.demand_charges):
         idx = np.nonzero(dc.window)[0]
         peak0.append(float(load[idx].max()) if idx.size else 0.0)
-        for t in idx:
+        for t in idx.tolist():
             lp += peaks[k] >= float(load[t]) - pl[t] - d[t] + cg[t], f"demand_{k}_{t}"
 
     total = pulp.lpSum(x)
@@ -146,7 +147,7 @@ def build_pulp(
     served = pulp.lpSum((pl[t] + bat.charge_efficiency * bat.discharge_efficiency * cp[t]) * dt
                         for t in T)
     prod = pulp.lpSum(float(f[:, i].sum() * dt) * x[i] for i in range(n_p))
-    co2 = None
+    co2: Any = None  # a PuLP expression when emission factors are given
     if ef is not None:
         co2 = pulp.lpSum(float(ef[t] * dt) * (pl[t] + d[t] - cg[t]) for t in T)
         if p.co2_counts_exports and export:
@@ -183,6 +184,7 @@ def build_pulp(
         obj = -served
         eps = _TB * dt
     elif objective == "co2":
+        assert ef is not None  # checked by optimize: the co2 objective needs the factors
         obj = -co2
         eps = _TB * dt * max(float(ef.max(initial=0.0)), 1e-9)
     else:
@@ -218,8 +220,7 @@ def _behind_the_meter(lp: pulp.LpProblem, p: SizingProblem, reg: Regime, f: np.n
         power = min(bat.max_kw, bat.max_c_rate * bat.max_kwh)
         charge_max = min(power, room / bat.charge_efficiency)
         discharge_max = min(power, room * bat.discharge_efficiency)
-    for t in np.nonzero(reg.export_price_per_kwh > p.import_price_per_kwh)[0]:
-        t = int(t)
+    for t in np.nonzero(reg.export_price_per_kwh > p.import_price_per_kwh)[0].tolist():
         if g_max[t] <= 0:
             continue
         m_e = min(p.export_limit_kw, g_max[t] - load[t] + min(load[t], discharge_max))
@@ -237,10 +238,10 @@ def _behind_the_meter(lp: pulp.LpProblem, p: SizingProblem, reg: Regime, f: np.n
             lp += cg[t] <= m_c * (1 - z), f"phys_grid_charge_{t}"
 
 
-def _val(v: object) -> float:
+def _val(v: Any) -> float:
     if isinstance(v, (int, float)):
         return float(v)
-    out = v.value()  # type: ignore[union-attr]
+    out = v.value()
     return 0.0 if out is None else float(out)
 
 

@@ -72,8 +72,8 @@ def split_eligible(model: LinearModel) -> bool:
         and p.min_self_consumption <= 0
         and p.min_renewable_share <= 0
         and not model.regime.exports_within_imports
-        and _steps_per_day(p) is not None
-        and p.n_steps // _steps_per_day(p) >= 2 * SPLIT_MIN_DAYS
+        and (steps_per_day := _steps_per_day(p)) is not None
+        and p.n_steps // steps_per_day >= 2 * SPLIT_MIN_DAYS
     )
 
 
@@ -219,6 +219,7 @@ def split_basis(model: LinearModel, sizes: np.ndarray, solve_stretch: StretchSol
         parts = list(pool.map(
             lambda ab: _solve_chunk(model, ab[0], ab[1], sizes, deadline, solve_stretch),
             bounds))
-    if any(part is None for part in parts):
+    done = [part for part in parts if part is not None]
+    if len(done) < len(parts):
         return None
-    return assemble_basis(model, parts)
+    return assemble_basis(model, done)
