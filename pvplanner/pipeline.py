@@ -250,6 +250,11 @@ def scenario_tariff(scenario: Scenario) -> Tariff:
     return _tariff_and_version(scenario)[0]
 
 
+def scenario_export_terms(scenario: Scenario) -> ExportTerms:
+    """The export rule and price a plan of this scenario applies, with its provenance."""
+    return export_terms(scenario_tariff(scenario).export)
+
+
 def _tariff_and_version(scenario: Scenario) -> tuple[Tariff, ResolvedTariff]:
     choice = scenario.tariff
     start = scenario.analysis_start()

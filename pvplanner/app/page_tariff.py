@@ -4,13 +4,15 @@ finance inputs and ownership model, battery options, goals and limits."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+import pvplanner.app.charts as charts
+import pvplanner.app.state as state
 import pvplanner.app.tariff_inputs as tariff_inputs
-from pvplanner.app import charts, state
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.widgets import (
     check,
@@ -20,13 +22,13 @@ from pvplanner.app.widgets import (
     lang,
     next_page,
     number,
-    plain,
     slot,
     t,
     text,
 )
+from pvplanner.pipeline import scenario_export_terms
 
-_EXPORT_KINDS = ("default", "coal_benchmark", "constant", "zero_export")
+_EXPORT_KINDS = ("default", "market", "coal_benchmark", "constant", "zero_export")
 _OWNERSHIP = ("owner", "emc", "lease")
 _OBJECTIVES = ("max_npv", "max_self_sufficiency", "min_cost_for_co2")
 
@@ -201,15 +203,38 @@ def _tariff_charts(tariff) -> None:
         st.warning(t("tariff.tariff.unverified"), icon=":material/fact_check:")
 
 
-def _province_name(province: str) -> str:
-    """The province's name in the session's language (from the export price table)."""
-    if lang() != "zh":
-        return province
-    from pvplanner.tariff import export_price_table
+def _start_date() -> None:
+    """Commissioning date: picks the tariff version in force and the export rule (136号)."""
+    doc = state.doc()
+    current = get_path(doc, "start_date")
+    value = dt.date.fromisoformat(current) if current else dt.date.today()
+    chosen = st.date_input(t("tariff.export.start_date"), value=value,
+                           min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31),
+                           help=t("tariff.export.start_date_help"), key="in:start_date")
+    if chosen.isoformat() != current:
+        set_path(doc, "start_date", chosen.isoformat())
+    slot("start_date")
 
-    table = export_price_table()
-    row = table.loc[table["province"].str.lower() == str(province).strip().lower()]
-    return str(row.iloc[0]["province_zh"]) if not row.empty else province
+
+def _applied_export_caption() -> None:
+    """What the plan will apply, from the same decision the plan makes."""
+    scenario = state.scenario()
+    if scenario is None:
+        return
+    try:
+        terms = scenario_export_terms(scenario)
+    except Exception:  # noqa: BLE001 - the problem is shown where the plan reports it
+        return
+    rule = t(f"tariff.export.kinds.{terms.kind}")
+    if terms.price_per_kwh is not None:
+        price = fmt().price(terms.price_per_kwh)
+    elif terms.mean_price_per_kwh is not None:
+        price = t("tariff.export.mean", price=fmt().price(terms.mean_price_per_kwh))
+    else:
+        price = t("tariff.export.import_price")
+    status = t(f"common.status.{terms.status}") if terms.status else ""
+    st.info(t("tariff.export.applied", rule=rule, price=price, status=status),
+            icon=":material/info:")
 
 
 def _export_section() -> None:
@@ -237,19 +262,22 @@ def _export_section() -> None:
         state.reset_inputs("tariff.export.price")
     slot("tariff.export", left)
     with right:
+        _start_date()
         if chosen == "constant":
             number("tariff.export.price_per_kwh", t("tariff.export.price"), min_value=0,
                    max_value=10, step=0.01, format="%.4f")
-        province = get_path(doc, "site.province")
-        if chosen in ("coal_benchmark", "default") and province:
-            from pvplanner.tariff import coal_benchmark_price
-
-            try:
-                price = coal_benchmark_price(province)
-                st.caption(t("tariff.export.coal_price", province=plain(_province_name(province)),
-                             price=fmt().price(price)))
-            except Exception:  # noqa: BLE001 - no benchmark for this province: say so
-                st.caption(t("tariff.export.no_coal_price", province=plain(province)))
+        if chosen == "market":
+            number("tariff.export.price_per_kwh", t("tariff.export.market_price"),
+                   optional=True, min_value=0, max_value=10, step=0.01, format="%.4f",
+                   help=t("tariff.export.market_price_help"))
+            a, b, c = st.columns(3)
+            number("tariff.export.mechanism_price_per_kwh", t("tariff.export.mechanism_price"),
+                   optional=True, min_value=0, max_value=10, step=0.01, format="%.4f", where=a)
+            number("tariff.export.mechanism_share", t("tariff.export.mechanism_share"),
+                   scale=100.0, min_value=0, max_value=100, step=5.0, format="%.0f", where=b)
+            number("tariff.export.mechanism_years", t("tariff.export.mechanism_years"),
+                   integer=True, min_value=0, max_value=30, where=c)
+        _applied_export_caption()
         st.caption(t(f"tariff.export.help.{chosen}"))
 
 
