@@ -324,13 +324,19 @@ class CarbonSummary:
         Location-based grid factor used [tCO2/MWh].
     emission_factor_source : str
         Its source (the factor's name and citation; details in ``Result.assumptions``).
+    emission_factor_basis : str
+        Why this factor: ``named`` (by the scenario), ``province`` (the latest average of
+        the site's province, the default), ``region`` (the province has no factor of its
+        own: its grid region's) or ``national`` (no known province); None in documents
+        written before it.
     avoided_tco2_year1, avoided_tco2_lifetime : float
         Grid emissions avoided by all PV energy (self-consumed and exported), year 1 and
-        over the analysis period [tCO2].
+        over the analysis period [tCO2]; the lifetime figure with the grid factor declining
+        by ``carbon.grid_factor_decline_percent_per_year`` (in ``Result.assumptions``).
     certificates_year1 : int
-        Green certificates (GEC, 1 per MWh) issued in year 1.
+        Green certificates (GEC, 1 per MWh) issued in year 1: tradable + non-tradable.
     certificate_revenue_year1 : float
-        Income from certificates sold in year 1 [currency].
+        Income from certificates sold in year 1 [currency] (tradable ones only).
     credits_tco2_year1 : float
         Carbon credits issued in year 1 [tCO2].
     credit_revenue_year1 : float
@@ -340,6 +346,26 @@ class CarbonSummary:
         ``market_after_tco2``, their reductions [tCO2/yr], the certificate choice and a note.
     double_counting_note : str
         How the attribute of each MWh is used once.
+    avoided_tco2_self_consumed_year1, avoided_tco2_exported_year1 : float
+        The year-1 avoided emissions of self-consumed and of exported PV energy [tCO2];
+        they add up to ``avoided_tco2_year1`` (None in documents written before them).
+    location_scope2_lowered_by : str
+        Which of the two lowers the company's own location-based Scope 2:
+        ``self_consumed``. Self-consumed PV replaces grid purchases, so it lowers the
+        company's purchased electricity; exported power displaces grid generation
+        elsewhere and does not lower the company's location-based Scope 2 (GHG Protocol
+        Scope 2 Guidance: exports are not netted against purchases).
+    certificates_tradable_year1, certificates_non_tradable_year1 : int
+        Year-1 certificates by kind [count]: tradable ones for exported MWh outside the
+        136号 mechanism, non-tradable ones for self-consumed MWh (国能发新能规〔2024〕67号);
+        mechanism volume earns none. They add up to ``certificates_year1`` (None in
+        documents written before them).
+    reference_plant : dict or None
+        A reference plant's quoted figure and the factor it implies
+        (:func:`pvplanner.carbon.reference_plant_comparison`): ``generation_mwh``,
+        ``avoided_tco2``, ``implied_tco2_per_mwh``, the closest published factor, what it
+        and this plan's factor give [tCO2], source, date and status; None when the data
+        name no reference plant.
     """
 
     emission_factor_tco2_per_mwh: float
@@ -352,6 +378,13 @@ class CarbonSummary:
     credit_revenue_year1: float
     scope2: dict[str, Any]
     double_counting_note: str
+    avoided_tco2_self_consumed_year1: float | None = None
+    avoided_tco2_exported_year1: float | None = None
+    location_scope2_lowered_by: str = "self_consumed"
+    certificates_tradable_year1: int | None = None
+    certificates_non_tradable_year1: int | None = None
+    reference_plant: dict[str, Any] | None = None
+    emission_factor_basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -442,8 +475,9 @@ class Result:
         ``degradation_factor`` [fraction of year-1 output].
     carbon_ledger : DataFrame
         Index ``year`` (1..N). ``generation_mwh``, ``self_consumed_mwh``, ``exported_mwh``,
-        ``scope2_claimed_mwh``, ``credited_mwh`` [MWh]; ``certificates_issued``,
-        ``certificates_sold``, ``certificates_retained`` [count]; ``certificate_price``
+        ``mechanism_mwh``, ``scope2_claimed_mwh``, ``credited_mwh`` [MWh];
+        ``certificates_tradable``, ``certificates_non_tradable``, ``certificates_issued``
+        (their sum), ``certificates_sold``, ``certificates_retained`` [count]; ``certificate_price``
         [currency/certificate]; ``certificate_revenue``, ``credit_revenue`` [currency];
         ``credits_tco2``, ``avoided_tco2`` [tCO2]; ``credit_price`` [currency/tCO2];
         ``credit_scheme``, ``credit_status`` (text).

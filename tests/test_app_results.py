@@ -130,17 +130,18 @@ def test_selling_certificates_earns_revenue(app):
     assert metric(app, "Certificate revenue, year 1") == Fmt("en").money(expected)
 
 
-def test_the_sites_provincial_factor_can_be_chosen(app):
+def test_the_factor_follows_the_sites_province_unless_one_is_chosen(app):
     goto(app, "carbon")
+    box = app.selectbox(key="in:carbon.location_factor_id")
+    assert box.value is None  # the default: follow the site
+    assert "Follow the site's province" in box.options[0] and "Zhejiang" in box.options[0]
     before = number(metric(app, "CO₂ avoided, year 1"))
-    button = app.button(key="use_province_factor")
-    assert "Zhejiang" in button.label
-    button.click().run()
+    box.set_value("cn-national-2023-average").run()
     assert_clean(app)
     doc = app.session_state["doc"]
-    assert doc["carbon"]["location_factor_id"].startswith("cn-zhejiang-")
-    # Zhejiang's factor (0.5153 tCO2/MWh, 2022) is below the national 0.5306 (2023).
-    assert number(metric(app, "CO₂ avoided, year 1")) < before
+    assert doc["carbon"]["location_factor_id"] == "cn-national-2023-average"
+    # Zhejiang's factor (0.4974 tCO2/MWh, 2023) is below the national 0.5306 (2023).
+    assert number(metric(app, "CO₂ avoided, year 1")) > before
 
 
 # --------------------------------------------------------------------------- proposal

@@ -54,14 +54,15 @@ def test_avoided_emissions_decline_and_degradation():
 
 
 def test_one_megawatt_in_hangzhou():
-    # Zhejiang's own latest factor (2022: 0.5153) and the East China 2023 average (0.5500).
-    assert factor_id_for_province("Zhejiang") == "cn-zhejiang-2022-average"
+    # Zhejiang's own latest factor (2023: 0.4974, 公告2025年第47号) and the East China 2023
+    # average (0.5500).
+    assert factor_id_for_province("Zhejiang") == "cn-zhejiang-2023-average"
     assert factor_id_for_province("浙江", prefer="regional") == "cn-east-2023-average"
     prov = emission_factor(factor_id_for_province("Zhejiang")).factor_tco2_per_mwh
     reg = emission_factor("cn-east-2023-average").factor_tco2_per_mwh
-    # 970 MWh x 0.5153 = 499.841 t; x 0.5500 = 533.5 t.
+    # 970 MWh x 0.4974 = 482.478 t; x 0.5500 = 533.5 t.
     assert avoided_emissions(HANGZHOU_1MW_KWH, 0, prov, 1)["total_tco2"].iloc[0] == \
-        pytest.approx(499.841, abs=1e-9)
+        pytest.approx(482.478, abs=1e-9)
     assert avoided_emissions(HANGZHOU_1MW_KWH, 0, reg, 1)["total_tco2"].iloc[0] == \
         pytest.approx(533.5, abs=1e-9)
     # Shanghai's carbon-inclusion scheme does not take a Hangzhou (Zhejiang) site.
@@ -119,33 +120,36 @@ def test_certificates_whole_units_with_carry_over():
     ci = CarbonInputs(certificates="sell", certificate_price_id="gec-2025-10-vintage-2025")
     led = carbon_ledger(ci, generation_kwh=2_210_400, self_consumed_kwh=1_800_700,
                         exported_kwh=409_700, years=3, capacity_kw=2300)
-    # Cumulative 2210.4, 4420.8, 6631.2 MWh -> whole 2210, 4420, 6631 -> 2210, 2210, 2211.
-    assert led["certificates_issued"].tolist() == [2210, 2210, 2211]
-    assert led["certificates_sold"].tolist() == [2210, 2210, 2211]
-    # 2,210 x 5.22 CNY = 11,536.2 CNY.
-    assert led["certificate_revenue"].iloc[0] == pytest.approx(11_536.2)
+    # Self-consumed (non-tradable) cumulative 1800.7, 3601.4, 5402.1 -> 1800, 1801, 1801;
+    # exported (tradable) cumulative 409.7, 819.4, 1229.1 -> 409, 410, 410.
+    assert led["certificates_non_tradable"].tolist() == [1800, 1801, 1801]
+    assert led["certificates_tradable"].tolist() == [409, 410, 410]
+    assert led["certificates_issued"].tolist() == [2209, 2211, 2211]
+    # "sell" sells the tradable ones only: 409 x 5.22 CNY = 2,134.98 CNY.
+    assert led["certificates_sold"].tolist() == [409, 410, 410]
+    assert led["certificate_revenue"].iloc[0] == pytest.approx(2_134.98)
     assert led["scope2_claimed_mwh"].sum() == 0
     part = carbon_ledger(ci.model_copy(update={"certificates": "retain_self_consumed"}),
                          generation_kwh=2_210_400, self_consumed_kwh=1_800_700,
                          exported_kwh=409_700, years=3, capacity_kw=2300)
     # Self-consumed cumulative 1800.7, 3601.4, 5402.1 -> retained 1800, 1801, 1801.
     assert part["certificates_retained"].tolist() == [1800, 1801, 1801]
-    assert part["certificates_sold"].tolist() == [410, 409, 410]
-    assert part["certificate_revenue"].iloc[1] == pytest.approx(409 * 5.22)
+    assert part["certificates_sold"].tolist() == [409, 410, 410]
+    assert part["certificate_revenue"].iloc[1] == pytest.approx(410 * 5.22)
     kept = carbon_ledger(ci.model_copy(update={"certificates": "retain"}),
                          generation_kwh=2_210_400, self_consumed_kwh=1_800_700,
                          exported_kwh=409_700, years=1, capacity_kw=2300)
     assert kept["certificate_revenue"].iloc[0] == 0
-    assert kept["scope2_claimed_mwh"].iloc[0] == 2210
+    assert kept["scope2_claimed_mwh"].iloc[0] == 1800 + 409
 
 
 def test_double_counting_is_refused():
-    # Selling GECs and crediting the same MWh under a scheme.
+    # Selling (tradable) GECs of exported MWh and crediting the same MWh under a scheme.
     sell = CarbonInputs(certificates="sell", credit_scheme_ids=["shanghai-carbon-inclusion"],
                         credit_price_per_tco2=50.0)
     with pytest.raises(PlannerInputError, match="double counting in year 1") as err:
-        carbon_ledger(sell, generation_kwh=900_000, self_consumed_kwh=900_000, exported_kwh=0,
-                      years=1, capacity_kw=900)
+        carbon_ledger(sell, generation_kwh=900_000, self_consumed_kwh=500_000,
+                      exported_kwh=400_000, years=1, capacity_kw=900)
     assert err.value.field == "carbon.certificates"
     # Two schemes on the same MWh.
     two = CarbonInputs(certificates="none", credit_price_per_tco2=50.0,
@@ -244,9 +248,10 @@ def test_lookup_errors_name_the_field():
 
 
 def test_ledger_revenue_flows_into_cash_flow_table():
-    # Certificate revenue adds its after-tax present worth to the NPV:
-    # 2,210 x 5.22 x (1 - 0.25) / 1.06 in a 1-year analysis = 8,162.41 CNY.
-    ci = CarbonInputs(certificates="sell")
+    # Certificate revenue adds its after-tax present worth to the NPV: the 210 tradable
+    # certificates of 210.4 exported MWh at 5.15 CNY (Dec 2025, 2025 vintage):
+    # 210 x 5.15 x (1 - 0.25) / 1.06 in a 1-year analysis = 765.21 CNY.
+    ci = CarbonInputs(certificates="sell", certificate_price_id="gec-2025-12-vintage-2025")
     led = carbon_ledger(ci, generation_kwh=2_210_400, self_consumed_kwh=2_000_000,
                         exported_kwh=210_400, years=1, capacity_kw=2300)
     fin = FinanceInputs(analysis_years=1, depreciation_years=1)
@@ -258,6 +263,6 @@ def test_ledger_revenue_flows_into_cash_flow_table():
                                  **kwargs)
     without = cash_flow_table(fin, **kwargs)
     gain = metrics(with_certs, 0.06).npv - metrics(without, 0.06).npv
-    assert gain == pytest.approx(2210 * 5.22 * 0.75 / 1.06, rel=1e-12)
-    assert gain == pytest.approx(8162.41, abs=0.01)
+    assert gain == pytest.approx(210 * 5.15 * 0.75 / 1.06, rel=1e-12)
+    assert gain == pytest.approx(765.21, abs=0.01)
     assert isinstance(led, pd.DataFrame) and np.all(led.index == [1])

@@ -51,11 +51,14 @@ def test_kpis_are_consistent(demo_result):
     assert sum(p.capacity_kwp for p in r.pv.planes) == pytest.approx(r.pv.capacity_kwp)
     # Hangzhou CSWD climate, low-tilt roofs: 850-1000 kWh/kWp (reference: 950-990 at 5-30 deg)
     assert 850 < r.pv.specific_yield_kwh_per_kwp < 1000
-    # Year-1 avoided CO2 = (self-consumed + exported) MWh x the 2023 national factor 0.5306.
+    # Year-1 avoided CO2 = (self-consumed + exported) MWh x Zhejiang's 2023 factor 0.4974
+    # (the site's province; MEE/NBS 公告2025年第47号).
     assert r.carbon.avoided_tco2_year1 == pytest.approx(
-        r.pv.annual_generation_kwh / 1000 * 0.5306, rel=1e-9
+        r.pv.annual_generation_kwh / 1000 * 0.4974, rel=1e-9
     )
-    assert r.carbon.certificates_year1 == int(r.pv.annual_generation_kwh // 1000)
+    # Certificates: non-tradable for self-consumed MWh plus tradable for exported MWh.
+    assert r.carbon.certificates_year1 == int(e.self_consumed_kwh // 1000) + int(
+        e.exported_kwh // 1000)
 
 
 def test_cash_flow_npv_agrees_with_the_optimizer(demo_result):

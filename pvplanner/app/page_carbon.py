@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from pvplanner.app import charts, state
-from pvplanner.app.state import get_path, set_path
+from pvplanner.app.state import get_path
 from pvplanner.app.widgets import choice, fmt, lang, multi, next_page, number, t
 
 _CERTIFICATES = ("retain", "retain_self_consumed", "sell", "none")
@@ -47,9 +47,13 @@ def _asset_label(asset_id: str) -> str:
     return f"{row['scheme']} ({asset_id}){price}"
 
 
-def _use_province_factor(factor_id: str) -> None:
-    set_path(state.doc(), "carbon.location_factor_id", factor_id)
-    state.reset_inputs("carbon.location_factor_id")
+def _site_factor_label(province: str | None) -> str:
+    """The "follow the site" option, naming the factor it resolves to now."""
+    from pvplanner.carbon.accounting import location_factor_for
+
+    choice = location_factor_for(province, None)
+    basis = t(f"carbon.inputs.follow_basis.{choice.basis}")
+    return t("carbon.inputs.follow_site", factor=_factor_label(choice.factor.id), basis=basis)
 
 
 def _inputs() -> None:
@@ -62,20 +66,12 @@ def _inputs() -> None:
                help=t("carbon.inputs.certificates_help"))
         location = factors.loc[factors["kind"].isin(["location_average", "combined_margin"]),
                                "id"].tolist()
-        choice("carbon.location_factor_id", t("carbon.inputs.location_factor"), location,
-               labels=_factor_label, help=t("carbon.inputs.location_factor_help"))
+        # None (the default) follows the site: its province's latest average factor.
         province = get_path(doc, "site.province")
-        if province:
-            from pvplanner.carbon.accounting import factor_id_for_province
-
-            try:
-                suggested = factor_id_for_province(province)
-            except Exception:  # noqa: BLE001 - no provincial factor: nothing to suggest
-                suggested = None
-            if suggested and suggested != get_path(doc, "carbon.location_factor_id"):
-                st.button(t("carbon.inputs.use_province", factor=_factor_label(suggested)),
-                          on_click=_use_province_factor, args=(suggested,),
-                          key="use_province_factor")
+        choice("carbon.location_factor_id", t("carbon.inputs.location_factor"),
+               [None, *location],
+               labels=lambda k: _site_factor_label(province) if k is None else _factor_label(k),
+               help=t("carbon.inputs.location_factor_help"))
         residual = factors.loc[factors["kind"] == "residual_mix", "id"].tolist()
         choice("carbon.residual_factor_id", t("carbon.inputs.residual_factor"), residual,
                labels=_factor_label, help=t("carbon.inputs.residual_factor_help"))
@@ -128,6 +124,10 @@ def _outputs(result) -> None:
                   delta=f.tco2(-scope2["market_reduction_tco2"], 0), delta_color="inverse",
                   border=True)
     st.caption(t("carbon.kpi.source", source=c.emission_factor_source))
+    if c.avoided_tco2_self_consumed_year1 is not None:
+        own, exported = c.avoided_tco2_self_consumed_year1, c.avoided_tco2_exported_year1
+        st.caption(t("carbon.kpi.split", self_consumed=f.tco2(own, 0),
+                     exported=f.tco2(exported, 0)))
 
     left, right = st.columns(2, gap="large")
     with left:
@@ -162,6 +162,8 @@ def _outputs(result) -> None:
         "self_consumed_mwh": t("carbon.ledger.self_consumed"),
         "exported_mwh": t("carbon.ledger.exported"),
         "avoided_tco2": t("carbon.ledger.avoided"),
+        "certificates_non_tradable": t("carbon.ledger.non_tradable"),
+        "certificates_tradable": t("carbon.ledger.tradable"),
         "certificates_issued": t("carbon.ledger.issued"),
         "certificates_sold": t("carbon.ledger.sold"),
         "certificates_retained": t("carbon.ledger.retained"),

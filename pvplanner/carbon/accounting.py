@@ -1,7 +1,9 @@
-"""Emission factors, avoided emissions, Scope 2 views, green certificates and carbon credits.
+"""Avoided emissions, Scope 2 views, green certificates and carbon credits.
 
 Data live in ``data/emission_factors.csv``, ``data/province_grid_region.csv``,
-``data/carbon_assets.csv`` and ``data/carbon/defaults.toml`` (see ``data/carbon/README.md``).
+``data/carbon_assets.csv`` and ``data/carbon/defaults.toml`` (see ``data/carbon/README.md``),
+read by :mod:`pvplanner.carbon.tables`; factors are looked up in
+:mod:`pvplanner.carbon.factors` (names re-exported here for existing importers).
 Factors are in tCO2/MWh (= kgCO2/kWh); energy inputs in kWh.
 
 The attribute rule (double counting): the environmental attribute of one MWh is used at most
@@ -13,234 +15,62 @@ claim, OR credited under one carbon-credit scheme. :func:`carbon_ledger` allocat
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from functools import cache
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from pvplanner.carbon.factors import (
+    EmissionFactor,
+    LocationFactorChoice,
+    combined_margin,
+    emission_factor,
+    factor_id_for_province,
+    grid_factor_decline,
+    grid_factor_path,
+    location_factor_for,
+    province_grid_region,
+)
+from pvplanner.carbon.tables import (
+    carbon_asset,
+    carbon_defaults,
+    load_carbon_assets,
+    load_emission_factors,
+)
 from pvplanner.errors import PlannerInputError
-from weather.datafiles import data_path
 
 __all__ = [
     "CarbonInputs",
     "EmissionFactor",
+    "LocationFactorChoice",
     "Scope2Result",
     "avoided_emissions",
     "carbon_asset",
     "carbon_defaults",
     "carbon_ledger",
+    "certificate_split",
     "combined_margin",
     "credit_eligibility",
     "double_counting_check",
     "emission_factor",
     "factor_id_for_province",
+    "grid_factor_decline",
     "grid_factor_path",
     "load_carbon_assets",
     "load_emission_factors",
+    "location_factor_for",
     "province_grid_region",
     "scope2",
 ]
 
 Certificates = Literal["sell", "retain", "retain_self_consumed", "none"]
 
-_FACTOR_COLUMNS = ("id", "region_type", "region", "region_zh", "factor_tco2_per_mwh", "kind",
-                   "data_year", "source", "licence", "status")
-_ASSET_COLUMNS = ("id", "asset_type", "scheme", "province", "city", "unit", "price",
-                  "price_date", "available_for_distributed_pv", "max_capacity_kw",
-                  "capacity_limit_inclusive", "crediting_period_years", "factor_id",
-                  "factor_kind_required", "source", "status", "note")
-
-
-# --------------------------------------------------------------------------- data tables
-def _read_csv(name: str, required: Sequence[str]) -> pd.DataFrame:
-    path = data_path(name)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, pd.errors.ParserError) as exc:
-        raise PlannerInputError(f"cannot read {path}: {exc}") from exc
-    missing = [c for c in required if c not in table.columns]
-    if missing:
-        raise PlannerInputError(f"{path} lacks columns {missing}; restore the file")
-    return table
-
-
-def load_emission_factors() -> pd.DataFrame:
-    """``data/emission_factors.csv`` with numeric ``factor_tco2_per_mwh`` and ``data_year``."""
-    return _emission_factors().copy()
-
-
-def load_carbon_assets() -> pd.DataFrame:
-    """``data/carbon_assets.csv`` (all columns as strings; empty = not known)."""
-    return _carbon_assets().copy()
-
-
-@cache
-def _emission_factors() -> pd.DataFrame:
-    table = _read_csv("emission_factors.csv", _FACTOR_COLUMNS)
-    table["factor_tco2_per_mwh"] = pd.to_numeric(table["factor_tco2_per_mwh"], errors="coerce")
-    table["data_year"] = pd.to_numeric(table["data_year"], errors="coerce").astype("Int64")
-    bad = table[~(table["factor_tco2_per_mwh"] >= 0)]
-    if not bad.empty:
-        raise PlannerInputError(
-            f"data/emission_factors.csv row id={bad['id'].iloc[0]!r}: factor_tco2_per_mwh must "
-            "be a number >= 0")
-    if table["id"].duplicated().any():
-        dup = table.loc[table["id"].duplicated(), "id"].iloc[0]
-        raise PlannerInputError(f"data/emission_factors.csv: id {dup!r} appears twice")
-    return table
-
-
-@cache
-def _carbon_assets() -> pd.DataFrame:
-    return _read_csv("carbon_assets.csv", _ASSET_COLUMNS)
-
-
-@cache
-def _province_table() -> pd.DataFrame:
-    return _read_csv("province_grid_region.csv",
-                     ("province", "province_zh", "grid_region_mee", "grid_region_cdm"))
-
-
-@cache
-def carbon_defaults() -> dict[str, Any]:
-    """``data/carbon/defaults.toml``: default factor ids, certificate choice, TOOL07 weights."""
-    path = data_path("carbon", "defaults.toml")
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PlannerInputError(f"cannot read carbon defaults {path}: {exc}") from exc
-
 
 def _default(key: str) -> Any:
     return carbon_defaults()[key]["value"]
-
-
-@dataclass(frozen=True)
-class EmissionFactor:
-    """One row of ``data/emission_factors.csv``."""
-
-    id: str
-    region: str
-    region_type: str
-    kind: str
-    factor_tco2_per_mwh: float
-    data_year: int | None
-    source: str
-    status: str
-    licence: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
-
-
-def emission_factor(factor_id: str, *, field: str = "carbon.location_factor_id"
-                    ) -> EmissionFactor:
-    """Look up an emission factor by id.
-
-    Raises
-    ------
-    PlannerInputError
-        Unknown id; the message lists similar ids.
-    """
-    table = _emission_factors()
-    row = table[table["id"] == factor_id]
-    if row.empty:
-        stem = str(factor_id).split("-")[:2]
-        close = [i for i in table["id"] if all(s in i for s in stem)][:8] or list(table["id"][:8])
-        raise PlannerInputError(
-            f"unknown emission factor id {factor_id!r}; ids are in data/emission_factors.csv, "
-            f"e.g. {', '.join(close)}", field=field)
-    r = row.iloc[0]
-    year = r["data_year"]
-    return EmissionFactor(
-        id=r["id"], region=r["region"], region_type=r["region_type"], kind=r["kind"],
-        factor_tco2_per_mwh=float(r["factor_tco2_per_mwh"]),
-        data_year=None if pd.isna(year) else int(year),
-        source=r["source"], status=r["status"], licence=r["licence"])
-
-
-def _match_province(name: str) -> pd.Series:
-    table = _province_table()
-    key = str(name).strip().lower()
-    hit = table[(table["province"].str.lower() == key) | (table["province_zh"] == name.strip())]
-    if hit.empty:
-        hit = table[table["province"].str.lower().str.startswith(key)]
-    if len(hit) != 1:
-        options = ", ".join(table["province"])
-        what = "is ambiguous" if len(hit) > 1 else "is not a known province"
-        raise PlannerInputError(f"province {name!r} {what}; use one of: {options}",
-                                field="site.province")
-    return hit.iloc[0]
-
-
-def province_grid_region(province: str, series: Literal["mee", "cdm"] = "mee") -> str:
-    """Regional grid of a province (``north``, ``east`` ...).
-
-    Parameters
-    ----------
-    province : str
-        English or Chinese name (``"Zhejiang"`` or ``"浙江"``).
-    series : {"mee", "cdm"}
-        ``mee``: regions of the MEE 2021+ average factors (7, incl. Southwest); ``cdm``: the
-        6 regions of the OM/BM baseline factors.
-    """
-    region = _match_province(province)[f"grid_region_{series}"]
-    if not region:
-        raise PlannerInputError(f"province {province!r} has no {series} grid region in "
-                                "data/province_grid_region.csv", field="site.province")
-    return region
-
-
-def factor_id_for_province(province: str, *, prefer: Literal["provincial", "regional"] =
-                           "provincial") -> str:
-    """Id of the latest location-based average factor for a province.
-
-    ``prefer="provincial"`` returns the province's own latest row when the table has one,
-    else the latest row of its MEE regional grid.
-    """
-    table = _emission_factors()
-    avg = table[table["kind"] == "location_average"]
-    row = _match_province(province)
-    if prefer == "provincial":
-        name = row["province"].split(" (")[0]
-        own = avg[(avg["region_type"] == "provincial") & (avg["region"] == name)]
-        if not own.empty:
-            return str(own.sort_values("data_year").iloc[-1]["id"])
-    region = province_grid_region(province, "mee")
-    regional = avg[(avg["region_type"] == "regional") & avg["id"].str.startswith(f"cn-{region}-")]
-    if regional.empty:
-        raise PlannerInputError(f"no regional factor for grid region {region!r}",
-                                field="site.province")
-    return str(regional.sort_values("data_year").iloc[-1]["id"])
-
-
-def combined_margin(om_tco2_per_mwh: float, bm_tco2_per_mwh: float,
-                    w_om: float | None = None) -> float:
-    """Combined margin ``w_OM OM + (1 - w_OM) BM`` [tCO2/MWh] (CDM TOOL07).
-
-    ``w_om`` defaults to the wind/solar weight in ``data/carbon/defaults.toml`` (0.75).
-    """
-    w = carbon_defaults()["tool07_solar_weights"]["w_om"] if w_om is None else w_om
-    if not 0.0 <= w <= 1.0:
-        raise PlannerInputError(f"w_om must be in [0, 1], got {w!r}")
-    return w * om_tco2_per_mwh + (1.0 - w) * bm_tco2_per_mwh
-
-
-def grid_factor_path(factor_tco2_per_mwh: float, years: int, decline_rate: float = 0.0
-                     ) -> np.ndarray:
-    """Grid factor for years 1..n declining geometrically from year 2 [tCO2/MWh]."""
-    if not 0.0 <= decline_rate < 1.0:
-        raise PlannerInputError(
-            f"grid factor decline must be a fraction per year in [0, 1), got {decline_rate!r}",
-            field="carbon.grid_factor_decline_percent_per_year")
-    return factor_tco2_per_mwh * (1.0 - decline_rate) ** np.arange(int(years))
 
 
 def _years(values: Sequence[float] | np.ndarray | None, n: int, name: str) -> np.ndarray:
@@ -336,9 +166,11 @@ _SCOPE2_NOTES = {
     "retain_self_consumed": "Certificates of self-consumed PV are retired for the site (zero "
                             "emissions); those of exported MWh are sold, so grid purchases "
                             "count at the residual mix.",
-    "sell": "All certificates are sold: the buyer owns the attribute, so the site cannot claim "
-            "its self-consumed PV as renewable; market-based Scope 2 counts it at the residual "
-            "mix like grid purchases (location-based still shows the physical reduction).",
+    "sell": "The tradable certificates (exported MWh) are sold: the buyer owns their "
+            "attribute. Those of self-consumed MWh are not tradable and are not retired under "
+            "this choice, so the site cannot claim its self-consumed PV as renewable; "
+            "market-based Scope 2 counts it at the residual mix like grid purchases "
+            "(location-based still shows the physical reduction).",
     "none": "No certificate is retired for the site: without a retired certificate the "
             "self-consumed PV cannot be claimed in the market-based method and counts at the "
             "residual mix.",
@@ -402,11 +234,15 @@ class CarbonInputs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    location_factor_id: str = Field(_default("location_factor_id"),
-                                    description="Grid average factor (location-based)")
+    location_factor_id: str | None = Field(
+        None, description="Grid average factor (location-based); empty = the site province's "
+        "latest average (data/carbon/defaults.toml [location_factor])")
     residual_factor_id: str = Field(_default("residual_factor_id"),
                                     description="Residual-mix factor (market-based)")
-    grid_factor_decline_percent_per_year: float = Field(0.0, ge=0.0, le=20.0)
+    grid_factor_decline_percent_per_year: float = Field(
+        default_factory=lambda: grid_factor_decline()["value"], ge=0.0, le=20.0,
+        description="Annual decline of the grid factor [%/yr]; default derived from the "
+        "national averages (data/carbon/defaults.toml [grid_factor_decline]); 0 = constant")
     certificates: Certificates = Field(
         _default("certificates"),
         description="sell | retain | retain_self_consumed (sell the exported share) | none")
@@ -427,16 +263,6 @@ class CarbonInputs(BaseModel):
     def grid_factor_decline_rate(self) -> float:
         """Annual grid-factor decline as a fraction (for :func:`avoided_emissions`)."""
         return self.grid_factor_decline_percent_per_year / 100.0
-
-
-def carbon_asset(asset_id: str, *, field: str = "carbon.credit_scheme_ids") -> dict[str, str]:
-    """One row of ``data/carbon_assets.csv`` as a dict of strings."""
-    table = _carbon_assets()
-    row = table[table["id"] == asset_id]
-    if row.empty:
-        raise PlannerInputError(f"unknown carbon asset {asset_id!r}; ids in "
-                                f"data/carbon_assets.csv: {', '.join(table['id'])}", field=field)
-    return {k: str(v) for k, v in row.iloc[0].to_dict().items()}
 
 
 def credit_eligibility(scheme: Mapping[str, str], capacity_kw: float, *,
@@ -502,7 +328,7 @@ def double_counting_check(generation_mwh: Sequence[float] | np.ndarray,
     active = {k: np.cumsum(np.asarray(v, dtype=float)) for k, v in claims.items()}
     if not active:
         return
-    total = sum(active.values())
+    total = np.sum(np.vstack(list(active.values())), axis=0)
     over = np.nonzero(total > gen + tolerance_mwh)[0]
     if over.size == 0:
         return
@@ -528,7 +354,8 @@ def _asset_price(row: Mapping[str, str], override: float | None, field: str) -> 
 
 
 def _scheme_factor(scheme: Mapping[str, str], inputs: CarbonInputs) -> EmissionFactor:
-    fid = inputs.credit_factor_id or scheme.get("factor_id") or inputs.location_factor_id
+    fid = inputs.credit_factor_id or scheme.get("factor_id") or location_factor_for(
+        inputs.site_province, inputs.location_factor_id).factor.id
     ef = emission_factor(fid, field="carbon.credit_factor_id")
     need = scheme.get("factor_kind_required", "")
     if need and ef.kind != need:
@@ -545,6 +372,63 @@ def _issued(cumulative_mwh: np.ndarray, per_certificate: float) -> np.ndarray:
     return np.diff(np.concatenate([[0.0], whole]))
 
 
+_CERTIFICATE_KINDS = ("tradable", "non_tradable", "none")
+
+
+def certificate_split(
+    self_consumed_mwh: Sequence[float] | np.ndarray,
+    exported_mwh: Sequence[float] | np.ndarray,
+    mechanism_mwh: Sequence[float] | np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Tradable and non-tradable green certificates (GEC) of the PV output, year by year.
+
+    Which part of the output earns which certificate is data
+    (``data/carbon/defaults.toml`` ``[certificate_kinds]``, after 国能发新能规〔2024〕67号
+    and 发改价格〔2025〕136号): self-consumed MWh earn non-tradable certificates, exported MWh
+    outside the 136号 mechanism tradable ones, exported mechanism volume none (its
+    certificates go to the provincial account). Each kind is issued in whole certificates of
+    ``mwh_per_certificate`` (1 MWh); the fraction below one certificate carries over to the
+    next year.
+
+    Parameters
+    ----------
+    self_consumed_mwh, exported_mwh : array-like
+        PV energy used on site and exported, by year [MWh].
+    mechanism_mwh : array-like, optional
+        The part of ``exported_mwh`` settled under the 136号 mechanism CfD [MWh]; default 0.
+
+    Returns
+    -------
+    dict
+        ``tradable`` and ``non_tradable``: certificates by year [count].
+
+    Examples
+    --------
+    >>> split = certificate_split([1800.7, 1800.7], [409.7, 409.7])
+    >>> split["non_tradable"].tolist(), split["tradable"].tolist()
+    ([1800.0, 1801.0], [409.0, 410.0])
+    """
+    sc = np.asarray(self_consumed_mwh, dtype=float)
+    ex = np.asarray(exported_mwh, dtype=float)
+    mech = np.zeros_like(ex) if mechanism_mwh is None else np.asarray(mechanism_mwh, float)
+    if np.any(mech < -1e-9) or np.any(mech > ex + 1e-9):
+        raise PlannerInputError("the exported energy under the 136号 mechanism must lie "
+                                f"between 0 and the exported energy, got {mech.tolist()} MWh "
+                                f"of {ex.tolist()} MWh")
+    entry = carbon_defaults()["certificate_kinds"]
+    per_cert = float(_default("mwh_per_certificate"))
+    mwh = {"tradable": np.zeros_like(sc), "non_tradable": np.zeros_like(sc)}
+    for part, energy in (("self_consumed", sc), ("exported", ex - mech), ("mechanism", mech)):
+        kind = entry.get(part, "")
+        if kind not in _CERTIFICATE_KINDS:
+            raise PlannerInputError(
+                f"data/carbon/defaults.toml [certificate_kinds] {part} = {kind!r}; use one of "
+                f"{', '.join(_CERTIFICATE_KINDS)}")
+        if kind != "none":
+            mwh[kind] = mwh[kind] + energy
+    return {kind: _issued(np.cumsum(values), per_cert) for kind, values in mwh.items()}
+
+
 def carbon_ledger(
     inputs: CarbonInputs,
     *,
@@ -554,14 +438,18 @@ def carbon_ledger(
     years: int,
     capacity_kw: float,
     degradation_factors: Sequence[float] | np.ndarray | None = None,
+    mechanism_exported_kwh: float = 0.0,
 ) -> pd.DataFrame:
     """Certificates and credits of the PV output, year by year.
 
-    Certificates: one per ``mwh_per_certificate`` (1 MWh) of generation, whole certificates
-    only (the remainder carries to the next year). ``certificates`` decides their use:
-    ``sell`` all, ``retain`` all (retired for the site's Scope 2), ``retain_self_consumed``
-    (retire the self-consumed share, sell the rest) or ``none`` (neither; needed to earn
-    credits on the same MWh). Credits: for each scheme in ``credit_scheme_ids`` that the
+    Certificates (:func:`certificate_split`): self-consumed MWh earn non-tradable ones,
+    exported MWh outside the 136号 mechanism tradable ones, mechanism volume none; whole
+    certificates only (the remainder carries to the next year). ``certificates`` decides
+    their use: ``sell`` the tradable ones (the non-tradable ones cannot be sold and stay
+    unclaimed), ``retain`` all (retired for the site's Scope 2), ``retain_self_consumed``
+    (retire the non-tradable ones, sell the tradable ones) or ``none`` (neither; needed to
+    earn credits on the same MWh). Revenue comes from sold (tradable) certificates only.
+    Credits: for each scheme in ``credit_scheme_ids`` that the
     system is eligible for (capacity limit, location, availability), generation MWh x the
     scheme's factor within the crediting period. The allocation is checked with
     :func:`double_counting_check`.
@@ -578,12 +466,16 @@ def carbon_ledger(
         Installed PV capacity used for scheme limits [kW].
     degradation_factors : array-like, optional
         Output of years 1..n relative to year 1 [-].
+    mechanism_exported_kwh : float, optional
+        Year-1 exported energy settled under the 136号 mechanism CfD [kWh] (at most
+        ``exported_kwh``); it earns no certificate. Default 0.
 
     Returns
     -------
     pandas.DataFrame
         Index ``year`` 1..n: ``generation_mwh``, ``self_consumed_mwh``, ``exported_mwh``,
-        ``certificates_issued``, ``certificates_sold``, ``certificates_retained``,
+        ``mechanism_mwh``, ``certificates_tradable``, ``certificates_non_tradable``,
+        ``certificates_issued`` (their sum), ``certificates_sold``, ``certificates_retained``,
         ``certificate_price``, ``certificate_revenue``, ``scope2_claimed_mwh``,
         ``credited_mwh``, ``credits_tco2``, ``credit_price``, ``credit_revenue``,
         ``credit_scheme`` and ``credit_status`` (reason per year and scheme).
@@ -593,20 +485,16 @@ def carbon_ledger(
     gen = generation_kwh / 1000.0 * deg
     sc = self_consumed_kwh / 1000.0 * deg
     ex = exported_kwh / 1000.0 * deg
+    mech = mechanism_exported_kwh / 1000.0 * deg
     per_cert = float(_default("mwh_per_certificate"))
     esc = (1.0 + inputs.asset_price_escalation_rate) ** np.arange(n)
 
-    issued = _issued(np.cumsum(gen), per_cert)
+    split = certificate_split(sc, ex, mech)
+    tradable, non_tradable = split["tradable"], split["non_tradable"]
     mode = inputs.certificates
-    if mode == "sell":
-        retained = np.zeros(n)
-    elif mode == "retain":
-        retained = issued.copy()
-    elif mode == "retain_self_consumed":
-        retained = np.minimum(issued, _issued(np.cumsum(sc), per_cert))
-    else:
-        retained = np.zeros(n)
-    sold = np.zeros(n) if mode == "none" else issued - retained
+    sold = tradable if mode in ("sell", "retain_self_consumed") else np.zeros(n)
+    retained = {"retain": tradable + non_tradable,
+                "retain_self_consumed": non_tradable}.get(mode, np.zeros(n))
     price_row = carbon_asset(inputs.certificate_price_id, field="carbon.certificate_price_id")
     cert_price = (_asset_price(price_row, inputs.certificate_price_per_mwh,
                                "carbon.certificate_price_per_mwh") if sold.any() else 0.0)
@@ -652,7 +540,10 @@ def carbon_ledger(
             "generation_mwh": gen,
             "self_consumed_mwh": sc,
             "exported_mwh": ex,
-            "certificates_issued": issued,
+            "mechanism_mwh": mech,
+            "certificates_tradable": tradable,
+            "certificates_non_tradable": non_tradable,
+            "certificates_issued": tradable + non_tradable,
             "certificates_sold": sold,
             "certificates_retained": retained,
             "certificate_price": cert_price * esc,

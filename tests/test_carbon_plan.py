@@ -1,0 +1,116 @@
+"""Carbon per Chinese rules in a plan: the factor follows the site, the avoided CO2 and the
+certificates are split, the assumptions and the proposal say so (issue 13 item 6)."""
+
+import math
+
+import pytest
+
+import pvplanner
+from pvplanner.pipeline import prepare
+from pvplanner.report.content import build_proposal
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return pvplanner.demo_scenario()
+
+
+@pytest.fixture(scope="module")
+def demo_result(demo):
+    return pvplanner.plan(demo, with_npv_curve=False)
+
+
+def _moved(scenario, **site):
+    return scenario.model_copy(update={"site": scenario.site.model_copy(update=site)})
+
+
+def test_demo_uses_zhejiangs_2023_provincial_factor(demo, demo_result):
+    assert demo.carbon.location_factor_id is None  # the demo names no factor
+    c = demo_result.carbon
+    assert c.emission_factor_tco2_per_mwh == 0.4974
+    assert c.emission_factor_basis == "province"
+    row = demo_result.assumption("carbon.location_factor")
+    assert row.value == 0.4974 and row.status == "official" and row.date == "2023"
+    assert row.source.startswith("province default") and "Zhejiang" in row.source
+
+
+def test_moving_the_demo_to_suzhou_gives_jiangsus_factor(demo):
+    suzhou = pvplanner.plan(_moved(demo, province="Jiangsu", city="Suzhou"),
+                            with_npv_curve=False)
+    c = suzhou.carbon
+    assert c.emission_factor_tco2_per_mwh == 0.5827
+    assert suzhou.assumption("carbon.location_factor").value == 0.5827
+    assert "Jiangsu" in suzhou.assumption("carbon.location_factor").source
+    e = suzhou.energy
+    assert c.avoided_tco2_year1 == pytest.approx(
+        (e.self_consumed_kwh + e.exported_kwh) / 1000 * 0.5827, rel=1e-9)
+
+
+def test_a_named_factor_and_an_unknown_province(demo):
+    named = demo.model_copy(update={"carbon": demo.carbon.model_copy(
+        update={"location_factor_id": "cn-national-2023-average"})})
+    assert prepare(_moved(named, province="Jiangsu")).emission_factor.factor_tco2_per_mwh \
+        == 0.5306
+    assert prepare(_moved(demo, province=None)).emission_factor.id == \
+        "cn-national-2023-average"
+
+
+def test_avoided_co2_split_adds_up_and_only_self_consumed_lowers_scope2(demo_result):
+    c, e = demo_result.carbon, demo_result.energy
+    f = c.emission_factor_tco2_per_mwh
+    assert c.avoided_tco2_self_consumed_year1 + c.avoided_tco2_exported_year1 == \
+        pytest.approx(c.avoided_tco2_year1, rel=1e-12)
+    assert c.avoided_tco2_self_consumed_year1 == pytest.approx(
+        e.self_consumed_kwh / 1000 * f, rel=1e-9)
+    assert c.avoided_tco2_exported_year1 == pytest.approx(e.exported_kwh / 1000 * f, rel=1e-9)
+    assert c.location_scope2_lowered_by == "self_consumed"
+    if demo_result.battery.energy_kwh == 0:
+        # Without a battery, the location-based Scope 2 falls by exactly the self-consumed
+        # part: exported power does not lower it.
+        assert c.scope2["location_reduction_tco2"] == pytest.approx(
+            c.avoided_tco2_self_consumed_year1, rel=1e-9)
+    data = demo_result.to_dict()["carbon"]
+    for key in ("avoided_tco2_year1", "avoided_tco2_self_consumed_year1",
+                "avoided_tco2_exported_year1", "certificates_year1",
+                "certificates_tradable_year1", "certificates_non_tradable_year1"):
+        assert key in data, key
+
+
+def test_certificates_split_adds_up(demo_result):
+    c, e = demo_result.carbon, demo_result.energy
+    assert c.certificates_tradable_year1 + c.certificates_non_tradable_year1 == \
+        c.certificates_year1
+    assert c.certificates_non_tradable_year1 == math.floor(e.self_consumed_kwh / 1000 + 1e-9)
+    assert c.certificates_tradable_year1 == math.floor(e.exported_kwh / 1000 + 1e-9)
+    ledger = demo_result.carbon_ledger
+    assert (ledger["certificates_issued"] == ledger["certificates_tradable"]
+            + ledger["certificates_non_tradable"]).all()
+
+
+def test_lifetime_figure_declines_with_the_derived_rate(demo, demo_result):
+    row = demo_result.assumption("carbon.grid_factor_decline_percent_per_year")
+    assert row.value == 2.38 and row.status == "derived" and "0.5568" in row.source
+    ledger, flow = demo_result.carbon_ledger, demo_result.cash_flow
+    ratio = ledger.loc[2, "avoided_tco2"] / ledger.loc[1, "avoided_tco2"]
+    degradation = flow.loc[2, "degradation_factor"] / flow.loc[1, "degradation_factor"]
+    assert ratio == pytest.approx(degradation * (1 - 0.0238), rel=1e-9)
+    # The user's 0 is kept and stated as the user's.
+    constant = demo.model_copy(update={"carbon": demo.carbon.model_copy(
+        update={"grid_factor_decline_percent_per_year": 0.0})})
+    flat = pvplanner.plan(constant, with_npv_curve=False)
+    row = flat.assumption("carbon.grid_factor_decline_percent_per_year")
+    assert row.value == 0.0 and row.status == "user"
+    assert flat.carbon.avoided_tco2_lifetime > demo_result.carbon.avoided_tco2_lifetime
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ("does not lower the company's location-based Scope 2", "0.68 tCO2/MWh",
+            "non-tradable", "East China combined margin", "Province default")),
+    ("zh", ("不降低企业基于位置的范围二排放", "0.68 tCO2/MWh", "不可交易绿证",
+            "华东组合边际排放因子", "按厂址所在省份取最新省级平均因子")),
+])
+def test_proposal_states_the_split_and_the_reference_plant(demo_result, lang, words):
+    section = build_proposal(demo_result, lang).section("carbon")
+    text = "\n".join(str(getattr(block, "text", "")) for block in section.blocks)
+    for word in words:
+        assert word in text, word
