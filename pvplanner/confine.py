@@ -135,7 +135,7 @@ def confine_document(document: dict[str, Any], root: Path, *, clear: bool = Fals
     for section, field in SCENARIO_FILE_FIELDS:
         table = document.get(section) if isinstance(document, dict) else None
         value = table.get(field) if isinstance(table, dict) else None
-        if value is None or value == "":
+        if value is None or value == "" or not isinstance(table, dict):
             continue
         if field == "template" and not is_template_path(value):
             continue  # a template name: looked up among the shipped templates only

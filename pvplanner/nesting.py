@@ -7,6 +7,7 @@ the recursion of the code that walks them (validation, copying, writing).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["nesting_depth"]
@@ -41,7 +42,7 @@ def nesting_depth(value: Any, limit: int) -> int:
     while stack:
         node, level = stack.pop()
         if isinstance(node, dict):
-            children = node.values()
+            children: Iterable[Any] = node.values()
         elif isinstance(node, (list, tuple)):
             children = node
         else:

@@ -268,6 +268,7 @@ def _location(cells: dict[str, str]) -> tuple[float, float, str, str, str]:
             if not isinstance(found, str):
                 canonical = found[3]
                 province = province or found[2]
+        assert latitude is not None and longitude is not None  # both cells are filled
         return float(latitude), float(longitude), city, province, canonical
     if not city:
         raise RowError("no location: give lat and lon, or a city from the climatology table")
@@ -350,7 +351,7 @@ def _load(cells: dict[str, str], template: str | None, where: _Places,
     missing = [column for column, text in zip(MONTH_COLUMNS, months, strict=True) if not text]
     if missing:
         raise RowError(f"monthly load needs all of kwh_01..kwh_12; empty: {', '.join(missing)}")
-    values = [_number(cells, column, 0, 1e9) for column in MONTH_COLUMNS]
+    values = [_number(cells, column, 0, 1e9) or 0.0 for column in MONTH_COLUMNS]  # none empty
     if sum(values) <= 0:
         raise RowError("kwh_01..kwh_12 add up to zero kWh")
     return {"kind": "bills", "template": template, "monthly_kwh": values}

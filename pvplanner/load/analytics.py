@@ -73,7 +73,7 @@ class LoadAnalytics:
     offhours_to_working_ratio: float | None
     daylight_share: float
     anomalous_days: list[dict[str, Any]]
-    typical_profiles_kw: dict[str, list[float]]
+    typical_profiles_kw: dict[str, list[float | None]]  # None: no sample at that hour
     peak_shaving: dict[str, Any]
     heatmap_kw: pd.DataFrame
     currency: str = "CNY"
@@ -95,8 +95,8 @@ class LoadAnalytics:
             "baseload_kw": self.baseload.get("baseload_kw"),
             "baseload_excess_kw": self.baseload.get("excess_kw"),
             "baseload_excess_share_of_mean": (
-                self.baseload["excess_kw"] / self.mean_kw
-                if self.baseload.get("excess_kw") is not None and self.mean_kw > 0
+                excess_kw / self.mean_kw
+                if (excess_kw := self.baseload.get("excess_kw")) is not None and self.mean_kw > 0
                 else None
             ),
             "offhours_to_working_ratio": self.offhours_to_working_ratio,
@@ -459,7 +459,7 @@ def _anomalous_days(
     threshold = float(settings["anomaly_robust_z"])
     min_deviation = float(settings["anomaly_min_deviation_percent"]) / 100.0
     minimum = int(settings["anomaly_min_group_days"])
-    out = []
+    out: list[dict[str, Any]] = []
     for k in range(len(daily)):
         if skip[k]:
             continue
@@ -497,8 +497,8 @@ def _anomalous_days(
 
 def _typical_profiles(
     values: np.ndarray, hour: np.ndarray, kinds: np.ndarray
-) -> dict[str, list[float]]:
-    out = {}
+) -> dict[str, list[float | None]]:
+    out: dict[str, list[float | None]] = {}
     for kind in ("workday", "weekend", "holiday"):
         mask = kinds == kind
         if not mask.any():
@@ -519,7 +519,8 @@ def _peak_shaving(
 ) -> dict[str, Any]:
     """Monthly maximum reduction if the top ``peak_shave_top_percent`` of steps were capped."""
     top = float(settings["peak_shave_top_percent"])
-    kw, kwh = [], []
+    kw: list[float | None] = []
+    kwh: list[float | None] = []
     for m in range(1, 13):
         in_m = month == m
         if not in_m.any():

@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -283,7 +284,7 @@ class ScenarioStore:
         # Filtered here rather than with SQL LIKE: SQLite's lower() only folds ASCII.
         return [item for item in summaries if needle in item.name.casefold()]
 
-    def trash(self) -> list[ScenarioSummary]:
+    def trash(self) -> builtins.list[ScenarioSummary]:
         """Scenarios in the trash, most recently deleted first."""
         with self._read("listing the trash") as conn:
             rows = conn.execute(
@@ -379,7 +380,7 @@ class ScenarioStore:
                 )
             conn.execute(delete(_T).where(_T.c.id == scenario_id))
 
-    def export_json(self, ids: list[str] | None = None) -> str:
+    def export_json(self, ids: builtins.list[str] | None = None) -> str:
         """The export envelope (format ``pvplanner-scenarios``, version 1; see
         :mod:`pvplanner.store.codec`) of the given live scenarios, or of all of them
         (most recently updated first)."""
@@ -398,7 +399,7 @@ class ScenarioStore:
         return build_envelope(saved)
 
     def import_json(self, text: str | bytes, *, files_root: Path | None = None
-                    ) -> list[SavedScenario]:
+                    ) -> builtins.list[SavedScenario]:
         """Add the scenarios of an export envelope as new scenarios (new ids, revision 1).
 
         A name already used by a live scenario (or earlier in the same file) becomes
