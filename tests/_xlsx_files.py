@@ -47,6 +47,14 @@ _SHEET_HEAD = (
 _SHEET_TAIL = b"</sheetData></worksheet>"
 
 
+def _write_package(archive: zipfile.ZipFile) -> None:
+    """Every part of the workbook but the sheet's XML."""
+    archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+    archive.writestr("_rels/.rels", _RELS)
+    archive.writestr("xl/workbook.xml", _WORKBOOK)
+    archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+
+
 def _text(value: str) -> str:
     return f'<c t="inlineStr"><is><t>{value}</t></is></c>'
 
@@ -71,10 +79,7 @@ def expanding_xlsx(rows: int, cells_per_row: int, *, extra_row: int | None = Non
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        _write_package(archive)
         with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
             sheet.write(_SHEET_HEAD)
             header = _text("时间") + _text("有功功率(kW)") * (cells_per_row - 1)
@@ -94,10 +99,7 @@ def text_only_xlsx(rows: int) -> bytes:
     """A workbook whose one sheet holds ``rows`` rows of text and no date or number."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        _write_package(archive)
         row = f"<row>{_text('note')}{_text('text')}</row>".encode()
         archive.writestr("xl/worksheets/sheet1.xml", _SHEET_HEAD + row * rows + _SHEET_TAIL)
     return buffer.getvalue()
