@@ -350,6 +350,9 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         scenario.carbon, generation_kwh=flows.generation_kwh,
         self_consumed_kwh=flows.self_consumed_kwh, exported_kwh=flows.exported_kwh,
         years=f_in.analysis_years, capacity_kw=total_kwp, degradation_factors=degradation,
+        # Exports under a 136号 mechanism contract earn no certificate while it runs.
+        mechanism_exported_kwh=flows.exported_kwh * prepared.export.mechanism_share,
+        mechanism_years=prepared.export.mechanism_years,
     )
     returns = project_returns(
         f_in, capex_breakdown=capex, year1_savings=savings, degradation_factors=degradation,

@@ -87,6 +87,22 @@ def test_certificates_split_adds_up(demo_result):
             + ledger["certificates_non_tradable"]).all()
 
 
+def test_exports_under_a_mechanism_contract_earn_no_certificate(demo):
+    from pvplanner.tariff.model import ExportPolicy
+
+    policy = ExportPolicy(kind="market", price_per_kwh=0.25, mechanism_price_per_kwh=0.35,
+                          mechanism_share=0.8, mechanism_years=10)
+    tariff = demo.tariff.model_copy(update={"export": policy})
+    result = pvplanner.plan(demo.model_copy(update={"tariff": tariff}), with_npv_curve=False)
+    ledger, e = result.carbon_ledger, result.energy
+    assert ledger.loc[1, "mechanism_mwh"] == pytest.approx(0.8 * e.exported_kwh / 1000)
+    assert (ledger.loc[11:, "mechanism_mwh"] == 0).all()  # the contract ran 10 years
+    assert result.carbon.certificates_tradable_year1 == math.floor(
+        0.2 * e.exported_kwh / 1000 + 1e-9)
+    assert result.carbon.certificates_non_tradable_year1 == math.floor(
+        e.self_consumed_kwh / 1000 + 1e-9)
+
+
 def test_lifetime_figure_declines_with_the_derived_rate(demo, demo_result):
     row = demo_result.assumption("carbon.grid_factor_decline_percent_per_year")
     assert row.value == 2.38 and row.status == "derived" and "0.5568" in row.source

@@ -117,6 +117,12 @@ def test_ledger_sells_only_tradable_certificates():
     assert mech["certificates_tradable"].tolist() == [200, 201]
     assert mech["certificate_revenue"].iloc[0] == pytest.approx(200 * 5.15)
     assert (mech["certificates_non_tradable"] == led["certificates_non_tradable"]).all()
+    # A 2-year contract on the same share: the third year's exports earn tradable ones again.
+    three = carbon_ledger(inputs, mechanism_exported_kwh=300_000, mechanism_years=2,
+                          **{**kw, "years": 3})
+    assert three["mechanism_mwh"].tolist() == pytest.approx([300.0, 300.0, 0.0])
+    # Tradable MWh cumulative 200.9, 401.8, 902.7 -> 200, 401, 902 -> 200, 201, 501.
+    assert three["certificates_tradable"].tolist() == [200, 201, 501]
     # Retaining keeps all of them for the site, selling none.
     kept = carbon_ledger(inputs.model_copy(update={"certificates": "retain"}), **kw)
     assert kept["certificate_revenue"].sum() == 0

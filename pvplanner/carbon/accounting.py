@@ -439,6 +439,7 @@ def carbon_ledger(
     capacity_kw: float,
     degradation_factors: Sequence[float] | np.ndarray | None = None,
     mechanism_exported_kwh: float = 0.0,
+    mechanism_years: int | None = None,
 ) -> pd.DataFrame:
     """Certificates and credits of the PV output, year by year.
 
@@ -469,6 +470,8 @@ def carbon_ledger(
     mechanism_exported_kwh : float, optional
         Year-1 exported energy settled under the 136号 mechanism CfD [kWh] (at most
         ``exported_kwh``); it earns no certificate. Default 0.
+    mechanism_years : int, optional
+        Years the mechanism contract runs (years 1..m); None: the whole period.
 
     Returns
     -------
@@ -486,6 +489,8 @@ def carbon_ledger(
     sc = self_consumed_kwh / 1000.0 * deg
     ex = exported_kwh / 1000.0 * deg
     mech = mechanism_exported_kwh / 1000.0 * deg
+    if mechanism_years is not None:
+        mech = np.where(np.arange(1, n + 1) <= int(mechanism_years), mech, 0.0)
     per_cert = float(_default("mwh_per_certificate"))
     esc = (1.0 + inputs.asset_price_escalation_rate) ** np.arange(n)
 
