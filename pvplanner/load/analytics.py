@@ -26,7 +26,7 @@ import pandas as pd
 from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types, holiday_dates
 from pvplanner.load.meter.common import meter_rules
-from pvplanner.load.meter.records import jsonable as _jsonable
+from pvplanner.result import json_safe as _jsonable
 from weather.datafiles import data_path
 
 __all__ = [

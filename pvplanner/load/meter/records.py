@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from pvplanner.result import json_safe as jsonable
 from weather.timeaxis import typical_year_index
 
 
@@ -141,23 +139,3 @@ def _offset_hours(index: pd.DatetimeIndex) -> float:
     """UTC offset of a tz-aware index [h] (0 for a naive one)."""
     offset = index[0].utcoffset()
     return offset.total_seconds() / 3600.0 if offset is not None else 0.0
-
-
-def jsonable(value: Any) -> Any:
-    """Recursively turn numpy/pandas scalars into built-ins and NaN/inf into None."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
-        return value.isoformat()
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
-    return value
