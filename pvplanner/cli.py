@@ -11,7 +11,8 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from pvplanner.pipeline import plan
     from pvplanner.scenario.model import load_scenario
 
+    _check_output(args.out, "--out")
     result = plan(load_scenario(args.scenario))
     _emit_result(result, args.json, out=args.out)
     return EXIT_OK
@@ -171,7 +173,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _emit_result(result, as_json: bool, out: Path | None) -> None:
     payload = result.to_dict()
     if out is not None:
-        out.write_text(json.dumps(_json_safe(payload), ensure_ascii=False, indent=2), "utf-8")
+        _write_text(out, json.dumps(_json_safe(payload), ensure_ascii=False, indent=2), "utf-8")
     if as_json:
         _print_json(payload)
     else:
@@ -195,12 +197,83 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         losses_percent=args.losses_percent,
         mounting=args.mounting,
     )
+    fallback = _fallback_note(simulation.weather, args.source if args.weather is None else "")
+    if fallback:
+        print(f"pvplanner: warning: {fallback}", file=sys.stderr)
     payload = simulation.to_dict()
     if args.json:
         _print_json(payload)
     else:
         print(simulation.summary_text())
+        if fallback:
+            print(f"warning: {fallback}")
     return EXIT_OK
+
+
+def _fallback_note(meta: Any, requested: str) -> str:
+    """What to say when synthetic weather replaced the source asked for ("" if it did not):
+    the source's own note (why it was not fetched), else a plain statement."""
+    if not requested or requested == "synthetic" or meta.obtained != "synthetic":
+        return ""
+    said = [note for note in meta.notes if "used synthetic weather" in note]
+    if said:
+        return said[-1]
+    return (f"{requested} weather was not available; used synthetic weather from monthly "
+            "climatology instead")
+
+
+def _check_output(path: Path | None, option: str) -> None:
+    """Refuse an output path that cannot be written, before any work is done: a folder, or
+    a place whose nearest existing folder is not writable."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise_bad(f"{option} {path} is a folder; give the name of a file to write in it")
+    existing = next((folder for folder in path.parents if folder.exists()), None)
+    if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK)):
+        raise_bad(f"{option} {path}: {existing} is not a folder you can write to; choose "
+                  "another place")
+
+
+def _unwritable(problem: OSError, path: Path | str | None = None) -> Exception:
+    from pvplanner.errors import PlannerInputError
+
+    where = problem.filename or path
+    return PlannerInputError(f"cannot write {where}: {problem.strerror or problem}; choose a "
+                             "file in a folder you can write to")
+
+
+def _write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write an output file (creating its folder); a failure is a bad-input error naming it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding)
+    except OSError as problem:
+        raise _unwritable(problem, path) from None
+
+
+@contextmanager
+def _open_output(path: Path) -> Iterator[Any]:
+    """An output text file open for writing (its folder created); an OSError while opening
+    or writing becomes a bad-input error naming the file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+    except OSError as problem:
+        raise _unwritable(problem, path) from None
+
+
+def _guard_writes(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function``, with an OSError (an output it could not write) turned into a bad-input
+    error naming the file."""
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except OSError as problem:
+            raise _unwritable(problem) from None
+
+    return call
 
 
 def raise_bad(message: str) -> None:
@@ -212,9 +285,9 @@ def raise_bad(message: str) -> None:
 def _cmd_weather(args: argparse.Namespace) -> int:
     from weather.source import get_weather
 
+    _check_output(args.out, "--out")
     frame, meta = get_weather(args.lat, args.lon, args.source, fallback_to_synthetic=False)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "w", encoding="utf-8", newline="") as handle:
+    with _open_output(args.out) as handle:
         # The plain-CSV header comment that weather.readers reads back (documented there).
         dataset = meta.dataset.replace(",", " ").replace(";", " ")
         handle.write(
@@ -277,9 +350,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if not (args.html or args.pdf or args.xlsx):
         raise_bad("name at least one output: --html FILE, --pdf FILE or --xlsx FILE")
+    for option, path in (("--html", args.html), ("--pdf", args.pdf), ("--xlsx", args.xlsx)):
+        _check_output(path, option)
     scenario = load_scenario(args.scenario)
     result = plan(scenario)
-    written = write_reports(
+    written = _guard_writes(write_reports)(
         scenario, result, html=args.html, pdf=args.pdf, xlsx=args.xlsx, lang=args.lang
     )
     for path in written:

@@ -9,6 +9,7 @@ from pvplanner.scenario.model import (
     load_scenario,
     parse_scenario,
     save_scenario,
+    scenario_from_text,
     scenario_json_schema,
 )
 
@@ -58,6 +59,35 @@ def test_newer_schema_version_is_refused(tmp_path):
     data["schema_version"] = SCHEMA_VERSION + 1
     with pytest.raises(PlannerInputError, match="upgrade pvplanner"):
         parse_scenario(data)
+
+
+@pytest.mark.parametrize("version", ["1", -3, 0, True, 1.5, None])
+def test_schema_version_is_a_positive_whole_number(version):
+    data = demo_scenario().model_dump(mode="json")
+    data["schema_version"] = version
+    with pytest.raises(PlannerInputError, match="whole number") as caught:
+        parse_scenario(data)
+    assert caught.value.field == "schema_version"
+    assert "newer" not in str(caught.value)
+
+
+def test_nesting_deeper_than_a_scenario_needs_is_refused():
+    for text, fmt in (("[" * 50_000 + "]" * 50_000, "json"),
+                      ("a = " + "[" * 50_000 + "]" * 50_000, "toml"),
+                      ('{"a": ' + "[" * 40 + "]" * 40 + "}", "json")):
+        with pytest.raises(PlannerInputError, match="more than 32 levels"):
+            scenario_from_text(text, fmt=fmt, origin="s")
+    deep: dict = {}
+    node = deep
+    for _ in range(40):
+        node["x"] = {}
+        node = node["x"]
+    data = demo_scenario().model_dump(mode="json") | {"site": deep}
+    with pytest.raises(PlannerInputError, match="more than 32 levels"):
+        parse_scenario(data)
+    # A real scenario is far from the limit.
+    assert parse_scenario(scenario_from_text(json.dumps(
+        demo_scenario().model_dump(mode="json")))).name
 
 
 def test_bad_files_give_clear_messages(tmp_path):

@@ -120,6 +120,56 @@ def test_corrupt_entries_are_ignored(tmp_path, caplog, damage):
     assert cache.get("pvgis", 30.27, 120.15) is not None
 
 
+@pytest.mark.parametrize("record", ["list", "text", "number", "null", "meta-list", "deep"])
+def test_a_record_that_is_not_an_entry_is_ignored(tmp_path, caplog, record):
+    """The cache never raises: a JSON record of the wrong shape is a corrupt entry."""
+    cache = WeatherCache(tmp_path)
+    frame, meta = make_year()
+    cache.put("pvgis", 30.27, 120.15, frame, meta)
+    _, meta_path = cache.paths("pvgis", 30.27, 120.15)
+    stored = json.loads(meta_path.read_text(encoding="utf-8"))
+    text = {
+        "list": "[1, 2, 3]",
+        "text": '"an entry"',
+        "number": "42",
+        "null": "null",
+        "meta-list": json.dumps(stored | {"meta": [1, 2]}),
+        "deep": "[" * 100_000 + "]" * 100_000,
+    }[record]
+    meta_path.write_text(text, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="weather.cache"):
+        assert cache.get("pvgis", 30.27, 120.15) is None
+    assert "ignoring unusable weather cache entry" in caplog.text
+
+
+@pytest.mark.parametrize("column, value", [
+    ("ghi", 1.0e6), ("dni", -50.0), ("temp_air", 500.0), ("wind_speed", 300.0),
+    ("dhi", np.inf), ("temp_air", np.nan),
+])
+def test_values_no_weather_has_are_ignored_though_the_checksum_holds(tmp_path, caplog,
+                                                                      column, value):
+    cache = WeatherCache(tmp_path)
+    frame, meta = make_year()
+    frame.iloc[4000, frame.columns.get_loc(column)] = value
+    cache.put("pvgis", 30.27, 120.15, frame, meta)  # a valid checksum over absurd values
+    with caplog.at_level(logging.WARNING, logger="weather.cache"):
+        assert cache.get("pvgis", 30.27, 120.15) is None
+    assert "ignoring unusable weather cache entry" in caplog.text
+
+
+def test_an_absurd_cached_year_is_fetched_again_not_blamed_on_the_user(tmp_path, monkeypatch):
+    from weather.source import get_weather
+
+    monkeypatch.setenv("PVPLANNER_OFFLINE", "1")
+    cache = WeatherCache(tmp_path)
+    frame, meta = make_year()
+    frame["ghi"] *= 1000.0  # kW read as W: 1,000,000 W/m2 at noon
+    cache.put("pvgis", 30.27, 120.15, frame, meta)
+    data, got = get_weather(30.27, 120.15, "pvgis", cache=cache)  # no WeatherInputError
+    assert got.obtained == "synthetic" and data["ghi"].max() < 1500.0
+    assert any("used synthetic weather" in note for note in got.notes)
+
+
 def test_only_typical_year_frames_are_cached(tmp_path):
     frame, meta = make_year()
     with pytest.raises(ValueError, match="typical-year axis"):

@@ -20,8 +20,10 @@ Robustness
 ----------
 Files are written to a temporary name in the same folder and moved into place with
 :func:`os.replace` (atomic on POSIX and Windows); the JSON file, written last, commits the
-entry. Entries that are unreadable, truncated, fail their checksum or do not span the
-typical-year axis are ignored (``get`` returns ``None``) so that the caller fetches again.
+entry. Entries that are unreadable, truncated, fail their checksum, do not span the
+typical-year axis or hold values no weather has (beyond the physical limits of
+:mod:`weather.validate`) are ignored (``get`` returns ``None`` and logs a warning, never
+raises) so that the caller fetches again: a damaged cache is not the user's input.
 
 Location
 --------
@@ -39,6 +41,7 @@ import logging
 import math
 import os
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,7 @@ import pandas as pd
 
 from weather.meta import REQUIRED_COLUMNS, WeatherMeta
 from weather.timeaxis import typical_year_index
+from weather.validate import MAX_IRRADIANCE_W_M2, MAX_WIND_SPEED_M_S, TEMP_AIR_RANGE_C
 
 __all__ = ["CACHE_ENV", "GRID_DEG", "WeatherCache", "cache_key", "default_cache_dir"]
 
@@ -195,17 +199,23 @@ class WeatherCache:
             return None
         try:
             record = json.loads(meta_path.read_text(encoding="utf-8"))
+            if not isinstance(record, dict):
+                raise ValueError(f"the record is a JSON {type(record).__name__}, not an object")
             if record.get("format") != FORMAT_VERSION:
                 return None
             raw = data_path.read_bytes()
             if hashlib.sha256(raw).hexdigest() != record["sha256"]:
                 raise ValueError("checksum mismatch")
+            if not isinstance(record["meta"], dict):
+                raise ValueError("the record's meta is not an object")
             meta_fields = dict(record["meta"])
             meta_fields["notes"] = tuple(meta_fields.get("notes") or ())
             meta_fields["obtained"] = "cache"
             meta = WeatherMeta(**meta_fields)
             frame = _read_frame(raw, meta.utc_offset_hours)
-        except (OSError, ValueError, KeyError, TypeError, EOFError, gzip.BadGzipFile) as exc:
+            _check_physical(frame)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError,
+                RecursionError, zlib.error) as exc:  # a broken entry, whatever broke it
             _LOG.warning("ignoring unusable weather cache entry %s (%s)", meta_path, exc)
             return None
         return frame, meta
@@ -295,6 +305,27 @@ def _read_frame(raw: bytes, utc_offset_hours: float) -> pd.DataFrame:
     frame.index = expected
     frame.columns = [str(c) for c in frame.columns]
     return frame
+
+
+def _check_physical(frame: pd.DataFrame) -> None:
+    """Raise ValueError if a stored frame holds values no weather has: irradiance outside
+    0..:data:`~weather.validate.MAX_IRRADIANCE_W_M2`, temperatures beyond the world records,
+    negative or hurricane-beyond wind, or non-finite numbers. What a source delivered passed
+    :func:`weather.validate.clean_weather`; anything else was damaged on disk."""
+    limits = {
+        "ghi": (0.0, MAX_IRRADIANCE_W_M2),
+        "dni": (0.0, MAX_IRRADIANCE_W_M2),
+        "dhi": (0.0, MAX_IRRADIANCE_W_M2),
+        "temp_air": TEMP_AIR_RANGE_C,
+        "wind_speed": (0.0, MAX_WIND_SPEED_M_S),
+    }
+    for column, (low, high) in limits.items():
+        values = frame[column].to_numpy(dtype=float)
+        if not np.isfinite(values).all():
+            raise ValueError(f"the stored {column} has non-finite values")
+        if values.min() < low or values.max() > high:
+            raise ValueError(f"the stored {column} spans {values.min():.6g}..{values.max():.6g}, "
+                             f"outside {low:g}..{high:g}")
 
 
 def _atomic_write(path: Path, payload: bytes) -> None:

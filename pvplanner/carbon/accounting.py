@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pvplanner.carbon.factors import (
     EmissionFactor,
@@ -229,10 +229,23 @@ def scope2(
 
 
 # --------------------------------------------------------------------------- assets
-class CarbonInputs(BaseModel):
-    """Carbon accounting choices of a scenario (defaults from ``data/carbon/defaults.toml``)."""
+#: Largest plausible carbon prices [scenario currency per MWh or per tCO2]: green certificates
+#: trade at 1-50 CNY/MWh and carbon credits at 50-700 CNY/t (EU allowances about 80 EUR/t); a
+#: price above this is a typing or unit mistake.
+CARBON_PRICE_LIMITS: dict[str, float] = {
+    "certificate_price_per_mwh": 1e4,
+    "credit_price_per_tco2": 1e4,
+}
 
-    model_config = ConfigDict(extra="forbid")
+
+class CarbonInputs(BaseModel):
+    """Carbon accounting choices of a scenario (defaults from ``data/carbon/defaults.toml``).
+
+    Every number must be finite; the price overrides are bounded by
+    :data:`CARBON_PRICE_LIMITS`.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     location_factor_id: str | None = Field(
         None, description="Grid average factor (location-based); empty = the site province's "
@@ -258,6 +271,13 @@ class CarbonInputs(BaseModel):
     asset_price_escalation_rate: float = Field(0.0, ge=-0.5, le=0.5)
     site_province: str | None = None
     site_city: str | None = None
+
+    @field_validator(*CARBON_PRICE_LIMITS)
+    @classmethod
+    def _plausible_price(cls, value: float | None, info: ValidationInfo) -> float | None:
+        from pvplanner.finance.inputs import plausible_amount
+
+        return plausible_amount(value, CARBON_PRICE_LIMITS[str(info.field_name)])
 
     @property
     def grid_factor_decline_rate(self) -> float:

@@ -12,16 +12,25 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from pvplanner.errors import PlannerInputError
 from weather.datafiles import data_path
 
 __all__ = [
+    "MONEY_LIMITS",
     "CapexBreakdown",
     "FinanceInputs",
     "capex_breakdown",
     "finance_defaults",
+    "plausible_amount",
 ]
 
 DEFAULTS_FILE = ("finance_defaults.toml",)
@@ -55,6 +64,34 @@ def _d(key: str) -> Any:
         ) from exc
 
 
+#: Largest plausible amounts of the money inputs without an upper bound of their own [scenario
+#: currency]: far above any rooftop project (a 100 MWp plant costs about 3e8 CNY; a
+#: replacement per kWp or kWh costs less than the system), far below the amounts that turn
+#: the cash flows into noise (a fixed cost of 1e300 gave "payback 0.0 years"). A larger value
+#: is a typing or unit mistake.
+MONEY_LIMITS: dict[str, float] = {
+    "fixed_capex": 1e10,
+    "inverter_replacement_cost_per_kwp": 1e5,
+    "battery_replacement_cost_per_kwh": 1e5,
+    "lease_payment_per_year": 1e10,
+}
+
+
+def plausible_amount(value: float | None, limit: float) -> float | None:
+    """``value`` when it is at most ``limit``; else a ValueError that states the plausible
+    range (pydantic's message adds the field's name and the value given).
+
+    Examples
+    --------
+    >>> plausible_amount(2.5e5, 1e10)
+    250000.0
+    """
+    if value is not None and value > limit:
+        raise ValueError(f"{value:.4g} is beyond any plausible amount; give a value between 0 "
+                         f"and {limit:,.0f} in the scenario's currency")
+    return value
+
+
 Ownership = Literal["owner", "emc", "lease"]
 TaxLosses = Literal["offset", "carry_forward"]
 
@@ -64,10 +101,11 @@ class FinanceInputs(BaseModel):
 
     Money is in the scenario currency (CNY by default). Costs given "per year" are year-1
     amounts that escalate from year 2 on; replacement costs are in today's prices and escalate
-    with ``inflation_rate``.
+    with ``inflation_rate``. Every number must be finite; amounts without a bound of their
+    own are bounded by :data:`MONEY_LIMITS`.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     analysis_years: int = Field(_d("analysis_years"), ge=1, le=40,
                                 description="Analysis period [years]")
@@ -113,6 +151,11 @@ class FinanceInputs(BaseModel):
     lease_payment_per_year: float | None = Field(
         None, ge=0.0, description="Fixed annual lease; None = annuity of net capex at lease_rate")
     lease_rate: float = Field(_d("lease_rate"), ge=0.0, le=0.5)
+
+    @field_validator(*MONEY_LIMITS)
+    @classmethod
+    def _plausible_money(cls, value: float | None, info: ValidationInfo) -> float | None:
+        return plausible_amount(value, MONEY_LIMITS[str(info.field_name)])
 
     @model_validator(mode="after")
     def _check_consistency(self) -> FinanceInputs:

@@ -191,7 +191,8 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     version = data.get("schema_version", SCHEMA_VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise PlannerInputError(
-            f"scenario schema_version {version!r} must be a whole number of at least 1 "
+            f"scenario schema_version {json.dumps(version, default=str)} must be a whole "
+            "number of at least 1 "
             f"(written without quotes; this pvplanner writes {SCHEMA_VERSION})",
             field="schema_version",
         )

@@ -19,6 +19,10 @@ for each other instead of failing. Write transactions start with ``BEGIN IMMEDIA
 a writer takes the write lock before it reads: a read-then-write transaction can then never
 fail half-way because another process wrote in between.
 
+A SQLite store whose file or folder this process may not write (a shared read-only copy, a
+folder mounted read-only) is opened read-only (:func:`read_only_sqlite`): its scenarios can
+be listed, loaded and exported; writing raises a :class:`StoreError` that says so.
+
 On PostgreSQL, creating or migrating the tables happens under a transaction-scoped advisory
 lock (:data:`SCHEMA_LOCK_KEY`): without it, processes opening a new store at the same moment
 collide in ``CREATE TABLE`` (duplicate ``pg_type`` entry) and concurrent migrations in
@@ -34,6 +38,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import (
     Column,
@@ -168,6 +173,32 @@ def resolve_url(url: str | None) -> URL:
     return parsed
 
 
+def read_only_sqlite(url: URL) -> URL | None:
+    """The read-only URL of a SQLite file this process may not write, else ``None``.
+
+    A store is read-only when its file exists and the file or its folder is not writable
+    for this process. In WAL mode SQLite keeps a shared-memory file beside the database and
+    cannot create one in such a folder, so a file without the writer's companions
+    (``-wal``, ``-shm``: no process has it open for writing) is opened ``immutable``;
+    with them it is opened ``mode=ro`` beside the writer.
+    """
+    if url.get_backend_name() != "sqlite" or is_memory_sqlite(url):
+        return None
+    if url.query.get("uri") or str(url.database).startswith("file:"):
+        return None  # an SQLite URI: the caller chose its mode
+    path = Path(str(url.database))
+    if not path.is_file() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return None
+    companions = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+    query = {"mode": "ro", "uri": "true", **({} if companions else {"immutable": "1"})}
+    return url.set(database="file:" + quote(str(path), safe="/"), query=query)
+
+
+def is_read_only(url: URL) -> bool:
+    """Whether ``url`` opens a SQLite database read-only (see :func:`read_only_sqlite`)."""
+    return url.get_backend_name() == "sqlite" and url.query.get("mode") == "ro"
+
+
 def _installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
@@ -205,6 +236,12 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def _sqlite_on_connect_read_only(dbapi_connection, _record) -> None:
+    # Read-only: no journal-mode switch (a write); the busy timeout waits for a writer.
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+
 def _sqlite_on_begin(conn: Connection) -> None:
     write = conn.get_execution_options().get(WRITE_OPTION, False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -237,7 +274,8 @@ def _make_engine(url: URL) -> Engine:
         connect_args["check_same_thread"] = False
         kwargs["poolclass"] = StaticPool
     engine = create_engine(url, connect_args=connect_args, **kwargs)
-    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "connect",
+                 _sqlite_on_connect_read_only if is_read_only(url) else _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
 
@@ -276,13 +314,20 @@ def _check_not_newer(version: int | None, where: str) -> None:
         )
 
 
-def ensure_schema(engine: Engine, write_engine: Engine, where: str) -> None:
-    """Create an empty store, or migrate an older one, or check a current one."""
+def ensure_schema(engine: Engine, write_engine: Engine, where: str, *,
+                  read_only: bool = False) -> None:
+    """Create an empty store, or migrate an older one, or check a current one (a read-only
+    store can only be checked)."""
     with engine.connect() as conn:
         version = read_schema_version(conn, where)
     _check_not_newer(version, where)
     if version == STORE_SCHEMA_VERSION:
         return
+    if read_only:
+        need = "is empty" if version is None else f"uses the older layout {version}"
+        raise StoreError(
+            f"{where} {need} and is read-only (its file or folder cannot be written), so it "
+            "cannot be set up; make it writable once, or use another store.")
     with write_engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # SQLite's BEGIN IMMEDIATE already serializes writers; PostgreSQL needs a lock.

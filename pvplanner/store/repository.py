@@ -51,6 +51,7 @@ from pvplanner.store.database import (
     document_columns,
     ensure_schema,
     make_engine,
+    read_only_sqlite,
     resolve_url,
     row_to_saved,
     row_to_summary,
@@ -116,17 +117,27 @@ class ScenarioStore:
     StoreError
         Bad URL, unreachable database, a database that is not a pvplanner store or whose
         layout is newer than this pvplanner.
+
+    Notes
+    -----
+    A SQLite file whose file or folder this process may not write is opened read-only
+    (:attr:`read_only`): listing, loading and exporting work, every change raises
+    :class:`StoreError`.
     """
 
     def __init__(self, url: str | None = None) -> None:
         self._url = resolve_url(url)
         #: The store's URL with any password masked (for messages and logs).
         self.url = self._url.render_as_string(hide_password=True)
-        self._engine = make_engine(self._url)
+        read_only = read_only_sqlite(self._url)
+        #: True for a SQLite store this process may read but not write.
+        self.read_only = read_only is not None
+        self._engine = make_engine(read_only or self._url)
         self._write_engine = self._engine.execution_options(**{WRITE_OPTION: True})
         try:
             with self._errors("opening the store"):
-                ensure_schema(self._engine, self._write_engine, f"The store {self.url}")
+                ensure_schema(self._engine, self._write_engine, f"The store {self.url}",
+                              read_only=self.read_only)
         except BaseException:
             self._engine.dispose()
             raise
@@ -164,6 +175,12 @@ class ScenarioStore:
     @contextmanager
     def _write(self, action: str) -> Iterator[Connection]:
         """One write transaction: committed at the end, rolled back on any exception."""
+        if self.read_only:
+            raise StoreError(
+                f"The store {self.url} is read-only (this program may not write its file or "
+                f"folder), so {action} is not possible. Its scenarios can be listed, opened "
+                "and exported; to save, make the file and its folder writable or use another "
+                "store.")
         with self._errors(action), self._write_engine.begin() as conn:
             yield conn
 
