@@ -115,7 +115,10 @@ def detect_units(
             scale = 1.0
         return mode, scale, f"set by units='{mode}'"
     nonneg, increasing = _monotone_share(values, ts)
-    monotone = nonneg >= rules["register_monotone_share"] and increasing >= 0.5
+    # A load's register rises in most steps; PV output's only in daylight (series setting).
+    monotone = nonneg >= rules["register_monotone_share"] and increasing >= rules.get(
+        "register_min_rising_share", 0.5
+    )
     if has_word(header, REGISTER_WORDS) and nonneg >= 0.9 and increasing > 0:
         return (
             "kwh_cumulative",

@@ -97,6 +97,7 @@ def read_meter_file(
     max_bytes: int = MAX_FILE_BYTES,
     timezone: str | None = None,
     interval_label: str = "auto",
+    series: str = "load",
 ) -> MeterLoad:
     """Read a meter export and map it onto the scenario's typical year.
 
@@ -128,6 +129,13 @@ def read_meter_file(
         daylight saving time; DST gaps and repeated hours are resolved and reported.
     interval_label : {"auto", "start", "end"}
         Whether timestamps mark the start or the end of each interval; detected by default.
+    series : {"load", "generation"}
+        What the file measures. ``"generation"`` (PV output of an inverter or a generation
+        meter, for :mod:`pvplanner.monitor`) differs from a load in four ways: a cumulative
+        register rises only in daylight (``[generation]`` ``register_min_rising_share`` of
+        the steps instead of half), an all-zero file is a total outage rather than a wrong
+        column, the whole span is kept (more than a year shows a degradation trend) and
+        ``[generation]`` ``min_days`` of data suffice.
 
     Returns
     -------
@@ -151,6 +159,7 @@ def read_meter_file(
             max_bytes,
             timezone,
             interval_label,
+            series,
         )
     except PlannerInputError:
         raise
@@ -186,8 +195,14 @@ def _read_meter_file(
     max_bytes: int,
     timezone: str | None,
     interval_label: str,
+    series: str,
 ) -> MeterLoad:
     rules = meter_rules()["meter"]
+    if series not in ("load", "generation"):
+        raise LoadFileError(f"series={series!r} is not one of 'load', 'generation'",
+                            field="series")
+    if series == "generation":
+        rules = {**rules, **meter_rules()["generation"], "max_span_days": float("inf")}
     unit_mode = _UNITS.get(str(units).strip().lower())
     if unit_mode is None:
         raise LoadFileError(
@@ -328,7 +343,8 @@ def _read_meter_file(
             "12 monthly bills instead"
         )
         raise LoadFileError(wrong or short)
-    refuse_all_zero(name, columns.value_header, unit_kind, kw, first_rows)
+    if series == "load":
+        refuse_all_zero(name, columns.value_header, unit_kind, kw, first_rows)
     filled = fill_gaps(grid, interval, rules)
 
     target, mapping_info = map_to_typical_year(filled, grid, interval, rules)
@@ -343,6 +359,7 @@ def _read_meter_file(
         grid.start_ns + np.arange(len(grid.values), dtype=np.int64) * interval * NS_PER_MIN
     ).tz_localize(tz_std)
     source_load_kw = pd.Series(filled.values, index=source_index, name="load_kw")
+    source_valid = pd.Series(grid.valid, index=source_index, name="valid")
 
     expected = len(grid.values)
     report = LoadQualityReport(
@@ -382,4 +399,6 @@ def _read_meter_file(
         mapping=mapping_info,
         warnings=warnings,
     )
-    return MeterLoad(load_kw=load_kw, quality=report, source_load_kw=source_load_kw)
+    return MeterLoad(
+        load_kw=load_kw, quality=report, source_load_kw=source_load_kw, source_valid=source_valid
+    )

@@ -104,11 +104,15 @@ class MeterLoad:
     source_load_kw : pandas.Series
         The cleaned, gap-filled load on the file's own calendar (local standard time, the
         file's own interval) before it was mapped onto the typical year [kW].
+    source_valid : pandas.Series or None
+        On the index of :attr:`source_load_kw`: True where the file had a usable reading,
+        False where the value was filled (a gap, an outlier) [bool].
     """
 
     load_kw: pd.Series
     quality: LoadQualityReport
     source_load_kw: pd.Series
+    source_valid: pd.Series | None = None
 
     @property
     def interval_minutes(self) -> int:
@@ -132,6 +136,7 @@ class MeterLoad:
             load_kw=hourly,
             quality=replace(self.quality, output_interval_minutes=60),
             source_load_kw=self.source_load_kw,
+            source_valid=self.source_valid,
         )
 
 
