@@ -116,7 +116,8 @@ def _tiered(amount: np.ndarray, bounds: list[float | None], rates: list[float]) 
     lower = 0.0
     for i, rate in enumerate(rates):
         last = i == len(rates) - 1
-        upper = np.inf if last or bounds[i] is None else float(bounds[i])
+        bound = bounds[i]
+        upper = np.inf if last or bound is None else float(bound)
         cost += np.clip(amount - lower, 0.0, upper - lower) * rate
         lower = upper
     return cost
@@ -209,8 +210,8 @@ def compute_bill(
 
     capacity = np.zeros(12)
     if tariff.basic_charge_basis == "capacity" and tariff.capacity_charge is not None:
-        charge = tariff.capacity_charge
-        capacity[present] = charge.rate_per_kva_month * charge.contracted_kva
+        capacity_charge = tariff.capacity_charge
+        capacity[present] = capacity_charge.rate_per_kva_month * capacity_charge.contracted_kva
     out["capacity"] = capacity
 
     coincident = np.zeros(12)
@@ -230,7 +231,7 @@ def compute_bill(
         out["net_metering"] = -_net_metering(export_value, out["energy"], tariff.export.netting)
     elif tariff.export.kind != "zero_export":
         out["export_credit"] = -export_value
-    out["total"] = sum(out[c] for c in COMPONENTS)
+    out["total"] = sum((out[c] for c in COMPONENTS), np.zeros(12))
 
     monthly = pd.DataFrame(out, index=pd.RangeIndex(1, 13, name="month"))
     notes = []

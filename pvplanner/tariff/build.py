@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pvplanner.errors import TariffError
-from pvplanner.tariff.components import weakest_status
+from pvplanner.tariff.components import ComponentRow, Provenance, weakest_status
 from pvplanner.tariff.files import parse_tariff
 from pvplanner.tariff.model import Tariff
 from pvplanner.tariff.versions import TariffVersion
@@ -119,7 +119,7 @@ def price_parts(
     purchase = version.component("purchase")
     purchase_value = 0.0
     if purchase is not None:
-        purchase_value = float(purchase.value_per_kwh) * agency_price_multiplier
+        purchase_value = _value_per_kwh(purchase, version.preset_id) * agency_price_multiplier
         values["purchase"] = purchase_value
         if agency_price_multiplier != 1.0 and purchase.includes:
             notes.append(
@@ -132,7 +132,7 @@ def price_parts(
         if row.rate_of_purchase is not None:
             values[row.key] = row.rate_of_purchase * purchase_value
         else:
-            values[row.key] = float(row.value_per_kwh)
+            values[row.key] = _value_per_kwh(row, version.preset_id)
     floating = fixed = 0.0
     for row in version.components:
         if row.key == "zone_adder" and row.zone != chosen:
@@ -149,6 +149,16 @@ def price_parts(
         else:
             fixed += value
     return PriceParts(values, floating, fixed, chosen, tuple(notes))
+
+
+def _value_per_kwh(row: ComponentRow, preset_id: str) -> float:
+    """A component's value [currency/kWh]; its row's check requires one unless it is a rate."""
+    if row.value_per_kwh is None:
+        raise TariffError(
+            f"tariff preset {preset_id}: component {row.key!r} has no value_per_kwh; give it "
+            "(only line_loss may instead be a rate_of_purchase)"
+        )
+    return float(row.value_per_kwh)
 
 
 def _applies(rule, kva: float | None, industrial: bool, dates: tuple) -> str:
@@ -269,7 +279,12 @@ def build_tariff(
     parts = price_parts(version, options.zone, options.agency_price_multiplier)
     notes.extend(parts.notes)
     listed = " + ".join(f"{key} {value:.5g}" for key, value in parts.components.items())
-    price_rows = [version.component(key, parts.zone) for key in parts.components]
+    price_rows: list[Provenance] = []
+    for key in parts.components:
+        row = version.component(key, parts.zone)
+        if row is None:  # price_parts took its keys from this version's own rows
+            raise TariffError(f"tariff preset {version.preset_id}: no {key!r} component row")
+        price_rows.append(row)
     price_rows += [preset.ratios, preset.floating]
     used_rows += [*price_rows, *version.basic_charges]
     unverified = "; ".join(dict.fromkeys(

@@ -40,7 +40,8 @@ def coal_benchmark_price(province: str) -> float:
     """
     key = str(province or "").strip()
     prices = _coal_prices()
-    if key.lower() not in prices and key not in prices:
+    price = prices.get(key.lower(), prices.get(key))
+    if price is None:
         table = export_price_table()
         raise TariffError(
             f"no coal benchmark export price for province {province!r}; set tariff.region or "
@@ -48,7 +49,7 @@ def coal_benchmark_price(province: str) -> float:
             "export.kind = 'constant' with price_per_kwh",
             field="tariff.export.province",
         )
-    return prices.get(key.lower(), prices.get(key))
+    return price
 
 
 @cache

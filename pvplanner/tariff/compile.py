@@ -145,13 +145,21 @@ def _compile_slots(entries: DaySchedule, where: str, *, full_day: bool) -> np.nd
             code = _period_code(name, f"{where} at {_clock(i * width * SLOT_MINUTES)}")
             codes[i * width : (i + 1) * width] = code
         return codes
+    blocks: list[PeriodBlock] = []
+    for entry in entries:
+        if isinstance(entry, str):  # a validated schedule never mixes the two forms
+            raise TariffError(
+                f"{where}: mixes period names and time blocks; give either 24, 48 or 96 "
+                "period names or a list of blocks"
+            )
+        blocks.append(entry)
     owner = np.full(SLOTS_PER_DAY, -1, dtype=int)
-    for i, block in enumerate(entries):
+    for i, block in enumerate(blocks):
         code = _period_code(block.period, f"{where} block {_describe(block)}")
         slots = _block_slots(block, f"{where} block {_describe(block)}")
         taken = slots[owner[slots] >= 0]
         if len(taken):
-            other = entries[owner[taken[0]]]
+            other = blocks[owner[taken[0]]]
             raise TariffError(
                 f"{where}: block {_describe(block)} overlaps {_describe(other)} at "
                 f"{_clock(int(taken[0]) * SLOT_MINUTES)}; each time of day needs exactly "

@@ -101,15 +101,9 @@ class BillTariff(BaseModel):
         return hours
 
 
-def _network_adders(version: TariffVersion | None, zone: str | None
+def _network_adders(version: TariffVersion, zone: str | None
                     ) -> tuple[float, float, list[str]]:
     """(adder [currency/kWh], line-loss rate, notes) of the network parts of a version."""
-    if version is None:
-        raise TariffError(
-            "tariff.bill.includes_network_charges is false but no tariff.preset is given to "
-            "take the network charges from; name the province's preset",
-            field="tariff.preset",
-        )
     zone = zone or version.preset.default_zone
     adder, rate, notes = 0.0, 0.0, []
     for row in version.components:
@@ -125,8 +119,13 @@ def _network_adders(version: TariffVersion | None, zone: str | None
             continue
         if row.rate_of_purchase is not None:
             rate = row.rate_of_purchase
-        else:
+        elif row.value_per_kwh is not None:
             adder += float(row.value_per_kwh)
+        else:  # a row's check requires one of the two
+            raise TariffError(
+                f"tariff preset {version.preset_id}: component {row.key!r} has neither "
+                "value_per_kwh nor rate_of_purchase; give one"
+            )
     return adder, rate, notes
 
 
@@ -224,6 +223,12 @@ def apply_bill(
         )
     prices = dict(bill.prices_per_kwh)
     if buyer == "market" and not bill.includes_network_charges:
+        if version is None:
+            raise TariffError(
+                "tariff.bill.includes_network_charges is false but no tariff.preset is given "
+                "to take the network charges from; name the province's preset",
+                field="tariff.preset",
+            )
         adder, rate, more = _network_adders(version, zone)
         notes.extend(more)
         prices = {p: v * (1.0 + rate) + adder for p, v in prices.items()}

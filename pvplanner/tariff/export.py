@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pvplanner.errors import TariffError
 from pvplanner.tariff.coal import coal_benchmark_price, export_price_table
 from pvplanner.tariff.market import (
     MARKET_EXPORT_FROM,
@@ -90,11 +91,18 @@ def applied_export_policy(
         policy = policy.model_copy(update={"province": province})
     if policy.kind == "market" and _needs_default_price(policy):
         row = default_market_price(policy.province)
+        default_price = row["price_per_kwh"]
+        if not isinstance(default_price, float):  # the table reads the column as floats
+            raise TariffError(
+                f"data/export_market_prices.csv: province {row['province']!r} has price_per_kwh "
+                f"{default_price!r}; give a number [CNY/kWh]",
+                field="tariff.export.price_per_kwh",
+            )
         source = f"{row['basis']}: {row['source']}"
         if row["reason"]:
             source = f"{source}. Unverified because {row['reason']}"
         policy = policy.model_copy(update={
-            "price_per_kwh": float(row["price_per_kwh"]), "source": source,
+            "price_per_kwh": float(default_price), "source": source,
             "status": str(row["status"]), "date": str(row["date"]),
         })
     return policy
@@ -179,7 +187,8 @@ def export_terms(policy: ExportPolicy) -> ExportTerms:
     >>> (terms.kind, terms.price_per_kwh)
     ('zero_export', 0.0)
     """
-    source, status, date = policy.source, policy.status, policy.date
+    source, date = policy.source, policy.date
+    status: str = policy.status  # a data row's status replaces it below
     price: float | None = None
     mean: float | None = None
     province = province_zh = ""
@@ -202,14 +211,14 @@ def export_terms(policy: ExportPolicy) -> ExportTerms:
         row = default_market_price(policy.province)
         province = policy.province or ""
         province_zh = str(row["province_zh"]) if row["province"] != "*" else ""
-        values = policy.series_per_kwh
-        market = float(np.mean(values)) if values else float(policy.price_per_kwh)
+        series = policy.series_per_kwh
+        market = float(np.mean(series)) if series else float(policy.price_per_kwh)
         adder = 0.0
         if policy.has_mechanism:
             mechanism, share = policy.mechanism_price_per_kwh, policy.mechanism_share
             years = policy.mechanism_years
             adder = mechanism_adder_per_kwh(market, mechanism, share)
-        if values:
+        if series:
             mean = market + adder
         else:
             price = market + adder

@@ -93,6 +93,8 @@ class ResolvedTariff:
         parts = price_parts(version, self.options.zone, self.options.agency_price_multiplier)
         for key, value in parts.components.items():
             row = version.component(key, parts.zone)
+            if row is None:  # price_parts took its keys from this version's own rows
+                raise TariffError(f"tariff preset {version.preset_id}: no {key!r} component row")
             source = row.source + (f" (unverified: {row.unverified_reason})"
                                    if row.status == "unverified" else "")
             add(f"tariff.component.{key}", value, f"{cur}/kWh", source, row.validity,
@@ -102,10 +104,11 @@ class ResolvedTariff:
             f"({version.preset.floating.source})", version.validity, "derived")
         add("tariff.flat_per_kwh", parts.flat_per_kwh, f"{cur}/kWh", "sum of the components",
             version.validity, "derived")
-        for row in version.basic_charges:
-            add(f"tariff.{row.kind}_charge", row.value, _UNITS[row.kind].format(cur=cur),
-                row.source + (f" (unverified: {row.unverified_reason})"
-                              if row.status == "unverified" else ""), row.validity, row.status)
+        for charge in version.basic_charges:
+            add(f"tariff.{charge.kind}_charge", charge.value, _UNITS[charge.kind].format(cur=cur),
+                charge.source + (f" (unverified: {charge.unverified_reason})"
+                                 if charge.status == "unverified" else ""), charge.validity,
+                charge.status)
         if self.origin == "bill":
             for period, price in self.tariff.prices.per_kwh.items():
                 add(f"tariff.bill.{period}", price, f"{cur}/kWh", self.tariff.source,
@@ -155,7 +158,11 @@ def resolve_tariff(choice: Any, on_date: dt.date | None = None) -> ResolvedTarif
     custom = getattr(choice, "custom", None)
     if custom is not None:
         return ResolvedTariff(custom, None, "custom", options)
-    buyer = getattr(choice, "buyer", "agency") or "agency"
+    given_buyer = getattr(choice, "buyer", "agency") or "agency"
+    if given_buyer not in ("agency", "market"):
+        raise TariffError(f"tariff.buyer = {given_buyer!r}: use 'agency' or 'market'",
+                          field="tariff.buyer")
+    buyer: Literal["agency", "market"] = "market" if given_buyer == "market" else "agency"
     bill = getattr(choice, "bill", None)
     if buyer == "market" and bill is None:
         raise TariffError(
@@ -172,10 +179,10 @@ def resolve_tariff(choice: Any, on_date: dt.date | None = None) -> ResolvedTarif
         if bill is not None:  # printed prices already hold any multiplier
             build_options = replace(options, agency_price_multiplier=1.0)
         base, notes = build_tariff(version, build_options)
-    elif bill is None:
-        raise TariffError("tariff: give a preset id, a custom tariff or prices from a bill",
-                          field="tariff.preset")
     if bill is None:
+        if base is None:
+            raise TariffError("tariff: give a preset id, a custom tariff or prices from a bill",
+                              field="tariff.preset")
         return ResolvedTariff(base, version, "preset", options, notes)
     tariff, more = apply_bill(
         bill, buyer, base, version, transformer_kva=options.transformer_kva,
