@@ -339,3 +339,89 @@ def test_no_writer_bypasses_the_rule():
                     and path.name not in ("cli.py",):  # cli: the weather CSV is all numbers
                 offenders.append(f"{path.name}: {stripped}")
     assert not offenders, offenders
+
+
+# --------------------------------------------------------------------------- 5: Markdown
+EVIL_MD = "![t](http://evil.example/t.png) **loud** [link](http://evil.example/x)"
+
+_MARKDOWN_KINDS = ("markdown", "caption", "info", "success", "warning", "error", "title",
+                   "subheader")
+
+
+def _markdown_sources(app) -> list[str]:
+    from tests.test_app_support import flat
+
+    out = []
+    for element in flat(app.main) + flat(app.sidebar):
+        if getattr(element, "type", None) in _MARKDOWN_KINDS:
+            out.append(str(element.value))
+    return out
+
+
+def _assert_plain(app) -> None:
+    sources = _markdown_sources(app)
+    assert sources
+    for source in sources:
+        assert "](http://evil.example" not in source, source  # no live image or link
+        assert "**loud**" not in source, source
+
+
+def test_names_are_shown_as_text_not_markdown(tmp_path, monkeypatch):
+    import numpy as np
+
+    from tests.test_app_support import goto, shown, start_app
+
+    app = start_app(tmp_path, monkeypatch)
+    app.text_input(key="in:name").set_value(EVIL_MD).run()
+    assert not app.exception
+    _assert_plain(app)  # the sidebar names the scenario
+    assert any(EVIL_MD in shown(source) for source in _markdown_sources(app))
+    goto(app, "results")
+    _assert_plain(app)
+    goto(app, "compare")
+    app.text_input(key="save_name").set_value(EVIL_MD).run()
+    app.button(key="save_new").click().run()
+    assert not app.exception
+    _assert_plain(app)  # "Saved ...", "Opened from the store: ..."
+    # An uploaded file's name (the meter report's title).
+    goto(app, "load")
+    app.radio(key="in:load.kind").set_value("meter_file").run()
+    index = pd.date_range("2025-01-01", periods=8760, freq="h")
+    kw = 500 + 200 * np.sin(np.arange(8760) / 24 * 2 * np.pi)
+    meter = pd.DataFrame({"time": index.strftime("%Y-%m-%d %H:%M"), "kW": kw})
+    app.file_uploader(key="meter_upload").set_value(
+        (f"{EVIL_MD}.csv", meter.to_csv(index=False).encode(), "text/csv"))
+    app.run()
+    assert not app.exception
+    assert any(f"{EVIL_MD}.csv" in shown(source) for source in _markdown_sources(app))
+    _assert_plain(app)
+
+
+# --------------------------------------------------------------------------- 6: tracebacks
+def test_a_deeply_nested_import_gives_a_message_not_a_traceback(compare_app, tmp_path):
+    app = compare_app
+    deep = ('{"format": "pvplanner-scenarios", "version": 1, "scenarios": '
+            + "[" * 100_000 + "]" * 100_000 + "}")
+    app.file_uploader(key="scenario_upload").set_value(
+        ("pvplanner-scenarios.json", deep.encode(), "application/json"))
+    app.run()
+    assert not app.exception
+    text = _texts(app)
+    assert "Traceback" not in text and "RecursionError" not in text
+    assert not app.expander or all("developers" not in e.label for e in app.expander)
+    assert any("levels deep" in e.value for e in app.error), text
+
+
+def test_internal_errors_are_logged_with_a_reference(caplog):
+    from pvplanner.app.state import problem_from_exception
+
+    try:
+        raise RuntimeError("secret detail /srv/app/x.py")
+    except RuntimeError as exc:
+        with caplog.at_level("ERROR", logger="pvplanner.app"):
+            problem = problem_from_exception(exc)
+    assert problem.kind == "internal" and len(problem.reference) == 8
+    assert problem.reference in problem.message
+    assert "secret" not in problem.message and "RuntimeError" not in problem.message
+    record = next(r for r in caplog.records if problem.reference in r.getMessage())
+    assert record.exc_info and "secret detail" in str(record.exc_info[1])
