@@ -141,7 +141,6 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
         scenario, prepared.sizing, factors,
         fixed_kwp=sized.kwp_per_plane,
         fixed_battery=(sized.battery_kwh, sized.battery_kw),
-        year_one=True,
     )
     points = NPV_CURVE_POINTS_WITH_BATTERY if scenario.battery.allowed else NPV_CURVE_POINTS
     # The curve and the year-1 dispatch are independent solves: on two threads (HiGHS

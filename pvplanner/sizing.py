@@ -1,11 +1,24 @@
 """Translate a scenario's domain objects into the optimizer's problem, and back.
 
-The optimizer (:mod:`solver`) values one representative year: energy at the import price,
-exports at the export price and demand-charge savings, all times one present-worth factor
-``pwf_energy``, with PV output scaled by ``production_levelization``. The finance model
-(:func:`pvplanner.finance.present_worth_factors`) has separate after-tax factors for energy,
-exports and demand; here they are folded into the export prices and demand rates handed to
-the solver so that the solver's NPV equals the cash-flow NPV of :mod:`pvplanner.finance`.
+One production basis for sizing and money: the optimizer (:mod:`solver`) dispatches YEAR 1
+(PV output as simulated, ``Costs.production_levelization = 1``) and values its energy
+savings, export revenue and demand savings with the after-tax present-worth factors of
+:func:`pvplanner.finance.present_worth_factors`, which carry the degradation, escalation,
+export price path and tax of every later year exactly as
+:func:`pvplanner.finance.cash_flow_table` does. The solver has one factor for the year's bill
+(``pwf_energy``); the energy factor times its degradation levelization is that factor, and
+the export and demand factors are folded into the export prices and demand rates handed to
+the solver. So the solver's NPV of a design is
+:func:`pvplanner.finance.npv_from_factors` of its year-1 savings, which equals the
+cash-flow NPV (``tax_losses = "offset"``) of the same design and dispatch.
+
+Scaling the PV output by the levelization instead (REopt's convention, used here before)
+dispatches a smaller "levelised" array whose self-consumed share is higher than year 1's, so
+the two NPVs differed (by 0.9-3.7 % on the demo). Not in the solver's NPV: a per-kWh
+generation subsidy and certificate or credit revenue (the carbon ledger counts whole
+certificates); when any is non-zero the cash-flow NPV exceeds the solver's by their present
+worth. A lease is sized as an owner's system (its payment is not per kWp): the solver's NPV
+is then the owner's and the reported NPV the lessee's.
 """
 
 from __future__ import annotations
@@ -48,7 +61,6 @@ def build_problem(
     *,
     fixed_kwp: Sequence[float] | None = None,
     fixed_battery: tuple[float, float] | None = None,
-    year_one: bool = False,
 ) -> SizingProblem:
     """The solver's problem for a scenario.
 
@@ -61,22 +73,17 @@ def build_problem(
     factors : dict
         :func:`pvplanner.finance.present_worth_factors` output.
     fixed_kwp, fixed_battery : optional
-        Fix the PV size per plane / the battery (kWh, kW): the solver then only dispatches.
-    year_one : bool
-        Model year 1 (PV output not levelised for degradation) instead of the levelised
-        lifecycle year; used to report year-1 flows and bills of a chosen design.
+        Fix the PV size per plane / the battery (kWh, kW): the solver then only dispatches
+        (the year-1 flows and bills of a chosen design, valued with the same factors).
     """
-    pwf_energy = factors["pwf_energy"]
-    levelization = 1.0 if year_one else factors["production_levelization"]
-    # Exports and demand have their own escalation/degradation/tax factors: fold the ratio
-    # into the prices so that pwf_energy x (solver's year value) = their lifecycle value.
-    # A year-1 dispatch of a fixed design optimises the year-1 bill itself: plain prices.
-    if year_one or pwf_energy <= 0:
+    # The year's energy savings are worth pwf_energy x their degradation levelization; the
+    # exports and demand savings have their own factors, folded into their prices so that
+    # pwf_energy x (the solver's year-1 value) is their lifecycle value.
+    pwf_energy = factors["pwf_energy"] * factors["production_levelization"]
+    if pwf_energy <= 0:
         export_scale = demand_scale = 1.0
     else:
-        export_scale = factors["pwf_export"] * factors["export_levelization"] / (
-            pwf_energy * factors["production_levelization"]
-        )
+        export_scale = factors["pwf_export"] * factors["export_levelization"] / pwf_energy
         demand_scale = factors["pwf_demand"] / pwf_energy
     charges = [
         DemandCharge(window=mask, rate_per_kw=rate * demand_scale, name=str(label))
@@ -92,7 +99,7 @@ def build_problem(
         battery_capex_per_kw=factors["effective_capex_per_kw"],
         battery_om_per_kwh_year=factors["om_pw_per_kwh"],
         fixed_capex=factors["effective_fixed_capex"],
-        production_levelization=levelization,
+        production_levelization=1.0,  # year 1: degradation is in the factors above
     )
     c = scenario.constraints
     b = scenario.battery

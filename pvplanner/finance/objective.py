@@ -14,8 +14,19 @@ the year-1 generation [kWh]. Each factor is the after-tax present worth of one c
 (or kWh) of year 1, built with exactly the conventions of
 :func:`pvplanner.finance.cashflow.cash_flow_table` (escalation from year 2, degradation,
 tax by year including holidays, depreciation tax shield, salvage or EMC write-off, replacements
-expensed). So with ``tax_losses = "offset"`` this NPV equals ``metrics(cash_flow_table(...)).npv``
-(to round-off); with ``"carry_forward"`` it is the optimistic linear approximation.
+expensed, the export price path of ``export_price_factors``). So with
+``tax_losses = "offset"`` this NPV equals ``metrics(cash_flow_table(...)).npv`` (to round-off)
+when no certificate or credit revenue is added to the table; with ``"carry_forward"`` it is
+the optimistic linear approximation.
+
+Conventions shared with the cash flow (each a choice, made once): energy savings (including a
+battery's) and export revenue degrade with the PV output; demand savings escalate with the
+tariff but do not degrade; the EMC investor gets ``1 - emc_discount_percent / 100`` of the
+energy savings and all exports, the host the demand savings; replacements are expensed in
+their year; income tax is paid (or credited) in the year the income arises.
+
+The optimizer dispatches year 1 and applies these factors to the year's savings
+(:mod:`pvplanner.sizing`), so its objective is this NPV of the design it returns.
 """
 
 from __future__ import annotations
