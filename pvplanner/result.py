@@ -288,9 +288,16 @@ class FinanceSummary:
     equity_irr : float or None
         Equity IRR (with debt), after tax [fraction].
     payback_years : float or None
-        Simple payback of the after-tax project cash flows [years]; None if never.
+        Simple (static) payback of the project cash flows AFTER income tax [years]; None if
+        never.
     discounted_payback_years : float or None
-        Discounted payback, after tax [years].
+        Discounted (dynamic) payback, after income tax [years].
+    payback_years_pre_tax : float or None
+        Simple (static) payback of the project cash flows BEFORE income tax (the cash flow
+        without its income-tax column) [years]: the 静态投资回收期（税前） Chinese proposals
+        quote. None if never, or in documents written before it.
+    discounted_payback_years_pre_tax : float or None
+        Discounted (dynamic) payback before income tax [years].
     lcoe_per_kwh : float or None
         Levelised cost of the PV energy [currency/kWh].
     benefit_cost_ratio : float or None
@@ -312,6 +319,8 @@ class FinanceSummary:
     benefit_cost_ratio: float | None
     host_savings_lifetime: float | None = None
     investor_irr: float | None = None
+    payback_years_pre_tax: float | None = None
+    discounted_payback_years_pre_tax: float | None = None
 
 
 @dataclass(frozen=True)
@@ -604,7 +613,10 @@ class Result:
         """A few lines for the terminal."""
         f, e, c = self.finance, self.energy, self.carbon
         irr = "n/a" if f.irr is None else f"{f.irr:.1%}"
-        payback = "n/a" if f.payback_years is None else f"{f.payback_years:.1f} years"
+
+        def years(value: float | None) -> str:
+            return "n/a" if value is None else f"{value:.1f} years"
+
         lines = [
             f"{self.scenario_name}",
             f"  PV {self.pv.capacity_kwp:,.1f} kWp "
@@ -615,8 +627,10 @@ class Result:
             f"self-sufficiency {e.self_sufficiency_ratio:.1%}",
             f"  bill {self.bills.baseline_annual:,.0f} -> {self.bills.with_system_annual:,.0f} "
             f"{self.currency}/yr (saves {self.bills.savings_annual:,.0f})",
-            f"  capex {f.capex:,.0f}, NPV {f.npv:,.0f} {self.currency}, IRR {irr} (after tax), "
-            f"payback {payback} (after tax)",
+            f"  capex {f.capex:,.0f}, NPV {f.npv:,.0f} {self.currency} (after tax), "
+            f"IRR {irr} (after tax)",
+            f"  payback {years(f.payback_years_pre_tax)} before tax, "
+            f"{years(f.payback_years)} after tax",
             f"  avoided {c.avoided_tco2_year1:,.1f} tCO2 in year 1, "
             f"{c.avoided_tco2_lifetime:,.0f} t over the life; "
             f"{c.certificates_year1:,d} green certificates in year 1",

@@ -41,8 +41,9 @@ def test_results_kpis_are_the_results_figures(app, demo_result):
     assert metric(app, "Load met by PV") == f.percent(r.energy.self_sufficiency_ratio)
     assert metric(app, "Net present value") == f.money_compact(r.finance.npv)
     assert metric(app, "Investment") == f.money_compact(r.finance.capex)
-    assert metric(app, "IRR") == f.percent(r.finance.irr)
-    assert metric(app, "Payback") == f.years(r.finance.payback_years)
+    assert metric(app, "IRR (after tax)") == f.percent(r.finance.irr)
+    assert metric(app, "Payback (before tax)") == f.years(r.finance.payback_years_pre_tax)
+    assert metric(app, "Payback (after tax)") == f.years(r.finance.payback_years)
     assert metric(app, "CO₂ avoided, year 1") == f.tco2(r.carbon.avoided_tco2_year1, 0)
 
 
@@ -55,6 +56,8 @@ def test_npv_curve_marks_the_chosen_size(app, demo_result):
     assert curve["npv"].max() == pytest.approx(demo_result.npv_curve["npv"].max())
     assert optimum["capacity_kwp"].iloc[0] == pytest.approx(demo_result.pv.capacity_kwp)
     assert optimum["label"].iloc[0] == "chosen design"
+    # One NPV: the chosen design's point is the reported (cash-flow) NPV.
+    assert optimum["npv"].iloc[0] == pytest.approx(demo_result.finance.npv, rel=1e-9)
 
 
 def test_typical_day_follows_the_month(app, demo_result):

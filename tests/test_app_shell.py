@@ -31,7 +31,7 @@ def test_opens_on_the_demo_with_its_headline_figures(app):
     # plane_max_kwp rule: 9000*.75*.95*.22 + 6000*.75*.95*.22 + 594 + 96.525) pays off.
     assert metric(app, "PV capacity", sidebar=True) == "3,041.8 kWp"
     assert number(metric(app, "Net present value", sidebar=True)) > 0
-    assert metric(app, "Payback", sidebar=True).endswith("years")
+    assert metric(app, "Payback (after tax)", sidebar=True).endswith("years")
 
 
 def test_every_page_renders_its_title_and_charts_without_errors(app):

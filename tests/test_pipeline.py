@@ -114,6 +114,28 @@ def test_lease_is_sized_as_an_owners_system():
     assert lease.finance.ownership == "lease" and lease.finance.capex == owner.finance.capex
 
 
+def test_demo_paybacks_before_and_after_tax(demo_result):
+    # Chinese proposals quote the static payback before income tax; both are reported and
+    # the pre-tax one is the shorter (tax only takes money out in a profitable year).
+    fin = demo_result.finance
+    assert fin.payback_years_pre_tax is not None and fin.payback_years is not None
+    assert fin.payback_years_pre_tax < fin.payback_years
+    assert fin.discounted_payback_years_pre_tax < fin.discounted_payback_years
+    # By hand from the cash flow: the pre-tax flows are the after-tax ones without the tax.
+    cash = demo_result.cash_flow
+    pre_tax = (cash["net_cash_flow_project"] - cash["tax_project"]).cumsum()
+    k = int(np.nonzero(pre_tax.to_numpy() < 0)[0][-1])
+    step = pre_tax.iloc[k + 1] - pre_tax.iloc[k]
+    assert fin.payback_years_pre_tax == pytest.approx(k - pre_tax.iloc[k] / step, rel=1e-12)
+    # The demo (2.7 CNY/W, Zhejiang 2026 large industry, market-era exports): about 6.4
+    # years before tax against 7.8 after; loose bounds, the figures are the plan's own.
+    assert 5.0 < fin.payback_years_pre_tax < 8.0
+    assert fin.payback_years - fin.payback_years_pre_tax > 0.5
+    data = demo_result.to_dict()["finance"]
+    assert {"payback_years", "payback_years_pre_tax", "discounted_payback_years_pre_tax"} \
+        <= set(data)
+
+
 def test_npv_curve_peaks_at_the_optimum(demo_result):
     curve = demo_result.npv_curve
     assert len(curve) >= 10

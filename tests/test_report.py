@@ -208,7 +208,8 @@ def test_a_design_without_pv_still_makes_a_proposal(demo):
     summary = proposal.section("summary").blocks
     assert any(getattr(b, "text", "").startswith("在当前电价") for b in summary)
     kpis = {k.label: k.value for b in summary if hasattr(b, "items") for k in b.items}
-    assert kpis["静态投资回收期"] == "—" and kpis["光伏装机容量"] == "0.0 kWp"
+    assert kpis["静态投资回收期（税后）"] == "—" and kpis["光伏装机容量"] == "0.0 kWp"
+    assert kpis["静态投资回收期（税前）"] == "—"
     html = render_html(result, "zh", date=DATE)  # every chart renders empty data
     assert "在当前电价" in html
 
@@ -244,8 +245,13 @@ def test_html_shows_titles_and_figures(demo, htmls, lang):
         assert texts(f"sections.{key}") in html
     for shown in (f.kwp(result.pv.capacity_kwp), f.money(result.finance.npv),
                   f.percent(result.finance.irr), f.years(result.finance.payback_years),
+                  f.years(result.finance.payback_years_pre_tax),
                   f.tco2(result.carbon.avoided_tco2_year1)):
         assert shown in html, shown
+    # Both paybacks, each with its tax basis; IRR labelled after tax.
+    for key in ("kpi.payback", "kpi.payback_pre_tax", "kpi.irr"):
+        assert texts(key) in html, key
+    assert ("税前" in texts("kpi.payback_pre_tax")) == (lang == "zh")
     assert ('lang="zh-CN"' in html) == (lang == "zh")
 
 

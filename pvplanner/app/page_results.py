@@ -40,12 +40,17 @@ def _kpis(result) -> None:
                          after=f.money(bills.with_system_annual)), border=True)
     row[2].metric(t("results.kpi.npv"), f.money_compact(money.npv),
                   help=t("results.kpi.npv_help") + " " + f.money(money.npv), border=True)
-    row[3].metric(t("results.kpi.irr"), f.percent(money.irr), border=True)
+    row[3].metric(t("results.kpi.irr"), f.percent(money.irr), help=t("results.kpi.irr_help"),
+                  border=True)
+    # Both paybacks, each labelled: Chinese proposals quote the pre-tax static payback.
     row = st.columns(4)
-    row[0].metric(t("results.kpi.payback"), f.years(money.payback_years),
+    row[0].metric(t("results.kpi.payback_pre_tax"), f.years(money.payback_years_pre_tax),
+                  help=t("results.kpi.discounted_payback_pre_tax",
+                         value=f.years(money.discounted_payback_years_pre_tax)), border=True)
+    row[1].metric(t("results.kpi.payback"), f.years(money.payback_years),
                   help=t("results.kpi.discounted_payback",
                          value=f.years(money.discounted_payback_years)), border=True)
-    row[1].metric(t("results.kpi.lcoe"), f.number(money.lcoe_per_kwh, 3),
+    row[2].metric(t("results.kpi.lcoe"), f.number(money.lcoe_per_kwh, 3),
                   help=f.price(money.lcoe_per_kwh), border=True)
     extra = []
     if money.ownership == "emc":
@@ -56,7 +61,7 @@ def _kpis(result) -> None:
                    f"{f.number(result.battery.energy_kwh)} kWh / "
                    f"{f.number(result.battery.power_kw)} kW")]
     extra.append((t("results.kpi.avoided"), f.tco2(result.carbon.avoided_tco2_year1, 0)))
-    slots = list(row[2:]) + list(st.columns(4)) if len(extra) > 2 else list(row[2:])
+    slots = list(row[3:]) + list(st.columns(4)) if len(extra) > 1 else list(row[3:])
     for column, (label, value) in zip(slots, extra, strict=False):
         column.metric(label, value, border=True)
     if money.ownership == "emc":
@@ -69,8 +74,9 @@ def _npv_chart(result) -> None:
         return
     data = curve.loc[curve["feasible"].astype(bool), ["total_kwp", "npv"]].rename(
         columns={"total_kwp": "capacity_kwp"})
-    # The optimizer's own NPV of the chosen design sits on this curve (same estimate).
-    optimum_npv = result.solver.objective_parts.get("npv", result.finance.npv)
+    # One NPV: the optimizer values a design exactly as its cash flow does, so the chosen
+    # design's point is the reported NPV (pvplanner.sizing).
+    optimum_npv = result.finance.npv
     titles = {"capacity": t("results.charts.capacity"),
               "npv": t("results.charts.npv", currency=result.currency),
               "optimum": t("results.charts.optimum")}

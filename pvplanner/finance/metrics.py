@@ -138,7 +138,8 @@ class FinanceMetrics:
     irr_project, irr_equity : float or None
         Internal rates of return [fraction/yr].
     payback_years, discounted_payback_years : float or None
-        Payback of the project flows [years].
+        Simple and discounted payback of the project flows AFTER income tax
+        (``net_cash_flow_project``) [years].
     lcoe_per_kwh : float or None
         Discounted PV-related costs (capex net of subsidy, O&M, replacements, lease, minus
         the PV share of the salvage; pre-tax, battery parts excluded) / discounted
@@ -153,6 +154,11 @@ class FinanceMetrics:
         Initial investment of this party net of the capex subsidy [currency].
     discount_rate : float
         Rate used [fraction/yr].
+    payback_years_pre_tax, discounted_payback_years_pre_tax : float or None
+        Simple and discounted payback of the project flows BEFORE income tax
+        (``net_cash_flow_project - tax_project``: capex, savings, revenues, subsidies, O&M,
+        replacements, lease and salvage) [years]; the static payback Chinese proposals
+        quote (静态投资回收期（税前）).
     """
 
     npv: float
@@ -166,6 +172,8 @@ class FinanceMetrics:
     benefit_cost_ratio: float | None
     capex: float
     discount_rate: float
+    payback_years_pre_tax: float | None = None
+    discounted_payback_years_pre_tax: float | None = None
 
     def to_dict(self) -> dict[str, float | None]:
         """JSON-ready form (non-finite values become None)."""
@@ -196,7 +204,8 @@ def metrics(table: pd.DataFrame, discount_rate: float, *, irr_guess: float = 0.1
     -------
     FinanceMetrics
     """
-    required = ("net_cash_flow_project", "net_cash_flow_equity", "capex", "generation_kwh")
+    required = ("net_cash_flow_project", "net_cash_flow_equity", "tax_project", "capex",
+                "generation_kwh")
     missing = [c for c in required if c not in table.columns]
     if missing:
         raise PlannerInputError(f"cash-flow table lacks columns {missing}; build it with "
@@ -205,6 +214,8 @@ def metrics(table: pd.DataFrame, discount_rate: float, *, irr_guess: float = 0.1
         raise PlannerInputError(f"discount_rate must be > -1, got {discount_rate!r}",
                                 field="finance.discount_rate")
     project = table["net_cash_flow_project"].to_numpy(dtype=float)
+    # Before income tax: the project flows with the project's tax taken out again.
+    pre_tax = project - table["tax_project"].to_numpy(dtype=float)
     equity = table["net_cash_flow_equity"].to_numpy(dtype=float)
     df = 1.0 / (1.0 + discount_rate) ** np.arange(len(table))
 
@@ -236,4 +247,6 @@ def metrics(table: pd.DataFrame, discount_rate: float, *, irr_guess: float = 0.1
         benefit_cost_ratio=_ratio(benefits, costs),
         capex=float(-(table["capex"].iloc[0] + table["capex_subsidy"].iloc[0])),
         discount_rate=float(discount_rate),
+        payback_years_pre_tax=_payback(np.cumsum(pre_tax), pre_tax),
+        discounted_payback_years_pre_tax=_payback(np.cumsum(pre_tax * df), pre_tax * df),
     )

@@ -132,9 +132,15 @@ def _kpis(c: _Ctx) -> dict[str, Kpi]:
         "npv": Kpi(t("kpi.npv"), f.money(fin.npv), f.money_wan(fin.npv)),
         "irr": Kpi(t("kpi.irr"), f.percent(fin.irr)),
         # No investment, no payback: a zero-size design shows "n/a", not "0.0 years".
+        # Paybacks before and after income tax, each labelled (Chinese proposals quote the
+        # pre-tax static payback; NPV and IRR are after tax).
         "payback": Kpi(t("kpi.payback"), f.years(fin.payback_years if fin.capex > 0 else None)),
+        "payback_pre_tax": Kpi(t("kpi.payback_pre_tax"), f.years(
+            fin.payback_years_pre_tax if fin.capex > 0 else None)),
         "discounted_payback": Kpi(t("kpi.discounted_payback"), f.years(
             fin.discounted_payback_years if fin.capex > 0 else None)),
+        "discounted_payback_pre_tax": Kpi(t("kpi.discounted_payback_pre_tax"), f.years(
+            fin.discounted_payback_years_pre_tax if fin.capex > 0 else None)),
         "lcoe": Kpi(t("kpi.lcoe"), f.price(fin.lcoe_per_kwh)),
         "bcr": Kpi(t("kpi.bcr"), f.number(fin.benefit_cost_ratio, 2)),
         "avoided": Kpi(t("kpi.avoided"), f.tco2(r.carbon.avoided_tco2_year1)),
@@ -163,7 +169,7 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
               baseline=f.money(r.bills.baseline_annual),
               with_system=f.money(r.bills.with_system_annual), capex=f.money(r.finance.capex),
               years=years, npv=f.money(r.finance.npv), irr=f.percent(r.finance.irr),
-              payback=kpis["payback"].value)
+              payback=kpis["payback"].value, payback_pre_tax=kpis["payback_pre_tax"].value)
     carbon = t("summary.carbon", avoided=f.tco2(r.carbon.avoided_tco2_year1),
                avoided_lifetime=f.tco2(r.carbon.avoided_tco2_lifetime), years=years,
                certificates=f.number(r.carbon.certificates_year1))
@@ -178,7 +184,8 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
     blocks.append(Paragraph(t("summary.objective", objective=t.get(f"objective.{objective}",
                                                                     objective)), "note"))
     order = ["capacity", "generation", "self_consumption", "self_sufficiency", "savings",
-             "capex", "npv", "irr", "payback", "avoided", "avoided_lifetime", "certificates"]
+             "capex", "npv", "irr", "payback_pre_tax", "payback", "avoided", "avoided_lifetime",
+             "certificates"]
     blocks.insert(0, KpiGrid([kpis[k] for k in order], columns=4))
     if r.battery.energy_kwh > 0:
         blocks[0].items.append(Kpi(t("kpi.battery"),
@@ -396,8 +403,9 @@ def _finance(c: _Ctx) -> Section:
     else:
         ownership = t("finance.owner")
     kpis = _kpis(c)
-    items = [kpis[k] for k in ("capex", "npv", "irr", "payback", "discounted_payback", "lcoe",
-                               "bcr", "savings")]
+    items = [kpis[k] for k in ("capex", "npv", "irr", "savings", "payback_pre_tax", "payback",
+                               "discounted_payback_pre_tax", "discounted_payback", "lcoe",
+                               "bcr")]
     if fin.equity_irr is not None and fin.irr is not None and abs(fin.equity_irr - fin.irr) > 1e-4:
         items.append(Kpi(t("kpi.equity_irr"), f.percent(fin.equity_irr)))
     if fin.investor_irr is not None:
