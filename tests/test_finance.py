@@ -271,7 +271,8 @@ def test_objective_factors_reduce_to_reopt_forms():
     f = present_worth_factors(inputs, np.ones(25))
     assert f["pwf_energy"] == pytest.approx(pwf(25, 0.06), rel=1e-12)
     assert f["production_levelization"] == pytest.approx(1.0)
-    assert f["effective_capex_per_kwp"] == pytest.approx(3100 * (1 - 0.05 / 1.06**25))
+    assert f["effective_capex_per_kwp"] == pytest.approx(
+        inputs.pv_capex_per_kwp * (1 - 0.05 / 1.06**25))
     with pytest.raises(PlannerInputError, match="lease"):
         present_worth_factors(FinanceInputs(ownership="lease"), np.ones(25))
 
