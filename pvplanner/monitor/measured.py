@@ -1,0 +1,173 @@
+"""Measured weather for the weather-corrected expectation.
+
+Two kinds of input, both read by the project's readers:
+
+* a **weather file** (EPW, TMY3/TMY2, PVGIS, the plain CSV of :mod:`weather.readers`) holding
+  the measured year: read onto the typical-year axis by :func:`weather.read_weather_file`, run
+  through the plan's PV model there, and mapped back onto the metered dates by month, day and
+  hour (so it must be the year the generation was metered in);
+* an **irradiance series** (a pyranometer on a horizontal plane, or an inverter's
+  environment-monitor column of global horizontal irradiance, W/m2), any length, read by the
+  meter reader; direct and diffuse parts follow from the Erbs model and air temperature and
+  wind come from the plan's typical year.
+
+Either way the output is the plan's system (its planes at the plan's capacities, its PV
+settings) under the measured weather [kW].
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pvplanner.errors import PlannerInputError
+from pvplanner.monitor.expected import expected_from_weather, map_typical_year
+from pvplanner.monitor.readings import read_metered
+
+__all__ = ["MeasuredWeather", "SiteModel", "expected_under_measured_weather"]
+
+#: Plausible largest hourly mean global horizontal irradiance [W/m2].
+_GHI_MAX_W_M2 = 1400.0
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """The plan's PV system, as the weather-corrected expectation needs it."""
+
+    latitude: float
+    longitude: float
+    elevation_m: float
+    utc_offset_hours: float
+    planes: Any
+    settings: Any
+    capacity_kwp: Mapping[str, float]
+    typical_weather: pd.DataFrame  # the plan's typical year (temperature and wind)
+
+
+@dataclass(frozen=True)
+class MeasuredWeather:
+    """The expectation under measured weather and what it came from.
+
+    Attributes
+    ----------
+    expected_kw : pandas.Series
+        AC output of the plan's system on the metered hours [kW]; NaN where the measured
+        weather has no value.
+    kind : {"weather_file", "irradiance"}
+        Which input it was.
+    description : str
+        The dataset or column used (file name, years).
+    years : str
+        Years the weather file states ("" when unknown).
+    """
+
+    expected_kw: pd.Series
+    kind: str
+    description: str
+    years: str = ""
+
+
+def expected_under_measured_weather(
+    source: str | os.PathLike[str] | bytes,
+    index: pd.DatetimeIndex,
+    site: SiteModel,
+    *,
+    filename: str | None = None,
+    irradiance_column: str | int | None = None,
+) -> MeasuredWeather:
+    """The plan's system under measured weather, on the metered hours.
+
+    Parameters
+    ----------
+    source : path or bytes
+        A weather file or an irradiance export (each reader caps its size).
+    index : pandas.DatetimeIndex
+        The metered hours (site standard time).
+    site : SiteModel
+        The plan's system.
+    filename : str, optional
+        Name for messages.
+    irradiance_column : str or int, optional
+        The irradiance column of an export with several columns (default: the reader's
+        choice, right for a file with one value column). Naming a column skips the weather
+        readers.
+
+    Raises
+    ------
+    PlannerInputError
+        Neither kind could read the file; the message gives both reasons.
+    """
+    from weather import read_weather_file
+    from weather.errors import WeatherInputError
+
+    name = filename or (Path(source).name if isinstance(source, (str, os.PathLike)) else
+                        None) or "the weather file"
+    first_problem = None
+    if irradiance_column is None:
+        try:
+            frame, meta = read_weather_file(source, filename=name, latitude=site.latitude,
+                                            longitude=site.longitude,
+                                            utc_offset_hours=site.utc_offset_hours)
+        except WeatherInputError as exc:
+            first_problem = exc
+        else:
+            typical = expected_from_weather(frame, latitude=site.latitude,
+                                            longitude=site.longitude,
+                                            elevation_m=site.elevation_m, planes=site.planes,
+                                            settings=site.settings,
+                                            capacity_kwp=site.capacity_kwp)
+            return MeasuredWeather(map_typical_year(typical, index), "weather_file",
+                                   meta.dataset or name, meta.years)
+    try:
+        ghi = read_metered(source, filename=name, series="generation",
+                           utc_offset_hours=site.utc_offset_hours, units="kw",
+                           value_column=irradiance_column)
+    except PlannerInputError as exc:
+        why = f"as a weather file: {first_problem}; " if first_problem else ""
+        raise PlannerInputError(
+            f"{name} could not be read as measured weather ({why}as an irradiance series: "
+            f"{exc}); give a weather file of the metered year (EPW, TMY, PVGIS or CSV with "
+            "time, ghi, temp_air) or an export with a time column and a global horizontal "
+            "irradiance column in W/m2", field="weather") from None
+    return MeasuredWeather(_from_ghi(ghi.kw, index, site, name), "irradiance",
+                           f"{name}: {ghi.quality.value_column}")
+
+
+def _from_ghi(ghi_w_m2: pd.Series, index: pd.DatetimeIndex, site: SiteModel,
+              name: str) -> pd.Series:
+    """The plan's system under measured hourly GHI on ``index`` [kW]."""
+    import pvlib
+
+    peak = float(np.nanmax(ghi_w_m2.to_numpy())) if ghi_w_m2.notna().any() else 0.0
+    if not 50.0 <= peak <= _GHI_MAX_W_M2:
+        raise PlannerInputError(
+            f"{name}: the irradiance column peaks at {peak:,.1f}, not a global horizontal "
+            f"irradiance in W/m2 (hourly means peak between about 600 and 1,200): check the "
+            "column and its unit (kW/m2 must be converted to W/m2)", field="weather")
+    ghi = ghi_w_m2.reindex(index)
+    known = ghi.notna().to_numpy()
+    values = ghi.fillna(0.0).clip(lower=0.0)
+    # solar position at mid-hour: the hourly mean belongs to the middle of its interval
+    mid = index + pd.Timedelta(minutes=30)
+    solar = pvlib.solarposition.get_solarposition(mid, site.latitude, site.longitude,
+                                                  altitude=site.elevation_m)
+    parts = pvlib.irradiance.erbs(values.to_numpy(), solar["zenith"].to_numpy(),
+                                  mid.dayofyear.to_numpy())
+    typical = site.typical_weather
+    frame = pd.DataFrame({
+        "ghi": values.to_numpy(),
+        "dni": np.nan_to_num(np.asarray(parts["dni"], dtype=float)),
+        "dhi": np.nan_to_num(np.asarray(parts["dhi"], dtype=float)),
+        "temp_air": map_typical_year(typical["temp_air"].to_numpy(), index).to_numpy(),
+        "wind_speed": map_typical_year(typical["wind_speed"].to_numpy(), index).to_numpy(),
+    }, index=index)
+    expected = expected_from_weather(frame, latitude=site.latitude, longitude=site.longitude,
+                                     elevation_m=site.elevation_m, planes=site.planes,
+                                     settings=site.settings, capacity_kwp=site.capacity_kwp)
+    return expected.where(known)
