@@ -131,6 +131,27 @@ def _build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--workers", type=int, default=None, help="local workers (default: cores)")
     batch.set_defaults(handler=_cmd_batch)
 
+    mon = commands.add_parser("monitor", help="metered PV (and load) against the plan")
+    mon.add_argument("scenario", type=Path, help="scenario JSON or TOML the plant was built to")
+    mon.add_argument("--generation", type=Path, required=True,
+                     help="inverter or generation-meter export (CSV, TXT or XLSX)")
+    mon.add_argument("--load", type=Path, default=None,
+                     help="site consumption meter export of the same period")
+    mon.add_argument("--weather", type=Path, default=None,
+                     help="measured weather: a weather file of the metered year or an "
+                          "irradiance export [W/m2]")
+    mon.add_argument("--irradiance-column", default=None,
+                     help="the irradiance column of a --weather export with several columns")
+    mon.add_argument("--generation-units", default="auto",
+                     choices=["auto", "kw", "kwh", "kwh_cumulative"])
+    mon.add_argument("--load-units", default="auto",
+                     choices=["auto", "kw", "kwh", "kwh_cumulative"])
+    mon.add_argument("--xlsx", type=Path, default=None, help="write the monthly report here")
+    mon.add_argument("--lang", default="zh", choices=["zh", "en"],
+                     help="language of the report (default zh)")
+    mon.add_argument("--json", action="store_true")
+    mon.set_defaults(handler=_cmd_monitor)
+
     schema = commands.add_parser("schema", help="print the scenario JSON schema")
     schema.set_defaults(handler=_cmd_schema)
     return parser
@@ -370,6 +391,58 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     )
     _print_json(summary)
     return EXIT_OK
+
+
+def _cmd_monitor(args: argparse.Namespace) -> int:
+    from pvplanner.monitor import monitor, write_monitor_xlsx
+    from pvplanner.scenario.model import load_scenario
+
+    for option, path in (("--generation", args.generation), ("--load", args.load),
+                         ("--weather", args.weather)):
+        if path is not None and not path.is_file():
+            raise_bad(f"{option} {path} does not exist or is not a file")
+    _check_output(args.xlsx, "--xlsx")
+    found = monitor(
+        load_scenario(args.scenario), generation=args.generation, load=args.load,
+        weather=args.weather, generation_units=args.generation_units,
+        load_units=args.load_units, irradiance_column=args.irradiance_column,
+    )
+    if args.xlsx is not None:
+        _guard_writes(write_monitor_xlsx)(found, args.xlsx, lang=args.lang)
+        print(f"wrote {args.xlsx}", file=sys.stderr)
+    payload = found.to_dict()
+    if args.json:
+        _print_json(payload)
+    else:
+        print(_format_monitor(payload))
+    return EXIT_OK
+
+
+def _format_monitor(report: dict[str, Any]) -> str:
+    period = report["period"]
+    lines = [
+        f"{report['scenario_name']}: {period['start'][:10]} to {period['end'][:10]} "
+        f"({period['days']} days), {report['capacity_kwp']:,.1f} kWp, expectation from "
+        f"{report['basis'].replace('_', ' ')}",
+        f"  expected {report['expected_kwh']:,.0f} kWh, metered {report['actual_kwh']:,.0f} kWh",
+        f"  performance index {report['performance_index']:.3f} "
+        f"({report['performance_index_excluding_outages']:.3f} outside outages)",
+        f"  {len(report['outages'])} outage(s), {report['outage_lost_kwh']:,.0f} kWh lost; "
+        f"{len(report['curtailment'])} curtailment run(s), "
+        f"{report['curtailment_lost_kwh']:,.0f} kWh lost; {len(report['data_gaps'])} data gap(s)",
+        f"  avoided {report['avoided_tco2']:,.1f} tCO2 (plan {report['avoided_tco2_plan']:,.1f}), "
+        f"{report['certificates']} certificates (plan {report['certificates_plan']})",
+    ]
+    for outage in report["outages"]:
+        lines.append(f"  outage {outage['start']} to {outage['end']}: "
+                     f"{outage['lost_kwh']:,.0f} kWh lost")
+    trend = report.get("degradation")
+    if trend:
+        lines.append(f"  degradation {trend['rate_percent_per_year']:+.2f} %/yr "
+                     f"({trend['low_percent_per_year']:+.2f} to "
+                     f"{trend['high_percent_per_year']:+.2f})")
+    lines += [f"  note: {note}" for note in report["notes"]]
+    return "\n".join(lines)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
