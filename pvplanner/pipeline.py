@@ -269,6 +269,9 @@ def _tariff_and_version(scenario: Scenario) -> tuple[Tariff, ResolvedTariff]:
 def _load(scenario: Scenario, index: pd.DatetimeIndex, periods: pd.Series, offset: float):
     spec = scenario.load
     if spec.kind == "meter_file":
+        if not spec.meter_file:  # the scenario's check requires it for this kind
+            raise PlannerInputError("load.meter_file is required when load.kind = meter_file",
+                                    field="load.meter_file")
         path = Path(spec.meter_file)
         stamp = path.stat().st_mtime_ns if path.is_file() else 0
         meter = _meter(str(path), stamp, spec.meter_units, offset)

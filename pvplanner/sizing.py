@@ -59,7 +59,7 @@ def build_problem(
     inputs: SizingInputs,
     factors: dict[str, float],
     *,
-    fixed_kwp: Sequence[float] | None = None,
+    fixed_kwp: Sequence[float] | np.ndarray | None = None,
     fixed_battery: tuple[float, float] | None = None,
 ) -> SizingProblem:
     """The solver's problem for a scenario.

@@ -241,9 +241,9 @@ def _summary_sheet(book: _Book, scenario: Scenario, result: Result, proposal: Pr
     ]
     if r.battery.energy_kwh > 0:
         rows.insert(1, ("kpi.battery", r.battery.energy_kwh, "kWh", "#,##0"))
-    for key, value, unit, fmt in rows:
+    for key, figure, unit, fmt in rows:
         _write(ws, row, 0, texts(key))
-        _write(ws, row, 1, value, book.number(fmt))
+        _write(ws, row, 1, figure, book.number(fmt))
         _write(ws, row, 2, unit)
         row += 1
     scope2 = carbon.scope2 or {}

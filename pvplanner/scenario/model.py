@@ -271,7 +271,7 @@ def scenario_from_text(text: str, *, fmt: str = "json", origin: str = "scenario"
 
 
 def _resolve_paths(scenario: Scenario, folder: Path) -> Scenario:
-    updates = {}
+    updates: dict[str, object] = {}  # field name -> its replacement sub-model
     if scenario.weather.file and not Path(scenario.weather.file).is_absolute():
         updates["weather"] = scenario.weather.model_copy(
             update={"file": str(folder / scenario.weather.file)}
