@@ -84,21 +84,27 @@ def monitor(
     PlannerInputError, LoadFileError, WeatherInputError
         A file or input the analysis cannot use, named in the message.
     """
-    from pvplanner.pipeline import plan, scenario_export_terms
+    from pvplanner.pipeline import plan, scenario_export_terms, site_utc_offset_hours
     from pvplanner.scenario.model import parse_scenario
 
     scenario = parse_scenario(scenario)
+    offset = (float(result.site.utc_offset_hours) if result is not None and result.site
+              else site_utc_offset_hours(scenario))
+    # the files first: a file that cannot be read is said before minutes of planning
+    gen = read_metered(generation, filename=generation_filename, series="generation",
+                       utc_offset_hours=offset, units=generation_units)
+    load_series = None
+    if load is not None:
+        load_series = read_metered(load, filename=load_filename, series="load",
+                                   utc_offset_hours=offset, units=load_units)
     if result is None:
         result = plan(scenario, with_npv_curve=False)
     rules = monitor_rules()
-    offset = float(result.site.utc_offset_hours if result.site else 8.0)
     capacity = float(result.pv.capacity_kwp)
     if capacity <= 0:
         raise PlannerInputError(
             f"the plan of {scenario.name!r} installs no PV (0 kWp), so there is nothing to "
             "compare the metered generation with; plan a system first", field="roof_planes")
-    gen = read_metered(generation, filename=generation_filename, series="generation",
-                       utc_offset_hours=offset, units=generation_units)
     notes: list[Note] = []
     index = pd.DatetimeIndex(gen.kw.index)
     hourly_plan = _hourly_plan(result.hourly)
@@ -128,16 +134,24 @@ def monitor(
     known = actual.notna().to_numpy() & expected.notna().to_numpy()
     pi = performance_index(actual.to_numpy(), expected.to_numpy())
     pi_ok = performance_index(actual.to_numpy(), expected.to_numpy(), ~outage_mask)
-    outages = with_losses(outages, pi_ok)
-    curtailment, curtail_mask = find_curtailment(actual, expected, capacity, pi_ok, outage_mask,
-                                                 rules)
+    # what the plant delivers when it runs unhindered: outside outages and curtailment (one
+    # refinement: curtailed hours first lower the index they are judged against)
+    pi_ref = pi_ok
+    curtailment, curtail_mask = find_curtailment(actual, expected, capacity, pi_ref,
+                                                 outage_mask, rules)
+    if curtailment:
+        pi_ref = performance_index(actual.to_numpy(), expected.to_numpy(),
+                                   ~outage_mask & ~curtail_mask)
+        curtailment, curtail_mask = find_curtailment(actual, expected, capacity, pi_ref,
+                                                     outage_mask, rules)
+    outages = with_losses(outages, pi_ref)
     gaps = find_data_gaps(actual, expected, capacity, rules)
     frame = pd.DataFrame({
         "actual_kw": actual, "expected_kw": expected, "expected_typical_kw": typical * factor,
         "outage": outage_mask, "curtailment": curtail_mask,
-        "outage_lost_kwh": _spread(outages, expected, index, pi_ok),
+        "outage_lost_kwh": _spread(outages, expected, index, pi_ref),
         "curtailment_lost_kwh": np.where(curtail_mask, np.maximum(
-            expected.to_numpy() * (pi_ok if np.isfinite(pi_ok) else 1.0) - actual.to_numpy(),
+            expected.to_numpy() * (pi_ref if np.isfinite(pi_ref) else 1.0) - actual.to_numpy(),
             0.0), 0.0),
     }, index=index)
     monthly = period_table(frame, "M")
@@ -148,10 +162,6 @@ def monitor(
         trend = degradation_trend(daily_table(raw_frame), capacity, rules)
         notes.append(Note("trend_found" if trend else "trend_too_few_pairs"))
 
-    load_series = None
-    if load is not None:
-        load_series = read_metered(load, filename=load_filename, series="load",
-                                   utc_offset_hours=offset, units=load_units)
     split = energy_split(actual.where(known), load_series.kw if load_series else None,
                          map_typical_year(hourly_plan["load_kw"], index),
                          float(result.energy.self_consumption_ratio))

@@ -155,7 +155,8 @@ def find_outages(actual_kw: pd.Series, expected_kw: pd.Series, capacity_kwp: flo
 
 
 def with_losses(events: list[Event], performance_index: float) -> list[Event]:
-    """Outages with their lost energy: expected energy x the performance index outside them."""
+    """Outages with their lost energy: expected energy x the performance index the plant
+    reaches when it runs (outside outages and curtailment)."""
     pi = performance_index if np.isfinite(performance_index) else 1.0
     return [Event(**{**asdict(e), "lost_kwh": max(0.0, e.expected_kwh * pi - e.actual_kwh)})
             for e in events]
@@ -206,6 +207,17 @@ def find_curtailment(actual_kw: pd.Series, expected_kw: pd.Series, capacity_kwp:
                 else:
                     break
             if end - k >= min_hours:
+                # the same flat level on either side, capped by less than the threshold
+                level = float(np.median(actual[k:end]))
+                near = (np.isfinite(actual) & daylight & ~excluded
+                        & (np.abs(np.nan_to_num(actual) - level) <= tolerance * level)
+                        & (np.nan_to_num(actual) < due))
+                first, last = k, end - 1
+                while first > 0 and near[first - 1] and not mask[first - 1]:
+                    first -= 1
+                while last + 1 < len(actual) and near[last + 1]:
+                    last += 1
+                k, end = first, last + 1
                 lost = float((due[k:end] - actual[k:end]).sum())
                 events.append(_event("curtailment", actual_kw.index, k, end - 1,
                                      expected_kw.to_numpy(dtype=float), actual, lost))

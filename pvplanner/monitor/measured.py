@@ -158,7 +158,7 @@ def _from_ghi(ghi_w_m2: pd.Series, index: pd.DatetimeIndex, site: SiteModel,
     solar = pvlib.solarposition.get_solarposition(mid, site.latitude, site.longitude,
                                                   altitude=site.elevation_m)
     parts = pvlib.irradiance.erbs(values.to_numpy(), solar["zenith"].to_numpy(),
-                                  mid.dayofyear.to_numpy())
+                                  mid.day_of_year.to_numpy())
     typical = site.typical_weather
     frame = pd.DataFrame({
         "ghi": values.to_numpy(),
