@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -695,7 +696,8 @@ def _objective(s: _Spec, c: _Columns, exprs: dict[str, LinExpr], objective: str,
         if objective == "npv":
             eps = _tie_break(p) * dt
         elif objective == "co2":
-            eps = TIE_BREAK * dt * max(float(p.grid_tco2_per_kwh.max(initial=0.0)), 1e-9)
+            ef = cast("np.ndarray", p.grid_tco2_per_kwh)  # set: checked for this objective
+            eps = TIE_BREAK * dt * max(float(ef.max(initial=0.0)), 1e-9)
         else:
             eps = TIE_BREAK * dt
         for name in ("cp", "cg", "d", "e"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -44,8 +45,8 @@ def regimes(problem: SizingProblem) -> list[Regime]:
     """Export regimes to compare: the standard one, plus net metering when it is offered."""
     out = [Regime("standard", problem.export_price_per_kwh)]
     if problem.net_metering_limit_kw is not None:
-        out.append(Regime("net_metering", problem.net_metering_credit_per_kwh,
-                          problem.net_metering_limit_kw, True))
+        credit = cast("np.ndarray", problem.net_metering_credit_per_kwh)  # set with the limit
+        out.append(Regime("net_metering", credit, problem.net_metering_limit_kw, True))
     return out
 
 
@@ -129,19 +130,21 @@ class LinearModel:
         x = np.maximum(v[self.x], 0.0)
         g = self.avail @ x
         out: dict[str, np.ndarray | float] = {"kwp": x, "pv_available": g}
+        arrays: dict[str, np.ndarray] = {}
         for name in ("l", "e", "cp", "cg", "d", "w"):
             col = self.fam[name]
             arr = np.zeros(col.shape[0])
             has = col >= 0
             arr[has] = np.maximum(v[col[has]], 0.0)
-            out[name] = arr
-        out["l"][self.implicit_l] = g[self.implicit_l]
+            arrays[name] = arr
+        arrays["l"][self.implicit_l] = g[self.implicit_l]
+        out.update(arrays)
         be = max(float(v[self.battery_kwh]), 0.0) if self.battery_kwh >= 0 else 0.0
         bp = max(float(v[self.battery_kw]), 0.0) if self.battery_kw >= 0 else 0.0
         out["battery_kwh"] = be
         out["battery_kw"] = bp
         m = self.problem.battery.min_soc_fraction if be > 0 else 0.0
-        out["soc"] = m * be + out["w"]
+        out["soc"] = m * be + arrays["w"]
         return out
 
 

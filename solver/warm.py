@@ -18,6 +18,7 @@ this module holds the pieces it starts from, none of which changes the LP solved
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 
@@ -71,16 +72,20 @@ def coarsen_problem(problem: SizingProblem, factor: int) -> SizingProblem | None
     def agg(a: np.ndarray) -> np.ndarray:
         return a.reshape(m, factor, *a.shape[1:]).mean(axis=1)
 
+    def agg_set(a: np.ndarray | float | None) -> np.ndarray | None:
+        """An optional per-step array (held as an array once validated), aggregated."""
+        return None if a is None else agg(cast("np.ndarray", a))
+
     return replace(
         p,
         production_kw_per_kwp=agg(p.production_kw_per_kwp), load_kw=agg(p.load_kw),
         import_price_per_kwh=agg(p.import_price_per_kwh),
         export_price_per_kwh=agg(p.export_price_per_kwh), step_hours=p.step_hours * factor,
-        demand_charges=[DemandCharge(dc.window.reshape(m, factor).any(axis=1), dc.rate_per_kw,
-                                     dc.name) for dc in p.demand_charges],
-        grid_tco2_per_kwh=None if p.grid_tco2_per_kwh is None else agg(p.grid_tco2_per_kwh),
+        demand_charges=[DemandCharge(np.asarray(dc.window.reshape(m, factor).any(axis=1)),
+                                     dc.rate_per_kw, dc.name) for dc in p.demand_charges],
+        grid_tco2_per_kwh=agg_set(p.grid_tco2_per_kwh),
         net_metering_credit_per_kwh=(None if p.net_metering_limit_kw is None
-                                     else agg(p.net_metering_credit_per_kwh)),
+                                     else agg_set(p.net_metering_credit_per_kwh)),
     )
 
 
