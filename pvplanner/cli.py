@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -106,7 +105,16 @@ def _build_parser() -> argparse.ArgumentParser:
     inspect = load_commands.add_parser("inspect", help="quality report and analytics of a meter file")
     inspect.add_argument("file", type=Path)
     inspect.add_argument("--units", default="auto", choices=["auto", "kw", "kwh"])
-    inspect.add_argument("--tariff", default=None, help="tariff preset id for costs by TOU period")
+    inspect.add_argument("--tariff", default=None,
+                         help="tariff preset id for costs by time-of-use period (default: the "
+                              "scenario's tariff, else the default preset)")
+    inspect.add_argument("--scenario", type=Path, default=None,
+                         help="scenario file whose site gives the time zone and whose tariff "
+                              "prices the load")
+    inspect.add_argument("--lat", type=float, default=None,
+                         help="site latitude [deg N], for the time zone (with --lon)")
+    inspect.add_argument("--lon", type=float, default=None,
+                         help="site longitude [deg E], for the time zone (with --lat)")
     inspect.add_argument("--json", action="store_true")
     inspect.set_defaults(handler=_cmd_load_inspect)
 
@@ -157,19 +165,15 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _json_text(payload: Any) -> str:
+    """Strict JSON (NaN/inf -> null) of a payload, with the Result's one cleaner."""
+    from pvplanner.result import json_safe  # numpy/pandas only once a command runs
+
+    return json.dumps(json_safe(payload), ensure_ascii=False, indent=2)
+
+
 def _print_json(payload: Any) -> None:
-    print(json.dumps(_json_safe(payload), ensure_ascii=False, indent=2))
-
-
-def _json_safe(value: Any) -> Any:
-    """Replace NaN/inf by None so the output is strict JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(item) for item in value]
-    return value
+    print(_json_text(payload))
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -194,7 +198,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _emit_result(result, as_json: bool, out: Path | None) -> None:
     payload = result.to_dict()
     if out is not None:
-        _write_text(out, json.dumps(_json_safe(payload), ensure_ascii=False, indent=2), "utf-8")
+        _write_text(out, _json_text(payload), "utf-8")
     if as_json:
         _print_json(payload)
     else:
@@ -327,20 +331,39 @@ def _cmd_weather(args: argparse.Namespace) -> int:
 
 def _cmd_load_inspect(args: argparse.Namespace) -> int:
     from pvplanner.load import inspect_meter_file
-    from pvplanner.scenario.model import TariffChoice
+    from pvplanner.pipeline import scenario_tariff, site_utc_offset_hours
+    from pvplanner.scenario.model import load_scenario
     from pvplanner.tariff import load_tariff_preset, price_series
-    from weather.timeaxis import typical_year_index
+    from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 
     if not args.file.is_file():
         raise_bad(f"meter file {args.file} does not exist")
-    preset = args.tariff or TariffChoice().preset
-    tariff = load_tariff_preset(preset)
-    prices = price_series(tariff, typical_year_index(8.0, 60))
-    report = inspect_meter_file(
-        args.file, units=args.units, price_per_kwh=prices["import_price_per_kwh"],
-        periods=prices["period"], include_heatmap=args.json, currency=tariff.currency,
-    )
-    report["tariff"] = {"id": tariff.id, "name": tariff.name, "status": tariff.status}
+    if (args.lat is None) != (args.lon is None):
+        raise_bad("give both --lat and --lon (the site's coordinates), or neither")
+    scenario = load_scenario(args.scenario) if args.scenario is not None else None
+    if args.lat is not None:
+        offset, offset_from = standard_utc_offset_hours(args.lat, args.lon), "--lat/--lon"
+    elif scenario is not None:
+        offset, offset_from = site_utc_offset_hours(scenario), "the scenario's site"
+    else:
+        offset, offset_from = 8.0, "default (China standard time; give --scenario or --lat/--lon)"
+    if args.tariff:
+        tariff, tariff_from = load_tariff_preset(args.tariff), "--tariff"
+    elif scenario is not None:
+        tariff, tariff_from = scenario_tariff(scenario), "the scenario"
+    else:  # no site, no tariff: the tariff follows a site, so the load is not priced
+        tariff, tariff_from = None, "none (give --scenario or --tariff to price the load)"
+    prices = price_series(tariff, typical_year_index(offset, 60)) if tariff else None
+    priced = {} if tariff is None or prices is None else {
+        "price_per_kwh": prices["import_price_per_kwh"], "periods": prices["period"],
+        "currency": tariff.currency}
+    report = inspect_meter_file(args.file, units=args.units, include_heatmap=args.json,
+                                utc_offset_hours=offset, **priced)
+    report["tariff"] = {"id": None if tariff is None else tariff.id,
+                        "name": None if tariff is None else tariff.name,
+                        "status": None if tariff is None else tariff.status,
+                        "from": tariff_from}
+    report["utc_offset_hours"] = {"value": offset, "from": offset_from}
     if args.json:
         _print_json(report)
     else:
@@ -353,7 +376,10 @@ def _format_inspection(report: dict[str, Any]) -> str:
     lines = [
         f"{load['steps']} steps of {load['interval_minutes']} min: "
         f"{load['annual_kwh']:,.0f} kWh/yr, peak {load['peak_kw']:,.1f} kW, "
-        f"mean {load['mean_kw']:,.1f} kW (tariff {report['tariff']['id']})",
+        f"mean {load['mean_kw']:,.1f} kW",
+        f"  time axis UTC{report['utc_offset_hours']['value']:+g} "
+        f"(from {report['utc_offset_hours']['from']})",
+        f"  tariff {report['tariff']['name'] or '-'} (from {report['tariff']['from']})",
     ]
     lines += [f"  quality: {key} = {value}" for key, value in quality.items()
               if not isinstance(value, (list, dict))]
@@ -375,9 +401,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         _check_output(path, option)
     scenario = load_scenario(args.scenario)
     result = plan(scenario)
-    written = _guard_writes(write_reports)(
-        scenario, result, html=args.html, pdf=args.pdf, xlsx=args.xlsx, lang=args.lang
-    )
+    written = _guard_writes(write_reports)(result, html=args.html, pdf=args.pdf, xlsx=args.xlsx, lang=args.lang)
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK

@@ -12,6 +12,7 @@ import pytest
 
 from pvplanner.cli import main
 from pvplanner.scenario.model import demo_scenario, save_scenario
+from weather.datafiles import data_path
 
 PVLIB_DATA = Path(pvlib.__file__).parent / "data"
 
@@ -156,3 +157,24 @@ def test_load_inspect_reads_a_chinese_meter_export(tmp_path, capsys):
     junk.write_bytes(b"\x00\x01binary\xff" * 50)
     assert main(["load", "inspect", str(junk)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_load_inspect_takes_time_zone_and_tariff_from_the_site(tmp_path, capsys):
+    """With --scenario the time axis and the tariff are the site's, not UTC+8 and a preset;
+    with --lat/--lon the time zone is the place's (Xinjiang's Urumqi keeps Beijing time, so a
+    place in Kazakhstan is used: UTC+5)."""
+    index = pd.date_range("2025-01-01", periods=8760, freq="h")
+    frame = pd.DataFrame({"time": index.strftime("%Y-%m-%d %H:%M"), "kW": 500.0})
+    path = tmp_path / "meter.csv"
+    frame.to_csv(path, index=False)
+    scenario = data_path("demo", "hangzhou_dyeing.toml")
+    assert main(["load", "inspect", str(path), "--scenario", str(scenario), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["utc_offset_hours"] == {"value": 8.0, "from": "the scenario's site"}
+    assert report["tariff"]["from"] == "the scenario"
+    assert "large industry" in report["tariff"]["name"]
+    assert main(["load", "inspect", str(path), "--lat", "43.25", "--lon", "76.95",
+                 "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["utc_offset_hours"]["value"] == 5.0
+    assert main(["load", "inspect", str(path), "--lat", "43.25"]) == 2

@@ -1,6 +1,6 @@
 """The proposal's data as an Excel workbook (XlsxWriter).
 
-Sheets: Summary, Inputs (the scenario flattened), Hourly results (one row per hour of the
+Sheets: Summary, Inputs (the scenario the plan ran on, flattened), Hourly results (one row per hour of the
 typical year), Monthly, Cash flow, Carbon, Assumptions. Figures are stored as numbers with
 display formats, so the customer's analyst can recompute anything. Data sheets have two
 header rows: labels in the proposal's language, then the field names of the Result.
@@ -24,12 +24,11 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from pvplanner.report import tables
+import pvplanner.report.tables as tables
 from pvplanner.report.charts import COLORS
 from pvplanner.report.model import Proposal, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
-from pvplanner.scenario.model import Scenario
 from pvplanner.spreadsheet import sheet_text, write_cell
 
 #: Sheet names (stable: scripts and tests look them up; the labels inside are translated).
@@ -182,14 +181,14 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, value)]
 
 
-def _inputs_sheet(book: _Book, scenario: Scenario, texts: Texts) -> None:
+def _inputs_sheet(book: _Book, result: Result, texts: Texts) -> None:
     ws = book.sheet("Inputs")
     ws.set_column(0, 0, 48)
     ws.set_column(1, 1, 60)
     ws.write_string(0, 0, texts("xlsx.inputs_field"), book.head)
     ws.write_string(0, 1, texts("xlsx.inputs_value"), book.head)
     row = 1
-    for path, value in _flatten(scenario.model_dump(mode="json")):
+    for path, value in _flatten(result.inputs):
         if value is None:
             continue
         _write(ws, row, 0, path)
@@ -198,13 +197,12 @@ def _inputs_sheet(book: _Book, scenario: Scenario, texts: Texts) -> None:
     ws.freeze_panes(1, 0)
 
 
-def _summary_sheet(book: _Book, scenario: Scenario, result: Result, proposal: Proposal,
-                   texts: Texts) -> None:
+def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts) -> None:
     ws = book.sheet("Summary")
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 24)
     ws.set_column(2, 2, 12)
-    currency = result.currency or scenario.currency
+    currency = result.currency
     ws.write_string(0, 0, safe_text(proposal.title), book.title)
     row = 1
     for label, value in proposal.cover_rows:
@@ -287,13 +285,13 @@ def _assumptions_sheet(book: _Book, proposal: Proposal) -> None:
     ws.freeze_panes(1, 0)
 
 
-def render_workbook(scenario: Scenario, result: Result, proposal: Proposal) -> bytes:
+def render_workbook(result: Result, proposal: Proposal) -> bytes:
     """The workbook as ``.xlsx`` bytes."""
     texts = Texts(proposal.lang)
     buffer = io.BytesIO()
     book = _Book(buffer)
-    _summary_sheet(book, scenario, result, proposal, texts)
-    _inputs_sheet(book, scenario, texts)
+    _summary_sheet(book, result, proposal, texts)
+    _inputs_sheet(book, result, texts)
     _hourly_sheet(book, result, texts)
     _frame_sheet(book, "Monthly", _monthly_frame(result, texts), texts,
                  index_label=texts("energy.month"), index_key="month",
