@@ -20,6 +20,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("tariff", "page_tariff", ":material/payments:", "inputs"),
     ("results", "page_results", ":material/insights:", "outputs"),
     ("carbon", "page_carbon", ":material/eco:", "outputs"),
+    ("monitor", "page_monitor", ":material/monitoring:", "outputs"),
     ("compare", "page_compare", ":material/compare_arrows:", "scenarios"),
     ("proposal", "page_proposal", ":material/description:", "scenarios"),
     ("portfolio", "page_portfolio", ":material/domain:", "scenarios"),
