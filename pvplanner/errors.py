@@ -22,6 +22,19 @@ class PlannerInputError(ValueError):
         self.field = field
 
 
+class InfeasibleScenarioError(PlannerInputError, InfeasibleProblemError):
+    """The scenario's constraints cannot all hold: the optimizer's conflict in scenario terms.
+
+    ``conflicting`` names the optimizer's constraint groups (as
+    :class:`solver.errors.InfeasibleProblemError`), ``field`` the first scenario field to change.
+    """
+
+    def __init__(self, message: str, *, conflicting: tuple[str, ...] = (),
+                 field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.conflicting = conflicting
+
+
 class LoadFileError(PlannerInputError):
     """A meter export that cannot be read; the message names the row and column."""
 
