@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -116,8 +117,8 @@ def expected_from_weather(
     latitude: float,
     longitude: float,
     elevation_m: float,
-    planes: object,
-    settings: object,
+    planes: Any,
+    settings: Any,
     capacity_kwp: Mapping[str, float],
 ) -> pd.Series:
     """AC output of the plan's system under the given weather [kW].

@@ -98,7 +98,7 @@ def write_monitor_xlsx(result: MonitorResult, target: str | os.PathLike[str] | N
     import xlsxwriter
 
     buffer = io.BytesIO() if target is None else None
-    book = xlsxwriter.Workbook(buffer if buffer is not None else os.fspath(target),
+    book = xlsxwriter.Workbook(os.fspath(target) if target is not None else buffer,
                                {"in_memory": True})
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
