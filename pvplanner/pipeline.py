@@ -23,12 +23,16 @@ import pandas as pd
 from pvplanner import carbon, finance
 from pvplanner.assumptions import ResolvedInputs, period_price_ranges, plan_assumptions
 from pvplanner.errors import PlannerInputError
+from pvplanner.finance.perspectives import perspectives
 from pvplanner.finance.project import project_returns
+from pvplanner.finance.sensitivity import design_tornado
 from pvplanner.flows import EnergyFlows, energy_flows, specific_yield_kwh_per_kwp
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
 from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
 from pvplanner.pv.site_weather import load_weather
+from pvplanner.pv.variability import exceedance_kwh, interannual_variability
 from pvplanner.result import (
+    Assumption,
     BatterySummary,
     BillSummary,
     CarbonSummary,
@@ -356,12 +360,15 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         mechanism_exported_kwh=flows.exported_kwh * prepared.export.mechanism_share,
         mechanism_years=prepared.export.mechanism_years,
     )
-    returns = project_returns(
-        f_in, capex_breakdown=capex, year1_savings=savings, degradation_factors=degradation,
-        certificate_revenue_by_year=ledger["certificate_revenue"].to_numpy(),
-        credit_revenue_by_year=ledger["credit_revenue"].to_numpy(),
-        export_price_factors=export_factors,
-    )
+    deal = {"capex_breakdown": capex, "year1_savings": savings,
+            "degradation_factors": degradation,
+            "certificate_revenue_by_year": ledger["certificate_revenue"].to_numpy(),
+            "credit_revenue_by_year": ledger["credit_revenue"].to_numpy(),
+            "export_price_factors": export_factors}
+    returns = project_returns(f_in, **deal)
+    # The host's and the investor's money (EMC, lease) and the design's NPV tornado.
+    views = perspectives(f_in, returns, capex.total)
+    variability = interannual_variability(prepared.weather_meta)
     avoided = carbon.avoided_emissions(
         flows.self_consumed_kwh, flows.exported_kwh,
         prepared.emission_factor.factor_tco2_per_mwh, f_in.analysis_years, degradation,
@@ -380,10 +387,17 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
                                                                   total_kwp),
             max_capacity_kwp=float(sizing.plane_max_kwp.sum()),
             planes=_plane_results(scenario, sizing, sized),
+            p50_annual_generation_kwh=flows.generation_kwh,
+            p90_annual_generation_kwh=exceedance_kwh(flows.generation_kwh, variability.sigma),
+            interannual_variability=variability.sigma,
+            variability_basis=variability.basis,
         ),
         battery=BatterySummary(
             energy_kwh=float(sized.battery_kwh), power_kw=float(sized.battery_kw),
             annual_discharge_kwh=flows.battery_discharged_kwh,
+            max_energy_kwh=scenario.battery.max_energy_kwh if scenario.battery.allowed
+            else None,
+            max_power_kw=scenario.battery.max_power_kw if scenario.battery.allowed else None,
         ),
         energy=_energy_summary(flows),
         bills=BillSummary(
@@ -400,10 +414,16 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
             equity_irr=m.irr_equity, payback_years=m.payback_years,
             discounted_payback_years=m.discounted_payback_years, lcoe_per_kwh=m.lcoe_per_kwh,
             benefit_cost_ratio=m.benefit_cost_ratio,
-            host_savings_lifetime=returns.host_savings_lifetime,
-            investor_irr=returns.investor_irr,
+            host_savings_lifetime=views.host_savings_lifetime,
+            investor_irr=views.investor_irr,
             payback_years_pre_tax=m.payback_years_pre_tax,
             discounted_payback_years_pre_tax=m.discounted_payback_years_pre_tax,
+            perspective=views.perspective, host_savings_year1=views.host_savings_year1,
+            host_savings_contract=views.host_savings_contract, host_npv=views.host_npv,
+            investor_npv=views.investor_npv,
+            investor_payback_years=views.investor_payback_years,
+            investor_payback_years_pre_tax=views.investor_payback_years_pre_tax,
+            investor_tax_basis=views.investor_tax_basis,
         ),
         carbon=_carbon_summary(scenario, prepared, flows, ledger, avoided),
         solver=_solver_summary(sized, year1),
@@ -416,9 +436,20 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         bill_baseline_monthly=baseline.monthly,
         bill_with_system_monthly=with_system.monthly,
         warnings=_warnings(prepared, sized, year1),
-        assumptions=plan_assumptions(scenario, _resolved(prepared, flows.load_kwh)),
+        assumptions=_with_row(
+            plan_assumptions(scenario, _resolved(prepared, flows.load_kwh)),
+            Assumption(**variability.assumption_row())),
         inputs=scenario.model_dump(mode="json"),
+        perspectives=views.table,
+        sensitivity=design_tornado(f_in, **deal),
     )
+
+
+def _with_row(rows: list[Assumption], row: Assumption) -> list[Assumption]:
+    """``rows`` with ``row`` after the last row of its category (at the end if none)."""
+    last = max((i for i, r in enumerate(rows) if r.category == row.category), default=None)
+    at = len(rows) if last is None else last + 1
+    return [*rows[:at], row, *rows[at:]]
 
 
 def _first(frame: pd.DataFrame, column: str) -> float:

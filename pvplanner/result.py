@@ -179,6 +179,18 @@ class PVSummary:
         What all roof planes could hold [kWp].
     planes : list of PlaneResult
         Per roof plane, in the scenario's order.
+    p50_annual_generation_kwh : float or None
+        Annual generation exceeded in half of the years [kWh]: ``annual_generation_kwh``
+        (a typical weather year). None in documents written before it.
+    p90_annual_generation_kwh : float or None
+        Annual generation exceeded in 90 % of the years [kWh]:
+        ``P50 x (1 - 1.2816 x interannual_variability)`` (:mod:`pvplanner.pv.variability`).
+    interannual_variability : float or None
+        Year-to-year standard deviation of annual GHI over its mean [fraction]; its source
+        is the assumption ``pv.interannual_variability``.
+    variability_basis : str or None
+        ``weather_years`` (measured from the weather source's years) or ``default`` (the
+        stated default of ``data/pv_interannual_variability.toml``).
     """
 
     capacity_kwp: float
@@ -186,6 +198,10 @@ class PVSummary:
     specific_yield_kwh_per_kwp: float
     max_capacity_kwp: float
     planes: list[PlaneResult]
+    p50_annual_generation_kwh: float | None = None
+    p90_annual_generation_kwh: float | None = None
+    interannual_variability: float | None = None
+    variability_basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,11 +216,30 @@ class BatterySummary:
         Charge/discharge power rating [kW].
     annual_discharge_kwh : float
         Year-1 energy discharged to the load [kWh].
+    max_energy_kwh, max_power_kw : float or None
+        The largest battery the scenario allowed the optimizer [kWh, kW]
+        (``battery.max_energy_kwh`` / ``max_power_kw``); None when no battery was
+        considered or in documents written before them.
     """
 
     energy_kwh: float
     power_kw: float
     annual_discharge_kwh: float = 0.0
+    max_energy_kwh: float | None = None
+    max_power_kw: float | None = None
+
+    @property
+    def energy_limit_binding(self) -> bool:
+        """True when the chosen energy capacity is the scenario's maximum: a larger battery
+        might have paid, and the limit, not the economics, set the size."""
+        limit = self.max_energy_kwh
+        return bool(limit and self.energy_kwh > 0 and self.energy_kwh >= limit * (1 - 1e-3))
+
+    @property
+    def power_limit_binding(self) -> bool:
+        """True when the chosen power rating is the scenario's maximum."""
+        limit = self.max_power_kw
+        return bool(limit and self.power_kw > 0 and self.power_kw >= limit * (1 - 1e-3))
 
 
 @dataclass(frozen=True)
@@ -303,9 +338,33 @@ class FinanceSummary:
     benefit_cost_ratio : float or None
         Present value of benefits / present value of costs.
     host_savings_lifetime : float or None
-        EMC only: the host's bill savings over the contract and after it.
+        EMC and lease: the host's savings over the analysis period (during the contract and
+        after it), before the host's income tax, undiscounted [currency]; the sum of
+        ``Result.perspectives["host_savings"]``.
     investor_irr : float or None
-        EMC only: the investor's project IRR [fraction].
+        EMC: the investor's project IRR after its income tax; lease: the lessor's IRR before
+        its income tax (``investor_tax_basis``) [fraction].
+    perspective : str or None
+        Whose view ``npv``, ``irr``, ``equity_irr``, the paybacks and ``Result.cash_flow``
+        are: ``owner`` (self-investment: host and investor are one), ``investor`` (EMC) or
+        ``host`` (lease, the lessee). None in documents written before it.
+    host_savings_year1 : float or None
+        EMC and lease: the host's net saving in year 1 [currency], before its income tax:
+        EMC, the discount on the PV energy it buys plus the demand charges avoided (the bill
+        falls by ``bills.savings_annual`` but the host pays the investor for the PV
+        energy); lease, every saving less the lease payment and O&M.
+    host_savings_contract : float or None
+        EMC and lease: the host's savings over the contract years [currency].
+    host_npv : float or None
+        EMC and lease: present worth of the host's savings at the discount rate, before its
+        income tax [currency].
+    investor_npv : float or None
+        EMC and lease: the investor's NPV [currency] (EMC: ``npv``; lease: the lessor's).
+    investor_payback_years, investor_payback_years_pre_tax : float or None
+        EMC and lease: the investor's simple payback on ``investor_tax_basis`` and before its
+        income tax [years].
+    investor_tax_basis : str or None
+        ``after_tax`` (EMC investor) or ``pre_tax`` (lessor: its tax is not modelled).
     """
 
     ownership: str
@@ -321,6 +380,14 @@ class FinanceSummary:
     investor_irr: float | None = None
     payback_years_pre_tax: float | None = None
     discounted_payback_years_pre_tax: float | None = None
+    perspective: str | None = None
+    host_savings_year1: float | None = None
+    host_savings_contract: float | None = None
+    host_npv: float | None = None
+    investor_npv: float | None = None
+    investor_payback_years: float | None = None
+    investor_payback_years_pre_tax: float | None = None
+    investor_tax_basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -437,6 +504,9 @@ TABLES: dict[str, tuple[str | None, str]] = {
     "npv_curve": (None, "one total PV capacity of the NPV-versus-capacity curve"),
     "bill_baseline_monthly": ("month", "one month's bill without the system"),
     "bill_with_system_monthly": ("month", "one month's bill with the system"),
+    "perspectives": ("year", "one year of the analysis period: the host's and the investor's "
+                             "money (EMC and lease)"),
+    "sensitivity": (None, "one input of the finance moved down and up (tornado)"),
 }
 
 
@@ -507,6 +577,23 @@ class Result:
         Seconds spent per step.
     inputs : dict
         The validated scenario document the plan ran on (JSON form).
+    perspectives : DataFrame
+        EMC and lease (empty for self-investment): index ``year`` 0..N;
+        ``host_savings`` [currency/yr, before the host's income tax], ``host_cumulative``
+        and their parts (EMC: ``host_discount_savings``, ``host_demand_savings``,
+        ``host_post_contract_savings``; lease: ``host_bill_savings``,
+        ``host_lease_payment``, ``host_costs``, signed); ``investor_net`` (EMC: the
+        investor's after-tax project flow, equal to ``cash_flow["net_cash_flow_project"]``;
+        lease: the lessor's flow before tax) and ``investor_cumulative`` [currency/yr].
+        See :mod:`pvplanner.finance.perspectives`.
+    sensitivity : DataFrame
+        The chosen design's NPV (``finance.npv``) with one input moved at a time, without
+        re-sizing or re-dispatching (:func:`pvplanner.finance.sensitivity.design_tornado`):
+        one row per factor (``capex``, ``tariff``, ``export_price``, ``yield``,
+        ``discount_rate``), largest swing first; ``kind``, ``low_change``, ``high_change``
+        (the moves: fractions of the planned value, or fractions/yr added to the discount
+        rate), ``base_value``, ``low_value``, ``high_value``, ``base_result`` (= ``finance.npv``),
+        ``result_low``, ``result_high``, ``swing`` [currency]. Empty when not computed.
     """
 
     scenario_name: str
@@ -531,6 +618,9 @@ class Result:
     site: SiteSummary | None = None
     assumptions: list[Assumption] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict, repr=False)
+    perspectives: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
 
     def assumption(self, item: str) -> Assumption | None:
         """The assumption row with this ``item`` key, or None."""

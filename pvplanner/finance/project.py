@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from pvplanner.finance.cashflow import cash_flow_table
-from pvplanner.finance.emc import emc_cash_flows
+from pvplanner.finance.emc import EMCResult, emc_cash_flows
 from pvplanner.finance.inputs import FinanceInputs
 from pvplanner.finance.metrics import FinanceMetrics, metrics
 
@@ -33,12 +33,16 @@ class ProjectReturns:
         EMC only: the host's undiscounted savings over the analysis period [currency].
     investor_irr : float or None
         EMC only: the investor's project IRR [fraction/yr].
+    emc : EMCResult or None
+        EMC only: both sides of the deal (the host's savings table among them), for
+        :func:`pvplanner.finance.perspectives.perspectives`.
     """
 
     cash_flow: pd.DataFrame
     metrics: FinanceMetrics
     host_savings_lifetime: float | None = None
     investor_irr: float | None = None
+    emc: EMCResult | None = None
 
 
 def project_returns(inputs: FinanceInputs, **table_kwargs: Any) -> ProjectReturns:
@@ -60,6 +64,6 @@ def project_returns(inputs: FinanceInputs, **table_kwargs: Any) -> ProjectReturn
     if inputs.ownership == "emc":
         emc = emc_cash_flows(inputs, **table_kwargs)
         return ProjectReturns(emc.investor_table, emc.investor, emc.host_savings_lifetime,
-                              emc.investor_irr_project)
+                              emc.investor_irr_project, emc)
     cash = cash_flow_table(inputs, **table_kwargs)
     return ProjectReturns(cash, metrics(cash, inputs.discount_rate))
