@@ -8,18 +8,47 @@ to fix it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from pvplanner.messages import Message
 from solver.errors import InfeasibleProblemError, SolverInputError
 from weather.errors import WeatherInputError, WeatherSourceUnavailable
 
 
 class PlannerInputError(ValueError):
-    """Bad user input detected by :mod:`pvplanner` (scenario, roof, load, tariff, finance)."""
+    """Bad user input detected by :mod:`pvplanner` (scenario, roof, load, tariff, finance).
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    Parameters
+    ----------
+    message : str or Message
+        The English text (``str(exc)``). A :class:`~pvplanner.messages.Message` also gives
+        the catalogue key and values, so the app and the CLI can show the error in the
+        reader's language.
+    field : str, optional
+        Dotted name of the input at fault.
+    key : str, optional
+        Catalogue key of the message (else the Message's own key, else none).
+    params : mapping, optional
+        Values of the key's placeholders (else the Message's own).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, key: str | None = None,
+                 params: Mapping[str, Any] | None = None) -> None:
         super().__init__(message)
         #: Dotted name of the input at fault (``site.latitude``, ``roof.planes[2].tilt``...),
         #: used by the app to show the message next to that input.
         self.field = field
+        #: Catalogue key of the message (``""``: English only).
+        self.key: str = key if key is not None else getattr(message, "key", "")
+        #: Values of the key's placeholders.
+        self.params: dict[str, Any] = dict(
+            params if params is not None else getattr(message, "params", {}))
+
+    @property
+    def message(self) -> Message:
+        """The error as a :class:`~pvplanner.messages.Message` (English text, key, values)."""
+        return Message(self.key, str(self), self.params)
 
 
 class InfeasibleScenarioError(PlannerInputError, InfeasibleProblemError):

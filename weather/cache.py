@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weather.meta import REQUIRED_COLUMNS, WeatherMeta
+from weather.meta import REQUIRED_COLUMNS, WeatherMeta, keyed_notes
 from weather.timeaxis import typical_year_index
 from weather.validate import MAX_IRRADIANCE_W_M2, MAX_WIND_SPEED_M_S, TEMP_AIR_RANGE_C
 
@@ -209,7 +209,8 @@ class WeatherCache:
             if not isinstance(record["meta"], dict):
                 raise ValueError("the record's meta is not an object")
             meta_fields = dict(record["meta"])
-            meta_fields["notes"] = tuple(meta_fields.get("notes") or ())
+            meta_fields["notes"] = keyed_notes(meta_fields.get("notes"),
+                                               meta_fields.pop("note_keys", None))
             meta_fields["obtained"] = "cache"
             meta = WeatherMeta(**meta_fields)
             frame = _read_frame(raw, meta.utc_offset_hours)

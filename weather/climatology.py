@@ -33,6 +33,17 @@ EARTH_RADIUS_KM = 6371.0088
 
 #: Credit lines requested by the providers of the typical-year datasets, keyed by the
 #: dataset name's prefix (before any ``.period`` suffix, e.g. ``TMYx.2009-2023``).
+#: Chinese name of each typical-year dataset of the table (the key of
+#: :data:`DATASET_ATTRIBUTION`), for notes shown to Chinese readers.
+DATASET_NAME_ZH = {
+    "CSWD": "中国建筑热环境分析专用气象数据集（中国气象局气象信息中心、清华大学）",
+    "SWERA": "联合国环境规划署太阳能和风能资源评估典型年",
+    "TMY3": "美国国家可再生能源实验室典型气象年（第3版）",
+    "TMYx": "基于美国国家海洋和大气管理局地面观测及欧洲哥白尼再分析资料的典型年（2009-2023）",
+    "IWEC": "美国采暖、制冷与空调工程师学会国际气象数据",
+    "IWEC2": "美国采暖、制冷与空调工程师学会国际气象数据（第2版）",
+}
+
 DATASET_ATTRIBUTION = {
     "CSWD": (
         "China Standard Weather Data (CSWD), China Meteorological Administration Climate "
@@ -175,6 +186,11 @@ class CityClimate:
     def annual_ghi_kwh_m2(self) -> float:
         """Annual global horizontal irradiation [kWh/m2] (non-leap year)."""
         return float(np.dot(self.monthly_ghi_kwh_m2_day, _DAYS_IN_MONTH))
+
+
+def dataset_name_zh(dataset: str) -> str:
+    """Chinese name of a dataset such as ``CSWD`` or ``TMYx.2009-2023`` (``""`` if unknown)."""
+    return DATASET_NAME_ZH.get(dataset.split(".")[0], "")
 
 
 def dataset_attribution(dataset: str) -> str:

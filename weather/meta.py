@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 #: How a weather year was obtained, shown to users next to the data.
@@ -10,6 +12,63 @@ Obtained = Literal["online", "cache", "file", "synthetic"]
 
 #: Columns every weather frame has (pvlib names, SI units: W/m2, degC, m/s).
 REQUIRED_COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed")
+
+
+class WeatherNote(str):
+    """A note of the weather metadata: its English text, a stable key and the key's values.
+
+    The text is what every reader of ``notes`` sees; ``key`` (``"synthetic.method"``,
+    ``"pvgis.months"``...) and ``params`` let an application show the note in another
+    language (pvplanner maps them onto its message catalogue). A note made as a plain string
+    has no key.
+
+    Examples
+    --------
+    >>> note = WeatherNote.of("source.far_station", "station {km:.0f} km away", km=212.4)
+    >>> str(note), note.key, dict(note.params)
+    ('station 212 km away', 'source.far_station', {'km': 212.4})
+    """
+
+    __slots__ = ("key", "params")
+    key: str
+    params: Mapping[str, Any]
+
+    def __new__(cls, key: str, text: str, params: Mapping[str, Any] | None = None) -> WeatherNote:
+        self = super().__new__(cls, text)
+        object.__setattr__(self, "key", str(key or ""))
+        object.__setattr__(self, "params", MappingProxyType(dict(params or {})))
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"WeatherNote is immutable: cannot set {name}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (WeatherNote, (self.key, str(self), dict(self.params)))
+
+    @classmethod
+    def of(cls, key: str, template: str, /, **params: Any) -> WeatherNote:
+        """A note whose text is ``template`` filled with ``params`` (str, int, float, or a
+        name in several languages ``{"en": ..., "zh": ...}``, filled with its English)."""
+        english = {k: v["en"] if isinstance(v, Mapping) else v for k, v in params.items()}
+        return cls(key, template.format(**english), params)
+
+
+def note_keys(notes: tuple[str, ...] | list[str]) -> list[list[Any]]:
+    """``[key, params]`` of each note (``["", {}]`` for a note without key), for JSON."""
+    return [[getattr(note, "key", ""), dict(getattr(note, "params", {}))] for note in notes]
+
+
+def keyed_notes(notes: Any, keys: Any) -> tuple[str, ...]:
+    """Notes read back from JSON: each text with its ``[key, params]`` from
+    :func:`note_keys` when the two lists match, else the texts as they are."""
+    texts = tuple(str(note) for note in (notes or ()))
+    if not isinstance(keys, list) or len(keys) != len(texts):
+        return texts
+    out: list[str] = []
+    for text, pair in zip(texts, keys, strict=True):
+        ok = isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], dict)
+        out.append(WeatherNote(str(pair[0]), text, pair[1]) if ok and pair[0] else text)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -39,8 +98,12 @@ class WeatherMeta:
         Station or city name the figures come from, if any.
     distance_km : float or None
         Distance from the site to that station [km], if they differ.
+    station_zh : str
+        Chinese name of the station's city, where the data has one (else ``""``).
     notes : tuple of str
-        Anything assumed or filled in (gaps interpolated, fallback used, ...).
+        Anything assumed or filled in (gaps interpolated, fallback used, ...); a
+        :class:`WeatherNote` carries a stable key for translation (``to_dict`` lists the keys
+        as ``note_keys``).
     """
 
     source: str
@@ -55,9 +118,11 @@ class WeatherMeta:
     station: str = ""
     distance_km: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    station_zh: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
         out = asdict(self)
-        out["notes"] = list(self.notes)
+        out["notes"] = [str(note) for note in self.notes]
+        out["note_keys"] = note_keys(self.notes)
         return out

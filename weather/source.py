@@ -11,7 +11,7 @@ import pandas as pd
 from weather.cache import WeatherCache
 from weather.coordinates import check_coordinates
 from weather.errors import WeatherInputError, WeatherSourceUnavailable
-from weather.meta import WeatherMeta
+from weather.meta import WeatherMeta, WeatherNote
 from weather.nasa_power import fetch_nasa_power_typical_year
 from weather.pvgis import fetch_pvgis_tmy
 from weather.synthetic import synthetic_weather_for_place
@@ -85,7 +85,9 @@ def get_weather(
         if not fallback_to_synthetic:
             raise
         frame, meta = synthetic_weather_for_place(latitude, longitude, seed=seed)
-        note = f"{problem} -> used synthetic weather from monthly climatology instead"
+        note = WeatherNote.of(
+            "source.fallback", "{problem} -> used synthetic weather from monthly climatology "
+            "instead", problem={"en": str(problem), "zh": ""}, source=online)
         return frame, _with_note(meta, note)
 
 

@@ -76,6 +76,7 @@ import pandas as pd
 
 from weather.climatology import (
     CityClimate,
+    dataset_name_zh,
     find_city,
     haversine_km,
     nearest_city,
@@ -83,7 +84,7 @@ from weather.climatology import (
 from weather.coordinates import check_coordinates
 from weather.datafiles import data_path
 from weather.errors import WeatherInputError
-from weather.meta import WeatherMeta
+from weather.meta import WeatherMeta, WeatherNote
 from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 
 #: The Markov transition matrix library of Aguiar et al. (1988), inside the data folder.
@@ -747,30 +748,45 @@ def synthetic_weather_for_place(
         seed=seed,
     )
     station_km = float(haversine_km(lat, lon, climate.station_lat, climate.station_lon))
+    # The station's city in both languages (a city without a station borrows another's).
+    home = find_city(climate.proxy_for) if climate.proxy_for else climate
+    station_city = {"en": climate.station_city, "zh": home.city_zh or climate.station_city}
+    city = {"en": climate.city, "zh": climate.city_zh or climate.city}
+    station = {"en": climate.station, "zh": f"{station_city['zh']}气象站"}
+    dataset = {"en": climate.dataset, "zh": dataset_name_zh(climate.dataset) or climate.dataset}
     dataset_name = climate.dataset.split(".")[0]
     notes = [
-        f"Synthetic hourly year (seed {seed}) generated offline from the 12 monthly means of "
-        f"{climate.station}: daily clearness by the Markov transition matrices of Aguiar, "
-        f"Collares-Pereira & Conde (1988), hours by the TAG model (Aguiar & Collares-Pereira "
-        f"1992), direct/diffuse split by DISC, capped at the Ineichen clear sky; temperature "
-        f"and wind shaped around their monthly means. Monthly means are reproduced exactly; "
-        f"individual days are random, so use it for monthly and annual energy, not for a "
-        f"given day's weather.",
-        f"The monthly means are a typical year of the {climate.dataset} dataset "
-        f"({climate.source.split(';')[0]}).",
+        WeatherNote.of(
+            "synthetic.method",
+            "Synthetic hourly year (seed {seed}) generated offline from the 12 monthly means of "
+            "{station}: daily clearness by the Markov transition matrices of Aguiar, "
+            "Collares-Pereira & Conde (1988), hours by the TAG model (Aguiar & Collares-Pereira "
+            "1992), direct/diffuse split by DISC, capped at the Ineichen clear sky; temperature "
+            "and wind shaped around their monthly means. Monthly means are reproduced exactly; "
+            "individual days are random, so use it for monthly and annual energy, not for a "
+            "given day's weather.",
+            seed=seed, station=station,
+        ),
+        WeatherNote.of(
+            "synthetic.dataset", "The monthly means are a typical year of the {dataset} dataset "
+            "({source}).", dataset=dataset,
+            source={"en": climate.source.split(";")[0], "zh": ""},
+        ),
     ]
     if climate.proxy_for:
-        notes.append(
-            f"{climate.city} has no station of its own in the climatology table; the figures "
-            f"are those of the {climate.proxy_for} station "
-            f"({climate.proxy_distance_km:.0f} km from {climate.city})."
-        )
+        notes.append(WeatherNote.of(
+            "synthetic.proxy",
+            "{city} has no station of its own in the climatology table; the figures are those "
+            "of the {proxy} station ({km:.0f} km from {city}).",
+            city=city, proxy=station_city, km=float(climate.proxy_distance_km or 0.0),
+        ))
     if station_km > FAR_STATION_KM:
-        notes.append(
-            f"WARNING: the climatology station ({climate.station}) is {station_km:.0f} km from "
-            f"the site; the local climate may differ. Prefer an online source (PVGIS, NASA "
-            f"POWER) or a local weather file."
-        )
+        notes.append(WeatherNote.of(
+            "synthetic.far_station",
+            "WARNING: the climatology station ({station}) is {km:.0f} km from the site; the "
+            "local climate may differ. Prefer an online source (PVGIS, NASA POWER) or a local "
+            "weather file.", station=station, km=station_km,
+        ))
     meta = WeatherMeta(
         source="synthetic",
         dataset=f"synthetic from {dataset_name} monthly means ({climate.station_city})",
@@ -782,6 +798,7 @@ def synthetic_weather_for_place(
         obtained="synthetic",
         attribution=climate.attribution,
         station=climate.station,
+        station_zh=station_city["zh"],
         distance_km=round(station_km, 1),
         notes=tuple(notes),
     )

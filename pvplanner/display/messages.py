@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pvplanner.messages import Message, as_message
 from weather.datafiles import data_path
 
 #: Languages of every message, the first is the fallback of the app.
@@ -122,6 +123,56 @@ def translate(key: str, lang: str, **values: Any) -> str:
         return text
 
 
+def render(text: Any, lang: str) -> str:
+    """A note or an error message in the reader's language.
+
+    Parameters
+    ----------
+    text : Message, str, dict or exception
+        A :class:`~pvplanner.messages.Message` (or its :meth:`~pvplanner.messages.Message.to_dict`
+        form, or an exception with ``key``/``params`` such as
+        :class:`~pvplanner.errors.PlannerInputError`); a plain string is shown as it is.
+    lang : str
+        One of :data:`LANGUAGES`.
+
+    Returns
+    -------
+    str
+        The catalogue's text of the message's key in ``lang``, filled with its values
+        (values that are messages rendered the same way); the message's English text when the
+        catalogue does not know the key or its placeholders do not fit the values.
+
+    Examples
+    --------
+    >>> from pvplanner.messages import Message
+    >>> render(Message.of("notes.load.spring_festival", "Spring Festival closure {start} to "
+    ...                   "{end} at {percent:.0f}% activity, ramps of {down} and {up} day(s)",
+    ...                   start="2026-02-12", end="2026-02-28", percent=10.0, down=2, up=3), "zh")
+    '春节停产：2026-02-12 至 2026-02-28，生产负荷按 10% 计，停产前后分别用 2 天和 3 天逐步降产、复产'
+    """
+    if isinstance(text, BaseException):
+        text = Message(getattr(text, "key", "") or "", str(text), getattr(text, "params", None))
+    message = as_message(text)
+    entry = catalogue().get(message.key) if message.key else None
+    template = (entry or {}).get(lang)
+    if not isinstance(template, str):
+        return str(message)
+    values = {name: _value(value, lang) for name, value in message.params.items()}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return str(message)
+
+
+def _value(value: Any, lang: str) -> Any:
+    """A message value for ``lang``: messages rendered, names in that language."""
+    if isinstance(value, Message):
+        return render(value, lang)
+    if isinstance(value, dict):
+        return value[lang] if lang in value else value.get(LANGUAGES[0], "")
+    return value
+
+
 def has(key: str) -> bool:
     """True when the catalogue knows ``key``."""
     return key in catalogue()
@@ -198,5 +249,6 @@ __all__ = [
     "catalogue",
     "default_language",
     "has",
+    "render",
     "translate",
 ]

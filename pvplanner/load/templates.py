@@ -27,6 +27,7 @@ import pandas as pd
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types, holiday_dates
+from pvplanner.messages import Message
 from weather.datafiles import data_path
 from weather.timeaxis import TYPICAL_YEAR, typical_year_index
 
@@ -284,9 +285,11 @@ def daily_activity(
     sf = tpl.spring_festival
     block = holiday_dates(year, "Spring Festival")
     if not len(block):
-        notes.append(
-            f"the holiday table does not cover {year}: no Spring Festival closure modelled"
-        )
+        notes.append(Message.of(
+            "notes.load.no_holiday_table",
+            "the holiday table does not cover {year}: no Spring Festival closure modelled",
+            year=year,
+        ))
         return days, activity, notes
     level = sf["activity"]
     first = days.get_loc(block[0]) - int(sf["close_days_before"])
@@ -303,10 +306,13 @@ def daily_activity(
             k = last + q
             if 0 <= k < len(days):
                 activity[k] *= level + (1.0 - level) * q / (n_up + 1)
-        notes.append(
-            f"Spring Festival closure {days[lo].date()} to {days[hi].date()} at "
-            f"{100 * level:.0f}% activity, ramps of {n_down} and {n_up} day(s)"
-        )
+        notes.append(Message.of(
+            "notes.load.spring_festival",
+            "Spring Festival closure {start} to {end} at {percent:.0f}% activity, ramps of "
+            "{down} and {up} day(s)",
+            start=str(days[lo].date()), end=str(days[hi].date()), percent=100 * level,
+            down=n_down, up=n_up,
+        ))
     return days, activity, notes
 
 
@@ -453,9 +459,10 @@ def load_from_annual_kwh(
         utc_offset_hours=utc_offset_hours,
         interval_minutes=interval_minutes,
     )
-    profile.notes.append(
-        "monthly split from the template's shares: " + ", ".join(f"{100 * s:.1f}%" for s in shares)
-    )
+    profile.notes.append(Message.of(
+        "notes.load.template_shares", "monthly split from the template's shares: {shares}",
+        shares=", ".join(f"{100 * s:.1f}%" for s in shares),
+    ))
     return profile
 
 
@@ -581,10 +588,12 @@ def _scale_by_period(
                         f"{100 * _PERIOD_TOTAL_TOLERANCE:g}% apart): check the bill",
                         field=f"monthly_kwh[{m}]",
                     )
-                notes.append(
-                    f"month {m + 1}: the period kWh add up to {given_total:,.1f}, the total "
-                    f"is {bills[m]:,.1f} kWh: the period values were used"
-                )
+                notes.append(Message.of(
+                    "notes.load.period_total",
+                    "month {month}: the period kWh add up to {periods:,.1f}, the total is "
+                    "{total:,.1f} kWh: the period values were used",
+                    month=m + 1, periods=float(given_total), total=float(bills[m]),
+                ))
                 bills[m] = given_total
         for k, target in targets.items():
             block = in_month & (labels == k)
