@@ -10,6 +10,7 @@ second after an input changes.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from pvplanner.finance.project import project_returns
 from pvplanner.finance.sensitivity import design_tornado
 from pvplanner.flows import EnergyFlows, energy_flows, specific_yield_kwh_per_kwp
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
+from pvplanner.messages import Message, weather_notes
 from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
 from pvplanner.pv.site_weather import load_weather
 from pvplanner.pv.variability import exceedance_kwh, interannual_variability
@@ -510,10 +512,35 @@ def _solver_summary(sized: SizingResult, year1: SizingResult) -> SolverSummary:
     )
 
 
+#: The solver's notes (English, from ``solver/``) and their catalogue keys.
+_SOLVER_NOTES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("notes.solver.not_optimal", re.compile(
+        r"not proven optimal within the time limit: a design up to (?P<gap>[\d,.]+) better "
+        r"in NPV \((?P<share>[\d.]+%)\) may exist")),
+    ("notes.solver.fallback", re.compile(r"HiGHS failed \((?P<reason>.*)\); solved with CBC")),
+    ("notes.solver.assumed_bound", re.compile(r"an export or charging bound was missing")),
+)
+
+
+def _solver_note(note: str, year1: bool = False) -> Message:
+    """A solver note with its catalogue key (the English in the scenario's terms)."""
+    text = _scenario_wording(note)
+    message = Message("", text)
+    for key, pattern in _SOLVER_NOTES:
+        found = pattern.search(note)
+        if found:
+            message = Message(key, text, found.groupdict())
+            break
+    if year1:
+        return Message.of("notes.solver.year1", "Year-1 dispatch: {note}", note=message)
+    return message
+
+
 def _warnings(prepared: Prepared, sized: SizingResult, year1: SizingResult) -> list[str]:
-    return [*prepared.tariff_notes, *prepared.load_notes, *prepared.weather_meta.get("notes", []),
-            *map(_scenario_wording, sized.notes),
-            *(f"Year-1 dispatch: {_scenario_wording(note)}" for note in year1.notes
+    """The plan's notes, each with its catalogue key where it has one (Result.notes)."""
+    return [*prepared.tariff_notes, *prepared.load_notes, *weather_notes(prepared.weather_meta),
+            *(_solver_note(note) for note in sized.notes),
+            *(_solver_note(note, year1=True) for note in year1.notes
               if year1 is not sized and note not in sized.notes)]
 
 

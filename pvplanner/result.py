@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pvplanner.messages import Message, as_message
+
 
 def json_safe(value: Any) -> Any:
     """JSON-safe copy of a nested value: numpy scalars -> Python, NaN/inf -> None.
@@ -572,7 +574,9 @@ class Result:
         ``demand``, ``capacity``, ``coincident_peak``, ``fixed``, ``export_credit``,
         ``net_metering``, ``total`` [currency].
     warnings : list of str
-        Notes the reader should see (load quality, weather fallbacks, solver limits).
+        Notes the reader should see (load quality, weather fallbacks, solver limits), in
+        English; each is a :class:`~pvplanner.messages.Message` when the plan made it (its
+        catalogue key and values in :attr:`notes`).
     timings_s : dict
         Seconds spent per step.
     inputs : dict
@@ -622,6 +626,13 @@ class Result:
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
+    @property
+    def notes(self) -> list[Message]:
+        """:attr:`warnings` with their catalogue keys and values, for readers in any language
+        (:func:`pvplanner.display.messages.render`); a note without a key shows its English
+        text. JSON: ``notes`` = ``[{key, params, text}]`` beside ``warnings``."""
+        return [as_message(note) for note in self.warnings]
+
     def assumption(self, item: str) -> Assumption | None:
         """The assumption row with this ``item`` key, or None."""
         for row in self.assumptions:
@@ -651,7 +662,8 @@ class Result:
             "solver": asdict(self.solver),
             "weather": self.weather,
             "assumptions": [row.to_dict() for row in self.assumptions],
-            "warnings": list(self.warnings),
+            "warnings": [str(note) for note in self.warnings],
+            "notes": [note.to_dict() for note in self.notes],
             "timings_s": self.timings_s,
         }
         if tables:
@@ -693,7 +705,7 @@ class Result:
             solver=_build(SolverSummary, data["solver"]),
             weather=dict(data.get("weather") or {}),
             assumptions=[_build(Assumption, row) for row in data.get("assumptions", [])],
-            warnings=list(data.get("warnings", [])),
+            warnings=_notes(data),
             timings_s=dict(data.get("timings_s") or {}),
             inputs=dict(data.get("inputs") or {}),
             **frames,
@@ -728,6 +740,15 @@ class Result:
         ]
         lines += [f"  note: {warning}" for warning in self.warnings]
         return "\n".join(lines)
+
+
+def _notes(data: dict[str, Any]) -> list[str]:
+    """The warnings of a :meth:`Result.to_dict` document, with their keys when it has
+    ``notes`` (older documents: the English texts)."""
+    notes = data.get("notes")
+    if isinstance(notes, list) and len(notes) == len(data.get("warnings", notes)):
+        return [Message.from_dict(note) for note in notes]
+    return list(data.get("warnings", []))
 
 
 def _build(kind: type, data: dict[str, Any]) -> Any:

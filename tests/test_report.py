@@ -23,7 +23,7 @@ from pvplanner.report.content import SECTION_KEYS, build_proposal, compass_name
 from pvplanner.report.tables import monthly_energy, typical_day
 from pvplanner.report.text import LANGUAGES, Texts
 from pvplanner.report.wrap import NO_LINE_START, wrap
-from pvplanner.report.xlsx import HEADER_ROWS, SHEETS, safe_text
+from pvplanner.report.xlsx import HEADER_ROWS, SHEETS, safe_text, sheet_names
 from pvplanner.scenario.model import demo_scenario
 from weather.datafiles import data_path
 
@@ -270,8 +270,11 @@ def test_html_escapes_user_text(evil):
 def test_workbook_sheets_and_hourly_rows(demo, books, lang):
     _, result = demo
     book = books[lang]
-    assert book.sheetnames == list(SHEETS)
-    hourly = book["Hourly results"]
+    names = sheet_names(lang)
+    # Sheets in the workbook's language (Chinese names in a Chinese workbook), in SHEETS order.
+    assert book.sheetnames == [names[name] for name in SHEETS]
+    assert (lang == "zh") == all(re.search(r"[\u4e00-\u9fff]", name) for name in book.sheetnames)
+    hourly = book[names["Hourly results"]]
     rows = list(hourly.iter_rows(max_col=2, values_only=True))
     assert len(rows) - HEADER_ROWS == 8760
     assert rows[1] == ("time", "load_kw")
@@ -286,6 +289,7 @@ def test_workbook_figures_match_the_result(demo, books, lang):
     _, result = demo
     book = books[lang]
     texts = Texts(lang)
+    book = {name: book[shown] for name, shown in sheet_names(lang).items()}
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
     assert summary[texts("kpi.npv")] == pytest.approx(result.finance.npv)
     assert summary[texts("kpi.irr")] == pytest.approx(result.finance.irr)
@@ -314,21 +318,23 @@ def test_formula_injection_is_neutralised(evil):
     seen = []
     for sheet in book.worksheets:
         # The hourly sheet holds only the Result's numbers and TOU period names.
-        for row in sheet.iter_rows(max_row=5 if sheet.title == "Hourly results" else None):
+        hourly = sheet.title == sheet_names("zh")["Hourly results"]
+        for row in sheet.iter_rows(max_row=5 if hourly else None):
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str) and ("HYPERLINK" in cell.value
                                                     or "SUM(A1" in cell.value
                                                     or "cmd|" in cell.value):
                     seen.append((sheet.title, cell.value))
-    summary_values = [v for s, v in seen if s == "Summary"]
+    names = sheet_names("zh")
+    summary_values = [v for s, v in seen if s == names["Summary"]]
     assert EVIL_NAME in summary_values  # the customer on the summary sheet, as typed
-    inputs = {v for s, v in seen if s == "Inputs"}
+    inputs = {v for s, v in seen if s == names["Inputs"]}
     assert {EVIL_NAME, "+SUM(A1:A9) <script>alert(1)</script>",
             "@cmd|' /C calc'!A0"} <= inputs
     # A string cell is never a formula, so no text carries a visible apostrophe: neither
     # user text nor system text such as a temperature coefficient (-0.37%/°C).
-    texts = [cell.value for sheet in book.worksheets if sheet.title != "Hourly results"
+    texts = [cell.value for sheet in book.worksheets if sheet.title != names["Hourly results"]
              for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
     assert not [text for text in texts if text.startswith("'")]
     assert any(text.startswith("-0.") for text in texts)  # e.g. the temperature coefficient

@@ -17,7 +17,11 @@ import pandas as pd
 
 import pvplanner.report.charts as charts
 import pvplanner.report.tables as tables
+from pvplanner.display.messages import render
+from pvplanner.display.names import location, template_name, weather_dataset, weather_station
+from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import NumberFormat
+from pvplanner.display.sources import citation
 from pvplanner.report.layout import PlaneSketch, roof_sketch_svg
 from pvplanner.report.model import (
     Figure,
@@ -84,20 +88,24 @@ def _is_zero(series: pd.Series | list[float]) -> bool:
     return all(abs(float(v)) < 0.5 for v in series)
 
 
-def _customer(result: Result) -> str:
-    name = result.site.name if result.site is not None else ""
-    return (name or result.scenario_name or "").strip()
+def _customer(result: Result, lang: str = "en") -> str:
+    """The customer's (site's) name, the demo's own names in the reader's language."""
+    site_name = result.site.name if result.site is not None else ""
+    return reader_name((site_name or result.scenario_name or "").strip(), lang)
 
 
-def _location(result: Result) -> str:
+def _location(result: Result, lang: str = "en") -> str:
     site = result.site
     if site is None:
         return ""
-    parts = [p for p in (site.city, site.province, site.country) if p]
-    return ", ".join(dict.fromkeys(parts))
+    return location(site.city, site.province, site.country, lang)
 
 
-def _coordinates(latitude: float, longitude: float) -> str:
+def _coordinates(latitude: float, longitude: float, lang: str = "en") -> str:
+    if lang == "zh":  # 北纬 30.1800°，东经 120.2600°
+        ns = "北纬" if latitude >= 0 else "南纬"
+        ew = "东经" if longitude >= 0 else "西经"
+        return f"{ns} {abs(latitude):.4f}°，{ew} {abs(longitude):.4f}°"
     ns = "N" if latitude >= 0 else "S"
     ew = "E" if longitude >= 0 else "W"
     return f"{abs(latitude):.4f}°{ns}, {abs(longitude):.4f}°{ew}"
@@ -161,7 +169,7 @@ def _analysis_years(c: _Ctx) -> int:
 def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
     r, t, f = c.result, c.t, c.f
     years = _analysis_years(c)
-    text = t("summary.lead", customer=_customer(c.result), kwp=f.kwp(r.pv.capacity_kwp),
+    text = t("summary.lead", customer=_customer(c.result, c.lang), kwp=f.kwp(r.pv.capacity_kwp),
              generation=f.kwh(r.pv.annual_generation_kwh),
              self_consumption=f.percent(r.energy.self_consumption_ratio),
              self_sufficiency=f.percent(r.energy.self_sufficiency_ratio))
@@ -198,8 +206,7 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
         Figure("summary_cash_flow", spec=charts.cash_flow_chart(
             tables.cash_flow_summary(r), t, f, width=250, height=150)),
     ]))
-    weather_notes = set((r.weather or {}).get("notes") or [])
-    warnings = [w for w in r.warnings if w not in weather_notes]
+    warnings = _plan_notes(c)[1]
     if warnings:
         blocks.append(Paragraph("\n".join(f"• {w}" for w in warnings), "note",
                                 title=t("summary.warnings")))
@@ -212,13 +219,13 @@ def _design(c: _Ctx) -> Section:
     weather = r.weather or {}
     site = r.site
     site_rows = [
-        [t("doc.customer"), _customer(r)],
-        [t("design.location"), _location(r)],
+        [t("doc.customer"), _customer(r, c.lang)],
+        [t("design.location"), _location(r, c.lang)],
         [t("design.coordinates"),
-         _coordinates(site.latitude_deg, site.longitude_deg) if site else t.na],
+         _coordinates(site.latitude_deg, site.longitude_deg, c.lang) if site else t.na],
         [t("design.elevation"), f.unit(site.elevation_m if site else None, "m")],
         [t("design.timezone"), _utc(site.utc_offset_hours if site else None)],
-        [t("design.weather"), _weather_short(weather)],
+        [t("design.weather"), _weather_short(weather, c.lang)],
     ]
     capacity, max_kwp = r.pv.capacity_kwp, r.pv.max_capacity_kwp
     dc_ac = c.used("pv.dc_ac_ratio")
@@ -244,12 +251,13 @@ def _design(c: _Ctx) -> Section:
             azimuth = (f"{f.number((plane.azimuth_deg - 90) % 360)}°/"
                        f"{f.number((plane.azimuth_deg + 90) % 360)}°")
         plane_rows.append([
-            plane.name, mounting, f"{f.number(plane.tilt_deg)}°", azimuth,
+            reader_name(plane.name, c.lang), mounting, f"{f.number(plane.tilt_deg)}°", azimuth,
             f.number(area), f.number(plane.capacity_kwp, 1), f.number(plane.max_kwp, 1),
             f.number(plane.specific_yield_kwh_per_kwp), f.number(plane.annual_generation_kwh),
         ])
         sketches.append(PlaneSketch(
-            name=plane.name, area_m2=area if math.isfinite(area) else max(plane.max_kwp, 1) * 5,
+            name=reader_name(plane.name, c.lang),
+            area_m2=area if math.isfinite(area) else max(plane.max_kwp, 1) * 5,
             capacity_kwp=plane.capacity_kwp, max_kwp=plane.max_kwp,
             azimuth_deg=plane.azimuth_deg, mounting=plane.mounting,
             label=t("design.layout_kwp", kwp=f.kwp(plane.capacity_kwp),
@@ -280,12 +288,12 @@ def _design(c: _Ctx) -> Section:
     return Section("design", 0, t("sections.design"), blocks)
 
 
-def _weather_short(weather: dict[str, Any]) -> str:
-    dataset = weather.get("dataset") or weather.get("source") or ""
-    station = weather.get("station") or ""
-    years = weather.get("years") or ""
-    parts = [str(p) for p in (dataset, station, years) if p]
-    return "; ".join(parts)
+def _weather_short(weather: dict[str, Any], lang: str = "en") -> str:
+    """The weather data in a few words (no file names)."""
+    dataset = weather_dataset(weather, lang) if weather else ""
+    station = weather_station(weather, lang)
+    parts = [p for p in (dataset, station) if p]
+    return ("；" if lang == "zh" else "; ").join(dict.fromkeys(parts))
 
 
 # --------------------------------------------------------------------------- energy
@@ -517,7 +525,7 @@ def _carbon(c: _Ctx) -> Section:
     blocks: list[Any] = [
         KpiGrid(items, columns=4),
         Paragraph(t("carbon.factor", value=f.number(carbon.emission_factor_tco2_per_mwh, 4),
-                    source=carbon.emission_factor_source,
+                    source=_factor_source(c, factor),
                     year=factor.date if factor and factor.date else t.na)
                   + t.get(f"carbon.basis_{carbon.emission_factor_basis}", ""), "note"),
         *_carbon_split(c),
@@ -578,6 +586,27 @@ def _carbon(c: _Ctx) -> Section:
     return Section("carbon", 0, t("sections.carbon"), blocks)
 
 
+# --------------------------------------------------------------------------- notes
+def _plan_notes(c: _Ctx) -> tuple[list[str], list[str]]:
+    """The plan's notes in the reader's language: (about the weather data, the others)."""
+    weather = {str(n) for n in (c.result.weather or {}).get("notes") or []}
+    about_weather: list[str] = []
+    others: list[str] = []
+    for note in c.result.notes:
+        is_weather = note.key.startswith("notes.weather.") or str(note) in weather
+        (about_weather if is_weather else others).append(render(note, c.lang))
+    return list(dict.fromkeys(about_weather)), list(dict.fromkeys(others))
+
+
+def _factor_source(c: _Ctx, factor: Assumption | None) -> str:
+    """Where the grid emission factor comes from, for the reader."""
+    source = c.result.carbon.emission_factor_source
+    if c.lang != "zh":
+        return source
+    return citation(factor.source if factor else source, c.lang,
+                    factor.status if factor else "")
+
+
 # --------------------------------------------------------------------------- assumptions
 def _status(t: Texts, status: str | None) -> str:
     if not status:
@@ -622,9 +651,23 @@ def _unit_text(c: _Ctx, unit: str) -> str:
     """A unit for the reader (元 for CNY in Chinese, per-year words translated)."""
     if not unit:
         return ""
-    text = unit.replace("CNY", "元") if c.lang == "zh" else unit
+    text = unit.replace("CNY", "元").replace("/certificate", "/张") if c.lang == "zh" else unit
     return text.replace("/year", "/" + c.t("units.per_year")).replace(
         "/month", "/" + c.t("units.per_month"))
+
+
+def _named_value(c: _Ctx, row: Assumption) -> str | None:
+    """A text value that is a name (a place, a template, the weather data), for the reader."""
+    weather = c.result.weather or {}
+    if row.item in ("site.province", "site.city", "site.country", "export.province"):
+        return reader_name(row.value, c.lang)
+    if row.item == "load.template":
+        return template_name(str(row.value), c.lang)
+    if row.item == "weather.dataset" and weather:
+        return weather_dataset(weather, c.lang)
+    if row.item == "weather.station" and weather:
+        return weather_station(weather, c.lang)
+    return None
 
 
 def _assumption_value(c: _Ctx, row: Assumption) -> str:
@@ -637,6 +680,9 @@ def _assumption_value(c: _Ctx, row: Assumption) -> str:
     if isinstance(value, str):
         if row.value_zh and c.lang == "zh":
             return row.value_zh
+        named = _named_value(c, row)
+        if named is not None:
+            return named
         return t.get(f"assumption_values.{value}", t.get(f"ownership.{value}",
                      t.get(f"tax_losses.{value}", t.get(f"objective.{value}", value))))
     number = float(value)
@@ -660,7 +706,8 @@ def _assumptions(c: _Ctx) -> Section:
     last_category = None
     for row in r.assumptions:
         category = t.get(_CATEGORY_KEYS.get(row.category, ""), row.category)
-        source = t("user_input") if row.status == "user" else row.source or t.na
+        source = (t("user_input") if row.status == "user"
+                  else citation(row.source, c.lang, row.status) or t.na)
         if row.date and row.date not in source and row.status != "user":
             source = f"{source} ({row.date})"
         rows.append(["" if category == last_category else category, _item_label(c, row.item),
@@ -673,12 +720,10 @@ def _assumptions(c: _Ctx) -> Section:
                    t("assumptions.source"), t("assumptions.status")], rows,
               ["L", "L", "L", "L", "L"], [0.8, 1.3, 1.9, 3.2, 0.62], font_size=7.0),
     ]
-    w = r.weather or {}
-    notes = [str(n) for n in (w.get("notes") or [])]
+    notes, warnings = _plan_notes(c)
     if notes:
         blocks.append(Paragraph("\n".join(f"• {n}" for n in notes), "note",
                                 title=t("assumptions.weather_notes_title")))
-    warnings = [w_ for w_ in r.warnings if w_ not in notes]
     if warnings:
         blocks.append(Paragraph("\n".join(f"• {n}" for n in warnings), "note",
                                 title=t("assumptions.warnings")))
@@ -724,14 +769,14 @@ def build_proposal(
                 _assumptions(c), _disclaimer(c)]
     for number, section in enumerate(sections, start=1):
         section.number = number
-    customer = _customer(result)
-    site = _location(result)
-    coordinates = (_coordinates(result.site.latitude_deg, result.site.longitude_deg)
+    customer = _customer(result, lang)
+    site = _location(result, lang)
+    coordinates = (_coordinates(result.site.latitude_deg, result.site.longitude_deg, lang)
                    if result.site is not None else "")
     cover_rows = [
         (t("doc.customer"), customer),
         (t("doc.site"), f"{site} ({coordinates})" if site else coordinates),
-        (t("doc.scenario"), result.scenario_name),
+        (t("doc.scenario"), reader_name(result.scenario_name, lang)),
         (t("doc.date"), date_text),
         (t("doc.preparer"), preparer.strip() or t.na),
     ]

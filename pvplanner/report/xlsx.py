@@ -25,16 +25,32 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 import pvplanner.report.tables as tables
+from pvplanner.display.messages import translate
 from pvplanner.report.charts import COLORS
 from pvplanner.report.model import Proposal, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
 from pvplanner.spreadsheet import sheet_text, write_cell
 
-#: Sheet names (stable: scripts and tests look them up; the labels inside are translated).
+#: Sheet names (stable English names: scripts and tests look them up; the labels inside are
+#: translated, and a Chinese workbook names its sheets in Chinese: :func:`sheet_names`).
 SHEETS: tuple[str, ...] = (
     "Summary", "Inputs", "Hourly results", "Monthly", "Cash flow", "Carbon", "Assumptions",
 )
+
+
+def sheet_names(lang: str) -> dict[str, str]:
+    """Each sheet's name in a workbook of ``lang``, by its stable English name (:data:`SHEETS`;
+    texts ``workbook.sheets.*`` of the message catalogue).
+
+    Examples
+    --------
+    >>> sheet_names("zh")["Hourly results"], sheet_names("en")["Cash flow"]
+    ('逐时结果', 'Cash flow')
+    """
+    return {name: translate(f"workbook.sheets.{name.lower().replace(' ', '_')}", lang)
+            for name in SHEETS}
+
 #: Rows above the data in the data sheets (label row, field-name row).
 HEADER_ROWS = 2
 
@@ -48,7 +64,8 @@ def safe_text(value: Any) -> str:
 class _Book:
     """A workbook with the proposal's cell formats."""
 
-    def __init__(self, buffer: io.BytesIO) -> None:
+    def __init__(self, buffer: io.BytesIO, lang: str = "en") -> None:
+        self.names = sheet_names(lang)
         self.wb = xlsxwriter.Workbook(buffer, {
             "in_memory": True,
             # Never turn text into formulas, numbers or links: user text stays text.
@@ -74,7 +91,8 @@ class _Book:
         return self._numbers[num_format]
 
     def sheet(self, name: str) -> Worksheet:
-        return self.wb.add_worksheet(name)
+        """A new sheet of stable name ``name`` (:data:`SHEETS`), named in the book's language."""
+        return self.wb.add_worksheet(self.names.get(name, name))
 
 
 def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None) -> None:
@@ -289,7 +307,7 @@ def render_workbook(result: Result, proposal: Proposal) -> bytes:
     """The workbook as ``.xlsx`` bytes."""
     texts = Texts(proposal.lang)
     buffer = io.BytesIO()
-    book = _Book(buffer)
+    book = _Book(buffer, proposal.lang)
     _summary_sheet(book, result, proposal, texts)
     _inputs_sheet(book, result, texts)
     _hourly_sheet(book, result, texts)
