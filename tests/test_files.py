@@ -12,10 +12,10 @@ import io
 import pytest
 
 import pvplanner.batch.sites as sites
-import pvplanner.files as files
+import pvplanner.guard.files as files
 from pvplanner.app import uploads
 from pvplanner.errors import LoadFileError, PlannerInputError
-from pvplanner.files import TOO_LARGE_ADVICE, check_size, decode_text, read_limited
+from pvplanner.guard.files import TOO_LARGE_ADVICE, check_size, decode_text, read_limited
 
 ADVICE = "export fewer days"
 

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from pvplanner.batch.sites import parse_sites
-from pvplanner.confine import OutsideFolderError, confine_document, confined_path
 from pvplanner.errors import PlannerInputError
+from pvplanner.guard.paths import OutsideFolderError, confine_document, confined_path
 from pvplanner.store.records import StoreError
 from pvplanner.store.repository import ScenarioStore
 
@@ -310,7 +310,7 @@ def test_batch_csv_neutralises_text_only(tmp_path):
 
 
 def test_csv_safe_frame_and_sheet_text():
-    from pvplanner.spreadsheet import csv_safe_frame, csv_text, sheet_text
+    from pvplanner.guard.cells import csv_safe_frame, csv_text, sheet_text
 
     frame = pd.DataFrame({"a": ["=1", "ok", None], "b": [-1.0, 2.0, 3.0]},
                          index=pd.Index(["-x", "y", "z"]))
@@ -324,7 +324,7 @@ def test_csv_safe_frame_and_sheet_text():
 
 
 def test_no_writer_bypasses_the_rule():
-    """Every to_csv / Excel writer in pvplanner goes through pvplanner.spreadsheet."""
+    """Every to_csv / Excel writer in pvplanner goes through pvplanner.guard.cells."""
     root = Path(__file__).resolve().parents[1] / "pvplanner"
     offenders = []
     for path in root.rglob("*.py"):

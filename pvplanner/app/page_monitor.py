@@ -63,7 +63,7 @@ def _uploader(role: str, where: Any) -> None:
 def _confined(role: str) -> Path | None:
     """The kept file of a role, only if it lies inside the user's upload folder."""
     from pvplanner.app.uploads import upload_dir
-    from pvplanner.confine import OutsideFolderError, confined_path
+    from pvplanner.guard.paths import OutsideFolderError, confined_path
 
     entry = st.session_state.get(_FILES, {}).get(role)
     if not entry:

@@ -242,14 +242,14 @@ def scenario() -> Scenario | None:
 
 def _confined(valid: Scenario) -> Scenario:
     """The scenario with every file it names resolved inside the user's upload folder
-    (:func:`pvplanner.confine.confine_document`); a file outside is an error naming the
+    (:func:`pvplanner.guard.paths.confine_document`); a file outside is an error naming the
     field. The app plans only what passed this check."""
     from pvplanner.app.uploads import refused_files
 
     document = valid.model_dump(mode="json")
     refused = refused_files(document)
     if refused:
-        from pvplanner.confine import OutsideFolderError
+        from pvplanner.guard.paths import OutsideFolderError
 
         raise OutsideFolderError(
             f"{refused[0]} is not among your uploaded files; upload the file on its page",

@@ -12,12 +12,12 @@ import hashlib
 import os
 from pathlib import Path
 
-from pvplanner.confine import confine_document
 from pvplanner.errors import PlannerInputError
-from pvplanner.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, check_size
+from pvplanner.guard.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, check_size
+from pvplanner.guard.paths import confine_document
 
 #: Largest upload accepted per file [MB]: the limit of every user file
-#: (:data:`pvplanner.files.MAX_FILE_BYTES`); ``.streamlit/config.toml`` server.maxUploadSize
+#: (:data:`pvplanner.guard.files.MAX_FILE_BYTES`); ``.streamlit/config.toml`` server.maxUploadSize
 #: sets the same limit for the whole server.
 MAX_UPLOAD_MB = MAX_FILE_BYTES // 1_000_000
 
@@ -83,7 +83,7 @@ def outside_files(document: dict) -> list[str]:
 
     A scenario opened from a file or the store could name any file on the server (and a
     reader's error message could then quote it); the app only reads files inside the user's
-    upload folder (:func:`pvplanner.confine.confine_document`). Fields inside are rewritten
+    upload folder (:func:`pvplanner.guard.paths.confine_document`). Fields inside are rewritten
     to their resolved path. Returns the dotted names of the fields that were cleared.
     """
     return confine_document(document, upload_dir(), clear=True)

@@ -10,7 +10,7 @@ Layout of the output folder::
     DIR/summary.json        the summary run_batch returns
 
 Names, notes and error messages come from the sites file, so the tables are written by the
-rules of :mod:`pvplanner.spreadsheet`: text is a string cell in the workbook (never a
+rules of :mod:`pvplanner.guard.cells`: text is a string cell in the workbook (never a
 formula) and text starting like a formula gets an apostrophe in the CSV file.
 """
 
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.batch.task import TABLE_COLUMNS, TEXT_COLUMNS
-from pvplanner.spreadsheet import csv_safe_frame, write_frame
+from pvplanner.guard.cells import csv_safe_frame, write_frame
 
 #: Percentiles of the NPV distribution in :func:`portfolio_summary` [%].
 NPV_PERCENTILES = (10, 25, 50, 75, 90)

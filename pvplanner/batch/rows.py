@@ -176,7 +176,7 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
         Folder that relative file names are resolved against.
     root : Path, optional
         Confine every file the row names (``meter_file``, ``weather.file``, a ``template``
-        file) to this folder (:func:`pvplanner.confine.confined_path`): the app passes the
+        file) to this folder (:func:`pvplanner.guard.paths.confined_path`): the app passes the
         user's upload folder. Messages then quote the row's text only, never a server path.
         ``None`` (the command line, for its operator) reads any path.
 
@@ -429,7 +429,7 @@ def _resolve(name: str, column: str, where: _Places) -> Path:
 
 def _resolve_confined(name: str, column: str, folder: Path, root: Path) -> Path:
     """A file of the user's own uploads; the message quotes ``name`` only."""
-    from pvplanner.confine import OutsideFolderError, confined_path
+    from pvplanner.guard.paths import OutsideFolderError, confined_path
 
     try:
         path = confined_path(name, root, base=folder, what=column)

@@ -37,7 +37,7 @@ from pvplanner.batch.rows import (
     set_dotted,
 )
 from pvplanner.errors import PlannerInputError
-from pvplanner.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, decode_text, read_limited
+from pvplanner.guard.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, decode_text, read_limited
 from pvplanner.scenario.model import Scenario, demo_scenario, load_scenario
 
 #: Version of the per-site job/result layout; part of every input hash, so bumping it
@@ -226,7 +226,7 @@ def parse_sites(
 
 def _confine_base(base: dict[str, Any], root: Path, origin: str) -> None:
     """Refuse a base scenario that names a file outside ``root`` (the app's upload folder)."""
-    from pvplanner.confine import confine_document
+    from pvplanner.guard.paths import confine_document
 
     refused = confine_document(base, root)
     if refused:

@@ -2,7 +2,7 @@
 
 Sheets: summary (plan beside actual), months, events (outages, curtailment, data gaps) and
 days. Every label comes from the message catalogue (``data/i18n/monitor.toml``); every cell
-is written by :func:`pvplanner.spreadsheet.write_cell` (text as string cells, never a
+is written by :func:`pvplanner.guard.cells.write_cell` (text as string cells, never a
 formula), so a scenario or file name cannot become a formula.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 
 from pvplanner.display.messages import translate
+from pvplanner.guard.cells import write_cell, write_frame
 from pvplanner.monitor.records import MonitorResult
-from pvplanner.spreadsheet import write_cell, write_frame
 
 __all__ = ["MONTH_SHEET_COLUMNS", "write_monitor_xlsx"]
 

@@ -30,7 +30,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from pvplanner.nesting import nesting_depth
+from pvplanner.guard.nesting import nesting_depth
 from pvplanner.store.records import (
     SavedScenario,
     StoreError,

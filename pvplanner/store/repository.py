@@ -86,7 +86,7 @@ _T = scenarios_table
 
 def _confine_items(items: list, root: Path) -> None:
     """Refuse imported scenarios that name a file outside ``root`` (see import_json)."""
-    from pvplanner.confine import confine_document
+    from pvplanner.guard.paths import confine_document
 
     for index, item in enumerate(items):
         refused = confine_document(item.scenario, root)
@@ -429,7 +429,7 @@ class ScenarioStore:
             The export envelope (:mod:`pvplanner.store.codec`).
         files_root : Path, optional
             Confine the file fields of the scenarios (weather file, meter file, template
-            file) to this folder (:func:`pvplanner.confine.confine_document`): the app passes
+            file) to this folder (:func:`pvplanner.guard.paths.confine_document`): the app passes
             the user's upload folder. A scenario naming a file outside it is refused.
             ``None`` (the operator's own use) accepts any path.
 

@@ -31,7 +31,7 @@ from itertools import islice
 from typing import Any
 
 from pvplanner.errors import LoadFileError
-from pvplanner.files import size_text
+from pvplanner.guard.files import size_text
 
 __all__ = [
     "MAX_XLSX_CELLS",

@@ -36,6 +36,7 @@ SCENARIO_FILE_FIELDS: tuple[tuple[str, str], ...] = (
     ("weather", "file"),
     ("load", "meter_file"),
     ("load", "template"),
+    ("proposal", "logo_file"),
 )
 
 
@@ -80,7 +81,7 @@ def confined_path(name: str | os.PathLike[str], root: Path, *, base: Path | None
     >>> confined_path("../../etc/passwd", root, what="load.meter_file")
     Traceback (most recent call last):
     ...
-    pvplanner.confine.OutsideFolderError: load.meter_file '../../etc/passwd' is not among ...
+    pvplanner.guard.paths.OutsideFolderError: load.meter_file '../../etc/passwd' is not among ...
     """
     text = os.fspath(name) if not isinstance(name, str) else name
     refused = OutsideFolderError(
