@@ -29,7 +29,9 @@ from pvplanner.finance.project import project_returns
 from pvplanner.finance.sensitivity import design_tornado
 from pvplanner.flows import EnergyFlows, energy_flows, specific_yield_kwh_per_kwp
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
+from pvplanner.load.measures import MeasureApplication
 from pvplanner.messages import Message, weather_notes
+from pvplanner.plan_measures import footprint_outcome, measure_outcome, measures_on_load
 from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
 from pvplanner.pv.site_weather import load_weather
 from pvplanner.pv.variability import exceedance_kwh, interannual_variability
@@ -76,7 +78,11 @@ NPV_CURVE_POINTS_WITH_BATTERY = 9
 
 @dataclass(frozen=True)
 class Prepared:
-    """Everything on the time axis that the sizing and the evaluation share."""
+    """Everything on the time axis that the sizing and the evaluation share.
+
+    ``sizing.load_kw`` is the load after the scenario's saving measures; ``measures`` holds
+    the load before them and each measure's step (None: none chosen).
+    """
 
     index: pd.DatetimeIndex
     weather_meta: dict
@@ -90,6 +96,7 @@ class Prepared:
     export: ExportTerms
     utc_offset_hours: float
     load_interval_minutes: int
+    measures: MeasureApplication | None = None
     tariff_rows: tuple[dict, ...] = ()
     tariff_notes: tuple[str, ...] = ()
 
@@ -202,6 +209,11 @@ def prepare(scenario: Scenario) -> Prepared:
     tariff, tariff_version = _tariff_and_version(scenario)
     prices = price_series(tariff, index)
     load_kw, notes, interval = _load(scenario, index, prices["period"], offset)
+    # -- Saving measures (issue 17): applied to the load before the PV is sized. --
+    measured, measure_notes = measures_on_load(scenario, load_kw, prices["period"],
+                                               prices["import_price_per_kwh"])
+    load_kw, notes = measured.load_kw, [*notes, *measure_notes]
+    # --
     windows = demand_charge_windows(tariff, index)
     # The factor named by the scenario, else the site province's latest average.
     factor = carbon.location_factor_for(site.province, scenario.carbon.location_factor_id).factor
@@ -222,6 +234,7 @@ def prepare(scenario: Scenario) -> Prepared:
         tariff=tariff, prices=prices, sizing=sizing, load_notes=tuple(notes),
         emission_factor=factor, residual_factor=residual, export=export_terms(tariff.export),
         utc_offset_hours=float(offset), load_interval_minutes=interval,
+        measures=measured if measured.steps else None,
         tariff_rows=tuple(tariff_version.assumption_rows()),
         tariff_notes=tuple(tariff_version.notes),
     )
@@ -377,6 +390,16 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         scenario.carbon.grid_factor_decline_rate,
     )
     hourly = _hourly_frame(index, load, dispatch, prepared.prices, sizing)
+    # The saving measures priced with the same bill and factor, and the product footprint.
+    measures, combined = measure_outcome(
+        prepared.measures, bill_total=lambda kw: compute_bill(tariff, index, kw).total,
+        tco2_per_kwh=prepared.emission_factor.factor_tco2_per_mwh / 1000.0,
+        bill_with_system=with_system.total, capex_system=capex.total,
+        tco2_system=float(avoided["total_tco2"].iloc[0]) if len(avoided) else 0.0)
+    footprint = footprint_outcome(
+        scenario, prepared.measures, hourly, dt,
+        location_tco2_per_mwh=prepared.emission_factor.factor_tco2_per_mwh,
+        residual_tco2_per_mwh=prepared.residual_factor.factor_tco2_per_mwh)
     m = returns.metrics
     return Result(
         scenario_name=scenario.name,
@@ -442,6 +465,7 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
             plan_assumptions(scenario, _resolved(prepared, flows.load_kwh)),
             Assumption(**variability.assumption_row())),
         inputs=scenario.model_dump(mode="json"),
+        measures=measures, measures_combined=combined, footprint=footprint,
         perspectives=views.table,
         sensitivity=design_tornado(f_in, **deal),
     )

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.messages import Message, as_message
+from pvplanner.result_records import FootprintSummary, MeasureResult, MeasuresCombined
 
 
 def json_safe(value: Any) -> Any:
@@ -573,6 +574,16 @@ class Result:
         ``max_demand_kw`` [kW]; ``cost_<period>``, ``energy_tier_adjustment``, ``energy``,
         ``demand``, ``capacity``, ``coincident_peak``, ``fixed``, ``export_credit``,
         ``net_metering``, ``total`` [currency].
+    measures : list of MeasureResult
+        The saving measures the scenario chose, applied to the load before the PV was
+        sized, each with its energy, bill savings, cost, payback and CO2 (JSON
+        ``measures[]``); empty without measures.
+    measures_combined : MeasuresCombined or None
+        Measures, PV and battery together against the load as it was (JSON
+        ``measures_combined``); None without measures.
+    footprint : FootprintSummary or None
+        Electricity part of the product carbon footprint per unit, before and after the
+        measures and the system; None when the scenario gives no production.
     warnings : list of str
         Notes the reader should see (load quality, weather fallbacks, solver limits), in
         English; each is a :class:`~pvplanner.messages.Message` when the plan made it (its
@@ -621,6 +632,9 @@ class Result:
     timings_s: dict[str, float] = field(default_factory=dict)
     site: SiteSummary | None = None
     assumptions: list[Assumption] = field(default_factory=list)
+    measures: list[MeasureResult] = field(default_factory=list)
+    measures_combined: MeasuresCombined | None = None
+    footprint: FootprintSummary | None = None
     inputs: dict[str, Any] = field(default_factory=dict, repr=False)
     perspectives: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -665,6 +679,10 @@ class Result:
             "warnings": [str(note) for note in self.warnings],
             "notes": [note.to_dict() for note in self.notes],
             "timings_s": self.timings_s,
+            "measures": [asdict(row) for row in self.measures],
+            "measures_combined": (None if self.measures_combined is None
+                                  else asdict(self.measures_combined)),
+            "footprint": None if self.footprint is None else asdict(self.footprint),
         }
         if tables:
             for name in TABLES:
@@ -708,6 +726,9 @@ class Result:
             warnings=_notes(data),
             timings_s=dict(data.get("timings_s") or {}),
             inputs=dict(data.get("inputs") or {}),
+            measures=[_build(MeasureResult, row) for row in data.get("measures") or []],
+            measures_combined=_optional(MeasuresCombined, data.get("measures_combined")),
+            footprint=_optional(FootprintSummary, data.get("footprint")),
             **frames,
         )
 
@@ -749,6 +770,11 @@ def _notes(data: dict[str, Any]) -> list[str]:
     if isinstance(notes, list) and len(notes) == len(data.get("warnings", notes)):
         return [Message.from_dict(note) for note in notes]
     return list(data.get("warnings", []))
+
+
+def _optional(kind: type, data: dict[str, Any] | None) -> Any:
+    """A dataclass from a dict, or None when the document has none."""
+    return None if not data else _build(kind, data)
 
 
 def _build(kind: type, data: dict[str, Any]) -> Any:

@@ -7,8 +7,19 @@ import pandas as pd
 import streamlit as st
 
 from pvplanner.app import charts, state
-from pvplanner.app.state import get_path
-from pvplanner.app.widgets import choice, fmt, lang, multi, next_page, number, t
+from pvplanner.app.state import get_path, set_path
+from pvplanner.app.widgets import (
+    choice,
+    fmt,
+    lang,
+    multi,
+    next_page,
+    number,
+    plain,
+    slot,
+    t,
+    table_editor,
+)
 
 _CERTIFICATES = ("retain", "retain_self_consumed", "sell", "none")
 
@@ -187,6 +198,148 @@ def _outputs(result) -> None:
                        icon=":material/download:")
 
 
+# --------------------------------------------------------------------------- product footprint
+#: Stages of the footprint table -> their labels.
+_STAGE_KEYS = {"baseline": "carbon.footprint.stage_baseline",
+               "measures": "carbon.footprint.stage_measures",
+               "system": "carbon.footprint.stage_system"}
+
+
+@st.cache_data(show_spinner=False)
+def _footprint_factors() -> pd.DataFrame:
+    from pvplanner.carbon.footprint import footprint_factors
+
+    return footprint_factors()
+
+
+def _footprint_factor_label(factor_id: str | None) -> str:
+    table = _footprint_factors()
+    if factor_id is None:
+        years = pd.to_numeric(table["data_year"], errors="coerce")
+        return t("carbon.footprint.latest_factor",
+                 factor=_footprint_factor_label(str(table.loc[years.idxmax(), "id"])))
+    row = table.loc[table["id"] == factor_id]
+    if row.empty:
+        return factor_id
+    row = row.iloc[0]
+    region = row["region_zh"] if lang() == "zh" and row["region_zh"] else row["region"]
+    return (f"{region} {row['data_year']} · {float(row['factor_kgco2e_per_kwh']):.4f} "
+            f"kgCO₂e/kWh · {t('common.status.' + row['status'])}")
+
+
+def _draft() -> dict:
+    """The production being entered (written to the scenario once it is a year's output)."""
+    key = state.INPUT_PREFIX + "production.draft"
+    if key not in st.session_state:
+        stored = get_path(state.doc(), "production")
+        st.session_state[key] = dict(stored) if stored else {
+            "unit": t("carbon.footprint.default_unit"), "monthly_units": [0.0] * 12}
+    return st.session_state[key]
+
+
+def _store_draft() -> None:
+    draft = _draft()
+    units = [float(v) for v in draft["monthly_units"]]
+    valid = str(draft.get("unit") or "").strip() and sum(units) > 0 and min(units) >= 0
+    current = get_path(state.doc(), "production")
+    if valid:
+        kept = (current or {}).get("footprint_factor_id")
+        set_path(state.doc(), "production", {"unit": str(draft["unit"]).strip()[:40],
+                                             "monthly_units": units,
+                                             "footprint_factor_id": kept})
+    elif current is not None:
+        set_path(state.doc(), "production", None)
+
+
+def _apply_production(frame: pd.DataFrame) -> None:
+    values = pd.to_numeric(frame["units"], errors="coerce").fillna(0.0).clip(lower=0.0)
+    _draft()["monthly_units"] = values.astype(float).tolist()
+    _store_draft()
+
+
+def _production_inputs() -> bool:
+    """The monthly production, in a toggle; True when the footprint is asked for."""
+    key = state.INPUT_PREFIX + "production"
+    if key not in st.session_state:
+        st.session_state[key] = get_path(state.doc(), "production") is not None
+    on = st.toggle(t("carbon.footprint.enable"), key=key, help=t("carbon.footprint.enable_help"))
+    if not on:
+        if get_path(state.doc(), "production") is not None:
+            set_path(state.doc(), "production", None)
+        return False
+    draft = _draft()
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        unit = st.text_input(t("carbon.footprint.unit"), value=str(draft.get("unit") or ""),
+                             max_chars=40, key=state.INPUT_PREFIX + "production.unit",
+                             help=t("carbon.footprint.unit_help"))
+        if unit != draft.get("unit"):
+            draft["unit"] = unit
+            _store_draft()
+        if get_path(state.doc(), "production") is not None:
+            choice("production.footprint_factor_id", t("carbon.footprint.factor"),
+                   [None, *_footprint_factors()["id"].tolist()],
+                   labels=_footprint_factor_label, help=t("carbon.footprint.factor_help"))
+    with right:
+        frame = pd.DataFrame({"month": charts.month_names(lang()),
+                              "units": [float(v) for v in draft["monthly_units"]]})
+        column = st.column_config
+        table_editor("production", frame, _apply_production, hide_index=True,
+                     num_rows="fixed", width="stretch", column_config={
+                         "month": column.TextColumn(t("carbon.footprint.month"), disabled=True),
+                         "units": column.NumberColumn(
+                             t("carbon.footprint.units", unit=plain(draft.get("unit") or "")),
+                             min_value=0, format="localized")})
+    slot("production")
+    return True
+
+
+def _footprint_section(result) -> None:
+    st.subheader(t("carbon.footprint.title"))
+    st.caption(t("carbon.footprint.intro"))
+    if not _production_inputs():
+        return
+    footprint = result.footprint
+    if footprint is None:
+        st.info(t("carbon.footprint.enter"))
+        return
+    f = fmt()
+    unit = plain(footprint.unit)
+    rows = [{
+        t("carbon.footprint.stage"): t(_STAGE_KEYS[row["stage"]]),
+        t("carbon.footprint.kwh_per_unit", unit=unit): f.number(row["kwh_per_unit"], 2),
+        t("carbon.footprint.grid_kwh_per_unit", unit=unit): f.number(row["grid_kwh_per_unit"],
+                                                                     2),
+        t("carbon.footprint.footprint_location", unit=unit):
+            f.number(row["footprint_location_kgco2e_per_unit"], 2),
+        t("carbon.footprint.footprint_market", unit=unit):
+            f.number(row["footprint_market_kgco2e_per_unit"], 2),
+        t("carbon.footprint.scope2_location", unit=unit):
+            f.number(row["scope2_location_kgco2_per_unit"], 2),
+        t("carbon.footprint.scope2_market", unit=unit):
+            f.number(row["scope2_market_kgco2_per_unit"], 2),
+    } for row in footprint.stages if row["stage"] in _STAGE_KEYS]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(t("carbon.footprint.factors",
+                 factor=f.number(footprint.factor_kgco2e_per_kwh, 4),
+                 source=plain(footprint.factor_source), date=footprint.factor_date or t("common.none"),
+                 status=t("common.status." + footprint.factor_status),
+                 location=f.number(footprint.scope2_location_kgco2_per_kwh, 4),
+                 residual=f.number(footprint.scope2_residual_kgco2_per_kwh, 4)))
+    st.caption(t("carbon.footprint.explain"))
+    monthly = pd.DataFrame(footprint.monthly)
+    if not monthly.empty:
+        with st.expander(t("carbon.footprint.monthly")):
+            table = monthly.pivot(index="month", columns="stage",
+                                  values="footprint_location_kgco2e_per_unit")
+            table = table[[s for s in _STAGE_KEYS if s in table.columns]]
+            table.columns = [t(_STAGE_KEYS[s]) for s in table.columns]
+            table.index = charts.month_names(lang())[:len(table)]
+            st.caption(t("carbon.footprint.monthly_caption", unit=unit))
+            st.dataframe(table, width="stretch", column_config={
+                name: st.column_config.NumberColumn(format="%.2f") for name in table.columns})
+
+
 def render() -> None:
     """Draw the page."""
     st.title(t("carbon.title"))
@@ -198,4 +351,5 @@ def render() -> None:
         st.info(t("results.no_result"))
         return
     _outputs(result)
+    _footprint_section(result)
     next_page("compare")

@@ -243,8 +243,9 @@ def _analytics():
     rate = None
     if prepared.tariff.demand_charges:
         rate = prepared.tariff.demand_charges[0].rate_per_kw_month
+    measured = prepared.measures
     analytics = analyze_load(
-        prepared.sizing.load_kw, price_per_kwh=prepared.prices["import_price_per_kwh"],
+        prepared.sizing.load_kw if measured is None else measured.baseline_kw, price_per_kwh=prepared.prices["import_price_per_kwh"],
         periods=prepared.prices["period"], demand_charge_per_kw_month=rate,
         currency=valid.currency)
     found = (analytics, recommendations(analytics), list(prepared.load_notes))
@@ -314,6 +315,157 @@ def _analytics_section() -> None:
                                   value=f.money(rec.annual_saving)) + "**"
         icon = ":material/lightbulb:" if rec.priority <= 2 else ":material/info:"
         st.info(body + saving, icon=icon)
+        if rec.measure_id:
+            chosen = [m.get("id") for m in get_path(state.doc(), "measures", []) or []]
+            st.button(t("load.measures.apply_recommendation",
+                        name=_measure_name(rec.measure_id)), key=f"rec_measure:{rec.id}",
+                      on_click=_add_measure, args=(rec.measure_id, rec.measure_overrides),
+                      disabled=rec.measure_id in chosen, icon=":material/add_task:")
+
+
+# --------------------------------------------------------------------------- saving measures
+#: The figures a user may set per effect: (parameter, message key, scale to shown, step).
+_MEASURE_INPUTS: dict[str, tuple[tuple[str, str, float, float], ...]] = {
+    "share": (("end_use_share", "load.measures.end_use_share", 100.0, 1.0),
+              ("saving_fraction", "load.measures.saving_fraction", 100.0, 1.0)),
+    "kw_cut": (("cut_kw", "load.measures.cut_kw", 1.0, 10.0),),
+    "shift": (("shift_fraction", "load.measures.shift_fraction", 100.0, 1.0),),
+}
+
+
+@st.cache_data(show_spinner=False)
+def _measure_catalogue() -> dict[str, dict[str, Any]]:
+    from dataclasses import asdict
+
+    from pvplanner.load.measures import measure_catalogue
+
+    return {mid: asdict(m) for mid, m in measure_catalogue().items()}
+
+
+def _measure_name(measure_id: str) -> str:
+    entry = _measure_catalogue().get(measure_id)
+    if entry is None:
+        return measure_id
+    return entry["name_zh"] if lang() == "zh" else entry["name_en"]
+
+
+def _set_measures(entries: list[dict[str, Any]]) -> None:
+    set_path(state.doc(), "measures", entries)
+    state.reset_inputs("measures[")
+
+
+def _pick_measures() -> None:
+    """The multiselect changed: keep the figures of measures still chosen, in the new order."""
+    picked = st.session_state.get(state.INPUT_PREFIX + "measures") or []
+    current = {m.get("id"): m for m in get_path(state.doc(), "measures", []) or []}
+    _set_measures([current.get(mid, {"id": mid}) for mid in picked])
+
+
+def _add_measure(measure_id: str, figures: dict[str, float]) -> None:
+    """A recommendation's measure, with the figures of the company's own data."""
+    entries = [m for m in get_path(state.doc(), "measures", []) or [] if m.get("id")
+               != measure_id]
+    _set_measures([*entries, {"id": measure_id, **figures}])
+    st.session_state[state.INPUT_PREFIX + "measures"] = [m["id"] for m in
+                                                         get_path(state.doc(), "measures")]
+
+
+def _measure_values():
+    """Each chosen measure's savings on the scenario's load and tariff (memoized)."""
+    valid = state.scenario()
+    if valid is None or not valid.measures:
+        return None
+    key = state.doc_key(valid.model_dump(mode="json", include={
+        "site", "load", "tariff", "weather", "currency", "measures", "carbon"}))
+    memo = st.session_state.get("_measures_memo")
+    if memo and memo[0] == key:
+        return memo[1]
+    from pvplanner.load.measures import value_measures
+    from pvplanner.pipeline import prepare
+    from pvplanner.tariff import compute_bill
+
+    prepared = prepare(valid)
+    rows = []
+    if prepared.measures is not None:
+        rows = value_measures(
+            prepared.measures,
+            lambda kw: compute_bill(prepared.tariff, prepared.index, kw).total,
+            prepared.emission_factor.factor_tco2_per_mwh / 1000.0)
+    found = (rows, [n for n in prepared.load_notes if "measures" in getattr(n, "key", "")])
+    st.session_state["_measures_memo"] = (key, found)
+    return found
+
+
+def _measure_inputs(k: int, entry: dict[str, Any]) -> None:
+    catalogue = _measure_catalogue()[entry["id"]]
+    f = fmt()
+    inputs = _MEASURE_INPUTS[catalogue["effect"]]
+    columns = st.columns(len(inputs) + 1)
+    for (name, label, scale, step), column in zip(inputs, columns, strict=False):
+        default = catalogue.get(name)
+        shown = (t("load.measures.from_data") if default is None else
+                 t("load.measures.catalogue_value", value=f.number(default * scale, 1)))
+        number(f"measures[{k}].{name}", t(label), scale=scale, optional=True, min_value=0,
+               max_value=100 if scale == 100.0 else 1e6, step=step, format="%.1f",
+               where=column, placeholder=shown, help=t(label + "_help"))
+    number(f"measures[{k}].capex", t("load.measures.capex"), optional=True, min_value=0,
+           step=1000.0, format="%.0f", where=columns[-1],
+           placeholder=t("load.measures.capex_from_catalogue"), help=t("load.measures.capex_help"))
+    status = t(f"common.status.{catalogue['status']}")
+    st.caption(t("load.measures.source", source=plain(catalogue["source"]), status=status))
+
+
+def _measures_section() -> None:
+    st.subheader(t("load.measures.title"))
+    st.caption(t("load.measures.intro"))
+    catalogue = _measure_catalogue()
+    entries = [m for m in get_path(state.doc(), "measures", []) or [] if isinstance(m, dict)]
+    key = state.INPUT_PREFIX + "measures"
+    if key not in st.session_state:
+        st.session_state[key] = [m.get("id") for m in entries if m.get("id") in catalogue]
+    st.multiselect(t("load.measures.choose"), list(catalogue), key=key,
+                   format_func=_measure_name, on_change=_pick_measures,
+                   placeholder=t("common.choose"), help=t("load.measures.choose_help"))
+    slot("measures")
+    for k, entry in enumerate(entries):
+        if entry.get("id") in catalogue:
+            with st.expander(_measure_name(entry["id"]), expanded=False):
+                _measure_inputs(k, entry)
+    if not entries:
+        return
+    try:
+        found = _measure_values()
+    except Exception as exc:  # noqa: BLE001 - shown next to the measures
+        problem = state.problem_from_exception(exc)
+        problem.field = problem.field or "measures"
+        state.report(problem)
+        return
+    if found is None:
+        st.info(t("load.measures.unavailable"))
+        return
+    rows, notes = found
+    f = fmt()
+    table = [{
+        t("load.measures.name"): row.name_zh if lang() == "zh" else row.name_en,
+        t("load.measures.kwh_saved"): f.energy(row.kwh_saved_per_year),
+        t("load.measures.kwh_shifted"): f.energy(row.kwh_shifted_per_year),
+        t("load.measures.bill_savings"): f.money(row.bill_savings_per_year),
+        t("load.measures.capex"): f.money(row.capex),
+        t("load.measures.payback"): f.years(row.simple_payback_years),
+        t("load.measures.tco2"): f.tco2(row.tco2_avoided_per_year),
+        t("load.measures.status"): t(f"common.status.{row.status}"),
+    } for row in rows]
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    a, b, c = st.columns(3)
+    a.metric(t("load.measures.total_kwh"), f.energy(sum(r.kwh_saved_per_year for r in rows)))
+    b.metric(t("load.measures.total_savings"),
+             f.money(sum(r.bill_savings_per_year for r in rows)))
+    c.metric(t("load.measures.total_capex"), f.money(sum(r.capex for r in rows)))
+    st.caption(t("load.measures.before_pv"))
+    from pvplanner.display.messages import render as render_message
+
+    for note in notes:
+        st.caption("ℹ️ " + plain(render_message(note, lang())))
 
 
 def render() -> None:
@@ -340,4 +492,6 @@ def render() -> None:
         st.info(t(f"load.hints.{kind}"), icon=":material/tips_and_updates:")
     st.divider()
     _analytics_section()
+    st.divider()
+    _measures_section()
     next_page("tariff")

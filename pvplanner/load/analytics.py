@@ -25,6 +25,7 @@ import pandas as pd
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types, holiday_dates
+from pvplanner.load.measures import measure_catalogue, window_masks
 from pvplanner.load.meter.common import meter_rules
 from pvplanner.result import json_safe as _jsonable
 from weather.datafiles import data_path
@@ -33,6 +34,7 @@ __all__ = [
     "LoadAnalytics",
     "Recommendation",
     "analyze_load",
+    "measure_figures",
     "recommendation_rules",
     "recommendations",
 ]
@@ -150,7 +152,13 @@ class LoadAnalytics:
 
 @dataclass
 class Recommendation:
-    """One quantified recommendation (texts in English and Chinese)."""
+    """One quantified recommendation (texts in English and Chinese).
+
+    ``measure_id`` names the saving measure of ``data/measures/catalogue.toml`` that acts on
+    it (None: none does) and ``measure_overrides`` the measure's parameters taken from this
+    load's own data (e.g. ``cut_kw`` = the off-hours baseload above the standby needed), so
+    the plan can apply exactly what the recommendation quantifies.
+    """
 
     id: str
     priority: int
@@ -160,6 +168,8 @@ class Recommendation:
     annual_saving: float | None
     currency: str
     values: dict[str, Any]
+    measure_id: str | None = None
+    measure_overrides: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (no NaN)."""
@@ -267,18 +277,13 @@ def analyze_load(
         if price is not None:
             spread = _spread(energy, price, labels)
 
-    night = (hour >= settings["night_start_hour"]) | (hour < settings["night_end_hour"])
-    offhours = (kinds != "workday") | night
-    working = (
-        (kinds == "workday")
-        & (hour >= settings["working_start_hour"])
-        & (hour < settings["working_end_hour"])
-    )
+    masks = window_masks(index, settings, kinds)
+    offhours, working = masks["offhours"], masks["working"]
     baseload = _baseload(values, price, offhours, step_h, scale, max_kw, settings)
     ratio = None
     if offhours.any() and working.any() and values[working].mean() > 0:
         ratio = float(values[offhours].mean() / values[working].mean())
-    daylight = (hour >= settings["daylight_start_hour"]) & (hour < settings["daylight_end_hour"])
+    daylight = masks["daylight"]
     daylight_share = float(energy[daylight].sum() / total_kwh) if total_kwh > 0 else 0.0
 
     daily = _daily_frame(index, energy, kinds)
@@ -607,14 +612,41 @@ def recommendation_rules() -> tuple[dict[str, Any], ...]:
     return tuple(rules)
 
 
+def measure_figures(analytics: LoadAnalytics) -> dict[str, dict[str, float]]:
+    """Parameters of catalogue measures given by this load's own data.
+
+    A measure's ``from_data`` (``data/measures/catalogue.toml``) names the metric of
+    :meth:`LoadAnalytics.metrics` behind each parameter, e.g. ``cut_kw`` of
+    ``offhours_baseload`` = ``baseload_excess_kw``.
+
+    Returns
+    -------
+    dict
+        Measure id -> {parameter: value} for the measures whose metrics are available.
+    """
+    metrics = analytics.metrics()
+    out: dict[str, dict[str, float]] = {}
+    for measure in measure_catalogue().values():
+        values = {name: metrics.get(metric) for name, metric in measure.from_data.items()}
+        known = {name: float(v) for name, v in values.items()
+                 if v is not None and math.isfinite(v)}
+        if values and len(known) == len(values):
+            out[measure.id] = known
+    return out
+
+
 def recommendations(analytics: LoadAnalytics) -> list[Recommendation]:
     """Quantified recommendations for a load, most important first.
 
     A rule fires when all its clauses hold on :meth:`LoadAnalytics.metrics` (a clause on a
     metric that is not available does not hold); its quantifier computes the numbers of the
-    text (kWh per year, money per year).
+    text (kWh per year, money per year). A rule that a catalogue measure lists in its
+    ``recommended_by`` proposes that measure with the figures of this load
+    (:func:`measure_figures`).
     """
     metrics = analytics.metrics()
+    figures = measure_figures(analytics)
+    proposals = {rule: m.id for m in measure_catalogue().values() for rule in m.recommended_by}
     out = []
     for rule in recommendation_rules():
         if not all(_holds(metrics.get(name), op, value) for name, op, value in rule["clauses"]):
@@ -633,6 +665,8 @@ def recommendations(analytics: LoadAnalytics) -> list[Recommendation]:
                 annual_saving=values.get("annual_saving"),
                 currency=analytics.currency,
                 values=values,
+                measure_id=proposals.get(rule["id"]),
+                measure_overrides=dict(figures.get(proposals.get(rule["id"], ""), {})),
             )
         )
     out.sort(key=lambda r: (r.priority, -(r.annual_saving or 0.0)))

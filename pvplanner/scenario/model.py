@@ -22,6 +22,7 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
 from pvplanner.nesting import nesting_depth
 from pvplanner.pv.models import PVModelSettings, RoofPlane
+from pvplanner.scenario.measures import MeasureChoice, ProductionInput
 from pvplanner.scenario.site import (
     BatteryOptions,
     Constraints,
@@ -147,6 +148,12 @@ class Scenario(BaseModel):
     constraints: Constraints = Field(default_factory=Constraints)
     finance: FinanceInputs = Field(default_factory=FinanceInputs)
     carbon: CarbonInputs = Field(default_factory=CarbonInputs)
+    measures: list[MeasureChoice] = Field(
+        default_factory=list, max_length=20,
+        description="Saving measures applied to the load before the PV is sized, in this "
+        "order (ids of data/measures/catalogue.toml)")
+    production: ProductionInput | None = Field(
+        None, description="Monthly production, for the product carbon footprint per unit")
 
     @model_validator(mode="after")
     def _unique_plane_names(self) -> Scenario:
