@@ -129,7 +129,9 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--html", type=Path)
     report.add_argument("--pdf", type=Path)
     report.add_argument("--xlsx", type=Path)
-    report.add_argument("--lang", default="zh", choices=["zh", "en"])
+    report.add_argument("--lang", default=None, choices=["zh", "en"],
+                        help="language of the proposal (default: Chinese for a site in China, "
+                        "else the language of the locale); the command says which it used")
     report.set_defaults(handler=_cmd_report)
 
     batch = commands.add_parser("batch", help="plan many sites from a CSV file")
@@ -400,11 +402,40 @@ def _cmd_report(args: argparse.Namespace) -> int:
     for option, path in (("--html", args.html), ("--pdf", args.pdf), ("--xlsx", args.xlsx)):
         _check_output(path, option)
     scenario = load_scenario(args.scenario)
+    lang = _report_language(args.lang, scenario.site.country)
     result = plan(scenario)
-    written = _guard_writes(write_reports)(result, html=args.html, pdf=args.pdf, xlsx=args.xlsx, lang=args.lang)
+    written = _guard_writes(write_reports)(result, html=args.html, pdf=args.pdf, xlsx=args.xlsx, lang=lang)
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
+
+
+def _locale_language() -> str:
+    """``zh`` or ``en``: the language of the operator's locale (LC_ALL, LC_MESSAGES, LANG)."""
+    from pvplanner.display.messages import default_language
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return default_language(os.environ[name])
+    return "en"
+
+
+def _report_language(asked: str | None, country: str | None) -> str:
+    """The proposal's language: ``--lang``, else Chinese for a site in China, else the
+    locale's; says which on stderr (in the operator's language)."""
+    from pvplanner.display.messages import LANGUAGE_NAMES, translate
+
+    operator = _locale_language()
+    if asked:
+        lang, reason = asked, "option"
+    elif (country or "").strip().upper() in ("CN", "CHN", "CHINA", "中国"):
+        lang, reason = "zh", "site"
+    else:
+        lang, reason = operator, "locale"
+    print(translate("cli.report.language", operator, language=LANGUAGE_NAMES[lang], code=lang,
+                    reason=translate(f"cli.report.reasons.{reason}", operator)),
+          file=sys.stderr)
+    return lang
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:

@@ -59,8 +59,8 @@ def english(value: Any) -> Any:
 
 
 def bilingual(en: str, zh: str | None = None) -> dict[str, str]:
-    """A name as a message value: ``{"en": en, "zh": zh}`` (``zh`` falls back to ``en``)."""
-    return {"en": str(en), "zh": str(zh or en)}
+    """A name as a message value: ``{"en": en, "zh": zh}`` (``zh`` None: the English)."""
+    return {"en": str(en), "zh": str(en if zh is None else zh)}
 
 
 class Message(str):

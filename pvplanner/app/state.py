@@ -178,10 +178,16 @@ def problem_from_exception(exc: BaseException) -> Problem:
                 if isinstance(exc, kind):
                     field = where
                     break
-        return Problem(user_text(str(exc)), field, "input")
+        return Problem(user_text(_message(exc)), field, "input")
     if isinstance(exc, SOURCE_ERRORS):
-        return Problem(user_text(str(exc)), None, "source")
+        return Problem(user_text(_message(exc)), None, "source")
     return internal_problem(exc)
+
+
+def _message(exc: BaseException) -> str:
+    """An error's text, with its catalogue key when it has one (a PlannerInputError's)."""
+    message = getattr(exc, "message", None)
+    return message if isinstance(message, str) else str(exc)
 
 
 def internal_problem(exc: BaseException) -> Problem:
@@ -202,8 +208,17 @@ def internal_problem(exc: BaseException) -> Problem:
 
 def user_text(message: str) -> str:
     """A message with the server paths of uploaded files replaced by the names the user
-    gave them (or their bare file names): readers name the file they were handed."""
+    gave them (or their bare file names): readers name the file they were handed.
+
+    A :class:`~pvplanner.messages.Message` stays one (its text values cleaned the same way),
+    so the page can still show it in the reader's language.
+    """
     from pvplanner.app.uploads import upload_dir
+    from pvplanner.messages import Message
+
+    if isinstance(message, Message):
+        values = {k: user_text(v) if isinstance(v, str) else v for k, v in message.params.items()}
+        return Message(message.key, user_text(str(message)), values)
 
     names: dict[str, str] = {}
     try:
@@ -233,7 +248,7 @@ def scenario() -> Scenario | None:
         try:
             valid, error = _confined(parse_scenario(copy.deepcopy(doc()))), None
         except PlannerInputError as exc:
-            valid, error = None, Problem(user_text(str(exc)), exc.field, "input")
+            valid, error = None, Problem(user_text(_message(exc)), exc.field, "input")
         st.session_state["_scenario_memo"] = (key, valid, error)
     if error is not None:
         report(error)

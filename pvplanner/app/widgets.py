@@ -20,7 +20,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from pvplanner.app import state
 from pvplanner.app.state import INPUT_PREFIX, Problem, get_path, set_path
-from pvplanner.display.messages import translate
+from pvplanner.display.messages import render, translate
 
 #: Error fields raised by lower layers without the scenario prefix.
 FIELD_ALIASES = {
@@ -137,10 +137,26 @@ def show_problem(problem: Problem, where: Any = None, *, other_page: str | None 
             st.error(plain(problem.message), icon="⚠️")
             return
         title = t("common.error.source") if problem.kind == "source" else t("common.error.input")
-        text = f"**{title}** {plain(problem.message)}"
+        text = f"**{title}** {plain(problem_text(problem))}"
         if other_page:
             text += "  \n" + t("common.error.on_page", page=t(f"common.pages.{other_page}"))
         st.error(text, icon="⚠️")
+
+
+def _upload_names() -> dict[str, str]:
+    """Stored name of each uploaded file (``34df8361e149d78f66d8.csv``) -> the name it was
+    uploaded under."""
+    names = st.session_state.get("_meter_names") or {}
+    return {str(path).rsplit("/", 1)[-1]: str(name) for path, name in dict(names).items()}
+
+
+def problem_text(problem: Problem) -> str:
+    """A problem's message in the session's language (its catalogue text when it has a key),
+    naming uploaded files as the user named them."""
+    text = render(problem.message, lang())
+    for stored, name in _upload_names().items():
+        text = text.replace(stored, name)
+    return text
 
 
 def place_problems(top: Any) -> None:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pvplanner.carbon.accounting import CarbonInputs
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
+from pvplanner.messages import Message, bilingual
 from pvplanner.nesting import nesting_depth
 from pvplanner.pv.models import PVModelSettings, RoofPlane
 from pvplanner.scenario.measures import MeasureChoice, ProductionInput
@@ -178,19 +179,51 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+#: pydantic error types with a message of their own in the catalogue (``errors.scenario.*``),
+#: and the ``ctx`` entry that holds their limit.
+_KEYED_ERRORS = {
+    "greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le",
+    "string_too_long": "max_length", "string_too_short": "min_length", "too_long": "max_length",
+    "too_short": "min_length", "literal_error": "expected", "missing": "",
+    "extra_forbidden": "", "float_parsing": "", "int_parsing": "", "float_type": "",
+    "int_type": "", "bool_parsing": "", "finite_number": "", "int_from_float": "",
+}
+
+
+def _error_message(error: Any) -> Message:
+    """One validation error: its English text, and a catalogue key for the usual kinds
+    (the field is named in English only: the app shows the message at the field's input)."""
+    field = _field_name(tuple(error.get("loc", ())))
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    value = error.get("input")
+    got = "" if isinstance(value, (dict, list)) else repr(value)
+    if len(got) > 60:
+        got = got[:57] + "..."
+    shown = f" (got {got})" if got else ""
+    english = f"{field or 'scenario'}: {message}{shown}"
+    kind = str(error.get("type", ""))
+    if kind not in _KEYED_ERRORS:
+        return Message("", english)
+    limit = (error.get("ctx") or {}).get(_KEYED_ERRORS[kind], "") if _KEYED_ERRORS[kind] else ""
+    return Message(f"errors.scenario.{kind}", english, {
+        "field": bilingual(f"{field or 'scenario'}: ", ""), "limit": str(limit),
+        "got": bilingual(shown, f"（当前为 {got}）" if got else "")})
+
+
 def _as_input_error(problem: ValidationError) -> PlannerInputError:
     details = []
     first_field = None
     for error in problem.errors()[:8]:
-        field = _field_name(tuple(error.get("loc", ())))
-        first_field = first_field or field
-        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-        value = error.get("input")
-        shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
-        details.append(f"{field or 'scenario'}: {message}{shown}")
+        first_field = first_field or _field_name(tuple(error.get("loc", ())))
+        details.append(_error_message(error))
     more = problem.error_count() - len(details)
     suffix = f"; and {more} more" if more > 0 else ""
-    return PlannerInputError("invalid scenario: " + "; ".join(details) + suffix, field=first_field)
+    rest = "".join(f"; {detail}" for detail in details[1:]) + suffix
+    others = problem.error_count() - 1
+    return PlannerInputError(Message.of(
+        "errors.scenario.invalid", "invalid scenario: {detail}{more}", detail=details[0],
+        more=bilingual(rest, f"；另有 {others} 处输入有误" if others > 0 else "")),
+        field=first_field)
 
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -23,10 +23,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pvplanner.errors import TariffError
+from pvplanner.messages import Message
 from pvplanner.tariff.components import ComponentRow, Provenance, weakest_status
 from pvplanner.tariff.files import parse_tariff
 from pvplanner.tariff.model import Tariff
-from pvplanner.tariff.versions import TariffVersion
+from pvplanner.tariff.versions import TariffVersion, preset_name
 
 __all__ = ["PriceParts", "TariffOptions", "build_tariff", "price_parts"]
 
@@ -90,15 +91,16 @@ class PriceParts:
 def _zone(version: TariffVersion, zone: str | None) -> tuple[str | None, list[str]]:
     zones = version.preset.zones()
     if not zones:
-        notes = [f"tariff.zone {zone!r} is ignored: {version.preset_id} has no price zones"]
+        notes: list[str] = [Message.of(
+            "notes.tariff.zone_ignored", "tariff.zone {zone} is ignored: {preset} has no price "
+            "zones", zone=repr(zone), preset=preset_name(version.preset))]
         return None, notes if zone else []
     chosen = zone or version.preset.default_zone
     if chosen not in zones:
-        raise TariffError(
-            f"tariff.zone = {zone!r}: {version.preset_id} has the price zones "
-            f"{', '.join(zones)}",
-            field="tariff.zone",
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.zone", "tariff.zone = {zone}: {preset} has the price zones {zones}",
+            zone=repr(zone), preset=preset_name(version.preset), zones=", ".join(zones)),
+            field="tariff.zone")
     return chosen, []
 
 
@@ -177,18 +179,18 @@ def _eligibility(version: TariffVersion, kva: float | None) -> list[str]:
     if kva is None:
         return []
     if preset.tariff_form == "two_part" and kva < rules.single_part_below_kva:
-        raise TariffError(
-            f"tariff.transformer_kva = {kva:g} kVA: below {rules.single_part_below_kva:g} kVA "
-            f"only the single-part tariff applies ({rules.source}), but {preset.id} is "
-            "two-part; choose a general C&I (single-part) preset",
-            field="tariff.transformer_kva",
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.two_part_too_small", "tariff.transformer_kva = {kva:g} kVA: below "
+            "{limit:g} kVA only the single-part tariff applies ({source}), but {preset} is "
+            "two-part; choose a general C&I (single-part) preset", kva=float(kva),
+            limit=float(rules.single_part_below_kva), source=rules.source,
+            preset=preset_name(preset)), field="tariff.transformer_kva")
     if preset.tariff_form == "single_part" and kva >= rules.two_part_from_kva:
-        return [
-            f"users of {rules.two_part_from_kva:g} kVA and above are billed two-part "
-            f"({rules.source}); the single-part preset {preset.id} is kept because users "
-            "already on single-part may stay on it"
-        ]
+        return [Message.of(
+            "notes.tariff.single_part_kept", "users of {limit:g} kVA and above are billed "
+            "two-part ({source}); the single-part preset {preset} is kept because users already "
+            "on single-part may stay on it", limit=float(rules.two_part_from_kva),
+            source=rules.source, preset=preset_name(preset))]
     return []
 
 
@@ -199,11 +201,10 @@ def _basic_charges(version: TariffVersion, options: TariffOptions) -> dict:
     basis = options.basic_charge_basis or "max_demand"
     kva = options.transformer_kva
     if basis == "capacity" and kva is None:
-        raise TariffError(
-            "tariff.basic_charge_basis is 'capacity' but tariff.transformer_kva is not given; "
-            "give the transformer capacity [kVA] or bill on maximum demand",
-            field="tariff.transformer_kva",
-        )
+        raise TariffError(Message(
+            "errors.tariff.capacity_needs_kva", "tariff.basic_charge_basis is 'capacity' but "
+            "tariff.transformer_kva is not given; give the transformer capacity [kVA] or bill "
+            "on maximum demand"), field="tariff.transformer_kva")
     return {
         "basic_charge_basis": basis,
         "demand_charges": [{

@@ -30,10 +30,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pvplanner.errors import TariffError
+from pvplanner.messages import Message, bilingual
 from pvplanner.tariff.compile import PERIODS, PERIODS_ZH, compile_tariff
 from pvplanner.tariff.files import parse_tariff
 from pvplanner.tariff.model import Tariff
-from pvplanner.tariff.versions import TariffVersion
+from pvplanner.tariff.versions import TariffVersion, preset_name
 
 __all__ = ["MARKET_TOU_END", "BillTariff", "apply_bill"]
 
@@ -109,11 +110,10 @@ def _network_adders(version: TariffVersion, zone: str | None
     for row in version.components:
         if row.key == "purchase":
             if row.includes:
-                notes.append(
-                    f"{', '.join(row.includes)} of {version.preset_id} are given only "
-                    "together with the purchase price; they are not added to the contract's "
-                    "prices"
-                )
+                notes.append(Message.of(
+                    "notes.tariff.included_parts", "{parts} of {preset} are given only together "
+                    "with the purchase price; they are not added to the contract's prices",
+                    parts=", ".join(row.includes), preset=preset_name(version.preset)))
             continue
         if row.key == "zone_adder" and row.zone != zone:
             continue
@@ -136,11 +136,12 @@ def _check_prices(data: dict, given: set[str]) -> None:
     missing = [p for p in PERIODS if p in used and p not in given]
     if missing:
         names = ", ".join(f"{p} ({PERIODS_ZH[p]})" for p in missing)
-        raise TariffError(
-            f"the schedule has {names} hours but tariff.bill.prices_per_kwh gives no price "
-            f"for them; add {', '.join(missing)} from the bill",
-            field="tariff.bill.prices_per_kwh",
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.bill_missing_periods", "the schedule has {periods} hours but "
+            "tariff.bill.prices_per_kwh gives no price for them; add {missing} from the bill",
+            periods=bilingual(names, "、".join(PERIODS_ZH[p] for p in missing)),
+            missing=bilingual(", ".join(missing), "、".join(PERIODS_ZH[p] for p in missing))),
+            field="tariff.bill.prices_per_kwh")
 
 
 def _basic(bill: BillTariff, base: Tariff | None, kva: float | None, basis: str | None,
@@ -153,7 +154,9 @@ def _basic(bill: BillTariff, base: Tariff | None, kva: float | None, basis: str 
         }]
     elif base is not None and base.demand_charges:
         out["demand_charges"] = [c.model_dump() for c in base.demand_charges]
-        notes.append(f"demand charge not on the bill entry: {base.id}'s is used")
+        notes.append(Message.of(
+            "notes.tariff.demand_from_preset", "demand charge not on the bill entry: {tariff}'s "
+            "is used", tariff=bilingual(base.name, base.name_zh or base.name)))
     if bill.capacity_per_kva_month is not None:
         out["capacity_charge"] = {
             "rate_per_kva_month": bill.capacity_per_kva_month, "contracted_kva": kva or 0.0,

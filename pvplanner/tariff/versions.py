@@ -28,6 +28,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pvplanner.errors import TariffError
+from pvplanner.messages import Message, bilingual
 from pvplanner.tariff.components import (
     BasicChargeRow,
     ComponentRow,
@@ -158,8 +159,9 @@ def preset_file(preset_id: str) -> PresetFile:
     """
     ids = preset_ids()
     if preset_id not in ids:
-        raise TariffError(
-            f"unknown tariff preset {preset_id!r}; valid ids: {', '.join(ids) or '(none)'}",
+        raise TariffError(Message.of(
+            "errors.tariff.unknown_preset", "unknown tariff preset {preset}; valid ids: {ids}",
+            preset=repr(preset_id), ids=", ".join(ids) or "(none)"),
             field="tariff.preset",
         )
     path = _preset_dir() / f"{preset_id}.toml"
@@ -262,11 +264,15 @@ def _pinned(preset_id: str, version: str) -> TariffVersion:
         if version in (candidate.id, candidate.version):
             return candidate
     valid = ", ".join(v.version for v in versions)
-    raise TariffError(
-        f"tariff preset {preset_id!r} has no version {version!r}; its versions start on "
-        f"{valid}",
-        field="tariff.version",
-    )
+    raise TariffError(Message.of(
+        "errors.tariff.no_version", "tariff preset {preset} has no version {version}; its "
+        "versions start on {valid}", preset=preset_name(versions[0].preset),
+        version=repr(version), valid=valid), field="tariff.version")
+
+
+def preset_name(preset: PresetFile) -> dict[str, str]:
+    """A preset's name in both languages, as a message value (never its id)."""
+    return bilingual(preset.name, preset.name_zh)
 
 
 def select_tariff_version(
@@ -313,14 +319,15 @@ def select_tariff_version(
             continue
         for candidate in preset_versions(other):
             if _covers(candidate, on_date):
-                note = (
-                    f"tariff preset {preset_id} is not in force on {on_date.isoformat()}; "
-                    f"{other} (version from {candidate.version}) is used"
-                )
+                note = Message.of(
+                    "notes.tariff.successor", "tariff preset {preset} is not in force on "
+                    "{day}; {other} (version from {version}) is used",
+                    preset=preset_name(versions[0].preset), day=on_date.isoformat(),
+                    other=preset_name(candidate.preset), version=candidate.version)
                 return replace(candidate, notes=(note,))
     nearest = versions[0] if on_date < versions[0].effective_from else versions[-1]
-    note = (
-        f"no version of tariff preset {preset_id} covers {on_date.isoformat()}; its version "
-        f"{nearest.validity} is used"
-    )
+    note = Message.of(
+        "notes.tariff.nearest", "no version of tariff preset {preset} covers {day}; its version "
+        "{validity} is used", preset=preset_name(nearest.preset), day=on_date.isoformat(),
+        validity=nearest.validity)
     return replace(nearest, notes=(note,))

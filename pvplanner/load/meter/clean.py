@@ -18,6 +18,7 @@ import pandas as pd
 from pvplanner.errors import LoadFileError
 from pvplanner.holidays import day_types
 from pvplanner.load.meter.common import MAX_EXAMPLES, NS_PER_DAY, NS_PER_MIN, finite_or_none, iso
+from pvplanner.messages import Message
 
 
 def snap_to_grid(
@@ -43,11 +44,12 @@ def limit_span(
     stray = (ts < low - margin) | (ts > high + margin)
     if stray.any():
         k = np.flatnonzero(stray)
-        raise LoadFileError(
-            f"{name}: row {int(rows[k[0]])}, column '{column}': timestamp "
-            f"{iso(int(ts[k[0]]))} lies far outside the rest of the file ({iso(int(low))[:10]} "
-            f"to {iso(int(high))[:10]}); {len(k)} such row(s): correct the year or delete them"
-        )
+        raise LoadFileError(Message.of(
+            "errors.meter.stray_timestamp",
+            "{file}: row {row}, column '{column}': timestamp {stamp} lies far outside the rest "
+            "of the file ({first} to {last}); {count} such row(s): correct the year or delete them",
+            file=name, row=int(rows[k[0]]), column=column, stamp=iso(int(ts[k[0]])),
+            first=iso(int(low))[:10], last=iso(int(high))[:10], count=len(k)))
     span_days = (ts.max() - ts.min()) / NS_PER_DAY
     if span_days > rules["max_span_days"]:
         last_day = int(ts.max()) - int(ts.max()) % NS_PER_DAY
@@ -283,17 +285,22 @@ def refuse_all_zero(
     valid = np.isfinite(values_kw)
     if not valid.any() or np.any(values_kw[valid] != 0):
         return
-    where = f"rows {int(rows.min())}-{int(rows.max())}, {int(valid.sum()):,} readings"
-    what = (
-        f"the register in column '{header}' never advances ({where})"
-        if unit_kind == "kwh_cumulative"
-        else f"every value in column '{header}' is 0 ({where})"
-    )
-    raise LoadFileError(
-        f"{name}: {what}: the file's values are all zero, so it holds no consumption and a "
-        "plan on it would find no bill to save on; check that this is the consumption "
-        "(import) column — pass value_column= to pick another — or export the data again"
-    )
+    values = {"file": name, "column": header, "first": int(rows.min()), "last": int(rows.max()),
+              "count": int(valid.sum())}
+    if unit_kind == "kwh_cumulative":
+        raise LoadFileError(Message.of(
+            "errors.meter.register_still",
+            "{file}: the register in column '{column}' never advances (rows {first}-{last}, "
+            "{count:,} readings): the file's values are all zero, so it holds no consumption and "
+            "a plan on it would find no bill to save on; check that this is the consumption "
+            "(import) column — pass value_column= to pick another — or export the data again",
+            **values))
+    raise LoadFileError(Message.of(
+        "errors.meter.all_zero",
+        "{file}: every value in column '{column}' is 0 (rows {first}-{last}, {count:,} "
+        "readings): the file's values are all zero, so it holds no consumption and a plan on it "
+        "would find no bill to save on; check that this is the consumption (import) column — "
+        "pass value_column= to pick another — or export the data again", **values))
 
 
 @dataclass

@@ -16,6 +16,7 @@ import pandas as pd
 
 from pvplanner.errors import LoadFileError
 from pvplanner.load.meter.table import FULLWIDTH, Table, cell_kind
+from pvplanner.messages import Message
 
 _TS_WORDS = (
     "时间",
@@ -126,11 +127,10 @@ def _column_position(table: Table, spec: str | int, what: str) -> int:
     for k, header in enumerate(table.headers):
         if header.strip().lower() == wanted:
             return k
-    raise LoadFileError(
-        f"{table.name}: no column named {spec!r} for {what}; the columns are: "
-        f"{', '.join(repr(h) for h in table.headers)}",
-        field=what,
-    )
+    raise LoadFileError(Message.of(
+        "errors.meter.no_such_column", "{file}: no column named {name} for {what}; the columns "
+        "are: {columns}", file=table.name, name=repr(spec), what=what,
+        columns=", ".join(repr(h) for h in table.headers)), field=what)
 
 
 def classify_columns(table: Table) -> list[str]:
@@ -209,18 +209,18 @@ def choose_columns(
                 ts_cols, ts_kinds = [dates[0], partner], ["date", _partner_kind(kinds, partner)]
             else:
                 if dates:
-                    raise LoadFileError(
-                        f"{table.name}: column '{headers[dates[0]]}' holds dates without a time "
-                        "of day and no time column was found: this looks like daily data; "
-                        "meter files need 5-60 minute intervals (use monthly bills otherwise)"
-                    )
-                raise LoadFileError(
-                    f"{table.name}: no timestamp column found among the columns "
-                    f"{', '.join(repr(h) for h in headers)} (header row "
-                    f"{table.header_row or 'none'}); expected values such as "
-                    "'2025-01-01 00:15' or separate date and time columns: pass "
-                    "timestamp_column= to name it"
-                )
+                    raise LoadFileError(Message.of(
+                        "errors.meter.dates_only", "{file}: column '{column}' holds dates "
+                        "without a time of day and no time column was found: this looks like "
+                        "daily data; meter files need 5-60 minute intervals (use monthly bills "
+                        "otherwise)", file=table.name, column=headers[dates[0]]))
+                raise LoadFileError(Message.of(
+                    "errors.meter.no_timestamp_column", "{file}: no timestamp column found "
+                    "among the columns {columns} (header row {header_row}); expected values such "
+                    "as '2025-01-01 00:15' or separate date and time columns: pass "
+                    "timestamp_column= to name it", file=table.name,
+                    columns=", ".join(repr(h) for h in headers),
+                    header_row=str(table.header_row or "none")))
 
     if value_column is not None:
         value = _column_position(table, value_column, "value_column")
@@ -232,11 +232,11 @@ def choose_columns(
     else:
         numeric = [k for k, kind in enumerate(kinds) if kind == "number" and k not in ts_cols]
         if not numeric:
-            raise LoadFileError(
-                f"{table.name}: no numeric value column next to the timestamp column "
-                f"'{headers[ts_cols[0]]}' (columns: {', '.join(repr(h) for h in headers)}); "
-                "add the kW or kWh column or pass value_column="
-            )
+            raise LoadFileError(Message.of(
+                "errors.meter.no_value_column", "{file}: no numeric value column next to the "
+                "timestamp column '{column}' (columns: {columns}); add the kW or kWh column or "
+                "pass value_column=", file=table.name, column=headers[ts_cols[0]],
+                columns=", ".join(repr(h) for h in headers)))
         value = max(numeric, key=lambda k: (_value_score(headers[k]), -k))
     hint = None
     ts_header = " ".join(headers[k] for k in ts_cols)

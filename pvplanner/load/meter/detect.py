@@ -20,67 +20,83 @@ from pvplanner.load.meter.columns import (
     unit_token,
 )
 from pvplanner.load.meter.common import NAT, NS_PER_DAY, NS_PER_MIN, iso
+from pvplanner.messages import Message, bilingual
 from weather.timeaxis import TYPICAL_YEAR
 
 
 def detect_interval(ts: np.ndarray, rows: np.ndarray, rules: dict, column: str) -> int:
     """The most common step between distinct timestamps [min], if supported."""
-    where = f"column {column}, rows {int(rows.min())}-{int(rows.max())}"
+    where = {"column": column, "first": int(rows.min()), "last": int(rows.max())}
     uniq = np.unique(ts)
     if len(uniq) < 2:
-        raise LoadFileError(
-            f"only one distinct timestamp ({where}): a meter file needs a series of 5-60 "
-            "minute readings"
-        )
+        raise LoadFileError(Message.of(
+            "errors.meter.one_timestamp", "only one distinct timestamp (column {column}, rows "
+            "{first}-{last}): a meter file needs a series of 5-60 minute readings", **where))
     minutes = np.round(np.diff(uniq) / NS_PER_MIN).astype(np.int64)
     minutes = minutes[minutes > 0]
     if not len(minutes):
-        raise LoadFileError(
-            f"the timestamps are less than a minute apart ({where}): check the time column"
-        )
+        raise LoadFileError(Message.of(
+            "errors.meter.sub_minute", "the timestamps are less than a minute apart (column "
+            "{column}, rows {first}-{last}): check the time column", **where))
     values, counts = np.unique(minutes, return_counts=True)
     mode = int(values[np.argmax(counts)])
     supported = [int(v) for v in rules["supported_intervals_minutes"]]
     if mode in supported:
         return mode
     if mode >= 1440:
-        raise LoadFileError(
-            f"the timestamps are {mode / 1440:g} day(s) apart ({where}): this is daily or "
-            "monthly data, not interval data; enter 12 monthly bills instead "
-            "(load_from_monthly_bills)"
-        )
-    raise LoadFileError(
-        f"the most common step between timestamps is {mode} min ({where}); supported "
-        f"intervals are {', '.join(map(str, supported))} min: resample the export"
-    )
+        raise LoadFileError(Message.of(
+            "errors.meter.daily", "the timestamps are {days:g} day(s) apart (column {column}, "
+            "rows {first}-{last}): this is daily or monthly data, not interval data; enter 12 "
+            "monthly bills instead", days=mode / 1440, **where))
+    raise LoadFileError(Message.of(
+        "errors.meter.interval", "the most common step between timestamps is {minutes} min "
+        "(column {column}, rows {first}-{last}); supported intervals are {supported} min: "
+        "resample the export", minutes=mode, supported=", ".join(map(str, supported)), **where))
 
 
 def detect_label(
     ts: np.ndarray, interval: int, has_24: bool, hint: str | None, mode: str
 ) -> tuple[str, str]:
     if mode in ("start", "end"):
-        return mode, f"set by interval_label='{mode}'"
+        return mode, Message.of("notes.meter.label.set", "set by interval_label='{mode}'",
+                                mode=_label_name(mode))
     if has_24:
-        return "end", "timestamps use 24:00, which only labels the end of an interval"
+        return "end", Message("notes.meter.label.hour_24",
+                              "timestamps use 24:00, which only labels the end of an interval")
     if hint == "end":
-        return "end", "the timestamp column's header says the interval end (结束/end)"
+        return "end", Message("notes.meter.label.header_end", "the timestamp column's header "
+                              "says the interval end (结束/end)")
     if hint == "start":
-        return "start", "the timestamp column's header says the interval start (开始/start)"
+        return "start", Message("notes.meter.label.header_start", "the timestamp column's "
+                                "header says the interval start (开始/start)")
     first = int(ts.min())
     first_tod = (first % NS_PER_DAY) // NS_PER_MIN
     if first_tod == interval:
         day_start = first - first % NS_PER_DAY
         if not np.any(ts == day_start):
-            return (
-                "end",
-                f"the first row is at {first_tod // 60:02d}:{first_tod % 60:02d}, one interval "
-                "after midnight: timestamps mark interval ends",
-            )
-    return (
-        "start",
-        f"the first row is at {first_tod // 60:02d}:{first_tod % 60:02d}: timestamps taken as "
-        "interval starts",
-    )
+            return "end", Message.of(
+                "notes.meter.label.first_end", "the first row is at {time}, one interval after "
+                "midnight: timestamps mark interval ends",
+                time=f"{first_tod // 60:02d}:{first_tod % 60:02d}")
+    return "start", Message.of(
+        "notes.meter.label.first_start", "the first row is at {time}: timestamps taken as "
+        "interval starts", time=f"{first_tod // 60:02d}:{first_tod % 60:02d}")
+
+
+def _label_name(label: str) -> dict[str, str]:
+    """An interval label (``start``/``end``) as a message value in both languages."""
+    return bilingual(label, {"start": "起点", "end": "终点"}.get(label, label))
+
+
+#: Reader's names of the unit settings (``kw``, ``kwh``, ``kwh_cumulative``): (en, zh).
+_UNIT_NAMES = {"kw": ("kW", "平均功率（kW）"), "kwh": ("kWh", "时段电量（kWh）"),
+               "kwh_cumulative": ("cumulative kWh", "累计电量示数（kWh）")}
+
+
+def unit_name(units: str) -> dict[str, str]:
+    """A unit setting (``kw``, ``kwh``, ``kwh_cumulative``) as a message value."""
+    en, zh = _UNIT_NAMES.get(units, (units, units))
+    return bilingual(en, zh)
 
 
 def _monotone_share(values: np.ndarray, ts: np.ndarray) -> tuple[float, float]:
@@ -113,86 +129,69 @@ def detect_units(
     if mode != "auto":
         if token and token[0] != ("kw" if mode == "kw" else "kwh"):
             scale = 1.0
-        return mode, scale, f"set by units='{mode}'"
+        return mode, scale, Message.of("notes.meter.units.set", "set by units='{mode}'",
+                                       mode=bilingual(mode, unit_name(mode)["zh"]))
     nonneg, increasing = _monotone_share(values, ts)
     # A load's register rises in most steps; PV output's only in daylight (series setting).
     monotone = nonneg >= rules["register_monotone_share"] and increasing >= rules.get(
         "register_min_rising_share", 0.5
     )
     if has_word(header, REGISTER_WORDS) and nonneg >= 0.9 and increasing > 0:
-        return (
-            "kwh_cumulative",
-            scale,
-            (
-                f"header '{header}' names a cumulative register (示数/读数/reading) and the values "
-                "rise over time: differenced into kWh per interval"
-            ),
-        )
+        return "kwh_cumulative", scale, Message.of(
+            "notes.meter.units.register_header", "header '{header}' names a cumulative register "
+            "(示数/读数/reading) and the values rise over time: differenced into kWh per interval",
+            header=header)
     if monotone:
-        return (
-            "kwh_cumulative",
-            scale,
-            (
-                f"the values in '{header}' never fall ({100 * nonneg:.1f}% of steps non-negative): "
-                "a cumulative kWh register, differenced into kWh per interval"
-            ),
-        )
+        return "kwh_cumulative", scale, Message.of(
+            "notes.meter.units.register_values", "the values in '{header}' never fall "
+            "({share:.1f}% of steps non-negative): a cumulative kWh register, differenced into "
+            "kWh per interval", header=header, share=100 * nonneg)
     if token:
         unit = "kWh" if token[0] == "kwh" else "kW"
-        return (
-            token[0],
-            scale,
-            f"header '{header}' gives the unit {unit}"
-            + (f" (x{scale:g} to k{unit[1:]})" if scale != 1.0 else ""),
-        )
+        if scale != 1.0:
+            return token[0], scale, Message.of(
+                "notes.meter.units.header_unit_scaled",
+                "header '{header}' gives the unit {unit} (x{scale:g} to {unit})",
+                header=header, unit=unit, scale=float(scale))
+        return token[0], scale, Message.of(
+            "notes.meter.units.header_unit", "header '{header}' gives the unit {unit}",
+            header=header, unit=unit)
     if has_word(header, POWER_WORDS):
-        return "kw", 1.0, f"header '{header}' names power/demand (功率/负荷/power): kW"
+        return "kw", 1.0, Message.of(
+            "notes.meter.units.power_header",
+            "header '{header}' names power/demand (功率/负荷/power): kW", header=header)
     if has_word(header, ENERGY_WORDS):
-        return (
-            "kwh",
-            1.0,
-            f"header '{header}' names energy (电量/正向有功/energy): kWh per interval",
-        )
+        return "kwh", 1.0, Message.of(
+            "notes.meter.units.energy_header",
+            "header '{header}' names energy (电量/正向有功/energy): kWh per interval",
+            header=header)
     total = float(np.nansum(values))
     tolerance = rules["summary_row_tolerance"]
     for label, number in summaries:
         if label and has_word(label, ("合计", "总计", "汇总", "total", "sum")) and total > 0:
             if abs(number - total) <= tolerance * total:
-                return (
-                    "kwh",
-                    1.0,
-                    (
-                        f"the summary row '{label}' ({number:g}) equals the sum of the column: "
-                        "energy adds up, so the values are kWh per interval"
-                    ),
-                )
+                return "kwh", 1.0, Message.of(
+                    "notes.meter.units.summary_energy", "the summary row '{label}' ({number:g}) "
+                    "equals the sum of the column: energy adds up, so the values are kWh per "
+                    "interval", label=label, number=float(number))
             energy_if_kw = total * interval / 60.0
             if abs(number - energy_if_kw) <= tolerance * energy_if_kw:
-                return (
-                    "kw",
-                    1.0,
-                    (
-                        f"the summary row '{label}' ({number:g}) equals the column's energy if the "
-                        "values are kW: average power"
-                    ),
-                )
+                return "kw", 1.0, Message.of(
+                    "notes.meter.units.summary_power", "the summary row '{label}' ({number:g}) "
+                    "equals the column's energy if the values are kW: average power",
+                    label=label, number=float(number))
     if interval == 60:
-        return (
-            "kw",
-            1.0,
-            ("hourly data: average kW and kWh per hour are the same number, no unit needed"),
-        )
+        return "kw", 1.0, Message(
+            "notes.meter.units.hourly",
+            "hourly data: average kW and kWh per hour are the same number, no unit needed")
     per_year = total * interval / 60.0
-    return (
-        "kw",
-        1.0,
-        (
-            f"no unit in header '{header}'; assumed average power in kW (the usual content of "
-            f"load-curve exports, 负荷曲线). If the values are kWh per {interval}-minute interval, "
-            f"pass units='kwh': the file's energy would be {total:,.0f} kWh instead of "
-            f"{per_year:,.0f} kWh"
-        ),
-    )
+    return "kw", 1.0, Message.of(
+        "notes.meter.units.assumed_kw",
+        "no unit in header '{header}'; assumed average power in kW (the usual content of "
+        "load-curve exports, 负荷曲线). If the values are kWh per {interval}-minute interval, "
+        "pass units='kwh': the file's energy would be {total:,.0f} kWh instead of "
+        "{per_year:,.0f} kWh", header=header, interval=int(interval), total=float(total),
+        per_year=float(per_year))
 
 
 def parse_zone(timezone: str | None) -> ZoneInfo | None:

@@ -70,6 +70,7 @@ from pvplanner.load.meter.detect import (
 from pvplanner.load.meter.records import LoadQualityReport, MeterLoad
 from pvplanner.load.meter.table import read_table
 from pvplanner.load.meter.timestamps import parse_rows
+from pvplanner.messages import Message
 from weather.timeaxis import fixed_offset_tz, typical_year_index
 
 __all__ = ["read_meter_file"]
@@ -335,13 +336,13 @@ def _read_meter_file(
             rules,
         )
         end_ns = grid.start_ns + len(grid.values) * interval * NS_PER_MIN
-        short = (
-            f"{name}: only {valid_days:.1f} days of valid data in column "
-            f"'{columns.value_header}' (rows {int(rows.min())}-{int(rows.max())}, "
-            f"{iso(grid.start_ns)} to {iso(end_ns)}, {100 * valid_days / 365:.1f}% of a year); "
-            f"at least {rules['min_days']} days are needed: export a longer period, or enter "
-            "12 monthly bills instead"
-        )
+        short = Message.of(
+            "errors.meter.too_short", "{file}: only {days:.1f} days of valid data in column "
+            "'{column}' (rows {first}-{last}, {start} to {end}, {percent:.1f}% of a year); at "
+            "least {needed} days are needed: export a longer period, or enter 12 monthly bills "
+            "instead", file=name, days=float(valid_days), column=columns.value_header,
+            first=int(rows.min()), last=int(rows.max()), start=iso(grid.start_ns),
+            end=iso(end_ns), percent=100 * float(valid_days) / 365, needed=rules["min_days"])
         raise LoadFileError(wrong or short)
     if series == "load":
         refuse_all_zero(name, columns.value_header, unit_kind, kw, first_rows)

@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from pvplanner.load.meter.detect import unit_name
+from pvplanner.messages import Message, bilingual
 from pvplanner.result import json_safe as jsonable
 from weather.timeaxis import typical_year_index
 
@@ -61,32 +63,52 @@ class LoadQualityReport:
 
     @property
     def notes(self) -> list[str]:
-        """One-line summaries of what was assumed, fixed and filled, then the warnings."""
-        lines = [
-            f"{self.filename}: {self.rows_read} rows, {self.interval_minutes}-minute "
-            f"{self.units} values ({self.units_reason})",
-            f"timestamps mark interval {self.interval_label}s ({self.interval_label_reason})",
-            f"coverage {self.coverage_percent:.1f}% of {self.first_timestamp} to "
-            f"{self.last_timestamp}; {self.year_coverage_percent:.1f}% of the typical year "
-            "from real days",
+        """One-line summaries of what was assumed, fixed and filled, then the warnings.
+
+        Each is a :class:`~pvplanner.messages.Message` (``notes.meter.*``) where it has a
+        catalogue key; none names the file (an upload's stored name means nothing to its
+        reader: the report's ``filename`` says which file it was).
+        """
+        lines: list[str] = [
+            Message.of("notes.meter.summary", "meter file: {rows} rows of {interval}-minute "
+                       "{units} values ({reason})", rows=self.rows_read,
+                       interval=self.interval_minutes, units=unit_name(self.units),
+                       reason=self.units_reason),
+            Message.of("notes.meter.timestamps", "timestamps mark interval {label}s ({reason})",
+                       label=bilingual(self.interval_label,
+                                       {"start": "起点", "end": "终点"}.get(self.interval_label)),
+                       reason=self.interval_label_reason),
+            Message.of("notes.meter.coverage", "coverage {percent:.1f}% of {first} to {last}; "
+                       "{year:.1f}% of the typical year from real days",
+                       percent=self.coverage_percent, first=_minutes(self.first_timestamp),
+                       last=_minutes(self.last_timestamp), year=self.year_coverage_percent),
         ]
         if self.filled_intervals:
-            lines.append(
-                f"{self.interpolated_intervals} interval(s) interpolated, "
-                f"{self.profile_filled_intervals} filled from the same month's day-type profile "
-                f"({len(self.long_gaps)} long gap(s))"
-            )
+            lines.append(Message.of(
+                "notes.meter.filled", "{interpolated} interval(s) interpolated, {profile} filled "
+                "from the same month's day-type profile ({gaps} long gap(s))",
+                interpolated=self.interpolated_intervals,
+                profile=self.profile_filled_intervals, gaps=len(self.long_gaps)))
         if self.outliers:
-            lines.append(f"{self.outliers} outlier(s) treated as gaps")
+            lines.append(Message.of("notes.meter.outliers", "{count} outlier(s) treated as gaps",
+                                    count=self.outliers))
         if self.duplicates:
-            lines.append(f"{self.duplicates} duplicate timestamp(s) averaged")
+            lines.append(Message.of("notes.meter.duplicates",
+                                    "{count} duplicate timestamp(s) averaged",
+                                    count=self.duplicates))
         lines += self.dst_fixes
         if self.mapping:
-            lines.append(
-                f"mapped {self.mapping.get('reference_year')} onto {self.mapping.get('target_year')} "
-                f"by {self.mapping.get('shift_days')} days (weekdays kept)"
-            )
+            lines.append(Message.of(
+                "notes.meter.mapped", "mapped {source} onto {target} by {days} days (weekdays "
+                "kept)", source=str(self.mapping.get("reference_year")),
+                target=str(self.mapping.get("target_year")),
+                days=str(self.mapping.get("shift_days"))))
         return lines + list(self.warnings)
+
+
+def _minutes(stamp: str) -> str:
+    """An ISO timestamp as the reader writes it: ``2025-01-01 00:00``."""
+    return str(stamp).replace("T", " ")[:16]
 
 
 @dataclass

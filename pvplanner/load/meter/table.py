@@ -23,6 +23,7 @@ import pandas as pd
 from pvplanner.errors import LoadFileError
 from pvplanner.files import decode_text
 from pvplanner.load.meter.xlsx import read_sheet_rows
+from pvplanner.messages import Message
 
 
 @dataclass
@@ -151,10 +152,9 @@ def _is_data_row(cells: Sequence[Any]) -> bool:
 
 def read_table(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> Table:
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise LoadFileError(
-            f"{name} is an old binary Excel file (.xls) whose rows cannot be read: open it in "
-            "Excel or WPS and save it as .xlsx or CSV"
-        )
+        raise LoadFileError(Message.of(
+            "errors.meter.xls", "{file} is an old binary Excel file (.xls) whose rows cannot be "
+            "read: open it in Excel or WPS and save it as .xlsx or CSV", file=name))
     if raw.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm")):
         return _read_xlsx(raw, name, sheet, rules)
     return _read_csv(raw, name, rules)
@@ -174,27 +174,27 @@ def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
-        raise LoadFileError(
-            f"{name}: line {line} holds binary data (NUL bytes): this is not a text CSV; "
-            "export the meter data as CSV or XLSX"
-        )
+        raise LoadFileError(Message.of(
+            "errors.meter.binary", "{file}: line {line} holds binary data (NUL bytes): this is "
+            "not a text CSV; export the meter data as CSV or XLSX", file=name, line=line))
     all_lines = re.split(r"\r\n|\r|\n", text)
     scan = [(i, line) for i, line in enumerate(all_lines[: rules["header_scan_rows"] * 3])]
     scan = [(i, line) for i, line in scan if line.strip()][: rules["header_scan_rows"]]
     if not scan:
-        raise LoadFileError(f"{name} has no non-empty line: export the file again")
+        raise LoadFileError(Message.of(
+            "errors.meter.empty", "{file} has no non-empty line: export the file again", file=name))
 
     delimiter = _guess_delimiter([line for _, line in scan])
     split = _split_lines([line for _, line in scan], delimiter)
     first_data = next((k for k, cells in enumerate(split) if _is_data_row(cells)), None)
     if first_data is None:
         sample = scan[0][1][:80]
-        raise LoadFileError(
-            f"{name}: no row with a date/time and a number in the first {len(scan)} non-empty "
-            f"lines (line {scan[0][0] + 1}: {sample!r}); the file needs a timestamp column "
-            "(e.g. 时间 '2025-01-01 00:15') and a value column (e.g. 有功功率 kW), "
-            f"separated by '{delimiter}'"
-        )
+        raise LoadFileError(Message.of(
+            "errors.meter.no_data_row", "{file}: no row with a date/time and a number in the "
+            "first {count} non-empty lines (line {line}: {sample}); the file needs a timestamp "
+            "column (e.g. 时间 '2025-01-01 00:15') and a value column (e.g. 有功功率 kW), "
+            "separated by '{separator}'", file=name, count=len(scan), line=scan[0][0] + 1,
+            sample=repr(sample), separator=delimiter))
     header_cells, header_line = _find_header(split, first_data, [i for i, _ in scan])
     data_line = scan[first_data][0]  # 0-based physical line
     try:
@@ -214,11 +214,12 @@ def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
     except pd.errors.ParserError as exc:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if match:
-            raise LoadFileError(
-                f"{name}: line {match.group(2)} has {match.group(3)} fields where the rows "
-                f"above have {match.group(1)} (separator '{delimiter}'): remove the extra "
-                "separators or quote values that contain them"
-            ) from None
+            raise LoadFileError(Message.of(
+                "errors.meter.fields", "{file}: line {line} has {fields} fields where the rows "
+                "above have {expected} (separator '{separator}'): remove the extra separators or "
+                "quote values that contain them", file=name, line=int(match.group(2)),
+                fields=int(match.group(3)), expected=int(match.group(1)), separator=delimiter,
+            )) from None
         raise LoadFileError(
             f"{name}: cannot split the rows from line {data_line + 1} on into columns "
             f"({exc}): save the file again as CSV"
@@ -311,11 +312,11 @@ def _read_xlsx(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> T
         split = [list(r) for _, r in scan]
         first_data = next((k for k, cells in enumerate(split) if _is_data_row(cells)), None)
         if first_data is None:
-            raise LoadFileError(
-                f"{name}, sheet '{chosen}': no row with a date/time and a number in the first "
-                f"{len(scan)} non-empty rows; the sheet needs a timestamp column (e.g. 时间) and "
-                "a value column (e.g. 有功功率 kW), or pass sheet= to pick another sheet"
-            )
+            raise LoadFileError(Message.of(
+                "errors.meter.no_data_row_sheet", "{file}, sheet '{sheet}': no row with a "
+                "date/time and a number in the first {count} non-empty rows; the sheet needs a "
+                "timestamp column (e.g. 时间) and a value column (e.g. 有功功率 kW), or pass "
+                "sheet= to pick another sheet", file=name, sheet=str(chosen), count=len(scan)))
         found["header"] = _find_header(split, first_data, [i for i, _ in scan])
         found["start"] = scan[first_data][0]
 
