@@ -29,7 +29,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from pvplanner.carbon.accounting import scope2
+from pvplanner.carbon.accounting import Certificates, scope2
 from pvplanner.errors import PlannerInputError
 from pvplanner.result_records import FootprintSummary
 from weather.datafiles import data_path
@@ -97,7 +97,7 @@ class StageEnergy:
     exported_kwh: np.ndarray
 
     @classmethod
-    def grid_only(cls, load_kwh: Sequence[float]) -> StageEnergy:
+    def grid_only(cls, load_kwh: Sequence[float] | np.ndarray) -> StageEnergy:
         """A stage without PV: everything bought from the grid."""
         load = np.asarray(load_kwh, dtype=float)
         zero = np.zeros_like(load)
@@ -154,7 +154,7 @@ def _per_unit(value: float, units: float) -> float | None:
 
 def _stage_row(units: float, load: float, grid: float, own: float, exported: float, *,
                footprint: float, location: float, residual: float,
-               certificates: str) -> dict[str, float | None]:
+               certificates: Certificates) -> dict[str, float | None]:
     """One stage (a month or the year): kWh and kgCO2 per unit by both factor families."""
     values = dict(load_kwh=max(load, 0.0), grid_import_kwh=max(grid, 0.0),
                   self_consumed_kwh=max(own, 0.0), exported_kwh=max(exported, 0.0))
@@ -197,7 +197,7 @@ def _check_units(units_per_month: Sequence[float], unit: str) -> np.ndarray:
 def product_footprint(units_per_month: Sequence[float], unit: str,
                       stages: Mapping[str, StageEnergy], *, factor: FootprintFactor,
                       location_tco2_per_mwh: float, residual_tco2_per_mwh: float,
-                      certificates: str) -> FootprintSummary:
+                      certificates: Certificates) -> FootprintSummary:
     """kWh and kgCO2 per unit of product, month by month and for the year, per stage.
 
     Parameters
@@ -234,8 +234,6 @@ def product_footprint(units_per_month: Sequence[float], unit: str,
     unknown = [name for name in stages if name not in STAGES]
     if unknown:
         raise ValueError(f"unknown footprint stages {unknown}; use {STAGES}")
-    rates = dict(footprint=factor.factor_kgco2e_per_kwh, location=location_tco2_per_mwh,
-                 residual=residual_tco2_per_mwh, certificates=certificates)
     annual, monthly = [], []
     for name in [s for s in STAGES if s in stages]:
         e = stages[name]
@@ -243,10 +241,15 @@ def product_footprint(units_per_month: Sequence[float], unit: str,
         if any(np.shape(p) != (12,) for p in parts):
             raise ValueError(f"stage {name}: give 12 monthly kWh values per flow")
         totals = [float(np.sum(p)) for p in parts]
-        annual.append({"stage": name, **_stage_row(float(units.sum()), *totals, **rates)})
+        annual.append({"stage": name, **_stage_row(
+            float(units.sum()), *totals, footprint=factor.factor_kgco2e_per_kwh,
+            location=location_tco2_per_mwh, residual=residual_tco2_per_mwh,
+            certificates=certificates)})
         for m in range(12):
             monthly.append({"month": m + 1, "stage": name, **_stage_row(
-                float(units[m]), *(float(p[m]) for p in parts), **rates)})
+                float(units[m]), *(float(p[m]) for p in parts),
+                footprint=factor.factor_kgco2e_per_kwh, location=location_tco2_per_mwh,
+                residual=residual_tco2_per_mwh, certificates=certificates)})
     return FootprintSummary(
         unit=unit, annual_units=float(units.sum()), factor_id=factor.id,
         factor_kgco2e_per_kwh=factor.factor_kgco2e_per_kwh, factor_source=factor.source,

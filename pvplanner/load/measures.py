@@ -173,8 +173,9 @@ class Measure:
         figures : mapping
             Parameter -> value from the load analytics (:data:`from_data` names the metric).
         """
-        updates = {name: float(value) for name, value in figures.items()
-                   if name in self.missing and value is not None and math.isfinite(value)}
+        updates: dict[str, Any] = {
+            name: float(value) for name, value in figures.items()
+            if name in self.missing and value is not None and math.isfinite(value)}
         if not updates:
             return self
         return replace(self, **updates,
@@ -295,7 +296,7 @@ def resolve_measure(measure_id: str, overrides: Mapping[str, float | None] | Non
             limit = "within 0..1" if name in _FRACTIONS else ">= 0"
             raise PlannerInputError(f"{field}.{name} = {value!r} must be {limit}",
                                     field=f"{field}.{name}")
-    values = {name: float(value) for name, value in given.items()}
+    values: dict[str, Any] = {name: float(value) for name, value in given.items()}
     return replace(measure, **values,
                    user_parameters=tuple(sorted(n for n in values if n in OVERRIDABLE[
                        measure.effect])))
@@ -415,6 +416,13 @@ def _labels(periods: pd.Series | np.ndarray | None, n: int, measure: Measure) ->
     return labels
 
 
+def _known(value: float | None) -> float:
+    """A parameter :attr:`Measure.missing` has already checked."""
+    if value is None:
+        raise ValueError("a measure parameter is still unknown")
+    return float(value)
+
+
 def apply_measure(load_kw: pd.Series, measure: Measure,
                   periods: pd.Series | np.ndarray | None = None, *,
                   masks: Mapping[str, np.ndarray] | None = None) -> MeasureStep:
@@ -461,10 +469,11 @@ def apply_measure(load_kw: pd.Series, measure: Measure,
     if measure.effect == "share":
         if measure.periods:
             where &= np.isin(_labels(periods, len(load), measure), measure.periods)
-        cut = np.where(where, load * measure.end_use_share * measure.saving_fraction, 0.0)
+        share = _known(measure.end_use_share) * _known(measure.saving_fraction)
+        cut = np.where(where, load * share, 0.0)
         return MeasureStep(measure, load, load - cut, float(cut.sum() * dt))
     if measure.effect == "kw_cut":
-        cut = np.where(where, np.minimum(measure.cut_kw, np.clip(load, 0.0, None)), 0.0)
+        cut = np.where(where, np.minimum(_known(measure.cut_kw), np.clip(load, 0.0, None)), 0.0)
         return MeasureStep(measure, load, load - cut, float(cut.sum() * dt))
     labels = _labels(periods, len(load), measure)
     source = where & np.isin(labels, measure.from_periods)
@@ -472,7 +481,8 @@ def apply_measure(load_kw: pd.Series, measure: Measure,
     local = index.tz_localize(None) if index.tz is not None else index
     _, day = np.unique(local.normalize().asi8, return_inverse=True)
     target_hours = np.bincount(day, weights=target * dt)
-    moved = np.where(source & (target_hours[day] > 0), load * measure.shift_fraction, 0.0)
+    moved = np.where(source & (target_hours[day] > 0), load * _known(measure.shift_fraction),
+                     0.0)
     moved_kwh = np.bincount(day, weights=moved * dt, minlength=len(target_hours))
     added = np.where(target, moved_kwh[day] / np.where(target_hours[day] > 0,
                                                        target_hours[day], 1.0), 0.0)
