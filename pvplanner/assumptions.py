@@ -28,6 +28,8 @@ from pvplanner.finance.inputs import finance_defaults
 from pvplanner.pv.models import pv_defaults
 from pvplanner.result import Assumption
 from pvplanner.scenario.model import Scenario
+from pvplanner.tariff.category import ProjectRules
+from pvplanner.tariff.components import weakest_status
 from pvplanner.tariff.export import ExportTerms
 from pvplanner.tariff.model import Tariff
 
@@ -103,6 +105,9 @@ class ResolvedInputs:
     tariff_rows : tuple of dict
         The tariff version's own rows (components, charges, each with source, validity and
         status) from :meth:`pvplanner.tariff.ResolvedTariff.assumption_rows`.
+    project : ProjectRules, optional
+        Category, grid-connection mode, capacity limit and minimum self-consumption share
+        (国能发新能规〔2025〕7号).
     """
 
     tariff: Tariff
@@ -116,6 +121,7 @@ class ResolvedInputs:
     load_interval_minutes: int
     period_prices: Mapping[str, tuple[float, float]]
     tariff_rows: tuple[Mapping[str, Any], ...] = ()
+    project: ProjectRules | None = None
 
 
 def plan_assumptions(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]:
@@ -139,6 +145,7 @@ def plan_assumptions(scenario: Scenario, resolved: ResolvedInputs) -> list[Assum
     rows += _tariff_rows(scenario, resolved.tariff, resolved.period_prices,
                          resolved.tariff_rows)
     rows += _export_rows(scenario, resolved.export)
+    rows += _project_rows(scenario, resolved.project)
     rows += _carbon_rows(scenario, resolved)
     rows += _finance_rows(scenario)
     rows += _pv_rows(scenario)
@@ -289,6 +296,60 @@ def _export_rows(scenario: Scenario, terms: ExportTerms) -> list[Assumption]:
     limit = scenario.constraints.export_limit_kw
     if limit is not None:
         rows.append(_user("export", "export.limit_kw", float(limit), "kW"))
+    return rows
+
+
+def _project_rows(scenario: Scenario, project: ProjectRules | None) -> list[Assumption]:
+    """The project's category, connection voltage and mode, capacity limit, minimum
+    self-consumption share and (large C&I) spot-market status, each with its rule."""
+    row = project.category if project is not None else None
+    if project is None or row is None:
+        return []
+    voltage = scenario.project.grid_voltage_kv
+    how = (f"connected at {voltage:g} kV (project.grid_voltage_kv)" if voltage is not None
+           else "no connection voltage given: 10 kV (20 kV) or below assumed")
+    rows = [Assumption("project", "project.category", row.category, "", f"{how}; {row.source}",
+                       row.date, row.status if voltage is not None else "unverified",
+                       value_zh=row.name_zh)]
+    if voltage is not None:
+        rows.append(_user("project", "project.grid_voltage_kv", float(voltage), "kV"))
+    else:
+        rows.append(Assumption(
+            "project", "project.grid_voltage_kv", "assumed_low_voltage", "",
+            "not given in the scenario (project.grid_voltage_kv); most rooftop C&I plants "
+            "connect at 10 kV or below", "", "unverified"))
+    chosen = scenario.project.connection_mode is not None
+    rows.append(Assumption("project", "project.connection_mode", project.mode, "",
+                           project.mode_reason, row.date, "user" if chosen else "derived"))
+    basis = {"dc": "module (DC) kWp", "ac": "inverter (AC) kW"}.get(row.capacity_basis,
+                                                                    row.capacity_basis)
+    why = (f"; counted as {basis} (unverified: {row.capacity_basis_reason})"
+           if row.capacity_basis_status == "unverified" else f"; counted as {basis}")
+    rows.append(Assumption("project", "project.capacity_limit_kwp", project.capacity_limit_kwp,
+                           "kWp", row.source + why, row.date,
+                           weakest_status([row.status, row.capacity_basis_status])))
+    if project.capacity_binding:
+        rows.append(Assumption("project", "project.capacity_limit_binding", True, "",
+                               "the sized design sits on the limit", "", "derived"))
+    share, rule = project.min_self_consumption_share, project.province_share
+    if share is not None:
+        rows.append(Assumption("project", "project.min_self_consumption_share", share,
+                               "fraction", project.share_source, project.share_date,
+                               project.share_status))
+    elif rule is not None:
+        rows.append(Assumption("project", "project.min_self_consumption_share", "unknown", "",
+                               f"{rule.source} (unverified: {rule.reason})", rule.date,
+                               rule.status))
+    spot = project.spot_market
+    if spot is not None:
+        if project.spot_market_source == "user":
+            rows.append(_user("project", "project.spot_market_continuous",
+                              project.spot_market_continuous))
+        else:
+            reason = f" (unverified: {spot.reason})" if spot.reason else ""
+            rows.append(Assumption("project", "project.spot_market_continuous",
+                                   project.spot_market_continuous, "", spot.source + reason,
+                                   spot.date, spot.status))
     return rows
 
 

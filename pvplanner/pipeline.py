@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,6 +51,7 @@ from pvplanner.result import (
 from pvplanner.scenario.model import Scenario, parse_scenario
 from pvplanner.sizing import SizingInputs, build_problem, year1_savings
 from pvplanner.tariff import (
+    ExportPolicy,
     ResolvedTariff,
     Tariff,
     compute_bill,
@@ -58,12 +59,20 @@ from pvplanner.tariff import (
     price_series,
     resolve_tariff,
 )
+from pvplanner.tariff.category import RULE as PROJECT_RULE
+from pvplanner.tariff.category import ProjectRules, larger_category, other_text, project_rules
 from pvplanner.tariff.export import (
     ExportTerms,
     applied_export_policy,
     apply_export_policy,
     export_terms,
     export_year_factors,
+)
+from pvplanner.tariff.province import (
+    AUTO_PRESETS,
+    PresetPick,
+    default_preset,
+    other_province_note,
 )
 from solver.api import optimize
 from solver.curves import npv_curve
@@ -99,6 +108,46 @@ class Prepared:
     measures: MeasureApplication | None = None
     tariff_rows: tuple[dict, ...] = ()
     tariff_notes: tuple[str, ...] = ()
+    project: ProjectRules | None = None
+
+
+@dataclass(frozen=True)
+class TariffDecision:
+    """The tariff a plan of a scenario prices and why: decided once, in
+    :func:`scenario_tariff_decision`.
+
+    Attributes
+    ----------
+    tariff : Tariff
+        With the export rule applied (zero export when the plant may not export).
+    resolved : ResolvedTariff
+        The preset version (or bill / custom tariff) and its record.
+    project : ProjectRules
+        Category, grid-connection mode, capacity limit and minimum self-consumption share
+        (国能发新能规〔2025〕7号).
+    pick : PresetPick or None
+        The site province's preset and the rule that picked it, when the scenario names
+        none.
+    notes : tuple of str
+        For ``Result.warnings``: the tariff's notes, a tariff of another province than the
+        site's, what the project's rules changed.
+    """
+
+    tariff: Tariff
+    resolved: ResolvedTariff
+    project: ProjectRules
+    pick: PresetPick | None = None
+    notes: tuple[str, ...] = ()
+
+    def pick_row(self) -> dict:
+        """The assumption row of how the tariff preset was chosen (category ``tariff``)."""
+        if self.pick is not None:
+            return {"category": "tariff", "item": "tariff.preset_choice",
+                    "value": "province_default", "unit": "", "source": self.pick.rule,
+                    "date": "", "status": "derived", "value_zh": None}
+        return {"category": "tariff", "item": "tariff.preset_choice", "value": "named",
+                "unit": "", "source": "user input", "date": "", "status": "user",
+                "value_zh": None}
 
 
 def _scenario_wording(note: str) -> str:
@@ -142,7 +191,8 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
     factors = finance.present_worth_factors(optimise_finance, degradation, export_factors)
 
     tick = time.perf_counter()
-    problem = build_problem(scenario, prepared.sizing, factors)
+    limits = _project_limits(prepared.project)
+    problem = build_problem(scenario, prepared.sizing, factors, **limits)
     limit_s = scenario.constraints.solver_time_limit_s
     sized = optimize(problem, objective=scenario.constraints.objective,
                      max_payback_years=scenario.constraints.max_payback_years,
@@ -154,6 +204,7 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
         scenario, prepared.sizing, factors,
         fixed_kwp=sized.kwp_per_plane,
         fixed_battery=(sized.battery_kwh, sized.battery_kw),
+        **limits,
     )
     points = NPV_CURVE_POINTS_WITH_BATTERY if scenario.battery.allowed else NPV_CURVE_POINTS
     # The curve and the year-1 dispatch are independent solves: on two threads (HiGHS
@@ -206,7 +257,8 @@ def prepare(scenario: Scenario) -> Prepared:
         weather_key, float(elevation), _json(scenario.roof_planes), scenario.pv.model_dump_json()
     )
     index = profiles.index
-    tariff, tariff_version = _tariff_and_version(scenario)
+    decision = _tariff_and_version(scenario)
+    tariff = decision.tariff
     prices = price_series(tariff, index)
     load_kw, notes, interval = _load(scenario, index, prices["period"], offset)
     # -- Saving measures (issue 17): applied to the load before the PV is sized. --
@@ -235,8 +287,8 @@ def prepare(scenario: Scenario) -> Prepared:
         emission_factor=factor, residual_factor=residual, export=export_terms(tariff.export),
         utc_offset_hours=float(offset), load_interval_minutes=interval,
         measures=measured if measured.steps else None,
-        tariff_rows=tuple(tariff_version.assumption_rows()),
-        tariff_notes=tuple(tariff_version.notes),
+        tariff_rows=(decision.pick_row(), *decision.resolved.assumption_rows()),
+        tariff_notes=decision.notes, project=decision.project,
     )
 
 
@@ -265,7 +317,13 @@ def scenario_tariff(scenario: Scenario) -> Tariff:
 
     Decided here once for the plan, the CLI's ``load inspect`` and the app.
     """
-    return _tariff_and_version(scenario)[0]
+    return _tariff_and_version(scenario).tariff
+
+
+def scenario_tariff_decision(scenario: Scenario) -> TariffDecision:
+    """The tariff a plan of this scenario prices, the preset the site's province picked
+    (when the scenario names none), the project's rules and the notes (the app's view)."""
+    return _tariff_and_version(scenario)
 
 
 def scenario_export_terms(scenario: Scenario) -> ExportTerms:
@@ -273,16 +331,75 @@ def scenario_export_terms(scenario: Scenario) -> ExportTerms:
     return export_terms(scenario_tariff(scenario).export)
 
 
-def _tariff_and_version(scenario: Scenario) -> tuple[Tariff, ResolvedTariff]:
+def _tariff_and_version(scenario: Scenario) -> TariffDecision:
     choice = scenario.tariff
-    start = scenario.analysis_start()
+    site, start = scenario.site, scenario.analysis_start()
+    pick = None
+    if choice.custom is None and choice.preset in AUTO_PRESETS:
+        # No preset named: the site province's preset for the user's size.
+        voltage = scenario.project.grid_voltage_kv
+        needs_peak = choice.transformer_kva is None and not (voltage and voltage >= 35)
+        pick = default_preset(site.province, start, transformer_kva=choice.transformer_kva,
+                              voltage_kv=voltage,
+                              peak_load_kw=_size_peak_kw(scenario) if needs_peak else None)
+        choice = choice.model_copy(update={"preset": pick.preset_id})
     # The preset version in force on the start date, bill-typed prices or a custom tariff.
     resolved = resolve_tariff(choice, on_date=start)
+    project = _project(scenario, resolved.tariff, start)
+    override = choice.export
+    if (not project.export_allowed and scenario.constraints.export_limit_kw != 0
+            and (override is None or override.allows_export)):
+        override = ExportPolicy(kind="zero_export",
+                                source=f"{PROJECT_RULE}: full self-use ({project.mode_reason})")
     policy = applied_export_policy(
-        resolved.tariff, choice.export, site_province=scenario.site.province,
+        resolved.tariff, override, site_province=site.province,
         export_limit_kw=scenario.constraints.export_limit_kw, commissioning_date=start,
     )
-    return apply_export_policy(resolved.tariff, policy), resolved
+    elsewhere = other_province_note(resolved.tariff.id, resolved.tariff.region, site.province)
+    notes = (*resolved.notes, *([elsewhere] if elsewhere else []), *project.notes)
+    return TariffDecision(apply_export_policy(resolved.tariff, policy), resolved, project,
+                          pick, tuple(notes))
+
+
+def _project(scenario: Scenario, tariff: Tariff, start) -> ProjectRules:
+    """The 7号 category, mode, capacity limit and minimum self-consumption share."""
+    c, export = scenario.constraints, scenario.tariff.export
+    return project_rules(
+        province=scenario.site.province, country=scenario.site.country,
+        voltage_kv=scenario.project.grid_voltage_kv, mode=scenario.project.connection_mode,
+        spot_market_continuous=scenario.project.spot_market_continuous,
+        user_min_share=c.min_self_consumption_ratio,
+        export_requested=export is not None and export.allows_export,
+        export_forced_off=c.export_limit_kw == 0 or not (export or tariff.export).allows_export,
+        min_total_kwp=c.min_total_kwp, dc_ac_ratio=scenario.pv.dc_ac_ratio, on_date=start,
+    )
+
+
+def _project_limits(project: ProjectRules | None) -> dict:
+    """The project's capacity cap and self-consumption floor for :func:`build_problem`."""
+    if project is None:
+        return {}
+    return {"capacity_cap_kwp": project.capacity_limit_kwp,
+            "min_self_consumption": project.min_self_consumption_share}
+
+
+def _size_peak_kw(scenario: Scenario) -> float | None:
+    """The load's highest hourly mean [kW], for the tariff's size class (a TOU split of the
+    bills only reshapes hours within a month and is left out)."""
+    offset = site_utc_offset_hours(scenario)
+    spec = scenario.load
+    if spec.kind == "meter_file":
+        if not spec.meter_file:  # the scenario's check requires it for this kind
+            raise PlannerInputError("load.meter_file is required when load.kind = meter_file",
+                                    field="load.meter_file")
+        path = Path(spec.meter_file)
+        if not path.is_file():
+            return None
+        meter = _meter(str(path), path.stat().st_mtime_ns, spec.meter_units, offset)
+        hourly = meter.to_hourly() if meter.interval_minutes < 60 else meter
+        return float(np.nanmax(hourly.load_kw.to_numpy(dtype=float)))
+    key = (spec.kind, spec.template, offset, tuple(spec.monthly_kwh or ()), spec.annual_kwh, "")
+    return float(_bill_profile(key, (), 8760).load_kw.max())
 
 
 def _load(scenario: Scenario, index: pd.DatetimeIndex, periods: pd.Series, offset: float):
@@ -390,6 +507,7 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         scenario.carbon.grid_factor_decline_rate,
     )
     hourly = _hourly_frame(index, load, dispatch, prepared.prices, sizing)
+    project = _project_outcome(scenario, prepared, total_kwp)
     # The saving measures priced with the same bill and factor, and the product footprint.
     measures, combined = measure_outcome(
         prepared.measures, bill_total=lambda kw: compute_bill(tariff, index, kw).total,
@@ -460,9 +578,9 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         npv_curve=curve,
         bill_baseline_monthly=baseline.monthly,
         bill_with_system_monthly=with_system.monthly,
-        warnings=_warnings(prepared, sized, year1),
+        warnings=_warnings(prepared, sized, year1, project),
         assumptions=_with_row(
-            plan_assumptions(scenario, _resolved(prepared, flows.load_kwh)),
+            plan_assumptions(scenario, _resolved(prepared, flows.load_kwh, project)),
             Assumption(**variability.assumption_row())),
         inputs=scenario.model_dump(mode="json"),
         measures=measures, measures_combined=combined, footprint=footprint,
@@ -536,6 +654,27 @@ def _solver_summary(sized: SizingResult, year1: SizingResult) -> SolverSummary:
     )
 
 
+def _project_outcome(scenario: Scenario, prepared: Prepared,
+                     total_kwp: float) -> ProjectRules | None:
+    """The project's rules, marked when the category's capacity limit holds the design."""
+    project = prepared.project
+    if project is None or project.category is None:
+        return project
+    cap = project.capacity_limit_kwp
+    roof = float(prepared.sizing.plane_max_kwp.sum())
+    user = scenario.constraints.max_total_kwp or np.inf
+    if not (cap < min(roof, user) and total_kwp >= cap * (1 - 1e-6)):
+        return project
+    row = project.category
+    note = (f"{PROJECT_RULE} Art. 4: the design is held at {cap:,.0f} kWp, the limit of "
+            f"{row.short_name} distributed PV at {row.voltage_text}; the roof would take "
+            f"{roof:,.0f} kWp")
+    bigger = larger_category(row)
+    if bigger is not None:
+        note += f" (for more, {other_text(bigger)}: set project.grid_voltage_kv)"
+    return replace(project, capacity_binding=True, notes=(*project.notes, note))
+
+
 #: The solver's notes (English, from ``solver/``) and their catalogue keys.
 _SOLVER_NOTES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("notes.solver.not_optimal", re.compile(
@@ -560,9 +699,12 @@ def _solver_note(note: str, year1: bool = False) -> Message:
     return message
 
 
-def _warnings(prepared: Prepared, sized: SizingResult, year1: SizingResult) -> list[str]:
+def _warnings(prepared: Prepared, sized: SizingResult, year1: SizingResult,
+              project: ProjectRules | None = None) -> list[str]:
     """The plan's notes, each with its catalogue key where it has one (Result.notes)."""
-    return [*prepared.tariff_notes, *prepared.load_notes, *weather_notes(prepared.weather_meta),
+    binding = [project.notes[-1]] if project is not None and project.capacity_binding else []
+    return [*prepared.tariff_notes, *binding, *prepared.load_notes,
+            *weather_notes(prepared.weather_meta),
             *(_solver_note(note) for note in sized.notes),
             *(_solver_note(note, year1=True) for note in year1.notes
               if year1 is not sized and note not in sized.notes)]
@@ -577,7 +719,8 @@ def _site_summary(scenario: Scenario, prepared: Prepared) -> SiteSummary:
     )
 
 
-def _resolved(prepared: Prepared, load_kwh: float) -> ResolvedInputs:
+def _resolved(prepared: Prepared, load_kwh: float,
+              project: ProjectRules | None = None) -> ResolvedInputs:
     prices = prepared.prices
     return ResolvedInputs(
         tariff=prepared.tariff, export=prepared.export,
@@ -588,6 +731,7 @@ def _resolved(prepared: Prepared, load_kwh: float) -> ResolvedInputs:
         period_prices=period_price_ranges(prices["period"].to_numpy(),
                                           prices["import_price_per_kwh"].to_numpy()),
         tariff_rows=prepared.tariff_rows,
+        project=project if project is not None else prepared.project,
     )
 
 

@@ -61,6 +61,8 @@ def build_problem(
     *,
     fixed_kwp: Sequence[float] | np.ndarray | None = None,
     fixed_battery: tuple[float, float] | None = None,
+    capacity_cap_kwp: float = np.inf,
+    min_self_consumption: float | None = None,
 ) -> SizingProblem:
     """The solver's problem for a scenario.
 
@@ -75,6 +77,13 @@ def build_problem(
     fixed_kwp, fixed_battery : optional
         Fix the PV size per plane / the battery (kWh, kW): the solver then only dispatches
         (the year-1 flows and bills of a chosen design, valued with the same factors).
+    capacity_cap_kwp : float, optional
+        Upper bound on the total PV capacity from the project's category (国能发新能规〔2025〕
+        7号) [kWp], on top of ``constraints.max_total_kwp``.
+    min_self_consumption : float, optional
+        The share of the year's PV output the site must use itself [fraction] (the larger of
+        the province's minimum and ``constraints.min_self_consumption_ratio``); default the
+        latter. It also binds the dispatch of a fixed design, so the reported year keeps it.
     """
     # The year's energy savings are worth pwf_energy x their degradation levelization; the
     # exports and demand savings have their own factors, folded into their prices so that
@@ -146,7 +155,8 @@ def build_problem(
         plane_min_kwp=plane_min,
         plane_max_kwp=plane_max,
         min_total_kwp=0.0 if fixed else c.min_total_kwp,
-        max_total_kwp=np.inf if fixed or c.max_total_kwp is None else c.max_total_kwp,
+        max_total_kwp=np.inf if fixed else min(
+            np.inf if c.max_total_kwp is None else c.max_total_kwp, capacity_cap_kwp),
         # The user's budget as given; the solver scales it to its capex units, and quotes
         # the user's figure when the budget conflicts with another constraint.
         capital_budget=np.inf if fixed or c.capital_budget is None else c.capital_budget,
@@ -156,7 +166,9 @@ def build_problem(
             np.inf if fixed or c.interconnection_limit_kw is None else c.interconnection_limit_kw
         ),
         battery=battery,
-        min_self_consumption=0.0 if fixed else (c.min_self_consumption_ratio or 0.0),
+        min_self_consumption=(
+            min_self_consumption if min_self_consumption is not None
+            else 0.0 if fixed else (c.min_self_consumption_ratio or 0.0)) or 0.0,
         min_renewable_share=0.0 if fixed else (c.min_renewable_share or 0.0),
         grid_tco2_per_kwh=inputs.grid_tco2_per_kwh,
         min_co2_reduction_tco2=0.0 if fixed else (c.co2_reduction_target_tco2 or 0.0),

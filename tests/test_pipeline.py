@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 
 from pvplanner.errors import InfeasibleProblemError, PlannerInputError
-from pvplanner.pipeline import plan
+from pvplanner.pipeline import plan, scenario_tariff
 from pvplanner.scenario.model import demo_scenario, parse_scenario
-from pvplanner.tariff import load_tariff_preset
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +224,7 @@ def test_battery_option_runs_and_balances():
     max_energy_kwh = 1000.0
     scenario = _variant(battery__allowed=True, battery__max_energy_kwh=max_energy_kwh,
                         constraints__export_limit_kw=0.0)
-    tariff = load_tariff_preset(scenario.tariff.preset)
+    tariff = scenario_tariff(scenario)  # the site province's preset (the demo names none)
     (demand,) = tariff.demand_charges
     result = plan(scenario)
     h = result.hourly

@@ -307,7 +307,8 @@ def test_workbook_figures_match_the_result(demo, books, lang):
     carbon = list(book["Carbon"].iter_rows(values_only=True))
     assert len(carbon) - HEADER_ROWS == len(result.carbon_ledger)
     inputs = {row[0]: row[1] for row in book["Inputs"].iter_rows(min_row=2, values_only=True)}
-    assert inputs["tariff.preset"] == "zhejiang_2026_large_industry"
+    # The demo names no tariff preset: its tariff follows site.province.
+    assert "tariff.preset" not in inputs and inputs["site.province"] == "Zhejiang"
     assert inputs["roof_planes[2].mounting"] == "east_west"
 
 

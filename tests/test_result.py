@@ -97,7 +97,10 @@ def test_a_jiangsu_site_on_a_zhejiang_tariff_states_the_jiangsu_export_price(dem
     province the plant is in, not the tariff's."""
     site = demo.site.model_copy(update={"province": "Jiangsu", "city": "Suzhou",
                                         "latitude": 31.30, "longitude": 120.62})
-    moved = demo.model_copy(update={"site": site, "start_date": dt.date(2025, 3, 1)})
+    # The demo's tariff follows its province: name Zhejiang's to keep it after the move.
+    tariff = demo.tariff.model_copy(update={"preset": "zhejiang_2026_large_industry"})
+    moved = demo.model_copy(update={"site": site, "tariff": tariff,
+                                    "start_date": dt.date(2025, 3, 1)})
     assert "zhejiang" in (moved.tariff.preset or "")
     result = pvplanner.plan(moved, with_npv_curve=False)
     jiangsu = coal_benchmark_price("Jiangsu")

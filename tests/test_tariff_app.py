@@ -65,6 +65,9 @@ def test_a_market_buyer_enters_the_contracts_hours(app):
 
 
 def test_a_two_part_tariff_refuses_a_small_transformer(app):
+    # Name the two-part preset: the demo's tariff follows its province, where 80 kVA would
+    # pick the general C&I tariff instead (tests/test_tariff_province.py).
+    app.selectbox(key="in:tariff.preset").set_value("zhejiang_2026_large_industry").run()
     app.number_input(key="in:tariff.transformer_kva").set_value(80).run()
     assert not app.exception
     assert any("100 kVA" in e.value for e in app.error)

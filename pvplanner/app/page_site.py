@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+import pvplanner.app.site_rules as site_rules
 from pvplanner.app import charts, state
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, save_upload
@@ -162,6 +163,8 @@ def _location() -> None:
             st.caption(t("site.location.map_note"))
             with st.expander(t("site.location.street_map")):
                 st.map(pd.DataFrame({"lat": [lat], "lon": [lon]}), zoom=12, height=300)
+    # The tariff follows the province: a move switches it, and says so.
+    site_rules.follow_province()
 
 
 # --------------------------------------------------------------------------- roof planes

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import pvplanner.app.charts as charts
+import pvplanner.app.site_rules as site_rules
 import pvplanner.app.state as state
 import pvplanner.app.tariff_inputs as tariff_inputs
 from pvplanner.app.state import get_path, set_path
@@ -27,6 +28,7 @@ from pvplanner.app.widgets import (
     text,
 )
 from pvplanner.pipeline import scenario_export_terms
+from pvplanner.tariff.province import AUTO_PRESETS
 
 _EXPORT_KINDS = ("default", "market", "coal_benchmark", "constant", "zero_export")
 _OWNERSHIP = ("owner", "emc", "lease")
@@ -47,7 +49,9 @@ def _preset_doc(preset_id: str) -> dict[str, Any]:
     return load_tariff_preset(preset_id).model_dump(mode="json")
 
 
-def _preset_label(preset_id: str) -> str:
+def _preset_label(preset_id: str | None) -> str:
+    if preset_id in AUTO_PRESETS:  # follow the site's province
+        return site_rules.auto_label()
     table = _presets()
     row = table.loc[table["id"] == preset_id]
     if row.empty:
@@ -71,7 +75,7 @@ def _on_preset_change() -> None:
 def _on_edit_toggle() -> None:
     doc = state.doc()
     if st.session_state.get("edit_prices"):
-        preset = get_path(doc, "tariff.preset")
+        preset = site_rules.effective_preset_id()
         if preset:
             set_path(doc, "tariff.custom", copy.deepcopy(_preset_doc(preset)))
             set_path(doc, "tariff.bill", None)
@@ -87,8 +91,13 @@ def _effective_tariff():
     from pvplanner.tariff import resolve_tariff
 
     doc = state.doc()
+    data = dict(get_path(doc, "tariff") or {})
+    if data.get("preset") in AUTO_PRESETS and data.get("custom") is None:
+        data["preset"] = site_rules.effective_preset_id()
+        if data["preset"] is None:  # no preset for the site's province: the plan says so
+            return None
     try:
-        choice = TariffChoice.model_validate(get_path(doc, "tariff") or {})
+        choice = TariffChoice.model_validate(data)
         return resolve_tariff(choice).tariff
     except Exception as exc:  # noqa: BLE001 - shown next to the tariff inputs
         problem = state.problem_from_exception(exc)
@@ -139,12 +148,18 @@ def _tariff_section() -> None:
     doc = state.doc()
     left, right = st.columns([2, 3], gap="large")
     with left:
-        choice("tariff.preset", t("tariff.tariff.preset"), list(_presets()["id"]),
-               labels=_preset_label, on_change=_on_preset_change)
-        preset = get_path(doc, "tariff.preset")
+        choice("tariff.preset", t("tariff.tariff.preset"), [None, *_presets()["id"]],
+               labels=_preset_label, on_change=_on_preset_change,
+               help=t("tariff.tariff.preset_help"))
+        site_rules.other_province_warning()
+        preset = site_rules.effective_preset_id()
         facts = tariff_inputs.version_panel(preset) if preset else None
         if facts is not None:
             tariff_inputs.user_section(facts)
+        if get_path(doc, "tariff.preset") in AUTO_PRESETS:
+            if site_rules.effective_preset_id() != preset:
+                st.rerun()  # the user's size (just entered) picks another preset: show it
+            site_rules.pick_caption()
         tariff_inputs.buyer_section()
         if "edit_prices" not in st.session_state:
             st.session_state["edit_prices"] = get_path(doc, "tariff.custom") is not None
@@ -419,7 +434,8 @@ def _constraints_section() -> None:
                placeholder=t("tariff.goals.no_limit"))
         number("constraints.min_self_consumption_ratio", t("tariff.goals.min_self"),
                optional=True, scale=100, min_value=0, max_value=100, step=5.0, format="%.0f",
-               where=a, placeholder=t("tariff.goals.no_limit"))
+               where=a, placeholder=t("tariff.goals.no_limit"),
+               help=t("tariff.goals.min_self_help"))
         number("constraints.interconnection_limit_kw", t("tariff.goals.interconnection"),
                optional=True, min_value=1, step=50.0, format="%.0f", where=b,
                placeholder=t("tariff.goals.no_limit"))
@@ -432,6 +448,7 @@ def _constraints_section() -> None:
         number("constraints.solver_time_limit_s", t("tariff.goals.time_limit"), min_value=1,
                max_value=600, step=1.0, format="%.0f", where=b,
                help=t("tariff.goals.time_limit_help"))
+    site_rules.project_section()
 
 
 def render() -> None:

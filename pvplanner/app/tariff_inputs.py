@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import pvplanner.app.state as state
+from pvplanner.app.site_rules import effective_preset_id
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.widgets import check, choice, fmt, number, slot, t, text
 
@@ -156,7 +157,7 @@ def _preset_prices(preset_id: str) -> dict[str, Any]:
 
 def _start_bill() -> None:
     doc = state.doc()
-    preset = get_path(doc, "tariff.preset")
+    preset = effective_preset_id()  # named, or the site province's
     if get_path(doc, "tariff.bill") is None and preset:
         set_path(doc, "tariff.bill", _preset_prices(preset))
         set_path(doc, "tariff.custom", None)

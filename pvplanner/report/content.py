@@ -705,6 +705,7 @@ _CATEGORY_KEYS = {
     "export": "assumptions.cat_export", "emission": "assumptions.cat_emission",
     "assets": "assumptions.cat_assets", "finance": "assumptions.cat_finance",
     "pv": "assumptions.cat_pv", "optimizer": "assumptions.cat_optimizer",
+    "project": "assumptions.cat_project",
 }
 
 

@@ -28,6 +28,7 @@ from pvplanner.scenario.site import (
     BatteryOptions,
     Constraints,
     LoadInput,
+    ProjectInputs,
     Site,
     WeatherChoice,
 )
@@ -60,7 +61,10 @@ class TariffChoice(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     preset: str | None = Field(
-        "zhejiang_2026_general_ci", description="Preset id (pvplanner.tariff.list_tariff_presets)"
+        None,
+        description="Preset id (pvplanner.tariff.list_tariff_presets); empty or 'auto': the "
+        "site province's preset for the user's size (large industry from 315 kVA, by "
+        "transformer_kva, a 35 kV+ connection or the load's peak)",
     )
     version: str | None = Field(
         None,
@@ -113,8 +117,6 @@ class TariffChoice(BaseModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> TariffChoice:
-        if self.preset is None and self.custom is None and self.bill is None:
-            raise ValueError("tariff: give a preset id, a custom tariff or prices from a bill")
         if self.custom is not None and self.bill is not None:
             raise ValueError("tariff: give a custom tariff or prices from a bill, not both")
         if self.buyer == "market" and self.custom is None and self.bill is None:
@@ -145,6 +147,7 @@ class Scenario(BaseModel):
     pv: PVModelSettings = Field(default_factory=PVModelSettings)
     load: LoadInput
     tariff: TariffChoice = Field(default_factory=TariffChoice)
+    project: ProjectInputs = Field(default_factory=ProjectInputs)
     battery: BatteryOptions = Field(default_factory=BatteryOptions)
     constraints: Constraints = Field(default_factory=Constraints)
     finance: FinanceInputs = Field(default_factory=FinanceInputs)

@@ -1,7 +1,7 @@
 """Scenario inputs owned by the planner itself: site, weather choice, load source, battery,
-constraints and objective. Technology, tariff, finance and carbon inputs are defined beside
-the code that uses them (``pv``, ``tariff``, ``finance``, ``carbon``) and composed in
-:mod:`pvplanner.scenario.model`.
+grid connection (project), constraints and objective. Technology, tariff, finance and
+carbon inputs are defined beside the code that uses them (``pv``, ``tariff``, ``finance``,
+``carbon``) and composed in :mod:`pvplanner.scenario.model`.
 """
 
 from __future__ import annotations
@@ -107,6 +107,33 @@ class BatteryOptions(_Model):
         return self
 
 
+class ProjectInputs(_Model):
+    """How the plant connects to the grid: the facts 国能发新能规〔2025〕7号 sorts it by.
+
+    The connection voltage sets the category (general C&I: 10 kV (20 kV) or below, up to
+    6 MW; large C&I: 35 kV up to 20 MW, 66 / 110 kV up to 50 MW; ``data/pv_categories.csv``),
+    which caps the capacity the optimizer may choose and the modes the plant may use.
+    """
+
+    grid_voltage_kv: float | None = Field(
+        None, gt=0, le=1000,
+        description="Voltage of the grid connection point [kV] (0.4, 10, 20, 35, 66 or 110); "
+                    "empty: 10 kV (20 kV) or below assumed, i.e. general C&I",
+    )
+    connection_mode: Literal["self_use", "surplus_export", "full_export"] | None = Field(
+        None,
+        description="self_use: 全部自发自用 (zero export); surplus_export: 自发自用余电上网; "
+                    "full_export: 全额上网 (not open to C&I); empty: surplus export where the "
+                    "category allows it, else self-use",
+    )
+    spot_market_continuous: bool | None = Field(
+        None,
+        description="Whether the province's electricity spot market runs continuously "
+                    "(large C&I may export only there); empty: data/pv_province_rules.csv, "
+                    "unknown counting as no",
+    )
+
+
 class Constraints(_Model):
     """Limits on the design and the objective to optimize."""
 
@@ -118,7 +145,11 @@ class Constraints(_Model):
     min_total_kwp: float = Field(0.0, ge=0)
     max_total_kwp: float | None = Field(None, gt=0)
     capital_budget: float | None = Field(None, gt=0, description="Max capex [currency]")
-    min_self_consumption_ratio: float | None = Field(None, ge=0, le=1)
+    min_self_consumption_ratio: float | None = Field(
+        None, ge=0, le=1,
+        description="Share of the year's PV output the site must use itself [fraction]; the "
+                    "plan enforces the larger of it and the province's minimum (7号)",
+    )
     min_renewable_share: float | None = Field(None, ge=0, le=1)
     co2_reduction_target_tco2: float | None = Field(
         None, ge=0, description="Year-1 avoided tCO2 required (min_cost_for_co2)"
