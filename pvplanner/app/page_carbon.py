@@ -322,7 +322,8 @@ def _footprint_section(result) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t("carbon.footprint.factors",
                  factor=f.number(footprint.factor_kgco2e_per_kwh, 4),
-                 source=plain(footprint.factor_source), date=footprint.factor_date or t("common.none"),
+                 source=plain(footprint.factor_source),
+                 date=footprint.factor_date or t("common.none"),
                  status=t("common.status." + footprint.factor_status),
                  location=f.number(footprint.scope2_location_kgco2_per_kwh, 4),
                  residual=f.number(footprint.scope2_residual_kgco2_per_kwh, 4)))

@@ -850,7 +850,8 @@ def build_proposal(
     date_text = (f"{date.year}年{date.month}月{date.day}日" if lang == "zh"
                  else date.strftime("%d %B %Y").lstrip("0"))
     kpis = _kpis(c)
-    sections = [_summary(c, kpis), _design(c), _energy(c), _bills(c), _finance(c), *_measures(c), _carbon(c),
+    sections = [_summary(c, kpis), _design(c), _energy(c), _bills(c), _finance(c),
+                *_measures(c), _carbon(c),
                 _assumptions(c), _disclaimer(c)]
     for number, section in enumerate(sections, start=1):
         section.number = number
