@@ -30,7 +30,7 @@ from pvplanner.finance.sensitivity import design_tornado
 from pvplanner.flows import EnergyFlows, energy_flows, specific_yield_kwh_per_kwp
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
 from pvplanner.load.measures import MeasureApplication
-from pvplanner.messages import Message, weather_notes
+from pvplanner.messages import Message, bilingual, weather_notes
 from pvplanner.plan_measures import footprint_outcome, measure_outcome, measures_on_load
 from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
 from pvplanner.pv.site_weather import load_weather
@@ -355,7 +355,8 @@ def _tariff_and_version(scenario: Scenario) -> TariffDecision:
         resolved.tariff, override, site_province=site.province,
         export_limit_kw=scenario.constraints.export_limit_kw, commissioning_date=start,
     )
-    elsewhere = other_province_note(resolved.tariff.id, resolved.tariff.region, site.province)
+    name = bilingual(resolved.tariff.name, resolved.tariff.name_zh or resolved.tariff.name)
+    elsewhere = other_province_note(name, resolved.tariff.region, site.province)
     notes = (*resolved.notes, *([elsewhere] if elsewhere else []), *project.notes)
     return TariffDecision(apply_export_policy(resolved.tariff, policy), resolved, project,
                           pick, tuple(notes))
@@ -666,12 +667,14 @@ def _project_outcome(scenario: Scenario, prepared: Prepared,
     if not (cap < min(roof, user) and total_kwp >= cap * (1 - 1e-6)):
         return project
     row = project.category
-    note = (f"{PROJECT_RULE} Art. 4: the design is held at {cap:,.0f} kWp, the limit of "
-            f"{row.short_name} distributed PV at {row.voltage_text}; the roof would take "
-            f"{roof:,.0f} kWp")
+    values = {"rule": PROJECT_RULE, "cap": cap, "category": row.category_name,
+              "voltage": row.voltage_name, "roof": roof}
+    text = ("{rule} Art. 4: the design is held at {cap:,.0f} kWp, the limit of {category} at "
+            "{voltage}; the roof would take {roof:,.0f} kWp")
     bigger = larger_category(row)
-    if bigger is not None:
-        note += f" (for more, {other_text(bigger)}: set project.grid_voltage_kv)"
+    note = (Message.of("notes.project.capacity_held", text, **values) if bigger is None else
+            Message.of("notes.project.capacity_held_more", text + " (for more, {other}: set "
+                       "project.grid_voltage_kv)", other=other_text(bigger), **values))
     return replace(project, capacity_binding=True, notes=(*project.notes, note))
 
 

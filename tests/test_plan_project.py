@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import pvplanner
+from pvplanner.display.messages import render
 from pvplanner.errors import PlannerInputError
 from pvplanner.pipeline import scenario_tariff_decision
 from pvplanner.scenario.model import demo_scenario, parse_scenario
@@ -64,6 +65,9 @@ def test_a_tariff_of_another_province_than_the_site_is_warned(demo_doc):
     result = pvplanner.plan(moved, with_npv_curve=False)
     warning = [w for w in result.warnings if "is Zhejiang's but the site is in Jiangsu" in w]
     assert warning and "tariff.preset" in warning[0]
+    # ... and in the reader's language: the note carries its catalogue key.
+    note = next(n for n in result.notes if n.key == "notes.tariff.other_province")
+    assert "属于浙江，而厂址位于江苏" in render(note, "zh")
     assert result.assumption("tariff.preset_choice").value == "named"
 
 

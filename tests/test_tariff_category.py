@@ -29,6 +29,16 @@ def test_a_7_mw_plant_at_10_kv_is_not_general_ci_and_the_message_names_the_rule(
         category_for(10, 8000, on_date=DAY)
 
 
+def test_the_refusal_reads_in_chinese_too():
+    from pvplanner.display.messages import render
+
+    with pytest.raises(PlannerInputError) as info:
+        category_for(10, 7000, on_date=DAY)
+    zh = render(info.value, "zh")
+    assert "不属于一般工商业分布式光伏" in zh and "国能发新能规〔2025〕7号第四条" in zh
+    assert "6 兆瓦" in zh and "35 千伏" in zh
+
+
 def test_the_limits_are_inclusive_and_follow_the_voltage():
     assert category_for(10, 6000, on_date=DAY).category == "general_ci"  # 不超过 6 MW
     assert category_for(20, 6000, on_date=DAY).category == "general_ci"  # 10 kV (20 kV)

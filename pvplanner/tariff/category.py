@@ -50,6 +50,8 @@ from typing import Literal
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
+from pvplanner.tariff.province import province_label
 from weather.datafiles import data_path
 
 __all__ = [
@@ -142,6 +144,21 @@ class CategoryRow:
         if self.voltage_min_kv == self.voltage_max_kv:
             return f"{self.voltage_max_kv:g} kV"
         return f"{self.voltage_max_kv:g} kV ({self.voltage_min_kv:g} kV)"
+
+    @property
+    def voltage_name(self) -> dict[str, str]:
+        """:attr:`voltage_text` in both languages (a message value)."""
+        if self.voltage_min_kv <= 0:
+            return bilingual(self.voltage_text, "10（20）千伏及以下")
+        if self.voltage_min_kv == self.voltage_max_kv:
+            return bilingual(self.voltage_text, f"{self.voltage_max_kv:g} 千伏")
+        return bilingual(self.voltage_text,
+                         f"{self.voltage_max_kv:g}（{self.voltage_min_kv:g}）千伏")
+
+    @property
+    def category_name(self) -> dict[str, str]:
+        """``general C&I distributed PV`` / ``一般工商业分布式光伏`` (a message value)."""
+        return bilingual(f"{self.short_name} distributed PV", self.name_zh)
 
     def holds_on(self, day: dt.date) -> bool:
         """True if the row is in force on ``day``."""
@@ -375,24 +392,31 @@ def category_for(voltage_kv: float | None, capacity_kwp: float | None = None, *,
     """
     rows = _rows_on(on_date)
     if not rows:
-        raise PlannerInputError(f"{RULE} is not in force on {on_date}: no categories apply")
+        raise PlannerInputError(Message.of(
+            "errors.project.not_in_force", "{rule} is not in force on {day}: no categories apply",
+            rule=RULE, day=str(on_date)))
     if voltage_kv is None:
         row = next(r for r in rows if r.assumed_without_voltage)
     else:
         matches = [r for r in rows if r.covers(float(voltage_kv))]
         if not matches:
             top = max(r.voltage_max_kv for r in rows)
-            levels = "; ".join(f"{r.name} at {r.voltage_text} (up to {r.max_capacity_mw:g} MW)"
-                               for r in rows)
-            if voltage_kv > top:
-                why = (f"a connection above {top:g} kV is centralized PV, not distributed PV "
-                       f"({RULE} Art. 4)")
-            else:
-                why = f"{_voltage_text(voltage_kv)} is not a connection voltage of {RULE} Art. 4"
-            raise PlannerInputError(
-                f"project.grid_voltage_kv = {voltage_kv:g}: {why}; C&I distributed PV connects "
-                f"as {levels}",
-                field="project.grid_voltage_kv")
+            levels = bilingual(
+                "; ".join(f"{r.short_name} at {r.voltage_text} (up to {r.max_capacity_mw:g} MW)"
+                          for r in rows),
+                "；".join(f"{r.voltage_name['zh']}为{r.name_zh}（不超过 {r.max_capacity_mw:g} "
+                         "兆瓦）" for r in rows))
+            key, text = (
+                ("errors.project.voltage_centralized", "project.grid_voltage_kv = {voltage:g}: "
+                 "a connection above {top:g} kV is centralized PV, not distributed PV ({rule} "
+                 "Art. 4); C&I distributed PV connects as {levels}")
+                if voltage_kv > top else
+                ("errors.project.voltage_not_distributed", "project.grid_voltage_kv = "
+                 "{voltage:g}: {voltage:g} kV is not a connection voltage of {rule} Art. 4; C&I "
+                 "distributed PV connects as {levels}"))
+            raise PlannerInputError(Message.of(key, text, voltage=float(voltage_kv),
+                                               top=float(top), rule=RULE, levels=levels),
+                                    field="project.grid_voltage_kv")
         row = matches[0]
     limit = row.max_capacity_kwp(dc_ac_ratio)
     if capacity_kwp is not None and capacity_kwp > limit * (1 + 1e-9):
@@ -411,23 +435,31 @@ def larger_category(row: CategoryRow, capacity_kwp: float | None = None,
     return min(larger, key=lambda r: r.voltage_min_kv) if larger else None
 
 
-def other_text(row: CategoryRow) -> str:
-    """``connect at 35 kV (large C&I, up to 20 MW)``."""
-    return (f"connect at {row.voltage_text} ({row.short_name}, up to "
-            f"{row.max_capacity_mw:g} MW)")
+def other_text(row: CategoryRow) -> Message:
+    """``connect at 35 kV (large C&I, up to 20 MW)``, in both languages."""
+    return Message.of("errors.project.connect_at",
+                      "connect at {voltage} ({category}, up to {mw:g} MW)",
+                      voltage=row.voltage_name,
+                      category=bilingual(row.short_name, row.name_zh), mw=row.max_capacity_mw)
 
 
 def _too_large(row: CategoryRow, voltage_kv: float | None, capacity_kwp: float, limit: float,
-               rows: list[CategoryRow]) -> str:
-    where = (f"connected at {_voltage_text(voltage_kv)}" if voltage_kv is not None
-             else "with no connection voltage given (10 kV (20 kV) or below assumed)")
+               rows: list[CategoryRow]) -> Message:
+    where = (bilingual(f"connected at {_voltage_text(voltage_kv)}", f"接入 {voltage_kv:g} 千伏")
+             if voltage_kv is not None else
+             bilingual("with no connection voltage given (10 kV (20 kV) or below assumed)",
+                       "未给出并网电压（按 10（20）千伏及以下）"))
     other = larger_category(row, capacity_kwp, rows)
-    fix = f"build at most {limit:,.0f} kWp"
-    if other is not None:
-        fix += f", or {other_text(other)}"
-    return (f"a {capacity_kwp:,.0f} kWp plant {where} is not {row.short_name} distributed PV: "
-            f"{RULE} Art. 4 allows {row.short_name} at {row.voltage_text} up to "
-            f"{row.max_capacity_mw:g} MW; {fix}")
+    values = {"capacity": float(capacity_kwp), "where": where, "rule": RULE,
+              "category": bilingual(row.short_name, row.name_zh), "voltage": row.voltage_name,
+              "mw": row.max_capacity_mw, "limit": float(limit)}
+    text = ("a {capacity:,.0f} kWp plant {where} is not {category} distributed PV: {rule} "
+            "Art. 4 allows {category} at {voltage} up to {mw:g} MW; build at most {limit:,.0f} "
+            "kWp")
+    if other is None:
+        return Message.of("errors.project.too_large", text, **values)
+    return Message.of("errors.project.too_large_or", text + ", or {other}", other=other_text(other),
+                      **values)
 
 
 # --------------------------------------------------------------------------- decision
@@ -496,9 +528,11 @@ def project_rules(
     rows = _rows_on(on_date)
     if not rows or (country or "CN").upper() != "CN":
         mode_used = "self_use" if export_forced_off else "surplus_export"
-        note = (f"{RULE} is not in force on {on_date}" if not rows else
-                f"{RULE} governs distributed PV in China, not in {country}")
-        note += ": its categories and modes are not checked"
+        note = (Message.of("notes.project.not_in_force", "{rule} is not in force on {day}: its "
+                           "categories and modes are not checked", rule=RULE, day=str(on_date))
+                if not rows else
+                f"{RULE} governs distributed PV in China, not in {country}: its categories "
+                "and modes are not checked")
         return ProjectRules(None, voltage_kv, mode_used, note,
                             min_self_consumption_share=user_min_share or None,
                             share_source="user input" if user_min_share else "",
@@ -506,17 +540,19 @@ def project_rules(
                             notes=() if rows else (note,))
     row = category_for(voltage_kv, min_total_kwp or None, on_date=on_date,
                        dc_ac_ratio=dc_ac_ratio)
-    short = row.short_name
+    category = row.category_name
     if mode == "full_export" and row.full_export != "yes":
-        raise PlannerInputError(
-            f"project.connection_mode = 'full_export' (全额上网): {RULE} does not let "
-            f"{short} distributed PV export all its output; use 'surplus_export' "
-            "(自发自用余电上网) or 'self_use' (全部自发自用)", field="project.connection_mode")
+        raise PlannerInputError(Message.of(
+            "errors.project.full_export", "project.connection_mode = 'full_export' (全额上网): "
+            "{rule} does not let {category} export all its output; use 'surplus_export' "
+            "(自发自用余电上网) or 'self_use' (全部自发自用)", rule=RULE, category=category),
+            field="project.connection_mode")
     if mode == "self_use" and export_requested:
-        raise PlannerInputError(
-            "project.connection_mode = 'self_use' (全部自发自用) exports nothing, but "
-            "tariff.export names a rule that pays for exports; remove tariff.export or choose "
-            "'surplus_export'", field="project.connection_mode")
+        raise PlannerInputError(Message.of(
+            "errors.project.self_use_with_export", "project.connection_mode = 'self_use' "
+            "(全部自发自用) exports nothing, but tariff.export names a rule that pays for "
+            "exports; remove tariff.export or choose 'surplus_export'"),
+            field="project.connection_mode")
     spot_row, spot, spot_from = None, False, ""
     if row.surplus_export == "spot_market_only":
         spot_row = province_rule(province, "spot_market_continuous", on_date)
@@ -526,17 +562,18 @@ def project_rules(
             spot, spot_from = spot_row.value == "yes", "data"
     may_export = row.surplus_export == "yes" or spot
     wants_export = mode == "surplus_export" or export_requested
-    place = _province_name(province)
+    place = _province_label(province)
     if wants_export and not may_export:
         field_name = ("project.connection_mode" if mode == "surplus_export"
                       else "tariff.export")
-        raise PlannerInputError(
-            f"{field_name}: {short} distributed PV (connected at {row.voltage_text}) may "
-            f"export only where the spot market runs continuously ({RULE}), and "
-            f"{place}'s is {_spot_text(spot_row, spot_from)}; plan it as full self-use "
-            "(project.connection_mode = 'self_use', no export rule), or set "
-            "project.spot_market_continuous = true if the grid company accepts its surplus "
-            "as a spot-market participant", field=field_name)
+        raise PlannerInputError(Message.of(
+            "errors.project.export_needs_spot", "{category} (connected at {voltage}) "
+            "may export only where the spot market runs continuously ({rule}), and "
+            "{province}'s is {spot}; plan it as full self-use (project.connection_mode = "
+            "'self_use', no export rule), or set project.spot_market_continuous = true if the "
+            "grid company accepts its surplus as a spot-market participant",
+            category=category, voltage=row.voltage_name, rule=RULE, province=place,
+            spot=_spot_text(spot_row, spot_from)), field=field_name)
     notes: list[str] = []
     if mode == "self_use":
         mode_used, reason = "self_use", "chosen in the scenario (project.connection_mode)"
@@ -545,11 +582,12 @@ def project_rules(
         reason = "exports are forbidden by the scenario (zero export, 防逆流)"
     elif not may_export:
         mode_used = "self_use"
-        reason = (f"{RULE}: {short} distributed PV may export only where the spot market runs "
-                  f"continuously, and {place}'s is {_spot_text(spot_row, spot_from)}: the plan "
-                  "is full "
-                  "self-use with zero export (set project.spot_market_continuous if the grid "
-                  "company accepts the surplus)")
+        reason = Message.of(
+            "notes.project.self_use_forced", "{rule}: {category} may export only where the spot "
+            "market runs continuously, and {province}'s is {spot}: the plan is full self-use "
+            "with zero export (set project.spot_market_continuous if the grid company accepts "
+            "the surplus)", rule=RULE, category=category, province=place,
+            spot=_spot_text(spot_row, spot_from))
         notes.append(reason)
     else:
         mode_used = "surplus_export"
@@ -577,17 +615,19 @@ def project_rules(
         notes=tuple(notes))
 
 
-def _province_name(province: str | None) -> str:
-    return province.strip() if province and province.strip() else "the site's province"
+def _province_label(province: str | None) -> dict[str, str] | Message:
+    if province and province.strip():
+        return province_label(province)
+    return Message.of("notes.project.site_province", "the site's province")
 
 
-def _spot_text(row: ProvinceRule | None, origin: str = "data") -> str:
+def _spot_text(row: ProvinceRule | None, origin: str = "data") -> Message:
+    """How the province's spot market runs, as a message value."""
     if origin == "user":
-        return "not running continuously (project.spot_market_continuous = false)"
-    if row is None:
-        return "not running continuously"
-    if row.value == "yes":
-        return "running continuously"
-    if row.value == "no":
-        return "not running continuously"
-    return f"not known to run continuously ({row.reason})" if row.reason else "unknown"
+        return Message.of("notes.project.spot_user_no", "not running continuously "
+                          "(project.spot_market_continuous = false)")
+    if row is not None and row.value == "yes":
+        return Message.of("notes.project.spot_yes", "running continuously")
+    if row is None or row.value == "no":
+        return Message.of("notes.project.spot_no", "not running continuously")
+    return Message.of("notes.project.spot_unknown", "not known to run continuously")

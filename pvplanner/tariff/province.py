@@ -39,11 +39,12 @@ from functools import cache
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
 from pvplanner.tariff.versions import preset_file, preset_ids, preset_versions
 from weather.datafiles import data_path
 
 __all__ = ["AUTO_PRESETS", "PresetPick", "default_preset", "other_province_note",
-           "province_name", "same_province"]
+           "province_label", "province_name", "same_province"]
 
 #: Connections at this voltage and above serve large (two-part) users [kV].
 LARGE_USER_VOLTAGE_KV = 35.0
@@ -109,6 +110,31 @@ def province_name(name: str | None) -> str:
     return _names().get(text.lower() if text.isascii() else text, "")
 
 
+@cache
+def _chinese() -> dict[str, str]:
+    """English province name -> Chinese name."""
+    table = pd.read_csv(data_path("province_grid_region.csv"), dtype=str,
+                        keep_default_na=False, usecols=["province", "province_zh"])
+    names = {english: chinese for english, chinese in zip(table["province"],
+                                                           table["province_zh"], strict=True)}
+    names["Inner Mongolia"] = "内蒙古"
+    return names
+
+
+def province_label(name: str | None) -> dict[str, str]:
+    """A province as a message value in both languages (as given when not recognised).
+
+    Examples
+    --------
+    >>> province_label("江苏")
+    {'en': 'Jiangsu', 'zh': '江苏'}
+    """
+    english = province_name(name)
+    if not english:
+        return bilingual((name or "").strip())
+    return bilingual(english, _chinese().get(english, english))
+
+
 def same_province(a: str | None, b: str | None) -> bool:
     """True if two names are the same province (unknown names compare as written)."""
     left, right = province_name(a), province_name(b)
@@ -167,12 +193,17 @@ def default_preset(province: str | None, on_date: dt.date, *,
     english = province_name(province)
     mine = [p for p, f in presets.items() if english and f.region == english]
     if not mine:
-        what = (f"site.province {province!r} has no tariff preset" if (province or "").strip()
-                else "site.province is not given, so no tariff preset can follow it")
-        raise PlannerInputError(
-            f"{what}; presets exist for {', '.join(regions)}: name one in tariff.preset, or "
-            "type the prices of a bill in tariff.bill with the hours of its periods",
-            field="tariff.preset")
+        listed = bilingual(", ".join(regions), "、".join(_chinese().get(r, r) for r in regions))
+        fix = ("; presets exist for {regions}: name one in tariff.preset, or type the prices "
+               "of a bill in tariff.bill with the hours of its periods")
+        if (province or "").strip():
+            message = Message.of("errors.tariff.no_province_preset",
+                                 "site.province '{province}' has no tariff preset" + fix,
+                                 province=province_label(province), regions=listed)
+        else:
+            message = Message.of("errors.tariff.no_site_province", "site.province is not given, "
+                                 "so no tariff preset can follow it" + fix, regions=listed)
+        raise PlannerInputError(message, field="tariff.preset")
     large = [p for p in mine if presets[p].customer_class == "large_industry"]
     general = [p for p in mine if presets[p].customer_class != "large_industry"]
     reference = presets[(large or general)[0]].eligibility
@@ -207,14 +238,22 @@ def default_preset(province: str | None, on_date: dt.date, *,
                       f"site province {english}: {rule}", basis, value, threshold)
 
 
-def other_province_note(tariff_id: str, tariff_region: str | None,
-                        site_province: str | None) -> str | None:
+def other_province_note(tariff: str | dict[str, str], tariff_region: str | None,
+                        site_province: str | None) -> Message | None:
     """The warning for a tariff of another province than the site's, or None.
+
+    Parameters
+    ----------
+    tariff : str or dict
+        The tariff's name (``{"en": ..., "zh": ...}`` for both languages).
+    tariff_region, site_province : str or None
+        The tariff's province and the site's.
 
     Examples
     --------
-    >>> other_province_note("zhejiang_2026_general_ci", "Zhejiang", "Jiangsu")[:40]
-    'tariff zhejiang_2026_general_ci is Zheji'
+    >>> note = other_province_note("Zhejiang general C&I", "Zhejiang", "Jiangsu")
+    >>> note.key, str(note)[:33]
+    ('notes.tariff.other_province', 'tariff Zhejiang general C&I is Zh')
     >>> other_province_note("x", "Zhejiang", "浙江") is None
     True
     """
@@ -222,6 +261,8 @@ def other_province_note(tariff_id: str, tariff_region: str | None,
         return None
     if same_province(tariff_region, site_province):
         return None
-    return (f"tariff {tariff_id} is {tariff_region}'s but the site is in {site_province}: a "
-            f"factory pays its own province's tariff; leave tariff.preset empty to plan on "
-            f"{site_province}'s, or name one of its presets")
+    return Message.of(
+        "notes.tariff.other_province", "tariff {tariff} is {region}'s but the site is in {site}: "
+        "a factory pays its own province's tariff; leave tariff.preset empty to plan on "
+        "{site}'s, or name one of its presets", tariff=tariff,
+        region=province_label(tariff_region), site=province_label(site_province))
