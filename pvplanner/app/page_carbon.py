@@ -190,7 +190,7 @@ def _outputs(result) -> None:
                  column_config={name: st.column_config.NumberColumn(format="localized")
                                 for key, name in shown.items()
                                 if key not in ("credit_scheme",)})
-    from pvplanner.spreadsheet import csv_safe_frame
+    from pvplanner.guard.cells import csv_safe_frame
 
     st.download_button(t("carbon.ledger.download"),
                        csv_safe_frame(ledger).to_csv().encode("utf-8-sig"),

@@ -164,7 +164,7 @@ def _quality_report() -> None:
     from pathlib import Path
 
     from pvplanner.app.uploads import upload_dir
-    from pvplanner.confine import OutsideFolderError, confined_path
+    from pvplanner.guard.paths import OutsideFolderError, confined_path
 
     names = st.session_state.setdefault("_meter_names", {})
     try:  # only a file inside the user's upload folder is read

@@ -6,7 +6,7 @@ display formats, so the customer's analyst can recompute anything. Data sheets h
 header rows: labels in the proposal's language, then the field names of the Result.
 
 Text that came from a user (site and plane names, any string of the scenario) is written
-as a string cell, never a formula (:mod:`pvplanner.spreadsheet`): a string cell is not
+as a string cell, never a formula (:mod:`pvplanner.guard.cells`): a string cell is not
 evaluated however it starts (``=HYPERLINK(...)`` stays text), so text is shown exactly as
 typed, with no apostrophe in front. XlsxWriter writes the 8760-row sheet several times
 faster than openpyxl.
@@ -30,7 +30,7 @@ from pvplanner.report.charts import COLORS
 from pvplanner.report.model import Proposal, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
-from pvplanner.spreadsheet import sheet_text, write_cell
+from pvplanner.guard.cells import sheet_text, write_cell
 
 #: Sheet names (stable English names: scripts and tests look them up; the labels inside are
 #: translated, and a Chinese workbook names its sheets in Chinese: :func:`sheet_names`).
@@ -56,7 +56,7 @@ HEADER_ROWS = 2
 
 
 def safe_text(value: Any) -> str:
-    """Text for a string cell (:func:`pvplanner.spreadsheet.sheet_text`): written with
+    """Text for a string cell (:func:`pvplanner.guard.cells.sheet_text`): written with
     ``write_string`` it is never a formula, so it needs no apostrophe."""
     return sheet_text(value)
 

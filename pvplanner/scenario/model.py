@@ -21,7 +21,7 @@ from pvplanner.carbon.accounting import CarbonInputs
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
 from pvplanner.messages import Message, bilingual
-from pvplanner.nesting import nesting_depth
+from pvplanner.guard.nesting import nesting_depth
 from pvplanner.pv.models import PVModelSettings, RoofPlane
 from pvplanner.scenario.measures import MeasureChoice, ProductionInput
 from pvplanner.scenario.site import (

@@ -12,7 +12,7 @@ The steps, each in its own module and each reported:
 1. bytes -> table (:mod:`~pvplanner.load.meter.table`, :mod:`~pvplanner.load.meter.xlsx`):
    XLSX (openpyxl, capped in rows, cells and time) or delimited text in UTF-8 (with or
    without BOM), GBK, GB18030 or UTF-16; the header row is found by the first row that holds
-   a date and a number. The file is read once, size-limited, by :func:`pvplanner.files.read_limited`.
+   a date and a number. The file is read once, size-limited, by :func:`pvplanner.guard.files.read_limited`.
 2. columns (:mod:`~pvplanner.load.meter.columns`): a timestamp column (or a date and a time
    column) and a value column, by header words (时间/日期/时刻, 有功功率/电量/用电量/正向有功,
    time/kW/kWh...) and by content.
@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import LoadFileError, PlannerInputError
-from pvplanner.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, read_limited
+from pvplanner.guard.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, read_limited
 from pvplanner.load.meter.calendar import map_to_typical_year, resample
 from pvplanner.load.meter.clean import (
     build_grid,
@@ -122,7 +122,7 @@ def read_meter_file(
         ``(date_column, time_column)``; default detected.
     value_column : str or int, optional
         Header name or 0-based position of the value column; default detected.
-    max_bytes : int, default :data:`pvplanner.files.MAX_FILE_BYTES` (50 MB)
+    max_bytes : int, default :data:`pvplanner.guard.files.MAX_FILE_BYTES` (50 MB)
         Larger inputs are refused [bytes]; XLSX sheets are capped in rows, cells and time
         as well (:mod:`pvplanner.load.meter.xlsx`).
     timezone : str, optional

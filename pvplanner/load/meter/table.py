@@ -1,6 +1,6 @@
 """Bytes -> a table: rows of cells, the header row and the body.
 
-CSV/TXT in any delimiter (``,`` ``;`` tab ``|``) and encoding :func:`pvplanner.files.decode_text`
+CSV/TXT in any delimiter (``,`` ``;`` tab ``|``) and encoding :func:`pvplanner.guard.files.decode_text`
 knows, or an XLSX sheet (:mod:`pvplanner.load.meter.xlsx`, which caps rows, cells and time).
 The header is the row above the first row that holds a date/time and a number (merged with
 a units row below it); rows keep their 1-based file line or sheet row for messages.
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import LoadFileError
-from pvplanner.files import decode_text
+from pvplanner.guard.files import decode_text
 from pvplanner.load.meter.xlsx import read_sheet_rows
 from pvplanner.messages import Message
 
