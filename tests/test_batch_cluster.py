@@ -174,17 +174,10 @@ def _check_every_site_once(out: Path, sites: Path) -> pd.DataFrame:
     return table
 
 
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("cluster-sites") / "sites.csv"
-    path.write_text(_sites_text(), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("dask-cluster")
-    running = Cluster(folder)
+@pytest.fixture
+def cluster(tmp_path):
+    running = Cluster(tmp_path / "cluster")
+    running.folder.mkdir()
     try:
         running.start_scheduler()
         running.start_worker("w1")
@@ -195,36 +188,27 @@ def cluster(tmp_path_factory):
         running.stop()
 
 
-@pytest.fixture(scope="module")
-def killed_worker_run(cluster, sites, tmp_path_factory):
+def _run_killing_a_worker(cluster: Cluster, sites: Path, out: Path) -> None:
     """A batch on two workers during which the busy worker ``w2`` is SIGKILLed."""
-    out = tmp_path_factory.mktemp("killed-worker") / "out"
     run = cluster.batch(sites, out)
     _wait_for_sites(run, out, 2)  # under way: workers warm, results coming in
     address = cluster.workers()["w2"]
     busy = cluster.client.processing(workers=[address])[address]
     done_at_kill = _done(out)
     cluster.kill("w2")
-    still_running = run.poll() is None
-    summary = _finish(run)
-    return out, summary, {"busy": busy, "done_at_kill": done_at_kill,
-                          "still_running": still_running, "workers_after": cluster.workers()}
-
-
-def test_worker_killed_mid_run_loses_no_site(killed_worker_run, cluster, sites):
-    out, summary, kill = killed_worker_run
     # The kill really hit a worker with work in hand while the batch was running.
-    assert kill["busy"], "w2 held no task when it was killed"
-    assert kill["still_running"] and kill["done_at_kill"] < SITE_COUNT
-    assert set(kill["workers_after"]) == {"w1"}
+    assert busy, "w2 held no task when it was killed"
+    assert run.poll() is None and done_at_kill < SITE_COUNT
+    summary = _finish(run)
+    assert set(cluster.workers()) == {"w1"}
     assert summary["workers"] == 2 and summary["scheduler"] == cluster.address
     assert (summary["sites"], summary["ok"], summary["failed"]) == (SITE_COUNT, SITE_COUNT, 0)
     assert (summary["planned"], summary["resumed"]) == (SITE_COUNT, 0)
     _check_every_site_once(out, sites)
 
 
-def test_finished_batch_run_again_resumes_everything(killed_worker_run, cluster, sites):
-    out, _, _ = killed_worker_run
+def _run_again(cluster: Cluster, sites: Path, out: Path) -> None:
+    """The same batch again: every site is resumed, no file is rewritten."""
     before = (out / "results.csv").read_bytes()
     stamps = {path.name: path.stat().st_mtime_ns for path in (out / "sites").glob("*.json")}
     summary = _finish(cluster.batch(sites, out))
@@ -233,22 +217,31 @@ def test_finished_batch_run_again_resumes_everything(killed_worker_run, cluster,
     assert {p.name: p.stat().st_mtime_ns for p in (out / "sites").glob("*.json")} == stamps
 
 
-def test_killed_batch_resumes_where_it_stopped(killed_worker_run, cluster, sites, tmp_path):
-    reference, _, _ = killed_worker_run
-    cluster.start_worker("w3")  # back to two workers
-    cluster.wait_for_workers({"w1", "w3"})
-    out = tmp_path / "out"
+def _kill_the_command_and_resume(cluster: Cluster, sites: Path, out: Path) -> None:
+    """The batch command SIGKILLed mid-run, then started again: it plans only the rest."""
     run = cluster.batch(sites, out)
     _wait_for_sites(run, out, 3)
-    os.killpg(run.pid, signal.SIGKILL)  # the batch command dies mid-run
+    os.killpg(run.pid, signal.SIGKILL)
     run.wait(TIMEOUT_S)
     done = _done(out)
     assert 3 <= done < SITE_COUNT, done
     assert not (out / "results.csv").exists()
-
     summary = _finish(cluster.batch(sites, out))
     assert (summary["resumed"], summary["planned"]) == (done, SITE_COUNT - done)
     assert (summary["ok"], summary["failed"]) == (SITE_COUNT, 0)
     _check_every_site_once(out, sites)
+
+
+def test_batch_survives_a_killed_worker_and_a_killed_command(cluster, tmp_path):
+    # One test (not three sharing a module fixture): under pytest -n 2 the phases would
+    # otherwise be spread over two processes, each starting its own cluster.
+    sites = tmp_path / "sites.csv"
+    sites.write_text(_sites_text(), encoding="utf-8")
+    first, second = tmp_path / "killed-worker", tmp_path / "killed-command"
+    _run_killing_a_worker(cluster, sites, first)
+    _run_again(cluster, sites, first)
+    cluster.start_worker("w3")  # back to two workers
+    cluster.wait_for_workers({"w1", "w3"})
+    _kill_the_command_and_resume(cluster, sites, second)
     # Killed worker, killed command, resumed: the same table as the first run.
-    assert (out / "results.csv").read_bytes() == (reference / "results.csv").read_bytes()
+    assert (second / "results.csv").read_bytes() == (first / "results.csv").read_bytes()
