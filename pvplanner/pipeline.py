@@ -73,10 +73,12 @@ from pvplanner.tariff.province import (
     PresetPick,
     default_preset,
     other_province_note,
+    province_label,
 )
 from solver.api import optimize
 from solver.curves import npv_curve
 from solver.result import SizingResult
+from weather.climatology import nearest_city
 from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 
 #: Points of the NPV-versus-capacity curve shown in the app and the proposal (each point is
@@ -334,14 +336,17 @@ def scenario_export_terms(scenario: Scenario) -> ExportTerms:
 def _tariff_and_version(scenario: Scenario) -> TariffDecision:
     choice = scenario.tariff
     site, start = scenario.site, scenario.analysis_start()
-    pick = None
+    pick, located = None, None
     if choice.custom is None and choice.preset in AUTO_PRESETS:
         # No preset named: the site province's preset for the user's size.
+        province, located = _tariff_province(scenario)
         voltage = scenario.project.grid_voltage_kv
         needs_peak = choice.transformer_kva is None and not (voltage and voltage >= 35)
-        pick = default_preset(site.province, start, transformer_kva=choice.transformer_kva,
+        pick = default_preset(province, start, transformer_kva=choice.transformer_kva,
                               voltage_kv=voltage,
                               peak_load_kw=_size_peak_kw(scenario) if needs_peak else None)
+        if located is not None:
+            pick = replace(pick, rule=f"{located}; {pick.rule}")
         choice = choice.model_copy(update={"preset": pick.preset_id})
     # The preset version in force on the start date, bill-typed prices or a custom tariff.
     resolved = resolve_tariff(choice, on_date=start)
@@ -357,9 +362,27 @@ def _tariff_and_version(scenario: Scenario) -> TariffDecision:
     )
     name = bilingual(resolved.tariff.name, resolved.tariff.name_zh or resolved.tariff.name)
     elsewhere = other_province_note(name, resolved.tariff.region, site.province)
-    notes = (*resolved.notes, *([elsewhere] if elsewhere else []), *project.notes)
+    notes = (*([located] if located else []), *resolved.notes,
+             *([elsewhere] if elsewhere else []), *project.notes)
     return TariffDecision(apply_export_policy(resolved.tariff, policy), resolved, project,
                           pick, tuple(notes))
+
+
+def _tariff_province(scenario: Scenario) -> tuple[str | None, Message | None]:
+    """The province whose tariff a scenario without a preset follows: ``site.province``, or
+    for a site in China without one, the province of the nearest city of the climate table
+    (said in a note, which also asks for the province)."""
+    site = scenario.site
+    if (site.province or "").strip() or (site.country or "CN").upper() != "CN":
+        return site.province, None
+    city = nearest_city(site.latitude, site.longitude)
+    if city.country != "China" or not city.province:
+        return site.province, None
+    return city.province, Message.of(
+        "notes.tariff.province_from_city", "site.province is not given: the nearest city of "
+        "the climate table, {city} ({km:,.0f} km away), is in {province}, whose tariff is "
+        "used; give site.province", city=bilingual(city.city, city.city_zh or city.city),
+        km=float(city.distance_km or 0.0), province=province_label(city.province))
 
 
 def _project(scenario: Scenario, tariff: Tariff, start) -> ProjectRules:

@@ -87,6 +87,16 @@ def test_a_scenario_without_a_tariff_plans_on_the_provinces_preset_for_its_size(
     assert "peak load" in result.assumption("tariff.preset_choice").source
 
 
+def test_a_site_without_a_province_follows_the_nearest_citys_and_says_so(demo_doc):
+    data = copy.deepcopy(demo_doc)
+    data["site"]["province"] = None  # Hangzhou's coordinates only
+    decision = scenario_tariff_decision(parse_scenario(data))
+    assert decision.resolved.tariff.id == "zhejiang_2026_large_industry"
+    note = next(n for n in decision.notes if n.key == "notes.tariff.province_from_city")
+    assert "Hangzhou" in note and "give site.province" in note
+    assert "nearest city" in decision.pick.rule
+
+
 def test_a_province_without_presets_asks_for_a_tariff(demo_doc):
     with pytest.raises(PlannerInputError, match="'Shandong' has no tariff preset") as info:
         pvplanner.plan(_scenario(demo_doc, site={"province": "Shandong"}))
