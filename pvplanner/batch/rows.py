@@ -237,7 +237,9 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     return Draft(
         row=number, name=name, scenario=scenario, latitude=latitude, longitude=longitude,
         city=city, province=province, notes=cells.get("notes", ""),
-        template=load["template"], tariff=tariff.get("preset") or "custom", files=files,
+        template=load["template"], files=files,
+        # No preset named: the site province's (pvplanner.tariff.province), not a custom one.
+        tariff=tariff.get("preset") or ("custom" if tariff.get("custom") else "auto"),
     )
 
 
