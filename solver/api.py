@@ -54,7 +54,7 @@ from solver.highs import HighsSession, highs_available
 from solver.linear import LinearModel, Regime, SolveOutcome, regimes
 from solver.physical import gap_tolerance, greedy_flows, solve_physical
 from solver.problem import SizingProblem
-from solver.result import SizingResult, make_result
+from solver.result import SizingResult, binding_limits, make_result
 
 __all__ = ["BACKENDS", "OBJECTIVES", "optimize"]
 
@@ -133,6 +133,10 @@ class _Case:
         self.gap = 0.0  # objective - best bound of the last solve [currency]
         self.model_big_m = False  # the rule's big-M had no finite bound
         self.search = "lp"  # how the behind-the-meter rule was solved (solver.physical)
+        #: The HiGHS session of the last solve, kept when ``keep_session`` (a sweep of
+        #: :mod:`solver.curves` re-solves it from its optimal basis).
+        self.keep_session = False
+        self.session: HighsSession | None = None
 
     def solve(self) -> tuple[SolveOutcome, dict | None]:
         if self.method == "cbc":
@@ -159,6 +163,8 @@ class _Case:
             if out.status == "unbounded":
                 return out, None
         sess = HighsSession(model, time_limit=self.time_limit)
+        if self.keep_session:
+            self.session = sess
         seconds = 0.0
         if self.objective == "max_self_sufficiency":
             served = model.exprs["served_kwh"]
@@ -251,6 +257,25 @@ def optimize(
     InfeasibleProblemError
         The constraints cannot all hold; ``.conflicting`` names the groups.
     """
+    return _optimize(problem, objective, max_payback_years=max_payback_years,
+                     co2_target_tco2=co2_target_tco2, backend=backend,
+                     time_limit_seconds=time_limit_seconds,
+                     search_time_limit_seconds=search_time_limit_seconds)[0]
+
+
+def _optimize(
+    problem: SizingProblem,
+    objective: str = "max_npv",
+    *,
+    max_payback_years: float | None = None,
+    co2_target_tco2: float | None = None,
+    backend: str = "auto",
+    time_limit_seconds: float | None = None,
+    search_time_limit_seconds: float | None = None,
+    keep_sessions: bool = False,
+) -> tuple[SizingResult, list[_Case]]:
+    """:func:`optimize`, also returning the cases it solved (with their HiGHS sessions
+    when ``keep_sessions``; none when the closed form answered)."""
     target = _check_args(problem, objective, backend, max_payback_years, co2_target_tco2)
     for name, limit in (("time_limit_seconds", time_limit_seconds),
                         ("search_time_limit_seconds", search_time_limit_seconds)):
@@ -258,7 +283,7 @@ def optimize(
             raise SolverInputError(f"{name} must be a positive number of seconds, got {limit!r}")
     fixed = _fixed_pv_only(problem, objective, max_payback_years, target)
     if fixed is not None:
-        return fixed
+        return fixed, []
     method = _method(problem, backend)
     lp_objective = "max_self_sufficiency" if objective == "max_self_sufficiency" else "max_npv"
     # "No PV" competes with "PV built" only when the constraints allow no PV at all.
@@ -268,10 +293,13 @@ def optimize(
     notes: list[str] = []
     seconds = 0.0
     upper = -math.inf  # best NPV any case could still reach (its bound)
+    cases: list[_Case] = []
     for regime in regimes(problem):
         for pv_built in pv_cases:
             case = _Case(problem, regime, pv_built, method, lp_objective, max_payback_years,
                          target, time_limit_seconds, search_time_limit_seconds)
+            case.keep_session = keep_sessions
+            cases.append(case)
             out, flows = case.solve()
             if out.status == "error" and method != "cbc" and backend == "auto":
                 # HiGHS failed on this case: fall back to CBC.
@@ -325,7 +353,8 @@ def optimize(
             f"NPV ({gap / max(abs(best.npv), 1e-9):.2%}) may exist; raise the time limit"
         )
     return replace(best, status=status, solve_seconds=seconds, optimality_gap=gap,
-                   notes=tuple(dict.fromkeys(tuple(notes) + best.notes)))
+                   notes=tuple(dict.fromkeys(tuple(notes) + best.notes)),
+                   binding=binding_limits(problem, best)), cases
 
 
 def _fixed_pv_only(problem: SizingProblem, objective: str, max_payback_years: float | None,
@@ -356,7 +385,8 @@ def _fixed_pv_only(problem: SizingProblem, objective: str, max_payback_years: fl
     res = make_result(p, flows, regime_name="standard",
                       export_price_per_kwh=p.export_price_per_kwh, objective=objective,
                       backend="closed_form", seconds=0.0)
-    return replace(res, solve_seconds=time.perf_counter() - t0)
+    return replace(res, solve_seconds=time.perf_counter() - t0,
+                   binding=binding_limits(p, res))
 
 
 # ------------------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ each point is a warm-started re-solve. Without highspy each point is a full
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from solver.api import _check_args, _method, _unbounded_error, optimize
+from solver.api import _check_args, _method, _optimize, _unbounded_error, optimize
 from solver.build import build_model
 from solver.errors import InfeasibleProblemError, SolverInputError
 from solver.highs import HighsSession
@@ -24,7 +25,7 @@ from solver.physical import solve_physical
 from solver.problem import SizingProblem
 from solver.result import SizingResult, make_result
 
-__all__ = ["co2_frontier", "npv_curve"]
+__all__ = ["co2_frontier", "npv_curve", "optimize_with_curve"]
 
 
 def _row(res: SizingResult | None, **extra: float) -> dict:
@@ -51,10 +52,16 @@ class _Sweep:
     """Warm-started sweeps of one row over the cases (regime x PV built) of a problem."""
 
     def __init__(self, problem: SizingProblem, method: str, *, co2_target: float | None,
-                 max_payback_years: float | None, pv_cases: list[bool]) -> None:
+                 max_payback_years: float | None, pv_cases: list[bool],
+                 sessions: list[tuple[Regime, bool, LinearModel, HighsSession]] | None = None
+                 ) -> None:
         self.problem = problem
         self.method = method
         self.cases: list[tuple[Regime, bool, LinearModel, HighsSession]] = []
+        if sessions is not None:
+            # The sizing's own sessions, each at its optimal basis.
+            self.cases = list(sessions)
+            return
         for regime in regimes(problem):
             for pv_built in pv_cases:
                 model = build_model(problem, regime, reduce=method == "pv_only",
@@ -96,6 +103,98 @@ class _Sweep:
         return best
 
 
+def _values(total_kwp_values: Iterable[float]) -> list[float]:
+    values = [float(v) for v in total_kwp_values]
+    if any(not math.isfinite(v) or v < 0 for v in values):
+        raise SolverInputError("total_kwp_values must be finite and >= 0")
+    return values
+
+
+def optimize_with_curve(
+    problem: SizingProblem,
+    total_kwp_values: Iterable[float],
+    objective: str = "max_npv",
+    *,
+    max_payback_years: float | None = None,
+    co2_target_tco2: float | None = None,
+    backend: str = "auto",
+    time_limit_seconds: float | None = None,
+    search_time_limit_seconds: float | None = None,
+) -> tuple[SizingResult, pd.DataFrame]:
+    """:func:`~solver.api.optimize` and :func:`npv_curve` of the same problem, the curve
+    re-solved from the sizing's optimal basis.
+
+    With a battery, the NPV objective and no payback bound or CO2 target of its own, the
+    curve's points are solved in the sizing's own HiGHS sessions: each is the sizing LP
+    with one more row (the total kWp), re-solved by the dual simplex from the optimal
+    basis, nearest sizes first, instead of a second LP built and solved from scratch. A
+    point at the optimum's total size is the optimum itself. Otherwise the two calls are
+    made one after the other. The answers are those of the two functions.
+
+    Parameters
+    ----------
+    problem, objective, max_payback_years, co2_target_tco2, backend, time_limit_seconds,
+    search_time_limit_seconds
+        As for :func:`solver.api.optimize`.
+    total_kwp_values : iterable of float
+        As for :func:`npv_curve` [kWp].
+
+    Returns
+    -------
+    (SizingResult, pandas.DataFrame)
+        The optimum and the curve (columns of :func:`npv_curve`; ``attrs["seconds"]``
+        holds the curve's wall time [s]).
+    """
+    values = _values(total_kwp_values)
+    reuse = (objective == "max_npv" and max_payback_years is None
+             and co2_target_tco2 in (None, problem.min_co2_reduction_tco2)
+             and problem.battery.active)
+    sized, cases = _optimize(problem, objective, max_payback_years=max_payback_years,
+                             co2_target_tco2=co2_target_tco2, backend=backend,
+                             time_limit_seconds=time_limit_seconds,
+                             search_time_limit_seconds=search_time_limit_seconds,
+                             keep_sessions=reuse)
+    t0 = time.perf_counter()
+    built = [c for c in cases if c.pv_built]
+    if not reuse or not built or any(c.method != "highs" or c.session is None for c in built):
+        curve = npv_curve(problem, values, backend=backend)
+        curve.attrs["seconds"] = time.perf_counter() - t0
+        return sized, curve
+    sweep = _Sweep(problem, "highs", co2_target=None, max_payback_years=None, pv_cases=[True],
+                   sessions=[(c.regime, True, c.session.model, c.session) for c in built
+                             if c.session is not None])
+    rows_idx = sweep.add_rows("total_kwp")
+    start = [sess.h.getBasis() for _, _, _, sess in sweep.cases]
+    sw_none = None
+    at_optimum = sized.total_kwp
+    tol = 1e-9 * max(1.0, at_optimum)
+    rows: dict[int, dict] = {}
+    # Nearest sizes first, upwards from the optimum, then downwards from it again.
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    above = [i for i in order if values[i] >= at_optimum]
+    below = [i for i in reversed(order) if values[i] < at_optimum]
+    for part in (above, below):
+        for (_, _, _, sess), basis in zip(sweep.cases, start, strict=True):
+            sess.h.setBasis(basis)
+        for i in part:
+            v = values[i]
+            if abs(v - at_optimum) <= tol and (v > 0 or problem.costs.fixed_capex == 0):
+                rows[i] = _row(sized, total_kwp=v)
+                continue
+            if v == 0 and problem.costs.fixed_capex > 0:
+                if sw_none is None:
+                    sw_none = _Sweep(problem, "highs", co2_target=None, max_payback_years=None,
+                                     pv_cases=[False])
+                    idx_none = sw_none.add_rows("total_kwp")
+                res = sw_none.solve_best(idx_none, 0.0, 0.0)
+            else:
+                res = sweep.solve_best(rows_idx, v, v)
+            rows[i] = _row(res, total_kwp=v)
+    curve = pd.DataFrame([rows[i] for i in range(len(values))])
+    curve.attrs["seconds"] = time.perf_counter() - t0
+    return sized, curve
+
+
 def npv_curve(problem: SizingProblem, total_kwp_values: Iterable[float], *,
               backend: str = "auto") -> pd.DataFrame:
     """Optimal NPV at each fixed total PV size (for the NPV-vs-capacity chart).
@@ -122,9 +221,7 @@ def npv_curve(problem: SizingProblem, total_kwp_values: Iterable[float], *,
         point is the best physical design of its relaxation, not branched on) and
         ``kwp_<plane>`` columns.
     """
-    values = [float(v) for v in total_kwp_values]
-    if any(not math.isfinite(v) or v < 0 for v in values):
-        raise SolverInputError("total_kwp_values must be finite and >= 0")
+    values = _values(total_kwp_values)
     _check_args(problem, "max_npv", backend, None, None)
     method = _method(problem, backend)
     rows = []

@@ -394,6 +394,9 @@ class HighsSession:
         idx = np.asarray(self.model.integer, dtype=np.int32)
         k = int(idx.shape[0])
         t0 = time.perf_counter()
+        # The LP basis before the search, put back after it so that later LP solves (the
+        # NPV curve's points) start warm: a MIP run leaves no simplex basis behind.
+        lp_basis = h.getBasis() if k else None
         if k:
             h.changeColsIntegrality(k, idx, np.array([hs.HighsVarType.kInteger] * k))
         h.setOptionValue("mip_rel_gap", float(rel_gap))
@@ -415,6 +418,8 @@ class HighsSession:
         finally:
             if k:
                 h.changeColsIntegrality(k, idx, np.array([hs.HighsVarType.kContinuous] * k))
+                if lp_basis is not None and lp_basis.valid:
+                    h.setBasis(lp_basis)
             h.setOptionValue("time_limit",
                              float(self._time_limit) if self._time_limit is not None else math.inf)
         seconds = time.perf_counter() - t0

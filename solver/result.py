@@ -15,7 +15,11 @@ import pandas as pd
 
 from solver.problem import SizingProblem
 
-__all__ = ["Dispatch", "SizingResult", "make_result"]
+#: A design is at a limit when within this fraction of it [-] (LP solutions sit on their
+#: bounds to about 1e-9; a design stopped 0.1 % short of a limit is not held by it).
+BINDING_TOLERANCE = 1e-6
+
+__all__ = ["BINDING_TOLERANCE", "Dispatch", "SizingResult", "binding_limits", "make_result"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,10 @@ class SizingResult:
         Upper bound on how much higher the optimal NPV (or, for ``max_self_sufficiency``,
         the second-stage objective) can be than this design's [currency]: 0 when the
         problem is an LP, else what the behind-the-meter search left (``solver.physical``).
+    binding : tuple of str
+        The upper limits of the problem that the design reached (:func:`binding_limits`):
+        a larger or freer design was not allowed there, so the limit, not the economics,
+        set that part of the size.
     """
 
     status: str
@@ -123,6 +131,7 @@ class SizingResult:
     simple_payback_years: float
     notes: tuple[str, ...] = field(default=())
     optimality_gap: float = 0.0
+    binding: tuple[str, ...] = field(default=())
 
     @property
     def total_kwp(self) -> float:
@@ -278,3 +287,73 @@ def make_result(
         demand_savings_pw=c.pwf_energy * demand_sav, npv=npv,
         simple_payback_years=payback, notes=notes, optimality_gap=float(optimality_gap),
     )
+
+
+def binding_limits(problem: SizingProblem, result: SizingResult,
+                   tolerance: float = BINDING_TOLERANCE) -> tuple[str, ...]:
+    """The upper limits of ``problem`` that the design of ``result`` reached.
+
+    A limit is reached when the design is within ``tolerance`` (relative) of it. Names,
+    in this order:
+
+    ``plane_max_kwp:<plane name>``
+        A plane at its largest size (the roof is full).
+    ``max_total_kwp``, ``interconnection_limit_kw``, ``net_metering_limit_kw``
+        The total PV capacity at that limit (the last only in the net-metering regime).
+    ``capital_budget``
+        The capex (fixed capex included) at the budget.
+    ``battery_max_kwh``, ``battery_max_kw``, ``battery_max_c_rate``
+        The battery's energy or power at its largest, or its power at ``max_c_rate`` x
+        its energy.
+    ``export_limit_kw``
+        PV was curtailed in a step whose export was at the export limit (0 for zero
+        export), so the limit cost energy.
+
+    Parameters
+    ----------
+    problem : SizingProblem
+        The problem that was solved.
+    result : SizingResult
+        Its answer.
+    tolerance : float
+        Relative closeness to a limit that counts as reaching it [-].
+
+    Returns
+    -------
+    tuple of str
+    """
+    p = problem
+
+    def at(value: float, limit: float) -> bool:
+        return math.isfinite(limit) and value >= limit - tolerance * max(abs(limit), 1.0)
+
+    out = [f"plane_max_kwp:{name}"
+           for name, kwp, top in zip(p.plane_names, result.kwp_per_plane, p.plane_max_kwp,
+                                     strict=True)
+           if top > 0 and at(float(kwp), float(top))]
+    total = result.total_kwp
+    if total > 0 and at(total, p.max_total_kwp):
+        out.append("max_total_kwp")
+    if total > 0 and at(total, p.interconnection_limit_kw):
+        out.append("interconnection_limit_kw")
+    if (result.regime == "net_metering" and p.net_metering_limit_kw is not None
+            and total > 0 and at(total, p.net_metering_limit_kw)):
+        out.append("net_metering_limit_kw")
+    if result.capex > 0 and at(result.capex, p.capex_budget):
+        out.append("capital_budget")
+    b = p.battery
+    if b.active:
+        if result.battery_kwh > 0 and at(result.battery_kwh, b.max_kwh):
+            out.append("battery_max_kwh")
+        if result.battery_kw > 0 and at(result.battery_kw, b.max_kw):
+            out.append("battery_max_kw")
+        if result.battery_kw > 0 and at(result.battery_kw, b.max_c_rate * result.battery_kwh):
+            out.append("battery_max_c_rate")
+    d = result.dispatch
+    if math.isfinite(p.export_limit_kw):
+        scale = max(float(p.load_kw.max(initial=0.0)), 1.0)
+        held = (d.pv_to_grid >= p.export_limit_kw - tolerance * max(p.export_limit_kw, scale)) \
+            & (d.curtailed > tolerance * scale)
+        if held.any():
+            out.append("export_limit_kw")
+    return tuple(out)
