@@ -12,6 +12,7 @@ import pypdf
 import pypdfium2
 import pytest
 
+from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import NumberFormat
 from pvplanner.pipeline import plan
 from pvplanner.report import render_pdf
@@ -58,14 +59,15 @@ def test_pdf_text_has_section_titles(pdfs, lang):
     texts = Texts(lang)
     extracted = _pypdf_text(pdfs[lang])
     titles = [texts(f"sections.{key}") for key in SECTION_KEYS]
-    assert len(titles) == 8
+    assert len(titles) == 9
     for title in [texts("doc.title"), *titles]:
         assert _squeeze(title) in extracted, title
     if lang == "zh":
         # The Chinese titles come out as Chinese characters, exactly (pdfium keeps spacing).
         exact = _pdfium_text(pdfs["zh"])
         for title in ("屋顶分布式光伏项目建议书", "执行摘要", "场地与系统设计", "发电量与自发自用",
-                      "电费节省", "财务分析", "碳资产", "假设与数据来源", "免责声明"):
+                      "电费节省", "财务分析", "敏感性分析与风险", "碳资产", "假设与数据来源",
+                      "免责声明"):
             assert title in exact
 
 
@@ -85,7 +87,7 @@ def test_pdf_shows_the_results_figures(demo, pdfs, lang):
         "payback": f.years(result.finance.payback_years),
         "avoided": f.tco2(result.carbon.avoided_tco2_year1),
         "certificates": f.count(result.carbon.certificates_year1),
-        "customer": scenario.site.name,
+        "customer": reader_name(scenario.site.name, lang),  # the demo's own name in Chinese
         "preparer": "张三 / Sunny Solar",
     }
     for name, shown in figures.items():
@@ -161,7 +163,7 @@ def test_chart_renderer_draws_chinese_with_the_shipped_font():
 def test_pdf_metadata_and_lang(pdfs, demo):
     scenario, _ = demo
     reader = pypdf.PdfReader(io.BytesIO(pdfs["zh"]))
-    assert scenario.site.name in reader.metadata.title
+    assert reader_name(scenario.site.name, "zh") in reader.metadata.title
     assert reader.metadata.author == "张三 / Sunny Solar"
     assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
     # Bookmarks name the sections.

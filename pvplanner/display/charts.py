@@ -9,8 +9,8 @@ fonts and rendering belong to the callers: :mod:`pvplanner.app.charts` (Streamli
 
 The charts: monthly PV by destination against the load (:func:`monthly_energy`), a typical
 day's power flows (:func:`typical_day`), monthly bills before and after
-(:func:`monthly_bills`), the yearly and cumulative cash flow (:func:`cash_flow`) and Scope 2
-before and after (:func:`scope2`).
+(:func:`monthly_bills`), the yearly and cumulative cash flow (:func:`cash_flow`), the NPV's
+sensitivity to its inputs (:func:`tornado`) and Scope 2 before and after (:func:`scope2`).
 """
 
 from __future__ import annotations
@@ -281,6 +281,57 @@ def cash_flow(table: pd.DataFrame, net: str, cumulative: str, labels: Mapping[st
     return alt.LayerChart(layer=[bars, line, zero])
 
 
+def tornado(table: pd.DataFrame, labels: Mapping[str, str], sides: Mapping[str, str],
+            money_axis: tuple[float, str], base_title: str) -> alt.LayerChart:
+    """The NPV of one design with each input moved down and up, largest swing on top.
+
+    Each factor is a row of two bars drawn from the base NPV (a rule) to the NPV with the
+    input lowered and raised; the data keep the NPVs in the currency, the axis shows them
+    scaled by ``money_axis``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``Result.sensitivity``: ``factor``, ``base_result``, ``result_low``,
+        ``result_high`` [currency], largest swing first.
+    labels : mapping
+        Factor -> its label (with the move, e.g. "Investment +/-20 %").
+    sides : mapping
+        ``low`` and ``high`` -> legend labels (the input lowered / raised).
+    money_axis : (float, str)
+        Scale and unit of the NPV axis.
+    base_title : str
+        Tooltip title of the base NPV.
+    """
+    scale, unit = money_axis
+    rows = []
+    for _, row in table.iterrows():
+        for side in ("low", "high"):
+            rows.append({"factor": labels.get(str(row["factor"]), str(row["factor"])),
+                         "side": sides[side], "base": float(row["base_result"]),
+                         "npv": float(row[f"result_{side}"])})
+    data = pd.DataFrame(rows, columns=["factor", "side", "base", "npv"])
+    order = list(dict.fromkeys(data["factor"]))
+    domain = [sides["low"], sides["high"]]
+    y = alt.Y("factor:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    bars = (alt.Chart(data).mark_bar(height={"band": 0.7})
+            .transform_calculate(start=f"datum.base / {float(scale)!r}",
+                                 end=f"datum.npv / {float(scale)!r}")
+            .encode(y=y, x=alt.X("start:Q", title=unit, axis=alt.Axis(format=",.0f")),
+                    x2="end:Q",
+                    color=alt.Color("side:N", sort=domain, title=None, scale=_scale(
+                        domain, [COLORS["negative"], COLORS["positive"]])),
+                    tooltip=[alt.Tooltip("factor:N", title=""), alt.Tooltip("side:N", title=""),
+                             alt.Tooltip("npv:Q", format=",.0f", title="NPV")]))
+    base = float(data["base"].iloc[0]) if len(data) else 0.0
+    rule = (alt.Chart(pd.DataFrame({"base": [base], "label": [base_title]}))
+            .transform_calculate(shown=f"datum.base / {float(scale)!r}")
+            .mark_rule(color=COLORS["brand"], strokeWidth=1.5)
+            .encode(x="shown:Q", tooltip=[alt.Tooltip("label:N", title=""),
+                                         alt.Tooltip("base:Q", format=",.0f", title="NPV")]))
+    return alt.LayerChart(layer=[bars, rule])
+
+
 # --------------------------------------------------------------------------- carbon
 def scope2(rows: Sequence[tuple[str, float, float]], labels: Mapping[str, str],
            x_title: str) -> alt.Chart:
@@ -322,5 +373,6 @@ __all__ = [
     "monthly_energy",
     "present",
     "scope2",
+    "tornado",
     "typical_day",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.report.content import build_proposal
@@ -34,12 +35,14 @@ __all__ = [
 ]
 
 
-def _proposal(result: Result, lang: str, preparer: str, date: dt.date | None) -> Proposal:
-    return build_proposal(result, check_lang(lang), preparer=preparer, date=date)
+def _proposal(result: Result, lang: str, preparer: str, date: dt.date | None,
+              proposal: Any = None) -> Proposal:
+    return build_proposal(result, check_lang(lang), preparer=preparer, date=date,
+                          proposal=proposal)
 
 
 def render_html(result: Result, lang: str = "zh", *, preparer: str = "",
-                date: dt.date | None = None) -> str:
+                date: dt.date | None = None, proposal: Any = None) -> str:
     """The proposal as one self-contained HTML page (inline styles, SVG charts and font).
 
     Parameters
@@ -53,29 +56,32 @@ def render_html(result: Result, lang: str = "zh", *, preparer: str = "",
         Who prepares the proposal (cover page).
     date : datetime.date, optional
         Date on the cover; today if omitted.
+    proposal : ProposalInputs or mapping, optional
+        The seller's company, contact, cover note and logo
+        (:class:`pvplanner.scenario.proposal.ProposalInputs`); by default the ``proposal``
+        section of the scenario recorded in ``result.inputs``.
     """
     from pvplanner.report.html import render_proposal_html
 
-    return render_proposal_html(_proposal(result, lang, preparer, date))
+    return render_proposal_html(_proposal(result, lang, preparer, date, proposal))
 
 
 def render_pdf(result: Result, lang: str = "zh", *, preparer: str = "",
-               date: dt.date | None = None) -> bytes:
+               date: dt.date | None = None, proposal: Any = None) -> bytes:
     """The proposal as A4 PDF bytes, Chinese text in an embedded font (see
     :func:`render_html` for the parameters)."""
     from pvplanner.report.pdf import render_proposal_pdf
 
-    return render_proposal_pdf(_proposal(result, lang, preparer, date))
+    return render_proposal_pdf(_proposal(result, lang, preparer, date, proposal))
 
 
 def render_xlsx(result: Result, lang: str = "zh", *, preparer: str = "",
-                date: dt.date | None = None) -> bytes:
+                date: dt.date | None = None, proposal: Any = None) -> bytes:
     """The proposal's data as ``.xlsx`` bytes: Summary, Inputs, Hourly results, Monthly,
     Cash flow, Carbon and Assumptions sheets (see :func:`render_html` for the parameters)."""
     from pvplanner.report.xlsx import render_workbook
 
-    proposal = _proposal(result, lang, preparer, date)
-    return render_workbook(result, proposal)
+    return render_workbook(result, _proposal(result, lang, preparer, date, proposal))
 
 
 def write_reports(
@@ -87,6 +93,7 @@ def write_reports(
     lang: str = "zh",
     preparer: str = "",
     date: dt.date | None = None,
+    proposal: Any = None,
 ) -> list[Path]:
     """Write the requested proposal files and return their paths.
 
@@ -106,20 +113,20 @@ def write_reports(
             raise PlannerInputError(
                 f"cannot write the {kind.upper()} report to {path}: folder {path.parent} "
                 "does not exist", field=kind)
-    proposal = _proposal(result, lang, preparer, date)
+    document = _proposal(result, lang, preparer, date, proposal)
     written: list[Path] = []
     for kind, path in targets.items():
         if kind == "html":
             from pvplanner.report.html import render_proposal_html
 
-            path.write_text(render_proposal_html(proposal), encoding="utf-8")
+            path.write_text(render_proposal_html(document), encoding="utf-8")
         elif kind == "pdf":
             from pvplanner.report.pdf import render_proposal_pdf
 
-            path.write_bytes(render_proposal_pdf(proposal))
+            path.write_bytes(render_proposal_pdf(document))
         else:
             from pvplanner.report.xlsx import render_workbook
 
-            path.write_bytes(render_workbook(result, proposal))
+            path.write_bytes(render_workbook(result, document))
         written.append(path)
     return written

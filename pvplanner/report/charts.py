@@ -57,9 +57,9 @@ def monthly_energy_chart(monthly: pd.DataFrame, texts: Texts, font: str = FONT_S
 
 def typical_day_chart(days: list[tuple[str, pd.DataFrame]], texts: Texts,
                       font: str = FONT_STACK) -> dict[str, Any]:
-    """Stacked step areas of the average day's power flows, one panel per month.
+    """Stacked step areas of a real day's power flows, one panel per representative day.
 
-    ``days`` holds ``(month name, frame from tables.typical_day)``; the supply of the load
+    ``days`` holds ``(date label, frame from tables.typical_day)``; the supply of the load
     (PV, battery, grid) is stacked from zero, PV charging the battery and PV export on top,
     the load drawn as a line. The panels share one power axis.
     """
@@ -75,8 +75,8 @@ def typical_day_chart(days: list[tuple[str, pd.DataFrame]], texts: Texts,
     titles = {"hour": texts("energy.hour"), "power": texts("energy.power_kw")}
     panels = [
         specs.typical_day(day, flows, line, titles, y_max=top * 1.05 or 1.0).properties(
-            width=width, height=210, title=texts("energy.day_chart", month=month_name))
-        for month_name, day in days
+            width=width, height=210, title=texts("energy.day_chart", date=label))
+        for label, day in days
     ]
     return _config(alt.hconcat(*panels, spacing=40).resolve_scale(y="shared"), font)
 
@@ -107,6 +107,19 @@ def cash_flow_chart(cash: pd.DataFrame, texts: Texts, fmt: NumberFormat,
                             texts("finance.year"), ticks)
     return _config(chart.properties(width=width, height=height,
                                     title=texts("finance.cash_chart")), font)
+
+
+def tornado_chart(table: pd.DataFrame, labels: dict[str, str], texts: Texts,
+                  fmt: NumberFormat, font: str = FONT_STACK) -> dict[str, Any]:
+    """Bars of the NPV with each input moved down and up around the reported NPV.
+
+    ``table`` is ``Result.sensitivity``; ``labels`` names each factor with its move.
+    """
+    sides = {"low": texts("sensitivity.side_low"), "high": texts("sensitivity.side_high")}
+    chart = specs.tornado(table, labels, sides, fmt.money_axis(), texts("sensitivity.base"))
+    height = max(120, 34 * len(table))
+    return _config(chart.properties(width=CHART_WIDTH - 220, height=height,
+                                    title=texts("sensitivity.chart")), font)
 
 
 def scope2_chart(rows: list[tuple[str, float, float]], texts: Texts,
@@ -158,5 +171,6 @@ __all__ = [
     "svg_to_png",
     "to_png",
     "to_svg",
+    "tornado_chart",
     "typical_day_chart",
 ]

@@ -16,13 +16,16 @@ from typing import Any
 import pandas as pd
 
 import pvplanner.report.charts as charts
+import pvplanner.report.risk as risk
 import pvplanner.report.tables as tables
+import pvplanner.report.views as views
 from pvplanner.display.messages import render
 from pvplanner.display.names import location, template_name, weather_dataset, weather_station
 from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import NumberFormat
 from pvplanner.display.sources import citation
 from pvplanner.report.layout import PlaneSketch, roof_sketch_svg
+from pvplanner.report.limits import battery_limit_notes
 from pvplanner.report.model import (
     Figure,
     FigureRow,
@@ -33,11 +36,13 @@ from pvplanner.report.model import (
     Section,
     Table,
 )
-from pvplanner.report.text import Texts
+from pvplanner.report.seller import cover_note, seller_info, seller_rows
+from pvplanner.report.text import Texts, date_label
 from pvplanner.result import Assumption, Result
 
 SECTION_KEYS: tuple[str, ...] = (
-    "summary", "design", "energy", "bills", "finance", "carbon", "assumptions", "disclaimer",
+    "summary", "design", "energy", "bills", "finance", "sensitivity", "carbon", "assumptions",
+    "disclaimer",
 )
 
 
@@ -160,6 +165,11 @@ def _kpis(c: _Ctx) -> dict[str, Kpi]:
 
 
 def _analysis_years(c: _Ctx) -> int:
+    # The analysis period, not the cash table's length: an EMC investor's table ends with
+    # the contract, the savings and avoided CO2 run on.
+    ledger = c.result.carbon_ledger
+    if ledger is not None and len(ledger):
+        return int(max(ledger.index))
     cash = c.result.cash_flow
     if cash is not None and len(cash):
         return int(max(cash.index))
@@ -178,6 +188,7 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
               with_system=f.money(r.bills.with_system_annual), capex=f.money(r.finance.capex),
               years=years, npv=f.money(r.finance.npv), irr=f.percent(r.finance.irr),
               payback=kpis["payback"].value, payback_pre_tax=kpis["payback_pre_tax"].value)
+    money = views.summary_money(r, t, f, kpis) or money  # EMC, lease: each party's money
     carbon = t("summary.carbon", avoided=f.tco2(r.carbon.avoided_tco2_year1),
                avoided_lifetime=f.tco2(r.carbon.avoided_tco2_lifetime), years=years,
                certificates=f.number(r.carbon.certificates_year1))
@@ -188,6 +199,7 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
     if r.battery.energy_kwh > 0:
         blocks.append(Paragraph(t("summary.battery", energy=f.unit(r.battery.energy_kwh, "kWh"),
                                   power=f.unit(r.battery.power_kw, "kW"))))
+    blocks.extend(battery_limit_notes(r, t, f))
     objective = r.solver.objective
     blocks.append(Paragraph(t("summary.objective", objective=t.get(f"objective.{objective}",
                                                                     objective)), "note"))
@@ -285,6 +297,7 @@ def _design(c: _Ctx) -> Section:
         Figure("layout", t("design.layout_caption"),
                svg_source=roof_sketch_svg(sketches, north_label=t.raw("compass.names")[0])),
     ]
+    blocks[2:2] = battery_limit_notes(r, t, f)
     return Section("design", 0, t("sections.design"), blocks)
 
 
@@ -311,9 +324,10 @@ def _energy(c: _Ctx) -> Section:
         Kpi(t("energy.imported"), f.kwh(r.energy.imported_kwh)),
     ], columns=4)
     high, low = tables.peak_months(r)
-    long_names = t.raw("month.long")
-    # A Result read back from the store keeps no hourly table: no typical day then.
-    days = ([(long_names[m - 1], tables.typical_day(r, m)) for m in dict.fromkeys((high, low))]
+    # Real days (the months' representative days). A Result read back from the store keeps
+    # no hourly table: no day then.
+    days = ([(date_label(day.attrs["date"], t), day) for day in
+             (tables.typical_day(r, m) for m in dict.fromkeys((high, low)))]
             if len(r.hourly) else [])
     show_curtailed = not _is_zero(monthly["curtailed_kwh"])
     header = [t("energy.month"), c.head(t("energy.load"), "kWh"),
@@ -389,6 +403,7 @@ def _bills(c: _Ctx) -> Section:
                                               if r.bills.baseline_annual else None)),
         ], columns=4),
         Paragraph(breakdown),
+        *[note for note in (views.bills_note(r, t, f),) if note is not None],
         Paragraph(t("bills.tariff_line", tariff=_tariff_name(c)), "note"),
         Figure("bills", "", spec=charts.bills_chart(bills, t, f)),
         Table(t("bills.table"), header, rows, ["L", "R", "R", "R"], [0.8, 1.2, 1.2, 1.2],
@@ -442,13 +457,17 @@ def _finance(c: _Ctx) -> Section:
     n = len(header)
     blocks: list[Any] = [
         Paragraph(ownership, "box", title=t("finance.ownership")),
-        KpiGrid(items, columns=4),
+        *views.finance_grids(r, t, f, items),
         Figure("cash_flow", "", spec=charts.cash_flow_chart(cash, t, f)),
-        Table(c.paren(t("finance.cash_table"), c.money_unit), header, rows,
+        Table(c.paren(views.cash_table_title(r, t, t("finance.cash_table")), c.money_unit),
+              header, rows,
               ["C"] + ["R"] * (n - 1), [0.55] + [1.0] * (n - 1), total_rows=1,
               font_size=7.5 if n > 8 else 8.0,
               note=t("finance.notes", rate=f.percent(c.used("finance.discount_rate")))),
     ]
+    host = views.host_table(r, t, f, c.money_unit)  # EMC, lease: the company's own savings
+    if host is not None:
+        blocks.append(host)
     return Section("finance", 0, t("sections.finance"), blocks)
 
 
@@ -537,8 +556,8 @@ def _carbon(c: _Ctx) -> Section:
         before, after = values[f"{key}_before"], values[f"{key}_after"]
         if before is None or after is None:
             continue
-        scope_rows.append([t(f"carbon.{key}"), f.number(before, 1), f.number(after, 1),
-                           f.number(before - after, 1),
+        scope_rows.append([t(f"carbon.{key}"), f.number(before, None), f.number(after, None),
+                           f.number(before - after, None),
                            f.percent((before - after) / before if before else None)])
         chart_rows.append((t(f"carbon.{key}"), before, after))
     if scope_rows:
@@ -559,14 +578,14 @@ def _carbon(c: _Ctx) -> Section:
                                   non_tradable=f.count(non_tradable)), "note"))
     ledger = tables.ledger_summary(r)
     if len(ledger):
-        columns = [("generation_mwh", "carbon.generation", 1),
+        columns = [("generation_mwh", "carbon.generation", None),
                    ("certificates_issued", "carbon.issued", 0),
                    ("certificates_sold", "carbon.sold", 0),
                    ("certificates_retained", "carbon.retained", 0),
-                   ("credits_tco2", "carbon.credits", 1),
+                   ("credits_tco2", "carbon.credits", None),
                    ("revenue", "carbon.revenue", 0)]
         if "avoided_tco2" in r.carbon_ledger.columns or "total_tco2" in r.carbon_ledger.columns:
-            columns.insert(1, ("avoided_tco2", "carbon.avoided", 1))
+            columns.insert(1, ("avoided_tco2", "carbon.avoided", None))
         shown = [col for col in columns if not _is_zero(ledger[col[0]])]
         header = [t("carbon.year")] + [
             c.head(t(key), c.money_unit) if name == "revenue" else t(key)
@@ -829,6 +848,7 @@ def build_proposal(
     *,
     preparer: str = "",
     date: dt.date | None = None,
+    proposal: Any = None,
 ) -> Proposal:
     """The proposal document of a planned scenario in one language.
 
@@ -843,19 +863,34 @@ def build_proposal(
         Name of the person or company preparing the proposal (cover page).
     date : datetime.date, optional
         Date printed on the cover; today if omitted.
+    proposal : ProposalInputs or mapping, optional
+        The seller's company, contact, preparer, cover note and logo
+        (:class:`pvplanner.scenario.proposal.ProposalInputs`); by default the ``proposal``
+        section of the scenario the Result records.
+
+    Raises
+    ------
+    PlannerInputError
+        The seller's logo file is missing or not a PNG/JPEG image of a sensible size.
     """
     c = _Ctx(result, lang)
     t = c.t
+    seller = seller_info(result, proposal, preparer=preparer)
     date = date or dt.date.today()
     date_text = (f"{date.year}年{date.month}月{date.day}日" if lang == "zh"
                  else date.strftime("%d %B %Y").lstrip("0"))
-    kpis = _kpis(c)
+    # Under EMC and lease each figure names its party (the company's saving, the investor's
+    # NPV...), on the cover and in the summary too.
+    kpis = {**_kpis(c), **views.kpi_overrides(result, t, c.f)}
     sections = [_summary(c, kpis), _design(c), _energy(c), _bills(c), _finance(c),
-                *_measures(c), _carbon(c),
+                risk.sensitivity_section(result, t, c.f, c.money_unit), *_measures(c), _carbon(c),
                 _assumptions(c), _disclaimer(c)]
     for number, section in enumerate(sections, start=1):
         section.number = number
     customer = _customer(result, lang)
+    note = cover_note(seller, t, customer)
+    if note is not None:
+        sections[0].blocks.insert(0, note)
     site = _location(result, lang)
     coordinates = (_coordinates(result.site.latitude_deg, result.site.longitude_deg, lang)
                    if result.site is not None else "")
@@ -864,7 +899,8 @@ def build_proposal(
         (t("doc.site"), f"{site} ({coordinates})" if site else coordinates),
         (t("doc.scenario"), reader_name(result.scenario_name, lang)),
         (t("doc.date"), date_text),
-        (t("doc.preparer"), preparer.strip() or t.na),
+        (t("doc.preparer"), seller.preparer or t.na),
+        *seller_rows(seller, t),
     ]
     highlights = [kpis["capacity"], kpis["savings"], kpis["payback"], kpis["avoided"]]
     return Proposal(
@@ -877,11 +913,14 @@ def build_proposal(
         sections=sections,
         running_title=f"{customer} · {t('doc.title')}",
         page_label=t("doc.page", page="{page}", pages="{pages}"),
-        footer_note=t("doc.prepared_with"),
+        footer_note=(t("seller.footer", seller=seller.company) if seller.company
+                     else t("doc.prepared_with")),
         confidential=t("doc.confidential"),
         date=date_text,
-        preparer=preparer.strip(),
+        preparer=seller.preparer,
         contents_title=t("doc.contents"),
+        seller=seller.company,
+        logo_png=seller.logo_png,
     )
 
 

@@ -1,13 +1,14 @@
 """The proposal as one self-contained HTML page.
 
-Styles are inline, charts are inline SVG (rendered offline by vl-convert), and the proposal
-font is embedded as a subset of the characters on the page (a ``data:`` URI), so the page
+Styles are inline, charts are inline SVG (rendered offline by vl-convert), the seller's
+logo an inline PNG, and the proposal font is embedded as a subset of the characters on the page (a ``data:`` URI), so the page
 looks the same everywhere and loads nothing from the network: no scripts, no remote fonts,
 no external images.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from functools import cache
 from typing import Any
@@ -100,6 +101,9 @@ def render_proposal_html(proposal: Proposal) -> str:
         font_stack=Markup(FONT_STACK),
         html_lang="zh-CN" if proposal.lang == "zh" else "en",
         highlights_title=Texts(proposal.lang)("doc.highlights"),
+        # The logo was checked and re-encoded as PNG (pvplanner.report.logo): inline it.
+        logo_uri=("data:image/png;base64," + base64.b64encode(proposal.logo_png).decode("ascii")
+                  if proposal.logo_png else ""),
     )
     # Embed the font cut to the characters on the page (charts included).
     return html.replace("/*@FONT_FACE@*/", font_face_css(html), 1)

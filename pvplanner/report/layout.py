@@ -2,7 +2,8 @@
 
 Each plane is drawn as a 2:1 rectangle of its area (the real outline is not an input), the
 proposed array as module rows filling ``capacity / max capacity`` of the usable part, and an
-arrow shows the direction the modules face (north up). East-west racks show paired rows.
+arrow shows the direction the modules face (north up). East-west racks show paired rows and
+a double arrow: their modules face both ways across the plane's azimuth.
 """
 
 from __future__ import annotations
@@ -48,27 +49,37 @@ def _label_lines(text: str, width: float, size: float, max_lines: int = 2) -> li
     return lines
 
 
-def _arrow(cx: float, cy: float, azimuth_deg: float, length: float) -> str:
+def _head(x1: float, y1: float, dx: float, dy: float, head: float) -> str:
+    """A filled arrow head with its tip at (x1, y1), pointing along the unit vector (dx, dy)."""
+    left = (x1 - head * (dx * 0.87 + dy * 0.5), y1 - head * (dy * 0.87 - dx * 0.5))
+    right = (x1 - head * (dx * 0.87 - dy * 0.5), y1 - head * (dy * 0.87 + dx * 0.5))
+    return (f'<polygon points="{x1:.1f},{y1:.1f} {left[0]:.1f},{left[1]:.1f} '
+            f'{right[0]:.1f},{right[1]:.1f}" fill="{COLORS["negative"]}"/>')
+
+
+def _arrow(cx: float, cy: float, azimuth_deg: float, length: float,
+           mounting: str = "flush") -> str:
+    """The direction the modules face, on a white disc: one arrow along the azimuth, or for
+    east-west racks a double arrow across it (modules face azimuth - 90 and azimuth + 90)."""
     # Screen coordinates: north up, east right; azimuth clockwise from north.
-    a = math.radians(azimuth_deg)
+    both = mounting == "east_west"
+    a = math.radians(azimuth_deg + (90.0 if both else 0.0))
     dx, dy = math.sin(a), -math.cos(a)
     x0, y0 = cx - dx * length / 2, cy - dy * length / 2
     x1, y1 = cx + dx * length / 2, cy + dy * length / 2
     head = length * 0.35
-    left = (x1 - head * (dx * 0.87 + dy * 0.5), y1 - head * (dy * 0.87 - dx * 0.5))
-    right = (x1 - head * (dx * 0.87 - dy * 0.5), y1 - head * (dy * 0.87 + dx * 0.5))
+    heads = _head(x1, y1, dx, dy, head) + (_head(x0, y0, -dx, -dy, head) if both else "")
     return (
         f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{length * 0.62:.1f}" fill="white" '
         f'stroke="#B8C0C8" stroke-width="0.8"/>'
         f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" '
-        f'stroke="{COLORS["negative"]}" stroke-width="1.8"/>'
-        f'<polygon points="{x1:.1f},{y1:.1f} {left[0]:.1f},{left[1]:.1f} '
-        f'{right[0]:.1f},{right[1]:.1f}" fill="{COLORS["negative"]}"/>'
+        f'stroke="{COLORS["negative"]}" stroke-width="1.8"/>' + heads
     )
 
 
 def _rows(x: float, y: float, w: float, h: float, fraction: float, mounting: str) -> str:
-    """Module rows filling ``fraction`` of the box from the left."""
+    """Module rows filling ``fraction`` of the box from the left (east-west racks: pairs of
+    rows running across, as their ridges do)."""
     if fraction <= 0:
         return ""
     filled = w * min(fraction, 1.0)
@@ -76,14 +87,18 @@ def _rows(x: float, y: float, w: float, h: float, fraction: float, mounting: str
              f'fill="{COLORS["brand"]}"/>']
     pitch = 7.0 if mounting != "flush" else 5.0
     gap = 2.2 if mounting != "flush" else 0.8
+    if mounting == "east_west":  # ridges drawn vertically, an aisle after every pair
+        xx = x + pitch * 2 - gap
+        while xx < x + filled - 0.5:
+            parts.append(f'<rect x="{xx:.1f}" y="{y:.1f}" width="{gap:.1f}" '
+                         f'height="{h:.1f}" fill="white" opacity="0.85"/>')
+            xx += pitch * 2
+        return "".join(parts)
     yy = y + pitch - gap
     while yy < y + h - 0.5:
         parts.append(f'<rect x="{x:.1f}" y="{yy:.1f}" width="{filled:.1f}" height="{gap:.1f}" '
                      f'fill="white" opacity="0.85"/>')
-        if mounting == "east_west":
-            yy += pitch * 2
-        else:
-            yy += pitch
+        yy += pitch
     return "".join(parts)
 
 
@@ -149,7 +164,7 @@ def roof_sketch_svg(planes: list[PlaneSketch], *, north_label: str = "N",
         arrow_len = min(18.0, h * 0.45)
         if arrow_len >= 8:
             body.append(_arrow(bx + w - arrow_len * 0.75, y + arrow_len * 0.75,
-                               plane.azimuth_deg, arrow_len))
+                               plane.azimuth_deg, arrow_len, plane.mounting))
         ty = y + h + font_size + 3
         for line in _label_lines(plane.name, slot, font_size):
             body.append(f'<text x="{x + slot / 2:.1f}" y="{ty:.1f}" font-size="{font_size}" '

@@ -127,6 +127,10 @@ class Proposal:
     date: str
     preparer: str
     contents_title: str = ""
+    #: The selling company (cover and footer), as typed; "" when not given.
+    seller: str = ""
+    #: The seller's logo as checked PNG bytes (:mod:`pvplanner.report.logo`), or None.
+    logo_png: bytes | None = field(default=None, repr=False)
 
     def section(self, key: str) -> Section:
         """The section with this key (KeyError if absent)."""

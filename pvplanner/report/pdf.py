@@ -49,6 +49,10 @@ _TEXT_W = _PAGE_W - 2 * _MARGIN_X
 _CELL_PAD = 1.4  #: left/right padding of table cells [mm]
 _PNG_SCALE = 2.5  #: pixels per chart pixel in the PNG images (charts.to_png)
 _FULL_CHART_PX = 680.0  #: natural width of a full-width chart with its axes [px]
+#: A section starts on the current page when at least this share of it is still free.
+_NEW_PAGE_FREE = 0.5
+#: A table that would leave at least this share of the page blank starts here and breaks.
+_SPLIT_TABLE_FREE = 0.35
 
 _INK = "#1A1A1A"
 _GREY = "#5B6670"
@@ -57,6 +61,11 @@ _ZEBRA = "#F6F8FA"
 _RULE = "#D5DCE3"
 _TOTAL_FILL = "#E4EBF1"
 _WHITE = "#FFFFFF"
+#: Font size [pt], line height [mm] and colour of each paragraph style.
+_PARAGRAPH_STYLES: dict[str, tuple[float, float, str]] = {
+    "lead": (11, 6.4, COLORS["brand"]), "note": (8, 4.4, _GREY), "box": (9, 5.2, _INK),
+    "body": (9.5, 5.5, _INK),
+}
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -211,7 +220,10 @@ class _ProposalPDF(FPDF):
         band_h = 108.0
         self.set_fill_color(*_rgb(COLORS["brand"]))
         self.rect(0, 0, _PAGE_W, band_h, style="F")
-        self._panel_motif(124, 12, 72)
+        if p.logo_png:
+            self._logo(p.logo_png)  # in place of the module motif
+        else:
+            self._panel_motif(124, 12, 72)
         self.set_fill_color(*_rgb(COLORS["accent"]))
         self.rect(_MARGIN_X, 32, 18, 1.6, style="F")
         self.color(_WHITE)
@@ -277,10 +289,12 @@ class _ProposalPDF(FPDF):
             self.cell(_TEXT_W, 6, p.contents_title)
         rows = (len(p.sections) + 1) // 2
         col_w = (_TEXT_W - 10) / 2
+        # Rows closer together when the cover's details leave less room above the note.
+        pitch = max(4.8, min(6.2, (_PAGE_H - 30 - y - 8) / max(rows, 1)))
         for i, section in enumerate(p.sections):
             col, row = divmod(i, rows)
             x = _MARGIN_X + col * (col_w + 10)
-            yy = y + 8 + row * 6.2
+            yy = y + 8 + row * pitch
             self.set_xy(x, yy)
             self.set_font(_FONT, size=9.5)
             self.color(_INK)
@@ -290,8 +304,21 @@ class _ProposalPDF(FPDF):
             self.cell(12, 5, str(page) if page else "", align="R")
             self.set_draw_color(*_rgb(_RULE))
             self.set_line_width(0.15)
-            self.line(x, yy + 5.6, x + col_w, yy + 5.6)
+            self.line(x, yy + pitch - 0.6, x + col_w, yy + pitch - 0.6)
         self.page = last
+
+    def _logo(self, png: bytes) -> None:
+        """The seller's logo on a white card at the top right of the cover band."""
+        px_w, px_h = _png_size(png)
+        max_w, max_h, pad = 52.0, 20.0, 2.5
+        scale = min(max_w / px_w, max_h / px_h)
+        w, h = px_w * scale, px_h * scale
+        x = _PAGE_W - _MARGIN_X - w - 2 * pad
+        y = 10.0
+        self.set_fill_color(*_rgb(_WHITE))
+        self.rect(x, y, w + 2 * pad, h + 2 * pad, style="F", round_corners=True,
+                  corner_radius=1.5)
+        self.image(io.BytesIO(_opaque(png)), x=x + pad, y=y + pad, w=w, h=h)
 
     def _panel_motif(self, x0: float, y0: float, band_h: float) -> None:
         """A few stylised module rows on the right of the cover band."""
@@ -308,12 +335,34 @@ class _ProposalPDF(FPDF):
                 self.rect(x, y, cell_w, cell_h, style="DF")
 
     # ------------------------------------------------------------------ blocks
-    def section_title(self, key: str, number: int, title: str, new_page: bool) -> None:
-        # A section that may follow on the same page (the short disclaimer) needs room to start.
-        if new_page or self.space_left() < 70:
+    def page_body(self) -> float:
+        """Height of a page's text area [mm]."""
+        return self.h - self.t_margin - self.b_margin
+
+    def text_blocks_height(self, blocks: list[Block]) -> float:
+        """Height of a section's paragraphs as :meth:`paragraph` sets them [mm] (other
+        blocks count 0)."""
+        total = 0.0
+        for block in blocks:
+            if isinstance(block, Paragraph) and block.style != "box":
+                size, line_h = _PARAGRAPH_STYLES.get(block.style, _PARAGRAPH_STYLES["body"])[:2]
+                total += self.text_height(block.text, _TEXT_W, size, line_h) + (
+                    1.5 if block.style == "note" else 2.2)
+        return total
+
+    def section_title(self, key: str, number: int, title: str, new_page: bool,
+                      need: float = 0.0) -> None:
+        # A section starts on a new page unless half of this page is still empty (no page
+        # is left two-thirds blank); one that may follow closer (the short disclaimer)
+        # starts here only when all of it fits (``need`` mm), so no line of it is left
+        # alone on a last page.
+        free = self.space_left()
+        fits = need + 22 <= free or need > self.page_body()
+        if (self.page_no() == 1 or free < 70 or (not new_page and not fits)
+                or (new_page and free < _NEW_PAGE_FREE * self.page_body())):
             self.add_page()
         else:
-            self.ln(8)
+            self.ln(8 if not new_page else 10)
         self.section_pages[key] = self.page_no()
         self.start_section(f"{number} {title}")
         y = self.get_y()
@@ -338,8 +387,7 @@ class _ProposalPDF(FPDF):
 
     def paragraph(self, block: Paragraph) -> None:
         style = block.style
-        size, line_h, color = {"lead": (11, 6.4, COLORS["brand"]), "note": (8, 4.4, _GREY),
-                               "box": (9, 5.2, _INK)}.get(style, (9.5, 5.5, _INK))
+        size, line_h, color = _PARAGRAPH_STYLES.get(style, _PARAGRAPH_STYLES["body"])
         if style == "box":
             self.box(block, size, line_h)
             return
@@ -383,32 +431,43 @@ class _ProposalPDF(FPDF):
         gap = 3.0
         card_w = (_TEXT_W - gap * (cols - 1)) / cols
         has_hint = any(item.hint for item in grid.items)
-        card_h = (25.0 if big else 17.5) + (4.0 if has_hint else 0.0)
         rows = [grid.items[i:i + cols] for i in range(0, len(grid.items), cols)]
         for row in rows:
+            # A label is never cut: a row whose longest label needs two lines is taller
+            # (the tax basis of a payback is at the end of its label).
+            extra = max(self.kpi_label_lines(item.label, card_w, big) for item in row) - 1
+            card_h = (25.0 if big else 17.5) + (4.0 if has_hint else 0.0) + 3.8 * extra
             self.ensure(card_h + 2)
             y = self.get_y()
             for i, item in enumerate(row):
-                self.kpi_card(_MARGIN_X + i * (card_w + gap), y, card_w, card_h, item, big)
+                self.kpi_card(_MARGIN_X + i * (card_w + gap), y, card_w, card_h, item, big,
+                              extra)
             self.set_xy(_MARGIN_X, y + card_h + gap)
         self.ln(2)
 
-    def kpi_card(self, x: float, y: float, w: float, h: float, item: Kpi, big: bool) -> None:
+    def kpi_label_lines(self, label: str, w: float, big: bool) -> int:
+        """Lines a KPI label takes on a card of width ``w`` (at most two)."""
+        return min(2, len(self.fit(label, w - 5, 8.5 if big else 7.5).split("\n")))
+
+    def kpi_card(self, x: float, y: float, w: float, h: float, item: Kpi, big: bool,
+                 extra: int = 0) -> None:
         self.set_fill_color(*_rgb(_LIGHT))
         self.rect(x, y, w, h, style="F", round_corners=True, corner_radius=1.5)
         self.set_fill_color(*_rgb(COLORS["accent"] if big else COLORS["brand"]))
         self.rect(x, y + 2, 1.1, h - 4, style="F")
         label_size = 8.5 if big else 7.5
         self.color(_GREY)
-        label = self.fit(item.label, w - 5, label_size).split("\n")[0]
-        self.set_xy(x + 3.5, y + 2.2)
-        self.cell(w - 5, 3.8, label)
+        lines = self.fit(item.label, w - 5, label_size).split("\n")[:1 + extra]
+        for k, label in enumerate(lines):
+            self.set_xy(x + 3.5, y + 2.2 + 3.8 * k)
+            self.cell(w - 5, 3.8, label)
         value_size = 17.0 if big else 12.5
         self.set_font(_FONT, size=value_size)
         while value_size > 7 and self.get_string_width(item.value) > w - 5.5:
             value_size -= 0.5
             self.set_font(_FONT, size=value_size)
-        self.set_xy(x + 3.5, y + (10.5 if big else 8.4))
+        # The value sits below the label's lines.
+        self.set_xy(x + 3.5, y + (10.5 if big else 8.4) + 3.8 * extra)
         self.color(COLORS["brand"])
         with self.bold(0.18):
             self.cell(w - 5, value_size * 0.45, item.value)
@@ -435,10 +494,13 @@ class _ProposalPDF(FPDF):
 
         title_h = 7.0 if block.title else 0.0
         full = title_h + (height(header) if has_header else 0.0) + sum(map(height, body))
-        page_body = self.h - self.t_margin - self.b_margin
-        # Keep a table on one page when it fits on one; otherwise start with a few rows.
+        page_body = self.page_body()
+        # Keep a table on one page when it fits on one, unless moving it would leave much
+        # of this page blank (a long table then starts here and continues, its header
+        # repeated); otherwise start with a few rows.
         first = title_h + (height(header) if has_header else 0) + sum(map(height, body[:3]))
-        self.ensure(full if full <= page_body - 4 else first)
+        splits = len(body) > 8 and self.space_left() >= _SPLIT_TABLE_FREE * page_body
+        self.ensure(full if full <= page_body - 4 and not splits else first)
         self.block_title(block.title, keep=0, x=x, width=width)
         self.set_font(_FONT, size=size)
         self.color(_INK)
@@ -534,11 +596,17 @@ class _ProposalPDF(FPDF):
         width = (_TEXT_W - gap * (n - 1)) / n
         images = [_opaque(figure.png) for figure in row.figures]
         heights = [width * _png_size(png)[1] / _png_size(png)[0] for png in images]
-        self.ensure(max(heights) + 4)
+        # Shrink by up to a quarter rather than leave a large gap at the page end.
+        shrink = min(1.0, (self.space_left() - 4) / max(heights))
+        if shrink < 0.75:
+            self.add_page()
+            shrink = 1.0
         y = self.get_y()
         for i, (png, height) in enumerate(zip(images, heights, strict=True)):
-            self.image(io.BytesIO(png), x=_MARGIN_X + i * (width + gap), y=y, w=width, h=height)
-        self.set_xy(_MARGIN_X, y + max(heights) + 4)
+            w, h = width * shrink, height * shrink
+            x = _MARGIN_X + i * (width + gap) + (width - w) / 2
+            self.image(io.BytesIO(png), x=x, y=y, w=w, h=h)
+        self.set_xy(_MARGIN_X, y + max(heights) * shrink + 4)
 
     def blocks(self, blocks: list[Block]) -> None:
         i = 0
@@ -582,7 +650,9 @@ def render_proposal_pdf(proposal: Proposal) -> bytes:
         pdf = _ProposalPDF(proposal, font_file)
         pdf.cover()
         for section in proposal.sections:
-            pdf.section_title(section.key, section.number, section.title, section.new_page)
+            need = 0.0 if section.new_page else pdf.text_blocks_height(section.blocks)
+            pdf.section_title(section.key, section.number, section.title, section.new_page,
+                              need)
             pdf.blocks(section.blocks)
         pdf.contents()
         return bytes(pdf.output())

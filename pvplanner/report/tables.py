@@ -1,5 +1,5 @@
-"""The Result's tables reshaped for the proposal: monthly energy, a typical day, bills,
-cash flow and carbon ledger summaries.
+"""The Result's tables reshaped for the proposal: monthly energy, a representative day,
+bills, cash flow and carbon ledger summaries.
 
 Pure functions of a :class:`~pvplanner.result.Result`, reading the columns documented on
 :class:`~pvplanner.result.Result` (and nothing else): the monthly sums come from
@@ -55,8 +55,41 @@ def peak_months(result: Result) -> tuple[int, int]:
     return int(pv.idxmax()), int(pv.idxmin())
 
 
+def representative_day(result: Result, month: int) -> pd.Timestamp:
+    """The day of ``month`` whose PV generation and load are closest to the month's means.
+
+    A real day of the typical year (its flows balance hour by hour, and a factory does not
+    buy from the grid while it exports), chosen by the smallest sum of squared relative
+    deviations of the day's PV energy and load energy from the month's daily means; a
+    month without PV is judged by its load alone.
+
+    Returns
+    -------
+    pandas.Timestamp
+        Midnight at the start of the chosen day (the hourly table's time zone).
+    """
+    hourly = result.hourly
+    if not isinstance(hourly.index, pd.DatetimeIndex):
+        raise ValueError("the hourly table needs a datetime index")
+    in_month = hourly.loc[hourly.index.month == month]
+    if in_month.empty:
+        raise ValueError(f"the hourly table has no day in month {month}")
+    days = in_month.index.normalize()
+    daily = pd.DataFrame({
+        "pv": pv_generation_kw(in_month).groupby(days).sum(),
+        "load": pd.to_numeric(in_month["load_kw"]).groupby(days).sum(),
+    })
+    score = pd.Series(0.0, index=daily.index)
+    for column in ("pv", "load"):
+        mean = float(daily[column].mean())
+        if mean > 0:
+            score += ((daily[column] - mean) / mean) ** 2
+    return pd.Timestamp(score.idxmin())
+
+
 def typical_day(result: Result, month: int, flows: Sequence[str] | None = None) -> pd.DataFrame:
-    """Average power of each step of the day in one month [kW].
+    """The power flows of the representative day of one month [kW]
+    (:func:`representative_day`).
 
     Returns
     -------
@@ -64,20 +97,19 @@ def typical_day(result: Result, month: int, flows: Sequence[str] | None = None) 
         Index ``hour`` (0, 1, ... 23, or quarter hours as 0.25 steps); one column per flow
         that exists in the hourly table (``pv_to_load_kw``, ``battery_to_load_kw``,
         ``grid_to_load_kw``, ``pv_to_battery_kw``, ``pv_to_grid_kw``) plus ``load_kw`` and
-        ``pv_kw``.
+        ``pv_kw``. ``attrs["date"]`` is the day (a :class:`datetime.date`).
     """
     hourly = result.hourly
-    if not isinstance(hourly.index, pd.DatetimeIndex):
-        raise ValueError("the hourly table needs a datetime index")
+    day_start = representative_day(result, month)
     wanted = [*list(flows or (*DAY_SUPPLY_FLOWS, *DAY_EXTRA_FLOWS)), "load_kw"]
     present = [name for name in dict.fromkeys(wanted) if name in hourly.columns]
-    in_month = hourly.index.month == month
-    chosen = hourly.loc[in_month, present].apply(pd.to_numeric)
-    chosen["pv_kw"] = pv_generation_kw(hourly).loc[in_month]
-    hour = chosen.index.hour + chosen.index.minute / 60.0
-    day = chosen.groupby(np.asarray(hour)).mean()
-    day.index.name = "hour"
-    return day
+    in_day = hourly.index.normalize() == day_start
+    chosen = hourly.loc[in_day, present].apply(pd.to_numeric)
+    chosen["pv_kw"] = pv_generation_kw(hourly).loc[in_day]
+    chosen.index = pd.Index(np.asarray(chosen.index.hour + chosen.index.minute / 60.0),
+                            name="hour")
+    chosen.attrs["date"] = day_start.date()
+    return chosen
 
 
 def monthly_bills(result: Result) -> pd.DataFrame:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pvplanner.display import messages
 from pvplanner.errors import PlannerInputError
 
@@ -31,3 +33,17 @@ class Texts(messages.Texts):
 
     def __init__(self, lang: str) -> None:
         super().__init__(check_lang(lang), "report")
+
+
+def date_label(day: dt.date, texts: Texts) -> str:
+    """A day without its year as the proposal's language writes it: ``7月25日`` /
+    ``25 July``.
+
+    Examples
+    --------
+    >>> date_label(dt.date(2026, 7, 25), Texts("zh")), date_label(dt.date(2026, 7, 25), Texts("en"))
+    ('7月25日', '25 July')
+    """
+    if texts.lang == "zh":
+        return f"{day.month}月{day.day}日"
+    return f"{day.day} {texts.raw('month.long')[day.month - 1]}"

@@ -26,11 +26,11 @@ from xlsxwriter.worksheet import Worksheet
 
 import pvplanner.report.tables as tables
 from pvplanner.display.messages import translate
+from pvplanner.guard.cells import sheet_text, write_cell
 from pvplanner.report.charts import COLORS
 from pvplanner.report.model import Proposal, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
-from pvplanner.guard.cells import sheet_text, write_cell
 
 #: Sheet names (stable English names: scripts and tests look them up; the labels inside are
 #: translated, and a Chinese workbook names its sheets in Chinese: :func:`sheet_names`).
@@ -262,6 +262,7 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
         _write(ws, row, 1, figure, book.number(fmt))
         _write(ws, row, 2, unit)
         row += 1
+    row = _risk_rows(book, ws, row, result, texts)
     scope2 = carbon.scope2 or {}
     if scope2:
         row += 1
@@ -274,6 +275,56 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
             _write(ws, row, 2, scope2.get(f"{method}_after_tco2"), book.number("#,##0.0"))
             row += 1
     _write(ws, row + 1, 0, texts("xlsx.generated_by"))
+
+
+def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Texts) -> int:
+    """The Summary's rows of each party's money (EMC, lease), P50/P90 generation and the
+    NPV sensitivity; returns the next free row."""
+    fin, pv, currency = result.finance, result.pv, result.currency
+    years = "units.years"
+    rows: list[tuple[str, Any, str, str]] = []
+    if fin.perspective in ("investor", "host"):
+        contract = result.assumption("finance.contract_years")
+        n = int(contract.value) if contract is not None else 0
+        total = int(max(result.perspectives.index)) if len(result.perspectives) else 0
+        rows += [
+            (texts("views.host_savings_year1"), fin.host_savings_year1, currency, "#,##0"),
+            (texts("views.host_savings_contract", years=n), fin.host_savings_contract,
+             currency, "#,##0"),
+            (texts("views.host_savings_lifetime", years=total), fin.host_savings_lifetime,
+             currency, "#,##0"),
+            (texts("views.host_npv"), fin.host_npv, currency, "#,##0"),
+        ]
+        tax = "after_tax" if fin.investor_tax_basis == "after_tax" else "pre_tax"
+        rows += [
+            (texts(f"views.investor_npv_{tax}"), fin.investor_npv, currency, "#,##0"),
+            (texts(f"views.investor_irr_{tax}"), fin.investor_irr, "", "0.0%"),
+            (texts("views.investor_payback_pre_tax"), fin.investor_payback_years_pre_tax,
+             texts(years), "0.0"),
+        ]
+    if pv.p90_annual_generation_kwh is not None:
+        rows += [(texts("sensitivity.p50"), pv.p50_annual_generation_kwh, "kWh", "#,##0"),
+                 (texts("sensitivity.p90"), pv.p90_annual_generation_kwh, "kWh", "#,##0"),
+                 (texts("sensitivity.sigma"), pv.interannual_variability, "", "0.0%")]
+    for label, figure, unit, fmt in rows:
+        _write(ws, row, 0, label)
+        _write(ws, row, 1, figure, book.number(fmt))
+        _write(ws, row, 2, unit)
+        row += 1
+    table = result.sensitivity
+    if table is not None and len(table):
+        row += 1
+        for col, key in enumerate(("sensitivity.factor", "sensitivity.npv_low",
+                                   "sensitivity.npv_high")):
+            ws.write_string(row, col, texts(key), book.head)
+        row += 1
+        for _, line in table.iterrows():
+            factor = str(line["factor"])
+            _write(ws, row, 0, texts.get(f"sensitivity.factor_{factor}", factor))
+            _write(ws, row, 1, float(line["result_low"]), book.number("#,##0"))
+            _write(ws, row, 2, float(line["result_high"]), book.number("#,##0"))
+            row += 1
+    return row
 
 
 def _monthly_frame(result: Result, texts: Texts) -> pd.DataFrame:

@@ -20,10 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pvplanner.carbon.accounting import CarbonInputs
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
-from pvplanner.messages import Message, bilingual
 from pvplanner.guard.nesting import nesting_depth
+from pvplanner.messages import Message, bilingual
 from pvplanner.pv.models import PVModelSettings, RoofPlane
 from pvplanner.scenario.measures import MeasureChoice, ProductionInput
+from pvplanner.scenario.proposal import ProposalInputs
 from pvplanner.scenario.site import (
     BatteryOptions,
     Constraints,
@@ -152,6 +153,9 @@ class Scenario(BaseModel):
     constraints: Constraints = Field(default_factory=Constraints)
     finance: FinanceInputs = Field(default_factory=FinanceInputs)
     carbon: CarbonInputs = Field(default_factory=CarbonInputs)
+    proposal: ProposalInputs | None = Field(
+        None, description="The seller's company, contact, logo and cover note on the customer "
+                          "proposal (optional)")
     measures: list[MeasureChoice] = Field(
         default_factory=list, max_length=20,
         description="Saving measures applied to the load before the PV is sized, in this "
@@ -323,6 +327,10 @@ def _resolve_paths(scenario: Scenario, folder: Path) -> Scenario:
         updates["load"] = scenario.load.model_copy(
             update={"meter_file": str(folder / scenario.load.meter_file)}
         )
+    logo = scenario.proposal.logo_file if scenario.proposal is not None else None
+    if logo and not Path(logo).is_absolute():
+        updates["proposal"] = scenario.proposal.model_copy(
+            update={"logo_file": str(folder / logo)})
     return scenario.model_copy(update=updates) if updates else scenario
 
 
