@@ -24,9 +24,9 @@ class WeatherNote(str):
 
     Examples
     --------
-    >>> note = WeatherNote.of("source.far_station", "station {km:.0f} km away", km=212.4)
+    >>> note = WeatherNote.of("synthetic.far_station", "station {km:.0f} km away", km=212.4)
     >>> str(note), note.key, dict(note.params)
-    ('station 212 km away', 'source.far_station', {'km': 212.4})
+    ('station 212 km away', 'synthetic.far_station', {'km': 212.4})
     """
 
     __slots__ = ("key", "params")

@@ -272,8 +272,10 @@ def _analytics_section() -> None:
     d.metric(t("load.analytics.daylight"), f.percent(analytics.daylight_share),
              help=t("load.analytics.daylight_help"))
     e.metric(t("load.analytics.avg_price"), f.price(analytics.average_price_per_kwh))
-    for note in notes:
-        st.caption("ℹ️ " + note)
+    from pvplanner.display.messages import render as render_message
+
+    for note in notes:  # the load's notes in the reader's language
+        st.caption("ℹ️ " + plain(render_message(note, lang())))
 
     titles = {"date": t("load.analytics.date"), "hour": t("common.hour"),
               "energy": t("load.analytics.energy"), "cost": t("load.analytics.cost"),

@@ -49,8 +49,10 @@ def _city_label(name: str) -> str:
     row = row.iloc[0]
     where = row["province"] or row["country"]
     ghi = fmt().number(row["annual_ghi_kwh_m2"], 0)
-    if lang() == "zh":
-        return f"{row['city_zh'] or name} {name} · {where} · {ghi} kWh/m²"
+    if lang() == "zh":  # Chinese names only (province and country too)
+        from pvplanner.display.names import name as reader_name
+
+        return f"{row['city_zh'] or name} · {reader_name(where, 'zh')} · {ghi} kWh/m²"
     return f"{name} {row['city_zh']} · {where} · {ghi} kWh/m²"
 
 
@@ -324,15 +326,19 @@ def _weather_status() -> None:
         problem.field = problem.field or "weather.source"
         state.report(problem)
         return
+    from pvplanner.display.messages import render as render_message
+    from pvplanner.display.names import weather_dataset, weather_station
+    from pvplanner.messages import weather_notes
+
     obtained = meta.obtained
     badge = {"online": "blue", "cache": "green", "file": "violet", "synthetic": "orange"}
     st.markdown(
         f":{badge.get(obtained, 'gray')}-badge[{t('site.weather.obtained.' + obtained)}] "
-        f"**{plain(meta.dataset)}** {plain(meta.years or '')}")
+        f"**{plain(weather_dataset(meta.to_dict(), lang()))}**")
     f = fmt()
     rows = {
-        t("site.weather.source_name"): meta.source,
-        t("site.weather.station"): meta.station or "—",
+        t("site.weather.source_name"): weather_dataset(meta.to_dict(), lang()),
+        t("site.weather.station"): weather_station(meta.to_dict(), lang()) or "—",
         t("site.weather.distance"): f.unit(meta.distance_km, "km") if meta.distance_km else "—",
         t("site.weather.elevation"): f.unit(meta.elevation_m, "m"),
         t("site.weather.utc_offset"): f"UTC{meta.utc_offset_hours:+g}",
@@ -340,9 +346,11 @@ def _weather_status() -> None:
     st.dataframe(pd.DataFrame({t("common.item"): list(rows), t("common.value"): list(rows.values())}),
                  hide_index=True, width="stretch")
     if meta.attribution:
-        st.caption(t("site.weather.attribution") + " " + plain(meta.attribution))
-    for note in meta.notes:
-        st.info(plain(note), icon="ℹ️")
+        from pvplanner.display.sources import citation
+
+        st.caption(t("site.weather.attribution") + " " + plain(citation(meta.attribution, lang())))
+    for note in weather_notes(meta.to_dict()):  # in the reader's language
+        st.info(plain(render_message(note, lang())), icon="ℹ️")
 
 
 def _weather() -> None:

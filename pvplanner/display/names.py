@@ -31,9 +31,8 @@ def _chinese() -> dict[str, str]:
         if row.get("city_zh"):
             out[row["city"].strip().lower()] = row["city_zh"].strip()
     for row in _rows("province_grid_region.csv"):
-        whole = row["province"].split(" (")[0]  # "Inner Mongolia (west)"
-        out.setdefault(whole.lower(), row["province_zh"].split("（")[0])
         out.setdefault(row["province"].lower(), row["province_zh"])
+    out.setdefault("inner mongolia", "内蒙古")  # the table has its west and east grids only
     for key, entry in catalogue().items():  # names.demo.site, names.country.CN...
         if key.startswith(("names.demo.", "names.country.")) and isinstance(entry["zh"], str):
             if key.startswith("names.country."):

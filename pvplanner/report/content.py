@@ -755,7 +755,10 @@ def _unit_text(c: _Ctx, unit: str) -> str:
     """A unit for the reader (元 for CNY in Chinese, per-year words translated)."""
     if not unit:
         return ""
-    text = unit.replace("CNY", "元").replace("/certificate", "/张") if c.lang == "zh" else unit
+    if c.lang == "zh":  # 元, 张, and the compass letters of a coordinate in words
+        unit = unit.replace("CNY", "元").replace("/certificate", "/张")
+        unit = unit.replace("°N", "°（北纬）").replace("°E", "°（东经）")
+    text = unit
     return text.replace("/year", "/" + c.t("units.per_year")).replace(
         "/month", "/" + c.t("units.per_month"))
 
