@@ -135,7 +135,8 @@ def test_export_envelope_can_be_imported(app, tmp_path):
 def test_the_current_scenario_is_compared_without_saving(app):
     assert app.multiselect(key="compare_pick").value == ["__current__"]
     table = app.dataframe[-1].value
-    npv = table.loc[table.iloc[:, 0] == "Net present value"].iloc[0, 1]
+    npv = table.loc[table.iloc[:, 0] == "Net present value (after tax)"].iloc[0, 1]
+    assert npv.endswith("(company)")  # whose NPV it is
     assert number(npv) == pytest.approx(number(metric(app, "Net present value",
                                                       sidebar=True)), rel=0.01)
 

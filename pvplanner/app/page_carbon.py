@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pvplanner.app import charts, state
+import pvplanner.app.charts as charts
+import pvplanner.app.state as state
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.widgets import (
     choice,
@@ -128,12 +129,15 @@ def _outputs(result) -> None:
     row[0].metric(t("carbon.kpi.credits"), f.tco2(c.credits_tco2_year1), border=True)
     row[1].metric(t("carbon.kpi.credit_revenue"), f.money(c.credit_revenue_year1), border=True)
     scope2 = c.scope2
-    row[2].metric(t("carbon.kpi.scope2_location"), f.tco2(scope2["location_after_tco2"], 0),
-                  delta=f.tco2(-scope2["location_reduction_tco2"], 0), delta_color="inverse",
-                  border=True)
-    row[3].metric(t("carbon.kpi.scope2_market"), f.tco2(scope2["market_after_tco2"], 0),
-                  delta=f.tco2(-scope2["market_reduction_tco2"], 0), delta_color="inverse",
-                  border=True)
+    # The reduction as a positive figure ("1,120 tCO2 less") with a green down arrow, not a
+    # negative number under an arrow that already points down.
+    for column, method in ((row[2], "location"), (row[3], "market")):
+        reduction = float(scope2[f"{method}_reduction_tco2"] or 0.0)
+        column.metric(t(f"carbon.kpi.scope2_{method}"), f.tco2(scope2[f"{method}_after_tco2"], 0),
+                      delta=t("carbon.kpi.reduction" if reduction > 0 else "carbon.kpi.increase",
+                              value=f.tco2(abs(reduction), 0)) if round(reduction) else None,
+                      delta_color="green" if reduction > 0 else "red",
+                      delta_arrow="down" if reduction > 0 else "up", border=True)
     st.caption(t("carbon.kpi.source", source=c.emission_factor_source))
     if c.avoided_tco2_self_consumed_year1 is not None:
         own, exported = c.avoided_tco2_self_consumed_year1, c.avoided_tco2_exported_year1
@@ -184,7 +188,7 @@ def _outputs(result) -> None:
         "credit_revenue": t("carbon.ledger.credit_revenue"),
         "credit_scheme": t("carbon.ledger.scheme"),
     }
-    table = ledger[[c for c in shown if c in ledger.columns]].rename(columns=shown)
+    table = _rounded(ledger[[c for c in shown if c in ledger.columns]]).rename(columns=shown)
     table.index.name = t("common.year")
     st.dataframe(table, width="stretch",
                  column_config={name: st.column_config.NumberColumn(format="localized")
@@ -339,6 +343,23 @@ def _footprint_section(result) -> None:
             st.caption(t("carbon.footprint.monthly_caption", unit=unit))
             st.dataframe(table, width="stretch", column_config={
                 name: st.column_config.NumberColumn(format="%.2f") for name in table.columns})
+
+
+def _rounded(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The ledger at the precision it is read at (display only): MWh and tCO2 to about
+    three significant digits and whole figures from 100 up, counts and money whole."""
+    from pvplanner.display.numbers import sensible_decimals
+
+    out = ledger.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            continue
+        if column.endswith(("_mwh", "_tco2")):
+            largest = float(out[column].abs().max() or 0.0)
+            out[column] = out[column].round(sensible_decimals(largest, most=1))
+        elif column.startswith("certificates_") or column.endswith("_revenue"):
+            out[column] = out[column].round(0)
+    return out
 
 
 def render() -> None:

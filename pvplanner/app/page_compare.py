@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pvplanner.app import charts, state
+import pvplanner.app.charts as charts
+import pvplanner.app.state as state
 from pvplanner.app.state import get_path
 from pvplanner.app.uploads import (
     MAX_UPLOAD_MB,
@@ -290,6 +291,8 @@ def _compare_results(chosen: list[str], items) -> list[tuple[str, dict[str, Any]
 
 
 def _kpi_table(results: list[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
+    """The scenarios' key figures side by side; under EMC and lease each money figure names
+    its party (company, investor, lessor) and every IRR and payback its tax basis."""
     from pvplanner.app.fmt import Fmt
 
     f = fmt()
@@ -297,21 +300,56 @@ def _kpi_table(results: list[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
     def money(r: dict[str, Any], value: Any) -> str:
         return Fmt(lang(), r.get("currency") or "CNY").money(value)
 
+    def party(r: dict[str, Any], text: str, lessor: str = "") -> str:
+        if text == f.na:
+            return text
+        if lessor:  # "lessor" or "lessor_pre_tax"
+            return t(f"compare.party.{lessor}", value=text)
+        return t(f"compare.party.{r['finance'].get('perspective') or 'owner'}", value=text)
+
+    def leased(r: dict[str, Any]) -> bool:
+        return r["finance"].get("perspective") == "host"
+
+    def two(r: dict[str, Any]) -> bool:
+        return r["finance"].get("perspective") in ("investor", "host")
+
+    def host_saving(r: dict[str, Any]) -> str:
+        fin = r["finance"]
+        return money(r, fin.get("host_savings_year1") if two(r) else r["bills"]["savings_annual"])
+
+    def irr(r: dict[str, Any]) -> str:
+        fin = r["finance"]
+        if leased(r):  # the lessee invests nothing: the lessor's IRR
+            return party(r, f.percent(fin.get("investor_irr")), "lessor_pre_tax")
+        return party(r, f.percent(fin["irr"]))
+
+    def payback(r: dict[str, Any], pre_tax: bool) -> str:
+        fin = r["finance"]
+        if leased(r):  # the lessor's payback, before its tax only
+            value = fin.get("investor_payback_years_pre_tax") if pre_tax else None
+            return party(r, f.years(value), "lessor_pre_tax")
+        key = "payback_years_pre_tax" if pre_tax else "payback_years"
+        return party(r, f.years(fin.get(key) if fin["capex"] > 0 else None))
+
     rows = [
         ("capacity", lambda r: f.kwp(r["pv"]["capacity_kwp"])),
         ("generation", lambda r: f.energy(r["pv"]["annual_generation_kwh"])),
         ("self_consumption", lambda r: f.percent(r["energy"]["self_consumption_ratio"])),
         ("self_sufficiency", lambda r: f.percent(r["energy"]["self_sufficiency_ratio"])),
         ("battery", lambda r: f.unit(r["battery"]["energy_kwh"], "kWh")),
+        ("ownership", lambda r: t(f"tariff.ownership.kinds.{r['finance']['ownership']}")),
         ("savings", lambda r: money(r, r["bills"]["savings_annual"])),
-        ("capex", lambda r: money(r, r["finance"]["capex"])),
-        ("npv", lambda r: money(r, r["finance"]["npv"])),
-        ("irr", lambda r: f.percent(r["finance"]["irr"])),
-        ("payback", lambda r: f.years(r["finance"]["payback_years"])),
+        ("host_saving", host_saving),
+        ("host_investment", lambda r: money(r, 0.0 if two(r) else r["finance"]["capex"])),
+        ("capex", lambda r: party(r, money(r, r["finance"]["capex"]),
+                                  "lessor" if leased(r) else "")),
+        ("npv", lambda r: party(r, money(r, r["finance"]["npv"]))),
+        ("irr", irr),
+        ("payback_pre_tax", lambda r: payback(r, True)),
+        ("payback", lambda r: payback(r, False)),
         ("lcoe", lambda r: Fmt(lang(), r.get("currency") or "CNY").price(
             r["finance"]["lcoe_per_kwh"])),
         ("avoided", lambda r: f.tco2(r["carbon"]["avoided_tco2_year1"], 0)),
-        ("ownership", lambda r: t(f"tariff.ownership.kinds.{r['finance']['ownership']}")),
     ]
     table = {t("compare.kpi.item"): [t(f"compare.kpi.{key}") for key, _ in rows]}
     for label, found in results:

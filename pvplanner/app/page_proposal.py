@@ -1,4 +1,6 @@
-"""Page 7 - proposal: the customer proposal as PDF, HTML or XLSX via :mod:`pvplanner.report`."""
+"""Page 7 - proposal: the customer proposal as PDF, HTML or XLSX via :mod:`pvplanner.report`,
+with the seller's company, contact, cover note and logo (the scenario's ``proposal``
+section), and a prompt while the customer is still the demo's."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from typing import Any
 import streamlit as st
 
 import pvplanner.app.state as state
-from pvplanner.app.widgets import lang, plain, t
+from pvplanner.app.state import get_path, set_path
+from pvplanner.app.widgets import lang, plain, slot, t, text
 from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES
 
 #: (format, renderer name in pvplanner.report, MIME type, icon)
@@ -54,10 +57,11 @@ def _prepare(kind: str, key: str, report_lang: str) -> None:
     if render is None or result is None:
         return
     options: dict[str, Any] = {"lang": report_lang}
-    preparer = (st.session_state.get("proposal_preparer") or "").strip()
+    scenario = state.scenario()
     try:
-        if preparer and "preparer" in inspect.signature(render).parameters:
-            options["preparer"] = preparer
+        # The seller's details of the scenario shown (the plan itself does not hold them).
+        if scenario is not None and "proposal" in inspect.signature(render).parameters:
+            options["proposal"] = scenario.proposal
     except (TypeError, ValueError):  # a builtin without a signature: pass the language only
         pass
     try:
@@ -67,6 +71,86 @@ def _prepare(kind: str, key: str, report_lang: str) -> None:
         return
     st.session_state.pop(f"_proposal_error:{kind}", None)
     st.session_state[f"_proposal:{kind}"] = (key, data)
+
+
+def _customer_prompt() -> None:
+    """The customer's name (the site's), with a visible prompt while it is the demo's."""
+    from pvplanner.display.names import name as reader_name
+    from pvplanner.scenario.model import demo_scenario
+
+    prompt = st.empty()  # above the input, filled once the input has its value
+    text("site.name", t("proposal.customer.name"), max_chars=200)
+    demo_name = demo_scenario().site.name
+    if demo_name and (get_path(state.doc(), "site.name") or "").strip() == demo_name:
+        prompt.warning(t("proposal.customer.demo", name=plain(reader_name(demo_name, lang()))),
+                       icon=":material/badge:")
+
+
+def _area(path: str, label: str, *, max_chars: int, help: str) -> None:
+    """A text area bound to the scenario (empty -> None); shown as typed in the proposal."""
+    key = f"{state.INPUT_PREFIX}{path}"
+    stored = get_path(state.doc(), path)
+    if key not in st.session_state:
+        st.session_state[key] = "" if stored is None else str(stored)
+    value = st.text_area(label, key=key, max_chars=max_chars, help=help, height=110)
+    new = value.strip() or None
+    if new != stored:
+        set_path(state.doc(), path, new)
+    slot(path)
+
+
+def _seller_inputs() -> None:
+    """The seller's company, preparer, contact, cover note and logo (kept with the scenario)."""
+    with st.expander(t("proposal.seller.title"), expanded=True):
+        left, right = st.columns(2, gap="large")
+        text("proposal.seller_company", t("proposal.seller.company"), optional=True,
+             max_chars=120, help=t("proposal.seller.company_help"), where=left)
+        text("proposal.preparer", t("proposal.preparer"), optional=True, max_chars=120,
+             help=t("proposal.preparer_help"), where=right)
+        with left:
+            _area("proposal.seller_contact", t("proposal.seller.contact"), max_chars=300,
+                  help=t("proposal.seller.contact_help"))
+        with right:
+            _logo()
+        _area("proposal.cover_note", t("proposal.seller.note"), max_chars=1500,
+              help=t("proposal.seller.note_help"))
+
+
+def _logo() -> None:
+    """Upload, show or remove the logo (checked with Pillow, kept in the upload folder)."""
+    from pvplanner.app.uploads import save_logo
+    from pvplanner.report.logo import MAX_LOGO_BYTES
+
+    doc = state.doc()
+    current = get_path(doc, "proposal.logo_file")
+    uploaded = st.file_uploader(t("proposal.seller.logo"), type=["png", "jpg", "jpeg"],
+                                key="logo_upload", help=t("proposal.seller.logo_help"),
+                                max_upload_size=max(1, MAX_LOGO_BYTES // 1_000_000))
+    slot("upload.logo")
+    if uploaded is not None and st.session_state.get("_logo_upload_id") != uploaded.file_id:
+        try:
+            path = save_logo(uploaded.getvalue(), uploaded.name)
+        except Exception as exc:  # noqa: BLE001 - the check's message, under the uploader
+            problem = state.problem_from_exception(exc)
+            problem.field = "upload.logo"
+            state.report(problem)
+        else:
+            st.session_state["_logo_upload_id"] = uploaded.file_id
+            set_path(doc, "proposal.logo_file", str(path))
+            current = str(path)
+    if current:
+        from pathlib import Path
+
+        from pvplanner.app.uploads import refused_files
+
+        # Only a file inside the user's upload folder is ever read.
+        probe = {"proposal": {"logo_file": current}}
+        if not refused_files(probe) and Path(probe["proposal"]["logo_file"]).is_file():
+            st.image(Path(probe["proposal"]["logo_file"]).read_bytes(),
+                     caption=t("proposal.seller.logo_current"), width=180)
+        st.button(t("proposal.seller.logo_remove"), key="logo_remove",
+                  on_click=set_path, args=(doc, "proposal.logo_file", None),
+                  icon=":material/delete:")
 
 
 def render() -> None:
@@ -88,13 +172,14 @@ def render() -> None:
     report_lang = st.segmented_control(
         t("proposal.language"), list(LANGUAGES)[::-1], key="proposal_lang", required=True,
         format_func=LANGUAGE_NAMES.get)
-    st.text_input(t("proposal.preparer"), key="proposal_preparer", max_chars=120,
-                  help=t("proposal.preparer_help"))
+    _customer_prompt()
+    _seller_inputs()
     f = fmt()
+    party = t(f"proposal.seller.party_{result.finance.perspective or 'owner'}")
     st.markdown(t("proposal.summary", name=plain(scenario.name), kwp=f.kwp(result.pv.capacity_kwp),
-                  npv=f.money(result.finance.npv), payback=f.years(result.finance.payback_years)))
-    key = hashlib.sha256((state.doc_key() + str(report_lang) + str(
-        st.session_state.get("proposal_preparer") or "")).encode()).hexdigest()
+                  npv=f.money(result.finance.npv), party=party,
+                  payback=f.years(result.finance.payback_years)))
+    key = hashlib.sha256((state.doc_key() + str(report_lang)).encode()).hexdigest()
     columns = st.columns(len(FORMATS))
     for column, (kind, _, mime, icon) in zip(columns, FORMATS, strict=True):
         with column:

@@ -1,12 +1,16 @@
-"""Page 4 - results: KPIs, NPV versus capacity, monthly PV versus load, a typical day's
-energy flows, cash flow, battery state of charge and bills."""
+"""Page 4 - results: KPIs (each party's under EMC and lease), NPV versus capacity, monthly PV
+versus load, a representative day's energy flows, cash flow, battery state of charge, bills,
+and the NPV's sensitivity with the P50/P90 generation."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pvplanner.app import charts, state
+import pvplanner.app.charts as charts
+import pvplanner.app.state as state
+import pvplanner.display.charts as specs
 from pvplanner.app.widgets import fmt, label_map, lang, next_page, plain, t
 
 _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_load",
@@ -35,13 +39,24 @@ def _kpis(result) -> None:
     row = st.columns(4)
     row[0].metric(t("results.kpi.capex"), f.money_compact(money.capex),
                   help=f.money(money.capex), border=True)
-    row[1].metric(t("results.kpi.savings"), f.money_compact(bills.savings_annual),
-                  help=t("results.kpi.savings_help", before=f.money(bills.baseline_annual),
-                         after=f.money(bills.with_system_annual)), border=True)
-    row[2].metric(t("results.kpi.npv"), f.money_compact(money.npv),
+    two = _two_views(result)  # EMC, lease: the company's saving and each figure's party
+    if two:
+        row[1].metric(t("results.views.host_savings_year1"),
+                      f.money_compact(money.host_savings_year1),
+                      help=t("results.views.host_savings_year1_help",
+                             bill=f.money(bills.savings_annual)), border=True)
+    else:
+        row[1].metric(t("results.kpi.savings"), f.money_compact(bills.savings_annual),
+                      help=t("results.kpi.savings_help", before=f.money(bills.baseline_annual),
+                             after=f.money(bills.with_system_annual)), border=True)
+    row[2].metric(t(f"results.views.npv_{money.perspective}") if two else t("results.kpi.npv"),
+                  f.money_compact(money.npv),
                   help=t("results.kpi.npv_help") + " " + f.money(money.npv), border=True)
-    row[3].metric(t("results.kpi.irr"), f.percent(money.irr), help=t("results.kpi.irr_help"),
-                  border=True)
+    irr_label = {"investor": "results.views.irr_investor",
+                 "host": "results.views.irr_lessor"}.get(money.perspective or "",
+                                                         "results.kpi.irr")
+    row[3].metric(t(irr_label), f.percent(money.investor_irr if two else money.irr),
+                  help=t("results.kpi.irr_help"), border=True)
     # Both paybacks, each labelled: Chinese proposals quote the pre-tax static payback.
     row = st.columns(4)
     row[0].metric(t("results.kpi.payback_pre_tax"), f.years(money.payback_years_pre_tax),
@@ -53,9 +68,6 @@ def _kpis(result) -> None:
     row[2].metric(t("results.kpi.lcoe"), f.number(money.lcoe_per_kwh, 3),
                   help=f.price(money.lcoe_per_kwh), border=True)
     extra = []
-    if money.ownership == "emc":
-        extra += [(t("results.kpi.host_savings"), f.money_compact(money.host_savings_lifetime)),
-                  (t("results.kpi.investor_irr"), f.percent(money.investor_irr))]
     if result.battery.energy_kwh > 0:
         extra += [(t("results.kpi.battery"),
                    f"{f.number(result.battery.energy_kwh)} kWh / "
@@ -64,8 +76,58 @@ def _kpis(result) -> None:
     slots = list(row[3:]) + list(st.columns(4)) if len(extra) > 1 else list(row[3:])
     for column, (label, value) in zip(slots, extra, strict=False):
         column.metric(label, value, border=True)
-    if money.ownership == "emc":
-        st.caption(t("results.kpi.emc_note"))
+    if two:
+        _perspectives(result)
+
+
+def _two_views(result) -> bool:
+    """EMC or lease: the company (host) and the investor see different money."""
+    return result.finance.perspective in ("investor", "host")
+
+
+def _perspectives(result) -> None:
+    """The company's and the investor's figures side by side, each block labelled."""
+    f, money = fmt(), result.finance
+    contract = result.assumption("finance.contract_years")
+    years = len(result.perspectives) - 1 if len(result.perspectives) else 0
+    lessor = money.perspective == "host"
+    host = [
+        (t("results.views.host_investment"), t("results.views.none")),
+        (t("results.views.host_savings_year1"), f.money_compact(money.host_savings_year1)),
+        (t("results.views.host_savings_contract",
+           years=int(contract.value) if contract is not None else 0),
+         f.money_compact(money.host_savings_contract)),
+        (t("results.views.host_savings_lifetime", years=years),
+         f.money_compact(money.host_savings_lifetime)),
+        (t("results.views.host_npv"), f.money_compact(money.host_npv)),
+    ]
+    capex = money.capex
+    investor = [
+        (t("results.views.capex_lessor" if lessor else "results.views.capex_investor"),
+         f.money_compact(capex)),
+        (t("results.views.npv_lessor" if lessor else "results.views.npv_investor"),
+         f.money_compact(money.investor_npv)),
+        (t("results.views.irr_lessor" if lessor else "results.views.irr_investor"),
+         f.percent(money.investor_irr)),
+        (t("results.views.payback_lessor_pre_tax" if lessor
+           else "results.views.payback_investor_pre_tax"),
+         f.years(money.investor_payback_years_pre_tax if capex > 0 else None)),
+    ]
+    if not lessor:
+        investor.append((t("results.views.payback_investor"),
+                         f.years(money.investor_payback_years if capex > 0 else None)))
+    left, right = st.columns(2, gap="medium")
+    for column, title, items in (
+            (left, t("results.views.host_title"), host),
+            (right, t("results.views.lessor_title" if lessor else "results.views.investor_title"),
+             investor)):
+        with column.container(border=True):
+            st.markdown(f"**{title}**")
+            cells = st.columns(3)
+            for i, (label, value) in enumerate(items):
+                cells[i % 3].metric(label, value)
+    basis = t("results.views.basis_pre_tax" if lessor else "results.views.basis_after_tax")
+    st.caption(t("results.views.note", basis=basis))
 
 
 def _npv_chart(result) -> None:
@@ -77,29 +139,36 @@ def _npv_chart(result) -> None:
     # One NPV: the optimizer values a design exactly as its cash flow does, so the chosen
     # design's point is the reported NPV (pvplanner.sizing).
     optimum_npv = result.finance.npv
+    if result.finance.perspective == "host":
+        # A lease is sized as if owner-financed: mark the curve's own value at the design.
+        optimum_npv = float(np.interp(result.pv.capacity_kwp, data["capacity_kwp"], data["npv"]))
     titles = {"capacity": t("results.charts.capacity"),
               "npv": t("results.charts.npv", currency=result.currency),
               "optimum": t("results.charts.optimum")}
     st.altair_chart(charts.npv_curve(data, result.pv.capacity_kwp, optimum_npv, titles),
                     width="stretch")
     st.caption(t("results.charts.npv_note"))
+    if result.finance.perspective == "host":
+        st.caption(t("results.views.lease_curve", npv=fmt().money(result.finance.npv)))
 
 
 def _typical_day(result) -> None:
+    from pvplanner.report.tables import typical_day
+    from pvplanner.report.text import Texts, date_label
+
     months = charts.month_names(lang())
     key = "results_month"
     if key not in st.session_state:
         st.session_state[key] = 7
     month = st.select_slider(t("results.charts.month"), options=list(range(1, 13)), key=key,
                              format_func=lambda m: months[m - 1])
-    hourly = result.hourly
-    in_month = hourly.loc[hourly.index.month == month]
-    columns = [c for c in in_month.columns if c.endswith("_kw")]
-    # A typical day for display: each hour's mean over the month's days.
-    day = in_month[columns].groupby(in_month.index.hour).mean()
-    day.index.name = "hour"
+    # A real day: the month's day closest to its daily means of PV and load, whose flows
+    # balance hour by hour (a mean of many days would show imports beside exports).
+    day = typical_day(result, month)
+    date = day.attrs.pop("date")
     titles = {"hour": t("common.hour")}
     st.altair_chart(charts.day_flows(day, flow_labels(), titles), width="stretch")
+    st.caption(t("results.day.caption", date=date_label(date, Texts(lang()))))
 
 
 def _cash_flow(result) -> None:
@@ -124,6 +193,10 @@ def _battery(result) -> None:
     if result.battery.energy_kwh <= 0:
         st.info(t("results.charts.no_battery"))
         return
+    limits = getattr(result.solver, "binding_limits", ()) or ()
+    if result.battery.energy_limit_binding and not any("max_energy_kwh" in k for k in limits):
+        st.warning(t("results.battery_limit.energy",
+                     energy=fmt().unit(result.battery.max_energy_kwh, "kWh")))
     week = st.slider(t("results.charts.week"), 1, 52, 28, key="soc_week")
     start = (week - 1) * 7 * 24
     window = result.hourly.iloc[start:start + 7 * 24]
@@ -147,6 +220,46 @@ def _bills(result) -> None:
     ]
     st.dataframe(pd.DataFrame(rows, columns=[t("common.item"), t("common.value")]),
                  hide_index=True, width="stretch")
+
+
+def _risk(result) -> None:
+    """The NPV tornado of the chosen design and its P50/P90 generation."""
+    f = fmt()
+    table = result.sensitivity
+    if table is not None and len(table):
+        st.caption(t("results.risk.intro", npv=f.money(result.finance.npv)))
+        labels = {}
+        for _, row in table.iterrows():
+            factor = str(row["factor"])
+            size = max(abs(float(row["low_change"])), abs(float(row["high_change"])))
+            name = t(f"results.risk.factor_{factor}")
+            labels[factor] = (t("results.risk.move_absolute", factor=name,
+                                value=f.number(100 * size, 0 if round(100 * size, 6) % 1 == 0
+                                               else 1))
+                              if row["kind"] == "absolute" else
+                              t("results.risk.move_relative", factor=name,
+                                value=f.percent(size, 0)))
+        sides = {"low": t("results.risk.side_low"), "high": t("results.risk.side_high")}
+        chart = specs.tornado(table, labels, sides, (1.0, result.currency),
+                              t("results.risk.base"))
+        st.altair_chart(chart.properties(height=max(160, 40 * len(table))), width="stretch")
+    pv = result.pv
+    if pv.p90_annual_generation_kwh is None:
+        return
+    row = result.assumption("pv.interannual_variability")
+    if pv.variability_basis == "weather_years":
+        basis = t("results.risk.basis_weather_years", span=row.date if row else "")
+    else:
+        status = row.status if row is not None else "unverified"
+        basis = t("results.risk.basis_default", status=t(f"results.risk.status_{status}")
+                  if status in ("unverified", "derived") else status)
+    cells = st.columns(3)
+    cells[0].metric(t("results.risk.p50"), f.energy(pv.p50_annual_generation_kwh), border=True)
+    cells[1].metric(t("results.risk.p90"), f.energy(pv.p90_annual_generation_kwh), border=True,
+                    help=basis)
+    cells[2].metric(t("results.risk.sigma"), f.percent(pv.interannual_variability, 1),
+                    border=True, help=basis)
+    st.caption(basis)
 
 
 def _planes(result) -> None:
@@ -215,13 +328,14 @@ def render() -> None:
         st.subheader(t("results.sections.battery"))
         _battery(result)
 
+    st.subheader(t("results.risk.title"))
+    _risk(result)
+
     st.subheader(t("results.sections.planes"))
     _planes(result)
     with st.expander(t("results.notes", n=len(result.warnings))):
-        from pvplanner.display.messages import render as render_message
-
-        for note in result.notes:  # each note in the reader's language (its catalogue key)
-            st.markdown(f"- {plain(render_message(note, lang()))}")
+        for warning in result.warnings:
+            st.markdown(f"- {plain(warning)}")
         st.caption(t("results.solver", status=result.solver.status,
                      backend=result.solver.backend,
                      seconds=fmt().number(result.timings_s.get("total", 0.0), 2)))

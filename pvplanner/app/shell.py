@@ -9,7 +9,7 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from pvplanner.app import state
+import pvplanner.app.state as state
 from pvplanner.app.widgets import fmt, plain, run_page, show_problem, t
 from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES, default_language
 
@@ -90,11 +90,12 @@ def _sidebar_kpis(box) -> None:
     """Headline figures of the current scenario, on every page."""
     result = state.result()
     with box:
-        name = state.get_path(state.doc(), "name", "")
-        from pvplanner.app.widgets import lang
-        from pvplanner.display.names import name as reader_name  # the demo's in Chinese too
-
-        st.caption(t("common.sidebar.scenario", name=plain(reader_name(name, lang()))))
+        # The scenario open: after a save-as the stored copy under its new name, not the
+        # name the document was opened with.
+        origin = state.origin()
+        name = (origin.get("name") if origin.get("kind") == "store" and origin.get("name")
+                else state.get_path(state.doc(), "name", ""))
+        st.caption(t("common.sidebar.scenario", name=plain(name)))
         if result is None:
             st.warning(t("common.sidebar.fix_inputs"), icon="⚠️")
             return

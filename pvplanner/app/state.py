@@ -284,7 +284,11 @@ def result():
     valid = scenario()
     if valid is None:
         return None
-    key = doc_key(valid.model_dump(mode="json"))
+    document = valid.model_dump(mode="json")
+    # The seller's details change the proposal, not the plan: editing them re-plans nothing
+    # (the proposal page passes them to the report itself).
+    document.pop("proposal", None)
+    key = doc_key(document)
     memo = st.session_state.get("_plan_memo")
     if memo and memo[0] == key:
         if memo[2] is not None:

@@ -27,6 +27,7 @@ EXTENSIONS = {
     "weather": ("epw", "csv", "json", "tm2", "tmy", "tmy3", "txt"),
     "scenario": ("json", "toml"),
     "store": ("json",),
+    "logo": ("png", "jpg", "jpeg"),
 }
 
 #: Environment variable naming the folder of uploaded files.
@@ -75,6 +76,39 @@ def save_upload(data: bytes, filename: str, kind: str) -> Path:
         temporary = path.with_suffix(path.suffix + ".part")
         temporary.write_bytes(data)
         temporary.replace(path)  # atomic: a half-written file is never used
+    return path
+
+
+def save_logo(data: bytes, filename: str) -> Path:
+    """Keep the seller's logo: checked with Pillow (PNG or JPEG by content, at most
+    :data:`pvplanner.report.logo.MAX_LOGO_BYTES`, no oversized image) and stored re-encoded
+    as a small PNG, content-addressed, in the user's upload folder (``logo/``).
+
+    Raises
+    ------
+    PlannerInputError
+        Not a PNG/JPEG image, too large, or another extension (field ``upload.logo``).
+    """
+    from pvplanner.report.logo import MAX_LOGO_BYTES, check_logo
+
+    extension = Path(filename).suffix.lower().lstrip(".")
+    if extension not in EXTENSIONS["logo"]:
+        raise PlannerInputError(
+            f"{filename}: .{extension or '?'} files are not accepted here; use "
+            + ", ".join("." + e for e in EXTENSIONS["logo"]), field="upload.logo")
+    check_size(len(data), filename, MAX_LOGO_BYTES, field="upload.logo",
+               advice="save the logo as a PNG or JPEG of at most a few hundred pixels a side")
+    try:
+        png = check_logo(data, filename)
+    except PlannerInputError as exc:
+        raise PlannerInputError(str(exc), field="upload.logo") from None
+    folder = upload_dir() / "logo"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{hashlib.sha256(png).hexdigest()[:20]}.png"
+    if not path.is_file() or path.stat().st_size != len(png):
+        temporary = path.with_suffix(".png.part")
+        temporary.write_bytes(png)
+        temporary.replace(path)
     return path
 
 
