@@ -334,8 +334,10 @@ def render() -> None:
     st.subheader(t("results.sections.planes"))
     _planes(result)
     with st.expander(t("results.notes", n=len(result.warnings))):
-        for warning in result.warnings:
-            st.markdown(f"- {plain(warning)}")
+        from pvplanner.display.messages import render as render_message
+
+        for note in result.notes:  # each note in the reader's language (its catalogue key)
+            st.markdown(f"- {plain(render_message(note, lang()))}")
         st.caption(t("results.solver", status=result.solver.status,
                      backend=result.solver.backend,
                      seconds=fmt().number(result.timings_s.get("total", 0.0), 2)))
