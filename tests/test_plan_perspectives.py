@@ -165,3 +165,31 @@ def test_new_figures_survive_the_json_round_trip(emc):
         result.sensitivity["result_high"].tolist())
     assert again.perspectives["host_savings"].sum() == pytest.approx(
         result.perspectives["host_savings"].sum())
+
+
+def test_nasa_power_years_give_the_variability():
+    """NASA POWER's hourly years carry their annual GHI sums through the weather record
+    (and its JSON) to the P90's variability."""
+    import json
+
+    import pandas as pd
+
+    from weather.meta import WeatherMeta
+    from weather.nasa_power import annual_ghi_by_year
+
+    index = pd.date_range("2015-01-01", "2020-12-31 23:00", freq="h")
+    level = pd.Series(index.year.map({2015: 130.0, 2016: 140.0, 2017: 135.0, 2018: 128.0,
+                                      2019: 145.0, 2020: 137.0}), index=index)
+    frame = pd.DataFrame({"ghi": level.to_numpy()}, index=index)
+    frame.loc["2017-03-01":"2017-03-02", "ghi"] = float("nan")  # 48 h missing: still counted
+    frame.loc["2020-06", "ghi"] = float("nan")  # a month missing: 2020 left out
+    years = annual_ghi_by_year(frame)
+    assert [year for year, _ in years] == [2015, 2016, 2017, 2018, 2019]
+    assert dict(years)[2016] == pytest.approx(140.0 * 8784 / 1000)
+    meta = WeatherMeta("nasa-power", "NASA POWER", "2015-2020", 30.0, 120.0, 5.0, 8.0,
+                       "online", annual_ghi_kwh_m2=years)
+    record = json.loads(json.dumps(meta.to_dict()))
+    found = interannual_variability(record)
+    sums = np.array([ghi for _, ghi in years])
+    assert found.basis == "weather_years" and found.years == 5
+    assert found.sigma == pytest.approx(sums.std(ddof=1) / sums.mean())

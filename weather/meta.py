@@ -104,6 +104,11 @@ class WeatherMeta:
         Anything assumed or filled in (gaps interpolated, fallback used, ...); a
         :class:`WeatherNote` carries a stable key for translation (``to_dict`` lists the keys
         as ``note_keys``).
+    annual_ghi_kwh_m2 : tuple of (int, float)
+        The annual GHI sum of each complete year the typical year was drawn from
+        (year, kWh/m2), when the source delivered the years themselves (NASA POWER); empty
+        otherwise. Its spread is the year-to-year variability of the resource. ``to_dict``
+        gives it as ``{"2015": 1234.5, ...}``.
     """
 
     source: str
@@ -119,10 +124,19 @@ class WeatherMeta:
     distance_km: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     station_zh: str = ""
+    annual_ghi_kwh_m2: tuple[tuple[int, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        # Read back from JSON as {"2015": 1234.5} or [[2015, 1234.5]]: kept as sorted pairs.
+        value = self.annual_ghi_kwh_m2
+        pairs = value.items() if isinstance(value, Mapping) else (value or ())
+        object.__setattr__(self, "annual_ghi_kwh_m2",
+                           tuple(sorted((int(year), float(ghi)) for year, ghi in pairs)))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
         out = asdict(self)
         out["notes"] = [str(note) for note in self.notes]
         out["note_keys"] = note_keys(self.notes)
+        out["annual_ghi_kwh_m2"] = {str(year): ghi for year, ghi in self.annual_ghi_kwh_m2}
         return out

@@ -223,6 +223,39 @@ def fill_short_gaps(
     return out, filled
 
 
+def annual_ghi_by_year(local: pd.DataFrame, *, min_share: float = 0.99
+                       ) -> tuple[tuple[int, float], ...]:
+    """The annual GHI sum of each complete year of hourly data [kWh/m2].
+
+    Parameters
+    ----------
+    local : pandas.DataFrame
+        Hourly rows on local standard time (naive index), column ``ghi`` [W/m2].
+    min_share : float
+        A year counts when at least this share of its hours have a GHI value.
+
+    Returns
+    -------
+    tuple of (int, float)
+        ``(year, kWh/m2)`` in year order.
+
+    Examples
+    --------
+    >>> index = pd.date_range("2021-01-01", "2022-12-31 23:00", freq="h")
+    >>> frame = pd.DataFrame({"ghi": 150.0}, index=index)
+    >>> annual_ghi_by_year(frame)
+    ((2021, 1314.0), (2022, 1314.0))
+    """
+    ghi = pd.to_numeric(local["ghi"], errors="coerce")
+    out = []
+    for year, values in ghi.groupby(ghi.index.year):
+        hours = 8784 if calendar.isleap(int(year)) else 8760
+        if values.notna().sum() >= min_share * hours:
+            # Missing hours of a nearly complete year count at the year's mean.
+            out.append((int(year), float(values.mean() * hours / 1000.0)))
+    return tuple(out)
+
+
 def _as_float(value: Any) -> float:
     try:
         return float(value)
@@ -383,6 +416,7 @@ def fetch_nasa_power_typical_year(
     local = hourly.copy()
     local.index = local.index.tz_convert(fixed_offset_tz(offset)).tz_localize(None)
     candidates = complete_months(local)
+    annual = annual_ghi_by_year(local.loc[str(first):str(last)])
     try:
         frame, months = build_typical_year(hourly, offset)
     except WeatherInputError as exc:
@@ -430,6 +464,7 @@ def fetch_nasa_power_typical_year(
         obtained="online",
         attribution=NASA_POWER_ATTRIBUTION,
         notes=tuple(notes),
+        annual_ghi_kwh_m2=annual,
     )
     if cache is not None:
         cache.put("nasa-power", lat, lon, frame, meta, **key)
