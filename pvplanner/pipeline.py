@@ -34,6 +34,7 @@ from pvplanner.messages import Message, bilingual, weather_notes
 from pvplanner.plan_measures import footprint_outcome, measure_outcome, measures_on_load
 from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
 from pvplanner.pv.site_weather import load_weather
+from pvplanner.pv.subhourly import quarter_hour_profiles
 from pvplanner.pv.variability import exceedance_kwh, interannual_variability
 from pvplanner.result import (
     Assumption,
@@ -237,16 +238,23 @@ def site_utc_offset_hours(scenario: Scenario) -> float:
 
 
 def prepare(scenario: Scenario) -> Prepared:
-    """Weather, PV profiles, load, prices and windows for a scenario (memoized parts)."""
+    """Weather, PV profiles, load, prices and windows for a scenario (memoized parts).
+
+    The time axis is the load's: 35,040 quarter hours for a meter file of 15-minute
+    readings (PV from the weather's quarter hours, or each simulated hour split into four
+    along the clear-sky shape, its energy kept: :mod:`pvplanner.pv.subhourly`), else 8,760
+    hours.
+    """
     site = scenario.site
     offset = site_utc_offset_hours(scenario)
+    interval = _load_interval(scenario, offset)
     weather_key = (
         site.latitude, site.longitude,
         scenario.weather.source if scenario.weather.source != "file" else "auto",
         scenario.weather.file if scenario.weather.source == "file" else None,
         scenario.weather.seed,
     )
-    _, wx_meta = _weather(weather_key)
+    _, wx_meta = _weather(weather_key, interval)
     if wx_meta.utc_offset_hours != offset:
         raise PlannerInputError(
             f"the weather data are in UTC{wx_meta.utc_offset_hours:+g} but the site is in "
@@ -255,14 +263,16 @@ def prepare(scenario: Scenario) -> Prepared:
             field="site.utc_offset_hours",
         )
     elevation = site.elevation_m if site.elevation_m is not None else wx_meta.elevation_m
-    profiles = _profiles(
-        weather_key, float(elevation), _json(scenario.roof_planes), scenario.pv.model_dump_json()
+    profiles, split_note = _profiles(
+        weather_key, float(elevation), _json(scenario.roof_planes), scenario.pv.model_dump_json(),
+        interval,
     )
     index = profiles.index
     decision = _tariff_and_version(scenario)
     tariff = decision.tariff
     prices = price_series(tariff, index)
     load_kw, notes, interval = _load(scenario, index, prices["period"], offset)
+    notes += [split_note] if split_note else []
     # -- Saving measures (issue 17): applied to the load before the PV is sized. --
     measured, measure_notes = measures_on_load(scenario, load_kw, prices["period"],
                                                prices["import_price_per_kwh"])
@@ -298,20 +308,40 @@ def _json(models: Sequence) -> str:
     return json.dumps([m.model_dump(mode="json") for m in models], sort_keys=True)
 
 
-def _weather(key: tuple):
+def _weather(key: tuple, interval_minutes: int = 60):
     latitude, longitude, source, file, seed = key
-    return load_weather(latitude, longitude, source=source, file=file, seed=seed)
+    return load_weather(latitude, longitude, source=source, file=file, seed=seed,
+                        interval_minutes=interval_minutes)
 
 
 @lru_cache(maxsize=16)
-def _profiles(weather_key: tuple, elevation_m: float, planes_json: str, settings_json: str):
-    """AC kW per kWp of each plane; memoized on the weather choice, planes and settings."""
+def _profiles(weather_key: tuple, elevation_m: float, planes_json: str, settings_json: str,
+              interval_minutes: int = 60) -> tuple[pd.DataFrame, str]:
+    """AC kW per kWp of each plane on the plan's step, and a note when hourly output was
+    split into quarter hours; memoized on the weather choice, planes, settings and step."""
     latitude, longitude = weather_key[:2]
-    frame, _ = _weather(weather_key)
-    return ac_kw_per_kwp(
-        frame, latitude=latitude, longitude=longitude, elevation_m=elevation_m,
-        planes=json.loads(planes_json), settings=json.loads(settings_json),
-    )
+    frame, _ = _weather(weather_key, interval_minutes)
+    planes, settings = json.loads(planes_json), json.loads(settings_json)
+    profiles = ac_kw_per_kwp(frame, latitude=latitude, longitude=longitude,
+                             elevation_m=elevation_m, planes=planes, settings=settings)
+    if len(profiles) * interval_minutes >= 8760 * 60:
+        return profiles, ""
+    quarters = quarter_hour_profiles(profiles, frame, latitude=latitude, longitude=longitude,
+                                     elevation_m=elevation_m, planes=planes, settings=settings)
+    return quarters, ("PV output at 15 minutes: each simulated hour split into four quarter "
+                      "hours along the clear-sky shape of its plane, the hour's energy kept")
+
+
+def _load_interval(scenario: Scenario, offset: float) -> int:
+    """The plan's step [min]: 15 for a meter file of 15-minute (or finer) readings, else 60."""
+    spec = scenario.load
+    if spec.kind != "meter_file" or not spec.meter_file:
+        return 60
+    path = Path(spec.meter_file)
+    if not path.is_file():
+        return 60  # _load names the missing file
+    return int(_meter(str(path), path.stat().st_mtime_ns, spec.meter_units, offset)
+               .interval_minutes)
 
 
 def scenario_tariff(scenario: Scenario) -> Tariff:
@@ -435,12 +465,14 @@ def _load(scenario: Scenario, index: pd.DatetimeIndex, periods: pd.Series, offse
         path = Path(spec.meter_file)
         stamp = path.stat().st_mtime_ns if path.is_file() else 0
         meter = _meter(str(path), stamp, spec.meter_units, offset)
-        hourly = meter.to_hourly() if meter.interval_minutes < 60 else meter
-        load_kw = hourly.load_kw.reindex(index)
+        step_minutes = int(round((index[1] - index[0]).total_seconds() / 60.0))
+        # On its own step (15-minute readings plan on 15 minutes, see prepare()).
+        on_axis = meter.to_hourly() if meter.interval_minutes < step_minutes else meter
+        load_kw = on_axis.load_kw.reindex(index)
         if load_kw.isna().any():
             raise PlannerInputError(
                 f"meter file {path.name} does not cover the scenario's time axis "
-                f"({int(load_kw.isna().sum())} hours missing after mapping onto the typical "
+                f"({int(load_kw.isna().sum())} steps missing after mapping onto the typical "
                 "year); check its time zone or use a full year of readings",
                 field="load.meter_file",
             )

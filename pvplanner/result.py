@@ -534,7 +534,9 @@ class Result:
     assumptions : list of Assumption
         Every resolved input the plan used, with unit, source, date and status.
     hourly : DataFrame
-        Index ``time``. Columns [kW, mean power over the step]: ``load_kw``,
+        Index ``time``, one row per step of the plan: 8,760 hours, or 35,040 quarter hours
+        when the load is a meter file of 15-minute readings (the name stays ``hourly``; the
+        step is ``index[1] - index[0]``). Columns [kW, mean power over the step]: ``load_kw``,
         ``pv_available_kw``, ``pv_to_load_kw``, ``pv_to_battery_kw``, ``pv_to_grid_kw``,
         ``curtailed_kw``, ``grid_to_load_kw``, ``grid_to_battery_kw``,
         ``battery_to_load_kw``, ``grid_import_kw``; ``soc_kwh`` [kWh at the step's end];

@@ -49,7 +49,8 @@ Plain CSV format
   local standard time (no daylight saving), or in the offset the header states
   (``time [UTC]``, ``time [UTC+8]``) or the ``utc_offset`` comment gives. Each label is the START of its interval unless
   ``label=end``. One year of data (any year; 29 February is dropped), hourly or finer
-  (5/10/15/30-minute rows are averaged to hours).
+  (5/10/15/30-minute rows are averaged to hours; to quarter hours when
+  ``interval_minutes=15`` asks for them).
 - Units default to W/m2, degC and m/s. Others are declared in a comment
   (``# units: ghi=kWh/m2, temp_air=K``) or in the header (``ghi [kJ/m2]``), see
   :data:`weather.validate.ACCEPTED_UNITS`; energies are per row.
@@ -163,6 +164,7 @@ def read_weather_file(
     utc_offset_hours: float | None = None,
     units: Mapping[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    interval_minutes: int = 60,
 ) -> tuple[pd.DataFrame, WeatherMeta]:
     """Read a weather file onto the typical-year axis in local standard time.
 
@@ -187,11 +189,16 @@ def read_weather_file(
         the file's own declarations. Ignored for formats with fixed units.
     max_bytes : int, default :data:`DEFAULT_MAX_BYTES`
         Largest accepted file [bytes].
+    interval_minutes : {60, 15}, default 60
+        Finest step wanted [min]. 60 averages finer rows to hours; 15 keeps a plain CSV's
+        15-minute rows (finer rows averaged to quarter hours) for a 15-minute plan. A file
+        whose rows are coarser than this step is read hourly.
 
     Returns
     -------
     (pandas.DataFrame, WeatherMeta)
-        8760 hourly rows on :func:`weather.timeaxis.typical_year_index` with the columns
+        8760 hourly rows (35040 with ``interval_minutes=15`` and 15-minute or finer rows)
+        on :func:`weather.timeaxis.typical_year_index` with the columns
         ``ghi``, ``dni``, ``dhi`` [W/m2], ``temp_air`` [degC], ``wind_speed`` [m/s], and the
         metadata (``obtained="file"``, notes on everything assumed or repaired).
 
@@ -250,13 +257,15 @@ def read_weather_file(
             f"standard time UTC{offset:+g}"
         )
 
+    data, step = _averaged(parsed.data, interval_minutes, notes)
     try:
-        hourly = to_typical_year(parsed.data, offset)
+        typical = to_typical_year(data, offset, interval_minutes=step)
     except Exception as exc:  # e.g. unparseable index produced from a damaged file
         raise WeatherInputError(
             f"{label} could not be read as {_EXPECTED[kind]} ({_short(exc)})"
         ) from exc
-    frame, clean_notes = clean_weather(hourly, label=label, latitude=lat, longitude=lon)
+    frame, clean_notes = clean_weather(typical, label=label, interval_minutes=step,
+                                       latitude=lat, longitude=lon)
     notes += clean_notes
 
     elevation = parsed.elevation_m
@@ -278,6 +287,23 @@ def read_weather_file(
         notes=tuple(notes),
     )
     return frame, meta
+
+
+def _averaged(data: pd.DataFrame, interval_minutes: int,
+              notes: list[str]) -> tuple[pd.DataFrame, int]:
+    """Rows finer than the step wanted averaged to it (hourly for rows that do not divide
+    it); returns the data and their step [min]."""
+    if interval_minutes not in (15, 60):
+        raise ValueError(f"interval_minutes must be 15 or 60, got {interval_minutes!r}")
+    steps = np.diff(pd.DatetimeIndex(data.index).as_unit("ns").asi8) / 6e10
+    step = int(np.median(steps)) if len(steps) else 60
+    target = interval_minutes if step <= interval_minutes and step > 0 and (
+        interval_minutes % step == 0) else 60
+    if 0 < step < target:
+        data = data.resample(f"{target}min", label="left", closed="left").mean()
+        what = "hourly" if target == 60 else f"{target}-minute"
+        notes.append(f"{step}-minute rows averaged to {what} values")
+    return data, target
 
 
 def detect_format(text: str, filename: str | None = None) -> str | None:
@@ -797,9 +823,6 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
         )
     frame, unit_notes = convert_units(frame, declared, step_minutes)
     notes += unit_notes
-    if step_minutes < 60:
-        frame = frame.resample("60min", label="left", closed="left").mean()
-        notes.append(f"{step_minutes}-minute rows averaged to hourly values")
     elevation = _float(settings.get("elevation", settings.get("altitude")))
     known = {"latitude", "lat", "longitude", "lon", "lng", "elevation", "altitude"}
     known |= {"utc_offset", "utc_offset_hours", "dataset", "source", "station", "label"}

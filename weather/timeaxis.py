@@ -95,9 +95,11 @@ def _tz_finder():
 
 
 def to_typical_year(
-    data: pd.DataFrame, utc_offset_hours: float, year: int = TYPICAL_YEAR
+    data: pd.DataFrame, utc_offset_hours: float, year: int = TYPICAL_YEAR,
+    interval_minutes: int = 60,
 ) -> pd.DataFrame:
-    """Map hourly data of any single year (any tz, possibly leap) onto the typical-year axis.
+    """Map hourly (or ``interval_minutes``) data of any single year (any tz, possibly leap)
+    onto the typical-year axis.
 
     The data are converted to local standard time, their year replaced by ``year`` (months
     and days kept; 29 February dropped) and reindexed onto :func:`typical_year_index`. Rows
@@ -113,11 +115,13 @@ def to_typical_year(
         Offset of the site's local standard time [h].
     year : int
         Target typical year.
+    interval_minutes : int, default 60
+        Step of the data and of the axis [min]: 60 (8760 rows) or 15 (35040 rows).
 
     Returns
     -------
     pandas.DataFrame
-        Exactly 8760 rows on the typical-year index; hours missing in ``data`` are NaN.
+        Exactly 8760 (35040) rows on the typical-year index; steps missing in ``data`` are NaN.
     """
     tz = fixed_offset_tz(utc_offset_hours)
     index = pd.DatetimeIndex(data.index)
@@ -137,5 +141,5 @@ def to_typical_year(
     )
     frame.index = pd.DatetimeIndex(month_day_hour).tz_localize(tz)
     frame = frame[~frame.index.duplicated(keep="first")].sort_index()
-    target = typical_year_index(utc_offset_hours, 60, year)
+    target = typical_year_index(utc_offset_hours, interval_minutes, year)
     return frame.reindex(target)

@@ -198,10 +198,17 @@ def _battery(result) -> None:
         st.warning(t("results.battery_limit.energy",
                      energy=fmt().unit(result.battery.max_energy_kwh, "kWh")))
     week = st.slider(t("results.charts.week"), 1, 52, 28, key="soc_week")
-    start = (week - 1) * 7 * 24
-    window = result.hourly.iloc[start:start + 7 * 24]
+    steps = 7 * 24 * _steps_per_hour(result.hourly.index)
+    window = result.hourly.iloc[(week - 1) * steps:week * steps]
     st.altair_chart(charts.state_of_charge(window, {"soc": t("results.charts.soc")}),
                     width="stretch")
+
+
+def _steps_per_hour(index: pd.Index) -> int:
+    """Rows per hour of the Result's time series (1, or 4 for 15-minute steps)."""
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
+        return 1
+    return max(1, int(round(pd.Timedelta(hours=1) / (index[1] - index[0]))))
 
 
 def _bills(result) -> None:

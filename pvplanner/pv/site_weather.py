@@ -25,16 +25,19 @@ def load_weather(
     source: str = "auto",
     file: str | Path | None = None,
     seed: int = 0,
+    interval_minutes: int = 60,
 ) -> tuple[pd.DataFrame, WeatherMeta]:
     """Typical-year weather for a place, or read from ``file`` when given.
 
-    Results are memoized per (place, source, file, seed) within the process; treat the
-    returned frame as read-only.
+    ``interval_minutes=15`` keeps a file's 15-minute (or finer) rows as quarter hours (for a
+    15-minute plan); places and hourly files give hourly weather whatever is asked.
+    Results are memoized per (place, source, file, seed, interval) within the process; treat
+    the returned frame as read-only.
     """
     if file is not None:
         path = Path(file)
         stamp = path.stat().st_mtime_ns if path.is_file() else 0
-        return _read_file(str(path), stamp, latitude, longitude)
+        return _read_file(str(path), stamp, latitude, longitude, int(interval_minutes))
     if latitude is None or longitude is None:
         raise PlannerInputError(
             "site.latitude and site.longitude are needed to find weather for a place; give "
@@ -48,6 +51,8 @@ def _place(latitude: float, longitude: float, source: str, seed: int):
 
 
 @lru_cache(maxsize=8)
-def _read_file(path: str, stamp: int, latitude: float | None, longitude: float | None):
+def _read_file(path: str, stamp: int, latitude: float | None, longitude: float | None,
+               interval_minutes: int = 60):
     del stamp  # part of the cache key only: a changed file is read again
-    return read_weather_file(path, latitude=latitude, longitude=longitude)
+    return read_weather_file(path, latitude=latitude, longitude=longitude,
+                             interval_minutes=interval_minutes)
