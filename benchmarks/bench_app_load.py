@@ -4,8 +4,8 @@ Run ``python benchmarks/bench_app_load.py [--sessions 20] [--seconds 120]`` (nee
 ``/usr/bin/chromium`` and the ``playwright`` package; no network: the server runs with
 ``PVPLANNER_OFFLINE=1``). Each session, in its own Chromium context, opens the app, names its
 scenario, uploads its own meter file, then re-plans with a new PV capacity limit again and
-again; the window of ``--seconds`` opens once every session is that far, so all of them plan
-during the whole window. The driver is ``tests/_app_sessions.py`` (see its docstring for what
+again; the window of ``--seconds`` opens once every session is on the page where it does
+that, so all of them plan during the whole window. The driver is ``tests/_app_sessions.py`` (see its docstring for what
 is checked); ``tests/test_app_sessions.py`` runs a short version as a test.
 
 Prints: sessions, plans completed (in the window and in all; all sessions, and the fewest of
@@ -46,7 +46,8 @@ def _rss_in_window(figures: dict) -> list[tuple[str, float]]:
 
 def _print(figures: dict, logs: list) -> None:
     print(f"sessions                    {figures['sessions']}")
-    print(f"set-up (open, name, upload) {figures['setup_seconds']:.0f} s until all ready")
+    print(f"set-up (open, name, upload, to the tariff page) {figures['setup_seconds']:.0f} s "
+          "until all were ready")
     print(f"window                      {figures['window_seconds']:.0f} s, "
           f"run {figures['seconds']:.0f} s in all")
     print(f"plans completed in window   {figures['window_plans']} "

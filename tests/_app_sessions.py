@@ -12,8 +12,8 @@ ten pages in about half the time of ten contexts). Each session
    and checks the annual consumption the Load page reports,
 4. then sets a new PV capacity limit and waits for the sidebar's PV capacity to show it
    (each limit binds: it is far below what the load could use), again and again until the
-   window closes: ``seconds`` after the last session got this far, so that every session is
-   planning during the whole window; the time from pressing Enter to the new figure is one
+   window closes: ``seconds`` after the last session reached that page, so that every
+   session is planning during the whole window; the time from pressing Enter to the new figure is one
    plan's latency,
 5. at the end checks its Load page again (its file, its consumption).
 
@@ -319,11 +319,14 @@ class _Session:
         await self.check_load_page("after upload", navigate=False)
         log.uploaded = True
         self.stage("upload")
-        self.ready = True
-        window.ready()
 
         await self.nav("Tariff and costs")
         limit = page.get_by_label("Max PV capacity [kWp]")
+        await limit.wait_for()
+        await self.idle()
+        self.stage("to the tariff page")
+        self.ready = True
+        window.ready()
         step = 0
         while True:
             wanted = cap_kwp(log.index, step)
@@ -346,8 +349,8 @@ class _Session:
 
 
 class Window:
-    """The measuring window: it opens when every session has finished steps 1-3 (or failed)
-    and closes ``seconds`` later."""
+    """The measuring window: it opens when every session has finished steps 1-3 and is on the
+    page of step 4 (or failed), and closes ``seconds`` later."""
 
     def __init__(self, sessions: int, seconds: float) -> None:
         self.waiting, self.seconds = sessions, seconds
@@ -491,7 +494,8 @@ def run_sessions(folder: Path, sessions: int, seconds: float, *,
     -------
     dict
         ``sessions``, ``seconds`` (until the last session finished), ``setup_seconds`` (until
-        every session had opened, named and uploaded: the window opens), ``window_seconds``,
+        every session had opened, named, uploaded and reached the tariff page: the window
+        opens), ``window_seconds``,
         ``plans`` (plans every session saw completed, window and before),
         ``window_plans``, ``window_plans_per_session_min``, ``window_latency_p50_s`` and
         ``window_latency_p95_s`` (plans that arrived inside the window), ``plans_per_session_min``, ``latency_p50_s``,
