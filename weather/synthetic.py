@@ -751,7 +751,7 @@ def synthetic_weather_for_place(
     # The station's city in both languages (a city without a station borrows another's).
     home = find_city(climate.proxy_for) if climate.proxy_for else climate
     station_city = {"en": climate.station_city, "zh": home.city_zh or climate.station_city}
-    city = {"en": climate.city, "zh": climate.city_zh or climate.city}
+    city_names = {"en": climate.city, "zh": climate.city_zh or climate.city}
     station = {"en": climate.station, "zh": f"{station_city['zh']}气象站"}
     dataset = {"en": climate.dataset, "zh": dataset_name_zh(climate.dataset) or climate.dataset}
     dataset_name = climate.dataset.split(".")[0]
@@ -778,7 +778,7 @@ def synthetic_weather_for_place(
             "synthetic.proxy",
             "{city} has no station of its own in the climatology table; the figures are those "
             "of the {proxy} station ({km:.0f} km from {city}).",
-            city=city, proxy=station_city, km=float(climate.proxy_distance_km or 0.0),
+            city=city_names, proxy=station_city, km=float(climate.proxy_distance_km or 0.0),
         ))
     if station_km > FAR_STATION_KM:
         notes.append(WeatherNote.of(

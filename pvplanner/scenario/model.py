@@ -327,9 +327,10 @@ def _resolve_paths(scenario: Scenario, folder: Path) -> Scenario:
         updates["load"] = scenario.load.model_copy(
             update={"meter_file": str(folder / scenario.load.meter_file)}
         )
-    logo = scenario.proposal.logo_file if scenario.proposal is not None else None
-    if logo and not Path(logo).is_absolute():
-        updates["proposal"] = scenario.proposal.model_copy(
+    proposal = scenario.proposal
+    logo = proposal.logo_file if proposal is not None else None
+    if proposal is not None and logo and not Path(logo).is_absolute():
+        updates["proposal"] = proposal.model_copy(
             update={"logo_file": str(folder / logo)})
     return scenario.model_copy(update=updates) if updates else scenario
 

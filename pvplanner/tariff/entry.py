@@ -103,7 +103,7 @@ class BillTariff(BaseModel):
 
 
 def _network_adders(version: TariffVersion, zone: str | None
-                    ) -> tuple[float, float, list[str]]:
+                    ) -> tuple[float, float, list[Message]]:
     """(adder [currency/kWh], line-loss rate, notes) of the network parts of a version."""
     zone = zone or version.preset.default_zone
     adder, rate, notes = 0.0, 0.0, []
