@@ -139,6 +139,8 @@ def _build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", type=Path, required=True)
     batch.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     batch.add_argument("--workers", type=int, default=None, help="local workers (default: cores)")
+    batch.add_argument("--aggregate", type=int, default=None, metavar="N",
+                       help="plan sites with a battery on N typical days (24-365, e.g. 96)")
     batch.set_defaults(handler=_cmd_batch)
 
     mon = commands.add_parser("monitor", help="metered PV (and load) against the plan")
@@ -442,7 +444,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from pvplanner.batch.run import run_batch
 
     summary = run_batch(
-        args.sites, args.out, scheduler=args.scheduler, workers=args.workers, progress=True
+        args.sites, args.out, scheduler=args.scheduler, workers=args.workers, progress=True,
+        aggregate_days=args.aggregate,
     )
     _print_json(summary)
     return EXIT_OK

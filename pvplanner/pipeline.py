@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner import carbon, finance
+from pvplanner.aggregate import typical_days_of
 from pvplanner.assumptions import ResolvedInputs, period_price_ranges, plan_assumptions
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance.perspectives import perspectives
@@ -158,7 +159,8 @@ def _scenario_wording(note: str) -> str:
     return note.replace("raise the time limit", "raise constraints.solver_time_limit_s")
 
 
-def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
+def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
+         aggregate_days: int | None = None) -> Result:
     """Size PV (and a battery) for a scenario and report energy, money and carbon.
 
     Parameters
@@ -168,6 +170,10 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
     with_npv_curve : bool, default True
         Compute the NPV-versus-capacity curve (one optimisation per point); batch runs that
         only need the optimum switch it off.
+    aggregate_days : int, optional
+        Size and dispatch a scenario that allows a battery on this many typical days
+        (24..365; :mod:`pvplanner.aggregate`) instead of the exact year: portfolios
+        (``pvplanner batch --aggregate N``). Default: the exact year.
 
     Returns
     -------
@@ -182,6 +188,9 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
     timings: dict[str, float] = {}
     start = time.perf_counter()
     prepared = prepare(scenario)
+    # Typical days only where the battery makes the exact year slow (pvplanner.aggregate).
+    days = (typical_days_of(prepared.sizing, aggregate_days)
+            if aggregate_days is not None and scenario.battery.allowed else None)
     timings["prepare"] = time.perf_counter() - start
 
     degradation = degradation_factors(
@@ -196,6 +205,7 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
     tick = time.perf_counter()
     limits = _project_limits(prepared.project)
     problem = build_problem(scenario, prepared.sizing, factors, **limits)
+    problem = days.reduce(problem) if days is not None else problem
     limit_s = scenario.constraints.solver_time_limit_s
     sized = optimize(problem, objective=scenario.constraints.objective,
                      max_payback_years=scenario.constraints.max_payback_years,
@@ -209,6 +219,7 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
         fixed_battery=(sized.battery_kwh, sized.battery_kw),
         **limits,
     )
+    design = days.reduce(design) if days is not None else design
     points = NPV_CURVE_POINTS_WITH_BATTERY if scenario.battery.allowed else NPV_CURVE_POINTS
     # The curve and the year-1 dispatch are independent solves: on two threads (HiGHS
     # releases the GIL) they take as long as the longer of them.
@@ -219,6 +230,10 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True) -> Result:
         year1 = (optimize(design, objective="max_npv", search_time_limit_seconds=limit_s)
                  if sized.total_kwp > 0 or sized.battery_kwh > 0 else sized)
         curve = curve_job.result() if curve_job is not None else pd.DataFrame()
+    if days is not None:  # the Result describes the typical days copied onto the year
+        prepared = replace(prepared, sizing=days.expand_inputs(prepared.sizing),
+                           load_notes=(*prepared.load_notes, days.note()))
+        year1 = replace(year1, dispatch=days.expand_dispatch(year1.dispatch))
     timings["evaluate_dispatch"] = time.perf_counter() - tick
 
     tick = time.perf_counter()

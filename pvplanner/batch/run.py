@@ -80,6 +80,7 @@ def run_batch(
     cell_deg: float = DEFAULT_CELL_DEG,
     client: Any = None,
     processes: bool = True,
+    aggregate_days: int | None = None,
 ) -> dict[str, Any]:
     """Plan every site of a sites file and write the results.
 
@@ -107,6 +108,13 @@ def run_batch(
         Use this client instead of starting a cluster (tests, notebooks).
     processes : bool
         Local cluster workers as processes (default) or as threads of this process.
+    aggregate_days : int, optional
+        Plan sites that allow a battery on this many typical days (24..365,
+        :mod:`pvplanner.aggregate`; ``--aggregate N``) instead of the exact year. With 96
+        days, on 20 varied sites with batteries: 4.4x less CPU per site, NPV within 0.4 %
+        on average and 1.7 % at worst, battery sizes within 7 % (kWh) and 12 % (kW)
+        (``benchmarks/bench_batch_aggregate.py``). Sites without a battery are planned
+        exactly (fast already). Default: the exact year for every site.
 
     Returns
     -------
@@ -124,7 +132,13 @@ def run_batch(
     start = time.perf_counter()
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise PlannerInputError(f"--workers must be a whole number of at least 1, got {workers}")
-    jobs = read_sites(sites_path, base=base, cell_deg=cell_deg)
+    if aggregate_days is not None and (isinstance(aggregate_days, bool) or not isinstance(
+            aggregate_days, int) or not 24 <= aggregate_days <= 365):
+        raise PlannerInputError(
+            f"--aggregate must be a whole number of typical days from 24 to 365, got "
+            f"{aggregate_days}; 96 (eight a month) is a good start", field="aggregate_days")
+    jobs = [job.aggregated(aggregate_days)
+            for job in read_sites(sites_path, base=base, cell_deg=cell_deg)]
     out = Path(out_dir)
     try:
         (out / "sites").mkdir(parents=True, exist_ok=True)
@@ -133,6 +147,7 @@ def run_batch(
     summary = run_jobs(jobs, out, scheduler=scheduler, workers=workers, progress=progress,
                        client=client, processes=processes)
     summary["seconds"] = time.perf_counter() - start
+    summary["aggregate_days"] = aggregate_days
     atomic_write(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
     return summary
 

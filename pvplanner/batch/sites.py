@@ -23,7 +23,7 @@ import io
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,9 @@ class SiteJob:
         The site's own coordinates [deg] (the scenario holds the cell's weather point).
     city, province, notes, template, tariff : str
         Descriptive fields copied to the results table.
+    aggregate_days : int or None
+        Typical days a site with a battery is planned on (``pvplanner batch --aggregate``);
+        None plans the exact year.
     """
 
     row: int
@@ -96,6 +99,7 @@ class SiteJob:
     template: str = ""
     tariff: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    aggregate_days: int | None = None
 
     def to_task(self) -> dict[str, Any]:
         """The picklable form sent to a worker."""
@@ -104,7 +108,17 @@ class SiteJob:
             "input_hash": self.input_hash, "cell": self.cell, "latitude": self.latitude,
             "longitude": self.longitude, "city": self.city, "province": self.province,
             "notes": self.notes, "template": self.template, "tariff": self.tariff,
+            "aggregate_days": self.aggregate_days,
         }
+
+    def aggregated(self, days: int | None) -> SiteJob:
+        """This job planned on ``days`` typical days (None: the exact year); the input hash
+        changes with it, so a stored result of the other kind is not resumed."""
+        if days is None:
+            return self
+        key = f"{self.input_hash}|aggregate_days={int(days)}".encode()
+        return replace(self, aggregate_days=int(days),
+                       input_hash=hashlib.sha256(key).hexdigest())
 
 
 # --------------------------------------------------------------------------- reading

@@ -83,7 +83,8 @@ def plan_group(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for task in tasks:
         start, cpu_start = time.perf_counter(), time.process_time()
         try:
-            result = plan(task["scenario"], with_npv_curve=False)
+            result = plan(task["scenario"], with_npv_curve=False,
+                          aggregate_days=task.get("aggregate_days"))
             document = result.to_dict()
             del result  # the hourly tables are large: drop them before the next site
         except Exception as problem:  # noqa: BLE001 - a failing site must not stop the batch
@@ -156,6 +157,7 @@ def batch_block(task: dict[str, Any], *, seconds: float | None = None,
         "weather_longitude": site["longitude"],
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,
+        "aggregate_days": task.get("aggregate_days"),
         "scenario": task["scenario"],
     }
 

@@ -1,0 +1,202 @@
+"""Benchmark: portfolios with batteries on typical days vs the exact year (issue 16, item 4).
+
+1. **Accuracy and speed per site.** A benchmark set of varied factories (default 24): load
+   template (three shifts, two shifts, day shift, cold storage, offices), province and
+   tariff (Zhejiang, Jiangsu, Guangdong; general C&I and large industry), roof size (small
+   to large against the load) and battery allowed or not. Each site is planned by
+   ``plan(with_npv_curve=False)`` on the exact year and on ``N`` typical days
+   (``aggregate_days=N``, :mod:`pvplanner.aggregate`), in this process; the table gives
+   NPV, PV kWp, battery kWh and kW of both, their differences and the CPU seconds of each
+   plan (CPU time hardly changes when other programs share the cores; wall time does).
+2. **A batch run.** ``pvplanner batch --aggregate N`` (:func:`pvplanner.batch.run_batch`)
+   on ``--batch-sites`` generated sites with batteries (default 200) on ``--workers``
+   processes, extrapolated to 2,000 sites; ``--batch-sites 2000`` runs the whole target.
+
+Weather is synthetic (offline). Usage::
+
+    python benchmarks/bench_batch_aggregate.py                    # 24 sites, N = 24, 48, 96
+    python benchmarks/bench_batch_aggregate.py --sites 20 --days 48 --batch-sites 0
+    python benchmarks/bench_batch_aggregate.py --batch-sites 2000   # the full target
+
+Prints the tables and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+#: (city, province, tariff preset) of the benchmark set.
+PLACES = (
+    ("Hangzhou", "Zhejiang", "zhejiang_2026_large_industry"),
+    ("Ningbo", "Zhejiang", "zhejiang_2026_general_ci"),
+    ("Suzhou", "Jiangsu", "jiangsu_2025_large_industry"),
+    ("Nanjing", "Jiangsu", "jiangsu_2025_general_ci"),
+    ("Guangzhou", "Guangdong", "guangdong_2021_large_industry"),
+    ("Shenzhen", "Guangdong", "guangdong_2021_general_ci"),
+)
+TEMPLATES = ("three_shift_continuous", "two_shift", "one_day_shift", "cold_storage",
+             "office_commercial")
+#: Roof area per annual MWh of load [m2/MWh]: small, medium and large roofs.
+ROOF_M2_PER_MWH = (0.6, 1.5, 4.0)
+
+
+def benchmark_sites(path: Path, count: int, seed: int = 16) -> Path:
+    """Write a sites CSV of ``count`` varied factories (every fifth without a battery)."""
+    rng = np.random.default_rng(seed)
+    combos = list(itertools.product(PLACES, TEMPLATES, ROOF_M2_PER_MWH))
+    rng.shuffle(combos)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name", "city", "province", "roof_area_m2", "tilt_deg", "azimuth_deg",
+                         "annual_kwh", "template", "tariff", "weather.source",
+                         "battery.allowed"])
+        for number in range(count):
+            (city, province, tariff), template, roof = combos[number % len(combos)]
+            annual = float(np.round(rng.lognormal(np.log(3.0e6), 0.7), -3))
+            writer.writerow([
+                f"Site {number + 1:03d} {city} {template}", city, province,
+                f"{max(300.0, roof * annual / 1000.0):.0f}", rng.choice([3, 5, 10, 20]),
+                int(rng.integers(150, 211)), f"{annual:.0f}", template, tariff, "synthetic",
+                "false" if number % 5 == 4 else "true",
+            ])
+    return path
+
+
+def _plan_figures(scenario: dict, days: int | None) -> dict:
+    from pvplanner.pipeline import plan
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = plan(scenario, with_npv_curve=False, aggregate_days=days)
+    return {
+        "npv": result.finance.npv, "kwp": result.pv.capacity_kwp,
+        "kwh": result.battery.energy_kwh, "kw": result.battery.power_kw,
+        "cpu_s": time.process_time() - cpu, "wall_s": time.perf_counter() - wall,
+        "demand_savings": result.bills.demand_savings_annual,
+        "status": result.solver.status,
+    }
+
+
+def _rel(a: float, b: float, floor: float) -> float:
+    """(a - b) / max(|b|, floor)."""
+    return (a - b) / max(abs(b), floor)
+
+
+def accuracy(sites_csv: Path, day_counts: list[int], verbose: bool) -> dict[int, dict]:
+    """Plan every site exactly and on each count of typical days; print and return stats."""
+    from pvplanner.batch.run import read_sites
+
+    jobs = read_sites(sites_csv)
+    exact, aggregated = [], {n: [] for n in day_counts}
+    for job in jobs:
+        exact.append(_plan_figures(job.scenario, None))
+        for n in day_counts:
+            aggregated[n].append(_plan_figures(job.scenario, n))
+        if verbose:
+            e = exact[-1]
+            print(f"  {job.name:<44} exact NPV {e['npv']:>13,.0f} kWp {e['kwp']:>7.0f} "
+                  f"kWh {e['kwh']:>6.0f} kW {e['kw']:>6.0f} CPU {e['cpu_s']:>5.2f} s", flush=True)
+            for n in day_counts:
+                a = aggregated[n][-1]
+                print(f"  {'':<38}{n:>3} days NPV {a['npv']:>13,.0f} "
+                      f"({_rel(a['npv'], e['npv'], 1.0):+.2%}) kWp {a['kwp']:>7.0f} "
+                      f"kWh {a['kwh']:>6.0f} kW {a['kw']:>6.0f} CPU {a['cpu_s']:>5.2f} s",
+                      flush=True)
+    battery = np.array([str(job.scenario["battery"]["allowed"]).lower() in ("true", "1")
+                        for job in jobs])
+    stats = {}
+    print(f"\naccuracy and speed on {len(jobs)} sites ({int(battery.sum())} with a battery "
+          "allowed; the others are planned exactly either way):")
+    print(f"{'typical days':>12} {'max |dNPV|':>11} {'mean |dNPV|':>12} {'max |dkWp|':>11} "
+          f"{'max |dkWh|':>11} {'max |dkW|':>10} {'CPU exact':>10} {'CPU typ.':>9} "
+          f"{'speed-up':>9} {'sites > 1 %':>11}")
+    cpu_exact = np.array([e["cpu_s"] for e in exact])
+    for n in day_counts:
+        rows = aggregated[n]
+        both = list(zip(rows, exact, strict=True))
+        d_npv = np.array([_rel(a["npv"], e["npv"], 1.0) for a, e in both])
+        d_kwp = np.array([_rel(a["kwp"], e["kwp"], 1.0) for a, e in both])
+        # Battery sizes: relative to the exact size, or to 10 kWh / 10 kW when the exact
+        # plan builds none (then any aggregated battery shows).
+        d_kwh = np.array([_rel(a["kwh"], e["kwh"], 10.0) for a, e in both])
+        d_kw = np.array([_rel(a["kw"], e["kw"], 10.0) for a, e in both])
+        cpu = np.array([a["cpu_s"] for a in rows])
+        b = battery
+        speed = cpu_exact[b].sum() / cpu[b].sum() if b.any() else float("nan")
+        over = int((np.abs(d_npv) > 0.01).sum())
+        stats[n] = {"max_npv": float(np.abs(d_npv).max()), "speed_up": float(speed),
+                    "cpu_per_site": float(cpu[b].mean()) if b.any() else 0.0}
+        print(f"{n:>12} {np.abs(d_npv).max():>11.2%} {np.abs(d_npv).mean():>12.2%} "
+              f"{np.abs(d_kwp).max():>11.2%} {np.abs(d_kwh).max():>11.2%} "
+              f"{np.abs(d_kw).max():>10.2%} {cpu_exact[b].mean():>9.2f}s {cpu[b].mean():>8.2f}s "
+              f"{speed:>8.1f}x {over:>11}")
+    print("(dNPV, dkWp, dkWh, dkW: typical days minus exact over exact; CPU: mean seconds per "
+          "site with a battery; speed-up: their CPU totals)")
+    return stats
+
+
+def batch_run(count: int, days: int, workers: int, seed: int) -> None:
+    """``run_batch(aggregate_days=days)`` on ``count`` generated sites with batteries."""
+    from pvplanner.batch.run import run_batch
+
+    with tempfile.TemporaryDirectory(prefix="bench_batch_aggregate_") as scratch:
+        root = Path(scratch)
+        sites = root / "sites.csv"
+        benchmark_sites(sites, count, seed)
+        text = sites.read_text(encoding="utf-8").replace(",false\n", ",true\n")
+        sites.write_text(text, encoding="utf-8")  # every site with a battery
+        wall = time.perf_counter()
+        summary = run_batch(sites, root / "out", workers=workers, progress=False,
+                            aggregate_days=days)
+        wall = time.perf_counter() - wall
+        cpu = []
+        for path in (root / "out" / "sites").glob("*.json"):
+            block = json.loads(path.read_text(encoding="utf-8")).get("batch", {})
+            if block.get("cpu_seconds") is not None:
+                cpu.append(block["cpu_seconds"])
+        cpu_a = np.array(cpu)
+    per_site = wall / max(count, 1)
+    print(f"\nbatch --aggregate {days}: {count} sites with batteries, {workers} workers: "
+          f"{wall:.1f} s wall ({summary['ok']} ok, {summary['failed']} failed), "
+          f"{per_site:.3f} s/site; CPU per site in the workers: mean {cpu_a.mean():.2f} s, "
+          f"95th percentile {np.percentile(cpu_a, 95):.2f} s")
+    print(f"  2,000 sites: {2000 * per_site / 60:.1f} min at this wall rate; "
+          f"{2000 * cpu_a.mean() / workers / 60:.1f} min from the CPU per site on {workers} "
+          f"workers (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sites", type=int, default=24, help="sites of the accuracy set")
+    parser.add_argument("--days", type=int, nargs="+", default=[24, 48, 96],
+                        help="typical-day counts to compare")
+    parser.add_argument("--batch-sites", type=int, default=200,
+                        help="sites of the batch run (0 skips it)")
+    parser.add_argument("--batch-days", type=int, default=48)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--quiet", action="store_true", help="no per-site lines")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PVPLANNER_OFFLINE", "1")
+    with tempfile.TemporaryDirectory(prefix="bench_aggregate_") as scratch:
+        sites = benchmark_sites(Path(scratch) / "sites.csv", args.sites, args.seed)
+        if args.sites:
+            accuracy(sites, args.days, verbose=not args.quiet)
+    if args.batch_sites:
+        batch_run(args.batch_sites, args.batch_days, args.workers, args.seed + 1)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
