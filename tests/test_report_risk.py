@@ -159,6 +159,7 @@ def test_the_seller_is_on_the_cover_and_user_text_stays_text(demo, seller, pdfs)
     html = render_html(demo, "zh", date=DATE, proposal=seller)
     assert "&lt;b&gt;不是标记&lt;/b&gt;" in html and "<b>不是标记" not in html
     assert 'src="data:image/png;base64,' in html
+    assert "138-0000-0000<br>sales@sunny.example" in html  # the contact's lines kept
     cover = pypdf.PdfReader(io.BytesIO(pdfs["zh"])).pages[0]
     assert len(cover.images) == 1  # the logo
 
