@@ -64,6 +64,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 from pvplanner.sizing import SizingInputs
 from solver.problem import DemandCharge, SizingProblem
 from solver.result import Dispatch
@@ -183,12 +184,13 @@ class TypicalDays:
                                          name=inputs.load_kw.name),
         )
 
-    def note(self) -> str:
-        """What a reader of the Result is told about the aggregation."""
-        return (f"sized and dispatched on {len(self.days)} typical days (each month's days "
-                "grouped by load, PV and prices, each group represented by one of its days, "
-                "the month's peak-load day kept), not on the exact year: NPV and battery "
-                "size a few percent from the exact plan's")
+    def note(self) -> Message:
+        """What a reader of the Result is told about the aggregation (both languages)."""
+        return Message.of(
+            "notes.plan.typical_days", "sized and dispatched on {days} typical days (each "
+            "month's days grouped by load, PV and prices, each group represented by one of "
+            "its days, the month's peak-load day kept), not on the exact year: NPV and "
+            "battery size a few percent from the exact plan's", days=len(self.days))
 
 
 def days_per_month(n_days: int) -> np.ndarray:

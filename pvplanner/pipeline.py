@@ -343,8 +343,9 @@ def _profiles(weather_key: tuple, elevation_m: float, planes_json: str, settings
         return profiles, ""
     quarters = quarter_hour_profiles(profiles, frame, latitude=latitude, longitude=longitude,
                                      elevation_m=elevation_m, planes=planes, settings=settings)
-    return quarters, ("PV output at 15 minutes: each simulated hour split into four quarter "
-                      "hours along the clear-sky shape of its plane, the hour's energy kept")
+    return quarters, Message.of(
+        "notes.plan.quarter_hours", "PV output at 15 minutes: each simulated hour split into "
+        "four quarter hours along the clear-sky shape of its plane, the hour's energy kept")
 
 
 def _load_interval(scenario: Scenario, offset: float) -> int:
