@@ -37,12 +37,14 @@ _TEMPLATES = ("three_shift_continuous", "two_shift", "one_day_shift", "cold_stor
 
 
 def _sites_text() -> str:
-    lines = ["name,lat,lon,roof_area_m2,annual_kwh,template,weather.source,battery.allowed"]
+    """Sites across Zhejiang, 0.3 deg of latitude apart (one weather cell each)."""
+    lines = ["name,lat,lon,province,roof_area_m2,annual_kwh,template,tariff,weather.source,"
+             "battery.allowed"]
     for index in range(SITE_COUNT):
         lines.append(
-            f"Site {index:02d},{22.6 + 0.8 * index:.2f},{113.1 + 0.7 * index:.2f},"
+            f"Site {index:02d},{27.6 + 0.3 * index:.2f},{119.6 + 0.12 * index:.2f},Zhejiang,"
             f"{1500 + 250 * index},{400_000 + 90_000 * index},"
-            f"{_TEMPLATES[index % len(_TEMPLATES)]},synthetic,false")
+            f"{_TEMPLATES[index % len(_TEMPLATES)]},zhejiang_2026_general_ci,synthetic,false")
     return "\n".join(lines) + "\n"
 
 
@@ -202,9 +204,17 @@ def _run_killing_a_worker(cluster: Cluster, sites: Path, out: Path) -> None:
     summary = _finish(run)
     assert set(cluster.workers()) == {"w1"}
     assert summary["workers"] == 2 and summary["scheduler"] == cluster.address
-    assert (summary["sites"], summary["ok"], summary["failed"]) == (SITE_COUNT, SITE_COUNT, 0)
+    assert (summary["sites"], summary["ok"], summary["failed"]) == (SITE_COUNT, SITE_COUNT, 0), (
+        _failures(out))
     assert (summary["planned"], summary["resumed"]) == (SITE_COUNT, 0)
     _check_every_site_once(out, sites)
+
+
+def _failures(out: Path) -> list[str]:
+    table = pd.read_csv(out / "results.csv", keep_default_na=False)
+    failed = table.loc[table["status"] != "ok"]
+    return [f"{row['name']}: {row['error_type']}: {row['error_message']}"
+            for _, row in failed.iterrows()]
 
 
 def _run_again(cluster: Cluster, sites: Path, out: Path) -> None:
