@@ -13,7 +13,6 @@ import json
 import re
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -51,7 +50,12 @@ from pvplanner.result import (
     SolverSummary,
 )
 from pvplanner.scenario.model import Scenario, parse_scenario
-from pvplanner.sizing import SizingInputs, build_problem, year1_savings
+from pvplanner.sizing import (
+    SizingInputs,
+    battery_energy_limit_kwh,
+    build_problem,
+    year1_savings,
+)
 from pvplanner.tariff import (
     ExportPolicy,
     ResolvedTariff,
@@ -78,7 +82,8 @@ from pvplanner.tariff.province import (
     province_label,
 )
 from solver.api import optimize
-from solver.curves import npv_curve
+from solver.curves import optimize_with_curve
+from solver.design import design_dispatch
 from solver.result import SizingResult
 from weather.climatology import nearest_city
 from weather.timeaxis import standard_utc_offset_hours, typical_year_index
@@ -207,10 +212,18 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
     problem = build_problem(scenario, prepared.sizing, factors, **limits)
     problem = days.reduce(problem) if days is not None else problem
     limit_s = scenario.constraints.solver_time_limit_s
-    sized = optimize(problem, objective=scenario.constraints.objective,
-                     max_payback_years=scenario.constraints.max_payback_years,
-                     search_time_limit_seconds=limit_s)
-    timings["optimize"] = time.perf_counter() - tick
+    options = {"objective": scenario.constraints.objective,
+               "max_payback_years": scenario.constraints.max_payback_years,
+               "search_time_limit_seconds": limit_s}
+    points = NPV_CURVE_POINTS_WITH_BATTERY if scenario.battery.allowed else NPV_CURVE_POINTS
+    if with_npv_curve:
+        # The curve re-solves the sizing's LP from its optimal basis (solver.curves).
+        sized, curve = optimize_with_curve(
+            problem, _curve_sizes(prepared.sizing.plane_max_kwp.sum(), points), **options)
+        timings["npv_curve"] = float(curve.attrs.get("seconds", 0.0))
+    else:
+        sized, curve = optimize(problem, **options), pd.DataFrame()
+    timings["optimize"] = time.perf_counter() - tick - timings.get("npv_curve", 0.0)
 
     tick = time.perf_counter()
     design = build_problem(
@@ -220,16 +233,11 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
         **limits,
     )
     design = days.reduce(design) if days is not None else design
-    points = NPV_CURVE_POINTS_WITH_BATTERY if scenario.battery.allowed else NPV_CURVE_POINTS
-    # The curve and the year-1 dispatch are independent solves: on two threads (HiGHS
-    # releases the GIL) they take as long as the longer of them.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        curve_job = (pool.submit(npv_curve, problem,
-                                 _curve_sizes(prepared.sizing.plane_max_kwp.sum(), points))
-                     if with_npv_curve else None)
-        year1 = (optimize(design, objective="max_npv", search_time_limit_seconds=limit_s)
-                 if sized.total_kwp > 0 or sized.battery_kwh > 0 else sized)
-        curve = curve_job.result() if curve_job is not None else pd.DataFrame()
+    # The sizing's own dispatch where it is provably the design's best (solver.design).
+    year1 = (design_dispatch(problem, sized, design,
+                             max_payback_years=options["max_payback_years"],
+                             search_time_limit_seconds=limit_s)
+             if sized.total_kwp > 0 or sized.battery_kwh > 0 else sized)
     if days is not None:  # the Result describes the typical days copied onto the year
         prepared = replace(prepared, sizing=days.expand_inputs(prepared.sizing),
                            load_notes=(*prepared.load_notes, days.note()))
@@ -610,8 +618,8 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         battery=BatterySummary(
             energy_kwh=float(sized.battery_kwh), power_kw=float(sized.battery_kw),
             annual_discharge_kwh=flows.battery_discharged_kwh,
-            max_energy_kwh=scenario.battery.max_energy_kwh if scenario.battery.allowed
-            else None,
+            max_energy_kwh=battery_energy_limit_kwh(scenario, sizing.load_kw)
+            if scenario.battery.allowed else None,
             max_power_kw=scenario.battery.max_power_kw if scenario.battery.allowed else None,
         ),
         energy=_energy_summary(flows),
@@ -641,7 +649,7 @@ def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
             investor_tax_basis=views.investor_tax_basis,
         ),
         carbon=_carbon_summary(scenario, prepared, flows, ledger, avoided),
-        solver=_solver_summary(sized, year1),
+        solver=_solver_summary(sized, year1, _binding_limits(scenario, prepared, sized)),
         weather=prepared.weather_meta,
         hourly=hourly,
         monthly=_monthly_frame(hourly, dt),
@@ -712,11 +720,13 @@ def _carbon_summary(scenario: Scenario, prepared: Prepared, flows: EnergyFlows,
     )
 
 
-def _solver_summary(sized: SizingResult, year1: SizingResult) -> SolverSummary:
+def _solver_summary(sized: SizingResult, year1: SizingResult,
+                    binding: tuple[str, ...] = ()) -> SolverSummary:
     return SolverSummary(
         status=sized.status, seconds=sized.solve_seconds, backend=sized.backend,
         objective=sized.objective, optimality_gap=float(sized.optimality_gap),
         year1_dispatch_gap=float(year1.optimality_gap) if year1 is not sized else 0.0,
+        binding_limits=binding,
         objective_parts={
             "capex_effective": sized.capex, "om_pw": sized.om_pw,
             "energy_savings_pw": sized.energy_savings_pw,
@@ -724,6 +734,32 @@ def _solver_summary(sized: SizingResult, year1: SizingResult) -> SolverSummary:
             "demand_savings_pw": sized.demand_savings_pw, "npv": sized.npv,
         },
     )
+
+
+def _binding_limits(scenario: Scenario, prepared: Prepared,
+                    sized: SizingResult) -> tuple[str, ...]:
+    """The solver's limits the design reached (``SizingResult.binding``) named by what sets
+    them in the scenario (``SolverSummary.binding_limits``)."""
+    c = scenario.constraints
+    user_total = c.max_total_kwp if c.max_total_kwp is not None else np.inf
+    category = prepared.project.capacity_limit_kwp if prepared.project is not None else np.inf
+    names = {
+        "max_total_kwp": ("constraints.max_total_kwp" if user_total <= category
+                          else "project.capacity_limit"),
+        "interconnection_limit_kw": "constraints.interconnection_limit_kw",
+        "net_metering_limit_kw": "tariff.export",
+        "capital_budget": "constraints.capital_budget",
+        "battery_max_kwh": "battery.max_energy_kwh",
+        "battery_max_kw": "battery.max_power_kw",
+        "battery_max_c_rate": "battery.max_c_rate",
+        "export_limit_kw": ("constraints.export_limit_kw" if c.export_limit_kw is not None
+                            and prepared.sizing.export_allowed else "tariff.export"),
+    }
+    out = []
+    for name in sized.binding:
+        kind, _, plane = name.partition(":")
+        out.append(f"roof:{plane}" if kind == "plane_max_kwp" else names.get(name, name))
+    return tuple(dict.fromkeys(out))
 
 
 def _project_outcome(scenario: Scenario, prepared: Prepared,

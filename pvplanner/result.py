@@ -487,6 +487,17 @@ class SolverSummary:
         The most a better design could add to the NPV [currency] (0 when proven).
     year1_dispatch_gap : float
         The same bound for the year-1 dispatch of the chosen design [currency].
+    binding_limits : tuple of str
+        The limits the design reached, so that the limit and not the economics set that
+        part of the size (empty when none did). Each names what sets it:
+        ``roof:<plane name>`` (the plane's roof is full: ``roof_planes[].area_m2``),
+        ``constraints.max_total_kwp``, ``project.capacity_limit`` (the project category's
+        capacity limit, set by ``project.grid_voltage_kv``),
+        ``constraints.interconnection_limit_kw``, ``constraints.capital_budget``,
+        ``battery.max_energy_kwh`` (given, or one day of the load by default),
+        ``battery.max_power_kw``, ``battery.max_c_rate``, ``constraints.export_limit_kw``
+        or ``tariff.export`` (PV curtailed at the export limit, or where the tariff or
+        the project allows no export).
     """
 
     status: str
@@ -496,6 +507,7 @@ class SolverSummary:
     objective_parts: dict[str, float]
     optimality_gap: float = 0.0
     year1_dispatch_gap: float = 0.0
+    binding_limits: tuple[str, ...] = ()
 
 
 #: Tables of a Result: attribute -> (index name, what a row is).

@@ -23,8 +23,11 @@ is then the owner's and the reported NPV the lessee's.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +36,7 @@ from pvplanner.finance import Year1Savings
 from pvplanner.scenario.model import Scenario
 from pvplanner.tariff import Bill
 from solver.problem import BatteryOptions, Costs, DemandCharge, SizingProblem
+from weather.datafiles import data_path
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,44 @@ class SizingInputs:
     def step_hours(self) -> float:
         index = self.load_kw.index
         return (index[1] - index[0]).total_seconds() / 3600.0
+
+
+@lru_cache(maxsize=1)
+def battery_defaults() -> dict[str, dict[str, Any]]:
+    """All entries of ``data/battery_defaults.toml`` (value, unit, source, year, status)."""
+    with data_path("battery_defaults.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def battery_energy_limit_kwh(scenario: Scenario, load_kw: pd.Series | np.ndarray) -> float:
+    """The largest battery energy capacity the optimizer may choose [kWh].
+
+    ``battery.max_energy_kwh`` when the scenario gives one; otherwise
+    ``max_energy_days`` (``data/battery_defaults.toml``, 1 day) of the load's mean daily
+    energy, and never below ``battery.min_energy_kwh``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its battery options.
+    load_kw : array, shape (T,)
+        The site's load on the plan's time axis, equal steps [kW].
+
+    Examples
+    --------
+    A flat 500 kW load uses 12,000 kWh a day:
+
+    >>> from pvplanner.scenario.model import demo_scenario
+    >>> battery_energy_limit_kwh(demo_scenario(), np.full(8760, 500.0))
+    12000.0
+    """
+    given = scenario.battery.max_energy_kwh
+    if given is not None:
+        return float(given)
+    load = np.asarray(load_kw, dtype=float)
+    days = float(battery_defaults()["max_energy_days"]["value"])
+    daily_kwh = float(load.mean()) * 24.0 if load.size else 0.0  # mean kW x 24 h
+    return max(days * daily_kwh, float(scenario.battery.min_energy_kwh))
 
 
 def build_problem(
@@ -119,7 +161,7 @@ def build_problem(
     battery = BatteryOptions(
         allowed=b.allowed,
         min_kwh=b.min_energy_kwh,
-        max_kwh=b.max_energy_kwh,
+        max_kwh=battery_energy_limit_kwh(scenario, inputs.load_kw),
         min_kw=b.min_power_kw,
         max_kw=b.max_power_kw,
         charge_efficiency=b.charge_efficiency,

@@ -112,7 +112,7 @@ def test_battery_option_adds_a_battery_and_its_state_of_charge(app):
     goto(app, "tariff")
     app.toggle(key="in:battery.allowed").set_value(True).run()
     assert_clean(app)
-    assert app.number_input(key="in:battery.max_energy_kwh").value == 5000
+    assert app.number_input(key="in:battery.max_energy_kwh").value is None  # a day of load
     goto(app, "results")
     assert_clean(app)
     assert "kWh" in metric(app, "Battery")

@@ -291,6 +291,7 @@ def test_solver_time_limit_reaches_every_search_and_the_gap_is_reported(monkeypa
     proven optimal carries its gap in the result and a note in the warnings."""
     import pvplanner.pipeline as pipeline
     from solver.api import optimize as real_optimize
+    from solver.design import design_dispatch as real_design_dispatch
 
     seen: list[float | None] = []
 
@@ -299,7 +300,12 @@ def test_solver_time_limit_reaches_every_search_and_the_gap_is_reported(monkeypa
         seen.append(kwargs.get("search_time_limit_seconds"))
         return real_optimize(problem, **kwargs)
 
+    def spy_design(*args, **kwargs):
+        seen.append(kwargs.get("search_time_limit_seconds"))  # if the design is solved
+        return real_design_dispatch(*args, **kwargs)
+
     monkeypatch.setattr(pipeline, "optimize", spy)
+    monkeypatch.setattr(pipeline, "design_dispatch", spy_design)
     result = plan(_variant(battery__allowed=True, battery__max_energy_kwh=800.0,
                            constraints__solver_time_limit_s=2.0), with_npv_curve=False)
     assert seen == [2.0, 2.0]
@@ -318,3 +324,62 @@ def test_absurd_solver_time_limits_are_refused_by_name(limit):
     with pytest.raises(PlannerInputError) as info:
         _variant(constraints__solver_time_limit_s=limit)
     assert "solver_time_limit_s" in str(info.value)
+
+
+def test_battery_limit_defaults_to_a_day_of_the_load():
+    """With battery.max_energy_kwh empty the optimizer may choose up to one day of the
+    load's mean energy (data/battery_defaults.toml); a given value is used as it is."""
+    from pvplanner.pipeline import prepare
+    from pvplanner.sizing import battery_energy_limit_kwh, build_problem
+    from solver.problem import SizingProblem
+
+    scenario = _variant(battery__allowed=True)
+    assert scenario.battery.max_energy_kwh is None
+    prepared = prepare(scenario)
+    day_kwh = float(prepared.sizing.load_kw.sum()) * prepared.sizing.step_hours / 365
+    assert battery_energy_limit_kwh(scenario, prepared.sizing.load_kw) == pytest.approx(day_kwh)
+    factors = {k: 1.0 for k in ("pwf_energy", "production_levelization", "pwf_export",
+                                "export_levelization", "pwf_demand", "effective_capex_per_kwp",
+                                "om_pw_per_kwp", "effective_capex_per_kwh",
+                                "effective_capex_per_kw", "om_pw_per_kwh",
+                                "effective_fixed_capex")}
+    problem = build_problem(scenario, prepared.sizing, factors)
+    assert isinstance(problem, SizingProblem)
+    assert problem.battery.max_kwh == pytest.approx(day_kwh)  # 6.75 GWh / 365
+    given = _variant(battery__allowed=True, battery__max_energy_kwh=700.0)
+    assert build_problem(given, prepared.sizing, factors).battery.max_kwh == 700.0
+    # A minimum above the derived limit is kept (the limit never makes it infeasible).
+    big = _variant(battery__allowed=True, battery__min_energy_kwh=2 * day_kwh)
+    assert battery_energy_limit_kwh(big, prepared.sizing.load_kw) == pytest.approx(2 * day_kwh)
+
+
+def test_a_battery_plan_says_which_limits_held_it_and_reuses_the_sizing():
+    """A battery capped small is reported at its limit (in the solver summary, the JSON
+    and the battery summary), the roofs too; the year-1 dispatch is the sizing's own
+    (no second solve) and the NPV curve, re-solved from the sizing's basis, peaks at the
+    reported NPV."""
+    result = plan(_variant(battery__allowed=True, battery__max_energy_kwh=400.0))
+    # The demo exports at the market price (2026 start), below every import price: the
+    # behind-the-meter rule cannot bind (solver.physical), the sizing is one exact LP.
+    hourly = result.hourly
+    assert (hourly["export_price_per_kwh"] < hourly["import_price_per_kwh"]).all()
+    assert result.solver.status == "optimal" and result.solver.optimality_gap == 0
+    limits = result.solver.binding_limits
+    assert "battery.max_energy_kwh" in limits
+    roofs = [f"roof:{plane.name}" for plane in result.pv.planes
+             if plane.capacity_kwp >= plane.max_kwp * (1 - 1e-6)]
+    assert roofs and set(roofs) <= set(limits)
+    assert result.battery.energy_kwh == pytest.approx(400.0, rel=1e-6)
+    assert result.battery.max_energy_kwh == 400.0 and result.battery.energy_limit_binding
+    assert result.to_dict()["solver"]["binding_limits"] == list(limits)
+    assert result.solver.year1_dispatch_gap == result.solver.optimality_gap
+    curve = result.npv_curve
+    assert curve["npv"].max() == pytest.approx(result.solver.objective_parts["npv"], rel=1e-9)
+    assert "npv_curve" in result.timings_s
+    # A design held by a total cap names it, and only the roofs that are full.
+    capped = plan(_variant(constraints__max_total_kwp=500.0), with_npv_curve=False)
+    assert capped.pv.capacity_kwp == pytest.approx(500.0, rel=1e-6)
+    full = {f"roof:{plane.name}" for plane in capped.pv.planes
+            if plane.capacity_kwp >= plane.max_kwp * (1 - 1e-6)}
+    assert set(capped.solver.binding_limits) == {"constraints.max_total_kwp", *full}
+    assert len(full) < len(capped.pv.planes)

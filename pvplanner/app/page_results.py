@@ -307,6 +307,10 @@ def render() -> None:
     st.caption(t("results.intro", name=plain(result.scenario_name),
                  objective=t(f"tariff.goals.objectives.{result.solver.objective}")))
     _kpis(result)
+    if result.solver.binding_limits:  # the limits that held the design (one line)
+        st.info(t("results.limits.line", limits=t("results.limits.sep").join(
+            t(f"results.limits.{key.partition(':')[0]}", name=plain(key.partition(":")[2]))
+            for key in result.solver.binding_limits)))
 
     left, right = st.columns(2, gap="large")
     with left:

@@ -383,7 +383,8 @@ def _battery_section() -> None:
         return
     a, b, c, d = st.columns(4)
     number("battery.max_energy_kwh", t("tariff.battery.max_energy"), min_value=0,
-           max_value=1e7, step=100.0, format="%.0f", where=a)
+           max_value=1e7, step=100.0, format="%.0f", where=a, optional=True,
+           placeholder=t("tariff.battery.max_energy_auto"))
     number("battery.max_power_kw", t("tariff.battery.max_power"), min_value=0, max_value=1e7,
            step=50.0, format="%.0f", where=b)
     number("finance.battery_capex_per_kwh", t("tariff.battery.capex_kwh"), min_value=0,

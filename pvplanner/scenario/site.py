@@ -89,7 +89,11 @@ class BatteryOptions(_Model):
 
     allowed: bool = False
     min_energy_kwh: float = Field(0.0, ge=0)
-    max_energy_kwh: float = Field(5000.0, ge=0, le=1e7)
+    max_energy_kwh: float | None = Field(
+        None, ge=0, le=1e7,
+        description="Largest energy capacity the optimizer may choose [kWh]; empty: one day "
+                    "of the load's mean daily energy (data/battery_defaults.toml)",
+    )
     min_power_kw: float = Field(0.0, ge=0)
     max_power_kw: float = Field(2500.0, ge=0, le=1e7)
     charge_efficiency: float = Field(0.95, gt=0.5, le=1.0, description="AC->stored fraction")
@@ -100,7 +104,7 @@ class BatteryOptions(_Model):
 
     @model_validator(mode="after")
     def _ordered(self) -> BatteryOptions:
-        if self.min_energy_kwh > self.max_energy_kwh:
+        if self.max_energy_kwh is not None and self.min_energy_kwh > self.max_energy_kwh:
             raise ValueError("battery.min_energy_kwh exceeds battery.max_energy_kwh")
         if self.min_power_kw > self.max_power_kw:
             raise ValueError("battery.min_power_kw exceeds battery.max_power_kw")
