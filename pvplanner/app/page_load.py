@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pvplanner.app import charts, state
+import pvplanner.app.charts as charts
+import pvplanner.app.state as state
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, save_upload
 from pvplanner.app.widgets import (

@@ -168,7 +168,7 @@ def _base_document() -> dict[str, Any] | None:
                       format_func=lambda v: _t(f"base_{v}"))
     if choice == "demo":
         return None
-    from pvplanner.app import state
+    import pvplanner.app.state as state
 
     scenario = state.scenario()
     return None if scenario is None else scenario.model_dump(mode="json")

@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+import pvplanner.app.charts as charts
 import pvplanner.app.site_rules as site_rules
-from pvplanner.app import charts, state
+import pvplanner.app.state as state
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, save_upload
 from pvplanner.app.widgets import (

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from pvplanner.app import state
+import pvplanner.app.state as state
 from pvplanner.app.state import INPUT_PREFIX, Problem, get_path, set_path
 from pvplanner.display.messages import render, translate
 

@@ -44,6 +44,8 @@ TOO_LARGE_ADVICE = {
     "weather": "an hourly weather year is 1-2 MB: export a single year with hourly rows",
     "scenario": "a scenario file is a few kB: check that this is a scenario (JSON or TOML)",
     "store": "export fewer scenarios at a time, or split the export file",
+    "logo": "save the logo as a PNG or JPEG of at most a few hundred kB (a cover logo needs "
+            "no more than about 600 x 300 pixels)",
 }
 
 _BOM_UTF16 = (b"\xff\xfe", b"\xfe\xff")
