@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ import pandas as pd
 from pvplanner import carbon, finance
 from pvplanner.aggregate import typical_days_of
 from pvplanner.assumptions import ResolvedInputs, period_price_ranges, plan_assumptions
-from pvplanner.errors import PlannerInputError
+from pvplanner.errors import InfeasibleScenarioError, PlannerInputError
 from pvplanner.finance.perspectives import perspectives
 from pvplanner.finance.project import project_returns
 from pvplanner.finance.sensitivity import design_tornado
@@ -84,6 +85,7 @@ from pvplanner.tariff.province import (
 from solver.api import optimize
 from solver.curves import optimize_with_curve
 from solver.design import design_dispatch
+from solver.errors import InfeasibleProblemError
 from solver.result import SizingResult
 from weather.climatology import nearest_city
 from weather.timeaxis import standard_utc_offset_hours, typical_year_index
@@ -164,6 +166,31 @@ def _scenario_wording(note: str) -> str:
     return note.replace("raise the time limit", "raise constraints.solver_time_limit_s")
 
 
+#: The optimizer's constraint groups -> the scenario fields that set them.
+SOLVER_GROUP_FIELDS: dict[str, str] = {
+    "min_total_kwp": "constraints.min_total_kwp",
+    "max_total_kwp": "constraints.max_total_kwp",
+    "interconnection_limit_kw": "constraints.interconnection_limit_kw",
+    "capital_budget": "constraints.capital_budget",
+    "battery_min": "battery.min_energy_kwh",
+    "min_self_consumption": "constraints.min_self_consumption_ratio",
+    "min_renewable_share": "constraints.min_renewable_share",
+    "min_co2_reduction": "constraints.co2_reduction_target_tco2",
+    "max_payback": "constraints.max_payback_years",
+}
+
+
+def _infeasible_in_scenario_terms(exc: InfeasibleProblemError) -> InfeasibleScenarioError:
+    """The optimizer's conflict, naming the scenario fields to change."""
+    fields = [SOLVER_GROUP_FIELDS[g] for g in exc.conflicting if g in SOLVER_GROUP_FIELDS]
+    message = str(exc)
+    if fields:
+        plural = "s" if len(fields) > 1 else ""
+        message = f"{message} (scenario field{plural}: {', '.join(fields)})"
+    return InfeasibleScenarioError(message, conflicting=exc.conflicting,
+                                   field=fields[0] if fields else None)
+
+
 def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
          aggregate_days: int | None = None) -> Result:
     """Size PV (and a battery) for a scenario and report energy, money and carbon.
@@ -212,17 +239,20 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
     problem = build_problem(scenario, prepared.sizing, factors, **limits)
     problem = days.reduce(problem) if days is not None else problem
     limit_s = scenario.constraints.solver_time_limit_s
-    options = {"objective": scenario.constraints.objective,
-               "max_payback_years": scenario.constraints.max_payback_years,
-               "search_time_limit_seconds": limit_s}
+    options: dict[str, Any] = {"objective": scenario.constraints.objective,
+                               "max_payback_years": scenario.constraints.max_payback_years,
+                               "search_time_limit_seconds": limit_s}
     points = NPV_CURVE_POINTS_WITH_BATTERY if scenario.battery.allowed else NPV_CURVE_POINTS
-    if with_npv_curve:
-        # The curve re-solves the sizing's LP from its optimal basis (solver.curves).
-        sized, curve = optimize_with_curve(
-            problem, _curve_sizes(prepared.sizing.plane_max_kwp.sum(), points), **options)
-        timings["npv_curve"] = float(curve.attrs.get("seconds", 0.0))
-    else:
-        sized, curve = optimize(problem, **options), pd.DataFrame()
+    try:
+        if with_npv_curve:
+            # The curve re-solves the sizing's LP from its optimal basis (solver.curves).
+            sized, curve = optimize_with_curve(
+                problem, _curve_sizes(prepared.sizing.plane_max_kwp.sum(), points), **options)
+            timings["npv_curve"] = float(curve.attrs.get("seconds", 0.0))
+        else:
+            sized, curve = optimize(problem, **options), pd.DataFrame()
+    except InfeasibleProblemError as exc:
+        raise _infeasible_in_scenario_terms(exc) from exc
     timings["optimize"] = time.perf_counter() - tick - timings.get("npv_curve", 0.0)
 
     tick = time.perf_counter()

@@ -166,6 +166,9 @@ def test_impossible_co2_target_is_named_under_max_npv():
     assert err.value.conflicting == ("min_co2_reduction",)
     assert "CO2 reduction target 1,000,000 tCO2/yr cannot be met" in msg
     assert "export regime" not in msg
+    # The scenario's own field, for the app to show the message next to it.
+    assert err.value.field == "constraints.co2_reduction_target_tco2"
+    assert "constraints.co2_reduction_target_tco2" in msg
 
 
 def test_budget_conflict_quotes_the_users_figures():
@@ -177,6 +180,7 @@ def test_budget_conflict_quotes_the_users_figures():
         plan(scenario, with_npv_curve=False)
     msg = str(err.value)
     assert set(err.value.conflicting) == {"capital_budget", "min_total_kwp"}
+    assert err.value.field in ("constraints.capital_budget", "constraints.min_total_kwp")
     assert "capital budget 1,000,000 conflicts with minimum total 1,000 kWp" in msg
     # PV only and no fixed cost: the budget's own terms are the nominal price per kWp.
     assert scenario.finance.fixed_capex == 0 and not scenario.battery.allowed
