@@ -94,8 +94,8 @@ def test_emc_ownership_shows_the_investor_and_host_figures(app):
     assert app.number_input(key="in:finance.emc_discount_percent").value >= 0
     goto(app, "results")
     assert_clean(app)
-    assert metric(app, "Investor's project IRR").endswith("%")
-    assert number(metric(app, "Company's savings over the contract")) > 0
+    assert metric(app, "Investor's IRR (after tax)").endswith("%")
+    assert number(metric(app, "Savings over the 20-year contract (before tax)")) > 0
 
 
 def test_currency_is_configurable(app):
