@@ -16,6 +16,7 @@ emissions in tCO2, ratios as *fractions* (0.42 = 42 %) unless a name ends in ``_
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -28,31 +29,41 @@ from pvplanner.result_records import FootprintSummary, MeasureResult, MeasuresCo
 
 
 def json_safe(value: Any) -> Any:
-    """JSON-safe copy of a nested value: numpy scalars -> Python, NaN/inf -> None.
+    """JSON-safe copy of a nested value: the project's one JSON cleaner.
+
+    numpy and pandas scalars become Python ones, NaN/inf become None, arrays lists, dates
+    and timestamps ISO strings, dict keys strings.
 
     Parameters
     ----------
     value : Any
-        Dicts, lists, tuples and scalars, nested.
+        Dicts, lists, tuples, arrays and scalars, nested.
 
     Returns
     -------
     Any
-        The same structure with plain Python scalars.
+        The same structure with plain JSON values.
 
     Examples
     --------
-    >>> json_safe({"a": np.float64(1.5), "b": [float("nan"), 2]})
-    {'a': 1.5, 'b': [None, 2]}
+    >>> json_safe({"a": np.float64(1.5), "b": [float("nan"), np.int64(2)], 3: np.bool_(True)})
+    {'a': 1.5, 'b': [None, 2], '3': True}
     """
     if isinstance(value, dict):
-        return {key: json_safe(item) for key, item in value.items()}
+        return {str(key): json_safe(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [json_safe(item) for item in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
+    if isinstance(value, np.ndarray):
+        return [json_safe(item) for item in value.tolist()]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return value.isoformat()
     return value
 
 
