@@ -132,23 +132,13 @@ def _kpis(found) -> None:
 
 
 def _monthly_chart(found) -> alt.Chart:
-    months = found.monthly
+    from pvplanner.report.charts import metered_months
+
     series = {"expected_kwh": t("monitor.charts.expected"),
               "actual_kwh": t("monitor.charts.actual")}
-    long = pd.concat([pd.DataFrame({"month": months.index, "series": label,
-                                    "mwh": months[column].to_numpy() / 1000.0})
-                      for column, label in series.items()], ignore_index=True)
-    return alt.Chart(long, title=t("monitor.charts.monthly_title")).mark_bar().encode(
-        x=alt.X("month:N", title=t("monitor.charts.month")),
-        xOffset=alt.XOffset("series:N", sort=list(series.values())),
-        y=alt.Y("mwh:Q", title=t("monitor.charts.energy_mwh")),
-        color=alt.Color("series:N", title=t("monitor.charts.series"),
-                        scale=alt.Scale(domain=list(series.values()),
-                                        range=["#9ecae1", "#f28e2b"])),
-        tooltip=[alt.Tooltip("month:N", title=t("monitor.charts.month")),
-                 alt.Tooltip("series:N", title=t("monitor.charts.series")),
-                 alt.Tooltip("mwh:Q", title=t("monitor.charts.energy_mwh"), format=",.1f")],
-    )
+    return metered_months(found.monthly, series, t("monitor.charts.energy_mwh"),
+                          t("monitor.charts.month")).properties(
+        title=t("monitor.charts.monthly_title"))
 
 
 def _daily_chart(found) -> alt.Chart:
@@ -214,13 +204,21 @@ def _account(found) -> None:
 
 
 def _download(found) -> None:
+    """The monthly report as XLSX and as PDF, in the session's language."""
     from pvplanner.monitor import write_monitor_xlsx
+    from pvplanner.report.monitor_report import write_monitor_pdf
 
-    data = write_monitor_xlsx(found, lang=lang())
-    st.download_button(t("monitor.sections.download"), data or b"",
-                       file_name=f"pv_monitor_{found.start[:7]}_{lang()}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="monitor_xlsx", icon=":material/download:")
+    name = f"pv_monitor_{found.start[:7]}_{lang()}"
+    left, right = st.columns(2)
+    left.download_button(t("monitor.sections.download"), write_monitor_xlsx(found, lang=lang())
+                         or b"", file_name=f"{name}.xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         key="monitor_xlsx", icon=":material/download:")
+    language = lang()  # read now: the PDF is laid out on a click, off the script's thread
+    right.download_button(t("monitor.sections.download_pdf"),
+                          lambda: write_monitor_pdf(found, lang=language) or b"",
+                          file_name=f"{name}.pdf", mime="application/pdf", key="monitor_pdf",
+                          icon=":material/picture_as_pdf:")
 
 
 def _notes(found) -> None:

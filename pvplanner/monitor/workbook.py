@@ -18,7 +18,7 @@ from pvplanner.display.messages import translate
 from pvplanner.guard.cells import write_cell, write_frame
 from pvplanner.monitor.records import MonitorResult
 
-__all__ = ["MONTH_SHEET_COLUMNS", "write_monitor_xlsx"]
+__all__ = ["MONTH_SHEET_COLUMNS", "summary_rows", "write_monitor_xlsx"]
 
 #: Monthly columns in the workbook, in order.
 MONTH_SHEET_COLUMNS = (
@@ -37,8 +37,9 @@ def _t(key: str, lang: str, **values: Any) -> str:
     return translate(f"monitor.{key}", lang, **values)
 
 
-def _summary_rows(result: MonitorResult, lang: str) -> list[tuple[str, Any, Any, str]]:
-    """(label, actual, plan, unit) rows of the summary sheet."""
+def summary_rows(result: MonitorResult, lang: str) -> list[tuple[str, Any, Any, str]]:
+    """(label, actual, plan, unit) rows of the period: the workbook's summary sheet and the
+    PDF report's summary table (plan None where the plan has no figure of its own)."""
     m = result.monthly
     plan_gen = result.total("plan_generation_kwh")
     lost = sum(e.lost_kwh for e in result.outages)
@@ -124,7 +125,7 @@ def write_monitor_xlsx(result: MonitorResult, target: str | os.PathLike[str] | N
     for col, label in enumerate((_t("xlsx.item", lang), _t("xlsx.actual", lang),
                                  _t("xlsx.plan", lang), _t("xlsx.unit", lang))):
         write_cell(summary, row, col, label, head)
-    for label, actual, planned, unit in _summary_rows(result, lang):
+    for label, actual, planned, unit in summary_rows(result, lang):
         row += 1
         cell = ratio if unit in ("-", "tCO2/MWh") else number
         write_cell(summary, row, 0, label)

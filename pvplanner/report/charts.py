@@ -131,6 +131,50 @@ def scope2_chart(rows: list[tuple[str, float, float]], texts: Texts,
                                     title=texts("carbon.chart")), font)
 
 
+def metered_months(monthly: pd.DataFrame, labels: dict[str, str], axis_title: str,
+                   month_title: str | None = None) -> alt.Chart:
+    """Grouped bars of each metered month's energy, one bar per column of ``labels`` [MWh].
+
+    The spec the Monitor page and the monthly monitoring report both draw (no size, title or
+    styling: the callers add theirs).
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        Index ``period`` (``YYYY-MM``); the columns named in ``labels`` [kWh].
+    labels : dict
+        Column -> series label, in the order the bars stand (e.g. the plan's generation, the
+        expectation in the metered hours, the metered energy).
+    axis_title : str
+        Title of the energy axis (its unit is MWh).
+    month_title : str, optional
+        Title of the month axis.
+    """
+    palette = [COLORS["baseline"], COLORS["export"], COLORS["accent"], COLORS["self"]]
+    frames = [pd.DataFrame({"month": [str(p) for p in monthly.index], "series": label,
+                            "mwh": monthly[column].to_numpy(dtype=float) / 1000.0})
+              for column, label in labels.items()]
+    long = pd.concat(frames, ignore_index=True)
+    domain = list(labels.values())
+    return alt.Chart(long).mark_bar(cornerRadiusTopLeft=1.5, cornerRadiusTopRight=1.5).encode(
+        x=alt.X("month:N", title=month_title, axis=alt.Axis(labelAngle=-45 if len(
+            monthly) > 12 else 0)),
+        xOffset=alt.XOffset("series:N", sort=domain),
+        y=alt.Y("mwh:Q", title=axis_title, axis=alt.Axis(format=",.0f")),
+        color=alt.Color("series:N", sort=domain, title=None,
+                        scale=alt.Scale(domain=domain, range=palette[:len(domain)])),
+        tooltip=[alt.Tooltip("month:N", title=month_title or ""),
+                 alt.Tooltip("series:N", title=""),
+                 alt.Tooltip("mwh:Q", format=",.1f", title=axis_title)])
+
+
+def metered_months_chart(monthly: pd.DataFrame, labels: dict[str, str], axis_title: str,
+                         title: str, font: str = FONT_STACK) -> dict[str, Any]:
+    """:func:`metered_months` with the proposal's size and styling (the monitoring report)."""
+    return _config(metered_months(monthly, labels, axis_title).properties(
+        width=CHART_WIDTH, height=220, title=title), font)
+
+
 def to_svg(spec: dict[str, Any]) -> str:
     """The chart as an SVG document (text as text, for the HTML report)."""
     return _render("svg", json.dumps(spec, sort_keys=True), 1.0)  # type: ignore[return-value]
@@ -166,6 +210,8 @@ __all__ = [
     "FONT_FAMILY",
     "bills_chart",
     "cash_flow_chart",
+    "metered_months",
+    "metered_months_chart",
     "monthly_energy_chart",
     "scope2_chart",
     "svg_to_png",

@@ -100,7 +100,7 @@ def render_proposal_html(proposal: Proposal) -> str:
         colors=COLORS,
         font_stack=Markup(FONT_STACK),
         html_lang="zh-CN" if proposal.lang == "zh" else "en",
-        highlights_title=Texts(proposal.lang)("doc.highlights"),
+        highlights_title=proposal.highlights_title or Texts(proposal.lang)("doc.highlights"),
         # The logo was checked and re-encoded as PNG (pvplanner.report.logo): inline it.
         logo_uri=("data:image/png;base64," + base64.b64encode(proposal.logo_png).decode("ascii")
                   if proposal.logo_png else ""),

@@ -127,6 +127,8 @@ class Proposal:
     date: str
     preparer: str
     contents_title: str = ""
+    #: Heading of the cover's key figures ("" = the proposal's own, ``doc.highlights``).
+    highlights_title: str = ""
     #: The selling company (cover and footer), as typed; "" when not given.
     seller: str = ""
     #: The seller's logo as checked PNG bytes (:mod:`pvplanner.report.logo`), or None.

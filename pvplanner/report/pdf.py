@@ -257,7 +257,7 @@ class _ProposalPDF(FPDF):
         self.set_font(_FONT, size=11)
         self.color(COLORS["brand"])
         with self.bold():
-            self.cell(_TEXT_W, 6, self.texts("doc.highlights"))
+            self.cell(_TEXT_W, 6, p.highlights_title or self.texts("doc.highlights"))
         self.set_xy(_MARGIN_X, y + 8)
         self.kpi_grid(KpiGrid(p.highlights, columns=len(p.highlights)), big=True)
         self.contents_y = self.get_y() + 3  # filled in by contents() once pages are known
