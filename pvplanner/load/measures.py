@@ -54,6 +54,7 @@ __all__ = [
     "apply_measures",
     "combined_plan",
     "measure_catalogue",
+    "measure_text",
     "resolve_measure",
     "value_measures",
     "window_masks",
@@ -116,6 +117,8 @@ class Measure:
         Where the effect's figures come from.
     cost_source, cost_status : str
         Where the cost comes from.
+    source_zh, note_zh, cost_source_zh : str
+        ``source``, ``note`` and ``cost_source`` for a Chinese reader.
     data_parameters, user_parameters : tuple of str
         Parameters taken from the company's data / set by the scenario.
     """
@@ -145,6 +148,9 @@ class Measure:
     note: str = ""
     cost_source: str = ""
     cost_status: str = "unverified"
+    source_zh: str = ""
+    note_zh: str = ""
+    cost_source_zh: str = ""
     data_parameters: tuple[str, ...] = ()
     user_parameters: tuple[str, ...] = ()
 
@@ -207,7 +213,8 @@ def _measure_from_entry(entry: Mapping[str, Any]) -> Measure:
         raise _catalogue_error(mid, f"window {window!r} is not one of {WINDOWS}")
     if entry.get("cost_basis") not in COST_BASES:
         raise _catalogue_error(mid, f"cost_basis must be one of {COST_BASES}")
-    for name in ("name_en", "name_zh", "source", "status", "cost_source", "cost_status"):
+    for name in ("name_en", "name_zh", "source", "source_zh", "status", "cost_source",
+                 "cost_source_zh", "cost_status"):
         if not str(entry.get(name, "")).strip():
             raise _catalogue_error(mid, f"{name} is missing")
     from_data = dict(entry.get("from_data") or {})
@@ -229,6 +236,8 @@ def _measure_from_entry(entry: Mapping[str, Any]) -> Measure:
         life_years=float(entry.get("life_years", 10)), source=entry["source"],
         date=str(entry.get("date", "")), status=entry["status"], note=entry.get("note", ""),
         cost_source=entry["cost_source"], cost_status=entry["cost_status"],
+        source_zh=entry["source_zh"], note_zh=entry.get("note_zh", ""),
+        cost_source_zh=entry["cost_source_zh"],
     )
     absent = [p for p in measure.missing if p not in from_data]
     if absent:
@@ -236,6 +245,33 @@ def _measure_from_entry(entry: Mapping[str, Any]) -> Measure:
     if not all(1 <= m <= 12 for m in measure.months):
         raise _catalogue_error(mid, f"months {list(measure.months)} must be within 1..12")
     return measure
+
+
+def measure_text(measure_id: str, name: str, lang: str, default: str = "") -> str:
+    """A catalogue text of a measure in the reader's language.
+
+    Parameters
+    ----------
+    measure_id : str
+        Catalogue id.
+    name : {"name", "source", "note", "cost_source"}
+        Which text.
+    lang : {"en", "zh"}
+        The reader's language (``zh``: the ``_zh`` form).
+    default : str
+        Returned for an id the catalogue does not hold (a measure of an older plan).
+
+    Examples
+    --------
+    >>> measure_text("valley_shift", "name", "zh")
+    '可调节负荷由高峰时段转移至低谷时段'
+    """
+    measure = measure_catalogue().get(measure_id)
+    if measure is None:
+        return default
+    if name == "name":
+        return measure.name_zh if lang == "zh" else measure.name_en
+    return str(getattr(measure, f"{name}_zh" if lang == "zh" else name))
 
 
 @cache

@@ -26,6 +26,7 @@ from pvplanner.display.numbers import NumberFormat
 from pvplanner.display.sources import citation
 from pvplanner.report.layout import PlaneSketch, roof_sketch_svg
 from pvplanner.report.limits import battery_limit_notes
+from pvplanner.report.measures import footprint_tables, measures_section
 from pvplanner.report.model import (
     Figure,
     FigureRow,
@@ -597,7 +598,7 @@ def _carbon(c: _Ctx) -> Section:
         n = len(header)
         blocks.append(Table(t("carbon.ledger_table"), header, rows, ["C"] + ["R"] * (n - 1),
                             [0.6] + [1.0] * (n - 1), total_rows=1, font_size=7.5))
-    blocks.extend(_footprint(c))
+    blocks.extend(footprint_tables(c.result, c.t, c.f))
     reference = _reference_plant(c)
     if reference is not None:
         blocks.append(reference)
@@ -625,89 +626,6 @@ def _factor_source(c: _Ctx, factor: Assumption | None) -> str:
         return source
     return citation(factor.source if factor else source, c.lang,
                     factor.status if factor else "")
-
-
-# --------------------------------------------------------------------------- saving measures
-def _measures(c: _Ctx) -> list[Section]:
-    """节能措施 / Saving measures: only when the plan applied any (Result.measures)."""
-    r, t, f = c.result, c.t, c.f
-    combined = r.measures_combined
-    if not r.measures or combined is None:
-        return []
-    rows = []
-    for m in r.measures:
-        rows.append([m.name_zh if c.lang == "zh" else m.name_en,
-                     f.number(m.kwh_saved_per_year), f.number(m.kwh_shifted_per_year),
-                     f.number(m.bill_savings_per_year), f.number(m.capex),
-                     f.years(m.simple_payback_years), f.number(m.tco2_avoided_per_year, 1),
-                     _status(t, m.status)])
-    rows.append([t("measures.total"), f.number(combined.kwh_saved_per_year),
-                 f.number(sum(m.kwh_shifted_per_year for m in r.measures)),
-                 f.number(combined.bill_savings_measures_annual),
-                 f.number(combined.capex_measures),
-                 f.years(combined.simple_payback_measures_years),
-                 f.number(combined.tco2_avoided_measures_per_year, 1), ""])
-    money, year = c.money_unit, t("units.per_year")
-    header = [t("measures.name"), c.head(t("measures.saved"), f"kWh/{year}"),
-              c.head(t("measures.shifted"), f"kWh/{year}"), c.head(t("measures.savings"), money),
-              c.head(t("measures.capex"), money), t("measures.payback"),
-              c.head(t("measures.co2"), f"tCO2/{year}"), t("measures.status")]
-    plan_rows = [
-        [t("measures.bill"), f.money(combined.bill_baseline_annual),
-         f.money(combined.bill_after_measures_annual),
-         f.money(combined.bill_with_measures_and_system_annual)],
-        [t("measures.bill_savings"), "", f.money(combined.bill_savings_measures_annual),
-         f.money(combined.bill_savings_total_annual)],
-        [t("measures.investment"), "", f.money(combined.capex_measures),
-         f.money(combined.capex_total)],
-        [t("measures.payback"), "", f.years(combined.simple_payback_measures_years),
-         f.years(combined.simple_payback_total_years)],
-        [t("measures.co2_avoided"), "", f.tco2(combined.tco2_avoided_measures_per_year),
-         f.tco2(combined.tco2_avoided_total_per_year)],
-    ]
-    sources = "\n".join(
-        f"• {m.name_zh if c.lang == 'zh' else m.name_en}: {m.source}"
-        + (f" ({m.date})" if m.date else "") + f" [{_status(t, m.status)}]" for m in r.measures)
-    blocks: list[Any] = [
-        Paragraph(t("measures.intro", before=f.energy(combined.load_baseline_kwh),
-                    after=f.energy(combined.load_after_measures_kwh)), "body"),
-        Table(t("measures.table"), header, rows, ["L"] + ["R"] * 7,
-              [2.4, 1, 1, 1, 1, 0.8, 0.8, 0.8], total_rows=1, font_size=7.5),
-        Table(t("measures.combined_table"),
-              ["", t("measures.today"), t("measures.after_measures"), t("measures.with_all")],
-              plan_rows, ["L", "R", "R", "R"], [2.0, 1, 1, 1]),
-        Paragraph(sources, "note", title=t("measures.sources")),
-    ]
-    return [Section("measures", 0, t("measures.title"), blocks)]
-
-
-def _footprint(c: _Ctx) -> list[Any]:
-    """The product footprint per unit (Result.footprint) as one table of the carbon section."""
-    fp, t, f = c.result.footprint, c.t, c.f
-    if fp is None:
-        return []
-    names = {"baseline": t("footprint.baseline"), "measures": t("footprint.measures"),
-             "system": t("footprint.system")}
-    rows = [[names.get(s["stage"], s["stage"]), f.number(s["kwh_per_unit"], 2),
-             f.number(s["grid_kwh_per_unit"], 2),
-             f.number(s["footprint_location_kgco2e_per_unit"], 2),
-             f.number(s["footprint_market_kgco2e_per_unit"], 2),
-             f.number(s["scope2_location_kgco2_per_unit"], 2),
-             f.number(s["scope2_market_kgco2_per_unit"], 2)] for s in fp.stages]
-    unit = fp.unit
-    header = [t("footprint.stage"), c.head(t("footprint.kwh"), f"kWh/{unit}"),
-              c.head(t("footprint.grid_kwh"), f"kWh/{unit}"),
-              c.head(t("footprint.location"), f"kgCO2e/{unit}"),
-              c.head(t("footprint.market"), f"kgCO2e/{unit}"),
-              c.head(t("footprint.scope2_location"), f"kgCO2/{unit}"),
-              c.head(t("footprint.scope2_market"), f"kgCO2/{unit}")]
-    note = t("footprint.note", units=f.number(fp.annual_units), unit=unit,
-             factor=f.number(fp.factor_kgco2e_per_kwh, 4), source=fp.factor_source,
-             date=fp.factor_date or t.na, status=_status(t, fp.factor_status),
-             location=f.number(fp.scope2_location_kgco2_per_kwh, 4),
-             residual=f.number(fp.scope2_residual_kgco2_per_kwh, 4))
-    return [Table(t("footprint.table"), header, rows, ["L"] + ["R"] * 6,
-                  [1.8, 1, 1, 1, 1, 1, 1], font_size=7.5, note=note)]
 
 
 # --------------------------------------------------------------------------- assumptions
@@ -886,7 +804,8 @@ def build_proposal(
     # NPV...), on the cover and in the summary too.
     kpis = {**_kpis(c), **views.kpi_overrides(result, t, c.f)}
     sections = [_summary(c, kpis), _design(c), _energy(c), _bills(c), _finance(c),
-                risk.sensitivity_section(result, t, c.f, c.money_unit), *_measures(c), _carbon(c),
+                risk.sensitivity_section(result, t, c.f, c.money_unit),
+                *measures_section(result, t, c.f, c.money_unit), _carbon(c),
                 _assumptions(c), _disclaimer(c)]
     for number, section in enumerate(sections, start=1):
         section.number = number
