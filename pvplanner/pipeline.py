@@ -10,7 +10,6 @@ second after an input changes.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -23,51 +22,32 @@ import pandas as pd
 
 from pvplanner import carbon, finance
 from pvplanner.aggregate import typical_days_of
-from pvplanner.assumptions import ResolvedInputs, period_price_ranges, plan_assumptions
+from pvplanner.assemble import Prepared, assemble_result
 from pvplanner.errors import InfeasibleScenarioError, PlannerInputError
-from pvplanner.finance.perspectives import perspectives
-from pvplanner.finance.project import project_returns
-from pvplanner.finance.sensitivity import design_tornado
-from pvplanner.flows import EnergyFlows, energy_flows, specific_yield_kwh_per_kwp
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
-from pvplanner.load.measures import MeasureApplication
-from pvplanner.messages import Message, bilingual, weather_notes
-from pvplanner.plan_measures import footprint_outcome, measure_outcome, measures_on_load
+from pvplanner.messages import Message, bilingual
+from pvplanner.plan_measures import measures_on_load
 from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
 from pvplanner.pv.site_weather import load_weather
 from pvplanner.pv.subhourly import quarter_hour_profiles
-from pvplanner.pv.variability import exceedance_kwh, interannual_variability
 from pvplanner.result import (
-    Assumption,
-    BatterySummary,
-    BillSummary,
-    CarbonSummary,
-    EnergySummary,
-    FinanceSummary,
-    PlaneResult,
-    PVSummary,
     Result,
-    SiteSummary,
-    SolverSummary,
 )
 from pvplanner.scenario.model import Scenario, parse_scenario
 from pvplanner.sizing import (
     SizingInputs,
-    battery_energy_limit_kwh,
     build_problem,
-    year1_savings,
 )
 from pvplanner.tariff import (
     ExportPolicy,
     ResolvedTariff,
     Tariff,
-    compute_bill,
     demand_charge_windows,
     price_series,
     resolve_tariff,
 )
 from pvplanner.tariff.category import RULE as PROJECT_RULE
-from pvplanner.tariff.category import ProjectRules, larger_category, other_text, project_rules
+from pvplanner.tariff.category import ProjectRules, project_rules
 from pvplanner.tariff.export import (
     ExportTerms,
     applied_export_policy,
@@ -86,7 +66,6 @@ from solver.api import optimize
 from solver.curves import optimize_with_curve
 from solver.design import design_dispatch
 from solver.errors import InfeasibleProblemError
-from solver.result import SizingResult
 from weather.climatology import nearest_city
 from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 
@@ -94,32 +73,6 @@ from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 #: one optimisation; with a battery each is a full LP, so fewer points are computed).
 NPV_CURVE_POINTS = 21
 NPV_CURVE_POINTS_WITH_BATTERY = 9
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """Everything on the time axis that the sizing and the evaluation share.
-
-    ``sizing.load_kw`` is the load after the scenario's saving measures; ``measures`` holds
-    the load before them and each measure's step (None: none chosen).
-    """
-
-    index: pd.DatetimeIndex
-    weather_meta: dict
-    elevation_m: float
-    tariff: Tariff
-    prices: pd.DataFrame
-    sizing: SizingInputs
-    load_notes: tuple[str, ...]
-    emission_factor: carbon.EmissionFactor
-    residual_factor: carbon.EmissionFactor
-    export: ExportTerms
-    utc_offset_hours: float
-    load_interval_minutes: int
-    measures: MeasureApplication | None = None
-    tariff_rows: tuple[dict, ...] = ()
-    tariff_notes: tuple[str, ...] = ()
-    project: ProjectRules | None = None
 
 
 @dataclass(frozen=True)
@@ -161,11 +114,6 @@ class TariffDecision:
                 "value_zh": None}
 
 
-def _scenario_wording(note: str) -> str:
-    """A solver note in the scenario's terms (its time limit is a scenario field)."""
-    return note.replace("raise the time limit", "raise constraints.solver_time_limit_s")
-
-
 #: The optimizer's constraint groups -> the scenario fields that set them.
 SOLVER_GROUP_FIELDS: dict[str, str] = {
     "min_total_kwp": "constraints.min_total_kwp",
@@ -192,7 +140,7 @@ def _infeasible_in_scenario_terms(exc: InfeasibleProblemError) -> InfeasibleScen
 
 
 def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
-         aggregate_days: int | None = None) -> Result:
+         aggregate_days: int | None = None, with_sensitivity: bool = True) -> Result:
     """Size PV (and a battery) for a scenario and report energy, money and carbon.
 
     Parameters
@@ -206,6 +154,10 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
         Size and dispatch a scenario that allows a battery on this many typical days
         (24..365; :mod:`pvplanner.aggregate`) instead of the exact year: portfolios
         (``pvplanner batch --aggregate N``). Default: the exact year.
+    with_sensitivity : bool, default True
+        Compute the design's NPV tornado (``Result.sensitivity``); batch runs, whose table
+        does not show it, switch it off. What is switched off is named in
+        ``Result.not_computed`` (its table stays empty, never zeros).
 
     Returns
     -------
@@ -275,7 +227,10 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
     timings["evaluate_dispatch"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    result = _assemble(scenario, prepared, sized, year1, degradation, export_factors, curve)
+    result = assemble_result(scenario, prepared, sized, year1, degradation, export_factors,
+                             curve, with_sensitivity=with_sensitivity)
+    if not with_npv_curve:
+        result.not_computed = (*result.not_computed, "npv_curve")
     result.timings_s.update(timings)
     result.timings_s["report"] = time.perf_counter() - tick
     result.timings_s["total"] = time.perf_counter() - start
@@ -333,9 +288,9 @@ def prepare(scenario: Scenario) -> Prepared:
     # --
     windows = demand_charge_windows(tariff, index)
     # The factor named by the scenario, else the site province's latest average.
-    factor = carbon.location_factor_for(site.province, scenario.carbon.location_factor_id).factor
-    residual = carbon.emission_factor(scenario.carbon.residual_factor_id,
-                                      field="carbon.residual_factor_id")
+    location = _location_factor(site.province, scenario.carbon.location_factor_id)
+    factor = location.factor
+    residual = _residual_factor(scenario.carbon.residual_factor_id)
     sizing = SizingInputs(
         production_kw_per_kwp=profiles,
         load_kw=load_kw,
@@ -354,7 +309,21 @@ def prepare(scenario: Scenario) -> Prepared:
         measures=measured if measured.steps else None,
         tariff_rows=(decision.pick_row(), *decision.resolved.assumption_rows()),
         tariff_notes=decision.notes, project=decision.project,
+        emission_factor_basis=location.basis,
     )
+
+
+@lru_cache(maxsize=64)
+def _location_factor(province: str | None, chosen_id: str | None) -> carbon.LocationFactorChoice:
+    """:func:`pvplanner.carbon.location_factor_for`, looked up once per (province, id) and
+    process: the factor table is read once per process and the choice is immutable."""
+    return carbon.location_factor_for(province, chosen_id)
+
+
+@lru_cache(maxsize=16)
+def _residual_factor(factor_id: str) -> carbon.EmissionFactor:
+    """The residual-mix factor named by the scenario, looked up once per id and process."""
+    return carbon.emission_factor(factor_id, field="carbon.residual_factor_id")
 
 
 def _json(models: Sequence) -> str:
@@ -575,335 +544,3 @@ def _curve_sizes(max_kwp: float, points: int) -> np.ndarray:
     return np.linspace(0.0, float(max_kwp), points)
 
 
-def _assemble(scenario: Scenario, prepared: Prepared, sized: SizingResult,
-              year1: SizingResult, degradation: np.ndarray, export_factors: np.ndarray,
-              curve: pd.DataFrame) -> Result:
-    """The Result of a sized design: year-1 flows, bills, cash flows, carbon, assumptions."""
-    dispatch = year1.dispatch
-    sizing, index, tariff = prepared.sizing, prepared.index, prepared.tariff
-    dt = sizing.step_hours
-    load = sizing.load_kw.to_numpy()
-    flows = energy_flows(dispatch, load, dt)
-    baseline = compute_bill(tariff, index, load)
-    with_system = compute_bill(tariff, index, dispatch.grid_import, dispatch.pv_to_grid)
-    savings = year1_savings(
-        baseline, with_system, generation_kwh=flows.generation_kwh,
-        self_consumed_kwh=flows.self_consumed_kwh, exported_kwh=flows.exported_kwh,
-        battery_discharged_kwh=flows.battery_discharged_kwh,
-    )
-    f_in = scenario.finance
-    total_kwp = float(np.sum(sized.kwp_per_plane))
-    capex = finance.capex_breakdown(f_in, total_kwp, sized.battery_kwh, sized.battery_kw)
-    ledger = carbon.carbon_ledger(
-        scenario.carbon, generation_kwh=flows.generation_kwh,
-        self_consumed_kwh=flows.self_consumed_kwh, exported_kwh=flows.exported_kwh,
-        years=f_in.analysis_years, capacity_kw=total_kwp, degradation_factors=degradation,
-        # Exports under a 136号 mechanism contract earn no certificate while it runs.
-        mechanism_exported_kwh=flows.exported_kwh * prepared.export.mechanism_share,
-        mechanism_years=prepared.export.mechanism_years,
-    )
-    deal = {"capex_breakdown": capex, "year1_savings": savings,
-            "degradation_factors": degradation,
-            "certificate_revenue_by_year": ledger["certificate_revenue"].to_numpy(),
-            "credit_revenue_by_year": ledger["credit_revenue"].to_numpy(),
-            "export_price_factors": export_factors}
-    returns = project_returns(f_in, **deal)
-    # The host's and the investor's money (EMC, lease) and the design's NPV tornado.
-    views = perspectives(f_in, returns, capex.total)
-    variability = interannual_variability(prepared.weather_meta)
-    avoided = carbon.avoided_emissions(
-        flows.self_consumed_kwh, flows.exported_kwh,
-        prepared.emission_factor.factor_tco2_per_mwh, f_in.analysis_years, degradation,
-        scenario.carbon.grid_factor_decline_rate,
-    )
-    hourly = _hourly_frame(index, load, dispatch, prepared.prices, sizing)
-    project = _project_outcome(scenario, prepared, total_kwp)
-    # The saving measures priced with the same bill and factor, and the product footprint.
-    measures, combined = measure_outcome(
-        prepared.measures, bill_total=lambda kw: compute_bill(tariff, index, kw).total,
-        tco2_per_kwh=prepared.emission_factor.factor_tco2_per_mwh / 1000.0,
-        bill_with_system=with_system.total, capex_system=capex.total,
-        tco2_system=float(avoided["total_tco2"].iloc[0]) if len(avoided) else 0.0)
-    footprint = footprint_outcome(
-        scenario, prepared.measures, hourly, dt,
-        location_tco2_per_mwh=prepared.emission_factor.factor_tco2_per_mwh,
-        residual_tco2_per_mwh=prepared.residual_factor.factor_tco2_per_mwh)
-    m = returns.metrics
-    return Result(
-        scenario_name=scenario.name,
-        currency=scenario.currency,
-        site=_site_summary(scenario, prepared),
-        pv=PVSummary(
-            capacity_kwp=total_kwp,
-            annual_generation_kwh=flows.generation_kwh,
-            specific_yield_kwh_per_kwp=specific_yield_kwh_per_kwp(flows.generation_kwh,
-                                                                  total_kwp),
-            max_capacity_kwp=float(sizing.plane_max_kwp.sum()),
-            planes=_plane_results(scenario, sizing, sized),
-            p50_annual_generation_kwh=flows.generation_kwh,
-            p90_annual_generation_kwh=exceedance_kwh(flows.generation_kwh, variability.sigma),
-            interannual_variability=variability.sigma,
-            variability_basis=variability.basis,
-        ),
-        battery=BatterySummary(
-            energy_kwh=float(sized.battery_kwh), power_kw=float(sized.battery_kw),
-            annual_discharge_kwh=flows.battery_discharged_kwh,
-            max_energy_kwh=battery_energy_limit_kwh(scenario, sizing.load_kw)
-            if scenario.battery.allowed else None,
-            max_power_kw=scenario.battery.max_power_kw if scenario.battery.allowed else None,
-        ),
-        energy=_energy_summary(flows),
-        bills=BillSummary(
-            baseline_annual=baseline.total,
-            with_system_annual=with_system.total,
-            savings_annual=baseline.total - with_system.total,
-            currency=scenario.currency,
-            energy_savings_annual=savings.energy_savings,
-            demand_savings_annual=savings.demand_savings,
-            export_revenue_annual=savings.export_revenue,
-        ),
-        finance=FinanceSummary(
-            ownership=f_in.ownership, capex=capex.total, npv=m.npv, irr=m.irr_project,
-            equity_irr=m.irr_equity, payback_years=m.payback_years,
-            discounted_payback_years=m.discounted_payback_years, lcoe_per_kwh=m.lcoe_per_kwh,
-            benefit_cost_ratio=m.benefit_cost_ratio,
-            host_savings_lifetime=views.host_savings_lifetime,
-            investor_irr=views.investor_irr,
-            payback_years_pre_tax=m.payback_years_pre_tax,
-            discounted_payback_years_pre_tax=m.discounted_payback_years_pre_tax,
-            perspective=views.perspective, host_savings_year1=views.host_savings_year1,
-            host_savings_contract=views.host_savings_contract, host_npv=views.host_npv,
-            investor_npv=views.investor_npv,
-            investor_payback_years=views.investor_payback_years,
-            investor_payback_years_pre_tax=views.investor_payback_years_pre_tax,
-            investor_tax_basis=views.investor_tax_basis,
-        ),
-        carbon=_carbon_summary(scenario, prepared, flows, ledger, avoided),
-        solver=_solver_summary(sized, year1, _binding_limits(scenario, prepared, sized)),
-        weather=prepared.weather_meta,
-        hourly=hourly,
-        monthly=_monthly_frame(hourly, dt),
-        cash_flow=returns.cash_flow,
-        carbon_ledger=ledger.assign(avoided_tco2=avoided["total_tco2"].to_numpy()),
-        npv_curve=curve,
-        bill_baseline_monthly=baseline.monthly,
-        bill_with_system_monthly=with_system.monthly,
-        warnings=_warnings(prepared, sized, year1, project),
-        assumptions=_with_row(
-            plan_assumptions(scenario, _resolved(prepared, flows.load_kwh, project)),
-            Assumption(**variability.assumption_row())),
-        inputs=scenario.model_dump(mode="json"),
-        measures=measures, measures_combined=combined, footprint=footprint,
-        perspectives=views.table,
-        sensitivity=design_tornado(f_in, **deal),
-    )
-
-
-def _with_row(rows: list[Assumption], row: Assumption) -> list[Assumption]:
-    """``rows`` with ``row`` after the last row of its category (at the end if none)."""
-    last = max((i for i, r in enumerate(rows) if r.category == row.category), default=None)
-    at = len(rows) if last is None else last + 1
-    return [*rows[:at], row, *rows[at:]]
-
-
-def _first(frame: pd.DataFrame, column: str) -> float:
-    """Year-1 value of a ledger column (0 when the ledger or column is empty)."""
-    return float(frame[column].iloc[0]) if column in frame and len(frame) else 0.0
-
-
-def _energy_summary(flows: EnergyFlows) -> EnergySummary:
-    return EnergySummary(
-        load_kwh=flows.load_kwh, self_consumed_kwh=flows.self_consumed_kwh,
-        exported_kwh=flows.exported_kwh, imported_kwh=flows.imported_kwh,
-        curtailed_kwh=flows.curtailed_kwh, self_consumption_ratio=flows.self_consumption_ratio,
-        self_sufficiency_ratio=flows.self_sufficiency_ratio,
-    )
-
-
-def _carbon_summary(scenario: Scenario, prepared: Prepared, flows: EnergyFlows,
-                    ledger: pd.DataFrame, avoided: pd.DataFrame) -> CarbonSummary:
-    location = prepared.emission_factor
-    scope2 = carbon.scope2(
-        flows.load_kwh, flows.imported_kwh, flows.self_consumed_kwh,
-        location_factor=location.factor_tco2_per_mwh,
-        residual_factor=prepared.residual_factor.factor_tco2_per_mwh,
-        certificates=scenario.carbon.certificates, exported_kwh=flows.exported_kwh,
-    )
-    return CarbonSummary(
-        emission_factor_tco2_per_mwh=location.factor_tco2_per_mwh,
-        emission_factor_source=f"{location.region}: {location.source}",
-        avoided_tco2_year1=_first(avoided, "total_tco2"),
-        avoided_tco2_lifetime=float(avoided["total_tco2"].sum()),
-        certificates_year1=int(_first(ledger, "certificates_issued")),
-        certificate_revenue_year1=_first(ledger, "certificate_revenue"),
-        credits_tco2_year1=_first(ledger, "credits_tco2"),
-        credit_revenue_year1=_first(ledger, "credit_revenue"),
-        scope2=scope2.to_dict(),
-        double_counting_note=scope2.note,
-        avoided_tco2_self_consumed_year1=_first(avoided, "self_consumed_tco2"),
-        avoided_tco2_exported_year1=_first(avoided, "exported_tco2"),
-        certificates_tradable_year1=int(_first(ledger, "certificates_tradable")),
-        certificates_non_tradable_year1=int(_first(ledger, "certificates_non_tradable")),
-        reference_plant=carbon.reference_plant_comparison(location.factor_tco2_per_mwh),
-        emission_factor_basis=carbon.location_factor_for(
-            scenario.site.province, scenario.carbon.location_factor_id).basis,
-    )
-
-
-def _solver_summary(sized: SizingResult, year1: SizingResult,
-                    binding: tuple[str, ...] = ()) -> SolverSummary:
-    return SolverSummary(
-        status=sized.status, seconds=sized.solve_seconds, backend=sized.backend,
-        objective=sized.objective, optimality_gap=float(sized.optimality_gap),
-        year1_dispatch_gap=float(year1.optimality_gap) if year1 is not sized else 0.0,
-        binding_limits=binding,
-        objective_parts={
-            "capex_effective": sized.capex, "om_pw": sized.om_pw,
-            "energy_savings_pw": sized.energy_savings_pw,
-            "export_revenue_pw": sized.export_revenue_pw,
-            "demand_savings_pw": sized.demand_savings_pw, "npv": sized.npv,
-        },
-    )
-
-
-def _binding_limits(scenario: Scenario, prepared: Prepared,
-                    sized: SizingResult) -> tuple[str, ...]:
-    """The solver's limits the design reached (``SizingResult.binding``) named by what sets
-    them in the scenario (``SolverSummary.binding_limits``)."""
-    c = scenario.constraints
-    user_total = c.max_total_kwp if c.max_total_kwp is not None else np.inf
-    category = prepared.project.capacity_limit_kwp if prepared.project is not None else np.inf
-    names = {
-        "max_total_kwp": ("constraints.max_total_kwp" if user_total <= category
-                          else "project.capacity_limit"),
-        "interconnection_limit_kw": "constraints.interconnection_limit_kw",
-        "net_metering_limit_kw": "tariff.export",
-        "capital_budget": "constraints.capital_budget",
-        "battery_max_kwh": "battery.max_energy_kwh",
-        "battery_max_kw": "battery.max_power_kw",
-        "battery_max_c_rate": "battery.max_c_rate",
-        "export_limit_kw": ("constraints.export_limit_kw" if c.export_limit_kw is not None
-                            and prepared.sizing.export_allowed else "tariff.export"),
-    }
-    out = []
-    for name in sized.binding:
-        kind, _, plane = name.partition(":")
-        out.append(f"roof:{plane}" if kind == "plane_max_kwp" else names.get(name, name))
-    return tuple(dict.fromkeys(out))
-
-
-def _project_outcome(scenario: Scenario, prepared: Prepared,
-                     total_kwp: float) -> ProjectRules | None:
-    """The project's rules, marked when the category's capacity limit holds the design."""
-    project = prepared.project
-    if project is None or project.category is None:
-        return project
-    cap = project.capacity_limit_kwp
-    roof = float(prepared.sizing.plane_max_kwp.sum())
-    user = scenario.constraints.max_total_kwp or np.inf
-    if not (cap < min(roof, user) and total_kwp >= cap * (1 - 1e-6)):
-        return project
-    row = project.category
-    values = {"rule": PROJECT_RULE, "cap": cap, "category": row.category_name,
-              "voltage": row.voltage_name, "roof": roof}
-    text = ("{rule} Art. 4: the design is held at {cap:,.0f} kWp, the limit of {category} at "
-            "{voltage}; the roof would take {roof:,.0f} kWp")
-    bigger = larger_category(row)
-    note = (Message.of("notes.project.capacity_held", text, **values) if bigger is None else
-            Message.of("notes.project.capacity_held_more", text + " (for more, {other}: set "
-                       "project.grid_voltage_kv)", other=other_text(bigger), **values))
-    return replace(project, capacity_binding=True, notes=(*project.notes, note))
-
-
-#: The solver's notes (English, from ``solver/``) and their catalogue keys.
-_SOLVER_NOTES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("notes.solver.not_optimal", re.compile(
-        r"not proven optimal within the time limit: a design up to (?P<gap>[\d,.]+) better "
-        r"in NPV \((?P<share>[\d.]+%)\) may exist")),
-    ("notes.solver.fallback", re.compile(r"HiGHS failed \((?P<reason>.*)\); solved with CBC")),
-    ("notes.solver.assumed_bound", re.compile(r"an export or charging bound was missing")),
-)
-
-
-def _solver_note(note: str, year1: bool = False) -> Message:
-    """A solver note with its catalogue key (the English in the scenario's terms)."""
-    text = _scenario_wording(note)
-    message = Message("", text)
-    for key, pattern in _SOLVER_NOTES:
-        found = pattern.search(note)
-        if found:
-            message = Message(key, text, found.groupdict())
-            break
-    if year1:
-        return Message.of("notes.solver.year1", "Year-1 dispatch: {note}", note=message)
-    return message
-
-
-def _warnings(prepared: Prepared, sized: SizingResult, year1: SizingResult,
-              project: ProjectRules | None = None) -> list[str]:
-    """The plan's notes, each with its catalogue key where it has one (Result.notes)."""
-    binding = [project.notes[-1]] if project is not None and project.capacity_binding else []
-    return [*prepared.tariff_notes, *binding, *prepared.load_notes,
-            *weather_notes(prepared.weather_meta),
-            *(_solver_note(note) for note in sized.notes),
-            *(_solver_note(note, year1=True) for note in year1.notes
-              if year1 is not sized and note not in sized.notes)]
-
-
-def _site_summary(scenario: Scenario, prepared: Prepared) -> SiteSummary:
-    site = scenario.site
-    return SiteSummary(
-        name=site.name or "", city=site.city or "", province=site.province or "",
-        country=site.country or "", latitude_deg=site.latitude, longitude_deg=site.longitude,
-        elevation_m=prepared.elevation_m, utc_offset_hours=prepared.utc_offset_hours,
-    )
-
-
-def _resolved(prepared: Prepared, load_kwh: float,
-              project: ProjectRules | None = None) -> ResolvedInputs:
-    prices = prepared.prices
-    return ResolvedInputs(
-        tariff=prepared.tariff, export=prepared.export,
-        location_factor=prepared.emission_factor, residual_factor=prepared.residual_factor,
-        weather=prepared.weather_meta, utc_offset_hours=prepared.utc_offset_hours,
-        elevation_m=prepared.elevation_m, load_kwh=load_kwh,
-        load_interval_minutes=prepared.load_interval_minutes,
-        period_prices=period_price_ranges(prices["period"].to_numpy(),
-                                          prices["import_price_per_kwh"].to_numpy()),
-        tariff_rows=prepared.tariff_rows,
-        project=project if project is not None else prepared.project,
-    )
-
-
-def _hourly_frame(index, load, dispatch, prices, sizing) -> pd.DataFrame:
-    frame = dispatch.to_frame(index)
-    frame.insert(0, "load_kw", load)
-    frame["grid_import_kw"] = dispatch.grid_import
-    frame["period"] = prices["period"].to_numpy()
-    frame["import_price_per_kwh"] = sizing.import_price_per_kwh
-    frame["export_price_per_kwh"] = sizing.export_price_per_kwh
-    return frame
-
-
-def _monthly_frame(hourly: pd.DataFrame, dt: float) -> pd.DataFrame:
-    energy_columns = [c for c in hourly.columns if c.endswith("_kw")]
-    monthly = hourly[energy_columns].groupby(hourly.index.month).sum() * dt
-    monthly.columns = [c[:-3] + "_kwh" for c in energy_columns]
-    monthly.index.name = "month"
-    return monthly
-
-
-def _plane_results(scenario, sizing, sized) -> list[PlaneResult]:
-    out = []
-    profiles = sizing.production_kw_per_kwp
-    dt = sizing.step_hours
-    for plane, kwp, limit in zip(scenario.roof_planes, sized.kwp_per_plane,
-                                 sizing.plane_max_kwp, strict=True):
-        specific = float(profiles[plane.name].sum() * dt)
-        out.append(PlaneResult(
-            name=plane.name, capacity_kwp=float(kwp), max_kwp=float(limit),
-            tilt_deg=plane.module_tilt_deg, azimuth_deg=plane.azimuth_deg,
-            mounting=plane.mounting, annual_generation_kwh=specific * float(kwp),
-            specific_yield_kwh_per_kwp=specific, area_m2=float(plane.area_m2),
-        ))
-    return out

@@ -49,6 +49,11 @@ def json_safe(value: Any) -> Any:
     >>> json_safe({"a": np.float64(1.5), "b": [float("nan"), np.int64(2)], 3: np.bool_(True)})
     {'a': 1.5, 'b': [None, 2], '3': True}
     """
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # most values: nothing to do
+        return value
+    if kind is dict and all(type(key) is str for key in value):
+        return {key: json_safe(item) for key, item in value.items()}
     if isinstance(value, dict):
         return {str(key): json_safe(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -634,6 +639,10 @@ class Result:
         (the moves: fractions of the planned value, or fractions/yr added to the discount
         rate), ``base_value``, ``low_value``, ``high_value``, ``base_result`` (= ``finance.npv``),
         ``result_low``, ``result_high``, ``swing`` [currency]. Empty when not computed.
+    not_computed : tuple of str
+        The tables the plan was asked not to compute (``npv_curve``, ``sensitivity``:
+        batch runs skip what their table does not show); each such table is empty, not
+        zero. JSON ``not_computed`` (a list, empty when everything was computed).
     """
 
     scenario_name: str
@@ -663,6 +672,7 @@ class Result:
     inputs: dict[str, Any] = field(default_factory=dict, repr=False)
     perspectives: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    not_computed: tuple[str, ...] = ()
 
 
     @property
@@ -708,6 +718,7 @@ class Result:
             "measures_combined": (None if self.measures_combined is None
                                   else asdict(self.measures_combined)),
             "footprint": None if self.footprint is None else asdict(self.footprint),
+            "not_computed": list(self.not_computed),
         }
         if tables:
             for name in TABLES:
@@ -754,6 +765,7 @@ class Result:
             measures=[_build(MeasureResult, row) for row in data.get("measures") or []],
             measures_combined=_optional(MeasuresCombined, data.get("measures_combined")),
             footprint=_optional(FootprintSummary, data.get("footprint")),
+            not_computed=tuple(data.get("not_computed") or ()),
             **frames,
         )
 

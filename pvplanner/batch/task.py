@@ -83,7 +83,9 @@ def plan_group(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for task in tasks:
         start, cpu_start = time.perf_counter(), time.process_time()
         try:
-            result = plan(task["scenario"], with_npv_curve=False,
+            # The table shows neither the NPV curve nor the tornado: both are skipped (the
+            # site JSON names them in ``not_computed``); every figure it shows is the plan's.
+            result = plan(task["scenario"], with_npv_curve=False, with_sensitivity=False,
                           aggregate_days=task.get("aggregate_days"))
             document = result.to_dict()
             del result  # the hourly tables are large: drop them before the next site

@@ -9,6 +9,7 @@ apply to the plant's province shows which one gives it — often a crediting-sch
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any, Literal
 
 from pvplanner.carbon.factors import (
@@ -66,6 +67,13 @@ def _candidate_ids(province: str | None) -> list[str]:
     return rows["id"].tolist()
 
 
+@lru_cache(maxsize=64)
+def _candidate_factors(province: str | None) -> tuple[EmissionFactor, ...]:
+    """The factors of :func:`_candidate_ids`, looked up once per province and process (the
+    factor table is read once per process; :class:`EmissionFactor` is immutable)."""
+    return tuple(emission_factor(i) for i in _candidate_ids(province))
+
+
 def _grid_region(province: str, series: Literal["mee", "cdm"]) -> str:
     """The province's grid region in a series ("" when it has none or is not known)."""
     try:
@@ -93,7 +101,7 @@ def closest_factors(value_tco2_per_mwh: float, province: str | None = None, n: i
     >>> closest_factors(0.6787, "Zhejiang", 1)[0].id
     'cn-east-2019-cm-solar'
     """
-    factors = [emission_factor(i) for i in _candidate_ids(province)]
+    factors = list(_candidate_factors(province))
     factors.sort(key=lambda f: (abs(f.factor_tco2_per_mwh - value_tco2_per_mwh),
                                 -(f.data_year or 0)))
     return factors[:n]
@@ -125,7 +133,7 @@ def reference_plant_comparison(plan_factor_tco2_per_mwh: float | None = None
     avoided = float(entry["avoided_tco2"])
     implied = implied_factor_tco2_per_mwh(avoided, generation)
     province = entry.get("province") or None
-    closest = closest_factors(implied, province, 1)[0]
+    closest = _closest_factor(implied, province)
     plan = None if plan_factor_tco2_per_mwh is None else float(plan_factor_tco2_per_mwh)
     return {
         "generation_mwh": generation,
@@ -145,3 +153,10 @@ def reference_plant_comparison(plan_factor_tco2_per_mwh: float | None = None
         "date": str(entry.get("date", "")),
         "status": str(entry.get("status", "")),
     }
+
+
+@lru_cache(maxsize=8)
+def _closest_factor(value_tco2_per_mwh: float, province: str | None) -> EmissionFactor:
+    """The nearest published factor to the reference plant's implied one: the same for every
+    plan of a process, so looked up once (each plan's comparison needs it)."""
+    return closest_factors(value_tco2_per_mwh, province, 1)[0]

@@ -68,8 +68,10 @@ class Bill:
         return float(self.monthly["total"].sum())
 
     def component(self, name: str) -> float:
-        """Annual total of one component or column [currency or kWh]."""
-        return float(self.annual[name])
+        """Annual total of one component or column [currency or kWh] (``max_demand_kw``: the
+        year's maximum), as in :attr:`annual` but summing only that column."""
+        column = self.monthly[name]
+        return float(column.max() if name == "max_demand_kw" else column.sum())
 
     def to_frame(self) -> pd.DataFrame:
         """Monthly rows plus a final ``"year"`` row of annual totals."""

@@ -10,6 +10,8 @@ Schedules have a 15-minute resolution (Jiangsu's 19:30-21:30 sharp window needs 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -356,7 +358,40 @@ def compile_tariff(tariff: Tariff) -> CompiledTariff:
     TariffError
         Schedules that leave part of a day uncovered or overlap, unknown period or holiday
         names, months in no season (or two), negative prices, periods used without a price.
+
+    Notes
+    -----
+    The last few tariffs' compilations are kept, keyed by the tariff's JSON (a plan prices
+    one tariff several times; a batch plans many sites on a few presets); their arrays are
+    read-only.
     """
+    key = tariff.model_dump_json()
+    with _COMPILED_LOCK:
+        kept = _COMPILED.get(key)
+        if kept is not None:
+            _COMPILED.move_to_end(key)
+            return kept
+    compiled = _compile(tariff)
+    for array in (compiled.table, compiled.prices,
+                  *(a for rule in compiled.overrides for a in (rule.months, rule.day_types,
+                                                              rule.month_days, rule.slots)
+                    if a is not None)):
+        array.flags.writeable = False  # shared through the cache
+    with _COMPILED_LOCK:
+        _COMPILED[key] = compiled
+        while len(_COMPILED) > _COMPILED_KEPT:
+            _COMPILED.popitem(last=False)
+    return compiled
+
+
+#: Compiled tariffs kept: the tariff's JSON -> its compilation.
+_COMPILED: OrderedDict[str, CompiledTariff] = OrderedDict()
+_COMPILED_KEPT = 16
+_COMPILED_LOCK = threading.Lock()
+
+
+def _compile(tariff: Tariff) -> CompiledTariff:
+    """:func:`compile_tariff` computed."""
     table = _compile_table(tariff)
     overrides = _compile_overrides(tariff)
     prices = _compile_prices(tariff.prices)

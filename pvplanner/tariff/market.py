@@ -62,8 +62,14 @@ def default_market_price(province: str | None) -> dict[str, object]:
     >>> default_market_price("西藏")["province"]
     '*'
     """
+    return dict(_market_row((province or "").strip()))
+
+
+@cache
+def _market_row(key: str) -> dict[str, object]:
+    """The row of :func:`default_market_price` for a stripped province name, looked up once
+    per process (the table is read once; callers get a copy)."""
     table = market_price_table()
-    key = (province or "").strip()
     match = table[(table["province"].str.lower() == key.lower()) | (table["province_zh"] == key)]
     if match.empty or not key:
         match = table[table["province"] == "*"]

@@ -9,6 +9,8 @@ for a load that is constant within the step, and its energy is shared between th
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,6 +79,10 @@ def step_context(
 ) -> StepContext:
     """Month, day type, holiday, hour and quarter-hour slots of every step of ``index``.
 
+    The last few axes' contexts are kept (a plan prices, bills and windows the same axis
+    several times, and a batch plans many sites on the same year); their arrays are
+    read-only.
+
     Parameters
     ----------
     index : pandas.DatetimeIndex
@@ -92,6 +98,33 @@ def step_context(
         )
     if len(index) == 0:
         raise TariffError("the time index is empty")
+    key = (len(index), str(index.tz), country, step_hours,
+           hash(index.as_unit("ns").asi8.tobytes()))
+    with _CONTEXT_LOCK:
+        kept = _CONTEXTS.get(key)
+        if kept is not None and kept[0].equals(index):
+            _CONTEXTS.move_to_end(key)
+            return kept[1]
+    context = _step_context(index, country, step_hours)
+    for name in ("month", "month_day", "day_type", "holiday_name", "holiday_day", "hour",
+                 "hour_of_year", "slots"):
+        getattr(context, name).flags.writeable = False  # shared through the cache
+    with _CONTEXT_LOCK:
+        _CONTEXTS[key] = (index, context)
+        while len(_CONTEXTS) > _CONTEXTS_KEPT:
+            _CONTEXTS.popitem(last=False)
+    return context
+
+
+#: Step contexts kept: (length, zone, country, step, hash of the labels) -> (index, context).
+_CONTEXTS: OrderedDict[tuple, tuple[pd.DatetimeIndex, StepContext]] = OrderedDict()
+_CONTEXTS_KEPT = 8
+_CONTEXT_LOCK = threading.Lock()
+
+
+def _step_context(index: pd.DatetimeIndex, country: str, step_hours: float | None
+                  ) -> StepContext:
+    """:func:`step_context` computed (``index`` checked by the caller)."""
     hours = _step_hours(index, step_hours)
     local = index.tz_localize(None) if index.tz is not None else index
     # Classify the ~365 distinct days once, then broadcast: far cheaper than per step.
