@@ -27,50 +27,6 @@ def _scale(labels: Mapping[str, str], colors: Mapping[str, str]) -> alt.Scale:
     return alt.Scale(domain=[labels[k] for k in keys], range=[colors[k] for k in keys])
 
 
-# --------------------------------------------------------------------------- site
-def location_map(cities: pd.DataFrame, latitude: float, longitude: float, lang: str,
-                 site_label: str) -> alt.LayerChart:
-    """Cities of the built-in table around the site (click one to move there) and the site.
-
-    Drawn from coordinates alone (equirectangular projection), so it needs no map tiles.
-    """
-    near = cities.loc[((cities["lat"] - latitude).abs() < 18)
-                      & ((cities["lon"] - longitude).abs() < 24)].copy()
-    if near.empty:
-        near = cities.copy()
-    near["label"] = near["city_zh"].where(
-        (near["city_zh"].astype(str) != "") & (lang == "zh"), near["city"])
-    pick = alt.selection_point(name="city", fields=["city"], on="click")
-    base = alt.Chart(near).encode(longitude="lon:Q", latitude="lat:Q")
-    points = base.mark_circle(size=90, opacity=0.75, cursor="pointer").encode(
-        color=alt.Color("annual_ghi_kwh_m2:Q", scale=alt.Scale(scheme="yelloworangered"),
-                        title="GHI kWh/m²·a"),
-        tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("province:N", title=""),
-                 alt.Tooltip("annual_ghi_kwh_m2:Q", title="GHI kWh/m²", format=",.0f")],
-    ).add_params(pick)
-    # Label only cities that stand apart (the rest are named in their tooltip).
-    kept: list[tuple[float, float]] = []
-    show = []
-    for lat, lon in zip(near["lat"], near["lon"], strict=True):
-        free = all(abs(lat - a) > 1.0 or abs(lon - b) > 2.2 for a, b in kept)
-        free = free and (abs(lat - latitude) > 1.2 or abs(lon - longitude) > 2.4)
-        show.append(free)
-        if free:
-            kept.append((lat, lon))
-    near["shown"] = near["label"].where(show, "")
-    names = base.mark_text(dy=-10, fontSize=11, color="#555").encode(text="shown:N")
-    site = alt.Chart(pd.DataFrame({"lat": [latitude], "lon": [longitude],
-                                   "label": [site_label]})).encode(
-        longitude="lon:Q", latitude="lat:Q")
-    marker = site.mark_point(shape="diamond", size=260, filled=True, color="#d7301f",
-                             stroke="white", strokeWidth=1.5).encode(
-        tooltip=alt.Tooltip("label:N", title=""))
-    marker_text = site.mark_text(dy=-16, fontWeight="bold", color="#d7301f").encode(
-        text="label:N")
-    return (points + names + marker + marker_text).project(type="equirectangular").properties(
-        height=380)
-
-
 # --------------------------------------------------------------------------- load
 def load_heatmap(heatmap_kw: pd.DataFrame, lang: str, titles: Mapping[str, str]) -> alt.Chart:
     """Mean kW by day of year (x) and hour of day (y)."""

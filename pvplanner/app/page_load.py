@@ -13,8 +13,11 @@ import pvplanner.app.state as state
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, save_upload
 from pvplanner.app.widgets import (
+    advanced,
     choice,
     fmt,
+    kpi_row,
+    label_map,
     lang,
     next_page,
     number,
@@ -109,12 +112,40 @@ def _bills() -> None:
 
 # --------------------------------------------------------------------------- meter file
 @st.cache_data(show_spinner=False, max_entries=8)
-def _meter_quality(data: bytes, filename: str, units: str, offset: float) -> dict[str, Any]:
-    """The reader's quality report of a meter file (parsed, never executed)."""
+def _meter_read(data: bytes, filename: str, units: str, offset: float
+                ) -> tuple[dict[str, Any], pd.Series]:
+    """The reader's quality report of a meter file (parsed, never executed) and the load on
+    the file's own calendar [kW]."""
     from pvplanner.load import read_meter_file
 
     meter = read_meter_file(data, filename=filename, units=units, utc_offset_hours=offset)
-    return meter.quality.to_dict()
+    return meter.quality.to_dict(), meter.source_load_kw
+
+
+def _meter_quality(data: bytes, filename: str, units: str, offset: float) -> dict[str, Any]:
+    """The reader's quality report of a meter file."""
+    return _meter_read(data, filename, units, offset)[0]
+
+
+def _meter_file_bytes() -> tuple[bytes, str] | None:
+    """The scenario's meter file (inside the user's upload folder) and the name it was
+    uploaded under; None when there is none to read."""
+    from pathlib import Path
+
+    from pvplanner.app.uploads import upload_dir
+    from pvplanner.guard.paths import OutsideFolderError, confined_path
+
+    path = get_path(state.doc(), "load.meter_file")
+    if not path:
+        return None
+    try:
+        file = confined_path(str(path), upload_dir(), what="load.meter_file")
+    except OutsideFolderError:
+        return None
+    if not file.is_file():
+        return None
+    names = st.session_state.get("_meter_names") or {}
+    return file.read_bytes(), names.get(str(path), Path(str(path)).name)
 
 
 def _site_offset() -> float:
@@ -156,11 +187,31 @@ def _meter_upload() -> None:
     st.rerun()
 
 
+def _minute(stamp: object) -> str:
+    """An ISO timestamp to the minute: ``2025-01-01 00:00``."""
+    return str(stamp).replace("T", " ")[:16]
+
+
+def _unit_name(units: str) -> str:
+    """The unit the reader found, as the units choice names it."""
+    return t(f"load.meter.unit_names.{units}") if units in _METER_UNITS else str(units)
+
+
+def _file_format(quality: dict[str, Any]) -> str:
+    """``CSV`` or ``XLSX``, with the text encoding when it is not plain UTF-8."""
+    shown = str(quality.get("file_format") or "").upper()
+    encoding = str(quality.get("encoding") or "")
+    if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf-8-sig", "ascii"):
+        shown = t("load.meter.format_encoding", format=shown, encoding=encoding.upper())
+    return shown
+
+
 def _quality_report() -> None:
     doc = state.doc()
     path = get_path(doc, "load.meter_file")
     if not path:
-        st.info(t("load.meter.none"))
+        if get_path(doc, "load.kind") == "meter_file":  # else the prompt above says it
+            st.info(t("load.meter.none"))
         return
     from pathlib import Path
 
@@ -188,22 +239,26 @@ def _quality_report() -> None:
     f = fmt()
     name = quality.get("filename")
     st.markdown(f"**{t('load.meter.report')}** — {plain(name)}")
-    a, b, c, d = st.columns(4)
-    a.metric(t("load.meter.interval"), f"{quality['interval_minutes']} min")
-    b.metric(t("load.meter.coverage"), f"{f.number(quality['coverage_percent'], 1)}%")
-    c.metric(t("load.meter.filled"), f.number(quality["filled_intervals"]))
-    d.metric(t("load.meter.outliers"), f.number(quality["outliers"]))
+    kpi_row([
+        (t("load.meter.interval"), f"{quality['interval_minutes']} min"),
+        (t("load.meter.coverage"), f"{f.number(quality['coverage_percent'], 1)}%"),
+        (t("load.meter.filled"), f.number(quality["filled_intervals"])),
+        (t("load.meter.outliers"), f.number(quality["outliers"])),
+    ], per_row=2, share=0.58)  # in the page's left column (3 of 5 parts)
     rows = [
-        (t("load.meter.period"), f"{quality['first_timestamp']} → {quality['last_timestamp']}"),
+        (t("load.meter.period"), f"{_minute(quality['first_timestamp'])} → "
+         f"{_minute(quality['last_timestamp'])}"),
         (t("load.meter.columns"), ", ".join(quality["timestamp_columns"]) + " | "
          + str(quality["value_column"])),
-        (t("load.meter.units"), f"{quality['units']} — {quality['units_reason']}"),
-        (t("load.meter.label"), f"{quality['interval_label']} — "
-         f"{quality['interval_label_reason']}"),
+        # What the reader decided; why is said in the notes under the analysis, in the
+        # reader's language.
+        (t("load.meter.units"), _unit_name(quality["units"])),
+        (t("load.meter.label"), t(f"load.meter.label_names.{quality['interval_label']}")
+         if quality["interval_label"] in ("start", "end") else str(quality["interval_label"])),
         (t("load.meter.rows"), f.number(quality["rows_read"])),
         (t("load.meter.duplicates"), f.number(quality["duplicates"])),
         (t("load.meter.year_coverage"), f"{f.number(quality['year_coverage_percent'], 1)}%"),
-        (t("load.meter.format"), f"{quality['file_format']} {quality.get('encoding') or ''}"),
+        (t("load.meter.format"), _file_format(quality)),
     ]
     st.dataframe(pd.DataFrame(rows, columns=[t("common.item"), t("common.value")]),
                  hide_index=True, width="stretch")
@@ -220,10 +275,61 @@ def _quality_report() -> None:
 
 def _meter() -> None:
     _meter_upload()
-    choice("load.meter_units", t("load.meter.units_choice"), _METER_UNITS,
-           labels=lambda u: t(f"load.meter.unit_names.{u}"), horizontal=True, radio=True)
+    with advanced():
+        choice("load.meter_units", t("load.meter.units_choice"), _METER_UNITS,
+               labels=lambda u: t(f"load.meter.unit_names.{u}"), horizontal=True, radio=True,
+               help=t("load.meter.units_help"))
     slot("load.meter_file")
     _quality_report()
+
+
+# --------------------------------------------------------------------------- what the user has
+#: Set while "meter file" is chosen and no file is uploaded yet: the scenario keeps its
+#: bills (or annual total) until a file arrives, so no page reports a missing file.
+_PENDING_METER = "_load_meter_pending"
+
+
+def _on_kind_change() -> None:
+    chosen = st.session_state.get(state.INPUT_PREFIX + "load.kind")
+    doc = state.doc()
+    if chosen == "meter_file" and not get_path(doc, "load.meter_file"):
+        st.session_state[_PENDING_METER] = True
+        return
+    st.session_state.pop(_PENDING_METER, None)
+    if chosen is not None:
+        set_path(doc, "load.kind", chosen)
+
+
+def _kind_choice() -> str:
+    """The kind of load data shown (bills, annual total, meter file).
+
+    Choosing a meter file before one is uploaded shows the uploader and a prompt; the
+    scenario keeps planning on the load it had until the file is read.
+    """
+    doc = state.doc()
+    stored = get_path(doc, "load.kind", "bills")
+    key = state.INPUT_PREFIX + "load.kind"
+    if stored == "meter_file" and get_path(doc, "load.meter_file"):
+        st.session_state.pop(_PENDING_METER, None)
+    shown = "meter_file" if st.session_state.get(_PENDING_METER) else stored
+    if key not in st.session_state or st.session_state[key] not in _KINDS:
+        st.session_state[key] = shown
+    kind = st.radio(t("load.kind"), _KINDS, key=key, horizontal=True,
+                    format_func=label_map(_KINDS, lambda k: t(f"load.kinds.{k}")),
+                    on_change=_on_kind_change)
+    if kind != shown:  # set without the callback (a test, a restored session)
+        _on_kind_change()
+    slot("load.kind")
+    return kind
+
+
+def _pending_prompt() -> None:
+    """Meter file chosen, none uploaded yet: say what to do and what the plan uses meanwhile."""
+    doc = state.doc()
+    if get_path(doc, "load.kind") == "meter_file":
+        return
+    using = t(f"load.kinds.{get_path(doc, 'load.kind', 'bills')}")
+    st.info(t("load.meter.pending", using=using), icon=":material/upload_file:")
 
 
 # --------------------------------------------------------------------------- analytics
@@ -249,9 +355,37 @@ def _analytics():
         prepared.sizing.load_kw if measured is None else measured.baseline_kw, price_per_kwh=prepared.prices["import_price_per_kwh"],
         periods=prepared.prices["period"], demand_charge_per_kw_month=rate,
         currency=valid.currency)
+    if valid.load.kind == "meter_file":
+        analytics = _on_file_calendar(analytics)
     found = (analytics, recommendations(analytics), list(prepared.load_notes))
     st.session_state["_analytics_memo"] = (key, found)
     return found
+
+
+def _on_file_calendar(analytics):
+    """The analytics with the dates they name (peak, anomalous days) taken from the meter
+    file's own days, not the typical year's it was mapped onto."""
+    from pvplanner.errors import USER_ERRORS
+    from pvplanner.load.analytics import on_meter_calendar
+
+    found = _meter_file_bytes()
+    if found is None:
+        return analytics
+    data, name = found
+    units = get_path(state.doc(), "load.meter_units", "auto")
+    try:
+        _, source_kw = _meter_read(data, name, units, _site_offset())
+        return on_meter_calendar(analytics, source_kw)
+    except USER_ERRORS:  # the file's errors are shown at the file; dates stay the plan's
+        return analytics
+
+
+def _peak_help(analytics) -> str:
+    """When the peak happened: the meter file's own date and time, or the typical year's."""
+    when = str(analytics.max_time).replace("T", " ")[:16]
+    if analytics.calendar == "meter_file":
+        return t("load.analytics.peak_on_file", when=when)
+    return t("load.analytics.peak_on_typical", when=when[5:])
 
 
 def _analytics_section() -> None:
@@ -266,13 +400,15 @@ def _analytics_section() -> None:
         return
     analytics, recs, notes = found
     f = fmt()
-    a, b, c, d, e = st.columns(5)
-    a.metric(t("load.analytics.annual"), f.energy(analytics.annual_kwh))
-    b.metric(t("load.analytics.peak"), f.unit(analytics.max_kw, "kW"))
-    c.metric(t("load.analytics.load_factor"), f.percent(analytics.load_factor))
-    d.metric(t("load.analytics.daylight"), f.percent(analytics.daylight_share),
-             help=t("load.analytics.daylight_help"))
-    e.metric(t("load.analytics.avg_price"), f.price(analytics.average_price_per_kwh))
+    kpi_row([
+        (t("load.analytics.annual"), f.energy(analytics.annual_kwh)),
+        (t("load.analytics.peak"), f.unit(analytics.max_kw, "kW"), _peak_help(analytics)),
+        (t("load.analytics.load_factor"), f.percent(analytics.load_factor)),
+        (t("load.analytics.daylight"), f.percent(analytics.daylight_share),
+         t("load.analytics.daylight_help")),
+        (t("load.analytics.avg_price"), f.number(analytics.average_price_per_kwh, 3),
+         t("load.analytics.avg_price_help")),
+    ], per_row=3)  # three a row: "675.0万 kWh" needs the width (pvplanner.app.card_width)
     from pvplanner.display.messages import render as render_message
 
     for note in notes:  # the load's notes in the reader's language
@@ -459,11 +595,11 @@ def _measures_section() -> None:
         t("load.measures.status"): t(f"common.status.{row.status}"),
     } for row in rows]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
-    a, b, c = st.columns(3)
-    a.metric(t("load.measures.total_kwh"), f.energy(sum(r.kwh_saved_per_year for r in rows)))
-    b.metric(t("load.measures.total_savings"),
-             f.money(sum(r.bill_savings_per_year for r in rows)))
-    c.metric(t("load.measures.total_capex"), f.money(sum(r.capex for r in rows)))
+    kpi_row([
+        (t("load.measures.total_kwh"), f.energy(sum(r.kwh_saved_per_year for r in rows))),
+        (t("load.measures.total_savings"), f.money(sum(r.bill_savings_per_year for r in rows))),
+        (t("load.measures.total_capex"), f.money(sum(r.capex for r in rows))),
+    ])
     st.caption(t("load.measures.before_pv"))
     from pvplanner.display.messages import render as render_message
 
@@ -475,8 +611,7 @@ def render() -> None:
     """Draw the page."""
     st.title(t("load.title"))
     st.caption(t("load.intro"))
-    kind = choice("load.kind", t("load.kind"), _KINDS, labels=lambda k: t(f"load.kinds.{k}"),
-                  radio=True, horizontal=True)
+    kind = _kind_choice()
     left, right = st.columns([3, 2], gap="large")
     with left:
         if kind == "bills":
@@ -485,6 +620,7 @@ def render() -> None:
             number("load.annual_kwh", t("load.annual"), min_value=1, max_value=1e10,
                    step=10000.0, format="%.0f", optional=True)
         else:
+            _pending_prompt()
             _meter()
     with right:
         if kind != "meter_file":

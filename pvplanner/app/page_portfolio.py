@@ -20,8 +20,9 @@ import streamlit as st
 
 from pvplanner.app.fmt import Fmt
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, upload_dir
-from pvplanner.app.widgets import lang, plain, t
+from pvplanner.app.widgets import advanced, kpi_row, label_map, lang, plain, t
 from pvplanner.display.messages import translate
+from pvplanner.display.names import name as reader_name
 from pvplanner.errors import PlannerInputError
 
 #: Above this many sites the page suggests the local Dask cluster.
@@ -30,25 +31,29 @@ IN_PROCESS_SITES = 50
 _KEY = "portfolio:"
 _EXAMPLE = ("batch", "example_sites.csv")
 
-#: Result columns shown in the table: (column, label key, scale).
+#: Result columns shown in the table: (column, label key, kind). The kind sets the unit and
+#: precision (:func:`table_config`): money in 万元 (Chinese) or thousands, ratios in percent.
 _TABLE = (
-    ("row", "col.row", 1.0),
-    ("name", "col.name", 1.0),
-    ("status", "col.status", 1.0),
-    ("city", "col.city", 1.0),
-    ("province", "col.province", 1.0),
-    ("pv.capacity_kwp", "col.kwp", 1.0),
-    ("pv.annual_generation_kwh", "col.generation", 1e-3),
-    ("energy.load_kwh", "col.load", 1e-3),
-    ("energy.self_consumption_ratio", "col.self_consumption", 1.0),
-    ("bills.savings_annual", "col.savings", 1.0),
-    ("finance.capex", "col.capex", 1.0),
-    ("finance.npv", "col.npv", 1.0),
-    ("finance.irr", "col.irr", 1.0),
-    ("finance.payback_years", "col.payback", 1.0),
-    ("carbon.avoided_tco2_year1", "col.co2", 1.0),
-    ("error_message", "col.error", 1.0),
+    ("row", "col.row", "count"),
+    ("name", "col.name", "text"),
+    ("status", "col.status", "status"),
+    ("city", "col.city", "text"),
+    ("province", "col.province", "text"),
+    ("pv.capacity_kwp", "col.kwp", "kwp"),
+    ("pv.annual_generation_kwh", "col.generation", "mwh"),
+    ("energy.load_kwh", "col.load", "mwh"),
+    ("energy.self_consumption_ratio", "col.self_consumption", "ratio"),
+    ("bills.savings_annual", "col.savings", "money"),
+    ("finance.capex", "col.capex", "money"),
+    ("finance.npv", "col.npv", "money"),
+    ("finance.irr", "col.irr", "ratio"),
+    ("finance.payback_years", "col.payback", "years"),
+    ("carbon.avoided_tco2_year1", "col.co2", "tonnes"),
+    ("error_message", "col.error", "text"),
 )
+#: printf formats of the numeric kinds (Streamlit's ``%,`` groups thousands).
+_FORMATS = {"count": "%d", "kwp": "%,.1f", "mwh": "%,.0f", "ratio": "%.1f%%", "years": "%.1f",
+            "tonnes": "%,.0f"}
 
 
 def _t(key: str, **values: Any) -> str:
@@ -68,28 +73,66 @@ def sites_digest(content: bytes, base: dict[str, Any] | None, cell_deg: float,
     return digest.hexdigest()[:24]
 
 
-def display_table(results: pd.DataFrame, language: str) -> pd.DataFrame:
-    """The results table with translated column names and display units."""
+def _money_unit(language: str, currency: str) -> tuple[float, str]:
+    """Scale and unit of the table's money columns: 万元 in Chinese CNY, else thousands."""
+    return Fmt(language, currency).money_axis()
+
+
+def _label(key: str, language: str, currency: str) -> str:
+    return translate(f"portfolio.{key}", language, money=_money_unit(language, currency)[1])
+
+
+def display_table(results: pd.DataFrame, language: str, currency: str = "CNY") -> pd.DataFrame:
+    """The results table with translated column names, site status in words and display
+    units (MWh, percent, 万元 or thousands of the currency); numbers stay numbers (sortable),
+    :func:`table_config` formats them."""
+    money_scale, _ = _money_unit(language, currency)
     out = pd.DataFrame(index=results.index)
-    for column, key, scale in _TABLE:
+    for column, key, kind in _TABLE:
         if column not in results:
             continue
         values = results[column]
-        if scale != 1.0:
-            values = pd.to_numeric(values, errors="coerce") * scale
-        out[translate(f"portfolio.{key}", language)] = values
+        if kind == "text" and column in ("city", "province"):
+            values = values.map(lambda v: reader_name(v, language) if v else v)
+        elif kind == "status":
+            values = values.map(lambda v: translate(f"portfolio.status.{v}", language)
+                                if v in ("ok", "failed") else v)
+        elif kind not in ("text", "count"):
+            values = pd.to_numeric(values, errors="coerce")
+            values = values * {"mwh": 1e-3, "ratio": 100.0, "money": 1 / money_scale}.get(kind,
+                                                                                           1.0)
+        out[_label(key, language, currency)] = values
     return out
 
 
+def table_config(language: str, currency: str = "CNY") -> dict[str, Any]:
+    """Column settings of :func:`display_table`: thousands separators and a precision that
+    suits each unit (money to 0.1 万元 or to the thousand)."""
+    money_scale, _ = _money_unit(language, currency)
+    formats = dict(_FORMATS, money="%,.1f" if money_scale >= 1e4 else "%,.0f")
+    config: dict[str, Any] = {}
+    for _, key, kind in _TABLE:
+        label = _label(key, language, currency)
+        if kind in formats:
+            config[label] = st.column_config.NumberColumn(label, format=formats[kind])
+        elif kind == "text" and key == "col.name":
+            config[label] = st.column_config.TextColumn(label, pinned=True)
+    return config
+
+
 def npv_histogram(results: pd.DataFrame, language: str, currency: str) -> alt.Chart:
-    """Bars of how many sites fall in each NPV bin (planned sites only)."""
+    """Bars of how many sites fall in each NPV bin (planned sites only), NPV in 万元 (Chinese
+    CNY) or thousands of the currency."""
+    scale, unit = _money_unit(language, currency)
     ok = results.loc[results["status"] == "ok", ["name", "finance.npv"]].rename(
         columns={"finance.npv": "npv"})
+    ok["npv"] = pd.to_numeric(ok["npv"], errors="coerce") / scale
     return alt.Chart(ok, title=translate("portfolio.chart.npv_hist", language)).mark_bar(
     ).encode(
         x=alt.X("npv:Q", bin=alt.Bin(maxbins=30),
-                title=translate("portfolio.chart.npv_axis", language, currency=currency)),
-        y=alt.Y("count():Q", title=translate("portfolio.chart.count_axis", language)),
+                title=translate("portfolio.chart.npv_axis", language, currency=unit)),
+        y=alt.Y("count():Q", title=translate("portfolio.chart.count_axis", language),
+                axis=alt.Axis(tickMinStep=1, format="d")),
     )
 
 
@@ -98,7 +141,7 @@ def capacity_scatter(results: pd.DataFrame, language: str) -> alt.Chart:
     ok = results.loc[results["status"] == "ok"].copy()
     frame = pd.DataFrame({
         "name": ok["name"].astype(str),
-        "province": ok["province"].astype(str),
+        "province": ok["province"].astype(str).map(lambda v: reader_name(v, language)),
         "load_mwh": pd.to_numeric(ok["energy.load_kwh"], errors="coerce") / 1000.0,
         "kwp": pd.to_numeric(ok["pv.capacity_kwp"], errors="coerce"),
         "npv": pd.to_numeric(ok["finance.npv"], errors="coerce"),
@@ -126,6 +169,53 @@ def map_frame(results: pd.DataFrame) -> pd.DataFrame:
         # area of the circle proportional to capacity: 1 MWp -> about 3 km radius
         "size": 100.0 * kwp.pow(0.5) + 300.0,
     }).dropna()
+
+
+def sites_map(results: pd.DataFrame, language: str, currency: str, *, online: bool
+              ) -> alt.LayerChart:
+    """The planned sites on a map fitted to them (OpenStreetMap tiles when ``online``, else a
+    1° grid): circles by PV capacity, coloured by NPV; names where they do not overlap, and
+    name, city, capacity and NPV in each tooltip."""
+    import pvplanner.app.site_map as site_map
+
+    ok = results.loc[results["status"] == "ok"]
+    frame = pd.DataFrame({
+        "name": ok["name"].astype(str),
+        "city": ok["city"].astype(str).map(lambda v: reader_name(v, language) if v else v),
+        "lat": pd.to_numeric(ok["latitude"], errors="coerce"),
+        "lon": pd.to_numeric(ok["longitude"], errors="coerce"),
+        "kwp": pd.to_numeric(ok["pv.capacity_kwp"], errors="coerce"),
+        "npv": pd.to_numeric(ok["finance.npv"], errors="coerce") / _money_unit(
+            language, currency)[0],
+    }).dropna(subset=["lat", "lon"]).reset_index(drop=True)
+    zoom = site_map.fit_zoom(frame["lat"], frame["lon"], width_px=700, height_px=site_map.
+                             HEIGHT_PX)
+    lat = (frame["lat"].max() + frame["lat"].min()) / 2
+    lon = (frame["lon"].max() + frame["lon"].min()) / 2
+    cx, cy = site_map.world_px(lat, lon, zoom)
+    where = [site_map.world_px(a, b, zoom) for a, b in zip(frame["lat"], frame["lon"],
+                                                           strict=True)]
+    frame["x_px"] = [x - cx for x, _ in where]
+    frame["y_px"] = [y - cy for _, y in where]
+    frame["label"] = frame["name"]
+    frame["shown"] = site_map.place_labels(frame, site_map.CITY_FONT_PX, -12.0)
+    money = _label("col.npv", language, currency)
+    base = alt.Chart(frame).encode(longitude="lon:Q", latitude="lat:Q")
+    points = base.mark_circle(opacity=0.85, stroke="white", strokeWidth=0.8, clip=True).encode(
+        size=alt.Size("kwp:Q", title=_label("col.kwp", language, currency),
+                      scale=alt.Scale(range=[40, 600])),
+        color=alt.Color("npv:Q", title=money, scale=alt.Scale(scheme="redyellowgreen",
+                                                              domainMid=0)),
+        tooltip=[alt.Tooltip("name:N", title=_label("col.name", language, currency)),
+                 alt.Tooltip("city:N", title=_label("col.city", language, currency)),
+                 alt.Tooltip("kwp:Q", title=_label("col.kwp", language, currency),
+                             format=",.1f"),
+                 alt.Tooltip("npv:Q", title=money, format=",.1f")])
+    names = base.mark_text(dy=-12, fontSize=site_map.CITY_FONT_PX, color="#333",
+                           clip=True).encode(text="shown:N")
+    return alt.layer(site_map.basemap(lat, lon, online=online, zoom=zoom), points, names
+                     ).project(**site_map.view_projection(lat, lon, zoom)).properties(
+        height=site_map.HEIGHT_PX)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -164,8 +254,9 @@ def _inputs() -> tuple[bytes | None, str, dict[str, bytes]]:
 
 
 def _base_document() -> dict[str, Any] | None:
-    choice = st.radio(_t("base"), ["demo", "current"], horizontal=True, key=_KEY + "base",
-                      format_func=lambda v: _t(f"base_{v}"))
+    options = ["demo", "current"]
+    choice = st.radio(_t("base"), options, horizontal=True, key=_KEY + "base",
+                      format_func=label_map(options, lambda v: _t(f"base_{v}")))
     if choice == "demo":
         return None
     import pvplanner.app.state as state
@@ -203,17 +294,18 @@ def _show_invalid(problem: PlannerInputError) -> None:
 
 
 # --------------------------------------------------------------------------- run
-def _run(jobs, digest: str) -> None:
+def _run(jobs, digest: str, settings: Any) -> None:
     from pvplanner.batch.run import IN_PROCESS, run_jobs
 
     cores = os.cpu_count() or 1
     modes = ["inprocess", "dask"]
     default = 0 if len(jobs) <= IN_PROCESS_SITES else 1
-    a, b = st.columns([3, 1])
+    a, b = settings.columns([3, 1])
     mode = a.radio(_t("mode"), modes, index=default, horizontal=True, key=_KEY + "mode",
-                   format_func=lambda v: _t(f"mode_{v}"))
+                   format_func=label_map(modes, lambda v: _t(f"mode_{v}")))
     workers = b.number_input(_t("workers"), min_value=1, max_value=max(1, cores), value=cores,
-                             step=1, key=_KEY + "workers", disabled=mode != "dask")
+                             step=1, key=_KEY + "workers", disabled=mode != "dask",
+                             help=_t("workers_help"))
     if mode == "inprocess" and len(jobs) > IN_PROCESS_SITES:
         st.info(_t("too_many_inprocess", n=len(jobs)), icon="ℹ️")
     if not st.button(_t("run"), type="primary", key=_KEY + "run", icon=":material/play_arrow:"):
@@ -236,18 +328,18 @@ def _run(jobs, digest: str) -> None:
 # --------------------------------------------------------------------------- results
 def _kpis(summary: dict[str, Any], f: Fmt) -> None:
     portfolio = summary["portfolio"]
-    cols = st.columns(4)
-    cols[0].metric(_t("kpi.sites"), f.number(portfolio["sites"]),
-                   _t("kpi.sites_value", ok=portfolio["ok"], failed=portfolio["failed"]),
-                   delta_color="off")
-    cols[1].metric(_t("kpi.kwp"), f.kwp(portfolio["total_kwp"]))
-    cols[2].metric(_t("kpi.generation"), f.energy(portfolio["total_generation_kwh"]))
-    cols[3].metric(_t("kpi.co2"), f.tco2(portfolio["total_avoided_tco2_year1"], 0))
-    cols = st.columns(4)
     npv = portfolio.get("npv") or {}
-    cols[0].metric(_t("kpi.npv"), f.money_compact(portfolio["total_npv"]))
-    cols[1].metric(_t("kpi.npv_median"), f.money_compact(npv.get("p50")))
-    cols[2].metric(_t("kpi.positive"), f"{portfolio['positive_npv_sites']} / {portfolio['ok']}")
+    # Three a row: totals such as "944.2万 kWh" need the width (pvplanner.app.card_width).
+    kpi_row([
+        (_t("kpi.sites"), f.number(portfolio["sites"]),
+         _t("kpi.sites_value", ok=portfolio["ok"], failed=portfolio["failed"])),
+        (_t("kpi.kwp"), f.kwp(portfolio["total_kwp"])),
+        (_t("kpi.generation"), f.energy(portfolio["total_generation_kwh"])),
+        (_t("kpi.co2"), f.tco2(portfolio["total_avoided_tco2_year1"], 0)),
+        (_t("kpi.npv"), f.money_compact(portfolio["total_npv"])),
+        (_t("kpi.npv_median"), f.money_compact(npv.get("p50"))),
+        (_t("kpi.positive"), f"{portfolio['positive_npv_sites']} / {portfolio['ok']}"),
+    ], border=True, per_row=3)
 
 
 def _explore(stored: dict[str, Any]) -> None:
@@ -261,19 +353,23 @@ def _explore(stored: dict[str, Any]) -> None:
                   seconds=f.number(summary["seconds"], 1), ok=summary["ok"],
                   failed=summary["failed"]), icon="✅")
     _kpis(summary, f)
-    points = map_frame(results)
-    if not points.empty:
-        st.caption(_t("map"))
-        st.map(points, latitude="lat", longitude="lon", size="size", height=380)
+    if not map_frame(results).empty:
+        from pvplanner.app.online import tiles_online
+
+        tiles = tiles_online()
+        st.altair_chart(sites_map(results, language, currency, online=tiles), width="stretch")
+        credit = t("site.location.osm_credit") if tiles else ""
+        st.caption(" ".join(part for part in (_t("map"), credit) if part))
     if (results["status"] == "ok").any():
         left, right = st.columns(2)
         left.altair_chart(npv_histogram(results, language, currency), width="stretch")
         right.altair_chart(capacity_scatter(results, language), width="stretch")
-    st.dataframe(display_table(results, language), hide_index=True, width="stretch")
+    st.dataframe(display_table(results, language, currency), hide_index=True, width="stretch",
+                 column_config=table_config(language, currency))
     failed = results.loc[results["status"] == "failed"]
     if not failed.empty:
         st.subheader(_t("failed_title"))
-        st.dataframe(display_table(failed, language)[[
+        st.dataframe(display_table(failed, language, currency)[[
             _t("col.row"), _t("col.name"), _t("col.error")]], hide_index=True, width="stretch")
     files = summary["files"]
     a, b = st.columns(2)
@@ -290,11 +386,11 @@ def render() -> None:
     st.title(_t("title"))
     st.caption(_t("intro"))
     content, name, meters = _inputs()
-    a, b = st.columns([3, 1])
-    with a:
-        base = _base_document()
-    cell_deg = b.number_input(_t("cell"), min_value=0.0, max_value=5.0, value=0.25, step=0.05,
-                              format="%.2f", key=_KEY + "cell", help=_t("cell_help"))
+    base = _base_document()
+    settings = advanced()
+    cell_deg = settings.number_input(_t("cell"), min_value=0.0, max_value=5.0, value=0.25,
+                                     step=0.05, format="%.2f", key=_KEY + "cell",
+                                     help=_t("cell_help"))
     if content is not None:
         digest = sites_digest(content, base, float(cell_deg), meters)
         try:
@@ -305,7 +401,7 @@ def render() -> None:
         if jobs:
             st.info(_t("parsed", n=len(jobs), cells=len({job.cell for job in jobs})),
                     icon="📋")
-            _run(jobs, digest)
+            _run(jobs, digest, settings)
     stored = st.session_state.get(_KEY + "results")
     if stored is None:
         st.caption(_t("no_results"))

@@ -8,12 +8,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-import pvplanner.app.charts as charts
+import pvplanner.app.online as online
+import pvplanner.app.site_map as site_map
 import pvplanner.app.site_rules as site_rules
 import pvplanner.app.state as state
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, save_upload
 from pvplanner.app.widgets import (
+    advanced,
     check,
     choice,
     fmt,
@@ -126,10 +128,31 @@ def _nearest_city_hint() -> None:
                   key="use_nearest_province")
 
 
+def _map() -> None:
+    """The site in its region: on OpenStreetMap tiles when they can be reached (a background
+    check, :mod:`pvplanner.app.online`), else on a dot map drawn from coordinates."""
+    doc = state.doc()
+    lat = get_path(doc, "site.latitude")
+    lon = get_path(doc, "site.longitude")
+    if not (isinstance(lat, (int, float)) and isinstance(lon, (int, float))):
+        return
+    tiles = online.tiles_online()
+    chart = site_map.location_map(_cities(), float(lat), float(lon), lang(),
+                                  t("site.location.site_marker"), online=tiles,
+                                  titles={"ghi": t("site.location.ghi_legend")})
+    st.altair_chart(chart, key="site_map", on_select=_on_map_pick, selection_mode="city",
+                    width="stretch")
+    note = t("site.location.map_note")
+    note += " " + (t("site.location.osm_credit") if tiles else t("site.location.map_offline"))
+    st.caption(note)
+    if tiles:
+        with st.expander(t("site.location.street_map")):
+            st.map(pd.DataFrame({"lat": [lat], "lon": [lon]}), zoom=14, height=300)
+
+
 def _location() -> None:
     st.subheader(t("site.location.title"))
     left, right = st.columns([2, 3], gap="large")
-    doc = state.doc()
     with left:
         names = list(_cities()["city"])
         st.selectbox(t("site.location.search"), names, index=None, key="city_search",
@@ -156,16 +179,7 @@ def _location() -> None:
                    placeholder=t("site.location.from_location"),
                    help=t("site.location.utc_offset_help"))
     with right:
-        lat = get_path(doc, "site.latitude")
-        lon = get_path(doc, "site.longitude")
-        if isinstance(lat, (int, float)) and isinstance(lon, (int, float)):
-            chart = charts.location_map(_cities(), float(lat), float(lon), lang(),
-                                        t("site.location.site_marker"))
-            st.altair_chart(chart, key="site_map", on_select=_on_map_pick,
-                            selection_mode="city", width="stretch")
-            st.caption(t("site.location.map_note"))
-            with st.expander(t("site.location.street_map")):
-                st.map(pd.DataFrame({"lat": [lat], "lon": [lon]}), zoom=12, height=300)
+        _map()
     # The tariff follows the province: a move switches it, and says so.
     site_rules.follow_province()
 
@@ -228,46 +242,66 @@ def _new_plane_defaults() -> dict[str, Any]:
     return {"name": t("site.roof.new_plane"), "area_m2": 1000.0}
 
 
+#: The roof table's columns a first look needs; the others appear with "all columns".
+_ROOF_KEY_COLUMNS = ("name", "computed_kwp", "area_m2", "mounting", "tilt_deg", "azimuth_deg")
+_ROOF_MORE_COLUMNS = ("rack_tilt_deg", "gcr", "usable_fraction", "module_power_density_w_m2",
+                      "max_kwp")
+
+
+def mounting_label(mounting: str) -> str:
+    """A mounting's name in the reader's language (``east_west`` -> 东西向支架)."""
+    return t(f"site.roof.mountings.{mounting}")
+
+
+def roof_columns() -> dict[str, Any]:
+    """The roof table's column settings: names in the reader's language, mountings by name
+    (the table still holds and returns their ids), units in the headers."""
+    column = st.column_config
+    return {
+        "name": column.TextColumn(t("site.roof.name"), required=True, max_chars=80,
+                                  width="medium"),
+        "area_m2": column.NumberColumn(t("site.roof.area"), min_value=1, max_value=1e7,
+                                       format="localized", required=True, width="small"),
+        "mounting": column.SelectboxColumn(
+            t("site.roof.mounting"), options=list(_MOUNTINGS), required=True, width="small",
+            help=t("site.roof.mounting_help"),
+            format_func=label_map(_MOUNTINGS, mounting_label)),
+        "tilt_deg": column.NumberColumn(t("site.roof.tilt"), min_value=0, max_value=90,
+                                        format="%.0f°", width="small"),
+        "azimuth_deg": column.NumberColumn(t("site.roof.azimuth"), min_value=0, max_value=360,
+                                           format="%.0f°", help=t("site.roof.azimuth_help"),
+                                           width="small"),
+        "rack_tilt_deg": column.NumberColumn(t("site.roof.rack_tilt"), min_value=0,
+                                             max_value=60, format="%.0f°", width="small"),
+        "gcr": column.NumberColumn(t("site.roof.gcr"), min_value=0.1, max_value=0.95,
+                                   format="%.2f", help=t("site.roof.gcr_help"), width="small"),
+        "usable_fraction": column.NumberColumn(t("site.roof.usable"), min_value=0.01,
+                                               max_value=1.0, format="%.2f", width="small",
+                                               help=t("site.roof.usable_help")),
+        "module_power_density_w_m2": column.NumberColumn(t("site.roof.density"), min_value=51,
+                                                         max_value=400, format="%.0f",
+                                                         width="small"),
+        "max_kwp": column.NumberColumn(t("site.roof.override"), min_value=0, format="%.1f",
+                                       help=t("site.roof.override_help"), width="small"),
+        "computed_kwp": column.NumberColumn(t("site.roof.computed"), format="%,.1f",
+                                            help=t("site.roof.computed_help"), width="small"),
+    }
+
+
 def _roof() -> None:
     st.subheader(t("site.roof.title"))
     st.caption(t("site.roof.intro"))
     planes = get_path(state.doc(), "roof_planes", []) or []
     frame = _roof_frame(planes)
-    column = st.column_config
-    config = {
-        "name": column.TextColumn(t("site.roof.name"), required=True, max_chars=80),
-        "area_m2": column.NumberColumn(t("site.roof.area"), min_value=1, max_value=1e7,
-                                       format="localized", required=True),
-        "mounting": column.SelectboxColumn(
-            t("site.roof.mounting"), options=list(_MOUNTINGS), required=True,
-            help=t("site.roof.mounting_help")),
-        "tilt_deg": column.NumberColumn(t("site.roof.tilt"), min_value=0, max_value=90,
-                                        format="%.0f°"),
-        "azimuth_deg": column.NumberColumn(t("site.roof.azimuth"), min_value=0, max_value=360,
-                                           format="%.0f°", help=t("site.roof.azimuth_help")),
-        "rack_tilt_deg": column.NumberColumn(t("site.roof.rack_tilt"), min_value=0,
-                                             max_value=60, format="%.0f°"),
-        "gcr": column.NumberColumn(t("site.roof.gcr"), min_value=0.1, max_value=0.95,
-                                   format="%.2f", help=t("site.roof.gcr_help")),
-        "usable_fraction": column.NumberColumn(t("site.roof.usable"), min_value=0.01,
-                                               max_value=1.0, format="%.2f",
-                                               help=t("site.roof.usable_help")),
-        "module_power_density_w_m2": column.NumberColumn(t("site.roof.density"), min_value=51,
-                                                         max_value=400, format="%.0f"),
-        "max_kwp": column.NumberColumn(t("site.roof.override"), min_value=0, format="%.1f",
-                                       help=t("site.roof.override_help")),
-        "computed_kwp": column.NumberColumn(t("site.roof.computed"), format="localized",
-                                            help=t("site.roof.computed_help")),
-    }
-    order = ["name", "computed_kwp", "area_m2", "mounting", "tilt_deg", "azimuth_deg",
-             "rack_tilt_deg", "gcr", "usable_fraction", "module_power_density_w_m2", "max_kwp"]
-    table_editor("roof_planes", frame, _apply_roof, column_config=config, num_rows="dynamic",
-                 disabled=["computed_kwp"], hide_index=True, width="stretch",
-                 column_order=order, placeholder=t("site.roof.default"))
+    every = st.toggle(t("site.roof.all_columns"), key="roof_all_columns",
+                      help=t("site.roof.all_columns_help"))
+    order = [*_ROOF_KEY_COLUMNS, *(_ROOF_MORE_COLUMNS if every else ())]
+    table_editor("roof_planes", frame, _apply_roof, column_config=roof_columns(),
+                 num_rows="dynamic", disabled=["computed_kwp"], hide_index=True,
+                 width="stretch", column_order=order, placeholder=t("site.roof.default"))
     slot("roof_planes")
     known = frame["computed_kwp"].dropna()
-    st.caption(t("site.roof.total", kwp=fmt().kwp(float(known.sum())),
-                 planes=len(frame)) + ("  " + t("site.roof.mounting_names")))
+    st.caption(t("site.roof.total", kwp=fmt().kwp(float(known.sum())), planes=len(frame)))
 
 
 # --------------------------------------------------------------------------- weather
@@ -362,8 +396,9 @@ def _weather() -> None:
                         labels=lambda s: t(f"site.weather.sources.{s}"),
                         help=t("site.weather.source_help"))
         if source == "synthetic":
-            number("weather.seed", t("site.weather.seed"), integer=True, min_value=0,
-                   help=t("site.weather.seed_help"))
+            with advanced():
+                number("weather.seed", t("site.weather.seed"), integer=True, min_value=0,
+                       help=t("site.weather.seed_help"))
         if source == "file":
             name = st.session_state.get("_weather_file_name") or get_path(
                 state.doc(), "weather.file", "")
@@ -395,7 +430,7 @@ def _pv_settings() -> None:
                                   "connections", "lid", "nameplate", "availability", "age")):
             number(f"pv.losses.{name}_percent", t(f"site.pv.loss.{name}"), min_value=0,
                    max_value=100, step=0.5, format="%.1f", where=columns[i % 5])
-        check("pv.spectral_correction", t("site.pv.spectral"))
+        check("pv.spectral_correction", t("site.pv.spectral"), help=t("site.pv.spectral_help"))
         valid = state.scenario()
         if valid is not None:
             st.caption(t("site.pv.total_losses",

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 import pvplanner.app.state as state
-from pvplanner.app.widgets import fmt, plain, run_page, show_problem, t
+from pvplanner.app.widgets import fmt, kpi, plain, run_page, show_problem, t
 from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES, default_language
 
 #: Pages in navigation order: (id, module under pvplanner.app, icon, section).
@@ -103,10 +103,12 @@ def _sidebar_kpis(box) -> None:
             st.warning(t("common.sidebar.fix_inputs"), icon="⚠️")
             return
         f = fmt()
-        st.metric(t("common.kpi.capacity"), f.kwp(result.pv.capacity_kwp))
-        st.metric(t("common.kpi.npv"), f.money_compact(result.finance.npv))
-        st.metric(t("common.kpi.payback"), f.years(result.finance.payback_years))
-        st.metric(t("common.kpi.avoided_year1"), f.tco2(result.carbon.avoided_tco2_year1, 0))
+        for label, value in (
+                (t("common.kpi.capacity"), f.kwp(result.pv.capacity_kwp)),
+                (t("common.kpi.npv"), f.money_compact(result.finance.npv)),
+                (t("common.kpi.payback"), f.years(result.finance.payback_years)),
+                (t("common.kpi.avoided_year1"), f.tco2(result.carbon.avoided_tco2_year1, 0))):
+            kpi(label, value, per_row=1, sidebar=True)
 
 
 def main() -> None:

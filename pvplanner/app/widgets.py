@@ -201,6 +201,52 @@ def goto(page_id: str) -> None:
     st.session_state["_goto"] = page_id
 
 
+def advanced(where: Any = None, *, expanded: bool = False) -> Any:
+    """The page's "Advanced settings" expander (高级设置): inputs a first-time user can leave
+    alone (solver limits, weather cells, file-reading options, model seeds)."""
+    box = where if where is not None else st
+    return box.expander(t("common.advanced"), expanded=expanded, icon=":material/tune:")
+
+
+# --------------------------------------------------------------------------- KPI cards
+def kpi(label: str, value: str, *, help: str | None = None, where: Any = None,
+        per_row: int = 4, border: bool = False, sidebar: bool = False, share: float = 1.0,
+        delta: str | None = None, delta_color: str = "normal") -> None:
+    """A KPI card (``st.metric``) whose label and value fit their column.
+
+    ``per_row`` is the number of cards side by side and ``share`` the part of the main
+    area their row takes (the width each has). A label or value
+    that would be cut ("CNY 0.62…") is logged as a layout bug (its text is then still shown
+    in full in the card's tooltip); :mod:`pvplanner.app.card_width` says what fits. Keep
+    labels short with the unit in brackets or in ``help``, and values compact.
+    """
+    from pvplanner.app.card_width import overflow
+
+    box = where if where is not None else st
+    cut = overflow(label, value, per_row, border=border, sidebar=sidebar,
+                   has_help=help is not None, share=share)
+    if cut:
+        state.LOG.warning("KPI card %r = %r does not fit %d per row (%s)", label, value,
+                          per_row, ", ".join(cut))
+        help = "  \n".join(part for part in (help, f"{label}: {value}") if part)
+    box.metric(label, value, delta, help=help, border=border, delta_color=delta_color)
+
+
+def kpi_row(cards: Sequence[tuple[str, str] | tuple[str, str, str | None]], *,
+            where: Any = None, border: bool = False, per_row: int | None = None,
+            share: float = 1.0) -> None:
+    """Cards side by side (``per_row`` a row, in a row taking ``share`` of the main area):
+    each ``(label, value)`` or ``(label, value, help)``."""
+    box = where if where is not None else st
+    count = per_row or len(cards)
+    columns = box.columns(count)
+    for k, card in enumerate(cards):
+        label, value = card[0], card[1]
+        help = card[2] if len(card) > 2 else None
+        kpi(label, value, help=help, where=columns[k % count], per_row=count, border=border,
+            share=share)
+
+
 def next_page(page_id: str) -> None:
     """A button to the next step of the flow."""
     st.button(t("common.next", page=t(f"common.pages.{page_id}")), key=f"next:{page_id}",

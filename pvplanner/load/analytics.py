@@ -16,7 +16,7 @@ import csv
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -35,6 +35,7 @@ __all__ = [
     "Recommendation",
     "analyze_load",
     "measure_figures",
+    "on_meter_calendar",
     "recommendation_rules",
     "recommendations",
 ]
@@ -81,6 +82,10 @@ class LoadAnalytics:
     currency: str = "CNY"
     demand_charge_per_kw_month: float | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    #: Whose calendar the dates named (``max_time``, ``anomalous_days``) are on:
+    #: ``"typical_year"`` (the scenario's axis) or ``"meter_file"`` (the file's own days,
+    #: :func:`on_meter_calendar`).
+    calendar: str = "typical_year"
 
     def metrics(self) -> dict[str, float | None]:
         """Flat numbers the recommendation rules test (None: not available)."""
@@ -138,6 +143,7 @@ class LoadAnalytics:
                 "currency",
                 "demand_charge_per_kw_month",
                 "settings",
+                "calendar",
             )
         }
         out["metrics"] = self.metrics()
@@ -317,6 +323,44 @@ def analyze_load(
         currency=str(currency),
         demand_charge_per_kw_month=demand_charge_per_kw_month,
         settings=dict(settings),
+    )
+
+
+def on_meter_calendar(analytics: LoadAnalytics, source_load_kw: pd.Series) -> LoadAnalytics:
+    """The analytics with the dates they name on the meter file's own calendar.
+
+    The scenario's load is the file mapped onto the typical year (whole weeks moved, the
+    Spring Festival re-anchored: :mod:`pvplanner.load.meter.calendar`), so a date on that
+    axis (the peak's, an anomalous day's) is not a day the company can look up. This takes
+    them from the file's own days instead: the time of the file's highest reading, and the
+    anomalous days found among the file's complete days with their real day types (the same
+    rule as :func:`analyze_load`). Every other figure is unchanged.
+
+    Parameters
+    ----------
+    analytics : LoadAnalytics
+        Of the scenario's load (:func:`analyze_load`).
+    source_load_kw : pandas.Series
+        The cleaned load on the file's own calendar [kW]
+        (:attr:`pvplanner.load.meter.MeterLoad.source_load_kw`).
+
+    Returns
+    -------
+    LoadAnalytics
+        A copy with ``max_time``, ``anomalous_days`` and ``calendar="meter_file"``.
+    """
+    load = _check_load(source_load_kw)
+    index = pd.DatetimeIndex(load.index)
+    values = load.to_numpy(dtype=float)
+    energy = values * _step_minutes(index) / 60.0
+    kinds = day_types(index)["day_type"].to_numpy(dtype=object)
+    daily = _daily_frame(index, energy, kinds)
+    return replace(
+        analytics,
+        max_time=str(index[int(np.argmax(values))].isoformat()),
+        anomalous_days=_anomalous_days(daily, index, analytics.settings or
+                                       meter_rules()["analytics"]),
+        calendar="meter_file",
     )
 
 

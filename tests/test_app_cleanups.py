@@ -1,0 +1,326 @@
+"""The app clean-ups of issue 14, item 6, under AppTest: KPI cards that fit, the roof table by
+name, the site map, the meter-file prompt, recommendations on the meter file's own dates, the
+"advanced settings" expanders, a readable portfolio, and Chinese site/load/portfolio pages."""
+
+from __future__ import annotations
+
+import collections
+import json
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.test_app_support import (
+    assert_clean,
+    chart_frames,
+    charts,
+    find_chart,
+    goto,
+    metric,
+    shown,
+    start_app,
+)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    return start_app(tmp_path, monkeypatch)
+
+
+def _meter_csv(*, low_day: str | None = None, peak_at: str | None = None) -> bytes:
+    """A year (2025) of hourly kW readings: a daily sine, optionally one day at 40 % and one
+    reading at 1,500 kW."""
+    index = pd.date_range("2025-01-01", periods=8760, freq="h")
+    kw = 500 + 200 * np.sin(np.arange(8760) / 24 * 2 * np.pi)
+    if low_day:
+        kw[index.normalize() == pd.Timestamp(low_day)] *= 0.4
+    if peak_at:
+        kw[index == pd.Timestamp(peak_at)] = 1500.0
+    frame = pd.DataFrame({"时间": index.strftime("%Y-%m-%d %H:%M"), "有功功率(kW)": kw})
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def _upload_meter(app, content: bytes) -> None:
+    app.file_uploader(key="meter_upload").set_value(("meter.csv", content, "text/csv"))
+    app.run()
+
+
+# --------------------------------------------------------------------------- 1. KPI cards
+def test_a_card_that_would_be_cut_is_told_apart_from_one_that_fits():
+    from pvplanner.app.card_width import overflow
+
+    # The trial's cut cards: a price with its currency and unit in the value, a long label.
+    assert overflow("Average price", "CNY 0.680/kWh", 5) == ["value"]
+    assert "label" in overflow("Scope 2 after PV (location-based)", "1,234 tCO₂", 4,
+                               border=True)
+    assert overflow("Avg. price [CNY/kWh]", "0.680", 3) == []
+    assert overflow("Net present value", "CNY 4.53M", 1, sidebar=True) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_kpi_card_on_the_input_pages_or_the_sidebar_is_cut(tmp_path, monkeypatch, caplog,
+                                                              lang):
+    with caplog.at_level(logging.WARNING, logger="pvplanner.app"):
+        app = start_app(tmp_path, monkeypatch, lang=lang)
+        goto(app, "load")
+        assert_clean(app)
+    cut = [r.getMessage() for r in caplog.records if "does not fit" in r.getMessage()]
+    assert not cut, cut
+    # The price card names its unit in the label; its value is the bare number.
+    label = "Avg. price [CNY/kWh]" if lang == "en" else "平均电价 [元/kWh]"
+    price = metric(app, label)
+    assert float(price) == pytest.approx(float(price), abs=0) and 0.3 < float(price) < 1.5
+    assert len(app.sidebar.metric) == 4
+
+
+# --------------------------------------------------------------------------- 2. roof table
+def test_the_roof_table_shows_key_columns_and_mountings_by_name(app):
+    editor = app.data_editor[0]
+    order = list(editor.proto.column_order)
+    assert order == ["name", "computed_kwp", "area_m2", "mounting", "tilt_deg", "azimuth_deg"]
+    config = json.loads(editor.proto.columns)
+    options = config["mounting"]["type_config"]["options"]
+    assert {o["value"]: o["label"] for o in options} == {
+        "flush": "Flush", "tilted_rows": "South racks", "east_west": "East-west racks"}
+    # The cells hold ids; a change made by name comes back as the id.
+    assert editor.value["mounting"].tolist() == ["flush", "flush", "east_west", "tilted_rows"]
+    app.session_state["ed:roof_planes:0"] = {
+        "edited_rows": {0: {"mounting": "tilted_rows"}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert_clean(app)
+    assert app.session_state["doc"]["roof_planes"][0]["mounting"] == "tilted_rows"
+    # The other columns appear on demand, with every tooltip free of module paths.
+    app.toggle(key="roof_all_columns").set_value(True).run()
+    editor = app.data_editor[0]
+    assert len(editor.proto.column_order) == 11
+    helps = [c.get("help") or "" for c in json.loads(editor.proto.columns).values()]
+    assert helps and not any("pvplanner." in h or "_kwp" in h for h in helps), helps
+
+
+def test_the_chinese_roof_table_names_mountings_in_chinese(tmp_path, monkeypatch):
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    options = json.loads(app.data_editor[0].proto.columns)["mounting"]["type_config"]["options"]
+    assert [o["label"] for o in options] == ["平铺", "朝南支架", "东西向支架"]
+    assert not any("flush" in c.value or "east_west" in c.value for c in app.caption)
+
+
+# --------------------------------------------------------------------------- 3. the map
+def test_no_city_name_touches_the_site_and_the_site_is_the_maps_centre(app):
+    from pvplanner.app.site_map import site_boxes, text_box, view_cities
+    from weather.climatology import list_cities
+
+    spec = next(s for s in charts(app) if "projection" in s)
+    assert spec["projection"]["center"] == [120.26, 30.18]  # the demo's site
+    assert spec["projection"]["type"] == "mercator"
+    cities = view_cities(list_cities(), 30.18, 120.26, "en", "Site")
+    printed = cities.loc[cities["shown"] != ""]
+    # The region is in view and named: Shanghai, Ningbo, Suzhou are a few hundred km away.
+    assert {"Shanghai", "Ningbo", "Suzhou"} <= set(printed["city"])
+    assert "Hangzhou" not in set(printed["city"])  # its name would sit on the site's
+    boxes = [text_box(x, y, label, 11.0, -10.0) for x, y, label in
+             zip(printed["x_px"], printed["y_px"], printed["shown"], strict=True)]
+    for k, box in enumerate(boxes):
+        assert not any(box.overlaps(site) for site in site_boxes("Site"))
+        assert not any(box.overlaps(other) for other in boxes[k + 1:])
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [])
+
+
+def test_the_map_is_a_dot_map_offline_and_on_osm_tiles_online(app, monkeypatch):
+    import pvplanner.app.online as online
+
+    offline = next(s for s in charts(app) if "projection" in s)
+    marks = [layer["mark"]["type"] for layer in _layers(offline)]
+    assert "image" not in marks and "geoshape" in marks  # the 1 degree grid
+    assert any("cannot be reached" in c.value for c in app.caption)
+    monkeypatch.setattr(online, "tiles_online", lambda **_: True)
+    app.run()
+    spec = next(s for s in charts(app) if "projection" in s)
+    images = [layer for layer in _layers(spec) if layer["mark"]["type"] == "image"]
+    assert images
+    frames = chart_frames(find_chart(app, "projection")).values()
+    urls = [u for frame in frames if "url" in frame for u in frame["url"]]
+    assert urls and all(u.startswith("https://tile.openstreetmap.org/7/") for u in urls)
+    assert any("OpenStreetMap" in c.value for c in app.caption)  # the tiles' credit
+
+
+def test_the_online_check_waits_for_nobody_and_never_runs_offline(monkeypatch):
+    import pvplanner.app.online as online
+
+    calls = []
+    monkeypatch.setattr(online, "probe", lambda: calls.append(1) or True)
+    monkeypatch.setenv("PVPLANNER_OFFLINE", "1")
+    online.set_answer(None)
+    assert online.tiles_online(wait_s=1.0) is False and not calls
+    monkeypatch.delenv("PVPLANNER_OFFLINE")
+    online.set_answer(None)
+    assert online.tiles_online(wait_s=2.0) is True and calls == [1]
+    assert online.tiles_online() is True and calls == [1]  # remembered, not asked again
+    monkeypatch.setattr(online, "probe", lambda: (_ for _ in ()).throw(OSError("down")))
+    online.set_answer(None)
+    assert online.tiles_online(wait_s=2.0) is False
+    online.set_answer(None)
+
+
+# --------------------------------------------------------------------------- 4. meter prompt
+def test_choosing_a_meter_file_before_uploading_prompts_on_the_load_page_only(app):
+    goto(app, "load")
+    npv = metric(app, "Net present value", sidebar=True)
+    app.radio(key="in:load.kind").set_value("meter_file").run()
+    assert_clean(app)
+    assert any("Upload the meter export below" in i.value and "12 monthly bills" in i.value
+               for i in app.info)
+    assert app.session_state["doc"]["load"]["kind"] == "bills"  # the plan keeps the bills
+    assert metric(app, "Net present value", sidebar=True) == npv
+    for page in ("results", "tariff", "site", "load"):
+        goto(app, page)
+        assert_clean(app)
+    assert app.radio(key="in:load.kind").value == "meter_file"  # the choice is remembered
+    _upload_meter(app, _meter_csv())
+    assert_clean(app)
+    assert app.session_state["doc"]["load"]["kind"] == "meter_file"
+    assert not any("Upload the meter export below" in i.value for i in app.info)
+    app.radio(key="in:load.kind").set_value("annual").run()
+    assert app.session_state["doc"]["load"]["kind"] == "annual"
+
+
+# --------------------------------------------------------------------------- 5. real dates
+def test_recommendations_and_the_peak_cite_the_meter_files_own_dates(app):
+    goto(app, "load")
+    app.radio(key="in:load.kind").set_value("meter_file").run()
+    # Wednesday 18 June 2025 at 40 %; the typical year 2026 takes it on Wednesday 17 June.
+    _upload_meter(app, _meter_csv(low_day="2025-06-18", peak_at="2025-07-23 14:00"))
+    assert_clean(app)
+    texts = [i.value for i in app.info]
+    anomaly = [text for text in texts if "deviate strongly" in text]
+    assert anomaly and "2025-06-18" in anomaly[0] and "2026-" not in anomaly[0], texts
+    peak = next(m for m in app.main.metric if m.label == "Peak demand")
+    assert "2025-07-23 14:00" in peak.help
+
+
+def test_on_meter_calendar_moves_only_the_dates():
+    from pvplanner.load import analyze_load, read_meter_file, recommendations
+    from pvplanner.load.analytics import on_meter_calendar
+
+    meter = read_meter_file(_meter_csv(low_day="2025-06-18", peak_at="2025-07-23 14:00"),
+                            filename="meter.csv")
+    typical = analyze_load(meter.load_kw)
+    assert typical.calendar == "typical_year"
+    assert typical.anomalous_days[0]["date"] == "2026-06-17"  # mapped by 364 days
+    real = on_meter_calendar(typical, meter.source_load_kw)
+    assert real.calendar == "meter_file"
+    assert real.anomalous_days[0]["date"] == "2025-06-18"
+    assert real.max_time.startswith("2025-07-23T14:00")
+    assert real.annual_kwh == typical.annual_kwh and real.max_kw == typical.max_kw
+    said = [r.text_en for r in recommendations(real) if r.id == "anomalous_days"]
+    assert said and "2025-06-18" in said[0]
+
+
+# --------------------------------------------------------------------------- 6. advanced
+def _expander(app, label: str):
+    found = [e for e in app.main.expander if e.label == label]
+    assert found, [e.label for e in app.main.expander]
+    return found
+
+
+def test_jargon_sits_under_advanced_settings(app):
+    # Site: the synthetic weather year's seed.
+    holders = _expander(app, "Advanced settings")
+    assert any(e.get_by_key("in:weather.seed") is not None for e in _keys(holders))
+    assert not any(n.key == "in:weather.seed" for n in _outside(app, "Advanced settings"))
+    # Load: how the meter file is read.
+    goto(app, "load")
+    app.radio(key="in:load.kind").set_value("meter_file").run()
+    holders = _expander(app, "Advanced settings")
+    assert any(e.get_by_key("in:load.meter_units") is not None for e in _keys(holders))
+    # Portfolio: the weather grid cell.
+    goto(app, "portfolio")
+    holders = _expander(app, "Advanced settings")
+    assert any(e.get_by_key("portfolio:cell") is not None for e in _keys(holders))
+
+
+def _keys(expanders):
+    class _Finder:
+        def __init__(self, expander):
+            self.expander = expander
+
+        def get_by_key(self, key):
+            for kind in ("number_input", "radio"):
+                for widget in getattr(self.expander, kind):
+                    if widget.key == key:
+                        return widget
+            return None
+
+    return [_Finder(e) for e in expanders]
+
+
+def _outside(app, label: str) -> list:
+    inside = {id(w) for e in app.main.expander if e.label == label
+              for w in [*e.number_input, *e.radio]}
+    return [w for w in [*app.main.number_input, *app.main.radio] if id(w) not in inside]
+
+
+# --------------------------------------------------------------------------- 7. portfolio
+def _portfolio_app(tmp_path, monkeypatch, lang: str):
+    from tests.test_batch_page import _results
+
+    app = start_app(tmp_path, monkeypatch, lang=lang)
+    app.session_state["portfolio:results"] = _results(tmp_path)
+    goto(app, "portfolio")
+    assert_clean(app)
+    return app
+
+
+def test_the_portfolio_table_and_map_are_readable(tmp_path, monkeypatch):
+    app = _portfolio_app(tmp_path, monkeypatch, "zh")
+    table = app.dataframe[0]
+    frame = table.value
+    assert list(frame["站点"]) == ["Alpha", "Beta", "Gamma", "Delta"]
+    assert list(frame["省份"]) == ["浙江", "江苏", "广东", "广东"]
+    assert list(frame["状态"]) == ["已规划", "已规划", "失败", "已规划"]
+    # Money in 万元 with the unit in the header: Beta's NPV 3.4 million yuan = 340 万元.
+    assert frame["净现值 [万元]"].iloc[1] == pytest.approx(340.0)
+    assert frame["自发自用率"].iloc[0] == pytest.approx(90.0)  # percent
+    config = json.loads(table.proto.columns)
+    assert config["净现值 [万元]"]["type_config"]["format"] == "%,.1f"
+    assert config["用电量 [MWh/年]"]["type_config"]["format"] == "%,.0f"
+    assert config["自发自用率"]["type_config"]["format"] == "%.1f%%"
+    frames = list(chart_frames(find_chart(app, "projection")).values())
+    names = {n for frame in frames if "name" in frame for n in frame["name"]}
+    assert names == {"Alpha", "Beta", "Delta"}  # the planned sites, by name
+    assert not any(frame.astype(str).apply(lambda c: c.str.contains(".json")).any().any()
+                   for frame in frames)
+
+
+# --------------------------------------------------------------------------- 8. Chinese
+def test_the_chinese_site_load_and_portfolio_pages_have_no_latin_words(tmp_path, monkeypatch):
+    from tests.test_language import _page_texts, latin_words
+
+    app = _portfolio_app(tmp_path, monkeypatch, "zh")
+    found = {}
+    for page in ("portfolio", "site", "load"):
+        goto(app, page)
+        assert not app.exception
+        found[page] = collections.Counter(w for text in _page_texts(app)
+                                          for w in latin_words(text))
+    app.radio(key="in:load.kind").set_value("meter_file").run()  # the prompt, the expander
+    found["load, meter file"] = collections.Counter(
+        w for text in _page_texts(app) for w in latin_words(text))
+    assert any("上传电表导出数据" in shown(i.value) for i in app.info)
+    app.file_uploader(key="meter_upload").set_value(("电表.csv", _meter_csv(), "text/csv"))
+    app.run()  # the quality report, the analysis and recommendations of a meter file
+    assert_clean(app)
+    found["load, meter file read"] = collections.Counter(
+        w for text in _page_texts(app) for w in latin_words(text)
+        if w != "csv")  # the extension of the user's own file name (电表.csv)
+    # The sites' own names (the user's data: Alpha, Beta...) and the batch runner's error text
+    # of the failed site ("meter file unreadable", English from pvplanner.batch) are not the
+    # page's words.
+    theirs = {"Alpha", "Beta", "Gamma", "Delta", "meter", "file", "unreadable"}
+    found["portfolio"] = collections.Counter(
+        {w: n for w, n in found["portfolio"].items() if w not in theirs})
+    assert not any(found.values()), found
