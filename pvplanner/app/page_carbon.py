@@ -40,23 +40,65 @@ def _assets() -> pd.DataFrame:
 
 
 def _factor_label(factor_id: str) -> str:
+    """A factor as the reader knows it: region, year and kind, and its value (no id)."""
+    from pvplanner.display.names import emission_factor_name
+
     table = _factors()
     row = table.loc[table["id"] == factor_id]
     if row.empty:
-        return factor_id
+        return t("carbon.inputs.unknown_factor")
     row = row.iloc[0]
-    region = row["region_zh"] if lang() == "zh" and row["region_zh"] else row["region"]
-    return f"{region} {row['data_year']} · {float(row['factor_tco2_per_mwh']):.4f} tCO₂/MWh"
+    return (f"{emission_factor_name(row.to_dict(), lang())} · "
+            f"{float(row['factor_tco2_per_mwh']):.4f} tCO₂/MWh")
+
+
+def _asset_row(asset_id: str) -> dict | None:
+    table = _assets()
+    row = table.loc[table["id"] == asset_id]
+    return None if row.empty else row.iloc[0].to_dict()
+
+
+def _asset_name(asset_id: str) -> str:
+    """A certificate or credit scheme's name in the reader's language (no id)."""
+    from pvplanner.display.names import carbon_asset_name
+
+    row = _asset_row(asset_id)
+    return carbon_asset_name(row, lang()) if row else t("carbon.inputs.unknown_asset")
 
 
 def _asset_label(asset_id: str) -> str:
-    table = _assets()
-    row = table.loc[table["id"] == asset_id]
-    if row.empty:
-        return asset_id
-    row = row.iloc[0]
-    price = f" · {row['price']} {row['unit']}" if str(row["price"]).strip() else ""
-    return f"{row['scheme']} ({asset_id}){price}"
+    """An asset's name with its reference price, if the data has one."""
+    from pvplanner.display.names import carbon_price_unit
+
+    row = _asset_row(asset_id)
+    if row is None or not str(row["price"]).strip():
+        return _asset_name(asset_id)
+    price = fmt().number(float(row["price"]), 2)
+    return t("carbon.inputs.asset_price", name=_asset_name(asset_id), price=price,
+             unit=carbon_price_unit(row["unit"], lang()))
+
+
+def _factor_source(result) -> str:
+    """Where the plan's location-based factor comes from, cited for the reader.
+
+    The factor the doc's choice resolves to, when it is the one the result used; else the
+    result's recorded citation.
+    """
+    from pvplanner.carbon.accounting import location_factor_for
+    from pvplanner.display.names import emission_factor_name
+    from pvplanner.display.sources import citation
+
+    doc = state.doc()
+    c = result.carbon
+    try:
+        factor = location_factor_for(get_path(doc, "site.province"),
+                                     get_path(doc, "carbon.location_factor_id")).factor
+    except Exception:  # noqa: BLE001 - the recorded citation is shown instead
+        factor = None
+    if factor is None or abs(factor.factor_tco2_per_mwh - c.emission_factor_tco2_per_mwh) > 1e-9:
+        return citation(c.emission_factor_source, lang())
+    return t("carbon.kpi.source_named", factor=emission_factor_name(factor.to_dict(), lang()),
+             source=citation(factor.source, lang(), factor.status))
 
 
 def _site_factor_label(province: str | None) -> str:
@@ -138,7 +180,7 @@ def _outputs(result) -> None:
                               value=f.tco2(abs(reduction), 0)) if round(reduction) else None,
                       delta_color="green" if reduction > 0 else "red",
                       delta_arrow="down" if reduction > 0 else "up", border=True)
-    st.caption(t("carbon.kpi.source", source=c.emission_factor_source))
+    st.caption(t("carbon.kpi.source", source=plain(_factor_source(result))))
     if c.avoided_tco2_self_consumed_year1 is not None:
         own, exported = c.avoided_tco2_self_consumed_year1, c.avoided_tco2_exported_year1
         st.caption(t("carbon.kpi.split", self_consumed=f.tco2(own, 0),
@@ -153,7 +195,13 @@ def _outputs(result) -> None:
                  scope2["market_after_tco2"])]
         titles = {"before": t("results.charts.before"), "after": t("results.charts.after")}
         st.altair_chart(charts.scope2(rows, titles), width="stretch")
-        st.info(t("carbon.sections.double_counting") + "  \n" + c.double_counting_note,
+        from pvplanner.carbon.accounting import scope2_note
+        from pvplanner.display.messages import render as render_message
+
+        certificates = str(scope2.get("certificates") or "")
+        note = (render_message(scope2_note(certificates), lang())
+                if certificates in _CERTIFICATES else c.double_counting_note)
+        st.info(t("carbon.sections.double_counting") + "  \n" + plain(note),
                 icon=":material/verified:")
         st.caption(t("carbon.scope2.explain"))
     with right:
@@ -188,7 +236,10 @@ def _outputs(result) -> None:
         "credit_revenue": t("carbon.ledger.credit_revenue"),
         "credit_scheme": t("carbon.ledger.scheme"),
     }
-    table = _rounded(ledger[[c for c in shown if c in ledger.columns]]).rename(columns=shown)
+    table = _rounded(ledger[[c for c in shown if c in ledger.columns]])
+    if "credit_scheme" in table.columns:  # scheme ids -> their names
+        table["credit_scheme"] = table["credit_scheme"].map(_scheme_names)
+    table = table.rename(columns=shown)
     table.index.name = t("common.year")
     st.dataframe(table, width="stretch",
                  column_config={name: st.column_config.NumberColumn(format="localized")
@@ -200,6 +251,12 @@ def _outputs(result) -> None:
                        csv_safe_frame(ledger).to_csv().encode("utf-8-sig"),
                        file_name="carbon_ledger.csv", mime="text/csv", key="ledger_csv",
                        icon=":material/download:")
+
+
+def _scheme_names(ids: str) -> str:
+    """The ledger's ``credit_scheme`` cell (ids joined by ", ") as the schemes' names."""
+    names = [_asset_name(i.strip()) for i in str(ids or "").split(",") if i.strip()]
+    return t("carbon.ledger.scheme_sep").join(names)
 
 
 # --------------------------------------------------------------------------- product footprint
@@ -224,11 +281,12 @@ def _footprint_factor_label(factor_id: str | None) -> str:
                  factor=_footprint_factor_label(str(table.loc[years.idxmax(), "id"])))
     row = table.loc[table["id"] == factor_id]
     if row.empty:
-        return factor_id
+        return t("carbon.inputs.unknown_factor")
     row = row.iloc[0]
     region = row["region_zh"] if lang() == "zh" and row["region_zh"] else row["region"]
-    return (f"{region} {row['data_year']} · {float(row['factor_kgco2e_per_kwh']):.4f} "
-            f"kgCO₂e/kWh · {t('common.status.' + row['status'])}")
+    return t("carbon.footprint.factor_label", region=region, year=row["data_year"],
+             value=f"{float(row['factor_kgco2e_per_kwh']):.4f}",
+             status=t("common.status." + row["status"]))
 
 
 def _draft() -> dict:
@@ -307,6 +365,8 @@ def _footprint_section(result) -> None:
     if footprint is None:
         st.info(t("carbon.footprint.enter"))
         return
+    from pvplanner.display.sources import citation
+
     f = fmt()
     unit = plain(footprint.unit)
     rows = [{
@@ -326,7 +386,8 @@ def _footprint_section(result) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t("carbon.footprint.factors",
                  factor=f.number(footprint.factor_kgco2e_per_kwh, 4),
-                 source=plain(footprint.factor_source),
+                 source=plain(citation(footprint.factor_source, lang(),
+                                       footprint.factor_status)),
                  date=footprint.factor_date or t("common.none"),
                  status=t("common.status." + footprint.factor_status),
                  location=f.number(footprint.scope2_location_kgco2_per_kwh, 4),

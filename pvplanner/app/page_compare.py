@@ -24,6 +24,7 @@ from pvplanner.app.uploads import (
     upload_dir,
 )
 from pvplanner.app.widgets import fmt, lang, plain, t
+from pvplanner.display.names import name as reader_name
 
 CURRENT = "__current__"
 
@@ -203,7 +204,7 @@ def _summary_frame(items) -> pd.DataFrame:
     for item in items:
         currency = item.currency or get_path(state.doc(), "currency", "CNY")
         rows.append({
-            t("compare.table.name"): item.name,
+            t("compare.table.name"): reader_name(item.name, lang()),
             t("compare.table.capacity"): f.kwp(item.capacity_kwp),
             t("compare.table.npv"): Fmt(lang(), currency).money(item.npv),
             t("compare.table.avoided"): f.tco2(item.avoided_tco2_year1, 0),
@@ -245,9 +246,19 @@ def _saved_section(items) -> None:
 
 
 def _labels(items) -> dict[str, str]:
+    """Each saved scenario by its name in the reader's language (the demo's in Chinese); a
+    name saved more than once also says when (and, if that too is the same, its revision)."""
     names = [i.name for i in items]
-    return {i.id: i.name if names.count(i.name) == 1 else f"{i.name} · {i.id[:6]}"
-            for i in items}
+    labels = {}
+    for item in items:
+        label = reader_name(item.name, lang())
+        if names.count(item.name) > 1:
+            label = t("compare.saved_list.same_name", name=label,
+                      time=item.updated.strftime("%Y-%m-%d %H:%M:%S"))
+        labels[item.id] = label
+    repeated = list(labels.values())
+    return {key: label if repeated.count(label) == 1 else f"{label} · {t('compare.table.revision')} {item.revision}"
+            for (key, label), item in zip(labels.items(), items, strict=True)}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -513,8 +524,9 @@ def render() -> None:
     store = _store()
     if store is None:
         return
-    # The kind of database only: its URL may hold a server path or a host name.
-    st.caption(t("compare.store", kind=store.url.split(":", 1)[0].split("+", 1)[0]))
+    # The kind of database only, in words: its URL may hold a server path or a host name.
+    kind = store.url.split(":", 1)[0].split("+", 1)[0].lower()
+    st.caption(t("compare.store_file") if kind == "sqlite" else t("compare.store_server"))
     try:
         items = store.list(st.session_state.get("search_saved") or None)
     except Exception as exc:  # noqa: BLE001

@@ -15,6 +15,7 @@ import pvplanner.app.state as state
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.widgets import lang, plain, slot, t, text
 from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES
+from pvplanner.display.names import name as reader_name
 
 #: (format, renderer name in pvplanner.report, MIME type, icon)
 FORMATS: tuple[tuple[str, str, str, str], ...] = (
@@ -75,7 +76,6 @@ def _prepare(kind: str, key: str, report_lang: str) -> None:
 
 def _customer_prompt() -> None:
     """The customer's name (the site's), with a visible prompt while it is the demo's."""
-    from pvplanner.display.names import name as reader_name
     from pvplanner.scenario.model import demo_scenario
 
     prompt = st.empty()  # above the input, filled once the input has its value
@@ -176,7 +176,8 @@ def render() -> None:
     _seller_inputs()
     f = fmt()
     party = t(f"proposal.seller.party_{result.finance.perspective or 'owner'}")
-    st.markdown(t("proposal.summary", name=plain(scenario.name), kwp=f.kwp(result.pv.capacity_kwp),
+    st.markdown(t("proposal.summary", name=plain(reader_name(scenario.name, lang())),
+                  kwp=f.kwp(result.pv.capacity_kwp),
                   npv=f.money(result.finance.npv), party=party,
                   payback=f.years(result.finance.payback_years)))
     key = hashlib.sha256((state.doc_key() + str(report_lang)).encode()).hexdigest()
@@ -192,7 +193,7 @@ def render() -> None:
             if ready and ready[0] == key:
                 st.download_button(
                     t("proposal.download", fmt=kind.upper()), ready[1],
-                    file_name=_file_name(scenario.name, kind), mime=mime, icon=icon,
+                    file_name=_file_name(reader_name(scenario.name, str(report_lang)), kind), mime=mime, icon=icon,
                     key=f"download_{kind}", type="primary")
             else:
                 st.button(t("proposal.prepare", fmt=kind.upper()), key=f"prepare_{kind}",

@@ -12,6 +12,7 @@ import pvplanner.app.charts as charts
 import pvplanner.app.state as state
 import pvplanner.display.charts as specs
 from pvplanner.app.widgets import fmt, label_map, lang, next_page, plain, t
+from pvplanner.display.names import name as reader_name
 
 _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_load",
           "grid_to_load", "grid_to_battery", "load", "pv")
@@ -269,14 +270,32 @@ def _risk(result) -> None:
     st.caption(basis)
 
 
+def _mounting_name(mounting: str) -> str:
+    """A mounting in words (``tilted_rows`` -> 倾角支架（朝南成排）), the proposal's names."""
+    from pvplanner.display.messages import has, translate
+
+    key = f"report.mounting.{mounting}"
+    return translate(key, lang()) if has(key) else str(mounting).replace("_", " ")
+
+
+def _solver_line(solver) -> tuple[str, str]:
+    """The solver's status and method in words (not their ids)."""
+    from pvplanner.display.messages import has
+
+    status, backend = str(solver.status), str(solver.backend)
+    status_key, backend_key = f"results.solver_status.{status}", f"results.solver_backend.{backend}"
+    return (t(status_key) if has(status_key) else t("results.solver_status.other"),
+            t(backend_key) if has(backend_key) else t("results.solver_backend.other"))
+
+
 def _planes(result) -> None:
     f = fmt()
     rows = [{
-        t("results.planes.name"): p.name,
+        t("results.planes.name"): reader_name(p.name, lang()),
         t("results.planes.capacity"): f.kwp(p.capacity_kwp),
         t("results.planes.max"): f.kwp(p.max_kwp),
         t("results.planes.orientation"): f"{p.tilt_deg:g}° / {p.azimuth_deg:g}°",
-        t("results.planes.mounting"): p.mounting,
+        t("results.planes.mounting"): _mounting_name(p.mounting),
         t("results.planes.generation"): f.energy(p.annual_generation_kwh),
         t("results.planes.yield"): f.number(p.specific_yield_kwh_per_kwp),
     } for p in result.pv.planes]
@@ -304,12 +323,13 @@ def render() -> None:
     if result is None:
         st.info(t("results.no_result"))
         return
-    st.caption(t("results.intro", name=plain(result.scenario_name),
+    st.caption(t("results.intro", name=plain(reader_name(result.scenario_name, lang())),
                  objective=t(f"tariff.goals.objectives.{result.solver.objective}")))
     _kpis(result)
     if result.solver.binding_limits:  # the limits that held the design (one line)
         st.info(t("results.limits.line", limits=t("results.limits.sep").join(
-            t(f"results.limits.{key.partition(':')[0]}", name=plain(key.partition(":")[2]))
+            t(f"results.limits.{key.partition(':')[0]}",
+              name=plain(reader_name(key.partition(":")[2], lang())))
             for key in result.solver.binding_limits)))
 
     left, right = st.columns(2, gap="large")
@@ -349,8 +369,8 @@ def render() -> None:
 
         for note in result.notes:  # each note in the reader's language (its catalogue key)
             st.markdown(f"- {plain(render_message(note, lang()))}")
-        st.caption(t("results.solver", status=result.solver.status,
-                     backend=result.solver.backend,
+        status, backend = _solver_line(result.solver)
+        st.caption(t("results.solver", status=status, backend=backend,
                      seconds=fmt().number(result.timings_s.get("total", 0.0), 2)))
         if result.solver.status != "optimal":
             st.caption(t("results.solver_gap",

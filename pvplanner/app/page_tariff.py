@@ -143,6 +143,39 @@ def _price_inputs(tariff_doc: dict[str, Any]) -> None:
                min_value=0, step=100.0, format="%.0f", where=columns[len(charges)])
 
 
+def _pick_caption() -> None:
+    """Which fact picked the province's preset, with the province named for the reader."""
+    from pvplanner.display.names import name as reader_name
+
+    found = site_rules.decision()
+    if found is None or found.pick is None:
+        return
+    pick, f = found.pick, fmt()
+    values = {"province": reader_name(pick.province, lang()),
+              "threshold": f.number(pick.threshold_kva),
+              "cls": t(f"tariff.tariff.classes.{pick.customer_class}"),
+              "value": f.number(pick.basis_value or 0.0),
+              "cmp": t("tariff.tariff.cmp_ge" if pick.customer_class == "large_industry"
+                       else "tariff.tariff.cmp_lt")}
+    st.caption(t(f"tariff.tariff.basis.{pick.basis}", **values))
+
+
+def _other_province_warning() -> None:
+    """A visible warning when the tariff is another province's than the site's (both named
+    for the reader)."""
+    from pvplanner.display.names import name as reader_name
+    from pvplanner.tariff.province import same_province
+
+    found = site_rules.decision()
+    province = get_path(state.doc(), "site.province")
+    if found is None or not province:
+        return
+    region = found.resolved.tariff.region
+    if region and not same_province(region, province):
+        st.warning(t("tariff.tariff.other_province", region=reader_name(region, lang()),
+                     site=reader_name(province, lang())), icon=":material/warning:")
+
+
 def _tariff_section() -> None:
     st.subheader(t("tariff.tariff.title"))
     doc = state.doc()
@@ -151,7 +184,7 @@ def _tariff_section() -> None:
         choice("tariff.preset", t("tariff.tariff.preset"), [None, *_presets()["id"]],
                labels=_preset_label, on_change=_on_preset_change,
                help=t("tariff.tariff.preset_help"))
-        site_rules.other_province_warning()
+        _other_province_warning()
         preset = site_rules.effective_preset_id()
         facts = tariff_inputs.version_panel(preset) if preset else None
         if facts is not None:
@@ -159,7 +192,7 @@ def _tariff_section() -> None:
         if get_path(doc, "tariff.preset") in AUTO_PRESETS:
             if site_rules.effective_preset_id() != preset:
                 st.rerun()  # the user's size (just entered) picks another preset: show it
-            site_rules.pick_caption()
+            _pick_caption()
         tariff_inputs.buyer_section()
         if "edit_prices" not in st.session_state:
             st.session_state["edit_prices"] = get_path(doc, "tariff.custom") is not None

@@ -17,7 +17,7 @@ import streamlit as st
 import pvplanner.app.state as state
 from pvplanner.app.site_rules import effective_preset_id
 from pvplanner.app.state import get_path, set_path
-from pvplanner.app.widgets import check, choice, fmt, number, slot, t, text
+from pvplanner.app.widgets import check, choice, fmt, lang, number, slot, t, text
 
 _KINDS = (None, True, False)  # unknown / industrial / commercial
 _HOURS_HELP_EXAMPLE = "valley*8, flat*9, peak*5, flat*2"
@@ -86,13 +86,33 @@ def version_panel(preset_id: str) -> dict[str, Any]:
             t("tariff.version.item"): names.get(row["key"], row["key"]),
             t("tariff.version.value"): f"{row['value']:.4f} {money}/{row['unit']}"
             + (t("tariff.version.per_month") if row["unit"] != "kWh" else ""),
-            t("tariff.version.validity"): row["validity"],
+            t("tariff.version.validity"): _validity_text(row["validity"]),
             t("tariff.version.status"): t(f"common.status.{row['status']}"),
-            t("tariff.version.source"): row["source"]
-            + (f" — {row['reason']}" if row["reason"] else ""),
+            t("tariff.version.source"): _source_text(row),
         } for row in facts["rows"]])
         st.dataframe(frame, hide_index=True, width="stretch")
     return facts
+
+
+def _validity_text(validity: str) -> str:
+    """``2026-07-01/`` -> "from 2026-07-01" / "2026-07-01 起" (an ISO interval in words)."""
+    start, _, until = str(validity or "").partition("/")
+    if not start:
+        return str(validity or "")
+    if not until:
+        return t("tariff.version.valid_from", start=start)
+    return t("tariff.version.valid_between", start=start, until=until)
+
+
+def _source_text(row: dict[str, Any]) -> str:
+    """A component's source for the reader: the citation without the project's bookkeeping
+    (and, in English, why it is unverified; in Chinese the status column says so)."""
+    from pvplanner.display.sources import citation
+
+    cited = citation(row["source"], lang(), row["status"])
+    if lang() != "zh" and row["reason"]:
+        return f"{cited} — {citation(row['reason'], lang())}"
+    return cited
 
 
 def _kind_label(value: Any) -> str:

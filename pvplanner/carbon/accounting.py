@@ -41,6 +41,7 @@ from pvplanner.carbon.tables import (
     load_emission_factors,
 )
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
 
 __all__ = [
     "CarbonInputs",
@@ -64,6 +65,7 @@ __all__ = [
     "location_factor_for",
     "province_grid_region",
     "scope2",
+    "scope2_note",
 ]
 
 Certificates = Literal["sell", "retain", "retain_self_consumed", "none"]
@@ -192,7 +194,8 @@ def scope2(
     Location-based: grid average factor on grid purchases (before: the whole load; after:
     the imports; on-site PV counts zero). Market-based: contractual instruments first, the
     residual mix for the rest (before: the whole load at the residual mix; after: see
-    :data:`_SCOPE2_NOTES` for each certificate choice, also returned as ``note``).
+    :data:`_SCOPE2_NOTES` for each certificate choice, also returned as ``note``, a
+    :class:`~pvplanner.messages.Message` of key ``notes.carbon.scope2.<certificates>``).
 
     Parameters
     ----------
@@ -203,9 +206,7 @@ def scope2(
     certificates : {"sell", "retain", "retain_self_consumed", "none"}
         What happens to the PV's certificates.
     """
-    if certificates not in _SCOPE2_NOTES:
-        raise PlannerInputError(f"certificates must be one of {sorted(_SCOPE2_NOTES)}, got "
-                                f"{certificates!r}", field="carbon.certificates")
+    scope2_note(certificates)  # refuses an unknown choice
     values = (load_kwh, grid_import_kwh, self_consumed_kwh, exported_kwh, location_factor,
               residual_factor)
     if not all(v >= 0 and math.isfinite(v) for v in values):
@@ -224,8 +225,27 @@ def scope2(
         market_before_tco2=load_kwh * mwh * residual_factor,
         market_after_tco2=market_after,
         certificates=certificates,
-        note=_SCOPE2_NOTES[certificates],
+        note=scope2_note(certificates),
     )
+
+
+def scope2_note(certificates: str) -> Message:
+    """How a certificate choice counts in the market-based Scope 2, as a note in every
+    reader's language (key ``notes.carbon.scope2.<certificates>``).
+
+    Examples
+    --------
+    >>> scope2_note("none").key
+    'notes.carbon.scope2.none'
+    """
+    if certificates not in _SCOPE2_NOTES:
+        raise PlannerInputError(Message.of(
+            "errors.carbon.certificate_choice", "certificates must be one of {choices}, got "
+            "{chosen}", choices=bilingual(", ".join(sorted(_SCOPE2_NOTES)),
+                                          "全部持有、自用部分持有、出售可交易绿证、不申领绿证"),
+            chosen=repr(certificates)),
+            field="carbon.certificates")
+    return Message(f"notes.carbon.scope2.{certificates}", _SCOPE2_NOTES[certificates])
 
 
 # --------------------------------------------------------------------------- assets
@@ -325,7 +345,8 @@ def credit_eligibility(scheme: Mapping[str, str], capacity_kw: float, *,
 
 def double_counting_check(generation_mwh: Sequence[float] | np.ndarray,
                           claims: Mapping[str, Sequence[float] | np.ndarray],
-                          *, tolerance_mwh: float = 1e-6) -> None:
+                          *, tolerance_mwh: float = 1e-6,
+                          names_zh: Mapping[str, str] | None = None) -> None:
     """Raise if attribute claims on the PV output exceed the output.
 
     Compared cumulatively year by year (whole certificates carry fractions of a MWh from one
@@ -338,6 +359,8 @@ def double_counting_check(generation_mwh: Sequence[float] | np.ndarray,
     claims : mapping
         Claim name -> MWh by year claimed that way (certificates sold, certificates retired
         for Scope 2, each credit scheme's credited MWh).
+    names_zh : mapping, optional
+        Claim name -> its Chinese name, for the error in Chinese (default: as named).
 
     Raises
     ------
@@ -353,14 +376,17 @@ def double_counting_check(generation_mwh: Sequence[float] | np.ndarray,
     if over.size == 0:
         return
     i = int(over[0])
-    parts = "; ".join(f"{k} {v[i]:,.1f} MWh" for k, v in active.items() if v[i] > 0)
-    raise PlannerInputError(
-        f"double counting in year {i + 1}: {gen[i]:,.1f} MWh of PV output to date but "
-        f"{total[i]:,.1f} MWh of claims ({parts}). One MWh's attribute can be sold as a "
-        "certificate, OR retired for the site's market-based Scope 2, OR credited under one "
-        "scheme. To earn carbon credits set carbon.certificates = 'none'; keep at most one "
-        "credit scheme.",
-        field="carbon.certificates")
+    used = [(k, v[i]) for k, v in active.items() if v[i] > 0]
+    zh = names_zh or {}
+    parts = bilingual("; ".join(f"{k} {mwh:,.1f} MWh" for k, mwh in used),
+                      "；".join(f"{zh.get(k, k)} {mwh:,.1f} MWh" for k, mwh in used))
+    raise PlannerInputError(Message.of(
+        "errors.carbon.double_counting", "double counting in year {year}: {generation} MWh "
+        "of PV output to date but {claimed} MWh of claims ({parts}). One MWh's attribute can "
+        "be sold as a certificate, OR retired for the site's market-based Scope 2, OR "
+        "credited under one scheme. To earn carbon credits set carbon.certificates = 'none'; "
+        "keep at most one credit scheme.", year=i + 1, generation=f"{gen[i]:,.1f}",
+        claimed=f"{total[i]:,.1f}", parts=parts), field="carbon.certificates")
 
 
 def _asset_price(row: Mapping[str, str], override: float | None, field: str) -> float:
@@ -368,9 +394,20 @@ def _asset_price(row: Mapping[str, str], override: float | None, field: str) -> 
         return float(override)
     if row.get("price", ""):
         return float(row["price"])
-    raise PlannerInputError(
-        f"{row['id']} has no reference price in data/carbon_assets.csv; set {field}",
+    raise PlannerInputError(Message.of(
+        "errors.carbon.no_price", "{asset} has no reference price in the carbon asset table; "
+        "set {field}", asset=_asset_name(row), field=bilingual(field, _PRICE_FIELDS_ZH.get(field))),
         field=field)
+
+
+#: The price inputs a carbon asset without a reference price needs, as the app names them.
+_PRICE_FIELDS_ZH = {"carbon.credit_price_per_tco2": "自定义减排量价格",
+                    "carbon.certificate_price_per_mwh": "自定义绿证价格"}
+
+
+def _asset_name(row: Mapping[str, str]) -> dict[str, str]:
+    """A carbon asset's name in both languages (a message value)."""
+    return bilingual(row.get("scheme") or row["id"], row.get("name_zh") or None)
 
 
 def _scheme_factor(scheme: Mapping[str, str], inputs: CarbonInputs) -> EmissionFactor:
@@ -379,11 +416,19 @@ def _scheme_factor(scheme: Mapping[str, str], inputs: CarbonInputs) -> EmissionF
     ef = emission_factor(fid, field="carbon.credit_factor_id")
     need = scheme.get("factor_kind_required", "")
     if need and ef.kind != need:
-        raise PlannerInputError(
-            f"{scheme['id']} needs a {need} emission factor; {fid!r} is {ef.kind}. Set "
-            f"carbon.credit_factor_id to a {need} row of data/emission_factors.csv",
+        raise PlannerInputError(Message.of(
+            "errors.carbon.scheme_factor_kind", "{asset} needs a {need} emission factor; "
+            "{factor!r} is {kind}. Set carbon.credit_factor_id to a {need} row of the emission "
+            "factor table", asset=_asset_name(scheme), need=_kind_name(need), factor=fid,
+            kind=_kind_name(ef.kind)),
             field="carbon.credit_factor_id")
     return ef
+
+
+def _kind_name(kind: str) -> Message:
+    """A kind of emission factor as a message value: ``combined_margin`` in English text,
+    its name (``names.factor_kind.*``) in the reader's language."""
+    return Message(f"names.factor_kind.{kind}", kind)
 
 
 def _issued(cumulative_mwh: np.ndarray, per_certificate: float) -> np.ndarray:
@@ -526,6 +571,8 @@ def carbon_ledger(
 
     claims: dict[str, np.ndarray] = {"certificates sold": sold * per_cert,
                                      "certificates retired for Scope 2": retained * per_cert}
+    claim_names_zh = {"certificates sold": "出售的绿证",
+                      "certificates retired for Scope 2": "企业注销用于范围二声明的绿证"}
     credited_total = np.zeros(n)
     credits = np.zeros(n)
     revenue = np.zeros(n)
@@ -549,6 +596,7 @@ def carbon_ledger(
         price = _asset_price(scheme, inputs.credit_price_per_tco2, "carbon.credit_price_per_tco2")
         mwh = np.where(window, gen, 0.0)
         claims[f"credits under {sid}"] = mwh
+        claim_names_zh[f"credits under {sid}"] = f"{_asset_name(scheme)['zh']}的碳减排量"
         tco2 = mwh * factor.factor_tco2_per_mwh
         credited_total += mwh
         credits += tco2
@@ -558,7 +606,7 @@ def carbon_ledger(
         used = f"{reason}, factor {factor.id} {factor.factor_tco2_per_mwh:g} tCO2/MWh"
         for year_notes, inside in zip(notes, window, strict=True):
             year_notes.append(f"{sid}: {used if inside else 'outside crediting period'}")
-    double_counting_check(gen, claims)
+    double_counting_check(gen, claims, names_zh=claim_names_zh)
 
     return pd.DataFrame(
         {

@@ -16,6 +16,7 @@ import pandas as pd
 
 from pvplanner.carbon.tables import carbon_defaults, emission_factor_table, province_table
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
 
 __all__ = [
     "EmissionFactor",
@@ -65,9 +66,10 @@ def emission_factor(factor_id: str, *, field: str = "carbon.location_factor_id"
     if row.empty:
         stem = str(factor_id).split("-")[:2]
         close = [i for i in table["id"] if all(s in i for s in stem)][:8] or list(table["id"][:8])
-        raise PlannerInputError(
-            f"unknown emission factor id {factor_id!r}; ids are in data/emission_factors.csv, "
-            f"e.g. {', '.join(close)}", field=field)
+        raise PlannerInputError(Message.of(
+            "errors.carbon.unknown_factor", "unknown emission factor id {factor}; ids are in "
+            "the emission factor table, e.g. {close}", factor=repr(factor_id),
+            close=", ".join(close)), field=field)
     r = row.iloc[0]
     year = r["data_year"]
     return EmissionFactor(
@@ -87,9 +89,12 @@ def _match_province(name: str) -> pd.Series:
         hit = table[table["province"].str.lower().str.startswith(key)]
     if len(hit) != 1:
         options = ", ".join(table["province"])
-        what = "is ambiguous" if len(hit) > 1 else "is not a known province"
-        raise PlannerInputError(f"province {name!r} {what}; use one of: {options}",
-                                field="site.province")
+        key, what = (("errors.carbon.province_ambiguous", "is ambiguous") if len(hit) > 1
+                     else ("errors.carbon.province_unknown", "is not a known province"))
+        raise PlannerInputError(Message.of(
+            key, "province {province} " + what + "; use one of: {options}",
+            province=repr(name), options=bilingual(options, "、".join(table["province_zh"]))),
+            field="site.province")
     return hit.iloc[0]
 
 
@@ -106,9 +111,16 @@ def province_grid_region(province: str, series: Literal["mee", "cdm"] = "mee") -
     """
     region = _match_province(province)[f"grid_region_{series}"]
     if not region:
-        raise PlannerInputError(f"province {province!r} has no {series} grid region in "
-                                "data/province_grid_region.csv", field="site.province")
+        raise PlannerInputError(Message.of(
+            "errors.carbon.no_grid_region", "province {province} has no {series} grid region "
+            "in the province table", province=repr(province),
+            series=bilingual(series, _SERIES_ZH.get(series))),
+            field="site.province")
     return region
+
+
+#: The two series of regional grids, named for a Chinese reader.
+_SERIES_ZH = {"mee": "生态环境部排放因子", "cdm": "减排项目基准线"}
 
 
 def _averages() -> pd.DataFrame:
@@ -254,8 +266,9 @@ def grid_factor_path(factor_tco2_per_mwh: float, years: int, decline_rate: float
                      ) -> np.ndarray:
     """Grid factor for years 1..n declining geometrically from year 2 [tCO2/MWh]."""
     if not 0.0 <= decline_rate < 1.0:
-        raise PlannerInputError(
-            f"grid factor decline must be a fraction per year in [0, 1), got {decline_rate!r}",
+        raise PlannerInputError(Message.of(
+            "errors.carbon.decline_range", "grid factor decline must be a fraction per year "
+            "in [0, 1), got {rate}", rate=repr(decline_rate)),
             field="carbon.grid_factor_decline_percent_per_year")
     return factor_tco2_per_mwh * (1.0 - decline_rate) ** np.arange(int(years))
 

@@ -4,17 +4,21 @@ A scenario names its site, province and city in English (or as the user typed th
 proposal and the app show them to a Chinese reader in Chinese where the data knows the
 Chinese name: provinces (``data/province_grid_region.csv``), cities
 (``data/climatology/cities.csv``), countries and the shipped demo's own names (the
-``names.*`` messages of ``data/i18n/names.toml``), load templates (their ``name_zh``).
-A name the data does not know is shown as typed: it is the user's own.
+``names.*`` messages of ``data/i18n/names.toml``), load templates (their ``name_zh``),
+carbon assets (``data/carbon_assets.csv``: ``name_zh``, the price's month and the
+certificates' vintage) and emission factors (``data/emission_factors.csv``: ``region_zh``
+and the kind of factor, ``names.factor_kind.*``). A name the data does not know is shown as
+typed: it is the user's own.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from pvplanner.display.messages import LANGUAGES, catalogue, render
+from pvplanner.display.messages import LANGUAGES, catalogue, render, translate
 from weather.datafiles import data_path
 
 
@@ -111,5 +115,77 @@ def weather_station(weather: dict[str, Any], lang: str) -> str:
     return station
 
 
-__all__ = ["LANGUAGES", "location", "name", "template_name", "weather_dataset",
-           "weather_station"]
+def month_label(date: str, lang: str) -> str:
+    """A year, month or day of the data (``2025``, ``2025-10``, ``2025-10-31``) for the reader.
+
+    Examples
+    --------
+    >>> month_label("2025-10", "zh"), month_label("2024", "zh"), month_label("2025-10", "en")
+    ('2025年10月', '2024年', '2025-10')
+    """
+    text = str(date or "").strip()
+    if lang != "zh" or not text:
+        return text
+    parts = text.split("-")
+    if not all(part.isdigit() for part in parts):
+        return text
+    units = ("年", "月", "日")
+    return "".join(f"{int(part) if i else part}{unit}"
+                   for i, (part, unit) in enumerate(zip(parts, units, strict=False)))
+
+
+def carbon_asset_name(asset: Mapping[str, Any], lang: str) -> str:
+    """A certificate or credit scheme of ``data/carbon_assets.csv`` named for the reader.
+
+    A priced certificate says which month's price it is and, where prices are split by the
+    year the power was generated, the vintage: ``GEC, 2025-10, 2025 vintage`` /
+    ``绿色电力证书（2025年10月，2025年生产）``. No id is shown.
+
+    Parameters
+    ----------
+    asset : mapping
+        One row of the table (``scheme``, ``name_zh``, ``price_date``, ``vintage``).
+    lang : {"en", "zh"}
+        Reader's language.
+    """
+    base = str(asset.get("name_zh") or "") if lang == "zh" else ""
+    base = base or str(asset.get("scheme") or asset.get("id") or "")
+    period = str(asset.get("price_date") or "").strip()
+    if not period or asset.get("asset_type") != "certificate":
+        return base
+    vintage = str(asset.get("vintage") or "").strip()
+    if vintage:
+        return translate("names.carbon_asset.period_vintage", lang, name=base,
+                         period=month_label(period, lang), vintage=vintage)
+    return translate("names.carbon_asset.period", lang, name=base,
+                     period=month_label(period, lang))
+
+
+def carbon_price_unit(unit: str, lang: str) -> str:
+    """A price unit of ``data/carbon_assets.csv`` (``CNY/certificate`` -> 元/张)."""
+    key = "names.carbon_unit." + str(unit).strip().replace("/", "_per_")
+    return translate(key, lang) if key in catalogue() else str(unit)
+
+
+def emission_factor_name(factor: Mapping[str, Any], lang: str) -> str:
+    """An emission factor of ``data/emission_factors.csv`` named for the reader: its region,
+    data year and kind (``Zhejiang 2023, grid average`` / ``浙江 2023年电网平均``).
+
+    Parameters
+    ----------
+    factor : mapping
+        One row of the table (``region``, ``region_zh``, ``data_year``, ``kind``).
+    lang : {"en", "zh"}
+        Reader's language.
+    """
+    region = str(factor.get("region_zh") or "") if lang == "zh" else ""
+    region = region or name(factor.get("region"), lang)
+    kind_key = f"names.factor_kind.{factor.get('kind')}"
+    kind = translate(kind_key, lang) if kind_key in catalogue() else ""
+    year = factor.get("data_year")
+    year = "" if year is None or str(year) in ("", "<NA>", "nan") else str(year)
+    return translate("names.factor.label", lang, region=region, year=year, kind=kind).strip()
+
+
+__all__ = ["LANGUAGES", "carbon_asset_name", "carbon_price_unit", "emission_factor_name",
+           "location", "month_label", "name", "template_name", "weather_dataset", "weather_station"]

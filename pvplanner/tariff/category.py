@@ -272,8 +272,9 @@ def _first_day(text: str, where: str) -> dt.date:
     """A row's ``valid_from``, which every rule needs."""
     day = _day(text)
     if day is None:
-        raise PlannerInputError(f"{where}: valid_from is empty; give the first day the row "
-                                "applies as YYYY-MM-DD")
+        raise PlannerInputError(Message.of(
+            "errors.project.no_valid_from", "{where}: valid_from is empty; give the first day "
+            "the row applies as YYYY-MM-DD", where=where))
     return day
 
 
@@ -531,8 +532,10 @@ def project_rules(
         note = (Message.of("notes.project.not_in_force", "{rule} is not in force on {day}: its "
                            "categories and modes are not checked", rule=RULE, day=str(on_date))
                 if not rows else
-                f"{RULE} governs distributed PV in China, not in {country}: its categories "
-                "and modes are not checked")
+                Message.of("notes.project.not_china", "{rule} governs distributed PV in China, "
+                           "not in {country}: its categories and modes are not checked",
+                           rule=RULE, country=Message(f"names.country.{str(country).upper()}",
+                                                      str(country))))
         return ProjectRules(None, voltage_kv, mode_used, note,
                             min_self_consumption_share=user_min_share or None,
                             share_source="user input" if user_min_share else "",
