@@ -27,13 +27,22 @@ from pvplanner.carbon.accounting import (
 from pvplanner.finance.inputs import finance_defaults
 from pvplanner.pv.models import pv_defaults
 from pvplanner.result import Assumption
+from pvplanner.result_records import FootprintSummary, MeasureResult
 from pvplanner.scenario.model import Scenario
 from pvplanner.tariff.category import ProjectRules
 from pvplanner.tariff.components import weakest_status
 from pvplanner.tariff.export import ExportTerms
 from pvplanner.tariff.model import Tariff
 
-__all__ = ["ResolvedInputs", "field_unit", "period_price_ranges", "plan_assumptions"]
+__all__ = [
+    "ResolvedInputs",
+    "battery_limit_rows",
+    "field_unit",
+    "footprint_rows",
+    "measure_rows",
+    "period_price_ranges",
+    "plan_assumptions",
+]
 
 USER_INPUT = "user input"
 
@@ -108,6 +117,14 @@ class ResolvedInputs:
     project : ProjectRules, optional
         Category, grid-connection mode, capacity limit and minimum self-consumption share
         (国能发新能规〔2025〕7号).
+    measures : tuple of MeasureResult
+        The saving measures the plan applied (``Result.measures``).
+    footprint : FootprintSummary, optional
+        The product footprint (``Result.footprint``).
+    battery_max_energy_kwh : float, optional
+        The battery energy limit the optimizer was given (``Result.battery.max_energy_kwh``).
+    binding_limits : tuple of str
+        The limits the design reached (``Result.solver.binding_limits``).
     """
 
     tariff: Tariff
@@ -122,6 +139,10 @@ class ResolvedInputs:
     period_prices: Mapping[str, tuple[float, float]]
     tariff_rows: tuple[Mapping[str, Any], ...] = ()
     project: ProjectRules | None = None
+    measures: tuple[MeasureResult, ...] = ()
+    footprint: FootprintSummary | None = None
+    battery_max_energy_kwh: float | None = None
+    binding_limits: tuple[str, ...] = ()
 
 
 def plan_assumptions(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]:
@@ -142,14 +163,18 @@ def plan_assumptions(scenario: Scenario, resolved: ResolvedInputs) -> list[Assum
     rows += _site_rows(scenario, resolved)
     rows += _weather_rows(resolved.weather)
     rows += _load_rows(scenario, resolved)
+    rows += measure_rows(scenario, resolved.measures)
     rows += _tariff_rows(scenario, resolved.tariff, resolved.period_prices,
                          resolved.tariff_rows)
     rows += _export_rows(scenario, resolved.export)
     rows += _project_rows(scenario, resolved.project)
     rows += _carbon_rows(scenario, resolved)
+    rows += footprint_rows(scenario, resolved.footprint)
     rows += _finance_rows(scenario)
     rows += _pv_rows(scenario)
     rows += _optimizer_rows(scenario)
+    rows += battery_limit_rows(scenario, resolved.battery_max_energy_kwh, resolved.load_kwh,
+                               resolved.binding_limits)
     return rows
 
 
@@ -454,6 +479,156 @@ def _optimizer_rows(scenario: Scenario) -> list[Assumption]:
         _user("optimizer", "constraints.solver_time_limit_s", float(c.solver_time_limit_s), "s"),
         _user("optimizer", "battery.allowed", bool(scenario.battery.allowed)),
     ]
+
+
+# --------------------------------------------------------------------------- outcome inputs
+#: A measure's effect parameters: unit of each.
+_MEASURE_UNITS = {"end_use_share": "fraction", "saving_fraction": "fraction",
+                  "shift_fraction": "fraction", "cut_kw": "kW"}
+#: Unit of a catalogue cost by its basis (``{cur}`` = currency).
+_COST_UNITS = {"per_annual_kwh": "{cur}/(kWh/year)", "per_kw": "{cur}/kW", "per_site": "{cur}"}
+#: What a measure's effect does to the load (the value of its first row), in both languages.
+_EFFECTS = {
+    "share": ("a share of the load saved in its hours", "在其作用时段按用电比例节省"),
+    "kw_cut": ("a fixed power switched off in its hours", "在其作用时段关停固定功率"),
+    "shift": ("load moved from peak to valley hours of the same day", "当日高峰负荷转移至低谷"),
+}
+FROM_LOAD_DATA = ("derived: the company's own load data (load analytics: off-hours baseload "
+                  "above the standby a site of its size needs)")
+
+
+def measure_rows(scenario: Scenario, measures: tuple[MeasureResult, ...] | list[MeasureResult]
+                 ) -> list[Assumption]:
+    """The inputs of each saving measure the plan applied (category ``measures``).
+
+    Per measure: the measure itself (its effect with its source, date and status), each effect
+    parameter (the catalogue's, the scenario's or the company's load data), the catalogue's
+    unit cost, the investment and the service life.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``measures`` choices say which cost and life the user set.
+    measures : sequence of MeasureResult
+        ``Result.measures``, in the order applied.
+    """
+    from pvplanner.load.measures import measure_catalogue
+
+    choices = {choice.id: choice for choice in scenario.measures}
+    catalogue = measure_catalogue()
+    currency = scenario.currency
+    rows: list[Assumption] = []
+    for m in measures:
+        key, choice = f"measures.{m.id}", choices.get(m.id)
+        entry = catalogue.get(m.id)
+        effect_en, effect_zh = _EFFECTS.get(m.effect, (m.effect, m.effect))
+        rows.append(Assumption("measures", key, effect_en, "", m.source, m.date, m.status,
+                               value_zh=effect_zh))
+        for name, unit in _MEASURE_UNITS.items():
+            if m.parameters.get(name) is None:
+                continue
+            value = float(m.parameters[name])
+            if name in m.user_set:
+                rows.append(_user("measures", f"{key}.{name}", value, unit))
+            elif name in m.from_data:
+                rows.append(Assumption("measures", f"{key}.{name}", value, unit,
+                                       FROM_LOAD_DATA, "", "derived"))
+            else:
+                rows.append(Assumption("measures", f"{key}.{name}", value, unit, m.source,
+                                       m.date, m.status))
+        user_capex = choice is not None and choice.capex is not None
+        if entry is not None and not user_capex:
+            rows.append(Assumption("measures", f"{key}.unit_cost", float(entry.cost),
+                                   _COST_UNITS[entry.cost_basis].format(cur=currency),
+                                   m.cost_source, "", m.cost_status))
+        rows.append(_user("measures", f"{key}.capex", float(m.capex), currency) if user_capex
+                    else Assumption("measures", f"{key}.capex", float(m.capex), currency,
+                                    f"derived: unit cost x the measure's effect; {m.cost_source}",
+                                    "", m.cost_status))
+        user_life = choice is not None and choice.life_years is not None
+        rows.append(_user("measures", f"{key}.life_years", float(m.life_years), "years")
+                    if user_life else Assumption("measures", f"{key}.life_years",
+                                                 float(m.life_years), "years", m.cost_source,
+                                                 "", m.cost_status))
+    return rows
+
+
+def footprint_rows(scenario: Scenario, footprint: FootprintSummary | None) -> list[Assumption]:
+    """The product footprint's production input and factor (category ``footprint``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``production`` (unit and monthly units, typed by the user).
+    footprint : FootprintSummary or None
+        ``Result.footprint``; None (no production given) gives no rows.
+    """
+    if footprint is None or scenario.production is None:
+        return []
+    production = scenario.production
+    return [
+        _user("footprint", "production.unit", production.unit),
+        _user("footprint", "production.annual_units", float(sum(production.monthly_units)),
+              production.unit),
+        Assumption("footprint", "footprint.factor", footprint.factor_kgco2e_per_kwh,
+                   "kgCO2e/kWh", footprint.factor_source, footprint.factor_date,
+                   footprint.factor_status),
+    ]
+
+
+def battery_limit_rows(scenario: Scenario, limit_kwh: float | None, load_kwh: float,
+                       binding_limits: tuple[str, ...] | list[str]) -> list[Assumption]:
+    """The battery's energy limit and whether the design reached it (category ``optimizer``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        ``battery.max_energy_kwh`` given (the user's) or empty (the default rule of
+        ``data/battery_defaults.toml``: ``max_energy_days`` of the load's mean daily energy,
+        never below ``battery.min_energy_kwh``).
+    limit_kwh : float or None
+        The limit the optimizer was given (``Result.battery.max_energy_kwh``); None when the
+        scenario allows no battery (no rows).
+    load_kwh : float
+        The year's load the plan used (after saving measures) [kWh].
+    binding_limits : sequence of str
+        ``Result.solver.binding_limits``.
+
+    Examples
+    --------
+    >>> from pvplanner.scenario.model import demo_scenario
+    >>> demo = demo_scenario()
+    >>> demo = demo.model_copy(update={"battery": demo.battery.model_copy(
+    ...     update={"allowed": True})})
+    >>> rows = battery_limit_rows(demo, 18_000.0, 6_570_000.0, ())
+    >>> rows[0].value, rows[0].status, rows[1].value
+    (18000.0, 'unverified', False)
+    >>> rows[0].source.split(";")[0]
+    'derived: 1 day(s) x the mean daily load 18,000 kWh (6,570,000 kWh / 365 days)'
+    """
+    if limit_kwh is None or not scenario.battery.allowed:
+        return []
+    item = "battery.max_energy_kwh"
+    if scenario.battery.max_energy_kwh is not None:
+        row = _user("optimizer", item, float(limit_kwh), "kWh")
+    else:
+        from pvplanner.sizing import battery_defaults
+
+        rule = battery_defaults()["max_energy_days"]
+        days = float(rule["value"])
+        daily = load_kwh / 365.0
+        floor = "" if math.isclose(limit_kwh, days * daily, rel_tol=1e-6) else (
+            f", raised to battery.min_energy_kwh = {float(scenario.battery.min_energy_kwh):,.0f}"
+            " kWh")
+        row = Assumption(
+            "optimizer", item, float(limit_kwh), "kWh",
+            f"derived: {days:g} day(s) x the mean daily load {daily:,.0f} kWh "
+            f"({load_kwh:,.0f} kWh / 365 days){floor}; {rule['source']}",
+            str(rule.get("year", "")), str(rule.get("status", "")))
+    reached = item in tuple(binding_limits)
+    return [row, Assumption("optimizer", "battery.max_energy_kwh_binding", reached, "",
+                            "the optimizer's binding limits (Result.solver.binding_limits)",
+                            "", "derived")]
 
 
 def period_price_ranges(periods: Any, import_prices: Any) -> dict[str, tuple[float, float]]:

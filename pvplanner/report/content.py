@@ -25,8 +25,13 @@ from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import NumberFormat
 from pvplanner.display.sources import citation
 from pvplanner.report.layout import PlaneSketch, roof_sketch_svg
-from pvplanner.report.limits import battery_limit_notes
-from pvplanner.report.measures import footprint_tables, measures_section
+from pvplanner.report.limits import battery_limit_notes, battery_limit_source
+from pvplanner.report.measures import (
+    footprint_tables,
+    measure_item_label,
+    measure_row_source,
+    measures_section,
+)
 from pvplanner.report.model import (
     Figure,
     FigureRow,
@@ -642,7 +647,8 @@ _CATEGORY_KEYS = {
     "export": "assumptions.cat_export", "emission": "assumptions.cat_emission",
     "assets": "assumptions.cat_assets", "finance": "assumptions.cat_finance",
     "pv": "assumptions.cat_pv", "optimizer": "assumptions.cat_optimizer",
-    "project": "assumptions.cat_project",
+    "project": "assumptions.cat_project", "measures": "assumptions.cat_measures",
+    "footprint": "assumptions.cat_footprint",
 }
 
 
@@ -666,6 +672,9 @@ def _item_label(c: _Ctx, item: str) -> str:
     if item.startswith("tariff.bill."):
         period = item.rpartition(".")[2]
         return t("assumption_items.tariff_bill", period=t.get(f"tou_period.{period}", period))
+    measure = measure_item_label(item, t)
+    if measure is not None:
+        return measure
     return t.get(f"assumption_items.{item.replace('.', '_')}", item)
 
 
@@ -676,6 +685,7 @@ def _unit_text(c: _Ctx, unit: str) -> str:
     if c.lang == "zh":  # 元, 张, and the compass letters of a coordinate in words
         unit = unit.replace("CNY", "元").replace("/certificate", "/张")
         unit = unit.replace("°N", "°（北纬）").replace("°E", "°（东经）")
+        unit = unit.replace("kgCO2e", c.t("units.kgco2e"))
     text = unit
     return text.replace("/year", "/" + c.t("units.per_year")).replace(
         "/month", "/" + c.t("units.per_month"))
@@ -732,7 +742,9 @@ def _assumptions(c: _Ctx) -> Section:
     for row in r.assumptions:
         category = t.get(_CATEGORY_KEYS.get(row.category, ""), row.category)
         source = (t("user_input") if row.status == "user"
-                  else citation(row.source, c.lang, row.status) or t.na)
+                  else measure_row_source(row, t)
+                  or battery_limit_source(r, row.item, row.status, t, c.f)
+                  or citation(row.source, c.lang, row.status) or t.na)
         if row.date and row.date not in source and row.status != "user":
             source = f"{source} ({row.date})"
         rows.append(["" if category == last_category else category, _item_label(c, row.item),

@@ -21,7 +21,13 @@ from pvplanner.report.model import Paragraph, Section, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
 
-__all__ = ["footprint_tables", "measure_source", "measures_section"]
+__all__ = [
+    "footprint_tables",
+    "measure_item_label",
+    "measure_row_source",
+    "measure_source",
+    "measures_section",
+]
 
 
 def _status(t: Texts, status: str | None) -> str:
@@ -40,6 +46,44 @@ def measure_source(measure: Any, lang: str) -> str:
     if lang == "zh" and catalogue == measure.source:
         return measure_text(measure.id, "source", "zh")
     return citation(measure.source, lang, measure.status)
+
+
+def measure_item_label(item: str, t: Texts) -> str | None:
+    """The reader's name of a measure's assumption row (``measures.<id>`` -> the measure's
+    name, ``measures.<id>.<parameter>`` -> name and parameter); None for other rows."""
+    head, _, rest = item.partition(".")
+    if head != "measures" or not rest:
+        return None
+    measure_id, _, parameter = rest.partition(".")
+    name = measure_text(measure_id, "name", t.lang, default=measure_id)
+    if not parameter:
+        return name
+    return t("assumption_items.measure_param", measure=name,
+             param=t.get(f"measure_params.{parameter}", parameter))
+
+
+def measure_row_source(row: Any, t: Texts) -> str | None:
+    """The source of a measure's assumption row in the reader's words: for a Chinese reader
+    the catalogue's Chinese text (or the derived investment with it), the company's load
+    data in either language; None when the row is not a measure's, for other English
+    sources, and for a source that is not the catalogue's (each cited as recorded)."""
+    if not row.item.startswith("measures."):
+        return None
+    from pvplanner.assumptions import FROM_LOAD_DATA
+
+    measure_id = row.item.split(".")[1]
+    if row.source == FROM_LOAD_DATA:
+        return t("assumption_sources.from_load_data")
+    if t.lang != "zh":  # the English as recorded, cited without its bookkeeping
+        return None
+    for name in ("source", "cost_source"):
+        english = measure_text(measure_id, name, "en")
+        if english and row.source == english:
+            return measure_text(measure_id, name, t.lang)
+        if english and row.source.endswith(f"; {english}"):
+            return t("assumption_sources.measure_capex",
+                     source=measure_text(measure_id, name, t.lang))
+    return None
 
 
 def _name(measure: Any, lang: str) -> str:
