@@ -38,14 +38,16 @@ def _head(label: str, unit: str) -> str:
     return f"{label}\n({unit})"
 
 
-def measure_source(measure: Any, lang: str) -> str:
-    """Where a measure's figures come from, in ``lang``: the catalogue's Chinese source for a
-    Chinese reader while the plan used the catalogue's figures, else the citation of what the
-    plan recorded (:class:`~pvplanner.result_records.MeasureResult` ``source``)."""
-    catalogue = measure_text(measure.id, "source", "en")
-    if lang == "zh" and catalogue == measure.source:
-        return measure_text(measure.id, "source", "zh")
-    return citation(measure.source, lang, measure.status)
+def measure_source(measure: Any, lang: str, field: str = "source") -> str:
+    """Where a measure's figures come from, in ``lang``: the catalogue's Chinese text for a
+    Chinese reader while the plan used the catalogue's, else the citation of what the plan
+    recorded (:class:`~pvplanner.result_records.MeasureResult` ``source``, or with
+    ``field="cost_source"`` where its cost comes from)."""
+    recorded = str(getattr(measure, field))
+    if lang == "zh" and measure_text(measure.id, field, "en") == recorded:
+        return measure_text(measure.id, field, "zh")
+    status = measure.cost_status if field == "cost_source" else measure.status
+    return citation(recorded, lang, status)
 
 
 def measure_item_label(item: str, t: Texts) -> str | None:

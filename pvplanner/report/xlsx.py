@@ -38,19 +38,25 @@ from pvplanner.result import Result
 SHEETS: tuple[str, ...] = (
     "Summary", "Inputs", "Hourly results", "Monthly", "Cash flow", "Carbon", "Assumptions",
 )
+#: Sheets only a plan with saving measures or a product footprint has, after :data:`SHEETS`.
+OPTIONAL_SHEETS: tuple[str, ...] = ("Measures and footprint",)
 
 
-def sheet_names(lang: str) -> dict[str, str]:
-    """Each sheet's name in a workbook of ``lang``, by its stable English name (:data:`SHEETS`;
-    texts ``workbook.sheets.*`` of the message catalogue).
+def sheet_names(lang: str, *, optional: bool = False) -> dict[str, str]:
+    """Each sheet's name in a workbook of ``lang``, by its stable English name (:data:`SHEETS`,
+    with ``optional`` also :data:`OPTIONAL_SHEETS`; texts ``workbook.sheets.*`` of the
+    message catalogue).
 
     Examples
     --------
     >>> sheet_names("zh")["Hourly results"], sheet_names("en")["Cash flow"]
     ('逐时结果', 'Cash flow')
+    >>> sheet_names("zh", optional=True)["Measures and footprint"]
+    '节能措施与碳足迹'
     """
+    names = (*SHEETS, *OPTIONAL_SHEETS) if optional else SHEETS
     return {name: translate(f"workbook.sheets.{name.lower().replace(' ', '_')}", lang)
-            for name in SHEETS}
+            for name in names}
 
 #: Rows above the data in the data sheets (label row, field-name row).
 HEADER_ROWS = 2
@@ -66,7 +72,7 @@ class _Book:
     """A workbook with the proposal's cell formats."""
 
     def __init__(self, buffer: io.BytesIO, lang: str = "en") -> None:
-        self.names = sheet_names(lang)
+        self.names = sheet_names(lang, optional=True)
         self.wb = xlsxwriter.Workbook(buffer, {
             "in_memory": True,
             # Never turn text into formulas, numbers or links: user text stays text.
@@ -346,6 +352,136 @@ def _assumptions_sheet(book: _Book, proposal: Proposal) -> None:
     ws.freeze_panes(1, 0)
 
 
+#: Columns of the measures table: (MeasureResult field, label key, number format); columns
+#: without a format are text, written in the reader's language.
+_MEASURE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("name", "measures.name", ""), ("effect", "xlsx.effect", ""),
+    ("kwh_saved_per_year", "measures.saved", "#,##0"),
+    ("kwh_shifted_per_year", "measures.shifted", "#,##0"),
+    ("bill_savings_per_year", "measures.savings", "#,##0"), ("capex", "measures.capex", "#,##0"),
+    ("simple_payback_years", "measures.payback", "0.0"), ("life_years", "xlsx.life", "0.0"),
+    ("tco2_avoided_per_year", "measures.co2", "#,##0.0"), ("status", "measures.status", ""),
+    ("source", "xlsx.source", ""), ("cost_source", "xlsx.cost_source", ""),
+)
+_FOOTPRINT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("units", "xlsx.units"), ("load_kwh", "footprint.kwh"), ("grid_kwh", "footprint.grid_kwh"),
+    ("kwh_per_unit", "footprint.kwh"), ("grid_kwh_per_unit", "footprint.grid_kwh"),
+    ("footprint_location_kgco2e_per_unit", "footprint.location"),
+    ("footprint_market_kgco2e_per_unit", "footprint.market"),
+    ("scope2_location_kgco2_per_unit", "footprint.scope2_location"),
+    ("scope2_market_kgco2_per_unit", "footprint.scope2_market"),
+)
+
+
+def _footprint_label(texts: Texts, field: str, key: str, unit: str) -> str:
+    """A footprint column's label with its unit (per unit of product, or the year's)."""
+    if field == "units":
+        return f"{texts(key)} ({unit})"
+    if field.endswith("_per_unit"):
+        kg = texts("units.kgco2e") if "kgco2e" in field else (
+            texts("units.kgco2") if "kgco2" in field else "kWh")
+        return f"{texts(key)} ({kg}/{unit})"
+    return f"{texts(key)} (kWh)"
+
+
+def _measures_sheet(book: _Book, result: Result, texts: Texts) -> None:
+    """Saving measures, the combined plan and the product footprint (the sheet exists only
+    when the plan has measures or a footprint). Text cells are string cells."""
+    from pvplanner.report.measures import measure_source
+
+    ws = book.sheet("Measures and footprint")
+    lang = texts.lang
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, len(_MEASURE_COLUMNS), 16)
+    row = 0
+    if result.measures:
+        ws.write_string(row, 0, safe_text(texts("xlsx.measures_title")), book.title)
+        row += 1
+        for col, (field, key, _) in enumerate(_MEASURE_COLUMNS):
+            ws.write_string(row, col, safe_text(texts(key)), book.head)
+            ws.write_string(row + 1, col, safe_text(field), book.key)
+        row += 2
+        for m in result.measures:
+            text = {"name": m.name_zh if lang == "zh" else m.name_en,
+                    "effect": texts.get(f"xlsx.effect_{m.effect}", m.effect),
+                    "status": texts.get(f"status.{m.status}", m.status),
+                    "source": measure_source(m, lang),
+                    "cost_source": measure_source(m, lang, "cost_source")}
+            for col, (field, _, fmt) in enumerate(_MEASURE_COLUMNS):
+                value = text[field] if field in text else getattr(m, field)
+                _write(ws, row, col, value, book.number(fmt) if fmt else book.wrap)
+            row += 1
+        row = _combined_rows(book, ws, row + 1, result, texts)
+    footprint = result.footprint
+    if footprint is not None:
+        row = _footprint_rows(book, ws, row + 1, footprint, texts)
+
+
+def _combined_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Texts) -> int:
+    """The combined plan: today, after the measures, with measures + PV + battery."""
+    c = result.measures_combined
+    if c is None:
+        return row
+    for col, key in enumerate(("measures.combined_table", "measures.today",
+                               "measures.after_measures", "measures.with_all")):
+        ws.write_string(row, col, safe_text(texts(key)), book.head)
+    money = book.number("#,##0")
+    lines = [
+        ("measures.bill", c.bill_baseline_annual, c.bill_after_measures_annual,
+         c.bill_with_measures_and_system_annual, money),
+        ("measures.bill_savings", None, c.bill_savings_measures_annual,
+         c.bill_savings_total_annual, money),
+        ("measures.investment", None, c.capex_measures, c.capex_total, money),
+        ("measures.payback", None, c.simple_payback_measures_years,
+         c.simple_payback_total_years, book.number("0.0")),
+        ("measures.co2_avoided", None, c.tco2_avoided_measures_per_year,
+         c.tco2_avoided_total_per_year, book.number("#,##0.0")),
+    ]
+    for key, today, measures, everything, fmt in lines:
+        row += 1
+        _write(ws, row, 0, texts(key))
+        for col, value in enumerate((today, measures, everything), start=1):
+            _write(ws, row, col, value, fmt)
+    return row + 1
+
+
+def _footprint_rows(book: _Book, ws: Worksheet, row: int, footprint: Any,
+                    texts: Texts) -> int:
+    """The footprint per unit for the year and by month, and the factor with its source."""
+    from pvplanner.display.sources import citation
+
+    unit = footprint.unit
+    names = {s: texts(f"footprint.{s}") for s in ("baseline", "measures", "system")}
+    _write(ws, row, 0, texts("xlsx.factor"))
+    _write(ws, row, 1, footprint.factor_kgco2e_per_kwh, book.number("0.0000"))
+    _write(ws, row, 2, f"{texts('units.kgco2e')}/kWh")
+    _write(ws, row + 1, 0, texts("xlsx.factor_source"))
+    _write(ws, row + 1, 1, citation(footprint.factor_source, texts.lang, footprint.factor_status)
+           + (f" ({footprint.factor_date})" if footprint.factor_date else ""))
+    row += 3
+    for title, records, first in (("xlsx.footprint_title", footprint.stages, None),
+                                  ("xlsx.footprint_monthly", footprint.monthly, "month")):
+        ws.write_string(row, 0, safe_text(texts(title)), book.title)
+        keys = ([first] if first else []) + ["stage"] + [f for f, _ in _FOOTPRINT_COLUMNS]
+        labels = ([texts("energy.month")] if first else []) + [texts("footprint.stage")] + [
+            _footprint_label(texts, field, key, unit) for field, key in _FOOTPRINT_COLUMNS]
+        for col, (label, key) in enumerate(zip(labels, keys, strict=True)):
+            ws.write_string(row + 1, col, safe_text(label), book.head)
+            ws.write_string(row + 2, col, safe_text(key), book.key)
+        row += 3
+        for record in records:
+            for col, key in enumerate(keys):
+                value = record.get(key)
+                if key == "stage":
+                    value = names.get(str(value), value)
+                fmt = None if key in ("stage", "month") else book.number(
+                    "#,##0" if key in ("units", "load_kwh", "grid_kwh") else "#,##0.00")
+                _write(ws, row, col, value, fmt)
+            row += 1
+        row += 1
+    return row
+
+
 def render_workbook(result: Result, proposal: Proposal) -> bytes:
     """The workbook as ``.xlsx`` bytes."""
     texts = Texts(proposal.lang)
@@ -364,5 +500,7 @@ def render_workbook(result: Result, proposal: Proposal) -> bytes:
     _frame_sheet(book, "Carbon", result.carbon_ledger, texts, index_label=texts("carbon.year"),
                  index_key="year", money=("certificate_revenue", "credit_revenue"))
     _assumptions_sheet(book, proposal)
+    if result.measures or result.footprint is not None:
+        _measures_sheet(book, result, texts)
     book.wb.close()
     return buffer.getvalue()
