@@ -473,3 +473,18 @@ def test_the_solver_is_described_in_words():
     for backend in ("pv_only", "highs", "cbc", "other"):
         shown = catalogue()[f"results.solver_backend.{backend}"]["zh"]
         assert _has_han(shown) and not latin_words(shown), backend
+
+
+def test_credit_eligibility_reads_chinese_and_matches_places_in_either_language():
+    from pvplanner.carbon.accounting import carbon_asset, credit_eligibility
+
+    wuhan = carbon_asset("wuhan-carbon-inclusion")
+    ok, reason = credit_eligibility(wuhan, 100.0, site_province="Zhejiang", site_city="Hangzhou")
+    assert not ok and reason.key == "notes.carbon.credit.elsewhere"
+    shown = render(reason, "zh")
+    assert "武汉碳普惠" in shown and "湖北" in shown and "浙江" in shown, shown
+    assert not latin_words(shown) and "wuhan-carbon-inclusion" not in render(reason, "en")
+    # A site typed in Chinese is the same place as its English name.
+    assert credit_eligibility(wuhan, 100.0, site_province="湖北", site_city="武汉")[0]
+    ok, reason = credit_eligibility(carbon_asset("ccer"), 100.0)
+    assert not ok and "造林" in render(reason, "zh") and not latin_words(render(reason, "zh"))

@@ -186,6 +186,8 @@ def _outputs(result) -> None:
         st.caption(t("carbon.kpi.split", self_consumed=f.tco2(own, 0),
                      exported=f.tco2(exported, 0)))
 
+    _credit_notes(result)
+
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(t("carbon.sections.scope2"))
@@ -251,6 +253,28 @@ def _outputs(result) -> None:
                        csv_safe_frame(ledger).to_csv().encode("utf-8-sig"),
                        file_name="carbon_ledger.csv", mime="text/csv", key="ledger_csv",
                        icon=":material/download:")
+
+
+def _credit_notes(result) -> None:
+    """Whether each chosen credit scheme credits this plan, and why (a warning if not)."""
+    from pvplanner.carbon.accounting import carbon_asset, credit_eligibility
+    from pvplanner.display.messages import render as render_message
+    from pvplanner.errors import PlannerInputError
+
+    doc = state.doc()
+    for scheme_id in get_path(doc, "carbon.credit_scheme_ids") or ():
+        try:
+            scheme = carbon_asset(scheme_id)
+        except PlannerInputError:
+            continue  # the plan reports an unknown scheme next to its input
+        ok, reason = credit_eligibility(
+            scheme, result.pv.capacity_kwp, site_province=get_path(doc, "carbon.site_province"),
+            site_city=get_path(doc, "carbon.site_city"))
+        shown = plain(render_message(reason, lang()))
+        if ok:
+            st.caption(shown)
+        else:
+            st.warning(shown, icon=":material/block:")
 
 
 def _scheme_names(ids: str) -> str:

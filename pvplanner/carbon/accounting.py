@@ -39,6 +39,7 @@ from pvplanner.carbon.tables import (
     carbon_defaults,
     load_carbon_assets,
     load_emission_factors,
+    province_table,
 )
 from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message, bilingual
@@ -307,40 +308,79 @@ class CarbonInputs(BaseModel):
 
 def credit_eligibility(scheme: Mapping[str, str], capacity_kw: float, *,
                        site_province: str | None = None, site_city: str | None = None
-                       ) -> tuple[bool, str]:
+                       ) -> tuple[bool, Message]:
     """Whether a PV system may earn credits under a scheme, and why.
+
+    A province or city matches in English or Chinese (``Guangdong`` / ``广东``).
 
     Returns
     -------
-    (bool, str)
-        Eligibility and a reason (``"eligible"`` or ``"ineligible: ..."``).
+    (bool, Message)
+        Eligibility and a reason (English ``"eligible"`` or ``"ineligible: ..."``), a note of
+        key ``notes.carbon.credit.*`` in every reader's language.
     """
-    sid = scheme["id"]
+    sid, asset = scheme["id"], _asset_name(scheme)
     if scheme.get("asset_type") != "credit":
-        return False, f"ineligible: {sid} is a {scheme.get('asset_type')}, not a credit scheme"
+        return False, Message.of("notes.carbon.credit.not_credit", "ineligible: {id} is a "
+                                 "{kind}, not a credit scheme", id=sid, asset=asset,
+                                 kind=str(scheme.get("asset_type")))
     if scheme.get("available_for_distributed_pv") == "no":
-        return False, f"ineligible: {sid}: {scheme.get('note') or 'not open to distributed PV'}"
+        why = bilingual(scheme.get("note") or "not open to distributed PV",
+                        scheme.get("note_zh") or "不接受分布式光伏项目")
+        return False, Message.of("notes.carbon.credit.closed", "ineligible: {id}: {why}",
+                                 id=sid, asset=asset, why=why)
     limit = scheme.get("max_capacity_kw", "")
     if limit:
         lim = float(limit)
         inclusive = scheme.get("capacity_limit_inclusive", "true").lower() != "false"
         too_big = capacity_kw > lim if inclusive else capacity_kw >= lim
         if too_big:
-            op = "<=" if inclusive else "<"
-            return False, (f"ineligible: capacity {capacity_kw:g} kW exceeds the {sid} limit "
-                           f"({op} {lim:g} kW)")
-    checked = []
+            op = bilingual("<=", "不超过") if inclusive else bilingual("<", "小于")
+            return False, Message.of(
+                "notes.carbon.credit.too_large", "ineligible: capacity {capacity:g} kW exceeds "
+                "the {id} limit ({op} {limit:g} kW)", capacity=float(capacity_kw), id=sid,
+                asset=asset, op=op, limit=lim)
+    unchecked = []
     for key, site in (("province", site_province), ("city", site_city)):
         wanted = scheme.get(key, "")
         if not wanted:
             continue
-        if site is None:
-            checked.append(key)
-        elif site.strip().lower() != wanted.lower():
-            return False, f"ineligible: {sid} is for {key} {wanted}, site is in {site}"
-    if checked:
-        return True, f"eligible (site {' and '.join(checked)} not given, not checked)"
-    return True, "eligible"
+        if site is None or not str(site).strip():
+            unchecked.append(key)
+        elif _place(key, site)["en"].lower() != _place(key, wanted)["en"].lower():
+            return False, Message.of(
+                "notes.carbon.credit.elsewhere", "ineligible: {id} is for {key} {wanted}, site "
+                "is in {site}", id=sid, asset=asset, key=bilingual(key, _PLACE_ZH[key]),
+                wanted=_place(key, wanted), site=_place(key, site))
+    if unchecked:
+        what = bilingual(" and ".join(unchecked), "和".join(_PLACE_ZH[k] for k in unchecked))
+        return True, Message.of("notes.carbon.credit.unchecked", "eligible (site {what} not "
+                                "given, not checked)", asset=asset, what=what)
+    return True, Message.of("notes.carbon.credit.eligible", "eligible", asset=asset)
+
+
+#: The kinds of place a credit scheme is limited to, in Chinese.
+_PLACE_ZH = {"province": "省份", "city": "城市"}
+
+
+def _place(kind: str, name: str) -> dict[str, str]:
+    """A province or city as a name in both languages (English or Chinese given; as given
+    when the tables do not know it)."""
+    key = str(name).strip()
+    if kind == "province":
+        table = province_table()
+        english = table["province"].str.split(" (", regex=False).str[0]
+        chinese = table["province_zh"]
+    else:
+        from weather.climatology import list_cities
+
+        table = list_cities()
+        english, chinese = table["city"], table["city_zh"]
+    hit = table[(english.str.lower() == key.lower()) | (chinese == key)]
+    if hit.empty:
+        return bilingual(key)
+    row = hit.index[0]
+    return bilingual(str(english[row]), str(chinese[row]) or None)
 
 
 def double_counting_check(generation_mwh: Sequence[float] | np.ndarray,
