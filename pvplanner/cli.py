@@ -10,8 +10,9 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,120 +52,149 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="pvplanner",
-        description="Rooftop solar PV sizing and carbon-asset planner.",
-    )
-    parser.add_argument("--version", action="version", version=f"pvplanner {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout with the usage line's prefix in the operator's language."""
 
-    demo = commands.add_parser("demo", help="plan the embedded demo scenario (offline)")
-    demo.add_argument("--json", action="store_true", help="print one JSON object")
+    def __init__(self, prog: str, *, usage_prefix: str = "usage: ", **options: Any) -> None:
+        super().__init__(prog, **options)
+        self._usage_prefix = usage_prefix
+
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[Any], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups,
+                          prefix=self._usage_prefix if prefix is None else prefix)
+
+
+class _HelpTexts:
+    """The ``cli.help.*`` catalogue texts (``data/i18n/cli.toml``) in one language."""
+
+    def __init__(self, lang: str) -> None:
+        from pvplanner.display.messages import translate
+
+        self.lang = lang
+        self._translate = translate
+
+    def __call__(self, key: str) -> str:
+        return self._translate(f"cli.help.{key}", self.lang)
+
+    def parser(self, commands: Any | None, name: str | None, key: str | None,
+               **options: Any) -> argparse.ArgumentParser:
+        """A parser whose help, headings and usage line speak the operator's language:
+        the top-level one (``commands`` None) or the subcommand ``name`` of ``commands``."""
+        formatter = partial(_Formatter, usage_prefix=self("usage"))
+        if commands is None:
+            parser = argparse.ArgumentParser(add_help=False, formatter_class=formatter,
+                                             **options)
+        else:
+            text = self(f"{key}.command")
+            parser = commands.add_parser(name, help=text, description=text, add_help=False,
+                                         formatter_class=formatter, **options)
+        # argparse's own headings (private attributes, stable since Python 3.2)
+        parser._positionals.title = self("positionals")
+        parser._optionals.title = self("options")
+        parser.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                            help=self("help"))
+        return parser
+
+
+def _build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The ``pvplanner`` parser, its help in ``lang`` (default: the operator's locale)."""
+    h = _HelpTexts(lang or _locale_language())
+    parser = h.parser(None, None, None, prog="pvplanner", description=h("description"))
+    parser.add_argument("--version", action="version", version=f"pvplanner {__version__}",
+                        help=h("version"))
+    parser.add_argument("--debug", action="store_true", help=h("debug"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     title=h("commands"))
+
+    demo = h.parser(commands, "demo", "demo")
+    demo.add_argument("--json", action="store_true", help=h("json"))
     demo.set_defaults(handler=_cmd_demo)
 
-    sim = commands.add_parser("simulate", help="simulate one PV array with pvlib")
+    sim = h.parser(commands, "simulate", "simulate")
     where = sim.add_mutually_exclusive_group(required=True)
-    where.add_argument("--weather", type=Path, help="weather file (EPW, TMY3, TMY2, PVGIS, CSV)")
-    where.add_argument("--lat", type=float, help="latitude [deg], north positive")
-    sim.add_argument("--lon", type=float, help="longitude [deg], east positive")
-    sim.add_argument(
-        "--source",
-        default="auto",
-        choices=["auto", "pvgis", "nasa-power", "synthetic"],
-        help="weather source for --lat/--lon (default: auto = PVGIS, cached, else synthetic)",
-    )
-    sim.add_argument("--tilt", type=float, required=True, help="surface tilt [deg], 0-90")
-    sim.add_argument(
-        "--azimuth", type=float, required=True, help="surface azimuth [deg], 180 = south"
-    )
-    sim.add_argument("--capacity-kwp", type=float, required=True, help="DC capacity [kWp]")
-    sim.add_argument("--dc-ac-ratio", type=float, default=None, help="DC/AC ratio (default 1.2)")
-    sim.add_argument(
-        "--losses-percent", type=float, default=None, help="total DC losses [%%] (default 14.08)"
-    )
-    sim.add_argument(
-        "--mounting",
-        default="flush",
-        choices=["flush", "tilted_rows", "east_west"],
-        help="how the modules are mounted on the roof",
-    )
-    sim.add_argument("--json", action="store_true", help="print one JSON object")
+    where.add_argument("--weather", type=Path, help=h("simulate.weather"))
+    where.add_argument("--lat", type=float, help=h("simulate.lat"))
+    sim.add_argument("--lon", type=float, help=h("simulate.lon"))
+    sim.add_argument("--source", default="auto",
+                     choices=["auto", "pvgis", "nasa-power", "synthetic"],
+                     help=h("simulate.source"))
+    sim.add_argument("--tilt", type=float, required=True, help=h("simulate.tilt"))
+    sim.add_argument("--azimuth", type=float, required=True, help=h("simulate.azimuth"))
+    sim.add_argument("--capacity-kwp", type=float, required=True,
+                     help=h("simulate.capacity_kwp"))
+    sim.add_argument("--dc-ac-ratio", type=float, default=None, help=h("simulate.dc_ac_ratio"))
+    sim.add_argument("--losses-percent", type=float, default=None,
+                     help=h("simulate.losses_percent"))
+    sim.add_argument("--mounting", default="flush", choices=["flush", "tilted_rows", "east_west"],
+                     help=h("simulate.mounting"))
+    sim.add_argument("--json", action="store_true", help=h("json"))
     sim.set_defaults(handler=_cmd_simulate)
 
-    wx = commands.add_parser("weather", help="fetch or synthesize a typical year to a CSV file")
-    wx.add_argument("--lat", type=float, required=True)
-    wx.add_argument("--lon", type=float, required=True)
-    wx.add_argument("--source", required=True, choices=["pvgis", "nasa-power", "synthetic"])
-    wx.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    wx = h.parser(commands, "weather", "weather")
+    wx.add_argument("--lat", type=float, required=True, help=h("weather.lat"))
+    wx.add_argument("--lon", type=float, required=True, help=h("weather.lon"))
+    wx.add_argument("--source", required=True, choices=["pvgis", "nasa-power", "synthetic"],
+                    help=h("weather.source"))
+    wx.add_argument("--out", type=Path, required=True, help=h("weather.out"))
     wx.set_defaults(handler=_cmd_weather)
 
-    load = commands.add_parser("load", help="company load tools")
-    load_commands = load.add_subparsers(dest="load_command", required=True, metavar="ACTION")
-    inspect = load_commands.add_parser("inspect", help="quality report and analytics of a meter file")
-    inspect.add_argument("file", type=Path)
-    inspect.add_argument("--units", default="auto", choices=["auto", "kw", "kwh"])
-    inspect.add_argument("--tariff", default=None,
-                         help="tariff preset id for costs by time-of-use period (default: the "
-                              "scenario's tariff, else the default preset)")
+    load = h.parser(commands, "load", "load")
+    load_commands = load.add_subparsers(dest="load_command", required=True, metavar="ACTION",
+                                        title=h("load.actions"))
+    inspect = h.parser(load_commands, "inspect", "load.inspect")
+    inspect.add_argument("file", type=Path, help=h("load.inspect.file"))
+    inspect.add_argument("--units", default="auto", choices=["auto", "kw", "kwh"],
+                         help=h("load.inspect.units"))
+    inspect.add_argument("--tariff", default=None, help=h("load.inspect.tariff"))
     inspect.add_argument("--scenario", type=Path, default=None,
-                         help="scenario file whose site gives the time zone and whose tariff "
-                              "prices the load")
-    inspect.add_argument("--lat", type=float, default=None,
-                         help="site latitude [deg N], for the time zone (with --lon)")
-    inspect.add_argument("--lon", type=float, default=None,
-                         help="site longitude [deg E], for the time zone (with --lat)")
-    inspect.add_argument("--json", action="store_true")
+                         help=h("load.inspect.scenario"))
+    inspect.add_argument("--lat", type=float, default=None, help=h("load.inspect.lat"))
+    inspect.add_argument("--lon", type=float, default=None, help=h("load.inspect.lon"))
+    inspect.add_argument("--json", action="store_true", help=h("json"))
     inspect.set_defaults(handler=_cmd_load_inspect)
 
-    plan = commands.add_parser("plan", help="size PV and battery for a scenario file")
-    plan.add_argument("scenario", type=Path, help="scenario JSON or TOML")
-    plan.add_argument("--json", action="store_true")
-    plan.add_argument("--out", type=Path, default=None, help="write the full result JSON here")
+    plan = h.parser(commands, "plan", "plan")
+    plan.add_argument("scenario", type=Path, help=h("plan.scenario"))
+    plan.add_argument("--json", action="store_true", help=h("json"))
+    plan.add_argument("--out", type=Path, default=None, help=h("plan.out"))
     plan.set_defaults(handler=_cmd_plan)
 
-    report = commands.add_parser("report", help="write a proposal for a scenario")
-    report.add_argument("scenario", type=Path)
-    report.add_argument("--html", type=Path)
-    report.add_argument("--pdf", type=Path)
-    report.add_argument("--xlsx", type=Path)
-    report.add_argument("--lang", default=None, choices=["zh", "en"],
-                        help="language of the proposal (default: Chinese for a site in China, "
-                        "else the language of the locale); the command says which it used")
+    report = h.parser(commands, "report", "report")
+    report.add_argument("scenario", type=Path, help=h("report.scenario"))
+    report.add_argument("--html", type=Path, help=h("report.html"))
+    report.add_argument("--pdf", type=Path, help=h("report.pdf"))
+    report.add_argument("--xlsx", type=Path, help=h("report.xlsx"))
+    report.add_argument("--lang", default=None, choices=["zh", "en"], help=h("report.lang"))
     report.set_defaults(handler=_cmd_report)
 
-    batch = commands.add_parser("batch", help="plan many sites from a CSV file")
-    batch.add_argument("sites", type=Path)
-    batch.add_argument("--out", type=Path, required=True)
-    batch.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
-    batch.add_argument("--workers", type=int, default=None, help="local workers (default: cores)")
+    batch = h.parser(commands, "batch", "batch")
+    batch.add_argument("sites", type=Path, help=h("batch.sites"))
+    batch.add_argument("--out", type=Path, required=True, help=h("batch.out"))
+    batch.add_argument("--scheduler", default=None, help=h("batch.scheduler"))
+    batch.add_argument("--workers", type=int, default=None, help=h("batch.workers"))
     batch.add_argument("--aggregate", type=int, default=None, metavar="N",
-                       help="plan sites with a battery on N typical days (24-365, e.g. 96)")
+                       help=h("batch.aggregate"))
     batch.set_defaults(handler=_cmd_batch)
 
-    mon = commands.add_parser("monitor", help="metered PV (and load) against the plan")
-    mon.add_argument("scenario", type=Path, help="scenario JSON or TOML the plant was built to")
-    mon.add_argument("--generation", type=Path, required=True,
-                     help="inverter or generation-meter export (CSV, TXT or XLSX)")
-    mon.add_argument("--load", type=Path, default=None,
-                     help="site consumption meter export of the same period")
-    mon.add_argument("--weather", type=Path, default=None,
-                     help="measured weather: a weather file of the metered year or an "
-                          "irradiance export [W/m2]")
-    mon.add_argument("--irradiance-column", default=None,
-                     help="the irradiance column of a --weather export with several columns")
+    mon = h.parser(commands, "monitor", "monitor")
+    mon.add_argument("scenario", type=Path, help=h("monitor.scenario"))
+    mon.add_argument("--generation", type=Path, required=True, help=h("monitor.generation"))
+    mon.add_argument("--load", type=Path, default=None, help=h("monitor.load"))
+    mon.add_argument("--weather", type=Path, default=None, help=h("monitor.weather"))
+    mon.add_argument("--irradiance-column", default=None, help=h("monitor.irradiance_column"))
     mon.add_argument("--generation-units", default="auto",
-                     choices=["auto", "kw", "kwh", "kwh_cumulative"])
+                     choices=["auto", "kw", "kwh", "kwh_cumulative"],
+                     help=h("monitor.generation_units"))
     mon.add_argument("--load-units", default="auto",
-                     choices=["auto", "kw", "kwh", "kwh_cumulative"])
-    mon.add_argument("--xlsx", type=Path, default=None, help="write the monthly report here")
-    mon.add_argument("--lang", default="zh", choices=["zh", "en"],
-                     help="language of the report (default zh)")
-    mon.add_argument("--json", action="store_true")
+                     choices=["auto", "kw", "kwh", "kwh_cumulative"],
+                     help=h("monitor.load_units"))
+    mon.add_argument("--xlsx", type=Path, default=None, help=h("monitor.xlsx"))
+    mon.add_argument("--lang", default="zh", choices=["zh", "en"], help=h("monitor.lang"))
+    mon.add_argument("--json", action="store_true", help=h("json"))
     mon.set_defaults(handler=_cmd_monitor)
 
-    schema = commands.add_parser("schema", help="print the scenario JSON schema")
+    schema = h.parser(commands, "schema", "schema")
     schema.set_defaults(handler=_cmd_schema)
     return parser
 
@@ -184,7 +214,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from pvplanner.pipeline import plan
     from pvplanner.scenario.model import demo_scenario
 
-    result = plan(demo_scenario())
+    result = plan(demo_scenario(), **_KPIS_ONLY)
     _emit_result(result, args.json, out=None)
     return EXIT_OK
 
@@ -194,9 +224,15 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from pvplanner.scenario.model import load_scenario
 
     _check_output(args.out, "--out")
-    result = plan(load_scenario(args.scenario))
+    result = plan(load_scenario(args.scenario), **_KPIS_ONLY)
     _emit_result(result, args.json, out=args.out)
     return EXIT_OK
+
+
+#: ``plan`` and ``demo`` print or write :meth:`Result.to_dict` without its tables (and the
+#: summary text): neither the NPV curve nor the tornado appears, so neither is computed (the
+#: JSON's ``not_computed`` names them). ``report`` computes both for the proposal.
+_KPIS_ONLY = {"with_npv_curve": False, "with_sensitivity": False}
 
 
 def _emit_result(result, as_json: bool, out: Path | None) -> None:
