@@ -148,7 +148,7 @@ def _months(result: MonitorResult, w: _Words) -> Section:
               w.head("actual", "kWh"), w.head("pi"), w.head("pi_excluding"),
               w.head("outage", "kWh"), w.head("curtailment", "kWh"), w.head("coverage", "%")]
     table = Table(w("text.months_table"), header, rows, ["L"] + ["R"] * 8,
-                  [1.0, 1.2, 1.2, 1.2, 1.0, 1.0, 1.1, 1.1, 0.9], total_rows=1, font_size=7.2,
+                  [0.95, 1.1, 1.1, 1.1, 1.25, 1.05, 1.1, 1.1, 0.9], total_rows=1, font_size=7.2,
                   note=w("text.months_note"))
     return Section("months", 0, w("sections.months"), [chart, table])
 
