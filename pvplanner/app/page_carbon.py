@@ -250,9 +250,31 @@ def _outputs(result) -> None:
     from pvplanner.guard.cells import csv_safe_frame
 
     st.download_button(t("carbon.ledger.download"),
-                       csv_safe_frame(ledger).to_csv().encode("utf-8-sig"),
-                       file_name="carbon_ledger.csv", mime="text/csv", key="ledger_csv",
-                       icon=":material/download:")
+                       csv_safe_frame(_ledger_download(ledger, shown)).to_csv()
+                       .encode("utf-8-sig"),
+                       file_name=t("carbon.ledger.file_name"), mime="text/csv",
+                       key="ledger_csv", icon=":material/download:")
+
+
+def _ledger_download(ledger: pd.DataFrame, shown: dict[str, str]) -> pd.DataFrame:
+    """The whole ledger for the reader: every column headed in their language, schemes by
+    name. The per-year credit notes (``credit_status``) are English with the schemes' ids:
+    an English file keeps them, a Chinese one leaves them out (the page says why a scheme
+    credits or not)."""
+    headings = {**shown,
+                "mechanism_mwh": t("carbon.ledger.mechanism"),
+                "certificate_price": t("carbon.ledger.certificate_price"),
+                "credited_mwh": t("carbon.ledger.credited"),
+                "credit_price": t("carbon.ledger.credit_price"),
+                "credit_status": t("carbon.ledger.credit_status")}
+    out = ledger.copy()
+    if lang() == "zh":
+        out = out.drop(columns=["credit_status"], errors="ignore")
+    if "credit_scheme" in out.columns:
+        out["credit_scheme"] = out["credit_scheme"].map(_scheme_names)
+    out = out.rename(columns=headings)
+    out.index.name = t("common.year")
+    return out
 
 
 def _credit_notes(result) -> None:
