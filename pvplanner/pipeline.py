@@ -461,8 +461,10 @@ def _project_limits(project: ProjectRules | None) -> dict:
 
 
 def _size_peak_kw(scenario: Scenario) -> float | None:
-    """The load's highest hourly mean [kW], for the tariff's size class (a TOU split of the
-    bills only reshapes hours within a month and is left out)."""
+    """The load's peak [kW] for the tariff's size class: the highest mean over the meter's
+    own interval (15 minutes for a meter file of 15-minute or finer readings: the demand
+    the meter sees and bills), else the highest hourly mean (a TOU split of the bills only
+    reshapes hours within a month and is left out)."""
     offset = site_utc_offset_hours(scenario)
     spec = scenario.load
     if spec.kind == "meter_file":
@@ -473,8 +475,7 @@ def _size_peak_kw(scenario: Scenario) -> float | None:
         if not path.is_file():
             return None
         meter = _meter(str(path), path.stat().st_mtime_ns, spec.meter_units, offset)
-        hourly = meter.to_hourly() if meter.interval_minutes < 60 else meter
-        return float(np.nanmax(hourly.load_kw.to_numpy(dtype=float)))
+        return float(np.nanmax(meter.load_kw.to_numpy(dtype=float)))
     key = (spec.kind, spec.template, offset, tuple(spec.monthly_kwh or ()), spec.annual_kwh, "")
     return float(_bill_profile(key, (), 8760).load_kw.max())
 
