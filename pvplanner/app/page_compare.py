@@ -78,7 +78,8 @@ def _save(as_new: bool) -> None:
         return
     st.session_state["doc_origin"] = {"kind": "store", "id": saved.id,
                                       "revision": saved.revision, "name": saved.name}
-    _flash("success", t("compare.saved", name=plain(saved.name), revision=saved.revision))
+    _flash("success", t("compare.saved", name=plain(reader_name(saved.name, lang())),
+                        revision=saved.revision))
 
 
 def _open(scenario_id: str) -> None:
@@ -102,7 +103,7 @@ def _open(scenario_id: str) -> None:
     if cleared:
         _flash("warning", t("compare.files.outside", fields=", ".join(cleared)))
     else:
-        _flash("success", t("compare.opened", name=plain(saved.name)))
+        _flash("success", t("compare.opened", name=plain(reader_name(saved.name, lang()))))
 
 
 def _rename(scenario_id: str) -> None:
@@ -119,7 +120,7 @@ def _rename(scenario_id: str) -> None:
     if origin.get("id") == scenario_id:
         st.session_state["doc_origin"] = {**origin, "revision": saved.revision,
                                           "name": saved.name}
-    _flash("success", t("compare.renamed", name=plain(saved.name)))
+    _flash("success", t("compare.renamed", name=plain(reader_name(saved.name, lang()))))
 
 
 def _duplicate(scenario_id: str) -> None:
@@ -131,7 +132,7 @@ def _duplicate(scenario_id: str) -> None:
     except Exception as exc:  # noqa: BLE001
         _failed(exc)
         return
-    _flash("success", t("compare.duplicated", name=plain(saved.name)))
+    _flash("success", t("compare.duplicated", name=plain(reader_name(saved.name, lang()))))
 
 
 def _delete(scenario_id: str) -> None:
@@ -160,7 +161,7 @@ def _restore(scenario_id: str) -> None:
         _failed(exc)
         return
     st.session_state.pop("_undo_delete", None)
-    _flash("success", t("compare.restored", name=plain(saved.name)))
+    _flash("success", t("compare.restored", name=plain(reader_name(saved.name, lang()))))
 
 
 def _new_from_demo() -> None:
@@ -177,14 +178,16 @@ def _current_section() -> None:
     origin = state.origin()
     doc = state.doc()
     if origin.get("kind") == "store":
-        st.caption(t("compare.current.from_store", name=plain(origin.get("name", "")),
+        st.caption(t("compare.current.from_store",
+                     name=plain(reader_name(origin.get("name", ""), lang())),
                      revision=origin.get("revision", "")))
     elif origin.get("kind") == "demo":
         st.caption(t("compare.current.demo"))
     else:
         st.caption(t("compare.current.unsaved"))
     if "save_name" not in st.session_state:
-        st.session_state["save_name"] = origin.get("name") or get_path(doc, "name", "")
+        st.session_state["save_name"] = reader_name(  # the demo's name in Chinese
+            origin.get("name") or get_path(doc, "name", ""), lang())
     a, b, c, d = st.columns([3, 1.3, 1.3, 1.7], vertical_alignment="bottom")
     a.text_input(t("compare.current.name"), key="save_name", max_chars=200)
     b.button(t("compare.current.save_new"), on_click=_save, args=(True,), key="save_new",
@@ -257,7 +260,8 @@ def _labels(items) -> dict[str, str]:
                       time=item.updated.strftime("%Y-%m-%d %H:%M:%S"))
         labels[item.id] = label
     repeated = list(labels.values())
-    return {key: label if repeated.count(label) == 1 else f"{label} · {t('compare.table.revision')} {item.revision}"
+    revision = t("compare.table.revision")
+    return {key: label if repeated.count(label) == 1 else f"{label} · {revision} {item.revision}"
             for (key, label), item in zip(labels.items(), items, strict=True)}
 
 
@@ -508,7 +512,7 @@ def _open_file(store, uploaded) -> None:
     else:
         state.replace_doc(scenario.model_dump(mode="json"), origin={"kind": "file",
                                                                     "name": uploaded.name})
-        _flash("success", t("compare.opened", name=plain(scenario.name)))
+        _flash("success", t("compare.opened", name=plain(reader_name(scenario.name, lang()))))
     st.session_state.pop("save_name", None)
     st.rerun()
 
