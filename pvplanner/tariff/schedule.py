@@ -200,9 +200,40 @@ class StepPrices:
 def step_prices(
     tariff: Tariff, index: pd.DatetimeIndex, step_hours: float | None = None
 ) -> StepPrices:
-    """Periods and prices of every step (the arrays behind :func:`price_series`)."""
+    """Periods and prices of every step (the arrays behind :func:`price_series`).
+
+    The last few (tariff, axis) pairs' results are kept (a plan prices, windows and bills
+    the same tariff on the same axis several times); their arrays are read-only.
+    """
     compiled = compile_tariff(tariff)
     ctx = step_context(index, tariff.country, step_hours)
+    # Both come from caches that map one tariff (its JSON) and one axis to one object, and
+    # each kept entry holds them, so their identities name the pair.
+    key = (id(compiled), id(ctx))
+    with _STEPS_LOCK:
+        kept = _STEPS.get(key)
+        if kept is not None and kept.compiled is compiled and kept.context is ctx:
+            _STEPS.move_to_end(key)
+            return kept
+    steps = _priced_steps(tariff, compiled, ctx, len(index))
+    for array in (steps.fractions, steps.label, steps.import_price, steps.export_price):
+        array.flags.writeable = False  # shared through the cache
+    with _STEPS_LOCK:
+        _STEPS[key] = steps
+        while len(_STEPS) > _STEPS_KEPT:
+            _STEPS.popitem(last=False)
+    return steps
+
+
+#: Step prices kept: (id of the compiled tariff, id of the step context) -> StepPrices.
+_STEPS: OrderedDict[tuple[int, int], StepPrices] = OrderedDict()
+_STEPS_KEPT = 8
+_STEPS_LOCK = threading.Lock()
+
+
+def _priced_steps(tariff: Tariff, compiled: CompiledTariff, ctx: StepContext, n: int
+                  ) -> StepPrices:
+    """:func:`step_prices` computed."""
     codes = _slot_codes(compiled, ctx)
     k = codes.shape[1]
     counts = np.stack([(codes == c).sum(axis=1) for c in range(len(PERIODS))], axis=1)
@@ -210,7 +241,7 @@ def step_prices(
     # argmax takes the first maximum: ties go to the dearer period (PERIODS is ordered).
     label = counts.argmax(axis=1)
     import_price = fractions @ np.nan_to_num(compiled.prices, nan=0.0)
-    export_price = _export_prices(tariff, ctx, import_price, len(index))
+    export_price = _export_prices(tariff, ctx, import_price, n)
     return StepPrices(ctx, fractions, label, import_price, export_price, compiled)
 
 
