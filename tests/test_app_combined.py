@@ -100,3 +100,21 @@ def test_the_block_shows_the_three_bills_and_each_part(planned, lang, labels):
     assert number(row[payback]) == pytest.approx(
         (hand["capex_measures"] + hand["capex_system"]) / (hand["measures"] + hand["system"]),
         abs=0.05)
+
+
+def test_the_results_page_of_the_app_shows_the_combined_plan(tmp_path, monkeypatch):
+    """In the app itself: a scenario with saving measures shows the combined plan on the
+    Results page (and the demo without measures does not)."""
+    from tests.test_app_support import assert_clean, goto, start_app
+
+    at = start_app(tmp_path, monkeypatch)
+    goto(at, "results")
+    assert_clean(at)
+    assert "Bill after the measures" not in {m.label for m in at.metric}
+    at.session_state["doc"]["measures"] = [{"id": "hvac_control", "end_use_share": 0.2}]
+    at.run()
+    assert_clean(at)
+    shown = {m.label: number(m.value) for m in at.metric}
+    assert "Bill after the measures" in shown
+    assert shown["Bill today"] > shown["Bill after the measures"] > shown[
+        "Bill after measures and PV"] > 0

@@ -11,6 +11,7 @@ import streamlit as st
 import pvplanner.app.charts as charts
 import pvplanner.app.state as state
 import pvplanner.display.charts as specs
+from pvplanner.app.combined_plan import combined_plan_block
 from pvplanner.app.widgets import fmt, label_map, lang, next_page, plain, t
 from pvplanner.display.names import name as reader_name
 
@@ -331,6 +332,7 @@ def render() -> None:
             t(f"results.limits.{key.partition(':')[0]}",
               name=plain(reader_name(key.partition(":")[2], lang())))
             for key in result.solver.binding_limits)))
+    combined_plan_block(result, lang())  # measures + PV (+ battery), when measures were applied
 
     left, right = st.columns(2, gap="large")
     with left:
