@@ -2,8 +2,8 @@
 
 Steps: weather -> PV output per kWp of each roof plane (pv) -> load (load) -> prices and
 demand windows (tariff) -> present-worth factors (finance) -> optimal sizes (solver via
-sizing) -> year-1 dispatch, bills, cash flow and carbon of the chosen design -> Result.
-Weather, PV profiles and loads are memoized per process so the app re-plans in well under a
+sizing) -> year-1 dispatch of the chosen design -> its bills, cash flow and carbon in a
+Result (:mod:`pvplanner.assemble`). Weather, PV profiles and loads are memoized per process so the app re-plans in well under a
 second after an input changes.
 """
 
@@ -30,14 +30,9 @@ from pvplanner.plan_measures import measures_on_load
 from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
 from pvplanner.pv.site_weather import load_weather
 from pvplanner.pv.subhourly import quarter_hour_profiles
-from pvplanner.result import (
-    Result,
-)
+from pvplanner.result import Result
 from pvplanner.scenario.model import Scenario, parse_scenario
-from pvplanner.sizing import (
-    SizingInputs,
-    build_problem,
-)
+from pvplanner.sizing import SizingInputs, build_problem
 from pvplanner.tariff import (
     ExportPolicy,
     ResolvedTariff,
@@ -148,8 +143,9 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
     scenario : Scenario or dict
         Validated model, or a dict validated here.
     with_npv_curve : bool, default True
-        Compute the NPV-versus-capacity curve (one optimisation per point); batch runs that
-        only need the optimum switch it off.
+        Compute the NPV-versus-capacity curve (one optimisation per point); batch runs and
+        the CLI's ``plan``, which only need the optimum, switch it off (``Result.npv_curve``
+        stays empty and ``Result.not_computed`` names it).
     aggregate_days : int, optional
         Size and dispatch a scenario that allows a battery on this many typical days
         (24..365; :mod:`pvplanner.aggregate`) instead of the exact year: portfolios
