@@ -635,8 +635,9 @@ def carbon_ledger(
         factor = _scheme_factor(scheme, inputs)
         price = _asset_price(scheme, inputs.credit_price_per_tco2, "carbon.credit_price_per_tco2")
         mwh = np.where(window, gen, 0.0)
-        claims[f"credits under {sid}"] = mwh
-        claim_names_zh[f"credits under {sid}"] = f"{_asset_name(scheme)['zh']}的碳减排量"
+        claim = f"credits under {_asset_name(scheme)['en']}"  # the scheme's name, not its id
+        claims[claim] = mwh
+        claim_names_zh[claim] = f"{_asset_name(scheme)['zh']}的碳减排量"
         tco2 = mwh * factor.factor_tco2_per_mwh
         credited_total += mwh
         credits += tco2
