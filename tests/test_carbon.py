@@ -82,7 +82,8 @@ def test_shanghai_carbon_inclusion_capacity_limit_and_credits():
     # <= 1 MW is eligible: 970.5 MWh x 0.42 = 407.61 t; x 50 CNY/t = 20,380.5 CNY per year.
     assert led["credits_tco2"].tolist() == pytest.approx([407.61] * 3)
     assert led["credit_revenue"].tolist() == pytest.approx([20_380.5] * 3)
-    assert "cn-shanghai-carbon-inclusion-pv 0.42" in led["credit_status"].iloc[0]
+    assert "factor 0.42 tCO2/MWh (Shanghai, 2024)" in led["credit_status"].iloc[0]
+    assert "cn-shanghai" not in led["credit_status"].iloc[0]  # names, never ids
     big = carbon_ledger(ci, generation_kwh=970_500, self_consumed_kwh=800_000,
                         exported_kwh=170_500, years=3, capacity_kw=1000.5)
     assert big["credits_tco2"].sum() == 0

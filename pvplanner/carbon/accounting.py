@@ -321,13 +321,13 @@ def credit_eligibility(scheme: Mapping[str, str], capacity_kw: float, *,
     """
     sid, asset = scheme["id"], _asset_name(scheme)
     if scheme.get("asset_type") != "credit":
-        return False, Message.of("notes.carbon.credit.not_credit", "ineligible: {id} is a "
+        return False, Message.of("notes.carbon.credit.not_credit", "ineligible: {asset} is a "
                                  "{kind}, not a credit scheme", id=sid, asset=asset,
                                  kind=str(scheme.get("asset_type")))
     if scheme.get("available_for_distributed_pv") == "no":
         why = bilingual(scheme.get("note") or "not open to distributed PV",
                         scheme.get("note_zh") or "不接受分布式光伏项目")
-        return False, Message.of("notes.carbon.credit.closed", "ineligible: {id}: {why}",
+        return False, Message.of("notes.carbon.credit.closed", "ineligible: {asset}: {why}",
                                  id=sid, asset=asset, why=why)
     limit = scheme.get("max_capacity_kw", "")
     if limit:
@@ -338,7 +338,7 @@ def credit_eligibility(scheme: Mapping[str, str], capacity_kw: float, *,
             op = bilingual("<=", "不超过") if inclusive else bilingual("<", "小于")
             return False, Message.of(
                 "notes.carbon.credit.too_large", "ineligible: capacity {capacity:g} kW exceeds "
-                "the {id} limit ({op} {limit:g} kW)", capacity=float(capacity_kw), id=sid,
+                "the {asset} limit ({op} {limit:g} kW)", capacity=float(capacity_kw), id=sid,
                 asset=asset, op=op, limit=lim)
     unchecked = []
     for key, site in (("province", site_province), ("city", site_city)):
@@ -349,7 +349,7 @@ def credit_eligibility(scheme: Mapping[str, str], capacity_kw: float, *,
             unchecked.append(key)
         elif _place(key, site)["en"].lower() != _place(key, wanted)["en"].lower():
             return False, Message.of(
-                "notes.carbon.credit.elsewhere", "ineligible: {id} is for {key} {wanted}, site "
+                "notes.carbon.credit.elsewhere", "ineligible: {asset} is for {key} {wanted}, site "
                 "is in {site}", id=sid, asset=asset, key=bilingual(key, _PLACE_ZH[key]),
                 wanted=_place(key, wanted), site=_place(key, site))
     if unchecked:
@@ -626,7 +626,7 @@ def carbon_ledger(
                                         site_city=inputs.site_city)
         if not ok:
             for year_notes in notes:
-                year_notes.append(f"{sid}: {reason}")
+                year_notes.append(f"{_asset_name(scheme)['en']}: {reason}")
             continue
         period = inputs.crediting_period_years or (
             int(float(scheme["crediting_period_years"])) if scheme["crediting_period_years"]
@@ -644,9 +644,11 @@ def carbon_ledger(
         revenue += tco2 * price * esc
         credit_prices = np.where(window, price * esc, credit_prices)
         schemes.append(sid)
-        used = f"{reason}, factor {factor.id} {factor.factor_tco2_per_mwh:g} tCO2/MWh"
+        year = f", {factor.data_year}" if factor.data_year else ""
+        used = f"{reason}, factor {factor.factor_tco2_per_mwh:g} tCO2/MWh ({factor.region}{year})"
         for year_notes, inside in zip(notes, window, strict=True):
-            year_notes.append(f"{sid}: {used if inside else 'outside crediting period'}")
+            year_notes.append(f"{_asset_name(scheme)['en']}: "
+                              f"{used if inside else 'outside crediting period'}")
     double_counting_check(gen, claims, names_zh=claim_names_zh)
 
     return pd.DataFrame(
