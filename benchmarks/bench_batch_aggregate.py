@@ -14,7 +14,7 @@
 
 Weather is synthetic (offline). Usage::
 
-    python benchmarks/bench_batch_aggregate.py                    # 24 sites, N = 24, 48, 96
+    python benchmarks/bench_batch_aggregate.py                    # 24 sites, N = 48 ... 96
     python benchmarks/bench_batch_aggregate.py --sites 20 --days 48 --batch-sites 0
     python benchmarks/bench_batch_aggregate.py --batch-sites 2000   # the full target
 
@@ -179,11 +179,11 @@ def batch_run(count: int, days: int, workers: int, seed: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sites", type=int, default=24, help="sites of the accuracy set")
-    parser.add_argument("--days", type=int, nargs="+", default=[24, 48, 96],
+    parser.add_argument("--days", type=int, nargs="+", default=[48, 72, 84, 96],
                         help="typical-day counts to compare")
     parser.add_argument("--batch-sites", type=int, default=200,
                         help="sites of the batch run (0 skips it)")
-    parser.add_argument("--batch-days", type=int, default=48)
+    parser.add_argument("--batch-days", type=int, default=84)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--quiet", action="store_true", help="no per-site lines")

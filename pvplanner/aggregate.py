@@ -1,60 +1,62 @@
 """Typical days: a year's sizing problem on a few dozen representative days (portfolios).
 
 A battery makes the sizing LP a full year of coupled steps; for a portfolio of thousands of
-sites :func:`typical_days` picks representative days and :meth:`TypicalDays.reduce` hands
-the solver a *chain* of ``N`` of them (``N x 24`` steps instead of 8,760); then
+sites :func:`typical_days` picks ``N`` representative days, each standing for a group of
+real days (its *weight*), and :meth:`TypicalDays.reduce` hands the solver those days
+(``N x 24`` steps instead of 8,760), each a state-of-charge cycle of its own; then
 :meth:`TypicalDays.expand` copies each typical day's dispatch onto every real day it stands
 for, so the bills, cash flows and carbon of the Result are computed on a full year of real
 dates as usual. The exact year stays the default of :func:`pvplanner.plan`;
 ``pvplanner batch --aggregate N`` asks for this (``N`` from 24 to 365; 365 is the exact
 year again). A site without a battery is always planned exactly (it is fast already).
 
-Measured (``benchmarks/bench_batch_aggregate.py``, 20 varied sites with batteries): with 96
-days the NPV is within 0.41 % of the exact plan's on average and 1.71 % at worst (2 sites
-above 1 %), battery energy within 6.9 % and power within 12 %, PV sizes equal, for 4.4x
-less CPU per site; 72 days: 0.85 % / 3.2 %, 5.3x; 48 days is too few (6.6 % / 17.6 %).
+Measured (``benchmarks/bench_batch_aggregate.py``, 24 varied sites, 20 with batteries,
+2026-12-06): with 84 days the NPV is within 0.39 % of the exact plan's on average and
+1.18 % at worst, with 96 days 0.36 % and 1.34 % (3 sites above 1 %: one- and two-shift and
+office loads, below), PV sizes equal, battery energy within 7.4 % and power within 14 %,
+for 6.2x (84 days) and 5.7x (96 days) less CPU per site than the exact plan. The chain of
+equal-weight copies used before (a battery's charge carried between typical days) gave
+0.41 % / 1.71 % at 96 days for 4.4x.
 
 How the days are chosen
 -----------------------
-Each month gets ``n_m`` days of the chain (``N`` shared out by month length) and is
-clustered on its own: days are compared on their hourly load, load net of the roof's
-largest PV, and import price (squared Euclidean distance; load terms over the year's peak
-load, prices over the highest price). k-medoids (PAM's BUILD step, then assignment and
-medoid update until nothing changes) forms about ``GROUP_SHARE x n_m`` groups, each
-represented by its *medoid*, a real day, so prices, periods and demand windows are that
-day's own.
+Each month gets ``n_m`` typical days (``N`` shared out by month length) and is clustered
+on its own: days are compared on their hourly load, load net of the roof's largest PV, and
+import price (squared Euclidean distance; load terms over the year's peak load, prices over
+the highest price). k-medoids (PAM's BUILD step, then assignment and medoid update until
+nothing changes) forms the groups, each represented by its *medoid*, a real day, so prices,
+periods and demand windows are that day's own.
 
-* **Demand charges** (tsam's "extreme periods"): the day holding the month's highest load
-  step is a group of its own, and so is the day with the highest load net of the largest
-  PV (a dull day at full load, where a battery has the most to shave) when the month has
-  four chain days or more; both are kept as they are. The baseline's monthly maximum
-  demand is therefore exact. What is not: the month's peak *with* a battery charging at
-  night can fall on a day no typical day stands for, so demand savings tend to come out
-  high (measured in ``benchmarks/bench_batch_aggregate.py``). Coincident-peak windows that
-  miss every typical day drop out of the reduced problem.
+* **Demand charges** (tsam's "extreme periods"; only when a demand or capacity rate is
+  charged): the day holding the month's highest load step is a group of its own, and so
+  is the day with the highest load net of the largest PV (a dull day at full load, where a
+  battery has the most to shave) when the month has four typical days or more; both are
+  kept as they are. The baseline's monthly maximum demand is therefore exact. What is
+  not: the month's peak *with* a battery can fall on a day no typical day stands for.
+  Coincident-peak windows that miss every typical day drop out of the reduced problem.
 * **Energy**: a group's day is scaled, its load and each plane's PV per kWp separately, to
   the group's mean daily energy (capped at the year's highest value), so the expanded
   year's load and PV energy equal the real ones unless a cap binds.
-* **Weights and the state of charge (linked, not cyclic per day)**: the solver has one
-  cyclic state of charge over its steps and no per-step weights (:mod:`solver.problem`;
-  not this module's to change). Weights therefore enter as prices (import, export and
-  net-metering prices and emission factors times the days a chain day stands for; demand
-  rates not, a month's charge being on one maximum), and the typical days are *linked* in
-  a chain, the battery's charge carried from one to the next. With unequal weights that
-  chain pays the battery for carrying a kWh bought on a light day (weight 1, a peak day)
-  into a heavy one (weight 20): it buys at 1x and sells at 20x. So every chain day of a
-  month has the *same* weight ``d_m / n_m``: a group is given as many *copies* in the
-  chain as its size calls for (largest remainders, at least one), consecutive, and each
-  real day follows one of its group's copies. The solver's weights of a group are then
-  rounded to whole copies (its sizing is that much off); the Result, expanded day by day,
-  counts every real day once.
+* **Weights and the state of charge (cyclic per day)**: a typical day's prices and
+  emission factors are multiplied by its weight (demand rates not: a month's charge is on
+  one maximum), and the battery's state of charge returns to its starting value at the
+  end of every typical day (``SizingProblem.soc_cycle_steps``), so no energy moves between
+  typical days of different weights. (Linking the days in a chain instead, with unequal
+  weights, pays the battery for carrying a kWh bought on a light day into a heavy one: NPV
+  up to 27 % too high, which is why the previous version used equal-weight copies.)
+  Measured on the exact year (``soc_cycle_steps = 24`` on 365 days), a daily cycle costs
+  1.2-1.5 % of the NPV of one- and two-shift and office loads whose battery carries
+  weekend PV into Monday, and nothing measurable elsewhere: that is the error left on
+  those sites. Two ways to keep the carry were measured and dropped: Kotzur et al.'s
+  inter-period state of charge (2018, Appl. Energy 213; a level per real day, the typical
+  day's profile on top) made every member of a group share one day-to-day change (NPV
+  2.6 % low on an office load, the LP 2x slower), and energy passed between typical days
+  that follow each other in the year, averaged over a group's members, was 4 % high.
 
 Why not ``tsam``
 ----------------
 tsam 4.1.1 (the newest) pins ``highspy<=1.15.1`` and ``pandas<=3.0.5``, against our
-``highspy>=1.16`` and pandas 3.1; and its typical periods come with unequal weights, which
-without per-period weights and per-period cyclic storage in :mod:`solver` price a
-battery's carry between typical days wrongly (above). The clustering here is ~200 lines.
+``highspy>=1.16`` and pandas 3.1. The clustering here is ~150 lines.
 """
 
 from __future__ import annotations
@@ -69,13 +71,13 @@ from pvplanner.sizing import SizingInputs
 from solver.problem import DemandCharge, SizingProblem
 from solver.result import Dispatch
 
-__all__ = ["DAYS_PER_YEAR", "GROUP_SHARE", "MIN_DAYS", "TypicalDays",
+__all__ = ["DAYS_PER_YEAR", "MIN_DAYS", "TypicalDays",
            "days_per_month", "typical_days", "typical_days_of"]
 
 #: Days of the typical year (non-leap).
 DAYS_PER_YEAR = 365
 
-#: Fewest chain days: two a month (a month's peak-load day and one group).
+#: Fewest typical days: two a month (a month's peak-load day and one group).
 MIN_DAYS = 24
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -83,34 +85,29 @@ _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 #: Most rounds of assignment and medoid update per month (they settle in a few).
 _MAX_ROUNDS = 25
 
-#: Groups per chain day of a month: the rest of the chain's days are further copies of
-#: the larger groups' days (benchmarks/bench_batch_aggregate.py tried 0.4 to 1).
-GROUP_SHARE = 0.75
-
 
 @dataclass(frozen=True)
 class TypicalDays:
-    """The chain of typical days the solver sees, and how the year maps onto it.
+    """The typical days the solver sees, and how the year maps onto them.
 
     Attributes
     ----------
     steps_per_day : int
         24 (hourly) or 96 (15-minute).
     days : numpy.ndarray, shape (K,)
-        Day of the year (0-based) of each chain day (a group's day, repeated for its
-        copies), in the solver's order.
+        Day of the year (0-based) of each typical day (a group's medoid), in the solver's
+        order (by month, then date).
     weights : numpy.ndarray, shape (K,)
-        Days each chain day stands for in the solver [days]: ``d_m / n_m``, the same for
-        every chain day of a month; they sum to 365.
+        Real days each typical day stands for (its group's size) [days]; they sum to 365.
     members : numpy.ndarray, shape (365,)
-        Position in ``days`` of the chain day each day of the year follows.
+        Position in ``days`` of the typical day each day of the year follows.
     kept_days : numpy.ndarray
         Days of the year kept as they are for their extreme load (each month's peak-load
-        day, and its dullest full-load day).
+        day, and its dullest full-load day; none without demand charges).
     load_kw : numpy.ndarray, shape (K * steps_per_day,)
-        Load of the chain days, scaled to their group's mean energy [kW].
+        Load of the typical days, scaled to their group's mean energy [kW].
     production_kw_per_kwp : numpy.ndarray, shape (K * steps_per_day, P)
-        PV output per kWp of each plane on the chain days, scaled likewise [kW/kWp].
+        PV output per kWp of each plane on the typical days, scaled likewise [kW/kWp].
     """
 
     steps_per_day: int
@@ -136,7 +133,9 @@ class TypicalDays:
         """The problem on the typical days (same sizes, costs and constraints).
 
         Prices and emission factors are multiplied by each day's weight; demand windows
-        keep the typical days' steps (windows that keep none are dropped).
+        keep the typical days' steps (windows that keep none are dropped); the battery's
+        state of charge is cyclic over each typical day, or over the year when every day
+        is its own (365 days: the exact problem).
         """
         steps, w = self.steps, self.step_weights
         charges = [DemandCharge(dc.window[steps], dc.rate_per_kw, dc.name)
@@ -148,6 +147,7 @@ class TypicalDays:
             extra["net_metering_credit_per_kwh"] = problem.net_metering_credit_per_kwh[steps] * w
         return replace(
             problem,
+            soc_cycle_steps=None if len(self.days) == DAYS_PER_YEAR else self.steps_per_day,
             production_kw_per_kwp=self.production_kw_per_kwp,
             load_kw=self.load_kw,
             import_price_per_kwh=problem.import_price_per_kwh[steps] * w,
@@ -219,12 +219,14 @@ def typical_days_of(inputs: SizingInputs, n_days: int) -> TypicalDays:
     return typical_days(inputs.load_kw.to_numpy(dtype=float),
                         inputs.production_kw_per_kwp.to_numpy(dtype=float),
                         inputs.import_price_per_kwh, n_days,
-                        capacity_kwp=np.asarray(inputs.plane_max_kwp, dtype=float))
+                        capacity_kwp=np.asarray(inputs.plane_max_kwp, dtype=float),
+                        peak_days=any(rate > 0 for _, rate, _ in inputs.demand_windows))
 
 
 def typical_days(load_kw: np.ndarray, production_kw_per_kwp: np.ndarray,
                  import_price_per_kwh: np.ndarray, n_days: int, *,
-                 capacity_kwp: np.ndarray | None = None) -> TypicalDays:
+                 capacity_kwp: np.ndarray | None = None, peak_days: bool = True
+                 ) -> TypicalDays:
     """Choose ``n_days`` typical days of a 365-day year and scale their arrays.
 
     Parameters
@@ -236,10 +238,14 @@ def typical_days(load_kw: np.ndarray, production_kw_per_kwp: np.ndarray,
     import_price_per_kwh : numpy.ndarray, shape (T,)
         Import price [currency/kWh] (its shape over the day and year).
     n_days : int
-        Chain days in all, 24..365 (365 gives the exact year back).
+        Typical days in all, 24..365 (365 gives the exact year back).
     capacity_kwp : numpy.ndarray, shape (P,), optional
         The largest PV of each plane [kWp]: days are compared on the load net of that PV
         as well (default 1 kWp each).
+    peak_days : bool, optional
+        Keep each month's peak-load day (and its dullest full-load day) as a group of its
+        own, for demand charges (default True; :func:`typical_days_of` passes whether a
+        demand rate is charged).
 
     Returns
     -------
@@ -269,51 +275,36 @@ def typical_days(load_kw: np.ndarray, production_kw_per_kwp: np.ndarray,
     kwp = np.ones(prod.shape[1]) if capacity_kwp is None else np.asarray(capacity_kwp, float)
     net_d = load_d - prod_d @ kwp
     features = _day_features(load_d, prod_d @ kwp, price.reshape(DAYS_PER_YEAR, s))
-    reps: list[int] = []  # each group's representative day
+    reps: list[int] = []  # each group's representative day, by date within each month
     group = np.empty(DAYS_PER_YEAR, dtype=int)  # each day's group
-    copies: list[int] = []  # of each group in the chain
-    unit: list[float] = []  # days a copy stands for in the solver, per group
     kept: list[int] = []
     for month, n in enumerate(days_per_month(n_days)):
         in_month = np.flatnonzero(month_of == month)
         block = features[in_month]
         distance = ((block[:, None, :] - block[None, :, :]) ** 2).sum(axis=2)
-        singles = _extreme_days(load_d[in_month], net_d[in_month], int(n))
+        singles = (_extreme_days(load_d[in_month], net_d[in_month], int(n)) if peak_days
+                   else [])
         # The extreme days are groups of their own; the other days form the other groups.
         rest = np.delete(np.arange(len(in_month)), singles)
-        medoids, assign = _medoids(distance[np.ix_(rest, rest)],
-                                   _groups_for(int(n), len(in_month)) - len(singles))
+        medoids, assign = _medoids(distance[np.ix_(rest, rest)], int(n) - len(singles))
         medoids = [*singles, *rest[medoids].tolist()]
         labels = np.empty(len(in_month), dtype=int)
         labels[singles] = np.arange(len(singles))
         labels[rest] = assign + len(singles)
         order = sorted(range(len(medoids)), key=lambda j: medoids[j])  # by date
-        sizes = np.bincount(labels, minlength=len(medoids))
         rank = np.empty(len(order), dtype=int)
         rank[order] = np.arange(len(order))
         group[in_month] = len(reps) + rank[labels]
         reps += [int(in_month[medoids[j]]) for j in order]
-        chain = np.ones(len(medoids), dtype=int)  # an extreme day: one copy
-        chain[len(singles):] = _copies(sizes[len(singles):], int(n) - len(singles))
-        copies += chain[order].tolist()
-        unit += [len(in_month) / int(n)] * len(order)
         kept += [int(in_month[d]) for d in singles]
-    reps_a, kept_a = np.array(reps), np.array(kept)
+    reps_a = np.array(reps)
     group_load = _scaled(load_d[:, :, None], reps_a, group)[:, :, 0]
     group_prod = _scaled(prod_d, reps_a, group)
-    copies_a = np.array(copies)
-    chain = np.repeat(np.arange(len(reps)), copies_a)  # the solver's days: groups' copies
-    first_copy = np.concatenate([[0], np.cumsum(copies_a)[:-1]])
-    # Each day follows one copy of its group's day, the copies taking turns by date.
-    turn = np.zeros(DAYS_PER_YEAR, dtype=int)
-    for g in range(len(reps)):
-        mine = np.flatnonzero(group == g)
-        turn[mine] = np.arange(len(mine)) % copies_a[g]
     return TypicalDays(
-        steps_per_day=s, days=reps_a[chain],
-        weights=np.repeat(np.array(unit), copies_a), members=first_copy[group] + turn,
-        kept_days=kept_a, load_kw=group_load[chain].reshape(-1),
-        production_kw_per_kwp=group_prod[chain].reshape(-1, prod.shape[1]))
+        steps_per_day=s, days=reps_a,
+        weights=np.bincount(group, minlength=len(reps)).astype(float), members=group,
+        kept_days=np.array(kept, dtype=int), load_kw=group_load.reshape(-1),
+        production_kw_per_kwp=group_prod.reshape(-1, prod.shape[1]))
 
 
 def _day_features(load: np.ndarray, pv: np.ndarray, price: np.ndarray) -> np.ndarray:
@@ -331,37 +322,15 @@ def _day_features(load: np.ndarray, pv: np.ndarray, price: np.ndarray) -> np.nda
     return np.hstack([hourly(load) / top, hourly(load - pv) / top, scaled(hourly(price))])
 
 
-def _extreme_days(load: np.ndarray, net: np.ndarray, chain_days: int) -> list[int]:
+def _extreme_days(load: np.ndarray, net: np.ndarray, typical: int) -> list[int]:
     """Days of a month kept as they are (positions in the month): the one with the month's
     highest load step and, if another, the one with the highest load net of the largest PV
     (a dull day at full load: where a battery has the most peak to shave). Only the first
-    when the month's chain has fewer than four days."""
+    when the month has fewer than four typical days."""
     out = [int(np.argmax(load.max(axis=1)))]
     dull = int(np.argmax(net.max(axis=1)))
-    if chain_days >= 4 and dull not in out:
+    if typical >= 4 and dull not in out:
         out.append(dull)
-    return out
-
-
-def _groups_for(chain_days: int, month_days: int) -> int:
-    """Groups of a month whose chain has ``chain_days`` days, the peak day's included:
-    about :data:`GROUP_SHARE` of them, at least two, so that the copies can follow the
-    groups' sizes (every day its own group when the chain has every day)."""
-    if chain_days >= month_days:
-        return month_days
-    return max(2, min(chain_days, int(round(GROUP_SHARE * chain_days))))
-
-
-def _copies(sizes: np.ndarray, chain_days: int) -> np.ndarray:
-    """Copies of each group in a month's chain: at least one, ``chain_days`` in all, the
-    rest in proportion to the groups' sizes (largest remainders)."""
-    share = sizes * chain_days / sizes.sum()
-    out = np.maximum(np.floor(share).astype(int), 1)
-    while out.sum() > chain_days:  # the minimum of one pushed it over: take from the largest
-        out[np.argmax(np.where(out > 1, out - share, -np.inf))] -= 1
-    spare = chain_days - int(out.sum())
-    if spare > 0:
-        out[np.argsort(-(share - out), kind="stable")[:spare]] += 1
     return out
 
 

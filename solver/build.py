@@ -439,9 +439,12 @@ def _battery_rows(s: _Spec, c: _Columns, rows: _Rows) -> None:
                np.concatenate([fam["l"][t_l], fam["d"][t_l]]),
                np.ones(2 * t_l.shape[0]), np.full(t_l.shape[0], -math.inf),
                load[t_l].astype(float), step=t_l)
-    # state of charge, cyclic: w_t - w_{t-1} - eta_c dt (cp + cg) + dt/eta_d d = 0
+    # state of charge, cyclic: w_t - w_{t-1} - eta_c dt (cp + cg) + dt/eta_d d = 0, the
+    # step before the first of the year (or of each cycle block) being the last one
+    cycle = s.p.soc_cycle_steps or n_t
+    before = np.roll(W.reshape(-1, cycle), 1, axis=1).reshape(-1)
     block("soc", [("w", 1.0), ("cp", -eta_c * dt), ("cg", -eta_c * dt), ("d", dt / eta_d)],
-          [(steps, np.roll(W, 1), -ones)], np.zeros(n_t), np.zeros(n_t))
+          [(steps, before, -ones)], np.zeros(n_t), np.zeros(n_t))
     # energy capacity: w_t - (1 - m) E <= 0
     block("soc_cap", [("w", 1.0)],
           [(steps, np.full(n_t, c.be), np.full(n_t, -(1.0 - bat.min_soc_fraction)))],

@@ -77,6 +77,7 @@ def same_dispatch_rows(sized_problem: SizingProblem, design: SizingProblem,
     if not all(_equal(getattr(p, k), getattr(q, k)) for k in arrays):
         return False
     if (p.step_hours != q.step_hours or p.export_limit_kw != q.export_limit_kw
+            or p.soc_cycle_steps != q.soc_cycle_steps
             or p.allow_simultaneous_import_export != q.allow_simultaneous_import_export
             or p.costs.pwf_energy != q.costs.pwf_energy
             or p.costs.production_levelization != q.costs.production_levelization):

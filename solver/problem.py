@@ -18,8 +18,9 @@ Physics, each step (``g_t = lambda * sum_p f_tp x_p`` is the available PV power,
 
     l + e + c_pv <= g_t                        (the rest is curtailed)
     l + d + grid_to_load = load_t              (grid import = load - l - d + c_g >= 0)
-    soc_t = soc_{t-1} + eta_c (c_pv + c_g) dt - d dt / eta_d,   soc_0 = soc_T (cyclic year)
-    min_soc_fraction * E <= soc_t <= E
+    soc_t = soc_{t-1} + eta_c (c_pv + c_g) dt - d dt / eta_d,   soc_0 = soc_T (cyclic)
+    min_soc_fraction * E <= soc_t <= E         (cyclic over the year, or over each block
+                                                of ``soc_cycle_steps`` steps)
     c_pv + c_g + d <= B                        (charge plus discharge within the power
                                                 rating; with prices >= 0 charging and
                                                 discharging at once never pays, so this
@@ -346,6 +347,12 @@ class SizingProblem:
         (``pvplanner.sizing`` passes the smallest effective/nominal ratio of its cost
         items); the diagnosis then quotes the budget, and the budget the cheapest allowed
         system needs, in the budget's own terms (divided by this scale).
+    soc_cycle_steps : int, optional
+        The battery's state of charge returns to its starting value every this many steps
+        (``soc_0 = soc_k``, ``soc_k = soc_2k``, ...), so each block is a cycle of its own:
+        typical days that stand for different numbers of real days
+        (:mod:`pvplanner.aggregate`) pass the steps of a day. Must divide ``T``. Default
+        None: one cycle over all ``T`` steps (a year).
     """
 
     production_kw_per_kwp: np.ndarray
@@ -375,6 +382,7 @@ class SizingProblem:
     net_metering_credit_per_kwh: np.ndarray | float | None = None
     allow_simultaneous_import_export: bool = False
     capital_budget_scale: float = 1.0
+    soc_cycle_steps: int | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -456,6 +464,14 @@ class SizingProblem:
             set_(self, name, _float(getattr(self, name), name, lo=0.0, allow_inf=True))
         set_(self, "capital_budget_scale",
              _float(self.capital_budget_scale, "capital_budget_scale", lo=0.0, lo_open=True))
+        if self.soc_cycle_steps is not None:
+            k = self.soc_cycle_steps
+            if (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
+                    or n_t % int(k)):
+                raise SolverInputError(
+                    f"soc_cycle_steps must be a whole number of steps dividing the {n_t} "
+                    f"steps, got {k!r}")
+            set_(self, "soc_cycle_steps", int(k))
         if self.min_total_kwp > self.max_total_kwp:
             raise SolverInputError(
                 f"min_total_kwp ({self.min_total_kwp:g}) exceeds max_total_kwp "

@@ -59,8 +59,9 @@ def _steps_per_day(problem: SizingProblem) -> int | None:
 
 
 def split_eligible(model: LinearModel) -> bool:
-    """Whether :func:`split_basis` applies: a battery, the NPV objective, whole days, and
-    no constraint over the whole year besides those on the sizes (which are fixed)."""
+    """Whether :func:`split_basis` applies: a battery, the NPV objective, whole days, one
+    state-of-charge cycle over the year, and no constraint over the whole year besides
+    those on the sizes (which are fixed)."""
     p = model.problem
     args = model.build_args
     return bool(
@@ -72,6 +73,7 @@ def split_eligible(model: LinearModel) -> bool:
         and p.min_self_consumption <= 0
         and p.min_renewable_share <= 0
         and not model.regime.exports_within_imports
+        and p.soc_cycle_steps is None
         and (steps_per_day := _steps_per_day(p)) is not None
         and p.n_steps // steps_per_day >= 2 * SPLIT_MIN_DAYS
     )

@@ -62,12 +62,15 @@ _BASIC, _LOWER = 1, 0  # HighsBasisStatus.kBasic, kLower
 
 def coarsen_problem(problem: SizingProblem, factor: int) -> SizingProblem | None:
     """The same problem on steps ``factor`` times longer (means over each block), or None
-    when the steps do not divide evenly."""
+    when the steps (or the state of charge's cycles) do not divide evenly."""
     p = problem
     n = p.n_steps
     if factor < 2 or n % factor:
         return None
     m = n // factor
+    cycle = p.soc_cycle_steps
+    if cycle is not None and cycle % factor:
+        return None
 
     def agg(a: np.ndarray) -> np.ndarray:
         return a.reshape(m, factor, *a.shape[1:]).mean(axis=1)
@@ -86,6 +89,7 @@ def coarsen_problem(problem: SizingProblem, factor: int) -> SizingProblem | None
         grid_tco2_per_kwh=agg_set(p.grid_tco2_per_kwh),
         net_metering_credit_per_kwh=(None if p.net_metering_limit_kw is None
                                      else agg_set(p.net_metering_credit_per_kwh)),
+        soc_cycle_steps=None if cycle is None else cycle // factor,
     )
 
 
