@@ -311,7 +311,8 @@ class _Session:
         await self.nav("Load")
         await self.idle()
         await page.get_by_text("Meter export file").click()
-        await page.get_by_text("No meter file yet").wait_for(timeout=STEP_TIMEOUT_S * 1000)
+        await page.get_by_text("Upload the meter export below").wait_for(
+            timeout=STEP_TIMEOUT_S * 1000)
         await self.idle()
         await self.upload(f"meter-{log.token}.csv", meter_csv(log.index))
         # Stay on the page while the upload is read: leaving it at once would drop the file

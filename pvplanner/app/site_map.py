@@ -25,6 +25,9 @@ ZOOM = 7
 #: Height of the map [px]; its width follows the page (at most :data:`MAX_WIDTH_PX`).
 HEIGHT_PX = 400
 MAX_WIDTH_PX = 1000
+#: Narrowest the map is drawn (its column on a 1,280 px window) [px]: names are printed only
+#: where they fit inside a view this wide.
+MIN_WIDTH_PX = 480
 #: OpenStreetMap's standard tiles (https://operations.osmfoundation.org/policies/tiles/:
 #: attribution required, no bulk downloads; the browser fetches the few tiles shown).
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -134,21 +137,26 @@ def view_cities(cities: pd.DataFrame, latitude: float, longitude: float, lang: s
     chinese = (frame["city_zh"].astype(str) != "") & (lang == "zh")
     frame["label"] = frame["city_zh"].where(chinese, frame["city"]).astype(str)
     frame["shown"] = place_labels(frame, CITY_FONT_PX, CITY_LABEL_DY_PX,
-                                  taken=site_boxes(site_label))
+                                  taken=site_boxes(site_label),
+                                  view=Box(-MIN_WIDTH_PX / 2, -height_px / 2, MIN_WIDTH_PX / 2,
+                                           height_px / 2))
     return frame.reset_index(drop=True)
 
 
 def place_labels(points: pd.DataFrame, font_px: float, dy_px: float, *,
-                 taken: list[Box] | None = None) -> pd.Series:
+                 taken: list[Box] | None = None, view: Box | None = None) -> pd.Series:
     """Names to print next to points (columns ``x_px``, ``y_px``, ``label``): nearest to the
-    view's centre first, each only where it touches no box in ``taken`` and no name printed
-    before it; the others empty (they are named in their tooltip)."""
+    view's centre first, each only where it lies inside ``view``, touches no box in ``taken``
+    and no name printed before it; the others empty (they are named in their tooltip)."""
     taken = list(taken or [])
     shown = pd.Series("", index=points.index, dtype=object)
     order = (points["x_px"] ** 2 + points["y_px"] ** 2).sort_values().index
     for key in order:
         row = points.loc[key]
         box = text_box(row["x_px"], row["y_px"], str(row["label"]), font_px, dy_px)
+        if view is not None and not (view.left <= box.left and box.right <= view.right
+                                     and view.top <= box.top and box.bottom <= view.bottom):
+            continue
         if not any(box.overlaps(other) for other in taken):
             taken.append(box)
             shown[key] = row["label"]
@@ -200,7 +208,11 @@ def location_map(cities: pd.DataFrame, latitude: float, longitude: float, lang: 
     layers.append(base.mark_circle(size=90, opacity=0.85, cursor="pointer", clip=True,
                                    stroke="white", strokeWidth=0.8).encode(
         color=alt.Color("annual_ghi_kwh_m2:Q", scale=alt.Scale(scheme="yelloworangered"),
-                        title=titles["ghi"]),
+                        title=titles["ghi"],
+                        # Inside the map: the view keeps its full width and height.
+                        legend=alt.Legend(orient="bottom-right", direction="horizontal",
+                                          gradientLength=110, fillColor="#ffffffcc",
+                                          padding=6, titleFontSize=10, labelFontSize=9)),
         tooltip=[alt.Tooltip("label:N", title=""),
                  alt.Tooltip("annual_ghi_kwh_m2:Q", title=titles["ghi"], format=",.0f")],
     ).add_params(pick))
