@@ -57,6 +57,14 @@ def test_a_card_that_would_be_cut_is_told_apart_from_one_that_fits():
                                border=True)
     assert overflow("Avg. price [CNY/kWh]", "0.680", 3) == []
     assert overflow("Net present value", "CNY 4.53M", 1, sidebar=True) == []
+    # Seen in Chromium on a 1,280 px window, four bordered cards a row (results, carbon):
+    # these were cut...
+    assert overflow("首年发电量", "284.5万 kWh", 4, border=True) == ["value"]
+    assert overflow("CO₂ avoided, lifetime", "25,592 tCO₂", 4, border=True) == ["value"]
+    # ...and these were not.
+    for label, value in (("PV capacity", "3,042 kWp"), ("Investment", "CNY 8.21M"),
+                         ("净现值", "¥453.0万"), ("CO₂ avoided, year 1", "1,415 tCO₂")):
+        assert overflow(label, value, 4, border=True) == [], (label, value)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
