@@ -3,10 +3,12 @@
 :class:`solver.highs.HighsSession` solves a large battery model faster by starting well;
 this module holds the pieces it starts from, none of which changes the LP solved:
 
+* *sizes to start from*: the same problem on one day in :data:`SAMPLE_EVERY_DAYS`
+  (:func:`sample_days`, :func:`sampled_model`), whose sizes :mod:`solver.split` fixes to
+  solve the year's stretches apart;
 * *a coarse start*: the same problem on steps ``COARSEN_FACTOR`` times longer
   (:func:`coarsen_problem`, :func:`coarse_model`), whose optimal basis :func:`map_basis`
-  copies to every sub-step of the fine model (or whose sizes :mod:`solver.split` fixes to
-  solve the year's stretches apart);
+  copies to every sub-step of the fine model (where the year cannot be split);
 * a basis with as many basic variables as rows (:func:`balance_basis`), which HiGHS needs
   to accept it;
 * which models are worth it (:func:`warm_eligible`);
@@ -29,11 +31,15 @@ from solver.problem import DemandCharge, SizingProblem
 __all__ = [
     "COARSEN_FACTOR",
     "LAZY_GROUPS",
+    "SAMPLE_EVERY_DAYS",
     "balance_basis",
     "coarse_model",
     "coarsen_problem",
     "lazy_rows",
     "map_basis",
+    "sample_days",
+    "sampled_model",
+    "sampled_problem",
     "warm_eligible",
 ]
 
@@ -47,6 +53,10 @@ COARSEN_MIN_STEPS = 1000
 #: 3 s from its 4-hour basis copied to every hour; a quarter-hourly year needs a start
 #: (70 s from scratch, 11-12 s from the hourly basis, 4.5-6 s from split stretches).
 WARM_MAX_STEP_HOURS = 1.0
+
+#: A battery model that :mod:`solver.split` can cut into stretches takes its first sizes
+#: from one day in this many (:func:`sampled_model`) instead of the coarse model.
+SAMPLE_EVERY_DAYS = 4
 
 #: Row groups of a battery model that start inactive (free) but for every
 #: ``LAZY_STRIDE_HOURS``-th hour, and are switched on where a solution violates them.
@@ -91,6 +101,84 @@ def coarsen_problem(problem: SizingProblem, factor: int) -> SizingProblem | None
                                      else agg_set(p.net_metering_credit_per_kwh)),
         soc_cycle_steps=None if cycle is None else cycle // factor,
     )
+
+
+def sample_days(problem: SizingProblem, every_days: int
+                ) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """One day of every ``every_days`` (the middle one) standing for its block of days:
+    ``(steps, weights, steps per day)``, the steps of the sampled days in order and the
+    days each stands for (per step); None when the steps do not make whole days, the year
+    is too short or it already has cycles of its own.
+
+    The day of each demand window's highest load is added as a day of its own (its
+    block's day then stands for one day less), so that a battery's peak shaving is sized
+    on it.
+    """
+    p = problem
+    per_day = 24.0 / p.step_hours
+    k = int(round(per_day))
+    if abs(per_day - k) > 1e-9 or p.n_steps % k or every_days < 2:
+        return None
+    n_days = p.n_steps // k
+    if n_days < 2 * every_days or p.soc_cycle_steps is not None:
+        return None
+    starts = np.arange(0, n_days, every_days)
+    weight = np.zeros(n_days)
+    middle = np.minimum(starts + every_days // 2, n_days - 1)
+    weight[middle] = np.minimum(starts + every_days, n_days) - starts
+    load_day = p.load_kw.reshape(n_days, k).max(axis=1)
+    for dc in p.demand_charges:
+        days = np.flatnonzero(dc.window.reshape(n_days, k).any(axis=1))
+        if days.shape[0] == 0:
+            continue
+        peak = int(days[np.argmax(load_day[days])])
+        if weight[peak] > 0:
+            continue
+        weight[middle[np.searchsorted(starts, peak, side="right") - 1]] -= 1
+        weight[peak] = 1
+    keep = np.flatnonzero(weight > 0)
+    steps = (keep[:, None] * k + np.arange(k)[None, :]).reshape(-1)
+    return steps, np.repeat(weight[keep], k), k
+
+
+def sampled_problem(problem: SizingProblem, every_days: int) -> SizingProblem | None:
+    """The problem on the days of :func:`sample_days`, each a battery cycle of its own
+    (``SizingProblem.soc_cycle_steps``), or None where they do not apply. Prices and
+    emission factors are multiplied by the days a sampled day stands for (demand rates
+    not: a window's charge is on one maximum)."""
+    got = sample_days(problem, every_days)
+    if got is None:
+        return None
+    steps, w, k = got
+    p = problem
+
+    def scaled(a: np.ndarray | float | None) -> np.ndarray | float | None:
+        return a[steps] * w if isinstance(a, np.ndarray) else a
+
+    return replace(
+        p, production_kw_per_kwp=p.production_kw_per_kwp[steps], load_kw=p.load_kw[steps],
+        import_price_per_kwh=p.import_price_per_kwh[steps] * w,
+        export_price_per_kwh=p.export_price_per_kwh[steps] * w,
+        demand_charges=[DemandCharge(dc.window[steps], dc.rate_per_kw, dc.name)
+                        for dc in p.demand_charges if dc.window[steps].any()],
+        grid_tco2_per_kwh=scaled(p.grid_tco2_per_kwh),
+        net_metering_credit_per_kwh=scaled(p.net_metering_credit_per_kwh),
+        soc_cycle_steps=k,
+    )
+
+
+def sampled_model(model: LinearModel, every_days: int) -> LinearModel | None:
+    """``model`` rebuilt on :func:`sampled_problem` (same build options, the regime's
+    export prices sampled and weighted likewise), or None where it does not apply."""
+    got = sample_days(model.problem, every_days)
+    q = sampled_problem(model.problem, every_days)
+    if got is None or q is None:
+        return None
+    steps, w, _ = got
+    reg = model.regime
+    sreg = Regime(reg.name, reg.export_price_per_kwh[steps] * w, reg.max_total_kwp,
+                  reg.exports_within_imports)
+    return build_model(q, sreg, **model.build_args)
 
 
 def coarse_model(model: LinearModel, factor: int) -> LinearModel | None:
