@@ -26,6 +26,8 @@ DYNAMIC = {
     "common.sections.": ["inputs", "outputs", "scenarios"],
     "common.periods.": ["sharp", "peak", "flat", "valley", "deep_valley"],
     "common.day_types.": ["workday", "weekend", "holiday"],
+    "site.roof.mountings.": ["flush", "tilted_rows", "east_west"],
+    "load.meter.label_names.": ["start", "end"],
     "common.status.": ["official", "secondary", "unverified", "user", "derived", "model"],
     "common.flows.": ["pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed",
                       "battery_to_load", "grid_to_load", "grid_to_battery", "load", "pv"],
