@@ -132,6 +132,11 @@ def test_no_city_name_touches_the_site_and_the_site_is_the_maps_centre(app):
     for k, box in enumerate(boxes):
         assert not any(box.overlaps(site) for site in site_boxes("Site"))
         assert not any(box.overlaps(other) for other in boxes[k + 1:])
+    # The map follows the site: moved to Beijing, Beijing is the centre.
+    app.selectbox(key="city_search").set_value("Beijing").run()
+    assert_clean(app)
+    spec = next(s for s in charts(app) if "projection" in s)
+    assert spec["projection"]["center"] == [116.47, 39.8]
 
 
 def _layers(spec: dict) -> list[dict]:
