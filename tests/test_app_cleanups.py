@@ -29,9 +29,10 @@ def app(tmp_path, monkeypatch):
     return start_app(tmp_path, monkeypatch)
 
 
-def _meter_csv(*, low_day: str | None = None, peak_at: str | None = None) -> bytes:
-    """A year (2025) of hourly kW readings: a daily sine, optionally one day at 40 % and one
-    reading at 1,500 kW."""
+def _meter_csv(*, low_day: str | None = None, peak_at: str | None = None,
+               gap: tuple[str, str] | None = None) -> bytes:
+    """A year (2025) of hourly kW readings: a daily sine, optionally one day at 40 %, one
+    reading at 1,500 kW and rows missing from ``gap[0]`` to before ``gap[1]``."""
     index = pd.date_range("2025-01-01", periods=8760, freq="h")
     kw = 500 + 200 * np.sin(np.arange(8760) / 24 * 2 * np.pi)
     if low_day:
@@ -39,6 +40,8 @@ def _meter_csv(*, low_day: str | None = None, peak_at: str | None = None) -> byt
     if peak_at:
         kw[index == pd.Timestamp(peak_at)] = 1500.0
     frame = pd.DataFrame({"时间": index.strftime("%Y-%m-%d %H:%M"), "有功功率(kW)": kw})
+    if gap:
+        frame = frame.loc[(index < pd.Timestamp(gap[0])) | (index >= pd.Timestamp(gap[1]))]
     return frame.to_csv(index=False).encode("utf-8")
 
 
@@ -231,6 +234,22 @@ def test_on_meter_calendar_moves_only_the_dates():
     assert real.annual_kwh == typical.annual_kwh and real.max_kw == typical.max_kw
     said = [r.text_en for r in recommendations(real) if r.id == "anomalous_days"]
     assert said and "2025-06-18" in said[0]
+
+
+def test_the_chinese_quality_report_of_a_meter_file_reads_chinese(tmp_path, monkeypatch):
+    from tests.test_language import latin_words
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    goto(app, "load")
+    app.radio(key="in:load.kind").set_value("meter_file").run()
+    _upload_meter(app, _meter_csv(gap=("2025-03-10", "2025-03-13")))
+    assert_clean(app)
+    gaps = [w.value for w in app.warning if "较长缺失" in w.value]
+    assert gaps and "2025-03-10 00:00 → 2025-03-13 00:00" in gaps[0] and "72 小时" in gaps[0]
+    table = app.dataframe[0].value
+    assert "时段起点" in set(table["数值"]) and "功率 [kW]" in set(table["数值"])
+    words = [w for text in [*gaps, *table["数值"].astype(str)] for w in latin_words(text)]
+    assert not words, words
 
 
 # --------------------------------------------------------------------------- 6. advanced

@@ -113,13 +113,15 @@ def _bills() -> None:
 # --------------------------------------------------------------------------- meter file
 @st.cache_data(show_spinner=False, max_entries=8)
 def _meter_read(data: bytes, filename: str, units: str, offset: float
-                ) -> tuple[dict[str, Any], pd.Series]:
-    """The reader's quality report of a meter file (parsed, never executed) and the load on
-    the file's own calendar [kW]."""
+                ) -> tuple[dict[str, Any], pd.Series, list]:
+    """The reader's quality report of a meter file (parsed, never executed), the load on
+    the file's own calendar [kW] and the report's fixes and warnings as messages (keyed ones
+    are shown in the reader's language)."""
     from pvplanner.load import read_meter_file
 
     meter = read_meter_file(data, filename=filename, units=units, utc_offset_hours=offset)
-    return meter.quality.to_dict(), meter.source_load_kw
+    quality = meter.quality
+    return quality.to_dict(), meter.source_load_kw, [*quality.dst_fixes, *quality.warnings]
 
 
 def _meter_quality(data: bytes, filename: str, units: str, offset: float) -> dict[str, Any]:
@@ -229,8 +231,8 @@ def _quality_report() -> None:
         state.report(state.Problem(t("load.meter.missing", path=shown), "load.meter_file"))
         return
     try:
-        quality = _meter_quality(file.read_bytes(), names.get(str(path), file.name),
-                                 get_path(doc, "load.meter_units", "auto"), _site_offset())
+        quality, _, said = _meter_read(file.read_bytes(), names.get(str(path), file.name),
+                                       get_path(doc, "load.meter_units", "auto"), _site_offset())
     except Exception as exc:  # noqa: BLE001 - shown next to the file
         problem = state.problem_from_exception(exc)
         problem.field = "load.meter_file"
@@ -263,11 +265,19 @@ def _quality_report() -> None:
     st.dataframe(pd.DataFrame(rows, columns=[t("common.item"), t("common.value")]),
                  hide_index=True, width="stretch")
     for gap in quality.get("long_gaps") or []:
-        st.warning(t("load.meter.gap", gap=", ".join(f"{k}: {v}" for k, v in gap.items())))
-    for fix in quality.get("dst_fixes") or []:
-        st.info(plain(fix))
-    for warning in quality.get("warnings") or []:
-        st.warning(plain(warning))
+        hours = float(gap.get("hours") or 0.0)
+        st.warning(t("load.meter.gap", start=_minute(gap.get("start")),
+                     end=_minute(gap.get("end")),
+                     hours=f.number(hours, 0 if hours.is_integer() else 2)))
+    from pvplanner.display.messages import render as render_message
+
+    fixes = len(quality.get("dst_fixes") or [])
+    for k, note in enumerate(said):  # the clock fixes, then the warnings
+        text = plain(render_message(note, lang()))
+        if k < fixes:
+            st.info(text)
+        else:
+            st.warning(text)
     if quality.get("dropped_rows"):
         with st.expander(t("load.meter.dropped", n=len(quality["dropped_rows"]))):
             st.dataframe(pd.DataFrame(quality["dropped_rows"]), hide_index=True)
@@ -374,7 +384,7 @@ def _on_file_calendar(analytics):
     data, name = found
     units = get_path(state.doc(), "load.meter_units", "auto")
     try:
-        _, source_kw = _meter_read(data, name, units, _site_offset())
+        _, source_kw, _ = _meter_read(data, name, units, _site_offset())
         return on_meter_calendar(analytics, source_kw)
     except USER_ERRORS:  # the file's errors are shown at the file; dates stay the plan's
         return analytics
