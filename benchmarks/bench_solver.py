@@ -7,8 +7,9 @@ figure), and the ratios of optimize() to HiGHS from scratch and to PuLP + CBC on
 LP, measured in the same run.
 
 The battery LP is solved by :class:`solver.highs.HighsSession`: lazy state-of-charge and
-power rows, and a start from the year's stretches solved with the sizes of a coarser
-solve (:mod:`solver.split`); the lines "from scratch" show HiGHS without them.
+power rows, and a start from the year's stretches solved with the sizes of the optimum on
+one day in four (:mod:`solver.split`, :func:`solver.warm.sampled_model`); the lines "from
+scratch" show HiGHS without them.
 
 The instance is synthetic but shaped like a Zhejiang textile factory: 3 roof planes (south,
 east, west, 1,600 kWp of roof in all), a two-shift weekday load of 0.4-1.2 MW, a peak /

@@ -4,8 +4,8 @@ With the system sizes fixed, the dispatch of a year falls apart into stretches o
 that share nothing but the state of charge at their joints, and a demand-charge window
 (a month) is shared only by the days inside it. :func:`split_basis` cuts the year at the
 days where the set of demand windows changes (month starts, for monthly charges), fixes the
-sizes to a guess (the optimum of the same problem on steps ``COARSEN_FACTOR`` = 4 times
-longer, from :class:`solver.highs.HighsSession`), solves each stretch as its own cyclic LP
+sizes to a guess (from :class:`solver.highs.HighsSession`: the optimum on one day in
+four, :func:`solver.warm.sampled_model`), solves each stretch as its own cyclic LP
 with the stretch solver it is given (:func:`solver.highs.stretch_basis`), on two threads
 (HiGHS releases the GIL), and joins their bases into one basis of the whole LP.
 
