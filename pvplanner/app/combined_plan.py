@@ -114,32 +114,32 @@ def combined_plan_block(result: Any, lang: str) -> bool:
     battery = result.battery.energy_kwh > 0
 
     def t(key: str, **values: Any) -> str:
-        return translate(f"combined.{key}", lang, cur=f.currency_unit(), **values)
+        return translate(key, lang, cur=f.currency_unit(), **values)
 
-    st.subheader(t("title_battery" if battery else "title"))
-    st.caption(t("intro", before=f.energy(c.load_baseline_kwh),
+    st.subheader(t("combined.title_battery" if battery else "combined.title"))
+    st.caption(t("combined.intro", before=f.energy(c.load_baseline_kwh),
                  after=f.energy(c.load_after_measures_kwh)))
     today, measures, everything = st.columns(3)
-    today.metric(t("bill_today"), f.money(c.bill_baseline_annual), border=True,
-                 help=t("per_year"))
-    measures.metric(t("bill_after_measures"), f.money(c.bill_after_measures_annual),
+    today.metric(t("combined.bill_today"), f.money(c.bill_baseline_annual), border=True,
+                 help=t("combined.per_year"))
+    measures.metric(t("combined.bill_after_measures"), f.money(c.bill_after_measures_annual),
                     delta=f"-{f.money(c.bill_savings_measures_annual)}", delta_color="inverse",
                     border=True)
-    everything.metric(t("bill_after_all_battery" if battery else "bill_after_all"),
+    everything.metric(t("combined.bill_after_all_battery" if battery else "combined.bill_after_all"),
                       f.money(c.bill_with_measures_and_system_annual),
                       delta=f"-{f.money(c.bill_savings_total_annual)}", delta_color="inverse",
                       border=True)
-    names = {"measures": t("parts.measures"),
-             "system": t("parts.system_battery" if battery else "parts.system"),
-             "total": t("parts.total")}
+    names = {"measures": t("combined.parts.measures"),
+             "system": t("combined.parts.system_battery" if battery else "combined.parts.system"),
+             "total": t("combined.parts.total")}
     table = pd.DataFrame([{
-        t("columns.part"): names[part.key],
-        t("columns.bill_after"): f.number(part.bill_after),  # units in the headers
-        t("columns.savings"): f.number(part.savings),
-        t("columns.capex"): f.number(part.capex),
-        t("columns.payback"): f.number(part.payback_years, 1),
-        t("columns.tco2"): f.number(part.tco2, 1),
+        t("combined.columns.part"): names[part.key],
+        t("combined.columns.bill_after"): f.number(part.bill_after),  # units in the headers
+        t("combined.columns.savings"): f.number(part.savings),
+        t("combined.columns.capex"): f.number(part.capex),
+        t("combined.columns.payback"): f.number(part.payback_years, 1),
+        t("combined.columns.tco2"): f.number(part.tco2, 1),
     } for part in parts])
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(t("caption"))
+    st.caption(t("combined.caption"))
     return True
