@@ -7,6 +7,7 @@ from __future__ import annotations
 import collections
 import json
 import logging
+import re
 
 import numpy as np
 import pandas as pd
@@ -71,18 +72,19 @@ def test_a_card_that_would_be_cut_is_told_apart_from_one_that_fits():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_no_kpi_card_on_the_input_pages_or_the_sidebar_is_cut(tmp_path, monkeypatch, caplog,
-                                                              lang):
+def test_no_kpi_card_on_the_pages_or_the_sidebar_is_cut(tmp_path, monkeypatch, caplog, lang):
     with caplog.at_level(logging.WARNING, logger="pvplanner.app"):
         app = start_app(tmp_path, monkeypatch, lang=lang)
-        goto(app, "load")
-        assert_clean(app)
+        for page in ("load", "results", "carbon"):
+            goto(app, page)
+            assert_clean(app)
     cut = [r.getMessage() for r in caplog.records if "does not fit" in r.getMessage()]
     assert not cut, cut
     # The price card names its unit in the label; its value is the bare number.
+    goto(app, "load")
     label = "Avg. price [CNY/kWh]" if lang == "en" else "平均电价 [元/kWh]"
     price = metric(app, label)
-    assert float(price) == pytest.approx(float(price), abs=0) and 0.3 < float(price) < 1.5
+    assert re.fullmatch(r"\d\.\d{3}", price) and 0.3 < float(price) < 1.5  # a bare number
     assert len(app.sidebar.metric) == 4
 
 
@@ -269,6 +271,13 @@ def test_jargon_sits_under_advanced_settings(app):
     app.radio(key="in:load.kind").set_value("meter_file").run()
     holders = _expander(app, "Advanced settings")
     assert any(e.get_by_key("in:load.meter_units") is not None for e in _keys(holders))
+    # Tariff: the solver's time limit.
+    goto(app, "tariff")
+    holders = _expander(app, "Advanced settings")
+    assert any(e.get_by_key("in:constraints.solver_time_limit_s") is not None
+               for e in _keys(holders))
+    assert not any(n.key == "in:constraints.solver_time_limit_s"
+                   for n in _outside(app, "Advanced settings"))
     # Portfolio: the weather grid cell.
     goto(app, "portfolio")
     holders = _expander(app, "Advanced settings")

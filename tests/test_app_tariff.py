@@ -115,6 +115,7 @@ def test_battery_option_adds_a_battery_and_its_state_of_charge(app):
     assert app.number_input(key="in:battery.max_energy_kwh").value is None  # a day of load
     goto(app, "results")
     assert_clean(app)
-    assert "kWh" in metric(app, "Battery")
+    assert metric(app, "Battery energy").endswith(" kWh") and number(metric(app, "Battery energy")) > 0
+    assert metric(app, "Battery power").endswith(" kW")
     soc = find_chart(app, "soc_kwh")
     assert soc is not None

@@ -12,6 +12,8 @@ from pvplanner.app.state import get_path, set_path
 from pvplanner.app.widgets import (
     choice,
     fmt,
+    kpi,
+    kpi_row,
     lang,
     multi,
     next_page,
@@ -158,28 +160,33 @@ def _inputs() -> None:
 def _outputs(result) -> None:
     f = fmt()
     c = result.carbon
-    row = st.columns(4)
-    row[0].metric(t("carbon.kpi.avoided_year1"), f.tco2(c.avoided_tco2_year1, 0), border=True,
-                  help=t("carbon.kpi.factor", value=f.number(c.emission_factor_tco2_per_mwh, 4)))
-    row[1].metric(t("carbon.kpi.avoided_lifetime"), f.tco2(c.avoided_tco2_lifetime, 0),
-                  border=True)
-    row[2].metric(t("carbon.kpi.certificates"), f.number(c.certificates_year1), border=True,
-                  help=t("carbon.kpi.certificates_help"))
-    row[3].metric(t("carbon.kpi.certificate_revenue"), f.money(c.certificate_revenue_year1),
-                  border=True)
-    row = st.columns(4)
-    row[0].metric(t("carbon.kpi.credits"), f.tco2(c.credits_tco2_year1), border=True)
-    row[1].metric(t("carbon.kpi.credit_revenue"), f.money(c.credit_revenue_year1), border=True)
+    # Three cards a row: "25,592 tCO₂" and the Scope 2 labels are cut at four.
+    kpi_row([
+        (t("carbon.kpi.avoided_year1"), f.tco2(c.avoided_tco2_year1, 0),
+         t("carbon.kpi.factor", value=f.number(c.emission_factor_tco2_per_mwh, 4))),
+        (t("carbon.kpi.avoided_lifetime"), f.tco2(c.avoided_tco2_lifetime, 0), None),
+        (t("carbon.kpi.certificates"), f.number(c.certificates_year1),
+         t("carbon.kpi.certificates_help")),
+    ], border=True, per_row=3)
+    row = st.columns(3)
+    kpi(t("carbon.kpi.certificate_revenue"), f.money(c.certificate_revenue_year1), where=row[0],
+        per_row=3, border=True)
+    kpi(t("carbon.kpi.credits"), f.tco2(c.credits_tco2_year1), where=row[1], per_row=3,
+        border=True)
+    kpi(t("carbon.kpi.credit_revenue"), f.money(c.credit_revenue_year1), where=row[2],
+        per_row=3, border=True)
     scope2 = c.scope2
     # The reduction as a positive figure ("1,120 tCO2 less") with a green down arrow, not a
     # negative number under an arrow that already points down.
-    for column, method in ((row[2], "location"), (row[3], "market")):
+    row = st.columns(3)
+    for column, method in ((row[0], "location"), (row[1], "market")):
         reduction = float(scope2[f"{method}_reduction_tco2"] or 0.0)
-        column.metric(t(f"carbon.kpi.scope2_{method}"), f.tco2(scope2[f"{method}_after_tco2"], 0),
-                      delta=t("carbon.kpi.reduction" if reduction > 0 else "carbon.kpi.increase",
-                              value=f.tco2(abs(reduction), 0)) if round(reduction) else None,
-                      delta_color="green" if reduction > 0 else "red",
-                      delta_arrow="down" if reduction > 0 else "up", border=True)
+        kpi(t(f"carbon.kpi.scope2_{method}"), f.tco2(scope2[f"{method}_after_tco2"], 0),
+            delta=t("carbon.kpi.reduction" if reduction > 0 else "carbon.kpi.increase",
+                    value=f.tco2(abs(reduction), 0)) if round(reduction) else None,
+            delta_color="green" if reduction > 0 else "red",
+            delta_arrow="down" if reduction > 0 else "up", where=column, per_row=3,
+            border=True)
     st.caption(t("carbon.kpi.source", source=plain(_factor_source(result))))
     if c.avoided_tco2_self_consumed_year1 is not None:
         own, exported = c.avoided_tco2_self_consumed_year1, c.avoided_tco2_exported_year1

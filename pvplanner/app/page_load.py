@@ -561,7 +561,10 @@ def _measure_inputs(k: int, entry: dict[str, Any]) -> None:
            step=1000.0, format="%.0f", where=columns[-1],
            placeholder=t("load.measures.capex_from_catalogue"), help=t("load.measures.capex_help"))
     status = t(f"common.status.{catalogue['status']}")
-    st.caption(t("load.measures.source", source=plain(catalogue["source"]), status=status))
+    from pvplanner.load.measures import measure_text
+
+    source = measure_text(entry["id"], "source", lang(), catalogue["source"])
+    st.caption(t("load.measures.source", source=plain(source), status=status))
 
 
 def _measures_section() -> None:

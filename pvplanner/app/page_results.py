@@ -12,7 +12,7 @@ import pvplanner.app.charts as charts
 import pvplanner.app.state as state
 import pvplanner.display.charts as specs
 from pvplanner.app.combined_plan import combined_plan_block
-from pvplanner.app.widgets import fmt, label_map, lang, next_page, plain, t
+from pvplanner.app.widgets import fmt, kpi_row, label_map, lang, next_page, plain, t
 from pvplanner.display.names import name as reader_name
 
 _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_load",
@@ -25,59 +25,59 @@ def flow_labels() -> dict[str, str]:
 
 
 def _kpis(result) -> None:
+    """The plan's key figures, three cards a row so that no label or value is cut (the
+    widths are checked by :func:`pvplanner.app.widgets.kpi`): the system, the money, the
+    paybacks, the energy shares."""
     f = fmt()
     pv, energy, bills, money = result.pv, result.energy, result.bills, result.finance
-    row = st.columns(4)
-    row[0].metric(t("results.kpi.capacity"), f.kwp(pv.capacity_kwp, 0),
-                  help=t("results.kpi.capacity_help", max=f.kwp(pv.max_capacity_kwp)),
-                  border=True)
-    row[1].metric(t("results.kpi.generation"), f.energy(pv.annual_generation_kwh),
-                  help=t("results.kpi.yield", value=f.number(pv.specific_yield_kwh_per_kwp)),
-                  border=True)
-    row[2].metric(t("results.kpi.self_consumption"), f.percent(energy.self_consumption_ratio),
-                  help=t("results.kpi.self_consumption_help"), border=True)
-    row[3].metric(t("results.kpi.self_sufficiency"), f.percent(energy.self_sufficiency_ratio),
-                  help=t("results.kpi.self_sufficiency_help"), border=True)
-    row = st.columns(4)
-    row[0].metric(t("results.kpi.capex"), f.money_compact(money.capex),
-                  help=f.money(money.capex), border=True)
     two = _two_views(result)  # EMC, lease: the company's saving and each figure's party
+    system = [
+        (t("results.kpi.capacity"), f.kwp(pv.capacity_kwp, 0),
+         t("results.kpi.capacity_help", max=f.kwp(pv.max_capacity_kwp))),
+        (t("results.kpi.generation"), f.energy(pv.annual_generation_kwh),
+         t("results.kpi.yield", value=f.number(pv.specific_yield_kwh_per_kwp))),
+        (t("results.kpi.avoided"), f.tco2(result.carbon.avoided_tco2_year1, 0), None),
+    ]
     if two:
-        row[1].metric(t("results.views.host_savings_year1"),
-                      f.money_compact(money.host_savings_year1),
-                      help=t("results.views.host_savings_year1_help",
-                             bill=f.money(bills.savings_annual)), border=True)
+        savings = (t("results.views.host_savings_year1"), f.money_compact(money.host_savings_year1),
+                   t("results.views.host_savings_year1_help", bill=f.money(bills.savings_annual)))
     else:
-        row[1].metric(t("results.kpi.savings"), f.money_compact(bills.savings_annual),
-                      help=t("results.kpi.savings_help", before=f.money(bills.baseline_annual),
-                             after=f.money(bills.with_system_annual)), border=True)
-    row[2].metric(t(f"results.views.npv_{money.perspective}") if two else t("results.kpi.npv"),
-                  f.money_compact(money.npv),
-                  help=t("results.kpi.npv_help") + " " + f.money(money.npv), border=True)
+        savings = (t("results.kpi.savings"), f.money_compact(bills.savings_annual),
+                   t("results.kpi.savings_help", before=f.money(bills.baseline_annual),
+                     after=f.money(bills.with_system_annual)))
     irr_label = {"investor": "results.views.irr_investor",
                  "host": "results.views.irr_lessor"}.get(money.perspective or "",
                                                          "results.kpi.irr")
-    row[3].metric(t(irr_label), f.percent(money.investor_irr if two else money.irr),
-                  help=t("results.kpi.irr_help"), border=True)
+    cash = [
+        (t("results.kpi.capex"), f.money_compact(money.capex), f.money(money.capex)),
+        savings,
+        (t(f"results.views.npv_{money.perspective}") if two else t("results.kpi.npv"),
+         f.money_compact(money.npv), t("results.kpi.npv_help") + " " + f.money(money.npv)),
+    ]
     # Both paybacks, each labelled: Chinese proposals quote the pre-tax static payback.
-    row = st.columns(4)
-    row[0].metric(t("results.kpi.payback_pre_tax"), f.years(money.payback_years_pre_tax),
-                  help=t("results.kpi.discounted_payback_pre_tax",
-                         value=f.years(money.discounted_payback_years_pre_tax)), border=True)
-    row[1].metric(t("results.kpi.payback"), f.years(money.payback_years),
-                  help=t("results.kpi.discounted_payback",
-                         value=f.years(money.discounted_payback_years)), border=True)
-    row[2].metric(t("results.kpi.lcoe"), f.number(money.lcoe_per_kwh, 3),
-                  help=f.price(money.lcoe_per_kwh), border=True)
-    extra = []
+    returns = [
+        (t(irr_label), f.percent(money.investor_irr if two else money.irr),
+         t("results.kpi.irr_help")),
+        (t("results.kpi.payback_pre_tax"), f.years(money.payback_years_pre_tax),
+         t("results.kpi.discounted_payback_pre_tax",
+           value=f.years(money.discounted_payback_years_pre_tax))),
+        (t("results.kpi.payback"), f.years(money.payback_years),
+         t("results.kpi.discounted_payback", value=f.years(money.discounted_payback_years))),
+    ]
+    shares = [
+        (t("results.kpi.self_consumption"), f.percent(energy.self_consumption_ratio),
+         t("results.kpi.self_consumption_help")),
+        (t("results.kpi.self_sufficiency"), f.percent(energy.self_sufficiency_ratio),
+         t("results.kpi.self_sufficiency_help")),
+        (t("results.kpi.lcoe"), f.number(money.lcoe_per_kwh, 3), f.price(money.lcoe_per_kwh)),
+    ]
+    for cards in (system, cash, returns, shares):
+        kpi_row(cards, border=True, per_row=3)
     if result.battery.energy_kwh > 0:
-        extra += [(t("results.kpi.battery"),
-                   f"{f.number(result.battery.energy_kwh)} kWh / "
-                   f"{f.number(result.battery.power_kw)} kW")]
-    extra.append((t("results.kpi.avoided"), f.tco2(result.carbon.avoided_tco2_year1, 0)))
-    slots = list(row[3:]) + list(st.columns(4)) if len(extra) > 1 else list(row[3:])
-    for column, (label, value) in zip(slots, extra, strict=False):
-        column.metric(label, value, border=True)
+        kpi_row([(t("results.kpi.battery_energy"), f"{f.number(result.battery.energy_kwh)} kWh",
+                  None),
+                 (t("results.kpi.battery_power"), f"{f.number(result.battery.power_kw)} kW",
+                  None)], border=True, per_row=3)
     if two:
         _perspectives(result)
 

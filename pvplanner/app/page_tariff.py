@@ -16,6 +16,7 @@ import pvplanner.app.state as state
 import pvplanner.app.tariff_inputs as tariff_inputs
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.widgets import (
+    advanced,
     check,
     choice,
     fmt,
@@ -479,9 +480,10 @@ def _constraints_section() -> None:
         if objective == "max_self_sufficiency":
             number("constraints.max_payback_years", t("tariff.goals.max_payback"),
                    optional=True, min_value=0.5, max_value=40, step=0.5, format="%.1f", where=a)
-        number("constraints.solver_time_limit_s", t("tariff.goals.time_limit"), min_value=1,
-               max_value=600, step=1.0, format="%.0f", where=b,
-               help=t("tariff.goals.time_limit_help"))
+        with advanced():  # a first-time user leaves the solver's limit alone
+            number("constraints.solver_time_limit_s", t("tariff.goals.time_limit"),
+                   min_value=1, max_value=600, step=1.0, format="%.0f",
+                   help=t("tariff.goals.time_limit_help"))
     site_rules.project_section()
 
 

@@ -166,32 +166,6 @@ def auto_label() -> str:
     return t("tariff.tariff.auto_none")
 
 
-def pick_caption() -> None:
-    """Which fact picked the province's preset, in the reader's language."""
-    found = decision()
-    if found is None or found.pick is None:
-        return
-    pick, f = found.pick, fmt()
-    values = {"province": pick.province, "threshold": f.number(pick.threshold_kva),
-              "cls": t(f"tariff.tariff.classes.{pick.customer_class}"),
-              "value": f.number(pick.basis_value or 0.0),
-              "cmp": t("tariff.tariff.cmp_ge" if pick.customer_class == "large_industry"
-                       else "tariff.tariff.cmp_lt")}
-    st.caption(t(f"tariff.tariff.basis.{pick.basis}", **values))
-
-
-def other_province_warning() -> None:
-    """A visible warning when the tariff is another province's than the site's."""
-    found = decision()
-    province = get_path(state.doc(), "site.province")
-    if found is None or not province:
-        return
-    region = found.resolved.tariff.region
-    if region and not same_province(region, province):
-        st.warning(t("tariff.tariff.other_province", region=region, site=province),
-                   icon=":material/warning:")
-
-
 def _voltage_label(value: float | None) -> str:
     return t("tariff.project.voltage_unknown") if value is None else f"{value:g} kV"
 

@@ -211,7 +211,8 @@ def advanced(where: Any = None, *, expanded: bool = False) -> Any:
 # --------------------------------------------------------------------------- KPI cards
 def kpi(label: str, value: str, *, help: str | None = None, where: Any = None,
         per_row: int = 4, border: bool = False, sidebar: bool = False, share: float = 1.0,
-        delta: str | None = None, delta_color: str = "normal") -> None:
+        delta: str | None = None, delta_color: str = "normal",
+        delta_arrow: str = "auto") -> None:
     """A KPI card (``st.metric``) whose label and value fit their column.
 
     ``per_row`` is the number of cards side by side and ``share`` the part of the main
@@ -229,7 +230,8 @@ def kpi(label: str, value: str, *, help: str | None = None, where: Any = None,
         state.LOG.warning("KPI card %r = %r does not fit %d per row (%s)", label, value,
                           per_row, ", ".join(cut))
         help = "  \n".join(part for part in (help, f"{label}: {value}") if part)
-    box.metric(label, value, delta, help=help, border=border, delta_color=delta_color)
+    box.metric(label, value, delta, help=help, border=border, delta_color=delta_color,
+               delta_arrow=delta_arrow)
 
 
 def kpi_row(cards: Sequence[tuple[str, str] | tuple[str, str, str | None]], *,
