@@ -56,3 +56,15 @@ def test_inspect_without_tariff_and_bad_file():
     assert report["analytics"]["by_period"] is None and "heatmap_kw" not in report["analytics"]
     with pytest.raises(LoadFileError):
         load.inspect_meter_file(b"not,a\nmeter,file\n")
+
+
+def test_inspect_names_the_files_own_dates():
+    """`load inspect` cites the day the file's peak happened (2025-06-18), not the day of the
+    typical year the file was mapped onto."""
+    starts = pd.date_range("2025-01-01", periods=96 * 365, freq="15min")
+    kw = np.full(len(starts), 100.0)
+    kw[starts.get_loc(pd.Timestamp("2025-06-18 14:15"))] = 900.0
+    lines = ["时间,有功功率(kW)"] + [f"{t:%Y-%m-%d %H:%M},{v}" for t, v in zip(starts, kw, strict=True)]
+    report = load.inspect_meter_file("\n".join(lines).encode("utf-8"), include_heatmap=False)
+    assert str(report["analytics"]["max_time"]).startswith("2025-06-18T14:15")
+    assert report["analytics"]["calendar"] == "meter_file"

@@ -84,7 +84,8 @@ def test_shift_recommendation_uses_the_actual_spread():
     rec = {r.id: r for r in recommendations(a)}["shift_peak_to_valley"]
     assert rec.annual_kwh == pytest.approx(0.10 * peak_kwh)
     assert rec.annual_saving == pytest.approx(0.10 * peak_kwh * spread)
-    assert "0.750 CNY/kWh" in rec.text_en and "0.750 CNY/kWh" in rec.text_zh
+    assert "0.750 CNY/kWh" in rec.text_en and "0.750 元/kWh" in rec.text_zh  # 元 in Chinese
+    assert "CNY" not in rec.text_zh
     assert valley.sum() == peak.sum()
 
 

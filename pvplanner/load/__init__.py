@@ -17,6 +17,7 @@ from pvplanner.load.analytics import (
     LoadAnalytics,
     Recommendation,
     analyze_load,
+    on_meter_calendar,
     recommendation_rules,
     recommendations,
 )
@@ -103,6 +104,8 @@ def inspect_meter_file(
     analytics = analyze_load(
         meter.load_kw, price_per_kwh=price_per_kwh, periods=periods, **analysis_kwargs
     )
+    # The dates named (peak, anomalous days) are the file's own, not the typical year's.
+    analytics = on_meter_calendar(analytics, meter.source_load_kw)
     return {
         "load": {
             "interval_minutes": meter.interval_minutes,

@@ -691,6 +691,9 @@ def recommendations(analytics: LoadAnalytics) -> list[Recommendation]:
     metrics = analytics.metrics()
     figures = measure_figures(analytics)
     proposals = {rule: m.id for m in measure_catalogue().values() for rule in m.recommended_by}
+    from pvplanner.display.numbers import NumberFormat
+
+    unit_zh = NumberFormat("zh", analytics.currency).currency_unit()  # 元 for CNY
     out = []
     for rule in recommendation_rules():
         if not all(_holds(metrics.get(name), op, value) for name, op, value in rule["clauses"]):
@@ -704,7 +707,7 @@ def recommendations(analytics: LoadAnalytics) -> list[Recommendation]:
                 id=rule["id"],
                 priority=rule["priority"],
                 text_en=rule["text_en"].format(**values),
-                text_zh=rule["text_zh"].format(**values),
+                text_zh=rule["text_zh"].format(**{**values, "currency": unit_zh}),
                 annual_kwh=values.get("annual_kwh"),
                 annual_saving=values.get("annual_saving"),
                 currency=analytics.currency,
