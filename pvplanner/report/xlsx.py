@@ -255,6 +255,8 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
     ]
     if r.battery.energy_kwh > 0:
         rows.insert(1, ("kpi.battery", r.battery.energy_kwh, "kWh", "#,##0"))
+    if fin.perspective in ("investor", "host"):
+        rows = _two_party_rows(rows, fin.perspective)
     for key, figure, unit, fmt in rows:
         _write(ws, row, 0, texts(key))
         _write(ws, row, 1, figure, book.number(fmt))
@@ -273,6 +275,32 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
             _write(ws, row, 2, scope2.get(f"{method}_after_tco2"), book.number("#,##0.0"))
             row += 1
     _write(ws, row + 1, 0, texts("xlsx.generated_by"))
+
+
+#: Summary rows whose figures are one party's under EMC or a lease: they are given with their
+#: party and tax basis by :func:`_risk_rows` instead.
+_ONE_PARTY_ROWS = frozenset({
+    "kpi.npv", "kpi.irr", "kpi.payback_pre_tax", "kpi.payback",
+    "kpi.discounted_payback_pre_tax", "kpi.discounted_payback",
+})
+
+
+def _two_party_rows(rows: list[tuple[str, Any, str, str]], perspective: str
+                    ) -> list[tuple[str, Any, str, str]]:
+    """The Summary's rows under EMC (``investor``) or a lease (``host``): the grid bill's
+    reduction said to be that (not the company's saving, which is after its payments to the
+    investor), the investment named by who makes it, and no unlabelled NPV, IRR or payback
+    (each party's come after, labelled with its tax basis)."""
+    out = []
+    for key, figure, unit, fmt in rows:
+        if key in _ONE_PARTY_ROWS:
+            continue
+        if key == "kpi.savings":
+            key = "xlsx.grid_bill_reduction"
+        elif key == "kpi.capex":
+            key = "views.capex_investor" if perspective == "investor" else "views.capex_lessor"
+        out.append((key, figure, unit, fmt))
+    return out
 
 
 def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Texts) -> int:
@@ -300,6 +328,11 @@ def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Text
             (texts("views.investor_payback_pre_tax"), fin.investor_payback_years_pre_tax,
              texts(years), "0.0"),
         ]
+        if tax == "after_tax":
+            rows.append((texts("views.investor_payback_after_tax"), fin.investor_payback_years,
+                         texts(years), "0.0"))
+        if fin.perspective == "host":  # a lease: the scenario's own NPV is the company's
+            rows.insert(4, (texts("views.host_npv_after_tax"), fin.npv, currency, "#,##0"))
     if pv.p90_annual_generation_kwh is not None:
         rows += [(texts("sensitivity.p50"), pv.p50_annual_generation_kwh, "kWh", "#,##0"),
                  (texts("sensitivity.p90"), pv.p90_annual_generation_kwh, "kWh", "#,##0"),
@@ -311,6 +344,9 @@ def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Text
         row += 1
     table = result.sensitivity
     if table is not None and len(table):
+        row += 1  # whose NPV it is: the investor's under EMC, the company's otherwise
+        whose = texts(f"sensitivity.whose_{fin.perspective or 'owner'}")
+        ws.write_string(row, 0, texts("sensitivity.table_whose", whose=whose), book.head)
         row += 1
         for col, key in enumerate(("sensitivity.factor", "sensitivity.npv_low",
                                    "sensitivity.npv_high")):

@@ -1,0 +1,68 @@
+"""The workbook's Summary under an energy performance contract (issue 14, item 2): no figure
+that belongs to one party appears without its party and tax basis; the grid bill's reduction
+is not called the company's saving."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+import pvplanner
+from pvplanner.report import render_xlsx
+from pvplanner.report.text import Texts
+from pvplanner.report.xlsx import sheet_names
+from pvplanner.scenario.model import demo_scenario
+
+
+@pytest.fixture(scope="module")
+def emc():
+    scenario = demo_scenario()
+    scenario = scenario.model_copy(update={"finance": scenario.finance.model_copy(
+        update={"ownership": "emc"})})
+    return pvplanner.plan(scenario, with_npv_curve=False)
+
+
+def _sheet(result, lang) -> list[tuple]:
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, lang)), read_only=True)
+    return list(book[sheet_names(lang)["Summary"]].iter_rows(values_only=True))
+
+
+def _summary(result, lang) -> dict[str, object]:
+    """The key-figure block: from the "Item" header to the first empty row."""
+    rows = _sheet(result, lang)
+    start = next(k for k, row in enumerate(rows) if row[0] == Texts(lang)("xlsx.item")) + 1
+    end = next(k for k in range(start, len(rows)) if not rows[k][0])
+    return {str(row[0]): row[1] for row in rows[start:end]}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_emc_summary_names_each_partys_figures(emc, lang):
+    t = Texts(lang)
+    rows = _summary(emc, lang)
+    fin = emc.finance
+    for unlabelled in ("kpi.npv", "kpi.irr", "kpi.payback", "kpi.payback_pre_tax",
+                       "kpi.savings", "kpi.capex"):
+        assert t(unlabelled) not in rows, unlabelled
+    assert rows[t("xlsx.grid_bill_reduction")] == pytest.approx(emc.bills.savings_annual)
+    assert rows[t("views.capex_investor")] == pytest.approx(fin.capex)
+    assert rows[t("views.investor_npv_after_tax")] == pytest.approx(fin.investor_npv)
+    assert rows[t("views.investor_irr_after_tax")] == pytest.approx(fin.investor_irr)
+    assert rows[t("views.investor_payback_after_tax")] == pytest.approx(
+        fin.investor_payback_years)
+    assert rows[t("views.host_savings_year1")] == pytest.approx(fin.host_savings_year1)
+    # The company's saving is what is left after paying the investor: less than the bill's fall.
+    assert fin.host_savings_year1 < emc.bills.savings_annual
+    # The sensitivity table says whose NPV it moves.
+    title = t("sensitivity.table_whose", whose=t("sensitivity.whose_investor"))
+    assert any(row[0] == title for row in _sheet(emc, lang))
+
+
+def test_self_investment_summary_keeps_the_plain_labels():
+    result = pvplanner.plan(demo_scenario(), with_npv_curve=False)
+    rows = _summary(result, "en")
+    t = Texts("en")
+    assert rows[t("kpi.npv")] == pytest.approx(result.finance.npv)
+    assert rows[t("kpi.savings")] == pytest.approx(result.bills.savings_annual)
+    assert t("xlsx.grid_bill_reduction") not in rows
