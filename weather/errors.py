@@ -2,7 +2,20 @@
 
 ``weather`` never imports :mod:`pvplanner`; the planner maps these onto its own user-facing
 error handling (see ``pvplanner.errors.USER_ERRORS``).
+
+A :class:`WeatherInputError` made with :meth:`WeatherInputError.of` carries, besides its
+English text, a stable ``key`` (``"file.empty"``, ``"validate.gap"``...) and the ``params``
+that fill it, exactly like a :class:`weather.meta.WeatherNote`: an application shows the
+error in its reader's language from its own message catalogue (pvplanner looks the key up
+as ``errors.weather.<key>``). A value that is itself keyed (a ``WeatherNote``, e.g. the
+file's label ``"weather file 'site.csv'"``) is translated the same way; a value given as
+``{"en": ..., "zh": ...}`` is a text in several languages.
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 
 class WeatherError(Exception):
@@ -13,7 +26,48 @@ class WeatherInputError(WeatherError, ValueError):
     """A user-caused problem: impossible coordinates, a bad file, missing columns, gaps.
 
     The message names the file, row, column or value and says how to fix it.
+
+    Parameters
+    ----------
+    message : str
+        The English text (``str(exc)``).
+    key : str, optional
+        Stable key of the message (``""``: English only).
+    params : mapping, optional
+        Values of the key's ``{placeholders}``.
+
+    Examples
+    --------
+    >>> error = WeatherInputError.of("file.empty", "weather file {name!r} is empty",
+    ...                              name="site.csv")
+    >>> str(error), error.key, dict(error.params)
+    ("weather file 'site.csv' is empty", 'file.empty', {'name': 'site.csv'})
     """
+
+    def __init__(self, message: str, *, key: str = "",
+                 params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        #: Stable key of the message (``""`` for an English-only text).
+        self.key: str = str(key or "")
+        #: Values of the key's placeholders.
+        self.params: dict[str, Any] = dict(params or {})
+
+    @classmethod
+    def of(cls, key: str, template: str, /, **params: Any) -> WeatherInputError:
+        """An error whose English text is ``template`` filled with ``params`` (a value
+        ``{"en": ..., "zh": ...}`` is filled with its English)."""
+        english = {k: v["en"] if isinstance(v, Mapping) else v for k, v in params.items()}
+        return cls(template.format(**english), key=key, params=params)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), str(self), self.key, self.params))
+
+
+def _rebuild(kind: type[WeatherInputError], text: str, key: str,
+             params: Mapping[str, Any]) -> WeatherInputError:
+    """A pickled :class:`WeatherInputError` with its key and values (Streamlit's cache and
+    process pools pickle exceptions)."""
+    return kind(text, key=key, params=params)
 
 
 class WeatherSourceUnavailable(WeatherError):

@@ -76,7 +76,7 @@ import pandas as pd
 import pvlib
 
 from weather.errors import WeatherInputError
-from weather.meta import REQUIRED_COLUMNS, WeatherMeta
+from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours, to_typical_year
 from weather.validate import clean_weather, convert_units
 
@@ -212,7 +212,7 @@ def read_weather_file(
     text = _decode(content, name)
     kind = _choose_format(text, name, fmt)
     parser = _PARSERS[kind]
-    label = f"weather file {name!r}"
+    label = file_label(name)
     try:
         with warnings.catch_warnings():
             # pandas deprecation chatter from pvlib's parsers on damaged files is not for users
@@ -221,19 +221,17 @@ def read_weather_file(
     except WeatherInputError:
         raise
     except Exception as exc:  # pvlib and pandas raise anything on junk: name file and format
-        raise WeatherInputError(
-            f"{label} could not be read as {_EXPECTED[kind]} ({_short(exc)})"
-        ) from exc
+        raise _unreadable(label, kind, exc) from exc
 
     lat, lon = parsed.latitude, parsed.longitude
     if lat is None or lon is None:
         lat, lon = latitude, longitude
     if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 360):
-        raise WeatherInputError(
-            f"{label}: the location is unknown or invalid (latitude {lat}, longitude {lon}); "
+        raise WeatherInputError.of(
+            "file.location_invalid",
+            "{label}: the location is unknown or invalid (latitude {lat}, longitude {lon}); "
             "pass latitude and longitude, or start a CSV file with "
-            "'# latitude=30.27, longitude=120.16'"
-        )
+            "'# latitude=30.27, longitude=120.16'", label=label, lat=_text(lat), lon=_text(lon))
     lon = lon - 360.0 if lon > 180 else lon
     notes = list(parsed.notes)
     distance = None
@@ -249,8 +247,10 @@ def read_weather_file(
         offset = standard_utc_offset_hours(lat, lon)
     try:
         fixed_offset_tz(offset)
-    except ValueError as exc:
-        raise WeatherInputError(f"{label}: {exc}") from exc
+    except ValueError:
+        raise WeatherInputError.of(
+            "file.utc_offset", "{label}: UTC offset {offset} h is outside -12..14 h",
+            label=label, offset=_text(offset)) from None
     if parsed.utc_offset_hours is not None and parsed.utc_offset_hours != offset:
         notes.append(
             f"time labels converted from the file's UTC{parsed.utc_offset_hours:+g} to local "
@@ -261,9 +261,7 @@ def read_weather_file(
     try:
         typical = to_typical_year(data, offset, interval_minutes=step)
     except Exception as exc:  # e.g. unparseable index produced from a damaged file
-        raise WeatherInputError(
-            f"{label} could not be read as {_EXPECTED[kind]} ({_short(exc)})"
-        ) from exc
+        raise _unreadable(label, kind, exc) from exc
     frame, clean_notes = clean_weather(typical, label=label, interval_minutes=step,
                                        latitude=lat, longitude=lon)
     notes += clean_notes
@@ -357,20 +355,22 @@ def _load(source, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
             path = Path(source)
             name = filename or path.name
             if not path.is_file():
-                raise WeatherInputError(f"weather file {str(path)!r} was not found")
+                raise WeatherInputError.of("file.not_found",
+                                           "weather file {name!r} was not found",
+                                           name=str(path))
             size = path.stat().st_size
             if size > max_bytes:
-                raise WeatherInputError(
-                    f"weather file {name!r} is {_size(size)}, more than the {limit} limit; an "
-                    "hourly year is normally 1-2 MB"
-                )
+                raise WeatherInputError.of(
+                    "file.too_large",
+                    "weather file {name!r} is {size}, more than the {limit} limit; an "
+                    "hourly year is normally 1-2 MB", name=name, size=_size(size), limit=limit)
             content = path.read_bytes()
         except (OSError, ValueError) as exc:
             if isinstance(exc, WeatherInputError):
                 raise
-            raise WeatherInputError(
-                f"weather file {str(source)[:200]!r} cannot be opened: {exc}"
-            ) from exc
+            raise WeatherInputError.of(
+                "file.cannot_open", "weather file {name!r} cannot be opened{detail}",
+                name=str(source)[:200], detail={"en": f": {exc}", "zh": ""}) from exc
     elif hasattr(source, "read"):
         name = filename or Path(str(getattr(source, "name", "") or "uploaded file")).name
         content = source.read(max_bytes + 1)
@@ -379,27 +379,27 @@ def _load(source, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
     else:
         raise TypeError(f"expected a path, bytes or a binary file, got {type(source).__name__}")
     if len(content) > max_bytes:
-        raise WeatherInputError(
-            f"weather file {name!r} is larger than the {limit} limit; an hourly year is "
-            "normally 1-2 MB"
-        )
+        raise WeatherInputError.of(
+            "file.larger_than", "weather file {name!r} is larger than the {limit} limit; an "
+            "hourly year is normally 1-2 MB", name=name, limit=limit)
     if not content.strip():
-        raise WeatherInputError(f"weather file {name!r} is empty")
+        raise WeatherInputError.of("file.empty", "weather file {name!r} is empty", name=name)
     return content, name
 
 
 def _decode(content: bytes, name: str) -> str:
-    label = f"weather file {name!r}"
+    label = file_label(name)
     if content.startswith(b"PK\x03\x04"):
-        raise WeatherInputError(
-            f"{label} is a ZIP archive or an Excel workbook; unzip it, or save the sheet as CSV"
-        )
+        raise WeatherInputError.of(
+            "file.zip", "{label} is a ZIP archive or an Excel workbook; unzip it, or save the "
+            "sheet as CSV", label=label)
     if content.startswith(b"\x1f\x8b"):
-        raise WeatherInputError(f"{label} is gzip-compressed; decompress it first")
+        raise WeatherInputError.of("file.gzip", "{label} is gzip-compressed; decompress it "
+                                   "first", label=label)
     if b"\x00" in content[:65536]:
-        raise WeatherInputError(
-            f"{label} is a binary file, not text; expected {', '.join(_SOURCE)} weather text"
-        )
+        raise WeatherInputError.of(
+            "file.binary", "{label} is a binary file, not text; expected {formats} weather text",
+            label=label, formats={"en": ", ".join(_SOURCE), "zh": "EPW、TMY3、TMY2、PVGIS、CSV"})
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -411,7 +411,8 @@ def _decode(content: bytes, name: str) -> str:
     sample = text[:65536]
     control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
     if control > 0.01 * len(sample):
-        raise WeatherInputError(f"{label} does not look like a text weather file")
+        raise WeatherInputError.of("file.not_text", "{label} does not look like a text "
+                                   "weather file", label=label)
     return text
 
 
@@ -419,19 +420,19 @@ def _choose_format(text: str, name: str, fmt: str | None) -> str:
     if fmt is not None:
         key = FORMATS.get(str(fmt).strip().lower())
         if key is None:
-            raise WeatherInputError(
-                f"unknown weather file format {fmt!r}; use one of {', '.join(sorted(FORMATS))}"
-            )
+            raise WeatherInputError.of(
+                "file.unknown_format", "unknown weather file format {fmt!r}; use one of "
+                "{formats}", fmt=str(fmt), formats=", ".join(sorted(FORMATS)))
         if key == "pvgis":
             key = "pvgis-json" if text.lstrip("\ufeff \r\n\t").startswith("{") else "pvgis-csv"
         return key
     kind = detect_format(text, name)
     if kind is None:
-        raise WeatherInputError(
-            f"weather file {name!r} is not a recognised weather format: expected EPW, TMY3, "
+        raise WeatherInputError.of(
+            "file.not_weather",
+            "weather file {name!r} is not a recognised weather format: expected EPW, TMY3, "
             "TMY2, a PVGIS TMY (JSON/CSV) or a CSV with a 'time' column and ghi, temp_air "
-            "(see weather.readers)"
-        )
+            "(see weather.readers)", name=name)
     return kind
 
 
@@ -442,6 +443,26 @@ def _size(count: int) -> str:
 def _short(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}"
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _text(value: object) -> str:
+    """A value as the English text shows it (``None`` included), for a message's params."""
+    return str(value)
+
+
+def file_label(name: str) -> WeatherNote:
+    """How messages name a weather file: ``"weather file 'site.csv'"`` (key ``label.file``,
+    so an application can name it in its reader's language)."""
+    return WeatherNote.of("label.file", "weather file {name!r}", name=name)
+
+
+def _unreadable(label: WeatherNote, kind: str, exc: BaseException) -> WeatherInputError:
+    """A file the parser of ``kind`` could not read: the format expected, and the parser's
+    own words in English (they have no other language)."""
+    expected = WeatherNote.of(f"format.{kind}", _EXPECTED[kind])
+    return WeatherInputError.of(
+        "file.unreadable", "{label} could not be read as {expected}{detail}", label=label,
+        expected=expected, detail={"en": f" ({_short(exc)})", "zh": ""})
 
 
 def _years(values) -> str:
@@ -501,10 +522,10 @@ def _parse_epw(text, content, name, latitude, longitude, utc_offset, units) -> _
     # "hour 1 = 00:01-01:00"): the label is the interval END. pvlib's read_epw already labels
     # each row with h-1, i.e. the interval START we need, so no further shift here.
     if data.index.has_duplicates:
-        raise WeatherInputError(
-            f"weather file {name!r}: sub-hourly EPW files are not supported (several rows per "
-            "hour); use an hourly EPW"
-        )
+        raise WeatherInputError.of(
+            "file.epw_subhourly",
+            "weather file {name!r}: sub-hourly EPW files are not supported (several rows per "
+            "hour); use an hourly EPW", name=name)
     # EPW missing-value codes (EnergyPlus Auxiliary Programs, EPW data dictionary)
     data = _drop_codes(
         data, {"ghi": 9999, "dni": 9999, "dhi": 9999, "temp_air": 99.9, "wind_speed": 999}
@@ -582,7 +603,9 @@ def _parse_tmy2(text, content, name, latitude, longitude, utc_offset, units) -> 
         index=data.index,
     )
     if frame.index.has_duplicates:
-        raise WeatherInputError(f"weather file {name!r}: TMY2 rows repeat the same hour")
+        raise WeatherInputError.of("file.tmy2_repeat",
+                                   "weather file {name!r}: TMY2 rows repeat the same hour",
+                                   name=name)
     years = pd.to_numeric(data["year"], errors="coerce") + 1900
     return _Parsed(
         data=frame,
@@ -606,10 +629,10 @@ _PVGIS_LABELS = (
 def _pvgis_frame(data: pd.DataFrame, name: str) -> pd.DataFrame:
     missing = [c for c in REQUIRED_COLUMNS if c not in data.columns]
     if missing:
-        raise WeatherInputError(
-            f"weather file {name!r}: the PVGIS TMY has no {', '.join(missing)} "
-            f"(columns found: {', '.join(map(str, data.columns))})"
-        )
+        raise WeatherInputError.of(
+            "file.pvgis_columns", "weather file {name!r}: the PVGIS TMY has no {missing} "
+            "(columns found: {found})", name=name, missing=", ".join(missing),
+            found=", ".join(map(str, data.columns)))
     frame = data[list(REQUIRED_COLUMNS)].copy()
     index = pd.DatetimeIndex(frame.index)
     frame.index = index.tz_localize("UTC") if index.tz is None else index.tz_convert("UTC")
@@ -619,14 +642,14 @@ def _pvgis_frame(data: pd.DataFrame, name: str) -> pd.DataFrame:
 def _parse_pvgis_json(text, content, name, latitude, longitude, utc_offset, units) -> _Parsed:
     src = json.loads(text.lstrip("\ufeff"))
     if not isinstance(src, dict) or "outputs" not in src:
-        raise WeatherInputError(
-            f"weather file {name!r} is JSON but not a PVGIS download (no 'outputs')"
-        )
+        raise WeatherInputError.of(
+            "file.pvgis_json", "weather file {name!r} is JSON but not a PVGIS download (no "
+            "'outputs')", name=name)
     if not isinstance(src["outputs"], dict) or "tmy_hourly" not in src["outputs"]:
-        raise WeatherInputError(
-            f"weather file {name!r} is a PVGIS result but not a TMY (no outputs.tmy_hourly); "
-            "download the 'TMY' tool output from PVGIS"
-        )
+        raise WeatherInputError.of(
+            "file.pvgis_not_tmy",
+            "weather file {name!r} is a PVGIS result but not a TMY (no outputs.tmy_hourly); "
+            "download the 'TMY' tool output from PVGIS", name=name)
     src.setdefault("meta", {"inputs": {}})
     data, meta = pvlib.iotools.read_pvgis_tmy(
         io.StringIO(json.dumps(src)), pvgis_format="json", map_variables=True
@@ -687,7 +710,7 @@ def _header_name(raw: str) -> tuple[str, str | None]:
 
 
 def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _Parsed:
-    label = f"weather file {name!r}"
+    label = file_label(name)
     lines = text.lstrip("\ufeff").splitlines()
     settings: dict[str, str] = {}
     header_at = 0
@@ -698,7 +721,9 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
             settings[key.strip().lower()] = value.strip()
         header_at += 1
     if header_at >= len(lines):
-        raise WeatherInputError(f"{label} has no header row (expected {_EXPECTED['csv']})")
+        raise WeatherInputError.of("csv.no_header", "{label} has no header row (expected "
+                                   "{expected})", label=label,
+                                   expected=WeatherNote.of("format.csv", _EXPECTED["csv"]))
     header = lines[header_at]
     sep = max((",", ";", "\t"), key=header.count)
 
@@ -718,10 +743,11 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
     found = ", ".join(n.strip() for n in raw_names) or "none"
     for required in ("time", "ghi", "temp_air"):
         if required not in columns:
-            raise WeatherInputError(
-                f"{label}: required column {required!r} is missing (columns found: {found}). "
-                "Name the columns time, ghi, temp_air and optionally dni, dhi, wind_speed."
-            )
+            raise WeatherInputError.of(
+                "csv.missing_column",
+                "{label}: required column {column!r} is missing (columns found: {found}). "
+                "Name the columns time, ghi, temp_air and optionally dni, dhi, wind_speed.",
+                label=label, column=required, found=found)
     for key, value in settings.items():
         column = _ALIAS_TO_COLUMN.get(key)
         if column is not None and column != "time":
@@ -740,7 +766,8 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
         )
     except pd.errors.ParserError as exc:
         message = re.sub(r"line (\d+)", lambda m: f"line {int(m.group(1)) + header_at}", str(exc))
-        raise WeatherInputError(f"{label}: {message.strip()}") from exc
+        raise WeatherInputError.of("csv.unreadable", "{label}: {detail}", label=label,
+                                   detail={"en": message.strip(), "zh": ""}) from exc
     table = table.fillna("")  # short rows: absent cells are gaps
     table.columns = range(table.shape[1])
     # file line of each row: header is line header_at + 1 (1-based); keep non-empty rows
@@ -748,17 +775,17 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
     nonempty = table.apply(lambda col: col.str.strip() != "").any(axis=1)
     table, line_no = table[nonempty], line_no[nonempty]
     if table.empty:
-        raise WeatherInputError(f"{label} has a header but no data rows")
+        raise WeatherInputError.of("csv.no_rows", "{label} has a header but no data rows",
+                                   label=label)
 
     site_lat = _float(settings.get("latitude", settings.get("lat")))
     site_lon = _float(settings.get("longitude", settings.get("lon", settings.get("lng"))))
     if site_lat is None or site_lon is None:
         site_lat, site_lon = latitude, longitude
     if site_lat is None or site_lon is None:
-        raise WeatherInputError(
-            f"{label}: the location is unknown; start the file with "
-            "'# latitude=30.27, longitude=120.16' or pass latitude and longitude"
-        )
+        raise WeatherInputError.of(
+            "csv.no_location", "{label}: the location is unknown; start the file with "
+            "'# latitude=30.27, longitude=120.16' or pass latitude and longitude", label=label)
     # naive times: the file's own statement first (header, then comment), then the site's
     offset = _utc_label_offset(time_unit)
     if offset is None:
@@ -769,8 +796,10 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
         offset = standard_utc_offset_hours(site_lat, site_lon)
     try:
         tz = fixed_offset_tz(offset)
-    except ValueError as exc:
-        raise WeatherInputError(f"{label}: {exc}") from exc
+    except ValueError:
+        raise WeatherInputError.of(
+            "file.utc_offset", "{label}: UTC offset {offset} h is outside -12..14 h",
+            label=label, offset=_text(offset)) from None
 
     times = table[columns["time"]].str.strip()
     index = _csv_times(times, line_no, tz, label)
@@ -784,31 +813,32 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
         bad = (~blank) & numbers.isna()
         if bad.any():
             first = bad[bad].index[0]
-            raise WeatherInputError(
-                f"{label}, line {line_no[first]}, column {raw_names[position].strip()!r}: "
-                f"{cells[first]!r} is not a number ({int(bad.sum())} such cells). Use plain "
-                "numbers with a '.' decimal point; leave missing values empty."
-            )
+            raise WeatherInputError.of(
+                "csv.not_number",
+                "{label}, line {line}, column {column!r}: {value!r} is not a number ({count} "
+                "such cells). Use plain numbers with a '.' decimal point; leave missing values "
+                "empty.", label=label, line=int(line_no[first]),
+                column=raw_names[position].strip(), value=str(cells[first]),
+                count=int(bad.sum()))
         values[column] = numbers.to_numpy(dtype=float)
     frame = pd.DataFrame(values, index=index)
 
     duplicated = frame.index.duplicated()
     if duplicated.any():
         where = int(np.flatnonzero(duplicated)[0])
-        raise WeatherInputError(
-            f"{label}, line {line_no.iloc[where]}: time {times.iloc[where]!r} repeats an "
-            "earlier row (daylight-saving clock change?); times must be local standard time "
-            "or carry their UTC offset"
-        )
+        raise WeatherInputError.of(
+            "csv.repeated_time",
+            "{label}, line {line}: time {time!r} repeats an earlier row (daylight-saving clock "
+            "change?); times must be local standard time or carry their UTC offset",
+            label=label, line=int(line_no.iloc[where]), time=str(times.iloc[where]))
     order = np.argsort(frame.index.asi8, kind="stable")
     frame = frame.iloc[order]
     steps = np.asarray((frame.index[1:] - frame.index[:-1]).total_seconds()) / 60.0
     step = float(np.median(steps)) if len(steps) else 60.0
     if step <= 0 or step > 60 or 60 % step:
-        raise WeatherInputError(
-            f"{label}: the time step is {step:g} min; hourly or finer rows (60, 30, 15, 10, 5 "
-            "min) are needed"
-        )
+        raise WeatherInputError.of(
+            "csv.step", "{label}: the time step is {step:g} min; hourly or finer rows (60, 30, "
+            "15, 10, 5 min) are needed", label=label, step=float(step))
     step_minutes = int(step)
     notes = [f"read {name} as plain CSV"]
     label_end = str(settings.get("label", "start")).strip().lower() == "end"
@@ -817,10 +847,10 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
         notes.append("labels at interval end shifted to interval start")
     span = frame.index[-1] - frame.index[0]
     if span > pd.Timedelta(days=366):
-        raise WeatherInputError(
-            f"{label} covers {span.days} days from {frame.index[0]:%Y-%m-%d}; give one year "
-            "(typical or calendar) of data"
-        )
+        raise WeatherInputError.of(
+            "csv.not_a_year", "{label} covers {days} days from {start}; give one year "
+            "(typical or calendar) of data", label=label, days=int(span.days),
+            start=f"{frame.index[0]:%Y-%m-%d}")
     frame, unit_notes = convert_units(frame, declared, step_minutes)
     notes += unit_notes
     elevation = _float(settings.get("elevation", settings.get("altitude")))
@@ -861,10 +891,11 @@ def _csv_times(times: pd.Series, line_no: pd.Series, tz, label: str) -> pd.Datet
     if has_offset.any() and not has_offset.all():
         odd = ~has_offset if has_offset.iloc[0] else has_offset
         where = int(np.flatnonzero(odd.to_numpy())[0])
-        raise WeatherInputError(
-            f"{label}, line {line_no.iloc[where]}: time {times.iloc[where]!r} mixes naive times "
-            "and times with a UTC offset; use one style for the whole file"
-        )
+        raise WeatherInputError.of(
+            "csv.mixed_times",
+            "{label}, line {line}: time {time!r} mixes naive times and times with a UTC "
+            "offset; use one style for the whole file", label=label,
+            line=int(line_no.iloc[where]), time=str(times.iloc[where]))
     if has_offset.all():
         parsed = pd.to_datetime(times, format="ISO8601", utc=True, errors="coerce")
         index = pd.DatetimeIndex(parsed)
@@ -878,10 +909,11 @@ def _csv_times(times: pd.Series, line_no: pd.Series, tz, label: str) -> pd.Datet
             index = index.tz_localize(tz)
     if bad.any():
         where = int(np.flatnonzero(bad)[0])
-        raise WeatherInputError(
-            f"{label}, line {line_no.iloc[where]}: time {times.iloc[where]!r} is not an ISO 8601 "
-            "time such as 2023-01-01 13:00 or 2023-01-01T13:00+08:00"
-        )
+        raise WeatherInputError.of(
+            "csv.bad_time",
+            "{label}, line {line}: time {time!r} is not an ISO 8601 time such as "
+            "2023-01-01 13:00 or 2023-01-01T13:00+08:00", label=label,
+            line=int(line_no.iloc[where]), time=str(times.iloc[where]))
     return index.rename("time")
 
 

@@ -42,7 +42,7 @@ import pandas as pd
 import pvlib
 
 from weather.errors import WeatherInputError
-from weather.meta import REQUIRED_COLUMNS
+from weather.meta import REQUIRED_COLUMNS, WeatherNote
 from weather.timeaxis import typical_year_index
 
 #: More missing timestamps than this share [%] is an error: a year with more than a tenth of
@@ -209,35 +209,37 @@ def convert_units(
     for column, unit in expanded.items():
         norm = normalise_unit(unit)
         if column not in REQUIRED_COLUMNS:
-            raise WeatherInputError(
-                f"units given for unknown column {column!r}; use one of "
-                f"{', '.join(REQUIRED_COLUMNS)} or 'irradiance'"
-            )
+            raise WeatherInputError.of(
+                "units.unknown_column", "units given for unknown column {column!r}; use one "
+                "of {columns} or 'irradiance'", column=column,
+                columns=", ".join(REQUIRED_COLUMNS))
         if column not in out.columns:
             continue
         values = out[column]
         if column in _IRRADIANCE:
             if norm not in _IRRADIANCE_UNITS:
-                raise WeatherInputError(
-                    f"unknown irradiance unit {unit!r} for {column!r}; use one of "
-                    f"{', '.join(ACCEPTED_UNITS['irradiance (ghi, dni, dhi)'])}"
-                )
+                raise WeatherInputError.of(
+                    "units.irradiance", "unknown irradiance unit {unit!r} for {column!r}; use "
+                    "one of {units}", unit=str(unit), column=column,
+                    units=", ".join(ACCEPTED_UNITS["irradiance (ghi, dni, dhi)"]))
             factor, per_interval = _IRRADIANCE_UNITS[norm]
             factor = factor / hours if per_interval else factor
             out[column] = values * factor
         elif column == "temp_air":
             kind = _TEMPERATURE_UNITS.get(norm)
             if kind is None:
-                raise WeatherInputError(f"unknown temperature unit {unit!r}; use degC, K or degF")
+                raise WeatherInputError.of(
+                    "units.temperature", "unknown temperature unit {unit!r}; use degC, K or "
+                    "degF", unit=str(unit))
             if kind == "K":
                 out[column] = values - 273.15
             elif kind == "F":
                 out[column] = (values - 32.0) * 5.0 / 9.0
         else:  # wind_speed
             if norm not in _WIND_UNITS:
-                raise WeatherInputError(
-                    f"unknown wind speed unit {unit!r}; use one of {', '.join(sorted(_WIND_UNITS))}"
-                )
+                raise WeatherInputError.of(
+                    "units.wind", "unknown wind speed unit {unit!r}; use one of {units}",
+                    unit=str(unit), units=", ".join(sorted(_WIND_UNITS)))
             out[column] = values * _WIND_UNITS[norm]
         if norm not in ("w/m2", "degc", "c", "m/s"):
             notes.append(f"{column} converted from {unit} to SI units")
@@ -293,10 +295,11 @@ def clean_weather(
     if "ghi" not in frame.columns or "temp_air" not in frame.columns:
         missing = [c for c in ("ghi", "temp_air") if c not in frame.columns]
         found = ", ".join(map(str, df.columns)) or "none"
-        raise WeatherInputError(
-            f"{label}: required column {missing[0]!r} is missing (columns found: {found}). "
-            f"Weather needs ghi [W/m2] and temp_air [degC]; dni, dhi and wind_speed are optional."
-        )
+        raise WeatherInputError.of(
+            "validate.missing_column",
+            "{label}: required column {column!r} is missing (columns found: {found}). "
+            "Weather needs ghi [W/m2] and temp_air [degC]; dni, dhi and wind_speed are optional.",
+            label=label, column=missing[0], found=found)
     present = [c for c in REQUIRED_COLUMNS if c in frame.columns]
     numeric = pd.DataFrame({c: _to_number(frame[c], c, label) for c in present}, index=index)
     numeric, unit_notes = convert_units(numeric, units, interval_minutes)
@@ -341,7 +344,9 @@ def clean_weather(
     out.index = index
     if out.isna().to_numpy().any():  # defensive: every step above should have filled them
         column = out.columns[out.isna().any()][0]
-        raise WeatherInputError(f"{label}: column {column!r} could not be completed")
+        raise WeatherInputError.of("validate.incomplete",
+                                   "{label}: column {column!r} could not be completed",
+                                   label=label, column=str(column))
     return out, notes
 
 
@@ -377,18 +382,18 @@ def irradiance_time_shift(
 def _typical_axis(df: pd.DataFrame, label: str, interval_minutes: int) -> pd.DatetimeIndex:
     index = df.index
     if not isinstance(index, pd.DatetimeIndex) or index.tz is None or len(index) == 0:
-        raise WeatherInputError(
-            f"{label}: weather must be indexed by tz-aware timestamps on the typical-year "
-            "axis (map it with weather.timeaxis.to_typical_year first)"
-        )
+        raise WeatherInputError.of(
+            "validate.not_aware", "{label}: weather must be indexed by tz-aware timestamps on "
+            "the typical-year axis (map it with weather.timeaxis.to_typical_year first)",
+            label=label)
     offset = index[0].utcoffset()
     hours = offset.total_seconds() / 3600.0 if offset is not None else 0.0
     axis = typical_year_index(hours, interval_minutes)
     if not index.isin(axis).all() or index.has_duplicates:
-        raise WeatherInputError(
-            f"{label}: timestamps are not the typical-year axis of {interval_minutes}-minute "
-            "steps (map the data with weather.timeaxis.to_typical_year first)"
-        )
+        raise WeatherInputError.of(
+            "validate.not_axis", "{label}: timestamps are not the typical-year axis of "
+            "{minutes}-minute steps (map the data with weather.timeaxis.to_typical_year first)",
+            label=label, minutes=int(interval_minutes))
     return axis
 
 
@@ -402,11 +407,13 @@ def _to_number(values: pd.Series, column: str, label: str) -> pd.Series:
         bad = (~blank) & out.isna()
         if bad.any():
             first = bad[bad].index[0]
-            raise WeatherInputError(
-                f"{label}: column {column!r} holds text that is not a number at "
-                f"{first:%Y-%m-%d %H:%M} (value {values.loc[first]!r}; {int(bad.sum())} such "
-                "values). Put plain numbers with a '.' decimal point, or leave the cell empty."
-            )
+            raise WeatherInputError.of(
+                "validate.not_number",
+                "{label}: column {column!r} holds text that is not a number at {at} (value "
+                "{value!r}; {count} such values). Put plain numbers with a '.' decimal point, "
+                "or leave the cell empty.", label=label, column=str(column),
+                at=f"{first:%Y-%m-%d %H:%M}", value=str(values.loc[first]),
+                count=int(bad.sum()))
     return out.where(np.isfinite(out))
 
 
@@ -428,12 +435,13 @@ def _check_missing_share(data: pd.DataFrame, label: str) -> None:
     if share > MAX_MISSING_PERCENT:
         first = missing_rows[missing_rows].index[0]
         column = data.columns[data.loc[first].isna().to_numpy()][0]
-        raise WeatherInputError(
-            f"{label}: {count} of {len(data)} timestamps ({share:.1f} %) have missing values, "
-            f"the first at {first:%Y-%m-%d %H:%M} (column {column!r}); at most "
-            f"{MAX_MISSING_PERCENT:g} % can be filled. Supply a complete year or use an online "
-            "source such as PVGIS."
-        )
+        raise WeatherInputError.of(
+            "validate.missing_share",
+            "{label}: {count} of {total} timestamps ({share:.1f} %) have missing values, the "
+            "first at {at} (column {column!r}); at most {limit:g} % can be filled. Supply a "
+            "complete year or use an online source such as PVGIS.", label=label, count=count,
+            total=len(data), share=share, at=f"{first:%Y-%m-%d %H:%M}", column=str(column),
+            limit=float(MAX_MISSING_PERCENT))
 
 
 def _irradiance_unit_hint(peak: float, interval_minutes: int) -> str:
@@ -455,7 +463,9 @@ def _irradiance_unit_hint(peak: float, interval_minutes: int) -> str:
 
 def _check_units(data: pd.DataFrame, label: str, interval_minutes: int) -> None:
     hours = interval_minutes / 60.0
-    step = "hour" if interval_minutes == 60 else f"{interval_minutes}-minute step"
+    step = (WeatherNote.of("validate.per_hour", "hour") if interval_minutes == 60 else
+            WeatherNote.of("validate.per_step", "{minutes}-minute step",
+                           minutes=int(interval_minutes)))
     for column in _IRRADIANCE:
         if column not in data.columns or data[column].isna().all():
             continue
@@ -468,61 +478,72 @@ def _check_units(data: pd.DataFrame, label: str, interval_minutes: int) -> None:
         annual = float(data[column].sum()) * hours / 1000.0
         hint = _irradiance_unit_hint(peak, interval_minutes)
         guess = (
-            f" It looks like {hint} per {step}: declare the unit (units={{'{column}': "
-            f"'{hint.split(' ')[0]}'}}; in a CSV file a '# units: {column}={hint.split(' ')[0]}' "
-            "comment line) or convert the values to W/m2."
+            WeatherNote.of(
+                "validate.unit_guess",
+                " It looks like {hint} per {step}: declare the unit (units={{'{column}': "
+                "'{unit}'}}; in a CSV file a '# units: {column}={unit}' comment line) or "
+                "convert the values to W/m2.",
+                hint={"en": hint, "zh": hint.replace(" (or ", "（或 ").replace(")", "）")},
+                step=step, column=column, unit=hint.split(" ")[0])
             if hint
-            else " Check the unit and the column order, and convert the values to W/m2."
+            else WeatherNote.of("validate.unit_check", " Check the unit and the column order, "
+                                "and convert the values to W/m2.")
         )
         bound = (
-            f"above {MAX_IRRADIANCE_W_M2:,.0f} W/m2, more than the sun delivers"
+            WeatherNote.of("validate.above_sun", "above {limit:,.0f} W/m2, more than the sun "
+                           "delivers", limit=float(MAX_IRRADIANCE_W_M2))
             if too_high
-            else f"below {MIN_GHI_PEAK_W_M2:,.0f} W/m2, less than any clear noon delivers"
+            else WeatherNote.of("validate.below_noon", "below {limit:,.0f} W/m2, less than any "
+                                "clear noon delivers", limit=float(MIN_GHI_PEAK_W_M2))
         )
-        raise WeatherInputError(
-            f"{label}: {column} peaks at {peak:,.4g} (at {at:%Y-%m-%d %H:%M}), {bound}; read "
-            f"as W/m2 the year would sum to {annual:,.4g} kWh/m2 (plausible "
-            f"{ANNUAL_GHI_RANGE_KWH_M2[0]:,.0f}-{ANNUAL_GHI_RANGE_KWH_M2[1]:,.0f}), so the "
-            f"values are probably not W/m2.{guess}"
-        )
+        raise WeatherInputError.of(
+            "validate.irradiance_unit",
+            "{label}: {column} peaks at {peak:,.4g} (at {at}), {bound}; read as W/m2 the year "
+            "would sum to {annual:,.4g} kWh/m2 (plausible {low:,.0f}-{high:,.0f}), so the "
+            "values are probably not W/m2.{guess}", label=label, column=column, peak=peak,
+            at=f"{at:%Y-%m-%d %H:%M}", bound=bound, annual=annual,
+            low=float(ANNUAL_GHI_RANGE_KWH_M2[0]), high=float(ANNUAL_GHI_RANGE_KWH_M2[1]),
+            guess=guess)
     if "ghi" in data.columns:
         annual = float(data["ghi"].mean()) * 8760 / 1000.0
         low, high = ANNUAL_GHI_RANGE_KWH_M2
         if not low <= annual <= high:
-            raise WeatherInputError(
-                f"{label}: ghi averages to {annual:,.0f} kWh/m2 a year, outside the plausible "
-                f"{low:,.0f}-{high:,.0f} kWh/m2; check the unit (W/m2 expected) and the column."
-            )
+            raise WeatherInputError.of(
+                "validate.ghi_annual",
+                "{label}: ghi averages to {annual:,.0f} kWh/m2 a year, outside the plausible "
+                "{low:,.0f}-{high:,.0f} kWh/m2; check the unit (W/m2 expected) and the column.",
+                label=label, annual=annual, low=float(low), high=float(high))
     if "temp_air" in data.columns and data["temp_air"].notna().any():
         temp = data["temp_air"]
         mean, hottest, coldest = float(temp.mean()), float(temp.max()), float(temp.min())
         if mean > 150.0:
-            raise WeatherInputError(
-                f"{label}: temp_air averages {mean:.1f}, impossible in degC; the values look "
-                "like Kelvin. Subtract 273.15 or declare the unit (units={'temp_air': 'K'}; in "
-                "a CSV file a '# units: temp_air=K' comment line)."
-            )
+            raise WeatherInputError.of(
+                "validate.kelvin",
+                "{label}: temp_air averages {mean:.1f}, impossible in degC; the values look "
+                "like Kelvin. Subtract 273.15 or declare the unit (units={{'temp_air': 'K'}}; "
+                "in a CSV file a '# units: temp_air=K' comment line).", label=label, mean=mean)
         if mean > MAX_MEAN_TEMP_C or hottest > TEMP_AIR_RANGE_C[1]:
-            raise WeatherInputError(
-                f"{label}: temp_air averages {mean:.1f} and reaches {hottest:.1f} "
-                f"(at {temp.idxmax():%Y-%m-%d %H:%M}), too hot for degC (world record "
-                "56.7 degC); the values look like Fahrenheit. Convert them to degC or declare "
-                "the unit (units={'temp_air': 'degF'})."
-            )
+            raise WeatherInputError.of(
+                "validate.fahrenheit",
+                "{label}: temp_air averages {mean:.1f} and reaches {hottest:.1f} (at {at}), too "
+                "hot for degC (world record 56.7 degC); the values look like Fahrenheit. "
+                "Convert them to degC or declare the unit (units={{'temp_air': 'degF'}}).",
+                label=label, mean=mean, hottest=hottest, at=f"{temp.idxmax():%Y-%m-%d %H:%M}")
         if coldest < TEMP_AIR_RANGE_C[0]:
-            raise WeatherInputError(
-                f"{label}: temp_air falls to {coldest:.1f} degC at "
-                f"{temp.idxmin():%Y-%m-%d %H:%M}, below the world record -89.2 degC; a "
-                "missing-value code or a unit error. Leave missing values empty."
-            )
+            raise WeatherInputError.of(
+                "validate.too_cold",
+                "{label}: temp_air falls to {coldest:.1f} degC at {at}, below the world record "
+                "-89.2 degC; a missing-value code or a unit error. Leave missing values empty.",
+                label=label, coldest=coldest, at=f"{temp.idxmin():%Y-%m-%d %H:%M}")
     if "wind_speed" in data.columns and data["wind_speed"].notna().any():
         wind = data["wind_speed"]
         if wind.max() > MAX_WIND_SPEED_M_S or wind.mean() > MAX_MEAN_WIND_M_S:
-            raise WeatherInputError(
-                f"{label}: wind_speed averages {wind.mean():.1f} and peaks at "
-                f"{wind.max():.1f}, too high for m/s; km/h or knots? Convert to m/s or declare "
-                "the unit (units={'wind_speed': 'km/h'})."
-            )
+            raise WeatherInputError.of(
+                "validate.wind_unit",
+                "{label}: wind_speed averages {mean:.1f} and peaks at {peak:.1f}, too high for "
+                "m/s; km/h or knots? Convert to m/s or declare the unit "
+                "(units={{'wind_speed': 'km/h'}}).", label=label, mean=float(wind.mean()),
+                peak=float(wind.max()))
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -569,12 +590,14 @@ def _fill_gaps(
             else:
                 first = index[real_start]
                 last = index[int((real_start + length - 1) % n)]
-                raise WeatherInputError(
-                    f"{label}: column {column!r} has a gap of {length / steps_per_day:.1f} days "
-                    f"from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}; gaps longer than "
-                    f"{MAX_FILLED_GAP_DAYS} days cannot be filled credibly. Supply data for "
-                    "that period or use an online source such as PVGIS."
-                )
+                raise WeatherInputError.of(
+                    "validate.gap",
+                    "{label}: column {column!r} has a gap of {days:.1f} days from {start} to "
+                    "{end}; gaps longer than {limit} days cannot be filled credibly. Supply "
+                    "data for that period or use an online source such as PVGIS.",
+                    label=label, column=str(column), days=length / steps_per_day,
+                    start=f"{first:%Y-%m-%d %H:%M}", end=f"{last:%Y-%m-%d %H:%M}",
+                    limit=MAX_FILLED_GAP_DAYS)
         filled[column] = np.roll(rotated, shift)
     notes += _gap_notes(gaps, index, interval_minutes)
     return pd.DataFrame(filled, index=index)
@@ -649,10 +672,10 @@ def _complete_components(
     if has_dni and has_dhi:
         return data
     if solpos is None:
-        raise WeatherInputError(
-            f"{label}: {'dni' if not has_dni else 'dhi'} is missing and cannot be derived from "
-            "ghi without the location; give latitude and longitude"
-        )
+        raise WeatherInputError.of(
+            "validate.no_location", "{label}: {column} is missing and cannot be derived from "
+            "ghi without the location; give latitude and longitude", label=label,
+            column="dni" if not has_dni else "dhi")
     out = data.copy()
     zenith = solpos["zenith"]
     cos_zenith = np.cos(np.radians(zenith.to_numpy()))

@@ -185,9 +185,30 @@ def problem_from_exception(exc: BaseException) -> Problem:
 
 
 def _message(exc: BaseException) -> str:
-    """An error's text, with its catalogue key when it has one (a PlannerInputError's)."""
+    """An error's text, with its catalogue key when it has one: a PlannerInputError's
+    message, or a weather error's key as ``errors.weather.<key>`` (:func:`weather_message`)."""
+    from weather.errors import WeatherInputError
+
     message = getattr(exc, "message", None)
-    return message if isinstance(message, str) else str(exc)
+    if isinstance(message, str):
+        return message
+    if isinstance(exc, WeatherInputError):
+        return weather_message(exc)
+    return str(exc)
+
+
+def weather_message(item: Any, prefix: str = "errors.weather") -> Any:
+    """A keyed message of :mod:`weather` (an error or a :class:`weather.meta.WeatherNote`)
+    as a :class:`~pvplanner.messages.Message` of the catalogue: key ``k`` becomes
+    ``<prefix>.k``, and values that are themselves keyed (the file's label, the format
+    expected) become messages the same way. Without a key: its English text.
+    """
+    from pvplanner.messages import Message
+
+    key = str(getattr(item, "key", "") or "")
+    params = {name: weather_message(value, prefix) if getattr(value, "key", "") else value
+              for name, value in dict(getattr(item, "params", None) or {}).items()}
+    return Message(f"{prefix}.{key}" if key else "", str(item), params)
 
 
 def internal_problem(exc: BaseException) -> Problem:

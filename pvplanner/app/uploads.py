@@ -15,6 +15,7 @@ from pathlib import Path
 from pvplanner.errors import PlannerInputError
 from pvplanner.guard.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, check_size
 from pvplanner.guard.paths import confine_document
+from pvplanner.messages import Message, bilingual
 
 #: Largest upload accepted per file [MB]: the limit of every user file
 #: (:data:`pvplanner.guard.files.MAX_FILE_BYTES`); ``.streamlit/config.toml`` server.maxUploadSize
@@ -56,12 +57,22 @@ def check_upload(data: bytes, filename: str, kind: str, *, max_mb: float = MAX_U
     check_size(size, filename, int(max_mb * 1_000_000), advice=TOO_LARGE_ADVICE[kind],
                field=f"upload.{kind}")
     if size == 0:
-        raise PlannerInputError(f"{filename} is empty", field=f"upload.{kind}")
+        raise PlannerInputError(Message.of("errors.upload.empty", "{name} is empty",
+                                           name=filename), field=f"upload.{kind}")
+    return _check_extension(filename, kind)
+
+
+def _check_extension(filename: str, kind: str) -> str:
+    """The lower-case extension of ``filename`` when ``kind`` accepts it, else an error
+    naming the extensions it accepts."""
     extension = Path(filename).suffix.lower().lstrip(".")
     if extension not in EXTENSIONS[kind]:
-        raise PlannerInputError(
-            f"{filename}: .{extension or '?'} files are not accepted here; use "
-            + ", ".join("." + e for e in EXTENSIONS[kind]), field=f"upload.{kind}")
+        raise PlannerInputError(Message.of(
+            "errors.upload.extension", "{name}: .{extension} files are not accepted here; use "
+            "{accepted}", name=filename, extension=extension or "?",
+            accepted=bilingual(", ".join("." + e for e in EXTENSIONS[kind]),
+                               "、".join(e.upper() for e in EXTENSIONS[kind]))),
+            field=f"upload.{kind}")
     return extension
 
 
@@ -89,19 +100,14 @@ def save_logo(data: bytes, filename: str) -> Path:
     PlannerInputError
         Not a PNG/JPEG image, too large, or another extension (field ``upload.logo``).
     """
-    from pvplanner.report.logo import MAX_LOGO_BYTES, check_logo
+    from pvplanner.report.logo import LOGO_ADVICE, MAX_LOGO_BYTES, check_logo
 
-    extension = Path(filename).suffix.lower().lstrip(".")
-    if extension not in EXTENSIONS["logo"]:
-        raise PlannerInputError(
-            f"{filename}: .{extension or '?'} files are not accepted here; use "
-            + ", ".join("." + e for e in EXTENSIONS["logo"]), field="upload.logo")
-    check_size(len(data), filename, MAX_LOGO_BYTES, field="upload.logo",
-               advice="save the logo as a PNG or JPEG of at most a few hundred pixels a side")
+    _check_extension(filename, "logo")
+    check_size(len(data), filename, MAX_LOGO_BYTES, field="upload.logo", advice=LOGO_ADVICE)
     try:
         png = check_logo(data, filename)
     except PlannerInputError as exc:
-        raise PlannerInputError(str(exc), field="upload.logo") from None
+        raise PlannerInputError(exc.message, field="upload.logo") from None
     folder = upload_dir() / "logo"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{hashlib.sha256(png).hexdigest()[:20]}.png"

@@ -8,6 +8,12 @@ for a file that is too large (its size, the limit and what the user can do), and
 :func:`decode_text` turns bytes into text the way Chinese and other exports are saved
 (UTF-8 with or without BOM, GBK/GB18030, UTF-16 with BOM).
 
+Every refusal is a :class:`~pvplanner.messages.Message` of the catalogue
+(``errors.files.*``, ``data/i18n/errors.toml``), so the app shows it in the reader's
+language; the advice texts are messages too (:data:`TOO_LARGE_ADVICE`,
+:data:`ENCODING_ADVICE`; an English advice text equal to one of them is shown in the
+reader's language as well, any other text as it is).
+
 ``weather/`` keeps its own reader: it must not import :mod:`pvplanner`.
 """
 
@@ -18,13 +24,17 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
 
 __all__ = [
+    "ENCODING_ADVICE",
     "MAX_FILE_BYTES",
     "TOO_LARGE_ADVICE",
+    "advice_message",
     "check_size",
     "decode_text",
     "read_limited",
+    "size_name",
     "size_text",
 ]
 
@@ -34,37 +44,88 @@ MAX_FILE_BYTES = 50_000_000
 
 #: What a user can do with a file over the limit, by kind of file (the app's upload kinds,
 #: the meter reader and the batch sites reader use these words).
-TOO_LARGE_ADVICE = {
-    "meter": (
+TOO_LARGE_ADVICE: dict[str, Message] = {
+    "meter": Message.of(
+        "errors.files.advice.meter",
         "export fewer days (the planner uses at most the most recent 365; a year of 15-minute "
         "readings is about 1 MB as CSV) or only the time and kW/kWh columns, or split the "
         "file and give the part with the most recent year"
     ),
-    "sites": "split the sites into several files and run them one after another",
-    "weather": "an hourly weather year is 1-2 MB: export a single year with hourly rows",
-    "scenario": "a scenario file is a few kB: check that this is a scenario (JSON or TOML)",
-    "store": "export fewer scenarios at a time, or split the export file",
-    "logo": "save the logo as a PNG or JPEG of at most a few hundred kB (a cover logo needs "
-            "no more than about 600 x 300 pixels)",
+    "sites": Message.of("errors.files.advice.sites",
+                        "split the sites into several files and run them one after another"),
+    "weather": Message.of("errors.files.advice.weather", "an hourly weather year is 1-2 MB: "
+                          "export a single year with hourly rows"),
+    "scenario": Message.of("errors.files.advice.scenario", "a scenario file is a few kB: "
+                           "check that this is a scenario (JSON or TOML)"),
+    "store": Message.of("errors.files.advice.store",
+                        "export fewer scenarios at a time, or split the export file"),
+    "logo": Message.of("errors.files.advice.logo",
+                       "save the logo as a PNG or JPEG of at most a few hundred kB (a cover "
+                       "logo needs no more than about 600 x 300 pixels)"),
+}
+
+#: What a user can do with a file that is not text in a known encoding, by kind of file
+#: (the default of :func:`decode_text`, the meter reader, the batch sites reader).
+ENCODING_ADVICE: dict[str, Message] = {
+    "csv": Message.of("errors.files.advice.csv", "save the file as CSV (UTF-8)"),
+    "meter": Message.of("errors.files.advice.csv_xlsx", "save the file as CSV (UTF-8) or XLSX"),
+    "sites": Message.of("errors.files.advice.utf8_csv", "save it as UTF-8 CSV"),
+}
+
+#: What kind of file a message names, by the English words callers pass as ``what``.
+_WHAT: dict[str, Message] = {
+    text: Message.of(f"errors.files.what.{kind}", text)
+    for kind, text in (("file", "file"), ("meter", "meter file"), ("sites", "sites file"))
+}
+
+#: Every advice message, by its English text: a caller's English advice is translated too.
+_ADVICE_BY_TEXT: dict[str, Message] = {
+    str(advice): advice for advice in (*TOO_LARGE_ADVICE.values(), *ENCODING_ADVICE.values())
 }
 
 _BOM_UTF16 = (b"\xff\xfe", b"\xfe\xff")
 _BOM_UTF8 = b"\xef\xbb\xbf"
 
 
-def size_text(size_bytes: int | float) -> str:
+def size_text(size_bytes: int | float, lang: str = "en") -> str:
     """A size for people: ``"60.0 MB"``, ``"812 kB"``, ``"532 bytes"`` (decimal units).
+
+    In Chinese (``lang="zh"``) a size under 1 MB is given in MB with two decimals and a few
+    bytes as 字节, so no English word is left.
 
     Examples
     --------
     >>> size_text(60_000_000), size_text(812_400), size_text(532)
     ('60.0 MB', '812 kB', '532 bytes')
+    >>> size_text(812_400, "zh"), size_text(532, "zh")
+    ('0.81 MB', '532 字节')
     """
     if size_bytes >= 1_000_000:
         return f"{size_bytes / 1e6:,.1f} MB"
     if size_bytes >= 1_000:
-        return f"{size_bytes / 1e3:,.0f} kB"
-    return f"{int(size_bytes)} bytes"
+        return f"{size_bytes / 1e6:.2f} MB" if lang == "zh" else f"{size_bytes / 1e3:,.0f} kB"
+    return f"{int(size_bytes)} 字节" if lang == "zh" else f"{int(size_bytes)} bytes"
+
+
+def size_name(size_bytes: int | float) -> dict[str, str]:
+    """A size as a message value in both languages (:func:`size_text`)."""
+    return bilingual(size_text(size_bytes), size_text(size_bytes, "zh"))
+
+
+def advice_message(advice: str) -> Message:
+    """An advice text as a message: a :class:`Message` as it is, the English text of one of
+    :data:`TOO_LARGE_ADVICE` or :data:`ENCODING_ADVICE` as that message, else the text
+    without a key."""
+    if isinstance(advice, Message):
+        return advice
+    return _ADVICE_BY_TEXT.get(str(advice)) or Message("", str(advice))
+
+
+def _what_message(what: str) -> Message:
+    """The kind of file (``"meter file"``) as a message, in the reader's language when known."""
+    if isinstance(what, Message):
+        return what
+    return _WHAT.get(str(what)) or Message("", str(what))
 
 
 def check_size(
@@ -87,8 +148,9 @@ def check_size(
         The file as the user knows it (its name, never a server path it did not give).
     max_bytes : int
         The limit [bytes].
-    advice : str
-        What the user can do, e.g. ``"export fewer days"``.
+    advice : str or Message
+        What the user can do, e.g. :data:`TOO_LARGE_ADVICE` ``["meter"]`` (see
+        :func:`advice_message`).
     error : PlannerInputError subclass
         The exception raised.
     field : str, optional
@@ -97,13 +159,20 @@ def check_size(
     Raises
     ------
     PlannerInputError
-        ``"{name} is 60.0 MB, more than the 50.0 MB limit: {advice}"``.
+        ``"{name} is 60.0 MB, more than the 50.0 MB limit: {advice}"`` (message
+        ``errors.files.too_large``, the sizes in both languages).
     """
     if size_bytes is not None and size_bytes <= max_bytes:
         return
-    size = f"is {size_text(size_bytes)}" if size_bytes is not None else "is larger than"
-    more = ", more than the" if size_bytes is not None else " the"
-    raise error(f"{name} {size}{more} {size_text(max_bytes)} limit: {advice}", field=field)
+    if size_bytes is None:
+        raise error(Message.of("errors.files.larger_than",
+                               "{name} is larger than the {limit} limit: {advice}", name=name,
+                               limit=size_name(max_bytes), advice=advice_message(advice)),
+                    field=field)
+    raise error(Message.of("errors.files.too_large",
+                           "{name} is {size}, more than the {limit} limit: {advice}", name=name,
+                           size=size_name(size_bytes), limit=size_name(max_bytes),
+                           advice=advice_message(advice)), field=field)
 
 
 def read_limited(
@@ -152,9 +221,13 @@ def read_limited(
         path = Path(source)
         name = filename or path.name
         if path.is_dir():
-            raise error(f"{what} {path} is a folder, not a file: give the file inside it")
+            raise error(Message.of("errors.files.folder",
+                                   "{what} {path} is a folder, not a file: give the file "
+                                   "inside it", what=_what_message(what), path=str(path)))
         if not path.is_file():
-            raise error(f"{what} {path} does not exist or is not a file")
+            raise error(Message.of("errors.files.missing",
+                                   "{what} {path} does not exist or is not a file",
+                                   what=_what_message(what), path=str(path)))
         check_size(path.stat().st_size, name, max_bytes, advice=advice, error=error)
         raw = path.read_bytes()
     elif hasattr(source, "read"):
@@ -165,12 +238,14 @@ def read_limited(
         if len(raw) > max_bytes:
             check_size(_stream_size(source), name, max_bytes, advice=advice, error=error)
     else:
-        raise error(
-            f"cannot read a {what} from a {type(source).__name__}: pass a path, bytes or a "
-            "binary file object"
-        )
+        raise error(Message.of(
+            "errors.files.source_type", "cannot read a {what} from a {kind}: pass a path, "
+            "bytes or a binary file object", what=_what_message(what),
+            kind=type(source).__name__))
     if not raw.strip():
-        raise error(f"{name} is empty (no rows, no columns): export the file again")
+        raise error(Message.of("errors.files.empty",
+                               "{name} is empty (no rows, no columns): export the file again",
+                               name=name))
     return raw, name
 
 
@@ -196,7 +271,7 @@ def decode_text(
     raw: bytes,
     name: str,
     *,
-    advice: str = "save the file as CSV (UTF-8)",
+    advice: str = ENCODING_ADVICE["csv"],
     error: type[PlannerInputError] = PlannerInputError,
 ) -> tuple[str, str]:
     """Text of a user's file and the encoding it was read with.
@@ -210,8 +285,8 @@ def decode_text(
         The file's content.
     name : str
         The file as the user knows it, for messages.
-    advice : str
-        What to do when no encoding fits.
+    advice : str or Message
+        What to do when no encoding fits, e.g. :data:`ENCODING_ADVICE` ``["meter"]``.
     error : PlannerInputError subclass
         The exception raised.
 
@@ -230,7 +305,10 @@ def decode_text(
         try:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise error(f"{name}: byte {exc.start} is not valid UTF-16: {advice}") from None
+            raise error(Message.of("errors.files.utf16",
+                                   "{name}: byte {byte} is not valid UTF-16: {advice}",
+                                   name=name, byte=exc.start,
+                                   advice=advice_message(advice))) from None
     if raw.startswith(_BOM_UTF8):
         candidates: tuple[str, ...] = ("utf-8-sig", "gb18030")
     else:
@@ -243,6 +321,7 @@ def decode_text(
             failure = failure or exc
     byte = failure.start if failure else 0
     line = raw[:byte].count(b"\n") + 1
-    raise error(
-        f"{name}: line {line} (byte {byte}) is neither UTF-8 nor GBK/GB18030 text: {advice}"
-    )
+    raise error(Message.of(
+        "errors.files.encoding",
+        "{name}: line {line} (byte {byte}) is neither UTF-8 nor GBK/GB18030 text: {advice}",
+        name=name, line=line, byte=byte, advice=advice_message(advice)))

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.guard.files import check_size
+from pvplanner.messages import Message
 
-__all__ = ["ALLOWED_FORMATS", "MAX_LOGO_BYTES", "MAX_LOGO_PIXELS", "MAX_LOGO_SIDE_PX",
-           "check_logo", "read_logo"]
+__all__ = ["ALLOWED_FORMATS", "LOGO_ADVICE", "MAX_LOGO_BYTES", "MAX_LOGO_PIXELS",
+           "MAX_LOGO_SIDE_PX", "check_logo", "read_logo"]
 
 #: Largest logo file accepted [bytes] (a company logo is a few tens of kB).
 MAX_LOGO_BYTES = 2_000_000
@@ -29,7 +30,10 @@ MAX_LOGO_SIDE_PX = 720
 ALLOWED_FORMATS = ("PNG", "JPEG")
 
 _FIELD = "proposal.logo_file"
-_ADVICE = "save the logo as a PNG or JPEG of at most a few hundred pixels a side"
+#: What the user can do with a logo that is refused (every refusal says it; every message
+#: of this module is a catalogue message, ``errors.logo.*``).
+LOGO_ADVICE = Message.of("errors.logo.advice",
+                         "save the logo as a PNG or JPEG of at most a few hundred pixels a side")
 
 
 def check_logo(data: bytes, name: str) -> bytes:
@@ -68,20 +72,25 @@ def check_logo(data: bytes, name: str) -> bytes:
     """
     from PIL import Image, UnidentifiedImageError
 
-    check_size(len(data), name, MAX_LOGO_BYTES, advice=_ADVICE, field=_FIELD)
+    check_size(len(data), name, MAX_LOGO_BYTES, advice=LOGO_ADVICE, field=_FIELD)
     if not data:
-        raise PlannerInputError(f"{name} is empty; choose the logo's image file", field=_FIELD)
-    not_image = PlannerInputError(
-        f"{name} is not a PNG or JPEG image; {_ADVICE}", field=_FIELD)
+        raise PlannerInputError(Message.of("errors.logo.empty",
+                                           "{name} is empty; choose the logo's image file",
+                                           name=name), field=_FIELD)
+    not_image = PlannerInputError(Message.of(
+        "errors.logo.not_image", "{name} is not a PNG or JPEG image; {advice}", name=name,
+        advice=LOGO_ADVICE), field=_FIELD)
     try:
         image = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise not_image from None
     width, height = image.size
     if width <= 0 or height <= 0 or width * height > MAX_LOGO_PIXELS:
-        raise PlannerInputError(
-            f"{name} is {width} x {height} pixels, more than a logo needs "
-            f"(at most {MAX_LOGO_PIXELS:,} pixels); {_ADVICE}", field=_FIELD)
+        raise PlannerInputError(Message.of(
+            "errors.logo.too_many_pixels",
+            "{name} is {width} x {height} pixels, more than a logo needs (at most {limit:,} "
+            "pixels); {advice}", name=name, width=width, height=height, limit=MAX_LOGO_PIXELS,
+            advice=LOGO_ADVICE), field=_FIELD)
     try:
         image.load()
         mode = "RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB"
@@ -90,8 +99,9 @@ def check_logo(data: bytes, name: str) -> bytes:
         out = io.BytesIO()
         clean.save(out, format="PNG", optimize=True)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise PlannerInputError(f"{name} could not be read as an image (damaged?); {_ADVICE}",
-                                field=_FIELD) from None
+        raise PlannerInputError(Message.of(
+            "errors.logo.damaged", "{name} could not be read as an image (damaged?); {advice}",
+            name=name, advice=LOGO_ADVICE), field=_FIELD) from None
     return out.getvalue()
 
 
@@ -104,8 +114,9 @@ def read_logo(path: str | Path) -> bytes:
     file = Path(path)
     name = file.name
     if not file.is_file():
-        raise PlannerInputError(
-            f"the logo file {name} does not exist; upload it again or clear the logo",
+        raise PlannerInputError(Message.of(
+            "errors.logo.missing",
+            "the logo file {name} does not exist; upload it again or clear the logo", name=name),
             field=_FIELD)
     with file.open("rb") as handle:
         data = handle.read(MAX_LOGO_BYTES + 1)

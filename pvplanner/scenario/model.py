@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -237,27 +238,55 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older scenario document up to :data:`SCHEMA_VERSION`."""
     version = data.get("schema_version", SCHEMA_VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise PlannerInputError(
-            f"scenario schema_version {json.dumps(version, default=str)} must be a whole "
-            "number of at least 1 "
-            f"(written without quotes; this pvplanner writes {SCHEMA_VERSION})",
-            field="schema_version",
-        )
+        raise PlannerInputError(Message.of(
+            "errors.scenario_file.schema_invalid",
+            "scenario schema_version {version} must be a whole number of at least 1 (written "
+            "without quotes; this pvplanner writes {current})",
+            version=json.dumps(version, default=str)[:80], current=SCHEMA_VERSION),
+            field="schema_version")
     if version > SCHEMA_VERSION:
-        raise PlannerInputError(
-            f"scenario schema_version {version!r} is newer than this pvplanner understands "
-            f"({SCHEMA_VERSION}); upgrade pvplanner",
-            field="schema_version",
-        )
+        raise PlannerInputError(Message.of(
+            "errors.scenario_file.schema_newer",
+            "scenario schema_version {version} is newer than this pvplanner understands "
+            "({current}); upgrade pvplanner", version=version, current=SCHEMA_VERSION),
+            field="schema_version")
     return data
 
 
 def _too_deep(origin: str) -> PlannerInputError:
-    return PlannerInputError(
-        f"{origin} nests tables or lists more than {MAX_NESTING_LEVELS} levels deep; a "
-        "scenario needs a few levels (site, roof planes, load, tariff...). Check the file "
-        "for brackets that are opened and never closed."
-    )
+    return PlannerInputError(Message.of(
+        "errors.scenario_file.too_deep",
+        "{origin} nests tables or lists more than {levels} levels deep; a scenario needs a few "
+        "levels (site, roof planes, load, tariff...). Check the file for brackets that are "
+        "opened and never closed.", origin=origin, levels=MAX_NESTING_LEVELS))
+
+
+#: Where tomllib's message places the error: ``"Invalid value (at line 3, column 7)"``.
+_TOML_AT = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$", re.DOTALL)
+
+
+def _toml_error(origin: str, problem: str) -> PlannerInputError:
+    """A TOML file that does not parse: the line and column, and tomllib's own English
+    words (they have no other language)."""
+    at = _TOML_AT.match(problem)
+    if problem.endswith(" (at end of document)"):
+        return PlannerInputError(Message.of(
+            "errors.scenario_file.toml_end",
+            "{origin} is not valid TOML: {detail} (at end of document)", origin=origin,
+            detail=bilingual(problem.removesuffix(" (at end of document)"), "")))
+    if at is None:
+        return PlannerInputError(Message.of(
+            "errors.scenario_file.toml", "{origin} is not valid TOML: {detail}", origin=origin,
+            detail=bilingual(problem, "")))
+    return PlannerInputError(Message.of(
+        "errors.scenario_file.toml_at",
+        "{origin} is not valid TOML: {detail} (at line {line}, column {column})",
+        origin=origin, detail=bilingual(at.group(1), ""), line=int(at.group(2)),
+        column=int(at.group(3))))
+
+
+#: How messages name a scenario that came from no file.
+_THE_SCENARIO = Message.of("errors.scenario_file.the_scenario", "the scenario")
 
 
 def parse_scenario(data: dict[str, Any] | Scenario) -> Scenario:
@@ -265,9 +294,11 @@ def parse_scenario(data: dict[str, Any] | Scenario) -> Scenario:
     if isinstance(data, Scenario):
         return data
     if not isinstance(data, dict):
-        raise PlannerInputError("a scenario must be a JSON/TOML object (a table of fields)")
+        raise PlannerInputError(Message.of(
+            "errors.scenario_file.not_table",
+            "a scenario must be a JSON/TOML object (a table of fields)"))
     if nesting_depth(data, MAX_NESTING_LEVELS) > MAX_NESTING_LEVELS:
-        raise _too_deep("the scenario")
+        raise _too_deep(_THE_SCENARIO)
     try:
         return Scenario.model_validate(_migrate(dict(data)))
     except ValidationError as problem:
@@ -283,16 +314,21 @@ def load_scenario(path: str | Path) -> Scenario:
     (weather file, meter file) are resolved against the scenario file's folder."""
     path = Path(path)
     if not path.is_file():
-        raise PlannerInputError(f"scenario file {path} does not exist")
+        raise PlannerInputError(Message.of("errors.scenario_file.missing",
+                                           "scenario file {path} does not exist",
+                                           path=str(path)))
     if path.stat().st_size > MAX_SCENARIO_BYTES:
-        raise PlannerInputError(
-            f"scenario file {path} is larger than {MAX_SCENARIO_BYTES:,} bytes; "
-            "a scenario is a few kB of settings (put meter data in its own file)"
-        )
+        raise PlannerInputError(Message.of(
+            "errors.scenario_file.too_large",
+            "scenario file {path} is larger than {limit:,} bytes; a scenario is a few kB of "
+            "settings (put meter data in its own file)", path=str(path),
+            limit=MAX_SCENARIO_BYTES))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise PlannerInputError(f"scenario file {path} is not UTF-8 text") from None
+        raise PlannerInputError(Message.of("errors.scenario_file.not_utf8",
+                                           "scenario file {path} is not UTF-8 text",
+                                           path=str(path))) from None
     data = scenario_from_text(text, fmt="toml" if path.suffix.lower() == ".toml" else "json",
                               origin=str(path))
     scenario = parse_scenario(data)
@@ -306,12 +342,13 @@ def scenario_from_text(text: str, *, fmt: str = "json", origin: str = "scenario"
     except RecursionError:  # thousands of nested brackets: the parser ran out of stack
         raise _too_deep(origin) from None
     except tomllib.TOMLDecodeError as problem:
-        raise PlannerInputError(f"{origin} is not valid TOML: {problem}") from None
+        raise _toml_error(origin, str(problem)) from None
     except json.JSONDecodeError as problem:
-        raise PlannerInputError(
-            f"{origin} is not valid JSON: {problem.msg} at line {problem.lineno}, "
-            f"column {problem.colno}"
-        ) from None
+        raise PlannerInputError(Message.of(
+            "errors.scenario_file.json",
+            "{origin} is not valid JSON: {detail} at line {line}, column {column}",
+            origin=origin, detail=bilingual(problem.msg, ""), line=problem.lineno,
+            column=problem.colno)) from None
     if nesting_depth(data, MAX_NESTING_LEVELS) > MAX_NESTING_LEVELS:
         raise _too_deep(origin)
     return data

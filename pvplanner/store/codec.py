@@ -31,10 +31,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pvplanner.guard.nesting import nesting_depth
+from pvplanner.messages import Message, bilingual
 from pvplanner.store.records import (
     SavedScenario,
     StoreError,
     format_timestamp,
+    item_name,
     utc_now,
     validate_name,
 )
@@ -177,7 +179,9 @@ def parse_envelope(text: Any) -> list[ImportItem]:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise StoreError(f"The import file is not UTF-8 text: {exc}.") from None
+            raise StoreError(Message.of(
+                "errors.store.not_utf8", "The import file is not UTF-8 text{detail}.",
+                detail=bilingual(f": {exc}", ""))) from None
     if not isinstance(text, str):
         raise StoreError(f"import_json needs JSON text, got {type(text).__name__}.")
     try:
@@ -185,60 +189,69 @@ def parse_envelope(text: Any) -> list[ImportItem]:
     except RecursionError:  # thousands of nested brackets: the parser ran out of stack
         raise _too_deep() from None
     except ValueError as exc:
-        where = (
-            f" at line {exc.lineno}, column {exc.colno}"
-            if isinstance(exc, json.JSONDecodeError)
-            else ""
-        )
-        raise StoreError(f"The import file is not valid JSON{where}: {exc}.") from None
+        if isinstance(exc, json.JSONDecodeError):
+            raise StoreError(Message.of(
+                "errors.store.json_at",
+                "The import file is not valid JSON at line {line}, column {column}{detail}.",
+                line=exc.lineno, column=exc.colno, detail=bilingual(f": {exc}", ""))) from None
+        raise StoreError(Message.of("errors.store.json", "The import file is not valid "
+                                    "JSON{detail}.", detail=bilingual(f": {exc}", ""))) from None
     if nesting_depth(envelope, MAX_IMPORT_NESTING) > MAX_IMPORT_NESTING:
         raise _too_deep()
     if not isinstance(envelope, dict) or envelope.get("format") != EXPORT_FORMAT:
         found = envelope.get("format") if isinstance(envelope, dict) else type(envelope).__name__
-        raise StoreError(
-            f"The import file is not a pvplanner scenario export: expected a JSON object with "
-            f'"format": "{EXPORT_FORMAT}", found {found!r}.',
-            field="format",
-        )
+        raise StoreError(Message.of(
+            "errors.store.not_export",
+            'The import file is not a pvplanner scenario export: expected a JSON object with '
+            '"format": "{expected}", found {found}.', expected=EXPORT_FORMAT,
+            found=repr(found)[:80]), field="format")
     version = envelope.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise StoreError(
-            f'The import file has an invalid "version" {version!r}; expected an integer >= 1.',
-            field="version",
-        )
+        raise StoreError(Message.of(
+            "errors.store.version_invalid",
+            'The import file has an invalid "version" {version}; expected an integer >= 1.',
+            version=repr(version)[:80]), field="version")
     if version > EXPORT_VERSION:
-        raise StoreError(
-            f"The import file uses export format version {version}, newer than the version "
-            f"{EXPORT_VERSION} this pvplanner reads; upgrade pvplanner to import it.",
-            field="version",
-        )
+        raise StoreError(Message.of(
+            "errors.store.version_newer",
+            "The import file uses export format version {version}, newer than the version "
+            "{current} this pvplanner reads; upgrade pvplanner to import it.", version=version,
+            current=EXPORT_VERSION), field="version")
     items = envelope.get("scenarios")
     if not isinstance(items, list):
-        raise StoreError('The import file has no "scenarios" list.', field="scenarios")
+        raise StoreError(Message.of("errors.store.no_scenarios",
+                                    'The import file has no "scenarios" list.'),
+                         field="scenarios")
     return [_parse_item(item, index) for index, item in enumerate(items)]
 
 
 def _too_deep() -> StoreError:
-    return StoreError(
-        f"The import file nests objects or lists more than {MAX_IMPORT_NESTING} levels deep; "
-        "a pvplanner export needs far fewer. It is not an export of this program.")
+    return StoreError(Message.of(
+        "errors.store.too_deep",
+        "The import file nests objects or lists more than {levels} levels deep; a pvplanner "
+        "export needs far fewer. It is not an export of this program.",
+        levels=MAX_IMPORT_NESTING))
 
 
 def _parse_item(item: Any, index: int) -> ImportItem:
     where = f"scenarios[{index}]"
     if not isinstance(item, dict):
-        raise StoreError(f"{where} must be a JSON object, got {type(item).__name__}.", field=where)
+        raise StoreError(Message.of(
+            "errors.store.item_not_object", "{where} must be a JSON object, got {kind}.",
+            where=item_name(where), kind=type(item).__name__), field=where)
     name = validate_name(item.get("name"), field=f"{where}.name")
     scenario = item.get("scenario")
     if not isinstance(scenario, dict):
-        raise StoreError(
-            f'{where} ({name!r}) has no "scenario" object (found {type(scenario).__name__}).',
-            field=f"{where}.scenario",
-        )
+        raise StoreError(Message.of(
+            "errors.store.item_no_scenario",
+            '{where} ({name}) has no "scenario" object (found {kind}).',
+            where=item_name(where), name=repr(name), kind=type(scenario).__name__),
+            field=f"{where}.scenario")
     result = item.get("result")
     if result is not None and not isinstance(result, dict):
-        raise StoreError(
-            f'{where} ({name!r}): "result" must be an object or null, got {type(result).__name__}.',
-            field=f"{where}.result",
-        )
+        raise StoreError(Message.of(
+            "errors.store.item_result",
+            '{where} ({name}): "result" must be an object or null, got {kind}.',
+            where=item_name(where), name=repr(name), kind=type(result).__name__),
+            field=f"{where}.result")
     return ImportItem(name=name, scenario=scenario, result=result)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
 
 #: Longest scenario name [characters], after stripping surrounding white space.
 MAX_NAME_CHARS = 200
@@ -136,6 +137,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+_ITEM = re.compile(r"^scenarios\[(\d+)\]")
+
+
+def item_name(field: str) -> dict[str, str]:
+    """Where a problem is, as a message value: the dotted field in English
+    (``scenarios[3].name``); in Chinese the scenario's place in the import file
+    (``导入文件中的第 4 个方案：``), nothing for a name typed in the app."""
+    item = _ITEM.match(field)
+    return bilingual(field, f"导入文件中的第 {int(item.group(1)) + 1} 个方案：" if item else "")
+
+
 def validate_name(name: Any, *, field: str = "name") -> str:
     """The stripped name, or :class:`StoreError` saying what is wrong with it.
 
@@ -146,27 +158,30 @@ def validate_name(name: Any, *, field: str = "name") -> str:
     field : str
         Dotted name reported with the error (``scenarios[3].name`` for imports).
     """
+    where = item_name(field)
     if not isinstance(name, str):
-        raise StoreError(
-            f"{field}: a scenario name must be text, got {type(name).__name__} {name!r}.",
-            field=field,
-        )
+        raise StoreError(Message.of(
+            "errors.store.name_type", "{where}: a scenario name must be text, got {kind} "
+            "{value}.", where=where, kind=type(name).__name__, value=repr(name)[:80]),
+            field=field)
     stripped = name.strip()
     if not stripped:
-        raise StoreError(f"{field}: the scenario name is empty; give it a name.", field=field)
+        raise StoreError(Message.of("errors.store.name_empty",
+                                    "{where}: the scenario name is empty; give it a name.",
+                                    where=where), field=field)
     if len(stripped) > MAX_NAME_CHARS:
-        raise StoreError(
-            f"{field}: the scenario name has {len(stripped)} characters; shorten it to at most "
-            f"{MAX_NAME_CHARS} ({stripped[:40]!r}...).",
-            field=field,
-        )
+        raise StoreError(Message.of(
+            "errors.store.name_long",
+            "{where}: the scenario name has {count} characters; shorten it to at most {limit} "
+            "({start}...).", where=where, count=len(stripped), limit=MAX_NAME_CHARS,
+            start=repr(stripped[:40])), field=field)
     bad = _CONTROL_CHARS.search(stripped)
     if bad:
-        raise StoreError(
-            f"{field}: the scenario name {stripped!r} contains the control character "
-            f"{bad.group()!r} at position {bad.start()}; remove it.",
-            field=field,
-        )
+        raise StoreError(Message.of(
+            "errors.store.name_control",
+            "{where}: the scenario name {name} contains the control character {char} at "
+            "position {position}; remove it.", where=where, name=repr(stripped),
+            char=repr(bad.group()), position=bad.start()), field=field)
     return stripped
 
 
