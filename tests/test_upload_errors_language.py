@@ -335,3 +335,32 @@ def test_a_bad_scenario_upload_reads_chinese_under_the_uploader(tmp_path, monkey
     texts = [shown(e.value) for e in app.error]
     assert any("方案.toml 不是有效的 TOML 文件" in t for t in texts), texts
     assert all(not _foreign_words(t, "方案.toml") for t in texts), texts
+
+
+def test_an_import_naming_a_file_outside_the_uploads_is_refused_in_both_languages(tmp_path):
+    import json
+
+    from pvplanner.scenario.model import demo_scenario
+    from pvplanner.store.repository import ScenarioStore
+
+    document = demo_scenario().model_dump(mode="json")
+    document["load"]["meter_file"] = "/etc/passwd"
+    text = json.dumps({"format": "pvplanner-scenarios", "version": 1,
+                       "scenarios": [{"name": "厂房一", "scenario": document}]})
+    with pytest.raises(PlannerInputError) as caught:
+        ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}").import_json(
+            text, files_root=tmp_path / "uploads")
+    assert "scenarios[0] ('厂房一') names a file that is not among your uploaded files " \
+           "(load.meter_file)" in str(caught.value)
+    chinese = _assert_both(caught.value, "导入文件中的第 1 个方案", "厂房一", "电表数据文件")
+    assert "/etc/passwd" not in chinese
+
+
+def test_a_path_outside_the_upload_folder_names_the_field_in_chinese(tmp_path):
+    from pvplanner.guard.paths import confined_path
+
+    with pytest.raises(PlannerInputError) as caught:
+        confined_path("../../etc/passwd", tmp_path, what="weather.file")
+    assert str(caught.value).startswith("weather.file '../../etc/passwd' is not among your "
+                                        "uploaded files")
+    _assert_both(caught.value, "气象文件", names=("../../etc/passwd",))

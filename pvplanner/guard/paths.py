@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 
 __all__ = [
     "SCENARIO_FILE_FIELDS",
     "OutsideFolderError",
     "confine_document",
     "confined_path",
+    "field_name",
     "is_template_path",
 ]
 
@@ -42,6 +44,16 @@ SCENARIO_FILE_FIELDS: tuple[tuple[str, str], ...] = (
 
 class OutsideFolderError(PlannerInputError):
     """A user-supplied path that does not resolve inside the user's folder."""
+
+
+def field_name(dotted: str) -> Message:
+    """A file field of a scenario (``"load.meter_file"``) as a message: the dotted name in
+    English, the field's name in Chinese (``errors.files.field.*``); another field as it is.
+    """
+    section, _, field = str(dotted).partition(".")
+    if (section, field) in SCENARIO_FILE_FIELDS:
+        return Message.of(f"errors.files.field.{section}_{field}", str(dotted))
+    return Message("", str(dotted))
 
 
 def confined_path(name: str | os.PathLike[str], root: Path, *, base: Path | None = None,
@@ -84,9 +96,10 @@ def confined_path(name: str | os.PathLike[str], root: Path, *, base: Path | None
     pvplanner.guard.paths.OutsideFolderError: load.meter_file '../../etc/passwd' is not among ...
     """
     text = os.fspath(name) if not isinstance(name, str) else name
-    refused = OutsideFolderError(
-        f"{what} {str(text)!r} is not among your uploaded files; upload the file and use "
-        "its name (files are read only from your own upload folder)", field=what)
+    refused = OutsideFolderError(Message.of(
+        "errors.files.outside", "{what} {name!r} is not among your uploaded files; upload the "
+        "file and use its name (files are read only from your own upload folder)",
+        what=field_name(what), name=str(text)), field=what)
     if not isinstance(text, str) or not text.strip():
         raise refused
     try:

@@ -43,6 +43,8 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
 
+from pvplanner.guard.paths import field_name
+from pvplanner.messages import Message
 from pvplanner.store.codec import EXPORT_FORMAT, EXPORT_VERSION, build_envelope, parse_envelope
 from pvplanner.store.database import (
     STORE_SCHEMA_VERSION,
@@ -65,6 +67,7 @@ from pvplanner.store.records import (
     StoreError,
     format_timestamp,
     free_name,
+    item_name,
     utc_now,
     validate_name,
 )
@@ -92,12 +95,14 @@ def _confine_items(items: list, root: Path) -> None:
         refused = confine_document(item.scenario, root)
         if refused:
             where = f"scenarios[{index}]"
-            raise StoreError(
-                f"{where} ({item.name!r}) names a file that is not among your uploaded files "
-                f"({', '.join(refused)}); nothing was imported. Remove the file from the "
-                "scenario, or upload the file and choose it on its page.",
-                field=f"{where}.scenario.{refused[0]}",
-            )
+            raise StoreError(Message.of(
+                "errors.store.outside_files",
+                "{where} ({name}) names a file that is not among your uploaded files "
+                "({fields}); nothing was imported. Remove the file from the scenario, or "
+                "upload the file and choose it on its page.", where=item_name(where),
+                name=repr(item.name), fields=field_name(refused[0]) if len(refused) == 1
+                else Message("", ", ".join(refused))),
+                field=f"{where}.scenario.{refused[0]}")
 
 
 class ScenarioStore:
@@ -449,7 +454,10 @@ class ScenarioStore:
                 prepared.append((item.name, document_columns(item.scenario, item.result)))
             except StoreError as exc:
                 where = f"scenarios[{index}]"
-                raise StoreError(f"{where} ({item.name!r}): {exc}", field=where) from None
+                raise StoreError(Message.of(
+                    "errors.store.item_problem", "{where} ({name}): {problem}",
+                    where=item_name(where), name=repr(item.name),
+                    problem=getattr(exc, "message", str(exc))), field=where) from None
         with self._write("importing scenarios") as conn:
             taken = self._live_names(conn)
             new_ids = []
