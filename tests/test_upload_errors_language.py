@@ -207,6 +207,22 @@ def test_a_weather_file_with_text_in_numbers_names_line_and_cell_in_chinese():
     assert "line 4, column 'ghi'" in str(caught.value)
 
 
+def test_a_site_over_the_sea_is_refused_by_pvgis_in_both_languages(requests_mock):
+    import json
+
+    from weather.errors import WeatherInputError
+    from weather.pvgis import PVGIS_TMY_URL, fetch_pvgis_tmy
+
+    body = json.loads((ROOT / "tests" / "data" / "weather_http" / "pvgis_error_sea.json")
+                      .read_text(encoding="utf-8"))
+    requests_mock.get(PVGIS_TMY_URL, status_code=400, json=body)
+    with pytest.raises(WeatherInputError) as caught:
+        fetch_pvgis_tmy(31.0, 123.5, sleep=lambda seconds: None)
+    assert "Location over the sea" in str(caught.value)
+    chinese = _assert_both(caught.value, "31.0", "123.5", "合成气象数据")
+    assert "sea" not in chinese
+
+
 def _weather_templates() -> dict[str, str]:
     """``{key: English template}`` of every keyed error (and keyed part of one) that
     ``weather/`` raises, read from the code."""
@@ -219,8 +235,10 @@ def _weather_templates() -> dict[str, str]:
                     and len(node.args) >= 2
                     and all(isinstance(a, ast.Constant) for a in node.args[:2])):
                 key, template = node.args[0].value, node.args[1].value
+                # Keyed parts of an error (a label, a phrase, a hint); other notes are
+                # notes.weather.* (tests/test_language.py).
                 if node.func.value.id == "WeatherInputError" or key.split(".")[0] in (
-                        "label", "validate"):
+                        "label", "validate") or key.endswith("_hint"):
                     found[key] = template
     return found
 

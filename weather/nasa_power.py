@@ -387,10 +387,11 @@ def fetch_nasa_power_typical_year(
                 sleep=pause,
             )
             if response.status_code in (400, 422):
-                raise WeatherInputError(
-                    f"NASA POWER refused hourly data for latitude {lat}, longitude {lon}, "
-                    f"year {year}: {error_message(response)}"
-                )
+                raise WeatherInputError.of(
+                    "source.nasa_refused",
+                    "NASA POWER refused hourly data for latitude {lat}, longitude {lon}, year "
+                    "{year}{detail}", lat=lat, lon=lon, year=year,
+                    detail={"en": f": {error_message(response)}", "zh": ""})
             if not response.ok:
                 raise WeatherSourceUnavailable(
                     f"could not reach NASA POWER at {NASA_POWER_HOURLY_URL}: HTTP "

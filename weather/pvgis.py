@@ -47,7 +47,7 @@ from weather.http import (
     http_get,
     json_body,
 )
-from weather.meta import REQUIRED_COLUMNS, WeatherMeta
+from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours, to_typical_year
 
 __all__ = [
@@ -281,11 +281,13 @@ def fetch_pvgis_tmy(
         sleep=sleep if sleep is not None else time.sleep,
     )
     if response.status_code == 400:
-        raise WeatherInputError(
-            f"PVGIS has no typical year for latitude {lat}, longitude {lon}: "
-            f"{error_message(response)}. Check the coordinates (decimal degrees, north and "
-            f"east positive; a coastal site may need a point a little inland), or {FALLBACK_HINT}"
-        )
+        raise WeatherInputError.of(
+            "source.pvgis_no_tmy",
+            "PVGIS has no typical year for latitude {lat}, longitude {lon}{detail}. Check the "
+            "coordinates (decimal degrees, north and east positive; a coastal site may need a "
+            "point a little inland), or {hint}", lat=lat, lon=lon,
+            detail={"en": f": {error_message(response)}", "zh": ""},
+            hint=WeatherNote.of("source.fallback_hint", FALLBACK_HINT))
     if not response.ok:
         raise WeatherSourceUnavailable(
             f"could not reach PVGIS at {PVGIS_TMY_URL}: HTTP {response.status_code} "
