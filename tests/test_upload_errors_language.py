@@ -229,17 +229,16 @@ def _weather_templates() -> dict[str, str]:
     found = {}
     for path in sorted((ROOT / "weather").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "of" and isinstance(node.func.value, ast.Name)
-                    and node.func.value.id in ("WeatherInputError", "WeatherNote")
-                    and len(node.args) >= 2
+            if not (isinstance(node, ast.Call) and len(node.args) >= 2
                     and all(isinstance(a, ast.Constant) for a in node.args[:2])):
-                key, template = node.args[0].value, node.args[1].value
-                # Keyed parts of an error (a label, a phrase, a hint); other notes are
-                # notes.weather.* (tests/test_language.py).
-                if node.func.value.id == "WeatherInputError" or key.split(".")[0] in (
-                        "label", "validate") or key.endswith("_hint"):
-                    found[key] = template
+                continue
+            function = node.func
+            error = (isinstance(function, ast.Attribute) and function.attr == "of"
+                     and isinstance(function.value, ast.Name)
+                     and function.value.id == "WeatherInputError")
+            part = isinstance(function, ast.Name) and function.id == "message_part"
+            if error or part:
+                found[node.args[0].value] = node.args[1].value
     return found
 
 

@@ -8,7 +8,8 @@ English text, a stable ``key`` (``"file.empty"``, ``"validate.gap"``...) and the
 that fill it, exactly like a :class:`weather.meta.WeatherNote`: an application shows the
 error in its reader's language from its own message catalogue (pvplanner looks the key up
 as ``errors.weather.<key>``). A value that is itself keyed (a ``WeatherNote``, e.g. the
-file's label ``"weather file 'site.csv'"``) is translated the same way; a value given as
+file's label ``"weather file 'site.csv'"``, made with :func:`message_part`) is translated
+the same way; a value given as
 ``{"en": ..., "zh": ...}`` is a text in several languages.
 """
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from weather.meta import WeatherNote
 
 
 class WeatherError(Exception):
@@ -68,6 +71,19 @@ def _rebuild(kind: type[WeatherInputError], text: str, key: str,
     """A pickled :class:`WeatherInputError` with its key and values (Streamlit's cache and
     process pools pickle exceptions)."""
     return kind(text, key=key, params=params)
+
+
+def message_part(key: str, template: str, /, **params: Any) -> WeatherNote:
+    """A keyed piece of an error message (the file's label, a phrase, a hint) given as one
+    of its values: translated with the error (pvplanner: ``errors.weather.<key>``).
+
+    Examples
+    --------
+    >>> label = message_part("label.file", "weather file {name!r}", name="site.csv")
+    >>> str(label), label.key
+    ("weather file 'site.csv'", 'label.file')
+    """
+    return WeatherNote.of(key, template, **params)
 
 
 class WeatherSourceUnavailable(WeatherError):

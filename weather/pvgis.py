@@ -39,7 +39,7 @@ import pandas as pd
 import requests
 
 from weather.cache import WeatherCache
-from weather.errors import WeatherInputError, WeatherSourceUnavailable
+from weather.errors import WeatherInputError, WeatherSourceUnavailable, message_part
 from weather.http import (
     FALLBACK_HINT,
     check_coordinates,
@@ -47,7 +47,7 @@ from weather.http import (
     http_get,
     json_body,
 )
-from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote
+from weather.meta import REQUIRED_COLUMNS, WeatherMeta
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours, to_typical_year
 
 __all__ = [
@@ -287,7 +287,7 @@ def fetch_pvgis_tmy(
             "coordinates (decimal degrees, north and east positive; a coastal site may need a "
             "point a little inland), or {hint}", lat=lat, lon=lon,
             detail={"en": f": {error_message(response)}", "zh": ""},
-            hint=WeatherNote.of("source.fallback_hint", FALLBACK_HINT))
+            hint=message_part("source.fallback_hint", FALLBACK_HINT))
     if not response.ok:
         raise WeatherSourceUnavailable(
             f"could not reach PVGIS at {PVGIS_TMY_URL}: HTTP {response.status_code} "

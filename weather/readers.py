@@ -75,7 +75,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from weather.errors import WeatherInputError
+from weather.errors import WeatherInputError, message_part
 from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours, to_typical_year
 from weather.validate import clean_weather, convert_units
@@ -453,13 +453,13 @@ def _text(value: object) -> str:
 def file_label(name: str) -> WeatherNote:
     """How messages name a weather file: ``"weather file 'site.csv'"`` (key ``label.file``,
     so an application can name it in its reader's language)."""
-    return WeatherNote.of("label.file", "weather file {name!r}", name=name)
+    return message_part("label.file", "weather file {name!r}", name=name)
 
 
 def _unreadable(label: WeatherNote, kind: str, exc: BaseException) -> WeatherInputError:
     """A file the parser of ``kind`` could not read: the format expected, and the parser's
     own words in English (they have no other language)."""
-    expected = WeatherNote.of(f"format.{kind}", _EXPECTED[kind])
+    expected = message_part(f"format.{kind}", _EXPECTED[kind])
     return WeatherInputError.of(
         "file.unreadable", "{label} could not be read as {expected}{detail}", label=label,
         expected=expected, detail={"en": f" ({_short(exc)})", "zh": ""})
@@ -723,7 +723,7 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
     if header_at >= len(lines):
         raise WeatherInputError.of("csv.no_header", "{label} has no header row (expected "
                                    "{expected})", label=label,
-                                   expected=WeatherNote.of("format.csv", _EXPECTED["csv"]))
+                                   expected=message_part("format.csv", _EXPECTED["csv"]))
     header = lines[header_at]
     sep = max((",", ";", "\t"), key=header.count)
 

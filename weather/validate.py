@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from weather.errors import WeatherInputError
-from weather.meta import REQUIRED_COLUMNS, WeatherNote
+from weather.errors import WeatherInputError, message_part
+from weather.meta import REQUIRED_COLUMNS
 from weather.timeaxis import typical_year_index
 
 #: More missing timestamps than this share [%] is an error: a year with more than a tenth of
@@ -463,8 +463,8 @@ def _irradiance_unit_hint(peak: float, interval_minutes: int) -> str:
 
 def _check_units(data: pd.DataFrame, label: str, interval_minutes: int) -> None:
     hours = interval_minutes / 60.0
-    step = (WeatherNote.of("validate.per_hour", "hour") if interval_minutes == 60 else
-            WeatherNote.of("validate.per_step", "{minutes}-minute step",
+    step = (message_part("validate.per_hour", "hour") if interval_minutes == 60 else
+            message_part("validate.per_step", "{minutes}-minute step",
                            minutes=int(interval_minutes)))
     for column in _IRRADIANCE:
         if column not in data.columns or data[column].isna().all():
@@ -478,7 +478,7 @@ def _check_units(data: pd.DataFrame, label: str, interval_minutes: int) -> None:
         annual = float(data[column].sum()) * hours / 1000.0
         hint = _irradiance_unit_hint(peak, interval_minutes)
         guess = (
-            WeatherNote.of(
+            message_part(
                 "validate.unit_guess",
                 " It looks like {hint} per {step}: declare the unit (units={{'{column}': "
                 "'{unit}'}}; in a CSV file a '# units: {column}={unit}' comment line) or "
@@ -486,14 +486,14 @@ def _check_units(data: pd.DataFrame, label: str, interval_minutes: int) -> None:
                 hint={"en": hint, "zh": hint.replace(" (or ", "（或 ").replace(")", "）")},
                 step=step, column=column, unit=hint.split(" ")[0])
             if hint
-            else WeatherNote.of("validate.unit_check", " Check the unit and the column order, "
+            else message_part("validate.unit_check", " Check the unit and the column order, "
                                 "and convert the values to W/m2.")
         )
         bound = (
-            WeatherNote.of("validate.above_sun", "above {limit:,.0f} W/m2, more than the sun "
+            message_part("validate.above_sun", "above {limit:,.0f} W/m2, more than the sun "
                            "delivers", limit=float(MAX_IRRADIANCE_W_M2))
             if too_high
-            else WeatherNote.of("validate.below_noon", "below {limit:,.0f} W/m2, less than any "
+            else message_part("validate.below_noon", "below {limit:,.0f} W/m2, less than any "
                                 "clear noon delivers", limit=float(MIN_GHI_PEAK_W_M2))
         )
         raise WeatherInputError.of(
