@@ -23,7 +23,7 @@ from pvplanner.report.content import SECTION_KEYS, build_proposal, compass_name
 from pvplanner.report.tables import monthly_energy, typical_day
 from pvplanner.report.text import LANGUAGES, Texts
 from pvplanner.report.wrap import NO_LINE_START, wrap
-from pvplanner.report.xlsx import HEADER_ROWS, SHEETS, safe_text, sheet_names
+from pvplanner.report.xlsx import HEADER_ROWS, INPUT_COLUMNS, SHEETS, safe_text, sheet_names
 from pvplanner.scenario.model import demo_scenario
 from weather.datafiles import data_path
 
@@ -306,10 +306,16 @@ def test_workbook_figures_match_the_result(demo, books, lang):
     assert len(cash) - HEADER_ROWS == len(result.cash_flow)
     carbon = list(book["Carbon"].iter_rows(values_only=True))
     assert len(carbon) - HEADER_ROWS == len(result.carbon_ledger)
-    inputs = {row[0]: row[1] for row in book["Inputs"].iter_rows(min_row=2, values_only=True)}
+    # Inputs: the field's path and stored value in the (hidden) columns after the visible ones.
+    inputs = {row[INPUT_COLUMNS]: row[INPUT_COLUMNS + 1]
+              for row in book["Inputs"].iter_rows(min_row=2, values_only=True)}
     # The demo names no tariff preset: its tariff follows site.province.
     assert "tariff.preset" not in inputs and inputs["site.province"] == "Zhejiang"
     assert inputs["roof_planes[2].mounting"] == "east_west"
+    shown = {row[INPUT_COLUMNS]: row[2]
+             for row in book["Inputs"].iter_rows(min_row=2, values_only=True)}
+    assert shown["site.province"] == ("浙江" if lang == "zh" else "Zhejiang")
+    assert shown["roof_planes[2].mounting"] == ("东西向支架" if lang == "zh" else "East-west racks")
 
 
 def test_formula_injection_is_neutralised(evil):

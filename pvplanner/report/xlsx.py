@@ -3,8 +3,22 @@
 Sheets: Summary, Inputs (the scenario the plan ran on, flattened), Hourly results (one row per
 step of the typical year: 8,760 hours, or 35,040 quarter hours for a plan on a meter file's
 15-minute readings), Monthly, Cash flow, Carbon, Assumptions. Figures are stored as numbers with
-display formats, so the customer's analyst can recompute anything. Data sheets have two
-header rows: labels in the proposal's language, then the field names of the Result.
+display formats, so the customer's analyst can recompute anything. Every cell a reader sees
+is in the proposal's language; what programs need stays in the workbook, hidden:
+
+* Data sheets (Hourly results, Monthly, Cash flow, Carbon) have two header rows: labels in
+  the proposal's language, then the field names of the Result in a hidden row 2 (a note on
+  cell A1 says so). Excel shows it on "Unhide rows"; programs read it as they always did::
+
+      pd.read_excel(path, sheet_name=3, header=1, index_col=0)   # columns by field name
+      pd.read_excel(path, sheet_name=3, header=[0, 1], index_col=0)  # both rows
+
+  The hourly sheet's time-of-use period is written in words; its codes (``valley``...) are in
+  the hidden last column ``period_code``.
+* Inputs: category, label and value in the reader's words (:mod:`pvplanner.report.input_rows`),
+  then two hidden columns ``field`` (the dotted path) and ``value`` (the value as stored)::
+
+      pd.read_excel(path, sheet_name=1, usecols="D:E", index_col=0)["value"]
 
 Text that came from a user (site and plane names, any string of the scenario) is written
 as a string cell, never a formula (:mod:`pvplanner.guard.cells`): a string cell is not
@@ -29,6 +43,7 @@ import pvplanner.report.tables as tables
 from pvplanner.display.messages import translate
 from pvplanner.guard.cells import sheet_text, write_cell
 from pvplanner.report.charts import COLORS
+from pvplanner.report.input_rows import input_rows
 from pvplanner.report.model import Proposal, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
@@ -60,6 +75,14 @@ def sheet_names(lang: str, *, optional: bool = False) -> dict[str, str]:
 
 #: Rows above the data in the data sheets (label row, field-name row).
 HEADER_ROWS = 2
+#: Columns of the Inputs sheet a reader sees (category, label, value); the field path and
+#: the stored value follow, hidden, headed by these names.
+INPUT_COLUMNS = 3
+INPUT_KEYS: tuple[str, str] = ("field", "value")
+#: The hourly sheet's hidden column of time-of-use period codes.
+PERIOD_CODE = "period_code"
+#: Row options of a row (or column options of a column) kept for programs, out of sight.
+_HIDDEN: dict[str, bool] = {"hidden": True}
 
 
 def safe_text(value: Any) -> str:
@@ -107,11 +130,22 @@ def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = N
     write_cell(ws, row, col, value, fmt)
 
 
-def _header(book: _Book, ws: Worksheet, labels: Sequence[str], keys: Sequence[str]) -> None:
+def _header(book: _Book, ws: Worksheet, labels: Sequence[str], keys: Sequence[str],
+            texts: Texts, currency: str) -> None:
+    """Row 1: labels for the reader; row 2, hidden: field names for programs (the note on
+    cell A1 says so)."""
     for col, (label, key) in enumerate(zip(labels, keys, strict=True)):
         ws.write_string(0, col, safe_text(label), book.head)
         ws.write_string(1, col, safe_text(key), book.key)
     ws.set_row(0, 30)
+    ws.set_row(1, None, None, _HIDDEN)
+    ws.write_comment(0, 0, texts("xlsx.sheet_note", currency=_money_unit(texts, currency)),
+                     {"x_scale": 2.5, "y_scale": 1.5})
+
+
+def _money_unit(texts: Texts, currency: str) -> str:
+    """The currency as the reader writes it (元 in Chinese)."""
+    return texts("input_fields.money_unit") if currency == "CNY" else currency
 
 
 def _number_format(column: str, money: bool = False) -> str:
@@ -131,7 +165,8 @@ def _label(texts: Texts, column: str) -> str:
 
 
 def _frame_sheet(book: _Book, name: str, frame: pd.DataFrame, texts: Texts, *,
-                 index_label: str, index_key: str, money: Sequence[str] = ()) -> None:
+                 index_label: str, index_key: str, money: Sequence[str] = (),
+                 currency: str = "CNY") -> None:
     """A table with its index as the first column and two header rows."""
     ws = book.sheet(name)
     columns = [str(c) for c in frame.columns]
@@ -139,7 +174,7 @@ def _frame_sheet(book: _Book, name: str, frame: pd.DataFrame, texts: Texts, *,
     for col, column in enumerate(columns, start=1):
         ws.set_column(col, col, max(12.0, min(28.0, len(_label(texts, column)) * 1.6)))
     _header(book, ws, [index_label] + [_label(texts, c) for c in columns],
-            [index_key, *columns])
+            [index_key, *columns], texts, currency)
     formats = [book.number(_number_format(c, money=c in money)) for c in columns]
     for r, (index, values) in enumerate(zip(frame.index, frame.itertuples(index=False),
                                             strict=True), start=HEADER_ROWS):
@@ -156,8 +191,12 @@ def _hourly_sheet(book: _Book, result: Result, texts: Texts) -> None:
     columns = [str(c) for c in frame.columns]
     ws.set_column(0, 0, 17)
     ws.set_column(1, len(columns), 14)
-    _header(book, ws, [texts("xlsx.time")] + [_label(texts, c) for c in columns],
-            ["time", *columns])
+    codes = len(columns) + 1 if "period" in columns else None
+    _header(book, ws, [texts("xlsx.time")] + [_label(texts, c) for c in columns]
+            + ([texts("columns.period")] if codes else []),
+            ["time", *columns] + ([PERIOD_CODE] if codes else []), texts, result.currency)
+    if codes:
+        ws.set_column(codes, codes, 14, None, _HIDDEN)
     index = frame.index
     if isinstance(index, pd.DatetimeIndex) and index.tz is not None:
         index = index.tz_localize(None)  # Excel has no time zones: local standard time
@@ -174,42 +213,46 @@ def _hourly_sheet(book: _Book, result: Result, texts: Texts) -> None:
                 if math.isfinite(value):
                     ws.write_number(r, c, value, fmt)
         else:
-            for r, value in enumerate(values.tolist(), start=HEADER_ROWS):
+            shown = _period_names(values.tolist(), texts) if column == "period" \
+                else values.tolist()
+            for r, value in enumerate(shown, start=HEADER_ROWS):
                 _write(ws, r, c, value)
+            if column == "period" and codes:
+                for r, value in enumerate(values.tolist(), start=HEADER_ROWS):
+                    _write(ws, r, codes, value)
     ws.freeze_panes(HEADER_ROWS, 1)
 
 
-def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """Dotted paths of a JSON-like value: ``roof_planes[0].name`` -> value."""
-    if isinstance(value, dict):
-        out: list[tuple[str, Any]] = []
-        for key, item in value.items():
-            out += _flatten(item, f"{prefix}.{key}" if prefix else str(key))
-        return out or [(prefix, "")]
-    if isinstance(value, list):
-        if value and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) \
-                and len(value) <= 24:
-            return [(prefix, ", ".join(f"{v:g}" for v in value))]
-        out = []
-        for i, item in enumerate(value):
-            out += _flatten(item, f"{prefix}[{i}]")
-        return out or [(prefix, "")]
-    return [(prefix, value)]
+def _period_names(codes: Sequence[Any], texts: Texts) -> list[Any]:
+    """Time-of-use periods in the reader's words (``valley`` -> 低谷), as the proposal names
+    them (``tou_period.*``); a code without a name stays as it is."""
+    names: dict[Any, Any] = {}
+    for code in codes:
+        if code not in names:
+            names[code] = texts.get(f"tou_period.{code}", code)
+    return [names[code] for code in codes]
 
 
 def _inputs_sheet(book: _Book, result: Result, texts: Texts) -> None:
+    """The scenario's fields: category, label and value in the reader's words; the field's
+    path and its stored value in two hidden columns for programs."""
     ws = book.sheet("Inputs")
-    ws.set_column(0, 0, 48)
-    ws.set_column(1, 1, 60)
-    ws.write_string(0, 0, texts("xlsx.inputs_field"), book.head)
-    ws.write_string(0, 1, texts("xlsx.inputs_value"), book.head)
-    row = 1
-    for path, value in _flatten(result.inputs):
-        if value is None:
-            continue
-        _write(ws, row, 0, path)
-        _write(ws, row, 1, value)
-        row += 1
+    for col, width in enumerate((18, 44, 50)):
+        ws.set_column(col, col, width)
+    ws.set_column(INPUT_COLUMNS, INPUT_COLUMNS + 1, 40, None, _HIDDEN)
+    for col, key in enumerate(("assumptions.category", "xlsx.inputs_field",
+                               "xlsx.inputs_value")):
+        ws.write_string(0, col, texts(key), book.head)
+    for col, key in enumerate(INPUT_KEYS, start=INPUT_COLUMNS):
+        ws.write_string(0, col, key, book.key)
+    ws.write_comment(0, 0, texts("xlsx.inputs_note"), {"x_scale": 2.5, "y_scale": 1.2})
+    for row, line in enumerate(input_rows(result, texts), start=1):
+        _write(ws, row, 0, line.category)
+        _write(ws, row, 1, line.label)
+        _write(ws, row, 2, line.shown, book.number(line.number_format)
+               if line.number_format else None)
+        _write(ws, row, INPUT_COLUMNS, line.path)
+        _write(ws, row, INPUT_COLUMNS + 1, line.stored)
     ws.freeze_panes(1, 0)
 
 
@@ -436,6 +479,7 @@ def _measures_sheet(book: _Book, result: Result, texts: Texts) -> None:
         for col, (field, key, _) in enumerate(_MEASURE_COLUMNS):
             ws.write_string(row, col, safe_text(texts(key)), book.head)
             ws.write_string(row + 1, col, safe_text(field), book.key)
+        ws.set_row(row + 1, None, None, _HIDDEN)
         row += 2
         for m in result.measures:
             text = {"name": m.name_zh if lang == "zh" else m.name_en,
@@ -504,6 +548,7 @@ def _footprint_rows(book: _Book, ws: Worksheet, row: int, footprint: Any,
         for col, (label, key) in enumerate(zip(labels, keys, strict=True)):
             ws.write_string(row + 1, col, safe_text(label), book.head)
             ws.write_string(row + 2, col, safe_text(key), book.key)
+        ws.set_row(row + 2, None, None, _HIDDEN)
         row += 3
         for record in records:
             for col, key in enumerate(keys):
@@ -528,13 +573,15 @@ def render_workbook(result: Result, proposal: Proposal) -> bytes:
     _hourly_sheet(book, result, texts)
     _frame_sheet(book, "Monthly", _monthly_frame(result, texts), texts,
                  index_label=texts("energy.month"), index_key="month",
-                 money=("bill_baseline", "bill_with_system", "bill_savings"))
+                 money=("bill_baseline", "bill_with_system", "bill_savings"),
+                 currency=result.currency)
     cash = result.cash_flow
     _frame_sheet(book, "Cash flow", cash, texts, index_label=texts("finance.year"),
                  index_key="year", money=[c for c in cash.columns if not c.endswith(
-                     ("_kwh", "_factor", "_balance"))])
+                     ("_kwh", "_factor", "_balance"))], currency=result.currency)
     _frame_sheet(book, "Carbon", result.carbon_ledger, texts, index_label=texts("carbon.year"),
-                 index_key="year", money=("certificate_revenue", "credit_revenue"))
+                 index_key="year", money=("certificate_revenue", "credit_revenue"),
+                 currency=result.currency)
     _assumptions_sheet(book, proposal)
     if result.measures or result.footprint is not None:
         _measures_sheet(book, result, texts)
