@@ -40,8 +40,9 @@ ALLOWED = frozenset({
     "ISO", "CN",
     # file formats
     "CSV", "XLSX", "PDF", "HTML", "JSON", "TOML", "PNG", "JPEG", "JPG", "SVG", "MB", "TXT",
-    # the Chinese national character encoding a meter export may be written in
-    "GBK",
+    "TM2", "Excel",
+    # character encodings a file may be written in (UTF-8, the Chinese national GBK/GB18030)
+    "UTF", "GBK", "GB18030",
     # the product, and the language switch (each language named in its own language)
     "pvplanner", "English", "Language", "zh", "en",
 })

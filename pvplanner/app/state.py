@@ -285,11 +285,13 @@ def _confined(valid: Scenario) -> Scenario:
     document = valid.model_dump(mode="json")
     refused = refused_files(document)
     if refused:
-        from pvplanner.guard.paths import OutsideFolderError
+        from pvplanner.guard.paths import OutsideFolderError, field_name
+        from pvplanner.messages import Message
 
-        raise OutsideFolderError(
-            f"{refused[0]} is not among your uploaded files; upload the file on its page",
-            field=refused[0])
+        raise OutsideFolderError(Message.of(
+            "errors.files.not_uploaded",
+            "{field} is not among your uploaded files; upload the file on its page",
+            field=field_name(refused[0])), field=refused[0])
     return parse_scenario(document)
 
 

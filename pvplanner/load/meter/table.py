@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import LoadFileError
-from pvplanner.guard.files import decode_text
+from pvplanner.guard.files import ENCODING_ADVICE, decode_text
 from pvplanner.load.meter.xlsx import read_sheet_rows
 from pvplanner.messages import Message
 
@@ -169,7 +169,7 @@ def _split_lines(lines: list[str], delimiter: str) -> list[list[str]]:
 
 def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
     text, encoding = decode_text(
-        raw, name, advice="save the file as CSV (UTF-8) or XLSX", error=LoadFileError
+        raw, name, advice=ENCODING_ADVICE["meter"], error=LoadFileError
     )
     nul = text.find("\x00")
     if nul >= 0:
