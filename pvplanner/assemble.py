@@ -82,6 +82,16 @@ def _scenario_wording(note: str) -> str:
     return note.replace("raise the time limit", "raise constraints.solver_time_limit_s")
 
 
+def _carbon_inputs_at_site(scenario: Scenario) -> carbon.CarbonInputs:
+    """The scenario's carbon inputs with the site's province and city where they name none,
+    so that a credit scheme limited to an area is checked against where the plant is (a
+    Zhejiang plant earns no Wuhan credits)."""
+    inputs = scenario.carbon
+    return inputs.model_copy(update={
+        "site_province": inputs.site_province or scenario.site.province,
+        "site_city": inputs.site_city or scenario.site.city})
+
+
 def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
                     year1: SizingResult, degradation: np.ndarray, export_factors: np.ndarray,
                     curve: pd.DataFrame, *, with_sensitivity: bool = True) -> Result:
@@ -127,7 +137,7 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
     total_kwp = float(np.sum(sized.kwp_per_plane))
     capex = finance.capex_breakdown(f_in, total_kwp, sized.battery_kwh, sized.battery_kw)
     ledger = carbon.carbon_ledger(
-        scenario.carbon, generation_kwh=flows.generation_kwh,
+        _carbon_inputs_at_site(scenario), generation_kwh=flows.generation_kwh,
         self_consumed_kwh=flows.self_consumed_kwh, exported_kwh=flows.exported_kwh,
         years=f_in.analysis_years, capacity_kw=total_kwp, degradation_factors=degradation,
         # Exports under a 136号 mechanism contract earn no certificate while it runs.
@@ -161,6 +171,9 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         location_tco2_per_mwh=prepared.emission_factor.factor_tco2_per_mwh,
         residual_tco2_per_mwh=prepared.residual_factor.factor_tco2_per_mwh)
     m = returns.metrics
+    binding = _binding_limits(scenario, prepared, sized)
+    battery_limit = (battery_energy_limit_kwh(scenario, sizing.load_kw)
+                     if scenario.battery.allowed else None)
     return Result(
         scenario_name=scenario.name,
         currency=scenario.currency,
@@ -180,8 +193,7 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         battery=BatterySummary(
             energy_kwh=float(sized.battery_kwh), power_kw=float(sized.battery_kw),
             annual_discharge_kwh=flows.battery_discharged_kwh,
-            max_energy_kwh=battery_energy_limit_kwh(scenario, sizing.load_kw)
-            if scenario.battery.allowed else None,
+            max_energy_kwh=battery_limit,
             max_power_kw=scenario.battery.max_power_kw if scenario.battery.allowed else None,
         ),
         energy=_energy_summary(flows),
@@ -211,7 +223,7 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
             investor_tax_basis=views.investor_tax_basis,
         ),
         carbon=_carbon_summary(scenario, prepared, flows, ledger, avoided),
-        solver=_solver_summary(sized, year1, _binding_limits(scenario, prepared, sized)),
+        solver=_solver_summary(sized, year1, binding),
         weather=prepared.weather_meta,
         hourly=hourly,
         monthly=_monthly_frame(hourly, dt),
@@ -222,7 +234,10 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         bill_with_system_monthly=with_system.monthly,
         warnings=_warnings(prepared, sized, year1, project),
         assumptions=_with_row(
-            plan_assumptions(scenario, _resolved(prepared, flows.load_kwh, project)),
+            plan_assumptions(scenario, replace(
+                _resolved(prepared, flows.load_kwh, project), measures=tuple(measures),
+                footprint=footprint, battery_max_energy_kwh=battery_limit,
+                binding_limits=binding)),
             Assumption(**variability.assumption_row())),
         inputs=scenario.model_dump(mode="json"),
         measures=measures, measures_combined=combined, footprint=footprint,

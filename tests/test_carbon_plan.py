@@ -130,3 +130,19 @@ def test_proposal_states_the_split_and_the_reference_plant(demo_result, lang, wo
     text = "\n".join(str(getattr(block, "text", "")) for block in section.blocks)
     for word in words:
         assert word in text, word
+
+
+def test_a_credit_scheme_is_checked_against_the_sites_own_province():
+    """The plan checks a credit scheme's area against the site (the demo is in Zhejiang): the
+    Wuhan scheme earns nothing there, though the scenario's carbon inputs name no province."""
+    import pvplanner
+    from pvplanner.scenario.model import demo_scenario
+
+    scenario = demo_scenario()
+    assert scenario.carbon.site_province is None and scenario.site.province
+    scenario = scenario.model_copy(update={"carbon": scenario.carbon.model_copy(update={
+        "certificates": "none", "credit_scheme_ids": ["wuhan-carbon-inclusion"],
+        "credit_price_per_tco2": 40.0})})
+    result = pvplanner.plan(scenario, with_npv_curve=False)
+    assert result.carbon.credits_tco2_year1 == 0
+    assert "Hubei" in str(result.carbon_ledger["credit_status"].iloc[0])
