@@ -190,6 +190,7 @@ def _build_parser(lang: str | None = None) -> argparse.ArgumentParser:
                      choices=["auto", "kw", "kwh", "kwh_cumulative"],
                      help=h("monitor.load_units"))
     mon.add_argument("--xlsx", type=Path, default=None, help=h("monitor.xlsx"))
+    mon.add_argument("--pdf", type=Path, default=None, help=h("monitor.pdf"))
     mon.add_argument("--lang", default="zh", choices=["zh", "en"], help=h("monitor.lang"))
     mon.add_argument("--json", action="store_true", help=h("json"))
     mon.set_defaults(handler=_cmd_monitor)
@@ -496,6 +497,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         if path is not None and not path.is_file():
             raise_bad(f"{option} {path} does not exist or is not a file")
     _check_output(args.xlsx, "--xlsx")
+    _check_output(args.pdf, "--pdf")
     found = monitor(
         load_scenario(args.scenario), generation=args.generation, load=args.load,
         weather=args.weather, generation_units=args.generation_units,
@@ -504,6 +506,11 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     if args.xlsx is not None:
         _guard_writes(write_monitor_xlsx)(found, args.xlsx, lang=args.lang)
         print(f"wrote {args.xlsx}", file=sys.stderr)
+    if args.pdf is not None:
+        from pvplanner.report.monitor_report import write_monitor_pdf
+
+        _guard_writes(write_monitor_pdf)(found, args.pdf, lang=args.lang)
+        print(f"wrote {args.pdf}", file=sys.stderr)
     payload = found.to_dict()
     if args.json:
         _print_json(payload)
