@@ -415,7 +415,8 @@ def _carbon_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumptio
         scheme = carbon_asset(scheme_id, field="carbon.credit_scheme_ids")
         rows.append(Assumption("assets", "carbon.credit_scheme", str(scheme.get("scheme", "")),
                                "", str(scheme.get("source", "")),
-                               str(scheme.get("price_date", "")), str(scheme.get("status", ""))))
+                               str(scheme.get("price_date", "")), str(scheme.get("status", "")),
+                               value_zh=scheme.get("name_zh") or None))
     return rows
 
 

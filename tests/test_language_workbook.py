@@ -284,3 +284,21 @@ def test_every_field_of_the_scenario_has_a_label(lang):
     if lang == "zh":
         latin = {f: field_label(f, lang) for f in fields if latin_words(field_label(f, lang))}
         assert latin == {}
+
+
+def test_a_workbook_with_carbon_credits_reads_chinese():
+    """A plan claiming credits under two schemes (one open to the site, one elsewhere): the
+    Carbon sheet names the schemes and says why each credits or not, in Chinese, no ids."""
+    document = demo_scenario().model_dump(mode="json")
+    document["carbon"].update({"certificates": "none", "credit_price_per_tco2": 40.0,
+                               "credit_scheme_ids": ["guangdong-carbon-inclusion"]})
+    result = pvplanner.plan(parse_scenario(document), with_npv_curve=False)
+    assert "Guangdong" in result.carbon_ledger["credit_status"].iloc[0]  # the English note
+    book = _book(result, "zh")
+    assert latin_in(book) == {}
+    assert leaks_in(book) == []
+    carbon = [value for _, value in visible_strings(book[sheet_names("zh")["Carbon"]])]
+    assert any("广东碳普惠" in value and "浙江" in value for value in carbon), carbon
+    english = _book(result, "en")
+    assert not any("guangdong-carbon-inclusion" in value for _, value in
+                   visible_strings(english[sheet_names("en")["Carbon"]]))

@@ -265,9 +265,8 @@ def _outputs(result) -> None:
 
 def _ledger_download(ledger: pd.DataFrame, shown: dict[str, str]) -> pd.DataFrame:
     """The whole ledger for the reader: every column headed in their language, schemes by
-    name. The per-year credit notes (``credit_status``) are English with the schemes' ids:
-    an English file keeps them, a Chinese one leaves them out (the page says why a scheme
-    credits or not)."""
+    name, the per-year credit notes in the reader's language (``credit_status_zh`` in
+    Chinese)."""
     headings = {**shown,
                 "mechanism_mwh": t("carbon.ledger.mechanism"),
                 "certificate_price": t("carbon.ledger.certificate_price"),
@@ -275,8 +274,9 @@ def _ledger_download(ledger: pd.DataFrame, shown: dict[str, str]) -> pd.DataFram
                 "credit_price": t("carbon.ledger.credit_price"),
                 "credit_status": t("carbon.ledger.credit_status")}
     out = ledger.copy()
-    if lang() == "zh":
-        out = out.drop(columns=["credit_status"], errors="ignore")
+    if lang() == "zh" and "credit_status_zh" in out.columns:
+        out["credit_status"] = out["credit_status_zh"]
+    out = out.drop(columns=["credit_status_zh"], errors="ignore")
     if "credit_scheme" in out.columns:
         out["credit_scheme"] = out["credit_scheme"].map(_scheme_names)
     out = out.rename(columns=headings)

@@ -429,6 +429,19 @@ def double_counting_check(generation_mwh: Sequence[float] | np.ndarray,
         claimed=f"{total[i]:,.1f}", parts=parts), field="carbon.certificates")
 
 
+def _ledger_note(scheme: Mapping[str, str], status: Message) -> Message:
+    """One scheme's note of one year of the ledger: its name and what it earned or why not."""
+    return Message.of("notes.carbon.credit.ledger_item", "{asset}: {status}",
+                      asset=_asset_name(scheme), status=status)
+
+
+def _in_chinese(notes: list[list[Message]]) -> list[str]:
+    """Each year's credit notes in Chinese (the ledger's ``credit_status_zh``)."""
+    from pvplanner.display.messages import render
+
+    return ["；".join(render(note, "zh") for note in year) for year in notes]
+
+
 def _asset_price(row: Mapping[str, str], override: float | None, field: str) -> float:
     if override is not None:
         return float(override)
@@ -617,7 +630,7 @@ def carbon_ledger(
     credits = np.zeros(n)
     revenue = np.zeros(n)
     credit_prices = np.zeros(n)
-    notes: list[list[str]] = [[] for _ in range(n)]
+    notes: list[list[Message]] = [[] for _ in range(n)]
     schemes = []
     yr = np.arange(1, n + 1)
     for sid in inputs.credit_scheme_ids:
@@ -626,7 +639,7 @@ def carbon_ledger(
                                         site_city=inputs.site_city)
         if not ok:
             for year_notes in notes:
-                year_notes.append(f"{_asset_name(scheme)['en']}: {reason}")
+                year_notes.append(_ledger_note(scheme, reason))
             continue
         period = inputs.crediting_period_years or (
             int(float(scheme["crediting_period_years"])) if scheme["crediting_period_years"]
@@ -644,11 +657,15 @@ def carbon_ledger(
         revenue += tco2 * price * esc
         credit_prices = np.where(window, price * esc, credit_prices)
         schemes.append(sid)
-        year = f", {factor.data_year}" if factor.data_year else ""
-        used = f"{reason}, factor {factor.factor_tco2_per_mwh:g} tCO2/MWh ({factor.region}{year})"
+        where = (bilingual(f"{factor.region}, {factor.data_year}",
+                           f"{factor.region_zh or factor.region}，{factor.data_year}年")
+                 if factor.data_year else bilingual(factor.region, factor.region_zh or None))
+        used = Message.of("notes.carbon.credit.ledger_used",
+                          "{reason}, factor {factor:g} tCO2/MWh ({where})", reason=reason,
+                          factor=factor.factor_tco2_per_mwh, where=where)
+        outside = Message.of("notes.carbon.credit.ledger_outside", "outside crediting period")
         for year_notes, inside in zip(notes, window, strict=True):
-            year_notes.append(f"{_asset_name(scheme)['en']}: "
-                              f"{used if inside else 'outside crediting period'}")
+            year_notes.append(_ledger_note(scheme, used if inside else outside))
     double_counting_check(gen, claims, names_zh=claim_names_zh)
 
     return pd.DataFrame(
@@ -671,6 +688,7 @@ def carbon_ledger(
             "credit_revenue": revenue,
             "credit_scheme": [", ".join(schemes)] * n,
             "credit_status": ["; ".join(x) for x in notes],
+            "credit_status_zh": _in_chinese(notes),
         },
         index=pd.RangeIndex(1, n + 1, name="year"),
     )

@@ -184,6 +184,25 @@ def _frame_sheet(book: _Book, name: str, frame: pd.DataFrame, texts: Texts, *,
     ws.freeze_panes(HEADER_ROWS, 1)
 
 
+def _ledger_frame(result: Result, lang: str) -> pd.DataFrame:
+    """The carbon ledger for the reader: the credit notes in the reader's language (the
+    ledger's ``credit_status_zh`` in Chinese) and the credit schemes by name, not by id."""
+    from pvplanner.carbon.tables import carbon_asset
+    from pvplanner.display.names import carbon_asset_name
+
+    ledger = result.carbon_ledger.copy()
+    if lang == "zh" and "credit_status_zh" in ledger.columns:
+        ledger["credit_status"] = ledger["credit_status_zh"]
+    ledger = ledger.drop(columns=["credit_status_zh"], errors="ignore")
+    if "credit_scheme" in ledger.columns:
+        joiner = "、" if lang == "zh" else ", "
+        ledger["credit_scheme"] = [
+            joiner.join(carbon_asset_name(carbon_asset(i), lang)
+                        for i in str(ids).split(", ") if i)
+            for ids in ledger["credit_scheme"].fillna("")]
+    return ledger
+
+
 def _hourly_sheet(book: _Book, result: Result, texts: Texts) -> None:
     """The Result's time series, one row per step of the plan (hours or quarter hours)."""
     ws = book.sheet("Hourly results")
@@ -579,7 +598,8 @@ def render_workbook(result: Result, proposal: Proposal) -> bytes:
     _frame_sheet(book, "Cash flow", cash, texts, index_label=texts("finance.year"),
                  index_key="year", money=[c for c in cash.columns if not c.endswith(
                      ("_kwh", "_factor", "_balance"))], currency=result.currency)
-    _frame_sheet(book, "Carbon", result.carbon_ledger, texts, index_label=texts("carbon.year"),
+    _frame_sheet(book, "Carbon", _ledger_frame(result, texts.lang), texts,
+                 index_label=texts("carbon.year"),
                  index_key="year", money=("certificate_revenue", "credit_revenue"),
                  currency=result.currency)
     _assumptions_sheet(book, proposal)
