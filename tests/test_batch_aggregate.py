@@ -57,17 +57,15 @@ def year():
 
 
 @pytest.mark.parametrize("n_days", [MIN_DAYS, 48, 96])
-def test_every_chain_day_of_a_month_weighs_the_same(year, n_days):
+def test_every_typical_day_weighs_the_days_of_its_own_month_it_stands_for(year, n_days):
     days = typical_days(*year, n_days)
     assert len(days.days) == n_days
     assert days.weights.sum() == pytest.approx(365.0)
-    chain_month = MONTH_OF_DAY[days.days]
-    for month in range(12):
-        weights = days.weights[chain_month == month]
-        # Equal weights: no kWh carried from a light typical day into a heavy one.
-        np.testing.assert_allclose(weights, MONTH_DAYS[month] / len(weights))
-    # Every real day follows a chain day of its own month, and every chain day is used.
-    assert (chain_month[days.members] == MONTH_OF_DAY).all()
+    # Each typical day weighs as many real days as it stands for (each is its own battery
+    # cycle, so unequal weights carry no kWh from a light day into a heavy one).
+    np.testing.assert_allclose(days.weights, np.bincount(days.members, minlength=n_days))
+    # Every real day is represented by a typical day of its own month, and every one is used.
+    assert (MONTH_OF_DAY[days.days][days.members] == MONTH_OF_DAY).all()
     assert set(days.members) == set(range(n_days))
 
 
