@@ -176,7 +176,8 @@ def default_preset(province: str | None, on_date: dt.date, *,
     voltage_kv : float, optional
         ``project.grid_voltage_kv`` [kV].
     peak_load_kw : float, optional
-        The load's highest hourly mean [kW].
+        The load's highest mean over the meter's demand interval [kW] (15 minutes for a
+        15-minute meter file, the hour otherwise).
 
     Returns
     -------
