@@ -104,12 +104,10 @@ def with_battery(source: Path, path: Path, battery: bool) -> Path:
 
 
 def _cpu_per_site(out: Path) -> np.ndarray:
-    values = []
-    for path in (out / "sites").glob("*.json"):
-        block = json.loads(path.read_text(encoding="utf-8")).get("batch", {})
-        if block.get("cpu_seconds") is not None:
-            values.append(block["cpu_seconds"])
-    return np.array(values, dtype=float)
+    """CPU seconds each site took in its worker (as ``bench_batch`` reads them)."""
+    from bench_batch import _cpu_per_site as cpu_per_site
+
+    return cpu_per_site(out)
 
 
 def run(label: str, sites: Path, out: Path, workers: int, days: int | None) -> dict:

@@ -10,8 +10,6 @@ Schedules have a 15-minute resolution (Jiangsu's 19:30-21:30 sharp window needs 
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +18,7 @@ import numpy as np
 from pvplanner.errors import TariffError
 from pvplanner.holidays import DAY_TYPES, holiday_table
 from pvplanner.tariff.coal import coal_benchmark_price
+from pvplanner.tariff.kept import Kept
 
 if TYPE_CHECKING:  # the model imports this module: types only, to avoid a cycle
     from pvplanner.tariff.model import DaySchedule, PeriodBlock, PriceLevels, Tariff
@@ -366,28 +365,19 @@ def compile_tariff(tariff: Tariff) -> CompiledTariff:
     read-only.
     """
     key = tariff.model_dump_json()
-    with _COMPILED_LOCK:
-        kept = _COMPILED.get(key)
-        if kept is not None:
-            _COMPILED.move_to_end(key)
-            return kept
+    kept = _COMPILED.get(key)
+    if kept is not None:
+        return kept
     compiled = _compile(tariff)
-    for array in (compiled.table, compiled.prices,
-                  *(a for rule in compiled.overrides for a in (rule.months, rule.day_types,
-                                                              rule.month_days, rule.slots)
-                    if a is not None)):
-        array.flags.writeable = False  # shared through the cache
-    with _COMPILED_LOCK:
-        _COMPILED[key] = compiled
-        while len(_COMPILED) > _COMPILED_KEPT:
-            _COMPILED.popitem(last=False)
-    return compiled
+    return _COMPILED.put(key, compiled, (
+        compiled.table, compiled.prices,
+        *(a for rule in compiled.overrides for a in (rule.months, rule.day_types,
+                                                    rule.month_days, rule.slots)
+          if a is not None)))
 
 
 #: Compiled tariffs kept: the tariff's JSON -> its compilation.
-_COMPILED: OrderedDict[str, CompiledTariff] = OrderedDict()
-_COMPILED_KEPT = 16
-_COMPILED_LOCK = threading.Lock()
+_COMPILED: Kept[CompiledTariff] = Kept(16)
 
 
 def _compile(tariff: Tariff) -> CompiledTariff:

@@ -9,8 +9,6 @@ for a load that is constant within the step, and its energy is shared between th
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +25,7 @@ from pvplanner.tariff.compile import (
     CompiledTariff,
     compile_tariff,
 )
+from pvplanner.tariff.kept import Kept
 from pvplanner.tariff.market import mechanism_adder_per_kwh
 from pvplanner.tariff.model import ExportPolicy, Tariff
 
@@ -100,26 +99,18 @@ def step_context(
         raise TariffError("the time index is empty")
     key = (len(index), str(index.tz), country, step_hours,
            hash(index.as_unit("ns").asi8.tobytes()))
-    with _CONTEXT_LOCK:
-        kept = _CONTEXTS.get(key)
-        if kept is not None and kept[0].equals(index):
-            _CONTEXTS.move_to_end(key)
-            return kept[1]
+    kept = _CONTEXTS.get(key, lambda pair: pair[0].equals(index))
+    if kept is not None:
+        return kept[1]
     context = _step_context(index, country, step_hours)
-    for name in ("month", "month_day", "day_type", "holiday_name", "holiday_day", "hour",
-                 "hour_of_year", "slots"):
-        getattr(context, name).flags.writeable = False  # shared through the cache
-    with _CONTEXT_LOCK:
-        _CONTEXTS[key] = (index, context)
-        while len(_CONTEXTS) > _CONTEXTS_KEPT:
-            _CONTEXTS.popitem(last=False)
+    _CONTEXTS.put(key, (index, context), (
+        getattr(context, name) for name in ("month", "month_day", "day_type", "holiday_name",
+                                            "holiday_day", "hour", "hour_of_year", "slots")))
     return context
 
 
 #: Step contexts kept: (length, zone, country, step, hash of the labels) -> (index, context).
-_CONTEXTS: OrderedDict[tuple, tuple[pd.DatetimeIndex, StepContext]] = OrderedDict()
-_CONTEXTS_KEPT = 8
-_CONTEXT_LOCK = threading.Lock()
+_CONTEXTS: Kept[tuple[pd.DatetimeIndex, StepContext]] = Kept(8)
 
 
 def _step_context(index: pd.DatetimeIndex, country: str, step_hours: float | None
@@ -210,25 +201,16 @@ def step_prices(
     # Both come from caches that map one tariff (its JSON) and one axis to one object, and
     # each kept entry holds them, so their identities name the pair.
     key = (id(compiled), id(ctx))
-    with _STEPS_LOCK:
-        kept = _STEPS.get(key)
-        if kept is not None and kept.compiled is compiled and kept.context is ctx:
-            _STEPS.move_to_end(key)
-            return kept
+    kept = _STEPS.get(key, lambda steps: steps.compiled is compiled and steps.context is ctx)
+    if kept is not None:
+        return kept
     steps = _priced_steps(tariff, compiled, ctx, len(index))
-    for array in (steps.fractions, steps.label, steps.import_price, steps.export_price):
-        array.flags.writeable = False  # shared through the cache
-    with _STEPS_LOCK:
-        _STEPS[key] = steps
-        while len(_STEPS) > _STEPS_KEPT:
-            _STEPS.popitem(last=False)
-    return steps
+    return _STEPS.put(key, steps, (steps.fractions, steps.label, steps.import_price,
+                                   steps.export_price))
 
 
 #: Step prices kept: (id of the compiled tariff, id of the step context) -> StepPrices.
-_STEPS: OrderedDict[tuple[int, int], StepPrices] = OrderedDict()
-_STEPS_KEPT = 8
-_STEPS_LOCK = threading.Lock()
+_STEPS: Kept[StepPrices] = Kept(8)
 
 
 def _priced_steps(tariff: Tariff, compiled: CompiledTariff, ctx: StepContext, n: int
