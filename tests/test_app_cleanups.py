@@ -365,3 +365,22 @@ def test_the_chinese_site_load_and_portfolio_pages_have_no_latin_words(tmp_path,
     found["portfolio"] = collections.Counter(
         {w: n for w, n in found["portfolio"].items() if w not in theirs})
     assert not any(found.values()), found
+
+
+def test_every_choice_box_has_a_placeholder_in_the_readers_language(tmp_path, monkeypatch):
+    """A select box whose value is empty shows its placeholder; without one Streamlit shows
+    "Choose an option" in English whatever the reader's language (seen on the carbon page,
+    whose grid factor follows the site by default)."""
+    from tests.test_app_support import flat
+    from tests.test_language import PAGES, latin_words
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    seen = 0
+    for page in PAGES:
+        goto(app, page)
+        for element in flat(app._tree):
+            if getattr(element, "type", "") in ("selectbox", "multiselect"):
+                seen += 1
+                placeholder = element.proto.placeholder
+                assert placeholder and not latin_words(placeholder), (page, element.label)
+    assert seen >= 10

@@ -232,7 +232,8 @@ def _saved_section(items) -> None:
     left, right = st.columns([2, 3], gap="large")
     with left:
         chosen = st.selectbox(t("compare.saved_list.pick"), [i.id for i in items],
-                              format_func=labels.get, key="pick_saved")
+                              format_func=labels.get, key="pick_saved",
+                              placeholder=t("common.choose"))
     with right:
         a, b, c = st.columns(3)
         a.button(t("compare.actions.open"), on_click=_open, args=(chosen,), key="open_saved",
@@ -385,7 +386,8 @@ def _comparison(items) -> None:
     if "compare_pick" not in st.session_state:
         st.session_state["compare_pick"] = options[: min(3, len(options))]
     chosen = st.multiselect(t("compare.side_by_side.pick"), options, key="compare_pick",
-                            format_func=lambda i: labels.get(i, i))
+                            format_func=lambda i: labels.get(i, i),
+                            placeholder=t("common.choose"))
     if not chosen:
         st.info(t("compare.side_by_side.none"))
         return

@@ -145,7 +145,7 @@ def _npv_chart(result) -> None:
         # A lease is sized as if owner-financed: mark the curve's own value at the design.
         optimum_npv = float(np.interp(result.pv.capacity_kwp, data["capacity_kwp"], data["npv"]))
     titles = {"capacity": t("results.charts.capacity"),
-              "npv": t("results.charts.npv", currency=result.currency),
+              "npv": t("results.charts.npv", currency=fmt().currency_unit()),
               "optimum": t("results.charts.optimum")}
     st.altair_chart(charts.npv_curve(data, result.pv.capacity_kwp, optimum_npv, titles),
                     width="stretch")

@@ -364,8 +364,11 @@ def choice(path: str, label: str, options: Sequence[Any], *, labels: Callable[[A
         value = box.radio(label, options, key=key, format_func=format_func, help=help,
                           horizontal=horizontal, on_change=on_change)
     else:
+        # Streamlit shows a None value as its placeholder ("Choose an option" in English
+        # whatever the reader's language): a None option's own label, else ours.
+        placeholder = format_func(None) if None in options else t("common.choose")
         value = box.selectbox(label, options, key=key, format_func=format_func, help=help,
-                              on_change=on_change)
+                              on_change=on_change, placeholder=placeholder)
     if value != stored:
         set_path(state.doc(), path, value)
     slot(path, box)
