@@ -153,3 +153,40 @@ def test_demo_input_change_language_switch_and_screenshots(server):
             browser.close()
     for name in ("app_tariff_en.png", "app_tariff_zh.png", "app_results_zh.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+def test_the_file_uploader_reads_chinese_in_chinese(server):
+    """Streamlit writes its uploader's button and hint in English whatever the page's
+    language; on a Chinese page the app's words are drawn in their place (and the English,
+    kept for the layout, takes no room)."""
+    from playwright.sync_api import sync_playwright
+
+    from pvplanner.app.uploads import MAX_UPLOAD_MB
+    from pvplanner.display.messages import translate
+
+    drawn = """(selector) => {
+        const el = document.querySelector(selector);
+        return [getComputedStyle(el, '::after').content, getComputedStyle(el).fontSize];
+    }"""
+    button = ('[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] '
+              '[data-testid="stMarkdownContainer"] p')
+    hint = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for lang in ("zh", "en"):
+                page = browser.new_page(viewport={"width": 1280, "height": 1200})
+                page.goto(f"{server}/monitor?lang={lang}", timeout=LOAD_TIMEOUT_MS)
+                page.wait_for_selector(hint, timeout=LOAD_TIMEOUT_MS)
+                words_button, size_button = page.evaluate(drawn, button)
+                words_hint, size_hint = page.evaluate(drawn, hint)
+                if lang == "zh":
+                    assert words_button == f'"{translate("common.upload.button", "zh")}"'
+                    assert words_hint == '"{}"'.format(
+                        translate("common.upload.hint", "zh", mb=MAX_UPLOAD_MB))
+                    assert size_button == size_hint == "0px"  # the English takes no room
+                else:  # Streamlit's own English, untouched
+                    assert words_button in ("none", "normal") and size_button != "0px"
+                page.close()
+        finally:
+            browser.close()

@@ -384,3 +384,14 @@ def test_every_choice_box_has_a_placeholder_in_the_readers_language(tmp_path, mo
                 placeholder = element.proto.placeholder
                 assert placeholder and not latin_words(placeholder), (page, element.label)
     assert seen >= 10
+
+
+def test_the_uploader_style_draws_the_readers_words_only_in_chinese():
+    from pvplanner.app.shell import uploader_style
+    from pvplanner.app.uploads import MAX_UPLOAD_MB
+    from pvplanner.display.messages import translate
+
+    assert uploader_style("en") == ""
+    style = uploader_style("zh")
+    assert f'content: "{translate("common.upload.button", "zh")}"' in style
+    assert f"不超过 {MAX_UPLOAD_MB} MB" in style and style.count("font-size: 0;") == 2

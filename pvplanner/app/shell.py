@@ -10,8 +10,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 import pvplanner.app.state as state
-from pvplanner.app.widgets import fmt, kpi, plain, run_page, show_problem, t
-from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES, default_language
+from pvplanner.app.uploads import MAX_UPLOAD_MB
+from pvplanner.app.widgets import fmt, kpi, lang, plain, run_page, show_problem, t
+from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES, default_language, translate
 
 #: Pages in navigation order: (id, module under pvplanner.app, icon, section).
 PAGES: tuple[tuple[str, str, str, str], ...] = (
@@ -111,6 +112,33 @@ def _sidebar_kpis(box) -> None:
             kpi(label, value, per_row=1, sidebar=True)
 
 
+#: Streamlit's file-uploader parts that it labels in English whatever the page's language.
+_UPLOADER_BUTTON = ('[data-testid="stFileUploaderDropzone"] '
+                    '[data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p')
+_UPLOADER_HINT = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+
+
+def uploader_style(lang: str) -> str:
+    """CSS that writes the file uploader's button and hint in the reader's language
+    (``common.upload.*``); empty in English, which Streamlit already writes. The English is
+    kept in the page (font size 0) and the reader's words drawn in its place."""
+    if lang == "en":
+        return ""
+    rules = []
+    for selector, key in ((_UPLOADER_BUTTON, "common.upload.button"),
+                          (_UPLOADER_HINT, "common.upload.hint")):
+        words = translate(key, lang, mb=MAX_UPLOAD_MB).replace("\\", "").replace('"', "")
+        rules.append(f"{selector} {{font-size: 0;}}\n"
+                     f'{selector}::after {{content: "{words}"; font-size: 0.875rem;}}')
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
+def _uploader_words() -> None:
+    style = uploader_style(lang())
+    if style:
+        st.html(style)
+
+
 def main() -> None:
     """Run one script pass of the app."""
     st.set_page_config(page_title="pvplanner", page_icon=":material/solar_power:",
@@ -130,6 +158,7 @@ def main() -> None:
         sections.setdefault(t(f"common.sections.{section}"), []).append(page)
     current = st.navigation(sections)
     _language_selector()
+    _uploader_words()
 
     target = st.session_state.pop("_goto", None)
     if target in by_id:
