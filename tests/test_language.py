@@ -277,11 +277,9 @@ PAGES = ("site", "load", "tariff", "results", "carbon", "compare", "proposal", "
 #: Before this issue the same pages showed about 1,100 such words (site 530, results 260,
 #: carbon 538...: notes, weather texts, city and province names); before the last pass
 #: (tables not counted) site 7, tariff 3, results 27, carbon 132, compare 1, proposal 4.
-#: monitor 4: the column names a measured-weather CSV must carry (time, ghi, temp_air), which
-#: the user types as they are.
 APP_CEILINGS = {
     "site": 0, "load": 0, "tariff": 0, "results": 0, "carbon": 0, "compare": 0,
-    "proposal": 0, "monitor": 4, "portfolio": 0,
+    "proposal": 0, "monitor": 0, "portfolio": 0,
 }
 
 

@@ -523,3 +523,20 @@ def test_damaged_files_end_in_frame_or_weather_error(which, cut, junk):
 def test_random_path_strings_end_in_weather_error(text):
     with pytest.raises(WeatherInputError):
         read_weather_file(text + "/\x01missing")
+
+
+def test_a_csv_with_chinese_headers_and_full_width_units_reads():
+    """A weather-station export headed in Chinese (时间, 总辐照度（W/m²）, 气温（℃）, 风速):
+    the same values as the English-headed file."""
+    idx = pd.date_range("2025-01-01", periods=8760, freq="h")
+    ghi = np.clip(800.0 * np.sin((idx.hour.to_numpy() - 6) / 12 * np.pi), 0.0, None)
+    temp = 15.0 + 5.0 * np.sin(idx.hour.to_numpy() / 24 * 2 * np.pi)
+    rows = [f"{t:%Y-%m-%d %H:%M},{g:.1f},{c:.2f},2.0" for t, g, c in zip(idx, ghi, temp,
+                                                                       strict=True)]
+    chinese = "\n".join(["时间,总辐照度（W/m²）,气温（℃）,风速（米/秒）", *rows]).encode("utf-8")
+    english = "\n".join(["time,ghi,temp_air,wind_speed", *rows]).encode("utf-8")
+    place = {"latitude": 30.2, "longitude": 120.2, "utc_offset_hours": 8.0}
+    zh, _ = read_weather_file(chinese, filename="站点.csv", **place)
+    en, _ = read_weather_file(english, filename="site.csv", **place)
+    pd.testing.assert_frame_equal(zh, en)
+    assert zh["ghi"].max() == pytest.approx(800.0) and zh["temp_air"].mean() == pytest.approx(15.0)

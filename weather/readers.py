@@ -119,13 +119,15 @@ _SOURCE = {
     "csv": "csv",
 }
 
+#: Column names accepted in a weather CSV, English and the Chinese a pyranometer, inverter or
+#: weather-station export writes.
 _CSV_ALIASES = {
-    "time": ("time", "timestamp", "datetime", "date_time", "date"),
-    "ghi": ("ghi",),
-    "dni": ("dni",),
-    "dhi": ("dhi",),
-    "temp_air": ("temp_air", "temperature", "temp", "t_air", "t2m"),
-    "wind_speed": ("wind_speed", "wind", "ws", "ws10m"),
+    "time": ("time", "timestamp", "datetime", "date_time", "date", "时间", "日期时间", "采集时间"),
+    "ghi": ("ghi", "总辐照度", "水平面总辐照度", "总辐射", "水平总辐射", "辐照度"),
+    "dni": ("dni", "直接辐照度", "法向直接辐照度", "直射辐照度"),
+    "dhi": ("dhi", "散射辐照度", "水平面散射辐照度"),
+    "temp_air": ("temp_air", "temperature", "temp", "t_air", "t2m", "气温", "环境温度", "温度"),
+    "wind_speed": ("wind_speed", "wind", "ws", "ws10m", "风速"),
 }
 _ALIAS_TO_COLUMN = {alias: col for col, aliases in _CSV_ALIASES.items() for alias in aliases}
 
@@ -134,7 +136,7 @@ _TMY2_STATION = re.compile(
 )
 _TMY2_ROW = re.compile(r"^\s?\d{9}")
 _KEY_VALUE = re.compile(r"([A-Za-z_]\w*)\s*=\s*([^,;]+)")
-_HEADER_UNIT = re.compile(r"^(.*?)\s*[\[(]([^\])]*)[\])]\s*$")
+_HEADER_UNIT = re.compile(r"^(.*?)\s*[\[(（]([^\])）]*)[\])）]\s*$")  # also full-width （）
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
 
 

@@ -155,9 +155,12 @@ def normalise_unit(unit: str) -> str:
     """Canonical spelling of a unit string: lower case, no spaces, ``m2`` for square metres.
 
     Examples: ``"W/m²"`` -> ``"w/m2"``, ``"kWh/m^2 per hour"`` -> ``"kwh/m2"``,
-    ``"°C"`` -> ``"degc"``.
+    ``"°C"`` and ``"℃"`` -> ``"degc"``.
     """
     text = str(unit).strip().lower()
+    # The one-character signs and Chinese names of degrees and metres per second
+    text = (text.replace("℃", "degc").replace("℉", "degf").replace("摄氏度", "degc")
+            .replace("米/秒", "m/s"))
     text = text.replace("²", "2").replace("^2", "2").replace("**2", "2").replace("°", "deg")
     text = text.replace(" ", "")
     for suffix in ("perhour", "/hour", "/hr", "/h", "perinterval", "perstep", "/step"):
