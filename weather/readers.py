@@ -43,6 +43,8 @@ Plain CSV format
 - Columns (case ignored): ``time`` (also ``timestamp``, ``datetime``, ``date``), ``ghi``,
   ``temp_air`` (also ``temperature``, ``temp``, ``t2m``) required; ``dni``, ``dhi``,
   ``wind_speed`` (also ``wind``, ``ws``, ``ws10m``) optional. Other columns are ignored.
+  Chinese headers are read too (``时间``, ``总辐照度``, ``直接辐照度``, ``散射辐照度``, ``气温``,
+  ``风速`` and the like: ``_CSV_ALIASES``), with units in ``[]``, ``()`` or ``（）``.
   Missing ``dni``/``dhi`` are derived from ``ghi`` (Erbs); missing wind is 1 m/s.
 - ``time`` is ISO 8601: ``2023-01-01 13:00``, ``2023-01-01T13:00:00+08:00`` or
   ``...Z``. Times with an offset are converted to local standard time; naive times are
