@@ -395,3 +395,17 @@ def test_the_uploader_style_draws_the_readers_words_only_in_chinese():
     style = uploader_style("zh")
     assert f'content: "{translate("common.upload.button", "zh")}"' in style
     assert f"不超过 {MAX_UPLOAD_MB} MB" in style and style.count("font-size: 0;") == 2
+
+
+def test_the_demo_opens_with_its_own_names_in_the_readers_language(tmp_path, monkeypatch):
+    """A Chinese reader's demo inputs read Chinese (scenario, plant and roof names); the
+    places it is planned on, and so its plan, are the demo's."""
+    zh = start_app(tmp_path, monkeypatch, lang="zh")
+    assert zh.text_input(key="in:name").value == "演示：杭州印染厂"
+    document = zh.session_state["doc"]
+    assert document["site"]["name"] == "杭州萧山印染厂（演示）"
+    assert [p["name"] for p in document["roof_planes"]][0] == "染色车间（南坡，彩钢瓦）"
+    assert document["site"]["province"] == "Zhejiang"
+    assert metric(zh, "光伏装机", sidebar=True) == "3,041.8 kWp"
+    goto(zh, "proposal")  # the customer is still the demo's: the prompt says so
+    assert any("杭州萧山印染厂" in w.value for w in zh.warning)

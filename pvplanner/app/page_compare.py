@@ -165,9 +165,7 @@ def _restore(scenario_id: str) -> None:
 
 
 def _new_from_demo() -> None:
-    from pvplanner.scenario.model import demo_scenario
-
-    state.replace_doc(demo_scenario().model_dump(mode="json"), origin={"kind": "demo"})
+    state.replace_doc(state.demo_doc(lang()), origin={"kind": "demo"})
     st.session_state.pop("save_name", None)
     _flash("success", t("compare.demo_loaded"))
 

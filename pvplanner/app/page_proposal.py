@@ -81,7 +81,8 @@ def _customer_prompt() -> None:
     prompt = st.empty()  # above the input, filled once the input has its value
     text("site.name", t("proposal.customer.name"), max_chars=200)
     demo_name = demo_scenario().site.name
-    if demo_name and (get_path(state.doc(), "site.name") or "").strip() == demo_name:
+    typed = (get_path(state.doc(), "site.name") or "").strip()
+    if demo_name and typed in (demo_name, reader_name(demo_name, "zh")):  # either language
         prompt.warning(t("proposal.customer.demo", name=plain(reader_name(demo_name, lang()))),
                        icon=":material/badge:")
 

@@ -82,10 +82,25 @@ def _demo_doc_cached() -> dict:
     return _demo_doc()
 
 
+def demo_doc(lang: str) -> dict:
+    """A fresh copy of the demo for a reader of ``lang``: its own names (the scenario, the
+    plant, the roofs) in that language, so that a Chinese reader's inputs read Chinese; the
+    places and ids it is planned on are the demo's."""
+    from pvplanner.display.names import name
+
+    document = copy.deepcopy(_demo_doc_cached())
+    document["name"] = name(document["name"], lang)
+    document["site"]["name"] = name(document["site"]["name"], lang)
+    for plane in document["roof_planes"]:
+        plane["name"] = name(plane["name"], lang)
+    return document
+
+
 def doc() -> dict:
-    """The user's scenario document (created from the embedded demo on first use)."""
+    """The user's scenario document (created from the embedded demo on first use, in the
+    reader's language)."""
     if "doc" not in st.session_state:
-        st.session_state["doc"] = copy.deepcopy(_demo_doc_cached())
+        st.session_state["doc"] = demo_doc(st.session_state.get("lang", "en"))
         st.session_state["doc_origin"] = {"kind": "demo"}
     return st.session_state["doc"]
 
