@@ -302,3 +302,21 @@ def test_a_workbook_with_carbon_credits_reads_chinese():
     english = _book(result, "en")
     assert not any("guangdong-carbon-inclusion" in value for _, value in
                    visible_strings(english[sheet_names("en")["Carbon"]]))
+
+
+
+def test_no_server_path_of_an_uploaded_file_is_in_the_workbook_even_hidden(demo):
+    """A plan whose weather and meter came from uploads: the Inputs sheet says a file was
+    uploaded and holds no trace of where the server keeps it, in visible or hidden cells."""
+    import copy
+    import dataclasses
+
+    secret = "/srv/pvplanner/uploads/meter/0123456789abcdef0123.csv"
+    inputs = copy.deepcopy(demo.inputs)
+    inputs["load"]["meter_file"] = secret
+    inputs["weather"]["file"] = secret.replace("meter", "weather")
+    book = _book(dataclasses.replace(demo, inputs=inputs), "zh")
+    cells = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+             for v in row if v is not None]
+    assert not any("/srv/" in c or "0123456789abcdef" in c for c in cells)
+    assert any(c == "已上传的文件" for c in cells)

@@ -398,7 +398,9 @@ def _row(path: str, value: Any, lookups: _Lookups, texts: Texts, currency: str) 
     if isinstance(value, (int, float)):
         return InputRow(category, label, value, _number_format(field, value, texts), path, value)
     text = "" if value is None else str(value)
-    return InputRow(category, label, _shown_text(field, text, lookups), "", path, text)
+    # A file's stored value is a path on the server: it stays there, even in hidden cells.
+    stored = "" if field in _FILES else text
+    return InputRow(category, label, _shown_text(field, text, lookups), "", path, stored)
 
 
 def input_rows(result: Result, texts: Texts) -> Iterator[InputRow]:
