@@ -69,8 +69,9 @@ import numpy as np
 from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message
 from pvplanner.sizing import SizingInputs
-from solver.problem import DemandCharge, SizingProblem
+from solver.problem import SizingProblem
 from solver.result import Dispatch
+from solver.warm import on_weighted_days
 
 __all__ = ["DAYS_PER_YEAR", "MIN_DAYS", "TypicalDays",
            "days_per_month", "typical_days", "typical_days_of"]
@@ -102,9 +103,6 @@ class TypicalDays:
         Real days each typical day stands for (its group's size) [days]; they sum to 365.
     members : numpy.ndarray, shape (365,)
         Position in ``days`` of the typical day each day of the year follows.
-    kept_days : numpy.ndarray
-        Days of the year kept as they are for their extreme load (each month's peak-load
-        day, and its dullest full-load day; none without demand charges).
     load_kw : numpy.ndarray, shape (K * steps_per_day,)
         Load of the typical days, scaled to their group's mean energy [kW].
     production_kw_per_kwp : numpy.ndarray, shape (K * steps_per_day, P)
@@ -115,7 +113,6 @@ class TypicalDays:
     days: np.ndarray
     weights: np.ndarray
     members: np.ndarray
-    kept_days: np.ndarray
     load_kw: np.ndarray
     production_kw_per_kwp: np.ndarray
 
@@ -138,24 +135,10 @@ class TypicalDays:
         state of charge is cyclic over each typical day, or over the year when every day
         is its own (365 days: the exact problem).
         """
-        steps, w = self.steps, self.step_weights
-        charges = [DemandCharge(dc.window[steps], dc.rate_per_kw, dc.name)
-                   for dc in problem.demand_charges if dc.window[steps].any()]
-        extra = {}
-        if isinstance(problem.grid_tco2_per_kwh, np.ndarray):
-            extra["grid_tco2_per_kwh"] = problem.grid_tco2_per_kwh[steps] * w
-        if isinstance(problem.net_metering_credit_per_kwh, np.ndarray):
-            extra["net_metering_credit_per_kwh"] = problem.net_metering_credit_per_kwh[steps] * w
-        return replace(
-            problem,
-            soc_cycle_steps=None if len(self.days) == DAYS_PER_YEAR else self.steps_per_day,
-            production_kw_per_kwp=self.production_kw_per_kwp,
-            load_kw=self.load_kw,
-            import_price_per_kwh=problem.import_price_per_kwh[steps] * w,
-            export_price_per_kwh=problem.export_price_per_kwh[steps] * w,
-            demand_charges=charges,
-            **extra,
-        )
+        return on_weighted_days(
+            problem, self.steps, self.step_weights,
+            None if len(self.days) == DAYS_PER_YEAR else self.steps_per_day,
+            production_kw_per_kwp=self.production_kw_per_kwp, load_kw=self.load_kw)
 
     def expand(self, values: np.ndarray) -> np.ndarray:
         """Values on the typical days' steps -> the full year (each day its typical day's).
@@ -280,7 +263,6 @@ def typical_days(load_kw: np.ndarray, production_kw_per_kwp: np.ndarray,
     features = _day_features(load_d, prod_d @ kwp, price.reshape(DAYS_PER_YEAR, s))
     reps: list[int] = []  # each group's representative day, by date within each month
     group = np.empty(DAYS_PER_YEAR, dtype=int)  # each day's group
-    kept: list[int] = []
     for month, n in enumerate(days_per_month(n_days)):
         in_month = np.flatnonzero(month_of == month)
         block = features[in_month]
@@ -299,14 +281,13 @@ def typical_days(load_kw: np.ndarray, production_kw_per_kwp: np.ndarray,
         rank[order] = np.arange(len(order))
         group[in_month] = len(reps) + rank[labels]
         reps += [int(in_month[medoids[j]]) for j in order]
-        kept += [int(in_month[d]) for d in singles]
     reps_a = np.array(reps)
     group_load = _scaled(load_d[:, :, None], reps_a, group)[:, :, 0]
     group_prod = _scaled(prod_d, reps_a, group)
     return TypicalDays(
         steps_per_day=s, days=reps_a,
         weights=np.bincount(group, minlength=len(reps)).astype(float), members=group,
-        kept_days=np.array(kept, dtype=int), load_kw=group_load.reshape(-1),
+        load_kw=group_load.reshape(-1),
         production_kw_per_kwp=group_prod.reshape(-1, prod.shape[1]))
 
 

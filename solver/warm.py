@@ -141,40 +141,51 @@ def sample_days(problem: SizingProblem, every_days: int
     return steps, np.repeat(weight[keep], k), k
 
 
+def on_weighted_days(problem: SizingProblem, steps: np.ndarray, step_weights: np.ndarray,
+                     cycle_steps: int | None, **replacements) -> SizingProblem:
+    """``problem`` on some of its steps, each standing for ``step_weights`` steps of the year.
+
+    Prices and emission factors are multiplied by the weights (demand rates not: a window's
+    charge is on one maximum); demand windows keep the chosen steps (windows that keep none
+    are dropped); the battery's state of charge is cyclic over each ``cycle_steps`` steps
+    (None: over the whole horizon). Load and PV are the chosen steps' unless
+    ``replacements`` give them (any other field of the problem may be replaced too).
+    """
+    p, w = problem, step_weights
+
+    def weighted(a: np.ndarray | float | None) -> np.ndarray | float | None:
+        return a[steps] * w if isinstance(a, np.ndarray) else a
+
+    fields = {
+        "production_kw_per_kwp": p.production_kw_per_kwp[steps], "load_kw": p.load_kw[steps],
+        "import_price_per_kwh": p.import_price_per_kwh[steps] * w,
+        "export_price_per_kwh": p.export_price_per_kwh[steps] * w,
+        "demand_charges": [DemandCharge(dc.window[steps], dc.rate_per_kw, dc.name)
+                           for dc in p.demand_charges if dc.window[steps].any()],
+        "grid_tco2_per_kwh": weighted(p.grid_tco2_per_kwh),
+        "net_metering_credit_per_kwh": weighted(p.net_metering_credit_per_kwh),
+        "soc_cycle_steps": cycle_steps,
+    }
+    return replace(p, **{**fields, **replacements})
+
+
 def sampled_problem(problem: SizingProblem, every_days: int) -> SizingProblem | None:
     """The problem on the days of :func:`sample_days`, each a battery cycle of its own
     (``SizingProblem.soc_cycle_steps``), or None where they do not apply. Prices and
     emission factors are multiplied by the days a sampled day stands for (demand rates
     not: a window's charge is on one maximum)."""
     got = sample_days(problem, every_days)
-    if got is None:
-        return None
-    steps, w, k = got
-    p = problem
-
-    def scaled(a: np.ndarray | float | None) -> np.ndarray | float | None:
-        return a[steps] * w if isinstance(a, np.ndarray) else a
-
-    return replace(
-        p, production_kw_per_kwp=p.production_kw_per_kwp[steps], load_kw=p.load_kw[steps],
-        import_price_per_kwh=p.import_price_per_kwh[steps] * w,
-        export_price_per_kwh=p.export_price_per_kwh[steps] * w,
-        demand_charges=[DemandCharge(dc.window[steps], dc.rate_per_kw, dc.name)
-                        for dc in p.demand_charges if dc.window[steps].any()],
-        grid_tco2_per_kwh=scaled(p.grid_tco2_per_kwh),
-        net_metering_credit_per_kwh=scaled(p.net_metering_credit_per_kwh),
-        soc_cycle_steps=k,
-    )
+    return None if got is None else on_weighted_days(problem, *got)
 
 
 def sampled_model(model: LinearModel, every_days: int) -> LinearModel | None:
     """``model`` rebuilt on :func:`sampled_problem` (same build options, the regime's
     export prices sampled and weighted likewise), or None where it does not apply."""
     got = sample_days(model.problem, every_days)
-    q = sampled_problem(model.problem, every_days)
-    if got is None or q is None:
+    if got is None:
         return None
     steps, w, _ = got
+    q = on_weighted_days(model.problem, *got)
     reg = model.regime
     sreg = Regime(reg.name, reg.export_price_per_kwh[steps] * w, reg.max_total_kwp,
                   reg.exports_within_imports)

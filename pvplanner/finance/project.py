@@ -29,10 +29,6 @@ class ProjectReturns:
         The investing party's cash-flow table (owner's, or the EMC investor's).
     metrics : FinanceMetrics
         Its metrics.
-    host_savings_lifetime : float or None
-        EMC only: the host's undiscounted savings over the analysis period [currency].
-    investor_irr : float or None
-        EMC only: the investor's project IRR [fraction/yr].
     emc : EMCResult or None
         EMC only: both sides of the deal (the host's savings table among them), for
         :func:`pvplanner.finance.perspectives.perspectives`.
@@ -40,8 +36,6 @@ class ProjectReturns:
 
     cash_flow: pd.DataFrame
     metrics: FinanceMetrics
-    host_savings_lifetime: float | None = None
-    investor_irr: float | None = None
     emc: EMCResult | None = None
 
 
@@ -63,7 +57,6 @@ def project_returns(inputs: FinanceInputs, **table_kwargs: Any) -> ProjectReturn
     """
     if inputs.ownership == "emc":
         emc = emc_cash_flows(inputs, **table_kwargs)
-        return ProjectReturns(emc.investor_table, emc.investor, emc.host_savings_lifetime,
-                              emc.investor_irr_project, emc)
+        return ProjectReturns(emc.investor_table, emc.investor, emc=emc)
     cash = cash_flow_table(inputs, **table_kwargs)
     return ProjectReturns(cash, metrics(cash, inputs.discount_rate))
