@@ -45,7 +45,7 @@ from pvplanner.tariff.category import ProjectRules, larger_category, other_text
 from pvplanner.tariff.export import ExportTerms
 from solver.result import SizingResult
 
-__all__ = ["Prepared", "assemble_result"]
+__all__ = ["Prepared", "assemble_result", "carbon_inputs_at_site"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _scenario_wording(note: str) -> str:
     return note.replace("raise the time limit", "raise constraints.solver_time_limit_s")
 
 
-def _carbon_inputs_at_site(scenario: Scenario) -> carbon.CarbonInputs:
+def carbon_inputs_at_site(scenario: Scenario) -> carbon.CarbonInputs:
     """The scenario's carbon inputs with the site's province and city where they name none,
     so that a credit scheme limited to an area is checked against where the plant is (a
     Zhejiang plant earns no Wuhan credits)."""
@@ -137,7 +137,7 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
     total_kwp = float(np.sum(sized.kwp_per_plane))
     capex = finance.capex_breakdown(f_in, total_kwp, sized.battery_kwh, sized.battery_kw)
     ledger = carbon.carbon_ledger(
-        _carbon_inputs_at_site(scenario), generation_kwh=flows.generation_kwh,
+        carbon_inputs_at_site(scenario), generation_kwh=flows.generation_kwh,
         self_consumed_kwh=flows.self_consumed_kwh, exported_kwh=flows.exported_kwh,
         years=f_in.analysis_years, capacity_kw=total_kwp, degradation_factors=degradation,
         # Exports under a 136号 mechanism contract earn no certificate while it runs.

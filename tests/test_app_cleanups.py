@@ -409,3 +409,17 @@ def test_the_demo_opens_with_its_own_names_in_the_readers_language(tmp_path, mon
     assert metric(zh, "光伏装机", sidebar=True) == "3,041.8 kWp"
     goto(zh, "proposal")  # the customer is still the demo's: the prompt says so
     assert any("杭州萧山印染厂" in w.value for w in zh.warning)
+
+
+def test_the_carbon_page_checks_a_credit_scheme_where_the_plan_does(tmp_path, monkeypatch):
+    """A scheme limited to another province (Wuhan's, Hubei) is said not to credit the demo
+    (Zhejiang) on the carbon page, as the plan finds: the site's own province is used when
+    the carbon inputs name none."""
+    app = start_app(tmp_path, monkeypatch)
+    app.session_state["doc"]["carbon"].update(
+        {"certificates": "none", "credit_scheme_ids": ["wuhan-carbon-inclusion"],
+         "credit_price_per_tco2": 40.0})
+    goto(app, "carbon")
+    assert not app.exception
+    warned = " ".join(w.value for w in app.warning)
+    assert "Hubei" in warned and "Zhejiang" in warned

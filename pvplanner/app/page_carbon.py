@@ -23,6 +23,7 @@ from pvplanner.app.widgets import (
     t,
     table_editor,
 )
+from pvplanner.report.tables import ledger_for_reader
 
 _CERTIFICATES = ("retain", "retain_self_consumed", "sell", "none")
 
@@ -247,7 +248,8 @@ def _outputs(result) -> None:
     }
     table = _rounded(ledger[[c for c in shown if c in ledger.columns]])
     if "credit_scheme" in table.columns:  # scheme ids -> their names
-        table["credit_scheme"] = table["credit_scheme"].map(_scheme_names)
+        table["credit_scheme"] = ledger_for_reader(table[["credit_scheme"]], lang())[
+            "credit_scheme"]
     table = table.rename(columns=shown)
     table.index.name = t("common.year")
     st.dataframe(table, width="stretch",
@@ -273,43 +275,35 @@ def _ledger_download(ledger: pd.DataFrame, shown: dict[str, str]) -> pd.DataFram
                 "credited_mwh": t("carbon.ledger.credited"),
                 "credit_price": t("carbon.ledger.credit_price"),
                 "credit_status": t("carbon.ledger.credit_status")}
-    out = ledger.copy()
-    if lang() == "zh" and "credit_status_zh" in out.columns:
-        out["credit_status"] = out["credit_status_zh"]
-    out = out.drop(columns=["credit_status_zh"], errors="ignore")
-    if "credit_scheme" in out.columns:
-        out["credit_scheme"] = out["credit_scheme"].map(_scheme_names)
-    out = out.rename(columns=headings)
+    out = ledger_for_reader(ledger, lang()).rename(columns=headings)
     out.index.name = t("common.year")
     return out
 
 
 def _credit_notes(result) -> None:
     """Whether each chosen credit scheme credits this plan, and why (a warning if not)."""
+    from pvplanner.assemble import carbon_inputs_at_site
     from pvplanner.carbon.accounting import carbon_asset, credit_eligibility
     from pvplanner.display.messages import render as render_message
     from pvplanner.errors import PlannerInputError
 
-    doc = state.doc()
-    for scheme_id in get_path(doc, "carbon.credit_scheme_ids") or ():
+    valid = state.scenario()
+    if valid is None:
+        return
+    inputs = carbon_inputs_at_site(valid)
+    for scheme_id in inputs.credit_scheme_ids:
         try:
             scheme = carbon_asset(scheme_id)
         except PlannerInputError:
             continue  # the plan reports an unknown scheme next to its input
-        ok, reason = credit_eligibility(
-            scheme, result.pv.capacity_kwp, site_province=get_path(doc, "carbon.site_province"),
-            site_city=get_path(doc, "carbon.site_city"))
+        ok, reason = credit_eligibility(  # checked where the plan checks it: at the site
+            scheme, result.pv.capacity_kwp, site_province=inputs.site_province,
+            site_city=inputs.site_city)
         shown = plain(render_message(reason, lang()))
         if ok:
             st.caption(shown)
         else:
             st.warning(shown, icon=":material/block:")
-
-
-def _scheme_names(ids: str) -> str:
-    """The ledger's ``credit_scheme`` cell (ids joined by ", ") as the schemes' names."""
-    names = [_asset_name(i.strip()) for i in str(ids or "").split(",") if i.strip()]
-    return t("carbon.ledger.scheme_sep").join(names)
 
 
 # --------------------------------------------------------------------------- product footprint

@@ -208,13 +208,14 @@ def _download(found) -> None:
     from pvplanner.monitor import write_monitor_xlsx
     from pvplanner.report.monitor_report import write_monitor_pdf
 
-    name = f"pv_monitor_{found.start[:7]}_{lang()}"
+    language = lang()  # read now: the files are made on a click, off the script's thread
+    name = f"pv_monitor_{found.start[:7]}_{language}"
     left, right = st.columns(2)
-    left.download_button(t("monitor.sections.download"), write_monitor_xlsx(found, lang=lang())
-                         or b"", file_name=f"{name}.xlsx",
+    left.download_button(t("monitor.sections.download"),
+                         lambda: write_monitor_xlsx(found, lang=language) or b"",
+                         file_name=f"{name}.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          key="monitor_xlsx", icon=":material/download:")
-    language = lang()  # read now: the PDF is laid out on a click, off the script's thread
     right.download_button(t("monitor.sections.download_pdf"),
                           lambda: write_monitor_pdf(found, lang=language) or b"",
                           file_name=f"{name}.pdf", mime="application/pdf", key="monitor_pdf",

@@ -14,6 +14,7 @@ import pvplanner.display.charts as specs
 from pvplanner.app.combined_plan import combined_plan_block
 from pvplanner.app.widgets import fmt, kpi_row, label_map, lang, next_page, plain, t
 from pvplanner.display.names import name as reader_name
+from pvplanner.report.views import has_two_views
 
 _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_load",
           "grid_to_load", "grid_to_battery", "load", "pv")
@@ -30,7 +31,7 @@ def _kpis(result) -> None:
     paybacks, the energy shares."""
     f = fmt()
     pv, energy, bills, money = result.pv, result.energy, result.bills, result.finance
-    two = _two_views(result)  # EMC, lease: the company's saving and each figure's party
+    two = has_two_views(result)  # EMC, lease: the company's saving and each figure's party
     system = [
         (t("results.kpi.capacity"), f.kwp(pv.capacity_kwp, 0),
          t("results.kpi.capacity_help", max=f.kwp(pv.max_capacity_kwp))),
@@ -80,11 +81,6 @@ def _kpis(result) -> None:
                   None)], border=True, per_row=3)
     if two:
         _perspectives(result)
-
-
-def _two_views(result) -> bool:
-    """EMC or lease: the company (host) and the investor see different money."""
-    return result.finance.perspective in ("investor", "host")
 
 
 def _perspectives(result) -> None:

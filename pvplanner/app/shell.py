@@ -96,7 +96,6 @@ def _sidebar_kpis(box) -> None:
         origin = state.origin()
         name = (origin.get("name") if origin.get("kind") == "store" and origin.get("name")
                 else state.get_path(state.doc(), "name", ""))
-        from pvplanner.app.widgets import lang
         from pvplanner.display.names import name as reader_name  # the demo's in Chinese too
 
         st.caption(t("common.sidebar.scenario", name=plain(reader_name(name, lang()))))

@@ -100,11 +100,10 @@ def save_logo(data: bytes, filename: str) -> Path:
     PlannerInputError
         Not a PNG/JPEG image, too large, or another extension (field ``upload.logo``).
     """
-    from pvplanner.report.logo import LOGO_ADVICE, MAX_LOGO_BYTES, check_logo
+    from pvplanner.report.logo import check_logo
 
     _check_extension(filename, "logo")
-    check_size(len(data), filename, MAX_LOGO_BYTES, field="upload.logo", advice=LOGO_ADVICE)
-    try:
+    try:  # check_logo refuses a file over the logo's size limit first
         png = check_logo(data, filename)
     except PlannerInputError as exc:
         raise PlannerInputError(exc.message, field="upload.logo") from None

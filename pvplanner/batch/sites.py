@@ -37,7 +37,13 @@ from pvplanner.batch.rows import (
     set_dotted,
 )
 from pvplanner.errors import PlannerInputError
-from pvplanner.guard.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, decode_text, read_limited
+from pvplanner.guard.files import (
+    ENCODING_ADVICE,
+    MAX_FILE_BYTES,
+    TOO_LARGE_ADVICE,
+    decode_text,
+    read_limited,
+)
 from pvplanner.scenario.model import Scenario, demo_scenario, load_scenario
 
 #: Version of the per-site job/result layout; part of every input hash, so bumping it
@@ -276,7 +282,7 @@ def _base_scenario(base: Scenario | str | Path | None) -> Scenario:
 
 def _csv_records(content: bytes | str, origin: str) -> list[list[str]]:
     if isinstance(content, bytes):
-        text = decode_text(content, origin, advice="save it as UTF-8 CSV")[0]
+        text = decode_text(content, origin, advice=ENCODING_ADVICE["sites"])[0]
     else:
         text = content
     if "\x00" in text:

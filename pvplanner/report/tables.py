@@ -184,3 +184,36 @@ def ledger_summary(result: Result) -> pd.DataFrame:
     out.index = out.index.astype(object)
     out.loc["total"] = total
     return out
+
+
+def ledger_for_reader(ledger: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The carbon ledger for a reader of ``lang``: the per-year credit notes in that language
+    (``credit_status_zh`` in Chinese, then dropped) and the credit schemes by name, not id.
+
+    Parameters
+    ----------
+    ledger : pandas.DataFrame
+        :attr:`pvplanner.Result.carbon_ledger`.
+    lang : {"en", "zh"}
+        The reader's language.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; the same columns but ``credit_status_zh``.
+    """
+    from pvplanner.carbon.tables import carbon_asset
+    from pvplanner.display.messages import translate
+    from pvplanner.display.names import carbon_asset_name
+
+    out = ledger.copy()
+    if lang == "zh" and "credit_status_zh" in out.columns:
+        out["credit_status"] = out["credit_status_zh"]
+    out = out.drop(columns=["credit_status_zh"], errors="ignore")
+    if "credit_scheme" in out.columns:
+        joiner = translate("carbon.ledger.scheme_sep", lang)
+        out["credit_scheme"] = [
+            joiner.join(carbon_asset_name(carbon_asset(i.strip()), lang)
+                        for i in str(ids or "").split(",") if i.strip())
+            for ids in out["credit_scheme"]]
+    return out

@@ -46,6 +46,7 @@ from pvplanner.report.charts import COLORS
 from pvplanner.report.input_rows import input_rows
 from pvplanner.report.model import Proposal, Table
 from pvplanner.report.text import Texts
+from pvplanner.report.views import has_two_views
 from pvplanner.result import Result
 
 #: Sheet names (stable English names: scripts and tests look them up; the labels inside are
@@ -184,25 +185,6 @@ def _frame_sheet(book: _Book, name: str, frame: pd.DataFrame, texts: Texts, *,
     ws.freeze_panes(HEADER_ROWS, 1)
 
 
-def _ledger_frame(result: Result, lang: str) -> pd.DataFrame:
-    """The carbon ledger for the reader: the credit notes in the reader's language (the
-    ledger's ``credit_status_zh`` in Chinese) and the credit schemes by name, not by id."""
-    from pvplanner.carbon.tables import carbon_asset
-    from pvplanner.display.names import carbon_asset_name
-
-    ledger = result.carbon_ledger.copy()
-    if lang == "zh" and "credit_status_zh" in ledger.columns:
-        ledger["credit_status"] = ledger["credit_status_zh"]
-    ledger = ledger.drop(columns=["credit_status_zh"], errors="ignore")
-    if "credit_scheme" in ledger.columns:
-        joiner = "、" if lang == "zh" else ", "
-        ledger["credit_scheme"] = [
-            joiner.join(carbon_asset_name(carbon_asset(i), lang)
-                        for i in str(ids).split(", ") if i)
-            for ids in ledger["credit_scheme"].fillna("")]
-    return ledger
-
-
 def _hourly_sheet(book: _Book, result: Result, texts: Texts) -> None:
     """The Result's time series, one row per step of the plan (hours or quarter hours)."""
     ws = book.sheet("Hourly results")
@@ -317,7 +299,7 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
     ]
     if r.battery.energy_kwh > 0:
         rows.insert(1, ("kpi.battery", r.battery.energy_kwh, "kWh", "#,##0"))
-    if fin.perspective in ("investor", "host"):
+    if has_two_views(r):
         rows = _two_party_rows(rows, fin.perspective)
     for key, figure, unit, fmt in rows:
         _write(ws, row, 0, texts(key))
@@ -371,7 +353,7 @@ def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Text
     fin, pv, currency = result.finance, result.pv, result.currency
     years = "units.years"
     rows: list[tuple[str, Any, str, str]] = []
-    if fin.perspective in ("investor", "host"):
+    if has_two_views(result):
         contract = result.assumption("finance.contract_years")
         n = int(contract.value) if contract is not None else 0
         total = int(max(result.perspectives.index)) if len(result.perspectives) else 0
@@ -598,7 +580,7 @@ def render_workbook(result: Result, proposal: Proposal) -> bytes:
     _frame_sheet(book, "Cash flow", cash, texts, index_label=texts("finance.year"),
                  index_key="year", money=[c for c in cash.columns if not c.endswith(
                      ("_kwh", "_factor", "_balance"))], currency=result.currency)
-    _frame_sheet(book, "Carbon", _ledger_frame(result, texts.lang), texts,
+    _frame_sheet(book, "Carbon", tables.ledger_for_reader(result.carbon_ledger, texts.lang), texts,
                  index_label=texts("carbon.year"),
                  index_key="year", money=("certificate_revenue", "credit_revenue"),
                  currency=result.currency)
