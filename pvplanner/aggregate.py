@@ -12,8 +12,9 @@ year again). A site without a battery is always planned exactly (it is fast alre
 
 Measured (``benchmarks/bench_batch_aggregate.py``, 24 varied sites, 20 with batteries,
 2026-12-06): with 84 days the NPV is within 0.46 % of the exact plan's on average and
-1.18 % at worst, with 96 days 0.43 % and 1.34 % (3 sites above 1 %: one- and two-shift and
-office loads, below), PV sizes equal, battery energy within 7.4 % and power within 14 %,
+1.18 % at worst, with 96 days 0.43 % and 1.34 % (3 sites above 1 % at either: one- and
+two-shift and office loads, below), PV sizes equal, battery energy within 7.3 % and power
+within 14 % (84 days),
 for 5.2x (84 days) and 4.6x (96 days) less CPU per site than the exact plan (1.34 s a
 site). The chain of equal-weight copies used before (a battery's charge carried between
 typical days) gave 0.41 % (mean over all 24 sites) / 1.71 % at 96 days for 4.4x against
