@@ -30,10 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except USER_ERRORS as problem:
-        print(f"pvplanner: error: {problem}", file=sys.stderr)
+        print(_in_locale("cli.errors.user", problem), file=sys.stderr)
         return EXIT_BAD_INPUT
     except SOURCE_ERRORS as problem:
-        print(f"pvplanner: data source unavailable: {problem}", file=sys.stderr)
+        print(_in_locale("cli.errors.source", problem), file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:  # e.g. `pvplanner ... | head`: the reader left, nothing to report
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
@@ -50,6 +50,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
+
+
+def _in_locale(key: str, problem: BaseException) -> str:
+    """An error for the operator, in the language of their locale (the catalogue's
+    rendering of its key; its English text where it has none)."""
+    from pvplanner.display.messages import render, translate
+    from pvplanner.messages import error_message
+
+    lang = _locale_language()
+    return translate(key, lang, message=render(error_message(problem), lang))
 
 
 class _Formatter(argparse.HelpFormatter):

@@ -157,4 +157,31 @@ def weather_notes(meta: Mapping[str, Any]) -> list[Message]:
     return out
 
 
-__all__ = ["PARAM_TYPES", "Message", "as_message", "bilingual", "english", "weather_notes"]
+def weather_message(item: Any, prefix: str = "errors.weather") -> Message:
+    """A keyed message of :mod:`weather` (an error or a :class:`weather.meta.WeatherNote`)
+    as a :class:`Message` of the catalogue: key ``k`` becomes ``<prefix>.k``, and values that
+    are themselves keyed (the file's label, the format expected) become messages the same
+    way. Without a key: its English text.
+    """
+    key = str(getattr(item, "key", "") or "")
+    params = {name: weather_message(value, prefix) if getattr(value, "key", "") else value
+              for name, value in dict(getattr(item, "params", None) or {}).items()}
+    return Message(f"{prefix}.{key}" if key else "", str(item), params)
+
+
+def error_message(exc: BaseException) -> str:
+    """An error's text, with its catalogue key when it has one (a :class:`Message`): a
+    PlannerInputError's message, or a weather error's as ``errors.weather.<key>``; else its
+    English text. What the app and the command line render in the reader's language."""
+    from weather.errors import WeatherInputError
+
+    message = getattr(exc, "message", None)
+    if isinstance(message, str):
+        return message
+    if isinstance(exc, WeatherInputError):
+        return weather_message(exc)
+    return str(exc)
+
+
+__all__ = ["PARAM_TYPES", "Message", "as_message", "bilingual", "english", "error_message",
+           "weather_message", "weather_notes"]

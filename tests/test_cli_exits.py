@@ -125,3 +125,21 @@ def test_simulate_says_when_synthetic_weather_replaced_the_source(tmp_path, caps
     # Asking for synthetic weather is no fallback: nothing to warn about.
     assert main([*args[:-7], "synthetic", *args[-6:]]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("zh_CN.UTF-8", "pvplanner：错误：bad.csv：前 2 个非空行中没有"),
+    ("en_US.UTF-8", "pvplanner: error: bad.csv: no row with a date/time"),
+])
+def test_a_bad_file_is_refused_in_the_operators_language(tmp_path, monkeypatch, capsys,
+                                                          locale, expected):
+    """The command line says what is wrong in the language of the operator's locale, as the
+    app does in its reader's (the same catalogue), with exit status 2."""
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", locale)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\nx,y\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["load", "inspect", "bad.csv"]) == 2
+    assert capsys.readouterr().err.startswith(expected)

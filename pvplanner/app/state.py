@@ -28,6 +28,7 @@ from typing import Any
 import streamlit as st
 
 from pvplanner.errors import USER_ERRORS, PlannerInputError
+from pvplanner.messages import error_message
 from pvplanner.scenario.model import Scenario, demo_scenario, parse_scenario
 
 #: Prefix of the session-state keys of input widgets bound to the scenario document.
@@ -193,37 +194,10 @@ def problem_from_exception(exc: BaseException) -> Problem:
                 if isinstance(exc, kind):
                     field = where
                     break
-        return Problem(user_text(_message(exc)), field, "input")
+        return Problem(user_text(error_message(exc)), field, "input")
     if isinstance(exc, SOURCE_ERRORS):
-        return Problem(user_text(_message(exc)), None, "source")
+        return Problem(user_text(error_message(exc)), None, "source")
     return internal_problem(exc)
-
-
-def _message(exc: BaseException) -> str:
-    """An error's text, with its catalogue key when it has one: a PlannerInputError's
-    message, or a weather error's key as ``errors.weather.<key>`` (:func:`weather_message`)."""
-    from weather.errors import WeatherInputError
-
-    message = getattr(exc, "message", None)
-    if isinstance(message, str):
-        return message
-    if isinstance(exc, WeatherInputError):
-        return weather_message(exc)
-    return str(exc)
-
-
-def weather_message(item: Any, prefix: str = "errors.weather") -> Any:
-    """A keyed message of :mod:`weather` (an error or a :class:`weather.meta.WeatherNote`)
-    as a :class:`~pvplanner.messages.Message` of the catalogue: key ``k`` becomes
-    ``<prefix>.k``, and values that are themselves keyed (the file's label, the format
-    expected) become messages the same way. Without a key: its English text.
-    """
-    from pvplanner.messages import Message
-
-    key = str(getattr(item, "key", "") or "")
-    params = {name: weather_message(value, prefix) if getattr(value, "key", "") else value
-              for name, value in dict(getattr(item, "params", None) or {}).items()}
-    return Message(f"{prefix}.{key}" if key else "", str(item), params)
 
 
 def internal_problem(exc: BaseException) -> Problem:
@@ -284,7 +258,7 @@ def scenario() -> Scenario | None:
         try:
             valid, error = _confined(parse_scenario(copy.deepcopy(doc()))), None
         except PlannerInputError as exc:
-            valid, error = None, Problem(user_text(_message(exc)), exc.field, "input")
+            valid, error = None, Problem(user_text(error_message(exc)), exc.field, "input")
         st.session_state["_scenario_memo"] = (key, valid, error)
     if error is not None:
         report(error)
