@@ -300,7 +300,7 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
     if r.battery.energy_kwh > 0:
         rows.insert(1, ("kpi.battery", r.battery.energy_kwh, "kWh", "#,##0"))
     if has_two_views(r):
-        rows = _two_party_rows(rows, fin.perspective)
+        rows = _two_party_rows(rows, str(fin.perspective))
     for key, figure, unit, fmt in rows:
         _write(ws, row, 0, texts(key))
         _write(ws, row, 1, figure, book.number(fmt))
