@@ -8,6 +8,10 @@
    (``aggregate_days=N``, :mod:`pvplanner.aggregate`), in this process; the table gives
    NPV, PV kWp, battery kWh and kW of both, their differences and the CPU seconds of each
    plan (CPU time hardly changes when other programs share the cores; wall time does).
+   With ``--regret`` each battery site is planned once more on the exact year with the
+   sizes of the typical-day plan fixed: the *regret* is how much NPV those sizes lose
+   against the exact optimum on the real year (battery optima are flat, so sizes can
+   differ by several per cent for a small regret).
 2. **A batch run.** ``pvplanner batch --aggregate N`` (:func:`pvplanner.batch.run_batch`)
    on ``--batch-sites`` generated sites with batteries (default 200) on ``--workers``
    processes, extrapolated to 2,000 sites; ``--batch-sites 2000`` runs the whole target.
@@ -88,21 +92,44 @@ def _plan_figures(scenario: dict, days: int | None) -> dict:
     }
 
 
+def _fixed_sizes(scenario: dict, figures: dict) -> dict:
+    """``scenario`` with its PV and battery fixed to a plan's sizes (the exact year then
+    only dispatches them)."""
+    fixed = json.loads(json.dumps(scenario))
+    constraints = fixed.setdefault("constraints", {})
+    constraints["min_total_kwp"] = constraints["max_total_kwp"] = figures["kwp"]
+    battery = fixed.setdefault("battery", {})
+    if figures["kwh"] > 0:
+        battery.update(min_energy_kwh=figures["kwh"], max_energy_kwh=figures["kwh"],
+                       min_power_kw=figures["kw"], max_power_kw=figures["kw"])
+    else:
+        battery["allowed"] = False
+    return fixed
+
+
 def _rel(a: float, b: float, floor: float) -> float:
     """(a - b) / max(|b|, floor)."""
     return (a - b) / max(abs(b), floor)
 
 
-def accuracy(sites_csv: Path, day_counts: list[int], verbose: bool) -> dict[int, dict]:
-    """Plan every site exactly and on each count of typical days; print and return stats."""
+def accuracy(sites_csv: Path, day_counts: list[int], verbose: bool, regret: bool = False
+             ) -> dict[int, dict]:
+    """Plan every site exactly and on each count of typical days (and, with ``regret``, the
+    exact year with the typical-day sizes fixed); print and return stats."""
     from pvplanner.batch.run import read_sites
 
     jobs = read_sites(sites_csv)
-    exact, aggregated = [], {n: [] for n in day_counts}
+    exact: list[dict] = []
+    aggregated: dict[int, list[dict]] = {n: [] for n in day_counts}
     for job in jobs:
         exact.append(_plan_figures(job.scenario, None))
         for n in day_counts:
             aggregated[n].append(_plan_figures(job.scenario, n))
+            with_battery = str(job.scenario["battery"]["allowed"]).lower() in ("true", "1")
+            aggregated[n][-1]["regret"] = (
+                _rel(exact[-1]["npv"], _plan_figures(
+                    _fixed_sizes(job.scenario, aggregated[n][-1]), None)["npv"], 1.0)
+                if regret and with_battery else float("nan"))
         if verbose:
             e = exact[-1]
             print(f"  {job.name:<44} exact NPV {e['npv']:>13,.0f} kWp {e['kwp']:>7.0f} "
@@ -111,8 +138,9 @@ def accuracy(sites_csv: Path, day_counts: list[int], verbose: bool) -> dict[int,
                 a = aggregated[n][-1]
                 print(f"  {'':<38}{n:>3} days NPV {a['npv']:>13,.0f} "
                       f"({_rel(a['npv'], e['npv'], 1.0):+.2%}) kWp {a['kwp']:>7.0f} "
-                      f"kWh {a['kwh']:>6.0f} kW {a['kw']:>6.0f} CPU {a['cpu_s']:>5.2f} s",
-                      flush=True)
+                      f"kWh {a['kwh']:>6.0f} kW {a['kw']:>6.0f} CPU {a['cpu_s']:>5.2f} s"
+                      + (f" regret {a['regret']:.3%}" if regret and a["regret"] == a["regret"]
+                         else ""), flush=True)
     battery = np.array([str(job.scenario["battery"]["allowed"]).lower() in ("true", "1")
                         for job in jobs])
     stats = {}
@@ -120,7 +148,7 @@ def accuracy(sites_csv: Path, day_counts: list[int], verbose: bool) -> dict[int,
           "allowed; the others are planned exactly either way):")
     print(f"{'typical days':>12} {'max |dNPV|':>11} {'mean |dNPV|':>12} {'max |dkWp|':>11} "
           f"{'max |dkWh|':>11} {'max |dkW|':>10} {'CPU exact':>10} {'CPU typ.':>9} "
-          f"{'speed-up':>9} {'sites > 1 %':>11}")
+          f"{'speed-up':>9} {'sites > 1 %':>11} {'max regret':>11} {'mean regret':>12}")
     cpu_exact = np.array([e["cpu_s"] for e in exact])
     for n in day_counts:
         rows = aggregated[n]
@@ -135,14 +163,19 @@ def accuracy(sites_csv: Path, day_counts: list[int], verbose: bool) -> dict[int,
         b = battery
         speed = cpu_exact[b].sum() / cpu[b].sum() if b.any() else float("nan")
         over = int((np.abs(d_npv) > 0.01).sum())
+        regrets = np.array([a["regret"] for a in rows])[b]
+        regrets = regrets[np.isfinite(regrets)]
         stats[n] = {"max_npv": float(np.abs(d_npv).max()), "speed_up": float(speed),
                     "cpu_per_site": float(cpu[b].mean()) if b.any() else 0.0}
         print(f"{n:>12} {np.abs(d_npv).max():>11.2%} {np.abs(d_npv[b]).mean():>12.2%} "
               f"{np.abs(d_kwp).max():>11.2%} {np.abs(d_kwh).max():>11.2%} "
               f"{np.abs(d_kw).max():>10.2%} {cpu_exact[b].mean():>9.2f}s {cpu[b].mean():>8.2f}s "
-              f"{speed:>8.1f}x {over:>11}")
+              f"{speed:>8.1f}x {over:>11} "
+              + (f"{regrets.max():>11.3%} {regrets.mean():>12.3%}" if regrets.size
+                 else f"{'-':>11} {'-':>12}"))
     print("(dNPV, dkWp, dkWh, dkW: typical days minus exact over exact; mean |dNPV| and CPU: "
-          "mean over the sites with a battery; speed-up: their CPU totals)")
+          "mean over the sites with a battery; speed-up: their CPU totals; regret: exact NPV "
+          "minus the exact-year NPV of the typical-day sizes, over the exact NPV)")
     return stats
 
 
@@ -187,12 +220,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--quiet", action="store_true", help="no per-site lines")
+    parser.add_argument("--regret", action="store_true",
+                        help="also plan the exact year with the typical-day sizes fixed")
     args = parser.parse_args(argv)
     os.environ.setdefault("PVPLANNER_OFFLINE", "1")
     with tempfile.TemporaryDirectory(prefix="bench_aggregate_") as scratch:
         sites = benchmark_sites(Path(scratch) / "sites.csv", args.sites, args.seed)
         if args.sites:
-            accuracy(sites, args.days, verbose=not args.quiet)
+            accuracy(sites, args.days, verbose=not args.quiet, regret=args.regret)
     if args.batch_sites:
         batch_run(args.batch_sites, args.batch_days, args.workers, args.seed + 1)
     return 0
