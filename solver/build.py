@@ -441,8 +441,7 @@ def _battery_rows(s: _Spec, c: _Columns, rows: _Rows) -> None:
                load[t_l].astype(float), step=t_l)
     # state of charge, cyclic: w_t - w_{t-1} - eta_c dt (cp + cg) + dt/eta_d d = 0, the
     # step before the first of the year (or of each cycle block) being the last one
-    cycle = s.p.soc_cycle_steps or n_t
-    before = np.roll(W.reshape(-1, cycle), 1, axis=1).reshape(-1)
+    before = W[s.p.soc_step_before]
     block("soc", [("w", 1.0), ("cp", -eta_c * dt), ("cg", -eta_c * dt), ("d", dt / eta_d)],
           [(steps, before, -ones)], np.zeros(n_t), np.zeros(n_t))
     # energy capacity: w_t - (1 - m) E <= 0

@@ -20,7 +20,8 @@ Physics, each step (``g_t = lambda * sum_p f_tp x_p`` is the available PV power,
     l + d + grid_to_load = load_t              (grid import = load - l - d + c_g >= 0)
     soc_t = soc_{t-1} + eta_c (c_pv + c_g) dt - d dt / eta_d,   soc_0 = soc_T (cyclic)
     min_soc_fraction * E <= soc_t <= E         (cyclic over the year, or over each block
-                                                of ``soc_cycle_steps`` steps)
+                                                of ``soc_cycle_steps`` steps, blocks of
+                                                one length or of several)
     c_pv + c_g + d <= B                        (charge plus discharge within the power
                                                 rating; with prices >= 0 charging and
                                                 discharging at once never pays, so this
@@ -118,6 +119,34 @@ def _array(value: object, name: str, length: int | None, *, lo: float = -_INF) -
         raise SolverInputError(f"{name}[{i}] = {a[i]:g} is below the minimum {lo:g}")
     a.setflags(write=False)
     return a
+
+
+def _cycle_steps(value: object, n_t: int) -> int | tuple[int, ...]:
+    """``SizingProblem.soc_cycle_steps`` checked against ``n_t`` steps: an int dividing
+    ``n_t``, or lengths >= 1 summing to ``n_t`` (an int when they are all equal)."""
+    def whole(k: object) -> bool:
+        return not isinstance(k, bool) and isinstance(k, int | np.integer) and int(k) >= 1
+
+    if whole(value):
+        k = int(value)  # type: ignore[call-overload]
+        if n_t % k:
+            raise SolverInputError(
+                f"soc_cycle_steps must be a whole number of steps dividing the {n_t} "
+                f"steps, or the lengths of the cycles, got {value!r}")
+        return k
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | np.ndarray):
+        raise SolverInputError(
+            f"soc_cycle_steps must be a whole number of steps dividing the {n_t} steps, "
+            f"or the lengths of the cycles, got {value!r}")
+    lengths = list(value)
+    if not lengths or not all(whole(k) for k in lengths) or sum(int(k) for k in lengths) != n_t:
+        raise SolverInputError(
+            f"soc_cycle_steps: the lengths of the cycles must be whole numbers of steps >= 1 "
+            f"summing to the {n_t} steps, got {len(lengths)} lengths summing to "
+            f"{sum(k for k in lengths if whole(k))}")
+    if len(set(lengths)) == 1:
+        return int(lengths[0])
+    return tuple(int(k) for k in lengths)
 
 
 @dataclass(frozen=True)
@@ -347,12 +376,15 @@ class SizingProblem:
         (``pvplanner.sizing`` passes the smallest effective/nominal ratio of its cost
         items); the diagnosis then quotes the budget, and the budget the cheapest allowed
         system needs, in the budget's own terms (divided by this scale).
-    soc_cycle_steps : int, optional
-        The battery's state of charge returns to its starting value every this many steps
-        (``soc_0 = soc_k``, ``soc_k = soc_2k``, ...), so each block is a cycle of its own:
-        typical days that stand for different numbers of real days
-        (:mod:`pvplanner.aggregate`) pass the steps of a day. Must divide ``T``. Default
-        None: one cycle over all ``T`` steps (a year).
+    soc_cycle_steps : int or sequence of int, optional
+        The battery's state of charge returns to its starting value at the end of every
+        block of steps, so each block is a cycle of its own (from a level of its own) and no
+        energy moves between blocks. An int ``k``: blocks of ``k`` steps (``soc_0 = soc_k``, ``soc_k = soc_2k``,
+        ...); must divide ``T``. A sequence: the lengths of the successive blocks in steps,
+        each >= 1, summing to ``T`` (typical days and multi-day typical runs of
+        :mod:`pvplanner.aggregate`, which stand for different numbers of real days). Held
+        as an int when all lengths are equal, else as a tuple. Default None: one cycle
+        over all ``T`` steps (a year).
     """
 
     production_kw_per_kwp: np.ndarray
@@ -382,7 +414,7 @@ class SizingProblem:
     net_metering_credit_per_kwh: np.ndarray | float | None = None
     allow_simultaneous_import_export: bool = False
     capital_budget_scale: float = 1.0
-    soc_cycle_steps: int | None = None
+    soc_cycle_steps: int | tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -465,13 +497,7 @@ class SizingProblem:
         set_(self, "capital_budget_scale",
              _float(self.capital_budget_scale, "capital_budget_scale", lo=0.0, lo_open=True))
         if self.soc_cycle_steps is not None:
-            k = self.soc_cycle_steps
-            if (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
-                    or n_t % int(k)):
-                raise SolverInputError(
-                    f"soc_cycle_steps must be a whole number of steps dividing the {n_t} "
-                    f"steps, got {k!r}")
-            set_(self, "soc_cycle_steps", int(k))
+            set_(self, "soc_cycle_steps", _cycle_steps(self.soc_cycle_steps, n_t))
         if self.min_total_kwp > self.max_total_kwp:
             raise SolverInputError(
                 f"min_total_kwp ({self.min_total_kwp:g}) exceeds max_total_kwp "
@@ -514,6 +540,26 @@ class SizingProblem:
     def n_planes(self) -> int:
         """Number of roof planes P."""
         return int(self.production_kw_per_kwp.shape[1])
+
+    @property
+    def soc_cycle_lengths(self) -> np.ndarray:
+        """Steps of each state-of-charge cycle, in order (int array summing to T)."""
+        k = self.soc_cycle_steps
+        if k is None:
+            return np.array([self.n_steps], dtype=np.int64)
+        if isinstance(k, int):
+            return np.full(self.n_steps // k, k, dtype=np.int64)
+        return np.array(k, dtype=np.int64)
+
+    @property
+    def soc_step_before(self) -> np.ndarray:
+        """For each step, the step whose state of charge it starts from: the step before,
+        or at the first step of a cycle the cycle's last step (int array, shape (T,))."""
+        lengths = self.soc_cycle_lengths
+        before = np.arange(self.n_steps, dtype=np.int64) - 1
+        starts = np.cumsum(lengths) - lengths
+        before[starts] = starts + lengths - 1
+        return before
 
     @property
     def load_kwh(self) -> float:

@@ -118,10 +118,11 @@ def build_pulp(
     for t in T:
         lp += pl[t] + e[t] + cp[t] <= gen[t], f"pv_{t}"
     if use_bat:
-        cycle = p.soc_cycle_steps or n_t  # the state of charge is cyclic over each block
+        # the state of charge is cyclic over each block (SizingProblem.soc_cycle_steps)
+        prev = p.soc_step_before.tolist()
         for t in T:
             lp += pl[t] + d[t] <= float(load[t]), f"load_{t}"
-            before = t - 1 if t % cycle else t + cycle - 1
+            before = prev[t]
             lp += (w[t] == w[before] + bat.charge_efficiency * dt * (cp[t] + cg[t])
                    - dt / bat.discharge_efficiency * d[t]), f"soc_{t}"
             lp += w[t] <= (1.0 - bat.min_soc_fraction) * be, f"soc_cap_{t}"

@@ -78,8 +78,8 @@ def coarsen_problem(problem: SizingProblem, factor: int) -> SizingProblem | None
     if factor < 2 or n % factor:
         return None
     m = n // factor
-    cycle = p.soc_cycle_steps
-    if cycle is not None and cycle % factor:
+    cycles = p.soc_cycle_lengths
+    if (cycles % factor).any():
         return None
 
     def agg(a: np.ndarray) -> np.ndarray:
@@ -99,7 +99,8 @@ def coarsen_problem(problem: SizingProblem, factor: int) -> SizingProblem | None
         grid_tco2_per_kwh=agg_set(p.grid_tco2_per_kwh),
         net_metering_credit_per_kwh=(None if p.net_metering_limit_kw is None
                                      else agg_set(p.net_metering_credit_per_kwh)),
-        soc_cycle_steps=None if cycle is None else cycle // factor,
+        soc_cycle_steps=(None if p.soc_cycle_steps is None
+                         else tuple((cycles // factor).tolist())),
     )
 
 
@@ -142,13 +143,15 @@ def sample_days(problem: SizingProblem, every_days: int
 
 
 def on_weighted_days(problem: SizingProblem, steps: np.ndarray, step_weights: np.ndarray,
-                     cycle_steps: int | None, **replacements) -> SizingProblem:
+                     cycle_steps: int | tuple[int, ...] | None, **replacements
+                     ) -> SizingProblem:
     """``problem`` on some of its steps, each standing for ``step_weights`` steps of the year.
 
     Prices and emission factors are multiplied by the weights (demand rates not: a window's
     charge is on one maximum); demand windows keep the chosen steps (windows that keep none
-    are dropped); the battery's state of charge is cyclic over each ``cycle_steps`` steps
-    (None: over the whole horizon). Load and PV are the chosen steps' unless
+    are dropped); the battery's state of charge is cyclic over each ``cycle_steps`` steps,
+    or over blocks of the lengths it lists (None: over the whole horizon;
+    ``SizingProblem.soc_cycle_steps``). Load and PV are the chosen steps' unless
     ``replacements`` give them (any other field of the problem may be replaced too).
     """
     p, w = problem, step_weights
