@@ -3,7 +3,8 @@
 A battery makes the sizing LP a full year of coupled steps; for a portfolio of thousands of
 sites :func:`typical_days` picks ``N`` representative days, each standing for a group of
 real days (its *weight*), and :meth:`TypicalDays.reduce` hands the solver those days
-(``N x 24`` steps instead of 8,760), each a state-of-charge cycle of its own; then
+(``N x 24`` steps instead of 8,760), each a state-of-charge cycle of its own (or, for a
+load that rests at weekends, a Sunday and its Monday one cycle); then
 :meth:`TypicalDays.expand` copies each typical day's dispatch onto every real day it stands
 for, so the bills, cash flows and carbon of the Result are computed on a full year of real
 dates as usual. The exact year stays the default of :func:`pvplanner.plan`;
@@ -11,18 +12,21 @@ dates as usual. The exact year stays the default of :func:`pvplanner.plan`;
 year again). A site without a battery is always planned exactly (it is fast already).
 
 Measured (``benchmarks/bench_batch_aggregate.py``, 24 varied sites, 20 with batteries,
-2026-12-06): with 84 days the NPV is within 0.46 % of the exact plan's on average and
-1.18 % at worst, with 96 days 0.43 % and 1.34 % (3 sites above 1 % at either: one- and
-two-shift and office loads, below), PV sizes equal, battery energy within 7.3 % and power
-within 14 % (84 days),
-for 5.2x (84 days) and 4.6x (96 days) less CPU per site than the exact plan (1.34 s a
-site). The sizes are better than the NPV shown: dispatched on the exact year, the
-typical-day sizes lose 0.06 % of the exact optimum's NPV on average and 0.23 % at worst
-(the *regret*, ``--regret``; 84 days, 2026-12-06), although battery energy differs by up
-to 7.3 % and power by 14 % (a battery's NPV is flat near its optimum). The NPV error is
-that of the synthetic year the Result describes (below), not of the sizes. The chain of equal-weight copies used before (a battery's charge carried between
-typical days) gave 0.41 % (mean over all 24 sites) / 1.71 % at 96 days for 4.4x against
-the slower exact plan of then (2.23 s a site).
+2026-12-06, with the Sunday-Monday runs below): with 84 days the NPV is within 0.37 % of
+the exact plan's on average and 0.91 % at worst (no site above 1 %), PV sizes equal,
+battery energy within 7.3 % and power within 14 %, for 4.9x less CPU per site than the
+exact plan (1.63 s a site; 5.0-5.2x in earlier runs of the same plans, the cores being
+shared). Before the runs (every day its own cycle) 84 days gave 0.46 % and 1.18 %, three
+sites above 1 % (one- and two-shift and office loads without demand charges, -1.11 % to
+-1.18 %: their battery carries weekend PV into Monday); 96 days 0.43 % and 1.34 % for
+4.6x. The sizes are better than the NPV shown: dispatched on the exact year, the
+typical-day sizes lose 0.057 % of the exact optimum's NPV on average and 0.23 % at worst
+(the *regret*, ``--regret``; 84 days), although battery energy differs by up to 7.3 % and
+power by 14 % (a battery's NPV is flat near its optimum). The NPV error is that of the
+synthetic year the Result describes (below), not of the sizes. The chain of equal-weight
+copies used before (a battery's charge carried between typical days) gave 0.41 % (mean
+over all 24 sites) / 1.71 % at 96 days for 4.4x against the slower exact plan of then
+(2.23 s a site).
 
 How the days are chosen
 -----------------------
@@ -52,8 +56,7 @@ periods and demand windows are that day's own.
   up to 27 % too high, which is why the previous version used equal-weight copies.)
   Measured on the exact year (``soc_cycle_steps = 24`` on 365 days), a daily cycle costs
   1.2-1.5 % of the NPV of one- and two-shift and office loads whose battery carries
-  weekend PV into Monday, and nothing measurable elsewhere: that is the error left on
-  those sites. Two ways to keep the carry were measured and dropped: Kotzur et al.'s
+  weekend PV into Monday, and nothing measurable elsewhere: hence the runs below. Two ways to keep the carry were measured and dropped: Kotzur et al.'s
   inter-period state of charge (2018, Appl. Energy 213; a level per real day, the typical
   day's profile on top) made every member of a group share one day-to-day change (NPV
   2.6 % low on an office load, the LP 2x slower), and energy passed between typical days
@@ -69,9 +72,31 @@ periods and demand windows are that day's own.
   fixed would leave only the regret (at most 0.23 %) but costs 0.5 s a site as one LP and
   0.31-0.35 s as month-long LPs solved apart (HiGHS, lazy rows off), more than the
   typical-day sizing itself (0.1-0.17 s): the CPU target rules it out. Keeping the carry
-  exactly needs cycles of different lengths in one problem (a run of rest days with the
-  workday after it as one cycle, every other day its own), which
-  ``SizingProblem.soc_cycle_steps`` (one length) cannot express.
+  exactly needs cycles of different lengths in one problem, as the runs below have.
+* **Sunday-Monday runs** (a load with a weekly pattern and no demand charge): the last
+  rest day of a run of rest days and the workday after it, in the same month, are one
+  *run*, a battery cycle of two days (``SizingProblem.soc_cycle_steps`` takes the
+  lengths of the cycles), so Sunday's PV can serve Monday morning; every other day is a
+  typical day as above. A month's runs form groups of their own (k-medoids on the two
+  days' features; the medoid is a real Sunday and Monday, both weighted by the runs the
+  group stands for, so no kWh moves between days of different weights, and each day of
+  it scaled to the mean of its members' same day). A group of runs costs two of the
+  month's typical days (one group, more when the runs cover a larger share of the month
+  than one group's share of the budget); when the month's budget cannot give the runs
+  one group and the other days one, the month keeps single days. Rest days are read from
+  the load (:data:`REST_DAY_LOAD_RATIO`, :data:`MIN_REST_DAYS`): a day below 80 % of
+  its month's upper-quartile day, where a year has 40 or more (three shifts and cold
+  storage have none but the Spring Festival stop and keep single days); the holiday
+  calendar is not needed (holidays are lighter days too). Measured at 84 days: the three
+  sites that were 1.1-1.2 % low are 0.41-0.50 % high, their regret 0.04-0.05 % (was
+  0.03-0.10 %), their typical-day CPU unchanged (0.25-0.37 s). Where a demand rate is
+  charged the runs are not used: the month's peak and dullest days already take two
+  typical days, and a run two more, which leaves one group for a month's workdays: NPV
+  2.0-3.8 % high on one-shift and office loads (a reduced year misses peaks the
+  battery cannot shave), up to 1.8 % at 120 days, against 0.3-0.9 % with single days at
+  84 (their daily cycle offsets part of that). Runs of the last two rest days with the
+  workday (Saturday-Sunday-Monday, three days) were worse on every weekly site: 0.6-1.1 %
+  without demand charges, up to 4.6 % with (84 days).
 
 Why not ``tsam``
 ----------------
@@ -106,6 +131,14 @@ _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 #: Most rounds of assignment and medoid update per month (they settle in a few).
 _MAX_ROUNDS = 25
 
+#: A rest day: load energy below this fraction of the month's upper-quartile day.
+REST_DAY_LOAD_RATIO = 0.8
+#: A load with fewer rest days a year has no weekly pattern (a three-shift factory's
+#: Spring Festival stop is ~20 days).
+MIN_REST_DAYS = 40
+#: Rest days kept in one battery cycle with the workday after them.
+RUN_REST_DAYS = 1
+
 
 @dataclass(frozen=True)
 class TypicalDays:
@@ -126,6 +159,9 @@ class TypicalDays:
         Load of the typical days, scaled to their group's mean energy [kW].
     production_kw_per_kwp : numpy.ndarray, shape (K * steps_per_day, P)
         PV output per kWp of each plane on the typical days, scaled likewise [kW/kWp].
+    cycle_days : numpy.ndarray, shape (C,)
+        Typical days of each battery cycle, in order (sum K): 1 for a typical day, more
+        for a typical run of rest days with the workday after it.
     """
 
     steps_per_day: int
@@ -134,6 +170,7 @@ class TypicalDays:
     members: np.ndarray
     load_kw: np.ndarray
     production_kw_per_kwp: np.ndarray
+    cycle_days: np.ndarray
 
     @property
     def steps(self) -> np.ndarray:
@@ -154,9 +191,10 @@ class TypicalDays:
         state of charge is cyclic over each typical day, or over the year when every day
         is its own (365 days: the exact problem).
         """
+        cycles = (None if len(self.days) == DAYS_PER_YEAR
+                  else tuple((self.cycle_days * self.steps_per_day).tolist()))
         return on_weighted_days(
-            problem, self.steps, self.step_weights,
-            None if len(self.days) == DAYS_PER_YEAR else self.steps_per_day,
+            problem, self.steps, self.step_weights, cycles,
             production_kw_per_kwp=self.production_kw_per_kwp, load_kw=self.load_kw)
 
     def expand(self, values: np.ndarray) -> np.ndarray:
@@ -193,10 +231,11 @@ class TypicalDays:
             "notes.plan.typical_days", "sized and dispatched on {days} typical days (each "
             "month's days grouped by load, PV and prices, each group represented by one of "
             "its days weighted by the group's size, the battery cycling within each typical "
-            "day, the month's peak-load day kept where demand is charged), not on the exact "
-            "year: NPV about 0.5 % (at worst a little over 1 %) and battery size a few "
-            "percent from the exact plan's; on the real year these sizes lose at most about "
-            "0.25 % of the best NPV", days=len(self.days))
+            "day, or over a Sunday and the Monday after it where the load rests at weekends "
+            "and no demand is charged, the month's peak-load day kept where demand is "
+            "charged), not on the exact year: NPV about 0.4 % (at worst about 1 %) and "
+            "battery size a few percent from the exact plan's; on the real year these sizes "
+            "lose at most about 0.25 % of the best NPV", days=len(self.days))
 
 
 def days_per_month(n_days: int) -> np.ndarray:
@@ -281,34 +320,103 @@ def typical_days(load_kw: np.ndarray, production_kw_per_kwp: np.ndarray,
     kwp = np.ones(prod.shape[1]) if capacity_kwp is None else np.asarray(capacity_kwp, float)
     net_d = load_d - prod_d @ kwp
     features = _day_features(load_d, prod_d @ kwp, price.reshape(DAYS_PER_YEAR, s))
-    reps: list[int] = []  # each group's representative day, by date within each month
-    group = np.empty(DAYS_PER_YEAR, dtype=int)  # each day's group
+    # Runs of rest days only where no demand is charged: there the peak days come first
+    # and runs would take the month's typical days from the workdays (module docstring).
+    rest = (_rest_days(load_d.sum(axis=1), month_of) if n_days < DAYS_PER_YEAR
+            and not peak_days else np.zeros(DAYS_PER_YEAR, dtype=bool))
+    runs: list[tuple[int, int, list[int]]] = []  # (first day, length, members' first days)
     for month, n in enumerate(days_per_month(n_days)):
         in_month = np.flatnonzero(month_of == month)
         block = features[in_month]
         distance = ((block[:, None, :] - block[None, :, :]) ** 2).sum(axis=2)
         singles = (_extreme_days(load_d[in_month], net_d[in_month], int(n)) if peak_days
                    else [])
-        # The extreme days are groups of their own; the other days form the other groups.
-        rest = np.delete(np.arange(len(in_month)), singles)
-        medoids, assign = _medoids(distance[np.ix_(rest, rest)], int(n) - len(singles))
-        medoids = [*singles, *rest[medoids].tolist()]
-        labels = np.empty(len(in_month), dtype=int)
-        labels[singles] = np.arange(len(singles))
-        labels[rest] = assign + len(singles)
-        order = sorted(range(len(medoids)), key=lambda j: medoids[j])  # by date
-        rank = np.empty(len(order), dtype=int)
-        rank[order] = np.arange(len(order))
-        group[in_month] = len(reps) + rank[labels]
-        reps += [int(in_month[medoids[j]]) for j in order]
-    reps_a = np.array(reps)
+        units = _units(rest[in_month], singles)
+        shares = _shares(units, int(n) - len(singles))
+        if shares is None:  # too few typical days for the month's runs: days as before
+            units = [(d, 1) for d in range(len(in_month)) if d not in singles]
+            shares = {1: int(n) - len(singles)}
+        groups = [(d, 1, [d]) for d in singles]
+        for length, k in shares.items():
+            starts = np.array([a for a, b in units if b == length])
+            medoids, assign = _medoids(_run_distance(distance, starts, length), k)
+            groups += [(int(starts[m]), length, starts[assign == j].tolist())
+                       for j, m in enumerate(medoids)]
+        runs += [(int(in_month[a]), b, [int(in_month[u]) for u in c])
+                 for a, b, c in sorted(groups)]
+    reps_a = np.concatenate([np.arange(a, a + b) for a, b, _ in runs])
+    cycle_days = np.array([b for _, b, _ in runs])
+    group = np.empty(DAYS_PER_YEAR, dtype=int)  # each day's typical day
+    weights = np.repeat([float(len(c)) for _, _, c in runs], cycle_days)
+    first = np.cumsum(cycle_days) - cycle_days
+    for (_, b, c), f in zip(runs, first, strict=True):
+        for j in range(b):
+            group[np.array(c) + j] = f + j
     group_load = _scaled(load_d[:, :, None], reps_a, group)[:, :, 0]
     group_prod = _scaled(prod_d, reps_a, group)
     return TypicalDays(
-        steps_per_day=s, days=reps_a,
-        weights=np.bincount(group, minlength=len(reps)).astype(float), members=group,
+        steps_per_day=s, days=reps_a, weights=weights, members=group,
         load_kw=group_load.reshape(-1),
-        production_kw_per_kwp=group_prod.reshape(-1, prod.shape[1]))
+        production_kw_per_kwp=group_prod.reshape(-1, prod.shape[1]), cycle_days=cycle_days)
+
+
+def _rest_days(energy_kwh: np.ndarray, month_of: np.ndarray) -> np.ndarray:
+    """Rest days of a load with a weekly pattern: days whose energy is below
+    :data:`REST_DAY_LOAD_RATIO` of their month's upper-quartile day; none (all False) when
+    fewer than :data:`MIN_REST_DAYS` are (a load without rest days, such as three shifts
+    or cold storage)."""
+    top = np.array([np.quantile(energy_kwh[month_of == m], 0.75) for m in range(12)])
+    rest = energy_kwh < REST_DAY_LOAD_RATIO * top[month_of]
+    return rest if rest.sum() >= MIN_REST_DAYS else np.zeros_like(rest)
+
+
+def _units(rest: np.ndarray, singles: list[int]) -> list[tuple[int, int]]:
+    """A month's days (positions) as ``(first day, length)``: the last
+    :data:`RUN_REST_DAYS` rest days of a run with the workday after it (in the month) are
+    one unit, every other day a unit of its own; ``singles`` (kept apart) in none."""
+    units, d, n = [], 0, len(rest)
+    while d < n:
+        end = d
+        while end < n and rest[end]:
+            end += 1
+        start = max(d, end - RUN_REST_DAYS)
+        inside = set(range(start, end + 1))
+        if end > d and end < n and not inside & set(singles):
+            units += [(k, 1) for k in range(d, start)] + [(start, end + 1 - start)]
+        else:
+            units += [(k, 1) for k in range(d, min(end + 1, n))]
+        d = end + 1
+    return [(a, b) for a, b in units if not (b == 1 and a in singles)]
+
+
+def _shares(units: list[tuple[int, int]], budget: int) -> dict[int, int] | None:
+    """Groups for each unit length of a month within ``budget`` typical days (a group of
+    runs of ``L`` days costs ``L``), shared out by the days each length covers; None when
+    the budget cannot give every length one group."""
+    days: dict[int, int] = {}
+    for _, b in units:
+        days[b] = days.get(b, 0) + b
+    if sum(days) > budget:
+        return None
+    total = sum(days.values())
+    count = {b: sum(1 for _, c in units if c == b) for b in days}
+    shares = {b: int(min(count[b], max(1, round(budget * days[b] / total / b))))
+              for b in days if b > 1}
+    left = budget - sum(b * k for b, k in shares.items())
+    while 1 in days and left < 1:  # the single days keep one group at least
+        longest = max(b for b in shares if shares[b] > 1)
+        shares[longest] -= 1
+        left += longest
+    if 1 in days:
+        shares[1] = min(count[1], left)
+    return dict(sorted(shares.items()))
+
+
+def _run_distance(distance: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
+    """Distance between runs of ``length`` days starting at ``starts``: the sum of their
+    days' distances, day by day."""
+    return sum((distance[np.ix_(starts + j, starts + j)] for j in range(length)),
+               np.zeros((len(starts), len(starts))))
 
 
 def _day_features(load: np.ndarray, pv: np.ndarray, price: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Typical days with unequal weights, each a battery cycle of its own (pvplanner.aggregate).
+"""Typical days with unequal weights, each a battery cycle of its own, or a typical run of a
+Sunday and its Monday in one cycle (pvplanner.aggregate).
 
 The plan-level tests (365 days give the exact plan, the batch option) are in
 tests/test_batch_aggregate.py; accuracy and speed on varied sites in
@@ -6,6 +7,8 @@ benchmarks/bench_batch_aggregate.py.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -93,3 +96,71 @@ def test_typical_days_of_a_year_of_two_kinds_of_day_give_the_exact_optimum():
     grid = days.expand(reduced.dispatch.grid_import)
     assert float(price @ grid) == pytest.approx(float(price @ exact.dispatch.grid_import),
                                                 rel=1e-6)
+
+
+def _weekly_year():
+    """A factory year: workdays (Mon-Fri, 1 January a Monday) at full load, weekends at a
+    tenth, no demand charge; PV well above the weekend load, so a battery stores
+    Sunday's PV for Monday, across the midnight a daily cycle would close."""
+    hour = np.tile(np.arange(24), 365)
+    day = np.repeat(np.arange(365), 24)
+    work = day % 7 < 5
+    load = np.where(work, 500.0, 50.0) * (1.0 + 0.3 * ((hour >= 8) & (hour < 20)))
+    sun = np.clip(np.sin(np.pi * (hour + 0.5 - 6) / 12), 0, None)
+    prod = (0.8 * sun * (0.75 + 0.25 * np.cos(day)))[:, None]
+    price = np.where((hour >= 22) | (hour < 8), 0.4, 1.0)
+    problem = SizingProblem(
+        production_kw_per_kwp=prod, load_kw=load, import_price_per_kwh=price,
+        export_price_per_kwh=0.0, step_hours=1.0,
+        costs=Costs(pv_capex_per_kwp=2500.0, pwf_energy=12.0, battery_capex_per_kwh=700.0,
+                    battery_capex_per_kw=200.0),
+        plane_max_kwp=[600.0], battery=BatteryOptions(allowed=True, max_kwh=5000.0,
+                                                      max_kw=1000.0, grid_charging=False),
+    )
+    return (load, prod, price), problem
+
+
+def test_a_weekly_load_without_demand_charges_keeps_sunday_and_monday_in_one_cycle():
+    (load, prod, price), problem = _weekly_year()
+    days = typical_days(load, prod, price, 84, peak_days=False)
+    assert days.weights.sum() == 365 and days.cycle_days.sum() == len(days.days) == 84
+    np.testing.assert_array_equal(days.weights, np.bincount(days.members, minlength=84))
+    first = np.cumsum(days.cycle_days) - days.cycle_days
+    runs = [days.days[f:f + c] for f, c in zip(first, days.cycle_days, strict=True)]
+    two = [r for r in runs if len(r) == 2]
+    assert two and all(len(r) <= 2 for r in runs)
+    for r in two:  # a real Sunday and the Monday after it, standing for as many of each
+        assert r[1] == r[0] + 1 and r[0] % 7 == 6
+        assert days.weights[days.members[r[0]]] == days.weights[days.members[r[1]]]
+    # each member run of a typical run follows it day by day
+    for r in two:
+        sundays = np.flatnonzero(days.members == days.members[r[0]])
+        np.testing.assert_array_equal(days.members[sundays + 1], days.members[r[1]])
+    reduced = days.reduce(problem)
+    assert reduced.soc_cycle_steps == tuple((days.cycle_days * 24).tolist())
+
+
+def test_loads_without_rest_days_or_with_demand_charges_keep_single_days():
+    (load, prod, price), _ = _weekly_year()
+    flat = np.full_like(load, 400.0)
+    assert set(typical_days(flat, prod, price, 84, peak_days=False).cycle_days) == {1}
+    assert set(typical_days(load, prod, price, 84, peak_days=True).cycle_days) == {1}
+    assert set(typical_days(load, prod, price, 365, peak_days=False).cycle_days) == {1}
+
+
+def test_sunday_monday_cycles_come_closer_to_the_exact_year_than_daily_cycles():
+    """Against the exact year's optimum: typical runs keep the weekend's PV for Monday,
+    which typical days cycled one by one lose."""
+    (load, prod, price), problem = _weekly_year()
+    exact = optimize(problem)
+    days = typical_days(load, prod, price, 84, peak_days=False)
+    runs = optimize(days.reduce(problem))
+    daily = optimize(replace(days.reduce(problem), soc_cycle_steps=24))
+    assert exact.battery_kwh > 100.0
+    error_runs = abs(runs.npv - exact.npv) / exact.npv
+    error_daily = abs(daily.npv - exact.npv) / exact.npv
+    assert error_runs < 0.005
+    assert error_runs < error_daily / 2
+    # the battery sized on Sunday-Monday runs is the year's; daily cycles size it smaller
+    assert runs.battery_kwh == pytest.approx(exact.battery_kwh, rel=0.05)
+    assert daily.battery_kwh < 0.8 * exact.battery_kwh
