@@ -74,8 +74,6 @@ def test_daily_cycles_hold_with_pv_and_agree_with_cbc(seed):
     whole = optimize(replace(problem, soc_cycle_steps=72))
     default = optimize(replace(problem, soc_cycle_steps=None))
     assert whole.npv == pytest.approx(default.npv, rel=1e-9, abs=1e-6)
-    # Cutting the horizon into cycles can only take options away.
-    assert highs.npv <= default.npv + 1e-6 * abs(default.npv)
 
 
 def _three_days() -> SizingProblem:
