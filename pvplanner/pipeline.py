@@ -10,6 +10,7 @@ second after an input changes.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -57,8 +58,7 @@ from pvplanner.tariff.province import (
     other_province_note,
     province_label,
 )
-from solver.api import optimize
-from solver.curves import optimize_with_curve
+from solver.curves import LaterCurve, optimize_curve_later
 from solver.design import design_dispatch
 from solver.errors import InfeasibleProblemError
 from weather.climatology import nearest_city
@@ -164,6 +164,74 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
     PlannerInputError, WeatherInputError, SolverInputError, InfeasibleProblemError
         A problem with the user's inputs, with a message naming it.
     """
+    result, curve = plan_curve_later(scenario, aggregate_days=aggregate_days,
+                                     with_sensitivity=with_sensitivity)
+    if with_npv_curve:
+        curve.fill()
+    else:
+        curve.release()
+    return result
+
+
+class PendingCurve:
+    """The NPV-versus-capacity curve of a plan, added to its Result when asked
+    (:func:`plan_curve_later`).
+
+    :meth:`fill` computes the curve (with a battery, from the sizing's optimal basis,
+    :class:`solver.curves.LaterCurve`), sets ``Result.npv_curve``, takes ``"npv_curve"``
+    out of ``Result.not_computed`` and adds its time to ``Result.timings_s``; later calls
+    and other threads get the same Result at once.
+    """
+
+    def __init__(self, result: Result, later: LaterCurve, total_kwp_values: np.ndarray) -> None:
+        self.result = result
+        self._later = later
+        self._values = total_kwp_values
+        self._lock = threading.Lock()
+
+    @property
+    def filled(self) -> bool:
+        """Whether the Result holds its curve."""
+        return "npv_curve" not in self.result.not_computed
+
+    def fill(self) -> Result:
+        """The Result with its NPV curve (computed on the first call)."""
+        with self._lock:
+            if not self.filled:
+                curve = self._later.compute(self._values)
+                seconds = float(curve.attrs.get("seconds", 0.0))
+                self.result.npv_curve = curve
+                self.result.not_computed = tuple(
+                    name for name in self.result.not_computed if name != "npv_curve")
+                self.result.timings_s["npv_curve"] = seconds
+                self.result.timings_s["total"] = (
+                    self.result.timings_s.get("total", 0.0) + seconds)
+        return self.result
+
+    def release(self) -> None:
+        """Free the sizing's solver sessions (a later :meth:`fill` solves afresh)."""
+        self._later.release()
+
+
+def plan_curve_later(scenario: Scenario | dict, *, aggregate_days: int | None = None,
+                     with_sensitivity: bool = True) -> tuple[Result, PendingCurve]:
+    """:func:`plan` without the NPV curve, and the means to add it afterwards.
+
+    With a battery the curve costs as much as the sizing itself (a re-solve of the
+    year-long LP per point), so an app shows the plan's figures as soon as the optimum is
+    known and draws the curve only where a page shows it (:meth:`PendingCurve.fill`,
+    from the sizing's optimal basis as :func:`plan` does). Until then
+    ``Result.npv_curve`` is empty and ``Result.not_computed`` names it.
+
+    Parameters
+    ----------
+    scenario, aggregate_days, with_sensitivity
+        As for :func:`plan`.
+
+    Returns
+    -------
+    (Result, PendingCurve)
+    """
     scenario = parse_scenario(scenario)
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -192,16 +260,11 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
                                "search_time_limit_seconds": limit_s}
     points = NPV_CURVE_POINTS_WITH_BATTERY if scenario.battery.allowed else NPV_CURVE_POINTS
     try:
-        if with_npv_curve:
-            # The curve re-solves the sizing's LP from its optimal basis (solver.curves).
-            sized, curve = optimize_with_curve(
-                problem, _curve_sizes(prepared.sizing.plane_max_kwp.sum(), points), **options)
-            timings["npv_curve"] = float(curve.attrs.get("seconds", 0.0))
-        else:
-            sized, curve = optimize(problem, **options), pd.DataFrame()
+        # The sizing's sessions are kept for the curve (solver.curves.LaterCurve).
+        sized, later = optimize_curve_later(problem, **options)
     except InfeasibleProblemError as exc:
         raise _infeasible_in_scenario_terms(exc) from exc
-    timings["optimize"] = time.perf_counter() - tick - timings.get("npv_curve", 0.0)
+    timings["optimize"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
     design = build_problem(
@@ -224,13 +287,13 @@ def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
 
     tick = time.perf_counter()
     result = assemble_result(scenario, prepared, sized, year1, degradation, export_factors,
-                             curve, with_sensitivity=with_sensitivity)
-    if not with_npv_curve:
-        result.not_computed = (*result.not_computed, "npv_curve")
+                             pd.DataFrame(), with_sensitivity=with_sensitivity)
+    result.not_computed = (*result.not_computed, "npv_curve")
     result.timings_s.update(timings)
     result.timings_s["report"] = time.perf_counter() - tick
     result.timings_s["total"] = time.perf_counter() - start
-    return result
+    return result, PendingCurve(
+        result, later, _curve_sizes(prepared.sizing.plane_max_kwp.sum(), points))
 
 
 def site_utc_offset_hours(scenario: Scenario) -> float:

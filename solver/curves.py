@@ -9,9 +9,11 @@ each point is a warm-started re-solve. Without highspy each point is a full
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +27,7 @@ from solver.physical import solve_physical
 from solver.problem import SizingProblem
 from solver.result import SizingResult, make_result
 
-__all__ = ["co2_frontier", "npv_curve", "optimize_with_curve"]
+__all__ = ["LaterCurve", "co2_frontier", "npv_curve", "optimize_curve_later", "optimize_with_curve"]
 
 
 def _row(res: SizingResult | None, **extra: float) -> dict:
@@ -110,35 +112,23 @@ def _values(total_kwp_values: Iterable[float]) -> list[float]:
     return values
 
 
-def optimize_with_curve(
-    problem: SizingProblem,
-    total_kwp_values: Iterable[float],
-    objective: str = "max_npv",
-    *,
-    max_payback_years: float | None = None,
-    co2_target_tco2: float | None = None,
-    backend: str = "auto",
-    time_limit_seconds: float | None = None,
-    search_time_limit_seconds: float | None = None,
-) -> tuple[SizingResult, pd.DataFrame]:
+def optimize_with_curve(problem: SizingProblem, total_kwp_values: Iterable[float],
+                        objective: str = "max_npv", **options: Any
+                        ) -> tuple[SizingResult, pd.DataFrame]:
     """:func:`~solver.api.optimize` and :func:`npv_curve` of the same problem, the curve
-    re-solved from the sizing's optimal basis.
-
-    With a battery, the NPV objective and no payback bound or CO2 target of its own, the
-    curve's points are solved in the sizing's own HiGHS sessions: each is the sizing LP
-    with one more row (the total kWp), re-solved by the dual simplex from the optimal
-    basis, nearest sizes first and with every lazy row switched on, instead of a second LP
-    built and solved from scratch. A point at the optimum's total size is the optimum
-    itself. Otherwise the two calls are made one after the other. The answers are those of
-    the two functions.
+    re-solved from the sizing's optimal basis (:func:`optimize_curve_later`, then
+    :meth:`LaterCurve.compute` at once).
 
     Parameters
     ----------
-    problem, objective, max_payback_years, co2_target_tco2, backend, time_limit_seconds,
-    search_time_limit_seconds
+    problem, objective
         As for :func:`solver.api.optimize`.
     total_kwp_values : iterable of float
         As for :func:`npv_curve` [kWp].
+    **options
+        The keyword arguments of :func:`solver.api.optimize` (``max_payback_years``,
+        ``co2_target_tco2``, ``backend``, ``time_limit_seconds``,
+        ``search_time_limit_seconds``).
 
     Returns
     -------
@@ -147,57 +137,141 @@ def optimize_with_curve(
         holds the curve's wall time [s]).
     """
     values = _values(total_kwp_values)
-    reuse = (objective == "max_npv" and max_payback_years is None
-             and co2_target_tco2 in (None, problem.min_co2_reduction_tco2)
+    sized, later = optimize_curve_later(problem, objective, **options)
+    return sized, later.compute(values)
+
+
+def optimize_curve_later(problem: SizingProblem, objective: str = "max_npv", **options: Any
+                         ) -> tuple[SizingResult, LaterCurve]:
+    """:func:`~solver.api.optimize`, and the means to draw its NPV curve afterwards.
+
+    The optimum comes first (an app shows its figures at once); the returned
+    :class:`LaterCurve` computes the NPV-versus-capacity curve when asked, from the
+    sizing's own HiGHS sessions where they were kept (with a battery, the NPV objective
+    and no payback bound or CO2 target of its own), else by :func:`npv_curve`.
+
+    Parameters
+    ----------
+    problem, objective
+        As for :func:`solver.api.optimize`.
+    **options
+        The keyword arguments of :func:`solver.api.optimize`.
+
+    Returns
+    -------
+    (SizingResult, LaterCurve)
+    """
+    reuse = (objective == "max_npv" and options.get("max_payback_years") is None
+             and options.get("co2_target_tco2") in (None, problem.min_co2_reduction_tco2)
              and problem.battery.active)
-    sized, cases = _optimize(problem, objective, max_payback_years=max_payback_years,
-                             co2_target_tco2=co2_target_tco2, backend=backend,
-                             time_limit_seconds=time_limit_seconds,
-                             search_time_limit_seconds=search_time_limit_seconds,
-                             keep_sessions=reuse)
-    t0 = time.perf_counter()
+    sized, cases = _optimize(problem, objective, keep_sessions=reuse, **options)
     built = [c for c in cases if c.pv_built]
-    if not reuse or not built or any(c.method != "highs" or c.session is None for c in built):
-        curve = npv_curve(problem, values, backend=backend)
-        curve.attrs["seconds"] = time.perf_counter() - t0
-        return sized, curve
-    sweep = _Sweep(problem, "highs", co2_target=None, max_payback_years=None, pv_cases=[True],
-                   sessions=[(c.regime, True, c.session.model, c.session) for c in built
-                             if c.session is not None])
-    rows_idx = sweep.add_rows("total_kwp")
-    for _, _, _, sess in sweep.cases:
-        # Every lazy row on: re-solves from an optimal basis are about 30 % faster with the
-        # whole model than with rounds of rows switched on (measured on the demo).
-        sess.activate_all()
-    start = [sess.h.getBasis() for _, _, _, sess in sweep.cases]
-    sw_none = None
-    at_optimum = sized.total_kwp
-    tol = 1e-9 * max(1.0, at_optimum)
-    rows: dict[int, dict] = {}
-    # Nearest sizes first, upwards from the optimum, then downwards from it again.
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    above = [i for i in order if values[i] >= at_optimum]
-    below = [i for i in reversed(order) if values[i] < at_optimum]
-    for part in (above, below):
-        for (_, _, _, sess), basis in zip(sweep.cases, start, strict=True):
-            sess.h.setBasis(basis)
-        for i in part:
-            v = values[i]
-            if abs(v - at_optimum) <= tol and (v > 0 or problem.costs.fixed_capex == 0):
-                rows[i] = _row(sized, total_kwp=v)
-                continue
-            if v == 0 and problem.costs.fixed_capex > 0:
-                if sw_none is None:
-                    sw_none = _Sweep(problem, "highs", co2_target=None, max_payback_years=None,
-                                     pv_cases=[False])
-                    idx_none = sw_none.add_rows("total_kwp")
-                res = sw_none.solve_best(idx_none, 0.0, 0.0)
-            else:
-                res = sweep.solve_best(rows_idx, v, v)
-            rows[i] = _row(res, total_kwp=v)
-    curve = pd.DataFrame([rows[i] for i in range(len(values))])
-    curve.attrs["seconds"] = time.perf_counter() - t0
-    return sized, curve
+    kept = (reuse and bool(built)
+            and all(c.method == "highs" and c.session is not None for c in built))
+    sessions = ([(c.regime, True, c.session.model, c.session) for c in built
+                 if c.session is not None] if kept else None)
+    return sized, LaterCurve(problem, sized, sessions, options.get("backend", "auto"))
+
+
+class LaterCurve:
+    """The NPV-versus-capacity curve of a sized problem, computed on request.
+
+    With the sizing's HiGHS sessions (each at its optimal basis) every point is the sizing
+    LP with one more row (the total kWp), re-solved by the dual simplex from that basis,
+    nearest sizes first and with every lazy row switched on, instead of a second LP built
+    and solved from scratch; a point at the optimum's total size is the optimum itself.
+    The sessions are let go after the first :meth:`compute` (or by :meth:`release`, to
+    free their memory): later calls use :func:`npv_curve`. Safe to call from several
+    threads (one computes, the others wait for its answer).
+
+    Parameters
+    ----------
+    problem : SizingProblem
+        The sized problem.
+    sized : SizingResult
+        Its optimum.
+    sessions : list of (Regime, bool, LinearModel, HighsSession), optional
+        The sizing's sessions (PV built) at their optimal bases; None: :func:`npv_curve`.
+    backend : str
+        As for :func:`solver.api.optimize` (for :func:`npv_curve`).
+    """
+
+    def __init__(self, problem: SizingProblem, sized: SizingResult,
+                 sessions: list[tuple[Regime, bool, LinearModel, HighsSession]] | None,
+                 backend: str = "auto") -> None:
+        self.problem = problem
+        self.sized = sized
+        self._sessions = sessions
+        self._backend = backend
+        self._lock = threading.Lock()
+        self._done: dict[tuple[float, ...], pd.DataFrame] = {}
+
+    @property
+    def warm(self) -> bool:
+        """Whether the sizing's sessions are still held (the next curve re-solves them)."""
+        return self._sessions is not None
+
+    def release(self) -> None:
+        """Let the sizing's sessions go (a later curve is computed from scratch)."""
+        with self._lock:
+            self._sessions = None
+
+    def compute(self, total_kwp_values: Iterable[float]) -> pd.DataFrame:
+        """The curve at ``total_kwp_values`` [kWp] (columns of :func:`npv_curve`;
+        ``attrs["seconds"]``: its wall time [s])."""
+        values = _values(total_kwp_values)
+        key = tuple(values)
+        with self._lock:
+            if key not in self._done:
+                t0 = time.perf_counter()
+                if self._sessions is None:
+                    curve = npv_curve(self.problem, values, backend=self._backend)
+                else:
+                    curve = self._from_basis(values, self._sessions)
+                    self._sessions = None
+                curve.attrs["seconds"] = time.perf_counter() - t0
+                self._done[key] = curve
+            return self._done[key].copy()
+
+    def _from_basis(self, values: list[float],
+                    sessions: list[tuple[Regime, bool, LinearModel, HighsSession]]
+                    ) -> pd.DataFrame:
+        problem, sized = self.problem, self.sized
+        sweep = _Sweep(problem, "highs", co2_target=None, max_payback_years=None,
+                       pv_cases=[True], sessions=sessions)
+        rows_idx = sweep.add_rows("total_kwp")
+        for _, _, _, sess in sweep.cases:
+            # Every lazy row on: re-solves from an optimal basis are about 30 % faster
+            # with the whole model than with rounds of rows switched on (measured on the
+            # demo).
+            sess.activate_all()
+        start = [sess.h.getBasis() for _, _, _, sess in sweep.cases]
+        sw_none = None
+        at_optimum = sized.total_kwp
+        tol = 1e-9 * max(1.0, at_optimum)
+        rows: dict[int, dict] = {}
+        # Nearest sizes first, upwards from the optimum, then downwards from it again.
+        order = sorted(range(len(values)), key=lambda i: values[i])
+        above = [i for i in order if values[i] >= at_optimum]
+        below = [i for i in reversed(order) if values[i] < at_optimum]
+        for part in (above, below):
+            for (_, _, _, sess), basis in zip(sweep.cases, start, strict=True):
+                sess.h.setBasis(basis)
+            for i in part:
+                v = values[i]
+                if abs(v - at_optimum) <= tol and (v > 0 or problem.costs.fixed_capex == 0):
+                    rows[i] = _row(sized, total_kwp=v)
+                    continue
+                if v == 0 and problem.costs.fixed_capex > 0:
+                    if sw_none is None:
+                        sw_none = _Sweep(problem, "highs", co2_target=None,
+                                         max_payback_years=None, pv_cases=[False])
+                        idx_none = sw_none.add_rows("total_kwp")
+                    res = sw_none.solve_best(idx_none, 0.0, 0.0)
+                else:
+                    res = sweep.solve_best(rows_idx, v, v)
+                rows[i] = _row(res, total_kwp=v)
+        return pd.DataFrame([rows[i] for i in range(len(values))])
 
 
 def npv_curve(problem: SizingProblem, total_kwp_values: Iterable[float], *,

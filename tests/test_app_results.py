@@ -60,6 +60,25 @@ def test_npv_curve_marks_the_chosen_size(app, demo_result):
     assert optimum["npv"].iloc[0] == pytest.approx(demo_result.finance.npv, rel=1e-9)
 
 
+def test_the_curve_is_drawn_only_where_it_is_shown(tmp_path, monkeypatch, demo_result):
+    """Every page shows the plan's figures as soon as the optimum is known; the NPV curve
+    (with a battery as costly as the sizing) is drawn when the Results page shows it."""
+    from pvplanner.app.state import _plan_shared
+
+    _plan_shared.clear()  # plans are shared between sessions: another test drew this one
+    app = start_app(tmp_path, monkeypatch)
+    pending = app.session_state["_plan_memo"][1]  # the first page planned the demo
+    assert not pending.filled and pending.result.npv_curve.empty
+    assert pending.result.finance.npv == pytest.approx(demo_result.finance.npv, rel=1e-9)
+    goto(app, "load")
+    assert not app.session_state["_plan_memo"][1].filled
+    goto(app, "results")
+    assert_clean(app)
+    assert app.session_state["_plan_memo"][1].filled
+    curve = app.session_state["_plan_memo"][1].result.npv_curve
+    assert curve["npv"].tolist() == pytest.approx(demo_result.npv_curve["npv"].tolist())
+
+
 def test_typical_day_follows_the_month(app, demo_result):
     from pvplanner.report.tables import typical_day
 

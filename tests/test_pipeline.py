@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from pvplanner.errors import InfeasibleProblemError, PlannerInputError
-from pvplanner.pipeline import plan, scenario_tariff
+from pvplanner.pipeline import plan, plan_curve_later, scenario_tariff
 from pvplanner.scenario.model import demo_scenario, parse_scenario
 
 
@@ -294,7 +294,7 @@ def test_solver_time_limit_reaches_every_search_and_the_gap_is_reported(monkeypa
     """The scenario's time limit goes to the sizing and the year-1 dispatch; a design not
     proven optimal carries its gap in the result and a note in the warnings."""
     import pvplanner.pipeline as pipeline
-    from solver.api import optimize as real_optimize
+    from solver.curves import optimize_curve_later as real_optimize
     from solver.design import design_dispatch as real_design_dispatch
 
     seen: list[float | None] = []
@@ -308,7 +308,7 @@ def test_solver_time_limit_reaches_every_search_and_the_gap_is_reported(monkeypa
         seen.append(kwargs.get("search_time_limit_seconds"))  # if the design is solved
         return real_design_dispatch(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "optimize", spy)
+    monkeypatch.setattr(pipeline, "optimize_curve_later", spy)
     monkeypatch.setattr(pipeline, "design_dispatch", spy_design)
     result = plan(_variant(battery__allowed=True, battery__max_energy_kwh=800.0,
                            constraints__solver_time_limit_s=2.0), with_npv_curve=False)
@@ -387,3 +387,26 @@ def test_a_battery_plan_says_which_limits_held_it_and_reuses_the_sizing():
             if plane.capacity_kwp >= plane.max_kwp * (1 - 1e-6)}
     assert set(capped.solver.binding_limits) == {"constraints.max_total_kwp", *full}
     assert len(full) < len(capped.pv.planes)
+
+
+def test_curve_drawn_later_is_the_plans_curve():
+    """plan_curve_later: the same plan without its curve (named in not_computed), then
+    fill() adds plan()'s curve to that Result, once."""
+    scenario = _variant(battery__allowed=True, battery__max_energy_kwh=800.0)
+    whole = plan(scenario)
+    result, pending = plan_curve_later(scenario)
+    assert result.npv_curve.empty and "npv_curve" in result.not_computed
+    assert not pending.filled
+    assert result.finance.npv == pytest.approx(whole.finance.npv, rel=1e-9)
+    assert result.battery.energy_kwh == pytest.approx(whole.battery.energy_kwh, rel=1e-6)
+    total = result.timings_s["total"]
+    filled = pending.fill()
+    assert filled is result and pending.filled
+    assert "npv_curve" not in result.not_computed
+    assert result.timings_s["total"] == pytest.approx(total + result.timings_s["npv_curve"])
+    np.testing.assert_allclose(result.npv_curve["total_kwp"], whole.npv_curve["total_kwp"])
+    np.testing.assert_allclose(result.npv_curve["npv"], whole.npv_curve["npv"],
+                               rtol=1e-9, atol=1e-6 * abs(whole.finance.npv))
+    curve = result.npv_curve
+    assert pending.fill().npv_curve is curve  # not drawn again
+    assert "npv_curve" not in result.to_dict()["not_computed"]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from solver.api import optimize
-from solver.curves import npv_curve, optimize_with_curve
+from solver.curves import npv_curve, optimize_curve_later, optimize_with_curve
 from solver.design import design_dispatch, same_dispatch_rows
 from solver.physical import conflict_steps
 from solver.problem import BatteryOptions
@@ -90,6 +90,52 @@ def test_curve_point_at_the_optimum_is_the_optimum():
     again, curve = optimize_with_curve(p, values)
     assert curve["npv"][1] == pytest.approx(again.npv, abs=1e-12)
     assert curve["battery_kwh"][1] == pytest.approx(again.battery_kwh, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 4])
+def test_later_curve_is_the_curve_whenever_it_is_asked_for(seed):
+    """The curve drawn after the optimum (from the kept sessions, then from scratch once
+    they are let go, or after release()) has npv_curve()'s points; the sessions go after
+    the first curve; a repeated request is answered without solving again."""
+    p = _case(seed)
+    values = np.linspace(0.0, float(p.plane_max_kwp.sum()), 4)
+    fresh = npv_curve(p, values)
+    ok = fresh["feasible"].to_numpy(bool)
+    tol = 1e-9 * _scale(p)
+
+    def close(curve):
+        n = len(curve)
+        ref, good = fresh.iloc[:n], ok[:n]
+        slack = tol + curve["optimality_gap"].fillna(0.0) + ref["optimality_gap"].fillna(0.0)
+        assert curve["feasible"].tolist() == ref["feasible"].tolist()
+        np.testing.assert_array_less(np.abs(curve["npv"] - ref["npv"])[good],
+                                     slack[good] + 1e-12)
+
+    sized, later = optimize_curve_later(p)
+    assert sized.npv == pytest.approx(optimize(p).npv, abs=tol + 2 * sized.optimality_gap)
+    assert later.warm == p.battery.active  # a battery's sessions are kept for the curve
+    first = later.compute(values)
+    close(first)
+    assert not later.warm
+    again = later.compute(values)
+    assert again.attrs["seconds"] == first.attrs["seconds"]  # the same answer, not re-solved
+    close(later.compute(values[:3]))  # other sizes: from scratch
+    _, released = optimize_curve_later(p)
+    released.release()
+    assert not released.warm
+    close(released.compute(values))
+
+
+def test_later_curve_from_two_threads_is_computed_once():
+    p = _case(0)
+    values = np.linspace(0.0, float(p.plane_max_kwp.sum()), 4)
+    _, later = optimize_curve_later(p)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        a, b = pool.map(lambda _: later.compute(values), range(2))
+    assert a.attrs["seconds"] == b.attrs["seconds"]
+    np.testing.assert_array_equal(a["npv"].to_numpy(), b["npv"].to_numpy())
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -333,7 +333,8 @@ def render() -> None:
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(t("results.sections.npv"))
-        _npv_chart(result)
+        # Drawn after the figures above are on screen (state.npv_curve).
+        _npv_chart(state.npv_curve() or result)
     with right:
         st.subheader(t("results.sections.monthly"))
         st.altair_chart(charts.monthly_pv_vs_load(

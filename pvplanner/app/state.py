@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -284,28 +285,60 @@ def _confined(valid: Scenario) -> Scenario:
     return parse_scenario(document)
 
 
+#: Plans whose solver sessions are kept for their NPV curve (each holds a year-long LP).
+_WARM_CURVES = 2
+_warm: list = []
+_warm_lock = threading.Lock()
+
+
 @st.cache_resource(max_entries=24, show_spinner=False)
 def _plan_shared(key: str):
-    from pvplanner.pipeline import plan
+    """The plan of a scenario document and its pending NPV curve
+    (:func:`pvplanner.pipeline.plan_curve_later`): every page shows the plan's figures as
+    soon as the optimum is known; the Results page draws the curve (:func:`npv_curve`).
+    The newest :data:`_WARM_CURVES` plans keep their solver sessions for it, older ones
+    let them go (their curve is then solved afresh)."""
+    from pvplanner.pipeline import plan_curve_later
 
-    return plan(parse_scenario(json.loads(key)))
+    _, pending = plan_curve_later(parse_scenario(json.loads(key)))
+    with _warm_lock:
+        _warm.append(pending)
+        while len(_warm) > _WARM_CURVES:
+            _warm.pop(0).release()
+    return pending
 
 
-def result():
-    """The Result of the current scenario, or None (the error is recorded)."""
+def _pending():
+    """The pending curve of the current scenario's plan (None without a plan)."""
     valid = scenario()
     if valid is None:
         return None
+    memo = st.session_state.get("_plan_memo")
+    if memo and memo[1] is not None and memo[0] == _plan_key(valid):
+        return memo[1]
+    return None
+
+
+def _plan_key(valid: Scenario) -> str:
     document = valid.model_dump(mode="json")
     # The seller's details change the proposal, not the plan: editing them re-plans nothing
     # (the proposal page passes them to the report itself).
     document.pop("proposal", None)
-    key = doc_key(document)
+    return doc_key(document)
+
+
+def result():
+    """The Result of the current scenario, or None (the error is recorded). Its NPV curve
+    may not be drawn yet (``Result.not_computed``; :func:`npv_curve` draws it)."""
+    valid = scenario()
+    if valid is None:
+        return None
+    key = _plan_key(valid)
     memo = st.session_state.get("_plan_memo")
     if memo and memo[0] == key:
         if memo[2] is not None:
             report(memo[2])
-        return memo[1]
+        return None if memo[1] is None else memo[1].result
     start = time.perf_counter()
     from pvplanner.display.messages import translate
 
@@ -320,7 +353,25 @@ def result():
     st.session_state["_plan_seconds"] = time.perf_counter() - start
     if error is not None:
         report(error)
-    return found
+    return None if found is None else found.result
+
+
+def npv_curve():
+    """The current plan's Result with its NPV-versus-capacity curve (drawn on the first
+    call, under a spinner: with a battery each point re-solves the year), or None."""
+    pending = _pending()
+    if pending is None:
+        return None
+    if pending.filled:
+        return pending.result
+    from pvplanner.display.messages import translate
+
+    try:
+        with st.spinner(translate("common.drawing_curve", st.session_state.get("lang", "en"))):
+            return pending.fill()
+    except Exception as exc:  # noqa: BLE001 - a failure becomes a message, never a trace
+        report(problem_from_exception(exc))
+        return None
 
 
 def last_plan_seconds() -> float | None:
