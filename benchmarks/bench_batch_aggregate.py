@@ -4,7 +4,8 @@
    template (three shifts, two shifts, day shift, cold storage, offices), province and
    tariff (Zhejiang, Jiangsu, Guangdong; general C&I and large industry), roof size (small
    to large against the load) and battery allowed or not. Each site is planned by
-   ``plan(with_npv_curve=False)`` on the exact year and on ``N`` typical days
+   ``plan(with_npv_curve=False, with_sensitivity=False)`` and its JSON document, as a
+   batch plans a site, on the exact year and on ``N`` typical days
    (``aggregate_days=N``, :mod:`pvplanner.aggregate`), in this process; the table gives
    NPV, PV kWp, battery kWh and kW of both, their differences and the CPU seconds of each
    plan (CPU time hardly changes when other programs share the cores; wall time does).
@@ -82,7 +83,10 @@ def _plan_figures(scenario: dict, days: int | None) -> dict:
     from pvplanner.pipeline import plan
 
     wall, cpu = time.perf_counter(), time.process_time()
-    result = plan(scenario, with_npv_curve=False, aggregate_days=days)
+    # As a batch plans a site (pvplanner.batch.task): neither the NPV curve nor the
+    # tornado, which its table does not show, and the site's JSON document.
+    result = plan(scenario, with_npv_curve=False, with_sensitivity=False, aggregate_days=days)
+    result.to_dict()
     return {
         "npv": result.finance.npv, "kwp": result.pv.capacity_kwp,
         "kwh": result.battery.energy_kwh, "kw": result.battery.power_kw,
