@@ -8,7 +8,7 @@ weekends, and :func:`day_types` says so in its ``covered`` column.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -58,10 +58,22 @@ def day_types(index: pd.DatetimeIndex, country: str = "CN") -> pd.DataFrame:
         local = local.tz_localize(None)
     dates = local.normalize()
     unique_dates = pd.DatetimeIndex(dates.unique())
-    per_day = _classify_dates(unique_dates, country)
+    n_days = len(unique_dates)
+    if n_days and (unique_dates[-1] - unique_dates[0]).days == n_days - 1:
+        # Consecutive days (a plan's year): classified once per process (reindex copies).
+        per_day = _classify_days(unique_dates[0], n_days, country)
+    else:
+        per_day = _classify_dates(unique_dates, country)
     out = per_day.reindex(dates)
     out.index = index
     return out
+
+
+@lru_cache(maxsize=8)
+def _classify_days(first: pd.Timestamp, n_days: int, country: str) -> pd.DataFrame:
+    """:func:`_classify_dates` of ``n_days`` consecutive days from ``first`` (kept: a plan
+    classifies the same year several times, a batch many sites on the same year)."""
+    return _classify_dates(pd.date_range(first, periods=n_days, freq="D"), country)
 
 
 def _classify_dates(dates: pd.DatetimeIndex, country: str) -> pd.DataFrame:

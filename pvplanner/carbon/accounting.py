@@ -14,6 +14,7 @@ claim, OR credited under one carbon-credit scheme. :func:`carbon_ledger` allocat
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -367,6 +368,17 @@ def _place(kind: str, name: str) -> dict[str, str]:
     """A province or city as a name in both languages (English or Chinese given; as given
     when the tables do not know it)."""
     key = str(name).strip()
+    found = _place_names(kind).get(key.lower()) or _place_names(kind).get(key)
+    if found is None:
+        return bilingual(key)
+    return bilingual(found[0], found[1] or None)
+
+
+@functools.lru_cache(maxsize=2)
+def _place_names(kind: str) -> dict[str, tuple[str, str]]:
+    """Every province (``kind="province"``) or city of the tables by its lower-case
+    English name and by its Chinese name -> (English, Chinese); the first row of a name
+    wins."""
     if kind == "province":
         table = province_table()
         english = table["province"].str.split(" (", regex=False).str[0]
@@ -376,11 +388,12 @@ def _place(kind: str, name: str) -> dict[str, str]:
 
         table = list_cities()
         english, chinese = table["city"], table["city_zh"]
-    hit = table[(english.str.lower() == key.lower()) | (chinese == key)]
-    if hit.empty:
-        return bilingual(key)
-    row = hit.index[0]
-    return bilingual(str(english[row]), str(chinese[row]) or None)
+    names: dict[str, tuple[str, str]] = {}
+    for en, zh in zip(english.astype(str), chinese.fillna("").astype(str), strict=True):
+        names.setdefault(en.lower(), (en, zh))
+        if zh:
+            names.setdefault(zh, (en, zh))
+    return names
 
 
 def double_counting_check(generation_mwh: Sequence[float] | np.ndarray,
