@@ -333,8 +333,9 @@ def render() -> None:
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(t("results.sections.npv"))
-        # Drawn after the figures above are on screen (state.npv_curve).
-        _npv_chart(state.npv_curve() or result)
+        # Filled last: with a battery the curve takes as long as the plan (state.npv_curve),
+        # so the rest of the page is on screen while it is drawn.
+        curve_place = st.container()
     with right:
         st.subheader(t("results.sections.monthly"))
         st.altair_chart(charts.monthly_pv_vs_load(
@@ -375,3 +376,5 @@ def render() -> None:
             st.caption(t("results.solver_gap",
                          gap=fmt().money(result.solver.optimality_gap)))
     next_page("carbon")
+    with curve_place:
+        _npv_chart(state.npv_curve() or result)
