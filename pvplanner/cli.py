@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -75,6 +76,67 @@ class _Formatter(argparse.HelpFormatter):
                           prefix=self._usage_prefix if prefix is None else prefix)
 
 
+#: argparse's own sentences (Python 3.11-3.13, English) and their keys in ``cli.argparse``
+#: (``data/i18n/cli.toml``); an argument's sentence wraps another, translated in turn.
+_ARGPARSE_SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.S), key) for pattern, key in (
+        (r"the following arguments are required: (?P<names>.+)", "required"),
+        (r"one of the arguments (?P<names>.+) is required", "one_of_required"),
+        (r"unrecognized arguments: (?P<args>.+)", "unrecognized"),
+        (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)", "ambiguous"),
+        (r"argument (?P<name>[^:]+): (?P<message>.+)", "argument"),
+        (r"not allowed with argument (?P<other>.+)", "not_allowed"),
+        (r"ignored explicit argument (?P<value>.+)", "ignored_explicit"),
+        (r"expected one argument", "expected_one"),
+        (r"expected at most one argument", "expected_at_most_one"),
+        (r"expected at least one argument", "expected_at_least_one"),
+        (r"expected (?P<count>\d+) arguments?", "expected_count"),
+        (r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)", "invalid_choice"),
+        (r"invalid (?P<type>\w+) value: (?P<value>.+)", "invalid_value"),
+    ))
+
+
+def argparse_sentence(message: str, lang: str) -> str:
+    """One of argparse's own error sentences in ``lang`` (as it is where the catalogue has
+    no sentence for it, or in English).
+
+    Examples
+    --------
+    >>> argparse_sentence("argument --lat: invalid float value: 'north'", "zh")
+    "参数 --lat：'north' 不是有效的数"
+    """
+    if lang == "en":
+        return message
+    from pvplanner.display.messages import translate
+
+    for pattern, key in _ARGPARSE_SENTENCES:
+        found = pattern.fullmatch(message)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        if "message" in parts:
+            parts["message"] = argparse_sentence(parts["message"], lang)
+        if "type" in parts:  # float, int: the type's name in words where the catalogue has one
+            named = translate(f"cli.argparse.types.{parts['type']}", lang)
+            parts["type"] = parts["type"] if named.startswith("cli.") else named
+        return translate(f"cli.argparse.{key}", lang, **parts)
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser whose own error sentences speak the operator's language
+    (``lang``, set by :meth:`_HelpTexts.parser`)."""
+
+    lang = "en"
+
+    def error(self, message: str) -> Any:  # argparse's signature: never returns
+        from pvplanner.display.messages import translate
+
+        self.print_usage(sys.stderr)
+        self.exit(2, translate("cli.argparse.error", self.lang, prog=self.prog,
+                               message=argparse_sentence(message, self.lang)) + "\n")
+
+
 class _HelpTexts:
     """The ``cli.help.*`` catalogue texts (``data/i18n/cli.toml``) in one language."""
 
@@ -93,12 +155,12 @@ class _HelpTexts:
         the top-level one (``commands`` None) or the subcommand ``name`` of ``commands``."""
         formatter = partial(_Formatter, usage_prefix=self("usage"))
         if commands is None:
-            parser = argparse.ArgumentParser(add_help=False, formatter_class=formatter,
-                                             **options)
+            parser = _Parser(add_help=False, formatter_class=formatter, **options)
         else:
             text = self(f"{key}.command")
             parser = commands.add_parser(name, help=text, description=text, add_help=False,
                                          formatter_class=formatter, **options)
+        parser.lang = self.lang  # a _Parser: subparsers take the parent's parser_class
         # argparse's own headings (private attributes, stable since Python 3.2)
         parser._positionals.title = self("positionals")
         parser._optionals.title = self("options")

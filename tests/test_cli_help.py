@@ -98,3 +98,52 @@ def test_plan_json_has_the_plans_figures_without_the_curve_and_tornado(tmp_path,
     assert printed["finance"]["npv"] == full.finance.npv
     assert printed["pv"]["capacity_kwp"] == full.pv.capacity_kwp
     assert printed["bills"]["savings_annual"] == full.bills.savings_annual
+
+
+#: Command lines argparse itself refuses, one per kind of its sentences.
+BAD_LINES = (
+    [],                                                       # the following ... required
+    ["plan"],                                                 # required positional
+    ["plna"],                                                 # invalid choice
+    ["demo", "--bogus"],                                      # unrecognized arguments
+    ["plan", "s.toml", "--out"],                              # expected one argument
+    ["simulate", "--lat", "north", "--tilt", "1", "--azimuth", "2", "--capacity-kwp", "3"],
+    ["simulate", "--tilt", "1", "--azimuth", "2", "--capacity-kwp", "3"],  # one of ... required
+    ["simulate", "--weather", "w.csv", "--lat", "1", "--tilt", "1", "--azimuth", "2",
+     "--capacity-kwp", "3"],                                  # not allowed with
+    ["simulate", "--lat", "1", "--tilt", "1", "--azimuth", "2", "--capacity-kwp", "3",
+     "--source", "bogus"],                                   # invalid choice of an option
+)
+
+
+def _error_line(monkeypatch, capsys, lang: str, argv: list[str]) -> str:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8" if lang == "zh" else "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    return capsys.readouterr().err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("argv", BAD_LINES, ids=lambda argv: " ".join(argv) or "nothing")
+def test_argparse_refusals_speak_the_locale(monkeypatch, capsys, argv):
+    """argparse's own sentences come from the catalogue in a Chinese locale: what is left of
+    Latin script is the command, options, choices and the values typed."""
+    zh = _error_line(monkeypatch, capsys, "zh", argv)
+    assert "：错误：" in zh, zh
+    names = re.sub(r"'[^']*'|--?[\w-]+|\b(pvplanner|COMMAND|scenario|plan|demo|simulate)\b", "",
+                   zh.split("：错误：", 1)[1])
+    assert not re.search(r"[A-Za-z]{2,}", names), zh
+    assert CJK.search(names), zh
+    en = _error_line(monkeypatch, capsys, "en", argv)
+    assert ": error: " in en and not CJK.search(en), en
+
+
+def test_a_sentence_the_catalogue_does_not_know_stays_as_argparse_wrote_it():
+    from pvplanner.cli import argparse_sentence
+
+    assert argparse_sentence("a sentence of a newer Python", "zh") == (
+        "a sentence of a newer Python")
+    assert argparse_sentence("expected 2 arguments", "zh") == "需要 2 个值"
+    assert argparse_sentence("argument --x: expected 3 arguments", "zh") == "参数 --x：需要 3 个值"
