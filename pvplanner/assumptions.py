@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 USER_INPUT = "user input"
+#: Where an elevation the weather data did not give comes from.
+ALTITUDE_GRID = ("pvlib's global altitude grid at the site (pvlib.location.lookup_altitude), "
+                 "not a survey: enter the site's elevation to replace it")
 
 #: Name endings -> unit of a finance or PV field (first match wins; ``{cur}`` = currency).
 _UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
@@ -206,8 +209,12 @@ def _site_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]
     site = scenario.site
     offset_source = (USER_INPUT, "user") if site.utc_offset_hours is not None else (
         "standard time of the site's time zone (IANA database via timezonefinder)", "derived")
-    elevation_source = (USER_INPUT, "user") if site.elevation_m is not None else (
-        f"weather dataset: {resolved.weather.get('dataset', '')}", "derived")
+    if site.elevation_m is not None:
+        elevation_source = (USER_INPUT, "user")
+    elif resolved.weather.get("elevation_source") == "altitude_grid":
+        elevation_source = (ALTITUDE_GRID, "derived")
+    else:
+        elevation_source = (f"weather dataset: {resolved.weather.get('dataset', '')}", "derived")
     rows = [
         _user("site", "site.latitude", site.latitude, "°N"),
         _user("site", "site.longitude", site.longitude, "°E"),

@@ -28,3 +28,36 @@ def test_the_plan_records_measures_footprint_and_battery_limit():
     assert items.index("battery.max_energy_kwh") > items.index("battery.allowed")
     again = pvplanner.Result.from_dict(json.loads(json.dumps(result.to_dict(tables=True))))
     assert [r.item for r in again.assumptions] == items
+
+
+def test_an_elevation_from_the_altitude_grid_says_so():
+    """The demo's synthetic weather gives no elevation of its own: the plan records pvlib's
+    altitude grid as the source and the proposal calls the figure an estimate, in both
+    languages; an entered elevation is the user's, with no such remark."""
+    import re
+
+    from pvlib.location import lookup_altitude
+
+    from pvplanner.report import render_html
+    from pvplanner.scenario.model import demo_scenario
+
+    def elevation_row(result, lang):
+        page = re.sub(r"<[^>]+>", " ", render_html(result, lang))
+        label = "海拔" if lang == "zh" else "Elevation"
+        return " ".join(page[page.index(label):].split()[:8])
+
+    demo = demo_scenario()
+    result = pvplanner.plan(demo, with_npv_curve=False, with_sensitivity=False)
+    assert result.weather["elevation_source"] == "altitude_grid"
+    row = next(a for a in result.assumptions if a.item == "site.elevation_m")
+    assert row.status == "derived" and "altitude grid" in row.source
+    assert row.value == float(lookup_altitude(demo.site.latitude, demo.site.longitude))
+    assert "全球海拔网格估值" in elevation_row(result, "zh")
+    assert "altitude grid" in elevation_row(result, "en")
+
+    entered = demo.model_copy(update={"site": demo.site.model_copy(update={"elevation_m": 7.0})})
+    mine = pvplanner.plan(entered, with_npv_curve=False, with_sensitivity=False)
+    assert mine.site.elevation_m == 7.0
+    assert next(a for a in mine.assumptions if a.item == "site.elevation_m").status == "user"
+    assert "网格" not in elevation_row(mine, "zh")
+    assert "grid" not in elevation_row(mine, "en")

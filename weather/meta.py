@@ -104,6 +104,10 @@ class WeatherMeta:
         Anything assumed or filled in (gaps interpolated, fallback used, ...); a
         :class:`WeatherNote` carries a stable key for translation (``to_dict`` lists the keys
         as ``note_keys``).
+    elevation_source : {"data", "altitude_grid"}
+        Where ``elevation_m`` comes from: the data itself (its station, grid cell or file
+        header), or pvlib's global altitude grid at the site
+        (:func:`pvlib.location.lookup_altitude`) where the data gives none.
     annual_ghi_kwh_m2 : tuple of (int, float)
         The annual GHI sum of each complete year the typical year was drawn from
         (year, kWh/m2), when the source delivered the years themselves (NASA POWER); empty
@@ -125,6 +129,7 @@ class WeatherMeta:
     notes: tuple[str, ...] = field(default_factory=tuple)
     station_zh: str = ""
     annual_ghi_kwh_m2: tuple[tuple[int, float], ...] = ()
+    elevation_source: str = "data"
 
     def __post_init__(self) -> None:
         # Read back from JSON as {"2015": 1234.5} or [[2015, 1234.5]]: kept as sorted pairs.

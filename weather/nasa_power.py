@@ -448,10 +448,12 @@ def fetch_nasa_power_typical_year(
         notes.append(f"POWER: {message}")
 
     elevation = infos[0]["elevation_m"]
+    elevation_source = "data"
     if not np.isfinite(elevation):
         from pvlib.location import lookup_altitude
 
         elevation = float(lookup_altitude(lat, lon))
+        elevation_source = "altitude_grid"
         notes.append("POWER gave no elevation; taken from pvlib's altitude map")
     grid_lat, grid_lon = infos[0]["latitude"], infos[0]["longitude"]
     meta = WeatherMeta(
@@ -461,6 +463,7 @@ def fetch_nasa_power_typical_year(
         latitude=grid_lat if np.isfinite(grid_lat) else lat,
         longitude=grid_lon if np.isfinite(grid_lon) else lon,
         elevation_m=elevation,
+        elevation_source=elevation_source,
         utc_offset_hours=offset,
         obtained="online",
         attribution=NASA_POWER_ATTRIBUTION,

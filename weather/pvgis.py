@@ -314,10 +314,12 @@ def fetch_pvgis_tmy(
     if info["filled_hours"]:
         notes.append(f"{info['filled_hours']} missing hours interpolated linearly")
     elevation = info["elevation_m"]
+    elevation_source = "data"
     if not np.isfinite(elevation):
         from pvlib.location import lookup_altitude
 
         elevation = float(lookup_altitude(lat, lon))
+        elevation_source = "altitude_grid"
         notes.append("PVGIS gave no elevation; taken from pvlib's altitude map")
     meta = WeatherMeta(
         source="pvgis",
@@ -326,6 +328,7 @@ def fetch_pvgis_tmy(
         latitude=info["latitude"] if np.isfinite(info["latitude"]) else lat,
         longitude=info["longitude"] if np.isfinite(info["longitude"]) else lon,
         elevation_m=elevation,
+        elevation_source=elevation_source,
         utc_offset_hours=offset,
         obtained="online",
         attribution=pvgis_attribution(),

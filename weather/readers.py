@@ -271,8 +271,10 @@ def read_weather_file(
     notes += clean_notes
 
     elevation = parsed.elevation_m
+    elevation_source = "data"
     if elevation is None or not math.isfinite(elevation):
         elevation = float(pvlib.location.lookup_altitude(lat, lon))
+        elevation_source = "altitude_grid"
         notes.append(f"elevation {elevation:.0f} m looked up from pvlib's altitude map")
     meta = WeatherMeta(
         source=_SOURCE[kind],
@@ -281,6 +283,7 @@ def read_weather_file(
         latitude=float(lat),
         longitude=float(lon),
         elevation_m=float(elevation),
+        elevation_source=elevation_source,
         utc_offset_hours=float(offset),
         obtained="file",
         attribution=parsed.attribution,

@@ -794,6 +794,7 @@ def synthetic_weather_for_place(
         latitude=lat,
         longitude=lon,
         elevation_m=elevation,
+        elevation_source="altitude_grid",
         utc_offset_hours=utc_offset,
         obtained="synthetic",
         attribution=climate.attribution,

@@ -232,6 +232,17 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
 
 
 # --------------------------------------------------------------------------- design
+def _elevation(c: _Ctx) -> str:
+    """The site's elevation, saying so where it is a grid estimate (neither entered nor the
+    weather data's own)."""
+    r = c.result
+    value = c.f.unit(r.site.elevation_m if r.site else None, "m")
+    entered = any(a.item == "site.elevation_m" and a.status == "user" for a in r.assumptions)
+    if not entered and (r.weather or {}).get("elevation_source") == "altitude_grid":
+        return c.t("design.elevation_grid", value=value)
+    return value
+
+
 def _design(c: _Ctx) -> Section:
     r, t, f = c.result, c.t, c.f
     weather = r.weather or {}
@@ -241,7 +252,7 @@ def _design(c: _Ctx) -> Section:
         [t("design.location"), _location(r, c.lang)],
         [t("design.coordinates"),
          _coordinates(site.latitude_deg, site.longitude_deg, c.lang) if site else t.na],
-        [t("design.elevation"), f.unit(site.elevation_m if site else None, "m")],
+        [t("design.elevation"), _elevation(c)],
         [t("design.timezone"), _utc(site.utc_offset_hours if site else None)],
         [t("design.weather"), _weather_short(weather, c.lang)],
     ]
