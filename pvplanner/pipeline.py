@@ -419,11 +419,8 @@ def _load_interval(scenario: Scenario, offset: float) -> int:
     spec = scenario.load
     if spec.kind != "meter_file" or not spec.meter_file:
         return 60
-    path = Path(spec.meter_file)
-    if not path.is_file():
-        return 60  # _load names the missing file
-    return int(_meter(str(path), path.stat().st_mtime_ns, spec.meter_units, offset)
-               .interval_minutes)
+    meter = _scenario_meter(scenario, offset)
+    return 60 if meter is None else int(meter.interval_minutes)  # _load names a missing file
 
 
 def scenario_tariff(scenario: Scenario) -> Tariff:
@@ -527,14 +524,8 @@ def _size_peak_kw(scenario: Scenario) -> float | None:
     offset = site_utc_offset_hours(scenario)
     spec = scenario.load
     if spec.kind == "meter_file":
-        if not spec.meter_file:  # the scenario's check requires it for this kind
-            raise PlannerInputError("load.meter_file is required when load.kind = meter_file",
-                                    field="load.meter_file")
-        path = Path(spec.meter_file)
-        if not path.is_file():
-            return None
-        meter = _meter(str(path), path.stat().st_mtime_ns, spec.meter_units, offset)
-        return float(np.nanmax(meter.load_kw.to_numpy(dtype=float)))
+        meter = _scenario_meter(scenario, offset)
+        return None if meter is None else float(np.nanmax(meter.load_kw.to_numpy(dtype=float)))
     key = (spec.kind, spec.template, offset, tuple(spec.monthly_kwh or ()), spec.annual_kwh, "")
     return float(_bill_profile(key, (), 8760).load_kw.max())
 
@@ -542,12 +533,10 @@ def _size_peak_kw(scenario: Scenario) -> float | None:
 def _load(scenario: Scenario, index: pd.DatetimeIndex, periods: pd.Series, offset: float):
     spec = scenario.load
     if spec.kind == "meter_file":
-        if not spec.meter_file:  # the scenario's check requires it for this kind
-            raise PlannerInputError("load.meter_file is required when load.kind = meter_file",
-                                    field="load.meter_file")
-        path = Path(spec.meter_file)
-        stamp = path.stat().st_mtime_ns if path.is_file() else 0
-        meter = _meter(str(path), stamp, spec.meter_units, offset)
+        path = Path(str(spec.meter_file))
+        # A missing file is read all the same: the reader's error names it.
+        meter = (_scenario_meter(scenario, offset)
+                 or _meter(str(path), 0, spec.meter_units, offset))
         step_minutes = int(round((index[1] - index[0]).total_seconds() / 60.0))
         # On its own step (15-minute readings plan on 15 minutes, see prepare()).
         on_axis = meter.to_hourly() if meter.interval_minutes < step_minutes else meter
@@ -566,6 +555,18 @@ def _load(scenario: Scenario, index: pd.DatetimeIndex, periods: pd.Series, offse
     labels = tuple(periods.astype(str)) if split else ()
     profile = _bill_profile(key, labels, len(index))
     return profile.load_kw.reindex(index), list(profile.notes), 60 * 8760 // len(index)
+
+
+def _scenario_meter(scenario: Scenario, offset: float):
+    """The scenario's meter file as read (:func:`_meter`), None where no such file exists."""
+    spec = scenario.load
+    if not spec.meter_file:  # the scenario's check requires it for this kind
+        raise PlannerInputError("load.meter_file is required when load.kind = meter_file",
+                                field="load.meter_file")
+    path = Path(spec.meter_file)
+    if not path.is_file():
+        return None
+    return _meter(str(path), path.stat().st_mtime_ns, spec.meter_units, offset)
 
 
 @lru_cache(maxsize=8)
