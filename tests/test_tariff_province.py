@@ -74,3 +74,20 @@ def test_a_tariff_of_another_province_is_named():
     assert other_province_note("zhejiang_2026_large_industry", "Zhejiang", "浙江省") is None
     assert other_province_note("custom", "", "Jiangsu") is None
     assert other_province_note("x", "Zhejiang", None) is None
+
+
+@pytest.mark.parametrize("written", ["Jiangsu", "江苏", "江苏省", "jiangsu province", " JIANGSU "])
+def test_every_table_finds_a_province_however_it_is_written(written):
+    """The coal benchmark, the market price, the export benchmark row and the province's
+    project rules are looked up through one name rule (pvplanner.tariff.province_names)."""
+    from pvplanner.tariff.category import province_rule
+    from pvplanner.tariff.coal import coal_benchmark_price, export_price_table
+    from pvplanner.tariff.export import _benchmark_row
+    from pvplanner.tariff.market import default_market_price
+
+    table = export_price_table()
+    assert coal_benchmark_price(written) == float(
+        table.loc[table["province"] == "Jiangsu", "price_per_kwh"].iloc[0])
+    assert _benchmark_row(written)["province"] == "Jiangsu"
+    assert default_market_price(written)["province"] == "Jiangsu"
+    assert province_rule(written, "spot_market_continuous", None).province == "Jiangsu"

@@ -52,6 +52,7 @@ import pandas as pd
 from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message, bilingual
 from pvplanner.tariff.province import province_label
+from pvplanner.tariff.province_names import same_province
 from weather.datafiles import data_path
 
 __all__ = [
@@ -336,23 +337,15 @@ def province_rule(province: str | None, rule: str, on_date: dt.date | None = Non
     >>> province_rule("Zhejiang", "spot_market_continuous", dt.date(2025, 1, 1)).province
     '*'
     """
-    key = _province_key(province)
     rows = [row for row in province_rules_table() if row.rule == rule
             and (on_date is None or row.holds_on(on_date))]
     for row in rows:
-        if key and key in (row.province.lower(), row.province_zh):
+        if (province or "").strip() and row.province != "*" and same_province(province,
+                                                                                row.province):
             return row
     fallback = [row for row in province_rules_table() if row.rule == rule
                 and row.province == "*"]
     return fallback[0]
-
-
-def _province_key(name: str | None) -> str:
-    """Lower-case English or bare Chinese name (``"江苏省"`` -> ``"江苏"``)."""
-    text = (name or "").strip()
-    for suffix in ("省", "市", "自治区", " province", " Province"):
-        text = text.removesuffix(suffix)
-    return text.lower() if text.isascii() else text
 
 
 # --------------------------------------------------------------------------- categories

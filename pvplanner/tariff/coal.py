@@ -11,6 +11,7 @@ from functools import cache
 import pandas as pd
 
 from pvplanner.errors import TariffError
+from pvplanner.tariff.province_names import province_name
 from weather.datafiles import data_path
 
 __all__ = ["coal_benchmark_price", "export_price_table"]
@@ -39,8 +40,7 @@ def coal_benchmark_price(province: str) -> float:
         If the province is not in the table (the message lists the known names).
     """
     key = str(province or "").strip()
-    prices = _coal_prices()
-    price = prices.get(key.lower(), prices.get(key))
+    price = _coal_prices().get(province_name(key) or key.lower())
     if price is None:
         table = export_price_table()
         raise TariffError(
@@ -54,10 +54,8 @@ def coal_benchmark_price(province: str) -> float:
 
 @cache
 def _coal_prices() -> dict[str, float]:
-    """Price by lower-case English name and by Chinese name."""
+    """Price by English province name (:func:`province_name`; as written in lower case
+    where it is not one)."""
     table = export_price_table()
-    prices = {}
-    for row in table.itertuples(index=False):
-        prices[str(row.province).lower()] = float(row.price_per_kwh)
-        prices[str(row.province_zh)] = float(row.price_per_kwh)
-    return prices
+    return {province_name(str(row.province)) or str(row.province).lower():
+            float(row.price_per_kwh) for row in table.itertuples(index=False)}

@@ -27,6 +27,7 @@ from pvplanner.tariff.market import (
     mechanism_year_factors,
 )
 from pvplanner.tariff.model import ExportPolicy, Tariff
+from pvplanner.tariff.province_names import province_rows
 
 __all__ = ["ExportTerms", "applied_export_policy", "apply_export_policy", "export_terms",
            "export_year_factors"]
@@ -254,6 +255,4 @@ def export_year_factors(terms: ExportTerms, years: int) -> np.ndarray:
 
 def _benchmark_row(province: str) -> dict[str, object]:
     table = export_price_table()
-    key = province.strip()
-    match = table[(table["province"].str.lower() == key.lower()) | (table["province_zh"] == key)]
-    return match.iloc[0].to_dict()
+    return table[province_rows(table["province"], province)].iloc[0].to_dict()

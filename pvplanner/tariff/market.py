@@ -22,6 +22,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from pvplanner.tariff.province_names import province_rows
 from weather.datafiles import data_path
 
 __all__ = [
@@ -70,8 +71,8 @@ def _market_row(key: str) -> dict[str, object]:
     """The row of :func:`default_market_price` for a stripped province name, looked up once
     per process (the table is read once; callers get a copy)."""
     table = market_price_table()
-    match = table[(table["province"].str.lower() == key.lower()) | (table["province_zh"] == key)]
-    if match.empty or not key:
+    match = table[province_rows(table["province"], key)] if key else table.iloc[:0]
+    if match.empty:
         match = table[table["province"] == "*"]
     return match.iloc[0].to_dict()
 

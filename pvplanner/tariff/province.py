@@ -40,6 +40,7 @@ import pandas as pd
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message, bilingual
+from pvplanner.tariff.province_names import province_name, same_province
 from pvplanner.tariff.versions import preset_file, preset_ids, preset_versions
 from weather.datafiles import data_path
 
@@ -83,34 +84,6 @@ class PresetPick:
 
 
 @cache
-def _names() -> dict[str, str]:
-    """Lower-case English or Chinese name -> English province name."""
-    table = pd.read_csv(data_path("province_grid_region.csv"), dtype=str,
-                        keep_default_na=False, usecols=["province", "province_zh"])
-    names: dict[str, str] = {}
-    for english, chinese in zip(table["province"], table["province_zh"], strict=True):
-        whole = english.split(" (")[0]  # "Inner Mongolia (west)" -> "Inner Mongolia"
-        names[english.lower()] = names[whole.lower()] = whole
-        names[chinese] = whole
-    names["内蒙古"] = "Inner Mongolia"
-    return names
-
-
-def province_name(name: str | None) -> str:
-    """The English name of a province given in English or Chinese ('' if not recognised).
-
-    Examples
-    --------
-    >>> province_name("广东省"), province_name(" jiangsu "), province_name("Atlantis")
-    ('Guangdong', 'Jiangsu', '')
-    """
-    text = (name or "").strip()
-    for suffix in ("省", "市", "自治区", " province", " Province"):
-        text = text.removesuffix(suffix)
-    return _names().get(text.lower() if text.isascii() else text, "")
-
-
-@cache
 def _chinese() -> dict[str, str]:
     """English province name -> Chinese name."""
     table = pd.read_csv(data_path("province_grid_region.csv"), dtype=str,
@@ -133,14 +106,6 @@ def province_label(name: str | None) -> dict[str, str]:
     if not english:
         return bilingual((name or "").strip())
     return bilingual(english, _chinese().get(english, english))
-
-
-def same_province(a: str | None, b: str | None) -> bool:
-    """True if two names are the same province (unknown names compare as written)."""
-    left, right = province_name(a), province_name(b)
-    if left and right:
-        return left == right
-    return (a or "").strip().lower() == (b or "").strip().lower()
 
 
 def _covers(preset_id: str, day: dt.date) -> bool:
