@@ -17,7 +17,7 @@ import pytest
 import solver.physical as physical
 from solver import BatteryOptions, Costs, SizingProblem, npv_curve, optimize
 from solver.build import build_model
-from solver.highs import solve_highs
+from solver.highs import HighsSession, solve_highs
 from solver.physical import gap_tolerance
 from tests._solver_cases import evaluate, random_problem
 from tests.test_solver_lp import check_balances
@@ -211,6 +211,35 @@ def test_time_limit_reports_a_gap(monkeypatch):
     assert any("not proven optimal" in n for n in res.notes)
     assert res.npv <= 6.0 + 1e-9
     assert res.npv + res.optimality_gap >= 6.0 - 1e-9  # the optimum is within the gap
+
+
+@pytest.mark.parametrize("seed", [2, 3])  # cases whose relaxation leaves a gap
+def test_branch_and_cut_only_with_time_for_its_root(monkeypatch, seed):
+    """Branch-and-cut runs only where the time left is MIP_ROOT_FACTOR times the
+    relaxation's solve time; without it the answer is the export pattern's point, physical,
+    with a gap that still bounds the optimum (CBC's)."""
+    rng = np.random.default_rng(400 + seed)
+    p = random_problem(rng, n_steps=48, n_planes=1, battery=True, export_above_import=True)
+    calls: list[float] = []
+    real = HighsSession.solve_mip
+
+    def spy(self, start=None, **kwargs):
+        calls.append(kwargs.get("time_limit") or 0.0)
+        return real(self, start, **kwargs)
+
+    monkeypatch.setattr(HighsSession, "solve_mip", spy)
+    ref = optimize(p, backend="cbc")
+    monkeypatch.setattr(physical, "MIP_ROOT_FACTOR", 1e12)  # never time enough
+    short = optimize(p, time_limit_seconds=60)
+    assert _simultaneous(short) == 0
+    tol = 2 * gap_tolerance(p, ref.npv) + 1e-7 * _scale(p)
+    assert short.npv <= ref.npv + tol
+    assert short.npv + short.optimality_gap >= ref.npv - tol
+    assert short.status == "feasible" and short.optimality_gap > 0  # the search left out
+    assert calls == []
+    monkeypatch.setattr(physical, "MIP_ROOT_FACTOR", 0.0)  # always time enough
+    full = optimize(p, time_limit_seconds=60)
+    assert calls and full.npv == pytest.approx(ref.npv, abs=tol + full.optimality_gap)
 
 
 def test_npv_curve_points_are_physical():
