@@ -270,7 +270,8 @@ def _planned(document_key: str) -> dict[str, Any]:
 
     from pvplanner.pipeline import plan
 
-    return plan(json.loads(document_key)).to_dict(tables=True)
+    # The comparison shows no NPV curve: with a battery it would cost as much as the plan.
+    return plan(json.loads(document_key), with_npv_curve=False).to_dict(tables=True)
 
 
 def _compare_results(chosen: list[str], items) -> list[tuple[str, dict[str, Any]]]:
