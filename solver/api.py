@@ -137,6 +137,8 @@ class _Case:
         #: :mod:`solver.curves` re-solves it from its optimal basis).
         self.keep_session = False
         self.session: HighsSession | None = None
+        #: The case's own best design (None until solved, or when it has none).
+        self.result: SizingResult | None = None
 
     def solve(self) -> tuple[SolveOutcome, dict | None]:
         if self.method == "cbc":
@@ -323,6 +325,7 @@ def _optimize(
                 export_price_per_kwh=regime.export_price_per_kwh, objective=objective,
                 backend=out.backend, seconds=out.seconds, optimality_gap=case.gap,
             )
+            case.result = res
             if case.model_big_m:
                 notes.append("an export or charging bound was missing: the behind-the-meter "
                              "rule used an assumed bound of 100 x the peak load per step")

@@ -170,7 +170,10 @@ def optimize_curve_later(problem: SizingProblem, objective: str = "max_npv", **o
             and all(c.method == "highs" and c.session is not None for c in built))
     sessions = ([(c.regime, True, c.session.model, c.session) for c in built
                  if c.session is not None] if kept else None)
-    return sized, LaterCurve(problem, sized, sessions, options.get("backend", "auto"))
+    # With a fixed capex the sizing solved "no PV" as a case of its own: the curve's 0 kWp.
+    no_pv = [c.result for c in cases if not c.pv_built and c.result is not None]
+    return sized, LaterCurve(problem, sized, sessions, options.get("backend", "auto"),
+                             no_pv=max(no_pv, key=lambda r: r.npv) if no_pv else None)
 
 
 class LaterCurve:
@@ -194,15 +197,19 @@ class LaterCurve:
         The sizing's sessions (PV built) at their optimal bases; None: :func:`npv_curve`.
     backend : str
         As for :func:`solver.api.optimize` (for :func:`npv_curve`).
+    no_pv : SizingResult, optional
+        The sizing's own best design without PV, where it solved that case (a fixed capex):
+        the curve's point at 0 kWp, solved no more.
     """
 
     def __init__(self, problem: SizingProblem, sized: SizingResult,
                  sessions: list[tuple[Regime, bool, LinearModel, HighsSession]] | None,
-                 backend: str = "auto") -> None:
+                 backend: str = "auto", *, no_pv: SizingResult | None = None) -> None:
         self.problem = problem
         self.sized = sized
         self._sessions = sessions
         self._backend = backend
+        self._no_pv = no_pv
         self._lock = threading.Lock()
         self._done: dict[tuple[float, ...], pd.DataFrame] = {}
 
@@ -263,6 +270,9 @@ class LaterCurve:
                     rows[i] = _row(sized, total_kwp=v)
                     continue
                 if v == 0 and problem.costs.fixed_capex > 0:
+                    if self._no_pv is not None:
+                        rows[i] = _row(self._no_pv, total_kwp=v)
+                        continue
                     if sw_none is None:
                         sw_none = _Sweep(problem, "highs", co2_target=None,
                                          max_payback_years=None, pv_cases=[False])

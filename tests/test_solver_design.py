@@ -126,6 +126,34 @@ def test_later_curve_is_the_curve_whenever_it_is_asked_for(seed):
     close(released.compute(values))
 
 
+def test_later_curve_takes_the_no_pv_point_from_the_sizing(monkeypatch):
+    """Under a fixed capex the sizing solved "no PV" as a case of its own: the curve's 0 kWp
+    point is that design (no model built, no session started for it) and equals a fresh
+    npv_curve's point within the gaps."""
+    import solver.curves as curves
+
+    p = _case(4)
+    assert p.costs.fixed_capex > 0 and p.battery.active
+    values = [0.0, float(p.plane_max_kwp.sum())]
+    fresh = npv_curve(p, values)
+    _, later = optimize_curve_later(p)
+    started: list[object] = []
+    real = curves.HighsSession.__init__
+
+    def spy(self, *args, **kwargs):
+        started.append(args[0])
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(curves.HighsSession, "__init__", spy)
+    curve = later.compute(values)
+    assert started == []
+    slack = 1e-9 * _scale(p) + curve["optimality_gap"][0] + fresh["optimality_gap"][0]
+    assert abs(curve["npv"][0] - fresh["npv"][0]) <= slack
+    assert curve["total_kwp"][0] == 0.0 and curve["capex"][0] == pytest.approx(
+        p.costs.battery_capex_per_kwh * curve["battery_kwh"][0]
+        + p.costs.battery_capex_per_kw * curve["battery_kw"][0], rel=1e-9, abs=1e-6)
+
+
 def test_later_curve_from_two_threads_is_computed_once():
     p = _case(0)
     values = np.linspace(0.0, float(p.plane_max_kwp.sum()), 4)
