@@ -14,7 +14,7 @@ import pvplanner.display.charts as specs
 from pvplanner.app.combined_plan import combined_plan_block
 from pvplanner.app.widgets import fmt, kpi_row, label_map, lang, next_page, plain, t
 from pvplanner.display.names import name as reader_name
-from pvplanner.report.views import has_two_views
+from pvplanner.report.views import contract_years, has_two_views, view_years
 
 _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_load",
           "grid_to_load", "grid_to_battery", "load", "pv")
@@ -86,14 +86,12 @@ def _kpis(result) -> None:
 def _perspectives(result) -> None:
     """The company's and the investor's figures side by side, each block labelled."""
     f, money = fmt(), result.finance
-    contract = result.assumption("finance.contract_years")
-    years = len(result.perspectives) - 1 if len(result.perspectives) else 0
+    contract, years = contract_years(result), view_years(result)
     lessor = money.perspective == "host"
     host = [
         (t("results.views.host_investment"), t("results.views.none")),
         (t("results.views.host_savings_year1"), f.money_compact(money.host_savings_year1)),
-        (t("results.views.host_savings_contract",
-           years=int(contract.value) if contract is not None else 0),
+        (t("results.views.host_savings_contract", years=contract),
          f.money_compact(money.host_savings_contract)),
         (t("results.views.host_savings_lifetime", years=years),
          f.money_compact(money.host_savings_lifetime)),

@@ -18,8 +18,8 @@ from pvplanner.report.model import Kpi, KpiGrid, Paragraph, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
 
-__all__ = ["bills_note", "finance_grids", "has_two_views", "host_table", "kpi_overrides",
-           "summary_money"]
+__all__ = ["bills_note", "contract_years", "finance_grids", "has_two_views", "host_table",
+           "kpi_overrides", "summary_money", "view_years"]
 
 
 def has_two_views(result: Result) -> bool:
@@ -32,11 +32,14 @@ def _used(result: Result, item: str) -> Any:
     return None if row is None else row.value
 
 
-def _contract(result: Result) -> int:
+def contract_years(result: Result) -> int:
+    """The EMC or lease contract's years the plan used (0 without one)."""
     return int(_used(result, "finance.contract_years") or 0)
 
 
-def _years(result: Result) -> int:
+def view_years(result: Result) -> int:
+    """The years the company's and the investor's figures run over (the two-party table's,
+    else the cash flow's)."""
     cash = result.perspectives if len(result.perspectives) else result.cash_flow
     return int(max(cash.index)) if len(cash) else 0
 
@@ -75,7 +78,7 @@ def kpi_overrides(result: Result, t: Texts, f: NumberFormat) -> dict[str, Kpi]:
             "payback_pre_tax": Kpi(t("views.lessor_payback_pre_tax"),
                                    f.years(_paid(fin.investor_payback_years_pre_tax,
                                                  fin.capex))),
-            "payback": Kpi(t("views.host_savings_lifetime", years=_years(result)),
+            "payback": Kpi(t("views.host_savings_lifetime", years=view_years(result)),
                            f.money(lifetime), f.money_wan(lifetime)),
         })
     return out
@@ -107,7 +110,7 @@ def summary_money(result: Result, t: Texts, f: NumberFormat, kpis: dict[str, Kpi
     common = {"baseline": f.money(bills.baseline_annual),
               "with_system": f.money(bills.with_system_annual),
               "host": f.money(fin.host_savings_year1),
-              "host_lifetime": f.money(fin.host_savings_lifetime), "years": _years(result),
+              "host_lifetime": f.money(fin.host_savings_lifetime), "years": view_years(result),
               "capex": f.money(fin.capex)}
     if fin.perspective == "investor":
         return t("views.money_emc", payment=f.money(_emc_payment(result)),
@@ -115,7 +118,7 @@ def summary_money(result: Result, t: Texts, f: NumberFormat, kpis: dict[str, Kpi
                  irr=f.percent(fin.irr), payback=kpis["payback"].value,
                  payback_pre_tax=kpis["payback_pre_tax"].value, **common)
     return t("views.money_lease", lease=f.money(_lease_payment(result)),
-             contract=_contract(result), npv=f.money(fin.npv),
+             contract=contract_years(result), npv=f.money(fin.npv),
              irr=f.percent(fin.investor_irr), **common)
 
 
@@ -130,7 +133,7 @@ def bills_note(result: Result, t: Texts, f: NumberFormat) -> Paragraph | None:
                  savings=f.money(result.bills.savings_annual))
     else:
         text = t("views.bills_lease", lease=f.money(_lease_payment(result)),
-                 contract=_contract(result), host=f.money(fin.host_savings_year1))
+                 contract=contract_years(result), host=f.money(fin.host_savings_year1))
     return Paragraph(text, "box")
 
 
@@ -140,7 +143,7 @@ def finance_grids(result: Result, t: Texts, f: NumberFormat, items: list[Kpi]) -
     if not has_two_views(result):
         return [KpiGrid(items, columns=4)]
     fin = result.finance
-    contract, years = _contract(result), _years(result)
+    contract, years = contract_years(result), view_years(result)
     host = [
         Kpi(t("views.host_investment"), t("views.none")),
         Kpi(t("views.host_savings_year1"), f.money(fin.host_savings_year1),

@@ -46,7 +46,7 @@ from pvplanner.report.charts import COLORS
 from pvplanner.report.input_rows import input_rows
 from pvplanner.report.model import Proposal, Table
 from pvplanner.report.text import Texts
-from pvplanner.report.views import has_two_views
+from pvplanner.report.views import contract_years, has_two_views, view_years
 from pvplanner.result import Result
 
 #: Sheet names (stable English names: scripts and tests look them up; the labels inside are
@@ -354,9 +354,7 @@ def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Text
     years = "units.years"
     rows: list[tuple[str, Any, str, str]] = []
     if has_two_views(result):
-        contract = result.assumption("finance.contract_years")
-        n = int(contract.value) if contract is not None else 0
-        total = int(max(result.perspectives.index)) if len(result.perspectives) else 0
+        n, total = contract_years(result), view_years(result)
         rows += [
             (texts("views.host_savings_year1"), fin.host_savings_year1, currency, "#,##0"),
             (texts("views.host_savings_contract", years=n), fin.host_savings_contract,
