@@ -57,7 +57,8 @@ periods and demand windows are that day's own.
   up to 27 % too high, which is why the previous version used equal-weight copies.)
   Measured on the exact year (``soc_cycle_steps = 24`` on 365 days), a daily cycle costs
   1.2-1.5 % of the NPV of one- and two-shift and office loads whose battery carries
-  weekend PV into Monday, and nothing measurable elsewhere: hence the runs below. Two ways to keep the carry were measured and dropped: Kotzur et al.'s
+  weekend PV into Monday, and nothing measurable elsewhere: hence the runs below. Two ways
+  to keep the carry were measured and dropped: Kotzur et al.'s
   inter-period state of charge (2018, Appl. Energy 213; a level per real day, the typical
   day's profile on top) made every member of a group share one day-to-day change (NPV
   2.6 % low on an office load, the LP 2x slower), and energy passed between typical days
