@@ -79,6 +79,30 @@ def test_the_curve_is_drawn_only_where_it_is_shown(tmp_path, monkeypatch, demo_r
     assert curve["npv"].tolist() == pytest.approx(demo_result.npv_curve["npv"].tolist())
 
 
+def test_a_curve_that_fails_leaves_the_page_and_says_so(tmp_path, monkeypatch, caplog):
+    """A failure while drawing the curve (after the page is on screen) is a message with a
+    log reference, no traceback or exception text; the rest of the page stays."""
+    from pvplanner.app.state import _plan_shared
+    from pvplanner.pipeline import PendingCurve
+
+    def broken(self):
+        raise RuntimeError("curve boom /srv/secret.py")
+
+    _plan_shared.clear()
+    monkeypatch.setattr(PendingCurve, "fill", broken)
+    app = start_app(tmp_path, monkeypatch)
+    with caplog.at_level("ERROR", logger="pvplanner.app"):
+        goto(app, "results")
+    assert not app.exception
+    assert len(app.error) == 1
+    message = app.error[0].value
+    assert "boom" not in message and "RuntimeError" not in message and "/srv" not in message
+    assert any("curve boom" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+    assert metric(app, "PV capacity")  # the figures are still there
+    assert find_chart(app, "step-after")  # and the charts after the curve's place
+    _plan_shared.clear()  # the next test plans the demo afresh
+
+
 def test_typical_day_follows_the_month(app, demo_result):
     from pvplanner.report.tables import typical_day
 
