@@ -8,7 +8,7 @@ LP, measured in the same run.
 
 The battery LP is solved by :class:`solver.highs.HighsSession`: lazy state-of-charge and
 power rows, and a start from the year's stretches solved with the sizes of the optimum on
-one day in four (:mod:`solver.split`, :func:`solver.warm.sampled_model`); the lines "from
+one day in eight (:mod:`solver.split`, :func:`solver.warm.sampled_model`); the lines "from
 scratch" show HiGHS without them.
 
 The instance is synthetic but shaped like a Zhejiang textile factory: 3 roof planes (south,

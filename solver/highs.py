@@ -9,8 +9,9 @@ the exact optimum of the whole model either way:
   which bind in a few per cent of the steps, start switched off but for every 8th hour and
   are switched on where a solution violates them;
 * *a start from the year's stretches* (:mod:`solver.split`): the problem on one day in
-  four, each standing for its block of days and a battery cycle of its own, plus each
-  demand window's peak day (:func:`solver.warm.sampled_model`), gives sizes; with them
+  eight (:data:`solver.warm.SAMPLE_EVERY_DAYS`), each standing for its block of days and a
+  battery cycle of its own, plus each demand window's peak day
+  (:func:`solver.warm.sampled_model`), gives sizes; with them
   fixed, the stretches of the year between month starts are solved apart (two threads,
   :func:`stretch_basis`) and their bases joined into the simplex's starting basis
   (measured on 10 factories of ``benchmarks/bench_batch_aggregate.py``: the sizing LP

@@ -55,8 +55,13 @@ COARSEN_MIN_STEPS = 1000
 WARM_MAX_STEP_HOURS = 1.0
 
 #: A battery model that :mod:`solver.split` can cut into stretches takes its first sizes
-#: from one day in this many (:func:`sampled_model`) instead of the coarse model.
-SAMPLE_EVERY_DAYS = 4
+#: from one day in this many (:func:`sampled_model`) instead of the coarse model. Measured
+#: 2026-12-06 (the answer is the same whatever the start): sizing wall time summed over the
+#: 20 battery sites of ``benchmarks/bench_batch_aggregate.py`` (best of 2) 25.4 s with one
+#: day in 4, 23.4 s in 6, 22.4 s in 8; the demo 1.37 / 1.05 / 1.14 s; the benchmark's
+#: factory 1.25-1.34 s in 4 against 1.05-1.14 s in 8 hourly, 6.3-6.6 s against 5.7-6.0 s on
+#: quarter hours.
+SAMPLE_EVERY_DAYS = 8
 
 #: Row groups of a battery model that start inactive (free) but for every
 #: ``LAZY_STRIDE_HOURS``-th hour, and are switched on where a solution violates them.
