@@ -14,9 +14,10 @@ year again). A site without a battery is always planned exactly (it is fast alre
 Measured (``benchmarks/bench_batch_aggregate.py``, 24 varied sites, 20 with batteries,
 2026-12-06, with the Sunday-Monday runs below): with 84 days the NPV is within 0.37 % of
 the exact plan's on average and 0.91 % at worst (no site above 1 %), PV sizes equal,
-battery energy within 7.3 % and power within 14 %, for 5.9x less CPU per site than the
-exact plan (0.30 s against 1.80 s, each plan made as a batch makes it: no NPV curve, no
-tornado, the site's JSON; with the tornado in both, as the benchmark measured before,
+battery energy within 7.3 % and power within 14 %, for 5.1-5.2x less CPU per site than
+the exact plan (0.21-0.24 s against 1.07-1.25 s in two runs, each plan made as a batch makes
+it: no NPV curve, no tornado, the site's JSON; 5.9x before the exact plan's sizing started
+from one day in eight instead of four; with the tornado in both, as measured before,
 4.9-5.2x). Before the runs (every day its own cycle) 84 days gave 0.46 % and 1.18 %, three
 sites above 1 % (one- and two-shift and office loads without demand charges, -1.11 % to
 -1.18 %: their battery carries weekend PV into Monday); 96 days 0.43 % and 1.34 % for
