@@ -302,25 +302,26 @@ class _Lookups:
     def __init__(self, result: Result, lang: str) -> None:
         self.result, self.lang = result, lang
 
+    def _named(self, table, row_id: str, name, unknown_key: str) -> str:
+        """The name of a data table's row by its id; a missing id is said so, not shown."""
+        row = table.loc[table["id"] == row_id]
+        if row.empty:
+            return translate(unknown_key, self.lang)
+        return name(row.iloc[0].to_dict(), self.lang)
+
     def emission_factor(self, factor_id: str) -> str:
         from pvplanner.carbon.tables import emission_factor_table
         from pvplanner.display.names import emission_factor_name
 
-        table = emission_factor_table()
-        row = table.loc[table["id"] == factor_id]
-        if row.empty:
-            return translate("carbon.inputs.unknown_factor", self.lang)
-        return emission_factor_name(row.iloc[0].to_dict(), self.lang)
+        return self._named(emission_factor_table(), factor_id, emission_factor_name,
+                           "carbon.inputs.unknown_factor")
 
     def carbon_asset(self, asset_id: str) -> str:
         from pvplanner.carbon.tables import load_carbon_assets
         from pvplanner.display.names import carbon_asset_name
 
-        table = load_carbon_assets()
-        row = table.loc[table["id"] == asset_id]
-        if row.empty:
-            return translate("carbon.inputs.unknown_asset", self.lang)
-        return carbon_asset_name(row.iloc[0].to_dict(), self.lang)
+        return self._named(load_carbon_assets(), asset_id, carbon_asset_name,
+                           "carbon.inputs.unknown_asset")
 
     def footprint_factor(self, factor_id: str) -> str:
         from pvplanner.carbon.footprint import footprint_factor
