@@ -11,6 +11,9 @@ is set here). Prints the figures and exits 0; the targets are checked by eye, no
 * **re-plan**: in a running session, change one input and time the script run that shows
   the new KPIs: a PV-only change of the capacity limit, a tariff price, the discount rate,
   and a roof-plane area (which recomputes that plane's pvlib profile). Target: under 1 s.
+* **the NPV curve drawn ahead** (``--curve-ahead`` runs just this): the Results page
+  opened 2 s after a battery re-plan, with the curve drawn in the background meanwhile
+  (:mod:`pvplanner.app.curve_ahead`) and without (the page draws it), taking turns.
 * **plan()**: the pipeline alone, cold and memoized, for reference.
 * **battery vs PV only** (``--battery-only`` runs just this, ~2 minutes): plan() of the
   demo as it is, with a battery allowed (exports at the default market price, below every
@@ -92,8 +95,9 @@ def _timed_run(at) -> float:
     return elapsed
 
 
-def bench_replan(repeats: int = 4) -> dict[str, list[float]]:
-    """Time the script run after one changed input, in one warm session."""
+def _started_app():
+    """An AppTest session of the app on the demo, its first page run (in this process,
+    with a fresh store and upload folder)."""
     import logging
 
     for name in ("streamlit.runtime.scriptrunner_utils.script_run_context",
@@ -106,6 +110,12 @@ def bench_replan(repeats: int = 4) -> dict[str, list[float]]:
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.query_params["lang"] = "en"
     at.run()
+    return at
+
+
+def bench_replan(repeats: int = 4) -> dict[str, list[float]]:
+    """Time the script run after one changed input, in one warm session."""
+    at = _started_app()
     at.session_state["_goto"] = "tariff"
     at.run()
     timings: dict[str, list[float]] = {"capacity limit (PV only)": [], "tariff price": [],
@@ -137,6 +147,41 @@ def bench_replan(repeats: int = 4) -> dict[str, list[float]]:
         timings["roof area (new pvlib profile)"].append(_timed_run(at))
     assert len(npvs) == repeats, "the NPV follows the capacity limit"
     return timings
+
+
+def bench_curve_ahead(repeats: int = 3, pause_s: float = 2.0) -> dict[str, list[float]]:
+    """The Results page opened ``pause_s`` after a battery re-plan (the user reads the new
+    figures first), in one warm session: its script run with the NPV curve drawn in the
+    background meanwhile (:mod:`pvplanner.app.curve_ahead`) and without (drawn by the page),
+    taking turns, each time a new plan (the battery's power limit changes)."""
+    from pvplanner.app.curve_ahead import AHEAD
+
+    at = _started_app()
+    at.session_state["doc"]["battery"]["allowed"] = True
+    out: dict[str, list[float]] = {"drawn ahead": [], "drawn by the page": []}
+    try:
+        for i in range(repeats):
+            for ahead, name in ((True, "drawn ahead"), (False, "drawn by the page")):
+                AHEAD.enabled = ahead
+                at.session_state["_goto"] = "site"
+                at.session_state["doc"]["battery"]["max_power_kw"] = 2400.0 - 20 * (2 * i + ahead)
+                _timed_run(at)  # the re-plan: its figures on the page
+                time.sleep(pause_s)
+                at.session_state["_goto"] = "results"
+                out[name].append(_timed_run(at))
+                AHEAD.idle(120)
+    finally:
+        AHEAD.enabled = True
+    return out
+
+
+def print_curve_ahead(repeats: int = 3) -> None:
+    """Print :func:`bench_curve_ahead`'s figures."""
+    ahead = bench_curve_ahead(repeats)
+    print("\nResults page opened 2 s after a battery re-plan (script run, warm session) [s]:")
+    for name, values in ahead.items():
+        print(f"  NPV curve {name:17s} median {statistics.median(values):.2f}  "
+              f"({', '.join(f'{v:.2f}' for v in values)})")
 
 
 def bench_plan(repeats: int = 3) -> dict[str, float]:
@@ -284,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--battery-only", action="store_true",
                         help="only the battery-vs-PV-only plan() figures (no Streamlit)")
+    parser.add_argument("--curve-ahead", action="store_true",
+                        help="only the Results page after a battery re-plan, with the NPV "
+                             "curve drawn in the background and without")
     parser.add_argument("--runs", type=int, default=3, help="processes per variant")
     args = parser.parse_args(argv)
     os.environ.setdefault("PVPLANNER_OFFLINE", "1")
@@ -292,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} (other work slows the figures)")
     if args.battery_only:
         print_battery_ratio(args.runs)
+        return 0
+    if args.curve_ahead:
+        print_curve_ahead(args.runs)
         return 0
     opened = bench_open()
     print("\nOpen on the demo (fresh process, AppTest first run incl. imports) [s]:")
@@ -311,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
               f"({', '.join(f'{v:.3f}' for v in values)})")
     pv_only = statistics.median(timings["capacity limit (PV only)"])
     print(f"  -> PV-only re-plan {pv_only:.3f} s (target < 1 s)")
+
+    print_curve_ahead()
 
     figures = bench_plan()
     print("\nplan() alone [s]: first in this process "

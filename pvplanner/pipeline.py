@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -60,6 +60,7 @@ from pvplanner.tariff.province import (
 )
 from solver.curves import LaterCurve, optimize_curve_later
 from solver.design import design_dispatch
+from solver.errors import CurveStopped as CurveStopped  # for the app, which imports no solver
 from solver.errors import InfeasibleProblemError
 from weather.climatology import nearest_city
 from weather.timeaxis import standard_utc_offset_hours, typical_year_index
@@ -194,11 +195,20 @@ class PendingCurve:
         """Whether the Result holds its curve."""
         return "npv_curve" not in self.result.not_computed
 
-    def fill(self) -> Result:
-        """The Result with its NPV curve (computed on the first call)."""
+    def fill(self, *, stop: Callable[[], bool] | None = None) -> Result:
+        """The Result with its NPV curve (computed on the first call).
+
+        Parameters
+        ----------
+        stop : callable, optional
+            Asked before each point of the curve; when it answers True the computation
+            ends with :class:`solver.errors.CurveStopped`, the Result stays without its
+            curve and a later call computes it afresh (as an app's background drawing does
+            when a newer plan needs the machine).
+        """
         with self._lock:
             if not self.filled:
-                curve = self._later.compute(self._values)
+                curve = self._later.compute(self._values, stop=stop)
                 seconds = float(curve.attrs.get("seconds", 0.0))
                 self.result.npv_curve = curve
                 self.result.not_computed = tuple(

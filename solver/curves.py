@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -20,7 +20,7 @@ import pandas as pd
 
 from solver.api import _check_args, _method, _optimize, _unbounded_error, optimize
 from solver.build import build_model
-from solver.errors import InfeasibleProblemError, SolverInputError
+from solver.errors import CurveStopped, InfeasibleProblemError, SolverInputError
 from solver.highs import HighsSession
 from solver.linear import LinearModel, Regime, regimes
 from solver.physical import solve_physical
@@ -105,6 +105,12 @@ class _Sweep:
         return best
 
 
+def _check_stop(stop: Callable[[], bool] | None) -> None:
+    """Raise :class:`~solver.errors.CurveStopped` when ``stop`` asks for it."""
+    if stop is not None and stop():
+        raise CurveStopped("the curve was asked to stop")
+
+
 def _values(total_kwp_values: Iterable[float]) -> list[float]:
     values = [float(v) for v in total_kwp_values]
     if any(not math.isfinite(v) or v < 0 for v in values):
@@ -185,7 +191,9 @@ class LaterCurve:
     and solved from scratch; a point at the optimum's total size is the optimum itself.
     The sessions are let go after the first :meth:`compute` (or by :meth:`release`, to
     free their memory): later calls use :func:`npv_curve`. Safe to call from several
-    threads (one computes, the others wait for its answer).
+    threads (one computes, the others wait for its answer); a computation may be asked to
+    stop between points (``stop``), as a background one is when a newer plan needs the
+    machine.
 
     Parameters
     ----------
@@ -219,30 +227,52 @@ class LaterCurve:
         return self._sessions is not None
 
     def release(self) -> None:
-        """Let the sizing's sessions go (a later curve is computed from scratch)."""
-        with self._lock:
-            self._sessions = None
+        """Let the sizing's sessions go (a later curve is computed from scratch). Does not
+        wait for a computation under way: that one lets them go when it ends."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._sessions = None
+            finally:
+                self._lock.release()
 
-    def compute(self, total_kwp_values: Iterable[float]) -> pd.DataFrame:
+    def compute(self, total_kwp_values: Iterable[float], *,
+                stop: Callable[[], bool] | None = None) -> pd.DataFrame:
         """The curve at ``total_kwp_values`` [kWp] (columns of :func:`npv_curve`;
-        ``attrs["seconds"]``: its wall time [s])."""
+        ``attrs["seconds"]``: its wall time [s]).
+
+        Parameters
+        ----------
+        total_kwp_values : iterable of float
+            As for :func:`npv_curve` [kWp].
+        stop : callable, optional
+            Asked before each point; when it answers True the computation ends with
+            :class:`~solver.errors.CurveStopped` and keeps nothing (the sizing's sessions
+            are let go: a later call solves from scratch).
+
+        Raises
+        ------
+        solver.errors.CurveStopped
+            ``stop`` answered True.
+        """
         values = _values(total_kwp_values)
         key = tuple(values)
         with self._lock:
             if key not in self._done:
                 t0 = time.perf_counter()
                 if self._sessions is None:
-                    curve = npv_curve(self.problem, values, backend=self._backend)
+                    curve = npv_curve(self.problem, values, backend=self._backend, stop=stop)
                 else:
-                    curve = self._from_basis(values, self._sessions)
-                    self._sessions = None
+                    sessions, self._sessions = self._sessions, None
+                    # Let go of the sessions whatever happens: a walk that did not finish
+                    # leaves its swept row in their LPs, and a second walk would add another.
+                    curve = self._from_basis(values, sessions, stop)
                 curve.attrs["seconds"] = time.perf_counter() - t0
                 self._done[key] = curve
             return self._done[key].copy()
 
     def _from_basis(self, values: list[float],
-                    sessions: list[tuple[Regime, bool, LinearModel, HighsSession]]
-                    ) -> pd.DataFrame:
+                    sessions: list[tuple[Regime, bool, LinearModel, HighsSession]],
+                    stop: Callable[[], bool] | None) -> pd.DataFrame:
         problem, sized = self.problem, self.sized
         sweep = _Sweep(problem, "highs", co2_target=None, max_payback_years=None,
                        pv_cases=[True], sessions=sessions)
@@ -265,6 +295,7 @@ class LaterCurve:
             for (_, _, _, sess), basis in zip(sweep.cases, start, strict=True):
                 sess.h.setBasis(basis)
             for i in part:
+                _check_stop(stop)
                 v = values[i]
                 if abs(v - at_optimum) <= tol and (v > 0 or problem.costs.fixed_capex == 0):
                     rows[i] = _row(sized, total_kwp=v)
@@ -285,7 +316,7 @@ class LaterCurve:
 
 
 def npv_curve(problem: SizingProblem, total_kwp_values: Iterable[float], *,
-              backend: str = "auto") -> pd.DataFrame:
+              backend: str = "auto", stop: Callable[[], bool] | None = None) -> pd.DataFrame:
     """Optimal NPV at each fixed total PV size (for the NPV-vs-capacity chart).
 
     At each ``total_kwp`` the split over planes, the battery and the dispatch are optimised
@@ -299,6 +330,9 @@ def npv_curve(problem: SizingProblem, total_kwp_values: Iterable[float], *,
         Total PV capacities to evaluate [kWp], >= 0.
     backend : {"auto", "pv_only", "highs", "cbc"}
         As for :func:`solver.api.optimize`.
+    stop : callable, optional
+        Asked before each point; True ends the computation with
+        :class:`~solver.errors.CurveStopped`.
 
     Returns
     -------
@@ -316,6 +350,7 @@ def npv_curve(problem: SizingProblem, total_kwp_values: Iterable[float], *,
     rows = []
     if method == "cbc":
         for v in values:
+            _check_stop(stop)
             q = replace(problem, min_total_kwp=v, max_total_kwp=v)
             try:
                 rows.append(_row(optimize(q, backend="cbc"), total_kwp=v))
@@ -326,6 +361,7 @@ def npv_curve(problem: SizingProblem, total_kwp_values: Iterable[float], *,
     idx_pv = sw_pv.add_rows("total_kwp")
     sw_none = None
     for v in values:
+        _check_stop(stop)
         if v == 0 and problem.costs.fixed_capex > 0:
             if sw_none is None:
                 sw_none = _Sweep(problem, method, co2_target=None, max_payback_years=None,

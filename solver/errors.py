@@ -11,3 +11,7 @@ class InfeasibleProblemError(ValueError):
     def __init__(self, message: str, conflicting: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.conflicting = conflicting
+
+
+class CurveStopped(RuntimeError):
+    """A curve's computation was asked to stop before it was done (nothing is kept of it)."""

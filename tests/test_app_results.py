@@ -62,9 +62,12 @@ def test_npv_curve_marks_the_chosen_size(app, demo_result):
 
 def test_the_curve_is_drawn_only_where_it_is_shown(tmp_path, monkeypatch, demo_result):
     """Every page shows the plan's figures as soon as the optimum is known; the NPV curve
-    (with a battery as costly as the sizing) is drawn when the Results page shows it."""
+    (with a battery as costly as the sizing) is drawn when the Results page shows it, if
+    the background has not drawn it already (switched off here)."""
+    from pvplanner.app.curve_ahead import AHEAD
     from pvplanner.app.state import _plan_shared
 
+    monkeypatch.setattr(AHEAD, "enabled", False)
     _plan_shared.clear()  # plans are shared between sessions: another test drew this one
     app = start_app(tmp_path, monkeypatch)
     pending = app.session_state["_plan_memo"][1]  # the first page planned the demo
@@ -79,17 +82,43 @@ def test_the_curve_is_drawn_only_where_it_is_shown(tmp_path, monkeypatch, demo_r
     assert curve["npv"].tolist() == pytest.approx(demo_result.npv_curve["npv"].tolist())
 
 
+def test_the_newest_plans_curve_is_drawn_in_the_background(tmp_path, monkeypatch,
+                                                           demo_result):
+    """After the first page's plan the curve is drawn in the background, without a visit
+    to the Results page, which then shows that curve (plan()'s) without drawing it."""
+    from pvplanner.app.curve_ahead import AHEAD
+    from pvplanner.app.state import _plan_shared
+    from pvplanner.pipeline import PendingCurve
+
+    _plan_shared.clear()
+    app = start_app(tmp_path, monkeypatch)
+    pending = app.session_state["_plan_memo"][1]
+    assert AHEAD.idle(120)
+    assert pending.filled
+    drawn: list[object] = []
+    real = PendingCurve.fill
+    monkeypatch.setattr(PendingCurve, "fill",
+                        lambda self, **kw: drawn.append(self) or real(self, **kw))
+    goto(app, "results")
+    assert_clean(app)
+    assert drawn == []  # the page found it drawn
+    curve = app.session_state["_plan_memo"][1].result.npv_curve
+    assert curve["npv"].tolist() == pytest.approx(demo_result.npv_curve["npv"].tolist())
+    frames = chart_frames(find_chart(app, "capacity_kwp"))
+    assert max(len(df) for df in frames.values()) == int(curve["feasible"].sum())
+
+
 def test_a_curve_that_fails_leaves_the_page_and_says_so(tmp_path, monkeypatch, caplog):
     """A failure while drawing the curve (after the page is on screen) is a message with a
     log reference, no traceback or exception text; the rest of the page stays."""
     from pvplanner.app.state import _plan_shared
     from pvplanner.pipeline import PendingCurve
 
-    def broken(self):
+    def broken(self, **_):
         raise RuntimeError("curve boom /srv/secret.py")
 
     _plan_shared.clear()
-    monkeypatch.setattr(PendingCurve, "fill", broken)
+    monkeypatch.setattr(PendingCurve, "fill", broken)  # in the background too
     app = start_app(tmp_path, monkeypatch)
     with caplog.at_level("ERROR", logger="pvplanner.app"):
         goto(app, "results")

@@ -166,6 +166,88 @@ def test_later_curve_from_two_threads_is_computed_once():
     np.testing.assert_array_equal(a["npv"].to_numpy(), b["npv"].to_numpy())
 
 
+def test_a_later_curve_asked_to_stop_keeps_nothing_and_is_right_afterwards():
+    """stop() is asked before each point: once it says so the computation ends with
+    CurveStopped after as many points as it allowed, the sessions are let go and nothing is
+    kept; the next compute (from scratch) has npv_curve()'s points."""
+    from solver.errors import CurveStopped
+
+    p = _case(0)
+    values = np.linspace(0.0, float(p.plane_max_kwp.sum()), 4)
+    _, later = optimize_curve_later(p)
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # two points, then stop
+
+    with pytest.raises(CurveStopped):
+        later.compute(values, stop=stop)
+    assert len(asked) == 3 and not later.warm
+    curve = later.compute(values)
+    fresh = npv_curve(p, values)
+    np.testing.assert_allclose(curve["npv"], fresh["npv"], rtol=0, atol=1e-9 * _scale(p))
+    with pytest.raises(CurveStopped):  # from scratch too
+        npv_curve(p, values, stop=lambda: True)
+
+
+def test_a_walk_that_failed_midway_is_not_walked_again_from_its_sessions(monkeypatch):
+    """A failure during the walk from the sizing's basis leaves the swept row in its LPs:
+    the sessions are let go and the next curve, from scratch, is npv_curve()'s."""
+    import solver.curves as curves
+
+    p = _case(0)
+    values = np.linspace(0.0, float(p.plane_max_kwp.sum()), 4)
+    _, later = optimize_curve_later(p)
+    real = curves._Sweep.solve_best
+    calls: list[int] = []
+
+    def fails_second(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("solver stopped")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(curves._Sweep, "solve_best", fails_second)
+    with pytest.raises(RuntimeError):
+        later.compute(values)
+    assert not later.warm
+    monkeypatch.setattr(curves._Sweep, "solve_best", real)
+    curve = later.compute(values)
+    fresh = npv_curve(p, values)
+    np.testing.assert_allclose(curve["npv"], fresh["npv"], rtol=0, atol=1e-9 * _scale(p))
+
+
+def test_release_does_not_wait_for_a_curve_under_way():
+    """release() from another thread while a curve is computed returns at once (an app
+    lets old plans go while a background curve runs); the curve is still right."""
+    import threading
+
+    p = _case(0)
+    values = np.linspace(0.0, float(p.plane_max_kwp.sum()), 4)
+    _, later = optimize_curve_later(p)
+    inside, go_on = threading.Event(), threading.Event()
+
+    def stop() -> bool:
+        inside.set()
+        assert go_on.wait(30)
+        return False
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(later.compute(values, stop=stop)))
+    worker.start()
+    assert inside.wait(30)
+    released = threading.Thread(target=later.release)
+    released.start()
+    released.join(5)
+    assert not released.is_alive()  # did not wait for the computation's lock
+    go_on.set()
+    worker.join(60)
+    fresh = npv_curve(p, values)
+    np.testing.assert_allclose(out[0]["npv"], fresh["npv"], rtol=0, atol=1e-9 * _scale(p))
+    assert not later.warm
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_design_dispatch_equals_a_solve_of_the_fixed_design(seed):
     """The sizing's dispatch re-described on the fixed design is as good as solving the

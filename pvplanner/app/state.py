@@ -297,14 +297,18 @@ def _plan_shared(key: str):
     (:func:`pvplanner.pipeline.plan_curve_later`): every page shows the plan's figures as
     soon as the optimum is known; the Results page draws the curve (:func:`npv_curve`).
     The newest :data:`_WARM_CURVES` plans keep their solver sessions for it, older ones
-    let them go (their curve is then solved afresh)."""
+    let them go (their curve is then solved afresh); the newest plan's curve is drawn in
+    the background meanwhile (:data:`pvplanner.app.curve_ahead.AHEAD`)."""
+    from pvplanner.app.curve_ahead import AHEAD
     from pvplanner.pipeline import plan_curve_later
 
+    number = AHEAD.plan_started()
     _, pending = plan_curve_later(parse_scenario(json.loads(key)))
     with _warm_lock:
         _warm.append(pending)
         while len(_warm) > _WARM_CURVES:
             _warm.pop(0).release()
+    AHEAD.submit(pending, number)
     return pending
 
 
@@ -357,17 +361,20 @@ def result():
 
 
 def npv_curve():
-    """The current plan's Result with its NPV-versus-capacity curve (drawn on the first
-    call, under a spinner: with a battery each point re-solves the year), or None."""
+    """The current plan's Result with its NPV-versus-capacity curve, or None. The curve is
+    usually drawn already (in the background, after the plan); if not, it is drawn here
+    under a spinner (with a battery each point re-solves the year)."""
     pending = _pending()
     if pending is None:
         return None
     if pending.filled:
         return pending.result
+    from pvplanner.app.curve_ahead import AHEAD
     from pvplanner.display.messages import translate
 
     try:
-        with st.spinner(translate("common.drawing_curve", st.session_state.get("lang", "en"))):
+        with (st.spinner(translate("common.drawing_curve", st.session_state.get("lang", "en"))),
+              AHEAD.wanted(pending)):
             return pending.fill()
     except Exception as exc:  # noqa: BLE001 - a failure becomes a message, never a trace
         report(problem_from_exception(exc))
