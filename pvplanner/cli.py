@@ -40,17 +40,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return EXIT_OK
     except KeyboardInterrupt:
-        print("pvplanner: interrupted", file=sys.stderr)
+        print(_said("notices.interrupted"), file=sys.stderr)
         return EXIT_FAILURE
     except Exception as problem:  # the CLI never shows a traceback (re-raised under --debug)
         if getattr(args, "debug", False):
             raise
-        print(
-            f"pvplanner: internal error: {type(problem).__name__}: {problem} "
-            "(run again with --debug for details, and please report it)",
-            file=sys.stderr,
-        )
+        print(_said("notices.internal", kind=type(problem).__name__, message=problem),
+              file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _said(key: str, **values: Any) -> str:
+    """The ``cli.<key>`` text in the operator's language, filled with ``values``."""
+    from pvplanner.display.messages import translate
+
+    return translate(f"cli.{key}", _locale_language(), **values)
+
+
+def _bad(key: str, english: str, **values: Any) -> Exception:
+    """A bad-input error of the command line: catalogue key ``cli.bad.<key>``, its English
+    text ``english`` (the operator's language is chosen where it is printed)."""
+    from pvplanner.errors import PlannerInputError
+    from pvplanner.messages import Message
+
+    return PlannerInputError(Message.of(f"cli.bad.{key}", english, **values))
 
 
 def _in_locale(key: str, problem: BaseException) -> str:
@@ -315,14 +328,14 @@ def _emit_result(result, as_json: bool, out: Path | None) -> None:
     if as_json:
         _print_json(payload)
     else:
-        print(result.summary_text())
+        print(result.summary_text(_locale_language()))
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from pvplanner.pv.single_array import simulate_single_array
 
     if args.weather is None and args.lon is None:
-        raise_bad("--lon is required with --lat")
+        raise _bad("lon_with_lat", "--lon is required with --lat")
     simulation = simulate_single_array(
         weather_file=args.weather,
         latitude=args.lat,
@@ -335,29 +348,34 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         losses_percent=args.losses_percent,
         mounting=args.mounting,
     )
-    fallback = _fallback_note(simulation.weather, args.source if args.weather is None else "")
+    lang = _locale_language()
+    fallback = _fallback_note(simulation.weather, args.source if args.weather is None else "",
+                              lang)
     if fallback:
-        print(f"pvplanner: warning: {fallback}", file=sys.stderr)
+        print(f"pvplanner: {_said('simulate.warning', message=fallback)}", file=sys.stderr)
     payload = simulation.to_dict()
     if args.json:
         _print_json(payload)
     else:
-        print(simulation.summary_text())
+        print(simulation.summary_text(lang))
         if fallback:
-            print(f"warning: {fallback}")
+            print(_said("simulate.warning", message=fallback))
     return EXIT_OK
 
 
-def _fallback_note(meta: Any, requested: str) -> str:
-    """What to say when synthetic weather replaced the source asked for ("" if it did not):
-    the source's own note (why it was not fetched), else a plain statement."""
+def _fallback_note(meta: Any, requested: str, lang: str) -> str:
+    """What to say in ``lang`` when synthetic weather replaced the source asked for ("" if
+    it did not): the source's own note (why it was not fetched), else a plain statement."""
+    from pvplanner.display.messages import render, translate
+    from pvplanner.messages import weather_notes
+
     if not requested or requested == "synthetic" or meta.obtained != "synthetic":
         return ""
-    said = [note for note in meta.notes if "used synthetic weather" in note]
+    said = [note for note in weather_notes(meta.to_dict())
+            if note.key == "notes.weather.source.fallback"]
     if said:
-        return said[-1]
-    return (f"{requested} weather was not available; used synthetic weather from monthly "
-            "climatology instead")
+        return render(said[-1], lang)
+    return translate("cli.simulate.fallback", lang, source=requested)
 
 
 def _check_output(path: Path | None, option: str) -> None:
@@ -366,19 +384,19 @@ def _check_output(path: Path | None, option: str) -> None:
     if path is None:
         return
     if path.is_dir():
-        raise_bad(f"{option} {path} is a folder; give the name of a file to write in it")
+        raise _bad("folder", "{option} {path} is a folder; give the name of a file to write "
+                   "in it", option=option, path=str(path))
     existing = next((folder for folder in path.parents if folder.exists()), None)
     if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK)):
-        raise_bad(f"{option} {path}: {existing} is not a folder you can write to; choose "
-                  "another place")
+        raise _bad("not_writable", "{option} {path}: {folder} is not a folder you can write "
+                   "to; choose another place", option=option, path=str(path),
+                   folder=str(existing))
 
 
 def _unwritable(problem: OSError, path: Path | str | None = None) -> Exception:
-    from pvplanner.errors import PlannerInputError
-
     where = problem.filename or path
-    return PlannerInputError(f"cannot write {where}: {problem.strerror or problem}; choose a "
-                             "file in a folder you can write to")
+    return _bad("cannot_write", "cannot write {path}: {reason}; choose a file in a folder you "
+                "can write to", path=str(where), reason=str(problem.strerror or problem))
 
 
 def _write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -414,12 +432,6 @@ def _guard_writes(function: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def raise_bad(message: str) -> None:
-    from pvplanner.errors import PlannerInputError
-
-    raise PlannerInputError(message)
-
-
 def _cmd_weather(args: argparse.Namespace) -> int:
     from weather.source import get_weather
 
@@ -435,14 +447,19 @@ def _cmd_weather(args: argparse.Namespace) -> int:
         )
         handle.write("# units: ghi=W/m2, dni=W/m2, dhi=W/m2, temp_air=degC, wind_speed=m/s\n")
         frame.to_csv(handle, index_label="time", float_format="%.3f")
-    print(
-        f"wrote {len(frame)} hours of {meta.dataset} ({meta.obtained}) to {args.out}",
-        file=sys.stderr,
-    )
+    from pvplanner.display.messages import Texts
+    from pvplanner.display.names import weather_dataset
+
+    lang = _locale_language()
+    obtained = Texts(lang, "site.weather.obtained").get(str(meta.obtained), str(meta.obtained))
+    print(_said("notices.wrote_weather", hours=len(frame), path=args.out, obtained=obtained,
+                dataset=weather_dataset(meta.to_dict(), lang)), file=sys.stderr)
     return EXIT_OK
 
 
 def _cmd_load_inspect(args: argparse.Namespace) -> int:
+    from pvplanner.display.messages import translate
+    from pvplanner.display.terminal import inspection_summary
     from pvplanner.load import inspect_meter_file
     from pvplanner.pipeline import scenario_tariff, site_utc_offset_hours
     from pvplanner.scenario.model import load_scenario
@@ -450,57 +467,44 @@ def _cmd_load_inspect(args: argparse.Namespace) -> int:
     from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 
     if not args.file.is_file():
-        raise_bad(f"meter file {args.file} does not exist")
+        raise _bad("no_meter_file", "meter file {path} does not exist", path=str(args.file))
     if (args.lat is None) != (args.lon is None):
-        raise_bad("give both --lat and --lon (the site's coordinates), or neither")
+        raise _bad("lat_lon_pair", "give both --lat and --lon (the site's coordinates), or "
+                   "neither")
     scenario = load_scenario(args.scenario) if args.scenario is not None else None
+    # Where the time zone and the tariff came from: a key of cli.inspect.origin.
     if args.lat is not None:
-        offset, offset_from = standard_utc_offset_hours(args.lat, args.lon), "--lat/--lon"
+        offset, offset_from = standard_utc_offset_hours(args.lat, args.lon), "option_lat_lon"
     elif scenario is not None:
-        offset, offset_from = site_utc_offset_hours(scenario), "the scenario's site"
+        offset, offset_from = site_utc_offset_hours(scenario), "scenario_site"
     else:
-        offset, offset_from = 8.0, "default (China standard time; give --scenario or --lat/--lon)"
+        offset, offset_from = 8.0, "default_china"
     if args.tariff:
-        tariff, tariff_from = load_tariff_preset(args.tariff), "--tariff"
+        tariff, tariff_from = load_tariff_preset(args.tariff), "option_tariff"
     elif scenario is not None:
-        tariff, tariff_from = scenario_tariff(scenario), "the scenario"
+        tariff, tariff_from = scenario_tariff(scenario), "scenario"
     else:  # no site, no tariff: the tariff follows a site, so the load is not priced
-        tariff, tariff_from = None, "none (give --scenario or --tariff to price the load)"
+        tariff, tariff_from = None, "none"
     prices = price_series(tariff, typical_year_index(offset, 60)) if tariff else None
     priced = {} if tariff is None or prices is None else {
         "price_per_kwh": prices["import_price_per_kwh"], "periods": prices["period"],
         "currency": tariff.currency}
     report = inspect_meter_file(args.file, units=args.units, include_heatmap=args.json,
                                 utc_offset_hours=offset, **priced)
+    origin = partial(translate, lang="en")
     report["tariff"] = {"id": None if tariff is None else tariff.id,
                         "name": None if tariff is None else tariff.name,
+                        "name_zh": None if tariff is None else tariff.name_zh or None,
                         "status": None if tariff is None else tariff.status,
-                        "from": tariff_from}
-    report["utc_offset_hours"] = {"value": offset, "from": offset_from}
+                        "from": origin(f"cli.inspect.origin.{tariff_from}")}
+    report["utc_offset_hours"] = {"value": offset,
+                                  "from": origin(f"cli.inspect.origin.{offset_from}")}
     if args.json:
         _print_json(report)
     else:
-        print(_format_inspection(report))
+        print(inspection_summary(report, _locale_language(), offset_origin=offset_from,
+                                 tariff_origin=tariff_from))
     return EXIT_OK
-
-
-def _format_inspection(report: dict[str, Any]) -> str:
-    load, quality = report["load"], report["quality"]
-    lines = [
-        f"{load['steps']} steps of {load['interval_minutes']} min: "
-        f"{load['annual_kwh']:,.0f} kWh/yr, peak {load['peak_kw']:,.1f} kW, "
-        f"mean {load['mean_kw']:,.1f} kW",
-        f"  time axis UTC{report['utc_offset_hours']['value']:+g} "
-        f"(from {report['utc_offset_hours']['from']})",
-        f"  tariff {report['tariff']['name'] or '-'} (from {report['tariff']['from']})",
-    ]
-    lines += [f"  quality: {key} = {value}" for key, value in quality.items()
-              if not isinstance(value, (list, dict))]
-    lines.append("recommendations:")
-    for item in report["recommendations"]:
-        text = item.get("text_en") or item.get("text") or item.get("title_en") or str(item)
-        lines.append(f"  - {text}")
-    return "\n".join(lines)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -509,7 +513,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from pvplanner.scenario.model import load_scenario
 
     if not (args.html or args.pdf or args.xlsx):
-        raise_bad("name at least one output: --html FILE, --pdf FILE or --xlsx FILE")
+        raise _bad("no_output", "name at least one output: --html FILE, --pdf FILE or "
+                   "--xlsx FILE")
     for option, path in (("--html", args.html), ("--pdf", args.pdf), ("--xlsx", args.xlsx)):
         _check_output(path, option)
     scenario = load_scenario(args.scenario)
@@ -517,7 +522,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     result = plan(scenario)
     written = _guard_writes(write_reports)(result, html=args.html, pdf=args.pdf, xlsx=args.xlsx, lang=lang)
     for path in written:
-        print(f"wrote {path}", file=sys.stderr)
+        print(_said("notices.wrote", path=path), file=sys.stderr)
     return EXIT_OK
 
 
@@ -567,7 +572,8 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     for option, path in (("--generation", args.generation), ("--load", args.load),
                          ("--weather", args.weather)):
         if path is not None and not path.is_file():
-            raise_bad(f"{option} {path} does not exist or is not a file")
+            raise _bad("not_a_file", "{option} {path} does not exist or is not a file",
+                       option=option, path=str(path))
     _check_output(args.xlsx, "--xlsx")
     _check_output(args.pdf, "--pdf")
     found = monitor(
@@ -577,45 +583,20 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     )
     if args.xlsx is not None:
         _guard_writes(write_monitor_xlsx)(found, args.xlsx, lang=args.lang)
-        print(f"wrote {args.xlsx}", file=sys.stderr)
+        print(_said("notices.wrote", path=args.xlsx), file=sys.stderr)
     if args.pdf is not None:
         from pvplanner.report.monitor_report import write_monitor_pdf
 
         _guard_writes(write_monitor_pdf)(found, args.pdf, lang=args.lang)
-        print(f"wrote {args.pdf}", file=sys.stderr)
-    payload = found.to_dict()
+        print(_said("notices.wrote", path=args.pdf), file=sys.stderr)
     if args.json:
-        _print_json(payload)
+        _print_json(found.to_dict())
     else:
-        print(_format_monitor(payload))
+        from pvplanner.display.terminal import monitor_summary
+
+        lang = _locale_language()
+        print(monitor_summary(found.to_dict(lang), lang))
     return EXIT_OK
-
-
-def _format_monitor(report: dict[str, Any]) -> str:
-    period = report["period"]
-    lines = [
-        f"{report['scenario_name']}: {period['start'][:10]} to {period['end'][:10]} "
-        f"({period['days']} days), {report['capacity_kwp']:,.1f} kWp, expectation from "
-        f"{report['basis'].replace('_', ' ')}",
-        f"  expected {report['expected_kwh']:,.0f} kWh, metered {report['actual_kwh']:,.0f} kWh",
-        f"  performance index {report['performance_index']:.3f} "
-        f"({report['performance_index_excluding_outages']:.3f} outside outages)",
-        f"  {len(report['outages'])} outage(s), {report['outage_lost_kwh']:,.0f} kWh lost; "
-        f"{len(report['curtailment'])} curtailment run(s), "
-        f"{report['curtailment_lost_kwh']:,.0f} kWh lost; {len(report['data_gaps'])} data gap(s)",
-        f"  avoided {report['avoided_tco2']:,.1f} tCO2 (plan {report['avoided_tco2_plan']:,.1f}), "
-        f"{report['certificates']} certificates (plan {report['certificates_plan']})",
-    ]
-    for outage in report["outages"]:
-        lines.append(f"  outage {outage['start']} to {outage['end']}: "
-                     f"{outage['lost_kwh']:,.0f} kWh lost")
-    trend = report.get("degradation")
-    if trend:
-        lines.append(f"  degradation {trend['rate_percent_per_year']:+.2f} %/yr "
-                     f"({trend['low_percent_per_year']:+.2f} to "
-                     f"{trend['high_percent_per_year']:+.2f})")
-    lines += [f"  note: {note}" for note in report["notes"]]
-    return "\n".join(lines)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

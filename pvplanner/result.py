@@ -769,35 +769,12 @@ class Result:
             **frames,
         )
 
-    def summary_text(self) -> str:
-        """A few lines for the terminal."""
-        f, e, c = self.finance, self.energy, self.carbon
-        irr = "n/a" if f.irr is None else f"{f.irr:.1%}"
+    def summary_text(self, lang: str = "en") -> str:
+        """A few lines for the terminal, in ``lang`` (``"en"`` or ``"zh"``):
+        :func:`pvplanner.display.terminal.plan_summary`."""
+        from pvplanner.display.terminal import plan_summary
 
-        def years(value: float | None) -> str:
-            return "n/a" if value is None else f"{value:.1f} years"
-
-        lines = [
-            f"{self.scenario_name}",
-            f"  PV {self.pv.capacity_kwp:,.1f} kWp "
-            f"({self.pv.annual_generation_kwh:,.0f} kWh/yr, "
-            f"{self.pv.specific_yield_kwh_per_kwp:,.0f} kWh/kWp)",
-            f"  battery {self.battery.energy_kwh:,.0f} kWh / {self.battery.power_kw:,.0f} kW",
-            f"  self-consumption {e.self_consumption_ratio:.1%}, "
-            f"self-sufficiency {e.self_sufficiency_ratio:.1%}",
-            f"  bill {self.bills.baseline_annual:,.0f} -> {self.bills.with_system_annual:,.0f} "
-            f"{self.currency}/yr (saves {self.bills.savings_annual:,.0f})",
-            f"  capex {f.capex:,.0f}, NPV {f.npv:,.0f} {self.currency} (after tax), "
-            f"IRR {irr} (after tax)",
-            f"  payback {years(f.payback_years_pre_tax)} before tax, "
-            f"{years(f.payback_years)} after tax",
-            f"  avoided {c.avoided_tco2_year1:,.1f} tCO2 in year 1, "
-            f"{c.avoided_tco2_lifetime:,.0f} t over the life; "
-            f"{c.certificates_year1:,d} green certificates in year 1",
-            f"  solver {self.solver.status} in {self.solver.seconds:.2f} s",
-        ]
-        lines += [f"  note: {warning}" for warning in self.warnings]
-        return "\n".join(lines)
+        return plan_summary(self, lang)
 
 
 def _notes(data: dict[str, Any]) -> list[str]:

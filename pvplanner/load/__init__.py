@@ -38,6 +38,7 @@ from pvplanner.load.templates import (
     template_monthly_shares,
     template_shape,
 )
+from pvplanner.messages import Message
 
 __all__ = [
     "PERIODS",
@@ -115,6 +116,10 @@ def inspect_meter_file(
             "steps": int(len(meter.load_kw)),
         },
         "quality": meter.quality.to_dict(),
+        # What was assumed, fixed and filled (messages: the reader's language is chosen
+        # where they are shown).
+        "notes": [note.to_dict() if isinstance(note, Message) else str(note)
+                  for note in meter.quality.notes],
         "analytics": analytics.to_dict(include_heatmap=include_heatmap),
         "recommendations": [r.to_dict() for r in recommendations(analytics)],
     }

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 from pvplanner.pv.models import PVLosses, PVModelSettings, RoofPlane, planner_error
 from pvplanner.pv.simulation import simulate_pv
 from pvplanner.pv.site_weather import load_weather
@@ -21,9 +22,9 @@ def losses_with_total(total_percent: float, template: PVLosses | None = None) ->
     bisection; the combination is monotonic in ``s``).
     """
     if not 0.0 <= total_percent < 100.0:
-        raise PlannerInputError(
-            f"--losses-percent {total_percent} is outside 0..100 %", field="pv.losses"
-        )
+        raise PlannerInputError(Message.of(
+            "cli.bad.losses_range", "--losses-percent {value} is outside 0..100 %",
+            value=total_percent), field="pv.losses")
     base = template or PVLosses()
     items = base.model_dump()
     if total_percent == 0.0:
@@ -38,10 +39,9 @@ def losses_with_total(total_percent: float, template: PVLosses | None = None) ->
 
     low, high = 0.0, 100.0 / largest * 0.999999
     if combined(high) < total_percent:
-        raise PlannerInputError(
-            f"--losses-percent {total_percent} is too large to reach with itemised losses",
-            field="pv.losses",
-        )
+        raise PlannerInputError(Message.of(
+            "cli.bad.losses_too_large", "--losses-percent {value} is too large to reach with "
+            "itemised losses", value=total_percent), field="pv.losses")
     for _ in range(80):
         middle = 0.5 * (low + high)
         low, high = (middle, high) if combined(middle) < total_percent else (low, middle)
@@ -64,15 +64,12 @@ class SingleArrayResult:
         out["losses_percent"] = round(self.settings.losses.total_percent, 4)
         return out
 
-    def summary_text(self) -> str:
-        sim, wx = self.simulation, self.weather
-        months = " ".join(f"{value:,.0f}" for value in sim.monthly_ac_kwh)
-        return (
-            f"{sim.capacity_kwp:,.1f} kWp: {sim.annual_ac_kwh:,.0f} kWh/yr, "
-            f"{sim.specific_yield_kwh_per_kwp:,.0f} kWh/kWp\n"
-            f"monthly kWh: {months}\n"
-            f"weather: {wx.dataset} ({wx.source}, {wx.obtained})"
-        )
+    def summary_text(self, lang: str = "en") -> str:
+        """A few lines for the terminal, in ``lang``
+        (:func:`pvplanner.display.terminal.simulation_summary`)."""
+        from pvplanner.display.terminal import simulation_summary
+
+        return simulation_summary(self.simulation, self.weather, lang)
 
 
 def simulate_single_array(
@@ -90,11 +87,13 @@ def simulate_single_array(
 ) -> SingleArrayResult:
     """Simulate one array of ``capacity_kwp`` for the CLI's ``simulate`` command."""
     if not capacity_kwp > 0:
-        raise PlannerInputError(
-            f"--capacity-kwp must be positive, got {capacity_kwp}", field="capacity_kwp"
-        )
+        raise PlannerInputError(Message.of(
+            "cli.bad.capacity", "--capacity-kwp must be positive, got {value}",
+            value=capacity_kwp), field="capacity_kwp")
     if weather_file is not None and not Path(weather_file).is_file():
-        raise PlannerInputError(f"weather file {weather_file} does not exist", field="weather")
+        raise PlannerInputError(Message.of(
+            "cli.bad.no_weather_file", "weather file {path} does not exist",
+            path=str(weather_file)), field="weather")
     frame, meta = load_weather(latitude, longitude, source=source, file=weather_file)
     settings_fields: dict[str, Any] = {}
     if dc_ac_ratio is not None:

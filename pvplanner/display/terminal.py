@@ -1,0 +1,179 @@
+"""What the ``pvplanner`` command prints for people, in the operator's language.
+
+Each function turns one answer into a few lines of text through the ``cli.*`` texts of the
+message catalogue (``data/i18n/cli.toml``) and :class:`~pvplanner.display.numbers.NumberFormat`:
+a plan (:func:`plan_summary`), a simulated array (:func:`simulation_summary`), a meter
+file's inspection (:func:`inspection_summary`) and a monitoring report
+(:func:`monitor_summary`). Notes and warnings made deep in the domain are messages with
+catalogue keys and are rendered in the same language; no id, path or hash is printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from pvplanner.display.messages import Texts, render
+from pvplanner.display.names import name, weather_dataset
+from pvplanner.display.numbers import NumberFormat
+
+__all__ = ["inspection_summary", "monitor_summary", "plan_summary", "simulation_summary"]
+
+
+def _notes(notes: Iterable[Any], lang: str, key: str) -> list[str]:
+    """Each note (a message, its dict form or a text) rendered in ``lang`` on its line."""
+    t = Texts(lang, "cli")
+    return [t(key, note=render(note, lang)) for note in notes]
+
+
+def plan_summary(result: Any, lang: str = "en") -> str:
+    """A plan's design, money, carbon and notes in a few lines.
+
+    Parameters
+    ----------
+    result : pvplanner.result.Result
+        The plan.
+    lang : {"en", "zh"}
+        The reader's language.
+    """
+    t, f = Texts(lang, "cli.summary"), NumberFormat(lang, result.currency)
+    e, money, c = result.energy, result.finance, result.carbon
+    status_key = f"results.solver_status.{result.solver.status}"
+    words = Texts(lang)
+    status = words.get(status_key, words("results.solver_status.other"))
+    lines = [
+        name(result.scenario_name, lang),
+        t("pv", kwp=f.kwp(result.pv.capacity_kwp), generation=f.kwh(result.pv.annual_generation_kwh),
+          specific=f.number(result.pv.specific_yield_kwh_per_kwp)),
+        t("battery", energy=f.kwh(result.battery.energy_kwh),
+          power=f.unit(result.battery.power_kw, "kW")),
+        t("shares", self_consumption=f.percent(e.self_consumption_ratio),
+          self_sufficiency=f.percent(e.self_sufficiency_ratio)),
+        t("bill", before=f.money(result.bills.baseline_annual),
+          after=f.money(result.bills.with_system_annual), saves=f.money(result.bills.savings_annual)),
+        t("money", capex=f.money(money.capex), npv=f.money(money.npv), irr=f.percent(money.irr)),
+        t("payback", before_tax=f.years(money.payback_years_pre_tax),
+          after_tax=f.years(money.payback_years)),
+        t("carbon", year1=f.tco2(c.avoided_tco2_year1, 1), lifetime=f.tco2(c.avoided_tco2_lifetime, 0),
+          certificates=f.number(c.certificates_year1)),
+        t("solver", status=status, seconds=f.number(result.solver.seconds, 2)),
+    ]
+    lines += _notes(result.warnings, lang, "summary.note")
+    return "\n".join(lines)
+
+
+def simulation_summary(simulation: Any, weather: Any, lang: str = "en") -> str:
+    """One array's year: energy, specific yield, the months and the weather used.
+
+    Parameters
+    ----------
+    simulation : pvplanner.pv.simulation.PVSimulation
+        The simulated array (``capacity_kwp``, ``annual_ac_kwh``,
+        ``specific_yield_kwh_per_kwp``, ``monthly_ac_kwh``).
+    weather : weather.meta.WeatherMeta
+        The weather it ran on.
+    lang : {"en", "zh"}
+    """
+    t, f = Texts(lang, "cli.simulate"), NumberFormat(lang)
+    obtained = Texts(lang, "site.weather.obtained").get(str(weather.obtained), str(weather.obtained))
+    return "\n".join([
+        t("annual", kwp=f.kwp(simulation.capacity_kwp), generation=f.kwh(simulation.annual_ac_kwh),
+          specific=f.number(simulation.specific_yield_kwh_per_kwp)),
+        t("monthly", months=" ".join(f.number(v) for v in simulation.monthly_ac_kwh)),
+        t("weather", dataset=weather_dataset(weather.to_dict(), lang), obtained=obtained),
+    ])
+
+
+def inspection_summary(report: dict[str, Any], lang: str = "en", *, offset_origin: str,
+                       tariff_origin: str) -> str:
+    """A meter file's load, time axis, tariff, data quality and recommendations.
+
+    Parameters
+    ----------
+    report : dict
+        :func:`pvplanner.load.inspect_meter_file`'s answer, with ``utc_offset_hours``
+        (``value``) and ``tariff`` (``name``) as the ``load inspect`` command adds them.
+    lang : {"en", "zh"}
+    offset_origin, tariff_origin : str
+        Where the time zone and the tariff came from: keys of ``cli.inspect.origin``.
+    """
+    t, f = Texts(lang, "cli.inspect"), NumberFormat(lang)
+    origin = Texts(lang, "cli.inspect.origin")
+    load, quality = report["load"], report["quality"]
+    offset, tariff = report["utc_offset_hours"], report["tariff"]
+    labels = Texts(lang, "load.meter")
+    lines = [
+        t("load", steps=f.number(load["steps"]), interval=load["interval_minutes"],
+          energy=f.kwh(load["annual_kwh"]), peak=f.unit(load["peak_kw"], "kW", 1),
+          mean=f.unit(load["mean_kw"], "kW", 1)),
+        t("time_axis", offset=f"{offset['value']:+g}", origin=origin(offset_origin)),
+        t("tariff", name=(lang == "zh" and tariff.get("name_zh")) or tariff["name"],
+          origin=origin(tariff_origin)) if tariff["name"] else t("no_tariff"),
+        t("quality"),
+        t("item", label=labels("rows"), value=f.number(quality["rows_read"])),
+        t("item", label=labels("interval"),
+          value=f.unit(quality["interval_minutes"], "min")),
+        t("item", label=labels("units"),
+          value=labels(f"unit_names.{quality['units']}") if quality["units"] in ("kw", "kwh")
+          else str(quality["units"])),
+        t("item", label=labels("label"), value=labels(f"label_names.{quality['interval_label']}")),
+        t("item", label=labels("coverage"), value=f.percent_value(quality["coverage_percent"])),
+        t("item", label=labels("year_coverage"),
+          value=f.percent_value(quality["year_coverage_percent"])),
+        t("item", label=labels("filled"), value=f.number(quality["filled_intervals"])),
+        t("item", label=labels("outliers"), value=f.number(quality["outliers"])),
+        t("item", label=labels("duplicates"), value=f.number(quality["duplicates"])),
+    ]
+    lines += _notes(report.get("notes", []), lang, "summary.note")
+    lines.append(t("recommendations"))
+    text_key = "text_zh" if lang == "zh" else "text_en"
+    lines += [t("recommendation", text=item[text_key]) for item in report["recommendations"]]
+    return "\n".join(lines)
+
+
+def _minute(stamp: str) -> str:
+    """An ISO time as ``YYYY-MM-DD HH:MM`` (the site's local time, as written)."""
+    return str(stamp)[:16].replace("T", " ")
+
+
+def _last_day(end: str) -> str:
+    """The last day of a period whose ``end`` is the hour after its last one."""
+    return (datetime.fromisoformat(str(end)) - timedelta(seconds=1)).date().isoformat()
+
+
+def monitor_summary(report: dict[str, Any], lang: str = "en") -> str:
+    """Metered generation against the plan: energy, performance, losses, carbon, notes.
+
+    Parameters
+    ----------
+    report : dict
+        :meth:`pvplanner.monitor.records.MonitorReport.to_dict` in ``lang``.
+    lang : {"en", "zh"}
+    """
+    t, f = Texts(lang, "cli.monitor"), NumberFormat(lang)
+    period = report["period"]
+    basis = Texts(lang, "monitor.basis").get(str(report["basis"]), str(report["basis"]))
+    lines = [
+        t("period", name=name(report["scenario_name"], lang), start=period["start"][:10],
+          end=_last_day(period["end"]), days=period["days"], kwp=f.kwp(report["capacity_kwp"]),
+          basis=basis),
+        t("energy", expected=f.kwh(report["expected_kwh"]), metered=f.kwh(report["actual_kwh"])),
+        t("index", index=f.number(report["performance_index"], 3),
+          excluding=f.number(report["performance_index_excluding_outages"], 3)),
+        t("losses", outages=len(report["outages"]), outage_kwh=f.kwh(report["outage_lost_kwh"]),
+          curtailments=len(report["curtailment"]),
+          curtailed_kwh=f.kwh(report["curtailment_lost_kwh"]), gaps=len(report["data_gaps"])),
+        t("carbon", avoided=f.tco2(report["avoided_tco2"], 1),
+          plan=f.tco2(report["avoided_tco2_plan"], 1), certificates=report["certificates"],
+          certificates_plan=report["certificates_plan"]),
+    ]
+    lines += [t("outage", start=_minute(outage["start"]), end=_minute(outage["end"]),
+                lost=f.kwh(outage["lost_kwh"])) for outage in report["outages"]]
+    trend = report.get("degradation")
+    if trend:
+        lines.append(t("degradation", rate=f"{trend['rate_percent_per_year']:+.2f}",
+                       low=f"{trend['low_percent_per_year']:+.2f}",
+                       high=f"{trend['high_percent_per_year']:+.2f}"))
+    lines += _notes(report["notes"], lang, "summary.note")
+    return "\n".join(lines)

@@ -1,0 +1,120 @@
+"""What the command prints for people is in the operator's language: the plan, a simulated
+array, a meter file's inspection, a monitoring report, the files written and the command
+line's own errors (pvplanner.display.terminal, data/i18n/cli.toml)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pvplanner.cli import main
+from pvplanner.scenario.model import demo_scenario
+from tests._monitor_files import csv_bytes, expected_kw
+
+#: Latin words a Chinese text may hold: units, the command's options and file names.
+_LATIN_ALLOWED = {"pvplanner", "kWp", "kWh", "tCO2", "UTC", "min", "csv", "json", "xlsx", "html",
+                  "pdf", "FILE"}
+
+
+def _english_words(text: str) -> list[str]:
+    """Latin words of four letters or more in ``text`` that are not units, options (--x)
+    or parts of a path."""
+    text = re.sub(r"--[a-z-]+", " ", text)
+    text = re.sub(r"\S*/\S*", " ", text)  # paths
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]{3,}", text) if w not in _LATIN_ALLOWED]
+
+
+def _speak(monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8" if lang == "zh" else "en_US.UTF-8")
+    monkeypatch.setenv("PVPLANNER_OFFLINE", "1")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli_language")
+    scenario = folder / "demo.json"
+    scenario.write_text(demo_scenario().model_dump_json(), encoding="utf-8")
+    index = pd.date_range("2025-09-01", "2025-09-30 23:45", freq="15min")
+    kw = np.round(expected_kw(index) * 0.9, 3)
+    kw[500:700] = 0.0  # an outage of two days
+    generation = folder / "inverter.csv"
+    generation.write_bytes(csv_bytes(pd.DataFrame(
+        {"时间": index.strftime("%Y-%m-%d %H:%M"), "发电功率(kW)": kw}), "gbk"))
+    year = pd.date_range("2025-01-01", periods=35040, freq="15min")
+    meter = folder / "meter.csv"
+    pd.DataFrame({"时间": year.strftime("%Y/%m/%d %H:%M"),
+                  "有功功率(kW)": np.where((year.hour >= 8) & (year.hour < 20), 700.0, 400.0)}
+                 ).to_csv(meter, index=False, encoding="gbk")
+    return {"scenario": scenario, "generation": generation, "meter": meter, "folder": folder}
+
+
+def _commands(files) -> dict[str, list[str]]:
+    return {
+        "demo": ["demo"],
+        "simulate": ["simulate", "--lat", "30.27", "--lon", "120.15", "--tilt", "20",
+                     "--azimuth", "180", "--capacity-kwp", "100", "--source", "pvgis"],
+        "inspect": ["load", "inspect", str(files["meter"]), "--scenario", str(files["scenario"])],
+        "inspect_alone": ["load", "inspect", str(files["meter"])],
+        "monitor": ["monitor", str(files["scenario"]), "--generation", str(files["generation"])],
+        "weather": ["weather", "--lat", "30.27", "--lon", "120.15", "--source", "synthetic",
+                    "--out", str(files["folder"] / "weather.csv")],
+        "no_output": ["report", str(files["scenario"])],
+        "folder_out": ["plan", str(files["scenario"]), "--out", str(files["folder"])],
+        "no_meter": ["load", "inspect", str(files["folder"] / "missing.csv")],
+        "lat_only": ["load", "inspect", str(files["meter"]), "--lat", "30"],
+        "capacity": ["simulate", "--lat", "30", "--lon", "120", "--tilt", "20", "--azimuth",
+                     "180", "--capacity-kwp", "-5", "--source", "synthetic"],
+        "losses": ["simulate", "--lat", "30", "--lon", "120", "--tilt", "20", "--azimuth",
+                   "180", "--capacity-kwp", "5", "--losses-percent", "120", "--source",
+                   "synthetic"],
+    }
+
+
+@pytest.mark.parametrize("command", ["demo", "simulate", "inspect", "inspect_alone", "monitor",
+                                     "weather", "no_output", "folder_out", "no_meter",
+                                     "lat_only", "capacity", "losses"])
+def test_a_chinese_operator_reads_chinese(command, files, monkeypatch, capsys):
+    _speak(monkeypatch, "zh")
+    code = main(_commands(files)[command])
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert code == (0 if command in ("demo", "simulate", "inspect", "inspect_alone", "monitor",
+                                     "weather") else 2), text
+    assert re.search(r"[\u4e00-\u9fff]", text), text
+    assert _english_words(text) == [], text
+    assert "Traceback" not in text
+
+
+def test_the_plan_in_both_languages_has_the_same_figures(monkeypatch, capsys):
+    """The two summaries state the same design and money (the figures of the JSON)."""
+    import json
+
+    _speak(monkeypatch, "en")
+    assert main(["demo", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    said = {}
+    for lang in ("en", "zh"):
+        _speak(monkeypatch, lang)
+        assert main(["demo"]) == 0
+        said[lang] = capsys.readouterr().out
+    kwp = f"{figures['pv']['capacity_kwp']:,.1f} kWp"
+    npv = f"{figures['finance']['npv']:,.0f}"
+    for lang, text in said.items():
+        assert kwp in text and npv in text, (lang, text)
+    assert "NPV CNY " + npv in said["en"] and "净现值 ¥" + npv in said["zh"]
+    assert "  note: " in said["en"] and "  注：" in said["zh"]
+    assert said["zh"].splitlines()[0] == "演示：杭州印染厂"
+
+
+def test_monitor_summary_states_the_outage_in_local_minutes(files, monkeypatch, capsys):
+    _speak(monkeypatch, "en")
+    assert main(_commands(files)["monitor"]) == 0
+    text = capsys.readouterr().out
+    assert re.search(r"outage 2025-09-0\d \d\d:\d\d to 2025-09-0\d \d\d:\d\d: [\d,]+ kWh lost",
+                     text), text
+    assert "2025-09-01 to 2025-09-30 (30 days)" in text
