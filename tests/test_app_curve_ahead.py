@@ -95,3 +95,46 @@ def test_disabled_or_filled_curves_are_not_submitted():
     ahead.submit(other, ahead.plan_started())
     assert ahead.idle(1)
     assert not pending.started.is_set() and not other.started.is_set()
+
+
+def test_close_stops_the_drawing_before_its_next_point_and_waits_for_it():
+    ahead = CurveAhead()
+    pending = _Pending(points=3)
+    ahead.submit(pending, ahead.plan_started())
+    assert pending.started.wait(30)
+    closer = threading.Thread(target=ahead.close)
+    closer.start()
+    pending.go.set()
+    closer.join(30)
+    assert not closer.is_alive()
+    assert not pending.filled and pending.drawn == 0
+    later = _Pending()
+    later.go.set()
+    ahead.submit(later, ahead.plan_started())  # closed: nothing more is drawn
+    assert not later.started.wait(0.5)
+
+
+def test_a_process_that_ends_while_a_curve_is_drawn_exits_cleanly(tmp_path):
+    """HiGHS aborts the process (std::terminate) if a thread is inside it at exit: the
+    drawing is stopped and waited for when the process ends."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "ends.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        "from benchmarks.bench_app import battery_variant\n"
+        "from pvplanner.app.curve_ahead import AHEAD\n"
+        "from pvplanner.pipeline import plan_curve_later\n"
+        "number = AHEAD.plan_started()\n"
+        "result, pending = plan_curve_later(battery_variant('battery'))\n"
+        "AHEAD.submit(pending, number)\n"
+        "time.sleep(0.3)  # the curve's first points are being solved\n"
+        "print('leaving', pending.filled)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, env={**__import__("os").environ,
+                                            "PVPLANNER_OFFLINE": "1"})
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert "leaving False" in done.stdout

@@ -11,11 +11,14 @@ Only the newest plan's curve is drawn: when a newer plan starts (in any session,
 share the machine) the drawing under way stops before its next point and is dropped
 (:meth:`pvplanner.pipeline.PendingCurve.fill` with ``stop``), unless a page is waiting for
 that very curve (:meth:`CurveAhead.wanted`). A drawing that fails is dropped too: the page
-that shows the curve draws it again and reports the failure there.
+that shows the curve draws it again and reports the failure there. When the process ends,
+the drawing under way stops before its next point and is waited for (:meth:`CurveAhead.close`):
+a thread still inside HiGHS at exit aborts the process.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import weakref
@@ -47,6 +50,7 @@ class CurveAhead:
         self._next: tuple[PendingCurve, int] | None = None
         self._busy = False
         self._thread: threading.Thread | None = None
+        self._closing = False
         self._wanted: weakref.WeakSet[PendingCurve] = weakref.WeakSet()
 
     def plan_started(self) -> int:
@@ -62,12 +66,27 @@ class CurveAhead:
         if not self.enabled or pending.filled:
             return
         with self._cond:
+            if self._closing:
+                return
             self._next = (pending, number)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="pvplanner-curve-ahead",
                                                 daemon=True)
                 self._thread.start()
+                atexit.register(self.close)
             self._cond.notify_all()
+
+    def close(self, timeout_s: float = 300.0) -> None:
+        """Draw nothing more: the drawing under way stops before its next point, and this
+        waits for it (at most ``timeout_s`` [s]; one point of a 15-minute year takes a few
+        seconds). Registered to run when the process ends."""
+        with self._cond:
+            self._closing = True
+            self._next = None
+            self._cond.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout_s)
 
     @contextmanager
     def wanted(self, pending: PendingCurve) -> Iterator[None]:
@@ -88,9 +107,11 @@ class CurveAhead:
                                        timeout=timeout_s)
 
     def _stale(self, pending: PendingCurve, number: int) -> bool:
-        """Whether a newer plan has started and no page waits for this curve."""
+        """Whether the process is ending, or a newer plan has started and no page waits for
+        this curve."""
         with self._cond:
-            return number != self._plans_started and pending not in self._wanted
+            return self._closing or (number != self._plans_started
+                                     and pending not in self._wanted)
 
     def _draw(self, pending: PendingCurve, number: int) -> None:
         """Fill ``pending``'s curve, stopping when it goes stale."""
@@ -102,7 +123,9 @@ class CurveAhead:
 
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._next is not None)
+                self._cond.wait_for(lambda: self._next is not None or self._closing)
+                if self._closing:
+                    return
                 assert self._next is not None
                 (pending, number), self._next = self._next, None
                 self._busy = True
