@@ -306,10 +306,10 @@ def typical_days(load_kw: np.ndarray, production_kw_per_kwp: np.ndarray,
     """
     if isinstance(n_days, bool) or not isinstance(n_days, int | np.integer) or not (
             MIN_DAYS <= n_days <= DAYS_PER_YEAR):
-        raise PlannerInputError(
-            f"aggregate_days = {n_days!r}: give a whole number of typical days from "
-            f"{MIN_DAYS} (two a month) to 365 (the exact year); 96 is a good start",
-            field="aggregate_days")
+        raise PlannerInputError(Message.of(
+            "errors.plan.aggregate_days", "aggregate_days = {days}: give a whole number of "
+            "typical days from {min} (two a month) to 365 (the exact year); 96 is a good start",
+            days=repr(n_days), min=MIN_DAYS), field="aggregate_days")
     load = np.asarray(load_kw, dtype=float)
     prod = np.asarray(production_kw_per_kwp, dtype=float)
     prod = prod[:, None] if prod.ndim == 1 else prod

@@ -328,7 +328,9 @@ def _emit_result(result, as_json: bool, out: Path | None) -> None:
     if as_json:
         _print_json(payload)
     else:
-        print(result.summary_text(_locale_language()))
+        from pvplanner.display.terminal import plan_summary
+
+        print(plan_summary(result, _locale_language()))
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -357,7 +359,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(payload)
     else:
-        print(simulation.summary_text(lang))
+        from pvplanner.display.terminal import simulation_summary
+
+        print(simulation_summary(simulation.simulation, simulation.weather, lang))
         if fallback:
             print(_said("simulate.warning", message=fallback))
     return EXIT_OK
@@ -559,7 +563,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     summary = run_batch(
         args.sites, args.out, scheduler=args.scheduler, workers=args.workers, progress=True,
-        aggregate_days=args.aggregate,
+        aggregate_days=args.aggregate, lang=_locale_language(),
     )
     _print_json(summary)
     return EXIT_OK

@@ -24,6 +24,7 @@ import pandas as pd
 from pvplanner import carbon, finance
 from pvplanner.aggregate import typical_days_of
 from pvplanner.assemble import Prepared, assemble_result
+from pvplanner.display.messages import translate
 from pvplanner.errors import InfeasibleScenarioError, PlannerInputError
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
 from pvplanner.messages import Message, bilingual
@@ -126,11 +127,19 @@ SOLVER_GROUP_FIELDS: dict[str, str] = {
 
 def _infeasible_in_scenario_terms(exc: InfeasibleProblemError) -> InfeasibleScenarioError:
     """The optimizer's conflict, naming the scenario fields to change."""
-    fields = [SOLVER_GROUP_FIELDS[g] for g in exc.conflicting if g in SOLVER_GROUP_FIELDS]
-    message = str(exc)
-    if fields:
-        plural = "s" if len(fields) > 1 else ""
-        message = f"{message} (scenario field{plural}: {', '.join(fields)})"
+    groups = [g for g in exc.conflicting if g in SOLVER_GROUP_FIELDS]
+    fields = [SOLVER_GROUP_FIELDS[g] for g in groups]
+    # The solver words its diagnosis in English only (it knows nothing of the catalogues):
+    # a Chinese reader is told which inputs to loosen, by their names on the pages.
+    labels = "、".join(translate(f"errors.plan.constraint.{g}", "zh") for g in groups)
+    named = (Message.of("errors.plan.infeasible_fields", " (scenario field{plural}: {fields})",
+                        plural=bilingual("s" if len(fields) > 1 else "", ""),
+                        fields=bilingual(", ".join(fields), labels))
+             if fields else Message.of("errors.plan.infeasible_unnamed", "; loosen a goal or "
+                                       "limit (capacity, budget, self-consumption or CO2 "
+                                       "target)"))
+    message = Message.of("errors.plan.infeasible", "{detail}{named}",
+                         detail=bilingual(str(exc), ""), named=named)
     return InfeasibleScenarioError(message, conflicting=exc.conflicting,
                                    field=fields[0] if fields else None)
 
@@ -334,9 +343,10 @@ def prepare(scenario: Scenario) -> Prepared:
     _, wx_meta = _weather(weather_key, interval)
     if wx_meta.utc_offset_hours != offset:
         raise PlannerInputError(
-            f"the weather data are in UTC{wx_meta.utc_offset_hours:+g} but the site is in "
-            f"UTC{offset:+g}; set site.utc_offset_hours to {wx_meta.utc_offset_hours:g} or use "
-            "weather for this time zone",
+            Message.of("errors.plan.utc_mismatch",
+                       "the weather data are in UTC{weather:+g} but the site is in UTC{site:+g}; "
+                       "set site.utc_offset_hours to {weather:g} or use weather for this time "
+                       "zone", weather=float(wx_meta.utc_offset_hours), site=float(offset)),
             field="site.utc_offset_hours",
         )
     elevation = site.elevation_m if site.elevation_m is not None else wx_meta.elevation_m
@@ -553,9 +563,11 @@ def _load(scenario: Scenario, index: pd.DatetimeIndex, periods: pd.Series, offse
         load_kw = on_axis.load_kw.reindex(index)
         if load_kw.isna().any():
             raise PlannerInputError(
-                f"meter file {path.name} does not cover the scenario's time axis "
-                f"({int(load_kw.isna().sum())} steps missing after mapping onto the typical "
-                "year); check its time zone or use a full year of readings",
+                Message.of("errors.plan.meter_coverage",
+                           "meter file {file} does not cover the scenario's time axis ({count} "
+                           "steps missing after mapping onto the typical year); check its time "
+                           "zone or use a full year of readings", file=path.name,
+                           count=int(load_kw.isna().sum())),
                 field="load.meter_file",
             )
         return load_kw, list(meter.quality.notes), int(meter.interval_minutes)
@@ -571,8 +583,9 @@ def _scenario_meter(scenario: Scenario, offset: float):
     """The scenario's meter file as read (:func:`_meter`), None where no such file exists."""
     spec = scenario.load
     if not spec.meter_file:  # the scenario's check requires it for this kind
-        raise PlannerInputError("load.meter_file is required when load.kind = meter_file",
-                                field="load.meter_file")
+        raise PlannerInputError(Message.of(
+            "errors.plan.meter_required", "load.meter_file is required when load.kind = "
+            "meter_file"), field="load.meter_file")
     path = Path(spec.meter_file)
     if not path.is_file():
         return None

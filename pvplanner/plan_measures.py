@@ -38,8 +38,9 @@ def _chosen(scenario: Scenario) -> list[Measure]:
     out = []
     for k, choice in enumerate(scenario.measures):
         if choice.id in seen:
-            raise PlannerInputError(f"measures[{k}].id: {choice.id!r} is chosen twice; keep "
-                                    "one entry per measure", field=f"measures[{k}].id")
+            raise PlannerInputError(Message.of(
+                "errors.plan.measure_twice", "measures[{k}].id: {id} is chosen twice; keep one "
+                "entry per measure", k=k, id=repr(choice.id)), field=f"measures[{k}].id")
         seen.add(choice.id)
         out.append(resolve_measure(choice.id, choice.overrides(), field=f"measures[{k}]"))
     return out

@@ -769,13 +769,6 @@ class Result:
             **frames,
         )
 
-    def summary_text(self, lang: str = "en") -> str:
-        """A few lines for the terminal, in ``lang`` (``"en"`` or ``"zh"``):
-        :func:`pvplanner.display.terminal.plan_summary`."""
-        from pvplanner.display.terminal import plan_summary
-
-        return plan_summary(self, lang)
-
 
 def _notes(data: dict[str, Any]) -> list[str]:
     """The warnings of a :meth:`Result.to_dict` document, with their keys when it has

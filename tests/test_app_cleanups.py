@@ -367,6 +367,30 @@ def test_the_chinese_site_load_and_portfolio_pages_have_no_latin_words(tmp_path,
     assert not any(found.values()), found
 
 
+def test_a_bad_sites_file_is_explained_in_chinese(tmp_path, monkeypatch):
+    """Each row's problem of an uploaded sites file is shown in the reader's language (the
+    user's own names and values aside)."""
+    from tests.test_language import latin_words
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    goto(app, "portfolio")
+    sites = ("name,lat,lon,roof_area_m2,annual_kwh\n"
+             "甲厂,30.2,120.1,abc,1000000\n"
+             "乙厂,,,5000,\n").encode()
+    app.file_uploader(key="portfolio:file").set_value(("sites.csv", sites, "text/csv"))
+    app.run()
+    assert not app.exception
+    shown_text = " ".join(e.value for e in app.error).replace("\\", "")  # markdown escapes
+    shown_text = shown_text.replace("data/batch/README.md", "")  # where the columns are listed
+    assert "站点清单文件有错误" in shown_text or "有误" in shown_text, shown_text
+    assert "abc" in shown_text and "甲厂" in shown_text
+    theirs = shown_text
+    for column in ("roof_area_m2", "annual_kwh", "kwh_01", "kwh_12", "meter_file", "sites.csv",
+                   "abc", "lat", "lon", "city"):  # the file's own columns, name and value
+        theirs = theirs.replace(column, " ")
+    assert not latin_words(theirs), (latin_words(theirs), shown_text)
+
+
 def test_every_choice_box_has_a_placeholder_in_the_readers_language(tmp_path, monkeypatch):
     """A select box whose value is empty shows its placeholder; without one Streamlit shows
     "Choose an option" in English whatever the reader's language (seen on the carbon page,

@@ -291,15 +291,19 @@ def test_cli_runs_on_local_worker_processes(tmp_path, capfd):
     assert summary["scheduler"] == "local (2 processes)"
 
 
-def test_stderr_progress_line(capsys):
-    from pvplanner.batch.run import _StderrLine
+@pytest.mark.parametrize(("lang", "first", "last"), [
+    ("en", "1/4 sites (25%)", "4/4 sites (100%)"),
+    ("zh", "1/4 个站点（25%）", "4/4 个站点（100%）"),
+])
+def test_stderr_progress_line(capsys, lang, first, last):
+    from pvplanner.batch.progress import _StderrLine
 
-    line = _StderrLine(4)
+    line = _StderrLine(4, lang)
     line((1, 0))
     line((2, 0))  # within half a second of the last redraw: skipped
     line((4, 1))  # the last one is always drawn
     line(None)
     err = capsys.readouterr().err
-    assert "1/4 sites (25%)" in err and "2/4" not in err
-    assert "4/4 sites (100%)" in err and "1 failed" in err
+    assert first in err and "2/4" not in err
+    assert last in err and ("1 failed" if lang == "en" else "失败 1 个") in err
     assert err.endswith("\n")

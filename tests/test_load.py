@@ -42,7 +42,7 @@ def test_inspect_meter_file_with_tariff_series():
         meter_csv(), price_per_kwh=prices, periods=periods, demand_charge_per_kw_month=30.0
     )
     text = json.dumps(report, allow_nan=False, ensure_ascii=False)
-    assert set(report) == {"load", "quality", "analytics", "recommendations"}
+    assert set(report) == {"load", "quality", "notes", "analytics", "recommendations"}
     assert report["load"]["interval_minutes"] == 15 and report["load"]["steps"] == 35040
     assert report["quality"]["interpolated_intervals"] == 8
     assert report["analytics"]["by_period"]["peak"]["mean_price_per_kwh"] == pytest.approx(1.1)

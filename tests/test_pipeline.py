@@ -1,5 +1,7 @@
 """plan() end to end on the embedded demo and variations of it."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -186,6 +188,14 @@ def test_budget_conflict_quotes_the_users_figures():
     assert scenario.finance.fixed_capex == 0 and not scenario.battery.allowed
     cheapest = 1000.0 * scenario.finance.pv_capex_per_kwp
     assert f"the cheapest allowed system costs {cheapest:,.0f}" in msg
+    # A Chinese reader is told which inputs to loosen by their names on the pages, without
+    # the optimizer's English or the scenario's field names.
+    from pvplanner.display.messages import render
+
+    chinese = render(err.value, "zh")
+    assert chinese.startswith("方案的约束条件无法同时满足，请放宽以下输入之一：")
+    assert "投资预算" in chinese and "光伏容量下限" in chinese
+    assert not re.search(r"[A-Za-z]", chinese), chinese
 
 
 def _battery_margin_per_kwh(scenario, hourly, demand_charge_per_kw_month: float) -> float:

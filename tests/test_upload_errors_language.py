@@ -147,6 +147,29 @@ def test_the_meter_readers_advice_is_translated_too():
     _assert_both(caught.value, "meter.csv", "XLSX", names=("meter.csv",))
 
 
+@pytest.mark.parametrize(("values", "english", "facts"), [
+    ([-450.0, -520.0, -610.0, -380.0], "are negative (e.g. row 2: -450 kW)", ("为负", "第 2 行")),
+    ([9.5e8, 8.1e8, 7.7e8, 9.9e8], "the largest is 990,000,000 kW (row 5)",
+     ("990,000,000 kW", "第 5 行")),
+])
+def test_meter_values_that_leave_too_little_data_say_why_in_both_languages(values, english,
+                                                                           facts):
+    """Why most readings were dropped (negative, absurd, none): said in the reader's
+    language with the file, the column and an example row."""
+    import pandas as pd
+
+    from pvplanner.load.meter.reader import read_meter_file
+
+    index = pd.date_range("2025-01-01", periods=96 * 40, freq="15min")
+    column = [values[i % len(values)] for i in range(len(index))]
+    text = pd.DataFrame({"时间": index.strftime("%Y-%m-%d %H:%M"), "kW": column}).to_csv(
+        index=False)
+    with pytest.raises(PlannerInputError) as caught:
+        read_meter_file(text.encode(), filename="meter.csv", units="kw")
+    assert english in str(caught.value), str(caught.value)
+    _assert_both(caught.value, "meter.csv", *facts, names=("meter.csv",))
+
+
 # --------------------------------------------------------------------------- logo
 def _png(width: int, height: int) -> bytes:
     from PIL import Image

@@ -21,9 +21,11 @@ import streamlit as st
 from pvplanner.app.fmt import Fmt
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, upload_dir
 from pvplanner.app.widgets import advanced, kpi_row, label_map, lang, plain, t
+from pvplanner.display.messages import render as in_language
 from pvplanner.display.messages import translate
 from pvplanner.display.names import name as reader_name
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 
 #: Above this many sites the page suggests the local Dask cluster.
 IN_PROCESS_SITES = 50
@@ -244,9 +246,10 @@ def _inputs() -> tuple[bytes | None, str, dict[str, bytes]]:
         st.session_state.pop(_KEY + "example", None)
         data = upload.getvalue()
         if len(data) > MAX_UPLOAD_MB * 1_000_000:
-            raise PlannerInputError(
-                f"{upload.name} is {len(data) / 1e6:.1f} MB; sites files up to "
-                f"{MAX_UPLOAD_MB} MB are accepted (split it, or use pvplanner batch)")
+            raise PlannerInputError(Message.of(
+                "errors.batch.sites_too_large", "{name} is {size_mb:.1f} MB; sites files up "
+                "to {limit_mb} MB are accepted (split it, or use pvplanner batch)",
+                name=upload.name, size_mb=len(data) / 1e6, limit_mb=MAX_UPLOAD_MB))
         return data, upload.name, meter_bytes
     if st.session_state.get(_KEY + "example"):
         return example.read_bytes(), example.name, meter_bytes
@@ -288,7 +291,8 @@ def _parse(content: bytes, name: str, base: dict[str, Any] | None, cell_deg: flo
 
 
 def _show_invalid(problem: PlannerInputError) -> None:
-    lines = [plain(line) for line in str(problem).splitlines()] or [""]
+    """The sites file's problems, one row a line, in the reader's language."""
+    lines = [plain(line) for line in in_language(problem, lang()).splitlines()] or [""]
     body = "\n".join(f"- {line}" for line in lines[1:]) or f"- {lines[0]}"
     st.error(f"**{_t('invalid')}**\n\n{lines[0]}\n\n{body}", icon="⚠️")
 

@@ -3,7 +3,8 @@
 Used by :mod:`pvplanner.batch.sites`, which reads the file, collects the problems of every
 row and numbers them. A row's problems are raised as :class:`RowError` (several problems of
 one row in one message); the scenario model then validates the result, so a bad override
-names its field.
+names its field. Every problem is a :class:`~pvplanner.messages.Message` keyed in
+``data/i18n/errors.toml`` (``errors.batch.row.*``), so it reads in the user's language.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
 from pvplanner.scenario.model import Scenario, parse_scenario
 
 #: The twelve monthly-bill columns, January..December [kWh].
@@ -31,29 +35,73 @@ SITE_COLUMNS = (
     "annual_kwh", *MONTH_COLUMNS, "meter_file", "template", "tariff",
 )
 
-#: Dotted fields that a column must not set: the row's own columns own them.
-_RESERVED_FIELDS = {
+#: Dotted fields that a column must not set: the row's own columns own them (a Message
+#: where the columns are joined by words; None: no column, the base scenario sets it).
+_RESERVED_FIELDS: dict[str, str | None] = {
     "name": "name",
     "site.name": "name",
     "site.latitude": "lat",
     "site.longitude": "lon",
     "site.city": "city",
     "site.province": "province",
-    "roof_planes": "roof_area_m2 or planes",
-    "load.kind": "annual_kwh, kwh_01..kwh_12 or meter_file",
+    "roof_planes": Message.of("errors.batch.row.either_column", "{first} or {second}",
+                              first="roof_area_m2", second="planes"),
+    "load.kind": Message.of("errors.batch.row.one_of_columns", "{first}, {second} or {third}",
+                            first="annual_kwh", second="kwh_01..kwh_12", third="meter_file"),
     "load.monthly_kwh": "kwh_01..kwh_12",
     "load.annual_kwh": "annual_kwh",
     "load.meter_file": "meter_file",
     "load.template": "template",
     "tariff.preset": "tariff",
-    "schema_version": "(nothing: the base scenario sets it)",
+    "schema_version": None,
 }
 
 _NULL_WORDS = {"none", "null"}
 
 
 class RowError(Exception):
-    """A problem in one row (collected; all rows are reported together)."""
+    """A problem in one row (collected; all rows are reported together).
+
+    ``str(error)`` is the English text; :attr:`message` keeps the catalogue key and values,
+    so the sites file's report shows the row's problem in the reader's language.
+    """
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def join_messages(parts: Sequence[Message],
+                  pair: Callable[[Message, Message], Message]) -> Message:
+    """``parts`` joined two at a time by ``pair`` (a keyed "{first}<separator>{rest}").
+
+    Halving keeps the nesting shallow (log2 of the count), so rendering fifty bad rows does
+    not recurse fifty deep.
+    """
+    if not parts:
+        raise ValueError("join_messages needs at least one message")
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    return pair(join_messages(parts[:middle], pair), join_messages(parts[middle:], pair))
+
+
+def _semicolons(first: Message, rest: Message) -> Message:
+    """Two problems of one row, as "a; b" (Chinese: "a；b")."""
+    return Message.of("errors.batch.row.and", "{first}; {rest}", first=first, rest=rest)
+
+
+def _did_you_mean(close: Sequence[str]) -> Message | str:
+    """The hint before a list of choices: "did you mean a, b? " (nothing without a match)."""
+    if not close:
+        return ""
+    return Message.of("errors.batch.row.did_you_mean", "did you mean {close}? ",
+                      close=_listed(close))
+
+
+def _listed(names: Sequence[str]) -> dict[str, str]:
+    """Names (columns, fields, ids) as a list: "a, b" in English, "a、b" in Chinese."""
+    return bilingual(", ".join(names), "、".join(names))
 
 
 # --------------------------------------------------------------------------- dotted fields
@@ -70,29 +118,46 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def check_dotted(name: str) -> str | None:
+def check_dotted(name: str) -> Message | None:
     """``None`` if ``name`` is a settable scenario field, else why not."""
     for reserved, column in _RESERVED_FIELDS.items():
         if name == reserved or name.startswith(reserved + "."):
-            return f"column {name!r} is set by the column {column}"
+            if column is None:
+                return Message.of("errors.batch.row.set_by_base", "column {name} is set by the "
+                                  "column (nothing: the base scenario sets it)", name=repr(name))
+            return Message.of("errors.batch.row.set_by_column",
+                              "column {name} is set by the column {column}", name=repr(name),
+                              column=column)
     model: type[BaseModel] | None = Scenario
     parts = name.split(".")
     for depth, part in enumerate(parts):
         if model is None:
-            return f"column {name!r}: {'.'.join(parts[:depth])} has no sub-fields"
+            return Message.of("errors.batch.row.no_sub_fields",
+                              "column {name}: {where} has no sub-fields", name=repr(name),
+                              where=".".join(parts[:depth]))
         fields = model.model_fields
         if part not in fields:
             close = difflib.get_close_matches(part, list(fields), n=3, cutoff=0.6)
-            hint = f"did you mean {', '.join(close)}?" if close else (
-                f"fields are {', '.join(fields)}")
-            where = ".".join(parts[:depth]) or "the scenario"
-            return f"column {name!r}: {where} has no field {part!r}; {hint}"
+            hint = (Message.of("errors.batch.row.field_close", "did you mean {close}?",
+                               close=_listed(close)) if close else
+                    Message.of("errors.batch.row.field_list", "fields are {fields}",
+                               fields=_listed(list(fields))))
+            # "in finance" / "in the scenario": Chinese puts the preposition after the group
+            where = (Message.of("errors.batch.row.field_group", "{group}",
+                                group=".".join(parts[:depth])) if depth else
+                     Message.of("errors.batch.row.the_scenario", "the scenario"))
+            return Message.of("errors.batch.row.no_field",
+                              "column {name}: {where} has no field {part}; {hint}",
+                              name=repr(name), where=where, part=repr(part), hint=hint)
         annotation = fields[part].annotation
         if get_origin(annotation) is list and _model_of(annotation) is not None:
-            return f"column {name!r}: lists of objects cannot be set from a column"
+            return Message.of("errors.batch.row.list_of_objects",
+                              "column {name}: lists of objects cannot be set from a column",
+                              name=repr(name))
         model = _model_of(annotation)
     if model is not None:
-        return f"column {name!r} is a group of fields; name one of them ({name}.<field>)"
+        return Message.of("errors.batch.row.group", "column {name} is a group of fields; name "
+                          "one of them ({group}.<field>)", name=repr(name), group=name)
     return None
 
 
@@ -108,7 +173,10 @@ def _typed(text: str) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as problem:
-            raise RowError(f"value {text!r} is not valid JSON ({problem.msg})") from None
+            # the JSON parser's reason has English words only: Chinese leaves it out
+            raise RowError(Message.of("errors.batch.row.value_json",
+                                      "value {text} is not valid JSON{detail}", text=repr(text),
+                                      detail=bilingual(f" ({problem.msg})", ""))) from None
     return text
 
 
@@ -148,15 +216,20 @@ def _number(cells: dict[str, str], column: str, low: float, high: float,
     try:
         value = float(text.replace("_", ""))
     except ValueError:
-        raise RowError(f"{column} {text!r} is not a number") from None
+        raise RowError(Message.of("errors.batch.row.not_number", "{column} {text} is not a "
+                                  "number", column=column, text=repr(text))) from None
     if not math.isfinite(value):
-        raise RowError(f"{column} {text!r} is not a finite number")
+        raise RowError(Message.of("errors.batch.row.not_finite", "{column} {text} is not a "
+                                  "finite number", column=column, text=repr(text)))
     too_low = value <= low if low_open else value < low
     if too_low or value > high:
-        bound = f"above {low:g}" if low_open else f"{low:g}..{high:g}"
         if low_open:
-            raise RowError(f"{column} {value:g} must be {bound} (and at most {high:g})")
-        raise RowError(f"{column} {value:g} is outside {bound}")
+            raise RowError(Message.of(
+                "errors.batch.row.not_above", "{column} {value:g} must be above {low:g} (and at "
+                "most {high:g})", column=column, value=value, low=low, high=high))
+        raise RowError(Message.of("errors.batch.row.outside",
+                                  "{column} {value:g} is outside {low:g}..{high:g}",
+                                  column=column, value=value, low=low, high=high))
     return value
 
 
@@ -183,20 +256,22 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     Raises
     ------
     RowError
-        Every problem of the row, joined with ``; ``.
+        Every problem of the row, joined with ``; `` (each in the reader's language).
     """
     name = cells.get("name", "")
     if not name:
-        raise RowError("name is empty; every site needs a name")
-    if len(name) > 200:
-        raise RowError("name is longer than 200 characters")
-    problems: list[str] = []
+        raise RowError(Message.of("errors.batch.row.name_empty",
+                                  "name is empty; every site needs a name"))
+    if len(name) > _MAX_NAME:
+        raise RowError(Message.of("errors.batch.row.name_long",
+                                  "name is longer than {limit} characters", limit=_MAX_NAME))
+    problems: list[Message] = []
 
     def attempt(step):
         try:
             return step()
         except RowError as problem:
-            problems.append(str(problem))
+            problems.append(problem.message)
             return None
 
     files: dict[str, Path] = {}
@@ -209,7 +284,7 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     tariff = attempt(lambda: _tariff(cells, base))
     overrides = attempt(lambda: _overrides(cells, where, files))
     if problems:
-        raise RowError("; ".join(problems))
+        raise RowError(join_messages(problems, _semicolons))
 
     latitude, longitude, city, province, canonical_city = location
     scenario = json.loads(json.dumps(base))  # a deep copy of plain JSON data
@@ -233,7 +308,7 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     try:
         parse_scenario(scenario)
     except PlannerInputError as problem:
-        raise RowError(str(problem).removeprefix("invalid scenario: ")) from None
+        raise RowError(_scenario_problem(problem)) from None
     return Draft(
         row=number, name=name, scenario=scenario, latitude=latitude, longitude=longitude,
         city=city, province=province, notes=cells.get("notes", ""),
@@ -243,26 +318,53 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     )
 
 
+#: Longest site name [characters].
+_MAX_NAME = 200
+
+#: The scenario model's wrapper of its validation errors, dropped inside a row's message.
+_INVALID_SCENARIO = "invalid scenario: "
+
+
+def _scenario_problem(problem: PlannerInputError) -> Message:
+    """The scenario model's complaint about a row, without its "invalid scenario: " lead.
+
+    The model's message keeps its own key and values. Its Chinese leaves the field out
+    (the app shows it at the field's input); a sites file has no such input, so a keyed
+    first problem gets the field named in front of it in Chinese as well.
+    """
+    message = problem.message
+    detail = message.params.get("detail")
+    if message.key != "errors.scenario.invalid" or detail is None:
+        return Message(message.key, str(message).removeprefix(_INVALID_SCENARIO),
+                       message.params)
+    keyed = isinstance(detail, Message) and bool(detail.key)
+    field = problem.field if keyed and problem.field else ""
+    return Message.of("errors.batch.row.scenario", "{field}{detail}{more}",
+                      field=bilingual("", f"{field}：" if field else ""), detail=detail,
+                      more=message.params.get("more", ""))
+
+
 def _location(cells: dict[str, str]) -> tuple[float, float, str, str, str]:
     """Coordinates, city as given, province, and the city's English name in the table."""
     city = cells.get("city", "")
     province = cells.get("province", "")
     has_lat, has_lon = bool(cells.get("lat")), bool(cells.get("lon"))
     if has_lat != has_lon:
-        raise RowError("give both lat and lon, or neither (and a city)")
+        raise RowError(Message.of("errors.batch.row.lat_lon_pair",
+                                  "give both lat and lon, or neither (and a city)"))
     if has_lat:
-        problems = []
+        problems: list[Message] = []
         latitude = longitude = None
         try:
             latitude = _number(cells, "lat", -90, 90)
         except RowError as problem:
-            problems.append(str(problem))
+            problems.append(problem.message)
         try:
             longitude = _number(cells, "lon", -180, 180)
         except RowError as problem:
-            problems.append(str(problem))
+            problems.append(problem.message)
         if problems:
-            raise RowError("; ".join(problems))
+            raise RowError(join_messages(problems, _semicolons))
         canonical = city
         if city:
             found = _city(city)
@@ -273,16 +375,17 @@ def _location(cells: dict[str, str]) -> tuple[float, float, str, str, str]:
         assert latitude is not None and longitude is not None  # both cells are filled
         return float(latitude), float(longitude), city, province, canonical
     if not city:
-        raise RowError("no location: give lat and lon, or a city from the climatology table")
+        raise RowError(Message.of("errors.batch.row.no_location", "no location: give lat and "
+                                  "lon, or a city from the climatology table"))
     found = _city(city)
-    if isinstance(found, str):
+    if isinstance(found, Message):
         raise RowError(found)
     lat, lon, city_province, canonical = found
     return lat, lon, city, province or city_province, canonical
 
 
 @cache
-def _city(name: str) -> tuple[float, float, str, str] | str:
+def _city(name: str) -> tuple[float, float, str, str] | Message:
     """``(lat, lon, province, English name)`` of a table city, or why it is not found.
 
     Memoized: thousands of rows name a few dozen cities.
@@ -293,30 +396,75 @@ def _city(name: str) -> tuple[float, float, str, str] | str:
     try:
         found = find_city(name)
     except WeatherInputError as problem:
-        return str(problem)
+        return _unknown_city(str(problem))
     return found.lat, found.lon, found.province, found.city
+
+
+#: weather.climatology's English for a city it does not know (it has no catalogue key).
+_UNKNOWN_CITY = re.compile(
+    r"city (?P<name>.+) is not in the climatology table \((?P<table>[^)]*)\); "
+    r"(?:did you mean (?P<close>.*)\?|known cities: (?P<known>.*)) "
+    r"Or give coordinates and use the nearest station\.", re.DOTALL)
+
+
+def _unknown_city(text: str) -> Message:
+    """The climatology's "city not found" as a keyed message, the cities it suggests named
+    in the reader's language; any other text as it is (English)."""
+    match = _UNKNOWN_CITY.fullmatch(text)
+    if match is None:
+        return Message("", text)
+    close, known = match.group("close"), match.group("known")
+    hint = (Message.of("errors.batch.row.city_close", "did you mean {close}?",
+                       close=_city_names(close)) if close is not None else
+            Message.of("errors.batch.row.city_known", "known cities: {cities}",
+                       cities=_city_names(known)))
+    message = Message.of(
+        "errors.batch.row.city_unknown", "city {name} is not in the climatology table "
+        "({table}); {hint} Or give coordinates and use the nearest station.",
+        name=match.group("name"), table=match.group("table"), hint=hint)
+    # the pattern takes the text apart and puts it back: the English is the climatology's
+    return message if str(message) == text else Message("", text)
+
+
+def _city_names(listed: str) -> dict[str, str]:
+    """Cities listed as "A, B, C" by the climatology, in English and in Chinese."""
+    from weather.climatology import list_cities
+
+    table = list_cities()
+    chinese = {str(en): str(zh) for en, zh in zip(table["city"], table["city_zh"], strict=True)
+               if zh}
+    # "Hangzhou" and "杭州" may both be suggested: one name in Chinese
+    names = dict.fromkeys(chinese.get(name, name) for name in listed.split(", "))
+    return bilingual(listed, "、".join(names))
 
 
 def _planes(cells: dict[str, str]) -> list[dict[str, Any]]:
     text = cells.get("planes", "")
     area = cells.get("roof_area_m2", "")
     if text and area:
-        raise RowError("give roof_area_m2 or planes, not both")
+        raise RowError(Message.of("errors.batch.row.roof_both",
+                                  "give roof_area_m2 or planes, not both"))
     if not text and not area:
-        raise RowError("no roof: give roof_area_m2 (one plane) or planes (a JSON list)")
+        raise RowError(Message.of("errors.batch.row.no_roof", "no roof: give roof_area_m2 "
+                                  "(one plane) or planes (a JSON list)"))
     if text:
         if cells.get("tilt_deg") or cells.get("azimuth_deg") or cells.get("mounting"):
-            raise RowError("tilt_deg, azimuth_deg and mounting go inside each plane of planes")
+            raise RowError(Message.of("errors.batch.row.plane_columns", "tilt_deg, azimuth_deg "
+                                      "and mounting go inside each plane of planes"))
         try:
             planes = json.loads(text)
         except json.JSONDecodeError as problem:
-            raise RowError(f"planes is not valid JSON ({problem.msg} at character "
-                            f"{problem.pos}); e.g. [{{\"area_m2\": 5000, \"tilt_deg\": 5}}]"
-                            ) from None
+            # the JSON parser's reason has English words only: Chinese keeps the position
+            raise RowError(Message.of(
+                "errors.batch.row.planes_json", "planes is not valid JSON ({detail}at character "
+                "{pos}); e.g. {example}", detail=bilingual(f"{problem.msg} ", ""),
+                pos=problem.pos, example='[{"area_m2": 5000, "tilt_deg": 5}]')) from None
         if not isinstance(planes, list) or not planes or not all(
                 isinstance(p, dict) for p in planes):
-            raise RowError("planes must be a non-empty JSON list of objects, e.g. "
-                            "[{\"area_m2\": 5000, \"tilt_deg\": 5, \"azimuth_deg\": 180}]")
+            raise RowError(Message.of(
+                "errors.batch.row.planes_list", "planes must be a non-empty JSON list of "
+                "objects, e.g. {example}",
+                example='[{"area_m2": 5000, "tilt_deg": 5, "azimuth_deg": 180}]'))
         return [{"name": f"Plane {i}", **plane} for i, plane in enumerate(planes, start=1)]
     value = _number(cells, "roof_area_m2", 0, 1e7, low_open=True)
     plane: dict[str, Any] = {"name": "Roof", "area_m2": value}
@@ -340,9 +488,11 @@ def _load(cells: dict[str, str], template: str | None, where: _Places,
         ("meter_file", bool(cells.get("meter_file"))),
     ) if present]
     if not given:
-        raise RowError("no load: give annual_kwh, kwh_01..kwh_12 or meter_file")
+        raise RowError(Message.of("errors.batch.row.no_load",
+                                  "no load: give annual_kwh, kwh_01..kwh_12 or meter_file"))
     if len(given) > 1:
-        raise RowError(f"give one load only, not {' and '.join(given)}")
+        raise RowError(Message.of("errors.batch.row.two_loads", "give one load only, not "
+                                  "{given}", given=_and_columns(given)))
     if given[0] == "annual_kwh":
         value = _number(cells, "annual_kwh", 0, 1e10, low_open=True)
         return {"kind": "annual", "template": template, "annual_kwh": value}
@@ -352,11 +502,26 @@ def _load(cells: dict[str, str], template: str | None, where: _Places,
         return {"kind": "meter_file", "template": template, "meter_file": str(path)}
     missing = [column for column, text in zip(MONTH_COLUMNS, months, strict=True) if not text]
     if missing:
-        raise RowError(f"monthly load needs all of kwh_01..kwh_12; empty: {', '.join(missing)}")
+        raise RowError(Message.of(
+            "errors.batch.row.months_missing",
+            "monthly load needs all of kwh_01..kwh_12; empty: {missing}",
+            missing=_listed(missing)))
     values = [_number(cells, column, 0, 1e9) or 0.0 for column in MONTH_COLUMNS]  # none empty
     if sum(values) <= 0:
-        raise RowError("kwh_01..kwh_12 add up to zero kWh")
+        raise RowError(Message.of("errors.batch.row.months_zero",
+                                  "kwh_01..kwh_12 add up to zero kWh"))
     return {"kind": "bills", "template": template, "monthly_kwh": values}
+
+
+def _and_columns(columns: Sequence[str]) -> Message:
+    """The two or three load columns a row fills, as "a and b" / "a and b and c" (Chinese:
+    "a 和 b", "a、b 和 c")."""
+    if len(columns) == 2:
+        return Message.of("errors.batch.row.two_columns", "{first} and {second}",
+                          first=columns[0], second=columns[1])
+    first, second, third = columns  # there are three kinds of load
+    return Message.of("errors.batch.row.three_columns", "{first} and {second} and {third}",
+                      first=first, second=second, third=third)
 
 
 def _check_template(template: str, where: _Places, files: dict[str, Path]) -> str:
@@ -368,9 +533,10 @@ def _check_template(template: str, where: _Places, files: dict[str, Path]) -> st
         files["load.template"] = path
         return str(path)
     close = difflib.get_close_matches(template, names, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(close)}? " if close else ""
-    raise RowError(f"template {template!r} is unknown; {hint}templates: {', '.join(names)} "
-                    "(or the path of a template .toml file)")
+    raise RowError(Message.of(
+        "errors.batch.row.template_unknown", "template {template} is unknown; {hint}templates: "
+        "{names} (or the path of a template .toml file)", template=repr(template),
+        hint=_did_you_mean(close), names=_listed(names)))
 
 
 def _tariff(cells: dict[str, str], base: dict[str, Any]) -> dict[str, Any]:
@@ -381,8 +547,10 @@ def _tariff(cells: dict[str, str], base: dict[str, Any]) -> dict[str, Any]:
     presets = _tariff_ids()
     if preset not in presets:
         close = difflib.get_close_matches(preset, presets, n=3, cutoff=0.5)
-        hint = f"did you mean {', '.join(close)}? " if close else ""
-        raise RowError(f"tariff {preset!r} is not a preset; {hint}presets: {', '.join(presets)}")
+        raise RowError(Message.of(
+            "errors.batch.row.tariff_unknown", "tariff {preset} is not a preset; {hint}presets: "
+            "{presets}", preset=repr(preset), hint=_did_you_mean(close),
+            presets=_listed(presets)))
     tariff["preset"] = preset
     tariff["custom"] = None
     return tariff
@@ -397,7 +565,8 @@ def _overrides(cells: dict[str, str], where: _Places,
         try:
             value = _typed(text)
         except RowError as problem:
-            raise RowError(f"{column}: {problem}") from None
+            raise RowError(Message.of("errors.batch.row.in_column", "{column}: {problem}",
+                                      column=column, problem=problem.message)) from None
         if column == "weather.file" and value:
             path = _resolve(str(value), column, where)
             files[column] = path
@@ -421,11 +590,15 @@ def _resolve(name: str, column: str, where: _Places) -> Path:
     path = Path(name).expanduser()
     if not path.is_absolute():
         if where.folder is None:
-            raise RowError(f"{column} {name!r} is a relative path but the sites file has no "
-                            "folder (upload the file with the sites file, or give a full path)")
+            raise RowError(Message.of(
+                "errors.batch.row.relative_path", "{column} {name} is a relative path but the "
+                "sites file has no folder (upload the file with the sites file, or give a full "
+                "path)", column=column, name=repr(name)))
         path = where.folder / path
     if not path.is_file():
-        raise RowError(f"{column} {name!r} does not exist (looked for {path})")
+        raise RowError(Message.of("errors.batch.row.file_missing",
+                                  "{column} {name} does not exist (looked for {path})",
+                                  column=column, name=repr(name), path=str(path)))
     return path.resolve()
 
 
@@ -436,11 +609,14 @@ def _resolve_confined(name: str, column: str, folder: Path, root: Path) -> Path:
     try:
         path = confined_path(name, root, base=folder, what=column)
     except OutsideFolderError:
-        raise RowError(f"{column} {name!r} is not among the uploaded files; upload the file "
-                        "with the sites file and give its bare name") from None
+        raise RowError(Message.of(
+            "errors.batch.row.outside_uploads", "{column} {name} is not among the uploaded "
+            "files; upload the file with the sites file and give its bare name", column=column,
+            name=repr(name))) from None
     if not path.is_file():
-        raise RowError(f"{column} {name!r} was not uploaded; upload the file with the sites "
-                        "file and give its bare name")
+        raise RowError(Message.of(
+            "errors.batch.row.not_uploaded", "{column} {name} was not uploaded; upload the file "
+            "with the sites file and give its bare name", column=column, name=repr(name)))
     return path
 
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -31,6 +30,8 @@ from pvplanner.batch.output import (
     stored_document,
     write_tables,
 )
+from pvplanner.batch.progress import Progress
+from pvplanner.batch.progress import reporter as progress_reporter
 from pvplanner.batch.sites import (
     DEFAULT_CELL_DEG,
     SiteJob,
@@ -41,6 +42,7 @@ from pvplanner.batch.sites import (
 )
 from pvplanner.batch.task import failure, plan_group, table_row
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
 from pvplanner.scenario.model import Scenario
 
 __all__ = [
@@ -66,9 +68,6 @@ TASKS_PER_WORKER = 2
 #: ``scheduler`` value that plans in the calling process, without Dask.
 IN_PROCESS = "in-process"
 
-Progress = bool | Callable[[int, int, int], None]
-
-
 def run_batch(
     sites_path: str | Path,
     out_dir: str | Path,
@@ -81,6 +80,7 @@ def run_batch(
     client: Any = None,
     processes: bool = True,
     aggregate_days: int | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """Plan every site of a sites file and write the results.
 
@@ -115,6 +115,8 @@ def run_batch(
         on average and 1.7 % at worst, battery sizes within 7 % (kWh) and 12 % (kW)
         (``benchmarks/bench_batch_aggregate.py``). Sites without a battery are planned
         exactly (fast already). Default: the exact year for every site.
+    lang : {"en", "zh"}
+        The language of the progress display (:mod:`pvplanner.batch.progress`).
 
     Returns
     -------
@@ -131,21 +133,26 @@ def run_batch(
     """
     start = time.perf_counter()
     if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise PlannerInputError(f"--workers must be a whole number of at least 1, got {workers}")
+        raise PlannerInputError(Message.of(
+            "errors.batch.workers", "--workers must be a whole number of at least 1, got "
+            "{workers}", workers=str(workers)))
     if aggregate_days is not None and (isinstance(aggregate_days, bool) or not isinstance(
             aggregate_days, int) or not 24 <= aggregate_days <= 365):
-        raise PlannerInputError(
-            f"--aggregate must be a whole number of typical days from 24 to 365, got "
-            f"{aggregate_days}; 96 (eight a month) is a good start", field="aggregate_days")
+        raise PlannerInputError(Message.of(
+            "errors.batch.aggregate", "--aggregate must be a whole number of typical days from "
+            "24 to 365, got {days}; 96 (eight a month) is a good start",
+            days=str(aggregate_days)), field="aggregate_days")
     jobs = [job.aggregated(aggregate_days)
             for job in read_sites(sites_path, base=base, cell_deg=cell_deg)]
     out = Path(out_dir)
     try:
         (out / "sites").mkdir(parents=True, exist_ok=True)
     except OSError as problem:
-        raise PlannerInputError(f"cannot create the output folder {out}: {problem}") from None
+        raise PlannerInputError(Message.of(
+            "errors.batch.out_folder", "cannot create the output folder {out}: {detail}",
+            out=str(out), detail=bilingual(str(problem), ""))) from None
     summary = run_jobs(jobs, out, scheduler=scheduler, workers=workers, progress=progress,
-                       client=client, processes=processes)
+                       client=client, processes=processes, lang=lang)
     summary["seconds"] = time.perf_counter() - start
     summary["aggregate_days"] = aggregate_days
     atomic_write(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
@@ -161,6 +168,7 @@ def run_jobs(
     progress: Progress = True,
     client: Any = None,
     processes: bool = True,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """Plan validated jobs into ``out_dir`` (see :func:`run_batch`); returns the summary."""
     out_dir = Path(out_dir)
@@ -177,7 +185,7 @@ def run_jobs(
     tick = time.perf_counter()
     worker_count, where = 0, "none (all sites resumed)"
     if pending:
-        reporter = _reporter(progress, len(pending))
+        reporter = progress_reporter(progress, len(pending), lang)
         sink = _Sink(out_dir, {job.row: job.to_task() for job in pending}, rows, reporter)
         with _executor(scheduler, workers, client, processes) as (submit, worker_count, where):
             groups = list(group_jobs(pending, worker_count))
@@ -302,10 +310,11 @@ def _executor(scheduler: str | None, workers: int | None, client: Any, processes
         try:
             remote = Client(scheduler, timeout="20s")
         except (OSError, TimeoutError, ValueError) as problem:
-            raise PlannerInputError(
-                f"cannot reach the Dask scheduler at {scheduler!r} ({problem}); check "
-                "--scheduler (e.g. tcp://10.0.0.5:8786) and that the scheduler is running"
-            ) from None
+            raise PlannerInputError(Message.of(
+                "errors.batch.scheduler", "cannot reach the Dask scheduler at {scheduler} "
+                "({detail}); check --scheduler (e.g. tcp://10.0.0.5:8786) and that the "
+                "scheduler is running", scheduler=repr(scheduler),
+                detail=bilingual(str(problem), ""))) from None
         with remote:
             yield _submitter(remote), _worker_count(remote), scheduler
         return
@@ -329,58 +338,3 @@ def _submitter(client):
 def _worker_count(client) -> int:
     threads = client.nthreads()
     return max(1, sum(threads.values())) if threads else 1
-
-
-# --------------------------------------------------------------------------- progress
-
-
-def _reporter(progress: Progress, total: int):
-    """A function called with ``(done, failed)`` after each group, and ``None`` at the end."""
-    if callable(progress):
-        def call(state):
-            if state is not None:
-                progress(state[0], total, state[1])
-        return call
-    if not progress:
-        return lambda state: None
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return _StderrLine(total)
-    bar = tqdm(total=total, unit="site", desc="pvplanner batch", file=sys.stderr)
-    seen = [0]
-
-    def update(state):
-        if state is None:
-            bar.close()
-            return
-        bar.update(state[0] - seen[0])
-        bar.set_postfix(failed=state[1])
-        seen[0] = state[0]
-    return update
-
-
-class _StderrLine:
-    """A one-line progress display without dependencies (redrawn at most twice a second)."""
-
-    def __init__(self, total: int) -> None:
-        self.total, self.start, self.last = total, time.perf_counter(), 0.0
-
-    def __call__(self, state) -> None:
-        now = time.perf_counter()
-        if state is None:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-            return
-        done, failed = state
-        if now - self.last < 0.5 and done < self.total:
-            return
-        self.last = now
-        rate = done / (now - self.start) if now > self.start else 0.0
-        left = (self.total - done) / rate if rate > 0 else float("nan")
-        eta = f", {left:,.0f} s left" if left == left else ""
-        sys.stderr.write(
-            f"\rpvplanner batch: {done:,}/{self.total:,} sites ({done / self.total:.0%}), "
-            f"{rate:,.1f} sites/s, {failed:,} failed{eta}   "
-        )
-        sys.stderr.flush()

@@ -33,6 +33,7 @@ from pvplanner.batch.rows import (
     Draft,
     RowError,
     check_dotted,
+    join_messages,
     row_draft,
     set_dotted,
 )
@@ -44,6 +45,7 @@ from pvplanner.guard.files import (
     decode_text,
     read_limited,
 )
+from pvplanner.messages import Message, bilingual
 from pvplanner.scenario.model import Scenario, demo_scenario, load_scenario
 
 #: Version of the per-site job/result layout; part of every input hash, so bumping it
@@ -62,6 +64,9 @@ DEFAULT_CELL_DEG = 0.25
 
 #: How many row errors one message lists before summarising the rest.
 MAX_REPORTED_ERRORS = 50
+
+#: How messages name sites content that came without a file name.
+_SITES_FILE = Message.of("errors.files.what.sites", "sites file")
 
 
 
@@ -163,10 +168,13 @@ def read_sites(
     """
     path = Path(path)
     if path.is_dir():
-        raise PlannerInputError(f"sites file {path} is a folder, not a CSV file; give the "
-                                f"sites file inside it (e.g. {path / 'sites.csv'})")
+        raise PlannerInputError(Message.of(
+            "errors.batch.sites_folder", "sites file {path} is a folder, not a CSV file; give "
+            "the sites file inside it (e.g. {example})", path=str(path),
+            example=str(path / "sites.csv")))
     if not path.is_file():
-        raise PlannerInputError(f"sites file {path} does not exist")
+        raise PlannerInputError(Message.of("errors.batch.sites_missing",
+                                           "sites file {path} does not exist", path=str(path)))
     content, _ = read_limited(path, filename=f"sites file {path}", max_bytes=MAX_SITES_BYTES,
                               what="sites file", advice=TOO_LARGE_ADVICE["sites"])
     return parse_sites(content, origin=str(path), folder=path.parent, base=base,
@@ -176,7 +184,7 @@ def read_sites(
 def parse_sites(
     content: bytes | str,
     *,
-    origin: str = "sites file",
+    origin: str = _SITES_FILE,
     folder: str | Path | None = None,
     base: Scenario | str | Path | None = None,
     cell_deg: float = DEFAULT_CELL_DEG,
@@ -191,18 +199,20 @@ def parse_sites(
     path is read.
     """
     if not (isinstance(cell_deg, (int, float)) and 0 <= cell_deg <= 5):
-        raise PlannerInputError(f"cell_deg {cell_deg!r} must be between 0 and 5 degrees")
+        raise PlannerInputError(Message.of(
+            "errors.batch.cell_deg", "cell_deg {value} must be between 0 and 5 degrees",
+            value=repr(cell_deg)))
     base_scenario = _base_scenario(base)
     records = _csv_records(content, origin)
     header, rows = records[0], records[1:]
     columns = _check_header(header, origin)
     if not rows:
-        raise PlannerInputError(f"{origin} has a header but no site rows")
+        raise _no_rows(origin)
     if len(rows) > MAX_SITES:
-        raise PlannerInputError(
-            f"{origin} has {len(rows):,} site rows, more than the limit of {MAX_SITES:,}; "
-            "split it into several files"
-        )
+        raise PlannerInputError(Message.of(
+            "errors.batch.too_many", "{origin} has {count:,} site rows, more than the limit of "
+            "{limit:,}; split it into several files", origin=origin, count=len(rows),
+            limit=MAX_SITES))
     base_dict = base_scenario.model_dump(mode="json")
     folder = Path(folder) if folder is not None else None
     root = Path(files_root) if files_root is not None else None
@@ -211,7 +221,7 @@ def parse_sites(
     hasher = _FileHasher()
 
     drafts: list[Draft] = []
-    errors: list[str] = []
+    errors: list[Message] = []
     seen: dict[str, int] = {}
     for offset, values in enumerate(rows):
         number = offset + 2  # spreadsheet numbering: the header is row 1
@@ -221,22 +231,23 @@ def parse_sites(
         label = _row_label(number, cells.get("name", ""))
         try:
             if len(values) > len(columns) and any(v.strip() for v in values[len(columns):]):
-                raise RowError(
-                    f"has {len(values)} cells but the header has {len(columns)} columns "
-                    "(a comma inside an unquoted value?)"
-                )
+                raise RowError(Message.of(
+                    "errors.batch.row.too_many_cells", "has {cells} cells but the header has "
+                    "{columns} columns (a comma inside an unquoted value?)", cells=len(values),
+                    columns=len(columns)))
             draft = row_draft(number, cells, base_dict, folder, root=root)
             key = draft.name.casefold()
             if key in seen:
-                raise RowError(f"the name repeats row {seen[key]}; names must be unique")
+                raise RowError(Message.of("errors.batch.row.name_repeats", "the name repeats "
+                                          "row {row}; names must be unique", row=seen[key]))
             seen[key] = number
             drafts.append(draft)
         except RowError as problem:
-            errors.append(f"{label}: {problem}")
+            errors.append(_row_problem(label, problem.message))
     if errors:
         raise _many(errors, origin)
     if not drafts:
-        raise PlannerInputError(f"{origin} has a header but no site rows")
+        raise _no_rows(origin)
 
     jobs, errors = _finish(drafts, cell_deg, hasher, confined=root is not None)
     if errors:
@@ -250,26 +261,47 @@ def _confine_base(base: dict[str, Any], root: Path, origin: str) -> None:
 
     refused = confine_document(base, root)
     if refused:
-        raise PlannerInputError(
-            f"{origin}: the base scenario names a file that is not among your uploaded files "
-            f"({', '.join(refused)}); upload it on its page or start from the demo",
-            field=refused[0])
+        raise PlannerInputError(Message.of(
+            "errors.batch.base_outside", "{origin}: the base scenario names a file that is not "
+            "among your uploaded files ({fields}); upload it on its page or start from the demo",
+            origin=origin, fields=", ".join(refused)), field=refused[0])
 
 
-def _many(errors: list[str], origin: str) -> PlannerInputError:
+def _no_rows(origin: str) -> PlannerInputError:
+    return PlannerInputError(Message.of("errors.batch.no_rows",
+                                        "{origin} has a header but no site rows", origin=origin))
+
+
+def _many(errors: list[Message], origin: str) -> PlannerInputError:
+    # every row's problem is keyed too (batch.rows): the whole report reads in one language
     shown = errors[:MAX_REPORTED_ERRORS]
     more = len(errors) - len(shown)
-    tail = f"\n  ... and {more} more bad rows" if more > 0 else ""
-    noun = "row" if len(errors) == 1 else "rows"
-    return PlannerInputError(
-        f"{origin}: {len(errors)} bad {noun} (see data/batch/README.md for the columns):\n  "
-        + "\n  ".join(shown) + tail
-    )
+    tail = (Message.of("errors.batch.more_rows", "\n  ... and {count} more bad rows", count=more)
+            if more > 0 else "")
+    return PlannerInputError(Message.of(
+        "errors.batch.bad_rows", "{origin}: {count} bad {noun} (see data/batch/README.md for the "
+        "columns):\n  {rows}{tail}", origin=origin, count=len(errors),
+        noun=bilingual("row" if len(errors) == 1 else "rows", "行"),
+        rows=join_messages(shown, _lines), tail=tail))
 
 
-def _row_label(number: int, name: str) -> str:
+def _lines(first: Message, rest: Message) -> Message:
+    """Two bad rows of the report, one under the other."""
+    return Message.of("errors.batch.row.lines", "{first}\n  {rest}", first=first, rest=rest)
+
+
+def _row_label(number: int, name: str) -> Message:
     name = name.strip()
-    return f"row {number} (name {name!r})" if name else f"row {number}"
+    if name:
+        return Message.of("errors.batch.row.label_named", "row {number} (name {name})",
+                          number=number, name=repr(name))
+    return Message.of("errors.batch.row.label", "row {number}", number=number)
+
+
+def _row_problem(label: Message, problem: Message) -> Message:
+    """One line of the report: which row, and what is wrong with it."""
+    return Message.of("errors.batch.row.problem", "{label}: {problem}", label=label,
+                      problem=problem)
 
 
 def _base_scenario(base: Scenario | str | Path | None) -> Scenario:
@@ -286,7 +318,9 @@ def _csv_records(content: bytes | str, origin: str) -> list[list[str]]:
     else:
         text = content
     if "\x00" in text:
-        raise PlannerInputError(f"{origin} is a binary file, not a CSV text file")
+        raise PlannerInputError(Message.of("errors.batch.binary",
+                                           "{origin} is a binary file, not a CSV text file",
+                                           origin=origin))
     sample = text[:4096]
     dialect: Any = csv.excel
     first_line = sample.splitlines()[0] if sample.strip() else ""
@@ -298,11 +332,15 @@ def _csv_records(content: bytes | str, origin: str) -> list[list[str]]:
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as problem:
-        raise PlannerInputError(f"{origin} is not a valid CSV file: {problem}") from None
+        raise PlannerInputError(Message.of(
+            "errors.batch.not_csv", "{origin} is not a valid CSV file: {detail}", origin=origin,
+            detail=bilingual(str(problem), ""))) from None
     while records and not any(cell.strip() for cell in records[0]):
         records.pop(0)
     if not records:
-        raise PlannerInputError(f"{origin} is empty; it needs a header row and one row per site")
+        raise PlannerInputError(Message.of(
+            "errors.batch.empty", "{origin} is empty; it needs a header row and one row per site",
+            origin=origin))
     return records
 
 
@@ -314,31 +352,43 @@ def _check_header(header: list[str], origin: str) -> list[str]:
     columns = [_clean_header(name) for name in header]
     while columns and not columns[-1]:
         columns.pop()
-    problems = []
+    problems: list[Message] = []
     unknown = False
     if "name" not in columns:
-        problems.append("a 'name' column is required")
+        problems.append(Message.of("errors.batch.need_name", "a 'name' column is required"))
     for position, name in enumerate(columns, start=1):
         if not name:
-            problems.append(f"column {position} has no name")
+            problems.append(Message.of("errors.batch.column_no_name",
+                                       "column {position} has no name", position=position))
         elif columns.count(name) > 1 and columns.index(name) == position - 1:
-            problems.append(f"column {name!r} appears {columns.count(name)} times")
+            problems.append(Message.of("errors.batch.column_repeated",
+                                       "column {name} appears {count} times", name=repr(name),
+                                       count=columns.count(name)))
         elif name not in SITE_COLUMNS and "." not in name:
             close = difflib.get_close_matches(name, SITE_COLUMNS, n=3, cutoff=0.6)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            problems.append(f"unknown column {name!r}{hint}")
+            hint = (Message.of("errors.batch.did_you_mean", " (did you mean {close}?)",
+                               close=", ".join(close)) if close else "")
+            problems.append(Message.of("errors.batch.unknown_column", "unknown column {name}{hint}",
+                                       name=repr(name), hint=hint))
             unknown = True
         elif "." in name:
             message = check_dotted(name)
-            if message:
+            if message is not None:
                 problems.append(message)
     if unknown:
-        problems.append(
-            f"the columns are {', '.join(SITE_COLUMNS[:12])}, kwh_01..kwh_12, meter_file, "
-            "template, tariff, and dotted scenario fields such as finance.pv_capex_per_kwp"
-        )
+        problems.append(Message.of(
+            "errors.batch.the_columns", "the columns are {columns}, kwh_01..kwh_12, meter_file, "
+            "template, tariff, and dotted scenario fields such as finance.pv_capex_per_kwp",
+            columns=", ".join(SITE_COLUMNS[:12])))
     if problems:
-        raise PlannerInputError(f"{origin}: bad header: " + "; ".join(problems))
+        # "a; b; c": each problem keeps its own key, joined two at a time (the tariff's join)
+        joined = problems[0]
+        for problem in problems[1:]:
+            joined = Message.of("errors.tariff.and", "{first}; {second}", first=joined,
+                                second=problem)
+        raise PlannerInputError(Message.of("errors.batch.bad_header",
+                                           "{origin}: bad header: {problems}", origin=origin,
+                                           problems=joined))
     return columns
 
 
@@ -389,14 +439,14 @@ def _cell_key(draft: Draft, cell_deg: float) -> str:
 
 
 def _finish(drafts: list[Draft], cell_deg: float, hasher: _FileHasher, *,
-            confined: bool = False) -> tuple[list[SiteJob], list[str]]:
+            confined: bool = False) -> tuple[list[SiteJob], list[Message]]:
     """Assign weather points and hashes; every row is known to be valid here.
 
     ``confined``: the files are a user's uploads, so a read error names no server path.
     """
     points: dict[str, tuple[float, float]] = {}
     jobs: list[SiteJob] = []
-    errors: list[str] = []
+    errors: list[Message] = []
     for draft in drafts:
         cell = _cell_key(draft, cell_deg)
         # The weather point of a cell is its first site (in file order): a real site, so on
@@ -409,7 +459,10 @@ def _finish(drafts: list[Draft], cell_deg: float, hasher: _FileHasher, *,
             digest = _input_hash(scenario, draft.files, hasher)
         except OSError as problem:
             why = (problem.strerror or type(problem).__name__) if confined else problem
-            errors.append(f"{_row_label(draft.row, draft.name)}: cannot read a file: {why}")
+            # the system's reason is English only: Chinese says what to check instead
+            errors.append(_row_problem(_row_label(draft.row, draft.name), Message.of(
+                "errors.batch.row.unreadable", "cannot read a file{why}",
+                why=bilingual(f": {why}", ""))))
             continue
         jobs.append(SiteJob(
             row=draft.row, name=draft.name, slug="", scenario=scenario, input_hash=digest,

@@ -82,8 +82,9 @@ def _years(values: Sequence[float] | np.ndarray | None, n: int, name: str) -> np
         return np.ones(n)
     arr = np.asarray(values, dtype=float).ravel()
     if arr.size < n or not np.all(np.isfinite(arr[:n])):
-        raise PlannerInputError(f"{name} needs {n} finite values (years 1..{n}), got "
-                                f"{arr.size}", field=name)
+        raise PlannerInputError(Message.of(
+            "errors.carbon.too_few_values", "{name} needs {n} finite values (years 1..{n}), got "
+            "{count}", name=name, n=n, count=int(arr.size)), field=name)
     return arr[:n]
 
 
@@ -120,8 +121,11 @@ def avoided_emissions(
         ``exported_kwh``, ``self_consumed_tco2``, ``exported_tco2``, ``total_tco2``.
     """
     if not (factor >= 0 and self_consumed_kwh >= 0 and exported_kwh >= 0):
-        raise PlannerInputError("avoided_emissions needs non-negative energy and factor, got "
-                                f"{self_consumed_kwh!r}, {exported_kwh!r}, {factor!r}")
+        raise PlannerInputError(Message.of(
+            "errors.carbon.avoided_negative", "avoided_emissions needs non-negative energy and "
+            "factor, got {self_consumed}, {exported}, {factor}",
+            self_consumed=repr(self_consumed_kwh), exported=repr(exported_kwh),
+            factor=repr(factor)))
     n = int(years)
     deg = _years(degradation_factors, n, "degradation_factors")
     f = grid_factor_path(factor, n, decline_rate)
@@ -212,7 +216,9 @@ def scope2(
     values = (load_kwh, grid_import_kwh, self_consumed_kwh, exported_kwh, location_factor,
               residual_factor)
     if not all(v >= 0 and math.isfinite(v) for v in values):
-        raise PlannerInputError(f"scope2 inputs must be finite and >= 0, got {values}")
+        raise PlannerInputError(Message.of("errors.carbon.scope2_inputs",
+                                           "scope2 inputs must be finite and >= 0, got {values}",
+                                           values=str(values)))
     mwh = 1e-3
     if certificates == "retain":
         covered = min(grid_import_kwh, exported_kwh)
@@ -543,18 +549,20 @@ def certificate_split(
     ex = np.asarray(exported_mwh, dtype=float)
     mech = np.zeros_like(ex) if mechanism_mwh is None else np.asarray(mechanism_mwh, float)
     if np.any(mech < -1e-9) or np.any(mech > ex + 1e-9):
-        raise PlannerInputError("the exported energy under the 136号 mechanism must lie "
-                                f"between 0 and the exported energy, got {mech.tolist()} MWh "
-                                f"of {ex.tolist()} MWh")
+        raise PlannerInputError(Message.of(
+            "errors.carbon.mechanism_export", "the exported energy under the 136号 mechanism "
+            "must lie between 0 and the exported energy, got {mechanism} MWh of {exported} MWh",
+            mechanism=str(mech.tolist()), exported=str(ex.tolist())))
     entry = carbon_defaults()["certificate_kinds"]
     per_cert = float(_default("mwh_per_certificate"))
     mwh = {"tradable": np.zeros_like(sc), "non_tradable": np.zeros_like(sc)}
     for part, energy in (("self_consumed", sc), ("exported", ex - mech), ("mechanism", mech)):
         kind = entry.get(part, "")
         if kind not in _CERTIFICATE_KINDS:
-            raise PlannerInputError(
-                f"data/carbon/defaults.toml [certificate_kinds] {part} = {kind!r}; use one of "
-                f"{', '.join(_CERTIFICATE_KINDS)}")
+            raise PlannerInputError(Message.of(
+                "errors.carbon.certificate_kind", "data/carbon/defaults.toml [certificate_kinds] "
+                "{part} = {kind}; use one of {kinds}", part=part, kind=repr(kind),
+                kinds=", ".join(_CERTIFICATE_KINDS)))
         if kind != "none":
             mwh[kind] = mwh[kind] + energy
     return {kind: _issued(np.cumsum(values), per_cert) for kind, values in mwh.items()}

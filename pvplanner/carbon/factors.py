@@ -167,7 +167,9 @@ def factor_id_for_province(province: str, *, prefer: Literal["provincial", "regi
     regional = avg[(avg["region_type"] == "regional") & avg["id"].str.startswith(f"cn-{region}-")]
     found = _latest(regional)
     if found is None:
-        raise PlannerInputError(f"no regional factor for grid region {region!r}",
+        raise PlannerInputError(Message.of("errors.carbon.no_regional_factor",
+                                           "no regional factor for grid region {region}",
+                                           region=repr(region)),
                                 field="site.province")
     return found
 
@@ -244,8 +246,9 @@ def _national(reason: str) -> LocationFactorChoice:
     avg = _averages()
     found = _latest(avg[avg["region_type"] == "national"])
     if found is None:
-        raise PlannerInputError("data/emission_factors.csv has no national location_average "
-                                "row; restore the file")
+        raise PlannerInputError(Message.of(
+            "errors.carbon.no_national_factor", "data/emission_factors.csv has no national "
+            "location_average row; restore the file"))
     return LocationFactorChoice(emission_factor(found), "national", reason)
 
 
@@ -258,7 +261,8 @@ def combined_margin(om_tco2_per_mwh: float, bm_tco2_per_mwh: float,
     """
     w = carbon_defaults()["tool07_solar_weights"]["w_om"] if w_om is None else w_om
     if not 0.0 <= w <= 1.0:
-        raise PlannerInputError(f"w_om must be in [0, 1], got {w!r}")
+        raise PlannerInputError(Message.of("errors.carbon.w_om", "w_om must be in [0, 1], got {w}",
+                                           w=repr(w)))
     return w * om_tco2_per_mwh + (1.0 - w) * bm_tco2_per_mwh
 
 
@@ -295,13 +299,17 @@ def factor_decline_rate(from_id: str, to_id: str) -> float:
     field = "data/carbon/defaults.toml [grid_factor_decline]"
     first, last = emission_factor(from_id, field=field), emission_factor(to_id, field=field)
     if (first.region, first.kind) != (last.region, last.kind):
-        raise PlannerInputError(f"{from_id!r} and {to_id!r} are not the same region and kind",
-                                field=field)
+        raise PlannerInputError(Message.of("errors.carbon.decline_pair",
+                                           "{first} and {last} are not the same region and kind",
+                                           first=repr(from_id), last=repr(to_id)), field=field)
     if first.data_year is None or last.data_year is None or last.data_year <= first.data_year:
-        raise PlannerInputError(f"{to_id!r} must be of a later data year than {from_id!r}",
-                                field=field)
+        raise PlannerInputError(Message.of("errors.carbon.decline_years",
+                                           "{last} must be of a later data year than {first}",
+                                           first=repr(from_id), last=repr(to_id)), field=field)
     if first.factor_tco2_per_mwh <= 0:
-        raise PlannerInputError(f"{from_id!r} must be above 0 tCO2/MWh", field=field)
+        raise PlannerInputError(Message.of("errors.carbon.decline_zero",
+                                           "{first} must be above 0 tCO2/MWh",
+                                           first=repr(from_id)), field=field)
     span = last.data_year - first.data_year
     return 1.0 - (last.factor_tco2_per_mwh / first.factor_tco2_per_mwh) ** (1.0 / span)
 

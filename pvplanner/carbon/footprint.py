@@ -31,6 +31,7 @@ import pandas as pd
 
 from pvplanner.carbon.accounting import Certificates, scope2
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 from pvplanner.result_records import FootprintSummary
 from weather.datafiles import data_path
 
@@ -110,7 +111,9 @@ def _table() -> pd.DataFrame:
     table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     missing = [c for c in _COLUMNS if c not in table.columns]
     if missing:
-        raise PlannerInputError(f"{path} lacks columns {missing}; restore the file")
+        raise PlannerInputError(Message.of("errors.carbon.table_columns",
+                                           "{path} lacks columns {missing}; restore the file",
+                                           path=str(path), missing=str(missing)))
     table["factor_kgco2e_per_kwh"] = pd.to_numeric(table["factor_kgco2e_per_kwh"])
     return table
 
@@ -136,9 +139,10 @@ def footprint_factor(factor_id: str | None = None, *,
     else:
         rows = table[table["id"] == factor_id]
         if rows.empty:
-            raise PlannerInputError(
-                f"unknown product-footprint factor {factor_id!r}; ids in "
-                f"data/carbon/footprint_factors.csv: {', '.join(table['id'])}", field=field)
+            raise PlannerInputError(Message.of(
+                "errors.carbon.unknown_footprint_factor", "unknown product-footprint factor "
+                "{factor}; ids in data/carbon/footprint_factors.csv: {ids}",
+                factor=repr(factor_id), ids=", ".join(table["id"])), field=field)
         row = rows.iloc[0]
     year = str(row["data_year"]).strip()
     return FootprintFactor(
@@ -180,17 +184,23 @@ def _stage_row(units: float, load: float, grid: float, own: float, exported: flo
 def _check_units(units_per_month: Sequence[float], unit: str) -> np.ndarray:
     units = np.asarray(units_per_month, dtype=float)
     if units.shape != (12,):
-        raise PlannerInputError(
-            f"production.monthly_units has {units.size} values: give 12 (January first)",
-            field="production.monthly_units")
+        raise PlannerInputError(Message.of(
+            "errors.carbon.monthly_units_count",
+            "production.monthly_units has {count} values: give 12 (January first)",
+            count=int(units.size)), field="production.monthly_units")
     bad = [k for k, v in enumerate(units) if not math.isfinite(v) or v < 0]
     if bad:
-        raise PlannerInputError(
-            f"production.monthly_units[{bad[0]}] = {units[bad[0]]!r} {unit}: each month's "
-            "production must be a number >= 0", field=f"production.monthly_units[{bad[0]}]")
+        # float(): the value as the user typed it, not numpy's repr "np.float64(...)"
+        raise PlannerInputError(Message.of(
+            "errors.carbon.monthly_units_value", "production.monthly_units[{k}] = {value!r} "
+            "{unit}: each month's production must be a number >= 0", k=bad[0],
+            value=float(units[bad[0]]), unit=str(unit)),
+            field=f"production.monthly_units[{bad[0]}]")
     if units.sum() <= 0:
-        raise PlannerInputError("production.monthly_units add up to 0: enter what the site "
-                                "makes in a year", field="production.monthly_units")
+        raise PlannerInputError(Message.of(
+            "errors.carbon.monthly_units_zero",
+            "production.monthly_units add up to 0: enter what the site makes in a year"),
+            field="production.monthly_units")
     return units
 
 

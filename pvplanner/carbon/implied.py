@@ -19,6 +19,7 @@ from pvplanner.carbon.factors import (
 )
 from pvplanner.carbon.tables import carbon_defaults, emission_factor_table
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 
 __all__ = ["closest_factors", "implied_factor_tco2_per_mwh", "reference_plant_comparison"]
 
@@ -41,11 +42,13 @@ def implied_factor_tco2_per_mwh(avoided_tco2: float, generation_mwh: float) -> f
     0.6787
     """
     if not (math.isfinite(avoided_tco2) and avoided_tco2 >= 0):
-        raise PlannerInputError(f"avoided CO2 must be a finite number >= 0 t, got "
-                                f"{avoided_tco2!r}")
+        raise PlannerInputError(Message.of(
+            "errors.carbon.avoided_invalid", "avoided CO2 must be a finite number >= 0 t, got "
+            "{value}", value=repr(avoided_tco2)))
     if not (math.isfinite(generation_mwh) and generation_mwh > 0):
-        raise PlannerInputError(f"generation must be a finite number > 0 MWh, got "
-                                f"{generation_mwh!r}")
+        raise PlannerInputError(Message.of(
+            "errors.carbon.generation_invalid", "generation must be a finite number > 0 MWh, "
+            "got {value}", value=repr(generation_mwh)))
     return avoided_tco2 / generation_mwh
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
 from weather.datafiles import data_path
 
 __all__ = [
@@ -40,10 +41,14 @@ def _read_csv(name: str, required: Sequence[str]) -> pd.DataFrame:
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (OSError, pd.errors.ParserError) as exc:
-        raise PlannerInputError(f"cannot read {path}: {exc}") from exc
+        raise PlannerInputError(Message.of("errors.carbon.table_unreadable",
+                                           "cannot read {path}: {detail}", path=str(path),
+                                           detail=bilingual(str(exc), ""))) from exc
     missing = [c for c in required if c not in table.columns]
     if missing:
-        raise PlannerInputError(f"{path} lacks columns {missing}; restore the file")
+        raise PlannerInputError(Message.of("errors.carbon.table_columns",
+                                           "{path} lacks columns {missing}; restore the file",
+                                           path=str(path), missing=str(missing)))
     return table
 
 
@@ -65,12 +70,14 @@ def emission_factor_table() -> pd.DataFrame:
     table["data_year"] = pd.to_numeric(table["data_year"], errors="coerce").astype("Int64")
     bad = table[~(table["factor_tco2_per_mwh"] >= 0)]
     if not bad.empty:
-        raise PlannerInputError(
-            f"data/emission_factors.csv row id={bad['id'].iloc[0]!r}: factor_tco2_per_mwh must "
-            "be a number >= 0")
+        raise PlannerInputError(Message.of(
+            "errors.carbon.factor_negative", "data/emission_factors.csv row id={id}: "
+            "factor_tco2_per_mwh must be a number >= 0", id=repr(bad["id"].iloc[0])))
     if table["id"].duplicated().any():
         dup = table.loc[table["id"].duplicated(), "id"].iloc[0]
-        raise PlannerInputError(f"data/emission_factors.csv: id {dup!r} appears twice")
+        raise PlannerInputError(Message.of("errors.carbon.factor_twice",
+                                           "data/emission_factors.csv: id {id} appears twice",
+                                           id=repr(dup)))
     return table
 
 
@@ -93,7 +100,9 @@ def carbon_defaults() -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PlannerInputError(f"cannot read carbon defaults {path}: {exc}") from exc
+        raise PlannerInputError(Message.of(
+            "errors.carbon.defaults_unreadable", "cannot read carbon defaults {path}: {detail}",
+            path=str(path), detail=bilingual(str(exc), ""))) from exc
 
 
 def carbon_asset(asset_id: str, *, field: str = "carbon.credit_scheme_ids") -> dict[str, str]:
@@ -101,6 +110,8 @@ def carbon_asset(asset_id: str, *, field: str = "carbon.credit_scheme_ids") -> d
     table = _carbon_assets()
     row = table[table["id"] == asset_id]
     if row.empty:
-        raise PlannerInputError(f"unknown carbon asset {asset_id!r}; ids in "
-                                f"data/carbon_assets.csv: {', '.join(table['id'])}", field=field)
+        raise PlannerInputError(Message.of(
+            "errors.carbon.unknown_asset", "unknown carbon asset {asset}; ids in "
+            "data/carbon_assets.csv: {ids}", asset=repr(asset_id), ids=", ".join(table["id"])),
+            field=field)
     return {k: str(v) for k, v in row.iloc[0].to_dict().items()}

@@ -24,6 +24,7 @@ import numpy as np
 
 from pvplanner.display.messages import LANGUAGES, Texts
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 
 #: Currency signs used in Chinese texts; other currencies print their ISO code.
 _ZH_SIGNS = {"CNY": "¥", "RMB": "¥"}
@@ -96,7 +97,9 @@ class NumberFormat:
     def __init__(self, lang: str, currency: str = "CNY", *, co2_unit: str = "tCO2") -> None:
         if lang not in LANGUAGES:
             raise PlannerInputError(
-                f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}", field="lang"
+                Message.of("errors.display.language", "unknown language {lang}; choose one of "
+                           "{choices}", lang=repr(lang), choices=", ".join(LANGUAGES)),
+                field="lang"
             )
         self.lang = lang
         self.currency = (currency or "CNY").upper()

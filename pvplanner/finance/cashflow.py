@@ -49,6 +49,7 @@ import pandas as pd
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance.inputs import CapexBreakdown, FinanceInputs
+from pvplanner.messages import Message
 
 __all__ = [
     "CASH_COLUMNS",
@@ -120,7 +121,9 @@ def annuity_payment(principal: float, rate: float, years: int) -> float:
     ``P r / (1 - (1 + r)^-n)``, or ``P / n`` at a zero rate [currency/yr].
     """
     if years <= 0:
-        raise PlannerInputError(f"repayment period must be >= 1 year, got {years}")
+        raise PlannerInputError(Message.of(
+            "errors.finance.repayment_years", "repayment period must be >= 1 year, got {years}",
+            years=years))
     if rate == 0.0:
         return principal / years
     return principal * rate / (1.0 - (1.0 + rate) ** -years)
@@ -133,12 +136,16 @@ def _by_year(values: Sequence[float] | np.ndarray | None, n: int, name: str) -> 
     arr = np.asarray(values, dtype=float).ravel()
     if arr.size < n:
         raise PlannerInputError(
-            f"{name} has {arr.size} values but the analysis needs {n} (years 1..{n})",
+            Message.of("errors.finance.too_few_values",
+                       "{name} has {count} values but the analysis needs {n} (years 1..{n})",
+                       name=name, count=int(arr.size), n=n),
             field=name,
         )
     arr = arr[:n]
     if not np.all(np.isfinite(arr)):
-        raise PlannerInputError(f"{name} contains non-finite values", field=name)
+        raise PlannerInputError(Message.of("errors.finance.not_finite",
+                                           "{name} contains non-finite values", name=name),
+                                field=name)
     return arr
 
 
@@ -224,7 +231,9 @@ def cash_flow_table(
     cb = capex_breakdown
     bad = {k: v for k, v in s.to_dict().items() if not np.isfinite(v)}
     if bad:
-        raise PlannerInputError(f"year-1 results must be finite numbers, got {bad}",
+        raise PlannerInputError(Message.of("errors.finance.year1_not_finite",
+                                           "year-1 results must be finite numbers, got {bad}",
+                                           bad=str(bad)),
                                 field="year1_savings")
 
     esc_tariff = (1.0 + inputs.tariff_escalation_rate) ** (years - 1)

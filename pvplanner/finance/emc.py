@@ -20,6 +20,7 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.finance.cashflow import Year1Savings, _by_year, cash_flow_table
 from pvplanner.finance.inputs import CapexBreakdown, FinanceInputs
 from pvplanner.finance.metrics import FinanceMetrics, metrics, npv
+from pvplanner.messages import Message
 
 __all__ = ["EMCResult", "emc_cash_flows"]
 
@@ -100,8 +101,10 @@ def emc_cash_flows(
     """
     if inputs.contract_years > inputs.analysis_years:
         raise PlannerInputError(
-            f"contract_years ({inputs.contract_years}) exceeds analysis_years "
-            f"({inputs.analysis_years}); lengthen the analysis or shorten the contract",
+            Message.of("errors.finance.contract_too_long",
+                       "contract_years ({contract}) exceeds analysis_years ({analysis}); "
+                       "lengthen the analysis or shorten the contract",
+                       contract=inputs.contract_years, analysis=inputs.analysis_years),
             field="finance.contract_years",
         )
     emc = inputs if inputs.ownership == "emc" else inputs.model_copy(update={"ownership": "emc"})

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
 from weather.datafiles import data_path
 
 __all__ = [
@@ -51,7 +52,9 @@ def finance_defaults() -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:  # broken installation or user edit
-        raise PlannerInputError(f"cannot read finance defaults {path}: {exc}") from exc
+        raise PlannerInputError(Message.of(
+            "errors.finance.defaults_unreadable", "cannot read finance defaults {path}: {detail}",
+            path=str(path), detail=bilingual(str(exc), ""))) from exc
 
 
 def _d(key: str) -> Any:
@@ -59,9 +62,10 @@ def _d(key: str) -> Any:
     try:
         return finance_defaults()[key]["value"]
     except KeyError as exc:
-        raise PlannerInputError(
-            f"data/finance_defaults.toml has no [{key}] table with a 'value'; restore the file"
-        ) from exc
+        raise PlannerInputError(Message.of(
+            "errors.finance.defaults_no_key",
+            "data/finance_defaults.toml has no [{key}] table with a 'value'; restore the file",
+            key=key)) from exc
 
 
 #: Largest plausible amounts of the money inputs without an upper bound of their own [scenario
@@ -161,14 +165,17 @@ class FinanceInputs(BaseModel):
     def _check_consistency(self) -> FinanceInputs:
         if self.ownership in ("emc", "lease") and self.contract_years > self.analysis_years:
             raise PlannerInputError(
-                f"contract_years ({self.contract_years}) exceeds analysis_years "
-                f"({self.analysis_years}); lengthen the analysis or shorten the contract",
+                Message.of("errors.finance.contract_too_long",
+                           "contract_years ({contract}) exceeds analysis_years ({analysis}); "
+                           "lengthen the analysis or shorten the contract",
+                           contract=self.contract_years, analysis=self.analysis_years),
                 field="finance.contract_years",
             )
         if self.debt_tenor_years > self.analysis_years and self.debt_fraction > 0:
             raise PlannerInputError(
-                f"debt_tenor_years ({self.debt_tenor_years}) exceeds analysis_years "
-                f"({self.analysis_years})",
+                Message.of("errors.finance.debt_tenor_too_long",
+                           "debt_tenor_years ({tenor}) exceeds analysis_years ({analysis})",
+                           tenor=self.debt_tenor_years, analysis=self.analysis_years),
                 field="finance.debt_tenor_years",
             )
         return self
@@ -243,7 +250,9 @@ def capex_breakdown(
     for name, value in (("pv_kwp", pv_kwp), ("battery_kwh", battery_kwh),
                         ("battery_kw", battery_kw)):
         if not value >= 0.0:
-            raise PlannerInputError(f"{name} must be >= 0, got {value!r}", field=name)
+            raise PlannerInputError(Message.of("errors.finance.negative_size",
+                                               "{name} must be >= 0, got {value}", name=name,
+                                               value=repr(value)), field=name)
     has_system = pv_kwp > 0 or battery_kwh > 0
     return CapexBreakdown(
         pv_kwp=float(pv_kwp),

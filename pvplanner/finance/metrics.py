@@ -15,6 +15,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 
 __all__ = [
     "FinanceMetrics",
@@ -36,7 +37,8 @@ _IRR_GRID = np.unique(np.concatenate([
 def _flows(cash_flows: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
     arr = np.asarray(cash_flows, dtype=float).ravel()
     if arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise PlannerInputError("cash flows must be a non-empty series of finite numbers")
+        raise PlannerInputError(Message.of(
+            "errors.finance.cash_flows", "cash flows must be a non-empty series of finite numbers"))
     return arr
 
 
@@ -51,7 +53,9 @@ def npv(rate: float, cash_flows: Sequence[float] | np.ndarray | pd.Series) -> fl
         Flow of year 0 (undiscounted) then years 1..n [currency].
     """
     if not rate > -1.0:
-        raise PlannerInputError(f"discount rate must be > -1, got {rate!r}", field="discount_rate")
+        raise PlannerInputError(Message.of("errors.finance.discount_rate",
+                                           "discount rate must be > -1, got {rate}",
+                                           rate=repr(rate)), field="discount_rate")
     cf = _flows(cash_flows)
     return float(np.sum(cf / (1.0 + rate) ** np.arange(cf.size)))
 
@@ -208,10 +212,14 @@ def metrics(table: pd.DataFrame, discount_rate: float, *, irr_guess: float = 0.1
                 "generation_kwh")
     missing = [c for c in required if c not in table.columns]
     if missing:
-        raise PlannerInputError(f"cash-flow table lacks columns {missing}; build it with "
-                                "cash_flow_table()")
+        raise PlannerInputError(Message.of(
+            "errors.finance.table_columns",
+            "cash-flow table lacks columns {missing}; build it with cash_flow_table()",
+            missing=str(missing)))
     if not discount_rate > -1.0:
-        raise PlannerInputError(f"discount_rate must be > -1, got {discount_rate!r}",
+        raise PlannerInputError(Message.of("errors.finance.discount_rate_field",
+                                           "discount_rate must be > -1, got {rate}",
+                                           rate=repr(discount_rate)),
                                 field="finance.discount_rate")
     project = table["net_cash_flow_project"].to_numpy(dtype=float)
     # Before income tax: the project flows with the project's tax taken out again.

@@ -38,6 +38,7 @@ import numpy as np
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance.cashflow import Year1Savings, _by_year, _export_factors
 from pvplanner.finance.inputs import FinanceInputs
+from pvplanner.messages import Message
 
 __all__ = ["npv_from_factors", "present_worth_factors"]
 
@@ -73,9 +74,10 @@ def present_worth_factors(
     """
     if inputs.ownership == "lease":
         raise PlannerInputError(
-            "present_worth_factors supports ownership 'owner' or 'emc'; a lease's fixed payment "
-            "is not proportional to the system size: optimise as 'owner' and evaluate the lease "
-            "with cash_flow_table",
+            Message.of("errors.finance.pwf_lease",
+                       "present_worth_factors supports ownership 'owner' or 'emc'; a lease's "
+                       "fixed payment is not proportional to the system size: optimise as "
+                       "'owner' and evaluate the lease with cash_flow_table"),
             field="finance.ownership",
         )
     emc = inputs.ownership == "emc"

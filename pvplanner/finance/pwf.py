@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 
 __all__ = [
     "pwf",
@@ -31,7 +32,9 @@ __all__ = [
 def _check_years(years: int, name: str = "years") -> int:
     if isinstance(years, bool) or int(years) != years or years < 0:
         raise PlannerInputError(
-            f"{name} must be a whole number of years >= 0, got {years!r}", field=name
+            Message.of("errors.finance.whole_years",
+                       "{name} must be a whole number of years >= 0, got {years}", name=name,
+                       years=repr(years)), field=name
         )
     return int(years)
 
@@ -40,7 +43,9 @@ def _check_rate(rate: float, name: str) -> float:
     rate = float(rate)
     if not rate > -1.0:
         raise PlannerInputError(
-            f"{name} must be greater than -1 (a fraction, e.g. 0.06 for 6 %), got {rate!r}",
+            Message.of("errors.finance.rate_above_minus_one",
+                       "{name} must be greater than -1 (a fraction, e.g. 0.06 for 6 %), got "
+                       "{rate}", name=name, rate=repr(rate)),
             field=name,
         )
     return rate
@@ -131,7 +136,9 @@ def reopt_levelization_factor(
     g = float(degradation_rate)
     if not 0.0 <= g < 1.0:
         raise PlannerInputError(
-            f"degradation_rate must be in [0, 1) (fraction per year), got {degradation_rate!r}",
+            Message.of("errors.finance.degradation",
+                       "degradation_rate must be in [0, 1) (fraction per year), got {rate}",
+                       rate=repr(degradation_rate)),
             field="degradation_rate",
         )
     x = (1.0 + e) / (1.0 + d)
@@ -205,8 +212,9 @@ def reopt_effective_capex_per_kw(
         ("tax_rate", tax_rate),
     ):
         if not 0.0 <= float(value) <= 1.0:
-            raise PlannerInputError(f"{name} must be a fraction in [0, 1], got {value!r}",
-                                    field=name)
+            raise PlannerInputError(Message.of("errors.finance.fraction",
+                                               "{name} must be a fraction in [0, 1], got {value}",
+                                               name=name, value=repr(value)), field=name)
     schedule = [float(s) for s in macrs_schedule]
     basis = c * (1.0 - macrs_itc_reduction * itc_fraction)
     bonus = basis * macrs_bonus_fraction

@@ -14,6 +14,7 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.finance.cashflow import Year1Savings, cash_flow_table
 from pvplanner.finance.inputs import CapexBreakdown, FinanceInputs, finance_defaults
 from pvplanner.finance.metrics import npv
+from pvplanner.messages import Message
 
 __all__ = ["DESIGN_FACTORS", "default_tornado_factors", "design_tornado", "tornado"]
 
@@ -60,13 +61,17 @@ def tornado(
     for name, f in spec.items():
         if name not in base:
             raise PlannerInputError(
-                f"tornado factor '{name}' has no base value; base inputs are {sorted(base)}",
+                Message.of("errors.finance.tornado_no_base",
+                           "tornado factor '{name}' has no base value; base inputs are {inputs}",
+                           name=name, inputs=str(sorted(base))),
                 field=f"tornado.{name}",
             )
         kind = f.get("kind", "relative")
         if kind not in ("relative", "absolute"):
             raise PlannerInputError(
-                f"tornado factor '{name}': kind must be 'relative' or 'absolute', got {kind!r}",
+                Message.of("errors.finance.tornado_kind",
+                           "tornado factor '{name}': kind must be 'relative' or 'absolute', got "
+                           "{kind}", name=name, kind=repr(kind)),
                 field=f"tornado.{name}.kind",
             )
         values = []

@@ -91,8 +91,9 @@ def inspect_meter_file(
     -------
     dict
         JSON-ready: ``load`` (interval, annual kWh, peak kW), ``quality``
-        (:class:`LoadQualityReport`), ``analytics`` (:class:`LoadAnalytics`) and
-        ``recommendations`` (list).
+        (:class:`LoadQualityReport`), ``notes`` (what was assumed, fixed and filled: each
+        the dict of a :class:`~pvplanner.messages.Message`, or a text), ``analytics``
+        (:class:`LoadAnalytics`) and ``recommendations`` (list).
 
     Raises
     ------

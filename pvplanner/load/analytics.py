@@ -27,6 +27,7 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types, holiday_dates
 from pvplanner.load.measures import measure_catalogue, window_masks
 from pvplanner.load.meter.common import meter_rules
+from pvplanner.messages import Message
 from pvplanner.result import json_safe as _jsonable
 from weather.datafiles import data_path
 
@@ -232,7 +233,9 @@ def analyze_load(
         rate = float(demand_charge_per_kw_month)
         if not math.isfinite(rate) or rate < 0:
             raise PlannerInputError(
-                f"demand_charge_per_kw_month={demand_charge_per_kw_month!r} must be >= 0",
+                Message.of("errors.load.demand_charge",
+                           "demand_charge_per_kw_month={value} must be >= 0",
+                           value=repr(demand_charge_per_kw_month)),
                 field="demand_charge_per_kw_month",
             )
         demand_charge_per_kw_month = rate
@@ -367,32 +370,44 @@ def on_meter_calendar(analytics: LoadAnalytics, source_load_kw: pd.Series) -> Lo
 def _check_load(load_kw: pd.Series) -> pd.Series:
     if not isinstance(load_kw, pd.Series) or not isinstance(load_kw.index, pd.DatetimeIndex):
         raise PlannerInputError(
-            "load_kw must be a pandas Series with a DatetimeIndex (kW per step)", field="load_kw"
+            Message.of("errors.load.not_series",
+                       "load_kw must be a pandas Series with a DatetimeIndex (kW per step)"),
+            field="load_kw"
         )
     if len(load_kw) < 24:
         raise PlannerInputError(
-            f"load_kw has {len(load_kw)} steps: at least one day is needed", field="load_kw"
+            Message.of("errors.load.too_short", "load_kw has {count} steps: at least one day is "
+                       "needed", count=len(load_kw)), field="load_kw"
         )
     values = pd.to_numeric(load_kw, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         raise PlannerInputError(
-            f"load_kw[{load_kw.index[k]}] is {load_kw.iloc[k]!r}: the load must be finite "
-            "numbers (fill gaps first, e.g. with read_meter_file)",
+            Message.of("errors.load.not_finite",
+                       "load_kw[{at}] is {value}: the load must be finite numbers (fill gaps "
+                       "first, e.g. with read_meter_file)", at=str(load_kw.index[k]),
+                       value=_shown(load_kw.iloc[k])),
             field="load_kw",
         )
     if (values < 0).any():
         k = int(np.flatnonzero(values < 0)[0])
         raise PlannerInputError(
-            f"load_kw[{load_kw.index[k]}] = {values[k]} kW is negative", field="load_kw"
+            Message.of("errors.load.negative", "load_kw[{at}] = {value} kW is negative",
+                       at=str(load_kw.index[k]), value=float(values[k])), field="load_kw"
         )
     steps = np.diff(load_kw.index.as_unit("ns").asi8)
     if (steps != steps[0]).any() or steps[0] <= 0:
         raise PlannerInputError(
-            "load_kw must be on a regular, increasing time axis", field="load_kw"
+            Message.of("errors.load.irregular", "load_kw must be on a regular, increasing time "
+                       "axis"), field="load_kw"
         )
     return pd.Series(values, index=load_kw.index)
+
+
+def _shown(value: Any) -> str:
+    """A value as the user gave it (``nan``, ``'abc'``), not numpy's ``np.float64(nan)``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _step_minutes(index: pd.DatetimeIndex) -> float:
@@ -409,7 +424,9 @@ def _align(series: pd.Series, index: pd.DatetimeIndex, name: str, numeric: bool)
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
             raise PlannerInputError(
-                f"{name}[{k}] = {data.iloc[k]!r} is not a finite number", field=name
+                Message.of("errors.load.series_not_finite",
+                           "{name}[{k}] = {value} is not a finite number", name=name, k=k,
+                           value=_shown(data.iloc[k])), field=name
             )
     else:
         values = data.astype(str).str.strip().str.lower().to_numpy(dtype=object)
@@ -422,7 +439,9 @@ def _align(series: pd.Series, index: pd.DatetimeIndex, name: str, numeric: bool)
             return values.reshape(-1, 4).mean(axis=1)
         return values.reshape(-1, 4)[:, 0]
     raise PlannerInputError(
-        f"{name} has {m} steps but the load has {n}: build both on the same time axis",
+        Message.of("errors.load.series_length",
+                   "{name} has {m} steps but the load has {n}: build both on the same time axis",
+                   name=name, m=m, n=n),
         field=name,
     )
 

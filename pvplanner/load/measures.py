@@ -39,7 +39,7 @@ import pandas as pd
 from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types
 from pvplanner.load.meter.common import meter_rules
-from pvplanner.messages import Message
+from pvplanner.messages import Message, bilingual
 from pvplanner.result import MeasureResult, MeasuresCombined
 from weather.datafiles import data_path
 
@@ -315,23 +315,29 @@ def resolve_measure(measure_id: str, overrides: Mapping[str, float | None] | Non
     """
     catalogue = measure_catalogue()
     if measure_id not in catalogue:
-        raise PlannerInputError(
-            f"{field}.id: unknown saving measure {measure_id!r}; choose one of "
-            f"{', '.join(catalogue)} (data/measures/catalogue.toml)", field=f"{field}.id")
+        raise PlannerInputError(Message.of(
+            "errors.load.unknown_measure", "{field}.id: unknown saving measure {measure}; choose "
+            "one of {ids} (data/measures/catalogue.toml)", field=field, measure=repr(measure_id),
+            ids=", ".join(catalogue)), field=f"{field}.id")
     measure = catalogue[measure_id]
     given = {name: value for name, value in (overrides or {}).items() if value is not None}
     allowed = (*OVERRIDABLE[measure.effect], *_COMMON_OVERRIDES)
     wrong = sorted(name for name in given if name not in allowed)
     if wrong:
-        raise PlannerInputError(
-            f"{field}: measure {measure_id!r} ({measure.effect}) has no parameter "
-            f"{', '.join(wrong)}; it takes {', '.join(allowed)}", field=f"{field}.{wrong[0]}")
+        raise PlannerInputError(Message.of(
+            "errors.load.measure_parameter", "{field}: measure {measure} ({effect}) has no "
+            "parameter {wrong}; it takes {allowed}", field=field, measure=repr(measure_id),
+            effect=str(measure.effect), wrong=", ".join(wrong), allowed=", ".join(allowed)),
+            field=f"{field}.{wrong[0]}")
     for name, value in given.items():
         if not math.isfinite(float(value)) or float(value) < 0 or (
                 name in _FRACTIONS and float(value) > 1):
-            limit = "within 0..1" if name in _FRACTIONS else ">= 0"
-            raise PlannerInputError(f"{field}.{name} = {value!r} must be {limit}",
-                                    field=f"{field}.{name}")
+            limit = (bilingual("within 0..1", "在 0..1 范围内") if name in _FRACTIONS
+                     else bilingual(">= 0", "不小于 0"))
+            raise PlannerInputError(Message.of("errors.load.measure_value",
+                                               "{field}.{name} = {value} must be {limit}",
+                                               field=field, name=name, value=repr(value),
+                                               limit=limit), field=f"{field}.{name}")
     values: dict[str, Any] = {name: float(value) for name, value in given.items()}
     return replace(measure, **values,
                    user_parameters=tuple(sorted(n for n in values if n in OVERRIDABLE[
@@ -435,20 +441,23 @@ class MeasureApplication:
 
 def _step_hours(index: pd.DatetimeIndex) -> float:
     if len(index) < 2:
-        raise PlannerInputError("the load needs at least two steps to apply measures",
-                                field="load")
+        raise PlannerInputError(Message.of(
+            "errors.load.measures_two_steps", "the load needs at least two steps to apply "
+            "measures"), field="load")
     return float((index[1] - index[0]).total_seconds() / 3600.0)
 
 
 def _labels(periods: pd.Series | np.ndarray | None, n: int, measure: Measure) -> np.ndarray:
     if periods is None:
-        raise PlannerInputError(
-            f"measure {measure.id!r} acts on time-of-use periods: the tariff's period of each "
-            "step is needed (plan the scenario with a time-of-use tariff)", field="measures")
+        raise PlannerInputError(Message.of(
+            "errors.load.measure_needs_periods", "measure {measure} acts on time-of-use periods: "
+            "the tariff's period of each step is needed (plan the scenario with a time-of-use "
+            "tariff)", measure=repr(measure.id)), field="measures")
     labels = np.asarray(periods, dtype=object).astype(str)
     if len(labels) != n:
-        raise PlannerInputError(f"the period labels have {len(labels)} steps, the load {n}",
-                                field="measures")
+        raise PlannerInputError(Message.of("errors.load.measure_labels",
+                                           "the period labels have {count} steps, the load {n}",
+                                           count=len(labels), n=n), field="measures")
     return labels
 
 
@@ -493,9 +502,10 @@ def apply_measure(load_kw: pd.Series, measure: Measure,
     480.0
     """
     if measure.missing:
-        raise PlannerInputError(
-            f"measure {measure.id!r} needs {', '.join(measure.missing)}: give it in the "
-            "scenario's measures list", field="measures")
+        raise PlannerInputError(Message.of(
+            "errors.load.measure_missing", "measure {measure} needs {missing}: give it in the "
+            "scenario's measures list", measure=repr(measure.id),
+            missing=", ".join(measure.missing)), field="measures")
     index = pd.DatetimeIndex(load_kw.index)
     dt = _step_hours(index)
     load = load_kw.to_numpy(dtype=float)

@@ -27,7 +27,7 @@ import pandas as pd
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types, holiday_dates
-from pvplanner.messages import Message
+from pvplanner.messages import Message, bilingual
 from weather.datafiles import data_path
 from weather.timeaxis import TYPICAL_YEAR, typical_year_index
 
@@ -163,8 +163,9 @@ def get_template(template: str | LoadTemplate) -> LoadTemplate:
     if path.suffix.lower() == ".toml" and path.is_file():
         return _load_template_file(str(path.resolve()))
     raise PlannerInputError(
-        f"unknown load template {template!r}: choose one of {', '.join(paths)} or give the "
-        "path of a template .toml file",
+        Message.of("errors.load.unknown_template",
+                   "unknown load template {template}: choose one of {ids} or give the path of a "
+                   "template .toml file", template=repr(template), ids=", ".join(paths)),
         field="template",
     )
 
@@ -183,12 +184,16 @@ def _parse_template_file(path: str, mtime_ns: int, size: int) -> LoadTemplate:
             raw = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise PlannerInputError(
-            f"load template {where} cannot be read: {exc}", field="template"
+            Message.of("errors.load.template_unreadable",
+                       "load template {where} cannot be read: {detail}", where=where,
+                       detail=bilingual(str(exc), "")), field="template"
         ) from None
 
     def get(section: dict, key: str, what: str) -> Any:
         if key not in section:
-            raise PlannerInputError(f"load template {where}: '{what}' is missing", field="template")
+            raise PlannerInputError(Message.of("errors.load.template_missing",
+                                               "load template {where}: '{what}' is missing",
+                                               where=where, what=what), field="template")
         return section[key]
 
     def vector(
@@ -201,12 +206,16 @@ def _parse_template_file(path: str, mtime_ns: int, size: int) -> LoadTemplate:
             array = np.array([])
         if array.shape != (length,) or not np.all(np.isfinite(array)) or (array < 0).any():
             raise PlannerInputError(
-                f"load template {where}: '{what}' must be {length} non-negative numbers",
+                Message.of("errors.load.template_numbers",
+                           "load template {where}: '{what}' must be {length} non-negative numbers",
+                           where=where, what=what, length=length),
                 field="template",
             )
         if positive and not array.sum() > 0:
             raise PlannerInputError(
-                f"load template {where}: '{what}' must not be all zero", field="template"
+                Message.of("errors.load.template_all_zero",
+                           "load template {where}: '{what}' must not be all zero", where=where,
+                           what=what), field="template"
             )
         return array
 
@@ -218,7 +227,9 @@ def _parse_template_file(path: str, mtime_ns: int, size: int) -> LoadTemplate:
         value = float(get(activity, key, f"day_activity.{key}"))
         if not 0 <= value <= 1:
             raise PlannerInputError(
-                f"load template {where}: day_activity.{key}={value} is outside 0..1",
+                Message.of("errors.load.template_activity",
+                           "load template {where}: day_activity.{key}={value} is outside 0..1",
+                           where=where, key=key, value=value),
                 field="template",
             )
         day_activity[key] = value
@@ -233,7 +244,9 @@ def _parse_template_file(path: str, mtime_ns: int, size: int) -> LoadTemplate:
         value = float(get(festival, key, f"spring_festival.{key}"))
         if value < 0 or (key == "activity" and value > 1) or (key != "activity" and value > 60):
             raise PlannerInputError(
-                f"load template {where}: spring_festival.{key}={value} is out of range",
+                Message.of("errors.load.template_festival",
+                           "load template {where}: spring_festival.{key}={value} is out of range",
+                           where=where, key=key, value=value),
                 field="template",
             )
         sf[key] = value
@@ -449,7 +462,9 @@ def load_from_annual_kwh(
         total = float("nan")
     if not math.isfinite(total) or total <= 0:
         raise PlannerInputError(
-            f"annual consumption {annual_kwh!r} kWh must be a positive number",
+            Message.of("errors.load.annual_kwh",
+                       "annual consumption {value} kWh must be a positive number",
+                       value=repr(annual_kwh)),
             field="annual_kwh",
         )
     shares = template_monthly_shares(template)
@@ -469,7 +484,8 @@ def load_from_annual_kwh(
 def _check_interval(interval_minutes: int) -> None:
     if interval_minutes not in (15, 60):
         raise PlannerInputError(
-            f"interval_minutes={interval_minutes} is not 60 or 15", field="interval_minutes"
+            Message.of("errors.load.interval", "interval_minutes={minutes} is not 60 or 15",
+                       minutes=str(interval_minutes)), field="interval_minutes"
         )
 
 
@@ -478,20 +494,28 @@ def _check_monthly(values: Sequence[float], name: str, allow_zero: bool = True) 
         array = np.asarray(list(values), dtype=float)
     except (TypeError, ValueError):
         raise PlannerInputError(
-            f"{name} must be 12 numbers (January..December) in kWh", field=name
+            Message.of("errors.load.monthly_numbers",
+                       "{name} must be 12 numbers (January..December) in kWh", name=name),
+            field=name
         ) from None
     if array.shape != (12,):
         raise PlannerInputError(
-            f"{name} must have 12 values (January..December), got {array.size}", field=name
+            Message.of("errors.load.monthly_count",
+                       "{name} must have 12 values (January..December), got {count}", name=name,
+                       count=int(array.size)), field=name
         )
     for k, value in enumerate(array):
         if not math.isfinite(value) or value < 0:
             raise PlannerInputError(
-                f"{name}[{k}] (month {k + 1}) = {value} kWh: must be a number >= 0",
+                Message.of("errors.load.monthly_value",
+                           "{name}[{k}] (month {month}) = {value} kWh: must be a number >= 0",
+                           name=name, k=k, month=k + 1, value=float(value)),
                 field=f"{name}[{k}]",
             )
     if name == "monthly_kwh" and not array.sum() > 0:
-        raise PlannerInputError("monthly_kwh are all zero: enter the bills' kWh", field=name)
+        raise PlannerInputError(Message.of("errors.load.monthly_zero",
+                                           "monthly_kwh are all zero: enter the bills' kWh"),
+                                field=name)
     return array
 
 
@@ -501,7 +525,9 @@ def _check_period_keys(split: Mapping[str, Sequence[float]]) -> dict[str, Sequen
         name = str(key).strip().lower().replace("-", "_").replace(" ", "_")
         if name not in PERIODS:
             raise PlannerInputError(
-                f"monthly_period_kwh has an unknown period {key!r}: use {', '.join(PERIODS)}",
+                Message.of("errors.load.unknown_period",
+                           "monthly_period_kwh has an unknown period {period}: use {periods}",
+                           period=repr(key), periods=", ".join(PERIODS)),
                 field=f"monthly_period_kwh.{key}",
             )
         out[name] = value
@@ -513,8 +539,9 @@ def _check_labels(
 ) -> np.ndarray:
     if labels is None:
         raise PlannerInputError(
-            "monthly_period_kwh needs period_labels: the time-of-use period of every step "
-            "(from the tariff)",
+            Message.of("errors.load.needs_labels",
+                       "monthly_period_kwh needs period_labels: the time-of-use period of every "
+                       "step (from the tariff)"),
             field="period_labels",
         )
     values = np.asarray(pd.Series(labels).astype(str).str.strip().str.lower(), dtype=object)
@@ -522,16 +549,20 @@ def _check_labels(
         values = np.repeat(values, 4)
     if len(values) != len(index):
         raise PlannerInputError(
-            f"period_labels has {len(values)} steps but the profile has {len(index)} "
-            f"({interval_minutes}-minute steps of the typical year): build both on the same "
-            "axis (use interval_minutes=15 for 15-minute labels)",
+            Message.of("errors.load.labels_length",
+                       "period_labels has {count} steps but the profile has {n} ({minutes}-minute "
+                       "steps of the typical year): build both on the same axis (use "
+                       "interval_minutes=15 for 15-minute labels)", count=len(values),
+                       n=len(index), minutes=interval_minutes),
             field="period_labels",
         )
     unknown = sorted(set(values) - set(PERIODS))
     if unknown:
         k = int(np.flatnonzero(~np.isin(values, PERIODS))[0])
         raise PlannerInputError(
-            f"period_labels[{k}] = {unknown[0]!r} is not a period; use {', '.join(PERIODS)}",
+            Message.of("errors.load.label_unknown",
+                       "period_labels[{k}] = {label} is not a period; use {periods}", k=k,
+                       label=repr(unknown[0]), periods=", ".join(PERIODS)),
             field="period_labels",
         )
     return values
@@ -556,9 +587,13 @@ def _scale_by_period(
         present = [k for k in PERIODS if np.any(in_month & (labels == k))]
         for k, series in split.items():
             if series[m] > 0 and k not in present:
+                # the period's name in the reader's language, from the app's own names
                 raise PlannerInputError(
-                    f"month {m + 1}: the bill has {series[m]:g} kWh in period '{k}' but the "
-                    f"tariff has no '{k}' hours in that month: check the bill or the tariff",
+                    Message.of("errors.load.bill_period_no_hours",
+                               "month {month}: the bill has {kwh:g} kWh in period '{period}' but "
+                               "the tariff has no '{period}' hours in that month: check the "
+                               "bill or the tariff", month=m + 1, kwh=float(series[m]),
+                               period=Message(f"common.periods.{k}", k)),
                     field=f"monthly_period_kwh.{k}[{m}]",
                 )
         given = {k: float(split[k][m]) for k in split if k in present}
@@ -569,8 +604,11 @@ def _scale_by_period(
             remainder = bills[m] - given_total
             if remainder < -1e-9 * max(bills[m], 1.0):
                 raise PlannerInputError(
-                    f"month {m + 1}: the period kWh ({given_total:,.1f}) exceed the month's "
-                    f"total ({bills[m]:,.1f} kWh): check monthly_kwh and monthly_period_kwh",
+                    Message.of("errors.load.period_exceed",
+                               "month {month}: the period kWh ({given:,.1f}) exceed the month's "
+                               "total ({total:,.1f} kWh): check monthly_kwh and "
+                               "monthly_period_kwh", month=m + 1, given=float(given_total),
+                               total=float(bills[m])),
                     field=f"monthly_kwh[{m}]",
                 )
             remainder = max(remainder, 0.0)
@@ -583,9 +621,12 @@ def _scale_by_period(
             if abs(difference) > 1e-9 * max(bills[m], 1.0):
                 if abs(difference) > _PERIOD_TOTAL_TOLERANCE * max(bills[m], 1.0):
                     raise PlannerInputError(
-                        f"month {m + 1}: the period kWh add up to {given_total:,.1f} but the "
-                        f"month's total is {bills[m]:,.1f} kWh (more than "
-                        f"{100 * _PERIOD_TOTAL_TOLERANCE:g}% apart): check the bill",
+                        Message.of("errors.load.period_mismatch",
+                                   "month {month}: the period kWh add up to {given:,.1f} but the "
+                                   "month's total is {total:,.1f} kWh (more than "
+                                   "{tolerance:g}% apart): check the bill", month=m + 1,
+                                   given=float(given_total), total=float(bills[m]),
+                                   tolerance=100 * _PERIOD_TOTAL_TOLERANCE),
                         field=f"monthly_kwh[{m}]",
                     )
                 notes.append(Message.of(

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 from pvplanner.monitor.account import CarbonRules, carbon_account, energy_split
 from pvplanner.monitor.events import (
     Event,
@@ -102,9 +103,10 @@ def monitor(
     rules = monitor_rules()
     capacity = float(result.pv.capacity_kwp)
     if capacity <= 0:
-        raise PlannerInputError(
-            f"the plan of {scenario.name!r} installs no PV (0 kWp), so there is nothing to "
-            "compare the metered generation with; plan a system first", field="roof_planes")
+        raise PlannerInputError(Message.of(
+            "errors.monitor.no_pv", "the plan of {name} installs no PV (0 kWp), so there is "
+            "nothing to compare the metered generation with; plan a system first",
+            name=repr(scenario.name)), field="roof_planes")
     notes: list[Note] = []
     index = pd.DatetimeIndex(gen.kw.index)
     hourly_plan = _hourly_plan(result.hourly)
@@ -207,8 +209,9 @@ def _hourly_plan(hourly: pd.DataFrame) -> pd.DataFrame:
     columns = ["pv_available_kw", "curtailed_kw", "load_kw", "pv_to_load_kw",
                "pv_to_battery_kw", "pv_to_grid_kw", "grid_import_kw"]
     if len(hourly) % 8760:
-        raise PlannerInputError(f"the plan has {len(hourly)} time steps, not a multiple of "
-                                "8760 hours; plan the scenario again", field="hourly")
+        raise PlannerInputError(Message.of(
+            "errors.monitor.steps", "the plan has {count} time steps, not a multiple of 8760 "
+            "hours; plan the scenario again", count=len(hourly)), field="hourly")
     per_hour = len(hourly) // 8760
     return pd.DataFrame({c: hourly[c].to_numpy(dtype=float).reshape(-1, per_hour).mean(axis=1)
                          for c in columns})

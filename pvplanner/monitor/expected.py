@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 from pvplanner.pv import ac_kw_per_kwp, degradation_factors
 
 __all__ = [
@@ -69,9 +70,10 @@ def map_typical_year(typical_kw: pd.Series | np.ndarray, index: pd.DatetimeIndex
     """
     values = np.asarray(typical_kw, dtype=float)
     if values.shape != (8760,):
-        raise PlannerInputError(
-            f"a typical year has 8760 hourly values, got {values.shape}; plan the scenario "
-            "with hourly steps", field="hourly")
+        raise PlannerInputError(Message.of(
+            "errors.monitor.typical_hours", "a typical year has 8760 hourly values, got "
+            "{shape}; plan the scenario with hourly steps", shape=str(values.shape)),
+            field="hourly")
     return pd.Series(values[typical_positions(index)], index=index)
 
 

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, weather_message
 from pvplanner.monitor.expected import expected_from_weather, map_typical_year
 from pvplanner.monitor.readings import read_metered
 
@@ -107,7 +108,7 @@ def expected_under_measured_weather(
     from weather.errors import WeatherInputError
 
     name = filename or (Path(source).name if isinstance(source, (str, os.PathLike)) else
-                        None) or "the weather file"
+                        None) or Message.of("errors.monitor.the_weather_file", "the weather file")
     first_problem = None
     if irradiance_column is None:
         try:
@@ -129,12 +130,14 @@ def expected_under_measured_weather(
                            utc_offset_hours=site.utc_offset_hours, units="kw",
                            value_column=irradiance_column)
     except PlannerInputError as exc:
-        why = f"as a weather file: {first_problem}; " if first_problem else ""
-        raise PlannerInputError(
-            f"{name} could not be read as measured weather ({why}as an irradiance series: "
-            f"{exc}); give a weather file of the metered year (EPW, TMY, PVGIS or CSV with "
-            "time, ghi, temp_air) or an export with a time column and a global horizontal "
-            "irradiance column in W/m2", field="weather") from None
+        why = (Message.of("errors.monitor.as_weather_file", "as a weather file: {problem}; ",
+                          problem=weather_message(first_problem)) if first_problem else "")
+        raise PlannerInputError(Message.of(
+            "errors.monitor.measured_unreadable", "{name} could not be read as measured weather "
+            "({why}as an irradiance series: {problem}); give a weather file of the metered year "
+            "(EPW, TMY, PVGIS or CSV with time, ghi, temp_air) or an export with a time column "
+            "and a global horizontal irradiance column in W/m2", name=name, why=why,
+            problem=exc.message), field="weather") from None
     return MeasuredWeather(_from_ghi(ghi.kw, index, site, name), "irradiance",
                            f"{name}: {ghi.quality.value_column}")
 
@@ -146,10 +149,11 @@ def _from_ghi(ghi_w_m2: pd.Series, index: pd.DatetimeIndex, site: SiteModel,
 
     peak = float(np.nanmax(ghi_w_m2.to_numpy())) if ghi_w_m2.notna().any() else 0.0
     if not 50.0 <= peak <= _GHI_MAX_W_M2:
-        raise PlannerInputError(
-            f"{name}: the irradiance column peaks at {peak:,.1f}, not a global horizontal "
-            f"irradiance in W/m2 (hourly means peak between about 600 and 1,200): check the "
-            "column and its unit (kW/m2 must be converted to W/m2)", field="weather")
+        raise PlannerInputError(Message.of(
+            "errors.monitor.irradiance_peak", "{name}: the irradiance column peaks at "
+            "{peak:,.1f}, not a global horizontal irradiance in W/m2 (hourly means peak between "
+            "about 600 and 1,200): check the column and its unit (kW/m2 must be converted to "
+            "W/m2)", name=name, peak=peak), field="weather")
     ghi = ghi_w_m2.reindex(index)
     known = ghi.notna().to_numpy()
     values = ghi.fillna(0.0).clip(lower=0.0)

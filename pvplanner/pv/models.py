@@ -20,6 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message, bilingual
 from weather.datafiles import data_path
 
 Mounting = Literal["flush", "tilted_rows", "east_west"]
@@ -120,8 +121,9 @@ class RoofPlane(BaseModel):
     @field_validator("name")
     @classmethod
     def _strip_name(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the name must not be blank")
+        if not value.strip():  # a PlannerInputError is a ValueError: pydantic keeps its key
+            raise PlannerInputError(Message.of("errors.pv.blank_name",
+                                               "the name must not be blank"))
         return value.strip()
 
     @field_validator("tilt_deg")
@@ -130,10 +132,10 @@ class RoofPlane(BaseModel):
         limit = pv_default("roof_plane", "max_roof_tilt_for_racks_deg")
         mounting = info.data.get("mounting", "flush")
         if mounting != "flush" and value > limit:
-            raise ValueError(
-                f"{mounting} racks stand on flat roofs: tilt_deg must be at most {limit:g} deg; "
-                "use mounting='flush' for a pitched roof"
-            )
+            raise PlannerInputError(Message.of(
+                "errors.pv.racks_flat_roof", "{mounting} racks stand on flat roofs: tilt_deg must "
+                "be at most {limit:g} deg; use mounting='flush' for a pitched roof",
+                mounting=str(mounting), limit=float(limit)))
         return value
 
     @property
@@ -219,7 +221,9 @@ def row_spacing(
         ("hour_angle_deg", hour_angle_deg, -89.0, 89.0),
     ):
         if not (math.isfinite(value) and low <= value <= high):
-            raise PlannerInputError(f"{name} = {value!r} is outside {low:g}..{high:g}", field=name)
+            raise PlannerInputError(Message.of(
+                "errors.pv.outside_range", "{name} = {value} is outside {low:g}..{high:g}",
+                name=name, value=repr(value), low=low, high=high), field=name)
     phi = math.radians(abs(latitude_deg))
     dec = math.radians(-_SOLSTICE_DECLINATION_DEG)  # winter solstice, hemisphere-symmetric
     hour = math.radians(hour_angle_deg)
@@ -228,8 +232,10 @@ def row_spacing(
     noon_elevation = 90.0 - abs(latitude_deg) - _SOLSTICE_DECLINATION_DEG
     if up <= 0 or toward_equator <= 0:
         raise PlannerInputError(
-            f"at latitude {latitude_deg:g} deg the winter-solstice sun is below the horizon at "
-            f"hour angle {hour_angle_deg:g} deg; no row spacing avoids shading there",
+            Message.of("errors.pv.sun_below_horizon",
+                       "at latitude {latitude:g} deg the winter-solstice sun is below the horizon "
+                       "at hour angle {hour_angle:g} deg; no row spacing avoids shading there",
+                       latitude=float(latitude_deg), hour_angle=float(hour_angle_deg)),
             field="site.latitude",
         )
     tan_alpha = up / toward_equator
@@ -291,17 +297,43 @@ def _field_name(prefix: str, loc: Sequence[Any]) -> str:
     return name
 
 
+#: pydantic error types the catalogue words itself (``errors.scenario.<type>``, as the
+#: scenario's own messages), and the ``ctx`` entry that holds their limit.
+_KEYED_KINDS = {
+    "greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le",
+    "string_too_long": "max_length", "string_too_short": "min_length", "too_long": "max_length",
+    "too_short": "min_length", "literal_error": "expected", "missing": "",
+    "float_parsing": "", "int_parsing": "", "float_type": "", "int_type": "",
+    "bool_parsing": "", "finite_number": "", "int_from_float": "",
+}
+
+
 def planner_error(exc: ValidationError, prefix: str) -> PlannerInputError:
     """Turn a pydantic error into a :class:`PlannerInputError` naming the dotted field."""
     error = exc.errors()[0]
     field = _field_name(prefix, error["loc"])
-    text = error["msg"].removeprefix("Value error, ")
-    if error.get("type") == "extra_forbidden":
-        text = "unknown input name; check the spelling (names carry their unit: area_m2, soiling_percent ...)"
-    message = f"{field}: {text}"
-    if error.get("type") != "missing" and not isinstance(error.get("input"), Mapping):
-        message += f" (got {error.get('input')!r})"
-    return PlannerInputError(message, field=field)
+    kind = str(error.get("type", ""))
+    value = error.get("input")
+    got = (bilingual(f" (got {value!r})", f"（当前为 {value!r}）")
+           if kind != "missing" and not isinstance(value, Mapping) else bilingual("", ""))
+    if kind == "extra_forbidden":
+        return PlannerInputError(Message.of(
+            "errors.pv.unknown_input", "{field}: unknown input name; check the spelling (names "
+            "carry their unit: area_m2, soiling_percent ...){got}", field=field, got=got),
+            field=field)
+    text = str(error["msg"]).removeprefix("Value error, ")
+    english = f"{field}: {text}{got['en']}"
+    if kind in _KEYED_KINDS:
+        limit = (error.get("ctx") or {}).get(_KEYED_KINDS[kind], "") if _KEYED_KINDS[kind] else ""
+        return PlannerInputError(Message(f"errors.scenario.{kind}", english, {
+            "field": bilingual(f"{field}: ", f"{field}："), "limit": str(limit), "got": got}),
+            field=field)
+    # a validator's own PlannerInputError keeps its key; pydantic's other words stay English
+    original = (error.get("ctx") or {}).get("error")
+    detail = (original.message if isinstance(original, PlannerInputError) and original.key
+              else text)
+    return PlannerInputError(Message("errors.pv.invalid", english, {
+        "field": field, "detail": detail, "got": got}), field=field)
 
 
 def validate_planes(planes: Any, *, field_prefix: str = "roof.planes") -> list[RoofPlane]:
@@ -313,9 +345,13 @@ def validate_planes(planes: Any, *, field_prefix: str = "roof.planes") -> list[R
         Naming the field, e.g. ``roof.planes[2].tilt_deg``.
     """
     if isinstance(planes, RoofPlane | Mapping | str | bytes) or not isinstance(planes, Sequence):
-        raise PlannerInputError(f"{field_prefix} must be a list of roof planes", field=field_prefix)
+        raise PlannerInputError(Message.of("errors.pv.not_a_list",
+                                           "{field} must be a list of roof planes",
+                                           field=field_prefix), field=field_prefix)
     if not planes:
-        raise PlannerInputError(f"{field_prefix}: add at least one roof plane", field=field_prefix)
+        raise PlannerInputError(Message.of("errors.pv.no_plane",
+                                           "{field}: add at least one roof plane",
+                                           field=field_prefix), field=field_prefix)
     checked: list[RoofPlane] = []
     for i, plane in enumerate(planes):
         data = plane.model_dump() if isinstance(plane, BaseModel) else plane
@@ -328,8 +364,9 @@ def validate_planes(planes: Any, *, field_prefix: str = "roof.planes") -> list[R
         if plane.name in seen:
             field = f"{field_prefix}[{i}].name"
             raise PlannerInputError(
-                f"{field}: {plane.name!r} is already the name of plane {seen[plane.name]}; "
-                "give every plane its own name",
+                Message.of("errors.pv.name_taken", "{field}: {name} is already the name of "
+                           "plane {other}; give every plane its own name", field=field,
+                           name=repr(plane.name), other=seen[plane.name]),
                 field=field,
             )
         seen[plane.name] = i
@@ -386,37 +423,49 @@ def validate_weather(weather: Any, *, field_prefix: str = "weather") -> WeatherA
     """
     if not isinstance(weather, pd.DataFrame):
         raise PlannerInputError(
-            f"{field_prefix} must be a pandas DataFrame with columns {list(WEATHER_COLUMNS)}",
+            Message.of("errors.pv.weather_not_frame",
+                       "{field} must be a pandas DataFrame with columns {columns}",
+                       field=field_prefix, columns=str(list(WEATHER_COLUMNS))),
             field=field_prefix,
         )
     missing = [c for c in WEATHER_COLUMNS if c not in weather.columns]
     if missing:
         raise PlannerInputError(
-            f"{field_prefix} lacks column(s) {missing} (it has {list(map(str, weather.columns))}); "
-            "name them as pvlib does: ghi, dni, dhi [W/m2], temp_air [degC], wind_speed [m/s]",
+            Message.of("errors.pv.weather_columns",
+                       "{field} lacks column(s) {missing} (it has {columns}); name them as pvlib "
+                       "does: ghi, dni, dhi [W/m2], temp_air [degC], wind_speed [m/s]",
+                       field=field_prefix, missing=str(missing),
+                       columns=str(list(map(str, weather.columns)))),
             field=f"{field_prefix}.{missing[0]}",
         )
     index = weather.index
     field = f"{field_prefix}.index"
     if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
         raise PlannerInputError(
-            f"{field} must be a timezone-aware DatetimeIndex (local standard time, labels at "
-            "interval start); build it with weather.timeaxis.typical_year_index",
+            Message.of("errors.pv.index_not_aware",
+                       "{field} must be a timezone-aware DatetimeIndex (local standard time, "
+                       "labels at interval start); build it with "
+                       "weather.timeaxis.typical_year_index", field=field),
             field=field,
         )
     if len(index) < 2:
-        raise PlannerInputError(f"{field} needs at least two time steps", field=field)
+        raise PlannerInputError(Message.of("errors.pv.index_short",
+                                           "{field} needs at least two time steps", field=field),
+                                field=field)
     steps = np.diff(index.as_unit("ns").asi8)
     if (steps <= 0).any():
         first = index[int(np.argmax(steps <= 0)) + 1]
         raise PlannerInputError(
-            f"{field} must increase without duplicates; see {first}", field=field
+            Message.of("errors.pv.index_order", "{field} must increase without duplicates; "
+                       "see {first}", field=field, first=str(first)), field=field
         )
     step = pd.Timedelta(int(steps[0]), unit="ns")
     if (steps != steps[0]).any() or step > pd.Timedelta(hours=1) or pd.Timedelta(hours=1) % step:
         raise PlannerInputError(
-            f"{field} must have one regular step that divides an hour (60, 30, 15 ... min); "
-            "map the data onto weather.timeaxis.typical_year_index first",
+            Message.of("errors.pv.index_step",
+                       "{field} must have one regular step that divides an hour (60, 30, 15 ... "
+                       "min); map the data onto weather.timeaxis.typical_year_index first",
+                       field=field),
             field=field,
         )
     arrays = {}
@@ -425,29 +474,36 @@ def validate_weather(weather: Any, *, field_prefix: str = "weather") -> WeatherA
         bad = ~np.isfinite(values)
         if bad.any():
             raise PlannerInputError(
-                f"{field_prefix}.{column} has {int(bad.sum())} missing, non-numeric or infinite "
-                f"value(s), the first at {index[int(np.argmax(bad))]}; fill or interpolate them "
-                "before simulating",
+                Message.of("errors.pv.weather_missing_values",
+                           "{field} has {count} missing, non-numeric or infinite value(s), the "
+                           "first at {at}; fill or interpolate them before simulating",
+                           field=f"{field_prefix}.{column}", count=int(bad.sum()),
+                           at=str(index[int(np.argmax(bad))])),
                 field=f"{field_prefix}.{column}",
             )
         arrays[column] = values
     for column in ("ghi", "dni", "dhi"):
         if arrays[column].max() > _IRRADIANCE_MAX_W_M2:
             raise PlannerInputError(
-                f"{field_prefix}.{column} reaches {arrays[column].max():.0f}, above "
-                f"{_IRRADIANCE_MAX_W_M2:.0f} W/m2: check that it is irradiance in W/m2",
+                Message.of("errors.pv.irradiance_high",
+                           "{field} reaches {peak:.0f}, above {limit:.0f} W/m2: check that it "
+                           "is irradiance in W/m2", field=f"{field_prefix}.{column}",
+                           peak=float(arrays[column].max()), limit=_IRRADIANCE_MAX_W_M2),
                 field=f"{field_prefix}.{column}",
             )
         arrays[column] = np.maximum(arrays[column], 0.0)
     low, high = _TEMP_AIR_RANGE_C
     if arrays["temp_air"].min() < low or arrays["temp_air"].max() > high:
         raise PlannerInputError(
-            f"{field_prefix}.temp_air leaves {low:g}..{high:g}: check that it is in degC",
+            Message.of("errors.pv.temp_range",
+                       "{field} leaves {low:g}..{high:g}: check that it is in degC",
+                       field=f"{field_prefix}.temp_air", low=low, high=high),
             field=f"{field_prefix}.temp_air",
         )
     if arrays["wind_speed"].max() > _WIND_MAX_M_S:
         raise PlannerInputError(
-            f"{field_prefix}.wind_speed exceeds {_WIND_MAX_M_S:g}: check that it is in m/s",
+            Message.of("errors.pv.wind_high", "{field} exceeds {limit:g}: check that it is in m/s",
+                       field=f"{field_prefix}.wind_speed", limit=_WIND_MAX_M_S),
             field=f"{field_prefix}.wind_speed",
         )
     arrays["wind_speed"] = np.maximum(arrays["wind_speed"], 0.0)
@@ -467,6 +523,8 @@ def validate_site(latitude: Any, longitude: Any, elevation_m: Any) -> tuple[floa
         except (TypeError, ValueError):
             number = float("nan")
         if not low <= number <= high:
-            raise PlannerInputError(f"{name} = {value!r} is outside {low:g}..{high:g}", field=name)
+            raise PlannerInputError(Message.of(
+                "errors.pv.outside_range", "{name} = {value} is outside {low:g}..{high:g}",
+                name=name, value=repr(value), low=low, high=high), field=name)
         checked.append(number)
     return checked[0], checked[1], checked[2]

@@ -22,6 +22,7 @@ import pvlib
 
 import pvplanner.pv.physics as pv_physics
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 from pvplanner.pv.models import (
     WEATHER_COLUMNS,
     Mounting,
@@ -372,21 +373,27 @@ def simulate_pv(
     names = [plane.name for plane in checked]
     if not isinstance(capacities_kwp, Mapping):
         raise PlannerInputError(
-            "pv.capacities_kwp must map plane names to kWp", field="pv.capacities_kwp"
+            Message.of("errors.pv.capacities_not_map",
+                       "pv.capacities_kwp must map plane names to kWp"),
+            field="pv.capacities_kwp"
         )
     capacity = dict.fromkeys(names, 0.0)
     for name, value in capacities_kwp.items():
         field = f"pv.capacities_kwp.{name}"
         if name not in capacity:
             raise PlannerInputError(
-                f"{field}: no roof plane is called {name!r} (planes: {names})", field=field
+                Message.of("errors.pv.no_such_plane",
+                           "{field}: no roof plane is called {name} (planes: {planes})",
+                           field=field, name=repr(name), planes=str(names)), field=field
             )
         try:
             number = float(value)
         except (TypeError, ValueError):
             number = float("nan")
         if not (np.isfinite(number) and number >= 0):
-            raise PlannerInputError(f"{field} = {value!r} must be a number >= 0 kWp", field=field)
+            raise PlannerInputError(Message.of("errors.pv.capacity_invalid",
+                                               "{field} = {value} must be a number >= 0 kWp",
+                                               field=field, value=repr(value)), field=field)
         capacity[name] = number
     per_kwp = ac_kw_per_kwp(
         weather,
@@ -450,11 +457,15 @@ def degradation_factors(
         ("pv.degradation_annual_percent", annual_percent, 100.0),
     ):
         if not (np.isfinite(value) and 0.0 <= value <= high):
-            raise PlannerInputError(f"{name} = {value!r} must be within 0..{high:g} %", field=name)
+            raise PlannerInputError(Message.of("errors.pv.percent_range",
+                                               "{name} = {value} must be within 0..{high:g} %",
+                                               name=name, value=repr(value), high=high),
+                                    field=name)
     if isinstance(years, bool) or not isinstance(years, int | np.integer) or years < 0:
-        raise PlannerInputError(
-            f"the system life must be a whole number of years >= 0, got {years!r}"
-        )
+        raise PlannerInputError(Message.of(
+            "errors.pv.life_years",
+            "the system life must be a whole number of years >= 0, got {years}",
+            years=repr(years)))
     k = np.arange(1, years + 1)
     factors = 1.0 - first_year_percent / 100.0 - (k - 2) * annual_percent / 100.0
     factors[k == 1] = 1.0

@@ -64,13 +64,6 @@ class SingleArrayResult:
         out["losses_percent"] = round(self.settings.losses.total_percent, 4)
         return out
 
-    def summary_text(self, lang: str = "en") -> str:
-        """A few lines for the terminal, in ``lang``
-        (:func:`pvplanner.display.terminal.simulation_summary`)."""
-        from pvplanner.display.terminal import simulation_summary
-
-        return simulation_summary(self.simulation, self.weather, lang)
-
 
 def simulate_single_array(
     *,

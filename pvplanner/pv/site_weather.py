@@ -13,6 +13,7 @@ from typing import cast
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 from weather.meta import WeatherMeta
 from weather.readers import read_weather_file
 from weather.source import Source, get_weather
@@ -39,9 +40,9 @@ def load_weather(
         stamp = path.stat().st_mtime_ns if path.is_file() else 0
         return _read_file(str(path), stamp, latitude, longitude, int(interval_minutes))
     if latitude is None or longitude is None:
-        raise PlannerInputError(
-            "site.latitude and site.longitude are needed to find weather for a place; give "
-            "them, or a weather file", field="site.latitude")
+        raise PlannerInputError(Message.of(
+            "errors.pv.no_coordinates", "site.latitude and site.longitude are needed to find "
+            "weather for a place; give them, or a weather file"), field="site.latitude")
     return _place(float(latitude), float(longitude), source, seed)
 
 

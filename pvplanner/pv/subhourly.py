@@ -37,6 +37,7 @@ import pvlib
 
 import pvplanner.pv.physics as pv_physics
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 from pvplanner.pv.models import PVModelSettings, validate_settings
 from pvplanner.pv.simulation import ac_kw_per_kwp
 
@@ -184,8 +185,9 @@ def quarter_hour_profiles(
     """
     index = pd.DatetimeIndex(hourly_kw_per_kwp.index)
     if len(index) < 2 or index[1] - index[0] != pd.Timedelta(hours=1):
-        raise PlannerInputError("PV profiles to split into quarter hours must be hourly",
-                                field="weather")
+        raise PlannerInputError(Message.of(
+            "errors.pv.not_hourly", "PV profiles to split into quarter hours must be hourly"),
+            field="weather")
     checked = validate_settings(settings)
     clear = clear_sky_weather(hourly_weather, latitude, longitude)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 from pvplanner.report.content import build_proposal
 from pvplanner.report.model import Proposal
 from pvplanner.report.text import LANGUAGES, check_lang
@@ -107,12 +108,14 @@ def write_reports(
     targets = {kind: Path(path) for kind, path in (("html", html), ("pdf", pdf),
                                                      ("xlsx", xlsx)) if path is not None}
     if not targets:
-        raise PlannerInputError("name at least one output: html, pdf or xlsx")
+        raise PlannerInputError(Message.of("errors.report.no_output",
+                                           "name at least one output: html, pdf or xlsx"))
     for kind, path in targets.items():
         if not path.parent.exists():
-            raise PlannerInputError(
-                f"cannot write the {kind.upper()} report to {path}: folder {path.parent} "
-                "does not exist", field=kind)
+            raise PlannerInputError(Message.of(
+                "errors.report.no_folder", "cannot write the {kind} report to {path}: folder "
+                "{folder} does not exist", kind=kind.upper(), path=str(path),
+                folder=str(path.parent)), field=kind)
     document = _proposal(result, lang, preparer, date, proposal)
     written: list[Path] = []
     for kind, path in targets.items():

@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 from weather.datafiles import data_path
 
 #: Family name of the font inside the file (what Vega's ``font`` config refers to).
@@ -61,13 +62,15 @@ def font_path() -> Path:
     try:
         import pylopdf_fonts_zh_cn
     except ImportError:
-        raise PlannerInputError(
-            "the PDF report needs a Chinese font: pip install pylopdf-fonts-zh-cn "
-            "(or put an OFL-licensed .otf/.ttf font in data/report/fonts/)"
-        ) from None
+        raise PlannerInputError(Message.of(
+            "errors.report.no_font", "the PDF report needs a Chinese font: pip install "
+            "pylopdf-fonts-zh-cn (or put an OFL-licensed .otf/.ttf font in data/report/fonts/)"
+        )) from None
     path = Path(pylopdf_fonts_zh_cn.sans_path())
     if not path.is_file():
-        raise PlannerInputError(f"the font file {path} is missing; reinstall pylopdf-fonts-zh-cn")
+        raise PlannerInputError(Message.of(
+            "errors.report.font_missing",
+            "the font file {path} is missing; reinstall pylopdf-fonts-zh-cn", path=str(path)))
     return path
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from pvplanner.display import messages
 from pvplanner.errors import PlannerInputError
+from pvplanner.messages import Message
 
 #: Languages a proposal can be written in (one TOML file each in ``data/report``).
 LANGUAGES: tuple[str, ...] = ("zh", "en")
@@ -16,7 +17,9 @@ def check_lang(lang: str) -> str:
     """``lang`` if supported, else a :class:`PlannerInputError` naming the choices."""
     if lang not in LANGUAGES:
         raise PlannerInputError(
-            f"unknown report language {lang!r}; choose one of {', '.join(LANGUAGES)}",
+            Message.of("errors.report.language",
+                       "unknown report language {lang}; choose one of {choices}",
+                       lang=repr(lang), choices=", ".join(LANGUAGES)),
             field="lang",
         )
     return lang

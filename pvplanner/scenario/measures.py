@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pvplanner.scenario.rules import rule_broken
+
 
 class MeasureChoice(BaseModel):
     """A saving measure of the catalogue, with optional overrides of its figures."""
@@ -57,7 +59,12 @@ class ProductionInput(BaseModel):
     def _a_year_of_output(cls, values: list[float]) -> list[float]:
         bad = [k for k, value in enumerate(values) if value < 0]
         if bad:
-            raise ValueError(f"month {bad[0] + 1} is {values[bad[0]]}: production must be >= 0")
+            raise rule_broken(
+                "production_negative", "month {month} is {value:g}: production must be >= 0",
+                month=bad[0] + 1, value=float(values[bad[0]])
+            )
         if sum(values) <= 0:
-            raise ValueError("the months add up to 0: enter what the site makes in a year")
+            raise rule_broken(
+                "production_zero", "the months add up to 0: enter what the site makes in a year"
+            )
         return values

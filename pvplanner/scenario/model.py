@@ -26,6 +26,7 @@ from pvplanner.messages import Message, bilingual
 from pvplanner.pv.models import PVModelSettings, RoofPlane
 from pvplanner.scenario.measures import MeasureChoice, ProductionInput
 from pvplanner.scenario.proposal import ProposalInputs
+from pvplanner.scenario.rules import rule_broken
 from pvplanner.scenario.site import (
     BatteryOptions,
     Constraints,
@@ -120,10 +121,13 @@ class TariffChoice(BaseModel):
     @model_validator(mode="after")
     def _one_source(self) -> TariffChoice:
         if self.custom is not None and self.bill is not None:
-            raise ValueError("tariff: give a custom tariff or prices from a bill, not both")
+            raise rule_broken(
+                "tariff_both", "tariff: give a custom tariff or prices from a bill, not both"
+            )
         if self.buyer == "market" and self.custom is None and self.bill is None:
-            raise ValueError(
-                "tariff.buyer is 'market': give the retail contract's prices in tariff.bill"
+            raise rule_broken(
+                "market_prices",
+                "tariff.buyer is 'market': give the retail contract's prices in tariff.bill",
             )
         return self
 
@@ -169,7 +173,10 @@ class Scenario(BaseModel):
         names = [plane.name for plane in self.roof_planes]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
-            raise ValueError(f"roof plane names must be unique; repeated: {duplicates}")
+            raise rule_broken(
+                "plane_names", "roof plane names must be unique; repeated: {names}",
+                names=", ".join(duplicates)
+            )
         return self
 
     def analysis_start(self) -> dt.date:
@@ -210,6 +217,11 @@ def _error_message(error: Any) -> Message:
     shown = f" (got {got})" if got else ""
     english = f"{field or 'scenario'}: {message}{shown}"
     kind = str(error.get("type", ""))
+    original = (error.get("ctx") or {}).get("error")
+    if isinstance(original, PlannerInputError) and original.key:
+        # A model's own rule (pvplanner.scenario.rules): its key and values, in the
+        # reader's language; the app shows it at the field's input.
+        return Message(original.key, english, original.params)
     if kind not in _KEYED_ERRORS:
         return Message("", english)
     limit = (error.get("ctx") or {}).get(_KEYED_ERRORS[kind], "") if _KEYED_ERRORS[kind] else ""
@@ -306,7 +318,9 @@ def parse_scenario(data: dict[str, Any] | Scenario) -> Scenario:
     except PlannerInputError:
         raise
     except ValueError as problem:  # validators of sub-models raising plain ValueError
-        raise PlannerInputError(f"invalid scenario: {problem}") from None
+        raise PlannerInputError(Message.of(
+            "errors.scenario.invalid", "invalid scenario: {detail}{more}",
+            detail=str(problem), more="")) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:

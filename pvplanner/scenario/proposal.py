@@ -12,6 +12,8 @@ import unicodedata
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pvplanner.scenario.rules import rule_broken
+
 __all__ = ["MAX_CONTACT_LINES", "ProposalInputs"]
 
 #: Most lines of the contact block (name, phone, e-mail, address).
@@ -26,9 +28,12 @@ def _clean(value: str | None, *, lines: int | None) -> str | None:
     bad = [c for c in text if c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cf")
            and c not in "\u200d"]
     if bad:
-        raise ValueError(f"contains a control character (U+{ord(bad[0]):04X}); type plain text")
+        raise rule_broken(
+            "control_character", "contains a control character (U+{code}); type plain text",
+            code=f"{ord(bad[0]):04X}"
+        )
     if lines is not None and text.count("\n") >= lines:
-        raise ValueError(f"has more than {lines} lines")
+        raise rule_broken("too_many_lines", "has more than {lines} lines", lines=lines)
     return text or None
 
 

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pvplanner.scenario.rules import rule_broken
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -46,7 +48,9 @@ class WeatherChoice(_Model):
     @model_validator(mode="after")
     def _file_given(self) -> WeatherChoice:
         if self.source == "file" and not self.file:
-            raise ValueError("weather.file is required when weather.source is 'file'")
+            raise rule_broken(
+                "weather_file", "weather.file is required when weather.source is 'file'"
+            )
         return self
 
 
@@ -71,16 +75,26 @@ class LoadInput(_Model):
     def _consistent(self) -> LoadInput:
         if self.kind == "bills":
             if self.monthly_kwh is None:
-                raise ValueError("load.monthly_kwh (12 values) is required when load.kind = bills")
+                raise rule_broken(
+                    "bills_required",
+                    "load.monthly_kwh (12 values) is required when load.kind = bills",
+                )
             bad = [i + 1 for i, v in enumerate(self.monthly_kwh) if not 0 <= v <= 1e9]
             if bad:
-                raise ValueError(f"load.monthly_kwh: month(s) {bad} outside 0..1e9 kWh")
+                raise rule_broken(
+                    "bills_range", "load.monthly_kwh: month(s) {months} outside 0..1e9 kWh",
+                    months=", ".join(str(month) for month in bad)
+                )
             if sum(self.monthly_kwh) <= 0:
-                raise ValueError("load.monthly_kwh: the bills add up to zero kWh")
+                raise rule_broken("bills_zero", "load.monthly_kwh: the bills add up to zero kWh")
         if self.kind == "annual" and self.annual_kwh is None:
-            raise ValueError("load.annual_kwh is required when load.kind = annual")
+            raise rule_broken(
+                "annual_required", "load.annual_kwh is required when load.kind = annual"
+            )
         if self.kind == "meter_file" and not self.meter_file:
-            raise ValueError("load.meter_file is required when load.kind = meter_file")
+            raise rule_broken(
+                "meter_required", "load.meter_file is required when load.kind = meter_file"
+            )
         return self
 
 
@@ -105,9 +119,13 @@ class BatteryOptions(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> BatteryOptions:
         if self.max_energy_kwh is not None and self.min_energy_kwh > self.max_energy_kwh:
-            raise ValueError("battery.min_energy_kwh exceeds battery.max_energy_kwh")
+            raise rule_broken(
+                "battery_energy_order", "battery.min_energy_kwh exceeds battery.max_energy_kwh"
+            )
         if self.min_power_kw > self.max_power_kw:
-            raise ValueError("battery.min_power_kw exceeds battery.max_power_kw")
+            raise rule_broken(
+                "battery_power_order", "battery.min_power_kw exceeds battery.max_power_kw"
+            )
         return self
 
 
@@ -174,9 +192,12 @@ class Constraints(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Constraints:
         if self.max_total_kwp is not None and self.min_total_kwp > self.max_total_kwp:
-            raise ValueError("constraints.min_total_kwp exceeds constraints.max_total_kwp")
+            raise rule_broken(
+                "kwp_order", "constraints.min_total_kwp exceeds constraints.max_total_kwp"
+            )
         if self.objective == "min_cost_for_co2" and self.co2_reduction_target_tco2 is None:
-            raise ValueError(
-                "constraints.co2_reduction_target_tco2 is required for objective min_cost_for_co2"
+            raise rule_broken(
+                "co2_target_required",
+                "constraints.co2_reduction_target_tco2 is required for objective min_cost_for_co2",
             )
         return self

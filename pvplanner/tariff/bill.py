@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import TariffError
+from pvplanner.messages import Message
 from pvplanner.tariff.model import PERIODS, Tariff
 from pvplanner.tariff.schedule import coincident_peak_masks, demand_step_masks, step_prices
 
@@ -100,13 +101,18 @@ def _as_power(values, n: int, name: str) -> np.ndarray:
     array = np.asarray(values, dtype=float).reshape(-1)
     if array.shape != (n,):
         raise TariffError(
-            f"{name} has {array.size} values but the time index has {n} steps", field=name
+            Message.of("errors.tariff.bill_length",
+                       "{name} has {count} values but the time index has {n} steps", name=name,
+                       count=int(array.size), n=n), field=name
         )
     bad = ~np.isfinite(array) | (array < 0)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
+        # float(): the value itself, not numpy's repr "np.float64(...)"
         raise TariffError(
-            f"{name}[{first}] = {array[first]!r}: grid power must be finite and >= 0 [kW]",
+            Message.of("errors.tariff.grid_power",
+                       "{name}[{first}] = {value!r}: grid power must be finite and >= 0 [kW]",
+                       name=name, first=first, value=float(array[first])),
             field=name,
         )
     return array

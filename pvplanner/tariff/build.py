@@ -141,10 +141,10 @@ def price_parts(
             continue
         floats = row.key in floating_keys
         if any((part in floating_keys) != floats for part in row.includes):
-            raise TariffError(
-                f"tariff preset {version.preset_id}: component {row.key!r} includes "
-                f"{row.includes}, which float differently; give them as separate rows"
-            )
+            raise TariffError(Message.of(
+                "errors.tariff.component_floats", "tariff preset {preset}: component {component} "
+                "includes {includes}, which float differently; give them as separate rows",
+                preset=version.preset_id, component=repr(row.key), includes=str(row.includes)))
     for key, value in values.items():
         if key in floating_keys:
             floating += value
@@ -156,10 +156,10 @@ def price_parts(
 def _value_per_kwh(row: ComponentRow, preset_id: str) -> float:
     """A component's value [currency/kWh]; its row's check requires one unless it is a rate."""
     if row.value_per_kwh is None:
-        raise TariffError(
-            f"tariff preset {preset_id}: component {row.key!r} has no value_per_kwh; give it "
-            "(only line_loss may instead be a rate_of_purchase)"
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.component_no_value", "tariff preset {preset}: component {component} "
+            "has no value_per_kwh; give it (only line_loss may instead be a rate_of_purchase)",
+            preset=preset_id, component=repr(row.key)))
     return float(row.value_per_kwh)
 
 
@@ -284,7 +284,9 @@ def build_tariff(
     for key in parts.components:
         row = version.component(key, parts.zone)
         if row is None:  # price_parts took its keys from this version's own rows
-            raise TariffError(f"tariff preset {version.preset_id}: no {key!r} component row")
+            raise TariffError(Message.of(
+                "errors.tariff.no_component_row", "tariff preset {preset}: no {key} component "
+                "row", preset=version.preset_id, key=repr(key)))
         price_rows.append(row)
     price_rows += [preset.ratios, preset.floating]
     used_rows += [*price_rows, *version.basic_charges]
@@ -323,4 +325,6 @@ def build_tariff(
         "export": preset.export.model_dump(),
         **_basic_charges(version, options),
     }
-    return parse_tariff(data, origin=f"tariff preset {preset.id}"), tuple(notes)
+    return parse_tariff(data, origin=Message.of("errors.tariff.origin_preset",
+                                                "tariff preset {preset}",
+                                                preset=preset.id)), tuple(notes)

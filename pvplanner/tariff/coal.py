@@ -11,6 +11,7 @@ from functools import cache
 import pandas as pd
 
 from pvplanner.errors import TariffError
+from pvplanner.messages import Message
 from pvplanner.tariff.province_names import province_name
 from weather.datafiles import data_path
 
@@ -44,9 +45,11 @@ def coal_benchmark_price(province: str) -> float:
     if price is None:
         table = export_price_table()
         raise TariffError(
-            f"no coal benchmark export price for province {province!r}; set tariff.region or "
-            f"export.province to one of {', '.join(table['province'])}, or use "
-            "export.kind = 'constant' with price_per_kwh",
+            Message.of("errors.tariff.no_coal_price",
+                       "no coal benchmark export price for province {province}; set tariff.region "
+                       "or export.province to one of {provinces}, or use export.kind = "
+                       "'constant' with price_per_kwh", province=repr(province),
+                       provinces=", ".join(table["province"])),
             field="tariff.export.province",
         )
     return price

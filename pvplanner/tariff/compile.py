@@ -17,6 +17,7 @@ import numpy as np
 
 from pvplanner.errors import TariffError
 from pvplanner.holidays import DAY_TYPES, holiday_table
+from pvplanner.messages import Message
 from pvplanner.tariff.coal import coal_benchmark_price
 from pvplanner.tariff.kept import Kept
 
@@ -80,7 +81,9 @@ def _clock(minutes: int) -> str:
 def _parse_time(value: str | int, where: str, *, is_end: bool) -> int:
     """Minutes after midnight of ``"HH:MM"`` (or a whole hour), on a quarter hour."""
     if isinstance(value, bool):
-        raise TariffError(f"{where}: time {value!r} is not a time of day; write 'HH:MM'")
+        raise TariffError(Message.of("errors.tariff.time_not_time",
+                                     "{where}: time {value} is not a time of day; write 'HH:MM'",
+                                     where=where, value=repr(value)))
     if isinstance(value, int):
         minutes = value * 60
     else:
@@ -91,15 +94,19 @@ def _parse_time(value: str | int, where: str, *, is_end: bool) -> int:
             if not 0 <= int(minutes_text) < 60:
                 raise ValueError
         except ValueError:
-            raise TariffError(f"{where}: time {value!r} is not 'HH:MM' (e.g. '07:30')") from None
+            raise TariffError(Message.of("errors.tariff.time_format",
+                                         "{where}: time {value} is not 'HH:MM' (e.g. '07:30')",
+                                         where=where, value=repr(value))) from None
     upper = 24 * 60 if is_end else 24 * 60 - 1
     if not 0 <= minutes <= upper:
-        raise TariffError(f"{where}: time {value!r} is outside 00:00-24:00")
+        raise TariffError(Message.of("errors.tariff.time_range",
+                                     "{where}: time {value} is outside 00:00-24:00",
+                                     where=where, value=repr(value)))
     if minutes % SLOT_MINUTES:
-        raise TariffError(
-            f"{where}: time {value!r} is not on a quarter hour; schedules have a "
-            f"{SLOT_MINUTES}-minute resolution"
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.time_quarter", "{where}: time {value} is not on a quarter hour; "
+            "schedules have a {minutes}-minute resolution", where=where, value=repr(value),
+            minutes=SLOT_MINUTES))
     return minutes
 
 
@@ -107,19 +114,19 @@ def _period_code(name: object, where: str) -> int:
     try:
         return _PERIOD_CODE[str(name)]
     except KeyError:
-        raise TariffError(
-            f"{where}: unknown period {name!r}; use one of {', '.join(PERIODS)}"
-        ) from None
+        raise TariffError(Message.of(
+            "errors.tariff.unknown_period", "{where}: unknown period {name}; use one of {periods}",
+            where=where, name=repr(name), periods=", ".join(PERIODS))) from None
 
 
 def _block_slots(block: PeriodBlock, where: str) -> np.ndarray:
     start = _parse_time(block.start, where, is_end=False)
     end = _parse_time(block.end, where, is_end=True)
     if start == end:
-        raise TariffError(
-            f"{where}: block {_clock(start)}-{_clock(end)} is empty; "
-            "use '00:00'-'24:00' for a whole day"
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.empty_block",
+            "{where}: block {start}-{end} is empty; use '00:00'-'24:00' for a whole day",
+            where=where, start=_clock(start), end=_clock(end)))
     first, last = start // SLOT_MINUTES, end // SLOT_MINUTES
     if end > start:
         return np.arange(first, last)
@@ -137,35 +144,38 @@ def _compile_slots(entries: DaySchedule, where: str, *, full_day: bool) -> np.nd
     if entries and all(isinstance(entry, str) for entry in entries):
         n = len(entries)
         if n not in (24, 48, 96):
-            raise TariffError(
-                f"{where}: a list of period names needs 24 (hourly), 48 (half-hourly) or 96 "
-                f"(quarter-hourly) entries, got {n}"
-            )
+            raise TariffError(Message.of(
+                "errors.tariff.period_list_length", "{where}: a list of period names needs 24 "
+                "(hourly), 48 (half-hourly) or 96 (quarter-hourly) entries, got {n}",
+                where=where, n=n))
         width = SLOTS_PER_DAY // n
         for i, name in enumerate(entries):
-            code = _period_code(name, f"{where} at {_clock(i * width * SLOT_MINUTES)}")
+            code = _period_code(name, Message.of("errors.tariff.where_at", "{where} at {time}",
+                                                 where=where,
+                                                 time=_clock(i * width * SLOT_MINUTES)))
             codes[i * width : (i + 1) * width] = code
         return codes
     blocks: list[PeriodBlock] = []
     for entry in entries:
         if isinstance(entry, str):  # a validated schedule never mixes the two forms
-            raise TariffError(
-                f"{where}: mixes period names and time blocks; give either 24, 48 or 96 "
-                "period names or a list of blocks"
-            )
+            raise TariffError(Message.of(
+                "errors.tariff.mixed_schedule", "{where}: mixes period names and time blocks; "
+                "give either 24, 48 or 96 period names or a list of blocks", where=where))
         blocks.append(entry)
     owner = np.full(SLOTS_PER_DAY, -1, dtype=int)
     for i, block in enumerate(blocks):
-        code = _period_code(block.period, f"{where} block {_describe(block)}")
+        code = _period_code(block.period, Message.of(
+            "errors.tariff.where_block", "{where} block {block}", where=where,
+            block=_describe(block)))
         slots = _block_slots(block, f"{where} block {_describe(block)}")
         taken = slots[owner[slots] >= 0]
         if len(taken):
             other = blocks[owner[taken[0]]]
-            raise TariffError(
-                f"{where}: block {_describe(block)} overlaps {_describe(other)} at "
-                f"{_clock(int(taken[0]) * SLOT_MINUTES)}; each time of day needs exactly "
-                "one period"
-            )
+            raise TariffError(Message.of(
+                "errors.tariff.block_overlap", "{where}: block {block} overlaps {other} at "
+                "{at}; each time of day needs exactly one period", where=where,
+                block=_describe(block), other=_describe(other),
+                at=_clock(int(taken[0]) * SLOT_MINUTES)))
         owner[slots] = i
         codes[slots] = code
     if full_day and (codes < 0).any():
@@ -173,11 +183,11 @@ def _compile_slots(entries: DaySchedule, where: str, *, full_day: bool) -> np.nd
         run_end = missing[0]
         while run_end + 1 < SLOTS_PER_DAY and codes[run_end + 1] < 0:
             run_end += 1
-        raise TariffError(
-            f"{where}: {_clock(int(missing[0]) * SLOT_MINUTES)}-"
-            f"{_clock(int(run_end + 1) * SLOT_MINUTES)} is not covered; the schedule must "
-            "cover 24 h"
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.not_covered",
+            "{where}: {start}-{end} is not covered; the schedule must cover 24 h", where=where,
+            start=_clock(int(missing[0]) * SLOT_MINUTES),
+            end=_clock(int(run_end + 1) * SLOT_MINUTES)))
     return codes
 
 
@@ -194,26 +204,35 @@ def _compile_table(tariff: Tariff) -> np.ndarray:
     for s, season in enumerate(tariff.seasons):
         if season.name in names:
             raise TariffError(
-                f"season name {season.name!r} is used twice; season names must be unique",
+                Message.of("errors.tariff.season_twice",
+                           "season name {season} is used twice; season names must be unique",
+                           season=repr(season.name)),
                 field=f"tariff.seasons[{s}].name",
             )
         names.add(season.name)
         for month in season.months:
             if month in season_of_month:
                 raise TariffError(
-                    f"month {month} is in both season {season_of_month[month]!r} and "
-                    f"season {season.name!r}; each month belongs to exactly one season",
+                    Message.of("errors.tariff.month_two_seasons",
+                               "month {month} is in both season {first} and season {second}; "
+                               "each month belongs to exactly one season", month=month,
+                               first=repr(season_of_month[month]), second=repr(season.name)),
                     field=f"tariff.seasons[{s}].months",
                 )
             season_of_month[month] = season.name
         for d, day_type in enumerate(DAY_TYPES):
-            where = f"season {season.name!r}, {day_type}"
+            # the day type in the reader's language, from the app's own names
+            where = Message.of("errors.tariff.where_season", "season {season}, {day_type}",
+                               season=repr(season.name),
+                               day_type=Message(f"common.day_types.{day_type}", day_type))
             codes = _compile_slots(season.schedule(day_type), where, full_day=True)
             table[np.asarray(season.months) - 1, d] = codes
     missing = sorted(set(range(1, 13)) - set(season_of_month))
     if missing:
         raise TariffError(
-            f"months {missing} are in no season; every month 1-12 needs a season",
+            Message.of("errors.tariff.months_no_season",
+                       "months {months} are in no season; every month 1-12 needs a season",
+                       months=str(missing)),
             field="tariff.seasons",
         )
     return table
@@ -225,12 +244,17 @@ def _compile_overrides(tariff: Tariff) -> tuple[CompiledOverride, ...]:
     for i, rule in enumerate(tariff.overrides):
         if not rule.enabled:
             continue
-        where = f"override {rule.label or i!r}"
+        where = Message.of("errors.tariff.where_override", "override {label}",
+                           label=repr(rule.label or i))
         unknown = sorted(set(rule.holidays) - known)
         if unknown:
-            valid = ", ".join(sorted(known)) or f"none: country {tariff.country!r} has no table"
+            valid = ", ".join(sorted(known)) or Message.of(
+                "errors.tariff.no_holiday_table", "none: country {country} has no table",
+                country=repr(tariff.country))
             raise TariffError(
-                f"{where}: unknown holiday {unknown}; valid names are {valid}",
+                Message.of("errors.tariff.unknown_holiday",
+                           "{where}: unknown holiday {unknown}; valid names are {valid}",
+                           where=where, unknown=str(unknown), valid=valid),
                 field=f"tariff.overrides[{i}].holidays",
             )
         day_types = np.array(
@@ -260,7 +284,9 @@ def _compile_overrides(tariff: Tariff) -> tuple[CompiledOverride, ...]:
 def _check_price(value: float, where: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise TariffError(
-            f"{where} = {value!r}: energy prices must be finite and >= 0 [currency/kWh]",
+            Message.of("errors.tariff.price_invalid",
+                       "{where} = {value}: energy prices must be finite and >= 0 [currency/kWh]",
+                       where=where, value=repr(value)),
             field=f"tariff.{where}",
         )
     return float(value)
@@ -271,8 +297,10 @@ def _compile_prices(prices: PriceLevels) -> np.ndarray:
     if prices.mode == "explicit":
         if not prices.per_kwh:
             raise TariffError(
-                "prices.mode is 'explicit' but prices.per_kwh is empty; give a price per "
-                "period, e.g. per_kwh = { peak = 1.14, flat = 0.67, valley = 0.26 }",
+                Message.of("errors.tariff.explicit_no_prices",
+                           "prices.mode is 'explicit' but prices.per_kwh is empty; give a price "
+                           "per period, e.g. per_kwh = {{ peak = 1.14, flat = 0.67, "
+                           "valley = 0.26 }}"),
                 field="tariff.prices.per_kwh",
             )
         for name, value in prices.per_kwh.items():
@@ -281,8 +309,9 @@ def _compile_prices(prices: PriceLevels) -> np.ndarray:
         return out
     if prices.floating_part_per_kwh is None or not prices.ratios:
         raise TariffError(
-            "prices.mode is 'ratio' but floating_part_per_kwh or ratios is missing; give the "
-            "flat price's floating part and a ratio per period",
+            Message.of("errors.tariff.ratio_missing",
+                       "prices.mode is 'ratio' but floating_part_per_kwh or ratios is missing; "
+                       "give the flat price's floating part and a ratio per period"),
             field="tariff.prices",
         )
     floating = _check_price(prices.floating_part_per_kwh, "prices.floating_part_per_kwh")
@@ -303,26 +332,30 @@ def _check_charges(tariff: Tariff) -> None:
         capacity = tariff.capacity_charge
         if capacity is None or capacity.contracted_kva <= 0:
             raise TariffError(
-                "basic_charge_basis is 'capacity' but no capacity_charge with a "
-                "contracted_kva > 0 is given; set capacity_charge.contracted_kva to the "
-                "transformer capacity [kVA] or use basic_charge_basis = 'max_demand'",
+                Message.of("errors.tariff.capacity_no_kva",
+                           "basic_charge_basis is 'capacity' but no capacity_charge with a "
+                           "contracted_kva > 0 is given; set capacity_charge.contracted_kva to "
+                           "the transformer capacity [kVA] or use basic_charge_basis = "
+                           "'max_demand'"),
                 field="tariff.capacity_charge.contracted_kva",
             )
     export = tariff.export
     if export.kind == "market" and export.mechanism_share > 0 and (
             export.mechanism_price_per_kwh is None or export.mechanism_years == 0):
         raise TariffError(
-            "export.mechanism_share is set but the mechanism price or its years are missing; "
-            "give mechanism_price_per_kwh (the price won in the province's auction) and "
-            "mechanism_years, or set mechanism_share to 0",
+            Message.of("errors.tariff.mechanism_missing",
+                       "export.mechanism_share is set but the mechanism price or its years are "
+                       "missing; give mechanism_price_per_kwh (the price won in the province's "
+                       "auction) and mechanism_years, or set mechanism_share to 0"),
             field="tariff.export.mechanism_price_per_kwh",
         )
     if export.kind == "series" or (export.kind == "market" and export.series_per_kwh):
         values = np.asarray(export.series_per_kwh or [], dtype=float)
         if values.size == 0 or not np.isfinite(values).all():
             raise TariffError(
-                "export.kind is 'series' but series_per_kwh is empty or has non-finite "
-                "values; give 8760 hourly prices [currency/kWh]",
+                Message.of("errors.tariff.export_series_empty",
+                           "export.kind is 'series' but series_per_kwh is empty or has "
+                           "non-finite values; give 8760 hourly prices [currency/kWh]"),
                 field="tariff.export.series_per_kwh",
             )
     if export.kind == "coal_benchmark":
@@ -332,11 +365,15 @@ def _check_charges(tariff: Tariff) -> None:
 def _check_tiers(bounds: list[float | None], where: str) -> None:
     if any(b is None for b in bounds[:-1]):
         raise TariffError(
-            f"{where}: only the last tier may be unbounded (no max)", field=f"tariff.{where}"
+            Message.of("errors.tariff.tier_unbounded",
+                       "{where}: only the last tier may be unbounded (no max)", where=where),
+            field=f"tariff.{where}"
         )
     finite = [b for b in bounds if b is not None]
     if any(b2 <= b1 for b1, b2 in zip(finite, finite[1:], strict=False)):
-        raise TariffError(f"{where}: tier maxima {finite} must increase", field=f"tariff.{where}")
+        raise TariffError(Message.of("errors.tariff.tier_order",
+                                     "{where}: tier maxima {maxima} must increase", where=where,
+                                     maxima=str(finite)), field=f"tariff.{where}")
 
 
 def compile_tariff(tariff: Tariff) -> CompiledTariff:
@@ -391,8 +428,10 @@ def _compile(tariff: Tariff) -> CompiledTariff:
     for code in sorted(used_codes):
         if np.isnan(prices[code]):
             raise TariffError(
-                f"period {PERIODS[code]!r} is used in the schedule but has no price; add it "
-                f"to prices.{'per_kwh' if tariff.prices.mode == 'explicit' else 'ratios'}",
+                Message.of("errors.tariff.period_no_price",
+                           "period {period} is used in the schedule but has no price; add it "
+                           "to prices.{table}", period=repr(PERIODS[code]),
+                           table="per_kwh" if tariff.prices.mode == "explicit" else "ratios"),
                 field="tariff.prices",
             )
     _check_charges(tariff)

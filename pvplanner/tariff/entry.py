@@ -86,7 +86,7 @@ class BillTariff(BaseModel):
     def _known_periods(cls, prices: dict[str, float]) -> dict[str, float]:
         unknown = sorted(set(prices) - set(PERIODS))
         if unknown:
-            raise ValueError(f"unknown periods {unknown}; use {', '.join(PERIODS)}")
+            raise _unknown_periods(unknown)
         return prices
 
     @field_validator("hours")
@@ -95,11 +95,22 @@ class BillTariff(BaseModel):
         if hours is None:
             return None
         if len(hours) not in (24, 48, 96):
-            raise ValueError(f"give 24, 48 or 96 period names, got {len(hours)}")
+            raise TariffError(Message.of(
+                "errors.tariff.hours_count", "give 24, 48 or 96 period names, got {count}",
+                count=len(hours)))
         unknown = sorted(set(hours) - set(PERIODS))
         if unknown:
-            raise ValueError(f"unknown periods {unknown}; use {', '.join(PERIODS)}")
+            raise _unknown_periods(unknown)
         return hours
+
+
+def _unknown_periods(unknown: list[str]) -> TariffError:
+    """Period names that are not the tariff's (a TariffError is a ValueError: pydantic keeps
+    its key for the reader's language)."""
+    return TariffError(Message.of(
+        "errors.tariff.unknown_periods", "unknown periods {names}; use {periods}",
+        names=", ".join(unknown),
+        periods=bilingual(", ".join(PERIODS), "、".join(PERIODS_ZH[p] for p in PERIODS))))
 
 
 def _network_adders(version: TariffVersion, zone: str | None
@@ -122,10 +133,10 @@ def _network_adders(version: TariffVersion, zone: str | None
         elif row.value_per_kwh is not None:
             adder += float(row.value_per_kwh)
         else:  # a row's check requires one of the two
-            raise TariffError(
-                f"tariff preset {version.preset_id}: component {row.key!r} has neither "
-                "value_per_kwh nor rate_of_purchase; give one"
-            )
+            raise TariffError(Message.of(
+                "errors.tariff.component_no_value_or_rate", "tariff preset {preset}: component "
+                "{component} has neither value_per_kwh nor rate_of_purchase; give one",
+                preset=version.preset_id, component=repr(row.key)))
     return adder, rate, notes
 
 
@@ -220,16 +231,20 @@ def apply_bill(
             )
     else:
         raise TariffError(
-            "prices typed from a bill need hours: name the province's tariff.preset (agency "
-            "purchase) or give the contract's hours in tariff.bill.hours (market buyer)",
+            Message.of("errors.tariff.bill_needs_hours",
+                       "prices typed from a bill need hours: name the province's tariff.preset "
+                       "(agency purchase) or give the contract's hours in tariff.bill.hours "
+                       "(market buyer)"),
             field="tariff.preset",
         )
     prices = dict(bill.prices_per_kwh)
     if buyer == "market" and not bill.includes_network_charges:
         if version is None:
             raise TariffError(
-                "tariff.bill.includes_network_charges is false but no tariff.preset is given "
-                "to take the network charges from; name the province's preset",
+                Message.of("errors.tariff.bill_network_needs_preset",
+                           "tariff.bill.includes_network_charges is false but no tariff.preset "
+                           "is given to take the network charges from; name the province's "
+                           "preset"),
                 field="tariff.preset",
             )
         adder, rate, more = _network_adders(version, zone)
@@ -242,7 +257,9 @@ def apply_bill(
     basis = basic_charge_basis
     if basis == "capacity" and not transformer_kva:
         raise TariffError(
-            "tariff.basic_charge_basis is 'capacity' but tariff.transformer_kva is not given",
+            Message.of("errors.tariff.bill_capacity_needs_kva",
+                       "tariff.basic_charge_basis is 'capacity' but tariff.transformer_kva is "
+                       "not given"),
             field="tariff.transformer_kva",
         )
     first = dt.date(int(bill.month[:4]), int(bill.month[5:]), 1)
@@ -271,7 +288,8 @@ def apply_bill(
         **_basic(bill, base, transformer_kva, basis, notes),
     }
     if not all(math.isfinite(v) for v in prices.values()):
-        raise TariffError("tariff.bill.prices_per_kwh must be finite numbers",
+        raise TariffError(Message.of("errors.tariff.bill_prices_finite",
+                                     "tariff.bill.prices_per_kwh must be finite numbers"),
                           field="tariff.bill.prices_per_kwh")
     _check_prices(data, set(prices))
     return parse_tariff(data, origin="tariff.bill"), tuple(notes)

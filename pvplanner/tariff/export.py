@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pvplanner.errors import TariffError
+from pvplanner.messages import Message
 from pvplanner.tariff.coal import coal_benchmark_price, export_price_table
 from pvplanner.tariff.market import (
     MARKET_EXPORT_FROM,
@@ -95,8 +96,10 @@ def applied_export_policy(
         default_price = row["price_per_kwh"]
         if not isinstance(default_price, float):  # the table reads the column as floats
             raise TariffError(
-                f"data/export_market_prices.csv: province {row['province']!r} has price_per_kwh "
-                f"{default_price!r}; give a number [CNY/kWh]",
+                Message.of("errors.tariff.export_price",
+                           "data/export_market_prices.csv: province {province} has price_per_kwh "
+                           "{price}; give a number [CNY/kWh]", province=repr(row["province"]),
+                           price=repr(default_price)),
                 field="tariff.export.price_per_kwh",
             )
         source = f"{row['basis']}: {row['source']}"

@@ -10,10 +10,12 @@ import json
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from pvplanner.errors import TariffError
+from pvplanner.errors import PlannerInputError, TariffError
+from pvplanner.messages import Message, bilingual
 from pvplanner.tariff.coal import coal_benchmark_price, export_price_table
 from pvplanner.tariff.model import PriceLevels, Season, Tariff
 
@@ -33,23 +35,41 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
+def _field_problem(error: Mapping[str, Any]) -> Message:
+    """One pydantic error of a tariff: a validator's own keyed error in the reader's
+    language; pydantic's other words stay English."""
+    loc = ".".join(str(part) for part in error.get("loc", ()))
+    value = error.get("input")
+    shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
+    got = bilingual(shown, f"（当前为 {value!r}）" if shown else "")
+    original = (error.get("ctx") or {}).get("error")
+    detail = (original.message if isinstance(original, PlannerInputError) and original.key
+              else str(error["msg"]))
+    return Message("errors.tariff.field_problem", f"tariff field '{loc}': {error['msg']}{shown}",
+                   {"loc": loc, "detail": detail, "got": got})
+
+
 def _as_tariff_error(exc: ValidationError, origin: str = "") -> TariffError:
     """A ValidationError as a TariffError naming the field(s) at fault."""
     errors = exc.errors()
-    prefix = f"{origin}: " if origin else ""
     original = (errors[0].get("ctx") or {}).get("error")
     if isinstance(original, TariffError):
-        return TariffError(f"{prefix}{original}", field=original.field)
-    parts = []
-    for error in errors[:4]:
-        loc = ".".join(str(part) for part in error.get("loc", ()))
-        value = error.get("input")
-        shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
-        parts.append(f"tariff field '{loc}': {error['msg']}{shown}")
-    more = f"; and {len(errors) - 4} more problems" if len(errors) > 4 else ""
+        problem: Message = original.message
+        return TariffError(Message.of("errors.tariff.in_file", "{origin}: {problem}",
+                                      origin=origin, problem=problem) if origin else problem,
+                           field=original.field)
+    # "a; b; c": each part keeps its own key, joined two at a time
+    problem = _field_problem(errors[0])
+    for error in errors[1:4]:
+        problem = Message.of("errors.tariff.and", "{first}; {second}", first=problem,
+                             second=_field_problem(error))
+    if len(errors) > 4:
+        problem = Message.of("errors.tariff.more_problems", "{problems}; and {count} more problems",
+                             problems=problem, count=len(errors) - 4)
     first_loc = ".".join(str(part) for part in errors[0].get("loc", ()))
     return TariffError(
-        prefix + "; ".join(parts) + more,
+        Message.of("errors.tariff.in_file", "{origin}: {problem}", origin=origin,
+                   problem=problem) if origin else problem,
         field=f"tariff.{first_loc}" if first_loc else "tariff",
     )
 
@@ -82,7 +102,9 @@ def load_tariff_file(path: str | Path) -> Tariff:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise TariffError(f"cannot read tariff file {path}: {exc.strerror or exc}") from exc
+        raise TariffError(Message.of(
+            "errors.tariff.file_unreadable", "cannot read tariff file {path}: {detail}",
+            path=str(path), detail=bilingual(str(exc.strerror or exc), ""))) from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
@@ -90,9 +112,13 @@ def load_tariff_file(path: str | Path) -> Tariff:
         elif suffix == ".json":
             data = json.loads(text)
         else:
-            raise TariffError(f"tariff file {path} must end in .toml or .json")
+            raise TariffError(Message.of("errors.tariff.file_suffix",
+                                         "tariff file {path} must end in .toml or .json",
+                                         path=str(path)))
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise TariffError(f"tariff file {path} is not valid {suffix[1:].upper()}: {exc}") from exc
+        raise TariffError(Message.of(
+            "errors.tariff.file_invalid", "tariff file {path} is not valid {format}: {detail}",
+            path=str(path), format=suffix[1:].upper(), detail=bilingual(str(exc), ""))) from exc
     return parse_tariff(data, origin=str(path))
 
 
@@ -111,7 +137,9 @@ def save_tariff_file(tariff: Tariff, path: str | Path) -> Path:
     elif path.suffix.lower() == ".json":
         text = tariff.model_dump_json(indent=2, exclude_none=True)
     else:
-        raise TariffError(f"tariff file {path} must end in .toml or .json")
+        raise TariffError(Message.of("errors.tariff.file_suffix",
+                                     "tariff file {path} must end in .toml or .json",
+                                     path=str(path)))
     path.write_text(text, encoding="utf-8")
     return path
 

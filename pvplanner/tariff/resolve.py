@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pvplanner.errors import TariffError
+from pvplanner.messages import Message
 from pvplanner.tariff.build import TariffOptions, build_tariff, price_parts
 from pvplanner.tariff.entry import MARKET_TOU_END, apply_bill
 from pvplanner.tariff.model import Tariff
@@ -94,7 +95,9 @@ class ResolvedTariff:
         for key, value in parts.components.items():
             row = version.component(key, parts.zone)
             if row is None:  # price_parts took its keys from this version's own rows
-                raise TariffError(f"tariff preset {version.preset_id}: no {key!r} component row")
+                raise TariffError(Message.of(
+                    "errors.tariff.no_component_row", "tariff preset {preset}: no {key} "
+                    "component row", preset=version.preset_id, key=repr(key)))
             source = row.source + (f" (unverified: {row.unverified_reason})"
                                    if row.status == "unverified" else "")
             add(f"tariff.component.{key}", value, f"{cur}/kWh", source, row.validity,
@@ -160,14 +163,17 @@ def resolve_tariff(choice: Any, on_date: dt.date | None = None) -> ResolvedTarif
         return ResolvedTariff(custom, None, "custom", options)
     given_buyer = getattr(choice, "buyer", "agency") or "agency"
     if given_buyer not in ("agency", "market"):
-        raise TariffError(f"tariff.buyer = {given_buyer!r}: use 'agency' or 'market'",
-                          field="tariff.buyer")
+        raise TariffError(Message.of("errors.tariff.buyer_choice",
+                                     "tariff.buyer = {buyer}: use 'agency' or 'market'",
+                                     buyer=repr(given_buyer)), field="tariff.buyer")
     buyer: Literal["agency", "market"] = "market" if given_buyer == "market" else "agency"
     bill = getattr(choice, "bill", None)
     if buyer == "market" and bill is None:
         raise TariffError(
-            "tariff.buyer is 'market': a user who buys directly in the market pays its retail "
-            "contract's prices; give them in tariff.bill (prices per period as printed)",
+            Message.of("errors.tariff.market_needs_bill",
+                       "tariff.buyer is 'market': a user who buys directly in the market pays "
+                       "its retail contract's prices; give them in tariff.bill (prices per "
+                       "period as printed)"),
             field="tariff.bill",
         )
     preset = getattr(choice, "preset", None)
@@ -181,8 +187,10 @@ def resolve_tariff(choice: Any, on_date: dt.date | None = None) -> ResolvedTarif
         base, notes = build_tariff(version, build_options)
     if bill is None:
         if base is None:
-            raise TariffError("tariff: give a preset id, a custom tariff or prices from a bill",
-                              field="tariff.preset")
+            raise TariffError(Message.of(
+                "errors.tariff.no_source",
+                "tariff: give a preset id, a custom tariff or prices from a bill"),
+                field="tariff.preset")
         return ResolvedTariff(base, version, "preset", options, notes)
     tariff, more = apply_bill(
         bill, buyer, base, version, transformer_kva=options.transformer_kva,

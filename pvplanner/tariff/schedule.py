@@ -17,6 +17,7 @@ import pandas as pd
 
 from pvplanner.errors import TariffError
 from pvplanner.holidays import DAY_TYPES, day_types
+from pvplanner.messages import Message
 from pvplanner.tariff.coal import coal_benchmark_price
 from pvplanner.tariff.compile import (
     PERIODS,
@@ -58,7 +59,9 @@ class StepContext:
 def _step_hours(index: pd.DatetimeIndex, step_hours: float | None) -> float:
     if step_hours is not None:
         if not step_hours > 0:
-            raise TariffError(f"step_hours must be > 0, got {step_hours!r}")
+            raise TariffError(Message.of("errors.tariff.step_hours",
+                                         "step_hours must be > 0, got {value}",
+                                         value=repr(step_hours)))
         return float(step_hours)
     if index.freq is not None:
         try:
@@ -66,10 +69,14 @@ def _step_hours(index: pd.DatetimeIndex, step_hours: float | None) -> float:
         except (TypeError, ValueError):
             pass
     if len(index) < 2:
-        raise TariffError("cannot infer the step length of a one-step index; pass step_hours")
+        raise TariffError(Message.of(
+            "errors.tariff.one_step_index",
+            "cannot infer the step length of a one-step index; pass step_hours"))
     diffs = np.diff(index.as_unit("ns").asi8)
     if (diffs <= 0).any():
-        raise TariffError("the time index must be strictly increasing (sort it, drop duplicates)")
+        raise TariffError(Message.of(
+            "errors.tariff.index_order",
+            "the time index must be strictly increasing (sort it, drop duplicates)"))
     return float(np.median(diffs)) / 3.6e12
 
 
@@ -92,11 +99,11 @@ def step_context(
         Step length [h]; inferred from the index frequency (or median spacing) if omitted.
     """
     if not isinstance(index, pd.DatetimeIndex):
-        raise TariffError(
-            f"the time index must be a pandas.DatetimeIndex, got {type(index).__name__}"
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.index_type", "the time index must be a pandas.DatetimeIndex, got {kind}",
+            kind=type(index).__name__))
     if len(index) == 0:
-        raise TariffError("the time index is empty")
+        raise TariffError(Message.of("errors.tariff.index_empty", "the time index is empty"))
     key = (len(index), str(index.tz), country, step_hours,
            hash(index.as_unit("ns").asi8.tobytes()))
     kept = _CONTEXTS.get(key, lambda pair: pair[0].equals(index))
@@ -248,8 +255,9 @@ def _export_prices(
         stepped = values[ctx.hour_of_year]
         return stepped + _mechanism_adder(export, stepped)
     raise TariffError(
-        f"export.series_per_kwh has {len(values)} values; give 8760 hourly prices or one "
-        f"per step ({n})",
+        Message.of("errors.tariff.export_series_length",
+                   "export.series_per_kwh has {count} values; give 8760 hourly prices or one "
+                   "per step ({n})", count=len(values), n=n),
         field="tariff.export.series_per_kwh",
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pvplanner.errors import TariffError
+from pvplanner.messages import Message
 from pvplanner.tariff.files import parse_tariff
 from pvplanner.tariff.model import Tariff
 
@@ -33,7 +34,9 @@ def _rate(tier: Mapping, where: str) -> float:
     try:
         return float(tier.get("rate", 0.0)) + float(tier.get("adj", 0.0) or 0.0)
     except (TypeError, ValueError):
-        raise TariffError(f"URDB {where}: rate {tier.get('rate')!r} is not a number") from None
+        raise TariffError(Message.of("errors.tariff.urdb_rate",
+                                     "URDB {where}: rate {rate} is not a number", where=where,
+                                     rate=repr(tier.get("rate")))) from None
 
 
 def _tiers(structure: Sequence, key: str, unit: str) -> list[list[tuple[float | None, float]]]:
@@ -41,14 +44,16 @@ def _tiers(structure: Sequence, key: str, unit: str) -> list[list[tuple[float | 
     periods = []
     for p, tiers in enumerate(structure):
         if not tiers:
-            raise TariffError(f"URDB {key}[{p}] has no tiers")
+            raise TariffError(Message.of("errors.tariff.urdb_no_tiers",
+                                         "URDB {key}[{p}] has no tiers", key=key, p=p))
         parsed = []
         for t, tier in enumerate(tiers):
             tier_unit = str(tier.get("unit", unit))
             if tier_unit != unit:
-                raise TariffError(
-                    f"URDB {key}[{p}][{t}]: unit {tier_unit!r} is not supported (only {unit!r})"
-                )
+                raise TariffError(Message.of(
+                    "errors.tariff.urdb_unit",
+                    "URDB {key}[{p}][{t}]: unit {unit} is not supported (only {only})", key=key,
+                    p=p, t=t, unit=repr(tier_unit), only=repr(unit)))
             bound = tier.get("max")
             parsed.append((None if bound is None else float(bound), _rate(tier, f"{key}[{p}]")))
         periods.append(parsed)
@@ -58,13 +63,16 @@ def _tiers(structure: Sequence, key: str, unit: str) -> list[list[tuple[float | 
 def _schedule(data: Mapping, key: str, n_periods: int) -> list[list[int]]:
     rows = data.get(key)
     if rows is None or len(rows) != 12 or any(len(row) != 24 for row in rows):
-        raise TariffError(f"URDB {key} must be 12 months x 24 hours of period numbers")
+        raise TariffError(Message.of(
+            "errors.tariff.urdb_schedule",
+            "URDB {key} must be 12 months x 24 hours of period numbers", key=key))
     for m, row in enumerate(rows):
         for h, value in enumerate(row):
             if not 0 <= int(value) < n_periods:
-                raise TariffError(
-                    f"URDB {key}[{m}][{h}] = {value} but only {n_periods} periods are defined"
-                )
+                raise TariffError(Message.of(
+                    "errors.tariff.urdb_period",
+                    "URDB {key}[{m}][{h}] = {value} but only {n} periods are defined", key=key,
+                    m=m, h=h, value=str(value), n=n_periods))
     return [[int(v) for v in row] for row in rows]
 
 
@@ -72,9 +80,9 @@ def _energy_part(data: Mapping) -> dict:
     periods = _tiers(data["energyratestructure"], "energyratestructure", "kWh")
     n = len(periods)
     if n not in _NAMES_BY_COUNT:
-        raise TariffError(
-            f"URDB rate has {n} energy periods; at most 5 time-of-use periods are supported"
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.urdb_periods",
+            "URDB rate has {n} energy periods; at most 5 time-of-use periods are supported", n=n))
     weekday = _schedule(data, "energyweekdayschedule", n)
     weekend = (
         _schedule(data, "energyweekendschedule", n)
@@ -104,10 +112,10 @@ def _energy_part(data: Mapping) -> dict:
             abs((rate - tiers[0][1]) - adder) > 1e-9
             for (_, rate), adder in zip(tiers, adders, strict=True)
         ):
-            raise TariffError(
-                f"URDB energyratestructure[{p}] has tiers that differ from period 0; only "
-                "tiers shared by all periods (same bounds, same steps) are supported"
-            )
+            raise TariffError(Message.of(
+                "errors.tariff.urdb_tiers_differ", "URDB energyratestructure[{p}] has tiers that "
+                "differ from period 0; only tiers shared by all periods (same bounds, same steps) "
+                "are supported", p=p))
     energy_tiers = (
         [{"max_kwh_per_month": b, "adder_per_kwh": a} for b, a in zip(bounds, adders, strict=True)]
         if len(bounds) > 1
@@ -164,7 +172,8 @@ def _demand_part(data: Mapping) -> list[dict]:
         periods = _tiers(data["flatdemandstructure"], "flatdemandstructure", "kW")
         months_of = data.get("flatdemandmonths") or [0] * 12
         if len(months_of) != 12:
-            raise TariffError("URDB flatdemandmonths must have 12 entries")
+            raise TariffError(Message.of("errors.tariff.urdb_demand_months",
+                                         "URDB flatdemandmonths must have 12 entries"))
         for p, tiers in enumerate(periods):
             months = [m + 1 for m in range(12) if int(months_of[m]) == p]
             if months:
@@ -207,11 +216,12 @@ def tariff_from_urdb(
         differ between periods, non-monthly tier units, coincident-peak rates).
     """
     if "energyratestructure" not in urdb:
-        raise TariffError("URDB rate has no energyratestructure")
+        raise TariffError(Message.of("errors.tariff.urdb_no_energy",
+                                     "URDB rate has no energyratestructure"))
     if urdb.get("coincidentratestructure"):
-        raise TariffError(
-            "URDB coincident-peak rates are not supported; add coincident_peaks windows instead"
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.urdb_coincident",
+            "URDB coincident-peak rates are not supported; add coincident_peaks windows instead"))
     fixed = urdb.get("fixedmonthlycharge")
     if fixed is None and urdb.get("fixedchargeunits", "$/month") == "$/month":
         fixed = urdb.get("fixedchargefirstmeter")
@@ -228,4 +238,4 @@ def tariff_from_urdb(
         "demand_charges": _demand_part(urdb),
         "fixed_monthly_charge": float(fixed or 0.0),
     }
-    return parse_tariff(data, origin="URDB rate")
+    return parse_tariff(data, origin=Message.of("errors.tariff.origin_urdb", "URDB rate"))

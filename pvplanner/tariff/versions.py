@@ -27,7 +27,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pvplanner.errors import TariffError
+from pvplanner.errors import PlannerInputError, TariffError
 from pvplanner.messages import Message, bilingual
 from pvplanner.tariff.components import (
     BasicChargeRow,
@@ -169,17 +169,23 @@ def preset_file(preset_id: str) -> PresetFile:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         preset = PresetFile.model_validate(data)
     except tomllib.TOMLDecodeError as exc:
-        raise TariffError(f"tariff preset file {path.name} is not valid TOML: {exc}") from exc
+        raise TariffError(Message.of(
+            "errors.tariff.preset_toml", "tariff preset file {file} is not valid TOML: {detail}",
+            file=path.name, detail=bilingual(str(exc), ""))) from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(part) for part in first.get("loc", ()))
         message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
-        raise TariffError(f"tariff preset file {path.name}, field '{loc}': {message}") from exc
+        original = (first.get("ctx") or {}).get("error")
+        raise TariffError(Message.of(
+            "errors.tariff.preset_field", "tariff preset file {file}, field '{loc}': {detail}",
+            file=path.name, loc=loc,
+            detail=original.message if isinstance(original, PlannerInputError) and original.key
+            else bilingual(message, ""))) from exc
     if preset.id != preset_id:
-        raise TariffError(
-            f"preset file {path.name} has id {preset.id!r}; it must equal the file name "
-            f"{preset_id!r}"
-        )
+        raise TariffError(Message.of(
+            "errors.tariff.preset_id", "preset file {file} has id {id}; it must equal the file "
+            "name {name}", file=path.name, id=repr(preset.id), name=repr(preset_id)))
     return preset
 
 
@@ -197,32 +203,48 @@ def _boundaries(preset: PresetFile) -> list[dt.date]:
 
 
 def _check_complete(preset: PresetFile, version: TariffVersion) -> None:
-    where = f"tariff preset {preset.id}, version {version.validity}"
+    where = Message.of("errors.tariff.where_version", "tariff preset {preset}, version {validity}",
+                       preset=preset.id, validity=version.validity)
     keys = [(row.key, row.zone) for row in version.components]
     twice = sorted({f"{k}{'/' + z if z else ''}" for k, z in keys if keys.count((k, z)) > 1})
     if twice:
-        raise TariffError(f"{where}: components {twice} have more than one row in force")
+        raise TariffError(Message.of(
+            "errors.tariff.components_twice",
+            "{where}: components {twice} have more than one row in force", where=where,
+            twice=str(twice)))
     present = {k for k, _ in keys}
     for lump in version.components:
         present.update(lump.includes)
     missing = [k for k in ("purchase", "transmission", "funds") if k not in present]
     if missing:
-        raise TariffError(f"{where}: no row in force for components {missing}")
+        raise TariffError(Message.of("errors.tariff.components_missing",
+                                     "{where}: no row in force for components {missing}",
+                                     where=where, missing=str(missing)))
     zones = set(preset.zones())
     if zones and zones != {z for k, z in keys if k == "zone_adder"}:
-        raise TariffError(f"{where}: every price zone {sorted(zones)} needs a zone_adder row")
+        raise TariffError(Message.of("errors.tariff.zone_adders",
+                                     "{where}: every price zone {zones} needs a zone_adder row",
+                                     where=where, zones=str(sorted(zones))))
     line_loss = version.component("line_loss")
     if line_loss is not None and line_loss.rate_of_purchase is not None and (
         version.component("purchase") is None
     ):
-        raise TariffError(f"{where}: a line-loss rate needs a purchase price row")
+        raise TariffError(Message.of("errors.tariff.line_loss_purchase",
+                                     "{where}: a line-loss rate needs a purchase price row",
+                                     where=where))
     kinds = [row.kind for row in version.basic_charges]
     if sorted(set(kinds)) != sorted(kinds):
-        raise TariffError(f"{where}: a basic charge has more than one row in force")
+        raise TariffError(Message.of("errors.tariff.basic_twice",
+                                     "{where}: a basic charge has more than one row in force",
+                                     where=where))
     if preset.tariff_form == "two_part" and set(kinds) != {"demand", "capacity"}:
-        raise TariffError(f"{where}: a two-part tariff needs demand and capacity charge rows")
+        raise TariffError(Message.of(
+            "errors.tariff.two_part_rows",
+            "{where}: a two-part tariff needs demand and capacity charge rows", where=where))
     if preset.tariff_form == "single_part" and kinds:
-        raise TariffError(f"{where}: a single-part tariff has no basic charges")
+        raise TariffError(Message.of("errors.tariff.single_part_basic",
+                                     "{where}: a single-part tariff has no basic charges",
+                                     where=where))
 
 
 @cache

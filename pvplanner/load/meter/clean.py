@@ -18,7 +18,7 @@ import pandas as pd
 from pvplanner.errors import LoadFileError
 from pvplanner.holidays import day_types
 from pvplanner.load.meter.common import MAX_EXAMPLES, NS_PER_DAY, NS_PER_MIN, finite_or_none, iso
-from pvplanner.messages import Message
+from pvplanner.messages import Message, bilingual
 
 
 def snap_to_grid(
@@ -185,7 +185,7 @@ def why_too_little(
     examples: list[dict[str, Any]],
     valid_days: float,
     rules: dict,
-) -> str | None:
+) -> Message | None:
     """What is wrong with the values when most of them had to be dropped; None if not that.
 
     Parameters
@@ -211,54 +211,57 @@ def why_too_little(
 
     Returns
     -------
-    str or None
+    Message or None
         A message naming the column, the problem, an example row and what to do, when
         the values (not the file's length) are why too little data is left.
     """
     present = ~np.isnan(kw)
     readings = int(present.sum()) + (tally["negative"] if unit_kind == "kwh_cumulative" else 0)
-    left = f"which leaves only {valid_days:.1f} days of usable data"
     if readings == 0:
-        return (
-            f"{name}: column '{header}' holds no numbers (rows {int(rows.min())}-"
-            f"{int(rows.max())} are empty there): pick the column with the kW or kWh readings "
-            "(value_column=) or export the data again"
-        )
+        return Message.of(
+            "errors.meter.no_numbers", "{file}: column '{column}' holds no numbers (rows "
+            "{first}-{last} are empty there): pick the column with the kW or kWh readings "
+            "(value_column=) or export the data again", file=name, column=header,
+            first=int(rows.min()), last=int(rows.max()))
     kind = max(("negative", "absurd"), key=lambda k: tally.get(k, 0))
     if tally.get(kind, 0) < 0.5 * readings:
         return None  # the file is short, not wrong
+    common = {"file": name, "column": header, "readings": readings, "days": float(valid_days)}
     if kind == "negative":
         first = next(
             (x for x in examples if "negative" in x["reason"] or "decreased" in x["reason"]),
             None,
         )
-        at = f" (e.g. at row {first['row']})" if first else ""
         if unit_kind == "kwh_cumulative":
-            return (
-                f"{name}: the register in column '{header}' falls in {tally['negative']:,} of "
-                f"its {readings:,} steps{at}, {left}: a register that counts down "
-                "is an export (feed-in) register or one read in reverse; pick the "
-                "import/consumption register (value_column=), or pass units='kw' or 'kwh' if "
-                "the values are not cumulative"
-            )
-        at = f" (e.g. row {first['row']}: {first['value_kw']:.4g} kW)" if first else ""
-        return (
-            f"{name}: {tally['negative']:,} of the {readings:,} values in column '{header}' "
-            f"are negative{at}, {left}: the column looks like an export "
-            "(feed-in) register or uses the opposite sign convention; pick the "
-            "import/consumption column (value_column=), or export the load with consumption "
-            "as positive values"
-        )
+            at = (bilingual(f" (e.g. at row {first['row']})", f"（如第 {first['row']} 行）")
+                  if first else bilingual("", ""))
+            return Message.of(
+                "errors.meter.register_falls", "{file}: the register in column '{column}' falls "
+                "in {count:,} of its {readings:,} steps{at}, which leaves only {days:.1f} days "
+                "of usable data: a register that counts down is an export (feed-in) register or "
+                "one read in reverse; pick the import/consumption register (value_column=), or "
+                "pass units='kw' or 'kwh' if the values are not cumulative",
+                count=tally["negative"], at=at, **common)
+        at = (bilingual(f" (e.g. row {first['row']}: {first['value_kw']:.4g} kW)",
+                        f"（如第 {first['row']} 行：{first['value_kw']:.4g} kW）")
+              if first else bilingual("", ""))
+        return Message.of(
+            "errors.meter.negative_values", "{file}: {count:,} of the {readings:,} values in "
+            "column '{column}' are negative{at}, which leaves only {days:.1f} days of usable "
+            "data: the column looks like an export (feed-in) register or uses the opposite "
+            "sign convention; pick the import/consumption column (value_column=), or export "
+            "the load with consumption as positive values", count=tally["negative"], at=at,
+            **common)
     k = int(np.argmax(np.where(present, np.abs(kw), -np.inf)))
-    physical = float(rules["max_physical_kw"])
-    return (
-        f"{name}: {tally['absurd']:,} of the {readings:,} values in column '{header}' are "
-        f"beyond any site's load; the largest is {kw[k]:.4g} kW (row {int(rows[k])}), while a "
-        f"plausible load lies between 0 and {physical:,.0f} kW (a factory draws tens to tens "
-        f"of thousands of kW), {left}: check the column and its unit (W or Wh read as kW or "
-        "kWh? pass units= or fix the header) and that the cells hold readings, not meter or "
-        "account numbers"
-    )
+    return Message.of(
+        "errors.meter.absurd_values", "{file}: {count:,} of the {readings:,} values in column "
+        "'{column}' are beyond any site's load; the largest is {largest:,.0f} kW (row {row}), "
+        "while a plausible load lies between 0 and {physical:,.0f} kW (a factory draws tens "
+        "to tens of thousands of kW), which leaves only {days:.1f} days of usable data: check "
+        "the column and its unit (W or Wh read as kW or kWh? pass units= or fix the header) "
+        "and that the cells hold readings, not meter or account numbers",
+        count=tally["absurd"], largest=float(kw[k]), row=int(rows[k]),
+        physical=float(rules["max_physical_kw"]), **common)
 
 
 def refuse_all_zero(

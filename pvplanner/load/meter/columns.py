@@ -119,8 +119,10 @@ def _column_position(table: Table, spec: str | int, what: str) -> int:
         if 0 <= int(spec) < len(table.headers):
             return int(spec)
         raise LoadFileError(
-            f"{table.name}: {what}={spec} is outside the {len(table.headers)} columns "
-            f"({', '.join(table.headers)}); positions start at 0",
+            Message.of("errors.meter.column_position",
+                       "{file}: {what}={spec} is outside the {count} columns ({columns}); "
+                       "positions start at 0", file=table.name, what=what, spec=str(spec),
+                       count=len(table.headers), columns=", ".join(table.headers)),
             field=what,
         )
     wanted = str(spec).strip().lower()
@@ -177,7 +179,8 @@ def choose_columns(
         if isinstance(timestamp_column, (list, tuple)):
             if len(timestamp_column) != 2:
                 raise LoadFileError(
-                    "timestamp_column must be one column or a pair (date column, time column)",
+                    Message.of("errors.meter.timestamp_pair", "timestamp_column must be one "
+                               "column or a pair (date column, time column)"),
                     field="timestamp_column",
                 )
             ts_cols = [_column_position(table, c, "timestamp_column") for c in timestamp_column]
@@ -188,8 +191,11 @@ def choose_columns(
                 partner = _find_time_column(kinds, headers, exclude={k}, hour_like=hour_like)
                 if partner is None:
                     raise LoadFileError(
-                        f"{table.name}: column '{headers[k]}' holds dates without times of day "
-                        "and no time column was found: pass timestamp_column=(date, time)",
+                        Message.of("errors.meter.dates_no_time",
+                                   "{file}: column '{column}' holds dates without times of day "
+                                   "and no time column was found: pass "
+                                   "timestamp_column=(date, time)", file=table.name,
+                                   column=headers[k]),
                         field="timestamp_column",
                     )
                 ts_cols, ts_kinds = [k, partner], ["date", _partner_kind(kinds, partner)]
@@ -226,7 +232,9 @@ def choose_columns(
         value = _column_position(table, value_column, "value_column")
         if value in ts_cols:
             raise LoadFileError(
-                f"{table.name}: value_column '{headers[value]}' is also the timestamp column",
+                Message.of("errors.meter.value_is_timestamp",
+                           "{file}: value_column '{column}' is also the timestamp column",
+                           file=table.name, column=headers[value]),
                 field="value_column",
             )
     else:

@@ -201,8 +201,9 @@ def parse_zone(timezone: str | None) -> ZoneInfo | None:
         return ZoneInfo(str(timezone).strip())
     except (ZoneInfoNotFoundError, ValueError):
         raise LoadFileError(
-            f"timezone={timezone!r} is not an IANA time zone name (e.g. 'Asia/Shanghai', "
-            "'America/New_York')",
+            Message.of("errors.meter.timezone", "timezone={timezone} is not an IANA time zone "
+                       "name (e.g. 'Asia/Shanghai', 'America/New_York')",
+                       timezone=repr(timezone)),
             field="timezone",
         ) from None
 

@@ -177,12 +177,14 @@ def read_meter_file(
     ) as exc:
         # A file shape the reader does not foresee must still end as a user-facing error;
         # "internal error" lets tests (and bug reports) tell it from a diagnosed problem.
-        name = filename or getattr(source, "name", None) or "the meter file"
-        raise LoadFileError(
-            f"{name} could not be read (internal error {type(exc).__name__}: {exc}); the row "
-            "or column at fault is unknown: check that the file has one timestamp column and "
-            "one kW or kWh column, export it again as CSV, and please report this file"
-        ) from exc
+        name = filename or getattr(source, "name", None) or Message.of(
+            "errors.meter.the_file", "the meter file")
+        raise LoadFileError(Message.of(
+            "errors.meter.internal", "{file} could not be read (internal error {kind}: "
+            "{detail}); the row or column at fault is unknown: check that the file has one "
+            "timestamp column and one kW or kWh column, export it again as CSV, and please "
+            "report this file", file=name if isinstance(name, Message) else str(name),
+            kind=type(exc).__name__, detail=str(exc))) from exc
 
 
 def _read_meter_file(
@@ -200,27 +202,34 @@ def _read_meter_file(
 ) -> MeterLoad:
     rules = meter_rules()["meter"]
     if series not in ("load", "generation"):
-        raise LoadFileError(f"series={series!r} is not one of 'load', 'generation'",
-                            field="series")
+        raise LoadFileError(Message.of("errors.meter.series_choice",
+                                       "series={series} is not one of 'load', 'generation'",
+                                       series=repr(series)), field="series")
     if series == "generation":
         rules = {**rules, **meter_rules()["generation"], "max_span_days": float("inf")}
     unit_mode = _UNITS.get(str(units).strip().lower())
     if unit_mode is None:
         raise LoadFileError(
-            f"units={units!r} is not one of 'auto', 'kw', 'kwh', 'kwh_cumulative'",
+            Message.of("errors.meter.units_choice",
+                       "units={units} is not one of 'auto', 'kw', 'kwh', 'kwh_cumulative'",
+                       units=repr(units)),
             field="units",
         )
     label_mode = str(interval_label).strip().lower()
     if label_mode not in ("auto", "start", "end"):
         raise LoadFileError(
-            f"interval_label={interval_label!r} is not one of 'auto', 'start', 'end'",
+            Message.of("errors.meter.label_choice",
+                       "interval_label={label} is not one of 'auto', 'start', 'end'",
+                       label=repr(interval_label)),
             field="interval_label",
         )
     try:
         tz_std = fixed_offset_tz(float(utc_offset_hours))
     except (TypeError, ValueError):
         raise LoadFileError(
-            f"utc_offset_hours={utc_offset_hours!r} is not an offset between -12 and 14 h",
+            Message.of("errors.meter.utc_offset",
+                       "utc_offset_hours={offset} is not an offset between -12 and 14 h",
+                       offset=repr(utc_offset_hours)),
             field="utc_offset_hours",
         ) from None
     zone = parse_zone(timezone)
@@ -309,8 +318,10 @@ def _read_meter_file(
                 )
             raise LoadFileError(
                 counts_down
-                or f"{name}: column '{columns.value_header}' has no two consecutive register "
-                "readings: check the column or pass units='kw' or 'kwh'"
+                or Message.of("errors.meter.no_two_readings",
+                              "{file}: column '{column}' has no two consecutive register "
+                              "readings: check the column or pass units='kw' or 'kwh'",
+                              file=name, column=columns.value_header)
             )
     else:
         factor = scale * (60.0 / interval if unit_kind == "kwh" else 1.0)

@@ -23,7 +23,7 @@ import pandas as pd
 from pvplanner.errors import LoadFileError
 from pvplanner.guard.files import ENCODING_ADVICE, decode_text
 from pvplanner.load.meter.xlsx import read_sheet_rows
-from pvplanner.messages import Message
+from pvplanner.messages import Message, bilingual
 
 
 @dataclass
@@ -220,15 +220,15 @@ def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
                 "quote values that contain them", file=name, line=int(match.group(2)),
                 fields=int(match.group(3)), expected=int(match.group(1)), separator=delimiter,
             )) from None
-        raise LoadFileError(
-            f"{name}: cannot split the rows from line {data_line + 1} on into columns "
-            f"({exc}): save the file again as CSV"
-        ) from None
+        raise LoadFileError(Message.of(
+            "errors.meter.split_rows", "{file}: cannot split the rows from line {line} on into "
+            "columns ({detail}): save the file again as CSV", file=name, line=data_line + 1,
+            detail=bilingual(str(exc), ""))) from None
     except (pd.errors.EmptyDataError, csv.Error, ValueError, OverflowError) as exc:
-        raise LoadFileError(
-            f"{name}: cannot read the rows from line {data_line + 1} on ({exc}): save the "
-            "file again as CSV"
-        ) from None
+        raise LoadFileError(Message.of(
+            "errors.meter.read_rows", "{file}: cannot read the rows from line {line} on "
+            "({detail}): save the file again as CSV", file=name, line=data_line + 1,
+            detail=bilingual(str(exc), ""))) from None
     body.columns = range(body.shape[1])
     rows = np.arange(len(body), dtype=np.int64) + data_line + 1
     headers = _column_names(header_cells, body.shape[1])

@@ -33,6 +33,7 @@ from pvplanner.load.meter.table import (
     clean_number_text,
     norm_text,
 )
+from pvplanner.messages import Message
 
 _DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -141,17 +142,19 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
             k = first[0]
             column = " + ".join(f"'{table.headers[c]}'" for c in columns.ts)
             sample = str(ts_text.iloc[k])[:40]
-            more = f" ({len(first)} such rows, e.g. rows {', '.join(str(table.rows[j]) for j in first[:5])})"
-            raise LoadFileError(
-                f"{name}: row {table.rows[k]}, column {column}: {sample!r} is not a date and "
-                f"time like the rows around it{more}: correct or delete these rows"
-            )
+            more = Message.of("errors.meter.such_rows", " ({count} such rows, e.g. rows {rows})",
+                              count=len(first),
+                              rows=", ".join(str(table.rows[j]) for j in first[:5]))
+            raise LoadFileError(Message.of(
+                "errors.meter.bad_timestamp", "{file}: row {row}, column {column}: {sample} is "
+                "not a date and time like the rows around it{more}: correct or delete these rows",
+                file=name, row=int(table.rows[k]), column=column, sample=repr(sample), more=more))
     keep = parsed_ok
     if not keep.any():
-        raise LoadFileError(
-            f"{name}: no row has a readable timestamp in column "
-            f"'{table.headers[columns.ts[0]]}': check the column or pass timestamp_column="
-        )
+        raise LoadFileError(Message.of(
+            "errors.meter.no_readable_timestamp", "{file}: no row has a readable timestamp in "
+            "column '{column}': check the column or pass timestamp_column=", file=name,
+            column=table.headers[columns.ts[0]]))
     values = _parse_number_column(
         value_cells[keep], table.rows[keep], table, columns, value_empty[keep]
     )
@@ -443,11 +446,11 @@ def _parse_number_column(
         where = np.flatnonzero(bad)
         k = where[0]
         header = table.headers[columns.value]
-        raise LoadFileError(
-            f"{table.name}: row {rows[k]}, column '{header}': {str(texts.iloc[k])[:40]!r} is "
-            f"not a number ({len(where)} such cells, e.g. rows "
-            f"{', '.join(str(rows[j]) for j in where[:5])}): correct them, or leave them "
-            "empty to have them treated as gaps"
-        )
+        raise LoadFileError(Message.of(
+            "errors.meter.not_number", "{file}: row {row}, column '{column}': {sample} is not a "
+            "number ({count} such cells, e.g. rows {rows}): correct them, or leave them empty to "
+            "have them treated as gaps", file=table.name, row=str(rows[k]), column=header,
+            sample=repr(str(texts.iloc[k])[:40]), count=len(where),
+            rows=", ".join(str(rows[j]) for j in where[:5])))
     out[np.isinf(out)] = np.nan
     return out

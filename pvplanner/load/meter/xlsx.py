@@ -31,7 +31,8 @@ from itertools import islice
 from typing import Any
 
 from pvplanner.errors import LoadFileError
-from pvplanner.guard.files import size_text
+from pvplanner.guard.files import size_name
+from pvplanner.messages import Message, bilingual
 
 __all__ = [
     "MAX_XLSX_CELLS",
@@ -87,29 +88,29 @@ class _Budget:
         self.rows += rows
         self.cells += cells
         if self.rows > MAX_XLSX_ROWS:
-            raise LoadFileError(
-                f"{self.name}: reading stopped at row {self.rows:,}: an XLSX meter file may "
-                f"hold at most {MAX_XLSX_ROWS:,} rows (a year of 5-minute readings is "
-                "105,120): export at most one year, or save the sheet as CSV, which has no "
-                "row limit (the most recent 365 days are used)"
-            )
+            raise LoadFileError(Message.of(
+                "errors.meter.xlsx_rows", "{file}: reading stopped at row {rows:,}: an XLSX "
+                "meter file may hold at most {limit:,} rows (a year of 5-minute readings is "
+                "105,120): export at most one year, or save the sheet as CSV, which has no row "
+                "limit (the most recent 365 days are used)", file=self.name, rows=self.rows,
+                limit=MAX_XLSX_ROWS))
         if self.cells > MAX_XLSX_CELLS:
-            raise LoadFileError(
-                f"{self.name}: reading stopped at row {self.rows:,} after {self.cells:,} "
-                f"cells: an XLSX meter file may hold at most {MAX_XLSX_CELLS:,} cells (a year "
-                "of 5-minute readings in 14 columns): keep only the time and kW/kWh columns, "
-                "export fewer days, or save the sheet as CSV"
-            )
+            raise LoadFileError(Message.of(
+                "errors.meter.xlsx_cells", "{file}: reading stopped at row {rows:,} after "
+                "{cells:,} cells: an XLSX meter file may hold at most {limit:,} cells (a year of "
+                "5-minute readings in 14 columns): keep only the time and kW/kWh columns, export "
+                "fewer days, or save the sheet as CSV", file=self.name, rows=self.rows,
+                cells=self.cells, limit=MAX_XLSX_CELLS))
         self.check_time()
 
     def check_time(self) -> None:
         """Refuse the file once the CPU-time budget is spent."""
         if time.thread_time() - self._start > XLSX_TIME_BUDGET_S:
-            raise LoadFileError(
-                f"{self.name}: reading stopped at row {self.rows:,} after "
-                f"{XLSX_TIME_BUDGET_S:g} s, the time an XLSX meter file may take: save the "
-                "sheet as CSV (read many times faster) or export fewer days"
-            )
+            raise LoadFileError(Message.of(
+                "errors.meter.xlsx_time", "{file}: reading stopped at row {rows:,} after "
+                "{seconds:g} s, the time an XLSX meter file may take: save the sheet as CSV (read "
+                "many times faster) or export fewer days", file=self.name, rows=self.rows,
+                seconds=XLSX_TIME_BUDGET_S))
 
 
 def read_sheet_rows(
@@ -158,11 +159,11 @@ def read_sheet_rows(
 
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds on a broken zip/XML)
-        raise LoadFileError(
-            f"{name} is not a readable XLSX workbook ({type(exc).__name__}: {exc}), so no sheet "
-            "or row could be read: open it in Excel or WPS and save it again as .xlsx, or "
-            "export CSV"
-        ) from None
+        raise LoadFileError(Message.of(
+            "errors.meter.xlsx_unreadable", "{file} is not a readable XLSX workbook ({problem}), "
+            "so no sheet or row could be read: open it in Excel or WPS and save it again as "
+            ".xlsx, or export CSV", file=name,
+            problem=bilingual(f"{type(exc).__name__}: {exc}", ""))) from None
     try:
         chosen = _choose_sheet(book, name, sheet, budget)
         budget.check_time()
@@ -174,10 +175,10 @@ def read_sheet_rows(
     except LoadFileError:
         raise
     except Exception as exc:  # noqa: BLE001 (malformed worksheet XML raises many kinds)
-        raise LoadFileError(
-            f"{name}: a worksheet's rows cannot be read ({type(exc).__name__}: {exc}): save "
-            "the workbook again as .xlsx, or export CSV"
-        ) from None
+        raise LoadFileError(Message.of(
+            "errors.meter.xlsx_sheet_rows", "{file}: a worksheet's rows cannot be read "
+            "({problem}): save the workbook again as .xlsx, or export CSV", file=name,
+            problem=bilingual(f"{type(exc).__name__}: {exc}", ""))) from None
     finally:
         book.close()
     return chosen, rows
@@ -220,12 +221,11 @@ def _check_parts(raw: bytes, name: str, budget: _Budget) -> None:
 
 def _check_unzipped(size_bytes: int, raw: bytes, name: str) -> None:
     if size_bytes > MAX_XLSX_XML_BYTES:
-        raise LoadFileError(
-            f"{name} is {size_text(len(raw))} but its sheets unzip to more than "
-            f"{size_text(MAX_XLSX_XML_BYTES)}, the most an XLSX meter file may expand to: "
-            "export at most one year with only the time and kW/kWh columns, or save the sheet "
-            "as CSV"
-        )
+        raise LoadFileError(Message.of(
+            "errors.meter.xlsx_unzipped", "{file} is {size} but its sheets unzip to more than "
+            "{limit}, the most an XLSX meter file may expand to: export at most one year with "
+            "only the time and kW/kWh columns, or save the sheet as CSV", file=name,
+            size=size_name(len(raw)), limit=size_name(MAX_XLSX_XML_BYTES)))
 
 
 def _count_tags(blocks: Iterable[bytes], budget: _Budget) -> None:
@@ -273,18 +273,24 @@ def _choose_sheet(book: Any, name: str, sheet: str | int | None, budget: _Budget
             if any(any(c is not None and str(c).strip() for c in row) for row in peek):
                 return str(candidate)
             budget.check_time()
-        raise LoadFileError(f"{name}: every sheet is empty ({', '.join(names)})")
+        raise LoadFileError(Message.of("errors.meter.sheets_empty",
+                                       "{file}: every sheet is empty ({sheets})", file=name,
+                                       sheets=", ".join(names)))
     if isinstance(sheet, int) and not isinstance(sheet, bool):
         if not 0 <= sheet < len(names):
             raise LoadFileError(
-                f"{name}: sheet {sheet} does not exist; the workbook has {len(names)} "
-                f"sheet(s): {', '.join(names)} (positions start at 0)",
+                Message.of("errors.meter.no_sheet_position",
+                           "{file}: sheet {sheet} does not exist; the workbook has {count} "
+                           "sheet(s): {sheets} (positions start at 0)", file=name, sheet=sheet,
+                           count=len(names), sheets=", ".join(names)),
                 field="sheet",
             )
         return str(names[sheet])
     if str(sheet) not in names:
         raise LoadFileError(
-            f"{name}: no sheet named {sheet!r}; the sheets are: {', '.join(names)}",
+            Message.of("errors.meter.no_sheet_name",
+                       "{file}: no sheet named {sheet}; the sheets are: {sheets}", file=name,
+                       sheet=repr(sheet), sheets=", ".join(names)),
             field="sheet",
         )
     return str(sheet)
