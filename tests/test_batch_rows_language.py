@@ -133,7 +133,7 @@ def test_no_location(tmp_path):
     chinese = _check(_sites(tmp_path, content), content,
                      "row 2 (name 'Foo'): no location: give lat and lon, or a city from the "
                      "climatology table")
-    assert "缺少厂址位置" in chinese
+    assert "缺少站点位置" in chinese
 
 
 def test_a_city_not_in_the_table_suggests_cities_in_chinese(tmp_path):

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from pvplanner.display.messages import translate
 from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message, bilingual
 from weather.datafiles import data_path
@@ -135,7 +136,9 @@ class RoofPlane(BaseModel):
             raise PlannerInputError(Message.of(
                 "errors.pv.racks_flat_roof", "{mounting} racks stand on flat roofs: tilt_deg must "
                 "be at most {limit:g} deg; use mounting='flush' for a pitched roof",
-                mounting=str(mounting), limit=float(limit)))
+                mounting=bilingual(str(mounting),  # the racks by their name on the site page
+                                   translate(f"site.roof.mountings.{mounting}", "zh")),
+                limit=float(limit)))
         return value
 
     @property
@@ -298,8 +301,9 @@ def _field_name(prefix: str, loc: Sequence[Any]) -> str:
 
 
 #: pydantic error types the catalogue words itself (``errors.scenario.<type>``, as the
-#: scenario's own messages), and the ``ctx`` entry that holds their limit.
-_KEYED_KINDS = {
+#: scenario's own messages, :mod:`pvplanner.scenario.model`), and the ``ctx`` entry that
+#: holds their limit.
+KEYED_KINDS = {
     "greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le",
     "string_too_long": "max_length", "string_too_short": "min_length", "too_long": "max_length",
     "too_short": "min_length", "literal_error": "expected", "missing": "",
@@ -323,8 +327,8 @@ def planner_error(exc: ValidationError, prefix: str) -> PlannerInputError:
             field=field)
     text = str(error["msg"]).removeprefix("Value error, ")
     english = f"{field}: {text}{got['en']}"
-    if kind in _KEYED_KINDS:
-        limit = (error.get("ctx") or {}).get(_KEYED_KINDS[kind], "") if _KEYED_KINDS[kind] else ""
+    if kind in KEYED_KINDS:
+        limit = (error.get("ctx") or {}).get(KEYED_KINDS[kind], "") if KEYED_KINDS[kind] else ""
         return PlannerInputError(Message(f"errors.scenario.{kind}", english, {
             "field": bilingual(f"{field}: ", f"{field}："), "limit": str(limit), "got": got}),
             field=field)

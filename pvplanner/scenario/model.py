@@ -23,7 +23,7 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
 from pvplanner.guard.nesting import nesting_depth
 from pvplanner.messages import Message, bilingual
-from pvplanner.pv.models import PVModelSettings, RoofPlane
+from pvplanner.pv.models import KEYED_KINDS, PVModelSettings, RoofPlane
 from pvplanner.scenario.measures import MeasureChoice, ProductionInput
 from pvplanner.scenario.proposal import ProposalInputs
 from pvplanner.scenario.rules import rule_broken
@@ -195,14 +195,15 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 
 #: pydantic error types with a message of their own in the catalogue (``errors.scenario.*``),
-#: and the ``ctx`` entry that holds their limit.
-_KEYED_ERRORS = {
-    "greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le",
-    "string_too_long": "max_length", "string_too_short": "min_length", "too_long": "max_length",
-    "too_short": "min_length", "literal_error": "expected", "missing": "",
-    "extra_forbidden": "", "float_parsing": "", "int_parsing": "", "float_type": "",
-    "int_type": "", "bool_parsing": "", "finite_number": "", "int_from_float": "",
-}
+#: and the ``ctx`` entry that holds their limit: a roof plane's, and an unknown input name.
+_KEYED_ERRORS = {**KEYED_KINDS, "extra_forbidden": ""}
+
+
+def _row_named(field: str | None) -> str:
+    """The Chinese for the row of a table a field is in (``roof_planes[2].tilt_deg`` ->
+    ``第 3 个屋面：``), else nothing."""
+    found = re.match(r"roof_planes\[(\d+)\]", field or "")
+    return f"第 {int(found.group(1)) + 1} 个屋面：" if found else ""
 
 
 def _error_message(error: Any) -> Message:
@@ -219,9 +220,12 @@ def _error_message(error: Any) -> Message:
     kind = str(error.get("type", ""))
     original = (error.get("ctx") or {}).get("error")
     if isinstance(original, PlannerInputError) and original.key:
-        # A model's own rule (pvplanner.scenario.rules): its key and values, in the
-        # reader's language; the app shows it at the field's input.
-        return Message(original.key, english, original.params)
+        # A model's own rule (pvplanner.scenario.rules, a roof plane's): its own message in
+        # the reader's language, after the field in English (the app shows it at the
+        # field's input; in Chinese a roof plane is named by its row).
+        return Message("errors.scenario.rule_at", english, {
+            "field": bilingual(f"{field}: " if field else "", _row_named(field)),
+            "detail": original.message})
     if kind not in _KEYED_ERRORS:
         return Message("", english)
     limit = (error.get("ctx") or {}).get(_KEYED_ERRORS[kind], "") if _KEYED_ERRORS[kind] else ""

@@ -257,9 +257,10 @@ def apply_bill(
     basis = basic_charge_basis
     if basis == "capacity" and not transformer_kva:
         raise TariffError(
-            Message.of("errors.tariff.bill_capacity_needs_kva",
+            Message.of("errors.tariff.capacity_needs_kva",
                        "tariff.basic_charge_basis is 'capacity' but tariff.transformer_kva is "
-                       "not given"),
+                       "not given; give the transformer capacity [kVA] or bill on maximum "
+                       "demand"),
             field="tariff.transformer_kva",
         )
     first = dt.date(int(bill.month[:4]), int(bill.month[5:]), 1)

@@ -255,7 +255,7 @@ def why_too_little(
     k = int(np.argmax(np.where(present, np.abs(kw), -np.inf)))
     return Message.of(
         "errors.meter.absurd_values", "{file}: {count:,} of the {readings:,} values in column "
-        "'{column}' are beyond any site's load; the largest is {largest:,.0f} kW (row {row}), "
+        "'{column}' are beyond any site's load; the largest is {largest:.4g} kW (row {row}), "
         "while a plausible load lies between 0 and {physical:,.0f} kW (a factory draws tens "
         "to tens of thousands of kW), which leaves only {days:.1f} days of usable data: check "
         "the column and its unit (W or Wh read as kW or kWh? pass units= or fix the header) "
