@@ -139,8 +139,8 @@ def test_no_location(tmp_path):
 def test_a_city_not_in_the_table_suggests_cities_in_chinese(tmp_path):
     content = f"{_HEAD}\nFoo,,,Hangzou,5000,1000000\nBar,,,Atlantis,5000,1000000\n"
     chinese = _check(_sites(tmp_path, content), content,
-                     "row 2 (name 'Foo'): city 'Hangzou' is not in the climatology table "
-                     "(cities.csv); did you mean Hangzhou",
+                     "row 2 (name 'Foo'): city 'Hangzou' is not in the climatology table; did "
+                     "you mean Hangzhou",
                      "row 3 (name 'Bar'): city 'Atlantis' is not in the climatology table")
     assert "是否为 杭州" in chinese
     assert "可选城市：北京、" in chinese

@@ -24,6 +24,7 @@ import pandas as pd
 from weather.coordinates import check_coordinates
 from weather.datafiles import data_path
 from weather.errors import WeatherInputError
+from weather.meta import WeatherNote
 
 #: Location of the table inside the data folder.
 CLIMATOLOGY_FILE = ("climatology", "cities.csv")
@@ -344,7 +345,8 @@ def find_city(name: str) -> CityClimate:
         If no city has that name; the message lists close matches.
     """
     if not isinstance(name, str) or not name.strip():
-        raise WeatherInputError("city name is empty; give an English or Chinese city name")
+        raise WeatherInputError.of("climatology.empty_city",
+                                   "city name is empty; give an English or Chinese city name")
     table = _table()
     key = _normalise(name)
     match = (table["city"].map(_normalise) == key) | (table["city_zh"].map(_normalise) == key)
@@ -353,15 +355,23 @@ def find_city(name: str) -> CityClimate:
     names = sorted(set(table["city"]) | (set(table["city_zh"]) - {""}))
     by_key = {_normalise(n): n for n in names}
     close = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.6)]
-    hint = (
-        f"did you mean {', '.join(close)}?"
-        if close
-        else f"known cities: {', '.join(sorted(set(table['city'])))}"
-    )
-    raise WeatherInputError(
-        f"city {name!r} is not in the climatology table ({data_path(*CLIMATOLOGY_FILE).name}); "
-        f"{hint} Or give coordinates and use the nearest station."
-    )
+    hint = (WeatherNote.of("climatology.did_you_mean", "did you mean {cities}?",
+                           cities=_city_names(close, table))
+            if close else
+            WeatherNote.of("climatology.known_cities", "known cities: {cities}",
+                           cities=_city_names(sorted(set(table["city"])), table)))
+    raise WeatherInputError.of(
+        "climatology.unknown_city", "city {name} is not in the climatology table; {hint} Or "
+        "give coordinates and use the nearest station.", name=repr(name), hint=hint)
+
+
+def _city_names(names: list[str], table: pd.DataFrame) -> dict[str, str]:
+    """Cities as a message value: ``{"en": "A, B", "zh": "甲、乙"}`` (a city suggested under
+    both of its names is named once in Chinese)."""
+    chinese = {str(en): str(zh) for en, zh in zip(table["city"], table["city_zh"], strict=True)
+               if zh}
+    return {"en": ", ".join(names),
+            "zh": "、".join(dict.fromkeys(chinese.get(n, n) for n in names))}
 
 
 def nearest_city(latitude: float, longitude: float) -> CityClimate:

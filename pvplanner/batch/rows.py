@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import json
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -22,7 +21,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from pvplanner.errors import PlannerInputError
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, bilingual, weather_message
 from pvplanner.scenario.model import Scenario, parse_scenario
 
 #: The twelve monthly-bill columns, January..December [kWh].
@@ -396,46 +395,8 @@ def _city(name: str) -> tuple[float, float, str, str] | Message:
     try:
         found = find_city(name)
     except WeatherInputError as problem:
-        return _unknown_city(str(problem))
+        return weather_message(problem)
     return found.lat, found.lon, found.province, found.city
-
-
-#: weather.climatology's English for a city it does not know (it has no catalogue key).
-_UNKNOWN_CITY = re.compile(
-    r"city (?P<name>.+) is not in the climatology table \((?P<table>[^)]*)\); "
-    r"(?:did you mean (?P<close>.*)\?|known cities: (?P<known>.*)) "
-    r"Or give coordinates and use the nearest station\.", re.DOTALL)
-
-
-def _unknown_city(text: str) -> Message:
-    """The climatology's "city not found" as a keyed message, the cities it suggests named
-    in the reader's language; any other text as it is (English)."""
-    match = _UNKNOWN_CITY.fullmatch(text)
-    if match is None:
-        return Message("", text)
-    close, known = match.group("close"), match.group("known")
-    hint = (Message.of("errors.batch.row.city_close", "did you mean {close}?",
-                       close=_city_names(close)) if close is not None else
-            Message.of("errors.batch.row.city_known", "known cities: {cities}",
-                       cities=_city_names(known)))
-    message = Message.of(
-        "errors.batch.row.city_unknown", "city {name} is not in the climatology table "
-        "({table}); {hint} Or give coordinates and use the nearest station.",
-        name=match.group("name"), table=match.group("table"), hint=hint)
-    # the pattern takes the text apart and puts it back: the English is the climatology's
-    return message if str(message) == text else Message("", text)
-
-
-def _city_names(listed: str) -> dict[str, str]:
-    """Cities listed as "A, B, C" by the climatology, in English and in Chinese."""
-    from weather.climatology import list_cities
-
-    table = list_cities()
-    chinese = {str(en): str(zh) for en, zh in zip(table["city"], table["city_zh"], strict=True)
-               if zh}
-    # "Hangzhou" and "杭州" may both be suggested: one name in Chinese
-    names = dict.fromkeys(chinese.get(name, name) for name in listed.split(", "))
-    return bilingual(listed, "、".join(names))
 
 
 def _planes(cells: dict[str, str]) -> list[dict[str, Any]]:
