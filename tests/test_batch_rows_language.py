@@ -59,7 +59,7 @@ def _english_left(chinese: str, user: set[str]) -> list[str]:
     text = chinese
     for kept in sorted(user | set(_KEPT_TEXTS), key=len, reverse=True):
         # whole words only: the user's 'zhejiang_2026_general' is not half of a listed id
-        text = re.sub(rf"(?<![\w.]){re.escape(kept)}(?![\w])", " ", text)
+        text = re.sub(rf"(?<![A-Za-z0-9_.]){re.escape(kept)}(?![A-Za-z0-9_])", " ", text)
     text = _NUMBER.sub(" ", text)
     left = []
     for word in _WORD.findall(text):

@@ -245,13 +245,13 @@ def parse_sites(
         except RowError as problem:
             errors.append(_row_problem(label, problem.message))
     if errors:
-        raise _many(errors, origin)
+        raise _many(errors, origin, in_app=root is not None)
     if not drafts:
         raise _no_rows(origin)
 
     jobs, errors = _finish(drafts, cell_deg, hasher, confined=root is not None)
     if errors:
-        raise _many(errors, origin)
+        raise _many(errors, origin, in_app=root is not None)
     return jobs
 
 
@@ -272,16 +272,20 @@ def _no_rows(origin: str) -> PlannerInputError:
                                         "{origin} has a header but no site rows", origin=origin))
 
 
-def _many(errors: list[Message], origin: str) -> PlannerInputError:
+def _many(errors: list[Message], origin: str, *, in_app: bool) -> PlannerInputError:
     # every row's problem is keyed too (batch.rows): the whole report reads in one language
     shown = errors[:MAX_REPORTED_ERRORS]
     more = len(errors) - len(shown)
     tail = (Message.of("errors.batch.more_rows", "\n  ... and {count} more bad rows", count=more)
             if more > 0 else "")
+    # where the columns are described: the page's example file for a user of the app (who
+    # cannot open the repository's README), the README for the command line's operator
+    columns = (Message.of("errors.batch.columns_in_example", "the example sites file on this "
+                          "page") if in_app else "data/batch/README.md")
     return PlannerInputError(Message.of(
-        "errors.batch.bad_rows", "{origin}: {count} bad {noun} (see data/batch/README.md for the "
+        "errors.batch.bad_rows", "{origin}: {count} bad {noun} (see {columns} for the "
         "columns):\n  {rows}{tail}", origin=origin, count=len(errors),
-        noun=bilingual("row" if len(errors) == 1 else "rows", "行"),
+        noun=bilingual("row" if len(errors) == 1 else "rows", "行"), columns=columns,
         rows=join_messages(shown, _lines), tail=tail))
 
 
