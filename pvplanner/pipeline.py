@@ -125,7 +125,8 @@ SOLVER_GROUP_FIELDS: dict[str, str] = {
 }
 
 
-def _infeasible_in_scenario_terms(exc: InfeasibleProblemError) -> InfeasibleScenarioError:
+def _infeasible_in_scenario_terms(exc: InfeasibleProblemError,
+                                  currency: str) -> InfeasibleScenarioError:
     """The optimizer's conflict, naming the scenario fields to change."""
     groups = [g for g in exc.conflicting if g in SOLVER_GROUP_FIELDS]
     fields = [SOLVER_GROUP_FIELDS[g] for g in groups]
@@ -139,9 +140,36 @@ def _infeasible_in_scenario_terms(exc: InfeasibleProblemError) -> InfeasibleScen
                                        "limit (capacity, budget, self-consumption or CO2 "
                                        "target)"))
     message = Message.of("errors.plan.infeasible", "{detail}{named}",
-                         detail=bilingual(str(exc), ""), named=named)
+                         detail=bilingual(str(exc),
+                                          _conflicts_in_chinese(exc.conflicts, currency)),
+                         named=named)
     return InfeasibleScenarioError(message, conflicting=exc.conflicting,
                                    field=fields[0] if fields else None)
+
+
+def _conflicts_in_chinese(conflicts: Sequence[Any], currency: str) -> str:
+    """The optimizer's diagnosis (:class:`solver.api.Conflict`, its figures as data) in
+    Chinese: what cannot hold and what the other constraints allow ("" without one); sums
+    of money in ``currency`` (元 for CNY)."""
+    unit = "元" if currency.upper() == "CNY" else currency.upper()
+
+    def fact(item: Any) -> str:
+        values = dict(item.values)
+        if "money" in values:
+            values["money"] = f"{values['money']} {unit}"
+        return translate(f"errors.plan.fact.{item.kind}", "zh", **values)
+
+    said = []
+    for conflict in conflicts:
+        facts = [fact(item) for item in conflict.facts]
+        key = f"errors.plan.conflict.{conflict.relation}"
+        if conflict.relation == "together":
+            said.append(translate(key, "zh", facts="；".join(facts)))
+        else:
+            said.append(translate(key + ("_hint" if conflict.hint else ""), "zh", first=facts[0],
+                                  other=facts[-1],
+                                  hint=fact(conflict.hint) if conflict.hint else ""))
+    return "：" + "；".join(said) if said else ""
 
 
 def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,
@@ -282,7 +310,7 @@ def plan_curve_later(scenario: Scenario | dict, *, aggregate_days: int | None = 
         # The sizing's sessions are kept for the curve (solver.curves.LaterCurve).
         sized, later = optimize_curve_later(problem, **options)
     except InfeasibleProblemError as exc:
-        raise _infeasible_in_scenario_terms(exc) from exc
+        raise _infeasible_in_scenario_terms(exc, scenario.currency) from exc
     timings["optimize"] = time.perf_counter() - tick
 
     tick = time.perf_counter()

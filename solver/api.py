@@ -44,7 +44,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -56,7 +56,8 @@ from solver.physical import gap_tolerance, greedy_flows, solve_physical
 from solver.problem import SizingProblem
 from solver.result import SizingResult, binding_limits, make_result
 
-__all__ = ["BACKENDS", "OBJECTIVES", "optimize"]
+__all__ = ["BACKENDS", "FACT_TEXTS", "OBJECTIVES", "Conflict", "Fact", "diagnose", "diagnose_conflicts",
+           "optimize"]
 
 OBJECTIVES = ("max_npv", "max_self_sufficiency", "min_cost_for_co2")
 BACKENDS = ("auto", "pv_only", "highs", "cbc")
@@ -338,9 +339,9 @@ def _optimize(
             if not pv_built or res.total_kwp > 0 or problem.costs.fixed_capex == 0:
                 results.append(res)
     if not results:
-        message, conflicting = diagnose(problem, max_payback_years=max_payback_years,
-                                        co2_target_tco2=target)
-        raise InfeasibleProblemError(message, conflicting)
+        message, conflicting, conflicts = diagnose_conflicts(
+            problem, max_payback_years=max_payback_years, co2_target_tco2=target)
+        raise InfeasibleProblemError(message, conflicting, conflicts)
     if objective == "max_self_sufficiency":
         top = max(_served(r) for r in results)
         pool = [r for r in results if _served(r) >= top - 1e-6]
@@ -499,31 +500,84 @@ def _fmt(v: float, unit: str = "") -> str:
     return f"{s} {unit}".strip()
 
 
+#: The English of each :class:`Fact` kind; ``{values}`` are the fact's figures, formatted.
+FACT_TEXTS: dict[str, str] = {
+    "plane_min_kwp": "the per-plane minimums ({kwp} kWp in all)",
+    "min_total_kwp": "minimum total {kwp} kWp",
+    "max_total_kwp": "maximum total {kwp} kWp",
+    "interconnection_limit_kw": "interconnection limit {kw} kW",
+    "capital_budget": "capital budget {money}",
+    "battery_min": "minimum battery {kwh} kWh / {kw} kW",
+    "min_self_consumption": "minimum self-consumption {percent} %",
+    "min_renewable_share": "minimum renewable share {percent} %",
+    "min_co2_reduction": "CO2 reduction target {tco2} tCO2/yr",
+    "max_payback": "maximum simple payback {years} years",
+    "group": "{name}",
+    # what the other constraints allow (a conflict's hint)
+    "most_self_consumption": "the site can absorb at most {percent} % of the PV output "
+                             "({onsite} MWh of {produced} MWh)",
+    "most_renewable_share": "PV can serve at most {percent} % of the load ({served} MWh of "
+                            "{load} MWh)",
+    "most_co2": "at most {tco2} tCO2/yr can be avoided",
+    "most_kwp": "at most {kwp} kWp can be built",
+    "least_kwp": "at least {kwp} kWp must be built",
+    "least_cost": "the cheapest allowed system costs {money}",
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One statement of a diagnosis: its ``kind`` (a key of :data:`FACT_TEXTS`) and its
+    figures, formatted as numbers (the same in any language; the units are in the text)."""
+
+    kind: str
+    values: dict[str, str]
+
+    def __str__(self) -> str:
+        return FACT_TEXTS[self.kind].format(**self.values)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Constraint groups that cannot hold: one on its own (``"alone"``), two together
+    (``"pair"``), or several only together (``"together"``); ``hint`` says what the others
+    allow of the first (None when it could not be found)."""
+
+    relation: str
+    facts: tuple[Fact, ...]
+    hint: Fact | None = None
+
+    def __str__(self) -> str:
+        if self.relation == "alone":
+            return f"{self.facts[0]} cannot be met" + (f": {self.hint}" if self.hint else "")
+        if self.relation == "pair":
+            return (f"{self.facts[0]} conflicts with {self.facts[1]}"
+                    + (f": then {self.hint}" if self.hint else ""))
+        return "these constraints cannot all hold together: " + "; ".join(map(str, self.facts))
+
+
 def _describe(problem: SizingProblem, g: str, payback: float | None,
-              co2: float | None) -> str:
+              co2: float | None) -> Fact:
     p = problem
     if g == "plane_min_kwp":
-        return f"the per-plane minimums ({_fmt(float(p.plane_min_kwp.sum()), 'kWp')} in all)"
-    if g == "min_total_kwp":
-        return f"minimum total {_fmt(p.min_total_kwp, 'kWp')}"
-    if g == "max_total_kwp":
-        return f"maximum total {_fmt(p.max_total_kwp, 'kWp')}"
+        return Fact(g, {"kwp": _fmt(float(p.plane_min_kwp.sum()))})
+    if g in ("min_total_kwp", "max_total_kwp"):
+        return Fact(g, {"kwp": _fmt(p.min_total_kwp if g == "min_total_kwp"
+                                    else p.max_total_kwp)})
     if g == "interconnection_limit_kw":
-        return f"interconnection limit {_fmt(p.interconnection_limit_kw, 'kW')}"
+        return Fact(g, {"kw": _fmt(p.interconnection_limit_kw)})
     if g == "capital_budget":
-        return f"capital budget {_fmt(p.capital_budget)}"
+        return Fact(g, {"money": _fmt(p.capital_budget)})
     if g == "battery_min":
-        return (f"minimum battery {_fmt(p.battery.min_kwh, 'kWh')} / "
-                f"{_fmt(p.battery.min_kw, 'kW')}")
-    if g == "min_self_consumption":
-        return f"minimum self-consumption {p.min_self_consumption * 100:.3g} %"
-    if g == "min_renewable_share":
-        return f"minimum renewable share {p.min_renewable_share * 100:.3g} %"
+        return Fact(g, {"kwh": _fmt(p.battery.min_kwh), "kw": _fmt(p.battery.min_kw)})
+    if g in ("min_self_consumption", "min_renewable_share"):
+        share = p.min_self_consumption if g == "min_self_consumption" else p.min_renewable_share
+        return Fact(g, {"percent": f"{share * 100:.3g}"})
     if g == "min_co2_reduction":
-        return f"CO2 reduction target {_fmt(co2 or 0.0, 'tCO2/yr')}"
+        return Fact(g, {"tco2": _fmt(co2 or 0.0)})
     if g == "max_payback":
-        return f"maximum simple payback {_fmt(payback or 0.0, 'years')}"
-    return GROUPS.get(g, g)
+        return Fact(g, {"years": _fmt(payback or 0.0)})
+    return Fact("group", {"name": GROUPS.get(g, g)})
 
 
 # Which member of a conflicting pair gets the quantitative explanation (first in the list).
@@ -532,41 +586,43 @@ _EXPLAIN_ORDER = ["min_self_consumption", "min_renewable_share", "min_co2_reduct
                   "battery_min", "max_total_kwp", "interconnection_limit_kw"]
 
 
-def _hint(pr: _Prober, g: str, keep: set[str]) -> str:
+def _hint(pr: _Prober, g: str, keep: set[str]) -> Fact | None:
     """What the best achievable value of group ``g`` is under the groups in ``keep``."""
     p = pr.p
     try:
         if g == "min_self_consumption":
             r = pr.best(keep, "onsite_kwh", "prod_kwh", "max")
             if r:
-                return (f"the site can absorb at most {r[0] * 100:.1f} % of the PV output "
-                        f"({_fmt(r[1] / 1000, 'MWh')} of {_fmt(r[2] / 1000, 'MWh')})")
+                return Fact("most_self_consumption", {
+                    "percent": f"{r[0] * 100:.1f}", "onsite": _fmt(r[1] / 1000),
+                    "produced": _fmt(r[2] / 1000)})
         elif g == "min_renewable_share":
             r = pr.best(keep, "served_kwh", None, "max")
             if r:
-                return (f"PV can serve at most {r[0] / p.load_kwh * 100:.1f} % of the load "
-                        f"({_fmt(r[0] / 1000, 'MWh')} of {_fmt(p.load_kwh / 1000, 'MWh')})")
+                return Fact("most_renewable_share", {
+                    "percent": f"{r[0] / p.load_kwh * 100:.1f}",
+                    "served": _fmt(r[0] / 1000), "load": _fmt(p.load_kwh / 1000)})
         elif g == "min_co2_reduction":
             r = pr.best(keep, "co2_tco2", None, "max")
             if r:
-                return f"at most {_fmt(r[0], 'tCO2/yr')} can be avoided"
+                return Fact("most_co2", {"tco2": _fmt(r[0])})
         elif g in ("min_total_kwp", "plane_min_kwp"):
             r = pr.best(keep, "total_kwp", None, "max")
             if r:
-                return f"at most {_fmt(r[0], 'kWp')} can be built"
+                return Fact("most_kwp", {"kwp": _fmt(r[0])})
         elif g in ("max_total_kwp", "interconnection_limit_kw"):
             r = pr.best(keep, "total_kwp", None, "min")
             if r:
-                return f"at least {_fmt(r[0], 'kWp')} must be built"
+                return Fact("least_kwp", {"kwp": _fmt(r[0])})
         elif g == "capital_budget":
             r = pr.best(keep, "capex", None, "min")
             if r:
                 # in the budget's own terms, as the budget is quoted (SizingProblem docs)
                 cost = (r[0] + p.costs.fixed_capex) / p.capital_budget_scale
-                return f"the cheapest allowed system costs {_fmt(cost)}"
+                return Fact("least_cost", {"money": _fmt(cost)})
     except Exception:  # noqa: BLE001 - a hint is optional; the conflict is reported anyway
-        return ""
-    return ""
+        return None
+    return None
 
 
 def diagnose(problem: SizingProblem, *, max_payback_years: float | None = None,
@@ -575,43 +631,52 @@ def diagnose(problem: SizingProblem, *, max_payback_years: float | None = None,
 
     Relaxes groups one at a time: a group infeasible on its own (with only the physics), or
     else every pair of groups infeasible together, is reported with the best value the
-    other member allows. Returns the message and the conflicting group names.
+    other member allows. Returns the message and the conflicting group names
+    (:func:`diagnose_conflicts` gives the same as data).
 
     ``co2_target_tco2`` defaults to ``problem.min_co2_reduction_tco2``, the target the
     models are built with (:func:`solver.build.build_model`) whatever the objective.
     """
+    message, conflicting, _ = diagnose_conflicts(
+        problem, max_payback_years=max_payback_years, co2_target_tco2=co2_target_tco2)
+    return message, conflicting
+
+
+def diagnose_conflicts(problem: SizingProblem, *, max_payback_years: float | None = None,
+                       co2_target_tco2: float | None = None
+                       ) -> tuple[str, tuple[str, ...], tuple[Conflict, ...]]:
+    """:func:`diagnose`, with the conflicts as data (:class:`Conflict`, each with its
+    :class:`Fact` figures) for an application to word in its reader's language; no conflict
+    where the problem is infeasible for another reason (the message says which)."""
     co2 = problem.min_co2_reduction_tco2 if co2_target_tco2 is None else co2_target_tco2
     pr = _Prober(problem, max_payback_years, co2)
     act = pr.active
     describe = {g: _describe(problem, g, max_payback_years, co2) for g in act}
     if not act:
         return ("the problem is infeasible although it has no optional constraint; check the "
-                "export regime and the arrays"), ()
+                "export regime and the arrays"), (), ()
     if pr.feasible(set(act)):  # pragma: no cover - optimize() found no feasible case
         return ("infeasible, although the constraints pass a feasibility check on their own; "
-                "the LP is numerically difficult - loosen a constraint slightly"), tuple(act)
+                "the LP is numerically difficult - loosen a constraint slightly"), tuple(act), ()
     singles = [g for g in act if not pr.feasible({g})]
-    parts: list[str] = []
+    conflicts: list[Conflict] = []
     conflicting: list[str] = []
     if singles:
         for g in singles:
-            hint = _hint(pr, g, set())
-            parts.append(f"{describe[g]} cannot be met" + (f": {hint}" if hint else ""))
+            conflicts.append(Conflict("alone", (describe[g],), _hint(pr, g, set())))
             conflicting.append(g)
     else:
         pairs = [(g, h) for g, h in itertools.combinations(act, 2) if not pr.feasible({g, h})]
         for g, h in pairs:
             first, other = sorted((g, h), key=lambda k: _EXPLAIN_ORDER.index(k))
-            hint = _hint(pr, first, {other})
-            parts.append(f"{describe[first]} conflicts with {describe[other]}"
-                         + (f": then {hint}" if hint else ""))
+            conflicts.append(Conflict("pair", (describe[first], describe[other]),
+                                      _hint(pr, first, {other})))
             conflicting.extend(k for k in (first, other) if k not in conflicting)
         if not pairs:
             needed = [g for g in act if pr.feasible(set(act) - {g})]
             names = needed or act
-            parts.append("these constraints cannot all hold together: "
-                         + "; ".join(describe[g] for g in names))
+            conflicts.append(Conflict("together", tuple(describe[g] for g in names)))
             conflicting = list(names)
-    msg = "infeasible: " + ". ".join(parts) + "."
-    return msg, tuple(conflicting)
+    msg = "infeasible: " + ". ".join(map(str, conflicts)) + "."
+    return msg, tuple(conflicting), tuple(conflicts)
 

@@ -193,9 +193,11 @@ def test_budget_conflict_quotes_the_users_figures():
     from pvplanner.display.messages import render
 
     chinese = render(err.value, "zh")
-    assert chinese.startswith("方案的约束条件无法同时满足，请放宽以下输入之一：")
-    assert "投资预算" in chinese and "光伏容量下限" in chinese
-    assert not re.search(r"[A-Za-z]", chinese), chinese
+    assert chinese.startswith("方案的约束条件无法同时满足：“投资预算 1,000,000 元”与“光伏容量下限 "
+                              "1,000 kWp”相互冲突")
+    assert f"此时满足条件的最低投资为 {cheapest:,.0f} 元" in chinese
+    assert chinese.endswith("请放宽以下输入之一：投资预算、光伏容量下限")
+    assert not re.search(r"[A-Za-z]", chinese.replace("kWp", "")), chinese
 
 
 def _battery_margin_per_kwh(scenario, hourly, demand_charge_per_kw_month: float) -> float:

@@ -257,3 +257,26 @@ def test_falls_back_to_cbc_when_highs_fails(monkeypatch):
     res = optimize(p)
     assert res.backend == "cbc" and "HiGHS failed" in res.notes[0]
     assert res.npv == pytest.approx(ref.npv, abs=1e-6 * _scale(p))
+
+
+def test_a_diagnosis_is_data_an_application_can_word_in_its_language():
+    """The conflicts behind the message (solver.api.Conflict / Fact): the message is made of
+    them, and their figures are numbers without units (the texts hold the units), so an
+    application can word them in its reader's language."""
+    from solver.api import diagnose_conflicts
+
+    p = _factory(min_self_consumption=0.95, min_total_kwp=500.0)
+    message, conflicting, conflicts = diagnose_conflicts(p)
+    assert conflicting == ("min_self_consumption", "min_total_kwp")
+    assert message == "infeasible: " + ". ".join(map(str, conflicts)) + "."
+    (conflict,) = conflicts
+    assert conflict.relation == "pair"
+    assert [f.kind for f in conflict.facts] == ["min_self_consumption", "min_total_kwp"]
+    assert conflict.facts[1].values == {"kwp": "500"}
+    assert conflict.hint is not None and conflict.hint.kind == "most_self_consumption"
+    for fact in (*conflict.facts, conflict.hint):
+        for value in fact.values.values():
+            assert not any(c.isalpha() for c in value), fact
+    with pytest.raises(InfeasibleProblemError) as err:
+        optimize(p)
+    assert str(err.value) == message and err.value.conflicts == conflicts

@@ -368,3 +368,20 @@ def test_tariff_time_index_type():
     english, chinese = _both(info.value)
     assert english == "the time index must be a pandas.DatetimeIndex, got RangeIndex"
     assert chinese == "时间索引应为 pandas.DatetimeIndex，当前为 RangeIndex"
+
+
+def test_every_kind_of_the_optimizers_diagnosis_is_worded_in_both_languages():
+    """solver.api words a conflict's facts in English only; pvplanner's catalogue has each
+    kind with the solver's English and the same placeholders in Chinese."""
+    from solver.api import FACT_TEXTS
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    words = catalogue()
+    for kind, english in FACT_TEXTS.items():
+        entry = words[f"errors.plan.fact.{kind}"]
+        assert entry["en"] == english, kind
+        assert fields(entry["zh"]) == fields(english), kind
+    for relation in ("alone", "alone_hint", "pair", "pair_hint", "together"):
+        assert f"errors.plan.conflict.{relation}" in words
