@@ -309,6 +309,9 @@ KEYED_KINDS = {
     "too_short": "min_length", "literal_error": "expected", "missing": "",
     "float_parsing": "", "int_parsing": "", "float_type": "", "int_type": "",
     "bool_parsing": "", "finite_number": "", "int_from_float": "",
+    "bool_type": "", "string_type": "", "list_type": "", "dict_type": "", "model_type": "",
+    "model_attributes_type": "", "enum": "expected", "date_parsing": "", "date_type": "",
+    "date_from_datetime_parsing": "", "date_from_datetime_inexact": "",
 }
 
 
