@@ -98,3 +98,20 @@ def test_a_broken_meter_file_is_explained_under_the_uploader(app):
     assert "meter.csv" in shown(app.error[0].value)
     # The scenario still points to no meter file, so the load stays the demo's bills.
     assert app.session_state["doc"]["load"].get("meter_file") in (None, "")
+
+
+def test_a_meter_path_outside_the_uploads_is_refused_in_the_readers_language(tmp_path,
+                                                                             monkeypatch):
+    """A scenario naming a server file as its meter file: refused at the meter input, in
+    Chinese (the message was the English text of the error, whatever the language)."""
+    import re
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["load"]["kind"] = "meter_file"
+    app.session_state["doc"]["load"]["meter_file"] = "/etc/passwd"
+    goto(app, "load")
+    assert not app.exception
+    errors = [e.value for e in app.error]
+    assert any("不在您上传的文件中" in text for text in errors), errors
+    for text in errors:
+        assert not re.search(r"[A-Za-z]{4,}", text.replace("/etc/passwd", "")), text

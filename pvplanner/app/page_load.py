@@ -3,6 +3,7 @@ meter file's quality report; analytics charts and recommendations."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -223,8 +224,8 @@ def _quality_report() -> None:
     names = st.session_state.setdefault("_meter_names", {})
     try:  # only a file inside the user's upload folder is read
         file = confined_path(str(path), upload_dir(), what="load.meter_file")
-    except OutsideFolderError as exc:
-        state.report(state.Problem(str(exc), "load.meter_file"))
+    except OutsideFolderError as exc:  # shown in the reader's language at the meter input
+        state.report(replace(state.problem_from_exception(exc), field="load.meter_file"))
         return
     if not file.is_file():
         shown = names.get(str(path)) or Path(str(path)).name

@@ -8,6 +8,7 @@ is :func:`pvplanner.monitor.monitor` on the current scenario and its plan.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,8 @@ def _confined(role: str) -> Path | None:
         return None
     try:
         path = confined_path(entry["path"], upload_dir(), what=f"monitor.{role}")
-    except OutsideFolderError as exc:
-        state.report(state.Problem(str(exc), f"monitor.{role}"))
+    except OutsideFolderError as exc:  # shown in the reader's language at its input
+        state.report(replace(state.problem_from_exception(exc), field=f"monitor.{role}"))
         return None
     if not path.is_file():
         state.report(state.Problem(t("monitor.file_missing", name=entry["name"]),

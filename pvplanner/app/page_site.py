@@ -29,6 +29,7 @@ from pvplanner.app.widgets import (
     table_editor,
     text,
 )
+from pvplanner.display.messages import render as in_language
 
 _ROOF_COLUMNS = ("name", "area_m2", "mounting", "tilt_deg", "azimuth_deg", "rack_tilt_deg",
                  "gcr", "usable_fraction", "module_power_density_w_m2", "max_kwp")
@@ -68,7 +69,8 @@ def _apply_city(name: str | None) -> None:
     try:
         city = find_city(name)
     except Exception as exc:  # noqa: BLE001 - shown next to the search box
-        st.session_state["_city_error"] = str(exc)
+        # kept as its message (with its key): shown in the language of the page that shows it
+        st.session_state["_city_error"] = state.problem_from_exception(exc).message
         return
     doc = state.doc()
     set_path(doc, "site.latitude", round(city.lat, 4))
@@ -159,7 +161,7 @@ def _location() -> None:
                      format_func=label_map(names, _city_label), placeholder=t("site.location.search_hint"),
                      on_change=_on_city_pick)
         if st.session_state.get("_city_error"):
-            st.error(plain(st.session_state["_city_error"]))
+            st.error(plain(in_language(st.session_state["_city_error"], lang())))
         a, b = st.columns(2)
         number("site.latitude", t("site.location.latitude"), min_value=-90, max_value=90,
                step=0.01, format="%.4f", where=a)
