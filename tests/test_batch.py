@@ -10,6 +10,7 @@ multi-process path is exercised by the slow CLI test at the end.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -134,8 +135,12 @@ def test_failing_site_is_recorded_and_others_go_on(two_workers):
     assert list(failed["name"]) == ["Broken meter D"]
     assert failed["error_type"].iloc[0] == "LoadFileError"
     assert "junk_meter.csv" in failed["error_message"].iloc[0]
+    # the same in Chinese for the Portfolio page and the reader of the table
+    chinese = failed["error_message_zh"].iloc[0]
+    assert "junk_meter.csv" in chinese and re.search(r"[\u4e00-\u9fff]", chinese), chinese
     assert failed["pv.capacity_kwp"].iloc[0] == ""
     assert (table.loc[table["status"] == "ok", "error_message"] == "").all()
+    assert (table.loc[table["status"] == "ok", "error_message_zh"] == "").all()
 
 
 def test_one_and_two_workers_give_identical_tables(one_worker, two_workers):

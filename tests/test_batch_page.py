@@ -27,6 +27,7 @@ def _results(tmp_path) -> dict:
             "input_hash": "x" * 64,
             "error_type": "LoadFileError" if status == "failed" else "",
             "error_message": "meter file unreadable" if status == "failed" else "",
+            "error_message_zh": "电表文件无法读取" if status == "failed" else "",
         })
         if status == "ok":
             record.update({
@@ -77,7 +78,7 @@ def test_page_shows_results_in_chinese(monkeypatch, tmp_path):
     assert list(table["站点"]) == ["Alpha", "Beta", "Gamma", "Delta"]
     assert table["用电量 [MWh/年]"].iloc[1] == pytest.approx(6000.0)
     failed = app.dataframe[1].value
-    assert list(failed["错误信息"]) == ["meter file unreadable"]
+    assert list(failed["错误信息"]) == ["电表文件无法读取"]  # the failure's Chinese text
 
 
 def test_helpers(tmp_path):

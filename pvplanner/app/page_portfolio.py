@@ -94,7 +94,10 @@ def display_table(results: pd.DataFrame, language: str, currency: str = "CNY") -
         if column not in results:
             continue
         values = results[column]
-        if kind == "text" and column in ("city", "province"):
+        if column == "error_message" and language == "zh" and "error_message_zh" in results:
+            chinese = results["error_message_zh"]  # older results have none: the English
+            values = chinese.where(chinese.fillna("").astype(str) != "", values)
+        elif kind == "text" and column in ("city", "province"):
             values = values.map(lambda v: reader_name(v, language) if v else v)
         elif kind == "status":
             values = values.map(lambda v: translate(f"portfolio.status.{v}", language)

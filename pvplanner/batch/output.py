@@ -193,7 +193,7 @@ def _write_xlsx(frame: pd.DataFrame, summary: dict[str, Any], target: str) -> No
     import xlsxwriter
 
     failed = frame.loc[frame["status"] == "failed",
-                       ["row", "name", "error_type", "error_message"]]
+                       ["row", "name", "error_type", "error_message", "error_message_zh"]]
     # No conversions of text: user text stays text (not formulas, numbers or links).
     book = xlsxwriter.Workbook(target, {
         "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,

@@ -47,8 +47,8 @@ RESULT_COLUMNS = (
 
 #: Columns describing the site and the run, before the result columns.
 SITE_COLUMNS = (
-    "row", "name", "slug", "status", "error_type", "error_message", "city", "province",
-    "latitude", "longitude", "weather_latitude", "weather_longitude", "template", "tariff",
+    "row", "name", "slug", "status", "error_type", "error_message", "error_message_zh", "city",
+    "province", "latitude", "longitude", "weather_latitude", "weather_longitude", "template", "tariff",
     "notes", "input_hash",
 )
 
@@ -56,7 +56,8 @@ TABLE_COLUMNS = (*SITE_COLUMNS, *RESULT_COLUMNS)
 
 #: Table columns holding text (all others are numbers).
 TEXT_COLUMNS = frozenset({
-    "name", "slug", "status", "error_type", "error_message", "city", "province", "template",
+    "name", "slug", "status", "error_type", "error_message", "error_message_zh", "city",
+    "province", "template",
     "tariff", "notes", "input_hash", "bills.currency", "solver.status", "weather.source",
 })
 
@@ -74,7 +75,7 @@ def plan_group(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     list of dict
         Per site: ``row``, ``slug``, ``input_hash``, ``status`` (``ok`` / ``failed``),
         ``payload`` (the JSON text of ``sites/<slug>.json``) and, for failures,
-        ``error_type`` and ``error_message``.
+        ``error_type``, ``error_message`` and ``error_message_zh`` (the same in Chinese).
     """
     from pvplanner.pipeline import plan
 
@@ -128,12 +129,17 @@ def _stdout_to_stderr_in_workers() -> None:
 
 
 def failure(task: dict[str, Any], problem: BaseException) -> dict[str, Any]:
-    """The record of a site whose planning raised ``problem``."""
+    """The record of a site whose planning raised ``problem``: its English text, and the
+    same in Chinese where the error has a catalogue key (else the English again)."""
+    from pvplanner.display.messages import render
+    from pvplanner.messages import error_message
+
     message = " ".join(str(problem).split()) or type(problem).__name__
+    chinese = " ".join(render(error_message(problem), "zh").split()) or message
     return {
         "row": task["row"], "slug": task["slug"], "input_hash": task["input_hash"],
         "status": "failed", "error_type": type(problem).__name__,
-        "error_message": message[:2000], "payload": None,
+        "error_message": message[:2000], "error_message_zh": chinese[:2000], "payload": None,
     }
 
 
@@ -193,10 +199,12 @@ def table_row(task: dict[str, Any], document: dict[str, Any] | None,
         row["status"] = "failed"
         row["error_type"] = record.get("error_type", "")
         row["error_message"] = record.get("error_message", "")
+        row["error_message_zh"] = record.get("error_message_zh") or row["error_message"]
         return row
     row["status"] = "ok"
     row["error_type"] = ""
     row["error_message"] = ""
+    row["error_message_zh"] = ""
     for column in RESULT_COLUMNS:
         row[column] = _dig(document, column)
     return row
