@@ -24,7 +24,6 @@ import pandas as pd
 from weather.coordinates import check_coordinates
 from weather.datafiles import data_path
 from weather.errors import WeatherInputError
-from weather.meta import WeatherNote
 
 #: Location of the table inside the data folder.
 CLIMATOLOGY_FILE = ("climatology", "cities.csv")
@@ -355,14 +354,15 @@ def find_city(name: str) -> CityClimate:
     names = sorted(set(table["city"]) | (set(table["city_zh"]) - {""}))
     by_key = {_normalise(n): n for n in names}
     close = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.6)]
-    hint = (WeatherNote.of("climatology.did_you_mean", "did you mean {cities}?",
-                           cities=_city_names(close, table))
-            if close else
-            WeatherNote.of("climatology.known_cities", "known cities: {cities}",
-                           cities=_city_names(sorted(set(table["city"])), table)))
+    if close:
+        raise WeatherInputError.of(
+            "climatology.unknown_city_close", "city {name} is not in the climatology table; "
+            "did you mean {cities}? Or give coordinates and use the nearest station.",
+            name=repr(name), cities=_city_names(close, table))
     raise WeatherInputError.of(
-        "climatology.unknown_city", "city {name} is not in the climatology table; {hint} Or "
-        "give coordinates and use the nearest station.", name=repr(name), hint=hint)
+        "climatology.unknown_city", "city {name} is not in the climatology table; known "
+        "cities: {cities} Or give coordinates and use the nearest station.", name=repr(name),
+        cities=_city_names(sorted(set(table["city"])), table))
 
 
 def _city_names(names: list[str], table: pd.DataFrame) -> dict[str, str]:
