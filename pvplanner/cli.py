@@ -68,12 +68,19 @@ def _bad(key: str, english: str, **values: Any) -> Exception:
 
 def _in_locale(key: str, problem: BaseException) -> str:
     """An error for the operator, in the language of their locale (the catalogue's
-    rendering of its key; its English text where it has none)."""
+    rendering of its key; its English text where it has none). An invalid scenario names
+    the field it is about where the text does not (the Chinese texts leave it to the app,
+    which shows them at the field's input; the operator edits the file by that name)."""
     from pvplanner.display.messages import render, translate
     from pvplanner.messages import error_message
 
     lang = _locale_language()
-    return translate(key, lang, message=render(error_message(problem), lang))
+    message = render(error_message(problem), lang)
+    field = getattr(problem, "field", None)
+    invalid_scenario = getattr(problem, "key", "") == "errors.scenario.invalid"
+    if invalid_scenario and field and str(field) not in message:
+        message = translate("cli.errors.at_field", lang, message=message, field=field)
+    return translate(key, lang, message=message)
 
 
 class _Formatter(argparse.HelpFormatter):

@@ -4,6 +4,7 @@ line's own errors (pvplanner.display.terminal, data/i18n/cli.toml)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -118,3 +119,21 @@ def test_monitor_summary_states_the_outage_in_local_minutes(files, monkeypatch, 
     assert re.search(r"outage 2025-09-0\d \d\d:\d\d to 2025-09-0\d \d\d:\d\d: [\d,]+ kWh lost",
                      text), text
     assert "2025-09-01 to 2025-09-30 (30 days)" in text
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "pvplanner：错误：battery：方案输入有误：储能最小功率大于最大功率，请调整"),
+    ("en", "pvplanner: error: invalid scenario: battery: battery.min_power_kw exceeds "
+           "battery.max_power_kw"),
+])
+def test_an_invalid_scenario_file_names_the_field_to_edit(tmp_path, monkeypatch, capsys, lang,
+                                                           expected):
+    """The Chinese of a scenario's error leaves the field out (the app shows it at the
+    input): the command line names it, as the operator edits the file by that name."""
+    document = demo_scenario().model_dump(mode="json")
+    document["battery"]["min_power_kw"] = 99999.0
+    scenario = tmp_path / "bad.json"
+    scenario.write_text(json.dumps(document), encoding="utf-8")
+    _speak(monkeypatch, lang)
+    assert main(["plan", str(scenario)]) == 2
+    assert capsys.readouterr().err.strip() == expected
