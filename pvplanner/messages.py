@@ -27,7 +27,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -132,6 +132,22 @@ class Message(str):
         return cls(str(data.get("key") or ""), str(data.get("text") or ""), params)
 
 
+def join_messages(parts: Sequence[Message],
+                  pair: Callable[[Message, Message], Message]) -> Message:
+    """``parts`` joined two at a time by ``pair`` (a keyed "{first}<separator>{rest}"), so
+    each language puts its own separator between them.
+
+    Halving keeps the nesting shallow (log2 of the count), so rendering fifty bad rows does
+    not recurse fifty deep.
+    """
+    if not parts:
+        raise ValueError("join_messages needs at least one message")
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    return pair(join_messages(parts[:middle], pair), join_messages(parts[middle:], pair))
+
+
 def as_message(value: Any) -> Message:
     """``value`` as a :class:`Message`: a Message as it is, anything else as its text
     without a key."""
@@ -184,4 +200,4 @@ def error_message(exc: BaseException) -> str:
 
 
 __all__ = ["PARAM_TYPES", "Message", "as_message", "bilingual", "english", "error_message",
-           "weather_message", "weather_notes"]
+           "join_messages", "weather_message", "weather_notes"]

@@ -24,10 +24,9 @@ import pandas as pd
 from pvplanner import carbon, finance
 from pvplanner.aggregate import typical_days_of
 from pvplanner.assemble import Prepared, assemble_result
-from pvplanner.display.messages import translate
 from pvplanner.errors import InfeasibleScenarioError, PlannerInputError
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, bilingual, join_messages
 from pvplanner.plan_measures import measures_on_load
 from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
 from pvplanner.pv.site_weather import load_weather
@@ -127,49 +126,60 @@ SOLVER_GROUP_FIELDS: dict[str, str] = {
 
 def _infeasible_in_scenario_terms(exc: InfeasibleProblemError,
                                   currency: str) -> InfeasibleScenarioError:
-    """The optimizer's conflict, naming the scenario fields to change."""
+    """The optimizer's conflict, naming the scenario fields to change. The English is the
+    optimizer's; its diagnosis as data (:class:`solver.api.Conflict`) and the fields, as
+    nested messages, read in any language (a Chinese reader gets the inputs by their names
+    on the pages)."""
     groups = [g for g in exc.conflicting if g in SOLVER_GROUP_FIELDS]
-    fields = [SOLVER_GROUP_FIELDS[g] for g in groups]
-    # The solver words its diagnosis in English only (it knows nothing of the catalogues):
-    # a Chinese reader is told which inputs to loosen, by their names on the pages.
-    labels = "、".join(translate(f"errors.plan.constraint.{g}", "zh") for g in groups)
+    fields = [Message(f"errors.plan.constraint.{g}", SOLVER_GROUP_FIELDS[g]) for g in groups]
     named = (Message.of("errors.plan.infeasible_fields", " (scenario field{plural}: {fields})",
                         plural=bilingual("s" if len(fields) > 1 else "", ""),
-                        fields=bilingual(", ".join(fields), labels))
+                        fields=join_messages(fields, _comma))
              if fields else Message.of("errors.plan.infeasible_unnamed", "; loosen a goal or "
                                        "limit (capacity, budget, self-consumption or CO2 "
                                        "target)"))
-    message = Message.of("errors.plan.infeasible", "{detail}{named}",
-                         detail=bilingual(str(exc),
-                                          _conflicts_in_chinese(exc.conflicts, currency)),
+    detail = (Message("errors.plan.diagnosis", str(exc), {"conflicts": join_messages(
+        [_conflict_message(c, currency) for c in exc.conflicts], _full_stop)})
+        if exc.conflicts else bilingual(str(exc), ""))
+    message = Message.of("errors.plan.infeasible", "{detail}{named}", detail=detail,
                          named=named)
     return InfeasibleScenarioError(message, conflicting=exc.conflicting,
-                                   field=fields[0] if fields else None)
+                                   field=str(fields[0]) if fields else None)
 
 
-def _conflicts_in_chinese(conflicts: Sequence[Any], currency: str) -> str:
-    """The optimizer's diagnosis (:class:`solver.api.Conflict`, its figures as data) in
-    Chinese: what cannot hold and what the other constraints allow ("" without one); sums
-    of money in ``currency`` (元 for CNY)."""
+def _conflict_message(conflict: Any, currency: str) -> Message:
+    """One of the optimizer's conflicts (:class:`solver.api.Conflict`) as a message of the
+    catalogue (``errors.plan.conflict.*``, its facts ``errors.plan.fact.*``); sums of money
+    in ``currency`` in Chinese (元 for CNY; the optimizer's English has none)."""
     unit = "元" if currency.upper() == "CNY" else currency.upper()
 
-    def fact(item: Any) -> str:
-        values = dict(item.values)
+    def fact(item: Any) -> Message:
+        values: dict[str, Any] = dict(item.values)
         if "money" in values:
-            values["money"] = f"{values['money']} {unit}"
-        return translate(f"errors.plan.fact.{item.kind}", "zh", **values)
+            values["money"] = bilingual(values["money"], f"{values['money']} {unit}")
+        return Message(f"errors.plan.fact.{item.kind}", str(item), values)
 
-    said = []
-    for conflict in conflicts:
-        facts = [fact(item) for item in conflict.facts]
-        key = f"errors.plan.conflict.{conflict.relation}"
-        if conflict.relation == "together":
-            said.append(translate(key, "zh", facts="；".join(facts)))
-        else:
-            said.append(translate(key + ("_hint" if conflict.hint else ""), "zh", first=facts[0],
-                                  other=facts[-1],
-                                  hint=fact(conflict.hint) if conflict.hint else ""))
-    return "：" + "；".join(said) if said else ""
+    key = f"errors.plan.conflict.{conflict.relation}"
+    if conflict.relation == "together":
+        return Message(key, str(conflict),
+                       {"facts": join_messages([fact(f) for f in conflict.facts], _semicolon)})
+    facts = [fact(f) for f in conflict.facts]
+    values = {"first": facts[0], "other": facts[-1]}
+    if conflict.hint is not None:
+        key, values["hint"] = key + "_hint", fact(conflict.hint)
+    return Message(key, str(conflict), values)
+
+
+def _comma(first: Message, rest: Message) -> Message:
+    return Message.of("errors.plan.join.comma", "{first}, {rest}", first=first, rest=rest)
+
+
+def _semicolon(first: Message, rest: Message) -> Message:
+    return Message.of("errors.plan.join.semicolon", "{first}; {rest}", first=first, rest=rest)
+
+
+def _full_stop(first: Message, rest: Message) -> Message:
+    return Message.of("errors.plan.join.full_stop", "{first}. {rest}", first=first, rest=rest)
 
 
 def plan(scenario: Scenario | dict, *, with_npv_curve: bool = True,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from pvplanner.errors import PlannerInputError
-from pvplanner.messages import Message, bilingual, weather_message
+from pvplanner.messages import Message, bilingual, join_messages, weather_message
 from pvplanner.scenario.model import Scenario, parse_scenario
 
 #: The twelve monthly-bill columns, January..December [kWh].
@@ -68,21 +68,6 @@ class RowError(Exception):
     def __init__(self, message: Message) -> None:
         super().__init__(message)
         self.message = message
-
-
-def join_messages(parts: Sequence[Message],
-                  pair: Callable[[Message, Message], Message]) -> Message:
-    """``parts`` joined two at a time by ``pair`` (a keyed "{first}<separator>{rest}").
-
-    Halving keeps the nesting shallow (log2 of the count), so rendering fifty bad rows does
-    not recurse fifty deep.
-    """
-    if not parts:
-        raise ValueError("join_messages needs at least one message")
-    if len(parts) == 1:
-        return parts[0]
-    middle = len(parts) // 2
-    return pair(join_messages(parts[:middle], pair), join_messages(parts[middle:], pair))
 
 
 def _semicolons(first: Message, rest: Message) -> Message:

@@ -33,7 +33,6 @@ from pvplanner.batch.rows import (
     Draft,
     RowError,
     check_dotted,
-    join_messages,
     row_draft,
     set_dotted,
 )
@@ -45,7 +44,7 @@ from pvplanner.guard.files import (
     decode_text,
     read_limited,
 )
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, bilingual, join_messages
 from pvplanner.scenario.model import Scenario, demo_scenario, load_scenario
 
 #: Version of the per-site job/result layout; part of every input hash, so bumping it
