@@ -21,10 +21,10 @@ from pvplanner.display.numbers import NumberFormat
 __all__ = ["inspection_summary", "monitor_summary", "plan_summary", "simulation_summary"]
 
 
-def _notes(notes: Iterable[Any], lang: str, key: str) -> list[str]:
+def _notes(notes: Iterable[Any], lang: str) -> list[str]:
     """Each note (a message, its dict form or a text) rendered in ``lang`` on its line."""
-    t = Texts(lang, "cli")
-    return [t(key, note=render(note, lang)) for note in notes]
+    t = Texts(lang, "cli.summary")
+    return [t("note", note=render(note, lang)) for note in notes]
 
 
 def plan_summary(result: Any, lang: str = "en") -> str:
@@ -59,7 +59,7 @@ def plan_summary(result: Any, lang: str = "en") -> str:
           certificates=f.number(c.certificates_year1)),
         t("solver", status=status, seconds=f.number(result.solver.seconds, 2)),
     ]
-    lines += _notes(result.warnings, lang, "summary.note")
+    lines += _notes(result.warnings, lang)
     return "\n".join(lines)
 
 
@@ -125,7 +125,7 @@ def inspection_summary(report: dict[str, Any], lang: str = "en", *, offset_origi
         t("item", label=labels("outliers"), value=f.number(quality["outliers"])),
         t("item", label=labels("duplicates"), value=f.number(quality["duplicates"])),
     ]
-    lines += _notes(report.get("notes", []), lang, "summary.note")
+    lines += _notes(report.get("notes", []), lang)
     lines.append(t("recommendations"))
     text_key = "text_zh" if lang == "zh" else "text_en"
     lines += [t("recommendation", text=item[text_key]) for item in report["recommendations"]]
@@ -175,5 +175,5 @@ def monitor_summary(report: dict[str, Any], lang: str = "en") -> str:
         lines.append(t("degradation", rate=f"{trend['rate_percent_per_year']:+.2f}",
                        low=f"{trend['low_percent_per_year']:+.2f}",
                        high=f"{trend['high_percent_per_year']:+.2f}"))
-    lines += _notes(report["notes"], lang, "summary.note")
+    lines += _notes(report["notes"], lang)
     return "\n".join(lines)
