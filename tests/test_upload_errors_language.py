@@ -377,6 +377,32 @@ def test_a_bad_scenario_upload_reads_chinese_under_the_uploader(tmp_path, monkey
     assert all(not _foreign_words(t, "方案.toml") for t in texts), texts
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "“第 2 个屋面的屋面倾角”：方案输入有误：应不大于 90.0（当前为 200）"),
+    ("en", "invalid scenario: roof_planes[1].tilt_deg: must be at most 90.0 (got 200)"),
+])
+def test_a_scenario_upload_with_a_bad_value_names_its_field(tmp_path, monkeypatch, lang,
+                                                             expected):
+    """Under the uploader no input stands for the field: the Chinese names it as the input
+    pages do (a roof plane by its row), the English by its key in the file."""
+    import json
+
+    from pvplanner.scenario.model import demo_scenario
+    from tests.test_app_support import goto, shown, start_app
+
+    document = demo_scenario().model_dump(mode="json")
+    document["roof_planes"][1]["tilt_deg"] = 200
+    app = goto(start_app(tmp_path, monkeypatch, lang=lang), "compare")
+    app.file_uploader(key="scenario_upload").set_value(
+        ("厂房.json", json.dumps(document).encode("utf-8"), "application/json"))
+    app.run()
+    assert not app.exception
+    texts = [shown(e.value) for e in app.error]
+    assert len(texts) == 1 and texts[0].endswith(expected), texts
+    if lang == "zh":
+        assert all(not _foreign_words(t) for t in texts), texts
+
+
 def test_an_import_naming_a_file_outside_the_uploads_is_refused_in_both_languages(tmp_path):
     import json
 

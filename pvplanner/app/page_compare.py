@@ -8,6 +8,7 @@ to the trash, so nothing saved is ever lost from here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -475,6 +476,32 @@ def _files_section(store) -> None:
                 _open_file(store, uploaded)
 
 
+def _at_field(exc: BaseException, message: str) -> str:
+    """An invalid scenario file's message naming the field to edit in the reader's language.
+
+    The Chinese of a validation error leaves its field to the input it is shown at; a file's
+    error is shown at the upload, so the reader is told the field by its name on the input
+    pages (a roof plane by its row), and by its key in the file where no name exists. The
+    English already names the key.
+    """
+    from pvplanner.display.messages import translate
+    from pvplanner.errors import PlannerInputError
+    from pvplanner.messages import Message, bilingual
+    from pvplanner.report.input_rows import field_label
+
+    field = getattr(exc, "field", None)
+    detail = exc.params.get("detail") if isinstance(exc, PlannerInputError) else None
+    # A model rule (errors.scenario.rule_at) names its row and says what to change itself.
+    if (not field or getattr(exc, "key", "") != "errors.scenario.invalid"
+            or not isinstance(detail, Message) or detail.key == "errors.scenario.rule_at"):
+        return message
+    found = re.match(r"roof_planes\[(\d+)\]", field)
+    row = translate("compare.files.plane_row", "zh", n=int(found.group(1)) + 1) if found else ""
+    label = field_label(field, "zh") or field
+    return Message("compare.files.invalid_at", str(message),
+                   {"field": bilingual(field, f"{row}{label}"), "message": message})
+
+
 def _open_file(store, uploaded) -> None:
     """A scenario file (JSON/TOML) becomes the current scenario; a store export envelope is
     imported into the store."""
@@ -502,6 +529,7 @@ def _open_file(store, uploaded) -> None:
     except Exception as exc:  # noqa: BLE001 - the parser's message names the field
         problem = state.problem_from_exception(exc)
         problem.field = "upload.scenario"
+        problem.message = _at_field(exc, problem.message)
         state.report(problem)
         return
     st.session_state["_scenario_upload_id"] = uploaded.file_id
