@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import html
 import io
 import re
 import tomllib
@@ -373,3 +374,29 @@ def test_cli_report_writes_html(tmp_path, capsys):
     assert main(["report", str(scenario_file), "--html", str(out), "--lang", "en"]) == 0
     assert "Executive summary" in out.read_text(encoding="utf-8")
     assert "wrote" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "首年节省 ¥2,737,766：电量电费节省 ¥2,677,175，余电上网收入 ¥184,138，"
+           "扣除需量/容量电费增加的 ¥123,547（储能从电网充电抬高了部分月份的最大需量）。"),
+    ("en", "Year-1 savings of CNY 2,737,766: CNY 2,677,175 on energy charges and CNY 184,138 "
+           "export revenue, less CNY 123,547 more in demand/capacity charges (the battery "
+           "charging from the grid raises some months' maximum demand)."),
+])
+def test_a_demand_charge_raised_by_the_battery_is_said_so(demo, lang, expected):
+    """A battery charging from the grid can raise a month's maximum demand (the coal-benchmark
+    demo's does, by 123,547 a year): the proposal says the charge went up, not that it
+    saved a negative amount."""
+    _, result = demo
+    bills = dataclasses.replace(
+        result.bills, energy_savings_annual=2_677_175.0, demand_savings_annual=-123_547.0,
+        export_revenue_annual=184_138.0, savings_annual=2_737_766.0)
+    page = html.unescape(render_html(dataclasses.replace(result, bills=bills), lang, date=DATE))
+    assert expected in page
+    assert "-¥123,547" not in page and "-CNY 123,547" not in page
+
+
+def test_a_demand_charge_saving_is_listed_with_the_others(htmls, demo):
+    _, result = demo
+    assert result.bills.demand_savings_annual >= 0
+    assert "需量/容量电费节省" in htmls["zh"]
