@@ -400,3 +400,25 @@ def test_a_demand_charge_saving_is_listed_with_the_others(htmls, demo):
     _, result = demo
     assert result.bills.demand_savings_annual >= 0
     assert "需量/容量电费节省" in htmls["zh"]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "优化计算在求解时间上限内未能证明本方案最优：其他方案的净现值最多可能高出 ¥102,832（0.97%）"),
+    ("en", "the optimisation did not prove this design the best within its time limit: another "
+           "design's NPV could be up to CNY 102,832 (0.97%) higher"),
+])
+def test_an_unproven_optimum_is_stated_for_the_reader(demo, lang, expected):
+    """A proposal states the gap left unproven with its currency, without the app's advice
+    to raise the solver's time limit (its reader has no such setting)."""
+    from pvplanner.assemble import _solver_note
+
+    _, result = demo
+    note = _solver_note("not proven optimal within the time limit: a design up to 102,832 "
+                        "better in NPV (0.97%) may exist; raise the time limit")
+    assert note.key == "notes.solver.not_optimal"
+    unproven = dataclasses.replace(
+        result, warnings=[*result.warnings, note],
+        solver=dataclasses.replace(result.solver, status="feasible", optimality_gap=102_832.4))
+    page = html.unescape(render_html(unproven, lang, date=DATE))
+    assert expected in page
+    assert "time limit (advanced settings)" not in page and "高级设置" not in page
