@@ -137,3 +137,29 @@ def test_an_invalid_scenario_file_names_the_field_to_edit(tmp_path, monkeypatch,
     _speak(monkeypatch, lang)
     assert main(["plan", str(scenario)]) == 2
     assert capsys.readouterr().err.strip() == expected
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "  注：在求解时间上限内未能证明最优：可能存在净现值高出至多 ¥102,832（0.97%）的方案；"
+           "可在方案文件中调大 constraints.solver_time_limit_s（求解时间上限，秒）"),
+    ("en", "  note: not proven optimal within the time limit: a design up to CNY 102,832 better "
+           "in NPV (0.97%) may exist; raise constraints.solver_time_limit_s in the scenario file"),
+])
+def test_an_unproven_optimum_names_the_field_that_gives_the_solver_time(lang, expected):
+    """The operator of the command edits a scenario file, not the app's settings: the note
+    names the field, and the gap its currency."""
+    import dataclasses
+
+    from pvplanner.assemble import _solver_note
+    from pvplanner.display.terminal import plan_summary
+    from pvplanner.pipeline import plan
+
+    result = plan(demo_scenario())
+    note = _solver_note("not proven optimal within the time limit: a design up to 102,832 "
+                        "better in NPV (0.97%) may exist; raise the time limit")
+    unproven = dataclasses.replace(
+        result, warnings=[*result.warnings, note],
+        solver=dataclasses.replace(result.solver, status="feasible", optimality_gap=102_832.4))
+    lines = plan_summary(unproven, lang).splitlines()
+    assert lines[-1] == expected
+    assert "高级设置" not in lines[-1] and "advanced settings" not in lines[-1]
