@@ -422,3 +422,32 @@ def test_an_unproven_optimum_is_stated_for_the_reader(demo, lang, expected):
     page = html.unescape(render_html(unproven, lang, date=DATE))
     assert expected in page
     assert "time limit (advanced settings)" not in page and "高级设置" not in page
+
+
+@pytest.fixture(scope="module")
+def with_battery():
+    document = demo_scenario().model_dump(mode="json")
+    document["battery"]["allowed"] = True
+    from pvplanner.scenario.model import parse_scenario
+
+    return plan(parse_scenario(document))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_energy_balance_adds_up_with_a_battery(with_battery, lang):
+    """PV used on site plus grid purchases exceed the use by the battery's losses: the
+    proposal's balance names them, and they are the hourly charge less the discharge."""
+    result = with_battery
+    hourly = result.hourly
+    charged = float((hourly["pv_to_battery_kw"] + hourly["grid_to_battery_kw"]).sum())
+    discharged = float(hourly["battery_to_load_kw"].sum())  # hourly steps: kW = kWh
+    assert result.battery.energy_kwh > 0 and charged - discharged > 1000.0
+    stated = (result.energy.self_consumed_kwh + result.energy.imported_kwh
+              - result.energy.load_kwh)
+    assert stated == pytest.approx(charged - discharged, rel=1e-6)
+    f = NumberFormat(lang, result.currency)
+    page = html.unescape(render_html(result, lang, date=DATE))
+    words = {"zh": "储能充放电损耗 {}（光伏自用加电网购电减全年用电）",
+             "en": "battery charging and discharging losses {} (PV used on site plus grid "
+                   "purchases less electricity use)"}[lang]
+    assert words.format(f.kwh(charged - discharged)) in page

@@ -332,9 +332,14 @@ def _energy(c: _Ctx) -> Section:
     r, t, f = c.result, c.t, c.f
     monthly = tables.monthly_energy(r)
     months = t.raw("month.short")
-    balance = t("energy.balance", load=f.kwh(r.energy.load_kwh),
-                self_consumed=f.kwh(r.energy.self_consumed_kwh),
-                exported=f.kwh(r.energy.exported_kwh), imported=f.kwh(r.energy.imported_kwh))
+    # With a battery, PV used on site and grid purchases exceed the use by what charging and
+    # discharging lose: the sentence names it, so that the figures add up for the reader.
+    losses = r.energy.self_consumed_kwh + r.energy.imported_kwh - r.energy.load_kwh
+    with_losses = r.battery.energy_kwh > 0 and losses >= 0.5
+    balance = t("energy.balance_battery" if with_losses else "energy.balance",
+                load=f.kwh(r.energy.load_kwh), self_consumed=f.kwh(r.energy.self_consumed_kwh),
+                exported=f.kwh(r.energy.exported_kwh), imported=f.kwh(r.energy.imported_kwh),
+                losses=f.kwh(losses))
     grid = KpiGrid([
         Kpi(t("kpi.self_consumption"), f.percent(r.energy.self_consumption_ratio)),
         Kpi(t("kpi.self_sufficiency"), f.percent(r.energy.self_sufficiency_ratio)),
