@@ -385,3 +385,23 @@ def test_every_kind_of_the_optimizers_diagnosis_is_worded_in_both_languages():
         assert fields(entry["zh"]) == fields(english), kind
     for relation in ("alone", "alone_hint", "pair", "pair_hint", "together"):
         assert f"errors.plan.conflict.{relation}" in words
+
+
+def test_a_choice_lists_its_options_in_the_readers_list_words():
+    """pydantic writes ``'a', 'b' or 'c'``: the Chinese lists the same options with 、 and 或."""
+    from pvplanner.pv.models import validate_planes
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["load"]["kind"] = "meter"
+    with pytest.raises(PlannerInputError) as info:
+        parse_scenario(document)
+    english, chinese = _both(info.value)
+    assert english.startswith("invalid scenario: load.kind: Input should be 'bills', "
+                              "'annual' or 'meter_file' (got 'meter')"), english
+    assert chinese.startswith("方案输入有误：应为以下之一：'bills'、'annual' 或 'meter_file'"
+                              "（当前为 'meter'）"), chinese
+    with pytest.raises(PlannerInputError) as info:
+        validate_planes([{"name": "A", "area_m2": 500.0, "mounting": "hanging"}])
+    english, chinese = _both(info.value)
+    assert " or " in english and " or " not in chinese and " 或 " in chinese, chinese

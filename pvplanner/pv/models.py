@@ -10,6 +10,7 @@ re-exported by :mod:`pvplanner.pv.simulation`.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -315,6 +316,19 @@ KEYED_KINDS = {
 }
 
 
+def kind_limit(error: Mapping[str, Any]) -> str | dict[str, str]:
+    """The limit a pydantic error of a :data:`KEYED_KINDS` kind names (``90``, the allowed
+    choices...), as a message value: a list of choices in each language's own list words
+    (pydantic writes ``'a', 'b' or 'c'``; Chinese lists ``'a'、'b' 或 'c'``)."""
+    kind = str(error.get("type", ""))
+    name = KEYED_KINDS.get(kind, "")
+    limit = str((error.get("ctx") or {}).get(name, "")) if name else ""
+    if kind not in ("literal_error", "enum"):
+        return limit
+    chinese = re.sub(r"(?<=['\"]) or (?=['\"])", " 或 ", re.sub(r"(?<=['\"]), (?=['\"])", "、", limit))
+    return bilingual(limit, chinese)
+
+
 def planner_error(exc: ValidationError, prefix: str) -> PlannerInputError:
     """Turn a pydantic error into a :class:`PlannerInputError` naming the dotted field."""
     error = exc.errors()[0]
@@ -331,10 +345,9 @@ def planner_error(exc: ValidationError, prefix: str) -> PlannerInputError:
     text = str(error["msg"]).removeprefix("Value error, ")
     english = f"{field}: {text}{got['en']}"
     if kind in KEYED_KINDS:
-        limit = (error.get("ctx") or {}).get(KEYED_KINDS[kind], "") if KEYED_KINDS[kind] else ""
         return PlannerInputError(Message(f"errors.scenario.{kind}", english, {
-            "field": bilingual(f"{field}: ", f"{field}："), "limit": str(limit), "got": got}),
-            field=field)
+            "field": bilingual(f"{field}: ", f"{field}："), "limit": kind_limit(error),
+            "got": got}), field=field)
     # a validator's own PlannerInputError keeps its key; pydantic's other words stay English
     original = (error.get("ctx") or {}).get("error")
     detail = (original.message if isinstance(original, PlannerInputError) and original.key

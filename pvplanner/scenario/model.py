@@ -23,7 +23,7 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
 from pvplanner.guard.nesting import nesting_depth
 from pvplanner.messages import Message, bilingual
-from pvplanner.pv.models import KEYED_KINDS, PVModelSettings, RoofPlane
+from pvplanner.pv.models import KEYED_KINDS, PVModelSettings, RoofPlane, kind_limit
 from pvplanner.scenario.measures import MeasureChoice, ProductionInput
 from pvplanner.scenario.proposal import ProposalInputs
 from pvplanner.scenario.rules import rule_broken
@@ -228,9 +228,8 @@ def _error_message(error: Any) -> Message:
             "detail": original.message})
     if kind not in _KEYED_ERRORS:
         return Message("", english)
-    limit = (error.get("ctx") or {}).get(_KEYED_ERRORS[kind], "") if _KEYED_ERRORS[kind] else ""
     return Message(f"errors.scenario.{kind}", english, {
-        "field": bilingual(f"{field or 'scenario'}: ", ""), "limit": str(limit),
+        "field": bilingual(f"{field or 'scenario'}: ", ""), "limit": kind_limit(error),
         "got": bilingual(shown, f"（当前为 {got}）" if got else "")})
 
 
