@@ -99,3 +99,15 @@ def test_too_large_stream_names_its_size():
     stream = io.BytesIO(b"x" * 3_000)
     with pytest.raises(LoadFileError, match=r"^upload.csv is 3 kB, more than the 2 kB limit"):
         read_meter_file(stream, filename="upload.csv", max_bytes=2_000)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "电表数据：1,440 行，每 60 分钟一个平均功率（kW）数值"),
+    ("en", "meter file: 1,440 rows of 60-minute kW values"),
+])
+def test_the_row_count_is_written_with_thousands_separators(lang, expected):
+    """A year of quarter hours is 35,040 rows, as the plan's other figures are written."""
+    from pvplanner.display.messages import render
+
+    load = read_meter_file(meter_csv(500.0), filename="meter.csv")
+    assert render(load.quality.notes[0], lang).startswith(expected)

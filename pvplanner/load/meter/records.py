@@ -70,7 +70,7 @@ class LoadQualityReport:
         reader: the report's ``filename`` says which file it was).
         """
         lines: list[str] = [
-            Message.of("notes.meter.summary", "meter file: {rows} rows of {interval}-minute "
+            Message.of("notes.meter.summary", "meter file: {rows:,} rows of {interval}-minute "
                        "{units} values ({reason})", rows=self.rows_read,
                        interval=self.interval_minutes, units=unit_name(self.units),
                        reason=self.units_reason),
