@@ -113,6 +113,7 @@ def test_the_workbook_has_a_row_per_quarter_hour(plans):
                                   read_only=True)
     rows = list(book["Hourly results"].iter_rows(max_col=2, values_only=True))
     assert len(rows) - HEADER_ROWS == 35040
+    assert rows[0][0] == "Time (local standard time, start of each 15-minute step)"
     assert rows[HEADER_ROWS + 1][0] - rows[HEADER_ROWS][0] == pd.Timedelta(minutes=15)
     assert max(row[1] for row in rows[HEADER_ROWS:]) == pytest.approx(max(PEAK_QUARTERS_KW))
 

@@ -193,12 +193,17 @@ def _hourly_sheet(book: _Book, result: Result, texts: Texts) -> None:
     ws.set_column(0, 0, 17)
     ws.set_column(1, len(columns), 14)
     codes = len(columns) + 1 if "period" in columns else None
-    _header(book, ws, [texts("xlsx.time")] + [_label(texts, c) for c in columns]
+    index = frame.index
+    step = (index[1] - index[0]) if len(index) > 1 else pd.Timedelta(hours=1)
+    minutes = int(round(pd.Timedelta(step).total_seconds() / 60.0))
+    # A plan on a meter file's quarter hours says its step where the sheet's name says hours
+    # (the name stays stable for the scripts that look it up).
+    time_label = texts("xlsx.time") if minutes == 60 else texts("xlsx.time_step", minutes=minutes)
+    _header(book, ws, [time_label] + [_label(texts, c) for c in columns]
             + ([texts("columns.period")] if codes else []),
             ["time", *columns] + ([PERIOD_CODE] if codes else []), texts, result.currency)
     if codes:
         ws.set_column(codes, codes, 14, None, _HIDDEN)
-    index = frame.index
     if isinstance(index, pd.DatetimeIndex) and index.tz is not None:
         index = index.tz_localize(None)  # Excel has no time zones: local standard time
     two_decimals = book.number("0.00")
