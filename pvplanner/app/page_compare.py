@@ -498,8 +498,9 @@ def _at_field(exc: BaseException, message: str) -> str:
     found = re.match(r"roof_planes\[(\d+)\]", field)
     row = translate("compare.files.plane_row", "zh", n=int(found.group(1)) + 1) if found else ""
     label = field_label(field, "zh") or field
+    # The English names the key already: its field is empty.
     return Message("compare.files.invalid_at", str(message),
-                   {"field": bilingual(field, f"{row}{label}"), "message": message})
+                   {"field": bilingual("", f"{row}{label}"), "message": message})
 
 
 def _open_file(store, uploaded) -> None:
