@@ -189,9 +189,10 @@ def test_a_scenario_validation_error_keeps_its_own_message_and_names_the_column(
                "Bar,30,120,,5000,1000000,,perhaps\n")
     error = _sites(tmp_path, content)
     chinese = _check(error, content,
-                     "row 2 (name 'Foo'): finance.discount_rate: Input should be greater than "
-                     "or equal to 0",
-                     "row 3 (name 'Bar'): battery.allowed: Input should be a valid boolean")
+                     "row 2 (name 'Foo'): finance.discount_rate: must be at least 0.0 (got "
+                     "'-0.5')",
+                     "row 3 (name 'Bar'): battery.allowed: must be yes or no (true/false) (got "
+                     "'perhaps')")
     assert "invalid scenario" not in str(error)
     # the column is named in Chinese too: a sites file has no input to show the message at
     assert "第 2 行（名称 'Foo'）：finance.discount_rate：应不小于" in chinese

@@ -124,7 +124,8 @@ def test_row_level_rules():
     assert "row 4 (name 'BothRoofs'): give roof_area_m2 or planes, not both" in message
     assert "row 5 (name 'BadJson'): planes is not valid JSON" in message
     assert "row 6 (name 'RelMeter'): meter_file 'meter.csv' is a relative path" in message
-    assert "row 7 (name 'BadBool'): battery.allowed: Input should be a valid boolean" in message
+    assert ("row 7 (name 'BadBool'): battery.allowed: must be yes or no (true/false) (got "
+            "'perhaps')") in message
     assert "row 8 (name 'OnlyLat'): give both lat and lon" in message
 
 

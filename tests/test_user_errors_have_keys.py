@@ -397,7 +397,7 @@ def test_a_choice_lists_its_options_in_the_readers_list_words():
     with pytest.raises(PlannerInputError) as info:
         parse_scenario(document)
     english, chinese = _both(info.value)
-    assert english.startswith("invalid scenario: load.kind: Input should be 'bills', "
+    assert english.startswith("invalid scenario: load.kind: must be one of 'bills', "
                               "'annual' or 'meter_file' (got 'meter')"), english
     assert chinese.startswith("方案输入有误：应为以下之一：'bills'、'annual' 或 'meter_file'"
                               "（当前为 'meter'）"), chinese

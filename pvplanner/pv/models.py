@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from pvplanner.display.messages import translate
+from pvplanner.display.messages import render, translate
 from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message, bilingual
 from weather.datafiles import data_path
@@ -345,9 +345,12 @@ def planner_error(exc: ValidationError, prefix: str) -> PlannerInputError:
     text = str(error["msg"]).removeprefix("Value error, ")
     english = f"{field}: {text}{got['en']}"
     if kind in KEYED_KINDS:
-        return PlannerInputError(Message(f"errors.scenario.{kind}", english, {
-            "field": bilingual(f"{field}: ", f"{field}："), "limit": kind_limit(error),
-            "got": got}), field=field)
+        key = f"errors.scenario.{kind}"
+        values = {"field": bilingual(f"{field}: ", f"{field}："), "limit": kind_limit(error),
+                  "got": got}
+        # The catalogue's English, not pydantic's wording (as the scenario's errors).
+        return PlannerInputError(Message(key, render(Message(key, "", values), "en"), values),
+                                 field=field)
     # a validator's own PlannerInputError keeps its key; pydantic's other words stay English
     original = (error.get("ctx") or {}).get("error")
     detail = (original.message if isinstance(original, PlannerInputError) and original.key

@@ -19,6 +19,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pvplanner.carbon.accounting import CarbonInputs
+from pvplanner.display.messages import render
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
 from pvplanner.guard.nesting import nesting_depth
@@ -228,9 +229,12 @@ def _error_message(error: Any) -> Message:
             "detail": original.message})
     if kind not in _KEYED_ERRORS:
         return Message("", english)
-    return Message(f"errors.scenario.{kind}", english, {
-        "field": bilingual(f"{field or 'scenario'}: ", ""), "limit": kind_limit(error),
-        "got": bilingual(shown, f"（当前为 {got}）" if got else "")})
+    values = {"field": bilingual(f"{field or 'scenario'}: ", ""), "limit": kind_limit(error),
+              "got": bilingual(shown, f"（当前为 {got}）" if got else "")}
+    # The exception's own text is the catalogue's English (the app, the CLI and the batch's
+    # results then say the same), not pydantic's wording of the kind.
+    key = f"errors.scenario.{kind}"
+    return Message(key, render(Message(key, english, values), "en"), values)
 
 
 def _as_input_error(problem: ValidationError) -> PlannerInputError:
