@@ -71,3 +71,13 @@ def test_one_loader_serves_app_and_proposal():
     with pytest.raises(PlannerInputError, match="unknown report language 'fr'"):
         ReportTexts("fr")
     assert translate("no.such.key", "zh") == "no.such.key"
+
+
+@pytest.mark.parametrize(("lang", "place"), [
+    ("en", "Tariff page, goals, advanced settings"), ("zh", "“电价”页优化目标的“高级设置”")])
+def test_the_app_points_at_one_place_for_the_solver_time_limit(lang, place):
+    """The Results page's note and its caption under an unproven optimum name the same input
+    (they named "advanced settings" and "Tariff page, goals" for the one field)."""
+    values = {"gap": "¥1", "share": "1%"}
+    assert place in translate("notes.solver.not_optimal", lang, **values)
+    assert place in translate("results.solver_gap", lang, **values)
