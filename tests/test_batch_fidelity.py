@@ -79,3 +79,14 @@ def test_a_plan_without_the_tornado_leaves_it_empty_not_zero(planned):
     assert single.sensitivity["base_result"].iloc[0] == pytest.approx(single.finance.npv)
     again = type(quick).from_dict(quick.to_dict(tables=True))
     assert again.not_computed == quick.not_computed and again.sensitivity.empty
+
+
+def test_an_unproven_site_shows_its_gap_in_the_table(planned):
+    """A site whose search stopped before proving its optimum (exports paid above a valley
+    price, a battery) carries the NPV it may leave, as the single plan's Result does."""
+    task, document, _ = planned[1]
+    assert table_row(task, document)["solver.optimality_gap"] == 0.0
+    unproven = json.loads(json.dumps(document))
+    unproven["solver"].update(status="feasible", optimality_gap=102_832.4)
+    row = table_row(task, unproven)
+    assert (row["solver.status"], row["solver.optimality_gap"]) == ("feasible", 102_832.4)

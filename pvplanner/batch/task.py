@@ -42,6 +42,7 @@ RESULT_COLUMNS = (
     "carbon.avoided_tco2_lifetime",
     "carbon.certificates_year1",
     "solver.status",
+    "solver.optimality_gap",
     "weather.source",
 )
 
