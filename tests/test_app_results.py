@@ -12,9 +12,11 @@ from tests.test_app_support import (
     assert_clean,
     chart_frames,
     find_chart,
+    flat,
     goto,
     metric,
     number,
+    shown,
     start_app,
 )
 
@@ -251,3 +253,33 @@ def test_a_failing_export_is_shown_not_raised(app, monkeypatch):
     monkeypatch.setattr(page, "renderers", lambda: {"pdf": None, "html": None, "xlsx": None})
     app.run()
     assert any("not available" in w.value for w in app.warning)
+
+
+def test_an_unproven_optimum_is_told_once_with_its_currency(tmp_path, monkeypatch):
+    """The note of an unproven optimum names the gap in money and where the solver's time
+    limit is; the page does not say it a second time in other words."""
+    import dataclasses
+
+    import pvplanner.pipeline as pipeline
+    from pvplanner.app.state import _plan_shared
+    from pvplanner.assemble import _solver_note
+
+    original = pipeline.plan_curve_later
+
+    def unproven(*args, **kwargs):
+        result, pending = original(*args, **kwargs)
+        note = _solver_note("not proven optimal within the time limit: a design up to 102,832 "
+                            "better in NPV (0.97%) may exist; raise the time limit")
+        solver = dataclasses.replace(result.solver, status="feasible", optimality_gap=102_832.4)
+        pending.result = dataclasses.replace(result, solver=solver,
+                                             warnings=[*result.warnings, note])
+        return pending.result, pending
+
+    _plan_shared.clear()
+    monkeypatch.setattr(pipeline, "plan_curve_later", unproven)
+    app = goto(start_app(tmp_path, monkeypatch, lang="zh"), "results")
+    texts = [shown(e.value) for e in flat(app.main) if isinstance(getattr(e, "value", None), str)]
+    told = [text for text in texts if "102,832" in text]
+    assert told == ["- 在求解时间上限内未能证明最优：可能存在净现值高出至多 ¥102,832（0.97%）的方案；"
+                    "可在“电价与成本”页“优化目标与约束”下的“高级设置”中延长求解时间上限"], told
+    _plan_shared.clear()  # the next test plans the demo afresh

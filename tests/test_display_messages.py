@@ -73,11 +73,14 @@ def test_one_loader_serves_app_and_proposal():
     assert translate("no.such.key", "zh") == "no.such.key"
 
 
-@pytest.mark.parametrize(("lang", "place"), [
-    ("en", "Tariff page, goals, advanced settings"), ("zh", "“电价”页优化目标的“高级设置”")])
-def test_the_app_points_at_one_place_for_the_solver_time_limit(lang, place):
-    """The Results page's note and its caption under an unproven optimum name the same input
-    (they named "advanced settings" and "Tariff page, goals" for the one field)."""
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_app_points_at_one_place_for_the_solver_time_limit(lang):
+    """The Results page's note and its caption under an unproven optimum name the input by
+    the labels the app shows it under (page, section, expander)."""
+    page, section, advanced = (translate(key, lang) for key in (
+        "common.pages.tariff", "tariff.goals.title", "common.advanced"))
+    place = (f"“{page}”页“{section}”下的“{advanced}”" if lang == "zh"
+             else f"{page} page, {section}, {advanced}")
     values = {"gap": "¥1", "share": "1%"}
     assert place in translate("notes.solver.not_optimal", lang, **values)
     assert place in translate("results.solver_gap", lang, **values)

@@ -364,13 +364,16 @@ def render() -> None:
     _planes(result)
     with st.expander(t("results.notes", n=len(result.warnings))):
         from pvplanner.display.messages import render as render_message
+        from pvplanner.display.solver_notes import READERS, for_reader
 
-        for note in result.notes:  # each note in the reader's language (its catalogue key)
+        notes = [for_reader(note, result, "app") for note in result.notes]
+        for note in notes:  # each note in the reader's language (its catalogue key)
             st.markdown(f"- {plain(render_message(note, lang()))}")
         status, backend = _solver_line(result.solver)
         st.caption(t("results.solver", status=status, backend=backend,
                      seconds=fmt().number(result.timings_s.get("total", 0.0), 2)))
-        if result.solver.status != "optimal":
+        stated = any(getattr(note, "key", "") == READERS["app"] for note in notes)
+        if result.solver.status != "optimal" and not stated:
             st.caption(t("results.solver_gap",
                          gap=fmt().money(result.solver.optimality_gap)))
     next_page("carbon")

@@ -17,7 +17,7 @@ from typing import Any
 from pvplanner.display.messages import Texts, render
 from pvplanner.display.names import name, weather_dataset
 from pvplanner.display.numbers import NumberFormat
-from pvplanner.messages import Message
+from pvplanner.display.solver_notes import for_reader
 
 __all__ = ["inspection_summary", "monitor_summary", "plan_summary", "simulation_summary"]
 
@@ -60,18 +60,10 @@ def plan_summary(result: Any, lang: str = "en") -> str:
           certificates=f.number(c.certificates_year1)),
         t("solver", status=status, seconds=f.number(result.solver.seconds, 2)),
     ]
-    lines += _notes((_for_operator(note, result, f) for note in result.notes), lang)
+    # The operator edits the scenario file: an unproven optimum names the field that gives
+    # the solver more time (the app's note points at its input).
+    lines += _notes((for_reader(note, result, "cli") for note in result.notes), lang)
     return "\n".join(lines)
-
-
-def _for_operator(note: Any, result: Any, f: NumberFormat) -> Any:
-    """A plan's note as the command's operator acts on it: an unproven optimum names the
-    scenario field that gives the solver more time (the app's note points at its settings),
-    and its gap carries the currency."""
-    if getattr(note, "key", "") != "notes.solver.not_optimal":
-        return note
-    return Message("cli.summary.not_optimal", str(note), {
-        **note.params, "gap": f.money(result.solver.optimality_gap)})
 
 
 def simulation_summary(simulation: Any, weather: Any, lang: str = "en") -> str:

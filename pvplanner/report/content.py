@@ -23,8 +23,8 @@ from pvplanner.display.messages import render
 from pvplanner.display.names import location, template_name, weather_dataset, weather_station
 from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import NumberFormat
+from pvplanner.display.solver_notes import for_reader
 from pvplanner.display.sources import citation
-from pvplanner.messages import Message
 from pvplanner.report.layout import PlaneSketch, roof_sketch_svg
 from pvplanner.report.limits import battery_limit_notes, battery_limit_source
 from pvplanner.report.measures import (
@@ -640,11 +640,9 @@ def _plan_notes(c: _Ctx) -> tuple[list[str], list[str]]:
     others: list[str] = []
     for note in c.result.notes:
         is_weather = note.key.startswith("notes.weather.") or str(note) in weather
-        if note.key == "notes.solver.not_optimal":
-            # The proposal's reader has no solver settings to change: the gap, with its
-            # currency, without the advice the app's user gets.
-            note = Message("notes.solver.not_proven", str(note), {
-                **note.params, "gap": c.f.money(c.result.solver.optimality_gap)})
+        # The proposal's reader has no solver settings to change: an unproven optimum is
+        # told with its gap, without the advice the app's user gets.
+        note = for_reader(note, c.result, "proposal")
         (about_weather if is_weather else others).append(render(note, c.lang))
     return list(dict.fromkeys(about_weather)), list(dict.fromkeys(others))
 
