@@ -283,3 +283,19 @@ def test_an_unproven_optimum_is_told_once_with_its_currency(tmp_path, monkeypatc
     assert told == ["- 在求解时间上限内未能证明最优：可能存在净现值高出至多 ¥102,832（0.97%）的方案；"
                     "可在“电价与成本”页“优化目标与约束”下的“高级设置”中延长求解时间上限"], told
     _plan_shared.clear()  # the next test plans the demo afresh
+
+
+def test_a_demand_charge_raised_by_the_battery_reads_as_an_increase(tmp_path, monkeypatch):
+    """With a battery the demo's grid charging raises its months' maximum demand: the bills
+    table says the demand charge went up, by a positive sum, not a negative saving."""
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["battery"]["allowed"] = True
+    app.run()
+    goto(app, "results")
+    assert_clean(app)
+    frames = [frame.value for frame in app.dataframe]
+    bills = next(f for f in frames if "需量电费增加" in f.iloc[:, 0].tolist()
+                 or "需量电费节省" in f.iloc[:, 0].tolist())
+    rows = dict(zip(bills.iloc[:, 0], bills.iloc[:, 1], strict=True))
+    assert "需量电费节省" not in rows, rows
+    assert number(rows["需量电费增加"]) > 0 and "-" not in rows["需量电费增加"], rows

@@ -381,7 +381,7 @@ def test_cli_report_writes_html(tmp_path, capsys):
     ("zh", "首年节省 ¥2,737,766：电量电费节省 ¥2,677,175，余电上网收入 ¥184,138，"
            "扣除需量/容量电费增加的 ¥123,547（储能从电网充电抬高了部分月份的最大需量）。"),
     ("en", "Year-1 savings of CNY 2,737,766: CNY 2,677,175 on energy charges and CNY 184,138 "
-           "export revenue, less CNY 123,547 more in demand/capacity charges (the battery "
+           "export revenue, less CNY 123,547 of higher demand/capacity charges (the battery "
            "charging from the grid raises some months' maximum demand)."),
 ])
 def test_a_demand_charge_raised_by_the_battery_is_said_so(demo, lang, expected):
