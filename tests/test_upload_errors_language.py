@@ -378,7 +378,7 @@ def test_a_bad_scenario_upload_reads_chinese_under_the_uploader(tmp_path, monkey
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("zh", "“第 2 个屋面的屋面倾角”：方案输入有误：应不大于 90.0（当前为 200）"),
+    ("zh", "方案输入有误：“第 2 个屋面的屋面倾角”应不大于 90.0（当前为 200）"),
     ("en", "invalid scenario: roof_planes[1].tilt_deg: must be at most 90.0 (got 200)"),
 ])
 def test_a_scenario_upload_with_a_bad_value_names_its_field(tmp_path, monkeypatch, lang,
@@ -430,3 +430,19 @@ def test_a_path_outside_the_upload_folder_names_the_field_in_chinese(tmp_path):
     assert str(caught.value).startswith("weather.file '../../etc/passwd' is not among your "
                                         "uploaded files")
     _assert_both(caught.value, "气象文件", names=("../../etc/passwd",))
+
+
+def test_a_field_without_a_name_is_given_by_its_key_alone():
+    """Where the input pages have no name for a field (a key the scenario does not know),
+    the file's key is given as it is, without a row put in front of it."""
+    from pvplanner.app.page_compare import _at_field
+    from pvplanner.messages import error_message
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["roof_planes"][0]["bogus"] = 1
+    with pytest.raises(PlannerInputError) as caught:
+        parse_scenario(document)
+    chinese = render(_at_field(caught.value, error_message(caught.value)), "zh")
+    assert chinese.startswith("方案输入有误：“roof_planes[0].bogus”"), chinese
+    assert "屋面的roof" not in chinese

@@ -8,7 +8,6 @@ to the trash, so nothing saved is ever lost from here.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
@@ -481,26 +480,28 @@ def _at_field(exc: BaseException, message: str) -> str:
 
     The Chinese of a validation error leaves its field to the input it is shown at; a file's
     error is shown at the upload, so the reader is told the field by its name on the input
-    pages (a roof plane by its row), and by its key in the file where no name exists. The
+    pages (a roof plane's by its row), and by its key in the file where no name exists. The
     English already names the key.
     """
-    from pvplanner.display.messages import translate
     from pvplanner.errors import PlannerInputError
     from pvplanner.messages import Message, bilingual
     from pvplanner.report.input_rows import field_label
+    from pvplanner.scenario.model import plane_row
 
     field = getattr(exc, "field", None)
     detail = exc.params.get("detail") if isinstance(exc, PlannerInputError) else None
     # A model rule (errors.scenario.rule_at) names its row and says what to change itself.
     if (not field or getattr(exc, "key", "") != "errors.scenario.invalid"
-            or not isinstance(detail, Message) or detail.key == "errors.scenario.rule_at"):
+            or not isinstance(message, Message) or not isinstance(detail, Message)
+            or detail.key == "errors.scenario.rule_at"):
         return message
-    found = re.match(r"roof_planes\[(\d+)\]", field)
-    row = translate("compare.files.plane_row", "zh", n=int(found.group(1)) + 1) if found else ""
-    label = field_label(field, "zh") or field
+    label = field_label(field, "zh")
+    row = plane_row(field, "zh")
+    named = f"{row}的{label}" if label and row else (label or field)
     # The English names the key already: its field is empty.
-    return Message("compare.files.invalid_at", str(message),
-                   {"field": bilingual("", f"{row}{label}"), "message": message})
+    at_field = Message("compare.files.invalid_at", str(detail),
+                       {"field": bilingual("", named), "detail": detail})
+    return Message(message.key, str(message), {**message.params, "detail": at_field})
 
 
 def _open_file(store, uploaded) -> None:

@@ -19,7 +19,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pvplanner.carbon.accounting import CarbonInputs
-from pvplanner.display.messages import render
+from pvplanner.display.messages import render, translate
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
 from pvplanner.guard.nesting import nesting_depth
@@ -200,11 +200,17 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 _KEYED_ERRORS = {**KEYED_KINDS, "extra_forbidden": ""}
 
 
-def _row_named(field: str | None) -> str:
-    """The Chinese for the row of a table a field is in (``roof_planes[2].tilt_deg`` ->
-    ``第 3 个屋面：``), else nothing."""
+def plane_row(field: str | None, lang: str) -> str:
+    """The roof plane a field is in, named by its row (``roof_planes[2].tilt_deg`` ->
+    ``第 3 个屋面`` / ``roof plane 3``), else nothing."""
     found = re.match(r"roof_planes\[(\d+)\]", field or "")
-    return f"第 {int(found.group(1)) + 1} 个屋面：" if found else ""
+    return translate("errors.scenario.plane_row", lang, n=int(found.group(1)) + 1) if found else ""
+
+
+def _row_named(field: str | None) -> str:
+    """The Chinese heading of a roof plane's own rule (``第 3 个屋面：``), else nothing."""
+    row = plane_row(field, "zh")
+    return f"{row}：" if row else ""
 
 
 def _error_message(error: Any) -> Message:
