@@ -349,8 +349,9 @@ def planner_error(exc: ValidationError, prefix: str) -> PlannerInputError:
         values = {"field": bilingual(f"{field}: ", f"{field}："), "limit": kind_limit(error),
                   "got": got}
         # The catalogue's English, not pydantic's wording (as the scenario's errors).
-        return PlannerInputError(Message(key, render(Message(key, "", values), "en"), values),
-                                 field=field)
+        # (the pydantic wording stays the text where the catalogue cannot render it)
+        return PlannerInputError(
+            Message(key, render(Message(key, english, values), "en"), values), field=field)
     # a validator's own PlannerInputError keeps its key; pydantic's other words stay English
     original = (error.get("ctx") or {}).get("error")
     detail = (original.message if isinstance(original, PlannerInputError) and original.key

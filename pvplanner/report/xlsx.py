@@ -194,8 +194,9 @@ def _hourly_sheet(book: _Book, result: Result, texts: Texts) -> None:
     ws.set_column(1, len(columns), 14)
     codes = len(columns) + 1 if "period" in columns else None
     index = frame.index
-    step = (index[1] - index[0]) if len(index) > 1 else pd.Timedelta(hours=1)
-    minutes = int(round(pd.Timedelta(step).total_seconds() / 60.0))
+    minutes = 60
+    if isinstance(index, pd.DatetimeIndex) and len(index) > 1:
+        minutes = int(round((index[1] - index[0]).total_seconds() / 60.0))
     # A plan on a meter file's quarter hours says its step where the sheet's name says hours
     # (the name stays stable for the scripts that look it up).
     time_label = texts("xlsx.time") if minutes == 60 else texts("xlsx.time_step", minutes=minutes)
