@@ -279,7 +279,8 @@ def test_workbook_sheets_and_hourly_rows(demo, books, lang):
     rows = list(hourly.iter_rows(max_col=2, values_only=True))
     assert len(rows) - HEADER_ROWS == 8760
     assert rows[1] == ("time", "load_kw")
-    assert rows[0][0] == {"en": "Time (local standard time)", "zh": "时间（当地标准时）"}[lang]
+    assert rows[0][0] == {"en": "Time (local standard time, start of each hour)",
+                          "zh": "时间（当地标准时，每小时时段的起点）"}[lang]
     assert rows[HEADER_ROWS][0] == dt.datetime(2026, 1, 1, 0, 0)
     assert rows[-1][0] == dt.datetime(2026, 12, 31, 23, 0)
     load = sum(row[1] for row in rows[HEADER_ROWS:])
