@@ -370,11 +370,22 @@ def test_write_reports_writes_the_files(demo, tmp_path):
         write_reports(result, pdf=tmp_path / "missing" / "p.pdf")
 
 
-def test_cli_report_writes_html(tmp_path, capsys):
+def test_cli_report_writes_html(tmp_path, capsys, monkeypatch):
+    """The proposal shows no NPV-versus-capacity curve: the command does not draw one (with
+    a battery it costs as much as the sizing), and shows the tornado it does use."""
+    import solver.curves
+
+    def no_curve(*args, **kwargs):
+        raise AssertionError("the report drew an NPV curve it does not show")
+
+    monkeypatch.setattr(solver.curves.LaterCurve, "compute", no_curve)
+    monkeypatch.setattr(solver.curves, "npv_curve", no_curve)
     scenario_file = data_path("demo", "hangzhou_dyeing.toml")
     out = tmp_path / "proposal.html"
     assert main(["report", str(scenario_file), "--html", str(out), "--lang", "en"]) == 0
-    assert "Executive summary" in out.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    assert "Executive summary" in page
+    assert "Sensitivity" in page
     assert "wrote" in capsys.readouterr().err
 
 
