@@ -319,6 +319,12 @@ class BillSummary:
     demand_savings_annual: float
     export_revenue_annual: float
 
+    @property
+    def demand_charge_raised(self) -> bool:
+        """Whether the demand/capacity charges went up (a battery charging from the grid can
+        raise a month's maximum demand), by at least the half unit a sum is shown to."""
+        return self.demand_savings_annual <= -0.5
+
 
 @dataclass(frozen=True)
 class FinanceSummary:

@@ -214,14 +214,13 @@ def _bills(result) -> None:
               "money": result.currency}
     st.altair_chart(charts.monthly_bills(before, after, lang(), titles), width="stretch")
     f = fmt()
-    demand = result.bills.demand_savings_annual
     rows = [
         (t("results.bills.baseline"), f.money(result.bills.baseline_annual)),
         (t("results.bills.with_system"), f.money(result.bills.with_system_annual)),
         (t("results.bills.energy"), f.money(result.bills.energy_savings_annual)),
-        # A battery charging from the grid can raise the demand charge: said as an increase.
-        (t("results.bills.demand") if demand > -0.5 else t("results.bills.demand_up"),
-         f.money(abs(demand))),
+        # A raised demand charge is said as an increase, not a negative saving.
+        (t("results.bills.demand_up" if result.bills.demand_charge_raised
+           else "results.bills.demand"), f.money(abs(result.bills.demand_savings_annual))),
         (t("results.bills.export"), f.money(result.bills.export_revenue_annual)),
     ]
     st.dataframe(pd.DataFrame(rows, columns=[t("common.item"), t("common.value")]),

@@ -410,12 +410,11 @@ def _bills(c: _Ctx) -> Section:
     unit = c.money_unit
     header = [t("bills.month"), c.head(t("bills.baseline"), unit),
               c.head(t("bills.with_system"), unit), c.head(t("bills.savings"), unit)]
-    demand = r.bills.demand_savings_annual
-    # A battery charging from the grid can raise a month's maximum demand: the sentence then
-    # says the charge went up instead of a negative saving (not for less than a shown unit).
-    breakdown = t("bills.breakdown" if demand > -0.5 else "bills.breakdown_demand_up",
-                  savings=f.money(r.bills.savings_annual),
-                  energy=f.money(r.bills.energy_savings_annual), demand=f.money(abs(demand)),
+    # A raised demand charge is said to have gone up, not to have saved a negative sum.
+    breakdown = t("bills.breakdown_demand_up" if r.bills.demand_charge_raised else
+                  "bills.breakdown", savings=f.money(r.bills.savings_annual),
+                  energy=f.money(r.bills.energy_savings_annual),
+                  demand=f.money(abs(r.bills.demand_savings_annual)),
                   export=f.money(r.bills.export_revenue_annual))
     blocks: list[Any] = [
         KpiGrid([
