@@ -13,6 +13,11 @@
    sizes of the typical-day plan fixed: the *regret* is how much NPV those sizes lose
    against the exact optimum on the real year (battery optima are flat, so sizes can
    differ by several per cent for a small regret).
+   With ``--conditioning`` each battery site is planned again on the exact year with the
+   battery's price per kWh 1 % higher and 1 % lower: how far the *exact* sizes move for an
+   input change well inside the uncertainty of any price quote, the yardstick for the
+   typical-day sizes' differences (an exact optimum that moves by more than 1 % when a
+   price moves by 1 % cannot pin its sizes to 1 %).
 2. **A batch run.** ``pvplanner batch --aggregate N`` (:func:`pvplanner.batch.run_batch`)
    on ``--batch-sites`` generated sites with batteries (default 200) on ``--workers``
    processes, extrapolated to 2,000 sites; ``--batch-sites 2000`` runs the whole target.
@@ -22,6 +27,7 @@ Weather is synthetic (offline). Usage::
     python benchmarks/bench_batch_aggregate.py                    # 24 sites, N = 48 ... 96
     python benchmarks/bench_batch_aggregate.py --sites 20 --days 48 --batch-sites 0
     python benchmarks/bench_batch_aggregate.py --batch-sites 2000   # the full target
+    python benchmarks/bench_batch_aggregate.py --days --conditioning --batch-sites 0
 
 Prints the tables and exits 0.
 """
@@ -183,6 +189,55 @@ def accuracy(sites_csv: Path, day_counts: list[int], verbose: bool, regret: bool
     return stats
 
 
+def _battery_price_scaled(scenario: dict, factor: float) -> dict:
+    """``scenario`` with its battery's price per kWh multiplied by ``factor``."""
+    from pvplanner.scenario.model import Scenario
+
+    changed = json.loads(json.dumps(scenario))
+    price = Scenario.model_validate(scenario).finance.battery_capex_per_kwh
+    changed.setdefault("finance", {})["battery_capex_per_kwh"] = price * factor
+    return changed
+
+
+def conditioning(sites_csv: Path, change: float, verbose: bool) -> dict[str, float]:
+    """Plan every battery site exactly with its battery's price per kWh moved by
+    +-``change`` (a fraction); print and return the largest moves of the exact optimum's
+    battery sizes and NPV, relative to the optimum at the price as given."""
+    from pvplanner.batch.run import read_sites
+
+    moves: dict[str, list[float]] = {"kwh": [], "kw": [], "npv": []}
+    print(f"\nconditioning of the exact optimum: the battery's price per kWh "
+          f"{-change:+.0%} and {change:+.0%}, exact year:")
+    for job in read_sites(sites_csv):
+        if str(job.scenario["battery"]["allowed"]).lower() not in ("true", "1"):
+            continue
+        base = _plan_figures(job.scenario, None)
+        if base["kwh"] <= 0:
+            continue
+        line = []
+        for factor in (1.0 - change, 1.0 + change):
+            moved = _plan_figures(_battery_price_scaled(job.scenario, factor), None)
+            d_kwh = _rel(moved["kwh"], base["kwh"], 10.0)
+            d_kw = _rel(moved["kw"], base["kw"], 10.0)
+            d_npv = _rel(moved["npv"], base["npv"], 1.0)
+            moves["kwh"].append(abs(d_kwh))
+            moves["kw"].append(abs(d_kw))
+            moves["npv"].append(abs(d_npv))
+            line.append(f"{factor - 1.0:+.0%}: kWh {d_kwh:+.1%} kW {d_kw:+.1%} "
+                        f"NPV {d_npv:+.3%}")
+        if verbose:
+            print(f"  {job.name:<44} kWh {base['kwh']:>6.0f} kW {base['kw']:>6.0f} | "
+                  + " | ".join(line), flush=True)
+    out = {f"max_{k}": float(np.max(v)) if v else float("nan") for k, v in moves.items()}
+    out.update({f"median_{k}": float(np.median(v)) if v else float("nan")
+                for k, v in moves.items()})
+    print(f"  {len(moves['kwh']) // 2} sites with a battery built: exact battery kWh moves "
+          f"by up to {out['max_kwh']:.1%} (median {out['median_kwh']:.1%}), kW by up to "
+          f"{out['max_kw']:.1%} (median {out['median_kw']:.1%}); NPV by up to "
+          f"{out['max_npv']:.3%} (median {out['median_npv']:.3%})")
+    return out
+
+
 def batch_run(count: int, days: int, workers: int, seed: int) -> None:
     """``run_batch(aggregate_days=days)`` on ``count`` generated sites with batteries."""
     from pvplanner.batch.run import run_batch
@@ -216,8 +271,8 @@ def batch_run(count: int, days: int, workers: int, seed: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sites", type=int, default=24, help="sites of the accuracy set")
-    parser.add_argument("--days", type=int, nargs="+", default=[48, 72, 84, 96],
-                        help="typical-day counts to compare")
+    parser.add_argument("--days", type=int, nargs="*", default=[48, 72, 84, 96],
+                        help="typical-day counts to compare (none: no accuracy table)")
     parser.add_argument("--batch-sites", type=int, default=200,
                         help="sites of the batch run (0 skips it)")
     parser.add_argument("--batch-days", type=int, default=84)
@@ -226,12 +281,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no per-site lines")
     parser.add_argument("--regret", action="store_true",
                         help="also plan the exact year with the typical-day sizes fixed")
+    parser.add_argument("--conditioning", type=float, nargs="?", const=0.01, default=None,
+                        metavar="CHANGE",
+                        help="also plan each battery site exactly with its battery price "
+                             "per kWh moved by +-CHANGE (default 0.01)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PVPLANNER_OFFLINE", "1")
     with tempfile.TemporaryDirectory(prefix="bench_aggregate_") as scratch:
         sites = benchmark_sites(Path(scratch) / "sites.csv", args.sites, args.seed)
-        if args.sites:
+        if args.sites and args.days:
             accuracy(sites, args.days, verbose=not args.quiet, regret=args.regret)
+        if args.sites and args.conditioning is not None:
+            conditioning(sites, args.conditioning, verbose=not args.quiet)
     if args.batch_sites:
         batch_run(args.batch_sites, args.batch_days, args.workers, args.seed + 1)
     return 0
