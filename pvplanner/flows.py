@@ -6,7 +6,11 @@ are the ones every report uses:
 - PV generation = PV available - curtailed;
 - self-consumed = PV to load + PV to battery (battery losses are the site's);
 - self-consumption ratio = self-consumed / generation;
-- self-sufficiency ratio = (PV to load + battery to load) / load;
+- self-sufficiency ratio = (PV to load + PV's share of battery to load) / load, where the
+  PV's share of what the battery delivers is its share of what the battery was charged with,
+  PV to battery / (PV to battery + grid to battery): power the battery bought from the grid
+  is not PV's (it equals the solver's PV to battery x round-trip efficiency when the state of
+  charge ends the year where it began);
 - specific yield = generation / installed kWp.
 """
 
@@ -17,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FLOW_NAMES", "EnergyFlows", "energy_flows", "ratio", "specific_yield_kwh_per_kwp"]
+__all__ = ["FLOW_NAMES", "EnergyFlows", "energy_flows", "pv_via_battery_kwh", "ratio",
+           "specific_yield_kwh_per_kwp"]
 
 #: Dispatch arrays summed to annual energy (attribute names of ``solver.result.Dispatch``).
 FLOW_NAMES = ("pv_available", "pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed",
@@ -92,6 +97,14 @@ def energy_flows(dispatch: Any, load_kw: np.ndarray, step_hours: float) -> Energ
     >>> flows = energy_flows(d, np.array([4.0, 4.0]), 1.0)
     >>> flows.self_consumption_ratio, flows.self_sufficiency_ratio
     (0.75, 0.375)
+
+    A battery charged half from PV and half from the grid: half of what it delivers is PV's.
+
+    >>> d.pv_to_battery = np.array([1.0, 0.0]); d.grid_to_battery = np.array([0.0, 1.0])
+    >>> d.pv_to_grid = np.zeros(2); d.battery_to_load = np.array([0.0, 1.8])
+    >>> d.grid_to_load = np.array([1.0, 2.2])
+    >>> round(energy_flows(d, np.array([4.0, 4.0]), 1.0).self_sufficiency_ratio, 6)
+    0.4875
     """
     kwh = {name: float(np.sum(getattr(dispatch, name)) * step_hours) for name in FLOW_NAMES}
     load_kwh = float(np.sum(load_kw) * step_hours)
@@ -107,5 +120,24 @@ def energy_flows(dispatch: Any, load_kw: np.ndarray, step_hours: float) -> Energ
         curtailed_kwh=kwh["curtailed"],
         battery_discharged_kwh=kwh["battery_to_load"],
         self_consumption_ratio=ratio(self_consumed, generation),
-        self_sufficiency_ratio=ratio(kwh["pv_to_load"] + kwh["battery_to_load"], load_kwh),
+        self_sufficiency_ratio=ratio(kwh["pv_to_load"] + pv_via_battery_kwh(kwh), load_kwh),
     )
+
+
+def pv_via_battery_kwh(kwh: dict[str, float]) -> float:
+    """PV energy the battery delivers to the load [kWh]: its discharge times PV's share of
+    its charge (none of what it charged from the grid).
+
+    Parameters
+    ----------
+    kwh : dict
+        Annual energy of each flow of :data:`FLOW_NAMES` [kWh].
+
+    Examples
+    --------
+    >>> pv_via_battery_kwh({"battery_to_load": 90.0, "pv_to_battery": 75.0,
+    ...                     "grid_to_battery": 25.0})
+    67.5
+    """
+    charged = kwh["pv_to_battery"] + kwh["grid_to_battery"]
+    return kwh["battery_to_load"] * ratio(kwh["pv_to_battery"], charged)

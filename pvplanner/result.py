@@ -487,6 +487,29 @@ class CarbonSummary:
     reference_plant: dict[str, Any] | None = None
     emission_factor_basis: str | None = None
 
+    @property
+    def location_scope2_cut_tco2(self) -> float | None:
+        """How much the company's location-based Scope 2 falls in year 1 [tCO2]: its grid
+        purchases before less after, at the location factor (the Scope 2 table's figures);
+        None where the document has no Scope 2 view."""
+        before = self.scope2.get("location_before_tco2")
+        after = self.scope2.get("location_after_tco2")
+        if before is None or after is None:
+            return None
+        return float(before) - float(after)
+
+    @property
+    def battery_losses_tco2_year1(self) -> float:
+        """Emissions of the grid purchases a battery's charging and discharging losses add in
+        year 1 [tCO2] (including the losses on power it charges from the grid): the avoided
+        CO2 of PV used on site less the fall of location-based Scope 2; 0 without a battery
+        or where the document lacks either figure."""
+        cut = self.location_scope2_cut_tco2
+        own = self.avoided_tco2_self_consumed_year1
+        if cut is None or own is None:
+            return 0.0
+        return max(own - cut, 0.0)
+
 
 @dataclass(frozen=True)
 class SolverSummary:

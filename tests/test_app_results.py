@@ -299,3 +299,21 @@ def test_a_demand_charge_raised_by_the_battery_reads_as_an_increase(tmp_path, mo
     rows = dict(zip(bills.iloc[:, 0], bills.iloc[:, 1], strict=True))
     assert "需量电费节省" not in rows, rows
     assert number(rows["需量电费增加"]) > 0 and "-" not in rows["需量电费增加"], rows
+
+
+def test_the_carbon_page_says_what_the_battery_losses_take_from_scope2(tmp_path, monkeypatch):
+    """With a battery charging from the grid, the carbon page's caption gives the fall of
+    location-based Scope 2 its own figures show (before less after), not the CO2 of the PV
+    used on site."""
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["battery"]["allowed"] = True
+    app.run()
+    goto(app, "carbon")
+    assert_clean(app)
+    captions = [shown(c.value) for c in app.caption]
+    said = [c for c in captions if "储能的充放电损耗" in c]
+    assert len(said) == 1, captions
+    cut = number(said[0].split("范围二排放减少")[1].split("，")[0])
+    metrics = {m.label: m for m in app.metric}
+    location = next(m for label, m in metrics.items() if "基于位置" in label)
+    assert cut == pytest.approx(number(location.delta), abs=1.0), (said, location.delta)

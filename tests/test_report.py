@@ -464,3 +464,41 @@ def test_the_energy_balance_adds_up_with_a_battery(with_battery, lang):
              "en": "battery charging and discharging losses {} (PV used on site plus grid "
                    "purchases less electricity use)"}[lang]
     assert words.format(f.kwh(charged - discharged)) in page
+
+
+def test_pv_share_of_the_load_counts_no_grid_charged_battery_energy(with_battery):
+    """The share of the load met by PV counts what the battery delivers only in PV's share
+    of what charged it, so it can never exceed PV generation over the load (it did: 57.9 %
+    against 42.2 % for the demo whose battery charges from the grid at night)."""
+    result = with_battery
+    hourly = result.hourly
+    pv_charged = float(hourly["pv_to_battery_kw"].sum())
+    grid_charged = float(hourly["grid_to_battery_kw"].sum())
+    assert grid_charged > 0.1 * (pv_charged + grid_charged)
+    via_battery = float(hourly["battery_to_load_kw"].sum()) * pv_charged / (
+        pv_charged + grid_charged)
+    expected = (float(hourly["pv_to_load_kw"].sum()) + via_battery) / result.energy.load_kwh
+    share = result.energy.self_sufficiency_ratio
+    assert share == pytest.approx(expected, rel=1e-9)
+    generation = result.energy.self_consumed_kwh + result.energy.exported_kwh
+    assert share <= generation / result.energy.load_kwh
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_scope2_sentence_with_a_battery_agrees_with_the_scope2_table(with_battery, lang):
+    """With a battery, the sentence on which avoided CO2 lowers Scope 2 gives the Scope 2
+    table's fall and the battery's losses between it and the PV used on site."""
+    result = with_battery
+    carbon = result.carbon
+    scope2 = carbon.scope2
+    cut = scope2["location_before_tco2"] - scope2["location_after_tco2"]
+    factor = carbon.emission_factor_tco2_per_mwh
+    losses_kwh = result.energy.self_consumed_kwh + result.energy.imported_kwh \
+        - result.energy.load_kwh
+    assert carbon.avoided_tco2_self_consumed_year1 - cut == pytest.approx(
+        losses_kwh / 1000.0 * factor, rel=1e-6)
+    f = NumberFormat(lang, result.currency)
+    page = html.unescape(render_html(result, lang, date=DATE))
+    expected = {"zh": "相当于 {}，因此企业自身基于位置的范围二排放减少 {}",
+                "en": "worth {}, so the company's own location-based Scope 2 falls by {}"}[lang]
+    assert expected.format(f.tco2(losses_kwh / 1000.0 * factor), f.tco2(cut)) in page

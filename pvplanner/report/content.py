@@ -519,8 +519,14 @@ def _carbon_split(c: _Ctx) -> list[Paragraph]:
     out: list[Paragraph] = []
     own, exported = carbon.avoided_tco2_self_consumed_year1, carbon.avoided_tco2_exported_year1
     if own is not None and exported is not None:
-        out.append(Paragraph(t("carbon.split", total=f.tco2(carbon.avoided_tco2_year1),
-                               self_consumed=f.tco2(own), exported=f.tco2(exported)),
+        losses = carbon.battery_losses_tco2_year1
+        cut = carbon.location_scope2_cut_tco2
+        # A battery's losses are bought from the grid: Scope 2 falls by less than the CO2
+        # of the PV used on site (whole tonnes: the figures are shown rounded).
+        key = "carbon.split_battery" if losses >= 0.5 and cut is not None else "carbon.split"
+        out.append(Paragraph(t(key, total=f.tco2(carbon.avoided_tco2_year1),
+                               self_consumed=f.tco2(own), exported=f.tco2(exported),
+                               losses=f.tco2(losses), cut=f.tco2(cut or 0.0)),
                              "body", title=t("carbon.split_title")))
     rate = c.used("carbon.grid_factor_decline_percent_per_year")
     if rate is not None:
