@@ -181,3 +181,31 @@ def test_the_pipeline_plans_on_bill_typed_prices():
     assert np.allclose(result.hourly["import_price_per_kwh"], 0.70)
     load_kwh = result.energy.load_kwh
     assert result.bills.baseline_annual == pytest.approx(0.70 * load_kwh, rel=1e-9)
+
+
+def test_an_override_left_out_is_told_in_the_readers_language():
+    """A sharp-hour rule a small user does not get is noted in Chinese for a Chinese reader
+    (it read "summer sharp 尖峰 (...) not applied: only for users of 315 kVA and above" in a
+    Chinese proposal), and every override of every preset has its Chinese label."""
+    import re
+
+    from pvplanner.display.messages import render
+    from pvplanner.tariff import TariffOptions, build_tariff
+    from pvplanner.tariff.versions import preset_ids, preset_versions
+
+    for preset in preset_ids():
+        for version in preset_versions(preset):
+            for rule in version.preset.overrides:
+                assert rule.label_zh and not re.search(r"[A-Za-z]{3,}", rule.label_zh.replace("kVA", "")), \
+                    (preset, rule.label)
+    version = preset_versions("jiangsu_2025_general_ci")[-1]
+    _, notes = build_tariff(version, TariffOptions(transformer_kva=250, industrial=True))
+    left_out = [note for note in notes if getattr(note, "key", "")
+                == "notes.tariff.override_not_applied"]
+    assert len(left_out) == 3, notes
+    chinese = [render(note, "zh") for note in left_out]
+    assert "未计入夏季尖峰（7—8月；315 kVA 及以上工业用户）：仅适用于变压器容量 315 kVA 及以上的用户" \
+        in chinese, chinese
+    assert all(not re.search(r"[A-Za-z]{3,}", text.replace("kVA", "")) for text in chinese)
+    assert "summer sharp 尖峰 (Jul-Aug; industrial users >= 315 kVA) not applied: only for " \
+        "users of 315 kVA and above" in [str(note) for note in left_out]

@@ -289,7 +289,10 @@ def test_guangdong_hot_day_critical_peak_on_the_users_dates(hourly):
     assert plain.loc["2026-08-05 11:00"] == "sharp"  # July-September anyway
     resolved = resolve_tariff(SimpleNamespace(preset="guangdong_2021_general_ci", custom=None,
                                               bill=None))
-    assert any("critical_peak_dates" in note for note in resolved.notes)
+    told = [note for note in resolved.notes
+            if getattr(note, "key", "") == "notes.tariff.override_not_applied"]
+    assert [note.params["why"].key for note in told] == ["notes.tariff.override_no_dates"]
+    assert "hot-day critical peak" in str(told[0])
 
 
 def test_eligibility_by_transformer_size():

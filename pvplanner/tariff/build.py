@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pvplanner.errors import TariffError
-from pvplanner.messages import Message
+from pvplanner.messages import Message, bilingual
 from pvplanner.tariff.components import ComponentRow, Provenance, weakest_status
 from pvplanner.tariff.files import parse_tariff
 from pvplanner.tariff.model import Tariff
@@ -163,15 +163,17 @@ def _value_per_kwh(row: ComponentRow, preset_id: str) -> float:
     return float(row.value_per_kwh)
 
 
-def _applies(rule, kva: float | None, industrial: bool, dates: tuple) -> str:
-    """'' if the override applies to this user, else why not."""
+def _applies(rule, kva: float | None, industrial: bool, dates: tuple) -> Message | None:
+    """None if the override applies to this user, else why not."""
     if rule.min_kva is not None and (kva is None or kva < rule.min_kva):
-        return f"only for users of {rule.min_kva:g} kVA and above"
+        return Message.of("notes.tariff.override_min_kva",
+                          "only for users of {kva:g} kVA and above", kva=float(rule.min_kva))
     if rule.industrial_only and not industrial:
-        return "only for industrial users"
+        return Message.of("notes.tariff.override_industrial", "only for industrial users")
     if rule.on_declared_days and not dates:
-        return "no days were given in tariff.critical_peak_dates"
-    return ""
+        return Message.of("notes.tariff.override_no_dates",
+                          "no critical-peak days were given")
+    return None
 
 
 def _eligibility(version: TariffVersion, kva: float | None) -> list[str]:
@@ -259,8 +261,10 @@ def build_tariff(
     used_rows: list = [preset.eligibility, preset.hours, preset.ratios, preset.floating]
     for rule in preset.overrides:
         why_not = _applies(rule, assumed_kva, industrial, dates)
-        if why_not:
-            notes.append(f"{rule.label} not applied: {why_not}")
+        if why_not is not None:
+            notes.append(Message.of("notes.tariff.override_not_applied",
+                                    "{label} not applied: {why}",
+                                    label=bilingual(rule.label, rule.label_zh), why=why_not))
             continue
         used_rows.append(rule)
         overrides.append({

@@ -182,10 +182,12 @@ class OverrideRule(Provenance):
     The day filters are those of :class:`~pvplanner.tariff.model.PeriodOverride`. ``min_kva``
     and ``industrial_only`` limit the rule to users of that size and kind (Jiangsu: industrial
     users of 315 kVA and above); ``on_declared_days`` applies it only on dates the user lists
-    (Guangdong: days with a forecast maximum of 35 °C or more).
+    (Guangdong: days with a forecast maximum of 35 °C or more). ``label_zh`` is the
+    label in Chinese, for a Chinese reader's notes.
     """
 
     label: str = Field(min_length=1)
+    label_zh: str | None = Field(None, min_length=1)
     months: list[Month] = Field(default_factory=list)
     day_types: list[DayType] = Field(default_factory=list)
     holidays: list[str] = Field(default_factory=list)
