@@ -502,3 +502,20 @@ def test_scope2_sentence_with_a_battery_agrees_with_the_scope2_table(with_batter
     expected = {"zh": "相当于 {}，因此企业自身基于位置的范围二排放减少 {}",
                 "en": "worth {}, so the company's own location-based Scope 2 falls by {}"}[lang]
     assert expected.format(f.tco2(losses_kwh / 1000.0 * factor), f.tco2(cut)) in page
+
+
+def test_chinese_workbook_summary_units_are_the_readers(with_battery):
+    """The Chinese Summary sheet gives money in 元 (it said CNY), certificates in 张 (it said
+    MWh), and the battery's power beside its energy."""
+    result = with_battery
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, "zh", date=DATE)),
+                                  read_only=True)
+    sheet = book[sheet_names("zh")["Summary"]]
+    rows = {row[0]: row[1:3] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert rows["首年电费节省（含上网收入）"][1] == "元"
+    assert rows["光伏度电成本（LCOE）"][1] == "元/kWh"
+    assert rows["首年绿证（GEC）"] == (result.carbon.certificates_year1, "张")
+    assert rows["储能功率"] == (pytest.approx(result.battery.power_kw), "kW")
+    assert rows["储能配置"] == (pytest.approx(result.battery.energy_kwh), "kWh")
+    units = [value[1] for value in rows.values()]
+    assert "CNY" not in units and not any("CNY" in str(u) for u in units)

@@ -268,7 +268,7 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 24)
     ws.set_column(2, 2, 12)
-    currency = result.currency
+    currency = _money_unit(texts, result.currency)
     ws.write_string(0, 0, safe_text(proposal.title), book.title)
     row = 1
     for label, value in proposal.cover_rows:
@@ -300,11 +300,12 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
         ("kpi.lcoe", fin.lcoe_per_kwh, f"{currency}/kWh", "0.000"),
         ("kpi.avoided", carbon.avoided_tco2_year1, "tCO2", "#,##0.0"),
         ("kpi.avoided_lifetime", carbon.avoided_tco2_lifetime, "tCO2", "#,##0.0"),
-        ("kpi.certificates", carbon.certificates_year1, "MWh", "#,##0"),
+        ("kpi.certificates", carbon.certificates_year1, texts("units.certificate"), "#,##0"),
         ("kpi.credits", carbon.credits_tco2_year1, "tCO2", "#,##0.0"),
     ]
     if r.battery.energy_kwh > 0:
-        rows.insert(1, ("kpi.battery", r.battery.energy_kwh, "kWh", "#,##0"))
+        rows[1:1] = [("kpi.battery", r.battery.energy_kwh, "kWh", "#,##0"),
+                     ("kpi.battery_power", r.battery.power_kw, "kW", "#,##0")]
     if has_two_views(r):
         rows = _two_party_rows(rows, str(fin.perspective))
     for key, figure, unit, fmt in rows:
@@ -356,7 +357,8 @@ def _two_party_rows(rows: list[tuple[str, Any, str, str]], perspective: str
 def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Texts) -> int:
     """The Summary's rows of each party's money (EMC, lease), P50/P90 generation and the
     NPV sensitivity; returns the next free row."""
-    fin, pv, currency = result.finance, result.pv, result.currency
+    fin, pv = result.finance, result.pv
+    currency = _money_unit(texts, result.currency)
     years = "units.years"
     rows: list[tuple[str, Any, str, str]] = []
     if has_two_views(result):
