@@ -83,3 +83,16 @@ def test_app_and_report_draw_the_same_monthly_charts():
         "before": "前", "after": "后", "money": "CNY"}).to_dict()
     assert report["mark"]["type"] == app["mark"]["type"] == "bar"
     assert report["encoding"]["y"]["title"] == "万元"
+
+
+def test_a_battery_charged_from_the_grid_shows_in_the_typical_day():
+    """A night of grid charging is a layer of its own above the load, in the proposal's
+    chart with its label (the grid's supply to the battery was left out of the stack)."""
+    day = _day()
+    day["battery_to_load_kw"] = 0.0
+    day["pv_to_battery_kw"] = 0.0
+    day["grid_to_battery_kw"] = np.where(day.index < 6, 400.0, 0.0)
+    frames = _data(report_charts.typical_day_chart([("1月24日", day)], ReportTexts("zh")))
+    area = next(f for f in frames if "flow" in f.columns)
+    night = area.loc[(area["flow"] == "电网充电") & (area["hour"] < 6), "kw"]
+    assert night.tolist() == [400.0] * 6

@@ -172,6 +172,9 @@ def test_lcoe_and_lcos_by_hand():
     # LCOS = 5000 / (3000 x 7.721735) = 5000 / 23165.2 = 0.215841.
     assert m.lcos_per_kwh == pytest.approx(0.215841, abs=1e-6)
     assert pwf(10, 0.05) == pytest.approx(7.721735, abs=1e-6)
+    # The battery's columns are its part of the investment, signed as the investment is.
+    assert t.loc[0, "battery_capex"] == pytest.approx(-5000.0)
+    assert t.loc[0, "capex"] == pytest.approx(-6000.0)
     pv_only = cash_flow_table(inputs, capex_breakdown=capex_breakdown(inputs, 1.0),
                               year1_savings=y1, degradation_factors=np.ones(10))
     assert metrics(pv_only, 0.05).lcos_per_kwh is None

@@ -519,3 +519,23 @@ def test_chinese_workbook_summary_units_are_the_readers(with_battery):
     assert rows["储能配置"] == (pytest.approx(result.battery.energy_kwh), "kWh")
     units = [value[1] for value in rows.values()]
     assert "CNY" not in units and not any("CNY" in str(u) for u in units)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_battery_investment_and_replacement_are_stated(with_battery, lang):
+    """The finance section names the battery's part of the investment (energy x price per
+    kWh + power x price per kW) and its replacement, which the total and the costs column
+    hid."""
+    result = with_battery
+    kwh, kw = result.battery.energy_kwh, result.battery.power_kw
+    per_kwh = result.assumption("finance.battery_capex_per_kwh").value
+    per_kw = result.assumption("finance.battery_capex_per_kw").value
+    battery = kwh * per_kwh + kw * per_kw
+    f = NumberFormat(lang, result.currency)
+    page = html.unescape(render_html(result, lang, date=DATE))
+    said = {"zh": "项目总投资中，储能 {}（", "en": "Of the investment, {} is the battery's ("}[lang]
+    assert said.format(f.money(battery)) in page
+    assert f.money(result.finance.capex - battery) in page
+    replacement = -float(result.cash_flow["battery_replacement"].sum())
+    assert replacement > 0
+    assert f.money(replacement) in page

@@ -33,6 +33,7 @@ COLORS: dict[str, str] = {
     "export": "#3C8DD6",
     "battery": "#8E5BD6",
     "battery_charge": "#C7A8F0",
+    "grid_charge": "#C9C2D6",
     "curtailed": "#D9D9D9",
     "load": "#1F3A5F",
     "baseline": "#9AA5B1",
@@ -48,6 +49,7 @@ FLOW_COLORS: dict[str, str] = {
     "battery_to_load": COLORS["battery"],
     "grid_to_load": COLORS["grid"],
     "pv_to_battery": COLORS["battery_charge"],
+    "grid_to_battery": COLORS["grid_charge"],
     "pv_to_grid": COLORS["export"],
     "exported": COLORS["export"],
     "curtailed": COLORS["curtailed"],
@@ -56,10 +58,11 @@ FLOW_COLORS: dict[str, str] = {
     "pv_available": COLORS["pv"],
 }
 
-#: Flows of a typical day, bottom to top: what supplies the load, then where surplus PV goes;
-#: stacked they balance hour by hour (supply = load, PV = its three destinations).
+#: Flows of a typical day, bottom to top: what supplies the load, then what charges the
+#: battery (PV, grid) and PV's export; stacked they balance hour by hour (supply = load, and
+#: the layers above are the rest of PV's output and of the grid's supply).
 DAY_FLOWS: tuple[str, ...] = ("pv_to_load_kw", "battery_to_load_kw", "grid_to_load_kw",
-                              "pv_to_battery_kw", "pv_to_grid_kw")
+                              "pv_to_battery_kw", "grid_to_battery_kw", "pv_to_grid_kw")
 
 
 def month_names(lang: str) -> list[str]:

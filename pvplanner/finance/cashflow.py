@@ -218,7 +218,8 @@ def cash_flow_table(
         ``exported_kwh``, ``battery_discharged_kwh``, ``degradation_factor``,
         ``depreciation``, ``taxable_income_project``, ``taxable_income``,
         ``tax_loss_balance``, ``debt_balance``, ``battery_capex``, ``battery_om``,
-        ``battery_replacement`` (battery cost parts as positive numbers, for the LCOS).
+        ``battery_replacement`` (the battery's part of ``capex``, ``om_cost`` and
+        ``replacement_cost``, signed as they are: costs negative; for the LCOS).
     """
     own = inputs.ownership
     horizon = inputs.contract_years if own == "emc" else inputs.analysis_years
@@ -337,9 +338,9 @@ def cash_flow_table(
             "taxable_income": col(taxable),
             "tax_loss_balance": col(loss_balance),
             "debt_balance": col(balance, debt),
-            "battery_capex": col(np.zeros(n), cb.battery if own != "lease" else 0.0),
-            "battery_om": col(batt_om),
-            "battery_replacement": col(batt_repl),
+            "battery_capex": col(np.zeros(n), -cb.battery if own != "lease" else 0.0),
+            "battery_om": col(-batt_om),
+            "battery_replacement": col(-batt_repl),
         },
         index=pd.RangeIndex(0, n + 1, name="year"),
     )

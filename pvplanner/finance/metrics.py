@@ -232,7 +232,8 @@ def metrics(table: pd.DataFrame, discount_rate: float, *, irr_guess: float = 0.1
 
     costs = -(pv("capex") + pv("capex_subsidy") + pv("om_cost") + pv("replacement_cost")
               + pv("lease_payment"))
-    battery_costs = pv("battery_capex") + pv("battery_om") + pv("battery_replacement")
+    # The battery's parts of the capex, O&M and replacement columns, negative as they are.
+    battery_costs = -(pv("battery_capex") + pv("battery_om") + pv("battery_replacement"))
     benefits = (pv("energy_savings") + pv("export_revenue") + pv("demand_savings")
                 + pv("generation_subsidy") + pv("certificate_revenue") + pv("credit_revenue")
                 + pv("salvage"))
@@ -241,7 +242,7 @@ def metrics(table: pd.DataFrame, discount_rate: float, *, irr_guess: float = 0.1
     lcos = _ratio(battery_costs, discharge) if battery_costs > 0 else None
     # The salvage (book value) belongs to PV and battery in proportion to their capex.
     capex0 = -float(table["capex"].iloc[0])
-    battery_share = float(table["battery_capex"].iloc[0]) / capex0 if capex0 > 0 else 0.0
+    battery_share = -float(table["battery_capex"].iloc[0]) / capex0 if capex0 > 0 else 0.0
     pv_salvage = pv("salvage") * (1.0 - battery_share)
     return FinanceMetrics(
         npv=float(np.sum(project * df)),

@@ -483,6 +483,7 @@ def _finance(c: _Ctx) -> Section:
     blocks: list[Any] = [
         Paragraph(ownership, "box", title=t("finance.ownership")),
         *views.finance_grids(r, t, f, items),
+        *_battery_money(c),
         Figure("cash_flow", "", spec=charts.cash_flow_chart(cash, t, f)),
         Table(c.paren(views.cash_table_title(r, t, t("finance.cash_table")), c.money_unit),
               header, rows,
@@ -494,6 +495,28 @@ def _finance(c: _Ctx) -> Section:
     if host is not None:
         blocks.append(host)
     return Section("finance", 0, t("sections.finance"), blocks)
+
+
+def _battery_money(c: _Ctx) -> list[Paragraph]:
+    """The battery's part of the investment and its replacements, where it has one (the
+    investment is one figure otherwise, and the replacement hides among the costs)."""
+    r, t, f = c.result, c.t, c.f
+    cash = r.cash_flow
+    if "battery_capex" not in cash.columns:
+        return []
+    battery = -float(cash["battery_capex"].iloc[0])
+    if battery < 0.5:
+        return []
+    text = t("finance.battery_capex", battery=f.money(battery),
+             energy=f.unit(r.battery.energy_kwh, "kWh"), power=f.unit(r.battery.power_kw, "kW"),
+             rest=f.money(r.finance.capex - battery))
+    replaced = cash["battery_replacement"][cash["battery_replacement"] < -0.5]
+    if len(replaced):
+        years = "、".join(str(int(y)) for y in replaced.index) if c.lang == "zh" else \
+            ", ".join(str(int(y)) for y in replaced.index)
+        text += t("finance.battery_replacement", years=years,
+                  cost=f.money(-float(replaced.sum())))
+    return [Paragraph(text)]
 
 
 # --------------------------------------------------------------------------- carbon

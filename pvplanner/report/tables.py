@@ -16,9 +16,9 @@ import pandas as pd
 from pvplanner.result import Result
 
 #: Power flows of the hourly table drawn in the typical-day chart, bottom to top: the
-#: sources that supply the load, then what PV sends elsewhere.
+#: sources that supply the load, then what charges the battery and what PV exports.
 DAY_SUPPLY_FLOWS: tuple[str, ...] = ("pv_to_load_kw", "battery_to_load_kw", "grid_to_load_kw")
-DAY_EXTRA_FLOWS: tuple[str, ...] = ("pv_to_battery_kw", "pv_to_grid_kw")
+DAY_EXTRA_FLOWS: tuple[str, ...] = ("pv_to_battery_kw", "grid_to_battery_kw", "pv_to_grid_kw")
 
 _MONTHS = pd.RangeIndex(1, 13, name="month")
 
