@@ -16,6 +16,7 @@ import pandas as pd
 
 from pvplanner import carbon, finance
 from pvplanner.assumptions import ResolvedInputs, period_price_ranges, plan_assumptions
+from pvplanner.connection import transformer_notes
 from pvplanner.finance.perspectives import perspectives
 from pvplanner.finance.project import project_returns
 from pvplanner.finance.sensitivity import design_tornado
@@ -232,7 +233,10 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         npv_curve=curve,
         bill_baseline_monthly=baseline.monthly,
         bill_with_system_monthly=with_system.monthly,
-        warnings=_warnings(prepared, sized, year1, project),
+        warnings=[*_warnings(prepared, sized, year1, project),
+                  *transformer_notes(scenario.tariff.transformer_kva, hourly["load_kw"].to_numpy(),
+                                     hourly["grid_import_kw"].to_numpy(),
+                                     hourly["pv_to_grid_kw"].to_numpy())],
         assumptions=_with_row(
             plan_assumptions(scenario, replace(
                 _resolved(prepared, flows.load_kwh, project), measures=tuple(measures),

@@ -163,3 +163,24 @@ def test_an_unproven_optimum_names_the_field_that_gives_the_solver_time(lang, ex
     lines = plan_summary(unproven, lang).splitlines()
     assert lines[-1] == expected
     assert "高级设置" not in lines[-1] and "advanced settings" not in lines[-1]
+
+
+def test_the_summary_names_a_battery_only_where_the_scenario_allows_one():
+    """PV only: no "battery 0 kWh / 0 kW" line; a battery allowed: its sizes, even when zero
+    (then the answer is that none pays). The year-1 CO2 is in whole tonnes, as the proposal
+    gives it, and the lifetime is 全生命周期 in both."""
+    import dataclasses
+
+    from pvplanner.display.numbers import NumberFormat
+    from pvplanner.display.terminal import plan_summary
+    from pvplanner.pipeline import plan
+
+    result = plan(demo_scenario(), with_npv_curve=False, with_sensitivity=False)
+    assert result.battery.max_power_kw is None
+    zh = plan_summary(result, "zh")
+    assert "储能" not in zh and "battery" not in plan_summary(result, "en")
+    year1 = NumberFormat("zh", result.currency).tco2(result.carbon.avoided_tco2_year1, 0)
+    assert f"首年减排 {year1}，全生命周期减排" in zh
+    allowed = dataclasses.replace(result, battery=dataclasses.replace(
+        result.battery, max_power_kw=2500.0))
+    assert "  储能 0 kWh / 0 kW" in plan_summary(allowed, "zh").splitlines()

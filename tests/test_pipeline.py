@@ -422,3 +422,26 @@ def test_curve_drawn_later_is_the_plans_curve():
     curve = result.npv_curve
     assert pending.fill().npv_curve is curve  # not drawn again
     assert "npv_curve" not in result.to_dict()["not_computed"]
+
+
+def test_a_transformer_too_small_for_the_plans_flows_is_said():
+    """A 250 kVA transformer under the demo's 1,000 kW load and 3 MW roof: the plan says the
+    load's peak and the exports exceed it (a proposal showed 589 kW of load and 729 kW of
+    exports through 250 kVA without a word); a large enough one draws no note."""
+    from pvplanner.display.messages import render
+
+    document = demo_scenario().model_dump(mode="json")
+    document["tariff"]["transformer_kva"] = 250.0
+    small = plan(document, with_npv_curve=False, with_sensitivity=False)
+    keys = [getattr(note, "key", "") for note in small.warnings]
+    assert "notes.connection.load_above_transformer" in keys
+    assert "notes.connection.export_above_transformer" in keys
+    load_note = small.warnings[keys.index("notes.connection.load_above_transformer")]
+    peak = float(small.hourly["load_kw"].max())
+    assert f"{peak:,.0f} kW" in str(load_note)
+    assert render(load_note, "zh") == (f"负荷峰值 {peak:,.0f} kW 超过变压器容量 250 kVA（变压器最多"
+                                       "输送约 250 kW）：请核对所填变压器容量")
+    document["tariff"]["transformer_kva"] = 20000.0
+    large = plan(document, with_npv_curve=False, with_sensitivity=False)
+    assert not [note for note in large.warnings
+                if getattr(note, "key", "").startswith("notes.connection.")]

@@ -47,8 +47,10 @@ def plan_summary(result: Any, lang: str = "en") -> str:
         name(result.scenario_name, lang),
         t("pv", kwp=f.kwp(result.pv.capacity_kwp), generation=f.kwh(result.pv.annual_generation_kwh),
           specific=f.number(result.pv.specific_yield_kwh_per_kwp)),
-        t("battery", energy=f.kwh(result.battery.energy_kwh),
-          power=f.unit(result.battery.power_kw, "kW")),
+        # A battery the scenario allowed, even if none pays: "0 kWh" is then the answer.
+        *([t("battery", energy=f.kwh(result.battery.energy_kwh),
+             power=f.unit(result.battery.power_kw, "kW"))]
+          if result.battery.energy_kwh > 0 or result.battery.max_power_kw is not None else []),
         t("shares", self_consumption=f.percent(e.self_consumption_ratio),
           self_sufficiency=f.percent(e.self_sufficiency_ratio)),
         t("bill", before=f.money(result.bills.baseline_annual),
@@ -56,7 +58,7 @@ def plan_summary(result: Any, lang: str = "en") -> str:
         t("money", capex=f.money(money.capex), npv=f.money(money.npv), irr=f.percent(money.irr)),
         t("payback", before_tax=f.years(money.payback_years_pre_tax),
           after_tax=f.years(money.payback_years)),
-        t("carbon", year1=f.tco2(c.avoided_tco2_year1, 1), lifetime=f.tco2(c.avoided_tco2_lifetime, 0),
+        t("carbon", year1=f.tco2(c.avoided_tco2_year1, 0), lifetime=f.tco2(c.avoided_tco2_lifetime, 0),
           certificates=f.number(c.certificates_year1)),
         t("solver", status=status, seconds=f.number(result.solver.seconds, 2)),
     ]
