@@ -46,8 +46,8 @@ __all__ = [
 
 USER_INPUT = "user input"
 #: Where an elevation the weather data did not give comes from.
-ALTITUDE_GRID = ("pvlib's global altitude grid at the site (pvlib.location.lookup_altitude), "
-                 "not a survey: enter the site's elevation to replace it")
+ALTITUDE_GRID = ("pvlib's global altitude grid at the site (pvlib.location.lookup_altitude): "
+                 "an estimate, not a survey")
 
 #: Name endings -> unit of a finance or PV field (first match wins; ``{cur}`` = currency).
 _UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (

@@ -21,6 +21,7 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.pipeline import plan
 from pvplanner.report import render_html, render_xlsx, write_reports
 from pvplanner.report.content import SECTION_KEYS, build_proposal, compass_name
+from pvplanner.report.model import Table
 from pvplanner.report.tables import monthly_energy, typical_day
 from pvplanner.report.text import LANGUAGES, Texts
 from pvplanner.report.wrap import NO_LINE_START, wrap
@@ -539,3 +540,17 @@ def test_the_battery_investment_and_replacement_are_stated(with_battery, lang):
     replacement = -float(result.cash_flow["battery_replacement"].sum())
     assert replacement > 0
     assert f.money(replacement) in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_assumptions_give_the_site_as_the_site_table_does(demo, lang):
+    """Coordinates to four decimals and the time zone as UTC+8 in both tables (the
+    assumptions said 30 ° and 8 h where the site table said 30.1800° and UTC+8)."""
+    _, result = demo
+    proposal = build_proposal(result, lang)
+    table = next(b for b in proposal.section("assumptions").blocks if isinstance(b, Table))
+    rows = {row[1]: row[2] for row in table.rows}
+    latitude = {"zh": "纬度", "en": "Latitude"}[lang]
+    zone = {"zh": "时区（标准时）", "en": "Time zone (standard time)"}[lang]
+    assert rows[latitude].startswith(f"{result.site.latitude_deg:.4f}"), rows[latitude]
+    assert rows[zone] == "UTC+8"

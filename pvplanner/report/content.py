@@ -763,6 +763,8 @@ def _assumption_value(c: _Ctx, row: Assumption) -> str:
         return t.na
     if isinstance(value, bool):
         return t(f"assumption_values.{str(value).lower()}")
+    if row.item == "site.utc_offset_hours":  # as the site table gives it: UTC+8, not 8 h
+        return _utc(value) or t.na
     if isinstance(value, str):
         if row.value_zh and c.lang == "zh":
             return row.value_zh
@@ -781,7 +783,10 @@ def _assumption_value(c: _Ctx, row: Assumption) -> str:
         if row.item.endswith("_replacement_year"):
             return t("units.year_n", value=int(number)) if number else t.na
         return t("units.year_suffix", value=int(number))
-    decimals = 4 if "tCO2" in unit or (unit.endswith("/kWh") and abs(number) < 10) else (
+    # Coordinates as the cover gives them (30.1800°, not 30 °); factors and prices per kWh
+    # to four decimals.
+    decimals = 4 if ("tCO2" in unit or unit in ("°N", "°E")
+                     or (unit.endswith("/kWh") and abs(number) < 10)) else (
         2 if abs(number) < 10 and number != int(number) else 0)
     return f"{f.number(number, decimals)} {_unit_text(c, unit)}".strip()
 
