@@ -45,6 +45,8 @@ __all__ = [
 ]
 
 USER_INPUT = "user input"
+#: Where a start date the scenario did not give comes from.
+PLAN_DAY = "the day the plan is made (the scenario gives no start date)"
 #: Where an elevation the weather data did not give comes from.
 ALTITUDE_GRID = ("pvlib's global altitude grid at the site (pvlib.location.lookup_altitude): "
                  "an estimate, not a survey")
@@ -430,7 +432,10 @@ def _carbon_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumptio
 def _finance_rows(scenario: Scenario) -> list[Assumption]:
     f = scenario.finance
     defaults = finance_defaults()
-    rows = []
+    # The day the cash flows start from (and the tariff version and export rule in force).
+    start = scenario.analysis_start().isoformat()
+    rows = [_user("finance", "start_date", start) if scenario.start_date is not None else
+            Assumption("finance", "start_date", start, "", PLAN_DAY, "", "model")]
     for name in type(f).model_fields:
         value = getattr(f, name)
         if value is None or _skip_finance(name, f):

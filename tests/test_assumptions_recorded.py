@@ -61,3 +61,22 @@ def test_an_elevation_from_the_altitude_grid_says_so():
     assert next(a for a in mine.assumptions if a.item == "site.elevation_m").status == "user"
     assert "网格" not in elevation_row(mine, "zh")
     assert "grid" not in elevation_row(mine, "en")
+
+
+def test_the_start_date_is_stated_with_where_it_comes_from():
+    """The cash flows' first day (commissioning) is an assumption of its own: the scenario's
+    date, or the day the plan is made when it gives none (a proposal dated 2026-12-07 that
+    assumed 2026-10-01 never said so)."""
+    import datetime as dt
+
+    from pvplanner.scenario.model import demo_scenario
+
+    demo = demo_scenario()
+    given = pvplanner.plan(demo, with_npv_curve=False, with_sensitivity=False)
+    row = given.assumption("start_date")
+    assert row.value == demo.start_date.isoformat() and row.status == "user"
+    open_ended = pvplanner.plan(demo.model_copy(update={"start_date": None}),
+                                with_npv_curve=False, with_sensitivity=False)
+    row = open_ended.assumption("start_date")
+    assert row.value == dt.date.today().isoformat() and row.status == "model"
+    assert "the day the plan is made" in row.source
