@@ -554,3 +554,16 @@ def test_the_assumptions_give_the_site_as_the_site_table_does(demo, lang):
     zone = {"zh": "时区（标准时）", "en": "Time zone (standard time)"}[lang]
     assert rows[latitude].startswith(f"{result.site.latitude_deg:.4f}"), rows[latitude]
     assert rows[zone] == "UTC+8"
+
+
+def test_the_ledger_says_why_certificates_differ_from_the_mwh(demo):
+    """A year's certificates differ from its MWh by the fractions carried over; the ledger
+    says so, and the figures bear it out (each kind within one certificate of its MWh)."""
+    _, result = demo
+    ledger = result.carbon_ledger
+    issued = ledger["certificates_issued"].to_numpy(dtype=float)
+    mwh = ledger["generation_mwh"].to_numpy(dtype=float)
+    assert (abs(issued - mwh) < 2.0).all() and (issued != mwh.round()).any()
+    section = build_proposal(result, "zh").section("carbon")
+    notes = [b.note for b in section.blocks if isinstance(b, Table) and b.note]
+    assert any("不足 1 MWh 的电量结转至下一年" in note for note in notes)

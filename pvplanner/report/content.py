@@ -650,7 +650,8 @@ def _carbon(c: _Ctx) -> Section:
             rows.append([label] + [f.number(row[name], d) for name, _, d in shown])
         n = len(header)
         blocks.append(Table(t("carbon.ledger_table"), header, rows, ["C"] + ["R"] * (n - 1),
-                            [0.6] + [1.0] * (n - 1), total_rows=1, font_size=7.5))
+                            [0.6] + [1.0] * (n - 1), total_rows=1, font_size=7.5,
+                            note=t("carbon.ledger_note")))
     blocks.extend(footprint_tables(c.result, c.t, c.f))
     reference = _reference_plant(c)
     if reference is not None:
