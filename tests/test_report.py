@@ -567,3 +567,15 @@ def test_the_ledger_says_why_certificates_differ_from_the_mwh(demo):
     section = build_proposal(result, "zh").section("carbon")
     notes = [b.note for b in section.blocks if isinstance(b, Table) and b.note]
     assert any("不足 1 MWh 的电量结转至下一年" in note for note in notes)
+
+
+def test_charts_describe_themselves_in_the_readers_language(demo):
+    """The HTML's charts carry no English descriptions of their marks ("X-axis titled ...",
+    "series: ...; month_name: 1"): each is an image labelled with its own title."""
+    _, result = demo
+    page = render_html(result, "zh", date=DATE)
+    for english in ("X-axis", "Y-axis", "Symbol legend", "mark container", "month_name"):
+        assert english not in page, english
+    labels = re.findall(r'<svg role="img" aria-label="([^"]*)"', page)
+    assert labels and all(labels), labels
+    assert "逐月电费：安装前后对比" in labels

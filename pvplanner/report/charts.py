@@ -9,7 +9,9 @@ without fonts. Specs carry their data inline.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -176,8 +178,38 @@ def metered_months_chart(monthly: pd.DataFrame, labels: dict[str, str], axis_tit
 
 
 def to_svg(spec: dict[str, Any]) -> str:
-    """The chart as an SVG document (text as text, for the HTML report)."""
-    return _render("svg", json.dumps(spec, sort_keys=True), 1.0)  # type: ignore[return-value]
+    """The chart as an SVG document (text as text, for the HTML report).
+
+    Vega describes every mark, axis and legend to screen readers in English ("X-axis titled
+    ..."): those descriptions are dropped, and the chart as a whole is an image labelled with
+    its title, in the reader's language like the rest of the page.
+    """
+    svg = _render("svg", json.dumps(spec, sort_keys=True), 1.0)
+    return _labelled(str(svg), _title_text(spec))
+
+
+#: Vega's accessibility attributes (English descriptions of marks, axes and legends).
+_ARIA = re.compile(r'\s(?:aria-[a-z]+|role)="[^"]*"')
+
+
+def _title_text(spec: dict[str, Any]) -> str:
+    """The chart's title (of the whole, or of its first panel), "" when it has none."""
+    for part in (spec, *spec.get("hconcat", []), *spec.get("vconcat", [])):
+        title = part.get("title") if isinstance(part, dict) else None
+        if isinstance(title, dict):
+            title = title.get("text")
+        if isinstance(title, list):
+            title = " ".join(str(line) for line in title)
+        if title:
+            return str(title)
+    return ""
+
+
+def _labelled(svg: str, title: str) -> str:
+    """``svg`` without Vega's aria attributes, its root an image labelled ``title``."""
+    bare = _ARIA.sub("", svg)
+    label = html.escape(title, quote=True)
+    return re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', bare, count=1)
 
 
 def to_png(spec: dict[str, Any], scale: float = 2.5) -> bytes:
