@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 USER_INPUT = "user input"
+#: Why a two-part tariff's basic charge is billed on maximum demand when not chosen.
+BASIS_DEFAULT = ("maximum demand unless capacity is chosen: the user picks one and may change it "
+                 "quarterly (发改办价格〔2016〕1583号)")
 #: Where a start date the scenario did not give comes from.
 PLAN_DAY = "the day the plan is made (the scenario gives no start date)"
 #: Where an elevation the weather data did not give comes from.
@@ -290,6 +293,12 @@ def _tariff_rows(scenario: Scenario, tariff: Tariff,
                                  row["date"], row["status"], value_zh=row.get("value_zh"))
             continue
         rows.append(Assumption(**{**row, "category": "tariff"}))
+    if tariff.demand_charges and tariff.capacity_charge is not None:
+        # A two-part tariff lists both basic charges: which one the plan bills.
+        chosen = scenario.tariff.basic_charge_basis is not None
+        rows.append(Assumption("tariff", "tariff.basic_charge_basis", tariff.basic_charge_basis,
+                               "", USER_INPUT if chosen else BASIS_DEFAULT, "",
+                               "user" if chosen else "model"))
     for period, (low, high) in period_prices.items():
         rows.append(Assumption(
             "tariff", f"tariff.price.{period}",

@@ -80,3 +80,20 @@ def test_the_start_date_is_stated_with_where_it_comes_from():
     row = open_ended.assumption("start_date")
     assert row.value == dt.date.today().isoformat() and row.status == "model"
     assert "the day the plan is made" in row.source
+
+
+def test_a_two_part_tariff_says_which_basic_charge_it_bills():
+    """Both basic charges of a two-part tariff are listed with their sources; which one the
+    plan bills is a row of its own: maximum demand by default (the user's choice under
+    发改办价格〔2016〕1583号), or the scenario's choice."""
+    from pvplanner.scenario.model import demo_scenario
+
+    demo = demo_scenario()
+    result = pvplanner.plan(demo, with_npv_curve=False, with_sensitivity=False)
+    row = result.assumption("tariff.basic_charge_basis")
+    assert (row.value, row.status) == ("max_demand", "model") and "1583" in row.source
+    document = demo.model_dump(mode="json")
+    document["tariff"].update(basic_charge_basis="capacity", transformer_kva=2000.0)
+    chosen = pvplanner.plan(document, with_npv_curve=False, with_sensitivity=False)
+    row = chosen.assumption("tariff.basic_charge_basis")
+    assert (row.value, row.status) == ("capacity", "user")
