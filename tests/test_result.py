@@ -110,7 +110,7 @@ def test_a_jiangsu_site_on_a_zhejiang_tariff_states_the_jiangsu_export_price(dem
     assert result.assumption("export.province").value == "Jiangsu"
     en = _assumption_rows(result, "en")
     assert en["Export price applied"][2].startswith(f"{jiangsu:.4f}")
-    assert _assumption_rows(result, "zh")["上网电价所属省份"][2] == "江苏"
+    assert _assumption_rows(result, "zh")["余电上网电价所属省份"][2] == "江苏"
 
 
 def test_a_project_from_june_2025_sells_exports_at_the_market_price(demo_result):
