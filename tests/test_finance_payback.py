@@ -113,3 +113,18 @@ def test_objective_npv_with_battery_and_a_mechanism_contract_that_ends(ownership
     kept = npv_from_factors(present_worth_factors(inputs, deg), pv_kwp=1500.0,
                             battery_kwh=800.0, battery_kw=400.0, year1_savings=y1)
     assert kept > got
+
+
+def test_the_salvage_does_not_pay_the_investment_back():
+    """A 1-year analysis ends with most of the capex as book value: the NPV counts it, the
+    paybacks do not (the app showed 0.9 years for a plan that pays back in about 7)."""
+    from pvplanner.pipeline import plan
+    from pvplanner.scenario.model import demo_scenario
+
+    long = plan(demo_scenario(), with_npv_curve=False, with_sensitivity=False)
+    document = demo_scenario().model_dump(mode="json")
+    document["finance"]["analysis_years"] = 1
+    short = plan(document, with_npv_curve=False, with_sensitivity=False)
+    assert short.cash_flow["salvage"].iloc[-1] > 0.5 * short.finance.capex
+    assert short.finance.payback_years is None and short.finance.payback_years_pre_tax is None
+    assert long.finance.payback_years_pre_tax > 5.0

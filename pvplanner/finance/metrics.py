@@ -143,7 +143,8 @@ class FinanceMetrics:
         Internal rates of return [fraction/yr].
     payback_years, discounted_payback_years : float or None
         Simple and discounted payback of the project flows AFTER income tax
-        (``net_cash_flow_project``) [years].
+        (``net_cash_flow_project``) less the salvage: the book value assumed at the end of
+        the analysis is not cash the system has earned [years].
     lcoe_per_kwh : float or None
         Discounted PV-related costs (capex net of subsidy, O&M, replacements, lease, minus
         the PV share of the salvage; pre-tax, battery parts excluded) / discounted
@@ -161,8 +162,8 @@ class FinanceMetrics:
     payback_years_pre_tax, discounted_payback_years_pre_tax : float or None
         Simple and discounted payback of the project flows BEFORE income tax
         (``net_cash_flow_project - tax_project``: capex, savings, revenues, subsidies, O&M,
-        replacements, lease and salvage) [years]; the static payback Chinese proposals
-        quote (静态投资回收期（税前）).
+        replacements and lease; not the salvage) [years]; the static payback Chinese
+        proposals quote (静态投资回收期（税前）).
     """
 
     npv: float
@@ -244,18 +245,23 @@ def metrics(table: pd.DataFrame, discount_rate: float, *, irr_guess: float = 0.1
     capex0 = -float(table["capex"].iloc[0])
     battery_share = -float(table["battery_capex"].iloc[0]) / capex0 if capex0 > 0 else 0.0
     pv_salvage = pv("salvage") * (1.0 - battery_share)
+    # Paybacks count the cash the system earns, not the book value it is assumed to be worth
+    # at the end of the analysis (a 1-year analysis would otherwise "pay back" in 0.9 years).
+    salvage = table["salvage"].to_numpy(dtype=float)
+    earned, earned_pre_tax = project - salvage, pre_tax - salvage
     return FinanceMetrics(
         npv=float(np.sum(project * df)),
         npv_equity=float(np.sum(equity * df)),
         irr_project=irr(project, guess=irr_guess),
         irr_equity=irr(equity, guess=irr_guess),
-        payback_years=_payback(np.cumsum(project), project),
-        discounted_payback_years=_payback(np.cumsum(project * df), project * df),
+        payback_years=_payback(np.cumsum(earned), earned),
+        discounted_payback_years=_payback(np.cumsum(earned * df), earned * df),
         lcoe_per_kwh=_ratio(costs - battery_costs - pv_salvage, generation),
         lcos_per_kwh=lcos,
         benefit_cost_ratio=_ratio(benefits, costs),
         capex=float(-(table["capex"].iloc[0] + table["capex_subsidy"].iloc[0])),
         discount_rate=float(discount_rate),
-        payback_years_pre_tax=_payback(np.cumsum(pre_tax), pre_tax),
-        discounted_payback_years_pre_tax=_payback(np.cumsum(pre_tax * df), pre_tax * df),
+        payback_years_pre_tax=_payback(np.cumsum(earned_pre_tax), earned_pre_tax),
+        discounted_payback_years_pre_tax=_payback(np.cumsum(earned_pre_tax * df),
+                                                  earned_pre_tax * df),
     )
