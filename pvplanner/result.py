@@ -291,6 +291,12 @@ class EnergySummary:
     self_consumption_ratio: float
     self_sufficiency_ratio: float
 
+    @property
+    def battery_losses_kwh(self) -> float:
+        """What a battery's charging and discharging lose in year 1 [kWh]: PV used on site
+        plus grid purchases less the use (0 without a battery, to rounding)."""
+        return self.self_consumed_kwh + self.imported_kwh - self.load_kwh
+
 
 @dataclass(frozen=True)
 class BillSummary:

@@ -317,3 +317,19 @@ def test_the_carbon_page_says_what_the_battery_losses_take_from_scope2(tmp_path,
     metrics = {m.label: m for m in app.metric}
     location = next(m for label, m in metrics.items() if "基于位置" in label)
     assert cut == pytest.approx(number(location.delta), abs=1.0), (said, location.delta)
+
+
+def test_the_energy_table_adds_up_with_a_battery(tmp_path, monkeypatch):
+    """With a battery, PV used on site plus purchases exceed the use by the battery's
+    losses: the results page's energy table has them as a row, so its figures add up."""
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["battery"]["allowed"] = True
+    app.run()
+    goto(app, "results")
+    assert_clean(app)
+    frames = [frame.value for frame in app.dataframe]
+    table = next(f for f in frames if "储能充放电损耗" in f.iloc[:, 0].tolist())
+    rows = {k: number(v) for k, v in zip(table.iloc[:, 0], table.iloc[:, 1], strict=True)}
+    assert rows["储能充放电损耗"] > 0
+    balance = rows["光伏自用电量"] + rows["电网购电量"] - rows["储能充放电损耗"]
+    assert balance == pytest.approx(rows["年用电量"], rel=2e-3), rows

@@ -309,6 +309,10 @@ def _energy_table(result) -> None:
         (t("results.energy.imported"), f.energy(e.imported_kwh)),
         (t("results.energy.curtailed"), f.energy(e.curtailed_kwh)),
     ]
+    # With a battery, PV used on site plus purchases exceed the use by its losses: a row of
+    # their own, so that the table adds up (as the proposal's balance does).
+    if result.battery.energy_kwh > 0 and e.battery_losses_kwh >= 0.5:
+        rows.append((t("results.energy.battery_losses"), f.energy(e.battery_losses_kwh)))
     st.dataframe(pd.DataFrame(rows, columns=[t("common.item"), t("common.value")]),
                  hide_index=True, width="stretch")
 

@@ -334,7 +334,7 @@ def _energy(c: _Ctx) -> Section:
     months = t.raw("month.short")
     # With a battery, PV used on site and grid purchases exceed the use by what charging and
     # discharging lose: the sentence names it, so that the figures add up for the reader.
-    losses = r.energy.self_consumed_kwh + r.energy.imported_kwh - r.energy.load_kwh
+    losses = r.energy.battery_losses_kwh
     with_losses = r.battery.energy_kwh > 0 and losses >= 0.5
     balance = t("energy.balance_battery" if with_losses else "energy.balance",
                 load=f.kwh(r.energy.load_kwh), self_consumed=f.kwh(r.energy.self_consumed_kwh),
