@@ -3,6 +3,7 @@ analytics and recommendations."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.test_app_support import (
@@ -115,3 +116,22 @@ def test_a_meter_path_outside_the_uploads_is_refused_in_the_readers_language(tmp
     assert any("不在您上传的文件中" in text for text in errors), errors
     for text in errors:
         assert not re.search(r"[A-Za-z]{4,}", text.replace("/etc/passwd", "")), text
+
+
+def test_a_scenario_with_a_blank_month_opens_on_the_load_page(tmp_path, monkeypatch):
+    """An opened scenario whose bills miss a month (null) shows the load page with that month
+    blank and the check's message, not the page's internal-error box (float(None) broke it)."""
+    from tests.test_app_support import goto, start_app
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    doc = app.session_state["doc"]
+    doc["load"] = {"kind": "bills", "template": "two_shift",
+                   "monthly_kwh": [500000.0, None, *[500000.0] * 10]}
+    app.run()
+    goto(app, "load")
+    assert not app.exception, [e.value for e in app.exception]
+    shown = " ".join(str(e.value) for e in app.error)
+    assert "显示出错" not in shown and "went wrong" not in shown, shown
+    frames = [f.value for f in app.dataframe]
+    bills = next(f for f in frames if len(f) == 12 and "kwh" in f.columns)
+    assert pd.isna(bills["kwh"].iloc[1]) and bills["kwh"].iloc[0] == 500000.0

@@ -119,3 +119,21 @@ def test_battery_option_adds_a_battery_and_its_state_of_charge(app):
     assert metric(app, "Battery power").endswith(" kW")
     soc = find_chart(app, "soc_kwh")
     assert soc is not None
+
+
+def test_a_start_date_out_of_range_leaves_the_field_empty(tmp_path, monkeypatch):
+    """An opened scenario starting in 1990 shows the tariff page with the date field empty
+    and the check's message under it, not the internal-error box (the date widget refused a
+    value below its minimum), and the document keeps the user's date."""
+    from tests.test_app_support import goto, start_app
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["start_date"] = "1990-01-01"
+    app.run()
+    goto(app, "tariff")
+    assert not app.exception, [e.value for e in app.exception]
+    shown = " ".join(str(e.value) for e in app.error)
+    assert "显示出错" not in shown, shown
+    dates = [d for d in app.date_input if d.key == "in:start_date"]
+    assert dates and dates[0].value is None
+    assert app.session_state["doc"]["start_date"] == "1990-01-01"

@@ -3,6 +3,7 @@ meter file's quality report; analytics charts and recommendations."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -82,12 +83,19 @@ def _toggle_split() -> None:
     st.session_state["_edver:bills"] = st.session_state.get("_edver:bills", 0) + 1
 
 
+def _twelve(values: Any) -> list[float]:
+    """Twelve monthly figures from a document's list as the editor shows them: a missing,
+    empty or non-numeric month is blank (the scenario's check names it at the table)."""
+    listed = list(values) if isinstance(values, (list, tuple)) else []
+    numbers = pd.to_numeric(pd.Series(listed[:12], dtype=object), errors="coerce")
+    return [*(float(v) for v in numbers), *([math.nan] * (12 - len(numbers)))]
+
+
 def _bills() -> None:
     doc = state.doc()
-    monthly = get_path(doc, "load.monthly_kwh") or [0.0] * 12
+    monthly = _twelve(get_path(doc, "load.monthly_kwh") or [0.0] * 12)
     split = get_path(doc, "load.monthly_period_kwh")
-    frame = pd.DataFrame({"month": charts.month_names(lang()),
-                          "kwh": [float(v) for v in monthly]})
+    frame = pd.DataFrame({"month": charts.month_names(lang()), "kwh": monthly})
     column = st.column_config
     config: dict[str, Any] = {
         "month": column.TextColumn(t("load.bills.month"), disabled=True),
@@ -96,8 +104,7 @@ def _bills() -> None:
     }
     if split is not None:
         for period in _SPLIT_PERIODS:
-            values = list(split.get(period) or [0.0] * 12)
-            frame[period] = [float(v) for v in values]
+            frame[period] = _twelve(split.get(period) or [0.0] * 12)
             config[period] = column.NumberColumn(period_label(period) + " kWh", min_value=0,
                                                  format="localized")
     if "split_bills" not in st.session_state:
@@ -108,7 +115,8 @@ def _bills() -> None:
                  num_rows="fixed", width="stretch", height=460)
     slot("load.monthly_kwh")
     slot("load.monthly_period_kwh")
-    st.caption(t("load.bills.total", total=fmt().energy(sum(float(v) for v in monthly))))
+    st.caption(t("load.bills.total", total=fmt().energy(math.fsum(
+        v for v in monthly if math.isfinite(v)))))
 
 
 # --------------------------------------------------------------------------- meter file

@@ -256,11 +256,19 @@ def _start_date() -> None:
     """Commissioning date: picks the tariff version in force and the export rule (136号)."""
     doc = state.doc()
     current = get_path(doc, "start_date")
-    value = dt.date.fromisoformat(current) if current else dt.date.today()
+    lowest, highest = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+    try:
+        value: dt.date | None = dt.date.fromisoformat(current) if current else dt.date.today()
+    except (TypeError, ValueError):
+        value = None
+    if value is not None and not lowest <= value <= highest:
+        # A date from an opened file out of the range: the field stays empty (its error is
+        # shown under it) instead of being moved to the nearest allowed day unasked.
+        value = None
     chosen = st.date_input(t("tariff.export.start_date"), value=value,
-                           min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31),
+                           min_value=lowest, max_value=highest,
                            help=t("tariff.export.start_date_help"), key="in:start_date")
-    if chosen.isoformat() != current:
+    if chosen is not None and chosen.isoformat() != current:
         set_path(doc, "start_date", chosen.isoformat())
     slot("start_date")
 
