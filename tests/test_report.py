@@ -579,3 +579,12 @@ def test_charts_describe_themselves_in_the_readers_language(demo):
     labels = re.findall(r'<svg role="img" aria-label="([^"]*)"', page)
     assert labels and all(labels), labels
     assert "逐月电费：安装前后对比" in labels
+
+
+def test_minutes_read_in_chinese(demo):
+    """The load's data interval reads 60 分钟 in a Chinese proposal (it read 60 min)."""
+    _, result = demo
+    table = next(b for b in build_proposal(result, "zh").section("assumptions").blocks
+                 if isinstance(b, Table))
+    values = [row[2] for row in table.rows]
+    assert "60 分钟" in values and not any(str(v).endswith(" min") for v in values)

@@ -251,7 +251,7 @@ def _quality_report() -> None:
     name = quality.get("filename")
     st.markdown(f"**{t('load.meter.report')}** — {plain(name)}")
     kpi_row([
-        (t("load.meter.interval"), f"{quality['interval_minutes']} min"),
+        (t("load.meter.interval"), t("load.meter.minutes", n=quality["interval_minutes"])),
         (t("load.meter.coverage"), f"{f.number(quality['coverage_percent'], 1)}%"),
         (t("load.meter.filled"), f.number(quality["filled_intervals"])),
         (t("load.meter.outliers"), f.number(quality["outliers"])),

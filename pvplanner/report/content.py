@@ -734,7 +734,9 @@ def _unit_text(c: _Ctx, unit: str) -> str:
     """A unit for the reader (元 for CNY in Chinese, per-year words translated)."""
     if not unit:
         return ""
-    if c.lang == "zh":  # 元, 张, and the compass letters of a coordinate in words
+    if c.lang == "zh":  # 元, 张, 分钟, and the compass letters of a coordinate in words
+        if unit == "min":
+            return "分钟"
         unit = unit.replace("CNY", "元").replace("/certificate", "/张")
         unit = unit.replace("°N", "°（北纬）").replace("°E", "°（东经）")
         unit = unit.replace("kgCO2e", c.t("units.kgco2e"))

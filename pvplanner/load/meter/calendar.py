@@ -16,6 +16,7 @@ import pandas as pd
 from pvplanner.holidays import day_types, holiday_dates
 from pvplanner.load.meter.clean import Filled, Grid
 from pvplanner.load.meter.common import NS_PER_DAY, day_str
+from pvplanner.messages import Message, bilingual
 from weather.timeaxis import TYPICAL_YEAR
 
 
@@ -47,11 +48,11 @@ def map_to_typical_year(
     info["days_filled_from_profile"] = int(from_profile)
     info["year_coverage_percent"] = float(100.0 * real.sum() / len(target_days))
     if months_missing:
-        info["warning"] = (
-            "no data at all for month(s) "
-            f"{', '.join(str(m) for m in sorted(months_missing))}: those days use the nearest "
-            "months' profiles of the same day type; a full year of data is better"
-        )
+        info["warning"] = Message.of(
+            "notes.meter.months_missing", "no data at all for month(s) {months}: those days "
+            "use the nearest months' profiles of the same day type; a full year of data is "
+            "better", months=bilingual(", ".join(map(str, sorted(months_missing))),
+                                       "、".join(map(str, sorted(months_missing)))))
     return out, info
 
 
