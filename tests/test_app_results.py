@@ -333,3 +333,16 @@ def test_the_energy_table_adds_up_with_a_battery(tmp_path, monkeypatch):
     assert rows["储能充放电损耗"] > 0
     balance = rows["光伏自用电量"] + rows["电网购电量"] - rows["储能充放电损耗"]
     assert balance == pytest.approx(rows["年用电量"], rel=2e-3), rows
+
+
+def test_a_transformer_too_small_is_said_at_the_top_of_the_results(tmp_path, monkeypatch):
+    """A 250 kVA transformer under the demo's 1,062 kW load: the results page says so at its
+    top, in Chinese, not only among the notes at its foot."""
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["tariff"]["transformer_kva"] = 250.0
+    app.run()
+    goto(app, "results")
+    assert not app.exception
+    said = [shown(w.value) for w in app.main.warning]
+    assert any(text.startswith("负荷峰值") and "超过变压器容量 250 kVA" in text
+               for text in said), said

@@ -13,6 +13,7 @@ import pvplanner.app.state as state
 import pvplanner.display.charts as specs
 from pvplanner.app.combined_plan import combined_plan_block
 from pvplanner.app.widgets import fmt, kpi_row, label_map, lang, next_page, plain, t
+from pvplanner.display.messages import render as render_message
 from pvplanner.display.names import name as reader_name
 from pvplanner.report.views import contract_years, has_two_views, view_years
 
@@ -332,6 +333,10 @@ def render() -> None:
             t(f"results.limits.{key.partition(':')[0]}",
               name=plain(reader_name(key.partition(":")[2], lang())))
             for key in result.solver.binding_limits)))
+    # A connection the plan's flows do not fit is no footnote: said at the top.
+    for note in result.notes:
+        if getattr(note, "key", "").startswith("notes.connection."):
+            st.warning(plain(render_message(note, lang())), icon=":material/electrical_services:")
     combined_plan_block(result, lang())  # measures + PV (+ battery), when measures were applied
 
     left, right = st.columns(2, gap="large")
@@ -369,7 +374,6 @@ def render() -> None:
     st.subheader(t("results.sections.planes"))
     _planes(result)
     with st.expander(t("results.notes", n=len(result.warnings))):
-        from pvplanner.display.messages import render as render_message
         from pvplanner.display.solver_notes import READERS, for_reader
 
         notes = [for_reader(note, result, "app") for note in result.notes]
