@@ -24,6 +24,7 @@ from pvplanner.flows import EnergyFlows, energy_flows, specific_yield_kwh_per_kw
 from pvplanner.load.measures import MeasureApplication
 from pvplanner.messages import Message, weather_notes
 from pvplanner.plan_measures import footprint_outcome, measure_outcome
+from pvplanner.pv.models import pv_default
 from pvplanner.pv.variability import exceedance_kwh, interannual_variability
 from pvplanner.result import (
     Assumption,
@@ -233,7 +234,8 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         npv_curve=curve,
         bill_baseline_monthly=baseline.monthly,
         bill_with_system_monthly=with_system.monthly,
-        warnings=[*_warnings(prepared, sized, year1, project),
+        warnings=[*_negligible(float(sized.total_kwp), float(sized.battery_kwh)),
+                  *_warnings(prepared, sized, year1, project),
                   *transformer_notes(scenario.tariff.transformer_kva, hourly["load_kw"].to_numpy(),
                                      hourly["grid_import_kw"].to_numpy(),
                                      hourly["pv_to_grid_kw"].to_numpy())],
@@ -388,6 +390,19 @@ def _solver_note(note: str, year1: bool = False) -> Message:
     if year1:
         return Message.of("notes.solver.year1", "Year-1 dispatch: {note}", note=message)
     return message
+
+
+def _negligible(total_kwp: float, battery_kwh: float) -> list[Message]:
+    """A note when the design is too small to be a system (a budget of a few yuan, a load of
+    a few kWh): its figures describe almost nothing and must not read as a proposal."""
+    minimum = float(pv_default("design", "min_practical_kwp"))
+    if not 0.0 < total_kwp < minimum or battery_kwh > 0.0:
+        return []
+    return [Message.of(
+        "notes.plan.negligible_pv", "the plan builds only {kwp:.3g} kWp, less than the "
+        "{minimum:g} kWp of the smallest system worth building: the inputs leave almost no "
+        "room for PV (check the capital budget, the size limits and the load)",
+        kwp=total_kwp, minimum=minimum)]
 
 
 def _warnings(prepared: Prepared, sized: SizingResult, year1: SizingResult,

@@ -445,3 +445,25 @@ def test_a_transformer_too_small_for_the_plans_flows_is_said():
     large = plan(document, with_npv_curve=False, with_sensitivity=False)
     assert not [note for note in large.warnings
                 if getattr(note, "key", "").startswith("notes.connection.")]
+
+
+def test_a_design_too_small_to_build_is_said_so():
+    """A capital budget of one yuan buys 0.4 W of PV: the plan says it is too small to be a
+    system (the app showed 0 kWp with an IRR of 14.5 % and a 5.3-year payback), in the
+    proposal's summary instead of the usual figures; an ordinary plan has no such note."""
+    from pvplanner.display.messages import render
+    from pvplanner.report.content import build_proposal
+
+    document = demo_scenario().model_dump(mode="json")
+    document["constraints"]["capital_budget"] = 1.0
+    tiny = plan(document, with_npv_curve=False, with_sensitivity=False)
+    assert 0 < tiny.pv.capacity_kwp < 0.001
+    keys = [getattr(note, "key", "") for note in tiny.notes]
+    assert "notes.plan.negligible_pv" in keys
+    note = tiny.notes[keys.index("notes.plan.negligible_pv")]
+    assert render(note, "zh").startswith("方案仅能建设 0.00037 kWp")
+    summary = build_proposal(tiny, "zh").section("summary")
+    lead = [b.text for b in summary.blocks if getattr(b, "style", "") == "lead"]
+    assert lead == [render(note, "zh")]
+    normal = plan(demo_scenario(), with_npv_curve=False, with_sensitivity=False)
+    assert "notes.plan.negligible_pv" not in [getattr(n, "key", "") for n in normal.notes]

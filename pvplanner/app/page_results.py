@@ -21,6 +21,10 @@ _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_
           "grid_to_load", "grid_to_battery", "load", "pv")
 
 
+#: Notes the results page states at its top (their keys' beginnings).
+_HEADLINE_NOTES = ("notes.connection.", "notes.plan.negligible_pv")
+
+
 def flow_labels() -> dict[str, str]:
     """Translated names of the energy flows."""
     return {flow: t(f"common.flows.{flow}") for flow in _FLOWS}
@@ -333,9 +337,10 @@ def render() -> None:
             t(f"results.limits.{key.partition(':')[0]}",
               name=plain(reader_name(key.partition(":")[2], lang())))
             for key in result.solver.binding_limits)))
-    # A connection the plan's flows do not fit is no footnote: said at the top.
+    # A connection the plan's flows do not fit, or a design too small to build, is no
+    # footnote: said at the top.
     for note in result.notes:
-        if getattr(note, "key", "").startswith("notes.connection."):
+        if getattr(note, "key", "").startswith(_HEADLINE_NOTES):
             st.warning(plain(render_message(note, lang())), icon=":material/electrical_services:")
     combined_plan_block(result, lang())  # measures + PV (+ battery), when measures were applied
 

@@ -199,8 +199,12 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
     carbon = t("summary.carbon", avoided=f.tco2(r.carbon.avoided_tco2_year1),
                avoided_lifetime=f.tco2(r.carbon.avoided_tco2_lifetime), years=years,
                certificates=f.number(r.carbon.certificates_year1))
+    negligible = [note for note in r.notes
+                  if getattr(note, "key", "") == "notes.plan.negligible_pv"]
     if r.pv.capacity_kwp <= 0:
         blocks: list[Any] = [Paragraph(t("summary.no_system"), "lead")]
+    elif negligible:  # a design of a few watts is not proposed as a system
+        blocks = [Paragraph(render(negligible[0], c.lang), "lead")]
     else:
         blocks = [Paragraph(text, "lead"), Paragraph(money), Paragraph(carbon)]
     if r.battery.energy_kwh > 0:
