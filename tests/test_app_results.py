@@ -346,3 +346,15 @@ def test_a_transformer_too_small_is_said_at_the_top_of_the_results(tmp_path, mon
     said = [shown(w.value) for w in app.main.warning]
     assert any(text.startswith("负荷峰值") and "超过变压器容量 250 kVA" in text
                for text in said), said
+
+
+def test_a_battery_allowed_but_not_chosen_is_not_told_to_be_enabled(tmp_path, monkeypatch):
+    """A battery allowed with a largest power of 0 builds none: the page says the best design
+    has none, not to enable the battery that is enabled."""
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["battery"].update(allowed=True, max_power_kw=0.0)
+    app.run()
+    goto(app, "results")
+    said = [shown(i.value) for i in app.main.info]
+    assert any(text.startswith("已允许配置储能，但最优方案不含储能") for text in said), said
+    assert not any("启用储能" in text for text in said), said

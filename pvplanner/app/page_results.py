@@ -192,7 +192,9 @@ def _cash_flow(result) -> None:
 
 def _battery(result) -> None:
     if result.battery.energy_kwh <= 0:
-        st.info(t("results.charts.no_battery"))
+        # Allowed (it has limits) but none built: the optimum has none, which is the answer.
+        allowed = result.battery.max_power_kw is not None
+        st.info(t("results.charts.no_battery_chosen" if allowed else "results.charts.no_battery"))
         return
     limits = getattr(result.solver, "binding_limits", ()) or ()
     if result.battery.energy_limit_binding and not any("max_energy_kwh" in k for k in limits):
