@@ -358,3 +358,42 @@ def test_a_battery_allowed_but_not_chosen_is_not_told_to_be_enabled(tmp_path, mo
     said = [shown(i.value) for i in app.main.info]
     assert any(text.startswith("已允许配置储能，但最优方案不含储能") for text in said), said
     assert not any("启用储能" in text for text in said), said
+
+
+def _untitled_tooltips(spec) -> list[str]:
+    """Fields of the tooltips in a Vega-Lite spec that show their field name as a title."""
+    found = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "tooltip" and isinstance(value, list):
+                found += [str(item.get("field")) if isinstance(item, dict) else str(item)
+                          for item in value if not isinstance(item, dict) or "title" not in item]
+            else:
+                found += _untitled_tooltips(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _untitled_tooltips(value)
+    return found
+
+
+def test_chart_hovers_name_their_figures_in_the_readers_language(tmp_path, monkeypatch):
+    """Every chart's hover label is titled (in Chinese, or empty where the mark's own label
+    says it): none shows an internal field name such as year, hour, kw or value; money axes
+    say 元, not CNY, and emissions a year tCO₂/年."""
+    import json
+
+    from tests.test_app_support import charts
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["battery"]["allowed"] = True
+    app.run()
+    seen = 0
+    for page in ("load", "tariff", "results", "carbon"):
+        goto(app, page)
+        assert not app.exception
+        for spec in charts(app):
+            seen += 1
+            assert not _untitled_tooltips(spec), (page, _untitled_tooltips(spec))
+            assert "CNY" not in json.dumps(spec, ensure_ascii=False), page  # 元 in Chinese
+            assert "tCO₂/a" not in json.dumps(spec, ensure_ascii=False), page
+    assert seen >= 8

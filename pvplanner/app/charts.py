@@ -64,7 +64,8 @@ def period_shares(by_period: Mapping[str, Mapping[str, float | None]],
                 axis=alt.Axis(format="%")),
         color=alt.Color("period:N", scale=_scale(labels, PERIOD_COLORS), title=None),
         order=alt.Order("period_order:Q"),
-        tooltip=[alt.Tooltip("period:N", title=""), alt.Tooltip("value:Q", format=",.3~f")],
+        tooltip=[alt.Tooltip("period:N", title=""),
+                 alt.Tooltip("value:Q", format=",.3~f", title=titles["share"])],
     ).transform_calculate(
         period_order=f"indexof({list(labels.values())!r}, datum.period)"
     ).properties(height=130)
@@ -79,7 +80,8 @@ def typical_days(profiles: Mapping[str, Sequence[float]], labels: Mapping[str, s
         x=alt.X("hour:Q", title=titles["hour"], scale=alt.Scale(domain=[0, 23])),
         y=alt.Y("kw:Q", title="kW"),
         color=alt.Color("day:N", title=None),
-        tooltip=["day:N", "hour:Q", alt.Tooltip("kw:Q", format=",.0f")],
+        tooltip=[alt.Tooltip("day:N", title=""), alt.Tooltip("hour:Q", title=titles["hour"]),
+                 alt.Tooltip("kw:Q", format=",.0f", title="kW")],
     ).properties(height=280)
 
 
@@ -113,7 +115,7 @@ def period_schedule(codes: pd.DataFrame, labels: Mapping[str, str], lang: str,
         x=alt.X("hour:O", title=titles["hour"], axis=alt.Axis(labelAngle=0)),
         y=alt.Y("month_name:N", sort=months, title=None),
         color=alt.Color("period_name:N", scale=_scale(labels, PERIOD_COLORS), title=None),
-        tooltip=[alt.Tooltip("month_name:N", title=""), alt.Tooltip("hour:O"),
+        tooltip=[alt.Tooltip("month_name:N", title=""), alt.Tooltip("hour:O", title=titles["hour"]),
                  alt.Tooltip("period_name:N", title="")],
     ).properties(height=300)
 
@@ -127,7 +129,8 @@ def price_levels(prices: Mapping[str, float], labels: Mapping[str, str],
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("price:Q", title=titles["price"]),
         color=alt.Color("period:N", scale=_scale(labels, PERIOD_COLORS), legend=None),
-        tooltip=[alt.Tooltip("period:N", title=""), alt.Tooltip("price:Q", format=".4f")],
+        tooltip=[alt.Tooltip("period:N", title=""),
+                 alt.Tooltip("price:Q", format=".4f", title=titles["price"])],
     ).properties(height=220)
 
 
@@ -193,7 +196,7 @@ def state_of_charge(window: pd.DataFrame, titles: Mapping[str, str]) -> alt.Char
     return alt.Chart(data).mark_area(line=True, opacity=0.4, color="#7b3294").encode(
         x=alt.X("time:T", title=None),
         y=alt.Y("soc_kwh:Q", title=titles["soc"]),
-        tooltip=[alt.Tooltip("time:T", format="%m-%d %H:%M"),
+        tooltip=[alt.Tooltip("time:T", format="%m-%d %H:%M", title=""),
                  alt.Tooltip("soc_kwh:Q", format=",.0f", title="kWh")],
     ).properties(height=260)
 
@@ -210,8 +213,9 @@ def monthly_bills(before: Sequence[float], after: Sequence[float], lang: str,
 
 # --------------------------------------------------------------------------- carbon
 def scope2(rows: Sequence[tuple[str, float, float]], titles: Mapping[str, str]) -> alt.Chart:
-    """Scope 2 emissions before and after, per accounting method [tCO2/yr]."""
-    return specs.scope2(rows, titles, "tCO₂/a").properties(height=200)
+    """Scope 2 emissions before and after, per accounting method [tCO2/yr]; ``titles`` has
+    ``before``, ``after`` and ``unit`` (the axis's, in the reader's language)."""
+    return specs.scope2(rows, titles, titles["unit"]).properties(height=200)
 
 
 def by_year(frame: pd.DataFrame, columns: Mapping[str, str], titles: Mapping[str, str],
@@ -227,8 +231,8 @@ def by_year(frame: pd.DataFrame, columns: Mapping[str, str], titles: Mapping[str
         color=alt.Color("what:N", scale=alt.Scale(domain=list(columns.values()),
                                                   range=list(colors)[:len(columns)]),
                         title=None),
-        tooltip=[alt.Tooltip("year:O"), alt.Tooltip("what:N", title=""),
-                 alt.Tooltip("value:Q", format=",.1f")],
+        tooltip=[alt.Tooltip("year:O", title=titles["year"]), alt.Tooltip("what:N", title=""),
+                 alt.Tooltip("value:Q", format=",.1f", title=titles["value"])],
     ).properties(height=280)
 
 
@@ -252,6 +256,6 @@ def compare_lines(frame: pd.DataFrame, x: str, y: str, titles: Mapping[str, str]
                 title=titles.get("x")),
         y=alt.Y(f"{y}:Q", title=titles.get("y")),
         color=alt.Color("scenario:N", title=None),
-        tooltip=[alt.Tooltip("scenario:N", title=""), alt.Tooltip(f"{x}"),
-                 alt.Tooltip(f"{y}:Q", format=",.0f")],
+        tooltip=[alt.Tooltip("scenario:N", title=""), alt.Tooltip(f"{x}", title=titles.get("x", "")),
+                 alt.Tooltip(f"{y}:Q", format=",.0f", title=titles.get("y", ""))],
     ).properties(height=300)

@@ -206,7 +206,8 @@ def _outputs(result) -> None:
                  scope2["location_after_tco2"]),
                 (t("carbon.scope2.market"), scope2["market_before_tco2"],
                  scope2["market_after_tco2"])]
-        titles = {"before": t("results.charts.before"), "after": t("results.charts.after")}
+        titles = {"before": t("results.charts.before"), "after": t("results.charts.after"),
+                  "unit": t("carbon.scope2.axis")}
         st.altair_chart(charts.scope2(rows, titles), width="stretch")
         from pvplanner.carbon.accounting import scope2_note
         from pvplanner.display.messages import render as render_message

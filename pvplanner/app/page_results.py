@@ -25,6 +25,13 @@ _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_
 _HEADLINE_NOTES = ("notes.connection.", "notes.plan.negligible_pv")
 
 
+def _money_unit(result) -> str:
+    """A money axis's unit for the reader: 元 for yuan in Chinese, else the ISO code."""
+    from pvplanner.app.fmt import Fmt
+
+    return Fmt(lang(), result.currency).currency_unit()
+
+
 def flow_labels() -> dict[str, str]:
     """Translated names of the energy flows."""
     return {flow: t(f"common.flows.{flow}") for flow in _FLOWS}
@@ -184,7 +191,7 @@ def _cash_flow(result) -> None:
                         key="cash_view")
     annual, cumulative = (("net_cash_flow_equity", "cumulative_equity") if view == "equity"
                           else ("net_cash_flow_project", "cumulative_project"))
-    titles = {"year": t("common.year"), "money": result.currency,
+    titles = {"year": t("common.year"), "money": _money_unit(result),
               "annual": t("results.charts.annual"), "cumulative": t("results.charts.cumulative")}
     st.altair_chart(charts.cash_flow(cash, annual, cumulative, titles), width="stretch")
     st.caption(t("results.charts.cash_note"))
@@ -218,7 +225,7 @@ def _bills(result) -> None:
     before = result.bill_baseline_monthly["total"].tolist()
     after = result.bill_with_system_monthly["total"].tolist()
     titles = {"before": t("results.charts.before"), "after": t("results.charts.after"),
-              "money": result.currency}
+              "money": _money_unit(result)}
     st.altair_chart(charts.monthly_bills(before, after, lang(), titles), width="stretch")
     f = fmt()
     rows = [
@@ -252,8 +259,8 @@ def _risk(result) -> None:
                               t("results.risk.move_relative", factor=name,
                                 value=f.percent(size, 0)))
         sides = {"low": t("results.risk.side_low"), "high": t("results.risk.side_high")}
-        chart = specs.tornado(table, labels, sides, (1.0, result.currency),
-                              t("results.risk.base"))
+        chart = specs.tornado(table, labels, sides, (1.0, _money_unit(result)),
+                              t("results.risk.base"), npv_title=t("results.kpi.npv"))
         st.altair_chart(chart.properties(height=max(160, 40 * len(table))), width="stretch")
     pv = result.pv
     if pv.p90_annual_generation_kwh is None:

@@ -238,8 +238,10 @@ def _tariff_charts(tariff) -> None:
         for hour in range(24):
             rows.append({"month": month + 1, "hour": hour,
                          "period": PERIODS[int(compiled.table[month, 0, hour * 4])]})
-    titles = {"hour": t("common.hour"), "price": t("tariff.prices.axis",
-                                                    currency=tariff.currency)}
+    from pvplanner.app.fmt import Fmt
+
+    titles = {"hour": t("common.hour"), "price": t(
+        "tariff.prices.axis", currency=Fmt(lang(), tariff.currency).currency_unit())}
     a, b = st.columns([3, 2])
     with a:
         st.caption(t("tariff.tariff.schedule"))

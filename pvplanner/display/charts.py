@@ -181,7 +181,7 @@ def typical_day(day: pd.DataFrame, stack: Mapping[str, str], line: Mapping[str, 
     x = alt.X("hour:Q", title=titles["hour"], scale=alt.Scale(domain=[0, 24]),
               axis=alt.Axis(values=list(range(0, 25, 3)), format="d"))
     scale = alt.Scale(domain=[0, y_max]) if y_max else alt.Scale()
-    tooltip = [alt.Tooltip("hour:Q"), alt.Tooltip("flow:N", title=""),
+    tooltip = [alt.Tooltip("hour:Q", title=titles["hour"]), alt.Tooltip("flow:N", title=""),
                alt.Tooltip("kw:Q", format=",.0f", title="kW")]
     area = (alt.Chart(_steps(day, stack))
             .mark_area(interpolate="step-after", opacity=0.9)
@@ -270,14 +270,14 @@ def cash_flow(table: pd.DataFrame, net: str, cumulative: str, labels: Mapping[st
             .encode(x=x, y=y, color=legend,
                     fill=alt.Fill("sign:N", legend=None, scale=_scale(
                         ["in", "out"], [COLORS["positive"], COLORS["negative"]])),
-                    tooltip=[alt.Tooltip("year:O"),
+                    tooltip=[alt.Tooltip("year:O", title=year_title),
                              alt.Tooltip("net:Q", format=",.0f", title=labels["net"])]))
     line = (alt.Chart(data)
             .mark_line(point=alt.OverlayMarkDef(size=28, filled=True), strokeWidth=2.2)
             .transform_calculate(shown=f"datum.cumulative / {float(scale)!r}",
                                  series="datum.cumulative_label")
             .encode(x=x, y=y, color=legend,
-                    tooltip=[alt.Tooltip("year:O"),
+                    tooltip=[alt.Tooltip("year:O", title=year_title),
                              alt.Tooltip("cumulative:Q", format=",.0f",
                                          title=labels["cumulative"])]))
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#555").encode(y="zero:Q")
@@ -285,7 +285,8 @@ def cash_flow(table: pd.DataFrame, net: str, cumulative: str, labels: Mapping[st
 
 
 def tornado(table: pd.DataFrame, labels: Mapping[str, str], sides: Mapping[str, str],
-            money_axis: tuple[float, str], base_title: str) -> alt.LayerChart:
+            money_axis: tuple[float, str], base_title: str, npv_title: str = "NPV"
+            ) -> alt.LayerChart:
     """The NPV of one design with each input moved down and up, largest swing on top.
 
     Each factor is a row of two bars drawn from the base NPV (a rule) to the NPV with the
@@ -305,6 +306,8 @@ def tornado(table: pd.DataFrame, labels: Mapping[str, str], sides: Mapping[str, 
         Scale and unit of the NPV axis.
     base_title : str
         Tooltip title of the base NPV.
+    npv_title : str
+        Tooltip title of an NPV figure, in the reader's language.
     """
     scale, unit = money_axis
     rows = []
@@ -325,13 +328,14 @@ def tornado(table: pd.DataFrame, labels: Mapping[str, str], sides: Mapping[str, 
                     color=alt.Color("side:N", sort=domain, title=None, scale=_scale(
                         domain, [COLORS["negative"], COLORS["positive"]])),
                     tooltip=[alt.Tooltip("factor:N", title=""), alt.Tooltip("side:N", title=""),
-                             alt.Tooltip("npv:Q", format=",.0f", title="NPV")]))
+                             alt.Tooltip("npv:Q", format=",.0f", title=npv_title)]))
     base = float(data["base"].iloc[0]) if len(data) else 0.0
     rule = (alt.Chart(pd.DataFrame({"base": [base], "label": [base_title]}))
             .transform_calculate(shown=f"datum.base / {float(scale)!r}")
             .mark_rule(color=COLORS["brand"], strokeWidth=1.5)
             .encode(x="shown:Q", tooltip=[alt.Tooltip("label:N", title=""),
-                                         alt.Tooltip("base:Q", format=",.0f", title="NPV")]))
+                                         alt.Tooltip("base:Q", format=",.0f",
+                                                     title=npv_title)]))
     return alt.LayerChart(layer=[bars, rule])
 
 

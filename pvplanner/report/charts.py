@@ -118,7 +118,8 @@ def tornado_chart(table: pd.DataFrame, labels: dict[str, str], texts: Texts,
     ``table`` is ``Result.sensitivity``; ``labels`` names each factor with its move.
     """
     sides = {"low": texts("sensitivity.side_low"), "high": texts("sensitivity.side_high")}
-    chart = specs.tornado(table, labels, sides, fmt.money_axis(), texts("sensitivity.base"))
+    chart = specs.tornado(table, labels, sides, fmt.money_axis(), texts("sensitivity.base"),
+                          npv_title=texts("kpi.npv"))
     height = max(120, 34 * len(table))
     return _config(chart.properties(width=CHART_WIDTH - 220, height=height,
                                     title=texts("sensitivity.chart")), font)
