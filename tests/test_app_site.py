@@ -129,3 +129,20 @@ def test_typed_coordinates_offer_the_nearest_citys_province(app):
     # Guangdong's coal benchmark export price (data/export_prices.csv) differs from
     # Zhejiang's, so the plan changes.
     assert number(metric(app, "Net present value", sidebar=True)) != npv_zhejiang_province
+
+
+def test_the_sites_province_and_city_read_in_chinese_and_stay_stored(tmp_path, monkeypatch):
+    """The demo's province and city show as 浙江 and 杭州 on the Chinese site page (they read
+    Zhejiang and Hangzhou), and the scenario keeps its stored names until the user types."""
+    from tests.test_app_support import goto, start_app
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    goto(app, "site")
+    boxes = {box.label: box.value for box in app.text_input}
+    province = next(v for k, v in boxes.items() if k.startswith("省份"))
+    assert province == "浙江" and boxes.get("城市") == "杭州", boxes
+    doc = app.session_state["doc"]["site"]
+    assert (doc["province"], doc["city"]) == ("Zhejiang", "Hangzhou")
+    app.run()
+    doc = app.session_state["doc"]["site"]
+    assert (doc["province"], doc["city"]) == ("Zhejiang", "Hangzhou")

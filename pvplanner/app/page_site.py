@@ -30,6 +30,7 @@ from pvplanner.app.widgets import (
     text,
 )
 from pvplanner.display.messages import render as in_language
+from pvplanner.display.names import name as reader_name
 
 _ROOF_COLUMNS = ("name", "area_m2", "mounting", "tilt_deg", "azimuth_deg", "rack_tilt_deg",
                  "gcr", "usable_fraction", "module_power_density_w_m2", "max_kwp")
@@ -54,8 +55,6 @@ def _city_label(name: str) -> str:
     where = row["province"] or row["country"]
     ghi = fmt().number(row["annual_ghi_kwh_m2"], 0)
     if lang() == "zh":  # Chinese names only (province and country too)
-        from pvplanner.display.names import name as reader_name
-
         return f"{row['city_zh'] or name} · {reader_name(where, 'zh')} · {ghi} kWh/m²"
     return f"{name} {row['city_zh']} · {where} · {ghi} kWh/m²"
 
@@ -124,8 +123,8 @@ def _nearest_city_hint() -> None:
                  km=fmt().number(city.distance_km or 0.0)))
     current = get_path(doc, "site.province")
     if city.country == "China" and city.province and current != city.province:
-        st.button(t("site.location.use_province", province=city.province,
-                    current=current or t("common.none")),
+        st.button(t("site.location.use_province", province=reader_name(city.province, lang()),
+                    current=reader_name(current, lang()) or t("common.none")),
                   on_click=_use_province, args=(city.province, city.city),
                   key="use_nearest_province")
 
@@ -170,8 +169,14 @@ def _location() -> None:
         st.caption(t("site.location.coordinates_note"))
         _nearest_city_hint()
         with st.expander(t("site.location.more")):
-            text("site.province", t("site.location.province"), optional=True)
-            text("site.city", t("site.location.city"), optional=True)
+            # A place the data knows reads in the reader's language (Zhejiang as 浙江);
+            # the stored name is kept unless the user types another.
+            def in_reader_language(stored: str) -> str:
+                return reader_name(stored, lang())
+
+            text("site.province", t("site.location.province"), optional=True,
+                 shown=in_reader_language)
+            text("site.city", t("site.location.city"), optional=True, shown=in_reader_language)
             text("site.country", t("site.location.country"), max_chars=2)
             number("site.elevation_m", t("site.location.elevation"), optional=True,
                    min_value=-500, max_value=9000, step=10.0, format="%.0f",

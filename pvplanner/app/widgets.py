@@ -321,15 +321,23 @@ def number(
 
 def text(path: str, label: str, *, help: str | None = None, where: Any = None,
          optional: bool = False, max_chars: int | None = None,
-         transform: Callable[[str], str] | None = None) -> str | None:
+         transform: Callable[[str], str] | None = None,
+         shown: Callable[[str], str] | None = None) -> str | None:
     """A text input bound to ``path`` (empty -> None when ``optional``; ``transform``
-    normalises what is stored, e.g. upper case for a currency code)."""
+    normalises what is stored, e.g. upper case for a currency code; ``shown`` is how the
+    stored text reads in the box, e.g. a province's Chinese name: left as shown, the stored
+    text is kept)."""
     box = where if where is not None else st
     key = _key(path)
     stored = get_path(state.doc(), path)
+    display = "" if stored is None else str(stored)
+    if shown is not None and display:
+        display = shown(display)
     if key not in st.session_state:
-        st.session_state[key] = "" if stored is None else str(stored)
+        st.session_state[key] = display
     value = box.text_input(label, key=key, help=help, max_chars=max_chars)
+    if display and value == display:  # untouched: the stored text stands
+        value = "" if stored is None else str(stored)
     if transform is not None:
         value = transform(value)
     new = (value.strip() or None) if optional else value
