@@ -159,3 +159,18 @@ def test_logo_upload_is_checked_and_kept_in_the_upload_folder(tmp_path, monkeypa
         save_logo(b"\x89PNG" + b"\0" * 3_000_000, "logo.png")
     with pytest.raises(PlannerInputError, match="not accepted"):
         save_logo(png.getvalue(), "logo.svg")
+
+
+def test_a_lease_shows_no_company_payback_and_the_lessors_irr_basis(app):
+    """Under a lease the company invests nothing: the headline paybacks are the lessor's (it
+    showed the company's 0.0 years beside "Company's investment: none"), and the lessor's
+    IRR is explained before tax, as its label says."""
+    goto(app, "results")
+    _ownership(app, "lease")
+    assert_clean(app)
+    labels = [m.label for m in app.main.metric]
+    assert "Payback (before tax)" not in labels and "Payback (after tax)" not in labels
+    assert "Lessor's payback (before tax)" in labels
+    irr = next(m for m in app.main.metric if m.label == "Lessor's IRR (before tax)")
+    assert "before income tax" in (irr.proto.help or "")
+    assert not any(m.value == "0.0 years" for m in app.main.metric)

@@ -70,13 +70,24 @@ def _kpis(result) -> None:
     # Both paybacks, each labelled: Chinese proposals quote the pre-tax static payback.
     returns = [
         (t(irr_label), f.percent(money.investor_irr if two else money.irr),
-         t("results.kpi.irr_help")),
+         t("results.views.irr_lessor_help" if money.perspective == "host"
+           else "results.kpi.irr_help")),
         (t("results.kpi.payback_pre_tax"), f.years(money.payback_years_pre_tax),
          t("results.kpi.discounted_payback_pre_tax",
            value=f.years(money.discounted_payback_years_pre_tax))),
         (t("results.kpi.payback"), f.years(money.payback_years),
          t("results.kpi.discounted_payback", value=f.years(money.discounted_payback_years))),
     ]
+    if two:  # the company invests nothing: the paybacks are the investor's (or lessor's)
+        lessor = money.perspective == "host"
+        invested = money.capex > 0
+        returns[1:] = [(t("results.views.payback_lessor_pre_tax" if lessor
+                          else "results.views.payback_investor_pre_tax"),
+                        f.years(money.investor_payback_years_pre_tax if invested else None),
+                        None)]
+        if not lessor:
+            returns.append((t("results.views.payback_investor"),
+                            f.years(money.investor_payback_years if invested else None), None))
     shares = [
         (t("results.kpi.self_consumption"), f.percent(energy.self_consumption_ratio),
          t("results.kpi.self_consumption_help")),
