@@ -137,3 +137,21 @@ def test_a_start_date_out_of_range_leaves_the_field_empty(tmp_path, monkeypatch)
     dates = [d for d in app.date_input if d.key == "in:start_date"]
     assert dates and dates[0].value is None
     assert app.session_state["doc"]["start_date"] == "1990-01-01"
+
+
+def test_an_unknown_option_from_a_file_is_shown_as_the_file_has_it(tmp_path, monkeypatch):
+    """An opened scenario with objective "bogus": the select box shows “bogus”（不是可选项）
+    and no caption names a catalogue key (they showed tariff.goals.objectives.bogus)."""
+    from tests.test_app_support import goto, start_app
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["constraints"]["objective"] = "bogus"
+    app.run()
+    goto(app, "tariff")
+    assert not app.exception
+    box = next(b for b in app.selectbox if b.key == "in:constraints.objective")
+    shown = [box.format_func(option) for option in box.options] if hasattr(
+        box, "format_func") else list(box.options)
+    assert "“bogus”（不是可选项）" in shown, shown
+    texts = " ".join(str(e.value) for e in [*app.caption, *app.markdown])
+    assert "tariff.goals" not in texts

@@ -463,7 +463,8 @@ def _constraints_section() -> None:
     left, right = st.columns([2, 3], gap="large")
     objective = choice("constraints.objective", t("tariff.goals.objective"), _OBJECTIVES,
                        labels=lambda k: t(f"tariff.goals.objectives.{k}"), where=left)
-    left.caption(t(f"tariff.goals.help.{objective}"))
+    if objective in _OBJECTIVES:  # an unknown one from a file has its error, no help
+        left.caption(t(f"tariff.goals.help.{objective}"))
     with right:
         a, b = st.columns(2)
         number("constraints.max_total_kwp", t("tariff.goals.max_kwp"), optional=True,

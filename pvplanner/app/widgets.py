@@ -362,12 +362,17 @@ def choice(path: str, label: str, options: Sequence[Any], *, labels: Callable[[A
     box = where if where is not None else st
     key = _key(path)
     stored = get_path(state.doc(), path, default)
+    known = list(options)
     options = list(options)
     if stored not in options:
         options.append(stored)
     if key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = stored
-    format_func = label_map(options, labels)
+    # A value from an opened file that is not an option has no label of ours: it is shown as
+    # the file has it, quoted (its error under the box says what is wrong), not as our key.
+    format_func = label_map(options, lambda option: (labels or str)(option)
+                            if option in known or option is None
+                            else t("common.invalid_option", value=str(option)))
     if radio:
         value = box.radio(label, options, key=key, format_func=format_func, help=help,
                           horizontal=horizontal, on_change=on_change)
