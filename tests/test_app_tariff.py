@@ -155,3 +155,19 @@ def test_an_unknown_option_from_a_file_is_shown_as_the_file_has_it(tmp_path, mon
     assert "“bogus”（不是可选项）" in shown, shown
     texts = " ".join(str(e.value) for e in [*app.caption, *app.markdown])
     assert "tariff.goals" not in texts
+
+
+def test_a_number_out_of_range_from_a_file_is_not_moved_to_the_bound(tmp_path, monkeypatch):
+    """An opened scenario with an analysis period of 0 years: the box is empty with its
+    error, and the scenario keeps the 0 (the box moved it to 1 and the plan used 1)."""
+    from tests.test_app_support import goto, start_app
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["finance"]["analysis_years"] = 0
+    app.run()
+    goto(app, "tariff")
+    app.run()
+    assert not app.exception
+    assert app.session_state["doc"]["finance"]["analysis_years"] == 0
+    box = next(b for b in app.number_input if b.key == "in:finance.analysis_years")
+    assert box.value is None

@@ -288,13 +288,26 @@ def number(
     stored = get_path(state.doc(), path, default)
 
     def shown(value: Any) -> Any:
-        if value is None:
+        if value is None or isinstance(value, bool):
             return None
-        value = value * scale
-        return int(round(value)) if integer else float(value)
+        try:
+            value = float(value) * scale
+        except (TypeError, ValueError):
+            return None
+        if not math.isfinite(value):
+            return None
+        return int(round(value)) if integer else value
+
+    def in_range(value: Any) -> bool:
+        return value is None or ((min_value is None or value >= min_value)
+                                 and (max_value is None or value <= max_value))
 
     if key not in st.session_state:
-        st.session_state[key] = shown(stored)
+        # A value from an opened file outside the box's range (or not a number) leaves the
+        # box empty, its error shown under it; the box would otherwise move it to the
+        # nearest bound and the plan would use a number the user never gave.
+        first = shown(stored)
+        st.session_state[key] = first if in_range(first) else None
     kwargs: dict[str, Any] = {"key": key, "help": help, "format": format}
     if integer:
         kwargs.update(min_value=None if min_value is None else int(min_value),
@@ -309,6 +322,9 @@ def number(
     value = box.number_input(label, **kwargs)
     if value is None and not optional:
         value = shown(stored)
+        if value is None:  # the file's entry is not a number: kept for its error
+            slot(path, box)
+            return None
     if _differs(value, shown(stored)):
         if value is None:
             set_path(state.doc(), path, None)
