@@ -146,3 +146,17 @@ def test_the_sites_province_and_city_read_in_chinese_and_stay_stored(tmp_path, m
     app.run()
     doc = app.session_state["doc"]["site"]
     assert (doc["province"], doc["city"]) == ("Zhejiang", "Hangzhou")
+
+
+def test_a_roof_planes_error_under_the_roof_table_names_its_row(tmp_path, monkeypatch):
+    """A tilt of 200 on the second roof plane: the error under the roof table names the row
+    and the column (it read only “应不大于 90.0（当前为 200）” under a table of four roofs)."""
+    from tests.test_app_support import goto, start_app
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["roof_planes"][1]["tilt_deg"] = 200
+    app.run()
+    goto(app, "site")
+    assert not app.exception
+    errors = [str(e.value).replace("\\", "") for e in app.error]  # markdown escapes
+    assert any("“第 2 个屋面的屋面倾角”应不大于 90.0（当前为 200）" in text for text in errors), errors

@@ -476,32 +476,15 @@ def _files_section(store) -> None:
 
 
 def _at_field(exc: BaseException, message: str) -> str:
-    """An invalid scenario file's message naming the field to edit in the reader's language.
-
-    The Chinese of a validation error leaves its field to the input it is shown at; a file's
-    error is shown at the upload, so the reader is told the field by its name on the input
-    pages (a roof plane's by its row), and by its key in the file where no name exists. The
-    English already names the key.
-    """
+    """An invalid scenario file's message naming the field to edit in the reader's language
+    (:func:`pvplanner.app.field_names.name_the_field`): a file's error is shown at the
+    upload, away from the field's input."""
+    from pvplanner.app.field_names import name_the_field
     from pvplanner.errors import PlannerInputError
-    from pvplanner.messages import Message, bilingual
-    from pvplanner.report.input_rows import field_label
-    from pvplanner.scenario.model import plane_row
 
-    field = getattr(exc, "field", None)
-    detail = exc.params.get("detail") if isinstance(exc, PlannerInputError) else None
-    # A model rule (errors.scenario.rule_at) names its row and says what to change itself.
-    if (not field or getattr(exc, "key", "") != "errors.scenario.invalid"
-            or not isinstance(message, Message) or not isinstance(detail, Message)
-            or detail.key == "errors.scenario.rule_at"):
+    if not isinstance(exc, PlannerInputError):
         return message
-    label = field_label(field, "zh")
-    row = plane_row(field, "zh")
-    named = f"{row}的{label}" if label and row else (label or field)
-    # The English names the key already: its field is empty.
-    at_field = Message("compare.files.invalid_at", str(detail),
-                       {"field": bilingual("", named), "detail": detail})
-    return Message(message.key, str(message), {**message.params, "detail": at_field})
+    return name_the_field(getattr(exc, "field", None), message)
 
 
 def _open_file(store, uploaded) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -19,6 +20,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 import pvplanner.app.state as state
+from pvplanner.app.field_names import name_the_field
 from pvplanner.app.state import INPUT_PREFIX, Problem, get_path, set_path
 from pvplanner.display.messages import render, translate
 
@@ -167,6 +169,11 @@ def place_problems(top: Any) -> None:
         path = match_slot(problem.field, problem.message, list(slots))
         if path is not None and path not in used:
             used.add(path)
+            if path != FIELD_ALIASES.get(problem.field or "", problem.field):
+                # Under an input that holds the field (a roof plane's tilt under the roof
+                # table): the field is named in the message, as it is not at its own input.
+                problem = replace(problem, message=name_the_field(problem.field,
+                                                                  problem.message))
             show_problem(problem, slots[path])
             continue
         page = None
