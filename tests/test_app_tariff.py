@@ -171,3 +171,18 @@ def test_a_number_out_of_range_from_a_file_is_not_moved_to_the_bound(tmp_path, m
     assert app.session_state["doc"]["finance"]["analysis_years"] == 0
     box = next(b for b in app.number_input if b.key == "in:finance.analysis_years")
     assert box.value is None
+
+
+def test_a_per_cent_inputs_limit_is_said_in_per_cent(tmp_path, monkeypatch):
+    """A battery charge efficiency of 0 from an opened file: the error under the per-cent box
+    gives its limit and value in per cent (it said “应大于 0.5（当前为 0）” under 充电效率 [%])."""
+    from tests.test_app_support import goto, start_app
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["battery"].update(allowed=True, charge_efficiency=0.0)
+    app.run()
+    goto(app, "tariff")
+    assert not app.exception
+    errors = [str(e.value).replace("\\\\", "") for e in app.error]
+    assert any("应大于 50%（当前为 0%）" in text for text in errors), errors
+    assert not any("0.5（当前为 0）" in text for text in errors), errors

@@ -23,6 +23,7 @@ import pvplanner.app.state as state
 from pvplanner.app.field_names import name_the_field
 from pvplanner.app.state import INPUT_PREFIX, Problem, get_path, set_path
 from pvplanner.display.messages import render, translate
+from pvplanner.messages import Message, bilingual
 
 #: Error fields raised by lower layers without the scenario prefix.
 FIELD_ALIASES = {
@@ -96,10 +97,42 @@ def begin_page() -> Any:
     return st.container()
 
 
-def slot(path: str, where: Any = None) -> None:
-    """Reserve the place under an input for its error message."""
+def slot(path: str, where: Any = None, *, scale: float = 1.0) -> None:
+    """Reserve the place under an input for its error message (``scale``: the input shows
+    the stored value times it, 100 for per cent, and its limits are said so)."""
     target = where if where is not None else st
     _slots()[path] = target.empty()
+    if scale != 1.0:
+        _scales()[path] = scale
+
+
+def _scales() -> dict[str, float]:
+    """The inputs of this run that show their value scaled (per cent), by path."""
+    return st.session_state.setdefault("_input_scales", {})
+
+
+#: Bound errors whose limit and value an input in per cent states in per cent.
+_BOUND_KEYS = tuple(f"errors.scenario.{kind}" for kind in (
+    "greater_than", "greater_than_equal", "less_than", "less_than_equal"))
+
+
+def in_percent(message: Any) -> Any:
+    """A bound error about a fraction with its limit and value in per cent (an input shows
+    the fraction as per cent: "应大于 50%（当前为 0%）", not "应大于 0.5（当前为 0）")."""
+    detail = message.params.get("detail") if isinstance(message, Message) else None
+    target = detail if isinstance(detail, Message) else message
+    if not isinstance(target, Message) or target.key not in _BOUND_KEYS \
+            or "limit_number" not in target.params:
+        return message
+    params = dict(target.params)
+    params["limit"] = f"{100.0 * params['limit_number']:g}%"
+    if "input_number" in params:
+        value = f"{100.0 * params['input_number']:g}%"
+        params["got"] = bilingual(f" (got {value})", f"（当前为 {value}）")
+    scaled = Message(target.key, render(Message(target.key, str(target), params), "en"), params)
+    if target is message:
+        return scaled
+    return Message(message.key, str(message), {**message.params, "detail": scaled})
 
 
 def _segment_prefix(prefix: str, path: str) -> bool:
@@ -169,6 +202,8 @@ def place_problems(top: Any) -> None:
         path = match_slot(problem.field, problem.message, list(slots))
         if path is not None and path not in used:
             used.add(path)
+            if _scales().get(path, 1.0) == 100.0:
+                problem = replace(problem, message=in_percent(problem.message))
             if path != FIELD_ALIASES.get(problem.field or "", problem.field):
                 # Under an input that holds the field (a roof plane's tilt under the roof
                 # table): the field is named in the message, as it is not at its own input.
@@ -330,7 +365,7 @@ def number(
     if value is None and not optional:
         value = shown(stored)
         if value is None:  # the file's entry is not a number: kept for its error
-            slot(path, box)
+            slot(path, box, scale=scale)
             return None
     if _differs(value, shown(stored)):
         if value is None:
@@ -338,7 +373,7 @@ def number(
         else:
             new = value / scale if scale != 1.0 else value
             set_path(state.doc(), path, int(round(new)) if integer else float(new))
-    slot(path, box)
+    slot(path, box, scale=scale)
     return value
 
 

@@ -235,8 +235,17 @@ def _error_message(error: Any) -> Message:
             "detail": original.message})
     if kind not in _KEYED_ERRORS:
         return Message("", english)
-    values = {"field": bilingual(f"{field or 'scenario'}: ", ""), "limit": kind_limit(error),
-              "got": bilingual(shown, f"（当前为 {got}）" if got else "")}
+    values: dict[str, Any] = {
+        "field": bilingual(f"{field or 'scenario'}: ", ""), "limit": kind_limit(error),
+        "got": bilingual(shown, f"（当前为 {got}）" if got else "")}
+    # The limit and the value as numbers too, for a reader who sees the field in other units
+    # (the app shows fractions as per cent).
+    limit_number = (error.get("ctx") or {}).get(KEYED_KINDS.get(kind, "") or "-")
+    if isinstance(limit_number, int | float) and not isinstance(limit_number, bool):
+        values["limit_number"] = float(limit_number)
+    given = error.get("input")
+    if isinstance(given, int | float) and not isinstance(given, bool):
+        values["input_number"] = float(given)
     # The exception's own text is the catalogue's English (the app, the CLI and the batch's
     # results then say the same), not pydantic's wording of the kind.
     key = f"errors.scenario.{kind}"
