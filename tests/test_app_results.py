@@ -37,7 +37,9 @@ def test_results_kpis_are_the_results_figures(app, demo_result):
     assert_clean(app)
     f = Fmt("en", "CNY")
     r = demo_result
-    assert metric(app, "PV capacity") == f.kwp(r.pv.capacity_kwp, 0)
+    # As the sidebar and the Compare page give it (one decimal: 3,041.8 kWp, not 3,042).
+    assert metric(app, "PV capacity") == f.kwp(r.pv.capacity_kwp)
+    assert metric(app, "PV capacity") == metric(app, "PV capacity", sidebar=True)
     assert metric(app, "Generation, year 1") == f.energy(r.pv.annual_generation_kwh)
     assert metric(app, "Self-consumption") == f.percent(r.energy.self_consumption_ratio)
     assert metric(app, "Load met by PV") == f.percent(r.energy.self_sufficiency_ratio)
@@ -397,3 +399,19 @@ def test_chart_hovers_name_their_figures_in_the_readers_language(tmp_path, monke
             assert "CNY" not in json.dumps(spec, ensure_ascii=False), page  # 元 in Chinese
             assert "tCO₂/a" not in json.dumps(spec, ensure_ascii=False), page
     assert seen >= 8
+
+
+def test_the_carbon_revenue_chart_counts_in_yuan(tmp_path, monkeypatch):
+    """Certificates sold: the yearly revenue chart's axis is 元 in Chinese (it said CNY)."""
+    import json
+
+    from tests.test_app_support import charts
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    app.session_state["doc"]["carbon"]["certificates"] = "sell"
+    app.run()
+    goto(app, "carbon")
+    assert not app.exception
+    specs = [json.dumps(spec, ensure_ascii=False) for spec in charts(app)]
+    revenue = [s for s in specs if "绿证收入" in s]
+    assert revenue and all('"元"' in s and "CNY" not in s for s in revenue), revenue[:1]

@@ -8,6 +8,7 @@ import streamlit as st
 
 import pvplanner.app.charts as charts
 import pvplanner.app.state as state
+from pvplanner.app.fmt import Fmt
 from pvplanner.app.state import get_path, set_path
 from pvplanner.app.widgets import (
     choice,
@@ -224,8 +225,9 @@ def _outputs(result) -> None:
         columns = {"certificate_revenue": t("carbon.ledger.certificate_revenue"),
                    "credit_revenue": t("carbon.ledger.credit_revenue")}
         if float(ledger[list(columns)].abs().to_numpy().sum()) > 0:
+            money = Fmt(lang(), result.currency).currency_unit()  # 元 in Chinese
             st.altair_chart(charts.by_year(ledger, columns, {"year": t("common.year"),
-                                                             "value": result.currency}),
+                                                             "value": money}),
                             width="stretch")
         else:
             st.info(t("carbon.sections.no_revenue"))

@@ -45,7 +45,7 @@ def _kpis(result) -> None:
     pv, energy, bills, money = result.pv, result.energy, result.bills, result.finance
     two = has_two_views(result)  # EMC, lease: the company's saving and each figure's party
     system = [
-        (t("results.kpi.capacity"), f.kwp(pv.capacity_kwp, 0),
+        (t("results.kpi.capacity"), f.kwp(pv.capacity_kwp),
          t("results.kpi.capacity_help", max=f.kwp(pv.max_capacity_kwp))),
         (t("results.kpi.generation"), f.energy(pv.annual_generation_kwh),
          t("results.kpi.yield", value=f.number(pv.specific_yield_kwh_per_kwp))),
