@@ -108,3 +108,20 @@ def test_schema_is_valid_json_with_the_top_level_sections():
     json.dumps(schema)
     for key in ("site", "roof_planes", "load", "tariff", "finance", "carbon", "constraints"):
         assert key in schema["properties"]
+
+
+def test_a_negative_bill_is_said_in_plain_numbers():
+    """A negative month's bill: the error gives its range in plain numbers (it said
+    “0 至 1e9 kWh”) in both languages."""
+    from pvplanner.display.messages import render
+    from pvplanner.errors import PlannerInputError
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["load"] = {"kind": "bills", "template": "two_shift",
+                        "monthly_kwh": [500000.0, -5.0, *[500000.0] * 10]}
+    with pytest.raises(PlannerInputError) as info:
+        parse_scenario(document)
+    detail = info.value.params["detail"]
+    assert "第 2 月的用电量超出 0 至 10 亿 kWh 的范围（不能为负）" in render(detail, "zh")
+    assert "1e9" not in render(detail, "zh") and "1e9" not in render(detail, "en")

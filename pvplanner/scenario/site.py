@@ -82,7 +82,8 @@ class LoadInput(_Model):
             bad = [i + 1 for i, v in enumerate(self.monthly_kwh) if not 0 <= v <= 1e9]
             if bad:
                 raise rule_broken(
-                    "bills_range", "load.monthly_kwh: month(s) {months} outside 0..1e9 kWh",
+                    "bills_range", "load.monthly_kwh: month(s) {months} outside 0 to "
+                    "1,000,000,000 kWh",
                     months=", ".join(str(month) for month in bad)
                 )
             if sum(self.monthly_kwh) <= 0:
