@@ -29,10 +29,10 @@ well defined: with the battery's price per kWh 1 % higher or lower, its sizes mo
 most 1.4 % (energy) and 1.2 % (power), median 0.2 % and 0.0 % (``--conditioning``,
 2026-12-07), so the size differences are the method's. Most of the energy's comes from the
 battery cycling within each typical day: with 360 typical days (hardly any grouping) energy
-is still up to 7.5 % and power 8.8 % off (NPV 1.58 %); leaving the typical days' PV (or PV and
-load) unscaled to their group's mean energy gave NPV up to 2.9 % / 2.4 %, energy 10 % / 8.5 %
-and power 15 % off: worse. The NPV error is that of the synthetic year the Result describes (below),
-not of the sizes. The chain of equal-weight
+is still up to 7.5 % and power 8.8 % off (NPV 1.58 %); leaving the typical days' PV (or PV
+and load) unscaled to their group's mean energy gave NPV up to 2.9 % / 2.4 %, energy 10 % /
+8.5 % and power 15 % off: worse. The NPV error is that of the synthetic year the Result
+describes (below), not of the sizes. The chain of equal-weight
 copies used before (a battery's charge carried between typical days) gave 0.41 % (mean
 over all 24 sites) / 1.71 % at 96 days for 4.4x against the slower exact plan of then
 (2.23 s a site).

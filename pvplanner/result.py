@@ -297,6 +297,12 @@ class EnergySummary:
         plus grid purchases less the use (0 without a battery, to rounding)."""
         return self.self_consumed_kwh + self.imported_kwh - self.load_kwh
 
+    @property
+    def battery_losses_shown(self) -> bool:
+        """Whether a reader is told the battery's losses (at least the half kWh a figure is
+        shown to; without a battery they are 0 to rounding), so the balance adds up."""
+        return self.battery_losses_kwh >= 0.5
+
 
 @dataclass(frozen=True)
 class BillSummary:
@@ -515,6 +521,13 @@ class CarbonSummary:
         if cut is None or own is None:
             return 0.0
         return max(own - cut, 0.0)
+
+    @property
+    def scope2_cut_short_by_battery(self) -> bool:
+        """Whether location-based Scope 2 falls by visibly less than the CO2 of the PV used
+        on site (a battery's losses of at least the half tonne a figure is shown to), so a
+        reader is told both figures and the losses between them."""
+        return self.location_scope2_cut_tco2 is not None and self.battery_losses_tco2_year1 >= 0.5
 
 
 @dataclass(frozen=True)

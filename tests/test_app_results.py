@@ -287,18 +287,28 @@ def test_an_unproven_optimum_is_told_once_with_its_currency(tmp_path, monkeypatc
     _plan_shared.clear()  # the next test plans the demo afresh
 
 
-def test_a_demand_charge_raised_by_the_battery_reads_as_an_increase(tmp_path, monkeypatch):
-    """With a battery the demo's grid charging raises its months' maximum demand: the bills
-    table says the demand charge went up, by a positive sum, not a negative saving."""
+def _with_battery(tmp_path, monkeypatch, page: str):
+    """The app in Chinese on the demo with a battery allowed, opened at ``page``."""
     app = start_app(tmp_path, monkeypatch, lang="zh")
     app.session_state["doc"]["battery"]["allowed"] = True
     app.run()
-    goto(app, "results")
+    goto(app, page)
     assert_clean(app)
+    return app
+
+
+def _table_rows(app, *labels: str) -> dict:
+    """First column -> second of the page's table holding any of ``labels`` in its first."""
     frames = [frame.value for frame in app.dataframe]
-    bills = next(f for f in frames if "需量电费增加" in f.iloc[:, 0].tolist()
-                 or "需量电费节省" in f.iloc[:, 0].tolist())
-    rows = dict(zip(bills.iloc[:, 0], bills.iloc[:, 1], strict=True))
+    table = next(f for f in frames if set(labels) & set(f.iloc[:, 0].tolist()))
+    return dict(zip(table.iloc[:, 0], table.iloc[:, 1], strict=True))
+
+
+def test_a_demand_charge_raised_by_the_battery_reads_as_an_increase(tmp_path, monkeypatch):
+    """With a battery the demo's grid charging raises its months' maximum demand: the bills
+    table says the demand charge went up, by a positive sum, not a negative saving."""
+    app = _with_battery(tmp_path, monkeypatch, "results")
+    rows = _table_rows(app, "需量电费增加", "需量电费节省")
     assert "需量电费节省" not in rows, rows
     assert number(rows["需量电费增加"]) > 0 and "-" not in rows["需量电费增加"], rows
 
@@ -307,11 +317,7 @@ def test_the_carbon_page_says_what_the_battery_losses_take_from_scope2(tmp_path,
     """With a battery charging from the grid, the carbon page's caption gives the fall of
     location-based Scope 2 its own figures show (before less after), not the CO2 of the PV
     used on site."""
-    app = start_app(tmp_path, monkeypatch, lang="zh")
-    app.session_state["doc"]["battery"]["allowed"] = True
-    app.run()
-    goto(app, "carbon")
-    assert_clean(app)
+    app = _with_battery(tmp_path, monkeypatch, "carbon")
     captions = [shown(c.value) for c in app.caption]
     said = [c for c in captions if "储能的充放电损耗" in c]
     assert len(said) == 1, captions
@@ -324,14 +330,8 @@ def test_the_carbon_page_says_what_the_battery_losses_take_from_scope2(tmp_path,
 def test_the_energy_table_adds_up_with_a_battery(tmp_path, monkeypatch):
     """With a battery, PV used on site plus purchases exceed the use by the battery's
     losses: the results page's energy table has them as a row, so its figures add up."""
-    app = start_app(tmp_path, monkeypatch, lang="zh")
-    app.session_state["doc"]["battery"]["allowed"] = True
-    app.run()
-    goto(app, "results")
-    assert_clean(app)
-    frames = [frame.value for frame in app.dataframe]
-    table = next(f for f in frames if "储能充放电损耗" in f.iloc[:, 0].tolist())
-    rows = {k: number(v) for k, v in zip(table.iloc[:, 0], table.iloc[:, 1], strict=True)}
+    app = _with_battery(tmp_path, monkeypatch, "results")
+    rows = {k: number(v) for k, v in _table_rows(app, "储能充放电损耗").items()}
     assert rows["储能充放电损耗"] > 0
     balance = rows["光伏自用电量"] + rows["电网购电量"] - rows["储能充放电损耗"]
     assert balance == pytest.approx(rows["年用电量"], rel=2e-3), rows

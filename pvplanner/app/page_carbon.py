@@ -192,11 +192,11 @@ def _outputs(result) -> None:
     st.caption(t("carbon.kpi.source", source=plain(_factor_source(result))))
     if c.avoided_tco2_self_consumed_year1 is not None:
         own, exported = c.avoided_tco2_self_consumed_year1, c.avoided_tco2_exported_year1
-        losses, cut = c.battery_losses_tco2_year1, c.location_scope2_cut_tco2
-        key = "carbon.kpi.split_battery" if losses >= 0.5 and cut is not None else \
+        key = "carbon.kpi.split_battery" if c.scope2_cut_short_by_battery else \
             "carbon.kpi.split"
         st.caption(t(key, self_consumed=f.tco2(own, 0), exported=f.tco2(exported, 0),
-                     losses=f.tco2(losses, 0), cut=f.tco2(cut or 0.0, 0)))
+                     losses=f.tco2(c.battery_losses_tco2_year1, 0),
+                     cut=f.tco2(c.location_scope2_cut_tco2 or 0.0, 0)))
 
     _credit_notes(result)
 

@@ -336,7 +336,7 @@ def _energy_table(result) -> None:
     ]
     # With a battery, PV used on site plus purchases exceed the use by its losses: a row of
     # their own, so that the table adds up (as the proposal's balance does).
-    if result.battery.energy_kwh > 0 and e.battery_losses_kwh >= 0.5:
+    if e.battery_losses_shown:
         rows.append((t("results.energy.battery_losses"), f.energy(e.battery_losses_kwh)))
     st.dataframe(pd.DataFrame(rows, columns=[t("common.item"), t("common.value")]),
                  hide_index=True, width="stretch")

@@ -339,7 +339,7 @@ def _energy(c: _Ctx) -> Section:
     # With a battery, PV used on site and grid purchases exceed the use by what charging and
     # discharging lose: the sentence names it, so that the figures add up for the reader.
     losses = r.energy.battery_losses_kwh
-    with_losses = r.battery.energy_kwh > 0 and losses >= 0.5
+    with_losses = r.energy.battery_losses_shown
     balance = t("energy.balance_battery" if with_losses else "energy.balance",
                 load=f.kwh(r.energy.load_kwh), self_consumed=f.kwh(r.energy.self_consumed_kwh),
                 exported=f.kwh(r.energy.exported_kwh), imported=f.kwh(r.energy.imported_kwh),
@@ -546,14 +546,13 @@ def _carbon_split(c: _Ctx) -> list[Paragraph]:
     out: list[Paragraph] = []
     own, exported = carbon.avoided_tco2_self_consumed_year1, carbon.avoided_tco2_exported_year1
     if own is not None and exported is not None:
-        losses = carbon.battery_losses_tco2_year1
-        cut = carbon.location_scope2_cut_tco2
         # A battery's losses are bought from the grid: Scope 2 falls by less than the CO2
-        # of the PV used on site (whole tonnes: the figures are shown rounded).
-        key = "carbon.split_battery" if losses >= 0.5 and cut is not None else "carbon.split"
+        # of the PV used on site.
+        key = "carbon.split_battery" if carbon.scope2_cut_short_by_battery else "carbon.split"
         out.append(Paragraph(t(key, total=f.tco2(carbon.avoided_tco2_year1),
                                self_consumed=f.tco2(own), exported=f.tco2(exported),
-                               losses=f.tco2(losses), cut=f.tco2(cut or 0.0)),
+                               losses=f.tco2(carbon.battery_losses_tco2_year1),
+                               cut=f.tco2(carbon.location_scope2_cut_tco2 or 0.0)),
                              "body", title=t("carbon.split_title")))
     rate = c.used("carbon.grid_factor_decline_percent_per_year")
     if rate is not None:

@@ -48,11 +48,11 @@ def map_to_typical_year(
     info["days_filled_from_profile"] = int(from_profile)
     info["year_coverage_percent"] = float(100.0 * real.sum() / len(target_days))
     if months_missing:
+        months = [str(month) for month in sorted(months_missing)]
         info["warning"] = Message.of(
             "notes.meter.months_missing", "no data at all for month(s) {months}: those days "
             "use the nearest months' profiles of the same day type; a full year of data is "
-            "better", months=bilingual(", ".join(map(str, sorted(months_missing))),
-                                       "、".join(map(str, sorted(months_missing)))))
+            "better", months=bilingual(", ".join(months), "、".join(months)))
     return out, info
 
 
