@@ -57,6 +57,16 @@ if TYPE_CHECKING:  # pragma: no cover - highspy is imported where a session is m
 __all__ = ["HighsSession", "highs_available", "new_highs", "solve_highs", "stretch_basis"]
 
 
+#: HiGHS' basis statuses are 0..4 (kLower, kBasic, kUpper, kZero, kNonbasic).
+_N_BASIS_STATUSES = 5
+
+
+def _status_values(statuses: list) -> np.ndarray:
+    """Integer values of a list of ``HighsBasisStatus`` (``.value`` reads faster than
+    ``int()``)."""
+    return np.fromiter((v.value for v in statuses), dtype=np.int64, count=len(statuses))
+
+
 def highs_available() -> bool:
     """True if highspy can be imported."""
     try:
@@ -229,9 +239,7 @@ class HighsSession:
     def statuses(self) -> tuple[np.ndarray, np.ndarray]:
         """Column and row statuses of the current basis (``HighsBasisStatus`` values)."""
         b = self.h.getBasis()
-        cs = np.array([int(v) for v in b.col_status], dtype=np.int64)
-        rs = np.array([int(v) for v in b.row_status], dtype=np.int64)
-        return cs, rs
+        return _status_values(b.col_status), _status_values(b.row_status)
 
     def _basis(self, col_status: np.ndarray, row_status: np.ndarray) -> highspy.HighsBasis:
         """A ``HighsBasis`` of the model's statuses; rows added to the session since it
@@ -241,8 +249,11 @@ class HighsSession:
         if extra > 0:
             row_status = np.concatenate([row_status, np.ones(extra, dtype=np.int64)])
         basis = hs.HighsBasis()
-        basis.col_status = [hs.HighsBasisStatus(int(v)) for v in col_status]
-        basis.row_status = [hs.HighsBasisStatus(int(v)) for v in row_status]
+        # One enum object per status value, looked up: constructing 10^5 enums from ints
+        # took about 0.1 s of the demo's 1 s sizing (measured 2026-12-07).
+        table = [hs.HighsBasisStatus(v) for v in range(_N_BASIS_STATUSES)]
+        basis.col_status = [table[v] for v in col_status.tolist()]
+        basis.row_status = [table[v] for v in row_status.tolist()]
         basis.valid = True
         return basis
 
