@@ -27,7 +27,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -61,6 +61,21 @@ def english(value: Any) -> Any:
 def bilingual(en: str, zh: str | None = None) -> dict[str, str]:
     """A name as a message value: ``{"en": en, "zh": zh}`` (``zh`` None: the English)."""
     return {"en": str(en), "zh": str(en if zh is None else zh)}
+
+
+def listing(items: Iterable[Any]) -> dict[str, str]:
+    """A list as a message value: comma-separated in English, joined by the enumeration
+    comma (、) in Chinese (``第 7、8 行``, not ``第 7, 8 行``)."""
+    texts = [str(item) for item in items]
+    return bilingual(", ".join(texts), "、".join(texts))
+
+
+def quoted_listing(items: Iterable[Any]) -> dict[str, str]:
+    """:func:`listing` of quoted texts (a file's column headers): ``'a', 'b'`` in English,
+    ``“a”、“b”`` in Chinese."""
+    texts = [str(item) for item in items]
+    return bilingual(", ".join(repr(text) for text in texts),
+                     "、".join(f"“{text}”" for text in texts))
 
 
 class Message(str):
@@ -200,4 +215,4 @@ def error_message(exc: BaseException) -> str:
 
 
 __all__ = ["PARAM_TYPES", "Message", "as_message", "bilingual", "english", "error_message",
-           "join_messages", "weather_message", "weather_notes"]
+           "join_messages", "listing", "quoted_listing", "weather_message", "weather_notes"]

@@ -622,8 +622,8 @@ def _scenario_meter(scenario: Scenario, offset: float):
     spec = scenario.load
     if not spec.meter_file:  # the scenario's check requires it for this kind
         raise PlannerInputError(Message.of(
-            "errors.plan.meter_required", "load.meter_file is required when load.kind = "
-            "meter_file"), field="load.meter_file")
+            "errors.plan.meter_required", "a meter data file is needed when the load comes from "
+            "meter data"), field="load.meter_file")
     path = Path(spec.meter_file)
     if not path.is_file():
         return None

@@ -141,6 +141,31 @@ def test_the_current_scenario_is_compared_without_saving(app):
                                                       sidebar=True)), rel=0.01)
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "the scenario's load template “bogus_factory” is not one of the app's industry "
+           "templates: choose one on the page “Load”"),
+    ("zh", "方案中的负荷模板“bogus_factory”不是本应用提供的行业模板：请在“用电负荷”页面选择"),
+])
+def test_an_unknown_template_is_chosen_on_the_page_not_given_as_a_path(tmp_path, monkeypatch,
+                                                                        lang, expected):
+    """The command line's text offers a template file's path, which a web user cannot give;
+    the app's names neither the templates' ids nor a path."""
+    from pvplanner.scenario.model import demo_scenario
+
+    app = start_app(tmp_path, monkeypatch, lang=lang)
+    goto(app, "compare")
+    scenario = demo_scenario().model_dump(mode="json")
+    scenario["load"].update(template="bogus_factory")
+    app.file_uploader(key="scenario_upload").set_value(
+        ("plant.json", json.dumps(scenario).encode(), "application/json"))
+    app.run()
+    goto(app, "load")
+    assert not app.exception
+    errors = [shown(e.value) for e in app.error]
+    assert len(errors) == 1 and errors[0].endswith(expected), errors
+    assert ".toml" not in errors[0] and "three_shift_continuous" not in errors[0]
+
+
 def test_a_scenario_naming_a_server_file_does_not_read_it(app, tmp_path):
     from pvplanner.scenario.model import demo_scenario
 
@@ -153,9 +178,13 @@ def test_a_scenario_naming_a_server_file_does_not_read_it(app, tmp_path):
     app.run()
     assert not app.exception
     assert app.session_state["doc"]["load"]["meter_file"] is None
-    assert any("outside the app's upload folder" in w.value for w in app.warning)
+    # The field is named as the load page names it, not by its key.
+    assert any("outside the app's upload folder (Meter data file)" in w.value
+               for w in app.warning)
     goto(app, "load")
     assert not app.exception
     assert "this is private" not in " ".join(e.value for e in app.error)
     # The scenario asks for the file again instead (error under the meter input).
-    assert any("meter_file" in shown(e.value) for e in app.error)
+    assert any(shown(e.value).endswith(
+        "invalid scenario: a meter data file is needed when the load comes from meter data")
+        for e in app.error)

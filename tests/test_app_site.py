@@ -59,10 +59,12 @@ def test_a_roof_mistake_is_shown_under_the_roof_table(app):
     app.run()
     assert not app.exception
     assert len(app.error) == 1
-    assert "roof_planes[2].tilt_deg" in shown(app.error[0].value)
+    # Under the whole table the plane is named by its row and the field by its label.
+    assert "invalid scenario: roof plane 3, Roof tilt: " in shown(app.error[0].value)
+    assert "roof_planes[2]" not in shown(app.error[0].value)
     assert "flat roofs" in app.error[0].value
     elements = flat(app.main)
-    error = position(elements, "error", lambda e: "tilt_deg" in shown(e.value))
+    error = position(elements, "error", lambda e: "Roof tilt" in shown(e.value))
     roof = position(elements, "subheader", lambda e: e.value == "Roof planes")
     weather = position(elements, "subheader", lambda e: e.value == "Weather")
     assert roof < error < weather

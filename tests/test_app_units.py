@@ -176,8 +176,7 @@ def test_data_editor_changes_are_applied_edit_delete_add():
 @pytest.mark.parametrize("field, message, expected", [
     ("site.latitude", "", "site.latitude"),
     ("roof_planes[2].tilt_deg", "", "roof_planes"),
-    ("constraints", "constraints.min_total_kwp exceeds constraints.max_total_kwp",
-     "constraints.min_total_kwp"),
+    ("constraints", "a limit on min_total_kwp", "constraints.min_total_kwp"),
     ("finance", "contract_years (30) exceeds analysis_years (25)", "finance.contract_years"),
     ("template", "unknown load template", "load.template"),
     ("carbon.location_factor_id", "", None),

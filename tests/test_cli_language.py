@@ -122,9 +122,9 @@ def test_monitor_summary_states_the_outage_in_local_minutes(files, monkeypatch, 
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("zh", "pvplanner：错误：battery：方案输入有误：储能最小功率大于最大功率，请调整"),
-    ("en", "pvplanner: error: invalid scenario: battery: battery.min_power_kw exceeds "
-           "battery.max_power_kw"),
+    ("zh", "pvplanner：错误：battery.min_power_kw：方案输入有误：储能最小功率大于最大功率，请调整"),
+    ("en", "pvplanner: error: invalid scenario: battery.min_power_kw: the battery's smallest "
+           "power (kW) exceeds its largest"),
 ])
 def test_an_invalid_scenario_file_names_the_field_to_edit(tmp_path, monkeypatch, capsys, lang,
                                                            expected):

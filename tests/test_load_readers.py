@@ -341,6 +341,39 @@ def test_bad_timestamp_in_the_middle_names_row():
         read_meter_file(csv_bytes(lines))
 
 
+def test_meter_errors_list_rows_and_columns_in_the_readers_language():
+    """Chinese lists take the enumeration comma and Chinese quotes, never a Python repr."""
+    from pvplanner.display.messages import render
+
+    starts = pd.date_range("2025-01-01", periods=24 * 30, freq="h")
+    lines = ["时间,有功功率"] + [f"{t:%Y-%m-%d %H:%M},100" for t in starts]
+    for k in (9, 12):
+        lines[k] = lines[k].replace(",100", ",abc")
+    with pytest.raises(LoadFileError) as info:
+        read_meter_file(csv_bytes(lines))
+    zh = render(info.value.message, "zh")
+    assert "“有功功率”列的“abc”不是数字" in zh
+    assert "例如第 10、13 行" in zh
+    assert "rows 10, 13" in render(info.value.message, "en")
+
+    lines = ["时间,有功功率"] + [f"{t:%Y-%m-%d %H:%M},100" for t in starts]
+    lines[50] = "2025-13-45 99:00,100"
+    lines[52] = "bogus,100"
+    with pytest.raises(LoadFileError) as info:
+        read_meter_file(csv_bytes(lines))
+    zh = render(info.value.message, "zh")
+    assert "第 51 行“时间”列的“2025-13-45 99:00”不是" in zh
+    assert "第 51、53 行" in zh and "'" not in zh
+
+    lines = ["时间,有功功率"] + [f"{t:%Y-%m-%d %H:%M},100" for t in starts]
+    with pytest.raises(LoadFileError) as info:
+        read_meter_file(csv_bytes(lines), value_column="电量")
+    zh = render(info.value.message, "zh")
+    assert zh.endswith("没有名为“电量”的列（数值列）；现有列为：“时间”、“有功功率”"), zh
+    assert "no column named '电量' for value_column; the columns are: '时间', '有功功率'" in \
+        render(info.value.message, "en")
+
+
 def test_blank_cells_are_gaps_and_blank_lines_kept_in_row_numbers():
     starts = pd.date_range("2025-01-01", periods=24 * 30, freq="h")
     lines = ["time,kW"] + [f"{t:%Y-%m-%d %H:%M},100" for t in starts]

@@ -147,7 +147,7 @@ def test_bad_plane_names_its_field(changes, field):
 
 
 def test_racks_on_pitched_roof_explain_the_fix():
-    with pytest.raises(PlannerInputError, match="use mounting='flush'"):
+    with pytest.raises(PlannerInputError, match="mount the modules flush on a pitched roof"):
         validate_planes([plane(mounting="east_west", tilt_deg=30.0)])
 
 

@@ -155,7 +155,7 @@ def test_compare_page_does_not_plan_a_stored_scenario_naming_a_server_file(
     app.run()  # messages kept for the next run are shown too
     text += _texts(app)
     _no_leak(text, server)
-    assert any("not among your uploaded files" in w.value and "load.meter_file" in w.value
+    assert any("not among your uploaded files" in w.value and "(Meter data file)" in w.value
                for w in app.warning), text
 
 

@@ -379,7 +379,7 @@ def test_a_bad_scenario_upload_reads_chinese_under_the_uploader(tmp_path, monkey
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("zh", "方案输入有误：“第 2 个屋面的屋面倾角”应不大于 90.0（当前为 200）"),
-    ("en", "invalid scenario: roof_planes[1].tilt_deg: must be at most 90.0 (got 200)"),
+    ("en", "invalid scenario: roof plane 2, Roof tilt: must be at most 90.0 (got 200)"),
 ])
 def test_a_scenario_upload_with_a_bad_value_names_its_field(tmp_path, monkeypatch, lang,
                                                              expected):

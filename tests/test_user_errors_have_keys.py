@@ -224,9 +224,45 @@ def test_a_scenario_rule_reads_in_chinese_at_its_input():
     document["battery"]["min_power_kw"] = 5000.0
     with pytest.raises(PlannerInputError) as info:
         parse_scenario(document)
-    assert info.value.field == "battery"
+    # The rule names the input to change (the app shows the message there, the command
+    # line names it), and its English is words, not the scenario's keys.
+    assert info.value.field == "battery.min_power_kw"
     assert render(info.value, "zh") == "方案输入有误：储能最小功率大于最大功率，请调整"
-    assert "battery.min_power_kw exceeds battery.max_power_kw" in str(info.value)
+    assert render(info.value, "en") == ("invalid scenario: battery.min_power_kw: the battery's "
+                                        "smallest power (kW) exceeds its largest")
+
+
+@pytest.mark.parametrize(("section", "change", "field"), [
+    ("load", {"kind": "meter_file", "meter_file": None}, "load.meter_file"),
+    ("load", {"kind": "bills", "monthly_kwh": [-1.0] + [1.0] * 10 + [-2.0]}, "load.monthly_kwh"),
+    ("constraints", {"min_total_kwp": 10.0, "max_total_kwp": 5.0}, "constraints.min_total_kwp"),
+    ("battery", {"min_energy_kwh": 10.0, "max_energy_kwh": 5.0}, "battery.min_energy_kwh"),
+])
+def test_a_scenario_rule_names_the_input_to_change(section, change, field):
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document[section].update(change)
+    with pytest.raises(PlannerInputError) as info:
+        parse_scenario(document)
+    assert info.value.field == field
+    english = render(info.value, "en")
+    assert english.startswith(f"invalid scenario: {field}: ")
+    # the key is said once, where the field is named, not again in the sentence
+    assert english.count(field.split(".")[-1]) == 1, english
+    assert "." not in render(info.value, "zh").replace("。", "")
+
+
+def test_months_out_of_range_are_listed_in_the_readers_language():
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["load"].update(kind="bills", monthly_kwh=[-1.0] + [1.0] * 10 + [-2.0])
+    with pytest.raises(PlannerInputError) as info:
+        parse_scenario(document)
+    assert "第 1、12 月的用电量超出 0 至 10 亿 kWh 的范围" in render(info.value, "zh")
+    assert "month(s) 1, 12: the consumption must be between 0 and 1,000,000,000 kWh" in \
+        render(info.value, "en")
 
 
 def _placeholders(text: str) -> set[str]:
@@ -315,11 +351,24 @@ def test_racks_on_a_pitched_roof_keep_their_key_through_pydantic():
                           "tilt_deg": 30.0}])
     english, chinese = _both(info.value)
     limit = pv_default("roof_plane", "max_roof_tilt_for_racks_deg")
-    assert english == (f"roof.planes[0].tilt_deg: tilted_rows racks stand on flat roofs: "
-                       f"tilt_deg must be at most {limit:g} deg; use mounting='flush' for a "
-                       "pitched roof (got 30.0)")
+    # The racks by their name on the site page, not their key.
+    assert english == (f"roof.planes[0].tilt_deg: South racks stand on flat roofs: the roof's "
+                       f"tilt must be at most {limit:g}°; mount the modules flush on a pitched "
+                       "roof (got 30.0)")
     assert "支架只能安装在平屋面上" in chinese and "30.0" in chinese
     assert info.value.field == "roof.planes[0].tilt_deg"
+
+
+def test_a_roof_planes_bound_error_carries_its_numbers():
+    from pvplanner.pv.models import validate_planes
+
+    with pytest.raises(PlannerInputError) as info:
+        validate_planes([{"name": "A", "area_m2": 500.0, "tilt_deg": 95.0}])
+    assert info.value.message.params["limit_number"] == 90.0
+    assert info.value.message.params["input_number"] == 95.0
+    with pytest.raises(PlannerInputError) as info:
+        validate_planes([{"name": "A", "area_m2": "lots"}])
+    assert "（当前为“lots”）" in _both(info.value)[1]
 
 
 def test_meter_units_choice():

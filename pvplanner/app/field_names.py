@@ -1,24 +1,68 @@
-"""An invalid scenario's message naming its field in the reader's language, for messages
-shown away from the field's own input: an uploaded file's error at the upload, or a roof
-plane's error under the whole roof table.
+"""An invalid scenario's message as the app shows it: its field named by the name the reader
+sees on the input pages, never by its key in the scenario file.
 
-The Chinese of a validation error leaves its field to the input it is shown at; where that
-is not the field's own input, the reader is told the field by its name on the input pages (a
-roof plane's by its row), and by its key in the file where no name exists. The English
-already names the key.
+A validation error's English names the field by its key (``battery.min_power_kw: ...``),
+which is what the command line's user edits; its Chinese leaves the field out. The app shows
+an error either at the field's own input, where the field needs no naming in either language
+(:func:`at_its_input`), or away from it (an uploaded file's error at the upload, a roof
+plane's error under the whole roof table), where both languages name it by its label and a
+roof plane by its row (:func:`name_the_field`); by its key only where no label exists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pvplanner.messages import Message, bilingual
 
-__all__ = ["name_the_field"]
+__all__ = ["at_its_input", "name_the_field"]
+
+
+def _keyed_detail(message: Any) -> Message | None:
+    """The keyed detail of an ``errors.scenario.invalid`` message that names its field
+    (``{field}`` placeholder), else None."""
+    if getattr(message, "key", "") != "errors.scenario.invalid":
+        return None
+    detail = message.params.get("detail")
+    if not isinstance(detail, Message) or "field" not in detail.params:
+        return None
+    return detail
+
+
+def _with_detail(message: Message, detail: Message) -> Message:
+    return Message(message.key, str(message), {**message.params, "detail": detail})
+
+
+def _field_named(detail: Message, english: str) -> Message:
+    """``detail`` with its English field prefix replaced by ``english`` (the Chinese kept)."""
+    shown = detail.params.get("field")
+    chinese = str(shown.get("zh", "")) if isinstance(shown, Mapping) else ""
+    return Message(detail.key, str(detail),
+                   {**detail.params, "field": bilingual(english, chinese)})
+
+
+def at_its_input(message: Any) -> Any:
+    """``message`` without its field's key, for showing at the field's own input.
+
+    Parameters
+    ----------
+    message : str or Message
+        An error; an ``errors.scenario.invalid`` with a keyed detail loses the English
+        ``battery.min_power_kw: `` before its text (the Chinese never had it).
+
+    Returns
+    -------
+    str or Message
+    """
+    detail = _keyed_detail(message)
+    if detail is None:
+        return message
+    return _with_detail(message, _field_named(detail, ""))
 
 
 def name_the_field(field: str | None, message: Any) -> Any:
-    """``message`` with ``field`` named in it in Chinese, or ``message`` as it is.
+    """``message`` with ``field`` named in it by its label, or ``message`` as it is.
 
     Parameters
     ----------
@@ -26,7 +70,7 @@ def name_the_field(field: str | None, message: Any) -> Any:
         The dotted field the error is about (``roof_planes[1].tilt_deg``).
     message : str or Message
         The error (``errors.scenario.invalid`` with a keyed ``detail`` is named; a model
-        rule, ``errors.scenario.rule_at``, names its row and what to change itself).
+        rule, ``errors.scenario.rule_at``, names its row in Chinese itself).
 
     Returns
     -------
@@ -35,13 +79,16 @@ def name_the_field(field: str | None, message: Any) -> Any:
     from pvplanner.report.input_rows import field_label
     from pvplanner.scenario.model import plane_row
 
-    detail = message.params.get("detail") if isinstance(message, Message) else None
-    if (not field or getattr(message, "key", "") != "errors.scenario.invalid"
-            or not isinstance(detail, Message) or detail.key == "errors.scenario.rule_at"):
+    detail = _keyed_detail(message)
+    if not field or detail is None:
         return message
-    label = field_label(field, "zh")
-    row = plane_row(field, "zh")
+    label_en, row_en = field_label(field, "en"), plane_row(field, "en")
+    english = ", ".join(part for part in (row_en, label_en) if part) or field
+    detail = _field_named(detail, f"{english}: ")
+    if detail.key == "errors.scenario.rule_at":
+        return _with_detail(message, detail)
+    label, row = field_label(field, "zh"), plane_row(field, "zh")
     named = f"{row}的{label}" if label and row else (label or field)
     at_field = Message("compare.files.invalid_at", str(detail),
                        {"field": bilingual("", named), "detail": detail})
-    return Message(message.key, str(message), {**message.params, "detail": at_field})
+    return _with_detail(message, at_field)

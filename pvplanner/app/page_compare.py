@@ -37,6 +37,15 @@ def _store():
         return None
 
 
+def _file_fields(fields: list[str]) -> str:
+    """The scenario's file fields (``load.meter_file``) as the reader knows them
+    (电表数据文件), listed in the reader's language."""
+    from pvplanner.report.input_rows import field_label
+
+    names = [field_label(field, lang()) or field for field in fields]
+    return ("、" if lang() == "zh" else ", ").join(names)
+
+
 def _flash(kind: str, text: str) -> None:
     """Keep a message for the next run (Markdown: user text in it must be :func:`plain`)."""
     st.session_state["_compare_flash"] = (kind, text)
@@ -101,7 +110,7 @@ def _open(scenario_id: str) -> None:
                                         "revision": saved.revision, "name": saved.name})
     st.session_state.pop("save_name", None)
     if cleared:
-        _flash("warning", t("compare.files.outside", fields=", ".join(cleared)))
+        _flash("warning", t("compare.files.outside", fields=_file_fields(cleared)))
     else:
         _flash("success", t("compare.opened", name=plain(reader_name(saved.name, lang()))))
 
@@ -295,7 +304,7 @@ def _compare_results(chosen: list[str], items) -> list[tuple[str, dict[str, Any]
                 refused = refused_files(document)
                 if refused:
                     st.warning(t("compare.files.outside_compare", name=plain(label),
-                                 fields=", ".join(refused)))
+                                 fields=_file_fields(refused)))
                     continue
                 found = _planned(state.doc_key(document))
         except Exception as exc:  # noqa: BLE001 - one broken scenario must not hide the rest
@@ -522,7 +531,7 @@ def _open_file(store, uploaded) -> None:
         # Without its file the scenario is incomplete: keep it, the input pages say what
         # to upload again.
         state.replace_doc(document, origin={"kind": "file", "name": uploaded.name})
-        _flash("warning", t("compare.files.outside", fields=", ".join(cleared)))
+        _flash("warning", t("compare.files.outside", fields=_file_fields(cleared)))
     else:
         state.replace_doc(scenario.model_dump(mode="json"), origin={"kind": "file",
                                                                     "name": uploaded.name})

@@ -195,10 +195,25 @@ def problem_from_exception(exc: BaseException) -> Problem:
                 if isinstance(exc, kind):
                     field = where
                     break
-        return Problem(user_text(error_message(exc)), field, "input")
+        return Problem(user_text(_for_the_app(error_message(exc))), field, "input")
     if isinstance(exc, SOURCE_ERRORS):
         return Problem(user_text(error_message(exc)), None, "source")
     return internal_problem(exc)
+
+
+#: Errors whose text tells the command line's operator what to do where the app's user
+#: cannot do it (give a file's path), and the app's own text for them (same values).
+_APP_TEXTS = {"errors.load.unknown_template": "load.template_unknown"}
+
+
+def _for_the_app(message: Any) -> Any:
+    """``message`` in the app's words where the command line's would not do (:data:`_APP_TEXTS`)."""
+    from pvplanner.messages import Message
+
+    key = _APP_TEXTS.get(getattr(message, "key", ""))
+    if key is None:
+        return message
+    return Message(key, str(message), message.params)
 
 
 def internal_problem(exc: BaseException) -> Problem:

@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 import pvplanner.app.state as state
-from pvplanner.app.field_names import name_the_field
+from pvplanner.app.field_names import at_its_input, name_the_field
 from pvplanner.app.state import INPUT_PREFIX, Problem, get_path, set_path
 from pvplanner.display.messages import render, translate
 from pvplanner.messages import Message, bilingual
@@ -209,6 +209,8 @@ def place_problems(top: Any) -> None:
                 # table): the field is named in the message, as it is not at its own input.
                 problem = replace(problem, message=name_the_field(problem.field,
                                                                   problem.message))
+            else:
+                problem = replace(problem, message=at_its_input(problem.message))
             show_problem(problem, slots[path])
             continue
         page = None

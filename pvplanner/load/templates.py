@@ -27,7 +27,7 @@ import pandas as pd
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types, holiday_dates
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, bilingual, listing
 from weather.datafiles import data_path
 from weather.timeaxis import TYPICAL_YEAR, typical_year_index
 
@@ -164,8 +164,8 @@ def get_template(template: str | LoadTemplate) -> LoadTemplate:
         return _load_template_file(str(path.resolve()))
     raise PlannerInputError(
         Message.of("errors.load.unknown_template",
-                   "unknown load template {template}: choose one of {ids} or give the path of a "
-                   "template .toml file", template=repr(template), ids=", ".join(paths)),
+                   "unknown load template {template!r}: choose one of {ids} or give the path of "
+                   "a template .toml file", template=name, ids=listing(paths)),
         field="template",
     )
 

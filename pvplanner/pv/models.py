@@ -135,10 +135,11 @@ class RoofPlane(BaseModel):
         mounting = info.data.get("mounting", "flush")
         if mounting != "flush" and value > limit:
             raise PlannerInputError(Message.of(
-                "errors.pv.racks_flat_roof", "{mounting} racks stand on flat roofs: tilt_deg must "
-                "be at most {limit:g} deg; use mounting='flush' for a pitched roof",
-                mounting=bilingual(str(mounting),  # the racks by their name on the site page
-                                   translate(f"site.roof.mountings.{mounting}", "zh")),
+                "errors.pv.racks_flat_roof", "{mounting} stand on flat roofs: the roof's "
+                "tilt must be at most {limit:g}°; mount the modules flush on a pitched roof",
+                mounting=bilingual(  # the racks by their name on the site page
+                    translate(f"site.roof.mountings.{mounting}", "en"),
+                    translate(f"site.roof.mountings.{mounting}", "zh")),
                 limit=float(limit)))
         return value
 
@@ -329,13 +330,28 @@ def kind_limit(error: Mapping[str, Any]) -> str | dict[str, str]:
     return bilingual(limit, chinese)
 
 
+def kind_numbers(error: Mapping[str, Any]) -> dict[str, float]:
+    """The limit and the value of a pydantic error as numbers (``limit_number``,
+    ``input_number``), where they are numbers: for a reader who sees the field in other
+    units (the app shows fractions as per cent)."""
+    out: dict[str, float] = {}
+    limit = (error.get("ctx") or {}).get(KEYED_KINDS.get(str(error.get("type", "")), "") or "-")
+    if isinstance(limit, int | float) and not isinstance(limit, bool):
+        out["limit_number"] = float(limit)
+    given = error.get("input")
+    if isinstance(given, int | float) and not isinstance(given, bool):
+        out["input_number"] = float(given)
+    return out
+
+
 def planner_error(exc: ValidationError, prefix: str) -> PlannerInputError:
     """Turn a pydantic error into a :class:`PlannerInputError` naming the dotted field."""
     error = exc.errors()[0]
     field = _field_name(prefix, error["loc"])
     kind = str(error.get("type", ""))
     value = error.get("input")
-    got = (bilingual(f" (got {value!r})", f"（当前为 {value!r}）")
+    got = (bilingual(f" (got {value!r})", f"（当前为“{value}”）" if isinstance(value, str)
+                     else f"（当前为 {value!r}）")
            if kind != "missing" and not isinstance(value, Mapping) else bilingual("", ""))
     if kind == "extra_forbidden":
         return PlannerInputError(Message.of(
@@ -347,7 +363,7 @@ def planner_error(exc: ValidationError, prefix: str) -> PlannerInputError:
     if kind in KEYED_KINDS:
         key = f"errors.scenario.{kind}"
         values = {"field": bilingual(f"{field}: ", f"{field}："), "limit": kind_limit(error),
-                  "got": got}
+                  "got": got, **kind_numbers(error)}
         # The catalogue's English, not pydantic's wording (as the scenario's errors).
         # (the pydantic wording stays the text where the catalogue cannot render it)
         return PlannerInputError(

@@ -23,8 +23,8 @@ from pvplanner.display.messages import render, translate
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
 from pvplanner.guard.nesting import nesting_depth
-from pvplanner.messages import Message, bilingual
-from pvplanner.pv.models import KEYED_KINDS, PVModelSettings, RoofPlane, kind_limit
+from pvplanner.messages import Message, bilingual, quoted_listing
+from pvplanner.pv.models import KEYED_KINDS, PVModelSettings, RoofPlane, kind_limit, kind_numbers
 from pvplanner.scenario.measures import MeasureChoice, ProductionInput
 from pvplanner.scenario.proposal import ProposalInputs
 from pvplanner.scenario.rules import rule_broken
@@ -127,9 +127,8 @@ class TariffChoice(BaseModel):
             )
         if self.buyer == "market" and self.custom is None and self.bill is None:
             raise rule_broken(
-                "market_prices",
-                "tariff.buyer is 'market': give the retail contract's prices in tariff.bill",
-            )
+                "market_prices", "electricity bought in the market: enter the retail "
+                "contract's prices (as from a bill)", field="bill")
         return self
 
 
@@ -176,7 +175,7 @@ class Scenario(BaseModel):
         if duplicates:
             raise rule_broken(
                 "plane_names", "roof plane names must be unique; repeated: {names}",
-                names=", ".join(duplicates)
+                names=quoted_listing(duplicates)
             )
         return self
 
@@ -213,10 +212,21 @@ def _row_named(field: str | None) -> str:
     return f"{row}：" if row else ""
 
 
+def _error_field(error: Any) -> str:
+    """The dotted field a validation error is about: its location, and within it the field a
+    model's own rule names (``battery`` + ``min_power_kw``), where it names one."""
+    field = _field_name(tuple(error.get("loc", ())))
+    original = (error.get("ctx") or {}).get("error")
+    inner = original.field if isinstance(original, PlannerInputError) else None
+    if inner:
+        return f"{field}.{inner}" if field else inner
+    return field
+
+
 def _error_message(error: Any) -> Message:
     """One validation error: its English text, and a catalogue key for the usual kinds
     (the field is named in English only: the app shows the message at the field's input)."""
-    field = _field_name(tuple(error.get("loc", ())))
+    field = _error_field(error)
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     value = error.get("input")
     got = "" if isinstance(value, (dict, list)) else repr(value)
@@ -238,14 +248,7 @@ def _error_message(error: Any) -> Message:
     values: dict[str, Any] = {
         "field": bilingual(f"{field or 'scenario'}: ", ""), "limit": kind_limit(error),
         "got": bilingual(shown, f"（当前为 {got}）" if got else "")}
-    # The limit and the value as numbers too, for a reader who sees the field in other units
-    # (the app shows fractions as per cent).
-    limit_number = (error.get("ctx") or {}).get(KEYED_KINDS.get(kind, "") or "-")
-    if isinstance(limit_number, int | float) and not isinstance(limit_number, bool):
-        values["limit_number"] = float(limit_number)
-    given = error.get("input")
-    if isinstance(given, int | float) and not isinstance(given, bool):
-        values["input_number"] = float(given)
+    values.update(kind_numbers(error))  # for the app's per-cent inputs
     # The exception's own text is the catalogue's English (the app, the CLI and the batch's
     # results then say the same), not pydantic's wording of the kind.
     key = f"errors.scenario.{kind}"
@@ -256,7 +259,7 @@ def _as_input_error(problem: ValidationError) -> PlannerInputError:
     details = []
     first_field = None
     for error in problem.errors()[:8]:
-        first_field = first_field or _field_name(tuple(error.get("loc", ())))
+        first_field = first_field or _error_field(error)
         details.append(_error_message(error))
     more = problem.error_count() - len(details)
     suffix = f"; and {more} more" if more > 0 else ""

@@ -13,7 +13,13 @@ from pvplanner.messages import Message
 __all__ = ["rule_broken"]
 
 
-def rule_broken(name: str, english: str, /, **values: Any) -> PlannerInputError:
+def rule_broken(name: str, english: str, /, *, field: str | None = None, **values: Any
+                ) -> PlannerInputError:
     """The error of rule ``name``: key ``errors.scenario.rules.<name>``, English text
-    ``english`` filled with ``values`` (the same placeholders as the catalogue's texts)."""
-    return PlannerInputError(Message.of(f"errors.scenario.rules.{name}", english, **values))
+    ``english`` filled with ``values`` (the same placeholders as the catalogue's texts).
+
+    ``field`` is the input to change, relative to the model whose rule it is
+    (``min_power_kw`` of the battery): the error then names ``battery.min_power_kw``, where
+    the command line says what to edit and the app shows the message."""
+    return PlannerInputError(Message.of(f"errors.scenario.rules.{name}", english, **values),
+                             field=field)

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pvplanner.messages import listing
 from pvplanner.scenario.rules import rule_broken
 
 
@@ -49,8 +50,8 @@ class WeatherChoice(_Model):
     def _file_given(self) -> WeatherChoice:
         if self.source == "file" and not self.file:
             raise rule_broken(
-                "weather_file", "weather.file is required when weather.source is 'file'"
-            )
+                "weather_file", "a weather file is needed when the weather comes from a file",
+                field="file")
         return self
 
 
@@ -77,25 +78,26 @@ class LoadInput(_Model):
             if self.monthly_kwh is None:
                 raise rule_broken(
                     "bills_required",
-                    "load.monthly_kwh (12 values) is required when load.kind = bills",
-                )
+                    "the 12 monthly bills (kWh) are needed when the load comes from bills",
+                    field="monthly_kwh")
             bad = [i + 1 for i, v in enumerate(self.monthly_kwh) if not 0 <= v <= 1e9]
             if bad:
                 raise rule_broken(
-                    "bills_range", "load.monthly_kwh: month(s) {months} outside 0 to "
-                    "1,000,000,000 kWh",
-                    months=", ".join(str(month) for month in bad)
+                    "bills_range", "month(s) {months}: the consumption must be between 0 and "
+                    "1,000,000,000 kWh", field="monthly_kwh",
+                    months=listing(bad)
                 )
             if sum(self.monthly_kwh) <= 0:
-                raise rule_broken("bills_zero", "load.monthly_kwh: the bills add up to zero kWh")
+                raise rule_broken("bills_zero", "the monthly bills add up to zero kWh: enter the "
+                                  "site's real consumption", field="monthly_kwh")
         if self.kind == "annual" and self.annual_kwh is None:
             raise rule_broken(
-                "annual_required", "load.annual_kwh is required when load.kind = annual"
-            )
+                "annual_required", "the yearly consumption (kWh) is needed when the load comes "
+                "from a yearly total", field="annual_kwh")
         if self.kind == "meter_file" and not self.meter_file:
             raise rule_broken(
-                "meter_required", "load.meter_file is required when load.kind = meter_file"
-            )
+                "meter_required", "a meter data file is needed when the load comes from meter "
+                "data", field="meter_file")
         return self
 
 
@@ -121,12 +123,12 @@ class BatteryOptions(_Model):
     def _ordered(self) -> BatteryOptions:
         if self.max_energy_kwh is not None and self.min_energy_kwh > self.max_energy_kwh:
             raise rule_broken(
-                "battery_energy_order", "battery.min_energy_kwh exceeds battery.max_energy_kwh"
-            )
+                "battery_energy_order", "the battery's smallest capacity (kWh) exceeds its "
+                "largest", field="min_energy_kwh")
         if self.min_power_kw > self.max_power_kw:
             raise rule_broken(
-                "battery_power_order", "battery.min_power_kw exceeds battery.max_power_kw"
-            )
+                "battery_power_order", "the battery's smallest power (kW) exceeds its largest",
+                field="min_power_kw")
         return self
 
 
@@ -194,11 +196,11 @@ class Constraints(_Model):
     def _ordered(self) -> Constraints:
         if self.max_total_kwp is not None and self.min_total_kwp > self.max_total_kwp:
             raise rule_broken(
-                "kwp_order", "constraints.min_total_kwp exceeds constraints.max_total_kwp"
-            )
+                "kwp_order", "the smallest total PV capacity (kWp) exceeds the largest",
+                field="min_total_kwp")
         if self.objective == "min_cost_for_co2" and self.co2_reduction_target_tco2 is None:
             raise rule_broken(
                 "co2_target_required",
-                "constraints.co2_reduction_target_tco2 is required for objective min_cost_for_co2",
-            )
+                "a CO2 reduction target (tCO2) is needed for the objective of the lowest cost "
+                "that meets it", field="co2_reduction_target_tco2")
         return self

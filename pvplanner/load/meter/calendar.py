@@ -16,7 +16,7 @@ import pandas as pd
 from pvplanner.holidays import day_types, holiday_dates
 from pvplanner.load.meter.clean import Filled, Grid
 from pvplanner.load.meter.common import NS_PER_DAY, day_str
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, listing
 from weather.timeaxis import TYPICAL_YEAR
 
 
@@ -52,7 +52,7 @@ def map_to_typical_year(
         info["warning"] = Message.of(
             "notes.meter.months_missing", "no data at all for month(s) {months}: those days "
             "use the nearest months' profiles of the same day type; a full year of data is "
-            "better", months=bilingual(", ".join(months), "、".join(months)))
+            "better", months=listing(months))
     return out, info
 
 

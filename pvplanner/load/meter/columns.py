@@ -16,7 +16,7 @@ import pandas as pd
 
 from pvplanner.errors import LoadFileError
 from pvplanner.load.meter.table import FULLWIDTH, Table, cell_kind
-from pvplanner.messages import Message
+from pvplanner.messages import Message, bilingual, listing, quoted_listing
 
 _TS_WORDS = (
     "时间",
@@ -114,6 +114,12 @@ class Columns:
     label_hint: str | None  # "start" / "end" from the timestamp header
 
 
+#: The column options as a reader sees them (the option's own name in English, where it
+#: is typed; what it chooses in Chinese).
+_OPTION_NAMES = {"timestamp_column": bilingual("timestamp_column", "时间列"),
+                 "value_column": bilingual("value_column", "数值列")}
+
+
 def _column_position(table: Table, spec: str | int, what: str) -> int:
     if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
         if 0 <= int(spec) < len(table.headers):
@@ -121,8 +127,9 @@ def _column_position(table: Table, spec: str | int, what: str) -> int:
         raise LoadFileError(
             Message.of("errors.meter.column_position",
                        "{file}: {what}={spec} is outside the {count} columns ({columns}); "
-                       "positions start at 0", file=table.name, what=what, spec=str(spec),
-                       count=len(table.headers), columns=", ".join(table.headers)),
+                       "positions start at 0", file=table.name, what=_OPTION_NAMES[what],
+                       spec=str(spec), count=len(table.headers),
+                       columns=listing(table.headers)),
             field=what,
         )
     wanted = str(spec).strip().lower()
@@ -130,9 +137,9 @@ def _column_position(table: Table, spec: str | int, what: str) -> int:
         if header.strip().lower() == wanted:
             return k
     raise LoadFileError(Message.of(
-        "errors.meter.no_such_column", "{file}: no column named {name} for {what}; the columns "
-        "are: {columns}", file=table.name, name=repr(spec), what=what,
-        columns=", ".join(repr(h) for h in table.headers)), field=what)
+        "errors.meter.no_such_column", "{file}: no column named {name!r} for {what}; the columns "
+        "are: {columns}", file=table.name, name=str(spec), what=_OPTION_NAMES[what],
+        columns=quoted_listing(table.headers)), field=what)
 
 
 def classify_columns(table: Table) -> list[str]:
@@ -225,7 +232,7 @@ def choose_columns(
                     "among the columns {columns} (header row {header_row}); expected values such "
                     "as '2025-01-01 00:15' or separate date and time columns: pass "
                     "timestamp_column= to name it", file=table.name,
-                    columns=", ".join(repr(h) for h in headers),
+                    columns=quoted_listing(headers),
                     header_row=str(table.header_row or "none")))
 
     if value_column is not None:
@@ -244,7 +251,7 @@ def choose_columns(
                 "errors.meter.no_value_column", "{file}: no numeric value column next to the "
                 "timestamp column '{column}' (columns: {columns}); add the kW or kWh column or "
                 "pass value_column=", file=table.name, column=headers[ts_cols[0]],
-                columns=", ".join(repr(h) for h in headers)))
+                columns=quoted_listing(headers)))
         value = max(numeric, key=lambda k: (_value_score(headers[k]), -k))
     hint = None
     ts_header = " ".join(headers[k] for k in ts_cols)

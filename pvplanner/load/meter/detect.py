@@ -20,7 +20,7 @@ from pvplanner.load.meter.columns import (
     unit_token,
 )
 from pvplanner.load.meter.common import NAT, NS_PER_DAY, NS_PER_MIN, iso
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, bilingual, listing
 from weather.timeaxis import TYPICAL_YEAR
 
 
@@ -51,7 +51,7 @@ def detect_interval(ts: np.ndarray, rows: np.ndarray, rules: dict, column: str) 
     raise LoadFileError(Message.of(
         "errors.meter.interval", "the most common step between timestamps is {minutes} min "
         "(column {column}, rows {first}-{last}); supported intervals are {supported} min: "
-        "resample the export", minutes=mode, supported=", ".join(map(str, supported)), **where))
+        "resample the export", minutes=mode, supported=listing(supported), **where))
 
 
 def detect_label(

@@ -33,7 +33,7 @@ from pvplanner.load.meter.table import (
     clean_number_text,
     norm_text,
 )
-from pvplanner.messages import Message
+from pvplanner.messages import Message, bilingual, listing
 
 _DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -140,15 +140,17 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
         if bad.any():
             first = np.flatnonzero(bad)
             k = first[0]
-            column = " + ".join(f"'{table.headers[c]}'" for c in columns.ts)
+            names = [table.headers[c] for c in columns.ts]
+            column = bilingual(" + ".join(f"'{h}'" for h in names),
+                               " + ".join(f"“{h}”" for h in names))
             sample = str(ts_text.iloc[k])[:40]
             more = Message.of("errors.meter.such_rows", " ({count} such rows, e.g. rows {rows})",
                               count=len(first),
-                              rows=", ".join(str(table.rows[j]) for j in first[:5]))
+                              rows=listing(table.rows[j] for j in first[:5]))
             raise LoadFileError(Message.of(
-                "errors.meter.bad_timestamp", "{file}: row {row}, column {column}: {sample} is "
+                "errors.meter.bad_timestamp", "{file}: row {row}, column {column}: {sample!r} is "
                 "not a date and time like the rows around it{more}: correct or delete these rows",
-                file=name, row=int(table.rows[k]), column=column, sample=repr(sample), more=more))
+                file=name, row=int(table.rows[k]), column=column, sample=sample, more=more))
     keep = parsed_ok
     if not keep.any():
         raise LoadFileError(Message.of(
@@ -447,10 +449,10 @@ def _parse_number_column(
         k = where[0]
         header = table.headers[columns.value]
         raise LoadFileError(Message.of(
-            "errors.meter.not_number", "{file}: row {row}, column '{column}': {sample} is not a "
+            "errors.meter.not_number", "{file}: row {row}, column '{column}': {sample!r} is not a "
             "number ({count} such cells, e.g. rows {rows}): correct them, or leave them empty to "
             "have them treated as gaps", file=table.name, row=str(rows[k]), column=header,
-            sample=repr(str(texts.iloc[k])[:40]), count=len(where),
-            rows=", ".join(str(rows[j]) for j in where[:5])))
+            sample=str(texts.iloc[k])[:40], count=len(where),
+            rows=listing(rows[j] for j in where[:5])))
     out[np.isinf(out)] = np.nan
     return out

@@ -32,7 +32,7 @@ from typing import Any
 
 from pvplanner.errors import LoadFileError
 from pvplanner.guard.files import size_name
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, bilingual, listing
 
 __all__ = [
     "MAX_XLSX_CELLS",
@@ -275,14 +275,14 @@ def _choose_sheet(book: Any, name: str, sheet: str | int | None, budget: _Budget
             budget.check_time()
         raise LoadFileError(Message.of("errors.meter.sheets_empty",
                                        "{file}: every sheet is empty ({sheets})", file=name,
-                                       sheets=", ".join(names)))
+                                       sheets=listing(names)))
     if isinstance(sheet, int) and not isinstance(sheet, bool):
         if not 0 <= sheet < len(names):
             raise LoadFileError(
                 Message.of("errors.meter.no_sheet_position",
                            "{file}: sheet {sheet} does not exist; the workbook has {count} "
                            "sheet(s): {sheets} (positions start at 0)", file=name, sheet=sheet,
-                           count=len(names), sheets=", ".join(names)),
+                           count=len(names), sheets=listing(names)),
                 field="sheet",
             )
         return str(names[sheet])
@@ -290,7 +290,7 @@ def _choose_sheet(book: Any, name: str, sheet: str | int | None, budget: _Budget
         raise LoadFileError(
             Message.of("errors.meter.no_sheet_name",
                        "{file}: no sheet named {sheet}; the sheets are: {sheets}", file=name,
-                       sheet=repr(sheet), sheets=", ".join(names)),
+                       sheet=repr(sheet), sheets=listing(names)),
             field="sheet",
         )
     return str(sheet)
