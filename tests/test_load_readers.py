@@ -374,6 +374,15 @@ def test_meter_errors_list_rows_and_columns_in_the_readers_language():
         render(info.value.message, "en")
 
 
+def test_a_first_reading_with_text_is_a_row_to_correct_not_the_header():
+    starts = pd.date_range("2025-01-01", periods=24 * 30, freq="h")
+    lines = ["时间,有功功率"] + [f"{t:%Y-%m-%d %H:%M},100" for t in starts]
+    lines[1] = lines[1].replace(",100", ",abc")  # the first reading, file line 2
+    with pytest.raises(LoadFileError,
+                       match=r"row 2, column '有功功率': 'abc' is not a number"):
+        read_meter_file(csv_bytes(lines))
+
+
 def test_blank_cells_are_gaps_and_blank_lines_kept_in_row_numbers():
     starts = pd.date_range("2025-01-01", periods=24 * 30, freq="h")
     lines = ["time,kW"] + [f"{t:%Y-%m-%d %H:%M},100" for t in starts]

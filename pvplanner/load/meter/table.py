@@ -150,6 +150,19 @@ def _is_data_row(cells: Sequence[Any]) -> bool:
     return has_time_info and kinds.count("number") >= 1
 
 
+def _first_data_row(split: list[list[Any]]) -> int | None:
+    """The first row of readings: the first row with a date/time and a number, and the rows
+    just above it that hold a date and time too (a reading whose value is not a number, e.g.
+    ``2025-01-01 00:00,abc``, is a row to report, not the file's header)."""
+    first = next((k for k, cells in enumerate(split) if _is_data_row(cells)), None)
+    while first is not None and first > 0:
+        kinds = [cell_kind(c) for c in split[first - 1]]
+        if "datetime" not in kinds and not ("date" in kinds and "time" in kinds):
+            break
+        first -= 1
+    return first
+
+
 def read_table(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> Table:
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise LoadFileError(Message.of(
@@ -186,7 +199,7 @@ def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
 
     delimiter = _guess_delimiter([line for _, line in scan])
     split = _split_lines([line for _, line in scan], delimiter)
-    first_data = next((k for k, cells in enumerate(split) if _is_data_row(cells)), None)
+    first_data = _first_data_row(split)
     if first_data is None:
         sample = scan[0][1][:80]
         raise LoadFileError(Message.of(
@@ -310,7 +323,7 @@ def _read_xlsx(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> T
         scan = [(i, r) for i, r in scan if any(c is not None and str(c).strip() for c in r)]
         scan = scan[:scan_rows]
         split = [list(r) for _, r in scan]
-        first_data = next((k for k, cells in enumerate(split) if _is_data_row(cells)), None)
+        first_data = _first_data_row(split)
         if first_data is None:
             raise LoadFileError(Message.of(
                 "errors.meter.no_data_row_sheet", "{file}, sheet '{sheet}': no row with a "
