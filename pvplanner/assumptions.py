@@ -29,6 +29,7 @@ from pvplanner.pv.models import pv_defaults
 from pvplanner.result import Assumption
 from pvplanner.result_records import FootprintSummary, MeasureResult
 from pvplanner.scenario.model import Scenario
+from pvplanner.site_province import site_province
 from pvplanner.tariff.category import ProjectRules
 from pvplanner.tariff.components import weakest_status
 from pvplanner.tariff.export import ExportTerms
@@ -406,8 +407,9 @@ def _carbon_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumptio
     c = scenario.carbon
     defaults = carbon_defaults()
     location = resolved.location_factor
-    # Which factor and why: named by the scenario, or the site province's default.
-    choice = location_factor_for(scenario.site.province, c.location_factor_id)
+    # Which factor and why: named by the scenario, or the default of the province the plan
+    # follows (the nearest city's for a site without one, as in the plan).
+    choice = location_factor_for(site_province(scenario)[0], c.location_factor_id)
     why = f"{choice.reason}; " if choice.factor.id == location.id else ""
     rows = [
         Assumption("emission", "carbon.location_factor", location.factor_tco2_per_mwh,

@@ -33,6 +33,7 @@ from pvplanner.pv.site_weather import load_weather
 from pvplanner.pv.subhourly import quarter_hour_profiles
 from pvplanner.result import Result
 from pvplanner.scenario.model import Scenario, parse_scenario
+from pvplanner.site_province import site_province
 from pvplanner.sizing import SizingInputs, build_problem
 from pvplanner.tariff import (
     ExportPolicy,
@@ -56,13 +57,11 @@ from pvplanner.tariff.province import (
     PresetPick,
     default_preset,
     other_province_note,
-    province_label,
 )
 from solver.curves import LaterCurve, optimize_curve_later
 from solver.design import design_dispatch
 from solver.errors import CurveStopped as CurveStopped  # for the app, which imports no solver
 from solver.errors import InfeasibleProblemError
-from weather.climatology import nearest_city
 from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 
 #: Points of the NPV-versus-capacity curve shown in the app and the proposal (each point is
@@ -404,8 +403,13 @@ def prepare(scenario: Scenario) -> Prepared:
     load_kw, notes = measured.load_kw, [*notes, *measure_notes]
     # --
     windows = demand_charge_windows(tariff, index)
-    # The factor named by the scenario, else the site province's latest average.
-    location = _location_factor(site.province, scenario.carbon.location_factor_id)
+    # The factor named by the scenario, else the latest average of the province the tariff
+    # follows (pvplanner.site_province: the nearest city's for a site without one).
+    follows = _tariff_follows_province(scenario)
+    province, placed = site_province(scenario, tariff_follows=follows)
+    location = _location_factor(province, scenario.carbon.location_factor_id)
+    if placed is not None and not follows and scenario.carbon.location_factor_id is None:
+        notes.append(placed)  # with a province preset, the tariff's note says it
     factor = location.factor
     residual = _residual_factor(scenario.carbon.residual_factor_id)
     sizing = SizingInputs(
@@ -428,6 +432,11 @@ def prepare(scenario: Scenario) -> Prepared:
         tariff_notes=decision.notes, project=decision.project,
         emission_factor_basis=location.basis,
     )
+
+
+def _tariff_follows_province(scenario: Scenario) -> bool:
+    """Whether the tariff is the site province's preset (no preset or custom tariff named)."""
+    return scenario.tariff.custom is None and scenario.tariff.preset in AUTO_PRESETS
 
 
 @lru_cache(maxsize=64)
@@ -504,9 +513,9 @@ def _tariff_and_version(scenario: Scenario) -> TariffDecision:
     choice = scenario.tariff
     site, start = scenario.site, scenario.analysis_start()
     pick, located = None, None
-    if choice.custom is None and choice.preset in AUTO_PRESETS:
+    if _tariff_follows_province(scenario):
         # No preset named: the site province's preset for the user's size.
-        province, located = _tariff_province(scenario)
+        province, located = site_province(scenario)
         voltage = scenario.project.grid_voltage_kv
         needs_peak = choice.transformer_kva is None and not (voltage and voltage >= 35)
         pick = default_preset(province, start, transformer_kva=choice.transformer_kva,
@@ -533,23 +542,6 @@ def _tariff_and_version(scenario: Scenario) -> TariffDecision:
              *([elsewhere] if elsewhere else []), *project.notes)
     return TariffDecision(apply_export_policy(resolved.tariff, policy), resolved, project,
                           pick, tuple(notes))
-
-
-def _tariff_province(scenario: Scenario) -> tuple[str | None, Message | None]:
-    """The province whose tariff a scenario without a preset follows: ``site.province``, or
-    for a site in China without one, the province of the nearest city of the climate table
-    (said in a note, which also asks for the province)."""
-    site = scenario.site
-    if (site.province or "").strip() or (site.country or "CN").upper() != "CN":
-        return site.province, None
-    city = nearest_city(site.latitude, site.longitude)
-    if city.country != "China" or not city.province:
-        return site.province, None
-    return city.province, Message.of(
-        "notes.tariff.province_from_city", "site.province is not given: the nearest city of "
-        "the climate table, {city} ({km:,.0f} km away), is in {province}, whose tariff is "
-        "used; give site.province", city=bilingual(city.city, city.city_zh or city.city),
-        km=float(city.distance_km or 0.0), province=province_label(city.province))
 
 
 def _project(scenario: Scenario, tariff: Tariff, start) -> ProjectRules:

@@ -51,8 +51,43 @@ def test_a_named_factor_and_an_unknown_province(demo):
         update={"location_factor_id": "cn-national-2023-average"})})
     assert prepare(_moved(named, province="Jiangsu")).emission_factor.factor_tco2_per_mwh \
         == 0.5306
-    assert prepare(_moved(demo, province=None)).emission_factor.id == \
+    assert prepare(_preset(_moved(demo, province="Atlantis"))).emission_factor.id == \
         "cn-national-2023-average"
+
+
+def _preset(scenario, preset="zhejiang_2026_large_industry"):
+    """The scenario with its tariff named (not the site province's)."""
+    return scenario.model_copy(update={
+        "tariff": scenario.tariff.model_copy(update={"preset": preset})})
+
+
+@pytest.mark.parametrize("province", ["浙江省", "浙江", "Zhejiang Province", " zhejiang "])
+def test_a_province_written_as_users_write_it_gets_its_own_factor(demo, province):
+    """"浙江省" had fallen back to the national factor (0.5306) while the tariff, which reads
+    province names through the same table, was Zhejiang's."""
+    prepared = prepare(_moved(demo, province=province))
+    assert prepared.emission_factor.id == "cn-zhejiang-2023-average"
+    assert prepared.tariff.region == "Zhejiang"
+
+
+def test_a_site_without_a_province_counts_co2_with_the_province_its_tariff_follows(demo):
+    """A site in Hangzhou given by its coordinates: the tariff is Zhejiang's (nearest city),
+    so is the emission factor, and one note says both."""
+    prepared = prepare(_moved(demo, province=None, city=None))
+    assert prepared.tariff.region == "Zhejiang"
+    assert prepared.emission_factor.id == "cn-zhejiang-2023-average"
+    placed = [n for n in prepared.tariff_notes
+              if getattr(n, "key", "") == "notes.tariff.province_from_city"]
+    assert len(placed) == 1 and "tariff and grid emission factor are used" in placed[0]
+    # A named tariff: the factor alone follows the nearest city, with a note of its own.
+    prepared = prepare(_preset(_moved(demo, province=None, city=None)))
+    assert prepared.emission_factor.id == "cn-zhejiang-2023-average"
+    assert [n.key for n in prepared.load_notes
+            if getattr(n, "key", "").startswith("notes.carbon.location")] == \
+        ["notes.carbon.location.province_from_city"]
+    # Outside China nothing is placed: the national default of the table, as before.
+    abroad = prepare(_preset(_moved(demo, province=None, city=None, country="DE")))
+    assert abroad.emission_factor.id == "cn-national-2023-average"
 
 
 def test_avoided_co2_split_adds_up_and_only_self_consumed_lowers_scope2(demo_result):

@@ -95,7 +95,7 @@ def _factor_source(result) -> str:
     doc = state.doc()
     c = result.carbon
     try:
-        factor = location_factor_for(get_path(doc, "site.province"),
+        factor = location_factor_for(_followed_province(),
                                      get_path(doc, "carbon.location_factor_id")).factor
     except Exception:  # noqa: BLE001 - the recorded citation is shown instead
         factor = None
@@ -103,6 +103,17 @@ def _factor_source(result) -> str:
         return citation(c.emission_factor_source, lang())
     return t("carbon.kpi.source_named", factor=emission_factor_name(factor.to_dict(), lang()),
              source=citation(factor.source, lang(), factor.status))
+
+
+def _followed_province() -> str | None:
+    """The province the plan's factor follows: the site's, or for a site without one its
+    nearest city's, as the plan decides (:func:`pvplanner.site_province.site_province`)."""
+    from pvplanner.site_province import site_province
+
+    valid = state.scenario()
+    if valid is None:
+        return get_path(state.doc(), "site.province")
+    return site_province(valid)[0]
 
 
 def _site_factor_label(province: str | None) -> str:
@@ -125,7 +136,7 @@ def _inputs() -> None:
         location = factors.loc[factors["kind"].isin(["location_average", "combined_margin"]),
                                "id"].tolist()
         # None (the default) follows the site: its province's latest average factor.
-        province = get_path(doc, "site.province")
+        province = _followed_province()
         choice("carbon.location_factor_id", t("carbon.inputs.location_factor"),
                [None, *location],
                labels=lambda k: _site_factor_label(province) if k is None else _factor_label(k),

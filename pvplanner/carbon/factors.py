@@ -17,6 +17,7 @@ import pandas as pd
 from pvplanner.carbon.tables import carbon_defaults, emission_factor_table, province_table
 from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message, bilingual
+from pvplanner.tariff.province_names import province_name
 
 __all__ = [
     "EmissionFactor",
@@ -81,12 +82,23 @@ def emission_factor(factor_id: str, *, field: str = "carbon.location_factor_id"
 
 
 # --------------------------------------------------------------------------- provinces
-def _match_province(name: str) -> pd.Series:
-    table = province_table()
-    key = str(name).strip().lower()
+def _province_hits(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Rows of the province table named ``name`` exactly (English in any case, or Chinese),
+    else those whose English name starts with it (``"Inner Mongolia"``: its two grids)."""
+    key = name.strip().lower()
     hit = table[(table["province"].str.lower() == key) | (table["province_zh"] == name.strip())]
     if hit.empty:
         hit = table[table["province"].str.lower().str.startswith(key)]
+    return hit
+
+
+def _match_province(name: str) -> pd.Series:
+    table = province_table()
+    # As written first (a grid of Inner Mongolia), then as the tariff tables read province
+    # names: "浙江省", "Zhejiang Province" and " zhejiang " are Zhejiang.
+    hit = _province_hits(table, str(name))
+    if len(hit) != 1 and province_name(name):
+        hit = _province_hits(table, province_name(name))
     if len(hit) != 1:
         options = ", ".join(table["province"])
         key, what = (("errors.carbon.province_ambiguous", "is ambiguous") if len(hit) > 1
@@ -139,8 +151,8 @@ def _own_rows(name: str) -> pd.DataFrame:
     """Provincial average rows whose region is ``name`` (English, any case, or Chinese)."""
     avg = _averages()
     avg = avg[avg["region_type"] == "provincial"]
-    key = str(name).strip()
-    return avg[(avg["region"].str.lower() == key.lower()) | (avg["region_zh"] == key)]
+    keys = {str(name).strip().lower(), str(name).strip(), province_name(name).lower()} - {""}
+    return avg[avg["region"].str.lower().isin(keys) | avg["region_zh"].isin(keys)]
 
 
 def factor_id_for_province(province: str, *, prefer: Literal["provincial", "regional"] =

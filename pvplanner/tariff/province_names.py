@@ -36,11 +36,25 @@ def province_name(name: str | None) -> str:
     --------
     >>> province_name("广东省"), province_name(" jiangsu "), province_name("Atlantis")
     ('Guangdong', 'Jiangsu', '')
+    >>> province_name("广西壮族自治区"), province_name("Ningxia Hui Autonomous Region")
+    ('Guangxi', 'Ningxia')
     """
     text = (name or "").strip()
-    for suffix in ("省", "市", "自治区", " province", " Province"):
+    if text.isascii():
+        text = " ".join(text.lower().split())
+        for suffix in _ENGLISH_SUFFIXES:
+            text = text.removesuffix(suffix)
+        return _names().get(text, "")
+    for suffix in _CHINESE_SUFFIXES:
         text = text.removesuffix(suffix)
-    return _names().get(text.lower() if text.isascii() else text, "")
+    return _names().get(text, "")
+
+
+#: What official names add to a province's short name, removed in this order: "广西壮族自治区"
+#: is 广西, "Ningxia Hui Autonomous Region" is Ningxia, "Beijing Municipality" is Beijing.
+_CHINESE_SUFFIXES = ("省", "市", "特别行政区", "自治区", "壮族", "回族", "维吾尔")
+_ENGLISH_SUFFIXES = (" province", " municipality", " special administrative region",
+                     " autonomous region", " zhuang", " hui", " uygur", " uyghur", " uighur")
 
 
 def province_rows(names: pd.Series, name: str | None) -> pd.Series:

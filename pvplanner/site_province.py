@@ -1,0 +1,55 @@
+"""The province a site's tariff and grid emission factor follow.
+
+A scenario names its province (``site.province``, English or Chinese, with or without
+省/市/自治区). A site in China without one is placed in the province of the nearest city of
+the climate table, and a note says so and asks for the province: the tariff preset and the
+location-based emission factor then follow the same province, so a plan never prices a
+site's electricity in one province and counts its CO2 with another's (or the national)
+factor.
+"""
+
+from __future__ import annotations
+
+from pvplanner.messages import Message, bilingual
+from pvplanner.scenario.model import Scenario
+from pvplanner.tariff.province import province_label
+from weather.climatology import nearest_city
+
+__all__ = ["site_province"]
+
+
+def site_province(scenario: Scenario, *, tariff_follows: bool = True
+                  ) -> tuple[str | None, Message | None]:
+    """The province a site's tariff and emission factor follow, and the note placing it.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The plan's scenario.
+    tariff_follows : bool, default True
+        Whether the tariff follows the province too (no preset named); the note says what
+        follows it.
+
+    Returns
+    -------
+    (str or None, Message or None)
+        ``site.province`` with no note; for a site in China without one, the nearest city's
+        province and the note; otherwise ``site.province`` (None or blank) with no note.
+    """
+    site = scenario.site
+    if (site.province or "").strip() or (site.country or "CN").upper() != "CN":
+        return site.province, None
+    city = nearest_city(site.latitude, site.longitude)
+    if city.country != "China" or not city.province:
+        return site.province, None
+    values = {"city": bilingual(city.city, city.city_zh or city.city),
+              "km": float(city.distance_km or 0.0), "province": province_label(city.province)}
+    if tariff_follows:
+        return city.province, Message.of(
+            "notes.tariff.province_from_city", "site.province is not given: the nearest city "
+            "of the climate table, {city} ({km:,.0f} km away), is in {province}, whose tariff "
+            "and grid emission factor are used; give site.province", **values)
+    return city.province, Message.of(
+        "notes.carbon.location.province_from_city", "site.province is not given: the nearest city of "
+        "the climate table, {city} ({km:,.0f} km away), is in {province}, whose grid "
+        "emission factor is used; give site.province", **values)
