@@ -383,6 +383,31 @@ def test_a_first_reading_with_text_is_a_row_to_correct_not_the_header():
         read_meter_file(csv_bytes(lines))
 
 
+def test_a_column_in_watts_read_as_kw_is_refused_not_planned_on_the_rest():
+    """A 1,100 kW factory exported in W: every reading above 1 GW was dropped as a spike and
+    the plan made on the rest, themselves 1,000 times too large."""
+    from pvplanner.display.messages import render
+
+    starts = pd.date_range("2025-01-01", periods=24 * 60, freq="h")
+    kw = 700.0 + 400.0 * np.sin(np.arange(len(starts)) / 24 * 2 * np.pi)
+    lines = ["时间,有功功率(kW)"] + [f"{t:%Y-%m-%d %H:%M},{1000 * v:.0f}"
+                                   for t, v in zip(starts, kw, strict=True)]
+    with pytest.raises(LoadFileError) as info:
+        read_meter_file(csv_bytes(lines))
+    text = render(info.value.message, "en")
+    assert "exceed 1,000,000 kW" in text and "most likely in W, not kW" in text
+    above = int((1000 * kw > 1e6).sum())
+    assert f"{above:,} of the {len(kw):,} readings" in text
+    assert "很可能以瓦（W）而非千瓦（kW）计" in render(info.value.message, "zh")
+    # A few corrupt cells stay spikes, dropped as gaps.
+    lines = ["时间,有功功率(kW)"] + [f"{t:%Y-%m-%d %H:%M},{v:.1f}"
+                                   for t, v in zip(starts, kw, strict=True)]
+    for k in (5, 50, 500):
+        lines[k] = lines[k].rsplit(",", 1)[0] + ",50000000"
+    meter = read_meter_file(csv_bytes(lines))
+    assert meter.load_kw.max() < 1200
+
+
 def test_blank_cells_are_gaps_and_blank_lines_kept_in_row_numbers():
     starts = pd.date_range("2025-01-01", periods=24 * 30, freq="h")
     lines = ["time,kW"] + [f"{t:%Y-%m-%d %H:%M},100" for t in starts]

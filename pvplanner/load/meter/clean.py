@@ -175,6 +175,47 @@ def flag_outliers(
     return kw, examples, int(flagged.sum()), tally
 
 
+def absurd_unit(name: str, header: str, kw: np.ndarray, rows: np.ndarray,
+                 tally: dict[str, int], rules: dict) -> Message | None:
+    """The column's unit is wrong when more than ``max_absurd_share`` of its readings lie
+    beyond any site's load (``max_physical_kw``), else None.
+
+    A few such cells are spikes (:func:`flag_outliers` drops them). Many are a unit error,
+    most often a column in W labelled or read as kW; the readings below the limit are then
+    wrong by the same factor, so no plan may be made of them (a factory of 932 kW read from
+    W would plan on 932,191 "kW").
+
+    Parameters
+    ----------
+    name, header : str
+        The file and its value column, for the message.
+    kw : numpy.ndarray
+        The values converted to kW before :func:`flag_outliers` [kW].
+    rows : numpy.ndarray
+        File row of each value.
+    tally : dict
+        Counts by reason from :func:`flag_outliers`.
+    rules : dict
+        The ``[meter]`` thresholds.
+
+    Returns
+    -------
+    Message or None
+    """
+    readings = int(np.isfinite(kw).sum())
+    if readings == 0 or tally.get("absurd", 0) <= rules["max_absurd_share"] * readings:
+        return None
+    k = int(np.nanargmax(np.where(np.isfinite(kw), kw, -np.inf)))
+    return Message.of(
+        "errors.meter.absurd_unit", "{file}: {count:,} of the {readings:,} readings in column "
+        "'{column}' ({percent:.0f}%) exceed {physical:,.0f} kW, more than any site draws; the "
+        "largest is {largest:,.0f} kW (row {row}): the column is most likely in W, not kW (or "
+        "Wh, not kWh). Export it in kW or kWh, or divide the values by 1,000",
+        file=name, count=int(tally["absurd"]), readings=readings,
+        percent=100.0 * tally["absurd"] / readings, column=header,
+        physical=float(rules["max_physical_kw"]), largest=float(kw[k]), row=int(rows[k]))
+
+
 def why_too_little(
     name: str,
     header: str,

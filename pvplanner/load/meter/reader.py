@@ -48,6 +48,7 @@ from pvplanner.errors import LoadFileError, PlannerInputError
 from pvplanner.guard.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, read_limited
 from pvplanner.load.meter.calendar import map_to_typical_year, resample
 from pvplanner.load.meter.clean import (
+    absurd_unit,
     build_grid,
     fill_gaps,
     flag_outliers,
@@ -355,6 +356,11 @@ def _read_meter_file(
             first=int(rows.min()), last=int(rows.max()), start=iso(grid.start_ns),
             end=iso(end_ns), percent=100 * float(valid_days) / 365, needed=rules["min_days"])
         raise LoadFileError(wrong or short)
+    # Enough days left, but many readings beyond any site's load: a unit error (the rest is
+    # wrong by the same factor), not a few spikes.
+    unit_error = absurd_unit(name, columns.value_header, unflagged_kw, first_rows, tally, rules)
+    if unit_error is not None:
+        raise LoadFileError(unit_error)
     if series == "load":
         refuse_all_zero(name, columns.value_header, unit_kind, kw, first_rows)
     filled = fill_gaps(grid, interval, rules)
