@@ -449,8 +449,53 @@ def test_a_choice_lists_its_options_in_the_readers_list_words():
     assert english.startswith("invalid scenario: load.kind: must be one of 'bills', "
                               "'annual' or 'meter_file' (got 'meter')"), english
     assert chinese.startswith("方案输入有误：应为以下之一：'bills'、'annual' 或 'meter_file'"
-                              "（当前为 'meter'）"), chinese
+                              "（当前为“meter”）"), chinese
     with pytest.raises(PlannerInputError) as info:
         validate_planes([{"name": "A", "area_m2": 500.0, "mounting": "hanging"}])
     english, chinese = _both(info.value)
     assert " or " in english and " or " not in chinese and " 或 " in chinese, chinese
+
+
+def test_every_problem_of_a_document_is_listed_in_both_languages_and_counted_in_the_app():
+    """A file's writer mends all its problems at once; the Chinese had said only the first
+    and "另有 3 处输入有误". The app, which shows the first at its input, counts the rest."""
+    from pvplanner.app.field_names import at_its_input
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["roof_planes"][0]["area_m2"] = 1e15
+    document["roof_planes"][1]["tilt_deg"] = 95
+    document["battery"]["allowed"] = "也许"
+    document["finance"]["pv_capex_per_kwp"] = "99999999"
+    with pytest.raises(PlannerInputError) as info:
+        parse_scenario(document)
+    zh = render(info.value, "zh")
+    # Large numbers with separators, not 10000000.0 or 1e+15; a typed text in quotes.
+    assert zh.startswith("方案输入有误：应不大于 10,000,000（当前为 1,000,000,000,000,000）；"
+                         "另有 3 处输入有误："), zh
+    assert "roof_planes[1].tilt_deg：应不大于 90.0（当前为 95）" in zh
+    assert "battery.allowed：应为“是”或“否”（当前为“也许”）" in zh
+    assert "finance.pv_capex_per_kwp：应不大于 100000.0（当前为“99999999”）" in zh
+    assert "roof_planes[0].area_m2: must be at most 10,000,000 (got 1,000,000,000,000,000)" \
+        in render(info.value, "en")
+    shown = at_its_input(info.value.message)
+    assert render(shown, "zh") == ("方案输入有误：应不大于 10,000,000（当前为 "
+                                   "1,000,000,000,000,000）；另有 3 处输入有误")
+    assert render(shown, "en") == ("invalid scenario: must be at most 10,000,000 (got "
+                                   "1,000,000,000,000,000); 3 more input(s) need attention")
+
+
+@pytest.mark.parametrize(("typed", "value"), [("是", True), ("否", False), (" 是 ", True),
+                                              ("true", True), ("no", False)])
+def test_yes_and_no_in_chinese_are_answers_to_a_yes_no_field(typed, value):
+    """The Chinese error asks for “是” or “否”: a sites table's cell or a scenario file may say
+    so (the app's box is a checkbox)."""
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["battery"]["allowed"] = typed
+    document["battery"]["grid_charging"] = typed
+    document["pv"]["spectral_correction"] = typed
+    parsed = parse_scenario(document)
+    assert parsed.battery.allowed is value and parsed.battery.grid_charging is value
+    assert parsed.pv.spectral_correction is value

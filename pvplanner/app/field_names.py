@@ -30,6 +30,17 @@ def _keyed_detail(message: Any) -> Message | None:
     return detail
 
 
+def _counted(message: Any) -> Any:
+    """An invalid scenario's other problems counted, not listed by their keys: the app
+    shows each at its own input once the first is mended."""
+    others = message.params.get("others") if isinstance(message, Message) else None
+    if getattr(message, "key", "") != "errors.scenario.invalid" or not isinstance(others, int):
+        return message
+    more = (Message("errors.scenario.more_count", f"; {others} more input(s) need attention",
+                    {"others": others}) if others > 0 else "")
+    return Message(message.key, str(message), {**message.params, "more": more})
+
+
 def _with_detail(message: Message, detail: Message) -> Message:
     return Message(message.key, str(message), {**message.params, "detail": detail})
 
@@ -55,6 +66,7 @@ def at_its_input(message: Any) -> Any:
     -------
     str or Message
     """
+    message = _counted(message)
     detail = _keyed_detail(message)
     if detail is None:
         return message
@@ -79,6 +91,7 @@ def name_the_field(field: str | None, message: Any) -> Any:
     from pvplanner.report.input_rows import field_label
     from pvplanner.scenario.model import plane_row
 
+    message = _counted(message)
     detail = _keyed_detail(message)
     if not field or detail is None:
         return message

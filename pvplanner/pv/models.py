@@ -14,11 +14,19 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from pvplanner.display.messages import render, translate
 from pvplanner.errors import PlannerInputError
@@ -26,6 +34,20 @@ from pvplanner.messages import Message, bilingual
 from weather.datafiles import data_path
 
 Mounting = Literal["flush", "tilted_rows", "east_west"]
+
+
+def _yes_no(value: Any) -> Any:
+    """“是”/“否” as True/False (the Chinese error asks for them); anything else as given,
+    for pydantic's own reading of booleans (true/false, yes/no, 1/0)."""
+    if isinstance(value, str):
+        word = value.strip()
+        if word in ("是", "否"):
+            return word == "是"
+    return value
+
+
+#: A yes-or-no input: pydantic's booleans, and “是”/“否” as a Chinese user writes them.
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 
 #: Earth's obliquity: the sun's declination at the solstices [deg].
 _SOLSTICE_DECLINATION_DEG = 23.44
@@ -277,7 +299,7 @@ class PVModelSettings(BaseModel):
         description="cell temperature: SAM NOCT model (as PVWatts v8) or Sandia; "
         "parameters follow the mounting (flush: roof mount, racks: open rack)",
     )
-    spectral_correction: bool = Field(
+    spectral_correction: YesNo = Field(
         True, description="apply the De Soto air-mass modifier (as PVWatts v8)"
     )
     albedo: float = Field(pv_default("system", "albedo"), ge=0, le=1, description="[-]")
@@ -317,13 +339,49 @@ KEYED_KINDS = {
 }
 
 
+def shown_number(value: float) -> str:
+    """A limit or a value as a message shows it: as Python writes it below a million
+    (``90.0``, ``0.5``), with thousands separators from there (``10,000,000``, where Python
+    writes ``10000000.0`` or ``1e+16``)."""
+    if not math.isfinite(value) or abs(value) < 1e6:
+        return str(value)
+    return f"{value:,.0f}"
+
+
+def shown_value(value: Any) -> dict[str, str]:
+    """A value a user gave, as a message value in both languages: a number as
+    :func:`shown_number` writes it, a text in quotes ('abc' / “abc”), nothing as 空."""
+    if isinstance(value, bool):
+        return bilingual(str(value).lower(), "是" if value else "否")
+    if isinstance(value, int | float):
+        return bilingual(shown_number(float(value)) if isinstance(value, float) or
+                         abs(value) >= 1e6 else str(value))
+    if value is None:
+        return bilingual("nothing", "空")
+    text = str(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return bilingual(repr(text), f"“{text}”")
+
+
+def got_text(value: Any) -> dict[str, str]:
+    """" (got 200)" / "（当前为 200）", " (got 'abc')" / "（当前为“abc”）": the value a user gave,
+    after the message (spaced around a number, not around quotes, in Chinese)."""
+    given = shown_value(value)
+    quoted = isinstance(value, str)
+    return bilingual(f" (got {given['en']})",
+                     f"（当前为{given['zh']}）" if quoted else f"（当前为 {given['zh']}）")
+
+
 def kind_limit(error: Mapping[str, Any]) -> str | dict[str, str]:
     """The limit a pydantic error of a :data:`KEYED_KINDS` kind names (``90``, the allowed
     choices...), as a message value: a list of choices in each language's own list words
     (pydantic writes ``'a', 'b' or 'c'``; Chinese lists ``'a'、'b' 或 'c'``)."""
     kind = str(error.get("type", ""))
     name = KEYED_KINDS.get(kind, "")
-    limit = str((error.get("ctx") or {}).get(name, "")) if name else ""
+    raw = (error.get("ctx") or {}).get(name, "") if name else ""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return shown_value(raw)["en"]
+    limit = str(raw)
     if kind not in ("literal_error", "enum"):
         return limit
     chinese = re.sub(r"(?<=['\"]) or (?=['\"])", " 或 ", re.sub(r"(?<=['\"]), (?=['\"])", "、", limit))
@@ -350,9 +408,8 @@ def planner_error(exc: ValidationError, prefix: str) -> PlannerInputError:
     field = _field_name(prefix, error["loc"])
     kind = str(error.get("type", ""))
     value = error.get("input")
-    got = (bilingual(f" (got {value!r})", f"（当前为“{value}”）" if isinstance(value, str)
-                     else f"（当前为 {value!r}）")
-           if kind != "missing" and not isinstance(value, Mapping) else bilingual("", ""))
+    got = (got_text(value) if kind != "missing" and not isinstance(value, Mapping)
+           else bilingual("", ""))
     if kind == "extra_forbidden":
         return PlannerInputError(Message.of(
             "errors.pv.unknown_input", "{field}: unknown input name; check the spelling (names "

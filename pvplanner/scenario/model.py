@@ -24,7 +24,15 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
 from pvplanner.guard.nesting import nesting_depth
 from pvplanner.messages import Message, bilingual, quoted_listing
-from pvplanner.pv.models import KEYED_KINDS, PVModelSettings, RoofPlane, kind_limit, kind_numbers
+from pvplanner.pv.models import (
+    KEYED_KINDS,
+    PVModelSettings,
+    RoofPlane,
+    YesNo,
+    got_text,
+    kind_limit,
+    kind_numbers,
+)
 from pvplanner.scenario.measures import MeasureChoice, ProductionInput
 from pvplanner.scenario.proposal import ProposalInputs
 from pvplanner.scenario.rules import rule_broken
@@ -101,7 +109,7 @@ class TariffChoice(BaseModel):
         description="Contracted transformer capacity [kVA]: 100 / 315 kVA eligibility, "
         "size-dependent periods (Jiangsu >= 315 kVA), capacity charges",
     )
-    industrial: bool | None = Field(
+    industrial: YesNo | None = Field(
         None, description="An industrial user (not commercial); unknown: large industry only"
     )
     zone: str | None = Field(
@@ -229,10 +237,8 @@ def _error_message(error: Any) -> Message:
     field = _error_field(error)
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     value = error.get("input")
-    got = "" if isinstance(value, (dict, list)) else repr(value)
-    if len(got) > 60:
-        got = got[:57] + "..."
-    shown = f" (got {got})" if got else ""
+    given = None if isinstance(value, (dict, list)) else got_text(value)
+    shown = given["en"] if given else ""
     english = f"{field or 'scenario'}: {message}{shown}"
     kind = str(error.get("type", ""))
     original = (error.get("ctx") or {}).get("error")
@@ -247,7 +253,7 @@ def _error_message(error: Any) -> Message:
         return Message("", english)
     values: dict[str, Any] = {
         "field": bilingual(f"{field or 'scenario'}: ", ""), "limit": kind_limit(error),
-        "got": bilingual(shown, f"（当前为 {got}）" if got else "")}
+        "got": given or bilingual("", "")}
     values.update(kind_numbers(error))  # for the app's per-cent inputs
     # The exception's own text is the catalogue's English (the app, the CLI and the batch's
     # results then say the same), not pydantic's wording of the kind.
@@ -256,19 +262,25 @@ def _error_message(error: Any) -> Message:
 
 
 def _as_input_error(problem: ValidationError) -> PlannerInputError:
-    details = []
-    first_field = None
+    """All of a document's problems in one error (up to 8 named): the first as its detail,
+    the others in ``more``, each after its field (the Chinese too: a file's writer, on the
+    command line or in a batch's table, edits them all at once; the app, which shows the
+    first at its input, counts the others, ``others``)."""
+    details, fields = [], []
     for error in problem.errors()[:8]:
-        first_field = first_field or _error_field(error)
+        fields.append(_error_field(error))
         details.append(_error_message(error))
     more = problem.error_count() - len(details)
     suffix = f"; and {more} more" if more > 0 else ""
     rest = "".join(f"; {detail}" for detail in details[1:]) + suffix
     others = problem.error_count() - 1
+    listed = "；".join(f"{field}：{render(detail, 'zh')}" if field else render(detail, "zh")
+                      for field, detail in zip(fields[1:], details[1:], strict=True))
+    chinese = (f"；另有 {others} 处输入有误：{listed}{'等' if more > 0 else ''}" if others > 0
+               else "")
     return PlannerInputError(Message.of(
         "errors.scenario.invalid", "invalid scenario: {detail}{more}", detail=details[0],
-        more=bilingual(rest, f"；另有 {others} 处输入有误" if others > 0 else "")),
-        field=first_field)
+        more=bilingual(rest, chinese), others=others), field=fields[0])
 
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pvplanner.messages import listing
+from pvplanner.pv.models import YesNo
 from pvplanner.scenario.rules import rule_broken
 
 
@@ -104,7 +105,7 @@ class LoadInput(_Model):
 class BatteryOptions(_Model):
     """Whether and how a battery may be added."""
 
-    allowed: bool = False
+    allowed: YesNo = False
     min_energy_kwh: float = Field(0.0, ge=0)
     max_energy_kwh: float | None = Field(
         None, ge=0, le=1e7,
@@ -117,7 +118,7 @@ class BatteryOptions(_Model):
     discharge_efficiency: float = Field(0.95, gt=0.5, le=1.0, description="stored->AC fraction")
     min_soc_fraction: float = Field(0.1, ge=0, lt=1)
     max_c_rate: float = Field(0.5, gt=0, le=4, description="max power / energy [1/h]")
-    grid_charging: bool = True
+    grid_charging: YesNo = True
 
     @model_validator(mode="after")
     def _ordered(self) -> BatteryOptions:
@@ -151,7 +152,7 @@ class ProjectInputs(_Model):
                     "full_export: 全额上网 (not open to C&I); empty: surplus export where the "
                     "category allows it, else self-use",
     )
-    spot_market_continuous: bool | None = Field(
+    spot_market_continuous: YesNo | None = Field(
         None,
         description="Whether the province's electricity spot market runs continuously "
                     "(large C&I may export only there); empty: data/pv_province_rules.csv, "
