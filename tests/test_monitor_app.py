@@ -38,6 +38,8 @@ def test_monitor_page_in_chinese_finds_the_outage(app, tmp_path):
     assert list(events["类型"]) == ["停机"]
     assert events["开始"].iloc[0].startswith(str(days[0].date()))
     assert any("减排量 [t]" in t.columns for t in tables)
+    # The period's last day, as the CLI and the workbook say it (not the exclusive end).
+    assert any(c.value.startswith("时段：2025-06-01 至 2025-06-30（30 天）") for c in app.caption)
     labels = [button.proto.label for button in app.get("download_button")]
     assert labels == ["下载月度报告（XLSX）", "下载月度报告（PDF）"]
     # the uploaded file is kept inside the user's upload folder

@@ -103,8 +103,9 @@ def _kpis(found) -> None:
     f = fmt()
     basis = {"typical_year": t("monitor.basis.typical_year"),
              "measured_weather": t("monitor.basis.measured_weather")}[found.basis]
-    st.caption(t("monitor.kpi.period", start=found.start[:10], end=found.end[:10],
-                 basis=basis))
+    # The last metered day, not the exclusive end (the hour after the last hour).
+    st.caption(t("monitor.kpi.period", start=found.first_day, end=found.last_day,
+                 days=found.days, basis=basis))
     row = st.columns(4)
     row[0].metric(t("monitor.kpi.expected"), f.energy(found.expected_kwh), border=True)
     row[1].metric(t("monitor.kpi.actual"), f.energy(found.actual_kwh), border=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -113,15 +113,19 @@ def write_cell(worksheet: Any, row: int, col: int, value: Any, cell_format: Any 
 
 
 def write_frame(worksheet: Any, frame: pd.DataFrame, *, header_format: Any = None,
-                widths: Iterable[float] | None = None) -> None:
+                widths: Iterable[float] | None = None,
+                formats: Sequence[Any] | None = None) -> None:
     """A DataFrame as a table (header row, then one row per record) without its index.
 
-    Every cell goes through :func:`write_cell`; the header names through ``write_string``.
+    Every cell goes through :func:`write_cell`, with its column's cell format from
+    ``formats`` (None: none); the header names through ``write_string``.
     """
     for col, name in enumerate(frame.columns):
         worksheet.write_string(0, col, sheet_text(name), header_format)
     for col, width in enumerate(widths or ()):
         worksheet.set_column(col, col, width)
+    shapes = list(formats or ())
+    shapes += [None] * (frame.shape[1] - len(shapes))
     for row, record in enumerate(frame.itertuples(index=False, name=None), start=1):
         for col, value in enumerate(record):
-            write_cell(worksheet, row, col, value)
+            write_cell(worksheet, row, col, value, shapes[col])

@@ -10,9 +10,11 @@ month, a degradation trend when more than a year is given, and the carbon accoun
 beside the plan's. :func:`write_monitor_xlsx` writes the monthly report in Chinese or English.
 
 The parts, in the order the analysis uses them: ``readings`` (files -> hourly means),
-``expected`` and ``measured`` (the plan's expectation), ``events`` (outages, curtailment,
-gaps), ``performance`` (indices, tables, degradation), ``account`` (carbon), ``records``
-(the result and its JSON), ``workbook`` (XLSX). Thresholds: ``data/monitor/rules.toml``.
+``capacity`` (metered power the plant cannot deliver: a unit error or spikes), ``expected``
+and ``measured`` (the plan's expectation; measured weather must be irradiance of the metered
+period), ``events`` (outages, curtailment, gaps), ``performance`` (indices, tables,
+degradation), ``account`` (carbon), ``records`` (the result and its JSON), ``workbook``
+(XLSX), ``times`` (times as a reader sees them). Thresholds: ``data/monitor/rules.toml``.
 """
 
 from __future__ import annotations

@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pvplanner.display.names import name as reader_name
 from pvplanner.errors import PlannerInputError
-from pvplanner.messages import Message
+from pvplanner.messages import Message, bilingual
 from pvplanner.monitor.account import CarbonRules, carbon_account, energy_split
+from pvplanner.monitor.capacity import within_capacity
 from pvplanner.monitor.events import (
     Event,
     find_curtailment,
@@ -104,10 +106,15 @@ def monitor(
     capacity = float(result.pv.capacity_kwp)
     if capacity <= 0:
         raise PlannerInputError(Message.of(
-            "errors.monitor.no_pv", "the plan of {name} installs no PV (0 kWp), so there is "
-            "nothing to compare the metered generation with; plan a system first",
-            name=repr(scenario.name)), field="roof_planes")
+            "errors.monitor.no_pv", "the plan of {name!r} installs no PV (0 kWp), so there "
+            "is nothing to compare the metered generation with; plan a system first",
+            name=bilingual(reader_name(scenario.name, "en"), reader_name(scenario.name, "zh"))),
+            field="roof_planes")
     notes: list[Note] = []
+    # metered power above what the plant can deliver is a unit error (refused) or spikes
+    gen, spikes = within_capacity(gen, capacity, float(rules["hours"]["min_valid_share"]))
+    if spikes is not None:
+        notes.append(spikes)
     index = pd.DatetimeIndex(gen.kw.index)
     hourly_plan = _hourly_plan(result.hourly)
     typical = map_typical_year(hourly_plan["pv_available_kw"], index)
@@ -124,6 +131,7 @@ def monitor(
                         "years": measured.years}
         notes.append(Note(f"weather_{measured.kind}", {"what": measured.description}))
         _check_weather_years(measured.years, index, notes)
+        _check_weather_coverage(gen.kw, expected_raw, notes)
     else:
         notes.append(Note("typical_year"))
     expected = expected_raw * factor
@@ -295,6 +303,16 @@ def _check_weather_years(years: str, index: pd.DatetimeIndex, notes: list[Note])
     if years and not any(y in years for y in metered):
         notes.append(Note("weather_other_years", {"weather": years,
                                                   "metered": ", ".join(metered)}))
+
+
+def _check_weather_coverage(metered_kw: pd.Series, expected_kw: pd.Series,
+                            notes: list[Note]) -> None:
+    """Say how many hours with readings the measured weather leaves without an expectation:
+    they are compared with nothing, and their generation is in no figure."""
+    read = metered_kw.notna().to_numpy()
+    covered = int((read & expected_kw.notna().to_numpy()).sum())
+    if covered < int(read.sum()):
+        notes.append(Note("weather_partial", {"covered": covered, "hours": int(read.sum())}))
 
 
 def _event_notes(outages: list[Event], curtailment: list[Event], gaps: list[Event],

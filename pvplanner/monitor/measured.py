@@ -12,7 +12,10 @@ Two kinds of input, both read by the project's readers:
   wind come from the plan's typical year.
 
 Either way the output is the plan's system (its planes at the plan's capacities, its PV
-settings) under the measured weather [kW].
+settings) under the measured weather [kW]. An irradiance series is refused, never turned
+into an expectation of nothing, when it reads light while the sun is down at the site (a
+power or load column, or a clock that is not the site's) or has no hour in the metered
+period.
 """
 
 from __future__ import annotations
@@ -30,11 +33,25 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message, weather_message
 from pvplanner.monitor.expected import expected_from_weather, map_typical_year
 from pvplanner.monitor.readings import read_metered
+from pvplanner.monitor.times import local_day, utc_label
 
-__all__ = ["MeasuredWeather", "SiteModel", "expected_under_measured_weather"]
+__all__ = ["MeasuredWeather", "SiteModel", "dark_hours", "expected_under_measured_weather"]
 
 #: Plausible largest hourly mean global horizontal irradiance [W/m2].
 _GHI_MAX_W_M2 = 1400.0
+
+#: Apparent solar zenith angle at mid-hour from which an hour is dark throughout [deg]
+#: (:func:`dark_hours`).
+_DARK_ZENITH_DEG = 100.0
+
+#: Largest mean reading a pyranometer shows in the dark [W/m2]. A thermopile's zero offsets
+#: are within 8 W/m2 for a temperature change and negative under a clear night sky
+#: (ISO 9060:2018, class C); a silicon sensor reads 0. More than 20 W/m2 on average over the
+#: dark hours is light where there is none: not irradiance, or a clock that is not the site's.
+_DARK_MAX_W_M2 = 20.0
+
+#: Dark hours needed to judge a column by them [h] (a day of readings has about ten).
+_DARK_MIN_HOURS = 6
 
 
 @dataclass(frozen=True)
@@ -138,15 +155,15 @@ def expected_under_measured_weather(
             "(EPW, TMY, PVGIS or CSV with time, ghi, temp_air) or an export with a time column "
             "and a global horizontal irradiance column in W/m2", name=name, why=why,
             problem=exc.message), field="weather") from None
-    return MeasuredWeather(_from_ghi(ghi.kw, index, site, name), "irradiance",
-                           f"{name}: {ghi.quality.value_column}")
+    column = ghi.quality.value_column
+    _check_peak(ghi.kw, name)
+    _check_dark(ghi.kw, site, name, column)
+    _check_overlap(ghi.kw, index, name)
+    return MeasuredWeather(_from_ghi(ghi.kw, index, site), "irradiance", f"{name}: {column}")
 
 
-def _from_ghi(ghi_w_m2: pd.Series, index: pd.DatetimeIndex, site: SiteModel,
-              name: str) -> pd.Series:
-    """The plan's system under measured hourly GHI on ``index`` [kW]."""
-    import pvlib
-
+def _check_peak(ghi_w_m2: pd.Series, name: str) -> None:
+    """Refuse a column whose largest hourly mean no sunlit horizontal surface shows."""
     peak = float(np.nanmax(ghi_w_m2.to_numpy())) if ghi_w_m2.notna().any() else 0.0
     if not 50.0 <= peak <= _GHI_MAX_W_M2:
         raise PlannerInputError(Message.of(
@@ -154,6 +171,71 @@ def _from_ghi(ghi_w_m2: pd.Series, index: pd.DatetimeIndex, site: SiteModel,
             "{peak:,.1f}, not a global horizontal irradiance in W/m2 (hourly means peak between "
             "about 600 and 1,200): check the column and its unit (kW/m2 must be converted to "
             "W/m2)", name=name, peak=peak), field="weather")
+
+
+def dark_hours(index: pd.DatetimeIndex, latitude: float, longitude: float,
+               elevation_m: float = 0.0) -> np.ndarray:
+    """Hours (labels at hour start) the sun stays below the horizon from start to end [bool].
+
+    The sun's elevation changes by at most 7.5 degrees in half an hour (15 degrees an hour at
+    the equator at equinox, less elsewhere), so an hour whose middle has the sun at least
+    :data:`_DARK_ZENITH_DEG` - 90 = 10 degrees below the horizon is dark from its start to
+    its end, refraction (0.6 degrees) and twilight included: global horizontal irradiance
+    is 0 W/m2 then.
+
+    Examples
+    --------
+    >>> index = pd.date_range("2026-06-21", periods=24, freq="h", tz="Etc/GMT-8")
+    >>> dark = dark_hours(index, 30.27, 120.15)
+    >>> dark.nonzero()[0].tolist()  # Hangzhou at midsummer: dark from 20:00 to 05:00
+    [0, 1, 2, 3, 20, 21, 22, 23]
+    """
+    import pvlib
+
+    mid = index + pd.Timedelta(minutes=30)
+    solar = pvlib.solarposition.get_solarposition(mid, latitude, longitude,
+                                                  altitude=elevation_m)
+    return solar["apparent_zenith"].to_numpy(dtype=float) >= _DARK_ZENITH_DEG
+
+
+def _check_dark(ghi_w_m2: pd.Series, site: SiteModel, name: str, column: str) -> None:
+    """Refuse a column that reads light while the sun is down: it is not irradiance (a
+    power or energy column, a load meter's export) or its clock is not the site's."""
+    known = ghi_w_m2.dropna()
+    dark = dark_hours(pd.DatetimeIndex(known.index), site.latitude, site.longitude,
+                      site.elevation_m)
+    if dark.sum() < _DARK_MIN_HOURS:
+        return
+    level = float(known.to_numpy()[dark].mean())
+    if level > _DARK_MAX_W_M2:
+        raise PlannerInputError(Message.of(
+            "monitor.errors.not_irradiance", "{name}: column '{column}' does not hold "
+            "irradiance: it averages {level:,.1f} in the {hours:,} hours the sun is below the "
+            "horizon at the site, when sunlight is 0 W/m2. Give the column of global "
+            "horizontal irradiance in W/m2 (such as ghi or irradiance) with times in the site's "
+            "standard time ({zone}); a power or energy column (kW, kWh) is not weather",
+            name=name, column=column, level=level, hours=int(dark.sum()),
+            zone=utc_label(site.utc_offset_hours)), field="weather")
+
+
+def _check_overlap(ghi_w_m2: pd.Series, index: pd.DatetimeIndex, name: str) -> None:
+    """Refuse measured weather without a single hour in the metered period."""
+    known = pd.DatetimeIndex(ghi_w_m2.dropna().index)
+    if len(known) and known.isin(index).any():
+        return
+    raise PlannerInputError(Message.of(
+        "monitor.errors.weather_no_overlap", "{name}: the measured weather covers {start} to "
+        "{end} but the generation was metered from {metered_start} to {metered_end}: not one "
+        "hour is in both, so nothing can be compared. Give the weather of the metered period",
+        name=name, start=local_day(known[0]) if len(known) else "-",
+        end=local_day(known[-1]) if len(known) else "-",
+        metered_start=local_day(index[0]), metered_end=local_day(index[-1])), field="weather")
+
+
+def _from_ghi(ghi_w_m2: pd.Series, index: pd.DatetimeIndex, site: SiteModel) -> pd.Series:
+    """The plan's system under measured hourly GHI on ``index`` [kW]."""
+    import pvlib
+
     ghi = ghi_w_m2.reindex(index)
     known = ghi.notna().to_numpy()
     values = ghi.fillna(0.0).clip(lower=0.0)

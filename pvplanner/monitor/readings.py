@@ -9,7 +9,7 @@ without enough readings, so that a gap is never taken for zero output.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import numpy as np
@@ -34,10 +34,18 @@ class MeteredSeries:
         site's standard time, labels at hour start; NaN where the hour had too few readings.
     quality : LoadQualityReport
         What the meter reader found, assumed, fixed and filled.
+    readings_kw : pandas.Series
+        The file's readings as mean power of each of its intervals [kW] (irradiance: [W/m2])
+        on the file's own step, gaps filled by the reader.
+    readings_valid : pandas.Series of bool
+        On the index of ``readings_kw``: True where the file had a usable reading, False
+        where the value was filled (a gap, an outlier).
     """
 
     kw: pd.Series
     quality: LoadQualityReport
+    readings_kw: pd.Series = field(repr=False)
+    readings_valid: pd.Series = field(repr=False)
 
     @property
     def interval_minutes(self) -> int:
@@ -131,5 +139,8 @@ def read_metered(
     share = float(monitor_rules()["hours"]["min_valid_share"])
     kw = hourly_means(meter.source_load_kw, meter.source_valid, share)
     kw.name = "generation_kw" if series == "generation" else "load_kw"
-    return MeteredSeries(kw=kw, quality=meter.quality)
+    valid = (meter.source_valid if meter.source_valid is not None
+             else pd.Series(True, index=meter.source_load_kw.index, name="valid"))
+    return MeteredSeries(kw=kw, quality=meter.quality, readings_kw=meter.source_load_kw,
+                         readings_valid=valid)
 

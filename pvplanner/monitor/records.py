@@ -10,6 +10,7 @@ import pandas as pd
 from pvplanner.display.messages import translate
 from pvplanner.monitor.events import Event
 from pvplanner.monitor.performance import DegradationTrend
+from pvplanner.monitor.times import last_day, local_day
 from pvplanner.result import json_safe
 
 __all__ = ["MONTHLY_COLUMNS", "MonitorResult", "Note"]
@@ -124,6 +125,21 @@ class MonitorResult:
         return float(self.monthly[column].sum()) if column in self.monthly else 0.0
 
     @property
+    def first_day(self) -> str:
+        """The first metered day (``YYYY-MM-DD``, site standard time)."""
+        return local_day(self.start)
+
+    @property
+    def last_day(self) -> str:
+        """The last metered day (``YYYY-MM-DD``): ``end`` is the hour after the last hour."""
+        return last_day(self.end)
+
+    @property
+    def days(self) -> int:
+        """Metered days, the first and the last included [-]."""
+        return int(len(self.daily))
+
+    @property
     def avoided_tco2(self) -> float:
         """CO2 avoided by the metered generation [tCO2]."""
         return self.total("avoided_tco2")
@@ -145,7 +161,7 @@ class MonitorResult:
             "basis": self.basis,
             "capacity_kwp": self.capacity_kwp,
             "period": {"start": self.start, "end": self.end,
-                       "days": int(len(self.daily)),
+                       "days": self.days,
                        "hours_with_readings": int(self.hourly["actual_kw"].notna().sum())},
             "expected_kwh": self.expected_kwh,
             "actual_kwh": self.actual_kwh,

@@ -15,10 +15,13 @@ from typing import Any
 import pandas as pd
 
 from pvplanner.display.messages import translate
+from pvplanner.display.names import name as reader_name
 from pvplanner.guard.cells import write_cell, write_frame
+from pvplanner.monitor.events import Event
 from pvplanner.monitor.records import MonitorResult
+from pvplanner.monitor.times import local_minute, utc_label
 
-__all__ = ["MONTH_SHEET_COLUMNS", "summary_rows", "write_monitor_xlsx"]
+__all__ = ["MONTH_SHEET_COLUMNS", "day_rows", "event_rows", "summary_rows", "write_monitor_xlsx"]
 
 #: Monthly columns in the workbook, in order.
 MONTH_SHEET_COLUMNS = (
@@ -31,6 +34,22 @@ MONTH_SHEET_COLUMNS = (
 )
 _DAY_COLUMNS = ("expected_kwh", "actual_kwh", "performance_index", "outage_lost_kwh",
                 "curtailment_lost_kwh", "coverage_percent", "outage")
+
+
+def _shape(column: str) -> str:
+    """How a column's figures are shown (its cell format's name): kWh whole, indices to three
+    decimals, per cent to one, tonnes to one, factors to four, certificates whole."""
+    if column.endswith("_kwh"):
+        return "kwh"
+    if column.startswith("performance_index"):
+        return "index"
+    if column.endswith("_percent"):
+        return "percent"
+    if column.endswith("_tco2"):
+        return "tco2"
+    if column.startswith("factor_"):
+        return "factor"
+    return "count" if "certificates" in column else "text"
 
 
 def _t(key: str, lang: str, **values: Any) -> str:
@@ -78,6 +97,25 @@ def _headers(columns: tuple[str, ...], lang: str) -> list[str]:
     return [_t(f"columns.{c}", lang) for c in columns]
 
 
+def event_rows(events: list[Event], lang: str) -> pd.DataFrame:
+    """The events sheet: kind, start and end in the site's local minutes (``2026-02-10
+    08:00``; the sheet states the zone once), hours and energies [kWh]."""
+    columns = ("kind", "start", "end", "hours", "expected_kwh", "actual_kwh", "lost_kwh")
+    rows = [(_t(f"kinds.{e.kind}", lang), local_minute(e.start), local_minute(e.end), e.hours,
+             e.expected_kwh, e.actual_kwh, e.lost_kwh) for e in events]
+    return pd.DataFrame(rows, columns=_headers(columns, lang))
+
+
+def day_rows(daily: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The days sheet: each day's energies and indices, its outage flag as a word (是/否,
+    Yes/No)."""
+    table = daily.reindex(columns=list(_DAY_COLUMNS)).reset_index()
+    table["outage"] = [_t("xlsx.yes" if flag else "xlsx.no", lang)
+                       for flag in table["outage"].fillna(False).astype(bool)]
+    table.columns = [_t("columns.day", lang), *_headers(_DAY_COLUMNS, lang)]
+    return table
+
+
 def write_monitor_xlsx(result: MonitorResult, target: str | os.PathLike[str] | None = None,
                        *, lang: str = "zh") -> bytes | None:
     """Write the monitoring report.
@@ -111,8 +149,9 @@ def write_monitor_xlsx(result: MonitorResult, target: str | os.PathLike[str] | N
     summary.set_column(1, 3, 18)
     write_cell(summary, 0, 0, _t("xlsx.title", lang), bold)
     facts = [
-        (_t("xlsx.scenario", lang), result.scenario_name),
-        (_t("xlsx.period", lang), f"{result.start[:10]} - {result.end[:10]}"),
+        (_t("xlsx.scenario", lang), reader_name(result.scenario_name, lang)),
+        (_t("xlsx.period", lang), _t("xlsx.period_value", lang, start=result.first_day,
+                                     end=result.last_day, days=result.days)),
         (_t("xlsx.basis", lang), _t(f"basis.{result.basis}", lang)),
         (_t("xlsx.capacity", lang), result.capacity_kwp),
     ]
@@ -141,24 +180,23 @@ def write_monitor_xlsx(result: MonitorResult, target: str | os.PathLike[str] | N
     months = book.add_worksheet(_t("xlsx.sheet_months", lang))
     table = result.monthly.reindex(columns=list(MONTH_SHEET_COLUMNS)).reset_index()
     table.columns = [_t("columns.period", lang), *_headers(MONTH_SHEET_COLUMNS, lang)]
-    write_frame(months, table, header_format=head, widths=[10] + [14] * len(MONTH_SHEET_COLUMNS))
+    shapes = {"kwh": book.add_format({"num_format": "#,##0"}), "index": ratio,
+              "percent": book.add_format({"num_format": "0.0"}), "tco2": number,
+              "factor": book.add_format({"num_format": "0.0000"}),
+              "count": book.add_format({"num_format": "#,##0"})}
+    write_frame(months, table, header_format=head, widths=[10] + [14] * len(MONTH_SHEET_COLUMNS),
+                formats=[None, *(shapes[_shape(c)] for c in MONTH_SHEET_COLUMNS)])
 
     events = book.add_worksheet(_t("xlsx.sheet_events", lang))
-    rows = [{
-        _t("columns.kind", lang): _t(f"kinds.{e.kind}", lang),
-        _t("columns.start", lang): e.start, _t("columns.end", lang): e.end,
-        _t("columns.hours", lang): e.hours,
-        _t("columns.expected_kwh", lang): e.expected_kwh,
-        _t("columns.actual_kwh", lang): e.actual_kwh,
-        _t("columns.lost_kwh", lang): e.lost_kwh,
-    } for e in [*result.outages, *result.curtailment, *result.data_gaps]]
-    frame = pd.DataFrame(rows, columns=[_t(f"columns.{c}", lang) for c in (
-        "kind", "start", "end", "hours", "expected_kwh", "actual_kwh", "lost_kwh")])
-    write_frame(events, frame, header_format=head, widths=[14, 26, 26, 8, 14, 14, 14])
+    found = [*result.outages, *result.curtailment, *result.data_gaps]
+    write_frame(events, event_rows(found, lang), header_format=head,
+                widths=[14, 18, 18, 8, 14, 14, 14])
+    write_cell(events, len(found) + 2, 0,
+               _t("xlsx.times_note", lang, zone=utc_label(pd.Timestamp(result.start).utcoffset())))
 
     days = book.add_worksheet(_t("xlsx.sheet_days", lang))
-    daily = result.daily.reindex(columns=list(_DAY_COLUMNS)).reset_index()
-    daily.columns = [_t("columns.day", lang), *_headers(_DAY_COLUMNS, lang)]
-    write_frame(days, daily, header_format=head, widths=[12] + [14] * len(_DAY_COLUMNS))
+    write_frame(days, day_rows(result.daily, lang), header_format=head,
+                widths=[12] + [14] * len(_DAY_COLUMNS),
+                formats=[None, *(shapes.get(_shape(c)) for c in _DAY_COLUMNS)])
     book.close()
     return buffer.getvalue() if buffer is not None else None

@@ -208,7 +208,8 @@ def absurd_unit(name: str, header: str, kw: np.ndarray, rows: np.ndarray,
     k = int(np.nanargmax(np.where(np.isfinite(kw), kw, -np.inf)))
     return Message.of(
         "errors.meter.absurd_unit", "{file}: {count:,} of the {readings:,} readings in column "
-        "'{column}' ({percent:.0f}%) exceed {physical:,.0f} kW, more than any site draws; the "
+        "'{column}' ({percent:.0f}%) exceed {physical:,.0f} kW, more than any site draws or "
+        "makes; the "
         "largest is {largest:,.0f} kW (row {row}): the column is most likely in W, not kW (or "
         "Wh, not kWh). Export it in kW or kWh, or divide the values by 1,000",
         file=name, count=int(tally["absurd"]), readings=readings,
