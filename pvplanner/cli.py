@@ -75,12 +75,26 @@ def _in_locale(key: str, problem: BaseException) -> str:
     from pvplanner.messages import error_message
 
     lang = _locale_language()
-    message = render(error_message(problem), lang)
+    message = render(_source_message(problem) if isinstance(problem, SOURCE_ERRORS)
+                     else error_message(problem), lang)
     field = getattr(problem, "field", None)
     invalid_scenario = getattr(problem, "key", "") == "errors.scenario.invalid"
     if invalid_scenario and field and str(field) not in message:
         message = translate("cli.errors.at_field", lang, message=message, field=field)
     return translate(key, lang, message=message)
+
+
+def _source_message(problem: BaseException) -> Any:
+    """A data source's error as a message of the catalogue: its key ``source.k`` (``weather``
+    names it) as ``cli.source.k``; without a key the catalogue knows, ``cli.source.unreachable``
+    (the source's English words for an English reader, a plain statement for the others).
+    Only the command line meets these errors (a plan falls back to synthetic weather)."""
+    from pvplanner.display.messages import has
+    from pvplanner.messages import Message, bilingual, weather_message
+
+    if has(f"cli.{getattr(problem, 'key', '') or '-'}"):
+        return weather_message(problem, prefix="cli")
+    return Message.of("cli.source.unreachable", "{detail}", detail=bilingual(str(problem), ""))
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -267,6 +281,7 @@ def _build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     batch.add_argument("--workers", type=int, default=None, help=h("batch.workers"))
     batch.add_argument("--aggregate", type=int, default=None, metavar="N",
                        help=h("batch.aggregate"))
+    batch.add_argument("--json", action="store_true", help=h("json"))
     batch.set_defaults(handler=_cmd_batch)
 
     mon = h.parser(commands, "monitor", "monitor")
@@ -316,6 +331,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from pvplanner.pipeline import plan
     from pvplanner.scenario.model import load_scenario
 
+    _check_scenario_path(args.scenario)
     _check_output(args.out, "--out")
     result = plan(load_scenario(args.scenario), **_KPIS_ONLY)
     _emit_result(result, args.json, out=args.out)
@@ -345,6 +361,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
     if args.weather is None and args.lon is None:
         raise _bad("lon_with_lat", "--lon is required with --lat")
+    if args.weather is None:
+        _check_place(args.lat, args.lon)
     simulation = simulate_single_array(
         weather_file=args.weather,
         latitude=args.lat,
@@ -404,10 +422,56 @@ def _check_output(path: Path | None, option: str) -> None:
                    folder=str(existing))
 
 
+def _check_scenario_path(path: Path) -> None:
+    """Refuse a folder given as the scenario file, saying it is one (a missing file is
+    said by :func:`pvplanner.scenario.model.load_scenario`)."""
+    if path.is_dir():
+        raise _bad("scenario_folder", "scenario file {path} is a folder, not a file; give the "
+                   "scenario file (JSON or TOML) inside it", path=str(path))
+
+
+def _check_place(latitude: float, longitude: float) -> None:
+    """Refuse ``--lat``/``--lon`` that are no place on Earth, naming the option
+    (:func:`weather.coordinates.check_coordinates` decides)."""
+    from weather.coordinates import check_coordinates
+    from weather.errors import WeatherInputError
+
+    try:
+        check_coordinates(latitude, longitude)
+    except WeatherInputError as problem:
+        values = problem.params
+        option = {"latitude": "--lat", "longitude": "--lon"}[values["axis"]]
+        if problem.key == "coordinates.outside":
+            raise _bad("coordinate", "{option} {value:g} is outside -{limit:g}..{limit:g} "
+                       "degrees; give decimal degrees, north and east positive", option=option,
+                       value=values["value"], limit=values["limit"]) from None
+        raise _bad("coordinate_not_finite", "{option} must be a finite number of degrees, got "
+                   "{value}", option=option, value=str(values["value"])) from None
+
+
+def _os_reason(problem: OSError) -> Any:
+    """Why the system refused a file, as a message of ``cli.bad.os`` (by the error number's
+    name: ``enoent``, ``eacces``...): the system's own words are English whatever the
+    locale."""
+    import errno
+
+    from pvplanner.display.messages import has
+    from pvplanner.messages import Message, bilingual
+
+    name = errno.errorcode.get(problem.errno or -1, "").lower()
+    if name and has(f"cli.bad.os.{name}"):
+        from pvplanner.display.messages import translate
+
+        return Message(f"cli.bad.os.{name}", translate(f"cli.bad.os.{name}", "en"))
+    return Message.of("cli.bad.os.other", "{detail} (error number {number})",
+                      detail=bilingual(str(problem.strerror or problem), ""),
+                      number=problem.errno if problem.errno is not None else "?")
+
+
 def _unwritable(problem: OSError, path: Path | str | None = None) -> Exception:
     where = problem.filename or path
     return _bad("cannot_write", "cannot write {path}: {reason}; choose a file in a folder you "
-                "can write to", path=str(where), reason=str(problem.strerror or problem))
+                "can write to", path=str(where), reason=_os_reason(problem))
 
 
 def _write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -446,6 +510,7 @@ def _guard_writes(function: Callable[..., Any]) -> Callable[..., Any]:
 def _cmd_weather(args: argparse.Namespace) -> int:
     from weather.source import get_weather
 
+    _check_place(args.lat, args.lon)
     _check_output(args.out, "--out")
     frame, meta = get_weather(args.lat, args.lon, args.source, fallback_to_synthetic=False)
     with _open_output(args.out) as handle:
@@ -460,11 +525,14 @@ def _cmd_weather(args: argparse.Namespace) -> int:
         frame.to_csv(handle, index_label="time", float_format="%.3f")
     from pvplanner.display.messages import Texts
     from pvplanner.display.names import weather_dataset
+    from pvplanner.display.terminal import weather_note_lines
 
     lang = _locale_language()
     obtained = Texts(lang, "site.weather.obtained").get(str(meta.obtained), str(meta.obtained))
     print(_said("notices.wrote_weather", hours=len(frame), path=args.out, obtained=obtained,
                 dataset=weather_dataset(meta.to_dict(), lang)), file=sys.stderr)
+    for line in weather_note_lines(meta, lang):  # e.g. a climatology station far away
+        print(line, file=sys.stderr)
     return EXIT_OK
 
 
@@ -477,11 +545,18 @@ def _cmd_load_inspect(args: argparse.Namespace) -> int:
     from pvplanner.tariff import load_tariff_preset, price_series
     from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 
+    if args.file.is_dir():
+        raise _bad("meter_folder", "meter file {path} is a folder, not a file; give the meter "
+                   "export inside it", path=str(args.file))
     if not args.file.is_file():
         raise _bad("no_meter_file", "meter file {path} does not exist", path=str(args.file))
     if (args.lat is None) != (args.lon is None):
         raise _bad("lat_lon_pair", "give both --lat and --lon (the site's coordinates), or "
                    "neither")
+    if args.lat is not None:
+        _check_place(args.lat, args.lon)
+    if args.scenario is not None:
+        _check_scenario_path(args.scenario)
     scenario = load_scenario(args.scenario) if args.scenario is not None else None
     # Where the time zone and the tariff came from: a key of cli.inspect.origin.
     if args.lat is not None:
@@ -526,6 +601,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if not (args.html or args.pdf or args.xlsx):
         raise _bad("no_output", "name at least one output: --html FILE, --pdf FILE or "
                    "--xlsx FILE")
+    _check_scenario_path(args.scenario)
     for option, path in (("--html", args.html), ("--pdf", args.pdf), ("--xlsx", args.xlsx)):
         _check_output(path, option)
     scenario = load_scenario(args.scenario)
@@ -574,7 +650,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         args.sites, args.out, scheduler=args.scheduler, workers=args.workers, progress=True,
         aggregate_days=args.aggregate, lang=_locale_language(),
     )
-    _print_json(summary)
+    if args.json:
+        _print_json(summary)
+    else:
+        from pvplanner.display.terminal import batch_summary
+
+        print(batch_summary(summary, _locale_language()))
     return EXIT_OK
 
 
@@ -582,6 +663,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     from pvplanner.monitor import monitor, write_monitor_xlsx
     from pvplanner.scenario.model import load_scenario
 
+    _check_scenario_path(args.scenario)
     for option, path in (("--generation", args.generation), ("--load", args.load),
                          ("--weather", args.weather)):
         if path is not None and not path.is_file():

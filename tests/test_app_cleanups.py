@@ -320,16 +320,17 @@ def test_the_portfolio_table_and_map_are_readable(tmp_path, monkeypatch):
     app = _portfolio_app(tmp_path, monkeypatch, "zh")
     table = app.dataframe[0]
     frame = table.value
-    assert list(frame["站点"]) == ["Alpha", "Beta", "Gamma", "Delta"]
+    assert list(frame["厂址"]) == ["Alpha", "Beta", "Gamma", "Delta"]
     assert list(frame["省份"]) == ["浙江", "江苏", "广东", "广东"]
     assert list(frame["状态"]) == ["已规划", "已规划", "失败", "已规划"]
     # Money in 万元 with the unit in the header: Beta's NPV 3.4 million yuan = 340 万元.
-    assert frame["净现值 [万元]"].iloc[1] == pytest.approx(340.0)
-    assert frame["自发自用率"].iloc[0] == pytest.approx(90.0)  # percent
+    # The terms of the results page and the proposal (自发自用比例, 净现值（税后）).
+    assert frame["净现值（税后）[万元]"].iloc[1] == pytest.approx(340.0)
+    assert frame["自发自用比例 [%]"].iloc[0] == pytest.approx(90.0)  # percent
     config = json.loads(table.proto.columns)
-    assert config["净现值 [万元]"]["type_config"]["format"] == "%,.1f"
-    assert config["用电量 [MWh/年]"]["type_config"]["format"] == "%,.0f"
-    assert config["自发自用率"]["type_config"]["format"] == "%.1f%%"
+    assert config["净现值（税后）[万元]"]["type_config"]["format"] == "%,.2f"
+    assert config["年用电量 [MWh]"]["type_config"]["format"] == "%,.1f"
+    assert config["自发自用比例 [%]"]["type_config"]["format"] == "%,.1f"
     frames = list(chart_frames(find_chart(app, "projection")).values())
     names = {n for frame in frames if "name" in frame for n in frame["name"]}
     assert names == {"Alpha", "Beta", "Delta"}  # the planned sites, by name
@@ -380,8 +381,8 @@ def test_a_bad_sites_file_is_explained_in_chinese(tmp_path, monkeypatch):
     app.run()
     assert not app.exception
     shown_text = " ".join(e.value for e in app.error).replace("\\", "")  # markdown escapes
-    assert "本页的示例站点文件" in shown_text  # where the columns are described (not a README)
-    assert "站点清单文件有错误" in shown_text or "有误" in shown_text, shown_text
+    assert "本页的示例厂址清单文件" in shown_text  # where the columns are described (not a README)
+    assert "厂址清单文件有错误" in shown_text or "有误" in shown_text, shown_text
     assert "abc" in shown_text and "甲厂" in shown_text
     theirs = shown_text
     for column in ("roof_area_m2", "annual_kwh", "kwh_01", "kwh_12", "meter_file", "sites.csv",

@@ -288,17 +288,18 @@ def test_cli_runs_on_local_worker_processes(tmp_path, capfd):
     path = tmp_path / "sites.csv"
     path.write_text("name,city,roof_area_m2,annual_kwh\nA,Hangzhou,1000,300000\n"
                     "B,Guangzhou,1500,600000\nC,Nanjing,800,200000\n", encoding="utf-8")
-    status = main(["batch", str(path), "--out", str(tmp_path / "out"), "--workers", "2"])
+    status = main(["batch", str(path), "--out", str(tmp_path / "out"), "--workers", "2",
+                   "--json"])
     captured = capfd.readouterr()
     assert status == 0, captured.err
-    summary = json.loads(captured.out)  # stdout is exactly one JSON object
+    summary = json.loads(captured.out)  # with --json, stdout is exactly one JSON object
     assert summary["ok"] == 3 and summary["workers"] == 2
     assert summary["scheduler"] == "local (2 processes)"
 
 
 @pytest.mark.parametrize(("lang", "first", "last"), [
     ("en", "1/4 sites (25%)", "4/4 sites (100%)"),
-    ("zh", "1/4 个站点（25%）", "4/4 个站点（100%）"),
+    ("zh", "1/4 个厂址（25%）", "4/4 个厂址（100%）"),
 ])
 def test_stderr_progress_line(capsys, lang, first, last):
     from pvplanner.batch.progress import _StderrLine

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from pvplanner.aggregate import MIN_DAYS, typical_days
@@ -172,6 +173,11 @@ def test_batch_aggregate_option(tmp_path, monkeypatch):
     noted = {d["batch"]["name"]: any("typical days" in w for w in d["warnings"])
              for d in documents.values()}
     assert noted == {"North": True, "South": False}  # no battery: planned exactly
+    # each row of the results table says so, not only summary.json
+    table = pd.read_csv(tmp_path / "out" / "results.csv").set_index("name")
+    assert table.loc["North", "typical_days"] == 48
+    assert pd.isna(table.loc["South", "typical_days"])
+    assert summary["portfolio"]["typical_days_sites"] == 1
     # An aggregated result is not taken for an exact one when the batch is run again.
     exact_hashes = {job.input_hash for job in read_sites(sites)}
     assert not exact_hashes & {d["batch"]["input_hash"] for d in documents.values()}

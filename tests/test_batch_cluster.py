@@ -129,7 +129,7 @@ class Cluster:
         """``pvplanner batch SITES --out OUT --scheduler ADDRESS`` as a process."""
         return subprocess.Popen(
             [sys.executable, "-m", "pvplanner.cli", "batch", str(sites), "--out", str(out),
-             "--scheduler", self.address],
+             "--scheduler", self.address, "--json"],
             cwd=self.folder, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, start_new_session=True)
 

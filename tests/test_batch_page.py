@@ -72,13 +72,13 @@ def test_page_shows_results_in_chinese(monkeypatch, tmp_path):
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["光伏总装机"] == "2,800.0 kWp"  # 500 + 1500 + 800, the failed site excluded
-    assert metrics["净现值为正的站点"] == "2 / 3"
+    assert metrics["净现值为正的厂址（占已规划）"] == "2 / 3"
     assert metrics["首年减排 CO₂"] == "1,400 tCO₂"
     table = app.dataframe[0].value
-    assert list(table["站点"]) == ["Alpha", "Beta", "Gamma", "Delta"]
-    assert table["用电量 [MWh/年]"].iloc[1] == pytest.approx(6000.0)
+    assert list(table["厂址"]) == ["Alpha", "Beta", "Gamma", "Delta"]
+    assert table["年用电量 [MWh]"].iloc[1] == pytest.approx(6000.0)
     failed = app.dataframe[1].value
-    assert list(failed["错误信息"]) == ["电表文件无法读取"]  # the failure's Chinese text
+    assert list(failed["失败原因"]) == ["电表文件无法读取"]  # the failure's Chinese text
 
 
 def test_helpers(tmp_path):
@@ -96,7 +96,7 @@ def test_helpers(tmp_path):
     # circle size grows with sqrt(kWp): 1500 kWp -> 100 * 38.73 + 300
     assert points["size"].iloc[1] == pytest.approx(100.0 * 1500 ** 0.5 + 300.0)
     english = display_table(results, "en")
-    assert english["Generation [MWh/yr]"].iloc[0] == pytest.approx(500.0)
+    assert english["PV generation, year 1 [MWh]"].iloc[0] == pytest.approx(500.0)
     hist = npv_histogram(results, "en", "CNY").to_dict()
     assert len(pd.DataFrame(hist["datasets"][next(iter(hist["datasets"]))])) == 3
     scatter = capacity_scatter(results, "zh").to_dict()

@@ -133,7 +133,7 @@ def test_no_location(tmp_path):
     chinese = _check(_sites(tmp_path, content), content,
                      "row 2 (name 'Foo'): no location: give lat and lon, or a city from the "
                      "climatology table")
-    assert "缺少站点位置" in chinese
+    assert "缺少厂址位置" in chinese
 
 
 def test_a_city_not_in_the_table_suggests_cities_in_chinese(tmp_path):
@@ -205,6 +205,21 @@ def test_a_repeated_name(tmp_path):
                      "1 bad row ", "row 3 (name 'foo'): the name repeats row 2; names must be "
                      "unique")
     assert "名称与第 2 行重复" in chinese
+
+
+def test_a_name_repeating_a_bad_row_is_reported_with_it(tmp_path):
+    # The first row is bad too: both rows are reported at once, not the repeat after a fix.
+    content = (f"{_HEAD}\n杭州印染厂,,,杭州,-5,1000000\n杭州印染厂,,,杭州,5000,1000000\n"
+               "Foo,,,杭州,5000,1000000\nfoo,,,杭州,-1,1000000\n")
+    chinese = _check(_sites(tmp_path, content), content,
+                     "3 bad rows", "row 2 (name '杭州印染厂'): roof_area_m2 -5 must be above 0",
+                     "row 3 (name '杭州印染厂'): the name repeats row 2; names must be unique",
+                     "row 5 (name 'foo'): roof_area_m2 -1 must be above 0 (and at most 1e+07); "
+                     "the name repeats row 4; names must be unique")
+    assert "第 3 行（名称 '杭州印染厂'）：名称与第 2 行重复" in chinese
+    # a row that is bad and repeats a name: both its problems on its one line
+    assert "第 5 行（名称 'foo'）：" in chinese and "；名称与第 4 行重复" in chinese
+    assert "第 4 行" not in chinese.replace("与第 4 行", "")  # row 4 itself is good
 
 
 def test_unknown_and_reserved_dotted_columns(tmp_path):

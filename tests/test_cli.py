@@ -57,8 +57,8 @@ def test_simulate_on_a_weather_file_with_options(capsys):
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        (["--lat", "95", "--lon", "120", "--source", "synthetic"], "latitude"),
-        (["--lat", "30", "--lon", "200", "--source", "synthetic"], "longitude"),
+        (["--lat", "95", "--lon", "120", "--source", "synthetic"], "--lat 95"),
+        (["--lat", "30", "--lon", "200", "--source", "synthetic"], "--lon 200"),
         (["--lat", "30", "--lon", "120", "--source", "synthetic", "--tilt", "120"], "tilt"),
         (["--lat", "30", "--lon", "120", "--source", "synthetic", "--capacity-kwp", "-5"],
          "capacity"),

@@ -20,12 +20,12 @@ _LATIN_ALLOWED = {"pvplanner", "kWp", "kWh", "tCO2", "UTC", "min", "csv", "json"
                   "pdf", "FILE"}
 
 
-def _english_words(text: str) -> list[str]:
-    """Latin words of four letters or more in ``text`` that are not units, options (--x)
-    or parts of a path."""
+def _english_words(text: str, allowed: set[str] = _LATIN_ALLOWED) -> list[str]:
+    """Latin words of four letters or more in ``text`` that are not units, options (--x),
+    parts of a path or ``allowed``."""
     text = re.sub(r"--[a-z-]+", " ", text)
     text = re.sub(r"\S*/\S*", " ", text)  # paths
-    return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]{3,}", text) if w not in _LATIN_ALLOWED]
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]{3,}", text) if w not in allowed]
 
 
 def _speak(monkeypatch: pytest.MonkeyPatch, lang: str) -> None:

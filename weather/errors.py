@@ -16,19 +16,14 @@ the same way; a value given as
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Self
 
 from weather.meta import WeatherNote
 
 
 class WeatherError(Exception):
-    """Base class of every error raised by :mod:`weather`."""
-
-
-class WeatherInputError(WeatherError, ValueError):
-    """A user-caused problem: impossible coordinates, a bad file, missing columns, gaps.
-
-    The message names the file, row, column or value and says how to fix it.
+    """Base class of every error raised by :mod:`weather`: an English text, and where made
+    with :meth:`of` a stable ``key`` and the ``params`` that fill it (see module docstring).
 
     Parameters
     ----------
@@ -38,13 +33,6 @@ class WeatherInputError(WeatherError, ValueError):
         Stable key of the message (``""``: English only).
     params : mapping, optional
         Values of the key's ``{placeholders}``.
-
-    Examples
-    --------
-    >>> error = WeatherInputError.of("file.empty", "weather file {name!r} is empty",
-    ...                              name="site.csv")
-    >>> str(error), error.key, dict(error.params)
-    ("weather file 'site.csv' is empty", 'file.empty', {'name': 'site.csv'})
     """
 
     def __init__(self, message: str, *, key: str = "",
@@ -56,7 +44,7 @@ class WeatherInputError(WeatherError, ValueError):
         self.params: dict[str, Any] = dict(params or {})
 
     @classmethod
-    def of(cls, key: str, template: str, /, **params: Any) -> WeatherInputError:
+    def of(cls, key: str, template: str, /, **params: Any) -> Self:
         """An error whose English text is ``template`` filled with ``params`` (a value
         ``{"en": ..., "zh": ...}`` is filled with its English)."""
         english = {k: v["en"] if isinstance(v, Mapping) else v for k, v in params.items()}
@@ -66,9 +54,24 @@ class WeatherInputError(WeatherError, ValueError):
         return (_rebuild, (type(self), str(self), self.key, self.params))
 
 
-def _rebuild(kind: type[WeatherInputError], text: str, key: str,
-             params: Mapping[str, Any]) -> WeatherInputError:
-    """A pickled :class:`WeatherInputError` with its key and values (Streamlit's cache and
+class WeatherInputError(WeatherError, ValueError):
+    """A user-caused problem: impossible coordinates, a bad file, missing columns, gaps.
+
+    The message names the file, row, column or value and says how to fix it (parameters: as
+    :class:`WeatherError`).
+
+    Examples
+    --------
+    >>> error = WeatherInputError.of("file.empty", "weather file {name!r} is empty",
+    ...                              name="site.csv")
+    >>> str(error), error.key, dict(error.params)
+    ("weather file 'site.csv' is empty", 'file.empty', {'name': 'site.csv'})
+    """
+
+
+def _rebuild(kind: type[WeatherError], text: str, key: str,
+             params: Mapping[str, Any]) -> WeatherError:
+    """A pickled :class:`WeatherError` with its key and values (Streamlit's cache and
     process pools pickle exceptions)."""
     return kind(text, key=key, params=params)
 

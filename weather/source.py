@@ -76,10 +76,7 @@ def get_weather(
             cached = cache.get(online, latitude, longitude)
             if cached is not None:
                 return cached
-            raise WeatherSourceUnavailable(
-                f"{online} was not fetched: offline mode (${OFFLINE_ENV}) is on and the "
-                f"cache has no entry for ({latitude}, {longitude})"
-            )
+            raise offline_error(online, latitude, longitude)
         return _FETCHERS[online](latitude, longitude, cache=cache)
     except WeatherSourceUnavailable as problem:
         if not fallback_to_synthetic:
@@ -89,6 +86,44 @@ def get_weather(
             "source.fallback", "{problem} -> used synthetic weather from monthly climatology "
             "instead", problem={"en": str(problem), "zh": ""}, source=online)
         return frame, _with_note(meta, note)
+
+
+#: Names of the online sources as their publishers write them (the same in every language).
+SOURCE_NAMES: dict[str, str] = {"pvgis": "PVGIS", "nasa-power": "NASA POWER"}
+
+
+def offline_error(source: str, latitude: float, longitude: float) -> WeatherSourceUnavailable:
+    """The error of an online source not fetched because ``$PVPLANNER_OFFLINE`` is on and
+    the cache has no year for the place.
+
+    Parameters
+    ----------
+    source : {"pvgis", "nasa-power"}
+        The online source asked for.
+    latitude, longitude : float
+        The place [deg].
+
+    Returns
+    -------
+    WeatherSourceUnavailable
+        Its English text names the source, the variable and the place; like a
+        :class:`~weather.errors.WeatherInputError` it carries ``key`` (``source.offline``)
+        and ``params`` (``source``: the source's name, ``variable``, ``lat``, ``lon``), so
+        an application can say it in its reader's language.
+
+    Examples
+    --------
+    >>> problem = offline_error("pvgis", 30.0, 120.0)
+    >>> print(problem)
+    pvgis was not fetched: offline mode ($PVPLANNER_OFFLINE) is on and the cache has no entry for (30.0, 120.0)
+    >>> problem.key, problem.params["source"]
+    ('source.offline', 'PVGIS')
+    """
+    return WeatherSourceUnavailable(
+        f"{source} was not fetched: offline mode (${OFFLINE_ENV}) is on and the cache has "
+        f"no entry for ({latitude}, {longitude})", key="source.offline",
+        params={"source": SOURCE_NAMES.get(source, source), "variable": OFFLINE_ENV,
+                "lat": float(latitude), "lon": float(longitude)})
 
 
 def _with_note(meta: WeatherMeta, note: str) -> WeatherMeta:

@@ -4,6 +4,11 @@ UI only: the sites file is validated by :func:`pvplanner.batch.run.parse_sites` 
 never executed), planned by :func:`pvplanner.batch.run.run_jobs` (in this process for small
 files, or on a local Dask cluster) into a folder keyed by the file's content, so planning the
 same file again reuses the earlier results. Labels come from ``data/i18n/portfolio.toml``.
+
+The table on the page and the downloads are the reader's (:mod:`pvplanner.batch.readable`):
+headers in the page's language with units, rounded values, words instead of codes, no ids or
+hashes. The output folder's machine tables (``results.csv``, ``results.xlsx``: stable English
+column ids for scripts, as the command line writes them) stay on the server.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+import pvplanner.batch.readable as readable
 from pvplanner.app.fmt import Fmt
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, upload_dir
 from pvplanner.app.widgets import advanced, kpi_row, label_map, lang, plain, t
@@ -33,29 +39,15 @@ IN_PROCESS_SITES = 50
 _KEY = "portfolio:"
 _EXAMPLE = ("batch", "example_sites.csv")
 
-#: Result columns shown in the table: (column, label key, kind). The kind sets the unit and
-#: precision (:func:`table_config`): money in 万元 (Chinese) or thousands, ratios in percent.
-_TABLE = (
-    ("row", "col.row", "count"),
-    ("name", "col.name", "text"),
-    ("status", "col.status", "status"),
-    ("city", "col.city", "text"),
-    ("province", "col.province", "text"),
-    ("pv.capacity_kwp", "col.kwp", "kwp"),
-    ("pv.annual_generation_kwh", "col.generation", "mwh"),
-    ("energy.load_kwh", "col.load", "mwh"),
-    ("energy.self_consumption_ratio", "col.self_consumption", "ratio"),
-    ("bills.savings_annual", "col.savings", "money"),
-    ("finance.capex", "col.capex", "money"),
-    ("finance.npv", "col.npv", "money"),
-    ("finance.irr", "col.irr", "ratio"),
-    ("finance.payback_years", "col.payback", "years"),
-    ("carbon.avoided_tco2_year1", "col.co2", "tonnes"),
-    ("error_message", "col.error", "text"),
+#: Columns of the on-screen table (ids of :data:`pvplanner.batch.readable.COLUMNS`, whose
+#: headers, units and rounding it shares with the downloads; they have every column). How a
+#: site was planned (``typical_days``) shows when some site was sized on typical days.
+_SCREEN = (
+    "row", "name", "status", "typical_days", "city", "province", "pv.capacity_kwp",
+    "pv.annual_generation_kwh", "energy.load_kwh", "energy.self_consumption_ratio",
+    "bills.savings_annual", "finance.capex", "finance.npv", "finance.irr",
+    "finance.payback_years", "carbon.avoided_tco2_year1", "error_message",
 )
-#: printf formats of the numeric kinds (Streamlit's ``%,`` groups thousands).
-_FORMATS = {"count": "%d", "kwp": "%,.1f", "mwh": "%,.0f", "ratio": "%.1f%%", "years": "%.1f",
-            "tonnes": "%,.0f"}
 
 
 def _t(key: str, **values: Any) -> str:
@@ -77,50 +69,45 @@ def sites_digest(content: bytes, base: dict[str, Any] | None, cell_deg: float,
 
 def _money_unit(language: str, currency: str) -> tuple[float, str]:
     """Scale and unit of the table's money columns: 万元 in Chinese CNY, else thousands."""
-    return Fmt(language, currency).money_axis()
+    return readable.money_unit(language, currency)
 
 
 def _label(key: str, language: str, currency: str) -> str:
-    return translate(f"portfolio.{key}", language, money=_money_unit(language, currency)[1])
+    return readable.column_label(key, language, currency)
 
 
-def display_table(results: pd.DataFrame, language: str, currency: str = "CNY") -> pd.DataFrame:
-    """The results table with translated column names, site status in words and display
-    units (MWh, percent, 万元 or thousands of the currency); numbers stay numbers (sortable),
-    :func:`table_config` formats them."""
-    money_scale, _ = _money_unit(language, currency)
-    out = pd.DataFrame(index=results.index)
-    for column, key, kind in _TABLE:
-        if column not in results:
-            continue
-        values = results[column]
-        if column == "error_message" and language == "zh" and "error_message_zh" in results:
-            chinese = results["error_message_zh"]  # older results have none: the English
-            values = chinese.where(chinese.fillna("").astype(str) != "", values)
-        elif kind == "text" and column in ("city", "province"):
-            values = values.map(lambda v: reader_name(v, language) if v else v)
-        elif kind == "status":
-            values = values.map(lambda v: translate(f"portfolio.status.{v}", language)
-                                if v in ("ok", "failed") else v)
-        elif kind not in ("text", "count"):
-            values = pd.to_numeric(values, errors="coerce")
-            values = values * {"mwh": 1e-3, "ratio": 100.0, "money": 1 / money_scale}.get(kind,
-                                                                                           1.0)
-        out[_label(key, language, currency)] = values
-    return out
+def _approximate(results: pd.DataFrame) -> int:
+    """How many planned sites were sized on typical days (their figures are approximate)."""
+    if "typical_days" not in results:
+        return 0
+    days = pd.to_numeric(results["typical_days"], errors="coerce")
+    return int((days.notna() & (results["status"] == "ok")).sum())
+
+
+def display_table(results: pd.DataFrame, language: str,
+                  columns: tuple[str, ...] = _SCREEN) -> pd.DataFrame:
+    """The results table as the reader sees it (:func:`pvplanner.batch.readable.readable_table`:
+    headers with units, status and places in words, numbers rounded and sortable); the
+    "planned on" column only when some site was sized on typical days."""
+    if not _approximate(results):
+        columns = tuple(c for c in columns if c != "typical_days")
+    return readable.readable_table(results, language, columns=columns)
 
 
 def table_config(language: str, currency: str = "CNY") -> dict[str, Any]:
-    """Column settings of :func:`display_table`: thousands separators and a precision that
-    suits each unit (money to 0.1 万元 or to the thousand)."""
-    money_scale, _ = _money_unit(language, currency)
-    formats = dict(_FORMATS, money="%,.1f" if money_scale >= 1e4 else "%,.0f")
+    """Column settings of :func:`display_table`: thousands separators, the precision the
+    values were rounded to, the site's name pinned."""
     config: dict[str, Any] = {}
-    for _, key, kind in _TABLE:
-        label = _label(key, language, currency)
-        if kind in formats:
-            config[label] = st.column_config.NumberColumn(label, format=formats[kind])
-        elif kind == "text" and key == "col.name":
+    for column in readable.COLUMNS:
+        if column.id not in _SCREEN:
+            continue
+        label = _label(column.key, language, currency)
+        decimals = readable.column_decimals(column.kind, language, currency)
+        if decimals is not None:
+            grouping = "" if column.kind == "int" else ","
+            config[label] = st.column_config.NumberColumn(
+                label, format=f"%{grouping}.{decimals}f")
+        elif column.id == "name":
             config[label] = st.column_config.TextColumn(label, pinned=True)
     return config
 
@@ -142,25 +129,33 @@ def npv_histogram(results: pd.DataFrame, language: str, currency: str) -> alt.Ch
 
 
 def capacity_scatter(results: pd.DataFrame, language: str) -> alt.Chart:
-    """PV capacity against annual load, one point per planned site, coloured by province."""
+    """PV capacity against annual load, one point per planned site, coloured by province;
+    its tooltip names each figure with its unit (NPV in 万元 or thousands)."""
+    currency = readable.table_currency(results)
+    scale, _ = _money_unit(language, currency)
     ok = results.loc[results["status"] == "ok"].copy()
     frame = pd.DataFrame({
         "name": ok["name"].astype(str),
         "province": ok["province"].astype(str).map(lambda v: reader_name(v, language)),
         "load_mwh": pd.to_numeric(ok["energy.load_kwh"], errors="coerce") / 1000.0,
         "kwp": pd.to_numeric(ok["pv.capacity_kwp"], errors="coerce"),
-        "npv": pd.to_numeric(ok["finance.npv"], errors="coerce"),
+        "npv": pd.to_numeric(ok["finance.npv"], errors="coerce") / scale,
     })
     province = translate("portfolio.chart.province", language)
+    load = translate("portfolio.chart.load_axis", language)
+    kwp = translate("portfolio.chart.kwp_axis", language)
     return alt.Chart(frame, title=translate("portfolio.chart.scatter", language)).mark_circle(
         size=60, opacity=0.75
     ).encode(
-        x=alt.X("load_mwh:Q", title=translate("portfolio.chart.load_axis", language)),
-        y=alt.Y("kwp:Q", title=translate("portfolio.chart.kwp_axis", language)),
+        x=alt.X("load_mwh:Q", title=load),
+        y=alt.Y("kwp:Q", title=kwp),
         color=alt.Color("province:N", title=province),
-        tooltip=["name:N", alt.Tooltip("province:N", title=province),
-                 alt.Tooltip("load_mwh:Q", format=",.0f"), alt.Tooltip("kwp:Q", format=",.1f"),
-                 alt.Tooltip("npv:Q", format=",.0f")],
+        tooltip=[alt.Tooltip("name:N", title=_label("name", language, currency)),
+                 alt.Tooltip("province:N", title=province),
+                 alt.Tooltip("load_mwh:Q", title=load, format=",.0f"),
+                 alt.Tooltip("kwp:Q", title=kwp, format=",.1f"),
+                 alt.Tooltip("npv:Q", title=_label("npv", language, currency),
+                             format=",.1f")],
     )
 
 
@@ -204,16 +199,16 @@ def sites_map(results: pd.DataFrame, language: str, currency: str, *, online: bo
     frame["y_px"] = [y - cy for _, y in where]
     frame["label"] = frame["name"]
     frame["shown"] = site_map.place_labels(frame, site_map.CITY_FONT_PX, -12.0)
-    money = _label("col.npv", language, currency)
+    money = _label("npv", language, currency)
     base = alt.Chart(frame).encode(longitude="lon:Q", latitude="lat:Q")
     points = base.mark_circle(opacity=0.85, stroke="white", strokeWidth=0.8, clip=True).encode(
-        size=alt.Size("kwp:Q", title=_label("col.kwp", language, currency),
+        size=alt.Size("kwp:Q", title=_label("kwp", language, currency),
                       scale=alt.Scale(range=[40, 600])),
         color=alt.Color("npv:Q", title=money, scale=alt.Scale(scheme="redyellowgreen",
                                                               domainMid=0)),
-        tooltip=[alt.Tooltip("name:N", title=_label("col.name", language, currency)),
-                 alt.Tooltip("city:N", title=_label("col.city", language, currency)),
-                 alt.Tooltip("kwp:Q", title=_label("col.kwp", language, currency),
+        tooltip=[alt.Tooltip("name:N", title=_label("name", language, currency)),
+                 alt.Tooltip("city:N", title=_label("city", language, currency)),
+                 alt.Tooltip("kwp:Q", title=_label("kwp", language, currency),
                              format=",.1f"),
                  alt.Tooltip("npv:Q", title=money, format=",.1f")])
     names = base.mark_text(dy=-12, fontSize=site_map.CITY_FONT_PX, color="#333",
@@ -337,9 +332,11 @@ def _kpis(summary: dict[str, Any], f: Fmt) -> None:
     portfolio = summary["portfolio"]
     npv = portfolio.get("npv") or {}
     # Three a row: totals such as "944.2万 kWh" need the width (pvplanner.app.card_width).
+    # "planned" counts only sites with a plan, as the table's status and the summary line
     kpi_row([
-        (_t("kpi.sites"), f.number(portfolio["sites"]),
-         _t("kpi.sites_value", ok=portfolio["ok"], failed=portfolio["failed"])),
+        (_t("kpi.sites"), f"{f.number(portfolio['ok'])} / {f.number(portfolio['sites'])}",
+         _t("kpi.sites_help", ok=portfolio["ok"], sites=portfolio["sites"],
+            failed=portfolio["failed"])),
         (_t("kpi.kwp"), f.kwp(portfolio["total_kwp"])),
         (_t("kpi.generation"), f.energy(portfolio["total_generation_kwh"])),
         (_t("kpi.co2"), f.tco2(portfolio["total_avoided_tco2_year1"], 0)),
@@ -356,9 +353,11 @@ def _explore(stored: dict[str, Any]) -> None:
     currency = summary["portfolio"].get("currency") or "CNY"
     f = Fmt(language, currency)
     st.subheader(_t("results"))
-    st.success(_t("done", planned=summary["planned"], resumed=summary["resumed"],
-                  seconds=f.number(summary["seconds"], 1), ok=summary["ok"],
-                  failed=summary["failed"]), icon="✅")
+    portfolio = summary["portfolio"]
+    st.success(_t("done", sites=portfolio["sites"], ok=portfolio["ok"],
+                  failed=portfolio["failed"], computed=summary["planned"],
+                  resumed=summary["resumed"], seconds=f.number(summary["seconds"], 1)),
+               icon="✅")
     _kpis(summary, f)
     if not map_frame(results).empty:
         from pvplanner.app.online import tiles_online
@@ -371,20 +370,35 @@ def _explore(stored: dict[str, Any]) -> None:
         left, right = st.columns(2)
         left.altair_chart(npv_histogram(results, language, currency), width="stretch")
         right.altair_chart(capacity_scatter(results, language), width="stretch")
-    st.dataframe(display_table(results, language, currency), hide_index=True, width="stretch",
+    approximate = _approximate(results)
+    if approximate:
+        st.warning(_t("method_note", n=approximate), icon="⚠️")
+    st.dataframe(display_table(results, language), hide_index=True, width="stretch",
                  column_config=table_config(language, currency))
     failed = results.loc[results["status"] == "failed"]
     if not failed.empty:
         st.subheader(_t("failed_title"))
-        st.dataframe(display_table(failed, language, currency)[[
-            _t("col.row"), _t("col.name"), _t("col.error")]], hide_index=True, width="stretch")
-    files = summary["files"]
+        st.dataframe(display_table(failed, language, ("row", "name", "error_message")),
+                     hide_index=True, width="stretch")
+    csv_bytes, xlsx_bytes = _downloads(stored, language)
     a, b = st.columns(2)
-    a.download_button(_t("download_csv"), Path(files["csv"]).read_bytes(),
-                      file_name="portfolio_results.csv", mime="text/csv", key=_KEY + "dl_csv")
-    b.download_button(_t("download_xlsx"), Path(files["xlsx"]).read_bytes(),
-                      file_name="portfolio_results.xlsx", key=_KEY + "dl_xlsx",
+    a.download_button(_t("download_csv"), csv_bytes, file_name=_t("file.csv"),
+                      mime="text/csv", key=_KEY + "dl_csv", help=_t("download_csv_help"))
+    b.download_button(_t("download_xlsx"), xlsx_bytes, file_name=_t("file.xlsx"),
+                      key=_KEY + "dl_xlsx", help=_t("download_xlsx_help"),
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _downloads(stored: dict[str, Any], language: str) -> tuple[bytes, bytes]:
+    """The downloads in the reader's language (made once per language and results): the
+    machine tables of the output folder keep English ids for scripts, a reader gets these."""
+    made = stored.setdefault("downloads", {})
+    if language not in made:
+        results = stored["frame"]
+        made[language] = (readable.readable_csv(results, language),
+                          readable.readable_xlsx(results, stored["summary"]["portfolio"],
+                                                 language))
+    return made[language]
 
 
 # --------------------------------------------------------------------------- page

@@ -9,6 +9,10 @@ Layout of the output folder::
     DIR/results.xlsx        sheets "portfolio" (summary figures), "sites", "failed"
     DIR/summary.json        the summary run_batch returns
 
+These are the machine's tables: stable English column ids and full precision, units in
+``data/batch/README.md``. What a person reads (the app's downloads) is
+:mod:`pvplanner.batch.readable`.
+
 Names, notes and error messages come from the sites file, so the tables are written by the
 rules of :mod:`pvplanner.guard.cells`: text is a string cell in the workbook (never a
 formula) and text starting like a formula gets an apostrophe in the CSV file.
@@ -26,8 +30,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pvplanner.batch.task import TABLE_COLUMNS, TEXT_COLUMNS
+from pvplanner.batch.task import PLAN_COLUMNS, TABLE_COLUMNS, TEXT_COLUMNS
 from pvplanner.guard.cells import csv_safe_frame, write_frame
+
+#: Table columns of whole numbers that are empty for some sites (typical days).
+WHOLE_COLUMNS = frozenset(PLAN_COLUMNS)
 
 #: Percentiles of the NPV distribution in :func:`portfolio_summary` [%].
 NPV_PERCENTILES = (10, 25, 50, 75, 90)
@@ -73,10 +80,14 @@ def results_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = frame.sort_values("row", kind="stable").reset_index(drop=True)
     for column in frame.columns:
         if column in TEXT_COLUMNS:
-            frame[column] = frame[column].map(lambda v: "" if v is None else str(v)).astype(
-                object)
+            # missing text (None, or NaN where pandas made it one) is empty, never "nan"
+            frame[column] = frame[column].map(
+                lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
+                else str(v)).astype(object)
         elif column == "row":
             frame[column] = frame[column].astype("int64")
+        elif column in WHOLE_COLUMNS:  # whole numbers that may be missing: "96" or empty
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
         else:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame
@@ -100,7 +111,8 @@ def portfolio_summary(results: pd.DataFrame) -> dict[str, Any]:
         ``total_avoided_tco2_year1`` [tCO2], ``total_capex`` and ``total_savings_annual``
         [currency], ``total_npv`` [currency]; ``npv`` with ``mean``, ``min``, ``max`` and the
         percentiles ``p10``..``p90`` (linear interpolation, as numpy's default) over the
-        planned sites; ``positive_npv_sites``; ``renewable_share`` (generation over load,
+        planned sites; ``positive_npv_sites``; ``typical_days_sites`` (planned sites sized
+        on typical days, so approximate); ``renewable_share`` (generation over load,
         0..1); ``currency`` (``""`` if the sites mix currencies). Figures are ``None`` when no
         site was planned.
     """
@@ -138,6 +150,9 @@ def portfolio_summary(results: pd.DataFrame) -> dict[str, Any]:
     else:
         summary["npv"] = None
         summary["positive_npv_sites"] = 0
+    # planned on typical days (pvplanner batch --aggregate): their figures are approximate
+    summary["typical_days_sites"] = (int(pd.to_numeric(ok["typical_days"], errors="coerce")
+                                         .notna().sum()) if "typical_days" in ok else 0)
     generation, load = summary["total_generation_kwh"], summary["total_load_kwh"]
     summary["renewable_share"] = generation / load if generation is not None and load else None
     currencies = sorted({c for c in ok.get("bills.currency", pd.Series([], dtype=str))

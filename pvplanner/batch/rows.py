@@ -70,7 +70,7 @@ class RowError(Exception):
         self.message = message
 
 
-def _semicolons(first: Message, rest: Message) -> Message:
+def semicolons(first: Message, rest: Message) -> Message:
     """Two problems of one row, as "a; b" (Chinese: "a；b")."""
     return Message.of("errors.batch.row.and", "{first}; {rest}", first=first, rest=rest)
 
@@ -268,7 +268,7 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     tariff = attempt(lambda: _tariff(cells, base))
     overrides = attempt(lambda: _overrides(cells, where, files))
     if problems:
-        raise RowError(join_messages(problems, _semicolons))
+        raise RowError(join_messages(problems, semicolons))
 
     latitude, longitude, city, province, canonical_city = location
     scenario = json.loads(json.dumps(base))  # a deep copy of plain JSON data
@@ -348,7 +348,7 @@ def _location(cells: dict[str, str]) -> tuple[float, float, str, str, str]:
         except RowError as problem:
             problems.append(problem.message)
         if problems:
-            raise RowError(join_messages(problems, _semicolons))
+            raise RowError(join_messages(problems, semicolons))
         canonical = city
         if city:
             found = _city(city)

@@ -34,6 +34,7 @@ from pvplanner.batch.rows import (
     RowError,
     check_dotted,
     row_draft,
+    semicolons,
     set_dotted,
 )
 from pvplanner.errors import PlannerInputError
@@ -228,6 +229,15 @@ def parse_sites(
             continue
         cells = _cells(columns, values)
         label = _row_label(number, cells.get("name", ""))
+        problems: list[Message] = []
+        # A row claims its name even when it is bad, so a later repeat is reported in the
+        # same report rather than after the first row is fixed.
+        key = cells.get("name", "").casefold()
+        if key in seen:
+            problems.append(Message.of("errors.batch.row.name_repeats", "the name repeats "
+                                       "row {row}; names must be unique", row=seen[key]))
+        elif key:
+            seen[key] = number
         try:
             if len(values) > len(columns) and any(v.strip() for v in values[len(columns):]):
                 raise RowError(Message.of(
@@ -235,14 +245,12 @@ def parse_sites(
                     "{columns} columns (a comma inside an unquoted value?)", cells=len(values),
                     columns=len(columns)))
             draft = row_draft(number, cells, base_dict, folder, root=root)
-            key = draft.name.casefold()
-            if key in seen:
-                raise RowError(Message.of("errors.batch.row.name_repeats", "the name repeats "
-                                          "row {row}; names must be unique", row=seen[key]))
-            seen[key] = number
-            drafts.append(draft)
         except RowError as problem:
-            errors.append(_row_problem(label, problem.message))
+            problems.insert(0, problem.message)
+        if problems:
+            errors.append(_row_problem(label, join_messages(problems, semicolons)))
+        else:
+            drafts.append(draft)
     if errors:
         raise _many(errors, origin, in_app=root is not None)
     if not drafts:

@@ -53,7 +53,16 @@ SITE_COLUMNS = (
     "notes", "input_hash",
 )
 
-TABLE_COLUMNS = (*SITE_COLUMNS, *RESULT_COLUMNS)
+#: Columns that say how a site was planned, after the result columns: ``typical_days``, the
+#: number of typical days it was sized on (``pvplanner batch --aggregate``), empty when it
+#: was planned on the exact year (every site without a battery, and every site without the
+#: option), so an approximate row is told apart from an exact one.
+PLAN_COLUMNS = ("typical_days",)
+
+TABLE_COLUMNS = (*SITE_COLUMNS, *RESULT_COLUMNS, *PLAN_COLUMNS)
+
+#: Key of the Result note that says a plan was sized on typical days (pvplanner.aggregate).
+TYPICAL_DAYS_NOTE = "notes.plan.typical_days"
 
 #: Table columns holding text (all others are numbers).
 TEXT_COLUMNS = frozenset({
@@ -208,7 +217,29 @@ def table_row(task: dict[str, Any], document: dict[str, Any] | None,
     row["error_message_zh"] = ""
     for column in RESULT_COLUMNS:
         row[column] = _dig(document, column)
+    row["typical_days"] = typical_days(document)
     return row
+
+
+def typical_days(document: dict[str, Any]) -> int | None:
+    """The typical days a site's plan was sized on, from its Result note; ``None`` when the
+    plan is the exact year's.
+
+    The note, not the requested ``aggregate_days``, decides: a site without a battery is
+    planned on the exact year even when the batch asks for typical days.
+
+    Examples
+    --------
+    >>> typical_days({"notes": [{"key": "notes.plan.typical_days", "params": {"days": 96}}]})
+    96
+    >>> typical_days({"notes": []}) is None
+    True
+    """
+    for note in document.get("notes") or ():
+        if isinstance(note, dict) and note.get("key") == TYPICAL_DAYS_NOTE:
+            days = (note.get("params") or {}).get("days")
+            return int(days) if isinstance(days, (int, float)) else None
+    return None
 
 
 def _dig(document: dict[str, Any], dotted: str) -> Any:

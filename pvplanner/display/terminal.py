@@ -3,29 +3,74 @@
 Each function turns one answer into a few lines of text through the ``cli.*`` texts of the
 message catalogue (``data/i18n/cli.toml``) and :class:`~pvplanner.display.numbers.NumberFormat`:
 a plan (:func:`plan_summary`), a simulated array (:func:`simulation_summary`), a meter
-file's inspection (:func:`inspection_summary`) and a monitoring report
-(:func:`monitor_summary`). Notes and warnings made deep in the domain are messages with
-catalogue keys and are rendered in the same language; no id, path or hash is printed.
+file's inspection (:func:`inspection_summary`), a monitoring report
+(:func:`monitor_summary`), a batch run (:func:`batch_summary`) and a weather year's notes
+(:func:`weather_note_lines`). Notes and warnings made deep in the domain are messages with
+catalogue keys and are rendered in the same language; a note without a text in the reader's
+language is counted, not shown in English; no id or hash is printed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from pvplanner.display.messages import Texts, render
+from pvplanner.display.messages import LANGUAGES, Texts, catalogue, render
 from pvplanner.display.names import name, weather_dataset
 from pvplanner.display.numbers import NumberFormat
 from pvplanner.display.solver_notes import for_reader
+from pvplanner.messages import as_message, weather_notes
 
-__all__ = ["inspection_summary", "monitor_summary", "plan_summary", "simulation_summary"]
+__all__ = ["batch_summary", "inspection_summary", "monitor_summary", "plan_summary",
+           "simulation_summary", "weather_note_lines"]
+
+#: Catalogue key of the note that synthetic weather replaced the source asked for: the
+#: ``simulate`` command says it as a warning of its own.
+FALLBACK_NOTE = "notes.weather.source.fallback"
+
+
+def _speaks(note: Any, lang: str) -> bool:
+    """True when ``note`` can be shown in ``lang``: English always (a note's text is
+    English), another language where the catalogue has the note's key in it."""
+    if lang == LANGUAGES[0]:
+        return True
+    key = as_message(note).key
+    return bool(key) and isinstance(catalogue().get(key, {}).get(lang), str)
 
 
 def _notes(notes: Iterable[Any], lang: str) -> list[str]:
-    """Each note (a message, its dict form or a text) rendered in ``lang`` on its line."""
+    """Each note (a message, its dict form or a text) rendered in ``lang`` on its line; the
+    notes that have no text in ``lang`` (English only, no catalogue key) are counted on one
+    line instead of shown in English."""
     t = Texts(lang, "cli.summary")
-    return [t("note", note=render(note, lang)) for note in notes]
+    notes = list(notes)
+    lines = [t("note", note=render(note, lang)) for note in notes if _speaks(note, lang)]
+    untold = sum(not _speaks(note, lang) for note in notes)
+    if untold:
+        lines.append(t("untranslated", count=untold))
+    return lines
+
+
+def weather_note_lines(weather: Any, lang: str = "en") -> list[str]:
+    """The notes of a weather year (the far station, the method, the dataset...) in
+    ``lang``, one a line, except the fallback to synthetic weather (:data:`FALLBACK_NOTE`,
+    which the command warns of itself).
+
+    Parameters
+    ----------
+    weather : weather.meta.WeatherMeta
+        The weather's metadata.
+    lang : {"en", "zh"}
+        The reader's language.
+
+    Returns
+    -------
+    list of str
+    """
+    notes = [note for note in weather_notes(weather.to_dict()) if note.key != FALLBACK_NOTE]
+    return _notes(notes, lang)
 
 
 def plan_summary(result: Any, lang: str = "en") -> str:
@@ -69,7 +114,8 @@ def plan_summary(result: Any, lang: str = "en") -> str:
 
 
 def simulation_summary(simulation: Any, weather: Any, lang: str = "en") -> str:
-    """One array's year: energy, specific yield, the months and the weather used.
+    """One array's year: energy, specific yield, the months, the weather used and its notes
+    (:func:`weather_note_lines`).
 
     Parameters
     ----------
@@ -87,6 +133,7 @@ def simulation_summary(simulation: Any, weather: Any, lang: str = "en") -> str:
           specific=f.number(simulation.specific_yield_kwh_per_kwp)),
         t("monthly", months=" ".join(f.number(v) for v in simulation.monthly_ac_kwh)),
         t("weather", dataset=weather_dataset(weather.to_dict(), lang), obtained=obtained),
+        *weather_note_lines(weather, lang),
     ])
 
 
@@ -131,9 +178,10 @@ def inspection_summary(report: dict[str, Any], lang: str = "en", *, offset_origi
         t("item", label=labels("duplicates"), value=f.number(quality["duplicates"])),
     ]
     lines += _notes(report.get("notes", []), lang)
-    lines.append(t("recommendations"))
     text_key = "text_zh" if lang == "zh" else "text_en"
-    lines += [t("recommendation", text=item[text_key]) for item in report["recommendations"]]
+    advice = [t("recommendation", text=item[text_key]) for item in report["recommendations"]]
+    if advice:  # no heading over nothing
+        lines += [t("recommendations"), *advice]
     return "\n".join(lines)
 
 
@@ -180,5 +228,63 @@ def monitor_summary(report: dict[str, Any], lang: str = "en") -> str:
         lines.append(t("degradation", rate=f"{trend['rate_percent_per_year']:+.2f}",
                        low=f"{trend['low_percent_per_year']:+.2f}",
                        high=f"{trend['high_percent_per_year']:+.2f}"))
-    lines += _notes(report["notes"], lang)
+    # the report's notes are texts in ``lang`` already (MonitorReport.to_dict(lang))
+    lines += [Texts(lang, "cli.summary")("note", note=note) for note in report["notes"]]
+    return "\n".join(lines)
+
+
+def batch_summary(summary: dict[str, Any], lang: str = "en") -> str:
+    """A batch run in a few lines: the sites planned and failed, the portfolio's totals
+    with their units, and where the outputs are.
+
+    Parameters
+    ----------
+    summary : dict
+        :func:`pvplanner.batch.run.run_batch`'s answer (``sites``, ``ok``, ``failed``,
+        ``planned``, ``resumed``, ``seconds``, ``workers``, ``files``, ``portfolio``,
+        ``aggregate_days``).
+    lang : {"en", "zh"}
+        The reader's language.
+
+    Returns
+    -------
+    str
+    """
+    t = Texts(lang, "cli.batch.summary")
+    portfolio = summary.get("portfolio") or {}
+    currency = portfolio.get("currency") or ""
+    f = NumberFormat(lang, currency or "CNY")
+    lines = [t("sites", sites=f.number(summary["sites"]), ok=f.number(summary["ok"]),
+               failed=f.number(summary["failed"]), planned=f.number(summary["planned"]),
+               resumed=f.number(summary["resumed"]))]
+    if summary["planned"]:
+        lines.append(t("time", seconds=f.number(summary["seconds"], 1),
+                       workers=f.number(summary["workers"]),
+                       rate=f.number(summary.get("sites_per_second"), 2)))
+    if summary.get("aggregate_days"):
+        lines.append(t("aggregate", days=summary["aggregate_days"]))
+    if summary["ok"]:
+        lines.append(t("pv", kwp=f.kwp(portfolio.get("total_kwp")),
+                       generation=f.kwh(portfolio.get("total_generation_kwh")),
+                       load=f.kwh(portfolio.get("total_load_kwh")),
+                       share=f.percent(portfolio.get("renewable_share"))))
+        if currency:
+            lines.append(t("money", capex=f.money(portfolio.get("total_capex")),
+                           savings=f.money(portfolio.get("total_savings_annual")),
+                           npv=f.money(portfolio.get("total_npv"))))
+            npv = portfolio.get("npv") or {}
+            lines.append(t("npv", median=f.money(npv.get("p50")), low=f.money(npv.get("min")),
+                           high=f.money(npv.get("max")),
+                           positive=f.number(portfolio.get("positive_npv_sites")),
+                           ok=f.number(summary["ok"])))
+        else:  # sums of several currencies mean nothing
+            lines.append(t("mixed_currencies"))
+        lines.append(t("carbon", year1=f.tco2(portfolio.get("total_avoided_tco2_year1"), 0)))
+    files = summary.get("files") or {}
+    if summary["failed"]:
+        lines.append(t("failed", path=files.get("xlsx") or files.get("csv", "")))
+    tables = [files[kind] for kind in ("csv", "xlsx", "parquet") if files.get(kind)]
+    lines.append(t("outputs", tables=t("list_separator").join(tables),
+                   sites=files.get("sites", ""),
+                   summary=str(Path(summary["out_dir"]) / "summary.json")))
     return "\n".join(lines)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pvplanner.display.messages import render
 from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message
-from pvplanner.pv.models import PVLosses, PVModelSettings, RoofPlane, planner_error
+from pvplanner.pv.models import (
+    PVLosses,
+    PVModelSettings,
+    RoofPlane,
+    plane_max_kwp,
+    planner_error,
+)
 from pvplanner.pv.simulation import simulate_pv
 from pvplanner.pv.site_weather import load_weather
 from weather.meta import WeatherMeta
@@ -49,6 +59,119 @@ def losses_with_total(total_percent: float, template: PVLosses | None = None) ->
     return PVLosses(**{key: value * scale for key, value in items.items()})
 
 
+#: The ``simulate`` command's option for each input of the array's models (the plane is
+#: called ``array``): an error names what the operator typed, not the model's field.
+OPTIONS: dict[str, str] = {
+    "array.tilt_deg": "--tilt", "array.rack_tilt_deg": "--tilt",
+    "array.azimuth_deg": "--azimuth", "array.mounting": "--mounting",
+    "array.dc_ac_ratio": "--dc-ac-ratio", "array.losses": "--losses-percent",
+}
+
+
+def _upper_limit(field: str) -> float:
+    """The largest value :class:`RoofPlane` accepts for ``field`` (its ``le`` bound)."""
+    return float(next(rule.le for rule in RoofPlane.model_fields[field].metadata
+                      if getattr(rule, "le", None) is not None))
+
+
+@cache
+def largest_array_kwp() -> float:
+    """The largest capacity a roof plane of pvplanner can carry [kWp]: the bound of
+    ``simulate --capacity-kwp``.
+
+    The largest roof :class:`RoofPlane` accepts (``area_m2`` up to 1e7 m2, 10 km2) with all
+    of it usable and covered as densely as any mounting covers it, with the densest modules
+    it accepts (400 W/m2): :func:`plane_max_kwp` of that plane, 3,800,000 kWp (3.8 GWp).
+    Derived from the model's own bounds, so it follows them; a roof the planner cannot
+    describe is no array it should simulate, and a figure beyond it is a typing error.
+
+    Examples
+    --------
+    >>> round(largest_array_kwp())
+    3800000
+    """
+    largest = {"area_m2": _upper_limit("area_m2"),
+               "usable_fraction": _upper_limit("usable_fraction"),
+               "module_power_density_w_m2": _upper_limit("module_power_density_w_m2")}
+    planes = [RoofPlane(name="largest", mounting="flush", **largest)]
+    planes += [RoofPlane(name="largest", mounting=mounting, gcr=_upper_limit("gcr"), **largest)
+               for mounting in ("tilted_rows", "east_west")]
+    return max(plane_max_kwp(plane) for plane in planes)
+
+
+def check_capacity(capacity_kwp: float) -> float:
+    """``--capacity-kwp`` as a float, refused unless finite, positive and at most
+    :func:`largest_array_kwp`.
+
+    Raises
+    ------
+    PlannerInputError
+        Naming the option and the value (keys ``cli.bad.capacity_not_finite``,
+        ``cli.bad.capacity``, ``cli.bad.capacity_too_large``).
+    """
+    value = float(capacity_kwp)
+    if not math.isfinite(value):
+        raise PlannerInputError(Message.of(
+            "cli.bad.capacity_not_finite", "--capacity-kwp must be a finite number of kWp, "
+            "got {value}", value=str(capacity_kwp)), field="capacity_kwp")
+    if not value > 0:
+        raise PlannerInputError(Message.of(
+            "cli.bad.capacity", "--capacity-kwp must be positive, got {value}",
+            value=value), field="capacity_kwp")
+    limit = largest_array_kwp()
+    if value > limit:
+        raise PlannerInputError(Message.of(
+            "cli.bad.capacity_too_large", "--capacity-kwp {value:g} is more than the "
+            "{limit:,.0f} kWp the largest roof pvplanner describes can carry ({area_km2:g} "
+            "km2 covered with {density:g} W/m2 modules); give the array's DC capacity in kWp",
+            value=value, limit=limit, area_km2=_upper_limit("area_m2") / 1e6,
+            density=_upper_limit("module_power_density_w_m2")), field="capacity_kwp")
+    return value
+
+
+def for_option(problem: PlannerInputError, options: Mapping[str, str] = OPTIONS
+               ) -> PlannerInputError:
+    """``problem`` (an error of the array's models, naming a field such as
+    ``array.tilt_deg``) naming the command-line option the value came from instead.
+
+    Parameters
+    ----------
+    problem : PlannerInputError
+        From :func:`pvplanner.pv.models.planner_error` with the prefix ``array``.
+    options : mapping
+        Field -> option (:data:`OPTIONS`).
+
+    Returns
+    -------
+    PlannerInputError
+        The same catalogue message with the option in place of the field, in every
+        language (``problem`` itself for a field no option gives).
+
+    Examples
+    --------
+    >>> from pydantic import ValidationError
+    >>> try:
+    ...     RoofPlane(name="array", area_m2=1.0, tilt_deg=120.0)
+    ... except ValidationError as invalid:
+    ...     problem = for_option(planner_error(invalid, "array"))
+    >>> str(problem), render(problem.message, "zh")
+    ('--tilt: must be at most 90.0 (got 120.0)', '--tilt：应不大于 90.0（当前为 120.0）')
+    """
+    field = problem.field or ""
+    option = options.get(field)
+    if option is None:
+        return problem
+    values = dict(problem.params)
+    named = values.get("field")
+    if isinstance(named, Mapping):  # "array.tilt_deg: " / "array.tilt_deg：" before the text
+        values["field"] = {lang: str(text).replace(field, option)
+                           for lang, text in named.items()}
+    elif named is not None:
+        values["field"] = option
+    english = render(Message(problem.key, str(problem).replace(field, option), values), "en")
+    return PlannerInputError(Message(problem.key, english, values), field=option)
+
+
 @dataclass(frozen=True)
 class SingleArrayResult:
     """A simulated array with its weather metadata."""
@@ -78,11 +201,36 @@ def simulate_single_array(
     losses_percent: float | None = None,
     mounting: str = "flush",
 ) -> SingleArrayResult:
-    """Simulate one array of ``capacity_kwp`` for the CLI's ``simulate`` command."""
-    if not capacity_kwp > 0:
-        raise PlannerInputError(Message.of(
-            "cli.bad.capacity", "--capacity-kwp must be positive, got {value}",
-            value=capacity_kwp), field="capacity_kwp")
+    """Simulate one array of ``capacity_kwp`` for the CLI's ``simulate`` command.
+
+    Parameters
+    ----------
+    weather_file : Path or None
+        A weather file (EPW, TMY3, TMY2, PVGIS, CSV), else the place's weather from
+        ``source``.
+    latitude, longitude : float or None
+        The place [deg], north and east positive (with ``weather_file``: the file's, if None).
+    source : {"auto", "pvgis", "nasa-power", "synthetic"}
+        Where the place's weather comes from.
+    tilt_deg, azimuth_deg : float
+        The modules' tilt (the racks' for ``tilted_rows`` and ``east_west``) and azimuth
+        [deg], 180 = south.
+    capacity_kwp : float
+        DC capacity [kWp], at most :func:`largest_array_kwp`.
+    dc_ac_ratio, losses_percent : float, optional
+        DC/AC ratio [-] and total DC losses [%]; the model's defaults when None.
+    mounting : {"flush", "tilted_rows", "east_west"}
+
+    Returns
+    -------
+    SingleArrayResult
+
+    Raises
+    ------
+    PlannerInputError
+        For a value the command refuses; the message names the option (``--tilt``...).
+    """
+    capacity_kwp = check_capacity(capacity_kwp)
     if weather_file is not None and not Path(weather_file).is_file():
         raise PlannerInputError(Message.of(
             "cli.bad.no_weather_file", "weather file {path} does not exist",
@@ -109,7 +257,7 @@ def simulate_single_array(
         from pydantic import ValidationError
 
         if isinstance(problem, ValidationError):
-            raise planner_error(problem, "array") from None
+            raise for_option(planner_error(problem, "array")) from None
         raise
     simulation = simulate_pv(
         frame,
