@@ -29,7 +29,7 @@ from pvplanner.pv.models import pv_defaults
 from pvplanner.result import Assumption
 from pvplanner.result_records import FootprintSummary, MeasureResult
 from pvplanner.scenario.model import Scenario
-from pvplanner.site_province import site_province
+from pvplanner.scenario.province import site_province
 from pvplanner.tariff.category import ProjectRules
 from pvplanner.tariff.components import weakest_status
 from pvplanner.tariff.export import ExportTerms

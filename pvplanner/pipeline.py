@@ -33,7 +33,7 @@ from pvplanner.pv.site_weather import load_weather
 from pvplanner.pv.subhourly import quarter_hour_profiles
 from pvplanner.result import Result
 from pvplanner.scenario.model import Scenario, parse_scenario
-from pvplanner.site_province import site_province
+from pvplanner.scenario.province import site_province
 from pvplanner.sizing import SizingInputs, build_problem
 from pvplanner.tariff import (
     ExportPolicy,
@@ -404,7 +404,7 @@ def prepare(scenario: Scenario) -> Prepared:
     # --
     windows = demand_charge_windows(tariff, index)
     # The factor named by the scenario, else the latest average of the province the tariff
-    # follows (pvplanner.site_province: the nearest city's for a site without one).
+    # follows (pvplanner.scenario.province: the nearest city's for a site without one).
     follows = _tariff_follows_province(scenario)
     province, placed = site_province(scenario, tariff_follows=follows)
     location = _location_factor(province, scenario.carbon.location_factor_id)

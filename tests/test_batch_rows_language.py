@@ -115,17 +115,17 @@ def test_a_cell_that_is_not_a_number(tmp_path):
     content = f"{_HEAD}\nFoo,abc,120,,5000,1000000\n"
     chinese = _check(_sites(tmp_path, content), content,
                      "row 2 (name 'Foo'): lat 'abc' is not a number")
-    assert "第 2 行（名称 'Foo'）：lat 列的值 'abc' 不是数字" in chinese
+    assert "第 2 行（名称“Foo”）：lat 列的值“abc”不是数字" in chinese
 
 
 def test_a_number_out_of_range(tmp_path):
     content = f"{_HEAD}\nFoo,95,120,,5000,1000000\nBar,30,120,,-5,1000000\n"
     chinese = _check(_sites(tmp_path, content), content,
                      "2 bad rows", "row 2 (name 'Foo'): lat 95 is outside -90..90",
-                     "row 3 (name 'Bar'): roof_area_m2 -5 must be above 0 (and at most 1e+07)")
+                     "row 3 (name 'Bar'): roof_area_m2 -5 must be above 0 (and at most 10,000,000)")
     assert "lat 为 95，超出 -90..90 的范围" in chinese
-    assert "roof_area_m2 为 -5，应大于 0（且不超过 1e+07）" in chinese
-    assert "\n  第 3 行（名称 'Bar'）" in chinese  # one row a line
+    assert "roof_area_m2 为 -5，应大于 0（且不超过 10,000,000）" in chinese
+    assert "\n  第 3 行（名称“Bar”）" in chinese  # one row a line
 
 
 def test_no_location(tmp_path):
@@ -195,7 +195,7 @@ def test_a_scenario_validation_error_keeps_its_own_message_and_names_the_column(
                      "'perhaps')")
     assert "invalid scenario" not in str(error)
     # the column is named in Chinese too: a sites file has no input to show the message at
-    assert "第 2 行（名称 'Foo'）：finance.discount_rate：应不小于" in chinese
+    assert "第 2 行（名称“Foo”）：finance.discount_rate：应不小于" in chinese
     assert "battery.allowed：应为“是”或“否”" in chinese
 
 
@@ -214,11 +214,11 @@ def test_a_name_repeating_a_bad_row_is_reported_with_it(tmp_path):
     chinese = _check(_sites(tmp_path, content), content,
                      "3 bad rows", "row 2 (name '杭州印染厂'): roof_area_m2 -5 must be above 0",
                      "row 3 (name '杭州印染厂'): the name repeats row 2; names must be unique",
-                     "row 5 (name 'foo'): roof_area_m2 -1 must be above 0 (and at most 1e+07); "
+                     "row 5 (name 'foo'): roof_area_m2 -1 must be above 0 (and at most 10,000,000); "
                      "the name repeats row 4; names must be unique")
-    assert "第 3 行（名称 '杭州印染厂'）：名称与第 2 行重复" in chinese
+    assert "第 3 行（名称“杭州印染厂”）：名称与第 2 行重复" in chinese
     # a row that is bad and repeats a name: both its problems on its one line
-    assert "第 5 行（名称 'foo'）：" in chinese and "；名称与第 4 行重复" in chinese
+    assert "第 5 行（名称“foo”）：" in chinese and "；名称与第 4 行重复" in chinese
     assert "第 4 行" not in chinese.replace("与第 4 行", "")  # row 4 itself is good
 
 

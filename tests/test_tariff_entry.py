@@ -116,8 +116,10 @@ def test_market_buyer_without_contract_hours_keeps_the_presets_and_says_so(hourl
 
 
 def test_a_market_buyer_needs_the_contract():
-    with pytest.raises(ValidationError, match="tariff.bill"):
+    with pytest.raises(ValidationError, match="retail contract's prices") as refused:
         TariffChoice(preset="zhejiang_2026_large_industry", buyer="market")
+    # the rule names the input to fill (the scenario's error says tariff.bill)
+    assert refused.value.errors()[0]["ctx"]["error"].field == "bill"
     loose = SimpleNamespace(preset="zhejiang_2026_large_industry", custom=None, bill=None,
                             buyer="market")
     with pytest.raises(TariffError) as info:

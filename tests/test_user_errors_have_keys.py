@@ -499,3 +499,19 @@ def test_yes_and_no_in_chinese_are_answers_to_a_yes_no_field(typed, value):
     parsed = parse_scenario(document)
     assert parsed.battery.allowed is value and parsed.battery.grid_charging is value
     assert parsed.pv.spectral_correction is value
+
+
+@pytest.mark.parametrize(("rate", "hinted"), [(8, True), (60, False), (0.8, False), (200, False)])
+def test_a_per_cent_typed_into_a_fraction_is_told_how_to_write_it(rate, hinted):
+    """discount_rate = 8 (meaning 8 %) against "at most 0.5": the error says 0.08; 60 % would
+    still be too high, 0.8 is no per cent, 200 no rate."""
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["finance"]["discount_rate"] = rate
+    with pytest.raises(PlannerInputError) as info:
+        parse_scenario(document)
+    chinese, english = render(info.value, "zh"), render(info.value, "en")
+    assert ("此项为小数：8% 应写作 0.08" in chinese) is hinted, chinese
+    assert ("a fraction: 8% is written 0.08" in english) is hinted, english
+    assert ("应写作" in chinese) is hinted

@@ -107,8 +107,8 @@ def _factor_source(result) -> str:
 
 def _followed_province() -> str | None:
     """The province the plan's factor follows: the site's, or for a site without one its
-    nearest city's, as the plan decides (:func:`pvplanner.site_province.site_province`)."""
-    from pvplanner.site_province import site_province
+    nearest city's, as the plan decides (:func:`pvplanner.scenario.province.site_province`)."""
+    from pvplanner.scenario.province import site_province
 
     valid = state.scenario()
     if valid is None:

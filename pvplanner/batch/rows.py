@@ -200,21 +200,28 @@ def _number(cells: dict[str, str], column: str, low: float, high: float,
     try:
         value = float(text.replace("_", ""))
     except ValueError:
-        raise RowError(Message.of("errors.batch.row.not_number", "{column} {text} is not a "
-                                  "number", column=column, text=repr(text))) from None
+        raise RowError(Message.of("errors.batch.row.not_number", "{column} {text!r} is not a "
+                                  "number", column=column, text=text)) from None
     if not math.isfinite(value):
-        raise RowError(Message.of("errors.batch.row.not_finite", "{column} {text} is not a "
-                                  "finite number", column=column, text=repr(text)))
+        raise RowError(Message.of("errors.batch.row.not_finite", "{column} {text!r} is not a "
+                                  "finite number", column=column, text=text))
     too_low = value <= low if low_open else value < low
     if too_low or value > high:
+        shown = {"value": _shown(value), "low": _shown(low), "high": _shown(high)}
         if low_open:
             raise RowError(Message.of(
-                "errors.batch.row.not_above", "{column} {value:g} must be above {low:g} (and at "
-                "most {high:g})", column=column, value=value, low=low, high=high))
+                "errors.batch.row.not_above", "{column} {value} must be above {low} (and at "
+                "most {high})", column=column, **shown))
         raise RowError(Message.of("errors.batch.row.outside",
-                                  "{column} {value:g} is outside {low:g}..{high:g}",
-                                  column=column, value=value, low=low, high=high))
+                                  "{column} {value} is outside {low}..{high}",
+                                  column=column, **shown))
     return value
+
+
+def _shown(number: float) -> str:
+    """A number of a message: short below a million (``-5``, ``0.25``), with thousands
+    separators from there (``10,000,000``, not ``1e+07``)."""
+    return f"{number:g}" if abs(number) < 1e6 else f"{number:,.0f}"
 
 
 def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],

@@ -304,8 +304,8 @@ def _lines(first: Message, rest: Message) -> Message:
 def _row_label(number: int, name: str) -> Message:
     name = name.strip()
     if name:
-        return Message.of("errors.batch.row.label_named", "row {number} (name {name})",
-                          number=number, name=repr(name))
+        return Message.of("errors.batch.row.label_named", "row {number} (name {name!r})",
+                          number=number, name=name)
     return Message.of("errors.batch.row.label", "row {number}", number=number)
 
 

@@ -363,13 +363,26 @@ def shown_value(value: Any) -> dict[str, str]:
     return bilingual(repr(text), f"“{text}”")
 
 
-def got_text(value: Any) -> dict[str, str]:
+def got_text(value: Any, *, fraction_limit: float | None = None) -> dict[str, str]:
     """" (got 200)" / "（当前为 200）", " (got 'abc')" / "（当前为“abc”）": the value a user gave,
-    after the message (spaced around a number, not around quotes, in Chinese)."""
+    after the message (spaced around a number, not around quotes, in Chinese).
+
+    ``fraction_limit``: the upper bound of a field that is a fraction (at most 1); a value
+    above it that reads as a per cent (8 for a discount rate of at most 0.5) is told how to
+    write it: " (got 8; a fraction: 8% is written 0.08)".
+    """
     given = shown_value(value)
     quoted = isinstance(value, str)
-    return bilingual(f" (got {given['en']})",
-                     f"（当前为{given['zh']}）" if quoted else f"（当前为 {given['zh']}）")
+    english, chinese = given["en"], (given["zh"] if quoted else f" {given['zh']}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if (fraction_limit is not None and 0 < fraction_limit <= 1 and math.isfinite(number)
+            and 1 < number <= 100 and number / 100 <= fraction_limit):
+        english += f"; a fraction: {number:g}% is written {number / 100:g}"
+        chinese += f"；此项为小数：{number:g}% 应写作 {number / 100:g}"
+    return bilingual(f" (got {english})", f"（当前为{chinese}）")
 
 
 def kind_limit(error: Mapping[str, Any]) -> str | dict[str, str]:

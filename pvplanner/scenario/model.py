@@ -237,10 +237,14 @@ def _error_message(error: Any) -> Message:
     field = _error_field(error)
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     value = error.get("input")
-    given = None if isinstance(value, (dict, list)) else got_text(value)
+    kind = str(error.get("type", ""))
+    # A fraction's upper bound (a rate of at most 0.5): a per cent typed there is told so.
+    bound = (error.get("ctx") or {}).get(KEYED_KINDS.get(kind, "") or "-") \
+        if kind in ("less_than", "less_than_equal") else None
+    given = None if isinstance(value, (dict, list)) else got_text(
+        value, fraction_limit=bound if isinstance(bound, int | float) else None)
     shown = given["en"] if given else ""
     english = f"{field or 'scenario'}: {message}{shown}"
-    kind = str(error.get("type", ""))
     original = (error.get("ctx") or {}).get("error")
     if isinstance(original, PlannerInputError) and original.key:
         # A model's own rule (pvplanner.scenario.rules, a roof plane's): its own message in
