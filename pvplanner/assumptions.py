@@ -426,11 +426,15 @@ def _carbon_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumptio
     if c.certificate_price_per_mwh is not None:
         rows.append(_user("assets", "carbon.certificate_price", float(c.certificate_price_per_mwh),
                           f"{scenario.currency}/MWh"))
-    else:
+    elif asset.get("price", ""):
         rows.append(Assumption("assets", "carbon.certificate_price", float(asset["price"]),
                                str(asset.get("unit", "")),
                                str(asset.get("source", "")), str(asset.get("price_date", "")),
                                str(asset.get("status", ""))))
+    else:  # a certificate without a reference price (I-REC, which left China in 2024)
+        rows.append(Assumption("assets", "carbon.certificate_price", "none", "",
+                               str(asset.get("source", "")), "", str(asset.get("status", "")),
+                               value_zh="无参考价格"))
     for scheme_id in c.credit_scheme_ids:
         scheme = carbon_asset(scheme_id, field="carbon.credit_scheme_ids")
         rows.append(Assumption("assets", "carbon.credit_scheme", str(scheme.get("scheme", "")),

@@ -415,3 +415,19 @@ def test_the_carbon_revenue_chart_counts_in_yuan(tmp_path, monkeypatch):
     specs = [json.dumps(spec, ensure_ascii=False) for spec in charts(app)]
     revenue = [s for s in specs if "绿证收入" in s]
     assert revenue and all('"元"' in s and "CNY" not in s for s in revenue), revenue[:1]
+
+
+def test_east_west_racks_face_both_ways_as_in_the_proposal(app, demo_result):
+    """The planes table gave an east-west rack the roof's azimuth (10° / 180°) where the
+    proposal gives its modules' faces (90°/270°)."""
+    goto(app, "results")
+    assert_clean(app)
+    table = next(d.value for d in app.dataframe if "Tilt / azimuth" in d.value.columns)
+    racks = [p for p in demo_result.pv.planes if p.mounting == "east_west"]
+    assert racks, "the demo has an east-west rack"
+    shown_faces = dict(zip(table.iloc[:, 0], table["Tilt / azimuth"], strict=True))
+    for plane in racks:
+        faces = f"{(plane.azimuth_deg - 90) % 360:g}°/{(plane.azimuth_deg + 90) % 360:g}°"
+        assert shown_faces[plane.name] == f"{plane.tilt_deg:g}° / {faces}"
+    flush = next(p for p in demo_result.pv.planes if p.mounting == "flush")
+    assert shown_faces[flush.name] == f"{flush.tilt_deg:g}° / {flush.azimuth_deg:g}°"

@@ -181,3 +181,25 @@ def test_a_credit_scheme_is_checked_against_the_sites_own_province():
     result = pvplanner.plan(scenario, with_npv_curve=False)
     assert result.carbon.credits_tco2_year1 == 0
     assert "Hubei" in str(result.carbon_ledger["credit_status"].iloc[0])
+
+
+def test_a_certificate_without_a_reference_price_is_said_not_crashed_on(demo):
+    """I-REC (no new devices in China since 2024-09-13) has no price in the table: keeping
+    its certificates needs none, selling them asks for the override; the plan's record of
+    its inputs had failed on float('') (an internal error in the app and the CLI)."""
+    from pvplanner.display.messages import render
+    from pvplanner.errors import PlannerInputError
+
+    def with_irec(mode):
+        return demo.model_copy(update={"carbon": demo.carbon.model_copy(
+            update={"certificate_price_id": "irec-china", "certificates": mode})})
+
+    kept = pvplanner.plan(with_irec("retain"), with_npv_curve=False, with_sensitivity=False)
+    row = kept.assumption("carbon.certificate_price")
+    assert (row.value, row.value_zh) == ("none", "无参考价格")
+    assert "2024-09-13" in row.source
+    with pytest.raises(PlannerInputError) as info:
+        pvplanner.plan(with_irec("sell"), with_npv_curve=False, with_sensitivity=False)
+    assert info.value.field == "carbon.certificate_price_per_mwh"
+    assert render(info.value.message, "en").endswith("set the certificate price override")
+    assert render(info.value.message, "zh").endswith("自定义绿证价格")

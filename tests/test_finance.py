@@ -152,6 +152,9 @@ def test_paybacks_by_hand():
     assert simple_payback([-100, 60, 60, -50, 60]) == pytest.approx(3 + 30 / 60)
     assert simple_payback([-100, 50]) is None
     assert simple_payback([0, 10]) == 0.0
+    # Nothing built, nothing earned: no payback to state (it read "0.0 years").
+    assert simple_payback([0.0, 0.0, 0.0]) is None
+    assert discounted_payback([0.0, 0.0, 0.0], 0.10) is None
 
 
 def test_lcoe_and_lcos_by_hand():

@@ -540,6 +540,9 @@ def test_the_battery_investment_and_replacement_are_stated(with_battery, lang):
     replacement = -float(result.cash_flow["battery_replacement"].sum())
     assert replacement > 0
     assert f.money(replacement) in page
+    # the two sentences apart in English ("the rest.The battery" ran them together)
+    joined = {"zh": "。储能在第 ", "en": " the rest. The battery is replaced"}[lang]
+    assert joined in page
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -588,3 +591,19 @@ def test_minutes_read_in_chinese(demo):
                  if isinstance(b, Table))
     values = [row[2] for row in table.rows]
     assert "60 分钟" in values and not any(str(v).endswith(" min") for v in values)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tariff_charges_keep_their_decimals_in_the_assumptions(demo, lang):
+    """Zhejiang's 1-10 kV capacity charge is 29.5 per kVA and month: it read "30" (and the
+    demand charge 47.2 read "47"), rounded like figures of ten and more."""
+    from pvplanner.report.content import _assumption_value, _Ctx
+
+    result = demo[1]
+    c = _Ctx(result, lang)
+    items = {row.item for row in result.assumptions}
+    for item, number in (("tariff.capacity_charge", "29.5"), ("tariff.demand_charge", "47.2")):
+        assert item in items, sorted(i for i in items if i.startswith("tariff"))
+        row = result.assumption(item)
+        assert row is not None and f"{row.value:g}" == number
+        assert _assumption_value(c, row).startswith(number + " "), _assumption_value(c, row)

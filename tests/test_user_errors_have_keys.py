@@ -515,3 +515,14 @@ def test_a_per_cent_typed_into_a_fraction_is_told_how_to_write_it(rate, hinted):
     assert ("此项为小数：8% 应写作 0.08" in chinese) is hinted, chinese
     assert ("a fraction: 8% is written 0.08" in english) is hinted, english
     assert ("应写作" in chinese) is hinted
+
+
+def test_no_per_cent_hint_where_the_field_is_no_rate():
+    """A ground coverage ratio of 1.5 is no per cent: no "1.5% is written 0.015"."""
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["roof_planes"][2]["gcr"] = 1.5
+    with pytest.raises(PlannerInputError) as info:
+        parse_scenario(document)
+    assert "written" not in render(info.value, "en") and "应写作" not in render(info.value, "zh")

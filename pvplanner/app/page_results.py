@@ -15,6 +15,7 @@ from pvplanner.app.combined_plan import combined_plan_block
 from pvplanner.app.widgets import fmt, kpi_row, label_map, lang, next_page, plain, t
 from pvplanner.display.messages import render as render_message
 from pvplanner.display.names import name as reader_name
+from pvplanner.pv.models import module_azimuths_deg
 from pvplanner.report.views import contract_years, has_two_views, view_years
 
 _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_load",
@@ -316,7 +317,9 @@ def _planes(result) -> None:
         t("results.planes.name"): reader_name(p.name, lang()),
         t("results.planes.capacity"): f.kwp(p.capacity_kwp),
         t("results.planes.max"): f.kwp(p.max_kwp),
-        t("results.planes.orientation"): f"{p.tilt_deg:g}° / {p.azimuth_deg:g}°",
+        # East-west racks: the modules' two faces, as the proposal gives them.
+        t("results.planes.orientation"): f"{p.tilt_deg:g}° / " + "/".join(
+            f"{face:g}°" for face in module_azimuths_deg(p.mounting, p.azimuth_deg)),
         t("results.planes.mounting"): _mounting_name(p.mounting),
         t("results.planes.generation"): f.energy(p.annual_generation_kwh),
         t("results.planes.yield"): f.number(p.specific_yield_kwh_per_kwp),

@@ -468,13 +468,15 @@ def _asset_price(row: Mapping[str, str], override: float | None, field: str) -> 
         return float(row["price"])
     raise PlannerInputError(Message.of(
         "errors.carbon.no_price", "{asset} has no reference price in the carbon asset table; "
-        "set {field}", asset=_asset_name(row), field=bilingual(field, _PRICE_FIELDS_ZH.get(field))),
+        "set {field}", asset=_asset_name(row), field=bilingual(*_PRICE_FIELDS[field])),
         field=field)
 
 
-#: The price inputs a carbon asset without a reference price needs, as the app names them.
-_PRICE_FIELDS_ZH = {"carbon.credit_price_per_tco2": "自定义减排量价格",
-                    "carbon.certificate_price_per_mwh": "自定义绿证价格"}
+#: The price inputs a carbon asset without a reference price needs, as the app names them
+#: (the command line names the field before the message).
+_PRICE_FIELDS = {"carbon.credit_price_per_tco2": ("the credit price override", "自定义减排量价格"),
+                 "carbon.certificate_price_per_mwh": ("the certificate price override",
+                                                      "自定义绿证价格")}
 
 
 def _asset_name(row: Mapping[str, str]) -> dict[str, str]:

@@ -100,8 +100,10 @@ def irr(cash_flows: Sequence[float] | np.ndarray | pd.Series, *, guess: float = 
 
 
 def _payback(cumulative: np.ndarray, flows: np.ndarray) -> float | None:
-    """Years until the cumulative flow turns non-negative for good (linear within the year)."""
-    if cumulative[-1] < 0:
+    """Years until the cumulative flow turns non-negative for good (linear within the year);
+    None when it never does, or when there are no flows at all (nothing built: nothing to pay
+    back, not a payback of 0 years)."""
+    if cumulative[-1] < 0 or not np.any(np.abs(flows) > 1e-9):
         return None
     negative = np.nonzero(cumulative < 0)[0]
     if negative.size == 0:

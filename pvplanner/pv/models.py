@@ -339,6 +339,20 @@ KEYED_KINDS = {
 }
 
 
+def module_azimuths_deg(mounting: str, azimuth_deg: float) -> tuple[float, ...]:
+    """The directions a plane's modules face [deg from north, clockwise]: the roof's azimuth,
+    or for east-west racks the two faces across it (``azimuth - 90`` and ``azimuth + 90``).
+
+    Examples
+    --------
+    >>> module_azimuths_deg("east_west", 180.0), module_azimuths_deg("flush", 170.0)
+    ((90.0, 270.0), (170.0,))
+    """
+    if mounting == "east_west":
+        return ((azimuth_deg - 90.0) % 360, (azimuth_deg + 90.0) % 360)
+    return (azimuth_deg % 360,)
+
+
 def shown_number(value: float) -> str:
     """A limit or a value as a message shows it: as Python writes it below a million
     (``90.0``, ``0.5``), with thousands separators from there (``10,000,000``, where Python

@@ -31,6 +31,7 @@ from pvplanner.pv.models import (
     RoofPlane,
     RowSpacing,
     WeatherArrays,
+    module_azimuths_deg,
     plane_max_kwp,
     pv_default,
     pv_defaults,
@@ -85,10 +86,8 @@ def _plane_faces(plane: RoofPlane) -> list[tuple[_Face, float]]:
     # neighbouring pair is the "row in front", one pair pitch away: per side, slant / pitch
     # is half the module area over roof area.
     gcr = round(plane.coverage / 2.0, 9)
-    return [
-        (_Face("ew", tilt, round((plane.azimuth_deg - 90.0) % 360, 9), gcr, efficiency), 0.5),
-        (_Face("ew", tilt, round((plane.azimuth_deg + 90.0) % 360, 9), gcr, efficiency), 0.5),
-    ]
+    return [(_Face("ew", tilt, round(face, 9), gcr, efficiency), 0.5)
+            for face in module_azimuths_deg("east_west", plane.azimuth_deg)]
 
 
 def _faces_dc_kw_per_kwp(

@@ -25,6 +25,7 @@ from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import NumberFormat
 from pvplanner.display.solver_notes import for_reader
 from pvplanner.display.sources import citation
+from pvplanner.pv.models import module_azimuths_deg
 from pvplanner.report.layout import PlaneSketch, roof_sketch_svg
 from pvplanner.report.limits import battery_limit_notes, battery_limit_source
 from pvplanner.report.measures import (
@@ -281,9 +282,9 @@ def _design(c: _Ctx) -> Section:
         area = plane.area_m2
         mounting = t.get(f"mounting.{plane.mounting}", plane.mounting)
         azimuth = f"{f.number(plane.azimuth_deg)}° {compass_name(plane.azimuth_deg, t)}"
-        if plane.mounting == "east_west":
-            azimuth = (f"{f.number((plane.azimuth_deg - 90) % 360)}°/"
-                       f"{f.number((plane.azimuth_deg + 90) % 360)}°")
+        faces = module_azimuths_deg(plane.mounting, plane.azimuth_deg)
+        if len(faces) > 1:  # east-west racks: the modules' two faces, not the roof's azimuth
+            azimuth = "/".join(f"{f.number(face)}°" for face in faces)
         plane_rows.append([
             reader_name(plane.name, c.lang), mounting, f"{f.number(plane.tilt_deg)}°", azimuth,
             f.number(area), f.number(plane.capacity_kwp, 1), f.number(plane.max_kwp, 1),
@@ -518,8 +519,9 @@ def _battery_money(c: _Ctx) -> list[Paragraph]:
     if len(replaced):
         years = "、".join(str(int(y)) for y in replaced.index) if c.lang == "zh" else \
             ", ".join(str(int(y)) for y in replaced.index)
-        text += t("finance.battery_replacement", years=years,
-                  cost=f.money(-float(replaced.sum())))
+        # Sentences follow one another with a space in English, none in Chinese.
+        text += ("" if c.lang == "zh" else " ") + t("finance.battery_replacement", years=years,
+                                                   cost=f.money(-float(replaced.sum())))
     return [Paragraph(text)]
 
 
@@ -791,9 +793,12 @@ def _assumption_value(c: _Ctx, row: Assumption) -> str:
         return t("units.year_suffix", value=int(number))
     # Coordinates as the cover gives them (30.1800°, not 30 °); factors and prices per kWh
     # to four decimals.
+    # Other figures as many decimals as they have, at most two: a capacity charge of 29.5
+    # per kVA and month is not "30" (it read so for values of 10 and more).
     decimals = 4 if ("tCO2" in unit or unit in ("°N", "°E")
                      or (unit.endswith("/kWh") and abs(number) < 10)) else (
-        2 if abs(number) < 10 and number != int(number) else 0)
+        0 if number == int(number) else 1 if round(number, 1) == round(number, 2)
+        else 2)
     return f"{f.number(number, decimals)} {_unit_text(c, unit)}".strip()
 
 

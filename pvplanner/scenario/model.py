@@ -231,6 +231,10 @@ def _error_field(error: Any) -> str:
     return field
 
 
+#: How the names of the scenario's fractions end (rates, shares, ratios: 0.08 is 8 %).
+_FRACTION_NAMES = ("_rate", "_fraction", "_ratio", "_share")
+
+
 def _error_message(error: Any) -> Message:
     """One validation error: its English text, and a catalogue key for the usual kinds
     (the field is named in English only: the app shows the message at the field's input)."""
@@ -238,9 +242,11 @@ def _error_message(error: Any) -> Message:
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     value = error.get("input")
     kind = str(error.get("type", ""))
-    # A fraction's upper bound (a rate of at most 0.5): a per cent typed there is told so.
+    # A rate's or share's upper bound (a discount rate of at most 0.5): a per cent typed
+    # there is told so (not a coverage's: 1.5 is no per cent of a ground coverage ratio).
     bound = (error.get("ctx") or {}).get(KEYED_KINDS.get(kind, "") or "-") \
-        if kind in ("less_than", "less_than_equal") else None
+        if kind in ("less_than", "less_than_equal") and field.rsplit(".", 1)[-1].endswith(
+            _FRACTION_NAMES) else None
     given = None if isinstance(value, (dict, list)) else got_text(
         value, fraction_limit=bound if isinstance(bound, int | float) else None)
     shown = given["en"] if given else ""
