@@ -105,3 +105,17 @@ def test_helpers(tmp_path):
     assert a == sites_digest(b"name\nA\n", None, 0.25, {})
     assert a != sites_digest(b"name\nA\n", None, 0.5, {})
     assert a != sites_digest(b"name\nA\n", None, 0.25, {"m.csv": b"1"})
+
+
+def test_a_single_header_problem_is_said_once(monkeypatch, tmp_path):
+    """An unknown column is one problem: it stood twice, as the heading and as its only
+    item."""
+    monkeypatch.setenv("PVPLANNER_UPLOAD_DIR", str(tmp_path / "uploads"))
+    app = AppTest.from_function(_page, default_timeout=30)
+    app.run()
+    content = b"name,city,roof_area_m2,annual_kwh,foo\nA,Hangzhou,1000,300000,1\n"
+    app.file_uploader[0].set_value(("sites.csv", content, "text/csv")).run()
+    assert not app.exception
+    assert len(app.error) == 1
+    text = app.error[0].value
+    assert "foo" in text and "\n- " not in text, text

@@ -242,11 +242,12 @@ def test_lookup_errors_name_the_field():
         province_grid_region("Inner Mongolia")
     with pytest.raises(PlannerInputError, match="not a known province"):
         province_grid_region("Atlantis")
-    with pytest.raises(PlannerInputError, match="credit_price_per_tco2"):
+    with pytest.raises(PlannerInputError, match="set the credit price override") as err:
         carbon_ledger(CarbonInputs(certificates="none",
                                    credit_scheme_ids=["shanghai-carbon-inclusion"]),
                       generation_kwh=1e5, self_consumed_kwh=1e5, exported_kwh=0, years=1,
                       capacity_kw=100)
+    assert err.value.field == "carbon.credit_price_per_tco2"
 
 
 def test_ledger_revenue_flows_into_cash_flow_table():

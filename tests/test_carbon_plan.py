@@ -203,3 +203,12 @@ def test_a_certificate_without_a_reference_price_is_said_not_crashed_on(demo):
     assert info.value.field == "carbon.certificate_price_per_mwh"
     assert render(info.value.message, "en").endswith("set the certificate price override")
     assert render(info.value.message, "zh").endswith("自定义绿证价格")
+
+
+def test_the_ledger_states_no_certificate_price_where_none_are_sold(demo_result):
+    """Kept certificates have no sale price: the ledger said 0 beside the assumptions'
+    reference price of 5.15 per certificate."""
+    ledger = demo_result.carbon_ledger
+    kept = ledger["certificates_sold"] == 0
+    assert kept.all() and ledger.loc[kept, "certificate_price"].isna().all()
+    assert (ledger["certificate_revenue"] == 0).all()

@@ -499,3 +499,39 @@ def test_wide_96_point_layout():
     # the 00:15 column of 2 Jan is the interval 00:00-00:15 of 2 Jan
     assert src.loc["2025-01-02 00:00"].item() == 100 + 2 + 0
     assert src.loc["2025-01-02 23:45"].item() == 100 + 2 + 95
+
+
+def test_a_short_file_says_its_period_in_minutes_and_a_broken_workbook_no_class_name(tmp_path):
+    from pvplanner.display.messages import render
+
+    starts = pd.date_range("2025-01-01", periods=24 * 14, freq="h")
+    lines = ["time,kW"] + [f"{t:%Y-%m-%d %H:%M},100" for t in starts]
+    with pytest.raises(LoadFileError) as info:
+        read_meter_file(csv_bytes(lines))
+    text = render(info.value.message, "en")
+    assert "2025-01-01 00:00 to 2025-01-15 00:00" in text and "T00:00" not in text, text
+    broken = tmp_path / "meter.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(LoadFileError) as info:
+        read_meter_file(broken)
+    assert "BadZipFile" not in render(info.value.message, "en")
+
+
+def test_a_load_beyond_every_factory_asks_for_its_unit():
+    """A 500 kW factory exported in W stays under the 1 GW refusal: its 500,000 "kW" are
+    noted and the unit questioned (it planned 4,380 GWh a year without a word)."""
+    from pvplanner.display.messages import render
+
+    starts = pd.date_range("2025-01-01", periods=24 * 60, freq="h")
+    kw = 500.0 + 200.0 * np.sin(np.arange(len(starts)) / 24 * 2 * np.pi)
+    lines = ["time,Power"] + [f"{t:%Y-%m-%d %H:%M},{1000 * v:.0f}"
+                              for t, v in zip(starts, kw, strict=True)]
+    meter = read_meter_file(csv_bytes(lines))
+    said = [n for n in meter.quality.notes if getattr(n, "key", "") == "notes.meter.unusual_peak"]
+    assert len(said) == 1
+    assert "check that the column is in kW, not W" in render(said[0], "en")
+    assert "请检查该列单位是否为千瓦（kW）而非瓦（W）" in render(said[0], "zh")
+    lines = ["time,Power"] + [f"{t:%Y-%m-%d %H:%M},{v:.0f}" for t, v in zip(starts, kw,
+                                                                           strict=True)]
+    assert not [n for n in read_meter_file(csv_bytes(lines)).quality.notes
+                if getattr(n, "key", "") == "notes.meter.unusual_peak"]

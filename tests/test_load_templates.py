@@ -298,3 +298,16 @@ def test_to_hourly_preserves_energy():
     hourly = profile.to_hourly()
     assert hourly.interval_minutes == 60
     assert hourly.annual_kwh == pytest.approx(sum(BILLS), rel=1e-9)
+
+
+def test_every_template_has_an_english_name_used_by_the_app_and_the_proposal():
+    """The load page listed "three shift continuous" (the id with spaces) where the proposal
+    said "Three shift continuous"; both now give the template's own English name."""
+    from pvplanner.display.names import template_name
+    from pvplanner.load import list_templates
+
+    for item in list_templates():
+        assert item["name_en"] and "_" not in item["name_en"], item["name"]
+        assert template_name(item["name"], "en") == item["name_en"]
+        assert template_name(item["name"], "zh") == item["name_zh"]
+    assert template_name("three_shift_continuous", "en") == "Three shifts, continuous"

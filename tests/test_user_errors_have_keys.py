@@ -526,3 +526,25 @@ def test_no_per_cent_hint_where_the_field_is_no_rate():
     with pytest.raises(PlannerInputError) as info:
         parse_scenario(document)
     assert "written" not in render(info.value, "en") and "应写作" not in render(info.value, "zh")
+
+
+def test_an_unknown_key_away_from_its_input_keeps_its_name():
+    """Under the roof table or the upload, an unknown key is named by its key in the file (it
+    read "roof plane 2: is not a field of a scenario", the key dropped)."""
+    from pvplanner.app.field_names import name_the_field
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["roof_planes"][1]["shade"] = True
+    with pytest.raises(PlannerInputError) as info:
+        parse_scenario(document)
+    named = name_the_field(info.value.field, info.value.message)
+    assert render(named, "en").startswith(
+        "invalid scenario: roof_planes[1].shade: is not a field")
+    assert render(named, "zh").startswith("方案输入有误：“roof_planes[1].shade”不是方案中的字段")
+    document = demo_scenario().model_dump(mode="json")
+    document["finance"]["bar"] = 1
+    with pytest.raises(PlannerInputError) as info:
+        parse_scenario(document)
+    named = name_the_field(info.value.field, info.value.message)
+    assert render(named, "en").startswith("invalid scenario: finance.bar: is not a field")

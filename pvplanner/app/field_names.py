@@ -96,7 +96,8 @@ def name_the_field(field: str | None, message: Any) -> Any:
     if not field or detail is None:
         return message
     label_en, row_en = field_label(field, "en"), plane_row(field, "en")
-    english = ", ".join(part for part in (row_en, label_en) if part) or field
+    # A key no input stands for (an unknown one) by its key in the file, as it is.
+    english = ", ".join(part for part in (row_en, label_en) if part) if label_en else field
     detail = _field_named(detail, f"{english}: ")
     if detail.key == "errors.scenario.rule_at":
         return _with_detail(message, detail)

@@ -42,10 +42,10 @@ def _templates() -> list[dict[str, Any]]:
 
 
 def _template_label(name: str) -> str:
-    for item in _templates():
-        if item["name"] == name:
-            return item["name_zh"] if lang() == "zh" else name.replace("_", " ")
-    return name
+    """A template by its name, as the proposal names it."""
+    from pvplanner.display.names import template_name
+
+    return template_name(name, lang())
 
 
 def _template_help(name: str) -> str:
@@ -205,7 +205,9 @@ def _minute(stamp: object) -> str:
 
 def _unit_name(units: str) -> str:
     """The unit the reader found, as the units choice names it."""
-    return t(f"load.meter.unit_names.{units}") if units in _METER_UNITS else str(units)
+    # the reader's own finding (a cumulative register) has a name too, but is no choice
+    known = (*_METER_UNITS, "kwh_cumulative")
+    return t(f"load.meter.unit_names.{units}") if units in known else str(units)
 
 
 def _file_format(quality: dict[str, Any]) -> str:

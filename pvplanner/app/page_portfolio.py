@@ -291,8 +291,11 @@ def _parse(content: bytes, name: str, base: dict[str, Any] | None, cell_deg: flo
 def _show_invalid(problem: PlannerInputError) -> None:
     """The sites file's problems, one row a line, in the reader's language."""
     lines = [plain(line) for line in in_language(problem, lang()).splitlines()] or [""]
-    body = "\n".join(f"- {line}" for line in lines[1:]) or f"- {lines[0]}"
-    st.error(f"**{_t('invalid')}**\n\n{lines[0]}\n\n{body}", icon="⚠️")
+    # A header line with rows under it, else one problem said once (it stood twice, as the
+    # heading and as its only item).
+    text = (f"{lines[0]}\n\n" + "\n".join(f"- {line}" for line in lines[1:])
+            if len(lines) > 1 else lines[0])
+    st.error(f"**{_t('invalid')}**\n\n{text}", icon="⚠️")
 
 
 # --------------------------------------------------------------------------- run

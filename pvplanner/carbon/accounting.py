@@ -702,7 +702,9 @@ def carbon_ledger(
             "certificates_issued": tradable + non_tradable,
             "certificates_sold": sold,
             "certificates_retained": retained,
-            "certificate_price": cert_price * esc,
+            # The price certificates were sold at; none where none were sold (a 0 beside the
+            # assumptions' reference price read as a contradiction).
+            "certificate_price": np.where(sold > 0, cert_price * esc, np.nan),
             "certificate_revenue": sold * cert_price * esc,
             "scope2_claimed_mwh": retained * per_cert,
             "credited_mwh": credited_total,

@@ -82,6 +82,8 @@ def template_name(template: str, lang: str) -> str:
         if item["name"] == template:
             if lang == "zh" and item.get("name_zh"):
                 return str(item["name_zh"])
+            if lang != "zh" and item.get("name_en"):
+                return str(item["name_en"])
             break
     words = str(template).replace("_", " ").strip()
     return words[:1].upper() + words[1:]

@@ -76,11 +76,14 @@ class LoadTemplate:
     climate_shape: np.ndarray  # (24,) normalised to mean 1
     climate_follows_activity: bool
     spring_festival: Mapping[str, float]
+    #: The template's name in English (``Three shifts, continuous``); empty: made from its id.
+    name_en: str = ""
 
     def summary(self) -> dict[str, Any]:
         """Name, Chinese name, descriptions, industries, source and status."""
         return {
             "name": self.name,
+            "name_en": self.name_en,
             "name_zh": self.name_zh,
             "description": self.description,
             "description_zh": self.description_zh,
@@ -254,6 +257,7 @@ def _parse_template_file(path: str, mtime_ns: int, size: int) -> LoadTemplate:
     return LoadTemplate(
         name=str(get(raw, "name", "name")),
         name_zh=str(raw.get("name_zh", "")),
+        name_en=str(raw.get("name_en", "")),
         description=str(raw.get("description", "")),
         description_zh=str(raw.get("description_zh", "")),
         industries=tuple(str(i) for i in raw.get("industries", [])),

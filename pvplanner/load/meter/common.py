@@ -38,6 +38,11 @@ def iso(ns: int) -> str:
     return str(pd.Timestamp(int(ns)).isoformat())
 
 
+def minute_str(ns: int) -> str:
+    """``YYYY-MM-DD HH:MM`` of an int64 ns timestamp, as a reader sees a time."""
+    return pd.Timestamp(int(ns)).strftime("%Y-%m-%d %H:%M")
+
+
 def day_str(day_int: int) -> str:
     """``YYYY-MM-DD`` of a day counted from 1970-01-01."""
     return str(np.datetime64(int(day_int), "D"))

@@ -60,7 +60,14 @@ from pvplanner.load.meter.clean import (
     why_too_little,
 )
 from pvplanner.load.meter.columns import choose_columns, unpivot_wide
-from pvplanner.load.meter.common import MAX_EXAMPLES, NAT, NS_PER_MIN, iso, meter_rules
+from pvplanner.load.meter.common import (
+    MAX_EXAMPLES,
+    NAT,
+    NS_PER_MIN,
+    iso,
+    meter_rules,
+    minute_str,
+)
 from pvplanner.load.meter.detect import (
     detect_interval,
     detect_label,
@@ -353,8 +360,9 @@ def _read_meter_file(
             "'{column}' (rows {first}-{last}, {start} to {end}, {percent:.1f}% of a year); at "
             "least {needed} days are needed: export a longer period, or enter 12 monthly bills "
             "instead", file=name, days=float(valid_days), column=columns.value_header,
-            first=int(rows.min()), last=int(rows.max()), start=iso(grid.start_ns),
-            end=iso(end_ns), percent=100 * float(valid_days) / 365, needed=rules["min_days"])
+            first=int(rows.min()), last=int(rows.max()), start=minute_str(grid.start_ns),
+            end=minute_str(end_ns), percent=100 * float(valid_days) / 365,
+            needed=rules["min_days"])
         raise LoadFileError(wrong or short)
     # Enough days left, but many readings beyond any site's load: a unit error (the rest is
     # wrong by the same factor), not a few spikes.
@@ -363,6 +371,12 @@ def _read_meter_file(
         raise LoadFileError(unit_error)
     if series == "load":
         refuse_all_zero(name, columns.value_header, unit_kind, kw, first_rows)
+        peak = float(np.nanmax(kw)) if np.isfinite(kw).any() else 0.0
+        if peak > rules["unusual_peak_kw"]:
+            warnings.append(Message.of(
+                "notes.meter.unusual_peak", "the load's peak of {peak:,.0f} kW is beyond nearly "
+                "every factory (above {limit:,.0f} kW): check that the column is in kW, not W",
+                peak=peak, limit=float(rules["unusual_peak_kw"])))
     filled = fill_gaps(grid, interval, rules)
 
     target, mapping_info = map_to_typical_year(filled, grid, interval, rules)

@@ -163,7 +163,7 @@ def read_sheet_rows(
             "errors.meter.xlsx_unreadable", "{file} is not a readable XLSX workbook ({problem}), "
             "so no sheet or row could be read: open it in Excel or WPS and save it again as "
             ".xlsx, or export CSV", file=name,
-            problem=bilingual(f"{type(exc).__name__}: {exc}", ""))) from None
+            problem=bilingual(str(exc) or "unreadable", ""))) from None
     try:
         chosen = _choose_sheet(book, name, sheet, budget)
         budget.check_time()
@@ -178,7 +178,7 @@ def read_sheet_rows(
         raise LoadFileError(Message.of(
             "errors.meter.xlsx_sheet_rows", "{file}: a worksheet's rows cannot be read "
             "({problem}): save the workbook again as .xlsx, or export CSV", file=name,
-            problem=bilingual(f"{type(exc).__name__}: {exc}", ""))) from None
+            problem=bilingual(str(exc) or "unreadable", ""))) from None
     finally:
         book.close()
     return chosen, rows
