@@ -548,3 +548,23 @@ def test_an_unknown_key_away_from_its_input_keeps_its_name():
         parse_scenario(document)
     named = name_the_field(info.value.field, info.value.message)
     assert render(named, "en").startswith("invalid scenario: finance.bar: is not a field")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "must be one of “Flush”, “South racks” or “East-west racks” (got 'diagonal')"),
+    ("zh", "应为以下之一：“平铺”、“朝南支架”或“东西向支架”（当前为“diagonal”）"),
+])
+def test_a_choice_the_app_shows_lists_its_options_by_their_names(lang, expected):
+    """An opened file's unknown mounting listed 'flush', 'tilted_rows' or 'east_west': the
+    ids, not the names the site page offers."""
+    from pvplanner.app.field_names import at_its_input, name_the_field
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["roof_planes"][0]["mounting"] = "diagonal"
+    with pytest.raises(PlannerInputError) as info:
+        parse_scenario(document)
+    for shown in (name_the_field(info.value.field, info.value.message),
+                  at_its_input(info.value.message, info.value.field)):
+        assert render(shown, lang).endswith(expected), render(shown, lang)
+        assert "tilted_rows" not in render(shown, lang)

@@ -11,6 +11,7 @@ roof plane by its row (:func:`name_the_field`); by its key only where no label e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +29,38 @@ def _keyed_detail(message: Any) -> Message | None:
     if not isinstance(detail, Message) or "field" not in detail.params:
         return None
     return detail
+
+
+#: The app's names of a choice's options (catalogue prefix), by the field's last key: an
+#: opened file's unknown option lists the options as the page offers them, not their ids.
+_OPTION_NAMES = {
+    "mounting": "site.roof.mountings", "objective": "tariff.goals.objectives",
+    "ownership": "tariff.ownership.kinds", "certificates": "carbon.inputs.certificate_kinds",
+    "tax_losses": "tariff.finance.tax_losses_kinds", "kind": "load.kinds",
+}
+
+
+def _options_named(field: str, detail: Message) -> Message:
+    """A choice's error with its options by the names the app shows (ids it has no name
+    for stay as they are)."""
+    from pvplanner.display.messages import catalogue
+
+    prefix = _OPTION_NAMES.get(field.rsplit(".", 1)[-1])
+    limit = detail.params.get("limit")
+    english = limit.get("en", "") if isinstance(limit, Mapping) else str(limit or "")
+    ids = re.findall(r"'([^']*)'", english)
+    if (prefix is None or not ids
+            or detail.key not in ("errors.scenario.literal_error", "errors.scenario.enum")):
+        return detail
+    names = [catalogue().get(f"{prefix}.{option}") or {"en": option, "zh": option}
+             for option in ids]
+
+    def listed(lang: str, comma: str, last: str) -> str:
+        words = [f"“{name[lang]}”" for name in names]
+        return words[0] if len(words) == 1 else comma.join(words[:-1]) + last + words[-1]
+
+    shown = bilingual(listed("en", ", ", " or "), listed("zh", "、", "或"))
+    return Message(detail.key, str(detail), {**detail.params, "limit": shown})
 
 
 def _counted(message: Any) -> Any:
@@ -53,7 +86,7 @@ def _field_named(detail: Message, english: str) -> Message:
                    {**detail.params, "field": bilingual(english, chinese)})
 
 
-def at_its_input(message: Any) -> Any:
+def at_its_input(message: Any, field: str | None = None) -> Any:
     """``message`` without its field's key, for showing at the field's own input.
 
     Parameters
@@ -61,6 +94,8 @@ def at_its_input(message: Any) -> Any:
     message : str or Message
         An error; an ``errors.scenario.invalid`` with a keyed detail loses the English
         ``battery.min_power_kw: `` before its text (the Chinese never had it).
+    field : str, optional
+        The field: a choice's options are then named as the page names them.
 
     Returns
     -------
@@ -70,6 +105,8 @@ def at_its_input(message: Any) -> Any:
     detail = _keyed_detail(message)
     if detail is None:
         return message
+    if field:
+        detail = _options_named(field, detail)
     return _with_detail(message, _field_named(detail, ""))
 
 
@@ -95,6 +132,7 @@ def name_the_field(field: str | None, message: Any) -> Any:
     detail = _keyed_detail(message)
     if not field or detail is None:
         return message
+    detail = _options_named(field, detail)
     label_en, row_en = field_label(field, "en"), plane_row(field, "en")
     # A key no input stands for (an unknown one) by its key in the file, as it is.
     english = ", ".join(part for part in (row_en, label_en) if part) if label_en else field

@@ -210,7 +210,8 @@ def place_problems(top: Any) -> None:
                 problem = replace(problem, message=name_the_field(problem.field,
                                                                   problem.message))
             else:
-                problem = replace(problem, message=at_its_input(problem.message))
+                problem = replace(problem, message=at_its_input(problem.message,
+                                                                problem.field))
             show_problem(problem, slots[path])
             continue
         page = None
