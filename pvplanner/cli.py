@@ -78,10 +78,16 @@ def _in_locale(key: str, problem: BaseException) -> str:
     message = render(_source_message(problem) if isinstance(problem, SOURCE_ERRORS)
                      else error_message(problem), lang)
     field = getattr(problem, "field", None)
-    invalid_scenario = getattr(problem, "key", "") == "errors.scenario.invalid"
-    if invalid_scenario and field and str(field) not in message:
+    # The errors whose words name an input by its name on the app's pages (an invalid
+    # scenario, a plan that cannot meet its limits, a price to set): the operator gets its key.
+    keyed = getattr(problem, "key", "") in _FIELD_NAMED_KEYS
+    if keyed and field and str(field) not in message:
         message = translate("cli.errors.at_field", lang, message=message, field=field)
     return translate(key, lang, message=message)
+
+
+#: Errors the command line names with their field's key (:func:`_in_locale`).
+_FIELD_NAMED_KEYS = ("errors.scenario.invalid", "errors.plan.infeasible", "errors.carbon.no_price")
 
 
 def _source_message(problem: BaseException) -> Any:

@@ -24,6 +24,7 @@ import pandas as pd
 from pvplanner import carbon, finance
 from pvplanner.aggregate import typical_days_of
 from pvplanner.assemble import Prepared, assemble_result
+from pvplanner.display.messages import render
 from pvplanner.errors import InfeasibleScenarioError, PlannerInputError
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
 from pvplanner.messages import Message, bilingual, join_messages
@@ -130,8 +131,12 @@ def _infeasible_in_scenario_terms(exc: InfeasibleProblemError,
     nested messages, read in any language (a Chinese reader gets the inputs by their names
     on the pages)."""
     groups = [g for g in exc.conflicting if g in SOLVER_GROUP_FIELDS]
-    fields = [Message(f"errors.plan.constraint.{g}", SOLVER_GROUP_FIELDS[g]) for g in groups]
-    named = (Message.of("errors.plan.infeasible_fields", " (scenario field{plural}: {fields})",
+    # The inputs by their names on the pages (the error's field, for the command line, is
+    # the first one's key).
+    fields = [Message(f"errors.plan.constraint.{g}", render(Message(
+        f"errors.plan.constraint.{g}", g), "en")) for g in groups]
+    named = (Message.of("errors.plan.infeasible_fields",
+                        " (the input{plural} to loosen: {fields})",
                         plural=bilingual("s" if len(fields) > 1 else "", ""),
                         fields=join_messages(fields, _comma))
              if fields else Message.of("errors.plan.infeasible_unnamed", "; loosen a goal or "
@@ -143,7 +148,7 @@ def _infeasible_in_scenario_terms(exc: InfeasibleProblemError,
     message = Message.of("errors.plan.infeasible", "{detail}{named}", detail=detail,
                          named=named)
     return InfeasibleScenarioError(message, conflicting=exc.conflicting,
-                                   field=str(fields[0]) if fields else None)
+                                   field=SOLVER_GROUP_FIELDS[groups[0]] if groups else None)
 
 
 def _conflict_message(conflict: Any, currency: str) -> Message:

@@ -184,3 +184,22 @@ def test_the_summary_names_a_battery_only_where_the_scenario_allows_one():
     allowed = dataclasses.replace(result, battery=dataclasses.replace(
         result.battery, max_power_kw=2500.0))
     assert "  储能 0 kWh / 0 kW" in plan_summary(allowed, "zh").splitlines()
+
+
+
+@pytest.mark.parametrize(("lang", "start"), [
+    ("en", "pvplanner: error: infeasible: CO2 reduction target 1,000,000 tCO2/yr cannot be met"),
+    ("zh", "pvplanner：错误：constraints.co2_reduction_target_tco2：方案的约束条件无法同时满足"),
+])
+def test_a_plan_that_cannot_meet_its_limits_names_the_key_to_edit(tmp_path, monkeypatch, capsys,
+                                                                  lang, start):
+    """The message names the input by its name on the pages; the operator gets the key."""
+    document = demo_scenario().model_dump(mode="json")
+    document["constraints"]["co2_reduction_target_tco2"] = 1e6
+    scenario = tmp_path / "co2.json"
+    scenario.write_text(json.dumps(document), encoding="utf-8")
+    _speak(monkeypatch, lang)
+    assert main(["plan", str(scenario)]) == 2
+    said = capsys.readouterr().err.strip()
+    assert said.startswith(start), said
+    assert "constraints.co2_reduction_target_tco2" in said

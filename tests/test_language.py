@@ -451,7 +451,7 @@ def test_carbon_errors_and_notes_read_chinese_without_ids():
     shown = render(caught.value, "zh")
     assert caught.value.key == "errors.carbon.no_price"
     assert "深圳碳普惠" in shown and "自定义减排量价格" in shown and not latin_words(shown)
-    assert "carbon.credit_price_per_tco2" in str(caught.value)  # the field, for the CLI
+    assert caught.value.field == "carbon.credit_price_per_tco2"  # the CLI names it
     twice = CarbonInputs(certificates="sell", credit_price_per_tco2=50.0,
                          credit_scheme_ids=["shanghai-carbon-inclusion"])
     with pytest.raises(PlannerInputError) as caught:
