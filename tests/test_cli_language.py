@@ -130,13 +130,19 @@ def test_an_invalid_scenario_file_names_the_field_to_edit(tmp_path, monkeypatch,
                                                            expected):
     """The Chinese of a scenario's error leaves the field out (the app shows it at the
     input): the command line names it, as the operator edits the file by that name."""
+    assert _plan_refused(tmp_path, monkeypatch, capsys, lang, "battery",
+                         min_power_kw=99999.0) == expected
+
+
+def _plan_refused(tmp_path, monkeypatch, capsys, lang: str, section: str, **change) -> str:
+    """What ``pvplanner plan`` says (exit 2) of the demo with ``section`` changed."""
     document = demo_scenario().model_dump(mode="json")
-    document["battery"]["min_power_kw"] = 99999.0
+    document[section].update(change)
     scenario = tmp_path / "bad.json"
     scenario.write_text(json.dumps(document), encoding="utf-8")
     _speak(monkeypatch, lang)
     assert main(["plan", str(scenario)]) == 2
-    assert capsys.readouterr().err.strip() == expected
+    return capsys.readouterr().err.strip()
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
@@ -194,12 +200,7 @@ def test_the_summary_names_a_battery_only_where_the_scenario_allows_one():
 def test_a_plan_that_cannot_meet_its_limits_names_the_key_to_edit(tmp_path, monkeypatch, capsys,
                                                                   lang, start):
     """The message names the input by its name on the pages; the operator gets the key."""
-    document = demo_scenario().model_dump(mode="json")
-    document["constraints"]["co2_reduction_target_tco2"] = 1e6
-    scenario = tmp_path / "co2.json"
-    scenario.write_text(json.dumps(document), encoding="utf-8")
-    _speak(monkeypatch, lang)
-    assert main(["plan", str(scenario)]) == 2
-    said = capsys.readouterr().err.strip()
+    said = _plan_refused(tmp_path, monkeypatch, capsys, lang, "constraints",
+                         co2_reduction_target_tco2=1e6)
     assert said.startswith(start), said
     assert "constraints.co2_reduction_target_tco2" in said
