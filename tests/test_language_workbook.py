@@ -202,7 +202,7 @@ def test_the_hidden_field_names_read_back_with_pandas(demo):
                          header=[0, 1], index_col=0)
     labels, keys = zip(*both.columns, strict=True)
     assert list(keys) == [str(c) for c in demo.cash_flow.columns]
-    assert labels[0] == Texts("zh")(f"columns.{keys[0]}")
+    assert labels[0] == Texts("zh")(f"columns.{keys[0]}") + " (元)"  # a money column
     column = keys.index("net_cash_flow_project")
     assert both.iloc[:, column].to_numpy() == pytest.approx(
         demo.cash_flow["net_cash_flow_project"].to_numpy())

@@ -308,6 +308,12 @@ def test_workbook_figures_match_the_result(demo, books, lang):
     assert savings_total == pytest.approx(result.bills.savings_annual, rel=1e-9)
     cash = list(book["Cash flow"].iter_rows(values_only=True))
     assert len(cash) - HEADER_ROWS == len(result.cash_flow)
+    # Money columns say their unit, as the figures' other labels do.
+    money = {"en": "(CNY)", "zh": "(元)"}[texts.lang]
+    labels = dict(zip(cash[1], cash[0], strict=True))
+    assert labels["capex"].endswith(money) and labels["energy_savings"].endswith(money), labels
+    assert not labels["net_cash_flow_project"].endswith(money + money)
+    assert dict(zip(monthly[1], monthly[0], strict=True))["bill_savings"].endswith(money)
     carbon = list(book["Carbon"].iter_rows(values_only=True))
     assert len(carbon) - HEADER_ROWS == len(result.carbon_ledger)
     # Inputs: the field's path and stored value in the (hidden) columns after the visible ones.

@@ -171,11 +171,15 @@ def _frame_sheet(book: _Book, name: str, frame: pd.DataFrame, texts: Texts, *,
     """A table with its index as the first column and two header rows."""
     ws = book.sheet(name)
     columns = [str(c) for c in frame.columns]
+    # Money columns say their unit in the header (元, or the currency's code), as the other
+    # figures' labels do.
+    unit = texts("input_fields.money_unit") if currency == "CNY" else currency
+    labels = [_label(texts, c) + (f" ({unit})" if c in money and "(" not in _label(texts, c)
+                                  else "") for c in columns]
     ws.set_column(0, 0, 10)
-    for col, column in enumerate(columns, start=1):
-        ws.set_column(col, col, max(12.0, min(28.0, len(_label(texts, column)) * 1.6)))
-    _header(book, ws, [index_label] + [_label(texts, c) for c in columns],
-            [index_key, *columns], texts, currency)
+    for col, label in enumerate(labels, start=1):
+        ws.set_column(col, col, max(12.0, min(28.0, len(label) * 1.6)))
+    _header(book, ws, [index_label, *labels], [index_key, *columns], texts, currency)
     formats = [book.number(_number_format(c, money=c in money)) for c in columns]
     for r, (index, values) in enumerate(zip(frame.index, frame.itertuples(index=False),
                                             strict=True), start=HEADER_ROWS):
@@ -588,7 +592,8 @@ def render_workbook(result: Result, proposal: Proposal) -> bytes:
                      ("_kwh", "_factor", "_balance"))], currency=result.currency)
     _frame_sheet(book, "Carbon", tables.ledger_for_reader(result.carbon_ledger, texts.lang), texts,
                  index_label=texts("carbon.year"),
-                 index_key="year", money=("certificate_revenue", "credit_revenue"),
+                 index_key="year", money=("certificate_price", "certificate_revenue",
+                                           "credit_price", "credit_revenue"),
                  currency=result.currency)
     _assumptions_sheet(book, proposal)
     if result.measures or result.footprint is not None:
