@@ -87,7 +87,8 @@ def _in_locale(key: str, problem: BaseException) -> str:
 
 
 #: Errors the command line names with their field's key (:func:`_in_locale`).
-_FIELD_NAMED_KEYS = ("errors.scenario.invalid", "errors.plan.infeasible", "errors.carbon.no_price")
+_FIELD_NAMED_KEYS = ("errors.scenario.invalid", "errors.plan.infeasible", "errors.carbon.no_price",
+                     "errors.tariff.no_province_preset", "errors.tariff.no_site_province")
 
 
 def _source_message(problem: BaseException) -> Any:

@@ -160,15 +160,17 @@ def default_preset(province: str | None, on_date: dt.date, *,
     mine = [p for p, f in presets.items() if english and f.region == english]
     if not mine:
         listed = bilingual(", ".join(regions), "、".join(_chinese().get(r, r) for r in regions))
-        fix = ("; presets exist for {regions}: name one in tariff.preset, or type the prices "
-               "of a bill in tariff.bill with the hours of its periods")
+        # In words (the command line adds the field's key, tariff.preset).
+        fix = ("; presets exist for {regions}: choose one of them, or enter the time-of-use "
+               "prices of a bill with the hours of its periods")
         if (province or "").strip():
             message = Message.of("errors.tariff.no_province_preset",
-                                 "site.province '{province}' has no tariff preset" + fix,
+                                 "the site's province '{province}' has no tariff preset" + fix,
                                  province=province_label(province), regions=listed)
         else:
-            message = Message.of("errors.tariff.no_site_province", "site.province is not given, "
-                                 "so no tariff preset can follow it" + fix, regions=listed)
+            message = Message.of("errors.tariff.no_site_province", "the site's province is not "
+                                 "given, so no tariff preset can follow it" + fix,
+                                 regions=listed)
         raise PlannerInputError(message, field="tariff.preset")
     large = [p for p in mine if presets[p].customer_class == "large_industry"]
     general = [p for p in mine if presets[p].customer_class != "large_industry"]
