@@ -338,7 +338,6 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from pvplanner.pipeline import plan
     from pvplanner.scenario.model import load_scenario
 
-    _check_scenario_path(args.scenario)
     _check_output(args.out, "--out")
     result = plan(load_scenario(args.scenario), **_KPIS_ONLY)
     _emit_result(result, args.json, out=args.out)
@@ -427,14 +426,6 @@ def _check_output(path: Path | None, option: str) -> None:
         raise _bad("not_writable", "{option} {path}: {folder} is not a folder you can write "
                    "to; choose another place", option=option, path=str(path),
                    folder=str(existing))
-
-
-def _check_scenario_path(path: Path) -> None:
-    """Refuse a folder given as the scenario file, saying it is one (a missing file is
-    said by :func:`pvplanner.scenario.model.load_scenario`)."""
-    if path.is_dir():
-        raise _bad("scenario_folder", "scenario file {path} is a folder, not a file; give the "
-                   "scenario file (JSON or TOML) inside it", path=str(path))
 
 
 def _check_place(latitude: float, longitude: float) -> None:
@@ -562,8 +553,6 @@ def _cmd_load_inspect(args: argparse.Namespace) -> int:
                    "neither")
     if args.lat is not None:
         _check_place(args.lat, args.lon)
-    if args.scenario is not None:
-        _check_scenario_path(args.scenario)
     scenario = load_scenario(args.scenario) if args.scenario is not None else None
     # Where the time zone and the tariff came from: a key of cli.inspect.origin.
     if args.lat is not None:
@@ -608,7 +597,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if not (args.html or args.pdf or args.xlsx):
         raise _bad("no_output", "name at least one output: --html FILE, --pdf FILE or "
                    "--xlsx FILE")
-    _check_scenario_path(args.scenario)
     for option, path in (("--html", args.html), ("--pdf", args.pdf), ("--xlsx", args.xlsx)):
         _check_output(path, option)
     scenario = load_scenario(args.scenario)
@@ -670,7 +658,6 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     from pvplanner.monitor import monitor, write_monitor_xlsx
     from pvplanner.scenario.model import load_scenario
 
-    _check_scenario_path(args.scenario)
     for option, path in (("--generation", args.generation), ("--load", args.load),
                          ("--weather", args.weather)):
         if path is not None and not path.is_file():

@@ -374,6 +374,10 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario from a ``.json`` or ``.toml`` file; relative file paths inside it
     (weather file, meter file) are resolved against the scenario file's folder."""
     path = Path(path)
+    if path.is_dir():  # said as such, not as a file that does not exist
+        raise PlannerInputError(Message.of(
+            "errors.scenario_file.folder", "scenario file {path} is a folder, not a file; give "
+            "the scenario file (JSON or TOML) inside it", path=str(path)))
     if not path.is_file():
         raise PlannerInputError(Message.of("errors.scenario_file.missing",
                                            "scenario file {path} does not exist",
