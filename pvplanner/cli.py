@@ -384,7 +384,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     lang = _locale_language()
     fallback = _fallback_note(simulation.weather, args.source if args.weather is None else "",
                               lang)
-    if fallback:
+    if fallback and (args.json or not sys.stdout.isatty()):
+        # On stderr where stdout is JSON or goes to a file; a terminal reads it once, below.
         print(f"pvplanner: {_said('simulate.warning', message=fallback)}", file=sys.stderr)
     payload = simulation.to_dict()
     if args.json:

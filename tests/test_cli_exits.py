@@ -5,6 +5,7 @@ numbers; and a weather fallback is said out loud."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,17 @@ def test_a_bad_file_is_refused_in_the_operators_language(tmp_path, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     assert main(["load", "inspect", "bad.csv"]) == 2
     assert capsys.readouterr().err.startswith(expected)
+
+
+def test_simulate_fallback_said_once_on_a_terminal(tmp_path, capsys, monkeypatch):
+    """A user at a terminal reads the weather fallback once (among the results), not also
+    on stderr; redirected or as JSON it goes to stderr (above)."""
+    monkeypatch.setenv("PVPLANNER_OFFLINE", "1")
+    monkeypatch.setenv("PVPLANNER_CACHE_DIR", str(tmp_path / "empty-cache"))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    args = ["simulate", "--lat", "30.27", "--lon", "120.16", "--source", "pvgis", "--tilt",
+            "20", "--azimuth", "180", "--capacity-kwp", "100"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("pvgis was not fetched") == 1
+    assert "pvgis was not fetched" not in captured.err
