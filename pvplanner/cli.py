@@ -88,7 +88,9 @@ def _in_locale(key: str, problem: BaseException) -> str:
 
 #: Errors the command line names with their field's key (:func:`_in_locale`).
 _FIELD_NAMED_KEYS = ("errors.scenario.invalid", "errors.plan.infeasible", "errors.carbon.no_price",
-                     "errors.tariff.no_province_preset", "errors.tariff.no_site_province")
+                     "errors.tariff.no_province_preset", "errors.tariff.no_site_province",
+                     "errors.scenario_file.schema_invalid", "errors.scenario_file.schema_newer",
+                     "errors.carbon.scheme_factor_kind", "errors.carbon.double_counting")
 
 
 def _source_message(problem: BaseException) -> Any:

@@ -72,7 +72,7 @@ def test_page_shows_results_in_chinese(monkeypatch, tmp_path):
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["光伏总装机"] == "2,800.0 kWp"  # 500 + 1500 + 800, the failed site excluded
-    assert metrics["净现值为正的厂址（占已规划）"] == "2 / 3"
+    assert metrics["净现值为正的厂址"] == "2 / 3"
     assert metrics["首年减排 CO₂"] == "1,400 tCO₂"
     table = app.dataframe[0].value
     assert list(table["厂址"]) == ["Alpha", "Beta", "Gamma", "Delta"]

@@ -195,8 +195,8 @@ def test_a_scenario_validation_error_keeps_its_own_message_and_names_the_column(
                      "'perhaps')")
     assert "invalid scenario" not in str(error)
     # the column is named in Chinese too: a sites file has no input to show the message at
-    assert "第 2 行（名称“Foo”）：finance.discount_rate：应不小于" in chinese
-    assert "battery.allowed：应为“是”或“否”" in chinese
+    assert "第 2 行（名称“Foo”）：finance.discount_rate 列：应不小于" in chinese
+    assert "battery.allowed 列：应为“是”或“否”" in chinese
 
 
 def test_a_repeated_name(tmp_path):
@@ -305,6 +305,6 @@ def test_check_dotted_answers_with_a_keyed_message():
     assert check_dotted("finance.discount_rate") is None
     why = check_dotted("schema_version")
     assert isinstance(why, Message) and why.key == "errors.batch.row.set_by_base"
-    assert why == "column 'schema_version' is set by the column (nothing: the base scenario " \
-                  "sets it)"
+    assert why == "column 'schema_version' cannot be set from a sites file: the base " \
+                  "scenario sets it"
     assert _CJK.search(render(why, "zh"))

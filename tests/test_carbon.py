@@ -105,7 +105,7 @@ def test_scheme_eligibility_rules():
 
 def test_cdm_scheme_needs_combined_margin_and_crediting_period():
     base = dict(certificates="none", credit_scheme_ids=["cdm-ams-i-d"], credit_price_per_tco2=2.0)
-    with pytest.raises(PlannerInputError, match="combined_margin") as err:
+    with pytest.raises(PlannerInputError, match="combined margin") as err:
         carbon_ledger(CarbonInputs(**base), generation_kwh=1e6, self_consumed_kwh=8e5,
                       exported_kwh=2e5, years=10, capacity_kw=800)
     assert err.value.field == "carbon.credit_factor_id"

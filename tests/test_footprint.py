@@ -106,7 +106,7 @@ def test_bad_production_is_named():
                           location_tco2_per_mwh=0.5, residual_tco2_per_mwh=0.6,
                           certificates="none")
     assert short.value.field == "production.monthly_units"
-    with pytest.raises(PlannerInputError, match="footprint_factors.csv"):
+    with pytest.raises(PlannerInputError, match="known ids"):
         footprint_factor("cn-2099-footprint")
     data = demo_scenario().model_dump(mode="json")
     data["production"] = {"unit": "t", "monthly_units": [5.0] * 11 + [-1.0]}

@@ -370,7 +370,7 @@ def test_meter_errors_list_rows_and_columns_in_the_readers_language():
         read_meter_file(csv_bytes(lines), value_column="电量")
     zh = render(info.value.message, "zh")
     assert zh.endswith("没有名为“电量”的列（数值列）；现有列为：“时间”、“有功功率”"), zh
-    assert "no column named '电量' for value_column; the columns are: '时间', '有功功率'" in \
+    assert "no column named '电量' for the readings; the columns are: '时间', '有功功率'" in \
         render(info.value.message, "en")
 
 

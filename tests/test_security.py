@@ -104,7 +104,7 @@ def test_store_import_refuses_a_server_file_when_confined(server):
         with pytest.raises(StoreError) as caught:
             store.import_json(_envelope(_scenario_with_meter(path)),
                               files_root=server["uploads"])
-        assert "load.meter_file" in str(caught.value)
+        assert "(meter file)" in str(caught.value)
         _no_leak(str(caught.value), server)
     assert store.list() == []  # nothing imported
     weather = _scenario_with_meter("meter/mine.csv")
@@ -217,7 +217,11 @@ def test_sites_file_from_the_app_refuses_a_base_scenario_naming_a_server_file(se
     with pytest.raises(PlannerInputError) as caught:
         parse_sites(_sites("A,30.2,120.1,2000,1e6,,,"), origin="sites.csv",
                     folder=_inputs(server), base=base, files_root=server["uploads"])
-    assert "weather.file" in str(caught.value)
+    # the file named by its input's name on the pages (the app's reader), not its field key
+    assert "(Weather file)" in str(caught.value) and "weather.file" not in str(caught.value)
+    from pvplanner.display.messages import render as in_language
+
+    assert "（气象数据文件）" in in_language(caught.value, "zh")
     _no_leak(str(caught.value), server)
 
 

@@ -314,7 +314,9 @@ def test_a_scenario_of_an_unknown_schema_version_is_refused_in_both_languages(ve
     document["schema_version"] = version
     with pytest.raises(PlannerInputError) as caught:
         parse_scenario(document)
-    assert "schema_version" in str(caught.value) and str(SCHEMA_VERSION) in str(caught.value)
+    # In words for the app's reader (the command line names the key, the error's field).
+    assert "the scenario file's format version" in str(caught.value)
+    assert str(SCHEMA_VERSION) in str(caught.value) and caught.value.field == "schema_version"
     chinese = _shown(caught.value, "zh")
     # "pvplanner" is the product's name, allowed in Chinese.
     assert not _foreign_words(chinese), chinese
@@ -330,7 +332,7 @@ def test_a_scenario_of_an_unknown_schema_version_is_refused_in_both_languages(ve
      "newer than the version"),
     ('{"format": "pvplanner-scenarios", "version": 1}', 'has no "scenarios" list'),
     ('{"format": "pvplanner-scenarios", "version": 1, "scenarios": [{"name": "  "}]}',
-     "scenarios[0].name: the scenario name is empty"),
+     "scenario 1 of the import file: the scenario name is empty"),
     ('{"format": "pvplanner-scenarios", "version": 1, "scenarios": ' + "[" * 200 + "]" * 200
      + "}", "levels deep"),
 ])
@@ -416,8 +418,8 @@ def test_an_import_naming_a_file_outside_the_uploads_is_refused_in_both_language
     with pytest.raises(PlannerInputError) as caught:
         ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}").import_json(
             text, files_root=tmp_path / "uploads")
-    assert "scenarios[0] ('厂房一') names a file that is not among your uploaded files " \
-           "(load.meter_file)" in str(caught.value)
+    assert "scenario 1 of the import file ('厂房一') names a file that is not among your " \
+           "uploaded files (meter file)" in str(caught.value)
     chinese = _assert_both(caught.value, "导入文件中的第 1 个方案", "厂房一", "电表数据文件")
     assert "/etc/passwd" not in chinese
 
@@ -427,7 +429,7 @@ def test_a_path_outside_the_upload_folder_names_the_field_in_chinese(tmp_path):
 
     with pytest.raises(PlannerInputError) as caught:
         confined_path("../../etc/passwd", tmp_path, what="weather.file")
-    assert str(caught.value).startswith("weather.file '../../etc/passwd' is not among your "
+    assert str(caught.value).startswith("weather file '../../etc/passwd' is not among your "
                                         "uploaded files")
     _assert_both(caught.value, "气象文件", names=("../../etc/passwd",))
 

@@ -166,8 +166,27 @@ def _inputs() -> None:
             number("carbon.crediting_period_years", t("carbon.inputs.crediting_period"),
                    optional=True, integer=True, min_value=1, max_value=40, where=b,
                    placeholder=t("carbon.inputs.from_table"))
+            _credit_factor_choice(factors)
         number("carbon.asset_price_escalation_rate", t("carbon.inputs.escalation"), scale=100,
                min_value=-50, max_value=50, step=1.0, format="%.1f")
+
+
+#: Kinds of factor a credit scheme may ask for, first in the credit factor's list (a
+#: residual mix is for the market-based Scope 2 only, never a crediting baseline).
+_CREDIT_FACTOR_KINDS = ("combined_margin", "scheme_baseline", "operating_margin", "build_margin",
+                        "location_average", "fossil")
+
+
+def _credit_factor_choice(factors: pd.DataFrame) -> None:
+    """The emission factor that turns credited MWh into credits: the scheme's own (or the
+    grid factor) unless one is chosen; a scheme asking for a kind of factor is told so at
+    this input (``errors.carbon.scheme_factor_kind``)."""
+    rank = factors["kind"].map({kind: k for k, kind in enumerate(_CREDIT_FACTOR_KINDS)})
+    ordered = factors.assign(rank=rank).dropna(subset=["rank"]).sort_values(
+        "rank", kind="stable")["id"].tolist()
+    choice("carbon.credit_factor_id", t("carbon.inputs.credit_factor"), [None, *ordered],
+           labels=lambda k: t("carbon.inputs.credit_factor_default") if k is None
+           else _factor_label(k), help=t("carbon.inputs.credit_factor_help"))
 
 
 def _outputs(result) -> None:

@@ -345,7 +345,9 @@ def _kpis(summary: dict[str, Any], f: Fmt) -> None:
         (_t("kpi.co2"), f.tco2(portfolio["total_avoided_tco2_year1"], 0)),
         (_t("kpi.npv"), f.money_compact(portfolio["total_npv"])),
         (_t("kpi.npv_median"), f.money_compact(npv.get("p50"))),
-        (_t("kpi.positive"), f"{portfolio['positive_npv_sites']} / {portfolio['ok']}"),
+        (_t("kpi.positive"), f"{portfolio['positive_npv_sites']} / {portfolio['ok']}",
+         _t("kpi.positive_help", positive=portfolio["positive_npv_sites"],
+            planned=portfolio["ok"])),
     ], border=True, per_row=3)
 
 

@@ -203,7 +203,11 @@ def problem_from_exception(exc: BaseException) -> Problem:
 
 #: Errors whose text tells the command line's operator what to do where the app's user
 #: cannot do it (give a file's path), and the app's own text for them (same values).
-_APP_TEXTS = {"errors.load.unknown_template": "load.template_unknown"}
+_APP_TEXTS = {"errors.load.unknown_template": "load.template_unknown",
+              "errors.load.unknown_measure": "load.measure_unknown",
+              "errors.carbon.unknown_factor": "carbon.factor_unknown",
+              "errors.carbon.unknown_asset": "carbon.asset_unknown",
+              "errors.carbon.unknown_footprint_factor": "carbon.footprint_factor_unknown"}
 
 
 def _for_the_app(message: Any) -> Any:

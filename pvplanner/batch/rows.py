@@ -2,9 +2,12 @@
 
 Used by :mod:`pvplanner.batch.sites`, which reads the file, collects the problems of every
 row and numbers them. A row's problems are raised as :class:`RowError` (several problems of
-one row in one message); the scenario model then validates the result, so a bad override
-names its field. Every problem is a :class:`~pvplanner.messages.Message` keyed in
-``data/i18n/errors.toml`` (``errors.batch.row.*``), so it reads in the user's language.
+one row in one message); the scenario model then validates the result, and each of its
+complaints is named by the column the user wrote (:mod:`pvplanner.batch.columns`), never by
+the scenario's field key. Templates and tariff presets are offered by their names with the id
+to write. Every problem is a :class:`~pvplanner.messages.Message` keyed in
+``data/i18n/errors.toml`` (``errors.batch.row.*``) or ``data/i18n/portfolio.toml``
+(``portfolio.rows.*``), so it reads in the user's language.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
+from pvplanner.batch.columns import at_column, choices, without_field
 from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message, bilingual, join_messages, weather_message
 from pvplanner.scenario.model import Scenario, parse_scenario
@@ -75,14 +79,6 @@ def semicolons(first: Message, rest: Message) -> Message:
     return Message.of("errors.batch.row.and", "{first}; {rest}", first=first, rest=rest)
 
 
-def _did_you_mean(close: Sequence[str]) -> Message | str:
-    """The hint before a list of choices: "did you mean a, b? " (nothing without a match)."""
-    if not close:
-        return ""
-    return Message.of("errors.batch.row.did_you_mean", "did you mean {close}? ",
-                      close=_listed(close))
-
-
 def _listed(names: Sequence[str]) -> dict[str, str]:
     """Names (columns, fields, ids) as a list: "a, b" in English, "a、b" in Chinese."""
     return bilingual(", ".join(names), "、".join(names))
@@ -107,8 +103,8 @@ def check_dotted(name: str) -> Message | None:
     for reserved, column in _RESERVED_FIELDS.items():
         if name == reserved or name.startswith(reserved + "."):
             if column is None:
-                return Message.of("errors.batch.row.set_by_base", "column {name} is set by the "
-                                  "column (nothing: the base scenario sets it)", name=repr(name))
+                return Message.of("errors.batch.row.set_by_base", "column {name} cannot be set "
+                                  "from a sites file: the base scenario sets it", name=repr(name))
             return Message.of("errors.batch.row.set_by_column",
                               "column {name} is set by the column {column}", name=repr(name),
                               column=column)
@@ -241,8 +237,10 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     root : Path, optional
         Confine every file the row names (``meter_file``, ``weather.file``, a ``template``
         file) to this folder (:func:`pvplanner.guard.paths.confined_path`): the app passes the
-        user's upload folder. Messages then quote the row's text only, never a server path.
-        ``None`` (the command line, for its operator) reads any path.
+        user's upload folder. Messages then quote the row's text only, never a server path,
+        name a column with its meaning in the reader's language
+        (:func:`pvplanner.batch.columns.at_column`) and offer no template files (the page
+        takes none). ``None`` (the command line, for its operator) reads any path.
 
     Raises
     ------
@@ -268,6 +266,7 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     files: dict[str, Path] = {}
     where = _Places(folder, root)
     location = attempt(lambda: _location(cells))
+    attempt(lambda: _check_province(cells, base))
     planes = attempt(lambda: _planes(cells))
     template = attempt(lambda: _check_template(
         cells.get("template") or base["load"]["template"], where, files))
@@ -299,7 +298,8 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     try:
         parse_scenario(scenario)
     except PlannerInputError as problem:
-        raise RowError(_scenario_problem(problem)) from None
+        raise RowError(_scenario_problem(problem, scenario, cells,
+                                         labelled=root is not None)) from None
     return Draft(
         row=number, name=name, scenario=scenario, latitude=latitude, longitude=longitude,
         city=city, province=province, notes=cells.get("notes", ""),
@@ -315,24 +315,48 @@ _MAX_NAME = 200
 #: The scenario model's wrapper of its validation errors, dropped inside a row's message.
 _INVALID_SCENARIO = "invalid scenario: "
 
+#: How many of a row's scenario problems its message names (the others are counted).
+_MAX_SCENARIO_PROBLEMS = 8
 
-def _scenario_problem(problem: PlannerInputError) -> Message:
-    """The scenario model's complaint about a row, without its "invalid scenario: " lead.
 
-    The model's message keeps its own key and values. Its Chinese leaves the field out
-    (the app shows it at the field's input); a sites file has no such input, so a keyed
-    first problem gets the field named in front of it in Chinese as well.
-    """
+def _scenario_problem(problem: PlannerInputError, scenario: dict[str, Any],
+                      cells: dict[str, str], *, labelled: bool) -> Message:
+    """The scenario model's complaints about a row, each named by the column that set its
+    field (:func:`pvplanner.batch.columns.at_column`), never by the field's key in the
+    scenario: the user wrote a sites file, not a scenario. A field no column set is said to
+    come from the settings every site starts from. Without its "invalid scenario: " lead."""
     message = problem.message
-    detail = message.params.get("detail")
-    if message.key != "errors.scenario.invalid" or detail is None:
+    if message.key != "errors.scenario.invalid":
         return Message(message.key, str(message).removeprefix(_INVALID_SCENARIO),
                        message.params)
-    keyed = isinstance(detail, Message) and bool(detail.key)
-    field = problem.field if keyed and problem.field else ""
-    return Message.of("errors.batch.row.scenario", "{field}{detail}{more}",
-                      field=bilingual("", f"{field}：" if field else ""), detail=detail,
-                      more=message.params.get("more", ""))
+    found, count = _validation_problems(scenario)
+    if not found:  # a sub-model's plain ValueError: the one problem the model names
+        detail = message.params.get("detail")
+        found, count = [(problem.field or "", detail if isinstance(detail, Message)
+                         else Message("", str(detail or message)))], 1
+    named = [at_column(field, without_field(field, detail), cells, labelled=labelled,
+                       settable=bool(field) and check_dotted(field) is None)
+             for field, detail in found[:_MAX_SCENARIO_PROBLEMS]]
+    if count > len(named):
+        named.append(Message.of("portfolio.rows.more", "and {count} more",
+                                count=count - len(named)))
+    return join_messages(named, semicolons)
+
+
+def _validation_problems(scenario: dict[str, Any]) -> tuple[list[tuple[str, Message]], int]:
+    """Each validation problem of a row's scenario as ``(field, message)``, the way
+    :func:`pvplanner.scenario.model.parse_scenario` words them, and how many there are."""
+    from pydantic import ValidationError
+
+    from pvplanner.scenario.model import validation_problems
+
+    try:
+        Scenario.model_validate(scenario)
+    except ValidationError as error:
+        return validation_problems(error), error.error_count()
+    except ValueError:
+        return [], 0
+    return [], 0
 
 
 def _location(cells: dict[str, str]) -> tuple[float, float, str, str, str]:
@@ -478,18 +502,65 @@ def _and_columns(columns: Sequence[str]) -> Message:
 
 
 def _check_template(template: str, where: _Places, files: dict[str, Path]) -> str:
+    """The row's template: a shipped template's id, or (the command line only) a template
+    file's path. An unknown one is refused with the templates by their names and the id
+    to write; the app's user gets no file offered (the page takes no template files)."""
     names = _template_names()
     if template in names:
         return template
+    in_app = where.root is not None
     if template.lower().endswith(".toml"):
+        if in_app:
+            raise RowError(Message.of(
+                "portfolio.rows.template_file", "template {template}: a template file cannot "
+                "be used here; write one of the templates: {names}", template=repr(template),
+                names=_templates_listed(names)))
         path = _resolve(template, "template", where)
         files["load.template"] = path
         return str(path)
-    close = difflib.get_close_matches(template, names, n=3, cutoff=0.5)
+    hint = _did_you_mean_choice(template, _template_choices())
+    if in_app:
+        raise RowError(Message.of(
+            "portfolio.rows.template_unknown_app", "template {template} is unknown; "
+            "{hint}write one of the templates: {names}", template=repr(template), hint=hint,
+            names=_templates_listed(names)))
     raise RowError(Message.of(
-        "errors.batch.row.template_unknown", "template {template} is unknown; {hint}templates: "
-        "{names} (or the path of a template .toml file)", template=repr(template),
-        hint=_did_you_mean(close), names=_listed(names)))
+        "portfolio.rows.template_unknown", "template {template} is unknown; {hint}write one of "
+        "the templates: {names} (or the path of a template .toml file)",
+        template=repr(template), hint=hint, names=_templates_listed(names)))
+
+
+def _did_you_mean_choice(text: str, options: dict[str, dict[str, str]]) -> Message | str:
+    """"did you mean id (name)? " for the options whose id or name (in either language) is
+    close to ``text``; nothing without a match."""
+    spellings: dict[str, str] = {}
+    for option, names in options.items():
+        for spelling in (option, *names.values()):
+            spellings.setdefault(spelling.casefold(), option)
+    close: list[str] = []
+    for spelling in difflib.get_close_matches(text.casefold(), list(spellings), n=6,
+                                              cutoff=0.5):
+        if spellings[spelling] not in close:
+            close.append(spellings[spelling])
+    if not close:
+        return ""
+    return Message.of("errors.batch.row.did_you_mean", "did you mean {close}? ",
+                      close=choices([(option, options[option]) for option in close[:3]]))
+
+
+def _templates_listed(names: Sequence[str]) -> Message:
+    """The shipped templates, each id with its name in the reader's language."""
+    options = _template_choices()
+    return choices([(name, options[name]) for name in names])
+
+
+@cache
+def _template_choices() -> dict[str, dict[str, str]]:
+    """Template id -> its name in each language (:func:`pvplanner.display.names.template_name`)."""
+    from pvplanner.display.names import template_name
+
+    return {name: {"en": template_name(name, "en"), "zh": template_name(name, "zh")}
+            for name in _template_names()}
 
 
 def _tariff(cells: dict[str, str], base: dict[str, Any]) -> dict[str, Any]:
@@ -497,16 +568,69 @@ def _tariff(cells: dict[str, str], base: dict[str, Any]) -> dict[str, Any]:
     preset = cells.get("tariff", "")
     if not preset:
         return tariff
-    presets = _tariff_ids()
+    presets = _tariff_choices()
     if preset not in presets:
-        close = difflib.get_close_matches(preset, presets, n=3, cutoff=0.5)
+        hint = _did_you_mean_choice(preset, presets)
+        if hint:  # the names are long: the close ones by name, the others by id
+            raise RowError(Message.of(
+                "portfolio.rows.tariff_close", "tariff {preset} is not a preset; {hint}the "
+                "presets are {ids}", preset=repr(preset), hint=hint, ids=_listed(list(presets))))
         raise RowError(Message.of(
-            "errors.batch.row.tariff_unknown", "tariff {preset} is not a preset; {hint}presets: "
-            "{presets}", preset=repr(preset), hint=_did_you_mean(close),
-            presets=_listed(presets)))
+            "portfolio.rows.tariff_unknown", "tariff {preset} is not a preset; write one of "
+            "the presets: {presets}", preset=repr(preset),
+            presets=choices(list(presets.items()))))
     tariff["preset"] = preset
     tariff["custom"] = None
     return tariff
+
+
+def _check_province(cells: dict[str, str], base: dict[str, Any]) -> None:
+    """A Chinese site's ``province`` must be a province (its tariff, export price and
+    emission factor follow it): an unknown name would plan silently on none of them."""
+    from pvplanner.tariff.province import province_name
+
+    province = cells.get("province", "")
+    if not province or str(base["site"].get("country") or "CN").upper() != "CN":
+        return
+    if province_name(province):
+        return
+    provinces = _provinces()
+    close: list[str] = []
+    for english in difflib.get_close_matches(province.casefold(), list(provinces), n=3,
+                                             cutoff=0.7):
+        if provinces[english] not in close:
+            close.append(provinces[english])
+    chinese = _province_chinese()
+    hint = (Message.of("errors.batch.row.did_you_mean", "did you mean {close}? ",
+                       close=bilingual(", ".join(close),
+                                       "、".join(chinese.get(name, name) for name in close)))
+            if close else "")
+    raise RowError(Message.of(
+        "portfolio.rows.province_unknown", "province {province} is not a province of China; "
+        "{hint}write its name in English or Chinese (e.g. Zhejiang or 浙江), or leave it empty "
+        "to take the city's", province=repr(province), hint=hint))
+
+
+@cache
+def _provinces() -> dict[str, str]:
+    """Each province's names (English lower case, Chinese) -> its English name."""
+    out: dict[str, str] = {}
+    for english, chinese in _province_chinese().items():
+        out[english.casefold()] = english
+        out[chinese] = english
+    return out
+
+
+@cache
+def _province_chinese() -> dict[str, str]:
+    """English province name -> Chinese, from ``data/province_grid_region.csv``."""
+    import csv
+
+    from weather.datafiles import data_path
+
+    with open(data_path("province_grid_region.csv"), encoding="utf-8", newline="") as handle:
+        return {row["province"].split(" (")[0]: row["province_zh"]
+                for row in csv.DictReader(handle)}
 
 
 def _overrides(cells: dict[str, str], where: _Places,
@@ -520,12 +644,20 @@ def _overrides(cells: dict[str, str], where: _Places,
         except RowError as problem:
             raise RowError(Message.of("errors.batch.row.in_column", "{column}: {problem}",
                                       column=column, problem=problem.message)) from None
-        if column == "weather.file" and value:
+        # a file the app reads only among the user's uploads; the command line reads the
+        # weather file where the operator says (a batch never reads the logo)
+        if value and (column == "weather.file"
+                      or (column in _APP_FILE_COLUMNS and where.root is not None)):
             path = _resolve(str(value), column, where)
             files[column] = path
             value = str(path)
         out[column] = value
     return out
+
+
+#: Dotted columns naming a file that the app confines to the user's uploads like
+#: ``meter_file`` (:data:`pvplanner.guard.paths.SCENARIO_FILE_FIELDS` a column may set).
+_APP_FILE_COLUMNS = ("weather.file", "proposal.logo_file")
 
 
 @dataclass(frozen=True)
@@ -581,7 +713,11 @@ def _template_names() -> tuple[str, ...]:
 
 
 @cache
-def _tariff_ids() -> tuple[str, ...]:
+def _tariff_choices() -> dict[str, dict[str, str]]:
+    """Tariff preset id -> its name in each language."""
     from pvplanner.tariff import list_tariff_presets
 
-    return tuple(str(value) for value in list_tariff_presets()["id"])
+    table = list_tariff_presets()
+    return {str(row["id"]): {"en": str(row["name"] or row["id"]),
+                             "zh": str(row["name_zh"] or row["name"] or row["id"])}
+            for _, row in table.iterrows()}

@@ -268,10 +268,16 @@ def _confine_base(base: dict[str, Any], root: Path, origin: str) -> None:
 
     refused = confine_document(base, root)
     if refused:
+        # the app's reader: each file by its input's name on the pages, not its field's key
+        from pvplanner.report.input_rows import field_label
+
+        names = {lang: [field_label(name, lang) or name for name in refused]
+                 for lang in ("en", "zh")}
         raise PlannerInputError(Message.of(
             "errors.batch.base_outside", "{origin}: the base scenario names a file that is not "
             "among your uploaded files ({fields}); upload it on its page or start from the demo",
-            origin=origin, fields=", ".join(refused)), field=refused[0])
+            origin=origin, fields=bilingual(", ".join(names["en"]), "、".join(names["zh"]))),
+            field=refused[0])
 
 
 def _no_rows(origin: str) -> PlannerInputError:

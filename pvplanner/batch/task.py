@@ -144,13 +144,44 @@ def failure(task: dict[str, Any], problem: BaseException) -> dict[str, Any]:
     from pvplanner.display.messages import render
     from pvplanner.messages import error_message
 
-    message = " ".join(str(problem).split()) or type(problem).__name__
-    chinese = " ".join(render(error_message(problem), "zh").split()) or message
+    said = _in_sites_terms(problem) or error_message(problem)
+    message = " ".join(str(said).split()) or type(problem).__name__
+    chinese = " ".join(render(said, "zh").split()) or message
     return {
         "row": task["row"], "slug": task["slug"], "input_hash": task["input_hash"],
         "status": "failed", "error_type": type(problem).__name__,
         "error_message": message[:2000], "error_message_zh": chinese[:2000], "payload": None,
     }
+
+
+#: Errors of a plan that tell the app's user to pick a tariff on a page: a sites file's user
+#: writes it in the ``tariff`` column (its catalogue key in ``data/i18n/portfolio.toml``).
+_TARIFF_CHOICES = {
+    "errors.tariff.no_province_preset": (
+        "portfolio.failure.no_province_preset", "the site's province {province} has no "
+        "tariff preset (presets exist for {regions}); write one in the tariff column"),
+    "errors.tariff.no_site_province": (
+        "portfolio.failure.no_site_province", "the site's province is not known, so no tariff "
+        "preset can follow it (presets exist for {regions}); fill the province column or "
+        "write a preset in the tariff column"),
+}
+
+
+def _in_sites_terms(problem: BaseException) -> Any:
+    """A plan's error said as the sites file's user mends it (the column to fill), where it
+    asks for a choice the app makes on its pages; else None."""
+    from pvplanner.messages import Message
+
+    key = getattr(problem, "key", "")
+    params = getattr(problem, "params", None)
+    if key not in _TARIFF_CHOICES or not isinstance(params, dict):
+        return None
+    batch_key, english = _TARIFF_CHOICES[key]
+    values = {name: params[name] for name in ("province", "regions") if name in params}
+    try:
+        return Message.of(batch_key, english, **values)
+    except (KeyError, IndexError):  # the plan's error changed its values: say it as it is
+        return None
 
 
 def batch_block(task: dict[str, Any], *, seconds: float | None = None,

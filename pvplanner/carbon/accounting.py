@@ -443,9 +443,19 @@ def double_counting_check(generation_mwh: Sequence[float] | np.ndarray,
         "errors.carbon.double_counting", "double counting in year {year}: {generation} MWh "
         "of PV output to date but {claimed} MWh of claims ({parts}). One MWh's attribute can "
         "be sold as a certificate, OR retired for the site's market-based Scope 2, OR "
-        "credited under one scheme. To earn carbon credits set carbon.certificates = 'none'; "
-        "keep at most one credit scheme.", year=i + 1, generation=f"{gen[i]:,.1f}",
-        claimed=f"{total[i]:,.1f}", parts=parts), field="carbon.certificates")
+        "credited under one scheme. To earn carbon credits, set “{certificates}” to "
+        "“{none}”; keep at most one credit scheme.", year=i + 1, generation=f"{gen[i]:,.1f}",
+        claimed=f"{total[i]:,.1f}", parts=parts,
+        certificates=_page_words("carbon.inputs.certificates"),
+        none=_page_words("carbon.inputs.certificate_kinds.none")), field="carbon.certificates")
+
+
+def _page_words(key: str) -> Message:
+    """An input or option of the Carbon page by its label (catalogue ``key``), as a message
+    value: an error names what the reader sees there, in the reader's language."""
+    from pvplanner.display.messages import translate
+
+    return Message(key, translate(key, "en"))
 
 
 def _ledger_note(scheme: Mapping[str, str], status: Message) -> Message:
@@ -490,19 +500,35 @@ def _scheme_factor(scheme: Mapping[str, str], inputs: CarbonInputs) -> EmissionF
     ef = emission_factor(fid, field="carbon.credit_factor_id")
     need = scheme.get("factor_kind_required", "")
     if need and ef.kind != need:
+        # The factor and the input by the names the Carbon page shows (the command line
+        # names the field's key itself).
         raise PlannerInputError(Message.of(
-            "errors.carbon.scheme_factor_kind", "{asset} needs a {need} emission factor; "
-            "{factor!r} is {kind}. Set carbon.credit_factor_id to a {need} row of the emission "
-            "factor table", asset=_asset_name(scheme), need=_kind_name(need), factor=fid,
-            kind=_kind_name(ef.kind)),
+            "errors.carbon.scheme_factor_kind", "{asset} needs a {need} emission factor, but "
+            "the factor used is {factor}: set “{field}” to a {need} factor",
+            asset=_asset_name(scheme), need=_kind_name(need), factor=_factor_name(ef),
+            field=_page_words("carbon.inputs.credit_factor")),
             field="carbon.credit_factor_id")
     return ef
 
 
+def _factor_name(factor: EmissionFactor) -> dict[str, str]:
+    """An emission factor by its region, year and kind in both languages (a message value),
+    never by its id."""
+    from pvplanner.display.names import emission_factor_name
+
+    row = factor.to_dict()
+    return bilingual(emission_factor_name(row, "en"), emission_factor_name(row, "zh"))
+
+
 def _kind_name(kind: str) -> Message:
-    """A kind of emission factor as a message value: ``combined_margin`` in English text,
-    its name (``names.factor_kind.*``) in the reader's language."""
-    return Message(f"names.factor_kind.{kind}", kind)
+    """A kind of emission factor as a message value: its name (``names.factor_kind.*``) in
+    the reader's language, the English name as its text (``combined margin``, not the
+    table's ``combined_margin``)."""
+    from pvplanner.display.messages import translate
+
+    key = f"names.factor_kind.{kind}"
+    english = translate(key, "en")
+    return Message(key, kind if english == key else english)
 
 
 def _issued(cumulative_mwh: np.ndarray, per_certificate: float) -> np.ndarray:

@@ -141,7 +141,7 @@ def footprint_factor(factor_id: str | None = None, *,
         if rows.empty:
             raise PlannerInputError(Message.of(
                 "errors.carbon.unknown_footprint_factor", "unknown product-footprint factor "
-                "{factor}; ids in data/carbon/footprint_factors.csv: {ids}",
+                "{factor}; known ids: {ids}",
                 factor=repr(factor_id), ids=", ".join(table["id"])), field=field)
         row = rows.iloc[0]
     year = str(row["data_year"]).strip()

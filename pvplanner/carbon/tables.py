@@ -111,7 +111,7 @@ def carbon_asset(asset_id: str, *, field: str = "carbon.credit_scheme_ids") -> d
     row = table[table["id"] == asset_id]
     if row.empty:
         raise PlannerInputError(Message.of(
-            "errors.carbon.unknown_asset", "unknown carbon asset {asset}; ids in "
-            "data/carbon_assets.csv: {ids}", asset=repr(asset_id), ids=", ".join(table["id"])),
+            "errors.carbon.unknown_asset", "unknown carbon asset {asset}; known "
+            "ids: {ids}", asset=repr(asset_id), ids=", ".join(table["id"])),
             field=field)
     return {k: str(v) for k, v in row.iloc[0].to_dict().items()}

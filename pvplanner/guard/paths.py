@@ -47,12 +47,17 @@ class OutsideFolderError(PlannerInputError):
 
 
 def field_name(dotted: str) -> Message:
-    """A file field of a scenario (``"load.meter_file"``) as a message: the dotted name in
-    English, the field's name in Chinese (``errors.files.field.*``); another field as it is.
+    """A file field of a scenario (``"load.meter_file"``) as a message: what the file is, in
+    words, in both languages (``errors.files.field.*``; the app's readers do not know the
+    scenario's keys, and the error's ``field`` keeps the key for programs and the command
+    line); another field as it is.
     """
     section, _, field = str(dotted).partition(".")
     if (section, field) in SCENARIO_FILE_FIELDS:
-        return Message.of(f"errors.files.field.{section}_{field}", str(dotted))
+        from pvplanner.display.messages import catalogue
+
+        key = f"errors.files.field.{section}_{field}"
+        return Message.of(key, str(catalogue()[key]["en"]))
     return Message("", str(dotted))
 
 

@@ -317,7 +317,7 @@ def resolve_measure(measure_id: str, overrides: Mapping[str, float | None] | Non
     if measure_id not in catalogue:
         raise PlannerInputError(Message.of(
             "errors.load.unknown_measure", "{field}.id: unknown saving measure {measure}; choose "
-            "one of {ids} (data/measures/catalogue.toml)", field=field, measure=repr(measure_id),
+            "one of {ids}", field=field, measure=repr(measure_id),
             ids=", ".join(catalogue)), field=f"{field}.id")
     measure = catalogue[measure_id]
     given = {name: value for name, value in (overrides or {}).items() if value is not None}

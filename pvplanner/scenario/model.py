@@ -271,6 +271,22 @@ def _error_message(error: Any) -> Message:
     return Message(key, render(Message(key, english, values), "en"), values)
 
 
+def validation_problems(problem: ValidationError) -> list[tuple[str, Message]]:
+    """Each problem of a failed validation as ``(dotted field, message)``, worded as
+    :func:`parse_scenario` words them (a batch names each by the column that set it).
+
+    Parameters
+    ----------
+    problem : pydantic.ValidationError
+        From ``Scenario.model_validate``.
+
+    Returns
+    -------
+    list of (str, Message)
+    """
+    return [(_error_field(error), _error_message(error)) for error in problem.errors()]
+
+
 def _as_input_error(problem: ValidationError) -> PlannerInputError:
     """All of a document's problems in one error (up to 8 named): the first as its detail,
     the others in ``more``, each after its field (the Chinese too: a file's writer, on the
@@ -296,18 +312,20 @@ def _as_input_error(problem: ValidationError) -> PlannerInputError:
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older scenario document up to :data:`SCHEMA_VERSION`."""
     version = data.get("schema_version", SCHEMA_VERSION)
+    # Said in words for the app's reader, who opened a file; the command line names the
+    # field's key (``schema_version``) for its operator, who edits the file.
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise PlannerInputError(Message.of(
             "errors.scenario_file.schema_invalid",
-            "scenario schema_version {version} must be a whole number of at least 1 (written "
-            "without quotes; this pvplanner writes {current})",
+            "the scenario file's format version {version} must be a whole number of at least 1 "
+            "(written without quotes; this pvplanner writes {current})",
             version=json.dumps(version, default=str)[:80], current=SCHEMA_VERSION),
             field="schema_version")
     if version > SCHEMA_VERSION:
         raise PlannerInputError(Message.of(
             "errors.scenario_file.schema_newer",
-            "scenario schema_version {version} is newer than this pvplanner understands "
-            "({current}); upgrade pvplanner", version=version, current=SCHEMA_VERSION),
+            "the scenario file's format version {version} is newer than this pvplanner "
+            "understands ({current}); upgrade pvplanner", version=version, current=SCHEMA_VERSION),
             field="schema_version")
     return data
 

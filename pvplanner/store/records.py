@@ -141,11 +141,15 @@ _ITEM = re.compile(r"^scenarios\[(\d+)\]")
 
 
 def item_name(field: str) -> dict[str, str]:
-    """Where a problem is, as a message value: the dotted field in English
-    (``scenarios[3].name``); in Chinese the scenario's place in the import file
-    (``导入文件中的第 4 个方案：``), nothing for a name typed in the app."""
+    """Where a problem is, as a message value: the scenario's place in the import file
+    (``scenario 4 of the import file``, ``导入文件中的第 4 个方案：`` for ``scenarios[3]``),
+    never the file's keys; for a name typed in the app the field in English, nothing in
+    Chinese."""
     item = _ITEM.match(field)
-    return bilingual(field, f"导入文件中的第 {int(item.group(1)) + 1} 个方案：" if item else "")
+    if item is None:
+        return bilingual(field, "")
+    number = int(item.group(1)) + 1
+    return bilingual(f"scenario {number} of the import file", f"导入文件中的第 {number} 个方案：")
 
 
 def validate_name(name: Any, *, field: str = "name") -> str:

@@ -262,9 +262,9 @@ def why_too_little(
     if readings == 0:
         return Message.of(
             "errors.meter.no_numbers", "{file}: column '{column}' holds no numbers (rows "
-            "{first}-{last} are empty there): pick the column with the kW or kWh readings "
-            "(value_column=) or export the data again", file=name, column=header,
-            first=int(rows.min()), last=int(rows.max()))
+            "{first}-{last} are empty there): export the data again with the kW or kWh "
+            "readings, keeping only the time column and the column of readings", file=name,
+            column=header, first=int(rows.min()), last=int(rows.max()))
     kind = max(("negative", "absurd"), key=lambda k: tally.get(k, 0))
     if tally.get(kind, 0) < 0.5 * readings:
         return None  # the file is short, not wrong
@@ -281,8 +281,9 @@ def why_too_little(
                 "errors.meter.register_falls", "{file}: the register in column '{column}' falls "
                 "in {count:,} of its {readings:,} steps{at}, which leaves only {days:.1f} days "
                 "of usable data: a register that counts down is an export (feed-in) register or "
-                "one read in reverse; pick the import/consumption register (value_column=), or "
-                "pass units='kw' or 'kwh' if the values are not cumulative",
+                "one read in reverse; export the import (consumption) register instead, keeping "
+                "only the time column and that one, or set the values' unit to kW or kWh if "
+                "they are not cumulative",
                 count=tally["negative"], at=at, **common)
         at = (bilingual(f" (e.g. row {first['row']}: {first['value_kw']:.4g} kW)",
                         f"（如第 {first['row']} 行：{first['value_kw']:.4g} kW）")
@@ -291,17 +292,18 @@ def why_too_little(
             "errors.meter.negative_values", "{file}: {count:,} of the {readings:,} values in "
             "column '{column}' are negative{at}, which leaves only {days:.1f} days of usable "
             "data: the column looks like an export (feed-in) register or uses the opposite "
-            "sign convention; pick the import/consumption column (value_column=), or export "
-            "the load with consumption as positive values", count=tally["negative"], at=at,
-            **common)
+            "sign convention; export the import (consumption) column instead, keeping only the "
+            "time column and that one, or export the load with consumption as positive values",
+            count=tally["negative"], at=at, **common)
     k = int(np.argmax(np.where(present, np.abs(kw), -np.inf)))
     return Message.of(
         "errors.meter.absurd_values", "{file}: {count:,} of the {readings:,} values in column "
         "'{column}' are beyond any site's load; the largest is {largest:.4g} kW (row {row}), "
         "while a plausible load lies between 0 and {physical:,.0f} kW (a factory draws tens "
         "to tens of thousands of kW), which leaves only {days:.1f} days of usable data: check "
-        "the column and its unit (W or Wh read as kW or kWh? pass units= or fix the header) "
-        "and that the cells hold readings, not meter or account numbers",
+        "the column and its unit (W or Wh read as kW or kWh? export in kW or kWh, or name the "
+        "unit in the column's header) and that the cells hold readings, not meter or account "
+        "numbers",
         count=tally["absurd"], largest=float(kw[k]), row=int(rows[k]),
         physical=float(rules["max_physical_kw"]), **common)
 
@@ -338,14 +340,16 @@ def refuse_all_zero(
             "{file}: the register in column '{column}' never advances (rows {first}-{last}, "
             "{count:,} readings): the file's values are all zero, so it holds no consumption and "
             "a plan on it would find no bill to save on; check that this is the consumption "
-            "(import) column — pass value_column= to pick another — or export the data again",
+            "(import) column; if the consumption is in another column, export only the time "
+            "column and that one, or export the data again",
             **values))
     raise LoadFileError(Message.of(
         "errors.meter.all_zero",
         "{file}: every value in column '{column}' is 0 (rows {first}-{last}, {count:,} "
         "readings): the file's values are all zero, so it holds no consumption and a plan on it "
-        "would find no bill to save on; check that this is the consumption (import) column — "
-        "pass value_column= to pick another — or export the data again", **values))
+        "would find no bill to save on; check that this is the consumption (import) column; if "
+        "the consumption is in another column, export only the time column and that one, or "
+        "export the data again", **values))
 
 
 @dataclass

@@ -114,10 +114,11 @@ class Columns:
     label_hint: str | None  # "start" / "end" from the timestamp header
 
 
-#: The column options as a reader sees them (the option's own name in English, where it
-#: is typed; what it chooses in Chinese).
-_OPTION_NAMES = {"timestamp_column": bilingual("timestamp_column", "时间列"),
-                 "value_column": bilingual("value_column", "数值列")}
+#: The column options by what they choose, in words: a column is named by the Python
+#: caller or by the command line's own option (``--irradiance-column``), never by the app,
+#: so the message says what the column was named for, not the argument that named it.
+_OPTION_NAMES = {"timestamp_column": bilingual("the timestamps", "时间列"),
+                 "value_column": bilingual("the readings", "数值列")}
 
 
 def _column_position(table: Table, spec: str | int, what: str) -> int:
@@ -126,8 +127,9 @@ def _column_position(table: Table, spec: str | int, what: str) -> int:
             return int(spec)
         raise LoadFileError(
             Message.of("errors.meter.column_position",
-                       "{file}: {what}={spec} is outside the {count} columns ({columns}); "
-                       "positions start at 0", file=table.name, what=_OPTION_NAMES[what],
+                       "{file}: column position {spec} for {what} is outside the {count} "
+                       "columns ({columns}); positions start at 0", file=table.name,
+                       what=_OPTION_NAMES[what],
                        spec=str(spec), count=len(table.headers),
                        columns=listing(table.headers)),
             field=what,
@@ -230,8 +232,8 @@ def choose_columns(
                 raise LoadFileError(Message.of(
                     "errors.meter.no_timestamp_column", "{file}: no timestamp column found "
                     "among the columns {columns} (header row {header_row}); expected values such "
-                    "as '2025-01-01 00:15' or separate date and time columns: pass "
-                    "timestamp_column= to name it", file=table.name,
+                    "as '2025-01-01 00:15' or separate date and time columns: export the file "
+                    "with such a time column", file=table.name,
                     columns=quoted_listing(headers),
                     header_row=str(table.header_row or "none")))
 
@@ -240,7 +242,8 @@ def choose_columns(
         if value in ts_cols:
             raise LoadFileError(
                 Message.of("errors.meter.value_is_timestamp",
-                           "{file}: value_column '{column}' is also the timestamp column",
+                           "{file}: the column named for the readings, '{column}', is also "
+                           "the timestamp column: name the column that holds the readings",
                            file=table.name, column=headers[value]),
                 field="value_column",
             )
@@ -249,8 +252,8 @@ def choose_columns(
         if not numeric:
             raise LoadFileError(Message.of(
                 "errors.meter.no_value_column", "{file}: no numeric value column next to the "
-                "timestamp column '{column}' (columns: {columns}); add the kW or kWh column or "
-                "pass value_column=", file=table.name, column=headers[ts_cols[0]],
+                "timestamp column '{column}' (columns: {columns}); export the file with a column "
+                "of the kW or kWh readings", file=table.name, column=headers[ts_cols[0]],
                 columns=quoted_listing(headers)))
         value = max(numeric, key=lambda k: (_value_score(headers[k]), -k))
     hint = None

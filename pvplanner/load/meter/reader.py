@@ -328,7 +328,8 @@ def _read_meter_file(
                 counts_down
                 or Message.of("errors.meter.no_two_readings",
                               "{file}: column '{column}' has no two consecutive register "
-                              "readings: check the column or pass units='kw' or 'kwh'",
+                              "readings: check the column, or set the values' unit to kW "
+                              "or kWh if they are not cumulative",
                               file=name, column=columns.value_header)
             )
     else:

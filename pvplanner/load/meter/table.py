@@ -328,8 +328,9 @@ def _read_xlsx(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> T
             raise LoadFileError(Message.of(
                 "errors.meter.no_data_row_sheet", "{file}, sheet '{sheet}': no row with a "
                 "date/time and a number in the first {count} non-empty rows; the sheet needs a "
-                "timestamp column (e.g. 时间) and a value column (e.g. 有功功率 kW), or pass "
-                "sheet= to pick another sheet", file=name, sheet=str(chosen), count=len(scan)))
+                "timestamp column (e.g. 时间) and a value column (e.g. 有功功率 kW), or move the "
+                "meter data to the workbook's first sheet (the first sheet with content is read)",
+                file=name, sheet=str(chosen), count=len(scan)))
         found["header"] = _find_header(split, first_data, [i for i, _ in scan])
         found["start"] = scan[first_data][0]
 

@@ -155,7 +155,8 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
     if not keep.any():
         raise LoadFileError(Message.of(
             "errors.meter.no_readable_timestamp", "{file}: no row has a readable timestamp in "
-            "column '{column}': check the column or pass timestamp_column=", file=name,
+            "column '{column}': check that its cells are dates and times such as "
+            "'2025-01-01 00:15'", file=name,
             column=table.headers[columns.ts[0]]))
     values = _parse_number_column(
         value_cells[keep], table.rows[keep], table, columns, value_empty[keep]
