@@ -40,6 +40,7 @@ from pvplanner.result import (
     SolverSummary,
 )
 from pvplanner.scenario.model import Scenario
+from pvplanner.scenario.province import site_province
 from pvplanner.sizing import SizingInputs, battery_energy_limit_kwh, year1_savings
 from pvplanner.tariff import Tariff, compute_bill
 from pvplanner.tariff.category import RULE as PROJECT_RULE
@@ -298,7 +299,8 @@ def _carbon_summary(scenario: Scenario, prepared: Prepared, flows: EnergyFlows,
         avoided_tco2_exported_year1=_first(avoided, "exported_tco2"),
         certificates_tradable_year1=int(_first(ledger, "certificates_tradable")),
         certificates_non_tradable_year1=int(_first(ledger, "certificates_non_tradable")),
-        reference_plant=carbon.reference_plant_comparison(location.factor_tco2_per_mwh),
+        reference_plant=carbon.reference_plant_comparison(
+            location.factor_tco2_per_mwh, site_province=site_province(scenario)[0] or ""),
         emission_factor_basis=prepared.emission_factor_basis,
     )
 

@@ -51,6 +51,13 @@ BASIS_DEFAULT = ("maximum demand unless capacity is chosen: the user picks one a
                  "quarterly (发改办价格〔2016〕1583号)")
 #: Where a start date the scenario did not give comes from.
 PLAN_DAY = "the day the plan is made (the scenario gives no start date)"
+#: Where a tariff's first day comes from: the version the row above names and cites.
+VERSION_DAY = "first day of the tariff version above"
+#: Where a customer class comes from when none of the tariff's sources is its rule.
+AS_TARIFF = "as the tariff above"
+#: The national rule that decides who is billed single-part (general C&I) or two-part
+#: (large industry) by transformer size, as the tariff versions cite it.
+CLASS_RULE = "526号"
 #: Where an elevation the weather data did not give comes from.
 ALTITUDE_GRID = ("pvlib's global altitude grid at the site (pvlib.location.lookup_altitude): "
                  "an estimate, not a survey")
@@ -278,12 +285,16 @@ def _tariff_rows(scenario: Scenario, tariff: Tariff,
     source = USER_INPUT if custom else tariff.source
     status = "user" if custom or tariff.status == "user" else tariff.status
     date = "" if tariff.effective_date is None else tariff.effective_date.isoformat()
+    # The first day and the class each cite what supports them; the tariff row keeps every
+    # source of the version.
+    class_source = USER_INPUT if custom else _class_rule(tariff.source)
     rows = [
         Assumption("tariff", "tariff.preset", tariff.name, "", source, date, status,
                    value_zh=tariff.name_zh or None),
-        Assumption("tariff", "tariff.effective_date", date, "", source, date, status),
-        Assumption("tariff", "tariff.customer_class", tariff.customer_class, "", source, date,
-                   status),
+        Assumption("tariff", "tariff.effective_date", date, "",
+                   USER_INPUT if custom else VERSION_DAY, date, status),
+        Assumption("tariff", "tariff.customer_class", tariff.customer_class, "", class_source,
+                   "" if CLASS_RULE in class_source else date, status),
     ]
     for row in version_rows:
         if row["item"] == "tariff.custom":  # its value is the tariff's id: stated above
@@ -322,6 +333,21 @@ def _tariff_rows(scenario: Scenario, tariff: Tariff,
     return rows
 
 
+def _class_rule(source: str) -> str:
+    """The one of a tariff's `` | ``-joined sources that cites the rule deciding its customer
+    class (:data:`CLASS_RULE`), else :data:`AS_TARIFF`.
+
+    Examples
+    --------
+    >>> _class_rule("发改价格〔2023〕526号: >= 315 kVA two-part | 浙发改价格〔2026〕112号: hours")
+    '发改价格〔2023〕526号: >= 315 kVA two-part'
+    >>> _class_rule("a utility's rate sheet")
+    'as the tariff above'
+    """
+    return next((part.strip() for part in source.split(" | ") if CLASS_RULE in part),
+                AS_TARIFF)
+
+
 def _export_rows(scenario: Scenario, terms: ExportTerms) -> list[Assumption]:
     currency = scenario.currency
     rows = [Assumption("export", "export.rule", terms.kind, "", terms.source or USER_INPUT,
@@ -350,7 +376,8 @@ def _project_rows(scenario: Scenario, project: ProjectRules | None) -> list[Assu
     if project is None or row is None:
         return []
     voltage = scenario.project.grid_voltage_kv
-    how = (f"connected at {voltage:g} kV (project.grid_voltage_kv)" if voltage is not None
+    how = (f"connected at {voltage:g} kV, the grid connection voltage the scenario gives"
+           if voltage is not None
            else "no connection voltage given: 10 kV (20 kV) or below assumed")
     rows = [Assumption("project", "project.category", row.category, "", f"{how}; {row.source}",
                        row.date, row.status if voltage is not None else "unverified",
@@ -360,7 +387,7 @@ def _project_rows(scenario: Scenario, project: ProjectRules | None) -> list[Assu
     else:
         rows.append(Assumption(
             "project", "project.grid_voltage_kv", "assumed_low_voltage", "",
-            "not given in the scenario (project.grid_voltage_kv); most rooftop C&I plants "
+            "grid connection voltage not given in the scenario; most rooftop C&I plants "
             "connect at 10 kV or below", "", "unverified"))
     chosen = scenario.project.connection_mode is not None
     rows.append(Assumption("project", "project.connection_mode", project.mode, "",
@@ -632,7 +659,7 @@ def battery_limit_rows(scenario: Scenario, limit_kwh: float | None, load_kwh: fl
     >>> rows[0].value, rows[0].status, rows[1].value
     (18000.0, 'unverified', False)
     >>> rows[0].source.split(";")[0]
-    'derived: 1 day(s) x the mean daily load 18,000 kWh (6,570,000 kWh / 365 days)'
+    'derived: 1 x the mean daily load 18,000 kWh (6,570,000 kWh / 365 days)'
     """
     if limit_kwh is None or not scenario.battery.allowed:
         return []
@@ -646,16 +673,16 @@ def battery_limit_rows(scenario: Scenario, limit_kwh: float | None, load_kwh: fl
         days = float(rule["value"])
         daily = load_kwh / 365.0
         floor = "" if math.isclose(limit_kwh, days * daily, rel_tol=1e-6) else (
-            f", raised to battery.min_energy_kwh = {float(scenario.battery.min_energy_kwh):,.0f}"
-            " kWh")
+            f", raised to the battery's minimum energy of "
+            f"{float(scenario.battery.min_energy_kwh):,.0f} kWh")
         row = Assumption(
             "optimizer", item, float(limit_kwh), "kWh",
-            f"derived: {days:g} day(s) x the mean daily load {daily:,.0f} kWh "
+            f"derived: {days:g} x the mean daily load {daily:,.0f} kWh "
             f"({load_kwh:,.0f} kWh / 365 days){floor}; {rule['source']}",
             str(rule.get("year", "")), str(rule.get("status", "")))
     reached = item in tuple(binding_limits)
     return [row, Assumption("optimizer", "battery.max_energy_kwh_binding", reached, "",
-                            "the optimizer's binding limits (Result.solver.binding_limits)",
+                            "the optimizer's result: the limits the design reached",
                             "", "derived")]
 
 

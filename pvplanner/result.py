@@ -478,7 +478,7 @@ class CarbonSummary:
         (:func:`pvplanner.carbon.reference_plant_comparison`): ``generation_mwh``,
         ``avoided_tco2``, ``implied_tco2_per_mwh``, the closest published factor, what it
         and this plan's factor give [tCO2], source, date and status; None when the data
-        name no reference plant.
+        name no reference plant or the site is not in its province.
     """
 
     emission_factor_tco2_per_mwh: float

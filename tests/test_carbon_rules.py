@@ -151,3 +151,31 @@ def test_reference_plant_implies_068_and_the_east_china_combined_margin():
     assert national["plan_factor_avoided_tco2"] == pytest.approx(1173, abs=0.5)
     with pytest.raises(PlannerInputError, match="generation"):
         implied_factor_tco2_per_mwh(1500.0, 0.0)
+
+
+def test_the_reference_plant_is_compared_only_for_a_site_in_its_province():
+    """A plant quoted in Zhejiang (its figure, its factors) is for a Zhejiang reader only:
+    a Guangdong or foreign site's plan carries no comparison (nor its proposal)."""
+    assert reference_plant_comparison(0.4974, site_province="浙江省") is not None
+    assert reference_plant_comparison(0.4974, site_province="Zhejiang") is not None
+    assert reference_plant_comparison(0.4, site_province="Guangdong") is None
+    assert reference_plant_comparison(0.4, site_province="") is None
+
+
+def test_a_proposal_elsewhere_has_no_reference_plant_paragraph():
+    import copy
+
+    import pvplanner
+    from pvplanner.report.content import build_proposal
+    from pvplanner.scenario.model import demo_scenario
+
+    data = copy.deepcopy(demo_scenario().model_dump(mode="json"))
+    data["site"].update(province="Guangdong", city="Guangzhou", latitude=23.13,
+                        longitude=113.26)
+    data["tariff"]["preset"] = None
+    result = pvplanner.plan(data, with_npv_curve=False, with_sensitivity=False)
+    assert result.carbon.reference_plant is None
+    text = repr(build_proposal(result, "en"))
+    assert "reference plant" not in text.lower()
+    home = pvplanner.plan(demo_scenario(), with_npv_curve=False, with_sensitivity=False)
+    assert "reference plant" in repr(build_proposal(home, "en")).lower()  # Zhejiang's

@@ -301,7 +301,8 @@ def test_units_without_header_unit_default_kw_and_override():
     kw = synthetic_kw(starts, seed=9)
     lines = ["time,value"] + [f"{t:%Y-%m-%d %H:%M},{v}" for t, v in zip(starts, kw, strict=True)]
     auto = read_meter_file(csv_bytes(lines))
-    assert auto.quality.units == "kw" and "units='kwh'" in auto.quality.units_reason
+    assert auto.quality.units == "kw" and "“Values in the file are”" in auto.quality.units_reason
+    assert "units=" not in auto.quality.units_reason
     as_kwh = read_meter_file(csv_bytes(lines), units="kwh")
     assert as_kwh.quality.units == "kwh"
     np.testing.assert_allclose(as_kwh.source_load_kw.to_numpy(), auto.source_load_kw.to_numpy() * 4)

@@ -64,7 +64,8 @@ def test_a_tariff_of_another_province_than_the_site_is_warned(demo_doc):
                       tariff={"preset": "zhejiang_2026_large_industry"})
     result = pvplanner.plan(moved, with_npv_curve=False)
     warning = [w for w in result.warnings if "is Zhejiang's but the site is in Jiangsu" in w]
-    assert warning and "tariff.preset" in warning[0]
+    assert warning and "choose “Follow the site's province” as the tariff" in warning[0]
+    assert "tariff.preset" not in warning[0]
     # ... and in the reader's language: the note carries its catalogue key.
     note = next(n for n in result.notes if n.key == "notes.tariff.other_province")
     assert "属于浙江，而厂址位于江苏" in render(note, "zh")
@@ -93,7 +94,8 @@ def test_a_site_without_a_province_follows_the_nearest_citys_and_says_so(demo_do
     decision = scenario_tariff_decision(parse_scenario(data))
     assert decision.resolved.tariff.id == "zhejiang_2026_large_industry"
     note = next(n for n in decision.notes if n.key == "notes.tariff.province_from_city")
-    assert "Hangzhou" in note and "give site.province" in note
+    assert "Hangzhou" in note and "enter the site's province" in note
+    assert "site.province" not in note
     assert "nearest city" in decision.pick.rule
 
 

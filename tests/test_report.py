@@ -191,7 +191,8 @@ def test_proposal_structure(demo):
     # Every kind of assumption is listed with its source.
     for needle in ("CSWD", "Zhejiang large industry time-of-use", "0.4974 tCO2/MWh",
                    "0.6096 tCO2/MWh", "Certificate price", "Discount rate",
-                   "NREL/TP-6A20-62641", "14.08%", "0.2500 CNY/kWh", "market price (136号)"):
+                   "NREL/TP-6A20-62641", "14.08%", "0.2500 CNY/kWh",
+                   "market price under NDRC Document No. 136 (2025)"):
         assert needle in text, needle
     # Internal ids never reach the reader.
     for internal in ("zhejiang_2026_large_industry", "cn-zhejiang-2023-average",

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 import pvplanner
+from pvplanner.display.sources import citation
 from pvplanner.load.measures import measure_catalogue, measure_text
 from pvplanner.report import render_pdf
 from pvplanner.report.measures import measure_source
@@ -61,8 +62,12 @@ def test_the_chinese_proposal_names_and_sources_its_measures_in_chinese(planned,
 def test_the_english_proposal_names_and_sources_its_measures_in_english(planned, texts):
     flat = _flat(texts["en"])
     for m in planned.measures:
-        assert f"• {m.name_en}: {measure_text(m.id, 'source', 'en')[:25]}" in flat, m.id
+        # The source as cited: the catalogue's fields by their labels (cut_kw ->
+        # “power switched off”), its bookkeeping (data paths) left out.
+        cited = citation(measure_text(m.id, "source", "en"), "en")
+        assert f"• {m.name_en}: {cited[:25]}" in flat, m.id
     assert "空调" not in texts["en"] and "kgCO2e" in texts["en"]
+    assert "cut_kw" not in flat and "data/load_templates" not in flat
 
 
 def test_a_source_the_catalogue_does_not_hold_is_cited(planned):

@@ -125,7 +125,7 @@ def test_a_project_from_june_2025_sells_exports_at_the_market_price(demo_result)
     assert price == market["price_per_kwh"] != coal_benchmark_price("Zhejiang")
     assert np.allclose(demo_result.hourly["export_price_per_kwh"], price)
     en = _assumption_rows(demo_result, "en")
-    assert en["Export rule"][2] == "market price (136号)"
+    assert en["Export rule"][2] == "market price under NDRC Document No. 136 (2025)"
 
 
 def test_a_mechanism_contract_raises_exports_while_it_runs(demo):

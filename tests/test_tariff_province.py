@@ -74,7 +74,7 @@ def test_province_names_in_english_or_chinese():
 
 def test_a_tariff_of_another_province_is_named():
     note = other_province_note("zhejiang_2026_large_industry", "Zhejiang", "Jiangsu")
-    assert "Zhejiang's" in note and "Jiangsu" in note and "tariff.preset" in note
+    assert "Zhejiang's" in note and "Jiangsu" in note and "Follow the site's province" in note
     assert other_province_note("zhejiang_2026_large_industry", "Zhejiang", "浙江省") is None
     assert other_province_note("custom", "", "Jiangsu") is None
     assert other_province_note("x", "Zhejiang", None) is None

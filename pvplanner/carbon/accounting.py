@@ -578,8 +578,8 @@ def certificate_split(
     mech = np.zeros_like(ex) if mechanism_mwh is None else np.asarray(mechanism_mwh, float)
     if np.any(mech < -1e-9) or np.any(mech > ex + 1e-9):
         raise PlannerInputError(Message.of(
-            "errors.carbon.mechanism_export", "the exported energy under the 136号 mechanism "
-            "must lie between 0 and the exported energy, got {mechanism} MWh of {exported} MWh",
+            "errors.carbon.mechanism_export", "the exported energy under the mechanism price of "
+            "NDRC Document No. 136 (2025) must lie between 0 and the exported energy, got {mechanism} MWh of {exported} MWh",
             mechanism=str(mech.tolist()), exported=str(ex.tolist())))
     entry = carbon_defaults()["certificate_kinds"]
     per_cert = float(_default("mwh_per_certificate"))

@@ -20,6 +20,7 @@ from pvplanner.carbon.factors import (
 from pvplanner.carbon.tables import carbon_defaults, emission_factor_table
 from pvplanner.errors import PlannerInputError
 from pvplanner.messages import Message
+from pvplanner.tariff.province_names import same_province
 
 __all__ = ["closest_factors", "implied_factor_tco2_per_mwh", "reference_plant_comparison"]
 
@@ -110,14 +111,18 @@ def closest_factors(value_tco2_per_mwh: float, province: str | None = None, n: i
     return factors[:n]
 
 
-def reference_plant_comparison(plan_factor_tco2_per_mwh: float | None = None
-                               ) -> dict[str, Any] | None:
+def reference_plant_comparison(plan_factor_tco2_per_mwh: float | None = None, *,
+                               site_province: str | None = None) -> dict[str, Any] | None:
     """The reference plant of ``data/carbon/defaults.toml`` and what its figure implies.
 
     Parameters
     ----------
     plan_factor_tco2_per_mwh : float, optional
         The factor a plan uses [tCO2/MWh], to state what the same plant avoids at it.
+    site_province : str, optional
+        The plan's site's province: a plant quoted in another province is nothing to its
+        reader (its figures and factors are that province's), so then None. Not given: the
+        comparison whatever the site.
 
     Returns
     -------
@@ -131,6 +136,8 @@ def reference_plant_comparison(plan_factor_tco2_per_mwh: float | None = None
     """
     entry = carbon_defaults().get("reference_plant")
     if not entry:
+        return None
+    if site_province is not None and not same_province(entry.get("province"), site_province):
         return None
     generation = float(entry["generation_mwh"])
     avoided = float(entry["avoided_tco2"])

@@ -57,6 +57,29 @@ def _has_digit(text: str) -> bool:
     return any(char in "123456789" for char in text)
 
 
+def utc_offset_label(offset: Any) -> str:
+    """A fixed offset from UTC as the proposal and the workbooks write it: ``UTC+8``,
+    ``UTC+5:30``, ``UTC-3`` (hours, or a :class:`datetime.timedelta`); ``""`` when the offset
+    is not a number.
+
+    Examples
+    --------
+    >>> utc_offset_label(8.0), utc_offset_label(5.5), utc_offset_label(-3), utc_offset_label(0)
+    ('UTC+8', 'UTC+5:30', 'UTC-3', 'UTC+0')
+    >>> import datetime as dt
+    >>> utc_offset_label(dt.timedelta(hours=9, minutes=45)), utc_offset_label(None)
+    ('UTC+9:45', '')
+    """
+    seconds = getattr(offset, "total_seconds", None)
+    hours = seconds() / 3600.0 if callable(seconds) else _finite(offset)
+    if hours is None:
+        return ""
+    minutes_total = round(abs(hours) * 60)
+    whole, minutes = divmod(minutes_total, 60)
+    sign = "-" if hours < 0 and minutes_total else "+"
+    return f"UTC{sign}{whole}" + (f":{minutes:02d}" if minutes else "")
+
+
 def sensible_decimals(value: float, significant: int = 3, most: int = 2) -> int:
     """Decimals that show about ``significant`` digits, none from 100 up, at most ``most``.
 
@@ -240,4 +263,4 @@ class NumberFormat:
         return self._figure(value, lambda n: self.words("certificates", value=_plain(round(n), 0)))
 
 
-__all__ = ["NumberFormat", "sensible_decimals"]
+__all__ = ["NumberFormat", "sensible_decimals", "utc_offset_label"]

@@ -325,8 +325,8 @@ def daily_activity(
                 activity[k] *= level + (1.0 - level) * q / (n_up + 1)
         notes.append(Message.of(
             "notes.load.spring_festival",
-            "Spring Festival closure {start} to {end} at {percent:.0f}% activity, ramps of "
-            "{down} and {up} day(s)",
+            "Spring Festival closure {start} to {end} at {percent:.0f}% activity (ramp-down "
+            "days before it: {down}; ramp-up days after it: {up})",
             start=str(days[lo].date()), end=str(days[hi].date()), percent=100 * level,
             down=n_down, up=n_up,
         ))

@@ -52,19 +52,16 @@ def last_day(end: str | pd.Timestamp) -> str:
 
 
 def utc_label(offset: float | dt.timedelta | None) -> str:
-    """A fixed offset from UTC as ``UTC+08:00`` (hours or a timedelta; None: ``UTC``).
+    """A fixed offset from UTC as the proposal writes it (``UTC+8``; hours or a timedelta;
+    None: ``UTC``): :func:`pvplanner.display.numbers.utc_offset_label`.
 
     Examples
     --------
-    >>> utc_label(8.0), utc_label(5.5), utc_label(-3.0), utc_label(0)
-    ('UTC+08:00', 'UTC+05:30', 'UTC-03:00', 'UTC+00:00')
+    >>> utc_label(8.0), utc_label(5.5), utc_label(-3.0), utc_label(None)
+    ('UTC+8', 'UTC+5:30', 'UTC-3', 'UTC')
     >>> utc_label(pd.Timestamp("2026-02-10T08:00:00+08:00").utcoffset())
-    'UTC+08:00'
+    'UTC+8'
     """
-    if offset is None:
-        return "UTC"
-    minutes = round((offset.total_seconds() / 60.0) if isinstance(offset, dt.timedelta)
-                    else float(offset) * 60.0)
-    sign = "-" if minutes < 0 else "+"
-    hours, rest = divmod(abs(int(minutes)), 60)
-    return f"UTC{sign}{hours:02d}:{rest:02d}"
+    from pvplanner.display.numbers import utc_offset_label
+
+    return utc_offset_label(offset) or "UTC"

@@ -22,7 +22,7 @@ import pvplanner.report.views as views
 from pvplanner.display.messages import render
 from pvplanner.display.names import location, template_name, weather_dataset, weather_station
 from pvplanner.display.names import name as reader_name
-from pvplanner.display.numbers import NumberFormat
+from pvplanner.display.numbers import NumberFormat, utc_offset_label
 from pvplanner.display.solver_notes import for_reader
 from pvplanner.display.sources import citation
 from pvplanner.pv.models import module_azimuths_deg
@@ -122,17 +122,6 @@ def _coordinates(latitude: float, longitude: float, lang: str = "en") -> str:
     ns = "N" if latitude >= 0 else "S"
     ew = "E" if longitude >= 0 else "W"
     return f"{abs(latitude):.4f}°{ns}, {abs(longitude):.4f}°{ew}"
-
-
-def _utc(offset: Any) -> str:
-    try:
-        hours = float(offset)
-    except (TypeError, ValueError):
-        return ""
-    sign = "+" if hours >= 0 else "-"
-    whole = int(abs(hours))
-    minutes = int(round((abs(hours) - whole) * 60))
-    return f"UTC{sign}{whole}" + (f":{minutes:02d}" if minutes else "")
 
 
 # --------------------------------------------------------------------------- cover, summary
@@ -259,7 +248,7 @@ def _design(c: _Ctx) -> Section:
         [t("design.coordinates"),
          _coordinates(site.latitude_deg, site.longitude_deg, c.lang) if site else t.na],
         [t("design.elevation"), _elevation(c)],
-        [t("design.timezone"), _utc(site.utc_offset_hours if site else None)],
+        [t("design.timezone"), utc_offset_label(site.utc_offset_hours if site else None)],
         [t("design.weather"), _weather_short(weather, c.lang)],
     ]
     capacity, max_kwp = r.pv.capacity_kwp, r.pv.max_capacity_kwp
@@ -772,7 +761,7 @@ def _assumption_value(c: _Ctx, row: Assumption) -> str:
     if isinstance(value, bool):
         return t(f"assumption_values.{str(value).lower()}")
     if row.item == "site.utc_offset_hours":  # as the site table gives it: UTC+8, not 8 h
-        return _utc(value) or t.na
+        return utc_offset_label(value) or t.na
     if isinstance(value, str):
         if row.value_zh and c.lang == "zh":
             return row.value_zh
@@ -812,7 +801,8 @@ def _assumptions(c: _Ctx) -> Section:
                   else measure_row_source(row, t)
                   or battery_limit_source(r, row.item, row.status, t, c.f)
                   or citation(row.source, c.lang, row.status) or t.na)
-        if row.date and row.date not in source and row.status != "user":
+        if row.date and row.date not in source and row.status != "user" \
+                and row.date != str(row.value):  # a date's own row does not repeat it
             source = f"{source} ({row.date})"
         rows.append(["" if category == last_category else category, _item_label(c, row.item),
                      _assumption_value(c, row), source,
@@ -900,7 +890,8 @@ def build_proposal(
         (t("doc.site"), f"{site} ({coordinates})" if site else coordinates),
         (t("doc.scenario"), reader_name(result.scenario_name, lang)),
         (t("doc.date"), date_text),
-        (t("doc.preparer"), seller.preparer or t.na),
+        # Who prepared it, only when someone is named: a cover does not say "n/a".
+        *([(t("doc.preparer"), seller.preparer)] if seller.preparer else []),
         *seller_rows(seller, t),
     ]
     highlights = [kpis["capacity"], kpis["savings"], kpis["payback"], kpis["avoided"]]

@@ -4,9 +4,9 @@ Each field gets a category and a label in the reader's language, and its value i
 (names in the reader's language, choices by what they mean, ids of the data tables by the
 name of what they point to); the dotted field path and the value as stored stay beside them
 for programs (:class:`InputRow`). Labels come from the texts that already name each field:
-the proposal's assumption labels (``finance_fields``, ``pv_fields``, ``assumption_items``),
-the app's input labels (:data:`APP_LABELS`, the keys its pages use for the same fields), and
-``input_fields`` of ``data/report/<lang>.toml`` for fields neither names.
+:func:`pvplanner.display.field_labels.field_label` (the app's input labels, the proposal's
+assumption labels and ``input_fields`` of ``data/report/<lang>.toml``), which this module
+re-exports with :data:`APP_LABELS` and :func:`field_of` for its callers.
 """
 
 from __future__ import annotations
@@ -17,83 +17,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pvplanner.display.messages import catalogue, translate
+from pvplanner.display.field_labels import APP_LABELS, catalogue_text, field_label, field_of
+from pvplanner.display.messages import translate
 from pvplanner.display.names import name as reader_name
 from pvplanner.display.names import template_name
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
-
-#: Field (dotted path without list positions) -> the app's label of that input
-#: (``data/i18n/*.toml``, the keys the app's pages give the same field).
-APP_LABELS: dict[str, str] = {
-    "name": "site.scenario_name",
-    "site.name": "site.company", "site.latitude": "site.location.latitude",
-    "site.longitude": "site.location.longitude", "site.elevation_m": "site.location.elevation",
-    "site.utc_offset_hours": "site.location.utc_offset", "site.country": "site.location.country",
-    "site.province": "report.assumption_items.site_province", "site.city": "site.location.city",
-    "weather.source": "site.weather.source", "weather.seed": "site.weather.seed",
-    "roof_planes.name": "site.roof.name", "roof_planes.area_m2": "site.roof.area",
-    "roof_planes.mounting": "site.roof.mounting", "roof_planes.tilt_deg": "site.roof.tilt",
-    "roof_planes.azimuth_deg": "site.roof.azimuth",
-    "roof_planes.rack_tilt_deg": "site.roof.rack_tilt", "roof_planes.gcr": "site.roof.gcr",
-    "roof_planes.module_power_density_w_m2": "site.roof.density",
-    "roof_planes.usable_fraction": "site.roof.usable", "roof_planes.max_kwp": "site.roof.override",
-    "pv.dc_ac_ratio": "site.pv.dc_ac", "pv.inverter_efficiency_percent": "site.pv.inverter",
-    "pv.temperature_coefficient_percent_per_c": "site.pv.temp_coeff",
-    "pv.spectral_correction": "site.pv.spectral", "pv.albedo": "site.pv.albedo",
-    "pv.degradation_first_year_percent": "site.pv.degradation_first",
-    "pv.degradation_annual_percent": "site.pv.degradation_annual",
-    "load.template": "load.template", "load.annual_kwh": "load.annual",
-    "load.meter_units": "load.meter.units_choice",
-    "tariff.preset": "tariff.tariff.preset", "tariff.buyer": "tariff.buyer.label",
-    "tariff.transformer_kva": "tariff.user.kva", "tariff.industrial": "tariff.user.kind",
-    "tariff.zone": "tariff.user.zone",
-    "tariff.bill.demand_per_kw_month": "tariff.bill.demand",
-    "tariff.bill.capacity_per_kva_month": "tariff.bill.capacity",
-    "tariff.bill.includes_network_charges": "tariff.bill.network",
-    "tariff.export.price_per_kwh": "tariff.export.price",
-    "tariff.export.mechanism_price_per_kwh": "tariff.export.mechanism_price",
-    "tariff.export.mechanism_share": "tariff.export.mechanism_share",
-    "tariff.export.mechanism_years": "tariff.export.mechanism_years",
-    "project.connection_mode": "tariff.project.mode",
-    "project.grid_voltage_kv": "tariff.project.voltage",
-    "project.spot_market_continuous": "tariff.project.spot",
-    "battery.allowed": "tariff.battery.allowed",
-    "battery.charge_efficiency": "tariff.battery.charge_eff",
-    "battery.discharge_efficiency": "tariff.battery.discharge_eff",
-    "battery.grid_charging": "tariff.battery.grid_charging",
-    "battery.max_c_rate": "tariff.battery.c_rate",
-    "battery.max_energy_kwh": "tariff.battery.max_energy",
-    "battery.max_power_kw": "tariff.battery.max_power",
-    "battery.min_energy_kwh": "tariff.battery.min_energy",
-    "battery.min_power_kw": "tariff.battery.min_power",
-    "battery.min_soc_fraction": "tariff.battery.min_soc",
-    "constraints.objective": "report.assumption_items.constraints_objective",
-    "constraints.capital_budget": "tariff.goals.budget",
-    "constraints.export_limit_kw": "tariff.goals.export_limit",
-    "constraints.interconnection_limit_kw": "tariff.goals.interconnection",
-    "constraints.max_payback_years": "tariff.goals.max_payback",
-    "constraints.max_total_kwp": "tariff.goals.max_kwp",
-    "constraints.min_self_consumption_ratio": "tariff.goals.min_self",
-    "constraints.min_total_kwp": "tariff.goals.min_kwp",
-    "constraints.solver_time_limit_s": "tariff.goals.time_limit",
-    "finance.lease_payment_per_year": "tariff.ownership.lease_payment",
-    "carbon.location_factor_id": "carbon.inputs.location_factor",
-    "carbon.residual_factor_id": "carbon.inputs.residual_factor",
-    "carbon.grid_factor_decline_percent_per_year": "carbon.inputs.decline",
-    "carbon.certificates": "carbon.inputs.certificates",
-    "carbon.certificate_price_id": "carbon.inputs.certificate_price",
-    "carbon.certificate_price_per_mwh": "carbon.inputs.certificate_override",
-    "carbon.credit_scheme_ids": "carbon.inputs.credit_schemes",
-    "carbon.credit_price_per_tco2": "carbon.inputs.credit_price",
-    "carbon.crediting_period_years": "carbon.inputs.crediting_period",
-    "carbon.asset_price_escalation_rate": "carbon.inputs.escalation",
-    "proposal.seller_company": "proposal.seller.company",
-    "proposal.seller_contact": "proposal.seller.contact",
-    "proposal.preparer": "proposal.preparer", "proposal.cover_note": "proposal.seller.note",
-    "production.unit": "carbon.footprint.unit",
-    "production.footprint_factor_id": "carbon.footprint.factor",
-}
 
 #: Top-level part of the scenario -> its category (the proposal's assumption categories
 #: where one fits, else ``input_fields.cat_*``).
@@ -148,9 +77,6 @@ _FORMATS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 #: Fields whose name ends as a share does but are not one.
 _NOT_SHARES = frozenset({"battery.max_c_rate"})
-
-_INDEX = re.compile(r"\[(\d+)\]")
-
 
 @dataclass(frozen=True)
 class InputRow:
@@ -208,58 +134,6 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, value)]
 
 
-def field_of(path: str) -> str:
-    """A path without its list positions: ``roof_planes[2].tilt_deg`` -> ``roof_planes.tilt_deg``."""
-    return _INDEX.sub("", path)
-
-
-def _known(key: str) -> bool:
-    return key in catalogue()
-
-
-def _message(key: str, lang: str, **values: Any) -> str | None:
-    """The text of a catalogue key (``report.`` keys included), or None if there is none."""
-    return translate(key, lang, **values) if _known(key) else None
-
-
-def field_label(path: str, lang: str, currency: str = "CNY") -> str | None:
-    """The reader's name of a scenario field, or None when no text names it.
-
-    Examples
-    --------
-    >>> field_label("finance.discount_rate", "zh"), field_label("roof_planes[1].tilt_deg", "en")
-    ('折现率', 'Roof tilt')
-    """
-    field = field_of(path)
-    head, _, leaf = field.partition(".")
-    cur = translate("report.input_fields.money_unit", lang) if currency == "CNY" else currency
-    last = leaf.rpartition(".")[2]
-    period_lists = re.fullmatch(r"(load\.monthly_period_kwh|tariff\.bill\.prices_per_kwh)\.(\w+)",
-                                field)
-    if period_lists:
-        period = _message(f"report.tou_period.{period_lists.group(2)}", lang) \
-            or period_lists.group(2)
-        key = ("report.assumption_items.tariff_bill" if field.startswith("tariff")
-               else "report.input_fields.load_monthly_period_kwh")
-        return _message(key, lang, period=period)
-    candidates = []
-    if field in APP_LABELS:
-        candidates.append(APP_LABELS[field])
-    if head == "finance":
-        candidates.append(f"report.finance_fields.{leaf}")
-    if head == "pv" or head == "roof_planes":
-        candidates.append(f"report.pv_fields.{last}")
-    if head == "measures":
-        candidates.append(f"report.measure_params.{last}")
-    candidates += [f"report.assumption_items.{field.replace('.', '_')}",
-                   f"report.input_fields.{field.replace('.', '_')}"]
-    for key in candidates:
-        text = _message(key, lang, cur=cur)
-        if text is not None:
-            return text
-    return None
-
-
 def category_label(path: str, lang: str) -> str:
     """The category of a field: its part of the scenario (a roof plane by its number)."""
     plane = re.match(r"roof_planes\[(\d+)\]", path)
@@ -290,7 +164,7 @@ def _number_format(field: str, value: float, texts: Texts) -> str:
 
 def _choice(field: str, value: str, lang: str) -> str | None:
     for table in _CHOICES.get(field, ()):
-        text = _message(f"{table}.{value}", lang)
+        text = catalogue_text(f"{table}.{value}", lang)
         if text is not None:
             return text
     return None

@@ -46,10 +46,12 @@ def site_province(scenario: Scenario, *, tariff_follows: bool = True
               "km": float(city.distance_km or 0.0), "province": province_label(city.province)}
     if tariff_follows:
         return city.province, Message.of(
-            "notes.tariff.province_from_city", "site.province is not given: the nearest city "
-            "of the climate table, {city} ({km:,.0f} km away), is in {province}, whose tariff "
-            "and grid emission factor are used; give site.province", **values)
+            "notes.tariff.province_from_city",
+            "the site's province is not given: the nearest city of the climate table, {city} "
+            "({km:,.0f} km away), is in {province}, whose tariff and grid emission factor are "
+            "used; enter the site's province", **values)
     return city.province, Message.of(
-        "notes.carbon.location.province_from_city", "site.province is not given: the nearest city of "
-        "the climate table, {city} ({km:,.0f} km away), is in {province}, whose grid "
-        "emission factor is used; give site.province", **values)
+        "notes.carbon.location.province_from_city",
+        "the site's province is not given: the nearest city of the climate table, {city} "
+        "({km:,.0f} km away), is in {province}, whose grid emission factor is used; enter the "
+        "site's province", **values)

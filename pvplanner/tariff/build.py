@@ -92,8 +92,9 @@ def _zone(version: TariffVersion, zone: str | None) -> tuple[str | None, list[st
     zones = version.preset.zones()
     if not zones:
         notes: list[str] = [Message.of(
-            "notes.tariff.zone_ignored", "tariff.zone {zone} is ignored: {preset} has no price "
-            "zones", zone=repr(zone), preset=preset_name(version.preset))]
+            "notes.tariff.zone_ignored",
+            "the price zone {zone} is not used: {preset} has no price zones",
+            zone=repr(zone), preset=preset_name(version.preset))]
         return None, notes if zone else []
     chosen = zone or version.preset.default_zone
     if chosen not in zones:

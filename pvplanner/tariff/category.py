@@ -579,10 +579,11 @@ def project_rules(
     elif not may_export:
         mode_used = "self_use"
         reason = Message.of(
-            "notes.project.self_use_forced", "{rule}: {category} may export only where the spot "
-            "market runs continuously, and {province}'s is {spot}: the plan is full self-use "
-            "with zero export (set project.spot_market_continuous if the grid company accepts "
-            "the surplus)", rule=RULE, category=category, province=place,
+            "notes.project.self_use_forced",
+            "{rule}: {category} may export only where the spot market runs continuously, and "
+            "{province}'s is {spot}: the plan is full self-use with zero export (if the grid "
+            "company accepts the surplus, set “Spot market runs continuously” to yes)",
+            rule=RULE, category=category, province=place,
             spot=_spot_text(spot_row, spot_from))
         notes.append(reason)
     else:
@@ -620,8 +621,8 @@ def _province_label(province: str | None) -> dict[str, str] | Message:
 def _spot_text(row: ProvinceRule | None, origin: str = "data") -> Message:
     """How the province's spot market runs, as a message value."""
     if origin == "user":
-        return Message.of("notes.project.spot_user_no", "not running continuously "
-                          "(project.spot_market_continuous = false)")
+        return Message.of("notes.project.spot_user_no", "not running continuously (as set in the "
+                                                        "scenario)")
     if row is not None and row.value == "yes":
         return Message.of("notes.project.spot_yes", "running continuously")
     if row is None or row.value == "no":

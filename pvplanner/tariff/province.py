@@ -231,6 +231,7 @@ def other_province_note(tariff: str | dict[str, str], tariff_region: str | None,
         return None
     return Message.of(
         "notes.tariff.other_province", "tariff {tariff} is {region}'s but the site is in {site}: "
-        "a factory pays its own province's tariff; leave tariff.preset empty to plan on "
-        "{site}'s, or name one of its presets", tariff=tariff,
+                                       "a factory pays its own province's tariff; choose “Follow "
+                                       "the site's province” as the tariff to plan on {site}'s, "
+                                       "or one of {site}'s tariffs", tariff=tariff,
         region=province_label(tariff_region), site=province_label(site_province))

@@ -58,7 +58,7 @@ def detect_label(
     ts: np.ndarray, interval: int, has_24: bool, hint: str | None, mode: str
 ) -> tuple[str, str]:
     if mode in ("start", "end"):
-        return mode, Message.of("notes.meter.label.set", "set by interval_label='{mode}'",
+        return mode, Message.of("notes.meter.label.set", "chosen for the meter file: {mode}",
                                 mode=_label_name(mode))
     if has_24:
         return "end", Message("notes.meter.label.hour_24",
@@ -129,7 +129,8 @@ def detect_units(
     if mode != "auto":
         if token and token[0] != ("kw" if mode == "kw" else "kwh"):
             scale = 1.0
-        return mode, scale, Message.of("notes.meter.units.set", "set by units='{mode}'",
+        return mode, scale, Message.of("notes.meter.units.set", "chosen for the meter file: "
+                                                                "{mode}",
                                        mode=bilingual(mode, unit_name(mode)["zh"]))
     nonneg, increasing = _monotone_share(values, ts)
     # A load's register rises in most steps; PV output's only in daylight (series setting).
@@ -189,9 +190,9 @@ def detect_units(
         "notes.meter.units.assumed_kw",
         "no unit in header '{header}'; assumed average power in kW (the usual content of "
         "load-curve exports, 负荷曲线). If the values are kWh per {interval}-minute interval, "
-        "pass units='kwh': the file's energy would be {total:,.0f} kWh instead of "
-        "{per_year:,.0f} kWh", header=header, interval=int(interval), total=float(total),
-        per_year=float(per_year))
+        "set “Values in the file are” to energy per interval [kWh]: the file's energy would "
+        "be {total:,.0f} kWh instead of {per_year:,.0f} kWh",
+        header=header, interval=int(interval), total=float(total), per_year=float(per_year))
 
 
 def parse_zone(timezone: str | None) -> ZoneInfo | None:
