@@ -90,7 +90,8 @@ def _in_locale(key: str, problem: BaseException) -> str:
 _FIELD_NAMED_KEYS = ("errors.scenario.invalid", "errors.plan.infeasible", "errors.carbon.no_price",
                      "errors.tariff.no_province_preset", "errors.tariff.no_site_province",
                      "errors.scenario_file.schema_invalid", "errors.scenario_file.schema_newer",
-                     "errors.carbon.scheme_factor_kind", "errors.carbon.double_counting")
+                     "errors.carbon.scheme_factor_kind", "errors.carbon.double_counting",
+                     "errors.project.full_export", "errors.project.self_use_with_export")
 
 
 def _source_message(problem: BaseException) -> Any:

@@ -188,3 +188,17 @@ def test_a_scenario_naming_a_server_file_does_not_read_it(app, tmp_path):
     assert any(shown(e.value).endswith(
         "invalid scenario: a meter data file is needed when the load comes from meter data")
         for e in app.error)
+
+
+def test_a_chinese_readers_copy_and_import_are_named_in_chinese(tmp_path, monkeypatch):
+    """The word after a copy's (and a renamed import's) name is the reader's: 副本, 导入."""
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    goto(app, "compare")
+    _save_as(app, "厂区A")
+    app.button(key="duplicate_saved").click().run()
+    assert_clean(app)
+    store = _store(tmp_path)
+    assert sorted(item.name for item in store.list()) == ["厂区A", "厂区A (副本)"]
+    export = store.export_json([i.id for i in store.list() if i.name == "厂区A"])
+    (renamed,) = store.import_json(export, imported_word="导入")
+    assert renamed.name == "厂区A (导入)"

@@ -257,6 +257,8 @@ def test_the_carbon_page_has_the_credit_factor_the_error_names(tmp_path, monkeyp
      "carbon.footprint_factor_unknown"),
     (lambda: __import__("pvplanner.load.measures", fromlist=["x"]).resolve_measure("nope"),
      "load.measure_unknown"),
+    (lambda: __import__("pvplanner.tariff.versions", fromlist=["x"]).preset_file("nope"),
+     "tariff.tariff.preset_unknown"),
 ])
 def test_unknown_ids_of_an_opened_scenario_in_the_apps_words(raise_it, app_key):
     """An opened scenario's unknown factor, scheme, footprint factor or measure: the command
@@ -267,7 +269,8 @@ def test_unknown_ids_of_an_opened_scenario_in_the_apps_words(raise_it, app_key):
     with pytest.raises(PlannerInputError) as caught:
         raise_it()
     cli_text = str(caught.value)
-    assert "known ids" in cli_text or "choose one of" in cli_text or "e.g." in cli_text
+    assert any(words in cli_text for words in ("known ids", "choose one of", "e.g.",
+                                               "valid ids"))
     assert ".csv" not in cli_text and ".toml" not in cli_text and "data/" not in cli_text
     problem = problem_from_exception(caught.value)
     assert problem.message.key == app_key
@@ -275,4 +278,4 @@ def test_unknown_ids_of_an_opened_scenario_in_the_apps_words(raise_it, app_key):
         shown = render(problem.message, lang)
         assert "nope" in shown  # the reader sees which entry of the file is unknown
         assert "gec-2025" not in shown and "cn-" not in shown and "data/" not in shown
-        assert "known ids" not in shown
+        assert "known ids" not in shown and "zhejiang_2026" not in shown

@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from pvplanner.display.messages import render
 from pvplanner.errors import PlannerInputError
 from pvplanner.tariff.category import category_for, project_rules, province_rule
 from weather.datafiles import data_path
@@ -79,11 +80,13 @@ def test_the_capacity_limit_is_the_categorys():
 # --------------------------------------------------------------------------- modes
 def test_full_export_is_not_open_to_ci():
     for voltage in (10, 35):
-        with pytest.raises(PlannerInputError, match="全额上网") as info:
+        with pytest.raises(PlannerInputError, match="full export: ") as info:
             project_rules(province="Guangdong", voltage_kv=voltage, mode="full_export",
                           on_date=DAY)
         assert info.value.field == "project.connection_mode"
         assert "国能发新能规〔2025〕7号" in str(info.value)
+        assert "connection_mode" not in str(info.value)  # the field by its options' names
+        assert "全额上网" in render(info.value.message, "zh")
 
 
 def test_large_ci_without_a_continuous_spot_market_is_planned_as_full_self_use():
@@ -124,6 +127,12 @@ def test_self_use_with_an_export_rule_is_a_contradiction():
         project_rules(province="Zhejiang", voltage_kv=10, mode="self_use",
                       export_requested=True, on_date=DAY)
     assert info.value.field == "project.connection_mode"
+    # Said with the options' names as the Tariff page shows them, no keys or ids, no
+    # Chinese in the English.
+    english = str(info.value)
+    assert "“full self-use (no export)”" in english and "“self-use, surplus exported”" in english
+    assert "tariff.export" not in english and "'self_use'" not in english
+    assert "全部自发自用" not in english and "全部自发自用" in render(info.value.message, "zh")
 
 
 def test_zero_export_means_self_use():

@@ -137,7 +137,7 @@ def _duplicate(scenario_id: str) -> None:
     if store is None:
         return
     try:
-        saved = store.duplicate(scenario_id)
+        saved = store.duplicate(scenario_id, copy_word=t("compare.copy_word"))
     except Exception as exc:  # noqa: BLE001
         _failed(exc)
         return
@@ -508,7 +508,8 @@ def _open_file(store, uploaded) -> None:
         extension = check_upload(data, uploaded.name, "scenario")
         text = data.decode("utf-8-sig")
         if extension == "json" and '"pvplanner-scenarios"' in text[:2000]:
-            imported = store.import_json(text, files_root=upload_dir())
+            imported = store.import_json(text, files_root=upload_dir(),
+                                         imported_word=t("compare.imported_word"))
             st.session_state["_scenario_upload_id"] = uploaded.file_id
             _flash("success", t("compare.files.imported", n=len(imported)))
             st.rerun()

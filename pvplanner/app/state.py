@@ -204,6 +204,7 @@ def problem_from_exception(exc: BaseException) -> Problem:
 #: Errors whose text tells the command line's operator what to do where the app's user
 #: cannot do it (give a file's path), and the app's own text for them (same values).
 _APP_TEXTS = {"errors.load.unknown_template": "load.template_unknown",
+              "errors.tariff.unknown_preset": "tariff.tariff.preset_unknown",
               "errors.load.unknown_measure": "load.measure_unknown",
               "errors.carbon.unknown_factor": "carbon.factor_unknown",
               "errors.carbon.unknown_asset": "carbon.asset_unknown",

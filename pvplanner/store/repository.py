@@ -345,18 +345,20 @@ class ScenarioStore:
             raise StoreConflictError(scenario_id, now.name, row.revision, now.revision)
         return self._get(conn, scenario_id)
 
-    def duplicate(self, scenario_id: str, new_name: str | None = None) -> SavedScenario:
+    def duplicate(self, scenario_id: str, new_name: str | None = None, *,
+                  copy_word: str = "copy") -> SavedScenario:
         """A new scenario with the same documents (revision 1).
 
         Without ``new_name`` the copy is named ``"<name> (copy)"``, ``"<name> (copy 2)"``...,
-        the first one free among live scenarios.
+        the first one free among live scenarios; ``copy_word`` is that word in the reader's
+        language (the app passes 副本 to a Chinese reader).
         """
         if new_name is not None:
             new_name = validate_name(new_name, field="new_name")
         with self._write(f"duplicating {scenario_id!r}") as conn:
             row = self._row(conn, scenario_id, include_deleted=False)
             if new_name is None:
-                new_name = free_name(row.name, self._live_names(conn), "copy", always=True)
+                new_name = free_name(row.name, self._live_names(conn), copy_word, always=True)
             columns = {
                 key: getattr(row, key)
                 for key in (
@@ -420,8 +422,8 @@ class ScenarioStore:
             saved = [row_to_saved(row) for row in rows]
         return build_envelope(saved)
 
-    def import_json(self, text: str | bytes, *, files_root: Path | None = None
-                    ) -> builtins.list[SavedScenario]:
+    def import_json(self, text: str | bytes, *, files_root: Path | None = None,
+                    imported_word: str = "imported") -> builtins.list[SavedScenario]:
         """Add the scenarios of an export envelope as new scenarios (new ids, revision 1).
 
         A name already used by a live scenario (or earlier in the same file) becomes
@@ -437,6 +439,8 @@ class ScenarioStore:
             file) to this folder (:func:`pvplanner.guard.paths.confine_document`): the app passes
             the user's upload folder. A scenario naming a file outside it is refused.
             ``None`` (the operator's own use) accepts any path.
+        imported_word : str
+            The word marking a renamed import, in the reader's language.
 
         Raises
         ------
@@ -462,7 +466,7 @@ class ScenarioStore:
             taken = self._live_names(conn)
             new_ids = []
             for name, columns in prepared:
-                name = free_name(name, taken, "imported", always=False)
+                name = free_name(name, taken, imported_word, always=False)
                 taken.add(name)
                 new_ids.append(self._insert(conn, name, columns))
             return [self._get(conn, scenario_id) for scenario_id in new_ids]

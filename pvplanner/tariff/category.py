@@ -539,15 +539,18 @@ def project_rules(
     category = row.category_name
     if mode == "full_export" and row.full_export != "yes":
         raise PlannerInputError(Message.of(
-            "errors.project.full_export", "project.connection_mode = 'full_export' (全额上网): "
-            "{rule} does not let {category} export all its output; use 'surplus_export' "
-            "(自发自用余电上网) or 'self_use' (全部自发自用)", rule=RULE, category=category),
+            "errors.project.full_export",
+            "full export: {rule} does not let {category} export all its output; choose the "
+            "grid-connection mode “self-use, surplus exported” or “full self-use (no export)”",
+            rule=RULE, category=category),
             field="project.connection_mode")
     if mode == "self_use" and export_requested:
         raise PlannerInputError(Message.of(
-            "errors.project.self_use_with_export", "project.connection_mode = 'self_use' "
-            "(全部自发自用) exports nothing, but tariff.export names a rule that pays for "
-            "exports; remove tariff.export or choose 'surplus_export'"),
+            "errors.project.self_use_with_export",
+            "the grid-connection mode “full self-use (no export)” exports nothing, but what "
+            "exported energy earns is set to a rule that pays for exports: set it to “As the "
+            "rules of the commissioning date” or “No export allowed”, or choose the mode "
+            "“self-use, surplus exported”"),
             field="project.connection_mode")
     spot_row, spot, spot_from = None, False, ""
     if row.surplus_export == "spot_market_only":
