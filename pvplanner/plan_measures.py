@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.carbon.footprint import StageEnergy, footprint_factor, product_footprint
+from pvplanner.display.messages import has, translate
 from pvplanner.errors import PlannerInputError
 from pvplanner.load import analyze_load, recommendations
 from pvplanner.load.measures import (
@@ -26,7 +27,7 @@ from pvplanner.load.measures import (
     resolve_measure,
     value_measures,
 )
-from pvplanner.messages import Message
+from pvplanner.messages import Message, bilingual, join_messages
 from pvplanner.result_records import FootprintSummary, MeasureResult, MeasuresCombined
 from pvplanner.scenario.model import Scenario
 
@@ -46,10 +47,38 @@ def _chosen(scenario: Scenario) -> list[Measure]:
     return out
 
 
+def _comma(first: Message, rest: Message) -> Message:
+    """Two parts of a list joined by each language's comma (``a, b`` / ``a、b``)."""
+    return Message.of("errors.plan.join.comma", "{first}, {rest}", first=first, rest=rest)
+
+
+def _parameter_names(parameters: tuple[str, ...]) -> Message:
+    """A measure's parameters by the names its reader knows (``report.measure_params.*``:
+    "power switched off", 关停功率), not their ids, as one message in any language.
+
+    Parameters
+    ----------
+    parameters : tuple of str
+        Parameter ids (``cut_kw``...), at least one.
+
+    Returns
+    -------
+    Message
+        The names joined by the reader's comma.
+    """
+    names = []
+    for parameter in parameters:
+        key = f"report.measure_params.{parameter}"
+        names.append(Message(key, translate(key, "en")) if has(key)
+                     else Message("", parameter.replace("_", " ")))
+    return join_messages(names, _comma)
+
+
 def _with_data(measures: list[Measure], load_kw: pd.Series, periods: pd.Series,
                price_per_kwh: pd.Series | None) -> tuple[list[Measure], list[Message]]:
     """Parameters still unknown taken from what the load analytics recommend for this load;
-    a measure no recommendation proposes gets nothing and a note."""
+    a measure no recommendation proposes gets nothing and a note (the measure and its
+    parameters named in the reader's words)."""
     if not any(m.missing for m in measures):
         return measures, []
     analytics = analyze_load(load_kw, price_per_kwh=price_per_kwh, periods=periods)
@@ -63,9 +92,10 @@ def _with_data(measures: list[Measure], load_kw: pd.Series, periods: pd.Series,
             if measure.missing:
                 notes.append(Message.of(
                     "load.measures.notes.no_data_figure",
-                    "{name}: the load data do not show what it would save ({params} unknown); "
-                    "it is left out until the scenario gives {params}",
-                    name=measure.name_en, params=", ".join(measure.missing)))
+                    "{name}: the load data do not show what it would save (unknown: "
+                    "{params}), so it is left out until the scenario gives the {params}",
+                    name=bilingual(measure.name_en, measure.name_zh),
+                    params=_parameter_names(measure.missing)))
                 continue
         out.append(measure)
     return out, notes

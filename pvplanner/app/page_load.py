@@ -572,10 +572,29 @@ def _measure_inputs(k: int, entry: dict[str, Any]) -> None:
            step=1000.0, format="%.0f", where=columns[-1],
            placeholder=t("load.measures.capex_from_catalogue"), help=t("load.measures.capex_help"))
     status = t(f"common.status.{catalogue['status']}")
-    from pvplanner.load.measures import measure_text
+    st.caption(t("load.measures.source", source=plain(_measure_source(entry["id"])),
+                 status=status))
 
-    source = measure_text(entry["id"], "source", lang(), catalogue["source"])
-    st.caption(t("load.measures.source", source=plain(source), status=status))
+
+def _measure_source(measure_id: str) -> str:
+    """Where a catalogue measure's figures come from, as the proposal cites it: the
+    catalogue's Chinese text for a Chinese reader, else the citation without data paths,
+    with the parameters it names by their labels (:func:`measure_source`).
+
+    Parameters
+    ----------
+    measure_id : str
+        An id of the measures catalogue.
+
+    Returns
+    -------
+    str
+        The source in the page's language.
+    """
+    from pvplanner.load.measures import measure_catalogue
+    from pvplanner.report.measures import measure_source
+
+    return measure_source(measure_catalogue()[measure_id], lang())
 
 
 def _measures_section() -> None:

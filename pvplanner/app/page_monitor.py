@@ -90,7 +90,9 @@ def _analysis(scenario, result, paths: dict[str, Path | None]):
     memo = st.session_state.get("_monitor_memo")
     if memo and memo[0] == key:
         return memo[1]
-    found = monitor(scenario, generation=paths["generation"], load=paths.get("load"),
+    generation = paths["generation"]
+    assert generation is not None, "render() asks for the generation file first"
+    found = monitor(scenario, generation=generation, load=paths.get("load"),
                     weather=paths.get("weather"), result=result,
                     generation_filename=names.get("generation"),
                     load_filename=names.get("load"), weather_filename=names.get("weather"))
@@ -229,11 +231,38 @@ def _notes(found) -> None:
         for note in found.notes:
             st.caption(plain(note.text(lang())))
     with st.expander(t("monitor.sections.quality")):
-        report = found.quality["generation"]
-        for line in report.get("warnings") or []:
+        for line in _quality_lines(found.quality["generation"]):
             st.caption(plain(line))
-        st.caption(plain(f"{report.get('filename')}: {report.get('interval_minutes')} min, "
-                         f"{report.get('units')} — {report.get('units_reason')}"))
+
+
+#: Units the meter reader decides on, each named by ``load.meter.unit_names``.
+_READ_UNITS = ("kw", "kwh", "kwh_cumulative")
+
+
+def _quality_lines(report: dict[str, Any]) -> list[str]:
+    """The meter reader's report of the generation file in the reader's language.
+
+    Parameters
+    ----------
+    report : dict
+        :meth:`~pvplanner.load.meter.records.LoadQualityReport.to_dict` of the file: its
+        warnings and ``units_reason`` are keyed messages (``notes.meter.*``).
+
+    Returns
+    -------
+    list of str
+        The warnings, then the file's interval and unit with why the reader chose it.
+    """
+    from pvplanner.display.messages import render
+
+    language = lang()
+    lines = [render(note, language) for note in report.get("warnings") or []]
+    units = str(report.get("units") or "")
+    unit = t(f"load.meter.unit_names.{units}") if units in _READ_UNITS else units
+    lines.append(t("monitor.quality.file", name=report.get("filename") or "",
+                   minutes=fmt().number(report.get("interval_minutes")), unit=unit,
+                   reason=render(report.get("units_reason") or "", language)))
+    return lines
 
 
 def render() -> None:
