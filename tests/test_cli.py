@@ -178,3 +178,17 @@ def test_load_inspect_takes_time_zone_and_tariff_from_the_site(tmp_path, capsys)
     report = json.loads(capsys.readouterr().out)
     assert report["utc_offset_hours"]["value"] == 5.0
     assert main(["load", "inspect", str(path), "--lat", "43.25"]) == 2
+
+
+def test_load_inspect_names_a_registers_unit_in_words(tmp_path, capsys, monkeypatch):
+    """A cumulative register's unit is said as the app says it, not by its id."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    index = pd.date_range("2025-01-01", periods=35040, freq="15min")
+    register = 12_345 + np.cumsum(np.full(35040, 100.0))
+    frame = pd.DataFrame({"时间": index.strftime("%Y/%m/%d %H:%M"),
+                          "正向有功示数(kWh)": register})
+    path = tmp_path / "register.csv"
+    frame.to_csv(path, index=False, encoding="gbk")
+    assert main(["load", "inspect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "meter register reading [kWh]" in out and "kwh_cumulative" not in out

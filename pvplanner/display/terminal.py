@@ -167,8 +167,8 @@ def inspection_summary(report: dict[str, Any], lang: str = "en", *, offset_origi
         t("item", label=labels("interval"),
           value=f.unit(quality["interval_minutes"], "min")),
         t("item", label=labels("units"),
-          value=labels(f"unit_names.{quality['units']}") if quality["units"] in ("kw", "kwh")
-          else str(quality["units"])),
+          value=labels(f"unit_names.{quality['units']}")
+          if quality["units"] in ("kw", "kwh", "kwh_cumulative") else str(quality["units"])),
         t("item", label=labels("label"), value=labels(f"label_names.{quality['interval_label']}")),
         t("item", label=labels("coverage"), value=f.percent_value(quality["coverage_percent"])),
         t("item", label=labels("year_coverage"),
