@@ -482,7 +482,7 @@ def test_every_problem_of_a_document_is_listed_in_both_languages_and_counted_in_
     assert render(shown, "zh") == ("方案输入有误：应不大于 10,000,000（当前为 "
                                    "1,000,000,000,000,000）；另有 3 处输入有误")
     assert render(shown, "en") == ("invalid scenario: must be at most 10,000,000 (got "
-                                   "1,000,000,000,000,000); 3 more input(s) need attention")
+                                   "1,000,000,000,000,000); other inputs that need attention: 3")
 
 
 @pytest.mark.parametrize(("typed", "value"), [("是", True), ("否", False), (" 是 ", True),

@@ -4,9 +4,11 @@ sees on the input pages, never by its key in the scenario file.
 A validation error's English names the field by its key (``battery.min_power_kw: ...``),
 which is what the command line's user edits; its Chinese leaves the field out. The app shows
 an error either at the field's own input, where the field needs no naming in either language
-(:func:`at_its_input`), or away from it (an uploaded file's error at the upload, a roof
-plane's error under the whole roof table), where both languages name it by its label and a
-roof plane by its row (:func:`name_the_field`); by its key only where no label exists.
+(:func:`at_its_input`), or away from it (at the top of another page, or of its own page
+where its input is not shown; an uploaded file's error at the upload, a roof plane's error
+under the whole roof table), where both languages name it by its label and a roof plane by
+its row (:func:`name_the_field`); by its key only where no label exists. Either way the
+invalid scenario's other problems are counted, not listed by their keys.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def _counted(message: Any) -> Any:
     others = message.params.get("others") if isinstance(message, Message) else None
     if getattr(message, "key", "") != "errors.scenario.invalid" or not isinstance(others, int):
         return message
-    more = (Message("errors.scenario.more_count", f"; {others} more input(s) need attention",
+    more = (Message("errors.scenario.more_count", f"; other inputs that need attention: {others}",
                     {"others": others}) if others > 0 else "")
     return Message(message.key, str(message), {**message.params, "more": more})
 

@@ -327,6 +327,9 @@ def _weather_upload() -> None:
         t("site.weather.upload", mb=MAX_UPLOAD_MB), type=["epw", "csv", "json", "tm2", "txt"],
         key="weather_upload", max_upload_size=MAX_UPLOAD_MB, help=t("site.weather.upload_help"))
     slot("upload.weather")
+    # The scenario's own error about its weather file (none uploaded while the source is
+    # "Uploaded file") belongs at the upload too: the file is given here.
+    slot("weather.file")
     if uploaded is None:
         return
     if st.session_state.get("_weather_upload_id") == uploaded.file_id:

@@ -3,8 +3,9 @@
 A bound widget reads its starting value from the document (``state.doc()``), writes the
 user's value back, and reserves a slot right under itself. After the page has rendered,
 :func:`place_problems` puts each recorded error into the slot of the input its ``field``
-names, so a mistake is shown next to the input that caused it; errors whose input is on
-another page are shown at the top with the page's name.
+names, so a mistake is shown next to the input that caused it; errors whose input is not
+on the page (or is, without a place for its error) are shown at the top, naming the input
+by its label (never by its key in the scenario file) and, on another page, that page.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeGuard
 
 import pandas as pd
 import streamlit as st
@@ -39,9 +40,26 @@ FIELD_ALIASES = {
 #: Which page holds the inputs under each top-level field.
 FIELD_PAGES = {
     "name": "site", "site": "site", "weather": "site", "roof_planes": "site", "pv": "site",
-    "load": "load", "tariff": "tariff", "currency": "tariff", "finance": "tariff",
-    "battery": "tariff", "constraints": "tariff", "carbon": "carbon",
+    "load": "load", "measures": "load", "tariff": "tariff", "currency": "tariff",
+    "start_date": "tariff", "project": "tariff", "finance": "tariff", "battery": "tariff",
+    "constraints": "tariff", "carbon": "carbon", "production": "carbon",
+    "proposal": "proposal",
 }
+
+
+def page_of(field: str | None) -> str | None:
+    """The page whose inputs hold ``field`` (``load.annual_kwh`` -> ``load``), or None (an
+    upload's own field, ``upload.weather``, or no field)."""
+    parts = state.split_path(FIELD_ALIASES.get(field, field)) if field else []
+    return FIELD_PAGES.get(str(parts[0])) if parts else None
+
+
+def drawn_page(paths: Sequence[str]) -> str | None:
+    """The page that drew the inputs ``paths``: the one page they are all on, by
+    :data:`FIELD_PAGES` (uploads belong to none); None when it drew no scenario input (the
+    results) or inputs of several pages."""
+    pages = {page_of(path) for path in paths} - {None}
+    return pages.pop() if len(pages) == 1 else None
 
 
 # Characters with a meaning in Streamlit's Markdown: CommonMark/GFM punctuation, ``$`` (math),
@@ -197,28 +215,31 @@ def problem_text(problem: Problem) -> str:
 def place_problems(top: Any) -> None:
     """Show every recorded problem next to its input, or at the top of the page."""
     slots = _slots()
+    here = drawn_page(list(slots))
     used: set[str] = set()
     for problem in state.problems():
+        field = FIELD_ALIASES.get(problem.field or "", problem.field)
         path = match_slot(problem.field, problem.message, list(slots))
         if path is not None and path not in used:
             used.add(path)
             if _scales().get(path, 1.0) == 100.0:
                 problem = replace(problem, message=in_percent(problem.message))
-            if path != FIELD_ALIASES.get(problem.field or "", problem.field):
+            if path != field:
                 # Under an input that holds the field (a roof plane's tilt under the roof
                 # table): the field is named in the message, as it is not at its own input.
-                problem = replace(problem, message=name_the_field(problem.field,
-                                                                  problem.message))
+                problem = replace(problem, message=name_the_field(field, problem.message))
             else:
-                problem = replace(problem, message=at_its_input(problem.message,
-                                                                problem.field))
+                problem = replace(problem, message=at_its_input(problem.message, field))
             show_problem(problem, slots[path])
             continue
-        page = None
-        if problem.field:
-            head = state.split_path(FIELD_ALIASES.get(problem.field, problem.field))[0]
-            page = FIELD_PAGES.get(str(head))
-        show_problem(problem, top, other_page=page)
+        # Away from its input (on another page, or here without a place for it): the field
+        # is named by its label, the other problems counted (the scenario's message lists
+        # them by their keys, for the command line); the page is named if it is another.
+        if field and _scales().get(field, 1.0) == 100.0:
+            problem = replace(problem, message=in_percent(problem.message))
+        problem = replace(problem, message=name_the_field(field, problem.message))
+        page = page_of(field)
+        show_problem(problem, top, other_page=None if page == here else page)
 
 
 def run_page(render: Callable[[], None]) -> None:
@@ -511,7 +532,7 @@ def _next_version(key: str) -> None:
     st.session_state["_edver:" + key] = st.session_state.get("_edver:" + key, 0) + 1
 
 
-def _has_changes(delta: Any) -> bool:
+def _has_changes(delta: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(delta, dict) and any(
         delta.get(part) for part in ("edited_rows", "added_rows", "deleted_rows"))
 
