@@ -263,9 +263,13 @@ def _load_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]
         rows.append(_user("load", "load.meter_file", _file_name(load.meter_file)))
     else:
         rows.append(_user("load", "load.template", load.template))
+    # The year's energy as the load gives it: typed, or summed from the bills or the meter.
+    annual_source, annual_status = {
+        "bills": ("sum of the monthly bills entered", "derived"),
+        "meter_file": ("sum of the meter file's readings over the typical year", "derived"),
+    }.get(load.kind, (USER_INPUT, "user"))
     rows.append(Assumption("load", "load.annual_kwh", resolved.load_kwh, "kWh",
-                           USER_INPUT if load.kind != "meter_file" else "meter file",
-                           "", "derived" if load.kind == "bills" else "user"))
+                           annual_source, "", annual_status))
     rows.append(Assumption("load", "load.interval_minutes", resolved.load_interval_minutes,
                            "min", USER_INPUT, "", "user"))
     return rows

@@ -301,3 +301,24 @@ def test_the_spring_festival_note_reads_in_proper_english(down, up):
 
 def test_the_battery_rule_has_no_bracketed_plural():
     assert "(s)" not in catalogue()["report.assumption_sources.battery_limit"]["en"]
+
+
+def test_the_years_energy_row_says_where_it_comes_from():
+    """The demo's yearly use is the sum of its 12 bills: said so (status derived), in whole
+    kWh, in both languages; a typed total is the user's input."""
+    import copy
+
+    import pvplanner
+    from pvplanner.report.content import build_proposal
+    from pvplanner.scenario.model import demo_scenario
+
+    result = pvplanner.plan(demo_scenario(), with_npv_curve=False, with_sensitivity=False)
+    row = result.assumption("load.annual_kwh")
+    assert (row.source, row.status) == ("sum of the monthly bills entered", "derived")
+    english = repr(build_proposal(result, "en"))
+    assert "6,750,000 kWh" in english and "6,750,000.0 kWh" not in english
+    assert "按方案填写的各月电费单电量合计" in repr(build_proposal(result, "zh"))
+    data = copy.deepcopy(demo_scenario().model_dump(mode="json"))
+    data["load"].update(kind="annual", annual_kwh=5_000_000, monthly_kwh=None)
+    typed = pvplanner.plan(data, with_npv_curve=False, with_sensitivity=False)
+    assert typed.assumption("load.annual_kwh").status == "user"

@@ -784,10 +784,11 @@ def _assumption_value(c: _Ctx, row: Assumption) -> str:
     # to four decimals.
     # Other figures as many decimals as they have, at most two: a capacity charge of 29.5
     # per kVA and month is not "30" (it read so for values of 10 and more).
+    # Energies to the kWh: a year's 6,750,000 kWh summed from bills is not "6,750,000.0".
     decimals = 4 if ("tCO2" in unit or unit in ("°N", "°E")
                      or (unit.endswith("/kWh") and abs(number) < 10)) else (
-        0 if number == int(number) else 1 if round(number, 1) == round(number, 2)
-        else 2)
+        0 if number == int(number) or unit == "kWh" else 1
+        if round(number, 1) == round(number, 2) else 2)
     return f"{f.number(number, decimals)} {_unit_text(c, unit)}".strip()
 
 
