@@ -126,7 +126,7 @@ def test_the_generation_files_report_reads_in_the_readers_language(tmp_path, mon
         for line in lines:
             assert not latin_words(line.replace("逆变器导出.csv", "")), line
     else:
-        assert months.startswith("no data at all for month(s) 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12:")
+        assert months.startswith("months without any data: 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12;")
         assert unit == ("逆变器导出.csv: a reading every 60 min, values as power [kW] "
                         "(header '发电功率(kW)' gives the unit kW)")
     assert not re.search(r"\bkw\b", unit), unit  # the unit's id

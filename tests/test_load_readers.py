@@ -280,7 +280,7 @@ def test_partial_year_is_filled_and_reported():
     q = meter.quality
     assert q.mapping["days_filled_from_profile"] == 365 - 61
     assert q.year_coverage_percent == pytest.approx(100 * 61 / 365, abs=0.01)
-    assert any("no data at all for month" in w for w in q.warnings)
+    assert any("months without any data" in w for w in q.warnings)
     from pvplanner.display.messages import render
 
     missing = [w for w in q.warnings if getattr(w, "key", "") == "notes.meter.months_missing"]

@@ -50,9 +50,9 @@ def map_to_typical_year(
     if months_missing:
         months = [str(month) for month in sorted(months_missing)]
         info["warning"] = Message.of(
-            "notes.meter.months_missing", "no data at all for month(s) {months}: those days "
-            "use the nearest months' profiles of the same day type; a full year of data is "
-            "better", months=listing(months))
+            "notes.meter.months_missing", "months without any data: {months}; those days use "
+            "the nearest months' profiles of the same day type; a full year of data is better",
+            months=listing(months))
     return out, info
 
 

@@ -85,16 +85,16 @@ class LoadQualityReport:
         ]
         if self.filled_intervals:
             lines.append(Message.of(
-                "notes.meter.filled", "{interpolated} interval(s) interpolated, {profile} filled "
-                "from the same month's day-type profile ({gaps} long gap(s))",
+                "notes.meter.filled", "gaps filled: intervals interpolated {interpolated}, "
+                "intervals from the same month's day-type profile {profile}, long gaps {gaps}",
                 interpolated=self.interpolated_intervals,
                 profile=self.profile_filled_intervals, gaps=len(self.long_gaps)))
         if self.outliers:
-            lines.append(Message.of("notes.meter.outliers", "{count} outlier(s) treated as gaps",
+            lines.append(Message.of("notes.meter.outliers", "outliers treated as gaps: {count}",
                                     count=self.outliers))
         if self.duplicates:
             lines.append(Message.of("notes.meter.duplicates",
-                                    "{count} duplicate timestamp(s) averaged",
+                                    "duplicate timestamps averaged: {count}",
                                     count=self.duplicates))
         lines += self.dst_fixes
         if self.mapping:
