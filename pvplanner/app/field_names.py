@@ -13,7 +13,6 @@ invalid scenario's other problems are counted, not listed by their keys.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,29 +32,16 @@ def _keyed_detail(message: Any) -> Message | None:
     return detail
 
 
-#: The app's names of a choice's options (catalogue prefix), by the field's last key: an
-#: opened file's unknown option lists the options as the page offers them, not their ids.
-_OPTION_NAMES = {
-    "mounting": "site.roof.mountings", "objective": "tariff.goals.objectives",
-    "ownership": "tariff.ownership.kinds", "certificates": "carbon.inputs.certificate_kinds",
-    "tax_losses": "tariff.finance.tax_losses_kinds", "kind": "load.kinds",
-}
-
-
 def _options_named(field: str, detail: Message) -> Message:
     """A choice's error with its options by the names the app shows (ids it has no name
-    for stay as they are)."""
-    from pvplanner.display.messages import catalogue
+    for stay as they are): an opened file's unknown option lists the options as the page
+    offers them."""
+    from pvplanner.display.field_labels import choice_options
 
-    prefix = _OPTION_NAMES.get(field.rsplit(".", 1)[-1])
-    limit = detail.params.get("limit")
-    english = limit.get("en", "") if isinstance(limit, Mapping) else str(limit or "")
-    ids = re.findall(r"'([^']*)'", english)
-    if (prefix is None or not ids
-            or detail.key not in ("errors.scenario.literal_error", "errors.scenario.enum")):
+    options = choice_options(field, detail)
+    if options is None:
         return detail
-    names = [catalogue().get(f"{prefix}.{option}") or {"en": option, "zh": option}
-             for option in ids]
+    names = [name or {"en": option, "zh": option} for option, name in options]
 
     def listed(lang: str, comma: str, last: str) -> str:
         words = [f"“{name[lang]}”" for name in names]
@@ -127,7 +113,7 @@ def name_the_field(field: str | None, message: Any) -> Any:
     -------
     str or Message
     """
-    from pvplanner.report.input_rows import field_label
+    from pvplanner.display.field_labels import field_label
     from pvplanner.scenario.model import plane_row
 
     message = _counted(message)

@@ -40,7 +40,7 @@ def _store():
 def _file_fields(fields: list[str]) -> str:
     """The scenario's file fields (``load.meter_file``) as the reader knows them
     (电表数据文件), listed in the reader's language."""
-    from pvplanner.report.input_rows import field_label
+    from pvplanner.display.field_labels import field_label
 
     names = [field_label(field, lang()) or field for field in fields]
     return ("、" if lang() == "zh" else ", ").join(names)

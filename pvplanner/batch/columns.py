@@ -62,11 +62,6 @@ COLUMN_FIELDS: dict[str, str] = {
     **{f"kwh_{month:02d}": "load.monthly_kwh" for month in range(1, 13)},
 }
 
-#: Choices whose options the app names by their words on the pages (catalogue prefix), by
-#: the field's last key: the value to write stays the id, the name says what it is.
-_CHOICE_NAMES = {"mounting": "site.roof.mountings", "source": "site.weather.sources"}
-
-
 @dataclass(frozen=True)
 class FieldSource:
     """Where a scenario field of a row came from.
@@ -142,7 +137,7 @@ def _months_given(cells: Mapping[str, str]) -> bool:
 
 def _meaning(field: str, lang: str) -> str | None:
     """The pages' name of a field in ``lang`` (None where they have none)."""
-    from pvplanner.report.input_rows import field_label
+    from pvplanner.display.field_labels import field_label
 
     try:
         return field_label(field, lang)
@@ -228,18 +223,13 @@ def _comma(first: Message, rest: Message) -> Message:
 def _choices_named(field: str, detail: Message) -> Message:
     """A choice's error with each option's name after its id (``'flush' (Flush)``): the id is
     what the cell must contain, the name what it means. Other messages as they are."""
-    from pvplanner.display.messages import catalogue, render
+    from pvplanner.display.field_labels import choice_options
+    from pvplanner.display.messages import render
 
-    prefix = _CHOICE_NAMES.get(field.rsplit(".", 1)[-1])
-    limit = detail.params.get("limit")
-    english = limit.get("en", "") if isinstance(limit, Mapping) else str(limit or "")
-    ids = re.findall(r"'([^']*)'", english)
-    known = catalogue()
-    if (prefix is None or not ids or any(f"{prefix}.{i}" not in known for i in ids)
-            or detail.key not in ("errors.scenario.literal_error", "errors.scenario.enum")):
+    options = choice_options(field, detail)
+    if options is None or any(name is None for _, name in options):
         return detail
-    shown = choices([(repr(option), {lang: str(text) for lang, text in
-                                     known[f"{prefix}.{option}"].items()}) for option in ids])
+    shown = choices([(repr(option), name) for option, name in options if name is not None])
     named = Message(detail.key, str(detail), {**detail.params, "limit": shown})
     return Message(detail.key, render(named, "en"), named.params)  # str() says it too
 

@@ -269,7 +269,7 @@ def _confine_base(base: dict[str, Any], root: Path, origin: str) -> None:
     refused = confine_document(base, root)
     if refused:
         # the app's reader: each file by its input's name on the pages, not its field's key
-        from pvplanner.report.input_rows import field_label
+        from pvplanner.display.field_labels import field_label
 
         names = {lang: [field_label(name, lang) or name for name in refused]
                  for lang in ("en", "zh")}

@@ -12,6 +12,7 @@ its pages use for the field), the proposal's assumption labels (``finance_fields
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from pvplanner.display.messages import catalogue, translate
@@ -174,4 +175,42 @@ def field_label(path: str, lang: str, currency: str = "CNY") -> str | None:
     return None
 
 
-__all__ = ["APP_LABELS", "catalogue_text", "field_label", "field_of"]
+#: The pages' names of a choice's options (catalogue prefix), by the field's last key.
+OPTION_NAMES: dict[str, str] = {
+    "mounting": "site.roof.mountings", "objective": "tariff.goals.objectives",
+    "ownership": "tariff.ownership.kinds", "certificates": "carbon.inputs.certificate_kinds",
+    "tax_losses": "tariff.finance.tax_losses_kinds", "kind": "load.kinds",
+    "source": "site.weather.sources",
+}
+
+#: The validation errors of a choice (their ``limit`` lists the options as ``'id'``).
+_CHOICE_ERRORS = ("errors.scenario.literal_error", "errors.scenario.enum")
+
+
+def choice_options(field: str, detail: Any) -> list[tuple[str, dict[str, str] | None]] | None:
+    """The options a choice's validation error lists, each with the pages' names of it in
+    both languages (None for an option the pages do not name); None when ``detail`` is not
+    such an error or the field has no named options (:data:`OPTION_NAMES`).
+
+    Examples
+    --------
+    >>> from pvplanner.messages import Message
+    >>> error = Message("errors.scenario.literal_error", "x", {"limit": "'flush' or 'nope'"})
+    >>> [(i, n and n["en"]) for i, n in choice_options("roof_planes.mounting", error)]
+    [('flush', 'Flush'), ('nope', None)]
+    """
+    prefix = OPTION_NAMES.get(str(field).rsplit(".", 1)[-1])
+    if prefix is None or getattr(detail, "key", "") not in _CHOICE_ERRORS:
+        return None
+    limit = detail.params.get("limit")
+    english = limit.get("en", "") if isinstance(limit, Mapping) else str(limit or "")
+    ids = re.findall(r"'([^']*)'", english)
+    if not ids:
+        return None
+    known = catalogue()
+    return [(option, ({lang: str(text) for lang, text in known[f"{prefix}.{option}"].items()}
+                      if f"{prefix}.{option}" in known else None)) for option in ids]
+
+
+__all__ = ["APP_LABELS", "OPTION_NAMES", "catalogue_text", "choice_options", "field_label",
+           "field_of"]
