@@ -315,7 +315,7 @@ def test_summary_row_decides_kwh():
     lines.append(f"合计,{values.sum():.3f}")
     meter = read_meter_file(csv_bytes(lines))
     assert meter.quality.units == "kwh" and "合计" in meter.quality.units_reason
-    assert meter.quality.dropped_rows[0]["reason"] == "summary row"
+    assert meter.quality.dropped_rows[0]["reason"] == "summary"
 
 
 def test_mw_header_scaled_to_kw():
@@ -536,3 +536,58 @@ def test_a_load_beyond_every_factory_asks_for_its_unit():
                                                                            strict=True)]
     assert not [n for n in read_meter_file(csv_bytes(lines)).quality.notes
                 if getattr(n, "key", "") == "notes.meter.unusual_peak"]
+
+
+def _rendered(notes: list[str], lang: str) -> list[str]:
+    from pvplanner.display.messages import render
+
+    return [render(note, lang) for note in notes]
+
+
+def test_what_the_reader_fixed_and_assumed_reads_in_chinese_too():
+    """Every note of the reader is a catalogue message: clock changes, a long file cut to
+    its latest year, UTC offsets and a wide layout read in Chinese without English words,
+    and with their counts and dates."""
+    import re
+
+    utc = pd.date_range("2024-01-01 05:00", "2026-01-01 04:00", freq="h", tz="UTC")
+    wall = utc.tz_convert("America/New_York").tz_localize(None)
+    lines = ["Timestamp,Demand (kW)"] + [f"{t:%m/%d/%Y %H:%M},{100 + i % 7}"
+                                         for i, t in enumerate(wall)]
+    long_dst = read_meter_file(csv_bytes(lines), utc_offset_hours=-5,
+                               timezone="America/New_York")
+    aware = read_meter_file(csv_bytes(["time,kW"] + [
+        f"{t.isoformat()},{500 + t.hour}" for t in
+        pd.date_range("2025-01-01", "2025-12-31 23:00", freq="h", tz="Asia/Shanghai")]))
+    days = pd.date_range("2025-01-01", periods=60, freq="D")
+    slots = [f"{(q * 15) // 60:02d}:{(q * 15) % 60:02d}" for q in range(1, 97)]
+    wide = read_meter_file(csv_bytes([",".join(["日期", *slots])] + [
+        ",".join([f"{d:%Y-%m-%d}"] + ["100"] * 96) for d in days]))
+    notes = [*long_dst.quality.dst_fixes, *long_dst.quality.notes, *aware.quality.notes,
+             *wide.quality.notes]
+    assert all(getattr(note, "key", "").startswith("notes.meter.") for note in notes), [
+        note for note in notes if not getattr(note, "key", "")]
+    chinese = _rendered(notes, "zh")
+    english = _rendered(notes, "en")
+    assert "文件跨越 731 天：只采用最近的 365 天（自 2025-01-01 起）" in chinese
+    assert ("the file spans 731 days: only the most recent 365 days (from 2025-01-01) were "
+            "used") in english
+    # the coverage line states the year kept, not the file's first day
+    assert any(line.startswith("2025-01-01 00:00 至 2025-12-31 23:00 期间") for line in chinese)
+    assert "2025-11-02：秋季时钟回拨，01:00 起的钟点出现两次；第一次按夏令时读取，第二次按标准时间读取" \
+        in chinese
+    assert "2025-03-09：春季时钟调快，钟点跳过一小时；按标准时间读取后该处并无缺测" in chinese
+    assert "时间戳带有 UTC 时差：已换算为场地的标准时间（UTC+8）" in chinese
+    assert "宽表格式：每天一行（“日期”），96 个时刻列（00:15 … 24:00），已按一个时间序列读取" in chinese
+    for line in chinese:
+        # units, clock zone names and UTC are the only Latin letters left
+        rest = re.sub(r"America/New_York|UTC|kWh?|\(kW\)|'Demand \(kW\)'|“Demand \(kW\)”", "",
+                      line)
+        assert not re.search(r"[A-Za-z]{3,}", rest), line
+
+
+def test_the_rows_left_out_say_why_in_a_code_the_app_names():
+    lines = ["时间,有功功率(kW)"] + [f"2025-01-{d:02d} {h:02d}:00,{100 + h}"
+                                    for d in range(1, 32) for h in range(24)]
+    meter = read_meter_file(csv_bytes([*lines, "合计,99999", "导出人: 张三,"]))
+    assert [row["reason"] for row in meter.quality.dropped_rows] == ["summary", "after_data"]

@@ -158,6 +158,21 @@ def test_user_overrides_are_checked_and_named():
     assert capex.capex == 80_000.0 and capex.user_parameters == ("saving_fraction",)
 
 
+def test_a_measure_without_a_value_the_load_cannot_give_names_it_in_words():
+    from pvplanner.display.messages import render
+
+    load, _ = _shift_plant()
+    measure = resolve_measure("offhours_baseload")  # cut_kw comes from the load's data
+    with pytest.raises(PlannerInputError) as missing:
+        apply_measure(load, measure)
+    english, chinese = render(missing.value, "en"), render(missing.value, "zh")
+    assert english == (f"the measure “{measure.name_en}” needs “Power switched off [kW]”: the "
+                       "load data do not give it; enter it with the measure")
+    assert chinese == (f"节能措施“{measure.name_zh}”需要填写“关停功率 [kW]”：负荷数据无法给出"
+                       "该值，请在该措施中填写")
+    assert "offhours_baseload" not in english + chinese and "cut_kw" not in english + chinese
+
+
 # --------------------------------------------------------------------------- catalogue
 def test_every_measure_carries_its_effect_cost_life_and_source():
     catalogue = measure_catalogue()

@@ -261,7 +261,7 @@ def test_months_out_of_range_are_listed_in_the_readers_language():
     with pytest.raises(PlannerInputError) as info:
         parse_scenario(document)
     assert "第 1、12 月的用电量超出 0 至 10 亿 kWh 的范围" in render(info.value, "zh")
-    assert "month(s) 1, 12: the consumption must be between 0 and 1,000,000,000 kWh" in \
+    assert "the consumption must be between 0 and 1,000,000,000 kWh; months outside that: 1, 12" in \
         render(info.value, "en")
 
 

@@ -210,6 +210,19 @@ def _unit_name(units: str) -> str:
     return t(f"load.meter.unit_names.{units}") if units in known else str(units)
 
 
+def _dropped_rows(dropped: list[dict[str, Any]]) -> pd.DataFrame:
+    """The rows the reader left out, headed and explained in the reader's language."""
+    reasons = {code: t(f"load.meter.dropped_reasons.{code}")
+               for code in ("summary", "empty_timestamp", "after_data")}
+    return pd.DataFrame({
+        t("load.meter.dropped_row"): [int(item.get("row") or 0) for item in dropped],
+        t("load.meter.dropped_reason"): [reasons.get(str(item.get("reason")),
+                                                     str(item.get("reason") or ""))
+                                         for item in dropped],
+        t("load.meter.dropped_text"): [str(item.get("text") or "") for item in dropped],
+    })
+
+
 def _file_format(quality: dict[str, Any]) -> str:
     """``CSV`` or ``XLSX``, with the text encoding when it is not plain UTF-8."""
     shown = str(quality.get("file_format") or "").upper()
@@ -291,7 +304,7 @@ def _quality_report() -> None:
             st.warning(text)
     if quality.get("dropped_rows"):
         with st.expander(t("load.meter.dropped", n=len(quality["dropped_rows"]))):
-            st.dataframe(pd.DataFrame(quality["dropped_rows"]), hide_index=True)
+            st.dataframe(_dropped_rows(quality["dropped_rows"]), hide_index=True)
 
 
 def _meter() -> None:

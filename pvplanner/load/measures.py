@@ -39,7 +39,7 @@ import pandas as pd
 from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types
 from pvplanner.load.meter.common import meter_rules
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, bilingual, join_messages
 from pvplanner.result import MeasureResult, MeasuresCombined
 from weather.datafiles import data_path
 
@@ -468,6 +468,11 @@ def _known(value: float | None) -> float:
     return float(value)
 
 
+def _comma(first: Message, rest: Message) -> Message:
+    """Two parameter labels joined (each language its own separator)."""
+    return Message.of("errors.plan.join.comma", "{first}, {rest}", first=first, rest=rest)
+
+
 def apply_measure(load_kw: pd.Series, measure: Measure,
                   periods: pd.Series | np.ndarray | None = None, *,
                   masks: Mapping[str, np.ndarray] | None = None) -> MeasureStep:
@@ -502,10 +507,12 @@ def apply_measure(load_kw: pd.Series, measure: Measure,
     480.0
     """
     if measure.missing:
+        names = [Message.of(f"load.measures.{name}", name) for name in measure.missing]
         raise PlannerInputError(Message.of(
-            "errors.load.measure_missing", "measure {measure} needs {missing}: give it in the "
-            "scenario's measures list", measure=repr(measure.id),
-            missing=", ".join(measure.missing)), field="measures")
+            "errors.load.measure_missing", "the measure “{measure}” needs “{missing}”: the "
+            "load data do not give it; enter it with the measure",
+            measure=bilingual(measure.name_en, measure.name_zh),
+            missing=join_messages(names, _comma)), field="measures")
     index = pd.DatetimeIndex(load_kw.index)
     dt = _step_hours(index)
     load = load_kw.to_numpy(dtype=float)

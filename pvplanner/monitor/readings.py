@@ -9,7 +9,7 @@ without enough readings, so that a gap is never taken for zero output.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 import numpy as np
@@ -141,6 +141,15 @@ def read_metered(
     kw.name = "generation_kw" if series == "generation" else "load_kw"
     valid = (meter.source_valid if meter.source_valid is not None
              else pd.Series(True, index=meter.source_load_kw.index, name="valid"))
-    return MeteredSeries(kw=kw, quality=meter.quality, readings_kw=meter.source_load_kw,
+    # The monitor reads the file on its own dates: what the reader says of filling a
+    # typical year from it (months without data) does not apply.
+    quality = replace(meter.quality, warnings=[
+        note for note in meter.quality.warnings
+        if getattr(note, "key", "") not in _TYPICAL_YEAR_NOTES])
+    return MeteredSeries(kw=kw, quality=quality, readings_kw=meter.source_load_kw,
                          readings_valid=valid)
+
+
+#: The meter reader's notes about the typical year it builds, which a monitor does not use.
+_TYPICAL_YEAR_NOTES = ("notes.meter.months_missing",)
 

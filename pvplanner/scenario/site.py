@@ -84,8 +84,8 @@ class LoadInput(_Model):
             bad = [i + 1 for i, v in enumerate(self.monthly_kwh) if not 0 <= v <= 1e9]
             if bad:
                 raise rule_broken(
-                    "bills_range", "month(s) {months}: the consumption must be between 0 and "
-                    "1,000,000,000 kWh", field="monthly_kwh",
+                    "bills_range", "the consumption must be between 0 and 1,000,000,000 kWh; "
+                    "months outside that: {months}", field="monthly_kwh",
                     months=listing(bad)
                 )
             if sum(self.monthly_kwh) <= 0:

@@ -55,10 +55,10 @@ def limit_span(
         last_day = int(ts.max()) - int(ts.max()) % NS_PER_DAY
         start = last_day - (int(rules["keep_days"]) - 1) * NS_PER_DAY
         keep = ts >= start
-        notes.append(
-            f"the file spans {span_days:.0f} days: only the most recent {rules['keep_days']} "
-            f"days (from {iso(start)[:10]}) were used"
-        )
+        notes.append(Message.of(
+            "notes.meter.span_trimmed", "the file spans {days:,.0f} days: only the most recent "
+            "{kept} days (from {start}) were used", days=float(span_days),
+            kept=int(rules["keep_days"]), start=iso(start)[:10]))
         ts, values, rows = ts[keep], values[keep], rows[keep]
     return ts, values, rows, notes
 

@@ -353,6 +353,7 @@ def unpivot_wide(table: Table) -> tuple[Table, str] | None:
     if not dates:
         return None
     n = len(table.body)
+    span = f"{times[0][1]} … {times[-1][1]}"
     date_cells = np.repeat(table.body[dates[0]].to_numpy(dtype=object), len(times))
     time_cells = np.tile(np.array([t for _, t in times], dtype=object), n)
     value_cells = table.body[[k for k, _ in times]].to_numpy(dtype=object).reshape(-1)
@@ -363,10 +364,14 @@ def unpivot_wide(table: Table) -> tuple[Table, str] | None:
         table,
         body=body,
         rows=np.repeat(table.rows, len(times)),
-        headers=[table.headers[dates[0]], "time of day", "value"],
+        # the read columns are named by the file's own headers, in no one language:
+        # the dates' column and the range of the time-of-day columns
+        headers=[table.headers[dates[0]], span, span],
     )
-    note = (
-        f"wide layout: one row per day ('{table.headers[dates[0]]}') and {len(times)} "
-        f"time-of-day columns ({times[0][1]} ... {times[-1][1]}) read as one series"
-    )
+    header = str(table.headers[dates[0]])
+    note = Message.of(
+        "notes.meter.wide", "wide layout: one row per day ({column}) and {count} time-of-day "
+        "columns ({first} … {last}) read as one series",
+        column=bilingual(f"'{header}'", f"“{header}”"), count=len(times), first=times[0][1],
+        last=times[-1][1])
     return long, note

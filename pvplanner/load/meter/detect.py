@@ -227,10 +227,11 @@ def to_standard_time(
         / 3600.0
     )
     if abs(zone_std - offset_hours) > 1e-9:
-        notes.append(
-            f"the meter's zone {zone.key} has standard offset {zone_std:+g} h but the site "
-            f"axis uses {offset_hours:+g} h: the load is shifted by {offset_hours - zone_std:+g} h"
-        )
+        notes.append(Message.of(
+            "notes.meter.zone_offset", "the meter's time zone {zone} keeps UTC{zone_offset} in "
+            "standard time but the site UTC{site_offset}: the load is shifted by {shift} h",
+            zone=zone.key, zone_offset=f"{zone_std:+g}", site_offset=f"{offset_hours:+g}",
+            shift=f"{offset_hours - zone_std:+g}"))
     nonexistent = pd.isna(wall.tz_localize(zone, ambiguous=True, nonexistent="NaT"))
     ambiguous = pd.isna(wall.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward"))
     ambiguous &= ~nonexistent
@@ -242,11 +243,12 @@ def to_standard_time(
         # the skipped spring-forward hour is in the file and the fall-back hour is not
         # repeated: the meter logs standard time all year
         fixed = ts - int(round(zone_std * 3600)) * 10**9 + offset_ns
-        fixes.append(
-            f"{int(nonexistent.sum())} row(s) fall in the hour that {zone.key} skips at the "
-            "spring-forward change and no hour repeats in autumn: the meter keeps standard "
-            f"time (UTC{zone_std:+g}) all year, read that way"
-        )
+        fixes.append(Message.of(
+            "notes.meter.clock.standard_all_year", "readings in the hour that {zone} skips at "
+            "the spring-forward change, and no hour repeated in autumn: the meter keeps "
+            "standard time (UTC{offset}) all year and is read that way (readings in that "
+            "hour: {count})", zone=zone.key, offset=f"{zone_std:+g}",
+            count=int(nonexistent.sum())))
         return fixed, fixes, notes
     is_dst = np.zeros(len(ts), dtype=bool)
     if ambiguous.any():
@@ -257,26 +259,28 @@ def to_standard_time(
         for day in days:
             in_day = [k for k in amb_index if iso(int(ts[k]))[:10] == day]
             twice = sum(1 for k in in_day if not is_dst[k])
-            fixes.append(
-                f"{day}: fall-back change, the wall-clock hour from "
-                f"{iso(int(ts[in_day[0]]))[11:16]} appears {'twice' if twice else 'once'}; "
-                "first occurrence read as daylight time, second as standard time"
-            )
+            fixes.append(Message.of(
+                "notes.meter.clock.fall_back_twice" if twice else
+                "notes.meter.clock.fall_back_once",
+                "{day}: fall-back change, the wall-clock hour from {time} appears "
+                + ("twice; the first read as daylight time, the second as standard time"
+                   if twice else "once; read as daylight time"),
+                day=day, time=iso(int(ts[in_day[0]]))[11:16]))
     localized = wall.tz_localize(zone, ambiguous=is_dst, nonexistent="NaT")
     if nonexistent.any():
         bad_rows = rows[nonexistent]
-        fixes.append(
-            f"{int(nonexistent.sum())} row(s) at wall-clock times that do not exist in "
-            f"{zone.key} (spring-forward hour, e.g. row {int(bad_rows[0])}) were dropped"
-        )
+        fixes.append(Message.of(
+            "notes.meter.clock.dropped", "readings at wall-clock times that do not exist in "
+            "{zone} (the spring-forward hour, e.g. row {row}) were dropped: {count}",
+            zone=zone.key, row=int(bad_rows[0]), count=int(nonexistent.sum())))
     # report spring-forward days the file spans (no data is missing there, only the clock jumps)
     for year in sorted(set(wall.year)):
         jumps = _spring_forward_day(zone, int(year))
         if jumps and wall.min() <= jumps <= wall.max():
-            fixes.append(
-                f"{jumps.date()}: spring-forward change, the wall clock skips an hour; no data "
-                "is missing there once read in standard time"
-            )
+            fixes.append(Message.of(
+                "notes.meter.clock.spring_forward", "{day}: spring-forward change, the wall "
+                "clock skips an hour; no data is missing there once read in standard time",
+                day=str(jumps.date())))
     utc = localized.tz_convert("UTC").tz_localize(None).as_unit("ns")
     out = utc.asi8.copy() + offset_ns
     out[pd.isna(localized)] = NAT

@@ -263,10 +263,9 @@ def _read_meter_file(
         warnings.append(wide_note)
     if parsed.tz_aware:  # ISO strings with their own offset, parsed as UTC
         parsed.ts_wall = parsed.ts_wall + int(round(float(utc_offset_hours) * 3600)) * 10**9
-        warnings.append(
-            "timestamps carry UTC offsets: converted to the site's standard time "
-            f"(UTC{float(utc_offset_hours):+g})"
-        )
+        warnings.append(Message.of(
+            "notes.meter.utc_offsets", "the timestamps carry UTC offsets: converted to the "
+            "site's standard time (UTC{offset})", offset=f"{float(utc_offset_hours):+g}"))
 
     interval = detect_interval(
         parsed.ts_wall, parsed.rows, rules, " + ".join(repr(h) for h in columns.ts_headers)
@@ -298,6 +297,8 @@ def _read_meter_file(
         ts_std, values, rows, rules, name, " + ".join(columns.ts_headers)
     )
     warnings += span_notes
+    # the file's own clock times of the rows used (a long file keeps its latest year)
+    used_wall = parsed.ts_wall[np.isin(parsed.rows, rows)] if span_notes else parsed.ts_wall
 
     uniq_ts, uniq_vals, first_rows, dup_count, dup_examples = merge_duplicates(ts_std, values, rows)
     if unit_kind == "kwh_cumulative":
@@ -305,10 +306,10 @@ def _read_meter_file(
             uniq_ts, uniq_vals * scale, first_rows, interval, rules
         )
         if spread:
-            warnings.append(
-                f"{spread} interval(s) between register readings more than one interval "
-                "apart received an even share of the energy between the readings"
-            )
+            warnings.append(Message.of(
+                "notes.meter.register_spread", "intervals between register readings more "
+                "than one interval apart, each given an even share of the energy between the "
+                "readings: {count}", count=int(spread)))
         if not len(uniq_ts):
             counts_down = None
             if neg_count:  # every step fell: say so, not "no consecutive readings"
@@ -404,8 +405,8 @@ def _read_meter_file(
         timestamp_columns=columns.ts_headers,
         value_column=columns.value_header,
         rows_read=int(len(parsed.rows)),
-        first_timestamp=iso(int(parsed.ts_wall.min())),
-        last_timestamp=iso(int(parsed.ts_wall.max())),
+        first_timestamp=iso(int(used_wall.min())),
+        last_timestamp=iso(int(used_wall.max())),
         interval_minutes=int(interval),
         output_interval_minutes=int(output_interval),
         interval_label=label,

@@ -122,12 +122,9 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
         trailing = np.arange(len(ts)) > last_ok
         droppable = unparsed & (is_summary | trailing | ts_empty)
         for k in np.flatnonzero(droppable)[:50]:
-            reason = (
-                "summary row"
-                if is_summary[k]
-                else "empty timestamp"
-                if ts_empty[k]
-                else "text after the last data row"
+            reason = (  # a code: :data:`DROPPED_REASONS`
+                "summary" if is_summary[k] else "empty_timestamp" if ts_empty[k]
+                else "after_data"
             )
             dropped.append(
                 {"row": int(table.rows[k]), "reason": reason, "text": str(ts_text.iloc[k])[:60]}
