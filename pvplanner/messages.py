@@ -163,6 +163,22 @@ def join_messages(parts: Sequence[Message],
     return pair(join_messages(parts[:middle], pair), join_messages(parts[middle:], pair))
 
 
+def comma_list(parts: Sequence[Message]) -> Message:
+    """Messages listed one after another, each language with its own separator (``a, b``;
+    ``a、b``).
+
+    Examples
+    --------
+    >>> comma_list([Message("k.a", "A"), Message("k.b", "B")])
+    Message('errors.plan.join.comma', 'A, B')
+    """
+    return join_messages(parts, _comma)
+
+
+def _comma(first: Message, rest: Message) -> Message:
+    return Message.of("errors.plan.join.comma", "{first}, {rest}", first=first, rest=rest)
+
+
 def as_message(value: Any) -> Message:
     """``value`` as a :class:`Message`: a Message as it is, anything else as its text
     without a key."""

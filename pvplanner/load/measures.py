@@ -39,7 +39,7 @@ import pandas as pd
 from pvplanner.errors import PlannerInputError
 from pvplanner.holidays import day_types
 from pvplanner.load.meter.common import meter_rules
-from pvplanner.messages import Message, bilingual, join_messages
+from pvplanner.messages import Message, bilingual, comma_list
 from pvplanner.result import MeasureResult, MeasuresCombined
 from weather.datafiles import data_path
 
@@ -468,11 +468,6 @@ def _known(value: float | None) -> float:
     return float(value)
 
 
-def _comma(first: Message, rest: Message) -> Message:
-    """Two parameter labels joined (each language its own separator)."""
-    return Message.of("errors.plan.join.comma", "{first}, {rest}", first=first, rest=rest)
-
-
 def apply_measure(load_kw: pd.Series, measure: Measure,
                   periods: pd.Series | np.ndarray | None = None, *,
                   masks: Mapping[str, np.ndarray] | None = None) -> MeasureStep:
@@ -512,7 +507,7 @@ def apply_measure(load_kw: pd.Series, measure: Measure,
             "errors.load.measure_missing", "the measure “{measure}” needs “{missing}”: the "
             "load data do not give it; enter it with the measure",
             measure=bilingual(measure.name_en, measure.name_zh),
-            missing=join_messages(names, _comma)), field="measures")
+            missing=comma_list(names)), field="measures")
     index = pd.DatetimeIndex(load_kw.index)
     dt = _step_hours(index)
     load = load_kw.to_numpy(dtype=float)

@@ -27,7 +27,7 @@ from pvplanner.messages import Message, bilingual
 from pvplanner.tariff.components import ComponentRow, Provenance, weakest_status
 from pvplanner.tariff.files import parse_tariff
 from pvplanner.tariff.model import Tariff
-from pvplanner.tariff.versions import TariffVersion, preset_name
+from pvplanner.tariff.versions import TariffVersion, component_names, preset_name
 
 __all__ = ["PriceParts", "TariffOptions", "build_tariff", "price_parts"]
 
@@ -125,10 +125,11 @@ def price_parts(
         purchase_value = _value_per_kwh(purchase, version.preset_id) * agency_price_multiplier
         values["purchase"] = purchase_value
         if agency_price_multiplier != 1.0 and purchase.includes:
-            notes.append(
-                f"the x{agency_price_multiplier:g} agency price is applied to the purchase row, "
-                f"which the source gives together with {', '.join(purchase.includes)}"
-            )
+            notes.append(Message.of(
+                "notes.tariff.agency_multiplier", "the agency purchase price times "
+                "{multiplier:g} is applied to the purchase price row, which the source gives "
+                "together with {parts}", multiplier=float(agency_price_multiplier),
+                parts=component_names(purchase.includes)))
     for row in version.components:
         if row.key == "purchase" or (row.key == "zone_adder" and row.zone != chosen):
             continue

@@ -34,7 +34,7 @@ from pvplanner.messages import Message, bilingual
 from pvplanner.tariff.compile import PERIODS, PERIODS_ZH, compile_tariff
 from pvplanner.tariff.files import parse_tariff
 from pvplanner.tariff.model import Tariff
-from pvplanner.tariff.versions import TariffVersion, preset_name
+from pvplanner.tariff.versions import TariffVersion, component_names, preset_name
 
 __all__ = ["MARKET_TOU_END", "BillTariff", "apply_bill"]
 
@@ -124,7 +124,7 @@ def _network_adders(version: TariffVersion, zone: str | None
                 notes.append(Message.of(
                     "notes.tariff.included_parts", "{parts} of {preset} are given only together "
                     "with the purchase price; they are not added to the contract's prices",
-                    parts=", ".join(row.includes), preset=preset_name(version.preset)))
+                    parts=component_names(row.includes), preset=preset_name(version.preset)))
             continue
         if row.key == "zone_adder" and row.zone != zone:
             continue
@@ -224,11 +224,12 @@ def apply_bill(
         seasons = [s.model_dump() for s in base.seasons]
         overrides = [o.model_dump() for o in base.overrides]
         if buyer == "market":
-            notes.append(
-                f"the contract's hours were not given (tariff.bill.hours): {base.id}'s "
-                f"government hours are used; direct market users follow their contract's "
-                f"periods from {MARKET_TOU_END.isoformat()}"
-            )
+            notes.append(Message.of(
+                "notes.tariff.contract_hours_missing", "the contract's hours were not given: "
+                "the government hours of {tariff} are used; direct market users follow their "
+                "contract's periods from {day}",
+                tariff=bilingual(base.name, base.name_zh or base.name),
+                day=MARKET_TOU_END.isoformat()))
     else:
         raise TariffError(
             Message.of("errors.tariff.bill_needs_hours",
@@ -250,10 +251,11 @@ def apply_bill(
         adder, rate, more = _network_adders(version, zone)
         notes.extend(more)
         prices = {p: v * (1.0 + rate) + adder for p, v in prices.items()}
-        notes.append(
-            f"network charges added to the contract's prices: {adder:.4f} per kWh plus line "
-            f"loss at {rate:.2%} of the energy price ({version.id})"
-        )
+        notes.append(Message.of(
+            "notes.tariff.network_added", "network charges added to the contract's prices: "
+            "{adder:.4f} per kWh plus line loss at {rate:.2%} of the energy price ({tariff}, "
+            "version of {version})", adder=float(adder), rate=float(rate),
+            tariff=preset_name(version.preset), version=str(version.effective_from)))
     basis = basic_charge_basis
     if basis == "capacity" and not transformer_kva:
         raise TariffError(

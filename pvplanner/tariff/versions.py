@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pvplanner.errors import PlannerInputError, TariffError
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, bilingual, comma_list
 from pvplanner.tariff.components import (
     BasicChargeRow,
     ComponentRow,
@@ -290,6 +291,12 @@ def _pinned(preset_id: str, version: str) -> TariffVersion:
         "errors.tariff.no_version", "tariff preset {preset} has no version {version}; its "
         "versions start on {valid}", preset=preset_name(versions[0].preset),
         version=repr(version), valid=valid), field="tariff.version")
+
+
+def component_names(keys: Iterable[str]) -> Message:
+    """Price components (``line_loss``, ``system_operation``...) by their names on the
+    Tariff page, listed in the reader's language (never their keys)."""
+    return comma_list([Message.of(f"tariff.components.{key}", key) for key in keys])
 
 
 def preset_name(preset: PresetFile) -> dict[str, str]:
