@@ -169,8 +169,10 @@ def comma_list(parts: Sequence[Message]) -> Message:
 
     Examples
     --------
-    >>> comma_list([Message("k.a", "A"), Message("k.b", "B")])
-    Message('errors.plan.join.comma', 'A, B')
+    >>> parts = [Message("tariff.components.line_loss", "line loss"),
+    ...          Message("tariff.components.funds", "funds")]
+    >>> comma_list(parts)
+    Message('errors.plan.join.comma', 'line loss, funds')
     """
     return join_messages(parts, _comma)
 

@@ -112,10 +112,11 @@ def test_typical_year_from_three_years(requests_mock, answers):
     assert meta.elevation_m == 12.0 and meta.utc_offset_hours == 8.0
     notes = " | ".join(meta.notes)
     # 2 T2M hours + 24 GHI hours were -999; the 2-hour run was interpolated.
-    assert "26 missing hourly values" in notes and "2 in gaps of up to 3 h" in notes
+    assert "missing hourly values (POWER fill value -999): 26" in notes
+    assert "in gaps of up to 3 h, interpolated linearly: 2" in notes
     # January 2022 lacks its first 8 local hours (UTC data, UTC+8 site) and July 2023 has a
     # day without GHI: 2 of 36 month-years are not candidates.
-    assert "2 of 36 month-years" in notes
+    assert "month-years incomplete in local time and left out of the selection: 2 of 36" in notes
 
     # Each typical month is one real month, shifted by +8 h: every hour's GHI (never
     # smoothed) equals the POWER value of the year named in the notes.

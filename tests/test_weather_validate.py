@@ -159,7 +159,7 @@ def test_negative_irradiance_clipped_and_noted():
     out, notes = clean(frame)
     assert (out["ghi"] >= 0).all()
     assert out["ghi"].iloc[:10].eq(0).all()
-    assert any("10 negative ghi values" in note for note in notes)
+    assert any("negative ghi values set to 0" in note and note.endswith(": 10") for note in notes)
 
 
 def test_missing_value_codes_become_gaps():
@@ -250,7 +250,8 @@ def test_short_gap_interpolated_linearly():
     expected = [left + (right - left) * k / 4 for k in (1, 2, 3)]
     got = out.loc[at("2026-04-10 11:00") : at("2026-04-10 13:00"), "temp_air"].tolist()
     assert got == pytest.approx(expected)
-    assert any("interpolated in time: temp_air" in note for note in notes)
+    assert any("interpolated in time: 1 (3 h in all" in note and "columns: temp_air" in note
+               for note in notes)
 
 
 def test_gap_across_the_year_end_wraps():

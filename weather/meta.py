@@ -10,6 +10,10 @@ from typing import Any, Literal
 #: How a weather year was obtained, shown to users next to the data.
 Obtained = Literal["online", "cache", "file", "synthetic"]
 
+#: English month abbreviations (fixed, whatever the process locale says).
+_MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+               "Dec")
+
 #: Columns every weather frame has (pvlib names, SI units: W/m2, degC, m/s).
 REQUIRED_COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed")
 
@@ -51,6 +55,20 @@ class WeatherNote(str):
         name in several languages ``{"en": ..., "zh": ...}``, filled with its English)."""
         english = {k: v["en"] if isinstance(v, Mapping) else v for k, v in params.items()}
         return cls(key, template.format(**english), params)
+
+
+def month_years(months: Mapping[int, int]) -> dict[str, str]:
+    """The year chosen for each calendar month as a note value in both languages:
+    ``"Jan 2018, Feb 2013"`` in English, ``"2018年1月、2013年2月"`` in Chinese.
+
+    Examples
+    --------
+    >>> month_years({2: 2013, 1: 2018})
+    {'en': 'Jan 2018, Feb 2013', 'zh': '2018年1月、2013年2月'}
+    """
+    pairs = sorted((int(month), int(year)) for month, year in months.items())
+    return {"en": ", ".join(f"{_MONTH_ABBR[m]} {y}" for m, y in pairs),
+            "zh": "、".join(f"{y}年{m}月" for m, y in pairs)}
 
 
 def note_keys(notes: tuple[str, ...] | list[str]) -> list[list[Any]]:

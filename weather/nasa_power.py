@@ -46,7 +46,7 @@ from weather.http import (
     http_get,
     json_body,
 )
-from weather.meta import REQUIRED_COLUMNS, WeatherMeta
+from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote, month_years
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours
 from weather.typical_year import build_typical_year, complete_months
 
@@ -427,25 +427,29 @@ def fetch_nasa_power_typical_year(
         ) from None
 
     notes = [
-        f"typical year from NASA POWER hourly data {first}-{last}, months chosen by "
-        f"ISO 15927-4: "
-        + ", ".join(f"{calendar.month_abbr[m]} {y}" for m, y in sorted(months.items())),
-        "wind speed at 10 m (WS10M); hourly irradiance = hourly mean of POWER's Wh/m2",
+        WeatherNote.of(
+            "nasa_power.months", "typical year from NASA POWER hourly data {first}-{last}, "
+            "months chosen by ISO 15927-4: {months}", first=int(first), last=int(last),
+            months=month_years(months)),
+        WeatherNote.of(
+            "nasa_power.variables", "wind speed at 10 m (WS10M); hourly irradiance: POWER's "
+            "Wh/m2 of each hour, i.e. the hour's mean W/m2"),
     ]
     if missing:
-        notes.append(
-            f"{missing} missing hourly values (POWER fill value -999); {filled} in gaps of up "
-            f"to {MAX_GAP_HOURS} h interpolated linearly"
-        )
+        notes.append(WeatherNote.of(
+            "nasa_power.missing", "missing hourly values (POWER fill value -999): {missing}; of "
+            "them in gaps of up to {limit} h, interpolated linearly: {filled}",
+            missing=int(missing), limit=int(MAX_GAP_HOURS), filled=int(filled)))
     total_month_years = (last - first + 1) * 12
     left_out = total_month_years - len([c for c in candidates if first <= c[0] <= last])
     if left_out:
-        notes.append(
-            f"{left_out} of {total_month_years} month-years incomplete in local time and left "
-            "out of the selection"
-        )
+        notes.append(WeatherNote.of(
+            "nasa_power.left_out", "month-years incomplete in local time and left out of the "
+            "selection: {count} of {total}", count=int(left_out), total=int(total_month_years)))
     for message in infos[0]["messages"] if infos else []:
-        notes.append(f"POWER: {message}")
+        # The service's own words, in English only: shown as they are.
+        notes.append(WeatherNote.of("nasa_power.message", "POWER: {message}",
+                                    message=str(message)))
 
     elevation = infos[0]["elevation_m"]
     elevation_source = "data"
@@ -454,7 +458,9 @@ def fetch_nasa_power_typical_year(
 
         elevation = float(lookup_altitude(lat, lon))
         elevation_source = "altitude_grid"
-        notes.append("POWER gave no elevation; taken from pvlib's altitude map")
+        notes.append(WeatherNote.of(
+            "nasa_power.no_elevation", "POWER gave no elevation; {elevation:.0f} m taken from "
+            "pvlib's altitude map", elevation=elevation))
     grid_lat, grid_lon = infos[0]["latitude"], infos[0]["longitude"]
     meta = WeatherMeta(
         source="nasa-power",

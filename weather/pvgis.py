@@ -28,7 +28,6 @@ results can be used for"; cite the source.
 
 from __future__ import annotations
 
-import calendar
 import time
 from collections.abc import Callable
 from datetime import date
@@ -47,7 +46,7 @@ from weather.http import (
     http_get,
     json_body,
 )
-from weather.meta import REQUIRED_COLUMNS, WeatherMeta
+from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote, month_years
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours, to_typical_year
 
 __all__ = [
@@ -186,10 +185,6 @@ def _bad_answer(reason: str) -> WeatherSourceUnavailable:
     )
 
 
-def _month_list(months: dict[int, int]) -> str:
-    return ", ".join(f"{calendar.month_abbr[m]} {y}" for m, y in sorted(months.items()))
-
-
 def fetch_pvgis_tmy(
     latitude: float,
     longitude: float,
@@ -301,18 +296,24 @@ def fetch_pvgis_tmy(
     years = ""
     if info["year_min"] is not None and info["year_max"] is not None:
         years = f"{int(info['year_min'])}-{int(info['year_max'])}"
-    notes = [f"PVGIS 5.3 TMY, months selected by PVGIS: {_month_list(info['months_selected'])}"]
+    notes = [WeatherNote.of("pvgis.months", "PVGIS 5.3 TMY, months selected by PVGIS: {months}",
+                            months=month_years(info["months_selected"]))]
     if info["meteo_db"]:
-        notes.append(f"temperature, humidity and wind from {info['meteo_db']}; wind at 10 m")
+        notes.append(WeatherNote.of(
+            "pvgis.meteo", "temperature, humidity and wind from {dataset}; wind at 10 m",
+            dataset=info["meteo_db"]))
     if info["use_horizon"]:
-        notes.append(f"irradiance includes the terrain horizon ({info['horizon_db'] or 'PVGIS'})")
+        notes.append(WeatherNote.of(
+            "pvgis.horizon", "irradiance includes the terrain horizon ({horizon})",
+            horizon=str(info["horizon_db"] or "PVGIS")))
     if info["irradiance_time_offset_h"] is not None:
-        notes.append(
-            "hourly values read as interval-start labels; PVGIS irradiance_time_offset "
-            f"{float(info['irradiance_time_offset_h']):.3f} h not applied"
-        )
+        notes.append(WeatherNote.of(
+            "pvgis.time_offset", "hourly values read as interval-start labels; PVGIS's "
+            "irradiance time offset of {hours:.3f} h not applied",
+            hours=float(info["irradiance_time_offset_h"])))
     if info["filled_hours"]:
-        notes.append(f"{info['filled_hours']} missing hours interpolated linearly")
+        notes.append(WeatherNote.of("pvgis.filled", "missing hours interpolated linearly: {count}",
+                                    count=int(info["filled_hours"])))
     elevation = info["elevation_m"]
     elevation_source = "data"
     if not np.isfinite(elevation):
@@ -320,7 +321,9 @@ def fetch_pvgis_tmy(
 
         elevation = float(lookup_altitude(lat, lon))
         elevation_source = "altitude_grid"
-        notes.append("PVGIS gave no elevation; taken from pvlib's altitude map")
+        notes.append(WeatherNote.of(
+            "pvgis.no_elevation", "PVGIS gave no elevation; {elevation:.0f} m taken from "
+            "pvlib's altitude map", elevation=elevation))
     meta = WeatherMeta(
         source="pvgis",
         dataset=info["radiation_db"] or "PVGIS",

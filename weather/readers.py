@@ -121,6 +121,9 @@ _SOURCE = {
     "csv": "csv",
 }
 
+#: What a note says of a data source the file does not name.
+_NOT_STATED = {"en": "not stated", "zh": "未注明"}
+
 #: Column names accepted in a weather CSV, English and the Chinese a pyranometer, inverter or
 #: weather-station export writes.
 _CSV_ALIASES = {
@@ -155,6 +158,8 @@ class _Parsed:
     utc_offset_hours: float | None = None  # the file's own time zone, if it states one
     station: str = ""
     attribution: str = ""
+    # WeatherNotes keyed "file.*". None names the file: the app keeps uploads under stored
+    # (hashed) names, and the reader knows which file they gave.
     notes: list[str] = field(default_factory=list)
 
 
@@ -242,7 +247,9 @@ def read_weather_file(
     if latitude is not None and longitude is not None and parsed.latitude is not None:
         distance = _distance_km(latitude, longitude, lat, lon)
         if distance > 1.0:
-            notes.append(f"the file's station is {distance:.0f} km from the site")
+            notes.append(WeatherNote.of(
+                "file.station_distance", "the file's station is {km:.0f} km from the site",
+                km=float(distance)))
         else:
             distance = None
 
@@ -256,10 +263,10 @@ def read_weather_file(
             "file.utc_offset", "{label}: UTC offset {offset} h is outside -12..14 h",
             label=label, offset=_text(offset)) from None
     if parsed.utc_offset_hours is not None and parsed.utc_offset_hours != offset:
-        notes.append(
-            f"time labels converted from the file's UTC{parsed.utc_offset_hours:+g} to local "
-            f"standard time UTC{offset:+g}"
-        )
+        notes.append(WeatherNote.of(
+            "file.time_zone", "time labels converted from the file's UTC{file_offset:+g} to "
+            "local standard time UTC{offset:+g}", file_offset=float(parsed.utc_offset_hours),
+            offset=float(offset)))
 
     data, step = _averaged(parsed.data, interval_minutes, notes)
     try:
@@ -275,7 +282,9 @@ def read_weather_file(
     if elevation is None or not math.isfinite(elevation):
         elevation = float(pvlib.location.lookup_altitude(lat, lon))
         elevation_source = "altitude_grid"
-        notes.append(f"elevation {elevation:.0f} m looked up from pvlib's altitude map")
+        notes.append(WeatherNote.of(
+            "file.no_elevation", "the file gives no elevation; {elevation:.0f} m taken from "
+            "pvlib's altitude map", elevation=elevation))
     meta = WeatherMeta(
         source=_SOURCE[kind],
         dataset=parsed.dataset,
@@ -306,8 +315,11 @@ def _averaged(data: pd.DataFrame, interval_minutes: int,
         interval_minutes % step == 0) else 60
     if 0 < step < target:
         data = data.resample(f"{target}min", label="left", closed="left").mean()
-        what = "hourly" if target == 60 else f"{target}-minute"
-        notes.append(f"{step}-minute rows averaged to {what} values")
+        notes.append(
+            WeatherNote.of("file.averaged_hourly", "{step}-minute rows averaged to hourly "
+                           "values", step=int(step)) if target == 60 else
+            WeatherNote.of("file.averaged", "{step}-minute rows averaged to {target}-minute "
+                           "values", step=int(step), target=int(target)))
     return data, target
 
 
@@ -547,9 +559,8 @@ def _parse_epw(text, content, name, latitude, longitude, utc_offset, units) -> _
         elevation_m=_float(meta.get("altitude")),
         utc_offset_hours=tz,
         station=str(meta.get("city", "")).strip(),
-        notes=[
-            f"read {name} as EPW ({str(meta.get('data_type', '')).strip() or 'unknown source'})"
-        ],
+        notes=[WeatherNote.of("file.epw", "weather file read as EPW (data source: {dataset})",
+                              dataset=str(meta.get("data_type", "")).strip() or _NOT_STATED)],
     )
 
 
@@ -585,7 +596,8 @@ def _parse_tmy3(text, content, name, latitude, longitude, utc_offset, units) -> 
         elevation_m=_float(meta.get("altitude")),
         utc_offset_hours=tz,
         station=str(meta.get("Name", "")).strip().strip('"'),
-        notes=[f"read {name} as TMY3 (labels at interval end, shifted 1 h to interval start)"],
+        notes=[WeatherNote.of("file.tmy3", "weather file read as TMY3 (labels at interval end, "
+                              "shifted 1 h to interval start)")],
     )
 
 
@@ -623,14 +635,13 @@ def _parse_tmy2(text, content, name, latitude, longitude, utc_offset, units) -> 
         elevation_m=_float(meta.get("altitude")),
         utc_offset_hours=_float(meta.get("TZ")),
         station=str(meta.get("City", "")).strip(),
-        notes=[f"read {name} as TMY2"],
+        notes=[WeatherNote.of("file.tmy2", "weather file read as TMY2")],
     )
 
 
-_PVGIS_LABELS = (
-    "PVGIS TMY 'time(UTC)' labels are taken as interval start (values are hourly, "
-    "irradiance from the satellite image a few minutes past the hour)"
-)
+_PVGIS_LABELS = WeatherNote.of(
+    "file.pvgis_labels", "PVGIS TMY 'time(UTC)' labels are taken as interval start (values are "
+    "hourly, irradiance from the satellite image a few minutes past the hour)")
 
 
 def _pvgis_frame(data: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -681,7 +692,8 @@ def _parse_pvgis_json(text, content, name, latitude, longitude, utc_offset, unit
         elevation_m=_float(location.get("elevation")),
         utc_offset_hours=0.0,
         attribution="PVGIS © European Union",
-        notes=[f"read {name} as a PVGIS TMY (JSON)", _PVGIS_LABELS],
+        notes=[WeatherNote.of("file.pvgis_json", "weather file read as a PVGIS TMY (JSON)"),
+               _PVGIS_LABELS],
     )
 
 
@@ -689,10 +701,13 @@ def _parse_pvgis_csv(text, content, name, latitude, longitude, utc_offset, units
     buffer = io.BytesIO(text.lstrip("\ufeff").encode("utf-8"))
     data, meta = pvlib.iotools.read_pvgis_tmy(buffer, pvgis_format="csv", map_variables=True)
     inputs = meta.get("inputs", {}) or {}
-    notes = [f"read {name} as a PVGIS TMY (CSV)", _PVGIS_LABELS]
+    notes: list[str] = [
+        WeatherNote.of("file.pvgis_csv", "weather file read as a PVGIS TMY (CSV)"), _PVGIS_LABELS]
     offset = inputs.get("irradiance time offset")
     if offset is not None:
-        notes.append(f"PVGIS irradiance time offset in the file: {float(offset):.2f} h")
+        notes.append(WeatherNote.of(
+            "file.pvgis_time_offset", "PVGIS irradiance time offset in the file: {hours:.2f} h "
+            "(not applied)", hours=float(offset)))
     return _Parsed(
         data=_pvgis_frame(data, name),
         dataset="PVGIS",
@@ -847,11 +862,12 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
             "csv.step", "{label}: the time step is {step:g} min; hourly or finer rows (60, 30, "
             "15, 10, 5 min) are needed", label=label, step=float(step))
     step_minutes = int(step)
-    notes = [f"read {name} as plain CSV"]
+    notes: list[str] = [WeatherNote.of("file.csv", "weather file read as plain CSV")]
     label_end = str(settings.get("label", "start")).strip().lower() == "end"
     if label_end:
         frame.index = frame.index - pd.Timedelta(minutes=step_minutes)
-        notes.append("labels at interval end shifted to interval start")
+        notes.append(WeatherNote.of("file.label_end", "time labels at interval end shifted to "
+                                    "interval start"))
     span = frame.index[-1] - frame.index[0]
     if span > pd.Timedelta(days=366):
         raise WeatherInputError.of(
@@ -865,7 +881,8 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
     known |= {"utc_offset", "utc_offset_hours", "dataset", "source", "station", "label"}
     ignored = sorted(k for k in settings if k not in known and k not in _ALIAS_TO_COLUMN)
     if ignored:
-        notes.append(f"header keys ignored: {', '.join(ignored)}")
+        notes.append(WeatherNote.of("file.ignored_keys", "header keys ignored: {keys}",
+                                    keys={"en": ", ".join(ignored), "zh": "、".join(ignored)}))
     return _Parsed(
         data=frame,
         dataset=settings.get("dataset", settings.get("source", "user CSV")),

@@ -42,7 +42,7 @@ import pandas as pd
 import pvlib
 
 from weather.errors import WeatherInputError, message_part
-from weather.meta import REQUIRED_COLUMNS
+from weather.meta import REQUIRED_COLUMNS, WeatherNote
 from weather.timeaxis import typical_year_index
 
 #: More missing timestamps than this share [%] is an error: a year with more than a tenth of
@@ -142,6 +142,21 @@ ACCEPTED_UNITS = {
 
 _MISSING_TEXT = {"", "nan", "na", "n/a", "null", "none", "-", "--"}
 
+#: The columns as a Chinese reader's notes name them (English notes keep the pvlib names).
+_COLUMN_ZH = {
+    "ghi": "水平面总辐照度",
+    "dni": "法向直射辐照度",
+    "dhi": "水平面散射辐照度",
+    "temp_air": "气温",
+    "wind_speed": "风速",
+}
+
+
+def _column_names(columns: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Columns as a note value: ``"ghi, temp_air"`` in English, ``"水平面总辐照度、气温"`` in
+    Chinese."""
+    return {"en": ", ".join(columns), "zh": "、".join(_COLUMN_ZH.get(c, c) for c in columns)}
+
 
 @dataclass(frozen=True)
 class _Gap:
@@ -191,7 +206,8 @@ def convert_units(
     Returns
     -------
     (pandas.DataFrame, list of str)
-        The converted copy and one note per converted column.
+        The converted copy and one note per converted column (a
+        :class:`~weather.meta.WeatherNote`, key ``checks.converted``).
 
     Raises
     ------
@@ -245,7 +261,9 @@ def convert_units(
                     unit=str(unit), units=", ".join(sorted(_WIND_UNITS)))
             out[column] = values * _WIND_UNITS[norm]
         if norm not in ("w/m2", "degc", "c", "m/s"):
-            notes.append(f"{column} converted from {unit} to SI units")
+            notes.append(WeatherNote.of("checks.converted",
+                                        "{column} converted from {unit} to SI units",
+                                        column=_column_names([column]), unit=str(unit)))
     return out, notes
 
 
@@ -281,7 +299,8 @@ def clean_weather(
     -------
     (pandas.DataFrame, list of str)
         The cleaned frame with exactly the columns :data:`weather.meta.REQUIRED_COLUMNS`
-        (float, no NaN) on the full typical-year index, and notes on what was changed.
+        (float, no NaN) on the full typical-year index, and notes on what was changed
+        (each a :class:`~weather.meta.WeatherNote` with a ``checks.*`` key).
 
     Raises
     ------
@@ -316,15 +335,16 @@ def clean_weather(
         if column in numeric.columns:
             negative = numeric[column] < 0
             if negative.any():
-                notes.append(
-                    f"{int(negative.sum())} negative {column} values (lowest "
-                    f"{numeric[column].min():.1f} W/m2) set to 0"
-                )
+                notes.append(WeatherNote.of(
+                    "checks.negative_irradiance", "negative {column} values set to 0 (the "
+                    "lowest {lowest:.1f} W/m2): {count}", column=_column_names([column]),
+                    lowest=float(numeric[column].min()), count=int(negative.sum())))
                 numeric[column] = numeric[column].clip(lower=0.0)
     if "wind_speed" in numeric.columns and (numeric["wind_speed"] < 0).any():
         count = int((numeric["wind_speed"] < 0).sum())
         numeric["wind_speed"] = numeric["wind_speed"].clip(lower=0.0)
-        notes.append(f"{count} negative wind_speed values set to 0")
+        notes.append(WeatherNote.of("checks.negative_wind",
+                                    "negative wind_speed values set to 0: {count}", count=count))
 
     numeric = _fill_gaps(numeric, label, interval_minutes, notes)
 
@@ -334,10 +354,9 @@ def clean_weather(
     numeric = _complete_components(numeric, solpos, label, notes)
     if "wind_speed" not in numeric.columns:
         numeric["wind_speed"] = DEFAULT_WIND_SPEED
-        notes.append(
-            f"no wind_speed in the data: {DEFAULT_WIND_SPEED:g} m/s assumed (pvlib's default "
-            "for cell-temperature models)"
-        )
+        notes.append(WeatherNote.of(
+            "checks.no_wind", "no wind_speed in the data: {speed:g} m/s assumed (pvlib's "
+            "default for cell-temperature models)", speed=float(DEFAULT_WIND_SPEED)))
     if solpos is not None:
         note = _time_label_note(numeric["ghi"], solpos, interval_minutes)
         if note:
@@ -423,10 +442,10 @@ def _to_number(values: pd.Series, column: str, label: str) -> pd.Series:
 def _drop_missing_codes(data: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     codes = data <= MISSING_CODE_THRESHOLD
     if codes.to_numpy().any():
-        notes.append(
-            f"{int(codes.to_numpy().sum())} values at or below {MISSING_CODE_THRESHOLD:g} "
-            "taken as missing-value codes"
-        )
+        notes.append(WeatherNote.of(
+            "checks.missing_codes", "values at or below {threshold:g} taken as missing-value "
+            "codes: {count}", threshold=float(MISSING_CODE_THRESHOLD),
+            count=int(codes.to_numpy().sum())))
         data = data.mask(codes)
     return data
 
@@ -630,21 +649,23 @@ def _gap_notes(gaps: list[_Gap], index: pd.DatetimeIndex, interval_minutes: int)
         spans = {(g.start, g.length) for g in short}
         hours = sum(length for _, length in spans) * step_h
         first = index[min(start for start, _ in spans)]
-        notes.append(
-            f"{len(spans)} short gap(s) of up to {MAX_INTERPOLATED_HOURS} h ({hours:g} h in "
-            f"total, first at {first:%Y-%m-%d %H:%M}) interpolated in time: {', '.join(columns)}"
-        )
+        notes.append(WeatherNote.of(
+            "checks.short_gaps", "short gaps of up to {limit} h interpolated in time: {count} "
+            "({hours:g} h in all, the first at {first}; columns: {columns})",
+            limit=int(MAX_INTERPOLATED_HOURS), count=len(spans), hours=float(hours),
+            first=f"{first:%Y-%m-%d %H:%M}", columns=_column_names(columns)))
     long: dict[tuple[int, int], list[str]] = {}
     for g in gaps:
         if g.method == "neighbour days":
             long.setdefault((g.start, g.length), []).append(g.column)
     for (start, length), columns in sorted(long.items())[:5]:
-        notes.append(
-            f"gap of {length * step_h:g} h from {index[start]:%Y-%m-%d %H:%M} filled from the "
-            f"same hours of the neighbouring days: {', '.join(columns)}"
-        )
+        notes.append(WeatherNote.of(
+            "checks.long_gap", "gap of {hours:g} h from {start} filled from the same hours of "
+            "the neighbouring days: {columns}", hours=float(length * step_h),
+            start=f"{index[start]:%Y-%m-%d %H:%M}", columns=_column_names(columns)))
     if len(long) > 5:
-        notes.append(f"... and {len(long) - 5} more gaps filled the same way")
+        notes.append(WeatherNote.of("checks.more_gaps", "more gaps filled the same way: {count}",
+                                    count=len(long) - 5))
     return notes
 
 
@@ -690,22 +711,24 @@ def _complete_components(
         )
         out["dni"] = np.asarray(split["dni"], dtype=float)
         out["dhi"] = np.asarray(split["dhi"], dtype=float)
-        notes.append(
-            "dni and dhi derived from ghi with the Erbs model (pvlib.irradiance.erbs); hourly "
-            "diffuse fractions from such models are uncertain by 10-20 %"
-        )
+        notes.append(WeatherNote.of(
+            "checks.erbs", "dni and dhi derived from ghi with the Erbs model "
+            "(pvlib.irradiance.erbs); hourly diffuse fractions from such models are uncertain "
+            "by 10-20 %"))
     elif not has_dni:
         # closure ghi = dni cos(z) + dhi, cut where the sun is too low for a stable ratio
         usable = cos_zenith > 0.065
         beam = np.clip(ghi.to_numpy() - out["dhi"].to_numpy(), 0.0, None)
         out["dni"] = np.where(usable, beam / np.where(usable, cos_zenith, 1.0), 0.0)
         out["dni"] = out["dni"].clip(upper=MAX_IRRADIANCE_W_M2)
-        notes.append("dni derived from ghi and dhi (closure ghi = dni cos(zenith) + dhi)")
+        notes.append(WeatherNote.of("checks.dni_closure", "dni derived from ghi and dhi "
+                                    "(closure ghi = dni cos(zenith) + dhi)"))
     else:
         out["dhi"] = np.clip(
             ghi.to_numpy() - out["dni"].to_numpy() * np.clip(cos_zenith, 0, 1), 0.0, None
         )
-        notes.append("dhi derived from ghi and dni (closure ghi = dni cos(zenith) + dhi)")
+        notes.append(WeatherNote.of("checks.dhi_closure", "dhi derived from ghi and dni "
+                                    "(closure ghi = dni cos(zenith) + dhi)"))
     return out
 
 
@@ -732,17 +755,26 @@ def _shift_and_night(
     return best * interval_minutes / 60.0, night_percent
 
 
-def _time_label_note(ghi: pd.Series, solpos: pd.DataFrame, interval_minutes: int) -> str | None:
+def _time_label_note(ghi: pd.Series, solpos: pd.DataFrame,
+                     interval_minutes: int) -> WeatherNote | None:
     shift, night_percent = _shift_and_night(ghi.to_numpy(dtype=float), solpos, interval_minutes)
     if shift == 0 and night_percent <= NIGHT_IRRADIANCE_PERCENT:
         return None
-    night = f"{night_percent:.1f} % of the annual GHI falls while the sun is below the horizon"
     if shift == 0:
-        return f"WARNING: {night}; check the time labels (time zone, interval start vs end)"
-    direction = "after" if shift > 0 else "before"
-    move = "earlier" if shift > 0 else "later"
-    return (
-        f"WARNING: the irradiance comes about {abs(shift):g} h {direction} the sun would put "
-        f"it ({night}): the time labels are probably off by {shift:+g} h (a wrong time zone, "
-        f"or labels at interval end read as start). Move them {abs(shift):g} h {move} if so."
-    )
+        return WeatherNote.of(
+            "checks.night_irradiance", "WARNING: {night:.1f} % of the annual GHI falls while the "
+            "sun is below the horizon; check the time labels (time zone, interval start vs "
+            "end)", night=float(night_percent))
+    values = {"hours": abs(float(shift)), "night": float(night_percent), "shift": float(shift)}
+    if shift > 0:
+        return WeatherNote.of(
+            "checks.labels_late", "WARNING: the irradiance comes about {hours:g} h after the sun "
+            "would put it ({night:.1f} % of the annual GHI falls while the sun is below the "
+            "horizon): the time labels are probably off by {shift:+g} h (a wrong time zone, or "
+            "labels at interval end read as start). Move them {hours:g} h earlier if so.",
+            **values)
+    return WeatherNote.of(
+        "checks.labels_early", "WARNING: the irradiance comes about {hours:g} h before the sun "
+        "would put it ({night:.1f} % of the annual GHI falls while the sun is below the "
+        "horizon): the time labels are probably off by {shift:+g} h (a wrong time zone, or "
+        "labels at interval end read as start). Move them {hours:g} h later if so.", **values)
