@@ -24,6 +24,7 @@ from pvplanner.app.widgets import (
     t,
     table_editor,
 )
+from pvplanner.carbon.accounting import CARBON_PRICE_LIMITS
 from pvplanner.report.tables import ledger_for_reader
 
 _CERTIFICATES = ("retain", "retain_self_consumed", "sell", "none")
@@ -153,7 +154,8 @@ def _inputs() -> None:
         choice("carbon.certificate_price_id", t("carbon.inputs.certificate_price"),
                certificates, labels=_asset_label)
         number("carbon.certificate_price_per_mwh", t("carbon.inputs.certificate_override"),
-               optional=True, min_value=0, step=1.0, format="%.2f",
+               optional=True, min_value=0,
+               max_value=CARBON_PRICE_LIMITS["certificate_price_per_mwh"], step=1.0, format="%.2f",
                placeholder=t("carbon.inputs.from_table"))
         credits = assets.loc[assets["asset_type"] == "credit", "id"].tolist()
         multi("carbon.credit_scheme_ids", t("carbon.inputs.credit_schemes"), credits,
@@ -161,7 +163,8 @@ def _inputs() -> None:
         if get_path(doc, "carbon.credit_scheme_ids"):
             a, b = st.columns(2)
             number("carbon.credit_price_per_tco2", t("carbon.inputs.credit_price"),
-                   optional=True, min_value=0, step=5.0, format="%.2f", where=a,
+                   optional=True, min_value=0,
+                   max_value=CARBON_PRICE_LIMITS["credit_price_per_tco2"], step=5.0, format="%.2f", where=a,
                    placeholder=t("carbon.inputs.from_table"))
             number("carbon.crediting_period_years", t("carbon.inputs.crediting_period"),
                    optional=True, integer=True, min_value=1, max_value=40, where=b,

@@ -28,6 +28,7 @@ from pvplanner.app.widgets import (
     t,
     text,
 )
+from pvplanner.finance.inputs import MONEY_LIMITS
 from pvplanner.pipeline import scenario_export_terms
 from pvplanner.tariff.province import AUTO_PRESETS
 
@@ -362,7 +363,7 @@ def _finance_section() -> None:
     with st.expander(t("tariff.finance.more")):
         a, b, c, d = st.columns(4)
         number("finance.fixed_capex", t("tariff.finance.fixed_capex"), min_value=0,
-               step=10000.0, format="%.0f", where=a)
+               max_value=MONEY_LIMITS["fixed_capex"], step=10000.0, format="%.0f", where=a)
         number("finance.inflation_rate", t("tariff.finance.inflation"), scale=100,
                min_value=-10, max_value=50, step=0.25, format="%.2f", where=b)
         number("finance.export_escalation_rate", t("tariff.finance.export_escalation"),
@@ -376,7 +377,8 @@ def _finance_section() -> None:
         number("finance.inverter_replacement_year", t("tariff.finance.inverter_year"),
                integer=True, min_value=0, max_value=40, where=c)
         number("finance.inverter_replacement_cost_per_kwp", t("tariff.finance.inverter_cost"),
-               min_value=0, step=10.0, format="%.0f", where=d)
+               min_value=0, max_value=MONEY_LIMITS["inverter_replacement_cost_per_kwp"],
+               step=10.0, format="%.0f", where=d)
         number("finance.debt_fraction", t("tariff.finance.debt"), scale=100, min_value=0,
                max_value=100, step=5.0, format="%.0f", where=a)
         number("finance.debt_rate", t("tariff.finance.debt_rate"), scale=100, min_value=0,
@@ -415,7 +417,8 @@ def _ownership_section() -> None:
             number("finance.contract_years", t("tariff.ownership.contract"), integer=True,
                    min_value=1, max_value=40, where=b)
             number("finance.lease_payment_per_year", t("tariff.ownership.lease_payment"),
-                   optional=True, min_value=0, step=10000.0, format="%.0f", where=a,
+                   optional=True, min_value=0, max_value=MONEY_LIMITS["lease_payment_per_year"],
+                   step=10000.0, format="%.0f", where=a,
                    placeholder=t("tariff.ownership.lease_annuity"))
 
 
@@ -454,7 +457,8 @@ def _battery_section() -> None:
         number("finance.battery_replacement_year", t("tariff.battery.replacement_year"),
                integer=True, min_value=0, max_value=40, where=d)
         number("finance.battery_replacement_cost_per_kwh", t("tariff.battery.replacement_cost"),
-               min_value=0, step=50.0, format="%.0f", where=a)
+               min_value=0, max_value=MONEY_LIMITS["battery_replacement_cost_per_kwh"],
+               step=50.0, format="%.0f", where=a)
         check("battery.grid_charging", t("tariff.battery.grid_charging"), where=b)
 
 

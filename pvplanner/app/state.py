@@ -248,8 +248,8 @@ def user_text(message: str) -> str:
     from pvplanner.messages import Message
 
     if isinstance(message, Message):
-        values = {k: user_text(v) if isinstance(v, str) else v for k, v in message.params.items()}
-        return Message(message.key, user_text(str(message)), values)
+        return Message(message.key, user_text(str(message)),
+                       {k: _user_value(v) for k, v in message.params.items()})
 
     names: dict[str, str] = {}
     try:
@@ -266,6 +266,17 @@ def user_text(message: str) -> str:
 
         message = re.sub(pattern, _name, message)
     return message
+
+
+def _user_value(value: Any) -> Any:
+    """A message value with server paths cleaned: texts and messages (:func:`user_text`),
+    and each language's text of a name given in several (``{"en": ..., "zh": ...}``)."""
+    if isinstance(value, str):
+        return user_text(value)
+    if isinstance(value, dict):
+        return {lang: user_text(text) if isinstance(text, str) else text
+                for lang, text in value.items()}
+    return value
 
 
 # --------------------------------------------------------------------------- validation

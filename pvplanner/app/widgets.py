@@ -385,6 +385,9 @@ def number(
                       step=None if step is None else float(step))
     if optional:
         kwargs["placeholder"] = placeholder or t("common.none")
+        # Emptied, the box commits its default: None here ("no limit", "automatic"), where
+        # Streamlit's own default would be the minimum, a number the user never gave.
+        kwargs["value"] = None
     value = box.number_input(label, **kwargs)
     if value is None and not optional:
         value = shown(stored)

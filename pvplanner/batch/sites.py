@@ -365,6 +365,10 @@ class _semicolon(csv.excel):
     delimiter = ";"
 
 
+#: Problems of a sites file's header told one by one (the rest are counted).
+MAX_HEADER_PROBLEMS = 10
+
+
 def _check_header(header: list[str], origin: str) -> list[str]:
     columns = [_clean_header(name) for name in header]
     while columns and not columns[-1]:
@@ -392,17 +396,21 @@ def _check_header(header: list[str], origin: str) -> list[str]:
             message = check_dotted(name)
             if message is not None:
                 problems.append(message)
+    columns_hint: list[Message] = []
     if unknown:
-        problems.append(Message.of(
+        columns_hint.append(Message.of(
             "errors.batch.the_columns", "the columns are {columns}, kwh_01..kwh_12, meter_file, "
             "template, tariff, and dotted scenario fields such as finance.pv_capex_per_kwp",
             columns=", ".join(SITE_COLUMNS[:12])))
-    if problems:
-        # "a; b; c": each problem keeps its own key, joined two at a time (the tariff's join)
-        joined = problems[0]
-        for problem in problems[1:]:
-            joined = Message.of("errors.tariff.and", "{first}; {second}", first=joined,
-                                second=problem)
+    if problems or columns_hint:
+        # "a; b; c": each problem keeps its own key; a spreadsheet of hundreds of stray
+        # columns is told the first few and how many more
+        shown = problems[:MAX_HEADER_PROBLEMS]
+        if len(problems) > len(shown):
+            shown.append(Message.of("errors.batch.more_header_problems",
+                                    "other problems of the header: {count}",
+                                    count=len(problems) - len(shown)))
+        joined = join_messages([*shown, *columns_hint], semicolons)
         raise PlannerInputError(Message.of("errors.batch.bad_header",
                                            "{origin}: bad header: {problems}", origin=origin,
                                            problems=joined))

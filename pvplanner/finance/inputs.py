@@ -82,8 +82,9 @@ MONEY_LIMITS: dict[str, float] = {
 
 
 def plausible_amount(value: float | None, limit: float) -> float | None:
-    """``value`` when it is at most ``limit``; else a ValueError that states the plausible
-    range (pydantic's message adds the field's name and the value given).
+    """``value`` when it is at most ``limit``; else a :class:`PlannerInputError` (a
+    ValueError) that states the plausible range (the scenario's message adds the field's name
+    and the value given).
 
     Examples
     --------
@@ -91,8 +92,9 @@ def plausible_amount(value: float | None, limit: float) -> float | None:
     250000.0
     """
     if value is not None and value > limit:
-        raise ValueError(f"{value:.4g} is beyond any plausible amount; give a value between 0 "
-                         f"and {limit:,.0f} in the scenario's currency")
+        raise PlannerInputError(Message.of(
+            "errors.finance.implausible_amount", "beyond any plausible amount: give a value "
+            "between 0 and {limit:,.0f} in the scenario's currency", limit=float(limit)))
     return value
 
 

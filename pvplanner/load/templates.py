@@ -162,9 +162,11 @@ def get_template(template: str | LoadTemplate) -> LoadTemplate:
     name = str(template).strip()
     if name in paths:
         return _load_template_file(str(paths[name]))
-    path = Path(name)
-    if path.suffix.lower() == ".toml" and path.is_file():
-        return _load_template_file(str(path.resolve()))
+    # A file only by a name that ends in ".toml" as written: the test the app confines
+    # template paths by (pvplanner.guard.paths.is_template_path). Path() would also take
+    # "x.toml/" or "x.toml/." for x.toml, a file the app never checked.
+    if name.lower().endswith(".toml") and "\0" not in name and Path(name).is_file():
+        return _load_template_file(str(Path(name).resolve()))
     raise PlannerInputError(
         Message.of("errors.load.unknown_template",
                    "unknown load template {template!r}: choose one of {ids} or give the path of "

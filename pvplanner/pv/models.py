@@ -373,8 +373,16 @@ def shown_value(value: Any) -> dict[str, str]:
     if value is None:
         return bilingual("nothing", "空")
     text = str(value)
+    if _ABSOLUTE_PATH.match(text):
+        # A file's full path (the app keeps uploads under the server's folder): its name
+        # says which file; the folders are the server's, not the reader's.
+        text = "…/" + re.split(r"[\\/]", text.rstrip("\\/"))[-1]
     text = text if len(text) <= 60 else text[:57] + "..."
     return bilingual(repr(text), f"“{text}”")
+
+
+#: A text that is an absolute file path (POSIX, or Windows with a drive letter or UNC).
+_ABSOLUTE_PATH = re.compile(r"^(/|[A-Za-z]:[\\/]|\\\\)")
 
 
 def got_text(value: Any, *, fraction_limit: float | None = None) -> dict[str, str]:
