@@ -204,3 +204,27 @@ def test_a_plan_that_cannot_meet_its_limits_names_the_key_to_edit(tmp_path, monk
                          co2_reduction_target_tco2=1e6)
     assert said.startswith(start), said
     assert "constraints.co2_reduction_target_tco2" in said
+
+
+@pytest.mark.parametrize(("lang", "line"), [("en", "payback n/a before tax, n/a after tax"),
+                                             ("zh", "静态回收期 税前 —，税后 —")])
+def test_a_free_design_has_no_payback_in_the_summary_as_in_the_proposal(
+        tmp_path, monkeypatch, capsys, lang, line):
+    # The summary said "0.0 years" where the proposal says there is none (nothing invested).
+    from pvplanner.display.numbers import NumberFormat
+    from pvplanner.pipeline import plan
+    from pvplanner.report.content import build_proposal
+    from pvplanner.scenario.model import parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["finance"].update(pv_capex_per_kwp=0.0, pv_om_per_kwp_year=0.0)
+    path = tmp_path / "free.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    _speak(monkeypatch, lang)
+    assert main(["plan", str(path)]) == 0
+    assert line in capsys.readouterr().out
+    proposal = build_proposal(plan(parse_scenario(document), with_npv_curve=False), lang)
+    none = NumberFormat(lang, "CNY").years(None)
+    paybacks = [kpi.value for kpi in proposal.highlights if "回收" in kpi.label
+                or "payback" in kpi.label.lower()]
+    assert paybacks and set(paybacks) == {none}, proposal.highlights

@@ -322,3 +322,16 @@ def test_the_years_energy_row_says_where_it_comes_from():
     data["load"].update(kind="annual", annual_kwh=5_000_000, monthly_kwh=None)
     typed = pvplanner.plan(data, with_npv_curve=False, with_sensitivity=False)
     assert typed.assumption("load.annual_kwh").status == "user"
+
+
+def test_every_finance_input_has_a_name_in_both_proposals():
+    # The annual lease payment was shown as "lease_payment_per_year" in both languages.
+    import tomllib
+
+    from pvplanner.finance.inputs import FinanceInputs
+    from weather.datafiles import data_path
+
+    for lang in ("en", "zh"):
+        with open(data_path("report", f"{lang}.toml"), "rb") as handle:
+            names = tomllib.load(handle)["finance_fields"]
+        assert [field for field in FinanceInputs.model_fields if field not in names] == [], lang

@@ -16,6 +16,7 @@ from pvplanner.app.state import get_path, set_path
 from pvplanner.app.widgets import lang, plain, slot, t, text
 from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES
 from pvplanner.display.names import name as reader_name
+from pvplanner.display.numbers import invested_payback
 
 #: (format, renderer name in pvplanner.report, MIME type, icon)
 FORMATS: tuple[tuple[str, str, str, str], ...] = (
@@ -180,7 +181,8 @@ def render() -> None:
     st.markdown(t("proposal.summary", name=plain(reader_name(scenario.name, lang())),
                   kwp=f.kwp(result.pv.capacity_kwp),
                   npv=f.money(result.finance.npv), party=party,
-                  payback=f.years(result.finance.payback_years)))
+                  payback=f.years(invested_payback(result.finance.payback_years,
+                                                                result.finance.capex))))
     key = hashlib.sha256((state.doc_key() + str(report_lang)).encode()).hexdigest()
     columns = st.columns(len(FORMATS))
     for column, (kind, _, mime, icon) in zip(columns, FORMATS, strict=True):

@@ -15,6 +15,7 @@ from pvplanner.app.combined_plan import combined_plan_block
 from pvplanner.app.widgets import fmt, kpi_row, label_map, lang, next_page, plain, t
 from pvplanner.display.messages import render as render_message
 from pvplanner.display.names import name as reader_name
+from pvplanner.display.numbers import invested_payback
 from pvplanner.pv.models import module_azimuths_deg
 from pvplanner.report.views import contract_years, has_two_views, view_years
 
@@ -73,22 +74,25 @@ def _kpis(result) -> None:
         (t(irr_label), f.percent(money.investor_irr if two else money.irr),
          t("results.views.irr_lessor_help" if money.perspective == "host"
            else "results.kpi.irr_help")),
-        (t("results.kpi.payback_pre_tax"), f.years(money.payback_years_pre_tax),
+        (t("results.kpi.payback_pre_tax"), f.years(invested_payback(money.payback_years_pre_tax, money.capex)),
          t("results.kpi.discounted_payback_pre_tax",
-           value=f.years(money.discounted_payback_years_pre_tax))),
-        (t("results.kpi.payback"), f.years(money.payback_years),
-         t("results.kpi.discounted_payback", value=f.years(money.discounted_payback_years))),
+           value=f.years(invested_payback(money.discounted_payback_years_pre_tax,
+                                                  money.capex)))),
+        (t("results.kpi.payback"), f.years(invested_payback(money.payback_years, money.capex)),
+         t("results.kpi.discounted_payback",
+           value=f.years(invested_payback(money.discounted_payback_years, money.capex)))),
     ]
     if two:  # the company invests nothing: the paybacks are the investor's (or lessor's)
         lessor = money.perspective == "host"
-        invested = money.capex > 0
         returns[1:] = [(t("results.views.payback_lessor_pre_tax" if lessor
                           else "results.views.payback_investor_pre_tax"),
-                        f.years(money.investor_payback_years_pre_tax if invested else None),
+                        f.years(invested_payback(money.investor_payback_years_pre_tax,
+                                                 money.capex)),
                         None)]
         if not lessor:
             returns.append((t("results.views.payback_investor"),
-                            f.years(money.investor_payback_years if invested else None), None))
+                            f.years(invested_payback(money.investor_payback_years, money.capex)),
+                            None))
     shares = [
         (t("results.kpi.self_consumption"), f.percent(energy.self_consumption_ratio),
          t("results.kpi.self_consumption_help")),
@@ -131,11 +135,11 @@ def _perspectives(result) -> None:
          f.percent(money.investor_irr)),
         (t("results.views.payback_lessor_pre_tax" if lessor
            else "results.views.payback_investor_pre_tax"),
-         f.years(money.investor_payback_years_pre_tax if capex > 0 else None)),
+         f.years(invested_payback(money.investor_payback_years_pre_tax, capex))),
     ]
     if not lessor:
         investor.append((t("results.views.payback_investor"),
-                         f.years(money.investor_payback_years if capex > 0 else None)))
+                         f.years(invested_payback(money.investor_payback_years, capex))))
     left, right = st.columns(2, gap="medium")
     for column, title, items in (
             (left, t("results.views.host_title"), host),

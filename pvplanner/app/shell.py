@@ -13,6 +13,7 @@ import pvplanner.app.state as state
 from pvplanner.app.uploads import MAX_UPLOAD_MB
 from pvplanner.app.widgets import fmt, kpi, lang, plain, run_page, show_problem, t
 from pvplanner.display.messages import LANGUAGE_NAMES, LANGUAGES, default_language, translate
+from pvplanner.display.numbers import invested_payback
 
 #: Pages in navigation order: (id, module under pvplanner.app, icon, section).
 PAGES: tuple[tuple[str, str, str, str], ...] = (
@@ -106,7 +107,8 @@ def _sidebar_kpis(box) -> None:
         for label, value in (
                 (t("common.kpi.capacity"), f.kwp(result.pv.capacity_kwp)),
                 (t("common.kpi.npv"), f.money_compact(result.finance.npv)),
-                (t("common.kpi.payback"), f.years(result.finance.payback_years)),
+                (t("common.kpi.payback"), f.years(invested_payback(result.finance.payback_years,
+                                                                result.finance.capex))),
                 (t("common.kpi.avoided_year1"), f.tco2(result.carbon.avoided_tco2_year1, 0))):
             kpi(label, value, per_row=1, sidebar=True)
 

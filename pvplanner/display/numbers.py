@@ -80,6 +80,18 @@ def utc_offset_label(offset: Any) -> str:
     return f"UTC{sign}{whole}" + (f":{minutes:02d}" if minutes else "")
 
 
+def invested_payback(years: float | None, capex: float) -> float | None:
+    """A payback as every output shows it: none where nothing was invested (a zero-size or
+    free design: "—", not "0.0 years").
+
+    Examples
+    --------
+    >>> invested_payback(6.4, 8.2e6), invested_payback(0.0, 0.0)
+    (6.4, None)
+    """
+    return years if capex > 0 else None
+
+
 def sensible_decimals(value: float, significant: int = 3, most: int = 2) -> int:
     """Decimals that show about ``significant`` digits, none from 100 up, at most ``most``.
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from pvplanner.display.messages import LANGUAGES, Texts, catalogue, render
 from pvplanner.display.names import name, weather_dataset
-from pvplanner.display.numbers import NumberFormat
+from pvplanner.display.numbers import NumberFormat, invested_payback
 from pvplanner.display.solver_notes import for_reader
 from pvplanner.messages import as_message, weather_notes
 
@@ -101,8 +101,9 @@ def plan_summary(result: Any, lang: str = "en") -> str:
         t("bill", before=f.money(result.bills.baseline_annual),
           after=f.money(result.bills.with_system_annual), saves=f.money(result.bills.savings_annual)),
         t("money", capex=f.money(money.capex), npv=f.money(money.npv), irr=f.percent(money.irr)),
-        t("payback", before_tax=f.years(money.payback_years_pre_tax),
-          after_tax=f.years(money.payback_years)),
+        t("payback", before_tax=f.years(invested_payback(money.payback_years_pre_tax,
+                                                         money.capex)),
+          after_tax=f.years(invested_payback(money.payback_years, money.capex))),
         t("carbon", year1=f.tco2(c.avoided_tco2_year1, 0), lifetime=f.tco2(c.avoided_tco2_lifetime, 0),
           certificates=f.number(c.certificates_year1)),
         t("solver", status=status, seconds=f.number(result.solver.seconds, 2)),

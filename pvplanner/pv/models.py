@@ -356,9 +356,18 @@ def module_azimuths_deg(mounting: str, azimuth_deg: float) -> tuple[float, ...]:
 def shown_number(value: float) -> str:
     """A limit or a value as a message shows it: as Python writes it below a million
     (``90.0``, ``0.5``), with thousands separators from there (``10,000,000``, where Python
-    writes ``10000000.0`` or ``1e+16``)."""
+    writes ``10000000.0``), and in powers of ten from 10**18 on (``1e+308``, not three
+    hundred digits).
+
+    Examples
+    --------
+    >>> shown_number(90.0), shown_number(1e7), shown_number(1e308)
+    ('90.0', '10,000,000', '1e+308')
+    """
     if not math.isfinite(value) or abs(value) < 1e6:
         return str(value)
+    if abs(value) >= 1e18:
+        return f"{value:.4g}"
     return f"{value:,.0f}"
 
 

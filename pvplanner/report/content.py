@@ -22,7 +22,7 @@ import pvplanner.report.views as views
 from pvplanner.display.messages import render
 from pvplanner.display.names import location, template_name, weather_dataset, weather_station
 from pvplanner.display.names import name as reader_name
-from pvplanner.display.numbers import NumberFormat, utc_offset_label
+from pvplanner.display.numbers import NumberFormat, invested_payback, utc_offset_label
 from pvplanner.display.solver_notes import for_reader
 from pvplanner.display.sources import citation
 from pvplanner.pv.models import module_azimuths_deg
@@ -144,13 +144,13 @@ def _kpis(c: _Ctx) -> dict[str, Kpi]:
         # No investment, no payback: a zero-size design shows "n/a", not "0.0 years".
         # Paybacks before and after income tax, each labelled (Chinese proposals quote the
         # pre-tax static payback; NPV and IRR are after tax).
-        "payback": Kpi(t("kpi.payback"), f.years(fin.payback_years if fin.capex > 0 else None)),
+        "payback": Kpi(t("kpi.payback"), f.years(invested_payback(fin.payback_years, fin.capex))),
         "payback_pre_tax": Kpi(t("kpi.payback_pre_tax"), f.years(
-            fin.payback_years_pre_tax if fin.capex > 0 else None)),
+            invested_payback(fin.payback_years_pre_tax, fin.capex))),
         "discounted_payback": Kpi(t("kpi.discounted_payback"), f.years(
-            fin.discounted_payback_years if fin.capex > 0 else None)),
+            invested_payback(fin.discounted_payback_years, fin.capex))),
         "discounted_payback_pre_tax": Kpi(t("kpi.discounted_payback_pre_tax"), f.years(
-            fin.discounted_payback_years_pre_tax if fin.capex > 0 else None)),
+            invested_payback(fin.discounted_payback_years_pre_tax, fin.capex))),
         "lcoe": Kpi(t("kpi.lcoe"), f.price(fin.lcoe_per_kwh)),
         "bcr": Kpi(t("kpi.bcr"), f.number(fin.benefit_cost_ratio, 2)),
         "avoided": Kpi(t("kpi.avoided"), f.tco2(r.carbon.avoided_tco2_year1)),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pvplanner.display.numbers import NumberFormat
+from pvplanner.display.numbers import NumberFormat, invested_payback
 from pvplanner.report.model import Kpi, KpiGrid, Paragraph, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
@@ -44,11 +44,6 @@ def view_years(result: Result) -> int:
     return int(max(cash.index)) if len(cash) else 0
 
 
-def _paid(value: float | None, capex: float) -> float | None:
-    """A payback only where something was invested."""
-    return value if capex > 0 else None
-
-
 def kpi_overrides(result: Result, t: Texts, f: NumberFormat) -> dict[str, Kpi]:
     """KPIs of the summary and the cover relabelled with their party (empty for
     self-investment): the company's net saving instead of the grid-bill reduction, the
@@ -65,9 +60,9 @@ def kpi_overrides(result: Result, t: Texts, f: NumberFormat) -> dict[str, Kpi]:
                        f.money_wan(fin.npv)),
             "irr": Kpi(t("views.investor_irr_after_tax"), f.percent(fin.irr)),
             "payback": Kpi(t("views.investor_payback_after_tax"),
-                           f.years(_paid(fin.payback_years, fin.capex))),
+                           f.years(invested_payback(fin.payback_years, fin.capex))),
             "payback_pre_tax": Kpi(t("views.investor_payback_pre_tax"),
-                                   f.years(_paid(fin.payback_years_pre_tax, fin.capex))),
+                                   f.years(invested_payback(fin.payback_years_pre_tax, fin.capex))),
         })
     else:  # lease: the main figures are the company's (the lessee's)
         lifetime = fin.host_savings_lifetime
@@ -76,7 +71,7 @@ def kpi_overrides(result: Result, t: Texts, f: NumberFormat) -> dict[str, Kpi]:
             "npv": Kpi(t("views.host_npv_after_tax"), f.money(fin.npv), f.money_wan(fin.npv)),
             "irr": Kpi(t("views.investor_irr_pre_tax"), f.percent(fin.investor_irr)),
             "payback_pre_tax": Kpi(t("views.lessor_payback_pre_tax"),
-                                   f.years(_paid(fin.investor_payback_years_pre_tax,
+                                   f.years(invested_payback(fin.investor_payback_years_pre_tax,
                                                  fin.capex))),
             "payback": Kpi(t("views.host_savings_lifetime", years=view_years(result)),
                            f.money(lifetime), f.money_wan(lifetime)),
@@ -161,11 +156,11 @@ def finance_grids(result: Result, t: Texts, f: NumberFormat, items: list[Kpi]) -
             Kpi(t("views.investor_npv_after_tax"), f.money(fin.npv), f.money_wan(fin.npv)),
             Kpi(t("views.investor_irr_after_tax"), f.percent(fin.irr)),
             Kpi(t("views.investor_payback_pre_tax"),
-                f.years(_paid(fin.payback_years_pre_tax, fin.capex))),
+                f.years(invested_payback(fin.payback_years_pre_tax, fin.capex))),
             Kpi(t("views.investor_payback_after_tax"),
-                f.years(_paid(fin.payback_years, fin.capex))),
+                f.years(invested_payback(fin.payback_years, fin.capex))),
             Kpi(t("views.investor_discounted_payback_after_tax"),
-                f.years(_paid(fin.discounted_payback_years, fin.capex))),
+                f.years(invested_payback(fin.discounted_payback_years, fin.capex))),
         ]
         if fin.equity_irr is not None and fin.irr is not None and abs(
                 fin.equity_irr - fin.irr) > 1e-4:
@@ -180,7 +175,7 @@ def finance_grids(result: Result, t: Texts, f: NumberFormat, items: list[Kpi]) -
                 f.money_wan(fin.investor_npv)),
             Kpi(t("views.investor_irr_pre_tax"), f.percent(fin.investor_irr)),
             Kpi(t("views.lessor_payback_pre_tax"),
-                f.years(_paid(fin.investor_payback_years_pre_tax, fin.capex))),
+                f.years(invested_payback(fin.investor_payback_years_pre_tax, fin.capex))),
         ]
         basis = t("views.basis_pre_tax")
     return [KpiGrid(host, columns=3 if len(host) <= 6 else 4, title=t("views.host_title")),
