@@ -89,7 +89,8 @@ def test_batch_prints_a_summary_in_the_locale_and_its_json_behind_the_flag(
         assert said.splitlines()[0].startswith(f"共 {written['sites']} 个厂址：{written['ok']} 个")
         assert _english_words(said) == [], said
     else:
-        assert said.splitlines()[0].startswith(f"{written['sites']} site(s): {written['ok']}")
+        assert said.splitlines()[0].startswith(
+            f"sites: {written['sites']}; planned: {written['ok']}")
         assert not _CJK.search(said)
     # --json: the summary the run wrote, and nothing else on stdout
     assert main([*args, "--json"]) == 0
