@@ -36,7 +36,7 @@ solver call).
 If no case is feasible, :class:`~solver.errors.InfeasibleProblemError` names the
 conflicting constraints, found by relaxing constraint groups: a group infeasible on its own,
 else the pairs of groups infeasible together; each named with the best value the other
-constraint allows (e.g. the largest self-consumption achievable at the minimum size).
+constraint allows (e.g. the largest renewable share achievable within the budget).
 """
 
 from __future__ import annotations
@@ -591,7 +591,7 @@ def _hint(pr: _Prober, g: str, keep: set[str]) -> Fact | None:
     p = pr.p
     try:
         if g == "min_self_consumption":
-            r = pr.best(keep, "onsite_kwh", "prod_kwh", "max")
+            r = pr.best(keep, "onsite_kwh", "generated_kwh", "max")
             if r:
                 return Fact("most_self_consumption", {
                     "percent": f"{r[0] * 100:.1f}", "onsite": _fmt(r[1] / 1000),

@@ -622,6 +622,8 @@ def _expressions(s: _Spec, c: _Columns, peak0: np.ndarray) -> dict[str, LinExpr]
         "total_kwp": _cols(c.x, 1.0), "capex": capex, "om": om,
         "prod_kwh": _cols(c.x, c.avail.sum(axis=0) * dt),
         "onsite_kwh": c.fam_expr("l", dt) + c.fam_expr("cp", dt),
+        # PV generated = used on site + exported (curtailed PV is not generated)
+        "generated_kwh": c.fam_expr("l", dt) + c.fam_expr("cp", dt) + c.fam_expr("e", dt),
         "served_kwh": c.fam_expr("l", dt) + c.fam_expr("cp", eta * dt),
         "energy_savings": (c.fam_expr("l", a * dt) + c.fam_expr("d", a * dt)
                            - c.fam_expr("cg", a * dt)),
@@ -637,6 +639,16 @@ def _expressions(s: _Spec, c: _Columns, peak0: np.ndarray) -> dict[str, LinExpr]
             co2 = co2 + c.fam_expr("e", ef * dt)
         exprs["co2_tco2"] = co2
     return exprs
+
+
+def _self_consumption_row(onsite: LinExpr, exported: LinExpr, share: float) -> LinExpr:
+    """Left side of the self-consumption floor ``onsite >= share x (onsite + exported)``,
+    i.e. ``(1 - share) onsite - share exported >= 0`` (:class:`~solver.problem.SizingProblem`
+    ``min_self_consumption``); the on-site part is left out at ``share = 1`` (no export)."""
+    row = exported * -share
+    if share < 1.0:
+        row = onsite * (1.0 - share) + row
+    return row
 
 
 def _yearly_rows(s: _Spec, c: _Columns, rows: _Rows, exprs: dict[str, LinExpr],
@@ -660,8 +672,8 @@ def _yearly_rows(s: _Spec, c: _Columns, rows: _Rows, exprs: dict[str, LinExpr],
     if math.isfinite(p.capital_budget) and "capital_budget" not in drop:
         rows.row("capital_budget", capex, -math.inf, p.capex_budget - s.fixed)
     if p.min_self_consumption > 0 and "min_self_consumption" not in drop:
-        rows.row("min_self_consumption",
-                 exprs["onsite_kwh"] - exprs["prod_kwh"] * p.min_self_consumption, 0.0, math.inf)
+        rows.row("min_self_consumption", _self_consumption_row(
+            exprs["onsite_kwh"], exprs["exported_kwh"], p.min_self_consumption), 0.0, math.inf)
     if p.min_renewable_share > 0 and "min_renewable_share" not in drop:
         rows.row("min_renewable_share", exprs["served_kwh"],
                  p.min_renewable_share * float(load.sum() * dt), math.inf)

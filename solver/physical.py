@@ -19,8 +19,9 @@ does it. **Proof.** Take a solution with export ``e > 0`` and import
     row is unchanged; the objective changes by ``pwf (a_t - b_t) delta dt >= 0`` and the
     tie-break (which costs exports, not ``l``) falls by ``eps delta``; the import falls, so no
     demand peak rises; on-site use, PV energy served, avoided CO2 (exports count at most as
-    much as on-site use) and the payback row's savings do not fall; the net-metering balance
-    ``sum (e + l + d - c_g)`` is unchanged.
+    much as on-site use) and the payback row's savings do not fall, nor does the
+    self-consumption floor's ``(1 - r) onsite - r exported`` (it rises by ``delta``); the
+    net-metering balance ``sum (e + l + d - c_g)`` is unchanged.
 (ii) Else ``c_g > 0``: move ``delta = min(e, c_g)`` from ``e`` and ``c_g`` to ``c_pv``. The
     battery's charge, state of charge and power are unchanged; the objective changes by
     ``pwf (a_t - b_t) delta dt >= 0``, the tie-break falls by ``eps delta`` (``e`` and
@@ -140,13 +141,43 @@ def conflict_steps(problem: SizingProblem, export_price_per_kwh: np.ndarray | No
     return out
 
 
+def _export_room_kwh(problem: SizingProblem, onsite_kwh: float, exported_kwh: float) -> float:
+    """How much more PV may be exported [kWh] under the self-consumption floor
+    ``onsite >= r (onsite + exported)`` (:class:`~solver.problem.SizingProblem`
+    ``min_self_consumption`` = r): ``(1 - r) / r x onsite - exported``; inf without a floor."""
+    r = problem.min_self_consumption
+    if r <= 0:
+        return math.inf
+    return (1.0 - r) / r * onsite_kwh - exported_kwh
+
+
+def _best_exports(extra_kw: np.ndarray, price: np.ndarray, room_kwh: float,
+                  step_hours: float) -> np.ndarray:
+    """``extra_kw`` cut to at most ``room_kwh`` in all, the best-paid steps kept first (a
+    fractional knapsack: the most export revenue within the room)."""
+    extra = np.asarray(extra_kw, dtype=float)
+    kwh = extra * step_hours
+    if room_kwh >= float(kwh.sum()):
+        return extra
+    if room_kwh <= 0:
+        return np.zeros_like(extra)
+    order = np.argsort(-np.asarray(price, dtype=float), kind="stable")
+    before = np.cumsum(kwh[order]) - kwh[order]
+    out = np.zeros_like(extra)
+    out[order] = np.clip(room_kwh - before, 0.0, kwh[order]) / step_hours
+    return out
+
+
 def greedy_flows(problem: SizingProblem, kwp: np.ndarray,
                  export_price_per_kwh: np.ndarray | None = None) -> dict:
     """The physical PV-only dispatch of given sizes, in closed form.
 
     PV serves the load, the surplus is exported up to the export limit where exports are
     paid (curtailed where they earn nothing, as the LP's tie-break does), the rest is
-    curtailed. Outside net metering this is the best physical dispatch of the sizes.
+    curtailed. Under a self-consumption floor (``min_self_consumption`` = r) the year's
+    exports are cut to ``(1 - r) / r`` x the PV used on site, the best-paid steps kept
+    (the rest is curtailed). Outside net metering this is the best physical dispatch of the
+    sizes for the NPV.
 
     Parameters
     ----------
@@ -168,6 +199,8 @@ def greedy_flows(problem: SizingProblem, kwp: np.ndarray,
     g = p.production_kw_per_kwp @ x * p.costs.production_levelization
     load_served = np.minimum(g, p.load_kw)
     export = np.where(np.asarray(b) > 0, np.minimum(g - load_served, p.export_limit_kw), 0.0)
+    export = _best_exports(export, b, _export_room_kwh(
+        p, float(load_served.sum() * p.step_hours), 0.0), p.step_hours)
     zero = np.zeros_like(g)
     return {"kwp": x, "pv_available": g, "l": load_served, "e": export, "cp": zero,
             "cg": zero.copy(), "d": zero.copy(), "w": zero.copy(), "soc": zero.copy(),
@@ -182,8 +215,10 @@ def repair_flows(problem: SizingProblem, flows: dict,
     In every step with both import and export it applies shifts (i) and (ii) of the module
     docstring (export to the load, then export replacing grid charging); then, outside net
     metering, curtailed PV serves any remaining import (load, then grid charging), or is
-    exported (up to the limit, where paid) when nothing is imported. Battery charge, discharge and state of charge are
-    unchanged, so the battery rows still hold.
+    exported (up to the limit, where paid) when nothing is imported, and, under a
+    self-consumption floor, only as far as the floor allows (best-paid steps first: the
+    shifts before raise on-site use and lower exports, so they keep the floor). Battery
+    charge, discharge and state of charge are unchanged, so the battery rows still hold.
     """
     p = problem
     b = p.export_price_per_kwh if export_price_per_kwh is None else export_price_per_kwh
@@ -213,6 +248,9 @@ def repair_flows(problem: SizingProblem, flows: dict,
         importing = (load - on_site - d > 0) | (cg > 0)
         room = np.maximum(p.export_limit_kw - e, 0.0)
         s4 = np.where(~importing & (np.asarray(b) > 0), np.minimum(curt, room), 0.0)
+        dt = p.step_hours
+        s4 = _best_exports(s4, b, _export_room_kwh(
+            p, float((on_site + cp).sum() * dt), float(e.sum() * dt)), dt)
         e = e + s4
     out.update({"l": on_site, "e": e, "cp": cp, "cg": cg, "d": d})
     return out

@@ -25,7 +25,9 @@ Physics, each step (``g_t = lambda * sum_p f_tp x_p`` is the available PV power,
     c_pv + c_g + d <= B                        (charge plus discharge within the power
                                                 rating; with prices >= 0 charging and
                                                 discharging at once never pays, so this
-                                                loses nothing and rules it out)
+                                                loses nothing and rules it out, except
+                                                under a binding self-consumption floor,
+                                                see below)
     B <= max_c_rate * E,   0 <= e <= export_limit_kw,   c_g = 0 without grid charging
     D_k >= load_t - l - d + c_g   for every t in window k
 
@@ -46,6 +48,34 @@ Global constraints (each
 optional): total kWp bounds, capital budget, self-consumption, renewable share, CO2, simple
 payback and net metering, as documented on :class:`SizingProblem` and in
 :mod:`solver.api`.
+
+The self-consumption floor ``r`` (``min_self_consumption``) bounds the share of the PV
+*generated* that is used on site, curtailed PV not being generated::
+
+    onsite >= r (onsite + exported),   i.e.   (1 - r) onsite - r exported >= 0
+    onsite = sum_t (l + c_pv) dt,   exported = sum_t e dt
+
+It is the share China's rule for 自发自用余电上网 bounds: under 国能发新能规〔2025〕7号 the
+province sets the minimum 年自发自用电量占发电量比例, the year's self-used energy over the
+year's *generated* energy (the project's policy reference china-pv-policy-2026.md,
+sections 1.2-1.3: secondary sources, four agreeing).
+PV charged into the battery counts as self-used when it is charged (its round-trip losses
+are consumed on site, as the meter at the grid connection sees them): the definition of
+the reports (``pvplanner.flows``: self-consumed = PV to load + PV to battery, generation =
+available - curtailed) and of ``SizingResult.totals["self_consumption_ratio"]``. So
+``r = 1`` is zero export (the optimum of ``export_limit_kw = 0``), and the floor alone can
+always be met by curtailing: it conflicts only with constraints that need exports (a CO2
+target counting exports, a payback bound, ...). The physical dispatches of
+:mod:`solver.physical` export no more than the floor allows (best-paid steps first).
+
+Curtailing to meet the floor opens no degenerate optimum: every kWp costs capex and O&M
+in the objective (the ``max_self_sufficiency`` objective ranks its ties by NPV), so the
+optimum builds PV that ends up curtailed only where those kWp pay for themselves, by their
+self-use in weaker hours and the exports it then allows - the trade-off an export limit
+poses (only free PV, zero capex and O&M, leaves the size open, floor or not). One effect is the definition's own: battery losses count as self-used, so where
+the floor binds the optimum may pass PV that would be curtailed through the battery (also
+charging and discharging in one step, within the power rating) to gain ``(1 - r) / r`` kWh
+of exports per kWh lost; a real battery can do the same, and the reports count it alike.
 
 Objective ``max_npv`` (the default) maximises the lifecycle net present value::
 
@@ -346,7 +376,9 @@ class SizingProblem:
     battery : BatteryOptions, optional
         Battery options; PV only by default.
     min_self_consumption : float, optional
-        Lower bound on (PV used on site incl. battery charging) / (PV available) [-].
+        Lower bound on the self-consumption ratio, (PV to load + PV to battery) / (PV
+        generated = PV to load + PV to battery + PV exported; curtailed PV is not
+        generated) [-], the share China's 7号 rule bounds (module docstring).
     min_renewable_share : float, optional
         Lower bound on the share of the load served by PV, directly or through the battery
         (battery energy counted after round-trip losses) [-]. Equals self-sufficiency.

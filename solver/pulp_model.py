@@ -149,7 +149,7 @@ def build_pulp(
     onsite = pulp.lpSum((pl[t] + cp[t]) * dt for t in T)
     served = pulp.lpSum((pl[t] + bat.charge_efficiency * bat.discharge_efficiency * cp[t]) * dt
                         for t in T)
-    prod = pulp.lpSum(float(f[:, i].sum() * dt) * x[i] for i in range(n_p))
+    exported = pulp.lpSum(e[t] * dt for t in T) if export else 0.0
     co2: Any = None  # a PuLP expression when emission factors are given
     if ef is not None:
         co2 = pulp.lpSum(float(ef[t] * dt) * (pl[t] + d[t] - cg[t]) for t in T)
@@ -170,7 +170,12 @@ def build_pulp(
     if math.isfinite(p.capital_budget) and "capital_budget" not in drop:
         lp += capex <= p.capex_budget - fixed, "budget"
     if p.min_self_consumption > 0 and "min_self_consumption" not in drop:
-        lp += onsite >= p.min_self_consumption * prod, "self_consumption"
+        # onsite >= r (onsite + exported): the share of the PV *generated* (curtailed PV is
+        # not generated) used on site, as solver.build (and solver.problem) words it
+        # (with no export and r = 1 the row has no variable and holds: left out)
+        r = p.min_self_consumption
+        if export or r < 1.0:
+            lp += (1.0 - r) * onsite - r * exported >= 0, "self_consumption"
     if p.min_renewable_share > 0 and "min_renewable_share" not in drop:
         lp += served >= p.min_renewable_share * float(load.sum() * dt), "renewable_share"
     if co2_target and co2_target > 0 and "min_co2_reduction" not in drop:

@@ -15,10 +15,12 @@ cannot change its optimum:
    solution. Proof: take any feasible solution and move its curtailed and exported energy of
    that step to pv_to_load (possible since ``g_t <= load_t``). The objective does not
    decrease (a kWh on site earns ``import_price >= export_price >= 0``, lowers the import and
-   so the peaks), and no constraint gets violated: self-consumption, renewable share, CO2
-   (emission factors >= 0) and the payback bound all count on-site use at least as much as
-   export or curtailment. (Net metering's "exports <= imports" is the exception - curtailing
-   can make room to export elsewhere - so under net metering no step is substituted.) Such a
+   so the peaks), and no constraint gets violated: renewable share, CO2 (emission factors
+   >= 0) and the payback bound all count on-site use at least as much as export or
+   curtailment, and the self-consumption floor ``(1 - r) onsite - r exported >= 0`` only
+   rises when exported or curtailed PV is used on site. (Net metering's "exports <=
+   imports" is the exception - curtailing can make room to export elsewhere - so under net
+   metering no step is substituted.) Such a
    step therefore needs no variable: its value ``import_price * lambda f_t . x`` is linear in
    ``x`` and is added to the coefficients of ``x``.
 3. **Slack demand rows**: with ``l_s <= min(load_s, g_s)`` every window's peak is at least

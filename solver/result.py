@@ -85,13 +85,16 @@ class SizingResult:
         The flows of the representative year.
     totals : dict
         Totals of the representative year: ``load_kwh``, ``pv_available_kwh`` (output
-        before curtailment), ``pv_to_load_kwh``, ``pv_to_battery_kwh``, ``exported_kwh``,
+        before curtailment), ``pv_generated_kwh`` (after curtailment: self-consumed plus
+        exported), ``pv_to_load_kwh``, ``pv_to_battery_kwh``, ``exported_kwh``,
         ``curtailed_kwh``, ``imported_kwh``, ``grid_to_battery_kwh``,
-        ``battery_to_load_kwh``, ``self_consumed_kwh`` [kWh]; ``self_consumption_ratio``
-        (self-consumed / available) and ``self_sufficiency_ratio`` (PV energy reaching the
-        load, battery losses deducted, / load) [-]; ``energy_cost_baseline``,
-        ``energy_cost_with_system``, ``export_revenue``, ``demand_cost_baseline``,
-        ``demand_cost_with_system``, ``bill_savings``, ``om_year`` [currency/yr];
+        ``battery_to_load_kwh``, ``self_consumed_kwh`` (PV to load plus PV to battery)
+        [kWh]; ``self_consumption_ratio`` (self-consumed / generated, the quantity
+        ``SizingProblem.min_self_consumption`` bounds) and ``self_sufficiency_ratio`` (PV
+        energy reaching the load, battery losses deducted, / load) [-];
+        ``energy_cost_baseline``, ``energy_cost_with_system``, ``export_revenue``,
+        ``demand_cost_baseline``, ``demand_cost_with_system``, ``bill_savings``,
+        ``om_year`` [currency/yr];
         ``peak_kw_<window>`` [kW] per demand-charge window; ``co2_avoided_tco2``
         [tCO2/yr] when emission factors are given.
     capex, om_pw, energy_savings_pw, export_revenue_pw, demand_savings_pw, npv : float
@@ -237,20 +240,23 @@ def make_result(
         totals[f"peak_kw_{dc.name or k}"] = pk1
     pv_avail_kwh = float(avail.sum() * dt)
     onsite_kwh = float((to_load + cp).sum() * dt)
+    exported_kwh = float(e.sum() * dt)
+    generated_kwh = onsite_kwh + exported_kwh
     served_kwh = float((to_load.sum() + cp.sum() * p.battery.charge_efficiency
                         * p.battery.discharge_efficiency) * dt)
     totals.update({
         "load_kwh": load_kwh,
         "pv_available_kwh": pv_avail_kwh,
+        "pv_generated_kwh": generated_kwh,
         "pv_to_load_kwh": float(to_load.sum() * dt),
         "pv_to_battery_kwh": float(cp.sum() * dt),
-        "exported_kwh": float(e.sum() * dt),
+        "exported_kwh": exported_kwh,
         "curtailed_kwh": float(curtailed.sum() * dt),
         "imported_kwh": float(imp.sum() * dt),
         "grid_to_battery_kwh": float(cg.sum() * dt),
         "battery_to_load_kwh": float(d.sum() * dt),
         "self_consumed_kwh": onsite_kwh,
-        "self_consumption_ratio": onsite_kwh / pv_avail_kwh if pv_avail_kwh > 0 else 0.0,
+        "self_consumption_ratio": onsite_kwh / generated_kwh if generated_kwh > 0 else 0.0,
         "self_sufficiency_ratio": served_kwh / load_kwh if load_kwh > 0 else 0.0,
         "energy_cost_baseline": energy_base,
         "energy_cost_with_system": energy_with,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -137,18 +138,44 @@ def _factory(**over) -> SizingProblem:
     return SizingProblem(**kw)
 
 
+def _exports_needed(**over) -> SizingProblem:
+    """_factory with paid exports and a CO2 target of 30 tCO2 that counts them: 50 MWh of
+    PV must be generated, far more than the site can use (a 95 % self-consumption floor
+    then conflicts with the target)."""
+    kw: dict = dict(export_limit_kw=math.inf, export_price_per_kwh=0.3,
+                    co2_counts_exports=True, min_co2_reduction_tco2=30.0,
+                    min_self_consumption=0.95)
+    kw.update(over)
+    return _factory(**kw)
+
+
 def test_infeasible_pair_is_named_with_numbers():
-    p = _factory(min_self_consumption=0.95, min_total_kwp=500.0)
+    p = _exports_needed()
     with pytest.raises(InfeasibleProblemError) as err:
         optimize(p)
     msg = str(err.value)
-    assert err.value.conflicting == ("min_self_consumption", "min_total_kwp")
-    assert "minimum self-consumption 95 % conflicts with minimum total 500 kWp" in msg
-    # By hand: 500 kWp yield 500*0.8*sum(cos+) per day; the load takes at most
-    # min(load, output) each hour. The message quotes that share, which must be < 95 %.
+    assert err.value.conflicting == ("min_self_consumption", "min_co2_reduction")
+    assert "minimum self-consumption 95 % conflicts with CO2 reduction target 30 tCO2/yr" in msg
+    # By hand: the target needs 30 / 0.0006 = 50 MWh generated (used on site or exported);
+    # the site uses at most min(load, output) each hour, most at the largest array (2000
+    # kWp), the rest is exported. The message quotes that share of the 50 MWh, < 95 %.
     f = p.production_kw_per_kwp[:, 0]
-    share = np.minimum(p.load_kw, 500 * f).sum() / (500 * f).sum()
-    assert f"at most {share * 100:.1f} %" in msg
+    onsite = np.minimum(p.load_kw, 2000 * f).sum()
+    assert f"at most {onsite / 50_000 * 100:.1f} % of the PV output" in msg
+    assert f"({onsite / 1000:.3g} MWh of 50" in msg
+
+
+def test_a_self_consumption_floor_is_met_by_curtailing():
+    """The floor bounds self-consumed / generated PV, and curtailed PV is not generated:
+    at zero export every floor holds, whatever the size (with the old denominator, PV
+    available, a 95 % floor and 500 kWp conflicted: tests/test_solver_self_consumption.py)."""
+    p = _factory(min_self_consumption=0.95, min_total_kwp=500.0)
+    res = optimize(p)
+    free = optimize(_factory(min_total_kwp=500.0))
+    assert res.total_kwp == pytest.approx(500.0)
+    assert res.npv == pytest.approx(free.npv, rel=1e-9)
+    assert res.totals["curtailed_kwh"] > 0.25 * res.totals["pv_available_kwh"]
+    assert res.totals["self_consumption_ratio"] == 1.0
 
 
 def test_infeasible_single_constraint():
@@ -239,8 +266,8 @@ def test_falls_back_to_cbc_without_highspy(monkeypatch):
     assert res.npv == pytest.approx(ref.npv, abs=1e-6 * _scale(p))
     # the diagnosis still names the conflict (without numbers, which need HiGHS)
     with pytest.raises(InfeasibleProblemError) as err:
-        optimize(_factory(min_self_consumption=0.95, min_total_kwp=500.0))
-    assert err.value.conflicting == ("min_self_consumption", "min_total_kwp")
+        optimize(_exports_needed())
+    assert err.value.conflicting == ("min_self_consumption", "min_co2_reduction")
 
 
 def test_falls_back_to_cbc_when_highs_fails(monkeypatch):
@@ -265,14 +292,14 @@ def test_a_diagnosis_is_data_an_application_can_word_in_its_language():
     application can word them in its reader's language."""
     from solver.api import diagnose_conflicts
 
-    p = _factory(min_self_consumption=0.95, min_total_kwp=500.0)
+    p = _exports_needed()
     message, conflicting, conflicts = diagnose_conflicts(p)
-    assert conflicting == ("min_self_consumption", "min_total_kwp")
+    assert conflicting == ("min_self_consumption", "min_co2_reduction")
     assert message == "infeasible: " + ". ".join(map(str, conflicts)) + "."
     (conflict,) = conflicts
     assert conflict.relation == "pair"
-    assert [f.kind for f in conflict.facts] == ["min_self_consumption", "min_total_kwp"]
-    assert conflict.facts[1].values == {"kwp": "500"}
+    assert [f.kind for f in conflict.facts] == ["min_self_consumption", "min_co2_reduction"]
+    assert conflict.facts[1].values == {"tco2": "30"}
     assert conflict.hint is not None and conflict.hint.kind == "most_self_consumption"
     for fact in (*conflict.facts, conflict.hint):
         for value in fact.values.values():
