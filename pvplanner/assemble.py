@@ -339,6 +339,7 @@ def _binding_limits(scenario: Scenario, prepared: Prepared,
         "battery_max_c_rate": "battery.max_c_rate",
         "export_limit_kw": ("constraints.export_limit_kw" if c.export_limit_kw is not None
                             and prepared.sizing.export_allowed else "tariff.export"),
+        "min_self_consumption": "constraints.min_self_consumption_ratio",
     }
     out = []
     for name in sized.binding:

@@ -314,6 +314,9 @@ def binding_limits(problem: SizingProblem, result: SizingResult,
     ``export_limit_kw``
         PV was curtailed in a step whose export was at the export limit (0 for zero
         export), so the limit cost energy.
+    ``min_self_consumption``
+        PV was curtailed while the year's self-consumption stood at its floor: the floor
+        held the exports back, so it cost energy.
 
     Parameters
     ----------
@@ -362,4 +365,11 @@ def binding_limits(problem: SizingProblem, result: SizingResult,
             & (d.curtailed > tolerance * scale)
         if held.any():
             out.append("export_limit_kw")
+    r = p.min_self_consumption
+    if r > 0:
+        scale = max(float(p.load_kw.max(initial=0.0)), 1.0)
+        ratio = result.totals.get("self_consumption_ratio", math.nan)
+        if (float(d.curtailed.max(initial=0.0)) > tolerance * scale
+                and math.isfinite(ratio) and ratio <= r + tolerance):
+            out.append("min_self_consumption")
     return tuple(out)

@@ -285,3 +285,14 @@ def test_the_demo_reports_the_floor_it_was_held_to():
     free = _demo_plan()
     assert free.energy.self_consumption_ratio < 0.78
     assert held.energy.self_consumption_ratio == pytest.approx(0.8, abs=1e-6)
+
+
+def test_a_floor_that_curtails_pv_is_named_as_the_limit_that_held_the_design():
+    # Curtailment under the floor had no limit named (the export limit row is not at 0).
+    full = _demo_plan(min_self_consumption_ratio=1.0)
+    assert "constraints.min_self_consumption_ratio" in full.solver.binding_limits
+    free = _demo_plan()
+    assert "constraints.min_self_consumption_ratio" not in free.solver.binding_limits
+    held = _demo_plan(min_self_consumption_ratio=0.8)  # met by building less: no curtailment
+    assert held.energy.curtailed_kwh == 0.0
+    assert "constraints.min_self_consumption_ratio" not in held.solver.binding_limits
