@@ -63,7 +63,8 @@ from solver.curves import LaterCurve, optimize_curve_later
 from solver.design import design_dispatch
 from solver.errors import CurveStopped as CurveStopped  # for the app, which imports no solver
 from solver.errors import InfeasibleProblemError
-from weather.timeaxis import standard_utc_offset_hours, typical_year_index
+from weather.meta import WeatherNote
+from weather.timeaxis import on_utc_offset, standard_utc_offset_hours, typical_year_index
 
 #: Points of the NPV-versus-capacity curve shown in the app and the proposal (each point is
 #: one optimisation; with a battery each is a full LP, so fewer points are computed).
@@ -380,15 +381,17 @@ def prepare(scenario: Scenario) -> Prepared:
         site.latitude, site.longitude,
         scenario.weather.source if scenario.weather.source != "file" else "auto",
         scenario.weather.file if scenario.weather.source == "file" else None,
-        scenario.weather.seed,
+        scenario.weather.seed, offset,
     )
     _, wx_meta = _weather(weather_key, interval)
-    if wx_meta.utc_offset_hours != offset:
+    if wx_meta.utc_offset_hours != offset:  # not a whole number of the weather's steps
         raise PlannerInputError(
             Message.of("errors.plan.utc_mismatch",
-                       "the weather data are in UTC{weather:+g} but the site is in UTC{site:+g}; "
-                       "set site.utc_offset_hours to {weather:g} or use weather for this time "
-                       "zone", weather=float(wx_meta.utc_offset_hours), site=float(offset)),
+                       "the weather data are in UTC{weather:+g} and cannot be moved to the "
+                       "site's time zone, UTC{site:+g}, at their one-hour steps: give the "
+                       "site's time zone in whole hours from the weather's, or weather at "
+                       "15-minute steps", weather=float(wx_meta.utc_offset_hours),
+                       site=float(offset)),
             field="site.utc_offset_hours",
         )
     elevation = site.elevation_m if site.elevation_m is not None else wx_meta.elevation_m
@@ -462,9 +465,23 @@ def _json(models: Sequence) -> str:
 
 
 def _weather(key: tuple, interval_minutes: int = 60):
-    latitude, longitude, source, file, seed = key
-    return load_weather(latitude, longitude, source=source, file=file, seed=seed,
-                        interval_minutes=interval_minutes)
+    """The weather of a plan on the site's clock: a year in another standard time (a site
+    whose time zone is set apart from its place's) is re-labelled in whole steps and says
+    so; one that cannot be (half an hour on hourly data) keeps its own offset, which the
+    caller refuses."""
+    latitude, longitude, source, file, seed, offset = key
+    frame, meta = load_weather(latitude, longitude, source=source, file=file, seed=seed,
+                               interval_minutes=interval_minutes)
+    if meta.utc_offset_hours == offset:
+        return frame, meta
+    moved = on_utc_offset(frame, offset)
+    if moved is None:
+        return frame, meta
+    note = WeatherNote.of(
+        "site_clock", "the weather year, in UTC{weather:+g}, read on the site's clock "
+        "(UTC{site:+g}): every value moved by {hours:+g} h", weather=float(meta.utc_offset_hours),
+        site=float(offset), hours=float(offset) - float(meta.utc_offset_hours))
+    return moved, replace(meta, utc_offset_hours=float(offset), notes=(*meta.notes, note))
 
 
 @lru_cache(maxsize=16)

@@ -76,6 +76,11 @@ def test_rename_duplicate_delete_undo_and_restore(app, tmp_path):
     _save_as(app, "Plant A")
     store = _store(tmp_path)
     (original,) = store.list()
+    # A blank new name is told, and the scenario keeps its name.
+    app.text_input(key="rename_to").set_value("   ").run()
+    app.button(key="rename_saved").click().run()
+    assert store.load(original.id).name == "Plant A"
+    assert any("type the new name first" in w.value for w in app.warning)
     with_rename = app.text_input(key="rename_to")
     with_rename.set_value("Plant A – 2026").run()
     app.button(key="rename_saved").click().run()

@@ -155,3 +155,19 @@ def test_the_money_boxes_stop_at_the_plausible_amount(tmp_path, monkeypatch):
     goto(app, "carbon")
     box = app.number_input(key="in:carbon.certificate_price_per_mwh")
     assert box.max == CARBON_PRICE_LIMITS["certificate_price_per_mwh"]
+
+
+def test_a_one_line_field_given_two_lines_says_so_in_words():
+    # was "has more than 1 lines"
+    from pydantic import ValidationError
+
+    from pvplanner.display.messages import render
+    from pvplanner.scenario.model import demo_scenario, parse_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["proposal"] = {"seller_company": "A\nB"}
+    with pytest.raises((ValidationError, ValueError)) as refused:
+        parse_scenario(document)
+    text = render(getattr(refused.value, "message", str(refused.value)), "en")
+    assert "must be one line" in text and "1 lines" not in text, text
+    assert "只能填写一行" in render(getattr(refused.value, "message", ""), "zh")

@@ -348,10 +348,11 @@ def test_no_recommendations_heading_over_nothing(meter_file, tmp_path, monkeypat
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_simulate_and_weather_say_the_weathers_notes(tmp_path, monkeypatch, capsys, lang):
-    """A site in the Pacific gets a climatology station thousands of km away: both commands
-    say so, in the reader's language, as the JSON's notes do."""
+    """A site in Perth gets the climatology station of Sydney, 3,287 km away (a station
+    much farther, or in another climate band, is refused: tests/test_weather_far_station.py):
+    both commands say so, in the reader's language, as the JSON's notes do."""
     _speak(monkeypatch, lang)
-    place = ["--lat", "0", "--lon", "-150", "--source", "synthetic"]
+    place = ["--lat", "-31.95", "--lon", "115.86", "--source", "synthetic"]
     array = ["--tilt", "10", "--azimuth", "180", "--capacity-kwp", "100"]
     assert main(["simulate", *place, *array, "--json"]) == 0
     notes = weather_notes(json.loads(capsys.readouterr().out)["weather"])

@@ -237,3 +237,9 @@ def test_attribution():
     assert "China Meteorological Administration" in find_city("Shanghai").attribution
     assert find_city("London").attribution == dataset_attribution("TMYx.2009-2023")
     assert dataset_attribution("unknown") == ""
+
+
+@pytest.mark.parametrize("written", ["杭州市", "杭州", "Hangzhou City", " hangzhou "])
+def test_a_city_written_as_an_address_writes_it_is_found(written):
+    # "杭州市" in a sites file was refused with "did you mean 杭州?"
+    assert find_city(written).city == "Hangzhou"

@@ -7,7 +7,9 @@ table). Cities without a station of their own carry the figures of a named nearb
 (``proxy_for``) with their own city-centre coordinates.
 
 Pure look-ups: :func:`load_climatology` (the table), :func:`list_cities` (one row per city),
-:func:`find_city` (by English or Chinese name) and :func:`nearest_city` (by coordinates).
+:func:`find_city` (by English or Chinese name) and :func:`nearest_city` (by coordinates), and
+:func:`check_station`, which refuses a station whose climate cannot stand for a site's (the
+other hemisphere, too many degrees of latitude or kilometres away).
 """
 
 from __future__ import annotations
@@ -30,6 +32,35 @@ CLIMATOLOGY_FILE = ("climatology", "cities.csv")
 
 #: Mean Earth radius [km] (IUGG mean radius R1), used for great-circle distances.
 EARTH_RADIUS_KM = 6371.0088
+
+# When a station's monthly climate may stand for a site (see :func:`check_station`). The
+# generator keeps the station's monthly irradiation as it is, so the station must see the same
+# sun and the same seasons as the site:
+#
+#: Largest difference of latitude between site and station [deg]. The sun's height and the
+#: length of the days set the extraterrestrial irradiation the station's figures were
+#: measured under: 10 degrees apart, between 30 and 60 degrees of latitude, the annual
+#: extraterrestrial irradiation already differs by 10-17 % and the winter months' by 30-70 %;
+#: 15 degrees apart (a Norwegian or Siberian site on Berlin's or Harbin's figures), by 16-25 %
+#: a year and up to 95 % in winter, which no first estimate survives.
+MAX_STATION_LATITUDE_DIFFERENCE_DEG = 10.0
+
+#: Largest distance from site to station [km]. The table has nine stations outside China, so
+#: a plausible site abroad may be a few thousand kilometres from the nearest one; at a similar
+#: latitude its climate is still a usable first estimate (a site in Perth gets the Sydney
+#: station's, 3,300 km away) and the plan carries the far-station warning of
+#: :mod:`weather.synthetic`. Beyond 4,000 km the station lies across an ocean or a continent,
+#: in another climate region, whatever its latitude.
+MAX_STATION_KM = 4000.0
+
+#: Latitudes within this band of the equator [deg] count as either hemisphere: a station in
+#: the other hemisphere is refused only when both it and the site lie outside the band, where
+#: its seasons are the site's reversed (its June is the site's December). Inside the band the
+#: seasons hardly differ (between 5 degrees S and 5 degrees N each month's extraterrestrial
+#: irradiation differs by at most 12 %), so Singapore's station (1.4 N) may serve Jakarta
+#: (6.2 S). Opposite sides beyond the band are also more than 10 degrees apart; the rule is
+#: checked first to say why in the user's words.
+EQUATORIAL_BAND_DEG = 5.0
 
 #: Credit lines requested by the providers of the typical-year datasets, keyed by the
 #: dataset name's prefix (before any ``.period`` suffix, e.g. ``TMYx.2009-2023``).
@@ -287,8 +318,10 @@ def list_cities() -> pd.DataFrame:
 
 
 def _normalise(name: str) -> str:
-    # "Xi'an", "xian" and " XI AN " are one city
-    return re.sub(r"[\s'’\-_.]", "", name).casefold()
+    # "Xi'an", "xian" and " XI AN " are one city; so are "杭州市" and "杭州", "Hangzhou
+    # City" and "Hangzhou" (a city written as an address writes it)
+    text = re.sub(r"[\s'’\-_.]", "", name).casefold()
+    return re.sub(r"(?<=.)(市|city)$", "", text)
 
 
 def _city_climate(rows: pd.DataFrame, distance_km: float | None = None) -> CityClimate:
@@ -380,7 +413,9 @@ def nearest_city(latitude: float, longitude: float) -> CityClimate:
     Every row counts, including cities that borrow a nearby station's figures (their own
     city-centre coordinates are used for the distance), so a site in Ningbo gets "Ningbo
     (figures of the Hangzhou station)". The distance to the station itself is
-    ``haversine_km(latitude, longitude, c.station_lat, c.station_lon)``.
+    ``haversine_km(latitude, longitude, c.station_lat, c.station_lon)``. There is no limit:
+    the nearest city may be in another hemisphere; :func:`check_station` tells whether its
+    climate can stand for the site's.
 
     Parameters
     ----------
@@ -407,3 +442,122 @@ def nearest_city(latitude: float, longitude: float) -> CityClimate:
     city = firsts["city"].iloc[best]
     rows = table.loc[table["city"] == city].sort_values("month")
     return _city_climate(rows, distance_km=float(distances[best]))
+
+
+def station_city_names(climate: CityClimate) -> dict[str, str]:
+    """The city whose station supplied a climate's figures, as a message value in English
+    and Chinese (a city without a station of its own names the one it borrows from).
+
+    Examples
+    --------
+    >>> station_city_names(find_city("Ningbo"))
+    {'en': 'Hangzhou', 'zh': '杭州'}
+    """
+    home = find_city(climate.proxy_for) if climate.proxy_for else climate
+    return {"en": climate.station_city, "zh": home.city_zh or climate.station_city}
+
+
+def station_names(climate: CityClimate) -> dict[str, str]:
+    """A climate's weather station as a message value: the station's own name in English,
+    its city's station in Chinese.
+
+    Examples
+    --------
+    >>> station_names(find_city("Dubai"))
+    {'en': 'Dubai Intl AP (IWEC2, WMO 411940)', 'zh': '迪拜气象站'}
+    """
+    return {"en": climate.station, "zh": f"{station_city_names(climate)['zh']}气象站"}
+
+
+def latitude_words(latitude: float) -> dict[str, str]:
+    """A latitude as a message value, to one decimal: ``33.9°S`` in English, ``南纬 33.9°``
+    in Chinese (``0.0°`` on the equator).
+
+    Examples
+    --------
+    >>> latitude_words(-33.9)
+    {'en': '33.9°S', 'zh': '南纬 33.9°'}
+    >>> latitude_words(90)
+    {'en': '90.0°N', 'zh': '北纬 90.0°'}
+    """
+    value = round(float(latitude), 1)
+    if value == 0:
+        return {"en": "0.0°", "zh": "0.0°"}
+    if value > 0:
+        return {"en": f"{value:.1f}°N", "zh": f"北纬 {value:.1f}°"}
+    return {"en": f"{-value:.1f}°S", "zh": f"南纬 {-value:.1f}°"}
+
+
+def check_station(climate: CityClimate, latitude: float, longitude: float) -> float:
+    """Refuse a station whose monthly climate cannot stand for a site's.
+
+    The offline generator keeps the station's monthly irradiation and temperature as they
+    are, so the station must see the site's sun and seasons. It may not be in the other
+    hemisphere (both outside :data:`EQUATORIAL_BAND_DEG` of the equator), more than
+    :data:`MAX_STATION_LATITUDE_DIFFERENCE_DEG` of latitude away, or farther than
+    :data:`MAX_STATION_KM`; a station within these limits may still be far enough for the
+    far-station warning of :mod:`weather.synthetic`.
+
+    Parameters
+    ----------
+    climate : CityClimate
+        The climatology found for the site (:func:`nearest_city` or :func:`find_city`);
+        its ``station_lat, station_lon`` are compared with the site.
+    latitude, longitude : float
+        The site [deg].
+
+    Returns
+    -------
+    float
+        The great-circle distance from the site to the station [km].
+
+    Raises
+    ------
+    WeatherInputError
+        With key ``climatology.station_hemisphere``, ``climatology.station_latitude`` or
+        ``climatology.station_distance`` (checked in that order) and the values ``station``
+        (:func:`station_names`), ``km`` (the distance), ``lat`` and ``station_lat``
+        (:func:`latitude_words`), and ``dlat`` and ``limit`` where they apply. The message
+        names the station and its distance and tells the user to use an online source or a
+        weather file.
+
+    Examples
+    --------
+    >>> check_station(nearest_city(-33.87, 151.21), -33.87, 151.21) < 20
+    True
+    >>> try:
+    ...     check_station(nearest_city(-33.9, 18.4), -33.9, 18.4)
+    ... except WeatherInputError as problem:
+    ...     print(problem.key, "|", problem.params["station"]["zh"], round(problem.params["km"]))
+    climatology.station_hemisphere | 迪拜气象站 7646
+    """
+    lat, lon = check_coordinates(latitude, longitude)
+    km = float(haversine_km(lat, lon, climate.station_lat, climate.station_lon))
+    values = {"station": station_names(climate), "km": km, "lat": latitude_words(lat),
+              "station_lat": latitude_words(climate.station_lat)}
+    band = EQUATORIAL_BAND_DEG
+    if lat * climate.station_lat < 0 and min(abs(lat), abs(climate.station_lat)) > band:
+        raise WeatherInputError.of(
+            "climatology.station_hemisphere", "Offline weather cannot be made for this site "
+            "({lat}): the climatology station {station} is {km:,.0f} km away at "
+            "{station_lat}, in the other hemisphere, where the seasons are reversed. Use an "
+            "online source (PVGIS or NASA POWER) or bring a weather file of the site (EPW, TMY "
+            "or CSV).", **values)
+    dlat = abs(lat - climate.station_lat)
+    if dlat > MAX_STATION_LATITUDE_DIFFERENCE_DEG:
+        raise WeatherInputError.of(
+            "climatology.station_latitude", "Offline weather cannot be made for this site "
+            "({lat}): the climatology station {station} is {km:,.0f} km away at "
+            "{station_lat}, {dlat:.1f} degrees of latitude from the site; more than {limit:g} "
+            "degrees apart, the sun's height and the length of the days differ too much for "
+            "its climate to stand for the site's. Use an online source (PVGIS or NASA POWER) "
+            "or bring a weather file of the site (EPW, TMY or CSV).",
+            **values, dlat=dlat, limit=MAX_STATION_LATITUDE_DIFFERENCE_DEG)
+    if km > MAX_STATION_KM:
+        raise WeatherInputError.of(
+            "climatology.station_distance", "Offline weather cannot be made for this site "
+            "({lat}): the climatology station {station} is {km:,.0f} km away, more than the "
+            "{limit:,.0f} km within which a station's climate is taken to stand for a site's. "
+            "Use an online source (PVGIS or NASA POWER) or bring a weather file of the site "
+            "(EPW, TMY or CSV).", **values, limit=MAX_STATION_KM)
+    return km

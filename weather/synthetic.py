@@ -76,10 +76,13 @@ import pandas as pd
 
 from weather.climatology import (
     CityClimate,
+    check_station,
     dataset_name_zh,
     find_city,
-    haversine_km,
+    latitude_words,
     nearest_city,
+    station_city_names,
+    station_names,
 )
 from weather.coordinates import check_coordinates
 from weather.datafiles import data_path
@@ -90,7 +93,8 @@ from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 #: The Markov transition matrix library of Aguiar et al. (1988), inside the data folder.
 MARKOV_MATRICES_FILE = ("climatology", "aguiar_1988_markov_matrices.csv")
 
-#: Beyond this distance from site to station [km] the metadata carries a warning.
+#: Beyond this distance from site to station [km] the metadata carries a warning (up to
+#: :data:`weather.climatology.MAX_STATION_KM`, beyond which the station is refused).
 FAR_STATION_KM = 100.0
 
 #: Models that split hourly GHI into DNI and DHI (see :func:`synthesize_year`).
@@ -101,6 +105,7 @@ DECOMPOSITIONS = ("disc", "erbs")
 DEFAULT_WIND_SPEED_M_S = 1.0
 
 _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+#: English names of the months (Chinese: "1月" ... "12月", see :func:`_month_words`).
 _MONTH_NAMES = (
     "January",
     "February",
@@ -348,7 +353,8 @@ def tag_parameters(kt_day: np.ndarray, sin_h: np.ndarray) -> tuple[np.ndarray, .
     Parameters
     ----------
     kt_day : array-like
-        Daily clearness index of the day each hour belongs to [-].
+        Daily clearness index of the day each hour belongs to [-]; values outside 0..1 are
+        taken as 0 or 1.
     sin_h : array-like
         Sine of the sun height during the hour [-], > 0.
 
@@ -358,7 +364,9 @@ def tag_parameters(kt_day: np.ndarray, sin_h: np.ndarray) -> tuple[np.ndarray, .
         Mean hourly clearness index [-], its standard deviation [-] and the lag-one
         autocorrelation of the standardised process [-].
     """
-    k = np.asarray(kt_day, dtype=float)
+    # A daily clearness above 1 is not physical; it arises only on the few sunlit days of a
+    # polar month whose other days have no sun, and would overflow the exponentials.
+    k = np.clip(np.asarray(kt_day, dtype=float), 0.0, 1.0)
     s = np.maximum(np.asarray(sin_h, dtype=float), 1e-3)
     lam = -0.19 + 1.12 * k + 0.24 * np.exp(-8.0 * k)
     eps = 0.32 - 1.6 * (k - 0.5) ** 2
@@ -515,6 +523,31 @@ def _wind(monthly_wind: np.ndarray, month_of_hour: np.ndarray, geometry: _Geomet
     return cycle * (monthly_wind / means)[month_of_hour]
 
 
+def _month_words(month: int) -> dict[str, str]:
+    """Month ``0..11`` as a message value: ``May`` in English, ``5月`` in Chinese."""
+    return {"en": _MONTH_NAMES[month], "zh": f"{month + 1}月"}
+
+
+def _extraterrestrial(index: pd.DatetimeIndex, geometry: _Geometry) -> tuple[np.ndarray, ...]:
+    """Extraterrestrial irradiation on the horizontal: of each of the 365 days [Wh/m2/day]
+    and the mean day of each month [kWh/m2/day]."""
+    h0_day = np.bincount(index.day_of_year.to_numpy() - 1, geometry.g0h, 365)
+    month_of_day = np.repeat(np.arange(12), _DAYS_IN_MONTH)
+    return h0_day, np.bincount(month_of_day, h0_day, 12) / _DAYS_IN_MONTH / 1000.0
+
+
+def _impossible_month(ghi_month: np.ndarray, h0_month: np.ndarray) -> int | None:
+    """The first month whose mean daily GHI cannot be reached under its extraterrestrial
+    irradiation (above 0 and below it; 0 only in a polar winter month), else None."""
+    for month in range(12):
+        value, limit = ghi_month[month], h0_month[month]
+        if value == 0.0 and limit < _POLAR_WINTER_H0:
+            continue  # polar night or twilight: a month without usable sun
+        if not 0.0 < value < limit:
+            return month
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # public API
 
@@ -577,7 +610,8 @@ def synthesize_year(
     ------
     WeatherInputError
         For coordinates out of range, or a monthly value that is missing, not finite or not
-        physically possible (the message names the month and value).
+        physically possible (the message names the month and value; key
+        ``synthetic.monthly_ghi`` for a GHI at or above the extraterrestrial irradiation).
     """
     from pvlib import atmosphere, irradiance
     from pvlib.location import lookup_altitude
@@ -614,20 +648,17 @@ def synthesize_year(
     month_of_day = np.repeat(np.arange(12), _DAYS_IN_MONTH)
 
     # extraterrestrial and clear-sky daily irradiation [Wh/m2/day]
-    h0_day = np.bincount(day_of_hour, geometry.g0h, 365)
+    h0_day, h0_month = _extraterrestrial(index, geometry)
     clear_day = np.bincount(day_of_hour, geometry.clear_ghi, 365)
-    h0_month = np.bincount(month_of_day, h0_day, 12) / _DAYS_IN_MONTH / 1000.0
-    for month in range(12):
-        value, limit = ghi_month[month], h0_month[month]
-        if value == 0.0 and limit < _POLAR_WINTER_H0:
-            continue  # polar night or twilight: a month without usable sun
-        if not 0.0 < value < limit:
-            raise WeatherInputError(
-                f"monthly_ghi_kwh_m2_day: {_MONTH_NAMES[month]} value {float(value)!r} "
-                f"kWh/m2/day must be above 0 and below the extraterrestrial irradiation of "
-                f"{limit:.2f} kWh/m2/day at latitude {lat}; check units (kWh/m2 per day, not "
-                f"per month)"
-            )
+    month = _impossible_month(ghi_month, h0_month)
+    if month is not None:
+        # the caller's own monthly values: their units are the likely mistake
+        raise WeatherInputError.of(
+            "synthetic.monthly_ghi", "monthly_ghi_kwh_m2_day: {month} value {value!r} "
+            "kWh/m2/day must be above 0 and below the extraterrestrial irradiation of "
+            "{limit:.2f} kWh/m2/day at {lat}; check units (kWh/m2 per day, not per month)",
+            month=_month_words(month), value=float(ghi_month[month]),
+            limit=float(h0_month[month]), lat=latitude_words(lat))
     kt_month = np.divide(ghi_month, h0_month, out=np.zeros(12), where=h0_month > 1e-6)
 
     rng = np.random.default_rng(seed_value)
@@ -715,6 +746,7 @@ def synthetic_weather_for_place(
     city : str, optional
         English or Chinese name of a city in ``data/climatology/cities.csv`` whose monthly
         means to use; default the nearest city (:func:`weather.climatology.nearest_city`).
+        Either way its station must be able to stand for the site (see Raises).
 
     Returns
     -------
@@ -729,14 +761,37 @@ def synthetic_weather_for_place(
     Raises
     ------
     WeatherInputError
-        For invalid coordinates, an unknown city name or an invalid seed.
+        For invalid coordinates, an unknown city name or an invalid seed; and, before any
+        synthesis, for a station whose climate cannot stand for the site's: in the other
+        hemisphere, too many degrees of latitude or kilometres away
+        (:func:`weather.climatology.check_station`), or with a month sunnier than the
+        extraterrestrial irradiation at the site (key ``synthetic.station_sunnier``). These
+        messages name the station and its distance and point to an online source or a
+        weather file. A polar site is always refused: no station of the table is within
+        reach of it.
     """
     lat, lon = check_coordinates(latitude, longitude)
     climate: CityClimate = find_city(city) if city is not None else nearest_city(lat, lon)
+    station_km = check_station(climate, lat, lon)
+    station = station_names(climate)
     from pvlib.location import lookup_altitude
 
     elevation = float(lookup_altitude(lat, lon))
     utc_offset = standard_utc_offset_hours(lat, lon)
+    _, h0_month = _extraterrestrial(typical_year_index(utc_offset),
+                                    _geometry(utc_offset, lat, lon, elevation))
+    month = _impossible_month(np.asarray(climate.monthly_ghi_kwh_m2_day, dtype=float), h0_month)
+    if month is not None:
+        # the table's figures, not the user's: no units to check, another station is needed
+        raise WeatherInputError.of(
+            "synthetic.station_sunnier", "Offline weather cannot be made for this site ({lat}): "
+            "the climatology station {station}, {km:,.0f} km away, receives {ghi:.2f} kWh/m2 a "
+            "day in {month}, more than the {h0:.2f} kWh/m2 a day that reach the top of the "
+            "atmosphere above the site that month, so its climate cannot stand for the site's. "
+            "Use an online source (PVGIS or NASA POWER) or bring a weather file of the site "
+            "(EPW, TMY or CSV).", lat=latitude_words(lat), station=station, km=station_km,
+            ghi=climate.monthly_ghi_kwh_m2_day[month], month=_month_words(month),
+            h0=float(h0_month[month]))
     data = synthesize_year(
         climate.monthly_ghi_kwh_m2_day,
         climate.monthly_temp_air_c,
@@ -747,12 +802,9 @@ def synthetic_weather_for_place(
         monthly_wind_speed_m_s=climate.monthly_wind_speed_m_s,
         seed=seed,
     )
-    station_km = float(haversine_km(lat, lon, climate.station_lat, climate.station_lon))
     # The station's city in both languages (a city without a station borrows another's).
-    home = find_city(climate.proxy_for) if climate.proxy_for else climate
-    station_city = {"en": climate.station_city, "zh": home.city_zh or climate.station_city}
+    station_city = station_city_names(climate)
     city_names = {"en": climate.city, "zh": climate.city_zh or climate.city}
-    station = {"en": climate.station, "zh": f"{station_city['zh']}气象站"}
     dataset = {"en": climate.dataset, "zh": dataset_name_zh(climate.dataset) or climate.dataset}
     dataset_name = climate.dataset.split(".")[0]
     notes = [

@@ -64,6 +64,50 @@ def typical_year_index(
     )
 
 
+def on_utc_offset(frame: pd.DataFrame, utc_offset_hours: float) -> pd.DataFrame | None:
+    """A typical year re-labelled in another standard time: the same instants, read on the
+    clock of ``utc_offset_hours``.
+
+    The typical year is a cycle, so the hours moved past its end come back at its start
+    (an hour of 31 December becomes the first of 1 January). Only whole steps can move: a
+    shift that is not a multiple of the frame's step (half an hour on hourly data) gives
+    None.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        On :func:`typical_year_index` of its own offset (hourly or quarter-hourly).
+    utc_offset_hours : float
+        The offset to read it in [h].
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        On ``typical_year_index(utc_offset_hours, step)``; None when the shift is no whole
+        number of steps.
+
+    Examples
+    --------
+    >>> index = typical_year_index(8.0)
+    >>> frame = pd.DataFrame({"ghi": np.arange(len(index), dtype=float)}, index=index)
+    >>> moved = on_utc_offset(frame, 9.0)
+    >>> moved.index[0].isoformat(), float(moved["ghi"].iloc[9])  # 09:00 UTC+9 = 08:00 UTC+8
+    ('2026-01-01T00:00:00+09:00', 8.0)
+    >>> on_utc_offset(frame, 8.5) is None
+    True
+    """
+    index = pd.DatetimeIndex(frame.index)
+    step_minutes = int(round(HOURS_PER_YEAR * 60 / len(index)))
+    offset_from = index[0].utcoffset().total_seconds() / 60.0
+    shift = float(utc_offset_hours) * 60.0 - offset_from
+    if abs(shift / step_minutes - round(shift / step_minutes)) > 1e-9:
+        return None
+    steps = int(round(shift / step_minutes))
+    moved = frame.iloc[np.roll(np.arange(len(index)), steps)].copy()
+    moved.index = typical_year_index(float(utc_offset_hours), step_minutes)
+    return moved
+
+
 def standard_utc_offset_hours(latitude: float, longitude: float) -> float:
     """Local standard-time offset of a place [h], without daylight saving.
 

@@ -118,7 +118,10 @@ def _open(scenario_id: str) -> None:
 def _rename(scenario_id: str) -> None:
     store = _store()
     new_name = (st.session_state.get("rename_to") or "").strip()
-    if store is None or not new_name:
+    if store is None:
+        return
+    if not new_name:  # a scenario keeps its name rather than losing it to a blank
+        _flash("warning", t("compare.rename_blank"))
         return
     try:
         saved = store.rename(scenario_id, new_name)

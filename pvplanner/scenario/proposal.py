@@ -32,6 +32,8 @@ def _clean(value: str | None, *, lines: int | None) -> str | None:
             "control_character", "contains a control character (U+{code}); type plain text",
             code=f"{ord(bad[0]):04X}"
         )
+    if lines == 1 and "\n" in text:
+        raise rule_broken("one_line", "must be one line")
     if lines is not None and text.count("\n") >= lines:
         raise rule_broken("too_many_lines", "has more than {lines} lines", lines=lines)
     return text or None
