@@ -401,6 +401,15 @@ def prepare(scenario: Scenario) -> Prepared:
     )
     index = profiles.index
     decision = _tariff_and_version(scenario)
+    if decision.tariff.currency != scenario.currency:
+        # Prices in one currency, costs and every figure labelled in another: no plan.
+        raise PlannerInputError(Message.of(
+            "errors.plan.currency_mismatch", "the tariff “{tariff}” is priced in "
+            "{tariff_currency} but the scenario's amounts are in {currency}: plan in "
+            "{tariff_currency}, or enter the tariff's prices in {currency}", tariff=bilingual(
+                decision.tariff.name, decision.tariff.name_zh or decision.tariff.name),
+            tariff_currency=decision.tariff.currency, currency=scenario.currency),
+            field="currency")
     tariff = decision.tariff
     prices = price_series(tariff, index)
     load_kw, notes, interval = _load(scenario, index, prices["period"], offset)

@@ -103,10 +103,16 @@ def test_emc_ownership_shows_the_investor_and_host_figures(app):
 def test_currency_is_configurable(app):
     goto(app, "tariff")
     app.text_input(key="in:currency").set_value("usd").run()
-    assert_clean(app)
+    # A preset's prices are in CNY: relabelling them USD is refused, at the currency.
     assert app.session_state["doc"]["currency"] == "USD"
-    assert metric(app, "Net present value", sidebar=True).startswith("USD ")
     assert app.number_input(key="in:finance.pv_capex_per_kwp").label == "PV cost [USD/kWp]"
+    shown = " ".join(e.value for e in app.error).replace("\\", "")
+    assert "is priced in CNY but the scenario's amounts are in USD" in shown, shown
+    # Prices typed on the page are in the scenario's currency: the plan runs in USD.
+    app.toggle(key="edit_prices").set_value(True).run()
+    assert app.session_state["doc"]["tariff"]["custom"]["currency"] == "USD"
+    assert_clean(app)
+    assert metric(app, "Net present value", sidebar=True).startswith("USD ")
 
 
 @pytest.mark.slow  # a battery plan solves 21 dispatch LPs for the NPV curve (~20 s)

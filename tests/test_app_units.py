@@ -38,6 +38,7 @@ DYNAMIC = {
     "load.kinds.": ["bills", "annual", "meter_file"],
     "load.hints.": ["bills", "annual", "meter_file"],
     "load.meter.unit_names.": ["auto", "kw", "kwh"],
+    "load.meter.dropped_reasons.": ["summary", "empty_timestamp", "after_data"],
     "tariff.export.kinds.": ["default", "market", "coal_benchmark", "constant", "zero_export",
                              "series", "net_metering"],
     "tariff.export.help.": ["default", "market", "coal_benchmark", "constant", "zero_export"],

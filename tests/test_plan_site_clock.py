@@ -57,3 +57,14 @@ def test_a_typical_year_moves_as_a_cycle():
     # 00:00 at UTC+5:45 is 02:15 at UTC+8; the first quarter hours close the year, a cycle
     assert moved["ghi"].iloc[0] == 9 and moved["ghi"].iloc[-9] == 0
     assert moved["ghi"].sum() == frame["ghi"].sum()
+
+
+def test_a_tariff_in_another_currency_than_the_scenarios_is_refused_in_words():
+    # The demo's CNY prices relabelled USD planned "bill USD 5,123,543": every figure wrong.
+    document = demo_scenario().model_dump(mode="json")
+    document["currency"] = "USD"
+    with pytest.raises(PlannerInputError) as refused:
+        plan(parse_scenario(document), with_npv_curve=False)
+    assert refused.value.field == "currency"
+    assert render(refused.value, "zh").startswith("电价“浙江大工业分时电价（2026年规则，1-10千伏两部制）”"
+                                                  "以 CNY 计价，而本方案的金额以 USD 计")

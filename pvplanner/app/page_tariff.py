@@ -79,7 +79,9 @@ def _on_edit_toggle() -> None:
     if st.session_state.get("edit_prices"):
         preset = site_rules.effective_preset_id()
         if preset:
-            set_path(doc, "tariff.custom", copy.deepcopy(_preset_doc(preset)))
+            # the prices typed here are in the scenario's currency
+            set_path(doc, "tariff.custom", {**copy.deepcopy(_preset_doc(preset)),
+                                            "currency": get_path(doc, "currency", "CNY")})
             set_path(doc, "tariff.bill", None)
             set_path(doc, "tariff.buyer", "agency")
     else:
@@ -346,6 +348,13 @@ def _finance_section() -> None:
     a, b, c, d = st.columns(4)
     text("currency", t("tariff.finance.currency"), where=a, max_chars=3,
          help=t("tariff.finance.currency_help"), transform=lambda code: code.strip().upper())
+    doc = state.doc()
+    currency = get_path(doc, "currency")
+    custom = get_path(doc, "tariff.custom")
+    if currency and isinstance(custom, dict) and custom.get("currency") != currency:
+        # Prices typed on this page are in the scenario's currency; a preset's are in its
+        # own, and a plan refuses the two apart (pipeline: errors.plan.currency_mismatch).
+        set_path(doc, "tariff.custom.currency", currency)
     number("finance.pv_capex_per_kwp", t("tariff.finance.pv_capex"), min_value=0,
            max_value=1e5, step=100.0, format="%.0f", where=b)
     number("finance.pv_om_per_kwp_year", t("tariff.finance.pv_om"), min_value=0,
