@@ -335,3 +335,24 @@ def test_every_finance_input_has_a_name_in_both_proposals():
         with open(data_path("report", f"{lang}.toml"), "rb") as handle:
             names = tomllib.load(handle)["finance_fields"]
         assert [field for field in FinanceInputs.model_fields if field not in names] == [], lang
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_proposal_says_which_limits_held_the_design_as_the_results_page_does(lang):
+    # Issue 16, item 3: capped sizes are reported in the proposal too (the battery's own
+    # limits have their paragraph; the roof, the budget and the export limit had none).
+    from pvplanner.display.limits import limits_line
+    from pvplanner.display.names import name as reader_name
+    from pvplanner.pipeline import plan
+    from pvplanner.report.model import Paragraph
+
+    document = demo_scenario().model_dump(mode="json")
+    document["constraints"]["capital_budget"] = 4_000_000.0
+    result = plan(parse_scenario(document), with_npv_curve=False)
+    assert "constraints.capital_budget" in result.solver.binding_limits
+    proposal = build_proposal(result, lang)
+    summary = next(s for s in proposal.sections if s.key == "summary")
+    said = [b.text for b in summary.blocks if isinstance(b, Paragraph)]
+    line = limits_line(result.solver.binding_limits, lang, lambda p: reader_name(p, lang))
+    assert line in said
+    assert ("投资预算" if lang == "zh" else "capital budget") in line

@@ -13,6 +13,7 @@ import pvplanner.app.state as state
 import pvplanner.display.charts as specs
 from pvplanner.app.combined_plan import combined_plan_block
 from pvplanner.app.widgets import fmt, kpi_row, label_map, lang, next_page, plain, t
+from pvplanner.display.limits import limits_line
 from pvplanner.display.messages import render as render_message
 from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import invested_payback
@@ -359,11 +360,10 @@ def render() -> None:
     st.caption(t("results.intro", name=plain(reader_name(result.scenario_name, lang())),
                  objective=t(f"tariff.goals.objectives.{result.solver.objective}")))
     _kpis(result)
-    if result.solver.binding_limits:  # the limits that held the design (one line)
-        st.info(t("results.limits.line", limits=t("results.limits.sep").join(
-            t(f"results.limits.{key.partition(':')[0]}",
-              name=plain(reader_name(key.partition(":")[2], lang())))
-            for key in result.solver.binding_limits)))
+    held = limits_line(result.solver.binding_limits, lang(),
+                       lambda plane: plain(reader_name(plane, lang())))
+    if held:  # the limits that held the design (one line)
+        st.info(held)
     # A connection the plan's flows do not fit, or a design too small to build, is no
     # footnote: said at the top.
     for note in result.notes:
