@@ -552,7 +552,7 @@ def _tariff_and_version(scenario: Scenario) -> TariffDecision:
         pick = default_preset(province, start, transformer_kva=choice.transformer_kva,
                               voltage_kv=voltage,
                               peak_load_kw=_size_peak_kw(scenario) if needs_peak else None)
-        if located is not None:
+        if located is not None and located.key == "notes.tariff.province_from_city":
             pick = replace(pick, rule=f"{located}; {pick.rule}")
         choice = choice.model_copy(update={"preset": pick.preset_id})
     # The preset version in force on the start date, bill-typed prices or a custom tariff.

@@ -212,3 +212,21 @@ def test_the_ledger_states_no_certificate_price_where_none_are_sold(demo_result)
     kept = ledger["certificates_sold"] == 0
     assert kept.all() and ledger.loc[kept, "certificate_price"].isna().all()
     assert (ledger["certificate_revenue"] == 0).all()
+
+
+def test_coordinates_next_to_a_city_of_another_province_are_pointed_out(demo):
+    """Hangzhou's coordinates with the province Guangdong planned Guangdong's tariff and
+    factor without a word (NPV 11.85 M against 4.53 M); the plan now says where the
+    coordinates are and what the province given decides."""
+    from pvplanner.display.messages import render
+
+    prepared = prepare(_moved(demo, province="Guangdong", city=None))
+    assert prepared.tariff.region == "Guangdong"  # the province given still decides
+    said = [n for n in prepared.tariff_notes
+            if getattr(n, "key", "") == "notes.tariff.province_elsewhere"]
+    assert [render(n, "zh") for n in said] == [
+        "厂址坐标距杭州（浙江）仅 10 公里，但填写的省份为广东：电价和电网排放因子按广东取值；请核对省份或坐标"]
+    # The demo itself (Hangzhou, Zhejiang, however the province is written): no note.
+    for province in ("Zhejiang", "浙江省"):
+        notes = prepare(_moved(demo, province=province, city=None)).tariff_notes
+        assert not [n for n in notes if getattr(n, "key", "") == "notes.tariff.province_elsewhere"]
