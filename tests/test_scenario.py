@@ -125,3 +125,26 @@ def test_a_negative_bill_is_said_in_plain_numbers():
     detail = info.value.params["detail"]
     assert "第 2 月的用电量超出 0 至 10 亿 kWh 的范围（不能为负）" in render(detail, "zh")
     assert "1e9" not in render(detail, "zh") and "1e9" not in render(detail, "en")
+
+
+def test_true_or_false_where_a_number_belongs_is_refused_naming_the_field():
+    """JSON's ``true`` in a number field was read as 1 (a roof of 1 m2, planned without a
+    word); it is refused like any other text there, every such field named, while the
+    switches that are true/false (``battery.allowed``...) keep reading them."""
+    from pvplanner.display.messages import render
+
+    data = demo_scenario().model_dump(mode="json")
+    data["roof_planes"][0]["area_m2"] = True
+    data["finance"]["discount_rate"] = False
+    with pytest.raises(PlannerInputError) as caught:
+        parse_scenario(data)
+    assert caught.value.field == "roof_planes[0].area_m2"
+    assert render(caught.value.message, "en") == (
+        "invalid scenario: roof_planes[0].area_m2: must be a number (got 'true'); "
+        "finance.discount_rate: must be a number (got 'false')")
+    assert render(caught.value.message, "zh").startswith("方案输入有误：应为数字（当前为“true”）")
+    # Switches stay switches, in JSON as in the model.
+    data = demo_scenario().model_dump(mode="json")
+    switches = [key for key, value in data["battery"].items() if isinstance(value, bool)]
+    assert switches  # the demo's battery has true/false settings
+    assert parse_scenario(data) == demo_scenario()

@@ -377,7 +377,11 @@ def parse_scenario(data: dict[str, Any] | Scenario) -> Scenario:
     if nesting_depth(data, MAX_NESTING_LEVELS) > MAX_NESTING_LEVELS:
         raise _too_deep(_THE_SCENARIO)
     try:
-        return Scenario.model_validate(_migrate(dict(data)))
+        scenario = Scenario.model_validate(_migrate(dict(data)))
+        switches = _switches_read_as_numbers(data, scenario)
+        if switches:  # true/false where a number belongs: refused as text is, not read as 1/0
+            Scenario.model_validate(_migrate(_spelt_out(data, switches)))
+        return scenario
     except ValidationError as problem:
         raise _as_input_error(problem) from None
     except PlannerInputError:
@@ -386,6 +390,72 @@ def parse_scenario(data: dict[str, Any] | Scenario) -> Scenario:
         raise PlannerInputError(Message.of(
             "errors.scenario.invalid", "invalid scenario: {detail}{more}",
             detail=str(problem), more="")) from None
+
+
+#: A location in a document: keys of tables and indices of lists.
+_Path = tuple[str | int, ...]
+
+
+def _switches_read_as_numbers(data: Any, built: Any, at: _Path = ()) -> list[_Path]:
+    """Where the document writes true or false and the scenario holds a number: pydantic
+    reads a JSON ``true`` as 1 in a number field (``"area_m2": true`` made a roof of 1 m2).
+
+    Parameters
+    ----------
+    data : Any
+        The document (or a part of it) as parsed from JSON or TOML.
+    built : Any
+        The validated scenario (or the part at the same place).
+    at : tuple
+        Where ``data`` sits in the document.
+
+    Returns
+    -------
+    list of tuple
+        The locations of the booleans that became numbers.
+    """
+    if isinstance(data, bool):
+        return [at] if isinstance(built, int | float) and not isinstance(built, bool) else []
+    if isinstance(data, dict):
+        items: list[tuple[str | int, Any]] = list(data.items())
+    elif isinstance(data, list):
+        items = list(enumerate(data))
+    else:
+        return []
+    found: list[_Path] = []
+    for key, value in items:
+        part = _part(built, key)
+        if part is not _ABSENT:
+            found += _switches_read_as_numbers(value, part, (*at, key))
+    return found
+
+
+#: A part the validated scenario does not hold at a document's location.
+_ABSENT = object()
+
+
+def _part(built: Any, key: str | int) -> Any:
+    """The validated scenario's part under a document's key or index, or :data:`_ABSENT`."""
+    if isinstance(built, BaseModel):
+        return getattr(built, key) if isinstance(key, str) and key in type(
+            built).model_fields else _ABSENT
+    if isinstance(built, dict):
+        return built.get(key, _ABSENT)
+    if isinstance(built, list | tuple) and isinstance(key, int) and key < len(built):
+        return built[key]
+    return _ABSENT
+
+
+def _spelt_out(data: Any, switches: list[_Path], at: _Path = ()) -> Any:
+    """A copy of the document with the booleans at ``switches`` written as the words
+    ``true``/``false``, which a number field refuses (naming the field, as for any text)."""
+    if at in switches:
+        return "true" if data else "false"
+    if isinstance(data, dict):
+        return {key: _spelt_out(value, switches, (*at, key)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_spelt_out(value, switches, (*at, index)) for index, value in enumerate(data)]
+    return data
 
 
 def load_scenario(path: str | Path) -> Scenario:
