@@ -17,12 +17,14 @@ import pandas as pd
 from pvplanner import carbon, finance
 from pvplanner.assumptions import ResolvedInputs, period_price_ranges, plan_assumptions
 from pvplanner.connection import transformer_notes
+from pvplanner.finance import Year1Savings
+from pvplanner.finance.first_kwp import first_kwp_values
 from pvplanner.finance.perspectives import perspectives
 from pvplanner.finance.project import project_returns
 from pvplanner.finance.sensitivity import design_tornado
 from pvplanner.flows import EnergyFlows, energy_flows, specific_yield_kwh_per_kwp
 from pvplanner.load.measures import MeasureApplication
-from pvplanner.messages import Message, weather_notes
+from pvplanner.messages import Message, bilingual, weather_notes
 from pvplanner.plan_measures import footprint_outcome, measure_outcome
 from pvplanner.pv.models import pv_default
 from pvplanner.pv.variability import exceedance_kwh, interannual_variability
@@ -41,8 +43,13 @@ from pvplanner.result import (
 )
 from pvplanner.scenario.model import Scenario
 from pvplanner.scenario.province import site_province
-from pvplanner.sizing import SizingInputs, battery_energy_limit_kwh, year1_savings
-from pvplanner.tariff import Tariff, compute_bill
+from pvplanner.sizing import (
+    SizingInputs,
+    battery_energy_limit_kwh,
+    sizing_finance,
+    year1_savings,
+)
+from pvplanner.tariff import Bill, Tariff, compute_bill
 from pvplanner.tariff.category import RULE as PROJECT_RULE
 from pvplanner.tariff.category import ProjectRules, larger_category, other_text
 from pvplanner.tariff.export import ExportTerms
@@ -175,6 +182,8 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         residual_tco2_per_mwh=prepared.residual_factor.factor_tco2_per_mwh)
     m = returns.metrics
     binding = _binding_limits(scenario, prepared, sized)
+    factors = finance.present_worth_factors(sizing_finance(scenario), degradation,
+                                            export_factors)
     battery_limit = (battery_energy_limit_kwh(scenario, sizing.load_kw)
                      if scenario.battery.allowed else None)
     return Result(
@@ -236,6 +245,7 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         bill_baseline_monthly=baseline.monthly,
         bill_with_system_monthly=with_system.monthly,
         warnings=[*_negligible(float(sized.total_kwp), float(sized.battery_kwh)),
+                  *_no_pv(scenario, prepared, sized, baseline, factors, binding),
                   *_warnings(prepared, sized, year1, project),
                   *transformer_notes(scenario.tariff.transformer_kva, hourly["load_kw"].to_numpy(),
                                      hourly["grid_import_kw"].to_numpy(),
@@ -406,6 +416,66 @@ def _negligible(total_kwp: float, battery_kwh: float) -> list[Message]:
         "{minimum:g} kWp of the smallest system worth building: the inputs leave almost no "
         "room for PV (check the capital budget, the size limits and the load)",
         kwp=total_kwp, minimum=minimum)]
+
+
+def _no_pv(scenario: Scenario, prepared: Prepared, sized: SizingResult, baseline: Bill,
+           factors: dict[str, float], binding: tuple[str, ...]) -> list[Message]:
+    """Why a plan that maximises NPV builds nothing, where the roof could take PV: the first
+    kWp on the best plane costs more than it saves (with the price at which it would pay),
+    or it pays but the best system does not carry the fixed project cost
+    (:mod:`pvplanner.finance.first_kwp`). Nothing where a limit the design reached says why."""
+    sizing = prepared.sizing
+    planes = sizing.production_kw_per_kwp.loc[:, np.asarray(sizing.plane_max_kwp) > 0]
+    if (sized.total_kwp > 0 or sized.battery_kwh > 0 or binding or planes.shape[1] == 0
+            or scenario.constraints.objective != "max_npv"):
+        return []
+    load, dt = sizing.load_kw.to_numpy(), sizing.step_hours
+
+    def savings_of(output_kw: np.ndarray) -> Year1Savings:
+        onsite = np.minimum(output_kw, load)
+        exported = output_kw - onsite if sizing.export_allowed else np.zeros_like(load)
+        bill = compute_bill(prepared.tariff, prepared.index, load - onsite, exported)
+        return year1_savings(baseline, bill, generation_kwh=float(output_kw.sum() * dt),
+                             self_consumed_kwh=float(onsite.sum() * dt),
+                             exported_kwh=float(exported.sum() * dt))
+
+    best = max(first_kwp_values(planes, savings_of, factors, scenario.finance.pv_capex_per_kwp),
+               key=lambda first: first.value_per_kwp)
+    money = _money_in(scenario.currency)
+    values = {"plane": best.plane, "years": best.horizon_years,
+              "value": money(best.value_per_kwp), "cost": money(best.cost_per_kwp),
+              "upkeep": money(best.upkeep_per_kwp), "capex": money(best.capex_per_kwp)}
+    if best.npv_per_kwp >= 0.0:
+        fixed = scenario.finance.fixed_capex
+        if fixed <= 0.0:
+            return []
+        return [Message.of(
+            "notes.plan.no_pv_fixed_cost", "no PV is planned: each kWp pays for itself (the "
+            "first, on roof plane {plane}, saves {value} over {years} years against {cost}, "
+            "present values after tax), but not by enough to carry the fixed project cost "
+            "of {fixed}", fixed=money(fixed), **values)]
+    break_even = best.break_even_capex_per_kwp
+    if break_even is None:
+        return [Message.of(
+            "notes.plan.no_pv_even_free", "no PV is planned: it would not pay even if it were "
+            "free: the first kWp on the best roof plane ({plane}) saves {value} over {years} "
+            "years, less than its upkeep and inverter replacement, {upkeep} (present values "
+            "after tax)", **values)]
+    return [Message.of(
+        "notes.plan.no_pv", "no PV is planned: it does not pay at these inputs. The first kWp "
+        "on the best roof plane ({plane}) saves {value} over {years} years and costs {cost} "
+        "(present values after tax, with its upkeep); PV pays at an installed price below "
+        "about {break_even} per kWp, against {capex} in this plan",
+        break_even=money(break_even), **values)]
+
+
+def _money_in(currency: str):
+    """Sums of money as notes write them: ``CNY 1,234`` in English, ``1,234 元`` in Chinese."""
+    unit = "元" if currency.upper() == "CNY" else currency.upper()
+
+    def money(amount: float) -> dict[str, str]:
+        return bilingual(f"{currency.upper()} {amount:,.0f}", f"{amount:,.0f} {unit}")
+    return money
 
 
 def _warnings(prepared: Prepared, sized: SizingResult, year1: SizingResult,

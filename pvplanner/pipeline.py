@@ -35,7 +35,7 @@ from pvplanner.pv.subhourly import quarter_hour_profiles
 from pvplanner.result import Result
 from pvplanner.scenario.model import Scenario, parse_scenario
 from pvplanner.scenario.province import site_province
-from pvplanner.sizing import SizingInputs, build_problem
+from pvplanner.sizing import SizingInputs, build_problem, sizing_finance
 from pvplanner.tariff import (
     ExportPolicy,
     ResolvedTariff,
@@ -308,7 +308,7 @@ def plan_curve_later(scenario: Scenario | dict, *, aggregate_days: int | None = 
         scenario.pv.degradation_first_year_percent,
         scenario.pv.degradation_annual_percent,
     )
-    optimise_finance = _optimisation_finance(scenario)
+    optimise_finance = sizing_finance(scenario)
     export_factors = export_year_factors(prepared.export, scenario.finance.analysis_years)
     factors = finance.present_worth_factors(optimise_finance, degradation, export_factors)
 
@@ -676,13 +676,6 @@ def _bill_profile(key: tuple, period_labels: tuple, n_steps: int):
         monthly_period_kwh=json.loads(split) if split else None,
         period_labels=labels, interval_minutes=interval,
     )
-
-
-def _optimisation_finance(scenario: Scenario) -> finance.FinanceInputs:
-    """Leases are sized as owner-financed systems (a lease payment is not per kWp)."""
-    if scenario.finance.ownership == "lease":
-        return scenario.finance.model_copy(update={"ownership": "owner"})
-    return scenario.finance
 
 
 def _curve_sizes(max_kwp: float, points: int) -> np.ndarray:

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pvplanner.finance import Year1Savings
+from pvplanner.finance import FinanceInputs, Year1Savings
 from pvplanner.scenario.model import Scenario
 from pvplanner.tariff import Bill
 from solver.problem import BatteryOptions, Costs, DemandCharge, SizingProblem
@@ -216,6 +216,14 @@ def build_problem(
         min_co2_reduction_tco2=0.0 if fixed else (c.co2_reduction_target_tco2 or 0.0),
         co2_counts_exports=True,
     )
+
+
+def sizing_finance(scenario: Scenario) -> FinanceInputs:
+    """The finance inputs the optimizer values a design with: the scenario's, a lease sized
+    as an owner-financed system (a lease payment is not per kWp)."""
+    if scenario.finance.ownership == "lease":
+        return scenario.finance.model_copy(update={"ownership": "owner"})
+    return scenario.finance
 
 
 def _budget_scale(scenario: Scenario, factors: dict[str, float]) -> float:
