@@ -136,7 +136,7 @@ def test_an_opened_file_s_missing_meter_file_is_named_on_the_compare_page(
 
 
 _MONTHLY = {
-    "en": "invalid scenario: Monthly consumption [kWh]: needs at least 12 entry (entries)",
+    "en": "invalid scenario: Monthly consumption [kWh]: has fewer entries than the minimum of 12",
     "zh": "方案输入有误：“逐月用电量 [kWh]”至少需要 12 项",
 }
 
