@@ -243,6 +243,7 @@ def test_portfolio_summary_of_a_small_table():
         "pv.capacity_kwp": [100.0, 250.0, None, 50.0, 0.0],
         "pv.annual_generation_kwh": [100e3, 260e3, None, 40e3, 0.0],
         "energy.load_kwh": [400e3, 400e3, None, 100e3, 100e3],
+        "energy.self_sufficiency_ratio": [0.25, 0.5, None, 0.3, 0.0],
         "carbon.avoided_tco2_year1": [58.0, 150.8, None, 23.2, 0.0],
         "finance.npv": [-100.0, 300.0, None, 100.0, 0.0],
         "finance.capex": [300e3, 700e3, None, 150e3, 0.0],
@@ -263,6 +264,8 @@ def test_portfolio_summary_of_a_small_table():
     assert got["npv"]["mean"] == pytest.approx(75.0)
     assert got["positive_npv_sites"] == 2
     assert got["renewable_share"] == pytest.approx(400e3 / 1e6)
+    # PV met 100 + 200 + 30 + 0 MWh of the 1,000 MWh the planned sites use.
+    assert got["self_sufficiency"] == pytest.approx(330e3 / 1e6)
     empty = portfolio_summary(table.assign(status="failed"))
     assert empty["ok"] == 0 and empty["total_kwp"] is None and empty["npv"] is None
 

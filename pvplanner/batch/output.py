@@ -112,8 +112,10 @@ def portfolio_summary(results: pd.DataFrame) -> dict[str, Any]:
         [currency], ``total_npv`` [currency]; ``npv`` with ``mean``, ``min``, ``max`` and the
         percentiles ``p10``..``p90`` (linear interpolation, as numpy's default) over the
         planned sites; ``positive_npv_sites``; ``typical_days_sites`` (planned sites sized
-        on typical days, so approximate); ``renewable_share`` (generation over load,
-        0..1); ``currency`` (``""`` if the sites mix currencies). Figures are ``None`` when no
+        on typical days, so approximate); ``renewable_share`` (generation over load:
+        above 1 where the sites export more than they use); ``self_sufficiency`` (the
+        share of the load met by PV, directly or through a battery: each site's
+        ``energy.self_sufficiency_ratio`` weighted by its load); ``currency`` (``""`` if the sites mix currencies). Figures are ``None`` when no
         site was planned.
     """
     status = results["status"].astype(str) if "status" in results else pd.Series([], dtype=str)
@@ -155,10 +157,22 @@ def portfolio_summary(results: pd.DataFrame) -> dict[str, Any]:
                                          .notna().sum()) if "typical_days" in ok else 0)
     generation, load = summary["total_generation_kwh"], summary["total_load_kwh"]
     summary["renewable_share"] = generation / load if generation is not None and load else None
+    summary["self_sufficiency"] = _load_weighted(ok, "energy.self_sufficiency_ratio")
     currencies = sorted({c for c in ok.get("bills.currency", pd.Series([], dtype=str))
                          if isinstance(c, str) and c})
     summary["currency"] = currencies[0] if len(currencies) == 1 else ""
     return _finite(summary)
+
+
+def _load_weighted(ok: pd.DataFrame, column: str) -> float | None:
+    """A per-site share of the load over the planned sites, weighted by their loads."""
+    if ok.empty or column not in ok or "energy.load_kwh" not in ok:
+        return None
+    share = pd.to_numeric(ok[column], errors="coerce")
+    load = pd.to_numeric(ok["energy.load_kwh"], errors="coerce")
+    known = share.notna() & load.notna()
+    total = float(load[known].sum())
+    return float((share[known] * load[known]).sum()) / total if total > 0 else None
 
 
 def _finite(value: Any) -> Any:

@@ -286,6 +286,7 @@ _SUMMARY: tuple[tuple[str, str, str], ...] = (
     ("total_generation_kwh", "total_generation", "mwh"),
     ("total_load_kwh", "total_load", "mwh"),
     ("renewable_share", "renewable_share", "ratio"),
+    ("self_sufficiency", "self_sufficiency", "ratio"),
     ("total_avoided_tco2_year1", "total_co2", "tonnes"),
     ("total_capex", "total_capex", "money"),
     ("total_savings_annual", "total_savings", "money"),
