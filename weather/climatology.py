@@ -381,30 +381,64 @@ def find_city(name: str) -> CityClimate:
                                    "city name is empty; give an English or Chinese city name")
     table = _table()
     key = _normalise(name)
-    match = (table["city"].map(_normalise) == key) | (table["city_zh"].map(_normalise) == key)
-    if match.any():
-        return _city_climate(table.loc[match].sort_values("month"))
-    names = sorted(set(table["city"]) | (set(table["city_zh"]) - {""}))
-    by_key = {_normalise(n): n for n in names}
-    close = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.6)]
+    rows = _city_rows().get(key)
+    if rows is not None:
+        return _city_climate(table.loc[rows].sort_values("month"))
+    close = _close_cities(key)
     if close:
         raise WeatherInputError.of(
             "climatology.unknown_city_close", "city {name} is not in the climatology table; "
             "did you mean {cities}? Or give coordinates and use the nearest station.",
-            name=repr(name), cities=_city_names(close, table))
+            name=repr(name), cities=_city_names(list(close)))
     raise WeatherInputError.of(
         "climatology.unknown_city", "city {name} is not in the climatology table; known "
         "cities: {cities} Or give coordinates and use the nearest station.", name=repr(name),
-        cities=_city_names(sorted(set(table["city"])), table))
+        cities=_city_names(sorted(set(table["city"]))))
 
 
-def _city_names(names: list[str], table: pd.DataFrame) -> dict[str, str]:
+@lru_cache(maxsize=1)
+def _city_rows() -> dict[str, list[int]]:
+    """The table's row labels of each city under its normalised English and Chinese names
+    (built once: a sites file of 10,000 rows looks a city up on each)."""
+    table = _table()
+    rows: dict[str, list[int]] = {}
+    for label, en, zh in zip(table.index, table["city"], table["city_zh"], strict=True):
+        for spelling in {_normalise(en), _normalise(zh) if zh else ""} - {""}:
+            rows.setdefault(spelling, []).append(label)
+    return rows
+
+
+@lru_cache(maxsize=4096)
+def _close_cities(key: str) -> tuple[str, ...]:
+    """Up to 5 cities whose normalised name is close to ``key`` (a sites file repeats its
+    misspellings row after row: each is matched once)."""
+    by_key = _spellings()
+    return tuple(by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=5,
+                                                              cutoff=0.6))
+
+
+@lru_cache(maxsize=1)
+def _spellings() -> dict[str, str]:
+    """Every city's English and Chinese name under its normalised spelling (for
+    suggestions)."""
+    table = _table()
+    names = sorted(set(table["city"]) | (set(table["city_zh"]) - {""}))
+    return {_normalise(n): n for n in names}
+
+
+def _city_names(names: list[str]) -> dict[str, str]:
     """Cities as a message value: ``{"en": "A, B", "zh": "甲、乙"}`` (a city suggested under
     both of its names is named once in Chinese)."""
-    chinese = {str(en): str(zh) for en, zh in zip(table["city"], table["city_zh"], strict=True)
-               if zh}
+    chinese = _chinese_names()
     return {"en": ", ".join(names),
             "zh": "、".join(dict.fromkeys(chinese.get(n, n) for n in names))}
+
+
+@lru_cache(maxsize=1)
+def _chinese_names() -> dict[str, str]:
+    table = _table()
+    return {str(en): str(zh) for en, zh in zip(table["city"], table["city_zh"], strict=True)
+            if zh}
 
 
 def nearest_city(latitude: float, longitude: float) -> CityClimate:

@@ -396,37 +396,44 @@ def parse_scenario(data: dict[str, Any] | Scenario) -> Scenario:
 _Path = tuple[str | int, ...]
 
 
-def _switches_read_as_numbers(data: Any, built: Any, at: _Path = ()) -> list[_Path]:
+def _switches_read_as_numbers(data: Any, scenario: Scenario) -> list[_Path]:
     """Where the document writes true or false and the scenario holds a number: pydantic
     reads a JSON ``true`` as 1 in a number field (``"area_m2": true`` made a roof of 1 m2).
 
     Parameters
     ----------
     data : Any
-        The document (or a part of it) as parsed from JSON or TOML.
-    built : Any
-        The validated scenario (or the part at the same place).
-    at : tuple
-        Where ``data`` sits in the document.
+        The document as parsed from JSON or TOML.
+    scenario : Scenario
+        The scenario validated from it.
 
     Returns
     -------
     list of tuple
         The locations of the booleans that became numbers.
     """
-    if isinstance(data, bool):
-        return [at] if isinstance(built, int | float) and not isinstance(built, bool) else []
-    if isinstance(data, dict):
-        items: list[tuple[str | int, Any]] = list(data.items())
-    elif isinstance(data, list):
-        items = list(enumerate(data))
-    else:
-        return []
+    found = []
+    for at in _booleans(data):
+        part: Any = scenario
+        for key in at:
+            part = _part(part, key)
+        if isinstance(part, int | float) and not isinstance(part, bool):
+            found.append(at)
+    return found
+
+
+def _booleans(data: Any) -> list[_Path]:
+    """The locations of a document's true/false values."""
     found: list[_Path] = []
-    for key, value in items:
-        part = _part(built, key)
-        if part is not _ABSENT:
-            found += _switches_read_as_numbers(value, part, (*at, key))
+    stack: list[tuple[_Path, Any]] = [((), data)]
+    while stack:
+        at, value = stack.pop()
+        if isinstance(value, bool):
+            found.append(at)
+        elif isinstance(value, dict):
+            stack.extend(((*at, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*at, index), item) for index, item in enumerate(value))
     return found
 
 
@@ -435,10 +442,10 @@ _ABSENT = object()
 
 
 def _part(built: Any, key: str | int) -> Any:
-    """The validated scenario's part under a document's key or index, or :data:`_ABSENT`."""
+    """The validated scenario's part under a document's key or index, or :data:`_ABSENT`
+    (a document's keys in a model are its fields: unknown ones are refused)."""
     if isinstance(built, BaseModel):
-        return getattr(built, key) if isinstance(key, str) and key in type(
-            built).model_fields else _ABSENT
+        return getattr(built, key, _ABSENT) if isinstance(key, str) else _ABSENT
     if isinstance(built, dict):
         return built.get(key, _ABSENT)
     if isinstance(built, list | tuple) and isinstance(key, int) and key < len(built):
