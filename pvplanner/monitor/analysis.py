@@ -32,6 +32,7 @@ from pvplanner.monitor.performance import (
 from pvplanner.monitor.readings import MeteredSeries, read_metered
 from pvplanner.monitor.records import MonitorResult, Note
 from pvplanner.monitor.rules import monitor_rules
+from pvplanner.monitor.timing import check_timing
 
 __all__ = ["monitor"]
 
@@ -66,8 +67,9 @@ def monitor(
         self-consumed and exported energy hour by hour. Without it the plan's
         self-consumption ratio splits it (said in the notes).
     weather : path or bytes, optional
-        Measured weather of the same period (a weather file, or an irradiance export):
-        the expectation becomes the plan's PV model under that weather.
+        Measured weather of the same period (a weather file, or an irradiance export in
+        W/m2 or in the unit its header names, such as kWh/m2 or MJ/m2 per reading): the
+        expectation becomes the plan's PV model under that weather.
     result : Result, optional
         The plan of ``scenario`` if already computed (else planned here, without the NPV
         curve).
@@ -85,7 +87,9 @@ def monitor(
     Raises
     ------
     PlannerInputError, LoadFileError, WeatherInputError
-        A file or input the analysis cannot use, named in the message.
+        A file or input the analysis cannot use, named in the message; generation on
+        another clock than the site's standard time (UTC, interval-end labels) by an hour or
+        more (:func:`~pvplanner.monitor.timing.check_timing`).
     """
     from pvplanner.pipeline import plan, scenario_export_terms, site_utc_offset_hours
     from pvplanner.scenario.model import parse_scenario
@@ -117,6 +121,11 @@ def monitor(
         notes.append(spikes)
     index = pd.DatetimeIndex(gen.kw.index)
     hourly_plan = _hourly_plan(result.hourly)
+    # a file on another clock (UTC, interval-end labels) is refused before any comparison
+    timing = check_timing(gen, hourly_plan["pv_available_kw"].to_numpy(), offset,
+                          rules["timing"])
+    if timing is not None:
+        notes.append(timing)
     typical = map_typical_year(hourly_plan["pv_available_kw"], index)
     pv = scenario.pv
     factor = planned_degradation(index, scenario.start_date, pv.degradation_first_year_percent,
@@ -130,6 +139,7 @@ def monitor(
         weather_info = {"kind": measured.kind, "description": measured.description,
                         "years": measured.years}
         notes.append(Note(f"weather_{measured.kind}", {"what": measured.description}))
+        notes.extend(measured.notes)
         _check_weather_years(measured.years, index, notes)
         _check_weather_coverage(gen.kw, expected_raw, notes)
     else:

@@ -7,9 +7,12 @@ Two kinds of input, both read by the project's readers:
   through the plan's PV model there, and mapped back onto the metered dates by month, day and
   hour (so it must be the year the generation was metered in);
 * an **irradiance series** (a pyranometer on a horizontal plane, or an inverter's
-  environment-monitor column of global horizontal irradiance, W/m2), any length, read by the
+  environment-monitor column of global horizontal irradiance), any length, read by the
   meter reader; direct and diffuse parts follow from the Erbs model and air temperature and
-  wind come from the plan's typical year.
+  wind come from the plan's typical year. Its values are W/m2 unless its header names another
+  unit (:func:`header_unit`): kW/m2, or an energy per reading (irradiation: kWh/m2, Wh/m2,
+  MJ/m2, kJ/m2, J/m2, J/cm2, cal/cm2), converted to the mean W/m2 of each interval with the
+  weather readers' factors (:func:`weather.validate.convert_units`) and said in a note.
 
 Either way the output is the plan's system (its planes at the plan's capacities, its PV
 settings) under the measured weather [kW]. An irradiance series is refused, never turned
@@ -21,6 +24,7 @@ period.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +34,14 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
-from pvplanner.messages import Message, weather_message
+from pvplanner.messages import Message, bilingual, weather_message
 from pvplanner.monitor.expected import expected_from_weather, map_typical_year
-from pvplanner.monitor.readings import read_metered
+from pvplanner.monitor.readings import MeteredSeries, read_metered
+from pvplanner.monitor.records import Note
 from pvplanner.monitor.times import local_day, utc_label
 
-__all__ = ["MeasuredWeather", "SiteModel", "dark_hours", "expected_under_measured_weather"]
+__all__ = ["MeasuredWeather", "SiteModel", "dark_hours", "expected_under_measured_weather",
+           "header_unit"]
 
 #: Plausible largest hourly mean global horizontal irradiance [W/m2].
 _GHI_MAX_W_M2 = 1400.0
@@ -52,6 +58,27 @@ _DARK_MAX_W_M2 = 20.0
 
 #: Dark hours needed to judge a column by them [h] (a day of readings has about ten).
 _DARK_MIN_HOURS = 6
+
+#: Irradiance units a header may name (the weather readers' spellings, lower case) and how a
+#: reader writes them in English and in Chinese (symbols Chinese text uses as they are, kW and
+#: kWh; the others in Chinese unit words). W/m2 and kW/m2 are irradiance (power); the others
+#: are irradiation, an energy per reading.
+_UNIT_NAMES = {"w/m2": ("W/m2", "W/m2"), "kw/m2": ("kW/m2", "kW/m2"),
+               "wh/m2": ("Wh/m2", "瓦时/平方米"), "kwh/m2": ("kWh/m2", "kWh/m2"),
+               "j/m2": ("J/m2", "焦/平方米"), "kj/m2": ("kJ/m2", "千焦/平方米"),
+               "mj/m2": ("MJ/m2", "兆焦/平方米"), "j/cm2": ("J/cm2", "焦/平方厘米"),
+               "cal/cm2": ("cal/cm2", "卡/平方厘米")}
+_POWER_UNITS = ("w/m2", "kw/m2")
+
+#: Chinese unit words as the symbols they stand for, the longer words first
+#: (千瓦时/平方米 is kWh/m2, 兆焦/平方米 MJ/m2).
+_CHINESE_UNITS = (("平方厘米", "cm2"), ("平方米", "m2"), ("千瓦时", "kwh"), ("瓦时", "wh"),
+                  ("千瓦", "kw"), ("瓦", "w"), ("兆焦耳", "mj"), ("兆焦", "mj"),
+                  ("千焦耳", "kj"), ("千焦", "kj"), ("焦耳", "j"), ("焦", "j"), ("卡", "cal"),
+                  ("每", "/"))
+
+#: A unit of :data:`_UNIT_NAMES` in a header, not the tail of a longer word (MWh/m2 is none).
+_UNIT_PATTERN = re.compile(r"(?<![a-z])(cal/cm2|j/cm2|[mk]?j/m2|k?wh/m2|k?w/m2)")
 
 
 @dataclass(frozen=True)
@@ -83,12 +110,15 @@ class MeasuredWeather:
         The dataset or column used (file name, years).
     years : str
         Years the weather file states ("" when unknown).
+    notes : tuple of Note
+        What was done to the input (an irradiance unit converted to W/m2).
     """
 
     expected_kw: pd.Series
     kind: str
     description: str
     years: str = ""
+    notes: tuple[Note, ...] = ()
 
 
 def expected_under_measured_weather(
@@ -156,21 +186,102 @@ def expected_under_measured_weather(
             "and a global horizontal irradiance column in W/m2", name=name, why=why,
             problem=exc.message), field="weather") from None
     column = ghi.quality.value_column
-    _check_peak(ghi.kw, name)
-    _check_dark(ghi.kw, site, name, column)
-    _check_overlap(ghi.kw, index, name)
-    return MeasuredWeather(_from_ghi(ghi.kw, index, site), "irradiance", f"{name}: {column}")
+    ghi_w_m2, notes = _in_w_m2(ghi)
+    _check_peak(ghi_w_m2, name, ghi)
+    _check_dark(ghi_w_m2, site, name, column)
+    _check_overlap(ghi_w_m2, index, name)
+    return MeasuredWeather(_from_ghi(ghi_w_m2, index, site), "irradiance", f"{name}: {column}",
+                           notes=notes)
 
 
-def _check_peak(ghi_w_m2: pd.Series, name: str) -> None:
+def header_unit(header: str) -> str | None:
+    """The irradiance unit a column header names, as the weather readers spell it.
+
+    Chinese and English headers alike: the unit in brackets or after the name, Chinese unit
+    words (千瓦时/平方米) included; None when the header names none of :data:`_UNIT_NAMES`.
+
+    Examples
+    --------
+    >>> [header_unit(h) for h in ("辐照量(kWh/m2)", "总辐射（MJ/m²）", "GHI [W m-2]",
+    ...                            "irradiation Wh/m^2", "辐照量(千瓦时/平方米)")]
+    ['kwh/m2', 'mj/m2', 'w/m2', 'wh/m2', 'kwh/m2']
+    >>> header_unit("辐照度"), header_unit("radiation (MWh/m2)"), header_unit("P (kW)")
+    (None, None, None)
+    """
+    text = str(header).lower()
+    for word, symbol in _CHINESE_UNITS:
+        text = text.replace(word, symbol)
+    text = text.replace("²", "2").replace("^2", "2").replace("**2", "2")
+    text = re.sub(r"\s*[·⋅]\s*", " ", text)
+    text = re.sub(r"\s*m-2\b", "/m2", text)
+    text = re.sub(r"\s*/\s*", "/", text)
+    match = _UNIT_PATTERN.search(text)
+    return match.group(1) if match else None
+
+
+def _in_w_m2(series: MeteredSeries) -> tuple[pd.Series, tuple[Note, ...]]:
+    """Hourly mean irradiance [W/m2] of an irradiance series in its header's unit, and the
+    note saying the conversion (none for W/m2 or a header without a unit)."""
+    from weather.validate import convert_units
+
+    unit = _convertible_unit(series)
+    if unit is None:
+        return series.kw, ()
+    minutes = series.interval_minutes
+    # the weather readers' own factors: an energy per reading is divided by its hours
+    converted, _ = convert_units(pd.DataFrame({"ghi": series.kw.to_numpy(dtype=float)}),
+                                 {"ghi": unit}, minutes)
+    w_m2 = pd.Series(converted["ghi"].to_numpy(), index=series.kw.index, name=series.kw.name)
+    factor = float(convert_units(pd.DataFrame({"ghi": [1.0]}), {"ghi": unit},
+                                 minutes)[0]["ghi"].iloc[0])
+    en, zh = _UNIT_NAMES[unit]
+    values = {"column": series.quality.value_column, "unit": en, "unit_zh": zh,
+              "factor": _factor_text(factor)}
+    if unit in _POWER_UNITS:
+        return w_m2, (Note("irradiance_power_converted", values),)
+    return w_m2, (Note("irradiance_energy_converted", {**values, "minutes": minutes}),)
+
+
+def _convertible_unit(series: MeteredSeries) -> str | None:
+    """The header's unit when it is one to convert (not W/m2, not none)."""
+    unit = header_unit(series.quality.value_column)
+    return None if unit in (None, "w/m2") else unit
+
+
+def _factor_text(factor: float) -> str:
+    """A conversion factor as a reader reads it: ``4,000``, ``1,111.1``, ``0.28``.
+
+    Examples
+    --------
+    >>> _factor_text(4000.0), _factor_text(1e6 / 3600 / 0.25), _factor_text(1000 / 3600)
+    ('4,000', '1,111.1', '0.28')
+    """
+    text = f"{factor:,.1f}" if factor >= 10 else f"{factor:.2g}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _check_peak(ghi_w_m2: pd.Series, name: str, series: MeteredSeries) -> None:
     """Refuse a column whose largest hourly mean no sunlit horizontal surface shows."""
     peak = float(np.nanmax(ghi_w_m2.to_numpy())) if ghi_w_m2.notna().any() else 0.0
-    if not 50.0 <= peak <= _GHI_MAX_W_M2:
+    if 50.0 <= peak <= _GHI_MAX_W_M2:
+        return
+    unit = _convertible_unit(series)
+    if unit is not None:
+        minutes = series.interval_minutes
+        en, zh = _UNIT_NAMES[unit]
+        read_as = (bilingual(en, zh) if unit in _POWER_UNITS else bilingual(
+            f"{en} per {minutes}-minute reading", f"每 {minutes} 分钟读数的 {zh}"))
         raise PlannerInputError(Message.of(
-            "errors.monitor.irradiance_peak", "{name}: the irradiance column peaks at "
-            "{peak:,.1f}, not a global horizontal irradiance in W/m2 (hourly means peak between "
-            "about 600 and 1,200): check the column and its unit (kW/m2 must be converted to "
-            "W/m2)", name=name, peak=peak), field="weather")
+            "monitor.errors.irradiance_peak_converted", "{name}: read in {unit}, as the header "
+            "of column '{column}' says, the irradiance peaks at {peak:,.1f} W/m2 as an hourly "
+            "mean, not a global horizontal irradiance (hourly means peak between about 600 "
+            "and 1,200 W/m2): check the column and the unit in its header", name=name,
+            unit=read_as, column=series.quality.value_column, peak=peak), field="weather")
+    raise PlannerInputError(Message.of(
+        "errors.monitor.irradiance_peak", "{name}: the irradiance column peaks at "
+        "{peak:,.1f}, not a global horizontal irradiance in W/m2 (hourly means peak between "
+        "about 600 and 1,200): check the column and its unit (kW/m2 must be converted to "
+        "W/m2)", name=name, peak=peak), field="weather")
 
 
 def dark_hours(index: pd.DatetimeIndex, latitude: float, longitude: float,
