@@ -92,13 +92,24 @@ def merge_duplicates(
 
 
 def register_to_kw(
-    ts: np.ndarray, readings: np.ndarray, rows: np.ndarray, interval: int, rules: dict
+    ts: np.ndarray,
+    readings: np.ndarray,
+    rows: np.ndarray,
+    interval: int,
+    rules: dict,
+    multipliers: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[dict[str, Any]], int, int]:
     """Differences of a cumulative register -> kW of the interval starting at each reading.
 
     Returns timestamps, kW, rows (readings a few intervals apart have their energy spread
     evenly over the missing intervals, which adds timestamps), negative-step examples and
     count, and the number of intervals spread.
+
+    With ``multipliers`` (the meter's multiplier at each reading, 倍率), each step's
+    difference is multiplied by the multiplier of its two readings: differenced first, then
+    multiplied, so a change of multiplier makes no jump. A step whose two readings have
+    different multipliers (or none) is left out, a gap: the register counted under both and
+    the file does not say when the change happened.
     """
     step = interval * NS_PER_MIN
     ok = np.isfinite(readings)
@@ -108,6 +119,11 @@ def register_to_kw(
         return ts, np.full(len(ts), np.nan), rows, examples, 0, 0
     gaps = (np.diff(ts_ok) // step).astype(np.int64)
     diffs = np.diff(r_ok)
+    known = np.ones(len(diffs), dtype=bool)
+    if multipliers is not None:
+        m_ok = multipliers[ok]
+        known = np.isfinite(m_ok[1:]) & (m_ok[1:] == m_ok[:-1])
+        diffs = np.where(known, diffs * np.where(known, m_ok[1:], 1.0), np.nan)
     negative = diffs < 0
     for k in np.flatnonzero(negative)[:MAX_EXAMPLES]:
         examples.append(
@@ -119,7 +135,7 @@ def register_to_kw(
             }
         )
     short_steps = int(rules["short_gap_max_hours"] * 60 // interval) + 1
-    use = ~negative & (gaps >= 1) & (gaps <= short_steps)
+    use = known & ~negative & (gaps >= 1) & (gaps <= short_steps)
     counts = np.where(use, gaps, 0)
     starts = (
         np.repeat(ts_ok[:-1], counts)

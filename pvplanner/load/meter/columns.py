@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import numpy as np
@@ -93,6 +93,59 @@ _EXCLUDE_WORDS = (
 )
 
 
+#: Headers of a meter's total multiplier (倍率 = CT ratio x PT ratio): energy = difference
+#: of the register's readings x multiplier. 倍率 covers 综合倍率, 电表倍率, 计量倍率.
+MULTIPLIER_WORDS = ("倍率", "乘率", "multiplier", "ct*pt", "ct×pt", "ct x pt", "ct·pt", "ctpt",
+                    "pt*ct", "wandlerfaktor")
+#: A current or a voltage transformer's ratio: headers naming one of these and a ratio word.
+_CT_WORDS = ("ct", "电流互感器")
+_PT_WORDS = ("pt", "vt", "电压互感器")
+_RATIO_WORDS = ("变比", "倍率", "ratio")
+
+
+def _multiplier_kind(header: str) -> str | None:
+    """``"total"`` (倍率, CT*PT), ``"ct"`` or ``"pt"`` (a transformer's ratio) or None."""
+    ct, pt = has_word(header, _CT_WORDS), has_word(header, _PT_WORDS)
+    if ct and pt:
+        return "total"
+    if (ct or pt) and has_word(header, _RATIO_WORDS):
+        return "ct" if ct else "pt"
+    return "total" if has_word(header, MULTIPLIER_WORDS) else None
+
+
+def multiplier_columns(headers: Sequence[str], exclude: set[int]) -> list[int]:
+    """The columns whose product is the meter's multiplier: one total multiplier column
+    (the first; one naming 综合/total first), else a CT ratio and a PT ratio column (either
+    alone: a low-voltage meter has no PT). Empty when the file has none.
+
+    Parameters
+    ----------
+    headers : sequence of str
+        The table's column headers.
+    exclude : set of int
+        Columns already chosen (timestamps, values).
+
+    Returns
+    -------
+    list of int
+        Column positions; their cells are checked when the rows are read.
+
+    Examples
+    --------
+    >>> multiplier_columns(["时间", "正向有功示数", "倍率"], {0, 1})
+    [2]
+    >>> multiplier_columns(["time", "reading", "CT ratio", "PT ratio"], {0, 1})
+    [2, 3]
+    """
+    kinds = {k: _multiplier_kind(h) for k, h in enumerate(headers) if k not in exclude}
+    totals = [k for k, kind in kinds.items() if kind == "total"]
+    if totals:
+        totals.sort(key=lambda k: not has_word(headers[k], ("综合", "total")))
+        return totals[:1]
+    return [next(k for k, kind in kinds.items() if kind == part)
+            for part in ("ct", "pt") if part in kinds.values()]
+
+
 def has_word(header: str, words: Sequence[str]) -> bool:
     text = header.lower()
     for word in words:
@@ -112,6 +165,7 @@ class Columns:
     ts_headers: list[str]
     value_header: str
     label_hint: str | None  # "start" / "end" from the timestamp header
+    multiplier: list[int] = field(default_factory=list)  # columns of the meter's multiplier
 
 
 #: The column options by what they choose, in words: a column is named by the Python
@@ -269,6 +323,7 @@ def choose_columns(
         ts_headers=[headers[k] for k in ts_cols],
         value_header=headers[value],
         label_hint=hint,
+        multiplier=multiplier_columns(headers, {*ts_cols, value}),
     )
 
 
@@ -297,7 +352,7 @@ def _ts_score(header: str) -> float:
 
 def _value_score(header: str) -> float:
     score = 0.0
-    if has_word(header, _EXCLUDE_WORDS):
+    if has_word(header, _EXCLUDE_WORDS) or _multiplier_kind(header) is not None:
         score -= 10.0
     if has_word(header, POWER_WORDS + ENERGY_WORDS + REGISTER_WORDS):
         score += 4.0
@@ -308,19 +363,47 @@ def _value_score(header: str) -> float:
     return score
 
 
+#: A bare "W" (watt) is a unit only where a header puts a unit: in brackets ``(W)``
+#: ``[W]`` ``（W）``, after a slash ``功率/W``, or as the header's last word after a space,
+#: an underscore, a colon or a Chinese character (``功率 W``, ``P_W``, ``功率W``), or as the
+#: whole header. Inside a word ("Power", "Wirkleistung", "W相") it is a letter.
+_BARE_W = r"[(\[（【]\s*w\s*[)\]）】]|/\s*w\s*$|(?:^|[\s_:：\u3400-\u9fff])w\s*$"
+
+#: Units a header may name, as (pattern on the lower-cased header, kind, factor to kW or
+#: kWh), tried in order: the longer units first, so that 千瓦时 is kWh before 千瓦 is kW
+#: and 千瓦 is kW before 瓦 is W.
 _UNIT_TOKENS = (
     (r"万\s*(?:kwh|千瓦时|度)", "kwh", 1e4),
-    (r"(?<![a-z])mwh(?![a-z])", "kwh", 1000.0),
-    (r"(?<![a-z])kwh(?![a-z])|千瓦时|千瓦·时|度", "kwh", 1.0),
-    (r"(?<![a-z])wh(?![a-z])", "kwh", 0.001),
+    (r"(?<![a-z])mwh(?![a-z])|兆瓦\s*·?\s*时", "kwh", 1000.0),
+    (r"(?<![a-z])kwh(?![a-z])|千瓦\s*·?\s*时|度", "kwh", 1.0),
+    (r"(?<![a-z])wh(?![a-z])|瓦(?:特)?\s*·?\s*时", "kwh", 0.001),
     (r"(?<![a-z])mw(?![a-z])|兆瓦", "kw", 1000.0),
     (r"(?<![a-z])kw(?![a-z])|千瓦", "kw", 1.0),
-    (r"[(\[（【]\s*w\s*[)\]）】]", "kw", 0.001),
+    (rf"{_BARE_W}|(?<![千兆])瓦", "kw", 0.001),
 )
 
 
 def unit_token(header: str) -> tuple[str, float] | None:
-    text = header.lower()
+    """The unit a column header names, as (``"kw"`` or ``"kwh"``, factor to kW or kWh).
+
+    Parameters
+    ----------
+    header : str
+        The column's header, e.g. ``"有功功率(kW)"``, ``"功率/W"``, ``"电量 MWh"``.
+
+    Returns
+    -------
+    tuple of (str, float) or None
+        None when the header names no power or energy unit.
+
+    Examples
+    --------
+    >>> unit_token("功率/W"), unit_token("有功功率（瓦）"), unit_token("Power")
+    (('kw', 0.001), ('kw', 0.001), None)
+    >>> unit_token("电量(千瓦时)"), unit_token("Load MW")
+    (('kwh', 1.0), ('kw', 1000.0))
+    """
+    text = header.lower().strip()
     for pattern, kind, scale in _UNIT_TOKENS:
         if re.search(pattern, text):
             return kind, scale

@@ -74,11 +74,12 @@ from pvplanner.load.meter.detect import (
     detect_units,
     parse_zone,
     to_standard_time,
+    unit_name,
 )
 from pvplanner.load.meter.records import LoadQualityReport, MeterLoad
 from pvplanner.load.meter.table import read_table
-from pvplanner.load.meter.timestamps import parse_rows
-from pvplanner.messages import Message
+from pvplanner.load.meter.timestamps import Parsed, parse_rows, plain_number
+from pvplanner.messages import Message, listing
 from weather.timeaxis import fixed_offset_tz, typical_year_index
 
 __all__ = ["read_meter_file"]
@@ -195,6 +196,68 @@ def read_meter_file(
             kind=type(exc).__name__, detail=str(exc))) from exc
 
 
+def _multiplier_for(
+    parsed: Parsed, unit_kind: str, name: str, value_header: str, warnings: list[str]
+) -> np.ndarray | None:
+    """The meter's multiplier (倍率) on each row when it applies to the values, else None.
+
+    It applies to cumulative register readings only: energy = difference of two readings x
+    multiplier. A multiplier column next to kW or kWh per interval is not applied: such
+    columns of a meter export are normally already multiplied (only the register counts in
+    the meter's own units), which is the reader's assumption; a note says so, naming the
+    column and its value. Appends the notes to ``warnings``.
+
+    Raises
+    ------
+    LoadFileError
+        When the values are register readings and a multiplier cell is not a number.
+    """
+    found = parsed.multiplier
+    if found is None:
+        return None
+    if unit_kind != "kwh_cumulative":
+        if np.isfinite(found.values).any():
+            warnings.append(Message.of(
+                "notes.meter.multiplier_not_applied", "the multiplier column '{column}' "
+                "({multiplier}) was not applied: the values in '{value_column}' are {units}, "
+                "read as they are, on the assumption that a meter export gives power and "
+                "energy already multiplied (only register readings are not); if they are not, "
+                "multiply them by {multiplier}", column=found.header,
+                multiplier=found.shown(), value_column=value_header, units=unit_name(unit_kind)))
+        return None
+    if len(found.bad_rows):
+        column, cell = found.bad_example or (found.header, "")
+        raise LoadFileError(Message.of(
+            "errors.meter.multiplier_not_number", "{file}: row {row}, column '{column}': "
+            "{sample!r} is not a multiplier, a positive number such as 80 or a ratio such as "
+            "400/5 ({count} such cells, e.g. rows {rows}); the register readings in "
+            "'{value_column}' are multiplied by it: correct these cells, or leave them empty "
+            "to use the multiplier of the row above", file=name, row=int(found.bad_rows[0]),
+            column=column, sample=cell, count=len(found.bad_rows),
+            rows=listing(int(r) for r in found.bad_rows[:5]), value_column=value_header))
+    if np.all(found.values == 1.0):
+        return None  # nothing to multiply
+    warnings.append(Message.of(
+        "notes.meter.multiplier_applied", "register readings in '{value_column}' multiplied "
+        "by the multiplier column '{column}' ({multiplier}): energy = difference of two "
+        "readings x multiplier", value_column=value_header, column=found.header,
+        multiplier=found.shown()))
+    return found.values
+
+
+def _multiplier_changes(multipliers: np.ndarray, rows: np.ndarray) -> list[str]:
+    """A note on the changes of multiplier along the register (time order), if any."""
+    changed = np.flatnonzero(multipliers[1:] != multipliers[:-1])
+    if not len(changed):
+        return []
+    k = int(changed[0])
+    return [Message.of(
+        "notes.meter.multiplier_changes", "changes of multiplier along the register: {count}, "
+        "the first at row {row} ({before} to {after}); each register step across a change "
+        "was left out as a gap and filled", count=len(changed), row=int(rows[k + 1]),
+        before=plain_number(multipliers[k]), after=plain_number(multipliers[k + 1]))]
+
+
 def _read_meter_file(
     source: Any,
     filename: str | None,
@@ -258,7 +321,7 @@ def _read_meter_file(
             table, wide_note = wide
     columns = choose_columns(table, timestamp_column, value_column)
     parsed = parse_rows(table, columns, rules)
-    warnings: list[str] = list(parsed.warnings)
+    warnings: list[str] = [*table.notes, *parsed.warnings]
     if wide_note:
         warnings.append(wide_note)
     if parsed.tz_aware:  # ISO strings with their own offset, parsed as UTC
@@ -287,8 +350,11 @@ def _read_meter_file(
         parsed.ts_wall, parsed.rows, zone, float(utc_offset_hours), parsed.tz_aware
     )
     warnings += tz_notes
+    multiplier = _multiplier_for(parsed, unit_kind, name, columns.value_header, warnings)
     keep = ts_std != NAT
     ts_std, values, rows = ts_std[keep], parsed.values[keep], parsed.rows[keep]
+    if multiplier is not None:  # carried along with the readings: [reading, multiplier]
+        values = np.column_stack([values, multiplier[keep]])
     if unit_kind != "kwh_cumulative" and label == "end":
         ts_std = ts_std - interval * NS_PER_MIN
 
@@ -297,13 +363,19 @@ def _read_meter_file(
         ts_std, values, rows, rules, name, " + ".join(columns.ts_headers)
     )
     warnings += span_notes
+    if multiplier is not None:
+        values, multiplier = values[:, 0], values[:, 1]
     # the file's own clock times of the rows used (a long file keeps its latest year)
     used_wall = parsed.ts_wall[np.isin(parsed.rows, rows)] if span_notes else parsed.ts_wall
 
     uniq_ts, uniq_vals, first_rows, dup_count, dup_examples = merge_duplicates(ts_std, values, rows)
     if unit_kind == "kwh_cumulative":
+        uniq_mult = None
+        if multiplier is not None:
+            uniq_mult = merge_duplicates(ts_std, multiplier, rows)[1]
+            warnings += _multiplier_changes(uniq_mult, first_rows)
         uniq_ts, kw, first_rows, neg_examples, neg_count, spread = register_to_kw(
-            uniq_ts, uniq_vals * scale, first_rows, interval, rules
+            uniq_ts, uniq_vals * scale, first_rows, interval, rules, uniq_mult
         )
         if spread:
             warnings.append(Message.of(

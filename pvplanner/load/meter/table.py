@@ -14,7 +14,7 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,7 @@ class Table:
     delimiter: str | None
     sheet: str | None
     name: str
+    notes: list[Message] = field(default_factory=list)  # what reading the table assumed
 
 
 FULLWIDTH = str.maketrans(
@@ -129,9 +130,15 @@ def cell_kind(value: Any) -> str:
         return "date"
     if _TIME_RE.match(text):
         return "time"
-    if _NUMBER_RE.match(clean_number_text(text)) or re.fullmatch(r"[+-]?\d+,\d+", text):
+    number = clean_number_text(text)
+    if _NUMBER_RE.match(number) or _DECIMAL_COMMA_RE.fullmatch(number):
         return "number"  # the second form: a decimal comma (European exports)
     return "text"
+
+
+#: A number written with a decimal comma, with or without points grouping thousands:
+#: ``12,5``, ``1.234,5``, ``1.234.567``, ``,5``.
+_DECIMAL_COMMA_RE = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d*,\d+)")
 
 
 def clean_number_text(text: str) -> str:
@@ -164,13 +171,50 @@ def _first_data_row(split: list[list[Any]]) -> int | None:
 
 
 def read_table(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> Table:
+    """The file's table, by its content: an XLSX (a zip) or delimited text.
+
+    The name's extension is a hint only: a file named ``.xlsx`` that is not a zip (no
+    ``PK\\x03\\x04`` signature) but decodes as text, typically a CSV export renamed, is
+    read as text and says so in :attr:`Table.notes`; one that is neither stays refused as
+    an unreadable workbook.
+    """
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise LoadFileError(Message.of(
             "errors.meter.xls", "{file} is an old binary Excel file (.xls) whose rows cannot be "
             "read: open it in Excel or WPS and save it as .xlsx or CSV", file=name))
-    if raw.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm")):
+    if raw.startswith(_ZIP_SIGNATURE):
         return _read_xlsx(raw, name, sheet, rules)
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        if not _is_text(raw, name):
+            return _read_xlsx(raw, name, sheet, rules)  # refused, naming the zip's problem
+        table = _read_csv(raw, name, rules)
+        table.notes.append(Message.of(
+            "notes.meter.xlsx_is_text", "the file is named .xlsx but is not an Excel workbook: "
+            "it holds text, read as a CSV file ({separator}-separated)",
+            separator=_SEPARATOR_NAMES.get(table.delimiter or ",", bilingual("comma", "逗号"))))
+        return table
     return _read_csv(raw, name, rules)
+
+
+#: The first bytes of a zip's first member: every XLSX workbook starts with them.
+_ZIP_SIGNATURE = b"PK\x03\x04"
+
+#: Control characters that no text export holds (tab, line breaks, form feed and the DOS
+#: end-of-file mark SUB are allowed).
+_BINARY_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f]")
+
+#: A delimiter in words, for notes.
+_SEPARATOR_NAMES = {",": bilingual("comma", "逗号"), ";": bilingual("semicolon", "分号"),
+                    "\t": bilingual("tab", "制表符"), "|": bilingual("vertical bar", "竖线")}
+
+
+def _is_text(raw: bytes, name: str) -> bool:
+    """Whether ``raw`` decodes as text without binary control characters."""
+    try:
+        text, _ = decode_text(raw, name, advice=ENCODING_ADVICE["meter"], error=LoadFileError)
+    except LoadFileError:
+        return False
+    return bool(text.strip()) and not _BINARY_CHARS.search(text)
 
 
 def _split_lines(lines: list[str], delimiter: str) -> list[list[str]]:
@@ -274,7 +318,8 @@ def _guess_delimiter(lines: list[str]) -> str:
 
 
 _UNIT_ROW = re.compile(
-    r"(?i)^[(\[（【]?\s*(k?w|kwh|mw|mwh|kvar|kvarh|v|kv|a|%|度|千瓦|千瓦时|单位.*)?\s*[)\]）】]?$"
+    r"(?i)^[(\[（【]?\s*(k?w|k?wh|mw|mwh|kvar|kvarh|v|kv|a|%|度|千?瓦|千?瓦时|兆瓦|兆瓦时|单位.*)?\s*"
+    r"[)\]）】]?$"
 )
 
 

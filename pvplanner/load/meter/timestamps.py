@@ -30,7 +30,6 @@ from pvplanner.load.meter.table import (
     SUMMARY_WORDS,
     TIME_PART,
     Table,
-    clean_number_text,
     norm_text,
 )
 from pvplanner.messages import Message, bilingual, listing
@@ -74,6 +73,27 @@ _DATE_FORMATS = (
 
 
 @dataclass
+class Multiplier:
+    """The meter's multiplier on each row read (the product of the multiplier columns).
+
+    Blank cells take the multiplier of the row above (of the row below at the top); a cell
+    that is neither blank nor a positive number (or a ratio such as ``400/5``) is NaN and
+    listed in ``bad_rows``.
+    """
+
+    values: np.ndarray  # one per row of Parsed.values, NaN where a cell is not a multiplier
+    header: str  # the column's header, or the headers joined by " × "
+    bad_rows: np.ndarray  # file rows of the cells that are not a multiplier
+    bad_example: tuple[str, str] | None  # (column, cell) of the first of them
+
+    def shown(self) -> str:
+        """The multiplier as a reader sees it: ``80``, or ``80–120`` when it varies."""
+        finite = self.values[np.isfinite(self.values)]
+        low, high = plain_number(float(finite.min())), plain_number(float(finite.max()))
+        return low if low == high else f"{low}–{high}"
+
+
+@dataclass
 class Parsed:
     ts_wall: np.ndarray  # int64 ns, naive wall clock as written (after 24:00 handling)
     values: np.ndarray  # float, NaN for blank cells
@@ -83,6 +103,7 @@ class Parsed:
     dropped: list[dict[str, Any]]
     summaries: list[tuple[str, float]]
     warnings: list[str]
+    multiplier: Multiplier | None = None  # the meter's multiplier, if the file has one
 
 
 def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
@@ -112,7 +133,7 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
 
     parsed_ok = ts != NAT
     dropped: list[dict[str, Any]] = []
-    summaries: list[tuple[str, float]] = []
+    summary_cells: list[tuple[str, str]] = []  # (label, value cell) of summary rows
     blank = ts_empty & value_empty
     unparsed = ~parsed_ok & ~blank
     if unparsed.any():
@@ -130,9 +151,7 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
                 {"row": int(table.rows[k]), "reason": reason, "text": str(ts_text.iloc[k])[:60]}
             )
             if is_summary[k]:
-                number = _to_number(value_text.iloc[k])
-                if number is not None:
-                    summaries.append((str(ts_text.iloc[k]), number))
+                summary_cells.append((str(ts_text.iloc[k]), str(value_text.iloc[k])))
         bad = unparsed & ~droppable
         if bad.any():
             first = np.flatnonzero(bad)
@@ -155,9 +174,14 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
             "column '{column}': check that its cells are dates and times such as "
             "'2025-01-01 00:15'", file=name,
             column=table.headers[columns.ts[0]]))
-    values = _parse_number_column(
+    values, mark, number_note = _parse_number_column(
         value_cells[keep], table.rows[keep], table, columns, value_empty[keep]
     )
+    summaries: list[tuple[str, float]] = []
+    for label, cell in summary_cells:
+        number = _to_number(cell, mark)
+        if number is not None:
+            summaries.append((label, number))
     return Parsed(
         ts_wall=ts[keep].astype(np.int64),
         values=values,
@@ -166,8 +190,60 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
         tz_aware=tz_aware,
         dropped=dropped,
         summaries=summaries,
-        warnings=[],
+        warnings=[number_note] if number_note is not None else [],
+        multiplier=_parse_multiplier(table, columns.multiplier, keep),
     )
+
+
+_RATIO_CELL = r"(\d+(?:\.\d+)?)\s*[/:：]\s*(\d+(?:\.\d+)?)"
+
+
+def _multiplier_cells(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A multiplier column's numbers (NaN where blank or unreadable) and the mask of the
+    cells that are neither blank nor a positive number or ratio (``80``, ``80倍``, ``400/5``)."""
+    text = _cell_text(column).str.strip()
+    missing = text.str.lower().isin(MISSING_TOKENS).to_numpy() | (text == "None").to_numpy()
+    if column.dtype == object:
+        numbers = np.array([float(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                            else np.nan for v in column.tolist()], dtype=float)
+    else:
+        numbers = np.full(len(column), np.nan)
+    todo = np.isnan(numbers) & ~missing
+    if todo.any():
+        cleaned = text[todo].str.translate(FULLWIDTH).str.replace(
+            r"\s*(?:倍|x|×)$", "", regex=True)
+        plain = _cells_to_float(cleaned.str.replace(" ", "", regex=False), "point")
+        ratio = cleaned.str.extract(rf"^{_RATIO_CELL}$").astype(float).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            numbers[todo] = np.where(np.isnan(plain), ratio[:, 0] / ratio[:, 1], plain)
+    numbers[~np.isfinite(numbers) | (numbers <= 0)] = np.nan
+    return numbers, np.isnan(numbers) & ~missing
+
+
+def _parse_multiplier(table: Table, positions: list[int], keep: np.ndarray) -> Multiplier | None:
+    """The product of the multiplier columns on the rows kept; None without one (a column
+    without any number does not count)."""
+    product: np.ndarray | None = None
+    headers: list[str] = []
+    rows = table.rows[keep]
+    bad = np.zeros(len(rows), dtype=bool)
+    example: tuple[str, str] | None = None
+    for k in positions:
+        cells = table.body[k][keep]
+        numbers, unreadable = _multiplier_cells(cells)
+        if np.isnan(numbers).all() and not unreadable.any():
+            continue  # an empty column says nothing
+        filled = pd.Series(numbers).ffill().bfill().to_numpy(dtype=float, copy=True)
+        filled[unreadable] = np.nan
+        product = filled if product is None else product * filled
+        headers.append(table.headers[k])
+        if unreadable.any() and example is None:
+            example = (table.headers[k], str(_cell_text(cells).iloc[np.argmax(unreadable)])[:40])
+        bad |= unreadable
+    if product is None:
+        return None
+    return Multiplier(values=product, header=" × ".join(headers), bad_rows=rows[bad],
+                      bad_example=example)
 
 
 def _cell_text(column: pd.Series) -> pd.Series:
@@ -176,12 +252,9 @@ def _cell_text(column: pd.Series) -> pd.Series:
     return column.astype(str)
 
 
-def _to_number(text: str) -> float | None:
-    cleaned = clean_number_text(norm_text(text))
-    try:
-        number = float(cleaned)
-    except ValueError:
-        return None
+def _to_number(text: str, mark: str = "point") -> float | None:
+    """A summary row's number with its column's decimal mark (None if not a number)."""
+    number = float(_cells_to_float(pd.Series([norm_text(text)], dtype=str), mark)[0])
     return number if math.isfinite(number) else None
 
 
@@ -394,13 +467,190 @@ def _parse_time_of_day(column: pd.Series, kind: str) -> tuple[np.ndarray, np.nda
     return seconds, bad
 
 
+#: Unit words a number cell may end with (stripped; the header gives the unit).
+_CELL_UNIT_SUFFIX = r"(?i)\s*(?:kwh|kw|mwh|mw|wh|千瓦时|千瓦|度)$"
+
+# How a comma in a number cell reads (fullmatch on the cell without spaces and unit words):
+# only as a decimal mark: 1-2 or 4+ digits after it, a leading 0 or 4+ digits before it, or
+# points grouping thousands before it (1.234,5); points grouping thousands twice (1.234.567)
+_COMMA_DECIMAL = (r"[+-]?(?:\d*,\d{1,2}|\d*,\d{4,}|\d{4,},\d+|0,\d+"
+                  r"|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,})")
+# only as a thousands separator: groups of three before a decimal point (1,234.5), or more
+# than one group (1,234,567)
+_COMMA_THOUSANDS = r"[+-]?(?:\d{1,3}(?:,\d{3})+\.\d*|\d{1,3}(?:,\d{3}){2,})"
+# either: one comma and three digits after it (625,125 or 1,250)
+_COMMA_EITHER = r"[+-]?[1-9]\d{0,2},\d{3}"
+# a point that can only be a decimal point (not three digits after it): 812.5, 0.1234
+_POINT_DECIMAL = r"[+-]?\d*\.(?:\d{1,2}|\d{4,})(?:[eE][+-]?\d+)?"
+# points grouping thousands (1.234): how a decimal-comma column writes 1234
+_POINT_THOUSANDS = r"[+-]?\d{1,3}(?:\.\d{3})+"
+_GROUPED_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+
+
+def _clean_cells(texts: pd.Series) -> pd.Series:
+    """Number cells without full-width forms, unit words and spaces (thousands grouping and
+    decimal marks left as written)."""
+    cleaned = texts.str.strip().str.translate(FULLWIDTH)
+    return cleaned.str.replace(_CELL_UNIT_SUFFIX, "", regex=True).str.replace(" ", "", regex=False)
+
+
+def _cells_to_float(cleaned: pd.Series, mark: str) -> np.ndarray:
+    """Cleaned number cells -> floats (NaN where not a number) with ``mark`` (``"point"`` or
+    ``"comma"``) as the decimal mark: the other of comma and point groups thousands."""
+    if mark == "comma":
+        grouped = cleaned.str.contains(",", regex=False) | cleaned.str.fullmatch(_POINT_THOUSANDS)
+        swapped = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        grouped = cleaned.str.fullmatch(_GROUPED_THOUSANDS)
+        swapped = cleaned.str.replace(",", "", regex=False)
+    converted = cleaned.where(~grouped.fillna(False).astype(bool), swapped)
+    return np.array(pd.to_numeric(converted, errors="coerce"), dtype=float)
+
+
+def plain_number(value: float) -> str:
+    """A number as written, without exponent or trailing zeros: 625125, 625.125."""
+    return str(np.format_float_positional(float(value), trim="-"))
+
+
+def _decimal_mark(
+    cleaned: pd.Series,
+    cleaned_rows: np.ndarray,
+    plain_text: pd.Series,
+    plain_text_rows: np.ndarray,
+    plain_values: np.ndarray,
+    plain_rows: np.ndarray,
+    table: Table,
+    header: str,
+) -> tuple[str, Message | None]:
+    """Whether the value column writes decimals with a point or a comma, and the note that
+    says how an unclear column was read.
+
+    Decided for the whole column, never cell by cell: a cell ``1,250`` reads 1250 or 1.25
+    by what its column does.
+
+    * A comma is a decimal mark when a cell shows it can only be one (1-2 or 4+ digits after
+      it, a leading 0 or 4+ digits before it, points grouping thousands before it:
+      ``500,12``, ``0,125``, ``1.234,5``), or when every comma is followed by three digits
+      in a ``;``-separated file whose cells mostly hold one (the European convention, read
+      so since the first version of the reader).
+    * It separates thousands when a cell shows that (``1,234.5``, ``1,234,567``) or another
+      cell writes decimals with a point (``812.5``).
+    * A column that shows both is refused: no one reading fits every row.
+    * Otherwise every comma is followed by three digits (``625,125``, ``1,250``): a column
+      that writes its numbers below 1,000 without a comma groups thousands; one that writes
+      its numbers of 1,000 and more without a comma uses decimal commas. A column that shows
+      neither is refused, naming an example and both readings. Refusing is the safer choice
+      there: both readings are numbers of the same shape 1,000 times apart, a note is easily
+      missed, and a plan on a load 1,000 times too large or too small looks like any other
+      plan, while one export without thousands separators settles the question.
+
+    Parameters
+    ----------
+    cleaned, cleaned_rows : pandas.Series, numpy.ndarray
+        The cells that are not plain numbers, cleaned (:func:`_clean_cells`), and their
+        file rows.
+    plain_text, plain_text_rows : pandas.Series, numpy.ndarray
+        The text cells that are plain numbers (``812.5``) and their file rows, for points
+        used as decimal marks.
+    plain_values, plain_rows : numpy.ndarray
+        The plain numbers (text or XLSX numbers) and their file rows.
+    table : Table
+        The table read (its delimiter and name).
+    header : str
+        The value column's header, for messages.
+
+    Returns
+    -------
+    (str, Message or None)
+        ``"point"`` or ``"comma"``, and a note when the file's separator does not say it.
+
+    Raises
+    ------
+    LoadFileError
+        When the column mixes both formats or gives no sign of which it uses.
+    """
+    if not len(cleaned) or not cleaned.str.contains(r"[,.]", regex=True).any():
+        return "point", None
+    decimal = cleaned.str.fullmatch(_COMMA_DECIMAL).to_numpy(dtype=bool)
+    thousands = cleaned.str.fullmatch(_COMMA_THOUSANDS).to_numpy(dtype=bool)
+    either = cleaned.str.fullmatch(_COMMA_EITHER).to_numpy(dtype=bool)
+    point = plain_text.str.fullmatch(_POINT_DECIMAL).to_numpy(dtype=bool)
+    if not (decimal.any() or thousands.any() or either.any()):
+        return "point", None  # no comma that reads as a number: the cells are reported
+
+    def example(mask: np.ndarray, texts: pd.Series, rows: np.ndarray) -> tuple[str, int]:
+        k = int(np.flatnonzero(mask)[0])
+        return str(texts.iloc[k])[:40], int(rows[k])
+
+    def read_as(text: str, mark: str) -> str:
+        return plain_number(_cells_to_float(pd.Series([text], dtype=str), mark)[0])
+
+    where = {"file": table.name, "column": header}
+    semicolon = (table.delimiter == ";"
+                 and int(decimal.sum() + either.sum()) > int(np.isfinite(plain_values).sum()))
+    comma_cells = decimal | (either if semicolon else np.zeros_like(either))
+    if comma_cells.any() and (thousands.any() or point.any()):
+        comma_text, comma_row = example(comma_cells, cleaned, cleaned_rows)
+        point_text, point_row = (example(thousands, cleaned, cleaned_rows) if thousands.any()
+                                 else example(point, plain_text, plain_text_rows))
+        raise LoadFileError(Message.of(
+            "errors.meter.comma_mixed", "{file}: column '{column}' mixes two number formats: "
+            "'{point}' (row {point_row}) is written like 1,234.5 and '{comma}' (row "
+            "{comma_row}) like 1.234,5, so a comma cannot be read the same way in every row: "
+            "export the column again in one number format", point=point_text,
+            point_row=point_row, comma=comma_text, comma_row=comma_row, **where))
+    if comma_cells.any():
+        if table.delimiter == ";":
+            return "comma", None
+        text, row = example(decimal, cleaned, cleaned_rows)
+        return "comma", Message.of(
+            "notes.meter.decimal_comma", "the commas in column '{column}' are decimal marks: "
+            "'{example}' (row {row}) read as {value}", column=header, example=text, row=row,
+            value=read_as(text, "comma"))
+    if thousands.any() or point.any():
+        return "point", None
+    # Only commas followed by three digits: the column must show which they are.
+    nonzero = np.isfinite(plain_values) & (plain_values != 0)
+    small = nonzero & (np.abs(plain_values) < 1000)
+    large = nonzero & (np.abs(plain_values) >= 1000)
+    text, row = example(either, cleaned, cleaned_rows)
+    if small.any() != large.any():
+        # plain numbers only below 1,000 (the commas group thousands) or only from 1,000 on
+        # (they mark decimals): the note names the comma cell and the plain number that settle it
+        mark = "point" if small.any() else "comma"
+        k = int(np.flatnonzero(small | large)[0])
+        shown = {"column": header, "example": text, "row": row, "value": read_as(text, mark),
+                 "plain": plain_number(plain_values[k]), "plain_row": int(plain_rows[k])}
+        if mark == "point":
+            return mark, Message.of(
+                "notes.meter.thousands_comma", "the commas in column '{column}' separate "
+                "thousands: '{example}' (row {row}) read as {value}, as the column writes its "
+                "numbers below 1,000 without a comma (e.g. {plain} in row {plain_row})", **shown)
+        return mark, Message.of(
+            "notes.meter.decimal_comma_ungrouped", "the commas in column '{column}' are decimal "
+            "marks: '{example}' (row {row}) read as {value}, as the column writes numbers of "
+            "1,000 and more without a thousands separator (e.g. {plain} in row {plain_row})",
+            **shown)
+    raise LoadFileError(Message.of(
+        "errors.meter.comma_ambiguous", "{file}: column '{column}' holds numbers such as "
+        "'{example}' (row {row}) whose comma may separate thousands ({thousands}) or mark the "
+        "decimals ({decimal}), and no number in the column shows which: the two readings are "
+        "1,000 times apart, so the file is not guessed at. Export the column without "
+        "thousands separators ({thousands} or {decimal}); a file with decimal commas may "
+        "also separate its columns with ';'", example=text, row=row,
+        thousands=read_as(text, "point"), decimal=read_as(text, "comma"), **where))
+
+
 def _parse_number_column(
     column: pd.Series,
     rows: np.ndarray,
     table: Table,
     columns: Columns,
     empty: np.ndarray,
-) -> np.ndarray:
+) -> tuple[np.ndarray, str, Message | None]:
+    """The value column's numbers (NaN for blank cells), its decimal mark (``"point"`` or
+    ``"comma"``, see :func:`_decimal_mark`) and the note that says how an unclear column was
+    read; a cell that is not a number stops the read, naming its row and column."""
     if column.dtype == object:
         values = column.tolist()
         out = np.full(len(values), np.nan)
@@ -414,30 +664,27 @@ def _parse_number_column(
         )
         todo = ~is_num
     else:
+        is_num = np.zeros(len(column), dtype=bool)
         out = np.full(len(column), np.nan)
         texts = column.astype(str)
         todo = np.ones(len(column), dtype=bool)
+    header = table.headers[columns.value]
     s = texts.str.strip()
     numbers = np.array(pd.to_numeric(s, errors="coerce"), dtype=float)
     retry = np.isnan(numbers) & (s != "").to_numpy(dtype=bool)
-    decimal_comma = table.delimiter == ";" and s.head(200).str.fullmatch(r"-?\d+,\d+").mean() > 0.5
-    if retry.any() or decimal_comma:
+    mark, note = "point", None
+    if retry.any():
         # slow path only for cells that are not plain numbers: units, separators, full width
-        todo_text = s if decimal_comma else s[retry]
-        cleaned = todo_text.str.translate(FULLWIDTH).str.replace(
-            r"(?i)\s*(?:kwh|kw|mwh|mw|wh|千瓦时|千瓦|度)$", "", regex=True
-        )
-        if decimal_comma:
-            cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        else:
-            thousands = cleaned.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-            cleaned = cleaned.where(~thousands, cleaned.str.replace(",", "", regex=False))
-        cleaned = cleaned.str.replace(" ", "", regex=False)
-        again = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
-        if decimal_comma:
-            numbers = again
-        else:
-            numbers[retry] = again
+        cleaned = _clean_cells(s[retry])
+        plain = ~retry & np.isfinite(np.where(is_num, out, numbers))
+        text_plain = plain & ~is_num
+        mark, note = _decimal_mark(
+            cleaned, rows[retry], s[text_plain], rows[text_plain],
+            np.where(is_num, out, numbers)[plain], rows[plain], table, header)
+        numbers[retry] = _cells_to_float(cleaned, mark)
+        if mark == "comma":  # 1.234 is 1234 where the comma marks the decimals
+            grouped = text_plain & s.str.fullmatch(_POINT_THOUSANDS).to_numpy(dtype=bool)
+            numbers[grouped] = _cells_to_float(s[grouped], mark)
     missing = s.str.lower().isin(MISSING_TOKENS).to_numpy() | empty
     out[todo] = numbers[todo]
     bad = todo & np.isnan(out) & ~missing
@@ -445,7 +692,6 @@ def _parse_number_column(
     if bad.any():
         where = np.flatnonzero(bad)
         k = where[0]
-        header = table.headers[columns.value]
         raise LoadFileError(Message.of(
             "errors.meter.not_number", "{file}: row {row}, column '{column}': {sample!r} is not a "
             "number ({count} such cells, e.g. rows {rows}): correct them, or leave them empty to "
@@ -453,4 +699,4 @@ def _parse_number_column(
             sample=str(texts.iloc[k])[:40], count=len(where),
             rows=listing(rows[j] for j in where[:5])))
     out[np.isinf(out)] = np.nan
-    return out
+    return out, mark, note
