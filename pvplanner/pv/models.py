@@ -573,7 +573,7 @@ def validate_weather(weather: Any, *, field_prefix: str = "weather") -> WeatherA
     if missing:
         raise PlannerInputError(
             Message.of("errors.pv.weather_columns",
-                       "{field} lacks column(s) {missing} (it has {columns}); name them as pvlib "
+                       "{field} lacks the columns {missing} (it has {columns}); name them as pvlib "
                        "does: ghi, dni, dhi [W/m2], temp_air [degC], wind_speed [m/s]",
                        field=field_prefix, missing=str(missing),
                        columns=str(list(map(str, weather.columns)))),
@@ -616,7 +616,7 @@ def validate_weather(weather: Any, *, field_prefix: str = "weather") -> WeatherA
         if bad.any():
             raise PlannerInputError(
                 Message.of("errors.pv.weather_missing_values",
-                           "{field} has {count} missing, non-numeric or infinite value(s), the "
+                           "{field} has missing, non-numeric or infinite values ({count}), the "
                            "first at {at}; fill or interpolate them before simulating",
                            field=f"{field_prefix}.{column}", count=int(bad.sum()),
                            at=str(index[int(np.argmax(bad))])),

@@ -47,7 +47,7 @@ def limit_span(
         raise LoadFileError(Message.of(
             "errors.meter.stray_timestamp",
             "{file}: row {row}, column '{column}': timestamp {stamp} lies far outside the rest "
-            "of the file ({first} to {last}); {count} such row(s): correct the year or delete them",
+            "of the file ({first} to {last}); rows like it: {count}; correct the year or delete them",
             file=name, row=int(rows[k[0]]), column=column, stamp=iso(int(ts[k[0]])),
             first=iso(int(low))[:10], last=iso(int(high))[:10], count=len(k)))
     span_days = (ts.max() - ts.min()) / NS_PER_DAY

@@ -45,7 +45,7 @@ def detect_interval(ts: np.ndarray, rows: np.ndarray, rules: dict, column: str) 
         return mode
     if mode >= 1440:
         raise LoadFileError(Message.of(
-            "errors.meter.daily", "the timestamps are {days:g} day(s) apart (column {column}, "
+            "errors.meter.daily", "the timestamps are a day or more apart ({days:g} d; column {column}, "
             "rows {first}-{last}): this is daily or monthly data, not interval data; enter 12 "
             "monthly bills instead", days=mode / 1440, **where))
     raise LoadFileError(Message.of(

@@ -280,8 +280,8 @@ def _choose_sheet(book: Any, name: str, sheet: str | int | None, budget: _Budget
         if not 0 <= sheet < len(names):
             raise LoadFileError(
                 Message.of("errors.meter.no_sheet_position",
-                           "{file}: sheet {sheet} does not exist; the workbook has {count} "
-                           "sheet(s): {sheets} (positions start at 0)", file=name, sheet=sheet,
+                           "{file}: sheet {sheet} does not exist; the workbook's sheets "
+                           "({count}): {sheets} (positions start at 0)", file=name, sheet=sheet,
                            count=len(names), sheets=listing(names)),
                 field="sheet",
             )
