@@ -17,6 +17,7 @@ import pandas as pd
 from pvplanner import carbon, finance
 from pvplanner.assumptions import ResolvedInputs, period_price_ranges, plan_assumptions
 from pvplanner.connection import transformer_notes
+from pvplanner.display.names import name as shown_name
 from pvplanner.finance import Year1Savings
 from pvplanner.finance.first_kwp import first_kwp_values
 from pvplanner.finance.perspectives import perspectives
@@ -442,7 +443,8 @@ def _no_pv(scenario: Scenario, prepared: Prepared, sized: SizingResult, baseline
     best = max(first_kwp_values(planes, savings_of, factors, scenario.finance.pv_capex_per_kwp),
                key=lambda first: first.value_per_kwp)
     money = _money_in(scenario.currency)
-    values = {"plane": best.plane, "years": best.horizon_years,
+    values = {"plane": bilingual(best.plane, shown_name(best.plane, "zh")),
+              "years": best.horizon_years,
               "value": money(best.value_per_kwp), "cost": money(best.cost_per_kwp),
               "upkeep": money(best.upkeep_per_kwp), "capex": money(best.capex_per_kwp)}
     if best.npv_per_kwp >= 0.0:

@@ -89,7 +89,8 @@ def test_the_first_kwp_value_is_the_hand_sum_of_its_savings(costly, said):
     # The cost is the installed price's after-tax share plus the upkeep.
     cost = _amount(said.params["cost"]["en"])
     assert cost == pytest.approx(factors["lifecycle_cost_per_kwp"], abs=1.0)
-    assert render(said, "zh").startswith("方案未安装光伏：按当前输入，光伏不划算。")
+    assert render(said, "zh").startswith(
+        "方案未安装光伏：按当前输入，光伏不划算。最佳屋面（办公楼（混凝土屋面，朝南成排支架））")
 
 
 def test_a_plan_that_builds_pv_says_nothing_of_the_kind():
