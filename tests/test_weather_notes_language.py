@@ -158,6 +158,13 @@ def _night_sun() -> bytes:
     return _csv(table, HEAD)
 
 
+def _spike() -> bytes:
+    """One logger glitch: 9,999 W/m2 at noon on 1 June."""
+    table = _year_table()
+    table.loc[table["time"] == pd.Timestamp("2023-06-01 12:00"), "ghi"] = 9999.0
+    return _csv(table, HEAD)
+
+
 def _pvgis_csv_with_offset() -> bytes:
     """The PVGIS CSV fixture as PVGIS 5.3 writes it: with the irradiance time offset line."""
     lines = (FILES / "greensboro_pvgis_tmy.csv").read_text().splitlines()
@@ -202,8 +209,10 @@ def case(name: str) -> WeatherMeta:
         "ghi_only": lambda: _read(_without("dni", "dhi", "wind_speed")),
         "no_dni": lambda: _read(_without("dni")),
         "no_dhi": lambda: _read(_without("dhi")),
-        "labels_late": lambda: _read(_shifted(2)),
-        "labels_early": lambda: _read(_shifted(-2)),
+        # one step: what interval labels explain (2 h and more are refused)
+        "labels_late": lambda: _read(_shifted(1)),
+        "labels_early": lambda: _read(_shifted(-1)),
+        "spike": lambda: _read(_spike()),
         "night_sun": lambda: _read(_night_sun()),
     }
     return crafted[name]()
@@ -213,7 +222,7 @@ CASES = ("pvgis", "pvgis_gaps_no_elevation", "nasa_power", "nasa_power_message_n
          "epw", "tmy3", "tmy2", "pvgis_csv", "pvgis_json", "plain_csv", "pvgis_csv_time_offset",
          "faulty",
          "utc_end_kelvin", "quarter_hours", "five_minutes_to_quarter_hours", "ghi_only",
-         "no_dni", "no_dhi", "labels_late", "labels_early", "night_sun")
+         "no_dni", "no_dhi", "labels_late", "labels_early", "night_sun", "spike")
 
 #: What the user wrote that a note repeats as it is (the header key of the faulty file).
 OWN_WORDS = {"faulty": ("qc_flag",)}
@@ -311,11 +320,14 @@ def test_time_labels_and_units_in_both_languages():
         "时间标签已由文件的 UTC+0 换算为当地标准时间 UTC-5")
     assert _said("utc_end_kelvin", "checks.converted", "zh") == "气温的单位已由 K 换算为国际单位制"
     assert _said("labels_late", "checks.labels_late", "en").startswith(
-        "WARNING: the irradiance comes about 2 h after the sun would put it (")
+        "WARNING: the irradiance comes about 1 h after the sun would put it (")
     late = _said("labels_late", "checks.labels_late", "zh")
-    assert late.startswith("注意：辐照度比按太阳位置应出现的时间约晚 2 h（")
-    assert "时间标签很可能偏差 +2 h" in late and late.endswith("请将时间标签提前 2 h。")
-    assert _said("labels_early", "checks.labels_early", "zh").endswith("请将时间标签推后 2 h。")
+    assert late.startswith("注意：辐照度比按太阳位置应出现的时间约晚 1 h（")
+    assert "时间标签很可能偏差 +1 h" in late and late.endswith("请将时间标签提前 1 h。")
+    assert _said("labels_early", "checks.labels_early", "zh").endswith("请将时间标签推后 1 h。")
+    assert _said("spike", "checks.irradiance_spikes", "zh") == (
+        "水平面总辐照度超过 1,500 W/m2（高于太阳所能提供的辐照度）的数值已按缺测处理并补齐："
+        "1 个（最大为 2026-06-01 12:00 的 9,999 W/m2）")
 
 
 def test_month_years_is_a_name_in_both_languages():

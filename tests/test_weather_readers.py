@@ -409,8 +409,10 @@ def test_irradiance_in_kwh_is_an_error():
         fields = line.split(",")
         fields[1:4] = [f"{float(v) / 1000:.4f}" for v in fields[1:4]]
         body.append(",".join(fields))
+    # without the fixture's '# units: ghi=W/m2' line: a declared unit is not second-guessed
+    # (tests/test_weather_validate_timing_spikes.py)
     with pytest.raises(WeatherInputError) as info:
-        read_weather_file(_plain_bytes(lines[:3] + body), filename="kwh.csv")
+        read_weather_file(_plain_bytes([lines[0], lines[2], *body]), filename="kwh.csv")
     message = str(info.value)
     assert "kWh/m2" in message
     assert "ghi peaks at 1.013" in message  # 1013 W/m2 in the file, read as kWh/m2
@@ -457,17 +459,19 @@ def test_pvgis_hourly_series_is_not_a_tmy():
         read_weather_file(json.dumps(doc).encode(), filename="series.json")
 
 
-def test_utc_labels_read_as_local_are_reported():
-    # the plain CSV's times moved 5 h later, as if UTC were written as local time
+def test_utc_labels_read_as_local_are_refused():
+    # the plain CSV's times moved 5 h later, as if UTC were written as local time: a wrong
+    # time zone is refused, naming the shift and the header that states the zone
     lines = _plain_lines()
     body = []
     for line in lines[3:]:
         time, rest = line.split(",", 1)
         stamp = pd.Timestamp(time) + pd.Timedelta(hours=5)
         body.append(f"{stamp.replace(year=2023):%Y-%m-%d %H:%M},{rest}")
-    _, meta = read_weather_file(_plain_bytes(lines[:3] + body), filename="utc_as_local.csv")
-    warning = [note for note in meta.notes if note.startswith("WARNING")]
-    assert warning and "off by +5 h" in warning[0]
+    with pytest.raises(WeatherInputError) as info:
+        read_weather_file(_plain_bytes(lines[:3] + body), filename="utc_as_local.csv")
+    assert "off by +5 h" in str(info.value)
+    assert "'time [UTC]'" in str(info.value)  # Greensboro's UTC-5 + 5 h
 
 
 # --- fuzzing: junk in, WeatherInputError out ------------------------------------------------

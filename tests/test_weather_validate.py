@@ -18,12 +18,12 @@ import pytest
 from weather.errors import WeatherInputError
 from weather.meta import REQUIRED_COLUMNS
 from weather.timeaxis import to_typical_year, typical_year_index
+from weather.timing import irradiance_time_shift
 from weather.validate import (
     DEFAULT_WIND_SPEED,
     MAX_MISSING_PERCENT,
     clean_weather,
     convert_units,
-    irradiance_time_shift,
     normalise_unit,
 )
 
@@ -77,11 +77,17 @@ def test_shifted_irradiance_is_reported_with_the_shift(hours):
     frame["ghi"] = np.roll(frame["ghi"].to_numpy(), hours)  # data appear `hours` late
     shift, night = irradiance_time_shift(frame["ghi"], LAT, LON)
     assert shift == hours
-    _, notes = clean(frame)
-    assert any(f"off by {hours:+d} h" in note for note in notes)
     # measured: 0.15 % (1 h late), 0.20 % (1 h early), 22 % (5 h late), 55 % (8 h early)
     # of the GHI falls at night
     assert night > 0.1
+    if abs(hours) == 1:  # interval labels explain one step: a warning
+        _, notes = clean(frame)
+        assert any(f"off by {hours:+d} h" in note for note in notes)
+        return
+    with pytest.raises(WeatherInputError) as info:  # a wrong time zone: refused
+        clean(frame)
+    assert info.value.key == "timing.labels_off"
+    assert f"off by {hours:+d} h" in str(info.value)
 
 
 # --- columns ------------------------------------------------------------------------------

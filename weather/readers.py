@@ -52,7 +52,8 @@ Plain CSV format
   (``time [UTC]``, ``time [UTC+8]``) or the ``utc_offset`` comment gives. Each label is the START of its interval unless
   ``label=end``. One year of data (any year; 29 February is dropped), hourly or finer
   (5/10/15/30-minute rows are averaged to hours; to quarter hours when
-  ``interval_minutes=15`` asks for them).
+  ``interval_minutes=15`` asks for them). Irradiance 2 h or more off the sun at the location
+  is refused, naming the time zone the times look like (:mod:`weather.timing`).
 - Units default to W/m2, degC and m/s. Others are declared in a comment
   (``# units: ghi=kWh/m2, temp_air=K``) or in the header (``ghi [kJ/m2]``), see
   :data:`weather.validate.ACCEPTED_UNITS`; energies are per row.
@@ -60,6 +61,7 @@ Plain CSV format
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import locale
@@ -80,6 +82,7 @@ import pvlib
 from weather.errors import WeatherInputError, message_part
 from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours, to_typical_year
+from weather.timing import file_time_fix, utc_offset_in
 from weather.validate import clean_weather, convert_units
 
 #: Default upper limit of a weather file [bytes]; an hourly EPW year is about 1.6 MB.
@@ -111,6 +114,12 @@ _EXPECTED = {
     "csv": "a CSV with a 'time' column (ISO 8601) and columns ghi, temp_air (optional dni, "
     "dhi, wind_speed); see weather.readers for the format",
 }
+
+#: Formats whose definition fixes the units (irradiance in W/m2, or Wh/m2 per hour) and
+#: states the time zone of the times, as the messages name them: their units are never
+#: questioned, and a time shift is a damaged file, not a header to write.
+_FIXED_UNITS = {"epw": "EPW", "tmy3": "TMY3", "tmy2": "TMY2", "pvgis-json": "PVGIS",
+                "pvgis-csv": "PVGIS"}
 
 _SOURCE = {
     "epw": "epw",
@@ -161,6 +170,12 @@ class _Parsed:
     # WeatherNotes keyed "file.*". None names the file: the app keeps uploads under stored
     # (hashed) names, and the reader knows which file they gave.
     notes: list[str] = field(default_factory=list)
+    # How the file states the offset of its times (utc_offset_hours), for the advice on a
+    # time shift: "file" (the format's own field), or for a plain CSV "header", "comment",
+    # "given" (the caller's offset), "standard" (the location's) or "offsets" (in each time).
+    time_basis: str = "file"
+    # Units the user declared for columns (already converted), column -> unit as written.
+    declared_units: dict[str, str] = field(default_factory=dict)
 
 
 def read_weather_file(
@@ -230,7 +245,7 @@ def read_weather_file(
     except WeatherInputError:
         raise
     except Exception as exc:  # pvlib and pandas raise anything on junk: name file and format
-        raise _unreadable(label, kind, exc) from exc
+        raise _unreadable(label, kind, text) from exc
 
     lat, lon = parsed.latitude, parsed.longitude
     if lat is None or lon is None:
@@ -272,9 +287,14 @@ def read_weather_file(
     try:
         typical = to_typical_year(data, offset, interval_minutes=step)
     except Exception as exc:  # e.g. unparseable index produced from a damaged file
-        raise _unreadable(label, kind, exc) from exc
-    frame, clean_notes = clean_weather(typical, label=label, interval_minutes=step,
-                                       latitude=lat, longitude=lon)
+        raise _unreadable(label, kind, text) from exc
+    frame, clean_notes = clean_weather(
+        typical, label=label, interval_minutes=step, latitude=lat, longitude=lon,
+        declared_units=parsed.declared_units, fixed_format=_FIXED_UNITS.get(kind),
+        time_fix=file_time_fix(
+            _FIXED_UNITS.get(kind), parsed.time_basis,
+            parsed.utc_offset_hours if parsed.utc_offset_hours is not None else float(offset),
+            float(offset)))
     notes += clean_notes
 
     elevation = parsed.elevation_m
@@ -387,9 +407,13 @@ def _load(source, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
         except (OSError, ValueError) as exc:
             if isinstance(exc, WeatherInputError):
                 raise
+            why = (message_part("file.no_permission", ": no permission to read it")
+                   if isinstance(exc, PermissionError) else
+                   message_part("file.io_error", ": the system could not read it (check that "
+                                "its disk or network folder is available)"))
             raise WeatherInputError.of(
-                "file.cannot_open", "weather file {name!r} cannot be opened{detail}",
-                name=str(source)[:200], detail={"en": f": {exc}", "zh": ""}) from exc
+                "file.cannot_open", "weather file {name!r} cannot be opened{why}",
+                name=str(source)[:200], why=why) from exc
     elif hasattr(source, "read"):
         name = filename or Path(str(getattr(source, "name", "") or "uploaded file")).name
         content = source.read(max_bytes + 1)
@@ -459,11 +483,6 @@ def _size(count: int) -> str:
     return f"{count / 1e6:,.1f} MB" if count >= 1e6 else f"{count:,} bytes"
 
 
-def _short(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}"
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
 def _text(value: object) -> str:
     """A value as the English text shows it (``None`` included), for a message's params."""
     return str(value)
@@ -475,13 +494,16 @@ def file_label(name: str) -> WeatherNote:
     return message_part("label.file", "weather file {name!r}", name=name)
 
 
-def _unreadable(label: WeatherNote, kind: str, exc: BaseException) -> WeatherInputError:
-    """A file the parser of ``kind`` could not read: the format expected, and the parser's
-    own words in English (they have no other language)."""
+def _unreadable(label: WeatherNote, kind: str, text: str) -> WeatherInputError:
+    """A file the parser of ``kind`` could not read: the format expected and how many lines
+    the file has (a cut-off download shows there), not the parser's own words (Python's, in
+    English only)."""
     expected = message_part(f"format.{kind}", _EXPECTED[kind])
+    lines = sum(1 for line in text.splitlines() if line.strip())
     return WeatherInputError.of(
-        "file.unreadable", "{label} could not be read as {expected}{detail}", label=label,
-        expected=expected, detail={"en": f" ({_short(exc)})", "zh": ""})
+        "file.unreadable", "{label} could not be read as {expected} (lines in the file: "
+        "{lines}): check that the file is complete and was saved in that format",
+        label=label, expected=expected, lines=int(lines))
 
 
 def _years(values) -> str:
@@ -787,9 +809,7 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
             engine="python" if sep != "," else "c",
         )
     except pd.errors.ParserError as exc:
-        message = re.sub(r"line (\d+)", lambda m: f"line {int(m.group(1)) + header_at}", str(exc))
-        raise WeatherInputError.of("csv.unreadable", "{label}: {detail}", label=label,
-                                   detail={"en": message.strip(), "zh": ""}) from exc
+        raise _csv_unreadable(label, lines, header_at, sep) from exc
     table = table.fillna("")  # short rows: absent cells are gaps
     table.columns = range(table.shape[1])
     # file line of each row: header is line header_at + 1 (1-based); keep non-empty rows
@@ -809,13 +829,15 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
             "csv.no_location", "{label}: the location is unknown; start the file with "
             "'# latitude=30.27, longitude=120.16' or pass latitude and longitude", label=label)
     # naive times: the file's own statement first (header, then comment), then the site's
-    offset = _utc_label_offset(time_unit)
+    offset = utc_offset_in(time_unit)
+    basis = "header"
     if offset is None:
         offset = _float(settings.get("utc_offset", settings.get("utc_offset_hours")))
+        basis = "comment"
     if offset is None:
-        offset = utc_offset
+        offset, basis = utc_offset, "given"
     if offset is None:
-        offset = standard_utc_offset_hours(site_lat, site_lon)
+        offset, basis = standard_utc_offset_hours(site_lat, site_lon), "standard"
     try:
         tz = fixed_offset_tz(offset)
     except ValueError:
@@ -825,6 +847,8 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
 
     times = table[columns["time"]].str.strip()
     index = _csv_times(times, line_no, tz, label)
+    if _has_offsets(times):
+        basis = "offsets"
     values = {}
     for column, position in columns.items():
         if column == "time":
@@ -893,25 +917,43 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
         utc_offset_hours=offset,
         station=settings.get("station", ""),
         notes=notes,
+        time_basis=basis,
+        declared_units={column: str(unit) for column, unit in declared.items()},
     )
 
 
-def _utc_label_offset(unit: str | None) -> float | None:
-    """Offset [h] stated in a time column header such as ``time [UTC]`` or ``time (UTC+8)``."""
-    if not unit:
-        return None
-    match = re.fullmatch(r"(?:utc|gmt|z)\s*(?:([+-]\d{1,2})(?::?(\d{2}))?)?", unit.strip().lower())
-    if match is None:  # e.g. "time (local)": nothing stated about the offset
-        return None
-    hours = int(match.group(1) or 0)
-    minutes = int(match.group(2) or 0)
-    return hours + (minutes / 60.0 if hours >= 0 else -minutes / 60.0)
+def _csv_unreadable(label: WeatherNote, lines: list[str], header_at: int,
+                    sep: str) -> WeatherInputError:
+    """A table pandas could not split: the first row with more cells than the header."""
+    width = len(next(csv.reader([lines[header_at]], delimiter=sep)))
+    for number, row in enumerate(csv.reader(lines[header_at + 1:], delimiter=sep),
+                                 start=header_at + 2):
+        if len(row) > width:
+            return WeatherInputError.of(
+                "csv.row_cells", "{label}, line {line}: {cells} cells where the header has "
+                "{width}; give every row the header's columns (a ',' decimal mark or a "
+                "thousands separator splits a number in two)", label=label, line=int(number),
+                cells=len(row), width=int(width))
+    return WeatherInputError.of(
+        "csv.unreadable", "{label} could not be read as a table: check that every row has "
+        "the header's columns, separated by the header's separator, and that quotes are "
+        "closed", label=label)
+
+
+def _offset_marks(times: pd.Series) -> pd.Series:
+    """Which times carry a UTC offset (``Z``, ``+08:00``)."""
+    # a trailing "-01" of a bare date is not an offset: require a time part as well
+    return times.str.contains(_TZ_SUFFIX) & times.str.contains(r"\d[T ]\d", regex=True)
+
+
+def _has_offsets(times: pd.Series) -> bool:
+    """Whether the times carry UTC offsets (all of them: :func:`_csv_times` refuses a mix)."""
+    return bool(len(times)) and bool(_offset_marks(times).all())
 
 
 def _csv_times(times: pd.Series, line_no: pd.Series, tz, label: str) -> pd.DatetimeIndex:
     """Parse ISO 8601 times: with offsets converted to ``tz``, naive ones taken as ``tz``."""
-    # a trailing "-01" of a bare date is not an offset: require a time part as well
-    has_offset = times.str.contains(_TZ_SUFFIX) & times.str.contains(r"\d[T ]\d", regex=True)
+    has_offset = _offset_marks(times)
     if has_offset.any() and not has_offset.all():
         odd = ~has_offset if has_offset.iloc[0] else has_offset
         where = int(np.flatnonzero(odd.to_numpy())[0])

@@ -15,10 +15,16 @@ What is checked, in order
 3. Text in a number column is an error naming the timestamp, column and value.
 4. Missing data: more than :data:`MAX_MISSING_PERCENT` % of the timestamps missing is an
    error naming the first missing timestamp and the count.
-5. Units that look wrong are errors with the fix: an irradiance peak above
-   :data:`MAX_IRRADIANCE_W_M2` (kJ/m2, J/m2 per hour...), a peak below 2 (kWh/m2 or kW/m2),
-   an annual mean temperature above :data:`MAX_MEAN_TEMP_C` (Kelvin or Fahrenheit), wind
-   speeds in km/h.
+5. Units that look wrong are errors with the fix. The irradiance unit is judged from the
+   body of the data, not from one value: more than :data:`UNIT_SHARE_PERCENT` % of the
+   daytime values above the physical limit (:data:`IRRADIANCE_LIMITS_W_M2`: kJ/m2, J/m2 per
+   hour...), or a GHI peak below :data:`MIN_GHI_PEAK_W_M2` (kWh/m2 or kW/m2). A unit is
+   suggested only where the user could declare one and did not: a declared unit that gives
+   implausible values is reported as such, and the fixed units of a file format (EPW, TMY,
+   PVGIS) are never questioned. Isolated values above the limit (at most
+   :data:`MAX_SPIKE_HOURS` hours of them) are treated as gaps and noted. Also: an annual
+   mean temperature above :data:`MAX_MEAN_TEMP_C` (Kelvin or Fahrenheit), wind speeds in
+   km/h.
 6. Negative irradiance is clipped to 0 (noted); values at or below
    :data:`MISSING_CODE_THRESHOLD` are missing-value codes (e.g. -9999) and treated as gaps.
 7. Gaps: runs of up to :data:`MAX_INTERPOLATED_HOURS` h are interpolated linearly in time;
@@ -27,7 +33,11 @@ What is checked, in order
    treated as circular (31 December neighbours 1 January), like the typical-year files.
 8. Irradiance while the sun is below the horizon, or a daily irradiance pattern that is
    offset from the sun, is reported with the probable shift in hours (a time zone or
-   interval-label mistake).
+   interval-label mistake, :mod:`weather.timing`): a warning note up to a shift that
+   interval labels explain; an error from a shift of
+   :data:`~weather.timing.TIME_SHIFT_ERROR_HOURS` on, or when more than
+   :data:`~weather.timing.NIGHT_ERROR_PERCENT` % of the year's GHI falls at night, naming
+   the shift and how to state the time zone (``time_fix``).
 
 The thresholds are validation rules, not site data, so they live here as named constants.
 """
@@ -44,6 +54,7 @@ import pvlib
 from weather.errors import WeatherInputError, message_part
 from weather.meta import REQUIRED_COLUMNS, WeatherNote
 from weather.timeaxis import typical_year_index
+from weather.timing import TimeFix, sun_positions, time_label_note
 
 #: More missing timestamps than this share [%] is an error: a year with more than a tenth of
 #: its hours invented no longer describes the site.
@@ -59,6 +70,27 @@ MAX_FILLED_GAP_DAYS = 7
 #: Irradiance above this [W/m2] is not W/m2: the solar constant is 1361 W/m2 and hourly
 #: surface GHI/DNI stay below about 1,200 W/m2 even at high altitude.
 MAX_IRRADIANCE_W_M2 = 1500.0
+
+#: Largest physically possible hourly or 15-minute mean of each irradiance column [W/m2];
+#: a value above it is a bad reading, not sunlight. GHI: :data:`MAX_IRRADIANCE_W_M2` (cloud
+#: enhancement passes 1,500 W/m2 for seconds to minutes, not for a quarter hour's mean).
+#: DNI and DHI: the BSRN "extremely rare" limits with the sun overhead (Long & Shi 2008:
+#: DNI 0.95 S0 + 10 = 1,303 W/m2, DHI 0.75 S0 + 30 = 1,051 W/m2, taken as 1,000 for
+#: means over a quarter hour or longer; S0 = 1,361 W/m2), which 1-minute values pass only
+#: in rare events; the best clear-sky hours at high altitude give about 1,100 W/m2 DNI.
+IRRADIANCE_LIMITS_W_M2 = {"ghi": MAX_IRRADIANCE_W_M2, "dni": 1300.0, "dhi": 1000.0}
+
+#: More than this share [%] of a column's daytime (positive) values above its limit means
+#: the whole column is in another unit, not that some readings are bad. Measured on the
+#: test years read as kJ/m2 per hour: 12 % of the daytime GHI of Sand Point AK (829 kWh/m2 a
+#: year, one of the dullest), 24 % Hangzhou, 36 % Greensboro, 43 % Miami, are above
+#: 1,500; a year of W/m2 has none.
+UNIT_SHARE_PERCENT = 5.0
+
+#: At most this many hours of values [h] above the limits are taken as bad readings and
+#: filled as gaps (a day of logger glitches); more are an error: a scale factor or a unit
+#: in part of the year, which filling would hide.
+MAX_SPIKE_HOURS = 24
 
 #: A GHI peak below this [W/m2] over a whole year is not W/m2 either: clear-sky noon GHI
 #: exceeds 500 W/m2 in summer at any latitude below the polar circles.
@@ -88,14 +120,9 @@ MISSING_CODE_THRESHOLD = -900.0
 #: when wind is unknown (``pvlib.temperature.faiman``, ``pvsyst_cell`` defaults).
 DEFAULT_WIND_SPEED = 1.0
 
-#: Share of annual GHI [%] falling while the sun is below the horizon above which a
-#: time-label problem is reported.
-NIGHT_IRRADIANCE_PERCENT = 1.0
-
-#: Largest time shift [h] searched for when the irradiance does not follow the sun.
-MAX_SHIFT_SEARCH_HOURS = 12
 
 _IRRADIANCE = ("ghi", "dni", "dhi")
+
 
 # Unit conversions to W/m2, degC and m/s. Irradiance units: (factor, per_interval) where
 # per_interval marks energies per time step (divide by the step length in hours as well).
@@ -275,6 +302,9 @@ def clean_weather(
     latitude: float | None = None,
     longitude: float | None = None,
     units: Mapping[str, str] | None = None,
+    declared_units: Mapping[str, str] | None = None,
+    fixed_format: str | None = None,
+    time_fix: TimeFix | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Check, convert and repair one typical year of weather.
 
@@ -294,6 +324,20 @@ def clean_weather(
         sun. Without them those steps are skipped (deriving raises).
     units : mapping, optional
         Declared units to convert, see :func:`convert_units`.
+    declared_units : mapping, optional
+        Units the data were declared in and already converted from (column -> unit as the
+        user wrote it, e.g. a CSV file's ``# units:`` line). A declared unit is never
+        contradicted by a guess: implausible values are reported as what the declaration
+        makes of them. Columns of ``units`` count as declared too.
+    fixed_format : str, optional
+        The file format whose definition fixes the units (``"EPW"``, ``"TMY3"``...): its
+        units are never questioned, values that do not fit them are a damaged file.
+    time_fix : callable, optional
+        Makes the "how to fix it" part of a time-shift error from the detected shift [h]
+        (a :class:`~weather.meta.WeatherNote` made with
+        :func:`~weather.errors.message_part`), in the terms of the data's source, e.g.
+        which header states the time zone of a file. Default: give the times in local
+        standard time or state their offset.
 
     Returns
     -------
@@ -305,8 +349,10 @@ def clean_weather(
     Raises
     ------
     WeatherInputError
-        For missing columns, text in numbers, implausible units, too many or too long gaps,
-        or an index that is not the typical-year axis.
+        For missing columns, text in numbers, implausible units, too many values above the
+        physical limits, too many or too long gaps, time labels that are off by
+        :data:`~weather.timing.TIME_SHIFT_ERROR_HOURS` or more (or
+        :data:`~weather.timing.NIGHT_ERROR_PERCENT` % of the GHI at night), or an index that is not the typical-year axis.
     """
     notes: list[str] = []
     index = _typical_axis(df, label, interval_minutes)
@@ -326,10 +372,15 @@ def clean_weather(
     numeric = pd.DataFrame({c: _to_number(frame[c], c, label) for c in present}, index=index)
     numeric, unit_notes = convert_units(numeric, units, interval_minutes)
     notes += unit_notes
+    declared: dict[str, str] = {}
+    for key, unit in [*(declared_units or {}).items(), *(units or {}).items()]:
+        name = str(key).strip().lower()
+        for column in _IRRADIANCE if name == "irradiance" else (name,):
+            declared[column] = str(unit)
 
     numeric = _drop_missing_codes(numeric, notes)
     _check_missing_share(numeric, label)
-    _check_units(numeric, label, interval_minutes)
+    numeric = _check_units(numeric, label, interval_minutes, notes, declared, fixed_format)
 
     for column in _IRRADIANCE:
         if column in numeric.columns:
@@ -350,15 +401,16 @@ def clean_weather(
 
     solpos = None
     if latitude is not None and longitude is not None:
-        solpos = _sun(index, latitude, longitude, interval_minutes)
+        solpos = sun_positions(index, latitude, longitude, interval_minutes)
     numeric = _complete_components(numeric, solpos, label, notes)
     if "wind_speed" not in numeric.columns:
         numeric["wind_speed"] = DEFAULT_WIND_SPEED
         notes.append(WeatherNote.of(
             "checks.no_wind", "no wind_speed in the data: {speed:g} m/s assumed (pvlib's "
             "default for cell-temperature models)", speed=float(DEFAULT_WIND_SPEED)))
-    if solpos is not None:
-        note = _time_label_note(numeric["ghi"], solpos, interval_minutes)
+    if solpos is not None and latitude is not None and longitude is not None:
+        note = time_label_note(numeric["ghi"], solpos, interval_minutes, label=label,
+                               place=(latitude, longitude), time_fix=time_fix)
         if note:
             notes.append(note)
 
@@ -370,32 +422,6 @@ def clean_weather(
                                    "{label}: column {column!r} could not be completed",
                                    label=label, column=str(column))
     return out, notes
-
-
-def irradiance_time_shift(
-    ghi: pd.Series, latitude: float, longitude: float, interval_minutes: int = 60
-) -> tuple[float, float]:
-    """How far the irradiance pattern is shifted from the sun, and how much falls at night.
-
-    Parameters
-    ----------
-    ghi : pandas.Series
-        GHI [W/m2] on a tz-aware, regular axis with interval-start labels.
-    latitude, longitude : float
-        Location [deg].
-    interval_minutes : int, default 60
-        Step of the axis [min].
-
-    Returns
-    -------
-    shift_hours : float
-        Lag [h] that best aligns the data with the sun: positive means the irradiance comes
-        that many hours *after* the sun would put it (labels too late).
-    night_percent : float
-        Share of the total GHI [%] in intervals when the sun is below the horizon throughout.
-    """
-    solpos = _sun(pd.DatetimeIndex(ghi.index), latitude, longitude, interval_minutes)
-    return _shift_and_night(ghi.to_numpy(dtype=float), solpos, interval_minutes)
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -466,66 +492,208 @@ def _check_missing_share(data: pd.DataFrame, label: str) -> None:
             limit=float(MAX_MISSING_PERCENT))
 
 
-def _irradiance_unit_hint(peak: float, interval_minutes: int) -> str:
-    hours = interval_minutes / 60.0
-    # expected peak of a clear noon (~1000 W/m2) in each unit, per time step
-    candidates = {
-        "kWh/m2 (or kW/m2)": 1.0 * hours,
-        "MJ/m2": 3.6 * hours,
-        "J/cm2": 360.0 * hours,
-        "kJ/m2": 3600.0 * hours,
-        "J/m2": 3.6e6 * hours,
-    }
-    ratio = {name: abs(np.log10(max(peak, 1e-9) / ref)) for name, ref in candidates.items()}
-    best = min(ratio, key=ratio.__getitem__)
-    if ratio[best] > 0.6:
+#: Units suggested for undeclared irradiance, as the message names them and as
+#: :data:`_IRRADIANCE_UNITS` spells them.
+_HINT_UNITS = (
+    ("Wh/m2", "wh/m2"),
+    ("kWh/m2 (or kW/m2)", "kwh/m2"),
+    ("MJ/m2", "mj/m2"),
+    ("J/cm2", "j/cm2"),
+    ("kJ/m2", "kj/m2"),
+    ("J/m2", "j/m2"),
+)
+
+#: The 99th percentile of a year's daytime values in W/m2 [W/m2], the body of the data a
+#: unit is judged by (measured on the test years: GHI 780-970, DNI 780-940, DHI 360-480).
+_TYPICAL_P99_W_M2 = {"ghi": 900.0, "dni": 900.0, "dhi": 420.0}
+
+
+def _irradiance_unit_hint(values: pd.Series, column: str, interval_minutes: int) -> str:
+    """The unit that makes the body of undeclared irradiance plausible W/m2 (``""`` when
+    none does): the 99th percentile of the daytime values within a factor of 4 of a year's
+    in W/m2, no more than :data:`UNIT_SHARE_PERCENT` % of them above the limit once
+    converted, and for GHI an annual sum within :data:`ANNUAL_GHI_RANGE_KWH_M2`."""
+    positive = values[values > 0].dropna()
+    if positive.empty:
         return ""
-    return best
-
-
-def _check_units(data: pd.DataFrame, label: str, interval_minutes: int) -> None:
+    p99 = float(np.percentile(positive.to_numpy(), 99))
     hours = interval_minutes / 60.0
-    step = (message_part("validate.per_hour", "hour") if interval_minutes == 60 else
-            message_part("validate.per_step", "{minutes}-minute step",
-                           minutes=int(interval_minutes)))
+    best, nearest = "", 0.6  # decades: a factor of 4
+    for name, unit in _HINT_UNITS:
+        factor, per_interval = _IRRADIANCE_UNITS[unit]
+        factor = factor / hours if per_interval else factor
+        if factor == 1.0:  # Wh/m2 per hour is W/m2: no other unit
+            continue
+        distance = abs(np.log10(p99 * factor / _TYPICAL_P99_W_M2[column]))
+        above = 100.0 * float((positive * factor > IRRADIANCE_LIMITS_W_M2[column]).mean())
+        annual = float(values.mean()) * factor * 8760 / 1000.0
+        low, high = ANNUAL_GHI_RANGE_KWH_M2
+        plausible = above <= UNIT_SHARE_PERCENT and (column != "ghi" or low <= annual <= high)
+        if plausible and distance <= nearest:
+            best, nearest = name, distance
+    # "kWh/m2 (or kW/m2)": a mean kW/m2 is the kWh/m2 of an hour, not of a shorter step
+    return best if interval_minutes == 60 else best.split(" (")[0]
+
+
+def _check_units(
+    data: pd.DataFrame,
+    label: str,
+    interval_minutes: int,
+    notes: list[str],
+    declared: Mapping[str, str],
+    fixed_format: str | None,
+) -> pd.DataFrame:
+    """Raise on units that do not fit the values; return ``data`` with isolated irradiance
+    values above the physical limits as gaps (noted)."""
+    data = data.copy()
     for column in _IRRADIANCE:
         if column not in data.columns or data[column].isna().all():
             continue
-        peak = float(data[column].max())
-        too_high = peak > MAX_IRRADIANCE_W_M2
-        too_low = column == "ghi" and peak < MIN_GHI_PEAK_W_M2
-        if not (too_high or too_low):
-            continue
-        at = data[column].idxmax()
-        annual = float(data[column].sum()) * hours / 1000.0
-        hint = _irradiance_unit_hint(peak, interval_minutes)
-        guess = (
-            message_part(
-                "validate.unit_guess",
-                " It looks like {hint} per {step}: declare the unit (units={{'{column}': "
-                "'{unit}'}}; in a CSV file a '# units: {column}={unit}' comment line) or "
-                "convert the values to W/m2.",
-                hint={"en": hint, "zh": hint.replace(" (or ", "（或 ").replace(")", "）")},
-                step=step, column=column, unit=hint.split(" ")[0])
-            if hint
-            else message_part("validate.unit_check", " Check the unit and the column order, "
-                                "and convert the values to W/m2.")
-        )
-        bound = (
-            message_part("validate.above_sun", "above {limit:,.0f} W/m2, more than the sun "
-                           "delivers", limit=float(MAX_IRRADIANCE_W_M2))
-            if too_high
-            else message_part("validate.below_noon", "below {limit:,.0f} W/m2, less than any "
-                                "clear noon delivers", limit=float(MIN_GHI_PEAK_W_M2))
-        )
+        values = data[column]
+        limit = IRRADIANCE_LIMITS_W_M2[column]
+        above = values > limit
+        count = int(above.sum())
+        share = 100.0 * count / max(int((values > 0).sum()), 1)
+        body = values.mask(above)
+        too_high = share > UNIT_SHARE_PERCENT
+        too_low = column == "ghi" and not too_high and not float(body.max()) >= MIN_GHI_PEAK_W_M2
+        if too_high or too_low:
+            raise _irradiance_unit_error(values if too_high else body, column, label,
+                                         interval_minutes, share if too_high else None,
+                                         declared.get(column), fixed_format)
+        if count > MAX_SPIKE_HOURS * 60 // interval_minutes:
+            raise WeatherInputError.of(
+                "validate.irradiance_spikes",
+                "{label}: {column} is above {limit:,.0f} W/m2, more than the sun delivers, in "
+                "{count} values (the first at {at}, the highest {peak:,.4g} W/m2). Up to {most} h "
+                "of such values are taken as bad readings and filled as gaps; this many mean the "
+                "values are wrong: {advice}", label=label, column=column, limit=float(limit),
+                count=count, at=f"{values[above].index[0]:%Y-%m-%d %H:%M}",
+                peak=float(values.max()), most=int(MAX_SPIKE_HOURS), advice=(
+                    message_part("validate.spikes_format", "the {format} file is damaged; "
+                                 "export or download it again.", format=fixed_format)
+                    if fixed_format else
+                    message_part("validate.spikes_check", "a scale factor, or another unit in "
+                                 "part of the year? Check the {column} values and their unit.",
+                                 column=column)))
+        if count:
+            notes.append(WeatherNote.of(
+                "checks.irradiance_spikes", "{column} values above {limit:,.0f} W/m2, more than "
+                "the sun delivers, taken as missing and filled like gaps: {count} (the highest "
+                "{peak:,.0f} W/m2 at {at})", column=_column_names([column]), limit=float(limit),
+                count=count, peak=float(values.max()), at=f"{values.idxmax():%Y-%m-%d %H:%M}"))
+            data[column] = body
+    _check_other_units(data, label, fixed_format)
+    return data
+
+
+def _irradiance_unit_error(
+    values: pd.Series,
+    column: str,
+    label: str,
+    interval_minutes: int,
+    share: float | None,
+    declared: str | None,
+    fixed_format: str | None,
+) -> WeatherInputError:
+    """The error for irradiance whose body is not W/m2: too high (``share`` [%] of the
+    daytime values above the limit) or, with ``share`` None, a GHI peak too low."""
+    hours = interval_minutes / 60.0
+    peak = float(values.max())
+    at = f"{values.idxmax():%Y-%m-%d %H:%M}"
+    annual = float(values.sum()) * hours / 1000.0
+    low, high = (float(v) for v in ANNUAL_GHI_RANGE_KWH_M2)
+    bound = (
+        message_part("validate.above_sun", "{share:.0f} % of its daytime values above "
+                     "{limit:,.0f} W/m2, more than the sun delivers", share=float(share),
+                     limit=float(IRRADIANCE_LIMITS_W_M2[column]))
+        if share is not None
+        else message_part("validate.below_noon", "below {limit:,.0f} W/m2, less than any "
+                          "clear noon delivers", limit=float(MIN_GHI_PEAK_W_M2))
+    )
+    if declared is not None:
+        return WeatherInputError.of(
+            "validate.declared_unit",
+            "{label}: {column} is declared in {unit}; converted from {unit}, its values peak "
+            "at {peak:,.4g} W/m2 (at {at}), {bound}, and the year sums to {annual:,.4g} kWh/m2 "
+            "(a year of GHI is {low:,.0f}-{high:,.0f} kWh/m2). The declared unit does not fit "
+            "the numbers: check the unit declared for {column} (the '# units:' line or the "
+            "column header) and the values.", label=label, column=column, unit=declared,
+            peak=peak, at=at, bound=bound, annual=annual, low=low, high=high)
+    if fixed_format:
+        return WeatherInputError.of(
+            "validate.format_unit",
+            "{label}: {column} peaks at {peak:,.4g} W/m2 (at {at}), {bound}, and the year "
+            "sums to {annual:,.4g} kWh/m2 (a year of GHI is {low:,.0f}-{high:,.0f} kWh/m2). "
+            "{format} files give irradiance in W/m2 (Wh/m2 per hour) by definition, so the "
+            "file is damaged or was not written to the format: export or download it again.",
+            label=label, column=column, peak=peak, at=at, bound=bound, annual=annual, low=low,
+            high=high, format=fixed_format)
+    step = (message_part("validate.per_hour", "hour") if interval_minutes == 60 else
+            message_part("validate.per_step", "{minutes}-minute step",
+                         minutes=int(interval_minutes)))
+    hint = _irradiance_unit_hint(values, column, interval_minutes)
+    guess = (
+        message_part(
+            "validate.unit_guess",
+            " It looks like {hint} per {step}: declare the unit (units={{'{column}': "
+            "'{unit}'}}; in a CSV file a '# units: {column}={unit}' comment line) or "
+            "convert the values to W/m2.",
+            hint={"en": hint, "zh": hint.replace(" (or ", "（或 ").replace(")", "）")},
+            step=step, column=column, unit=hint.split(" ")[0])
+        if hint
+        else message_part("validate.unit_check", " Check the unit and the column order, "
+                          "and convert the values to W/m2.")
+    )
+    return WeatherInputError.of(
+        "validate.irradiance_unit",
+        "{label}: {column} peaks at {peak:,.4g} (at {at}), {bound}; read as W/m2 the year "
+        "would sum to {annual:,.4g} kWh/m2 (plausible {low:,.0f}-{high:,.0f}), so the "
+        "values are probably not W/m2.{guess}", label=label, column=column, peak=peak,
+        at=at, bound=bound, annual=annual, low=low, high=high, guess=guess)
+
+
+def _format_values(data: pd.DataFrame) -> WeatherNote | None:
+    """What is impossible in the annual GHI, the temperatures or the wind of a file format
+    that fixes their units (None if nothing)."""
+    if "ghi" in data.columns:
+        annual = float(data["ghi"].mean()) * 8760 / 1000.0
+        low, high = ANNUAL_GHI_RANGE_KWH_M2
+        if not low <= annual <= high:
+            return message_part(
+                "validate.ghi_outside", "ghi sums to {annual:,.0f} kWh/m2 a year, outside the "
+                "plausible {low:,.0f}-{high:,.0f} kWh/m2", annual=annual, low=float(low),
+                high=float(high))
+    if "temp_air" in data.columns and data["temp_air"].notna().any():
+        temp = data["temp_air"]
+        mean, hottest, coldest = float(temp.mean()), float(temp.max()), float(temp.min())
+        low, high = TEMP_AIR_RANGE_C
+        if mean > MAX_MEAN_TEMP_C or not low <= coldest <= hottest <= high:
+            return message_part(
+                "validate.temp_outside", "temp_air averages {mean:.1f} degC and ranges from "
+                "{coldest:.1f} to {hottest:.1f} degC, beyond the world records (-89.2 and "
+                "56.7 degC)", mean=mean, coldest=coldest, hottest=hottest)
+    if "wind_speed" in data.columns and data["wind_speed"].notna().any():
+        wind = data["wind_speed"]
+        if wind.max() > MAX_WIND_SPEED_M_S or wind.mean() > MAX_MEAN_WIND_M_S:
+            return message_part(
+                "validate.wind_outside", "wind_speed averages {mean:.1f} m/s and peaks at "
+                "{peak:.1f} m/s, beyond any hourly wind measured", mean=float(wind.mean()),
+                peak=float(wind.max()))
+    return None
+
+
+def _check_other_units(data: pd.DataFrame, label: str, fixed_format: str | None) -> None:
+    """Annual GHI, temperature and wind units; a file format's fixed units are not
+    questioned, its values are."""
+    problem = _format_values(data) if fixed_format else None
+    if problem is not None:
         raise WeatherInputError.of(
-            "validate.irradiance_unit",
-            "{label}: {column} peaks at {peak:,.4g} (at {at}), {bound}; read as W/m2 the year "
-            "would sum to {annual:,.4g} kWh/m2 (plausible {low:,.0f}-{high:,.0f}), so the "
-            "values are probably not W/m2.{guess}", label=label, column=column, peak=peak,
-            at=f"{at:%Y-%m-%d %H:%M}", bound=bound, annual=annual,
-            low=float(ANNUAL_GHI_RANGE_KWH_M2[0]), high=float(ANNUAL_GHI_RANGE_KWH_M2[1]),
-            guess=guess)
+            "validate.format_values",
+            "{label}: {problem}. {format} files give ghi in W/m2 (Wh/m2 per hour), temp_air in "
+            "degC and wind_speed in m/s by definition, so the file is damaged or was not "
+            "written to the format: export or download it again.", label=label,
+            problem=problem, format=fixed_format)
     if "ghi" in data.columns:
         annual = float(data["ghi"].mean()) * 8760 / 1000.0
         low, high = ANNUAL_GHI_RANGE_KWH_M2
@@ -669,26 +837,6 @@ def _gap_notes(gaps: list[_Gap], index: pd.DatetimeIndex, interval_minutes: int)
     return notes
 
 
-def _sun(
-    index: pd.DatetimeIndex, latitude: float, longitude: float, interval_minutes: int
-) -> pd.DataFrame:
-    """Solar elevation at the start, middle and end of every interval, zenith at the middle."""
-    step = pd.Timedelta(minutes=interval_minutes)
-    middle = pvlib.solarposition.get_solarposition(index + step / 2, latitude, longitude)
-    edges = index.append(pd.DatetimeIndex([index[-1] + step]))
-    edge = pvlib.solarposition.get_solarposition(edges, latitude, longitude)
-    elevation = edge["elevation"].to_numpy()
-    return pd.DataFrame(
-        {
-            "zenith": middle["zenith"].to_numpy(),
-            "elevation": middle["elevation"].to_numpy(),
-            "elevation_start": elevation[:-1],
-            "elevation_end": elevation[1:],
-        },
-        index=index,
-    )
-
-
 def _complete_components(
     data: pd.DataFrame, solpos: pd.DataFrame | None, label: str, notes: list[str]
 ) -> pd.DataFrame:
@@ -730,51 +878,3 @@ def _complete_components(
         notes.append(WeatherNote.of("checks.dhi_closure", "dhi derived from ghi and dni "
                                     "(closure ghi = dni cos(zenith) + dhi)"))
     return out
-
-
-def _shift_and_night(
-    ghi: np.ndarray, solpos: pd.DataFrame, interval_minutes: int
-) -> tuple[float, float]:
-    ghi = np.nan_to_num(np.clip(ghi, 0.0, None))
-    total = ghi.sum()
-    if total <= 0:
-        return 0.0, 0.0
-    # "night": the sun is below the horizon for the whole interval (1 deg margin for refraction)
-    highest = solpos[["elevation_start", "elevation", "elevation_end"]].max(axis=1)
-    night = (highest < -1.0).to_numpy()
-    night_percent = 100.0 * ghi[night].sum() / total
-    proxy = np.clip(np.sin(np.radians(solpos["elevation"].to_numpy())), 0.0, None)
-    steps_per_hour = 60 // interval_minutes
-    lags = range(
-        -MAX_SHIFT_SEARCH_HOURS * steps_per_hour, MAX_SHIFT_SEARCH_HOURS * steps_per_hour + 1
-    )
-    proxy_c = proxy - proxy.mean()
-    ghi_c = ghi - ghi.mean()
-    scores = {lag: float(np.dot(np.roll(ghi_c, -lag), proxy_c)) for lag in lags}
-    best = max(scores, key=lambda lag: (scores[lag], -abs(lag)))
-    return best * interval_minutes / 60.0, night_percent
-
-
-def _time_label_note(ghi: pd.Series, solpos: pd.DataFrame,
-                     interval_minutes: int) -> WeatherNote | None:
-    shift, night_percent = _shift_and_night(ghi.to_numpy(dtype=float), solpos, interval_minutes)
-    if shift == 0 and night_percent <= NIGHT_IRRADIANCE_PERCENT:
-        return None
-    if shift == 0:
-        return WeatherNote.of(
-            "checks.night_irradiance", "WARNING: {night:.1f} % of the annual GHI falls while the "
-            "sun is below the horizon; check the time labels (time zone, interval start vs "
-            "end)", night=float(night_percent))
-    values = {"hours": abs(float(shift)), "night": float(night_percent), "shift": float(shift)}
-    if shift > 0:
-        return WeatherNote.of(
-            "checks.labels_late", "WARNING: the irradiance comes about {hours:g} h after the sun "
-            "would put it ({night:.1f} % of the annual GHI falls while the sun is below the "
-            "horizon): the time labels are probably off by {shift:+g} h (a wrong time zone, or "
-            "labels at interval end read as start). Move them {hours:g} h earlier if so.",
-            **values)
-    return WeatherNote.of(
-        "checks.labels_early", "WARNING: the irradiance comes about {hours:g} h before the sun "
-        "would put it ({night:.1f} % of the annual GHI falls while the sun is below the "
-        "horizon): the time labels are probably off by {shift:+g} h (a wrong time zone, or "
-        "labels at interval end read as start). Move them {hours:g} h later if so.", **values)
