@@ -116,6 +116,7 @@ def first_kwp_values(production_kw_per_kwp: pd.DataFrame,
     ...            "export_levelization": 1.0, "pwf_demand": 0.0, "om_pw_per_kwp": 200.0,
     ...            "generation_subsidy_pw_per_kwh": 0.0, "capex_factor": 0.7,
     ...            "effective_capex_per_kwp": 2100.0, "lifecycle_cost_per_kwp": 2300.0,
+    ...            "lifecycle_cost_per_kwh": 0.0, "lifecycle_cost_per_kw": 0.0,
     ...            "horizon_years": 25.0}
     >>> first = first_kwp_values(frame, savings, factors, 3000.0)[0]
     >>> round(first.value_per_kwp), round(first.npv_per_kwp), round(first.break_even_capex_per_kwp)

@@ -219,11 +219,11 @@ def _multiplier_for(
         if np.isfinite(found.values).any():
             warnings.append(Message.of(
                 "notes.meter.multiplier_not_applied", "the multiplier column '{column}' "
-                "({multiplier}) was not applied: the values in '{value_column}' are {units}, "
+                "({multiplier}) was not applied: the values in '{readings_column}' are {units}, "
                 "read as they are, on the assumption that a meter export gives power and "
                 "energy already multiplied (only register readings are not); if they are not, "
                 "multiply them by {multiplier}", column=found.header,
-                multiplier=found.shown(), value_column=value_header, units=unit_name(unit_kind)))
+                multiplier=found.shown(), readings_column=value_header, units=unit_name(unit_kind)))
         return None
     if len(found.bad_rows):
         column, cell = found.bad_example or (found.header, "")
@@ -231,16 +231,16 @@ def _multiplier_for(
             "errors.meter.multiplier_not_number", "{file}: row {row}, column '{column}': "
             "{sample!r} is not a multiplier, a positive number such as 80 or a ratio such as "
             "400/5 ({count} such cells, e.g. rows {rows}); the register readings in "
-            "'{value_column}' are multiplied by it: correct these cells, or leave them empty "
+            "'{readings_column}' are multiplied by it: correct these cells, or leave them empty "
             "to use the multiplier of the row above", file=name, row=int(found.bad_rows[0]),
             column=column, sample=cell, count=len(found.bad_rows),
-            rows=listing(int(r) for r in found.bad_rows[:5]), value_column=value_header))
+            rows=listing(int(r) for r in found.bad_rows[:5]), readings_column=value_header))
     if np.all(found.values == 1.0):
         return None  # nothing to multiply
     warnings.append(Message.of(
-        "notes.meter.multiplier_applied", "register readings in '{value_column}' multiplied "
+        "notes.meter.multiplier_applied", "register readings in '{readings_column}' multiplied "
         "by the multiplier column '{column}' ({multiplier}): energy = difference of two "
-        "readings x multiplier", value_column=value_header, column=found.header,
+        "readings x multiplier", readings_column=value_header, column=found.header,
         multiplier=found.shown()))
     return found.values
 
