@@ -133,6 +133,20 @@ def test_typed_coordinates_offer_the_nearest_citys_province(app):
     assert number(metric(app, "Net present value", sidebar=True)) != npv_zhejiang_province
 
 
+def test_coordinates_no_station_can_stand_for_are_warned_of_at_the_coordinates(app):
+    """Cape Town's coordinates: the nearest station of the climatology table is in the other
+    hemisphere, so offline weather would be refused at planning; the Site page says so under
+    the coordinates, in the refusal's own words, while the weather source may make it."""
+    app.number_input(key="in:site.latitude").set_value(-33.9).run()
+    app.number_input(key="in:site.longitude").set_value(18.4).run()
+    said = [w.value for w in app.warning if "Offline weather cannot be made" in w.value]
+    assert len(said) == 1 and "other hemisphere" in said[0]
+    # Back in Hangzhou: no such warning.
+    app.number_input(key="in:site.latitude").set_value(30.18).run()
+    app.number_input(key="in:site.longitude").set_value(120.26).run()
+    assert not [w for w in app.warning if "Offline weather cannot be made" in w.value]
+
+
 def test_the_sites_province_and_city_read_in_chinese_and_stay_stored(tmp_path, monkeypatch):
     """The demo's province and city show as 浙江 and 杭州 on the Chinese site page (they read
     Zhejiang and Hangzhou), and the scenario keeps its stored names until the user types."""

@@ -109,18 +109,28 @@ def _use_province(province: str, city: str) -> None:
 
 def _nearest_city_hint() -> None:
     """Name the nearest city of the table; offer its province when the site's differs (the
-    province sets the export price and the grid emission factor)."""
-    from weather.climatology import nearest_city
+    province sets the export price and the grid emission factor); warn, where the weather
+    may be made offline, that its station cannot stand for the site (other hemisphere, too
+    far), before a plan is refused for it."""
+    from weather.climatology import check_station, nearest_city
+    from weather.errors import WeatherInputError
 
     doc = state.doc()
     try:
-        city = nearest_city(float(get_path(doc, "site.latitude")),
-                            float(get_path(doc, "site.longitude")))
+        latitude = float(get_path(doc, "site.latitude"))
+        longitude = float(get_path(doc, "site.longitude"))
+        city = nearest_city(latitude, longitude)
     except Exception:  # noqa: BLE001 - invalid coordinates are reported by validation
         return
     name = city.city_zh if lang() == "zh" and city.city_zh else city.city
     st.caption(t("site.location.nearest", city=name,
                  km=fmt().number(city.distance_km or 0.0)))
+    if get_path(doc, "weather.source") in ("auto", "synthetic", None):
+        try:
+            check_station(city, latitude, longitude)
+        except WeatherInputError as refused:
+            st.warning(plain(in_language(state.problem_from_exception(refused).message,
+                                         lang())))
     current = get_path(doc, "site.province")
     if city.country == "China" and city.province and current != city.province:
         st.button(t("site.location.use_province", province=reader_name(city.province, lang()),
