@@ -356,3 +356,12 @@ def test_the_proposal_says_which_limits_held_the_design_as_the_results_page_does
     line = limits_line(result.solver.binding_limits, lang, lambda p: reader_name(p, lang))
     assert line in said
     assert ("投资预算" if lang == "zh" else "capital budget") in line
+
+
+@pytest.mark.parametrize("lang, battery_word", [("zh", "储能"), ("en", "battery")])
+def test_a_plan_without_a_battery_describes_no_battery_in_its_day_chart(demo, lang,
+                                                                      battery_word):
+    assert demo.battery.energy_kwh == 0
+    figures = [b for b in build_proposal(demo, lang).section("energy").blocks
+               if getattr(b, "key", "") == "typical_day"]
+    assert figures and battery_word not in figures[0].caption.lower()

@@ -45,15 +45,23 @@ def test_emc_summary_names_each_partys_figures(emc, lang):
     for unlabelled in ("kpi.npv", "kpi.irr", "kpi.payback", "kpi.payback_pre_tax",
                        "kpi.savings", "kpi.capex"):
         assert t(unlabelled) not in rows, unlabelled
-    assert rows[t("xlsx.grid_bill_reduction")] == pytest.approx(emc.bills.savings_annual)
+    # The company's grid bill: the export income is the investor's, not on its bill.
+    assert emc.bills.export_revenue_annual > 0
+    assert rows[t("xlsx.grid_bill_reduction")] == pytest.approx(
+        emc.bills.savings_annual - emc.bills.export_revenue_annual)
+    assert rows[t("bills.with_system_emc")] == pytest.approx(
+        emc.bills.with_system_annual + emc.bills.export_revenue_annual)
     assert rows[t("views.capex_investor")] == pytest.approx(fin.capex)
     assert rows[t("views.investor_npv_after_tax")] == pytest.approx(fin.investor_npv)
     assert rows[t("views.investor_irr_after_tax")] == pytest.approx(fin.investor_irr)
     assert rows[t("views.investor_payback_after_tax")] == pytest.approx(
         fin.investor_payback_years)
     assert rows[t("views.host_savings_year1")] == pytest.approx(fin.host_savings_year1)
-    # The company's saving is what is left after paying the investor: less than the bill's fall.
-    assert fin.host_savings_year1 < emc.bills.savings_annual
+    # The company's saving is what is left of its bill's fall after paying the investor.
+    share = 1.0 - emc.assumption("finance.emc_discount_percent").value / 100.0
+    payment = share * emc.bills.energy_savings_annual  # the PV energy at the contract's price
+    assert rows[t("bills.baseline")] - rows[t("bills.with_system_emc")] - payment \
+        == pytest.approx(fin.host_savings_year1, rel=1e-9)
     # The sensitivity table says whose NPV it moves.
     title = t("sensitivity.table_whose", whose=t("sensitivity.whose_investor"))
     assert any(row[0] == title for row in _sheet(emc, lang))
@@ -66,3 +74,22 @@ def test_self_investment_summary_keeps_the_plain_labels():
     assert rows[t("kpi.npv")] == pytest.approx(result.finance.npv)
     assert rows[t("kpi.savings")] == pytest.approx(result.bills.savings_annual)
     assert t("xlsx.grid_bill_reduction") not in rows
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_emc_proposal_sums_add_up_on_the_companys_own_bill(emc, lang):
+    """Under EMC the export income is the investor's: the summary's "bill falls from A to B;
+    after paying the investor P it saves S" must satisfy A - B - P = S (B was the bill less
+    the investor's export income, so the sentence was short by that income)."""
+    from pvplanner.display.numbers import NumberFormat
+    from pvplanner.report.content import build_proposal
+
+    f = NumberFormat(lang, emc.currency)
+    company_bill = emc.bills.with_system_annual + emc.bills.export_revenue_annual
+    proposal = build_proposal(emc, lang)
+    summary = "\n".join(str(getattr(b, "text", "")) for b in proposal.section("summary").blocks)
+    assert f.money(company_bill) in summary
+    assert f.money(emc.bills.with_system_annual) not in summary
+    bills = proposal.section("bills").blocks
+    said = "\n".join(str(getattr(b, "text", "")) for b in bills)
+    assert f.money(emc.bills.export_revenue_annual) in said  # named as the investor's

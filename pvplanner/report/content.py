@@ -295,11 +295,23 @@ def _design(c: _Ctx) -> Section:
                     max=f.kwp(plane.max_kwp)),
         ))
     total_area = sum(p.area_m2 for p in r.pv.planes if math.isfinite(p.area_m2))
+    # The planes' output before curtailment: where an export limit curtails some, the
+    # table's total adds up its rows, then takes the curtailed energy off (two more rows).
+    available = sum(p.annual_generation_kwh for p in r.pv.planes)
+    curtailed = r.energy.curtailed_kwh if r.energy.curtailed_kwh >= 0.5 else 0.0
     plane_rows.append([
         t("year_total"), "", "", "", f.number(total_area), f.number(capacity, 1),
-        f.number(max_kwp, 1), f.number(r.pv.specific_yield_kwh_per_kwp),
-        f.number(r.pv.annual_generation_kwh),
+        f.number(max_kwp, 1),
+        f.number(available / capacity if curtailed and capacity > 0
+                 else r.pv.specific_yield_kwh_per_kwp),
+        f.number(available if curtailed else r.pv.annual_generation_kwh),
     ])
+    if curtailed:
+        plane_rows.append([t("design.curtailed_row"), "", "", "", "", "", "", "",
+                           f.number(-curtailed)])
+        plane_rows.append([t("design.delivered_row"), "", "", "", "", "", "",
+                           f.number(r.pv.specific_yield_kwh_per_kwp),
+                           f.number(r.pv.annual_generation_kwh)])
     header = [
         t("design.plane"), t("design.mounting"), t("design.tilt"), t("design.azimuth"),
         c.head(t("design.area"), "m²"), c.head(t("design.capacity"), "kWp"),
@@ -311,7 +323,8 @@ def _design(c: _Ctx) -> Section:
         Table(t("design.system_table"), ["", ""], system_rows, ["L", "R"], [1, 1.2]),
         Table(t("design.planes_table"), header, plane_rows,
               ["L", "L", "R", "L", "R", "R", "R", "R", "R"],
-              [2.3, 1.3, 0.55, 1.0, 0.85, 0.95, 0.95, 1.15, 1.1], total_rows=1, font_size=7.5,
+              [2.3, 1.3, 0.55, 1.0, 0.85, 0.95, 0.95, 1.15, 1.1],
+              total_rows=3 if curtailed else 1, font_size=7.5,
               note=t("design.utilisation_note")),
         Figure("layout", t("design.layout_caption"),
                svg_source=roof_sketch_svg(sketches, north_label=t.raw("compass.names")[0])),
@@ -382,7 +395,8 @@ def _energy(c: _Ctx) -> Section:
         grid,
         Paragraph(balance),
         Figure("monthly_energy", "", spec=charts.monthly_energy_chart(monthly, t)),
-        *([Figure("typical_day", t("energy.day_caption"),
+        *([Figure("typical_day", t("energy.day_caption" if r.battery.energy_kwh > 0
+                                   else "energy.day_caption_pv"),
                   spec=charts.typical_day_chart(days, t))] if days else []),
         Table(t("energy.monthly_table"), header, rows, ["L"] + ["R"] * (n - 1),
               [0.8] + [1.0] * (n - 1), total_rows=1),
@@ -403,30 +417,32 @@ def _tariff_name(c: _Ctx) -> str:
 def _bills(c: _Ctx) -> Section:
     r, t, f = c.result, c.t, c.f
     bills = tables.monthly_bills(r)
+    baseline, with_system, savings = tables.annual_bills(r)
+    emc = tables.exports_paid_to_investor(r)  # the company's own bill, without export income
     months = t.raw("month.short")
     rows = [[months[m - 1], f.number(row["baseline"]), f.number(row["with_system"]),
              f.number(row["savings"])] for m, row in bills.iterrows()]
-    rows.append([t("year_total"), f.number(r.bills.baseline_annual),
-                 f.number(r.bills.with_system_annual), f.number(r.bills.savings_annual)])
+    rows.append([t("year_total"), f.number(baseline), f.number(with_system),
+                 f.number(savings)])
     unit = c.money_unit
+    with_label = t("bills.with_system_emc" if emc else "bills.with_system")
+    savings_label = t("bills.savings_emc" if emc else "kpi.savings")
     header = [t("bills.month"), c.head(t("bills.baseline"), unit),
-              c.head(t("bills.with_system"), unit), c.head(t("bills.savings"), unit)]
+              c.head(with_label, unit), c.head(t("bills.savings"), unit)]
     # A raised demand charge is said to have gone up, not to have saved a negative sum.
-    breakdown = t("bills.breakdown_demand_up" if r.bills.demand_charge_raised else
-                  "bills.breakdown", savings=f.money(r.bills.savings_annual),
+    breakdown = t(("bills.breakdown_emc" if emc else "bills.breakdown_demand_up")
+                  if r.bills.demand_charge_raised or emc else "bills.breakdown",
+                  savings=f.money(savings if emc else r.bills.savings_annual),
                   energy=f.money(r.bills.energy_savings_annual),
-                  demand=f.money(abs(r.bills.demand_savings_annual)),
+                  demand=f.money(r.bills.demand_savings_annual if emc
+                                 else abs(r.bills.demand_savings_annual)),
                   export=f.money(r.bills.export_revenue_annual))
     blocks: list[Any] = [
         KpiGrid([
-            Kpi(t("bills.baseline"), f.money(r.bills.baseline_annual),
-                f.money_wan(r.bills.baseline_annual)),
-            Kpi(t("bills.with_system"), f.money(r.bills.with_system_annual),
-                f.money_wan(r.bills.with_system_annual)),
-            Kpi(t("kpi.savings"), f.money(r.bills.savings_annual),
-                f.money_wan(r.bills.savings_annual)),
-            Kpi(t("bills.savings_share"), f.percent(r.bills.savings_annual / r.bills.baseline_annual
-                                              if r.bills.baseline_annual else None)),
+            Kpi(t("bills.baseline"), f.money(baseline), f.money_wan(baseline)),
+            Kpi(with_label, f.money(with_system), f.money_wan(with_system)),
+            Kpi(savings_label, f.money(savings), f.money_wan(savings)),
+            Kpi(t("bills.savings_share"), f.percent(savings / baseline if baseline else None)),
         ], columns=4),
         Paragraph(breakdown),
         *[note for note in (views.bills_note(r, t, f),) if note is not None],
@@ -561,28 +577,6 @@ def _carbon_split(c: _Ctx) -> list[Paragraph]:
     return out
 
 
-def _reference_plant(c: _Ctx) -> Paragraph | None:
-    """What the reference plant's quoted figure implies, and which factor gives it."""
-    t, f = c.t, c.f
-    ref = c.result.carbon.reference_plant
-    if not ref or ref.get("plan_factor_tco2_per_mwh") is None:
-        return None
-    closest = ref["closest_factor"]
-    region = closest["region_zh"] if c.lang == "zh" and closest["region_zh"] else \
-        closest["region"]
-    name = t("carbon.factor_name", region=region,
-             kind=t.get(f"carbon.kind_{closest['kind']}", closest["kind"]),
-             year=closest["data_year"] or t.na)
-    text = t("carbon.reference", generation=f.energy(ref["generation_mwh"] * 1000.0),
-             avoided=f.tco2(ref["avoided_tco2"]),
-             implied=f.number(ref["implied_tco2_per_mwh"], 2), name=name,
-             factor=f.number(closest["factor_tco2_per_mwh"], 4),
-             closest=f.tco2(ref["closest_avoided_tco2"]),
-             plan_factor=f.number(ref["plan_factor_tco2_per_mwh"], 4),
-             plan=f.tco2(ref["plan_factor_avoided_tco2"]))
-    return Paragraph(text, "note", title=t("carbon.reference_title"))
-
-
 def _carbon(c: _Ctx) -> Section:
     r, t, f = c.result, c.t, c.f
     carbon = r.carbon
@@ -654,9 +648,6 @@ def _carbon(c: _Ctx) -> Section:
                             [0.6] + [1.0] * (n - 1), total_rows=1, font_size=7.5,
                             note=t("carbon.ledger_note")))
     blocks.extend(footprint_tables(c.result, c.t, c.f))
-    reference = _reference_plant(c)
-    if reference is not None:
-        blocks.append(reference)
     blocks.append(Paragraph(t("carbon.double_counting"), "box",
                             title=t("carbon.double_counting_title")))
     return Section("carbon", 0, t("sections.carbon"), blocks)

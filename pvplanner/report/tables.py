@@ -112,15 +112,36 @@ def typical_day(result: Result, month: int, flows: Sequence[str] | None = None) 
     return chosen
 
 
+def exports_paid_to_investor(result: Result) -> bool:
+    """Under an energy performance contract (EMC) the export income is the investor's (it
+    owns the plant): the company's bill does not deduct it."""
+    return result.finance.perspective == "investor"
+
+
 def monthly_bills(result: Result) -> pd.DataFrame:
-    """``baseline``, ``with_system`` and ``savings`` of each month [currency]."""
+    """``baseline``, ``with_system`` and ``savings`` of each month [currency]: the bill
+    with the system deducts the export income, except under EMC, where that income is the
+    investor's (:func:`exports_paid_to_investor`) and the company's own bill is shown."""
     baseline = result.bill_baseline_monthly["total"].reindex(_MONTHS, fill_value=0.0).to_numpy()
-    with_system = result.bill_with_system_monthly["total"].reindex(
-        _MONTHS, fill_value=0.0).to_numpy()
+    monthly = result.bill_with_system_monthly
+    with_system = monthly["total"].reindex(_MONTHS, fill_value=0.0).to_numpy()
+    if exports_paid_to_investor(result) and "export_credit" in monthly.columns:
+        # credits are negative amounts of the bill: taking them out raises it
+        with_system = with_system - monthly["export_credit"].reindex(
+            _MONTHS, fill_value=0.0).to_numpy()
     return pd.DataFrame(
         {"baseline": baseline, "with_system": with_system, "savings": baseline - with_system},
         index=pd.RangeIndex(1, 13, name="month"),
     )
+
+
+def annual_bills(result: Result) -> tuple[float, float, float]:
+    """Year-1 ``(baseline, with_system, savings)`` as :func:`monthly_bills` gives them
+    [currency]."""
+    bills = result.bills
+    with_system = bills.with_system_annual + (
+        bills.export_revenue_annual if exports_paid_to_investor(result) else 0.0)
+    return bills.baseline_annual, with_system, bills.baseline_annual - with_system
 
 
 def _sum(frame: pd.DataFrame, names: Iterable[str]) -> pd.Series:

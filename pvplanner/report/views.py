@@ -15,6 +15,7 @@ from typing import Any
 
 from pvplanner.display.numbers import NumberFormat, invested_payback
 from pvplanner.report.model import Kpi, KpiGrid, Paragraph, Table
+from pvplanner.report.tables import annual_bills
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
 
@@ -101,9 +102,9 @@ def summary_money(result: Result, t: Texts, f: NumberFormat, kpis: dict[str, Kpi
     """The summary's money sentence under EMC or lease (None for self-investment)."""
     if not has_two_views(result):
         return None
-    fin, bills = result.finance, result.bills
-    common = {"baseline": f.money(bills.baseline_annual),
-              "with_system": f.money(bills.with_system_annual),
+    fin = result.finance
+    baseline, with_system, _ = annual_bills(result)  # EMC: the company's bill, no exports
+    common = {"baseline": f.money(baseline), "with_system": f.money(with_system),
               "host": f.money(fin.host_savings_year1),
               "host_lifetime": f.money(fin.host_savings_lifetime), "years": view_years(result),
               "capex": f.money(fin.capex)}
@@ -125,7 +126,7 @@ def bills_note(result: Result, t: Texts, f: NumberFormat) -> Paragraph | None:
     if fin.perspective == "investor":
         text = t("views.bills_emc", payment=f.money(_emc_payment(result)),
                  share=f.percent(_share(result), 0), host=f.money(fin.host_savings_year1),
-                 savings=f.money(result.bills.savings_annual))
+                 savings=f.money(annual_bills(result)[2]))
     else:
         text = t("views.bills_lease", lease=f.money(_lease_payment(result)),
                  contract=contract_years(result), host=f.money(fin.host_savings_year1))

@@ -284,15 +284,17 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
         ws.write_string(row, col, texts(key), book.head)
     row += 1
     r, fin, carbon = result, result.finance, result.carbon
+    emc = tables.exports_paid_to_investor(r)  # the company's bill keeps no export income
     rows = [
         ("kpi.capacity", r.pv.capacity_kwp, "kWp", "#,##0.0"),
         ("kpi.generation", r.pv.annual_generation_kwh, "kWh", "#,##0"),
         ("kpi.specific_yield", r.pv.specific_yield_kwh_per_kwp, "kWh/kWp", "#,##0"),
         ("kpi.self_consumption", r.energy.self_consumption_ratio, "", "0.0%"),
         ("kpi.self_sufficiency", r.energy.self_sufficiency_ratio, "", "0.0%"),
-        ("bills.baseline", r.bills.baseline_annual, currency, "#,##0"),
-        ("bills.with_system", r.bills.with_system_annual, currency, "#,##0"),
-        ("kpi.savings", r.bills.savings_annual, currency, "#,##0"),
+        ("bills.baseline", tables.annual_bills(r)[0], currency, "#,##0"),
+        ("bills.with_system_emc" if emc else "bills.with_system", tables.annual_bills(r)[1],
+         currency, "#,##0"),
+        ("kpi.savings", tables.annual_bills(r)[2], currency, "#,##0"),
         ("kpi.capex", fin.capex, currency, "#,##0"),
         ("kpi.npv", fin.npv, currency, "#,##0"),
         ("kpi.irr", fin.irr, "", "0.0%"),
