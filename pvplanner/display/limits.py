@@ -33,7 +33,7 @@ def limit_name(key: str, lang: str, plane_name: Callable[[str], str] = str) -> s
 
 
 def limits_line(keys: Iterable[str], lang: str, plane_name: Callable[[str], str] = str,
-                *, leave_out: tuple[str, ...] = ()) -> str | None:
+                *, leave_out: tuple[str, ...] = (), for_customer: bool = False) -> str | None:
     """The sentence naming the limits that held the design, or None when none did.
 
     Parameters
@@ -46,10 +46,14 @@ def limits_line(keys: Iterable[str], lang: str, plane_name: Callable[[str], str]
         A roof plane's stored name as the reader should read it.
     leave_out : tuple of str
         Prefixes of limits said elsewhere (the proposal words the battery's own).
+    for_customer : bool, default False
+        The proposal's sentence: without the app's advice to loosen a limit and plan again
+        (the customer reads a plan, not the planner's controls).
     """
     names = [limit_name(key, lang, plane_name) for key in keys
              if not key.startswith(leave_out)]
     if not names:
         return None
-    return translate("results.limits.line", lang,
+    return translate("results.limits.line_customer" if for_customer else "results.limits.line",
+                     lang,
                      limits=translate("results.limits.sep", lang).join(names))

@@ -191,7 +191,7 @@ def expected_under_measured_weather(
     _check_dark(ghi_w_m2, site, name, column)
     _check_overlap(ghi_w_m2, index, name)
     return MeasuredWeather(_from_ghi(ghi_w_m2, index, site), "irradiance", f"{name}: {column}",
-                           notes=notes)
+                           notes=(*ghi.notes, *notes))
 
 
 def header_unit(header: str) -> str | None:
@@ -235,7 +235,7 @@ def _in_w_m2(series: MeteredSeries) -> tuple[pd.Series, tuple[Note, ...]]:
     factor = float(convert_units(pd.DataFrame({"ghi": [1.0]}), {"ghi": unit},
                                  minutes)[0]["ghi"].iloc[0])
     en, zh = _UNIT_NAMES[unit]
-    values = {"column": series.quality.value_column, "unit": en, "unit_zh": zh,
+    values = {"column": series.quality.value_column, "unit": {"en": en, "zh": zh},
               "factor": _factor_text(factor)}
     if unit in _POWER_UNITS:
         return w_m2, (Note("irradiance_power_converted", values),)

@@ -46,8 +46,12 @@ class Note:
     values: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str = "en") -> str:
-        """The note in ``lang`` from the message catalogue."""
-        return translate(f"monitor.notes.{self.id}", lang, **self.values)
+        """The note in ``lang`` from the message catalogue (a value given in both languages,
+        ``{"en": ..., "zh": ...}``, in ``lang``)."""
+        values = {name: value.get(lang, value["en"])
+                  if isinstance(value, dict) and "en" in value else value
+                  for name, value in self.values.items()}
+        return translate(f"monitor.notes.{self.id}", lang, **values)
 
 
 @dataclass

@@ -205,7 +205,8 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
     # The limits that held the design (a full roof, the budget, the export limit...), as
     # the Results page says them; the battery's are worded just above.
     held = limits_line(r.solver.binding_limits, c.lang,
-                       lambda plane: reader_name(plane, c.lang), leave_out=("battery.",))
+                       lambda plane: reader_name(plane, c.lang), leave_out=("battery.",),
+                       for_customer=True)
     if held and r.pv.capacity_kwp > 0:
         blocks.append(Paragraph(held))
     objective = r.solver.objective
