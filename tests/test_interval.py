@@ -136,7 +136,7 @@ def test_sub_hourly_weather_is_simulated_at_15_minutes(tmp_path):
     # each hour's last quarter dark.
     scenario = demo_scenario()
     site = scenario.site
-    key = (site.latitude, site.longitude, "synthetic", None, 0)
+    key = (site.latitude, site.longitude, "synthetic", None, 0, 8.0)  # on UTC+8
     from pvplanner.pipeline import _weather
 
     hourly, _ = _weather(key)
@@ -155,7 +155,7 @@ def test_sub_hourly_weather_is_simulated_at_15_minutes(tmp_path):
     frame, meta = read_weather_file(path, interval_minutes=15)
     assert len(frame) == 35040
     planes = json.dumps([p.model_dump(mode="json") for p in scenario.roof_planes])
-    wx_key = (site.latitude, site.longitude, "auto", str(path), 0)
+    wx_key = (site.latitude, site.longitude, "auto", str(path), 0, 8.0)
     profiles, note = _profiles(wx_key, 10.0, planes, scenario.pv.model_dump_json(), 15)
     assert len(profiles) == 35040 and note == ""  # simulated, not split
     # Each hour's last quarter is dark in the file, so it is dark in the output.

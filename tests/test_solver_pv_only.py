@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -118,12 +116,10 @@ def test_reduction_shrinks_a_factory_year():
     red = build_model(p, reduce=True)
     full = build_model(p, reduce=False)
     assert red.n_rows < 0.1 * full.n_rows  # dark and always-self-consumed steps vanish
-    t0 = time.perf_counter()
     a = solve_highs(red)
-    elapsed = time.perf_counter() - t0
     b = solve_highs(full)
     assert a.objective == pytest.approx(b.objective, rel=1e-9)
-    assert elapsed < 1.0  # typically a few ms; generous for a loaded CI machine
+    # its speed: benchmarks/bench_solver.py
 
 
 # --------------------------------------------------------------------------------------------
