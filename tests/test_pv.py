@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import time
 from functools import cache
 
 import numpy as np
@@ -516,27 +515,3 @@ def test_degradation_factors_are_linear_warranty_steps():
         degradation_factors(2.5)
 
 
-# ---------------------------------------------------------------------------------------
-# speed
-
-
-def test_ten_planes_in_under_half_a_second():
-    weather, site = pvlib_tmy("723170TYA.CSV")
-    mountings = ["flush", "tilted_rows", "east_west"]
-    planes = [
-        plane(
-            name=f"p{i}",
-            mounting=mountings[i % 3],
-            tilt_deg=4.0 * i if i % 3 == 0 else 2.0,
-            azimuth_deg=100.0 + 15 * i,
-        )
-        for i in range(10)
-    ]
-    best = min(_timed(lambda: ac_kw_per_kwp(weather, planes=planes, **site)) for _ in range(3))
-    assert best < 0.5
-
-
-def _timed(call) -> float:
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start

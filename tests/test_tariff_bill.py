@@ -6,7 +6,6 @@ REopt cases: NREL REopt.jl v0.56.4 test/scenarios, Apache-2.0 (tests/data/reopt/
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -188,20 +187,6 @@ def test_bad_power_inputs(hourly):
     bad[10] = np.nan
     with pytest.raises(TariffError, match="finite"):
         compute_bill(tariff, hourly, np.ones(8760), bad)
-
-
-def test_quarter_hour_year_billed_fast(quarter):
-    tariff = load_tariff_preset("jiangsu_2025_large_industry")
-    load = np.random.default_rng(0).uniform(0, 500, len(quarter))
-    compute_bill(tariff, quarter, load, load * 0.1)  # warm caches (holiday table, CSV)
-    best = min(_timed(lambda: compute_bill(tariff, quarter, load, load * 0.1)) for _ in range(5))
-    assert best < 0.1  # the brief's bound [s]
-
-
-def _timed(func) -> float:
-    start = time.perf_counter()
-    func()
-    return time.perf_counter() - start
 
 
 # --------------------------------------------------------------------------- REopt cases
