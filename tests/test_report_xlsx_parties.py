@@ -93,3 +93,18 @@ def test_emc_proposal_sums_add_up_on_the_companys_own_bill(emc, lang):
     bills = proposal.section("bills").blocks
     said = "\n".join(str(getattr(b, "text", "")) for b in bills)
     assert f.money(emc.bills.export_revenue_annual) in said  # named as the investor's
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_lease_summary_names_the_lessor_not_an_investor(lang):
+    """Under a lease the other party is the lessor, paid a rent: the workbook said
+    "投资方静态回收期" and "before the payments to the investor" there."""
+    scenario = demo_scenario()
+    lease = pvplanner.plan(scenario.model_copy(update={"finance": scenario.finance.model_copy(
+        update={"ownership": "lease", "lease_payment_per_year": 300_000.0})}),
+        with_npv_curve=False, with_sensitivity=False)
+    t = Texts(lang)
+    rows = {str(row[0]) for row in _sheet(lease, lang) if row and row[0]}
+    assert t("views.lessor_payback_pre_tax") in rows
+    assert t("xlsx.grid_bill_reduction_lease") in rows
+    assert not rows & {t("views.investor_payback_pre_tax"), t("xlsx.grid_bill_reduction")}

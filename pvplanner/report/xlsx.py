@@ -353,7 +353,8 @@ def _two_party_rows(rows: list[tuple[str, Any, str, str]], perspective: str
         if key in _ONE_PARTY_ROWS:
             continue
         if key == "kpi.savings":
-            key = "xlsx.grid_bill_reduction"
+            key = ("xlsx.grid_bill_reduction" if perspective == "investor"
+                   else "xlsx.grid_bill_reduction_lease")
         elif key == "kpi.capex":
             key = "views.capex_investor" if perspective == "investor" else "views.capex_lessor"
         out.append((key, figure, unit, fmt))
@@ -381,7 +382,8 @@ def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Text
         rows += [
             (texts(f"views.investor_npv_{tax}"), fin.investor_npv, currency, "#,##0"),
             (texts(f"views.investor_irr_{tax}"), fin.investor_irr, "", "0.0%"),
-            (texts("views.investor_payback_pre_tax"), fin.investor_payback_years_pre_tax,
+            (texts("views.investor_payback_pre_tax" if fin.perspective == "investor"
+                   else "views.lessor_payback_pre_tax"), fin.investor_payback_years_pre_tax,
              texts(years), "0.0"),
         ]
         if tax == "after_tax":
