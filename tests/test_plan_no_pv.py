@@ -124,3 +124,18 @@ def test_a_fixed_cost_the_best_system_cannot_carry_is_named():
     [note] = [n for n in result.warnings if "no_pv" in getattr(n, "key", "")]
     assert note.key == "notes.plan.no_pv_fixed_cost"
     assert note.params["fixed"] == {"en": "CNY 100,000", "zh": "100,000 元"}
+
+
+def test_the_proposal_of_no_pv_gives_no_yield_or_inverter_ratio_of_its_own(costly):
+    """A 0 kWp system has no yield per kWp (it said 0 kWh/kWp beside planes of 955) and no
+    inverter to size (it said a DC/AC ratio of 1.20)."""
+    from pvplanner.report.content import build_proposal
+    from pvplanner.report.text import Texts
+
+    result = _plan(costly)
+    t = Texts("zh")
+    design = build_proposal(result, "zh").section("design")
+    system = next(b for b in design.blocks if getattr(b, "title", "") == t("design.system_table"))
+    shown = {row[0]: row[1] for row in system.rows}
+    assert shown[t("design.dc_ac_ratio")] == t.na
+    assert shown[t("design.specific_yield")] == t.na

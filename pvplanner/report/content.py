@@ -132,7 +132,7 @@ def _kpis(c: _Ctx) -> dict[str, Kpi]:
     return {
         "capacity": Kpi(t("kpi.capacity"), f.kwp(r.pv.capacity_kwp)),
         "generation": Kpi(t("kpi.generation"), f.kwh(r.pv.annual_generation_kwh),
-                          f"{f.number(r.pv.specific_yield_kwh_per_kwp)} kWh/kWp"),
+                          _specific_yield(r, f, t) if r.pv.capacity_kwp > 0 else ""),
         "self_consumption": Kpi(t("kpi.self_consumption"),
                                 f.percent(r.energy.self_consumption_ratio)),
         "self_sufficiency": Kpi(t("kpi.self_sufficiency"),
@@ -246,6 +246,13 @@ def _elevation(c: _Ctx) -> str:
     return value
 
 
+def _specific_yield(r: Any, f: Any, t: Any) -> str:
+    """The system's year-1 yield per kWp, or n/a for a system of 0 kWp."""
+    if r.pv.capacity_kwp <= 0:
+        return t.na
+    return f"{f.number(r.pv.specific_yield_kwh_per_kwp)} kWh/kWp"
+
+
 def _design(c: _Ctx) -> Section:
     r, t, f = c.result, c.t, c.f
     weather = r.weather or {}
@@ -268,8 +275,10 @@ def _design(c: _Ctx) -> Section:
         [t("design.max_kwp"), f.kwp(max_kwp)],
         [t("design.utilisation"), f.percent(capacity / max_kwp if max_kwp else None)],
         [t("design.inverter_kw"), f.unit(capacity / dc_ac if dc_ac else None, "kW", 1)],
-        [t("design.dc_ac_ratio"), f.number(dc_ac, 2)],
-        [t("design.specific_yield"), f"{f.number(r.pv.specific_yield_kwh_per_kwp)} kWh/kWp"],
+        # a system of 0 kWp has no inverter to size and no yield of its own (the planes' are
+        # in the roof table)
+        [t("design.dc_ac_ratio"), f.number(dc_ac, 2) if capacity > 0 else t.na],
+        [t("design.specific_yield"), _specific_yield(r, f, t)],
         [t("kpi.generation"), f.kwh(r.pv.annual_generation_kwh)],
         [t("design.battery"), battery],
     ]
