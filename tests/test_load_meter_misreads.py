@@ -156,7 +156,9 @@ def test_a_header_in_watts_is_read_as_watts(header):
     assert (q.units, q.unit_scale) == ("kw", 0.001)
     assert_year(meter, kw)  # 1,000 times this unread
     assert q.units_reason.key == "notes.meter.units.header_unit_scaled"
-    assert render(q.units_reason, "zh") == f"表头“{header}”注明的单位换算为 kW（乘以 0.001）"
+    # the header's own unit, W, converted to kW (it once said "gives the unit kW")
+    assert q.units_reason == f"header '{header}' gives the unit W (x0.001 to kW)"
+    assert render(q.units_reason, "zh") == f"表头“{header}”注明单位为 W（乘以 0.001 换算为 kW）"
 
 
 @pytest.mark.parametrize(("header", "unit"), [

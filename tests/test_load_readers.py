@@ -355,7 +355,7 @@ def test_meter_errors_list_rows_and_columns_in_the_readers_language():
     zh = render(info.value.message, "zh")
     assert "“有功功率”列的“abc”不是数字" in zh
     assert "例如第 10、13 行" in zh
-    assert "rows 10, 13" in render(info.value.message, "en")
+    assert "(cells like it: 2; row numbers: 10, 13)" in render(info.value.message, "en")
 
     lines = ["时间,有功功率"] + [f"{t:%Y-%m-%d %H:%M},100" for t in starts]
     lines[50] = "2025-13-45 99:00,100"

@@ -370,17 +370,39 @@ def _value_score(header: str) -> float:
 _BARE_W = r"[(\[（【]\s*w\s*[)\]）】]|/\s*w\s*$|(?:^|[\s_:：\u3400-\u9fff])w\s*$"
 
 #: Units a header may name, as (pattern on the lower-cased header, kind, factor to kW or
-#: kWh), tried in order: the longer units first, so that 千瓦时 is kWh before 千瓦 is kW
-#: and 千瓦 is kW before 瓦 is W.
+#: kWh, the unit's name in English and Chinese), tried in order: the longer units first, so
+#: that 千瓦时 is kWh before 千瓦 is kW, 千瓦 is kW before 瓦 is W, and 万 (ten thousand)
+#: before the unit it multiplies (万kW is 10,000 kW, 万瓦 10,000 W = 10 kW).
 _UNIT_TOKENS = (
-    (r"万\s*(?:kwh|千瓦时|度)", "kwh", 1e4),
-    (r"(?<![a-z])mwh(?![a-z])|兆瓦\s*·?\s*时", "kwh", 1000.0),
-    (r"(?<![a-z])kwh(?![a-z])|千瓦\s*·?\s*时|度", "kwh", 1.0),
-    (r"(?<![a-z])wh(?![a-z])|瓦(?:特)?\s*·?\s*时", "kwh", 0.001),
-    (r"(?<![a-z])mw(?![a-z])|兆瓦", "kw", 1000.0),
-    (r"(?<![a-z])kw(?![a-z])|千瓦", "kw", 1.0),
-    (rf"{_BARE_W}|(?<![千兆])瓦", "kw", 0.001),
+    (r"万\s*(?:kwh|千瓦\s*·?\s*时|度)", "kwh", 1e4, "10,000 kWh", "万kWh"),
+    (r"万\s*(?:kw|千瓦)", "kw", 1e4, "10,000 kW", "万kW"),
+    (r"万\s*(?:wh|瓦(?:特)?\s*·?\s*时)", "kwh", 10.0, "10,000 Wh", "万Wh"),
+    (r"万\s*(?:w(?![a-z])|瓦)", "kw", 10.0, "10,000 W", "万W"),
+    (r"(?<![a-z])mwh(?![a-z])|兆瓦\s*·?\s*时", "kwh", 1000.0, "MWh", "MWh"),
+    (r"(?<![a-z])kwh(?![a-z])|千瓦\s*·?\s*时|度", "kwh", 1.0, "kWh", "kWh"),
+    (r"(?<![a-z])wh(?![a-z])|瓦(?:特)?\s*·?\s*时", "kwh", 0.001, "Wh", "Wh"),
+    (r"(?<![a-z])mw(?![a-z])|兆瓦", "kw", 1000.0, "MW", "MW"),
+    (r"(?<![a-z])kw(?![a-z])|千瓦", "kw", 1.0, "kW", "kW"),
+    (rf"{_BARE_W}|(?<![千兆])瓦", "kw", 0.001, "W", "W"),
 )
+
+
+def header_unit(header: str) -> tuple[str, float, dict[str, str]] | None:
+    """The unit a column header names: its kind (``"kw"`` or ``"kwh"``), its factor to kW or
+    kWh and its name as a message value (``W``, ``MWh``, ``10,000 kW``/``万kW``).
+
+    Examples
+    --------
+    >>> header_unit("功率(万千瓦)")[:2], header_unit("功率(万瓦)")[:2]
+    (('kw', 10000.0), ('kw', 10.0))
+    >>> header_unit("功率/W")[2]["en"], header_unit("Power") is None
+    ('W', True)
+    """
+    text = header.lower().strip()
+    for pattern, kind, scale, en, zh in _UNIT_TOKENS:
+        if re.search(pattern, text):
+            return kind, scale, bilingual(en, zh)
+    return None
 
 
 def unit_token(header: str) -> tuple[str, float] | None:
@@ -400,14 +422,11 @@ def unit_token(header: str) -> tuple[str, float] | None:
     --------
     >>> unit_token("功率/W"), unit_token("有功功率（瓦）"), unit_token("Power")
     (('kw', 0.001), ('kw', 0.001), None)
-    >>> unit_token("电量(千瓦时)"), unit_token("Load MW")
-    (('kwh', 1.0), ('kw', 1000.0))
+    >>> unit_token("电量(千瓦时)"), unit_token("Load MW"), unit_token("功率(万kW)")
+    (('kwh', 1.0), ('kw', 1000.0), ('kw', 10000.0))
     """
-    text = header.lower().strip()
-    for pattern, kind, scale in _UNIT_TOKENS:
-        if re.search(pattern, text):
-            return kind, scale
-    return None
+    found = header_unit(header)
+    return None if found is None else (found[0], found[1])
 
 
 _HEADER_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")

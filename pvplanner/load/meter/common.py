@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pvplanner.messages import bilingual
 from weather.datafiles import data_path
 
 #: Nanoseconds in a minute and in a day: timestamps travel between the parts as int64 ns.
@@ -24,6 +25,9 @@ NAT = np.iinfo(np.int64).min
 
 #: How many example rows a quality report lists per finding.
 MAX_EXAMPLES = 10
+
+#: How many file rows an error lists as examples of a kind of bad cell.
+_ROWS_SHOWN = 5
 
 
 @cache
@@ -51,3 +55,11 @@ def day_str(day_int: int) -> str:
 def finite_or_none(value: float) -> float | None:
     """``value`` as a float, None if NaN or infinite (JSON has neither)."""
     return float(value) if np.isfinite(value) else None
+
+
+def row_listing(rows: np.ndarray) -> dict[str, str]:
+    """File rows as a message value: the first five, then "…" in English when there are more
+    (the Chinese texts say 例如, "for example", before the list)."""
+    shown = [str(int(row)) for row in rows[:_ROWS_SHOWN]]
+    more = [", …"] if len(rows) > _ROWS_SHOWN else []
+    return bilingual(", ".join(shown) + "".join(more), "、".join(shown))

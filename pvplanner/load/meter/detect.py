@@ -17,7 +17,7 @@ from pvplanner.load.meter.columns import (
     POWER_WORDS,
     REGISTER_WORDS,
     has_word,
-    unit_token,
+    header_unit,
 )
 from pvplanner.load.meter.common import NAT, NS_PER_DAY, NS_PER_MIN, iso
 from pvplanner.messages import Message, bilingual, listing
@@ -124,7 +124,7 @@ def detect_units(
     summaries: list[tuple[str, float]],
     rules: dict,
 ) -> tuple[str, float, str]:
-    token = unit_token(header)
+    token = header_unit(header)
     scale = token[1] if token else 1.0
     if mode != "auto":
         if token and token[0] != ("kw" if mode == "kw" else "kwh"):
@@ -149,11 +149,11 @@ def detect_units(
             "kWh per interval", header=header, share=100 * nonneg)
     if token:
         unit = "kWh" if token[0] == "kwh" else "kW"
-        if scale != 1.0:
+        if scale != 1.0:  # the header's own unit (W, MWh, 万kW), converted to kW or kWh
             return token[0], scale, Message.of(
                 "notes.meter.units.header_unit_scaled",
-                "header '{header}' gives the unit {unit} (x{scale:g} to {unit})",
-                header=header, unit=unit, scale=float(scale))
+                "header '{header}' gives the unit {unit} (x{scale:g} to {target})",
+                header=header, unit=token[2], scale=float(scale), target=unit)
         return token[0], scale, Message.of(
             "notes.meter.units.header_unit", "header '{header}' gives the unit {unit}",
             header=header, unit=unit)

@@ -67,6 +67,7 @@ from pvplanner.load.meter.common import (
     iso,
     meter_rules,
     minute_str,
+    row_listing,
 )
 from pvplanner.load.meter.detect import (
     detect_interval,
@@ -79,7 +80,7 @@ from pvplanner.load.meter.detect import (
 from pvplanner.load.meter.records import LoadQualityReport, MeterLoad
 from pvplanner.load.meter.table import read_table
 from pvplanner.load.meter.timestamps import Parsed, parse_rows, plain_number
-from pvplanner.messages import Message, listing
+from pvplanner.messages import Message, bilingual
 from weather.timeaxis import fixed_offset_tz, typical_year_index
 
 __all__ = ["read_meter_file"]
@@ -196,6 +197,16 @@ def read_meter_file(
             kind=type(exc).__name__, detail=str(exc))) from exc
 
 
+#: Largest multiplier (倍率) a meter is taken to have. A multiplier is the CT ratio times the
+#: PT ratio: a 10 kV supply, the usual one of the factories this planner serves, meters
+#: through PTs of 10000/100 (100) and CTs of tens to hundreds of amperes on 5 A or 1 A, from
+#: some 2,000 (100/5) to 60,000 (600/1) in all; 35 kV (PT 350) with CTs up to about 1,400 A
+#: on 5 A stays below 100,000. An unverified engineering rule, from these typical ratios: no
+#: standard found states a maximum. Supplies of 35 kV with CTs on 1 A, or of 110 kV and
+#: above, may exceed it; their error message says to export kWh per interval instead.
+MAX_MULTIPLIER = 100_000
+
+
 def _multiplier_for(
     parsed: Parsed, unit_kind: str, name: str, value_header: str, warnings: list[str]
 ) -> np.ndarray | None:
@@ -225,16 +236,32 @@ def _multiplier_for(
                 "multiply them by {multiplier}", column=found.header,
                 multiplier=found.shown(), readings_column=value_header, units=unit_name(unit_kind)))
         return None
+    if found.refusal is not None:  # its numbers' format cannot be told
+        raise LoadFileError(found.refusal)
     if len(found.bad_rows):
         column, cell = found.bad_example or (found.header, "")
         raise LoadFileError(Message.of(
             "errors.meter.multiplier_not_number", "{file}: row {row}, column '{column}': "
             "{sample!r} is not a multiplier, a positive number such as 80 or a ratio such as "
-            "400/5 ({count} such cells, e.g. rows {rows}); the register readings in "
+            "400/5 (cells like it: {count}; row numbers: {rows}); the register readings in "
             "'{readings_column}' are multiplied by it: correct these cells, or leave them empty "
             "to use the multiplier of the row above", file=name, row=int(found.bad_rows[0]),
             column=column, sample=cell, count=len(found.bad_rows),
-            rows=listing(int(r) for r in found.bad_rows[:5]), readings_column=value_header))
+            rows=row_listing(found.bad_rows), readings_column=value_header))
+    too_high = np.flatnonzero(found.values > MAX_MULTIPLIER)
+    if len(too_high):
+        raise LoadFileError(Message.of(
+            "errors.meter.multiplier_too_high", "{file}: row {row}, column '{column}': the "
+            "multiplier {value} is beyond any meter's: a multiplier is the current "
+            "transformer's ratio times the voltage transformer's (e.g. 200/5 x 10000/100 = "
+            "4,000) and stays below {limit:,} (rows like it: {count}; row numbers: {rows}); "
+            "the register readings in '{readings_column}' would be multiplied by it: correct "
+            "the multiplier column, or export the consumption in kWh per interval instead of "
+            "the register readings", file=name, row=int(parsed.rows[too_high[0]]),
+            column=found.header, value=plain_number(found.values[too_high[0]]),
+            limit=MAX_MULTIPLIER, count=len(too_high), rows=row_listing(parsed.rows[too_high]),
+            readings_column=value_header))
+    warnings.extend(found.notes)
     if np.all(found.values == 1.0):
         return None  # nothing to multiply
     warnings.append(Message.of(
@@ -256,6 +283,28 @@ def _multiplier_changes(multipliers: np.ndarray, rows: np.ndarray) -> list[str]:
         "the first at row {row} ({before} to {after}); each register step across a change "
         "was left out as a gap and filled", count=len(changed), row=int(rows[k + 1]),
         before=plain_number(multipliers[k]), after=plain_number(multipliers[k + 1]))]
+
+
+def _refuse_multiplier_every_row(
+    multipliers: np.ndarray, rows: np.ndarray, name: str, parsed: Parsed, value_header: str
+) -> None:
+    """Refuse a register whose multiplier changes between every two readings in time order:
+    no step of it can be multiplied (:func:`register_to_kw` leaves out a step across a
+    change), so the multiplier column, not the readings, is at fault."""
+    if len(multipliers) < 2 or np.any(multipliers[1:] == multipliers[:-1]):
+        return
+    shown = [(int(row), plain_number(m)) for row, m in zip(rows[:4], multipliers[:4],
+                                                            strict=False)]
+    examples = bilingual(", ".join(f"row {row}: {m}" for row, m in shown),
+                         "、".join(f"第 {row} 行为 {m}" for row, m in shown))
+    column = parsed.multiplier.header if parsed.multiplier is not None else ""
+    text = ("{file}: the multiplier in column '{column}' changes at every row ({examples}), so "
+            "no two consecutive register readings in '{readings_column}' share one and no step "
+            "of the register can be counted: a meter's multiplier changes only when its "
+            "transformers are changed; correct the multiplier column")
+    raise LoadFileError(Message.of("errors.meter.multiplier_every_row", text, file=name,
+                                   column=column, readings_column=value_header,
+                                   examples=examples))
 
 
 def _read_meter_file(
@@ -371,6 +420,7 @@ def _read_meter_file(
     uniq_ts, uniq_vals, first_rows, dup_count, dup_examples = merge_duplicates(ts_std, values, rows)
     if unit_kind == "kwh_cumulative":
         uniq_mult = None
+        reading_rows = first_rows
         if multiplier is not None:
             uniq_mult = merge_duplicates(ts_std, multiplier, rows)[1]
             warnings += _multiplier_changes(uniq_mult, first_rows)
@@ -383,6 +433,9 @@ def _read_meter_file(
                 "than one interval apart, each given an even share of the energy between the "
                 "readings: {count}", count=int(spread)))
         if not len(uniq_ts):
+            if uniq_mult is not None:
+                _refuse_multiplier_every_row(uniq_mult, reading_rows, name, parsed,
+                                             columns.value_header)
             counts_down = None
             if neg_count:  # every step fell: say so, not "no consecutive readings"
                 falls = {"negative": neg_count, "high": 0, "absurd": 0}

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -186,12 +187,12 @@ def read_table(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> T
         return _read_xlsx(raw, name, sheet, rules)
     if name.lower().endswith((".xlsx", ".xlsm")):
         if not _is_text(raw, name):
-            return _read_xlsx(raw, name, sheet, rules)  # refused, naming the zip's problem
+            return _read_xlsx(raw, name, sheet, rules)  # refused as no readable workbook
         table = _read_csv(raw, name, rules)
         table.notes.append(Message.of(
             "notes.meter.xlsx_is_text", "the file is named .xlsx but is not an Excel workbook: "
             "it holds text, read as a CSV file ({separator}-separated)",
-            separator=_SEPARATOR_NAMES.get(table.delimiter or ",", bilingual("comma", "逗号"))))
+            separator=SEPARATOR_NAMES.get(table.delimiter or ",", bilingual("comma", "逗号"))))
         return table
     return _read_csv(raw, name, rules)
 
@@ -203,8 +204,8 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 #: end-of-file mark SUB are allowed).
 _BINARY_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f]")
 
-#: A delimiter in words, for notes.
-_SEPARATOR_NAMES = {",": bilingual("comma", "逗号"), ";": bilingual("semicolon", "分号"),
+#: A delimiter in words, for messages.
+SEPARATOR_NAMES = {",": bilingual("comma", "逗号"), ";": bilingual("semicolon", "分号"),
                     "\t": bilingual("tab", "制表符"), "|": bilingual("vertical bar", "竖线")}
 
 
@@ -215,6 +216,25 @@ def _is_text(raw: bytes, name: str) -> bool:
     except LoadFileError:
         return False
     return bool(text.strip()) and not _BINARY_CHARS.search(text)
+
+
+#: The start of a web page: what a portal's "export to Excel" often saves under an Excel
+#: name (an HTML table), and what a browser saves of a page.
+_WEB_PAGE = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html|<head|<body|<table|<meta)\b", re.I)
+
+
+def _refuse_web_page(text: str, name: str) -> None:
+    """Refuse a web page (HTML), naming the extension it was saved under."""
+    if not _WEB_PAGE.match(text.lstrip("\ufeff")[:4096]):
+        return
+    extension = os.path.splitext(name)[1]
+    raise LoadFileError(Message.of(
+        "errors.meter.web_page", "{file} is a web page (HTML) saved as {saved}, not a "
+        "workbook or a CSV file, so its rows cannot be read: open it in Excel or WPS and save "
+        "it as .xlsx or CSV", file=name,
+        saved=bilingual(extension, extension) if extension else bilingual(
+            "a file without an extension", "无扩展名的文件")))
 
 
 def _split_lines(lines: list[str], delimiter: str) -> list[list[str]]:
@@ -228,6 +248,7 @@ def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
     text, encoding = decode_text(
         raw, name, advice=ENCODING_ADVICE["meter"], error=LoadFileError
     )
+    _refuse_web_page(text, name)
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
@@ -248,7 +269,7 @@ def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
         sample = scan[0][1][:80]
         raise LoadFileError(Message.of(
             "errors.meter.no_data_row", "{file}: no row with a date/time and a number in the "
-            "first {count} non-empty lines (line {line}: {sample}); the file needs a timestamp "
+            "first non-empty lines ({count}; line {line}: {sample}); the file needs a timestamp "
             "column (e.g. 时间 '2025-01-01 00:15') and a value column (e.g. 有功功率 kW), "
             "separated by '{separator}'", file=name, count=len(scan), line=scan[0][0] + 1,
             sample=repr(sample), separator=delimiter))
@@ -372,7 +393,7 @@ def _read_xlsx(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> T
         if first_data is None:
             raise LoadFileError(Message.of(
                 "errors.meter.no_data_row_sheet", "{file}, sheet '{sheet}': no row with a "
-                "date/time and a number in the first {count} non-empty rows; the sheet needs a "
+                "date/time and a number in the first non-empty rows ({count}); the sheet needs a "
                 "timestamp column (e.g. 时间) and a value column (e.g. 有功功率 kW), or move the "
                 "meter data to the workbook's first sheet (the first sheet with content is read)",
                 file=name, sheet=str(chosen), count=len(scan)))

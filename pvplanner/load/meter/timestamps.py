@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,17 +22,18 @@ import pandas as pd
 
 from pvplanner.errors import LoadFileError
 from pvplanner.load.meter.columns import Columns
-from pvplanner.load.meter.common import NAT, NS_PER_DAY
+from pvplanner.load.meter.common import NAT, NS_PER_DAY, row_listing
 from pvplanner.load.meter.table import (
     FULLWIDTH,
     MISSING_TOKENS,
     RANGE_SEP,
+    SEPARATOR_NAMES,
     SUMMARY_WORDS,
     TIME_PART,
     Table,
     norm_text,
 )
-from pvplanner.messages import Message, bilingual, listing
+from pvplanner.messages import Message, bilingual
 
 _DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -78,13 +79,18 @@ class Multiplier:
 
     Blank cells take the multiplier of the row above (of the row below at the top); a cell
     that is neither blank nor a positive number (or a ratio such as ``400/5``) is NaN and
-    listed in ``bad_rows``.
+    listed in ``bad_rows``. Its numbers are read in the value column's number format (a
+    comma or a point as decimal mark), or in its own where that one shows none.
     """
 
     values: np.ndarray  # one per row of Parsed.values, NaN where a cell is not a multiplier
     header: str  # the column's header, or the headers joined by " × "
     bad_rows: np.ndarray  # file rows of the cells that are not a multiplier
     bad_example: tuple[str, str] | None  # (column, cell) of the first of them
+    # how its numbers were read where the column decided it (a note), or why they cannot be
+    # (an error, raised only if the multiplier is applied)
+    notes: list[Message] = field(default_factory=list)
+    refusal: Message | None = None
 
     def shown(self) -> str:
         """The multiplier as a reader sees it: ``80``, or ``80–120`` when it varies."""
@@ -160,9 +166,8 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
             column = bilingual(" + ".join(f"'{h}'" for h in names),
                                " + ".join(f"“{h}”" for h in names))
             sample = str(ts_text.iloc[k])[:40]
-            more = Message.of("errors.meter.such_rows", " ({count} such rows, e.g. rows {rows})",
-                              count=len(first),
-                              rows=listing(table.rows[j] for j in first[:5]))
+            more = Message.of("errors.meter.such_rows", " (rows like it: {count}; row numbers: "
+                              "{rows})", count=len(first), rows=row_listing(table.rows[first]))
             raise LoadFileError(Message.of(
                 "errors.meter.bad_timestamp", "{file}: row {row}, column {column}: {sample!r} is "
                 "not a date and time like the rows around it{more}: correct or delete these rows",
@@ -179,7 +184,7 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
     )
     summaries: list[tuple[str, float]] = []
     for label, cell in summary_cells:
-        number = _to_number(cell, mark)
+        number = _to_number(cell, mark or "point")
         if number is not None:
             summaries.append((label, number))
     return Parsed(
@@ -191,16 +196,25 @@ def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
         dropped=dropped,
         summaries=summaries,
         warnings=[number_note] if number_note is not None else [],
-        multiplier=_parse_multiplier(table, columns.multiplier, keep),
+        multiplier=_parse_multiplier(table, columns.multiplier, keep, mark),
     )
 
 
 _RATIO_CELL = r"(\d+(?:\.\d+)?)\s*[/:：]\s*(\d+(?:\.\d+)?)"
 
 
-def _multiplier_cells(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A multiplier column's numbers (NaN where blank or unreadable) and the mask of the
-    cells that are neither blank nor a positive number or ratio (``80``, ``80倍``, ``400/5``)."""
+def _multiplier_cells(
+    column: pd.Series, rows: np.ndarray, table: Table, header: str, mark: str | None
+) -> tuple[np.ndarray, np.ndarray, Message | None]:
+    """A multiplier column's numbers (NaN where blank or unreadable), the mask of the cells
+    that are neither blank nor a positive number or ratio (``80``, ``80倍``, ``400/5``) and
+    the note on how its decimal mark was read.
+
+    The numbers are read with ``mark``, the value column's decimal mark, so that ``1.000``
+    in a file of ``1.234,5`` readings is a thousand; where the value column shows none
+    (None), the multiplier column decides its own (:func:`_decimal_mark`), which may refuse
+    it as ambiguous.
+    """
     text = _cell_text(column).str.strip()
     missing = text.str.lower().isin(MISSING_TOKENS).to_numpy() | (text == "None").to_numpy()
     if column.dtype == object:
@@ -209,30 +223,48 @@ def _multiplier_cells(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     else:
         numbers = np.full(len(column), np.nan)
     todo = np.isnan(numbers) & ~missing
+    note = None
     if todo.any():
         cleaned = text[todo].str.translate(FULLWIDTH).str.replace(
-            r"\s*(?:倍|x|×)$", "", regex=True)
-        plain = _cells_to_float(cleaned.str.replace(" ", "", regex=False), "point")
+            r"\s*(?:倍|x|×)$", "", regex=True).str.replace(" ", "", regex=False)
+        if mark is None:
+            plain = np.array(pd.to_numeric(cleaned, errors="coerce"), dtype=float)
+            known = np.isfinite(plain)
+            mark, note = _decimal_mark(cleaned[~known], rows[todo][~known], cleaned[known],
+                                       plain[known], rows[todo][known], table, header)
+        plain = _cells_to_float(cleaned, mark or "point")
         ratio = cleaned.str.extract(rf"^{_RATIO_CELL}$").astype(float).to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             numbers[todo] = np.where(np.isnan(plain), ratio[:, 0] / ratio[:, 1], plain)
     numbers[~np.isfinite(numbers) | (numbers <= 0)] = np.nan
-    return numbers, np.isnan(numbers) & ~missing
+    return numbers, np.isnan(numbers) & ~missing, note
 
 
-def _parse_multiplier(table: Table, positions: list[int], keep: np.ndarray) -> Multiplier | None:
-    """The product of the multiplier columns on the rows kept; None without one (a column
-    without any number does not count)."""
+def _parse_multiplier(
+    table: Table, positions: list[int], keep: np.ndarray, mark: str | None
+) -> Multiplier | None:
+    """The product of the multiplier columns on the rows kept, their numbers read with the
+    value column's decimal ``mark``; None without one (a column without any number does not
+    count)."""
     product: np.ndarray | None = None
     headers: list[str] = []
     rows = table.rows[keep]
     bad = np.zeros(len(rows), dtype=bool)
     example: tuple[str, str] | None = None
+    notes: list[Message] = []
+    refusal: Message | None = None
     for k in positions:
         cells = table.body[k][keep]
-        numbers, unreadable = _multiplier_cells(cells)
+        try:
+            numbers, unreadable, note = _multiplier_cells(cells, rows, table, table.headers[k],
+                                                          mark)
+        except LoadFileError as exc:  # refused only where the multiplier is applied
+            refusal = refusal or exc.message
+            numbers, unreadable, note = _multiplier_cells(cells, rows, table, table.headers[k],
+                                                          "point")
         if np.isnan(numbers).all() and not unreadable.any():
             continue  # an empty column says nothing
+        notes += [note] if note is not None else []
         filled = pd.Series(numbers).ffill().bfill().to_numpy(dtype=float, copy=True)
         filled[unreadable] = np.nan
         product = filled if product is None else product * filled
@@ -243,7 +275,7 @@ def _parse_multiplier(table: Table, positions: list[int], keep: np.ndarray) -> M
     if product is None:
         return None
     return Multiplier(values=product, header=" × ".join(headers), bad_rows=rows[bad],
-                      bad_example=example)
+                      bad_example=example, notes=notes, refusal=refusal)
 
 
 def _cell_text(column: pd.Series) -> pd.Series:
@@ -480,8 +512,15 @@ _COMMA_DECIMAL = (r"[+-]?(?:\d*,\d{1,2}|\d*,\d{4,}|\d{4,},\d+|0,\d+"
 _COMMA_THOUSANDS = r"[+-]?(?:\d{1,3}(?:,\d{3})+\.\d*|\d{1,3}(?:,\d{3}){2,})"
 # either: one comma and three digits after it (625,125 or 1,250)
 _COMMA_EITHER = r"[+-]?[1-9]\d{0,2},\d{3}"
-# a point that can only be a decimal point (not three digits after it): 812.5, 0.1234
-_POINT_DECIMAL = r"[+-]?\d*\.(?:\d{1,2}|\d{4,})(?:[eE][+-]?\d+)?"
+# a point that can only be a decimal point: not three digits after it (812.5, 0.1234), or
+# three after a leading 0 or after four or more digits (0.125, 1234.567)
+_POINT_DECIMAL = r"[+-]?(?:\d*\.(?:\d{1,2}|\d{4,})|0?\.\d{3}|\d{4,}\.\d+)(?:[eE][+-]?\d+)?"
+# either, where a file may mark decimals with a comma: one point and three digits after it
+# (1.125 or 1.125 thousand)
+_POINT_EITHER = r"[+-]?[1-9]\d{0,2}\.\d{3}"
+#: Separators of files whose numbers may mark decimals with a comma (European exports). In a
+#: comma-separated file a decimal comma must be quoted, so there a point is a decimal point.
+_COMMA_DECIMAL_SEPARATORS = (";", "\t", "|")
 # points grouping thousands (1.234): how a decimal-comma column writes 1234
 _POINT_THOUSANDS = r"[+-]?\d{1,3}(?:\.\d{3})+"
 _GROUPED_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
@@ -512,18 +551,22 @@ def plain_number(value: float) -> str:
     return str(np.format_float_positional(float(value), trim="-"))
 
 
+def _read_as(text: str, mark: str) -> str:
+    """How a number cell reads with ``mark`` as its decimal mark: ``1.125`` -> ``1125``."""
+    return plain_number(_cells_to_float(pd.Series([text], dtype=str), mark)[0])
+
+
 def _decimal_mark(
     cleaned: pd.Series,
     cleaned_rows: np.ndarray,
     plain_text: pd.Series,
-    plain_text_rows: np.ndarray,
     plain_values: np.ndarray,
     plain_rows: np.ndarray,
     table: Table,
     header: str,
-) -> tuple[str, Message | None]:
-    """Whether the value column writes decimals with a point or a comma, and the note that
-    says how an unclear column was read.
+) -> tuple[str | None, Message | None]:
+    """Whether a column writes decimals with a point or a comma, and the note that says how
+    an unclear column was read.
 
     Decided for the whole column, never cell by cell: a cell ``1,250`` reads 1250 or 1.25
     by what its column does.
@@ -543,47 +586,50 @@ def _decimal_mark(
       there: both readings are numbers of the same shape 1,000 times apart, a note is easily
       missed, and a plan on a load 1,000 times too large or too small looks like any other
       plan, while one export without thousands separators settles the question.
+    * In a file whose decimal mark may be a comma (separated by ``;``, tab or ``|``), a
+      point followed by three digits (``1.125``) may group thousands just as well: it is
+      decided the same way, by a decimal comma (thousands) or another decimal point
+      (decimals) in the column, else by its plain numbers, else refused.
 
     Parameters
     ----------
     cleaned, cleaned_rows : pandas.Series, numpy.ndarray
         The cells that are not plain numbers, cleaned (:func:`_clean_cells`), and their
         file rows.
-    plain_text, plain_text_rows : pandas.Series, numpy.ndarray
-        The text cells that are plain numbers (``812.5``) and their file rows, for points
-        used as decimal marks.
-    plain_values, plain_rows : numpy.ndarray
-        The plain numbers (text or XLSX numbers) and their file rows.
+    plain_text, plain_values, plain_rows : pandas.Series, numpy.ndarray, numpy.ndarray
+        The plain numbers: the text of each (``""`` for an XLSX number), its value and its
+        file row.
     table : Table
         The table read (its delimiter and name).
     header : str
-        The value column's header, for messages.
+        The column's header, for messages.
 
     Returns
     -------
-    (str, Message or None)
-        ``"point"`` or ``"comma"``, and a note when the file's separator does not say it.
+    (str or None, Message or None)
+        ``"point"`` or ``"comma"`` (None when no cell shows a decimal mark or a thousands
+        separator), and a note when the file's separator does not say it.
 
     Raises
     ------
     LoadFileError
         When the column mixes both formats or gives no sign of which it uses.
     """
-    if not len(cleaned) or not cleaned.str.contains(r"[,.]", regex=True).any():
-        return "point", None
-    decimal = cleaned.str.fullmatch(_COMMA_DECIMAL).to_numpy(dtype=bool)
-    thousands = cleaned.str.fullmatch(_COMMA_THOUSANDS).to_numpy(dtype=bool)
-    either = cleaned.str.fullmatch(_COMMA_EITHER).to_numpy(dtype=bool)
-    point = plain_text.str.fullmatch(_POINT_DECIMAL).to_numpy(dtype=bool)
-    if not (decimal.any() or thousands.any() or either.any()):
-        return "point", None  # no comma that reads as a number: the cells are reported
+    def matches(texts: pd.Series, pattern: str) -> np.ndarray:
+        return np.asarray(texts.str.fullmatch(pattern).fillna(False), dtype=bool)
+
+    decimal = matches(cleaned, _COMMA_DECIMAL)
+    thousands = matches(cleaned, _COMMA_THOUSANDS)
+    either = matches(cleaned, _COMMA_EITHER)
+    point = matches(plain_text, _POINT_DECIMAL)
+    dotted = (matches(plain_text, _POINT_EITHER) if table.delimiter in _COMMA_DECIMAL_SEPARATORS
+              else np.zeros(len(plain_text), dtype=bool))
+    if not (decimal.any() or thousands.any() or either.any() or dotted.any()):
+        return ("point" if point.any() else None), None
 
     def example(mask: np.ndarray, texts: pd.Series, rows: np.ndarray) -> tuple[str, int]:
         k = int(np.flatnonzero(mask)[0])
         return str(texts.iloc[k])[:40], int(rows[k])
-
-    def read_as(text: str, mark: str) -> str:
-        return plain_number(_cells_to_float(pd.Series([text], dtype=str), mark)[0])
 
     where = {"file": table.name, "column": header}
     semicolon = (table.delimiter == ";"
@@ -592,53 +638,120 @@ def _decimal_mark(
     if comma_cells.any() and (thousands.any() or point.any()):
         comma_text, comma_row = example(comma_cells, cleaned, cleaned_rows)
         point_text, point_row = (example(thousands, cleaned, cleaned_rows) if thousands.any()
-                                 else example(point, plain_text, plain_text_rows))
+                                 else example(point, plain_text, plain_rows))
         raise LoadFileError(Message.of(
             "errors.meter.comma_mixed", "{file}: column '{column}' mixes two number formats: "
             "'{point}' (row {point_row}) is written like 1,234.5 and '{comma}' (row "
             "{comma_row}) like 1.234,5, so a comma cannot be read the same way in every row: "
             "export the column again in one number format", point=point_text,
             point_row=point_row, comma=comma_text, comma_row=comma_row, **where))
-    if comma_cells.any():
-        if table.delimiter == ";":
-            return "comma", None
-        text, row = example(decimal, cleaned, cleaned_rows)
-        return "comma", Message.of(
+    if comma_cells.any():  # decimal commas: a point groups thousands
+        mark, (seen, seen_row) = "comma", example(comma_cells, cleaned, cleaned_rows)
+    elif thousands.any() or point.any():  # decimal points
+        mark, (seen, seen_row) = "point", (example(point, plain_text, plain_rows) if point.any()
+                                           else example(thousands, cleaned, cleaned_rows))
+    else:
+        mark = None
+    if mark is not None and dotted.any():  # points read as the cell seen says
+        text, row = example(dotted, plain_text, plain_rows)
+        shown = {"column": header, "example": text, "row": row, "value": _read_as(text, mark),
+                 "seen": seen, "seen_row": seen_row}
+        return mark, (Message.of(
+            "notes.meter.thousands_point_with_comma", "the points in column '{column}' "
+            "separate thousands: '{example}' (row {row}) read as {value}, as the column marks "
+            "its decimals with a comma (e.g. '{seen}' in row {seen_row})", **shown)
+            if mark == "comma" else Message.of(
+            "notes.meter.decimal_point_with_point", "the points in column '{column}' are "
+            "decimal marks: '{example}' (row {row}) read as {value}, as the column writes "
+            "other numbers with a decimal point (e.g. '{seen}' in row {seen_row})", **shown))
+    if mark == "point" or (mark == "comma" and table.delimiter == ";"):
+        return mark, None
+    if mark == "comma":
+        return mark, Message.of(
             "notes.meter.decimal_comma", "the commas in column '{column}' are decimal marks: "
-            "'{example}' (row {row}) read as {value}", column=header, example=text, row=row,
-            value=read_as(text, "comma"))
-    if thousands.any() or point.any():
-        return "point", None
-    # Only commas followed by three digits: the column must show which they are.
+            "'{example}' (row {row}) read as {value}", column=header, example=seen,
+            row=seen_row, value=_read_as(seen, "comma"))
+    # every mark is followed by three digits: the column's plain numbers decide
+    cells = ((cleaned, cleaned_rows, either) if either.any()
+             else (plain_text, plain_rows, dotted))
+    return _mark_from_plain_numbers(
+        cells, "comma" if either.any() else "point", plain_values[~dotted],
+        plain_rows[~dotted], table, header, undecided=bool(either.any() and dotted.any()))
+
+
+def _mark_from_plain_numbers(
+    cells: tuple[pd.Series, np.ndarray, np.ndarray],
+    separator: str,
+    plain_values: np.ndarray,
+    plain_rows: np.ndarray,
+    table: Table,
+    header: str,
+    undecided: bool,
+) -> tuple[str, Message]:
+    """The decimal mark of a column whose every ``separator`` (``"comma"`` or ``"point"``)
+    is followed by three digits, from its plain numbers (see :func:`_decimal_mark`).
+
+    ``cells`` are the column's texts, their file rows and the mask of those cells. Plain
+    numbers only below 1,000 make the separator group thousands, plain numbers only from
+    1,000 on make it a decimal mark; the note names the cell and the plain number that
+    settle it. A column that shows neither is refused, and so is one that writes both a
+    comma and a point so (``undecided``): one of them groups thousands, and nothing says
+    which.
+    """
+    texts, rows, mask = cells
+    k = int(np.flatnonzero(mask)[0])
+    text, row = str(texts.iloc[k])[:40], int(rows[k])
     nonzero = np.isfinite(plain_values) & (plain_values != 0)
     small = nonzero & (np.abs(plain_values) < 1000)
     large = nonzero & (np.abs(plain_values) >= 1000)
-    text, row = example(either, cleaned, cleaned_rows)
-    if small.any() != large.any():
-        # plain numbers only below 1,000 (the commas group thousands) or only from 1,000 on
-        # (they mark decimals): the note names the comma cell and the plain number that settle it
-        mark = "point" if small.any() else "comma"
-        k = int(np.flatnonzero(small | large)[0])
-        shown = {"column": header, "example": text, "row": row, "value": read_as(text, mark),
-                 "plain": plain_number(plain_values[k]), "plain_row": int(plain_rows[k])}
-        if mark == "point":
-            return mark, Message.of(
-                "notes.meter.thousands_comma", "the commas in column '{column}' separate "
-                "thousands: '{example}' (row {row}) read as {value}, as the column writes its "
-                "numbers below 1,000 without a comma (e.g. {plain} in row {plain_row})", **shown)
+    grouping = bool(small.any())
+    if undecided or small.any() == large.any():
+        if separator == "comma":
+            raise LoadFileError(Message.of(
+                "errors.meter.comma_ambiguous", "{file}: column '{column}' holds numbers such "
+                "as '{example}' (row {row}) whose comma may separate thousands ({thousands}) "
+                "or mark the decimals ({decimal}), and no number in the column shows which: "
+                "the two readings are 1,000 times apart, so the file is not guessed at. Export "
+                "the column without thousands separators ({thousands} or {decimal}); a file "
+                "with decimal commas may also separate its columns with ';'", file=table.name,
+                column=header, example=text, row=row, thousands=_read_as(text, "point"),
+                decimal=_read_as(text, "comma")))
+        raise LoadFileError(Message.of(
+            "errors.meter.point_ambiguous", "{file}: column '{column}' holds numbers such as "
+            "'{example}' (row {row}) whose point may mark the decimals ({decimal}) or, in a "
+            "{separator}-separated file that may mark its decimals with a comma, separate "
+            "thousands ({thousands}), and no number in the column shows which: the two "
+            "readings are 1,000 times apart, so the file is not guessed at. Export the column "
+            "without thousands separators ({thousands} or {decimal})", file=table.name,
+            column=header, example=text, row=row,
+            separator=SEPARATOR_NAMES.get(table.delimiter or ";", SEPARATOR_NAMES[";"]),
+            decimal=_read_as(text, "point"), thousands=_read_as(text, "comma")))
+    mark = {("comma", True): "point", ("comma", False): "comma",
+            ("point", True): "comma", ("point", False): "point"}[separator, grouping]
+    j = int(np.flatnonzero(small | large)[0])
+    shown = {"column": header, "example": text, "row": row, "value": _read_as(text, mark),
+             "plain": plain_number(plain_values[j]), "plain_row": int(plain_rows[j])}
+    if separator == "comma" and grouping:
+        return mark, Message.of(
+            "notes.meter.thousands_comma", "the commas in column '{column}' separate "
+            "thousands: '{example}' (row {row}) read as {value}, as the column writes its "
+            "numbers below 1,000 without a comma (e.g. {plain} in row {plain_row})", **shown)
+    if separator == "comma":
         return mark, Message.of(
             "notes.meter.decimal_comma_ungrouped", "the commas in column '{column}' are decimal "
             "marks: '{example}' (row {row}) read as {value}, as the column writes numbers of "
             "1,000 and more without a thousands separator (e.g. {plain} in row {plain_row})",
             **shown)
-    raise LoadFileError(Message.of(
-        "errors.meter.comma_ambiguous", "{file}: column '{column}' holds numbers such as "
-        "'{example}' (row {row}) whose comma may separate thousands ({thousands}) or mark the "
-        "decimals ({decimal}), and no number in the column shows which: the two readings are "
-        "1,000 times apart, so the file is not guessed at. Export the column without "
-        "thousands separators ({thousands} or {decimal}); a file with decimal commas may "
-        "also separate its columns with ';'", example=text, row=row,
-        thousands=read_as(text, "point"), decimal=read_as(text, "comma"), **where))
+    if grouping:
+        return mark, Message.of(
+            "notes.meter.thousands_point", "the points in column '{column}' separate "
+            "thousands: '{example}' (row {row}) read as {value}, as the column writes its "
+            "numbers below 1,000 without a point (e.g. {plain} in row {plain_row})", **shown)
+    return mark, Message.of(
+        "notes.meter.decimal_point_ungrouped", "the points in column '{column}' are decimal "
+        "marks: '{example}' (row {row}) read as {value}, as the column writes numbers of "
+        "1,000 and more without a thousands separator (e.g. {plain} in row {plain_row})",
+        **shown)
 
 
 def _parse_number_column(
@@ -647,10 +760,11 @@ def _parse_number_column(
     table: Table,
     columns: Columns,
     empty: np.ndarray,
-) -> tuple[np.ndarray, str, Message | None]:
+) -> tuple[np.ndarray, str | None, Message | None]:
     """The value column's numbers (NaN for blank cells), its decimal mark (``"point"`` or
-    ``"comma"``, see :func:`_decimal_mark`) and the note that says how an unclear column was
-    read; a cell that is not a number stops the read, naming its row and column."""
+    ``"comma"``, None where no cell shows one; see :func:`_decimal_mark`) and the note that
+    says how an unclear column was read; a cell that is not a number stops the read, naming
+    its row and column."""
     if column.dtype == object:
         values = column.tolist()
         out = np.full(len(values), np.nan)
@@ -672,18 +786,18 @@ def _parse_number_column(
     s = texts.str.strip()
     numbers = np.array(pd.to_numeric(s, errors="coerce"), dtype=float)
     retry = np.isnan(numbers) & (s != "").to_numpy(dtype=bool)
-    mark, note = "point", None
-    if retry.any():
-        # slow path only for cells that are not plain numbers: units, separators, full width
+    plain = ~retry & np.isfinite(np.where(is_num, out, numbers))
+    mark, note = None, None
+    if retry.any() or s[plain & ~is_num].str.contains(".", regex=False).any():
+        # slow path only for cells that are not plain numbers (units, separators, full
+        # width) and for points that may group thousands
         cleaned = _clean_cells(s[retry])
-        plain = ~retry & np.isfinite(np.where(is_num, out, numbers))
-        text_plain = plain & ~is_num
         mark, note = _decimal_mark(
-            cleaned, rows[retry], s[text_plain], rows[text_plain],
-            np.where(is_num, out, numbers)[plain], rows[plain], table, header)
-        numbers[retry] = _cells_to_float(cleaned, mark)
+            cleaned, rows[retry], s[plain], np.where(is_num, out, numbers)[plain], rows[plain],
+            table, header)
+        numbers[retry] = _cells_to_float(cleaned, mark or "point")
         if mark == "comma":  # 1.234 is 1234 where the comma marks the decimals
-            grouped = text_plain & s.str.fullmatch(_POINT_THOUSANDS).to_numpy(dtype=bool)
+            grouped = plain & ~is_num & s.str.fullmatch(_POINT_THOUSANDS).to_numpy(dtype=bool)
             numbers[grouped] = _cells_to_float(s[grouped], mark)
     missing = s.str.lower().isin(MISSING_TOKENS).to_numpy() | empty
     out[todo] = numbers[todo]
@@ -694,9 +808,9 @@ def _parse_number_column(
         k = where[0]
         raise LoadFileError(Message.of(
             "errors.meter.not_number", "{file}: row {row}, column '{column}': {sample!r} is not a "
-            "number ({count} such cells, e.g. rows {rows}): correct them, or leave them empty to "
-            "have them treated as gaps", file=table.name, row=str(rows[k]), column=header,
-            sample=str(texts.iloc[k])[:40], count=len(where),
-            rows=listing(rows[j] for j in where[:5])))
+            "number (cells like it: {count}; row numbers: {rows}): correct them, or leave them "
+            "empty to have them treated as gaps", file=table.name, row=str(rows[k]),
+            column=header, sample=str(texts.iloc[k])[:40], count=len(where),
+            rows=row_listing(rows[where])))
     out[np.isinf(out)] = np.nan
     return out, mark, note

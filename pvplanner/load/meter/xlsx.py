@@ -32,7 +32,7 @@ from typing import Any
 
 from pvplanner.errors import LoadFileError
 from pvplanner.guard.files import size_name
-from pvplanner.messages import Message, bilingual, listing
+from pvplanner.messages import Message, listing
 
 __all__ = [
     "MAX_XLSX_CELLS",
@@ -158,12 +158,13 @@ def read_sheet_rows(
         import openpyxl
 
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds on a broken zip/XML)
+    except Exception:  # noqa: BLE001 (openpyxl raises many kinds on a broken zip/XML)
+        # what openpyxl says (e.g. "File is not a zip file") is Python's, not the user's
         raise LoadFileError(Message.of(
-            "errors.meter.xlsx_unreadable", "{file} is not a readable XLSX workbook ({problem}), "
-            "so no sheet or row could be read: open it in Excel or WPS and save it again as "
-            ".xlsx, or export CSV", file=name,
-            problem=bilingual(str(exc) or "unreadable", ""))) from None
+            "errors.meter.xlsx_unreadable", "{file} is not an Excel workbook: it is damaged or "
+            "a file of another format under an Excel name, so no sheet or row could be read: "
+            "open it in Excel or WPS and save it again as .xlsx, or export the meter data as "
+            "CSV", file=name)) from None
     try:
         chosen = _choose_sheet(book, name, sheet, budget)
         budget.check_time()
@@ -174,11 +175,11 @@ def read_sheet_rows(
         rows.extend(stream)
     except LoadFileError:
         raise
-    except Exception as exc:  # noqa: BLE001 (malformed worksheet XML raises many kinds)
+    except Exception:  # noqa: BLE001 (malformed worksheet XML raises many kinds)
         raise LoadFileError(Message.of(
-            "errors.meter.xlsx_sheet_rows", "{file}: a worksheet's rows cannot be read "
-            "({problem}): save the workbook again as .xlsx, or export CSV", file=name,
-            problem=bilingual(str(exc) or "unreadable", ""))) from None
+            "errors.meter.xlsx_sheet_rows", "{file}: a worksheet's rows cannot be read (the "
+            "workbook is damaged): save the workbook again as .xlsx, or export CSV",
+            file=name)) from None
     finally:
         book.close()
     return chosen, rows
