@@ -182,6 +182,17 @@ def test_results_change_when_an_input_changes(app):
     assert number(metric(app, "Net present value")) < npv_before
 
 
+def test_a_plan_without_pv_says_why_at_the_top_of_the_results(app):
+    """At CNY 12,000 per kWp no PV pays: the Results page says so, with the price at which
+    it would, above the figures (not folded away in the notes)."""
+    goto(app, "tariff")
+    app.number_input(key="in:finance.pv_capex_per_kwp").set_value(12000).run()
+    goto(app, "results")
+    assert_clean(app)
+    said = [w.value for w in app.warning if w.value.startswith("no PV is planned")]
+    assert len(said) == 1 and "per kWp" in said[0]
+
+
 # --------------------------------------------------------------------------- carbon
 def test_carbon_page_shows_the_ledger_scope2_and_the_double_counting_rule(app, demo_result):
     goto(app, "carbon")

@@ -25,7 +25,7 @@ _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_
 
 
 #: Notes the results page states at its top (their keys' beginnings).
-_HEADLINE_NOTES = ("notes.connection.", "notes.plan.negligible_pv")
+_HEADLINE_NOTES = ("notes.connection.", "notes.plan.negligible_pv", "notes.plan.no_pv")
 
 
 def _money_unit(result) -> str:
