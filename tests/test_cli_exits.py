@@ -129,7 +129,7 @@ def test_simulate_says_when_synthetic_weather_replaced_the_source(tmp_path, caps
 
 
 @pytest.mark.parametrize("locale, expected", [
-    ("zh_CN.UTF-8", "pvplanner：错误：bad.csv：前 2 个非空行中没有"),
+    ("zh_CN.UTF-8", "pvplanner：错误：bad.csv：开头的非空行（2 行）中没有"),
     ("en_US.UTF-8", "pvplanner: error: bad.csv: no row with a date/time"),
 ])
 def test_a_bad_file_is_refused_in_the_operators_language(tmp_path, monkeypatch, capsys,
