@@ -327,7 +327,7 @@ def test_time_labels_and_units_in_both_languages():
     assert _said("labels_early", "checks.labels_early", "zh").endswith("请将时间标签推后 1 h。")
     assert _said("spike", "checks.irradiance_spikes", "zh") == (
         "水平面总辐照度超过 1,500 W/m2（高于太阳所能提供的辐照度）的数值已按缺测处理并补齐："
-        "1 个（最大为 2026-06-01 12:00 的 9,999 W/m2）")
+        "1 个（最大为 第 3639 行 2023-06-01 12:00 的 9,999 W/m2）")  # the file's line and year
 
 
 def test_month_years_is_a_name_in_both_languages():

@@ -215,9 +215,10 @@ def test_one_spike_becomes_a_gap_named_in_a_note():
     others = frame.index != pd.Timestamp("2026-06-01 12:00", tz=frame.index.tz)
     pd.testing.assert_frame_equal(frame[others], _greensboro()[others])
     spikes = [note for note in meta.notes if note.key == "checks.irradiance_spikes"]
+    # the file's own time and line: 151 days and 12 h after its first row on line 4
     assert spikes == [
         "ghi values above 1,500 W/m2, more than the sun delivers, taken as missing and filled "
-        "like gaps: 1 (the highest 9,999 W/m2 at 2026-06-01 12:00)"]
+        "like gaps: 1 (the highest 9,999 W/m2 at 2023-06-01 12:00 on line 3640)"]
 
 
 def test_a_day_of_spikes_is_filled_and_one_more_is_refused():
@@ -227,8 +228,8 @@ def test_a_day_of_spikes_is_filled_and_one_more_is_refused():
     with pytest.raises(WeatherInputError) as info:
         read_weather_file(_plain(_noon_spikes(MAX_SPIKE_HOURS + 1)), filename="site.csv")
     assert info.value.key == "validate.irradiance_spikes"
-    assert "in 25 values (the first at 2026-06-01 12:00, the highest 9,999 W/m2)" in str(
-        info.value)
+    assert ("in 25 values (the first at 2023-06-01 12:00 on line 3640, the highest 9,999 "
+            "W/m2)") in str(info.value)
     assert info.value.params["advice"].key == "validate.spikes_check"
 
 
@@ -299,8 +300,10 @@ def test_a_spike_in_an_epw_becomes_a_gap():
     hour = pd.Timedelta(hours=1)
     expected = (reference[noon - hour] + reference[noon + hour]) / 2
     assert frame.loc[noon, "ghi"] == pytest.approx(expected)
-    assert any(note.key == "checks.irradiance_spikes" and "5,000 W/m2 at 2026-06-01 12:00"
-               in note for note in meta.notes)
+    # the EPW's own year of June (1989) and the line of its row: 8 header records, then
+    # 151 days and 12 h of rows
+    assert any(note.key == "checks.irradiance_spikes" and "5,000 W/m2 at 1989-06-01 12:00 on "
+               "line 3645" in note for note in meta.notes)
 
 
 # --------------------------------------------------------------------------- reader errors

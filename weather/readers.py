@@ -79,8 +79,10 @@ import numpy as np
 import pandas as pd
 import pvlib
 
+from weather.csvtimes import csv_times, has_offsets
 from weather.errors import WeatherInputError, message_part
 from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote
+from weather.origin import source_times
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours, to_typical_year
 from weather.timing import file_time_fix, utc_offset_in
 from weather.validate import clean_weather, convert_units
@@ -151,7 +153,6 @@ _TMY2_STATION = re.compile(
 _TMY2_ROW = re.compile(r"^\s?\d{9}")
 _KEY_VALUE = re.compile(r"([A-Za-z_]\w*)\s*=\s*([^,;]+)")
 _HEADER_UNIT = re.compile(r"^(.*?)\s*[\[(（]([^\])）]*)[\])）]\s*$")  # also full-width （）
-_TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
 
 
 @dataclass
@@ -176,6 +177,10 @@ class _Parsed:
     time_basis: str = "file"
     # Units the user declared for columns (already converted), column -> unit as written.
     declared_units: dict[str, str] = field(default_factory=dict)
+    # Each row's line in the file and its time as written (None: unknown), so that the
+    # checks name the file's own times (weather.origin), not the typical year's.
+    lines: np.ndarray | None = None
+    time_texts: list[str] | None = None
 
 
 def read_weather_file(
@@ -288,9 +293,11 @@ def read_weather_file(
         typical = to_typical_year(data, offset, interval_minutes=step)
     except Exception as exc:  # e.g. unparseable index produced from a damaged file
         raise _unreadable(label, kind, text) from exc
+    origin = source_times(parsed.data.index, float(offset), step, texts=parsed.time_texts,
+                          lines=parsed.lines)
     frame, clean_notes = clean_weather(
         typical, label=label, interval_minutes=step, latitude=lat, longitude=lon,
-        declared_units=parsed.declared_units, fixed_format=_FIXED_UNITS.get(kind),
+        declared_units=parsed.declared_units, fixed_format=_FIXED_UNITS.get(kind), origin=origin,
         time_fix=file_time_fix(
             _FIXED_UNITS.get(kind), parsed.time_basis,
             parsed.utc_offset_hours if parsed.utc_offset_hours is not None else float(offset),
@@ -581,6 +588,7 @@ def _parse_epw(text, content, name, latitude, longitude, utc_offset, units) -> _
         elevation_m=_float(meta.get("altitude")),
         utc_offset_hours=tz,
         station=str(meta.get("city", "")).strip(),
+        lines=np.arange(len(data)) + 9,  # after the 8 header records
         notes=[WeatherNote.of("file.epw", "weather file read as EPW (data source: {dataset})",
                               dataset=str(meta.get("data_type", "")).strip() or _NOT_STATED)],
     )
@@ -618,6 +626,7 @@ def _parse_tmy3(text, content, name, latitude, longitude, utc_offset, units) -> 
         elevation_m=_float(meta.get("altitude")),
         utc_offset_hours=tz,
         station=str(meta.get("Name", "")).strip().strip('"'),
+        lines=np.arange(len(frame)) + 3,  # after the 2 header lines
         notes=[WeatherNote.of("file.tmy3", "weather file read as TMY3 (labels at interval end, "
                               "shifted 1 h to interval start)")],
     )
@@ -657,6 +666,7 @@ def _parse_tmy2(text, content, name, latitude, longitude, utc_offset, units) -> 
         elevation_m=_float(meta.get("altitude")),
         utc_offset_hours=_float(meta.get("TZ")),
         station=str(meta.get("City", "")).strip(),
+        lines=np.arange(len(frame)) + 2,  # after the header line
         notes=[WeatherNote.of("file.tmy2", "weather file read as TMY2")],
     )
 
@@ -846,8 +856,8 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
             label=label, offset=_text(offset)) from None
 
     times = table[columns["time"]].str.strip()
-    index = _csv_times(times, line_no, tz, label)
-    if _has_offsets(times):
+    index = csv_times(times, line_no, tz, label)
+    if has_offsets(times):
         basis = "offsets"
     values = {}
     for column, position in columns.items():
@@ -919,6 +929,8 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
         notes=notes,
         time_basis=basis,
         declared_units={column: str(unit) for column, unit in declared.items()},
+        lines=line_no.to_numpy()[order],
+        time_texts=list(times.to_numpy()[order]),
     )
 
 
@@ -938,49 +950,6 @@ def _csv_unreadable(label: WeatherNote, lines: list[str], header_at: int,
         "csv.unreadable", "{label} could not be read as a table: check that every row has "
         "the header's columns, separated by the header's separator, and that quotes are "
         "closed", label=label)
-
-
-def _offset_marks(times: pd.Series) -> pd.Series:
-    """Which times carry a UTC offset (``Z``, ``+08:00``)."""
-    # a trailing "-01" of a bare date is not an offset: require a time part as well
-    return times.str.contains(_TZ_SUFFIX) & times.str.contains(r"\d[T ]\d", regex=True)
-
-
-def _has_offsets(times: pd.Series) -> bool:
-    """Whether the times carry UTC offsets (all of them: :func:`_csv_times` refuses a mix)."""
-    return bool(len(times)) and bool(_offset_marks(times).all())
-
-
-def _csv_times(times: pd.Series, line_no: pd.Series, tz, label: str) -> pd.DatetimeIndex:
-    """Parse ISO 8601 times: with offsets converted to ``tz``, naive ones taken as ``tz``."""
-    has_offset = _offset_marks(times)
-    if has_offset.any() and not has_offset.all():
-        odd = ~has_offset if has_offset.iloc[0] else has_offset
-        where = int(np.flatnonzero(odd.to_numpy())[0])
-        raise WeatherInputError.of(
-            "csv.mixed_times",
-            "{label}, line {line}: time {time!r} mixes naive times and times with a UTC "
-            "offset; use one style for the whole file", label=label,
-            line=int(line_no.iloc[where]), time=str(times.iloc[where]))
-    if has_offset.all():
-        parsed = pd.to_datetime(times, format="ISO8601", utc=True, errors="coerce")
-        index = pd.DatetimeIndex(parsed)
-        bad = index.isna()
-        index = index.tz_convert(tz) if not bad.all() else index
-    else:
-        parsed = pd.to_datetime(times, format="ISO8601", errors="coerce")
-        index = pd.DatetimeIndex(parsed)
-        bad = index.isna()
-        if not bad.any():
-            index = index.tz_localize(tz)
-    if bad.any():
-        where = int(np.flatnonzero(bad)[0])
-        raise WeatherInputError.of(
-            "csv.bad_time",
-            "{label}, line {line}: time {time!r} is not an ISO 8601 time such as "
-            "2023-01-01 13:00 or 2023-01-01T13:00+08:00", label=label,
-            line=int(line_no.iloc[where]), time=str(times.iloc[where]))
-    return index.rename("time")
 
 
 _PARSERS = {

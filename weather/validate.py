@@ -18,7 +18,8 @@ What is checked, in order
 5. Units that look wrong are errors with the fix. The irradiance unit is judged from the
    body of the data, not from one value: more than :data:`UNIT_SHARE_PERCENT` % of the
    daytime values above the physical limit (:data:`IRRADIANCE_LIMITS_W_M2`: kJ/m2, J/m2 per
-   hour...), or a GHI peak below :data:`MIN_GHI_PEAK_W_M2` (kWh/m2 or kW/m2). A unit is
+   hour...), or a GHI peak below :data:`MIN_GHI_PEAK_W_M2` (kWh/m2 or kW/m2); a GHI
+   column without a positive value holds no irradiance in any unit. A unit is
    suggested only where the user could declare one and did not: a declared unit that gives
    implausible values is reported as such, and the fixed units of a file format (EPW, TMY,
    PVGIS) are never questioned. Isolated values above the limit (at most
@@ -38,13 +39,18 @@ What is checked, in order
    :data:`~weather.timing.TIME_SHIFT_ERROR_HOURS` on, or when more than
    :data:`~weather.timing.NIGHT_ERROR_PERCENT` % of the year's GHI falls at night, naming
    the shift and how to state the time zone (``time_fix``).
+9. A month whose mean GHI is far above the clear sky's at the location (a wrong latitude,
+   most often its sign) is an error naming the months (:mod:`weather.sky`), whatever the
+   time labels' note said.
 
-The thresholds are validation rules, not site data, so they live here as named constants.
+Times in messages are the data's own where ``origin`` gives them (a file's time and line,
+:mod:`weather.origin`), else the typical year's. The thresholds are validation rules, not
+site data, so they live here as named constants.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +59,8 @@ import pvlib
 
 from weather.errors import WeatherInputError, message_part
 from weather.meta import REQUIRED_COLUMNS, WeatherNote
+from weather.origin import typical_time
+from weather.sky import check_clear_sky
 from weather.timeaxis import typical_year_index
 from weather.timing import TimeFix, sun_positions, time_label_note
 
@@ -122,6 +130,9 @@ DEFAULT_WIND_SPEED = 1.0
 
 
 _IRRADIANCE = ("ghi", "dni", "dhi")
+
+#: The time a message names for a step of the typical-year axis (a message value).
+Stamp = Callable[[pd.Timestamp], dict[str, str]]
 
 
 # Unit conversions to W/m2, degC and m/s. Irradiance units: (factor, per_interval) where
@@ -305,6 +316,7 @@ def clean_weather(
     declared_units: Mapping[str, str] | None = None,
     fixed_format: str | None = None,
     time_fix: TimeFix | None = None,
+    origin: Stamp | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Check, convert and repair one typical year of weather.
 
@@ -338,6 +350,9 @@ def clean_weather(
         :func:`~weather.errors.message_part`), in the terms of the data's source, e.g.
         which header states the time zone of a file. Default: give the times in local
         standard time or state their offset.
+    origin : callable, optional
+        The time a message names for a step of the axis, as a message value: a file's own
+        time and line (:class:`weather.origin.SourceTimes`). Default: the typical-year time.
 
     Returns
     -------
@@ -349,12 +364,14 @@ def clean_weather(
     Raises
     ------
     WeatherInputError
-        For missing columns, text in numbers, implausible units, too many values above the
-        physical limits, too many or too long gaps, time labels that are off by
+        For missing columns, text in numbers, implausible units, a GHI column without a
+        positive value, too many values above the physical limits, too many or too long
+        gaps, months far above the clear sky at the location, time labels that are off by
         :data:`~weather.timing.TIME_SHIFT_ERROR_HOURS` or more (or
         :data:`~weather.timing.NIGHT_ERROR_PERCENT` % of the GHI at night), or an index that is not the typical-year axis.
     """
     notes: list[str] = []
+    stamp = origin or typical_time
     index = _typical_axis(df, label, interval_minutes)
     frame = df.copy()
     frame.columns = [str(c).strip().lower() for c in frame.columns]
@@ -369,7 +386,8 @@ def clean_weather(
             "Weather needs ghi [W/m2] and temp_air [degC]; dni, dhi and wind_speed are optional.",
             label=label, column=missing[0], found=found)
     present = [c for c in REQUIRED_COLUMNS if c in frame.columns]
-    numeric = pd.DataFrame({c: _to_number(frame[c], c, label) for c in present}, index=index)
+    numeric = pd.DataFrame({c: _to_number(frame[c], c, label, stamp) for c in present},
+                           index=index)
     numeric, unit_notes = convert_units(numeric, units, interval_minutes)
     notes += unit_notes
     declared: dict[str, str] = {}
@@ -379,8 +397,9 @@ def clean_weather(
             declared[column] = str(unit)
 
     numeric = _drop_missing_codes(numeric, notes)
-    _check_missing_share(numeric, label)
-    numeric = _check_units(numeric, label, interval_minutes, notes, declared, fixed_format)
+    _check_missing_share(numeric, label, stamp)
+    numeric = _check_units(numeric, label, interval_minutes, notes, declared, fixed_format,
+                           stamp)
 
     for column in _IRRADIANCE:
         if column in numeric.columns:
@@ -397,7 +416,7 @@ def clean_weather(
         notes.append(WeatherNote.of("checks.negative_wind",
                                     "negative wind_speed values set to 0: {count}", count=count))
 
-    numeric = _fill_gaps(numeric, label, interval_minutes, notes)
+    numeric = _fill_gaps(numeric, label, interval_minutes, notes, stamp)
 
     solpos = None
     if latitude is not None and longitude is not None:
@@ -411,6 +430,10 @@ def clean_weather(
     if solpos is not None and latitude is not None and longitude is not None:
         note = time_label_note(numeric["ghi"], solpos, interval_minutes, label=label,
                                place=(latitude, longitude), time_fix=time_fix)
+        # a wrong latitude (its sign) puts a little sunlight at "night", which the note
+        # above would blame on the times: the months above the clear sky name the cause
+        check_clear_sky(numeric["ghi"], solpos["zenith"].to_numpy(), latitude, longitude,
+                        interval_minutes, label=label, fixed_format=fixed_format)
         if note:
             notes.append(note)
 
@@ -445,7 +468,7 @@ def _typical_axis(df: pd.DataFrame, label: str, interval_minutes: int) -> pd.Dat
     return axis
 
 
-def _to_number(values: pd.Series, column: str, label: str) -> pd.Series:
+def _to_number(values: pd.Series, column: str, label: str, stamp: Stamp) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         out = values.astype("float64")
     else:
@@ -460,7 +483,7 @@ def _to_number(values: pd.Series, column: str, label: str) -> pd.Series:
                 "{label}: column {column!r} holds text that is not a number at {at} (value "
                 "{value!r}; {count} such values). Put plain numbers with a '.' decimal point, "
                 "or leave the cell empty.", label=label, column=str(column),
-                at=f"{first:%Y-%m-%d %H:%M}", value=str(values.loc[first]),
+                at=stamp(first), value=str(values.loc[first]),
                 count=int(bad.sum()))
     return out.where(np.isfinite(out))
 
@@ -476,7 +499,7 @@ def _drop_missing_codes(data: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return data
 
 
-def _check_missing_share(data: pd.DataFrame, label: str) -> None:
+def _check_missing_share(data: pd.DataFrame, label: str, stamp: Stamp) -> None:
     missing_rows = data.isna().any(axis=1)
     count = int(missing_rows.sum())
     share = 100.0 * count / len(data)
@@ -488,7 +511,7 @@ def _check_missing_share(data: pd.DataFrame, label: str) -> None:
             "{label}: {count} of {total} timestamps ({share:.1f} %) have missing values, the "
             "first at {at} (column {column!r}); at most {limit:g} % can be filled. Supply a "
             "complete year or use an online source such as PVGIS.", label=label, count=count,
-            total=len(data), share=share, at=f"{first:%Y-%m-%d %H:%M}", column=str(column),
+            total=len(data), share=share, at=stamp(first), column=str(column),
             limit=float(MAX_MISSING_PERCENT))
 
 
@@ -542,6 +565,7 @@ def _check_units(
     notes: list[str],
     declared: Mapping[str, str],
     fixed_format: str | None,
+    stamp: Stamp,
 ) -> pd.DataFrame:
     """Raise on units that do not fit the values; return ``data`` with isolated irradiance
     values above the physical limits as gaps (noted)."""
@@ -550,6 +574,8 @@ def _check_units(
         if column not in data.columns or data[column].isna().all():
             continue
         values = data[column]
+        if column == "ghi" and not (values > 0).any():
+            raise _no_irradiance(values, label, fixed_format, stamp)
         limit = IRRADIANCE_LIMITS_W_M2[column]
         above = values > limit
         count = int(above.sum())
@@ -560,7 +586,7 @@ def _check_units(
         if too_high or too_low:
             raise _irradiance_unit_error(values if too_high else body, column, label,
                                          interval_minutes, share if too_high else None,
-                                         declared.get(column), fixed_format)
+                                         declared.get(column), fixed_format, stamp)
         if count > MAX_SPIKE_HOURS * 60 // interval_minutes:
             raise WeatherInputError.of(
                 "validate.irradiance_spikes",
@@ -568,7 +594,7 @@ def _check_units(
                 "{count} values (the first at {at}, the highest {peak:,.4g} W/m2). Up to {most} h "
                 "of such values are taken as bad readings and filled as gaps; this many mean the "
                 "values are wrong: {advice}", label=label, column=column, limit=float(limit),
-                count=count, at=f"{values[above].index[0]:%Y-%m-%d %H:%M}",
+                count=count, at=stamp(values[above].index[0]),
                 peak=float(values.max()), most=int(MAX_SPIKE_HOURS), advice=(
                     message_part("validate.spikes_format", "the {format} file is damaged; "
                                  "export or download it again.", format=fixed_format)
@@ -581,10 +607,28 @@ def _check_units(
                 "checks.irradiance_spikes", "{column} values above {limit:,.0f} W/m2, more than "
                 "the sun delivers, taken as missing and filled like gaps: {count} (the highest "
                 "{peak:,.0f} W/m2 at {at})", column=_column_names([column]), limit=float(limit),
-                count=count, peak=float(values.max()), at=f"{values.idxmax():%Y-%m-%d %H:%M}"))
+                count=count, peak=float(values.max()), at=stamp(values.idxmax())))
             data[column] = body
-    _check_other_units(data, label, fixed_format)
+    _check_other_units(data, label, fixed_format, stamp)
     return data
+
+
+def _no_irradiance(values: pd.Series, label: str, fixed_format: str | None,
+                   stamp: Stamp) -> WeatherInputError:
+    """The error for a GHI column without a single positive value: no unit makes sunlight of
+    it, so it is empty or not the irradiance."""
+    known = values.dropna()
+    return WeatherInputError.of(
+        "validate.no_irradiance",
+        "{label}: ghi is 0 or less in all {count} values, from {first} to {last}: the column "
+        "holds no irradiance at all, in any unit. {advice}", label=label, count=len(known),
+        first=stamp(known.index[0]), last=stamp(known.index[-1]), advice=(
+            message_part("validate.spikes_format", "the {format} file is damaged; "
+                         "export or download it again.", format=fixed_format)
+            if fixed_format else
+            message_part("validate.no_irradiance_column", "The export left it empty, or "
+                         "another column was read as ghi: give the global horizontal "
+                         "irradiance in W/m2 in the column named ghi.")))
 
 
 def _irradiance_unit_error(
@@ -595,12 +639,13 @@ def _irradiance_unit_error(
     share: float | None,
     declared: str | None,
     fixed_format: str | None,
+    stamp: Stamp,
 ) -> WeatherInputError:
     """The error for irradiance whose body is not W/m2: too high (``share`` [%] of the
     daytime values above the limit) or, with ``share`` None, a GHI peak too low."""
     hours = interval_minutes / 60.0
     peak = float(values.max())
-    at = f"{values.idxmax():%Y-%m-%d %H:%M}"
+    at = stamp(values.idxmax())
     annual = float(values.sum()) * hours / 1000.0
     low, high = (float(v) for v in ANNUAL_GHI_RANGE_KWH_M2)
     bound = (
@@ -636,9 +681,9 @@ def _irradiance_unit_error(
     guess = (
         message_part(
             "validate.unit_guess",
-            " It looks like {hint} per {step}: declare the unit (units={{'{column}': "
-            "'{unit}'}}; in a CSV file a '# units: {column}={unit}' comment line) or "
-            "convert the values to W/m2.",
+            " It looks like {hint} per {step}: declare the unit in the file, with a line "
+            "'# units: {column}={unit}' above the header or the header '{column} [{unit}]', "
+            "or convert the values to W/m2.",
             hint={"en": hint, "zh": hint.replace(" (or ", "（或 ").replace(")", "）")},
             step=step, column=column, unit=hint.split(" ")[0])
         if hint
@@ -683,7 +728,8 @@ def _format_values(data: pd.DataFrame) -> WeatherNote | None:
     return None
 
 
-def _check_other_units(data: pd.DataFrame, label: str, fixed_format: str | None) -> None:
+def _check_other_units(data: pd.DataFrame, label: str, fixed_format: str | None,
+                       stamp: Stamp) -> None:
     """Annual GHI, temperature and wind units; a file format's fixed units are not
     questioned, its values are."""
     problem = _format_values(data) if fixed_format else None
@@ -710,29 +756,32 @@ def _check_other_units(data: pd.DataFrame, label: str, fixed_format: str | None)
             raise WeatherInputError.of(
                 "validate.kelvin",
                 "{label}: temp_air averages {mean:.1f}, impossible in degC; the values look "
-                "like Kelvin. Subtract 273.15 or declare the unit (units={{'temp_air': 'K'}}; "
-                "in a CSV file a '# units: temp_air=K' comment line).", label=label, mean=mean)
+                "like Kelvin. Subtract 273.15 or declare the unit in the file, with a line "
+                "'# units: temp_air=K' above the header or the header 'temp_air [K]'.",
+                label=label, mean=mean)
         if mean > MAX_MEAN_TEMP_C or hottest > TEMP_AIR_RANGE_C[1]:
             raise WeatherInputError.of(
                 "validate.fahrenheit",
                 "{label}: temp_air averages {mean:.1f} and reaches {hottest:.1f} (at {at}), too "
                 "hot for degC (world record 56.7 degC); the values look like Fahrenheit. "
-                "Convert them to degC or declare the unit (units={{'temp_air': 'degF'}}).",
-                label=label, mean=mean, hottest=hottest, at=f"{temp.idxmax():%Y-%m-%d %H:%M}")
+                "Convert them to degC or declare the unit in the file, with a line "
+                "'# units: temp_air=degF' above the header or the header 'temp_air [degF]'.",
+                label=label, mean=mean, hottest=hottest, at=stamp(temp.idxmax()))
         if coldest < TEMP_AIR_RANGE_C[0]:
             raise WeatherInputError.of(
                 "validate.too_cold",
                 "{label}: temp_air falls to {coldest:.1f} degC at {at}, below the world record "
                 "-89.2 degC; a missing-value code or a unit error. Leave missing values empty.",
-                label=label, coldest=coldest, at=f"{temp.idxmin():%Y-%m-%d %H:%M}")
+                label=label, coldest=coldest, at=stamp(temp.idxmin()))
     if "wind_speed" in data.columns and data["wind_speed"].notna().any():
         wind = data["wind_speed"]
         if wind.max() > MAX_WIND_SPEED_M_S or wind.mean() > MAX_MEAN_WIND_M_S:
             raise WeatherInputError.of(
                 "validate.wind_unit",
                 "{label}: wind_speed averages {mean:.1f} and peaks at {peak:.1f}, too high for "
-                "m/s; km/h or knots? Convert to m/s or declare the unit "
-                "(units={{'wind_speed': 'km/h'}}).", label=label, mean=float(wind.mean()),
+                "m/s; km/h or knots? Convert to m/s or declare the unit in the file, with a "
+                "line '# units: wind_speed=km/h' above the header or the header "
+                "'wind_speed [km/h]'.", label=label, mean=float(wind.mean()),
                 peak=float(wind.max()))
 
 
@@ -744,7 +793,7 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fill_gaps(
-    data: pd.DataFrame, label: str, interval_minutes: int, notes: list[str]
+    data: pd.DataFrame, label: str, interval_minutes: int, notes: list[str], stamp: Stamp
 ) -> pd.DataFrame:
     steps_per_day = 24 * 60 // interval_minutes
     max_interp = MAX_INTERPOLATED_HOURS * 60 // interval_minutes
@@ -786,10 +835,10 @@ def _fill_gaps(
                     "{end}; gaps longer than {limit} days cannot be filled credibly. Supply "
                     "data for that period or use an online source such as PVGIS.",
                     label=label, column=str(column), days=length / steps_per_day,
-                    start=f"{first:%Y-%m-%d %H:%M}", end=f"{last:%Y-%m-%d %H:%M}",
+                    start=stamp(first), end=stamp(last),
                     limit=MAX_FILLED_GAP_DAYS)
         filled[column] = np.roll(rotated, shift)
-    notes += _gap_notes(gaps, index, interval_minutes)
+    notes += _gap_notes(gaps, index, interval_minutes, stamp)
     return pd.DataFrame(filled, index=index)
 
 
@@ -808,7 +857,8 @@ def _same_hour_neighbours(
     return float(np.mean(found))
 
 
-def _gap_notes(gaps: list[_Gap], index: pd.DatetimeIndex, interval_minutes: int) -> list[str]:
+def _gap_notes(gaps: list[_Gap], index: pd.DatetimeIndex, interval_minutes: int,
+               stamp: Stamp) -> list[str]:
     notes: list[str] = []
     step_h = interval_minutes / 60.0
     short = [g for g in gaps if g.method == "interpolated"]
@@ -821,7 +871,7 @@ def _gap_notes(gaps: list[_Gap], index: pd.DatetimeIndex, interval_minutes: int)
             "checks.short_gaps", "short gaps of up to {limit} h interpolated in time: {count} "
             "({hours:g} h in all, the first at {first}; columns: {columns})",
             limit=int(MAX_INTERPOLATED_HOURS), count=len(spans), hours=float(hours),
-            first=f"{first:%Y-%m-%d %H:%M}", columns=_column_names(columns)))
+            first=stamp(first), columns=_column_names(columns)))
     long: dict[tuple[int, int], list[str]] = {}
     for g in gaps:
         if g.method == "neighbour days":
@@ -830,7 +880,7 @@ def _gap_notes(gaps: list[_Gap], index: pd.DatetimeIndex, interval_minutes: int)
         notes.append(WeatherNote.of(
             "checks.long_gap", "gap of {hours:g} h from {start} filled from the same hours of "
             "the neighbouring days: {columns}", hours=float(length * step_h),
-            start=f"{index[start]:%Y-%m-%d %H:%M}", columns=_column_names(columns)))
+            start=stamp(index[start]), columns=_column_names(columns)))
     if len(long) > 5:
         notes.append(WeatherNote.of("checks.more_gaps", "more gaps filled the same way: {count}",
                                     count=len(long) - 5))

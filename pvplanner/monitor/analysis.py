@@ -114,7 +114,7 @@ def monitor(
             "is nothing to compare the metered generation with; plan a system first",
             name=bilingual(reader_name(scenario.name, "en"), reader_name(scenario.name, "zh"))),
             field="roof_planes")
-    notes: list[Note] = []
+    notes: list[Note] = [*gen.notes, *(load_series.notes if load_series else ())]
     # metered power above what the plant can deliver is a unit error (refused) or spikes
     gen, spikes = within_capacity(gen, capacity, float(rules["hours"]["min_valid_share"]))
     if spikes is not None:

@@ -12,7 +12,9 @@ Two kinds of input, both read by the project's readers:
   wind come from the plan's typical year. Its values are W/m2 unless its header names another
   unit (:func:`header_unit`): kW/m2, or an energy per reading (irradiation: kWh/m2, Wh/m2,
   MJ/m2, kJ/m2, J/m2, J/cm2, cal/cm2), converted to the mean W/m2 of each interval with the
-  weather readers' factors (:func:`weather.validate.convert_units`) and said in a note.
+  weather readers' factors (:func:`weather.validate.convert_units`) and said in a note. A
+  column without a unit whose peak is not sunlight in W/m2 is refused naming the units its
+  peak fits (:func:`likely_units`: hourly MJ/m2 peak at 2.2-4.3, kWh/m2 at 0.6-1.2).
 
 Either way the output is the plan's system (its planes at the plan's capacities, its PV
 settings) under the measured weather [kW]. An irradiance series is refused, never turned
@@ -41,10 +43,15 @@ from pvplanner.monitor.records import Note
 from pvplanner.monitor.times import local_day, utc_label
 
 __all__ = ["MeasuredWeather", "SiteModel", "dark_hours", "expected_under_measured_weather",
-           "header_unit"]
+           "header_unit", "likely_units"]
 
 #: Plausible largest hourly mean global horizontal irradiance [W/m2].
 _GHI_MAX_W_M2 = 1400.0
+
+#: The peak hourly mean GHI of a column read in the right unit [W/m2]: a clear noon gives
+#: 600-1,200 W/m2 (the message's range), a short winter file 400 and more
+#: (:data:`weather.validate.MIN_GHI_PEAK_W_M2`), cloud enhancement up to :data:`_GHI_MAX_W_M2`.
+_PLAUSIBLE_PEAK_W_M2 = (400.0, _GHI_MAX_W_M2)
 
 #: Apparent solar zenith angle at mid-hour from which an hour is dark throughout [deg]
 #: (:func:`dark_hours`).
@@ -277,11 +284,77 @@ def _check_peak(ghi_w_m2: pd.Series, name: str, series: MeteredSeries) -> None:
             "mean, not a global horizontal irradiance (hourly means peak between about 600 "
             "and 1,200 W/m2): check the column and the unit in its header", name=name,
             unit=read_as, column=series.quality.value_column, peak=peak), field="weather")
+    column = series.quality.value_column
     raise PlannerInputError(Message.of(
-        "errors.monitor.irradiance_peak", "{name}: the irradiance column peaks at "
-        "{peak:,.1f}, not a global horizontal irradiance in W/m2 (hourly means peak between "
-        "about 600 and 1,200): check the column and its unit (kW/m2 must be converted to "
-        "W/m2)", name=name, peak=peak), field="weather")
+        "monitor.errors.irradiance_peak_no_unit", "{name}: the irradiance column '{column}' "
+        "peaks at {peak:,.4g} as an hourly mean, not a global horizontal irradiance in W/m2 "
+        "(hourly means peak between about 600 and 1,200 W/m2), and no unit is read from its "
+        "header. "
+        "{guess}", name=name, column=column, peak=peak,
+        guess=_unit_guess(peak, column, series.interval_minutes)), field="weather")
+
+
+def _unit_guess(peak: float, column: str, minutes: int) -> Message:
+    """What the units of an irradiance column without a unit probably are, by its peak
+    (:func:`likely_units`), and how to name one in its header."""
+    if not peak > 0:
+        return Message.of("monitor.errors.irradiance_none", "The column holds no irradiance "
+                          "at all (no reading above 0): check that it is the global horizontal "
+                          "irradiance.")
+    found = likely_units(peak, minutes)
+    if not found:
+        return Message.of("monitor.errors.irradiance_units_none", "No irradiance unit makes "
+                          "its peak sunlight: check that the column is the global horizontal "
+                          "irradiance, and name its unit in the header (such as '{example}').",
+                          example=f"{column} (W/m2)")
+    names = [_reading_unit(unit, minutes, w_m2) for unit, w_m2 in found]
+    return Message.of(
+        "monitor.errors.irradiance_units_guess", "By its peak it is probably {units}: name "
+        "the unit in the header, such as '{example}', and the values are converted to W/m2.",
+        units=bilingual(" or ".join(n["en"] for n in names), "或".join(n["zh"] for n in names)),
+        example=f"{column} ({_UNIT_NAMES[found[0][0]][0]})")
+
+
+def likely_units(peak: float, minutes: int) -> list[tuple[str, float]]:
+    """The irradiance units (:data:`_UNIT_NAMES`, W/m2 aside) in which a column's peak
+    hourly mean is the peak of sunlight, :data:`_PLAUSIBLE_PEAK_W_M2`, with that peak
+    [W/m2]; an energy unit is per reading of ``minutes``.
+
+    Examples
+    --------
+    Hourly MJ/m2 peak between about 2.2 and 4.3 (600 to 1,200 W/m2), kWh/m2 (and kW/m2)
+    between 0.6 and 1.2:
+
+    >>> [(unit, round(w)) for unit, w in likely_units(2.7, 60)]
+    [('mj/m2', 750)]
+    >>> [(unit, round(w)) for unit, w in likely_units(0.9, 60)]
+    [('kw/m2', 900), ('kwh/m2', 900)]
+    >>> [(unit, round(w)) for unit, w in likely_units(0.225, 15)]  # kWh/m2 a quarter hour
+    [('kwh/m2', 900)]
+    """
+    from weather.validate import convert_units
+
+    low, high = _PLAUSIBLE_PEAK_W_M2
+    found = []
+    for unit in _UNIT_NAMES:
+        if unit == "w/m2":
+            continue
+        factor = float(convert_units(pd.DataFrame({"ghi": [1.0]}), {"ghi": unit},
+                                     minutes)[0]["ghi"].iloc[0])
+        if low <= peak * factor <= high:
+            found.append((unit, peak * factor))
+    return found
+
+
+def _reading_unit(unit: str, minutes: int, peak_w_m2: float) -> dict[str, str]:
+    """A unit as the message names it, an energy per reading of ``minutes``, with the peak
+    it gives [W/m2], in both languages."""
+    en, zh = _UNIT_NAMES[unit]
+    peak = f"{peak_w_m2:,.0f}"
+    if unit in _POWER_UNITS:
+        return bilingual(f"{en} ({peak} W/m2 at the peak)", f"{zh}（峰值 {peak} W/m2）")
+    return bilingual(f"{en} per {minutes}-minute reading ({peak} W/m2 at the peak)",
+                     f"每 {minutes} 分钟读数的 {zh}（峰值 {peak} W/m2）")
 
 
 def dark_hours(index: pd.DatetimeIndex, latitude: float, longitude: float,
