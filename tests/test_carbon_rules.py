@@ -162,7 +162,9 @@ def test_the_reference_plant_is_compared_only_for_a_site_in_its_province():
     assert reference_plant_comparison(0.4, site_province="") is None
 
 
-def test_a_proposal_elsewhere_has_no_reference_plant_paragraph():
+def test_no_proposal_has_a_reference_plant_paragraph():
+    """The reference plant is the platform's, not the customer's: Result.carbon keeps its
+    comparison (Zhejiang's) for analysts, no proposal states it."""
     import copy
 
     import pvplanner
@@ -178,4 +180,5 @@ def test_a_proposal_elsewhere_has_no_reference_plant_paragraph():
     text = repr(build_proposal(result, "en"))
     assert "reference plant" not in text.lower()
     home = pvplanner.plan(demo_scenario(), with_npv_curve=False, with_sensitivity=False)
-    assert "reference plant" in repr(build_proposal(home, "en")).lower()  # Zhejiang's
+    assert home.carbon.reference_plant is not None  # Zhejiang's, in the Result
+    assert "reference plant" not in repr(build_proposal(home, "en")).lower()
