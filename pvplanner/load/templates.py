@@ -329,10 +329,21 @@ def daily_activity(
             "notes.load.spring_festival",
             "Spring Festival closure {start} to {end} at {percent:.0f}% activity (ramp-down "
             "days before it: {down}; ramp-up days after it: {up})",
-            start=str(days[lo].date()), end=str(days[hi].date()), percent=100 * level,
+            start=_day_of_year(days[lo]), end=_day_of_year(days[hi]), percent=100 * level,
             down=n_down, up=n_up,
         ))
     return days, activity, notes
+
+
+#: English month abbreviations (not the machine's locale).
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day_of_year(day: pd.Timestamp) -> dict[str, str]:
+    """A day of the typical year without its year (``12 Feb``, ``2月12日``): the typical
+    year stands for every year of the plan, and its calendar's year (2026) read beside a
+    later commissioning date looked like a closure before the plant exists."""
+    return bilingual(f"{day.day} {_MONTHS[day.month - 1]}", f"{day.month}月{day.day}日")
 
 
 def template_shape(
