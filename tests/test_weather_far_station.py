@@ -126,6 +126,21 @@ def test_a_station_many_degrees_of_latitude_away_is_refused():
     assert "柏林气象站" in said["zh"] and "纬度相差 17.2 度" in said["zh"]
 
 
+def test_a_farther_station_under_the_sites_sun_stands_in_for_a_refused_nearer_one():
+    """Davao (7.07 N, 125.6 E): the nearest city of the table, Shantou (23.4 N, 2,046 km),
+    is 16 degrees of latitude away and was refused; Singapore (1.4 N, 2,479 km) is within
+    10 degrees and 4,000 km, so offline weather is made from it, with a note saying why
+    the nearer city was passed over (and the far-station warning)."""
+    from pvplanner.messages import weather_notes
+
+    _, meta = synthetic_weather_for_place(7.07, 125.6)
+    assert "SINGAPORE" in meta.station and meta.distance_km == pytest.approx(2479, abs=1)
+    notes = {getattr(n, "key", ""): n for n in weather_notes(dataclasses.asdict(meta))}
+    said = render(notes["notes.weather.synthetic.nearer_refused"], "zh")
+    assert "汕头" in said and "2,046 公里" in said
+    assert "notes.weather.synthetic.far_station" in notes
+
+
 def test_the_limits_of_check_station():
     berlin = find_city("Berlin")
     at = dataclasses.replace  # a station moved to where a limit is tested

@@ -478,6 +478,55 @@ def nearest_city(latitude: float, longitude: float) -> CityClimate:
     return _city_climate(rows, distance_km=float(distances[best]))
 
 
+def nearest_usable_city(latitude: float, longitude: float) -> CityClimate:
+    """The nearest city of the table whose station can stand for the site
+    (:func:`check_station`): the nearest city itself where it can, else the next nearest
+    that can (a site 12 degrees of latitude from the nearest station may have another
+    within 10 degrees, farther away but under the sun of the site's latitude).
+
+    Parameters
+    ----------
+    latitude, longitude : float
+        The site [deg].
+
+    Returns
+    -------
+    CityClimate
+        With ``distance_km`` from the site to the city [km].
+
+    Raises
+    ------
+    WeatherInputError
+        :func:`check_station`'s refusal of the nearest city when no city's station can
+        stand for the site (the nearest one is the one named).
+
+    Examples
+    --------
+    >>> nearest_usable_city(30.18, 120.26).city
+    'Hangzhou'
+    """
+    lat, lon = check_coordinates(latitude, longitude)
+    nearest = nearest_city(lat, lon)
+    try:
+        check_station(nearest, lat, lon)
+        return nearest
+    except WeatherInputError as refused:
+        problem = refused
+    table = _table()
+    firsts = table.loc[table["month"] == 1]
+    distances = np.asarray(
+        haversine_km(lat, lon, firsts["lat"].to_numpy(), firsts["lon"].to_numpy()))
+    for k in np.argsort(distances, kind="stable"):
+        rows = table.loc[table["city"] == firsts["city"].iloc[int(k)]].sort_values("month")
+        candidate = _city_climate(rows, distance_km=float(distances[int(k)]))
+        try:
+            check_station(candidate, lat, lon)
+        except WeatherInputError:
+            continue
+        return candidate
+    raise problem
+
+
 def station_city_names(climate: CityClimate) -> dict[str, str]:
     """The city whose station supplied a climate's figures, as a message value in English
     and Chinese (a city without a station of its own names the one it borrows from).

@@ -81,6 +81,7 @@ from weather.climatology import (
     find_city,
     latitude_words,
     nearest_city,
+    nearest_usable_city,
     station_city_names,
     station_names,
 )
@@ -745,8 +746,9 @@ def synthetic_weather_for_place(
         Seed of the generator (see :func:`synthesize_year`).
     city : str, optional
         English or Chinese name of a city in ``data/climatology/cities.csv`` whose monthly
-        means to use; default the nearest city (:func:`weather.climatology.nearest_city`).
-        Either way its station must be able to stand for the site (see Raises).
+        means to use; default the nearest city whose station can stand for the site
+        (:func:`weather.climatology.nearest_usable_city`). Either way its station must be
+        able to stand for the site (see Raises).
 
     Returns
     -------
@@ -771,7 +773,8 @@ def synthetic_weather_for_place(
         reach of it.
     """
     lat, lon = check_coordinates(latitude, longitude)
-    climate: CityClimate = find_city(city) if city is not None else nearest_city(lat, lon)
+    climate: CityClimate = (find_city(city) if city is not None
+                            else nearest_usable_city(lat, lon))
     station_km = check_station(climate, lat, lon)
     station = station_names(climate)
     from pvlib.location import lookup_altitude
@@ -832,6 +835,16 @@ def synthetic_weather_for_place(
             "of the {proxy} station ({km:.0f} km from {city}).",
             city=city_names, proxy=station_city, km=float(climate.proxy_distance_km or 0.0),
         ))
+    if city is None:
+        nearest = nearest_city(lat, lon)
+        if nearest.city != climate.city:  # the nearest city's station cannot stand for it
+            notes.append(WeatherNote.of(
+                "synthetic.nearer_refused",
+                "The nearest city of the climatology table, {nearest} ({nearest_km:,.0f} km), "
+                "lies too far north or south of the site (or across the equator) for its "
+                "climate to stand for the site's; the nearest city whose station can is used.",
+                nearest={"en": nearest.city, "zh": nearest.city_zh or nearest.city},
+                nearest_km=float(nearest.distance_km or 0.0)))
     if station_km > FAR_STATION_KM:
         notes.append(WeatherNote.of(
             "synthetic.far_station",

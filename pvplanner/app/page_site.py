@@ -112,7 +112,7 @@ def _nearest_city_hint() -> None:
     province sets the export price and the grid emission factor); warn, where the weather
     may be made offline, that its station cannot stand for the site (other hemisphere, too
     far), before a plan is refused for it."""
-    from weather.climatology import check_station, nearest_city
+    from weather.climatology import nearest_city, nearest_usable_city
     from weather.errors import WeatherInputError
 
     doc = state.doc()
@@ -126,8 +126,8 @@ def _nearest_city_hint() -> None:
     st.caption(t("site.location.nearest", city=name,
                  km=fmt().number(city.distance_km or 0.0)))
     if get_path(doc, "weather.source") in ("auto", "synthetic", None):
-        try:
-            check_station(city, latitude, longitude)
+        try:  # the generator takes the nearest station that can stand for the site
+            nearest_usable_city(latitude, longitude)
         except WeatherInputError as refused:
             st.warning(plain(in_language(state.problem_from_exception(refused).message,
                                          lang())))
