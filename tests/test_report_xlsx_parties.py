@@ -108,3 +108,19 @@ def test_a_lease_summary_names_the_lessor_not_an_investor(lang):
     assert t("views.lessor_payback_pre_tax") in rows
     assert t("xlsx.grid_bill_reduction_lease") in rows
     assert not rows & {t("views.investor_payback_pre_tax"), t("xlsx.grid_bill_reduction")}
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "核发给投资方"), ("en", "issued to the investor")])
+def test_emc_carbon_section_says_whose_certificates_are_whose(emc, lang, words):
+    """The plant is the investor's under EMC: its exports' tradable certificates are issued
+    to it (国能发新能规〔2024〕67号), the self-consumed energy's follow the electricity."""
+    from pvplanner.display.numbers import NumberFormat
+    from pvplanner.report.content import build_proposal
+
+    text = "\n".join(str(getattr(b, "text", ""))
+                     for b in build_proposal(emc, lang).section("carbon").blocks)
+    assert words in text
+    assert NumberFormat(lang, emc.currency).count(emc.carbon.certificates_tradable_year1) in text
+    owner = build_proposal(pvplanner.plan(demo_scenario(), with_npv_curve=False,
+                                          with_sensitivity=False), lang).section("carbon")
+    assert words not in "\n".join(str(getattr(b, "text", "")) for b in owner.blocks)

@@ -635,6 +635,11 @@ def _carbon(c: _Ctx) -> Section:
     if tradable is not None and non_tradable is not None:
         blocks.append(Paragraph(t("carbon.certificate_kinds", tradable=f.count(tradable),
                                   non_tradable=f.count(non_tradable)), "note"))
+        if tables.exports_paid_to_investor(r) and tradable > 0:
+            # EMC: the plant is the investor's; the tradable certificates of its exports are
+            # issued to it, the non-tradable ones of self-consumed energy follow the energy
+            blocks.append(Paragraph(t("carbon.certificates_emc", tradable=f.count(tradable),
+                                      non_tradable=f.count(non_tradable)), "note"))
     ledger = tables.ledger_summary(r)
     if len(ledger):
         columns = [("generation_mwh", "carbon.generation", None),
