@@ -9,6 +9,7 @@ carbon).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,7 +26,7 @@ from pvplanner.finance.project import project_returns
 from pvplanner.finance.sensitivity import design_tornado
 from pvplanner.flows import EnergyFlows, energy_flows, specific_yield_kwh_per_kwp
 from pvplanner.load.measures import MeasureApplication
-from pvplanner.messages import Message, bilingual, weather_notes
+from pvplanner.messages import Message, bilingual, chinese_money_unit, weather_notes
 from pvplanner.plan_measures import footprint_outcome, measure_outcome
 from pvplanner.pv.models import pv_default
 from pvplanner.pv.variability import exceedance_kwh, interannual_variability
@@ -183,8 +184,6 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         residual_tco2_per_mwh=prepared.residual_factor.factor_tco2_per_mwh)
     m = returns.metrics
     binding = _binding_limits(scenario, prepared, sized)
-    factors = finance.present_worth_factors(sizing_finance(scenario), degradation,
-                                            export_factors)
     battery_limit = (battery_energy_limit_kwh(scenario, sizing.load_kw)
                      if scenario.battery.allowed else None)
     return Result(
@@ -246,7 +245,9 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         bill_baseline_monthly=baseline.monthly,
         bill_with_system_monthly=with_system.monthly,
         warnings=[*_negligible(float(sized.total_kwp), float(sized.battery_kwh)),
-                  *_no_pv(scenario, prepared, sized, baseline, factors, binding),
+                  *_no_pv(scenario, prepared, sized, baseline, binding,
+                          lambda: finance.present_worth_factors(
+                              sizing_finance(scenario), degradation, export_factors)),
                   *_warnings(prepared, sized, year1, project),
                   *transformer_notes(scenario.tariff.transformer_kva, hourly["load_kw"].to_numpy(),
                                      hourly["grid_import_kw"].to_numpy(),
@@ -420,11 +421,14 @@ def _negligible(total_kwp: float, battery_kwh: float) -> list[Message]:
 
 
 def _no_pv(scenario: Scenario, prepared: Prepared, sized: SizingResult, baseline: Bill,
-           factors: dict[str, float], binding: tuple[str, ...]) -> list[Message]:
+           binding: tuple[str, ...], factors_of: Callable[[], dict[str, float]]
+           ) -> list[Message]:
     """Why a plan that maximises NPV builds nothing, where the roof could take PV: the first
     kWp on the best plane costs more than it saves (with the price at which it would pay),
     or it pays but the best system does not carry the fixed project cost
-    (:mod:`pvplanner.finance.first_kwp`). Nothing where a limit the design reached says why."""
+    (:mod:`pvplanner.finance.first_kwp`). Nothing where a limit the design reached says why.
+    ``factors_of`` gives the optimizer's present-worth factors, computed only for such a
+    plan."""
     sizing = prepared.sizing
     planes = sizing.production_kw_per_kwp.loc[:, np.asarray(sizing.plane_max_kwp) > 0]
     if (sized.total_kwp > 0 or sized.battery_kwh > 0 or binding or planes.shape[1] == 0
@@ -440,7 +444,8 @@ def _no_pv(scenario: Scenario, prepared: Prepared, sized: SizingResult, baseline
                              self_consumed_kwh=float(onsite.sum() * dt),
                              exported_kwh=float(exported.sum() * dt))
 
-    best = max(first_kwp_values(planes, savings_of, factors, scenario.finance.pv_capex_per_kwp),
+    best = max(first_kwp_values(planes, savings_of, factors_of(),
+                                scenario.finance.pv_capex_per_kwp),
                key=lambda first: first.value_per_kwp)
     money = _money_in(scenario.currency)
     values = {"plane": bilingual(best.plane, shown_name(best.plane, "zh")),
@@ -473,7 +478,7 @@ def _no_pv(scenario: Scenario, prepared: Prepared, sized: SizingResult, baseline
 
 def _money_in(currency: str):
     """Sums of money as notes write them: ``CNY 1,234`` in English, ``1,234 元`` in Chinese."""
-    unit = "元" if currency.upper() == "CNY" else currency.upper()
+    unit = chinese_money_unit(currency)
 
     def money(amount: float) -> dict[str, str]:
         return bilingual(f"{currency.upper()} {amount:,.0f}", f"{amount:,.0f} {unit}")

@@ -63,6 +63,15 @@ def bilingual(en: str, zh: str | None = None) -> dict[str, str]:
     return {"en": str(en), "zh": str(en if zh is None else zh)}
 
 
+def chinese_money_unit(currency: str) -> str:
+    """How Chinese text writes a currency after a sum: ``元`` for CNY, else its ISO code.
+
+    >>> chinese_money_unit("cny"), chinese_money_unit("USD")
+    ('元', 'USD')
+    """
+    return "元" if currency.upper() == "CNY" else currency.upper()
+
+
 def listing(items: Iterable[Any]) -> dict[str, str]:
     """A list as a message value: comma-separated in English, joined by the enumeration
     comma (、) in Chinese (``第 7、8 行``, not ``第 7, 8 行``)."""
@@ -232,5 +241,6 @@ def error_message(exc: BaseException) -> str:
     return str(exc)
 
 
-__all__ = ["PARAM_TYPES", "Message", "as_message", "bilingual", "english", "error_message",
+__all__ = ["PARAM_TYPES", "Message", "as_message", "bilingual", "chinese_money_unit", "english",
+           "error_message",
            "join_messages", "listing", "quoted_listing", "weather_message", "weather_notes"]

@@ -27,7 +27,7 @@ from pvplanner.assemble import Prepared, assemble_result
 from pvplanner.display.messages import render
 from pvplanner.errors import InfeasibleScenarioError, PlannerInputError
 from pvplanner.load import load_from_annual_kwh, load_from_monthly_bills, read_meter_file
-from pvplanner.messages import Message, bilingual, join_messages
+from pvplanner.messages import Message, bilingual, chinese_money_unit, join_messages
 from pvplanner.plan_measures import measures_on_load
 from pvplanner.pv.simulation import ac_kw_per_kwp, degradation_factors, plane_max_kwp
 from pvplanner.pv.site_weather import load_weather
@@ -156,7 +156,7 @@ def _conflict_message(conflict: Any, currency: str) -> Message:
     """One of the optimizer's conflicts (:class:`solver.api.Conflict`) as a message of the
     catalogue (``errors.plan.conflict.*``, its facts ``errors.plan.fact.*``); sums of money
     in ``currency`` in Chinese (元 for CNY; the optimizer's English has none)."""
-    unit = "元" if currency.upper() == "CNY" else currency.upper()
+    unit = chinese_money_unit(currency)
 
     def fact(item: Any) -> Message:
         values: dict[str, Any] = dict(item.values)
