@@ -286,7 +286,7 @@ def _multiplier_changes(multipliers: np.ndarray, rows: np.ndarray) -> list[str]:
 
 
 def _refuse_multiplier_every_row(
-    multipliers: np.ndarray, rows: np.ndarray, name: str, parsed: Parsed, value_header: str
+    multipliers: np.ndarray, rows: np.ndarray, name: str, column: str, value_header: str
 ) -> None:
     """Refuse a register whose multiplier changes between every two readings in time order:
     no step of it can be multiplied (:func:`register_to_kw` leaves out a step across a
@@ -297,7 +297,6 @@ def _refuse_multiplier_every_row(
                                                             strict=False)]
     examples = bilingual(", ".join(f"row {row}: {m}" for row, m in shown),
                          "、".join(f"第 {row} 行为 {m}" for row, m in shown))
-    column = parsed.multiplier.header if parsed.multiplier is not None else ""
     text = ("{file}: the multiplier in column '{column}' changes at every row ({examples}), so "
             "no two consecutive register readings in '{readings_column}' share one and no step "
             "of the register can be counted: a meter's multiplier changes only when its "
@@ -433,9 +432,9 @@ def _read_meter_file(
                 "than one interval apart, each given an even share of the energy between the "
                 "readings: {count}", count=int(spread)))
         if not len(uniq_ts):
-            if uniq_mult is not None:
-                _refuse_multiplier_every_row(uniq_mult, reading_rows, name, parsed,
-                                             columns.value_header)
+            if uniq_mult is not None and parsed.multiplier is not None:
+                _refuse_multiplier_every_row(uniq_mult, reading_rows, name,
+                                             parsed.multiplier.header, columns.value_header)
             counts_down = None
             if neg_count:  # every step fell: say so, not "no consecutive readings"
                 falls = {"negative": neg_count, "high": 0, "absurd": 0}

@@ -59,7 +59,10 @@ _DATETIME_RE = re.compile(
 _DATE_RE = re.compile(rf"^{_DATE_PART}$")
 _TIME_RE = re.compile(rf"^{TIME_PART}(?:{RANGE_SEP}{TIME_PART})?$")
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_UNIT_SUFFIX = re.compile(r"(?i)\s*(?:kwh|kw|mwh|mw|wh|千瓦时|千瓦|度)$")
+#: Unit words a number cell may end with (stripped; the header gives the unit).
+UNIT_SUFFIX = re.compile(r"(?i)\s*(?:kwh|kw|mwh|mw|wh|千瓦时|千瓦|度)$")
+#: A number whose commas group thousands: ``1,234`` or ``1,234,567.5``.
+GROUPED_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
 MISSING_TOKENS = {
     "",
     "-",
@@ -143,8 +146,8 @@ _DECIMAL_COMMA_RE = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d*,\d+)")
 
 
 def clean_number_text(text: str) -> str:
-    text = _UNIT_SUFFIX.sub("", text.strip())
-    if re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", text):
+    text = UNIT_SUFFIX.sub("", text.strip())
+    if re.fullmatch(GROUPED_THOUSANDS, text):
         text = text.replace(",", "")
     return text.replace(" ", "")
 

@@ -25,11 +25,13 @@ from pvplanner.load.meter.columns import Columns
 from pvplanner.load.meter.common import NAT, NS_PER_DAY, row_listing
 from pvplanner.load.meter.table import (
     FULLWIDTH,
+    GROUPED_THOUSANDS,
     MISSING_TOKENS,
     RANGE_SEP,
     SEPARATOR_NAMES,
     SUMMARY_WORDS,
     TIME_PART,
+    UNIT_SUFFIX,
     Table,
     norm_text,
 )
@@ -286,7 +288,8 @@ def _cell_text(column: pd.Series) -> pd.Series:
 
 def _to_number(text: str, mark: str = "point") -> float | None:
     """A summary row's number with its column's decimal mark (None if not a number)."""
-    number = float(_cells_to_float(pd.Series([norm_text(text)], dtype=str), mark)[0])
+    cells = _clean_cells(pd.Series([norm_text(text)], dtype=str))  # "1,234 kWh" reads 1234
+    number = float(_cells_to_float(cells, mark)[0])
     return number if math.isfinite(number) else None
 
 
@@ -499,9 +502,6 @@ def _parse_time_of_day(column: pd.Series, kind: str) -> tuple[np.ndarray, np.nda
     return seconds, bad
 
 
-#: Unit words a number cell may end with (stripped; the header gives the unit).
-_CELL_UNIT_SUFFIX = r"(?i)\s*(?:kwh|kw|mwh|mw|wh|千瓦时|千瓦|度)$"
-
 # How a comma in a number cell reads (fullmatch on the cell without spaces and unit words):
 # only as a decimal mark: 1-2 or 4+ digits after it, a leading 0 or 4+ digits before it, or
 # points grouping thousands before it (1.234,5); points grouping thousands twice (1.234.567)
@@ -523,14 +523,13 @@ _POINT_EITHER = r"[+-]?[1-9]\d{0,2}\.\d{3}"
 _COMMA_DECIMAL_SEPARATORS = (";", "\t", "|")
 # points grouping thousands (1.234): how a decimal-comma column writes 1234
 _POINT_THOUSANDS = r"[+-]?\d{1,3}(?:\.\d{3})+"
-_GROUPED_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
 
 
 def _clean_cells(texts: pd.Series) -> pd.Series:
     """Number cells without full-width forms, unit words and spaces (thousands grouping and
     decimal marks left as written)."""
     cleaned = texts.str.strip().str.translate(FULLWIDTH)
-    return cleaned.str.replace(_CELL_UNIT_SUFFIX, "", regex=True).str.replace(" ", "", regex=False)
+    return cleaned.str.replace(UNIT_SUFFIX, "", regex=True).str.replace(" ", "", regex=False)
 
 
 def _cells_to_float(cleaned: pd.Series, mark: str) -> np.ndarray:
@@ -540,7 +539,7 @@ def _cells_to_float(cleaned: pd.Series, mark: str) -> np.ndarray:
         grouped = cleaned.str.contains(",", regex=False) | cleaned.str.fullmatch(_POINT_THOUSANDS)
         swapped = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
-        grouped = cleaned.str.fullmatch(_GROUPED_THOUSANDS)
+        grouped = cleaned.str.fullmatch(GROUPED_THOUSANDS)
         swapped = cleaned.str.replace(",", "", regex=False)
     converted = cleaned.where(~grouped.fillna(False).astype(bool), swapped)
     return np.array(pd.to_numeric(converted, errors="coerce"), dtype=float)
