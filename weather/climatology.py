@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -467,15 +468,19 @@ def nearest_city(latitude: float, longitude: float) -> CityClimate:
         If the coordinates are not valid numbers in range.
     """
     lat, lon = check_coordinates(latitude, longitude)
+    return next(_cities_by_distance(lat, lon))
+
+
+def _cities_by_distance(latitude: float, longitude: float) -> Iterator[CityClimate]:
+    """The table's cities nearest first, each with ``distance_km`` from the point."""
     table = _table()
     firsts = table.loc[table["month"] == 1]
     distances = np.asarray(
-        haversine_km(lat, lon, firsts["lat"].to_numpy(), firsts["lon"].to_numpy())
+        haversine_km(latitude, longitude, firsts["lat"].to_numpy(), firsts["lon"].to_numpy())
     )
-    best = int(np.argmin(distances))
-    city = firsts["city"].iloc[best]
-    rows = table.loc[table["city"] == city].sort_values("month")
-    return _city_climate(rows, distance_km=float(distances[best]))
+    for k in np.argsort(distances, kind="stable"):
+        rows = table.loc[table["city"] == firsts["city"].iloc[int(k)]].sort_values("month")
+        yield _city_climate(rows, distance_km=float(distances[int(k)]))
 
 
 def nearest_usable_city(latitude: float, longitude: float) -> CityClimate:
@@ -506,25 +511,16 @@ def nearest_usable_city(latitude: float, longitude: float) -> CityClimate:
     'Hangzhou'
     """
     lat, lon = check_coordinates(latitude, longitude)
-    nearest = nearest_city(lat, lon)
-    try:
-        check_station(nearest, lat, lon)
-        return nearest
-    except WeatherInputError as refused:
-        problem = refused
-    table = _table()
-    firsts = table.loc[table["month"] == 1]
-    distances = np.asarray(
-        haversine_km(lat, lon, firsts["lat"].to_numpy(), firsts["lon"].to_numpy()))
-    for k in np.argsort(distances, kind="stable"):
-        rows = table.loc[table["city"] == firsts["city"].iloc[int(k)]].sort_values("month")
-        candidate = _city_climate(rows, distance_km=float(distances[int(k)]))
+    refusal: WeatherInputError | None = None
+    for candidate in _cities_by_distance(lat, lon):
         try:
             check_station(candidate, lat, lon)
-        except WeatherInputError:
+        except WeatherInputError as refused:
+            refusal = refusal or refused  # the nearest city's is the one said
             continue
         return candidate
-    raise problem
+    assert refusal is not None  # the table is not empty
+    raise refusal
 
 
 def station_city_names(climate: CityClimate) -> dict[str, str]:

@@ -158,15 +158,16 @@ def render(text: Any, lang: str) -> str:
     template = (entry or {}).get(lang)
     if not isinstance(template, str):
         return str(message)
-    values = {name: _value(value, lang) for name, value in message.params.items()}
+    values = {name: value_in(value, lang) for name, value in message.params.items()}
     try:
         return template.format(**values)
     except (KeyError, IndexError, ValueError, TypeError):
         return str(message)
 
 
-def _value(value: Any, lang: str) -> Any:
-    """A message value for ``lang``: messages rendered, names in that language."""
+def value_in(value: Any, lang: str) -> Any:
+    """A message value for ``lang``: messages rendered, names in that language
+    (``{"en": ..., "zh": ...}``), anything else as it is."""
     if isinstance(value, Message):
         return render(value, lang)
     if isinstance(value, dict):
@@ -252,4 +253,5 @@ __all__ = [
     "has",
     "render",
     "translate",
+    "value_in",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from pvplanner.display.messages import translate
+from pvplanner.display.messages import translate, value_in
 from pvplanner.monitor.events import Event
 from pvplanner.monitor.performance import DegradationTrend
 from pvplanner.monitor.times import last_day, local_day
@@ -48,9 +48,7 @@ class Note:
     def text(self, lang: str = "en") -> str:
         """The note in ``lang`` from the message catalogue (a value given in both languages,
         ``{"en": ..., "zh": ...}``, in ``lang``)."""
-        values = {name: value.get(lang, value["en"])
-                  if isinstance(value, dict) and "en" in value else value
-                  for name, value in self.values.items()}
+        values = {name: value_in(value, lang) for name, value in self.values.items()}
         return translate(f"monitor.notes.{self.id}", lang, **values)
 
 
