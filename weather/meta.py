@@ -57,6 +57,20 @@ class WeatherNote(str):
         return cls(key, template.format(**english), params)
 
 
+#: English names of the months, January first.
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+def month_words(month: int) -> dict[str, str]:
+    """Month ``1..12`` as a message value: ``May`` in English, ``5月`` in Chinese.
+
+    >>> month_words(5)
+    {'en': 'May', 'zh': '5月'}
+    """
+    return {"en": MONTH_NAMES[month - 1], "zh": f"{month}月"}
+
+
 def month_years(months: Mapping[int, int]) -> dict[str, str]:
     """The year chosen for each calendar month as a note value in both languages:
     ``"Jan 2018, Feb 2013"`` in English, ``"2018年1月、2013年2月"`` in Chinese.

@@ -20,6 +20,7 @@ import pandas as pd
 import pvlib
 
 from weather.errors import WeatherInputError, message_part
+from weather.meta import MONTH_NAMES, month_words
 from weather.timing import sun_positions
 
 __all__ = ["CLEAR_SKY_FACTOR", "CLEAR_SKY_MARGIN_W_M2", "check_clear_sky",
@@ -39,9 +40,6 @@ CLEAR_SKY_FACTOR = 1.3
 #: ... and by at least this much [W/m2] (0.5 kWh/m2 a day): near the polar night the clear
 #: sky's mean tends to zero and twilight readings would be many times it.
 CLEAR_SKY_MARGIN_W_M2 = 20.0
-
-_MONTHS_EN = ("", "January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
 
 
 def months_above_clear_sky(ghi: pd.Series, zenith: np.ndarray) -> pd.DataFrame:
@@ -136,10 +134,10 @@ def check_clear_sky(ghi: pd.Series, zenith: np.ndarray, latitude: float, longitu
         "day against {clear:.1f} under a clear sky, {ratio:.1f} times as much). No month's "
         "weather outshines a clear sky by so much: the location is wrong for this "
         "weather.{why}{fix}", label=label,
-        months={"en": ", ".join(_MONTHS_EN[m] for m in months),
+        months={"en": ", ".join(MONTH_NAMES[m - 1] for m in months),
                 "zh": "、".join(f"{m}月" for m in months)},
         lat=float(latitude), lon=float(longitude),
-        month={"en": _MONTHS_EN[worst], "zh": f"{worst}月"},
+        month=month_words(worst),
         mean=float(table.at[worst, "mean"]) * 24 / 1000.0,
         clear=float(table.at[worst, "clear"]) * 24 / 1000.0,
         ratio=float(table.at[worst, "ratio"]), why=why, fix=fix)

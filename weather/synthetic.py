@@ -88,7 +88,7 @@ from weather.climatology import (
 from weather.coordinates import check_coordinates
 from weather.datafiles import data_path
 from weather.errors import WeatherInputError
-from weather.meta import WeatherMeta, WeatherNote
+from weather.meta import MONTH_NAMES, WeatherMeta, WeatherNote, month_words
 from weather.timeaxis import standard_utc_offset_hours, typical_year_index
 
 #: The Markov transition matrix library of Aguiar et al. (1988), inside the data folder.
@@ -106,21 +106,6 @@ DECOMPOSITIONS = ("disc", "erbs")
 DEFAULT_WIND_SPEED_M_S = 1.0
 
 _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-#: English names of the months (Chinese: "1月" ... "12月", see :func:`_month_words`).
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 # samples per hour for hour-mean sun geometry (sunrise and sunset hours need more than one)
 _SUBSTEPS = 4
 # A month may have zero GHI only if its extraterrestrial irradiation is below this
@@ -162,7 +147,7 @@ def _twelve(name: str, values: Sequence[float], low: float, high: float, unit: s
     for month, value in enumerate(array):
         if not math.isfinite(value) or not low <= value <= high:
             raise WeatherInputError(
-                f"{name}: {_MONTH_NAMES[month]} value {float(value)!r} {unit} is outside "
+                f"{name}: {MONTH_NAMES[month]} value {float(value)!r} {unit} is outside "
                 f"{low}..{high} {unit}; give the month's mean"
             )
     return array
@@ -525,8 +510,8 @@ def _wind(monthly_wind: np.ndarray, month_of_hour: np.ndarray, geometry: _Geomet
 
 
 def _month_words(month: int) -> dict[str, str]:
-    """Month ``0..11`` as a message value: ``May`` in English, ``5月`` in Chinese."""
-    return {"en": _MONTH_NAMES[month], "zh": f"{month + 1}月"}
+    """Month ``0..11`` as a message value (:func:`weather.meta.month_words`)."""
+    return month_words(month + 1)
 
 
 def _extraterrestrial(index: pd.DatetimeIndex, geometry: _Geometry) -> tuple[np.ndarray, ...]:
