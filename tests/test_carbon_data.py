@@ -76,5 +76,9 @@ def test_defaults_cite_the_certificate_rules_and_the_latest_price():
     assert defaults["certificate_price_id"]["value"] == "gec-2025-12-vintage-2025"
     for name, entry in defaults.items():
         assert entry.get("source"), name
-        assert entry.get("status") in STATUSES | {"derived"}, name
+        assert entry.get("status") in STATUSES | {"derived", "model"}, name
         assert entry.get("year") or entry.get("date"), name
+        # A modelling choice reads as one (模型设定), never as a secondary source.
+        assert (entry.get("status") == "model") == entry["source"].startswith(
+            "Modelling choice"), name
+    assert defaults["certificates"]["status"] == "model"

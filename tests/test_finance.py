@@ -326,7 +326,7 @@ def test_defaults_come_from_data_with_sources():
     for key, entry in data.items():
         if not isinstance(entry, dict) or "value" not in entry:
             continue
-        assert entry["status"] in {"official", "secondary", "unverified"}, key
+        assert entry["status"] in {"official", "secondary", "unverified", "model"}, key
         assert entry["source"].strip(), key
         assert "year" in entry or "date" in entry, key
         if key in fields:

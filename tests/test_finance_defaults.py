@@ -10,7 +10,7 @@ import pytest
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FILES = ("finance_defaults.toml", "pv_defaults.toml")
-STATUSES = {"official", "secondary", "unverified"}
+STATUSES = {"official", "secondary", "unverified", "model"}
 # Internal notes, paths and code names: none may appear in a user-readable field.
 INTERNAL = re.compile(r"shared/reference|/work/|reference section|\.md\b|\.py\b"
                       r"|pvplanner\.|\bsee shared\b", re.IGNORECASE)
@@ -50,6 +50,18 @@ def test_no_internal_note_or_path_reaches_a_user(name):
         for field in READABLE:
             text = str(entry.get(field, ""))
             assert not INTERNAL.search(text), (name, key, field, text)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_a_modelling_choice_says_so_and_only_it_does(name):
+    # A choice the model makes (not a figure anyone published) reads "modelling choice"
+    # (模型设定) to the user, never "secondary source".
+    choices = 0
+    for key, entry in _defaults(name):
+        choice = entry["source"].startswith("Modelling choice")
+        assert (entry["status"] == "model") == choice, (name, key, entry["status"])
+        choices += choice
+    assert choices >= (2 if name == "finance_defaults.toml" else 0)
 
 
 @pytest.mark.parametrize("name", FILES)
