@@ -22,6 +22,7 @@ from pvplanner.batch.readable import (
 from pvplanner.batch.task import TABLE_COLUMNS, table_row, typical_days
 from pvplanner.display.names import template_name
 from pvplanner.tariff.versions import preset_file
+from weather.datafiles import data_path
 
 HASH = "ab" * 32
 NOISY_LOAD = 2999999.9999999986  # what the planner returns for an input of 3,000,000 kWh
@@ -213,3 +214,16 @@ def test_a_table_without_the_marker_does_not_guess(lang):
     # not known, so no column claims they are exact
     table = readable_table(_results().drop(columns="typical_days"), lang)
     assert not {"计算方式", "Planned on"} & set(table.columns)
+
+
+def test_the_shipped_examples_site_names_read_chinese_and_a_users_as_typed():
+    # The portfolio example ships English names (data/batch/example_sites.csv); a Chinese
+    # reader sees them in Chinese, like the demo's, and a user's own name unchanged.
+    results = _results()
+    zh = readable_table(results, "zh", columns=("name",))
+    en = readable_table(results, "en", columns=("name",))
+    assert list(zh.iloc[:, 0]) == ["杭州印染厂", "东莞电子厂", EVIL]
+    assert list(en.iloc[:, 0]) == ["杭州印染厂", "Dongguan electronics", EVIL]
+    names = pd.read_csv(data_path("batch", "example_sites.csv"))["name"].tolist()
+    shown = readable_table(pd.DataFrame({"name": names}), "zh", columns=("name",)).iloc[:, 0]
+    assert all(re.search(r"[\u4e00-\u9fff]", str(v)) for v in shown), list(shown)

@@ -480,7 +480,7 @@ def _files_section(store) -> None:
                                key="dl_store", icon=":material/download:")
         with b:
             uploaded = st.file_uploader(t("compare.files.open", mb=MAX_UPLOAD_MB),
-                                        type=["json", "toml"], key="scenario_upload",
+                                        key="scenario_upload",
                                         max_upload_size=MAX_UPLOAD_MB)
             if uploaded is not None and st.session_state.get("_scenario_upload_id") != \
                     uploaded.file_id:

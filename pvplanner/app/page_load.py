@@ -173,8 +173,7 @@ def _site_offset() -> float:
 def _meter_upload() -> None:
     doc = state.doc()
     uploaded = st.file_uploader(
-        t("load.meter.upload", mb=MAX_UPLOAD_MB), type=["csv", "txt", "xlsx"],
-        key="meter_upload", max_upload_size=MAX_UPLOAD_MB, help=t("load.meter.upload_help"))
+        t("load.meter.upload", mb=MAX_UPLOAD_MB), key="meter_upload", max_upload_size=MAX_UPLOAD_MB, help=t("load.meter.upload_help"))
     slot("upload.meter")
     if uploaded is None or st.session_state.get("_meter_upload_id") == uploaded.file_id:
         return

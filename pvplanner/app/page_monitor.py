@@ -20,11 +20,12 @@ import pvplanner.app.state as state
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, save_upload
 from pvplanner.app.widgets import fmt, lang, plain, slot, t
 
-#: Uploads of this page: role -> (uploader key, upload kind, accepted extensions).
+#: Uploads of this page: role -> (uploader key, upload kind: its accepted extensions are
+#: :data:`pvplanner.app.uploads.EXTENSIONS` of that kind).
 _UPLOADS = {
-    "generation": ("monitor_generation", "meter", ["csv", "txt", "xlsx"]),
-    "load": ("monitor_load", "meter", ["csv", "txt", "xlsx"]),
-    "weather": ("monitor_weather", "weather", ["epw", "csv", "json", "tm2", "txt"]),
+    "generation": ("monitor_generation", "meter"),
+    "load": ("monitor_load", "meter"),
+    "weather": ("monitor_weather", "weather"),
 }
 _FILES = "_monitor_files"
 
@@ -40,10 +41,10 @@ def _labels() -> dict[str, tuple[str, str]]:
 
 def _uploader(role: str, where: Any) -> None:
     """One file uploader; a new file is checked and kept in the user's upload folder."""
-    key, kind, types = _UPLOADS[role]
+    key, kind = _UPLOADS[role]
     label, help_text = _labels()[role]
     with where:
-        uploaded = st.file_uploader(label, type=types, key=key, help=help_text,
+        uploaded = st.file_uploader(label, key=key, help=help_text,
                                     max_upload_size=MAX_UPLOAD_MB)
         slot(f"monitor.{role}")
     files = st.session_state.setdefault(_FILES, {})

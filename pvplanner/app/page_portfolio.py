@@ -25,7 +25,7 @@ import streamlit as st
 
 import pvplanner.batch.readable as readable
 from pvplanner.app.fmt import Fmt
-from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, upload_dir
+from pvplanner.app.uploads import MAX_UPLOAD_MB, check_extension, check_upload, upload_dir
 from pvplanner.app.widgets import advanced, kpi_row, label_map, lang, plain, t
 from pvplanner.display.messages import render as in_language
 from pvplanner.display.messages import translate
@@ -135,7 +135,7 @@ def capacity_scatter(results: pd.DataFrame, language: str) -> alt.Chart:
     scale, _ = _money_unit(language, currency)
     ok = results.loc[results["status"] == "ok"].copy()
     frame = pd.DataFrame({
-        "name": ok["name"].astype(str),
+        "name": ok["name"].astype(str).map(lambda v: reader_name(v, language)),
         "province": ok["province"].astype(str).map(lambda v: reader_name(v, language)),
         "load_mwh": pd.to_numeric(ok["energy.load_kwh"], errors="coerce") / 1000.0,
         "kwp": pd.to_numeric(ok["pv.capacity_kwp"], errors="coerce"),
@@ -180,7 +180,7 @@ def sites_map(results: pd.DataFrame, language: str, currency: str, *, online: bo
 
     ok = results.loc[results["status"] == "ok"]
     frame = pd.DataFrame({
-        "name": ok["name"].astype(str),
+        "name": ok["name"].astype(str).map(lambda v: reader_name(v, language)),
         "city": ok["city"].astype(str).map(lambda v: reader_name(v, language) if v else v),
         "lat": pd.to_numeric(ok["latitude"], errors="coerce"),
         "lon": pd.to_numeric(ok["longitude"], errors="coerce"),
@@ -224,10 +224,9 @@ def _inputs() -> tuple[bytes | None, str, dict[str, bytes]]:
 
     example = data_path(*_EXAMPLE)
     left, right = st.columns([3, 2])
-    upload = left.file_uploader(_t("upload", mb=MAX_UPLOAD_MB), type=["csv", "txt"],
-                                key=_KEY + "file", help=_t("upload_help"))
-    meters = left.file_uploader(_t("meters"), type=["csv", "txt", "xlsx"],
-                                accept_multiple_files=True, key=_KEY + "meters")
+    upload = left.file_uploader(_t("upload", mb=MAX_UPLOAD_MB), key=_KEY + "file",
+                                help=_t("upload_help"))
+    meters = left.file_uploader(_t("meters"), accept_multiple_files=True, key=_KEY + "meters")
     if right.button(_t("example"), key=_KEY + "use_example", icon=":material/science:"):
         st.session_state[_KEY + "example"] = True
     right.download_button(_t("template_download"), example.read_bytes(),
@@ -242,6 +241,7 @@ def _inputs() -> tuple[bytes | None, str, dict[str, bytes]]:
             meter_bytes[bare] = data
     if upload is not None:
         st.session_state.pop(_KEY + "example", None)
+        check_extension(upload.name, "sites")
         data = upload.getvalue()
         if len(data) > MAX_UPLOAD_MB * 1_000_000:
             raise PlannerInputError(Message.of(

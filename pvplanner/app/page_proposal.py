@@ -125,7 +125,7 @@ def _logo() -> None:
 
     doc = state.doc()
     current = get_path(doc, "proposal.logo_file")
-    uploaded = st.file_uploader(t("proposal.seller.logo"), type=["png", "jpg", "jpeg"],
+    uploaded = st.file_uploader(t("proposal.seller.logo"),
                                 key="logo_upload", help=t("proposal.seller.logo_help"),
                                 max_upload_size=max(1, MAX_LOGO_BYTES // 1_000_000))
     slot("upload.logo")

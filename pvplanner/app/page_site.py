@@ -334,8 +334,7 @@ def _read_weather_upload(data: bytes, filename: str, latitude: float | None,
 def _weather_upload() -> None:
     doc = state.doc()
     uploaded = st.file_uploader(
-        t("site.weather.upload", mb=MAX_UPLOAD_MB), type=["epw", "csv", "json", "tm2", "txt"],
-        key="weather_upload", max_upload_size=MAX_UPLOAD_MB, help=t("site.weather.upload_help"))
+        t("site.weather.upload", mb=MAX_UPLOAD_MB), key="weather_upload", max_upload_size=MAX_UPLOAD_MB, help=t("site.weather.upload_help"))
     slot("upload.weather")
     # The scenario's own error about its weather file (none uploaded while the source is
     # "Uploaded file") belongs at the upload too: the file is given here.

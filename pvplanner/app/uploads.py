@@ -22,13 +22,16 @@ from pvplanner.messages import Message, bilingual
 #: sets the same limit for the whole server.
 MAX_UPLOAD_MB = MAX_FILE_BYTES // 1_000_000
 
-#: Accepted extensions per kind of upload.
+#: Accepted extensions per kind of upload. The uploaders themselves accept any file: a file of
+#: another type reaches :func:`check_extension`, which names it in the reader's language
+#: (Streamlit's own refusal is in English, and breaks the page when a file gets past it).
 EXTENSIONS = {
     "meter": ("csv", "txt", "xlsx"),
     "weather": ("epw", "csv", "json", "tm2", "tmy", "tmy3", "txt"),
     "scenario": ("json", "toml"),
     "store": ("json",),
     "logo": ("png", "jpg", "jpeg"),
+    "sites": ("csv", "txt"),
 }
 
 #: Environment variable naming the folder of uploaded files.
@@ -59,12 +62,29 @@ def check_upload(data: bytes, filename: str, kind: str, *, max_mb: float = MAX_U
     if size == 0:
         raise PlannerInputError(Message.of("errors.upload.empty", "{name} is empty",
                                            name=filename), field=f"upload.{kind}")
-    return _check_extension(filename, kind)
+    return check_extension(filename, kind)
 
 
-def _check_extension(filename: str, kind: str) -> str:
-    """The lower-case extension of ``filename`` when ``kind`` accepts it, else an error
-    naming the extensions it accepts."""
+def check_extension(filename: str, kind: str) -> str:
+    """The lower-case extension of ``filename`` when ``kind`` accepts it.
+
+    Parameters
+    ----------
+    filename : str
+        The uploaded file's name.
+    kind : str
+        A key of :data:`EXTENSIONS`.
+
+    Returns
+    -------
+    str
+        The extension, lower case, without its dot.
+
+    Raises
+    ------
+    PlannerInputError
+        The extension is not one ``kind`` accepts (the message lists those it does).
+    """
     extension = Path(filename).suffix.lower().lstrip(".")
     if extension not in EXTENSIONS[kind]:
         raise PlannerInputError(Message.of(
@@ -102,7 +122,7 @@ def save_logo(data: bytes, filename: str) -> Path:
     """
     from pvplanner.report.logo import check_logo
 
-    _check_extension(filename, "logo")
+    check_extension(filename, "logo")
     try:  # check_logo refuses a file over the logo's size limit first
         png = check_logo(data, filename)
     except PlannerInputError as exc:

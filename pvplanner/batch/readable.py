@@ -76,7 +76,7 @@ class Column:
 #: and currency code left out).
 COLUMNS: tuple[Column, ...] = (
     Column("row", "row", "int"),
-    Column("name", "name", "text"),
+    Column("name", "name", "place"),
     Column("status", "status", "status"),
     Column("typical_days", "method", "method"),
     Column("error_message", "error", "error"),

@@ -26,7 +26,7 @@ APP_LABELS: dict[str, str] = {
     "site.utc_offset_hours": "site.location.utc_offset", "site.country": "site.location.country",
     "site.province": "report.assumption_items.site_province", "site.city": "site.location.city",
     "weather.source": "site.weather.source", "weather.seed": "site.weather.seed",
-    "roof_planes.name": "site.roof.name", "roof_planes.area_m2": "site.roof.area",
+    "roof_planes": "site.roof.title", "roof_planes.name": "site.roof.name", "roof_planes.area_m2": "site.roof.area",
     "roof_planes.mounting": "site.roof.mounting", "roof_planes.tilt_deg": "site.roof.tilt",
     "roof_planes.azimuth_deg": "site.roof.azimuth",
     "roof_planes.rack_tilt_deg": "site.roof.rack_tilt", "roof_planes.gcr": "site.roof.gcr",

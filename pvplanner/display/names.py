@@ -3,8 +3,8 @@
 A scenario names its site, province and city in English (or as the user typed them); the
 proposal and the app show them to a Chinese reader in Chinese where the data knows the
 Chinese name: provinces (``data/province_grid_region.csv``), cities
-(``data/climatology/cities.csv``), countries and the shipped demo's own names (the
-``names.*`` messages of ``data/i18n/names.toml``), load templates (their ``name_zh``),
+(``data/climatology/cities.csv``), countries and the shipped demo's and portfolio example's
+own names (the ``names.*`` messages of ``data/i18n/names.toml``), load templates (their ``name_zh``),
 carbon assets (``data/carbon_assets.csv``: ``name_zh``, the price's month and the
 certificates' vintage) and emission factors (``data/emission_factors.csv``: ``region_zh``
 and the kind of factor, ``names.factor_kind.*``). A name the data does not know is shown as
@@ -38,7 +38,8 @@ def _chinese() -> dict[str, str]:
         out.setdefault(row["province"].lower(), row["province_zh"])
     out.setdefault("inner mongolia", "内蒙古")  # the table has its west and east grids only
     for key, entry in catalogue().items():  # names.demo.site, names.country.CN...
-        if key.startswith(("names.demo.", "names.country.")) and isinstance(entry["zh"], str):
+        if (key.startswith(("names.demo.", "names.example.", "names.country."))
+                and isinstance(entry["zh"], str)):
             if key.startswith("names.country."):
                 out.setdefault(key.rsplit(".", 1)[1].lower(), entry["zh"])
             out[str(entry["en"]).strip().lower()] = entry["zh"]
