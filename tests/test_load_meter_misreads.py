@@ -20,7 +20,7 @@ import pytest
 from pvplanner.display.messages import render
 from pvplanner.errors import LoadFileError
 from pvplanner.load.meter import read_meter_file
-from pvplanner.load.meter.columns import unit_token
+from pvplanner.load.meter.columns import header_unit
 
 #: Quarter hours of 2025 and the reading that closes the last one (a register's last row).
 STARTS = pd.date_range("2025-01-01", periods=35040, freq="15min")
@@ -167,9 +167,12 @@ def test_a_header_in_watts_is_read_as_watts(header):
     ("兆瓦", ("kw", 1000.0)), ("瓦", ("kw", 0.001)), ("千瓦时", ("kwh", 1.0)),
     ("兆瓦时", ("kwh", 1000.0)), ("瓦时", ("kwh", 0.001)), ("电量(度)", ("kwh", 1.0)),
     ("电量/Wh", ("kwh", 0.001)), ("功率/kW", ("kw", 1.0)), ("功率(W/m²)", None),
+    ("有功功率（瓦）", ("kw", 0.001)), ("电量(千瓦时)", ("kwh", 1.0)), ("Load MW", ("kw", 1000.0)),
+    ("功率(万kW)", ("kw", 10000.0)),
 ])
 def test_unit_words_without_false_positives(header, unit):
-    assert unit_token(header) == unit
+    found = header_unit(header)
+    assert (None if found is None else found[:2]) == unit
 
 
 def test_kw_and_power_headers_stay_kw():

@@ -24,6 +24,7 @@ from weather.validate import (
     MAX_MISSING_PERCENT,
     clean_weather,
     convert_units,
+    irradiance_factor,
     normalise_unit,
 )
 
@@ -241,6 +242,67 @@ def test_unknown_unit_is_an_error():
 )
 def test_normalise_unit(raw, norm):
     assert normalise_unit(raw) == norm
+
+
+@pytest.mark.parametrize(("unit", "minutes", "factor"), [
+    ("W/m2", 60, 1.0), ("kW/m²", 15, 1000.0), ("Wh/m2", 60, 1.0), ("Wh/m2", 15, 4.0),
+    ("kWh/m2", 60, 1000.0), ("kWh/m2 per hour", 60, 1000.0), ("MJ/m2", 60, 1e6 / 3600),
+    ("kJ/m2", 30, 1000 / 1800), ("J/cm2", 60, 1e4 / 3600), ("cal/cm2", 60, 4.1868e4 / 3600),
+])
+def test_irradiance_factor_is_the_unit_and_the_step(unit, minutes, factor):
+    assert irradiance_factor(unit, minutes) == pytest.approx(factor, rel=1e-12)
+    # the factor convert_units multiplies by, and the one the monitor's notes show
+    frame = pd.DataFrame({"ghi": [2.5]})
+    converted = convert_units(frame, {"ghi": unit}, interval_minutes=minutes)[0]["ghi"].iloc[0]
+    assert converted == pytest.approx(2.5 * factor, rel=1e-12)
+
+
+def test_irradiance_factor_refuses_a_unit_of_no_irradiance():
+    with pytest.raises(KeyError):
+        irradiance_factor("lux")
+
+
+def _kelvin(frame: pd.DataFrame) -> None:
+    frame["temp_air"] += 273.15
+
+
+def _fahrenheit(frame: pd.DataFrame) -> None:
+    frame["temp_air"] = frame["temp_air"] * 1.8 + 32
+
+
+def _code_for_cold(frame: pd.DataFrame) -> None:
+    frame.loc[at("2026-01-10 05:00"), "temp_air"] = -120.0
+
+
+def _wind_ten_times(frame: pd.DataFrame) -> None:
+    frame["wind_speed"] *= 10.0
+
+
+def _ghi_of_one_month(frame: pd.DataFrame) -> None:
+    frame.loc[frame.index.month != 6, ["ghi", "dni", "dhi"]] = 0.0
+
+
+@pytest.mark.parametrize(("change", "key", "part"), [
+    (_kelvin, "validate.kelvin", "validate.temp_outside"),
+    (_fahrenheit, "validate.fahrenheit", "validate.temp_outside"),
+    (_code_for_cold, "validate.too_cold", "validate.temp_outside"),
+    (_wind_ten_times, "validate.wind_unit", "validate.wind_outside"),
+    (_ghi_of_one_month, "validate.ghi_annual", "validate.ghi_outside"),
+])
+def test_an_impossible_year_names_its_unit_or_a_damaged_format(change, key, part):
+    """One check of the annual GHI, the temperatures and the wind: a file that may declare
+    its units hears which unit the values look like; a format with fixed units (EPW) is
+    damaged, with the same finding as the problem."""
+    frame = year()
+    change(frame)
+    with pytest.raises(WeatherInputError) as free:
+        clean(frame)
+    assert free.value.key == key
+    with pytest.raises(WeatherInputError) as fixed:
+        clean(frame, fixed_format="EPW")
+    assert fixed.value.key == "validate.format_values"
+    assert fixed.value.params["problem"].key == part
+    assert "EPW files give ghi in W/m2" in str(fixed.value)
 
 
 # --- gaps ---------------------------------------------------------------------------------

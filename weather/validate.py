@@ -149,26 +149,10 @@ _IRRADIANCE_UNITS: dict[str, tuple[float, bool]] = {
     "j/cm2": (1.0e4 / 3600.0, True),
     "cal/cm2": (4.1868e4 / 3600.0, True),
 }
-_TEMPERATURE_UNITS = {
-    "degc": "C",
-    "c": "C",
-    "celsius": "C",
-    "k": "K",
-    "kelvin": "K",
-    "degf": "F",
-    "f": "F",
-    "fahrenheit": "F",
-}
-_WIND_UNITS = {
-    "m/s": 1.0,
-    "km/h": 1.0 / 3.6,
-    "kmh": 1.0 / 3.6,
-    "kn": 0.514444,
-    "knot": 0.514444,
-    "knots": 0.514444,
-    "kt": 0.514444,
-    "mph": 0.44704,
-}
+_TEMPERATURE_UNITS = {"degc": "C", "c": "C", "celsius": "C", "k": "K", "kelvin": "K",
+                      "degf": "F", "f": "F", "fahrenheit": "F"}
+_WIND_UNITS = {"m/s": 1.0, "km/h": 1.0 / 3.6, "kmh": 1.0 / 3.6, "kn": 0.514444,
+               "knot": 0.514444, "knots": 0.514444, "kt": 0.514444, "mph": 0.44704}
 
 #: Units accepted in ``units=`` (case and spacing ignored; "m2", "m^2" and "m²" alike;
 #: energy units are per time step of the data).
@@ -226,6 +210,40 @@ def normalise_unit(unit: str) -> str:
     return text
 
 
+def irradiance_factor(unit: str, interval_minutes: int = 60) -> float:
+    """The factor [W/m2 per unit] from irradiance in ``unit`` to the mean W/m2 of a step.
+
+    A power (W/m2, kW/m2) by its size; an energy per step (Wh/m2, kWh/m2, J/m2, MJ/m2,
+    J/cm2, cal/cm2...) divided by the step's length [h] as well.
+
+    Parameters
+    ----------
+    unit : str
+        An irradiance unit of :data:`ACCEPTED_UNITS`, spelt as :func:`normalise_unit` reads.
+    interval_minutes : int, default 60
+        Length of one step [min].
+
+    Returns
+    -------
+    float
+        Multiply the values by it to have W/m2.
+
+    Raises
+    ------
+    KeyError
+        If ``unit`` is not an irradiance unit.
+
+    Examples
+    --------
+    >>> irradiance_factor("kW/m²"), irradiance_factor("kWh/m2", 15), irradiance_factor("Wh/m2")
+    (1000.0, 4000.0, 1.0)
+    >>> round(irradiance_factor("MJ/m2"), 1)
+    277.8
+    """
+    size_w_m2, per_interval = _IRRADIANCE_UNITS[normalise_unit(unit)]
+    return size_w_m2 / (interval_minutes / 60.0) if per_interval else size_w_m2
+
+
 def convert_units(
     data: pd.DataFrame, units: Mapping[str, str] | None, interval_minutes: int = 60
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -262,7 +280,6 @@ def convert_units(
         targets = _IRRADIANCE if name == "irradiance" else (name,)
         for target in targets:
             expanded[target] = unit
-    hours = interval_minutes / 60.0
     for column, unit in expanded.items():
         norm = normalise_unit(unit)
         if column not in REQUIRED_COLUMNS:
@@ -279,9 +296,7 @@ def convert_units(
                     "units.irradiance", "unknown irradiance unit {unit!r} for {column!r}; use "
                     "one of {units}", unit=str(unit), column=column,
                     units=", ".join(ACCEPTED_UNITS["irradiance (ghi, dni, dhi)"]))
-            factor, per_interval = _IRRADIANCE_UNITS[norm]
-            factor = factor / hours if per_interval else factor
-            out[column] = values * factor
+            out[column] = values * irradiance_factor(norm, interval_minutes)
         elif column == "temp_air":
             kind = _TEMPERATURE_UNITS.get(norm)
             if kind is None:
@@ -540,11 +555,9 @@ def _irradiance_unit_hint(values: pd.Series, column: str, interval_minutes: int)
     if positive.empty:
         return ""
     p99 = float(np.percentile(positive.to_numpy(), 99))
-    hours = interval_minutes / 60.0
     best, nearest = "", 0.6  # decades: a factor of 4
     for name, unit in _HINT_UNITS:
-        factor, per_interval = _IRRADIANCE_UNITS[unit]
-        factor = factor / hours if per_interval else factor
+        factor = irradiance_factor(unit, interval_minutes)
         if factor == 1.0:  # Wh/m2 per hour is W/m2: no other unit
             continue
         distance = abs(np.log10(p99 * factor / _TYPICAL_P99_W_M2[column]))
@@ -698,52 +711,19 @@ def _irradiance_unit_error(
         at=at, bound=bound, annual=annual, low=low, high=high, guess=guess)
 
 
-def _format_values(data: pd.DataFrame) -> WeatherNote | None:
-    """What is impossible in the annual GHI, the temperatures or the wind of a file format
-    that fixes their units (None if nothing)."""
-    if "ghi" in data.columns:
-        annual = float(data["ghi"].mean()) * 8760 / 1000.0
-        low, high = ANNUAL_GHI_RANGE_KWH_M2
-        if not low <= annual <= high:
-            return message_part(
-                "validate.ghi_outside", "ghi sums to {annual:,.0f} kWh/m2 a year, outside the "
-                "plausible {low:,.0f}-{high:,.0f} kWh/m2", annual=annual, low=float(low),
-                high=float(high))
-    if "temp_air" in data.columns and data["temp_air"].notna().any():
-        temp = data["temp_air"]
-        mean, hottest, coldest = float(temp.mean()), float(temp.max()), float(temp.min())
-        low, high = TEMP_AIR_RANGE_C
-        if mean > MAX_MEAN_TEMP_C or not low <= coldest <= hottest <= high:
-            return message_part(
-                "validate.temp_outside", "temp_air averages {mean:.1f} degC and ranges from "
-                "{coldest:.1f} to {hottest:.1f} degC, beyond the world records (-89.2 and "
-                "56.7 degC)", mean=mean, coldest=coldest, hottest=hottest)
-    if "wind_speed" in data.columns and data["wind_speed"].notna().any():
-        wind = data["wind_speed"]
-        if wind.max() > MAX_WIND_SPEED_M_S or wind.mean() > MAX_MEAN_WIND_M_S:
-            return message_part(
-                "validate.wind_outside", "wind_speed averages {mean:.1f} m/s and peaks at "
-                "{peak:.1f} m/s, beyond any hourly wind measured", mean=float(wind.mean()),
-                peak=float(wind.max()))
-    return None
-
-
 def _check_other_units(data: pd.DataFrame, label: str, fixed_format: str | None,
                        stamp: Stamp) -> None:
     """Annual GHI, temperature and wind units; a file format's fixed units are not
-    questioned, its values are."""
-    problem = _format_values(data) if fixed_format else None
-    if problem is not None:
-        raise WeatherInputError.of(
-            "validate.format_values",
-            "{label}: {problem}. {format} files give ghi in W/m2 (Wh/m2 per hour), temp_air in "
-            "degC and wind_speed in m/s by definition, so the file is damaged or was not "
-            "written to the format: export or download it again.", label=label,
-            problem=problem, format=fixed_format)
+    questioned, its values are (:func:`_format_damaged`)."""
     if "ghi" in data.columns:
         annual = float(data["ghi"].mean()) * 8760 / 1000.0
         low, high = ANNUAL_GHI_RANGE_KWH_M2
         if not low <= annual <= high:
+            if fixed_format:
+                raise _format_damaged(label, fixed_format, message_part(
+                    "validate.ghi_outside", "ghi sums to {annual:,.0f} kWh/m2 a year, outside "
+                    "the plausible {low:,.0f}-{high:,.0f} kWh/m2", annual=annual,
+                    low=float(low), high=float(high)))
             raise WeatherInputError.of(
                 "validate.ghi_annual",
                 "{label}: ghi averages to {annual:,.0f} kWh/m2 a year, outside the plausible "
@@ -752,6 +732,12 @@ def _check_other_units(data: pd.DataFrame, label: str, fixed_format: str | None,
     if "temp_air" in data.columns and data["temp_air"].notna().any():
         temp = data["temp_air"]
         mean, hottest, coldest = float(temp.mean()), float(temp.max()), float(temp.min())
+        low, high = TEMP_AIR_RANGE_C
+        if fixed_format and (mean > MAX_MEAN_TEMP_C or not low <= coldest <= hottest <= high):
+            raise _format_damaged(label, fixed_format, message_part(
+                "validate.temp_outside", "temp_air averages {mean:.1f} degC and ranges from "
+                "{coldest:.1f} to {hottest:.1f} degC, beyond the world records (-89.2 and "
+                "56.7 degC)", mean=mean, coldest=coldest, hottest=hottest))
         if mean > 150.0:
             raise WeatherInputError.of(
                 "validate.kelvin",
@@ -759,7 +745,7 @@ def _check_other_units(data: pd.DataFrame, label: str, fixed_format: str | None,
                 "like Kelvin. Subtract 273.15 or declare the unit in the file, with a line "
                 "'# units: temp_air=K' above the header or the header 'temp_air [K]'.",
                 label=label, mean=mean)
-        if mean > MAX_MEAN_TEMP_C or hottest > TEMP_AIR_RANGE_C[1]:
+        if mean > MAX_MEAN_TEMP_C or hottest > high:
             raise WeatherInputError.of(
                 "validate.fahrenheit",
                 "{label}: temp_air averages {mean:.1f} and reaches {hottest:.1f} (at {at}), too "
@@ -767,7 +753,7 @@ def _check_other_units(data: pd.DataFrame, label: str, fixed_format: str | None,
                 "Convert them to degC or declare the unit in the file, with a line "
                 "'# units: temp_air=degF' above the header or the header 'temp_air [degF]'.",
                 label=label, mean=mean, hottest=hottest, at=stamp(temp.idxmax()))
-        if coldest < TEMP_AIR_RANGE_C[0]:
+        if coldest < low:
             raise WeatherInputError.of(
                 "validate.too_cold",
                 "{label}: temp_air falls to {coldest:.1f} degC at {at}, below the world record "
@@ -775,14 +761,28 @@ def _check_other_units(data: pd.DataFrame, label: str, fixed_format: str | None,
                 label=label, coldest=coldest, at=stamp(temp.idxmin()))
     if "wind_speed" in data.columns and data["wind_speed"].notna().any():
         wind = data["wind_speed"]
-        if wind.max() > MAX_WIND_SPEED_M_S or wind.mean() > MAX_MEAN_WIND_M_S:
+        mean, peak = float(wind.mean()), float(wind.max())
+        if peak > MAX_WIND_SPEED_M_S or mean > MAX_MEAN_WIND_M_S:
+            if fixed_format:
+                raise _format_damaged(label, fixed_format, message_part(
+                    "validate.wind_outside", "wind_speed averages {mean:.1f} m/s and peaks at "
+                    "{peak:.1f} m/s, beyond any hourly wind measured", mean=mean, peak=peak))
             raise WeatherInputError.of(
                 "validate.wind_unit",
                 "{label}: wind_speed averages {mean:.1f} and peaks at {peak:.1f}, too high for "
                 "m/s; km/h or knots? Convert to m/s or declare the unit in the file, with a "
                 "line '# units: wind_speed=km/h' above the header or the header "
-                "'wind_speed [km/h]'.", label=label, mean=float(wind.mean()),
-                peak=float(wind.max()))
+                "'wind_speed [km/h]'.", label=label, mean=mean, peak=peak)
+
+
+def _format_damaged(label: str, fixed_format: str, problem: WeatherNote) -> WeatherInputError:
+    """The error for values a file format's fixed units cannot give (``problem``)."""
+    return WeatherInputError.of(
+        "validate.format_values",
+        "{label}: {problem}. {format} files give ghi in W/m2 (Wh/m2 per hour), temp_air in "
+        "degC and wind_speed in m/s by definition, so the file is damaged or was not "
+        "written to the format: export or download it again.", label=label,
+        problem=problem, format=fixed_format)
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

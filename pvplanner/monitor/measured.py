@@ -12,7 +12,7 @@ Two kinds of input, both read by the project's readers:
   wind come from the plan's typical year. Its values are W/m2 unless its header names another
   unit (:func:`header_unit`): kW/m2, or an energy per reading (irradiation: kWh/m2, Wh/m2,
   MJ/m2, kJ/m2, J/m2, J/cm2, cal/cm2), converted to the mean W/m2 of each interval with the
-  weather readers' factors (:func:`weather.validate.convert_units`) and said in a note. A
+  weather readers' factors (:func:`weather.validate.irradiance_factor`) and said in a note. A
   column without a unit whose peak is not sunlight in W/m2 is refused naming the units its
   peak fits (:func:`likely_units`: hourly MJ/m2 peak at 2.2-4.3, kWh/m2 at 0.6-1.2).
 
@@ -229,18 +229,15 @@ def header_unit(header: str) -> str | None:
 def _in_w_m2(series: MeteredSeries) -> tuple[pd.Series, tuple[Note, ...]]:
     """Hourly mean irradiance [W/m2] of an irradiance series in its header's unit, and the
     note saying the conversion (none for W/m2 or a header without a unit)."""
-    from weather.validate import convert_units
+    from weather.validate import irradiance_factor
 
     unit = _convertible_unit(series)
     if unit is None:
         return series.kw, ()
     minutes = series.interval_minutes
     # the weather readers' own factors: an energy per reading is divided by its hours
-    converted, _ = convert_units(pd.DataFrame({"ghi": series.kw.to_numpy(dtype=float)}),
-                                 {"ghi": unit}, minutes)
-    w_m2 = pd.Series(converted["ghi"].to_numpy(), index=series.kw.index, name=series.kw.name)
-    factor = float(convert_units(pd.DataFrame({"ghi": [1.0]}), {"ghi": unit},
-                                 minutes)[0]["ghi"].iloc[0])
+    factor = irradiance_factor(unit, minutes)
+    w_m2 = series.kw.astype(float) * factor
     en, zh = _UNIT_NAMES[unit]
     values = {"column": series.quality.value_column, "unit": {"en": en, "zh": zh},
               "factor": _factor_text(factor)}
@@ -332,15 +329,14 @@ def likely_units(peak: float, minutes: int) -> list[tuple[str, float]]:
     >>> [(unit, round(w)) for unit, w in likely_units(0.225, 15)]  # kWh/m2 a quarter hour
     [('kwh/m2', 900)]
     """
-    from weather.validate import convert_units
+    from weather.validate import irradiance_factor
 
     low, high = _PLAUSIBLE_PEAK_W_M2
     found = []
     for unit in _UNIT_NAMES:
         if unit == "w/m2":
             continue
-        factor = float(convert_units(pd.DataFrame({"ghi": [1.0]}), {"ghi": unit},
-                                     minutes)[0]["ghi"].iloc[0])
+        factor = irradiance_factor(unit, minutes)
         if low <= peak * factor <= high:
             found.append((unit, peak * factor))
     return found

@@ -64,18 +64,36 @@ def limit_span(
 
 
 def merge_duplicates(
-    ts: np.ndarray, values: np.ndarray, rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, list[dict[str, Any]]]:
+    ts: np.ndarray, values: np.ndarray, rows: np.ndarray, carried: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, list[dict[str, Any]], np.ndarray | None]:
+    """One reading per timestamp: the readings of a repeated timestamp averaged.
+
+    Parameters
+    ----------
+    ts : numpy.ndarray
+        Timestamps [int64 ns], in any order.
+    values : numpy.ndarray
+        The reading of each timestamp (NaN: none; left out of a mean).
+    rows : numpy.ndarray
+        The file row of each reading.
+    carried : numpy.ndarray, optional
+        A second value of each reading (the meter's multiplier, 倍率), averaged over the
+        same timestamps (one sort for both).
+
+    Returns
+    -------
+    tuple
+        The distinct timestamps in time order, their mean readings, the file row of each
+        one's first reading, the number of readings merged away, up to
+        :data:`~pvplanner.load.meter.common.MAX_EXAMPLES` examples, and the mean of
+        ``carried`` per timestamp (None without).
+    """
     order = np.argsort(ts, kind="stable")
     ts, values, rows = ts[order], values[order], rows[order]
     uniq, first, inverse, counts = np.unique(
         ts, return_index=True, return_inverse=True, return_counts=True
     )
-    finite = np.isfinite(values)
-    sums = np.bincount(inverse, weights=np.where(finite, values, 0.0), minlength=len(uniq))
-    n = np.bincount(inverse, weights=finite.astype(float), minlength=len(uniq))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(n > 0, sums / np.maximum(n, 1), np.nan)
+    means = _group_means(values, inverse, len(uniq))
     dup = np.flatnonzero(counts > 1)
     examples = []
     for j in dup[:MAX_EXAMPLES]:
@@ -88,7 +106,17 @@ def merge_duplicates(
                 "kept_mean": finite_or_none(means[j]),
             }
         )
-    return uniq, means, rows[first], int((counts - 1).sum()), examples
+    carried_means = None if carried is None else _group_means(carried[order], inverse, len(uniq))
+    return uniq, means, rows[first], int((counts - 1).sum()), examples, carried_means
+
+
+def _group_means(values: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
+    """The mean of the finite ``values`` of each of ``count`` groups (NaN where none is)."""
+    finite = np.isfinite(values)
+    sums = np.bincount(groups, weights=np.where(finite, values, 0.0), minlength=count)
+    n = np.bincount(groups, weights=finite.astype(float), minlength=count)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, sums / np.maximum(n, 1), np.nan)
 
 
 def register_to_kw(

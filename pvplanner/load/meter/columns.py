@@ -356,7 +356,7 @@ def _value_score(header: str) -> float:
         score -= 10.0
     if has_word(header, POWER_WORDS + ENERGY_WORDS + REGISTER_WORDS):
         score += 4.0
-    if unit_token(header) is not None:
+    if header_unit(header) is not None:
         score += 2.0
     if "总" in header:
         score += 0.5
@@ -403,30 +403,6 @@ def header_unit(header: str) -> tuple[str, float, dict[str, str]] | None:
         if re.search(pattern, text):
             return kind, scale, bilingual(en, zh)
     return None
-
-
-def unit_token(header: str) -> tuple[str, float] | None:
-    """The unit a column header names, as (``"kw"`` or ``"kwh"``, factor to kW or kWh).
-
-    Parameters
-    ----------
-    header : str
-        The column's header, e.g. ``"有功功率(kW)"``, ``"功率/W"``, ``"电量 MWh"``.
-
-    Returns
-    -------
-    tuple of (str, float) or None
-        None when the header names no power or energy unit.
-
-    Examples
-    --------
-    >>> unit_token("功率/W"), unit_token("有功功率（瓦）"), unit_token("Power")
-    (('kw', 0.001), ('kw', 0.001), None)
-    >>> unit_token("电量(千瓦时)"), unit_token("Load MW"), unit_token("功率(万kW)")
-    (('kwh', 1.0), ('kw', 1000.0), ('kw', 10000.0))
-    """
-    found = header_unit(header)
-    return None if found is None else (found[0], found[1])
 
 
 _HEADER_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")

@@ -24,20 +24,33 @@ from pvplanner.messages import Message, bilingual, listing
 from weather.timeaxis import TYPICAL_YEAR
 
 
-def detect_interval(ts: np.ndarray, rows: np.ndarray, rules: dict, column: str) -> int:
-    """The most common step between distinct timestamps [min], if supported."""
-    where = {"column": column, "first": int(rows.min()), "last": int(rows.max())}
+def _row_span(first: int, last: int) -> dict[str, str]:
+    """Rows ``first`` to ``last`` as a message value (``row 2`` when they are one)."""
+    if first == last:
+        return bilingual(f"row {first}", f"第 {first} 行")
+    return bilingual(f"rows {first}-{last}", f"第 {first}-{last} 行")
+
+
+def detect_interval(ts: np.ndarray, rows: np.ndarray, rules: dict,
+                    column: str | dict[str, str], file: str) -> int:
+    """The most common step between distinct timestamps [min], if supported.
+
+    ``column`` names the timestamp column(s) as a message value (quoted:
+    :func:`pvplanner.messages.quoted_listing`), ``file`` the meter file.
+    """
+    where = {"file": file, "column": column,
+             "rows": _row_span(int(rows.min()), int(rows.max()))}
     uniq = np.unique(ts)
     if len(uniq) < 2:
         raise LoadFileError(Message.of(
-            "errors.meter.one_timestamp", "only one distinct timestamp (column {column}, rows "
-            "{first}-{last}): a meter file needs a series of 5-60 minute readings", **where))
+            "errors.meter.one_timestamp", "{file}: only one distinct timestamp (column {column}, "
+            "{rows}): a meter file needs a series of 5-60 minute readings", **where))
     minutes = np.round(np.diff(uniq) / NS_PER_MIN).astype(np.int64)
     minutes = minutes[minutes > 0]
     if not len(minutes):
         raise LoadFileError(Message.of(
-            "errors.meter.sub_minute", "the timestamps are less than a minute apart (column "
-            "{column}, rows {first}-{last}): check the time column", **where))
+            "errors.meter.sub_minute", "{file}: the timestamps are less than a minute apart (column "
+            "{column}, {rows}): check the time column", **where))
     values, counts = np.unique(minutes, return_counts=True)
     mode = int(values[np.argmax(counts)])
     supported = [int(v) for v in rules["supported_intervals_minutes"]]
@@ -45,12 +58,12 @@ def detect_interval(ts: np.ndarray, rows: np.ndarray, rules: dict, column: str) 
         return mode
     if mode >= 1440:
         raise LoadFileError(Message.of(
-            "errors.meter.daily", "the timestamps are a day or more apart ({days:g} d; column {column}, "
-            "rows {first}-{last}): this is daily or monthly data, not interval data; enter 12 "
+            "errors.meter.daily", "{file}: the timestamps are a day or more apart ({days:g} d; column {column}, "
+            "{rows}): this is daily or monthly data, not interval data; enter 12 "
             "monthly bills instead", days=mode / 1440, **where))
     raise LoadFileError(Message.of(
-        "errors.meter.interval", "the most common step between timestamps is {minutes} min "
-        "(column {column}, rows {first}-{last}); supported intervals are {supported} min: "
+        "errors.meter.interval", "{file}: the most common step between timestamps is {minutes} min "
+        "(column {column}, {rows}); supported intervals are {supported} min: "
         "resample the export", minutes=mode, supported=listing(supported), **where))
 
 

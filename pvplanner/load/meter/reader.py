@@ -37,6 +37,7 @@ Thresholds live in ``data/load_templates/load_rules.toml``.
 from __future__ import annotations
 
 import csv
+import logging
 import os
 from collections.abc import Sequence
 from typing import Any, BinaryIO
@@ -80,10 +81,12 @@ from pvplanner.load.meter.detect import (
 from pvplanner.load.meter.records import LoadQualityReport, MeterLoad
 from pvplanner.load.meter.table import read_table
 from pvplanner.load.meter.timestamps import Parsed, parse_rows, plain_number
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, bilingual, quoted_listing
 from weather.timeaxis import fixed_offset_tz, typical_year_index
 
 __all__ = ["read_meter_file"]
+
+_LOG = logging.getLogger(__name__)
 
 _UNITS = {
     "auto": "auto",
@@ -187,14 +190,16 @@ def read_meter_file(
     ) as exc:
         # A file shape the reader does not foresee must still end as a user-facing error;
         # "internal error" lets tests (and bug reports) tell it from a diagnosed problem.
+        # Python's own words stay in the log (and the chained cause), not in the message.
+        _LOG.warning("meter file not read: %s: %s", type(exc).__name__, exc)
         name = filename or getattr(source, "name", None) or Message.of(
             "errors.meter.the_file", "the meter file")
         raise LoadFileError(Message.of(
-            "errors.meter.internal", "{file} could not be read (internal error {kind}: "
-            "{detail}); the row or column at fault is unknown: check that the file has one "
+            "errors.meter.unforeseen", "{file} could not be read (an internal error of the "
+            "reader); the row or column at fault is unknown: check that the file has one "
             "timestamp column and one kW or kWh column, export it again as CSV, and please "
-            "report this file", file=name if isinstance(name, Message) else str(name),
-            kind=type(exc).__name__, detail=str(exc))) from exc
+            "report this file", file=name if isinstance(name, Message) else str(name))
+        ) from exc
 
 
 #: Largest multiplier (倍率) a meter is taken to have. A multiplier is the CT ratio times the
@@ -379,7 +384,7 @@ def _read_meter_file(
             "site's standard time (UTC{offset})", offset=f"{float(utc_offset_hours):+g}"))
 
     interval = detect_interval(
-        parsed.ts_wall, parsed.rows, rules, " + ".join(repr(h) for h in columns.ts_headers)
+        parsed.ts_wall, parsed.rows, rules, quoted_listing(columns.ts_headers), name
     )
     label, label_reason = detect_label(
         parsed.ts_wall, interval, parsed.has_24, columns.label_hint, label_mode
@@ -416,12 +421,11 @@ def _read_meter_file(
     # the file's own clock times of the rows used (a long file keeps its latest year)
     used_wall = parsed.ts_wall[np.isin(parsed.rows, rows)] if span_notes else parsed.ts_wall
 
-    uniq_ts, uniq_vals, first_rows, dup_count, dup_examples = merge_duplicates(ts_std, values, rows)
+    uniq_ts, uniq_vals, first_rows, dup_count, dup_examples, uniq_mult = merge_duplicates(
+        ts_std, values, rows, multiplier)  # a multiplier only with register readings
     if unit_kind == "kwh_cumulative":
-        uniq_mult = None
         reading_rows = first_rows
-        if multiplier is not None:
-            uniq_mult = merge_duplicates(ts_std, multiplier, rows)[1]
+        if uniq_mult is not None:
             warnings += _multiplier_changes(uniq_mult, first_rows)
         uniq_ts, kw, first_rows, neg_examples, neg_count, spread = register_to_kw(
             uniq_ts, uniq_vals * scale, first_rows, interval, rules, uniq_mult

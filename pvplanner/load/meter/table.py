@@ -3,7 +3,9 @@
 CSV/TXT in any delimiter (``,`` ``;`` tab ``|``) and encoding :func:`pvplanner.guard.files.decode_text`
 knows, or an XLSX sheet (:mod:`pvplanner.load.meter.xlsx`, which caps rows, cells and time).
 The header is the row above the first row that holds a date/time and a number (merged with
-a units row below it); rows keep their 1-based file line or sheet row for messages.
+a units row below it); rows keep their 1-based file line or sheet row for messages. Text the
+CSV parser cannot split (a line of more than :data:`MAX_COLUMNS` fields, a ragged row, a quote
+that never closes) is refused naming the line, in the catalogue's words, not the parser's.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import pandas as pd
 from pvplanner.errors import LoadFileError
 from pvplanner.guard.files import ENCODING_ADVICE, decode_text
 from pvplanner.load.meter.xlsx import read_sheet_rows
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message, bilingual, quoted_listing
 
 
 @dataclass
@@ -188,16 +190,22 @@ def read_table(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> T
             "read: open it in Excel or WPS and save it as .xlsx or CSV", file=name))
     if raw.startswith(_ZIP_SIGNATURE):
         return _read_xlsx(raw, name, sheet, rules)
+    if _utf16_without_bom(raw):
+        raise LoadFileError(Message.of(
+            "errors.meter.utf16_no_bom", "{file} is UTF-16 text without the byte-order mark "
+            "that tells such text from binary data: save it as CSV (UTF-8) or XLSX",
+            file=name))
     if name.lower().endswith((".xlsx", ".xlsm")):
-        if not _is_text(raw, name):
+        decoded = _as_text(raw, name)
+        if decoded is None:
             return _read_xlsx(raw, name, sheet, rules)  # refused as no readable workbook
-        table = _read_csv(raw, name, rules)
+        table = _read_csv(*decoded, name, rules)
         table.notes.append(Message.of(
             "notes.meter.xlsx_is_text", "the file is named .xlsx but is not an Excel workbook: "
             "it holds text, read as a CSV file ({separator}-separated)",
             separator=SEPARATOR_NAMES.get(table.delimiter or ",", bilingual("comma", "逗号"))))
         return table
-    return _read_csv(raw, name, rules)
+    return _read_csv(*_decode(raw, name), name, rules)
 
 
 #: The first bytes of a zip's first member: every XLSX workbook starts with them.
@@ -212,13 +220,37 @@ SEPARATOR_NAMES = {",": bilingual("comma", "逗号"), ";": bilingual("semicolon"
                     "\t": bilingual("tab", "制表符"), "|": bilingual("vertical bar", "竖线")}
 
 
-def _is_text(raw: bytes, name: str) -> bool:
-    """Whether ``raw`` decodes as text without binary control characters."""
-    try:
-        text, _ = decode_text(raw, name, advice=ENCODING_ADVICE["meter"], error=LoadFileError)
-    except LoadFileError:
+def _utf16_without_bom(raw: bytes) -> bool:
+    """Whether ``raw`` is UTF-16 text without a byte-order mark: NUL bytes in its start (no
+    UTF-8 or GBK text has them) and, read as UTF-16 in either byte order, text without NUL
+    or other binary characters, mostly ASCII (the digits, separators and times of readings;
+    binary data read so is mostly other characters)."""
+    if b"\x00" not in raw[:4096] or len(raw) % 2 or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    return bool(text.strip()) and not _BINARY_CHARS.search(text)
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        ascii_share = sum(char < "\x80" for char in text[:4096]) / max(len(text[:4096]), 1)
+        if ascii_share > 0.5 and not _BINARY_CHARS.search(text):
+            return True
+    return False
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    """The text of ``raw`` and its encoding (:func:`pvplanner.guard.files.decode_text`)."""
+    return decode_text(raw, name, advice=ENCODING_ADVICE["meter"], error=LoadFileError)
+
+
+def _as_text(raw: bytes, name: str) -> tuple[str, str] | None:
+    """The text of ``raw`` and its encoding when it is text without binary control
+    characters, else None."""
+    try:
+        text, encoding = _decode(raw, name)
+    except LoadFileError:
+        return None
+    return (text, encoding) if text.strip() and not _BINARY_CHARS.search(text) else None
 
 
 #: The start of a web page: what a portal's "export to Excel" often saves under an Excel
@@ -247,10 +279,8 @@ def _split_lines(lines: list[str], delimiter: str) -> list[list[str]]:
         return [line.split(delimiter) for line in lines]
 
 
-def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
-    text, encoding = decode_text(
-        raw, name, advice=ENCODING_ADVICE["meter"], error=LoadFileError
-    )
+def _read_csv(text: str, encoding: str, name: str, rules: dict) -> Table:
+    """The table of a delimited text (decoded by :func:`_decode`)."""
     _refuse_web_page(text, name)
     nul = text.find("\x00")
     if nul >= 0:
@@ -267,6 +297,7 @@ def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
 
     delimiter = _guess_delimiter([line for _, line in scan])
     split = _split_lines([line for _, line in scan], delimiter)
+    _refuse_wide_lines(split, [i for i, _ in scan], name, delimiter)
     first_data = _first_data_row(split)
     if first_data is None:
         sample = scan[0][1][:80]
@@ -275,7 +306,7 @@ def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
             "first non-empty lines ({count}; line {line}: {sample}); the file needs a timestamp "
             "column (e.g. 时间 '2025-01-01 00:15') and a value column (e.g. 有功功率 kW), "
             "separated by '{separator}'", file=name, count=len(scan), line=scan[0][0] + 1,
-            sample=repr(sample), separator=delimiter))
+            sample=quoted_listing([sample]), separator=delimiter))
     header_cells, header_line = _find_header(split, first_data, [i for i, _ in scan])
     data_line = scan[first_data][0]  # 0-based physical line
     try:
@@ -293,23 +324,9 @@ def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
             quotechar='"',
         )
     except pd.errors.ParserError as exc:
-        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if match:
-            raise LoadFileError(Message.of(
-                "errors.meter.fields", "{file}: line {line} has {fields} fields where the rows "
-                "above have {expected} (separator '{separator}'): remove the extra separators or "
-                "quote values that contain them", file=name, line=int(match.group(2)),
-                fields=int(match.group(3)), expected=int(match.group(1)), separator=delimiter,
-            )) from None
-        raise LoadFileError(Message.of(
-            "errors.meter.split_rows", "{file}: cannot split the rows from line {line} on into "
-            "columns ({detail}): save the file again as CSV", file=name, line=data_line + 1,
-            detail=bilingual(str(exc), ""))) from None
-    except (pd.errors.EmptyDataError, csv.Error, ValueError, OverflowError) as exc:
-        raise LoadFileError(Message.of(
-            "errors.meter.read_rows", "{file}: cannot read the rows from line {line} on "
-            "({detail}): save the file again as CSV", file=name, line=data_line + 1,
-            detail=bilingual(str(exc), ""))) from None
+        raise _unsplit_rows(str(exc), all_lines, data_line, name, delimiter) from None
+    except (pd.errors.EmptyDataError, csv.Error, ValueError, OverflowError):
+        raise _unsplit_rows("", all_lines, data_line, name, delimiter) from None
     body.columns = range(body.shape[1])
     rows = np.arange(len(body), dtype=np.int64) + data_line + 1
     headers = _column_names(header_cells, body.shape[1])
@@ -325,6 +342,61 @@ def _read_csv(raw: bytes, name: str, rules: dict) -> Table:
         sheet=None,
         name=name,
     )
+
+
+#: The most fields a line of a meter file may have: a "96-point" export has 97 columns, a
+#: 5-minute one 289, an export with every register of a meter a few dozen. A line with more
+#: is damaged or not meter data, and thousands of columns would take minutes to read.
+MAX_COLUMNS = 1_000
+
+
+def _refuse_wide_lines(split: list[list[str]], lines: list[int], name: str,
+                       delimiter: str) -> None:
+    """Refuse the first of the scanned lines (``split``, 0-based file ``lines``) with more
+    than :data:`MAX_COLUMNS` fields."""
+    for cells, line in zip(split, lines, strict=False):
+        if len(cells) > MAX_COLUMNS:
+            raise LoadFileError(Message.of(
+                "errors.meter.too_many_fields", "{file}: line {line} has {fields:,} fields "
+                "(separator '{separator}'), more than the {limit:,} columns a meter file can "
+                "have: the line is damaged or not meter data; export the time column and the "
+                "kW or kWh column again as CSV", file=name, line=line + 1, fields=len(cells),
+                separator=delimiter, limit=MAX_COLUMNS))
+
+
+def _unsplit_rows(problem: str, lines: list[str], data_line: int, name: str,
+                  delimiter: str) -> LoadFileError:
+    """The error for rows from ``data_line`` (0-based) on that the CSV parser could not
+    split (its message ``problem``, read for the line at fault, never shown): a row with
+    more fields than the rows above, a quoted cell that never closes, or else the rows as
+    a whole."""
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", problem)
+    if fields:
+        return LoadFileError(Message.of(
+            "errors.meter.fields", "{file}: line {line} has {fields} fields where the rows "
+            "above have {expected} (separator '{separator}'): remove the extra separators or "
+            "quote values that contain them", file=name, line=int(fields.group(2)),
+            fields=int(fields.group(3)), expected=int(fields.group(1)), separator=delimiter))
+    opened = _unclosed_quote(lines, data_line)
+    if opened is not None:
+        return LoadFileError(Message.of(
+            "errors.meter.unclosed_quote", "{file}: line {line} opens a quoted cell (\") that "
+            "is never closed, so every line after it would be read as part of that cell: "
+            "close the quote or delete it, then read the file again", file=name, line=opened))
+    return LoadFileError(Message.of(
+        "errors.meter.rows_unsplit", "{file}: the rows from line {line} on cannot be split "
+        "into columns at the {separator}: save the file again as CSV", file=name,
+        line=data_line + 1, separator=SEPARATOR_NAMES.get(delimiter, delimiter)))
+
+
+def _unclosed_quote(lines: list[str], first: int) -> int | None:
+    """The file line (1-based) of the quote that opens a cell and is never closed, from
+    line ``first`` (0-based) on; None when every quoted cell closes."""
+    opened = None
+    for number, line in enumerate(lines[first:], start=first + 1):
+        if line.count('"') % 2:  # an odd count opens a cell, or closes the open one
+            opened = number if opened is None else None
+    return opened
 
 
 def _guess_delimiter(lines: list[str]) -> str:
@@ -372,13 +444,15 @@ def _find_header(
 
 def _column_names(header: list[str] | None, width: int) -> list[str]:
     names: list[str] = []
+    taken: set[str] = set()  # the names so far, looked up in constant time
     for k in range(width):
         cell = header[k].strip() if header is not None and k < len(header) else ""
         cell = cell.lstrip("\ufeff").strip().strip('"').strip()
         name = cell or f"column {k + 1}"
-        while name in names:
+        while name in taken:
             name = f"{name} ({k + 1})"
         names.append(name)
+        taken.add(name)
     return names
 
 
