@@ -28,14 +28,22 @@ from pvplanner.report.text import Texts
 CHART_WIDTH = 620
 
 
-def _config(chart: alt.TopLevelMixin, font: str) -> dict[str, Any]:
-    """The proposal's styling of a chart, as a Vega-Lite dict."""
+def _config(chart: alt.TopLevelMixin, font: str, legend_columns: int | None = None
+            ) -> dict[str, Any]:
+    """The proposal's styling of a chart, as a Vega-Lite dict.
+
+    Legend labels are never cut short (Vega's default ends a label of more than 160 px with
+    "…"); ``legend_columns`` stacks the legend's entries in that many columns, for a narrow
+    chart with long labels.
+    """
+    legend: dict[str, Any] = {"columns": legend_columns} if legend_columns else {}
     return (
         chart.configure(font=font, padding=8)
         .configure_view(stroke=None)
         .configure_axis(labelFontSize=11, titleFontSize=11, labelColor="#333",
                         titleColor="#333", gridColor="#E5E8EC", domainColor="#888")
-        .configure_legend(orient="top", labelFontSize=11, title=None, symbolSize=120)
+        .configure_legend(orient="top", labelFontSize=11, title=None, symbolSize=120,
+                          labelLimit=0, **legend)
         .configure_title(fontSize=13, anchor="start", color="#1A1A1A", fontWeight="normal")
         .to_dict()
     )
@@ -85,16 +93,22 @@ def typical_day_chart(days: list[tuple[str, pd.DataFrame]], texts: Texts,
 
 def bills_chart(bills: pd.DataFrame, texts: Texts, fmt: NumberFormat,
                 font: str = FONT_STACK, *, width: int = CHART_WIDTH,
-                height: int = 220) -> dict[str, Any]:
-    """Grouped bars of each month's bill without and with the system."""
+                height: int = 220, with_system: str | None = None) -> dict[str, Any]:
+    """Grouped bars of each month's bill without and with the system.
+
+    ``with_system`` names the second series as the bills table does (the company's grid
+    bill under EMC, a bill without export income where there is none); the default is the
+    bill net of export income.
+    """
     # Narrow charts label months by number so twelve labels fit.
     months = (texts.raw("month.short") if width >= CHART_WIDTH
               else [str(m) for m in range(1, 13)])
-    labels = {"baseline": texts("bills.baseline"), "with_system": texts("bills.with_system")}
+    labels = {"baseline": texts("bills.baseline"),
+              "with_system": with_system or texts("bills.with_system")}
     chart = specs.monthly_bills(bills, labels, months, fmt.money_axis(),
                                 month_title=None if width >= CHART_WIDTH else texts("bills.month"))
     return _config(chart.properties(width=width, height=height, title=texts("bills.chart")),
-                   font)
+                   font, legend_columns=1 if width < CHART_WIDTH else None)
 
 
 def cash_flow_chart(cash: pd.DataFrame, texts: Texts, fmt: NumberFormat,

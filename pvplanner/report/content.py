@@ -46,7 +46,7 @@ from pvplanner.report.model import (
     Table,
 )
 from pvplanner.report.seller import cover_note, seller_info, seller_rows
-from pvplanner.report.text import Texts, date_label
+from pvplanner.report.text import Texts, date_label, period_text
 from pvplanner.result import Assumption, Result
 
 SECTION_KEYS: tuple[str, ...] = (
@@ -133,11 +133,11 @@ def _kpis(c: _Ctx) -> dict[str, Kpi]:
         "capacity": Kpi(t("kpi.capacity"), f.kwp(r.pv.capacity_kwp)),
         "generation": Kpi(t("kpi.generation"), f.kwh(r.pv.annual_generation_kwh),
                           _specific_yield(r, f, t) if r.pv.capacity_kwp > 0 else ""),
-        "self_consumption": Kpi(t("kpi.self_consumption"),
-                                f.percent(r.energy.self_consumption_ratio)),
+        "self_consumption": Kpi(t("kpi.self_consumption"), _self_consumption(r, f)),
         "self_sufficiency": Kpi(t("kpi.self_sufficiency"),
                                 f.percent(r.energy.self_sufficiency_ratio)),
-        "savings": Kpi(t("kpi.savings"), f.money(r.bills.savings_annual),
+        "savings": Kpi(t(tables.bill_label_keys(r)[1] if not tables.exports_paid_to_investor(r)
+                         else "kpi.savings"), f.money(r.bills.savings_annual),
                        f.money_wan(r.bills.savings_annual)),
         "capex": Kpi(t("kpi.capex"), f.money(fin.capex), f.money_wan(fin.capex)),
         "npv": Kpi(t("kpi.npv"), f.money(fin.npv), f.money_wan(fin.npv)),
@@ -223,7 +223,8 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
     # The two charts an owner asks about first, sized for half a page width each.
     blocks.append(FigureRow([
         Figure("summary_bills", spec=charts.bills_chart(
-            tables.monthly_bills(r), t, f, width=250, height=150)),
+            tables.monthly_bills(r), t, f, width=250, height=150,
+            with_system=t(tables.bill_label_keys(r)[0]))),
         Figure("summary_cash_flow", spec=charts.cash_flow_chart(
             tables.cash_flow_summary(r), t, f, width=250, height=150)),
     ]))
@@ -244,6 +245,14 @@ def _elevation(c: _Ctx) -> str:
     if not entered and (r.weather or {}).get("elevation_source") == "altitude_grid":
         return c.t("design.elevation_grid", value=value)
     return value
+
+
+def _self_consumption(result: Result, f: NumberFormat) -> str:
+    """The share of the PV generation used on site, or n/a without generation (a share of
+    nothing is not 0 %; the monthly table says n/a for such a month too)."""
+    if result.pv.annual_generation_kwh < 0.5:
+        return f.percent(None)
+    return f.percent(result.energy.self_consumption_ratio)
 
 
 def _specific_yield(r: Any, f: Any, t: Any) -> str:
@@ -352,6 +361,14 @@ def _weather_short(weather: dict[str, Any], lang: str = "en") -> str:
 
 
 # --------------------------------------------------------------------------- energy
+def _day_caption_key(result: Result) -> str:
+    """Key of the representative days' caption: with or without a battery, and without
+    exports where the design sends nothing to the grid (its PV surplus is curtailed)."""
+    key = "energy.day_caption" if result.battery.energy_kwh > 0 else "energy.day_caption_pv"
+    curtailed_only = result.energy.exported_kwh < 0.5 <= result.energy.curtailed_kwh
+    return f"{key}_no_export" if curtailed_only else key
+
+
 def _energy(c: _Ctx) -> Section:
     r, t, f = c.result, c.t, c.f
     monthly = tables.monthly_energy(r)
@@ -365,7 +382,7 @@ def _energy(c: _Ctx) -> Section:
                 exported=f.kwh(r.energy.exported_kwh), imported=f.kwh(r.energy.imported_kwh),
                 losses=f.kwh(losses))
     grid = KpiGrid([
-        Kpi(t("kpi.self_consumption"), f.percent(r.energy.self_consumption_ratio)),
+        Kpi(t("kpi.self_consumption"), _self_consumption(r, f)),
         Kpi(t("kpi.self_sufficiency"), f.percent(r.energy.self_sufficiency_ratio)),
         Kpi(t("energy.exported"), f.kwh(r.energy.exported_kwh)),
         Kpi(t("energy.imported"), f.kwh(r.energy.imported_kwh)),
@@ -398,15 +415,14 @@ def _energy(c: _Ctx) -> Section:
              f.number(r.energy.imported_kwh)]
     if show_curtailed:
         total.append(f.number(r.energy.curtailed_kwh))
-    total.append(f.percent(r.energy.self_consumption_ratio))
+    total.append(_self_consumption(r, f))
     rows.append(total)
     n = len(header)
     blocks: list[Any] = [
         grid,
         Paragraph(balance),
         Figure("monthly_energy", "", spec=charts.monthly_energy_chart(monthly, t)),
-        *([Figure("typical_day", t("energy.day_caption" if r.battery.energy_kwh > 0
-                                   else "energy.day_caption_pv"),
+        *([Figure("typical_day", t(_day_caption_key(r)),
                   spec=charts.typical_day_chart(days, t))] if days else []),
         Table(t("energy.monthly_table"), header, rows, ["L"] + ["R"] * (n - 1),
               [0.8] + [1.0] * (n - 1), total_rows=1),
@@ -415,13 +431,26 @@ def _energy(c: _Ctx) -> Section:
 
 
 # --------------------------------------------------------------------------- bills
+def _breakdown_key(result: Result) -> str:
+    """Key of the sentence that splits the year's saving into its parts.
+
+    Under EMC the company's grid bill, without the investor's export income; with a raised
+    demand charge the rise is taken off (not a negative saving); without export income no
+    export figure is named (a zero-export design "earns" nothing).
+    """
+    if tables.exports_paid_to_investor(result):
+        return "bills.breakdown_emc"
+    key = "bills.breakdown_demand_up" if result.bills.demand_charge_raised else "bills.breakdown"
+    return key if tables.earns_exports(result) else f"{key}_no_export"
+
+
 def _tariff_name(c: _Ctx) -> str:
     row = c.result.assumption("tariff.preset")
     if row is None:
         return c.t.na
     name = c.text_value(row)
     date = c.used("tariff.effective_date")
-    return f"{name}（{date}）" if date and c.lang == "zh" else f"{name} ({date})" if date else name
+    return c.t("bills.tariff_dated", name=name, date=date) if date else name
 
 
 def _bills(c: _Ctx) -> Section:
@@ -435,13 +464,12 @@ def _bills(c: _Ctx) -> Section:
     rows.append([t("year_total"), f.number(baseline), f.number(with_system),
                  f.number(savings)])
     unit = c.money_unit
-    with_label = t("bills.with_system_emc" if emc else "bills.with_system")
-    savings_label = t("bills.savings_emc" if emc else "kpi.savings")
+    with_key, savings_key = tables.bill_label_keys(r)
+    with_label, savings_label = t(with_key), t(savings_key)
     header = [t("bills.month"), c.head(t("bills.baseline"), unit),
               c.head(with_label, unit), c.head(t("bills.savings"), unit)]
     # A raised demand charge is said to have gone up, not to have saved a negative sum.
-    breakdown = t(("bills.breakdown_emc" if emc else "bills.breakdown_demand_up")
-                  if r.bills.demand_charge_raised or emc else "bills.breakdown",
+    breakdown = t(_breakdown_key(r),
                   savings=f.money(savings if emc else r.bills.savings_annual),
                   energy=f.money(r.bills.energy_savings_annual),
                   demand=f.money(r.bills.demand_savings_annual if emc
@@ -457,7 +485,7 @@ def _bills(c: _Ctx) -> Section:
         Paragraph(breakdown),
         *[note for note in (views.bills_note(r, t, f),) if note is not None],
         Paragraph(t("bills.tariff_line", tariff=_tariff_name(c)), "note"),
-        Figure("bills", "", spec=charts.bills_chart(bills, t, f)),
+        Figure("bills", "", spec=charts.bills_chart(bills, t, f, with_system=with_label)),
         Table(t("bills.table"), header, rows, ["L", "R", "R", "R"], [0.8, 1.2, 1.2, 1.2],
               total_rows=1),
     ]
@@ -476,7 +504,7 @@ def _finance(c: _Ctx) -> Section:
     elif own == "lease":
         ownership = t("finance.lease", years=c.used("finance.contract_years"))
     else:
-        ownership = t("finance.owner")
+        ownership = t("finance.owner" if tables.earns_exports(r) else "finance.owner_no_export")
     kpis = _kpis(c)
     items = [kpis[k] for k in ("capex", "npv", "irr", "savings", "payback_pre_tax", "payback",
                                "discounted_payback_pre_tax", "discounted_payback", "lcoe",
@@ -494,6 +522,9 @@ def _finance(c: _Ctx) -> Section:
                ("subsidy", "finance.subsidy"), ("costs", "finance.costs"),
                ("lease", "finance.lease_payment"), ("tax", "finance.tax")]
     shown = [(col, key) for col, key in columns if not _is_zero(cash[col])]
+    if fin.perspective == "investor":  # EMC: the investor is paid for the PV energy
+        shown = [(col, "finance.savings_emc" if col == "savings" else key)
+                 for col, key in shown]
     header = [t("finance.year")] + [t(key) for _, key in shown] + [t("finance.net"),
                                                                   t("finance.cumulative")]
     def cell(value: float) -> str:
@@ -572,7 +603,8 @@ def _carbon_split(c: _Ctx) -> list[Paragraph]:
     if own is not None and exported is not None:
         # A battery's losses are bought from the grid: Scope 2 falls by less than the CO2
         # of the PV used on site.
-        key = "carbon.split_battery" if carbon.scope2_cut_short_by_battery else "carbon.split"
+        key = ("carbon.split_battery" if carbon.scope2_cut_short_by_battery
+               else "carbon.split" if r.energy.exported_kwh >= 0.5 else "carbon.split_no_export")
         out.append(Paragraph(t(key, total=f.tco2(carbon.avoided_tco2_year1),
                                self_consumed=f.tco2(own), exported=f.tco2(exported),
                                losses=f.tco2(carbon.battery_losses_tco2_year1),
@@ -651,9 +683,12 @@ def _carbon(c: _Ctx) -> Section:
         if "avoided_tco2" in r.carbon_ledger.columns or "total_tco2" in r.carbon_ledger.columns:
             columns.insert(1, ("avoided_tco2", "carbon.avoided", None))
         shown = [col for col in columns if not _is_zero(ledger[col[0]])]
+        # money in 元; counts of certificates in 张 (an English label names them already)
+        count_unit = t("units.certificate") if c.lang == "zh" else ""
         header = [t("carbon.year")] + [
-            c.head(t(key), c.money_unit) if name == "revenue" else t(key)
-            for name, key, _ in shown]
+            c.head(t(key), c.money_unit) if name == "revenue"
+            else c.head(t(key), count_unit) if name.startswith("certificates_") and count_unit
+            else t(key) for name, key, _ in shown]
         rows = []
         for year, row in ledger.iterrows():
             label = t("carbon.total") if year == "total" else str(year)
@@ -737,17 +772,27 @@ def _item_label(c: _Ctx, item: str) -> str:
     return t.get(f"assumption_items.{item.replace('.', '_')}", item)
 
 
+#: Units of time as a Chinese reader writes them (4 秒, not 4 s).
+_ZH_TIME_UNITS = {"min": "分钟", "s": "秒", "h": "小时"}
+
+
 def _unit_text(c: _Ctx, unit: str) -> str:
     """A unit for the reader (元 for CNY in Chinese, per-year words translated)."""
     if not unit:
         return ""
     if c.lang == "zh":  # 元, 张, 分钟, and the compass letters of a coordinate in words
-        if unit == "min":
-            return "分钟"
+        if unit in _ZH_TIME_UNITS:
+            return _ZH_TIME_UNITS[unit]
         unit = unit.replace("CNY", "元").replace("/certificate", "/张")
         unit = unit.replace("°N", "°（北纬）").replace("°E", "°（东经）")
         unit = unit.replace("kgCO2e", c.t("units.kgco2e"))
     text = unit
+    if c.lang == "zh":  # 元/kW/月 is written 元/(kW·月) in Chinese
+        money, per, rest = text.partition("/")
+        quantity, slash, period = rest.partition("/")
+        if per and slash and period in ("year", "month"):
+            word = c.t("units.per_year" if period == "year" else "units.per_month")
+            return f"{money}/({quantity}·{word})"
     return text.replace("/year", "/" + c.t("units.per_year")).replace(
         "/month", "/" + c.t("units.per_month"))
 
@@ -817,7 +862,7 @@ def _assumptions(c: _Ctx) -> Section:
                   or citation(row.source, c.lang, row.status) or t.na)
         if row.date and row.date not in source and row.status != "user" \
                 and row.date != str(row.value):  # a date's own row does not repeat it
-            source = f"{source} ({row.date})"
+            source = t("assumptions.dated", source=source, date=period_text(row.date, t))
         rows.append(["" if category == last_category else category, _item_label(c, row.item),
                      _assumption_value(c, row), source,
                      t.get(f"status.{row.status}", row.status) if row.status else t.na])
@@ -901,7 +946,7 @@ def build_proposal(
                    if result.site is not None else "")
     cover_rows = [
         (t("doc.customer"), customer),
-        (t("doc.site"), f"{site} ({coordinates})" if site else coordinates),
+        (t("doc.site"), c.paren(site, coordinates) if site else coordinates),
         (t("doc.scenario"), reader_name(result.scenario_name, lang)),
         (t("doc.date"), date_text),
         # Who prepared it, only when someone is named: a cover does not say "n/a".

@@ -260,9 +260,26 @@ def _shown_text(field: str, value: str, lookups: _Lookups) -> str:
     return value if choice is None else choice
 
 
+#: Fields whose app label is an instruction to the person filling the form ("ISO code,
+#: e.g. CN"; "the file's values are"): the workbook names them as a reader would
+#: (``input_fields.sheet_*`` of the proposal's texts).
+_SHEET_LABELS: dict[str, str] = {
+    "site.country": "input_fields.sheet_site_country",
+    "load.meter_units": "input_fields.sheet_load_meter_units",
+}
+
+
+def _label(path: str, field: str, texts: Texts, currency: str) -> str:
+    """The Inputs sheet's name of a field: its own sheet label, else the app's or the
+    proposal's (:func:`field_label`), else its path."""
+    if field in _SHEET_LABELS:
+        return texts(_SHEET_LABELS[field])
+    return field_label(path, texts.lang, currency) or path
+
+
 def _row(path: str, value: Any, lookups: _Lookups, texts: Texts, currency: str) -> InputRow:
     lang, field = lookups.lang, field_of(path)
-    label = field_label(path, lang, currency) or path
+    label = _label(path, field, texts, currency)
     category = category_label(path, lang)
     if field == "tariff.custom":
         return InputRow(category, label, lookups.custom_tariff(value), "", path,

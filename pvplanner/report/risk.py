@@ -18,11 +18,12 @@ from pvplanner.report.model import Figure, Paragraph, Section, Table
 from pvplanner.report.text import Texts
 from pvplanner.result import Result
 
-__all__ = ["factor_labels", "sensitivity_section"]
+__all__ = ["factor_labels", "factor_move", "sensitivity_section"]
 
 
-def _move(row: pd.Series, t: Texts, f: NumberFormat) -> str:
-    """The change applied to a factor: ``±20%`` or ``±2 points``."""
+def factor_move(row: pd.Series, t: Texts, f: NumberFormat) -> str:
+    """The change applied to a factor (a row of ``Result.sensitivity``): ``±20%`` or
+    ``±2 points``."""
     size = max(abs(float(row["low_change"])), abs(float(row["high_change"])))
     if row.get("kind", "relative") == "absolute":
         points = 100 * size
@@ -36,7 +37,7 @@ def factor_labels(table: pd.DataFrame, t: Texts, f: NumberFormat) -> dict[str, s
     return {str(row["factor"]): t("sensitivity.label",
                                    factor=t.get(f"sensitivity.factor_{row['factor']}",
                                                 str(row["factor"])),
-                                   move=_move(row, t, f))
+                                   move=factor_move(row, t, f))
             for _, row in table.iterrows()}
 
 
@@ -49,7 +50,7 @@ def _tornado_blocks(result: Result, t: Texts, f: NumberFormat, money_unit: str) 
     rows = []
     for _, row in table.iterrows():
         rows.append([t.get(f"sensitivity.factor_{row['factor']}", str(row["factor"])),
-                     _move(row, t, f), f.number(row["result_low"]),
+                     factor_move(row, t, f), f.number(row["result_low"]),
                      f.number(row["result_high"]), f.number(row["swing"])])
     header = [t("sensitivity.factor"), t("sensitivity.move"),
               f"{t('sensitivity.npv_low')}\n({money_unit})",

@@ -118,6 +118,36 @@ def exports_paid_to_investor(result: Result) -> bool:
     return result.finance.perspective == "investor"
 
 
+def earns_exports(result: Result) -> bool:
+    """Whether the company's bill with the system has export income in it: year 1's export
+    income is at least half a currency unit and the company's. Without it (zero export, an
+    export price of 0, or EMC, where the income is the investor's) the proposal's labels say
+    "bill savings", not "savings including export income"."""
+    return (not exports_paid_to_investor(result)
+            and abs(float(result.bills.export_revenue_annual)) >= 0.5)
+
+
+def bill_label_keys(result: Result) -> tuple[str, str]:
+    """Keys of the labels of the bill with the system and of the year's saving.
+
+    Parameters
+    ----------
+    result : Result
+        The plan.
+
+    Returns
+    -------
+    tuple of str
+        ``(with_system, savings)``: the company's grid bill under EMC, the bill net of
+        export income when there is some, else the plain bill and saving.
+    """
+    if exports_paid_to_investor(result):
+        return "bills.with_system_emc", "bills.savings_emc"
+    if earns_exports(result):
+        return "bills.with_system", "kpi.savings"
+    return "bills.with_system_no_export", "kpi.savings_no_export"
+
+
 def monthly_bills(result: Result) -> pd.DataFrame:
     """``baseline``, ``with_system`` and ``savings`` of each month [currency]: the bill
     with the system deducts the export income, except under EMC, where that income is the

@@ -50,3 +50,26 @@ def date_label(day: dt.date, texts: Texts) -> str:
     if texts.lang == "zh":
         return f"{day.month}月{day.day}日"
     return f"{day.day} {texts.raw('month.long')[day.month - 1]}"
+
+
+def period_text(period: str, texts: Texts) -> str:
+    """A source's date for the reader: an ISO interval with an open end (``2026-08-01/``)
+    as "from" that day, a closed one (``a/b``) as "a to b", anything else as it is.
+
+    Examples
+    --------
+    >>> period_text("2026-08-01/", Texts("zh")), period_text("2026-08-01/", Texts("en"))
+    ('2026-08-01起', 'from 2026-08-01')
+    >>> period_text("2025-01-01/2025-12-31", Texts("zh")), period_text("2024", Texts("en"))
+    ('2025-01-01至2025-12-31', '2024')
+    """
+    text = str(period).strip()
+    start, slash, end = text.partition("/")
+    if not slash:
+        return text
+    start, end = start.strip(), end.strip()
+    if start and end:
+        return texts("assumptions.date_range", start=start, end=end)
+    if start:
+        return texts("assumptions.date_from", date=start)
+    return texts("assumptions.date_range", start="…", end=end) if end else text

@@ -41,10 +41,12 @@ from xlsxwriter.worksheet import Worksheet
 
 import pvplanner.report.tables as tables
 from pvplanner.display.messages import translate
+from pvplanner.display.numbers import NumberFormat
 from pvplanner.guard.cells import sheet_text, write_cell
 from pvplanner.report.charts import COLORS
 from pvplanner.report.input_rows import input_rows
 from pvplanner.report.model import Proposal, Table
+from pvplanner.report.risk import factor_move
 from pvplanner.report.text import Texts
 from pvplanner.report.views import contract_years, has_two_views, view_years
 from pvplanner.result import Result
@@ -132,16 +134,17 @@ def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = N
 
 
 def _header(book: _Book, ws: Worksheet, labels: Sequence[str], keys: Sequence[str],
-            texts: Texts, currency: str) -> None:
+            texts: Texts, currency: str, note: str = "") -> None:
     """Row 1: labels for the reader; row 2, hidden: field names for programs (the note on
-    cell A1 says so)."""
+    cell A1 says so, followed by ``note``, what the reader must know of the whole sheet)."""
     for col, (label, key) in enumerate(zip(labels, keys, strict=True)):
         ws.write_string(0, col, safe_text(label), book.head)
         ws.write_string(1, col, safe_text(key), book.key)
     ws.set_row(0, 30)
     ws.set_row(1, None, None, _HIDDEN)
-    ws.write_comment(0, 0, texts("xlsx.sheet_note", currency=_money_unit(texts, currency)),
-                     {"x_scale": 2.5, "y_scale": 1.5})
+    text = texts("xlsx.sheet_note", currency=_money_unit(texts, currency))
+    ws.write_comment(0, 0, f"{text}\n{note}" if note else text,
+                     {"x_scale": 2.5, "y_scale": 2.0 if note else 1.5})
 
 
 def _money_unit(texts: Texts, currency: str) -> str:
@@ -165,21 +168,69 @@ def _label(texts: Texts, column: str) -> str:
     return texts.get(f"columns.{column}", column)
 
 
+def _column_unit(column: str, money_unit: str, texts: Texts, money: bool = False) -> str:
+    """The unit a data column's header gives its figures ("" for none).
+
+    Parameters
+    ----------
+    column : str
+        The Result's field name.
+    money_unit : str
+        The currency as the reader writes it (元, or the ISO code).
+    texts : Texts
+        The proposal's words.
+    money : bool
+        Whether the column holds amounts of money.
+
+    Returns
+    -------
+    str
+        Prices per kWh, per certificate or per tCO2 with both their units; certificate
+        counts in certificates; amounts in the currency.
+
+    Examples
+    --------
+    >>> t = Texts("zh")
+    >>> _column_unit("import_price_per_kwh", "元", t), _column_unit("certificate_price", "元", t)
+    ('元/kWh', '元/张')
+    >>> _column_unit("certificates_sold", "元", t), _column_unit("om_cost", "元", t, True)
+    ('张', '元')
+    """
+    if column.endswith("_per_kwh"):
+        return f"{money_unit}/kWh"
+    if column == "certificate_price":
+        return f"{money_unit}/{texts('units.certificate')}"
+    if column == "credit_price":
+        return f"{money_unit}/{texts('units.tco2')}"
+    if column.startswith("certificates_"):
+        return texts("units.certificate")
+    return money_unit if money else ""
+
+
+def _with_unit(label: str, unit: str) -> str:
+    """``label (unit)``, unless the label already gives its unit or there is none."""
+    return f"{label} ({unit})" if unit and "(" not in label else label
+
+
 def _frame_sheet(book: _Book, name: str, frame: pd.DataFrame, texts: Texts, *,
                  index_label: str, index_key: str, money: Sequence[str] = (),
-                 currency: str = "CNY") -> None:
-    """A table with its index as the first column and two header rows."""
+                 currency: str = "CNY", labels: dict[str, str] | None = None,
+                 note: str = "") -> None:
+    """A table with its index as the first column and two header rows (``labels`` names
+    some columns otherwise than the catalogue's ``columns.*``; ``note`` is added to the note
+    on cell A1)."""
     ws = book.sheet(name)
     columns = [str(c) for c in frame.columns]
-    # Money columns say their unit in the header (元, or the currency's code), as the other
-    # figures' labels do.
-    unit = texts("input_fields.money_unit") if currency == "CNY" else currency
-    labels = [_label(texts, c) + (f" ({unit})" if c in money and "(" not in _label(texts, c)
-                                  else "") for c in columns]
+    # Every column says its unit in the header (元, 元/kWh, 张...), as the other figures'
+    # labels do.
+    unit = _money_unit(texts, currency)
+    named = labels or {}
+    headers = [_with_unit(named.get(c) or _label(texts, c),
+                          _column_unit(c, unit, texts, c in money)) for c in columns]
     ws.set_column(0, 0, 10)
-    for col, label in enumerate(labels, start=1):
+    for col, label in enumerate(headers, start=1):
         ws.set_column(col, col, max(12.0, min(28.0, len(label) * 1.6)))
-    _header(book, ws, [index_label, *labels], [index_key, *columns], texts, currency)
+    _header(book, ws, [index_label, *headers], [index_key, *columns], texts, currency, note)
     formats = [book.number(_number_format(c, money=c in money)) for c in columns]
     for r, (index, values) in enumerate(zip(frame.index, frame.itertuples(index=False),
                                             strict=True), start=HEADER_ROWS):
@@ -204,7 +255,9 @@ def _hourly_sheet(book: _Book, result: Result, texts: Texts) -> None:
     # A plan on a meter file's quarter hours says its step where the sheet's name says hours
     # (the name stays stable for the scripts that look it up).
     time_label = texts("xlsx.time") if minutes == 60 else texts("xlsx.time_step", minutes=minutes)
-    _header(book, ws, [time_label] + [_label(texts, c) for c in columns]
+    unit = _money_unit(texts, result.currency)
+    _header(book, ws, [time_label] + [_with_unit(_label(texts, c), _column_unit(c, unit, texts))
+                                      for c in columns]
             + ([texts("columns.period")] if codes else []),
             ["time", *columns] + ([PERIOD_CODE] if codes else []), texts, result.currency)
     if codes:
@@ -217,8 +270,9 @@ def _hourly_sheet(book: _Book, result: Result, texts: Texts) -> None:
     for c, column in enumerate(columns, start=1):
         values = frame[column]
         if pd.api.types.is_numeric_dtype(values):
-            fmt = two_decimals if column.endswith(("_kw", "_kwh")) else book.number(
-                _number_format(column))
+            # prices per kWh keep four decimals (0.3643 元/kWh, as the assumptions give it)
+            power = column.endswith(("_kw", "_kwh")) and not column.endswith("_per_kwh")
+            fmt = two_decimals if power else book.number(_number_format(column))
             array = values.to_numpy(dtype=float)
             for r, value in enumerate(array, start=HEADER_ROWS):
                 if math.isfinite(value):
@@ -284,7 +338,9 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
         ws.write_string(row, col, texts(key), book.head)
     row += 1
     r, fin, carbon = result, result.finance, result.carbon
-    emc = tables.exports_paid_to_investor(r)  # the company's bill keeps no export income
+    with_key, savings_key = tables.bill_label_keys(r)  # EMC: the company's grid bill
+    if has_two_views(r):
+        savings_key = "kpi.savings"  # EMC, lease: the two-party rows below name it
     rows = [
         ("kpi.capacity", r.pv.capacity_kwp, "kWp", "#,##0.0"),
         ("kpi.generation", r.pv.annual_generation_kwh, "kWh", "#,##0"),
@@ -292,9 +348,8 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
         ("kpi.self_consumption", r.energy.self_consumption_ratio, "", "0.0%"),
         ("kpi.self_sufficiency", r.energy.self_sufficiency_ratio, "", "0.0%"),
         ("bills.baseline", tables.annual_bills(r)[0], currency, "#,##0"),
-        ("bills.with_system_emc" if emc else "bills.with_system", tables.annual_bills(r)[1],
-         currency, "#,##0"),
-        ("kpi.savings", tables.annual_bills(r)[2], currency, "#,##0"),
+        (with_key, tables.annual_bills(r)[1], currency, "#,##0"),
+        (savings_key, tables.annual_bills(r)[2], currency, "#,##0"),
         ("kpi.capex", fin.capex, currency, "#,##0"),
         ("kpi.npv", fin.npv, currency, "#,##0"),
         ("kpi.irr", fin.irr, "", "0.0%"),
@@ -406,15 +461,19 @@ def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Text
         whose = texts(f"sensitivity.whose_{fin.perspective or 'owner'}")
         ws.write_string(row, 0, texts("sensitivity.table_whose", whose=whose), book.head)
         row += 1
+        # the move of each factor beside its NPVs, as the proposal's table gives it
         for col, key in enumerate(("sensitivity.factor", "sensitivity.npv_low",
-                                   "sensitivity.npv_high")):
-            ws.write_string(row, col, texts(key), book.head)
+                                   "sensitivity.npv_high", "sensitivity.move")):
+            ws.write_string(row, col, _with_unit(texts(key), currency if col in (1, 2) else ""),
+                            book.head)
         row += 1
+        numbers = NumberFormat(texts.lang, result.currency)
         for _, line in table.iterrows():
             factor = str(line["factor"])
             _write(ws, row, 0, texts.get(f"sensitivity.factor_{factor}", factor))
             _write(ws, row, 1, float(line["result_low"]), book.number("#,##0"))
             _write(ws, row, 2, float(line["result_high"]), book.number("#,##0"))
+            _write(ws, row, 3, factor_move(line, texts, numbers))
             row += 1
     return row
 
@@ -589,11 +648,15 @@ def render_workbook(result: Result, proposal: Proposal) -> bytes:
     _frame_sheet(book, "Monthly", _monthly_frame(result, texts), texts,
                  index_label=texts("energy.month"), index_key="month",
                  money=("bill_baseline", "bill_with_system", "bill_savings"),
-                 currency=result.currency)
+                 currency=result.currency,
+                 labels={"bill_with_system": texts(tables.bill_label_keys(result)[0])})
     cash = result.cash_flow
+    investor = tables.exports_paid_to_investor(result)  # EMC: the investor's cash flow
     _frame_sheet(book, "Cash flow", cash, texts, index_label=texts("finance.year"),
                  index_key="year", money=[c for c in cash.columns if not c.endswith(
-                     ("_kwh", "_factor", "_balance"))], currency=result.currency)
+                     ("_kwh", "_factor"))], currency=result.currency,
+                 labels={"energy_savings": texts("views.cash_savings_emc")} if investor else None,
+                 note=texts("views.cash_note_emc") if investor else "")
     _frame_sheet(book, "Carbon", tables.ledger_for_reader(result.carbon_ledger, texts.lang), texts,
                  index_label=texts("carbon.year"),
                  index_key="year", money=("certificate_price", "certificate_revenue",
