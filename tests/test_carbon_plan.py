@@ -157,7 +157,8 @@ def test_lifetime_figure_declines_with_the_derived_rate(demo, demo_result):
 @pytest.mark.parametrize("lang, words", [
     ("en", ("does not lower the company's location-based Scope 2", "non-tradable",
             "Province default")),
-    ("zh", ("不降低企业基于位置的范围二排放", "不可交易绿证", "按厂址所在省份取最新省级平均因子")),
+    ("zh", ("不降低企业基于位置的范围二排放", "不可交易绿证", "按厂址所在省份取最新省级数据",
+            "省级电网平均排放因子")),
 ])
 def test_proposal_states_the_split_but_no_other_plant(demo_result, lang, words):
     """The carbon section states how the customer's own avoided CO2 splits; the platform's

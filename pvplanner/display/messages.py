@@ -144,12 +144,13 @@ def render(text: Any, lang: str) -> str:
 
     Examples
     --------
-    >>> from pvplanner.messages import Message
+    >>> from pvplanner.messages import Message, bilingual
     >>> render(Message.of("notes.load.spring_festival", "Spring Festival closure {start} to "
     ...                   "{end} at {percent:.0f}% activity (ramp-down days before it: "
     ...                   "{down}; ramp-up days after it: {up})",
-    ...                   start="2026-02-12", end="2026-02-28", percent=10.0, down=2, up=3), "zh")
-    '春节停产：2026-02-12 至 2026-02-28，生产负荷按 10% 计，停产前后分别用 2 天和 3 天逐步降产、复产'
+    ...                   start=bilingual("12 Feb", "2月12日"), end=bilingual("28 Feb", "2月28日"),
+    ...                   percent=10.0, down=2, up=3), "zh")
+    '春节停产：2月12日至2月28日，生产负荷按 10% 计，停产前后分别用 2 天和 3 天逐步降产、复产'
     """
     if isinstance(text, BaseException):
         text = Message(getattr(text, "key", "") or "", str(text), getattr(text, "params", None))
