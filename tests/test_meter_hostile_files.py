@@ -241,3 +241,19 @@ def test_a_file_without_data_rows_quotes_its_first_line_the_readers_way():
     assert error.key == "errors.meter.no_data_row"
     assert "line 1: '时间,功率(kW)'" in render(error, "en")
     assert "第 1 行：“时间,功率(kW)”" in render(error, "zh")
+
+
+def test_a_generation_file_of_zeros_is_read_with_a_warning_a_load_file_refused():
+    # A plant that produced nothing all along is what monitoring reports, so its file is
+    # read; but the reader says the column is probably not the generation one.
+    zeros = [line.rsplit(",", 1)[0] + ",0" for line in lines()[1:]]
+    meter = read_meter_file(text(["time,kW", *zeros]), filename="gen.csv", series="generation")
+    notes = [n for n in meter.quality.warnings
+             if getattr(n, "key", "") == "notes.meter.generation_all_zero"]
+    assert len(notes) == 1
+    assert "“kW”列的读数全部为 0" in render(notes[0], "zh")
+    assert "every reading in column 'kW' is 0" in render(notes[0], "en")
+    assert refused(text(["time,kW", *zeros]), "load.csv").key == "errors.meter.all_zero"
+    ordinary = read_meter_file(text(lines()), filename="gen.csv", series="generation")
+    assert not [n for n in ordinary.quality.warnings
+                if getattr(n, "key", "") == "notes.meter.generation_all_zero"]

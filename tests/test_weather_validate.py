@@ -407,3 +407,18 @@ def test_quarter_hour_axis():
     assert not out.isna().to_numpy().any()
     assert irradiance_time_shift(out["ghi"], LAT, LON, 15)[0] == 0
     assert any("interpolated" in note for note in notes)
+
+
+def test_a_missing_required_column_is_named_in_the_readers_words(tmp_path):
+    # A Chinese reader reads 水平面总辐照度 (with the name ghi to write), not the bare id.
+    from pvplanner.display.messages import render
+    from pvplanner.messages import weather_message
+    from weather.readers import read_weather_file
+
+    path = tmp_path / "w.csv"
+    path.write_text("time,temp_air\n2025-01-01 00:00,5\n", encoding="utf-8")
+    with pytest.raises(WeatherInputError) as caught:
+        read_weather_file(path)
+    message = weather_message(caught.value)
+    assert "缺少必需的列“水平面总辐照度（ghi）”" in render(message, "zh")
+    assert "required column 'ghi' is missing" in render(message, "en")

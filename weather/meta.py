@@ -62,6 +62,21 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
                "September", "October", "November", "December")
 
 
+#: The columns as a Chinese reader's messages name them (English keeps the pvlib names).
+COLUMN_NAMES_ZH = {"time": "时间", "ghi": "水平面总辐照度", "dni": "法向直射辐照度",
+                   "dhi": "水平面散射辐照度", "temp_air": "气温", "wind_speed": "风速"}
+
+
+def column_words(column: str) -> dict[str, str]:
+    """A weather column as a message value: its name in English, its Chinese name with the
+    name to write in Chinese (a reader must still name the column ``ghi``).
+
+    >>> column_words("ghi")
+    {'en': 'ghi', 'zh': '水平面总辐照度（ghi）'}
+    """
+    zh = COLUMN_NAMES_ZH.get(column)
+    return {"en": column, "zh": f"{zh}（{column}）" if zh else column}
+
 def month_words(month: int) -> dict[str, str]:
     """Month ``1..12`` as a message value: ``May`` in English, ``5月`` in Chinese.
 

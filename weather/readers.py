@@ -81,7 +81,7 @@ import pvlib
 
 from weather.csvtimes import csv_times, has_offsets
 from weather.errors import WeatherInputError, message_part
-from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote
+from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote, column_words
 from weather.origin import source_times
 from weather.timeaxis import fixed_offset_tz, standard_utc_offset_hours, to_typical_year
 from weather.timing import file_time_fix, utc_offset_in
@@ -801,7 +801,7 @@ def _parse_csv(text, content, name, latitude, longitude, utc_offset, units) -> _
                 "csv.missing_column",
                 "{label}: required column {column!r} is missing (columns found: {found}). "
                 "Name the columns time, ghi, temp_air and optionally dni, dhi, wind_speed.",
-                label=label, column=required, found=found)
+                label=label, column=column_words(required), found=found)
     for key, value in settings.items():
         column = _ALIAS_TO_COLUMN.get(key)
         if column is not None and column != "time":

@@ -58,7 +58,7 @@ import pandas as pd
 import pvlib
 
 from weather.errors import WeatherInputError, message_part
-from weather.meta import REQUIRED_COLUMNS, WeatherNote
+from weather.meta import COLUMN_NAMES_ZH, REQUIRED_COLUMNS, WeatherNote, column_words
 from weather.origin import typical_time
 from weather.sky import check_clear_sky
 from weather.timeaxis import typical_year_index
@@ -164,20 +164,11 @@ ACCEPTED_UNITS = {
 
 _MISSING_TEXT = {"", "nan", "na", "n/a", "null", "none", "-", "--"}
 
-#: The columns as a Chinese reader's notes name them (English notes keep the pvlib names).
-_COLUMN_ZH = {
-    "ghi": "水平面总辐照度",
-    "dni": "法向直射辐照度",
-    "dhi": "水平面散射辐照度",
-    "temp_air": "气温",
-    "wind_speed": "风速",
-}
-
 
 def _column_names(columns: list[str] | tuple[str, ...]) -> dict[str, str]:
     """Columns as a note value: ``"ghi, temp_air"`` in English, ``"水平面总辐照度、气温"`` in
     Chinese."""
-    return {"en": ", ".join(columns), "zh": "、".join(_COLUMN_ZH.get(c, c) for c in columns)}
+    return {"en": ", ".join(columns), "zh": "、".join(COLUMN_NAMES_ZH.get(c, c) for c in columns)}
 
 
 @dataclass(frozen=True)
@@ -399,7 +390,7 @@ def clean_weather(
             "validate.missing_column",
             "{label}: required column {column!r} is missing (columns found: {found}). "
             "Weather needs ghi [W/m2] and temp_air [degC]; dni, dhi and wind_speed are optional.",
-            label=label, column=missing[0], found=found)
+            label=label, column=column_words(missing[0]), found=found)
     present = [c for c in REQUIRED_COLUMNS if c in frame.columns]
     numeric = pd.DataFrame({c: _to_number(frame[c], c, label, stamp) for c in present},
                            index=index)

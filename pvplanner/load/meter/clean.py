@@ -352,6 +352,17 @@ def why_too_little(
         physical=float(rules["max_physical_kw"]), **common)
 
 
+def all_zero(values_kw: np.ndarray) -> bool:
+    """Whether there are valid (finite) readings and every one of them is 0.
+
+    >>> all_zero(np.array([0.0, np.nan, 0.0])), all_zero(np.array([0.0, 1.0]))
+    (True, False)
+    >>> all_zero(np.array([np.nan]))
+    False
+    """
+    valid = np.isfinite(values_kw)
+    return bool(valid.any()) and not bool(np.any(values_kw[valid] != 0))
+
 def refuse_all_zero(
     name: str, header: str, unit_kind: str, values_kw: np.ndarray, rows: np.ndarray
 ) -> None:
@@ -373,11 +384,10 @@ def refuse_all_zero(
     LoadFileError
         When there are valid values and all of them are 0.
     """
-    valid = np.isfinite(values_kw)
-    if not valid.any() or np.any(values_kw[valid] != 0):
+    if not all_zero(values_kw):
         return
     values = {"file": name, "column": header, "first": int(rows.min()), "last": int(rows.max()),
-              "count": int(valid.sum())}
+              "count": int(np.isfinite(values_kw).sum())}
     if unit_kind == "kwh_cumulative":
         raise LoadFileError(Message.of(
             "errors.meter.register_still",

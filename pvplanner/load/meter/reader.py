@@ -50,6 +50,7 @@ from pvplanner.guard.files import MAX_FILE_BYTES, TOO_LARGE_ADVICE, read_limited
 from pvplanner.load.meter.calendar import map_to_typical_year, resample
 from pvplanner.load.meter.clean import (
     absurd_unit,
+    all_zero,
     build_grid,
     fill_gaps,
     flag_outliers,
@@ -507,6 +508,13 @@ def _read_meter_file(
                 "notes.meter.unusual_peak", "the load's peak of {peak:,.0f} kW is beyond nearly "
                 "every factory (above {limit:,.0f} kW): check that the column is in kW, not W",
                 peak=peak, limit=float(rules["unusual_peak_kw"])))
+    elif series == "generation" and all_zero(kw):
+        # Not refused: a plant that produced nothing all along is what monitoring reports.
+        warnings.append(Message.of(
+            "notes.meter.generation_all_zero", "every reading in column '{column}' is 0: if "
+            "the plant produced in this period, this is not its generation column; export the "
+            "time column and the generation (AC energy or power) column",
+            column=columns.value_header))
     filled = fill_gaps(grid, interval, rules)
 
     target, mapping_info = map_to_typical_year(filled, grid, interval, rules)
