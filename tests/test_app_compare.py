@@ -209,3 +209,31 @@ def test_a_chinese_readers_copy_and_import_are_named_in_chinese(tmp_path, monkey
     export = store.export_json([i.id for i in store.list() if i.name == "厂区A"])
     (renamed,) = store.import_json(export, imported_word="导入")
     assert renamed.name == "厂区A (导入)"
+
+
+def test_a_damaged_saved_scenario_is_named_left_out_of_the_export_and_deletable(
+        tmp_path, monkeypatch):
+    # A row changed in the database by hand: the page, in Chinese, names it (no id, no
+    # Python words), still exports the others and lets the user delete it.
+    import sqlite3
+
+    app = start_app(tmp_path, monkeypatch, lang="zh")
+    goto(app, "compare")
+    _save_as(app, "好方案")
+    _save_as(app, "坏方案")
+    store = _store(tmp_path)
+    bad = next(i.id for i in store.list() if i.name == "坏方案")
+    with sqlite3.connect(tmp_path / "store.sqlite") as conn:
+        conn.execute("UPDATE scenarios SET scenario_json = ? WHERE id = ?", ('{"name": ', bad))
+    app.run()
+    assert not app.exception
+    warnings = [w.value.replace("\\", "") for w in app.warning]
+    left_out = [w for w in warnings if "导出时不包含" in w]
+    assert len(left_out) == 1 and "“坏方案”" in left_out[0] and bad not in left_out[0]
+    exported = json.loads(store.export_json(skip_damaged=True))
+    assert [item["name"] for item in exported["scenarios"]] == ["好方案"]
+    app.selectbox(key="pick_saved").set_value(bad).run()
+    app.button(key="delete_saved").click().run()
+    assert not app.exception
+    assert [i.name for i in store.list()] == ["好方案"]
+    assert [i.name for i in store.trash()] == ["坏方案"]

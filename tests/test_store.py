@@ -241,11 +241,16 @@ def test_longest_name_is_accepted(store):
         lambda s, i: s.export_json([i]),
     ],
 )
-def test_unknown_id_is_a_store_error_naming_the_id(store, call):
+def test_unknown_id_is_a_store_error_at_the_id_field(store, call):
+    from pvplanner.display.messages import render
+
     store.save("A", {})
-    with pytest.raises(StoreError, match="no-such-id") as info:
+    with pytest.raises(StoreError, match="not in the store") as info:
         call(store, "no-such-id")
     assert info.value.field == "id"
+    # The id is the caller's key, never shown to a reader (the field says where it went wrong).
+    assert "no-such-id" not in render(info.value, "en")
+    assert "存储库中没有这个方案" in render(info.value, "zh")
 
 
 # --------------------------------------------------------------------------- duplicate
@@ -300,7 +305,7 @@ def test_purge_needs_the_trash_first_then_deletes_for_good(store):
     store.delete(saved.id)
     store.purge(saved.id)
     assert store.trash() == [] and store.list() == []
-    with pytest.raises(StoreError, match=saved.id):
+    with pytest.raises(StoreError, match="not in the store"):
         store.load(saved.id, include_deleted=True)
 
 

@@ -8,6 +8,7 @@ to the trash, so nothing saved is ever lost from here.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pandas as pd
@@ -24,14 +25,30 @@ from pvplanner.app.uploads import (
     upload_dir,
 )
 from pvplanner.app.widgets import fmt, lang, plain, t
+from pvplanner.display.messages import render as in_language
 from pvplanner.display.names import name as reader_name
+from pvplanner.messages import Message
+
+LOG = logging.getLogger(__name__)
 
 CURRENT = "__current__"
 
 
 def _store():
+    # Imported here: the store's package loads SQLAlchemy (0.4 s), which the app's first
+    # page does not need.
+    from pvplanner.store import StoreError, StoreSetupError
+
     try:
         return state.store()
+    except StoreSetupError as exc:
+        # The store's URL and the database's words are the operator's: logged, not shown.
+        LOG.warning("scenario store unavailable: %s", exc)
+        state.report(state.problem_from_exception(StoreError(Message.of(
+            "errors.store.unavailable", "The scenario store cannot be opened right now; ask "
+            "the person who runs this app to check its settings. Your current scenario is "
+            "kept."))))
+        return None
     except Exception as exc:  # noqa: BLE001 - an unreachable store is shown, not raised
         state.report(state.problem_from_exception(exc))
         return None
@@ -54,7 +71,7 @@ def _flash(kind: str, text: str) -> None:
 def _failed(exc: BaseException) -> None:
     """Keep an action's error for the next run: the message as text, an internal error
     only with its log reference."""
-    _flash("error", plain(state.problem_from_exception(exc).message))
+    _flash("error", plain(in_language(state.problem_from_exception(exc).message, lang())))
 
 
 def _show_flash() -> None:
@@ -152,7 +169,8 @@ def _delete(scenario_id: str) -> None:
     if store is None:
         return
     try:
-        name = store.load(scenario_id).name
+        # The name from the list: a damaged scenario cannot be loaded, but can be deleted.
+        name = next((item.name for item in store.list() if item.id == scenario_id), "")
         store.delete(scenario_id)
     except Exception as exc:  # noqa: BLE001
         _failed(exc)
@@ -311,7 +329,8 @@ def _compare_results(chosen: list[str], items) -> list[tuple[str, dict[str, Any]
                     continue
                 found = _planned(state.doc_key(document))
         except Exception as exc:  # noqa: BLE001 - one broken scenario must not hide the rest
-            st.warning(plain(f"{label}: {state.problem_from_exception(exc).message}"))
+            shown = in_language(state.problem_from_exception(exc).message, lang())
+            st.warning(plain(f"{label}: {shown}"))
             continue
         out.append((labels.get(scenario_id, scenario_id), found))
     return out
@@ -475,7 +494,13 @@ def _files_section(store) -> None:
                     t("compare.files.download_current"), scenario_to_json(valid).encode(),
                     file_name="scenario.json", mime="application/json", key="dl_scenario",
                     icon=":material/download:")
-            st.download_button(t("compare.files.download_all"), store.export_json().encode(),
+            damaged = store.damaged()
+            if damaged:
+                st.warning(t("compare.files.damaged_left_out", names=plain(
+                    ("、" if lang() == "zh" else ", ").join(
+                        f"“{reader_name(item.name, lang())}”" for item in damaged))))
+            st.download_button(t("compare.files.download_all"),
+                               store.export_json(skip_damaged=True).encode(),
                                file_name="pvplanner-scenarios.json", mime="application/json",
                                key="dl_store", icon=":material/download:")
         with b:

@@ -12,6 +12,7 @@ from pvplanner.store.repository import (
     ScenarioSummary,
     StoreConflictError,
     StoreError,
+    StoreSetupError,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "STORE_SCHEMA_VERSION",
     "StoreConflictError",
     "StoreError",
+    "StoreSetupError",
 ]

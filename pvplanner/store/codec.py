@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from pvplanner.guard.nesting import nesting_depth
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message
 from pvplanner.store.records import (
     SavedScenario,
     StoreError,
@@ -50,18 +51,33 @@ EXPORT_VERSION = 1
 MAX_IMPORT_NESTING = 36
 
 
-def _first_problem(value: Any, path: str) -> str | None:
-    """Where ``value`` stops being plain JSON (NaN, inf, non-text key, foreign type), or None."""
+def document_word(what: str) -> Message:
+    """``"scenario"`` or ``"result"`` as a word of the reader's language."""
+    if what == "result":
+        return Message.of("errors.store.what_result", "result")
+    return Message.of("errors.store.what_scenario", "scenario")
+
+
+def _first_problem(value: Any, path: str) -> Message | None:
+    """Where ``value`` stops being plain JSON (NaN, inf, non-text key, foreign type), or None.
+
+    The place is the document path (``result.finance.irr``): what a program wrote, which
+    the message names so that its author can find it.
+    """
     if value is None or isinstance(value, (str, bool, int)):
         return None
     if isinstance(value, float):
-        return None if math.isfinite(value) else f"{path} is {value!r}"
+        if math.isfinite(value):
+            return None
+        return Message.of("errors.store.value_not_finite", "{path} is {value}", path=path,
+                          value=repr(value))
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                return (
-                    f"{path} has the key {key!r} of type {type(key).__name__} (keys must be text)"
-                )
+                return Message.of(
+                    "errors.store.key_not_text",
+                    "{path} has the key {key} of type {kind} (keys must be text)",
+                    path=path, key=repr(key)[:60], kind=type(key).__name__)
             problem = _first_problem(item, f"{path}.{key}")
             if problem:
                 return problem
@@ -72,11 +88,24 @@ def _first_problem(value: Any, path: str) -> str | None:
             if problem:
                 return problem
         return None
-    return f"{path} is a {type(value).__name__} ({value!r:.60})"
+    return Message.of("errors.store.value_foreign", "{path} is a {kind} ({value})", path=path,
+                      kind=type(value).__name__, value=f"{value!r:.60}")
 
 
 def dumps_document(document: Any, what: str) -> str:
     """Strict JSON text of a scenario or result document.
+
+    Parameters
+    ----------
+    document : dict
+        The document to store.
+    what : {"scenario", "result"}
+        Which document it is (named in the message and as the error's ``field``).
+
+    Returns
+    -------
+    str
+        Compact JSON text, Chinese kept readable.
 
     Raises
     ------
@@ -85,25 +114,47 @@ def dumps_document(document: Any, what: str) -> str:
         hold; the message gives the path (``result.finance.irr is nan``).
     """
     if not isinstance(document, dict):
-        raise StoreError(
-            f"{what} must be a JSON object (dict), got {type(document).__name__}.", field=what
-        )
+        raise StoreError(Message.of(
+            "errors.store.document_type", "The {what} must be a JSON object, got {kind}.",
+            what=document_word(what), kind=type(document).__name__), field=what)
     problem = _first_problem(document, what)
     if problem:
-        raise StoreError(
-            f"Cannot store the {what}: {problem}. Only JSON values can be stored "
-            "(replace NaN/inf by null, convert numpy and dates to plain numbers and text).",
-            field=what,
-        )
+        raise StoreError(Message.of(
+            "errors.store.document_value",
+            "Cannot store the {what}: {problem}. Only JSON values can be stored (replace "
+            "NaN/inf by null, convert numpy and dates to plain numbers and text).",
+            what=document_word(what), problem=problem), field=what)
     return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
+class ConstantError(ValueError):
+    """A ``NaN``, ``Infinity`` or ``-Infinity`` in JSON text (:func:`loads_strict`).
+
+    Attributes
+    ----------
+    constant : str
+        The word as written.
+    """
+
+    def __init__(self, constant: str) -> None:
+        super().__init__(f"{constant} is not valid JSON")
+        self.constant = constant
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+    raise ConstantError(name)
 
 
 def loads_strict(text: str) -> Any:
-    """``json.loads`` that refuses NaN/Infinity (Python's json would accept them)."""
+    """``json.loads`` that refuses NaN/Infinity (Python's json would accept them).
+
+    Raises
+    ------
+    json.JSONDecodeError
+        Not JSON.
+    ConstantError
+        JSON but for a ``NaN``, ``Infinity`` or ``-Infinity``.
+    """
     return json.loads(text, parse_constant=_reject_constant)
 
 
@@ -176,26 +227,26 @@ def parse_envelope(text: Any) -> list[ImportItem]:
     """Check an export envelope and return its scenarios, or raise :class:`StoreError`
     naming the problem (and ``scenarios[i]`` for a bad item)."""
     if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise StoreError(Message.of(
-                "errors.store.not_utf8", "The import file is not UTF-8 text{detail}.",
-                detail=bilingual(f": {exc}", ""))) from None
+        text = _decoded(text)
     if not isinstance(text, str):
-        raise StoreError(f"import_json needs JSON text, got {type(text).__name__}.")
+        raise StoreError(Message.of(
+            "errors.store.import_type", "The import needs the file's JSON text, got {kind}.",
+            kind=type(text).__name__))
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise StoreError(Message.of("errors.store.empty", "The import file is empty."))
     try:
-        envelope = loads_strict(text.lstrip("\ufeff"))
+        envelope = loads_strict(text)
     except RecursionError:  # thousands of nested brackets: the parser ran out of stack
         raise _too_deep() from None
-    except ValueError as exc:
-        if isinstance(exc, json.JSONDecodeError):
-            raise StoreError(Message.of(
-                "errors.store.json_at",
-                "The import file is not valid JSON at line {line}, column {column}{detail}.",
-                line=exc.lineno, column=exc.colno, detail=bilingual(f": {exc}", ""))) from None
-        raise StoreError(Message.of("errors.store.json", "The import file is not valid "
-                                    "JSON{detail}.", detail=bilingual(f": {exc}", ""))) from None
+    except json.JSONDecodeError as exc:
+        raise _not_json(text, exc.pos, _decode_problem(text, exc)) from None
+    except ConstantError as exc:
+        problem = Message.of("errors.store.json_constant",
+                             "{constant} is not valid JSON (write null for a missing number)",
+                             constant=exc.constant)
+        position = _constant_position(text, exc.constant)
+        raise _not_json(text, position, problem) from None
     if nesting_depth(envelope, MAX_IMPORT_NESTING) > MAX_IMPORT_NESTING:
         raise _too_deep()
     if not isinstance(envelope, dict) or envelope.get("format") != EXPORT_FORMAT:
@@ -231,6 +282,81 @@ def _too_deep() -> StoreError:
         "The import file nests objects or lists more than {levels} levels deep; a pvplanner "
         "export needs far fewer. It is not an export of this program.",
         levels=MAX_IMPORT_NESTING))
+
+
+def _decoded(data: bytes) -> str:
+    """UTF-8 text of an import file (a byte-order mark dropped), or :class:`StoreError`
+    naming the first byte that is not UTF-8, counted from 1 in the file as it is."""
+    bom = b"\xef\xbb\xbf"
+    body = data[len(bom):] if data.startswith(bom) else data
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        position = len(data) - len(body) + exc.start + 1
+        raise StoreError(Message.of(
+            "errors.store.not_utf8",
+            "The import file is not UTF-8 text: byte {position} ({byte}) cannot be read as "
+            "UTF-8. Save the file as UTF-8 and import it again.",
+            position=position, byte=f"0x{body[exc.start]:02X}")) from None
+
+
+#: What Python's JSON parser says (the start of ``JSONDecodeError.msg``) -> the catalogue key
+#: and English of the same problem in the reader's words.
+_DECODE_PROBLEMS: tuple[tuple[str, str, str], ...] = (
+    ("Expecting ',' delimiter", "json_comma", "a comma (,) is missing between two items"),
+    ("Expecting ':' delimiter", "json_colon", "a colon (:) is missing after a name"),
+    ("Expecting property name", "json_name",
+     "a name in double quotes is expected here (a comma after the last item, or a name "
+     "without quotes)"),
+    ("Expecting value", "json_value",
+     "a value is expected here (a misspelt true, false or null, text without quotes, or a "
+     "comma after the last item)"),
+    ("Unterminated string", "json_string",
+     'a text in quotes is not closed (its closing " is missing)'),
+    ("Invalid control character", "json_control",
+     "a text in quotes holds a line break or a tab (write it as \\n or \\t)"),
+    ("Invalid \\", "json_escape",
+     "a backslash (\\) in a text starts no valid escape (write \\\\ for a backslash)"),
+    ("Extra data", "json_extra",
+     "more text follows the end of the document (a file holds one JSON document)"),
+)
+
+
+def _decode_problem(text: str, exc: json.JSONDecodeError) -> Message:
+    """What is wrong where the parser stopped, in catalogued words (never Python's)."""
+    if exc.pos >= len(text.rstrip()) and not exc.msg.startswith("Extra data"):
+        return Message.of("errors.store.json_cut", "the file ends before the document is "
+                          "complete (it may have been cut off)")
+    for start, key, english in _DECODE_PROBLEMS:
+        if exc.msg.startswith(start):
+            return Message(f"errors.store.{key}", english)
+    return Message.of("errors.store.json_other", "this text cannot be read as JSON")
+
+
+_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _constant_position(text: str, constant: str) -> int | None:
+    """Index of the first ``constant`` outside a quoted text of ``text``, or None."""
+    for found in _STRING_OR_CONSTANT.finditer(text):
+        if found.group(1) == constant:
+            return found.start(1)
+    return None
+
+
+def _not_json(text: str, position: int | None, problem: Message) -> StoreError:
+    """The import file is not JSON: ``problem`` at ``position`` (an index of ``text``; the
+    message gives its line and column, both counted from 1), or without a place."""
+    if position is None:
+        return StoreError(Message.of("errors.store.json",
+                                     "The import file is not valid JSON: {problem}.",
+                                     problem=problem))
+    line = text.count("\n", 0, position) + 1
+    column = position - text.rfind("\n", 0, position)
+    return StoreError(Message.of(
+        "errors.store.json_at",
+        "The import file is not valid JSON at line {line}, column {column}: {problem}.",
+        line=line, column=column, problem=problem))
 
 
 def _parse_item(item: Any, index: int) -> ImportItem:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable
@@ -63,13 +64,21 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateColumn
 
+from pvplanner.messages import Message
 from pvplanner.store.codec import (
+    document_word,
     dumps_document,
     loads_strict,
     scenario_schema_version,
     summary_fields,
 )
-from pvplanner.store.records import SavedScenario, ScenarioSummary, StoreError, parse_timestamp
+from pvplanner.store.records import (
+    SavedScenario,
+    ScenarioSummary,
+    StoreError,
+    StoreSetupError,
+    parse_timestamp,
+)
 
 #: Layout version this pvplanner writes (see the module docstring).
 STORE_SCHEMA_VERSION = 2
@@ -149,15 +158,18 @@ def resolve_url(url: str | None) -> URL:
     """
     text = (default_url() if url is None else str(url)).strip()
     if not text:
-        raise StoreError("The store URL is empty; give a SQLAlchemy URL or a file path.")
+        raise StoreSetupError(Message.of(
+            "errors.store.url_empty",
+            "The store URL is empty; give a SQLAlchemy URL or a file path."))
     if "://" not in text:
         text = f"sqlite:///{Path(text).expanduser().absolute()}"
     try:
         parsed = make_url(text)
     except (ArgumentError, ValueError) as exc:
-        raise StoreError(
-            f"{text!r} is not a database URL ({exc}); use e.g. sqlite:///path/scenarios.sqlite "
-            "or postgresql://user@host/db."
+        raise StoreSetupError(Message.of(
+            "errors.store.url_invalid",
+            "{url} is not a database URL ({detail}); use e.g. sqlite:///path/scenarios.sqlite "
+            "or postgresql://user@host/db.", url=repr(_masked(text)), detail=_detail(exc))
         ) from None
     if parsed.drivername == "postgresql" and _installed("psycopg") and not _installed("psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -168,7 +180,9 @@ def resolve_url(url: str | None) -> URL:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"Cannot create the store folder {path.parent}: {exc}.") from None
+            raise StoreSetupError(Message.of(
+                "errors.store.folder", "Cannot create the store folder {folder}: {detail}.",
+                folder=str(path.parent), detail=_detail(exc))) from None
         parsed = parsed.set(database=str(path))
     return parsed
 
@@ -197,6 +211,19 @@ def read_only_sqlite(url: URL) -> URL | None:
 def is_read_only(url: URL) -> bool:
     """Whether ``url`` opens a SQLite database read-only (see :func:`read_only_sqlite`)."""
     return url.get_backend_name() == "sqlite" and url.query.get("mode") == "ro"
+
+
+def _detail(exc: BaseException) -> str:
+    """The technical detail of an error for the store's operator (never its user): the
+    operating system's words for an OSError, else the exception's text, one line."""
+    text = getattr(exc, "strerror", None) if isinstance(exc, OSError) else None
+    return " ".join(str(text or exc or type(exc).__name__).split())[:300]
+
+
+def _masked(text: str) -> str:
+    """A URL as text with its password masked, also in a URL SQLAlchemy cannot read
+    (``postgresql://user:secret@host:port/db`` -> ``postgresql://user:***@host:port/db``)."""
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", text)
 
 
 def _installed(module: str) -> bool:
@@ -253,15 +280,16 @@ def make_engine(url: URL) -> Engine:
     try:
         return _make_engine(url)
     except ArgumentError as exc:  # includes an unknown dialect name
-        raise StoreError(
-            f"Cannot use the store URL {shown}: {exc}. Use e.g. sqlite:///path/scenarios.sqlite "
-            "or postgresql://user@host/db."
-        ) from None
+        raise StoreSetupError(Message.of(
+            "errors.store.url_unusable",
+            "Cannot use the store URL {url}: {detail}. Use e.g. sqlite:///path/scenarios.sqlite "
+            "or postgresql://user@host/db.", url=shown, detail=_detail(exc))) from None
     except ImportError as exc:
-        raise StoreError(
-            f"The database driver for {shown} is not installed ({exc}); install it "
-            "(e.g. pip install 'psycopg[binary]' for PostgreSQL)."
-        ) from None
+        raise StoreSetupError(Message.of(
+            "errors.store.driver",
+            "The database driver for {url} is not installed ({detail}); install it "
+            "(e.g. pip install 'psycopg[binary]' for PostgreSQL).", url=shown,
+            detail=_detail(exc))) from None
 
 
 def _make_engine(url: URL) -> Engine:
@@ -281,7 +309,20 @@ def _make_engine(url: URL) -> Engine:
 
 
 def read_schema_version(conn: Connection, where: str) -> int | None:
-    """The store's schema version, None for an empty database."""
+    """The store's schema version, None for an empty database.
+
+    Parameters
+    ----------
+    conn : Connection
+        An open connection to the store's database.
+    where : str
+        The store's URL as the operator may see it (password masked), named in errors.
+
+    Raises
+    ------
+    StoreSetupError
+        A database that is not a pvplanner store, or whose version cannot be read.
+    """
     inspector = inspect(conn)
     # 'scenarios' is looked up before 'meta': outside a lock another process may commit a new
     # store between the two lookups, and seeing its 'scenarios' without its 'meta' would look
@@ -289,10 +330,10 @@ def read_schema_version(conn: Connection, where: str) -> int | None:
     has_scenarios = inspector.has_table("scenarios")
     if not inspector.has_table("meta"):
         if has_scenarios:
-            raise StoreError(
-                f"{where} has a 'scenarios' table but no 'meta' table: it is not a pvplanner "
-                "scenario store. Use another database URL."
-            )
+            raise StoreSetupError(Message.of(
+                "errors.store.foreign",
+                "The store {store} has a 'scenarios' table but no 'meta' table: it is not a "
+                "pvplanner scenario store. Use another database URL.", store=where))
         return None
     value = conn.execute(
         select(meta_table.c.value).where(meta_table.c.key == "schema_version")
@@ -300,18 +341,19 @@ def read_schema_version(conn: Connection, where: str) -> int | None:
     try:
         return int(str(value))
     except ValueError:
-        raise StoreError(
-            f"{where} has an unreadable schema version {value!r} in its 'meta' table."
-        ) from None
+        raise StoreSetupError(Message.of(
+            "errors.store.schema_unreadable",
+            "The store {store} has an unreadable schema version {value} in its 'meta' table.",
+            store=where, value=repr(value)[:80])) from None
 
 
 def _check_not_newer(version: int | None, where: str) -> None:
     if version is not None and version > STORE_SCHEMA_VERSION:
-        raise StoreError(
-            f"{where} uses store schema version {version}, newer than version "
-            f"{STORE_SCHEMA_VERSION} that this pvplanner understands; upgrade pvplanner "
-            "to open it."
-        )
+        raise StoreSetupError(Message.of(
+            "errors.store.schema_newer",
+            "The store {store} uses store schema version {version}, newer than version "
+            "{current} that this pvplanner understands; upgrade pvplanner to open it.",
+            store=where, version=version, current=STORE_SCHEMA_VERSION))
 
 
 def ensure_schema(engine: Engine, write_engine: Engine, where: str, *,
@@ -323,11 +365,18 @@ def ensure_schema(engine: Engine, write_engine: Engine, where: str, *,
     _check_not_newer(version, where)
     if version == STORE_SCHEMA_VERSION:
         return
+    if read_only and version is None:
+        raise StoreSetupError(Message.of(
+            "errors.store.read_only_empty",
+            "The store {store} is empty and is read-only (its file or folder cannot be "
+            "written), so it cannot be set up; make it writable once, or use another store.",
+            store=where))
     if read_only:
-        need = "is empty" if version is None else f"uses the older layout {version}"
-        raise StoreError(
-            f"{where} {need} and is read-only (its file or folder cannot be written), so it "
-            "cannot be set up; make it writable once, or use another store.")
+        raise StoreSetupError(Message.of(
+            "errors.store.read_only_old",
+            "The store {store} uses the older layout {version} and is read-only (its file or "
+            "folder cannot be written), so it cannot be set up; make it writable once, or use "
+            "another store.", store=where, version=version))
     with write_engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # SQLite's BEGIN IMMEDIATE already serializes writers; PostgreSQL needs a lock.
@@ -399,15 +448,29 @@ SUMMARY_COLUMNS = (
 
 
 def _row_document(text: str | None, row: Row, what: str) -> dict[str, Any] | None:
+    """The stored document ``what`` (``"scenario"``/``"result"``) of ``row``; None for no
+    result.
+
+    Raises
+    ------
+    StoreError
+        The text is not a JSON object (damaged in the database): the message names the
+        scenario by its name, never its id, and Python's parser is not quoted.
+    """
     if text is None:
         return None
     try:
-        return loads_strict(text)
-    except ValueError as exc:
-        raise StoreError(
-            f"The stored {what} of {row.name!r} (id {row.id}) is damaged ({exc}); export the "
-            "other scenarios and repair the database from a backup."
-        ) from None
+        document = loads_strict(text)
+    except (ValueError, TypeError, RecursionError):
+        document = None
+    if isinstance(document, dict):
+        return document
+    raise StoreError(Message.of(
+        "errors.store.damaged",
+        "The saved {what} of the scenario “{name}” is damaged and cannot be read; it stays "
+        "in the store and the other scenarios are not affected. Restore it from a backup, or "
+        "delete it.", what=document_word(what), name=str(row.name)), field="id")
+
 
 
 def row_to_saved(row: Row) -> SavedScenario:

@@ -31,6 +31,17 @@ class StoreError(PlannerInputError):
     how to fix it."""
 
 
+class StoreSetupError(StoreError):
+    """The store itself cannot be used: its URL, its database driver, its folder, or a
+    database that is not a pvplanner store, is newer than this pvplanner or cannot be
+    reached when it is opened.
+
+    The operator's to fix (the store's URL is their setting), so the message names the
+    store's URL (password masked) and keeps the technical detail; an app shows its users
+    ``errors.store.unavailable`` instead and logs this message.
+    """
+
+
 class StoreConflictError(StoreError):
     """An update based on an old revision: someone saved the scenario in the meantime.
 
@@ -48,11 +59,12 @@ class StoreConflictError(StoreError):
     def __init__(
         self, scenario_id: str, name: str, expected_revision: int, actual_revision: int
     ) -> None:
-        super().__init__(
-            f"Scenario {name!r} (id {scenario_id}) was changed by someone else: you edited "
-            f"revision {expected_revision} but the store now holds revision {actual_revision}. "
-            "Load the scenario again, re-apply your changes and save."
-        )
+        super().__init__(Message.of(
+            "errors.store.conflict",
+            "The scenario “{name}” was changed by someone else: you edited revision "
+            "{expected} but the store now holds revision {actual}. Load the scenario again, "
+            "re-apply your changes and save.",
+            name=name, expected=expected_revision, actual=actual_revision))
         self.scenario_id = scenario_id
         self.name = name
         self.expected_revision = expected_revision

@@ -44,7 +44,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
 
 from pvplanner.guard.paths import field_name
-from pvplanner.messages import Message
+from pvplanner.messages import Message, comma_list
 from pvplanner.store.codec import EXPORT_FORMAT, EXPORT_VERSION, build_envelope, parse_envelope
 from pvplanner.store.database import (
     STORE_SCHEMA_VERSION,
@@ -65,9 +65,11 @@ from pvplanner.store.records import (
     ScenarioSummary,
     StoreConflictError,
     StoreError,
+    StoreSetupError,
     format_timestamp,
     free_name,
     item_name,
+    parse_timestamp,
     utc_now,
     validate_name,
 )
@@ -82,9 +84,40 @@ __all__ = [
     "ScenarioSummary",
     "StoreConflictError",
     "StoreError",
+    "StoreSetupError",
 ]
 
 _T = scenarios_table
+
+#: Catalogue key (``errors.store.action_<name>``) and English of what a store operation
+#: does, as a failure names it ("A database error stopped saving “Plant A”").
+_ACTIONS: dict[str, str] = {
+    "save": "saving “{name}”",
+    "load": "opening the scenario",
+    "list": "listing the scenarios",
+    "trash": "listing the trash",
+    "rename": "renaming the scenario",
+    "duplicate": "duplicating the scenario",
+    "delete": "deleting the scenario",
+    "restore": "restoring the scenario",
+    "purge": "deleting the scenario for good",
+    "export": "exporting the scenarios",
+    "import": "importing the scenarios",
+}
+
+
+def _action(operation: str, /, **values: Any) -> Message:
+    """What an operation does, as a message (``errors.store.action_<name>``)."""
+    return Message(f"errors.store.action_{operation}", _ACTIONS[operation].format(**values),
+                   values)
+
+
+def _shown_time(stored: str) -> str:
+    """A stored UTC timestamp as a reader sees it (``2026-03-01 08:00 UTC``)."""
+    try:
+        return parse_timestamp(stored).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return ""
 
 
 def _confine_items(items: list, root: Path) -> None:
@@ -100,8 +133,7 @@ def _confine_items(items: list, root: Path) -> None:
                 "{where} ({name}) names a file that is not among your uploaded files "
                 "({fields}); nothing was imported. Remove the file from the scenario, or "
                 "upload the file and choose it on its page.", where=item_name(where),
-                name=repr(item.name), fields=field_name(refused[0]) if len(refused) == 1
-                else Message("", ", ".join(refused))),
+                name=repr(item.name), fields=comma_list([field_name(f) for f in refused])),
                 field=f"{where}.scenario.{refused[0]}")
 
 
@@ -140,9 +172,16 @@ class ScenarioStore:
         self._engine = make_engine(read_only or self._url)
         self._write_engine = self._engine.execution_options(**{WRITE_OPTION: True})
         try:
-            with self._errors("opening the store"):
-                ensure_schema(self._engine, self._write_engine, f"The store {self.url}",
+            try:
+                ensure_schema(self._engine, self._write_engine, self.url,
                               read_only=self.read_only)
+            except SQLAlchemyError as exc:
+                detail = getattr(exc, "orig", None) or exc
+                raise StoreSetupError(Message.of(
+                    "errors.store.open_failed",
+                    "Cannot open the store {store}: {detail}. Check that the store URL points "
+                    "to a reachable pvplanner store and that the disk is not full.",
+                    store=self.url, detail=" ".join(str(detail).split())[:300])) from exc
         except BaseException:
             self._engine.dispose()
             raise
@@ -162,51 +201,54 @@ class ScenarioStore:
         self._engine.dispose()
 
     @contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
+    def _errors(self, action: Message) -> Iterator[None]:
+        """A database failure during ``action`` as a :class:`StoreError` a user may read:
+        what could not be done, in their language; the database's own words (and the
+        store's URL) stay in the chained exception, for the log."""
         try:
             yield
         except SQLAlchemyError as exc:
-            detail = getattr(exc, "orig", None) or exc
-            raise StoreError(
-                f"Database error while {action} in {self.url}: {detail}. Check that the store "
-                "URL points to a reachable pvplanner store and that the disk is not full."
+            raise StoreError(Message.of(
+                "errors.store.database",
+                "A database error stopped {action}; nothing was changed. Check that the store "
+                "is reachable and the disk is not full, then try again.", action=action)
             ) from exc
 
     @contextmanager
-    def _read(self, action: str) -> Iterator[Connection]:
+    def _read(self, action: Message) -> Iterator[Connection]:
         with self._errors(action), self._engine.connect() as conn:
             yield conn
 
     @contextmanager
-    def _write(self, action: str) -> Iterator[Connection]:
+    def _write(self, action: Message) -> Iterator[Connection]:
         """One write transaction: committed at the end, rolled back on any exception."""
         if self.read_only:
-            raise StoreError(
-                f"The store {self.url} is read-only (this program may not write its file or "
-                f"folder), so {action} is not possible. Its scenarios can be listed, opened "
-                "and exported; to save, make the file and its folder writable or use another "
-                "store.")
+            raise StoreError(Message.of(
+                "errors.store.read_only",
+                "The store is read-only (this program may not write its file or folder), so "
+                "{action} is not possible. Its scenarios can be listed, opened and exported; "
+                "to save, make the file and its folder writable or use another store.",
+                action=action))
         with self._errors(action), self._write_engine.begin() as conn:
             yield conn
 
     def _row(self, conn: Connection, scenario_id: Any, *, include_deleted: bool) -> Row:
+        """The row of a scenario, or :class:`StoreError` (named by its name, never by its
+        id: the id is the caller's, the reader knows the name)."""
         if not isinstance(scenario_id, str) or not scenario_id:
-            raise StoreError(
-                f"A scenario id must be non-empty text, got {scenario_id!r}.", field="id"
-            )
+            raise StoreError(Message.of("errors.store.id_invalid",
+                                        "A scenario id must be non-empty text."), field="id")
         row = conn.execute(select(_T).where(_T.c.id == scenario_id)).first()
         if row is None:
-            raise StoreError(
-                f"No saved scenario has the id {scenario_id!r} in {self.url}; list() shows "
-                "the saved scenarios (and trash() the deleted ones).",
-                field="id",
-            )
+            raise StoreError(Message.of(
+                "errors.store.not_found",
+                "This scenario is not in the store (it may have been deleted for good "
+                "elsewhere); choose one from the list of saved scenarios."), field="id")
         if row.deleted_at is not None and not include_deleted:
-            raise StoreError(
-                f"The scenario {row.name!r} (id {scenario_id}) is in the trash since "
-                f"{row.deleted_at}; restore({scenario_id!r}) brings it back.",
-                field="id",
-            )
+            raise StoreError(Message.of(
+                "errors.store.in_trash",
+                "The scenario “{name}” is in the trash (deleted {deleted}); restore it first.",
+                name=str(row.name), deleted=_shown_time(row.deleted_at)), field="id")
         return row
 
     def _live_names(self, conn: Connection) -> set[str]:
@@ -262,21 +304,20 @@ class ScenarioStore:
         columns = document_columns(scenario, result)
         if scenario_id is None:
             if expected_revision is not None:
-                raise StoreError(
+                raise StoreError(Message.of(
+                    "errors.store.revision_without_id",
                     "expected_revision was given without scenario_id: a new scenario has no "
-                    "revision yet; pass scenario_id to update a saved scenario.",
-                    field="expected_revision",
-                )
-            with self._write(f"saving {name!r}") as conn:
+                    "revision yet; pass scenario_id to update a saved scenario."),
+                    field="expected_revision")
+            with self._write(_action("save", name=name)) as conn:
                 return self._get(conn, self._insert(conn, name, columns))
         if expected_revision is not None and (
             isinstance(expected_revision, bool) or not isinstance(expected_revision, int)
         ):
-            raise StoreError(
-                f"expected_revision must be an integer, got {expected_revision!r}.",
-                field="expected_revision",
-            )
-        with self._write(f"saving {name!r}") as conn:
+            raise StoreError(Message.of(
+                "errors.store.revision_type", "expected_revision must be an integer, got "
+                "{value}.", value=repr(expected_revision)[:80]), field="expected_revision")
+        with self._write(_action("save", name=name)) as conn:
             return self._bump_revision(
                 conn, scenario_id, expected_revision, name=name, **columns
             )
@@ -284,7 +325,7 @@ class ScenarioStore:
     def load(self, scenario_id: str, *, include_deleted: bool = False) -> SavedScenario:
         """The saved scenario with this id (a scenario in the trash only with
         ``include_deleted=True``); unknown id -> :class:`StoreError`."""
-        with self._read(f"loading {scenario_id!r}") as conn:
+        with self._read(_action("load")) as conn:
             return row_to_saved(self._row(conn, scenario_id, include_deleted=include_deleted))
 
     def list(self, search: str | None = None) -> list[ScenarioSummary]:
@@ -295,7 +336,7 @@ class ScenarioStore:
         search : str, optional
             Keep names containing this text (case-insensitive, any language).
         """
-        with self._read("listing scenarios") as conn:
+        with self._read(_action("list")) as conn:
             rows = conn.execute(
                 select(*SUMMARY_COLUMNS)
                 .where(_T.c.deleted_at.is_(None))
@@ -308,7 +349,7 @@ class ScenarioStore:
 
     def trash(self) -> builtins.list[ScenarioSummary]:
         """Scenarios in the trash, most recently deleted first."""
-        with self._read("listing the trash") as conn:
+        with self._read(_action("trash")) as conn:
             rows = conn.execute(
                 select(*SUMMARY_COLUMNS)
                 .where(_T.c.deleted_at.is_not(None))
@@ -321,7 +362,7 @@ class ScenarioStore:
     ) -> SavedScenario:
         """Rename a live scenario (a new revision, so concurrent editors notice)."""
         new_name = validate_name(new_name)
-        with self._write(f"renaming {scenario_id!r}") as conn:
+        with self._write(_action("rename")) as conn:
             return self._bump_revision(conn, scenario_id, expected_revision, name=new_name)
 
     def _bump_revision(
@@ -355,7 +396,7 @@ class ScenarioStore:
         """
         if new_name is not None:
             new_name = validate_name(new_name, field="new_name")
-        with self._write(f"duplicating {scenario_id!r}") as conn:
+        with self._write(_action("duplicate")) as conn:
             row = self._row(conn, scenario_id, include_deleted=False)
             if new_name is None:
                 new_name = free_name(row.name, self._live_names(conn), copy_word, always=True)
@@ -376,7 +417,7 @@ class ScenarioStore:
     def delete(self, scenario_id: str) -> None:
         """Move a scenario to the trash (recoverable with :meth:`restore`); no-op if it is
         already there."""
-        with self._write(f"deleting {scenario_id!r}") as conn:
+        with self._write(_action("delete")) as conn:
             row = self._row(conn, scenario_id, include_deleted=True)
             if row.deleted_at is None:
                 conn.execute(
@@ -387,28 +428,43 @@ class ScenarioStore:
 
     def restore(self, scenario_id: str) -> SavedScenario:
         """Bring a scenario back from the trash (no-op for a live one)."""
-        with self._write(f"restoring {scenario_id!r}") as conn:
+        with self._write(_action("restore")) as conn:
             self._row(conn, scenario_id, include_deleted=True)
             conn.execute(update(_T).where(_T.c.id == scenario_id).values(deleted_at=None))
             return self._get(conn, scenario_id)
 
     def purge(self, scenario_id: str) -> None:
         """Delete a scenario for good. Only scenarios already in the trash can be purged."""
-        with self._write(f"purging {scenario_id!r}") as conn:
+        with self._write(_action("purge")) as conn:
             row = self._row(conn, scenario_id, include_deleted=True)
             if row.deleted_at is None:
-                raise StoreError(
-                    f"The scenario {row.name!r} (id {scenario_id}) is not in the trash; "
-                    f"delete({scenario_id!r}) it first, then purge it.",
-                    field="id",
-                )
+                raise StoreError(Message.of(
+                    "errors.store.not_in_trash",
+                    "The scenario “{name}” is not in the trash; delete it first, then delete "
+                    "it for good.", name=str(row.name)), field="id")
             conn.execute(delete(_T).where(_T.c.id == scenario_id))
 
-    def export_json(self, ids: builtins.list[str] | None = None) -> str:
+    def export_json(self, ids: builtins.list[str] | None = None, *,
+                    skip_damaged: bool = False) -> str:
         """The export envelope (format ``pvplanner-scenarios``, version 1; see
         :mod:`pvplanner.store.codec`) of the given live scenarios, or of all of them
-        (most recently updated first)."""
-        with self._read("exporting scenarios") as conn:
+        (most recently updated first).
+
+        Parameters
+        ----------
+        ids : list of str, optional
+            The scenarios to export; None: every live scenario.
+        skip_damaged : bool
+            Leave out the scenarios whose stored documents cannot be read (they stay in
+            the store as they are) instead of refusing the whole export; :meth:`damaged`
+            names them. Default: a damaged scenario raises :class:`StoreError`.
+
+        Returns
+        -------
+        str
+            The envelope as indented JSON text.
+        """
+        with self._read(_action("export")) as conn:
             if ids is None:
                 rows = conn.execute(
                     select(_T)
@@ -419,8 +475,32 @@ class ScenarioStore:
                 if isinstance(ids, str):
                     ids = [ids]
                 rows = [self._row(conn, item, include_deleted=False) for item in ids]
-            saved = [row_to_saved(row) for row in rows]
+            saved = []
+            for row in rows:
+                try:
+                    saved.append(row_to_saved(row))
+                except StoreError:
+                    if not skip_damaged:
+                        raise
         return build_envelope(saved)
+
+    def damaged(self) -> builtins.list[ScenarioSummary]:
+        """Live scenarios whose stored scenario or result cannot be read back (changed in
+        the database by hand, a disk fault): they stay in the store, and :meth:`load` and
+        :meth:`export_json` refuse them with a message naming them."""
+        with self._read(_action("list")) as conn:
+            rows = conn.execute(
+                select(*SUMMARY_COLUMNS, _T.c.scenario_json, _T.c.result_json,
+                       _T.c.schema_version)
+                .where(_T.c.deleted_at.is_(None))
+                .order_by(_T.c.updated_at.desc(), _T.c.id)).all()
+        out = []
+        for row in rows:
+            try:
+                row_to_saved(row)
+            except StoreError:
+                out.append(row_to_summary(row))
+        return out
 
     def import_json(self, text: str | bytes, *, files_root: Path | None = None,
                     imported_word: str = "imported") -> builtins.list[SavedScenario]:
@@ -461,8 +541,8 @@ class ScenarioStore:
                 raise StoreError(Message.of(
                     "errors.store.item_problem", "{where} ({name}): {problem}",
                     where=item_name(where), name=repr(item.name),
-                    problem=getattr(exc, "message", str(exc))), field=where) from None
-        with self._write("importing scenarios") as conn:
+                    problem=exc.message), field=where) from None
+        with self._write(_action("import")) as conn:
             taken = self._live_names(conn)
             new_ids = []
             for name, columns in prepared:
