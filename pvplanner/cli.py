@@ -216,7 +216,8 @@ class _HelpTexts:
 def _build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The ``pvplanner`` parser, its help in ``lang`` (default: the operator's locale)."""
     h = _HelpTexts(lang or _locale_language())
-    parser = h.parser(None, None, None, prog="pvplanner", description=h("description"))
+    parser = h.parser(None, None, None, prog="pvplanner", description=h("description"),
+                      epilog=h("epilog"))
     parser.add_argument("--version", action="version", version=f"pvplanner {__version__}",
                         help=h("version"))
     parser.add_argument("--debug", action="store_true", help=h("debug"))
@@ -342,6 +343,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from pvplanner.scenario.model import load_scenario
 
     _check_output(args.out, "--out")
+    _check_distinct(outputs=(("--out", args.out),), inputs=(args.scenario,))
     result = plan(load_scenario(args.scenario), **_KPIS_ONLY)
     _emit_result(result, args.json, out=args.out)
     return EXIT_OK
@@ -370,6 +372,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
     if args.weather is None and args.lon is None:
         raise _bad("lon_with_lat", "--lon is required with --lat")
+    if args.weather is not None and args.weather.is_dir():
+        raise _bad("weather_folder", "weather file {path} is a folder, not a file; give the "
+                   "weather file inside it", path=str(args.weather))
     if args.weather is None:
         _check_place(args.lat, args.lon)
     simulation = simulate_single_array(
@@ -429,6 +434,57 @@ def _check_output(path: Path | None, option: str) -> None:
     if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK)):
         raise _bad("not_writable", "{option} {path}: {folder} is not a folder you can write "
                    "to; choose another place", option=option, path=str(path),
+                   folder=str(existing))
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """True when two paths name one file: the same resolved path, or (both existing) the
+    same file on disk (a link, another spelling)."""
+    try:
+        if first.exists() and second.exists():
+            return first.samefile(second)
+        return first.resolve() == second.resolve()
+    except OSError:  # a path the system cannot follow: not provably the same
+        return False
+
+
+def _check_distinct(outputs: Iterable[tuple[str, Path | None]],
+                    inputs: Iterable[Path | None]) -> None:
+    """Refuse, before any work, two outputs written to one file (the second would replace
+    the first) and an output that is one of the command's input files (it would be
+    overwritten).
+
+    Parameters
+    ----------
+    outputs : iterable of (str, Path or None)
+        Each output's option (``--html``) and its path; None where it was not given.
+    inputs : iterable of Path or None
+        The files the command reads; None where one was not given.
+    """
+    given = [(option, path) for option, path in outputs if path is not None]
+    for at, (option, path) in enumerate(given):
+        for other, other_path in given[at + 1:]:
+            if _same_file(path, other_path):
+                raise _bad("same_output", "{first} and {second} name the same file {path}; "
+                           "give each output its own file", first=option, second=other,
+                           path=str(path))
+        for source in inputs:
+            if source is not None and _same_file(path, source):
+                raise _bad("output_is_input", "{option} {path} is also the input {input}; "
+                           "writing it would replace that input, so give another file name",
+                           option=option, path=str(path), input=str(source))
+
+
+def _check_folder(path: Path) -> None:
+    """Refuse a ``--out`` folder that cannot be one, before any work is done: an existing
+    file, or a place whose nearest existing folder is not writable."""
+    if path.exists() and not path.is_dir():
+        raise _bad("out_not_folder", "--out {path} is a file; give the name of a folder for "
+                   "the batch's outputs", path=str(path))
+    existing = next((folder for folder in (path, *path.parents) if folder.exists()), None)
+    if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK)):
+        raise _bad("not_writable", "{option} {path}: {folder} is not a folder you can write "
+                   "to; choose another place", option="--out", path=str(path),
                    folder=str(existing))
 
 
@@ -525,12 +581,11 @@ def _cmd_weather(args: argparse.Namespace) -> int:
         )
         handle.write("# units: ghi=W/m2, dni=W/m2, dhi=W/m2, temp_air=degC, wind_speed=m/s\n")
         frame.to_csv(handle, index_label="time", float_format="%.3f")
-    from pvplanner.display.messages import Texts
     from pvplanner.display.names import weather_dataset
-    from pvplanner.display.terminal import weather_note_lines
+    from pvplanner.display.terminal import weather_note_lines, weather_obtained
 
     lang = _locale_language()
-    obtained = Texts(lang, "site.weather.obtained").get(str(meta.obtained), str(meta.obtained))
+    obtained = weather_obtained(meta, lang)
     print(_said("notices.wrote_weather", hours=len(frame), path=args.out, obtained=obtained,
                 dataset=weather_dataset(meta.to_dict(), lang)), file=sys.stderr)
     for line in weather_note_lines(meta, lang):  # e.g. a climatology station far away
@@ -550,6 +605,9 @@ def _cmd_load_inspect(args: argparse.Namespace) -> int:
     if args.file.is_dir():
         raise _bad("meter_folder", "meter file {path} is a folder, not a file; give the meter "
                    "export inside it", path=str(args.file))
+    if args.file.exists() and not args.file.is_file():
+        raise _bad("meter_not_regular", "meter file {path} is not a regular file (a device or "
+                   "a pipe); give a meter export saved on disk", path=str(args.file))
     if not args.file.is_file():
         raise _bad("no_meter_file", "meter file {path} does not exist", path=str(args.file))
     if (args.lat is None) != (args.lon is None):
@@ -601,8 +659,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if not (args.html or args.pdf or args.xlsx):
         raise _bad("no_output", "name at least one output: --html FILE, --pdf FILE or "
                    "--xlsx FILE")
-    for option, path in (("--html", args.html), ("--pdf", args.pdf), ("--xlsx", args.xlsx)):
+    outputs = (("--html", args.html), ("--pdf", args.pdf), ("--xlsx", args.xlsx))
+    for option, path in outputs:
         _check_output(path, option)
+    _check_distinct(outputs=outputs, inputs=(args.scenario,))
     scenario = load_scenario(args.scenario)
     lang = _report_language(args.lang, scenario.site.country)
     # The proposal shows the tornado, not the NPV-versus-capacity curve: the curve is not
@@ -645,6 +705,7 @@ def _report_language(asked: str | None, country: str | None) -> str:
 def _cmd_batch(args: argparse.Namespace) -> int:
     from pvplanner.batch.run import run_batch
 
+    _check_folder(args.out)
     summary = run_batch(
         args.sites, args.out, scheduler=args.scheduler, workers=args.workers, progress=True,
         aggregate_days=args.aggregate, lang=_locale_language(),
@@ -667,8 +728,14 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         if path is not None and not path.is_file():
             raise _bad("not_a_file", "{option} {path} does not exist or is not a file",
                        option=option, path=str(path))
-    _check_output(args.xlsx, "--xlsx")
-    _check_output(args.pdf, "--pdf")
+    if args.irradiance_column is not None and args.weather is None:
+        raise _bad("irradiance_without_weather", "--irradiance-column names a column of the "
+                   "--weather file; give --weather FILE too, or leave --irradiance-column out")
+    outputs = (("--xlsx", args.xlsx), ("--pdf", args.pdf))
+    for option, path in outputs:
+        _check_output(path, option)
+    _check_distinct(outputs=outputs,
+                    inputs=(args.scenario, args.generation, args.load, args.weather))
     found = monitor(
         load_scenario(args.scenario), generation=args.generation, load=args.load,
         weather=args.weather, generation_units=args.generation_units,

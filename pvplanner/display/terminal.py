@@ -24,7 +24,7 @@ from pvplanner.display.solver_notes import for_reader
 from pvplanner.messages import as_message, weather_notes
 
 __all__ = ["batch_summary", "inspection_summary", "monitor_summary", "plan_summary",
-           "simulation_summary", "weather_note_lines"]
+           "simulation_summary", "weather_note_lines", "weather_obtained"]
 
 #: Catalogue key of the note that synthetic weather replaced the source asked for: the
 #: ``simulate`` command says it as a warning of its own.
@@ -71,6 +71,34 @@ def weather_note_lines(weather: Any, lang: str = "en") -> list[str]:
     """
     notes = [note for note in weather_notes(weather.to_dict()) if note.key != FALLBACK_NOTE]
     return _notes(notes, lang)
+
+
+def weather_obtained(weather: Any, lang: str = "en") -> str:
+    """How a weather year was obtained, in ``lang``: the command line's own words where the
+    app's do not fit (a file is read, not uploaded), else the app's.
+
+    Parameters
+    ----------
+    weather : weather.meta.WeatherMeta
+        The weather's metadata (its ``obtained``: ``online``, ``cache``, ``file``...).
+    lang : {"en", "zh"}
+        The reader's language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> weather_obtained(SimpleNamespace(obtained="file"), "en")
+    'read from the file'
+    >>> weather_obtained(SimpleNamespace(obtained="cache"), "en")
+    'from the cache'
+    """
+    obtained = str(weather.obtained)
+    app = Texts(lang, "site.weather.obtained").get(obtained, obtained)
+    return Texts(lang, "cli.simulate.obtained").get(obtained, app)
 
 
 def plan_summary(result: Any, lang: str = "en") -> str:
@@ -128,7 +156,7 @@ def simulation_summary(simulation: Any, weather: Any, lang: str = "en") -> str:
     lang : {"en", "zh"}
     """
     t, f = Texts(lang, "cli.simulate"), NumberFormat(lang)
-    obtained = Texts(lang, "site.weather.obtained").get(str(weather.obtained), str(weather.obtained))
+    obtained = weather_obtained(weather, lang)
     return "\n".join([
         t("annual", kwp=f.kwp(simulation.capacity_kwp), generation=f.kwh(simulation.annual_ac_kwh),
           specific=f.number(simulation.specific_yield_kwh_per_kwp)),
@@ -166,7 +194,7 @@ def inspection_summary(report: dict[str, Any], lang: str = "en", *, offset_origi
         t("quality"),
         t("item", label=labels("rows"), value=f.number(quality["rows_read"])),
         t("item", label=labels("interval"),
-          value=f.unit(quality["interval_minutes"], "min")),
+          value=t("minutes", value=f.number(quality["interval_minutes"]))),
         t("item", label=labels("units"),
           value=labels(f"unit_names.{quality['units']}")
           if quality["units"] in ("kw", "kwh", "kwh_cumulative") else str(quality["units"])),
