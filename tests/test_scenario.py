@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -148,3 +149,25 @@ def test_true_or_false_where_a_number_belongs_is_refused_naming_the_field():
     switches = [key for key, value in data["battery"].items() if isinstance(value, bool)]
     assert switches  # the demo's battery has true/false settings
     assert parse_scenario(data) == demo_scenario()
+
+
+@pytest.mark.parametrize(("text", "english", "chinese"), [
+    ('{"name": "a" "site": {}}', "at line 1, column 14: a comma (,) is missing",
+     "第 1 行第 14 列，两项之间缺少逗号"),
+    ('{"name": "abc', "at line 1, column 10: a text in quotes is not closed",
+     "第 1 行第 10 列，引号中的文字没有结束"),
+    ('{"name": ' + "9" * 5000 + "}", "holds a number of thousands of digits",
+     "长达数千位的数字"),
+])
+def test_a_broken_scenario_file_is_told_in_the_readers_words(text, english, chinese):
+    # Python's parser says "Expecting ',' delimiter", "Unterminated string starting at" or
+    # "Exceeds the limit (4300 digits)" (the last was an internal error): none of it shows.
+    from pvplanner.display.messages import render
+    from pvplanner.scenario.model import scenario_from_text
+
+    with pytest.raises(PlannerInputError) as caught:
+        scenario_from_text(text, origin="plant.json")
+    en, zh = render(caught.value.message, "en"), render(caught.value.message, "zh")
+    assert english in en and chinese in zh, (en, zh)
+    for shown in (en, zh):
+        assert not re.search(r"Expecting|Unterminated|Exceeds|delimiter|digits\)", shown)

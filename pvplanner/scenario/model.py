@@ -22,6 +22,7 @@ from pvplanner.carbon.accounting import CarbonInputs
 from pvplanner.display.messages import render, translate
 from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
+from pvplanner.guard.json_words import json_problem
 from pvplanner.guard.nesting import nesting_depth
 from pvplanner.messages import Message, bilingual, quoted_listing
 from pvplanner.pv.models import (
@@ -506,9 +507,14 @@ def scenario_from_text(text: str, *, fmt: str = "json", origin: str = "scenario"
     except json.JSONDecodeError as problem:
         raise PlannerInputError(Message.of(
             "errors.scenario_file.json",
-            "{origin} is not valid JSON: {detail} at line {line}, column {column}",
-            origin=origin, detail=bilingual(problem.msg, ""), line=problem.lineno,
+            "{origin} is not valid JSON at line {line}, column {column}: {detail}",
+            origin=origin, detail=json_problem(text, problem), line=problem.lineno,
             column=problem.colno)) from None
+    except ValueError:  # an integer of thousands of digits (Python's conversion limit)
+        raise PlannerInputError(Message.of(
+            "errors.scenario_file.number_too_long",
+            "{origin} holds a number of thousands of digits: no input needs one; correct "
+            "the file", origin=origin)) from None
     if nesting_depth(data, MAX_NESTING_LEVELS) > MAX_NESTING_LEVELS:
         raise _too_deep(origin)
     return data

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pvplanner.guard.json_words import json_problem
 from pvplanner.guard.nesting import nesting_depth
 from pvplanner.messages import Message
 from pvplanner.store.records import (
@@ -240,7 +241,7 @@ def parse_envelope(text: Any) -> list[ImportItem]:
     except RecursionError:  # thousands of nested brackets: the parser ran out of stack
         raise _too_deep() from None
     except json.JSONDecodeError as exc:
-        raise _not_json(text, exc.pos, _decode_problem(text, exc)) from None
+        raise _not_json(text, exc.pos, json_problem(text, exc)) from None
     except ConstantError as exc:
         problem = Message.of("errors.store.json_constant",
                              "{constant} is not valid JSON (write null for a missing number)",
@@ -298,39 +299,6 @@ def _decoded(data: bytes) -> str:
             "The import file is not UTF-8 text: byte {position} ({byte}) cannot be read as "
             "UTF-8. Save the file as UTF-8 and import it again.",
             position=position, byte=f"0x{body[exc.start]:02X}")) from None
-
-
-#: What Python's JSON parser says (the start of ``JSONDecodeError.msg``) -> the catalogue key
-#: and English of the same problem in the reader's words.
-_DECODE_PROBLEMS: tuple[tuple[str, str, str], ...] = (
-    ("Expecting ',' delimiter", "json_comma", "a comma (,) is missing between two items"),
-    ("Expecting ':' delimiter", "json_colon", "a colon (:) is missing after a name"),
-    ("Expecting property name", "json_name",
-     "a name in double quotes is expected here (a comma after the last item, or a name "
-     "without quotes)"),
-    ("Expecting value", "json_value",
-     "a value is expected here (a misspelt true, false or null, text without quotes, or a "
-     "comma after the last item)"),
-    ("Unterminated string", "json_string",
-     'a text in quotes is not closed (its closing " is missing)'),
-    ("Invalid control character", "json_control",
-     "a text in quotes holds a line break or a tab (write it as \\n or \\t)"),
-    ("Invalid \\", "json_escape",
-     "a backslash (\\) in a text starts no valid escape (write \\\\ for a backslash)"),
-    ("Extra data", "json_extra",
-     "more text follows the end of the document (a file holds one JSON document)"),
-)
-
-
-def _decode_problem(text: str, exc: json.JSONDecodeError) -> Message:
-    """What is wrong where the parser stopped, in catalogued words (never Python's)."""
-    if exc.pos >= len(text.rstrip()) and not exc.msg.startswith("Extra data"):
-        return Message.of("errors.store.json_cut", "the file ends before the document is "
-                          "complete (it may have been cut off)")
-    for start, key, english in _DECODE_PROBLEMS:
-        if exc.msg.startswith(start):
-            return Message(f"errors.store.{key}", english)
-    return Message.of("errors.store.json_other", "this text cannot be read as JSON")
 
 
 _STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
