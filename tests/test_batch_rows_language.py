@@ -151,11 +151,11 @@ def test_planes_that_are_not_json(tmp_path):
                'Foo,30,120,"[{area: 5}]",1000000\n'
                'Bar,30,120,"{""area_m2"": 5}",1000000\n')
     chinese = _check(_sites(tmp_path, content), content,
-                     "row 2 (name 'Foo'): planes is not valid JSON (Expecting property name "
-                     "enclosed in double quotes at character 2); e.g. [{\"area_m2\": 5000, "
-                     "\"tilt_deg\": 5}]",
+                     "row 2 (name 'Foo'): planes is not valid JSON at character 3: a name in "
+                     "double quotes is expected here (a comma after the last item, or a name "
+                     "without quotes); e.g. [{\"area_m2\": 5000, \"tilt_deg\": 5}]",
                      "row 3 (name 'Bar'): planes must be a non-empty JSON list of objects")
-    assert "planes 不是有效的 JSON（字符位置 2）" in chinese
+    assert "planes 不是有效的 JSON：第 3 个字符处，此处应为带双引号的名称" in chinese
 
 
 def test_two_loads_and_a_monthly_load_with_gaps(tmp_path):

@@ -208,3 +208,15 @@ def test_scenario_is_json_and_complete():
     assert scenario.site.province == "Guangdong"
     assert scenario.load.kind == "annual" and scenario.load.annual_kwh == 1000
     assert scenario.roof_planes[0].area_m2 == 100
+
+
+def test_an_empty_sites_file_is_named_by_its_file_alone(tmp_path):
+    # "sites file empty.csv 是空文件" mixed English into Chinese: the file's name says it.
+    from pvplanner.display.messages import render
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(PlannerInputError) as caught:
+        read_sites(empty)
+    zh = render(caught.value.message, "zh")
+    assert "empty.csv" in zh and "sites file" not in zh and "空文件" in zh, zh

@@ -393,7 +393,7 @@ def find_city(name: str) -> CityClimate:
             name=repr(name), cities=_city_names(list(close)))
     raise WeatherInputError.of(
         "climatology.unknown_city", "city {name} is not in the climatology table; known "
-        "cities: {cities} Or give coordinates and use the nearest station.", name=repr(name),
+        "cities: {cities}. Or give coordinates and use the nearest station.", name=repr(name),
         cities=_city_names(sorted(set(table["city"]))))
 
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from pvplanner.batch.columns import at_column, choices, without_field
 from pvplanner.errors import PlannerInputError
+from pvplanner.guard.json_words import json_problem
 from pvplanner.messages import Message, bilingual, join_messages, weather_message
 from pvplanner.scenario.model import Scenario, parse_scenario
 
@@ -431,11 +432,10 @@ def _planes(cells: dict[str, str]) -> list[dict[str, Any]]:
         try:
             planes = json.loads(text)
         except json.JSONDecodeError as problem:
-            # the JSON parser's reason has English words only: Chinese keeps the position
             raise RowError(Message.of(
-                "errors.batch.row.planes_json", "planes is not valid JSON ({detail}at character "
-                "{pos}); e.g. {example}", detail=bilingual(f"{problem.msg} ", ""),
-                pos=problem.pos, example='[{"area_m2": 5000, "tilt_deg": 5}]')) from None
+                "errors.batch.row.planes_json", "planes is not valid JSON at character {pos}: "
+                "{detail}; e.g. {example}", detail=json_problem(text, problem),
+                pos=problem.pos + 1, example='[{"area_m2": 5000, "tilt_deg": 5}]')) from None
         if not isinstance(planes, list) or not planes or not all(
                 isinstance(p, dict) for p in planes):
             raise RowError(Message.of(

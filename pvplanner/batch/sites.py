@@ -175,7 +175,7 @@ def read_sites(
     if not path.is_file():
         raise PlannerInputError(Message.of("errors.batch.sites_missing",
                                            "sites file {path} does not exist", path=str(path)))
-    content, _ = read_limited(path, filename=f"sites file {path}", max_bytes=MAX_SITES_BYTES,
+    content, _ = read_limited(path, filename=str(path), max_bytes=MAX_SITES_BYTES,
                               what="sites file", advice=TOO_LARGE_ADVICE["sites"])
     return parse_sites(content, origin=str(path), folder=path.parent, base=base,
                        cell_deg=cell_deg)
