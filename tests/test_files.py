@@ -83,7 +83,8 @@ def test_sites_file_over_the_limit(tmp_path, monkeypatch):
     with pytest.raises(PlannerInputError) as caught:
         sites.read_sites(path)
     message = str(caught.value)
-    assert message.startswith(f"sites file {path} is 4 kB, more than the 2 kB limit: ")
+    # The file named by its path alone: "sites file" was English inside the Chinese text.
+    assert message.startswith(f"{path} is 4 kB, more than the 2 kB limit: ")
     assert message.endswith(TOO_LARGE_ADVICE["sites"])
 
 
