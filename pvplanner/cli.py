@@ -372,9 +372,6 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
     if args.weather is None and args.lon is None:
         raise _bad("lon_with_lat", "--lon is required with --lat")
-    if args.weather is not None and args.weather.is_dir():
-        raise _bad("weather_folder", "weather file {path} is a folder, not a file; give the "
-                   "weather file inside it", path=str(args.weather))
     if args.weather is None:
         _check_place(args.lat, args.lon)
     simulation = simulate_single_array(

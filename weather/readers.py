@@ -400,6 +400,10 @@ def _load(source, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
         try:
             path = Path(source)
             name = filename or path.name
+            if path.is_dir():
+                raise WeatherInputError.of("file.folder", "weather file {name!r} is a folder, "
+                                           "not a file; give the weather file inside it",
+                                           name=str(path))
             if not path.is_file():
                 raise WeatherInputError.of("file.not_found",
                                            "weather file {name!r} was not found",

@@ -231,10 +231,6 @@ def simulate_single_array(
         For a value the command refuses; the message names the option (``--tilt``...).
     """
     capacity_kwp = check_capacity(capacity_kwp)
-    if weather_file is not None and not Path(weather_file).is_file():
-        raise PlannerInputError(Message.of(
-            "cli.bad.no_weather_file", "weather file {path} does not exist",
-            path=str(weather_file)), field="weather")
     frame, meta = load_weather(latitude, longitude, source=source, file=weather_file)
     settings_fields: dict[str, Any] = {}
     if dc_ac_ratio is not None:
