@@ -482,6 +482,24 @@ def _trash_section(store) -> None:
                      key=f"restore:{item.id}", icon=":material/restore_from_trash:")
 
 
+def _export_all(store) -> str:
+    """Every saved scenario as an export file. The store is read once; only when a saved
+    scenario is damaged (changed in the database by hand) is it read again, to name those
+    left out of the export."""
+    from pvplanner.store import StoreError
+
+    try:
+        return store.export_json()
+    except StoreError:
+        damaged = store.damaged()
+        if not damaged:
+            raise
+    st.warning(t("compare.files.damaged_left_out", names=plain(
+        ("、" if lang() == "zh" else ", ").join(
+            f"“{reader_name(item.name, lang())}”" for item in damaged))))
+    return store.export_json(skip_damaged=True)
+
+
 def _files_section(store) -> None:
     with st.expander(t("compare.files.title")):
         from pvplanner.scenario.model import scenario_to_json
@@ -494,13 +512,7 @@ def _files_section(store) -> None:
                     t("compare.files.download_current"), scenario_to_json(valid).encode(),
                     file_name="scenario.json", mime="application/json", key="dl_scenario",
                     icon=":material/download:")
-            damaged = store.damaged()
-            if damaged:
-                st.warning(t("compare.files.damaged_left_out", names=plain(
-                    ("、" if lang() == "zh" else ", ").join(
-                        f"“{reader_name(item.name, lang())}”" for item in damaged))))
-            st.download_button(t("compare.files.download_all"),
-                               store.export_json(skip_damaged=True).encode(),
+            st.download_button(t("compare.files.download_all"), _export_all(store).encode(),
                                file_name="pvplanner-scenarios.json", mime="application/json",
                                key="dl_store", icon=":material/download:")
         with b:
