@@ -27,6 +27,7 @@ from pvplanner.app.uploads import (
 from pvplanner.app.widgets import fmt, lang, plain, t
 from pvplanner.display.messages import render as in_language
 from pvplanner.display.names import name as reader_name
+from pvplanner.display.numbers import invested_payback
 from pvplanner.messages import Message
 
 LOG = logging.getLogger(__name__)
@@ -85,6 +86,97 @@ def _result_dict() -> dict[str, Any] | None:
     return None if result is None else result.to_dict(tables=True)
 
 
+# --------------------------------------------------------------------------- damaged rows
+#: Parts of a stored scenario that are its documents (the rest is its record's details).
+_DOCUMENTS = frozenset({"scenario", "result"})
+
+
+def _name(item) -> str:
+    """A saved scenario's name as the reader sees it (the demo's in Chinese), or words
+    saying that it cannot be read (damaged in the database)."""
+    return reader_name(item.name, lang()) if item.name else t("compare.damaged.unnamed")
+
+
+def _marked(item) -> str:
+    """:func:`_name`, marked as damaged when any part of the stored scenario is."""
+    name = _name(item)
+    return t("compare.damaged.mark", name=name) if item.damaged else name
+
+
+def _joined(texts) -> str:
+    return ("、" if lang() == "zh" else ", ").join(texts)
+
+
+def _quoted(item) -> str:
+    """A saved scenario's name in quotes; the words saying that it cannot be read are not
+    a name, and are not quoted."""
+    return f"“{_name(item)}”" if item.name else _name(item)
+
+
+def _listed(items) -> str:
+    """Saved scenarios by their quoted names, listed in the reader's language (Markdown
+    escaped)."""
+    return plain(_joined(_quoted(item) for item in items))
+
+
+def _parts(item) -> str:
+    """The damaged parts of a saved scenario in the reader's words (最近保存时间、版本号);
+    one word for each of :data:`pvplanner.store.records.DAMAGE_PARTS`. An unreadable name
+    is not listed where the scenario is already called "(name unreadable)"."""
+    words = {
+        "id": t("compare.damaged.part.id"),
+        "name": t("compare.damaged.part.name"),
+        "created": t("compare.damaged.part.created"),
+        "updated": t("compare.damaged.part.updated"),
+        "deleted": t("compare.damaged.part.deleted"),
+        "revision": t("compare.damaged.part.revision"),
+        "figures": t("compare.damaged.part.figures"),
+        "scenario": t("compare.damaged.part.scenario"),
+        "result": t("compare.damaged.part.result"),
+    }
+    return _joined(words[part] for part in item.damaged if item.name or part != "name")
+
+
+def _detailed(item) -> str:
+    """A saved scenario and what of it cannot be read: “Plant A” (last save time)."""
+    parts = _parts(item)
+    return t("compare.damaged.item", name=_quoted(item), parts=parts) if parts else \
+        _quoted(item)
+
+
+def _when(moment, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored time as shown, or "not available" when it cannot be read."""
+    return moment.strftime(pattern) if moment is not None else fmt().na
+
+
+def _with_document_damage(items, damaged) -> list:
+    """``items`` with the damage to their documents (found by the export) added to what
+    the list line found."""
+    from dataclasses import replace
+
+    documents = {item.id: item.damaged for item in damaged}
+    return [replace(item, damaged=documents[item.id]) if item.id in documents else item
+            for item in items]
+
+
+def _damage_notes(items) -> None:
+    """Say which saved scenarios are damaged in the database and what the reader can do:
+    open and save them (their contents can be read), restore or delete them (they cannot),
+    or ask the operator (the store cannot even address them)."""
+    unreachable = [i for i in items if "id" in i.damaged]
+    contents = [i for i in items if i.id and _DOCUMENTS & set(i.damaged)]
+    details = [i for i in items if i.damaged and i not in unreachable and i not in contents]
+    if details:
+        st.warning(t("compare.damaged.details", items=plain(_joined(map(_detailed, details))),
+                     na=fmt().na), icon=":material/warning:")
+    if contents:
+        st.warning(t("compare.damaged.contents", names=_listed(contents)),
+                   icon=":material/warning:")
+    if unreachable:
+        st.warning(t("compare.damaged.unreachable", names=_listed(unreachable)),
+                   icon=":material/warning:")
+
+
 # --------------------------------------------------------------------------- actions
 def _save(as_new: bool) -> None:
     store = _store()
@@ -128,8 +220,11 @@ def _open(scenario_id: str) -> None:
     st.session_state.pop("save_name", None)
     if cleared:
         _flash("warning", t("compare.files.outside", fields=_file_fields(cleared)))
+    elif saved.damaged:  # details lost in the database: saving it again repairs them
+        _flash("warning", t("compare.damaged.opened", name=plain(_name(saved)),
+                            parts=_parts(saved)))
     else:
-        _flash("success", t("compare.opened", name=plain(reader_name(saved.name, lang()))))
+        _flash("success", t("compare.opened", name=plain(_name(saved))))
 
 
 def _rename(scenario_id: str) -> None:
@@ -170,7 +265,7 @@ def _delete(scenario_id: str) -> None:
         return
     try:
         # The name from the list: a damaged scenario cannot be loaded, but can be deleted.
-        name = next((item.name for item in store.list() if item.id == scenario_id), "")
+        name = next((_name(item) for item in store.list() if item.id == scenario_id), "")
         store.delete(scenario_id)
     except Exception as exc:  # noqa: BLE001
         _failed(exc)
@@ -191,7 +286,10 @@ def _restore(scenario_id: str) -> None:
         _failed(exc)
         return
     st.session_state.pop("_undo_delete", None)
-    _flash("success", t("compare.restored", name=plain(reader_name(saved.name, lang()))))
+    if _DOCUMENTS & set(saved.damaged):  # back in the list, as damaged as before
+        _flash("warning", t("compare.damaged.restored", name=plain(_name(saved))))
+    else:
+        _flash("success", t("compare.restored", name=plain(_name(saved))))
 
 
 def _new_from_demo() -> None:
@@ -206,9 +304,12 @@ def _current_section() -> None:
     origin = state.origin()
     doc = state.doc()
     if origin.get("kind") == "store":
-        st.caption(t("compare.current.from_store",
-                     name=plain(reader_name(origin.get("name", ""), lang())),
-                     revision=origin.get("revision", "")))
+        name = reader_name(origin.get("name", ""), lang()) or t("compare.damaged.unnamed")
+        if origin.get("revision") is None:  # damaged in the database: no revision to show
+            st.caption(t("compare.current.from_store_unversioned", name=plain(name)))
+        else:
+            st.caption(t("compare.current.from_store", name=plain(name),
+                         revision=origin.get("revision", "")))
     elif origin.get("kind") == "demo":
         st.caption(t("compare.current.demo"))
     else:
@@ -235,12 +336,13 @@ def _summary_frame(items) -> pd.DataFrame:
     for item in items:
         currency = item.currency or get_path(state.doc(), "currency", "CNY")
         rows.append({
-            t("compare.table.name"): reader_name(item.name, lang()),
+            t("compare.table.name"): _marked(item),
             t("compare.table.capacity"): f.kwp(item.capacity_kwp),
             t("compare.table.npv"): Fmt(lang(), currency).money(item.npv),
             t("compare.table.avoided"): f.tco2(item.avoided_tco2_year1, 0),
-            t("compare.table.updated"): item.updated.strftime("%Y-%m-%d %H:%M"),
-            t("compare.table.revision"): item.revision,
+            t("compare.table.updated"): _when(item.updated),
+            # Text, as the other columns: a revision damaged in the database is "n/a".
+            t("compare.table.revision"): f.na if item.revision is None else str(item.revision),
         })
     return pd.DataFrame(rows)
 
@@ -255,11 +357,16 @@ def _saved_section(items) -> None:
     if not items:
         st.info(t("compare.saved_list.empty"))
         return
+    _damage_notes(items)
     st.dataframe(_summary_frame(items), hide_index=True, width="stretch")
     labels = _labels(items)
+    # A row whose id was damaged in the database cannot be addressed: listed, not offered.
+    options = [i.id for i in items if i.id]
+    if not options:
+        return
     left, right = st.columns([2, 3], gap="large")
     with left:
-        chosen = st.selectbox(t("compare.saved_list.pick"), [i.id for i in items],
+        chosen = st.selectbox(t("compare.saved_list.pick"), options,
                               format_func=labels.get, key="pick_saved",
                               placeholder=t("common.choose"))
     with right:
@@ -280,17 +387,23 @@ def _saved_section(items) -> None:
 def _labels(items) -> dict[str, str]:
     """Each saved scenario by its name in the reader's language (the demo's in Chinese); a
     name saved more than once also says when (and, if that too is the same, its revision)."""
+    items = [item for item in items if item.id]  # only rows the store can address
     names = [i.name for i in items]
     labels = {}
     for item in items:
-        label = reader_name(item.name, lang())
+        label = _marked(item)
         if names.count(item.name) > 1:
             label = t("compare.saved_list.same_name", name=label,
-                      time=item.updated.strftime("%Y-%m-%d %H:%M:%S"))
+                      time=_when(item.updated, "%Y-%m-%d %H:%M:%S"))
         labels[item.id] = label
     repeated = list(labels.values())
     revision = t("compare.table.revision")
-    return {key: label if repeated.count(label) == 1 else f"{label} · {revision} {item.revision}"
+
+    def numbered(label: str, item) -> str:
+        number = fmt().na if item.revision is None else item.revision
+        return label if repeated.count(label) == 1 else f"{label} · {revision} {number}"
+
+    return {key: numbered(label, item)
             for (key, label), item in zip(labels.items(), items, strict=True)}
 
 
@@ -375,7 +488,7 @@ def _kpi_table(results: list[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
             value = fin.get("investor_payback_years_pre_tax") if pre_tax else None
             return party(r, f.years(value), "lessor_pre_tax")
         key = "payback_years_pre_tax" if pre_tax else "payback_years"
-        return party(r, f.years(fin.get(key) if fin["capex"] > 0 else None))
+        return party(r, f.years(invested_payback(fin.get(key), fin["capex"])))
 
     rows = [
         ("capacity", lambda r: f.kwp(r["pv"]["capacity_kwp"])),
@@ -411,7 +524,8 @@ def _kpi_table(results: list[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
 
 def _comparison(items) -> None:
     st.subheader(t("compare.side_by_side.title"))
-    options = [CURRENT] + [i.id for i in items]
+    # Not offered: a row the store cannot address, or whose contents cannot be read.
+    options = [CURRENT] + [i.id for i in items if i.id and not _DOCUMENTS & set(i.damaged)]
     labels = {CURRENT: t("compare.current_label"), **_labels(items)}
     if "compare_pick" not in st.session_state:
         st.session_state["compare_pick"] = options[: min(3, len(options))]
@@ -474,33 +588,42 @@ def _trash_section(store) -> None:
     with st.expander(t("compare.trash.title", n=len(trash))):
         if not trash:
             st.caption(t("compare.trash.empty"))
+        unreachable = [i for i in trash if "id" in i.damaged]
+        if unreachable:
+            st.warning(t("compare.damaged.unreachable", names=_listed(unreachable)),
+                       icon=":material/warning:")
         for item in trash:
             a, b = st.columns([4, 1], vertical_alignment="center")
-            a.write(f"{plain(item.name)} — {t('compare.trash.deleted_at')} "
-                    f"{item.deleted.strftime('%Y-%m-%d %H:%M') if item.deleted else ''}")
-            b.button(t("compare.trash.restore"), on_click=_restore, args=(item.id,),
-                     key=f"restore:{item.id}", icon=":material/restore_from_trash:")
+            a.write(f"{plain(_marked(item))} — {t('compare.trash.deleted_at')} "
+                    f"{_when(item.deleted)}")
+            if item.id:  # a row whose id was damaged cannot be addressed to restore it
+                b.button(t("compare.trash.restore"), on_click=_restore, args=(item.id,),
+                         key=f"restore:{item.id}", icon=":material/restore_from_trash:")
 
 
-def _export_all(store) -> str:
-    """Every saved scenario as an export file. The store is read once; only when a saved
-    scenario is damaged (changed in the database by hand) is it read again, to name those
-    left out of the export."""
+def _export_all(store) -> tuple[str | None, list]:
+    """Every saved scenario as an export file, and the scenarios left out of it because
+    their contents are damaged (changed in the database by hand, a disk fault). The store
+    is read once; only when a saved scenario is damaged is it read again, to name those
+    left out. ``None`` for the file when the store cannot be read (the problem is shown).
+    """
     from pvplanner.store import StoreError
 
+    unnamed = t("compare.damaged.unnamed_export")
     try:
-        return store.export_json()
-    except StoreError:
-        damaged = store.damaged()
-        if not damaged:
-            raise
-    st.warning(t("compare.files.damaged_left_out", names=plain(
-        ("、" if lang() == "zh" else ", ").join(
-            f"“{reader_name(item.name, lang())}”" for item in damaged))))
-    return store.export_json(skip_damaged=True)
+        try:
+            return store.export_json(unnamed=unnamed), []
+        except StoreError:
+            damaged = store.damaged()
+            if not damaged:
+                raise
+        return store.export_json(skip_damaged=True, unnamed=unnamed), damaged
+    except Exception as exc:  # noqa: BLE001 - the list and the other files stay usable
+        state.report(state.problem_from_exception(exc))
+        return None, []
 
 
-def _files_section(store) -> None:
+def _files_section(store, export: str | None, left_out: list) -> None:
     with st.expander(t("compare.files.title")):
         from pvplanner.scenario.model import scenario_to_json
 
@@ -512,9 +635,13 @@ def _files_section(store) -> None:
                     t("compare.files.download_current"), scenario_to_json(valid).encode(),
                     file_name="scenario.json", mime="application/json", key="dl_scenario",
                     icon=":material/download:")
-            st.download_button(t("compare.files.download_all"), _export_all(store).encode(),
-                               file_name="pvplanner-scenarios.json", mime="application/json",
-                               key="dl_store", icon=":material/download:")
+            if left_out:
+                st.warning(t("compare.files.damaged_left_out", names=_listed(left_out)))
+            if export is not None:
+                st.download_button(t("compare.files.download_all"), export.encode(),
+                                   file_name="pvplanner-scenarios.json",
+                                   mime="application/json", key="dl_store",
+                                   icon=":material/download:")
         with b:
             uploaded = st.file_uploader(t("compare.files.open", mb=MAX_UPLOAD_MB),
                                         key="scenario_upload",
@@ -600,13 +727,17 @@ def render() -> None:
     except Exception as exc:  # noqa: BLE001
         state.report(state.problem_from_exception(exc))
         return
+    # Read before the list is drawn: the export is what finds scenarios whose contents
+    # are damaged, and the list marks them.
+    export, left_out = _export_all(store)
+    items = _with_document_damage(items, left_out)
     st.divider()
     st.subheader(t("compare.saved_list.title"))
     st.text_input(t("compare.search"), key="search_saved",
                   placeholder=t("compare.search_hint"))
     _saved_section(items)
     _trash_section(store)
-    _files_section(store)
+    _files_section(store, export, left_out)
     slot("upload.scenario")
     st.divider()
     _comparison(items)

@@ -14,7 +14,8 @@ Export envelope (``export_json`` / ``import_json``), format version 1::
         {
           "id": "9f1c...",                 # informative: imports get a new id
           "name": "Plant A",               # required, 1-200 characters
-          "created": "...", "updated": "...", "revision": 3,   # informative
+          "created": "...", "updated": "...", "revision": 3,   # informative (null
+                                           # where a row damaged in the database lost them)
           "schema_version": "1",           # informative (taken from the scenario)
           "scenario": {...},               # required, a JSON object
           "result": {...} or null          # optional
@@ -29,6 +30,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pvplanner.guard.json_words import json_problem
@@ -201,18 +203,26 @@ class ImportItem:
     result: dict[str, Any] | None
 
 
+def _timestamp_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else format_timestamp(moment)
+
+
 def build_envelope(saved: list[SavedScenario]) -> str:
-    """The export envelope (see the module docstring) as indented JSON text."""
+    """The export envelope (see the module docstring) as indented JSON text.
+
+    The informative fields a damaged row cannot give (``id``, ``created``, ``updated``,
+    ``revision``: see :class:`SavedScenario`'s ``damaged``) are null.
+    """
     envelope = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "exported_at": format_timestamp(utc_now()),
         "scenarios": [
             {
-                "id": item.id,
+                "id": item.id or None,
                 "name": item.name,
-                "created": format_timestamp(item.created),
-                "updated": format_timestamp(item.updated),
+                "created": _timestamp_or_none(item.created),
+                "updated": _timestamp_or_none(item.updated),
                 "revision": item.revision,
                 "schema_version": item.schema_version,
                 "scenario": item.scenario,

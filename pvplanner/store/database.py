@@ -8,7 +8,8 @@ Schema history (the number lives in ``meta.schema_version``):
    own version) and the summary columns ``capacity_kwp``, ``npv``, ``avoided_tco2_year1``,
    ``currency`` (filled from the stored JSON), plus an index on ``updated_at``.
 
-This module also maps table rows to the records of :mod:`pvplanner.store.records`.
+Table rows become the records of :mod:`pvplanner.store.records` in
+:mod:`pvplanner.store.rows`.
 
 Opening an older store migrates it in place inside one write transaction: a failure leaves
 it at its old version. A store newer than :data:`STORE_SCHEMA_VERSION` is refused.
@@ -38,7 +39,6 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import (
@@ -59,26 +59,14 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import text as sql_text
-from sqlalchemy.engine import URL, Row, make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateColumn
 
 from pvplanner.messages import Message
-from pvplanner.store.codec import (
-    document_word,
-    dumps_document,
-    loads_strict,
-    scenario_schema_version,
-    summary_fields,
-)
-from pvplanner.store.records import (
-    SavedScenario,
-    ScenarioSummary,
-    StoreError,
-    StoreSetupError,
-    parse_timestamp,
-)
+from pvplanner.store.codec import loads_strict, scenario_schema_version, summary_fields
+from pvplanner.store.records import StoreSetupError
 
 #: Layout version this pvplanner writes (see the module docstring).
 STORE_SCHEMA_VERSION = 2
@@ -428,90 +416,3 @@ def _migrate_1_to_2(conn: Connection) -> None:
 
 #: ``MIGRATIONS[v]`` upgrades a version-``v`` store to ``v + 1`` on an open transaction.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2}
-
-
-# ------------------------------------------------------------ rows <-> records
-#: Columns of a list line (no documents: listing thousands of scenarios stays cheap).
-SUMMARY_COLUMNS = (
-    scenarios_table.c.id,
-    scenarios_table.c.name,
-    scenarios_table.c.created_at,
-    scenarios_table.c.updated_at,
-    scenarios_table.c.deleted_at,
-    scenarios_table.c.revision,
-    scenarios_table.c.capacity_kwp,
-    scenarios_table.c.npv,
-    scenarios_table.c.avoided_tco2_year1,
-    scenarios_table.c.currency,
-    (scenarios_table.c.result_json.is_not(None)).label("has_result"),
-)
-
-
-def _row_document(text: str | None, row: Row, what: str) -> dict[str, Any] | None:
-    """The stored document ``what`` (``"scenario"``/``"result"``) of ``row``; None for no
-    result.
-
-    Raises
-    ------
-    StoreError
-        The text is not a JSON object (damaged in the database): the message names the
-        scenario by its name, never its id, and Python's parser is not quoted.
-    """
-    if text is None:
-        return None
-    try:
-        document = loads_strict(text)
-    except (ValueError, TypeError, RecursionError):
-        document = None
-    if isinstance(document, dict):
-        return document
-    raise StoreError(Message.of(
-        "errors.store.damaged",
-        "The saved {what} of the scenario “{name}” is damaged and cannot be read; it stays "
-        "in the store and the other scenarios are not affected. Restore it from a backup, or "
-        "delete it.", what=document_word(what), name=str(row.name)), field="id")
-
-
-
-def row_to_saved(row: Row) -> SavedScenario:
-    """The record of a full ``scenarios`` row."""
-    return SavedScenario(
-        id=row.id,
-        name=row.name,
-        scenario=_row_document(row.scenario_json, row, "scenario") or {},
-        result=_row_document(row.result_json, row, "result"),
-        created=parse_timestamp(row.created_at),
-        updated=parse_timestamp(row.updated_at),
-        revision=int(row.revision),
-        schema_version=row.schema_version,
-        deleted=None if row.deleted_at is None else parse_timestamp(row.deleted_at),
-    )
-
-
-def row_to_summary(row: Row) -> ScenarioSummary:
-    """The list line of a row selected with :data:`SUMMARY_COLUMNS`."""
-    return ScenarioSummary(
-        id=row.id,
-        name=row.name,
-        created=parse_timestamp(row.created_at),
-        updated=parse_timestamp(row.updated_at),
-        revision=int(row.revision),
-        capacity_kwp=row.capacity_kwp,
-        npv=row.npv,
-        avoided_tco2_year1=row.avoided_tco2_year1,
-        currency=row.currency,
-        has_result=bool(row.has_result),
-        deleted=None if row.deleted_at is None else parse_timestamp(row.deleted_at),
-    )
-
-
-def document_columns(scenario: Any, result: Any) -> dict[str, Any]:
-    """Checked JSON text and summary columns of a scenario and its (optional) result."""
-    scenario_json = dumps_document(scenario, "scenario")
-    result_json = None if result is None else dumps_document(result, "result")
-    return {
-        "scenario_json": scenario_json,
-        "result_json": result_json,
-        "schema_version": scenario_schema_version(scenario),
-        **summary_fields(result),
-    }

@@ -24,6 +24,12 @@ _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
+#: What of a stored scenario may be found damaged (``damaged`` of the records), in the
+#: order a reader is told: its key in the database, its name, its times, its revision
+#: number, the key figures copied from its result, and its two documents.
+DAMAGE_PARTS = ("id", "name", "created", "updated", "deleted", "revision", "figures",
+                "scenario", "result")
+
 
 class StoreError(PlannerInputError):
     """A scenario-store request that cannot be served: unknown id, bad name, bad import file,
@@ -84,25 +90,33 @@ class SavedScenario:
         The scenario document as saved (a fresh copy: changing it changes nothing stored).
     result : dict or None
         The result document saved with this revision, if any.
-    created, updated : datetime
-        UTC, timezone-aware.
-    revision : int
+    created, updated : datetime or None
+        UTC, timezone-aware; None when the stored time cannot be read (see ``damaged``).
+    revision : int or None
         1 on creation, +1 on every save or rename; pass it back as ``expected_revision``.
+        None when the stored number cannot be read: the next save then checks no revision.
     schema_version : str or None
         The scenario document's own ``schema_version`` field, if it has one.
     deleted : datetime or None
-        When the scenario was moved to the trash (None when it is live).
+        When the scenario was moved to the trash (None when it is live, or when the time
+        it was deleted cannot be read: ``"deleted" in damaged``).
+    damaged : tuple of str
+        The parts of the stored row that cannot be read (:data:`DAMAGE_PARTS`), changed in
+        the database by hand or by a disk fault; empty for a sound row. The record holds
+        what can be read: an unreadable name is ``""``, an unreadable time or revision
+        None. Saving the scenario again repairs them.
     """
 
     id: str
     name: str
     scenario: dict[str, Any]
     result: dict[str, Any] | None
-    created: datetime
-    updated: datetime
-    revision: int
+    created: datetime | None
+    updated: datetime | None
+    revision: int | None
     schema_version: str | None
     deleted: datetime | None = None
+    damaged: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,19 +134,26 @@ class ScenarioSummary:
         ``result["carbon"]["avoided_tco2_year1"]`` [tCO2].
     currency : str or None
         ``result["currency"]``.
+    damaged : tuple of str
+        The parts of the stored row that cannot be read (:data:`DAMAGE_PARTS`); the other
+        attributes hold what can be read, as in :class:`SavedScenario`. A list line reads
+        no documents, so ``"scenario"`` and ``"result"`` appear only where the documents
+        were read (:meth:`~pvplanner.store.repository.ScenarioStore.damaged`, a restore).
+        A line whose ``"id"`` is damaged has the id ``""``: the store cannot address it.
     """
 
     id: str
     name: str
-    created: datetime
-    updated: datetime
-    revision: int
+    created: datetime | None
+    updated: datetime | None
+    revision: int | None
     capacity_kwp: float | None
     npv: float | None
     avoided_tco2_year1: float | None
     currency: str | None
     has_result: bool
     deleted: datetime | None = None
+    damaged: tuple[str, ...] = ()
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -199,6 +220,25 @@ def validate_name(name: Any, *, field: str = "name") -> str:
             "position {position}; remove it.", where=where, name=repr(stripped),
             char=repr(bad.group()), position=bad.start()), field=field)
     return stripped
+
+
+def readable_name(value: Any) -> str:
+    """A stored name as a reader may be shown it: a name :func:`validate_name` accepts, or
+    ``""`` when nothing of it can be shown.
+
+    A name written by this store comes back as it is. One changed in the database by hand
+    has its control characters replaced by spaces, its surrounding white space stripped
+    and is cut to ``MAX_NAME_CHARS``; a value that is not text (NULL, a number, a blob)
+    gives ``""``.
+
+    Examples
+    --------
+    >>> readable_name("Plant A"), readable_name(" Plant\\tB "), readable_name(None)
+    ('Plant A', 'Plant B', '')
+    """
+    if not isinstance(value, str):
+        return ""
+    return _CONTROL_CHARS.sub(" ", value).strip()[:MAX_NAME_CHARS].rstrip()
 
 
 def free_name(name: str, taken: Iterable[str], word: str, *, always: bool) -> str:

@@ -11,6 +11,10 @@ The store never loses a user's saved scenario:
 * :meth:`ScenarioStore.delete` moves a scenario to the trash (a ``deleted_at`` mark);
   :meth:`ScenarioStore.restore` brings it back; only :meth:`ScenarioStore.purge` of a
   scenario already in the trash deletes it for good;
+* a row damaged in the database (changed by hand, a disk fault) never stops the others from
+  being listed, loaded or exported: it is listed with what can be read and names the rest
+  in its ``damaged`` (:mod:`pvplanner.store.rows`); it can be deleted, restored (even when
+  its documents cannot be read) and purged, and saving it again repairs it;
 * older store layouts are migrated in place on open (:mod:`pvplanner.store.database`).
 
 Documents are opaque JSON objects: the scenario (``Scenario.model_dump(mode="json")``) and
@@ -36,6 +40,7 @@ import builtins
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,15 +53,11 @@ from pvplanner.messages import Message, comma_list
 from pvplanner.store.codec import EXPORT_FORMAT, EXPORT_VERSION, build_envelope, parse_envelope
 from pvplanner.store.database import (
     STORE_SCHEMA_VERSION,
-    SUMMARY_COLUMNS,
     WRITE_OPTION,
-    document_columns,
     ensure_schema,
     make_engine,
     read_only_sqlite,
     resolve_url,
-    row_to_saved,
-    row_to_summary,
     scenarios_table,
 )
 from pvplanner.store.records import (
@@ -69,9 +70,20 @@ from pvplanner.store.records import (
     format_timestamp,
     free_name,
     item_name,
-    parse_timestamp,
+    readable_name,
     utc_now,
     validate_name,
+)
+from pvplanner.store.rows import (
+    FULL_COLUMNS,
+    SUMMARY_COLUMNS,
+    document_columns,
+    document_damage,
+    read_revision,
+    read_time,
+    row_label,
+    row_to_saved,
+    row_to_summary,
 )
 
 __all__ = [
@@ -112,12 +124,43 @@ def _action(operation: str, /, **values: Any) -> Message:
                    values)
 
 
-def _shown_time(stored: str) -> str:
-    """A stored UTC timestamp as a reader sees it (``2026-03-01 08:00 UTC``)."""
-    try:
-        return parse_timestamp(stored).strftime("%Y-%m-%d %H:%M UTC")
-    except (TypeError, ValueError):
-        return ""
+def _in_trash(row: Row) -> StoreError:
+    """The scenario of ``row`` is in the trash: restore it first (when it was deleted is
+    told if that can be read)."""
+    deleted, _ = read_time(row.deleted_at, required=False)
+    if deleted is None:
+        return StoreError(Message.of(
+            "errors.store.in_trash_undated",
+            "The scenario “{name}” is in the trash; restore it first.", name=row_label(row)),
+            field="id")
+    return StoreError(Message.of(
+        "errors.store.in_trash",
+        "The scenario “{name}” is in the trash (deleted {deleted}); restore it first.",
+        name=row_label(row), deleted=deleted.strftime("%Y-%m-%d %H:%M UTC")), field="id")
+
+
+def _named(saved: SavedScenario, unnamed: str) -> SavedScenario:
+    """``saved`` under a name an import accepts: its own, else the one in its scenario
+    document, else ``unnamed`` (its stored name cannot be read)."""
+    if saved.name:
+        return saved
+    name = readable_name(saved.scenario.get("name")) or unnamed
+    return replace(saved, name=name)
+
+
+def _created_repair(row: Row, now: str) -> dict[str, str]:
+    """``created_at`` for an update of ``row`` whose creation time cannot be read: its
+    last save time if that can be read, else ``now``; nothing for a sound row."""
+    if read_time(row.created_at, required=True)[1]:
+        return {}
+    updated_sound = read_time(row.updated_at, required=True)[1]
+    return {"created_at": row.updated_at if updated_sound else now}
+
+
+def _live_first(column: Any) -> tuple[Any, Any]:
+    """Most recent first by a timestamp column, rows without one last (as on SQLite, also
+    on PostgreSQL, which puts NULLs first in a descending order), then by id."""
+    return column.desc().nulls_last(), _T.c.id
 
 
 def _confine_items(items: list, root: Path) -> None:
@@ -238,17 +281,14 @@ class ScenarioStore:
         if not isinstance(scenario_id, str) or not scenario_id:
             raise StoreError(Message.of("errors.store.id_invalid",
                                         "A scenario id must be non-empty text."), field="id")
-        row = conn.execute(select(_T).where(_T.c.id == scenario_id)).first()
+        row = conn.execute(select(*FULL_COLUMNS).where(_T.c.id == scenario_id)).first()
         if row is None:
             raise StoreError(Message.of(
                 "errors.store.not_found",
                 "This scenario is not in the store (it may have been deleted for good "
                 "elsewhere); choose one from the list of saved scenarios."), field="id")
         if row.deleted_at is not None and not include_deleted:
-            raise StoreError(Message.of(
-                "errors.store.in_trash",
-                "The scenario “{name}” is in the trash (deleted {deleted}); restore it first.",
-                name=str(row.name), deleted=_shown_time(row.deleted_at)), field="id")
+            raise _in_trash(row)
         return row
 
     def _live_names(self, conn: Connection) -> set[str]:
@@ -331,6 +371,10 @@ class ScenarioStore:
     def list(self, search: str | None = None) -> list[ScenarioSummary]:
         """Live scenarios, most recently updated first.
 
+        A row damaged in the database (an unreadable time, revision, name or figure) is
+        listed with what can be read and names the rest in its ``damaged``; it never
+        stops the others from being listed.
+
         Parameters
         ----------
         search : str, optional
@@ -340,7 +384,7 @@ class ScenarioStore:
             rows = conn.execute(
                 select(*SUMMARY_COLUMNS)
                 .where(_T.c.deleted_at.is_(None))
-                .order_by(_T.c.updated_at.desc(), _T.c.id)
+                .order_by(*_live_first(_T.c.updated_at))
             ).all()
         summaries = [row_to_summary(row) for row in rows]
         needle = (search or "").strip().casefold()
@@ -348,12 +392,13 @@ class ScenarioStore:
         return [item for item in summaries if needle in item.name.casefold()]
 
     def trash(self) -> builtins.list[ScenarioSummary]:
-        """Scenarios in the trash, most recently deleted first."""
+        """Scenarios in the trash, most recently deleted first (damaged rows as in
+        :meth:`list`)."""
         with self._read(_action("trash")) as conn:
             rows = conn.execute(
                 select(*SUMMARY_COLUMNS)
                 .where(_T.c.deleted_at.is_not(None))
-                .order_by(_T.c.deleted_at.desc(), _T.c.id)
+                .order_by(*_live_first(_T.c.deleted_at))
             ).all()
         return [row_to_summary(row) for row in rows]
 
@@ -371,19 +416,28 @@ class ScenarioStore:
         """Update a live scenario to a new revision; a stale revision is a conflict.
 
         The revision condition in the UPDATE makes it safe on databases where the read does
-        not lock the row (PostgreSQL under READ COMMITTED).
+        not lock the row (PostgreSQL under READ COMMITTED). A row damaged in the database
+        is repaired as far as the update can: a revision that cannot be read is checked
+        against nothing and starts again at 1, and a creation time that cannot be read
+        becomes the earliest time the store knows the scenario existed (its last readable
+        save, else now).
         """
         row = self._row(conn, scenario_id, include_deleted=False)
-        if expected_revision is not None and row.revision != expected_revision:
-            raise StoreConflictError(scenario_id, row.name, expected_revision, row.revision)
+        stored, readable = read_revision(row.revision)
+        if expected_revision is not None and readable and stored != expected_revision:
+            raise StoreConflictError(scenario_id, row_label(row), expected_revision,
+                                     stored or 0)
+        now = format_timestamp(utc_now())
         done = conn.execute(
             update(_T)
             .where(_T.c.id == scenario_id, _T.c.revision == row.revision)
-            .values(updated_at=format_timestamp(utc_now()), revision=row.revision + 1, **values)
+            .values(updated_at=now, revision=(stored or 0) + 1, **_created_repair(row, now),
+                    **values)
         ).rowcount
         if done != 1:
-            now = self._row(conn, scenario_id, include_deleted=True)
-            raise StoreConflictError(scenario_id, now.name, row.revision, now.revision)
+            again = self._row(conn, scenario_id, include_deleted=True)
+            raise StoreConflictError(scenario_id, row_label(again), stored or 0,
+                                     read_revision(again.revision)[0] or 0)
         return self._get(conn, scenario_id)
 
     def duplicate(self, scenario_id: str, new_name: str | None = None, *,
@@ -392,26 +446,21 @@ class ScenarioStore:
 
         Without ``new_name`` the copy is named ``"<name> (copy)"``, ``"<name> (copy 2)"``...,
         the first one free among live scenarios; ``copy_word`` is that word in the reader's
-        language (the app passes 副本 to a Chinese reader).
+        language (the app passes 副本 to a Chinese reader). A scenario whose name cannot be
+        read is copied under the name in its scenario document (else ``copy_word``).
+
+        The copy's summary figures are taken from the documents again, so a copy of a row
+        damaged in the database is sound; a scenario whose documents cannot be read is not
+        copied (:class:`StoreError` naming it).
         """
         if new_name is not None:
             new_name = validate_name(new_name, field="new_name")
         with self._write(_action("duplicate")) as conn:
-            row = self._row(conn, scenario_id, include_deleted=False)
+            saved = row_to_saved(self._row(conn, scenario_id, include_deleted=False))
             if new_name is None:
-                new_name = free_name(row.name, self._live_names(conn), copy_word, always=True)
-            columns = {
-                key: getattr(row, key)
-                for key in (
-                    "scenario_json",
-                    "result_json",
-                    "schema_version",
-                    "capacity_kwp",
-                    "npv",
-                    "avoided_tco2_year1",
-                    "currency",
-                )
-            }
+                base = _named(saved, copy_word).name
+                new_name = free_name(base, self._live_names(conn), copy_word, always=True)
+            columns = document_columns(saved.scenario, saved.result)
             return self._get(conn, self._insert(conn, new_name, columns))
 
     def delete(self, scenario_id: str) -> None:
@@ -426,12 +475,26 @@ class ScenarioStore:
                     .values(deleted_at=format_timestamp(utc_now()))
                 )
 
-    def restore(self, scenario_id: str) -> SavedScenario:
-        """Bring a scenario back from the trash (no-op for a live one)."""
+    def restore(self, scenario_id: str) -> SavedScenario | ScenarioSummary:
+        """Bring a scenario back from the trash (no-op for a live one).
+
+        Returns
+        -------
+        SavedScenario or ScenarioSummary
+            The scenario as stored. A scenario whose documents cannot be read (damaged in
+            the database) is restored all the same, as it was before it was deleted, and
+            comes back as its list line, which names the damage in ``damaged``: it is
+            listed again, :meth:`load` refuses it with a message naming it, and it can be
+            deleted again.
+        """
         with self._write(_action("restore")) as conn:
             self._row(conn, scenario_id, include_deleted=True)
             conn.execute(update(_T).where(_T.c.id == scenario_id).values(deleted_at=None))
-            return self._get(conn, scenario_id)
+            row = self._row(conn, scenario_id, include_deleted=True)
+        try:
+            return row_to_saved(row)
+        except StoreError:
+            return row_to_summary(row, documents=True)
 
     def purge(self, scenario_id: str) -> None:
         """Delete a scenario for good. Only scenarios already in the trash can be purged."""
@@ -441,11 +504,11 @@ class ScenarioStore:
                 raise StoreError(Message.of(
                     "errors.store.not_in_trash",
                     "The scenario “{name}” is not in the trash; delete it first, then delete "
-                    "it for good.", name=str(row.name)), field="id")
+                    "it for good.", name=row_label(row)), field="id")
             conn.execute(delete(_T).where(_T.c.id == scenario_id))
 
     def export_json(self, ids: builtins.list[str] | None = None, *,
-                    skip_damaged: bool = False) -> str:
+                    skip_damaged: bool = False, unnamed: str = "Unnamed scenario") -> str:
         """The export envelope (format ``pvplanner-scenarios``, version 1; see
         :mod:`pvplanner.store.codec`) of the given live scenarios, or of all of them
         (most recently updated first).
@@ -458,49 +521,50 @@ class ScenarioStore:
             Leave out the scenarios whose stored documents cannot be read (they stay in
             the store as they are) instead of refusing the whole export; :meth:`damaged`
             names them. Default: a damaged scenario raises :class:`StoreError`.
+        unnamed : str
+            The name given in the export to a scenario whose stored name cannot be read
+            and whose scenario document names none, in the reader's language (an import
+            needs a name). Other damage (a time, a revision) does not stop a scenario
+            from being exported: what cannot be read is exported as null.
 
         Returns
         -------
         str
             The envelope as indented JSON text.
         """
+        unnamed = validate_name(unnamed, field="unnamed")
         with self._read(_action("export")) as conn:
             if ids is None:
                 rows = conn.execute(
-                    select(_T)
+                    select(*FULL_COLUMNS)
                     .where(_T.c.deleted_at.is_(None))
-                    .order_by(_T.c.updated_at.desc(), _T.c.id)
+                    .order_by(*_live_first(_T.c.updated_at))
                 ).all()
             else:
                 if isinstance(ids, str):
                     ids = [ids]
                 rows = [self._row(conn, item, include_deleted=False) for item in ids]
-            saved = []
-            for row in rows:
-                try:
-                    saved.append(row_to_saved(row))
-                except StoreError:
-                    if not skip_damaged:
-                        raise
+        saved = []
+        for row in rows:
+            try:
+                saved.append(_named(row_to_saved(row), unnamed))
+            except StoreError:
+                if not skip_damaged:
+                    raise
         return build_envelope(saved)
 
     def damaged(self) -> builtins.list[ScenarioSummary]:
         """Live scenarios whose stored scenario or result cannot be read back (changed in
         the database by hand, a disk fault): they stay in the store, and :meth:`load` and
-        :meth:`export_json` refuse them with a message naming them."""
+        :meth:`export_json` refuse them with a message naming them; ``export_json(
+        skip_damaged=True)`` leaves out exactly these. Their ``damaged`` names every part
+        that cannot be read, documents included."""
         with self._read(_action("list")) as conn:
             rows = conn.execute(
-                select(*SUMMARY_COLUMNS, _T.c.scenario_json, _T.c.result_json,
-                       _T.c.schema_version)
+                select(*FULL_COLUMNS)
                 .where(_T.c.deleted_at.is_(None))
-                .order_by(_T.c.updated_at.desc(), _T.c.id)).all()
-        out = []
-        for row in rows:
-            try:
-                row_to_saved(row)
-            except StoreError:
-                out.append(row_to_summary(row))
-        return out
+                .order_by(*_live_first(_T.c.updated_at))).all()
+        return [row_to_summary(row, documents=True) for row in rows if document_damage(row)]
 
     def import_json(self, text: str | bytes, *, files_root: Path | None = None,
                     imported_word: str = "imported") -> builtins.list[SavedScenario]:
