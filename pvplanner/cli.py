@@ -173,6 +173,12 @@ class _Parser(argparse.ArgumentParser):
 
     lang = "en"
 
+    def __init__(self, *args: Any, **options: Any) -> None:
+        # An option is spelt out in full: "--work" taken for "--workers" (or a later
+        # option sharing its start making an old command ambiguous) is no way to run a plan.
+        options.setdefault("allow_abbrev", False)
+        super().__init__(*args, **options)
+
     def error(self, message: str) -> Any:  # argparse's signature: never returns
         from pvplanner.display.messages import translate
 
@@ -504,29 +510,12 @@ def _check_place(latitude: float, longitude: float) -> None:
                    "{value}", option=option, value=str(values["value"])) from None
 
 
-def _os_reason(problem: OSError) -> Any:
-    """Why the system refused a file, as a message of ``cli.bad.os`` (by the error number's
-    name: ``enoent``, ``eacces``...): the system's own words are English whatever the
-    locale."""
-    import errno
-
-    from pvplanner.display.messages import has
-    from pvplanner.messages import Message, bilingual
-
-    name = errno.errorcode.get(problem.errno or -1, "").lower()
-    if name and has(f"cli.bad.os.{name}"):
-        from pvplanner.display.messages import translate
-
-        return Message(f"cli.bad.os.{name}", translate(f"cli.bad.os.{name}", "en"))
-    return Message.of("cli.bad.os.other", "{detail} (error number {number})",
-                      detail=bilingual(str(problem.strerror or problem), ""),
-                      number=problem.errno if problem.errno is not None else "?")
-
-
 def _unwritable(problem: OSError, path: Path | str | None = None) -> Exception:
+    from pvplanner.guard.files import os_reason
+
     where = problem.filename or path
     return _bad("cannot_write", "cannot write {path}: {reason}; choose a file in a folder you "
-                "can write to", path=str(where), reason=_os_reason(problem))
+                "can write to", path=str(where), reason=os_reason(problem))
 
 
 def _write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -703,6 +692,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from pvplanner.batch.run import run_batch
 
     _check_folder(args.out)
+    if args.scheduler is not None and args.workers is not None:
+        raise _bad("workers_with_scheduler", "--workers sets how many workers a local cluster "
+                   "starts; with --scheduler the sites run on that cluster's own workers: "
+                   "leave --workers out, or --scheduler to run locally")
     summary = run_batch(
         args.sites, args.out, scheduler=args.scheduler, workers=args.workers, progress=True,
         aggregate_days=args.aggregate, lang=_locale_language(),

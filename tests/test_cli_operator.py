@@ -20,6 +20,7 @@ import pvplanner.cli as cli
 from pvplanner.cli import _build_parser, main
 from pvplanner.display.messages import render
 from pvplanner.display.numbers import NumberFormat
+from pvplanner.guard.files import os_reason
 from pvplanner.messages import weather_notes
 from pvplanner.scenario.model import demo_scenario
 from tests.test_cli_language import _english_words as english_words
@@ -139,8 +140,8 @@ def test_common_system_errors_have_catalogue_texts(number):
     import os
 
     problem = OSError(number, os.strerror(number), "/data/out/r.json")
-    reason = cli._os_reason(problem)
-    assert reason.key == f"cli.bad.os.{errno.errorcode[number].lower()}"
+    reason = os_reason(problem)
+    assert reason.key == f"errors.files.os.{errno.errorcode[number].lower()}"
     zh = render(cli._unwritable(problem).message, "zh")
     assert zh.startswith("无法写入 /data/out/r.json：") and _english_words(zh) == [], zh
     en = render(cli._unwritable(problem).message, "en")

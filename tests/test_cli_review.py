@@ -104,6 +104,31 @@ def test_batch_out_that_is_a_file_is_refused_in_words(tmp_path, capsys, lang):
     assert taken.read_text(encoding="utf-8") == "x\n"
 
 
+def test_batch_workers_with_a_scheduler_is_refused_before_any_work(tmp_path, capsys, lang):
+    """--workers sizes a local cluster: with --scheduler it would be ignored silently."""
+    sites = Path(__file__).parents[1] / "data" / "batch" / "example_sites.csv"
+    out = tmp_path / "portfolio"
+    _refused(["batch", str(sites), "--out", str(out), "--workers", "2", "--scheduler",
+              "tcp://127.0.0.1:9"], capsys,
+             {"en": "leave --workers out", "zh": "请去掉 --workers"}, lang)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("abbreviated", [["--work", "1"], ["--agg", "48"]])
+def test_options_are_not_abbreviated(tmp_path, capsys, lang, abbreviated):
+    """An option is spelt in full: "--work 1" is not taken for "--workers 1" (a later option
+    starting the same way would change what an old command means)."""
+    sites = Path(__file__).parents[1] / "data" / "batch" / "example_sites.csv"
+    out = tmp_path / "portfolio"
+    with pytest.raises(SystemExit) as stopped:  # argparse's own refusal
+        main(["batch", str(sites), "--out", str(out), *abbreviated])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    expected = {"en": "unrecognized arguments: ", "zh": "无法识别的参数："}[lang]
+    assert f"{expected}{' '.join(abbreviated)}" in err, err
+    assert not out.exists()
+
+
 def test_simulate_weather_folder_is_named_a_folder(tmp_path, capsys, lang):
     err = _refused(["simulate", "--weather", str(tmp_path), "--tilt", "20", "--azimuth",
                     "180", "--capacity-kwp", "10"], capsys,

@@ -128,3 +128,24 @@ def test_the_salvage_does_not_pay_the_investment_back():
     assert short.cash_flow["salvage"].iloc[-1] > 0.5 * short.finance.capex
     assert short.finance.payback_years is None and short.finance.payback_years_pre_tax is None
     assert long.finance.payback_years_pre_tax > 5.0
+
+
+def test_subsidy_paying_everything_shows_no_payback():
+    """A capital subsidy that pays the whole investment leaves nothing to pay back: the
+    metric is 0 years (the cumulative flow is never below zero), and every output shows
+    it as missing ("—"), as for a design that costs nothing, never "0.0 years"."""
+    from pvplanner.app.fmt import Fmt
+    from pvplanner.display.numbers import invested_payback
+
+    gross_capex = 1000.0  # Result.finance.capex: before subsidies
+    table, m = plain_metrics(capex_subsidy_fraction=1.0)
+    assert table["net_cash_flow_project"].iloc[0] == pytest.approx(0.0, abs=1e-9)
+    assert m.payback_years == 0.0
+    for lang in ("en", "zh"):
+        shown = Fmt(lang).years(invested_payback(m.payback_years, gross_capex))
+        assert shown == Fmt(lang).years(None) == {"en": "n/a", "zh": "—"}[lang]
+    # A half subsidy still has an outlay to pay back: -500, then 400 a year less tax.
+    _, half = plain_metrics(capex_subsidy_fraction=0.5)
+    assert half.payback_years > 1.0
+    assert Fmt("zh").years(invested_payback(half.payback_years, gross_capex)) == (
+        f"{half.payback_years:.1f} 年")

@@ -291,7 +291,8 @@ def test_no_weather_reader_raises_an_unkeyed_error():
     ('{"site": {"latitude": 30.2,}}', "json", ("第 1 行",),
      "方案.json is not valid JSON at line 1, column 28: a name in double quotes is expected "
      "here"),
-    ("[site]\nlatitude = = 30\n", "toml", ("第 2 行", "第 12 列"), "is not valid TOML: Invalid"),
+    ("[site]\nlatitude = = 30\n", "toml", ("第 2 行", "第 12 列"),
+     "is not valid TOML at line 2, column 12: a value is expected here"),
     ("[site\n", "toml", (), "is not valid TOML"),
     ("[" * 5000 + "]" * 5000, "json", ("32",), "nests tables or lists more than 32 levels"),
 ])

@@ -42,6 +42,7 @@ from pvplanner.batch.sites import (
 )
 from pvplanner.batch.task import failure, plan_group, table_row
 from pvplanner.errors import PlannerInputError
+from pvplanner.guard.files import os_reason
 from pvplanner.messages import Message, bilingual
 from pvplanner.scenario.model import Scenario
 
@@ -150,7 +151,7 @@ def run_batch(
     except OSError as problem:
         raise PlannerInputError(Message.of(
             "errors.batch.out_folder", "cannot create the output folder {out}: {detail}",
-            out=str(out), detail=bilingual(str(problem), ""))) from None
+            out=str(out), detail=os_reason(problem))) from None
     summary = run_jobs(jobs, out, scheduler=scheduler, workers=workers, progress=progress,
                        client=client, processes=processes, lang=lang)
     summary["seconds"] = time.perf_counter() - start

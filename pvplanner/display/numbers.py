@@ -82,14 +82,16 @@ def utc_offset_label(offset: Any) -> str:
 
 def invested_payback(years: float | None, capex: float) -> float | None:
     """A payback as every output shows it: none where nothing was invested (a zero-size or
-    free design: "—", not "0.0 years").
+    free design: "—", not "0.0 years"), nor where the cash flow is never below zero (a
+    subsidy that pays the whole investment, a lease or an energy-management contract
+    without an outlay of the company's: nothing to pay back).
 
     Examples
     --------
-    >>> invested_payback(6.4, 8.2e6), invested_payback(0.0, 0.0)
-    (6.4, None)
+    >>> invested_payback(6.4, 8.2e6), invested_payback(0.0, 0.0), invested_payback(0.0, 8.2e6)
+    (6.4, None, None)
     """
-    return years if capex > 0 else None
+    return years if capex > 0 and years != 0.0 else None
 
 
 def sensible_decimals(value: float, significant: int = 3, most: int = 2) -> int:

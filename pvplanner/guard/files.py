@@ -19,6 +19,7 @@ reader's language as well, any other text as it is).
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -33,6 +34,7 @@ __all__ = [
     "advice_message",
     "check_size",
     "decode_text",
+    "os_reason",
     "read_limited",
     "size_name",
     "size_text",
@@ -325,3 +327,48 @@ def decode_text(
         "errors.files.encoding",
         "{name}: line {line} (byte {byte}) is neither UTF-8 nor GBK/GB18030 text: {advice}",
         name=name, line=line, byte=byte, advice=advice_message(advice)))
+
+
+#: Why the system refused a file, by the error number's name: the catalogue's words
+#: (``errors.files.os.<name>``) instead of the system's, which are English whatever the
+#: locale.
+_OS_REASONS: dict[str, str] = {
+    "enoent": "the file or a folder on its path does not exist and cannot be created there",
+    "eacces": "permission denied",
+    "eperm": "the operation is not permitted",
+    "erofs": "the file system is read-only",
+    "enospc": "no space left on the device",
+    "edquot": "the disk quota is exceeded",
+    "eisdir": "it is a folder",
+    "enotdir": "a part of the path is a file, not a folder",
+    "enametoolong": "the file name is too long",
+    "eio": "the device reported an input/output error",
+}
+
+
+def os_reason(problem: OSError) -> Message:
+    """Why the system refused a file, in the catalogue's words (``errors.files.os.*``).
+
+    Parameters
+    ----------
+    problem : OSError
+        The refusal.
+
+    Returns
+    -------
+    Message
+        The reason for the usual error numbers; any other is named by its number (the
+        system's English words kept for English readers only).
+
+    Examples
+    --------
+    >>> import errno
+    >>> os_reason(PermissionError(errno.EACCES, "Permission denied")).key
+    'errors.files.os.eacces'
+    """
+    name = errno.errorcode.get(problem.errno or -1, "").lower()
+    if name in _OS_REASONS:
+        return Message(f"errors.files.os.{name}", _OS_REASONS[name])
+    return Message.of("errors.files.os.other", "{detail} (error number {number})",
+                      detail=bilingual(str(problem.strerror or type(problem).__name__), ""),
+                      number=problem.errno if problem.errno is not None else "?")

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.guard.files import os_reason
+from pvplanner.guard.toml_words import toml_detail
 from pvplanner.holidays import day_types, holiday_dates
 from pvplanner.messages import Message, bilingual, listing
 from weather.datafiles import data_path
@@ -187,11 +189,16 @@ def _parse_template_file(path: str, mtime_ns: int, size: int) -> LoadTemplate:
     try:
         with open(path, "rb") as handle:
             raw = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        raise PlannerInputError(
+            Message.of("errors.load.template_toml", "load template {where} is not valid "
+                       "TOML{detail}", where=where, detail=toml_detail(exc)), field="template"
+        ) from None
+    except OSError as exc:
         raise PlannerInputError(
             Message.of("errors.load.template_unreadable",
                        "load template {where} cannot be read: {detail}", where=where,
-                       detail=bilingual(str(exc), "")), field="template"
+                       detail=os_reason(exc)), field="template"
         ) from None
 
     def get(section: dict, key: str, what: str) -> Any:

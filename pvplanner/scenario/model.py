@@ -24,6 +24,7 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.finance import FinanceInputs
 from pvplanner.guard.json_words import json_problem
 from pvplanner.guard.nesting import nesting_depth
+from pvplanner.guard.toml_words import toml_detail
 from pvplanner.messages import Message, bilingual, quoted_listing
 from pvplanner.pv.models import (
     KEYED_KINDS,
@@ -339,28 +340,12 @@ def _too_deep(origin: str) -> PlannerInputError:
         "opened and never closed.", origin=origin, levels=MAX_NESTING_LEVELS))
 
 
-#: Where tomllib's message places the error: ``"Invalid value (at line 3, column 7)"``.
-_TOML_AT = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$", re.DOTALL)
-
-
-def _toml_error(origin: str, problem: str) -> PlannerInputError:
-    """A TOML file that does not parse: the line and column, and tomllib's own English
-    words (they have no other language)."""
-    at = _TOML_AT.match(problem)
-    if problem.endswith(" (at end of document)"):
-        return PlannerInputError(Message.of(
-            "errors.scenario_file.toml_end",
-            "{origin} is not valid TOML: {detail} (at end of document)", origin=origin,
-            detail=bilingual(problem.removesuffix(" (at end of document)"), "")))
-    if at is None:
-        return PlannerInputError(Message.of(
-            "errors.scenario_file.toml", "{origin} is not valid TOML: {detail}", origin=origin,
-            detail=bilingual(problem, "")))
+def toml_error(origin: str, exc: tomllib.TOMLDecodeError) -> PlannerInputError:
+    """A TOML file that does not parse: where, and what is wrong there in the reader's
+    words (:func:`pvplanner.guard.toml_words.toml_detail`, never tomllib's English)."""
     return PlannerInputError(Message.of(
-        "errors.scenario_file.toml_at",
-        "{origin} is not valid TOML: {detail} (at line {line}, column {column})",
-        origin=origin, detail=bilingual(at.group(1), ""), line=int(at.group(2)),
-        column=int(at.group(3))))
+        "errors.scenario_file.toml", "{origin} is not valid TOML{detail}", origin=origin,
+        detail=toml_detail(exc)))
 
 
 #: How messages name a scenario that came from no file.
@@ -503,7 +488,7 @@ def scenario_from_text(text: str, *, fmt: str = "json", origin: str = "scenario"
     except RecursionError:  # thousands of nested brackets: the parser ran out of stack
         raise _too_deep(origin) from None
     except tomllib.TOMLDecodeError as problem:
-        raise _toml_error(origin, str(problem)) from None
+        raise toml_error(origin, problem) from None
     except json.JSONDecodeError as problem:
         raise PlannerInputError(Message.of(
             "errors.scenario_file.json",

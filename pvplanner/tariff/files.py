@@ -15,6 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from pvplanner.errors import PlannerInputError, TariffError
+from pvplanner.guard.files import os_reason
+from pvplanner.guard.json_words import json_problem
+from pvplanner.guard.toml_words import toml_detail
 from pvplanner.messages import Message, bilingual
 from pvplanner.tariff.coal import coal_benchmark_price, export_price_table
 from pvplanner.tariff.model import PriceLevels, Season, Tariff
@@ -104,7 +107,7 @@ def load_tariff_file(path: str | Path) -> Tariff:
     except OSError as exc:
         raise TariffError(Message.of(
             "errors.tariff.file_unreadable", "cannot read tariff file {path}: {detail}",
-            path=str(path), detail=bilingual(str(exc.strerror or exc), ""))) from exc
+            path=str(path), detail=os_reason(exc))) from None
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
@@ -115,10 +118,16 @@ def load_tariff_file(path: str | Path) -> Tariff:
             raise TariffError(Message.of("errors.tariff.file_suffix",
                                          "tariff file {path} must end in .toml or .json",
                                          path=str(path)))
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
         raise TariffError(Message.of(
-            "errors.tariff.file_invalid", "tariff file {path} is not valid {format}: {detail}",
-            path=str(path), format=suffix[1:].upper(), detail=bilingual(str(exc), ""))) from exc
+            "errors.tariff.file_toml", "tariff file {path} is not valid TOML{detail}",
+            path=str(path), detail=toml_detail(exc))) from None
+    except json.JSONDecodeError as exc:
+        raise TariffError(Message.of(
+            "errors.tariff.file_json",
+            "tariff file {path} is not valid JSON at line {line}, column {column}: {detail}",
+            path=str(path), line=exc.lineno, column=exc.colno,
+            detail=json_problem(text, exc))) from None
     return parse_tariff(data, origin=str(path))
 
 

@@ -1,0 +1,113 @@
+"""A TOML parser's complaint in the reader's words: what is wrong, and where.
+
+Python's :mod:`tomllib` says "Invalid value (at line 3, column 7)" or "Cannot declare
+('site', 'latitude') twice (at line 9, column 1)", in English only and with Python's
+reprs. Scenario, tariff and load-template files read from users show a catalogued phrase
+instead (``errors.toml_words.*``, ``data/i18n/errors.toml``) with the line and column of
+the place, as :mod:`pvplanner.guard.json_words` does for JSON.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from pvplanner.messages import Message
+
+__all__ = ["toml_detail"]
+
+#: Where tomllib places the error at the end of its text.
+_AT_LINE = re.compile(r"^(?P<what>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$",
+                      re.DOTALL)
+_AT_END = " (at end of document)"
+
+#: What tomllib says (the start of its text) -> the catalogue key and English of the same
+#: problem in the reader's words. The first match counts.
+_PROBLEMS: tuple[tuple[str, str, str], ...] = (
+    ("Invalid value", "value",
+     "a value is expected here: a text in quotes, a number, true or false, a date, a "
+     "[list] or an inline {{table}} (words without quotes are no value)"),
+    ("Invalid statement", "statement",
+     "this line is neither “name = value”, a [table] heading nor a comment (# ...)"),
+    ("Expected '=' after a key", "equals", "an equals sign (=) is missing after the name"),
+    ("Expected ']' at the end of a table", "table_heading",
+     "a [table] heading is not closed by ]"),
+    ("Expected ']]' at the end of an array", "array_heading",
+     "an [[array of tables]] heading is not closed by ]]"),
+    ("Expected newline or end of document", "one_per_line",
+     "more text follows a value on the same line (one “name = value” a line; a comment "
+     "starts with #)"),
+    ("Invalid date or datetime", "date",
+     "a date or time is not valid (write 2026-08-01, or 2026-08-01T08:00:00)"),
+    ("Invalid hex value", "escape", "a backslash (\\) in a text in double quotes starts "
+     "no valid escape (write \\\\ for a backslash, or use single quotes)"),
+    ("Escaped character is not", "escape", ""),
+    ("Unescaped '\\'", "escape", ""),
+    ("Invalid initial character for a key", "name",
+     "a name is expected here (letters, digits, - and _, or a name in quotes)"),
+    ("Unclosed array", "list", "a [list] is not closed (a ] or a comma is missing)"),
+    ("Unclosed inline table", "inline_table",
+     "an inline {{table}} is not closed (a }} or a comma is missing; it must stay on one line)"),
+    ("Unterminated string", "string", "a text in quotes is not closed (its closing quote "
+     "is missing, or a line break comes first)"),
+    ("Cannot overwrite a value", "twice",
+     "a name is given a value twice (each name once in its table, each [table] once)"),
+    ("Cannot declare", "twice", ""),
+    ("Cannot mutate immutable namespace", "twice", ""),
+    ("Cannot redefine namespace", "twice", ""),
+    ("Duplicate inline table key", "twice", ""),
+    ("Expected", "mark", "a closing mark is missing here"),
+    ("Found invalid character", "character",
+     "a control character TOML does not allow here (in a comment or a text)"),
+    ("Illegal character", "string_character",
+     "a text in quotes holds a line break or a control character (close the quotes on the "
+     "same line, or use triple quotes for several lines)"),
+)
+
+#: The English of each key (the first row that gives it).
+_ENGLISH: dict[str, str] = {}
+for _start, _key, _english in _PROBLEMS:
+    _ENGLISH.setdefault(_key, _english)
+
+
+def toml_detail(exc: tomllib.TOMLDecodeError) -> Message:
+    """Where the TOML parser stopped and what is wrong there, in catalogued words (never
+    tomllib's English), to follow "... is not valid TOML": " at line 2, column 12: a value is
+    expected here...", " at the end of the file: a [list] is not closed...", or ": ..."
+    where the parser does not say where.
+
+    Parameters
+    ----------
+    exc : tomllib.TOMLDecodeError
+        The parser's error.
+
+    Returns
+    -------
+    Message
+        ``errors.toml_words.at_line``, ``at_end`` or ``nowhere`` holding one of the
+        ``errors.toml_words.*`` phrases as ``problem``.
+
+    Examples
+    --------
+    >>> import tomllib
+    >>> try:
+    ...     tomllib.loads("[site]\\nlatitude = north")
+    ... except tomllib.TOMLDecodeError as exc:
+    ...     detail = toml_detail(exc)
+    >>> detail.key, detail.params["line"], detail.params["column"], detail.params["problem"].key
+    ('errors.toml_words.at_line', 2, 12, 'errors.toml_words.value')
+    """
+    text = str(exc)
+    at_end = text.endswith(_AT_END)
+    found = None if at_end else _AT_LINE.match(text)
+    what = text.removesuffix(_AT_END) if at_end else found["what"] if found else text
+    key = next((key for start, key, _ in _PROBLEMS if what.startswith(start)), "other")
+    problem = Message.of(f"errors.toml_words.{key}",
+                         _ENGLISH.get(key, "this text does not follow TOML's rules"))
+    if at_end:
+        return Message.of("errors.toml_words.at_end", " at the end of the file: {problem}",
+                          problem=problem)
+    if found is None:
+        return Message.of("errors.toml_words.nowhere", ": {problem}", problem=problem)
+    return Message.of("errors.toml_words.at_line", " at line {line}, column {column}: {problem}",
+                      line=int(found["line"]), column=int(found["column"]), problem=problem)
