@@ -303,7 +303,7 @@ def test_a_scenario_with_damaged_contents_can_be_restored_and_stays_listed_as_da
         with pytest.raises(StoreError) as info:
             store.load(bad.id)
         en, zh = _both(info.value)
-        assert "is damaged and cannot be read" in en and bad.id not in en + zh
+        assert "cannot be read: its saved inputs are damaged" in en and bad.id not in en + zh
         # It can be deleted again, and restored again.
         store.delete(bad.id)
         assert isinstance(store.restore(bad.id), ScenarioSummary)

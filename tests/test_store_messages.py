@@ -176,9 +176,9 @@ def _damage(store_path: Path, scenario_id: str, column: str, text: str) -> None:
 
 
 @pytest.mark.parametrize(("column", "text", "en_what", "zh_what"), [
-    ("scenario_json", '{"name": "B", ', "scenario", "方案内容"),
-    ("scenario_json", "[1, 2]", "scenario", "方案内容"),
-    ("result_json", '{"npv": NaN}', "result", "计算结果"),
+    ("scenario_json", '{"name": "B", ', "inputs", "方案内容"),
+    ("scenario_json", "[1, 2]", "inputs", "方案内容"),
+    ("result_json", '{"npv": NaN}', "results", "计算结果"),
 ])
 def test_a_damaged_row_is_named_by_its_name_and_loses_nothing_else(
         tmp_path, column, text, en_what, zh_what):
@@ -191,7 +191,7 @@ def test_a_damaged_row_is_named_by_its_name_and_loses_nothing_else(
         with pytest.raises(StoreError) as info:
             store.load(bad.id)
         en, zh = _readable(info.value, forbidden=(bad.id, str(path)))
-        assert f"The saved {en_what} of the scenario “嘉兴 <b>” is damaged" in en, en
+        assert f"The scenario “嘉兴 <b>” cannot be read: its saved {en_what} are damaged" in en, en
         assert f"方案“嘉兴 <b>”保存的{zh_what}已损坏" in zh, zh
         # The others are listed, loaded and exported; the damaged one stays where it is.
         assert {item.name for item in store.list()} == {"Good A", "嘉兴 <b>"}

@@ -41,7 +41,6 @@ from sqlalchemy.engine import Row
 
 from pvplanner.messages import Message
 from pvplanner.store.codec import (
-    document_word,
     dumps_document,
     loads_strict,
     scenario_schema_version,
@@ -204,11 +203,13 @@ def row_label(row: Row) -> str:
 
 def damaged_error(row: Row, what: str) -> StoreError:
     """The scenario's ``what`` document (``"scenario"``/``"result"``) cannot be read."""
+    part = (Message.of("errors.store.damaged_result", "results") if what == "result"
+            else Message.of("errors.store.damaged_inputs", "inputs"))
     return StoreError(Message.of(
         "errors.store.damaged",
-        "The saved {what} of the scenario “{name}” is damaged and cannot be read; it stays "
-        "in the store and the other scenarios are not affected. Restore it from a backup, or "
-        "delete it.", what=document_word(what), name=row_label(row)), field="id")
+        "The scenario “{name}” cannot be read: its saved {part} are damaged. It stays in the "
+        "store and the other scenarios are not affected. Restore it from a backup, or "
+        "delete it.", part=part, name=row_label(row)), field="id")
 
 
 def row_to_summary(row: Row, *, documents: bool = False) -> ScenarioSummary:
