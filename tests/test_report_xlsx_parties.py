@@ -124,3 +124,25 @@ def test_emc_carbon_section_says_whose_certificates_are_whose(emc, lang, words):
     owner = build_proposal(pvplanner.plan(demo_scenario(), with_npv_curve=False,
                                           with_sensitivity=False), lang).section("carbon")
     assert words not in "\n".join(str(getattr(b, "text", "")) for b in owner.blocks)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_summary_says_na_where_the_proposal_does(lang):
+    """A subsidy paying the whole investment leaves no payback: the workbook reads
+    "n/a" / "—" as the HTML and PDF do, not "0.0 years" or an empty cell."""
+    from pvplanner.display.numbers import NumberFormat
+    from pvplanner.report.content import build_proposal
+
+    scenario = demo_scenario()
+    scenario = scenario.model_copy(update={"finance": scenario.finance.model_copy(
+        update={"capex_subsidy_fraction": 1.0})})
+    result = pvplanner.plan(scenario, with_npv_curve=False)
+    assert result.finance.payback_years == 0.0 and result.finance.capex > 0
+    rows, t, na = _summary(result, lang), Texts(lang), NumberFormat(lang).na
+    for key in ("kpi.payback", "kpi.payback_pre_tax", "kpi.discounted_payback",
+                "kpi.discounted_payback_pre_tax"):
+        assert rows[t(key)] == na, key
+    highlights = {k.label: k.value for k in build_proposal(result, lang).highlights}
+    assert highlights[t("kpi.payback")] == na  # the cover says the same
+    # Figures that are defined stay numbers.
+    assert rows[t("kpi.npv")] == pytest.approx(result.finance.npv)

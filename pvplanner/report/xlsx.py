@@ -41,7 +41,7 @@ from xlsxwriter.worksheet import Worksheet
 
 import pvplanner.report.tables as tables
 from pvplanner.display.messages import translate
-from pvplanner.display.numbers import NumberFormat
+from pvplanner.display.numbers import NumberFormat, invested_payback
 from pvplanner.guard.cells import sheet_text, write_cell
 from pvplanner.report.charts import COLORS
 from pvplanner.report.input_rows import input_rows
@@ -369,10 +369,9 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
                      ("kpi.battery_power", r.battery.power_kw, "kW", "#,##0")]
     if has_two_views(r):
         rows = _two_party_rows(rows, str(fin.perspective))
+    shown = _shown_figures(r)
     for key, figure, unit, fmt in rows:
-        _write(ws, row, 0, texts(key))
-        _write(ws, row, 1, figure, book.number(fmt))
-        _write(ws, row, 2, unit)
+        _figure_row(book, ws, row, texts(key), shown.get(key, figure), unit, fmt, texts)
         row += 1
     row = _risk_rows(book, ws, row, result, texts)
     scope2 = carbon.scope2 or {}
@@ -387,6 +386,37 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
             _write(ws, row, 2, scope2.get(f"{method}_after_tco2"), book.number("#,##0.0"))
             row += 1
     _write(ws, row + 1, 0, texts("xlsx.generated_by"))
+
+
+def _shown_figures(result: Result) -> dict[str, float | None]:
+    """The Summary's figures that every output shows as missing in some cases, as the HTML
+    and PDF show them: a payback where nothing was invested (:func:`invested_payback`), the
+    share self-consumed without generation, the yield of a system of 0 kWp."""
+    fin, pv = result.finance, result.pv
+    return {
+        "kpi.payback_pre_tax": invested_payback(fin.payback_years_pre_tax, fin.capex),
+        "kpi.payback": invested_payback(fin.payback_years, fin.capex),
+        "kpi.discounted_payback_pre_tax": invested_payback(
+            fin.discounted_payback_years_pre_tax, fin.capex),
+        "kpi.discounted_payback": invested_payback(fin.discounted_payback_years, fin.capex),
+        "kpi.self_consumption": (result.energy.self_consumption_ratio
+                                 if pv.annual_generation_kwh >= 0.5 else None),
+        "kpi.specific_yield": pv.specific_yield_kwh_per_kwp if pv.capacity_kwp > 0 else None,
+    }
+
+
+def _figure_row(book: _Book, ws: Worksheet, row: int, label: str, figure: Any, unit: str,
+                num_format: str, texts: Texts) -> None:
+    """One Summary row: label, figure, unit; a figure that is not defined (an IRR of flows
+    that never change sign, a payback never reached) reads "n/a" / "—" as in the proposal,
+    not an empty cell that could be taken for a figure left out."""
+    _write(ws, row, 0, label)
+    number = figure if isinstance(figure, (int, float)) else None
+    if number is None or not math.isfinite(number):
+        _write(ws, row, 1, NumberFormat(texts.lang).na)
+        return
+    _write(ws, row, 1, number, book.number(num_format))
+    _write(ws, row, 2, unit)
 
 
 #: Summary rows whose figures are one party's under EMC or a lease: they are given with their
@@ -438,12 +468,14 @@ def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Text
             (texts(f"views.investor_npv_{tax}"), fin.investor_npv, currency, "#,##0"),
             (texts(f"views.investor_irr_{tax}"), fin.investor_irr, "", "0.0%"),
             (texts("views.investor_payback_pre_tax" if fin.perspective == "investor"
-                   else "views.lessor_payback_pre_tax"), fin.investor_payback_years_pre_tax,
-             texts(years), "0.0"),
+                   else "views.lessor_payback_pre_tax"),
+             invested_payback(fin.investor_payback_years_pre_tax, fin.capex), texts(years),
+             "0.0"),
         ]
         if tax == "after_tax":
-            rows.append((texts("views.investor_payback_after_tax"), fin.investor_payback_years,
-                         texts(years), "0.0"))
+            rows.append((texts("views.investor_payback_after_tax"),
+                         invested_payback(fin.investor_payback_years, fin.capex), texts(years),
+                         "0.0"))
         if fin.perspective == "host":  # a lease: the scenario's own NPV is the company's
             rows.insert(4, (texts("views.host_npv_after_tax"), fin.npv, currency, "#,##0"))
     if pv.p90_annual_generation_kwh is not None:
@@ -451,9 +483,7 @@ def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Text
                  (texts("sensitivity.p90"), pv.p90_annual_generation_kwh, "kWh", "#,##0"),
                  (texts("sensitivity.sigma"), pv.interannual_variability, "", "0.0%")]
     for label, figure, unit, fmt in rows:
-        _write(ws, row, 0, label)
-        _write(ws, row, 1, figure, book.number(fmt))
-        _write(ws, row, 2, unit)
+        _figure_row(book, ws, row, label, figure, unit, fmt, texts)
         row += 1
     table = result.sensitivity
     if table is not None and len(table):
