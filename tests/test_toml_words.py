@@ -137,3 +137,38 @@ def test_cli_plan_of_a_broken_toml_scenario_exits_2_in_chinese(tmp_path, capsys,
     err = capsys.readouterr().err
     assert "不是有效的 TOML 文件：第" in err and "此处应为一个值" in err, err
     assert "Invalid" not in err
+
+
+@pytest.mark.parametrize(("module", "function", "file", "zh_start"), [
+    ("pvplanner.finance.inputs", "finance_defaults", "data/finance_defaults.toml",
+     "财务默认参数文件 data/finance_defaults.toml 不是有效的 TOML 文件：第 1 行第 9 列，"),
+    ("pvplanner.carbon.tables", "carbon_defaults", "data/carbon/defaults.toml",
+     "碳核算默认参数文件 data/carbon/defaults.toml 不是有效的 TOML 文件：第 1 行第 9 列，"),
+])
+def test_an_operators_data_file_is_named_by_its_data_name_not_its_server_path(
+        monkeypatch, tmp_path, module, function, file, zh_start):
+    """The operator's own data files broken by an edit, or unreadable: the message names the
+    file as data/... (never the server's path) and what is wrong in the reader's words."""
+    import importlib
+
+    mod = importlib.import_module(module)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("value = oops\n", encoding="utf-8")
+    monkeypatch.setattr(mod, "data_path", lambda *parts: broken)
+    loader = getattr(mod, function)
+    loader.cache_clear()
+    try:
+        with pytest.raises(PlannerInputError) as caught:
+            loader()
+        zh = render(caught.value.message, "zh")
+        assert zh.startswith(zh_start) and str(tmp_path) not in zh, zh
+        en = render(caught.value.message, "en")
+        assert file in en and str(tmp_path) not in en and "Invalid" not in en, en
+        monkeypatch.setattr(mod, "data_path", lambda *parts: tmp_path)  # a folder
+        loader.cache_clear()
+        with pytest.raises(PlannerInputError) as caught:
+            loader()
+        zh = render(caught.value.message, "zh")
+        assert "这是一个文件夹" in zh and str(tmp_path) not in zh, zh
+    finally:
+        loader.cache_clear()

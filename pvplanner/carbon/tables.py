@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.guard.files import os_reason
+from pvplanner.guard.toml_words import toml_detail
 from pvplanner.messages import Message, bilingual
 from weather.datafiles import data_path
 
@@ -99,10 +101,14 @@ def carbon_defaults() -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:  # an edit of the operator's that went wrong
         raise PlannerInputError(Message.of(
-            "errors.carbon.defaults_unreadable", "cannot read carbon defaults {path}: {detail}",
-            path=str(path), detail=bilingual(str(exc), ""))) from exc
+            "errors.carbon.defaults_toml", "the carbon defaults {file} are not valid "
+            "TOML{detail}", file="data/carbon/defaults.toml", detail=toml_detail(exc))) from None
+    except OSError as exc:  # a broken installation
+        raise PlannerInputError(Message.of(
+            "errors.carbon.defaults_unreadable", "cannot read the carbon defaults {file}: "
+            "{detail}", file="data/carbon/defaults.toml", detail=os_reason(exc))) from None
 
 
 def carbon_asset(asset_id: str, *, field: str = "carbon.credit_scheme_ids") -> dict[str, str]:

@@ -22,7 +22,9 @@ from pydantic import (
 )
 
 from pvplanner.errors import PlannerInputError
-from pvplanner.messages import Message, bilingual
+from pvplanner.guard.files import os_reason
+from pvplanner.guard.toml_words import toml_detail
+from pvplanner.messages import Message
 from weather.datafiles import data_path
 
 __all__ = [
@@ -51,10 +53,16 @@ def finance_defaults() -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:  # broken installation or user edit
+    except tomllib.TOMLDecodeError as exc:  # an edit of the operator's that went wrong
         raise PlannerInputError(Message.of(
-            "errors.finance.defaults_unreadable", "cannot read finance defaults {path}: {detail}",
-            path=str(path), detail=bilingual(str(exc), ""))) from exc
+            "errors.finance.defaults_toml", "the finance defaults {file} are not valid "
+            "TOML{detail}", file="data/" + "/".join(DEFAULTS_FILE),
+            detail=toml_detail(exc))) from None
+    except OSError as exc:  # a broken installation
+        raise PlannerInputError(Message.of(
+            "errors.finance.defaults_unreadable", "cannot read the finance defaults {file}: "
+            "{detail}", file="data/" + "/".join(DEFAULTS_FILE),
+            detail=os_reason(exc))) from None
 
 
 def _d(key: str) -> Any:

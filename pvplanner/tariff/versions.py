@@ -29,6 +29,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pvplanner.errors import PlannerInputError, TariffError
+from pvplanner.guard.toml_words import toml_detail
 from pvplanner.messages import Message, bilingual, comma_list
 from pvplanner.tariff.components import (
     BasicChargeRow,
@@ -171,8 +172,8 @@ def preset_file(preset_id: str) -> PresetFile:
         preset = PresetFile.model_validate(data)
     except tomllib.TOMLDecodeError as exc:
         raise TariffError(Message.of(
-            "errors.tariff.preset_toml", "tariff preset file {file} is not valid TOML: {detail}",
-            file=path.name, detail=bilingual(str(exc), ""))) from exc
+            "errors.tariff.preset_toml", "tariff preset file {file} is not valid TOML{detail}",
+            file=path.name, detail=toml_detail(exc))) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(part) for part in first.get("loc", ()))
