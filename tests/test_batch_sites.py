@@ -220,3 +220,18 @@ def test_an_empty_sites_file_is_named_by_its_file_alone(tmp_path):
         read_sites(empty)
     zh = render(caught.value.message, "zh")
     assert "empty.csv" in zh and "sites file" not in zh and "空文件" in zh, zh
+
+
+def test_a_sites_file_with_a_quote_never_closed_is_told_in_words(tmp_path):
+    """A quote opened and never closed swallows the rest of the file into one cell past the
+    CSV reader's limit: the reader's words say so, not Python's "field larger than field
+    limit (131072)"."""
+    from pvplanner.display.messages import render
+
+    path = tmp_path / "sites.csv"
+    path.write_text('name,city\n"Plant A,Hangzhou\n' + "x" * 140_000 + "\n", encoding="utf-8")
+    with pytest.raises(PlannerInputError) as caught:
+        read_sites(path)
+    en, zh = render(caught.value.message, "en"), render(caught.value.message, "zh")
+    assert "more than 131,072 characters (a quote that is never closed?)" in en, en
+    assert "超过 131,072 个字符（可能有未闭合的引号）" in zh and "field limit" not in zh, zh

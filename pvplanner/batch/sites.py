@@ -349,9 +349,16 @@ def _csv_records(content: bytes | str, origin: str) -> list[list[str]]:
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as problem:
+        # The one error the reader raises on a file decoded to text: a cell beyond its limit.
+        limit = re.search(r"field limit \((\d+)\)", str(problem))
+        detail = (Message.of("errors.batch.csv_cell_too_long", "a cell holds more than "
+                             "{limit:,} characters (a quote that is never closed?)",
+                             limit=int(limit.group(1)))
+                  if limit else Message.of("errors.batch.csv_other",
+                                           "its rows cannot be split into cells"))
         raise PlannerInputError(Message.of(
             "errors.batch.not_csv", "{origin} is not a valid CSV file: {detail}", origin=origin,
-            detail=bilingual(str(problem), ""))) from None
+            detail=detail)) from None
     while records and not any(cell.strip() for cell in records[0]):
         records.pop(0)
     if not records:

@@ -18,7 +18,7 @@ import pandas as pd
 from pvplanner.errors import PlannerInputError
 from pvplanner.guard.files import os_reason
 from pvplanner.guard.toml_words import toml_detail
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message
 from weather.datafiles import data_path
 
 __all__ = [
@@ -42,10 +42,14 @@ def _read_csv(name: str, required: Sequence[str]) -> pd.DataFrame:
     path = data_path(name)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, pd.errors.ParserError) as exc:
+    except OSError as exc:  # a broken installation: the file named as data/..., not its path
         raise PlannerInputError(Message.of("errors.carbon.table_unreadable",
-                                           "cannot read {path}: {detail}", path=str(path),
-                                           detail=bilingual(str(exc), ""))) from exc
+                                           "cannot read {path}: {detail}", path=f"data/{name}",
+                                           detail=os_reason(exc))) from None
+    except pd.errors.ParserError:
+        raise PlannerInputError(Message.of("errors.carbon.table_not_csv",
+                                           "{path} is not a valid CSV table",
+                                           path=f"data/{name}")) from None
     missing = [c for c in required if c not in table.columns]
     if missing:
         raise PlannerInputError(Message.of("errors.carbon.table_columns",
