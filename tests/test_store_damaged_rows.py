@@ -5,9 +5,11 @@ timestamp, NULL where a value is required (a table rebuilt without its constrain
 blob or text in a number column (SQLite keeps anything), infinity in a figure. Whatever
 column is damaged, the store lists the other scenarios as before, lists the damaged one with
 what can be read and names the rest in ``damaged``; it loads, exports, deletes, restores and
-purges it, and saving it again repairs it. A scenario whose *contents* are damaged can be
-restored from the trash (it comes back listed as damaged). The compare page says all this
-in the reader's language, without ids or Python's words.
+purges it, and saving it again repairs it. A damaged saved result is only a detail: the
+scenario loads without it and its inputs are never locked away. A scenario whose *inputs*
+(its scenario document) are damaged can be restored from the trash (it comes back listed
+as damaged). The compare page says all this in the reader's language, without ids or
+Python's words.
 
 Store tests run on a SQLite file and on a real PostgreSQL server (``store_url`` in
 conftest.py); what only SQLite can hold (a blob, text in a number column) runs on SQLite.
@@ -161,7 +163,7 @@ def _one_damaged_column(store_url: str, tmp_path, column: str, value: Any, part:
         assert listed[bad.id].damaged == damaged and listed[bad.id].name == name
         assert [item.damaged for item in store.list() if item.id == good.id] == [()]
         assert [item.name for item in store.list("goo")] == ["Good"]
-        # Loaded (its contents are intact), with the damaged detail missing.
+        # Loaded (its inputs are intact), with the damaged detail missing.
         loaded = store.load(bad.id, include_deleted=True)
         assert loaded.scenario == _SCENARIO and loaded.result == _RESULT
         assert loaded.damaged == tuple(p for p in damaged if p != "figures")
@@ -212,6 +214,88 @@ def test_a_copy_of_a_row_with_damaged_figures_is_sound(store_url):
         assert (line.npv, line.capacity_kwp, line.damaged) == (1500.25, 812.5, ())
 
 
+@pytest.mark.parametrize("value", ["[]", '{"npv": ', '{"npv": NaN}', "null"])
+def test_a_damaged_result_locks_away_nothing_of_the_inputs(store_url, value):
+    with ScenarioStore(store_url) as store:
+        good = store.save("Good", {"name": "G"}, {"pv": {"capacity_kwp": 1.0}})
+        bad = store.save("嘉兴 B", _SCENARIO, _RESULT)
+    _damage(store_url, bad.id, "result_json", value)  # 'null' is JSON, but not an object
+    with ScenarioStore(store_url) as store:
+        # Opened without its result; the result is named damaged, the inputs are intact.
+        loaded = store.load(bad.id)
+        assert (loaded.scenario, loaded.result, loaded.damaged) == (_SCENARIO, None,
+                                                                     ("result",))
+        assert (loaded.name, loaded.revision) == ("嘉兴 B", 1)
+        # Named by the check of the documents (a detail), listed as before.
+        assert [(item.id, item.damaged) for item in store.damaged()] == [
+            (bad.id, ("result",))]
+        assert {item.id for item in store.list()} == {good.id, bad.id}
+        # Copied without the damaged result: a sound copy.
+        copy = store.duplicate(bad.id, copy_word="副本")
+        assert (copy.name, copy.scenario, copy.result, copy.damaged) == (
+            "嘉兴 B (副本)", _SCENARIO, None, ())
+        # Exported with its inputs (nothing left out, even by default); the result is null.
+        for text_ in (store.export_json(), store.export_json(skip_damaged=True)):
+            exported = {item["name"]: item for item in json.loads(text_)["scenarios"]}
+            assert exported["嘉兴 B"]["scenario"] == _SCENARIO
+            assert exported["嘉兴 B"]["result"] is None
+        # Restored as it is; saving it with a fresh result repairs it.
+        store.delete(bad.id)
+        restored = store.restore(bad.id)
+        assert not isinstance(restored, ScenarioSummary) and restored.damaged == ("result",)
+        saved = store.save("嘉兴 B", loaded.scenario, _RESULT, scenario_id=bad.id,
+                           expected_revision=loaded.revision)
+        assert (saved.damaged, saved.result, saved.revision) == ((), _RESULT, 2)
+        assert store.damaged() == []
+
+
+@pytest.mark.parametrize("value", ["garbage", "2026-13-45T99:00:00.000000Z",
+                                   "9999-12-31T23:59:59.999999", "", None])
+def test_rows_without_a_readable_time_are_listed_last(store_url, value):
+    with ScenarioStore(store_url) as store:
+        first = store.save("First", {"v": 1})
+        odd = store.save("Odd", {"v": 2})
+        last = store.save("Last", {"v": 3})
+    _damage(store_url, odd.id, "updated_at", value)
+    with ScenarioStore(store_url) as store:
+        assert [item.name for item in store.list()] == ["Last", "First", "Odd"]
+        assert [item["name"] for item in json.loads(store.export_json())["scenarios"]] == [
+            "Last", "First", "Odd"]
+        for item in (first, odd, last):
+            store.delete(item.id)
+    _damage(store_url, odd.id, "deleted_at", value if value else "garbage")
+    with ScenarioStore(store_url) as store:
+        assert [item.name for item in store.trash()] == ["Last", "First", "Odd"]
+
+
+def test_errors_about_a_scenario_without_a_readable_name_quote_no_placeholder(store_url):
+    with ScenarioStore(store_url) as store:
+        saved = store.save("Doomed", {"v": 1})
+        live = store.save("Live", {"v": 2})
+    _damage(store_url, saved.id, "scenario_json", "[]")
+    _damage(store_url, saved.id, "name", "  ")
+    _damage(store_url, live.id, "name", "")
+    with ScenarioStore(store_url) as store:
+        with pytest.raises(StoreError) as info:
+            store.load(saved.id)
+        en, zh = _both(info.value)
+        assert en.startswith("The scenario (name unreadable) cannot be read: its saved "
+                             "inputs are damaged."), en
+        assert zh.startswith("方案（名称无法读取）无法读取：其保存的方案内容已损坏。"), zh
+        with pytest.raises(StoreError) as info:
+            store.purge(live.id)
+        en, zh = _both(info.value)
+        assert en.startswith("The scenario (name unreadable) is not in the trash"), en
+        assert zh.startswith("方案（名称无法读取）不在回收站中"), zh
+        store.save("Live", {"v": 3}, scenario_id=live.id)
+    _damage(store_url, live.id, "name", "")
+    with ScenarioStore(store_url) as store, pytest.raises(StoreError) as info:
+        store.save("Live", {"v": 4}, scenario_id=live.id, expected_revision=1)
+    en, zh = _both(info.value)
+    assert en.startswith("The scenario (name unreadable) was changed by someone else"), en
+    assert zh.startswith("方案（名称无法读取）已被他人修改"), zh
+
+
 @pytest.mark.parametrize(("column", "value"), [
     ("deleted_at", "garbage"),
     ("name", None),
@@ -224,10 +308,13 @@ def test_errors_about_a_damaged_row_name_it_in_both_languages(store_url, column,
     with ScenarioStore(store_url) as store, pytest.raises(StoreError) as info:
         store.rename(saved.id, "New")
     en, zh = _both(info.value)
-    name = ("Doomed", "Doomed") if column != "name" else ("name unreadable", "名称无法读取")
-    assert f"The scenario “{name[0]}” is in the trash" in en and saved.id not in en, en
-    assert f"方案“{name[1]}”在回收站中" in zh and "garbage" not in en + zh, zh
+    # A name is quoted; the words saying that it cannot be read are not a name: unquoted.
+    name = ("“Doomed”", "“Doomed”") if column != "name" else (
+        "(name unreadable)", "（名称无法读取）")
+    assert f"The scenario {name[0]} is in the trash" in en and saved.id not in en, en
+    assert f"方案{name[1]}在回收站中" in zh and "garbage" not in en + zh, zh
     assert "deleted )" not in en and "删除于 ）" not in zh
+    assert "“name unreadable”" not in en and "“名称无法读取”" not in zh
 
 
 def test_a_row_damaged_in_many_columns_is_listed_with_what_can_be_read(store_url):
@@ -280,7 +367,7 @@ def test_a_row_whose_id_is_damaged_is_listed_but_not_addressed(tmp_path, value):
 
 # --------------------------------------------------------------------------- restoring
 @pytest.mark.parametrize("also", [None, ("created_at", "garbage"), ("name", "")])
-def test_a_scenario_with_damaged_contents_can_be_restored_and_stays_listed_as_damaged(
+def test_a_scenario_with_damaged_inputs_can_be_restored_and_stays_listed_as_damaged(
         store_url, also):
     with ScenarioStore(store_url) as store:
         good = store.save("Good", {"v": 1})
@@ -304,6 +391,7 @@ def test_a_scenario_with_damaged_contents_can_be_restored_and_stays_listed_as_da
             store.load(bad.id)
         en, zh = _both(info.value)
         assert "cannot be read: its saved inputs are damaged" in en and bad.id not in en + zh
+        assert "保存的方案内容已损坏" in zh, zh
         # It can be deleted again, and restored again.
         store.delete(bad.id)
         assert isinstance(store.restore(bad.id), ScenarioSummary)
@@ -375,7 +463,7 @@ def test_the_page_lists_a_scenario_with_damaged_details_and_saving_repairs_it(
     (note,) = [w for w in _warnings(app) if "部分保存信息无法读取" in w]
     assert "“坏方案”（创建时间、版本号）" in note and "重新保存即可修复" in note
     _no_ids_or_python(app, bad)
-    # Opened (its contents are intact), told what was lost, and saved again: repaired.
+    # Opened (its inputs are intact), told what was lost, and saved again: repaired.
     app.selectbox(key="pick_saved").set_value(bad).run()
     app.button(key="open_saved").click().run()
     assert_clean(app)
@@ -389,7 +477,7 @@ def test_the_page_lists_a_scenario_with_damaged_details_and_saving_repairs_it(
     assert not [w for w in _warnings(app) if "部分保存信息无法读取" in w]
 
 
-def test_the_page_restores_a_scenario_with_damaged_contents_from_the_trash(
+def test_the_page_restores_a_scenario_with_damaged_inputs_from_the_trash(
         tmp_path, monkeypatch):
     app = start_app(tmp_path, monkeypatch)
     goto(app, "compare")
@@ -402,10 +490,10 @@ def test_the_page_restores_a_scenario_with_damaged_contents_from_the_trash(
     assert_clean(app)
     app.button(key=f"restore:{bad}").click().run()
     assert_clean(app)
-    assert any(w.startswith("Restored “Bad”, but its saved contents are damaged")
+    assert any(w.startswith("Restored “Bad”, but its saved inputs are damaged")
                for w in _warnings(app)), _warnings(app)
     assert sorted(app.dataframe[0].value["Name"]) == ["Bad (damaged)", "Good"]
-    assert any(w.startswith("The saved contents of these scenarios are damaged") and
+    assert any(w.startswith("The saved inputs of these scenarios are damaged") and
                w.endswith("“Bad”. Restore them from a backup, or delete them.")
                for w in _warnings(app)), _warnings(app)
     _no_ids_or_python(app, bad)
@@ -433,4 +521,87 @@ def test_the_page_lists_rows_without_a_name_or_a_key(tmp_path, monkeypatch):
     app.selectbox(key="pick_saved").set_value(nameless).run()
     app.button(key="delete_saved").click().run()
     assert_clean(app)
-    assert any("“(name unreadable)” was moved to the trash" in w for w in _warnings(app))
+    assert any(w.startswith("(name unreadable) was moved to the trash")
+               for w in _warnings(app)), _warnings(app)
+
+
+@pytest.mark.parametrize(("lang", "name", "words"), [
+    ("en", "Bad", {
+        "note": "“Bad” (result)",
+        "opened": "Opened “Bad”. Some of its saved details could not be read (result): save "
+                  "it to repair them.",
+        "inputs": "The saved inputs of these scenarios are damaged",
+        "copied": "Saved a copy: “Bad (copy)”.",
+        "listed": "Bad (damaged)"}),
+    ("zh", "坏方案", {
+        "note": "“坏方案”（计算结果）",
+        "opened": "已打开“坏方案”。该方案的部分保存信息无法读取（计算结果）：重新保存即可修复。",
+        "inputs": "以下方案保存的方案内容已损坏",
+        "copied": "已保存副本：“坏方案 (副本)”。",
+        "listed": "坏方案（已损坏）"}),
+])
+def test_the_page_opens_a_scenario_whose_result_is_damaged_and_saving_repairs_it(
+        tmp_path, monkeypatch, lang, name, words):
+    app = start_app(tmp_path, monkeypatch, lang=lang)
+    goto(app, "compare")
+    _save_as(app, "Good")
+    _save_as(app, name)
+    bad = _damage_file(tmp_path, name, "result_json", "[]")
+    app.run()
+    assert_clean(app)
+    # A damaged detail: listed and marked, not refused as damaged inputs.
+    assert any(words["note"] in w for w in _warnings(app)), _warnings(app)
+    assert not any(words["inputs"] in w for w in _warnings(app)), _warnings(app)
+    # Offered for comparison, and compared (planned again without its result).
+    assert words["listed"] in app.multiselect(key="compare_pick").options
+    app.multiselect(key="compare_pick").set_value([bad]).run()
+    assert_clean(app)
+    assert words["listed"] in app.dataframe[-1].value.columns
+    _no_ids_or_python(app, bad)
+    # It can be copied (without the damaged result) ...
+    app.selectbox(key="pick_saved").set_value(bad).run()
+    app.button(key="duplicate_saved").click().run()
+    assert_clean(app)
+    assert any(shown(s.value) == words["copied"] for s in app.success), \
+        [shown(s.value) for s in app.success]
+    # ... opened, with the damaged part named ...
+    app.selectbox(key="pick_saved").set_value(bad).run()
+    app.button(key="open_saved").click().run()
+    assert_clean(app)
+    assert words["opened"] in _warnings(app), _warnings(app)
+    # ... and saving it again stores a fresh result: repaired.
+    app.button(key="save_update").click().run()
+    assert_clean(app)
+    with ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
+        assert store.damaged() == []
+        assert store.load(bad).result is not None and store.load(bad).damaged == ()
+    assert not any(words["note"] in w for w in _warnings(app))
+
+
+@pytest.mark.parametrize(("lang", "opened", "deleted"), [
+    ("en", "Opened (name unreadable): its saved name could not be read. Save it to repair "
+           "it; it is saved under the name in “Save as”.",
+     "(name unreadable) was moved to the trash."),
+    ("zh", "已打开（名称无法读取）：该方案保存的名称无法读取。重新保存即可修复，保存时使用"
+           "“保存名称”中的名称。",
+     "（名称无法读取）已移入回收站。"),
+])
+def test_the_page_names_a_scenario_whose_name_is_unreadable_without_quotes(
+        tmp_path, monkeypatch, lang, opened, deleted):
+    app = start_app(tmp_path, monkeypatch, lang=lang)
+    goto(app, "compare")
+    _save_as(app, "Good")
+    _save_as(app, "Nameless")
+    nameless = _damage_file(tmp_path, "Nameless", "name", "  ")
+    app.run()
+    app.selectbox(key="pick_saved").set_value(nameless).run()
+    app.button(key="open_saved").click().run()
+    assert_clean(app)
+    assert opened in _warnings(app), _warnings(app)
+    for words in _warnings(app):
+        assert "()" not in words and "（）" not in words, words
+        assert "“(name unreadable)”" not in words and "“（名称无法读取）”" not in words, words
+    app.button(key="delete_saved").click().run()
+    assert_clean(app)
+    assert deleted in _warnings(app), _warnings(app)
+    _no_ids_or_python(app, nameless)

@@ -87,8 +87,10 @@ def _result_dict() -> dict[str, Any] | None:
 
 
 # --------------------------------------------------------------------------- damaged rows
-#: Parts of a stored scenario that are its documents (the rest is its record's details).
-_DOCUMENTS = frozenset({"scenario", "result"})
+#: The part of a stored scenario that is its inputs (its scenario document): when it cannot
+#: be read the scenario cannot be opened. Every other part, its result included, is a
+#: detail: the scenario opens without it and saving it again repairs it.
+_INPUTS = "scenario"
 
 
 def _name(item) -> str:
@@ -107,10 +109,15 @@ def _joined(texts) -> str:
     return ("、" if lang() == "zh" else ", ").join(texts)
 
 
+def _label(name: str) -> str:
+    """A stored name as the reader sees it, in quotes; the words saying that it cannot be
+    read (``""``) are not a name, and are not quoted."""
+    return f"“{reader_name(name, lang())}”" if name else t("compare.damaged.unnamed")
+
+
 def _quoted(item) -> str:
-    """A saved scenario's name in quotes; the words saying that it cannot be read are not
-    a name, and are not quoted."""
-    return f"“{_name(item)}”" if item.name else _name(item)
+    """A saved scenario's name in quotes, or the unquoted words of :func:`_label`."""
+    return _label(item.name)
 
 
 def _listed(items) -> str:
@@ -161,16 +168,17 @@ def _with_document_damage(items, damaged) -> list:
 
 def _damage_notes(items) -> None:
     """Say which saved scenarios are damaged in the database and what the reader can do:
-    open and save them (their contents can be read), restore or delete them (they cannot),
-    or ask the operator (the store cannot even address them)."""
+    open and save them (their inputs can be read: a damaged result too is a detail),
+    restore or delete them (their inputs cannot be read), or ask the operator (the store
+    cannot even address them)."""
     unreachable = [i for i in items if "id" in i.damaged]
-    contents = [i for i in items if i.id and _DOCUMENTS & set(i.damaged)]
-    details = [i for i in items if i.damaged and i not in unreachable and i not in contents]
+    inputs = [i for i in items if i.id and _INPUTS in i.damaged]
+    details = [i for i in items if i.damaged and i not in unreachable and i not in inputs]
     if details:
         st.warning(t("compare.damaged.details", items=plain(_joined(map(_detailed, details))),
                      na=fmt().na), icon=":material/warning:")
-    if contents:
-        st.warning(t("compare.damaged.contents", names=_listed(contents)),
+    if inputs:
+        st.warning(t("compare.damaged.inputs", names=_listed(inputs)),
                    icon=":material/warning:")
     if unreachable:
         st.warning(t("compare.damaged.unreachable", names=_listed(unreachable)),
@@ -221,8 +229,13 @@ def _open(scenario_id: str) -> None:
     if cleared:
         _flash("warning", t("compare.files.outside", fields=_file_fields(cleared)))
     elif saved.damaged:  # details lost in the database: saving it again repairs them
-        _flash("warning", t("compare.damaged.opened", name=plain(_name(saved)),
-                            parts=_parts(saved)))
+        parts = _parts(saved)
+        if parts:
+            _flash("warning", t("compare.damaged.opened", name=plain(_quoted(saved)),
+                                parts=parts))
+        else:  # only its name: the scenario is already called "(name unreadable)"
+            _flash("warning", t("compare.damaged.opened_unnamed", name=plain(_quoted(saved)),
+                                field=t("compare.current.name")))
     else:
         _flash("success", t("compare.opened", name=plain(_name(saved))))
 
@@ -265,7 +278,7 @@ def _delete(scenario_id: str) -> None:
         return
     try:
         # The name from the list: a damaged scenario cannot be loaded, but can be deleted.
-        name = next((_name(item) for item in store.list() if item.id == scenario_id), "")
+        name = next((_quoted(item) for item in store.list() if item.id == scenario_id), "")
         store.delete(scenario_id)
     except Exception as exc:  # noqa: BLE001
         _failed(exc)
@@ -286,10 +299,10 @@ def _restore(scenario_id: str) -> None:
         _failed(exc)
         return
     st.session_state.pop("_undo_delete", None)
-    if _DOCUMENTS & set(saved.damaged):  # back in the list, as damaged as before
-        _flash("warning", t("compare.damaged.restored", name=plain(_name(saved))))
+    if _INPUTS in saved.damaged:  # back in the list, as damaged as before
+        _flash("warning", t("compare.damaged.restored", name=plain(_quoted(saved))))
     else:
-        _flash("success", t("compare.restored", name=plain(_name(saved))))
+        _flash("success", t("compare.restored", name=plain(_quoted(saved))))
 
 
 def _new_from_demo() -> None:
@@ -304,7 +317,7 @@ def _current_section() -> None:
     origin = state.origin()
     doc = state.doc()
     if origin.get("kind") == "store":
-        name = reader_name(origin.get("name", ""), lang()) or t("compare.damaged.unnamed")
+        name = _label(origin.get("name", ""))
         if origin.get("revision") is None:  # damaged in the database: no revision to show
             st.caption(t("compare.current.from_store_unversioned", name=plain(name)))
         else:
@@ -367,7 +380,7 @@ def _saved_section(items) -> None:
     left, right = st.columns([2, 3], gap="large")
     with left:
         chosen = st.selectbox(t("compare.saved_list.pick"), options,
-                              format_func=labels.get, key="pick_saved",
+                              format_func=lambda i: labels.get(i, ""), key="pick_saved",
                               placeholder=t("common.choose"))
     with right:
         a, b, c = st.columns(3)
@@ -524,8 +537,9 @@ def _kpi_table(results: list[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
 
 def _comparison(items) -> None:
     st.subheader(t("compare.side_by_side.title"))
-    # Not offered: a row the store cannot address, or whose contents cannot be read.
-    options = [CURRENT] + [i.id for i in items if i.id and not _DOCUMENTS & set(i.damaged)]
+    # Not offered: a row the store cannot address, or whose inputs cannot be read (one
+    # whose result cannot be read is planned again).
+    options = [CURRENT] + [i.id for i in items if i.id and _INPUTS not in i.damaged]
     labels = {CURRENT: t("compare.current_label"), **_labels(items)}
     if "compare_pick" not in st.session_state:
         st.session_state["compare_pick"] = options[: min(3, len(options))]
@@ -602,22 +616,14 @@ def _trash_section(store) -> None:
 
 
 def _export_all(store) -> tuple[str | None, list]:
-    """Every saved scenario as an export file, and the scenarios left out of it because
-    their contents are damaged (changed in the database by hand, a disk fault). The store
-    is read once; only when a saved scenario is damaged is it read again, to name those
-    left out. ``None`` for the file when the store cannot be read (the problem is shown).
+    """Every saved scenario as an export file, and the saved scenarios whose documents
+    were found damaged (changed in the database by hand, a disk fault), in one reading of
+    the store: those whose inputs cannot be read are left out of the file, those whose
+    result cannot be read are in it without their result. ``None`` for the file when the
+    store cannot be read (the problem is shown).
     """
-    from pvplanner.store import StoreError
-
-    unnamed = t("compare.damaged.unnamed_export")
     try:
-        try:
-            return store.export_json(unnamed=unnamed), []
-        except StoreError:
-            damaged = store.damaged()
-            if not damaged:
-                raise
-        return store.export_json(skip_damaged=True, unnamed=unnamed), damaged
+        return store.export_checked(unnamed=t("compare.damaged.unnamed_export"))
     except Exception as exc:  # noqa: BLE001 - the list and the other files stay usable
         state.report(state.problem_from_exception(exc))
         return None, []
@@ -695,7 +701,7 @@ def _open_file(store, uploaded) -> None:
         state.report(problem)
         return
     st.session_state["_scenario_upload_id"] = uploaded.file_id
-    if cleared:
+    if cleared or scenario is None:
         # Without its file the scenario is incomplete: keep it, the input pages say what
         # to upload again.
         state.replace_doc(document, origin={"kind": "file", "name": uploaded.name})
@@ -727,10 +733,11 @@ def render() -> None:
     except Exception as exc:  # noqa: BLE001
         state.report(state.problem_from_exception(exc))
         return
-    # Read before the list is drawn: the export is what finds scenarios whose contents
+    # Read before the list is drawn: the export is what finds scenarios whose documents
     # are damaged, and the list marks them.
-    export, left_out = _export_all(store)
-    items = _with_document_damage(items, left_out)
+    export, damaged = _export_all(store)
+    items = _with_document_damage(items, damaged)
+    left_out = [item for item in damaged if _INPUTS in item.damaged]
     st.divider()
     st.subheader(t("compare.saved_list.title"))
     st.text_input(t("compare.search"), key="search_saved",

@@ -55,7 +55,7 @@ class StoreConflictError(StoreError):
     ----------
     scenario_id : str
     name : str
-        The scenario's name in the store.
+        The scenario's name in the store (``""`` when it cannot be read).
     expected_revision : int
         The revision the caller edited.
     actual_revision : int
@@ -67,10 +67,10 @@ class StoreConflictError(StoreError):
     ) -> None:
         super().__init__(Message.of(
             "errors.store.conflict",
-            "The scenario “{name}” was changed by someone else: you edited revision "
+            "The scenario {name} was changed by someone else: you edited revision "
             "{expected} but the store now holds revision {actual}. Load the scenario again, "
             "re-apply your changes and save.",
-            name=name, expected=expected_revision, actual=actual_revision))
+            name=name_label(name), expected=expected_revision, actual=actual_revision))
         self.scenario_id = scenario_id
         self.name = name
         self.expected_revision = expected_revision
@@ -89,7 +89,9 @@ class SavedScenario:
     scenario : dict
         The scenario document as saved (a fresh copy: changing it changes nothing stored).
     result : dict or None
-        The result document saved with this revision, if any.
+        The result document saved with this revision, if any; None too when the stored
+        result cannot be read (``"result" in damaged``): the scenario is then used as one
+        without a result, and saving it with a fresh result repairs it.
     created, updated : datetime or None
         UTC, timezone-aware; None when the stored time cannot be read (see ``damaged``).
     revision : int or None
@@ -103,8 +105,8 @@ class SavedScenario:
     damaged : tuple of str
         The parts of the stored row that cannot be read (:data:`DAMAGE_PARTS`), changed in
         the database by hand or by a disk fault; empty for a sound row. The record holds
-        what can be read: an unreadable name is ``""``, an unreadable time or revision
-        None. Saving the scenario again repairs them.
+        what can be read: an unreadable name is ``""``, an unreadable time, revision or
+        result None. Saving the scenario again repairs them.
     """
 
     id: str
@@ -239,6 +241,18 @@ def readable_name(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     return _CONTROL_CHARS.sub(" ", value).strip()[:MAX_NAME_CHARS].rstrip()
+
+
+def name_label(name: str) -> Message:
+    """A scenario as a message names it: its name in quotes (“Plant A”), or, for a name
+    that cannot be read (``""``, see :func:`readable_name`), words saying so, unquoted, as
+    the app lists it: they are not a name.
+
+    Messages write ``The scenario {name} …`` with this as ``name``, never ``“{name}”``.
+    """
+    if name:
+        return Message.of("errors.store.named", "“{name}”", name=name)
+    return Message.of("errors.store.unnamed", "(name unreadable)")
 
 
 def free_name(name: str, taken: Iterable[str], word: str, *, always: bool) -> str:

@@ -14,7 +14,8 @@ The store never loses a user's saved scenario:
 * a row damaged in the database (changed by hand, a disk fault) never stops the others from
   being listed, loaded or exported: it is listed with what can be read and names the rest
   in its ``damaged`` (:mod:`pvplanner.store.rows`); it can be deleted, restored (even when
-  its documents cannot be read) and purged, and saving it again repairs it;
+  its inputs cannot be read) and purged, and saving it again repairs it; a result that
+  cannot be read never locks away the inputs saved with it (they load without it);
 * older store layouts are migrated in place on open (:mod:`pvplanner.store.database`).
 
 Documents are opaque JSON objects: the scenario (``Scenario.model_dump(mode="json")``) and
@@ -38,11 +39,12 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.engine import Row
@@ -79,6 +81,8 @@ from pvplanner.store.rows import (
     SUMMARY_COLUMNS,
     document_columns,
     document_damage,
+    read_id,
+    read_name,
     read_revision,
     read_time,
     row_label,
@@ -100,6 +104,11 @@ __all__ = [
 ]
 
 _T = scenarios_table
+
+_Item = TypeVar("_Item")
+
+#: Stands for a time that cannot be read while sorting (such items go last anyway).
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 #: Catalogue key (``errors.store.action_<name>``) and English of what a store operation
 #: does, as a failure names it ("A database error stopped saving “Plant A”").
@@ -131,11 +140,11 @@ def _in_trash(row: Row) -> StoreError:
     if deleted is None:
         return StoreError(Message.of(
             "errors.store.in_trash_undated",
-            "The scenario “{name}” is in the trash; restore it first.", name=row_label(row)),
+            "The scenario {name} is in the trash; restore it first.", name=row_label(row)),
             field="id")
     return StoreError(Message.of(
         "errors.store.in_trash",
-        "The scenario “{name}” is in the trash (deleted {deleted}); restore it first.",
+        "The scenario {name} is in the trash (deleted {deleted}); restore it first.",
         name=row_label(row), deleted=deleted.strftime("%Y-%m-%d %H:%M UTC")), field="id")
 
 
@@ -157,10 +166,26 @@ def _created_repair(row: Row, now: str) -> dict[str, str]:
     return {"created_at": row.updated_at if updated_sound else now}
 
 
-def _live_first(column: Any) -> tuple[Any, Any]:
-    """Most recent first by a timestamp column, rows without one last (as on SQLite, also
-    on PostgreSQL, which puts NULLs first in a descending order), then by id."""
-    return column.desc().nulls_last(), _T.c.id
+def _newest_first(items: list[_Item], when: Callable[[_Item], datetime | None],
+                  key: Callable[[_Item], str]) -> list[_Item]:
+    """``items`` most recent first by ``when``, those whose time cannot be read (None)
+    last, then by ``key`` (the id).
+
+    Sorted here rather than by the database: a time damaged in the database may be any
+    text (SQLite keeps any value in any column), and text such as ``garbage`` or
+    ``2026-13-45…`` sorts before every real time in a descending SQL order, on SQLite and
+    on PostgreSQL alike; only reading each time tells a real one.
+    """
+    ordered = sorted(items, key=key)
+    ordered.sort(key=lambda item: when(item) or _NEVER, reverse=True)  # stable
+    ordered.sort(key=lambda item: when(item) is None)
+    return ordered
+
+
+def _rows_newest_first(rows: Sequence[Row]) -> list[Row]:
+    """Rows of :data:`FULL_COLUMNS` most recently saved first (see :func:`_newest_first`)."""
+    return _newest_first(list(rows), lambda row: read_time(row.updated_at, required=True)[0],
+                         lambda row: read_id(row.id)[0])
 
 
 def _confine_items(items: list, root: Path) -> None:
@@ -382,11 +407,9 @@ class ScenarioStore:
         """
         with self._read(_action("list")) as conn:
             rows = conn.execute(
-                select(*SUMMARY_COLUMNS)
-                .where(_T.c.deleted_at.is_(None))
-                .order_by(*_live_first(_T.c.updated_at))
-            ).all()
-        summaries = [row_to_summary(row) for row in rows]
+                select(*SUMMARY_COLUMNS).where(_T.c.deleted_at.is_(None))).all()
+        summaries = _newest_first([row_to_summary(row) for row in rows],
+                                  lambda item: item.updated, lambda item: item.id)
         needle = (search or "").strip().casefold()
         # Filtered here rather than with SQL LIKE: SQLite's lower() only folds ASCII.
         return [item for item in summaries if needle in item.name.casefold()]
@@ -396,11 +419,9 @@ class ScenarioStore:
         :meth:`list`)."""
         with self._read(_action("trash")) as conn:
             rows = conn.execute(
-                select(*SUMMARY_COLUMNS)
-                .where(_T.c.deleted_at.is_not(None))
-                .order_by(*_live_first(_T.c.deleted_at))
-            ).all()
-        return [row_to_summary(row) for row in rows]
+                select(*SUMMARY_COLUMNS).where(_T.c.deleted_at.is_not(None))).all()
+        return _newest_first([row_to_summary(row) for row in rows],
+                             lambda item: item.deleted, lambda item: item.id)
 
     def rename(
         self, scenario_id: str, new_name: str, *, expected_revision: int | None = None
@@ -425,7 +446,7 @@ class ScenarioStore:
         row = self._row(conn, scenario_id, include_deleted=False)
         stored, readable = read_revision(row.revision)
         if expected_revision is not None and readable and stored != expected_revision:
-            raise StoreConflictError(scenario_id, row_label(row), expected_revision,
+            raise StoreConflictError(scenario_id, read_name(row.name)[0], expected_revision,
                                      stored or 0)
         now = format_timestamp(utc_now())
         done = conn.execute(
@@ -436,7 +457,7 @@ class ScenarioStore:
         ).rowcount
         if done != 1:
             again = self._row(conn, scenario_id, include_deleted=True)
-            raise StoreConflictError(scenario_id, row_label(again), stored or 0,
+            raise StoreConflictError(scenario_id, read_name(again.name)[0], stored or 0,
                                      read_revision(again.revision)[0] or 0)
         return self._get(conn, scenario_id)
 
@@ -450,8 +471,9 @@ class ScenarioStore:
         read is copied under the name in its scenario document (else ``copy_word``).
 
         The copy's summary figures are taken from the documents again, so a copy of a row
-        damaged in the database is sound; a scenario whose documents cannot be read is not
-        copied (:class:`StoreError` naming it).
+        damaged in the database is sound: a result that cannot be read is not copied (the
+        copy has none); a scenario whose inputs cannot be read is not copied
+        (:class:`StoreError` naming it).
         """
         if new_name is not None:
             new_name = validate_name(new_name, field="new_name")
@@ -481,7 +503,7 @@ class ScenarioStore:
         Returns
         -------
         SavedScenario or ScenarioSummary
-            The scenario as stored. A scenario whose documents cannot be read (damaged in
+            The scenario as stored. A scenario whose inputs cannot be read (damaged in
             the database) is restored all the same, as it was before it was deleted, and
             comes back as its list line, which names the damage in ``damaged``: it is
             listed again, :meth:`load` refuses it with a message naming it, and it can be
@@ -503,7 +525,7 @@ class ScenarioStore:
             if row.deleted_at is None:
                 raise StoreError(Message.of(
                     "errors.store.not_in_trash",
-                    "The scenario “{name}” is not in the trash; delete it first, then delete "
+                    "The scenario {name} is not in the trash; delete it first, then delete "
                     "it for good.", name=row_label(row)), field="id")
             conn.execute(delete(_T).where(_T.c.id == scenario_id))
 
@@ -518,14 +540,15 @@ class ScenarioStore:
         ids : list of str, optional
             The scenarios to export; None: every live scenario.
         skip_damaged : bool
-            Leave out the scenarios whose stored documents cannot be read (they stay in
-            the store as they are) instead of refusing the whole export; :meth:`damaged`
-            names them. Default: a damaged scenario raises :class:`StoreError`.
+            Leave out the scenarios whose stored inputs (scenario document) cannot be read
+            (they stay in the store as they are) instead of refusing the whole export;
+            :meth:`damaged` names them. Default: such a scenario raises
+            :class:`StoreError`.
         unnamed : str
             The name given in the export to a scenario whose stored name cannot be read
             and whose scenario document names none, in the reader's language (an import
-            needs a name). Other damage (a time, a revision) does not stop a scenario
-            from being exported: what cannot be read is exported as null.
+            needs a name). Other damage (a time, a revision, the result) does not stop a
+            scenario from being exported: what cannot be read is exported as null.
 
         Returns
         -------
@@ -535,15 +558,63 @@ class ScenarioStore:
         unnamed = validate_name(unnamed, field="unnamed")
         with self._read(_action("export")) as conn:
             if ids is None:
-                rows = conn.execute(
-                    select(*FULL_COLUMNS)
-                    .where(_T.c.deleted_at.is_(None))
-                    .order_by(*_live_first(_T.c.updated_at))
-                ).all()
+                rows = self._live_rows(conn)
             else:
                 if isinstance(ids, str):
                     ids = [ids]
                 rows = [self._row(conn, item, include_deleted=False) for item in ids]
+        return self._envelope(rows, unnamed, skip_damaged=skip_damaged)
+
+    def export_checked(self, *, unnamed: str = "Unnamed scenario"
+                       ) -> tuple[str, builtins.list[ScenarioSummary]]:
+        """Every live scenario exported, and the damage its documents were found with, in
+        one reading of the store (the app shows both on every run).
+
+        Parameters
+        ----------
+        unnamed : str
+            As in :meth:`export_json`.
+
+        Returns
+        -------
+        text : str
+            ``export_json(skip_damaged=True, unnamed=unnamed)``.
+        damaged : list of ScenarioSummary
+            :meth:`damaged`: the scenarios whose inputs cannot be read (left out of the
+            export: ``"scenario"`` in their ``damaged``) or whose result cannot be read
+            (exported without it: ``"result"``).
+        """
+        unnamed = validate_name(unnamed, field="unnamed")
+        with self._read(_action("export")) as conn:
+            rows = self._live_rows(conn)
+        damaged = [row_to_summary(row, documents=True) for row in rows
+                   if document_damage(row)]
+        return self._envelope(rows, unnamed, skip_damaged=True), damaged
+
+    def damaged(self) -> builtins.list[ScenarioSummary]:
+        """Live scenarios whose stored documents cannot be read back (changed in the
+        database by hand, a disk fault), most recently updated first; they stay in the
+        store. Their ``damaged`` names every part that cannot be read, documents included:
+
+        * ``"scenario"`` (their inputs): :meth:`load` and :meth:`export_json` refuse them
+          with a message naming them, and ``export_json(skip_damaged=True)`` leaves out
+          exactly these;
+        * ``"result"`` only: a damaged detail; they load, copy and export without their
+          result, and saving them with a fresh result repairs them.
+        """
+        with self._read(_action("list")) as conn:
+            rows = self._live_rows(conn)
+        return [row_to_summary(row, documents=True) for row in rows if document_damage(row)]
+
+    @staticmethod
+    def _live_rows(conn: Connection) -> builtins.list[Row]:
+        """Every live row of :data:`FULL_COLUMNS`, most recently updated first."""
+        return _rows_newest_first(conn.execute(
+            select(*FULL_COLUMNS).where(_T.c.deleted_at.is_(None))).all())
+
+    @staticmethod
+    def _envelope(rows: Sequence[Row], unnamed: str, *, skip_damaged: bool) -> str:
+        """The export envelope of ``rows`` (see :meth:`export_json`)."""
         saved = []
         for row in rows:
             try:
@@ -552,19 +623,6 @@ class ScenarioStore:
                 if not skip_damaged:
                     raise
         return build_envelope(saved)
-
-    def damaged(self) -> builtins.list[ScenarioSummary]:
-        """Live scenarios whose stored scenario or result cannot be read back (changed in
-        the database by hand, a disk fault): they stay in the store, and :meth:`load` and
-        :meth:`export_json` refuse them with a message naming them; ``export_json(
-        skip_damaged=True)`` leaves out exactly these. Their ``damaged`` names every part
-        that cannot be read, documents included."""
-        with self._read(_action("list")) as conn:
-            rows = conn.execute(
-                select(*FULL_COLUMNS)
-                .where(_T.c.deleted_at.is_(None))
-                .order_by(*_live_first(_T.c.updated_at))).all()
-        return [row_to_summary(row, documents=True) for row in rows if document_damage(row)]
 
     def import_json(self, text: str | bytes, *, files_root: Path | None = None,
                     imported_word: str = "imported") -> builtins.list[SavedScenario]:

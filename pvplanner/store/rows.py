@@ -27,9 +27,12 @@ result      ``result_json``            NULL or a JSON object
 ``schema_version`` is a copy of the scenario document's own field: when it cannot be read
 it is taken from the document again, so it is never reported damaged.
 
-A list line reads no documents; a :class:`~pvplanner.store.records.SavedScenario` needs
-both, so :func:`row_to_saved` refuses a row whose scenario or result cannot be read, with a
-message naming the scenario by its name (never its id).
+A list line reads no documents. A :class:`~pvplanner.store.records.SavedScenario` needs
+the scenario document (the scenario's inputs), so :func:`row_to_saved` refuses a row whose
+scenario document cannot be read, with a message naming the scenario by its name (never
+its id); a result that cannot be read is only a damaged detail: the record has no result
+(None) and names ``"result"`` in its ``damaged``, so the intact inputs can still be opened,
+copied, exported and saved again with a fresh result.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from pvplanner.store.records import (
     SavedScenario,
     ScenarioSummary,
     StoreError,
+    name_label,
     parse_timestamp,
     readable_name,
 )
@@ -193,23 +197,20 @@ def document_damage(row: Row) -> tuple[str, ...]:
     ) if not sound)
 
 
-def row_label(row: Row) -> str:
-    """The scenario of ``row`` as a message names it: its name, or words saying that its
-    name cannot be read (a :class:`~pvplanner.messages.Message`, shown in the reader's
-    language)."""
+def row_label(row: Row) -> Message:
+    """The scenario of ``row`` as a message names it (:func:`~.records.name_label`): its
+    name in quotes, or unquoted words saying that its name cannot be read."""
     name, _ = read_name(row.name)
-    return name or Message.of("errors.store.unnamed", "name unreadable")
+    return name_label(name)
 
 
-def damaged_error(row: Row, what: str) -> StoreError:
-    """The scenario's ``what`` document (``"scenario"``/``"result"``) cannot be read."""
-    part = (Message.of("errors.store.damaged_result", "results") if what == "result"
-            else Message.of("errors.store.damaged_inputs", "inputs"))
+def damaged_error(row: Row) -> StoreError:
+    """The scenario document of ``row`` (the scenario's inputs) cannot be read."""
     return StoreError(Message.of(
         "errors.store.damaged",
-        "The scenario “{name}” cannot be read: its saved {part} are damaged. It stays in the "
+        "The scenario {name} cannot be read: its saved inputs are damaged. It stays in the "
         "store and the other scenarios are not affected. Restore it from a backup, or "
-        "delete it.", part=part, name=row_label(row)), field="id")
+        "delete it.", name=row_label(row)), field="id")
 
 
 def row_to_summary(row: Row, *, documents: bool = False) -> ScenarioSummary:
@@ -235,20 +236,22 @@ def row_to_summary(row: Row, *, documents: bool = False) -> ScenarioSummary:
 def row_to_saved(row: Row) -> SavedScenario:
     """The record of a row of :data:`FULL_COLUMNS`.
 
+    A result that cannot be read is left out (``result`` None) and named ``"result"`` in
+    the record's ``damaged``, as any other damaged detail.
+
     Raises
     ------
     StoreError
-        Its scenario or its result cannot be read: the message names the scenario by its
-        name, and Python's parser is not quoted. Any other damage is named in the record's
-        ``damaged``.
+        Its scenario document (its inputs) cannot be read: the message names the scenario
+        by its name, and Python's parser is not quoted.
     """
     scenario, sound = read_document(row.scenario_json, required=True)
     if not sound or scenario is None:
-        raise damaged_error(row, "scenario")
+        raise damaged_error(row)
     result, sound = read_document(row.result_json, required=False)
-    if not sound:
-        raise damaged_error(row, "result")
     values, damaged = _metadata(row)
+    if not sound:
+        damaged.append("result")
     version = row.schema_version
     if not isinstance(version, str):
         version = scenario_schema_version(scenario)
