@@ -23,7 +23,6 @@ is then the owner's and the reported NPV the lessee's.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,10 +32,10 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.finance import FinanceInputs, Year1Savings
+from pvplanner.guard.toml_words import read_data_toml
 from pvplanner.scenario.model import Scenario
 from pvplanner.tariff import Bill
 from solver.problem import BatteryOptions, Costs, DemandCharge, SizingProblem
-from weather.datafiles import data_path
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,7 @@ class SizingInputs:
 @lru_cache(maxsize=1)
 def battery_defaults() -> dict[str, dict[str, Any]]:
     """All entries of ``data/battery_defaults.toml`` (value, unit, source, year, status)."""
-    with data_path("battery_defaults.toml").open("rb") as handle:
-        return tomllib.load(handle)
+    return read_data_toml("battery_defaults.toml")
 
 
 def battery_energy_limit_kwh(scenario: Scenario, load_kw: pd.Series | np.ndarray) -> float:

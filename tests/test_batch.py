@@ -316,3 +316,16 @@ def test_stderr_progress_line(capsys, lang, first, last):
     assert first in err and "2/4" not in err
     assert last in err and ("1 failed" if lang == "en" else "失败 1 个") in err
     assert err.endswith("\n")
+
+
+def test_table_row_has_no_payback_where_nothing_was_invested():
+    """A subsidy paying the whole investment: results.csv/xlsx leave the payback empty (the
+    app's table shows n/a), as the proposal does, never 0.0 years."""
+    from pvplanner.batch.task import table_row
+
+    task = {"row": 2, "name": "Plant", "slug": "plant", "latitude": 30.2, "longitude": 120.2,
+            "input_hash": "x"}
+    paid = {"finance": {"capex": 1.2e6, "payback_years": 0.0, "npv": 5e5}}
+    assert table_row(task, paid)["finance.payback_years"] is None
+    owned = {"finance": {"capex": 1.2e6, "payback_years": 6.4, "npv": 5e5}}
+    assert table_row(task, owned)["finance.payback_years"] == 6.4

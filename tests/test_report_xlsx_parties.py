@@ -56,6 +56,10 @@ def test_emc_summary_names_each_partys_figures(emc, lang):
     assert rows[t("views.investor_irr_after_tax")] == pytest.approx(fin.investor_irr)
     assert rows[t("views.investor_payback_after_tax")] == pytest.approx(
         fin.investor_payback_years)
+    # The investor's discounted payback, as the proposal's parties table gives it.
+    assert fin.discounted_payback_years is not None
+    assert rows[t("views.investor_discounted_payback_after_tax")] == pytest.approx(
+        fin.discounted_payback_years)
     assert rows[t("views.host_savings_year1")] == pytest.approx(fin.host_savings_year1)
     # The company's saving is what is left of its bill's fall after paying the investor.
     share = 1.0 - emc.assumption("finance.emc_discount_percent").value / 100.0

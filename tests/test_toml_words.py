@@ -46,6 +46,7 @@ def _detail(text: str):
     ('a = [1, 2\nb = 3\n', "list", 2, 1),
     ('a = {x = 1\n', "inline_table", 1, 11),
     ('a = 1 # x\x01\n', "character", 1, 10),
+    ("x = 'abc\ny = 'q'\n", "string", 1, 9),
 ])
 def test_each_problem_has_its_phrase_line_and_column(text, key, line, column):
     detail = _detail(text)
@@ -59,8 +60,10 @@ def test_each_problem_has_its_phrase_line_and_column(text, key, line, column):
     assert f"第 {line} 行第 {column} 列" in render(detail, "zh")
 
 
-def test_a_cut_off_file_is_told_at_its_end():
-    detail = _detail('[site]\nname = """never closed\n')
+@pytest.mark.parametrize("text", ['[site]\nname = """never closed\n', "x = 'abc\n",
+                                  "x = '''abc\n"])
+def test_a_cut_off_file_is_told_at_its_end(text):
+    detail = _detail(text)
     assert detail.key == "errors.toml_words.at_end"
     assert detail.params["problem"].key == "errors.toml_words.string"
     assert render(detail, "zh").startswith("：文件末尾，引号中的文字没有结束")
@@ -68,17 +71,22 @@ def test_a_cut_off_file_is_told_at_its_end():
 
 def test_every_tomllib_message_of_this_python_has_a_phrase():
     """Each message tomllib can raise (read from its source) maps to a phrase of its own,
-    not to the catch-all: a new Python that words one differently fails here."""
+    never to the catch-all: a new Python that words one differently fails here. A message
+    with a placeholder ("Expected {expect!r}") needs a row for a filled-in form of it."""
     try:
         source = inspect.getsource(tomllib._parser)
     except (OSError, TypeError):  # a Python without its library's sources
         pytest.skip("tomllib's source is not installed with this Python")
-    raised = [ast.literal_eval(f'"{text}"') for text in
-              re.findall(r'suffixed_err\(\s*src,\s*\w+,\s*f?"([^"{]*)', source)]
+    raised = [(ast.literal_eval(f'"{text}"'), rest == "{") for text, rest in
+              re.findall(r'suffixed_err\(\s*src,\s*\w+,\s*f?"([^"{]*)(.)', source)]
     assert len(raised) >= 20
     starts = [start for start, _, _ in _PROBLEMS]
-    unmatched = sorted({text for text in raised if not any(text.startswith(s) for s in starts)})
+    unmatched = sorted({text for text, templated in raised
+                        if not any(text.startswith(s) or (templated and s.startswith(text))
+                                   for s in starts)})
     assert unmatched == []
+    # No row is so short that any message would match it.
+    assert all(len(start) >= 10 for start in starts), starts
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -139,36 +147,70 @@ def test_cli_plan_of_a_broken_toml_scenario_exits_2_in_chinese(tmp_path, capsys,
     assert "Invalid" not in err
 
 
-@pytest.mark.parametrize(("module", "function", "file", "zh_start"), [
-    ("pvplanner.finance.inputs", "finance_defaults", "data/finance_defaults.toml",
-     "财务默认参数文件 data/finance_defaults.toml 不是有效的 TOML 文件：第 1 行第 9 列，"),
-    ("pvplanner.carbon.tables", "carbon_defaults", "data/carbon/defaults.toml",
-     "碳核算默认参数文件 data/carbon/defaults.toml 不是有效的 TOML 文件：第 1 行第 9 列，"),
+@pytest.mark.parametrize(("module", "function", "file"), [
+    ("pvplanner.finance.inputs", "finance_defaults", "data/finance_defaults.toml"),
+    ("pvplanner.carbon.tables", "carbon_defaults", "data/carbon/defaults.toml"),
+    ("pvplanner.pv.models", "pv_defaults", "data/pv_defaults.toml"),
+    ("pvplanner.sizing", "battery_defaults", "data/battery_defaults.toml"),
+    ("pvplanner.monitor.rules", "monitor_rules", "data/monitor/rules.toml"),
+    ("pvplanner.load.meter.common", "meter_rules", "data/load_templates/load_rules.toml"),
+    ("pvplanner.pv.variability", "variability_defaults",
+     "data/pv_interannual_variability.toml"),
 ])
 def test_an_operators_data_file_is_named_by_its_data_name_not_its_server_path(
-        monkeypatch, tmp_path, module, function, file, zh_start):
-    """The operator's own data files broken by an edit, or unreadable: the message names the
-    file as data/... (never the server's path) and what is wrong in the reader's words."""
+        monkeypatch, tmp_path, module, function, file):
+    """The operator's own data files broken by an edit, saved in another encoding or
+    unreadable: the message names the file as data/... (never the server's path) and what
+    is wrong in the reader's words."""
     import importlib
 
-    mod = importlib.import_module(module)
-    broken = tmp_path / "broken.toml"
-    broken.write_text("value = oops\n", encoding="utf-8")
-    monkeypatch.setattr(mod, "data_path", lambda *parts: broken)
-    loader = getattr(mod, function)
-    loader.cache_clear()
-    try:
-        with pytest.raises(PlannerInputError) as caught:
-            loader()
-        zh = render(caught.value.message, "zh")
-        assert zh.startswith(zh_start) and str(tmp_path) not in zh, zh
-        en = render(caught.value.message, "en")
-        assert file in en and str(tmp_path) not in en and "Invalid" not in en, en
-        monkeypatch.setattr(mod, "data_path", lambda *parts: tmp_path)  # a folder
+    import pvplanner.guard.toml_words as words
+
+    loader = getattr(importlib.import_module(module), function)
+    real = words.data_path
+    assert str(real(*file.split("/")[1:])).endswith(file.removeprefix("data"))
+    cases = {
+        "broken.toml": (b"value = oops\n", "不是有效的 TOML 文件：第 1 行第 9 列，此处应为一个值"),
+        "gbk.toml": ('name = "光伏"\n'.encode("gbk"), "不是 UTF-8 编码的文本"),
+        "folder": (None, "这是一个文件夹"),
+    }
+    for name, (content, zh_words) in cases.items():
+        target = tmp_path / name
+        target.mkdir() if content is None else target.write_bytes(content)
+        monkeypatch.setattr(words, "data_path", lambda *parts, target=target: target)
         loader.cache_clear()
-        with pytest.raises(PlannerInputError) as caught:
-            loader()
-        zh = render(caught.value.message, "zh")
-        assert "这是一个文件夹" in zh and str(tmp_path) not in zh, zh
-    finally:
-        loader.cache_clear()
+        try:
+            with pytest.raises(PlannerInputError) as caught:
+                loader()
+        finally:
+            monkeypatch.setattr(words, "data_path", real)
+            loader.cache_clear()
+        zh, en = render(caught.value.message, "zh"), render(caught.value.message, "en")
+        assert zh.startswith((file, "无法读取 " + file)) and zh_words in zh, zh
+        assert str(tmp_path) not in zh
+        assert en.startswith((file, "cannot read " + file)) and str(tmp_path) not in en, en
+        assert not any(word in en for word in _TOMLLIB_WORDS), en
+
+
+def test_a_users_tariff_or_template_file_saved_in_gbk_is_read_and_garbage_is_told(tmp_path):
+    """A tariff or load-template file saved by Chinese Excel/Notepad in GBK is read as the
+    meter and sites readers read theirs (it was an internal error, exit 1); bytes that are
+    no text in any of those encodings are told with what to do."""
+    from pvplanner.load.templates import get_template
+    from pvplanner.tariff import load_tariff_preset, tariff_to_toml
+    from weather.datafiles import data_path
+
+    tariff = load_tariff_preset("guangdong_2021_general_ci")
+    assert tariff.name_zh and not tariff.name_zh.isascii()
+    gbk = tmp_path / "tariff.toml"
+    gbk.write_bytes(tariff_to_toml(tariff).encode("gbk"))
+    assert load_tariff_file(gbk) == tariff
+    garbage = tmp_path / "garbage.toml"
+    garbage.write_bytes(bytes(range(128, 256)) * 8)
+    with pytest.raises(TariffError) as caught:
+        load_tariff_file(garbage)
+    assert "请另存为 UTF-8 编码的文本文件" in render(caught.value.message, "zh")
+    shipped = data_path("load_templates", "two_shift.toml")
+    template = tmp_path / "模板.toml"
+    template.write_bytes(shipped.read_text(encoding="utf-8").encode("gb18030"))
+    assert get_template(str(template)).name == get_template(shipped.stem).name

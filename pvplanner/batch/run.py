@@ -150,7 +150,8 @@ def run_batch(
         (out / "sites").mkdir(parents=True, exist_ok=True)
     except OSError as problem:
         raise PlannerInputError(Message.of(
-            "errors.batch.out_folder", "cannot create the output folder {out}: {detail}",
+            "errors.batch.out_folder", "cannot create the output folder {out}: {detail}; check "
+            "the path and that you may write there",
             out=str(out), detail=os_reason(problem))) from None
     summary = run_jobs(jobs, out, scheduler=scheduler, workers=workers, progress=progress,
                        client=client, processes=processes, lang=lang)

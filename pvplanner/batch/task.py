@@ -233,6 +233,8 @@ def table_row(task: dict[str, Any], document: dict[str, Any] | None,
     error). Rows of fresh and resumed sites are built from the same JSON text, so a resumed
     run writes the same table as a fresh one.
     """
+    from pvplanner.display.numbers import invested_payback
+
     row: dict[str, Any] = dict.fromkeys(TABLE_COLUMNS)
     row.update(site_fields(task))
     if document is None:
@@ -248,6 +250,10 @@ def table_row(task: dict[str, Any], document: dict[str, Any] | None,
     row["error_message_zh"] = ""
     for column in RESULT_COLUMNS:
         row[column] = _dig(document, column)
+    # As every output shows it: no payback where nothing was invested net of subsidy.
+    capex = row.get("finance.capex")
+    row["finance.payback_years"] = invested_payback(
+        row.get("finance.payback_years"), capex if isinstance(capex, (int, float)) else 0.0)
     row["typical_days"] = typical_days(document)
     return row
 

@@ -8,7 +8,6 @@ and status; a missing file or column is a :class:`~pvplanner.errors.PlannerInput
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -17,7 +16,7 @@ import pandas as pd
 
 from pvplanner.errors import PlannerInputError
 from pvplanner.guard.files import os_reason
-from pvplanner.guard.toml_words import toml_detail
+from pvplanner.guard.toml_words import read_data_toml
 from pvplanner.messages import Message
 from weather.datafiles import data_path
 
@@ -46,7 +45,7 @@ def _read_csv(name: str, required: Sequence[str]) -> pd.DataFrame:
         raise PlannerInputError(Message.of("errors.carbon.table_unreadable",
                                            "cannot read {path}: {detail}", path=f"data/{name}",
                                            detail=os_reason(exc))) from None
-    except pd.errors.ParserError:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
         raise PlannerInputError(Message.of("errors.carbon.table_not_csv",
                                            "{path} is not a valid CSV table",
                                            path=f"data/{name}")) from None
@@ -101,18 +100,7 @@ def province_table() -> pd.DataFrame:
 @cache
 def carbon_defaults() -> dict[str, Any]:
     """``data/carbon/defaults.toml``: factor rules, certificate choice and kinds, weights."""
-    path = data_path("carbon", "defaults.toml")
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:  # an edit of the operator's that went wrong
-        raise PlannerInputError(Message.of(
-            "errors.carbon.defaults_toml", "the carbon defaults {file} are not valid "
-            "TOML{detail}", file="data/carbon/defaults.toml", detail=toml_detail(exc))) from None
-    except OSError as exc:  # a broken installation
-        raise PlannerInputError(Message.of(
-            "errors.carbon.defaults_unreadable", "cannot read the carbon defaults {file}: "
-            "{detail}", file="data/carbon/defaults.toml", detail=os_reason(exc))) from None
+    return read_data_toml("carbon", "defaults.toml")
 
 
 def carbon_asset(asset_id: str, *, field: str = "carbon.credit_scheme_ids") -> dict[str, str]:

@@ -7,7 +7,6 @@ module only validates and composes them. Rates and fractions are decimal fractio
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any, Literal
@@ -22,10 +21,8 @@ from pydantic import (
 )
 
 from pvplanner.errors import PlannerInputError
-from pvplanner.guard.files import os_reason
-from pvplanner.guard.toml_words import toml_detail
+from pvplanner.guard.toml_words import read_data_toml
 from pvplanner.messages import Message
-from weather.datafiles import data_path
 
 __all__ = [
     "MONEY_LIMITS",
@@ -49,20 +46,7 @@ def finance_defaults() -> dict[str, Any]:
         Key -> table with ``value``, ``unit``, ``source``, ``status`` (and ``year``/``date``,
         optional ``note``/``url``), plus ``currency`` and the ``tornado`` factor table.
     """
-    path = data_path(*DEFAULTS_FILE)
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:  # an edit of the operator's that went wrong
-        raise PlannerInputError(Message.of(
-            "errors.finance.defaults_toml", "the finance defaults {file} are not valid "
-            "TOML{detail}", file="data/" + "/".join(DEFAULTS_FILE),
-            detail=toml_detail(exc))) from None
-    except OSError as exc:  # a broken installation
-        raise PlannerInputError(Message.of(
-            "errors.finance.defaults_unreadable", "cannot read the finance defaults {file}: "
-            "{detail}", file="data/" + "/".join(DEFAULTS_FILE),
-            detail=os_reason(exc))) from None
+    return read_data_toml(*DEFAULTS_FILE)
 
 
 def _d(key: str) -> Any:

@@ -72,6 +72,7 @@ ENCODING_ADVICE: dict[str, Message] = {
     "csv": Message.of("errors.files.advice.csv", "save the file as CSV (UTF-8)"),
     "meter": Message.of("errors.files.advice.csv_xlsx", "save the file as CSV (UTF-8) or XLSX"),
     "sites": Message.of("errors.files.advice.utf8_csv", "save it as UTF-8 CSV"),
+    "text": Message.of("errors.files.advice.utf8_text", "save it as UTF-8 text"),
 }
 
 #: What kind of file a message names, by the English words callers pass as ``what``.
@@ -333,7 +334,7 @@ def decode_text(
 #: (``errors.files.os.<name>``) instead of the system's, which are English whatever the
 #: locale.
 _OS_REASONS: dict[str, str] = {
-    "enoent": "the file or a folder on its path does not exist and cannot be created there",
+    "enoent": "the file or a folder on its path does not exist",
     "eacces": "permission denied",
     "eperm": "the operation is not permitted",
     "erofs": "the file system is read-only",

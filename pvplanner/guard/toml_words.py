@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from typing import Any
 
+from pvplanner.errors import PlannerInputError
+from pvplanner.guard.files import os_reason
 from pvplanner.messages import Message
+from weather.datafiles import data_path
 
-__all__ = ["toml_detail"]
+__all__ = ["read_data_toml", "toml_detail"]
 
 #: Where tomllib places the error at the end of its text.
 _AT_LINE = re.compile(r"^(?P<what>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$",
@@ -56,7 +60,10 @@ _PROBLEMS: tuple[tuple[str, str, str], ...] = (
     ("Cannot mutate immutable namespace", "twice", ""),
     ("Cannot redefine namespace", "twice", ""),
     ("Duplicate inline table key", "twice", ""),
-    ("Expected", "mark", "a closing mark is missing here"),
+    # tomllib's words for a 'literal string' never closed: at the end of the file, or at
+    # the end of its line.
+    ("Expected \"'", "string", ""),
+    ("Found invalid character '\\n'", "string", ""),
     ("Found invalid character", "character",
      "a control character TOML does not allow here (in a comment or a text)"),
     ("Illegal character", "string_character",
@@ -111,3 +118,44 @@ def toml_detail(exc: tomllib.TOMLDecodeError) -> Message:
         return Message.of("errors.toml_words.nowhere", ": {problem}", problem=problem)
     return Message.of("errors.toml_words.at_line", " at line {line}, column {column}: {problem}",
                       line=int(found["line"]), column=int(found["column"]), problem=problem)
+
+
+def read_data_toml(*parts: str, error: type[PlannerInputError] = PlannerInputError
+                   ) -> dict[str, Any]:
+    """A TOML file of pvplanner's ``data/`` folder (the operator's: defaults, rules,
+    catalogues), its problems told in the reader's words.
+
+    Parameters
+    ----------
+    *parts : str
+        The file's path inside ``data/``, e.g. ``("carbon", "defaults.toml")``.
+    error : PlannerInputError subclass
+        The exception raised (a tariff preset's: :class:`~pvplanner.errors.TariffError`).
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    PlannerInputError
+        The file cannot be read, is not UTF-8 or not TOML (an edit that went wrong, a
+        broken installation): named as ``data/...``, never by the server's path.
+    """
+    shown = "/".join(("data", *parts))
+    try:
+        raw = data_path(*parts).read_bytes()
+    except OSError as exc:
+        raise error(Message.of(
+            "errors.data_file.unreadable", "cannot read {file}: {detail}; restore the file "
+            "or reinstall pvplanner", file=shown, detail=os_reason(exc))) from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise error(Message.of(
+            "errors.data_file.not_utf8", "{file} is not UTF-8 text; restore the file, or "
+            "save it as UTF-8", file=shown)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(Message.of(
+            "errors.data_file.toml", "{file} is not valid TOML{detail}; restore or correct "
+            "the file", file=shown, detail=toml_detail(exc))) from None

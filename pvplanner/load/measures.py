@@ -27,7 +27,6 @@ Everything here is pure: arrays and numbers in, arrays and records out.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -37,11 +36,11 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
+from pvplanner.guard.toml_words import read_data_toml
 from pvplanner.holidays import day_types
 from pvplanner.load.meter.common import meter_rules
 from pvplanner.messages import Message, bilingual, comma_list
 from pvplanner.result import MeasureResult, MeasuresCombined
-from weather.datafiles import data_path
 
 __all__ = [
     "EFFECTS",
@@ -283,8 +282,7 @@ def measure_catalogue() -> dict[str, Measure]:
     dict of str to Measure
         In the file's order. ``cut_kw`` of a measure that takes it from the data is None.
     """
-    with open(data_path("measures", "catalogue.toml"), "rb") as handle:
-        document = tomllib.load(handle)
+    document = read_data_toml("measures", "catalogue.toml")
     out: dict[str, Measure] = {}
     for entry in document.get("measure", []):
         measure = _measure_from_entry(entry)

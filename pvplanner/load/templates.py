@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import PlannerInputError
-from pvplanner.guard.files import os_reason
+from pvplanner.guard.files import ENCODING_ADVICE, decode_text, os_reason
 from pvplanner.guard.toml_words import toml_detail
 from pvplanner.holidays import day_types, holiday_dates
 from pvplanner.messages import Message, bilingual, listing
@@ -188,7 +188,8 @@ def _parse_template_file(path: str, mtime_ns: int, size: int) -> LoadTemplate:
     where = Path(path).name
     try:
         with open(path, "rb") as handle:
-            raw = tomllib.load(handle)
+            text, _ = decode_text(handle.read(), where, advice=ENCODING_ADVICE["text"])
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PlannerInputError(
             Message.of("errors.load.template_toml", "load template {where} is not valid "

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from typing import Any
 
-from weather.datafiles import data_path
+from pvplanner.guard.toml_words import read_data_toml
 
 __all__ = ["monitor_rules"]
 
@@ -14,5 +13,4 @@ __all__ = ["monitor_rules"]
 @cache
 def monitor_rules() -> dict[str, Any]:
     """Thresholds of :mod:`pvplanner.monitor` (``data/monitor/rules.toml``; units per kWp)."""
-    with open(data_path("monitor", "rules.toml"), "rb") as handle:
-        return tomllib.load(handle)
+    return read_data_toml("monitor", "rules.toml")

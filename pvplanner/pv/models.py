@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Annotated, Any, Literal, NamedTuple
@@ -30,8 +29,8 @@ from pydantic import (
 
 from pvplanner.display.messages import render, translate
 from pvplanner.errors import PlannerInputError
+from pvplanner.guard.toml_words import read_data_toml
 from pvplanner.messages import Message, bilingual
-from weather.datafiles import data_path
 
 Mounting = Literal["flush", "tilted_rows", "east_west"]
 
@@ -56,8 +55,7 @@ _SOLSTICE_DECLINATION_DEG = 23.44
 @cache
 def pv_defaults() -> dict[str, dict[str, dict[str, Any]]]:
     """All entries of ``data/pv_defaults.toml`` (value, unit, source, year, status)."""
-    with data_path("pv_defaults.toml").open("rb") as handle:
-        return tomllib.load(handle)
+    return read_data_toml("pv_defaults.toml")
 
 
 def pv_default(section: str, key: str) -> Any:

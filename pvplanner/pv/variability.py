@@ -16,7 +16,6 @@ model uncertainty are not part of this spread.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -25,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from weather.datafiles import data_path
+from pvplanner.guard.toml_words import read_data_toml
 
 __all__ = ["YieldVariability", "exceedance_kwh", "interannual_variability",
            "variability_defaults"]
@@ -37,8 +36,7 @@ Z_P90 = NormalDist().inv_cdf(0.90)
 @cache
 def variability_defaults() -> dict[str, dict[str, Any]]:
     """``data/pv_interannual_variability.toml`` (``default_sigma``, ``min_years``)."""
-    with data_path("pv_interannual_variability.toml").open("rb") as handle:
-        return tomllib.load(handle)
+    return read_data_toml("pv_interannual_variability.toml")
 
 
 @dataclass(frozen=True)

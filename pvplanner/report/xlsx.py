@@ -476,6 +476,10 @@ def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Text
             rows.append((texts("views.investor_payback_after_tax"),
                          invested_payback(fin.investor_payback_years, fin.capex), texts(years),
                          "0.0"))
+        if fin.perspective == "investor":  # EMC: the scenario's own flows are the investor's
+            rows.append((texts("views.investor_discounted_payback_after_tax"),
+                         invested_payback(fin.discounted_payback_years, fin.capex),
+                         texts(years), "0.0"))
         if fin.perspective == "host":  # a lease: the scenario's own NPV is the company's
             rows.insert(4, (texts("views.host_npv_after_tax"), fin.npv, currency, "#,##0"))
     if pv.p90_annual_generation_kwh is not None:

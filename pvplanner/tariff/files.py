@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pvplanner.errors import PlannerInputError, TariffError
-from pvplanner.guard.files import os_reason
+from pvplanner.guard.files import ENCODING_ADVICE, decode_text, os_reason
 from pvplanner.guard.json_words import json_problem
 from pvplanner.guard.toml_words import toml_detail
 from pvplanner.messages import Message, bilingual
@@ -103,7 +103,8 @@ def load_tariff_file(path: str | Path) -> Tariff:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text, _ = decode_text(path.read_bytes(), path.name, advice=ENCODING_ADVICE["text"],
+                              error=TariffError)
     except OSError as exc:
         raise TariffError(Message.of(
             "errors.tariff.file_unreadable", "cannot read tariff file {path}: {detail}",

@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -29,7 +28,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pvplanner.errors import PlannerInputError, TariffError
-from pvplanner.guard.toml_words import toml_detail
+from pvplanner.guard.toml_words import read_data_toml
 from pvplanner.messages import Message, bilingual, comma_list
 from pvplanner.tariff.components import (
     BasicChargeRow,
@@ -167,13 +166,9 @@ def preset_file(preset_id: str) -> PresetFile:
             field="tariff.preset",
         )
     path = _preset_dir() / f"{preset_id}.toml"
+    data = read_data_toml("tariffs", path.name, error=TariffError)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
         preset = PresetFile.model_validate(data)
-    except tomllib.TOMLDecodeError as exc:
-        raise TariffError(Message.of(
-            "errors.tariff.preset_toml", "tariff preset file {file} is not valid TOML{detail}",
-            file=path.name, detail=toml_detail(exc))) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(part) for part in first.get("loc", ()))

@@ -6,15 +6,14 @@ The thresholds (``data/load_templates/load_rules.toml``) are read once per proce
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from pvplanner.guard.toml_words import read_data_toml
 from pvplanner.messages import bilingual
-from weather.datafiles import data_path
 
 #: Nanoseconds in a minute and in a day: timestamps travel between the parts as int64 ns.
 NS_PER_MIN = 60 * 10**9
@@ -33,8 +32,7 @@ _ROWS_SHOWN = 5
 @cache
 def meter_rules() -> dict[str, Any]:
     """Thresholds of the reader and of the analytics (``data/load_templates/load_rules.toml``)."""
-    with open(data_path("load_templates", "load_rules.toml"), "rb") as handle:
-        return tomllib.load(handle)
+    return read_data_toml("load_templates", "load_rules.toml")
 
 
 def iso(ns: int) -> str:
