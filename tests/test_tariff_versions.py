@@ -377,6 +377,25 @@ def test_an_unverified_row_without_a_reason_is_refused(preset_dir):
     assert "zhejiang_2026_large_industry.toml" in str(info.value)
 
 
+def test_a_preset_broken_by_an_edit_is_named_as_a_data_file(preset_dir):
+    """A preset file broken by an edit, saved in another encoding or replaced by a folder:
+    named data/tariffs/<id>.toml (never the server's path), what is wrong in words."""
+    from pvplanner.display.messages import render
+
+    _write(preset_dir, _original().replace('status = "secondary"', 'status = secondary', 1))
+    with pytest.raises(TariffError) as info:
+        preset_versions("zhejiang_2026_large_industry")
+    zh = render(info.value.message, "zh")
+    assert zh.startswith("data/tariffs/zhejiang_2026_large_industry.toml 不是有效的 TOML 文件：第 ")
+    assert "此处应为一个值" in zh and str(preset_dir) not in zh, zh
+    versions_module.preset_file.cache_clear()
+    versions_module.preset_versions.cache_clear()
+    (preset_dir / "zhejiang_2026_large_industry.toml").write_bytes("名 = 1".encode("gbk"))
+    with pytest.raises(TariffError) as info:
+        preset_versions("zhejiang_2026_large_industry")
+    assert "is not UTF-8 text" in render(info.value.message, "en")
+
+
 def test_a_day_without_a_component_is_refused(preset_dir):
     # End the fourth-period T&D row in 2027: from 2028 no transmission row holds.
     text = _original().replace(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 from typing import Any
 
 from pvplanner.errors import PlannerInputError
@@ -18,7 +19,7 @@ from pvplanner.guard.files import os_reason
 from pvplanner.messages import Message
 from weather.datafiles import data_path
 
-__all__ = ["read_data_toml", "toml_detail"]
+__all__ = ["read_data_toml", "read_toml_file", "toml_detail"]
 
 #: Where tomllib places the error at the end of its text.
 _AT_LINE = re.compile(r"^(?P<what>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$",
@@ -123,12 +124,33 @@ def toml_detail(exc: tomllib.TOMLDecodeError) -> Message:
 def read_data_toml(*parts: str, error: type[PlannerInputError] = PlannerInputError
                    ) -> dict[str, Any]:
     """A TOML file of pvplanner's ``data/`` folder (the operator's: defaults, rules,
-    catalogues), its problems told in the reader's words.
+    catalogues), its problems told in the reader's words (:func:`read_toml_file`).
 
     Parameters
     ----------
     *parts : str
         The file's path inside ``data/``, e.g. ``("carbon", "defaults.toml")``.
+    error : PlannerInputError subclass
+        The exception raised.
+
+    Returns
+    -------
+    dict
+    """
+    return read_toml_file(data_path(*parts), "/".join(("data", *parts)), error=error)
+
+
+def read_toml_file(path: Path, shown: str, *,
+                   error: type[PlannerInputError] = PlannerInputError) -> dict[str, Any]:
+    """A TOML file of the operator's, named ``shown`` in messages (never by the server's
+    path).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    shown : str
+        Its name for readers, e.g. ``data/tariffs/zhejiang_2026.toml``.
     error : PlannerInputError subclass
         The exception raised (a tariff preset's: :class:`~pvplanner.errors.TariffError`).
 
@@ -140,11 +162,10 @@ def read_data_toml(*parts: str, error: type[PlannerInputError] = PlannerInputErr
     ------
     PlannerInputError
         The file cannot be read, is not UTF-8 or not TOML (an edit that went wrong, a
-        broken installation): named as ``data/...``, never by the server's path.
+        broken installation).
     """
-    shown = "/".join(("data", *parts))
     try:
-        raw = data_path(*parts).read_bytes()
+        raw = path.read_bytes()
     except OSError as exc:
         raise error(Message.of(
             "errors.data_file.unreadable", "cannot read {file}: {detail}; restore the file "

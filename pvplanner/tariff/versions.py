@@ -28,7 +28,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pvplanner.errors import PlannerInputError, TariffError
-from pvplanner.guard.toml_words import read_data_toml
+from pvplanner.guard.toml_words import read_toml_file
 from pvplanner.messages import Message, bilingual, comma_list
 from pvplanner.tariff.components import (
     BasicChargeRow,
@@ -166,7 +166,7 @@ def preset_file(preset_id: str) -> PresetFile:
             field="tariff.preset",
         )
     path = _preset_dir() / f"{preset_id}.toml"
-    data = read_data_toml("tariffs", path.name, error=TariffError)
+    data = read_toml_file(path, f"data/tariffs/{path.name}", error=TariffError)
     try:
         preset = PresetFile.model_validate(data)
     except ValidationError as exc:
