@@ -692,10 +692,6 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from pvplanner.batch.run import run_batch
 
     _check_folder(args.out)
-    if args.scheduler is not None and args.workers is not None:
-        raise _bad("workers_with_scheduler", "--workers sets how many workers a local cluster "
-                   "starts; with --scheduler the sites run on that cluster's own workers: "
-                   "leave --workers out, or --scheduler to run locally")
     summary = run_batch(
         args.sites, args.out, scheduler=args.scheduler, workers=args.workers, progress=True,
         aggregate_days=args.aggregate, lang=_locale_language(),

@@ -137,6 +137,11 @@ def run_batch(
         raise PlannerInputError(Message.of(
             "errors.batch.workers", "--workers must be a whole number of at least 1, got "
             "{workers}", workers=str(workers)))
+    if scheduler is not None and workers is not None:  # it would be ignored
+        raise PlannerInputError(Message.of(
+            "errors.batch.workers_with_scheduler", "--workers sets how many workers a local "
+            "cluster starts; with --scheduler the sites run on that cluster's own workers: "
+            "leave --workers out, or --scheduler to run locally"))
     if aggregate_days is not None and (isinstance(aggregate_days, bool) or not isinstance(
             aggregate_days, int) or not 24 <= aggregate_days <= 365):
         raise PlannerInputError(Message.of(

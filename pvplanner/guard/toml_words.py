@@ -72,10 +72,8 @@ _PROBLEMS: tuple[tuple[str, str, str], ...] = (
      "same line, or use triple quotes for several lines)"),
 )
 
-#: The English of each key (the first row that gives it).
-_ENGLISH: dict[str, str] = {}
-for _start, _key, _english in _PROBLEMS:
-    _ENGLISH.setdefault(_key, _english)
+#: The English of each key (the row that gives it; the others leave it empty).
+_ENGLISH: dict[str, str] = {key: english for _, key, english in _PROBLEMS if english}
 
 
 def toml_detail(exc: tomllib.TOMLDecodeError) -> Message:

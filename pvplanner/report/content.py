@@ -248,18 +248,15 @@ def _elevation(c: _Ctx) -> str:
 
 
 def _self_consumption(result: Result, f: NumberFormat) -> str:
-    """The share of the PV generation used on site, or n/a without generation (a share of
-    nothing is not 0 %; the monthly table says n/a for such a month too)."""
-    if result.pv.annual_generation_kwh < 0.5:
-        return f.percent(None)
-    return f.percent(result.energy.self_consumption_ratio)
+    """The share of the PV generation used on site, or n/a without generation (the monthly
+    table says n/a for such a month too)."""
+    return f.percent(tables.self_consumption_shown(result))
 
 
 def _specific_yield(r: Any, f: Any, t: Any) -> str:
     """The system's year-1 yield per kWp, or n/a for a system of 0 kWp."""
-    if r.pv.capacity_kwp <= 0:
-        return t.na
-    return f"{f.number(r.pv.specific_yield_kwh_per_kwp)} kWh/kWp"
+    value = tables.specific_yield_shown(r)
+    return t.na if value is None else f"{f.number(value)} kWh/kWp"
 
 
 def _design(c: _Ctx) -> Section:

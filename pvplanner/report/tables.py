@@ -148,6 +148,19 @@ def bill_label_keys(result: Result) -> tuple[str, str]:
     return "bills.with_system_no_export", "kpi.savings_no_export"
 
 
+def self_consumption_shown(result: Result) -> float | None:
+    """The share of the PV generation used on site, or None without generation (a share of
+    nothing is not 0 %)."""
+    if result.pv.annual_generation_kwh < 0.5:
+        return None
+    return result.energy.self_consumption_ratio
+
+
+def specific_yield_shown(result: Result) -> float | None:
+    """The system's year-1 yield per kWp [kWh/kWp], or None for a system of 0 kWp."""
+    return result.pv.specific_yield_kwh_per_kwp if result.pv.capacity_kwp > 0 else None
+
+
 def monthly_bills(result: Result) -> pd.DataFrame:
     """``baseline``, ``with_system`` and ``savings`` of each month [currency]: the bill
     with the system deducts the export income, except under EMC, where that income is the

@@ -392,16 +392,15 @@ def _shown_figures(result: Result) -> dict[str, float | None]:
     """The Summary's figures that every output shows as missing in some cases, as the HTML
     and PDF show them: a payback where nothing was invested (:func:`invested_payback`), the
     share self-consumed without generation, the yield of a system of 0 kWp."""
-    fin, pv = result.finance, result.pv
+    fin = result.finance
     return {
         "kpi.payback_pre_tax": invested_payback(fin.payback_years_pre_tax, fin.capex),
         "kpi.payback": invested_payback(fin.payback_years, fin.capex),
         "kpi.discounted_payback_pre_tax": invested_payback(
             fin.discounted_payback_years_pre_tax, fin.capex),
         "kpi.discounted_payback": invested_payback(fin.discounted_payback_years, fin.capex),
-        "kpi.self_consumption": (result.energy.self_consumption_ratio
-                                 if pv.annual_generation_kwh >= 0.5 else None),
-        "kpi.specific_yield": pv.specific_yield_kwh_per_kwp if pv.capacity_kwp > 0 else None,
+        "kpi.self_consumption": tables.self_consumption_shown(result),
+        "kpi.specific_yield": tables.specific_yield_shown(result),
     }
 
 
