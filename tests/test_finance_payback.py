@@ -149,3 +149,54 @@ def test_subsidy_paying_everything_shows_no_payback():
     assert half.payback_years > 1.0
     assert Fmt("zh").years(invested_payback(half.payback_years, gross_capex)) == (
         f"{half.payback_years:.1f} 年")
+
+
+def test_a_payback_of_weeks_is_not_shown_as_nothing():
+    """A 99.99 % subsidy leaves an outlay of 0.10 (of 1,000) recovered within days: the
+    payback is positive but rounds to "0.0", which reads as no payback at all; it is shown
+    as under 0.1 years, and the workbook keeps its digits."""
+    from pvplanner.app.fmt import Fmt
+    from pvplanner.display.numbers import invested_payback
+
+    table, m = plain_metrics(capex_subsidy_fraction=0.9999)
+    outlay = -table["net_cash_flow_project"].iloc[0]
+    assert outlay == pytest.approx(0.1, rel=1e-6)
+    # By hand: year 1 earns 400 less tax; the outlay is recovered a fraction of it in.
+    assert 0 < m.payback_years < 0.01
+    shown = {lang: Fmt(lang).years(invested_payback(m.payback_years, 1000.0))
+             for lang in ("en", "zh")}
+    assert shown == {"en": "under 0.1 years", "zh": "不足 0.1 年"}
+    assert Fmt("en").years(0.05) == "0.1 years" and Fmt("en").years(0.049) == (
+        "under 0.1 years")
+
+
+def test_a_payback_of_weeks_reads_so_in_the_proposal_and_its_workbook():
+    """The demo at a 99.99 % capital subsidy: the proposal's paybacks read "不足 0.1 年" /
+    "under 0.1 years" and the workbook's Summary keeps three decimals (not "0.0")."""
+    import io
+
+    import openpyxl
+
+    from pvplanner.pipeline import plan
+    from pvplanner.report import render_xlsx
+    from pvplanner.report.content import build_proposal
+    from pvplanner.report.text import Texts
+    from pvplanner.report.xlsx import sheet_names
+    from pvplanner.scenario.model import demo_scenario
+
+    document = demo_scenario().model_dump(mode="json")
+    document["finance"]["capex_subsidy_fraction"] = 0.9999
+    result = plan(document, with_npv_curve=False, with_sensitivity=False)
+    assert 0 < result.finance.payback_years < 0.05
+    for lang, shown in (("en", "under 0.1 years"), ("zh", "不足 0.1 年")):
+        proposal = build_proposal(result, lang)
+        paybacks = [kpi.value for kpi in proposal.highlights
+                    if "回收" in kpi.label or "payback" in kpi.label.lower()]
+        assert paybacks and set(paybacks) == {shown}, proposal.highlights
+        book = openpyxl.load_workbook(io.BytesIO(render_xlsx(result, lang)))
+        sheet = book[sheet_names(lang)["Summary"]]
+        label = Texts(lang)("kpi.payback")
+        cells = [row[1] for row in sheet.iter_rows() if row[0].value == label]
+        assert len(cells) == 1
+        assert cells[0].value == pytest.approx(result.finance.payback_years)
+        assert cells[0].number_format == "0.000"

@@ -26,7 +26,7 @@ _TOMLLIB_WORDS = ("Invalid", "Expected", "Unclosed", "Unterminated", "Cannot", "
 def _detail(text: str):
     with pytest.raises(tomllib.TOMLDecodeError) as caught:
         tomllib.loads(text)
-    return toml_detail(caught.value)
+    return toml_detail(caught.value, text)
 
 
 @pytest.mark.parametrize(("text", "key", "line", "column"), [
@@ -36,6 +36,15 @@ def _detail(text: str):
     ('[[roof_planes]\narea_m2 = 10\n', "array_heading", 1, 14),
     ('latitude = 30.2 longitude = 120\n', "one_per_line", 1, 17),
     ('start = 2026-02-30\n', "date", 1, 9),
+    # Impossible dates and times that tomllib reads as a number followed by more text.
+    ('[site]\nstart = 1979-13-01\n', "date", 2, 13),
+    ('start = 2026-8-1\n', "date", 1, 13),
+    ('start = 2026-08-01T25:00:00\n', "date", 1, 19),
+    ('start = 2026-08-01 07:30\n', "date", 1, 20),
+    ('at = 25:00:00\n', "date", 1, 8),
+    # ...but a number followed by another number is not a date.
+    ('a = 5 -3\n', "one_per_line", 1, 7),
+    ('a = 2026 08\n', "one_per_line", 1, 10),
     ('name = "a\\qb"\n', "escape", 1, 12),
     ('name = "\\uD800"\n', "escape", 1, 15),
     ('= 3\n', "statement", 1, 1),
@@ -214,3 +223,15 @@ def test_a_users_tariff_or_template_file_saved_in_gbk_is_read_and_garbage_is_tol
     template = tmp_path / "模板.toml"
     template.write_bytes(shipped.read_text(encoding="utf-8").encode("gb18030"))
     assert get_template(str(template)).name == get_template(shipped.stem).name
+
+
+def test_an_impossible_date_in_a_scenario_is_told_as_a_date():
+    """1979-13-01 was told as "more text follows a value" (tomllib reads 1979 as a number);
+    the scenario reader passes its text so the reader is told the date is not valid."""
+    with pytest.raises(PlannerInputError) as caught:
+        scenario_from_text('[site]\nname = "x"\n[finance]\nstart_date = 2026-13-01\n',
+                           fmt="toml", origin="plan.toml")
+    assert render(caught.value.message, "en").endswith(
+        "at line 4, column 18: a date or time is not valid (write 2026-08-01, or "
+        "2026-08-01T08:00:00)")
+    assert "第 4 行第 18 列" in render(caught.value.message, "zh")

@@ -28,9 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: Latin words these messages may show a Chinese reader beyond tests/test_language.py's
 #: allow-list: the encodings a file must be saved in (as Chinese software names them), the
-#: TMY2 file extension among the accepted weather files, and Excel (a workbook is called so
-#: in Chinese too).
-EXTRA_ALLOWED = frozenset({"UTF", "GB18030", "TM2", "Excel"})
+#: TMY2 file extension among the accepted weather files, Excel (a workbook is called so
+#: in Chinese too), and TOML's own words true and false, which the file must contain as
+#: written (布尔值 alone would not tell the reader what to type).
+EXTRA_ALLOWED = frozenset({"UTF", "GB18030", "TM2", "Excel", "true", "false"})
 
 
 def _shown(exc: BaseException, lang: str) -> str:

@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from weather.coordinates import check_coordinates
+from weather.coordinates import check_coordinates, grid_elevation_m
 from weather.datafiles import data_path
 from weather.errors import WeatherInputError
 
@@ -329,9 +329,7 @@ def _city_climate(rows: pd.DataFrame, distance_km: float | None = None) -> CityC
     first = rows.iloc[0]
     elevation = float(first["elevation_m"])
     if not math.isfinite(elevation):
-        from pvlib.location import lookup_altitude
-
-        elevation = float(lookup_altitude(float(first["lat"]), float(first["lon"])))
+        elevation = grid_elevation_m(float(first["lat"]), float(first["lon"]))
     proxy_distance = first["proxy_distance_km"]
     year = first["year"]
     return CityClimate(

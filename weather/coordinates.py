@@ -6,7 +6,7 @@ import math
 
 from weather.errors import WeatherInputError
 
-__all__ = ["COORDINATE_LIMITS_DEG", "check_coordinates"]
+__all__ = ["COORDINATE_LIMITS_DEG", "check_coordinates", "grid_elevation_m"]
 
 #: Largest magnitude of a latitude and a longitude [deg] (decimal degrees, north and east
 #: positive).
@@ -69,3 +69,35 @@ def check_coordinates(latitude: float, longitude: float) -> tuple[float, float]:
                 name=name, axis=axis, value=number, limit=limit)
         values.append(number)
     return values[0], values[1]
+
+
+def grid_elevation_m(latitude: float, longitude: float) -> float:
+    """A site's elevation from pvlib's global altitude grid, for data that give none [m].
+
+    The grid (:func:`pvlib.location.lookup_altitude`) is coarse: its cells average land with
+    the sea floor of the bathymetry beside a coast (ETOPO1), so coastal plains read a few
+    metres below the sea (-2 m at Hangzhou Xiaoshan and at Shanghai's centre, both about
+    5 m above it) and pvlib warns of errors of 100 m and more. An estimate below sea level
+    is taken as sea level (0 m): a site truly below it (Turpan) enters its elevation. The
+    difference to the clear-sky air mass of a few metres is well under 0.1 %.
+
+    Parameters
+    ----------
+    latitude, longitude : float
+        Decimal degrees, north and east positive.
+
+    Returns
+    -------
+    float
+        The grid's altitude at the site, at least 0 [m].
+
+    Examples
+    --------
+    >>> grid_elevation_m(30.17, 120.26)  # Xiaoshan, on the coastal plain of Hangzhou Bay
+    0.0
+    >>> grid_elevation_m(25.04, 102.71) > 1500  # Kunming
+    True
+    """
+    from pvlib.location import lookup_altitude
+
+    return max(0.0, float(lookup_altitude(latitude, longitude)))

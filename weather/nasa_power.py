@@ -38,6 +38,7 @@ import pandas as pd
 import requests
 
 from weather.cache import WeatherCache
+from weather.coordinates import grid_elevation_m
 from weather.errors import WeatherInputError, WeatherSourceUnavailable
 from weather.http import (
     FALLBACK_HINT,
@@ -454,9 +455,7 @@ def fetch_nasa_power_typical_year(
     elevation = infos[0]["elevation_m"]
     elevation_source = "data"
     if not np.isfinite(elevation):
-        from pvlib.location import lookup_altitude
-
-        elevation = float(lookup_altitude(lat, lon))
+        elevation = grid_elevation_m(lat, lon)
         elevation_source = "altitude_grid"
         notes.append(WeatherNote.of(
             "nasa_power.no_elevation", "POWER gave no elevation; {elevation:.0f} m taken from "

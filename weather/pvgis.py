@@ -38,6 +38,7 @@ import pandas as pd
 import requests
 
 from weather.cache import WeatherCache
+from weather.coordinates import grid_elevation_m
 from weather.errors import WeatherInputError, WeatherSourceUnavailable, message_part
 from weather.http import (
     FALLBACK_HINT,
@@ -317,9 +318,7 @@ def fetch_pvgis_tmy(
     elevation = info["elevation_m"]
     elevation_source = "data"
     if not np.isfinite(elevation):
-        from pvlib.location import lookup_altitude
-
-        elevation = float(lookup_altitude(lat, lon))
+        elevation = grid_elevation_m(lat, lon)
         elevation_source = "altitude_grid"
         notes.append(WeatherNote.of(
             "pvgis.no_elevation", "PVGIS gave no elevation; {elevation:.0f} m taken from "

@@ -79,6 +79,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
+from weather.coordinates import grid_elevation_m
 from weather.csvtimes import csv_times, has_offsets
 from weather.errors import WeatherInputError, message_part
 from weather.meta import REQUIRED_COLUMNS, WeatherMeta, WeatherNote, column_words
@@ -307,7 +308,7 @@ def read_weather_file(
     elevation = parsed.elevation_m
     elevation_source = "data"
     if elevation is None or not math.isfinite(elevation):
-        elevation = float(pvlib.location.lookup_altitude(lat, lon))
+        elevation = grid_elevation_m(lat, lon)
         elevation_source = "altitude_grid"
         notes.append(WeatherNote.of(
             "file.no_elevation", "the file gives no elevation; {elevation:.0f} m taken from "

@@ -85,7 +85,7 @@ from weather.climatology import (
     station_city_names,
     station_names,
 )
-from weather.coordinates import check_coordinates
+from weather.coordinates import check_coordinates, grid_elevation_m
 from weather.datafiles import data_path
 from weather.errors import WeatherInputError
 from weather.meta import MONTH_NAMES, WeatherMeta, WeatherNote, month_words
@@ -600,8 +600,6 @@ def synthesize_year(
         ``synthetic.monthly_ghi`` for a GHI at or above the extraterrestrial irradiation).
     """
     from pvlib import atmosphere, irradiance
-    from pvlib.location import lookup_altitude
-
     lat, lon = check_coordinates(latitude, longitude)
     if decomposition not in DECOMPOSITIONS:
         raise WeatherInputError(
@@ -614,7 +612,7 @@ def synthesize_year(
     else:
         wind_month = _twelve("monthly_wind_speed_m_s", monthly_wind_speed_m_s, 0.0, 50.0, "m/s")
     if elevation_m is None:
-        elevation = float(lookup_altitude(lat, lon))
+        elevation = grid_elevation_m(lat, lon)
     else:
         elevation = float(elevation_m)
         if not (math.isfinite(elevation) and -500.0 <= elevation <= 9000.0):
@@ -762,9 +760,7 @@ def synthetic_weather_for_place(
                             else nearest_usable_city(lat, lon))
     station_km = check_station(climate, lat, lon)
     station = station_names(climate)
-    from pvlib.location import lookup_altitude
-
-    elevation = float(lookup_altitude(lat, lon))
+    elevation = grid_elevation_m(lat, lon)
     utc_offset = standard_utc_offset_hours(lat, lon)
     _, h0_month = _extraterrestrial(typical_year_index(utc_offset),
                                     _geometry(utc_offset, lat, lon, elevation))

@@ -32,6 +32,7 @@ from pvplanner.batch.output import (
 )
 from pvplanner.batch.progress import Progress
 from pvplanner.batch.progress import reporter as progress_reporter
+from pvplanner.batch.remote import connect_scheduler
 from pvplanner.batch.sites import (
     DEFAULT_CELL_DEG,
     SiteJob,
@@ -43,7 +44,7 @@ from pvplanner.batch.sites import (
 from pvplanner.batch.task import failure, plan_group, table_row
 from pvplanner.errors import PlannerInputError
 from pvplanner.guard.files import os_reason
-from pvplanner.messages import Message, bilingual
+from pvplanner.messages import Message
 from pvplanner.scenario.model import Scenario
 
 __all__ = [
@@ -314,14 +315,7 @@ def _executor(scheduler: str | None, workers: int | None, client: Any, processes
         yield _submitter(client), _worker_count(client), str(client.scheduler.address)
         return
     if scheduler:
-        try:
-            remote = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError, ValueError) as problem:
-            raise PlannerInputError(Message.of(
-                "errors.batch.scheduler", "cannot reach the Dask scheduler at {scheduler} "
-                "({detail}); check --scheduler (e.g. tcp://10.0.0.5:8786) and that the "
-                "scheduler is running", scheduler=repr(scheduler),
-                detail=bilingual(str(problem), ""))) from None
+        remote = connect_scheduler(scheduler)
         with remote:
             yield _submitter(remote), _worker_count(remote), scheduler
         return

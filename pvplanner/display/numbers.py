@@ -269,8 +269,20 @@ class NumberFormat:
         return self.unit(value, self.co2_unit, decimals)
 
     def years(self, value: Any, decimals: int = 1) -> str:
-        """``6.2 年`` / ``6.2 years``."""
-        return self._figure(value, lambda n: self.words("years", value=_plain(n, decimals)))
+        """``6.2 年`` / ``6.2 years``; a positive span that would round to nothing reads
+        ``不足 0.1 年`` / ``under 0.1 years`` (a payback of weeks is not "0.0 years").
+
+        Examples
+        --------
+        >>> [NumberFormat("en").years(v) for v in (6.24, 0.02, 0.0)]
+        ['6.2 years', 'under 0.1 years', '0.0 years']
+        """
+        def show(number: float) -> str:
+            smallest = 10.0 ** -decimals
+            if 0 < number < smallest / 2:
+                return self.words("years_under", value=_plain(smallest, decimals))
+            return self.words("years", value=_plain(number, decimals))
+        return self._figure(value, show)
 
     def count(self, value: Any) -> str:
         """Whole items (certificates): ``1,234 张`` / ``1,234``."""

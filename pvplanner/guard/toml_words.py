@@ -75,8 +75,32 @@ _PROBLEMS: tuple[tuple[str, str, str], ...] = (
 #: The English of each key (the row that gives it; the others leave it empty).
 _ENGLISH: dict[str, str] = {key: english for _, key, english in _PROBLEMS if english}
 
+#: Characters of a date or time value, and how one starts: tomllib takes an impossible date
+#: or time (month 13, 1979-5-27, hour 25, a date and a time without seconds) for a number
+#: and says "Expected newline..." at the first character it did not take.
+_DATE_CHARACTERS = frozenset("0123456789-:.+TtZz")
+_DATE_START = re.compile(r"\d{4}-\d|\d{1,2}:\d")
 
-def toml_detail(exc: tomllib.TOMLDecodeError) -> Message:
+
+def _looks_like_a_date(source: str, line: int, column: int) -> bool:
+    """True when the value around ``line``/``column`` (1-based) of ``source`` is written
+    like a date or time (``1979-13-01``, ``07:32``), so tomllib's "more text follows" means
+    a date it could not read."""
+    lines = source.split("\n")
+    if not 1 <= line <= len(lines):
+        return False
+    text, end = lines[line - 1], column - 1
+    if not 0 <= end < len(text):
+        return False
+    start = end
+    while start > 0 and text[start - 1] in _DATE_CHARACTERS:
+        start -= 1
+    while end < len(text) and text[end] in _DATE_CHARACTERS:
+        end += 1
+    return _DATE_START.match(text[start:end]) is not None
+
+
+def toml_detail(exc: tomllib.TOMLDecodeError, source: str | None = None) -> Message:
     """Where the TOML parser stopped and what is wrong there, in catalogued words (never
     tomllib's English), to follow "... is not valid TOML": " at line 2, column 12: a value is
     expected here...", " at the end of the file: a [list] is not closed...", or ": ..."
@@ -86,6 +110,9 @@ def toml_detail(exc: tomllib.TOMLDecodeError) -> Message:
     ----------
     exc : tomllib.TOMLDecodeError
         The parser's error.
+    source : str, optional
+        The text that was parsed: where given, an impossible date or time (``1979-13-01``,
+        which tomllib reads as a number followed by more text) is told as a date.
 
     Returns
     -------
@@ -108,6 +135,9 @@ def toml_detail(exc: tomllib.TOMLDecodeError) -> Message:
     found = None if at_end else _AT_LINE.match(text)
     what = text.removesuffix(_AT_END) if at_end else found["what"] if found else text
     key = next((key for start, key, _ in _PROBLEMS if what.startswith(start)), "other")
+    if (key == "one_per_line" and found is not None and source is not None
+            and _looks_like_a_date(source, int(found["line"]), int(found["column"]))):
+        key = "date"
     problem = Message.of(f"errors.toml_words.{key}",
                          _ENGLISH.get(key, "this text does not follow TOML's rules"))
     if at_end:
@@ -169,12 +199,14 @@ def read_toml_file(path: Path, shown: str, *,
             "errors.data_file.unreadable", "cannot read {file}: {detail}; restore the file "
             "or reinstall pvplanner", file=shown, detail=os_reason(exc))) from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise error(Message.of(
             "errors.data_file.not_utf8", "{file} is not UTF-8 text; restore the file, or "
             "save it as UTF-8", file=shown)) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(Message.of(
             "errors.data_file.toml", "{file} is not valid TOML{detail}; restore or correct "
-            "the file", file=shown, detail=toml_detail(exc))) from None
+            "the file", file=shown, detail=toml_detail(exc, text))) from None

@@ -193,7 +193,8 @@ def _parse_template_file(path: str, mtime_ns: int, size: int) -> LoadTemplate:
     except tomllib.TOMLDecodeError as exc:
         raise PlannerInputError(
             Message.of("errors.load.template_toml", "load template {where} is not valid "
-                       "TOML{detail}", where=where, detail=toml_detail(exc)), field="template"
+                       "TOML{detail}", where=where, detail=toml_detail(exc, text)),
+            field="template"
         ) from None
     except OSError as exc:
         raise PlannerInputError(

@@ -414,6 +414,8 @@ def _figure_row(book: _Book, ws: Worksheet, row: int, label: str, figure: Any, u
     if number is None or not math.isfinite(number):
         _write(ws, row, 1, NumberFormat(texts.lang).na)
         return
+    if num_format == "0.0" and 0 < abs(number) < 0.05:
+        num_format = "0.000"  # a payback of weeks: not "0.0", which reads as nothing
     _write(ws, row, 1, number, book.number(num_format))
     _write(ws, row, 2, unit)
 

@@ -340,12 +340,14 @@ def _too_deep(origin: str) -> PlannerInputError:
         "opened and never closed.", origin=origin, levels=MAX_NESTING_LEVELS))
 
 
-def toml_error(origin: str, exc: tomllib.TOMLDecodeError) -> PlannerInputError:
+def toml_error(origin: str, exc: tomllib.TOMLDecodeError, text: str | None = None
+               ) -> PlannerInputError:
     """A TOML file that does not parse: where, and what is wrong there in the reader's
-    words (:func:`pvplanner.guard.toml_words.toml_detail`, never tomllib's English)."""
+    words (:func:`pvplanner.guard.toml_words.toml_detail`, never tomllib's English;
+    ``text``, the file's text, lets it tell an impossible date as one)."""
     return PlannerInputError(Message.of(
         "errors.scenario_file.toml", "{origin} is not valid TOML{detail}", origin=origin,
-        detail=toml_detail(exc)))
+        detail=toml_detail(exc, text)))
 
 
 #: How messages name a scenario that came from no file.
@@ -488,7 +490,7 @@ def scenario_from_text(text: str, *, fmt: str = "json", origin: str = "scenario"
     except RecursionError:  # thousands of nested brackets: the parser ran out of stack
         raise _too_deep(origin) from None
     except tomllib.TOMLDecodeError as problem:
-        raise toml_error(origin, problem) from None
+        raise toml_error(origin, problem, text) from None
     except json.JSONDecodeError as problem:
         raise PlannerInputError(Message.of(
             "errors.scenario_file.json",

@@ -122,7 +122,7 @@ def load_tariff_file(path: str | Path) -> Tariff:
     except tomllib.TOMLDecodeError as exc:
         raise TariffError(Message.of(
             "errors.tariff.file_toml", "tariff file {path} is not valid TOML{detail}",
-            path=str(path), detail=toml_detail(exc))) from None
+            path=str(path), detail=toml_detail(exc, text))) from None
     except json.JSONDecodeError as exc:
         raise TariffError(Message.of(
             "errors.tariff.file_json",
