@@ -419,6 +419,9 @@ def test_the_uploader_style_draws_the_readers_words_only_in_chinese():
     style = uploader_style("zh")
     assert f'content: "{translate("common.upload.button", "zh")}"' in style
     assert f"不超过 {MAX_UPLOAD_MB} MB" in style and style.count("font-size: 0;") == 2
+    # The logo's uploader takes 2 MB: its hint says so (it said the shared 50 MB).
+    logo_rule = next(line for line in style.splitlines() if ".st-key-logo_upload" in line)
+    assert "不超过 2 MB" in logo_rule and MAX_UPLOAD_MB != 2
 
 
 def test_the_demo_opens_with_its_own_names_in_the_readers_language(tmp_path, monkeypatch):

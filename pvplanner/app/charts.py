@@ -22,6 +22,12 @@ PERIOD_COLORS = {
 }
 
 
+def day_format(lang: str) -> str:
+    """A day as a chart's axis or tooltip writes it in the reader's language (Vega's own
+    default is English: "Thu 09", "Jul 12")."""
+    return "%-m月%-d日" if lang == "zh" else "%b %-d"
+
+
 def _scale(labels: Mapping[str, str], colors: Mapping[str, str]) -> alt.Scale:
     keys = [k for k in labels if k in colors]
     return alt.Scale(domain=[labels[k] for k in keys], range=[colors[k] for k in keys])
@@ -34,12 +40,14 @@ def load_heatmap(heatmap_kw: pd.DataFrame, lang: str, titles: Mapping[str, str])
     frame.index = pd.to_datetime([str(i) for i in frame.index])
     long = frame.reset_index(names="date").melt(id_vars="date", var_name="hour", value_name="kw")
     long["hour"] = long["hour"].astype(int)
+    # The year's own dates: Vega's "monthdate" unit puts every day on a leap year, which
+    # left an empty column at 29 February in the other years.
     return alt.Chart(long).mark_rect().encode(
-        x=alt.X("monthdate(date):T", title=titles["date"],
+        x=alt.X("yearmonthdate(date):T", title=titles["date"],
                 axis=alt.Axis(format="%-m月" if lang == "zh" else "%b", tickCount=12)),
         y=alt.Y("hour:O", title=titles["hour"], sort="descending"),
         color=alt.Color("kw:Q", title="kW", scale=alt.Scale(scheme="viridis")),
-        tooltip=[alt.Tooltip("date:T", title=titles["date"]),
+        tooltip=[alt.Tooltip("date:T", title=titles["date"], format=day_format(lang)),
                  alt.Tooltip("hour:O", title=titles["hour"]),
                  alt.Tooltip("kw:Q", title="kW", format=",.0f")],
     ).properties(height=300)
@@ -194,7 +202,8 @@ def state_of_charge(window: pd.DataFrame, titles: Mapping[str, str]) -> alt.Char
     data = window.reset_index(names="time")[["time", "soc_kwh"]]
     data["time"] = data["time"].dt.tz_localize(None)
     return alt.Chart(data).mark_area(line=True, opacity=0.4, color="#7b3294").encode(
-        x=alt.X("time:T", title=None),
+        # Numbers only (Vega's default labels are English day and month names).
+        x=alt.X("time:T", title=None, axis=alt.Axis(format="%m-%d %H:%M", labelAngle=0)),
         y=alt.Y("soc_kwh:Q", title=titles["soc"]),
         tooltip=[alt.Tooltip("time:T", format="%m-%d %H:%M", title=""),
                  alt.Tooltip("soc_kwh:Q", format=",.0f", title="kWh")],

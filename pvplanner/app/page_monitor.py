@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+import pvplanner.app.charts as charts
 import pvplanner.app.state as state
 from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, save_upload
 from pvplanner.app.widgets import fmt, lang, plain, slot, t
@@ -155,11 +156,13 @@ def _daily_chart(found) -> alt.Chart:
         "kind": [down if flag else running for flag in daily["outage"]],
     }).dropna(subset=["pi"])
     return alt.Chart(frame, title=t("monitor.charts.daily_title")).mark_circle(size=28).encode(
-        x=alt.X("day:T", title=t("monitor.charts.day")),
+        x=alt.X("day:T", title=t("monitor.charts.day"),
+                axis=alt.Axis(format=charts.day_format(lang()))),
         y=alt.Y("pi:Q", title=t("monitor.charts.pi")),
         color=alt.Color("kind:N", title=t("monitor.charts.day_kind"),
                         scale=alt.Scale(domain=[running, down], range=["#4e79a7", "#e15759"])),
-        tooltip=[alt.Tooltip("day:T", title=t("monitor.charts.day")),
+        tooltip=[alt.Tooltip("day:T", title=t("monitor.charts.day"),
+                             format=charts.day_format(lang())),
                  alt.Tooltip("pi:Q", title=t("monitor.charts.pi"), format=".3f"),
                  alt.Tooltip("kind:N", title=t("monitor.charts.day_kind"))],
     )

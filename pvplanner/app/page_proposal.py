@@ -121,13 +121,13 @@ def _seller_inputs() -> None:
 def _logo() -> None:
     """Upload, show or remove the logo (checked with Pillow, kept in the upload folder)."""
     from pvplanner.app.uploads import save_logo
-    from pvplanner.report.logo import MAX_LOGO_BYTES
+    from pvplanner.report.logo import MAX_LOGO_MB
 
     doc = state.doc()
     current = get_path(doc, "proposal.logo_file")
     uploaded = st.file_uploader(t("proposal.seller.logo"),
                                 key="logo_upload", help=t("proposal.seller.logo_help"),
-                                max_upload_size=max(1, MAX_LOGO_BYTES // 1_000_000))
+                                max_upload_size=MAX_LOGO_MB)
     slot("upload.logo")
     if uploaded is not None and st.session_state.get("_logo_upload_id") != uploaded.file_id:
         try:

@@ -128,10 +128,27 @@ def uploader_style(lang: str) -> str:
     rules = []
     for selector, key in ((_UPLOADER_BUTTON, "common.upload.button"),
                           (_UPLOADER_HINT, "common.upload.hint")):
-        words = translate(key, lang, mb=MAX_UPLOAD_MB).replace("\\", "").replace('"', "")
+        words = _css_text(translate(key, lang, mb=MAX_UPLOAD_MB))
         rules.append(f"{selector} {{font-size: 0;}}\n"
                      f'{selector}::after {{content: "{words}"; font-size: 0.875rem;}}')
+    for widget_key, limit_mb in _own_upload_limits_mb().items():
+        # Streamlit marks a keyed widget's container with the class st-key-<key>.
+        words = _css_text(translate("common.upload.hint", lang, mb=limit_mb))
+        rules.append(f'.st-key-{widget_key} {_UPLOADER_HINT}::after {{content: "{words}";}}')
     return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
+def _css_text(words: str) -> str:
+    """Words as a CSS string's content (no quote or backslash of their own)."""
+    return words.replace("\\", "").replace('"', "")
+
+
+def _own_upload_limits_mb() -> dict[str, int]:
+    """Uploaders (by widget key) whose size limit is not :data:`MAX_UPLOAD_MB`: their hint
+    must say their own (the logo's is 2 MB; the shared hint said 50 MB)."""
+    from pvplanner.report.logo import MAX_LOGO_MB
+
+    return {"logo_upload": MAX_LOGO_MB}
 
 
 def _uploader_words() -> None:

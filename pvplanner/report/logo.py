@@ -17,11 +17,14 @@ from pvplanner.errors import PlannerInputError
 from pvplanner.guard.files import check_size
 from pvplanner.messages import Message
 
-__all__ = ["ALLOWED_FORMATS", "LOGO_ADVICE", "MAX_LOGO_BYTES", "MAX_LOGO_PIXELS",
+__all__ = ["ALLOWED_FORMATS", "LOGO_ADVICE", "MAX_LOGO_BYTES", "MAX_LOGO_MB", "MAX_LOGO_PIXELS",
            "MAX_LOGO_SIDE_PX", "check_logo", "read_logo"]
 
-#: Largest logo file accepted [bytes] (a company logo is a few tens of kB).
-MAX_LOGO_BYTES = 2_000_000
+#: Largest logo file accepted [MB, 10^6 bytes] (a company logo is a few tens of kB), as
+#: the upload widget's limit and its hint say it.
+MAX_LOGO_MB = 2
+#: The same [bytes].
+MAX_LOGO_BYTES = MAX_LOGO_MB * 1_000_000
 #: Largest image accepted [pixels, width x height] before it is decoded.
 MAX_LOGO_PIXELS = 25_000_000
 #: Longest side of the logo as embedded in the proposal [px] (about 3 cm at 600 dpi).
