@@ -335,11 +335,17 @@ def _solver_summary(sized: SizingResult, year1: SizingResult,
 
 def _binding_limits(scenario: Scenario, prepared: Prepared,
                     sized: SizingResult) -> tuple[str, ...]:
-    """The solver's limits the design reached (``SizingResult.binding``) named by what sets
-    them in the scenario (``SolverSummary.binding_limits``)."""
+    """The solver's limits named by what sets them in the scenario
+    (``SolverSummary.binding_limits``): those that held a size (``SizingResult.binding``),
+    then those that only curtailed PV (``SizingResult.curtailing``), as
+    ``curtailing.<name>``."""
     c = scenario.constraints
     user_total = c.max_total_kwp if c.max_total_kwp is not None else np.inf
     category = prepared.project.capacity_limit_kwp if prepared.project is not None else np.inf
+    # The export limit the user set (0 included: it makes the export rule zero export),
+    # else the export rule (the tariff's, or the project's full self-use).
+    user_export = c.export_limit_kw is not None and (
+        c.export_limit_kw == 0 or prepared.sizing.export_allowed)
     names = {
         "max_total_kwp": ("constraints.max_total_kwp" if user_total <= category
                           else "project.capacity_limit"),
@@ -349,15 +355,14 @@ def _binding_limits(scenario: Scenario, prepared: Prepared,
         "battery_max_kwh": "battery.max_energy_kwh",
         "battery_max_kw": "battery.max_power_kw",
         "battery_max_c_rate": "battery.max_c_rate",
-        "export_limit_kw": ("constraints.export_limit_kw" if c.export_limit_kw is not None
-                            and prepared.sizing.export_allowed else "tariff.export"),
+        "export_limit_kw": "constraints.export_limit_kw" if user_export else "tariff.export",
         "min_self_consumption": "constraints.min_self_consumption_ratio",
     }
-    out = []
-    for name in sized.binding:
-        kind, _, plane = name.partition(":")
-        out.append(f"roof:{plane}" if kind == "plane_max_kwp" else names.get(name, name))
-    return tuple(dict.fromkeys(out))
+    held = [f"roof:{name.partition(':')[2]}" if name.startswith("plane_max_kwp:")
+            else names.get(name, name) for name in sized.binding]
+    curtailing = [f"curtailing.{names.get(name, name)}" for name in sized.curtailing
+                  if name not in sized.binding]
+    return tuple(dict.fromkeys([*held, *curtailing]))
 
 
 def _project_outcome(scenario: Scenario, prepared: Prepared,

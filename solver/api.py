@@ -54,7 +54,7 @@ from solver.highs import HighsSession, highs_available
 from solver.linear import LinearModel, Regime, SolveOutcome, regimes
 from solver.physical import gap_tolerance, greedy_flows, solve_physical
 from solver.problem import SizingProblem
-from solver.result import SizingResult, binding_limits, make_result
+from solver.result import SizingResult, binding_limits, curtailing_limits, make_result
 
 __all__ = ["BACKENDS", "FACT_TEXTS", "OBJECTIVES", "Conflict", "Fact", "diagnose", "diagnose_conflicts",
            "optimize"]
@@ -358,7 +358,8 @@ def _optimize(
         )
     return replace(best, status=status, solve_seconds=seconds, optimality_gap=gap,
                    notes=tuple(dict.fromkeys(tuple(notes) + best.notes)),
-                   binding=binding_limits(problem, best)), cases
+                   binding=binding_limits(problem, best),
+                   curtailing=curtailing_limits(problem, best)), cases
 
 
 def _fixed_pv_only(problem: SizingProblem, objective: str, max_payback_years: float | None,
@@ -390,7 +391,7 @@ def _fixed_pv_only(problem: SizingProblem, objective: str, max_payback_years: fl
                       export_price_per_kwh=p.export_price_per_kwh, objective=objective,
                       backend="closed_form", seconds=0.0)
     return replace(res, solve_seconds=time.perf_counter() - t0,
-                   binding=binding_limits(p, res))
+                   binding=binding_limits(p, res), curtailing=curtailing_limits(p, res))
 
 
 # ------------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from solver.problem import SizingProblem
 #: bounds to about 1e-9; a design stopped 0.1 % short of a limit is not held by it).
 BINDING_TOLERANCE = 1e-6
 
-__all__ = ["BINDING_TOLERANCE", "Dispatch", "SizingResult", "binding_limits", "make_result"]
+__all__ = ["BINDING_TOLERANCE", "Dispatch", "SizingResult", "binding_limits", "curtailing_limits",
+           "make_result"]
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,12 @@ class SizingResult:
         the second-stage objective) can be than this design's [currency]: 0 when the
         problem is an LP, else what the behind-the-meter search left (``solver.physical``).
     binding : tuple of str
-        The upper limits of the problem that the design reached (:func:`binding_limits`):
-        a larger or freer design was not allowed there, so the limit, not the economics,
-        set that part of the size.
+        The limits of the problem that held a size (:func:`binding_limits`): a larger
+        design was not allowed there, so the limit, not the economics, set that part of
+        the size.
+    curtailing : tuple of str
+        The limits that curtailed PV (:func:`curtailing_limits`): they cost energy, and
+        hold the PV size only where they are in ``binding`` too.
     """
 
     status: str
@@ -135,6 +139,7 @@ class SizingResult:
     notes: tuple[str, ...] = field(default=())
     optimality_gap: float = 0.0
     binding: tuple[str, ...] = field(default=())
+    curtailing: tuple[str, ...] = field(default=())
 
     @property
     def total_kwp(self) -> float:
@@ -295,28 +300,76 @@ def make_result(
     )
 
 
-def binding_limits(problem: SizingProblem, result: SizingResult,
-                   tolerance: float = BINDING_TOLERANCE) -> tuple[str, ...]:
-    """The upper limits of ``problem`` that the design of ``result`` reached.
+#: Limits on the whole PV system (its kWp, its connection, its capex with the battery's):
+#: where one is reached, no plane can grow.
+_WHOLE_PV_LIMITS = ("max_total_kwp", "interconnection_limit_kw", "net_metering_limit_kw",
+                    "capital_budget")
 
-    A limit is reached when the design is within ``tolerance`` (relative) of it. Names,
-    in this order:
 
-    ``plane_max_kwp:<plane name>``
-        A plane at its largest size (the roof is full).
-    ``max_total_kwp``, ``interconnection_limit_kw``, ``net_metering_limit_kw``
-        The total PV capacity at that limit (the last only in the net-metering regime).
-    ``capital_budget``
-        The capex (fixed capex included) at the budget.
-    ``battery_max_kwh``, ``battery_max_kw``, ``battery_max_c_rate``
-        The battery's energy or power at its largest, or its power at ``max_c_rate`` x
-        its energy.
+def _reached(value: float, limit: float, tolerance: float) -> bool:
+    """True when ``value`` is within ``tolerance`` (relative) of a finite upper ``limit``."""
+    return math.isfinite(limit) and value >= limit - tolerance * max(abs(limit), 1.0)
+
+
+def _size_limits(problem: SizingProblem, result: SizingResult,
+                 tolerance: float) -> list[str]:
+    """The size limits the design reached: full planes, the whole PV's, the battery's."""
+    p = problem
+    out = [f"plane_max_kwp:{name}"
+           for name, kwp, top in zip(p.plane_names, result.kwp_per_plane, p.plane_max_kwp,
+                                     strict=True)
+           if top > 0 and _reached(float(kwp), float(top), tolerance)]
+    total = result.total_kwp
+    totals = {"max_total_kwp": p.max_total_kwp,
+              "interconnection_limit_kw": p.interconnection_limit_kw,
+              "net_metering_limit_kw": (p.net_metering_limit_kw if result.regime == "net_metering"
+                                        and p.net_metering_limit_kw is not None else math.inf)}
+    out += [name for name, limit in totals.items() if total > 0
+            and _reached(total, limit, tolerance)]
+    if result.capex > 0 and _reached(result.capex, p.capex_budget, tolerance):
+        out.append("capital_budget")
+    b = p.battery
+    if b.active:
+        battery = {"battery_max_kwh": (result.battery_kwh, b.max_kwh),
+                   "battery_max_kw": (result.battery_kw, b.max_kw),
+                   "battery_max_c_rate": (result.battery_kw, b.max_c_rate * result.battery_kwh)}
+        out += [name for name, (value, limit) in battery.items()
+                if value > 0 and _reached(value, limit, tolerance)]
+    return out
+
+
+def _pv_held(problem: SizingProblem, sizes: list[str]) -> bool:
+    """True when size limits stop every plane: a limit on the whole PV is reached, or every
+    plane that may carry PV is full."""
+    if any(name in _WHOLE_PV_LIMITS for name in sizes):
+        return True
+    planes = {f"plane_max_kwp:{name}"
+              for name, top in zip(problem.plane_names, problem.plane_max_kwp, strict=True)
+              if top > 0}
+    return planes <= set(sizes)
+
+
+def _floor_reached(problem: SizingProblem, result: SizingResult, tolerance: float) -> bool:
+    """True when PV is built and the year's self-consumption stands at its floor."""
+    floor = problem.min_self_consumption
+    ratio = result.totals.get("self_consumption_ratio", math.nan)
+    return (floor > 0 and result.total_kwp > 0 and math.isfinite(ratio)
+            and ratio <= floor + tolerance)
+
+
+def curtailing_limits(problem: SizingProblem, result: SizingResult,
+                      tolerance: float = BINDING_TOLERANCE) -> tuple[str, ...]:
+    """The limits of ``problem`` that curtailed PV in the design of ``result``.
+
+    Such a limit costs energy; it holds no size by itself (:func:`binding_limits` says
+    where it holds the PV's). Names, in this order:
+
     ``export_limit_kw``
         PV was curtailed in a step whose export was at the export limit (0 for zero
-        export), so the limit cost energy.
+        export).
     ``min_self_consumption``
         PV was curtailed while the year's self-consumption stood at its floor: the floor
-        held the exports back, so it cost energy.
+        held the exports back.
 
     Parameters
     ----------
@@ -331,45 +384,61 @@ def binding_limits(problem: SizingProblem, result: SizingResult,
     -------
     tuple of str
     """
-    p = problem
-
-    def at(value: float, limit: float) -> bool:
-        return math.isfinite(limit) and value >= limit - tolerance * max(abs(limit), 1.0)
-
-    out = [f"plane_max_kwp:{name}"
-           for name, kwp, top in zip(p.plane_names, result.kwp_per_plane, p.plane_max_kwp,
-                                     strict=True)
-           if top > 0 and at(float(kwp), float(top))]
-    total = result.total_kwp
-    if total > 0 and at(total, p.max_total_kwp):
-        out.append("max_total_kwp")
-    if total > 0 and at(total, p.interconnection_limit_kw):
-        out.append("interconnection_limit_kw")
-    if (result.regime == "net_metering" and p.net_metering_limit_kw is not None
-            and total > 0 and at(total, p.net_metering_limit_kw)):
-        out.append("net_metering_limit_kw")
-    if result.capex > 0 and at(result.capex, p.capex_budget):
-        out.append("capital_budget")
-    b = p.battery
-    if b.active:
-        if result.battery_kwh > 0 and at(result.battery_kwh, b.max_kwh):
-            out.append("battery_max_kwh")
-        if result.battery_kw > 0 and at(result.battery_kw, b.max_kw):
-            out.append("battery_max_kw")
-        if result.battery_kw > 0 and at(result.battery_kw, b.max_c_rate * result.battery_kwh):
-            out.append("battery_max_c_rate")
-    d = result.dispatch
+    p, d = problem, result.dispatch
+    scale = max(float(p.load_kw.max(initial=0.0)), 1.0)
+    curtailed = d.curtailed > tolerance * scale
+    out = []
     if math.isfinite(p.export_limit_kw):
-        scale = max(float(p.load_kw.max(initial=0.0)), 1.0)
-        held = (d.pv_to_grid >= p.export_limit_kw - tolerance * max(p.export_limit_kw, scale)) \
-            & (d.curtailed > tolerance * scale)
-        if held.any():
+        at_limit = d.pv_to_grid >= p.export_limit_kw - tolerance * max(p.export_limit_kw, scale)
+        if (at_limit & curtailed).any():
             out.append("export_limit_kw")
-    r = p.min_self_consumption
-    if r > 0:
-        scale = max(float(p.load_kw.max(initial=0.0)), 1.0)
-        ratio = result.totals.get("self_consumption_ratio", math.nan)
-        if (float(d.curtailed.max(initial=0.0)) > tolerance * scale
-                and math.isfinite(ratio) and ratio <= r + tolerance):
-            out.append("min_self_consumption")
+    if curtailed.any() and _floor_reached(p, result, tolerance):
+        out.append("min_self_consumption")
     return tuple(out)
+
+
+def binding_limits(problem: SizingProblem, result: SizingResult,
+                   tolerance: float = BINDING_TOLERANCE) -> tuple[str, ...]:
+    """The limits of ``problem`` that held a size of the design of ``result``.
+
+    A size limit holds a size when the design is within ``tolerance`` (relative) of it.
+    The export limit and the self-consumption floor hold the PV's size only where no size
+    limit stops the PV (a plane that may carry more is not full, and no limit on the whole
+    PV is reached): the PV then stops where its next kWp would be curtailed or would push
+    the self-consumption below the floor. Where the PV is at its size limits they hold no
+    size, even when they curtail PV (:func:`curtailing_limits`). Names, in this order:
+
+    ``plane_max_kwp:<plane name>``
+        A plane at its largest size (the roof is full).
+    ``max_total_kwp``, ``interconnection_limit_kw``, ``net_metering_limit_kw``
+        The total PV capacity at that limit (the last only in the net-metering regime).
+    ``capital_budget``
+        The capex (fixed capex included) at the budget.
+    ``battery_max_kwh``, ``battery_max_kw``, ``battery_max_c_rate``
+        The battery's energy or power at its largest, or its power at ``max_c_rate`` x
+        its energy.
+    ``export_limit_kw``
+        PV curtailed at the export limit (0 for zero export) while below its size limits.
+    ``min_self_consumption``
+        The year's self-consumption at its floor while PV is below its size limits.
+
+    Parameters
+    ----------
+    problem : SizingProblem
+        The problem that was solved.
+    result : SizingResult
+        Its answer.
+    tolerance : float
+        Relative closeness to a limit that counts as reaching it [-].
+
+    Returns
+    -------
+    tuple of str
+    """
+    sizes = _size_limits(problem, result, tolerance)
+    if _pv_held(problem, sizes):
+        return tuple(sizes)
+    pv = list(curtailing_limits(problem, result, tolerance))
+    if "min_self_consumption" not in pv and _floor_reached(problem, result, tolerance):
+        pv.append("min_self_consumption")
+    return (*sizes, *pv)

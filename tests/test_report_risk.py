@@ -255,16 +255,22 @@ def test_east_west_racks_get_a_double_arrow_across_their_azimuth():
 
 
 def test_a_battery_held_by_its_limit_is_said(demo):
+    # The box says the limits the plan names (Result.solver.binding_limits), as the Results
+    # page does, in the customer's words: no advice to raise a limit and plan again.
     held = dataclasses.replace(demo, battery=BatterySummary(
         energy_kwh=500.0, power_kw=250.0, annual_discharge_kwh=1.0e5, max_energy_kwh=500.0,
-        max_power_kw=2500.0))
+        max_power_kw=2500.0), solver=dataclasses.replace(
+        demo.solver, binding_limits=(*demo.solver.binding_limits, "battery.max_energy_kwh")))
     assert held.battery.energy_limit_binding
     proposal = build_proposal(held, "en", date=DATE)
-    limit = Texts("en")("limits.battery_at_limit", energy="500 kWh")
+    limit = ("The battery is held by its limits, not by the economics: battery energy limit "
+             "(500 kWh, by default one day of the load's energy). No battery beyond them was "
+             "assessed.")
     for key in ("summary", "design"):
         assert any(getattr(b, "text", "") == limit for b in proposal.section(key).blocks), key
-    free = dataclasses.replace(held, battery=dataclasses.replace(held.battery, energy_kwh=420.0))
-    assert not any(getattr(b, "text", "") == limit
+    free = dataclasses.replace(held, battery=dataclasses.replace(held.battery, energy_kwh=420.0),
+                               solver=demo.solver)
+    assert not any("held by its limits" in getattr(b, "text", "")
                    for b in build_proposal(free, "en", date=DATE).section("design").blocks)
 
 

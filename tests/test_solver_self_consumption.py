@@ -295,4 +295,8 @@ def test_a_floor_that_curtails_pv_is_named_as_the_limit_that_held_the_design():
     assert "constraints.min_self_consumption_ratio" not in free.solver.binding_limits
     held = _demo_plan(min_self_consumption_ratio=0.8)  # met by building less: no curtailment
     assert held.energy.curtailed_kwh == 0.0
-    assert "constraints.min_self_consumption_ratio" not in held.solver.binding_limits
+    # Building less is the floor holding the PV's size (2,638 kWp; 3,042 kWp, the full
+    # roofs, without it): it is named, as every limit that holds a size is (it was not,
+    # when only a floor that curtailed PV was).
+    assert held.pv.capacity_kwp < free.pv.capacity_kwp - 300.0
+    assert "constraints.min_self_consumption_ratio" in held.solver.binding_limits

@@ -13,7 +13,7 @@ import pvplanner.app.state as state
 import pvplanner.display.charts as specs
 from pvplanner.app.combined_plan import combined_plan_block
 from pvplanner.app.widgets import fmt, kpi_row, label_map, lang, next_page, plain, t
-from pvplanner.display.limits import limits_line
+from pvplanner.display.limit_lines import held_lines
 from pvplanner.display.messages import render as render_message
 from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import invested_payback
@@ -360,10 +360,9 @@ def render() -> None:
     st.caption(t("results.intro", name=plain(reader_name(result.scenario_name, lang())),
                  objective=t(f"tariff.goals.objectives.{result.solver.objective}")))
     _kpis(result)
-    held = limits_line(result.solver.binding_limits, lang(),
-                       lambda plane: plain(reader_name(plane, lang())))
-    if held:  # the limits that held the design (one line)
-        st.info(held)
+    # The limits that held a size, then those that only curtailed PV (a line each).
+    for line in held_lines(result, lang(), lambda plane: plain(reader_name(plane, lang()))):
+        st.info(line)
     # A connection the plan's flows do not fit, or a design too small to build, is no
     # footnote: said at the top.
     for note in result.notes:

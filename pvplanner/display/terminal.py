@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pvplanner.display.limit_lines import held_lines
 from pvplanner.display.messages import LANGUAGES, Texts, catalogue, render
 from pvplanner.display.names import name, weather_dataset
 from pvplanner.display.numbers import NumberFormat, invested_payback
@@ -102,7 +103,7 @@ def weather_obtained(weather: Any, lang: str = "en") -> str:
 
 
 def plan_summary(result: Any, lang: str = "en") -> str:
-    """A plan's design, money, carbon and notes in a few lines.
+    """A plan's design, money, carbon, the limits that held it and its notes in a few lines.
 
     Parameters
     ----------
@@ -135,6 +136,9 @@ def plan_summary(result: Any, lang: str = "en") -> str:
         t("carbon", year1=f.tco2(c.avoided_tco2_year1, 0), lifetime=f.tco2(c.avoided_tco2_lifetime, 0),
           certificates=f.number(c.certificates_year1)),
         t("solver", status=status, seconds=f.number(result.solver.seconds, 2)),
+        # What held the design (a full roof, the budget...) and what only curtailed PV.
+        *(t("limits", text=line) for line in held_lines(
+            result, lang, lambda plane: name(plane, lang))),
     ]
     # The operator edits the scenario file: an unproven optimum names the field that gives
     # the solver more time (the app's note points at its input).

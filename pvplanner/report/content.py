@@ -19,7 +19,7 @@ import pvplanner.report.charts as charts
 import pvplanner.report.risk as risk
 import pvplanner.report.tables as tables
 import pvplanner.report.views as views
-from pvplanner.display.limits import limits_line
+from pvplanner.display.limit_lines import held_lines
 from pvplanner.display.messages import render
 from pvplanner.display.names import location, template_name, weather_dataset, weather_station
 from pvplanner.display.names import name as reader_name
@@ -201,14 +201,14 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
     if r.battery.energy_kwh > 0:
         blocks.append(Paragraph(t("summary.battery", energy=f.unit(r.battery.energy_kwh, "kWh"),
                                   power=f.unit(r.battery.power_kw, "kW"))))
-    blocks.extend(battery_limit_notes(r, t, f))
-    # The limits that held the design (a full roof, the budget, the export limit...), as
-    # the Results page says them; the battery's are worded just above.
-    held = limits_line(r.solver.binding_limits, c.lang,
-                       lambda plane: reader_name(plane, c.lang), leave_out=("battery.",),
-                       for_customer=True)
-    if held and r.pv.capacity_kwp > 0:
-        blocks.append(Paragraph(held))
+    blocks.extend(battery_limit_notes(r, c.lang))
+    # The limits that held the design (a full roof, the budget, the export limit...) and
+    # those that only curtailed PV, as the Results page says them; the battery's are
+    # worded just above.
+    if r.pv.capacity_kwp > 0:
+        blocks += [Paragraph(line) for line in held_lines(
+            r, c.lang, lambda plane: reader_name(plane, c.lang), leave_out=("battery.",),
+            for_customer=True)]
     objective = r.solver.objective
     blocks.append(Paragraph(t("summary.objective", objective=t.get(f"objective.{objective}",
                                                                     objective)), "note"))
@@ -345,7 +345,7 @@ def _design(c: _Ctx) -> Section:
         Figure("layout", t("design.layout_caption"),
                svg_source=roof_sketch_svg(sketches, north_label=t.raw("compass.names")[0])),
     ]
-    blocks[2:2] = battery_limit_notes(r, t, f)
+    blocks[2:2] = battery_limit_notes(r, c.lang)
     return Section("design", 0, t("sections.design"), blocks)
 
 

@@ -1,8 +1,10 @@
-"""What held the design back, said in the proposal: a battery at the largest size the
-scenario allows (``Result.battery`` carries the limit the optimizer was given)."""
+"""What held the design back, said in the proposal: the battery's own limits (its energy,
+power and C-rate, with their figures), and where the battery's energy limit comes from."""
 
 from __future__ import annotations
 
+from pvplanner.display.limit_lines import stated_limit
+from pvplanner.display.messages import translate
 from pvplanner.display.numbers import NumberFormat
 from pvplanner.report.model import Paragraph
 from pvplanner.report.text import Texts
@@ -11,15 +13,29 @@ from pvplanner.result import Result
 __all__ = ["battery_limit_notes", "battery_limit_source"]
 
 
-def battery_limit_notes(result: Result, t: Texts, f: NumberFormat) -> list[Paragraph]:
-    """A boxed note when the battery's energy (or power) is at the scenario's maximum."""
-    battery = result.battery
-    notes = []
-    if battery.energy_limit_binding:
-        notes.append(t("limits.battery_at_limit", energy=f.unit(battery.max_energy_kwh, "kWh")))
-    elif battery.power_limit_binding:
-        notes.append(t("limits.battery_power_at_limit", power=f.unit(battery.max_power_kw, "kW")))
-    return [Paragraph(text, "box") for text in notes]
+def battery_limit_notes(result: Result, lang: str) -> list[Paragraph]:
+    """A boxed note naming every limit of the battery that held its size, as the Results
+    page names them (``Result.solver.binding_limits``), in the customer's words: no advice
+    to change the inputs.
+
+    Parameters
+    ----------
+    result : Result
+        The plan.
+    lang : {"en", "zh"}
+        The proposal's language.
+
+    Returns
+    -------
+    list of Paragraph
+        One box, or none when no limit held the battery.
+    """
+    held = [key for key in result.solver.binding_limits if key.startswith("battery.")]
+    if not held:
+        return []
+    limits = translate("results.limits.sep", lang).join(
+        stated_limit(key, result, lang) for key in held)
+    return [Paragraph(translate("proposal.limits.battery_held", lang, limits=limits), "box")]
 
 
 def battery_limit_source(result: Result, item: str, status: str, t: Texts,
