@@ -689,19 +689,26 @@ def _report_language(asked: str | None, country: str | None) -> str:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
+    """Plan the sites file; write the machine tables, and next to them the workbook for a
+    reader in the operator's language, which the summary names."""
+    from pvplanner.batch.output import add_readable_workbook
     from pvplanner.batch.run import run_batch
+    from pvplanner.display.messages import translate
 
     _check_folder(args.out)
+    lang = _locale_language()
     summary = run_batch(
         args.sites, args.out, scheduler=args.scheduler, workers=args.workers, progress=True,
-        aggregate_days=args.aggregate, lang=_locale_language(),
+        aggregate_days=args.aggregate, lang=lang,
     )
+    summary = _guard_writes(add_readable_workbook)(summary, lang)
     if args.json:
         _print_json(summary)
     else:
         from pvplanner.display.terminal import batch_summary
 
-        print(batch_summary(summary, _locale_language()))
+        print(batch_summary(summary, lang))
+        print(translate("portfolio.cli_readable", lang, path=summary["files"]["readable_xlsx"]))
     return EXIT_OK
 
 

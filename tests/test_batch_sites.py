@@ -34,10 +34,13 @@ def test_example_file_is_valid():
     # planes as JSON: two planes, default names filled in only where missing
     planes = by_name["Jiaxing paper mill"].scenario["roof_planes"]
     assert [p["name"] for p in planes] == ["North hall", "Warehouse"]
-    # dotted overrides reach the scenario, typed by the model
-    assert by_name["Shaoxing weaving mill"].scenario["finance"]["pv_capex_per_kwp"] == "3300"
-    assert by_name["Jiaxing paper mill"].scenario["constraints"]["export_limit_kw"] == "0"
-    assert by_name["Wuxi machining"].scenario["battery"]["allowed"] == "true"
+    # dotted overrides reach the scenario, typed by the model: the validated number and
+    # boolean, not the cell's text (these asserted "3300", "0" and "true": the site JSON then
+    # stored the sites file's raw text as its scenario)
+    shaoxing_finance = by_name["Shaoxing weaving mill"].scenario["finance"]
+    assert shaoxing_finance["pv_capex_per_kwp"] == 3300.0
+    assert by_name["Jiaxing paper mill"].scenario["constraints"]["export_limit_kw"] == 0.0
+    assert by_name["Wuxi machining"].scenario["battery"]["allowed"] is True
     # a Chinese city name resolves, and the carbon inputs get the English name
     suzhou = by_name["苏州电子装配厂"]
     assert suzhou.scenario["carbon"]["site_city"] == "Suzhou"

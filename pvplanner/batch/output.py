@@ -8,10 +8,13 @@ Layout of the output folder::
     DIR/results.parquet     the same table
     DIR/results.xlsx        sheets "portfolio" (summary figures), "sites", "failed"
     DIR/summary.json        the summary run_batch returns
+    DIR/portfolio_results.xlsx, DIR/组合分析_结果.xlsx
+                            the same for a reader (the command line writes it in the
+                            operator's language: :func:`add_readable_workbook`)
 
-These are the machine's tables: stable English column ids and full precision, units in
-``data/batch/README.md``. What a person reads (the app's downloads) is
-:mod:`pvplanner.batch.readable`.
+``results.*`` are the machine's tables: stable English column ids and full precision, units
+in ``data/batch/README.md``, the same in every language. What a person reads (the app's
+downloads, the command line's readable workbook) is :mod:`pvplanner.batch.readable`.
 
 Names, notes and error messages come from the sites file, so the tables are written by the
 rules of :mod:`pvplanner.guard.cells`: text is a string cell in the workbook (never a
@@ -181,6 +184,52 @@ def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def write_summary(out_dir: Path, summary: dict[str, Any]) -> None:
+    """Write ``summary.json``: the summary of a run, as :func:`run_batch` returns it."""
+    atomic_write(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
+
+
+def readable_workbook_path(out_dir: Path, lang: str) -> Path:
+    """Where the workbook for a reader of ``lang`` goes: next to the machine tables, named in
+    ``lang`` as the app names its download (``portfolio_results.xlsx``, ``组合分析_结果.xlsx``),
+    so the two languages' workbooks live side by side."""
+    from pvplanner.display.messages import translate
+
+    return out_dir / translate("portfolio.file.xlsx", lang)
+
+
+def add_readable_workbook(summary: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Write the results for a reader of ``lang`` next to the machine tables.
+
+    The workbook (:func:`pvplanner.batch.readable.readable_xlsx`: headers in ``lang`` with
+    units, codes in words, text never a formula) is made from ``results.parquet`` and the
+    portfolio summary; the machine tables are left as they are.
+
+    Parameters
+    ----------
+    summary : dict
+        What :func:`pvplanner.batch.run.run_batch` returned (``out_dir``, ``files``,
+        ``portfolio``).
+    lang : {"en", "zh"}
+        The reader's language.
+
+    Returns
+    -------
+    dict
+        ``summary`` with the workbook's path in ``files["readable_xlsx"]``; ``summary.json``
+        is written again with it.
+    """
+    from pvplanner.batch.readable import readable_xlsx
+
+    out_dir = Path(summary["out_dir"])
+    results = pd.read_parquet(summary["files"]["parquet"])
+    path = readable_workbook_path(out_dir, lang)
+    atomic_write(path, readable_xlsx(results, summary["portfolio"], lang))
+    summary = {**summary, "files": {**summary["files"], "readable_xlsx": str(path)}}
+    write_summary(out_dir, summary)
+    return summary
 
 
 def write_tables(frame: pd.DataFrame, summary: dict[str, Any], out_dir: Path) -> dict[str, str]:

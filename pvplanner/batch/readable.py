@@ -13,8 +13,9 @@ reads this instead (the app's downloads and its on-screen table):
 * values rounded to the precision of their unit (``3,000.0`` MWh, not ``2999.9999999999986``),
   kept as numbers so a spreadsheet sorts and sums them; no ``-0``;
 * words instead of codes: the site's status, how it was planned (the exact year, or N typical
-  days and so approximate), provinces and cities, load templates, tariffs, weather sources
-  and solver statuses by their names; failures in the reader's language;
+  days and so approximate), the limits its design reached (as the Results page names
+  them), provinces and cities, load templates, tariffs, weather sources and solver statuses
+  by their names; failures in the reader's language;
 * no ids: no result-file slug, input hash, exception class or currency code column.
 
 Text from the sites file (names, notes, error messages quoting it) is written by the rules of
@@ -32,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pvplanner.batch.task import LIMITS_COLUMN, limit_keys
+from pvplanner.display.limits import limit_name
 from pvplanner.display.messages import catalogue, translate
 from pvplanner.display.names import name as place_name
 from pvplanner.display.names import template_name
@@ -90,6 +93,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("pv.specific_yield_kwh_per_kwp", "specific_yield", "yield"),
     Column("battery.energy_kwh", "battery_kwh", "kwh"),
     Column("battery.power_kw", "battery_kw", "kw"),
+    Column(LIMITS_COLUMN, "limits", "limits"),
     Column("energy.load_kwh", "load", "mwh"),
     Column("energy.self_consumed_kwh", "self_consumed", "mwh"),
     Column("energy.exported_kwh", "exported", "mwh"),
@@ -209,6 +213,25 @@ def _method(results: pd.DataFrame, lang: str) -> pd.Series:
         for ok, n in zip(planned, days, strict=True)], index=results.index, dtype=object)
 
 
+def _limits(results: pd.DataFrame, lang: str) -> pd.Series:
+    """The limits each planned site's design reached, in the Results page's words
+    (:func:`pvplanner.display.limits.limit_name`: a roof by its plane's name in ``lang``, a
+    limit that only curtailed PV said so); "none" where the economics alone set the size."""
+    separator = translate("results.limits.sep", lang)
+
+    def words(cell: Any) -> str:
+        keys = limit_keys(cell)
+        if not keys:
+            return translate("portfolio.limits_none", lang)
+        return separator.join(limit_name(key, lang, lambda plane: place_name(plane, lang))
+                              for key in keys)
+
+    planned = results["status"] == "ok"
+    return pd.Series([words(cell) if ok else ""
+                      for ok, cell in zip(planned, results[LIMITS_COLUMN], strict=True)],
+                     index=results.index, dtype=object)
+
+
 def _error(results: pd.DataFrame, lang: str) -> pd.Series:
     english = results["error_message"].fillna("").astype(str)
     if lang != "zh" or "error_message_zh" not in results:
@@ -250,6 +273,8 @@ def readable_table(results: pd.DataFrame, lang: str, *,
             values = _method(results, lang)
         elif column.kind == "error":
             values = _error(results, lang)
+        elif column.kind == "limits":
+            values = _limits(results, lang)
         elif column.kind == "text":
             values = results[column.id].fillna("").astype(str)
         elif column.kind == "status":
@@ -393,7 +418,8 @@ def readable_xlsx(results: pd.DataFrame, portfolio: dict[str, Any], lang: str) -
             _header(sheet, sheet_frame.columns, bold)
             kinds_of = [by_label[label].kind for label in sheet_frame.columns]
             for col, kind in enumerate(kinds_of):
-                sheet.set_column(col, col, {"text": 24, "error": 60, "tariff": 40}.get(kind, 14))
+                sheet.set_column(col, col, {"text": 24, "error": 60, "tariff": 40,
+                                            "limits": 40}.get(kind, 14))
             decimals_of = [column_decimals(kind, lang, currency) for kind in kinds_of]
             for row, record in enumerate(sheet_frame.itertuples(index=False, name=None),
                                          start=1):

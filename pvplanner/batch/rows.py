@@ -297,10 +297,12 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     for column, value in overrides.items():
         set_dotted(scenario, column, value)
     try:
-        parse_scenario(scenario)
+        validated = parse_scenario(scenario)
     except PlannerInputError as problem:
         raise RowError(_scenario_problem(problem, scenario, cells,
                                          labelled=root is not None)) from None
+    _as_validated(scenario, validated, [*overrides, *(["roof_planes"] if cells.get("planes")
+                                                      else [])])
     return Draft(
         row=number, name=name, scenario=scenario, latitude=latitude, longitude=longitude,
         city=city, province=province, notes=cells.get("notes", ""),
@@ -308,6 +310,36 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
         # No preset named: the site province's (pvplanner.tariff.province), not a custom one.
         tariff=tariff.get("preset") or ("custom" if tariff.get("custom") else "auto"),
     )
+
+
+def _as_validated(scenario: dict[str, Any], validated: Scenario,
+                  fields: Sequence[str]) -> None:
+    """Replace what a row wrote as text by the value the scenario model validated from it.
+
+    A dotted column's cell is passed on as text (``battery.allowed`` ``'false'``,
+    ``constraints.export_limit_kw`` ``'0'``) for the model to read; the scenario a site's
+    JSON records, and the plan reads, holds the boolean ``false`` and the number ``0.0``
+    instead, like every field the base scenario set.
+
+    Parameters
+    ----------
+    scenario : dict
+        The row's scenario (JSON form), changed in place.
+    validated : Scenario
+        The model validated from ``scenario``.
+    fields : sequence of str
+        Dotted fields the row set from its text (its dotted columns, ``roof_planes`` for the
+        ``planes`` JSON).
+    """
+    dumped = validated.model_dump(mode="json")
+    for field in fields:
+        value: Any = dumped
+        for part in field.split("."):
+            if not isinstance(value, dict) or part not in value:
+                break  # not in the model's JSON form: kept as written
+            value = value[part]
+        else:
+            set_dotted(scenario, field, value)
 
 
 #: Longest site name [characters].

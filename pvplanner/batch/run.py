@@ -28,6 +28,7 @@ from pvplanner.batch.output import (
     results_frame,
     site_json_path,
     stored_document,
+    write_summary,
     write_tables,
 )
 from pvplanner.batch.progress import Progress
@@ -163,7 +164,7 @@ def run_batch(
                        client=client, processes=processes, lang=lang)
     summary["seconds"] = time.perf_counter() - start
     summary["aggregate_days"] = aggregate_days
-    atomic_write(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
+    write_summary(out, summary)
     return summary
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 #: Result keys copied into the results table, in order (the DESIGN.md keys, dotted).
 RESULT_COLUMNS = (
@@ -59,7 +61,18 @@ SITE_COLUMNS = (
 #: option), so an approximate row is told apart from an exact one.
 PLAN_COLUMNS = ("typical_days",)
 
-TABLE_COLUMNS = (*SITE_COLUMNS, *RESULT_COLUMNS, *PLAN_COLUMNS)
+#: Column of the limits a site's design reached (``Result.solver.binding_limits``: a full
+#: roof ``roof:<plane name>``, ``constraints.capital_budget``, ``battery.max_energy_kwh``,
+#: ``battery.max_power_kw``, ``battery.max_c_rate``, ``constraints.export_limit_kw``...;
+#: ``curtailing.<id>`` for one that only curtailed PV), their ids joined by
+#: :data:`LIMITS_SEPARATOR` (:func:`limits_cell`); empty when none did. After the result
+#: columns, before :data:`PLAN_COLUMNS` (``typical_days`` stays the last column).
+LIMITS_COLUMN = "solver.binding_limits"
+
+#: Between two limits of :data:`LIMITS_COLUMN`.
+LIMITS_SEPARATOR = ";"
+
+TABLE_COLUMNS = (*SITE_COLUMNS, *RESULT_COLUMNS, LIMITS_COLUMN, *PLAN_COLUMNS)
 
 #: Key of the Result note that says a plan was sized on typical days (pvplanner.aggregate).
 TYPICAL_DAYS_NOTE = "notes.plan.typical_days"
@@ -69,6 +82,7 @@ TEXT_COLUMNS = frozenset({
     "name", "slug", "status", "error_type", "error_message", "error_message_zh", "city",
     "province", "template",
     "tariff", "notes", "input_hash", "bills.currency", "solver.status", "weather.source",
+    LIMITS_COLUMN,
 })
 
 
@@ -255,7 +269,44 @@ def table_row(task: dict[str, Any], document: dict[str, Any] | None,
     row["finance.payback_years"] = invested_payback(
         row.get("finance.payback_years"), capex if isinstance(capex, (int, float)) else 0.0)
     row["typical_days"] = typical_days(document)
+    limits = _dig(document, LIMITS_COLUMN)
+    row[LIMITS_COLUMN] = limits_cell(limits if isinstance(limits, list) else ())
     return row
+
+
+def limits_cell(keys: Iterable[str]) -> str:
+    """The limits that held a design as one cell: their ids joined by ``;``.
+
+    A roof's id carries its plane's name (``roof:<name>``); a ``;`` or ``%`` in that name is
+    written ``%3B`` or ``%25``, so the cell splits back into the ids (:func:`limit_keys`).
+
+    Parameters
+    ----------
+    keys : iterable of str
+        ``Result.solver.binding_limits``.
+
+    Returns
+    -------
+    str
+        ``""`` when no limit held the design.
+
+    Examples
+    --------
+    >>> limits_cell(["roof:South; east", "constraints.capital_budget"])
+    'roof:South%3B east;constraints.capital_budget'
+    >>> limit_keys(limits_cell(["roof:50%", "battery.max_c_rate"]))
+    ['roof:50%', 'battery.max_c_rate']
+    """
+    return LIMITS_SEPARATOR.join(
+        str(key).replace("%", "%25").replace(LIMITS_SEPARATOR, "%3B") for key in keys)
+
+
+def limit_keys(cell: Any) -> list[str]:
+    """The limit ids of a :data:`LIMITS_COLUMN` cell (see :func:`limits_cell`); none for an
+    empty or missing cell."""
+    if not isinstance(cell, str):
+        return []  # a failed site, or a table written before the column existed
+    return [unquote(part) for part in cell.split(LIMITS_SEPARATOR) if part]
 
 
 def typical_days(document: dict[str, Any]) -> int | None:

@@ -38,7 +38,7 @@ def _chinese() -> dict[str, str]:
         out.setdefault(row["province"].lower(), row["province_zh"])
     out.setdefault("inner mongolia", "内蒙古")  # the table has its west and east grids only
     for key, entry in catalogue().items():  # names.demo.site, names.country.CN...
-        if (key.startswith(("names.demo.", "names.example.", "names.country."))
+        if (key.startswith(("names.demo.", "names.example.", "names.default.", "names.country."))
                 and isinstance(entry["zh"], str)):
             if key.startswith("names.country."):
                 out.setdefault(key.rsplit(".", 1)[1].lower(), entry["zh"])
@@ -53,8 +53,8 @@ def name(text: Any, lang: str) -> str:
     --------
     >>> name("Zhejiang", "zh"), name("Hangzhou", "zh"), name("CN", "zh"), name("Acme", "zh")
     ('浙江', '杭州', '中国', 'Acme')
-    >>> name("CN", "en")
-    'China'
+    >>> name("CN", "en"), name("Roof", "zh")  # the roof plane a sites file's area makes
+    ('China', '屋面')
     """
     shown = "" if text is None else str(text).strip()
     if not shown:
