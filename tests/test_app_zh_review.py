@@ -30,7 +30,9 @@ def _proto_texts(proto) -> list[str]:
         if descriptor.name not in _SHOWN_FIELDS:
             continue
         values = value if descriptor.name == "options" else [value]
-        out.extend(v for v in values if isinstance(v, str))
+        # A <style> block is read by the browser, not by the reader (its selectors name
+        # widgets by key: .st-key-logo_upload).
+        out.extend(v for v in values if isinstance(v, str) and not v.startswith("<style>"))
     return out
 
 

@@ -78,13 +78,19 @@ def test_xlsx_kwh_per_interval_30min(tmp_path):
     assert (q.file_format, q.sheet, q.header_row) == ("xlsx", "数据", 2)
     assert q.value_column == "正向有功电量(kWh)"
     assert q.units == "kwh" and q.interval_minutes == 30
-    assert q.output_interval_minutes == 60 and len(meter.load_kw) == 8760
-    # kWh per half hour x 2 = kW; hourly kW = mean of the two half hours
+    # Planned on quarter hours (demand is billed on 15-minute means; a half hour's mean is
+    # the closest the file gives), each half hour's mean held over its two quarters: it was
+    # averaged to hours, which billed demand 11.6 % low on a reviewer's factory file.
+    assert q.output_interval_minutes == 15 and len(meter.load_kw) == 35040
+    # kWh per half hour x 2 = kW
     assert meter.source_load_kw.iloc[:2].tolist() == pytest.approx(list(kwh[:2] * 2), rel=1e-12)
-    # 2025-01-06 (Mon) 10:00-11:00 lands on 2026-01-05 (Mon) 10:00 (364-day shift)
+    # 2025-01-06 (Mon) 10:00-10:30 lands on 2026-01-05 (Mon) 10:00 (364-day shift)
     k = starts.get_loc(pd.Timestamp("2025-01-06 10:00"))
-    expected = (kwh[k] * 2 + kwh[k + 1] * 2) / 2
-    assert meter.load_kw.loc["2026-01-05 10:00"].item() == pytest.approx(expected, rel=1e-12)
+    for quarter in ("10:00", "10:15"):
+        shown = meter.load_kw.loc[f"2026-01-05 {quarter}"].item()
+        assert shown == pytest.approx(kwh[k] * 2, rel=1e-12)
+    assert meter.load_kw.loc["2026-01-05 10:30"].item() == pytest.approx(kwh[k + 1] * 2,
+                                                                         rel=1e-12)
 
 
 def test_separate_date_and_time_columns_with_24_00_and_bom():

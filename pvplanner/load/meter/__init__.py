@@ -3,7 +3,8 @@
 The face of the meter reader: :func:`read_meter_file` (``reader``) and what it returns
 (``records``), the calendar mapping it uses (``calendar``), its thresholds (``common``) and
 the XLSX caps (``xlsx``). The parts, in the order a file goes through them: ``table`` and
-``xlsx`` (bytes -> cells), ``columns``, ``timestamps``, ``detect``, ``clean``, ``calendar``.
+``xlsx`` (bytes -> cells), ``columns``, ``timestamps``, ``detect``, ``steps`` (a change of
+step: the interval each reading covers), ``clean``, ``calendar``.
 """
 
 from __future__ import annotations

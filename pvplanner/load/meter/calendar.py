@@ -1,7 +1,9 @@
 """The real calendar -> the typical year: whole-week shifts, holidays re-anchored.
 
 :func:`map_days_to_typical_year` chooses, for each day of the typical year, the real day
-whose load it takes; :func:`map_to_typical_year` applies it to the cleaned grid.
+whose load it takes; :func:`map_to_typical_year` applies it to the cleaned grid, making each
+month hold the file's maximum demand of that month, and says what the mapping did to the
+year's energy and to a leap day.
 """
 
 from __future__ import annotations
@@ -16,13 +18,40 @@ import pandas as pd
 from pvplanner.holidays import day_types, holiday_dates
 from pvplanner.load.meter.clean import Filled, Grid
 from pvplanner.load.meter.common import NS_PER_DAY, day_str
-from pvplanner.messages import Message, listing
+from pvplanner.messages import Message, bilingual, listing
 from weather.timeaxis import TYPICAL_YEAR
 
 
 def map_to_typical_year(
     filled: Filled, grid: Grid, interval: int, rules: dict
 ) -> tuple[np.ndarray, dict[str, Any]]:
+    """The cleaned load on the typical year's days, each month keeping the file's maximum.
+
+    Days are chosen by :func:`map_days_to_typical_year`, then each month of the typical year
+    is made to hold the file's maximum demand of that calendar month, no more and no less
+    (:func:`_keep_month_peaks`): the demand charge bills each month's maximum, and the
+    whole-week shift and the Spring Festival's re-anchoring move days across month ends.
+    Target days without a source day take the same month's average profile of their day
+    type.
+
+    Parameters
+    ----------
+    filled : Filled
+        The gap-filled load on the file's grid.
+    grid : Grid
+        The file's grid (which values were read).
+    interval : int
+        The grid's step [min].
+    rules : dict
+        The ``[meter]`` thresholds.
+
+    Returns
+    -------
+    (numpy.ndarray, dict)
+        The load of each target day and slot [kW], shape (days, slots per day), and the
+        JSON-ready summary of the mapping, with ``warning`` (months without data) and
+        ``notes`` (peak days kept, the year's energy, the leap day) as messages to pop.
+    """
     days = grid.day_index()
     slots = grid.slots_per_day
     source = filled.values.reshape(grid.days, slots)
@@ -32,6 +61,10 @@ def map_to_typical_year(
     )
     target_days = pd.date_range(f"{TYPICAL_YEAR}-01-01", f"{TYPICAL_YEAR}-12-31", freq="D")
     target_types = day_types(target_days)["day_type"].to_numpy(dtype=object)
+    day_max_kw = source.max(axis=1)
+    kept, replaced = _keep_month_peaks(
+        mapping, _Days.of(days, day_types(days)["day_type"]),
+        _Days.of(target_days, target_types), day_max_kw, int(info["shift_days"]))
     out = np.empty((len(target_days), slots))
     from_profile = 0
     months_missing = set()
@@ -47,6 +80,13 @@ def map_to_typical_year(
     real = np.where(mapping >= 0, valid_share[np.maximum(mapping, 0)], 0.0)
     info["days_filled_from_profile"] = int(from_profile)
     info["year_coverage_percent"] = float(100.0 * real.sum() / len(target_days))
+    info["month_peaks_kept"] = kept
+    info["days_above_month_peak_replaced"] = int(replaced)
+    notes = _peak_notes(kept, replaced)
+    if not from_profile and grid.days <= 366:  # a year of the file: the same energy?
+        notes += _energy_note(mapping, grid.days, out.sum(), source.sum(), interval, info)
+    notes += _leap_day_note(days, mapping, target_days)
+    info["notes"] = notes
     if months_missing:
         months = [str(month) for month in sorted(months_missing)]
         info["warning"] = Message.of(
@@ -54,6 +94,157 @@ def map_to_typical_year(
             "the nearest months' profiles of the same day type; a full year of data is better",
             months=listing(months))
     return out, info
+
+
+class _Days:
+    """Days (a real year's or the typical year's) with what mapping compares: day number
+    since 1970-01-01, calendar month, weekday and day type."""
+
+    def __init__(self, number: np.ndarray, month: np.ndarray, weekday: np.ndarray,
+                 kind: np.ndarray, label: list[str]) -> None:
+        self.number, self.month, self.weekday, self.kind = number, month, weekday, kind
+        self.label = label
+
+    @classmethod
+    def of(cls, days: pd.DatetimeIndex, kinds: Any) -> _Days:
+        """The days of ``days`` (midnights) with their day types ``kinds``."""
+        return cls((days.as_unit("ns").asi8 // NS_PER_DAY).astype(np.int64),
+                   days.month.to_numpy(), days.day_of_week.to_numpy(),
+                   np.asarray(kinds, dtype=object), [str(d.date()) for d in days])
+
+    def nearest_alike(self, among: np.ndarray, day: int, kind: str, weekday: int) -> int:
+        """The day of ``among`` (positions) most like one of type ``kind`` on ``weekday``
+        near day number ``day``: same day type first, then same weekday, then nearest (the
+        earlier of two)."""
+        scores = [(self.kind[k] != kind, self.weekday[k] != weekday,
+                   abs(int(self.number[k]) - day), int(self.number[k])) for k in among]
+        return int(among[min(range(len(among)), key=scores.__getitem__)])
+
+
+def _keep_month_peaks(
+    mapping: np.ndarray, src: _Days, tgt: _Days, day_max_kw: np.ndarray, shift_days: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Make each month of the typical year hold the file's maximum of that calendar month.
+
+    A month's demand charge bills its maximum, so the baseline must show the meter's: the
+    whole-week shift moves a day or two across each month's end, and the Spring Festival's
+    re-anchoring (:func:`map_days_to_typical_year`) moves weeks, which can carry a month's
+    peak day out of its month and another month's higher day into it. For each calendar
+    month of the file (all its days in that month, whatever the year):
+
+    1. a target day of the month whose source day's maximum exceeds the month's maximum
+       takes instead the month's source day most like it (same day type, same weekday,
+       nearest to its source day);
+    2. if the month then lacks the peak, the source day holding it replaces the target day
+       of the month most like it (same day type and weekday as the peak day, nearest to
+       where the whole-week shift would put it).
+
+    Parameters
+    ----------
+    mapping : numpy.ndarray
+        Source day position of each target day (-1: none); changed in place.
+    src, tgt : _Days
+        The file's days and the typical year's.
+    day_max_kw : numpy.ndarray
+        Each source day's maximum [kW].
+    shift_days : int
+        The whole-week shift from the file's days to the typical year's [days].
+
+    Returns
+    -------
+    (list of dict, int)
+        The peak days placed (``month``, ``source_day``, ``target_day``, ``peak_kw``) and
+        the number of days replaced for exceeding their month's maximum.
+    """
+    kept: list[dict[str, Any]] = []
+    replaced = 0
+    for month in np.unique(src.month):
+        members = np.flatnonzero(src.month == month)
+        peak = int(members[np.argmax(day_max_kw[members])])
+        peak_kw = float(day_max_kw[peak])
+        in_month = np.flatnonzero(tgt.month == month)
+        for i in in_month:
+            j = int(mapping[i])
+            if j >= 0 and day_max_kw[j] > peak_kw:
+                mapping[i] = src.nearest_alike(members, int(src.number[j]), tgt.kind[i],
+                                               int(tgt.weekday[i]))
+                replaced += 1
+        held = mapping[in_month]
+        if np.any(held == peak) or (np.any(held >= 0)
+                                    and day_max_kw[held[held >= 0]].max() >= peak_kw):
+            continue
+        i = tgt.nearest_alike(in_month, int(src.number[peak]) + shift_days, src.kind[peak],
+                              int(src.weekday[peak]))
+        mapping[i] = peak
+        kept.append({"month": int(month), "source_day": src.label[peak],
+                     "target_day": tgt.label[i], "peak_kw": round(peak_kw, 3)})
+    return kept, replaced
+
+
+def _peak_notes(kept: list[dict[str, Any]], replaced: int) -> list[Message]:
+    """What :func:`_keep_month_peaks` did, in words."""
+    notes = []
+    if kept:
+        moves = [(f"{k['source_day']} → {k['target_day']}", f"{k['peak_kw']:,.1f} kW")
+                 for k in kept]
+        days = bilingual(", ".join(f"{move} ({kw})" for move, kw in moves),
+                         "、".join(f"{move}（{kw}）" for move, kw in moves))
+        notes.append(Message.of(
+            "notes.meter.month_peaks_kept", "each month of the typical year keeps the file's "
+            "maximum demand of that month. Days holding a month's peak that the calendar "
+            "mapping had moved out of their month were put back on a day of the same type in "
+            "it: {days}", days=days))
+    if replaced:
+        notes.append(Message.of(
+            "notes.meter.month_peaks_capped", "days of the file moved into another month whose "
+            "load exceeded that month's maximum were replaced by days of that month of the same "
+            "type, so that no month bills more demand than the file shows: {count}",
+            count=int(replaced)))
+    return notes
+
+
+def _energy_note(mapping: np.ndarray, source_days: int, typical_kw: float, file_kw: float,
+                 interval: int, info: dict[str, Any]) -> list[Message]:
+    """The typical year's energy against a year-long file's, when they differ [kWh].
+
+    Mapping by weekday and holiday uses some days of the file twice and others not at all;
+    the readings are not scaled, since scaling would change each month's maximum demand.
+    ``typical_kw`` and ``file_kw`` are sums of kW over the steps; ``info`` gains both
+    energies."""
+    typical_kwh = float(typical_kw) * interval / 60.0
+    file_kwh = float(file_kw) * interval / 60.0
+    info["typical_year_kwh"], info["source_kwh"] = round(typical_kwh, 3), round(file_kwh, 3)
+    if round(typical_kwh) == round(file_kwh) or file_kwh <= 0:
+        return []
+    uses = np.bincount(mapping[mapping >= 0], minlength=source_days)
+    return [Message.of(
+        "notes.meter.energy_mapped", "the typical year holds {typical:,.0f} kWh, the file "
+        "{file:,.0f} kWh ({percent:+.2f}%): to keep weekdays, public holidays and the Spring "
+        "Festival on the typical year's dates, {twice} days of the file are used twice and "
+        "{unused} not at all. The readings are not scaled to the file's energy: that would "
+        "change each month's maximum demand", typical=typical_kwh, file=file_kwh,
+        percent=100.0 * (typical_kwh / file_kwh - 1.0), twice=int(np.sum(uses[uses > 1] - 1)),
+        unused=int(np.sum(uses == 0)))]
+
+
+def _leap_day_note(days: pd.DatetimeIndex, mapping: np.ndarray,
+                   target_days: pd.DatetimeIndex) -> list[Message]:
+    """Where the file's 29 February went: the typical year has none, so the day's load is
+    billed in the month of the day it became (or is not used)."""
+    notes = []
+    for k in np.flatnonzero((days.month == 2) & (days.day == 29)):
+        placed = [str(target_days[i].date()) for i in np.flatnonzero(mapping == k)]
+        day = str(days[k].date())
+        if placed:
+            notes.append(Message.of(
+                "notes.meter.leap_day_mapped", "the file's leap day, {day}, is {days} in the "
+                "typical year, which has no 29 February: its load is billed in that month",
+                day=day, days=listing(placed)))
+        else:
+            notes.append(Message.of(
+                "notes.meter.leap_day_unused", "the file's leap day, {day}, is not used: the "
+                "typical year has no 29 February", day=day))
+    return notes
 
 
 def map_days_to_typical_year(

@@ -9,7 +9,7 @@ profile of the same day type (:class:`_ProfileTable`). A file whose values canno
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -435,13 +435,33 @@ def build_grid(ts: np.ndarray, kw: np.ndarray, interval: int) -> Grid:
     )
 
 
+#: How many gaps of each kind a quality report lists (with where they are).
+MAX_GAPS_LISTED = 50
+
+
 @dataclass
 class Filled:
+    """The load with its gaps filled, and what was filled where.
+
+    ``long_gaps`` and ``short_gaps`` list up to :data:`MAX_GAPS_LISTED` gaps each, in time
+    order: ``start``, ``end`` (exclusive, the site's standard time), ``hours``,
+    ``intervals`` and ``method``.
+    """
+
     values: np.ndarray
     interpolated: int
     profile_filled: int
     long_gaps: list[dict[str, Any]]
     profiles: _ProfileTable
+    short_gaps: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _gap(grid: Grid, first: int, end: int, interval: int, method: str) -> dict[str, Any]:
+    """A gap of ``grid`` from position ``first`` to ``end`` (exclusive) as a report lists it."""
+    start_ns = grid.start_ns + first * interval * NS_PER_MIN
+    return {"start": iso(start_ns), "end": iso(start_ns + (end - first) * interval * NS_PER_MIN),
+            "hours": round((end - first) * interval / 60.0, 3), "intervals": int(end - first),
+            "method": method}
 
 
 def fill_gaps(grid: Grid, interval: int, rules: dict) -> Filled:
@@ -456,6 +476,7 @@ def fill_gaps(grid: Grid, interval: int, rules: dict) -> Filled:
         info["day_type"].to_numpy(dtype=object),
     )
     long_gaps: list[dict[str, Any]] = []
+    short_gaps: list[dict[str, Any]] = []
     interpolated = profile_filled = 0
     if missing.any():
         edges = np.diff(np.concatenate([[0], missing.astype(np.int8), [0]]))
@@ -472,6 +493,9 @@ def fill_gaps(grid: Grid, interval: int, rules: dict) -> Filled:
             )
             values[idx] = np.interp(idx, positions[grid.valid], grid.values[grid.valid])
             interpolated = len(idx)
+            short_gaps = [_gap(grid, int(a), int(b), interval, "linear interpolation")
+                          for a, b in zip(starts[short][:MAX_GAPS_LISTED],
+                                          ends[short][:MAX_GAPS_LISTED], strict=True)]
         day_of = positions // grid.slots_per_day
         slot_of = positions % grid.slots_per_day
         months = days.month.to_numpy()
@@ -482,18 +506,10 @@ def fill_gaps(grid: Grid, interval: int, rules: dict) -> Filled:
                 in_day = idx[day_of[idx] == d]
                 values[in_day] = profiles.day(int(months[d]), str(types[d]))[slot_of[in_day]]
             profile_filled += e - s
-            if len(long_gaps) < 50:
-                start_ns = grid.start_ns + s * interval * NS_PER_MIN
-                long_gaps.append(
-                    {
-                        "start": iso(start_ns),
-                        "end": iso(start_ns + (e - s) * interval * NS_PER_MIN),
-                        "hours": round((e - s) * interval / 60.0, 3),
-                        "intervals": int(e - s),
-                        "method": "same month, same day type average profile",
-                    }
-                )
-    return Filled(values, interpolated, profile_filled, long_gaps, profiles)
+            if len(long_gaps) < MAX_GAPS_LISTED:
+                long_gaps.append(_gap(grid, int(s), int(e), interval,
+                                      "same month, same day type average profile"))
+    return Filled(values, interpolated, profile_filled, long_gaps, profiles, short_gaps)
 
 
 class _ProfileTable:

@@ -16,10 +16,12 @@ The steps, each in its own module and each reported:
 2. columns (:mod:`~pvplanner.load.meter.columns`): a timestamp column (or a date and a time
    column) and a value column, by header words (时间/日期/时刻, 有功功率/电量/用电量/正向有功,
    time/kW/kWh...) and by content.
-3. timestamps (:mod:`~pvplanner.load.meter.timestamps`, :mod:`~pvplanner.load.meter.detect`):
-   many formats, ``24:00``, ``00:00-00:15`` ranges; interval detected from the steps;
-   end-of-interval labels detected and shifted to interval start; a DST zone's wall clock
-   resolved to the site's standard time.
+3. timestamps (:mod:`~pvplanner.load.meter.timestamps`, :mod:`~pvplanner.load.meter.detect`,
+   :mod:`~pvplanner.load.meter.steps`): many formats, ``24:00``, ``00:00-00:15`` ranges;
+   interval detected from the steps, and a change of step (a meter replaced: 30 minutes,
+   then 15) found, each reading then covering its own step; end-of-interval labels detected
+   and shifted to interval start; a DST zone's wall clock resolved to the site's standard
+   time.
 4. values (:mod:`~pvplanner.load.meter.detect`): kW (average demand), kWh per interval or a
    cumulative kWh register (differenced), detected from header words, summary rows and
    monotonicity, or set with ``units``.
@@ -29,7 +31,10 @@ The steps, each in its own module and each reported:
    are all zero, mostly negative or absurd is refused with what is wrong.
 6. calendar (:mod:`~pvplanner.load.meter.calendar`): the real year is mapped onto the typical
    year with whole-week shifts (Mondays land on Mondays) and Chinese public holidays
-   re-anchored (see :func:`~pvplanner.load.meter.calendar.map_days_to_typical_year`).
+   re-anchored (see :func:`~pvplanner.load.meter.calendar.map_days_to_typical_year`), each
+   month keeping the file's maximum demand of that month.
+7. step (:func:`~pvplanner.load.meter.steps.output_step`): 15-minute means for readings of
+   30 minutes or finer (a 30-minute mean held over its two quarter hours), hourly otherwise.
 
 Thresholds live in ``data/load_templates/load_rules.toml``.
 """
@@ -80,6 +85,7 @@ from pvplanner.load.meter.detect import (
     unit_name,
 )
 from pvplanner.load.meter.records import LoadQualityReport, MeterLoad
+from pvplanner.load.meter.steps import confirmed, find_steps, held, output_step, step_notes
 from pvplanner.load.meter.table import read_table
 from pvplanner.load.meter.timestamps import Parsed, parse_rows, plain_number
 from pvplanner.messages import Message, bilingual, quoted_listing
@@ -384,11 +390,15 @@ def _read_meter_file(
             "notes.meter.utc_offsets", "the timestamps carry UTC offsets: converted to the "
             "site's standard time (UTC{offset})", offset=f"{float(utc_offset_hours):+g}"))
 
-    interval = detect_interval(
-        parsed.ts_wall, parsed.rows, rules, quoted_listing(columns.ts_headers), name
+    steps = find_steps(
+        parsed.ts_wall,
+        detect_interval(parsed.ts_wall, parsed.rows, rules, quoted_listing(columns.ts_headers),
+                        name),
+        [int(v) for v in rules["supported_intervals_minutes"]],
     )
+    interval = steps.interval  # the grid's; a stretch of wider readings covers its own
     label, label_reason = detect_label(
-        parsed.ts_wall, interval, parsed.has_24, columns.label_hint, label_mode
+        parsed.ts_wall, steps.first_minutes(), parsed.has_24, columns.label_hint, label_mode
     )
     unit_kind, scale, units_reason = detect_units(
         columns.value_header,
@@ -400,31 +410,40 @@ def _read_meter_file(
         rules,
     )
 
+    steps = confirmed(steps, parsed.ts_wall, parsed.values, unit_kind)
+    warnings += step_notes(steps, unit_kind, label)
+
     ts_std, dst_fixes, tz_notes = to_standard_time(
         parsed.ts_wall, parsed.rows, zone, float(utc_offset_hours), parsed.tz_aware
     )
     warnings += tz_notes
     multiplier = _multiplier_for(parsed, unit_kind, name, columns.value_header, warnings)
+    # Carried along with each reading: the meter's multiplier of a register reading, else
+    # the interval the reading covers [min].
+    carried = (multiplier if unit_kind == "kwh_cumulative"
+               else steps.own_minutes(parsed.ts_wall, label))
     keep = ts_std != NAT
     ts_std, values, rows = ts_std[keep], parsed.values[keep], parsed.rows[keep]
-    if multiplier is not None:  # carried along with the readings: [reading, multiplier]
-        values = np.column_stack([values, multiplier[keep]])
+    if carried is not None:  # [reading, carried]
+        values = np.column_stack([values, carried[keep]])
     if unit_kind != "kwh_cumulative" and label == "end":
-        ts_std = ts_std - interval * NS_PER_MIN
+        ts_std = ts_std - values[:, 1].astype(np.int64) * NS_PER_MIN
 
     ts_std, irregular = snap_to_grid(ts_std, rows, interval)
     ts_std, values, rows, span_notes = limit_span(
         ts_std, values, rows, rules, name, " + ".join(columns.ts_headers)
     )
     warnings += span_notes
-    if multiplier is not None:
-        values, multiplier = values[:, 0], values[:, 1]
+    if carried is not None:
+        values, carried = values[:, 0], values[:, 1]
     # the file's own clock times of the rows used (a long file keeps its latest year)
     used_wall = parsed.ts_wall[np.isin(parsed.rows, rows)] if span_notes else parsed.ts_wall
 
-    uniq_ts, uniq_vals, first_rows, dup_count, dup_examples, uniq_mult = merge_duplicates(
-        ts_std, values, rows, multiplier)  # a multiplier only with register readings
+    uniq_ts, uniq_vals, first_rows, dup_count, dup_examples, uniq_carried = merge_duplicates(
+        ts_std, values, rows, carried)
+    own_minutes = None
     if unit_kind == "kwh_cumulative":
+        uniq_mult = uniq_carried
         reading_rows = first_rows
         if uniq_mult is not None:
             warnings += _multiplier_changes(uniq_mult, first_rows)
@@ -463,7 +482,9 @@ def _read_meter_file(
                               file=name, column=columns.value_header)
             )
     else:
-        factor = scale * (60.0 / interval if unit_kind == "kwh" else 1.0)
+        own_minutes = np.rint(uniq_carried).astype(np.int64)
+        # energy of each reading's own interval -> its mean power; kW is a mean already
+        factor = scale * (60.0 / own_minutes if unit_kind == "kwh" else 1.0)
         kw, neg_examples, neg_count = uniq_vals * factor, [], 0
     unflagged_kw = kw
     kw, outlier_examples, outlier_count, tally = flag_outliers(kw, uniq_ts, first_rows, rules)
@@ -471,7 +492,10 @@ def _read_meter_file(
     outlier_count += neg_count
     tally["negative"] += neg_count
 
-    grid = build_grid(uniq_ts, kw, interval)
+    grid_ts, grid_kw = uniq_ts, kw
+    if own_minutes is not None:  # a wider reading's mean held over its grid steps
+        grid_ts, grid_kw = held(uniq_ts, kw, own_minutes, interval)
+    grid = build_grid(grid_ts, grid_kw, interval)
     valid_days = grid.valid.sum() * interval / 1440.0
     if valid_days < rules["min_days"]:
         wrong = why_too_little(
@@ -518,12 +542,14 @@ def _read_meter_file(
     filled = fill_gaps(grid, interval, rules)
 
     target, mapping_info = map_to_typical_year(filled, grid, interval, rules)
-    output_interval = 15 if interval <= 15 else 60
+    output_interval, held_note = output_step(interval)
+    warnings += held_note
     load_values = resample(target.reshape(-1), interval, output_interval)
     axis = typical_year_index(float(utc_offset_hours), output_interval)
     load_kw = pd.Series(load_values, index=axis, name="load_kw")
     if mapping_info.get("warning"):
         warnings.append(mapping_info.pop("warning"))
+    warnings += mapping_info.pop("notes")  # each month's peak, the year's energy, a leap day
 
     source_index = pd.DatetimeIndex(
         grid.start_ns + np.arange(len(grid.values), dtype=np.int64) * interval * NS_PER_MIN
@@ -560,6 +586,7 @@ def _read_meter_file(
         interpolated_intervals=int(filled.interpolated),
         profile_filled_intervals=int(filled.profile_filled),
         long_gaps=filled.long_gaps,
+        short_gaps=filled.short_gaps,
         outliers=int(outlier_count),
         outlier_examples=outlier_examples,
         duplicates=int(dup_count),
@@ -568,6 +595,7 @@ def _read_meter_file(
         dropped_rows=parsed.dropped,
         mapping=mapping_info,
         warnings=warnings,
+        step_changes=steps.to_list(label),
     )
     return MeterLoad(
         load_kw=load_kw, quality=report, source_load_kw=source_load_kw, source_valid=source_valid

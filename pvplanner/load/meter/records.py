@@ -56,6 +56,11 @@ class LoadQualityReport:
     dropped_rows: list[dict[str, Any]]
     mapping: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    #: Stretches of readings at a step wider than ``interval_minutes``, each read over its
+    #: own step: ``start``, ``end`` (the file's clock), ``minutes``, ``readings``.
+    step_changes: list[dict[str, Any]] = field(default_factory=list)
+    #: Gaps interpolated linearly, like ``long_gaps`` (up to 50, in time order).
+    short_gaps: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (no NaN, only built-in types)."""
@@ -83,19 +88,16 @@ class LoadQualityReport:
                        percent=self.coverage_percent, first=_minutes(self.first_timestamp),
                        last=_minutes(self.last_timestamp), year=self.year_coverage_percent),
         ]
-        if self.filled_intervals:
-            lines.append(Message.of(
-                "notes.meter.filled", "gaps filled: intervals interpolated {interpolated}, "
-                "intervals from the same month's day-type profile {profile}, long gaps {gaps}",
-                interpolated=self.interpolated_intervals,
-                profile=self.profile_filled_intervals, gaps=len(self.long_gaps)))
+        lines += self._filled_notes()
         if self.outliers:
             lines.append(Message.of("notes.meter.outliers", "outliers treated as gaps: {count}",
                                     count=self.outliers))
         if self.duplicates:
-            lines.append(Message.of("notes.meter.duplicates",
-                                    "duplicate timestamps averaged: {count}",
-                                    count=self.duplicates))
+            stamps = [example["timestamp"] for example in self.duplicate_examples]
+            lines.append(Message.of(
+                "notes.meter.duplicates_at", "duplicate timestamps averaged: {count} ({where})",
+                count=self.duplicates, where=_places(
+                    _runs(stamps, self.interval_minutes), len(stamps) < self.duplicates)))
         lines += self.dst_fixes
         if self.mapping:
             lines.append(Message.of(
@@ -104,6 +106,65 @@ class LoadQualityReport:
                 target=str(self.mapping.get("target_year")),
                 days=str(self.mapping.get("shift_days"))))
         return lines + list(self.warnings)
+
+    def _filled_notes(self) -> list[Message]:
+        """Where gaps were filled and how, leaving out the kinds that did not occur."""
+        lines = []
+        if self.interpolated_intervals:
+            lines.append(Message.of(
+                "notes.meter.filled_interpolated", "short gaps interpolated linearly: "
+                "{count:,} intervals ({where})", count=self.interpolated_intervals,
+                where=_gap_places(self.short_gaps, self.interpolated_intervals)))
+        if self.profile_filled_intervals:
+            lines.append(Message.of(
+                "notes.meter.filled_profile", "long gaps filled with the same month's average "
+                "day of the same type: {count:,} intervals ({where})",
+                count=self.profile_filled_intervals,
+                where=_gap_places(self.long_gaps, self.profile_filled_intervals)))
+        return lines
+
+
+#: How many places (gaps, runs of duplicates) a note names before "…".
+_PLACES_SHOWN = 3
+
+
+def _gap_places(gaps: list[dict[str, Any]], intervals: int) -> dict[str, str]:
+    """Where ``gaps`` are (``start``–``end``), as a message value; "…" when the list does not
+    hold all ``intervals`` filled or holds more than a note shows."""
+    spans = [f"{_minutes(gap['start'])}–{_clock(gap['start'], gap['end'])}" for gap in gaps]
+    listed = sum(int(gap["intervals"]) for gap in gaps)
+    return _places(spans, listed < intervals)
+
+
+def _runs(stamps: list[str], interval_minutes: int) -> list[str]:
+    """Timestamps (ISO) as runs of consecutive steps: ``2025-11-02 01:00–01:45``."""
+    times = sorted(pd.Timestamp(stamp) for stamp in stamps)
+    step = pd.Timedelta(minutes=interval_minutes)
+    runs: list[list[pd.Timestamp]] = []
+    for time in times:
+        if runs and time - runs[-1][-1] == step:
+            runs[-1].append(time)
+        else:
+            runs.append([time])
+    return [_minutes(run[0].isoformat()) if len(run) == 1 else
+            f"{_minutes(run[0].isoformat())}–{_clock(run[0].isoformat(), run[-1].isoformat())}"
+            for run in runs]
+
+
+def _places(places: list[str], more: bool) -> dict[str, str]:
+    """Up to :data:`_PLACES_SHOWN` places as a message value, "…" (等) after them when
+    there are more."""
+    shown = places[:_PLACES_SHOWN]
+    more = more or len(places) > _PLACES_SHOWN
+    return bilingual(", ".join(shown) + (", …" if more else ""),
+                     "、".join(shown) + ("等" if more else ""))
+
+
+def _clock(start: str, end: str) -> str:
+    """The end of a span as written after its start: ``13:00`` on the same day, else with
+    its date."""
+    end_text = _minutes(end)
+    return end_text[11:] if end_text[:10] == _minutes(start)[:10] else end_text
 
 
 def _minutes(stamp: str) -> str:
@@ -120,7 +181,8 @@ class MeterLoad:
     load_kw : pandas.Series
         Average power of each interval [kW] on
         ``typical_year_index(utc_offset_hours, interval)``: 15-minute steps if the file had
-        15-minute or finer data, hourly otherwise.
+        30-minute or finer data (a 30-minute mean held over its two quarter hours), hourly
+        otherwise.
     quality : LoadQualityReport
         What was found, assumed, fixed and filled.
     source_load_kw : pandas.Series
