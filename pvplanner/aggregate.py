@@ -243,10 +243,10 @@ class TypicalDays:
             "its days weighted by the group's size, the battery cycling within each typical "
             "day, or over a Sunday and the Monday after it where the load rests at weekends "
             "and no demand is charged, the month's peak-load day kept where demand is "
-            "charged), not on the exact year: NPV about 0.4 % (at worst about 1 %), battery "
-            "energy up to about 7 % and power up to about 14 % from the exact plan's; on the "
-            "real year these sizes "
-            "lose at most about 0.25 % of the best NPV", days=len(self.days))
+            "charged), not on the exact year: NPV about 0.4 % (at worst about 1.2 % on the "
+            "sites tried), battery energy up to about 7 % and power up to about 14 % from the "
+            "exact plan's; on the real year these sizes lose at most about 0.25 % of the best "
+            "NPV", days=len(self.days))
 
 
 def days_per_month(n_days: int) -> np.ndarray:

@@ -266,7 +266,9 @@ def _load_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]
     # The year's energy as the load gives it: typed, or summed from the bills or the meter.
     annual_source, annual_status = {
         "bills": ("sum of the monthly bills entered", "derived"),
-        "meter_file": ("sum of the meter file's readings over the typical year", "derived"),
+        "meter_file": ("sum of the meter file's readings placed on the typical year's days "
+                       "(a note of the plan gives the file's own total where it differs)",
+                       "derived"),
     }.get(load.kind, (USER_INPUT, "user"))
     rows.append(Assumption("load", "load.annual_kwh", resolved.load_kwh, "kWh",
                            annual_source, "", annual_status))

@@ -618,7 +618,9 @@ def _cmd_load_inspect(args: argparse.Namespace) -> int:
     prices = price_series(tariff, typical_year_index(offset, 60)) if tariff else None
     priced = {} if tariff is None or prices is None else {
         "price_per_kwh": prices["import_price_per_kwh"], "periods": prices["period"],
-        "currency": tariff.currency}
+        "currency": tariff.currency,
+        # as the app's load page prices peak shaving (it was left unpriced here)
+        "demand_charge_per_kw_month": tariff.peak_demand_rate_per_kw_month}
     report = inspect_meter_file(args.file, units=args.units, include_heatmap=args.json,
                                 utc_offset_hours=offset, **priced)
     origin = partial(translate, lang="en")

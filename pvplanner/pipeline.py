@@ -513,7 +513,8 @@ def _profiles(weather_key: tuple, elevation_m: float, planes_json: str, settings
 
 
 def _load_interval(scenario: Scenario, offset: float) -> int:
-    """The plan's step [min]: 15 for a meter file of 15-minute (or finer) readings, else 60."""
+    """The plan's step [min]: 15 for a meter file of readings every 30 minutes or finer
+    (a 30-minute reading held over its two quarter hours), else 60."""
     spec = scenario.load
     if spec.kind != "meter_file" or not spec.meter_file:
         return 60

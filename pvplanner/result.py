@@ -560,8 +560,10 @@ class SolverSummary:
         ``constraints.interconnection_limit_kw``, ``constraints.capital_budget``,
         ``battery.max_energy_kwh`` (given, or one day of the load by default),
         ``battery.max_power_kw``, ``battery.max_c_rate``, ``constraints.export_limit_kw``
-        or ``tariff.export`` (PV curtailed at the export limit, or where the tariff or
-        the project allows no export).
+        or ``tariff.export`` (the export limit the user set, or the tariff's or project's
+        rule of no export, where it stops the PV below every size limit), and
+        ``curtailing.<one of those two>`` where the export limit curtails PV that its
+        size limits hold anyway: it costs energy but sets no size.
     """
 
     status: str

@@ -192,3 +192,27 @@ def test_load_inspect_names_a_registers_unit_in_words(tmp_path, capsys, monkeypa
     assert main(["load", "inspect", str(path)]) == 0
     out = capsys.readouterr().out
     assert "meter register reading [kWh]" in out and "kwh_cumulative" not in out
+
+
+def test_load_inspect_prices_peak_shaving_at_the_sites_demand_rate(tmp_path, capsys):
+    """With the scenario's two-part tariff the analytics carry its demand rate, as the app's
+    load page does (the CLI left it null, so peak shaving had no price); a tariff billed on
+    the transformer's capacity has no rate on the peak."""
+    from pvplanner.pipeline import scenario_tariff
+    from pvplanner.scenario.model import load_scenario
+
+    index = pd.date_range("2025-01-01", periods=8760, freq="h")
+    kw = np.where((index.hour >= 9) & (index.hour < 11), 900.0, 500.0)
+    frame = pd.DataFrame({"time": index.strftime("%Y-%m-%d %H:%M"), "kW": kw})
+    path = tmp_path / "meter.csv"
+    frame.to_csv(path, index=False)
+    scenario_path = data_path("demo", "hangzhou_dyeing.toml")
+    tariff = scenario_tariff(load_scenario(scenario_path))
+    assert tariff.basic_charge_basis == "max_demand" and tariff.demand_charges
+    assert main(["load", "inspect", str(path), "--scenario", str(scenario_path),
+                 "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    rate = report["analytics"]["demand_charge_per_kw_month"]
+    assert rate == pytest.approx(tariff.demand_charges[0].rate_per_kw_month) and rate > 0
+    by_capacity = tariff.model_copy(update={"basic_charge_basis": "capacity"})
+    assert by_capacity.peak_demand_rate_per_kw_month is None

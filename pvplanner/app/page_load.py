@@ -380,9 +380,7 @@ def _analytics():
     from pvplanner.pipeline import prepare
 
     prepared = prepare(valid)
-    rate = None
-    if prepared.tariff.demand_charges:
-        rate = prepared.tariff.demand_charges[0].rate_per_kw_month
+    rate = prepared.tariff.peak_demand_rate_per_kw_month
     measured = prepared.measures
     analytics = analyze_load(
         prepared.sizing.load_kw if measured is None else measured.baseline_kw, price_per_kwh=prepared.prices["import_price_per_kwh"],

@@ -248,7 +248,9 @@ def _header_zone_shift(quality: LoadQualityReport,
 
 
 #: The meter reader's notes about the typical year it builds, which a monitor does not use.
-_TYPICAL_YEAR_NOTES = ("notes.meter.months_missing",)
+_TYPICAL_YEAR_NOTES = ("notes.meter.months_missing", "notes.meter.month_peaks_kept",
+                       "notes.meter.month_peaks_capped", "notes.meter.energy_mapped",
+                       "notes.meter.leap_day_mapped", "notes.meter.leap_day_unused")
 
 #: The meter reader's note that the timestamps carried UTC offsets, converted by the reader.
 _OFFSET_NOTE = "notes.meter.utc_offsets"

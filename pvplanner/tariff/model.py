@@ -326,3 +326,13 @@ class Tariff(BaseModel):
     def allows_export(self) -> bool:
         """False when the tariff forbids export (防逆流)."""
         return self.export.allows_export
+
+    @property
+    def peak_demand_rate_per_kw_month(self) -> float | None:
+        """What a kW off the month's peak demand saves [currency/kW-month]: the first demand
+        charge's rate where demand is billed (``basic_charge_basis`` ``max_demand``), None
+        where nothing is billed on the peak (no demand charge, or a capacity charge on the
+        transformer's kVA instead). Load analytics price peak shaving with it."""
+        if self.basic_charge_basis != "max_demand" or not self.demand_charges:
+            return None
+        return float(self.demand_charges[0].rate_per_kw_month)
