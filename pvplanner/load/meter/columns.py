@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 
 from pvplanner.errors import LoadFileError
-from pvplanner.load.meter.table import FULLWIDTH, Table, cell_kind
+from pvplanner.load.meter.table import (
+    FULLWIDTH,
+    MAX_CELL_CHARS,
+    Table,
+    cell_kind,
+    refuse_long_cells,
+)
 from pvplanner.messages import Message, bilingual, listing, quoted_listing
 
 _TS_WORDS = (
@@ -203,10 +209,15 @@ def classify_columns(table: Table) -> list[str]:
     kinds = []
     sample = table.body.head(400)
     for k in range(table.body.shape[1]):
-        cells = [cell_kind(v) for v in sample[k].tolist()]
+        values = sample[k].tolist()
+        # a cell too long for a time or a number is left out of the vote; in a column
+        # that is one by the other cells, it is refused below, naming its row
+        long = [j for j, v in enumerate(values) if isinstance(v, str) and len(v) > MAX_CELL_CHARS]
+        skip = set(long)
+        cells = [cell_kind(v) for j, v in enumerate(values) if j not in skip]
         cells = [c for c in cells if c != "empty"]
         if not cells:
-            kinds.append("empty")
+            kinds.append("empty" if not long else "text")
             continue
         share = {kind: cells.count(kind) / len(cells) for kind in set(cells)}
         dated = share.get("datetime", 0.0) + share.get("date", 0.0)
@@ -219,6 +230,9 @@ def classify_columns(table: Table) -> list[str]:
             kinds.append("time")
         else:
             kinds.append("text")
+        if long and kinds[-1] != "text":
+            refuse_long_cells([values[long[0]]], [table.rows[long[0]]], table.headers[k],
+                              table.name)
     return kinds
 
 
@@ -374,13 +388,13 @@ _BARE_W = r"[(\[（【]\s*w\s*[)\]）】]|/\s*w\s*$|(?:^|[\s_:：\u3400-\u9fff])
 #: that 千瓦时 is kWh before 千瓦 is kW, 千瓦 is kW before 瓦 is W, and 万 (ten thousand)
 #: before the unit it multiplies (万kW is 10,000 kW, 万瓦 10,000 W = 10 kW).
 _UNIT_TOKENS = (
-    (r"万\s*(?:kwh|千瓦\s*·?\s*时|度)", "kwh", 1e4, "10,000 kWh", "万kWh"),
+    (r"万\s*(?:kwh|千瓦\s*(?:·\s*)?时|度)", "kwh", 1e4, "10,000 kWh", "万kWh"),
     (r"万\s*(?:kw|千瓦)", "kw", 1e4, "10,000 kW", "万kW"),
-    (r"万\s*(?:wh|瓦(?:特)?\s*·?\s*时)", "kwh", 10.0, "10,000 Wh", "万Wh"),
+    (r"万\s*(?:wh|瓦(?:特)?\s*(?:·\s*)?时)", "kwh", 10.0, "10,000 Wh", "万Wh"),
     (r"万\s*(?:w(?![a-z])|瓦)", "kw", 10.0, "10,000 W", "万W"),
-    (r"(?<![a-z])mwh(?![a-z])|兆瓦\s*·?\s*时", "kwh", 1000.0, "MWh", "MWh"),
-    (r"(?<![a-z])kwh(?![a-z])|千瓦\s*·?\s*时|度", "kwh", 1.0, "kWh", "kWh"),
-    (r"(?<![a-z])wh(?![a-z])|瓦(?:特)?\s*·?\s*时", "kwh", 0.001, "Wh", "Wh"),
+    (r"(?<![a-z])mwh(?![a-z])|兆瓦\s*(?:·\s*)?时", "kwh", 1000.0, "MWh", "MWh"),
+    (r"(?<![a-z])kwh(?![a-z])|千瓦\s*(?:·\s*)?时|度", "kwh", 1.0, "kWh", "kWh"),
+    (r"(?<![a-z])wh(?![a-z])|瓦(?:特)?\s*(?:·\s*)?时", "kwh", 0.001, "Wh", "Wh"),
     (r"(?<![a-z])mw(?![a-z])|兆瓦", "kw", 1000.0, "MW", "MW"),
     (r"(?<![a-z])kw(?![a-z])|千瓦", "kw", 1.0, "kW", "kW"),
     (rf"{_BARE_W}|(?<![千兆])瓦", "kw", 0.001, "W", "W"),

@@ -61,8 +61,16 @@ _DATETIME_RE = re.compile(
 _DATE_RE = re.compile(rf"^{_DATE_PART}$")
 _TIME_RE = re.compile(rf"^{TIME_PART}(?:{RANGE_SEP}{TIME_PART})?$")
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-#: Unit words a number cell may end with (stripped; the header gives the unit).
-UNIT_SUFFIX = re.compile(r"(?i)\s*(?:kwh|kw|mwh|mw|wh|千瓦时|千瓦|度)$")
+#: Unit words a number cell may end with (stripped; the header gives the unit). The
+#: look-behind lets a match start only where a run of spaces starts: without it the search
+#: tried every space of a long run and cost the square of its length (60 kB of spaces in
+#: one cell took minutes).
+UNIT_SUFFIX = re.compile(r"(?i)(?<!\s)\s*(?:kwh|kw|mwh|mw|wh|千瓦时|千瓦|度)$")
+#: Most characters of a cell read as a header, a date/time, a number or a unit: a time
+#: cell with a range and an offset has under 60, a header under 100. Longer cells are
+#: refused in the time, value and header rows (naming row and column) and are "text" to
+#: column detection, so no pattern ever runs over a cell of megabytes.
+MAX_CELL_CHARS = 200
 #: A number whose commas group thousands: ``1,234`` or ``1,234,567.5``.
 GROUPED_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
 MISSING_TOKENS = {
@@ -104,11 +112,19 @@ SUMMARY_WORDS = (
 
 
 def norm_text(value: str) -> str:
-    text = value.strip().translate(FULLWIDTH)
-    text = re.sub(r"\s*年\s*", "-", text)
-    text = re.sub(r"\s*月\s*", "-", text)
-    text = re.sub(r"\s*日\s*", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    """A date/time or number text with full-width forms folded, 年/月/日 as ``-``/``-``/space
+    and each run of spaces as one (runs are collapsed first, in one pass, so that no pattern
+    scans a long run once per space)."""
+    text = " ".join(value.translate(FULLWIDTH).split())
+    if "年" in text or "月" in text or "日" in text:
+        text = _DAY_MARK.sub(" ", _MONTH_MARK.sub("-", _YEAR_MARK.sub("-", text)))
+        text = " ".join(text.split())
+    return text
+
+
+_YEAR_MARK = re.compile(r" ?年 ?")
+_MONTH_MARK = re.compile(r" ?月 ?")
+_DAY_MARK = re.compile(r" ?日 ?")
 
 
 def cell_kind(value: Any) -> str:
@@ -127,6 +143,8 @@ def cell_kind(value: Any) -> str:
         return "time"
     if isinstance(value, (int, float, np.integer, np.floating)):
         return "number" if math.isfinite(float(value)) else "empty"
+    if len(str(value)) > MAX_CELL_CHARS and len(str(value).strip()) > MAX_CELL_CHARS:
+        return "text"  # no time, number or unit is this long
     text = norm_text(str(value))
     if text.lower() in MISSING_TOKENS:
         return "empty"
@@ -300,6 +318,7 @@ def _read_csv(text: str, encoding: str, name: str, rules: dict) -> Table:
     _refuse_wide_lines(split, [i for i, _ in scan], name, delimiter)
     first_data = _first_data_row(split)
     if first_data is None:
+        _refuse_long_scan_cell(split, [i for i, _ in scan], name)
         sample = scan[0][1][:80]
         raise LoadFileError(Message.of(
             "errors.meter.no_data_row", "{file}: no row with a date/time and a number in the "
@@ -308,6 +327,7 @@ def _read_csv(text: str, encoding: str, name: str, rules: dict) -> Table:
             "separated by '{separator}'", file=name, count=len(scan), line=scan[0][0] + 1,
             sample=quoted_listing([sample]), separator=delimiter))
     header_cells, header_line = _find_header(split, first_data, [i for i, _ in scan])
+    _refuse_long_header(header_cells, header_line, name)
     data_line = scan[first_data][0]  # 0-based physical line
     try:
         body = pd.read_csv(
@@ -419,6 +439,50 @@ _UNIT_ROW = re.compile(
 )
 
 
+def _is_unit_cell(cell: str) -> bool:
+    """Whether ``cell`` is a units row's cell (``kW``, ``(kWh)``, ``单位: 度``); spaces are
+    collapsed first: the pattern's two space runs around an optional unit cost the square
+    of a long run's length."""
+    return len(cell) <= MAX_CELL_CHARS and bool(
+        _UNIT_ROW.match(" ".join(cell.translate(FULLWIDTH).split())))
+
+
+def refuse_long_cells(cells: Sequence[Any], rows: Sequence[int] | np.ndarray,
+                      column: str | dict[str, str], name: str) -> None:
+    """Refuse the first of ``cells`` (a time, value or header column's, on file ``rows``)
+    longer than :data:`MAX_CELL_CHARS`: no date, number, unit or header is that long, and
+    reading one costs time out of proportion (a 45 MB number cell took 40 s)."""
+    for cell, row in zip(cells, rows, strict=False):
+        if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            raise LoadFileError(Message.of(
+                "errors.meter.limits.cell_too_long", "{file}: row {row}, column '{column}' "
+                "holds {length:,} characters; a date/time, a reading or a column name has at "
+                "most {limit:,}: the cell is damaged or not meter data; correct it, or "
+                "export the time and kW/kWh columns again", file=name, row=int(row),
+                column=column, length=len(cell),
+                limit=MAX_CELL_CHARS))
+
+
+def _refuse_long_scan_cell(split: list[list[Any]], lines: list[int], name: str) -> None:
+    """Where no row of the first lines holds a date/time and a number, refuse the first cell
+    too long to be one (0-based file ``lines``): that, not a missing column, is the fault."""
+    for cells, line in zip(split, lines, strict=False):
+        for k, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                refuse_long_cells([cell], [line + 1], bilingual(f"column {k + 1}",
+                                                                f"第 {k + 1} 列"), name)
+
+
+def _refuse_long_header(header: list[str] | None, line: int | None, name: str) -> None:
+    """Refuse a header row (0-based file ``line``) with a cell over :data:`MAX_CELL_CHARS`."""
+    if header is None or line is None:
+        return
+    for k, cell in enumerate(header):
+        if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            refuse_long_cells([cell], [line + 1], bilingual(f"column {k + 1}", f"第 {k + 1} 列"),
+                              name)
+
+
 def _find_header(
     split: list[list[Any]], first_data: int, line_numbers: list[int]
 ) -> tuple[list[str] | None, int | None]:
@@ -428,11 +492,7 @@ def _find_header(
     above = [("" if c is None else str(c)).strip() for c in split[first_data - 1]]
     if not any(above):
         return None, None
-    if (
-        first_data >= 2
-        and all(_UNIT_ROW.match(c.translate(FULLWIDTH)) for c in above)
-        and any(above)
-    ):
+    if first_data >= 2 and all(_is_unit_cell(c) for c in above) and any(above):
         names = [("" if c is None else str(c)).strip() for c in split[first_data - 2]]
         merged = [
             (n + (f" ({u})" if u and not u.startswith(("(", "（", "[")) else f" {u}")).strip()
@@ -468,6 +528,7 @@ def _read_xlsx(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> T
         split = [list(r) for _, r in scan]
         first_data = _first_data_row(split)
         if first_data is None:
+            _refuse_long_scan_cell(split, [i for i, _ in scan], name)
             raise LoadFileError(Message.of(
                 "errors.meter.no_data_row_sheet", "{file}, sheet '{sheet}': no row with a "
                 "date/time and a number in the first non-empty rows ({count}); the sheet needs a "
@@ -475,6 +536,7 @@ def _read_xlsx(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> T
                 "meter data to the workbook's first sheet (the first sheet with content is read)",
                 file=name, sheet=str(chosen), count=len(scan)))
         found["header"] = _find_header(split, first_data, [i for i, _ in scan])
+        _refuse_long_header(*found["header"], name)
         found["start"] = scan[first_data][0]
 
     chosen, rows = read_sheet_rows(

@@ -26,6 +26,7 @@ from pvplanner.load.meter.common import NAT, NS_PER_DAY, row_listing
 from pvplanner.load.meter.table import (
     FULLWIDTH,
     GROUPED_THOUSANDS,
+    MAX_CELL_CHARS,
     MISSING_TOKENS,
     RANGE_SEP,
     SEPARATOR_NAMES,
@@ -34,6 +35,7 @@ from pvplanner.load.meter.table import (
     UNIT_SUFFIX,
     Table,
     norm_text,
+    refuse_long_cells,
 )
 from pvplanner.messages import Message, bilingual
 
@@ -114,9 +116,22 @@ class Parsed:
     multiplier: Multiplier | None = None  # the meter's multiplier, if the file has one
 
 
+def _refuse_long_column_cells(table: Table, k: int) -> None:
+    """Refuse the first cell of column ``k`` (a time, value or multiplier column) longer
+    than a date/time or a reading can be, before any pattern reads the column."""
+    lengths = _cell_text(table.body[k]).str.len().to_numpy()
+    over = np.flatnonzero(lengths > MAX_CELL_CHARS)
+    if over.size:
+        j = int(over[0])
+        refuse_long_cells([_cell_text(table.body[k].iloc[j:j + 1]).iloc[0]], [table.rows[j]],
+                          table.headers[k], table.name)
+
+
 def parse_rows(table: Table, columns: Columns, rules: dict) -> Parsed:
     body = table.body
     name = table.name
+    for k in (*columns.ts, columns.value, *columns.multiplier):
+        _refuse_long_column_cells(table, k)
     tz_aware = False
     if columns.ts_kinds[0] == "datetime":
         ts, end24, _, tz_aware = _parse_datetime_column(body[columns.ts[0]])
@@ -228,7 +243,7 @@ def _multiplier_cells(
     note = None
     if todo.any():
         cleaned = text[todo].str.translate(FULLWIDTH).str.replace(
-            r"\s*(?:倍|x|×)$", "", regex=True).str.replace(" ", "", regex=False)
+            r"(?<!\s)\s*(?:倍|x|×)$", "", regex=True).str.replace(" ", "", regex=False)
         if mark is None:
             plain = np.array(pd.to_numeric(cleaned, errors="coerce"), dtype=float)
             known = np.isfinite(plain)
@@ -309,10 +324,13 @@ def _datetime_strings(texts: pd.Series) -> tuple[pd.Series, np.ndarray]:
     needs = s.str.contains(_NEEDS_NORMALISING, regex=True).to_numpy(dtype=bool)
     if needs.any():
         sub = s[needs].str.translate(FULLWIDTH)
-        sub = sub.str.replace(r"\s*年\s*", "-", regex=True).str.replace(
-            r"\s*月\s*", "-", regex=True
+        # (?<!\s): a match starts only where a run of spaces starts, not at each of its
+        # spaces (which cost the square of a long run's length)
+        sub = sub.str.replace(r"(?<!\s)\s*年\s*", "-", regex=True).str.replace(
+            r"(?<!\s)\s*月\s*", "-", regex=True
         )
-        sub = sub.str.replace(r"\s*日\s*", " ", regex=True).str.replace(r"\s+", " ", regex=True)
+        sub = sub.str.replace(r"(?<!\s)\s*日\s*", " ", regex=True).str.replace(
+            r"\s+", " ", regex=True)
         sub = sub.str.strip()
         ranged = sub.str.replace(rf"({TIME_PART}){RANGE_SEP}{TIME_PART}$", r"\1", regex=True)
         # an ISO "T...-05:00" ends in a UTC offset, not a range

@@ -11,7 +11,11 @@ skips. So, in order:
    :data:`MAX_XLSX_XML_BYTES` (the zip reader stops at the declared size);
 2. the XML is unzipped in blocks and its row and cell tags counted without building
    anything (a few hundred MB/s), stopping at :data:`MAX_XLSX_ROWS` or
-   :data:`MAX_XLSX_CELLS`;
+   :data:`MAX_XLSX_CELLS`; so are the elements of the parts openpyxl parses whole before
+   any row is read (styles, shared strings, the workbook, its properties and links),
+   stopping at :data:`MAX_XLSX_STYLE_ELEMENTS`, :data:`MAX_XLSX_SHARED_STRINGS` or
+   :data:`MAX_XLSX_PART_ELEMENTS` (46 kB of ``<xf/>`` repeated a million times cost
+   openpyxl 61 s and 760 MB; 332 kB of 8 million ``<si>`` 224 s);
 3. only then does openpyxl open the workbook, and the chosen sheet's rows are streamed
    (read-only, values only) with the same caps on what the stream yields.
 
@@ -22,7 +26,9 @@ caps: their size is their content, bounded by the byte limit, and pandas reads t
 
 from __future__ import annotations
 
+import codecs
 import io
+import posixpath
 import re
 import time
 import zipfile
@@ -36,7 +42,10 @@ from pvplanner.messages import Message, listing
 
 __all__ = [
     "MAX_XLSX_CELLS",
+    "MAX_XLSX_PART_ELEMENTS",
     "MAX_XLSX_ROWS",
+    "MAX_XLSX_SHARED_STRINGS",
+    "MAX_XLSX_STYLE_ELEMENTS",
     "MAX_XLSX_XML_BYTES",
     "XLSX_TIME_BUDGET_S",
     "read_sheet_rows",
@@ -66,10 +75,32 @@ MAX_XLSX_XML_BYTES = 150_000_000
 #: Legitimate files stay inside it; it catches what the caps do not foresee.
 XLSX_TIME_BUDGET_S = 30.0
 
+#: Most elements of the styles part (``xl/styles.xml``: number formats, fonts, fills,
+#: borders, cell formats and their children). A meter export has tens of styles; a workbook
+#: formatted by hand for years a few thousand; Excel itself stops at 64,000 cell formats.
+#: openpyxl builds every one before the first row is read (about 60 us and 700 bytes each).
+MAX_XLSX_STYLE_ELEMENTS = 50_000
+
+#: Most shared strings (``<si>``) a workbook may hold. A year of 5-minute readings whose
+#: time labels are all distinct text is 105,120; with a second text column of distinct
+#: labels, 210,240. openpyxl reads them all before the first row (about 28 us each).
+MAX_XLSX_SHARED_STRINGS = 250_000
+
+#: Most elements of any other part openpyxl parses whole on opening: the workbook's sheet
+#: list and defined names, the relationships, the properties, external links, chart sheets
+#: (a real one has tens; a sheet with a hyperlink in each row of a 15-minute year 35,040).
+#: 300,000 defined names in 40 kB cost openpyxl 9 s and 200 MB. The shared strings' part
+#: may hold two elements per string (``<si>``, ``<t>``) and this many more (rich text).
+#: Worksheets, and the drawings and charts they show, are not parsed on opening.
+MAX_XLSX_PART_ELEMENTS = 50_000
+
 _BLOCK_BYTES = 1 << 20
 # a row or cell start tag, with or without a namespace prefix (<row r="2">, <x:c r="B2"/>)
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+# any element's start tag (not an end tag, a comment, a declaration or an instruction)
+_START_TAG = re.compile(rb"<[A-Za-z_]")
+_SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 _TAG_TAIL_BYTES = 64  # a start tag's name is matched within this many bytes of its "<"
 _PEEK_ROWS = 200  # rows looked at to tell an empty sheet from one with data
 
@@ -194,19 +225,26 @@ def _check_parts(raw: bytes, name: str, budget: _Budget) -> None:
     with archive:
         members = [info for info in archive.infolist() if not info.is_dir()]
         _check_unzipped(sum(info.file_size for info in members), raw, name)
+        kinds = _part_kinds(archive, members)
+        strings = [0]  # shared strings counted in all parts together
         unzipped = 0
 
         def blocks(part: Any) -> Iterator[bytes]:
             nonlocal unzipped
+            decoder, first = None, True
             while block := part.read(_BLOCK_BYTES):
                 unzipped += len(block)  # what the part really holds, not what it declares
                 _check_unzipped(unzipped, raw, name)
-                yield block
+                if first:
+                    decoder, first = _utf16_decoder(block), False
+                # XML in UTF-16 (which the XML parser reads) is counted as UTF-8
+                yield block if decoder is None else decoder.decode(block).encode("utf-8")
 
         for info in members:  # every part: a sheet's part name need not end in .xml
             try:
                 with archive.open(info) as part:
-                    _count_tags(blocks(part), budget)
+                    _count_tags(blocks(part), budget,
+                                _PartCount(kinds.get(info.filename, "other"), name, strings))
             except LoadFileError:  # a ValueError too: over a cap, refused
                 raise
             except (
@@ -220,6 +258,16 @@ def _check_parts(raw: bytes, name: str, budget: _Budget) -> None:
                 continue  # a damaged, encrypted or oddly packed part: openpyxl says so
 
 
+def _utf16_decoder(start: bytes) -> codecs.IncrementalDecoder | None:
+    """A decoder for a part whose first bytes are XML in UTF-16 (with or without its
+    byte-order mark), else None: the tags of such a part are counted like any other's."""
+    for prefix, codec in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+                          (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be")):
+        if start.startswith(prefix):
+            return codecs.getincrementaldecoder(codec)(errors="replace")
+    return None
+
+
 def _check_unzipped(size_bytes: int, raw: bytes, name: str) -> None:
     if size_bytes > MAX_XLSX_XML_BYTES:
         raise LoadFileError(Message.of(
@@ -229,20 +277,132 @@ def _check_unzipped(size_bytes: int, raw: bytes, name: str) -> None:
             size=size_name(len(raw)), limit=size_name(MAX_XLSX_XML_BYTES)))
 
 
-def _count_tags(blocks: Iterable[bytes], budget: _Budget) -> None:
-    """Count row and cell start tags in XML arriving in blocks (tags may straddle blocks)."""
+class _PartCount:
+    """Counts the elements of one part that openpyxl parses whole on opening the workbook
+    (every XML part but the worksheets, whose rows and cells are capped, and the media),
+    and the shared strings of all parts (``strings``, one count for the workbook)."""
+
+    def __init__(self, kind: str, name: str, strings: list[int]) -> None:
+        self.kind = kind  # "streamed", "styles", "strings" or "other"
+        self.name = name
+        self.elements = 0
+        self.strings = strings
+        self.xml: bool | None = None  # told by the part's first bytes
+
+    def add(self, text: bytes) -> None:
+        """Count the elements of ``text``; refuse the file past the part's cap."""
+        if self.xml is None and text.strip():
+            self.xml = text.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        if not self.xml:
+            return  # an image or other binary part: not parsed on opening
+        self.strings[0] += len(_SHARED_STRING_TAG.findall(text))
+        if self.strings[0] > MAX_XLSX_SHARED_STRINGS:
+            raise LoadFileError(Message.of(
+                "errors.meter.limits.xlsx_shared_strings", "{file}: the workbook holds more "
+                "than {limit:,} distinct texts (shared strings), more than a year of 5-minute "
+                "readings needs: the file is damaged or built to stall the reader; save the "
+                "sheet as CSV, or export only the time and kW/kWh columns again",
+                file=self.name, limit=MAX_XLSX_SHARED_STRINGS))
+        if self.kind == "streamed":
+            return  # a worksheet (rows and cells capped, streamed later) or what it shows
+        self.elements += len(_START_TAG.findall(text))
+        limit = {"styles": MAX_XLSX_STYLE_ELEMENTS,
+                 "strings": 2 * MAX_XLSX_SHARED_STRINGS + MAX_XLSX_PART_ELEMENTS,
+                 }.get(self.kind, MAX_XLSX_PART_ELEMENTS)
+        if self.elements > limit:
+            raise LoadFileError(Message.of(
+                "errors.meter.limits.xlsx_part_elements", "{file}: the workbook's formatting "
+                "or bookkeeping holds more than {limit:,} entries (a meter export has a few "
+                "hundred): the file is damaged or built to stall the reader; save the sheet "
+                "as CSV, or open it in Excel or WPS and save it again as .xlsx",
+                file=self.name, limit=limit))
+
+
+#: The parts openpyxl reads at fixed names (besides the workbook and the shared strings,
+#: which [Content_Types].xml names).
+_FIXED_PARTS = {"xl/styles.xml": "styles", "[Content_Types].xml": "other",
+                "docProps/core.xml": "other", "docProps/custom.xml": "other"}
+_RELS_READ_BYTES = 4 << 20  # more than any real relationships or content-types part
+# a tag up to the next "<" or ">" (never across another tag: one pass over the text)
+_RELATIONSHIP = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\b[^<>]*>")
+_OVERRIDE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Override\b[^<>]*>")
+
+
+def _attribute(tag: bytes, attribute: bytes) -> str:
+    found = re.search(rb"\s" + attribute + rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag)
+    return (found.group(1) or found.group(2) or b"").decode("utf-8", "replace") if found else ""
+
+
+def _part_kinds(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> dict[str, str]:
+    """The kind of each XML part as openpyxl treats it on opening: ``streamed`` (a worksheet,
+    streamed later with its rows and cells capped, or a drawing or chart it shows, not read
+    at all), the styles, the shared strings (named in [Content_Types].xml) or ``other``,
+    parsed whole. A part that anything else names too (an override of another type, a
+    relationship of another type, a chart sheet's drawing) is parsed whole."""
+
+    def head(info: zipfile.ZipInfo) -> bytes:
+        try:
+            with archive.open(info) as part:
+                return part.read(_RELS_READ_BYTES)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError,
+                NotImplementedError):
+            return b""
+
+    kinds: dict[str, str] = {}
+    targets: dict[str, set[str]] = {}  # part -> the types of the relationships naming it
+    parsed_whole: set[str] = set()
+    for info in members:
+        if info.filename == "[Content_Types].xml":
+            for tag in _OVERRIDE.findall(head(info)):
+                part = _attribute(tag, b"PartName").lstrip("/")
+                content_type = _attribute(tag, b"ContentType")
+                if "sharedStrings" in content_type:
+                    kinds[part] = "strings"
+                if not content_type.endswith(_STREAMED_CONTENT_TYPES):
+                    parsed_whole.add(part)
+        elif info.filename.endswith(".rels"):
+            folder = posixpath.dirname(posixpath.dirname(info.filename))  # above _rels/
+            for tag in _RELATIONSHIP.findall(head(info)):
+                target = _attribute(tag, b"Target")
+                if target:
+                    part = posixpath.normpath(target.lstrip("/") if target.startswith("/")
+                                              else posixpath.join(folder, target))
+                    targets.setdefault(part, set()).add(
+                        _attribute(tag, b"Type").rsplit("/", 1)[-1])
+    named = set().union(*targets.values()) if targets else set()
+    # a chart sheet's drawing and chart are parsed on opening; a worksheet's are not
+    streamed = {"worksheet"} if "chartsheet" in named else {"worksheet", "drawing", "chart"}
+    for part, types in targets.items():
+        if (types <= streamed and part not in parsed_whole and part not in _FIXED_PARTS
+                and part not in kinds and not part.endswith(".rels")):
+            kinds[part] = "streamed"
+    for part, kind in _FIXED_PARTS.items():
+        kinds[part] = kind
+    return kinds
+
+
+#: Content types of parts openpyxl does not parse on opening (a worksheet is streamed).
+_STREAMED_CONTENT_TYPES = ("worksheet+xml", "drawing+xml", "drawingml.chart+xml")
+
+
+def _count_tags(blocks: Iterable[bytes], budget: _Budget, part: _PartCount | None = None,
+                ) -> None:
+    """Count row and cell start tags in XML arriving in blocks (tags may straddle blocks),
+    and with ``part`` the part's elements."""
     carry = b""
     for block in blocks:
         buffer = carry + block
         cut = buffer.rfind(b"<")
         if cut < 0 or len(buffer) - cut >= _TAG_TAIL_BYTES:
             cut = len(buffer)  # any tag starting here is already whole
-        _count_text(buffer[:cut], budget)
+        _count_text(buffer[:cut], budget, part)
         carry = buffer[cut:]
-    _count_text(carry, budget)
+    _count_text(carry, budget, part)
 
 
-def _count_text(text: bytes, budget: _Budget) -> None:
+def _count_text(text: bytes, budget: _Budget, part: _PartCount | None = None) -> None:
+    if part is not None:
+        part.add(text)
     rows, cells = len(_ROW_TAG.findall(text)), len(_CELL_TAG.findall(text))
     if budget.rows + rows <= MAX_XLSX_ROWS and budget.cells + cells <= MAX_XLSX_CELLS:
         budget.add(rows, cells)
