@@ -260,7 +260,7 @@ def _load_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]
     load = scenario.load
     rows = [_user("load", "load.kind", load.kind)]
     if load.kind == "meter_file" and load.meter_file:
-        rows.append(_user("load", "load.meter_file", _file_name(load.meter_file)))
+        rows.append(_meter_file_row(load.meter_file_name))
     else:
         rows.append(_user("load", "load.template", load.template))
     # The year's energy as the load gives it: typed, or summed from the bills or the meter.
@@ -275,6 +275,20 @@ def _load_rows(scenario: Scenario, resolved: ResolvedInputs) -> list[Assumption]
     rows.append(Assumption("load", "load.interval_minutes", resolved.load_interval_minutes,
                            "min", USER_INPUT, "", "user"))
     return rows
+
+
+def _meter_file_row(name: str | None) -> Assumption:
+    """The meter file as its user named it on upload (``load.meter_file_name``). A scenario
+    that kept no such name (saved before it was kept, or written by hand) says "the uploaded
+    meter file" in the reader's language: the stored name is a hash, its folder the server's,
+    and neither may reach a reader."""
+    if name:
+        return _user("load", "load.meter_file", _file_name(name))
+    from pvplanner.display.messages import translate
+
+    return Assumption("load", "load.meter_file", translate("site.files.meter_unnamed", "en"),
+                      "", USER_INPUT, "", "user",
+                      value_zh=translate("site.files.meter_unnamed", "zh"))
 
 
 def _file_name(path: str) -> str:

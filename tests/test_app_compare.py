@@ -19,8 +19,13 @@ def app(tmp_path, monkeypatch):
     return app
 
 
-def _store(tmp_path) -> ScenarioStore:
-    return ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def _store(tmp_path, app) -> ScenarioStore:
+    # The store as the app session's workspace sees it: each browser has its own scenarios
+    # (the token in the page's address), so a store opened without it sees none of them.
+    from pvplanner.app.uploads import WORKSPACE_PARAM, workspace_id
+
+    return ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}",
+                         workspace=workspace_id(app.query_params[WORKSPACE_PARAM]))
 
 
 def _save_as(app, name: str) -> None:
@@ -36,7 +41,7 @@ def test_save_change_and_compare_two_scenarios(app, tmp_path):
     app.number_input(key="in:constraints.max_total_kwp").set_value(1000).run()
     goto(app, "compare")
     _save_as(app, "1 MW only")
-    saved = {item.name: item for item in _store(tmp_path).list()}
+    saved = {item.name: item for item in _store(tmp_path, app).list()}
     assert set(saved) == {"Whole roof", "1 MW only"}
     # The store keeps the plan's figures with the scenario.
     assert saved["1 MW only"].capacity_kwp == pytest.approx(1000.0)
@@ -68,13 +73,13 @@ def test_open_a_saved_scenario_replaces_the_inputs(app, tmp_path):
     # Saving again updates the opened scenario (a new revision), not a copy.
     goto(app, "compare")
     app.button(key="save_update").click().run()
-    items = _store(tmp_path).list()
+    items = _store(tmp_path, app).list()
     assert len(items) == 1 and items[0].revision == 2
 
 
 def test_rename_duplicate_delete_undo_and_restore(app, tmp_path):
     _save_as(app, "Plant A")
-    store = _store(tmp_path)
+    store = _store(tmp_path, app)
     (original,) = store.list()
     # A blank new name is told, and the scenario keeps its name.
     app.text_input(key="rename_to").set_value("   ").run()
@@ -130,12 +135,12 @@ def test_open_a_scenario_file_and_refuse_a_broken_one(app):
 
 def test_export_envelope_can_be_imported(app, tmp_path):
     _save_as(app, "Exported")
-    envelope = _store(tmp_path).export_json()
+    envelope = _store(tmp_path, app).export_json()
     app.file_uploader(key="scenario_upload").set_value(
         ("pvplanner-scenarios.json", envelope.encode(), "application/json"))
     app.run()
     assert_clean(app)
-    names = sorted(item.name for item in _store(tmp_path).list())
+    names = sorted(item.name for item in _store(tmp_path, app).list())
     assert names == ["Exported", "Exported (imported)"]
 
 
@@ -204,7 +209,7 @@ def test_a_chinese_readers_copy_and_import_are_named_in_chinese(tmp_path, monkey
     _save_as(app, "厂区A")
     app.button(key="duplicate_saved").click().run()
     assert_clean(app)
-    store = _store(tmp_path)
+    store = _store(tmp_path, app)
     assert sorted(item.name for item in store.list()) == ["厂区A", "厂区A (副本)"]
     export = store.export_json([i.id for i in store.list() if i.name == "厂区A"])
     (renamed,) = store.import_json(export, imported_word="导入")
@@ -221,7 +226,7 @@ def test_a_damaged_saved_scenario_is_named_left_out_of_the_export_and_deletable(
     goto(app, "compare")
     _save_as(app, "好方案")
     _save_as(app, "坏方案")
-    store = _store(tmp_path)
+    store = _store(tmp_path, app)
     bad = next(i.id for i in store.list() if i.name == "坏方案")
     with sqlite3.connect(tmp_path / "store.sqlite") as conn:
         conn.execute("UPDATE scenarios SET scenario_json = ? WHERE id = ?", ('{"name": ', bad))

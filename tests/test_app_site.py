@@ -96,7 +96,12 @@ def test_weather_file_upload_switches_the_source(app, tmp_path):
         assert error > weather
         pytest.fail(app.error[0].value)
     assert doc["weather"]["source"] == "file"
-    assert doc["weather"]["file"].startswith(str(tmp_path / "uploads" / "weather"))
+    # The scenario names the upload relative to the user's upload folder (no server
+    # folder: a downloaded scenario showed it) and keeps the name the user gave it.
+    stored = doc["weather"]["file"]
+    assert stored.startswith("weather/") and not stored.startswith("/")
+    assert [p for p in (tmp_path / "uploads").rglob(stored.split("/")[-1]) if p.is_file()]
+    assert doc["weather"]["file_name"] == "hangzhou.csv"
     assert "uploaded file" in " ".join(m.value for m in app.markdown)
 
 

@@ -142,10 +142,20 @@ def compare_app(tmp_path, monkeypatch, server):
     return app
 
 
+def _session_store(tmp_path, app) -> ScenarioStore:
+    """The app's store as the session ``app`` sees it: each browser has its own workspace
+    (the token in the page's address), so rows saved without it are not the session's."""
+    from pvplanner.app.uploads import WORKSPACE_PARAM, workspace_id
+
+    return ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}",
+                         workspace=workspace_id(app.query_params[WORKSPACE_PARAM]))
+
+
 def test_compare_page_does_not_plan_a_stored_scenario_naming_a_server_file(
         compare_app, tmp_path, server):
-    store = ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    # Saved by another program (or an older pvplanner) into the shared store, no result.
+    store = _session_store(tmp_path, compare_app)
+    # Saved by another program (or an older pvplanner) into the session's workspace, no
+    # result.
     saved = store.save("Hostile", _scenario_with_meter(str(server["secret"])))
     app = compare_app
     app.run()
@@ -166,7 +176,7 @@ def test_compare_page_import_refuses_a_server_file(compare_app, tmp_path, server
         ("pvplanner-scenarios.json", envelope.encode(), "application/json"))
     app.run()
     assert not app.exception
-    assert ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}").list() == []
+    assert _session_store(tmp_path, app).list() == []
     assert any("not among your uploaded files" in e.value for e in app.error)
     _no_leak(_texts(app), server)
 

@@ -423,10 +423,19 @@ def test_every_part_and_every_page_text_is_catalogued_in_both_languages():
 
 
 # --------------------------------------------------------------------------- the page
-def _damage_file(tmp_path, name: str, column: str, value: Any) -> str:
-    """Damage the saved scenario ``name`` of the app's store; its id."""
+def _app_store(tmp_path, app) -> ScenarioStore:
+    """The app's store as the session ``app`` sees it: its browser's workspace (the token
+    in the page's address; a store opened without it sees none of the app's scenarios)."""
+    from pvplanner.app.uploads import WORKSPACE_PARAM, workspace_id
+
+    return ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}",
+                         workspace=workspace_id(app.query_params[WORKSPACE_PARAM]))
+
+
+def _damage_file(tmp_path, app, name: str, column: str, value: Any) -> str:
+    """Damage the saved scenario ``name`` of the app session's store; its id."""
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    with ScenarioStore(url) as store:
+    with _app_store(tmp_path, app) as store:
         scenario_id = next(item.id for item in store.list() if item.name == name)
     _damage(url, scenario_id, column, value)
     return scenario_id
@@ -453,8 +462,8 @@ def test_the_page_lists_a_scenario_with_damaged_details_and_saving_repairs_it(
     goto(app, "compare")
     _save_as(app, "好方案")
     _save_as(app, "坏方案")
-    bad = _damage_file(tmp_path, "坏方案", "created_at", "garbage")
-    _damage_file(tmp_path, "坏方案", "revision", "garbage")
+    bad = _damage_file(tmp_path, app, "坏方案", "created_at", "garbage")
+    _damage_file(tmp_path, app, "坏方案", "revision", "garbage")
     app.run()
     assert_clean(app)
     table = app.dataframe[0].value
@@ -471,7 +480,7 @@ def test_the_page_lists_a_scenario_with_damaged_details_and_saving_repairs_it(
                for w in _warnings(app))
     app.button(key="save_update").click().run()
     assert_clean(app)
-    with ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
+    with _app_store(tmp_path, app) as store:
         assert [(item.name, item.damaged) for item in store.list() if item.id == bad] == [
             ("坏方案", ())]
     assert not [w for w in _warnings(app) if "部分保存信息无法读取" in w]
@@ -483,7 +492,7 @@ def test_the_page_restores_a_scenario_with_damaged_inputs_from_the_trash(
     goto(app, "compare")
     _save_as(app, "Good")
     _save_as(app, "Bad")
-    bad = _damage_file(tmp_path, "Bad", "scenario_json", '{"name": ')
+    bad = _damage_file(tmp_path, app, "Bad", "scenario_json", '{"name": ')
     app.run()
     app.selectbox(key="pick_saved").set_value(bad).run()
     app.button(key="delete_saved").click().run()
@@ -497,7 +506,7 @@ def test_the_page_restores_a_scenario_with_damaged_inputs_from_the_trash(
                w.endswith("“Bad”. Restore them from a backup, or delete them.")
                for w in _warnings(app)), _warnings(app)
     _no_ids_or_python(app, bad)
-    with ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
+    with _app_store(tmp_path, app) as store:
         assert sorted(item.name for item in store.list()) == ["Bad", "Good"]
         assert store.trash() == []
 
@@ -507,8 +516,8 @@ def test_the_page_lists_rows_without_a_name_or_a_key(tmp_path, monkeypatch):
     goto(app, "compare")
     for name in ("Good", "Nameless", "Keyless"):
         _save_as(app, name)
-    nameless = _damage_file(tmp_path, "Nameless", "name", "")
-    _damage_file(tmp_path, "Keyless", "id", b"\x00")
+    nameless = _damage_file(tmp_path, app, "Nameless", "name", "")
+    _damage_file(tmp_path, app, "Keyless", "id", b"\x00")
     app.run()
     assert_clean(app)
     names = sorted(app.dataframe[0].value["Name"])
@@ -546,7 +555,7 @@ def test_the_page_opens_a_scenario_whose_result_is_damaged_and_saving_repairs_it
     goto(app, "compare")
     _save_as(app, "Good")
     _save_as(app, name)
-    bad = _damage_file(tmp_path, name, "result_json", "[]")
+    bad = _damage_file(tmp_path, app, name, "result_json", "[]")
     app.run()
     assert_clean(app)
     # A damaged detail: listed and marked, not refused as damaged inputs.
@@ -572,7 +581,7 @@ def test_the_page_opens_a_scenario_whose_result_is_damaged_and_saving_repairs_it
     # ... and saving it again stores a fresh result: repaired.
     app.button(key="save_update").click().run()
     assert_clean(app)
-    with ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
+    with _app_store(tmp_path, app) as store:
         assert store.damaged() == []
         assert store.load(bad).result is not None and store.load(bad).damaged == ()
     assert not any(words["note"] in w for w in _warnings(app))
@@ -592,7 +601,7 @@ def test_the_page_names_a_scenario_whose_name_is_unreadable_without_quotes(
     goto(app, "compare")
     _save_as(app, "Good")
     _save_as(app, "Nameless")
-    nameless = _damage_file(tmp_path, "Nameless", "name", "  ")
+    nameless = _damage_file(tmp_path, app, "Nameless", "name", "  ")
     app.run()
     app.selectbox(key="pick_saved").set_value(nameless).run()
     app.button(key="open_saved").click().run()

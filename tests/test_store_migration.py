@@ -135,7 +135,8 @@ def test_v1_store_is_migrated_in_place_and_keeps_every_scenario(store_url):
     _make_v1(path)
     assert "revision" not in _columns(path)
     with ScenarioStore(str(path)) as store:
-        assert _version(path) == str(STORE_SCHEMA_VERSION) == "2"
+        # Version 3 (workspaces) since the app gave each browser its own scenarios.
+        assert _version(path) == str(STORE_SCHEMA_VERSION) == "3"
         assert {"revision", "schema_version", "capacity_kwp", "npv", "currency"} <= set(
             _columns(path)
         )
@@ -170,7 +171,7 @@ def test_reopening_a_current_store_changes_nothing(store_url):
         saved = store.save("A", {"x": 1})
     with ScenarioStore(str(path)) as store:
         assert store.load(saved.id) == saved
-    assert _version(path) == "2"
+    assert _version(path) == "3"  # schema 3: workspaces
 
 
 def test_failed_migration_leaves_the_v1_store_untouched(store_url, monkeypatch):
@@ -241,7 +242,7 @@ def test_openers_migrating_a_v1_store_at_once_all_succeed(store_url):
     # On PostgreSQL, without a lock, the second ALTER TABLE failed with "column already exists".
     _make_v1(store_url)
     assert _open_at_once(store_url, 4) == []
-    assert _version(store_url) == "2"
+    assert _version(store_url) == "3"  # schema 3: workspaces
     assert _columns(store_url).count("revision") == 1
     with ScenarioStore(store_url) as store:
         assert len(store.list()) == 2 and store.load("a" * 32).revision == 1
@@ -250,6 +251,6 @@ def test_openers_migrating_a_v1_store_at_once_all_succeed(store_url):
 def test_openers_creating_a_new_store_at_once_all_succeed(store_url):
     # On PostgreSQL, without a lock, all but one failed in CREATE TABLE (duplicate pg_type).
     assert _open_at_once(store_url, 4) == []
-    assert _version(store_url) == "2"
+    assert _version(store_url) == "3"  # schema 3: workspaces
     with ScenarioStore(store_url) as store:
         assert store.save("A", {}).revision == 1 and len(store.list()) == 1

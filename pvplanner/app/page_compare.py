@@ -3,11 +3,15 @@ saved ones (with undo and a trash), compare them side by side, import and export
 
 Saved scenarios live in :class:`pvplanner.store.repository.ScenarioStore` (``$PVPLANNER_STORE_URL`` or
 the default SQLite file): every change is a transaction and deletion only moves a scenario
-to the trash, so nothing saved is ever lost from here.
+to the trash, so nothing saved is ever lost from here. Every operation of this page acts on
+the session's workspace only (:func:`pvplanner.app.state.store`): another browser's saved
+scenarios are neither listed nor found by their id, and files are read only from the
+session's own upload folder.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -22,13 +26,18 @@ from pvplanner.app.uploads import (
     check_upload,
     outside_files,
     refused_files,
+    shareable_document,
+    shareable_export,
+    shared_workspace,
     upload_dir,
 )
 from pvplanner.app.widgets import fmt, lang, plain, t
 from pvplanner.display.messages import render as in_language
 from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import invested_payback
+from pvplanner.guard.files import TOO_LARGE_ADVICE, check_size
 from pvplanner.messages import Message
+from pvplanner.scenario.model import MAX_SCENARIO_BYTES
 
 LOG = logging.getLogger(__name__)
 
@@ -631,25 +640,28 @@ def _export_all(store) -> tuple[str | None, list]:
 
 def _files_section(store, export: str | None, left_out: list) -> None:
     with st.expander(t("compare.files.title")):
-        from pvplanner.scenario.model import scenario_to_json
-
         a, b = st.columns(2, gap="large")
         with a:
             valid = state.scenario()
             if valid is not None:
+                # The user's files by their place in the upload folder, no server folder.
+                shared = shareable_document(valid.model_dump(mode="json"))
                 st.download_button(
-                    t("compare.files.download_current"), scenario_to_json(valid).encode(),
+                    t("compare.files.download_current"),
+                    json.dumps(shared, ensure_ascii=False, indent=2).encode(),
                     file_name="scenario.json", mime="application/json", key="dl_scenario",
                     icon=":material/download:")
             if left_out:
                 st.warning(t("compare.files.damaged_left_out", names=_listed(left_out)))
             if export is not None:
-                st.download_button(t("compare.files.download_all"), export.encode(),
+                st.download_button(t("compare.files.download_all"),
+                                   shareable_export(export).encode(),
                                    file_name="pvplanner-scenarios.json",
                                    mime="application/json", key="dl_store",
                                    icon=":material/download:")
         with b:
-            uploaded = st.file_uploader(t("compare.files.open", mb=MAX_UPLOAD_MB),
+            uploaded = st.file_uploader(t("compare.files.open", mb=MAX_UPLOAD_MB,
+                                          scenario_mb=MAX_SCENARIO_BYTES // 1_000_000),
                                         key="scenario_upload",
                                         max_upload_size=MAX_UPLOAD_MB)
             if uploaded is not None and st.session_state.get("_scenario_upload_id") != \
@@ -680,7 +692,11 @@ def _open_file(store, uploaded) -> None:
     try:
         extension = check_upload(data, uploaded.name, "scenario")
         text = data.decode("utf-8-sig")
-        if extension == "json" and '"pvplanner-scenarios"' in text[:2000]:
+        envelope = extension == "json" and '"pvplanner-scenarios"' in text[:2000]
+        if not envelope:  # a scenario file: the command line's limit
+            check_size(len(data), uploaded.name, MAX_SCENARIO_BYTES,
+                       advice=TOO_LARGE_ADVICE["scenario"], field="upload.scenario")
+        if envelope:
             imported = store.import_json(text, files_root=upload_dir(),
                                          imported_word=t("compare.imported_word"))
             st.session_state["_scenario_upload_id"] = uploaded.file_id
@@ -728,6 +744,7 @@ def render() -> None:
     # The kind of database only, in words: its URL may hold a server path or a host name.
     kind = store.url.split(":", 1)[0].split("+", 1)[0].lower()
     st.caption(t("compare.store_file") if kind == "sqlite" else t("compare.store_server"))
+    st.caption(t("compare.workspace_shared") if shared_workspace() else t("compare.workspace"))
     try:
         items = store.list(st.session_state.get("search_saved") or None)
     except Exception as exc:  # noqa: BLE001

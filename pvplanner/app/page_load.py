@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,13 @@ import streamlit as st
 import pvplanner.app.charts as charts
 import pvplanner.app.state as state
 from pvplanner.app.state import get_path, set_path
-from pvplanner.app.uploads import MAX_UPLOAD_MB, check_upload, save_upload
+from pvplanner.app.uploads import (
+    MAX_UPLOAD_MB,
+    check_upload,
+    save_upload,
+    upload_reference,
+    uploaded_file,
+)
 from pvplanner.app.widgets import (
     advanced,
     choice,
@@ -138,25 +145,32 @@ def _meter_quality(data: bytes, filename: str, units: str, offset: float) -> dic
     return _meter_read(data, filename, units, offset)[0]
 
 
+# --------------------------------------------------------------------------- upload names
+def remember_upload_name(path: Path | str, name: str) -> None:
+    """Let messages that quote a stored upload (its path or hashed name) name it as the user
+    did (:func:`pvplanner.app.state.user_text`, :func:`pvplanner.app.widgets.problem_text`)."""
+    names = st.session_state.setdefault("_meter_names", {})
+    names[str(path)] = name
+    try:
+        names[str(Path(path).resolve())] = name
+    except (OSError, ValueError, RuntimeError):  # an unresolvable name: the plain one only
+        pass
+
+
+def _meter_name() -> str:
+    """The meter file as the user knows it: the name it was uploaded under, else words
+    (an older scenario kept no name), never its stored (hashed) name."""
+    name = get_path(state.doc(), "load.meter_file_name")
+    return str(name) if name else t("site.files.meter_unnamed")
+
+
 def _meter_file_bytes() -> tuple[bytes, str] | None:
     """The scenario's meter file (inside the user's upload folder) and the name it was
     uploaded under; None when there is none to read."""
-    from pathlib import Path
-
-    from pvplanner.app.uploads import upload_dir
-    from pvplanner.guard.paths import OutsideFolderError, confined_path
-
-    path = get_path(state.doc(), "load.meter_file")
-    if not path:
+    file = uploaded_file(get_path(state.doc(), "load.meter_file"), "load.meter_file")
+    if file is None or not file.is_file():
         return None
-    try:
-        file = confined_path(str(path), upload_dir(), what="load.meter_file")
-    except OutsideFolderError:
-        return None
-    if not file.is_file():
-        return None
-    names = st.session_state.get("_meter_names") or {}
-    return file.read_bytes(), names.get(str(path), Path(str(path)).name)
+    return file.read_bytes(), _meter_name()
 
 
 def _site_offset() -> float:
@@ -190,11 +204,26 @@ def _meter_upload() -> None:
         state.report(problem)
         return
     st.session_state["_meter_upload_id"] = uploaded.file_id
-    st.session_state.setdefault("_meter_names", {})[str(path)] = uploaded.name
+    remember_upload_name(path, uploaded.name)
     set_path(doc, "load.kind", "meter_file")
-    set_path(doc, "load.meter_file", str(path))
+    # Relative to the upload folder, with the name the user gave it: the scenario a user
+    # downloads or saves names no server folder and no hashed name.
+    set_path(doc, "load.meter_file", upload_reference(path, "load.meter_file"))
+    set_path(doc, "load.meter_file_name", uploaded.name)
     state.reset_inputs("load.")
     st.rerun()
+
+
+def _outside(value: str) -> Exception:
+    """The error of a meter file field that names a file outside the user's upload folder,
+    as :func:`pvplanner.guard.paths.confined_path` words it (quoting the value given)."""
+    from pvplanner.guard.paths import OutsideFolderError, field_name
+    from pvplanner.messages import Message
+
+    return OutsideFolderError(Message.of(
+        "errors.files.outside", "{what} {name!r} is not among your uploaded files; upload the "
+        "file and use its name (files are read only from your own upload folder)",
+        what=field_name("load.meter_file"), name=value), field="load.meter_file")
 
 
 def _minute(stamp: object) -> str:
@@ -238,23 +267,18 @@ def _quality_report() -> None:
         if get_path(doc, "load.kind") == "meter_file":  # else the prompt above says it
             st.info(t("load.meter.none"))
         return
-    from pathlib import Path
-
-    from pvplanner.app.uploads import upload_dir
-    from pvplanner.guard.paths import OutsideFolderError, confined_path
-
-    names = st.session_state.setdefault("_meter_names", {})
-    try:  # only a file inside the user's upload folder is read
-        file = confined_path(str(path), upload_dir(), what="load.meter_file")
-    except OutsideFolderError as exc:  # shown in the reader's language at the meter input
-        state.report(replace(state.problem_from_exception(exc), field="load.meter_file"))
+    file = uploaded_file(path, "load.meter_file")  # only inside the user's upload folder
+    if file is None:  # the refusal in the reader's language at the meter input
+        state.report(replace(state.problem_from_exception(_outside(str(path))),
+                             field="load.meter_file"))
         return
+    shown = _meter_name()
+    remember_upload_name(file, shown)
     if not file.is_file():
-        shown = names.get(str(path)) or Path(str(path)).name
         state.report(state.Problem(t("load.meter.missing", path=shown), "load.meter_file"))
         return
     try:
-        quality, _, said = _meter_read(file.read_bytes(), names.get(str(path), file.name),
+        quality, _, said = _meter_read(file.read_bytes(), shown,
                                        get_path(doc, "load.meter_units", "auto"), _site_offset())
     except Exception as exc:  # noqa: BLE001 - shown next to the file
         problem = state.problem_from_exception(exc)
@@ -262,8 +286,7 @@ def _quality_report() -> None:
         state.report(problem)
         return
     f = fmt()
-    name = quality.get("filename")
-    st.markdown(f"**{t('load.meter.report')}** — {plain(name)}")
+    st.markdown(f"**{t('load.meter.report')}** — {plain(shown)}")
     kpi_row([
         (t("load.meter.interval"), t("load.meter.minutes", n=quality["interval_minutes"])),
         (t("load.meter.coverage"), f"{f.number(quality['coverage_percent'], 1)}%"),

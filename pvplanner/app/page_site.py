@@ -354,10 +354,16 @@ def _weather_upload() -> None:
         problem.field = "upload.weather"
         state.report(problem)
         return
+    from pvplanner.app.page_load import remember_upload_name
+    from pvplanner.app.uploads import upload_reference
+
     st.session_state["_weather_upload_id"] = uploaded.file_id
+    remember_upload_name(path, uploaded.name)
     set_path(doc, "weather.source", "file")
-    set_path(doc, "weather.file", str(path))
-    st.session_state["_weather_file_name"] = uploaded.name
+    # Relative to the upload folder, with the name the user gave it: the scenario a user
+    # downloads or saves names no server folder and no hashed name.
+    set_path(doc, "weather.file", upload_reference(path, "weather.file"))
+    set_path(doc, "weather.file_name", uploaded.name)
     state.reset_inputs("weather.")
     st.rerun()
 
@@ -418,10 +424,10 @@ def _weather() -> None:
             with advanced():
                 number("weather.seed", t("site.weather.seed"), integer=True, min_value=0,
                        help=t("site.weather.seed_help"))
-        if source == "file":
-            name = st.session_state.get("_weather_file_name") or get_path(
-                state.doc(), "weather.file", "")
-            st.caption(t("site.weather.current_file", name=plain(str(name).rsplit("/", 1)[-1])))
+        if source == "file" and get_path(state.doc(), "weather.file"):
+            # The name the user gave the file, never its stored (hashed) name or folder.
+            name = get_path(state.doc(), "weather.file_name") or t("site.files.weather_unnamed")
+            st.caption(t("site.weather.current_file", name=plain(str(name))))
         _weather_upload()
     with right:
         _weather_status()

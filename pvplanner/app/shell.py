@@ -162,6 +162,9 @@ def main() -> None:
     st.set_page_config(page_title="pvplanner", page_icon=":material/solar_power:",
                        layout="wide", initial_sidebar_state="expanded")
     _init_language()
+    # First: every page reads the session's files and scenarios from its workspace, whose
+    # token the page's address keeps (written back after a page switch dropped it).
+    state.open_workspace()
     state.doc()
 
     sections: dict[str, list] = {}

@@ -244,7 +244,7 @@ def user_text(message: str) -> str:
     A :class:`~pvplanner.messages.Message` stays one (its text values cleaned the same way),
     so the page can still show it in the reader's language.
     """
-    from pvplanner.app.uploads import upload_dir
+    from pvplanner.app.uploads import upload_dir, upload_root
     from pvplanner.messages import Message
 
     if isinstance(message, Message):
@@ -256,16 +256,37 @@ def user_text(message: str) -> str:
         names = dict(st.session_state.get("_meter_names") or {})
     except Exception:  # noqa: BLE001 - outside a Streamlit run
         names = {}
-    roots = {str(upload_dir()), str(upload_dir().resolve())}
+    # The user's folder and the root of every user's folder: a path under either, or the
+    # folder itself (a file field of "." names it), never reaches the reader.
+    roots = {str(folder).rstrip("/") for folder in (upload_dir(), upload_dir().resolve(),
+                                                     upload_root(), upload_root().resolve())}
     for root in sorted(roots, key=len, reverse=True):
-        pattern = re.escape(root.rstrip("/")) + r"/[^\s'\",;:()\[\]]*"
+        pattern = re.escape(root) + _UNDER_ROOT
 
         def _name(match: re.Match[str]) -> str:
             path = match.group(0)
+            if path.rstrip("/") in roots:
+                return _folder_word()
             return names.get(path) or path.rsplit("/", 1)[-1]
 
         message = re.sub(pattern, _name, message)
     return message
+
+
+#: What follows an upload folder in a message where it is a path: nothing more of a name
+#: (the folder itself), or a path inside it.
+_UNDER_ROOT = r"(?:/[^\s'\",;:()\[\]]*)?(?![^\s'\",;:()\[\]/])"
+
+
+def _folder_word() -> str:
+    """The user's upload folder in the reader's words (never its server path)."""
+    from pvplanner.display.messages import translate
+
+    try:
+        language = st.session_state.get("lang", "en")
+    except Exception:  # noqa: BLE001 - outside a Streamlit run
+        language = "en"
+    return translate("common.upload.folder", language)
 
 
 def _user_value(value: Any) -> Any:
@@ -426,5 +447,19 @@ def _store_for(url: str | None):
 
 
 def store():
-    """The scenario store (``$PVPLANNER_STORE_URL`` or the default SQLite file)."""
-    return _store_for(os.environ.get("PVPLANNER_STORE_URL") or None)
+    """The scenario store (``$PVPLANNER_STORE_URL`` or the default SQLite file) as the
+    session's workspace sees it (:func:`pvplanner.app.uploads.workspace_id`): every
+    operation acts on that workspace's scenarios only; with a shared workspace
+    (``$PVPLANNER_SHARED_WORKSPACE``), on the operator's rows."""
+    from pvplanner.app.uploads import workspace_id
+
+    return _store_for(os.environ.get("PVPLANNER_STORE_URL") or None).in_workspace(
+        workspace_id())
+
+
+def open_workspace() -> None:
+    """Give the session its workspace on the script's first line (the token in the page's
+    address, created on a first visit and written back after a page switch)."""
+    from pvplanner.app.uploads import workspace_token
+
+    workspace_token()

@@ -45,6 +45,10 @@ class WeatherChoice(_Model):
         "auto", description="auto: PVGIS (cached or online), else synthetic from climatology"
     )
     file: str | None = Field(None, description="Weather file path when source = file")
+    file_name: str | None = Field(
+        None, max_length=255,
+        description="The name the weather file was uploaded under, shown to readers instead "
+        "of its stored name; None when not known (then 'the uploaded weather file')")
     seed: int = Field(0, ge=0, description="Seed of the synthetic weather generator")
 
     @model_validator(mode="after")
@@ -71,6 +75,10 @@ class LoadInput(_Model):
     )
     annual_kwh: float | None = Field(None, gt=0, le=1e10, description="Annual energy [kWh]")
     meter_file: str | None = Field(None, description="Meter export (CSV/XLSX) path")
+    meter_file_name: str | None = Field(
+        None, max_length=255,
+        description="The name the meter file was uploaded under, shown to readers instead "
+        "of its stored name; None when not known (then 'the uploaded meter file')")
     meter_units: Literal["auto", "kw", "kwh"] = "auto"
 
     @model_validator(mode="after")

@@ -7,6 +7,9 @@ Schema history (the number lives in ``meta.schema_version``):
 2. Adds ``revision`` (optimistic concurrency), ``schema_version`` (the scenario document's
    own version) and the summary columns ``capacity_kwp``, ``npv``, ``avoided_tco2_year1``,
    ``currency`` (filled from the stored JSON), plus an index on ``updated_at``.
+3. Adds ``workspace`` (the app's per-browser workspace a row belongs to, a hash of its
+   token; indexed). Rows saved before have none (NULL): they are the operator's rows, which
+   the command line and the Python API without a workspace see, and no app session does.
 
 Table rows become the records of :mod:`pvplanner.store.records` in
 :mod:`pvplanner.store.rows`.
@@ -69,7 +72,7 @@ from pvplanner.store.codec import loads_strict, scenario_schema_version, summary
 from pvplanner.store.records import StoreSetupError
 
 #: Layout version this pvplanner writes (see the module docstring).
-STORE_SCHEMA_VERSION = 2
+STORE_SCHEMA_VERSION = 3
 
 #: How long a writer waits for another writer's lock before giving up [s].
 BUSY_TIMEOUT_S = 30.0
@@ -108,6 +111,9 @@ scenarios_table = Table(
     Column("avoided_tco2_year1", Float, nullable=True),
     Column("currency", String(8), nullable=True),
     Index("ix_scenarios_updated_at", "updated_at"),
+    # --- added in schema version 3 ---
+    Column("workspace", String(64), nullable=True),
+    Index("ix_scenarios_workspace", "workspace"),
 )
 
 _V2_COLUMNS = (
@@ -411,8 +417,19 @@ def _migrate_1_to_2(conn: Connection) -> None:
             )
         )
     for index in table.indexes:
-        index.create(conn, checkfirst=True)
+        if index.name == "ix_scenarios_updated_at":  # later versions' indexes come later
+            index.create(conn, checkfirst=True)
+
+
+def _migrate_2_to_3(conn: Connection) -> None:
+    """Add the ``workspace`` column and its index; rows saved before keep NULL (the
+    operator's rows: never deleted, shown to no app session)."""
+    ddl = CreateColumn(scenarios_table.c.workspace).compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE scenarios ADD COLUMN {ddl}")
+    for index in scenarios_table.indexes:
+        if index.name == "ix_scenarios_workspace":
+            index.create(conn, checkfirst=True)
 
 
 #: ``MIGRATIONS[v]`` upgrades a version-``v`` store to ``v + 1`` on an open transaction.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}

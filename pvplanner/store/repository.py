@@ -18,6 +18,12 @@ The store never loses a user's saved scenario:
   cannot be read never locks away the inputs saved with it (they load without it);
 * older store layouts are migrated in place on open (:mod:`pvplanner.store.database`).
 
+Every row belongs to one workspace (:meth:`ScenarioStore.in_workspace`): the app gives each
+browser its own, so that its users never see, open, change or export each other's
+scenarios; a store opened without a workspace (the command line, the Python API) acts on
+the operator's rows, those saved without one (all rows saved before workspaces existed).
+An id of another workspace is not found, whatever the operation.
+
 Documents are opaque JSON objects: the scenario (``Scenario.model_dump(mode="json")``) and
 the result (``Result.to_dict(tables=True)``), both produced by the caller. A few figures of
 the result are copied into indexed columns for :meth:`ScenarioStore.list`.
@@ -38,6 +44,7 @@ Examples
 from __future__ import annotations
 
 import builtins
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -188,6 +195,19 @@ def _rows_newest_first(rows: Sequence[Row]) -> list[Row]:
                          lambda row: read_id(row.id)[0])
 
 
+#: What a workspace may be: the app passes a hash of the browser's token (hex), never the
+#: token itself.
+_WORKSPACE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def _checked_workspace(workspace: str | None) -> str | None:
+    if workspace is None:
+        return None
+    if not isinstance(workspace, str) or not _WORKSPACE.fullmatch(workspace):
+        raise ValueError("a workspace is 1-64 letters, digits or _.:- (or None)")
+    return workspace
+
+
 def _confine_items(items: list, root: Path) -> None:
     """Refuse imported scenarios that name a file outside ``root`` (see import_json)."""
     from pvplanner.guard.paths import confine_document
@@ -216,6 +236,12 @@ class ScenarioStore:
         ``$PVPLANNER_STORE_URL``, else ``~/.local/share/pvplanner/scenarios.sqlite`` (its
         folder is created). An in-memory store lives as long as this object and must be used
         from one thread at a time.
+    workspace : str, optional
+        Act only on the rows of this workspace (1-64 letters, digits or ``_.:-``): every
+        operation lists, loads, changes, exports and imports that workspace's scenarios,
+        and an id of another workspace is not found. ``None`` (default): the operator's
+        rows, saved without a workspace. :meth:`in_workspace` gives another workspace's
+        view of an open store.
 
     Raises
     ------
@@ -230,7 +256,9 @@ class ScenarioStore:
     :class:`StoreError`.
     """
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, workspace: str | None = None) -> None:
+        #: The workspace whose rows this store acts on (None: the operator's rows).
+        self.workspace = _checked_workspace(workspace)
         self._url = resolve_url(url)
         #: The store's URL with any password masked (for messages and logs).
         self.url = self._url.render_as_string(hide_password=True)
@@ -257,6 +285,20 @@ class ScenarioStore:
     # ----------------------------------------------------------------- plumbing
     def __repr__(self) -> str:
         return f"ScenarioStore({self.url!r})"
+
+    def in_workspace(self, workspace: str | None) -> ScenarioStore:
+        """This store's database seen from another workspace (``None``: the operator's
+        rows): a new object sharing this one's connections (closing either closes both)."""
+        view = object.__new__(ScenarioStore)
+        view.__dict__.update(self.__dict__)
+        view.workspace = _checked_workspace(workspace)
+        return view
+
+    def _mine(self):
+        """The SQL condition of this store's rows (its workspace's, or the operator's)."""
+        if self.workspace is None:
+            return _T.c.workspace.is_(None)
+        return _T.c.workspace == self.workspace
 
     def __enter__(self) -> ScenarioStore:
         return self
@@ -306,7 +348,8 @@ class ScenarioStore:
         if not isinstance(scenario_id, str) or not scenario_id:
             raise StoreError(Message.of("errors.store.id_invalid",
                                         "A scenario id must be non-empty text."), field="id")
-        row = conn.execute(select(*FULL_COLUMNS).where(_T.c.id == scenario_id)).first()
+        row = conn.execute(
+            select(*FULL_COLUMNS).where(_T.c.id == scenario_id, self._mine())).first()
         if row is None:
             raise StoreError(Message.of(
                 "errors.store.not_found",
@@ -317,14 +360,16 @@ class ScenarioStore:
         return row
 
     def _live_names(self, conn: Connection) -> set[str]:
-        return set(conn.execute(select(_T.c.name).where(_T.c.deleted_at.is_(None))).scalars())
+        return set(conn.execute(select(_T.c.name).where(
+            _T.c.deleted_at.is_(None), self._mine())).scalars())
 
     def _insert(self, conn: Connection, name: str, columns: dict[str, Any]) -> str:
         scenario_id = uuid.uuid4().hex
         now = format_timestamp(utc_now())
         conn.execute(
             insert(_T).values(
-                id=scenario_id, name=name, created_at=now, updated_at=now, revision=1, **columns
+                id=scenario_id, name=name, created_at=now, updated_at=now, revision=1,
+                workspace=self.workspace, **columns
             )
         )
         return scenario_id
@@ -407,7 +452,7 @@ class ScenarioStore:
         """
         with self._read(_action("list")) as conn:
             rows = conn.execute(
-                select(*SUMMARY_COLUMNS).where(_T.c.deleted_at.is_(None))).all()
+                select(*SUMMARY_COLUMNS).where(_T.c.deleted_at.is_(None), self._mine())).all()
         summaries = _newest_first([row_to_summary(row) for row in rows],
                                   lambda item: item.updated, lambda item: item.id)
         needle = (search or "").strip().casefold()
@@ -419,7 +464,8 @@ class ScenarioStore:
         :meth:`list`)."""
         with self._read(_action("trash")) as conn:
             rows = conn.execute(
-                select(*SUMMARY_COLUMNS).where(_T.c.deleted_at.is_not(None))).all()
+                select(*SUMMARY_COLUMNS).where(_T.c.deleted_at.is_not(None),
+                                               self._mine())).all()
         return _newest_first([row_to_summary(row) for row in rows],
                              lambda item: item.deleted, lambda item: item.id)
 
@@ -451,7 +497,7 @@ class ScenarioStore:
         now = format_timestamp(utc_now())
         done = conn.execute(
             update(_T)
-            .where(_T.c.id == scenario_id, _T.c.revision == row.revision)
+            .where(_T.c.id == scenario_id, _T.c.revision == row.revision, self._mine())
             .values(updated_at=now, revision=(stored or 0) + 1, **_created_repair(row, now),
                     **values)
         ).rowcount
@@ -493,7 +539,7 @@ class ScenarioStore:
             if row.deleted_at is None:
                 conn.execute(
                     update(_T)
-                    .where(_T.c.id == scenario_id)
+                    .where(_T.c.id == scenario_id, self._mine())
                     .values(deleted_at=format_timestamp(utc_now()))
                 )
 
@@ -511,7 +557,8 @@ class ScenarioStore:
         """
         with self._write(_action("restore")) as conn:
             self._row(conn, scenario_id, include_deleted=True)
-            conn.execute(update(_T).where(_T.c.id == scenario_id).values(deleted_at=None))
+            conn.execute(update(_T).where(_T.c.id == scenario_id, self._mine())
+                         .values(deleted_at=None))
             row = self._row(conn, scenario_id, include_deleted=True)
         try:
             return row_to_saved(row)
@@ -527,7 +574,7 @@ class ScenarioStore:
                     "errors.store.not_in_trash",
                     "The scenario {name} is not in the trash; delete it first, then delete "
                     "it for good.", name=row_label(row)), field="id")
-            conn.execute(delete(_T).where(_T.c.id == scenario_id))
+            conn.execute(delete(_T).where(_T.c.id == scenario_id, self._mine()))
 
     def export_json(self, ids: builtins.list[str] | None = None, *,
                     skip_damaged: bool = False, unnamed: str = "Unnamed scenario") -> str:
@@ -606,11 +653,11 @@ class ScenarioStore:
             rows = self._live_rows(conn)
         return [row_to_summary(row, documents=True) for row in rows if document_damage(row)]
 
-    @staticmethod
-    def _live_rows(conn: Connection) -> builtins.list[Row]:
-        """Every live row of :data:`FULL_COLUMNS`, most recently updated first."""
+    def _live_rows(self, conn: Connection) -> builtins.list[Row]:
+        """Every live row of this store's workspace (:data:`FULL_COLUMNS`), most recently
+        updated first."""
         return _rows_newest_first(conn.execute(
-            select(*FULL_COLUMNS).where(_T.c.deleted_at.is_(None))).all())
+            select(*FULL_COLUMNS).where(_T.c.deleted_at.is_(None), self._mine())).all())
 
     @staticmethod
     def _envelope(rows: Sequence[Row], unnamed: str, *, skip_damaged: bool) -> str:
