@@ -18,6 +18,7 @@ from pvplanner.display.messages import render as render_message
 from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import invested_payback
 from pvplanner.pv.models import module_azimuths_deg
+from pvplanner.report.tables import demand_caveat, demand_table
 from pvplanner.report.views import contract_years, has_two_views, view_years
 
 _FLOWS = ("pv_to_load", "pv_to_battery", "pv_to_grid", "curtailed", "battery_to_load",
@@ -256,6 +257,24 @@ def _bills(result) -> None:
     ]
     st.dataframe(pd.DataFrame(rows, columns=[t("common.item"), t("common.value")]),
                  hide_index=True, width="stretch")
+    # A saving on demand charges by PV alone rests on the weather of the peak hours.
+    caveat = demand_caveat(result, lang())
+    if caveat:
+        st.warning(caveat, icon=":material/cloud:")
+
+
+def _demand(result) -> None:
+    """Each month's maximum demand and its charge without and with the system, as the
+    proposal's table gives them, with what the maxima are measured on; nothing where the
+    tariff charges neither demand nor capacity."""
+    table = demand_table(result, lang())
+    if table is None:
+        return
+    st.subheader(table.title)
+    # Tall enough for the twelve months and the year's row without scrolling.
+    st.dataframe(pd.DataFrame(table.rows, columns=[h.replace("\n", " ") for h in table.header]),
+                 hide_index=True, width="stretch", height=35 * (len(table.rows) + 1) + 3)
+    st.caption(table.note)
 
 
 def _risk(result) -> None:
@@ -398,6 +417,7 @@ def render() -> None:
     with right:
         st.subheader(t("results.sections.battery"))
         _battery(result)
+    _demand(result)
 
     st.subheader(t("results.risk.title"))
     _risk(result)

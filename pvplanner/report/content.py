@@ -174,6 +174,17 @@ def _analysis_years(c: _Ctx) -> int:
     return int(c.used("finance.analysis_years") or 0)
 
 
+def design_limit_lines(result: Result, lang: str) -> list[str]:
+    """The limits that held the design (a full roof, the budget, the export limit...) and
+    those that only curtailed PV, as the Results page says them but in the customer's words;
+    the battery's are said in their own box (:func:`battery_limit_notes`). None for a design
+    of 0 kWp. The proposal's summary and the workbook's Summary sheet say these lines."""
+    if result.pv.capacity_kwp <= 0:
+        return []
+    return held_lines(result, lang, lambda plane: reader_name(plane, lang),
+                      leave_out=("battery.",), for_customer=True)
+
+
 def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
     r, t, f = c.result, c.t, c.f
     years = _analysis_years(c)
@@ -202,13 +213,7 @@ def _summary(c: _Ctx, kpis: dict[str, Kpi]) -> Section:
         blocks.append(Paragraph(t("summary.battery", energy=f.unit(r.battery.energy_kwh, "kWh"),
                                   power=f.unit(r.battery.power_kw, "kW"))))
     blocks.extend(battery_limit_notes(r, c.lang))
-    # The limits that held the design (a full roof, the budget, the export limit...) and
-    # those that only curtailed PV, as the Results page says them; the battery's are
-    # worded just above.
-    if r.pv.capacity_kwp > 0:
-        blocks += [Paragraph(line) for line in held_lines(
-            r, c.lang, lambda plane: reader_name(plane, c.lang), leave_out=("battery.",),
-            for_customer=True)]
+    blocks += [Paragraph(line) for line in design_limit_lines(r, c.lang)]
     objective = r.solver.objective
     blocks.append(Paragraph(t("summary.objective", objective=t.get(f"objective.{objective}",
                                                                     objective)), "note"))
@@ -480,11 +485,15 @@ def _bills(c: _Ctx) -> Section:
             Kpi(t("bills.savings_share"), f.percent(savings / baseline if baseline else None)),
         ], columns=4),
         Paragraph(breakdown),
+        # A saving on demand charges by PV alone rests on the weather of its peak hours.
+        *[Paragraph(text, "box") for text in (tables.demand_caveat(r, c.lang),) if text],
         *[note for note in (views.bills_note(r, t, f),) if note is not None],
         Paragraph(t("bills.tariff_line", tariff=_tariff_name(c)), "note"),
         Figure("bills", "", spec=charts.bills_chart(bills, t, f, with_system=with_label)),
         Table(t("bills.table"), header, rows, ["L", "R", "R", "R"], [0.8, 1.2, 1.2, 1.2],
               total_rows=1),
+        # Each month's maximum demand and its charge, where the tariff has one.
+        *[table for table in (tables.demand_table(r, c.lang),) if table is not None],
     ]
     return Section("bills", 0, t("sections.bills"), blocks)
 
@@ -972,4 +981,4 @@ def build_proposal(
     )
 
 
-__all__ = ["SECTION_KEYS", "build_proposal", "compass_name"]
+__all__ = ["SECTION_KEYS", "build_proposal", "compass_name", "design_limit_lines"]

@@ -295,13 +295,41 @@ def _row(path: str, value: Any, lookups: _Lookups, texts: Texts, currency: str) 
     return InputRow(category, label, _shown_text(field, text, lookups), "", path, stored)
 
 
+#: Load fields a load source does not read (a meter file's plan uses no industry template
+#: and no bills): the sheet says so instead of showing them as if they shaped the plan.
+_UNUSED_BY_LOAD_KIND: dict[str, tuple[str, ...]] = {
+    "meter_file": ("load.template", "load.monthly_kwh", "load.monthly_period_kwh",
+                   "load.annual_kwh"),
+    "bills": ("load.meter_file", "load.meter_file_name", "load.meter_units",
+              "load.annual_kwh"),
+    "annual": ("load.meter_file", "load.meter_file_name", "load.meter_units",
+               "load.monthly_kwh", "load.monthly_period_kwh"),
+}
+
+
+def _unused(path: str, load_kind: Any) -> bool:
+    """True when ``path`` is a load field the scenario's load source does not read."""
+    field = field_of(path)
+    return any(field == unused or field.startswith(unused + ".")
+               for unused in _UNUSED_BY_LOAD_KIND.get(str(load_kind), ()))
+
+
 def input_rows(result: Result, texts: Texts) -> Iterator[InputRow]:
-    """The rows of the Inputs sheet: every field of the plan's scenario that has a value."""
+    """The rows of the Inputs sheet: every field of the plan's scenario that has a value;
+    a load field its load source does not read is shown as not used (its stored value kept
+    beside it for programs)."""
     lookups = _Lookups(result, texts.lang)
+    load_kind = (result.inputs.get("load") or {}).get("kind") if isinstance(
+        result.inputs, dict) else None
     for path, value in flatten(result.inputs):
         if value is None:
             continue
-        yield _row(path, value, lookups, texts, result.currency)
+        row = _row(path, value, lookups, texts, result.currency)
+        if _unused(path, load_kind):
+            row = InputRow(row.category, row.label,
+                           texts("input_fields.unused_for_load_source"), "", row.path,
+                           row.stored)
+        yield row
 
 
 __all__ = ["APP_LABELS", "InputRow", "category_label", "field_label", "field_of", "flatten",

@@ -1,5 +1,5 @@
 """The Result's tables reshaped for the proposal: monthly energy, a representative day,
-bills, cash flow and carbon ledger summaries.
+bills, maximum demand and its charge, cash flow and carbon ledger summaries.
 
 Pure functions of a :class:`~pvplanner.result.Result`, reading the columns documented on
 :class:`~pvplanner.result.Result` (and nothing else): the monthly sums come from
@@ -13,6 +13,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from pvplanner.display.numbers import NumberFormat
+from pvplanner.report.model import Table
+from pvplanner.report.text import Texts
 from pvplanner.result import Result
 
 #: Power flows of the hourly table drawn in the typical-day chart, bottom to top: the
@@ -281,3 +284,207 @@ def ledger_for_reader(ledger: pd.DataFrame, lang: str) -> pd.DataFrame:
                         for i in str(ids or "").split(",") if i.strip())
             for ids in out["credit_scheme"]]
     return out
+
+
+# --------------------------------------------------------------------------- demand
+#: The bill columns of a two-part tariff's basic charge (``Result.bill_*_monthly``): on the
+#: month's maximum demand (需量) or on the contracted transformer capacity (容量).
+DEMAND_BASES: tuple[str, ...] = ("demand", "capacity")
+
+
+def step_minutes(result: Result) -> int | None:
+    """The plan's step [minutes] (``index[1] - index[0]`` of ``Result.hourly``).
+
+    Returns
+    -------
+    int or None
+        60 for an hourly plan, 15 for a plan on a meter file's quarter hours; None without
+        a time series (a Result read back from the store keeps none).
+    """
+    index = result.hourly.index
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
+        return None
+    return int(round((index[1] - index[0]).total_seconds() / 60.0))
+
+
+def demand_basis(result: Result) -> str | None:
+    """What the bills' basic charge is on, as billed.
+
+    A two-part tariff bills either the month's maximum demand or the contracted transformer
+    capacity (:attr:`pvplanner.tariff.Tariff.basic_charge_basis`); the bills' own columns
+    ``demand`` and ``capacity`` say which one the plan billed.
+
+    Returns
+    -------
+    str or None
+        ``"demand"`` (需量: the charge follows the month's maximum demand), ``"capacity"``
+        (容量: kVA of the transformer, the same with the system), or None where neither
+        is charged (a single-part tariff).
+    """
+    for basis in DEMAND_BASES:
+        billed = sum(float(frame[basis].abs().sum()) for frame in
+                     (result.bill_baseline_monthly, result.bill_with_system_monthly)
+                     if basis in frame.columns)
+        if billed >= 0.5:
+            return basis
+    return None
+
+
+def monthly_demand(result: Result) -> pd.DataFrame | None:
+    """Each month's maximum demand and basic charge, without and with the system, from
+    ``Result.bill_baseline_monthly`` and ``Result.bill_with_system_monthly``.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Index ``month`` 1..12: ``max_demand_baseline_kw``, ``max_demand_with_system_kw``
+        (the highest mean grid import over one step of the month [kW]), then
+        ``<basis>_charge_baseline``, ``<basis>_charge_with_system`` and
+        ``<basis>_charge_savings`` [currency], ``<basis>`` being :func:`demand_basis`;
+        None where the tariff charges neither demand nor capacity.
+    """
+    basis = demand_basis(result)
+    if basis is None:
+        return None
+    before, after = (frame.reindex(_MONTHS, fill_value=0.0).astype(float) for frame in
+                     (result.bill_baseline_monthly[["max_demand_kw", basis]],
+                      result.bill_with_system_monthly[["max_demand_kw", basis]]))
+    return pd.DataFrame({
+        "max_demand_baseline_kw": before["max_demand_kw"],
+        "max_demand_with_system_kw": after["max_demand_kw"],
+        f"{basis}_charge_baseline": before[basis],
+        f"{basis}_charge_with_system": after[basis],
+        f"{basis}_charge_savings": before[basis] - after[basis],
+    }, index=_MONTHS)
+
+
+def pv_demand_saving(result: Result) -> bool:
+    """Whether the design saves demand charges with PV alone: a demand-charged tariff, no
+    battery, and a year-1 demand-charge saving of at least half a currency unit."""
+    return (demand_basis(result) == "demand" and result.battery.energy_kwh <= 0
+            and result.bills.demand_savings_annual >= 0.5)
+
+
+def demand_saving_steps(result: Result) -> tuple[int, int] | None:
+    """The steps a PV-only demand-charge saving needs the PV in.
+
+    Without a battery a month's maximum demand with the system stays below the load's own
+    maximum only where the PV covers the difference in every step whose load exceeds it:
+    one of them without PV output (a cloud) raises the month's maximum towards the load's.
+
+    Returns
+    -------
+    tuple of int or None
+        ``(steps, days)``: the steps of the year (hours, or quarter hours) in which the load
+        exceeds the maximum demand with the system of a month that saves demand charges, and
+        the days they fall on; None without such a saving (:func:`pv_demand_saving`) or
+        without a time series.
+    """
+    demand = monthly_demand(result)
+    hourly = result.hourly
+    if demand is None or not pv_demand_saving(result) or step_minutes(result) is None:
+        return None
+    saved = demand["demand_charge_savings"] >= 0.5
+    ceiling = demand["max_demand_with_system_kw"].where(saved, np.inf)
+    months = np.asarray(hourly.index.month)
+    needs = hourly["load_kw"].to_numpy(dtype=float) > ceiling.reindex(months).to_numpy() + 1e-6
+    return int(needs.sum()), int(hourly.index[needs].normalize().nunique())
+
+
+def _step_words(minutes: int | None, t: Texts) -> tuple[str, str]:
+    """One step and several in words: an hour, a 15-minute interval, or the plan's interval
+    where the step is not known."""
+    if minutes is None:
+        return t("demand.step_unknown"), t("demand.steps_unknown")
+    if minutes == 60:
+        return t("demand.step_hour"), t("demand.steps_hour")
+    return t("demand.step_minutes", minutes=minutes), t("demand.steps_minutes", minutes=minutes)
+
+
+def _sentences(lang: str, *texts: str) -> str:
+    """Sentences run together as the language writes them (a space between English ones)."""
+    return ("" if lang == "zh" else " ").join(texts)
+
+
+def demand_note(result: Result, lang: str) -> str:
+    """How the monthly maxima are measured and what the basic charge is on, so that an
+    accountant can trace the table: the plan's step (an hourly plan's maxima are hourly
+    means, below the 15-minute means a meter bills), and for a charge on capacity, that
+    the maximum demand does not drive it."""
+    t = Texts(lang)
+    minutes = step_minutes(result)
+    if demand_basis(result) == "capacity":
+        return t("demand.note_capacity", step=_step_words(minutes, t)[0])
+    if minutes == 60:
+        return t("demand.note_demand_hourly")
+    return t("demand.note_demand", step=_step_words(minutes, t)[0])
+
+
+def demand_labels(result: Result, lang: str) -> dict[str, tuple[str, str]]:
+    """Each column of :func:`monthly_demand` as ``(label, unit)`` in ``lang`` (units: kW
+    and the currency as the reader writes it, 元 in Chinese)."""
+    t, unit = Texts(lang), NumberFormat(lang, result.currency).currency_unit()
+    basis = demand_basis(result) or "demand"
+    return {
+        "max_demand_baseline_kw": (t("demand.max_baseline"), "kW"),
+        "max_demand_with_system_kw": (t("demand.max_with_system"), "kW"),
+        f"{basis}_charge_baseline": (t(f"demand.{basis}_baseline"), unit),
+        f"{basis}_charge_with_system": (t(f"demand.{basis}_with_system"), unit),
+        f"{basis}_charge_savings": (t(f"demand.{basis}_savings"), unit),
+    }
+
+
+def demand_table(result: Result, lang: str) -> Table | None:
+    """The monthly demand table of the proposal and the Results page: per month the maximum
+    demand [kW] and the basic charge [currency] without and with the system and the saving,
+    then the year's row (the highest month's demand, the charges summed); None where the
+    tariff charges neither demand nor capacity.
+
+    Parameters
+    ----------
+    result : Result
+        The plan.
+    lang : {"en", "zh"}
+        The reader's language.
+
+    Returns
+    -------
+    Table or None
+        Headings ``label\\n(unit)``; the note says what the maxima are measured on
+        (:func:`demand_note`) and how the year's row is made.
+    """
+    demand = monthly_demand(result)
+    if demand is None:
+        return None
+    t, f = Texts(lang), NumberFormat(lang, result.currency)
+    kw = [name for name in demand.columns if name.endswith("_kw")]
+    months = t.raw("month.short")
+    rows = [[months[m - 1]] + [f.number(value, 1 if name in kw else 0)
+                                for name, value in row.items()]
+            for m, row in demand.iterrows()]
+    year = demand[kw].max().tolist() + demand.drop(columns=kw).sum().tolist()
+    rows.append([t("year_total")] + [f.number(value, 1 if i < len(kw) else 0)
+                                     for i, value in enumerate(year)])
+    header = [t("bills.month")] + [f"{label}\n({unit})" for label, unit in
+                                   demand_labels(result, lang).values()]
+    basis = demand_basis(result)
+    return Table(t(f"demand.title_{basis}"), header, rows, ["L"] + ["R"] * 5,
+                 [0.8] + [1.0] * 5, total_rows=1,
+                 note=_sentences(lang, demand_note(result, lang), t("demand.year_row")))
+
+
+def demand_caveat(result: Result, lang: str) -> str | None:
+    """The warning that a PV-only demand-charge saving rests on the typical weather year's
+    PV output in each month's highest-load steps, with the number of those steps where the
+    plan has its time series; None where the saving is not PV's alone
+    (:func:`pv_demand_saving`)."""
+    if not pv_demand_saving(result):
+        return None
+    t, f = Texts(lang), NumberFormat(lang, result.currency)
+    saving = f.money(result.bills.demand_savings_annual)
+    counted = demand_saving_steps(result)
+    if counted is None:
+        return t("demand.caveat", saving=saving)
+    step, steps = _step_words(step_minutes(result), t)
+    return t("demand.caveat_counted", saving=saving, count=f.number(counted[0]),
+             days=f.number(counted[1]), step=step, steps=steps)

@@ -44,7 +44,9 @@ from pvplanner.display.messages import translate
 from pvplanner.display.numbers import NumberFormat, invested_payback
 from pvplanner.guard.cells import sheet_text, write_cell
 from pvplanner.report.charts import COLORS
+from pvplanner.report.content import design_limit_lines
 from pvplanner.report.input_rows import input_rows
+from pvplanner.report.limits import battery_limit_notes
 from pvplanner.report.model import Proposal, Table
 from pvplanner.report.risk import factor_move
 from pvplanner.report.text import Texts
@@ -144,7 +146,7 @@ def _header(book: _Book, ws: Worksheet, labels: Sequence[str], keys: Sequence[st
     ws.set_row(1, None, None, _HIDDEN)
     text = texts("xlsx.sheet_note", currency=_money_unit(texts, currency))
     ws.write_comment(0, 0, f"{text}\n{note}" if note else text,
-                     {"x_scale": 2.5, "y_scale": 2.0 if note else 1.5})
+                     {"x_scale": 2.5, "y_scale": 1.5 + len(note) / 120})
 
 
 def _money_unit(texts: Texts, currency: str) -> str:
@@ -249,9 +251,7 @@ def _hourly_sheet(book: _Book, result: Result, texts: Texts) -> None:
     ws.set_column(1, len(columns), 14)
     codes = len(columns) + 1 if "period" in columns else None
     index = frame.index
-    minutes = 60
-    if isinstance(index, pd.DatetimeIndex) and len(index) > 1:
-        minutes = int(round((index[1] - index[0]).total_seconds() / 60.0))
+    minutes = tables.step_minutes(result) or 60
     # A plan on a meter file's quarter hours says its step where the sheet's name says hours
     # (the name stays stable for the scripts that look it up).
     time_label = texts("xlsx.time") if minutes == 60 else texts("xlsx.time_step", minutes=minutes)
@@ -374,6 +374,7 @@ def _summary_sheet(book: _Book, result: Result, proposal: Proposal, texts: Texts
         _figure_row(book, ws, row, texts(key), shown.get(key, figure), unit, fmt, texts)
         row += 1
     row = _risk_rows(book, ws, row, result, texts)
+    row = _limit_rows(book, ws, row, result, texts)
     scope2 = carbon.scope2 or {}
     if scope2:
         row += 1
@@ -513,12 +514,70 @@ def _risk_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Text
     return row
 
 
-def _monthly_frame(result: Result, texts: Texts) -> pd.DataFrame:
+def _limit_rows(book: _Book, ws: Worksheet, row: int, result: Result, texts: Texts) -> int:
+    """The Summary's rows on what held the design, as the proposal's summary says it: a
+    heading, then one wrapped row per sentence (:func:`design_limit_lines`, then the
+    battery's box, :func:`battery_limit_notes`); nothing when no limit held anything.
+    Returns the next free row."""
+    lines = design_limit_lines(result, texts.lang) + [
+        note.text for note in battery_limit_notes(result, texts.lang)]
+    if not lines:
+        return row
+    row += 1
+    for col in range(3):
+        ws.write_string(row, col, texts("xlsx.limits") if col == 0 else "", book.head)
+    for line in lines:
+        row += 1
+        ws.merge_range(row, 0, row, 2, "", book.wrap)  # a blank cell, then the text
+        _write(ws, row, 0, line, book.wrap)
+        ws.set_row(row, _wrapped_height(line, _SUMMARY_WIDTH))
+    return row + 1
+
+
+#: Width of the Summary's three columns together [Excel character widths].
+_SUMMARY_WIDTH = 34 + 24 + 12
+
+
+def _wrapped_height(text: str, width: float) -> float:
+    """Height [points] of a row whose text wraps in ``width`` character widths (Excel does
+    not fit merged cells' rows itself); a Chinese character is two widths wide.
+
+    Examples
+    --------
+    >>> _wrapped_height("a" * 60, 70), _wrapped_height("字" * 36, 70)
+    (16.0, 31.0)
+    """
+    widths = sum(2 if ord(char) >= 0x2E80 else 1 for char in text)
+    return 15.0 * max(1, math.ceil(widths / (width - 1))) + 1.0
+
+
+def _monthly_sheet(book: _Book, result: Result, texts: Texts) -> None:
+    """Energy and bills of each month, then (where the tariff charges demand or capacity)
+    the maximum demand [kW] and the basic charge without and with the system; the note on
+    cell A1 says what the maxima are measured on (:func:`tables.demand_note`)."""
+    demand = tables.monthly_demand(result)
+    frame = _monthly_frame(result, texts, demand)
+    named = tables.demand_labels(result, texts.lang) if demand is not None else {}
+    labels = {column: _with_unit(label, unit) if unit == "kW" else label
+              for column, (label, unit) in named.items()}
+    money = ("bill_baseline", "bill_with_system", "bill_savings",
+             *[column for column, (_, unit) in named.items() if unit != "kW"])
+    _frame_sheet(book, "Monthly", frame, texts, index_label=texts("energy.month"),
+                 index_key="month", money=money, currency=result.currency,
+                 labels={"bill_with_system": texts(tables.bill_label_keys(result)[0]),
+                         **labels},
+                 note=tables.demand_note(result, texts.lang) if demand is not None else "")
+
+
+def _monthly_frame(result: Result, texts: Texts,
+                   demand: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The Monthly sheet's table: :func:`tables.monthly_energy`, the bills and ``demand``
+    (:func:`tables.monthly_demand`, None: no demand columns), one row per month."""
     energy = tables.monthly_energy(result)
     bills = tables.monthly_bills(result).rename(columns={
         "baseline": "bill_baseline", "with_system": "bill_with_system",
         "savings": "bill_savings"})
-    frame = pd.concat([energy, bills], axis=1)
+    frame = pd.concat([energy, bills, *([] if demand is None else [demand])], axis=1)
     frame.index = pd.Index(texts.raw("month.short"), name="month")
     return frame
 
@@ -680,11 +739,7 @@ def render_workbook(result: Result, proposal: Proposal) -> bytes:
     _summary_sheet(book, result, proposal, texts)
     _inputs_sheet(book, result, texts)
     _hourly_sheet(book, result, texts)
-    _frame_sheet(book, "Monthly", _monthly_frame(result, texts), texts,
-                 index_label=texts("energy.month"), index_key="month",
-                 money=("bill_baseline", "bill_with_system", "bill_savings"),
-                 currency=result.currency,
-                 labels={"bill_with_system": texts(tables.bill_label_keys(result)[0])})
+    _monthly_sheet(book, result, texts)
     cash = result.cash_flow
     investor = tables.exports_paid_to_investor(result)  # EMC: the investor's cash flow
     _frame_sheet(book, "Cash flow", cash, texts, index_label=texts("finance.year"),
