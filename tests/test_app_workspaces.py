@@ -164,6 +164,8 @@ def test_a_new_browser_gets_a_random_token_that_survives_page_switches(tmp_path,
     for page in ("load", "results", "compare", "site"):
         goto(app, page)
         assert app.query_params[WORKSPACE_PARAM] == token, page
+        # the language too, so that a bookmarked page opens in the reader's language
+        assert app.query_params["lang"] == app.session_state["lang"], page
     # The upload folder is named by a hash of the token, never the token itself.
     goto(app, "compare")
     _save_as(app, "Kept")

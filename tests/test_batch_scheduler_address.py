@@ -71,8 +71,11 @@ def test_a_closed_port_is_told_within_the_wait():
 @pytest.fixture
 def web_server():
     """A web server on a local port: what answers on a dashboard's port, not a scheduler."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             http.server.SimpleHTTPRequestHandler)
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # the refused handshake is expected
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_address[1]

@@ -48,6 +48,14 @@ def _init_language() -> None:
     st.session_state["lang"] = default_language(locale)
 
 
+def _keep_language_in_address() -> None:
+    """Write the reader's language into the page's address beside the workspace token (a
+    page switch drops the address's parameters), so that a bookmarked page opens in it."""
+    chosen = st.session_state.get("lang")
+    if chosen in LANGUAGES and st.query_params.get("lang") != chosen:
+        st.query_params["lang"] = chosen
+
+
 def _page_callable(module_name: str) -> Callable[[], None] | None:
     """The page's ``render`` wrapped so that no exception escapes; None if the module is
     absent (an optional page)."""
@@ -162,6 +170,7 @@ def main() -> None:
     st.set_page_config(page_title="pvplanner", page_icon=":material/solar_power:",
                        layout="wide", initial_sidebar_state="expanded")
     _init_language()
+    _keep_language_in_address()
     # First: every page reads the session's files and scenarios from its workspace, whose
     # token the page's address keeps (written back after a page switch dropped it).
     state.open_workspace()

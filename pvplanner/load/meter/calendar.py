@@ -173,11 +173,11 @@ def _keep_month_peaks(
         if np.any(held == peak) or (np.any(held >= 0)
                                     and day_max_kw[held[held >= 0]].max() >= peak_kw):
             continue
-        i = tgt.nearest_alike(in_month, int(src.number[peak]) + shift_days, src.kind[peak],
-                              int(src.weekday[peak]))
-        mapping[i] = peak
+        day = tgt.nearest_alike(in_month, int(src.number[peak]) + shift_days, src.kind[peak],
+                                int(src.weekday[peak]))
+        mapping[day] = peak
         kept.append({"month": int(month), "source_day": src.label[peak],
-                     "target_day": tgt.label[i], "peak_kw": round(peak_kw, 3)})
+                     "target_day": tgt.label[day], "peak_kw": round(peak_kw, 3)})
     return kept, replaced
 
 

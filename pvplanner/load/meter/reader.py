@@ -482,6 +482,8 @@ def _read_meter_file(
                               file=name, column=columns.value_header)
             )
     else:
+        # steps.own_minutes gave every reading of power or energy its interval
+        assert uniq_carried is not None
         own_minutes = np.rint(uniq_carried).astype(np.int64)
         # energy of each reading's own interval -> its mean power; kW is a mean already
         factor = scale * (60.0 / own_minutes if unit_kind == "kwh" else 1.0)

@@ -535,8 +535,9 @@ def _read_xlsx(raw: bytes, name: str, sheet: str | int | None, rules: dict) -> T
                 "timestamp column (e.g. 时间) and a value column (e.g. 有功功率 kW), or move the "
                 "meter data to the workbook's first sheet (the first sheet with content is read)",
                 file=name, sheet=str(chosen), count=len(scan)))
-        found["header"] = _find_header(split, first_data, [i for i, _ in scan])
-        _refuse_long_header(*found["header"], name)
+        header, header_line = _find_header(split, first_data, [i for i, _ in scan])
+        _refuse_long_header(header, header_line, name)
+        found["header"] = (header, header_line)
         found["start"] = scan[first_data][0]
 
     chosen, rows = read_sheet_rows(
