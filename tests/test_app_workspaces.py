@@ -326,3 +326,19 @@ def test_start_app_sessions_are_isolated(tmp_path, monkeypatch):
     first = start_app(tmp_path, monkeypatch)
     second = start_app(tmp_path, monkeypatch)
     assert first.query_params[WORKSPACE_PARAM] != second.query_params[WORKSPACE_PARAM]
+
+
+@pytest.mark.parametrize("crafted", ["", "short", "../" + "a" * 30, "a" * 200, "a b" * 12,
+                                     "%2e%2e%2f" * 4])
+def test_a_crafted_workspace_in_the_address_gets_a_fresh_random_one(tmp_path, monkeypatch,
+                                                                     crafted):
+    """An address whose token is empty, too short or long, or path-like opens a new random
+    workspace (never a folder named after the text), whose folder stays in the root."""
+    app = _session(tmp_path, monkeypatch, token=crafted)
+    token = app.query_params[WORKSPACE_PARAM]
+    assert token != crafted and len(token) >= 43
+    _save_as(app, "Mine")
+    folders = [p for p in (tmp_path / "uploads").iterdir()] if (
+        tmp_path / "uploads").exists() else []
+    assert all(p.name == workspace_id(token) for p in folders), folders
+    assert _listed(app) == ["Mine"]
