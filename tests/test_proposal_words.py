@@ -341,7 +341,7 @@ def test_every_finance_input_has_a_name_in_both_proposals():
 def test_the_proposal_says_which_limits_held_the_design_as_the_results_page_does(lang):
     # Issue 16, item 3: capped sizes are reported in the proposal too (the battery's own
     # limits have their paragraph; the roof, the budget and the export limit had none).
-    from pvplanner.display.limits import limits_line
+    from pvplanner.display.limit_lines import held_lines
     from pvplanner.display.names import name as reader_name
     from pvplanner.pipeline import plan
     from pvplanner.report.model import Paragraph
@@ -353,8 +353,7 @@ def test_the_proposal_says_which_limits_held_the_design_as_the_results_page_does
     proposal = build_proposal(result, lang)
     summary = next(s for s in proposal.sections if s.key == "summary")
     said = [b.text for b in summary.blocks if isinstance(b, Paragraph)]
-    line = limits_line(result.solver.binding_limits, lang, lambda p: reader_name(p, lang),
-                       for_customer=True)
+    (line,) = held_lines(result, lang, lambda p: reader_name(p, lang), for_customer=True)
     assert line in said
     assert ("投资预算" if lang == "zh" else "capital budget") in line
     # The app's advice to loosen a limit and plan again is the planner's, not the customer's.
