@@ -208,7 +208,7 @@ def _meter_upload() -> None:
     set_path(doc, "load.kind", "meter_file")
     # Relative to the upload folder, with the name the user gave it: the scenario a user
     # downloads or saves names no server folder and no hashed name.
-    set_path(doc, "load.meter_file", upload_reference(path, "load.meter_file"))
+    set_path(doc, "load.meter_file", upload_reference(path))
     set_path(doc, "load.meter_file_name", uploaded.name)
     state.reset_inputs("load.")
     st.rerun()

@@ -362,7 +362,7 @@ def _weather_upload() -> None:
     set_path(doc, "weather.source", "file")
     # Relative to the upload folder, with the name the user gave it: the scenario a user
     # downloads or saves names no server folder and no hashed name.
-    set_path(doc, "weather.file", upload_reference(path, "weather.file"))
+    set_path(doc, "weather.file", upload_reference(path))
     set_path(doc, "weather.file_name", uploaded.name)
     state.reset_inputs("weather.")
     st.rerun()

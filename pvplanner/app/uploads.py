@@ -263,19 +263,15 @@ def uploaded_file(stored: Any, field: str) -> Path | None:
     return Path(probe[section][key])
 
 
-def upload_reference(path: Path, field: str) -> str:
-    """What a scenario keeps for a saved upload: its path relative to the user's upload
-    folder (``meter/945aae8234110d25ac5d.csv``), never a server folder. It is the shortest
-    trailing part of ``path`` that the app's check (:func:`uploaded_file`) resolves back to
-    the same file, so it holds wherever the upload folder lies; a scenario file saved in
-    that folder resolves it too (:func:`pvplanner.scenario.load_scenario`)."""
-    target = Path(path).resolve()
-    parts = target.parts
-    for k in range(len(parts) - 1, 0, -1):
-        reference = "/".join(parts[k:])
-        if uploaded_file(reference, field) == target:
-            return reference
-    return target.name  # not inside the upload folder: the file name alone, never a folder
+def upload_reference(path: Path | str) -> str:
+    """What a scenario keeps for an upload: its path relative to the user's upload folder
+    (``meter/945aae8234110d25ac5d.csv``), which the app's check (:func:`uploaded_file`) and
+    a scenario file saved in that folder (:func:`pvplanner.scenario.load_scenario`) resolve;
+    a file elsewhere keeps its name only. Never a server folder."""
+    try:
+        return Path(path).resolve().relative_to(upload_dir().resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return Path(path).name
 
 
 def shareable_document(document: dict[str, Any]) -> dict[str, Any]:
@@ -292,7 +288,6 @@ def shareable_document(document: dict[str, Any]) -> dict[str, Any]:
     {'load': {'meter_file': 'meter/a.csv'}, 'weather': {'file': 'w.epw'}}
     """
     shared = json.loads(json.dumps(document, default=str))
-    root = upload_dir().resolve()
     for section, field in SCENARIO_FILE_FIELDS:
         table = shared.get(section) if isinstance(shared, dict) else None
         value = table.get(field) if isinstance(table, dict) else None
@@ -300,10 +295,7 @@ def shareable_document(document: dict[str, Any]) -> dict[str, Any]:
             continue  # nothing, a template's name or a reference already
         if field == "template" and not is_template_path(value):
             continue
-        try:
-            table[field] = Path(value).resolve().relative_to(root).as_posix()
-        except (ValueError, OSError, RuntimeError):
-            table[field] = Path(value).name
+        table[field] = upload_reference(value)
     return shared
 
 

@@ -126,14 +126,13 @@ def _connect(address: str, wait_s: float) -> Any:
     threading.Thread(target=attempt, name="pvplanner-scheduler", daemon=True).start()
     try:
         kind, value = answers.get(timeout=wait_s)
-    except queue.Empty:  # the port accepted a connection, and then nothing Dask spoke
-        return Message.of("errors.batch.scheduler_not_dask", "what answers there is not a "
-                          "Dask scheduler")
+    except queue.Empty:
+        kind, value = "silent", None
     if kind == "client":
         return value
     if isinstance(value, (KeyboardInterrupt, SystemExit)):
         raise value
-    # The port answered (see _reachable) but no Dask handshake followed, or the answer was
-    # not Dask's (a web server's reply read as a frame length: MemoryError).
+    # The port answered (see _reachable) but no Dask handshake followed in time, or the
+    # answer was not Dask's (a web server's reply read as a frame length: MemoryError).
     return Message.of("errors.batch.scheduler_not_dask", "what answers there is not a "
                       "Dask scheduler")
