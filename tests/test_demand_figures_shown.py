@@ -182,6 +182,63 @@ def test_a_charge_on_capacity_is_said_to_be_on_capacity(capacity, lang):
     assert t("demand.caveat_counted").split("{")[0] not in words
 
 
+@pytest.fixture(scope="module")
+def battery_from_pv():
+    """The demo with a battery charged from PV only: it lowers every month's maximum
+    demand, which only a dispatch that foresees the peaks achieves."""
+    data = demo_scenario().model_dump(mode="json")
+    data["battery"].update(allowed=True, grid_charging=False)
+    return plan(data, with_npv_curve=False, with_sensitivity=False)
+
+
+def _hours_needing_battery(result) -> tuple[int, int]:
+    """The hours in which the load less the PV serving it exceeds its month's maximum
+    demand with the system, in the months whose demand charge falls."""
+    hourly, before, after = (result.hourly, result.bill_baseline_monthly,
+                             result.bill_with_system_monthly)
+    months = hourly.index.month
+    saved = (before["demand"] - after["demand"]).reindex(months).to_numpy() >= 0.5
+    ceiling = after["max_demand_kw"].reindex(months).to_numpy()
+    residual = (hourly["load_kw"] - hourly["pv_to_load_kw"]).to_numpy()
+    needs = saved & (residual > ceiling + 1e-6)
+    # Each of those hours is served by the battery in the plan's own dispatch.
+    assert (hourly["battery_to_load_kw"].to_numpy()[needs] > 0).all()
+    return int(needs.sum()), len(set(hourly.index[needs].date))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_battery_demand_saving_says_it_rests_on_a_foreseen_dispatch(battery_from_pv, lang,
+                                                                      no_hourly_sheet):
+    result = battery_from_pv
+    t, f = Texts(lang), NumberFormat(lang, result.currency)
+    assert result.battery.energy_kwh > 1000 and result.bills.demand_savings_annual > 10_000
+    hours, days = _hours_needing_battery(result)
+    assert 100 < hours < 8760 and 0 < days <= 365
+    expected = t("demand.caveat_battery_counted",
+                 saving=f.money(result.bills.demand_savings_annual), count=f.number(hours),
+                 days=f.number(days), step=t("demand.step_hour"),
+                 steps=t("demand.steps_hour"))
+    blocks = build_proposal(result, lang).section("bills").blocks
+    boxes = [b.text for b in blocks if isinstance(b, Paragraph) and b.style == "box"]
+    assert expected in boxes
+    assert t("demand.caveat_counted").rsplit("}", 1)[1] not in "\n".join(boxes)  # not PV's
+    assert expected in _monthly_sheet(result, lang)[1]["A1"].comment.text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_battery_that_raises_demand_charges_gets_no_saving_caveat(lang, no_hourly_sheet):
+    """The demo's battery charging from the grid in the valleys raises some months' maxima:
+    there is no saving to caveat (the breakdown says the charges rise)."""
+    data = demo_scenario().model_dump(mode="json")
+    data["battery"]["allowed"] = True
+    result = plan(data, with_npv_curve=False, with_sensitivity=False)
+    assert result.battery.energy_kwh > 1000 and result.bills.demand_savings_annual < 0
+    words = "\n".join(getattr(b, "text", "") for b in
+                      build_proposal(result, lang).section("bills").blocks)
+    for key in ("demand.caveat_battery_counted", "demand.caveat_counted"):
+        assert Texts(lang)(key).rsplit("}", 1)[1] not in words  # each caveat's last words
+
+
 # --------------------------------------------------------------------------- the workbook
 #: Workbooks written, by (id of the Result, language), each with its Result (kept alive, so
 #: that no other object takes its id).
@@ -233,6 +290,11 @@ def test_the_monthly_sheet_has_the_demand_columns(demo, lang):
     assert labels["max_demand_baseline_kw"] == f"{t('demand.max_baseline')} (kW)"
     assert labels["demand_charge_baseline"] == f"{t('demand.demand_baseline')} ({unit})"
     assert t("demand.note_demand_hourly") in sheet["A1"].comment.text
+    # The caveat on the PV-only saving is in the sheet's note too, with its hours.
+    hours, days = _hours_needing_pv(demo)
+    assert t("demand.caveat_counted", saving=NumberFormat(lang, demo.currency).money(
+        demo.bills.demand_savings_annual), count=f"{hours:,}", days=f"{days:,}",
+        step=t("demand.step_hour"), steps=t("demand.steps_hour")) in sheet["A1"].comment.text
 
 
 def _summary_rows(data, lang):

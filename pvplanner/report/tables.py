@@ -365,29 +365,46 @@ def pv_demand_saving(result: Result) -> bool:
             and result.bills.demand_savings_annual >= 0.5)
 
 
-def demand_saving_steps(result: Result) -> tuple[int, int] | None:
-    """The steps a PV-only demand-charge saving needs the PV in.
+def battery_demand_saving(result: Result) -> bool:
+    """Whether the design saves demand charges with a battery's help: a demand-charged
+    tariff, a battery, and a year-1 demand-charge saving of at least half a currency unit.
+    The plan's dispatch knows the year's load and PV output in advance; a controller must
+    foresee each month's peak to keep the saving."""
+    return (demand_basis(result) == "demand" and result.battery.energy_kwh > 0
+            and result.bills.demand_savings_annual >= 0.5)
 
-    Without a battery a month's maximum demand with the system stays below the load's own
-    maximum only where the PV covers the difference in every step whose load exceeds it:
-    one of them without PV output (a cloud) raises the month's maximum towards the load's.
+
+def demand_saving_steps(result: Result) -> tuple[int, int] | None:
+    """The steps a demand-charge saving needs the system in.
+
+    A month's maximum demand with the system stays below the load's own maximum only where
+    the system covers the difference in every step whose load exceeds it. Without a battery
+    that is the PV in every step whose load exceeds the month's new maximum: one of them
+    without PV output (a cloud) raises the month's maximum towards the load's. With a
+    battery it is the battery in every step whose load less the PV serving it exceeds the
+    new maximum: one of them with the battery empty raises it too.
 
     Returns
     -------
     tuple of int or None
-        ``(steps, days)``: the steps of the year (hours, or quarter hours) in which the load
-        exceeds the maximum demand with the system of a month that saves demand charges, and
-        the days they fall on; None without such a saving (:func:`pv_demand_saving`) or
-        without a time series.
+        ``(steps, days)``: the steps of the year (hours, or quarter hours) that need the PV
+        (no battery) or the battery, in the months that save demand charges, and the days
+        they fall on; None without such a saving (:func:`pv_demand_saving`,
+        :func:`battery_demand_saving`) or without a time series.
     """
     demand = monthly_demand(result)
     hourly = result.hourly
-    if demand is None or not pv_demand_saving(result) or step_minutes(result) is None:
+    with_battery = battery_demand_saving(result)
+    if (demand is None or not (pv_demand_saving(result) or with_battery)
+            or step_minutes(result) is None):
         return None
     saved = demand["demand_charge_savings"] >= 0.5
     ceiling = demand["max_demand_with_system_kw"].where(saved, np.inf)
     months = np.asarray(hourly.index.month)
-    needs = hourly["load_kw"].to_numpy(dtype=float) > ceiling.reindex(months).to_numpy() + 1e-6
+    served_kw = hourly["load_kw"].to_numpy(dtype=float)
+    if with_battery:
+        served_kw = served_kw - hourly["pv_to_load_kw"].to_numpy(dtype=float)
+    needs = served_kw > ceiling.reindex(months).to_numpy() + 1e-6
     return int(needs.sum()), int(hourly.index[needs].normalize().nunique())
 
 
@@ -418,6 +435,14 @@ def demand_note(result: Result, lang: str) -> str:
     if minutes == 60:
         return t("demand.note_demand_hourly")
     return t("demand.note_demand", step=_step_words(minutes, t)[0])
+
+
+def demand_sheet_note(result: Result, lang: str) -> str:
+    """The workbook's note on its demand columns: what the maxima are measured on
+    (:func:`demand_note`), then the caveat on a saving that rests on foreseen output
+    (:func:`demand_caveat`), as the proposal states them beside its table."""
+    return _sentences(lang, demand_note(result, lang),
+                      *[text for text in (demand_caveat(result, lang),) if text])
 
 
 def demand_labels(result: Result, lang: str) -> dict[str, tuple[str, str]]:
@@ -474,17 +499,20 @@ def demand_table(result: Result, lang: str) -> Table | None:
 
 
 def demand_caveat(result: Result, lang: str) -> str | None:
-    """The warning that a PV-only demand-charge saving rests on the typical weather year's
-    PV output in each month's highest-load steps, with the number of those steps where the
-    plan has its time series; None where the saving is not PV's alone
-    (:func:`pv_demand_saving`)."""
-    if not pv_demand_saving(result):
+    """The warning that a demand-charge saving rests on foreseen output: without a battery
+    on the typical weather year's PV in each month's highest-load steps, with a battery on
+    a dispatch that knows the year's load and PV in advance; with the number of those steps
+    where the plan has its time series. None where there is no such saving
+    (:func:`pv_demand_saving`, :func:`battery_demand_saving`)."""
+    kind = ("caveat" if pv_demand_saving(result) else
+            "caveat_battery" if battery_demand_saving(result) else None)
+    if kind is None:
         return None
     t, f = Texts(lang), NumberFormat(lang, result.currency)
     saving = f.money(result.bills.demand_savings_annual)
     counted = demand_saving_steps(result)
     if counted is None:
-        return t("demand.caveat", saving=saving)
+        return t(f"demand.{kind}", saving=saving)
     step, steps = _step_words(step_minutes(result), t)
-    return t("demand.caveat_counted", saving=saving, count=f.number(counted[0]),
+    return t(f"demand.{kind}_counted", saving=saving, count=f.number(counted[0]),
              days=f.number(counted[1]), step=step, steps=steps)

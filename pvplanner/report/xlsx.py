@@ -554,7 +554,8 @@ def _wrapped_height(text: str, width: float) -> float:
 def _monthly_sheet(book: _Book, result: Result, texts: Texts) -> None:
     """Energy and bills of each month, then (where the tariff charges demand or capacity)
     the maximum demand [kW] and the basic charge without and with the system; the note on
-    cell A1 says what the maxima are measured on (:func:`tables.demand_note`)."""
+    cell A1 says what the maxima are measured on and what a saving rests on
+    (:func:`tables.demand_sheet_note`)."""
     demand = tables.monthly_demand(result)
     frame = _monthly_frame(result, texts, demand)
     named = tables.demand_labels(result, texts.lang) if demand is not None else {}
@@ -566,7 +567,8 @@ def _monthly_sheet(book: _Book, result: Result, texts: Texts) -> None:
                  index_key="month", money=money, currency=result.currency,
                  labels={"bill_with_system": texts(tables.bill_label_keys(result)[0]),
                          **labels},
-                 note=tables.demand_note(result, texts.lang) if demand is not None else "")
+                 note=tables.demand_sheet_note(result, texts.lang) if demand is not None
+                 else "")
 
 
 def _monthly_frame(result: Result, texts: Texts,

@@ -8,7 +8,7 @@ minutes, so its mean power is kWh x 60 / 30, held over the two quarter hours it 
 power reading [kW] is a mean power already and is only held. The year's energy is then the
 file's, and the stretch's demand peaks are 30-minute means (a note says so).
 
-A stretch counts only when it lasts :data:`MIN_STRETCH_HOURS`: a single wider step, or a
+A stretch counts only when it lasts :func:`min_stretch_hours`: a single wider step, or a
 few, is a reading missing from a finer series and stays a gap (filled as gaps are). Energy
 readings must also look like energy over the wider step (:func:`confirmed`): a day of
 15-minute energies from which every other reading is missing has the level of the
@@ -21,18 +21,29 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from pvplanner.load.meter.common import MAX_EXAMPLES, NAT, NS_PER_DAY, NS_PER_MIN, minute_str
+from pvplanner.load.meter.common import (
+    MAX_EXAMPLES,
+    NAT,
+    NS_PER_DAY,
+    NS_PER_MIN,
+    meter_rules,
+    minute_str,
+)
 from pvplanner.messages import Message
 
-#: Shortest run of readings at one wider step that is a change of step [h]; shorter runs
-#: are readings missing from the finer series. Unverified engineering rule (2026-12-08): a
-#: meter's or a portal's resolution changes for good (a replacement, a new setting), not for
-#: hours, and a day of readings is enough to compare their level with the finer ones.
-MIN_STRETCH_HOURS = 24.0
 
-#: Days either side of a stretch's ends whose readings are compared with its own to tell
-#: energy over a wider step from readings missing [days]: near enough for the same season.
-LEVEL_WINDOW_DAYS = 7
+def min_stretch_hours() -> float:
+    """Shortest run of readings at one wider step that is a change of step [h]
+    (``step_change_min_hours`` of ``data/load_templates/load_rules.toml``, with its
+    reasons); shorter runs are readings missing from the finer series."""
+    return float(meter_rules()["meter"]["step_change_min_hours"])
+
+
+def level_window_days() -> float:
+    """Days either side of a stretch's ends whose readings are compared with its own to tell
+    energy over a wider step from readings missing (``step_change_level_window_days`` of
+    ``data/load_templates/load_rules.toml``)."""
+    return float(meter_rules()["meter"]["step_change_level_window_days"])
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,7 @@ class Steps:
     Attributes
     ----------
     interval : int
-        The grid's step [min]: the finest step that lasts :data:`MIN_STRETCH_HOURS`, else
+        The grid's step [min]: the finest step that lasts :func:`min_stretch_hours`, else
         the file's most common step.
     first_ns, last_ns : int
         Wall-clock timestamps of the file's first and last reading [int64 ns].
@@ -159,7 +170,7 @@ def find_steps(ts: np.ndarray, mode: int, supported: list[int]) -> Steps:
     Returns
     -------
     Steps
-        Without a run of :data:`MIN_STRETCH_HOURS` at two different steps, the most common
+        Without a run of :func:`min_stretch_hours` at two different steps, the most common
         step and no stretch (today's reading: wider steps are gaps).
 
     Examples
@@ -188,7 +199,7 @@ def find_steps(ts: np.ndarray, mode: int, supported: list[int]) -> Steps:
 
 
 def _long_runs(minutes: np.ndarray, supported: list[int]) -> list[tuple[int, int, int]]:
-    """Runs of one supported step lasting :data:`MIN_STRETCH_HOURS`: (step [min], first
+    """Runs of one supported step lasting :func:`min_stretch_hours`: (step [min], first
     step's index, last step's index), in time order."""
     if not len(minutes):
         return []
@@ -196,7 +207,7 @@ def _long_runs(minutes: np.ndarray, supported: list[int]) -> list[tuple[int, int
     ends = np.append(starts[1:], len(minutes)) - 1
     return [(int(minutes[a]), int(a), int(b)) for a, b in zip(starts, ends, strict=True)
             if int(minutes[a]) in supported
-            and (b - a + 1) * minutes[a] >= MIN_STRETCH_HOURS * 60]
+            and (b - a + 1) * minutes[a] >= min_stretch_hours() * 60]
 
 
 def _merged(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -218,7 +229,7 @@ def confirmed(steps: Steps, ts: np.ndarray, values: np.ndarray, unit_kind: str) 
     readings are at least ``sqrt(k)`` times the finer readings beside it (energy of ``k``
     steps reads about ``k`` times as much; readings missing from a finer series read the
     same). Compared are the medians of the positive readings within
-    :data:`LEVEL_WINDOW_DAYS` either side of each of its ends, so that neither the season
+    :func:`level_window_days` either side of each of its ends, so that neither the season
     nor a plant's night (PV output) decides. Mean power [kW] cannot tell the two apart and
     needs no conversion: every stretch is kept, its means held. A cumulative register is
     differenced over whatever time lies between readings: no stretch.
@@ -242,7 +253,7 @@ def confirmed(steps: Steps, ts: np.ndarray, values: np.ndarray, unit_kind: str) 
     usable = np.isfinite(values) & (values > 0)
     inside = [(ts >= s.start_ns) & (ts <= s.end_ns) for s in steps.wider]
     finer = usable & ~np.logical_or.reduce(inside)
-    near = LEVEL_WINDOW_DAYS * NS_PER_DAY
+    near = int(level_window_days() * NS_PER_DAY)
     kept = []
     for stretch, mask in zip(steps.wider, inside, strict=True):
         by_ends = (np.abs(ts - stretch.start_ns) <= near) | (np.abs(ts - stretch.end_ns) <= near)
