@@ -9,8 +9,9 @@ key's placeholders. The app, the proposal and the CLI show it in the reader's la
 
 A :class:`Message` *is* a ``str`` (its English text), so every list of notes and every
 message of an exception keeps working where a plain string did; the key and values travel
-with it. This module imports nothing from :mod:`pvplanner`, so every part of the domain may
-use it (the display layer renders it; the domain never imports the display layer).
+with it. This module imports nothing from :mod:`pvplanner` (only :func:`weather.errors.quoted`),
+so every part of the domain may use it (the display layer renders it; the domain never
+imports the display layer).
 
 Examples
 --------
@@ -30,6 +31,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
+
+from weather.errors import quoted
 
 #: Types a message value may have (a Message value is rendered in the reader's language too).
 PARAM_TYPES: tuple[type, ...] = (str, int, float, bool, type(None))
@@ -133,8 +136,11 @@ class Message(str):
         """A message whose English text is ``template`` filled with ``params``.
 
         The same placeholders (and format specs, ``{percent:.0f}``) as the catalogue's texts
-        of ``key``, so the English is written once where the note is made.
+        of ``key``, so the English is written once where the note is made. A text value
+        longer than :data:`weather.errors.MAX_QUOTED_CHARS` (a cell of a user's file) is
+        quoted by its start only (:func:`weather.errors.quoted`).
         """
+        params = {k: quoted(v) for k, v in params.items()}
         return cls(key, template.format(**{k: english(v) for k, v in params.items()}), params)
 
     def to_dict(self) -> dict[str, Any]:

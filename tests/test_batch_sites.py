@@ -238,3 +238,33 @@ def test_a_sites_file_with_a_quote_never_closed_is_told_in_words(tmp_path):
     en, zh = render(caught.value.message, "en"), render(caught.value.message, "zh")
     assert "more than 131,072 characters (a quote that is never closed?)" in en, en
     assert "超过 131,072 个字符（可能有未闭合的引号）" in zh and "field limit" not in zh, zh
+
+
+def test_long_cells_are_refused_by_place_without_echoing_them(tmp_path):
+    """A cell of 50,000 characters was echoed whole into the row's message (130 kB of error
+    text for three such cells): the file is refused naming each cell's row and column (its
+    header, or its number where the header cell is the long one), never its text."""
+    from pvplanner.batch.sites import MAX_SITE_CELL_CHARS
+    from pvplanner.display.messages import render
+
+    long = "9" * 50_000
+    path = _csv(tmp_path, f"name,lat,lon\nPlant A,{long},120.2\nPlant B,30.1,120.3\n"
+                          f"{'N' * (MAX_SITE_CELL_CHARS + 1)},30.2,120.4\n")
+    with pytest.raises(PlannerInputError) as caught:
+        read_sites(path)
+    en, zh = render(caught.value.message, "en"), render(caught.value.message, "zh")
+    assert "2 cells hold more than 500 characters" in en, en
+    assert "(row 2, column lat; row 4, column name)" in en, en
+    assert "第 2 行 lat 列；第 4 行 name 列" in zh, zh
+    assert len(en) < 400 and len(zh) < 400 and "999" not in en + zh and "NNN" not in en + zh
+    # A cell of exactly the limit is a value like any other (here: a site's note).
+    fine = _csv(tmp_path, "name,city,roof_area_m2,annual_kwh,notes\n"
+                          f"Plant A,Hangzhou,5000,2000000,{'n' * MAX_SITE_CELL_CHARS}\n",
+                name="fine.csv")
+    assert len(read_sites(fine)) == 1
+    # The header's own long cell is named by its number.
+    head = _csv(tmp_path, f"name,city,{'y' * 40_000}\nPlant A,Hangzhou,1\n", name="head.csv")
+    with pytest.raises(PlannerInputError) as caught:
+        read_sites(head)
+    zh = render(caught.value.message, "zh")
+    assert "一个单元格超过 500 个字符" in zh and "（第 1 行第 3 列）" in zh and "yyy" not in zh, zh

@@ -546,3 +546,23 @@ def test_a_csv_with_chinese_headers_and_full_width_units_reads():
     en, _ = read_weather_file(english, filename="site.csv", **place)
     pd.testing.assert_frame_equal(zh, en)
     assert zh["ghi"].max() == pytest.approx(600.0) and zh["temp_air"].mean() == pytest.approx(15.0)
+
+
+def test_a_huge_cell_is_quoted_by_its_start_only():
+    """A 60,000-character cell was echoed whole into the error (60 kB of message text): the
+    message quotes its first 200 characters and an ellipsis; in both languages."""
+    from pvplanner.display.messages import render
+    from weather.errors import QUOTED_START_CHARS
+
+    lines = _plain_lines()
+    time, rest = lines[103].split(",", 1)
+    lines[103] = f"{time},{'z' * 60_000},{rest.split(',', 1)[1]}"
+    with pytest.raises(WeatherInputError) as caught:
+        read_weather_file(io.BytesIO(_plain_bytes(lines)), filename="long.csv")
+    text = str(caught.value)
+    quoted = "'" + "z" * QUOTED_START_CHARS + "…'"
+    assert "line 104, column 'ghi'" in text and quoted in text and len(text) < 600, text
+    from pvplanner.messages import error_message  # as the app and the CLI render it
+
+    zh = render(error_message(caught.value), "zh")
+    assert "“" + "z" * QUOTED_START_CHARS + "…”" in zh and len(zh) < 600, zh

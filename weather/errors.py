@@ -20,6 +20,29 @@ from typing import Any, Self
 
 from weather.meta import WeatherNote
 
+#: Longest text a message quotes from what it was given [characters]: a cell of a user's file
+#: can hold megabytes (a quote never closed), and a message echoes only its start.
+MAX_QUOTED_CHARS = 1000
+
+#: How much of a longer text a message quotes [characters], followed by an ellipsis.
+QUOTED_START_CHARS = 200
+
+
+def quoted(value: Any) -> Any:
+    """``value`` as a message may quote it: a plain text longer than
+    :data:`MAX_QUOTED_CHARS` cut to its first :data:`QUOTED_START_CHARS` characters and an
+    ellipsis; any other value as it is (a message or note composed of others, which is a
+    ``str`` too, is not a quotation and stays whole).
+
+    Examples
+    --------
+    >>> quoted("x" * 5000) == "x" * 200 + "…", quoted("site.csv"), quoted(3.5)
+    (True, 'site.csv', 3.5)
+    """
+    if type(value) is str and len(value) > MAX_QUOTED_CHARS:
+        return value[:QUOTED_START_CHARS] + "…"
+    return value
+
 
 class WeatherError(Exception):
     """Base class of every error raised by :mod:`weather`: an English text, and where made
@@ -46,7 +69,9 @@ class WeatherError(Exception):
     @classmethod
     def of(cls, key: str, template: str, /, **params: Any) -> Self:
         """An error whose English text is ``template`` filled with ``params`` (a value
-        ``{"en": ..., "zh": ...}`` is filled with its English)."""
+        ``{"en": ..., "zh": ...}`` is filled with its English; a text longer than
+        :data:`MAX_QUOTED_CHARS` only by its start, :func:`quoted`)."""
+        params = {k: quoted(v) for k, v in params.items()}
         english = {k: v["en"] if isinstance(v, Mapping) else v for k, v in params.items()}
         return cls(template.format(**english), key=key, params=params)
 

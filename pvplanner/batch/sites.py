@@ -62,6 +62,13 @@ MAX_SITES = 100_000
 #: Default weather cell size [deg] (about 25 km in latitude).
 DEFAULT_CELL_DEG = 0.25
 
+#: Longest cell of a sites file [characters]: no site value, name or note needs more, and a
+#: longer one would be echoed into messages (a quote never closed swallows whole rows).
+MAX_SITE_CELL_CHARS = 500
+
+#: How many too-long cells a message names before counting the rest.
+_LONG_CELLS_SHOWN = 5
+
 #: How many row errors one message lists before summarising the rest.
 MAX_REPORTED_ERRORS = 50
 
@@ -365,7 +372,35 @@ def _csv_records(content: bytes | str, origin: str) -> list[list[str]]:
         raise PlannerInputError(Message.of(
             "errors.batch.empty", "{origin} is empty; it needs a header row and one row per site",
             origin=origin))
+    _refuse_long_cells(records, origin)
     return records
+
+
+def _refuse_long_cells(records: list[list[str]], origin: str) -> None:
+    """Refuse a file with cells over :data:`MAX_SITE_CELL_CHARS`, naming where they are (row
+    as a spreadsheet numbers it, the header being row 1, and column) but never their text."""
+    header = records[0]
+    long = [(number, column) for number, row in enumerate(records, start=1)
+            if max(map(len, row), default=0) > MAX_SITE_CELL_CHARS
+            for column, cell in enumerate(row, start=1) if len(cell) > MAX_SITE_CELL_CHARS]
+    if not long:
+        return
+    places = [Message.of("errors.batch.cell_place", "row {row}, column {column}", row=number,
+                         column=header[column - 1].strip())
+              if column <= len(header) and len(header[column - 1]) <= MAX_SITE_CELL_CHARS
+              else Message.of("errors.batch.cell_place_number", "row {row}, column {column}",
+                              row=number, column=column)
+              for number, column in long[:_LONG_CELLS_SHOWN]]
+    where = join_messages(places, semicolons)
+    if len(long) == 1:
+        raise PlannerInputError(Message.of(
+            "errors.batch.cell_too_long", "{origin}: a cell holds more than {limit:,} "
+            "characters, which no site value, name or note needs ({places}); is it a sites "
+            "table?", origin=origin, limit=MAX_SITE_CELL_CHARS, places=where))
+    raise PlannerInputError(Message.of(
+        "errors.batch.cells_too_long", "{origin}: {count:,} cells hold more than {limit:,} "
+        "characters, which no site value, name or note needs ({places}); is it a sites "
+        "table?", origin=origin, count=len(long), limit=MAX_SITE_CELL_CHARS, places=where))
 
 
 class _semicolon(csv.excel):
