@@ -301,14 +301,19 @@ def make_result(
 
 
 #: Limits on the whole PV system (its kWp, its connection, its capex with the battery's):
-#: where one is reached, no plane can grow.
+#: where one is reached, no plane can grow; at the floor on its kWp, the floor set the size.
 _WHOLE_PV_LIMITS = ("max_total_kwp", "interconnection_limit_kw", "net_metering_limit_kw",
-                    "capital_budget")
+                    "capital_budget", "min_total_kwp")
 
 
 def _reached(value: float, limit: float, tolerance: float) -> bool:
     """True when ``value`` is within ``tolerance`` (relative) of a finite upper ``limit``."""
     return math.isfinite(limit) and value >= limit - tolerance * max(abs(limit), 1.0)
+
+
+def _at_floor(value: float, floor: float, tolerance: float) -> bool:
+    """True when ``value`` is within ``tolerance`` (relative) of a positive lower ``floor``."""
+    return floor > 0 and value <= floor + tolerance * max(abs(floor), 1.0)
 
 
 def _size_limits(problem: SizingProblem, result: SizingResult,
@@ -328,6 +333,8 @@ def _size_limits(problem: SizingProblem, result: SizingResult,
             and _reached(total, limit, tolerance)]
     if result.capex > 0 and _reached(result.capex, p.capex_budget, tolerance):
         out.append("capital_budget")
+    if _at_floor(total, p.min_total_kwp, tolerance):
+        out.append("min_total_kwp")
     b = p.battery
     if b.active:
         battery = {"battery_max_kwh": (result.battery_kwh, b.max_kwh),
@@ -335,6 +342,10 @@ def _size_limits(problem: SizingProblem, result: SizingResult,
                    "battery_max_c_rate": (result.battery_kw, b.max_c_rate * result.battery_kwh)}
         out += [name for name, (value, limit) in battery.items()
                 if value > 0 and _reached(value, limit, tolerance)]
+        floors = {"battery_min_kwh": (result.battery_kwh, b.min_kwh),
+                  "battery_min_kw": (result.battery_kw, b.min_kw)}
+        out += [name for name, (value, floor) in floors.items()
+                if _at_floor(value, floor, tolerance)]
     return out
 
 
@@ -414,9 +425,13 @@ def binding_limits(problem: SizingProblem, result: SizingResult,
         The total PV capacity at that limit (the last only in the net-metering regime).
     ``capital_budget``
         The capex (fixed capex included) at the budget.
+    ``min_total_kwp``
+        The total PV capacity at its floor (the economics alone would build less).
     ``battery_max_kwh``, ``battery_max_kw``, ``battery_max_c_rate``
         The battery's energy or power at its largest, or its power at ``max_c_rate`` x
         its energy.
+    ``battery_min_kwh``, ``battery_min_kw``
+        The battery's energy or power at the smallest allowed (a floor above zero).
     ``export_limit_kw``
         PV curtailed at the export limit (0 for zero export) while below its size limits.
     ``min_self_consumption``

@@ -207,3 +207,51 @@ def test_the_plan_summary_says_what_held_the_design(demo, lang, line):
     lines = plan_summary(demo, lang).splitlines()
     assert any(text.startswith(line) for text in lines)
     assert not any("roof:" in text for text in lines)
+
+
+# ----------------------------------------------------------------------------- floors
+@pytest.fixture(scope="module")
+def battery_floor():
+    """The demo with a battery of at least 8,000 kWh: the economics alone build 6,150 kWh."""
+    return _plan(battery__allowed=True, battery__min_energy_kwh=8000.0)
+
+
+@pytest.mark.parametrize("lang, line, box", [
+    ("en", "Held at a minimum: battery minimum energy (8,000 kWh, as set for this plan). "
+           "There the minimum, not the economics, set the size;",
+     "The battery's size is held at a minimum, not by the economics: battery minimum energy "
+     "(8,000 kWh, as set for this plan). A smaller battery may pay more."),
+    ("zh", "方案处于下限：储能容量下限（8,000 kWh，本方案设定）。这部分规模由下限而非经济性决定；",
+     "储能规模处于下限，而非由经济性决定：储能容量下限（8,000 kWh，本方案设定）。更小的储能可能更划算。"),
+])
+def test_a_battery_held_up_by_its_minimum_is_said_to_be(battery_floor, lang, line, box):
+    """A battery at the minimum energy the user set was reported as an economic optimum (a
+    floor was not a limit): it is named as holding the size up, apart from the upper limits
+    ("a larger design"), and the proposal's battery box says a smaller one may pay more."""
+    assert battery_floor.battery.energy_kwh == pytest.approx(8000.0, rel=1e-6)
+    assert battery_floor.solver.binding_limits == (*FULL_ROOFS, "battery.min_energy_kwh")
+    lines = held_lines(battery_floor, lang, lambda plane: reader_name(plane, lang))
+    assert len(lines) == 2 and lines[1].startswith(line)
+    assert box in _summary_text(battery_floor, lang)
+    # Relaxed, the battery shrinks: the floor held it.
+    free = _plan(battery__allowed=True)
+    assert free.battery.energy_kwh < 7000.0
+    assert not any("min_" in key for key in free.solver.binding_limits)
+
+
+def test_a_pv_floor_above_the_export_limits_size_holds_the_pv_and_the_limit_only_curtails():
+    """Zero export on roofs three times larger stops the PV at 2,131.7 kWp; a floor of
+    2,500 kWp holds it there instead, and zero export only costs energy."""
+    held = _plan(3.0, constraints__export_limit_kw=0.0, constraints__min_total_kwp=2500.0)
+    assert held.pv.capacity_kwp == pytest.approx(2500.0, rel=1e-6)
+    assert held.solver.binding_limits == ("constraints.min_total_kwp",
+                                          "curtailing.constraints.export_limit_kw")
+    en = held_lines(held, "en")
+    assert en[0] == ("Held at a minimum: minimum total PV capacity (2,500.0 kWp, as set for this "
+                     "plan). There the minimum, not the economics, set the size; lower it to "
+                     "see whether a smaller design pays more.")
+    assert en[1].startswith("PV curtailed by zero export (export limit 0 kW): ")
+    # Below the economic size a floor holds nothing.
+    low = _plan(3.0, constraints__export_limit_kw=0.0, constraints__min_total_kwp=1000.0)
+    assert low.pv.capacity_kwp == pytest.approx(2131.7, abs=0.5)
+    assert low.solver.binding_limits == ("constraints.export_limit_kw",)

@@ -19,7 +19,7 @@ from pvplanner.display.limits import limit_name
 from pvplanner.display.messages import translate
 from pvplanner.display.numbers import NumberFormat
 
-__all__ = ["CURTAILING", "PV_SETTING", "held_lines", "stated_limit"]
+__all__ = ["CURTAILING", "FLOORS", "PV_SETTING", "held_lines", "stated_limit"]
 
 #: Prefix of a limit that curtailed PV without holding a size.
 CURTAILING = "curtailing."
@@ -27,6 +27,9 @@ CURTAILING = "curtailing."
 #: Limits that hold the PV's size only by stopping it short of its size limits.
 PV_SETTING = ("constraints.export_limit_kw", "tariff.export",
               "constraints.min_self_consumption_ratio")
+
+#: Floors: a design held there is larger than the economics alone would build.
+FLOORS = ("constraints.min_total_kwp", "battery.min_energy_kwh", "battery.min_power_kw")
 
 #: A limit's catalogue phrase (``results.limits.stated.<phrase>``) and its figures, or None
 #: where the Result lacks them.
@@ -78,6 +81,20 @@ def _floor(result: Any, f: NumberFormat) -> Figures:
     return ("self_consumption_floor", {"share": f.percent(share, 0 if whole else 1)})
 
 
+def _floor_given(field: str, phrase: str, unit: str) -> Callable[[Any, NumberFormat], Figures]:
+    """The figures of a floor the user set (``section.field`` of the scenario)."""
+    section, _, name = field.partition(".")
+
+    def figures(result: Any, f: NumberFormat) -> Figures:
+        value = _given(result, section, name)
+        if not value:
+            return None
+        return (phrase, {"value": f.kwh(value) if unit == "kWh" else f.kwp(value)
+                         if unit == "kWp" else f.unit(value, unit)})
+
+    return figures
+
+
 #: The limits said with figures, by id.
 _FIGURES: dict[str, Callable[[Any, NumberFormat], Figures]] = {
     "battery.max_energy_kwh": _battery_energy,
@@ -86,6 +103,11 @@ _FIGURES: dict[str, Callable[[Any, NumberFormat], Figures]] = {
     "constraints.export_limit_kw": _export_limit,
     "tariff.export": lambda result, f: ("no_export_rule", {}),
     "constraints.min_self_consumption_ratio": _floor,
+    "constraints.min_total_kwp": _floor_given("constraints.min_total_kwp", "min_total_kwp",
+                                              "kWp"),
+    "battery.min_energy_kwh": _floor_given("battery.min_energy_kwh", "battery_min_energy",
+                                           "kWh"),
+    "battery.min_power_kw": _floor_given("battery.min_power_kw", "battery_min_power", "kW"),
 }
 
 
@@ -135,8 +157,9 @@ def _held(key: str, result: Any, lang: str, plane_name: Callable[[str], str]) ->
 
 def held_lines(result: Any, lang: str, plane_name: Callable[[str], str] = str, *,
                leave_out: tuple[str, ...] = (), for_customer: bool = False) -> list[str]:
-    """The sentences on a design's limits: the limits that held a size, then those that
-    only curtailed PV (with the energy curtailed); none when no limit was reached.
+    """The sentences on a design's limits: the limits that held a size, the floors that held
+    one up (the economics alone would build less), then those that only curtailed PV (with
+    the energy curtailed); none when no limit was reached.
 
     Parameters
     ----------
@@ -169,12 +192,19 @@ def held_lines(result: Any, lang: str, plane_name: Callable[[str], str] = str, *
     keys = tuple(result.solver.binding_limits)
     sep = translate("results.limits.sep", lang)
     held = [key for key in keys if not key.startswith((CURTAILING, *leave_out))]
+    floors = [key for key in held if key in FLOORS]
+    held = [key for key in held if key not in FLOORS]
     curtailing = [key for key in keys if key.startswith(CURTAILING)]
     lines = []
     if held:
         lines.append(translate(
             "results.limits.line_customer" if for_customer else "results.limits.line", lang,
             limits=sep.join(_held(key, result, lang, plane_name) for key in held)))
+    if floors:
+        lines.append(translate(
+            "results.limits.floor_line_customer" if for_customer
+            else "results.limits.floor_line", lang,
+            limits=sep.join(stated_limit(key, result, lang, plane_name) for key in floors)))
     if curtailing:
         f = NumberFormat(lang, result.currency)
         lines.append(translate(

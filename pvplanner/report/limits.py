@@ -3,7 +3,7 @@ power and C-rate, with their figures), and where the battery's energy limit come
 
 from __future__ import annotations
 
-from pvplanner.display.limit_lines import stated_limit
+from pvplanner.display.limit_lines import FLOORS, stated_limit
 from pvplanner.display.messages import translate
 from pvplanner.display.numbers import NumberFormat
 from pvplanner.report.model import Paragraph
@@ -16,7 +16,7 @@ __all__ = ["battery_limit_notes", "battery_limit_source"]
 def battery_limit_notes(result: Result, lang: str) -> list[Paragraph]:
     """A boxed note naming every limit of the battery that held its size, as the Results
     page names them (``Result.solver.binding_limits``), in the customer's words: no advice
-    to change the inputs.
+    to change the inputs; another for a minimum that held it up.
 
     Parameters
     ----------
@@ -28,14 +28,19 @@ def battery_limit_notes(result: Result, lang: str) -> list[Paragraph]:
     Returns
     -------
     list of Paragraph
-        One box, or none when no limit held the battery.
+        A box for the limits that held the battery, another for its floors; none when
+        neither held it.
     """
-    held = [key for key in result.solver.binding_limits if key.startswith("battery.")]
-    if not held:
-        return []
-    limits = translate("results.limits.sep", lang).join(
-        stated_limit(key, result, lang) for key in held)
-    return [Paragraph(translate("proposal.limits.battery_held", lang, limits=limits), "box")]
+    battery = [key for key in result.solver.binding_limits if key.startswith("battery.")]
+    sep = translate("results.limits.sep", lang)
+    boxes = []
+    for keys, text in (([key for key in battery if key not in FLOORS], "battery_held"),
+                       ([key for key in battery if key in FLOORS], "battery_floor")):
+        if keys:
+            limits = sep.join(stated_limit(key, result, lang) for key in keys)
+            boxes.append(Paragraph(translate(f"proposal.limits.{text}", lang, limits=limits),
+                                   "box"))
+    return boxes
 
 
 def battery_limit_source(result: Result, item: str, status: str, t: Texts,
