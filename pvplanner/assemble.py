@@ -396,6 +396,10 @@ _SOLVER_NOTES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("notes.solver.not_optimal", re.compile(
         r"not proven optimal within the time limit: a design up to (?P<gap>[\d,.]+) better "
         r"in NPV \((?P<share>[\d.]+%)\) may exist")),
+    ("notes.solver.charging_bound", re.compile(
+        r"the battery charges only from PV beyond the load, bounded in the sizing by the PV "
+        r"of the largest sizes: a design up to (?P<gap>[\d,.]+) better in NPV "
+        r"\((?P<share>[\d.]+%)\) may exist")),
     ("notes.solver.fallback", re.compile(r"HiGHS failed \((?P<reason>.*)\); solved with CBC")),
     ("notes.solver.assumed_bound", re.compile(r"an export or charging bound was missing")),
 )

@@ -45,6 +45,7 @@ import itertools
 import math
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,13 @@ from solver.highs import HighsSession, highs_available
 from solver.linear import LinearModel, Regime, SolveOutcome, regimes
 from solver.physical import gap_tolerance, greedy_flows, solve_physical
 from solver.problem import SizingProblem
-from solver.result import SizingResult, binding_limits, curtailing_limits, make_result
+from solver.result import (
+    SizingResult,
+    binding_limits,
+    charges_from_grid_unallowed,
+    curtailing_limits,
+    make_result,
+)
 
 __all__ = ["BACKENDS", "FACT_TEXTS", "OBJECTIVES", "Conflict", "Fact", "diagnose", "diagnose_conflicts",
            "optimize"]
@@ -294,6 +301,7 @@ def _optimize(
     pv_cases = [True, False] if problem.costs.fixed_capex > 0 and no_pv_allowed else [True]
     results: list[SizingResult] = []
     notes: list[str] = []
+    charging_bound = False  # a design's PV charging was bounded by its own PV
     seconds = 0.0
     upper = -math.inf  # best NPV any case could still reach (its bound)
     cases: list[_Case] = []
@@ -327,6 +335,20 @@ def _optimize(
                 backend=out.backend, seconds=out.seconds, optimality_gap=case.gap,
             )
             case.result = res
+            if charges_from_grid_unallowed(problem, res):
+                # The relaxation charged from PV the load needed (its PV is below the
+                # largest): the design is its PV sizes with the battery and dispatch solved
+                # on that PV's own output; the relaxation stays the case's bound.
+                charging_bound = True
+                own = own_pv_design(problem, res, objective=objective,
+                                    max_payback_years=max_payback_years,
+                                    co2_target_tco2=co2_target_tco2, backend=backend,
+                                    time_limit_seconds=time_limit_seconds,
+                                    search_time_limit_seconds=search_time_limit_seconds)
+                seconds += own.solve_seconds
+                upper = max(upper, res.npv + case.gap)
+                results.append(own)
+                continue
             if case.model_big_m:
                 notes.append("an export or charging bound was missing: the behind-the-meter "
                              "rule used an assumed bound of 100 x the peak load per step")
@@ -352,14 +374,52 @@ def _optimize(
     status = "optimal"
     if gap > gap_tolerance(problem, best.npv):
         status = "feasible"
+        share = f"{gap / max(abs(best.npv), 1e-9):.2%}"
         notes.append(
-            f"not proven optimal within the time limit: a design up to {gap:,.0f} better in "
-            f"NPV ({gap / max(abs(best.npv), 1e-9):.2%}) may exist; raise the time limit"
+            f"the battery charges only from PV beyond the load, bounded in the sizing by the "
+            f"PV of the largest sizes: a design up to {gap:,.0f} better in NPV ({share}) may "
+            "exist" if charging_bound else
+            f"{_NOT_PROVEN}: a design up to {gap:,.0f} better in NPV ({share}) may exist; "
+            "raise the time limit"
         )
     return replace(best, status=status, solve_seconds=seconds, optimality_gap=gap,
                    notes=tuple(dict.fromkeys(tuple(notes) + best.notes)),
                    binding=binding_limits(problem, best),
                    curtailing=curtailing_limits(problem, best)), cases
+
+
+def own_pv_design(problem: SizingProblem, relaxed: SizingResult, **options: Any
+                  ) -> SizingResult:
+    """The design of a battery that may not charge from the grid at the PV sizes of
+    ``relaxed``: its battery and dispatch solved on that PV's own output (exact at fixed
+    PV sizes, :mod:`solver.build`), where ``relaxed`` charged from PV the load needed.
+
+    Parameters
+    ----------
+    problem : SizingProblem
+        The problem ``relaxed`` answered.
+    relaxed : SizingResult
+        Its relaxation's answer (:func:`solver.result.charges_from_grid_unallowed`).
+    **options
+        As for :func:`optimize` (``objective`` included).
+
+    Returns
+    -------
+    SizingResult
+        With ``optimality_gap``: how much more ``relaxed`` (and its own gap) could reach;
+        notes of an unproven search of the fixed problem left out (the gap says it).
+    """
+    kwp = np.asarray(relaxed.kwp_per_plane, dtype=float)
+    objective = options.pop("objective", "max_npv")
+    own = _optimize(replace(problem, plane_min_kwp=kwp, plane_max_kwp=kwp), objective,
+                    **options)[0]
+    gap = max(relaxed.npv + relaxed.optimality_gap - own.npv, own.optimality_gap, 0.0)
+    return replace(own, optimality_gap=gap,
+                   notes=tuple(n for n in own.notes if not n.startswith(_NOT_PROVEN)))
+
+
+#: How a note on a design not proven optimal within the time limit begins.
+_NOT_PROVEN = "not proven optimal within the time limit"
 
 
 def _fixed_pv_only(problem: SizingProblem, objective: str, max_payback_years: float | None,

@@ -384,6 +384,15 @@ def _columns(s: _Spec, st: _Steps) -> _Columns:
     lo[fam["z"][st.sure_z]] = 1.0
     m_s = st.sure & (fam["l"] >= 0)
     lo[fam["l"][m_s]] = load[m_s]
+    if s.use_bat and not bat.grid_charging:
+        # A battery that may not charge from the grid charges only from PV beyond the load
+        # (behind the meter, PV serves the load first: PV "to the battery" while the grid
+        # serves the load is grid charging on the meter). cp <= (g - load)+ is not convex
+        # in the sizes; (g_hi - load)+ relaxes it, exactly so at the largest sizes. A
+        # design below them has its dispatch solved on its own output (solver.design).
+        m_cp = fam["cp"] >= 0
+        surplus = np.maximum(st.g_hi - load, 0.0)
+        hi[fam["cp"][m_cp]] = surplus[m_cp]
     return _Columns(x=x_idx, be=be_idx, bp=bp_idx, peak=d_idx, fam=fam, lo=lo, hi=hi,
                     implicit=st.implicit, avail=s.avail)
 
@@ -454,6 +463,40 @@ def _battery_rows(s: _Spec, c: _Columns, rows: _Rows) -> None:
     if math.isfinite(bat.max_c_rate):
         rows.row("c_rate", LinExpr(np.array([c.bp, c.be]), np.array([1.0, -bat.max_c_rate])),
                  -math.inf, 0.0)
+
+
+def _pv_charging_rows(s: _Spec, st: _Steps, c: _Columns, rows: _Rows) -> None:
+    """A battery that may not charge from the grid charges from PV beyond the load:
+    ``cp <= (g - load)+`` with ``g`` the step's PV output. The right side is convex in
+    ``g``, so the rule is not; its tightest linear relaxation over the step's outputs
+    ``g_lo <= g <= g_hi`` is the secant of ``(g - load)+`` (exact at both ends, and for
+    every ``g`` where ``g_lo >= load``)::
+
+        cp - k avail_t . x <= s_lo - k g_lo,   k = (s_hi - s_lo) / (g_hi - g_lo)
+
+    with ``s = (g - load)+`` at either end. Steps whose largest output stays within the
+    load have ``cp`` bounded to 0 (:func:`_columns`); steps without a finite largest output
+    keep that bound only."""
+    if not (s.use_bat and not s.bat.grid_charging):
+        return
+    load, fam = s.p.load_kw, c.fam
+    g_lo, g_hi = st.g_lo, st.g_hi
+    with np.errstate(invalid="ignore"):
+        need = ((fam["cp"] >= 0) & np.isfinite(g_hi) & (g_hi > load) & (g_hi > g_lo)
+                & ~c.implicit)
+    t = s.steps[need]
+    if not t.shape[0]:
+        return
+    s_lo = np.maximum(g_lo[t] - load[t], 0.0)
+    s_hi = g_hi[t] - load[t]
+    slope = (s_hi - s_lo) / (g_hi[t] - g_lo[t])
+    sub = s.avail[t]
+    nz_t, nz_p = np.nonzero(sub)
+    k = t.shape[0]
+    rows.block("pv_charge", np.concatenate([np.arange(k), nz_t]),
+               np.concatenate([fam["cp"][t], c.x[nz_p]]),
+               np.concatenate([np.ones(k), -slope[nz_t] * sub[nz_t, nz_p]]),
+               np.full(k, -math.inf), s_lo - slope * g_lo[t], step=t)
 
 
 def _physical_rows(s: _Spec, st: _Steps, c: _Columns, rows: _Rows) -> bool:
@@ -778,6 +821,7 @@ def build_model(
     _pv_rows(s, c, rows)
     if s.use_bat:
         _battery_rows(s, c, rows)
+        _pv_charging_rows(s, st, c, rows)
     big_m_assumed = _physical_rows(s, st, c, rows)
     peak0 = _demand_rows(s, st, c, rows)
     exprs = _expressions(s, c, peak0)

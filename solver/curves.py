@@ -18,14 +18,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solver.api import _check_args, _method, _optimize, _unbounded_error, optimize
+from solver.api import (
+    _check_args,
+    _method,
+    _optimize,
+    _unbounded_error,
+    optimize,
+    own_pv_design,
+)
 from solver.build import build_model
 from solver.errors import CurveStopped, InfeasibleProblemError, SolverInputError
 from solver.highs import HighsSession
 from solver.linear import LinearModel, Regime, regimes
 from solver.physical import solve_physical
 from solver.problem import SizingProblem
-from solver.result import SizingResult, make_result
+from solver.result import SizingResult, charges_from_grid_unallowed, make_result
 
 __all__ = ["LaterCurve", "co2_frontier", "npv_curve", "optimize_curve_later", "optimize_with_curve"]
 
@@ -98,6 +105,8 @@ class _Sweep:
                               export_price_per_kwh=regime.export_price_per_kwh,
                               objective="max_npv", backend=self.method, seconds=out.seconds,
                               optimality_gap=found.gap)
+            if charges_from_grid_unallowed(self.problem, res):
+                res = own_pv_design(self.problem, res)
             if pv_built and self.problem.costs.fixed_capex > 0 and res.total_kwp <= 0:
                 continue
             if best is None or res.npv > best.npv:

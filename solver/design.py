@@ -18,7 +18,12 @@ feasible for ``Q`` with NPV ``v*``: it is optimal for ``Q`` to within the sizing
 gap. Every figure is recomputed on ``Q`` by :func:`solver.result.make_result`.
 
 Where ``Q`` drops or changes a yearly constraint on the flows (a renewable share, a CO2
-target, a payback bound), or the sizing optimised another objective, ``Q`` is solved.
+target, a payback bound), or the sizing optimised another objective, ``Q`` is solved. So
+it is for a battery that may not charge from the grid whose sizing dispatch charges from PV
+the load needed (:func:`solver.result.charges_from_grid_unallowed`): the sizing bounded PV
+charging by the largest PV output of each step, ``Q`` bounds it by the design's own. A
+sizing dispatch within the design's bound is feasible for ``Q``, and ``Q``'s feasible set
+at ``x*`` lies within ``P``'s, so the argument above holds for it.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import numpy as np
 
 from solver.api import optimize
 from solver.problem import SizingProblem
-from solver.result import SizingResult, make_result
+from solver.result import SizingResult, charges_from_grid_unallowed, make_result
 
 __all__ = ["design_dispatch", "same_dispatch_rows"]
 
@@ -97,6 +102,10 @@ def same_dispatch_rows(sized_problem: SizingProblem, design: SizingProblem,
         same = ("charge_efficiency", "discharge_efficiency", "min_soc_fraction",
                 "grid_charging")
         if not all(getattr(pb, k) == getattr(qb, k) for k in same):
+            return False
+        # Without grid charging the sizing bounds PV charging by the largest PV output
+        # (solver.build), the design by its own: the sizing's dispatch must keep to that.
+        if charges_from_grid_unallowed(q, sized):
             return False
     elif qb.active:
         return False

@@ -129,6 +129,8 @@ def build_pulp(
             lp += cp[t] + cg[t] + d[t] <= bp, f"power_{t}"
         if math.isfinite(bat.max_c_rate):
             lp += bp <= bat.max_c_rate * be, "c_rate"
+    if use_bat and not bat.grid_charging and pv_built:
+        _pv_charging_only(lp, p, reg, f, pl, cp)
     phys = (not p.allow_simultaneous_import_export) if physical is None else bool(physical)
     if phys and export:
         _behind_the_meter(lp, p, reg, f, x, pl, e, cp, cg, d, pv_built=pv_built)
@@ -206,6 +208,33 @@ def build_pulp(
         "peaks": peaks, "served": served, "npv_cost": npv_cost, "use_bat": use_bat,
     }
     return lp, handles
+
+
+def _pv_charging_only(lp: pulp.LpProblem, p: SizingProblem, reg: Regime, f: np.ndarray,
+                      pl: list, cp: list) -> None:
+    """A battery that may not charge from the grid charges only from PV beyond the load,
+    exactly: a binary ``y_t`` per step whose PV can exceed the load, ``cp <= M y`` and
+    ``l >= load y`` (charging only while PV serves the whole load). :mod:`solver.build`
+    relaxes the same rule without binaries (a secant) and repairs the design after; this
+    MILP is its independent reference."""
+    load, bat = p.load_kw, p.battery
+    cap = np.minimum(np.asarray(p.plane_max_kwp, dtype=float),
+                     min(p.max_total_kwp, p.interconnection_limit_kw, reg.max_total_kwp))
+    with np.errstate(invalid="ignore"):
+        g_max = np.where(f > 0, f * cap, 0.0).sum(axis=1)  # largest PV output [kW]
+    room = (1.0 - bat.min_soc_fraction) * bat.max_kwh / p.step_hours / bat.charge_efficiency
+    m_c = min(bat.max_kw, bat.max_c_rate * bat.max_kwh, room)
+    for t in range(len(load)):
+        if not g_max[t] > load[t]:
+            lp += cp[t] == 0, f"pv_charge_none_{t}"
+            continue
+        bound = min(m_c, g_max[t] - load[t])
+        if not math.isfinite(bound):
+            bound = 100.0 * max(float(load.max(initial=0.0)), 1.0)
+        y = lp.add_variable(f"y_{t}", 0, 1, cat="Binary") if hasattr(lp, "add_variable") \
+            else pulp.LpVariable(f"y_{t}", cat="Binary")  # pragma: no cover - PuLP < 3.3
+        lp += cp[t] <= bound * y, f"pv_charge_{t}"
+        lp += pl[t] >= float(load[t]) * y, f"pv_charge_load_{t}"
 
 
 def _behind_the_meter(lp: pulp.LpProblem, p: SizingProblem, reg: Regime, f: np.ndarray,

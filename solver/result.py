@@ -300,6 +300,36 @@ def make_result(
     )
 
 
+def charges_from_grid_unallowed(problem: SizingProblem, result: SizingResult,
+                                tolerance: float = BINDING_TOLERANCE) -> bool:
+    """Whether the dispatch of ``result`` charges its battery from PV that the load needed,
+    where ``problem`` allows no grid charging.
+
+    Behind the meter PV serves the load first: PV "to the battery" in a step whose load the
+    grid serves is grid charging on the meter. The sizing bounds PV charging by the PV
+    beyond the load at the largest sizes (:mod:`solver.build`), exact where every plane is
+    full; a design with less PV may charge more than its own PV beyond the load.
+
+    Parameters
+    ----------
+    problem : SizingProblem
+    result : SizingResult
+    tolerance : float
+        Relative to the peak load [-].
+
+    Returns
+    -------
+    bool
+        False where grid charging is allowed or no battery is built.
+    """
+    if problem.battery.grid_charging or result.battery_kwh <= 0:
+        return False
+    d = result.dispatch
+    scale = max(float(np.max(problem.load_kw, initial=0.0)), 1.0)
+    surplus = np.maximum(d.pv_available - problem.load_kw, 0.0)
+    return bool((d.pv_to_battery > surplus + tolerance * scale).any())
+
+
 #: Limits on the whole PV system (its kWp, its connection, its capex with the battery's):
 #: where one is reached, no plane can grow; at the floor on its kWp, the floor set the size.
 _WHOLE_PV_LIMITS = ("max_total_kwp", "interconnection_limit_kw", "net_metering_limit_kw",

@@ -21,6 +21,8 @@ def _scale(p) -> float:
 def test_npv_curve_peaks_at_the_optimum(battery):
     rng = np.random.default_rng(31)
     p = random_problem(rng, n_steps=72, n_planes=2, battery=battery)
+    if battery:  # an LP: charged from the grid too (PV-only charging: its own test)
+        p = replace(p, battery=replace(p.battery, grid_charging=True))
     best = optimize(p)
     ub = float(p.plane_max_kwp.sum())
     values = np.r_[np.linspace(0, ub, 13), best.total_kwp, ub * 1.1]

@@ -29,6 +29,8 @@ READERS = {
 
 _UNPROVEN = "notes.solver.not_optimal"
 _YEAR1 = "notes.solver.year1"
+#: The gap left where a battery charges only from PV (the same words for every reader).
+_CHARGING = "notes.solver.charging_bound"
 
 
 def for_reader(note: Any, result: Any, reader: str) -> Any:
@@ -48,6 +50,10 @@ def for_reader(note: Any, result: Any, reader: str) -> Any:
     Message or the note unchanged
     """
     message = as_message(note)
+    if message.key == _CHARGING:
+        money = {lang: NumberFormat(lang, result.currency).money(result.solver.optimality_gap)
+                 for lang in LANGUAGES}
+        return Message(_CHARGING, str(message), {**message.params, "gap": money})
     if message.key == _UNPROVEN:
         return _unproven(message, result.solver.optimality_gap, result.currency, reader)
     inner = message.params.get("note") if message.key == _YEAR1 else None

@@ -126,7 +126,9 @@ class BatteryOptions(_Model):
     discharge_efficiency: float = Field(0.95, gt=0.5, le=1.0, description="stored->AC fraction")
     min_soc_fraction: float = Field(0.1, ge=0, lt=1)
     max_c_rate: float = Field(0.5, gt=0, le=4, description="max power / energy [1/h]")
-    grid_charging: YesNo = True
+    grid_charging: YesNo = Field(
+        True, description="Whether the battery may charge from the grid; if not, it charges "
+                          "only from PV beyond the load (PV serves the load first)")
 
     @model_validator(mode="after")
     def _ordered(self) -> BatteryOptions:
