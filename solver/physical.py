@@ -76,10 +76,13 @@ objective bounds the optimum from one side, the LP's from the other.
   total as in :func:`solver.curves.npv_curve`); otherwise a best-bound branch-and-bound
   over the total and the planes' sizes closes the gap in tens of LPs.
 * **With a battery** the relaxation's point is improved by re-solving with ``z`` fixed to
-  its export pattern (an exact LP for that pattern), then HiGHS' branch-and-cut solves the
-  MILP from it, to ``rel_gap`` or the time limit, where the time left is at least
-  :data:`MIP_ROOT_FACTOR` times the relaxation's (else the pattern's point is the answer,
-  with the relaxation's gap).
+  its export pattern (an exact LP for that pattern, at most ``improve_rounds`` times, not
+  cut short by the clock), then HiGHS' branch-and-cut solves the MILP from it, to
+  ``rel_gap`` or the time limit, where the search is small (:data:`MIP_SMALL_BINARIES`)
+  or the caller's limit long (:data:`MIP_LONG_SEARCH_S`) with at least
+  :data:`MIP_ROOT_FACTOR` times the relaxation's time left (else the pattern's point is
+  the answer, with the relaxation's gap): below that limit the answer does not depend on
+  the machine's speed.
 
 The answer carries the remaining gap (:attr:`PhysicalOutcome.gap`, 0 when proven to
 ``rel_gap``) and every figure of the result is recomputed from the point by
@@ -125,6 +128,16 @@ _IMPROVE_ROUNDS = 4
 #: warm-started, the MILP's root still unsolved after 28 s (57,188 simplex iterations in
 #: 18 s), so with the default 4 s limit branch-and-cut ran 2-4 s and found nothing.
 MIP_ROOT_FACTOR = 10.0
+#: Branch-and-cut runs on a search of at most this many binaries whatever the time limit
+#: (the tests' few-day problems: tens; it ends in well under a second), and on a larger one
+#: only when the caller's time limit is at least :data:`MIP_LONG_SEARCH_S`. So with a
+#: shorter limit, the default's 4 s included, the answer does not depend on the machine's
+#: speed or load: the proposals of one scenario in two languages, planned twice, were two
+#: designs (6,092 kWh / 1,439 kW and 6,112 kWh / 1,555 kW, 2026-12-08) because the rounds of
+#: step 4 and the root-time test of step 5 read the clock.
+MIP_SMALL_BINARIES = 400
+#: A time limit asking for a long search [s] (module docstring, step 5).
+MIP_LONG_SEARCH_S = 30.0
 
 
 def conflict_steps(problem: SizingProblem, export_price_per_kwh: np.ndarray | None = None
@@ -717,9 +730,8 @@ def solve_physical(sess: HighsSession, *, rel_gap: float = MIP_REL_GAP,
     if best is not None:
         # Step 4: the exact LP of the current export pattern, while it improves.
         try:
+            # Not cut short by the clock (MIP_SMALL_BINARIES): at most improve_rounds LPs.
             for _ in range(improve_rounds):
-                if time.perf_counter() > deadline:
-                    break
                 _fix_pattern(sess, model, best[1])
                 out = sess.solve()
                 if out.status != "optimal" or out.colvals is None:
@@ -740,8 +752,11 @@ def solve_physical(sess: HighsSession, *, rel_gap: float = MIP_REL_GAP,
         if best is None:
             return failed(SolveOutcome("time_limit", None, math.nan, 0.0, "highs"))
         return done("time_limit", "no branching: the gap of the relaxation remains")
-    # Step 5: branch-and-cut, where there is time for its root (MIP_ROOT_FACTOR).
-    if best is not None and deadline - time.perf_counter() < MIP_ROOT_FACTOR * relax.seconds:
+    # Step 5: branch-and-cut on a small search, or on a large one given a long time limit
+    # and time for its root (MIP_SMALL_BINARIES, MIP_ROOT_FACTOR).
+    long_search = time_limit is not None and time_limit >= MIP_LONG_SEARCH_S
+    if best is not None and model.integer.shape[0] > MIP_SMALL_BINARIES and not (
+            long_search and deadline - time.perf_counter() >= MIP_ROOT_FACTOR * relax.seconds):
         return done("time_limit", "branch-and-cut left out: its root LP (solved from scratch) "
                     "would not finish in the time left")
     sess.h.setOptionValue("mip_abs_gap", _tolerance(model, best[2] if best else bound, 0.0))

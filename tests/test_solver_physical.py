@@ -215,9 +215,11 @@ def test_time_limit_reports_a_gap(monkeypatch):
 
 @pytest.mark.parametrize("seed", [2, 3])  # cases whose relaxation leaves a gap
 def test_branch_and_cut_only_with_time_for_its_root(monkeypatch, seed):
-    """Branch-and-cut runs only where the time left is MIP_ROOT_FACTOR times the
-    relaxation's solve time; without it the answer is the export pattern's point, physical,
-    with a gap that still bounds the optimum (CBC's)."""
+    """Branch-and-cut on a large search (more binaries than MIP_SMALL_BINARIES, here made
+    so) runs only given a long time limit (MIP_LONG_SEARCH_S) and MIP_ROOT_FACTOR times
+    the relaxation's solve time left; without it the answer is the export pattern's point,
+    physical, with a gap that still bounds the optimum (CBC's). A small search runs it
+    whatever the clock says, so that the answer does not depend on the machine's speed."""
     rng = np.random.default_rng(400 + seed)
     p = random_problem(rng, n_steps=48, n_planes=1, battery=True, export_above_import=True)
     calls: list[float] = []
@@ -230,6 +232,11 @@ def test_branch_and_cut_only_with_time_for_its_root(monkeypatch, seed):
     monkeypatch.setattr(HighsSession, "solve_mip", spy)
     ref = optimize(p, backend="cbc")
     monkeypatch.setattr(physical, "MIP_ROOT_FACTOR", 1e12)  # never time enough
+    small = optimize(p, time_limit_seconds=4)  # a small search branches anyway
+    assert len(calls) == 1 and small.npv == pytest.approx(
+        ref.npv, abs=2 * gap_tolerance(p, ref.npv) + 1e-7 * _scale(p) + small.optimality_gap)
+    calls.clear()
+    monkeypatch.setattr(physical, "MIP_SMALL_BINARIES", 0)  # every search is large
     short = optimize(p, time_limit_seconds=60)
     assert _simultaneous(short) == 0
     tol = 2 * gap_tolerance(p, ref.npv) + 1e-7 * _scale(p)
@@ -238,6 +245,8 @@ def test_branch_and_cut_only_with_time_for_its_root(monkeypatch, seed):
     assert short.status == "feasible" and short.optimality_gap > 0  # the search left out
     assert calls == []
     monkeypatch.setattr(physical, "MIP_ROOT_FACTOR", 0.0)  # always time enough
+    default = optimize(p, time_limit_seconds=4)  # but a short limit: no search
+    assert calls == [] and default.npv == pytest.approx(short.npv, abs=1e-9 * _scale(p))
     full = optimize(p, time_limit_seconds=60)
     assert calls and full.npv == pytest.approx(ref.npv, abs=tol + full.optimality_gap)
 
