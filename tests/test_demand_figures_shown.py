@@ -395,3 +395,28 @@ def test_a_15_minute_plan_says_its_maxima_are_15_minute_means(tmp_path, no_hourl
         assert result.bill_baseline_monthly.loc[2, "max_demand_kw"] == pytest.approx(1100.0)
         comment = _monthly_sheet(result, lang)[1]["A1"].comment.text  # no hourly rows
         assert t("demand.note_demand", step=step) in comment
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_demand_charge_on_some_periods_only_says_its_maxima_are_not_the_months(lang):
+    """A custom tariff billing demand in the peak and sharp periods only: February's charge
+    (48,959) is not the month's maximum (1,061.8 kW) times the rate (50,115); the note says
+    each charge follows its window's maximum instead of "billed on the maxima shown"."""
+    from pvplanner.pipeline import scenario_tariff
+
+    scenario = demo_scenario()
+    tariff = scenario_tariff(scenario).model_dump(mode="json")
+    rate = tariff["demand_charges"][0]["rate_per_kw_month"]
+    tariff["demand_charges"][0]["periods"] = ["peak", "sharp"]
+    data = scenario.model_dump(mode="json")
+    data["tariff"] = {"custom": tariff}
+    result = plan(data, with_npv_curve=False, with_sensitivity=False)
+    before = result.bill_baseline_monthly
+    assert before.loc[2, "demand"] < before.loc[2, "max_demand_kw"] * rate - 500
+    t = Texts(lang)
+    note = demand_table(result, lang).note
+    assert note.startswith(t("demand.note_demand_hourly_windows"))
+    assert t("demand.note_demand_hourly") not in note
+    # A preset's one charge over every step is billed on the maxima shown.
+    assert demand_table(plan(demo_scenario(), with_npv_curve=False, with_sensitivity=False),
+                        lang).note.startswith(t("demand.note_demand_hourly"))

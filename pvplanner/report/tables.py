@@ -426,15 +426,29 @@ def _sentences(lang: str, *texts: str) -> str:
 def demand_note(result: Result, lang: str) -> str:
     """How the monthly maxima are measured and what the basic charge is on, so that an
     accountant can trace the table: the plan's step (an hourly plan's maxima are hourly
-    means, below the 15-minute means a meter bills), and for a charge on capacity, that
-    the maximum demand does not drive it."""
+    means, below the 15-minute means a meter bills), for a charge on capacity, that the
+    maximum demand does not drive it, and for a custom tariff billing demand within windows
+    (:func:`_demand_windows`), that each charge follows its window's maximum."""
     t = Texts(lang)
     minutes = step_minutes(result)
     if demand_basis(result) == "capacity":
         return t("demand.note_capacity", step=_step_words(minutes, t)[0])
+    windows = "_windows" if _demand_windows(result) else ""
     if minutes == 60:
-        return t("demand.note_demand_hourly")
-    return t("demand.note_demand", step=_step_words(minutes, t)[0])
+        return t(f"demand.note_demand_hourly{windows}")
+    return t(f"demand.note_demand{windows}", step=_step_words(minutes, t)[0])
+
+
+def _demand_windows(result: Result) -> bool:
+    """Whether the plan's custom tariff bills demand on part of the steps (some time-of-use
+    periods or hours of the day) or in several charges: the charge then follows each
+    window's highest import, which the month's maximum need not be. Every preset bills one
+    charge on the month's maximum over all steps."""
+    custom = ((result.inputs or {}).get("tariff") or {}).get("custom") or {}
+    charges = custom.get("demand_charges") or []
+    return len(charges) > 1 or any(
+        charge.get("periods") or charge.get("workday_hours") is not None
+        or charge.get("weekend_hours") is not None for charge in charges)
 
 
 def demand_sheet_note(result: Result, lang: str) -> str:
