@@ -133,8 +133,8 @@ MIP_ROOT_FACTOR = 10.0
 #: only when the caller's time limit is at least :data:`MIP_LONG_SEARCH_S`. So with a
 #: shorter limit, the default's 4 s included, the answer with a battery does not depend on
 #: the machine's speed or load: the proposals of one scenario in two languages, planned
-#: twice, were two designs (6,092 kWh / 1,439 kW and 6,112 kWh / 1,555 kW, 2026-12-08) because the rounds of
-#: step 4 and the root-time test of step 5 read the clock.
+#: twice, were two designs (6,092 kWh / 1,439 kW and 6,112 kWh / 1,555 kW, 2026-12-08)
+#: because the rounds of step 4 and the root-time test of step 5 read the clock.
 MIP_SMALL_BINARIES = 400
 #: A time limit asking for a long search [s] (module docstring, step 5).
 MIP_LONG_SEARCH_S = 30.0
