@@ -244,7 +244,8 @@ def assemble_result(scenario: Scenario, prepared: Prepared, sized: SizingResult,
         npv_curve=curve,
         bill_baseline_monthly=baseline.monthly,
         bill_with_system_monthly=with_system.monthly,
-        warnings=[*_negligible(float(sized.total_kwp), float(sized.battery_kwh)),
+        warnings=[*_load_small_for_roof(prepared, float(flows.load_kwh)),
+                  *_negligible(float(sized.total_kwp), float(sized.battery_kwh)),
                   *_no_pv(scenario, prepared, sized, baseline, binding,
                           lambda: finance.present_worth_factors(
                               sizing_finance(scenario), degradation, export_factors)),
@@ -430,6 +431,25 @@ def _negligible(total_kwp: float, battery_kwh: float) -> list[Message]:
         "{minimum:g} kWp of the smallest system worth building: the inputs leave almost no "
         "room for PV (check the capital budget, the size limits and the load)",
         kwp=total_kwp, minimum=minimum)]
+
+
+def _load_small_for_roof(prepared: Prepared, load_kwh: float) -> list[Message]:
+    """A note when the year's load is :data:`design.load_unit_check_ratio` times smaller
+    than what the roofs could generate: most likely a load in MWh or 万kWh typed as kWh,
+    which would otherwise be planned as a tiny site without a word."""
+    sizing = prepared.sizing
+    top = np.asarray(sizing.plane_max_kwp, dtype=float)
+    top = np.where(np.isfinite(top), top, 0.0)
+    yearly_kwh_per_kwp = sizing.production_kw_per_kwp.to_numpy().sum(axis=0) * sizing.step_hours
+    potential_kwh = float(yearly_kwh_per_kwp @ top)
+    ratio = float(pv_default("design", "load_unit_check_ratio"))
+    if not (load_kwh > 0 and potential_kwh >= ratio * load_kwh):
+        return []
+    return [Message.of(
+        "notes.plan.load_small_for_roof", "the load, {load:,.0f} kWh a year, is {times:,.0f} "
+        "times smaller than the {potential:,.0f} kWh a year the roofs could generate: check "
+        "that the load is in kWh (not MWh or 万kWh) and covers the whole site",
+        load=load_kwh, times=potential_kwh / load_kwh, potential=potential_kwh)]
 
 
 def _no_pv(scenario: Scenario, prepared: Prepared, sized: SizingResult, baseline: Bill,

@@ -255,3 +255,29 @@ def test_a_pv_floor_above_the_export_limits_size_holds_the_pv_and_the_limit_only
     low = _plan(3.0, constraints__export_limit_kw=0.0, constraints__min_total_kwp=1000.0)
     assert low.pv.capacity_kwp == pytest.approx(2131.7, abs=0.5)
     assert low.solver.binding_limits == ("constraints.export_limit_kw",)
+
+
+# ------------------------------------------------------------------------------ units
+@pytest.mark.parametrize("lang, words", [
+    ("en", "times smaller than the 2,845,"),
+    ("zh", "分之一：请核对用电量的单位是否为 kWh"),
+])
+def test_a_load_typed_in_mwh_is_told_to_check_its_unit(lang, words):
+    """The demo's bills typed in MWh (520 ... 650 a month: 6,750 kWh a year under 3,042 kWp
+    of roof) were planned as a tiny site without a word; the plan now says the load is
+    hundreds of times smaller than the roofs' yield and asks for kWh. The demo itself, in
+    kWh, gets no such note."""
+    from pvplanner.display.messages import render
+
+    mwh = [v / 1000.0 for v in demo_scenario().load.monthly_kwh]
+    result = _plan(load__monthly_kwh=mwh)
+    notes = [w for w in result.warnings if getattr(w, "key", "") == "notes.plan.load_small_for_roof"]
+    assert len(notes) == 1
+    potential = float(notes[0].params["potential"])
+    assert notes[0].params["load"] == pytest.approx(sum(mwh), rel=1e-6)
+    # 3,041.8 kWp at ~935 kWh per kWp against a year of 6,750 kWh: about 420 times.
+    assert 400 < potential / sum(mwh) < 450
+    assert words in render(notes[0], lang)
+    demo = _plan()
+    assert not [w for w in demo.warnings if getattr(w, "key", "") ==
+                "notes.plan.load_small_for_roof"]
