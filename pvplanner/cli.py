@@ -711,6 +711,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
         print(batch_summary(summary, lang))
         print(translate("portfolio.cli_readable", lang, path=summary["files"]["readable_xlsx"]))
+    # Sites that failed are part of a completed run (their rows say why; the summary and
+    # summary.json count them): the command succeeded (data/batch/README.md).
     return EXIT_OK
 
 

@@ -111,8 +111,10 @@ def test_the_batch_summary_says_where_failures_are_and_sums_no_mixed_money(
     broken = {**summary, "failed": 1,
               "portfolio": {**summary["portfolio"], "currency": ""}}
     zh, en = batch_summary(broken, "zh"), batch_summary(broken, "en")
-    assert f"失败厂址及原因见 {summary['files']['xlsx']}" in zh
-    assert f"the failed sites and why: {summary['files']['xlsx']}" in en
+    # The reasons in words: the readable workbook's sheet of failed sites in that language.
+    readable = summary["files"]["readable_xlsx"]
+    assert f"失败厂址及原因见 {readable} 中的“规划失败的厂址”工作表" in zh
+    assert f"the failed sites and why: sheet “Failed sites” of {readable}" in en
     assert "币种不同" in zh and "several currencies" in en
     assert "¥" not in zh and "CNY" not in en
 

@@ -23,10 +23,11 @@ formula) and text starting like a formula gets an apostrophe in the CSV file.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,14 @@ NPV_PERCENTILES = (10, 25, 50, 75, 90)
 
 
 def atomic_write(path: Path, payload: bytes | str) -> None:
-    """Write a file so that readers (and a resumed run) never see half of it."""
+    """Write a file so that readers (and a resumed run) never see half of it.
+
+    The file gets the mode the umask gives any new file (``0644`` under umask ``022``), as
+    the other commands' outputs do (:func:`temporary_file`).
+    """
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temporary = temporary_file(path)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -55,6 +60,40 @@ def atomic_write(path: Path, payload: bytes | str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def temporary_file(path: Path) -> tuple[int, Path]:
+    """A new empty file beside ``path`` to write ``path``'s content into, then rename.
+
+    Made as an ordinary file is (permissions ``0666`` less the umask), not as
+    :func:`tempfile.mkstemp` makes one (``0600`` whatever the umask): the renamed output
+    keeps its temporary's mode, and the operator's colleagues (the umask's group and
+    others) read the batch's outputs as they read those of ``pvplanner report``.
+
+    Parameters
+    ----------
+    path : Path
+        The file that will be written.
+
+    Returns
+    -------
+    handle : int
+        The new file, open for writing (the caller closes it).
+    temporary : Path
+        Its path: a hidden name in ``path``'s folder, ending as ``path`` does.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(_TEMPORARY_ATTEMPTS):
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}{path.suffix}")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:  # another writer's: draw another name
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(path.parent))
+
+
+#: Names :func:`temporary_file` tries (48 random bits each: one is always enough in practice).
+_TEMPORARY_ATTEMPTS = 16
 
 
 def site_json_path(out_dir: Path, slug: str) -> Path:
@@ -246,11 +285,11 @@ def write_tables(frame: pd.DataFrame, summary: dict[str, Any], out_dir: Path) ->
 
 
 def _write_via_temp(path: Path, writer) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
-                                         dir=path.parent)
+    """Let ``writer(name)`` write a temporary file, then rename it ``path``."""
+    handle, temporary = temporary_file(path)
     os.close(handle)
     try:
-        writer(temporary)
+        writer(str(temporary))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -67,12 +67,15 @@ class _StderrLine:
     def __init__(self, total: int, lang: str) -> None:
         self.total, self.start, self.last = total, time.perf_counter(), 0.0
         self.t, self.f = Texts(lang, "cli.batch"), NumberFormat(lang)
+        self.drawn = False
 
     def __call__(self, state: Any) -> None:
         now = time.perf_counter()
-        if state is None:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+        if state is None:  # the end (also of an interrupted run): end the line drawn
+            if self.drawn:
+                sys.stderr.write("\n")
+                sys.stderr.flush()
+                self.drawn = False
             return
         done, failed = state
         if now - self.last < 0.5 and done < self.total:
@@ -87,3 +90,4 @@ class _StderrLine:
             share=f.percent(done / self.total, 0), rate=f.number(rate, 1),
             failed=f.number(failed), left=eta) + "   ")
         sys.stderr.flush()
+        self.drawn = True

@@ -14,8 +14,10 @@ reads this instead (the app's downloads and its on-screen table):
   kept as numbers so a spreadsheet sorts and sums them; no ``-0``;
 * words instead of codes: the site's status, how it was planned (the exact year, or N typical
   days and so approximate), the limits its design reached (as the Results page names
-  them), provinces and cities, load templates, tariffs, weather sources and solver statuses
-  by their names; failures in the reader's language;
+  them), provinces and cities, where the load came from (a meter file, or bills or an
+  annual total shaped by a template), load templates, the tariff preset each site was
+  priced on, weather sources and solver statuses by their names; failures in the reader's
+  language;
 * no ids: no result-file slug, input hash, exception class or currency code column.
 
 Text from the sites file (names, notes, error messages quoting it) is written by the rules of
@@ -85,6 +87,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("error_message", "error", "error"),
     Column("city", "city", "place"),
     Column("province", "province", "place"),
+    Column("load_source", "load_source", "load_source"),
     Column("template", "template", "template"),
     Column("tariff", "tariff", "tariff"),
     Column("pv.capacity_kwp", "kwp", "kwp"),
@@ -282,6 +285,8 @@ def readable_table(results: pd.DataFrame, lang: str, *,
         elif column.kind == "place":
             values = results[column.id].map(
                 lambda v: place_name(v, lang) if isinstance(v, str) and v else "")
+        elif column.kind == "load_source":
+            values = results[column.id].map(lambda v: _words("portfolio.load_source", v, lang))
         elif column.kind == "template":
             values = results[column.id].map(
                 lambda v: template_name(v, lang) if isinstance(v, str) and v else "")
@@ -419,7 +424,7 @@ def readable_xlsx(results: pd.DataFrame, portfolio: dict[str, Any], lang: str) -
             kinds_of = [by_label[label].kind for label in sheet_frame.columns]
             for col, kind in enumerate(kinds_of):
                 sheet.set_column(col, col, {"text": 24, "error": 60, "tariff": 40,
-                                            "limits": 40}.get(kind, 14))
+                                            "limits": 40, "load_source": 24}.get(kind, 14))
             decimals_of = [column_decimals(kind, lang, currency) for kind in kinds_of]
             for row, record in enumerate(sheet_frame.itertuples(index=False, name=None),
                                          start=1):

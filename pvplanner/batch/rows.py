@@ -306,7 +306,8 @@ def row_draft(number: int, cells: dict[str, str], base: dict[str, Any],
     return Draft(
         row=number, name=name, scenario=scenario, latitude=latitude, longitude=longitude,
         city=city, province=province, notes=cells.get("notes", ""),
-        template=load["template"], files=files,
+        # A meter file is the load itself: the template shapes none of it.
+        template="" if load["kind"] == "meter_file" else load["template"], files=files,
         # No preset named: the site province's (pvplanner.tariff.province), not a custom one.
         tariff=tariff.get("preset") or ("custom" if tariff.get("custom") else "auto"),
     )

@@ -22,6 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from pvplanner.batch.local import local_client
 from pvplanner.batch.output import (
     atomic_write,
     portfolio_summary,
@@ -196,10 +197,13 @@ def run_jobs(
     if pending:
         reporter = progress_reporter(progress, len(pending), lang)
         sink = _Sink(out_dir, {job.row: job.to_task() for job in pending}, rows, reporter)
-        with _executor(scheduler, workers, client, processes) as (submit, worker_count, where):
-            groups = list(group_jobs(pending, worker_count))
-            _run_waves(submit, groups, sink, window=TASKS_PER_WORKER * worker_count)
-        reporter(None)
+        try:
+            with _executor(scheduler, workers, client, processes) as (submit, worker_count,
+                                                                       where):
+                groups = list(group_jobs(pending, worker_count))
+                _run_waves(submit, groups, sink, window=TASKS_PER_WORKER * worker_count)
+        finally:
+            reporter(None)  # the display's line ends, also before an interrupt's message
     planning_seconds = time.perf_counter() - tick
 
     frame = results_frame(rows)
@@ -308,10 +312,6 @@ def _executor(scheduler: str | None, workers: int | None, client: Any, processes
     if scheduler == IN_PROCESS and client is None:
         yield None, 1, IN_PROCESS
         return
-    import logging
-
-    from distributed import Client, LocalCluster
-
     if client is not None:
         yield _submitter(client), _worker_count(client), str(client.scheduler.address)
         return
@@ -321,11 +321,8 @@ def _executor(scheduler: str | None, workers: int | None, client: Any, processes
             yield _submitter(remote), _worker_count(remote), scheduler
         return
     count = workers or os.cpu_count() or 1
-    cluster = LocalCluster(
-        n_workers=count, threads_per_worker=1, processes=processes,
-        dashboard_address=None, silence_logs=logging.ERROR,
-    )
-    with cluster, Client(cluster) as local:
+    # Its workers leave Ctrl-C to this process, which stops them (pvplanner.batch.local).
+    with local_client(count, processes) as local:
         yield _submitter(local), count, f"local ({count} {'processes' if processes else 'threads'})"
 
 

@@ -49,8 +49,9 @@ from pvplanner.messages import Message, bilingual, join_messages
 from pvplanner.scenario.model import Scenario, demo_scenario, load_scenario
 
 #: Version of the per-site job/result layout; part of every input hash, so bumping it
-#: re-plans every site on the next run.
-BATCH_FORMAT = 1
+#: re-plans every site on the next run. 2: the site JSON's ``batch.tariff_preset`` (the
+#: preset the site was priced on, which the table's ``tariff`` column shows).
+BATCH_FORMAT = 2
 
 #: Largest sites file accepted [bytes]: the limit of every user file (100 000 sites of
 #: ~300 bytes each fit easily).

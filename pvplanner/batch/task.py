@@ -51,8 +51,8 @@ RESULT_COLUMNS = (
 #: Columns describing the site and the run, before the result columns.
 SITE_COLUMNS = (
     "row", "name", "slug", "status", "error_type", "error_message", "error_message_zh", "city",
-    "province", "latitude", "longitude", "weather_latitude", "weather_longitude", "template", "tariff",
-    "notes", "input_hash",
+    "province", "latitude", "longitude", "weather_latitude", "weather_longitude", "load_source",
+    "template", "tariff", "notes", "input_hash",
 )
 
 #: Columns that say how a site was planned, after the result columns: ``typical_days``, the
@@ -80,9 +80,8 @@ TYPICAL_DAYS_NOTE = "notes.plan.typical_days"
 #: Table columns holding text (all others are numbers).
 TEXT_COLUMNS = frozenset({
     "name", "slug", "status", "error_type", "error_message", "error_message_zh", "city",
-    "province", "template",
-    "tariff", "notes", "input_hash", "bills.currency", "solver.status", "weather.source",
-    LIMITS_COLUMN,
+    "province", "load_source", "template", "tariff", "notes", "input_hash", "bills.currency",
+    "solver.status", "weather.source", LIMITS_COLUMN,
 })
 
 
@@ -114,17 +113,41 @@ def plan_group(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
                           aggregate_days=task.get("aggregate_days"))
             document = result.to_dict()
             del result  # the hourly tables are large: drop them before the next site
+            preset = priced_preset(task["scenario"])
         except Exception as problem:  # noqa: BLE001 - a failing site must not stop the batch
             out.append(failure(task, problem))
             continue
         document["batch"] = batch_block(task, seconds=time.perf_counter() - start,
-                                        cpu_seconds=time.process_time() - cpu_start)
+                                        cpu_seconds=time.process_time() - cpu_start,
+                                        tariff_preset=preset)
         out.append({
             "row": task["row"], "slug": task["slug"], "input_hash": task["input_hash"],
             "status": "ok",
             "payload": json.dumps(document, ensure_ascii=False, allow_nan=False),
         })
     return out
+
+
+def priced_preset(scenario: dict[str, Any]) -> str:
+    """The tariff preset a plan of ``scenario`` prices: the one it names or, naming none,
+    the site province's for its size (:func:`pvplanner.pipeline.scenario_tariff_decision`,
+    the plan's own choice); ``custom`` for a custom tariff.
+
+    Parameters
+    ----------
+    scenario : dict
+        A site's scenario (JSON form), as planned.
+
+    Returns
+    -------
+    str
+        A preset id (``pvplanner.tariff.list_tariff_presets()``), or ``custom``.
+    """
+    from pvplanner.pipeline import scenario_tariff_decision
+    from pvplanner.scenario.model import parse_scenario
+
+    version = scenario_tariff_decision(parse_scenario(scenario)).resolved.version
+    return "custom" if version is None else version.preset_id
 
 
 _REDIRECTED = False
@@ -199,9 +222,12 @@ def _in_sites_terms(problem: BaseException) -> Any:
 
 
 def batch_block(task: dict[str, Any], *, seconds: float | None = None,
-                cpu_seconds: float | None = None) -> dict[str, Any]:
+                cpu_seconds: float | None = None,
+                tariff_preset: str | None = None) -> dict[str, Any]:
     """What the batch adds to a site's JSON: its input row, hash, weather point, run time
-    (wall and CPU seconds of this process) and the scenario planned."""
+    (wall and CPU seconds of this process), the tariff preset it was priced on
+    (:func:`priced_preset`; ``tariff`` is the sites file's cell, ``auto`` when empty) and
+    the scenario planned."""
     site = task["scenario"]["site"]
     return {
         "row": task["row"],
@@ -213,6 +239,7 @@ def batch_block(task: dict[str, Any], *, seconds: float | None = None,
         "notes": task["notes"],
         "template": task["template"],
         "tariff": task["tariff"],
+        "tariff_preset": tariff_preset,
         "latitude": task["latitude"],
         "longitude": task["longitude"],
         "weather_cell": task["cell"],
@@ -228,12 +255,15 @@ def batch_block(task: dict[str, Any], *, seconds: float | None = None,
 def site_fields(task: dict[str, Any]) -> dict[str, Any]:
     """The descriptive table columns of a site (from a task or a stored ``batch`` block)."""
     site = task.get("scenario", {}).get("site", {})
+    # Where the load came from: the scenario's load kind (annual, bills or meter_file).
+    site_load = task.get("scenario", {}).get("load")
     return {
         "row": task["row"], "name": task["name"], "slug": task["slug"],
         "city": task.get("city", ""), "province": task.get("province", ""),
         "latitude": task["latitude"], "longitude": task["longitude"],
         "weather_latitude": task.get("weather_latitude", site.get("latitude")),
         "weather_longitude": task.get("weather_longitude", site.get("longitude")),
+        "load_source": (site_load.get("kind") or "") if isinstance(site_load, dict) else "",
         "template": task.get("template", ""), "tariff": task.get("tariff", ""),
         "notes": task.get("notes", ""), "input_hash": task["input_hash"],
     }
@@ -268,6 +298,11 @@ def table_row(task: dict[str, Any], document: dict[str, Any] | None,
     capex = row.get("finance.capex")
     row["finance.payback_years"] = invested_payback(
         row.get("finance.payback_years"), capex if isinstance(capex, (int, float)) else 0.0)
+    # The preset the site was priced on, also where the file left it to the province.
+    block = document.get("batch")
+    preset = block.get("tariff_preset") if isinstance(block, dict) else None
+    if isinstance(preset, str) and preset:
+        row["tariff"] = preset
     row["typical_days"] = typical_days(document)
     limits = _dig(document, LIMITS_COLUMN)
     row[LIMITS_COLUMN] = limits_cell(limits if isinstance(limits, list) else ())

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pvplanner.display.limit_lines import held_lines
-from pvplanner.display.messages import LANGUAGES, Texts, catalogue, render
+from pvplanner.display.messages import LANGUAGES, Texts, catalogue, render, translate
 from pvplanner.display.names import name, weather_dataset
 from pvplanner.display.numbers import NumberFormat, invested_payback
 from pvplanner.display.solver_notes import for_reader
@@ -315,7 +315,12 @@ def batch_summary(summary: dict[str, Any], lang: str = "en") -> str:
         lines.append(t("carbon", year1=f.tco2(portfolio.get("total_avoided_tco2_year1"), 0)))
     files = summary.get("files") or {}
     if summary["failed"]:
-        lines.append(t("failed", path=files.get("xlsx") or files.get("csv", "")))
+        # The reasons in words are in the readable workbook's sheet of failed sites; the
+        # machine tables (results.xlsx, .csv) hold codes.
+        readable = files.get("readable_xlsx")
+        lines.append(translate("portfolio.cli_failed", lang, path=readable,
+                               sheet=translate("portfolio.sheet.failed", lang)) if readable
+                     else t("failed", path=files.get("xlsx") or files.get("csv", "")))
     tables = [files[kind] for kind in ("csv", "xlsx", "parquet") if files.get(kind)]
     lines.append(t("outputs", tables=t("list_separator").join(tables),
                    sites=files.get("sites", ""),
