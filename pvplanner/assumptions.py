@@ -2,9 +2,10 @@
 
 A proposal is only as good as its worst number, and a customer's accountant must be able to
 trace each one. :func:`plan_assumptions` lists what the plan actually used — the tariff
-version, the export rule and the price it applied, the emission factors, each finance and
-PV default — with unit, source, date and status, so the app, the proposal and the CLI state
-those rows instead of re-deriving them from the scenario.
+version with its time-of-use hours, ratios and holiday rules, the export rule and the price
+it applied, the emission factors, each finance and PV default — with unit, source, date and
+status, so the app, the proposal and the CLI state those rows instead of re-deriving them
+from the scenario.
 
 A default is reported with its data-table source only while the scenario still holds the
 default value; a changed value is the user's (status ``user``).
@@ -13,7 +14,8 @@ default value; a changed value is the user's (status ``user``).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,7 @@ from pvplanner.carbon.accounting import (
     grid_factor_decline,
     location_factor_for,
 )
+from pvplanner.errors import PlannerInputError
 from pvplanner.finance.inputs import finance_defaults
 from pvplanner.pv.models import pv_defaults
 from pvplanner.result import Assumption
@@ -36,13 +39,19 @@ from pvplanner.tariff.export import ExportTerms
 from pvplanner.tariff.model import Tariff
 
 __all__ = [
+    "TOU_ORDER",
     "ResolvedInputs",
     "battery_limit_rows",
+    "clock",
     "field_unit",
     "footprint_rows",
     "measure_rows",
+    "month_span_text",
     "period_price_ranges",
+    "period_runs",
     "plan_assumptions",
+    "tou_day_text",
+    "tou_rows",
 ]
 
 USER_INPUT = "user input"
@@ -331,6 +340,8 @@ def _tariff_rows(scenario: Scenario, tariff: Tariff,
         rows.append(Assumption("tariff", "tariff.basic_charge_basis", tariff.basic_charge_basis,
                                "", USER_INPUT if chosen else BASIS_DEFAULT, "",
                                "user" if chosen else "model"))
+    if any(row["item"] == "tariff.version" for row in version_rows):
+        rows += tou_rows(tariff)
     for period, (low, high) in period_prices.items():
         rows.append(Assumption(
             "tariff", f"tariff.price.{period}",
@@ -350,6 +361,206 @@ def _tariff_rows(scenario: Scenario, tariff: Tariff,
             rows.append(Assumption("tariff", "tariff.capacity_charge",
                                    float(tariff.capacity_charge.rate_per_kva_month),
                                    f"{tariff.currency}/kVA/month", source, date, status))
+    return rows
+
+
+# --------------------------------------------------------------------------- time of use
+#: Time-of-use periods from the dearest to the cheapest (the order a reader reads them in).
+TOU_ORDER: tuple[str, ...] = ("sharp", "peak", "flat", "valley", "deep_valley")
+_MINUTES_PER_DAY = 24 * 60
+#: Unicode ideographs: the Chinese words some English labels of the data carry beside the
+#: English (``holiday deep valley 深谷``), left out of the English text.
+_HAN_WORDS = re.compile(r"\s*[\u4e00-\u9fff]+")
+
+
+def _minutes(value: str | int) -> int:
+    """``"07:30"`` -> 450; a bare integer is a whole hour (``7`` -> 420)."""
+    if isinstance(value, int):
+        return value * 60
+    hours, _, minutes = str(value).partition(":")
+    return int(hours) * 60 + int(minutes or 0)
+
+
+def _day_slots(schedule: Sequence[Any]) -> list[str]:
+    """The period of each quarter hour of a day (96 names) from a season's schedule: a list
+    of blocks (an end before its start wraps past midnight) or 24 / 48 / 96 period names."""
+    if schedule and all(isinstance(entry, str) for entry in schedule):
+        width = 96 // len(schedule)
+        return [str(name) for name in schedule for _ in range(width)]
+    slots = [""] * 96
+    for block in schedule:
+        start, end = _minutes(block.start) // 15, _minutes(block.end) // 15
+        for slot in (range(start, end) if end > start else [*range(start, 96), *range(end)]):
+            slots[slot] = str(block.period)
+    return slots
+
+
+def period_runs(periods: Sequence[str], step_minutes: int) -> dict[str, list[tuple[int, int]]]:
+    """The runs of each time-of-use period over one day.
+
+    Parameters
+    ----------
+    periods : sequence of str
+        Period of every step of the day, from midnight (24 hourly or 96 quarter-hourly...).
+    step_minutes : int
+        Length of a step [min].
+
+    Returns
+    -------
+    dict
+        Period -> its runs ``(start, end)`` in minutes after midnight, periods from the
+        dearest to the cheapest (:data:`TOU_ORDER`, others after them); a run through
+        midnight is one run whose end is before its start.
+
+    Examples
+    --------
+    >>> period_runs(["valley"] * 7 + ["flat"] * 15 + ["valley"] * 2, 60)
+    {'flat': [(420, 1320)], 'valley': [(1320, 420)]}
+    """
+    runs: dict[str, list[tuple[int, int]]] = {}
+    start = 0
+    for i, period in enumerate(periods):
+        if i + 1 == len(periods) or periods[i + 1] != period:
+            runs.setdefault(str(period), []).append((start * step_minutes,
+                                                     (i + 1) * step_minutes))
+            start = i + 1
+    for period, spans in runs.items():
+        if len(spans) > 1 and spans[0][0] == 0 and spans[-1][1] == _MINUTES_PER_DAY:
+            runs[period] = [(spans[-1][0], spans[0][1]), *spans[1:-1]]
+    rank = {period: i for i, period in enumerate(TOU_ORDER)}
+    return dict(sorted(runs.items(), key=lambda item: rank.get(item[0], len(rank))))
+
+
+def clock(minutes: int) -> str:
+    """Minutes after midnight as ``HH:MM`` (1440 -> ``24:00``).
+
+    Examples
+    --------
+    >>> clock(450), clock(1440)
+    ('07:30', '24:00')
+    """
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _period_names(lang: str) -> dict[str, str]:
+    from pvplanner.display.messages import translate
+
+    return {period: translate(f"report.tou_period.{period}", lang) for period in TOU_ORDER}
+
+
+def tou_day_text(runs: Mapping[str, Sequence[tuple[int, int]]], lang: str) -> str:
+    """A day's time-of-use hours in words, each period with its hours.
+
+    Examples
+    --------
+    >>> tou_day_text({"peak": [(960, 1380)], "valley": [(0, 420), (660, 840)]}, "en")
+    'peak 16:00-23:00; valley 00:00-07:00, 11:00-14:00'
+    >>> tou_day_text({"peak": [(960, 1380)], "valley": [(0, 420), (660, 840)]}, "zh")
+    '高峰 16:00-23:00；低谷 00:00-07:00、11:00-14:00'
+    """
+    names = _period_names(lang)
+    comma, semicolon = ("、", "；") if lang == "zh" else (", ", "; ")
+    return semicolon.join(
+        f"{names.get(period, period)} "
+        + comma.join(f"{clock(start)}-{clock(end)}" for start, end in spans)
+        for period, spans in runs.items())
+
+
+def month_span_text(months: Sequence[int], lang: str) -> str:
+    """Months as runs (``Feb-Jun, Sep-Nov`` / ``2-6月、9-11月``).
+
+    Examples
+    --------
+    >>> month_span_text([1, 7, 8, 12], "en"), month_span_text([2, 3, 4, 5, 6, 9], "zh")
+    ('Jan, Jul-Aug, Dec', '2-6月、9月')
+    """
+    from pvplanner.display.messages import catalogue
+
+    names = catalogue()["report.month.short"]["en"]
+    spans: list[list[int]] = []
+    for month in sorted(set(months)):
+        if spans and month == spans[-1][-1] + 1:
+            spans[-1].append(month)
+        else:
+            spans.append([month])
+    if lang == "zh":
+        return "、".join(f"{s[0]}月" if len(s) == 1 else f"{s[0]}-{s[-1]}月" for s in spans)
+    return ", ".join(names[s[0] - 1] if len(s) == 1 else f"{names[s[0] - 1]}-{names[s[-1] - 1]}"
+                     for s in spans)
+
+
+def _cited(rule: Any) -> str:
+    """A rule's source, with the reason where it is unverified (as the component rows)."""
+    return rule.source + (f" (unverified: {rule.unverified_reason})"
+                          if rule.status == "unverified" else "")
+
+
+def tou_rows(tariff: Tariff) -> list[Assumption]:
+    """The time-of-use rules a preset tariff priced with: the hours of each season, the
+    price ratios of the periods and each holiday or seasonal rule that applied to the user,
+    each with its own source (an unverified one with its reason), validity and status.
+
+    Parameters
+    ----------
+    tariff : Tariff
+        A preset's version as the plan used it (``Tariff.id`` the preset id; its seasons,
+        the ratios after any variant for small users, the overrides that apply).
+
+    Returns
+    -------
+    list of Assumption
+        ``tariff.tou_hours``, ``tariff.tou_ratios`` and ``tariff.tou_override.<n>`` for each
+        rule that applied (n from 0), values in English with ``value_zh``; none for a tariff
+        that is not a preset's.
+
+    Examples
+    --------
+    >>> from pvplanner.tariff import load_tariff_preset
+    >>> rows = tou_rows(load_tariff_preset("zhejiang_2026_large_industry"))
+    >>> [row.item for row in rows][:2], rows[1].value
+    (['tariff.tou_hours', 'tariff.tou_ratios'], 'critical peak 2.05, peak 1.85, flat 1, valley 0.4, deep valley 0.2')
+    >>> rows[0].value_zh.split(" | ")[1].split("：")[0]
+    '1月、7-8月、12月'
+    """
+    from pvplanner.tariff.versions import preset_file
+
+    try:
+        preset = preset_file(tariff.id)
+    except PlannerInputError:  # a custom tariff: its hours are the user's
+        return []
+    hours = [(season.months, period_runs(_day_slots(season.workday), 15))
+             for season in tariff.seasons]
+    values = {lang: " | ".join(f"{month_span_text(months, lang)}{sep}{tou_day_text(runs, lang)}"
+                               for months, runs in hours)
+              for lang, sep in (("en", ": "), ("zh", "："))}
+    rows = [Assumption("tariff", "tariff.tou_hours", values["en"], "", _cited(preset.hours),
+                       preset.hours.validity, preset.hours.status, value_zh=values["zh"])]
+    ratios = dict(tariff.prices.ratios)
+    # The ratios of a variant for small users replace the general ones where they apply.
+    used = [preset.ratios, *(variant for variant in preset.ratio_variants
+                             if all(math.isclose(ratios.get(k, -1.0), v)
+                                    for k, v in variant.ratios.items())
+                             and any(not math.isclose(preset.ratios.ratios.get(k, -1.0), v)
+                                     for k, v in variant.ratios.items()))]
+    rank = {period: i for i, period in enumerate(TOU_ORDER)}
+    ordered = sorted(ratios.items(), key=lambda item: rank.get(item[0], len(rank)))
+    names = {lang: _period_names(lang) for lang in ("en", "zh")}
+    ratio_text = {lang: ("、" if lang == "zh" else ", ").join(
+        f"{names[lang].get(period, period)} {value:g}" for period, value in ordered)
+        for lang in ("en", "zh")}
+    rows.append(Assumption("tariff", "tariff.tou_ratios", ratio_text["en"], "",
+                           " | ".join(_cited(rule) for rule in used),
+                           used[-1].validity, weakest_status(rule.status for rule in used),
+                           value_zh=ratio_text["zh"]))
+    applied = {override.label for override in tariff.overrides}
+    for rule in (rule for rule in preset.overrides if rule.label in applied):
+        covered = period_runs(_day_slots(rule.blocks), 15)
+        covered.pop("", None)  # the hours the rule leaves to the season
+        runs = {lang: tou_day_text(covered, lang) for lang in ("en", "zh")}
+        label_en = _HAN_WORDS.sub("", rule.label).strip()
+        rows.append(Assumption("tariff", f"tariff.tou_override.{len(rows) - 2}",
+                               f"{label_en}: {runs['en']}", "", _cited(rule), rule.validity,
+                               rule.status, value_zh=f"{rule.label_zh or label_en}：{runs['zh']}"))
     return rows
 
 

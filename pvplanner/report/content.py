@@ -25,8 +25,8 @@ from pvplanner.display.names import location, template_name, weather_dataset, we
 from pvplanner.display.names import name as reader_name
 from pvplanner.display.numbers import NumberFormat, invested_payback, utc_offset_label
 from pvplanner.display.solver_notes import for_reader
-from pvplanner.display.sources import citation
 from pvplanner.pv.models import module_azimuths_deg
+from pvplanner.report.input_rows import source_text, tou_hours_blocks
 from pvplanner.report.layout import PlaneSketch, roof_sketch_svg
 from pvplanner.report.limits import battery_limit_notes, battery_limit_source
 from pvplanner.report.measures import (
@@ -489,6 +489,7 @@ def _bills(c: _Ctx) -> Section:
         *[Paragraph(text, "box") for text in (tables.demand_caveat(r, c.lang),) if text],
         *[note for note in (views.bills_note(r, t, f),) if note is not None],
         Paragraph(t("bills.tariff_line", tariff=_tariff_name(c)), "note"),
+        *tou_hours_blocks(r, t),  # which hours are peak, valley...: most of the saving
         Figure("bills", "", spec=charts.bills_chart(bills, t, f, with_system=with_label)),
         Table(t("bills.table"), header, rows, ["L", "R", "R", "R"], [0.8, 1.2, 1.2, 1.2],
               total_rows=1),
@@ -725,12 +726,10 @@ def _plan_notes(c: _Ctx) -> tuple[list[str], list[str]]:
 
 
 def _factor_source(c: _Ctx, factor: Assumption | None) -> str:
-    """Where the grid emission factor comes from, for the reader."""
+    """Where the grid emission factor comes from, the same citation in either language."""
     source = c.result.carbon.emission_factor_source
-    if c.lang != "zh":
-        return source
-    return citation(factor.source if factor else source, c.lang,
-                    factor.status if factor else "")
+    return source if c.lang != "zh" else source_text(source, c.lang,
+                                                     factor.status if factor else "")
 
 
 # --------------------------------------------------------------------------- assumptions
@@ -763,8 +762,8 @@ def _item_label(c: _Ctx, item: str) -> str:
     if item.startswith("tariff.price."):
         period = item.rpartition(".")[2]
         return t("assumption_items.tariff_price", period=t.get(f"tou_period.{period}", period))
-    if item.startswith("tariff.demand_charge"):
-        return t("assumption_items.tariff_demand_charge")
+    if item.startswith(("tariff.demand_charge", "tariff.tou_override")):  # one row per tier
+        return t(f"assumption_items.{'_'.join(item.split('.')[:2])}")
     if item.startswith("tariff.component."):
         key = item.rpartition(".")[2]
         return t("assumption_items.tariff_component",
@@ -865,7 +864,7 @@ def _assumptions(c: _Ctx) -> Section:
         source = (t("user_input") if row.status == "user"
                   else measure_row_source(row, t)
                   or battery_limit_source(r, row.item, row.status, t, c.f)
-                  or citation(row.source, c.lang, row.status) or t.na)
+                  or source_text(row.source, c.lang, row.status) or t.na)
         if row.date and row.date not in source and row.status != "user" \
                 and row.date != str(row.value):  # a date's own row does not repeat it
             source = t("assumptions.dated", source=source, date=period_text(row.date, t))

@@ -1,27 +1,42 @@
-"""The scenario a plan ran on, one row per field, as the workbook's Inputs sheet shows it.
+"""The plan's inputs as a reader sees them: the scenario one row per field (the workbook's
+Inputs sheet), the sources of the assumption rows in the reader's language, and the
+time-of-use hours the plan priced.
 
-Each field gets a category and a label in the reader's language, and its value in words
-(names in the reader's language, choices by what they mean, ids of the data tables by the
-name of what they point to); the dotted field path and the value as stored stay beside them
-for programs (:class:`InputRow`). Labels come from the texts that already name each field:
-:func:`pvplanner.display.field_labels.field_label` (the app's input labels, the proposal's
-assumption labels and ``input_fields`` of ``data/report/<lang>.toml``), which this module
-re-exports with :data:`APP_LABELS` and :func:`field_of` for its callers.
+Inputs sheet: each field gets a category and a label in the reader's language, and its value
+in words (names in the reader's language, choices by what they mean, ids of the data tables
+by the name of what they point to); the dotted field path and the value as stored stay
+beside them for programs (:class:`InputRow`). Labels come from the texts that already name
+each field: :func:`pvplanner.display.field_labels.field_label` (the app's input labels, the
+proposal's assumption labels and ``input_fields`` of ``data/report/<lang>.toml``), which this
+module re-exports with :data:`APP_LABELS` and :func:`field_of` for its callers.
+
+Sources: :func:`source_text` gives a Chinese reader the whole citation an English reader
+gets — document numbers, dates, figures, derivations, and why a figure is unverified —
+translated by ``sources.text`` of ``data/i18n/sources.toml``; :func:`tou_hours_blocks` states
+which hours of each season (and of the days with their own hours) are critical peak, peak,
+flat, valley and deep valley, with the rules' sources and validity.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import string
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
+from pvplanner.assumptions import clock, month_span_text, period_runs
 from pvplanner.display.field_labels import APP_LABELS, catalogue_text, field_label, field_of
-from pvplanner.display.messages import translate
+from pvplanner.display.messages import catalogue, translate
 from pvplanner.display.names import name as reader_name
 from pvplanner.display.names import template_name
-from pvplanner.report.text import Texts
+from pvplanner.display.sources import citation
+from pvplanner.report.model import Paragraph, Table
+from pvplanner.report.text import Texts, period_text
 from pvplanner.result import Result
 
 #: Top-level part of the scenario -> its category (the proposal's assumption categories
@@ -332,5 +347,264 @@ def input_rows(result: Result, texts: Texts) -> Iterator[InputRow]:
         yield row
 
 
+# --------------------------------------------------------------------------- sources
+#: Placeholders of a translated citation that hold a citation of their own (translated in
+#: turn), a place (named in the reader's language) or, any other name, a figure, a date
+#: or a document number kept as written.
+_NESTED = frozenset({"source", "reason", "basis", "rule", "rest"})
+_PLACES = frozenset({"province", "region"})
+_KEPT = {"date": r"\d{4}-\d{2}(?:-\d{2})?", "doc": r"\S+?"}
+_FIGURE = r"[-+]?\d[\d,.]*"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _group(name: str) -> str:
+    if name in _NESTED:
+        return ".+?"
+    if name in _PLACES:
+        return r"[^;:()]+?"
+    return _KEPT.get(name.rstrip("0123456789"), _FIGURE)
+
+
+def _pattern(english: str) -> re.Pattern[str]:
+    """The regular expression of a translated citation's English text: its placeholders as
+    groups, a placeholder named twice the same text both times."""
+    out: list[str] = []
+    named: set[str] = set()
+    for literal, name, _, _ in string.Formatter().parse(english):
+        out.append(re.escape(literal))
+        if name:
+            out.append(f"(?P={name})" if name in named else f"(?P<{name}>{_group(name)})")
+            named.add(name)
+    return re.compile("".join(out))
+
+
+def _plain(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+@cache
+def _translations() -> tuple[dict[str, str], tuple[tuple[re.Pattern[str], str], ...]]:
+    """``sources.text.*``: whole citations (English as the English proposal shows it ->
+    Chinese) and citations with placeholders, in file order."""
+    exact: dict[str, str] = {}
+    patterns: list[tuple[re.Pattern[str], str]] = []
+    for key, entry in catalogue().items():
+        if key.startswith("sources.text."):
+            english, chinese = _plain(str(entry["en"])), str(entry["zh"])
+            if "{" in english:
+                patterns.append((_pattern(english), chinese))
+            else:
+                exact[english] = chinese
+    return exact, tuple(patterns)
+
+
+def _place(value: str) -> str | None:
+    """A place in Chinese (the names table, else a translated citation's), None if neither
+    has it."""
+    named = reader_name(value.strip(), "zh")
+    if _HAN.search(named):
+        return named
+    return _translations()[0].get(_plain(value))
+
+
+@lru_cache(maxsize=4096)
+def _chinese(text: str) -> str | None:
+    """The whole of an English citation in Chinese, None where the catalogue cannot say
+    every part of it."""
+    text = _plain(text)
+    exact, patterns = _translations()
+    if text in exact:
+        return exact[text]
+    for pattern, chinese in patterns:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        values: dict[str, str] = {}
+        for name, value in match.groupdict().items():
+            filled = (_chinese(value) if name in _NESTED else
+                      _place(value) if name in _PLACES else value)
+            if filled is None:
+                break
+            values[name] = filled
+        else:
+            return chinese.format(**values)
+    return None
+
+
+def source_text(source: str, lang: str, status: str = "") -> str:
+    """Where an assumption comes from, in the reader's language, with the same facts in
+    both languages.
+
+    Parameters
+    ----------
+    source : str
+        The citation as recorded (``Assumption.source``); the parts of a tariff's citation
+        are joined by `` | ``.
+    lang : {"en", "zh"}
+        Reader's language.
+    status : str
+        The figure's status: names the kind of source where a part has no translation.
+
+    Returns
+    -------
+    str
+        English: the citation without the project's bookkeeping
+        (:func:`pvplanner.display.sources.citation`). Chinese: each part translated whole
+        by ``sources.text`` of ``data/i18n/sources.toml`` — document numbers, dates and
+        figures as written — and a part the catalogue does not know cited by its publishers
+        and document numbers (:func:`~pvplanner.display.sources.citation`).
+
+    Examples
+    --------
+    >>> source_text("Assumption: self-funded", "zh")
+    '工程假设：自有资金投资'
+    >>> source_text("MEE/NBS 公告2025年第47号 (2025-12-31): 2023 electricity CO2 emission "
+    ...             "factors (provincial table)", "zh")
+    '生态环境部、国家统计局公告2025年第47号（2025-12-31）：2023年电力二氧化碳排放因子（省级表）'
+    """
+    english = citation(source, "en")
+    if lang != "zh":
+        return english
+    parts = english.split(" | ")
+    return " | ".join(_chinese(part) or citation(part, "zh", status) for part in parts
+                      if part.strip())
+
+
+# --------------------------------------------------------------------------- time of use
+def _day_patterns(result: Result) -> tuple[dict[dt.date, tuple[str, ...]], int]:
+    """The time-of-use period of every step of each whole day of the plan's year, and the
+    step [min]."""
+    hourly = result.hourly
+    if hourly is None or len(hourly) < 2 or "period" not in hourly.columns:
+        return {}, 60
+    step = max(1, int((hourly.index[1] - hourly.index[0]).total_seconds() // 60))
+    days = {}
+    for day, periods in hourly["period"].astype(str).groupby(hourly.index.date):
+        if len(periods) * step == 24 * 60:
+            days[day] = tuple(periods)
+    return days, step
+
+
+def _date_spans(days: list[dt.date], lang: str) -> str:
+    """Dates as runs of days: ``1-3 May, 1-3 Oct`` / ``5月1-3日、10月1-3日``."""
+    spans: list[list[dt.date]] = []
+    for day in sorted(days):
+        if spans and (day - spans[-1][-1]).days == 1:
+            spans[-1].append(day)
+        else:
+            spans.append([day])
+    months = catalogue()["report.month.short"]["en"]
+
+    def one(day: dt.date, with_month: bool = True) -> str:
+        if lang == "zh":
+            return f"{day.month}月{day.day}日" if with_month else f"{day.day}日"
+        return f"{day.day} {months[day.month - 1]}" if with_month else str(day.day)
+
+    out = []
+    for span in spans:
+        first, last = span[0], span[-1]
+        if first == last:
+            out.append(one(first))
+        elif first.month == last.month:
+            out.append(f"{first.month}月{first.day}-{last.day}日" if lang == "zh"
+                       else f"{first.day}-{one(last)}")
+        else:
+            out.append(f"{one(first)}-{one(last)}")
+    return ("、" if lang == "zh" else ", ").join(out)
+
+
+#: The minutes of a time of day (``19:30`` -> ``30``).
+_CLOCK = re.compile(r"\b\d\d:(\d\d)\b")
+
+#: At most this many runs of dates are listed in a row of days with their own hours; more
+#: are counted.
+_MAX_DATE_SPANS = 6
+
+
+def _tou_source_note(result: Result, texts: Texts) -> str:
+    """Each rule of the hours with its source, validity and status (a day's rule named by
+    its label); the user's hours when the tariff is the scenario's own."""
+    lines = []
+    rows = [row for row in result.assumptions if row.item.startswith(
+        ("tariff.tou_hours", "tariff.tou_ratios", "tariff.tou_override."))]
+    for row in rows:
+        if row.item.startswith("tariff.tou_override."):  # "label: hours" -> the label
+            value = row.value_zh if texts.lang == "zh" and row.value_zh else str(row.value)
+            what = value.partition("：" if texts.lang == "zh" else ": ")[0]
+        else:
+            what = texts(f"assumption_items.{row.item.replace('.', '_')}")
+        lines.append("• " + texts("tou.source_line" if row.date else "tou.source_line_undated",
+                                  item=what,
+                                  source=source_text(row.source, texts.lang, row.status),
+                                  date=period_text(row.date, texts),
+                                  status=texts.get(f"status.{row.status}", row.status)))
+    # Rules that change period inside a step (19:30 on an hourly axis) are priced at the
+    # mean of the two periods' prices; the table lists such a step under one of them.
+    step = _day_patterns(result)[1]
+    inside = {int(minute) for row in rows for minute in _CLOCK.findall(str(row.value))}
+    if any(minute % step for minute in inside):
+        lines.append("• " + texts("tou.shared_steps", minutes=step))
+    return "\n".join(lines) or texts("tou.user_hours")
+
+
+def tou_hours_blocks(result: Result, texts: Texts) -> list[Table | Paragraph]:
+    """The hours of each time-of-use period as the plan priced them, and where they come
+    from.
+
+    A table with one row per season (the months sharing a day's hours) and one per group
+    of days with hours of their own (holidays, declared days), read from the period of
+    every step of the plan's year (``Result.hourly``); a note after it cites each rule's
+    source, validity and status (the ``tariff.tou_*`` assumption rows).
+
+    Parameters
+    ----------
+    result : Result
+        The plan; a Result without its hourly table (read back from a store) gives none.
+    texts : Texts
+        The proposal's words in the reader's language.
+
+    Returns
+    -------
+    list
+        ``[Table, Paragraph]``; empty without hourly periods or with a single period all
+        year.
+    """
+    days, step = _day_patterns(result)
+    by_month: dict[int, Counter[tuple[str, ...]]] = {}
+    for day, pattern in days.items():
+        by_month.setdefault(day.month, Counter())[pattern] += 1
+    usual = {month: counts.most_common(1)[0][0] for month, counts in by_month.items()}
+    periods = list(period_runs([p for pattern in usual.values() for p in pattern], step))
+    if len(periods) < 2:
+        return []
+    seasons: dict[tuple[str, ...], list[int]] = {}
+    for month in sorted(usual):
+        seasons.setdefault(usual[month], []).append(month)
+    special: dict[tuple[str, ...], list[dt.date]] = {}
+    for day, pattern in sorted(days.items()):
+        if pattern != usual[day.month]:
+            special.setdefault(pattern, []).append(day)
+    lang = texts.lang
+    rows_in = [(month_span_text(months, lang), pattern) for pattern, months in seasons.items()]
+    for pattern, dates in special.items():
+        label = _date_spans(dates, lang)
+        if label.count("、" if lang == "zh" else ", ") >= _MAX_DATE_SPANS:
+            label = texts("tou.other_days", n=len(dates))
+        rows_in.append((label, pattern))
+    columns = list(dict.fromkeys([*periods, *(p for _, pattern in rows_in
+                                             for p in period_runs(pattern, step))]))
+    comma = "、" if lang == "zh" else ", "
+    rows = []
+    for label, pattern in rows_in:
+        runs = period_runs(pattern, step)
+        rows.append([label, *(comma.join(f"{clock(a)}-{clock(b)}" for a, b in runs.get(p, []))
+                              or "–" for p in columns)])
+    header = [texts("tou.days"), *(texts.get(f"tou_period.{p}", p) for p in columns)]
+    return [Table(texts("tou.table"), header, rows, ["L"] * len(header),
+                  [2.1] + [1.3] * len(columns), font_size=7.5),
+            Paragraph(_tou_source_note(result, texts), "note", title=texts("tou.sources"))]
+
+
 __all__ = ["APP_LABELS", "InputRow", "category_label", "field_label", "field_of", "flatten",
-           "input_rows"]
+           "input_rows", "source_text", "tou_hours_blocks"]
