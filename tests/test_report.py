@@ -399,10 +399,10 @@ def test_cli_report_writes_html(tmp_path, capsys, monkeypatch):
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("zh", "首年节省 ¥2,737,766：电量电费节省 ¥2,677,175，余电上网收入 ¥184,138，"
-           "扣除需量/容量电费增加的 ¥123,547（储能从电网充电抬高了部分月份的最大需量）。"),
+           "扣除需量/容量电费增加的 ¥123,547（储能从电网充电抬高了全年 5 个月的最大需量）。"),
     ("en", "Year-1 savings of CNY 2,737,766: CNY 2,677,175 on energy charges and CNY 184,138 "
            "export revenue, less CNY 123,547 of higher demand/capacity charges (the battery "
-           "charging from the grid raises some months' maximum demand)."),
+           "charging from the grid raises the maximum demand in 5 of 12 months)."),
 ])
 def test_a_demand_charge_raised_by_the_battery_is_said_so(demo, lang, expected):
     """A battery charging from the grid can raise a month's maximum demand (the coal-benchmark
@@ -412,7 +412,13 @@ def test_a_demand_charge_raised_by_the_battery_is_said_so(demo, lang, expected):
     bills = dataclasses.replace(
         result.bills, energy_savings_annual=2_677_175.0, demand_savings_annual=-123_547.0,
         export_revenue_annual=184_138.0, savings_annual=2_737_766.0)
-    page = html.unescape(render_html(dataclasses.replace(result, bills=bills), lang, date=DATE))
+    # Five months' maxima raised by the battery (January to May), counted in the sentence.
+    after = result.bill_with_system_monthly.copy()
+    raised = after.index <= 5
+    after.loc[raised, "max_demand_kw"] = (
+        result.bill_baseline_monthly.loc[raised, "max_demand_kw"] + 100.0)
+    page = html.unescape(render_html(dataclasses.replace(
+        result, bills=bills, bill_with_system_monthly=after), lang, date=DATE))
     assert expected in page
     assert "-¥123,547" not in page and "-CNY 123,547" not in page
 
@@ -614,3 +620,25 @@ def test_tariff_charges_keep_their_decimals_in_the_assumptions(demo, lang):
         row = result.assumption(item)
         assert row is not None and f"{row.value:g}" == number
         assert _assumption_value(c, row).startswith(number + " "), _assumption_value(c, row)
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "(the battery charging from the grid raises the maximum demand of every month)"),
+    ("zh", "（储能从电网充电抬高了全年每个月的最大需量）"),
+])
+def test_the_coal_cases_battery_raises_every_months_demand_and_says_so(lang, words):
+    """With exports at the coal benchmark the battery charges from the grid in every month's
+    valleys and raises all twelve maxima (January 747.3 -> 1,165.9 kW): the sentence said
+    "some months"."""
+    from pvplanner.pipeline import plan as plan_scenario
+    from pvplanner.report.content import build_proposal
+    from pvplanner.scenario.model import demo_scenario
+
+    data = demo_scenario().model_dump(mode="json")
+    data["battery"]["allowed"] = True
+    data["tariff"]["export"] = {"kind": "coal_benchmark"}
+    result = plan_scenario(data, with_npv_curve=False, with_sensitivity=False)
+    before = result.bill_baseline_monthly["max_demand_kw"]
+    assert (result.bill_with_system_monthly["max_demand_kw"] > before + 0.05).all()
+    texts = [getattr(b, "text", "") for b in build_proposal(result, lang).section("bills").blocks]
+    assert any(words in text for text in texts)

@@ -446,6 +446,16 @@ def _breakdown_key(result: Result) -> str:
     return key if tables.earns_exports(result) else f"{key}_no_export"
 
 
+def _months_demand_raised(result: Result, t: Texts, f: NumberFormat) -> str:
+    """In how many months the system raises the maximum demand (by more than 0.05 kW), in
+    words: "in 5 of 12 months", "of every month"."""
+    before = result.bill_baseline_monthly["max_demand_kw"]
+    after = result.bill_with_system_monthly["max_demand_kw"].reindex(before.index)
+    count = int((after > before + 0.05).sum())
+    return (t("bills.months_raised_all") if count == len(before) == 12
+            else t("bills.months_raised", count=f.number(count)))
+
+
 def _tariff_name(c: _Ctx) -> str:
     row = c.result.assumption("tariff.preset")
     if row is None:
@@ -476,7 +486,8 @@ def _bills(c: _Ctx) -> Section:
                   energy=f.money(r.bills.energy_savings_annual),
                   demand=f.money(r.bills.demand_savings_annual if emc
                                  else abs(r.bills.demand_savings_annual)),
-                  export=f.money(r.bills.export_revenue_annual))
+                  export=f.money(r.bills.export_revenue_annual),
+                  months=_months_demand_raised(r, t, f))
     blocks: list[Any] = [
         KpiGrid([
             Kpi(t("bills.baseline"), f.money(baseline), f.money_wan(baseline)),
