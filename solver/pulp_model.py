@@ -210,6 +210,15 @@ def build_pulp(
     return lp, handles
 
 
+def _largest_output(p: SizingProblem, reg: Regime, f: np.ndarray) -> np.ndarray:
+    """The largest PV output of each step [kW]: every plane at its largest size, none above
+    the limits on the total."""
+    cap = np.minimum(np.asarray(p.plane_max_kwp, dtype=float),
+                     min(p.max_total_kwp, p.interconnection_limit_kw, reg.max_total_kwp))
+    with np.errstate(invalid="ignore"):
+        return np.where(f > 0, f * cap, 0.0).sum(axis=1)
+
+
 def _pv_charging_only(lp: pulp.LpProblem, p: SizingProblem, reg: Regime, f: np.ndarray,
                       pl: list, cp: list) -> None:
     """A battery that may not charge from the grid charges only from PV beyond the load,
@@ -218,10 +227,7 @@ def _pv_charging_only(lp: pulp.LpProblem, p: SizingProblem, reg: Regime, f: np.n
     relaxes the same rule without binaries (a secant) and repairs the design after; this
     MILP is its independent reference."""
     load, bat = p.load_kw, p.battery
-    cap = np.minimum(np.asarray(p.plane_max_kwp, dtype=float),
-                     min(p.max_total_kwp, p.interconnection_limit_kw, reg.max_total_kwp))
-    with np.errstate(invalid="ignore"):
-        g_max = np.where(f > 0, f * cap, 0.0).sum(axis=1)  # largest PV output [kW]
+    g_max = _largest_output(p, reg, f)
     room = (1.0 - bat.min_soc_fraction) * bat.max_kwh / p.step_hours / bat.charge_efficiency
     m_c = min(bat.max_kw, bat.max_c_rate * bat.max_kwh, room)
     for t in range(len(load)):
@@ -244,12 +250,7 @@ def _behind_the_meter(lp: pulp.LpProblem, p: SizingProblem, reg: Regime, f: np.n
     bat = p.battery
     use_bat = bat.active
     load = p.load_kw
-    cap = np.minimum(np.asarray(p.plane_max_kwp, dtype=float),
-                     min(p.max_total_kwp, p.interconnection_limit_kw, reg.max_total_kwp))
-    if not pv_built:
-        cap = np.zeros_like(cap)
-    with np.errstate(invalid="ignore"):
-        g_max = np.where(f > 0, f * cap, 0.0).sum(axis=1)  # largest PV output [kW]
+    g_max = _largest_output(p, reg, f) if pv_built else np.zeros(len(load))
     peak = max(float(load.max(initial=0.0)), 1.0)
     charge_max = discharge_max = 0.0
     if use_bat:
